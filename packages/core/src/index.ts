@@ -1,0 +1,1 @@
+export { ConfigurationError, requireThat } from './errors.js';
