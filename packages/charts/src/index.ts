@@ -1,1 +1,13 @@
-export {};
+// Public surface of @emr-eks-gitops/charts: the environment config format and renderEnvironment().
+export {
+  EnvironmentSchema, ClusterSchema, TenantSchema, environmentSchemaJson,
+  type EnvironmentFile, type EnvironmentConfig, type ClusterConfig, type TenantConfig,
+} from './config/schema.js';
+export { loadEnvironmentText, type LoadedEnvironment } from './config/load.js';
+export { EnvironmentFileError, formatProblem, type Problem } from './config/problems.js';
+export { SourceMap, formatConfigPath, type ConfigPath, type SourcePosition } from './config/source-map.js';
+export { ManifestChart, type ManifestChartProps } from './charts/manifest-chart.js';
+export { TenantChart } from './charts/tenant-chart.js';
+export { renderEnvironment, type RenderResult, type RenderedObject, type KubernetesObject } from './render/render.js';
+export { RenderError, type RenderIssue } from './render/render-error.js';
+export { generatedHeader, toYaml } from './render/serialize.js';

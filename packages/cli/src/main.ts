@@ -1,1 +1,54 @@
-export async function run(_argv: string[]): Promise<number> { return 0; }
+import { Command, CommanderError, Option } from 'commander';
+import { EnvironmentFileError } from '@emr-eks-gitops/charts';
+import { CliError, EXIT, processIO, type CliIO } from './io.js';
+import { findProject } from './project.js';
+import { renderCommand } from './commands/render.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** Builds the `emr-gitops` program; every action stores its exit code in `result`. */
+function buildProgram(io: CliIO, result: { exitCode: number }): Command {
+  const program = new Command('emr-gitops')
+    .description('Render, check and register a multi-tenant Spark platform on Amazon EMR on EKS, the GitOps way.')
+    .option('--root <dir>', 'project folder holding environments/ and dist-manifests/ (default: nearest one at or above the current folder)')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  program.command('render')
+    .description('render environments/<env>.yaml to dist-manifests/<env>/ (all environments unless --env is given)')
+    .addOption(new Option('--env <name>', 'environment to render; repeat for several').default([]).argParser(collect))
+    .option('--check', 'render in memory and compare with dist-manifests/; exit 1 and show the diff when they differ', false)
+    .action((options: { env: string[]; check: boolean }) => {
+      const project = findProject(io.cwd, program.opts<{ root?: string }>().root);
+      result.exitCode = renderCommand(project, options, io);
+    });
+
+  return program;
+}
+
+/**
+ * Runs the CLI with `argv` (without node and script) and returns the exit code. Errors meant for the user are
+ * printed without a stack trace: 2 for bad usage or a bad environment file.
+ */
+export async function run(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  const result = { exitCode: EXIT.ok as number };
+  const program = buildProgram(io, result);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return result.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage; // help and version exit 0, usage mistakes 2
+    }
+    if (error instanceof EnvironmentFileError) {
+      io.err(`${error.message}\n${error.problems.length} problem${error.problems.length === 1 ? '' : 's'} found; nothing was written.\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof CliError) {
+      io.err(`error: ${error.message}\n`);
+      return error.exitCode;
+    }
+    throw error;
+  }
+}

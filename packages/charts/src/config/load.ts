@@ -1,0 +1,148 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import { LineCounter, parseDocument } from 'yaml';
+import { DNS_LABEL_PATTERN } from '@emr-eks-gitops/core';
+import { EnvironmentSchema, type EnvironmentConfig } from './schema.js';
+import { EnvironmentFileError, type Problem } from './problems.js';
+import { SourceMap, formatConfigPath, type ConfigPath } from './source-map.js';
+import { semanticProblems } from './semantics.js';
+
+/** A parsed, validated environment and the map back to its source, for locating later errors. */
+export interface LoadedEnvironment {
+  readonly config: EnvironmentConfig;
+  readonly source: SourceMap;
+}
+
+const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true, allowUnionTypes: true });
+const validateEnvironment = ajv.compile(EnvironmentSchema);
+
+/**
+ * Parses and validates one environment file's text. Pure: the caller reads the file.
+ * @param sourcePath path as the user knows it (`environments/dev.yaml`); its base name is the environment name.
+ * @throws EnvironmentFileError with every problem found, each with line and column.
+ */
+export function loadEnvironmentText(text: string, sourcePath: string): LoadedEnvironment {
+  const name = sourcePath.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, '');
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const source = new SourceMap(document, lineCounter);
+  const at: Locate = (path, message, where = { path }) =>
+    ({ file: sourcePath, ...source.locate(where.path, where.at), path: formatConfigPath(path), message });
+
+  if (document.errors.length > 0) {
+    throw new EnvironmentFileError(document.errors.map((error) => {
+      const position = error.linePos?.[0] ?? { line: 1, col: 1 };
+      return { file: sourcePath, line: position.line, column: position.col, path: '', message: `YAML syntax error: ${firstLine(error.message)}` };
+    }));
+  }
+
+  const problems: Problem[] = [];
+  if (!new RegExp(DNS_LABEL_PATTERN).test(name) || name.length > 63) {
+    problems.push({ file: sourcePath, line: 1, column: 1, path: '', message: `the file name "${name}" is the environment name and must be a DNS-1123 label (lowercase letters, digits, "-")` });
+  }
+  const value: unknown = document.toJS({ maxAliasCount: 100 });
+  if (!validateEnvironment(value)) problems.push(...schemaProblems(validateEnvironment.errors ?? [], at));
+  problems.push(...semanticProblems(value, at));
+  if (problems.length > 0) throw new EnvironmentFileError(problems);
+
+  const file = value as EnvironmentConfig;
+  const config: EnvironmentConfig = {
+    ...file,
+    name,
+    sourcePath,
+    cluster: { ...file.cluster, partition: file.cluster.partition ?? 'aws' },
+  };
+  return { config, source };
+}
+
+/** Makes a problem about `path`, placed where `where` is written (by default: the value at `path`). */
+type Locate = (path: ConfigPath, message: string, where?: { path: ConfigPath; at?: 'key' | 'value' }) => Problem;
+
+/** Turns ajv's errors into one message per field, phrased for people: what is wrong and what is allowed. */
+function schemaProblems(errors: readonly ErrorObject[], at: Locate): Problem[] {
+  const byPath = new Map<string, Problem>();
+  const typeErrorPaths = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  for (const error of errors) {
+    if (error.keyword !== 'type' && typeErrorPaths.has(error.instancePath)) continue; // the type says it all
+    const path = pointerToPath(error.instancePath);
+    const problem = describe(error, path, at);
+    const key = `${problem.path}\u0000${problem.message}`;
+    if (!byPath.has(key)) byPath.set(key, problem);
+  }
+  return [...byPath.values()];
+}
+
+function describe(error: ErrorObject, path: ConfigPath, at: Locate): Problem {
+  const schema = error.parentSchema as { description?: string; properties?: Record<string, { description?: string }> } | undefined;
+  const expected = schema?.description ? `; expected ${schema.description}` : '';
+  switch (error.keyword) {
+    case 'additionalProperty':
+    case 'additionalProperties': {
+      const field = (error.params as { additionalProperty: string }).additionalProperty;
+      const allowed = Object.keys(schema?.properties ?? {});
+      const suggestion = closest(field, allowed);
+      return at([...path, field], `unknown field${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; allowed fields here: ${allowed.join(', ')}`, { path: [...path, field], at: 'key' });
+    }
+    case 'required': {
+      const field = (error.params as { missingProperty: string }).missingProperty;
+      const what = schema?.properties?.[field]?.description;
+      return at([...path, field], `required field is missing${what ? `: ${what}` : ''}`, { path });
+    }
+    case 'type':
+      return at(path, `must be ${article((error.params as { type: string | string[] }).type)}, got ${describeValue(error.data)}${expected}`);
+    case 'enum':
+      return at(path, `${describeValue(error.data)} is not allowed; allowed: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`);
+    case 'pattern':
+    case 'maxLength':
+    case 'minLength':
+      return at(path, `${describeValue(error.data)} is not valid${expected}`);
+    default:
+      return at(path, `${error.message ?? 'is not valid'}${expected}`);
+  }
+}
+
+function pointerToPath(pointer: string): ConfigPath {
+  if (!pointer) return [];
+  return pointer.slice(1).split('/').map((part) => {
+    const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
+    return /^\d+$/.test(key) ? Number(key) : key;
+  });
+}
+
+function article(type: string | string[]): string {
+  const types = Array.isArray(type) ? type : [type];
+  return types.map((t) => (t === 'object' || t === 'array' || t === 'integer' ? `an ${t}` : `a ${t}`)).join(' or ');
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${String(value)}`;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
+}
+
+/** The allowed name nearest to a misspelling, when it is close enough to be a likely typo. */
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (!best || distance < best.distance) best = { candidate, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(word.length / 3)) ? best.candidate : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}

@@ -1,0 +1,106 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { DNS_LABEL_PATTERN, QUANTITY_PATTERN } from '@emr-eks-gitops/core';
+
+// One schema is the source of the TypeScript type (Static<>), of ajv's validation and of environments/schema.json.
+// `description` is what editors show and what error messages quote, so each reads as "<what it is>: <what is allowed>".
+
+const Quantity = (description: string) =>
+  Type.Unsafe<string | number>({ type: ['string', 'number'], pattern: QUANTITY_PATTERN, description });
+
+const DnsLabel = (description: string) =>
+  Type.String({ pattern: DNS_LABEL_PATTERN, minLength: 1, maxLength: 63, description });
+
+/** A closed set of strings, as one `enum` (one clear error message instead of one per alternative). */
+const StringEnum = <T extends string>(values: readonly T[], options: { description: string; default?: T }) =>
+  Type.Unsafe<T>({ type: 'string', enum: [...values], ...options });
+
+const strictObject = <T extends Record<string, TSchema>>(properties: T, description: string) =>
+  Type.Object(properties, { additionalProperties: false, description });
+
+const Resources = (what: string) => strictObject({
+  cpu: Quantity(`CPU ${what}: a Kubernetes quantity such as "500m" or 2`),
+  memory: Quantity(`memory ${what}: a Kubernetes quantity such as "4Gi"`),
+}, `CPU and memory ${what}`);
+
+export const ClusterSchema = strictObject({
+  name: Type.String({
+    pattern: '^[0-9A-Za-z][A-Za-z0-9_-]*$', minLength: 1, maxLength: 100,
+    description: 'EKS cluster name: letters, digits, "-" and "_", starting with a letter or digit, at most 100 characters',
+  }),
+  region: Type.String({
+    pattern: '^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$',
+    description: 'AWS region of the cluster, e.g. ap-northeast-2',
+  }),
+  accountId: Type.String({
+    pattern: '^[0-9]{12}$',
+    description: 'AWS account id of the cluster: 12 digits, quoted (e.g. "123456789012") so YAML keeps leading zeros',
+  }),
+  partition: Type.Optional(StringEnum(['aws', 'aws-cn', 'aws-us-gov'], {
+    default: 'aws', description: 'AWS partition: aws, aws-cn or aws-us-gov',
+  })),
+  kubernetesVersion: Type.String({
+    pattern: '^1\\.[0-9]{2}$',
+    description: 'Kubernetes version of the cluster, quoted as "1.<minor>" (e.g. "1.30"; unquoted 1.30 is the number 1.3)',
+  }),
+  oidcIssuer: Type.String({
+    pattern: '^https://oidc\\.eks\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/id/[0-9A-F]{8,40}$',
+    description: 'OIDC issuer URL of the cluster, as `aws eks describe-cluster` prints it: https://oidc.eks.<region>.amazonaws.com/id/<ID>',
+  }),
+  emrAccess: StringEnum(['aws-auth', 'access-entry'], {
+    description: 'How EMR on EKS gets into the cluster: "aws-auth" (this project renders the emr-containers Role and RoleBinding per tenant) or "access-entry" (EKS 1.23+ with authenticationMode API or API_AND_CONFIG_MAP; EMR creates its own access entry and RBAC)',
+  }),
+}, 'The EKS cluster of this environment');
+
+export const TenantSchema = strictObject({
+  name: DnsLabel('tenant name, also the EMR virtual cluster name: a DNS-1123 label (lowercase letters, digits, "-"; at most 63 characters)'),
+  namespace: DnsLabel('Kubernetes namespace of the tenant: a DNS-1123 label (lowercase letters, digits, "-"; at most 63 characters)'),
+  description: Type.Optional(Type.String({ maxLength: 256, description: 'what the team does, for people reading the output' })),
+  quota: strictObject({
+    cpu: Quantity('total CPU requests of the namespace: a Kubernetes quantity such as 64 or "64"'),
+    memory: Quantity('total memory requests and limits of the namespace: a Kubernetes quantity such as "256Gi"'),
+    pods: Type.Integer({ minimum: 1, maximum: 100000, description: 'how many pods may exist at once: a whole number from 1' }),
+    storage: Quantity('total storage of the namespace\'s PersistentVolumeClaims: a Kubernetes quantity such as "1Ti"'),
+  }, 'ResourceQuota of the tenant namespace'),
+  containerDefaults: strictObject({
+    default: Resources('limits of a container that sets none'),
+    defaultRequest: Resources('requests of a container that sets none'),
+    max: Type.Optional(Resources('limits one container may set at most')),
+  }, 'LimitRange of the tenant namespace'),
+  executionRoleArn: Type.String({
+    pattern: '^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}$',
+    description: 'IAM role EMR jobs of this tenant run as: arn:<partition>:iam::<account>:role/<name>',
+  }),
+  releaseLabel: Type.String({
+    pattern: '^emr-[0-9]+\\.[0-9]+\\.[0-9]+(-java[0-9]+)?-(latest|[0-9]{8})$',
+    description: 'EMR release label of the tenant\'s jobs, e.g. emr-7.2.0-latest or emr-6.15.0-20240105',
+  }),
+}, 'A team: one namespace, registered with EMR as one virtual cluster');
+
+export const EnvironmentSchema = Type.Object({
+  cluster: ClusterSchema,
+  tenants: Type.Array(TenantSchema, { minItems: 1, description: 'The teams sharing the cluster, at least one' }),
+}, {
+  $id: 'https://emr-eks-gitops.dev/schema/environment.json',
+  title: 'emr-eks-gitops environment',
+  description: 'One environment (EKS cluster) of the Spark platform. The file name (without .yaml) is the environment name.',
+  additionalProperties: false,
+});
+
+/** The environment file as written (optional fields may be missing). */
+export type EnvironmentFile = Static<typeof EnvironmentSchema>;
+export type ClusterConfig = Static<typeof ClusterSchema>;
+export type TenantConfig = Static<typeof TenantSchema>;
+
+/** A validated environment with defaults applied, and where it came from. */
+export interface EnvironmentConfig extends EnvironmentFile {
+  /** Environment name: the file name without `.yaml`. */
+  readonly name: string;
+  /** Path of the file, relative to the project root, as written into generated headers and messages. */
+  readonly sourcePath: string;
+  readonly cluster: ClusterConfig & { readonly partition: NonNullable<ClusterConfig['partition']> };
+}
+
+/** The JSON Schema for editors, as written to environments/schema.json (stable key order, trailing newline). */
+export function environmentSchemaJson(): string {
+  return `${JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...EnvironmentSchema }, null, 2)}\n`;
+}

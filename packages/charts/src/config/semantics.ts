@@ -1,0 +1,57 @@
+import { isAtLeast, parseKubernetesVersion } from '@emr-eks-gitops/core';
+import type { EnvironmentFile, TenantConfig } from './schema.js';
+import type { Problem } from './problems.js';
+import type { ConfigPath } from './source-map.js';
+
+type Locate = (path: ConfigPath, message: string) => Problem;
+
+/**
+ * Rules that span fields. They run even when the schema found problems (so one run reports everything), and so
+ * read the file defensively: a rule whose fields have the wrong shape is skipped; the schema reports those.
+ */
+export function semanticProblems(value: unknown, at: Locate): Problem[] {
+  const file = value as Partial<EnvironmentFile> | null;
+  const cluster = isObject(file?.cluster) ? file.cluster : undefined;
+  const tenants = (Array.isArray(file?.tenants) ? file.tenants : []).map((t) => (isObject(t) ? t : {})) as Partial<TenantConfig>[];
+  const problems: Problem[] = [];
+  if (!cluster) return uniquenessProblems(tenants, at);
+
+  if (cluster.emrAccess === 'access-entry' && typeof cluster.kubernetesVersion === 'string' &&
+      /^1\.\d+$/.test(cluster.kubernetesVersion) && !isAtLeast(parseKubernetesVersion(cluster.kubernetesVersion), 1, 23)) {
+    problems.push(at(['cluster', 'emrAccess'], `access-entry needs EKS 1.23 or later, the cluster is ${cluster.kubernetesVersion}; use aws-auth`));
+  }
+  if (cluster.emrAccess === 'access-entry' && tenants.length > 100) {
+    problems.push(at(['cluster', 'emrAccess'], `EMR uses access entries for at most 100 virtual clusters per cluster, this environment has ${tenants.length}; use aws-auth`));
+  }
+
+  problems.push(...uniquenessProblems(tenants, at));
+
+  const partition = cluster.partition ?? 'aws';
+  tenants.forEach((tenant, index) => {
+    if (typeof tenant.executionRoleArn !== 'string') return;
+    const arnPartition = tenant.executionRoleArn.split(':')[1];
+    if (arnPartition && arnPartition !== partition) {
+      problems.push(at(['tenants', index, 'executionRoleArn'], `the role is in partition ${arnPartition}, the cluster in ${partition}; IRSA works only within one partition`));
+    }
+  });
+  return problems;
+}
+
+function uniquenessProblems(tenants: readonly Partial<TenantConfig>[], at: Locate): Problem[] {
+  const problems: Problem[] = [];
+  for (const key of ['name', 'namespace'] as const) {
+    const firstIndex = new Map<string, number>();
+    tenants.forEach((tenant, index) => {
+      const value = tenant[key];
+      if (typeof value !== 'string') return;
+      const seen = firstIndex.get(value);
+      if (seen === undefined) firstIndex.set(value, index);
+      else problems.push(at(['tenants', index, key], `"${value}" is already the ${key} of tenants[${seen}]; each tenant needs its own ${key}`));
+    });
+  }
+  return problems;
+}
+
+function isObject(value: unknown): value is Record<string, never> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

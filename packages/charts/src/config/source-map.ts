@@ -1,0 +1,60 @@
+import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+
+/** A place in an environment file, 1-based as editors show it. */
+export interface SourcePosition {
+  readonly line: number;
+  readonly column: number;
+}
+
+/** A path into the config: property names and array indexes, e.g. `['tenants', 1, 'quota', 'cpu']`. */
+export type ConfigPath = readonly (string | number)[];
+
+/** Formats a config path the way users read it: `tenants[1].quota.cpu`. */
+export function formatConfigPath(path: ConfigPath): string {
+  return path.reduce<string>((text, segment) =>
+    typeof segment === 'number' ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment, '');
+}
+
+/** Maps config paths back to line and column in the YAML source, for error messages. */
+export class SourceMap {
+  constructor(
+    private readonly document: Document.Parsed,
+    private readonly lineCounter: LineCounter,
+  ) {}
+
+  /**
+   * Where the value at `path` is written. A missing path resolves to the nearest existing ancestor, so a "missing
+   * field" error points at the object that lacks it. With `at: 'key'`, a path ending in a map key points at the key.
+   */
+  locate(path: ConfigPath, at: 'value' | 'key' = 'value'): SourcePosition {
+    let node: unknown = this.document.contents;
+    let offset = rangeStart(node) ?? 0;
+    let resolved = 0;
+    for (const segment of path) {
+      node = this.resolve(node);
+      if (isMap(node) && typeof segment === 'string') {
+        const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === segment);
+        if (!pair) break;
+        offset = rangeStart(pair.key) ?? offset;
+        node = pair.value;
+      } else if (isSeq(node) && typeof segment === 'number' && node.items[segment] !== undefined) {
+        node = node.items[segment];
+        offset = rangeStart(node) ?? offset;
+      } else {
+        break;
+      }
+      resolved++;
+    }
+    if (at === 'value' && resolved === path.length) offset = rangeStart(this.resolve(node)) ?? offset;
+    const { line, col } = this.lineCounter.linePos(offset);
+    return { line, column: col };
+  }
+
+  private resolve(node: unknown): unknown {
+    return isAlias(node) ? node.resolve(this.document) : node;
+  }
+}
+
+function rangeStart(node: unknown): number | undefined {
+  return (node as Node | null | undefined)?.range?.[0];
+}

@@ -1,0 +1,88 @@
+import { App } from 'cdk8s';
+import type { EnvironmentConfig } from '../config/schema.js';
+import type { ManifestChart } from '../charts/manifest-chart.js';
+import { TenantChart } from '../charts/tenant-chart.js';
+import { environmentReadme } from './environment-readme.js';
+import { RenderError, collectIssues, type RenderIssue } from './render-error.js';
+import { generatedHeader, kustomization, objectFileName, toYaml } from './serialize.js';
+
+/** A Kubernetes object as rendered: plain JSON. */
+export type KubernetesObject = Record<string, unknown> & {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+};
+
+/** One rendered object and the file it is written to. */
+export interface RenderedObject {
+  /** Path relative to `dist-manifests/<env>/`. */
+  readonly path: string;
+  readonly object: KubernetesObject;
+  /** True when Flux/Argo CD applies it (listed in a kustomization); false for artifacts such as pod templates. */
+  readonly applied: boolean;
+}
+
+/** Everything one environment renders to; pure data, written to disk by the CLI. */
+export interface RenderResult {
+  readonly environment: string;
+  /** Path (relative to `dist-manifests/<env>/`) -> file content, sorted by path. */
+  readonly files: ReadonlyMap<string, string>;
+  /** The objects behind the YAML files, for validation. */
+  readonly objects: readonly RenderedObject[];
+}
+
+/**
+ * Renders one environment: one cdk8s App, one chart per output folder, one object per file, a kustomization per
+ * folder. Pure and deterministic: same config, byte-identical files.
+ * @throws RenderError listing every value a builder refused, each with its config path.
+ */
+export function renderEnvironment(config: EnvironmentConfig): RenderResult {
+  const app = new App();
+  const issues: RenderIssue[] = [];
+  const charts: ManifestChart[] = [];
+  config.tenants.forEach((tenant, index) => {
+    const chart = collectIssues(issues, ['tenants', index], () => new TenantChart(app, config, tenant, index));
+    if (chart) charts.push(chart);
+  });
+  if (issues.length > 0) throw new RenderError(config.name, issues);
+
+  const header = generatedHeader(config.sourcePath);
+  const objects: RenderedObject[] = [];
+  const files = new Map<string, string>();
+  const addFile = (path: string, content: string) => {
+    if (files.has(path)) throw new Error(`two rendered files share the path ${path}; object names must be unique per kind and folder`);
+    files.set(path, content);
+  };
+
+  for (const chart of charts) {
+    for (const object of chart.toJson() as KubernetesObject[]) {
+      const path = `${chart.folder}/${objectFileName(object.kind, object.metadata.name)}`;
+      addFile(path, header + toYaml(object));
+      objects.push({ path, object, applied: true });
+    }
+  }
+  for (const [folder, resources] of kustomizationFolders(objects)) {
+    addFile(folder ? `${folder}/kustomization.yaml` : 'kustomization.yaml', header + toYaml(kustomization([...resources])));
+  }
+  addFile('README.md', environmentReadme(config));
+
+  return {
+    environment: config.name,
+    files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    objects: objects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+  };
+}
+
+/** Each folder holding applied objects, directly or below, with the entries its kustomization lists. */
+function kustomizationFolders(objects: readonly RenderedObject[]): Map<string, Set<string>> {
+  const folders = new Map<string, Set<string>>();
+  const entriesOf = (folder: string) => folders.get(folder) ?? folders.set(folder, new Set()).get(folder)!;
+  for (const { path, applied } of objects) {
+    if (!applied) continue;
+    const parts = path.split('/');
+    for (let depth = 0; depth < parts.length; depth++) {
+      entriesOf(parts.slice(0, depth).join('/')).add(parts[depth]!);
+    }
+  }
+  return folders;
+}

@@ -1,0 +1,80 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import {
+  EnvironmentFileError, RenderError, loadEnvironmentText, renderEnvironment, formatConfigPath,
+  type LoadedEnvironment, type Problem, type RenderResult,
+} from '@emr-eks-gitops/charts';
+import { CliError } from './io.js';
+
+/** The repository the CLI works on: `environments/` is the input, `dist-manifests/` the output. */
+export interface Project {
+  readonly root: string;
+  readonly environmentsDir: string;
+  readonly outputDir: string;
+}
+
+/** The nearest folder at or above `start` that has an `environments/` folder, or `start` itself when given. */
+export function findProject(start: string, explicitRoot?: string): Project {
+  let root = resolve(start, explicitRoot ?? '.');
+  if (!explicitRoot) {
+    while (!existsSync(join(root, 'environments')) && dirname(root) !== root) root = dirname(root);
+  }
+  if (!existsSync(join(root, 'environments'))) {
+    throw new CliError(`no environments/ folder at or above ${resolve(start, explicitRoot ?? '.')}; run from the project or pass --root`);
+  }
+  return { root, environmentsDir: join(root, 'environments'), outputDir: join(root, 'dist-manifests') };
+}
+
+/** Names of all environments (`environments/<name>.yaml`), sorted. */
+export function environmentNames(project: Project): string[] {
+  return readdirSync(project.environmentsDir)
+    .filter((file) => file.endsWith('.yaml') && !file.startsWith('.'))
+    .map((file) => file.slice(0, -'.yaml'.length))
+    .sort();
+}
+
+/** Reads and validates the named environments; throws one EnvironmentFileError with the problems of all of them. */
+export function loadEnvironments(project: Project, names?: readonly string[]): LoadedEnvironment[] {
+  const available = environmentNames(project);
+  const selected = names && names.length > 0 ? names : available;
+  if (available.length === 0) throw new CliError(`no environment files in ${relative(project.root, project.environmentsDir) || '.'}/`);
+  for (const name of selected) {
+    if (!available.includes(name)) {
+      throw new CliError(`unknown environment "${name}"; environments: ${available.join(', ')}`);
+    }
+  }
+  const loaded: LoadedEnvironment[] = [];
+  const problems: Problem[] = [];
+  for (const name of selected) {
+    const sourcePath = `environments/${name}.yaml`;
+    try {
+      loaded.push(loadEnvironmentText(readFileSync(join(project.root, sourcePath), 'utf8'), sourcePath));
+    } catch (error) {
+      if (!(error instanceof EnvironmentFileError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  if (problems.length > 0) throw new EnvironmentFileError(problems);
+  return loaded;
+}
+
+/** Renders every environment in memory; a value a builder refuses becomes a located problem of its file. */
+export function renderAll(environments: readonly LoadedEnvironment[]): RenderResult[] {
+  const results: RenderResult[] = [];
+  const problems: Problem[] = [];
+  for (const { config, source } of environments) {
+    try {
+      results.push(renderEnvironment(config));
+    } catch (error) {
+      if (!(error instanceof RenderError)) throw error;
+      problems.push(...error.issues.map((issue) => ({
+        file: config.sourcePath,
+        ...source.locate(issue.configPath),
+        path: formatConfigPath(issue.configPath),
+        message: issue.message,
+      })));
+    }
+  }
+  if (problems.length > 0) throw new EnvironmentFileError(problems);
+  return results;
+}

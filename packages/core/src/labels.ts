@@ -1,0 +1,10 @@
+/** Label and annotation keys this project puts on what it renders. */
+export const LABELS = {
+  managedBy: 'app.kubernetes.io/managed-by',
+  partOf: 'app.kubernetes.io/part-of',
+  tenant: 'emr-eks-gitops.io/tenant',
+  environment: 'emr-eks-gitops.io/environment',
+} as const;
+
+/** Value of `app.kubernetes.io/managed-by` and `app.kubernetes.io/part-of` on every rendered object. */
+export const PROJECT_NAME = 'emr-eks-gitops';
