@@ -23,7 +23,7 @@ const validateEnvironment = ajv.compile(EnvironmentSchema);
 export function loadEnvironmentText(text: string, sourcePath: string): LoadedEnvironment {
   const name = sourcePath.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, '');
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const source = new SourceMap(document, lineCounter);
   const at: Locate = (path, message, where = { path }) =>
     ({ file: sourcePath, ...source.locate(where.path, where.at), path: formatConfigPath(path), message });
@@ -31,7 +31,7 @@ export function loadEnvironmentText(text: string, sourcePath: string): LoadedEnv
   if (document.errors.length > 0) {
     throw new EnvironmentFileError(document.errors.map((error) => {
       const position = error.linePos?.[0] ?? { line: 1, col: 1 };
-      return { file: sourcePath, line: position.line, column: position.col, path: '', message: `YAML syntax error: ${firstLine(error.message)}` };
+      return { file: sourcePath, line: position.line, column: position.col, path: '', message: `YAML syntax error: ${firstLine(error.message).replace(/ at line \d+, column \d+:?$/, '')}` };
     }));
   }
 
@@ -85,7 +85,7 @@ function describe(error: ErrorObject, path: ConfigPath, at: Locate): Problem {
     case 'required': {
       const field = (error.params as { missingProperty: string }).missingProperty;
       const what = schema?.properties?.[field]?.description;
-      return at([...path, field], `required field is missing${what ? `: ${what}` : ''}`, { path });
+      return at([...path, field], `required field is missing${what ? `: ${what}` : ''}`, { path, at: 'key' });
     }
     case 'type':
       return at(path, `must be ${article((error.params as { type: string | string[] }).type)}, got ${describeValue(error.data)}${expected}`);
