@@ -13,3 +13,73 @@ export {
   EmrContainersRbac, emrContainersRoleRules, EMR_CONTAINERS_NAME,
   type EmrContainersRbacProps, type PolicyRule,
 } from './emr-access/emr-containers-rbac.js';
+
+// Karpenter v1: node classes, node pools, the Spark capacity layout, and the controller's Helm values.
+/** Scheduling vocabulary (taints, tolerations, requirements, placements) and the check of a placement against a pool. */
+export {
+  CAPACITY_TYPE_LABEL,
+  placementProblems,
+  tolerationFor,
+  toleratesTaint,
+  type CapacityType,
+  type NodeRequirement,
+  type PodPlacement,
+  type PoolSchedulingView,
+  type RequirementOperator,
+  type Taint,
+  type TaintEffect,
+  type Toleration,
+} from './karpenter/placement.js';
+/** Disruption budgets and no-disruption windows of a NodePool. */
+export {
+  type ConsolidationPolicy,
+  type DisruptionBudget,
+  type DisruptionReason,
+  type NoDisruptionWindow,
+} from './karpenter/disruption.js';
+/** An EC2NodeClass with a pinned AMI, IMDSv2, an encrypted gp3 root volume and tag-selected subnets/security groups. */
+export { Ec2NodeClass, type Ec2NodeClassProps, type MetadataOptionsProps, type RootVolumeProps } from './karpenter/ec2-node-class.js';
+/** A validated Karpenter NodePool. */
+export { NodePool, type NodePoolLimits, type NodePoolProps } from './karpenter/node-pool.js';
+/** Driver, spot executor and on-demand fallback executor pools, with the placements pods need to reach them. */
+export {
+  SPARK_WORKLOAD_LABEL,
+  SparkCapacity,
+  type SparkCapacityLimits,
+  type SparkCapacityProps,
+  type SparkPlacements,
+} from './karpenter/spark-capacity.js';
+/** Karpenter chart values that keep the controller off Karpenter-made nodes. */
+export {
+  karpenterControllerHelmValues,
+  type KarpenterControllerValues,
+  type KarpenterControllerValuesProps,
+} from './karpenter/controller-values.js';
+
+// Spark on EMR: pod templates and the spark-defaults that reference them.
+/** Driver and executor pod template documents, and the check EMR's pod template rules. */
+export {
+  checkSparkPodTemplate,
+  EXECUTORS_METRICS_PATH_ANNOTATION,
+  SPARK_CONTAINER_NAMES,
+  SPARK_PROMETHEUS_PATHS,
+  SPARK_UI_PORT,
+  SparkPodTemplates,
+  type SparkCustomCode,
+  type SparkPodTemplatesProps,
+  type SparkRole,
+} from './spark/pod-templates.js';
+/** Scratch disk choices for spark.local.dir. */
+export { SPARK_LOCAL_DIR_VOLUME, type SparkLocalDisk } from './spark/local-disk.js';
+/** The spark-defaults classification matching the pod templates and capacity. */
+export { sparkDefaults, type SparkDefaultsClassification, type SparkDefaultsProps } from './spark/spark-defaults.js';
+
+// Storage and scheduling.
+/** An encrypted gp3 EBS StorageClass binding on first consumer. */
+export { DEFAULT_GP3_STORAGE_CLASS_NAME, Gp3StorageClass, type Gp3StorageClassProps } from './storage/gp3-storage-class.js';
+/** PriorityClasses ranking Spark drivers above executors. */
+export {
+  DEFAULT_SPARK_PRIORITY_CLASS_NAMES,
+  SparkPriorityClasses,
+  type SparkPriorityClassesProps,
+} from './scheduling/spark-priority-classes.js';

@@ -1,0 +1,207 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { requireThat } from '../errors.js';
+import { requireGoDuration } from '../validation/go-duration.js';
+import {
+  requireIntegerInRange,
+  requireLabels,
+  requireLabelValue,
+  requireObjectName,
+  requireQualifiedName,
+  requireQuantity,
+} from '../validation/kubernetes-names.js';
+import {
+  CONSOLIDATION_POLICIES,
+  requireDisruptionBudget,
+  type ConsolidationPolicy,
+  type DisruptionBudget,
+} from './disruption.js';
+import {
+  CAPACITY_TYPE_LABEL,
+  TAINT_EFFECTS,
+  type CapacityType,
+  type NodeRequirement,
+  type PoolSchedulingView,
+  type RequirementOperator,
+  type Taint,
+} from './placement.js';
+
+/** Resource ceilings of a pool: Karpenter stops launching once the pool's nodes sum up to them. */
+export interface NodePoolLimits {
+  /** Total vCPUs, e.g. `"1000"` or `1000`. */
+  readonly cpu?: string | number;
+  /** Total memory, e.g. `"4000Gi"`. */
+  readonly memory?: string;
+}
+
+export interface NodePoolProps {
+  /** `metadata.name` of the NodePool. */
+  readonly name: string;
+  /** Name of the EC2NodeClass (karpenter.k8s.aws) the pool's nodes are launched with. */
+  readonly nodeClassName: string;
+  /** Labels put on every node of the pool. @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Constraints on the nodes Karpenter may launch. @default [] */
+  readonly requirements?: readonly NodeRequirement[];
+  /** Taints every node carries; only pods tolerating them land there. @default [] */
+  readonly taints?: readonly Taint[];
+  /** Taints present at start-up that a DaemonSet removes; pods need not tolerate them. @default [] */
+  readonly startupTaints?: readonly Taint[];
+  /** Node lifetime before Karpenter replaces it (Go duration or `Never`). @default '720h' */
+  readonly expireAfter?: string;
+  /** Upper bound for draining a node, overriding pod grace periods and do-not-disrupt. @default no bound */
+  readonly terminationGracePeriod?: string;
+  /** Which nodes consolidation may remove. @default 'WhenEmptyOrUnderutilized' */
+  readonly consolidationPolicy?: ConsolidationPolicy;
+  /** How long a node must be consolidatable before Karpenter acts (Go duration or `Never`). @default '0s' (Karpenter's default) */
+  readonly consolidateAfter?: string;
+  /** Limits on concurrent voluntary disruption. @default [{ nodes: '10%' }] (Karpenter's default) */
+  readonly budgets?: readonly DisruptionBudget[];
+  /** Resource ceilings of the pool. @default no limits */
+  readonly limits?: NodePoolLimits;
+  /** Priority among pools that fit a pod, 1-100, higher first. @default no weight (treated as 0) */
+  readonly weight?: number;
+}
+
+const OPERATORS: readonly RequirementOperator[] = ['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'];
+const CAPACITY_TYPES: readonly CapacityType[] = ['on-demand', 'spot', 'reserved'];
+const KARPENTER_GROUP = 'karpenter.k8s.aws';
+/** Well-known `karpenter.k8s.aws` labels a pool may constrain; the rest of that domain is Karpenter's own. */
+const KARPENTER_AWS_LABELS = new Set(
+  [
+    'instance-tenancy', 'capacity-reservation-type', 'capacity-reservation-id', 'capacity-reservation-interruptible',
+    'ec2nodeclass', 'instance-encryption-in-transit-supported', 'instance-category', 'instance-hypervisor',
+    'instance-family', 'instance-generation', 'instance-local-nvme', 'instance-size', 'instance-cpu',
+    'instance-cpu-manufacturer', 'instance-cpu-sustained-clock-speed-mhz', 'instance-memory', 'instance-ebs-bandwidth',
+    'instance-network-bandwidth', 'instance-gpu-name', 'instance-gpu-manufacturer', 'instance-gpu-count',
+    'instance-gpu-memory', 'instance-accelerator-name', 'instance-accelerator-manufacturer',
+    'instance-accelerator-count', 'instance-capability-flex', 'placement-group-id', 'placement-group-partition',
+  ].map((name) => `${KARPENTER_GROUP}/${name}`),
+);
+
+/** Rejects label keys Karpenter reserves for itself (the NodePool CRD's CEL rules, checked before apply). */
+function requireUnreservedLabelKey(key: string, field: string): void {
+  requireQualifiedName(key, field);
+  const domain = key.includes('/') ? key.slice(0, key.indexOf('/')) : '';
+  requireThat(key !== 'karpenter.sh/nodepool', field, '"karpenter.sh/nodepool" is set by Karpenter and may not be set');
+  requireThat(key !== 'kubernetes.io/hostname', field, '"kubernetes.io/hostname" is restricted by Karpenter');
+  requireThat(
+    !domain.endsWith('karpenter.sh') || key === CAPACITY_TYPE_LABEL,
+    field,
+    `"${key}" is in the restricted karpenter.sh domain; only "${CAPACITY_TYPE_LABEL}" is allowed`,
+  );
+  requireThat(
+    !domain.endsWith(KARPENTER_GROUP) || KARPENTER_AWS_LABELS.has(key),
+    field,
+    `"${key}" is in the restricted ${KARPENTER_GROUP} domain and is not one of its well-known labels`,
+  );
+}
+
+function requireRequirement(requirement: NodeRequirement, field: string): void {
+  const { key, operator, values = [], minValues } = requirement;
+  requireUnreservedLabelKey(key, `${field}.key`);
+  requireThat(OPERATORS.includes(operator), `${field}.operator`, `"${operator}" must be one of ${OPERATORS.join(', ')}`);
+  values.forEach((value, i) => requireLabelValue(value, `${field}.values[${i}]`));
+  if (operator === 'In' || operator === 'NotIn') {
+    requireThat(values.length > 0, `${field}.values`, `must not be empty for operator ${operator}`);
+  } else if (operator === 'Gt' || operator === 'Lt') {
+    requireThat(values.length === 1 && /^[0-9]+$/.test(values[0]!), `${field}.values`, `must be exactly one non-negative integer for ${operator}`);
+  } else {
+    requireThat(values.length === 0, `${field}.values`, `must be empty for operator ${operator}`);
+  }
+  if (key === CAPACITY_TYPE_LABEL) {
+    values.forEach((value, i) =>
+      requireThat(CAPACITY_TYPES.includes(value as CapacityType), `${field}.values[${i}]`, `"${value}" must be one of ${CAPACITY_TYPES.join(', ')}`),
+    );
+  }
+  if (minValues !== undefined) {
+    requireThat(operator === 'In', `${field}.minValues`, 'is only meaningful with operator In');
+    requireIntegerInRange(minValues, 1, 50, `${field}.minValues`);
+    requireThat(values.length >= minValues, `${field}.minValues`, `${minValues} exceeds the ${values.length} values given`);
+  }
+}
+
+function requireTaints(taints: readonly Taint[], field: string): void {
+  taints.forEach((taint, i) => {
+    requireQualifiedName(taint.key, `${field}[${i}].key`);
+    if (taint.value !== undefined) requireLabelValue(taint.value, `${field}[${i}].value`);
+    requireThat(TAINT_EFFECTS.includes(taint.effect), `${field}[${i}].effect`, `"${taint.effect}" must be one of ${TAINT_EFFECTS.join(', ')}`);
+  });
+}
+
+/**
+ * A Karpenter v1 NodePool (`karpenter.sh/v1`), validated against the CRD's patterns and CEL rules.
+ */
+export class NodePool extends Construct implements PoolSchedulingView {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly Taint[];
+  readonly requirements: readonly NodeRequirement[];
+  /** Capacity types this pool may launch (on-demand only when it has no capacity-type requirement). */
+  readonly capacityTypes: readonly CapacityType[];
+  readonly consolidateAfter: string;
+  readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: NodePoolProps) {
+    super(scope, id);
+    requireObjectName(props.name, 'name');
+    requireObjectName(props.nodeClassName, 'nodeClassName');
+    this.name = props.name;
+    this.labels = props.labels ?? {};
+    this.taints = props.taints ?? [];
+    this.requirements = props.requirements ?? [];
+    const startupTaints = props.startupTaints ?? [];
+    const expireAfter = props.expireAfter ?? '720h';
+    this.consolidateAfter = props.consolidateAfter ?? '0s';
+    const consolidationPolicy = props.consolidationPolicy ?? 'WhenEmptyOrUnderutilized';
+    const budgets = props.budgets ?? [{ nodes: '10%' }];
+
+    requireLabels(this.labels, 'labels');
+    Object.keys(this.labels).forEach((key) => requireUnreservedLabelKey(key, `labels["${key}"]`));
+    this.requirements.forEach((requirement, i) => requireRequirement(requirement, `requirements[${i}]`));
+    requireTaints(this.taints, 'taints');
+    requireTaints(startupTaints, 'startupTaints');
+    requireGoDuration(expireAfter, 'expireAfter', { allowNever: true });
+    if (props.terminationGracePeriod !== undefined) requireGoDuration(props.terminationGracePeriod, 'terminationGracePeriod');
+    requireThat(
+      CONSOLIDATION_POLICIES.includes(consolidationPolicy),
+      'consolidationPolicy',
+      `"${consolidationPolicy}" must be one of ${CONSOLIDATION_POLICIES.join(', ')}`,
+    );
+    requireGoDuration(this.consolidateAfter, 'consolidateAfter', { allowNever: true });
+    requireThat(budgets.length <= 50, 'budgets', 'at most 50 budgets are allowed');
+    budgets.forEach((budget, i) => requireDisruptionBudget(budget, `budgets[${i}]`));
+    if (props.limits?.cpu !== undefined) requireQuantity(props.limits.cpu, 'limits.cpu');
+    if (props.limits?.memory !== undefined) requireQuantity(props.limits.memory, 'limits.memory');
+    if (props.weight !== undefined) requireIntegerInRange(props.weight, 1, 100, 'weight');
+
+    const capacityRequirement = this.requirements.find((r) => r.key === CAPACITY_TYPE_LABEL && r.operator === 'In');
+    this.capacityTypes = (capacityRequirement?.values as CapacityType[] | undefined) ?? ['on-demand'];
+
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: 'karpenter.sh/v1',
+      kind: 'NodePool',
+      metadata: { name: this.name },
+      spec: {
+        template: {
+          metadata: Object.keys(this.labels).length > 0 ? { labels: { ...this.labels } } : undefined,
+          spec: {
+            nodeClassRef: { group: KARPENTER_GROUP, kind: 'EC2NodeClass', name: props.nodeClassName },
+            requirements: this.requirements.map((r) => ({ ...r, values: r.values ? [...r.values] : undefined })),
+            taints: this.taints.length > 0 ? this.taints.map((t) => ({ ...t })) : undefined,
+            startupTaints: startupTaints.length > 0 ? startupTaints.map((t) => ({ ...t })) : undefined,
+            expireAfter,
+            terminationGracePeriod: props.terminationGracePeriod,
+          },
+        },
+        disruption: {
+          consolidationPolicy,
+          consolidateAfter: this.consolidateAfter,
+          budgets: budgets.map((b) => ({ ...b, reasons: b.reasons ? [...b.reasons] : undefined })),
+        },
+        limits: props.limits ? { ...props.limits } : undefined,
+        weight: props.weight,
+      },
+    });
+  }
+}

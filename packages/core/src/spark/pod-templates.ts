@@ -1,0 +1,203 @@
+import type { IPod } from 'kubernetes-models/v1/Pod';
+import type { IVolume } from 'kubernetes-models/v1/Volume';
+import { requireThat } from '../errors.js';
+import type { SparkPlacements } from '../karpenter/spark-capacity.js';
+import type { PodPlacement } from '../karpenter/placement.js';
+import { DEFAULT_SPARK_PRIORITY_CLASS_NAMES } from '../scheduling/spark-priority-classes.js';
+import { DEFAULT_GP3_STORAGE_CLASS_NAME } from '../storage/gp3-storage-class.js';
+import { requireIntegerInRange, requireObjectName } from '../validation/kubernetes-names.js';
+import { localDiskVolume, requireNotUnderMnt, SPARK_LOCAL_DIR_VOLUME, type SparkLocalDisk } from './local-disk.js';
+
+export type SparkRole = 'driver' | 'executor';
+
+/** The container names EMR on EKS recognises as Spark's own in a pod template. */
+export const SPARK_CONTAINER_NAMES: Readonly<Record<SparkRole, string>> = {
+  driver: 'spark-kubernetes-driver',
+  executor: 'spark-kubernetes-executor',
+};
+
+/** Spark UI port and the Prometheus paths the driver serves (executor metrics are aggregated by the driver). */
+export const SPARK_UI_PORT = 4040;
+export const SPARK_PROMETHEUS_PATHS = { driver: '/metrics/driver/prometheus/', executors: '/metrics/executors/prometheus/' } as const;
+/** Annotation naming the second scrape path on driver pods, for a scrape job of executor metrics. */
+export const EXECUTORS_METRICS_PATH_ANNOTATION = 'emr-eks-gitops.io/prometheus-executors-path';
+
+/** EC2 gives two minutes' notice before reclaiming spot capacity. */
+const SPOT_NOTICE_SECONDS = 120;
+
+/** Custom code fetched before Spark starts, into an emptyDir shared with the Spark container. */
+export interface SparkCustomCode {
+  /** Image of the init container that fetches the code. */
+  readonly image: string;
+  /** Command run by the init container; it must write into `mountPath`. */
+  readonly command: readonly string[];
+  /** Where the code is mounted in both containers. @default '/opt/custom-code' */
+  readonly mountPath?: string;
+}
+
+export interface SparkPodTemplatesProps {
+  /** Driver and executor placements, normally a SparkCapacity. */
+  readonly placements: SparkPlacements;
+  /** PriorityClass names. @default { driver: 'spark-driver', executor: 'spark-executor' } */
+  readonly priorityClassNames?: Readonly<Record<SparkRole, string>>;
+  /** Scratch disk for spark.local.dir. @default instance store when executor nodes have RAID0 NVMe, else a 100Gi generic ephemeral volume on the 'gp3' StorageClass */
+  readonly localDisk?: SparkLocalDisk;
+  /** Mount path of the scratch disk (spark.local.dir). @default '/var/data/spark-local-dir-1' */
+  readonly localDirPath?: string;
+  /** Executor grace period, below the 120 s spot notice so decommissioning finishes first. @default 100 */
+  readonly executorTerminationGracePeriodSeconds?: number;
+  /** Init container that fetches custom code. @default none */
+  readonly customCode?: SparkCustomCode;
+  /** Prometheus scrape annotations on the driver. @default true */
+  readonly prometheusScrape?: boolean;
+  /** User and group of the EMR Spark images (hadoop, uid 999, gid 1000); set explicitly so runAsNonRoot can be verified. @default { uid: 999, gid: 1000 } */
+  readonly sparkUser?: { readonly uid: number; readonly gid: number };
+}
+
+type Container = NonNullable<IPod['spec']>['containers'][number];
+
+/** The restricted Pod Security settings EMR's Spark images run under. */
+function restrictedContainerSecurityContext(): Container['securityContext'] {
+  return { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
+}
+
+/**
+ * Checks a Spark pod template against EMR on EKS's rules: the Spark container carries its reserved name, nothing is
+ * mounted at or under /mnt, and executors stop within the spot notice. Throws a ConfigurationError naming the field.
+ */
+export function checkSparkPodTemplate(pod: IPod, role: SparkRole, field: string = role): void {
+  const spec = pod.spec;
+  requireThat(spec !== undefined, `${field}.spec`, 'a pod template needs a spec');
+  const expected = SPARK_CONTAINER_NAMES[role];
+  const otherRole: SparkRole = role === 'driver' ? 'executor' : 'driver';
+  spec.containers.forEach((c, i) =>
+    requireThat(
+      c.name !== SPARK_CONTAINER_NAMES[otherRole],
+      `${field}.spec.containers[${i}].name`,
+      `"${c.name}" is the ${otherRole} container name; a ${role} template names its Spark container "${expected}"`,
+    ),
+  );
+  requireThat(
+    spec.containers.some((c) => c.name === expected),
+    `${field}.spec.containers`,
+    `needs the Spark container named "${expected}" (found ${spec.containers.map((c) => `"${c.name}"`).join(', ') || 'none'})`,
+  );
+  for (const [list, containers] of [['initContainers', spec.initContainers ?? []], ['containers', spec.containers]] as const) {
+    containers.forEach((c, i) =>
+      (c.volumeMounts ?? []).forEach((m, j) => requireNotUnderMnt(m.mountPath, `${field}.spec.${list}[${i}].volumeMounts[${j}].mountPath`)),
+    );
+  }
+  if (role === 'executor' && spec.terminationGracePeriodSeconds !== undefined) {
+    requireThat(
+      spec.terminationGracePeriodSeconds < SPOT_NOTICE_SECONDS,
+      `${field}.spec.terminationGracePeriodSeconds`,
+      `${spec.terminationGracePeriodSeconds} must be below the ${SPOT_NOTICE_SECONDS} s spot interruption notice`,
+    );
+  }
+}
+
+/**
+ * Driver and executor pod templates (plain `v1 Pod` documents for `spark.kubernetes.{driver,executor}.podTemplateFile`;
+ * they are uploaded to S3, not applied to the cluster). Placement comes only from the capacity's placements.
+ */
+export class SparkPodTemplates {
+  readonly driver: IPod;
+  readonly executor: IPod;
+  /** Mount path of the scratch disk, for spark.local.dir. */
+  readonly localDirPath: string;
+
+  constructor(props: SparkPodTemplatesProps) {
+    const { driverPlacement, executorPlacement } = props.placements;
+    const priorityClassNames = props.priorityClassNames ?? DEFAULT_SPARK_PRIORITY_CLASS_NAMES;
+    const localDisk: SparkLocalDisk =
+      props.localDisk ??
+      (executorPlacement.instanceStoreEphemeralStorage
+        ? { kind: 'instance-store' }
+        : { kind: 'generic-ephemeral-volume', storageClassName: DEFAULT_GP3_STORAGE_CLASS_NAME, size: '100Gi' });
+    this.localDirPath = props.localDirPath ?? `/var/data/${SPARK_LOCAL_DIR_VOLUME}`;
+    const gracePeriod = props.executorTerminationGracePeriodSeconds ?? 100;
+    const sparkUser = props.sparkUser ?? { uid: 999, gid: 1000 };
+
+    requireObjectName(priorityClassNames.driver, 'priorityClassNames.driver');
+    requireObjectName(priorityClassNames.executor, 'priorityClassNames.executor');
+    requireNotUnderMnt(this.localDirPath, 'localDirPath');
+    requireIntegerInRange(gracePeriod, 0, SPOT_NOTICE_SECONDS - 1, 'executorTerminationGracePeriodSeconds');
+    requireIntegerInRange(sparkUser.uid, 1, 2147483647, 'sparkUser.uid');
+    requireIntegerInRange(sparkUser.gid, 0, 2147483647, 'sparkUser.gid');
+    requireThat(
+      localDisk.kind !== 'instance-store' || executorPlacement.instanceStoreEphemeralStorage,
+      'localDisk.kind',
+      '"instance-store" needs executor nodes whose EC2NodeClass sets instanceStorePolicy RAID0; otherwise the emptyDir lands on the root EBS volume',
+    );
+    const customCode = props.customCode;
+    const codeMountPath = customCode?.mountPath ?? '/opt/custom-code';
+    if (customCode) {
+      requireThat(customCode.image !== '', 'customCode.image', 'must not be empty');
+      requireThat(customCode.command.length > 0, 'customCode.command', 'must not be empty');
+      requireNotUnderMnt(codeMountPath, 'customCode.mountPath');
+    }
+
+    const build = (role: SparkRole, placement: PodPlacement, annotations: Record<string, string>, extraSpec: Partial<NonNullable<IPod['spec']>>): IPod => {
+      const mounts = [{ name: SPARK_LOCAL_DIR_VOLUME, mountPath: this.localDirPath }];
+      const volumes: IVolume[] = [localDiskVolume(localDisk, 'localDisk')];
+      const initContainers: Container[] = [];
+      if (customCode) {
+        mounts.push({ name: 'custom-code', mountPath: codeMountPath });
+        volumes.push({ name: 'custom-code', emptyDir: {} });
+        initContainers.push({
+          name: 'fetch-custom-code',
+          image: customCode.image,
+          command: [...customCode.command],
+          volumeMounts: [{ name: 'custom-code', mountPath: codeMountPath }],
+          securityContext: restrictedContainerSecurityContext(),
+        });
+      }
+      const pod: IPod = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: Object.keys(annotations).length > 0 ? { annotations } : {},
+        spec: {
+          priorityClassName: role === 'driver' ? priorityClassNames.driver : priorityClassNames.executor,
+          nodeSelector: { ...placement.nodeSelector },
+          tolerations: placement.tolerations.map((t) => ({ ...t })),
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: sparkUser.uid,
+            runAsGroup: sparkUser.gid,
+            // Makes the ephemeral volume writable by the Spark user.
+            fsGroup: sparkUser.gid,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          ...(initContainers.length > 0 ? { initContainers } : {}),
+          containers: [{ name: SPARK_CONTAINER_NAMES[role], volumeMounts: mounts, securityContext: restrictedContainerSecurityContext() }],
+          volumes,
+          ...extraSpec,
+        },
+      };
+      checkSparkPodTemplate(pod, role);
+      return pod;
+    };
+
+    const scrape = props.prometheusScrape ?? true;
+    this.driver = build(
+      'driver',
+      driverPlacement,
+      {
+        // Losing the driver loses the job: Karpenter must not voluntarily remove its node.
+        'karpenter.sh/do-not-disrupt': 'true',
+        ...(scrape
+          ? {
+              'prometheus.io/scrape': 'true',
+              'prometheus.io/port': String(SPARK_UI_PORT),
+              'prometheus.io/path': SPARK_PROMETHEUS_PATHS.driver,
+              [EXECUTORS_METRICS_PATH_ANNOTATION]: SPARK_PROMETHEUS_PATHS.executors,
+            }
+          : {}),
+      },
+      {},
+    );
+    // Executors serve no UI: their metrics come from the driver, so they carry no scrape annotations.
+    this.executor = build('executor', executorPlacement, {}, { terminationGracePeriodSeconds: gracePeriod });
+  }
+}
+

@@ -1,0 +1,72 @@
+import { ConfigurationError, requireThat } from '../errors.js';
+import type { SparkPlacements } from '../karpenter/spark-capacity.js';
+import { requireGoDuration } from '../validation/go-duration.js';
+import { SPARK_CONTAINER_NAMES, SPARK_PROMETHEUS_PATHS, type SparkPodTemplates } from './pod-templates.js';
+
+export interface SparkDefaultsProps {
+  /** The placements the pod templates were built from (a SparkCapacity); supplies the executor idle timeout. */
+  readonly placements: Pick<SparkPlacements, 'executorIdleTimeout'>;
+  /** The pod templates these properties point at; supplies spark.local.dir. */
+  readonly podTemplates: Pick<SparkPodTemplates, 'localDirPath'>;
+  /** S3 URI where the driver pod template is uploaded. */
+  readonly driverPodTemplateUri: string;
+  /** S3 URI where the executor pod template is uploaded. */
+  readonly executorPodTemplateUri: string;
+  /** S3 prefix where decommissioning executors copy blocks no peer can take. @default no fallback storage */
+  readonly decommissionFallbackStoragePath?: string;
+  /** Further properties; may not override the ones this function sets. @default {} */
+  readonly extraProperties?: Readonly<Record<string, string>>;
+}
+
+/** One `configurationOverrides.applicationConfiguration` entry of an EMR job run or job template. */
+export interface SparkDefaultsClassification {
+  readonly classification: 'spark-defaults';
+  readonly properties: Readonly<Record<string, string>>;
+}
+
+const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/;
+
+/**
+ * The `spark-defaults` properties that go with SparkPodTemplates and SparkCapacity: pod template files, scratch
+ * directory, graceful decommissioning (spot), Prometheus metrics, and dynamic allocation whose idle timeout is the
+ * one the executor pools' consolidateAfter was checked against.
+ */
+export function sparkDefaults(props: SparkDefaultsProps): SparkDefaultsClassification {
+  requireThat(S3_URI.test(props.driverPodTemplateUri), 'driverPodTemplateUri', `"${props.driverPodTemplateUri}" must be an S3 URI, s3://<bucket>/<key>`);
+  requireThat(S3_URI.test(props.executorPodTemplateUri), 'executorPodTemplateUri', `"${props.executorPodTemplateUri}" must be an S3 URI, s3://<bucket>/<key>`);
+  requireThat(props.driverPodTemplateUri !== props.executorPodTemplateUri, 'executorPodTemplateUri', 'must differ from driverPodTemplateUri');
+  const fallback = props.decommissionFallbackStoragePath;
+  if (fallback !== undefined) {
+    requireThat(S3_URI.test(fallback) && fallback.endsWith('/'), 'decommissionFallbackStoragePath', `"${fallback}" must be an S3 prefix ending in "/"`);
+  }
+  // Spark reads one unit per time string, so "1m30s" is passed on as seconds.
+  const idleSeconds = requireGoDuration(props.placements.executorIdleTimeout, 'placements.executorIdleTimeout');
+
+  const owned: Record<string, string> = {
+    'spark.kubernetes.driver.podTemplateFile': props.driverPodTemplateUri,
+    'spark.kubernetes.executor.podTemplateFile': props.executorPodTemplateUri,
+    'spark.kubernetes.driver.podTemplateContainerName': SPARK_CONTAINER_NAMES.driver,
+    'spark.kubernetes.executor.podTemplateContainerName': SPARK_CONTAINER_NAMES.executor,
+    'spark.local.dir': props.podTemplates.localDirPath,
+    'spark.decommission.enabled': 'true',
+    'spark.storage.decommission.enabled': 'true',
+    'spark.storage.decommission.rddBlocks.enabled': 'true',
+    'spark.storage.decommission.shuffleBlocks.enabled': 'true',
+    ...(fallback ? { 'spark.storage.decommission.fallbackStorage.path': fallback } : {}),
+    'spark.dynamicAllocation.enabled': 'true',
+    // Kubernetes has no external shuffle service; shuffle tracking keeps executors holding shuffle data alive.
+    'spark.dynamicAllocation.shuffleTracking.enabled': 'true',
+    'spark.dynamicAllocation.executorIdleTimeout': `${idleSeconds}s`,
+    'spark.ui.prometheus.enabled': 'true',
+    'spark.metrics.conf.*.sink.prometheusServlet.class': 'org.apache.spark.metrics.sink.PrometheusServlet',
+    'spark.metrics.conf.*.sink.prometheusServlet.path': SPARK_PROMETHEUS_PATHS.driver,
+  };
+  for (const key of Object.keys(props.extraProperties ?? {})) {
+    if (key in owned) {
+      throw new ConfigurationError(`extraProperties["${key}"]`, 'is set by sparkDefaults from the capacity and pod templates; change it there');
+    }
+  }
+  const merged: Record<string, string> = { ...props.extraProperties, ...owned };
+  const properties = Object.fromEntries(Object.keys(merged).sort().map((key) => [key, merged[key]!]));
+  return { classification: 'spark-defaults', properties };
+}

@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { Testing, type Chart } from 'cdk8s';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import { ConfigurationError } from '../src/index.js';
+
+/** Synthesizes a chart and returns its objects by `<kind>/<name>`. */
+export function synthByName(chart: Chart): Record<string, any> {
+  return Object.fromEntries(Testing.synth(chart).map((o) => [`${o.kind}/${o.metadata.name}`, o]));
+}
+
+/** The ConfigurationError `build` throws; fails the test when it throws nothing or something else. */
+export function configurationErrorOf(build: () => unknown): ConfigurationError {
+  try {
+    build();
+  } catch (error) {
+    if (error instanceof ConfigurationError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigurationError, but nothing was thrown');
+}
+
+// Copies of the Karpenter v1 CRD schemas (additionalProperties: false throughout), so unknown fields fail.
+const ajv = new Ajv({ strict: false, allErrors: true });
+addFormats(ajv);
+const crdSchema = (file: string) =>
+  ajv.compile(JSON.parse(readFileSync(new URL(`./fixtures/karpenter-crds/${file}`, import.meta.url), 'utf8')));
+const validators = { NodePool: crdSchema('nodepool_v1.json'), EC2NodeClass: crdSchema('ec2nodeclass_v1.json') };
+
+/** Schema errors of a Karpenter object against its CRD's OpenAPI schema (CEL rules are checked by the builders). */
+export function crdSchemaErrors(object: { kind: 'NodePool' | 'EC2NodeClass' }): string[] {
+  const validate = validators[object.kind];
+  return validate(object) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}

@@ -1,0 +1,215 @@
+import { Testing } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { NodePool as NodePoolModel } from '@kubernetes-models/karpenter/karpenter.sh/v1/NodePool';
+import { Pod } from 'kubernetes-models/v1/Pod';
+import {
+  Ec2NodeClass,
+  SparkCapacity,
+  SparkPodTemplates,
+  checkSparkPodTemplate,
+  placementProblems,
+  sparkDefaults,
+  toleratesTaint,
+  type SparkCapacityProps,
+  type SparkPodTemplatesProps,
+} from '../src/index.js';
+import { configurationErrorOf, crdSchemaErrors, synthByName } from './helpers.js';
+
+function capacity(props: Partial<SparkCapacityProps> = {}, executorInstanceStore = false) {
+  const chart = Testing.chart();
+  const base = { clusterName: 'dev', amiAlias: 'al2023@v20250101', role: 'KarpenterNodeRole-dev' };
+  const driverNodeClass = new Ec2NodeClass(chart, 'Driver', { ...base, name: 'spark-driver' });
+  const executorNodeClass = new Ec2NodeClass(chart, 'Executor', {
+    ...base,
+    name: 'spark-executor',
+    instanceStorePolicy: executorInstanceStore ? 'RAID0' : undefined,
+  });
+  const built = new SparkCapacity(chart, 'Spark', { driverNodeClass, executorNodeClass, ...props });
+  return { chart, capacity: built };
+}
+
+describe('SparkCapacity', () => {
+  const { chart, capacity: spark } = capacity();
+  const objects = synthByName(chart);
+  const driverPool = objects['NodePool/spark-driver'];
+  const spotPool = objects['NodePool/spark-executor-spot'];
+  const onDemandPool = objects['NodePool/spark-executor-on-demand'];
+  const capacityTypes = (pool: any) =>
+    pool.spec.template.spec.requirements.find((r: any) => r.key === 'karpenter.sh/capacity-type').values;
+
+  it('creates an on-demand driver pool consolidated only when empty, and spot-first executor pools', () => {
+    expect(capacityTypes(driverPool)).toEqual(['on-demand']);
+    expect(driverPool.spec.disruption.consolidationPolicy).toBe('WhenEmpty');
+    expect(capacityTypes(spotPool)).toEqual(['spot']);
+    expect(capacityTypes(onDemandPool)).toEqual(['on-demand']);
+    expect(spotPool.spec.disruption.consolidationPolicy).toBe('WhenEmptyOrUnderutilized');
+    expect(spotPool.spec.weight).toBeGreaterThan(onDemandPool.spec.weight);
+    expect(driverPool.spec.template.spec.nodeClassRef.name).toBe('spark-driver');
+    expect(spotPool.spec.template.spec.nodeClassRef.name).toBe('spark-executor');
+  });
+
+  it('blocks voluntary disruption in business hours in every pool', () => {
+    for (const pool of [driverPool, spotPool, onDemandPool]) {
+      expect(pool.spec.disruption.budgets).toContainEqual({ nodes: '0', schedule: '0 8 * * 1-5', duration: '10h' });
+      expect(pool.spec.limits).toBeDefined();
+      expect(pool.spec.template.spec.expireAfter).toBe('720h');
+    }
+  });
+
+  it('gives drivers an on-demand selector and a toleration of the driver taint only', () => {
+    const placement = spark.driverPlacement;
+    expect(placement.nodeSelector['karpenter.sh/capacity-type']).toBe('on-demand');
+    expect(placement.capacityTypes).toEqual(['on-demand']);
+    expect(placementProblems(placement, spark.driverPool)).toEqual([]);
+    for (const executorTaint of spark.executorSpotPool.taints) {
+      expect(placement.tolerations.some((t) => toleratesTaint(t, executorTaint))).toBe(false);
+    }
+    // The driver selector cannot be satisfied by an executor pool.
+    expect(placementProblems(placement, spark.executorSpotPool)).not.toEqual([]);
+  });
+
+  it('gives executors a selector both executor pools satisfy and tolerations of exactly their taint', () => {
+    const placement = spark.executorPlacement;
+    expect(placement.nodePools).toEqual(['spark-executor-spot', 'spark-executor-on-demand']);
+    expect(placement.capacityTypes).toEqual(['spot', 'on-demand']);
+    expect(placementProblems(placement, spark.executorSpotPool)).toEqual([]);
+    expect(placementProblems(placement, spark.executorOnDemandPool)).toEqual([]);
+    expect(spark.executorSpotPool.taints).toEqual(spark.executorOnDemandPool.taints);
+    for (const toleration of placement.tolerations) {
+      expect(spark.executorSpotPool.taints.some((taint) => toleratesTaint(toleration, taint))).toBe(true);
+      expect(spark.driverPool.taints.some((taint) => toleratesTaint(toleration, taint))).toBe(false);
+    }
+  });
+
+  it('rejects an executor consolidateAfter not longer than the dynamic allocation idle timeout', () => {
+    const error = configurationErrorOf(() => capacity({ executorIdleTimeout: '5m', executorConsolidateAfter: '300s' }));
+    expect(error.field).toBe('executorConsolidateAfter');
+    expect(configurationErrorOf(() => capacity({ noDisruptionWindows: [{ schedule: 'weekdays', duration: '8h' }] })).field).toBe(
+      'noDisruptionWindows[0].schedule',
+    );
+  });
+
+  it('requires NVMe instances in executor pools whose node class uses RAID0 instance store', () => {
+    const { capacity: nvme } = capacity({}, true);
+    expect(nvme.executorPlacement.instanceStoreEphemeralStorage).toBe(true);
+    expect(nvme.driverPlacement.instanceStoreEphemeralStorage).toBe(false);
+    expect(nvme.executorSpotPool.requirements).toContainEqual({ key: 'karpenter.k8s.aws/instance-local-nvme', operator: 'Gt', values: ['0'] });
+  });
+
+  it('emits pools valid against the NodePool CRD schema', () => {
+    for (const pool of [driverPool, spotPool, onDemandPool]) {
+      expect(crdSchemaErrors(pool)).toEqual([]);
+      expect(() => new NodePoolModel(pool).validate()).not.toThrow();
+    }
+  });
+});
+
+describe('SparkPodTemplates', () => {
+  const { capacity: spark } = capacity();
+  const templates = (props: Partial<SparkPodTemplatesProps> = {}) => new SparkPodTemplates({ placements: spark, ...props });
+  const { driver, executor } = templates({ customCode: { image: 'public.ecr.aws/docker/library/busybox:1.36', command: ['sh', '-c', 'cp -r /code/. /opt/custom-code/'] } });
+
+  it('places the driver on the driver pool with do-not-disrupt and the driver priority', () => {
+    expect(driver.spec?.nodeSelector).toEqual(spark.driverPlacement.nodeSelector);
+    expect(driver.spec?.tolerations).toEqual(spark.driverPlacement.tolerations);
+    expect(placementProblems({ nodeSelector: driver.spec!.nodeSelector!, tolerations: driver.spec!.tolerations as any }, spark.driverPool)).toEqual([]);
+    expect(driver.metadata?.annotations?.['karpenter.sh/do-not-disrupt']).toBe('true');
+    expect(driver.metadata?.annotations?.['prometheus.io/path']).toBe('/metrics/driver/prometheus/');
+    expect(driver.metadata?.annotations?.['prometheus.io/port']).toBe('4040');
+    expect(driver.spec?.priorityClassName).toBe('spark-driver');
+    expect(driver.spec?.containers.map((c) => c.name)).toEqual(['spark-kubernetes-driver']);
+  });
+
+  it('places executors on both executor pools and stops them within the spot notice', () => {
+    const selectorAndTolerations = { nodeSelector: executor.spec!.nodeSelector!, tolerations: executor.spec!.tolerations as any };
+    expect(placementProblems(selectorAndTolerations, spark.executorSpotPool)).toEqual([]);
+    expect(placementProblems(selectorAndTolerations, spark.executorOnDemandPool)).toEqual([]);
+    expect(executor.spec?.terminationGracePeriodSeconds).toBe(100);
+    expect(executor.spec?.priorityClassName).toBe('spark-executor');
+    expect(executor.metadata?.annotations).toBeUndefined();
+    expect(executor.spec?.containers.map((c) => c.name)).toEqual(['spark-kubernetes-executor']);
+  });
+
+  it('mounts scratch space and custom code outside /mnt, with restricted security settings', () => {
+    const spec = executor.spec!;
+    expect(spec.volumes).toContainEqual(
+      expect.objectContaining({ name: 'spark-local-dir-1', ephemeral: expect.objectContaining({ volumeClaimTemplate: expect.anything() }) }),
+    );
+    expect(spec.containers[0]?.volumeMounts).toEqual([
+      { name: 'spark-local-dir-1', mountPath: '/var/data/spark-local-dir-1' },
+      { name: 'custom-code', mountPath: '/opt/custom-code' },
+    ]);
+    expect(spec.initContainers?.[0]?.volumeMounts).toEqual([{ name: 'custom-code', mountPath: '/opt/custom-code' }]);
+    expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 999, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(spec.containers[0]?.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+  });
+
+  it('produces valid v1 Pods, identical for identical input', () => {
+    expect(() => new Pod(driver).validate()).not.toThrow();
+    expect(() => new Pod(executor).validate()).not.toThrow();
+    expect(JSON.stringify(templates().executor)).toBe(JSON.stringify(templates().executor));
+  });
+
+  it('uses an emptyDir on the RAID0 instance store when executor nodes have one', () => {
+    const { capacity: nvme } = capacity({}, true);
+    const volumes = new SparkPodTemplates({ placements: nvme }).executor.spec?.volumes;
+    expect(volumes).toEqual([{ name: 'spark-local-dir-1', emptyDir: {} }]);
+    expect(configurationErrorOf(() => templates({ localDisk: { kind: 'instance-store' } })).field).toBe('localDisk.kind');
+  });
+
+  it('rejects mounts under /mnt and grace periods at or past the spot notice', () => {
+    expect(configurationErrorOf(() => templates({ localDirPath: '/mnt/x' })).field).toBe('localDirPath');
+    expect(configurationErrorOf(() => templates({ localDirPath: '/mnt' })).field).toBe('localDirPath');
+    expect(configurationErrorOf(() => templates({ customCode: { image: 'img', command: ['true'], mountPath: '/mnt/code' } })).field).toBe(
+      'customCode.mountPath',
+    );
+    expect(configurationErrorOf(() => templates({ executorTerminationGracePeriodSeconds: 120 })).field).toBe(
+      'executorTerminationGracePeriodSeconds',
+    );
+    expect(templates({ localDirPath: '/mnt2/spark' }).localDirPath).toBe('/mnt2/spark');
+  });
+
+  it('checkSparkPodTemplate rejects wrong container names and /mnt mounts in any template', () => {
+    const podWith = (containers: any[], extra = {}) => ({ apiVersion: 'v1' as const, kind: 'Pod' as const, spec: { containers, ...extra } });
+    expect(configurationErrorOf(() => checkSparkPodTemplate(podWith([{ name: 'driver' }]), 'driver')).field).toBe('driver.spec.containers');
+    expect(
+      configurationErrorOf(() => checkSparkPodTemplate(podWith([{ name: 'spark-kubernetes-executor' }, { name: 'spark-kubernetes-driver' }]), 'driver')).field,
+    ).toBe('driver.spec.containers[0].name');
+    const mntMount = podWith([{ name: 'spark-kubernetes-executor', volumeMounts: [{ name: 'v', mountPath: '/mnt/x' }] }]);
+    expect(configurationErrorOf(() => checkSparkPodTemplate(mntMount, 'executor')).field).toBe('executor.spec.containers[0].volumeMounts[0].mountPath');
+    const slowExecutor = podWith([{ name: 'spark-kubernetes-executor' }], { terminationGracePeriodSeconds: 150 });
+    expect(configurationErrorOf(() => checkSparkPodTemplate(slowExecutor, 'executor')).field).toBe('executor.spec.terminationGracePeriodSeconds');
+  });
+});
+
+describe('sparkDefaults', () => {
+  const { capacity: spark } = capacity({ executorIdleTimeout: '1m30s', executorConsolidateAfter: '10m' });
+  const podTemplates = new SparkPodTemplates({ placements: spark });
+  const props = {
+    placements: spark,
+    podTemplates,
+    driverPodTemplateUri: 's3://team-a-artifacts/pod-templates/driver.yaml',
+    executorPodTemplateUri: 's3://team-a-artifacts/pod-templates/executor.yaml',
+  };
+
+  it('points at the pod templates and matches their scratch dir and the capacity idle timeout', () => {
+    const { classification, properties } = sparkDefaults({ ...props, decommissionFallbackStoragePath: 's3://team-a-artifacts/fallback/' });
+    expect(classification).toBe('spark-defaults');
+    expect(properties['spark.kubernetes.driver.podTemplateFile']).toBe(props.driverPodTemplateUri);
+    expect(properties['spark.kubernetes.executor.podTemplateFile']).toBe(props.executorPodTemplateUri);
+    expect(properties['spark.local.dir']).toBe(podTemplates.localDirPath);
+    expect(properties['spark.dynamicAllocation.executorIdleTimeout']).toBe('90s');
+    expect(properties['spark.storage.decommission.shuffleBlocks.enabled']).toBe('true');
+    expect(properties['spark.storage.decommission.fallbackStorage.path']).toBe('s3://team-a-artifacts/fallback/');
+    expect(properties['spark.metrics.conf.*.sink.prometheusServlet.path']).toBe(podTemplates.driver.metadata?.annotations?.['prometheus.io/path']);
+    expect(Object.keys(properties)).toEqual(Object.keys(properties).sort());
+  });
+
+  it('rejects non-S3 template locations and overrides of derived properties', () => {
+    expect(configurationErrorOf(() => sparkDefaults({ ...props, driverPodTemplateUri: '/tmp/driver.yaml' })).field).toBe('driverPodTemplateUri');
+    expect(configurationErrorOf(() => sparkDefaults({ ...props, extraProperties: { 'spark.local.dir': '/tmp' } })).field).toBe(
+      'extraProperties["spark.local.dir"]',
+    );
+    expect(sparkDefaults({ ...props, extraProperties: { 'spark.executor.cores': '4' } }).properties['spark.executor.cores']).toBe('4');
+  });
+});
