@@ -14,13 +14,25 @@ export interface ManifestChartProps {
   readonly labels?: Record<string, string>;
 }
 
+/** A document that goes with the chart but is not applied: a pod template, a policy, Helm values. */
+export interface Artifact {
+  /** Path below `artifacts/<chart folder>/`; it is also the key below the environment's artifactsS3Uri. */
+  readonly path: string;
+  readonly value: unknown;
+  readonly format: 'yaml' | 'json';
+  /** True when `value` is a Kubernetes object (a pod template): it is validated like the applied ones. */
+  readonly kubernetesObject: boolean;
+}
+
 /**
- * A chart that knows where its objects go: one folder of `dist-manifests/<env>/`, applied by Flux or Argo CD.
+ * A chart that knows where its objects go: one folder of `dist-manifests/<env>/`, applied by Flux or Argo CD,
+ * and the same folder below `artifacts/` for documents that are not applied.
  * Every object gets the project's managed-by, part-of and environment labels.
  */
 export class ManifestChart extends Chart {
   readonly folder: string;
   readonly configPath: ConfigPath;
+  readonly artifacts: Artifact[] = [];
 
   constructor(scope: Construct, id: string, props: ManifestChartProps) {
     super(scope, id, {
@@ -34,5 +46,14 @@ export class ManifestChart extends Chart {
     });
     this.folder = props.folder;
     this.configPath = props.configPath;
+  }
+
+  /** Path of an artifact of this chart relative to `artifacts/`, as synced to S3. */
+  artifactKey(path: string): string {
+    return `${this.folder}/${path}`;
+  }
+
+  protected addArtifact(artifact: Artifact): void {
+    this.artifacts.push(artifact);
   }
 }

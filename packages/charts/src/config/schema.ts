@@ -1,26 +1,8 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { DNS_LABEL_PATTERN, QUANTITY_PATTERN } from '@emr-eks-gitops/core';
+import { Type, type Static } from '@sinclair/typebox';
+import { DnsLabel, Quantity, Resources, RoleArn, StringEnum, strictObject } from './schema-types.js';
+import { CapacitySchema, SparkPlatformSchema, TenantSparkSchema } from './capacity-schema.js';
 
 // One schema is the source of the TypeScript type (Static<>), of ajv's validation and of environments/schema.json.
-// `description` is what editors show and what error messages quote, so each reads as "<what it is>: <what is allowed>".
-
-const Quantity = (description: string) =>
-  Type.Unsafe<string | number>({ type: ['string', 'number'], pattern: QUANTITY_PATTERN, description });
-
-const DnsLabel = (description: string) =>
-  Type.String({ pattern: DNS_LABEL_PATTERN, minLength: 1, maxLength: 63, description });
-
-/** A closed set of strings, as one `enum` (one clear error message instead of one per alternative). */
-const StringEnum = <T extends string>(values: readonly T[], options: { description: string; default?: T }) =>
-  Type.Unsafe<T>({ type: 'string', enum: [...values], ...options });
-
-const strictObject = <T extends Record<string, TSchema>>(properties: T, description: string) =>
-  Type.Object(properties, { additionalProperties: false, description });
-
-const Resources = (what: string) => strictObject({
-  cpu: Quantity(`CPU ${what}: a Kubernetes quantity such as "500m" or 2`),
-  memory: Quantity(`memory ${what}: a Kubernetes quantity such as "4Gi"`),
-}, `CPU and memory ${what}`);
 
 export const ClusterSchema = strictObject({
   name: Type.String({
@@ -66,18 +48,18 @@ export const TenantSchema = strictObject({
     defaultRequest: Resources('requests of a container that sets none'),
     max: Type.Optional(Resources('limits one container may set at most')),
   }, 'LimitRange of the tenant namespace'),
-  executionRoleArn: Type.String({
-    pattern: '^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}$',
-    description: 'IAM role EMR jobs of this tenant run as: arn:<partition>:iam::<account>:role/<name>',
-  }),
+  executionRoleArn: RoleArn('IAM role EMR jobs of this tenant run as'),
   releaseLabel: Type.String({
     pattern: '^emr-[0-9]+\\.[0-9]+\\.[0-9]+(-java[0-9]+)?-(latest|[0-9]{8})$',
     description: 'EMR release label of the tenant\'s jobs, e.g. emr-7.2.0-latest or emr-6.15.0-20240105',
   }),
+  spark: Type.Optional(TenantSparkSchema),
 }, 'A team: one namespace, registered with EMR as one virtual cluster');
 
 export const EnvironmentSchema = Type.Object({
   cluster: ClusterSchema,
+  capacity: CapacitySchema,
+  spark: SparkPlatformSchema,
   tenants: Type.Array(TenantSchema, { minItems: 1, description: 'The teams sharing the cluster, at least one' }),
 }, {
   $id: 'https://emr-eks-gitops.dev/schema/environment.json',

@@ -1,5 +1,6 @@
 import { isAtLeast, parseKubernetesVersion } from '@emr-eks-gitops/core';
 import type { EnvironmentFile, TenantConfig } from './schema.js';
+import type { CapacityConfig } from './capacity-schema.js';
 import type { Problem } from './problems.js';
 import type { ConfigPath } from './source-map.js';
 
@@ -25,6 +26,17 @@ export function semanticProblems(value: unknown, at: Locate): Problem[] {
   }
 
   problems.push(...uniquenessProblems(tenants, at));
+
+  const capacity = isObject(file?.capacity) ? (file.capacity as Partial<CapacityConfig>) : undefined;
+  tenants.forEach((tenant, index) => {
+    if (tenant.spark?.localDisk === 'instance-store' && capacity && capacity.nvmeInstanceStore !== true) {
+      problems.push(at(['tenants', index, 'spark', 'localDisk'], 'instance-store needs capacity.nvmeInstanceStore: true (executor nodes with local NVMe); use ebs or enable it'));
+    }
+    const release = typeof tenant.releaseLabel === 'string' ? /^emr-(\d+)\.(\d+)\./.exec(tenant.releaseLabel) : null;
+    if (release && (Number(release[1]) < 6 || (Number(release[1]) === 6 && Number(release[2]) < 3))) {
+      problems.push(at(['tenants', index, 'releaseLabel'], `${tenant.releaseLabel} cannot use pod templates, which this platform relies on for placement; use emr-6.3.0 or later`));
+    }
+  });
 
   const partition = cluster.partition ?? 'aws';
   tenants.forEach((tenant, index) => {

@@ -35,3 +35,13 @@ export function collectIssues<T>(issues: RenderIssue[], configPath: ConfigPath, 
     return undefined;
   }
 }
+
+/** Runs `build` and re-throws its ConfigurationError with `prefix` put before the field, to match the config's nesting. */
+export function underField<T>(prefix: string, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    throw new ConfigurationError(`${prefix}.${error.field}`, error.problem, error.subject);
+  }
+}

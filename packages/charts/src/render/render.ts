@@ -2,6 +2,8 @@ import { App } from 'cdk8s';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { ManifestChart } from '../charts/manifest-chart.js';
 import { TenantChart } from '../charts/tenant-chart.js';
+import { CapacityChart } from '../charts/capacity-chart.js';
+import { EmrAccessChart, SchedulingChart, StorageChart } from '../charts/cluster-charts.js';
 import { environmentReadme } from './environment-readme.js';
 import { RenderError, collectIssues, type RenderIssue } from './render-error.js';
 import { generatedHeader, kustomization, objectFileName, toYaml } from './serialize.js';
@@ -39,11 +41,7 @@ export interface RenderResult {
 export function renderEnvironment(config: EnvironmentConfig): RenderResult {
   const app = new App();
   const issues: RenderIssue[] = [];
-  const charts: ManifestChart[] = [];
-  config.tenants.forEach((tenant, index) => {
-    const chart = collectIssues(issues, ['tenants', index], () => new TenantChart(app, config, tenant, index));
-    if (chart) charts.push(chart);
-  });
+  const charts = buildCharts(app, config, issues);
   if (issues.length > 0) throw new RenderError(config.name, issues);
 
   const header = generatedHeader(config.sourcePath);
@@ -60,6 +58,11 @@ export function renderEnvironment(config: EnvironmentConfig): RenderResult {
       addFile(path, header + toYaml(object));
       objects.push({ path, object, applied: true });
     }
+    for (const artifact of chart.artifacts) {
+      const path = `artifacts/${chart.artifactKey(artifact.path)}`;
+      addFile(path, artifact.format === 'json' ? `${JSON.stringify(artifact.value, null, 2)}\n` : header + toYaml(artifact.value));
+      if (artifact.kubernetesObject) objects.push({ path, object: artifact.value as KubernetesObject, applied: false });
+    }
   }
   for (const [folder, resources] of kustomizationFolders(objects)) {
     addFile(folder ? `${folder}/kustomization.yaml` : 'kustomization.yaml', header + toYaml(kustomization([...resources])));
@@ -71,6 +74,26 @@ export function renderEnvironment(config: EnvironmentConfig): RenderResult {
     files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     objects: objects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
   };
+}
+
+/**
+ * The charts of one environment, platform first: tenants are built from what the platform provides (placements,
+ * priority classes, storage class), so a tenant's pod templates cannot disagree with the pools.
+ */
+function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[]): ManifestChart[] {
+  const storage = collectIssues(issues, [], () => new StorageChart(app, config));
+  const scheduling = collectIssues(issues, [], () => new SchedulingChart(app, config));
+  const capacity = collectIssues(issues, ['capacity'], () => new CapacityChart(app, config));
+  const emrAccess = collectIssues(issues, ['cluster', 'emrAccess'], () => new EmrAccessChart(app, config));
+  if (!storage || !scheduling || !capacity || !emrAccess) return [];
+  const platform = {
+    placements: capacity.spark,
+    priorityClassNames: { driver: scheduling.priorityClasses.driverName, executor: scheduling.priorityClasses.executorName },
+    storageClassName: storage.storageClass.name,
+  };
+  const tenants = config.tenants.map((tenant, index) =>
+    collectIssues(issues, ['tenants', index], () => new TenantChart(app, config, tenant, index, platform)));
+  return [storage, scheduling, capacity, emrAccess, ...tenants.filter((chart): chart is TenantChart => chart !== undefined)];
 }
 
 /** Each folder holding applied objects, directly or below, with the entries its kustomization lists. */

@@ -1,0 +1,56 @@
+import type { Construct } from 'constructs';
+import { Ec2NodeClass, LABELS, SparkCapacity, karpenterControllerHelmValues } from '@emr-eks-gitops/core';
+import type { EnvironmentConfig } from '../config/schema.js';
+import { ManifestChart } from './manifest-chart.js';
+
+/**
+ * Karpenter capacity for Spark: the node class(es) and the driver / spot executor / on-demand executor pools, plus
+ * the controller's Helm values as an artifact (the controller is installed with the cluster, not from this repo).
+ */
+export class CapacityChart extends ManifestChart {
+  readonly spark: SparkCapacity;
+
+  constructor(scope: Construct, config: EnvironmentConfig) {
+    super(scope, 'platform-karpenter', { folder: 'platform/karpenter', environment: config.name, configPath: ['capacity'] });
+    const capacity = config.capacity;
+    const nodeClass = {
+      clusterName: config.cluster.name,
+      amiAlias: capacity.amiAlias,
+      role: capacity.nodeRole,
+      rootVolume: { sizeGiB: capacity.rootVolumeGiB ?? 100 },
+      tags: { [LABELS.environment]: config.name },
+    };
+    const driverNodeClass = new Ec2NodeClass(this, 'SparkNodeClass', { name: 'spark', ...nodeClass });
+    const executorNodeClass = capacity.nvmeInstanceStore
+      ? new Ec2NodeClass(this, 'SparkNvmeNodeClass', { name: 'spark-nvme', ...nodeClass, instanceStorePolicy: 'RAID0' })
+      : undefined;
+
+    const limits = capacity.limits;
+    const poolLimits = (pool: { cpu: string | number; memory: string | number } | undefined) =>
+      pool ? { cpu: String(pool.cpu), memory: String(pool.memory) } : undefined;
+    this.spark = new SparkCapacity(this, 'Spark', {
+      driverNodeClass,
+      executorNodeClass,
+      limits: {
+        driver: poolLimits(limits?.driver),
+        executorSpot: poolLimits(limits?.executorSpot),
+        executorOnDemand: poolLimits(limits?.executorOnDemand),
+      },
+      executorIdleTimeout: capacity.executorIdleTimeout,
+      executorConsolidateAfter: capacity.executorConsolidateAfter,
+      noDisruptionWindows: capacity.noDisruptionWindows,
+    });
+
+    this.addArtifact({
+      path: 'controller-values.yaml',
+      format: 'yaml',
+      kubernetesObject: false,
+      value: karpenterControllerHelmValues({
+        clusterName: config.cluster.name,
+        interruptionQueue: capacity.controller.interruptionQueue,
+        controllerRoleArn: capacity.controller.roleArn,
+        managedNodeGroups: capacity.controller.managedNodeGroups,
+      }),
+    });
+  }
+}
