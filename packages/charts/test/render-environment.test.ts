@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadEnvironmentText, renderEnvironment, RenderError, type KubernetesObject, type RenderResult } from '../src/index.js';
+
+const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
+const load = (name: string, edit: (text: string) => string = (t) => t) =>
+  loadEnvironmentText(edit(environmentText(name)), `environments/${name}.yaml`).config;
+
+function objectsOf(result: RenderResult, kind: string): KubernetesObject[] {
+  return result.objects.filter((o) => o.object.kind === kind).map((o) => o.object);
+}
+
+describe('renderEnvironment', () => {
+  it('is deterministic: two renders of one config give identical files in sorted order', () => {
+    const config = load('prod');
+    const first = renderEnvironment(config);
+    const second = renderEnvironment(config);
+    expect([...second.files]).toEqual([...first.files]);
+    const paths = [...first.files.keys()];
+    expect(paths).toEqual([...paths].sort());
+  });
+
+  it('aws-auth mode renders the emr-containers Role per tenant and the mapRoles artifact; access-entry mode renders neither', () => {
+    const awsAuth = renderEnvironment(load('prod'));
+    expect(objectsOf(awsAuth, 'Role').map((r) => r.metadata.namespace)).toEqual(['spark-app-dev', 'spark-data-eng', 'spark-ml']);
+    expect(parse(awsAuth.files.get('artifacts/platform/emr-access/aws-auth-map-roles.yaml')!)).toEqual({
+      mapRoles: [{ rolearn: 'arn:aws:iam::410987654321:role/AWSServiceRoleForAmazonEMRContainers', username: 'emr-containers' }],
+    });
+
+    const accessEntry = renderEnvironment(load('dev'));
+    expect(objectsOf(accessEntry, 'Role')).toEqual([]);
+    expect(objectsOf(accessEntry, 'RoleBinding')).toEqual([]);
+    const entries = JSON.parse(accessEntry.files.get('artifacts/platform/emr-access/access-entries.json')!);
+    expect(entries.accessPolicies.map((p: { accessScope: { namespaces: string[] } }) => p.accessScope.namespaces[0]))
+      .toEqual(['spark-app-dev', 'spark-data-eng', 'spark-ml']);
+    expect(accessEntry.files.get('README.md')).toContain('Access-entry mode: no RBAC for EMR is rendered');
+  });
+
+  it('pod templates are artifacts (not in any kustomization) whose S3 URIs in spark-defaults match their paths', () => {
+    const result = renderEnvironment(load('staging'));
+    const templates = result.objects.filter((o) => o.object.kind === 'Pod');
+    expect(templates).toHaveLength(6);
+    expect(templates.every((t) => !t.applied && t.path.startsWith('artifacts/tenants/'))).toBe(true);
+    const kustomizations = [...result.files].filter(([path]) => path.endsWith('kustomization.yaml')).map(([, text]) => text).join('\n');
+    expect(kustomizations).not.toContain('artifacts');
+
+    const overrides = JSON.parse(result.files.get('artifacts/tenants/ml/configuration-overrides.json')!);
+    const properties = overrides.applicationConfiguration[0].properties;
+    expect(properties['spark.kubernetes.driver.podTemplateFile'])
+      .toBe('s3://spark-platform-staging-artifacts-310987654321/emr-eks-gitops/tenants/ml/pod-templates/driver.yaml');
+    expect(result.files.has('artifacts/tenants/ml/pod-templates/driver.yaml')).toBe(true);
+    expect(properties['spark.sql.adaptive.enabled']).toBe('true');
+  });
+
+  it('driver templates select on-demand pools only and tolerate only the driver taint; executors only the executor taint', () => {
+    const result = renderEnvironment(load('prod'));
+    const pools = objectsOf(result, 'NodePool') as Array<KubernetesObject & { spec: any }>;
+    const taintOf = (name: string) => pools.find((p) => p.metadata.name === name)!.spec.template.spec.taints[0];
+    const driver = result.objects.find((o) => o.path === 'artifacts/tenants/data-eng/pod-templates/driver.yaml')!.object as any;
+    const executor = result.objects.find((o) => o.path === 'artifacts/tenants/data-eng/pod-templates/executor.yaml')!.object as any;
+
+    expect(driver.spec.nodeSelector['karpenter.sh/capacity-type']).toBe('on-demand');
+    expect(driver.metadata.annotations['karpenter.sh/do-not-disrupt']).toBe('true');
+    expect(driver.spec.tolerations).toEqual([{ ...taintOf('spark-driver'), operator: 'Equal' }]);
+    expect(executor.spec.tolerations).toEqual([{ ...taintOf('spark-executor-spot'), operator: 'Equal' }]);
+    expect(taintOf('spark-executor-on-demand')).toEqual(taintOf('spark-executor-spot'));
+    const weight = (name: string) => pools.find((p) => p.metadata.name === name)!.spec.weight;
+    expect(weight('spark-executor-spot')).toBeGreaterThan(weight('spark-executor-on-demand'));
+  });
+
+  it('prod executors use NVMe instance store through a RAID0 node class; dev has a single node class', () => {
+    const prod = renderEnvironment(load('prod'));
+    const nodeClasses = Object.fromEntries(objectsOf(prod, 'EC2NodeClass').map((c) => [c.metadata.name, (c as any).spec.instanceStorePolicy]));
+    expect(nodeClasses).toEqual({ spark: undefined, 'spark-nvme': 'RAID0' });
+    expect(objectsOf(renderEnvironment(load('dev')), 'EC2NodeClass').map((c) => c.metadata.name)).toEqual(['spark']);
+  });
+
+  it('a builder refusing a value reports it under the config path it came from', () => {
+    const config = load('dev', (text) => text.replace('executorConsolidateAfter: 5m', 'executorConsolidateAfter: 30s'));
+    try {
+      renderEnvironment(config);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(RenderError);
+      expect((error as RenderError).issues).toEqual([{
+        configPath: ['capacity', 'executorConsolidateAfter'],
+        message: expect.stringContaining('30s must be longer than executorIdleTimeout 60s'),
+      }]);
+    }
+  });
+
+  it('instance-store scratch disk needs NVMe capacity, and pod templates need EMR 6.3.0 or later', () => {
+    expect(() => load('dev', (text) => text.replace('localDisk: ebs\n      executorTermination', 'localDisk: instance-store\n      executorTermination')))
+      .toThrow(/tenants\[2\]\.spark\.localDisk: instance-store needs capacity\.nvmeInstanceStore: true/);
+    expect(() => load('dev', (text) => text.replace(/releaseLabel: emr-7\.5\.0-latest/, 'releaseLabel: emr-6.2.0-latest')))
+      .toThrow(/tenants\[0\]\.releaseLabel: emr-6\.2\.0-latest cannot use pod templates/);
+  });
+});
