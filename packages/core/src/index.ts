@@ -83,3 +83,27 @@ export {
   SparkPriorityClasses,
   type SparkPriorityClassesProps,
 } from './scheduling/spark-priority-classes.js';
+
+// Tenant isolation: network policies and service accounts of a tenant namespace.
+/** Default-deny NetworkPolicies with the allowances Spark, Prometheus, DNS and the chosen egress need. */
+export {
+  resolveTenantNetworkPolicies,
+  TENANT_NETWORK_POLICY_NAMES,
+  TenantNetworkPolicies,
+  type AllowAllEgress,
+  type ResolvedRestrictedEgress,
+  type ResolvedTenantNetworkPolicies,
+  type RestrictedEgress,
+  type TenantEgress,
+  type TenantNetworkPoliciesProps,
+} from './tenant/tenant-network-policies.js';
+/** Ports and protocols as NetworkPolicies take them. */
+export { NETWORK_PROTOCOLS, type NetworkPort, type NetworkProtocol, type ResolvedNetworkPort } from './validation/network.js';
+/** Service accounts outside EMR's per-job ones, optionally bound to IAM roles through IRSA. */
+export {
+  EMR_JOB_SERVICE_ACCOUNT_PREFIX,
+  IRSA_ANNOTATIONS,
+  TenantServiceAccounts,
+  type TenantServiceAccount,
+  type TenantServiceAccountsProps,
+} from './tenant/tenant-service-accounts.js';

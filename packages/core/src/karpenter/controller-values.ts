@@ -1,4 +1,5 @@
 import { requireThat } from '../errors.js';
+import { requireIamRoleArn } from '../validation/aws-arn.js';
 
 export interface KarpenterControllerValuesProps {
   /** EKS cluster name (`settings.clusterName`). */
@@ -32,7 +33,6 @@ export interface KarpenterControllerValues {
   };
 }
 
-const IAM_ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role\/[\w+=,.@\/-]{1,512}$/;
 const SQS_QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 const EKS_NODEGROUP_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,62}$/;
 
@@ -44,7 +44,7 @@ export function karpenterControllerHelmValues(props: KarpenterControllerValuesPr
   const replicas = props.replicas ?? 2;
   requireThat(props.clusterName !== '', 'clusterName', 'must not be empty');
   requireThat(SQS_QUEUE_NAME.test(props.interruptionQueue), 'interruptionQueue', `"${props.interruptionQueue}" must be an SQS queue name (1-80 of A-Z a-z 0-9 _ -), not a URL or ARN`);
-  requireThat(IAM_ROLE_ARN.test(props.controllerRoleArn), 'controllerRoleArn', `"${props.controllerRoleArn}" must be an IAM role ARN, arn:<partition>:iam::<account>:role/<name>`);
+  requireIamRoleArn(props.controllerRoleArn, 'controllerRoleArn');
   requireThat(Number.isInteger(replicas) && replicas >= 1, 'replicas', `${replicas} must be a positive integer`);
   const nodeGroups = props.managedNodeGroups;
   if (nodeGroups !== undefined) {

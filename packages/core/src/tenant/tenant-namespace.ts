@@ -15,6 +15,13 @@ export const RESERVED_NAMESPACES: readonly string[] = [
   'karpenter', 'flux-system', 'argocd', 'jupyterhub', 'monitoring', 'amazon-cloudwatch',
 ];
 
+/** Throws unless `namespace` is a DNS-1123 label and not one of RESERVED_NAMESPACES. */
+export function assertTenantNamespaceName(namespace: string, field: string, subject?: string): void {
+  assertDnsLabel(namespace, field, subject);
+  requireThat(!RESERVED_NAMESPACES.includes(namespace), field,
+    `"${namespace}" is reserved for the cluster or the platform; reserved: ${RESERVED_NAMESPACES.join(', ')}`, subject);
+}
+
 /** What the tenant may consume in total: the namespace's ResourceQuota. */
 export interface TenantQuota {
   /** Sum of CPU requests of all pods, e.g. `64` or `"64"`. */
@@ -100,9 +107,7 @@ export class TenantNamespace extends Construct {
   constructor(scope: Construct, id: string, props: TenantNamespaceProps) {
     super(scope, id);
     const subject = `TenantNamespace ${props.namespace}`;
-    assertDnsLabel(props.namespace, 'namespace', subject);
-    requireThat(!RESERVED_NAMESPACES.includes(props.namespace), 'namespace',
-      `"${props.namespace}" is reserved for the cluster or the platform; reserved: ${RESERVED_NAMESPACES.join(', ')}`, subject);
+    assertTenantNamespaceName(props.namespace, 'namespace', subject);
     validateQuota(props.quota, subject);
     validateContainerDefaults(props.containerDefaults, subject);
     const podSecurity = resolvePodSecurity(props.podSecurity, subject);
