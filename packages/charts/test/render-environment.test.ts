@@ -96,4 +96,23 @@ describe('renderEnvironment', () => {
     expect(() => load('dev', (text) => text.replace(/releaseLabel: emr-7\.5\.0-latest/, 'releaseLabel: emr-6.2.0-latest')))
       .toThrow(/tenants\[0\]\.releaseLabel: emr-6\.2\.0-latest cannot use pod templates/);
   });
+
+  it('every tenant namespace gets default-deny NetworkPolicies, DNS egress and its configured extras', () => {
+    const result = renderEnvironment(load('prod'));
+    const policies = (namespace: string) => objectsOf(result, 'NetworkPolicy').filter((p) => p.metadata.namespace === namespace).map((p) => p.metadata.name);
+    for (const namespace of ['spark-app-dev', 'spark-data-eng', 'spark-ml']) {
+      expect(policies(namespace)).toEqual(expect.arrayContaining(['default-deny-ingress', 'default-deny-egress', 'allow-dns', 'allow-same-namespace', 'allow-monitoring-scrape']));
+    }
+    expect(policies('spark-app-dev')).toContain('allow-ingress-from-jupyterhub');
+    const notebook = objectsOf(result, 'ServiceAccount')[0]!;
+    expect(notebook.metadata.annotations?.['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::410987654321:role/emr-prod-app-dev-notebook');
+  });
+
+  it('restricted egress needs the API server CIDRs, and allow-all takes no CIDRs', () => {
+    const restricted = (egress: string) => (text: string) => text.replace('    executionRoleArn: arn:aws:iam::210987654321:role/emr-dev-ml-job', `    network:\n      egress: ${egress}\n    executionRoleArn: arn:aws:iam::210987654321:role/emr-dev-ml-job`);
+    expect(() => load('dev', restricted('{ mode: restricted, cidrs: [10.0.0.0/16] }')))
+      .toThrow(/tenants\[2\]\.network\.egress: restricted egress needs apiServerCidrs/);
+    expect(() => load('dev', restricted('{ mode: allow-all, cidrs: [10.0.0.0/16] }')))
+      .toThrow(/tenants\[2\]\.network\.egress\.cidrs: applies only to mode restricted/);
+  });
 });

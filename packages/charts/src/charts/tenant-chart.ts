@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import {
-  EmrContainersRbac, LABELS, SparkPodTemplates, TenantNamespace, sparkDefaults,
-  type SparkLocalDisk, type SparkPlacements,
+  EmrContainersRbac, LABELS, SparkPodTemplates, TenantNamespace, TenantNetworkPolicies, TenantServiceAccounts, sparkDefaults,
+  type SparkLocalDisk, type SparkPlacements, type TenantEgress,
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
 import { ManifestChart } from './manifest-chart.js';
@@ -15,7 +15,8 @@ export interface SparkPlatform {
 }
 
 /**
- * Everything one tenant's namespace holds, isolation (namespace, quota, limits) and EMR's access to it, and the
+ * Everything one tenant's namespace holds, isolation (namespace, quota, limits, network policies, service accounts)
+ * and EMR's access to it, and the
  * tenant's Spark artifacts: pod templates and the spark-defaults that point at them.
  */
 export class TenantChart extends ManifestChart {
@@ -34,6 +35,18 @@ export class TenantChart extends ManifestChart {
       containerDefaults: tenant.containerDefaults,
       podSecurity: { version: `v${config.cluster.kubernetesVersion}` },
     });
+
+    const network = tenant.network ?? {};
+    new TenantNetworkPolicies(this, 'Network', {
+      namespace: tenant.namespace,
+      allowIngressFromNamespaces: network.allowIngressFromNamespaces,
+      egress: network.egress?.mode === 'restricted'
+        ? { mode: 'restricted', apiServerCidrs: network.egress.apiServerCidrs ?? [], cidrs: network.egress.cidrs ?? [], ports: network.egress.ports }
+        : { mode: 'allow-all' } satisfies TenantEgress,
+    });
+    if (tenant.serviceAccounts?.length) {
+      new TenantServiceAccounts(this, 'ServiceAccounts', { namespace: tenant.namespace, serviceAccounts: tenant.serviceAccounts });
+    }
 
     if (config.cluster.emrAccess === 'aws-auth') {
       new EmrContainersRbac(this, 'EmrAccess', {

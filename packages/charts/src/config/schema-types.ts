@@ -11,7 +11,7 @@ export const DnsLabel = (description: string) =>
   Type.String({ pattern: DNS_LABEL_PATTERN, minLength: 1, maxLength: 63, description });
 
 /** A closed set of strings, as one `enum` (one clear error message instead of one per alternative). */
-export const StringEnum = <T extends string>(values: readonly T[], options: { description: string; default?: T }) =>
+export const StringEnum = <const T extends string>(values: readonly T[], options: { description: string; default?: T }) =>
   Type.Unsafe<T>({ type: 'string', enum: [...values], ...options });
 
 export const strictObject = <T extends Record<string, TSchema>>(properties: T, description: string) =>

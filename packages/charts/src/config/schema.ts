@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DnsLabel, Quantity, Resources, RoleArn, StringEnum, strictObject } from './schema-types.js';
 import { CapacitySchema, SparkPlatformSchema, TenantSparkSchema } from './capacity-schema.js';
+import { TenantNetworkSchema, TenantServiceAccountSchema } from './tenant-access-schema.js';
 
 // One schema is the source of the TypeScript type (Static<>), of ajv's validation and of environments/schema.json.
 
@@ -53,6 +54,8 @@ export const TenantSchema = strictObject({
     pattern: '^emr-[0-9]+\\.[0-9]+\\.[0-9]+(-java[0-9]+)?-(latest|[0-9]{8})$',
     description: 'EMR release label of the tenant\'s jobs, e.g. emr-7.2.0-latest or emr-6.15.0-20240105',
   }),
+  network: Type.Optional(TenantNetworkSchema),
+  serviceAccounts: Type.Optional(Type.Array(TenantServiceAccountSchema, { description: 'ServiceAccounts to create in the tenant namespace' })),
   spark: Type.Optional(TenantSparkSchema),
 }, 'A team: one namespace, registered with EMR as one virtual cluster');
 

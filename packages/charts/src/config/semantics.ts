@@ -32,6 +32,14 @@ export function semanticProblems(value: unknown, at: Locate): Problem[] {
     if (tenant.spark?.localDisk === 'instance-store' && capacity && capacity.nvmeInstanceStore !== true) {
       problems.push(at(['tenants', index, 'spark', 'localDisk'], 'instance-store needs capacity.nvmeInstanceStore: true (executor nodes with local NVMe); use ebs or enable it'));
     }
+    const egress = tenant.network?.egress;
+    if (egress?.mode === 'allow-all') {
+      for (const key of ['apiServerCidrs', 'cidrs', 'ports'] as const) {
+        if (egress[key] !== undefined) problems.push(at(['tenants', index, 'network', 'egress', key], 'applies only to mode restricted; with allow-all every destination is allowed already'));
+      }
+    } else if (egress?.mode === 'restricted' && !egress.apiServerCidrs) {
+      problems.push(at(['tenants', index, 'network', 'egress'], 'restricted egress needs apiServerCidrs: EMR\'s job submitter and Spark drivers call the Kubernetes API server'));
+    }
     const release = typeof tenant.releaseLabel === 'string' ? /^emr-(\d+)\.(\d+)\./.exec(tenant.releaseLabel) : null;
     if (release && (Number(release[1]) < 6 || (Number(release[1]) === 6 && Number(release[2]) < 3))) {
       problems.push(at(['tenants', index, 'releaseLabel'], `${tenant.releaseLabel} cannot use pod templates, which this platform relies on for placement; use emr-6.3.0 or later`));
