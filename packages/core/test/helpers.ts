@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Testing, type Chart } from 'cdk8s';
 import { Ajv } from 'ajv';
-import addFormats from 'ajv-formats';
+import ajvFormats from 'ajv-formats';
 import { ConfigurationError } from '../src/index.js';
 
 /** Synthesizes a chart and returns its objects by `<kind>/<name>`. */
@@ -22,7 +22,8 @@ export function configurationErrorOf(build: () => unknown): ConfigurationError {
 
 // Copies of the Karpenter v1 CRD schemas (additionalProperties: false throughout), so unknown fields fail.
 const ajv = new Ajv({ strict: false, allErrors: true });
-addFormats(ajv);
+// ajv-formats is CommonJS: its default import is the plugin at run time, but typed as the module under NodeNext.
+(ajvFormats as unknown as (instance: Ajv) => Ajv)(ajv);
 const crdSchema = (file: string) =>
   ajv.compile(JSON.parse(readFileSync(new URL(`./fixtures/karpenter-crds/${file}`, import.meta.url), 'utf8')));
 const validators = { NodePool: crdSchema('nodepool_v1.json'), EC2NodeClass: crdSchema('ec2nodeclass_v1.json') };
