@@ -13,3 +13,9 @@ export {
   EmrContainersRbac, emrContainersRoleRules, EMR_CONTAINERS_NAME,
   type EmrContainersRbacProps, type PolicyRule,
 } from './emr-access/emr-containers-rbac.js';
+export { validateObjects } from './validation/validate.js';
+export {
+  formatFinding, findingAnnotation, compareFindings, hasErrors,
+  type Finding, type FindingAnnotation, type RuleId, type Severity,
+} from './validation/finding.js';
+export { formatFieldPath, type ValidationInput, type ValidationContext } from './validation/subject.js';
