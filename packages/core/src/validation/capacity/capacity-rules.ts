@@ -73,7 +73,8 @@ function quotaFindings(quota: Subject, pools: readonly Pool[]): Finding[] {
  * quotas are backed by pool limits. Without NodePools in the set there is nothing to check against.
  */
 export function capacityRules(subjects: readonly Subject[]): Finding[] {
-  const pools = subjects.filter((s) => s.is('karpenter.sh', 'NodePool')).map(readPool);
+  // Sorted by name so that messages listing pools do not depend on the order of the input.
+  const pools = subjects.filter((s) => s.is('karpenter.sh', 'NodePool')).map(readPool).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (pools.length === 0) return [];
   const findings: Finding[] = [];
   const poolsByNamespaceOrTenant = new Map<string, Set<Pool>>();
@@ -95,7 +96,7 @@ export function capacityRules(subjects: readonly Subject[]): Finding[] {
     const namespace = quota.namespace!;
     const used = new Set([...(poolsByNamespaceOrTenant.get(namespace) ?? []), ...(poolsByNamespaceOrTenant.get(tenantOf.get(namespace)!) ?? [])]);
     // Without pods of the tenant in the set, all pools together are the most the tenant could ever get.
-    findings.push(...quotaFindings(quota, used.size > 0 ? [...used] : pools));
+    findings.push(...quotaFindings(quota, used.size > 0 ? pools.filter((pool) => used.has(pool)) : pools));
   }
   return findings;
 }
