@@ -107,3 +107,9 @@ export {
   type TenantServiceAccount,
   type TenantServiceAccountsProps,
 } from './tenant/tenant-service-accounts.js';
+export { validateObjects } from './validation/validate.js';
+export {
+  formatFinding, findingAnnotation, compareFindings, hasErrors,
+  type Finding, type FindingAnnotation, type RuleId, type Severity,
+} from './validation/finding.js';
+export { formatFieldPath, type ValidationInput, type ValidationContext } from './validation/subject.js';

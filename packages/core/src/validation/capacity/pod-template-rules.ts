@@ -1,0 +1,54 @@
+// EMR on EKS finds the Spark container of a pod template by its name (EMR on EKS guide, "Using pod templates")
+// and reserves /mnt for the volumes it mounts itself.
+import type { Finding } from '../finding.js';
+import { asList, asRecord, asText, type Subject } from '../subject.js';
+
+const MAIN_CONTAINERS = ['spark-kubernetes-driver', 'spark-kubernetes-executor'];
+
+function containerNameFindings(subject: Subject, spec: Readonly<Record<string, unknown>>): Finding[] {
+  const names = asList(spec.containers).map((c) => asText(asRecord(c)?.name) ?? '');
+  const main = names.filter((name) => MAIN_CONTAINERS.includes(name));
+  const findings: Finding[] = [];
+  names.forEach((name, index) => {
+    // Other names are sidecars, which EMR supports; a near-miss of the reserved prefix is a typo.
+    if (name.startsWith('spark-kubernetes') && !MAIN_CONTAINERS.includes(name)) {
+      findings.push(subject.finding('pod-template-container-name', 'error', ['spec', 'containers', index, 'name'],
+        `container "${name}" looks like the Spark container but EMR only recognises ${MAIN_CONTAINERS.join(' and ')}`,
+        `rename it to ${MAIN_CONTAINERS.join(' or ')}`));
+    }
+  });
+  if (main.length === 0 && findings.length === 0) {
+    findings.push(subject.finding('pod-template-container-name', 'error', ['spec', 'containers'],
+      'the pod template has no spark-kubernetes-driver or spark-kubernetes-executor container, so its container settings never reach Spark',
+      'name the Spark container spark-kubernetes-driver (driver template) or spark-kubernetes-executor (executor template)'));
+  }
+  if (new Set(main).size > 1) {
+    findings.push(subject.finding('pod-template-container-name', 'error', ['spec', 'containers'],
+      'the pod template has both a driver and an executor container', 'use one template for the driver and another for executors'));
+  }
+  return findings;
+}
+
+function reservedPathFindings(subject: Subject, spec: Readonly<Record<string, unknown>>): Finding[] {
+  const findings: Finding[] = [];
+  for (const list of ['initContainers', 'containers'] as const) {
+    asList(spec[list]).forEach((container, index) => {
+      asList(asRecord(container)?.volumeMounts).forEach((mount, mountIndex) => {
+        const path = (asText(asRecord(mount)?.mountPath) ?? '').replace(/\/+$/, '');
+        if (path === '/mnt' || path.startsWith('/mnt/')) {
+          findings.push(subject.finding('pod-template-reserved-path', 'error', ['spec', list, index, 'volumeMounts', mountIndex, 'mountPath'],
+            `mountPath ${path} is at or under /mnt, which EMR on EKS reserves for its own volumes`,
+            'mount it elsewhere, e.g. /data or /local1, and point spark.local.dir there'));
+        }
+      });
+    });
+  }
+  return findings;
+}
+
+/** Rules for Spark pod templates: Pod objects that are not applied to the cluster. */
+export function podTemplateRules(subject: Subject): Finding[] {
+  if (!subject.is('', 'Pod') || subject.input.applied) return [];
+  const spec = asRecord(subject.object.spec) ?? {};
+  return [...containerNameFindings(subject, spec), ...reservedPathFindings(subject, spec)];
+}

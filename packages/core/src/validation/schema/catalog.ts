@@ -1,0 +1,100 @@
+// The kinds this project renders, each with its precompiled validator (kubernetes-models) and the structural schema
+// (a data file under packages/core/schemas/) that the unknown-field walk reads.
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { LimitRange } from 'kubernetes-models/v1/LimitRange';
+import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
+import { Pod } from 'kubernetes-models/v1/Pod';
+import { ResourceQuota } from 'kubernetes-models/v1/ResourceQuota';
+import { Secret } from 'kubernetes-models/v1/Secret';
+import { Service } from 'kubernetes-models/v1/Service';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
+import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { StorageClass } from 'kubernetes-models/storage.k8s.io/v1/StorageClass';
+import { PriorityClass } from 'kubernetes-models/scheduling.k8s.io/v1/PriorityClass';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
+import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
+import { Job } from 'kubernetes-models/batch/v1/Job';
+import { NodePool } from '@kubernetes-models/karpenter/karpenter.sh/v1/NodePool';
+import { EC2NodeClass } from '@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass';
+import { GitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/GitRepository';
+import { HelmRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/HelmRepository';
+import { OCIRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/OCIRepository';
+import { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization';
+import { HelmRelease } from '@kubernetes-models/flux-cd/helm.toolkit.fluxcd.io/v2/HelmRelease';
+import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
+import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet';
+import { PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
+import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
+
+/** A kubernetes-models class: its `validate()` throws an ajv-style ValidationError listing every violation. */
+export type ModelClass = new (data: never) => { validate(): void };
+
+/** Where a kind's structural schema is: a file under `schemas/` and, for OpenAPI documents, the component key. */
+export interface StructuralLocation {
+  readonly file: string;
+  readonly component?: string;
+}
+
+export interface KnownKind {
+  readonly model: ModelClass;
+  /** Absent when no structural schema is bundled; then only the kubernetes-models validator runs. */
+  readonly structural?: StructuralLocation;
+}
+
+const K8S = 'kubernetes/v1.31';
+const builtin = (file: string, group: string, kind: string): StructuralLocation =>
+  ({ file: `${K8S}/${file}`, component: `io.k8s.api.${group}.v1.${kind}` });
+const crd = (group: string, kind: string, version: string): StructuralLocation =>
+  ({ file: `crds/${group}/${kind.toLowerCase()}_${version}.json` });
+
+const CORE = 'api__v1_openapi.json';
+const RBAC = 'apis__rbac.authorization.k8s.io__v1_openapi.json';
+
+/** ObjectMeta from the core OpenAPI document, to walk the metadata of CRD objects (the CRD schemas leave it open). */
+export const OBJECT_META: StructuralLocation = { file: `${K8S}/${CORE}`, component: 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' };
+
+/** Known kinds by `apiVersion/kind`. */
+export const KNOWN_KINDS: ReadonlyMap<string, KnownKind> = new Map<string, KnownKind>([
+  ['v1/ConfigMap', { model: ConfigMap, structural: builtin(CORE, 'core', 'ConfigMap') }],
+  ['v1/LimitRange', { model: LimitRange, structural: builtin(CORE, 'core', 'LimitRange') }],
+  ['v1/Namespace', { model: Namespace, structural: builtin(CORE, 'core', 'Namespace') }],
+  ['v1/PersistentVolumeClaim', { model: PersistentVolumeClaim, structural: builtin(CORE, 'core', 'PersistentVolumeClaim') }],
+  ['v1/Pod', { model: Pod, structural: builtin(CORE, 'core', 'Pod') }],
+  ['v1/ResourceQuota', { model: ResourceQuota, structural: builtin(CORE, 'core', 'ResourceQuota') }],
+  ['v1/Secret', { model: Secret, structural: builtin(CORE, 'core', 'Secret') }],
+  ['v1/Service', { model: Service, structural: builtin(CORE, 'core', 'Service') }],
+  ['v1/ServiceAccount', { model: ServiceAccount, structural: builtin(CORE, 'core', 'ServiceAccount') }],
+  ['rbac.authorization.k8s.io/v1/ClusterRole', { model: ClusterRole, structural: builtin(RBAC, 'rbac', 'ClusterRole') }],
+  ['rbac.authorization.k8s.io/v1/ClusterRoleBinding', { model: ClusterRoleBinding, structural: builtin(RBAC, 'rbac', 'ClusterRoleBinding') }],
+  ['rbac.authorization.k8s.io/v1/Role', { model: Role, structural: builtin(RBAC, 'rbac', 'Role') }],
+  ['rbac.authorization.k8s.io/v1/RoleBinding', { model: RoleBinding, structural: builtin(RBAC, 'rbac', 'RoleBinding') }],
+  ['networking.k8s.io/v1/NetworkPolicy', { model: NetworkPolicy, structural: builtin('apis__networking.k8s.io__v1_openapi.json', 'networking', 'NetworkPolicy') }],
+  ['storage.k8s.io/v1/StorageClass', { model: StorageClass, structural: builtin('apis__storage.k8s.io__v1_openapi.json', 'storage', 'StorageClass') }],
+  ['scheduling.k8s.io/v1/PriorityClass', { model: PriorityClass, structural: builtin('apis__scheduling.k8s.io__v1_openapi.json', 'scheduling', 'PriorityClass') }],
+  ['policy/v1/PodDisruptionBudget', { model: PodDisruptionBudget, structural: builtin('apis__policy__v1_openapi.json', 'policy', 'PodDisruptionBudget') }],
+  // Workloads: no apps/batch OpenAPI document is bundled, so their fields are checked by kubernetes-models only.
+  ['apps/v1/DaemonSet', { model: DaemonSet }],
+  ['apps/v1/Deployment', { model: Deployment }],
+  ['apps/v1/StatefulSet', { model: StatefulSet }],
+  ['batch/v1/CronJob', { model: CronJob }],
+  ['batch/v1/Job', { model: Job }],
+  ['karpenter.sh/v1/NodePool', { model: NodePool, structural: crd('karpenter.sh', 'NodePool', 'v1') }],
+  ['karpenter.k8s.aws/v1/EC2NodeClass', { model: EC2NodeClass, structural: crd('karpenter.k8s.aws', 'EC2NodeClass', 'v1') }],
+  ['source.toolkit.fluxcd.io/v1/GitRepository', { model: GitRepository, structural: crd('source.toolkit.fluxcd.io', 'GitRepository', 'v1') }],
+  ['source.toolkit.fluxcd.io/v1/HelmRepository', { model: HelmRepository, structural: crd('source.toolkit.fluxcd.io', 'HelmRepository', 'v1') }],
+  ['source.toolkit.fluxcd.io/v1/OCIRepository', { model: OCIRepository, structural: crd('source.toolkit.fluxcd.io', 'OCIRepository', 'v1') }],
+  ['kustomize.toolkit.fluxcd.io/v1/Kustomization', { model: Kustomization, structural: crd('kustomize.toolkit.fluxcd.io', 'Kustomization', 'v1') }],
+  ['helm.toolkit.fluxcd.io/v2/HelmRelease', { model: HelmRelease, structural: crd('helm.toolkit.fluxcd.io', 'HelmRelease', 'v2') }],
+  ['argoproj.io/v1alpha1/Application', { model: Application, structural: crd('argoproj.io', 'Application', 'v1alpha1') }],
+  ['argoproj.io/v1alpha1/ApplicationSet', { model: ApplicationSet, structural: crd('argoproj.io', 'ApplicationSet', 'v1alpha1') }],
+  ['monitoring.coreos.com/v1/PodMonitor', { model: PodMonitor, structural: crd('monitoring.coreos.com', 'PodMonitor', 'v1') }],
+  ['monitoring.coreos.com/v1/ServiceMonitor', { model: ServiceMonitor, structural: crd('monitoring.coreos.com', 'ServiceMonitor', 'v1') }],
+]);

@@ -1,0 +1,63 @@
+import { basename } from 'node:path';
+import type { Finding } from '../finding.js';
+import type { Segment, Subject, ValidationContext } from '../subject.js';
+import { schemaFindings, type SchemaError } from './ajv-findings.js';
+import { KNOWN_KINDS, OBJECT_META, type KnownKind } from './catalog.js';
+import { karpenterRules } from './karpenter.js';
+import { nameRules } from './names.js';
+import { dirSchema, schemaFileNames } from './schema-dir.js';
+import { closestKey, structuralSchema, walkUnknownFields } from './structural.js';
+
+function modelFindings(subject: Subject, known: KnownKind): Finding[] {
+  try {
+    new known.model(subject.object as never).validate();
+    return [];
+  } catch (error) {
+    const errors = (error as { errors?: SchemaError[] }).errors;
+    if (!Array.isArray(errors)) throw error;
+    return schemaFindings(subject, errors, `${subject.apiVersion} ${subject.kind} schema`);
+  }
+}
+
+function unknownFieldFindings(subject: Subject, known: KnownKind): Finding[] {
+  if (!known.structural) return [];
+  const findings: Finding[] = [];
+  const sink = (at: readonly Segment[], key: string, allowed: readonly string[]) => {
+    const guess = closestKey(key, allowed);
+    findings.push(subject.finding('unknown-field', 'error', [...at, key],
+      `unknown field "${key}": the cluster would silently drop it`,
+      guess ? `did you mean "${guess}"?` : `remove it; fields allowed here: ${allowed.slice(0, 12).join(', ')}${allowed.length > 12 ? ', ...' : ''}`));
+  };
+  const { document, node } = structuralSchema(known.structural);
+  walkUnknownFields(subject.object, node, document, [], sink);
+  if (!known.structural.component) {
+    // CRD schemas leave metadata open; the API server still prunes unknown ObjectMeta fields.
+    const meta = structuralSchema(OBJECT_META);
+    walkUnknownFields(subject.object.metadata, meta.node, meta.document, ['metadata'], sink);
+  }
+  return findings;
+}
+
+/** Schema conformance of one object, then the name and CRD rules that schemas cannot express. */
+export function schemaRules(subject: Subject, context: ValidationContext): Finding[] {
+  if (!subject.apiVersion || !subject.kind) {
+    return [subject.finding('schema', 'error', '', 'apiVersion and kind are required', 'set apiVersion and kind')];
+  }
+  const findings: Finding[] = [];
+  const user = context.schemaDir ? dirSchema(context.schemaDir, subject) : null;
+  const known = KNOWN_KINDS.get(`${subject.apiVersion}/${subject.kind}`);
+  if (user) {
+    if ('error' in user) {
+      findings.push(subject.finding('schema', 'error', '', `schema ${user.file} cannot be compiled: ${user.error}`, 'fix or remove that schema file'));
+    } else if (!user.validate(subject.object)) {
+      findings.push(...schemaFindings(subject, user.validate.errors ?? [], `schema ${basename(user.file)}`));
+    }
+  } else if (known) {
+    findings.push(...modelFindings(subject, known), ...unknownFieldFindings(subject, known));
+  } else {
+    findings.push(subject.finding('unknown-kind', 'error', '', `no schema for ${subject.apiVersion} ${subject.kind}`,
+      `check apiVersion and kind, or provide a schema folder holding ${schemaFileNames(subject).join(' or ')}`));
+  }
+  findings.push(...nameRules(subject), ...karpenterRules(subject));
+  return findings;
+}

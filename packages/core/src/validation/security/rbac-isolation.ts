@@ -1,0 +1,41 @@
+import type { Finding } from '../finding.js';
+import { LABELS } from '../../labels.js';
+import { asList, asRecord, type Subject } from '../subject.js';
+
+/** No `*` in a rendered Role or ClusterRole: wildcards grant whatever the API adds later, including secrets. */
+export function rbacRules(subject: Subject): Finding[] {
+  if (!(subject.is('rbac.authorization.k8s.io', 'Role') || subject.is('rbac.authorization.k8s.io', 'ClusterRole'))) return [];
+  const findings: Finding[] = [];
+  asList(subject.object.rules).forEach((rule, index) => {
+    for (const field of ['verbs', 'resources', 'apiGroups'] as const) {
+      if (asList(asRecord(rule)?.[field]).includes('*')) {
+        findings.push(subject.finding('rbac-wildcard', 'error', ['rules', index, field], `"*" in ${field} grants every current and future ${field === 'verbs' ? 'verb' : field === 'resources' ? 'resource' : 'API group'}`,
+          `list the ${field} the subject needs explicitly`));
+      }
+    }
+  });
+  return findings;
+}
+
+/**
+ * Every tenant namespace comes with what isolates it from its neighbours: quota, container defaults, a network
+ * policy and an enforced Pod Security level. Missing pieces are errors: the namespace would be shared, not isolated.
+ */
+export function tenantIsolationRules(subjects: readonly Subject[]): Finding[] {
+  const findings: Finding[] = [];
+  const inNamespace = (namespace: string, kind: string, group = '') =>
+    subjects.some((s) => s.is(group, kind) && s.namespace === namespace);
+  for (const ns of subjects.filter((s) => s.is('', 'Namespace') && s.labels[LABELS.tenant] !== undefined && s.name)) {
+    const name = ns.name!;
+    const missing = (what: string, hint: string) =>
+      findings.push(ns.finding('tenant-isolation-missing', 'error', '', `tenant namespace ${name} has no ${what}`, hint));
+    if (!inNamespace(name, 'ResourceQuota')) missing('ResourceQuota', 'render a ResourceQuota in the namespace (TenantNamespace does)');
+    if (!inNamespace(name, 'LimitRange')) missing('LimitRange', 'render a LimitRange with container defaults in the namespace (TenantNamespace does)');
+    if (!inNamespace(name, 'NetworkPolicy', 'networking.k8s.io')) missing('NetworkPolicy', 'render at least a default-deny NetworkPolicy in the namespace');
+    if (!ns.labels['pod-security.kubernetes.io/enforce']) {
+      findings.push(ns.finding('tenant-isolation-missing', 'error', ['metadata', 'labels'], `tenant namespace ${name} has no pod-security.kubernetes.io/enforce label`,
+        'label the namespace with pod-security.kubernetes.io/enforce: baseline (or restricted)'));
+    }
+  }
+  return findings;
+}

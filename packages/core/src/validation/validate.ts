@@ -1,0 +1,31 @@
+import { capacityRules } from './capacity/capacity-rules.js';
+import { podTemplateRules } from './capacity/pod-template-rules.js';
+import { compareFindings, type Finding } from './finding.js';
+import { schemaRules } from './schema/schema-rules.js';
+import { hardeningRules } from './security/hardening.js';
+import { rbacRules, tenantIsolationRules } from './security/rbac-isolation.js';
+import { secretRules } from './security/secrets.js';
+import { Subject, type ValidationContext, type ValidationInput } from './subject.js';
+
+/**
+ * Validates one environment's rendered objects: each object against its kind's schema and the rules schemas cannot
+ * express, then the rules that span objects (capacity, tenant isolation). Pure: objects in, findings out, sorted.
+ */
+export function validateObjects(objects: readonly ValidationInput[], context: ValidationContext): Finding[] {
+  const subjects = objects.map((input) => new Subject(input, context.environment));
+  const findings: Finding[] = [];
+  for (const subject of subjects) {
+    findings.push(
+      ...schemaRules(subject, context), ...podTemplateRules(subject), ...rbacRules(subject),
+      ...secretRules(subject), ...hardeningRules(subject, context),
+    );
+  }
+  findings.push(...capacityRules(subjects), ...tenantIsolationRules(subjects));
+  return withoutShadowedSchemaFindings(findings).sort(compareFindings);
+}
+
+/** A specific rule at a field says more than the generic schema error there (e.g. budget-format over a pattern). */
+function withoutShadowedSchemaFindings(findings: readonly Finding[]): Finding[] {
+  const specific = new Set(findings.filter((f) => f.rule !== 'schema').map((f) => `${f.path}\0${f.object}\0${f.fieldPath}`));
+  return findings.filter((f) => f.rule !== 'schema' || !specific.has(`${f.path}\0${f.object}\0${f.fieldPath}`));
+}

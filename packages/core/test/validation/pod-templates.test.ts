@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { applied, ofRule, podTemplate, run, template } from './fixtures.js';
+
+const executor = (spec: Record<string, unknown>) => template('pod-templates/ml/executor.yaml', podTemplate('executor', spec));
+
+describe('pod-template-container-name', () => {
+  it('refuses a misspelled Spark container and a template without one', () => {
+    expect(ofRule(run([executor({ containers: [{ name: 'spark-kubernetes-exec' }] })]), 'pod-template-container-name').map((f) => f.fieldPath))
+      .toEqual(['spec.containers[0].name']);
+    expect(ofRule(run([executor({ containers: [{ name: 'main' }] })]), 'pod-template-container-name').map((f) => f.fieldPath))
+      .toEqual(['spec.containers']);
+    expect(ofRule(run([executor({ containers: [{ name: 'spark-kubernetes-driver' }, { name: 'spark-kubernetes-executor' }] })]), 'pod-template-container-name'))
+      .toHaveLength(1);
+  });
+
+  it('accepts sidecars next to the Spark container, and ignores Pods that are applied', () => {
+    expect(run([executor({ containers: [{ name: 'spark-kubernetes-executor' }, { name: 'fluent-bit', image: 'fluent/fluent-bit:3.1' }] })])).toEqual([]);
+    const pod = applied('addons/pod-debug.yaml', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug', namespace: 'default' }, spec: { containers: [{ name: 'debug', image: 'busybox:1.36' }] } });
+    expect(ofRule(run([pod]), 'pod-template-container-name')).toEqual([]);
+  });
+});
+
+describe('pod-template-reserved-path', () => {
+  it('refuses mounts at or under /mnt, in containers and initContainers', () => {
+    const volumes = [{ name: 'local', emptyDir: {} }];
+    const findings = ofRule(run([executor({
+      volumes,
+      initContainers: [{ name: 'fetch-code', image: 'busybox:1.36', volumeMounts: [{ name: 'local', mountPath: '/mnt/' }] }],
+      containers: [{ name: 'spark-kubernetes-executor', volumeMounts: [{ name: 'local', mountPath: '/mnt/spark' }] }],
+    })]), 'pod-template-reserved-path');
+    expect(findings.map((f) => f.fieldPath).sort()).toEqual([
+      'spec.containers[0].volumeMounts[0].mountPath',
+      'spec.initContainers[0].volumeMounts[0].mountPath',
+    ]);
+  });
+
+  it('accepts other paths, including ones that only start with the letters mnt', () => {
+    expect(run([executor({
+      volumes: [{ name: 'local', emptyDir: {} }],
+      containers: [{ name: 'spark-kubernetes-executor', volumeMounts: [{ name: 'local', mountPath: '/data' }, { name: 'local', mountPath: '/mnt2' }] }],
+    })])).toEqual([]);
+  });
+});
