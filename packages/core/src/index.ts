@@ -13,3 +13,9 @@ export {
   EmrContainersRbac, emrContainersRoleRules, EMR_CONTAINERS_NAME,
   type EmrContainersRbacProps, type PolicyRule,
 } from './emr-access/emr-containers-rbac.js';
+export {
+  base36RoleName, parseRoleArn, oidcProviderOf, emrTrustPolicyStatement, trustPolicyDocument, trustPolicySize,
+  emrRoleTrustPolicy, IAM_TRUST_POLICY_DEFAULT_MAX_SIZE,
+  type IamRoleArn, type TrustPolicyStatement, type TrustPolicyDocument, type EmrTrustStatementProps,
+  type RoleTrustInput, type RoleTrustPolicy,
+} from './emr-access/trust-policy.js';
