@@ -36,10 +36,14 @@ function tenantRow(entry: TenantPlan): string[] {
   }
 }
 
-/** numbered notes under a table, for the messages too long for a cell. */
+/** Numbered notes under a table, for the messages too long for a cell; continuation lines indented under the text. */
 function notes(lines: readonly string[]): string {
-  return lines.map((line, i) => `  ${i + 1}. ${line}\n`).join('');
+  return lines.map((line, i) => `  ${i + 1}. ${line.replace(/\n\s*/g, '\n     ')}\n`).join('');
 }
+
+/** A failure's message already names its tenant; other messages get the tenant in front. */
+const outcomeNote = (outcome: { tenant: string; status: string; message?: string }) =>
+  outcome.message === undefined ? [] : [outcome.status === 'failed' ? outcome.message : `${outcome.tenant}: ${outcome.message}`];
 
 export function renderPlan(plan: RegistrationPlan, format: OutputFormat): string {
   if (format === 'json') {
@@ -69,7 +73,7 @@ export function renderApply(plan: RegistrationPlan, outcomes: readonly ApplyOutc
   if (format === 'json') return toJson({ environment: plan.environment, eksCluster: plan.eksCluster, results: outcomes.map(withoutExitCode), summary });
   let text = toTable(['TENANT', 'NAMESPACE', 'RESULT', 'VIRTUAL CLUSTER'],
     outcomes.map((outcome) => [outcome.tenant, outcome.namespace, outcome.status, outcome.virtualClusterId ?? '']));
-  const messages = outcomes.flatMap((outcome) => outcome.message ? [`${outcome.tenant}: ${outcome.message}`] : []);
+  const messages = outcomes.flatMap(outcomeNote);
   if (messages.length > 0) text += `\n${notes(messages)}`;
   text += summary.created === 0 && summary.flagged === 0 && summary.failed === 0
     ? `\nNothing to do: all ${summary.kept} virtual clusters of ${plan.environment} are in place.\n`
@@ -102,7 +106,7 @@ export function renderDestroy(environment: string, outcomes: readonly DestroyOut
   if (outcomes.length === 0) return `Nothing to destroy: no virtual cluster managed by emr-gitops for ${environment}.\n`;
   let text = toTable(['TENANT', 'NAMESPACE', 'VIRTUAL CLUSTER', 'RESULT'],
     outcomes.map((outcome) => [outcome.tenant, outcome.namespace, `${outcome.name} (${outcome.id})`, outcome.status]));
-  const messages = outcomes.flatMap((outcome) => outcome.message ? [`${outcome.tenant}: ${outcome.message}`] : []);
+  const messages = outcomes.flatMap(outcomeNote);
   if (messages.length > 0) text += `\n${notes(messages)}`;
   return text;
 }
