@@ -48,6 +48,15 @@ interface EmrSession {
 /**
  * Adds `emr plan | apply | list | destroy | trust-policy` to the program. Only these commands talk to AWS, and
  * only to the EMR containers API of the environment's EKS cluster.
+ *
+ * Registration scheme: a tenant's virtual cluster is named after the tenant (`tenants[].name`, as the schema says)
+ * on the tenant's namespace, and tagged `emr-eks-gitops.io/managed-by=emr-eks-gitops`,
+ * `emr-eks-gitops.io/environment=<env>`, `emr-eks-gitops.io/tenant=<tenant>`; destroy deletes nothing without
+ * the first two. The clientToken is a SHA-256 of account, region, EKS cluster, environment, tenant, namespace and
+ * generation (the tenant's managed clusters already TERMINATING or TERMINATED), see clientTokenFor().
+ *
+ * Exit codes: 0 everything in place (plan: nothing flagged), 1 some tenant failed or needs a person, 2 bad usage,
+ * a bad environment file or no credentials.
  */
 export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: number }): void {
   const emr = program.command('emr')
@@ -68,7 +77,7 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
   };
 
   awsOptions(emr.command('plan'))
-    .description('show what apply would do per tenant (create, keep, or flag for a person); changes nothing')
+    .description('show what apply would do per tenant (create, keep, or flag for a person); changes nothing; exit 1 when a tenant is flagged')
     .action(async (options: AwsCommandOptions) => {
       const { config, client, context } = session(options);
       const plan = planRegistration(config, await listAll(client, context, ALL_STATES));

@@ -1,8 +1,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 import { run, type CliIO } from '../../src/index.js';
+import { FakeEmr } from './fake-emr.js';
 
 /** A CliIO writing into strings; no terminal unless asked for. */
 export interface BufferIO extends CliIO {
@@ -61,4 +62,30 @@ export function stubAwsEnvironment(root: string): void {
 export async function runCli(argv: readonly string[], io: BufferIO): Promise<{ code: number; stdout: string; stderr: string }> {
   const code = await run(argv, io);
   return { code, stdout: io.stdout(), stderr: io.stderr() };
+}
+
+/** Tags emr-gitops puts on the clusters it makes, for seeding a fake with them. */
+export const managedTags = (tenant: string, environment = 'dev') => ({
+  'emr-eks-gitops.io/managed-by': 'emr-eks-gitops', 'emr-eks-gitops.io/environment': environment, 'emr-eks-gitops.io/tenant': tenant,
+});
+
+/**
+ * Per test: a fresh fake EMR server, a temp project with the repository's dev.yaml, and dummy AWS settings.
+ * `emr(args)` runs `emr-gitops emr <args> --env dev` against the fake.
+ */
+export function useFakeEmr() {
+  const fixture = {} as { fake: FakeEmr; root: string; cleanup: () => void };
+  beforeEach(async () => {
+    fixture.fake = await new FakeEmr().start();
+    Object.assign(fixture, tempProject());
+    stubAwsEnvironment(fixture.root);
+  });
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    await fixture.fake.stop();
+    fixture.cleanup();
+  });
+  const emr = (args: readonly string[], io = bufferIO(fixture.root)) =>
+    runCli(['emr', ...args, '--env', 'dev', '--endpoint-url', fixture.fake.url], io);
+  return { fixture, emr };
 }
