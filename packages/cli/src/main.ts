@@ -3,6 +3,7 @@ import { EnvironmentFileError } from '@emr-eks-gitops/charts';
 import { CliError, EXIT, processIO, type CliIO } from './io.js';
 import { findProject } from './project.js';
 import { renderCommand } from './commands/render.js';
+import { addEmrCommands } from './commands/emr.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -23,6 +24,7 @@ function buildProgram(io: CliIO, result: { exitCode: number }): Command {
       const project = findProject(io.cwd, program.opts<{ root?: string }>().root);
       result.exitCode = renderCommand(project, options, io);
     });
+  addEmrCommands(program, io, result);
 
   return program;
 }

@@ -113,3 +113,9 @@ export {
   type Finding, type FindingAnnotation, type RuleId, type Severity,
 } from './validation/finding.js';
 export { formatFieldPath, type ValidationInput, type ValidationContext } from './validation/subject.js';
+export {
+  base36RoleName, parseRoleArn, oidcProviderOf, emrTrustPolicyStatement, trustPolicyDocument, trustPolicySize,
+  emrRoleTrustPolicy, IAM_TRUST_POLICY_DEFAULT_MAX_SIZE,
+  type IamRoleArn, type TrustPolicyStatement, type TrustPolicyDocument, type EmrTrustStatementProps,
+  type RoleTrustInput, type RoleTrustPolicy,
+} from './emr-access/trust-policy.js';

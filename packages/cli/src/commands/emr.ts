@@ -1,0 +1,173 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { EMRContainersClient } from '@aws-sdk/client-emr-containers';
+import type { EnvironmentConfig } from '@emr-eks-gitops/charts';
+import { emrRoleTrustPolicy } from '@emr-eks-gitops/core';
+import { CliError, EXIT, type CliIO } from '../io.js';
+import { findProject, loadEnvironments } from '../project.js';
+import { createEmrClient, type AwsOptions } from '../emr/client.js';
+import { explainAwsError, type ErrorContext } from '../emr/errors.js';
+import { ALL_STATES, LIVE_STATES, TAG, listVirtualClusters, planRegistration, type VirtualClusterInfo } from '../emr/inventory.js';
+import { applyPlan } from '../emr/apply.js';
+import { destroyClusters, destroyTargets } from '../emr/destroy.js';
+import { OUTPUT_FORMATS, type OutputFormat } from '../emr/format.js';
+import { renderApply, renderDestroy, renderList, renderPlan, renderTrustPolicies } from '../emr/report.js';
+
+interface CommonOptions { readonly env: string; readonly output: OutputFormat }
+interface AwsCommandOptions extends CommonOptions, AwsOptions { readonly concurrency: number }
+
+const positiveInteger = (what: string, max: number) => (value: string): number => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1 || number > max) throw new InvalidArgumentError(`${what} must be a whole number from 1 to ${max}`);
+  return number;
+};
+
+function commonOptions(command: Command): Command {
+  return command
+    .requiredOption('--env <name>', 'environment (environments/<name>.yaml)')
+    .addOption(new Option('--output <format>', 'json for machines, table for people').choices(OUTPUT_FORMATS).default('table'));
+}
+
+/** The options of an AWS tool; the region defaults to the environment's cluster.region. */
+function awsOptions(command: Command): Command {
+  return commonOptions(command)
+    .option('--profile <name>', 'AWS named profile for credentials (default: the standard credential chain)')
+    .option('--region <region>', 'AWS region (default: cluster.region of the environment)')
+    .option('--endpoint-url <url>', 'EMR containers endpoint (default: the SDK\'s, or AWS_ENDPOINT_URL_EMR_CONTAINERS / AWS_ENDPOINT_URL)')
+    .option('--max-attempts <n>', 'attempts per AWS call for the SDK\'s retry strategy (throttling, 5xx, timeouts)', positiveInteger('--max-attempts', 20), 5)
+    .option('--read-timeout <seconds>', 'seconds to wait for an answer before the attempt is retried', positiveInteger('--read-timeout', 600), 60)
+    .option('--concurrency <n>', 'how many tenants to work on at once', positiveInteger('--concurrency', 16), 4);
+}
+
+/** Everything an EMR command needs: the environment, a client, and where errors happen. */
+interface EmrSession {
+  readonly config: EnvironmentConfig;
+  readonly client: EMRContainersClient;
+  readonly context: Omit<ErrorContext, 'operation'>;
+}
+
+/**
+ * Adds `emr plan | apply | list | destroy | trust-policy` to the program. Only these commands talk to AWS, and
+ * only to the EMR containers API of the environment's EKS cluster.
+ *
+ * Registration scheme: a tenant's virtual cluster is named after the tenant (`tenants[].name`, as the schema says)
+ * on the tenant's namespace, and tagged `emr-eks-gitops.io/managed-by=emr-eks-gitops`,
+ * `emr-eks-gitops.io/environment=<env>`, `emr-eks-gitops.io/tenant=<tenant>`; destroy deletes nothing without
+ * the first two. The clientToken is a SHA-256 of account, region, EKS cluster, environment, tenant, namespace and
+ * generation (the tenant's managed clusters already TERMINATING or TERMINATED), see clientTokenFor().
+ *
+ * Exit codes: 0 everything in place (plan: nothing flagged), 1 some tenant failed or needs a person, 2 bad usage,
+ * a bad environment file or no credentials.
+ */
+export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: number }): void {
+  const emr = program.command('emr')
+    .description('register the tenants of an environment as EMR on EKS virtual clusters, idempotently');
+  const environment = (env: string): EnvironmentConfig => {
+    const project = findProject(io.cwd, program.opts<{ root?: string }>().root);
+    const [loaded] = loadEnvironments(project, [env]);
+    return loaded!.config;
+  };
+  const session = (options: AwsCommandOptions): EmrSession => {
+    const config = environment(options.env);
+    const region = options.region ?? config.cluster.region;
+    return {
+      config,
+      client: createEmrClient(options, config.cluster.region),
+      context: { eksCluster: config.cluster.name, region, sourcePath: config.sourcePath },
+    };
+  };
+
+  awsOptions(emr.command('plan'))
+    .description('show what apply would do per tenant (create, keep, or flag for a person); changes nothing; exit 1 when a tenant is flagged')
+    .action(async (options: AwsCommandOptions) => {
+      const { config, client, context } = session(options);
+      const plan = planRegistration(config, await listAll(client, context, ALL_STATES));
+      io.out(renderPlan(plan, options.output));
+      // 1 tells CI that some tenant needs a person (ARRESTED, duplicate, another name); creates are the normal case.
+      result.exitCode = plan.tenants.some((entry) => entry.action === 'flag') ? EXIT.failed : EXIT.ok;
+    });
+
+  awsOptions(emr.command('apply'))
+    .description('create the missing virtual clusters (name = tenant name, tagged as managed); safe to repeat')
+    .action(async (options: AwsCommandOptions) => {
+      const { config, client, context } = session(options);
+      const plan = planRegistration(config, await listAll(client, context, ALL_STATES));
+      const outcomes = await applyPlan(client, plan, io, { concurrency: options.concurrency, context });
+      io.out(renderApply(plan, outcomes, options.output));
+      result.exitCode = worstExit(outcomes.map((outcome) => outcome.status === 'failed' || outcome.status === 'flagged'
+        ? outcome.exitCode ?? EXIT.failed : EXIT.ok));
+    });
+
+  awsOptions(emr.command('list'))
+    .description('list the virtual clusters on the environment\'s EKS cluster (RUNNING, ARRESTED, TERMINATING)')
+    .action(async (options: AwsCommandOptions) => {
+      const { config, client, context } = session(options);
+      const clusters = await listAll(client, context, LIVE_STATES);
+      io.out(renderList(planRegistration(config, clusters), clusters, options.output));
+    });
+
+  awsOptions(emr.command('destroy'))
+    .description('delete the virtual clusters emr-gitops made for this environment (never any other); asks first')
+    .option('--tenant <name>', 'only this tenant\'s virtual cluster')
+    .option('--yes', 'do not ask for confirmation (required without a terminal)', false)
+    .action(async (options: AwsCommandOptions & { tenant?: string; yes: boolean }) => {
+      const { config, client, context } = session(options);
+      const clusters = await listAll(client, context, LIVE_STATES);
+      if (options.tenant !== undefined && !config.tenants.some((tenant) => tenant.name === options.tenant)
+        && !clusters.some((cluster) => cluster.tags[TAG.tenant] === options.tenant)) {
+        throw new CliError(`unknown tenant "${options.tenant}": tenants of ${config.name}: ${config.tenants.map((t) => t.name).join(', ')}`);
+      }
+      const targets = destroyTargets(clusters, config.cluster.name, config.name, options.tenant);
+      if (targets.length > 0 && !options.yes) await confirmDestroy(io, config, targets);
+      const outcomes = await destroyClusters(client, targets, io, { concurrency: options.concurrency, context });
+      io.out(renderDestroy(config.name, outcomes, options.output));
+      result.exitCode = worstExit(outcomes.map((outcome) => outcome.status === 'failed' ? outcome.exitCode ?? EXIT.failed : EXIT.ok));
+    });
+
+  commonOptions(emr.command('trust-policy'))
+    .description('print the IRSA trust policy each tenant\'s job execution role needs, as aws emr-containers update-role-trust-policy writes it')
+    .option('--tenant <name>', 'only this tenant\'s statement')
+    .action((options: CommonOptions & { tenant?: string }) => {
+      const config = environment(options.env);
+      const tenants = config.tenants.filter((tenant) => options.tenant === undefined || tenant.name === options.tenant);
+      if (tenants.length === 0) {
+        throw new CliError(`unknown tenant "${options.tenant ?? ''}": tenants of ${config.name}: ${config.tenants.map((t) => t.name).join(', ')}`);
+      }
+      // Tenants sharing a role share one trust policy: one statement each, checked against IAM's size limit together.
+      const roles = [...new Set(tenants.map((tenant) => tenant.executionRoleArn))];
+      const policies = roles.map((roleArn) => {
+        const users = tenants.filter((tenant) => tenant.executionRoleArn === roleArn);
+        const policy = emrRoleTrustPolicy({
+          roleArn, namespaces: users.map((tenant) => tenant.namespace),
+          partition: config.cluster.partition, accountId: config.cluster.accountId, oidcIssuer: config.cluster.oidcIssuer,
+        });
+        return { ...policy, tenants: users.map((tenant) => tenant.name) };
+      });
+      for (const warning of policies.flatMap((policy) => policy.warnings)) io.err(`warning: ${warning}\n`);
+      io.out(renderTrustPolicies(policies, options.output));
+    });
+}
+
+/** Lists the EKS cluster's virtual clusters; a failure here stops the command with the explained error. */
+async function listAll(client: EMRContainersClient, context: Omit<ErrorContext, 'operation'>, states: typeof ALL_STATES): Promise<VirtualClusterInfo[]> {
+  try {
+    return await listVirtualClusters(client, context.eksCluster, states);
+  } catch (error) {
+    const explained = explainAwsError(error, { ...context, operation: 'ListVirtualClusters' });
+    throw new CliError(explained.message, explained.exitCode);
+  }
+}
+
+async function confirmDestroy(io: CliIO, config: EnvironmentConfig, targets: readonly VirtualClusterInfo[]): Promise<void> {
+  if (!io.confirm) {
+    throw new CliError(`emr destroy would delete ${targets.length} virtual cluster${targets.length === 1 ? '' : 's'} of ${config.name} `
+      + 'and there is no terminal to ask: pass --yes to confirm');
+  }
+  io.err(`About to delete ${targets.length} virtual cluster(s) of ${config.name} on EKS cluster ${config.cluster.name}:\n`
+    + targets.map((cluster) => `  ${cluster.name} (${cluster.id}, namespace ${cluster.namespace})\n`).join(''));
+  if (!(await io.confirm('Delete them?'))) throw new CliError('nothing deleted: not confirmed', EXIT.failed);
+}
+
+/** 2 beats 1 beats 0: a usage problem anywhere is the answer. */
+function worstExit(codes: readonly number[]): number {
+  return codes.reduce((worst, code) => Math.max(worst, code), EXIT.ok as number);
+}

@@ -1,0 +1,37 @@
+import { EMRContainersClient } from '@aws-sdk/client-emr-containers';
+import { fromIni } from '@aws-sdk/credential-providers';
+import { CliError } from '../io.js';
+
+/** The AWS options every EMR command takes, as an AWS tool spells them. */
+export interface AwsOptions {
+  /** Named profile of ~/.aws/config and ~/.aws/credentials; else the standard chain (env, SSO, IMDS, ...). */
+  readonly profile?: string;
+  /** Region of the EMR endpoint; else the environment's cluster.region. */
+  readonly region?: string;
+  /** Endpoint override; else the SDK's own AWS_ENDPOINT_URL_EMR_CONTAINERS / AWS_ENDPOINT_URL / endpoint_url. */
+  readonly endpointUrl?: string;
+  /** Attempts per call, first one included, for the SDK's standard retry strategy (throttling, 5xx, timeouts). */
+  readonly maxAttempts: number;
+  /** Seconds to wait for an answer before the SDK gives up on the attempt (and retries it). */
+  readonly readTimeout: number;
+}
+
+/**
+ * An EMR containers client for `options`. Retries are the SDK's: the standard strategy retries throttling, 5xx and
+ * timeouts with backoff, and because CreateVirtualCluster carries our clientToken, a retried create is answered with
+ * the cluster the first attempt made.
+ */
+export function createEmrClient(options: AwsOptions, defaultRegion: string): EMRContainersClient {
+  if (options.endpointUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(options.endpointUrl)) {
+    throw new CliError(`--endpoint-url "${options.endpointUrl}" is not a URL: expected http(s)://host[:port]`);
+  }
+  return new EMRContainersClient({
+    region: options.region ?? defaultRegion,
+    ...(options.endpointUrl !== undefined ? { endpoint: options.endpointUrl } : {}),
+    // A named profile means that profile only (keys, SSO, role chaining, credential_process), as `aws --profile`.
+    ...(options.profile !== undefined ? { credentials: fromIni({ profile: options.profile }) } : {}),
+    maxAttempts: options.maxAttempts,
+    retryMode: 'standard',
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: options.readTimeout * 1000 },
+  });
+}

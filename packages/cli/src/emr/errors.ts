@@ -1,0 +1,98 @@
+import { EXIT } from '../io.js';
+
+/** The EMR containers operations these commands call. */
+export type EmrOperation = 'ListVirtualClusters' | 'CreateVirtualCluster' | 'DeleteVirtualCluster';
+
+/** What an error concerns, so the message can say which tenant and which file. */
+export interface ErrorContext {
+  readonly operation: EmrOperation;
+  readonly eksCluster: string;
+  readonly region: string;
+  readonly sourcePath: string;
+  readonly tenant?: string;
+  readonly namespace?: string;
+  readonly virtualClusterId?: string;
+}
+
+/** A failure explained for people: what happened and what to do; the exit code it deserves. */
+export interface ExplainedError {
+  readonly message: string;
+  readonly exitCode: number;
+}
+
+interface AwsLikeError {
+  readonly name?: string;
+  readonly message?: string;
+  readonly code?: string;
+  readonly $fault?: 'client' | 'server';
+  readonly $metadata?: { readonly httpStatusCode?: number; readonly attempts?: number };
+}
+
+const CREDENTIAL_ERRORS = new Set(['CredentialsProviderError', 'ProviderError', 'TokenProviderError']);
+const REJECTED_CREDENTIALS = new Set([
+  'UnrecognizedClientException', 'InvalidSignatureException', 'ExpiredTokenException', 'ExpiredToken',
+  'InvalidClientTokenId', 'SignatureDoesNotMatch',
+]);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT']);
+
+/** The IAM action each operation needs, with what else the first create in an account needs. */
+const PERMISSIONS: Record<EmrOperation, string> = {
+  ListVirtualClusters: 'emr-containers:ListVirtualClusters',
+  CreateVirtualCluster: 'emr-containers:CreateVirtualCluster (with emr-containers:TagResource for the tags, '
+    + 'and iam:CreateServiceLinkedRole for AWSServiceRoleForAmazonEMRContainers the first time in the account)',
+  DeleteVirtualCluster: 'emr-containers:DeleteVirtualCluster',
+};
+
+/**
+ * Turns an error from the SDK (after its own retries) into one line naming the tenant, the AWS error and the next
+ * step. Usage-like problems (no credentials at all) get exit 2, everything else 1.
+ */
+export function explainAwsError(error: unknown, context: ErrorContext): ExplainedError {
+  const e = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as AwsLikeError;
+  const name = e.name ?? 'Error';
+  const status = e.$metadata?.httpStatusCode;
+  const attempts = e.$metadata?.attempts;
+  const subject = context.tenant !== undefined
+    ? `tenant ${context.tenant} (namespace ${context.namespace ?? '?'})`
+    : `EKS cluster ${context.eksCluster}`;
+  const said = `${name}${e.message ? `: ${e.message}` : ''}`;
+  const failed = (advice: string, exitCode: number = EXIT.failed): ExplainedError =>
+    ({ message: `${subject}: ${context.operation} failed: ${said}\n  -> ${advice}`, exitCode });
+
+  if (CREDENTIAL_ERRORS.has(name)) {
+    return failed('no usable AWS credentials: pass --profile, set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, '
+      + 'or log in (aws sso login)', EXIT.usage);
+  }
+  if (REJECTED_CREDENTIALS.has(name)) {
+    return failed('AWS rejected the credentials: they are expired or wrong; refresh them (aws sso login, new keys) and run again');
+  }
+  if (name === 'AccessDeniedException' || name === 'AccessDenied' || status === 403) {
+    return failed(`the identity you run as lacks IAM permission ${PERMISSIONS[context.operation]} `
+      + `in ${context.region}; add it to its policy and run again`);
+  }
+  if (name === 'ValidationException' && /namespace/i.test(e.message ?? '')) {
+    return failed(`EMR cannot use namespace ${context.namespace ?? ''} yet: sync the namespace and RBAC first (Flux), then retry`);
+  }
+  if (name === 'ValidationException') {
+    return failed(`EMR refused the request; check ${context.sourcePath} and the EKS cluster's access setup (cluster.emrAccess)`);
+  }
+  if (name === 'ResourceNotFoundException') {
+    return context.operation === 'DeleteVirtualCluster'
+      ? failed(`virtual cluster ${context.virtualClusterId ?? ''} no longer exists; run emr list to see what is left`)
+      : failed(`EKS cluster ${context.eksCluster} was not found in ${context.region}: check cluster.name and cluster.region in `
+        + `${context.sourcePath} (or --region), and that you run in the cluster's account`);
+  }
+  if (name === 'EKSRequestThrottledException') {
+    return failed('EKS throttled the calls EMR made on your behalf; wait a minute and run again (apply and destroy are idempotent)');
+  }
+  if (name === 'TimeoutError' || NETWORK_CODES.has(e.code ?? '') || NETWORK_CODES.has(name)) {
+    return failed('the EMR endpoint did not answer: check the network, --region and --endpoint-url, then run again '
+      + '(apply is idempotent: a create whose answer was lost is found, not repeated)');
+  }
+  if (e.$fault === 'server' || (status !== undefined && (status >= 500 || status === 429))
+    || name === 'ThrottlingException' || name === 'RequestThrottledException') {
+    return failed(`the service kept failing or throttling${attempts ? ` after ${attempts} attempts` : ''}; `
+      + 'run again later or raise --max-attempts (apply is idempotent: nothing is created twice)');
+  }
+  return failed('unexpected error; run again with the same command (it is idempotent) and report it if it persists');
+}

@@ -1,0 +1,91 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, vi } from 'vitest';
+import { run, type CliIO } from '../../src/index.js';
+import { FakeEmr } from './fake-emr.js';
+
+/** A CliIO writing into strings; no terminal unless asked for. */
+export interface BufferIO extends CliIO {
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+}
+
+export function bufferIO(cwd: string, options: { isTTY?: boolean; confirm?: (question: string) => Promise<boolean> } = {}): BufferIO {
+  let out = '';
+  let err = '';
+  return {
+    out: (text) => { out += text; },
+    err: (text) => { err += text; },
+    isTTY: options.isTTY ?? false,
+    env: {},
+    cwd,
+    ...(options.confirm ? { confirm: options.confirm } : {}),
+    stdout: () => out,
+    stderr: () => err,
+  };
+}
+
+/** The repository's environment file, as text, for tests to copy (and edit). */
+export function repoEnvironment(name: string): string {
+  return readFileSync(new URL(`../../../../environments/${name}.yaml`, import.meta.url), 'utf8');
+}
+
+/** A temporary project holding environments/<name>.yaml with `text` (by default the repository's dev.yaml). */
+export function tempProject(name = 'dev', text = repoEnvironment('dev')): { root: string; cleanup: () => void } {
+  const root = mkdtempSync(join(tmpdir(), 'emr-gitops-'));
+  mkdirSync(join(root, 'environments'));
+  writeFileSync(join(root, 'environments', `${name}.yaml`), text);
+  return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/**
+ * Dummy static credentials and no shared config files, so the SDK never looks at the machine's AWS setup;
+ * endpoint variables cleared so each test chooses its endpoint.
+ */
+export function stubAwsEnvironment(root: string): void {
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDTESTENV');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test-secret');
+  vi.stubEnv('AWS_SESSION_TOKEN', undefined);
+  vi.stubEnv('AWS_PROFILE', undefined);
+  vi.stubEnv('AWS_REGION', undefined);
+  vi.stubEnv('AWS_DEFAULT_REGION', undefined);
+  vi.stubEnv('AWS_ENDPOINT_URL', undefined);
+  vi.stubEnv('AWS_ENDPOINT_URL_EMR_CONTAINERS', undefined);
+  vi.stubEnv('AWS_MAX_ATTEMPTS', undefined);
+  vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+  vi.stubEnv('AWS_CONFIG_FILE', join(root, 'no-aws-config'));
+  vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', join(root, 'no-aws-credentials'));
+}
+
+/** Runs the CLI in-process; returns the exit code and what it printed. */
+export async function runCli(argv: readonly string[], io: BufferIO): Promise<{ code: number; stdout: string; stderr: string }> {
+  const code = await run(argv, io);
+  return { code, stdout: io.stdout(), stderr: io.stderr() };
+}
+
+/** Tags emr-gitops puts on the clusters it makes, for seeding a fake with them. */
+export const managedTags = (tenant: string, environment = 'dev') => ({
+  'emr-eks-gitops.io/managed-by': 'emr-eks-gitops', 'emr-eks-gitops.io/environment': environment, 'emr-eks-gitops.io/tenant': tenant,
+});
+
+/**
+ * Per test: a fresh fake EMR server, a temp project with the repository's dev.yaml, and dummy AWS settings.
+ * `emr(args)` runs `emr-gitops emr <args> --env dev` against the fake.
+ */
+export function useFakeEmr() {
+  const fixture = {} as { fake: FakeEmr; root: string; cleanup: () => void };
+  beforeEach(async () => {
+    fixture.fake = await new FakeEmr().start();
+    Object.assign(fixture, tempProject());
+    stubAwsEnvironment(fixture.root);
+  });
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    await fixture.fake.stop();
+    fixture.cleanup();
+  });
+  const emr = (args: readonly string[], io = bufferIO(fixture.root)) =>
+    runCli(['emr', ...args, '--env', 'dev', '--endpoint-url', fixture.fake.url], io);
+  return { fixture, emr };
+}
