@@ -3,6 +3,7 @@ import { EnvironmentFileError } from '@emr-eks-gitops/charts';
 import { CliError, EXIT, processIO, type CliIO } from './io.js';
 import { findProject } from './project.js';
 import { renderCommand } from './commands/render.js';
+import { validateCommand } from './commands/validate.js';
 import { addEmrCommands } from './commands/emr.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -20,9 +21,20 @@ function buildProgram(io: CliIO, result: { exitCode: number }): Command {
     .description('render environments/<env>.yaml to dist-manifests/<env>/ (all environments unless --env is given)')
     .addOption(new Option('--env <name>', 'environment to render; repeat for several').default([]).argParser(collect))
     .option('--check', 'render in memory and compare with dist-manifests/; exit 1 and show the diff when they differ', false)
-    .action((options: { env: string[]; check: boolean }) => {
+    .option('--schema-dir <dir>', 'JSON schemas named as kubeconform names them ({kind}-{group}-{version}.json), used instead of the built-in ones for the kinds they cover')
+    .action((options: { env: string[]; check: boolean; schemaDir?: string }) => {
       const project = findProject(io.cwd, program.opts<{ root?: string }>().root);
       result.exitCode = renderCommand(project, options, io);
+    });
+
+  program.command('validate')
+    .description('render in memory and check every object: schemas, Karpenter rules, capacity (pod templates vs node pools) and security; writes nothing')
+    .addOption(new Option('--env <name>', 'environment to validate; repeat for several').default([]).argParser(collect))
+    .addOption(new Option('--output <format>', 'text for people, json for CI annotations').choices(['text', 'json']).default('text'))
+    .option('--schema-dir <dir>', 'JSON schemas named as kubeconform names them ({kind}-{group}-{version}.json), used instead of the built-in ones for the kinds they cover')
+    .action((options: { env: string[]; output: 'text' | 'json'; schemaDir?: string }) => {
+      const project = findProject(io.cwd, program.opts<{ root?: string }>().root);
+      result.exitCode = validateCommand(project, options, io);
     });
   addEmrCommands(program, io, result);
 

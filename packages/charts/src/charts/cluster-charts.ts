@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { Gp3StorageClass, SparkPriorityClasses } from '@emr-eks-gitops/core';
+import { Gp3StorageClass, SparkPriorityClasses, emrRoleTrustPolicy, parseRoleArn } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { ManifestChart } from './manifest-chart.js';
 
@@ -24,15 +24,18 @@ export class SchedulingChart extends ManifestChart {
 }
 
 /**
- * What EMR's own access to the cluster needs outside the tenant namespaces: in aws-auth mode, the `mapRoles` entry
- * for kube-system/aws-auth (an artifact: aws-auth holds the nodes' mappings too and is not owned by this repo);
- * in access-entry mode, the access entries EMR will create, for review.
+ * What EMR's access needs outside the tenant namespaces, as artifacts for IAM and EKS:
+ * - the IRSA trust policy of each job execution role (one statement per tenant namespace that uses it, as
+ *   `aws emr-containers update-role-trust-policy` writes them), with a warning when it passes IAM's size limit;
+ * - in aws-auth mode, the `mapRoles` entry for kube-system/aws-auth (aws-auth also holds the nodes' mappings and is
+ *   not owned by this repo); in access-entry mode, the access entries EMR will create, for review.
  */
 export class EmrAccessChart extends ManifestChart {
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, 'platform-emr-access', { folder: 'platform/emr-access', environment: config.name, configPath: ['cluster', 'emrAccess'] });
     const { partition, accountId } = config.cluster;
     const serviceLinkedRole = `arn:${partition}:iam::${accountId}:role/AWSServiceRoleForAmazonEMRContainers`;
+    this.addTrustPolicies(config);
     if (config.cluster.emrAccess === 'aws-auth') {
       this.addArtifact({
         path: 'aws-auth-map-roles.yaml',
@@ -54,6 +57,20 @@ export class EmrAccessChart extends ManifestChart {
           })),
         },
       });
+    }
+  }
+
+  private addTrustPolicies(config: EnvironmentConfig): void {
+    const namespacesByRole = new Map<string, string[]>();
+    for (const tenant of config.tenants) {
+      namespacesByRole.set(tenant.executionRoleArn, [...(namespacesByRole.get(tenant.executionRoleArn) ?? []), tenant.namespace]);
+    }
+    for (const [roleArn, namespaces] of namespacesByRole) {
+      const policy = emrRoleTrustPolicy({
+        roleArn, namespaces, partition: config.cluster.partition, accountId: config.cluster.accountId, oidcIssuer: config.cluster.oidcIssuer,
+      });
+      this.addArtifact({ path: `trust-policies/${parseRoleArn(roleArn).name}.json`, format: 'json', kubernetesObject: false, value: policy.document });
+      this.warnings.push(...policy.warnings);
     }
   }
 }

@@ -33,6 +33,8 @@ export class ManifestChart extends Chart {
   readonly folder: string;
   readonly configPath: ConfigPath;
   readonly artifacts: Artifact[] = [];
+  /** Things a reviewer should know that do not stop the render (e.g. a trust policy near IAM's size limit). */
+  readonly warnings: string[] = [];
 
   constructor(scope: Construct, id: string, props: ManifestChartProps) {
     super(scope, id, {

@@ -60,6 +60,10 @@ export const TenantSchema = strictObject({
 }, 'A team: one namespace, registered with EMR as one virtual cluster');
 
 export const EnvironmentSchema = Type.Object({
+  production: Type.Optional(Type.Boolean({
+    default: false,
+    description: 'true for a production environment: validation also refuses dummy notebook authentication and @latest AMIs',
+  })),
   cluster: ClusterSchema,
   capacity: CapacitySchema,
   spark: SparkPlatformSchema,

@@ -31,6 +31,8 @@ export interface RenderResult {
   readonly files: ReadonlyMap<string, string>;
   /** The objects behind the YAML files, for validation. */
   readonly objects: readonly RenderedObject[];
+  /** What a reviewer should know that does not stop the render. */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -73,6 +75,7 @@ export function renderEnvironment(config: EnvironmentConfig): RenderResult {
     environment: config.name,
     files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     objects: objects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    warnings: charts.flatMap((chart) => chart.warnings),
   };
 }
 

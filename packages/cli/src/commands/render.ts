@@ -3,10 +3,12 @@ import { join, relative } from 'node:path';
 import type { RenderResult } from '@emr-eks-gitops/charts';
 import { EXIT, type CliIO } from '../io.js';
 import { environmentNames, loadEnvironments, renderAll, type Project } from '../project.js';
+import { reportFindings, reportRenderWarnings, validateRendered, type ValidationOptions } from './validate.js';
+import { hasErrors } from '@emr-eks-gitops/core';
 import { driftReport } from '../output/drift-report.js';
 import { compareTrees, hasChanges, readTree, writeTreeAtomically } from '../output/tree.js';
 
-export interface RenderOptions {
+export interface RenderOptions extends ValidationOptions {
   /** Environments to render; all when empty. */
   readonly env: readonly string[];
   /** Compare with what is committed instead of writing. */
@@ -14,11 +16,20 @@ export interface RenderOptions {
 }
 
 /**
- * `emr-gitops render`: environments/*.yaml -> dist-manifests/<env>/. Everything is loaded, rendered and checked in
- * memory first; only then is anything written, one environment folder at a time, atomically.
+ * `emr-gitops render`: environments/*.yaml -> dist-manifests/<env>/. Everything is loaded, rendered and validated
+ * in memory first; output that breaks a rule is refused (exit 1). Only then is anything written, one environment
+ * folder at a time, atomically.
  */
 export function renderCommand(project: Project, options: RenderOptions, io: CliIO): number {
-  const results = renderAll(loadEnvironments(project, options.env));
+  const environments = loadEnvironments(project, options.env);
+  const results = renderAll(environments);
+  const findings = validateRendered(project, environments, results, options);
+  reportRenderWarnings(results, io);
+  reportFindings(findings, io);
+  if (hasErrors(findings)) {
+    io.err('the rendered output breaks the rules above; nothing was written. Run `emr-gitops validate` to see them again.\n');
+    return EXIT.failed;
+  }
   // Folders of environments that no longer exist are stale, but only a full render knows which those are.
   const stale = options.env.length === 0 ? staleOutputs(project) : [];
   const outputLabel = relative(project.root, project.outputDir) || '.';

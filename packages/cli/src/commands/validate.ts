@@ -1,0 +1,61 @@
+import { resolve } from 'node:path';
+import { findingAnnotation, formatFinding, hasErrors, validateObjects, type Finding } from '@emr-eks-gitops/core';
+import type { LoadedEnvironment, RenderResult } from '@emr-eks-gitops/charts';
+import { EXIT, type CliIO } from '../io.js';
+import { loadEnvironments, renderAll, type Project } from '../project.js';
+
+export interface ValidationOptions {
+  /** A directory of JSON schemas named as kubeconform names them, used instead of the built-in ones where it has a kind. */
+  readonly schemaDir?: string;
+}
+
+export interface ValidateOptions extends ValidationOptions {
+  readonly env: readonly string[];
+  readonly output: 'text' | 'json';
+}
+
+/** Every rule over every rendered object of each environment, plus the renderer's own warnings, in stable order. */
+export function validateRendered(project: Project, environments: readonly LoadedEnvironment[], results: readonly RenderResult[], options: ValidationOptions): Finding[] {
+  const schemaDir = options.schemaDir ? resolve(project.root, options.schemaDir) : undefined;
+  return results.flatMap((result, index) => validateObjects(result.objects, {
+    environment: result.environment,
+    production: environments[index]!.config.production ?? false,
+    schemaDir,
+  }));
+}
+
+/** Prints findings for people on stderr (one line each, then a count); says nothing when there are none. */
+export function reportFindings(findings: readonly Finding[], io: CliIO): void {
+  for (const finding of findings) io.err(`${finding.severity}: ${formatFinding(finding)}\n`);
+  if (findings.length > 0) io.err(`${countOf(findings, 'error')} errors, ${countOf(findings, 'warning')} warnings\n`);
+}
+
+/** Prints what the renderer noticed but did not refuse. */
+export function reportRenderWarnings(results: readonly RenderResult[], io: CliIO): void {
+  for (const result of results) for (const warning of result.warnings) io.err(`warning: ${result.environment}: ${warning}\n`);
+}
+
+/** `emr-gitops validate`: render in memory and run every rule, writing nothing. Exit 1 when any rule fails. */
+export function validateCommand(project: Project, options: ValidateOptions, io: CliIO): number {
+  const environments = loadEnvironments(project, options.env);
+  const results = renderAll(environments);
+  const findings = validateRendered(project, environments, results, options);
+  if (options.output === 'json') {
+    io.out(`${JSON.stringify({
+      environments: results.map((result) => result.environment),
+      errors: countOf(findings, 'error'),
+      warnings: countOf(findings, 'warning') + results.reduce((sum, result) => sum + result.warnings.length, 0),
+      findings: findings.map((finding) => ({ ...finding, annotation: findingAnnotation(finding) })),
+      renderWarnings: results.flatMap((result) => result.warnings.map((message) => ({ environment: result.environment, message }))),
+    }, null, 2)}\n`);
+  } else {
+    reportRenderWarnings(results, io);
+    reportFindings(findings, io);
+    if (findings.length === 0) io.out(`${results.map((r) => r.environment).join(', ')}: every rule passes (${results.reduce((n, r) => n + r.objects.length, 0)} objects)\n`);
+  }
+  return hasErrors(findings) ? EXIT.failed : EXIT.ok;
+}
+
+function countOf(findings: readonly Finding[], severity: Finding['severity']): number {
+  return findings.filter((finding) => finding.severity === severity).length;
+}

@@ -1,0 +1,83 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readTree } from '../src/output/tree.js';
+import { REPO_ROOT, editEnvironment, runCli, tempProject } from './support/project.js';
+
+/** A kubeconform-style schema directory whose Namespace schema demands a label the renderer does not set. */
+function strictNamespaceSchemas(root: string): string {
+  const dir = join(root, 'schemas');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'namespace-v1.json'), JSON.stringify({
+    type: 'object',
+    required: ['metadata'],
+    properties: { metadata: { type: 'object', required: ['labels'], properties: { labels: { type: 'object', required: ['cost-center'] } } } },
+  }));
+  return 'schemas';
+}
+
+describe('emr-gitops validate', () => {
+  it('the committed environments pass every rule', async () => {
+    const result = await runCli(REPO_ROOT, ['validate']);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^dev, prod, staging: every rule passes \(\d+ objects\)$/m);
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('--output json gives machines the findings with CI annotations', async () => {
+    const root = tempProject();
+    const schemaDir = strictNamespaceSchemas(root);
+    const result = await runCli(root, ['validate', '--env', 'dev', '--output', 'json', '--schema-dir', schemaDir]);
+    expect(result.exitCode).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report.environments).toEqual(['dev']);
+    expect(report.errors).toBe(3);
+    expect(report.findings[0]).toMatchObject({
+      rule: 'schema', severity: 'error', environment: 'dev', path: 'tenants/app-dev/namespace-spark-app-dev.yaml',
+      annotation: { path: 'dist-manifests/dev/tenants/app-dev/namespace-spark-app-dev.yaml', annotation_level: 'failure' },
+    });
+  });
+
+  it('warns when a tenant\'s quota exceeds what the node pools can provide', async () => {
+    const root = tempProject();
+    editEnvironment(root, 'dev', (text) => text.replace('quota: { cpu: 32, memory: 256Gi', 'quota: { cpu: 900, memory: 256Gi'));
+    const result = await runCli(root, ['validate', '--env', 'dev']);
+    expect(result.exitCode).toBe(0); // a warning, not an error
+    expect(result.stderr).toMatch(/^warning: dev tenants\/ml\/resourcequota-tenant-quota\.yaml ResourceQuota\/spark-ml\/tenant-quota .*\[quota-exceeds-capacity\]/m);
+  });
+});
+
+describe('emr-gitops render refuses output that breaks a rule', () => {
+  it('prints the findings, exits 1 and writes nothing', async () => {
+    const root = tempProject();
+    expect((await runCli(root, ['render'])).exitCode).toBe(0);
+    const before = readTree(join(root, 'dist-manifests'));
+    editEnvironment(root, 'dev', (text) => text.replace('pods: 60,', 'pods: 70,'));
+
+    const result = await runCli(root, ['render', '--schema-dir', strictNamespaceSchemas(root)]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('error: dev tenants/app-dev/namespace-spark-app-dev.yaml Namespace/spark-app-dev metadata.labels');
+    expect(result.stderr).toContain('nothing was written');
+    expect(readTree(join(root, 'dist-manifests'))).toEqual(before);
+  });
+
+  it('prints the renderer\'s warnings, such as a shared job role whose trust policy passes IAM\'s size limit', async () => {
+    const root = tempProject();
+    // Twelve tenants sharing one role need twelve statements: more than 2048 characters of trust policy.
+    editEnvironment(root, 'staging', (text) => {
+      const tenants = Array.from({ length: 12 }, (_, i) => `  - name: team-${i}
+    namespace: spark-team-${i}
+    quota: { cpu: 4, memory: 16Gi, pods: 20, storage: 50Gi }
+    containerDefaults:
+      default: { cpu: "1", memory: 4Gi }
+      defaultRequest: { cpu: 500m, memory: 2Gi }
+    executionRoleArn: arn:aws:iam::310987654321:role/emr-staging-shared-job-execution
+    releaseLabel: emr-7.5.0-latest
+`).join('');
+      return `${text.slice(0, text.indexOf('tenants:\n'))}tenants:\n${tenants}`;
+    });
+    const result = await runCli(root, ['render', '--env', 'staging']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toMatch(/^warning: staging: the trust policy of role emr-staging-shared-job-execution is \d+ characters, over IAM's limit of 2048/m);
+  });
+});
