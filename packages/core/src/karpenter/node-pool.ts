@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { restrictedLabelProblem } from '../validation/schema/karpenter.js';
 import { requireThat } from '../errors.js';
 import { requireGoDuration } from '../validation/go-duration.js';
 import {
@@ -66,35 +67,11 @@ export interface NodePoolProps {
 const OPERATORS: readonly RequirementOperator[] = ['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'];
 const CAPACITY_TYPES: readonly CapacityType[] = ['on-demand', 'spot', 'reserved'];
 const KARPENTER_GROUP = 'karpenter.k8s.aws';
-/** Well-known `karpenter.k8s.aws` labels a pool may constrain; the rest of that domain is Karpenter's own. */
-const KARPENTER_AWS_LABELS = new Set(
-  [
-    'instance-tenancy', 'capacity-reservation-type', 'capacity-reservation-id', 'capacity-reservation-interruptible',
-    'ec2nodeclass', 'instance-encryption-in-transit-supported', 'instance-category', 'instance-hypervisor',
-    'instance-family', 'instance-generation', 'instance-local-nvme', 'instance-size', 'instance-cpu',
-    'instance-cpu-manufacturer', 'instance-cpu-sustained-clock-speed-mhz', 'instance-memory', 'instance-ebs-bandwidth',
-    'instance-network-bandwidth', 'instance-gpu-name', 'instance-gpu-manufacturer', 'instance-gpu-count',
-    'instance-gpu-memory', 'instance-accelerator-name', 'instance-accelerator-manufacturer',
-    'instance-accelerator-count', 'instance-capability-flex', 'placement-group-id', 'placement-group-partition',
-  ].map((name) => `${KARPENTER_GROUP}/${name}`),
-);
-
 /** Rejects label keys Karpenter reserves for itself (the NodePool CRD's CEL rules, checked before apply). */
 function requireUnreservedLabelKey(key: string, field: string): void {
   requireQualifiedName(key, field);
-  const domain = key.includes('/') ? key.slice(0, key.indexOf('/')) : '';
-  requireThat(key !== 'karpenter.sh/nodepool', field, '"karpenter.sh/nodepool" is set by Karpenter and may not be set');
-  requireThat(key !== 'kubernetes.io/hostname', field, '"kubernetes.io/hostname" is restricted by Karpenter');
-  requireThat(
-    !domain.endsWith('karpenter.sh') || key === CAPACITY_TYPE_LABEL,
-    field,
-    `"${key}" is in the restricted karpenter.sh domain; only "${CAPACITY_TYPE_LABEL}" is allowed`,
-  );
-  requireThat(
-    !domain.endsWith(KARPENTER_GROUP) || KARPENTER_AWS_LABELS.has(key),
-    field,
-    `"${key}" is in the restricted ${KARPENTER_GROUP} domain and is not one of its well-known labels`,
-  );
+  const problem = restrictedLabelProblem(key);
+  requireThat(problem === undefined, field, `${problem}; only ${CAPACITY_TYPE_LABEL} and the well-known labels of those domains may be used`);
 }
 
 function requireRequirement(requirement: NodeRequirement, field: string): void {
