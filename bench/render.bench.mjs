@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { loadEnvironmentText, renderEnvironment } from '../packages/charts/dist/index.js';
+import { validateObjects } from '../packages/core/dist/index.js';
 
 const root = new URL('../', import.meta.url);
 const environments = ['dev', 'staging', 'prod'].map((name) => ({
@@ -44,8 +45,16 @@ for (const env of environments) {
   const { config } = loadEnvironmentText(env.text, env.sourcePath);
   measure(`render ${env.name}`, 50, () => renderEnvironment(config));
 }
-measure('load + render all three environments', 30, () => {
-  for (const env of environments) renderEnvironment(loadEnvironmentText(env.text, env.sourcePath).config);
+for (const env of environments) {
+  const { config } = loadEnvironmentText(env.text, env.sourcePath);
+  const { objects } = renderEnvironment(config);
+  measure(`validate ${env.name} (${objects.length} objects)`, 50, () => validateObjects(objects, { environment: env.name, production: false }));
+}
+measure('load + render + validate all three environments', 30, () => {
+  for (const env of environments) {
+    const { config } = loadEnvironmentText(env.text, env.sourcePath);
+    validateObjects(renderEnvironment(config).objects, { environment: env.name, production: config.production ?? false });
+  }
 });
 for (const count of [10, 100]) {
   const text = manyTenants(count);
