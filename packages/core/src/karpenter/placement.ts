@@ -66,12 +66,17 @@ export function tolerationFor(taint: Taint): Toleration {
     : { key: taint.key, operator: 'Equal', value: taint.value, effect: taint.effect };
 }
 
-/** Kubernetes' rule for whether a toleration tolerates a taint. */
-export function toleratesTaint(toleration: Toleration, taint: Taint): boolean {
-  if (toleration.effect !== undefined && toleration.effect !== taint.effect) return false;
-  if (toleration.key === undefined) return toleration.operator === 'Exists';
-  if (toleration.key !== taint.key) return false;
-  return toleration.operator === 'Exists' || (toleration.value ?? '') === (taint.value ?? '');
+/**
+ * Kubernetes' rule (kube-scheduler's ToleratesTaint) for whether a toleration tolerates a taint. Typed loosely so it
+ * also judges tolerations read from YAML: an absent operator means Equal; Exists with no key tolerates every taint.
+ */
+export function toleratesTaint(
+  toleration: { readonly key?: string; readonly operator?: string; readonly value?: string; readonly effect?: string },
+  taint: { readonly key: string; readonly value?: string; readonly effect: string },
+): boolean {
+  if (toleration.effect && toleration.effect !== taint.effect) return false;
+  if ((toleration.operator ?? 'Equal') === 'Exists') return !toleration.key || toleration.key === taint.key;
+  return toleration.key === taint.key && (toleration.value ?? '') === (taint.value ?? '');
 }
 
 /** Whether a node of `pool` can carry label `key` with `value`. */

@@ -1,7 +1,8 @@
+import { toleratesTaint } from '../../karpenter/placement.js';
 import { parseQuantity } from '../../quantity.js';
 import { asList, asRecord, asText, valueAt, type Segment, type Subject } from '../subject.js';
 import {
-  CAPACITY_TYPE, NODEPOOL_LABEL, formatRequirement, formatTaint, readRequirements, requirementsSatisfiable, tolerates,
+  CAPACITY_TYPE, NODEPOOL_LABEL, formatRequirement, formatTaint, readRequirements, requirementsSatisfiable,
   type Requirement, type Taint, type Toleration,
 } from './scheduling.js';
 
@@ -97,7 +98,7 @@ export function targetsOtherCapacity(pod: PodPlacement): boolean {
 /** Why `pod` cannot run on `pool`, or undefined when it can; `extra` adds a requirement (e.g. a capacity type). */
 export function misfit(pod: PodPlacement, pool: Pool, extra: readonly Requirement[] = []): string | undefined {
   const tolerations = asList(pod.spec.tolerations).map((t) => (asRecord(t) ?? {}) as Toleration);
-  const untolerated = pool.taints.filter((taint) => !tolerations.some((t) => tolerates(t, taint)));
+  const untolerated = pool.taints.filter((taint) => !tolerations.some((t) => toleratesTaint(t, taint)));
   if (untolerated.length > 0) return `does not tolerate taint ${untolerated.map(formatTaint).join(', ')}`;
   const terms = requirementTerms(pod);
   if (terms.some((term) => requirementsSatisfiable(pool.requirements, [...term, ...extra]))) return undefined;

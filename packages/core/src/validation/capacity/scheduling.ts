@@ -75,13 +75,6 @@ export function requirementsSatisfiable(pool: readonly Requirement[], pod: reado
   return true;
 }
 
-/** Whether one toleration lets a pod onto a node with `taint` (kube-scheduler's ToleratesTaint). */
-export function tolerates(toleration: Toleration, taint: Taint): boolean {
-  if (toleration.effect && toleration.effect !== taint.effect) return false;
-  if ((toleration.operator ?? 'Equal') === 'Exists') return !toleration.key || toleration.key === taint.key;
-  return toleration.key === taint.key && (toleration.value ?? '') === (taint.value ?? '');
-}
-
 export const formatTaint = (t: Taint) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`;
 export const formatRequirement = (r: Requirement) =>
   r.operator === 'Exists' || r.operator === 'DoesNotExist' ? `${r.key} ${r.operator}` : `${r.key} ${r.operator} [${r.values.join(', ')}]`;

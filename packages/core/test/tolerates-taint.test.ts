@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { toleratesTaint } from '../src/index.js';
+
+const executorTaint = { key: 'emr-eks-gitops.io/workload', value: 'spark-executor', effect: 'NoSchedule' } as const;
+
+describe('toleratesTaint (kube-scheduler rule, shared by builders and validation)', () => {
+  it.each([
+    [{ key: 'emr-eks-gitops.io/workload', operator: 'Equal', value: 'spark-executor', effect: 'NoSchedule' }, true],
+    [{ key: 'emr-eks-gitops.io/workload', value: 'spark-executor' }, true], // no operator means Equal; no effect means any
+    [{ key: 'emr-eks-gitops.io/workload', operator: 'Equal', value: 'spark-driver' }, false],
+    [{ key: 'emr-eks-gitops.io/workload', operator: 'Exists' }, true],
+    [{ key: 'emr-eks-gitops.io/workload', operator: 'Exists', effect: 'NoExecute' }, false],
+    [{ operator: 'Exists' }, true], // no key with Exists tolerates everything
+    [{ key: '', operator: 'Exists' }, true],
+    [{ operator: 'Equal', value: 'spark-executor' }, false],
+  ])('%j -> %s', (toleration, expected) => {
+    expect(toleratesTaint(toleration, executorTaint)).toBe(expected);
+  });
+});
