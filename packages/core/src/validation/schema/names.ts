@@ -1,30 +1,11 @@
-import { DNS_LABEL_PATTERN, DNS_SUBDOMAIN_PATTERN } from '../../names.js';
+import { isDnsLabel, isDnsSubdomain, isLabelValue, qualifiedNameProblem } from '../kubernetes-names.js';
 import type { Finding } from '../finding.js';
 import { asRecord, type Segment, type Subject } from '../subject.js';
-
-const dnsLabel = new RegExp(DNS_LABEL_PATTERN);
-const dnsSubdomain = new RegExp(DNS_SUBDOMAIN_PATTERN);
-const qualifiedNamePart = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const labelValue = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /** Kinds whose names are DNS-1123 labels (they become DNS names or label values), not subdomains. */
 const LABEL_NAMED = new Set(['Namespace', 'Service']);
 /** RBAC names are path segments: `system:aggregate-to-edit` is valid. */
 const PATH_SEGMENT_NAMED = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
-
-const isDnsLabel = (value: string) => value.length <= 63 && dnsLabel.test(value);
-const isDnsSubdomain = (value: string) => value.length <= 253 && dnsSubdomain.test(value);
-
-/** What is wrong with a label or annotation key (`prefix/name`), or undefined when it is valid. */
-export function qualifiedNameProblem(key: string): string | undefined {
-  const slash = key.lastIndexOf('/');
-  const prefix = slash < 0 ? undefined : key.slice(0, slash);
-  const name = slash < 0 ? key : key.slice(slash + 1);
-  if (prefix !== undefined && !isDnsSubdomain(prefix)) return `its prefix "${prefix}" is not a DNS-1123 subdomain`;
-  if (name.length > 63) return `its name part is ${name.length} characters long, more than 63`;
-  if (!qualifiedNamePart.test(name)) return `its name part "${name}" must be alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric`;
-  return undefined;
-}
 
 function nameFindings(subject: Subject): Finding[] {
   const name = subject.name;
@@ -61,7 +42,7 @@ function metadataFindings(subject: Subject, metadata: unknown, at: readonly Segm
         findings.push(subject.finding('label-syntax', 'error', [...at, field, key], `${field === 'labels' ? 'label' : 'annotation'} key "${key}" is invalid: ${keyProblem}`,
           'use an optional DNS subdomain prefix and "/" followed by a name of at most 63 alphanumerics, "-", "_" or "."'));
       }
-      if (field === 'labels' && typeof value === 'string' && (value.length > 63 || !labelValue.test(value))) {
+      if (field === 'labels' && typeof value === 'string' && !isLabelValue(value)) {
         findings.push(subject.finding('label-syntax', 'error', [...at, field, key], `label value "${value}" is invalid`,
           "use at most 63 alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric (or an empty value)"));
       }
