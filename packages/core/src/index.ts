@@ -119,3 +119,9 @@ export {
   type IamRoleArn, type TrustPolicyStatement, type TrustPolicyDocument, type EmrTrustStatementProps,
   type RoleTrustInput, type RoleTrustPolicy,
 } from './emr-access/trust-policy.js';
+/** An offline EC2 instance-type catalog, Karpenter's labels per type and its AL2023 allocatable model. */
+export {
+  INSTANCE_TYPES, INSTANCE_TYPE_LABEL_KEYS, DEFAULT_DAEMONSET_OVERHEAD,
+  instanceType, instanceTypeLabels, instanceTypesMatching, allocatable, largestFitting, largestAllocatable,
+  type InstanceType, type CpuManufacturer, type NodeResources, type AllocatableOptions,
+} from './karpenter/instance-types.js';
