@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import {
   EnvironmentFileError, RenderError, loadEnvironmentText, renderEnvironment, formatConfigPath,
-  type LoadedEnvironment, type Problem, type RenderResult,
+  type LoadedEnvironment, type Problem, type RenderIssue, type RenderResult,
 } from '@emr-eks-gitops/charts';
 import { CliError } from './io.js';
 
@@ -58,21 +58,26 @@ export function loadEnvironments(project: Project, names?: readonly string[]): L
   return loaded;
 }
 
+/** A render issue (a builder's refusal or a run-time rule) placed at its line of the environment file. */
+export function locateIssue(environment: LoadedEnvironment, issue: RenderIssue): Problem {
+  return {
+    file: environment.config.sourcePath,
+    ...environment.source.locate(issue.configPath),
+    path: formatConfigPath(issue.configPath),
+    message: issue.message,
+  };
+}
+
 /** Renders every environment in memory; a value a builder refuses becomes a located problem of its file. */
 export function renderAll(environments: readonly LoadedEnvironment[]): RenderResult[] {
   const results: RenderResult[] = [];
   const problems: Problem[] = [];
-  for (const { config, source } of environments) {
+  for (const environment of environments) {
     try {
-      results.push(renderEnvironment(config));
+      results.push(renderEnvironment(environment.config));
     } catch (error) {
       if (!(error instanceof RenderError)) throw error;
-      problems.push(...error.issues.map((issue) => ({
-        file: config.sourcePath,
-        ...source.locate(issue.configPath),
-        path: formatConfigPath(issue.configPath),
-        message: issue.message,
-      })));
+      problems.push(...error.issues.map((issue) => locateIssue(environment, issue)));
     }
   }
   if (problems.length > 0) throw new EnvironmentFileError(problems);

@@ -79,8 +79,8 @@ describe('bad environment files', () => {
   });
 
   it('a value a builder refuses is located too (request above its limit)', async () => {
-    const stderr = await renderBroken((text) => text.replace('defaultRequest: { cpu: 500m, memory: 2Gi }', 'defaultRequest: { cpu: 500m, memory: 6Gi }'));
-    expect(stderr).toContain(`environments/dev.yaml:${at('6Gi')}: tenants[0].containerDefaults.defaultRequest.memory: 6Gi is more than the default limit 4Gi; a request must not exceed its limit`);
+    const stderr = await renderBroken((text) => text.replace('defaultRequest: { cpu: 250m, memory: 512Mi }', 'defaultRequest: { cpu: 250m, memory: 6Gi }'));
+    expect(stderr).toContain(`environments/dev.yaml:${at('6Gi')}: tenants[0].containerDefaults.defaultRequest.memory: 6Gi is more than the default limit 2Gi; a request must not exceed its limit`);
   });
 
   it('reports every problem of every file at once, sorted by position', async () => {

@@ -2,44 +2,61 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { EnvironmentFileError, RenderError, loadEnvironmentText, renderEnvironment } from '@emr-eks-gitops/charts';
-import { formatFinding, validateObjects } from '@emr-eks-gitops/core';
+import { effectiveLimitRange, formatFinding, jobFootprint, validateObjects } from '@emr-eks-gitops/core';
 
 const dnsLabel = fc.stringMatching(/^[a-z][a-z0-9-]{0,18}[a-z0-9]$/);
 const cidr = fc.tuple(fc.integer({ min: 1, max: 223 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 8, max: 32 }))
   .map(([a, b, bits]) => `${a}.${b}.0.0/${bits}`);
 
 const tenant = (name: string, nvme: boolean) => fc.record({
-  quotaCpu: fc.integer({ min: 1, max: 400 }),
-  memoryGi: fc.integer({ min: 1, max: 2000 }),
-  pods: fc.integer({ min: 1, max: 5000 }),
-  limitCpu: fc.integer({ min: 1, max: 16 }),
-  limitMemoryGi: fc.integer({ min: 1, max: 64 }),
-  requestPercent: fc.integer({ min: 10, max: 100 }),
+  executorCores: fc.integer({ min: 1, max: 8 }),
+  executorMemoryGi: fc.integer({ min: 1, max: 32 }),
+  driverCores: fc.integer({ min: 1, max: 4 }),
+  driverMemoryGi: fc.integer({ min: 1, max: 16 }),
+  executors: fc.integer({ min: 1, max: 50 }),
+  defaultMemoryGi: fc.integer({ min: 1, max: 8 }),
+  requestMilliCpu: fc.integer({ min: 100, max: 1000 }),
   localDisk: fc.constantFrom(...(nvme ? ['ebs', 'instance-store', undefined] : ['ebs', undefined])),
+  localDiskGi: fc.integer({ min: 10, max: 500 }),
   grace: fc.option(fc.integer({ min: 1, max: 119 }), { nil: undefined }),
   egress: fc.option(fc.record({ apiServerCidrs: fc.array(cidr, { minLength: 1, maxLength: 2 }), cidrs: fc.array(cidr, { minLength: 1, maxLength: 3 }) }), { nil: undefined }),
-  withNotebook: fc.boolean(),
-}).map((t) => ({
-  name,
-  namespace: `spark-${name}`,
-  quota: { cpu: t.quotaCpu, memory: `${t.memoryGi}Gi`, pods: t.pods, storage: '100Gi' },
-  containerDefaults: {
-    default: { cpu: String(t.limitCpu), memory: `${t.limitMemoryGi}Gi` },
-    defaultRequest: { cpu: `${t.limitCpu * t.requestPercent * 10}m`, memory: `${Math.ceil(t.limitMemoryGi * t.requestPercent / 100)}Gi` },
-  },
-  executionRoleArn: `arn:aws:iam::123456789012:role/emr-${name}`,
-  releaseLabel: 'emr-7.5.0-latest',
-  ...(t.egress ? { network: { egress: { mode: 'restricted', ...t.egress } } } : {}),
-  ...(t.withNotebook ? { serviceAccounts: [{ name: 'notebook', roleArn: `arn:aws:iam::123456789012:role/nb-${name}` }] } : {}),
-  spark: {
-    ...(t.localDisk ? { localDisk: t.localDisk } : {}),
-    ...(t.grace ? { executorTerminationGracePeriodSeconds: t.grace } : {}),
-  },
-}));
+  notebook: fc.constantFrom('none', 'plain', 'driver'),
+}).map((t) => {
+  const jobSize = {
+    driver: { cores: t.driverCores, memory: `${t.driverMemoryGi}g` },
+    executor: { cores: t.executorCores, memory: `${t.executorMemoryGi}g` },
+  };
+  const containerDefaults = {
+    default: { memory: `${t.defaultMemoryGi}Gi` },
+    defaultRequest: { cpu: `${t.requestMilliCpu}m`, memory: '512Mi' },
+  };
+  // A quota sized for one driver, the job runner and `executors` executors, as admission counts them.
+  const job = jobFootprint(jobSize, effectiveLimitRange(containerDefaults), { emrLogging: true, initContainer: false });
+  const pods = [job.jobRunner, job.driver, ...Array.from({ length: t.executors }, () => job.executor)];
+  const cores = Math.ceil(pods.reduce((sum, pod) => sum + pod.cores, 0));
+  const memoryGi = Math.ceil(pods.reduce((sum, pod) => sum + Math.max(pod.memoryRequestMiB, pod.memoryLimitMiB), 0) / 1024);
+  const volumes = Math.floor(cores / job.executor.cores) + 1;
+  return {
+    name,
+    namespace: `spark-${name}`,
+    quota: { cpu: cores, memory: `${memoryGi}Gi`, pods: pods.length, storage: `${volumes * t.localDiskGi}Gi` },
+    containerDefaults,
+    executionRoleArn: `arn:aws:iam::123456789012:role/emr-${name}`,
+    releaseLabel: 'emr-7.5.0-latest',
+    ...(t.egress ? { network: { egress: { mode: 'restricted', ...t.egress } } } : {}),
+    ...(t.notebook !== 'none' ? { serviceAccounts: [{ name: 'notebook', roleArn: `arn:aws:iam::123456789012:role/nb-${name}`, ...(t.notebook === 'driver' ? { sparkDriver: true } : {}) }] } : {}),
+    spark: {
+      jobSize,
+      ...(t.localDisk ? { localDisk: t.localDisk } : {}),
+      ...(t.localDisk !== 'instance-store' ? { localDiskSize: `${t.localDiskGi}Gi` } : {}),
+      ...(t.grace ? { executorTerminationGracePeriodSeconds: t.grace } : {}),
+    },
+  };
+});
 
 /** Random environment files that are valid by construction. */
 const validEnvironment = fc.record({
-  minor: fc.integer({ min: 21, max: 31 }),
+  minor: fc.integer({ min: 29, max: 33 }),
   accessEntry: fc.boolean(),
   nvme: fc.boolean(),
   production: fc.boolean(),
@@ -58,7 +75,11 @@ const validEnvironment = fc.record({
     noDisruptionWindows: env.windows.map((w) => ({ schedule: `0 ${w.hour} * * 1-5`, duration: `${w.hours}h` })),
     controller: { roleArn: 'arn:aws:iam::123456789012:role/KarpenterController', interruptionQueue: 'spark-platform-karpenter' },
   },
-  spark: { artifactsS3Uri: 's3://spark-platform-artifacts/emr-eks-gitops' },
+  spark: {
+    artifactsS3Uri: 's3://spark-platform-artifacts/emr-eks-gitops',
+    logs: { cloudWatchLogGroupPrefix: '/emr-on-eks/spark-platform', s3Uri: 's3://spark-platform-logs' },
+  },
+  network: { awsServices: { interfaceEndpoints: { cidrs: ['10.0.96.0/24'], services: ['s3', 'sts', 'logs'] } } },
   tenants,
 }));
 

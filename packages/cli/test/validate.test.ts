@@ -38,12 +38,13 @@ describe('emr-gitops validate', () => {
     });
   });
 
-  it('warns when a tenant\'s quota exceeds what the node pools can provide', async () => {
+  it('warns, at the quota\'s line, when executors could never use the whole quota: their pools are limited to less', async () => {
     const root = tempProject();
-    editEnvironment(root, 'dev', (text) => text.replace('quota: { cpu: 32, memory: 256Gi', 'quota: { cpu: 900, memory: 256Gi'));
+    // dev's executor pools may launch 400 + 100 cores; 900 cores of quota can never be used.
+    editEnvironment(root, 'dev', (text) => text.replace('quota: { cpu: 32, memory: 256Gi, pods: 100, storage: 800Gi }', 'quota: { cpu: 900, memory: 256Gi, pods: 100, storage: 30Ti }'));
     const result = await runCli(root, ['validate', '--env', 'dev']);
     expect(result.exitCode).toBe(0); // a warning, not an error
-    expect(result.stderr).toMatch(/^warning: dev tenants\/ml\/resourcequota-tenant-quota\.yaml ResourceQuota\/spark-ml\/tenant-quota .*\[quota-exceeds-capacity\]/m);
+    expect(result.stderr).toMatch(/^warning: environments\/dev\.yaml:\d+:\d+: tenants\[2\]\.quota\.cpu: quota\.cpu 900 leaves 897\.4 cores for executors .* may launch only 500 cores in all.*\[quota-exceeds-capacity\]$/m);
   });
 });
 
@@ -67,17 +68,18 @@ describe('emr-gitops render refuses output that breaks a rule', () => {
     editEnvironment(root, 'staging', (text) => {
       const tenants = Array.from({ length: 12 }, (_, i) => `  - name: team-${i}
     namespace: spark-team-${i}
-    quota: { cpu: 4, memory: 16Gi, pods: 20, storage: 50Gi }
+    quota: { cpu: 4, memory: 32Gi, pods: 20, storage: 300Gi }
     containerDefaults:
-      default: { cpu: "1", memory: 4Gi }
+      default: { memory: 4Gi }
       defaultRequest: { cpu: 500m, memory: 2Gi }
     executionRoleArn: arn:aws:iam::310987654321:role/emr-staging-shared-job-execution
     releaseLabel: emr-7.5.0-latest
+    spark: { maxJobDuration: 4h }
 `).join('');
       return `${text.slice(0, text.indexOf('tenants:\n'))}tenants:\n${tenants}`;
     });
     const result = await runCli(root, ['render', '--env', 'staging']);
     expect(result.exitCode).toBe(0);
-    expect(result.stderr).toMatch(/^warning: staging: the trust policy of role emr-staging-shared-job-execution is \d+ characters, over IAM's limit of 2048/m);
+    expect(result.stderr).toMatch(/^warning: environments\/staging\.yaml:\d+:\d+: tenants\[0\]\.executionRoleArn: the trust policy of role emr-staging-shared-job-execution is \d+ characters, over IAM's limit of 2048/m);
   });
 });

@@ -6,7 +6,7 @@ export { QUANTITY_PATTERN, isQuantity, parseQuantity, quantityString, type Quant
 export { parseKubernetesVersion, isAtLeast, type KubernetesVersion } from './kubernetes-version.js';
 export {
   TenantNamespace, RESERVED_NAMESPACES,
-  type TenantNamespaceProps, type TenantQuota, type ContainerDefaults, type ContainerResources,
+  type TenantNamespaceProps, type TenantQuota, type ContainerDefaults, type ContainerResources, type DefaultLimits,
   type PodSecurityProps, type PodSecurityLevel,
 } from './tenant/tenant-namespace.js';
 export {
@@ -43,8 +43,10 @@ export { Ec2NodeClass, type Ec2NodeClassProps, type MetadataOptionsProps, type R
 export { NodePool, type NodePoolLimits, type NodePoolProps } from './karpenter/node-pool.js';
 /** Driver, spot executor and on-demand fallback executor pools, with the placements pods need to reach them. */
 export {
+  EXECUTOR_LOCAL_DISK_LABEL,
   SPARK_WORKLOAD_LABEL,
   SparkCapacity,
+  type DriverNodeLifetime,
   type SparkCapacityLimits,
   type SparkCapacityProps,
   type SparkPlacements,
@@ -71,6 +73,16 @@ export {
 } from './spark/pod-templates.js';
 /** Scratch disk choices for spark.local.dir. */
 export { SPARK_LOCAL_DIR_VOLUME, type SparkLocalDisk } from './spark/local-disk.js';
+/** A tenant's default job size and the pod resources Spark derives from it. */
+export {
+  jobSizeProperties, requireSparkPodSize, sparkContainerResources, sparkMemoryMiB, SPARK_DEFAULT_JOB_SIZE, SPARK_MIN_MEMORY_OVERHEAD_MIB,
+  type SparkContainerResources, type SparkJobSize, type SparkMemory, type SparkPodSize,
+} from './spark/job-size.js';
+/** EMR job configuration beside spark-defaults: the job runner's placement and where job logs go. */
+export {
+  emrMonitoringConfiguration, jobSubmitterClassification,
+  type EmrClassification, type EmrMonitoringConfiguration, type EmrMonitoringProps,
+} from './spark/emr-job-configuration.js';
 /** The spark-defaults classification matching the pod templates and capacity. */
 export { sparkDefaults, type SparkDefaultsClassification, type SparkDefaultsProps } from './spark/spark-defaults.js';
 
@@ -107,7 +119,18 @@ export {
   type TenantServiceAccount,
   type TenantServiceAccountsProps,
 } from './tenant/tenant-service-accounts.js';
+/** The Role a service account needs to run a Spark driver (a notebook's session) in its namespace. */
+export { SPARK_DRIVER_ROLE_NAME, SparkDriverRbac, sparkDriverRoleRules, type SparkDriverRbacProps } from './tenant/spark-driver-rbac.js';
 export { validateObjects } from './validation/validate.js';
+/** Run-time rules of a tenant: what admission, the scheduler, Karpenter, Spark and EMR do with a job of its size. */
+export {
+  sparkTenantProblems,
+  type AwsServiceReach, type RuntimePool, type RuntimeProblem, type RuntimeRuleId, type SparkTenantRuntime,
+} from './validation/runtime/spark-tenant-rules.js';
+export {
+  effectiveLimitRange, jobFootprint, EMR_LOGGING_CONTAINER_MEMORY_MIB, JOB_RUNNER_LOGGING_CONTAINER,
+  type EffectiveLimitRange, type JobFootprint, type PodFootprint,
+} from './validation/runtime/pod-footprint.js';
 export {
   formatFinding, findingAnnotation, compareFindings, hasErrors,
   type Finding, type FindingAnnotation, type RuleId, type Severity,

@@ -15,16 +15,15 @@ import {
 } from '../src/index.js';
 import { configurationErrorOf, crdSchemaErrors, synthByName } from './helpers.js';
 
-function capacity(props: Partial<SparkCapacityProps> = {}, executorInstanceStore = false) {
+function capacity(props: Partial<SparkCapacityProps> = {}, nvmeExecutors = false) {
   const chart = Testing.chart();
   const base = { clusterName: 'dev', amiAlias: 'al2023@v20250101', role: 'KarpenterNodeRole-dev' };
   const driverNodeClass = new Ec2NodeClass(chart, 'Driver', { ...base, name: 'spark-driver' });
-  const executorNodeClass = new Ec2NodeClass(chart, 'Executor', {
-    ...base,
-    name: 'spark-executor',
-    instanceStorePolicy: executorInstanceStore ? 'RAID0' : undefined,
-  });
-  const built = new SparkCapacity(chart, 'Spark', { driverNodeClass, executorNodeClass, ...props });
+  const executorNodeClass = new Ec2NodeClass(chart, 'Executor', { ...base, name: 'spark-executor' });
+  const nvmeExecutorNodeClass = nvmeExecutors
+    ? new Ec2NodeClass(chart, 'NvmeExecutor', { ...base, name: 'spark-nvme', instanceStorePolicy: 'RAID0' })
+    : undefined;
+  const built = new SparkCapacity(chart, 'Spark', { driverNodeClass, executorNodeClass, nvmeExecutorNodeClass, ...props });
   return { chart, capacity: built };
 }
 
@@ -89,11 +88,32 @@ describe('SparkCapacity', () => {
     );
   });
 
-  it('requires NVMe instances in executor pools whose node class uses RAID0 instance store', () => {
+  it('renders NVMe executor pools beside the EBS ones, and only NVMe placements reach them', () => {
     const { capacity: nvme } = capacity({}, true);
-    expect(nvme.executorPlacement.instanceStoreEphemeralStorage).toBe(true);
+    const nvmeRequirement = { key: 'karpenter.k8s.aws/instance-local-nvme', operator: 'Gt', values: ['0'] };
+    expect(nvme.nvmeExecutorPlacement?.instanceStoreEphemeralStorage).toBe(true);
+    expect(nvme.nvmeExecutorPlacement?.nodePools).toEqual(['spark-executor-nvme-spot', 'spark-executor-nvme-on-demand']);
+    expect(nvme.nvmeExecutorSpotPool?.requirements).toContainEqual(nvmeRequirement);
+    expect(nvme.nvmeExecutorOnDemandPool?.requirements).toContainEqual(nvmeRequirement);
+    // EBS executors neither require nor reach NVMe instance types.
+    expect(nvme.executorPlacement.instanceStoreEphemeralStorage).toBe(false);
+    expect(nvme.executorSpotPool.requirements).not.toContainEqual(nvmeRequirement);
+    expect(placementProblems(nvme.executorPlacement, nvme.nvmeExecutorSpotPool!)).not.toEqual([]);
+    expect(placementProblems(nvme.nvmeExecutorPlacement!, nvme.executorSpotPool)).not.toEqual([]);
     expect(nvme.driverPlacement.instanceStoreEphemeralStorage).toBe(false);
-    expect(nvme.executorSpotPool.requirements).toContainEqual({ key: 'karpenter.k8s.aws/instance-local-nvme', operator: 'Gt', values: ['0'] });
+    // A RAID0 class as the EBS executors' class would put every executor on NVMe: refused.
+    const chart = Testing.chart();
+    const raid = new Ec2NodeClass(chart, 'Raid', { clusterName: 'dev', amiAlias: 'al2023@v20250101', role: 'r', name: 'raid', instanceStorePolicy: 'RAID0' });
+    expect(configurationErrorOf(() => new SparkCapacity(chart, 'S', { driverNodeClass: raid, executorNodeClass: raid })).field).toBe('executorNodeClass');
+  });
+
+  it('bounds the driver pool\'s expiry drain only when asked', () => {
+    expect(spark.driverPool.terminationGracePeriod).toBeUndefined();
+    const { chart: bounded } = capacity({ driverNodes: { expireAfter: '336h', terminationGracePeriod: '24h' } });
+    const pool = synthByName(bounded)['NodePool/spark-driver'];
+    expect(pool.spec.template.spec.expireAfter).toBe('336h');
+    expect(pool.spec.template.spec.terminationGracePeriod).toBe('24h');
+    expect(synthByName(bounded)['NodePool/spark-executor-spot'].spec.template.spec.terminationGracePeriod).toBeUndefined();
   });
 
   it('emits pools valid against the NodePool CRD schema', () => {
@@ -150,11 +170,23 @@ describe('SparkPodTemplates', () => {
     expect(JSON.stringify(templates().executor)).toBe(JSON.stringify(templates().executor));
   });
 
-  it('uses an emptyDir on the RAID0 instance store when executor nodes have one', () => {
+  it('uses an emptyDir on the RAID0 instance store, on the NVMe pools, for instance-store scratch space', () => {
     const { capacity: nvme } = capacity({}, true);
-    const volumes = new SparkPodTemplates({ placements: nvme }).executor.spec?.volumes;
-    expect(volumes).toEqual([{ name: 'spark-local-dir-1', emptyDir: {} }]);
+    const onNvme = new SparkPodTemplates({ placements: nvme, localDisk: { kind: 'instance-store' } });
+    expect(onNvme.executor.spec?.volumes).toEqual([{ name: 'spark-local-dir-1', emptyDir: {} }]);
+    expect(onNvme.executor.spec?.nodeSelector).toEqual(nvme.nvmeExecutorPlacement!.nodeSelector);
+    // The default is an EBS volume per pod, on the EBS executor pools.
+    const byDefault = new SparkPodTemplates({ placements: nvme });
+    expect(byDefault.executor.spec?.volumes?.[0]?.ephemeral?.volumeClaimTemplate?.spec.resources?.requests?.storage).toBe('100Gi');
+    expect(byDefault.executor.spec?.nodeSelector).toEqual(nvme.executorPlacement.nodeSelector);
     expect(configurationErrorOf(() => templates({ localDisk: { kind: 'instance-store' } })).field).toBe('localDisk.kind');
+  });
+
+  it('gives the driver the tenant\'s longest job as activeDeadlineSeconds', () => {
+    expect(templates({ maxJobDuration: '12h' }).driver.spec?.activeDeadlineSeconds).toBe(43200);
+    expect(templates({ maxJobDuration: '12h' }).executor.spec?.activeDeadlineSeconds).toBeUndefined();
+    expect(templates().driver.spec?.activeDeadlineSeconds).toBeUndefined();
+    expect(configurationErrorOf(() => templates({ maxJobDuration: '12 hours' })).field).toBe('maxJobDuration');
   });
 
   it('rejects mounts under /mnt and grace periods at or past the spot notice', () => {
@@ -210,6 +242,30 @@ describe('sparkDefaults', () => {
     expect(configurationErrorOf(() => sparkDefaults({ ...props, extraProperties: { 'spark.local.dir': '/tmp' } })).field).toBe(
       'extraProperties["spark.local.dir"]',
     );
-    expect(sparkDefaults({ ...props, extraProperties: { 'spark.executor.cores': '4' } }).properties['spark.executor.cores']).toBe('4');
+    expect(sparkDefaults({ ...props, extraProperties: { 'spark.sql.shuffle.partitions': '400' } }).properties['spark.sql.shuffle.partitions']).toBe('400');
+    // The job size is the platform's: a per-tenant override goes through jobSize, not extraProperties.
+    expect(configurationErrorOf(() => sparkDefaults({ ...props, extraProperties: { 'spark.executor.cores': '4' } })).field).toBe(
+      'extraProperties["spark.executor.cores"]',
+    );
+  });
+
+  it('renders the job size with Spark\'s overhead written out, and event logs under an S3 prefix', () => {
+    const sized = sparkDefaults({
+      ...props,
+      jobSize: { driver: { cores: 2, memory: '8g' }, executor: { cores: 4, memory: '24g', memoryOverheadFactor: 0.4 } },
+      eventLogDir: 's3://logs-bucket/ml/spark-events/',
+    }).properties;
+    expect(sized['spark.driver.cores']).toBe('2');
+    expect(sized['spark.driver.memory']).toBe('8g');
+    expect(sized['spark.driver.memoryOverhead']).toBe('819m'); // max(384, 0.1 x 8192)
+    expect(sized['spark.executor.memoryOverhead']).toBe('9830m'); // 0.4 x 24576
+    expect(sized['spark.eventLog.enabled']).toBe('true');
+    expect(sized['spark.eventLog.dir']).toBe('s3://logs-bucket/ml/spark-events/');
+    // Without a size, Spark's own defaults are written out: 1 core, 1g, the 384m floor.
+    const small = sparkDefaults(props).properties;
+    expect([small['spark.executor.cores'], small['spark.executor.memory'], small['spark.executor.memoryOverhead']]).toEqual(['1', '1g', '384m']);
+    expect(configurationErrorOf(() => sparkDefaults({ ...props, jobSize: { driver: { cores: 1, memory: '4GB' }, executor: { cores: 1, memory: '1g' } } })).field)
+      .toBe('driver.memory');
+    expect(configurationErrorOf(() => sparkDefaults({ ...props, eventLogDir: 's3://logs-bucket/no-slash' })).field).toBe('eventLogDir');
   });
 });

@@ -4,7 +4,8 @@ import type { EnvironmentConfig } from '../config/schema.js';
 import { ManifestChart } from './manifest-chart.js';
 
 /**
- * Karpenter capacity for Spark: the node class(es) and the driver / spot executor / on-demand executor pools, plus
+ * Karpenter capacity for Spark: the node class(es), the driver pool and the spot / on-demand executor pools (EBS, and
+ * NVMe when capacity.nvmeInstanceStore is set), plus
  * the controller's Helm values as an artifact (the controller is installed with the cluster, not from this repo).
  */
 export class CapacityChart extends ManifestChart {
@@ -21,7 +22,8 @@ export class CapacityChart extends ManifestChart {
       tags: { [LABELS.environment]: config.name },
     };
     const driverNodeClass = new Ec2NodeClass(this, 'SparkNodeClass', { name: 'spark', ...nodeClass });
-    const executorNodeClass = capacity.nvmeInstanceStore
+    // NVMe executor pools are rendered beside the EBS ones; only tenants with localDisk instance-store reach them.
+    const nvmeExecutorNodeClass = capacity.nvmeInstanceStore
       ? new Ec2NodeClass(this, 'SparkNvmeNodeClass', { name: 'spark-nvme', ...nodeClass, instanceStorePolicy: 'RAID0' })
       : undefined;
 
@@ -30,7 +32,8 @@ export class CapacityChart extends ManifestChart {
       pool ? { cpu: String(pool.cpu), memory: String(pool.memory) } : undefined;
     this.spark = new SparkCapacity(this, 'Spark', {
       driverNodeClass,
-      executorNodeClass,
+      nvmeExecutorNodeClass,
+      driverNodes: capacity.driverNodes,
       limits: {
         driver: poolLimits(limits?.driver),
         executorSpot: poolLimits(limits?.executorSpot),

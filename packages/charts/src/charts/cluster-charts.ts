@@ -70,7 +70,8 @@ export class EmrAccessChart extends ManifestChart {
         roleArn, namespaces, partition: config.cluster.partition, accountId: config.cluster.accountId, oidcIssuer: config.cluster.oidcIssuer,
       });
       this.addArtifact({ path: `trust-policies/${parseRoleArn(roleArn).name}.json`, format: 'json', kubernetesObject: false, value: policy.document });
-      this.warnings.push(...policy.warnings);
+      const tenantIndex = config.tenants.findIndex((tenant) => tenant.executionRoleArn === roleArn);
+      this.warnings.push(...policy.warnings.map((message) => ({ configPath: ['tenants', tenantIndex, 'executionRoleArn'], message })));
     }
   }
 }

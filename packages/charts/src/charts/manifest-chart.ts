@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { LABELS, PROJECT_NAME } from '@emr-eks-gitops/core';
 import type { ConfigPath } from '../config/source-map.js';
+import type { RenderIssue } from '../render/render-error.js';
 
 export interface ManifestChartProps {
   /** Output folder of the chart's objects, relative to `dist-manifests/<env>/`, e.g. `tenants/analytics`. */
@@ -33,8 +34,8 @@ export class ManifestChart extends Chart {
   readonly folder: string;
   readonly configPath: ConfigPath;
   readonly artifacts: Artifact[] = [];
-  /** Things a reviewer should know that do not stop the render (e.g. a trust policy near IAM's size limit). */
-  readonly warnings: string[] = [];
+  /** Things a reviewer should know that do not stop the render (e.g. a trust policy near IAM's size limit), located. */
+  readonly warnings: RenderIssue[] = [];
 
   constructor(scope: Construct, id: string, props: ManifestChartProps) {
     super(scope, id, {

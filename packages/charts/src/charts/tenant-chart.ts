@@ -1,25 +1,40 @@
 import type { Construct } from 'constructs';
 import {
-  EmrContainersRbac, LABELS, SparkPodTemplates, TenantNamespace, TenantNetworkPolicies, TenantServiceAccounts, sparkDefaults,
-  type SparkLocalDisk, type SparkPlacements, type TenantEgress,
+  EmrContainersRbac, LABELS, SPARK_DEFAULT_JOB_SIZE, SparkPodTemplates, TenantNamespace, TenantNetworkPolicies, TenantServiceAccounts,
+  emrMonitoringConfiguration, jobSubmitterClassification, sparkDefaults, sparkTenantProblems,
+  type AwsServiceReach, type SparkCapacity, type SparkJobSize, type SparkLocalDisk, type SparkTenantRuntime, type TenantEgress,
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
 import { ManifestChart } from './manifest-chart.js';
-import { underField } from '../render/render-error.js';
+import { fieldToPath, underField, type RenderIssue } from '../render/render-error.js';
+import type { ConfigPath } from '../config/source-map.js';
 
 /** What tenants share from the platform layer: where Spark pods go and what they may use there. */
 export interface SparkPlatform {
-  readonly placements: SparkPlacements;
+  readonly capacity: SparkCapacity;
   readonly priorityClassNames: { readonly driver: string; readonly executor: string };
   readonly storageClassName: string;
 }
 
+/** A tenant's Spark settings with the environment's defaults applied: what its artifacts and the run-time rules use. */
+interface TenantSpark {
+  readonly jobSize: SparkJobSize;
+  readonly localDisk: SparkLocalDisk;
+  readonly logs: { readonly cloudWatchLogGroup?: string; readonly s3Prefix?: string; readonly persistentAppUI: boolean };
+  readonly templates: SparkPodTemplates;
+}
+
 /**
  * Everything one tenant's namespace holds, isolation (namespace, quota, limits, network policies, service accounts)
- * and EMR's access to it, and the
- * tenant's Spark artifacts: pod templates and the spark-defaults that point at them.
+ * and EMR's access to it, and the tenant's Spark artifacts: pod templates and the configuration overrides (spark-defaults
+ * with the job size, the job runner's placement, where logs go) that every job run or job template uses.
+ * After building, it checks what admission, the scheduler, Karpenter, Spark and EMR will make of a job of the tenant's
+ * size: `problems` (refusing the render) and `warnings`, each located in the environment file.
  */
 export class TenantChart extends ManifestChart {
+  /** Run-time errors of this tenant, located in the environment file. */
+  readonly problems: RenderIssue[] = [];
+
   constructor(scope: Construct, config: EnvironmentConfig, tenant: TenantConfig, index: number, platform: SparkPlatform) {
     super(scope, `tenant-${tenant.name}`, {
       folder: `tenants/${tenant.name}`,
@@ -37,11 +52,12 @@ export class TenantChart extends ManifestChart {
     });
 
     const network = tenant.network ?? {};
+    const awsServiceCidrs = awsServiceCidrsOf(config);
     new TenantNetworkPolicies(this, 'Network', {
       namespace: tenant.namespace,
       allowIngressFromNamespaces: network.allowIngressFromNamespaces,
       egress: network.egress?.mode === 'restricted'
-        ? { mode: 'restricted', apiServerCidrs: network.egress.apiServerCidrs ?? [], cidrs: network.egress.cidrs ?? [], ports: network.egress.ports }
+        ? { mode: 'restricted', apiServerCidrs: network.egress.apiServerCidrs ?? [], cidrs: network.egress.cidrs ?? [], ports: network.egress.ports, awsServiceCidrs }
         : { mode: 'allow-all' } satisfies TenantEgress,
     });
     if (tenant.serviceAccounts?.length) {
@@ -55,23 +71,30 @@ export class TenantChart extends ManifestChart {
       });
     }
 
-    underField('spark', () => this.addSparkArtifacts(config, tenant, platform));
+    const spark = underField('spark', () => this.addSparkArtifacts(config, tenant, platform));
+    this.checkRunTime(config, tenant, index, platform, spark);
   }
 
-  private addSparkArtifacts(config: EnvironmentConfig, tenant: TenantConfig, platform: SparkPlatform): void {
+  private addSparkArtifacts(config: EnvironmentConfig, tenant: TenantConfig, platform: SparkPlatform): TenantSpark {
     const spark = tenant.spark ?? {};
-    const localDisk: SparkLocalDisk | undefined =
-      spark.localDisk === 'instance-store' ? { kind: 'instance-store' }
-        : spark.localDisk === 'ebs' || spark.localDiskSize !== undefined
-          ? { kind: 'generic-ephemeral-volume', storageClassName: platform.storageClassName, size: String(spark.localDiskSize ?? '100Gi') }
-          : undefined;
+    const localDisk: SparkLocalDisk = spark.localDisk === 'instance-store'
+      ? { kind: 'instance-store' }
+      : { kind: 'generic-ephemeral-volume', storageClassName: platform.storageClassName, size: String(spark.localDiskSize ?? '100Gi') };
     const templates = new SparkPodTemplates({
-      placements: platform.placements,
+      placements: platform.capacity,
       priorityClassNames: platform.priorityClassNames,
       localDisk,
+      maxJobDuration: spark.maxJobDuration,
       executorTerminationGracePeriodSeconds: spark.executorTerminationGracePeriodSeconds,
       customCode: spark.customCode,
     });
+    const jobSize = spark.jobSize ?? SPARK_DEFAULT_JOB_SIZE;
+    const envLogs = config.spark.logs ?? {};
+    const logs = {
+      cloudWatchLogGroup: envLogs.cloudWatchLogGroupPrefix ? `${envLogs.cloudWatchLogGroupPrefix}/${tenant.name}` : undefined,
+      s3Prefix: envLogs.s3Uri ? `${envLogs.s3Uri}/${tenant.name}` : undefined,
+      persistentAppUI: envLogs.persistentAppUI ?? true,
+    };
     const templateUri = (role: string) => `${config.spark.artifactsS3Uri}/${this.artifactKey(`pod-templates/${role}.yaml`)}`;
     this.addArtifact({ path: 'pod-templates/driver.yaml', value: templates.driver, format: 'yaml', kubernetesObject: true });
     this.addArtifact({ path: 'pod-templates/executor.yaml', value: templates.executor, format: 'yaml', kubernetesObject: true });
@@ -80,15 +103,96 @@ export class TenantChart extends ManifestChart {
       format: 'json',
       kubernetesObject: false,
       value: {
-        applicationConfiguration: [sparkDefaults({
-          placements: platform.placements,
-          podTemplates: templates,
-          driverPodTemplateUri: templateUri('driver'),
-          executorPodTemplateUri: templateUri('executor'),
-          decommissionFallbackStoragePath: spark.decommissionFallbackStorage ? `${spark.decommissionFallbackStorage}/` : undefined,
-          extraProperties: spark.extraProperties,
-        })],
+        applicationConfiguration: [
+          sparkDefaults({
+            placements: platform.capacity,
+            podTemplates: templates,
+            driverPodTemplateUri: templateUri('driver'),
+            executorPodTemplateUri: templateUri('executor'),
+            jobSize,
+            eventLogDir: logs.s3Prefix ? `${logs.s3Prefix}/spark-events/` : undefined,
+            decommissionFallbackStoragePath: spark.decommissionFallbackStorage ? `${spark.decommissionFallbackStorage}/` : undefined,
+            extraProperties: spark.extraProperties,
+          }),
+          // The job runner starts and watches the driver: losing it fails the job, so it goes where drivers go.
+          jobSubmitterClassification(platform.capacity.driverPlacement),
+        ],
+        monitoringConfiguration: emrMonitoringConfiguration({
+          cloudWatch: logs.cloudWatchLogGroup ? { logGroupName: logs.cloudWatchLogGroup, logStreamNamePrefix: tenant.name } : undefined,
+          s3LogUri: logs.s3Prefix ? `${logs.s3Prefix}/` : undefined,
+          persistentAppUI: logs.persistentAppUI,
+        }),
       },
     });
+    return { jobSize, localDisk, logs, templates };
   }
+
+  /** The run-time rules over the same figures the builders were given; errors go to `problems`, the rest to `warnings`. */
+  private checkRunTime(config: EnvironmentConfig, tenant: TenantConfig, index: number, platform: SparkPlatform, spark: TenantSpark): void {
+    const egress = tenant.network?.egress;
+    const runtime: SparkTenantRuntime = {
+      quota: tenant.quota,
+      containerDefaults: tenant.containerDefaults,
+      jobSize: spark.jobSize,
+      localDisk: spark.localDisk,
+      logs: { cloudWatch: spark.logs.cloudWatchLogGroup !== undefined, s3: spark.logs.s3Prefix !== undefined },
+      customCode: tenant.spark?.customCode !== undefined,
+      maxJobDuration: tenant.spark?.maxJobDuration,
+      serviceAccounts: (tenant.serviceAccounts ?? []).map((account) => ({
+        name: account.name,
+        sparkDriver: account.sparkDriver ?? false,
+        automountServiceAccountToken: account.automountServiceAccountToken ?? account.sparkDriver ?? false,
+      })),
+      driverPools: platform.capacity.poolsOf(platform.capacity.driverPlacement),
+      executorPools: platform.capacity.poolsOf(spark.templates.executorPlacement),
+      jobRunnerPlacement: platform.capacity.driverPlacement,
+      egress: egress?.mode === 'restricted' ? { mode: 'restricted', reaches: awsServiceReach(config) } : { mode: 'allow-all' },
+    };
+    for (const problem of sparkTenantProblems(runtime)) {
+      const issue = { configPath: configPathOf(problem.field, index, tenant), message: `${problem.message}; ${problem.hint} [${problem.rule}]` };
+      (problem.severity === 'error' ? this.problems : this.warnings).push(issue);
+    }
+  }
+}
+
+/** Where in the environment file each field of SparkTenantRuntime comes from. */
+function configPathOf(field: string, index: number, tenant: TenantConfig): ConfigPath {
+  const [head, ...rest] = fieldToPath(field);
+  const own: ConfigPath = ['tenants', index];
+  switch (head) {
+    case 'quota':
+    case 'containerDefaults':
+    case 'serviceAccounts':
+      return [...own, head, ...rest];
+    case 'jobSize':
+    case 'maxJobDuration':
+      return [...own, 'spark', head, ...rest];
+    case 'localDisk':
+      return [...own, 'spark', tenant.spark?.localDiskSize !== undefined ? 'localDiskSize' : 'localDisk'];
+    case 'egress':
+      return [...own, 'network', 'egress', ...rest];
+    case 'driverPools':
+      return rest[0] === 'limits' ? ['capacity', 'limits', 'driver', ...rest.slice(1)] : ['capacity', 'driverNodes', ...rest];
+    case 'executorPools':
+      return ['capacity', 'limits', 'executorSpot', ...rest.slice(1)];
+    default:
+      return own;
+  }
+}
+
+/** HTTPS destinations of AWS services that tenants with restricted egress are allowed. */
+function awsServiceCidrsOf(config: EnvironmentConfig): string[] {
+  const services = config.network?.awsServices;
+  return [...(services?.interfaceEndpoints?.cidrs ?? []), ...(services?.s3GatewayPrefixListCidrs ?? [])];
+}
+
+/** Which AWS services restricted egress reaches through the VPC endpoints the environment declares. */
+function awsServiceReach(config: EnvironmentConfig): AwsServiceReach {
+  const services = config.network?.awsServices;
+  const interfaces = new Set<string>(services?.interfaceEndpoints?.services ?? []);
+  return {
+    s3: interfaces.has('s3') || (services?.s3GatewayPrefixListCidrs?.length ?? 0) > 0,
+    sts: interfaces.has('sts'),
+    logs: interfaces.has('logs'),
+  };
 }

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DnsLabel, Quantity, Resources, RoleArn, StringEnum, strictObject } from './schema-types.js';
 import { CapacitySchema, SparkPlatformSchema, TenantSparkSchema } from './capacity-schema.js';
-import { TenantNetworkSchema, TenantServiceAccountSchema } from './tenant-access-schema.js';
+import { EnvironmentNetworkSchema, TenantNetworkSchema, TenantServiceAccountSchema } from './tenant-access-schema.js';
 
 // One schema is the source of the TypeScript type (Static<>), of ajv's validation and of environments/schema.json.
 
@@ -45,7 +45,10 @@ export const TenantSchema = strictObject({
     storage: Quantity('total storage of the namespace\'s PersistentVolumeClaims: a Kubernetes quantity such as "1Ti"'),
   }, 'ResourceQuota of the tenant namespace'),
   containerDefaults: strictObject({
-    default: Resources('limits of a container that sets none'),
+    default: strictObject({
+      cpu: Type.Optional(Quantity('CPU limit of a container that sets none; leave it out in Spark namespaces (Spark sets no CPU limit, so this one would cap every driver and executor): Kubernetes then uses max.cpu')),
+      memory: Quantity('memory limit of a container that sets none (EMR\'s logging and the custom-code containers): a Kubernetes quantity such as "4Gi"'),
+    }, 'limits of a container that sets none'),
     defaultRequest: Resources('requests of a container that sets none'),
     max: Type.Optional(Resources('limits one container may set at most')),
   }, 'LimitRange of the tenant namespace'),
@@ -67,6 +70,7 @@ export const EnvironmentSchema = Type.Object({
   cluster: ClusterSchema,
   capacity: CapacitySchema,
   spark: SparkPlatformSchema,
+  network: Type.Optional(EnvironmentNetworkSchema),
   tenants: Type.Array(TenantSchema, { minItems: 1, description: 'The teams sharing the cluster, at least one' }),
 }, {
   $id: 'https://emr-eks-gitops.dev/schema/environment.json',

@@ -1,6 +1,6 @@
 import { isAtLeast, parseKubernetesVersion } from '@emr-eks-gitops/core';
 import type { EnvironmentFile, TenantConfig } from './schema.js';
-import type { CapacityConfig } from './capacity-schema.js';
+import type { CapacityConfig, SparkPlatformConfig } from './capacity-schema.js';
 import type { Problem } from './problems.js';
 import type { ConfigPath } from './source-map.js';
 
@@ -26,6 +26,12 @@ export function semanticProblems(value: unknown, at: Locate): Problem[] {
   }
 
   problems.push(...uniquenessProblems(tenants, at));
+
+  const spark = isObject(file?.spark) ? (file.spark as Partial<SparkPlatformConfig>) : undefined;
+  const logs = spark && isObject(spark.logs) ? spark.logs : undefined;
+  if (spark && !logs?.s3Uri && !logs?.cloudWatchLogGroupPrefix) {
+    problems.push(at(['spark', 'logs'], 'job logs go nowhere: without a destination EMR keeps no job runner, driver or executor logs once the pods are gone, and no Spark event logs for a History Server; set spark.logs.s3Uri (e.g. s3://<bucket>/logs) and/or spark.logs.cloudWatchLogGroupPrefix (e.g. /emr-on-eks/<cluster>)'));
+  }
 
   const capacity = isObject(file?.capacity) ? (file.capacity as Partial<CapacityConfig>) : undefined;
   tenants.forEach((tenant, index) => {

@@ -26,10 +26,29 @@ export const TenantServiceAccountSchema = strictObject({
     description: 'ServiceAccount name: a DNS-1123 subdomain, not starting with emr-containers-sa- (EMR creates those)',
   }),
   roleArn: Type.Optional(RoleArn('IAM role for the account (IRSA annotation eks.amazonaws.com/role-arn)')),
+  sparkDriver: Type.Optional(Type.Boolean({
+    description: 'true for an account whose pods run Spark drivers themselves (a notebook\'s Spark session): binds the spark-driver Role (executor pods, services, configmaps, PVCs in this namespace) and mounts the token',
+  })),
   automountServiceAccountToken: Type.Optional(Type.Boolean({
-    description: 'true only for workloads that call the Kubernetes API, such as a notebook that starts Spark executors (default false)',
+    description: 'mount the Kubernetes API token (default: true for sparkDriver accounts, else false); a mounted token without sparkDriver has no permissions and is refused',
   })),
 }, 'a ServiceAccount in the tenant namespace, for notebooks or operators');
 
 export type TenantNetworkConfig = Static<typeof TenantNetworkSchema>;
 export type TenantServiceAccountConfig = Static<typeof TenantServiceAccountSchema>;
+
+export const AWS_INTERFACE_ENDPOINT_SERVICES = ['s3', 'sts', 'logs', 'ecr.api', 'ecr.dkr', 'emr-containers'] as const;
+
+export const EnvironmentNetworkSchema = strictObject({
+  awsServices: strictObject({
+    interfaceEndpoints: Type.Optional(strictObject({
+      cidrs: Cidrs('subnets of the VPC interface endpoints (their ENIs\' addresses), e.g. 10.40.96.0/24'),
+      services: Type.Array(StringEnum(AWS_INTERFACE_ENDPOINT_SERVICES, {
+        description: `an AWS service with an interface endpoint there: ${AWS_INTERFACE_ENDPOINT_SERVICES.join(', ')}`,
+      }), { minItems: 1, uniqueItems: true, description: 'the services those endpoints serve (com.amazonaws.<region>.<service>)' }),
+    }, 'VPC interface endpoints (PrivateLink): AWS services answering on addresses inside the VPC')),
+    s3GatewayPrefixListCidrs: Type.Optional(Cidrs('with an S3 gateway endpoint: the CIDRs of the region\'s com.amazonaws.<region>.s3 managed prefix list (aws ec2 get-managed-prefix-list-entries); S3 keeps its public addresses')),
+  }, 'how pods reach AWS services from inside the VPC; tenants with restricted egress are allowed HTTPS to exactly these'),
+}, 'Network facts of the cluster\'s VPC');
+
+export type EnvironmentNetworkConfig = Static<typeof EnvironmentNetworkSchema>;

@@ -31,14 +31,14 @@ export interface RenderResult {
   readonly files: ReadonlyMap<string, string>;
   /** The objects behind the YAML files, for validation. */
   readonly objects: readonly RenderedObject[];
-  /** What a reviewer should know that does not stop the render. */
-  readonly warnings: readonly string[];
+  /** What a reviewer should know that does not stop the render, each with the config path it is about. */
+  readonly warnings: readonly RenderIssue[];
 }
 
 /**
  * Renders one environment: one cdk8s App, one chart per output folder, one object per file, a kustomization per
  * folder. Pure and deterministic: same config, byte-identical files.
- * @throws RenderError listing every value a builder refused, each with its config path.
+ * @throws RenderError listing every value a builder refused and every run-time rule a tenant breaks, each with its config path.
  */
 export function renderEnvironment(config: EnvironmentConfig): RenderResult {
   const app = new App();
@@ -90,13 +90,16 @@ function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[])
   const emrAccess = collectIssues(issues, ['cluster', 'emrAccess'], () => new EmrAccessChart(app, config));
   if (!storage || !scheduling || !capacity || !emrAccess) return [];
   const platform = {
-    placements: capacity.spark,
+    capacity: capacity.spark,
     priorityClassNames: { driver: scheduling.priorityClasses.driverName, executor: scheduling.priorityClasses.executorName },
     storageClassName: storage.storageClass.name,
   };
-  const tenants = config.tenants.map((tenant, index) =>
-    collectIssues(issues, ['tenants', index], () => new TenantChart(app, config, tenant, index, platform)));
-  return [storage, scheduling, capacity, emrAccess, ...tenants.filter((chart): chart is TenantChart => chart !== undefined)];
+  const tenants = config.tenants
+    .map((tenant, index) => collectIssues(issues, ['tenants', index], () => new TenantChart(app, config, tenant, index, platform)))
+    .filter((chart): chart is TenantChart => chart !== undefined);
+  // A tenant whose jobs could not run is refused like a value a builder refuses.
+  issues.push(...tenants.flatMap((chart) => chart.problems));
+  return [storage, scheduling, capacity, emrAccess, ...tenants];
 }
 
 /** Each folder holding applied objects, directly or below, with the entries its kustomization lists. */

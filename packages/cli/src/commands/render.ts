@@ -24,7 +24,7 @@ export function renderCommand(project: Project, options: RenderOptions, io: CliI
   const environments = loadEnvironments(project, options.env);
   const results = renderAll(environments);
   const findings = validateRendered(project, environments, results, options);
-  reportRenderWarnings(results, io);
+  reportRenderWarnings(environments, results, io);
   reportFindings(findings, io);
   if (hasErrors(findings)) {
     io.err('the rendered output breaks the rules above; nothing was written. Run `emr-gitops validate` to see them again.\n');

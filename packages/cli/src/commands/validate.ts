@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { findingAnnotation, formatFinding, hasErrors, validateObjects, type Finding } from '@emr-eks-gitops/core';
-import type { LoadedEnvironment, RenderResult } from '@emr-eks-gitops/charts';
+import { formatProblem, type LoadedEnvironment, type Problem, type RenderResult } from '@emr-eks-gitops/charts';
 import { EXIT, type CliIO } from '../io.js';
-import { loadEnvironments, renderAll, type Project } from '../project.js';
+import { loadEnvironments, locateIssue, renderAll, type Project } from '../project.js';
 
 export interface ValidationOptions {
   /** A directory of JSON schemas named as kubeconform names them, used instead of the built-in ones where it has a kind. */
@@ -30,9 +30,14 @@ export function reportFindings(findings: readonly Finding[], io: CliIO): void {
   if (findings.length > 0) io.err(`${countOf(findings, 'error')} errors, ${countOf(findings, 'warning')} warnings\n`);
 }
 
+/** What the renderer noticed but did not refuse, at its line of the environment file. */
+function renderWarnings(environments: readonly LoadedEnvironment[], results: readonly RenderResult[]): Problem[] {
+  return results.flatMap((result, index) => result.warnings.map((warning) => locateIssue(environments[index]!, warning)));
+}
+
 /** Prints what the renderer noticed but did not refuse. */
-export function reportRenderWarnings(results: readonly RenderResult[], io: CliIO): void {
-  for (const result of results) for (const warning of result.warnings) io.err(`warning: ${result.environment}: ${warning}\n`);
+export function reportRenderWarnings(environments: readonly LoadedEnvironment[], results: readonly RenderResult[], io: CliIO): void {
+  for (const warning of renderWarnings(environments, results)) io.err(`warning: ${formatProblem(warning)}\n`);
 }
 
 /** `emr-gitops validate`: render in memory and run every rule, writing nothing. Exit 1 when any rule fails. */
@@ -46,12 +51,16 @@ export function validateCommand(project: Project, options: ValidateOptions, io: 
       errors: countOf(findings, 'error'),
       warnings: countOf(findings, 'warning') + results.reduce((sum, result) => sum + result.warnings.length, 0),
       findings: findings.map((finding) => ({ ...finding, annotation: findingAnnotation(finding) })),
-      renderWarnings: results.flatMap((result) => result.warnings.map((message) => ({ environment: result.environment, message }))),
+      renderWarnings: renderWarnings(environments, results),
     }, null, 2)}\n`);
   } else {
-    reportRenderWarnings(results, io);
+    reportRenderWarnings(environments, results, io);
     reportFindings(findings, io);
-    if (findings.length === 0) io.out(`${results.map((r) => r.environment).join(', ')}: every rule passes (${results.reduce((n, r) => n + r.objects.length, 0)} objects)\n`);
+    const warnings = results.reduce((n, r) => n + r.warnings.length, 0);
+    const objects = `${results.reduce((n, r) => n + r.objects.length, 0)} objects`;
+    if (findings.length === 0) {
+      io.out(`${results.map((r) => r.environment).join(', ')}: ${warnings === 0 ? `every rule passes (${objects})` : `no errors, ${warnings} warning${warnings === 1 ? '' : 's'} (${objects})`}\n`);
+    }
   }
   return hasErrors(findings) ? EXIT.failed : EXIT.ok;
 }

@@ -117,6 +117,12 @@ export class NodePool extends Construct implements PoolSchedulingView {
   /** Capacity types this pool may launch (on-demand only when it has no capacity-type requirement). */
   readonly capacityTypes: readonly CapacityType[];
   readonly consolidateAfter: string;
+  /** Node lifetime (Go duration or `Never`); expiry is forceful and not governed by disruption budgets. */
+  readonly expireAfter: string;
+  /** How long a drain may wait for do-not-disrupt pods and PDBs before it forces them out; undefined waits for them. */
+  readonly terminationGracePeriod: string | undefined;
+  readonly limits: NodePoolLimits | undefined;
+  readonly weight: number | undefined;
   readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: NodePoolProps) {
@@ -129,6 +135,10 @@ export class NodePool extends Construct implements PoolSchedulingView {
     this.requirements = props.requirements ?? [];
     const startupTaints = props.startupTaints ?? [];
     const expireAfter = props.expireAfter ?? '720h';
+    this.expireAfter = expireAfter;
+    this.terminationGracePeriod = props.terminationGracePeriod;
+    this.limits = props.limits;
+    this.weight = props.weight;
     this.consolidateAfter = props.consolidateAfter ?? '0s';
     const consolidationPolicy = props.consolidationPolicy ?? 'WhenEmptyOrUnderutilized';
     const budgets = props.budgets ?? [{ nodes: '10%' }];

@@ -17,11 +17,16 @@ import {
 
 /** The label (and taint) key that marks Spark node classes. */
 export const SPARK_WORKLOAD_LABEL = 'emr-eks-gitops.io/workload';
+/** The label that tells executor pools apart by scratch disk: `ebs` (volumes per pod) or `nvme` (RAID0 instance store). */
+export const EXECUTOR_LOCAL_DISK_LABEL = 'emr-eks-gitops.io/local-disk';
 
 /** Where Spark driver and executor pods go, and the idle timeout the executor pools were sized against. */
 export interface SparkPlacements {
   readonly driverPlacement: PodPlacement;
+  /** Executors whose scratch space is an EBS volume per pod (or none): pools without instance-store requirements. */
   readonly executorPlacement: PodPlacement;
+  /** Executors whose scratch space is the node's NVMe instance store; present when NVMe pools are rendered. */
+  readonly nvmeExecutorPlacement?: PodPlacement;
   /** `spark.dynamicAllocation.executorIdleTimeout` (Go duration) that executor pools' consolidateAfter exceeds. */
   readonly executorIdleTimeout: string;
 }
@@ -35,24 +40,43 @@ export interface SparkCapacityLimits {
   readonly executorOnDemand?: NodePoolLimits;
 }
 
+/** How driver nodes end: Karpenter's expiry is forceful and not held back by disruption budgets or windows. */
+export interface DriverNodeLifetime {
+  /** Node lifetime of the driver pool (Go duration or `Never`). @default '720h' */
+  readonly expireAfter?: string;
+  /**
+   * How long the drain of an expiring driver node waits for running drivers (they carry karpenter.sh/do-not-disrupt)
+   * before it kills them; make it longer than the longest job any tenant allows. @default wait for the drivers, however long
+   */
+  readonly terminationGracePeriod?: string;
+}
+
 export interface SparkCapacityProps {
   /** Node class of the driver pool. */
   readonly driverNodeClass: Ec2NodeClass;
-  /** Node class of both executor pools; with instanceStorePolicy RAID0 executors get NVMe-backed scratch space. @default driverNodeClass */
+  /** Node class of the executor pools for EBS-backed (or diskless) executors. @default driverNodeClass */
   readonly executorNodeClass?: Ec2NodeClass;
+  /**
+   * Node class with `instanceStorePolicy: RAID0` for executors that use the NVMe instance store as scratch space: renders
+   * `<prefix>-executor-nvme-spot` and `-nvme-on-demand` pools beside the EBS ones, so only tenants that use local
+   * NVMe pay for it. @default no NVMe pools
+   */
+  readonly nvmeExecutorNodeClass?: Ec2NodeClass;
   /** Prefix of the pool names `<prefix>-driver`, `<prefix>-executor-spot`, `<prefix>-executor-on-demand`. @default 'spark' */
   readonly poolNamePrefix?: string;
   /** Key of the label and taint that reserve the pools for Spark. @default 'emr-eks-gitops.io/workload' */
   readonly workloadLabelKey?: string;
   /** Instance constraints shared by all pools. @default amd64, instance categories c, m, r, generation > 5 */
   readonly instanceRequirements?: readonly NodeRequirement[];
-  /** Resource ceilings per pool. @default see SparkCapacityLimits */
+  /** Resource ceilings per pool (the NVMe pools share the executor ceilings). @default see SparkCapacityLimits */
   readonly limits?: SparkCapacityLimits;
-  /** Node lifetime of all pools. @default '720h' */
+  /** Node lifetime of the executor pools. @default '720h' */
   readonly expireAfter?: string;
+  /** Expiry and drain bound of the driver pool. @default { expireAfter: '720h' } and no drain bound */
+  readonly driverNodes?: DriverNodeLifetime;
   /** Spark dynamic allocation's executor idle timeout; executor pools wait longer than this before consolidating. @default '60s' */
   readonly executorIdleTimeout?: string;
-  /** consolidateAfter of both executor pools; must exceed executorIdleTimeout. @default '5m' */
+  /** consolidateAfter of the executor pools; must exceed executorIdleTimeout. @default '5m' */
   readonly executorConsolidateAfter?: string;
   /** consolidateAfter of the driver pool (consolidated only when empty). @default '5m' */
   readonly driverConsolidateAfter?: string;
@@ -74,19 +98,31 @@ const DEFAULT_INSTANCE_REQUIREMENTS: readonly NodeRequirement[] = [
   { key: 'karpenter.k8s.aws/instance-generation', operator: 'Gt', values: ['5'] },
 ];
 
+/** An executor pool pair (spot first, on-demand fallback) and the placement that reaches exactly it. */
+interface ExecutorPools {
+  readonly spot: NodePool;
+  readonly onDemand: NodePool;
+  readonly placement: PodPlacement;
+}
+
 /**
  * The Karpenter pools Spark on EMR runs on, and the placements pods need to reach them:
  * - `<prefix>-driver`: on-demand only, consolidated only when empty, reserved for drivers by label and taint;
  * - `<prefix>-executor-spot`: spot, consolidated when empty or underutilized, preferred by weight;
- * - `<prefix>-executor-on-demand`: on-demand fallback with the same executor label and taint.
- * Pod templates must be built from `driverPlacement` / `executorPlacement` so they cannot disagree with the pools.
+ * - `<prefix>-executor-on-demand`: on-demand fallback with the same executor label and taint;
+ * - with an NVMe node class, `<prefix>-executor-nvme-spot` / `-nvme-on-demand` for executors that use the instance store.
+ * Executor pools carry `emr-eks-gitops.io/local-disk: ebs | nvme`, so a tenant's executors reach only the pools whose
+ * disks they use. Pod templates must be built from the placements so they cannot disagree with the pools.
  */
 export class SparkCapacity extends Construct implements SparkPlacements {
   readonly driverPool: NodePool;
   readonly executorSpotPool: NodePool;
   readonly executorOnDemandPool: NodePool;
+  readonly nvmeExecutorSpotPool: NodePool | undefined;
+  readonly nvmeExecutorOnDemandPool: NodePool | undefined;
   readonly driverPlacement: PodPlacement;
   readonly executorPlacement: PodPlacement;
+  readonly nvmeExecutorPlacement: PodPlacement | undefined;
   readonly executorIdleTimeout: string;
 
   constructor(scope: Construct, id: string, props: SparkCapacityProps) {
@@ -100,13 +136,17 @@ export class SparkCapacity extends Construct implements SparkPlacements {
     const executorConsolidateAfter = props.executorConsolidateAfter ?? '5m';
     const windows = props.noDisruptionWindows ?? [{ schedule: '0 8 * * 1-5', duration: '10h' }];
 
-    requireObjectName(`${prefix}-executor-on-demand`, 'poolNamePrefix');
+    requireObjectName(`${prefix}-executor-nvme-on-demand`, 'poolNamePrefix');
     requireQualifiedName(labelKey, 'workloadLabelKey');
     requireThat(
-      !instanceRequirements.some((r) => r.key === CAPACITY_TYPE_LABEL || r.key === labelKey),
+      !instanceRequirements.some((r) => r.key === CAPACITY_TYPE_LABEL || r.key === labelKey || r.key === EXECUTOR_LOCAL_DISK_LABEL),
       'instanceRequirements',
-      `must not constrain ${CAPACITY_TYPE_LABEL} or ${labelKey}: SparkCapacity sets them per pool`,
+      `must not constrain ${CAPACITY_TYPE_LABEL}, ${labelKey} or ${EXECUTOR_LOCAL_DISK_LABEL}: SparkCapacity sets them per pool`,
     );
+    requireThat(executorNodeClass.instanceStorePolicy === undefined, 'executorNodeClass',
+      `"${executorNodeClass.name}" sets instanceStorePolicy RAID0; pass it as nvmeExecutorNodeClass so only tenants using the instance store land there`);
+    requireThat(props.nvmeExecutorNodeClass === undefined || props.nvmeExecutorNodeClass.instanceStorePolicy === 'RAID0',
+      'nvmeExecutorNodeClass', 'must set instanceStorePolicy RAID0, or executors\' emptyDirs land on the root EBS volume');
     windows.forEach((w, i) => requireCronSchedule(w.schedule, `noDisruptionWindows[${i}].schedule`));
     const idleSeconds = requireGoDuration(this.executorIdleTimeout, 'executorIdleTimeout');
     const consolidateSeconds = requireGoDuration(executorConsolidateAfter, 'executorConsolidateAfter', { allowNever: true });
@@ -122,10 +162,6 @@ export class SparkCapacity extends Construct implements SparkPlacements {
     const executorTaint: Taint = { key: labelKey, value: executorRole, effect: 'NoSchedule' };
     const blackout = noDisruptionBudgets(windows);
     const capacity = (types: CapacityType[]): NodeRequirement => ({ key: CAPACITY_TYPE_LABEL, operator: 'In', values: types });
-    const nvme: NodeRequirement[] =
-      executorNodeClass.instanceStorePolicy === 'RAID0'
-        ? [{ key: 'karpenter.k8s.aws/instance-local-nvme', operator: 'Gt', values: ['0'] }]
-        : [];
 
     this.driverPool = new NodePool(this, 'DriverPool', {
       name: `${prefix}-driver`,
@@ -133,17 +169,21 @@ export class SparkCapacity extends Construct implements SparkPlacements {
       labels: { [labelKey]: driverRole },
       taints: [driverTaint],
       requirements: [...instanceRequirements, capacity(['on-demand'])],
-      expireAfter,
+      expireAfter: props.driverNodes?.expireAfter ?? '720h',
+      terminationGracePeriod: props.driverNodes?.terminationGracePeriod,
       consolidationPolicy: 'WhenEmpty',
       consolidateAfter: props.driverConsolidateAfter ?? '5m',
       budgets: [{ nodes: props.driverBudgetNodes ?? '1' }, ...blackout],
       limits: props.limits?.driver ?? { cpu: '200', memory: '800Gi' },
     });
-    const executorPool = (id: string, suffix: string, type: CapacityType, weight: number, limits: NodePoolLimits) =>
-      new NodePool(this, id, {
-        name: `${prefix}-executor-${suffix}`,
-        nodeClassName: executorNodeClass.name,
-        labels: { [labelKey]: executorRole },
+
+    const executorPools = (idPrefix: string, namePrefix: string, nodeClass: Ec2NodeClass, disk: 'ebs' | 'nvme'): ExecutorPools => {
+      const labels = { [labelKey]: executorRole, [EXECUTOR_LOCAL_DISK_LABEL]: disk };
+      const nvme: NodeRequirement[] = disk === 'nvme' ? [{ key: 'karpenter.k8s.aws/instance-local-nvme', operator: 'Gt', values: ['0'] }] : [];
+      const pool = (id: string, type: CapacityType, weight: number, limits: NodePoolLimits) => new NodePool(this, `${idPrefix}${id}`, {
+        name: `${namePrefix}-${type}`,
+        nodeClassName: nodeClass.name,
+        labels,
         taints: [executorTaint],
         requirements: [...instanceRequirements, ...nvme, capacity([type])],
         expireAfter,
@@ -153,10 +193,28 @@ export class SparkCapacity extends Construct implements SparkPlacements {
         limits,
         weight,
       });
-    this.executorSpotPool = executorPool('ExecutorSpotPool', 'spot', 'spot', EXECUTOR_SPOT_WEIGHT,
-      props.limits?.executorSpot ?? { cpu: '1000', memory: '4000Gi' });
-    this.executorOnDemandPool = executorPool('ExecutorOnDemandPool', 'on-demand', 'on-demand', EXECUTOR_ON_DEMAND_WEIGHT,
-      props.limits?.executorOnDemand ?? { cpu: '200', memory: '800Gi' });
+      const spot = pool('SpotPool', 'spot', EXECUTOR_SPOT_WEIGHT, props.limits?.executorSpot ?? { cpu: '1000', memory: '4000Gi' });
+      const onDemand = pool('OnDemandPool', 'on-demand', EXECUTOR_ON_DEMAND_WEIGHT, props.limits?.executorOnDemand ?? { cpu: '200', memory: '800Gi' });
+      return {
+        spot,
+        onDemand,
+        placement: {
+          nodePools: [spot.name, onDemand.name],
+          nodeSelector: { ...labels },
+          tolerations: [tolerationFor(executorTaint)],
+          capacityTypes: ['spot', 'on-demand'],
+          instanceStoreEphemeralStorage: nodeClass.instanceStorePolicy === 'RAID0',
+        },
+      };
+    };
+    const ebs = executorPools('Executor', `${prefix}-executor`, executorNodeClass, 'ebs');
+    const nvme = props.nvmeExecutorNodeClass ? executorPools('NvmeExecutor', `${prefix}-executor-nvme`, props.nvmeExecutorNodeClass, 'nvme') : undefined;
+    this.executorSpotPool = ebs.spot;
+    this.executorOnDemandPool = ebs.onDemand;
+    this.executorPlacement = ebs.placement;
+    this.nvmeExecutorSpotPool = nvme?.spot;
+    this.nvmeExecutorOnDemandPool = nvme?.onDemand;
+    this.nvmeExecutorPlacement = nvme?.placement;
 
     this.driverPlacement = {
       nodePools: [this.driverPool.name],
@@ -166,24 +224,35 @@ export class SparkCapacity extends Construct implements SparkPlacements {
       capacityTypes: ['on-demand'],
       instanceStoreEphemeralStorage: props.driverNodeClass.instanceStorePolicy === 'RAID0',
     };
-    this.executorPlacement = {
-      nodePools: [this.executorSpotPool.name, this.executorOnDemandPool.name],
-      nodeSelector: { [labelKey]: executorRole },
-      tolerations: [tolerationFor(executorTaint)],
-      capacityTypes: ['spot', 'on-demand'],
-      instanceStoreEphemeralStorage: executorNodeClass.instanceStorePolicy === 'RAID0',
-    };
     this.assertPlacementsFitPools();
   }
 
-  /** Each placement must fit every pool it names (a guard against future edits to this class). */
+  /** Every pool, drivers first. */
+  get pools(): NodePool[] {
+    return [this.driverPool, this.executorSpotPool, this.executorOnDemandPool, this.nvmeExecutorSpotPool, this.nvmeExecutorOnDemandPool]
+      .filter((pool): pool is NodePool => pool !== undefined);
+  }
+
+  /** The pools a placement of this capacity targets. */
+  poolsOf(placement: PodPlacement): NodePool[] {
+    return this.pools.filter((pool) => placement.nodePools.includes(pool.name));
+  }
+
+  /** Each placement must fit every pool it names and no other (a guard against future edits to this class). */
   private assertPlacementsFitPools(): void {
-    const checks: Array<[string, PodPlacement, NodePool[]]> = [
-      ['driverPlacement', this.driverPlacement, [this.driverPool]],
-      ['executorPlacement', this.executorPlacement, [this.executorSpotPool, this.executorOnDemandPool]],
+    const placements: Array<[string, PodPlacement | undefined]> = [
+      ['driverPlacement', this.driverPlacement],
+      ['executorPlacement', this.executorPlacement],
+      ['nvmeExecutorPlacement', this.nvmeExecutorPlacement],
     ];
-    for (const [field, placement, pools] of checks) {
-      const problems = pools.flatMap((pool) => placementProblems(placement, pool));
+    for (const [field, placement] of placements) {
+      if (!placement) continue;
+      const problems = this.pools.flatMap((pool) => {
+        const misfits = placementProblems(placement, pool);
+        const targeted = placement.nodePools.includes(pool.name);
+        if (targeted) return misfits;
+        return misfits.length === 0 ? [`also fits pool ${pool.name}, which it does not target`] : [];
+      });
       if (problems.length > 0) throw new ConfigurationError(field, problems.join('; '), this.node.path);
     }
   }

@@ -5,6 +5,7 @@ import type { SparkPlacements } from '../karpenter/spark-capacity.js';
 import type { PodPlacement } from '../karpenter/placement.js';
 import { DEFAULT_SPARK_PRIORITY_CLASS_NAMES } from '../scheduling/spark-priority-classes.js';
 import { DEFAULT_GP3_STORAGE_CLASS_NAME } from '../storage/gp3-storage-class.js';
+import { requireGoDuration } from '../validation/go-duration.js';
 import { requireIntegerInRange, requireObjectName } from '../validation/kubernetes-names.js';
 import { localDiskVolume, requireNotUnderMnt, SPARK_LOCAL_DIR_VOLUME, type SparkLocalDisk } from './local-disk.js';
 
@@ -40,8 +41,16 @@ export interface SparkPodTemplatesProps {
   readonly placements: SparkPlacements;
   /** PriorityClass names. @default { driver: 'spark-driver', executor: 'spark-executor' } */
   readonly priorityClassNames?: Readonly<Record<SparkRole, string>>;
-  /** Scratch disk for spark.local.dir. @default instance store when executor nodes have RAID0 NVMe, else a 100Gi generic ephemeral volume on the 'gp3' StorageClass */
+  /**
+   * Scratch disk for spark.local.dir. `instance-store` sends executors to the NVMe pools (placements.nvmeExecutorPlacement).
+   * @default a 100Gi generic ephemeral volume on the 'gp3' StorageClass
+   */
   readonly localDisk?: SparkLocalDisk;
+  /**
+   * The longest a job may run, as a Go duration (`12h`): the driver pod's `activeDeadlineSeconds`, so a driver never
+   * outlives the drain bound (terminationGracePeriod) of an expiring driver node. @default no deadline
+   */
+  readonly maxJobDuration?: string;
   /** Mount path of the scratch disk (spark.local.dir). @default '/var/data/spark-local-dir-1' */
   readonly localDirPath?: string;
   /** Executor grace period, below the 120 s spot notice so decommissioning finishes first. @default 100 */
@@ -105,15 +114,25 @@ export class SparkPodTemplates {
   readonly executor: IPod;
   /** Mount path of the scratch disk, for spark.local.dir. */
   readonly localDirPath: string;
+  /** The scratch disk both templates mount. */
+  readonly localDisk: SparkLocalDisk;
+  /** The placement the executor template was built from (NVMe pools for instance-store scratch, else the EBS pools). */
+  readonly executorPlacement: PodPlacement;
 
   constructor(props: SparkPodTemplatesProps) {
-    const { driverPlacement, executorPlacement } = props.placements;
+    const { driverPlacement } = props.placements;
     const priorityClassNames = props.priorityClassNames ?? DEFAULT_SPARK_PRIORITY_CLASS_NAMES;
-    const localDisk: SparkLocalDisk =
-      props.localDisk ??
-      (executorPlacement.instanceStoreEphemeralStorage
-        ? { kind: 'instance-store' }
-        : { kind: 'generic-ephemeral-volume', storageClassName: DEFAULT_GP3_STORAGE_CLASS_NAME, size: '100Gi' });
+    const localDisk: SparkLocalDisk = props.localDisk ?? { kind: 'generic-ephemeral-volume', storageClassName: DEFAULT_GP3_STORAGE_CLASS_NAME, size: '100Gi' };
+    this.localDisk = localDisk;
+    requireThat(
+      localDisk.kind !== 'instance-store' || props.placements.nvmeExecutorPlacement !== undefined,
+      'localDisk.kind',
+      '"instance-store" needs NVMe executor pools (SparkCapacity nvmeExecutorNodeClass with instanceStorePolicy RAID0); otherwise the emptyDir lands on the root EBS volume',
+    );
+    const executorPlacement = localDisk.kind === 'instance-store' ? props.placements.nvmeExecutorPlacement! : props.placements.executorPlacement;
+    this.executorPlacement = executorPlacement;
+    const deadlineSeconds = props.maxJobDuration === undefined ? undefined : requireGoDuration(props.maxJobDuration, 'maxJobDuration');
+    requireThat(deadlineSeconds === undefined || deadlineSeconds > 0, 'maxJobDuration', 'must be longer than 0s');
     this.localDirPath = props.localDirPath ?? `/var/data/${SPARK_LOCAL_DIR_VOLUME}`;
     const gracePeriod = props.executorTerminationGracePeriodSeconds ?? 100;
     const sparkUser = props.sparkUser ?? { uid: 999, gid: 1000 };
@@ -194,7 +213,7 @@ export class SparkPodTemplates {
             }
           : {}),
       },
-      {},
+      deadlineSeconds === undefined ? {} : { activeDeadlineSeconds: deadlineSeconds },
     );
     // Executors serve no UI: their metrics come from the driver, so they carry no scrape annotations.
     this.executor = build('executor', executorPlacement, {}, { terminationGracePeriodSeconds: gracePeriod });

@@ -1,6 +1,7 @@
 import { ConfigurationError, requireThat } from '../errors.js';
 import type { SparkPlacements } from '../karpenter/spark-capacity.js';
 import { requireGoDuration } from '../validation/go-duration.js';
+import { jobSizeProperties, SPARK_DEFAULT_JOB_SIZE, type SparkJobSize } from './job-size.js';
 import { SPARK_CONTAINER_NAMES, SPARK_PROMETHEUS_PATHS, type SparkPodTemplates } from './pod-templates.js';
 
 export interface SparkDefaultsProps {
@@ -14,6 +15,10 @@ export interface SparkDefaultsProps {
   readonly executorPodTemplateUri: string;
   /** S3 prefix where decommissioning executors copy blocks no peer can take. @default no fallback storage */
   readonly decommissionFallbackStoragePath?: string;
+  /** The tenant's default job size: cores, heap and overhead of the driver and each executor. @default Spark's own (1 core, 1g) */
+  readonly jobSize?: SparkJobSize;
+  /** S3 prefix for Spark event logs, read by a Spark History Server (`spark.eventLog.dir`). @default event logs off */
+  readonly eventLogDir?: string;
   /** Further properties; may not override the ones this function sets. @default {} */
   readonly extraProperties?: Readonly<Record<string, string>>;
 }
@@ -39,6 +44,9 @@ export function sparkDefaults(props: SparkDefaultsProps): SparkDefaultsClassific
   if (fallback !== undefined) {
     requireThat(S3_URI.test(fallback) && fallback.endsWith('/'), 'decommissionFallbackStoragePath', `"${fallback}" must be an S3 prefix ending in "/"`);
   }
+  if (props.eventLogDir !== undefined) {
+    requireThat(S3_URI.test(props.eventLogDir) && props.eventLogDir.endsWith('/'), 'eventLogDir', `"${props.eventLogDir}" must be an S3 prefix ending in "/"`);
+  }
   // Spark reads one unit per time string, so "1m30s" is passed on as seconds.
   const idleSeconds = requireGoDuration(props.placements.executorIdleTimeout, 'placements.executorIdleTimeout');
 
@@ -58,12 +66,14 @@ export function sparkDefaults(props: SparkDefaultsProps): SparkDefaultsClassific
     'spark.dynamicAllocation.shuffleTracking.enabled': 'true',
     'spark.dynamicAllocation.executorIdleTimeout': `${idleSeconds}s`,
     'spark.ui.prometheus.enabled': 'true',
+    ...jobSizeProperties(props.jobSize ?? SPARK_DEFAULT_JOB_SIZE),
+    ...(props.eventLogDir ? { 'spark.eventLog.enabled': 'true', 'spark.eventLog.dir': props.eventLogDir } : {}),
     'spark.metrics.conf.*.sink.prometheusServlet.class': 'org.apache.spark.metrics.sink.PrometheusServlet',
     'spark.metrics.conf.*.sink.prometheusServlet.path': SPARK_PROMETHEUS_PATHS.driver,
   };
   for (const key of Object.keys(props.extraProperties ?? {})) {
     if (key in owned) {
-      throw new ConfigurationError(`extraProperties["${key}"]`, 'is set by sparkDefaults from the capacity and pod templates; change it there');
+      throw new ConfigurationError(`extraProperties["${key}"]`, 'is set by sparkDefaults from the capacity, the pod templates and the job size; change it there');
     }
   }
   const merged: Record<string, string> = { ...props.extraProperties, ...owned };

@@ -40,10 +40,22 @@ export interface ContainerResources {
   readonly memory: QuantityInput;
 }
 
+/** Limits a LimitRange gives containers that set none; the CPU limit is better left out in Spark namespaces. */
+export interface DefaultLimits {
+  /**
+   * CPU limit given to a container that sets none. Spark sets no CPU limit on its pods (unless
+   * `spark.kubernetes.*.limit.cores`), so this becomes the limit of every driver and executor, and a pod asking for
+   * more cores is rejected. Leave it out: Kubernetes then uses `max.cpu` as the default limit.
+   * @default max.cpu (no CPU limit when there is no max)
+   */
+  readonly cpu?: QuantityInput;
+  readonly memory: QuantityInput;
+}
+
 /** The namespace's LimitRange for containers that do not say what they need. */
 export interface ContainerDefaults {
   /** Limits given to a container that sets none. */
-  readonly default: ContainerResources;
+  readonly default: DefaultLimits;
   /** Requests given to a container that sets none; at most `default`. */
   readonly defaultRequest: ContainerResources;
   /**
@@ -163,8 +175,8 @@ function quantity(value: QuantityInput): k8s.Quantity {
   return k8s.Quantity.fromString(quantityString(value));
 }
 
-function resources(r: ContainerResources): Record<string, k8s.Quantity> {
-  return { cpu: quantity(r.cpu), memory: quantity(r.memory) };
+function resources(r: DefaultLimits): Record<string, k8s.Quantity> {
+  return { ...(r.cpu !== undefined ? { cpu: quantity(r.cpu) } : {}), memory: quantity(r.memory) };
 }
 
 function validateQuota(quota: TenantQuota, subject: string): void {
@@ -176,14 +188,23 @@ function validateQuota(quota: TenantQuota, subject: string): void {
 
 function validateContainerDefaults(d: ContainerDefaults, subject: string): void {
   for (const resource of ['cpu', 'memory'] as const) {
-    const limit = parseQuantity(d.default[resource], `containerDefaults.default.${resource}`);
     const request = parseQuantity(d.defaultRequest[resource], `containerDefaults.defaultRequest.${resource}`);
-    requireThat(request <= limit, `containerDefaults.defaultRequest.${resource}`,
-      `${d.defaultRequest[resource]} is more than the default limit ${d.default[resource]}; a request must not exceed its limit`, subject);
-    if (d.max) {
-      const max = parseQuantity(d.max[resource], `containerDefaults.max.${resource}`);
-      requireThat(limit <= max, `containerDefaults.default.${resource}`,
-        `${d.default[resource]} is more than the maximum ${d.max[resource]}`, subject);
+    const max = d.max ? parseQuantity(d.max[resource], `containerDefaults.max.${resource}`) : undefined;
+    // Kubernetes defaults an absent default limit to max (SetDefaults_LimitRangeItem).
+    const written = d.default[resource];
+    const limit = written !== undefined ? parseQuantity(written, `containerDefaults.default.${resource}`) : max;
+    const limitText = written ?? d.max?.[resource];
+    if (limit !== undefined) {
+      requireThat(request <= limit, `containerDefaults.defaultRequest.${resource}`,
+        `${d.defaultRequest[resource]} is more than the default limit ${limitText}; a request must not exceed its limit`, subject);
+    }
+    if (max !== undefined && written !== undefined) {
+      requireThat(parseQuantity(written) <= max, `containerDefaults.default.${resource}`,
+        `${written} is more than the maximum ${d.max![resource]}`, subject);
+    }
+    if (max !== undefined) {
+      requireThat(request <= max, `containerDefaults.defaultRequest.${resource}`,
+        `${d.defaultRequest[resource]} is more than the maximum ${d.max![resource]}`, subject);
     }
   }
 }

@@ -29,6 +29,12 @@ export interface RestrictedEgress {
   readonly cidrs: readonly string[];
   /** Ports allowed to `cidrs`. @default every port */
   readonly ports?: readonly NetworkPort[];
+  /**
+   * Where AWS services answer on HTTPS: VPC interface endpoint subnets (S3, STS, CloudWatch Logs, ...) and, for an S3
+   * gateway endpoint, the CIDRs of the region's `com.amazonaws.<region>.s3` prefix list (S3 keeps its public
+   * addresses behind a gateway endpoint). Allowed on TCP 443 by the `allow-aws-services` policy. @default none
+   */
+  readonly awsServiceCidrs?: readonly string[];
 }
 
 export type TenantEgress = AllowAllEgress | RestrictedEgress;
@@ -56,6 +62,7 @@ export const TENANT_NETWORK_POLICY_NAMES = {
   defaultDenyEgress: 'default-deny-egress',
   allowDns: 'allow-dns',
   allowEgress: 'allow-egress',
+  allowAwsServices: 'allow-aws-services',
 } as const;
 
 /** The label Kubernetes sets on every namespace to its name, so policies can select namespaces by name. */
@@ -117,7 +124,9 @@ function resolveEgress(egress: TenantEgress, subject: string): ResolvedTenantNet
     'must list the API server addresses; the EMR job submitter and the Spark driver cannot start pods without them', subject);
   egress.apiServerCidrs.forEach((cidr, i) => requireCidr(cidr, `egress.apiServerCidrs[${i}]`, subject));
   egress.cidrs.forEach((cidr, i) => requireCidr(cidr, `egress.cidrs[${i}]`, subject));
-  const resolved = { mode: 'restricted', apiServerCidrs: egress.apiServerCidrs, cidrs: egress.cidrs } as const;
+  const awsServiceCidrs = egress.awsServiceCidrs ?? [];
+  awsServiceCidrs.forEach((cidr, i) => requireCidr(cidr, `egress.awsServiceCidrs[${i}]`, subject));
+  const resolved = { mode: 'restricted', apiServerCidrs: egress.apiServerCidrs, cidrs: egress.cidrs, awsServiceCidrs } as const;
   if (egress.ports === undefined) return resolved;
   requireThat(egress.ports.length > 0, 'egress.ports', 'must list at least one port when given; leave it out to allow every port', subject);
   return { ...resolved, ports: resolveNetworkPorts(egress.ports, 'egress.ports', subject) };
@@ -167,6 +176,13 @@ export class TenantNetworkPolicies extends Construct {
       }],
     });
     add(names.allowEgress, { podSelector: allPods, policyTypes: ['Egress'], egress: egressRules(resolved) });
+    if (resolved.egress.mode === 'restricted' && (resolved.egress.awsServiceCidrs?.length ?? 0) > 0) {
+      add(names.allowAwsServices, {
+        podSelector: allPods,
+        policyTypes: ['Egress'],
+        egress: [{ to: resolved.egress.awsServiceCidrs!.map(ipBlockPeer), ports: [policyPort({ port: 443, protocol: 'TCP' })] }],
+      });
+    }
 
     this.policies = policies;
   }

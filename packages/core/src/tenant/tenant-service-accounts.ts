@@ -5,6 +5,7 @@ import { assertDnsSubdomain } from '../names.js';
 import { requireIamRoleArn } from '../validation/aws-arn.js';
 import { requireLabels } from '../validation/kubernetes-names.js';
 import { assertTenantNamespaceName } from './tenant-namespace.js';
+import { SparkDriverRbac } from './spark-driver-rbac.js';
 
 /** Annotations the EKS Pod Identity Webhook reads to give a pod IAM credentials (IRSA). */
 export const IRSA_ANNOTATIONS = {
@@ -28,9 +29,14 @@ export interface TenantServiceAccount {
    */
   readonly stsRegionalEndpoints?: boolean;
   /**
+   * The account runs Spark drivers itself (a notebook's Spark session in client mode): it gets the `spark-driver` Role
+   * in its namespace (see SparkDriverRbac) and its token is mounted. @default false
+   */
+  readonly sparkDriver?: boolean;
+  /**
    * Mount the Kubernetes API token into pods. Set true only for pods that call the Kubernetes API, such as a
    * notebook that starts Spark executors or an operator. IRSA does not need it: the webhook projects its own token.
-   * @default false
+   * @default true for a sparkDriver account, else false
    */
   readonly automountServiceAccountToken?: boolean;
   /** Extra labels. @default none */
@@ -51,6 +57,8 @@ export interface TenantServiceAccountsProps {
 export class TenantServiceAccounts extends Construct {
   /** The created accounts, by name. */
   readonly serviceAccounts: ReadonlyMap<string, k8s.KubeServiceAccount>;
+  /** The `spark-driver` Role and RoleBinding of the sparkDriver accounts, when there are any. */
+  readonly driverRbac: SparkDriverRbac | undefined;
 
   constructor(scope: Construct, id: string, props: TenantServiceAccountsProps) {
     super(scope, id);
@@ -69,6 +77,9 @@ export class TenantServiceAccounts extends Construct {
       requireThat(!stsRegional || account.roleArn !== undefined, `${field}.stsRegionalEndpoints`,
         'only applies to an account with a roleArn', subject);
 
+      requireThat(!account.sparkDriver || account.automountServiceAccountToken !== false, `${field}.automountServiceAccountToken`,
+        'a sparkDriver account calls the Kubernetes API to create executors; it needs its token mounted', subject);
+
       const annotations = {
         ...(account.roleArn !== undefined ? { [IRSA_ANNOTATIONS.roleArn]: account.roleArn } : {}),
         ...(stsRegional ? { [IRSA_ANNOTATIONS.stsRegionalEndpoints]: 'true' } : {}),
@@ -80,9 +91,11 @@ export class TenantServiceAccounts extends Construct {
           ...(account.labels ? { labels: { ...account.labels } } : {}),
           ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
         },
-        automountServiceAccountToken: account.automountServiceAccountToken ?? false,
+        automountServiceAccountToken: account.automountServiceAccountToken ?? account.sparkDriver ?? false,
       }));
     });
     this.serviceAccounts = accounts;
+    const drivers = props.serviceAccounts.filter((account) => account.sparkDriver).map((account) => account.name);
+    this.driverRbac = drivers.length > 0 ? new SparkDriverRbac(this, 'SparkDriver', { namespace: props.namespace, serviceAccounts: drivers }) : undefined;
   }
 }

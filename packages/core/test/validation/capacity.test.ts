@@ -99,19 +99,3 @@ describe('executor-spot-first', () => {
     expect(findings[0]!.message).toContain('NodePool spark-driver (weight 100)');
   });
 });
-
-describe('quota-exceeds-capacity', () => {
-  it("warns when a tenant's quota exceeds the limits of the pools its pods can use", () => {
-    const findings = ofRule(run([...sparkPools(), ...tenant('spark-ml', { quota: { 'requests.cpu': '250', 'requests.memory': '256Gi' } }), executor()]), 'quota-exceeds-capacity');
-    expect(findings.map((f) => `${f.severity} ${f.fieldPath}`)).toEqual(['warning spec.hard["requests.cpu"]']);
-    expect(findings[0]!.message).toContain('spark-executor: 200 in total');
-  });
-
-  it('compares with all pools when the tenant has no pods in the set, and never against an unlimited pool', () => {
-    const quota = { 'requests.cpu': '250', 'requests.memory': '2Ti' };
-    expect(ofRule(run([...sparkPools(), ...tenant('spark-ml', { quota })]), 'quota-exceeds-capacity').map((f) => f.fieldPath))
-      .toEqual(['spec.hard["requests.memory"]']);
-    const unlimited = applied('platform/nodepool-big.yaml', nodePool('big'));
-    expect(ofRule(run([...sparkPools(), unlimited, ...tenant('spark-ml', { quota })]), 'quota-exceeds-capacity')).toEqual([]);
-  });
-});

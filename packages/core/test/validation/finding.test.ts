@@ -41,7 +41,7 @@ describe('validateObjects', () => {
       template('pod-templates/ml/driver.yaml', podTemplate('driver', { tolerations: [] })),
     ];
     const forward = run(objects);
-    expect(new Set(forward.map((f) => f.rule))).toEqual(new Set(['dns-name', 'budget-format', 'tenant-isolation-missing', 'quota-exceeds-capacity', 'capacity-unschedulable']));
+    expect(new Set(forward.map((f) => f.rule))).toEqual(new Set(['dns-name', 'budget-format', 'tenant-isolation-missing', 'capacity-unschedulable']));
     expect(run([...objects].reverse())).toEqual(forward);
     const keys = forward.map((f) => `${f.path} ${f.object} ${f.fieldPath} ${f.rule}`);
     expect(keys).toEqual([...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
