@@ -108,6 +108,11 @@ export {
   type TenantServiceAccountsProps,
 } from './tenant/tenant-service-accounts.js';
 export { validateObjects } from './validation/validate.js';
+/** Kubernetes minors whose official OpenAPI v3 is bundled: the versions validateObjects can check against. */
+export {
+  SUPPORTED_KUBERNETES_VERSIONS, isSupportedKubernetesVersion, kubernetesSchemaProblem,
+  type SupportedKubernetesVersion,
+} from './validation/schema/catalog.js';
 export {
   formatFinding, findingAnnotation, compareFindings, hasErrors,
   type Finding, type FindingAnnotation, type RuleId, type Severity,

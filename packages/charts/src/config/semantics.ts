@@ -1,4 +1,4 @@
-import { isAtLeast, parseKubernetesVersion } from '@emr-eks-gitops/core';
+import { isAtLeast, kubernetesSchemaProblem, parseKubernetesVersion } from '@emr-eks-gitops/core';
 import type { EnvironmentFile, TenantConfig } from './schema.js';
 import type { CapacityConfig } from './capacity-schema.js';
 import type { Problem } from './problems.js';
@@ -17,6 +17,10 @@ export function semanticProblems(value: unknown, at: Locate): Problem[] {
   const problems: Problem[] = [];
   if (!cluster) return uniquenessProblems(tenants, at);
 
+  // Rendered objects are validated against the official OpenAPI of the cluster's minor: only bundled ones will do.
+  const versionProblem = typeof cluster.kubernetesVersion === 'string' && /^1\.[0-9]{2}$/.test(cluster.kubernetesVersion)
+    ? kubernetesSchemaProblem(cluster.kubernetesVersion) : undefined;
+  if (versionProblem) problems.push(at(['cluster', 'kubernetesVersion'], versionProblem));
   if (cluster.emrAccess === 'access-entry' && typeof cluster.kubernetesVersion === 'string' &&
       /^1\.\d+$/.test(cluster.kubernetesVersion) && !isAtLeast(parseKubernetesVersion(cluster.kubernetesVersion), 1, 23)) {
     problems.push(at(['cluster', 'emrAccess'], `access-entry needs EKS 1.23 or later, the cluster is ${cluster.kubernetesVersion}; use aws-auth`));
