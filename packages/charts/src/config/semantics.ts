@@ -21,6 +21,7 @@ export function semanticProblems(value: unknown, at: Locate): Problem[] {
   const versionProblem = typeof cluster.kubernetesVersion === 'string' && /^1\.[0-9]{2}$/.test(cluster.kubernetesVersion)
     ? kubernetesSchemaProblem(cluster.kubernetesVersion) : undefined;
   if (versionProblem) problems.push(at(['cluster', 'kubernetesVersion'], versionProblem));
+
   if (cluster.emrAccess === 'access-entry' && typeof cluster.kubernetesVersion === 'string' &&
       /^1\.\d+$/.test(cluster.kubernetesVersion) && !isAtLeast(parseKubernetesVersion(cluster.kubernetesVersion), 1, 23)) {
     problems.push(at(['cluster', 'emrAccess'], `access-entry needs EKS 1.23 or later, the cluster is ${cluster.kubernetesVersion}; use aws-auth`));
