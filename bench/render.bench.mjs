@@ -48,12 +48,12 @@ for (const env of environments) {
 for (const env of environments) {
   const { config } = loadEnvironmentText(env.text, env.sourcePath);
   const { objects } = renderEnvironment(config);
-  measure(`validate ${env.name} (${objects.length} objects)`, 50, () => validateObjects(objects, { environment: env.name, production: false }));
+  measure(`validate ${env.name} (${objects.length} objects)`, 50, () => validateObjects(objects, { environment: env.name, production: false, kubernetesVersion: config.cluster.kubernetesVersion }));
 }
 measure('load + render + validate all three environments', 30, () => {
   for (const env of environments) {
     const { config } = loadEnvironmentText(env.text, env.sourcePath);
-    validateObjects(renderEnvironment(config).objects, { environment: env.name, production: config.production ?? false });
+    validateObjects(renderEnvironment(config).objects, { environment: env.name, production: config.production ?? false, kubernetesVersion: config.cluster.kubernetesVersion });
   }
 });
 for (const count of [10, 100]) {

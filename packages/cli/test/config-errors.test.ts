@@ -102,6 +102,14 @@ describe('bad environment files', () => {
     expect(result.stdout).toBe('');
   });
 
+  it('a Kubernetes version without bundled schemas is refused, naming the supported ones', async () => {
+    const stderr = await renderBroken((text) => text.replace('kubernetesVersion: "1.31"', 'kubernetesVersion: "1.27"'));
+    expect(stderr).toContain(`environments/dev.yaml:${at('"1.27"')}: cluster.kubernetesVersion: "1.27" has no bundled Kubernetes schemas; supported: 1.29, 1.30, 1.31, 1.32, 1.33`);
+    const validate = await runCli(join(lastEdited, '..', '..'), ['validate', '--env', 'dev']);
+    expect(validate.exitCode).toBe(2);
+    expect(validate.stderr).toContain(`environments/dev.yaml:${at('"1.27"')}: cluster.kubernetesVersion: "1.27" has no bundled Kubernetes schemas`);
+  });
+
   it('access-entry on a cluster older than 1.23 is refused', async () => {
     const stderr = await renderBroken((text) => text.replace('kubernetesVersion: "1.31"', 'kubernetesVersion: "1.22"'));
     expect(stderr).toContain(`environments/dev.yaml:${at('access-entry')}: cluster.emrAccess: access-entry needs EKS 1.23 or later, the cluster is 1.22; use aws-auth`);

@@ -56,7 +56,7 @@ const tenant = (name: string, nvme: boolean) => fc.record({
 
 /** Random environment files that are valid by construction. */
 const validEnvironment = fc.record({
-  minor: fc.integer({ min: 29, max: 33 }),
+  minor: fc.integer({ min: 29, max: 33 }), // the minors with bundled schemas
   accessEntry: fc.boolean(),
   nvme: fc.boolean(),
   production: fc.boolean(),
@@ -88,7 +88,7 @@ describe('random environment files (fast-check)', () => {
     fc.assert(fc.property(validEnvironment, (file) => {
       const { config } = loadEnvironmentText(stringify(file), 'environments/random.yaml');
       const result = renderEnvironment(config);
-      const errors = validateObjects(result.objects, { environment: config.name, production: config.production ?? false })
+      const errors = validateObjects(result.objects, { environment: config.name, production: config.production ?? false, kubernetesVersion: config.cluster.kubernetesVersion })
         .filter((finding) => finding.severity === 'error');
       expect(errors.map(formatFinding)).toEqual([]);
       expect(result.files.get('kustomization.yaml')).toContain('- tenants');

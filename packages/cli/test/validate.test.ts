@@ -21,6 +21,10 @@ describe('emr-gitops validate', () => {
     const result = await runCli(REPO_ROOT, ['validate']);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^dev, prod, staging: every rule passes \(\d+ objects\)$/m);
+    // Which official OpenAPI each environment was checked against: its cluster's minor.
+    expect(result.stdout.split('\n').filter((line) => line.includes('schemas'))).toEqual([
+      'dev: Kubernetes 1.31 schemas', 'prod: Kubernetes 1.30 schemas', 'staging: Kubernetes 1.31 schemas',
+    ]);
     expect(result.exitCode).toBe(0);
   });
 
@@ -31,11 +35,20 @@ describe('emr-gitops validate', () => {
     expect(result.exitCode).toBe(1);
     const report = JSON.parse(result.stdout);
     expect(report.environments).toEqual(['dev']);
+    expect(report.kubernetesSchemas).toEqual({ dev: '1.31' });
     expect(report.errors).toBe(3);
     expect(report.findings[0]).toMatchObject({
       rule: 'schema', severity: 'error', environment: 'dev', path: 'tenants/app-dev/namespace-spark-app-dev.yaml',
       annotation: { path: 'dist-manifests/dev/tenants/app-dev/namespace-spark-app-dev.yaml', annotation_level: 'failure' },
     });
+  });
+
+  it('checks each environment against the schemas of its own Kubernetes version', async () => {
+    const root = tempProject();
+    editEnvironment(root, 'dev', (text) => text.replace('kubernetesVersion: "1.31"', 'kubernetesVersion: "1.33"'));
+    const result = await runCli(root, ['validate', '--env', 'dev', '--env', 'prod', '--output', 'json']);
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout).kubernetesSchemas).toEqual({ dev: '1.33', prod: '1.30' });
   });
 
   it('warns, at the quota\'s line, when executors could never use the whole quota: their pools are limited to less', async () => {

@@ -131,6 +131,11 @@ export {
   effectiveLimitRange, jobFootprint, EMR_LOGGING_CONTAINER_MEMORY_MIB, JOB_RUNNER_LOGGING_CONTAINER,
   type EffectiveLimitRange, type JobFootprint, type PodFootprint,
 } from './validation/runtime/pod-footprint.js';
+/** Kubernetes minors whose official OpenAPI v3 is bundled: the versions validateObjects can check against. */
+export {
+  SUPPORTED_KUBERNETES_VERSIONS, isSupportedKubernetesVersion, kubernetesSchemaProblem,
+  type SupportedKubernetesVersion,
+} from './validation/schema/catalog.js';
 export {
   formatFinding, findingAnnotation, compareFindings, hasErrors,
   type Finding, type FindingAnnotation, type RuleId, type Severity,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Testing, type Chart } from 'cdk8s';
 import { Ajv } from 'ajv';
 import ajvFormats from 'ajv-formats';
-import { ConfigurationError } from '../src/index.js';
+import { ConfigurationError, formatFinding, validateObjects } from '../src/index.js';
 
 /** Synthesizes a chart and returns its objects by `<kind>/<name>`. */
 export function synthByName(chart: Chart): Record<string, any> {
@@ -32,4 +32,16 @@ const validators = { NodePool: crdSchema('nodepool_v1.json'), EC2NodeClass: crdS
 export function crdSchemaErrors(object: { kind: 'NodePool' | 'EC2NodeClass' }): string[] {
   const validate = validators[object.kind];
   return validate(object) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
+
+/**
+ * What the project's own validation (validateObjects: kind schema, unknown fields, names, CEL rules, the capacity and
+ * security rules) says about synthesized objects, one formatted line per finding. Unlike a kubernetes-models
+ * `validate()`, this also catches unknown fields. Objects of kind Pod are treated as pod templates (not applied).
+ */
+export function validationFindings(objects: readonly Record<string, any>[], kubernetesVersion = '1.31'): string[] {
+  const inputs = objects.map((object) => ({
+    path: `${object.kind}-${object.metadata?.name ?? 'template'}.yaml`.toLowerCase(), object, applied: object.kind !== 'Pod',
+  }));
+  return validateObjects(inputs, { environment: 'test', production: false, kubernetesVersion }).map(formatFinding);
 }

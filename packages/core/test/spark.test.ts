@@ -1,7 +1,5 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { NodePool as NodePoolModel } from '@kubernetes-models/karpenter/karpenter.sh/v1/NodePool';
-import { Pod } from 'kubernetes-models/v1/Pod';
 import {
   Ec2NodeClass,
   SparkCapacity,
@@ -13,7 +11,7 @@ import {
   type SparkCapacityProps,
   type SparkPodTemplatesProps,
 } from '../src/index.js';
-import { configurationErrorOf, crdSchemaErrors, synthByName } from './helpers.js';
+import { configurationErrorOf, crdSchemaErrors, synthByName, validationFindings } from './helpers.js';
 
 function capacity(props: Partial<SparkCapacityProps> = {}, nvmeExecutors = false) {
   const chart = Testing.chart();
@@ -116,16 +114,40 @@ describe('SparkCapacity', () => {
     expect(synthByName(bounded)['NodePool/spark-executor-spot'].spec.template.spec.terminationGracePeriod).toBeUndefined();
   });
 
-  it('emits pools valid against the NodePool CRD schema', () => {
-    for (const pool of [driverPool, spotPool, onDemandPool]) {
+  it('renders each pool\'s requirements, taint, limits and budgets, passing the CRD schema and the project\'s validation', () => {
+    const requirements = (capacityType: string) => [
+      { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] },
+      { key: 'karpenter.k8s.aws/instance-category', operator: 'In', values: ['c', 'm', 'r'] },
+      { key: 'karpenter.k8s.aws/instance-generation', operator: 'Gt', values: ['5'] },
+      { key: 'karpenter.sh/capacity-type', operator: 'In', values: [capacityType] },
+    ];
+    const taint = (workload: string) => [{ key: 'emr-eks-gitops.io/workload', value: workload, effect: 'NoSchedule' }];
+    const businessHours = { nodes: '0', schedule: '0 8 * * 1-5', duration: '10h' };
+    const expected = [
+      [driverPool, 'on-demand', 'spark-driver', { cpu: '200', memory: '800Gi' }, [{ nodes: '1' }, businessHours], undefined],
+      [spotPool, 'spot', 'spark-executor', { cpu: '1000', memory: '4000Gi' }, [{ nodes: '10%' }, businessHours], 50],
+      [onDemandPool, 'on-demand', 'spark-executor', { cpu: '200', memory: '800Gi' }, [{ nodes: '10%' }, businessHours], 10],
+    ] as const;
+    for (const [pool, capacityType, workload, limits, budgets, weight] of expected) {
+      const { spec } = pool;
+      expect(spec.template.spec.requirements, pool.metadata.name).toEqual(requirements(capacityType));
+      expect(spec.template.spec.taints, pool.metadata.name).toEqual(taint(workload));
+      const diskLabel = workload === 'spark-executor' ? { 'emr-eks-gitops.io/local-disk': 'ebs' } : {};
+      expect(spec.template.metadata.labels, pool.metadata.name).toEqual({ 'emr-eks-gitops.io/workload': workload, ...diskLabel });
+      expect(spec.template.spec.nodeClassRef, pool.metadata.name).toEqual({ group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: workload });
+      expect(spec.limits, pool.metadata.name).toEqual(limits);
+      expect(spec.disruption.budgets, pool.metadata.name).toEqual(budgets);
+      expect(spec.disruption.consolidateAfter, pool.metadata.name).toBe('5m');
+      expect(spec.weight, pool.metadata.name).toBe(weight);
       expect(crdSchemaErrors(pool)).toEqual([]);
-      expect(() => new NodePoolModel(pool).validate()).not.toThrow();
     }
+    // Pools and node classes together, as an environment renders them.
+    expect(validationFindings(Object.values(objects))).toEqual([]);
   });
 });
 
 describe('SparkPodTemplates', () => {
-  const { capacity: spark } = capacity();
+  const { chart: capacityChart, capacity: spark } = capacity();
   const templates = (props: Partial<SparkPodTemplatesProps> = {}) => new SparkPodTemplates({ placements: spark, ...props });
   const { driver, executor } = templates({ customCode: { image: 'public.ecr.aws/docker/library/busybox:1.36', command: ['sh', '-c', 'cp -r /code/. /opt/custom-code/'] } });
 
@@ -164,9 +186,28 @@ describe('SparkPodTemplates', () => {
     expect(spec.containers[0]?.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
   });
 
-  it('produces valid v1 Pods, identical for identical input', () => {
-    expect(() => new Pod(driver).validate()).not.toThrow();
-    expect(() => new Pod(executor).validate()).not.toThrow();
+  it('renders the containers, volumes and tolerations EMR needs, passing the project\'s validation, identical for identical input', () => {
+    const hardened = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
+    const mounts = [{ name: 'spark-local-dir-1', mountPath: '/var/data/spark-local-dir-1' }, { name: 'custom-code', mountPath: '/opt/custom-code' }];
+    for (const [pod, role] of [[driver, 'driver'], [executor, 'executor']] as const) {
+      const spec = pod.spec!;
+      expect([pod.apiVersion, pod.kind]).toEqual(['v1', 'Pod']);
+      expect(spec.containers).toEqual([{ name: `spark-kubernetes-${role}`, volumeMounts: mounts, securityContext: hardened }]);
+      expect(spec.initContainers).toEqual([{
+        name: 'fetch-custom-code', image: 'public.ecr.aws/docker/library/busybox:1.36', command: ['sh', '-c', 'cp -r /code/. /opt/custom-code/'],
+        volumeMounts: [{ name: 'custom-code', mountPath: '/opt/custom-code' }], securityContext: hardened,
+      }]);
+      expect(spec.volumes).toEqual([
+        {
+          name: 'spark-local-dir-1',
+          ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'gp3', resources: { requests: { storage: '100Gi' } } } } },
+        },
+        { name: 'custom-code', emptyDir: {} },
+      ]);
+      expect(spec.tolerations).toEqual([{ key: 'emr-eks-gitops.io/workload', operator: 'Equal', value: `spark-${role}`, effect: 'NoSchedule' }]);
+    }
+    // The templates with the pools they schedule on: schema, unknown fields, placement and pod-template rules.
+    expect(validationFindings([...Object.values(synthByName(capacityChart)), driver, executor])).toEqual([]);
     expect(JSON.stringify(templates().executor)).toBe(JSON.stringify(templates().executor));
   });
 

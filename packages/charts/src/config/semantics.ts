@@ -1,4 +1,4 @@
-import { isAtLeast, parseKubernetesVersion } from '@emr-eks-gitops/core';
+import { isAtLeast, kubernetesSchemaProblem, parseKubernetesVersion } from '@emr-eks-gitops/core';
 import type { EnvironmentFile, TenantConfig } from './schema.js';
 import type { CapacityConfig, SparkPlatformConfig } from './capacity-schema.js';
 import type { Problem } from './problems.js';
@@ -16,6 +16,11 @@ export function semanticProblems(value: unknown, at: Locate): Problem[] {
   const tenants = (Array.isArray(file?.tenants) ? file.tenants : []).map((t) => (isObject(t) ? t : {})) as Partial<TenantConfig>[];
   const problems: Problem[] = [];
   if (!cluster) return uniquenessProblems(tenants, at);
+
+  // Rendered objects are validated against the official OpenAPI of the cluster's minor: only bundled ones will do.
+  const versionProblem = typeof cluster.kubernetesVersion === 'string' && /^1\.[0-9]{2}$/.test(cluster.kubernetesVersion)
+    ? kubernetesSchemaProblem(cluster.kubernetesVersion) : undefined;
+  if (versionProblem) problems.push(at(['cluster', 'kubernetesVersion'], versionProblem));
 
   if (cluster.emrAccess === 'access-entry' && typeof cluster.kubernetesVersion === 'string' &&
       /^1\.\d+$/.test(cluster.kubernetesVersion) && !isAtLeast(parseKubernetesVersion(cluster.kubernetesVersion), 1, 23)) {

@@ -20,6 +20,7 @@ export function validateRendered(project: Project, environments: readonly Loaded
   return results.flatMap((result, index) => validateObjects(result.objects, {
     environment: result.environment,
     production: environments[index]!.config.production ?? false,
+    kubernetesVersion: environments[index]!.config.cluster.kubernetesVersion,
     schemaDir,
   }));
 }
@@ -45,15 +46,19 @@ export function validateCommand(project: Project, options: ValidateOptions, io: 
   const environments = loadEnvironments(project, options.env);
   const results = renderAll(environments);
   const findings = validateRendered(project, environments, results, options);
+  // Which official Kubernetes OpenAPI each environment's built-in kinds were checked against.
+  const kubernetesSchemas = Object.fromEntries(environments.map((env, index) => [results[index]!.environment, env.config.cluster.kubernetesVersion]));
   if (options.output === 'json') {
     io.out(`${JSON.stringify({
       environments: results.map((result) => result.environment),
+      kubernetesSchemas,
       errors: countOf(findings, 'error'),
       warnings: countOf(findings, 'warning') + results.reduce((sum, result) => sum + result.warnings.length, 0),
       findings: findings.map((finding) => ({ ...finding, annotation: findingAnnotation(finding) })),
       renderWarnings: renderWarnings(environments, results),
     }, null, 2)}\n`);
   } else {
+    for (const [environment, version] of Object.entries(kubernetesSchemas)) io.out(`${environment}: Kubernetes ${version} schemas\n`);
     reportRenderWarnings(environments, results, io);
     reportFindings(findings, io);
     const warnings = results.reduce((n, r) => n + r.warnings.length, 0);

@@ -14,6 +14,11 @@ export interface ValidationContext {
   /** Production environments also fail on what is tolerable elsewhere (dummy auth, drifting AMIs). */
   readonly production: boolean;
   /**
+   * Kubernetes minor of the cluster, e.g. `'1.30'`: built-in kinds are checked against that minor's official OpenAPI.
+   * One of SUPPORTED_KUBERNETES_VERSIONS; validateObjects throws a ConfigurationError for any other.
+   */
+  readonly kubernetesVersion: string;
+  /**
    * Folder of JSON schemas laid out as kubeconform reads them (`{kind}-{group}-{version}.json`, `{kind}-{version}.json`
    * for the core group, lower case); a schema found there replaces the built-in one for its kind.
    */

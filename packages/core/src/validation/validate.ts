@@ -1,6 +1,8 @@
+import { ConfigurationError } from '../errors.js';
 import { capacityRules } from './capacity/capacity-rules.js';
 import { podTemplateRules } from './capacity/pod-template-rules.js';
 import { compareFindings, type Finding } from './finding.js';
+import { isSupportedKubernetesVersion, kubernetesSchemaProblem } from './schema/catalog.js';
 import { schemaRules } from './schema/schema-rules.js';
 import { hardeningRules } from './security/hardening.js';
 import { rbacRules, tenantIsolationRules } from './security/rbac-isolation.js';
@@ -8,15 +10,21 @@ import { secretRules } from './security/secrets.js';
 import { Subject, type ValidationContext, type ValidationInput } from './subject.js';
 
 /**
- * Validates one environment's rendered objects: each object against its kind's schema and the rules schemas cannot
- * express, then the rules that span objects (capacity, tenant isolation). Pure: objects in, findings out, sorted.
+ * Validates one environment's rendered objects: each object against its kind's schema (built-in kinds: the official
+ * OpenAPI of `context.kubernetesVersion`) and the rules schemas cannot express, then the rules that span objects
+ * (capacity, tenant isolation). Pure: objects in, findings out, sorted. Throws a ConfigurationError when no schemas
+ * are bundled for that Kubernetes version.
  */
 export function validateObjects(objects: readonly ValidationInput[], context: ValidationContext): Finding[] {
+  const { kubernetesVersion } = context;
+  if (!isSupportedKubernetesVersion(kubernetesVersion)) {
+    throw new ConfigurationError('kubernetesVersion', kubernetesSchemaProblem(kubernetesVersion)!, context.environment);
+  }
   const subjects = objects.map((input) => new Subject(input, context.environment));
   const findings: Finding[] = [];
   for (const subject of subjects) {
     findings.push(
-      ...schemaRules(subject, context), ...podTemplateRules(subject), ...rbacRules(subject),
+      ...schemaRules(subject, context, kubernetesVersion), ...podTemplateRules(subject), ...rbacRules(subject),
       ...secretRules(subject), ...hardeningRules(subject, context),
     );
   }

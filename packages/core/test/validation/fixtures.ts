@@ -6,8 +6,9 @@ type Json = Record<string, unknown>;
 export const applied = (path: string, object: Json): ValidationInput => ({ path, object, applied: true });
 export const template = (path: string, object: Json): ValidationInput => ({ path, object, applied: false });
 
-export function run(objects: readonly ValidationInput[], production = false, schemaDir?: string): Finding[] {
-  return validateObjects(objects, { environment: 'test', production, ...(schemaDir ? { schemaDir } : {}) });
+/** Validates against the Kubernetes 1.31 schemas unless `kubernetesVersion` says otherwise. */
+export function run(objects: readonly ValidationInput[], production = false, schemaDir?: string, kubernetesVersion = '1.31'): Finding[] {
+  return validateObjects(objects, { environment: 'test', production, kubernetesVersion, ...(schemaDir ? { schemaDir } : {}) });
 }
 
 /** The findings of one rule. */

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { NODEPOOL_LABEL_KEY_RULES, restrictedLabelProblem } from '../../src/validation/schema/karpenter.js';
 import { applied, ec2NodeClass, nodePool, ofRule, run } from './fixtures.js';
 
 const pool = (options: Parameters<typeof nodePool>[1]) => applied('platform/nodepool-p.yaml', nodePool('p', options));
@@ -24,6 +26,67 @@ describe('karpenter-label-domain', () => {
       capacityTypes: ['spot'],
       requirements: [{ key: 'karpenter.k8s.aws/instance-family', operator: 'In', values: ['r6i'] }, { key: 'topology.kubernetes.io/zone', operator: 'Exists' }],
     })]), 'karpenter-label-domain')).toEqual([]);
+  });
+});
+
+describe('karpenter-label-domain follows the NodePool CRD\'s CEL rules exactly', () => {
+  const crd = JSON.parse(readFileSync(new URL('../../schemas/crds/karpenter.sh/nodepool_v1.json', import.meta.url), 'utf8'));
+  const template = crd.properties.spec.properties.template.properties;
+  type Rule = { message: string; rule: string };
+
+  it('has the CRD\'s rules on requirement keys, word for word, in its order', () => {
+    const crdRules: Rule[] = template.spec.properties.requirements.items.properties.key['x-kubernetes-validations'];
+    expect(NODEPOOL_LABEL_KEY_RULES.map(({ message, rule }) => ({ message, rule }))).toEqual(crdRules);
+  });
+
+  it('has the same rules on template labels, where the CRD writes them as self.all(x, ...)', () => {
+    const crdRules: Rule[] = template.metadata.properties.labels['x-kubernetes-validations'];
+    // The CRD's labels list names capacity-reservation-interruptible twice: compare the lists as sets.
+    const normal = (rule: string) => rule.replace(/\[[^\]]*\]/, (list) => JSON.stringify([...new Set(JSON.parse(list) as string[])].sort()));
+    expect(crdRules.map((r) => ({ message: r.message, rule: normal(r.rule) }))).toEqual(NODEPOOL_LABEL_KEY_RULES.map((r) => ({
+      message: r.message, rule: normal(`self.all(x, ${r.rule.replaceAll('self', 'x')})`),
+    })));
+  });
+
+  // key -> the CRD's message, or undefined when every rule passes.
+  const cases: [string, string | undefined][] = [
+    ['karpenter.sh/capacity-type', undefined],
+    ['karpenter.sh/nodepool', 'label "karpenter.sh/nodepool" is restricted'],
+    ['karpenter.sh/team', 'label domain "karpenter.sh" is restricted'],
+    ['team.karpenter.sh/x', 'label domain "karpenter.sh" is restricted'], // a subdomain
+    ['notkarpenter.sh/x', 'label domain "karpenter.sh" is restricted'], // endsWith is a plain suffix test
+    ['karpenter.sh', 'label domain "karpenter.sh" is restricted'], // no "/": find() yields the whole key
+    ['karpenter.sh.example.com/x', undefined],
+    ['example.com/karpenter.sh', undefined], // only the part before "/" is the domain
+    ['kubernetes.io/hostname', 'label "kubernetes.io/hostname" is restricted'],
+    ['kubernetes.io/arch', undefined],
+    ['topology.kubernetes.io/zone', undefined],
+    ['node.kubernetes.io/instance-type', undefined],
+    ['node-restriction.kubernetes.io/x', undefined],
+    ['foo.kubernetes.io/x', undefined], // the v1.14 CRD has no kubernetes.io domain rule (Karpenter dropped it in v1.9)
+    ['karpenter.k8s.aws/instance-family', undefined],
+    ['karpenter.k8s.aws/capacity-reservation-interruptible', undefined],
+    ['karpenter.k8s.aws/custom', 'label domain "karpenter.k8s.aws" is restricted'],
+    ['team.karpenter.k8s.aws/instance-family', 'label domain "karpenter.k8s.aws" is restricted'],
+    ['example.com/x', undefined],
+    ['team', undefined],
+  ];
+
+  it.each(cases)('%s: %s', (key, message) => {
+    expect(restrictedLabelProblem(key)).toBe(message);
+  });
+
+  it('reports each refused key at its place in template labels and requirements, with the CRD\'s message', () => {
+    const findings = ofRule(run([pool({
+      labels: Object.fromEntries(cases.map(([key]) => [key, 'x'])),
+      requirements: cases.map(([key]) => ({ key, operator: 'Exists' })),
+    })]), 'karpenter-label-domain');
+    const refused = cases.filter(([, message]) => message !== undefined);
+    expect(findings.filter((f) => f.fieldPath.includes('.labels[')).map((f) => [f.fieldPath, f.message]).sort())
+      .toEqual(refused.map(([key, message]) => [`spec.template.metadata.labels[${JSON.stringify(key)}]`, message]).sort());
+    // The fixture puts two requirements (capacity type, arch) before these.
+    expect(findings.filter((f) => f.fieldPath.includes('.requirements[')).map((f) => [f.fieldPath, f.message]).sort())
+      .toEqual(cases.flatMap(([, message], index) => (message ? [[`spec.template.spec.requirements[${index + 2}].key`, message]] : [])).sort());
   });
 });
 

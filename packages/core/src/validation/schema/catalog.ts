@@ -1,5 +1,6 @@
 // The kinds this project renders, each with its precompiled validator (kubernetes-models) and the structural schema
-// (a data file under packages/core/schemas/) that the unknown-field walk reads.
+// (a data file under packages/core/schemas/) that the unknown-field walk reads: for built-in kinds, the official
+// OpenAPI v3 of the environment's Kubernetes minor.
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { LimitRange } from 'kubernetes-models/v1/LimitRange';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
@@ -37,29 +38,60 @@ import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitorin
 /** A kubernetes-models class: its `validate()` throws an ajv-style ValidationError listing every violation. */
 export type ModelClass = new (data: never) => { validate(): void };
 
+/** Kubernetes minors whose OpenAPI v3 documents are bundled under `schemas/kubernetes/v<minor>/`. */
+export const SUPPORTED_KUBERNETES_VERSIONS = ['1.29', '1.30', '1.31', '1.32', '1.33'] as const;
+export type SupportedKubernetesVersion = (typeof SUPPORTED_KUBERNETES_VERSIONS)[number];
+
+export function isSupportedKubernetesVersion(version: string): version is SupportedKubernetesVersion {
+  return (SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(version);
+}
+
+/** Why `version` cannot be validated (no bundled schemas), naming the supported ones; undefined when it can. */
+export function kubernetesSchemaProblem(version: string): string | undefined {
+  return isSupportedKubernetesVersion(version)
+    ? undefined
+    : `"${version}" has no bundled Kubernetes schemas; supported: ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')}`;
+}
+
 /** Where a kind's structural schema is: a file under `schemas/` and, for OpenAPI documents, the component key. */
 export interface StructuralLocation {
   readonly file: string;
   readonly component?: string;
 }
 
+/**
+ * Where a kind's structural schema comes from: a built-in kind's OpenAPI document of the environment's Kubernetes
+ * minor (file name inside `kubernetes/v<minor>/`), or a CRD schema that does not depend on it.
+ */
+export type StructuralSource =
+  | { readonly openapi: string; readonly component: string }
+  | { readonly file: string };
+
 export interface KnownKind {
   readonly model: ModelClass;
   /** Absent when no structural schema is bundled; then only the kubernetes-models validator runs. */
-  readonly structural?: StructuralLocation;
+  readonly structural?: StructuralSource;
 }
 
-const K8S = 'kubernetes/v1.31';
-const builtin = (file: string, group: string, kind: string): StructuralLocation =>
-  ({ file: `${K8S}/${file}`, component: `io.k8s.api.${group}.v1.${kind}` });
-const crd = (group: string, kind: string, version: string): StructuralLocation =>
+const builtin = (file: string, group: string, kind: string): StructuralSource =>
+  ({ openapi: file, component: `io.k8s.api.${group}.v1.${kind}` });
+const crd = (group: string, kind: string, version: string): StructuralSource =>
   ({ file: `crds/${group}/${kind.toLowerCase()}_${version}.json` });
 
 const CORE = 'api__v1_openapi.json';
 const RBAC = 'apis__rbac.authorization.k8s.io__v1_openapi.json';
+const APPS = 'apis__apps__v1_openapi.json';
+const BATCH = 'apis__batch__v1_openapi.json';
+
+/** The file (and component) of `source` for a cluster of `kubernetesVersion`, which must be supported. */
+export function structuralLocation(source: StructuralSource, kubernetesVersion: SupportedKubernetesVersion): StructuralLocation {
+  return 'openapi' in source
+    ? { file: `kubernetes/v${kubernetesVersion}/${source.openapi}`, component: source.component }
+    : { file: source.file };
+}
 
 /** ObjectMeta from the core OpenAPI document, to walk the metadata of CRD objects (the CRD schemas leave it open). */
-export const OBJECT_META: StructuralLocation = { file: `${K8S}/${CORE}`, component: 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' };
+export const OBJECT_META: StructuralSource = { openapi: CORE, component: 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' };
 
 /** Known kinds by `apiVersion/kind`. */
 export const KNOWN_KINDS: ReadonlyMap<string, KnownKind> = new Map<string, KnownKind>([
@@ -80,12 +112,11 @@ export const KNOWN_KINDS: ReadonlyMap<string, KnownKind> = new Map<string, Known
   ['storage.k8s.io/v1/StorageClass', { model: StorageClass, structural: builtin('apis__storage.k8s.io__v1_openapi.json', 'storage', 'StorageClass') }],
   ['scheduling.k8s.io/v1/PriorityClass', { model: PriorityClass, structural: builtin('apis__scheduling.k8s.io__v1_openapi.json', 'scheduling', 'PriorityClass') }],
   ['policy/v1/PodDisruptionBudget', { model: PodDisruptionBudget, structural: builtin('apis__policy__v1_openapi.json', 'policy', 'PodDisruptionBudget') }],
-  // Workloads: no apps/batch OpenAPI document is bundled, so their fields are checked by kubernetes-models only.
-  ['apps/v1/DaemonSet', { model: DaemonSet }],
-  ['apps/v1/Deployment', { model: Deployment }],
-  ['apps/v1/StatefulSet', { model: StatefulSet }],
-  ['batch/v1/CronJob', { model: CronJob }],
-  ['batch/v1/Job', { model: Job }],
+  ['apps/v1/DaemonSet', { model: DaemonSet, structural: builtin(APPS, 'apps', 'DaemonSet') }],
+  ['apps/v1/Deployment', { model: Deployment, structural: builtin(APPS, 'apps', 'Deployment') }],
+  ['apps/v1/StatefulSet', { model: StatefulSet, structural: builtin(APPS, 'apps', 'StatefulSet') }],
+  ['batch/v1/CronJob', { model: CronJob, structural: builtin(BATCH, 'batch', 'CronJob') }],
+  ['batch/v1/Job', { model: Job, structural: builtin(BATCH, 'batch', 'Job') }],
   ['karpenter.sh/v1/NodePool', { model: NodePool, structural: crd('karpenter.sh', 'NodePool', 'v1') }],
   ['karpenter.k8s.aws/v1/EC2NodeClass', { model: EC2NodeClass, structural: crd('karpenter.k8s.aws', 'EC2NodeClass', 'v1') }],
   ['source.toolkit.fluxcd.io/v1/GitRepository', { model: GitRepository, structural: crd('source.toolkit.fluxcd.io', 'GitRepository', 'v1') }],

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { Finding } from '../finding.js';
 import type { Segment, Subject, ValidationContext } from '../subject.js';
 import { schemaFindings, type SchemaError } from './ajv-findings.js';
-import { KNOWN_KINDS, OBJECT_META, type KnownKind } from './catalog.js';
+import { KNOWN_KINDS, OBJECT_META, structuralLocation, type KnownKind, type SupportedKubernetesVersion } from './catalog.js';
 import { karpenterRules } from './karpenter.js';
 import { nameRules } from './names.js';
 import { dirSchema, schemaFileNames } from './schema-dir.js';
@@ -19,7 +19,7 @@ function modelFindings(subject: Subject, known: KnownKind): Finding[] {
   }
 }
 
-function unknownFieldFindings(subject: Subject, known: KnownKind): Finding[] {
+function unknownFieldFindings(subject: Subject, known: KnownKind, kubernetesVersion: SupportedKubernetesVersion): Finding[] {
   if (!known.structural) return [];
   const findings: Finding[] = [];
   const sink = (at: readonly Segment[], key: string, allowed: readonly string[]) => {
@@ -28,18 +28,21 @@ function unknownFieldFindings(subject: Subject, known: KnownKind): Finding[] {
       `unknown field "${key}": the cluster would silently drop it`,
       guess ? `did you mean "${guess}"?` : `remove it; fields allowed here: ${allowed.slice(0, 12).join(', ')}${allowed.length > 12 ? ', ...' : ''}`));
   };
-  const { document, node } = structuralSchema(known.structural);
+  const { document, node } = structuralSchema(structuralLocation(known.structural, kubernetesVersion));
   walkUnknownFields(subject.object, node, document, [], sink);
-  if (!known.structural.component) {
+  if (!('openapi' in known.structural)) {
     // CRD schemas leave metadata open; the API server still prunes unknown ObjectMeta fields.
-    const meta = structuralSchema(OBJECT_META);
+    const meta = structuralSchema(structuralLocation(OBJECT_META, kubernetesVersion));
     walkUnknownFields(subject.object.metadata, meta.node, meta.document, ['metadata'], sink);
   }
   return findings;
 }
 
-/** Schema conformance of one object, then the name and CRD rules that schemas cannot express. */
-export function schemaRules(subject: Subject, context: ValidationContext): Finding[] {
+/**
+ * Schema conformance of one object (built-in kinds against the OpenAPI of `kubernetesVersion`), then the name and CRD
+ * rules that schemas cannot express.
+ */
+export function schemaRules(subject: Subject, context: ValidationContext, kubernetesVersion: SupportedKubernetesVersion): Finding[] {
   if (!subject.apiVersion || !subject.kind) {
     return [subject.finding('schema', 'error', '', 'apiVersion and kind are required', 'set apiVersion and kind')];
   }
@@ -53,7 +56,7 @@ export function schemaRules(subject: Subject, context: ValidationContext): Findi
       findings.push(...schemaFindings(subject, user.validate.errors ?? [], `schema ${basename(user.file)}`));
     }
   } else if (known) {
-    findings.push(...modelFindings(subject, known), ...unknownFieldFindings(subject, known));
+    findings.push(...modelFindings(subject, known), ...unknownFieldFindings(subject, known, kubernetesVersion));
   } else {
     findings.push(subject.finding('unknown-kind', 'error', '', `no schema for ${subject.apiVersion} ${subject.kind}`,
       `check apiVersion and kind, or provide a schema folder holding ${schemaFileNames(subject).join(' or ')}`));
