@@ -188,7 +188,7 @@ function poolProblems(tenant: SparkTenantRuntime, job: ReturnType<typeof jobFoot
       const cpu = Math.max(...largest.map((l) => l?.cpuMillis ?? 0)) / 1000;
       const memory = Math.max(...largest.map((l) => l?.memoryMiB ?? 0));
       problems.push(problem('node-fits-pod', `jobSize.${role}.${pod.cores > cpu ? 'cores' : 'memory'}`,
-        `${describePod(`a ${role} pod requests`, pod)}, more than any instance type of ${pools.map((p) => p.name).join(', ')} can give a pod (the largest offers ${formatCores(cpu)} cores / ${formatMiB(memory)} after the kubelet's reservations): Karpenter launches no node and the pod stays Pending`,
+        `${describePod(`one ${role} pod requests`, pod)}, more than any instance type of ${pools.map((p) => p.name).join(', ')} can give a pod (the largest offers ${formatCores(cpu)} cores / ${formatMiB(memory)} after the kubelet's reservations): Karpenter launches no node and the pod stays Pending`,
         `shrink spark.jobSize.${role} to fit within ${formatCores(cpu)} cores / ${formatMiB(memory)}`));
     }
   }
