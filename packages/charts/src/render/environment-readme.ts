@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 
 const template = Handlebars.compile(`# Environment \`{{name}}\`
@@ -22,11 +23,36 @@ Per tenant: \`pod-templates/driver.yaml\` and \`executor.yaml\`, and \`configura
 (the \`spark-defaults\` that point at them; pass it to \`aws emr-containers start-job-run --configuration-overrides\`).
 
 ## Tenants
-| tenant | namespace | EMR release | job execution role |
-|---|---|---|---|
-{{#each tenants}}
-| {{name}} | \`{{namespace}}\` | {{releaseLabel}} | \`{{executionRoleArn}}\` |
+| tenant | namespace | EMR release | job execution role | driver | executor | scratch disk | longest job |
+|---|---|---|---|---|---|---|---|
+{{#each tenantRows}}
+| {{name}} | \`{{namespace}}\` | {{releaseLabel}} | \`{{executionRoleArn}}\` | {{driver}} | {{executor}} | {{disk}} | {{maxJobDuration}} |
 {{/each}}
+
+Driver and executor sizes are each tenant's \`spark-defaults\` (\`configuration-overrides.json\`); every capacity rule
+was checked against them: quota, LimitRange, scratch volumes against \`requests.storage\`, and the instance types of the
+pools each pod reaches. EMR's job runner is placed on the on-demand driver pool (\`emr-job-submitter\` classification).
+
+## Job logs
+{{#each logRows}}
+- **{{name}}**: {{#if group}}CloudWatch Logs \`{{group}}\` (streams \`{{name}}/...\`){{/if}}{{#if both}}, {{/if}}{{#if s3}}S3 \`{{s3}}/\`, Spark event logs \`{{s3}}/spark-events/\`{{/if}}
+{{/each}}
+
+The job execution role of each tenant needs, on its own log group and prefix only:
+{{#if cloudWatch}}
+- \`logs:CreateLogStream\`, \`logs:PutLogEvents\`, \`logs:DescribeLogGroups\`, \`logs:DescribeLogStreams\` on
+  \`arn:{{cluster.partition}}:logs:{{cluster.region}}:{{cluster.accountId}}:log-group:<group>:*\` (create the groups beforehand, or add \`logs:CreateLogGroup\`);
+{{/if}}
+{{#if s3Logs}}
+- \`s3:PutObject\`, \`s3:GetObject\` on \`{{s3Logs}}/<tenant>/*\` and \`s3:ListBucket\` on the bucket (EMR's logs and Spark's event logs).
+{{/if}}
+
+## Driver nodes
+Driver nodes expire after \`{{driverExpireAfter}}\`. Expiry is forceful: disruption budgets and no-disruption windows do
+not hold it back. {{#if driverDrainBound}}An expiring node stops taking drivers and waits up to \`{{driverDrainBound}}\`
+(terminationGracePeriod) for the running ones (they carry \`karpenter.sh/do-not-disrupt\`), then kills them; every tenant's
+longest job (the driver's \`activeDeadlineSeconds\`) is at most that, so no job is cut short by expiry.{{else}}An expiring node
+stops taking drivers and waits for the running ones to finish, however long they take (no terminationGracePeriod).{{/if}}
 
 ## EMR access
 {{#if awsAuth}}
@@ -54,9 +80,30 @@ Register the virtual clusters only after Flux has synced the namespaces{{#if aws
 /** The environment's README: what is rendered, for whom, and what must happen outside Git. */
 export function environmentReadme(config: EnvironmentConfig): string {
   const awsAuth = config.cluster.emrAccess === 'aws-auth';
+  const logs = config.spark.logs ?? {};
+  const size = (pod: SparkPodSize) => `${pod.cores} cores, ${pod.memory}${pod.memoryOverheadFactor ? ` (+${Math.round(pod.memoryOverheadFactor * 100)}% overhead)` : ''}`;
   return template({
     ...config,
     awsAuth,
+    tenantRows: config.tenants.map((tenant) => {
+      const jobSize = tenant.spark?.jobSize ?? SPARK_DEFAULT_JOB_SIZE;
+      return {
+        ...tenant,
+        driver: size(jobSize.driver),
+        executor: size(jobSize.executor),
+        disk: tenant.spark?.localDisk === 'instance-store' ? 'NVMe instance store' : `EBS ${tenant.spark?.localDiskSize ?? '100Gi'}`,
+        maxJobDuration: tenant.spark?.maxJobDuration ?? 'unbounded',
+      };
+    }),
+    logRows: config.tenants.map((tenant) => {
+      const group = logs.cloudWatchLogGroupPrefix ? `${logs.cloudWatchLogGroupPrefix}/${tenant.name}` : undefined;
+      const s3 = logs.s3Uri ? `${logs.s3Uri}/${tenant.name}` : undefined;
+      return { name: tenant.name, group, s3, both: group !== undefined && s3 !== undefined };
+    }),
+    cloudWatch: logs.cloudWatchLogGroupPrefix !== undefined,
+    s3Logs: logs.s3Uri,
+    driverExpireAfter: config.capacity.driverNodes?.expireAfter ?? '720h',
+    driverDrainBound: config.capacity.driverNodes?.terminationGracePeriod,
     accessSummary: awsAuth ? 'aws-auth (Role and RoleBinding rendered per tenant)' : 'access entries (EMR creates its own RBAC)',
     serviceLinkedRoleArn: `arn:${config.cluster.partition}:iam::${config.cluster.accountId}:role/AWSServiceRoleForAmazonEMRContainers`,
   });
