@@ -197,6 +197,18 @@ describe('TenantNetworkPolicies', () => {
     expect(allowed(policies, { from: executor, to: { ip: '10.0.8.77' }, port: 5432 })).toBe(false);
   });
 
+  it('in restricted mode allows HTTPS, and only HTTPS, to the AWS service endpoints (interface endpoints, S3 prefix list)', () => {
+    const policies = renderPolicies({ egress: { ...RESTRICTED, ports: [{ port: 5432 }], awsServiceCidrs: ['10.0.96.0/24', '52.219.56.0/22'] } });
+    expect(policy(policies, 'allow-aws-services').spec.policyTypes).toEqual(['Egress']);
+    // S3 behind a gateway endpoint keeps its public addresses: reached on 443, nothing else.
+    expect(allowed(policies, { from: executor, to: { ip: '52.219.57.10' }, port: 443 })).toBe(true);
+    expect(allowed(policies, { from: executor, to: { ip: '52.219.57.10' }, port: 80 })).toBe(false);
+    expect(allowed(policies, { from: driver, to: { ip: '10.0.96.20' }, port: 443 })).toBe(true);
+    expect(allowed(policies, { from: driver, to: { ip: '52.216.0.10' }, port: 443 })).toBe(false);
+    // Without endpoint CIDRs there is no such policy (an empty peer list would allow everything).
+    expect(renderPolicies({ egress: RESTRICTED }).some((p) => p.metadata.name === 'allow-aws-services')).toBe(false);
+  });
+
   it('lets the listed namespaces reach every pod, and in restricted mode be reached back', () => {
     const policies = renderPolicies({ allowIngressFromNamespaces: ['jupyterhub'], egress: RESTRICTED });
     const notebook: Endpoint = { namespace: 'jupyterhub', labels: { component: 'singleuser-server' } };
@@ -307,6 +319,24 @@ describe('TenantServiceAccounts', () => {
     expect(objects['ServiceAccount/spark-operator'].automountServiceAccountToken).toBe(true);
     expect(objects['ServiceAccount/spark-operator'].metadata).toEqual({ name: 'spark-operator', namespace: TENANT, labels: { team: 'ml' } });
     expect(objects['ServiceAccount/batch'].metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws-cn:iam::111122223333:role/jobs/batch' });
+  });
+
+  it('binds sparkDriver accounts to a Role for exactly what a Spark driver does in its namespace, and mounts their token', () => {
+    const objects = renderAccounts([{ name: 'notebook-spark', sparkDriver: true }, { name: 'batch' }]);
+    expect(objects['ServiceAccount/notebook-spark'].automountServiceAccountToken).toBe(true);
+    expect(objects['ServiceAccount/batch'].automountServiceAccountToken).toBe(false);
+    expect(objects['Role/spark-driver'].rules).toEqual([
+      { apiGroups: [''], resources: ['pods'], verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'watch', 'patch'] },
+      { apiGroups: [''], resources: ['configmaps', 'persistentvolumeclaims', 'services'], verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'watch'] },
+    ]);
+    expect(objects['Role/spark-driver'].metadata.namespace).toBe(TENANT);
+    expect(objects['RoleBinding/spark-driver'].subjects).toEqual([{ kind: 'ServiceAccount', name: 'notebook-spark', namespace: TENANT }]);
+    expect(objects['RoleBinding/spark-driver'].roleRef).toEqual({ kind: 'Role', name: 'spark-driver', apiGroup: 'rbac.authorization.k8s.io' });
+    expect(validationFindings(Object.values(objects))).toEqual([]);
+    // No driver accounts, no Role; a driver account that may not mount its token is refused.
+    expect(Object.keys(renderAccounts([{ name: 'batch' }]))).toEqual(['ServiceAccount/batch']);
+    expect(configurationErrorOf(() => renderAccounts([{ name: 'nb', sparkDriver: true, automountServiceAccountToken: false }])).field)
+      .toBe('serviceAccounts[0].automountServiceAccountToken');
   });
 
   it.each([

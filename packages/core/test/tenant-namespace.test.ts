@@ -50,6 +50,14 @@ describe('TenantNamespace', () => {
     }]);
   });
 
+  it('leaves the default CPU limit out when asked, so admission takes max.cpu for Spark pods that set none', () => {
+    const { LimitRange } = render({ containerDefaults: { default: { memory: '2Gi' }, defaultRequest: { cpu: '250m', memory: '512Mi' }, max: { cpu: '16', memory: '128Gi' } } });
+    expect(LimitRange.spec.limits[0].default).toEqual({ memory: '2Gi' });
+    // Requests are checked against the limit Kubernetes will default to: max.cpu.
+    expect(() => render({ containerDefaults: { default: { memory: '2Gi' }, defaultRequest: { cpu: '20', memory: '512Mi' }, max: { cpu: '16', memory: '128Gi' } } }))
+      .toThrow('containerDefaults.defaultRequest.cpu: 20 is more than the default limit 16');
+  });
+
   it.each([
     [{ namespace: 'kube-system' }, 'namespace: "kube-system" is reserved'],
     [{ namespace: 'Spark' }, 'namespace: "Spark" is not a DNS-1123 label'],
