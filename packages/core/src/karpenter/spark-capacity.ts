@@ -80,6 +80,23 @@ const DEFAULT_INSTANCE_REQUIREMENTS: readonly NodeRequirement[] = [
  * - `<prefix>-executor-spot`: spot, consolidated when empty or underutilized, preferred by weight;
  * - `<prefix>-executor-on-demand`: on-demand fallback with the same executor label and taint.
  * Pod templates must be built from `driverPlacement` / `executorPlacement` so they cannot disagree with the pools.
+ *
+ * @example
+ * ```ts
+ * import { App, Chart } from 'cdk8s';
+ * import { Ec2NodeClass, SparkCapacity } from '@emr-eks-gitops/core';
+ *
+ * const chart = new Chart(new App(), 'karpenter');
+ * const nodeClass = new Ec2NodeClass(chart, 'spark', {
+ *   name: 'spark', clusterName: 'spark-platform', amiAlias: 'al2023@v20250115', role: 'KarpenterNodeRole-spark-platform',
+ * });
+ * const capacity = new SparkCapacity(chart, 'capacity', {
+ *   driverNodeClass: nodeClass,
+ *   limits: { driver: { cpu: 100, memory: '400Gi' }, executorSpot: { cpu: 400, memory: '1600Gi' } },
+ *   executorIdleTimeout: '60s',
+ * });
+ * // capacity.driverPlacement and capacity.executorPlacement go to SparkPodTemplates
+ * ```
  */
 export class SparkCapacity extends Construct implements SparkPlacements {
   readonly driverPool: NodePool;
