@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { EnvironmentFileError } from '@emr-eks-gitops/charts';
 import { CliError, EXIT, processIO, type CliIO } from './io.js';
@@ -6,12 +7,16 @@ import { renderCommand } from './commands/render.js';
 import { validateCommand } from './commands/validate.js';
 import { addEmrCommands } from './commands/emr.js';
 
+/** This package's version, read once from its package.json (one small file; src/ and dist/ both sit beside it). */
+const VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** Builds the `emr-gitops` program; every action stores its exit code in `result`. */
 function buildProgram(io: CliIO, result: { exitCode: number }): Command {
   const program = new Command('emr-gitops')
     .description('Render, check and register a multi-tenant Spark platform on Amazon EMR on EKS, the GitOps way.')
+    .version(VERSION, '-V, --version', 'print the version of emr-gitops')
     .option('--root <dir>', 'project folder holding environments/ and dist-manifests/ (default: nearest one at or above the current folder)')
     .showHelpAfterError()
     .exitOverride()

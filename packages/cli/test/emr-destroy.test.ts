@@ -102,7 +102,7 @@ describe('AWS tool conventions', () => {
   it('reports a profile that does not exist as a usage problem (exit 2)', async () => {
     const result = await emr(['list', '--profile', 'missing']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/no usable AWS credentials: pass --profile/);
+    expect(result.stderr).toMatch(/AWS profile "missing" \(--profile\) is not in .*no-aws-config or .*no-aws-credentials/);
     expect(fixture.fake.requests).toHaveLength(0);
   });
 

@@ -40,6 +40,8 @@ export function loadEnvironmentText(text: string, sourcePath: string): LoadedEnv
     problems.push({ file: sourcePath, line: 1, column: 1, path: '', message: `the file name "${name}" is the environment name and must be a DNS-1123 label (lowercase letters, digits, "-")` });
   }
   const value: unknown = document.toJS({ maxAliasCount: 100 });
+  const skeleton = skeletonProblem(value, at);
+  if (skeleton) throw new EnvironmentFileError([...problems, skeleton]);
   if (!validateEnvironment(value)) problems.push(...schemaProblems(validateEnvironment.errors ?? [], at));
   problems.push(...semanticProblems(value, at));
   if (problems.length > 0) throw new EnvironmentFileError(problems);
@@ -91,6 +93,15 @@ function describe(error: ErrorObject, path: ConfigPath, at: Locate): Problem {
       return at(path, `must be ${article((error.params as { type: string | string[] }).type)}, got ${describeValue(error.data)}${expected}`);
     case 'enum':
       return at(path, `${describeValue(error.data)} is not allowed; allowed: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`);
+    case 'minItems':
+    case 'maxItems': {
+      const limit = (error.params as { limit: number }).limit;
+      const count = Array.isArray(error.data) ? error.data.length : 0;
+      const needed = error.keyword === 'minItems'
+        ? (limit === 1 ? 'at least one entry is needed' : `at least ${limit} entries are needed`)
+        : `at most ${limit} ${limit === 1 ? 'entry is' : 'entries are'} allowed`;
+      return at(path, `${needed}, the list has ${count === 0 ? 'none' : count}${expected}`);
+    }
     case 'pattern':
     case 'maxLength':
     case 'minLength':
@@ -98,6 +109,36 @@ function describe(error: ErrorObject, path: ConfigPath, at: Locate): Problem {
     default:
       return at(path, `${error.message ?? 'is not valid'}${expected}`);
   }
+}
+
+interface SchemaNode {
+  readonly type?: string;
+  readonly required?: readonly string[];
+  readonly properties?: Readonly<Record<string, SchemaNode>>;
+  readonly items?: SchemaNode;
+  readonly minItems?: number;
+}
+
+/**
+ * An empty file, one of only comments, or `{}`: one problem naming every key an environment needs (from the schema)
+ * instead of one "required field is missing" per key.
+ */
+function skeletonProblem(value: unknown, at: Locate): Problem | undefined {
+  const empty = value === null || value === undefined;
+  if (!empty && !(typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0)) return undefined;
+  const root = EnvironmentSchema as SchemaNode;
+  const sections = (root.required ?? []).map((key) => {
+    const node = root.properties?.[key];
+    if (node?.type === 'array') {
+      const fields = node.items?.required ?? [];
+      return `${key} (a list of at least ${node.minItems ?? 0}, each with ${fields.join(', ')})`;
+    }
+    const fields = node?.required ?? [];
+    return fields.length > 0 ? `${key} (${fields.join(', ')})` : key;
+  });
+  const what = empty ? 'the file has no settings (it is empty or holds only comments)' : 'the file is an empty mapping';
+  return at([], `${what}; an environment needs ${sections.slice(0, -1).join(', ')} and ${sections[sections.length - 1] ?? ''}; `
+    + 'environments/schema.json describes every field');
 }
 
 function pointerToPath(pointer: string): ConfigPath {

@@ -72,7 +72,7 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
     return {
       config,
       client: createEmrClient(options, config.cluster.region),
-      context: { eksCluster: config.cluster.name, region, sourcePath: config.sourcePath },
+      context: { eksCluster: config.cluster.name, region, sourcePath: config.sourcePath, profile: options.profile },
     };
   };
 

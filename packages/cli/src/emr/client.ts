@@ -1,6 +1,7 @@
 import { EMRContainersClient } from '@aws-sdk/client-emr-containers';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { CliError } from '../io.js';
+import { NO_REGION } from './errors.js';
 
 /** The AWS options every EMR command takes, as an AWS tool spells them. */
 export interface AwsOptions {
@@ -25,8 +26,10 @@ export function createEmrClient(options: AwsOptions, defaultRegion: string): EMR
   if (options.endpointUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(options.endpointUrl)) {
     throw new CliError(`--endpoint-url "${options.endpointUrl}" is not a URL: expected http(s)://host[:port]`);
   }
+  const region = options.region ?? defaultRegion;
+  if (region.trim() === '') throw new CliError(NO_REGION);
   return new EMRContainersClient({
-    region: options.region ?? defaultRegion,
+    region,
     ...(options.endpointUrl !== undefined ? { endpoint: options.endpointUrl } : {}),
     // A named profile means that profile only (keys, SSO, role chaining, credential_process), as `aws --profile`.
     ...(options.profile !== undefined ? { credentials: fromIni({ profile: options.profile }) } : {}),

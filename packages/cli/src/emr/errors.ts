@@ -1,3 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { EXIT } from '../io.js';
 
 /** The EMR containers operations these commands call. */
@@ -12,6 +15,8 @@ export interface ErrorContext {
   readonly tenant?: string;
   readonly namespace?: string;
   readonly virtualClusterId?: string;
+  /** The named profile of `--profile`; without it, AWS_PROFILE names the profile the SDK's chain looks for. */
+  readonly profile?: string;
 }
 
 /** A failure explained for people: what happened and what to do; the exit code it deserves. */
@@ -27,6 +32,9 @@ interface AwsLikeError {
   readonly $fault?: 'client' | 'server';
   readonly $metadata?: { readonly httpStatusCode?: number; readonly attempts?: number };
 }
+
+/** What to do when the SDK has no region: only an empty --region gets here, cluster.region is required. */
+export const NO_REGION = 'no AWS region: --region was empty; pass one such as eu-west-1, or leave --region out to use cluster.region of the environment';
 
 const CREDENTIAL_ERRORS = new Set(['CredentialsProviderError', 'ProviderError', 'TokenProviderError']);
 const REJECTED_CREDENTIALS = new Set([
@@ -60,8 +68,13 @@ export function explainAwsError(error: unknown, context: ErrorContext): Explaine
     ({ message: `${subject}: ${context.operation} failed: ${said}\n  -> ${advice}`, exitCode });
 
   if (CREDENTIAL_ERRORS.has(name)) {
+    const missing = missingProfile(context.profile);
+    if (missing) return failed(missing, EXIT.usage);
     return failed('no usable AWS credentials: pass --profile, set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, '
       + 'or log in (aws sso login)', EXIT.usage);
+  }
+  if (/^Region is missing/i.test(e.message ?? '')) {
+    return failed(`${NO_REGION} (${context.sourcePath})`, EXIT.usage);
   }
   if (REJECTED_CREDENTIALS.has(name)) {
     return failed('AWS rejected the credentials: they are expired or wrong; refresh them (aws sso login, new keys) and run again');
@@ -95,4 +108,51 @@ export function explainAwsError(error: unknown, context: ErrorContext): Explaine
       + 'run again later or raise --max-attempts (apply is idempotent: nothing is created twice)');
   }
   return failed('unexpected error; run again with the same command (it is idempotent) and report it if it persists');
+}
+
+/** The shared config and credentials files, where the SDK and the AWS CLI look for named profiles. */
+export function sharedConfigFiles(env: NodeJS.ProcessEnv = process.env): { readonly config: string; readonly credentials: string } {
+  const home = env.HOME || env.USERPROFILE || homedir();
+  return {
+    config: env.AWS_CONFIG_FILE || join(home, '.aws', 'config'),
+    credentials: env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials'),
+  };
+}
+
+/** Profile names a shared file defines: `[default]` and `[profile NAME]` in config, `[NAME]` in credentials. */
+export function profilesIn(text: string, kind: 'config' | 'credentials'): string[] {
+  const names: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const section = /^\s*\[\s*([^\]]+?)\s*\]/.exec(line)?.[1];
+    if (section === undefined) continue;
+    if (kind === 'credentials') names.push(section);
+    else if (section === 'default') names.push(section);
+    else if (/^profile\s+/.test(section)) names.push(section.replace(/^profile\s+/, ''));
+  }
+  return names;
+}
+
+/**
+ * When credentials failed because the named profile (`--profile`, else AWS_PROFILE) is in neither shared file: the
+ * advice naming the profile and the files looked in. Undefined when no profile was named or the files have it.
+ */
+function missingProfile(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const profile = flag ?? (env.AWS_PROFILE || undefined);
+  if (profile === undefined) return undefined;
+  const files = sharedConfigFiles(env);
+  const known = new Set<string>();
+  for (const kind of ['config', 'credentials'] as const) {
+    if (!existsSync(files[kind])) continue;
+    try {
+      for (const name of profilesIn(readFileSync(files[kind], 'utf8'), kind)) known.add(name);
+    } catch {
+      // unreadable: as if absent
+    }
+  }
+  if (known.has(profile)) return undefined;
+  const from = flag !== undefined ? '--profile' : 'AWS_PROFILE';
+  const there = known.size > 0 ? `profiles there: ${[...known].sort().join(', ')}` : 'no profiles there';
+  return `AWS profile "${profile}" (${from}) is not in ${files.config} or ${files.credentials} (${there}); `
+    + `add it (aws configure --profile ${profile}, or aws configure sso) or name one that exists`
+    + (flag === undefined ? ', or unset AWS_PROFILE to use the standard credential chain' : '');
 }

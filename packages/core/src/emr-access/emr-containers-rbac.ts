@@ -48,6 +48,16 @@ export interface EmrContainersRbacProps {
  * aws-auth mode: the namespaced `emr-containers` Role and the RoleBinding that grants it to the `emr-containers`
  * user, which `kube-system/aws-auth` maps to the AWSServiceRoleForAmazonEMRContainers service-linked role.
  * In access-entry mode EMR creates these itself: do not use this construct then.
+ *
+ * @example
+ * ```ts
+ * import { App, Chart } from 'cdk8s';
+ * import { EmrContainersRbac } from '@emr-eks-gitops/core';
+ *
+ * const chart = new Chart(new App(), 'analytics');
+ * new EmrContainersRbac(chart, 'emr', { namespace: 'spark-analytics', kubernetesVersion: '1.31' });
+ * // chart.toJson(): Role and RoleBinding emr-containers in spark-analytics
+ * ```
  */
 export class EmrContainersRbac extends Construct {
   readonly role: k8s.KubeRole;

@@ -142,6 +142,19 @@ export interface RoleTrustPolicy {
  * The trust policy of one job execution role shared by the tenants in `namespaces`: one statement per namespace.
  * A role shared by many tenants grows by about 300 characters per tenant and passes IAM's 2048-character default
  * after a handful; the warning says so (one role per tenant is the fix, and the better isolation).
+ *
+ * @example
+ * ```ts
+ * import { emrRoleTrustPolicy } from '@emr-eks-gitops/core';
+ *
+ * const policy = emrRoleTrustPolicy({
+ *   roleArn: 'arn:aws:iam::123456789012:role/analytics-job-execution',
+ *   namespaces: ['spark-analytics'],
+ *   accountId: '123456789012',
+ *   oidcIssuer: 'https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF',
+ * });
+ * // JSON.stringify(policy.document) for aws iam update-assume-role-policy; policy.warnings for reviewers
+ * ```
  */
 export function emrRoleTrustPolicy(input: RoleTrustInput): RoleTrustPolicy {
   const role = parseRoleArn(input.roleArn);

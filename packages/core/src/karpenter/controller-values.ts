@@ -39,6 +39,19 @@ const EKS_NODEGROUP_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,62}$/;
 /**
  * Helm values for the Karpenter chart (a Flux HelmRelease's `spec.values`) that keep the controller off the nodes
  * it manages: if it ran on one, consolidating that node would take down the controller doing the consolidating.
+ *
+ * @example
+ * ```ts
+ * import { karpenterControllerHelmValues } from '@emr-eks-gitops/core';
+ *
+ * const values = karpenterControllerHelmValues({
+ *   clusterName: 'spark-platform',
+ *   interruptionQueue: 'spark-platform-karpenter',
+ *   controllerRoleArn: 'arn:aws:iam::123456789012:role/KarpenterController-spark-platform',
+ *   managedNodeGroups: ['system'], // the controller runs only there
+ * });
+ * // values: the Karpenter chart's values (settings, IRSA annotation, node affinity, replicas)
+ * ```
  */
 export function karpenterControllerHelmValues(props: KarpenterControllerValuesProps): KarpenterControllerValues {
   const replicas = props.replicas ?? 2;

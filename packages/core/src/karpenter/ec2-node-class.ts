@@ -78,6 +78,22 @@ function requireTags(tags: Readonly<Record<string, string>>): void {
 /**
  * A Karpenter v1 EC2NodeClass (`karpenter.k8s.aws/v1`): pinned AMI, IMDSv2-only metadata, an encrypted gp3 root
  * volume, and subnets and security groups found by tag.
+ *
+ * @example
+ * ```ts
+ * import { App, Chart } from 'cdk8s';
+ * import { Ec2NodeClass } from '@emr-eks-gitops/core';
+ *
+ * const chart = new Chart(new App(), 'karpenter');
+ * const nodeClass = new Ec2NodeClass(chart, 'spark', {
+ *   name: 'spark',
+ *   clusterName: 'spark-platform',
+ *   amiAlias: 'al2023@v20250115', // pinned: nodes change only when this does
+ *   role: 'KarpenterNodeRole-spark-platform',
+ *   rootVolume: { sizeGiB: 200 },
+ * });
+ * // NodePools refer to it by nodeClass.name
+ * ```
  */
 export class Ec2NodeClass extends Construct {
   readonly name: string;

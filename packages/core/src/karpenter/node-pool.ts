@@ -108,6 +108,24 @@ function requireTaints(taints: readonly Taint[], field: string): void {
 
 /**
  * A Karpenter v1 NodePool (`karpenter.sh/v1`), validated against the CRD's patterns and CEL rules.
+ *
+ * @example
+ * ```ts
+ * import { App, Chart } from 'cdk8s';
+ * import { Ec2NodeClass, NodePool } from '@emr-eks-gitops/core';
+ *
+ * const chart = new Chart(new App(), 'karpenter');
+ * const nodeClass = new Ec2NodeClass(chart, 'default', {
+ *   name: 'default', clusterName: 'spark-platform', amiAlias: 'al2023@v20250115', role: 'KarpenterNodeRole-spark-platform',
+ * });
+ * new NodePool(chart, 'batch', {
+ *   name: 'batch',
+ *   nodeClassName: nodeClass.name,
+ *   requirements: [{ key: 'karpenter.sh/capacity-type', operator: 'In', values: ['spot', 'on-demand'] }],
+ *   taints: [{ key: 'example.com/batch', value: 'true', effect: 'NoSchedule' }],
+ *   limits: { cpu: 200, memory: '800Gi' },
+ * });
+ * ```
  */
 export class NodePool extends Construct implements PoolSchedulingView {
   readonly name: string;

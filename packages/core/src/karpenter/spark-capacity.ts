@@ -113,6 +113,23 @@ interface ExecutorPools {
  * - with an NVMe node class, `<prefix>-executor-nvme-spot` / `-nvme-on-demand` for executors that use the instance store.
  * Executor pools carry `emr-eks-gitops.io/local-disk: ebs | nvme`, so a tenant's executors reach only the pools whose
  * disks they use. Pod templates must be built from the placements so they cannot disagree with the pools.
+ *
+ * @example
+ * ```ts
+ * import { App, Chart } from 'cdk8s';
+ * import { Ec2NodeClass, SparkCapacity } from '@emr-eks-gitops/core';
+ *
+ * const chart = new Chart(new App(), 'karpenter');
+ * const nodeClass = new Ec2NodeClass(chart, 'spark', {
+ *   name: 'spark', clusterName: 'spark-platform', amiAlias: 'al2023@v20250115', role: 'KarpenterNodeRole-spark-platform',
+ * });
+ * const capacity = new SparkCapacity(chart, 'capacity', {
+ *   driverNodeClass: nodeClass,
+ *   limits: { driver: { cpu: 100, memory: '400Gi' }, executorSpot: { cpu: 400, memory: '1600Gi' } },
+ *   executorIdleTimeout: '60s',
+ * });
+ * // capacity is the placements SparkPodTemplates take: drivers, EBS executors (and NVMe executors when configured)
+ * ```
  */
 export class SparkCapacity extends Construct implements SparkPlacements {
   readonly driverPool: NodePool;

@@ -22,6 +22,16 @@ const MAX_USER_PRIORITY = 1_000_000_000;
 /**
  * PriorityClasses that rank Spark drivers above executors: under pressure the scheduler evicts executors (whose work
  * Spark recomputes) before drivers (whose loss fails the job).
+ *
+ * @example
+ * ```ts
+ * import { App, Chart } from 'cdk8s';
+ * import { SparkPriorityClasses } from '@emr-eks-gitops/core';
+ *
+ * const chart = new Chart(new App(), 'scheduling');
+ * const priorities = new SparkPriorityClasses(chart, 'spark');
+ * // SparkPodTemplates' priorityClassNames defaults to these classes' names
+ * ```
  */
 export class SparkPriorityClasses extends Construct {
   readonly driverName: string;

@@ -108,6 +108,23 @@ export function checkSparkPodTemplate(pod: IPod, role: SparkRole, field: string 
 /**
  * Driver and executor pod templates (plain `v1 Pod` documents for `spark.kubernetes.{driver,executor}.podTemplateFile`;
  * they are uploaded to S3, not applied to the cluster). Placement comes only from the capacity's placements.
+ *
+ * @example
+ * ```ts
+ * import { App, Chart } from 'cdk8s';
+ * import { Ec2NodeClass, SparkCapacity, SparkPodTemplates } from '@emr-eks-gitops/core';
+ *
+ * const chart = new Chart(new App(), 'karpenter');
+ * const driverNodeClass = new Ec2NodeClass(chart, 'spark', {
+ *   name: 'spark', clusterName: 'spark-platform', amiAlias: 'al2023@v20250115', role: 'KarpenterNodeRole-spark-platform',
+ * });
+ * const capacity = new SparkCapacity(chart, 'capacity', { driverNodeClass });
+ * const templates = new SparkPodTemplates({
+ *   placements: capacity, // the pods land exactly on the pools above
+ *   localDisk: { kind: 'generic-ephemeral-volume', storageClassName: 'gp3', size: '100Gi' },
+ * });
+ * // templates.driver and templates.executor: v1 Pod documents to upload to S3 as podTemplateFile
+ * ```
  */
 export class SparkPodTemplates {
   readonly driver: IPod;

@@ -35,6 +35,27 @@ const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/;
  * The `spark-defaults` properties that go with SparkPodTemplates and SparkCapacity: pod template files, scratch
  * directory, graceful decommissioning (spot), Prometheus metrics, and dynamic allocation whose idle timeout is the
  * one the executor pools' consolidateAfter was checked against.
+ *
+ * @example
+ * ```ts
+ * import { App, Chart } from 'cdk8s';
+ * import { Ec2NodeClass, SparkCapacity, SparkPodTemplates, sparkDefaults } from '@emr-eks-gitops/core';
+ *
+ * const chart = new Chart(new App(), 'karpenter');
+ * const driverNodeClass = new Ec2NodeClass(chart, 'spark', {
+ *   name: 'spark', clusterName: 'spark-platform', amiAlias: 'al2023@v20250115', role: 'KarpenterNodeRole-spark-platform',
+ * });
+ * const capacity = new SparkCapacity(chart, 'capacity', { driverNodeClass });
+ * const templates = new SparkPodTemplates({ placements: capacity });
+ * const defaults = sparkDefaults({
+ *   placements: capacity,
+ *   podTemplates: templates,
+ *   driverPodTemplateUri: 's3://my-bucket/pod-templates/analytics/driver.yaml',
+ *   executorPodTemplateUri: 's3://my-bucket/pod-templates/analytics/executor.yaml',
+ * });
+ * // defaults: { classification: 'spark-defaults', properties: { 'spark.kubernetes.driver.podTemplateFile': ..., ... } },
+ * // one entry of a job run's configurationOverrides.applicationConfiguration
+ * ```
  */
 export function sparkDefaults(props: SparkDefaultsProps): SparkDefaultsClassification {
   requireThat(S3_URI.test(props.driverPodTemplateUri), 'driverPodTemplateUri', `"${props.driverPodTemplateUri}" must be an S3 URI, s3://<bucket>/<key>`);

@@ -29,6 +29,15 @@ const KMS_KEY_ARN = /^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:[0-9]{12}:key\/[A-Za-z0-9
 /**
  * An encrypted gp3 EBS StorageClass (EBS CSI driver) that binds volumes only once a pod is scheduled, so the volume is
  * created in the pod's Availability Zone.
+ *
+ * @example
+ * ```ts
+ * import { App, Chart } from 'cdk8s';
+ * import { Gp3StorageClass } from '@emr-eks-gitops/core';
+ *
+ * const chart = new Chart(new App(), 'storage');
+ * new Gp3StorageClass(chart, 'gp3', { isDefaultClass: true, throughputMiBps: 250 });
+ * ```
  */
 export class Gp3StorageClass extends Construct {
   readonly name: string;

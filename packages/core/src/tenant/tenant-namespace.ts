@@ -108,6 +108,22 @@ export interface TenantNamespaceProps {
 
 /**
  * A tenant's namespace with what isolates it: Pod Security Admission labels, a ResourceQuota and a LimitRange.
+ *
+ * @example
+ * ```ts
+ * import { App, Chart } from 'cdk8s';
+ * import { TenantNamespace } from '@emr-eks-gitops/core';
+ *
+ * const chart = new Chart(new App(), 'analytics');
+ * new TenantNamespace(chart, 'namespace', {
+ *   namespace: 'spark-analytics',
+ *   tenant: 'analytics',
+ *   quota: { cpu: 64, memory: '256Gi', pods: 200, storage: '1Ti' },
+ *   containerDefaults: { default: { cpu: '2', memory: '8Gi' }, defaultRequest: { cpu: '1', memory: '4Gi' } },
+ * });
+ * // chart.toJson(): the Namespace (Pod Security baseline enforced, restricted warned), ResourceQuota tenant-quota and
+ * // LimitRange container-defaults
+ * ```
  */
 export class TenantNamespace extends Construct {
   /** The namespace name, for builders that place objects in it. */

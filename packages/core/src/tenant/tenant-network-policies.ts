@@ -138,6 +138,19 @@ function resolveEgress(egress: TenantEgress, subject: string): ResolvedTenantNet
  * ports, and from `allowIngressFromNamespaces`. Egress is denied except what `egress` allows and DNS to kube-dns,
  * which is always allowed: without name resolution Spark reaches neither S3 and STS nor the API server, whatever
  * else egress allows. Policies are additive, so each allowance is its own small, reviewable object.
+ *
+ * @example
+ * ```ts
+ * import { App, Chart } from 'cdk8s';
+ * import { TenantNetworkPolicies } from '@emr-eks-gitops/core';
+ *
+ * const chart = new Chart(new App(), 'analytics');
+ * new TenantNetworkPolicies(chart, 'network', {
+ *   namespace: 'spark-analytics',
+ *   allowIngressFromNamespaces: ['jupyterhub'], // notebooks start drivers here
+ *   egress: { mode: 'restricted', apiServerCidrs: ['10.0.0.0/16'], cidrs: ['0.0.0.0/0'], ports: [{ port: 443 }] },
+ * });
+ * ```
  */
 export class TenantNetworkPolicies extends Construct {
   /** Every policy created, by `metadata.name`. */

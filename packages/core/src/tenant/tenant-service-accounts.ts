@@ -53,6 +53,22 @@ export interface TenantServiceAccountsProps {
 /**
  * Service accounts of a tenant for workloads other than EMR jobs (EMR creates `emr-containers-sa-*` accounts for
  * those), optionally bound to an IAM role through IRSA. Tokens are not mounted unless asked for.
+ *
+ * @example
+ * ```ts
+ * import { App, Chart } from 'cdk8s';
+ * import { TenantServiceAccounts } from '@emr-eks-gitops/core';
+ *
+ * const chart = new Chart(new App(), 'analytics');
+ * new TenantServiceAccounts(chart, 'service-accounts', {
+ *   namespace: 'spark-analytics',
+ *   serviceAccounts: [{
+ *     name: 'notebook-spark',
+ *     roleArn: 'arn:aws:iam::123456789012:role/analytics-notebook', // IRSA
+ *     automountServiceAccountToken: true, // the notebook's driver creates executor pods
+ *   }],
+ * });
+ * ```
  */
 export class TenantServiceAccounts extends Construct {
   /** The created accounts, by name. */
