@@ -10,7 +10,7 @@ new TenantNamespace(chart, 'namespace', {
   namespace: 'spark-analytics',
   tenant: 'analytics',
   quota: { cpu: 64, memory: '256Gi', pods: 200, storage: '1Ti' },
-  containerDefaults: { default: { cpu: '2', memory: '8Gi' }, defaultRequest: { cpu: '1', memory: '4Gi' } },
+  containerDefaults: { default: { memory: '4Gi' }, defaultRequest: { cpu: '250m', memory: '1Gi' }, max: { cpu: '16', memory: '64Gi' } },
 });
 new EmrContainersRbac(chart, 'emr', { namespace: 'spark-analytics', kubernetesVersion: '1.31' });
 const objects = chart.toJson() as { kind: string; metadata: { name: string } }[];
@@ -36,19 +36,22 @@ capacity:
     interruptionQueue: consumer-karpenter
 spark:
   artifactsS3Uri: s3://consumer-artifacts/emr-eks-gitops
+  logs: { s3Uri: s3://consumer-logs }
 tenants:
   - name: analytics
     namespace: spark-analytics
-    quota: { cpu: 16, memory: 64Gi, pods: 60, storage: 200Gi }
+    quota: { cpu: 16, memory: 64Gi, pods: 60, storage: 800Gi }
     containerDefaults:
-      default: { cpu: "1", memory: 4Gi }
-      defaultRequest: { cpu: 500m, memory: 2Gi }
+      default: { memory: 2Gi }
+      defaultRequest: { cpu: 250m, memory: 512Mi }
     executionRoleArn: arn:aws:iam::123456789012:role/analytics-job-execution
     releaseLabel: emr-7.5.0-latest
+    spark:
+      jobSize: { driver: { cores: 1, memory: 2g }, executor: { cores: 2, memory: 4g } }
 `;
 const { config } = loadEnvironmentText(environmentYaml, 'environments/consumer.yaml');
 const typed: EnvironmentConfig = config;
 const result = renderEnvironment(typed);
-const findings = validateObjects(result.objects, { environment: result.environment, production: false });
+const findings = validateObjects(result.objects, { environment: result.environment, production: false, kubernetesVersion: config.cluster.kubernetesVersion });
 console.log(`environment: ${result.environment} ${result.files.size} files, ${findings.filter((f) => f.severity === 'error').length} errors`);
 console.log(`quota: ${result.files.has('tenants/analytics/resourcequota-tenant-quota.yaml')}`);

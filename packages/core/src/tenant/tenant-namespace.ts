@@ -119,7 +119,7 @@ export interface TenantNamespaceProps {
  *   namespace: 'spark-analytics',
  *   tenant: 'analytics',
  *   quota: { cpu: 64, memory: '256Gi', pods: 200, storage: '1Ti' },
- *   containerDefaults: { default: { cpu: '2', memory: '8Gi' }, defaultRequest: { cpu: '1', memory: '4Gi' } },
+ *   containerDefaults: { default: { memory: '4Gi' }, defaultRequest: { cpu: '250m', memory: '1Gi' }, max: { cpu: '16', memory: '64Gi' } },
  * });
  * // chart.toJson(): the Namespace (Pod Security baseline enforced, restricted warned), ResourceQuota tenant-quota and
  * // LimitRange container-defaults
