@@ -116,4 +116,23 @@ describe('renderEnvironment', () => {
     expect(() => load('dev', restricted('{ mode: allow-all, cidrs: [10.0.0.0/16] }')))
       .toThrow(/tenants\[2\]\.network\.egress\.cidrs: applies only to mode restricted/);
   });
+
+  it('the README diagram links each namespace to exactly the pools its pod templates select', () => {
+    const result = renderEnvironment(load('prod'));
+    const readme = result.files.get('README.md')!;
+    const pools = objectsOf(result, 'NodePool') as Array<KubernetesObject & { spec: any }>;
+    for (const tenant of ['app-dev', 'data-eng', 'ml']) {
+      const namespace = `spark-${tenant}`.replace(/[^A-Za-z0-9]/g, '_');
+      for (const [role, edge] of [['driver', 'drivers, job runner'], ['executor', 'executors']] as const) {
+        const template = result.objects.find((o) => o.path === `artifacts/tenants/${tenant}/pod-templates/${role}.yaml`)!.object as any;
+        const selected = pools.filter((pool) => Object.entries(template.spec.nodeSelector as Record<string, string>)
+          .every(([key, value]) => key === 'karpenter.sh/capacity-type' || pool.spec.template.metadata.labels[key] === value))
+          .map((pool) => pool.metadata.name).sort();
+        const drawn = [...readme.matchAll(new RegExp(`ns_${namespace} -- "?${edge}"? --> pool_([A-Za-z0-9_]+)`, 'g'))]
+          .map((m) => pools.find((pool) => pool.metadata.name.replace(/-/g, '_') === m[1])!.metadata.name).sort();
+        expect(drawn, `${tenant} ${role}`).toEqual(selected);
+      }
+    }
+    expect(readme).toContain('spark-executor-nvme-spot');
+  });
 });

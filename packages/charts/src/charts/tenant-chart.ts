@@ -8,6 +8,7 @@ import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
 import { ManifestChart } from './manifest-chart.js';
 import { fieldToPath, underField, type RenderIssue } from '../render/render-error.js';
 import type { ConfigPath } from '../config/source-map.js';
+import type { TenantPlacementSummary } from '../render/environment-diagram.js';
 
 /** What tenants share from the platform layer: where Spark pods go and what they may use there. */
 export interface SparkPlatform {
@@ -34,6 +35,8 @@ interface TenantSpark {
 export class TenantChart extends ManifestChart {
   /** Run-time errors of this tenant, located in the environment file. */
   readonly problems: RenderIssue[] = [];
+  /** The NodePools this tenant's drivers (and job runner) and executors can land on. */
+  placement: TenantPlacementSummary | undefined;
 
   constructor(scope: Construct, config: EnvironmentConfig, tenant: TenantConfig, index: number, platform: SparkPlatform) {
     super(scope, `tenant-${tenant.name}`, {
@@ -147,6 +150,12 @@ export class TenantChart extends ManifestChart {
       executorPools: platform.capacity.poolsOf(spark.templates.executorPlacement),
       jobRunnerPlacement: platform.capacity.driverPlacement,
       egress: egress?.mode === 'restricted' ? { mode: 'restricted', reaches: awsServiceReach(config) } : { mode: 'allow-all' },
+    };
+    this.placement = {
+      tenant: tenant.name,
+      namespace: tenant.namespace,
+      driverPools: runtime.driverPools.map((pool) => pool.name),
+      executorPools: runtime.executorPools.map((pool) => pool.name),
     };
     for (const problem of sparkTenantProblems(runtime)) {
       const issue = { configPath: configPathOf(problem.field, index, tenant), message: `${problem.message}; ${problem.hint} [${problem.rule}]` };

@@ -29,6 +29,8 @@ Per tenant: \`pod-templates/driver.yaml\` and \`executor.yaml\`, and \`configura
 | {{name}} | \`{{namespace}}\` | {{releaseLabel}} | \`{{executionRoleArn}}\` | {{driver}} | {{executor}} | {{disk}} | {{maxJobDuration}} |
 {{/each}}
 
+{{{diagram}}}
+
 Driver and executor sizes are each tenant's \`spark-defaults\` (\`configuration-overrides.json\`); every capacity rule
 was checked against them: quota, LimitRange, scratch volumes against \`requests.storage\`, and the instance types of the
 pools each pod reaches. EMR's job runner is placed on the on-demand driver pool (\`emr-job-submitter\` classification).
@@ -78,13 +80,14 @@ Register the virtual clusters only after Flux has synced the namespaces{{#if aws
 `, { noEscape: true, strict: true });
 
 /** The environment's README: what is rendered, for whom, and what must happen outside Git. */
-export function environmentReadme(config: EnvironmentConfig): string {
+export function environmentReadme(config: EnvironmentConfig, diagram: string): string {
   const awsAuth = config.cluster.emrAccess === 'aws-auth';
   const logs = config.spark.logs ?? {};
   const size = (pod: SparkPodSize) => `${pod.cores} cores, ${pod.memory}${pod.memoryOverheadFactor ? ` (+${Math.round(pod.memoryOverheadFactor * 100)}% overhead)` : ''}`;
   return template({
     ...config,
     awsAuth,
+    diagram,
     tenantRows: config.tenants.map((tenant) => {
       const jobSize = tenant.spark?.jobSize ?? SPARK_DEFAULT_JOB_SIZE;
       return {

@@ -5,6 +5,7 @@ import { TenantChart } from '../charts/tenant-chart.js';
 import { CapacityChart } from '../charts/capacity-chart.js';
 import { EmrAccessChart, SchedulingChart, StorageChart } from '../charts/cluster-charts.js';
 import { environmentReadme } from './environment-readme.js';
+import { placementDiagram } from './environment-diagram.js';
 import { RenderError, collectIssues, type RenderIssue } from './render-error.js';
 import { generatedHeader, kustomization, objectFileName, toYaml } from './serialize.js';
 
@@ -43,7 +44,7 @@ export interface RenderResult {
 export function renderEnvironment(config: EnvironmentConfig): RenderResult {
   const app = new App();
   const issues: RenderIssue[] = [];
-  const charts = buildCharts(app, config, issues);
+  const { charts, diagram } = buildCharts(app, config, issues);
   if (issues.length > 0) throw new RenderError(config.name, issues);
 
   const header = generatedHeader(config.sourcePath);
@@ -69,7 +70,7 @@ export function renderEnvironment(config: EnvironmentConfig): RenderResult {
   for (const [folder, resources] of kustomizationFolders(objects)) {
     addFile(folder ? `${folder}/kustomization.yaml` : 'kustomization.yaml', header + toYaml(kustomization([...resources])));
   }
-  addFile('README.md', environmentReadme(config));
+  addFile('README.md', environmentReadme(config, diagram));
 
   return {
     environment: config.name,
@@ -81,14 +82,15 @@ export function renderEnvironment(config: EnvironmentConfig): RenderResult {
 
 /**
  * The charts of one environment, platform first: tenants are built from what the platform provides (placements,
- * priority classes, storage class), so a tenant's pod templates cannot disagree with the pools.
+ * priority classes, storage class), so a tenant's pod templates cannot disagree with the pools. Also the README's
+ * diagram of which pools each tenant's pods reach, from the same placements.
  */
-function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[]): ManifestChart[] {
+function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[]): { charts: ManifestChart[]; diagram: string } {
   const storage = collectIssues(issues, [], () => new StorageChart(app, config));
   const scheduling = collectIssues(issues, [], () => new SchedulingChart(app, config));
   const capacity = collectIssues(issues, ['capacity'], () => new CapacityChart(app, config));
   const emrAccess = collectIssues(issues, ['cluster', 'emrAccess'], () => new EmrAccessChart(app, config));
-  if (!storage || !scheduling || !capacity || !emrAccess) return [];
+  if (!storage || !scheduling || !capacity || !emrAccess) return { charts: [], diagram: '' };
   const platform = {
     capacity: capacity.spark,
     priorityClassNames: { driver: scheduling.priorityClasses.driverName, executor: scheduling.priorityClasses.executorName },
@@ -99,7 +101,11 @@ function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[])
     .filter((chart): chart is TenantChart => chart !== undefined);
   // A tenant whose jobs could not run is refused like a value a builder refuses.
   issues.push(...tenants.flatMap((chart) => chart.problems));
-  return [storage, scheduling, capacity, emrAccess, ...tenants];
+  const diagram = placementDiagram(
+    tenants.flatMap((chart) => (chart.placement ? [chart.placement] : [])),
+    capacity.spark.pools.map((pool) => ({ name: pool.name, capacityTypes: pool.capacityTypes })),
+  );
+  return { charts: [storage, scheduling, capacity, emrAccess, ...tenants], diagram };
 }
 
 /** Each folder holding applied objects, directly or below, with the entries its kustomization lists. */

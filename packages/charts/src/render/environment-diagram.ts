@@ -1,0 +1,39 @@
+import type { CapacityType } from '@emr-eks-gitops/core';
+
+/** Where one tenant's pods go: the NodePools its drivers (and EMR's job runner) and its executors can reach. */
+export interface TenantPlacementSummary {
+  readonly tenant: string;
+  readonly namespace: string;
+  readonly driverPools: readonly string[];
+  readonly executorPools: readonly string[];
+}
+
+/** A NodePool as the diagram shows it. */
+export interface PoolSummary {
+  readonly name: string;
+  readonly capacityTypes: readonly CapacityType[];
+}
+
+const id = (kind: string, name: string) => `${kind}_${name.replace(/[^A-Za-z0-9]/g, '_')}`;
+
+/**
+ * A Mermaid flowchart of tenants -> namespaces -> NodePools: which pools each tenant's drivers and executors land on.
+ * Built from the placements the pod templates were rendered from, so it cannot disagree with them.
+ */
+export function placementDiagram(tenants: readonly TenantPlacementSummary[], pools: readonly PoolSummary[]): string {
+  const lines = ['```mermaid', 'flowchart LR'];
+  lines.push('  subgraph Tenants');
+  for (const t of tenants) lines.push(`    ${id('tenant', t.tenant)}(["${t.tenant}"])`);
+  lines.push('  end', '  subgraph Namespaces');
+  for (const t of tenants) lines.push(`    ${id('ns', t.namespace)}["${t.namespace}"]`);
+  lines.push('  end', '  subgraph NodePools["Karpenter NodePools"]');
+  for (const pool of pools) lines.push(`    ${id('pool', pool.name)}[("${pool.name}<br/>${pool.capacityTypes.join(', ')}")]`);
+  lines.push('  end');
+  for (const t of tenants) {
+    lines.push(`  ${id('tenant', t.tenant)} --> ${id('ns', t.namespace)}`);
+    for (const pool of t.driverPools) lines.push(`  ${id('ns', t.namespace)} -- "drivers, job runner" --> ${id('pool', pool)}`);
+    for (const pool of t.executorPools) lines.push(`  ${id('ns', t.namespace)} -- executors --> ${id('pool', pool)}`);
+  }
+  lines.push('```');
+  return lines.join('\n');
+}
