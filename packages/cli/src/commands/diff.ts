@@ -22,6 +22,7 @@ export interface FileChange {
   readonly rendered?: string;
 }
 
+const files = (count: number) => `${count} file${count === 1 ? '' : 's'}`;
 const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Every file the plan adds, changes or removes, sorted by path; a stale folder's files are removed. */
@@ -63,10 +64,10 @@ export function diffCommand(project: Project, options: DiffOptions, io: CliIO): 
     }
   }
   for (const environment of plan.environments) {
-    if (environment.neverRendered) io.out(`${environment.folder}: never rendered; render creates it (${environment.rendered.size} files)\n`);
+    if (environment.neverRendered) io.out(`${environment.folder}: never rendered; render creates it (${files(environment.rendered.size)})\n`);
   }
   for (const entry of plan.stale) {
-    io.out(`${entry.folder}: stale (no environments/${entry.name}.yaml); render removes it (${entry.files.size} files)\n`);
+    io.out(`${entry.folder}: stale (no environments/${entry.name}.yaml); render removes it (${files(entry.files.size)})\n`);
   }
   io.out(`${summary(plan, changes, options.stat ? counts : undefined)}\n`);
   return changes.length > 0 ? EXIT.failed : EXIT.ok;
@@ -74,11 +75,11 @@ export function diffCommand(project: Project, options: DiffOptions, io: CliIO): 
 
 function summary(plan: OutputPlan, changes: readonly FileChange[], counts: readonly ({ insertions: number; deletions: number } | undefined)[] | undefined): string {
   if (changes.length === 0) {
-    const files = plan.environments.reduce((sum, environment) => sum + environment.rendered.size, 0);
-    return `no changes: ${plan.environments.map((environment) => environment.folder).join(', ')} match${plan.environments.length === 1 ? 'es' : ''} the environment files (${files} files)`;
+    const total = plan.environments.reduce((sum, environment) => sum + environment.rendered.size, 0);
+    return `no changes: ${plan.environments.map((environment) => environment.folder).join(', ')} match${plan.environments.length === 1 ? 'es' : ''} the environment files (${files(total)})`;
   }
   const of = (status: FileChange['status']) => changes.filter((change) => change.status === status).length;
-  let text = `${changes.length} file${changes.length === 1 ? '' : 's'} would change: ${of('A')} added, ${of('M')} changed, ${of('D')} removed`;
+  let text = `${files(changes.length)} would change: ${of('A')} added, ${of('M')} changed, ${of('D')} removed`;
   if (counts) {
     const insertions = counts.reduce((sum, count) => sum + (count?.insertions ?? 0), 0);
     const deletions = counts.reduce((sum, count) => sum + (count?.deletions ?? 0), 0);
