@@ -36,6 +36,7 @@ function buildProgram(io: CliIO, result: { exitCode: number }): Command {
       const project = findProject(io.cwd, program.opts<{ root?: string }>().root);
       result.exitCode = validateCommand(project, options, io);
     });
+
   program.command('images')
     .description('list every container image the rendered environments reference (containers, Helm values, each tenant\'s EMR Spark image), sorted and de-duplicated, for an image scanner')
     .addOption(new Option('--env <name>', 'environment to list; repeat for several').default([]).argParser(collect))
