@@ -41,6 +41,28 @@ function buildProgram(io: CliIO, result: { exitCode: number }): Command {
       const project = findProject(io.cwd, program.opts<{ root?: string }>().root);
       result.exitCode = validateCommand(project, options, io);
     });
+
+  program.command('images')
+    .description('list every container image the rendered environments reference (containers, Helm values, each tenant\'s EMR Spark image), sorted and de-duplicated, for an image scanner')
+    .addOption(new Option('--env <name>', 'environment to list; repeat for several').default([]).argParser(collect))
+    .addOption(new Option('--output <format>', 'text: one image per line; json: each image with where it is used').choices(['text', 'json']).default('text'))
+    .action(async (options: { env: string[]; output: 'text' | 'json' }) => {
+      const [{ findProject }, { imagesCommand }] = await Promise.all([import('./project.js'), import('./commands/images.js')]);
+      const project = findProject(io.cwd, program.opts<{ root?: string }>().root);
+      result.exitCode = imagesCommand(project, options, io);
+    });
+
+  program.command('diff')
+    .description('what `render` would change in dist-manifests/, file by file (A added, M changed, D removed); writes nothing; exit 1 when something would change')
+    .addOption(new Option('--env <name>', 'environment to compare; repeat for several').default([]).argParser(collect))
+    .option('--unified', 'also print the unified diff of each file', false)
+    .option('--stat', 'print a diffstat (lines added and removed per file) instead of the file list', false)
+    .option('--schema-dir <dir>', 'JSON schemas named as kubeconform names them ({kind}-{group}-{version}.json), used instead of the built-in ones for the kinds they cover')
+    .action(async (options: { env: string[]; unified: boolean; stat: boolean; schemaDir?: string }) => {
+      const [{ findProject }, { diffCommand }] = await Promise.all([import('./project.js'), import('./commands/diff.js')]);
+      const project = findProject(io.cwd, program.opts<{ root?: string }>().root);
+      result.exitCode = diffCommand(project, options, io);
+    });
   addEmrCommands(program, io, result);
 
   return program;

@@ -1,12 +1,10 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import type { RenderResult } from '@emr-eks-gitops/charts';
+import { rmSync } from 'node:fs';
 import { EXIT, type CliIO } from '../io.js';
-import { environmentNames, loadEnvironments, renderAll, type Project } from '../project.js';
-import { reportFindings, reportRenderWarnings, validateRendered, type ValidationOptions } from './validate.js';
-import { hasErrors } from '@emr-eks-gitops/core';
+import type { Project } from '../project.js';
+import type { ValidationOptions } from './validate.js';
 import { driftReport } from '../output/drift-report.js';
-import { compareTrees, hasChanges, readTree, writeTreeAtomically } from '../output/tree.js';
+import { hasChanges, writeTreeAtomically } from '../output/tree.js';
+import { planOutput, renderValidated, type OutputPlan } from '../render-plan.js';
 
 export interface RenderOptions extends ValidationOptions {
   /** Environments to render; all when empty. */
@@ -21,65 +19,46 @@ export interface RenderOptions extends ValidationOptions {
  * folder at a time, atomically.
  */
 export function renderCommand(project: Project, options: RenderOptions, io: CliIO): number {
-  const environments = loadEnvironments(project, options.env);
-  const results = renderAll(environments);
-  const findings = validateRendered(project, environments, results, options);
-  reportRenderWarnings(environments, results, io);
-  reportFindings(findings, io);
-  if (hasErrors(findings)) {
+  const results = renderValidated(project, options, io);
+  if (!results) {
     io.err('the rendered output breaks the rules above; nothing was written. Run `emr-gitops validate` to see them again.\n');
     return EXIT.failed;
   }
   // Folders of environments that no longer exist are stale, but only a full render knows which those are.
-  const stale = options.env.length === 0 ? staleOutputs(project) : [];
-  const outputLabel = relative(project.root, project.outputDir) || '.';
-  return options.check
-    ? check(project, results, stale, outputLabel, io)
-    : write(project, results, stale, outputLabel, io);
+  const plan = planOutput(project, results, options.env.length === 0);
+  return options.check ? check(plan, io) : write(plan, io);
 }
 
-function write(project: Project, results: readonly RenderResult[], stale: readonly string[], outputLabel: string, io: CliIO): number {
-  for (const result of results) {
-    const dir = join(project.outputDir, result.environment);
-    const diff = compareTrees(result.files, readTree(dir));
-    writeTreeAtomically(dir, result.files, diff);
+function write(plan: OutputPlan, io: CliIO): number {
+  for (const { folder, dir, rendered, diff } of plan.environments) {
+    writeTreeAtomically(dir, rendered, diff);
     const summary = hasChanges(diff)
       ? `${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed, ${diff.unchanged.length} unchanged`
       : `up to date (${diff.unchanged.length} files)`;
-    io.out(`${outputLabel}/${result.environment}: ${summary}\n`);
+    io.out(`${folder}: ${summary}\n`);
   }
-  for (const entry of stale) {
-    rmSync(join(project.outputDir, entry), { recursive: true, force: true });
-    io.out(`${outputLabel}/${entry}: removed (no environments/${entry}.yaml)\n`);
+  for (const entry of plan.stale) {
+    rmSync(entry.path, { recursive: true, force: true });
+    io.out(`${entry.folder}: removed (no environments/${entry.name}.yaml)\n`);
   }
   return EXIT.ok;
 }
 
-function check(project: Project, results: readonly RenderResult[], stale: readonly string[], outputLabel: string, io: CliIO): number {
+function check(plan: OutputPlan, io: CliIO): number {
   let drifted = false;
-  for (const result of results) {
-    const folder = `${outputLabel}/${result.environment}`;
-    const committed = readTree(join(project.outputDir, result.environment));
-    const diff = compareTrees(result.files, committed);
+  for (const { folder, rendered, committed, diff } of plan.environments) {
     if (!hasChanges(diff)) {
       io.out(`${folder}: up to date (${diff.unchanged.length} files)\n`);
       continue;
     }
     drifted = true;
     io.out(`${folder}: drift: ${diff.changed.length} changed, ${diff.added.length} missing, ${diff.removed.length} stale\n`);
-    io.out(driftReport(folder, result.files, committed, diff));
+    io.out(driftReport(folder, rendered, committed, diff));
   }
-  for (const entry of stale) {
+  for (const entry of plan.stale) {
     drifted = true;
-    io.out(`${outputLabel}/${entry}: stale (no environments/${entry}.yaml)\n`);
+    io.out(`${entry.folder}: stale (no environments/${entry.name}.yaml)\n`);
   }
-  if (drifted) io.err(`${outputLabel}/ does not match the environment files: run \`pnpm render\` and commit the result.\n`);
+  if (drifted) io.err(`${plan.outputLabel}/ does not match the environment files: run \`pnpm render\` and commit the result.\n`);
   return drifted ? EXIT.failed : EXIT.ok;
-}
-
-/** Entries of the output folder that belong to no environment (dotfiles such as an interrupted swap excepted). */
-function staleOutputs(project: Project): string[] {
-  if (!existsSync(project.outputDir)) return [];
-  const names = new Set(environmentNames(project));
-  return readdirSync(project.outputDir).filter((entry) => !entry.startsWith('.') && !names.has(entry)).sort();
 }
