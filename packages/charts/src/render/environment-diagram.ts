@@ -8,10 +8,11 @@ export interface TenantPlacementSummary {
   readonly executorPools: readonly string[];
 }
 
-/** A NodePool as the diagram shows it. */
+/** A NodePool as the README shows it. */
 export interface PoolSummary {
   readonly name: string;
   readonly capacityTypes: readonly CapacityType[];
+  readonly limits?: { readonly cpu?: string | number; readonly memory?: string | number };
 }
 
 const id = (kind: string, name: string) => `${kind}_${name.replace(/[^A-Za-z0-9]/g, '_')}`;
@@ -36,4 +37,18 @@ export function placementDiagram(tenants: readonly TenantPlacementSummary[], poo
   }
   lines.push('```');
   return lines.join('\n');
+}
+
+/** The README's "NodePools and what runs where": a table of pools with the pods that land there, and the diagram. */
+export function placementSection(tenants: readonly TenantPlacementSummary[], pools: readonly PoolSummary[]): string {
+  const who = (pool: string) => {
+    const drivers = tenants.filter((t) => t.driverPools.includes(pool)).map((t) => t.tenant);
+    const executors = tenants.filter((t) => t.executorPools.includes(pool)).map((t) => t.tenant);
+    return [
+      ...(drivers.length > 0 ? [`drivers and job runners of ${drivers.join(', ')}`] : []),
+      ...(executors.length > 0 ? [`executors of ${executors.join(', ')}`] : []),
+    ].join('; ') || 'no tenant';
+  };
+  const rows = pools.map((pool) => `| \`${pool.name}\` | ${pool.capacityTypes.join(', ')} | ${pool.limits?.cpu ?? 'unlimited'} CPU, ${pool.limits?.memory ?? 'unlimited'} memory | ${who(pool.name)} |`);
+  return ['| NodePool | capacity | limits | what runs there |', '|---|---|---|---|', ...rows, '', placementDiagram(tenants, pools)].join('\n');
 }

@@ -23,13 +23,16 @@ Per tenant: \`pod-templates/driver.yaml\` and \`executor.yaml\`, and \`configura
 (the \`spark-defaults\` that point at them; pass it to \`aws emr-containers start-job-run --configuration-overrides\`).
 
 ## Tenants
-| tenant | namespace | EMR release | job execution role | driver | executor | scratch disk | longest job |
-|---|---|---|---|---|---|---|---|
+Each tenant is one namespace, registered with EMR as one virtual cluster of the same name as the tenant.
+
+| tenant (virtual cluster) | namespace | quota | EMR release | job execution role | driver | executor | scratch disk | longest job |
+|---|---|---|---|---|---|---|---|---|
 {{#each tenantRows}}
-| {{name}} | \`{{namespace}}\` | {{releaseLabel}} | \`{{executionRoleArn}}\` | {{driver}} | {{executor}} | {{disk}} | {{maxJobDuration}} |
+| {{name}} | \`{{namespace}}\` | {{quotaText}} | {{releaseLabel}} | \`{{executionRoleArn}}\` | {{driver}} | {{executor}} | {{disk}} | {{maxJobDuration}} |
 {{/each}}
 
-{{{diagram}}}
+## NodePools and what runs where
+{{{placements}}}
 
 Driver and executor sizes are each tenant's \`spark-defaults\` (\`configuration-overrides.json\`); every capacity rule
 was checked against them: quota, LimitRange, scratch volumes against \`requests.storage\`, and the instance types of the
@@ -80,14 +83,14 @@ Register the virtual clusters only after Flux has synced the namespaces{{#if aws
 `, { noEscape: true, strict: true });
 
 /** The environment's README: what is rendered, for whom, and what must happen outside Git. */
-export function environmentReadme(config: EnvironmentConfig, diagram: string): string {
+export function environmentReadme(config: EnvironmentConfig, placements: string): string {
   const awsAuth = config.cluster.emrAccess === 'aws-auth';
   const logs = config.spark.logs ?? {};
   const size = (pod: SparkPodSize) => `${pod.cores} cores, ${pod.memory}${pod.memoryOverheadFactor ? ` (+${Math.round(pod.memoryOverheadFactor * 100)}% overhead)` : ''}`;
   return template({
     ...config,
     awsAuth,
-    diagram,
+    placements,
     tenantRows: config.tenants.map((tenant) => {
       const jobSize = tenant.spark?.jobSize ?? SPARK_DEFAULT_JOB_SIZE;
       return {
@@ -96,6 +99,7 @@ export function environmentReadme(config: EnvironmentConfig, diagram: string): s
         executor: size(jobSize.executor),
         disk: tenant.spark?.localDisk === 'instance-store' ? 'NVMe instance store' : `EBS ${tenant.spark?.localDiskSize ?? '100Gi'}`,
         maxJobDuration: tenant.spark?.maxJobDuration ?? 'unbounded',
+        quotaText: `${tenant.quota.cpu} CPU, ${tenant.quota.memory}, ${tenant.quota.pods} pods, ${tenant.quota.storage} volumes`,
       };
     }),
     logRows: config.tenants.map((tenant) => {

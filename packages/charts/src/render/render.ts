@@ -5,7 +5,7 @@ import { TenantChart } from '../charts/tenant-chart.js';
 import { CapacityChart } from '../charts/capacity-chart.js';
 import { EmrAccessChart, SchedulingChart, StorageChart } from '../charts/cluster-charts.js';
 import { environmentReadme } from './environment-readme.js';
-import { placementDiagram } from './environment-diagram.js';
+import { placementSection } from './environment-diagram.js';
 import { RenderError, collectIssues, type RenderIssue } from './render-error.js';
 import { generatedHeader, kustomization, objectFileName, toYaml } from './serialize.js';
 
@@ -101,9 +101,9 @@ function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[])
     .filter((chart): chart is TenantChart => chart !== undefined);
   // A tenant whose jobs could not run is refused like a value a builder refuses.
   issues.push(...tenants.flatMap((chart) => chart.problems));
-  const diagram = placementDiagram(
+  const diagram = placementSection(
     tenants.flatMap((chart) => (chart.placement ? [chart.placement] : [])),
-    capacity.spark.pools.map((pool) => ({ name: pool.name, capacityTypes: pool.capacityTypes })),
+    capacity.spark.pools.map((pool) => ({ name: pool.name, capacityTypes: pool.capacityTypes, limits: pool.limits })),
   );
   return { charts: [storage, scheduling, capacity, emrAccess, ...tenants], diagram };
 }
