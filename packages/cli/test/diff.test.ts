@@ -8,16 +8,16 @@ import { editEnvironment, runCli, tempProject } from './support/project.js';
 const nameStatus = (stdout: string) => stdout.split('\n').filter((line) => /^[AMD] /.test(line));
 
 describe('emr-gitops diff', () => {
-  it('names exactly the one file a quota change touches (exit 1, nothing written); after render, prints only a summary (exit 0)', async () => {
+  it('names exactly the files a quota change touches, the quota and the README (exit 1, nothing written); after render, prints only a summary (exit 0)', async () => {
     const root = tempProject({ withOutput: true });
     editEnvironment(root, 'dev', (text) => text.replace('quota: { cpu: 16, memory: 64Gi, pods: 60', 'quota: { cpu: 20, memory: 64Gi, pods: 60'));
     const before = readTree(join(root, 'dist-manifests'));
 
     const changed = await runCli(root, ['diff']);
     expect(changed.exitCode).toBe(1);
-    expect(nameStatus(changed.stdout)).toEqual(['M dist-manifests/dev/tenants/app-dev/resourcequota-tenant-quota.yaml']);
-    expect(changed.stdout).toBe('M dist-manifests/dev/tenants/app-dev/resourcequota-tenant-quota.yaml\n'
-      + '1 file would change: 0 added, 1 changed, 0 removed; run `pnpm render` to write them\n');
+    expect(nameStatus(changed.stdout)).toEqual(['M dist-manifests/dev/README.md', 'M dist-manifests/dev/tenants/app-dev/resourcequota-tenant-quota.yaml']);
+    expect(changed.stdout).toBe('M dist-manifests/dev/README.md\nM dist-manifests/dev/tenants/app-dev/resourcequota-tenant-quota.yaml\n'
+      + '2 files would change: 0 added, 2 changed, 0 removed; run `pnpm render` to write them\n');
     expect(readTree(join(root, 'dist-manifests')), 'diff writes nothing').toEqual(before);
 
     expect((await runCli(root, ['render'])).exitCode).toBe(0);
@@ -32,16 +32,17 @@ describe('emr-gitops diff', () => {
 
     const unified = await runCli(root, ['diff', '--unified', '--env', 'prod']);
     expect(unified.exitCode).toBe(1);
-    expect(unified.stdout).toContain('M dist-manifests/prod/tenants/app-dev/resourcequota-tenant-quota.yaml\n'
-      + '--- a/dist-manifests/prod/tenants/app-dev/resourcequota-tenant-quota.yaml\t(committed)\n'
+    expect(unified.stdout).toContain('M dist-manifests/prod/README.md\nM dist-manifests/prod/tenants/app-dev/resourcequota-tenant-quota.yaml\n');
+    expect(unified.stdout).toContain('--- a/dist-manifests/prod/tenants/app-dev/resourcequota-tenant-quota.yaml\t(committed)\n'
       + '+++ b/dist-manifests/prod/tenants/app-dev/resourcequota-tenant-quota.yaml\t(rendered)\n');
     expect(unified.stdout).toMatch(/^-\s+pods: "240"$/m);
     expect(unified.stdout).toMatch(/^\+\s+pods: "250"$/m);
 
     const stat = await runCli(root, ['diff', '--stat', '--env', 'prod']);
     expect(stat.exitCode).toBe(1);
-    expect(stat.stdout).toBe(' dist-manifests/prod/tenants/app-dev/resourcequota-tenant-quota.yaml | 2 +-\n'
-      + '1 file would change: 0 added, 1 changed, 0 removed; 1 insertion(+), 1 deletion(-); run `pnpm render` to write them\n');
+    expect(stat.stdout).toBe(' dist-manifests/prod/README.md                                        | 2 +-\n'
+      + ' dist-manifests/prod/tenants/app-dev/resourcequota-tenant-quota.yaml | 2 +-\n'
+      + '2 files would change: 0 added, 2 changed, 0 removed; 2 insertions(+), 2 deletions(-); run `pnpm render` to write them\n');
   });
 
   it('lists files render would add and remove, environments never rendered and stale folders', async () => {

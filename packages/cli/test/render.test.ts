@@ -25,7 +25,7 @@ describe('emr-gitops render', () => {
     }
   });
 
-  it('changing one tenant\'s quota in one environment changes exactly one file', async () => {
+  it('changing one tenant\'s quota in one environment changes its quota file and its line of the README, nothing else', async () => {
     const root = tempProject();
     await runCli(root, ['render']);
     const before = readTree(join(root, 'dist-manifests'));
@@ -35,9 +35,13 @@ describe('emr-gitops render', () => {
     expect(result.exitCode).toBe(0);
     const after = readTree(join(root, 'dist-manifests'));
     const changed = [...after.keys()].filter((path) => after.get(path) !== before.get(path));
-    expect(changed).toEqual(['staging/tenants/ml/resourcequota-tenant-quota.yaml']);
-    expect(after.get(changed[0]!)).toContain('requests.cpu: "72"');
-    expect(result.stdout).toContain('dist-manifests/staging: 0 added, 1 changed, 0 removed');
+    expect(changed).toEqual(['staging/README.md', 'staging/tenants/ml/resourcequota-tenant-quota.yaml']);
+    expect(after.get(changed[1]!)).toContain('requests.cpu: "72"');
+    const readmeLines = (tree: Map<string, string>) => tree.get('staging/README.md')!.split('\n');
+    const changedLines = readmeLines(after).filter((line, i) => line !== readmeLines(before)[i]);
+    expect(changedLines).toHaveLength(1);
+    expect(changedLines[0]).toMatch(/^\| ml \| `spark-ml` \| 72 CPU, /);
+    expect(result.stdout).toContain('dist-manifests/staging: 0 added, 2 changed, 0 removed');
   });
 
   it('removes the files of a tenant that was deleted, and the folder of an environment that was deleted', async () => {
@@ -89,7 +93,7 @@ describe('emr-gitops render --check', () => {
     const result = await runCli(root, ['render', '--check']);
 
     expect(result.exitCode).toBe(1);
-    expect(result.stdout).toContain('dist-manifests/prod: drift: 1 changed, 0 missing, 0 stale');
+    expect(result.stdout).toContain('dist-manifests/prod: drift: 2 changed, 0 missing, 0 stale');
     expect(result.stdout).toContain('--- a/dist-manifests/prod/tenants/app-dev/resourcequota-tenant-quota.yaml');
     expect(result.stdout).toMatch(/^-\s+pods: "240"$/m);
     expect(result.stdout).toMatch(/^\+\s+pods: "250"$/m);
