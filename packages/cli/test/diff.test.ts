@@ -40,7 +40,7 @@ describe('emr-gitops diff', () => {
 
     const stat = await runCli(root, ['diff', '--stat', '--env', 'prod']);
     expect(stat.exitCode).toBe(1);
-    expect(stat.stdout).toBe(' dist-manifests/prod/README.md                                        | 2 +-\n'
+    expect(stat.stdout).toBe(`${' dist-manifests/prod/README.md'.padEnd(' dist-manifests/prod/tenants/app-dev/resourcequota-tenant-quota.yaml'.length)} | 2 +-\n`
       + ' dist-manifests/prod/tenants/app-dev/resourcequota-tenant-quota.yaml | 2 +-\n'
       + '2 files would change: 0 added, 2 changed, 0 removed; 2 insertions(+), 2 deletions(-); run `pnpm render` to write them\n');
   });
