@@ -46,6 +46,7 @@ describe('emr apply: job templates', () => {
     const first = await emr(['apply']);
     expect(first.code).toBe(0);
     expect(fixture.fake.calls('CreateJobTemplate')).toBe(3);
+    expect(fixture.fake.calls('DescribeJobTemplate')).toBe(0); // fresh answers: nothing to check
     await expectOneCurrentTemplatePerTenant();
     expect(first.stdout).toMatch(/Job templates: 3 created, 0 replaced, 0 in place, 0 deleted, 0 failed\./);
     expect(first.stdout).toMatch(/--job-template-id <id> --job-template-parameters EntryPoint=/);
@@ -90,11 +91,15 @@ describe('emr apply: job templates', () => {
     const original = readFileSync(join(fixture.root, 'environments', 'dev.yaml'), 'utf8');
     await emr(['apply']);
     const first = liveByTenant()['app-dev']![0]!;
+    first.createdAt = '2026-01-01T00:00:00.000Z'; // made long ago
     growAppDevExecutors();
     await emr(['apply']);
     writeFileSync(join(fixture.root, 'environments', 'dev.yaml'), original);
+    fixture.fake.inject({ operation: 'DescribeJobTemplate', kind: 'unavailable', times: 1 });
     const back = await emr(['apply', '--output', 'json']);
     expect(back.code).toBe(0);
+    // The stale answer is described (a 503, then the retry that finds it gone); the fresh one is not.
+    expect(fixture.fake.calls('DescribeJobTemplate')).toBe(2);
     const appDev = liveByTenant()['app-dev']!;
     expect(appDev).toHaveLength(1);
     expect(appDev[0]!.id).not.toBe(first.id);
@@ -112,11 +117,10 @@ describe('emr apply: job templates', () => {
     fixture.fake.inject({ operation: 'ListJobTemplates', kind: 'throttle', times: 1 });
     fixture.fake.inject({ operation: 'CreateJobTemplate', kind: 'throttle', times: 1 });
     fixture.fake.inject({ operation: 'CreateJobTemplate', kind: 'commit-then-500', times: 2 });
-    fixture.fake.inject({ operation: 'DescribeJobTemplate', kind: 'unavailable', times: 1 });
     const result = await emr(['apply', '--concurrency', '1']);
     expect(result.stderr).not.toMatch(/failed/);
     expect(result.code).toBe(0);
-    expect(fixture.fake.requests.filter((r) => r.fault !== undefined && r.operation.includes('JobTemplate'))).toHaveLength(5);
+    expect(fixture.fake.requests.filter((r) => r.fault !== undefined && r.operation.includes('JobTemplate'))).toHaveLength(4);
     expect(fixture.fake.templates).toHaveLength(3);
     await expectOneCurrentTemplatePerTenant();
   });

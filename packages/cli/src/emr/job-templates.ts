@@ -156,9 +156,11 @@ type Explained = { readonly message: string; readonly exitCode: number };
 
 /**
  * Creates the template of `request`. A clientToken EMR already used for a template that has since been deleted (a
- * tenant's settings went back to an earlier content) is answered with the deleted template's id: the answer is
- * checked with DescribeJobTemplate and, when gone, the create is repeated with a token derived from the stale id,
- * as deterministic as the first. A create whose answer is lost for good is looked for by listing again.
+ * tenant's settings went back to an earlier content) is answered with the deleted template: an answer created
+ * before this call (by more than a minute, for clock skew) is checked with DescribeJobTemplate and, when gone, the
+ * create is repeated with a token derived from the stale id, as deterministic as the first. A fresh answer is not
+ * described, so a read lagging behind the create cannot be taken for a deleted template. A create whose answer is
+ * lost for good is looked for by listing again.
  */
 async function createTemplate(client: EMRContainersClient, request: CreateJobTemplateDocument, context: ErrorContext):
   Promise<{ id: string; note?: string } | { failed: Explained }> {
@@ -166,6 +168,8 @@ async function createTemplate(client: EMRContainersClient, request: CreateJobTem
   for (let attempt = 0; attempt < 3; attempt++) {
     let id: string | undefined;
     let note: string | undefined;
+    let earlier = false;
+    const sentAt = Date.now();
     try {
       const answer = await client.send(new CreateJobTemplateCommand({
         name: request.name,
@@ -174,6 +178,7 @@ async function createTemplate(client: EMRContainersClient, request: CreateJobTem
         tags: { ...request.tags },
       }));
       id = answer.id;
+      earlier = answer.createdAt === undefined || answer.createdAt.getTime() < sentAt - 60_000;
     } catch (error) {
       const explained = explainAwsError(error, context);
       if (!maybeDone(error)) return { failed: explained };
@@ -182,6 +187,7 @@ async function createTemplate(client: EMRContainersClient, request: CreateJobTem
       note = 'the answer to the create was lost; found the template on a second listing';
     }
     if (id === undefined) return { failed: { message: `tenant ${context.tenant ?? ''}: CreateJobTemplate answered without an id`, exitCode: 1 } };
+    if (!earlier) return { id, ...(note ? { note } : {}) };
     const live = await exists(client, id, { ...context, operation: 'DescribeJobTemplate', jobTemplateId: id });
     if (typeof live === 'object') return { failed: live };
     if (live) return { id, ...(note ? { note } : {}) };

@@ -224,6 +224,7 @@ export class FakeEmr {
       return [400, { __error: 'ValidationException', message: 'name, clientToken and jobTemplateData (executionRoleArn, releaseLabel, jobDriver) are required' }];
     }
     const template = this.seedTemplate({ name, tags: (body.tags ?? {}) as Record<string, string>, jobTemplateData: data });
+    template.createdAt = new Date().toISOString();
     this.templateTokens.set(token, template.id);
     return [200, { id: template.id, name: template.name, arn: template.arn, createdAt: template.createdAt }];
   }
