@@ -157,6 +157,13 @@ describe('emr apply: job templates', () => {
     expect(fixture.fake.calls('DeleteJobTemplate')).toBe(1);
   });
 
+  it('names the IAM permission a denied create needs, for its tenant', async () => {
+    fixture.fake.inject({ operation: 'CreateJobTemplate', kind: 'error', status: 403, type: 'AccessDeniedException', message: 'not authorized', times: 1 });
+    const result = await emr(['apply', '--concurrency', '1']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/tenant app-dev: CreateJobTemplate failed: AccessDeniedException: not authorized\n\s+-> the identity you run as lacks IAM permission emr-containers:CreateJobTemplate \(with emr-containers:TagResource for the tags\) in ap-northeast-2/);
+  });
+
   it('reports a template EMR refuses for its tenant, does the others, exits 1', async () => {
     fixture.fake.inject({ operation: 'CreateJobTemplate', kind: 'error', status: 400, type: 'ValidationException', message: 'Invalid releaseLabel', times: 1 });
     const result = await emr(['apply', '--concurrency', '1']);

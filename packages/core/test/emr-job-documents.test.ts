@@ -55,7 +55,8 @@ describe('jobTemplateRequest', () => {
       jobDriver: { sparkSubmitJobDriver: { entryPoint: '${EntryPoint}', entryPointArguments: ['${Arguments}'] } },
       configurationOverrides: overrides,
       parameterConfiguration: { EntryPoint: { type: 'STRING' }, Arguments: { type: 'STRING', defaultValue: JOB_TEMPLATE_ARGUMENTS_DEFAULT } },
-      jobTags: { [EMR_RESOURCE_TAGS.environment]: 'dev', [EMR_RESOURCE_TAGS.tenant]: 'ml', [EMR_RESOURCE_TAGS.managedBy]: 'emr-eks-gitops' },
+      // Job runs started from the template carry the tenant's tags (they are the tenant's, not managed by emr-gitops).
+      jobTags: { [EMR_RESOURCE_TAGS.environment]: 'dev', [EMR_RESOURCE_TAGS.tenant]: 'ml' },
     });
     // The service model: a default value is 1-1024 characters with a non-blank one.
     expect(JOB_TEMPLATE_ARGUMENTS_DEFAULT).toMatch(/\S/);

@@ -151,7 +151,7 @@ export function jobTemplateRequest(props: EmrJobDocumentsProps): CreateJobTempla
       [entryPoint]: { type: 'STRING' },
       [args]: { type: 'STRING', defaultValue: JOB_TEMPLATE_ARGUMENTS_DEFAULT },
     },
-    jobTags: { ...jobTags(props), [EMR_RESOURCE_TAGS.managedBy]: PROJECT_NAME },
+    jobTags: jobTags(props),
   };
   // EMR replaces every ${Name} in jobTemplateData by a parameter: one in a Spark property would be taken for one.
   const used = new Set([...JSON.stringify(jobTemplateData).matchAll(PLACEHOLDER)].map((match) => match[1]!));
