@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
-  CreateVirtualClusterCommand, DeleteVirtualClusterCommand, EKSRequestThrottledException, EMRContainersClient,
+  CreateJobTemplateCommand, CreateVirtualClusterCommand, DeleteVirtualClusterCommand, DescribeJobTemplateCommand,
+  EKSRequestThrottledException, EMRContainersClient, ListJobTemplatesCommand,
   EMRContainersServiceException, InternalServerException, ListVirtualClustersCommand, ResourceNotFoundException,
   ValidationException, type VirtualCluster,
 } from '@aws-sdk/client-emr-containers';
@@ -14,6 +15,10 @@ let project: { root: string; cleanup: () => void };
 
 beforeEach(() => {
   emr.reset();
+  // Job templates (apply's second step) succeed here; these tests are about the virtual cluster calls.
+  emr.on(ListJobTemplatesCommand).resolves({ templates: [] });
+  emr.on(CreateJobTemplateCommand).callsFake((input: { name: string }) => ({ id: `jt${input.name.replace(/[^a-z0-9]/g, '')}`, name: input.name }));
+  emr.on(DescribeJobTemplateCommand).callsFake((input: { id: string }) => ({ jobTemplate: { id: input.id, jobTemplateData: undefined } }));
   project = tempProject();
   stubAwsEnvironment(project.root);
 });

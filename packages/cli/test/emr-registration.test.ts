@@ -150,7 +150,8 @@ describe('emr plan and list', () => {
     expect(fixture.fake.calls('CreateVirtualCluster')).toBe(0);
 
     const list = await emr(['list']);
-    expect(list.stdout.trim().split('\n')).toHaveLength(1 + 6);
+    const [clusterTable] = list.stdout.split('\n\n');
+    expect(clusterTable!.trim().split('\n')).toHaveLength(1 + 6);
     expect(list.stdout).toMatch(/^ID\s+NAME\s+NAMESPACE\s+STATE\s+TENANT\s+MANAGED BY\s+CREATED$/m);
     expect(list.stdout).toMatch(/ml\s+spark-ml\s+RUNNING\s+ml\s+emr-eks-gitops\/dev/);
     expect(list.stdout).not.toContain('elsewhere');

@@ -1,7 +1,8 @@
 import type { Construct } from 'constructs';
 import {
   EmrContainersRbac, LABELS, SPARK_DEFAULT_JOB_SIZE, SparkPodTemplates, TenantNamespace, TenantNetworkPolicies, TenantServiceAccounts,
-  emrMonitoringConfiguration, jobSubmitterClassification, sparkDefaults, sparkTenantProblems,
+  emrMonitoringConfiguration, jobSubmitterClassification, jobTemplateRequest, sparkDefaults, sparkTenantProblems, startJobRunRequest,
+  type EmrConfigurationOverrides,
   type AwsServiceReach, type SparkCapacity, type SparkJobSize, type SparkLocalDisk, type SparkTenantRuntime, type TenantEgress,
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
@@ -101,32 +102,34 @@ export class TenantChart extends ManifestChart {
     const templateUri = (role: string) => `${config.spark.artifactsS3Uri}/${this.artifactKey(`pod-templates/${role}.yaml`)}`;
     this.addArtifact({ path: 'pod-templates/driver.yaml', value: templates.driver, format: 'yaml', kubernetesObject: true });
     this.addArtifact({ path: 'pod-templates/executor.yaml', value: templates.executor, format: 'yaml', kubernetesObject: true });
-    this.addArtifact({
-      path: 'configuration-overrides.json',
-      format: 'json',
-      kubernetesObject: false,
-      value: {
-        applicationConfiguration: [
-          sparkDefaults({
-            placements: platform.capacity,
-            podTemplates: templates,
-            driverPodTemplateUri: templateUri('driver'),
-            executorPodTemplateUri: templateUri('executor'),
-            jobSize,
-            eventLogDir: logs.s3Prefix ? `${logs.s3Prefix}/spark-events/` : undefined,
-            decommissionFallbackStoragePath: spark.decommissionFallbackStorage ? `${spark.decommissionFallbackStorage}/` : undefined,
-            extraProperties: spark.extraProperties,
-          }),
-          // The job runner starts and watches the driver: losing it fails the job, so it goes where drivers go.
-          jobSubmitterClassification(platform.capacity.driverPlacement),
-        ],
-        monitoringConfiguration: emrMonitoringConfiguration({
-          cloudWatch: logs.cloudWatchLogGroup ? { logGroupName: logs.cloudWatchLogGroup, logStreamNamePrefix: tenant.name } : undefined,
-          s3LogUri: logs.s3Prefix ? `${logs.s3Prefix}/` : undefined,
-          persistentAppUI: logs.persistentAppUI,
+    const configurationOverrides: EmrConfigurationOverrides = {
+      applicationConfiguration: [
+        sparkDefaults({
+          placements: platform.capacity,
+          podTemplates: templates,
+          driverPodTemplateUri: templateUri('driver'),
+          executorPodTemplateUri: templateUri('executor'),
+          jobSize,
+          eventLogDir: logs.s3Prefix ? `${logs.s3Prefix}/spark-events/` : undefined,
+          decommissionFallbackStoragePath: spark.decommissionFallbackStorage ? `${spark.decommissionFallbackStorage}/` : undefined,
+          extraProperties: spark.extraProperties,
         }),
-      },
-    });
+        // The job runner starts and watches the driver: losing it fails the job, so it goes where drivers go.
+        jobSubmitterClassification(platform.capacity.driverPlacement),
+      ],
+      monitoringConfiguration: emrMonitoringConfiguration({
+        cloudWatch: logs.cloudWatchLogGroup ? { logGroupName: logs.cloudWatchLogGroup, logStreamNamePrefix: tenant.name } : undefined,
+        s3LogUri: logs.s3Prefix ? `${logs.s3Prefix}/` : undefined,
+        persistentAppUI: logs.persistentAppUI,
+      }),
+    };
+    this.addArtifact({ path: 'configuration-overrides.json', format: 'json', kubernetesObject: false, value: configurationOverrides });
+    // The same overrides as a StartJobRun request and as the tenant's EMR job template, which emr apply registers.
+    const documents = {
+      environment: config.name, tenant: tenant.name, executionRoleArn: tenant.executionRoleArn, releaseLabel: tenant.releaseLabel, configurationOverrides,
+    };
+    this.addArtifact({ path: 'start-job-run.json', format: 'json', kubernetesObject: false, value: startJobRunRequest(documents) });
+    this.addArtifact({ path: 'job-template.json', format: 'json', kubernetesObject: false, value: jobTemplateRequest(documents) });
     return { jobSize, localDisk, logs, templates };
   }
 

@@ -1,16 +1,23 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { EMRContainersClient } from '@aws-sdk/client-emr-containers';
-import type { EnvironmentConfig } from '@emr-eks-gitops/charts';
-import { emrRoleTrustPolicy } from '@emr-eks-gitops/core';
+import type { EnvironmentConfig, LoadedEnvironment } from '@emr-eks-gitops/charts';
+import { emrRoleTrustPolicy, EMR_RESOURCE_TAGS, type CreateJobTemplateDocument } from '@emr-eks-gitops/core';
 import { CliError, EXIT, type CliIO } from '../io.js';
-import { findProject, loadEnvironments } from '../project.js';
+import { findProject, loadEnvironments, renderAll } from '../project.js';
 import { createEmrClient, type AwsOptions } from '../emr/client.js';
 import { explainAwsError, type ErrorContext } from '../emr/errors.js';
 import { ALL_STATES, LIVE_STATES, TAG, listVirtualClusters, planRegistration, type VirtualClusterInfo } from '../emr/inventory.js';
 import { applyPlan } from '../emr/apply.js';
 import { destroyClusters, destroyTargets } from '../emr/destroy.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../emr/format.js';
-import { renderApply, renderDestroy, renderList, renderPlan, renderTrustPolicies } from '../emr/report.js';
+import { renderApply, renderDestroy, renderList, renderPlan, renderTrustPolicies, withoutExitCode } from '../emr/report.js';
+import {
+  applyJobTemplates, desiredJobTemplates, destroyJobTemplates, isManagedTemplate, jobTemplateTargets, listJobTemplates, planJobTemplates,
+  type JobTemplateInfo,
+} from '../emr/job-templates.js';
+import {
+  renderTemplateApply, renderTemplateDestroy, renderTemplateList, renderTemplatePlan, templateApplySummary, templateJson, templatePlanJson,
+} from '../emr/job-template-report.js';
 
 interface CommonOptions { readonly env: string; readonly output: OutputFormat }
 interface AwsCommandOptions extends CommonOptions, AwsOptions { readonly concurrency: number }
@@ -41,6 +48,8 @@ function awsOptions(command: Command): Command {
 /** Everything an EMR command needs: the environment, a client, and where errors happen. */
 interface EmrSession {
   readonly config: EnvironmentConfig;
+  /** Each tenant's job template as rendered (artifacts/tenants/<tenant>/job-template.json). */
+  readonly jobTemplates: () => Map<string, CreateJobTemplateDocument>;
   readonly client: EMRContainersClient;
   readonly context: Omit<ErrorContext, 'operation'>;
 }
@@ -61,66 +70,98 @@ interface EmrSession {
 export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: number }): void {
   const emr = program.command('emr')
     .description('register the tenants of an environment as EMR on EKS virtual clusters, idempotently');
-  const environment = (env: string): EnvironmentConfig => {
+  const load = (env: string): LoadedEnvironment => {
     const project = findProject(io.cwd, program.opts<{ root?: string }>().root);
-    const [loaded] = loadEnvironments(project, [env]);
-    return loaded!.config;
+    return loadEnvironments(project, [env])[0]!;
   };
+  const environment = (env: string): EnvironmentConfig => load(env).config;
   const session = (options: AwsCommandOptions): EmrSession => {
-    const config = environment(options.env);
+    const loaded = load(options.env);
+    const config = loaded.config;
     const region = options.region ?? config.cluster.region;
     return {
       config,
+      // The render refuses a broken environment file at its line (exit 2), before any AWS call.
+      jobTemplates: () => desiredJobTemplates(config, renderAll([loaded])[0]!),
       client: createEmrClient(options, config.cluster.region),
       context: { eksCluster: config.cluster.name, region, sourcePath: config.sourcePath, profile: options.profile },
     };
   };
 
   awsOptions(emr.command('plan'))
-    .description('show what apply would do per tenant (create, keep, or flag for a person); changes nothing; exit 1 when a tenant is flagged')
+    .description('show what apply would do per tenant (virtual cluster: create, keep, or flag for a person; job template: create, keep, replace); changes nothing; exit 1 when a tenant is flagged')
     .action(async (options: AwsCommandOptions) => {
-      const { config, client, context } = session(options);
+      const { config, client, context, jobTemplates } = session(options);
+      const desired = jobTemplates();
       const plan = planRegistration(config, await listAll(client, context, ALL_STATES));
-      io.out(renderPlan(plan, options.output));
+      const templates = planJobTemplates(config, desired, await listTemplates(client, context));
+      io.out(renderPlan(plan, options.output, { json: { jobTemplates: templatePlanJson(templates) }, text: renderTemplatePlan(templates) }));
       // 1 tells CI that some tenant needs a person (ARRESTED, duplicate, another name); creates are the normal case.
       result.exitCode = plan.tenants.some((entry) => entry.action === 'flag') ? EXIT.failed : EXIT.ok;
     });
 
   awsOptions(emr.command('apply'))
-    .description('create the missing virtual clusters (name = tenant name, tagged as managed); safe to repeat')
+    .description('create the missing virtual clusters (name = tenant name, tagged as managed), then create or replace each tenant\'s job template; safe to repeat')
     .action(async (options: AwsCommandOptions) => {
-      const { config, client, context } = session(options);
+      const { config, client, context, jobTemplates } = session(options);
+      const desired = jobTemplates();
       const plan = planRegistration(config, await listAll(client, context, ALL_STATES));
       const outcomes = await applyPlan(client, plan, io, { concurrency: options.concurrency, context });
-      io.out(renderApply(plan, outcomes, options.output));
-      result.exitCode = worstExit(outcomes.map((outcome) => outcome.status === 'failed' || outcome.status === 'flagged'
-        ? outcome.exitCode ?? EXIT.failed : EXIT.ok));
+      // Then each tenant's job template, from a fresh listing: create or replace what the render says.
+      const templatePlan = planJobTemplates(config, desired, await listTemplates(client, context));
+      const templateOutcomes = await applyJobTemplates(client, templatePlan, io, { concurrency: options.concurrency, context });
+      io.out(renderApply(plan, outcomes, options.output, {
+        json: { jobTemplates: templateOutcomes.map(withoutExitCode), jobTemplateSummary: templateApplySummary(templateOutcomes) },
+        text: renderTemplateApply(config.name, templateOutcomes),
+      }));
+      result.exitCode = worstExit([
+        ...outcomes.map((outcome) => outcome.status === 'failed' || outcome.status === 'flagged' ? outcome.exitCode ?? EXIT.failed : EXIT.ok),
+        ...templateOutcomes.map((outcome) => outcome.status === 'failed' ? outcome.exitCode ?? EXIT.failed : EXIT.ok),
+      ]);
     });
 
   awsOptions(emr.command('list'))
-    .description('list the virtual clusters on the environment\'s EKS cluster (RUNNING, ARRESTED, TERMINATING)')
+    .description('list the virtual clusters on the environment\'s EKS cluster (RUNNING, ARRESTED, TERMINATING) and its managed job templates')
     .action(async (options: AwsCommandOptions) => {
-      const { config, client, context } = session(options);
+      const { config, client, context, jobTemplates } = session(options);
+      const desired = jobTemplates();
       const clusters = await listAll(client, context, LIVE_STATES);
-      io.out(renderList(planRegistration(config, clusters), clusters, options.output));
+      const templates = planJobTemplates(config, desired, await listTemplates(client, context));
+      const rows = [
+        ...templates.tenants.flatMap((entry) => [
+          ...(entry.current ? [{ template: entry.current, state: 'current' }] : []),
+          ...entry.obsolete.map((template) => ({ template, state: 'obsolete' })),
+        ]),
+        ...templates.orphans.map((template) => ({ template, state: 'orphan' })),
+      ];
+      io.out(renderList(planRegistration(config, clusters), clusters, options.output, {
+        json: { jobTemplates: rows.map((row) => ({ ...templateJson(row.template), state: row.state })) },
+        text: renderTemplateList(config.name, rows),
+      }));
     });
 
   awsOptions(emr.command('destroy'))
-    .description('delete the virtual clusters emr-gitops made for this environment (never any other); asks first')
-    .option('--tenant <name>', 'only this tenant\'s virtual cluster')
+    .description('delete the virtual clusters and job templates emr-gitops made for this environment (never any other); asks first')
+    .option('--tenant <name>', 'only this tenant\'s virtual cluster and job templates')
     .option('--yes', 'do not ask for confirmation (required without a terminal)', false)
     .action(async (options: AwsCommandOptions & { tenant?: string; yes: boolean }) => {
       const { config, client, context } = session(options);
       const clusters = await listAll(client, context, LIVE_STATES);
+      const templates = await listTemplates(client, context);
       if (options.tenant !== undefined && !config.tenants.some((tenant) => tenant.name === options.tenant)
-        && !clusters.some((cluster) => cluster.tags[TAG.tenant] === options.tenant)) {
+        && !clusters.some((cluster) => cluster.tags[TAG.tenant] === options.tenant)
+        && !templates.some((template) => isManagedTemplate(template, config.name, options.tenant))) {
         throw new CliError(`unknown tenant "${options.tenant}": tenants of ${config.name}: ${config.tenants.map((t) => t.name).join(', ')}`);
       }
       const targets = destroyTargets(clusters, config.cluster.name, config.name, options.tenant);
-      if (targets.length > 0 && !options.yes) await confirmDestroy(io, config, targets);
+      const templateTargets = jobTemplateTargets(templates, config.name, options.tenant);
+      if (targets.length + templateTargets.length > 0 && !options.yes) await confirmDestroy(io, config, targets, templateTargets);
       const outcomes = await destroyClusters(client, targets, io, { concurrency: options.concurrency, context });
-      io.out(renderDestroy(config.name, outcomes, options.output));
-      result.exitCode = worstExit(outcomes.map((outcome) => outcome.status === 'failed' ? outcome.exitCode ?? EXIT.failed : EXIT.ok));
+      const templateOutcomes = await destroyJobTemplates(client, templateTargets, io, { concurrency: options.concurrency, context });
+      io.out(renderDestroy(config.name, outcomes, options.output, {
+        json: { jobTemplates: templateOutcomes.map(withoutExitCode) }, text: renderTemplateDestroy(templateOutcomes),
+      }));
+      result.exitCode = worstExit([...outcomes, ...templateOutcomes].map((outcome) => outcome.status === 'failed' ? outcome.exitCode ?? EXIT.failed : EXIT.ok));
     });
 
   commonOptions(emr.command('trust-policy'))
@@ -157,13 +198,26 @@ async function listAll(client: EMRContainersClient, context: Omit<ErrorContext, 
   }
 }
 
-async function confirmDestroy(io: CliIO, config: EnvironmentConfig, targets: readonly VirtualClusterInfo[]): Promise<void> {
+/** Every job template of the account and region; a failure here stops the command with the explained error. */
+async function listTemplates(client: EMRContainersClient, context: Omit<ErrorContext, 'operation'>): Promise<JobTemplateInfo[]> {
+  try {
+    return await listJobTemplates(client);
+  } catch (error) {
+    const explained = explainAwsError(error, { ...context, operation: 'ListJobTemplates' });
+    throw new CliError(explained.message, explained.exitCode);
+  }
+}
+
+async function confirmDestroy(io: CliIO, config: EnvironmentConfig, targets: readonly VirtualClusterInfo[], templates: readonly JobTemplateInfo[]): Promise<void> {
+  const templateCount = `${templates.length} job template${templates.length === 1 ? '' : 's'}`;
+  const alsoTemplates = templates.length > 0 ? ` (and ${templateCount})` : '';
   if (!io.confirm) {
     throw new CliError(`emr destroy would delete ${targets.length} virtual cluster${targets.length === 1 ? '' : 's'} of ${config.name} `
-      + 'and there is no terminal to ask: pass --yes to confirm');
+      + `and there is no terminal to ask: pass --yes to confirm${templates.length > 0 ? `; it would also delete ${templateCount}` : ''}`);
   }
-  io.err(`About to delete ${targets.length} virtual cluster(s) of ${config.name} on EKS cluster ${config.cluster.name}:\n`
-    + targets.map((cluster) => `  ${cluster.name} (${cluster.id}, namespace ${cluster.namespace})\n`).join(''));
+  io.err(`About to delete ${targets.length} virtual cluster(s) of ${config.name} on EKS cluster ${config.cluster.name}${alsoTemplates}:\n`
+    + targets.map((cluster) => `  ${cluster.name} (${cluster.id}, namespace ${cluster.namespace})\n`).join('')
+    + templates.map((template) => `  job template ${template.name} (${template.id}, tenant ${template.tags[EMR_RESOURCE_TAGS.tenant] ?? '?'})\n`).join(''));
   if (!(await io.confirm('Delete them?'))) throw new CliError('nothing deleted: not confirmed', EXIT.failed);
 }
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { EXIT } from '../io.js';
 
 /** The EMR containers operations these commands call. */
-export type EmrOperation = 'ListVirtualClusters' | 'CreateVirtualCluster' | 'DeleteVirtualCluster';
+export type EmrOperation = 'ListVirtualClusters' | 'CreateVirtualCluster' | 'DeleteVirtualCluster'
+  | 'ListJobTemplates' | 'CreateJobTemplate' | 'DescribeJobTemplate' | 'DeleteJobTemplate';
 
 /** What an error concerns, so the message can say which tenant and which file. */
 export interface ErrorContext {
@@ -17,6 +18,7 @@ export interface ErrorContext {
   readonly virtualClusterId?: string;
   /** The named profile of `--profile`; without it, AWS_PROFILE names the profile the SDK's chain looks for. */
   readonly profile?: string;
+  readonly jobTemplateId?: string;
 }
 
 /** A failure explained for people: what happened and what to do; the exit code it deserves. */
@@ -49,6 +51,10 @@ const PERMISSIONS: Record<EmrOperation, string> = {
   CreateVirtualCluster: 'emr-containers:CreateVirtualCluster (with emr-containers:TagResource for the tags, '
     + 'and iam:CreateServiceLinkedRole for AWSServiceRoleForAmazonEMRContainers the first time in the account)',
   DeleteVirtualCluster: 'emr-containers:DeleteVirtualCluster',
+  ListJobTemplates: 'emr-containers:ListJobTemplates',
+  CreateJobTemplate: 'emr-containers:CreateJobTemplate (with emr-containers:TagResource for the tags)',
+  DescribeJobTemplate: 'emr-containers:DescribeJobTemplate',
+  DeleteJobTemplate: 'emr-containers:DeleteJobTemplate',
 };
 
 /**
@@ -61,7 +67,7 @@ export function explainAwsError(error: unknown, context: ErrorContext): Explaine
   const status = e.$metadata?.httpStatusCode;
   const attempts = e.$metadata?.attempts;
   const subject = context.tenant !== undefined
-    ? `tenant ${context.tenant} (namespace ${context.namespace ?? '?'})`
+    ? `tenant ${context.tenant}${context.namespace !== undefined ? ` (namespace ${context.namespace})` : ''}`
     : `EKS cluster ${context.eksCluster}`;
   const said = `${name}${e.message ? `: ${e.message}` : ''}`;
   const failed = (advice: string, exitCode: number = EXIT.failed): ExplainedError =>
@@ -83,11 +89,18 @@ export function explainAwsError(error: unknown, context: ErrorContext): Explaine
     return failed(`the identity you run as lacks IAM permission ${PERMISSIONS[context.operation]} `
       + `in ${context.region}; add it to its policy and run again`);
   }
+  if (name === 'ValidationException' && context.operation === 'CreateJobTemplate') {
+    return failed(`EMR refused the tenant's job template (artifacts/tenants/${context.tenant ?? '<tenant>'}/job-template.json); `
+      + `check the tenant's executionRoleArn, releaseLabel and spark settings in ${context.sourcePath}`);
+  }
   if (name === 'ValidationException' && /namespace/i.test(e.message ?? '')) {
     return failed(`EMR cannot use namespace ${context.namespace ?? ''} yet: sync the namespace and RBAC first (Flux), then retry`);
   }
   if (name === 'ValidationException') {
     return failed(`EMR refused the request; check ${context.sourcePath} and the EKS cluster's access setup (cluster.emrAccess)`);
+  }
+  if (name === 'ResourceNotFoundException' && context.jobTemplateId !== undefined) {
+    return failed(`job template ${context.jobTemplateId} no longer exists; run emr list to see what is left`);
   }
   if (name === 'ResourceNotFoundException') {
     return context.operation === 'DeleteVirtualCluster'

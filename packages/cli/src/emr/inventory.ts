@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import {
   paginateListVirtualClusters, type EMRContainersClient, type VirtualClusterState, type VirtualCluster,
 } from '@aws-sdk/client-emr-containers';
-import { LABELS, PROJECT_NAME } from '@emr-eks-gitops/core';
+import { EMR_RESOURCE_TAGS, PROJECT_NAME } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, TenantConfig } from '@emr-eks-gitops/charts';
 
 /** Tags this project puts on the virtual clusters it creates; destroy touches nothing without them. */
 export const TAG = {
-  managedBy: 'emr-eks-gitops.io/managed-by',
-  environment: LABELS.environment,
-  tenant: LABELS.tenant,
+  managedBy: EMR_RESOURCE_TAGS.managedBy,
+  environment: EMR_RESOURCE_TAGS.environment,
+  tenant: EMR_RESOURCE_TAGS.tenant,
 } as const;
 
 /** A virtual cluster as these commands need it. */

@@ -6,6 +6,13 @@ import { toJson, toTable, type OutputFormat } from './format.js';
 
 // What each command prints on stdout: one JSON document for --output json, aligned tables and notes for people.
 
+/** More of a command's answer (the job templates): fields of the JSON document, and a section after the table. */
+export interface ReportExtra {
+  readonly json: Readonly<Record<string, unknown>>;
+  readonly text: string;
+}
+const NO_EXTRA: ReportExtra = { json: {}, text: '' };
+
 const clusterJson = (cluster: VirtualClusterInfo) => ({
   id: cluster.id,
   name: cluster.name,
@@ -45,11 +52,12 @@ function notes(lines: readonly string[]): string {
 const outcomeNote = (outcome: { tenant: string; status: string; message?: string }) =>
   outcome.message === undefined ? [] : [outcome.status === 'failed' ? outcome.message : `${outcome.tenant}: ${outcome.message}`];
 
-export function renderPlan(plan: RegistrationPlan, format: OutputFormat): string {
+export function renderPlan(plan: RegistrationPlan, format: OutputFormat, extra: ReportExtra = NO_EXTRA): string {
   if (format === 'json') {
     return toJson({
       environment: plan.environment, eksCluster: plan.eksCluster,
       tenants: plan.tenants.map(tenantJson), orphans: plan.orphans.map(clusterJson), others: plan.others.map(clusterJson),
+      ...extra.json,
     });
   }
   let text = `Environment ${plan.environment}, EKS cluster ${plan.eksCluster}:\n`;
@@ -64,13 +72,13 @@ export function renderPlan(plan: RegistrationPlan, format: OutputFormat): string
   text += creates > 0
     ? `\nPlan: ${creates} to create, ${plan.tenants.filter((e) => e.action === 'keep').length} in place, ${flagged.length} flagged.\n`
     : `\nNothing to create: ${flagged.length === 0 ? 'every tenant is registered' : `${flagged.length} flagged`}.\n`;
-  return text;
+  return text + extra.text;
 }
 
-export function renderApply(plan: RegistrationPlan, outcomes: readonly ApplyOutcome[], format: OutputFormat): string {
+export function renderApply(plan: RegistrationPlan, outcomes: readonly ApplyOutcome[], format: OutputFormat, extra: ReportExtra = NO_EXTRA): string {
   const count = (status: ApplyOutcome['status']) => outcomes.filter((outcome) => outcome.status === status).length;
   const summary = { created: count('created'), kept: count('kept'), flagged: count('flagged'), failed: count('failed') };
-  if (format === 'json') return toJson({ environment: plan.environment, eksCluster: plan.eksCluster, results: outcomes.map(withoutExitCode), summary });
+  if (format === 'json') return toJson({ environment: plan.environment, eksCluster: plan.eksCluster, results: outcomes.map(withoutExitCode), summary, ...extra.json });
   let text = toTable(['TENANT', 'NAMESPACE', 'RESULT', 'VIRTUAL CLUSTER'],
     outcomes.map((outcome) => [outcome.tenant, outcome.namespace, outcome.status, outcome.virtualClusterId ?? '']));
   const messages = outcomes.flatMap(outcomeNote);
@@ -78,10 +86,10 @@ export function renderApply(plan: RegistrationPlan, outcomes: readonly ApplyOutc
   text += summary.created === 0 && summary.flagged === 0 && summary.failed === 0
     ? `\nNothing to do: all ${summary.kept} virtual clusters of ${plan.environment} are in place.\n`
     : `\n${summary.created} created, ${summary.kept} already in place, ${summary.flagged} flagged, ${summary.failed} failed.\n`;
-  return text;
+  return text + extra.text;
 }
 
-export function renderList(plan: RegistrationPlan, clusters: readonly VirtualClusterInfo[], format: OutputFormat): string {
+export function renderList(plan: RegistrationPlan, clusters: readonly VirtualClusterInfo[], format: OutputFormat, extra: ReportExtra = NO_EXTRA): string {
   const tenantOf = new Map(plan.tenants.map((entry) => [entry.tenant.namespace, entry.tenant.name]));
   const rows = clusters.map((cluster) => ({
     cluster,
@@ -92,23 +100,24 @@ export function renderList(plan: RegistrationPlan, clusters: readonly VirtualClu
     return toJson({
       environment: plan.environment, eksCluster: plan.eksCluster,
       virtualClusters: rows.map((row) => ({ ...clusterJson(row.cluster), tenant: row.tenant || null, managedBy: row.managedBy || null })),
+      ...extra.json,
     });
   }
-  if (rows.length === 0) return `No virtual clusters on EKS cluster ${plan.eksCluster}.\n`;
+  if (rows.length === 0) return `No virtual clusters on EKS cluster ${plan.eksCluster}.\n${extra.text}`;
   return toTable(['ID', 'NAME', 'NAMESPACE', 'STATE', 'TENANT', 'MANAGED BY', 'CREATED'], rows.map((row) => [
     row.cluster.id, row.cluster.name, row.cluster.namespace, row.cluster.state, row.tenant, row.managedBy,
     row.cluster.createdAt?.toISOString().replace(/\.\d{3}Z$/, 'Z') ?? '',
-  ]));
+  ])) + extra.text;
 }
 
-export function renderDestroy(environment: string, outcomes: readonly DestroyOutcome[], format: OutputFormat): string {
-  if (format === 'json') return toJson({ environment, results: outcomes.map(withoutExitCode) });
-  if (outcomes.length === 0) return `Nothing to destroy: no virtual cluster managed by emr-gitops for ${environment}.\n`;
+export function renderDestroy(environment: string, outcomes: readonly DestroyOutcome[], format: OutputFormat, extra: ReportExtra = NO_EXTRA): string {
+  if (format === 'json') return toJson({ environment, results: outcomes.map(withoutExitCode), ...extra.json });
+  if (outcomes.length === 0) return `Nothing to destroy: no virtual cluster managed by emr-gitops for ${environment}.\n${extra.text}`;
   let text = toTable(['TENANT', 'NAMESPACE', 'VIRTUAL CLUSTER', 'RESULT'],
     outcomes.map((outcome) => [outcome.tenant, outcome.namespace, `${outcome.name} (${outcome.id})`, outcome.status]));
   const messages = outcomes.flatMap(outcomeNote);
   if (messages.length > 0) text += `\n${notes(messages)}`;
-  return text;
+  return text + extra.text;
 }
 
 /** Trust policies: json is the machine form; the table form prints each role's document as IAM takes it. */
@@ -123,7 +132,7 @@ export function renderTrustPolicies(policies: readonly (RoleTrustPolicy & { read
     + `${JSON.stringify(policy.document, null, 2)}\n`).join('\n');
 }
 
-function withoutExitCode<T extends { exitCode?: number }>(outcome: T): Omit<T, 'exitCode'> {
+export function withoutExitCode<T extends { exitCode?: number }>(outcome: T): Omit<T, 'exitCode'> {
   const { exitCode: _exitCode, ...rest } = outcome;
   return rest;
 }

@@ -3,12 +3,26 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A local stand-in for the EMR containers REST-JSON API (service model emr-containers 2020-10-01), enough for the
- * virtual cluster calls: POST/GET /virtualclusters, GET/DELETE /virtualclusters/{id}. It keeps state, honours
- * clientToken like the service (same token -> the cluster made the first time), pages lists, and fails on demand.
+ * virtual cluster calls (POST/GET /virtualclusters, GET/DELETE /virtualclusters/{virtualClusterId}) and the job
+ * template calls (POST/GET /jobtemplates, GET/DELETE /jobtemplates/{templateId}). It keeps state, honours
+ * clientToken like the service (same token -> what the first call made, even once deleted), pages lists, and
+ * fails on demand.
  */
 
 export type FakeState = 'RUNNING' | 'TERMINATING' | 'TERMINATED' | 'ARRESTED';
-export type FakeOperation = 'ListVirtualClusters' | 'CreateVirtualCluster' | 'DescribeVirtualCluster' | 'DeleteVirtualCluster';
+export type FakeOperation = 'ListVirtualClusters' | 'CreateVirtualCluster' | 'DescribeVirtualCluster' | 'DeleteVirtualCluster'
+  | 'ListJobTemplates' | 'CreateJobTemplate' | 'DescribeJobTemplate' | 'DeleteJobTemplate';
+
+/** A job template as the service keeps it (shape JobTemplate); `deleted` ones are no longer listed or described. */
+export interface FakeJobTemplate {
+  id: string;
+  name: string;
+  arn: string;
+  createdAt: string;
+  tags: Record<string, string>;
+  jobTemplateData: Record<string, unknown>;
+  deleted?: boolean;
+}
 
 export interface FakeCluster {
   id: string;
@@ -47,6 +61,8 @@ const ACCOUNT = '210987654321';
 
 export class FakeEmr {
   readonly clusters: FakeCluster[] = [];
+  /** Every job template made, deleted ones included (flagged). */
+  readonly templates: FakeJobTemplate[] = [];
   readonly requests: RecordedRequest[] = [];
   readonly faults: Fault[] = [];
   /** Largest page the server returns, whatever maxResults asks for. */
@@ -56,6 +72,7 @@ export class FakeEmr {
   /** Clusters lists leave out for now, as a listing that lags behind a create would. */
   readonly hiddenFromList = new Set<string>();
   private readonly tokens = new Map<string, string>();
+  private readonly templateTokens = new Map<string, string>();
   private nextId = 1;
   private server: Server | undefined;
   url = '';
@@ -88,6 +105,24 @@ export class FakeEmr {
     return made;
   }
 
+  /** Puts a job template in place as if made earlier (by anyone); returns it. */
+  seedTemplate(template: { name: string; tags?: Record<string, string>; jobTemplateData?: Record<string, unknown> }): FakeJobTemplate {
+    const id = `jt${String(this.nextId++).padStart(24, '0')}`;
+    const made: FakeJobTemplate = {
+      id, name: template.name, arn: `arn:aws:emr-containers:ap-northeast-2:${ACCOUNT}:/jobtemplates/${id}`,
+      createdAt: new Date(Date.UTC(2025, 0, 1, 0, 0, this.nextId)).toISOString(),
+      tags: template.tags ?? {},
+      jobTemplateData: template.jobTemplateData ?? {},
+    };
+    this.templates.push(made);
+    return made;
+  }
+
+  /** Job templates not deleted. */
+  liveTemplates(): FakeJobTemplate[] {
+    return this.templates.filter((template) => !template.deleted);
+  }
+
   inject(fault: Fault): void {
     this.faults.push(fault);
   }
@@ -107,12 +142,18 @@ export class FakeEmr {
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
     const body = text ? JSON.parse(text) as Record<string, unknown> : undefined;
-    const idMatch = /^\/virtualclusters\/([^/]+)$/.exec(url.pathname);
+    const clusterId = /^\/virtualclusters\/([^/]+)$/.exec(url.pathname);
+    const templateId = /^\/jobtemplates\/([^/]+)$/.exec(url.pathname);
+    const idMatch = clusterId ?? templateId;
     const operation: FakeOperation | undefined =
       url.pathname === '/virtualclusters' && request.method === 'POST' ? 'CreateVirtualCluster'
         : url.pathname === '/virtualclusters' && request.method === 'GET' ? 'ListVirtualClusters'
-          : idMatch && request.method === 'GET' ? 'DescribeVirtualCluster'
-            : idMatch && request.method === 'DELETE' ? 'DeleteVirtualCluster' : undefined;
+          : clusterId && request.method === 'GET' ? 'DescribeVirtualCluster'
+            : clusterId && request.method === 'DELETE' ? 'DeleteVirtualCluster'
+              : url.pathname === '/jobtemplates' && request.method === 'POST' ? 'CreateJobTemplate'
+                : url.pathname === '/jobtemplates' && request.method === 'GET' ? 'ListJobTemplates'
+                  : templateId && request.method === 'GET' ? 'DescribeJobTemplate'
+                    : templateId && request.method === 'DELETE' ? 'DeleteJobTemplate' : undefined;
     if (!operation) return this.error(response, 404, 'UnknownOperationException', `no route for ${request.method} ${url.pathname}`);
 
     const fault = this.takeFault(operation);
@@ -151,7 +192,50 @@ export class FakeEmr {
         cluster.state = this.terminateAtOnce ? 'TERMINATED' : 'TERMINATING';
         return [200, { id }];
       }
+      case 'CreateJobTemplate': return this.createTemplate(body ?? {});
+      case 'ListJobTemplates': return this.listTemplates(query);
+      case 'DescribeJobTemplate': {
+        const template = this.liveTemplates().find((candidate) => candidate.id === id);
+        return template ? [200, { jobTemplate: templateJson(template) }] : templateNotFound(id);
+      }
+      case 'DeleteJobTemplate': {
+        const template = this.liveTemplates().find((candidate) => candidate.id === id);
+        if (!template) return templateNotFound(id);
+        template.deleted = true;
+        return [200, { id }];
+      }
     }
+  }
+
+  /**
+   * CreateJobTemplate: name, clientToken and jobTemplateData required (with executionRoleArn, releaseLabel and
+   * jobDriver); a token seen before is answered with the template it made, deleted or not.
+   */
+  private createTemplate(body: Record<string, unknown>): [number, unknown] {
+    const token = body.clientToken as string | undefined;
+    const known = token !== undefined ? this.templateTokens.get(token) : undefined;
+    if (known) {
+      const template = this.templates.find((candidate) => candidate.id === known)!;
+      return [200, { id: template.id, name: template.name, arn: template.arn, createdAt: template.createdAt }];
+    }
+    const name = body.name as string;
+    const data = body.jobTemplateData as Record<string, unknown> | undefined;
+    if (!/^[.\-_/#A-Za-z0-9]{1,64}$/.test(name ?? '') || token === undefined || !data?.executionRoleArn || !data.releaseLabel || !data.jobDriver) {
+      return [400, { __error: 'ValidationException', message: 'name, clientToken and jobTemplateData (executionRoleArn, releaseLabel, jobDriver) are required' }];
+    }
+    const template = this.seedTemplate({ name, tags: (body.tags ?? {}) as Record<string, string>, jobTemplateData: data });
+    template.createdAt = new Date().toISOString();
+    this.templateTokens.set(token, template.id);
+    return [200, { id: template.id, name: template.name, arn: template.arn, createdAt: template.createdAt }];
+  }
+
+  private listTemplates(query: URLSearchParams): [number, unknown] {
+    const matching = this.liveTemplates().filter((template) => !this.hiddenFromList.has(template.id));
+    const start = Number(query.get('nextToken') ?? '0');
+    const size = Math.min(this.pageSize, Number(query.get('maxResults') ?? this.pageSize));
+    const page = matching.slice(start, start + size);
+    const next = start + size < matching.length ? String(start + size) : undefined;
+    return [200, { templates: page.map(templateJson), ...(next ? { nextToken: next } : {}) }];
   }
 
   private create(body: Record<string, unknown>): [number, unknown] {
@@ -191,4 +275,13 @@ export class FakeEmr {
 
 function notFound(id: string | undefined): [number, unknown] {
   return [404, { __error: 'ResourceNotFoundException', message: `Virtual cluster ${id ?? ''} does not exist` }];
+}
+
+function templateJson(template: FakeJobTemplate) {
+  const { deleted: _deleted, ...shown } = template;
+  return shown;
+}
+
+function templateNotFound(id: string | undefined): [number, unknown] {
+  return [404, { __error: 'ResourceNotFoundException', message: `Job template ${id ?? ''} does not exist` }];
 }
