@@ -1,64 +1,162 @@
 // Benchmarks of the render pipeline: figures printed, never asserted (timings belong here, not in tests).
-// Run with `pnpm bench` (builds first).
-import { readFileSync } from 'node:fs';
+// Run with `pnpm bench` (builds first). Each measurement runs in a fresh child process, so a figure includes no
+// warm-up from another one and the peak memory (max RSS) is that measurement's own.
+//
+//   node bench/render.bench.mjs                 every figure and a markdown table for the README
+//   node bench/render.bench.mjs --sizes 1000    only the synthetic environment of that many tenants (and --help / check)
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { loadEnvironmentText, renderEnvironment } from '../packages/charts/dist/index.js';
-import { validateObjects } from '../packages/core/dist/index.js';
 
-const root = new URL('../', import.meta.url);
-const environments = ['dev', 'staging', 'prod'].map((name) => ({
-  name,
-  sourcePath: `environments/${name}.yaml`,
-  text: readFileSync(new URL(`environments/${name}.yaml`, root), 'utf8'),
-}));
+const root = fileURLToPath(new URL('../', import.meta.url));
+const cli = join(root, 'packages/cli/bin/emr-gitops.js');
+const self = fileURLToPath(import.meta.url);
+const DEFAULT_SIZES = [10, 100, 1000];
+// The `yaml` library as the charts package resolves it (the root package has no dependencies of its own).
+const { parseDocument } = createRequire(join(root, 'packages/charts/package.json'))('yaml');
 
-function measure(label, iterations, fn) {
-  fn(); // warm-up: module loading and JIT are not what we measure
-  const times = [];
-  for (let i = 0; i < iterations; i++) {
+/**
+ * environments/prod.yaml with `count` tenants: prod's tenants cloned round-robin, each with a unique name and
+ * namespace. Built from the file's own text through the `yaml` library (only the tenants list is replaced), so the
+ * bench follows changes of the schema and of prod itself.
+ */
+export function syntheticEnvironment(count) {
+  const document = parseDocument(readFileSync(join(root, 'environments/prod.yaml'), 'utf8'));
+  const seeds = document.get('tenants').items;
+  const tenants = Array.from({ length: count }, (_, i) => {
+    const tenant = seeds[i % seeds.length].clone();
+    const seedName = tenant.get('name');
+    const name = `${seedName}-${String(i).padStart(4, '0')}`;
+    tenant.set('name', name);
+    tenant.set('namespace', `spark-${name}`);
+    return tenant;
+  });
+  document.set('tenants', document.createNode(tenants));
+  return document.toString({ lineWidth: 0 });
+}
+
+// ---------------------------------------------------------------------------------------------------- child side
+
+/** One synthetic size through the whole pipeline, cold (the first render in this process, as the CLI does it). */
+async function childPipeline(count) {
+  const importStart = performance.now();
+  const { loadEnvironmentText, renderEnvironment, toYaml } = await import('../packages/charts/dist/index.js');
+  const { validateObjects } = await import('../packages/core/dist/index.js');
+  const { compareTrees, readTree, writeTreeAtomically } = await import('../packages/cli/dist/output/tree.js');
+  const importMs = performance.now() - importStart;
+
+  const text = syntheticEnvironment(count);
+  const out = mkdtempSync(join(tmpdir(), 'emr-gitops-bench-'));
+  const phases = {};
+  const phase = (name, fn) => {
     const start = performance.now();
-    fn();
+    const value = fn();
+    phases[name] = performance.now() - start;
+    return value;
+  };
+  try {
+    const start = performance.now();
+    const { config } = phase('load', () => loadEnvironmentText(text, 'environments/bench.yaml'));
+    const result = phase('render', () => renderEnvironment(config));
+    const findings = phase('validate', () => validateObjects(result.objects, { environment: config.name, production: config.production ?? false }));
+    phase('write', () => {
+      const dir = join(out, 'dist-manifests', result.environment);
+      writeTreeAtomically(dir, result.files, compareTrees(result.files, readTree(dir)));
+    });
+    const totalMs = performance.now() - start;
+    const maxRssMB = process.resourceUsage().maxRSS / 1024;
+    const errors = findings.filter((finding) => finding.severity === 'error');
+    if (errors.length > 0) throw new Error(`the synthetic environment breaks rules: ${errors.slice(0, 3).map((f) => f.message).join('; ')}`);
+
+    // Baseline: only serialize the same final objects with the yaml library (toYaml), nothing else.
+    const objects = result.objects.map((entry) => entry.object);
+    const baselineStart = performance.now();
+    let bytes = 0;
+    for (const object of objects) bytes += toYaml(object).length;
+    const baselineMs = performance.now() - baselineStart;
+
+    return { count, importMs, totalMs, phases, maxRssMB, baselineMs, files: result.files.size, objects: objects.length, bytes };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+// --------------------------------------------------------------------------------------------------- parent side
+
+function runChild(args) {
+  const child = spawnSync(process.execPath, [self, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (child.status !== 0) throw new Error(`bench child ${args.join(' ')} failed:\n${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').at(-1));
+}
+
+/** Wall time of a fresh `node packages/cli/bin/emr-gitops.js <args>`, median of `runs`, plus its peak memory. */
+function coldCli(args, runs) {
+  const times = [];
+  let expectedStatus;
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    const child = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8' });
     times.push(performance.now() - start);
+    if (child.status !== 0) throw new Error(`emr-gitops ${args.join(' ')} exited ${child.status}:\n${child.stdout}${child.stderr}`);
+    expectedStatus = child.status;
   }
   times.sort((a, b) => a - b);
-  const median = times[Math.floor(times.length / 2)];
-  const p95 = times[Math.floor(times.length * 0.95)];
-  console.log(`${label.padEnd(48)} median ${median.toFixed(2).padStart(8)} ms   p95 ${p95.toFixed(2).padStart(8)} ms   (${iterations} runs)`);
+  return { median: times[Math.floor(times.length / 2)], min: times[0], max: times.at(-1), runs, status: expectedStatus };
 }
 
-/** The prod environment with `count` tenants, to see how rendering scales with the number of teams. */
-function manyTenants(count) {
-  const prod = environments.find((env) => env.name === 'prod');
-  const tenantsAt = prod.text.indexOf('\ntenants:\n');
-  const firstTenant = prod.text.slice(tenantsAt + '\ntenants:\n'.length).split('\n  - name: data-eng')[0];
-  const tenants = Array.from({ length: count }, (_, i) => firstTenant
-    .replace('name: app-dev', `name: team-${i}`)
-    .replace('namespace: spark-app-dev', `namespace: spark-team-${i}`)).join('\n');
-  return `${prod.text.slice(0, tenantsAt)}\ntenants:\n${tenants}\n`;
+const ms = (value) => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(value < 10 ? 2 : 0)} ms`);
+
+function machine() {
+  const cpuModel = cpus()[0]?.model ?? readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU';
+  return `${availableParallelism()} cores (${cpuModel.trim()}), Node ${process.version}, ${process.platform}/${process.arch}`;
 }
 
-console.log(`node ${process.version}, ${process.platform}/${process.arch}`);
-for (const env of environments) {
-  measure(`load ${env.sourcePath}`, 200, () => loadEnvironmentText(env.text, env.sourcePath));
-}
-for (const env of environments) {
-  const { config } = loadEnvironmentText(env.text, env.sourcePath);
-  measure(`render ${env.name}`, 50, () => renderEnvironment(config));
-}
-for (const env of environments) {
-  const { config } = loadEnvironmentText(env.text, env.sourcePath);
-  const { objects } = renderEnvironment(config);
-  measure(`validate ${env.name} (${objects.length} objects)`, 50, () => validateObjects(objects, { environment: env.name, production: false }));
-}
-measure('load + render + validate all three environments', 30, () => {
-  for (const env of environments) {
-    const { config } = loadEnvironmentText(env.text, env.sourcePath);
-    validateObjects(renderEnvironment(config).objects, { environment: env.name, production: config.production ?? false });
+async function parent(argv) {
+  const sizesAt = argv.indexOf('--sizes');
+  const sizes = sizesAt >= 0 ? argv[sizesAt + 1].split(',').map(Number) : DEFAULT_SIZES;
+  console.log(`machine: ${machine()}`);
+  console.log('synthetic environments: environments/prod.yaml with its tenants cloned (unique names and namespaces)');
+  console.log('pipeline = load (parse + validate config) + render + validate objects + write to a temporary folder,');
+  console.log('           one fresh process per size; baseline = toYaml (the yaml library) of the same final objects\n');
+
+  const rows = [];
+  for (const count of sizes) {
+    const r = runChild(['--child', String(count)]);
+    rows.push(r);
+    const phases = Object.entries(r.phases).map(([name, value]) => `${name} ${ms(value)}`).join(', ');
+    console.log(`${String(count).padStart(5)} tenants (${r.files} files, ${(r.bytes / 1e6).toFixed(1)} MB): ${ms(r.totalMs)} ` +
+      `(${ms(r.totalMs / count)}/tenant; ${phases}; module loading ${ms(r.importMs)} before), ` +
+      `peak ${r.maxRssMB.toFixed(0)} MB, baseline ${ms(r.baselineMs)} -> ${(r.totalMs / r.baselineMs).toFixed(2)}x baseline`);
   }
-});
-for (const count of [10, 100]) {
-  const text = manyTenants(count);
-  const { config } = loadEnvironmentText(text, 'environments/bench.yaml');
-  const files = renderEnvironment(config).files.size;
-  measure(`render prod with ${count} tenants (${files} files)`, count > 50 ? 10 : 30, () => renderEnvironment(config));
+  if (rows.length >= 2) {
+    const [first, last] = [rows.at(-2), rows.at(-1)];
+    const growth = (last.totalMs / first.totalMs) / (last.count / first.count);
+    console.log(`scaling ${first.count} -> ${last.count} tenants: time per tenant x${(growth).toFixed(2)} (1.00 = linear)`);
+  }
+
+  const help = coldCli(['--help'], 7);
+  console.log(`\ncold \`emr-gitops --help\`: median ${ms(help.median)} (min ${ms(help.min)}, max ${ms(help.max)}, ${help.runs} runs)`);
+  const check = coldCli(['render', '--check'], 3);
+  console.log(`cold \`emr-gitops render --check\` (committed environments): median ${ms(check.median)} (min ${ms(check.min)}, max ${ms(check.max)}, ${check.runs} runs)`);
+
+  console.log(`\nMarkdown for the README (${machine()}):\n`);
+  console.log('| measurement | wall time | per tenant | peak memory | vs. serialize-only baseline |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const r of rows) {
+    console.log(`| ${r.count} tenants, load + render + validate + write (${r.files} files) | ${ms(r.totalMs)} | ${ms(r.totalMs / r.count)} | ${r.maxRssMB.toFixed(0)} MB | ${(r.totalMs / r.baselineMs).toFixed(2)}x (baseline ${ms(r.baselineMs)}) |`);
+  }
+  console.log(`| cold \`emr-gitops --help\` (median of ${help.runs}) | ${ms(help.median)} | | | |`);
+  console.log(`| cold \`emr-gitops render --check\`, committed environments (median of ${check.runs}) | ${ms(check.median)} | | | |`);
+}
+
+const argv = process.argv.slice(2);
+if (argv[0] === '--child') {
+  const result = await childPipeline(Number(argv[1]));
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} else {
+  await parent(argv);
 }
