@@ -1,16 +1,24 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { EMRContainersClient } from '@aws-sdk/client-emr-containers';
 import type { EnvironmentConfig } from '@emr-eks-gitops/charts';
-import { emrRoleTrustPolicy } from '@emr-eks-gitops/core';
 import { CliError, EXIT, type CliIO } from '../io.js';
-import { findProject, loadEnvironments } from '../project.js';
-import { createEmrClient, type AwsOptions } from '../emr/client.js';
-import { explainAwsError, type ErrorContext } from '../emr/errors.js';
-import { ALL_STATES, LIVE_STATES, TAG, listVirtualClusters, planRegistration, type VirtualClusterInfo } from '../emr/inventory.js';
-import { applyPlan } from '../emr/apply.js';
-import { destroyClusters, destroyTargets } from '../emr/destroy.js';
+import type { AwsOptions } from '../emr/client.js';
+import type { ErrorContext } from '../emr/errors.js';
+import type { VirtualClusterInfo } from '../emr/inventory.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../emr/format.js';
-import { renderApply, renderDestroy, renderList, renderPlan, renderTrustPolicies } from '../emr/report.js';
+
+/**
+ * What the emr commands run on, loaded when one of them runs: the AWS SDK, the charts and core packages are not
+ * needed to define the commands or print their help.
+ */
+async function emrModules() {
+  const [project, client, errors, inventory, apply, destroy, report, core] = await Promise.all([
+    import('../project.js'), import('../emr/client.js'), import('../emr/errors.js'), import('../emr/inventory.js'),
+    import('../emr/apply.js'), import('../emr/destroy.js'), import('../emr/report.js'), import('@emr-eks-gitops/core'),
+  ]);
+  return { ...project, ...client, ...errors, ...inventory, ...apply, ...destroy, ...report, emrRoleTrustPolicy: core.emrRoleTrustPolicy };
+}
+type EmrModules = Awaited<ReturnType<typeof emrModules>>;
 
 interface CommonOptions { readonly env: string; readonly output: OutputFormat }
 interface AwsCommandOptions extends CommonOptions, AwsOptions { readonly concurrency: number }
@@ -61,17 +69,17 @@ interface EmrSession {
 export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: number }): void {
   const emr = program.command('emr')
     .description('register the tenants of an environment as EMR on EKS virtual clusters, idempotently');
-  const environment = (env: string): EnvironmentConfig => {
-    const project = findProject(io.cwd, program.opts<{ root?: string }>().root);
-    const [loaded] = loadEnvironments(project, [env]);
+  const environment = (m: EmrModules, env: string): EnvironmentConfig => {
+    const project = m.findProject(io.cwd, program.opts<{ root?: string }>().root);
+    const [loaded] = m.loadEnvironments(project, [env]);
     return loaded!.config;
   };
-  const session = (options: AwsCommandOptions): EmrSession => {
-    const config = environment(options.env);
+  const session = (m: EmrModules, options: AwsCommandOptions): EmrSession => {
+    const config = environment(m, options.env);
     const region = options.region ?? config.cluster.region;
     return {
       config,
-      client: createEmrClient(options, config.cluster.region),
+      client: m.createEmrClient(options, config.cluster.region),
       context: { eksCluster: config.cluster.name, region, sourcePath: config.sourcePath },
     };
   };
@@ -79,9 +87,10 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
   awsOptions(emr.command('plan'))
     .description('show what apply would do per tenant (create, keep, or flag for a person); changes nothing; exit 1 when a tenant is flagged')
     .action(async (options: AwsCommandOptions) => {
-      const { config, client, context } = session(options);
-      const plan = planRegistration(config, await listAll(client, context, ALL_STATES));
-      io.out(renderPlan(plan, options.output));
+      const m = await emrModules();
+      const { config, client, context } = session(m, options);
+      const plan = m.planRegistration(config, await listAll(m, client, context, m.ALL_STATES));
+      io.out(m.renderPlan(plan, options.output));
       // 1 tells CI that some tenant needs a person (ARRESTED, duplicate, another name); creates are the normal case.
       result.exitCode = plan.tenants.some((entry) => entry.action === 'flag') ? EXIT.failed : EXIT.ok;
     });
@@ -89,10 +98,11 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
   awsOptions(emr.command('apply'))
     .description('create the missing virtual clusters (name = tenant name, tagged as managed); safe to repeat')
     .action(async (options: AwsCommandOptions) => {
-      const { config, client, context } = session(options);
-      const plan = planRegistration(config, await listAll(client, context, ALL_STATES));
-      const outcomes = await applyPlan(client, plan, io, { concurrency: options.concurrency, context });
-      io.out(renderApply(plan, outcomes, options.output));
+      const m = await emrModules();
+      const { config, client, context } = session(m, options);
+      const plan = m.planRegistration(config, await listAll(m, client, context, m.ALL_STATES));
+      const outcomes = await m.applyPlan(client, plan, io, { concurrency: options.concurrency, context });
+      io.out(m.renderApply(plan, outcomes, options.output));
       result.exitCode = worstExit(outcomes.map((outcome) => outcome.status === 'failed' || outcome.status === 'flagged'
         ? outcome.exitCode ?? EXIT.failed : EXIT.ok));
     });
@@ -100,9 +110,10 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
   awsOptions(emr.command('list'))
     .description('list the virtual clusters on the environment\'s EKS cluster (RUNNING, ARRESTED, TERMINATING)')
     .action(async (options: AwsCommandOptions) => {
-      const { config, client, context } = session(options);
-      const clusters = await listAll(client, context, LIVE_STATES);
-      io.out(renderList(planRegistration(config, clusters), clusters, options.output));
+      const m = await emrModules();
+      const { config, client, context } = session(m, options);
+      const clusters = await listAll(m, client, context, m.LIVE_STATES);
+      io.out(m.renderList(m.planRegistration(config, clusters), clusters, options.output));
     });
 
   awsOptions(emr.command('destroy'))
@@ -110,24 +121,26 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
     .option('--tenant <name>', 'only this tenant\'s virtual cluster')
     .option('--yes', 'do not ask for confirmation (required without a terminal)', false)
     .action(async (options: AwsCommandOptions & { tenant?: string; yes: boolean }) => {
-      const { config, client, context } = session(options);
-      const clusters = await listAll(client, context, LIVE_STATES);
+      const m = await emrModules();
+      const { config, client, context } = session(m, options);
+      const clusters = await listAll(m, client, context, m.LIVE_STATES);
       if (options.tenant !== undefined && !config.tenants.some((tenant) => tenant.name === options.tenant)
-        && !clusters.some((cluster) => cluster.tags[TAG.tenant] === options.tenant)) {
+        && !clusters.some((cluster) => cluster.tags[m.TAG.tenant] === options.tenant)) {
         throw new CliError(`unknown tenant "${options.tenant}": tenants of ${config.name}: ${config.tenants.map((t) => t.name).join(', ')}`);
       }
-      const targets = destroyTargets(clusters, config.cluster.name, config.name, options.tenant);
+      const targets = m.destroyTargets(clusters, config.cluster.name, config.name, options.tenant);
       if (targets.length > 0 && !options.yes) await confirmDestroy(io, config, targets);
-      const outcomes = await destroyClusters(client, targets, io, { concurrency: options.concurrency, context });
-      io.out(renderDestroy(config.name, outcomes, options.output));
+      const outcomes = await m.destroyClusters(client, targets, io, { concurrency: options.concurrency, context });
+      io.out(m.renderDestroy(config.name, outcomes, options.output));
       result.exitCode = worstExit(outcomes.map((outcome) => outcome.status === 'failed' ? outcome.exitCode ?? EXIT.failed : EXIT.ok));
     });
 
   commonOptions(emr.command('trust-policy'))
     .description('print the IRSA trust policy each tenant\'s job execution role needs, as aws emr-containers update-role-trust-policy writes it')
     .option('--tenant <name>', 'only this tenant\'s statement')
-    .action((options: CommonOptions & { tenant?: string }) => {
-      const config = environment(options.env);
+    .action(async (options: CommonOptions & { tenant?: string }) => {
+      const m = await emrModules();
+      const config = environment(m, options.env);
       const tenants = config.tenants.filter((tenant) => options.tenant === undefined || tenant.name === options.tenant);
       if (tenants.length === 0) {
         throw new CliError(`unknown tenant "${options.tenant ?? ''}": tenants of ${config.name}: ${config.tenants.map((t) => t.name).join(', ')}`);
@@ -136,23 +149,23 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
       const roles = [...new Set(tenants.map((tenant) => tenant.executionRoleArn))];
       const policies = roles.map((roleArn) => {
         const users = tenants.filter((tenant) => tenant.executionRoleArn === roleArn);
-        const policy = emrRoleTrustPolicy({
+        const policy = m.emrRoleTrustPolicy({
           roleArn, namespaces: users.map((tenant) => tenant.namespace),
           partition: config.cluster.partition, accountId: config.cluster.accountId, oidcIssuer: config.cluster.oidcIssuer,
         });
         return { ...policy, tenants: users.map((tenant) => tenant.name) };
       });
       for (const warning of policies.flatMap((policy) => policy.warnings)) io.err(`warning: ${warning}\n`);
-      io.out(renderTrustPolicies(policies, options.output));
+      io.out(m.renderTrustPolicies(policies, options.output));
     });
 }
 
 /** Lists the EKS cluster's virtual clusters; a failure here stops the command with the explained error. */
-async function listAll(client: EMRContainersClient, context: Omit<ErrorContext, 'operation'>, states: typeof ALL_STATES): Promise<VirtualClusterInfo[]> {
+async function listAll(m: EmrModules, client: EMRContainersClient, context: Omit<ErrorContext, 'operation'>, states: EmrModules['ALL_STATES']): Promise<VirtualClusterInfo[]> {
   try {
-    return await listVirtualClusters(client, context.eksCluster, states);
+    return await m.listVirtualClusters(client, context.eksCluster, states);
   } catch (error) {
-    const explained = explainAwsError(error, { ...context, operation: 'ListVirtualClusters' });
+    const explained = m.explainAwsError(error, { ...context, operation: 'ListVirtualClusters' });
     throw new CliError(explained.message, explained.exitCode);
   }
 }
