@@ -17,14 +17,18 @@ function app(): Chart[] {
   const last = new Chart(root, 'last');
   new ApiObject(last, 'e', { apiVersion: 'v1', kind: 'ConfigMap' });
   new ApiObject(last, 'f', { apiVersion: 'v1', kind: 'ConfigMap' }).addDependency(last.node.findChild('e'));
-  return [platform, tenant, nested, last];
+  const plain = new Chart(root, 'plain'); // no dependencies at all: the construct tree's order
+  for (const id of ['z', 'b', '10', '2']) new ApiObject(plain, id, { apiVersion: 'v1', kind: 'ConfigMap' });
+  const numbered = new Chart(root, '7');
+  new ApiObject(numbered, 'g', { apiVersion: 'v1', kind: 'ConfigMap' });
+  return [platform, tenant, nested, last, plain, numbered];
 }
 
 describe('synthesizeCharts', () => {
   it('gives every chart exactly what chart.toJson() gives, in the same order', () => {
     const expected = app().map((chart) => chart.toJson());
     expect(synthesizeCharts(app())).toEqual(expected);
-    expect(expected.flat().length).toBe(6);
+    expect(expected.flat().length).toBe(11);
   });
 
   it('validates the app like toJson() does', () => {

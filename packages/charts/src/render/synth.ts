@@ -18,7 +18,13 @@ export function synthesizeCharts(charts: readonly Chart[]): unknown[][] {
 
 /** What `Chart.toJson()` returns once the app has been prepared. */
 function chartObjects(chart: Chart): unknown[] {
-  return new DependencyGraph(chart.node).topology()
+  const constructs = chart.node.findAll();
+  // Without dependencies, cdk8s's topological order is the construct tree's own (pre-order) order; the graph keys
+  // its vertices by path in a plain object, which would put an integer-like path (a top-level chart "7") first.
+  const ordered = constructs.some((construct) => construct.node.dependencies.length > 0 || /^\d+$/.test(construct.node.path))
+    ? new DependencyGraph(chart.node).topology()
+    : constructs;
+  return ordered
     .filter((construct): construct is ApiObject => construct instanceof ApiObject && Chart.of(construct) === chart)
     .map((apiObject) => apiObject.toJson() as unknown);
 }
