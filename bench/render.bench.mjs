@@ -4,6 +4,7 @@
 //
 //   node bench/render.bench.mjs                 every figure and a markdown table for the README
 //   node bench/render.bench.mjs --sizes 1000    only the synthetic environment of that many tenants (and --help / check)
+//   node bench/render.bench.mjs --runs 5        fresh processes per measurement (default 3); medians are shown
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,8 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const cli = join(root, 'packages/cli/bin/emr-gitops.js');
 const self = fileURLToPath(import.meta.url);
 const DEFAULT_SIZES = [10, 100, 1000];
+/** Fresh processes per measurement (`--runs`); the median is shown. */
+let RUNS = 3;
 // The `yaml` library as the charts package resolves it (the root package has no dependencies of its own).
 const { parseDocument, stringify, visit } = createRequire(join(root, 'packages/charts/package.json'))('yaml');
 
@@ -110,28 +113,42 @@ function runChild(args) {
   return JSON.parse(child.stdout.trim().split('\n').at(-1));
 }
 
-/** Wall time of a fresh `node packages/cli/bin/emr-gitops.js <args>` (node's own start-up included), median of `runs`. */
+// Prints the process's peak RSS on exit, for the CLI processes the bench starts.
+const REPORT_PEAK = `data:text/javascript,${encodeURIComponent("process.on('exit', () => process.stderr.write(`\\nBENCH_MAX_RSS_KB ${process.resourceUsage().maxRSS}\\n`));")}`;
+
+/**
+ * A fresh `node packages/cli/bin/emr-gitops.js <args>` (node's own start-up included), `runs` times: median, min
+ * and max wall time, and the largest peak RSS.
+ */
 function coldCli(args, runs, cwd = root) {
   const times = [];
+  let peakKB = 0;
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
-    const child = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+    const child = spawnSync(process.execPath, ['--import', REPORT_PEAK, cli, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
     times.push(performance.now() - start);
     if (child.status !== 0) throw new Error(`emr-gitops ${args.join(' ')} exited ${child.status}:\n${child.stdout}${child.stderr}`);
+    peakKB = Math.max(peakKB, Number(child.stderr.match(/BENCH_MAX_RSS_KB (\d+)/)?.[1] ?? 0));
   }
   times.sort((a, b) => a - b);
-  return { median: times[Math.floor(times.length / 2)], min: times[0], max: times.at(-1), runs };
+  return { median: times[Math.floor(times.length / 2)], min: times[0], max: times.at(-1), runs, peakMB: peakKB / 1024 };
 }
 
-/** A fresh `emr-gitops render --root <temporary project>` on the synthetic environment: the CLI end to end. */
-function cliRender(count) {
+/** Fresh `emr-gitops render --root <temporary project>` (then `render --check`) on the synthetic environment: the CLI end to end. */
+function cliRender(count, runs) {
   const project = mkdtempSync(join(tmpdir(), 'emr-gitops-bench-cli-'));
   try {
     mkdirSync(join(project, 'environments'));
     writeFileSync(join(project, 'environments', 'bench.yaml'), syntheticEnvironment(count));
-    const first = coldCli(['render', '--root', project], 1, project);
-    const again = coldCli(['render', '--check', '--root', project], 1, project);
-    return { count, write: first.median, check: again.median };
+    const writes = [];
+    for (let i = 0; i < runs; i++) {
+      rmSync(join(project, 'dist-manifests'), { recursive: true, force: true }); // every run writes every file
+      writes.push(coldCli(['render', '--root', project], 1, project));
+    }
+    writes.sort((a, b) => a.median - b.median);
+    const write = { ...writes[Math.floor(runs / 2)], min: writes[0].median, max: writes.at(-1).median, runs, peakMB: Math.max(...writes.map((w) => w.peakMB)) };
+    const check = coldCli(['render', '--check', '--root', project], runs, project);
+    return { count, write, check };
   } finally {
     rmSync(project, { recursive: true, force: true });
   }
@@ -146,8 +163,9 @@ function machine() {
 const load = () => `load average ${loadavg().map((value) => value.toFixed(1)).join(' ')}`;
 
 async function parent(argv) {
-  const sizesAt = argv.indexOf('--sizes');
-  const sizes = sizesAt >= 0 ? argv[sizesAt + 1].split(',').map(Number) : DEFAULT_SIZES;
+  const option = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+  const sizes = option('--sizes')?.split(',').map(Number) ?? DEFAULT_SIZES;
+  RUNS = Number(option('--runs') ?? 3);
   console.log(`machine: ${machine()}; ${load()} at start; temporary folder ${tmpdir()} (set TMPDIR to change it)`);
   console.log('synthetic environments: environments/prod.yaml with its tenants cloned (unique names and namespaces)');
   console.log('pipeline = load (parse + validate config) + render + validate objects + write to an empty temporary folder,');
@@ -156,10 +174,12 @@ async function parent(argv) {
 
   const rows = [];
   for (const count of sizes) {
-    const r = runChild(['--child', String(count)]);
+    // Several fresh processes per size; the figures are those of the run with the median wall time.
+    const runs = Array.from({ length: RUNS }, () => runChild(['--child', String(count)])).sort((a, b) => a.totalMs - b.totalMs);
+    const r = { ...runs[Math.floor(runs.length / 2)], minMs: runs[0].totalMs, maxMs: runs.at(-1).totalMs, runs: runs.length };
     rows.push(r);
     const phases = Object.entries(r.phases).map(([name, value]) => `${name} ${ms(value)}`).join(', ');
-    console.log(`${String(count).padStart(5)} tenants (${r.files} files, ${(r.bytes / 1e6).toFixed(1)} MB): ${ms(r.totalMs)} wall, ${ms(r.cpuMs)} CPU, ` +
+    console.log(`${String(count).padStart(5)} tenants (${r.files} files, ${(r.bytes / 1e6).toFixed(1)} MB): ${ms(r.totalMs)} wall (median of ${r.runs}; min ${ms(r.minMs)}, max ${ms(r.maxMs)}), ${ms(r.cpuMs)} CPU, ` +
       `${ms(r.totalMs / count)}/tenant (${phases}; of all that, GC ${ms(r.gcMs)}); module loading before: ${ms(r.importMs)}; ` +
       `peak RSS ${r.maxRssMB.toFixed(0)} MB; baseline ${ms(r.baselineMs)} -> ${(r.totalMs / r.baselineMs).toFixed(2)}x baseline`);
   }
@@ -170,24 +190,27 @@ async function parent(argv) {
   }
 
   const largest = Math.max(...sizes);
-  const cli1 = cliRender(largest);
-  console.log(`\ncold CLI, ${largest} tenants, temporary project: \`emr-gitops render --root\` ${ms(cli1.write)}, then \`render --check\` ${ms(cli1.check)} (node start-up and module loading included)`);
+  const cli1 = cliRender(largest, RUNS);
+  const range = (m) => `median ${ms(m.median)} (min ${ms(m.min)}, max ${ms(m.max)}, ${m.runs} runs)`;
+  console.log(`\ncold CLI, ${largest} tenants, temporary project (node start-up and module loading included):`);
+  console.log(`  \`emr-gitops render --root\` into an empty folder: ${range(cli1.write)}, peak RSS ${cli1.write.peakMB.toFixed(0)} MB`);
+  console.log(`  \`emr-gitops render --check --root\`: ${range(cli1.check)}, peak RSS ${cli1.check.peakMB.toFixed(0)} MB`);
   const help = coldCli(['--help'], 7);
-  console.log(`cold \`emr-gitops --help\`: median ${ms(help.median)} (min ${ms(help.min)}, max ${ms(help.max)}, ${help.runs} runs)`);
-  const check = coldCli(['render', '--check'], 3);
-  console.log(`cold \`emr-gitops render --check\` (committed environments): median ${ms(check.median)} (min ${ms(check.min)}, max ${ms(check.max)}, ${check.runs} runs)`);
+  console.log(`cold \`emr-gitops --help\`: ${range(help)}, peak RSS ${help.peakMB.toFixed(0)} MB`);
+  const check = coldCli(['render', '--check'], RUNS);
+  console.log(`cold \`emr-gitops render --check\` (committed environments): ${range(check)}, peak RSS ${check.peakMB.toFixed(0)} MB`);
   console.log(`${load()} at the end`);
 
   console.log(`\nMarkdown for the README (${machine()}):\n`);
-  console.log('| measurement | wall time | CPU time | per tenant | peak RSS | vs. yaml-only baseline |');
+  console.log('| measurement | wall time (median) | CPU time | per tenant | peak RSS | vs. yaml-only baseline |');
   console.log('|---|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     console.log(`| ${r.count} tenants: load + render + validate + write (${r.files} files) | ${ms(r.totalMs)} | ${ms(r.cpuMs)} | ${ms(r.totalMs / r.count)} | ${r.maxRssMB.toFixed(0)} MB | ${(r.totalMs / r.baselineMs).toFixed(2)}x (${ms(r.baselineMs)}) |`);
   }
-  console.log(`| cold CLI \`render\` of ${largest} tenants (start-up included) | ${ms(cli1.write)} | | | | |`);
-  console.log(`| cold CLI \`render --check\` of ${largest} tenants (start-up included) | ${ms(cli1.check)} | | | | |`);
-  console.log(`| cold \`emr-gitops --help\` (median of ${help.runs}) | ${ms(help.median)} | | | | |`);
-  console.log(`| cold \`emr-gitops render --check\`, committed environments (median of ${check.runs}) | ${ms(check.median)} | | | | |`);
+  console.log(`| cold CLI \`render\`, ${largest} tenants, start-up included | ${ms(cli1.write.median)} | | | ${cli1.write.peakMB.toFixed(0)} MB | |`);
+  console.log(`| cold CLI \`render --check\`, ${largest} tenants, start-up included | ${ms(cli1.check.median)} | | | ${cli1.check.peakMB.toFixed(0)} MB | |`);
+  console.log(`| cold \`emr-gitops --help\` | ${ms(help.median)} | | | ${help.peakMB.toFixed(0)} MB | |`);
+  console.log(`| cold \`emr-gitops render --check\`, committed environments | ${ms(check.median)} | | | ${check.peakMB.toFixed(0)} MB | |`);
 }
 
 // Run only as a script: importing this file (for syntheticEnvironment, e.g. to profile) runs nothing.
