@@ -77,7 +77,9 @@ async function childPipeline(count) {
     const cpuStart = process.cpuUsage();
     const { config } = phase('load', () => loadEnvironmentText(text, 'environments/bench.yaml'));
     const result = phase('render', () => renderEnvironment(config));
-    const findings = phase('validate', () => validateObjects(result.objects, { environment: config.name, production: config.production ?? false }));
+    const findings = phase('validate', () => validateObjects(result.objects, {
+      environment: config.name, production: config.production ?? false, kubernetesVersion: config.cluster.kubernetesVersion,
+    }));
     phase('write', () => {
       const dir = join(out, 'dist-manifests', result.environment);
       writeTreeAtomically(dir, result.files, compareTrees(result.files, readTree(dir)));
