@@ -1,12 +1,10 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
-import { EnvironmentFileError } from '@emr-eks-gitops/charts';
 import { CliError, EXIT, processIO, type CliIO } from './io.js';
-import { findProject } from './project.js';
-import { renderCommand } from './commands/render.js';
-import { validateCommand } from './commands/validate.js';
 import { addEmrCommands } from './commands/emr.js';
 
+// Only commander and this file's small neighbours load up front: a command imports what it needs (the charts, the
+// validators and their schemas, the AWS SDK) when it runs, so `--help` and usage errors answer at once.
 /** This package's version, read once from its package.json (one small file; src/ and dist/ both sit beside it). */
 const VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
@@ -27,7 +25,8 @@ function buildProgram(io: CliIO, result: { exitCode: number }): Command {
     .addOption(new Option('--env <name>', 'environment to render; repeat for several').default([]).argParser(collect))
     .option('--check', 'render in memory and compare with dist-manifests/; exit 1 and show the diff when they differ', false)
     .option('--schema-dir <dir>', 'JSON schemas named as kubeconform names them ({kind}-{group}-{version}.json), used instead of the built-in ones for the kinds they cover')
-    .action((options: { env: string[]; check: boolean; schemaDir?: string }) => {
+    .action(async (options: { env: string[]; check: boolean; schemaDir?: string }) => {
+      const [{ findProject }, { renderCommand }] = await Promise.all([import('./project.js'), import('./commands/render.js')]);
       const project = findProject(io.cwd, program.opts<{ root?: string }>().root);
       result.exitCode = renderCommand(project, options, io);
     });
@@ -37,7 +36,8 @@ function buildProgram(io: CliIO, result: { exitCode: number }): Command {
     .addOption(new Option('--env <name>', 'environment to validate; repeat for several').default([]).argParser(collect))
     .addOption(new Option('--output <format>', 'text for people, json for CI annotations').choices(['text', 'json']).default('text'))
     .option('--schema-dir <dir>', 'JSON schemas named as kubeconform names them ({kind}-{group}-{version}.json), used instead of the built-in ones for the kinds they cover')
-    .action((options: { env: string[]; output: 'text' | 'json'; schemaDir?: string }) => {
+    .action(async (options: { env: string[]; output: 'text' | 'json'; schemaDir?: string }) => {
+      const [{ findProject }, { validateCommand }] = await Promise.all([import('./project.js'), import('./commands/validate.js')]);
       const project = findProject(io.cwd, program.opts<{ root?: string }>().root);
       result.exitCode = validateCommand(project, options, io);
     });
@@ -82,13 +82,15 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage; // help and version exit 0, usage mistakes 2
     }
-    if (error instanceof EnvironmentFileError) {
-      io.err(`${error.message}\n${error.problems.length} problem${error.problems.length === 1 ? '' : 's'} found; nothing was written.\n`);
-      return EXIT.usage;
-    }
     if (error instanceof CliError) {
       io.err(`error: ${error.message}\n`);
       return error.exitCode;
+    }
+    // Only a command that read environment files throws this, so the charts package is loaded by then.
+    const { EnvironmentFileError } = await import('@emr-eks-gitops/charts');
+    if (error instanceof EnvironmentFileError) {
+      io.err(`${error.message}\n${error.problems.length} problem${error.problems.length === 1 ? '' : 's'} found; nothing was written.\n`);
+      return EXIT.usage;
     }
     throw error;
   }

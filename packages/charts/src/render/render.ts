@@ -7,6 +7,7 @@ import { EmrAccessChart, SchedulingChart, StorageChart } from '../charts/cluster
 import { environmentReadme } from './environment-readme.js';
 import { placementSection } from './environment-diagram.js';
 import { RenderError, collectIssues, type RenderIssue } from './render-error.js';
+import { synthesizeCharts } from './synth.js';
 import { generatedHeader, kustomization, objectFileName, toYaml } from './serialize.js';
 
 /** A Kubernetes object as rendered: plain JSON. */
@@ -55,8 +56,9 @@ export function renderEnvironment(config: EnvironmentConfig): RenderResult {
     files.set(path, content);
   };
 
-  for (const chart of charts) {
-    for (const object of chart.toJson() as KubernetesObject[]) {
+  const chartObjects = synthesizeCharts(charts);
+  charts.forEach((chart, index) => {
+    for (const object of chartObjects[index] as KubernetesObject[]) {
       const path = `${chart.folder}/${objectFileName(object.kind, object.metadata.name)}`;
       addFile(path, header + toYaml(object));
       objects.push({ path, object, applied: true });
@@ -66,7 +68,7 @@ export function renderEnvironment(config: EnvironmentConfig): RenderResult {
       addFile(path, artifact.format === 'json' ? `${JSON.stringify(artifact.value, null, 2)}\n` : header + toYaml(artifact.value));
       if (artifact.kubernetesObject) objects.push({ path, object: artifact.value as KubernetesObject, applied: false });
     }
-  }
+  });
   for (const [folder, resources] of kustomizationFolders(objects)) {
     addFile(folder ? `${folder}/kustomization.yaml` : 'kustomization.yaml', header + toYaml(kustomization([...resources])));
   }

@@ -1,23 +1,30 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { EMRContainersClient } from '@aws-sdk/client-emr-containers';
 import type { EnvironmentConfig, LoadedEnvironment } from '@emr-eks-gitops/charts';
-import { emrRoleTrustPolicy, EMR_RESOURCE_TAGS, type CreateJobTemplateDocument } from '@emr-eks-gitops/core';
+import type { CreateJobTemplateDocument } from '@emr-eks-gitops/core';
 import { CliError, EXIT, type CliIO } from '../io.js';
-import { findProject, loadEnvironments, renderAll } from '../project.js';
-import { createEmrClient, type AwsOptions } from '../emr/client.js';
-import { explainAwsError, type ErrorContext } from '../emr/errors.js';
-import { ALL_STATES, LIVE_STATES, TAG, listVirtualClusters, planRegistration, type VirtualClusterInfo } from '../emr/inventory.js';
-import { applyPlan } from '../emr/apply.js';
-import { destroyClusters, destroyTargets } from '../emr/destroy.js';
+import type { AwsOptions } from '../emr/client.js';
+import type { ErrorContext } from '../emr/errors.js';
+import type { ALL_STATES, VirtualClusterInfo } from '../emr/inventory.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../emr/format.js';
-import { renderApply, renderDestroy, renderList, renderPlan, renderTrustPolicies, withoutExitCode } from '../emr/report.js';
-import {
-  applyJobTemplates, desiredJobTemplates, destroyJobTemplates, isManagedTemplate, jobTemplateTargets, listJobTemplates, planJobTemplates,
-  type JobTemplateInfo,
-} from '../emr/job-templates.js';
-import {
-  renderTemplateApply, renderTemplateDestroy, renderTemplateList, renderTemplatePlan, templateApplySummary, templateJson, templatePlanJson,
-} from '../emr/job-template-report.js';
+import type { JobTemplateInfo } from '../emr/job-templates.js';
+
+/**
+ * What the emr commands run on, loaded when one of them runs: the AWS SDK, the charts and core packages are not
+ * needed to define the commands or print their help.
+ */
+async function emrModules() {
+  const [project, client, errors, inventory, apply, destroy, report, templates, templateReport, core] = await Promise.all([
+    import('../project.js'), import('../emr/client.js'), import('../emr/errors.js'), import('../emr/inventory.js'),
+    import('../emr/apply.js'), import('../emr/destroy.js'), import('../emr/report.js'), import('../emr/job-templates.js'),
+    import('../emr/job-template-report.js'), import('@emr-eks-gitops/core'),
+  ]);
+  return {
+    ...project, ...client, ...errors, ...inventory, ...apply, ...destroy, ...report, ...templates, ...templateReport,
+    emrRoleTrustPolicy: core.emrRoleTrustPolicy, EMR_RESOURCE_TAGS: core.EMR_RESOURCE_TAGS,
+  };
+}
+type EmrModules = Awaited<ReturnType<typeof emrModules>>;
 
 interface CommonOptions { readonly env: string; readonly output: OutputFormat }
 interface AwsCommandOptions extends CommonOptions, AwsOptions { readonly concurrency: number }
@@ -70,20 +77,20 @@ interface EmrSession {
 export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: number }): void {
   const emr = program.command('emr')
     .description('register the tenants of an environment as EMR on EKS virtual clusters, idempotently');
-  const load = (env: string): LoadedEnvironment => {
-    const project = findProject(io.cwd, program.opts<{ root?: string }>().root);
-    return loadEnvironments(project, [env])[0]!;
+  const load = (m: EmrModules, env: string): LoadedEnvironment => {
+    const project = m.findProject(io.cwd, program.opts<{ root?: string }>().root);
+    return m.loadEnvironments(project, [env])[0]!;
   };
-  const environment = (env: string): EnvironmentConfig => load(env).config;
-  const session = (options: AwsCommandOptions): EmrSession => {
-    const loaded = load(options.env);
+  const environment = (m: EmrModules, env: string): EnvironmentConfig => load(m, env).config;
+  const session = (m: EmrModules, options: AwsCommandOptions): EmrSession => {
+    const loaded = load(m, options.env);
     const config = loaded.config;
     const region = options.region ?? config.cluster.region;
     return {
       config,
       // The render refuses a broken environment file at its line (exit 2), before any AWS call.
-      jobTemplates: () => desiredJobTemplates(config, renderAll([loaded])[0]!),
-      client: createEmrClient(options, config.cluster.region),
+      jobTemplates: () => m.desiredJobTemplates(config, m.renderAll([loaded])[0]!),
+      client: m.createEmrClient(options, config.cluster.region),
       context: { eksCluster: config.cluster.name, region, sourcePath: config.sourcePath, profile: options.profile },
     };
   };
@@ -91,11 +98,12 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
   awsOptions(emr.command('plan'))
     .description('show what apply would do per tenant (virtual cluster: create, keep, or flag for a person; job template: create, keep, replace); changes nothing; exit 1 when a tenant is flagged')
     .action(async (options: AwsCommandOptions) => {
-      const { config, client, context, jobTemplates } = session(options);
+      const m = await emrModules();
+      const { config, client, context, jobTemplates } = session(m, options);
       const desired = jobTemplates();
-      const plan = planRegistration(config, await listAll(client, context, ALL_STATES));
-      const templates = planJobTemplates(config, desired, await listTemplates(client, context));
-      io.out(renderPlan(plan, options.output, { json: { jobTemplates: templatePlanJson(templates) }, text: renderTemplatePlan(templates) }));
+      const plan = m.planRegistration(config, await listAll(m, client, context, m.ALL_STATES));
+      const templates = m.planJobTemplates(config, desired, await listTemplates(m, client, context));
+      io.out(m.renderPlan(plan, options.output, { json: { jobTemplates: m.templatePlanJson(templates) }, text: m.renderTemplatePlan(templates) }));
       // 1 tells CI that some tenant needs a person (ARRESTED, duplicate, another name); creates are the normal case.
       result.exitCode = plan.tenants.some((entry) => entry.action === 'flag') ? EXIT.failed : EXIT.ok;
     });
@@ -103,16 +111,17 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
   awsOptions(emr.command('apply'))
     .description('create the missing virtual clusters (name = tenant name, tagged as managed), then create or replace each tenant\'s job template; safe to repeat')
     .action(async (options: AwsCommandOptions) => {
-      const { config, client, context, jobTemplates } = session(options);
+      const m = await emrModules();
+      const { config, client, context, jobTemplates } = session(m, options);
       const desired = jobTemplates();
-      const plan = planRegistration(config, await listAll(client, context, ALL_STATES));
-      const outcomes = await applyPlan(client, plan, io, { concurrency: options.concurrency, context });
+      const plan = m.planRegistration(config, await listAll(m, client, context, m.ALL_STATES));
+      const outcomes = await m.applyPlan(client, plan, io, { concurrency: options.concurrency, context });
       // Then each tenant's job template, from a fresh listing: create or replace what the render says.
-      const templatePlan = planJobTemplates(config, desired, await listTemplates(client, context));
-      const templateOutcomes = await applyJobTemplates(client, templatePlan, io, { concurrency: options.concurrency, context });
-      io.out(renderApply(plan, outcomes, options.output, {
-        json: { jobTemplates: templateOutcomes.map(withoutExitCode), jobTemplateSummary: templateApplySummary(templateOutcomes) },
-        text: renderTemplateApply(config.name, templateOutcomes),
+      const templatePlan = m.planJobTemplates(config, desired, await listTemplates(m, client, context));
+      const templateOutcomes = await m.applyJobTemplates(client, templatePlan, io, { concurrency: options.concurrency, context });
+      io.out(m.renderApply(plan, outcomes, options.output, {
+        json: { jobTemplates: templateOutcomes.map(m.withoutExitCode), jobTemplateSummary: m.templateApplySummary(templateOutcomes) },
+        text: m.renderTemplateApply(config.name, templateOutcomes),
       }));
       result.exitCode = worstExit([
         ...outcomes.map((outcome) => outcome.status === 'failed' || outcome.status === 'flagged' ? outcome.exitCode ?? EXIT.failed : EXIT.ok),
@@ -123,10 +132,11 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
   awsOptions(emr.command('list'))
     .description('list the virtual clusters on the environment\'s EKS cluster (RUNNING, ARRESTED, TERMINATING) and its managed job templates')
     .action(async (options: AwsCommandOptions) => {
-      const { config, client, context, jobTemplates } = session(options);
+      const m = await emrModules();
+      const { config, client, context, jobTemplates } = session(m, options);
       const desired = jobTemplates();
-      const clusters = await listAll(client, context, LIVE_STATES);
-      const templates = planJobTemplates(config, desired, await listTemplates(client, context));
+      const clusters = await listAll(m, client, context, m.LIVE_STATES);
+      const templates = m.planJobTemplates(config, desired, await listTemplates(m, client, context));
       const rows = [
         ...templates.tenants.flatMap((entry) => [
           ...(entry.current ? [{ template: entry.current, state: 'current' }] : []),
@@ -134,9 +144,9 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
         ]),
         ...templates.orphans.map((template) => ({ template, state: 'orphan' })),
       ];
-      io.out(renderList(planRegistration(config, clusters), clusters, options.output, {
-        json: { jobTemplates: rows.map((row) => ({ ...templateJson(row.template), state: row.state })) },
-        text: renderTemplateList(config.name, rows),
+      io.out(m.renderList(m.planRegistration(config, clusters), clusters, options.output, {
+        json: { jobTemplates: rows.map((row) => ({ ...m.templateJson(row.template), state: row.state })) },
+        text: m.renderTemplateList(config.name, rows),
       }));
     });
 
@@ -145,21 +155,22 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
     .option('--tenant <name>', 'only this tenant\'s virtual cluster and job templates')
     .option('--yes', 'do not ask for confirmation (required without a terminal)', false)
     .action(async (options: AwsCommandOptions & { tenant?: string; yes: boolean }) => {
-      const { config, client, context } = session(options);
-      const clusters = await listAll(client, context, LIVE_STATES);
-      const templates = await listTemplates(client, context);
+      const m = await emrModules();
+      const { config, client, context } = session(m, options);
+      const clusters = await listAll(m, client, context, m.LIVE_STATES);
+      const templates = await listTemplates(m, client, context);
       if (options.tenant !== undefined && !config.tenants.some((tenant) => tenant.name === options.tenant)
-        && !clusters.some((cluster) => cluster.tags[TAG.tenant] === options.tenant)
-        && !templates.some((template) => isManagedTemplate(template, config.name, options.tenant))) {
+        && !clusters.some((cluster) => cluster.tags[m.TAG.tenant] === options.tenant)
+        && !templates.some((template) => m.isManagedTemplate(template, config.name, options.tenant))) {
         throw new CliError(`unknown tenant "${options.tenant}": tenants of ${config.name}: ${config.tenants.map((t) => t.name).join(', ')}`);
       }
-      const targets = destroyTargets(clusters, config.cluster.name, config.name, options.tenant);
-      const templateTargets = jobTemplateTargets(templates, config.name, options.tenant);
-      if (targets.length + templateTargets.length > 0 && !options.yes) await confirmDestroy(io, config, targets, templateTargets);
-      const outcomes = await destroyClusters(client, targets, io, { concurrency: options.concurrency, context });
-      const templateOutcomes = await destroyJobTemplates(client, templateTargets, io, { concurrency: options.concurrency, context });
-      io.out(renderDestroy(config.name, outcomes, options.output, {
-        json: { jobTemplates: templateOutcomes.map(withoutExitCode) }, text: renderTemplateDestroy(templateOutcomes),
+      const targets = m.destroyTargets(clusters, config.cluster.name, config.name, options.tenant);
+      const templateTargets = m.jobTemplateTargets(templates, config.name, options.tenant);
+      if (targets.length + templateTargets.length > 0 && !options.yes) await confirmDestroy(m, io, config, targets, templateTargets);
+      const outcomes = await m.destroyClusters(client, targets, io, { concurrency: options.concurrency, context });
+      const templateOutcomes = await m.destroyJobTemplates(client, templateTargets, io, { concurrency: options.concurrency, context });
+      io.out(m.renderDestroy(config.name, outcomes, options.output, {
+        json: { jobTemplates: templateOutcomes.map(m.withoutExitCode) }, text: m.renderTemplateDestroy(templateOutcomes),
       }));
       result.exitCode = worstExit([...outcomes, ...templateOutcomes].map((outcome) => outcome.status === 'failed' ? outcome.exitCode ?? EXIT.failed : EXIT.ok));
     });
@@ -167,8 +178,9 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
   commonOptions(emr.command('trust-policy'))
     .description('print the IRSA trust policy each tenant\'s job execution role needs, as aws emr-containers update-role-trust-policy writes it')
     .option('--tenant <name>', 'only this tenant\'s statement')
-    .action((options: CommonOptions & { tenant?: string }) => {
-      const config = environment(options.env);
+    .action(async (options: CommonOptions & { tenant?: string }) => {
+      const m = await emrModules();
+      const config = environment(m, options.env);
       const tenants = config.tenants.filter((tenant) => options.tenant === undefined || tenant.name === options.tenant);
       if (tenants.length === 0) {
         throw new CliError(`unknown tenant "${options.tenant ?? ''}": tenants of ${config.name}: ${config.tenants.map((t) => t.name).join(', ')}`);
@@ -177,38 +189,38 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
       const roles = [...new Set(tenants.map((tenant) => tenant.executionRoleArn))];
       const policies = roles.map((roleArn) => {
         const users = tenants.filter((tenant) => tenant.executionRoleArn === roleArn);
-        const policy = emrRoleTrustPolicy({
+        const policy = m.emrRoleTrustPolicy({
           roleArn, namespaces: users.map((tenant) => tenant.namespace),
           partition: config.cluster.partition, accountId: config.cluster.accountId, oidcIssuer: config.cluster.oidcIssuer,
         });
         return { ...policy, tenants: users.map((tenant) => tenant.name) };
       });
       for (const warning of policies.flatMap((policy) => policy.warnings)) io.err(`warning: ${warning}\n`);
-      io.out(renderTrustPolicies(policies, options.output));
+      io.out(m.renderTrustPolicies(policies, options.output));
     });
 }
 
 /** Lists the EKS cluster's virtual clusters; a failure here stops the command with the explained error. */
-async function listAll(client: EMRContainersClient, context: Omit<ErrorContext, 'operation'>, states: typeof ALL_STATES): Promise<VirtualClusterInfo[]> {
+async function listAll(m: EmrModules, client: EMRContainersClient, context: Omit<ErrorContext, 'operation'>, states: typeof ALL_STATES): Promise<VirtualClusterInfo[]> {
   try {
-    return await listVirtualClusters(client, context.eksCluster, states);
+    return await m.listVirtualClusters(client, context.eksCluster, states);
   } catch (error) {
-    const explained = explainAwsError(error, { ...context, operation: 'ListVirtualClusters' });
+    const explained = m.explainAwsError(error, { ...context, operation: 'ListVirtualClusters' });
     throw new CliError(explained.message, explained.exitCode);
   }
 }
 
 /** Every job template of the account and region; a failure here stops the command with the explained error. */
-async function listTemplates(client: EMRContainersClient, context: Omit<ErrorContext, 'operation'>): Promise<JobTemplateInfo[]> {
+async function listTemplates(m: EmrModules, client: EMRContainersClient, context: Omit<ErrorContext, 'operation'>): Promise<JobTemplateInfo[]> {
   try {
-    return await listJobTemplates(client);
+    return await m.listJobTemplates(client);
   } catch (error) {
-    const explained = explainAwsError(error, { ...context, operation: 'ListJobTemplates' });
+    const explained = m.explainAwsError(error, { ...context, operation: 'ListJobTemplates' });
     throw new CliError(explained.message, explained.exitCode);
   }
 }
 
-async function confirmDestroy(io: CliIO, config: EnvironmentConfig, targets: readonly VirtualClusterInfo[], templates: readonly JobTemplateInfo[]): Promise<void> {
+async function confirmDestroy(m: EmrModules, io: CliIO, config: EnvironmentConfig, targets: readonly VirtualClusterInfo[], templates: readonly JobTemplateInfo[]): Promise<void> {
   const templateCount = `${templates.length} job template${templates.length === 1 ? '' : 's'}`;
   const alsoTemplates = templates.length > 0 ? ` (and ${templateCount})` : '';
   if (!io.confirm) {
@@ -217,7 +229,7 @@ async function confirmDestroy(io: CliIO, config: EnvironmentConfig, targets: rea
   }
   io.err(`About to delete ${targets.length} virtual cluster(s) of ${config.name} on EKS cluster ${config.cluster.name}${alsoTemplates}:\n`
     + targets.map((cluster) => `  ${cluster.name} (${cluster.id}, namespace ${cluster.namespace})\n`).join('')
-    + templates.map((template) => `  job template ${template.name} (${template.id}, tenant ${template.tags[EMR_RESOURCE_TAGS.tenant] ?? '?'})\n`).join(''));
+    + templates.map((template) => `  job template ${template.name} (${template.id}, tenant ${template.tags[m.EMR_RESOURCE_TAGS.tenant] ?? '?'})\n`).join(''));
   if (!(await io.confirm('Delete them?'))) throw new CliError('nothing deleted: not confirmed', EXIT.failed);
 }
 

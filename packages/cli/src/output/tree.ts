@@ -58,9 +58,14 @@ export function writeTreeAtomically(dir: string, files: FileTree, diff: TreeDiff
   rmSync(staging, { recursive: true, force: true });
   try {
     const unchanged = new Set(diff.unchanged);
+    const made = new Set<string>(); // one mkdir per folder, not one per file
     for (const [path, content] of files) {
       const target = join(staging, path);
-      mkdirSync(dirname(target), { recursive: true });
+      const folder = dirname(target);
+      if (!made.has(folder)) {
+        mkdirSync(folder, { recursive: true });
+        made.add(folder);
+      }
       if (unchanged.has(path)) linkOrCopy(join(dir, path), target, content);
       else writeFileSync(target, content);
     }

@@ -92,22 +92,36 @@ function lookup(ref: string, document: Node): Node {
  * Walks `value` against a structural schema and reports every key the schema does not define. Kubernetes schemas
  * are not strict (the API server silently prunes unknown fields), so a misspelled field would otherwise pass and
  * then be missing in the cluster. Maps are followed through `additionalProperties`; preserve-unknown-fields stops.
+ * The `at` a sink receives is only valid during the call (one path array is reused for the whole walk).
  */
 export function walkUnknownFields(value: unknown, node: Node, document: Node, at: readonly Segment[], sink: UnknownFieldSink): void {
+  walk(value, node, document, [...at], sink);
+}
+
+function walk(value: unknown, node: Node, document: Node, at: Segment[], sink: UnknownFieldSink): void {
   const schema = resolve(node, document);
   if (schema.open) return;
   if (Array.isArray(value)) {
-    if (schema.items) value.forEach((item, index) => walkUnknownFields(item, schema.items!, document, [...at, index], sink));
+    if (!schema.items) return;
+    for (let index = 0; index < value.length; index++) {
+      at.push(index);
+      walk(value[index], schema.items, document, at, sink);
+      at.pop();
+    }
     return;
   }
   const object = asRecord(value);
   if (!object) return;
-  for (const [key, child] of Object.entries(object)) {
+  for (const key of Object.keys(object)) {
     const property = schema.properties.get(key);
-    if (property) walkUnknownFields(child, property, document, [...at, key], sink);
-    else if (schema.additional === true) continue;
-    else if (schema.additional) walkUnknownFields(child, schema.additional, document, [...at, key], sink);
-    else if (schema.properties.size > 0) sink(at, key, [...schema.properties.keys()]);
+    const next = property ?? (schema.additional === true ? undefined : schema.additional);
+    if (next) {
+      at.push(key);
+      walk(object[key], next, document, at, sink);
+      at.pop();
+    } else if (!property && schema.additional === undefined && schema.properties.size > 0) {
+      sink(at, key, [...schema.properties.keys()]);
+    }
   }
 }
 

@@ -23,8 +23,10 @@ export function rbacRules(subject: Subject): Finding[] {
  */
 export function tenantIsolationRules(subjects: readonly Subject[]): Finding[] {
   const findings: Finding[] = [];
-  const inNamespace = (namespace: string, kind: string, group = '') =>
-    subjects.some((s) => s.is(group, kind) && s.namespace === namespace);
+  // One pass over the objects, then a lookup per namespace: linear in the number of tenants, not quadratic.
+  const present = new Set<string>();
+  for (const s of subjects) if (s.namespace !== undefined) present.add(`${s.group}\0${s.kind}\0${s.namespace}`);
+  const inNamespace = (namespace: string, kind: string, group = '') => present.has(`${group}\0${kind}\0${namespace}`);
   for (const ns of subjects.filter((s) => s.is('', 'Namespace') && s.labels[LABELS.tenant] !== undefined && s.name)) {
     const name = ns.name!;
     const missing = (what: string, hint: string) =>

@@ -20,10 +20,23 @@ const isCredentialKey = (key: string) => CREDENTIAL_KEY.test(key.toLowerCase().r
 const unquote = (value: string) => value.replace(/^(["'])(.*)\1$/, '$2');
 const LITERAL_HINT = 'keep the value out of Git (an external secret store or a sealed/SOPS-encrypted Secret) and reference it, e.g. through existingSecret or valueFrom';
 
+/** Calls `visit` for every string below `value`; `at` is one array reused for the whole walk, valid during the call. */
 function visitStrings(value: unknown, at: Segment[], visit: (at: readonly Segment[], key: Segment | undefined, text: string) => void): void {
-  if (typeof value === 'string') visit(at, at[at.length - 1], value);
-  else if (Array.isArray(value)) value.forEach((item, index) => visitStrings(item, [...at, index], visit));
-  else if (asRecord(value)) for (const [key, child] of Object.entries(value as object)) visitStrings(child, [...at, key], visit);
+  if (typeof value === 'string') {
+    visit(at, at[at.length - 1], value);
+  } else if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      at.push(index);
+      visitStrings(value[index], at, visit);
+      at.pop();
+    }
+  } else if (asRecord(value)) {
+    for (const [key, child] of Object.entries(value as object)) {
+      at.push(key);
+      visitStrings(child, at, visit);
+      at.pop();
+    }
+  }
 }
 
 function tokenFindings(subject: Subject): Finding[] {

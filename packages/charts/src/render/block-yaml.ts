@@ -1,0 +1,135 @@
+import { stringify, type ToStringOptions, type DocumentOptions, type SchemaOptions, type CreateNodeOptions } from 'yaml';
+
+/** The `yaml` library's options for every generated file (see toYaml). */
+export const YAML_OPTIONS: DocumentOptions & SchemaOptions & CreateNodeOptions & ToStringOptions = {
+  version: '1.1', lineWidth: 0, aliasDuplicateObjects: false, sortMapEntries: false,
+};
+
+/**
+ * The text `stringify(value, YAML_OPTIONS)` of the `yaml` library gives, for plain JSON data, without building a
+ * YAML document first; `undefined` when the value holds anything else, for the caller to use the library.
+ *
+ * Only the layout of block collections is written here (`key: value`, `- item`, two-space indent, sequences
+ * indented under their key, `{}` and `[]` for empty ones). Every scalar, key or value, is written by the library
+ * itself, once per distinct scalar and position, and kept: quoting, YAML 1.1 look-alikes (`on`, `0777`, `1e3`),
+ * escapes. A scalar the library writes over several lines (block scalars, long keys) or differently at different
+ * indents (document markers) makes the whole value go to the library. The test `block-yaml.test.ts` compares the
+ * two on every rendered object and on generated values.
+ */
+export function blockYaml(value: unknown): string | undefined {
+  try {
+    if (Array.isArray(value) && value.length > 0) return sequence(value, '', '');
+    if (isPlainObject(value) && hasKeys(value)) return mapping(value, '', '');
+  } catch (error) {
+    if (error === NOT_PLAIN) return undefined;
+    throw error;
+  }
+  return undefined;
+}
+
+/** Thrown inside the emitter when the value needs the library; never leaves blockYaml. */
+const NOT_PLAIN = Symbol('not plain JSON for the fast path');
+
+/** `first` replaces the indent of the first line (after `- ` of an enclosing sequence item). */
+function mapping(object: Record<string, unknown>, indent: string, first: string): string {
+  let out = '';
+  let prefix = first;
+  const inner = `${indent}  `;
+  for (const key in object) {
+    if (!Object.prototype.hasOwnProperty.call(object, key)) continue;
+    const item = object[key];
+    out += `${prefix}${scalar(key, KEY)}:`;
+    prefix = indent;
+    if (Array.isArray(item)) {
+      out += item.length === 0 ? ' []\n' : `\n${sequence(item, inner, inner)}`;
+    } else if (isPlainObject(item)) {
+      out += hasKeys(item) ? `\n${mapping(item, inner, inner)}` : ' {}\n';
+    } else {
+      out += ` ${scalar(item, VALUE)}\n`;
+    }
+  }
+  return out;
+}
+
+function sequence(items: readonly unknown[], indent: string, first: string): string {
+  let out = '';
+  let prefix = first;
+  const inner = `${indent}  `;
+  for (const item of items) {
+    out += `${prefix}- `;
+    prefix = indent;
+    if (Array.isArray(item)) {
+      out += item.length === 0 ? '[]\n' : sequence(item, inner, '');
+    } else if (isPlainObject(item)) {
+      out += hasKeys(item) ? mapping(item, inner, '') : '{}\n';
+    } else {
+      out += `${scalar(item, ITEM)}\n`;
+    }
+  }
+  return out;
+}
+
+type Position = typeof KEY | typeof VALUE | typeof ITEM;
+const KEY = 0;
+const VALUE = 1;
+const ITEM = 2;
+
+/** Scalars as the library writes them, per position; bounded so that a long-lived process does not grow. */
+const written: [Map<unknown, string>, Map<unknown, string>, Map<unknown, string>] = [new Map(), new Map(), new Map()];
+const CACHE_LIMIT = 50_000;
+
+/** Letters first, then only characters that never need quotes: plain in every position and at every indent. */
+const ALWAYS_PLAIN = /^[A-Za-z][A-Za-z0-9._/-]{0,200}$/;
+/** ... except YAML 1.1's booleans and null, which kubectl would read as such. */
+const YAML_11_WORDS = /^(?:[yYnN]|[Yy]es|YES|[Nn]o|NO|[Tt]rue|TRUE|[Ff]alse|FALSE|[Oo]n|ON|[Oo]ff|OFF|[Nn]ull|NULL)$/;
+/** The library writes these differently at the top level and below it. */
+const DOCUMENT_MARKER = /^(?:%|---|\.\.\.)/m;
+
+function scalar(value: unknown, position: Position): string {
+  switch (typeof value) {
+    case 'string':
+      if (ALWAYS_PLAIN.test(value) && !YAML_11_WORDS.test(value)) return value;
+      if (DOCUMENT_MARKER.test(value)) throw NOT_PLAIN;
+      break;
+    case 'number':
+      if (Number.isSafeInteger(value) && !Object.is(value, -0)) return String(value);
+      if (Object.is(value, -0)) throw NOT_PLAIN; // a Map key cannot tell -0 from 0
+      break;
+    case 'boolean':
+      break;
+    default:
+      if (value !== null) throw NOT_PLAIN; // undefined, bigint, symbol, function, Date, Map...
+  }
+  const cache = written[position];
+  let text = cache.get(value);
+  if (text === undefined) {
+    text = libraryScalar(value, position);
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(value, text);
+  }
+  return text;
+}
+
+/** The library's text for one scalar at `position`, cut out of a one-entry collection; NOT_PLAIN if not one line. */
+function libraryScalar(value: unknown, position: Position): string {
+  const [document, before, after] = position === KEY ? [{ [value as string]: 0 }, '', ': 0\n']
+    : position === VALUE ? [{ k: value }, 'k: ', '\n']
+      : [[value], '- ', '\n'];
+  const text = stringify(document, YAML_OPTIONS);
+  const inner = text.slice(before.length, text.length - after.length);
+  if (!text.startsWith(before) || !text.endsWith(after) || inner.includes('\n')) throw NOT_PLAIN;
+  return inner;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') throw NOT_PLAIN;
+  return true;
+}
+
+function hasKeys(object: Record<string, unknown>): boolean {
+  for (const key in object) if (Object.prototype.hasOwnProperty.call(object, key)) return true;
+  return false;
+}
