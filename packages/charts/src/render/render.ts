@@ -4,6 +4,7 @@ import type { ManifestChart } from '../charts/manifest-chart.js';
 import { TenantChart } from '../charts/tenant-chart.js';
 import { CapacityChart } from '../charts/capacity-chart.js';
 import { EmrAccessChart, SchedulingChart, StorageChart } from '../charts/cluster-charts.js';
+import { deliveryCharts } from '../charts/delivery-chart.js';
 import { environmentReadme } from './environment-readme.js';
 import { RenderError, collectIssues, type RenderIssue } from './render-error.js';
 import { generatedHeader, kustomization, objectFileName, toYaml } from './serialize.js';
@@ -67,7 +68,8 @@ export function renderEnvironment(config: EnvironmentConfig): RenderResult {
     }
   }
   for (const [folder, resources] of kustomizationFolders(objects)) {
-    addFile(folder ? `${folder}/kustomization.yaml` : 'kustomization.yaml', header + toYaml(kustomization([...resources])));
+    // No kustomization at the top: each layer folder is applied on its own, in order, by the wiring.
+    if (folder) addFile(`${folder}/kustomization.yaml`, header + toYaml(kustomization([...resources])));
   }
   addFile('README.md', environmentReadme(config));
 
@@ -99,7 +101,10 @@ function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[])
     .filter((chart): chart is TenantChart => chart !== undefined);
   // A tenant whose jobs could not run is refused like a value a builder refuses.
   issues.push(...tenants.flatMap((chart) => chart.problems));
-  return [storage, scheduling, capacity, emrAccess, ...tenants];
+  const layered = [storage, scheduling, capacity, emrAccess, ...tenants];
+  // The GitOps wiring of the layers (and Karpenter's CRD chart), last: it wires the layers that have content.
+  const delivery = collectIssues(issues, ['delivery'], () => deliveryCharts(app, config, layered)) ?? [];
+  return [...layered, ...delivery];
 }
 
 /** Each folder holding applied objects, directly or below, with the entries its kustomization lists. */
