@@ -7,6 +7,7 @@ import { reportFindings, reportRenderWarnings, validateRendered, type Validation
 import { hasErrors } from '@emr-eks-gitops/core';
 import { driftReport } from '../output/drift-report.js';
 import { compareTrees, hasChanges, readTree, writeTreeAtomically } from '../output/tree.js';
+import { assertTenantRemovalsSafe } from '../tenant-removal.js';
 
 export interface RenderOptions extends ValidationOptions {
   /** Environments to render; all when empty. */
@@ -23,6 +24,8 @@ export interface RenderOptions extends ValidationOptions {
 export function renderCommand(project: Project, options: RenderOptions, io: CliIO): number {
   const environments = loadEnvironments(project, options.env);
   const results = renderAll(environments);
+  // A tenant dropped before it was retired is a mistake in the environment file (exit 2), whether writing or checking.
+  assertTenantRemovalsSafe(project, environments, results);
   const findings = validateRendered(project, environments, results, options);
   reportRenderWarnings(environments, results, io);
   reportFindings(findings, io);
