@@ -157,7 +157,7 @@ describe('delivery engines', () => {
     const config = load('dev');
     const result = renderEnvironment({ ...config, delivery: undefined });
     expect([...result.files.keys()].filter((path) => /^(flux|argocd|crds)\//.test(path))).toEqual([]);
-    expect(result.files.get('README.md')).toContain('This environment has no `delivery:` section');
+    expect(result.files.get('README.md')).toContain('this environment has no `delivery:` section, so nothing is wired');
   });
 
   it.each(['flux', 'argocd'] as const)('the add-ons slot: an addons/ chart with content is wired after the tenants (%s)', (engine) => {

@@ -110,7 +110,9 @@ export interface FluxHelmReleaseProps {
 
 /**
  * A pinned OCI chart delivered by Flux: an `OCIRepository` (source.toolkit.fluxcd.io/v1) selecting the chart layer
- * and a `HelmRelease` (helm.toolkit.fluxcd.io/v2) with install and upgrade remediation and `crds: CreateReplace`.
+ * and a `HelmRelease` (helm.toolkit.fluxcd.io/v2) with install and upgrade remediation and `crds: CreateReplace`
+ * (CRDs in the chart's `crds/` folder are created and updated; charts such as karpenter-crd that ship CRDs as
+ * templates have them updated on every upgrade anyway).
  */
 export class FluxHelmRelease extends Construct {
   constructor(scope: Construct, id: string, props: FluxHelmReleaseProps) {
