@@ -3,11 +3,15 @@ export {
   EnvironmentSchema, ClusterSchema, TenantSchema, environmentSchemaJson,
   type EnvironmentFile, type EnvironmentConfig, type ClusterConfig, type TenantConfig,
 } from './config/schema.js';
+export { DeliverySchema, type DeliveryConfig } from './config/delivery-schema.js';
 export { loadEnvironmentText, type LoadedEnvironment } from './config/load.js';
 export { EnvironmentFileError, formatProblem, type Problem } from './config/problems.js';
 export { SourceMap, formatConfigPath, type ConfigPath, type SourcePosition } from './config/source-map.js';
 export { ManifestChart, type ManifestChartProps } from './charts/manifest-chart.js';
 export { TenantChart } from './charts/tenant-chart.js';
+export {
+  DELIVERY_FOLDERS, DELIVERY_LAYERS, deliveryCharts, wiredLayers, type DeliveryLayerName, type WiredLayer,
+} from './charts/delivery-chart.js';
 export { renderEnvironment, type RenderResult, type RenderedObject, type KubernetesObject } from './render/render.js';
 export { RenderError, type RenderIssue } from './render/render-error.js';
 export { generatedHeader, toYaml } from './render/serialize.js';

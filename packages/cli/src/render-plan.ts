@@ -6,6 +6,7 @@ import type { CliIO } from './io.js';
 import { environmentNames, loadEnvironments, renderAll, type Project } from './project.js';
 import { reportFindings, reportRenderWarnings, validateRendered, type ValidationOptions } from './commands/validate.js';
 import { compareTrees, hasChanges, readTree, type FileTree, type TreeDiff } from './output/tree.js';
+import { assertTenantRemovalsSafe } from './tenant-removal.js';
 
 // One home for "what would `render` do": `render` writes the plan, `render --check` and `diff` report it.
 
@@ -21,6 +22,8 @@ export interface RenderSelection extends ValidationOptions {
 export function renderValidated(project: Project, selection: RenderSelection, io: CliIO): RenderResult[] | undefined {
   const environments = loadEnvironments(project, selection.env);
   const results = renderAll(environments);
+  // A tenant dropped before it was retired is a mistake in the environment file (exit 2), whether writing or checking.
+  assertTenantRemovalsSafe(project, environments, results);
   const findings = validateRendered(project, environments, results, selection);
   reportRenderWarnings(environments, results, io);
   reportFindings(findings, io);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { environmentSchemaJson } from '@emr-eks-gitops/charts';
@@ -24,11 +24,38 @@ describe('the committed repository', () => {
     }
   });
 
-  it.each(ENVIRONMENTS)('kubectl kustomize dist-manifests/%s builds, namespaces included', (env) => {
-    const built = execFileSync('kubectl', ['kustomize', join(REPO_ROOT, 'dist-manifests', env)], { encoding: 'utf8' });
-    const kinds = [...built.matchAll(/^kind: (\w+)$/gm)].map((match) => match[1]);
-    expect(kinds.filter((kind) => kind === 'Namespace')).toHaveLength(3);
-    expect(kinds).toContain('ResourceQuota');
-    expect(kinds).toContain('LimitRange');
+  const WIRING: Record<string, string> = { dev: 'flux', prod: 'flux', staging: 'argocd' };
+  const kustomize = (folder: string) => execFileSync('kubectl', ['kustomize', folder], { encoding: 'utf8' });
+  const kindsOf = (built: string) => [...built.matchAll(/^kind: (\w+)$/gm)].map((match) => match[1]);
+
+  it.each(ENVIRONMENTS)('dist-manifests/%s: one folder per layer, each with its own kustomization.yaml, and none at the top', (env) => {
+    const dir = join(REPO_ROOT, 'dist-manifests', env);
+    const layers = readdirSync(dir).filter((entry) => existsSync(join(dir, entry, 'kustomization.yaml'))).sort();
+    expect(layers).toEqual(WIRING[env] === 'flux' ? ['crds', 'flux', 'platform', 'tenants'] : ['argocd', 'platform', 'tenants']);
+    expect(existsSync(join(dir, 'kustomization.yaml'))).toBe(false);
+  });
+
+  it.each(ENVIRONMENTS)('kubectl kustomize builds each layer of dist-manifests/%s, namespaces included', (env) => {
+    const dir = join(REPO_ROOT, 'dist-manifests', env);
+    const tenants = kindsOf(kustomize(join(dir, 'tenants')));
+    expect(tenants.filter((kind) => kind === 'Namespace')).toHaveLength(3);
+    expect(tenants).toContain('ResourceQuota');
+    expect(tenants).toContain('LimitRange');
+    expect(tenants).not.toContain('NodePool');
+    const platform = kindsOf(kustomize(join(dir, 'platform')));
+    expect(platform).toEqual(expect.arrayContaining(['StorageClass', 'PriorityClass', 'EC2NodeClass', 'NodePool']));
+    expect(platform).not.toContain('Namespace');
+    if (WIRING[env] === 'flux') expect(kindsOf(kustomize(join(dir, 'crds'))).sort()).toEqual(['HelmRelease', 'OCIRepository']);
+  });
+
+  it.each(ENVIRONMENTS)('kubectl kustomize builds the wiring of dist-manifests/%s, and every folder it points at is committed', (env) => {
+    const built = kustomize(join(REPO_ROOT, 'dist-manifests', env, WIRING[env]!));
+    const paths = [...built.matchAll(/^ {4}path: (\S+)$/gm), ...built.matchAll(/^  path: (\S+)$/gm)].map((match) => match[1]!)
+      .filter((path) => path !== '"."' && path !== '.');
+    expect(paths.length).toBeGreaterThanOrEqual(WIRING[env] === 'flux' ? 4 : 3);
+    for (const path of paths) {
+      expect(path.replace(/^\.\//, ''), path).toMatch(new RegExp(`^dist-manifests/${env}/`));
+      expect(existsSync(join(REPO_ROOT, path, 'kustomization.yaml')), path).toBe(true);
+    }
   });
 });

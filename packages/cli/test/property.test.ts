@@ -62,6 +62,8 @@ const validEnvironment = fc.record({
   production: fc.boolean(),
   windows: fc.array(fc.record({ hour: fc.integer({ min: 0, max: 23 }), hours: fc.integer({ min: 1, max: 12 }) }), { maxLength: 2 }),
   names: fc.uniqueArray(dnsLabel, { minLength: 1, maxLength: 4 }),
+  engine: fc.constantFrom('flux', 'argocd', undefined),
+  retiredFirst: fc.boolean(),
 }).chain((env) => fc.tuple(fc.constant(env), fc.tuple(...env.names.map((name) => tenant(name, env.nvme))))).map(([env, tenants]) => ({
   ...(env.production ? { production: true } : {}),
   cluster: {
@@ -80,7 +82,8 @@ const validEnvironment = fc.record({
     logs: { cloudWatchLogGroupPrefix: '/emr-on-eks/spark-platform', s3Uri: 's3://spark-platform-logs' },
   },
   network: { awsServices: { interfaceEndpoints: { cidrs: ['10.0.96.0/24'], services: ['s3', 'sts', 'logs'] } } },
-  tenants,
+  ...(env.engine ? { delivery: { engine: env.engine, repository: { url: 'https://git.example.com/platform/gitops.git', branch: 'main' } } } : {}),
+  tenants: tenants.map((t, index) => (index === 0 && env.retiredFirst ? { ...t, retired: true } : t)),
 }));
 
 describe('random environment files (fast-check)', () => {
@@ -91,7 +94,10 @@ describe('random environment files (fast-check)', () => {
       const errors = validateObjects(result.objects, { environment: config.name, production: config.production ?? false, kubernetesVersion: config.cluster.kubernetesVersion })
         .filter((finding) => finding.severity === 'error');
       expect(errors.map(formatFinding)).toEqual([]);
-      expect(result.files.get('kustomization.yaml')).toContain('- tenants');
+      expect(result.files.has('kustomization.yaml')).toBe(false);
+      expect(result.files.has('tenants/kustomization.yaml')).toBe(true);
+      const wiring = config.delivery ? `${config.delivery.engine}/kustomization.yaml` : undefined;
+      if (wiring) expect(result.files.get(wiring)).toMatch(/tenants\.yaml/);
     }), { numRuns: 60 });
   });
 

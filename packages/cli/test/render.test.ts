@@ -44,8 +44,9 @@ describe('emr-gitops render', () => {
     expect(result.stdout).toContain('dist-manifests/staging: 0 added, 2 changed, 0 removed');
   });
 
-  it('removes the files of a tenant that was deleted, and the folder of an environment that was deleted', async () => {
+  it('removes the files of a retired tenant that was deleted, and the folder of an environment that was deleted', async () => {
     const root = tempProject();
+    editEnvironment(root, 'dev', (text) => text.replace('  - name: ml\n', '  - name: ml\n    retired: true\n'));
     await runCli(root, ['render']);
     editEnvironment(root, 'dev', (text) => text.slice(0, text.indexOf('  - name: ml')));
     writeFileSync(join(root, 'environments', 'qa.yaml'), readFileSync(join(root, 'environments', 'dev.yaml')));
@@ -65,7 +66,7 @@ describe('emr-gitops render', () => {
     mkdirSync(join(root, 'dist-manifests', 'legacy'), { recursive: true });
     const result = await runCli(root, ['render', '--env', 'prod']);
     expect(result.exitCode).toBe(0);
-    expect(existsSync(join(root, 'dist-manifests/prod/kustomization.yaml'))).toBe(true);
+    expect(existsSync(join(root, 'dist-manifests/prod/flux/kustomization.yaml'))).toBe(true);
     expect(existsSync(join(root, 'dist-manifests/dev'))).toBe(false);
     expect(existsSync(join(root, 'dist-manifests/legacy'))).toBe(true);
   });

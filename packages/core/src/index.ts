@@ -160,3 +160,16 @@ export {
   instanceType, instanceTypeLabels, instanceTypesMatching, allocatable, largestFitting, largestAllocatable,
   type InstanceType, type CpuManufacturer, type NodeResources, type AllocatableOptions,
 } from './karpenter/instance-types.js';
+
+// GitOps delivery: how the rendered layers (and pinned Helm charts such as Karpenter's CRDs) reach a cluster.
+/** Pinned OCI Helm charts and the annotations that keep an object when it leaves Git. */
+export {
+  ARGOCD_PRUNE_DISABLED, FLUX_PRUNE_DISABLED, KARPENTER_CRD_CHART, type OciHelmChart,
+} from './delivery/helm-chart.js';
+/** Flux: a GitRepository, a Kustomization per layer, an OCI chart as OCIRepository + HelmRelease. */
+export {
+  FLUX_NAMESPACE, FluxGitRepository, FluxHelmRelease, FluxKustomization,
+  type FluxGitRepositoryProps, type FluxHelmReleaseProps, type FluxKustomizationProps,
+} from './delivery/flux.js';
+/** Argo CD: an automated Application from a Git folder or a pinned OCI Helm chart. */
+export { ArgoApplication, type ArgoApplicationProps, type ArgoSource } from './delivery/argo-cd.js';

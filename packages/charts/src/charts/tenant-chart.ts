@@ -1,6 +1,8 @@
+import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import {
-  EmrContainersRbac, LABELS, SPARK_DEFAULT_JOB_SIZE, SparkPodTemplates, TenantNamespace, TenantNetworkPolicies, TenantServiceAccounts,
+  ARGOCD_PRUNE_DISABLED, EmrContainersRbac, FLUX_PRUNE_DISABLED, LABELS, SPARK_DEFAULT_JOB_SIZE, SparkPodTemplates, TenantNamespace,
+  TenantNetworkPolicies, TenantServiceAccounts,
   emrMonitoringConfiguration, jobSubmitterClassification, jobTemplateRequest, sparkDefaults, sparkTenantProblems, startJobRunRequest,
   type EmrConfigurationOverrides,
   type AwsServiceReach, type SparkCapacity, type SparkJobSize, type SparkLocalDisk, type SparkTenantRuntime, type TenantEgress,
@@ -75,8 +77,21 @@ export class TenantChart extends ManifestChart {
       });
     }
 
+    if (tenant.retired) {
+      // Being removed: nothing in the namespace is ever pruned (a later commit drops it from Git while jobs may still
+      // run), and no new job gets pod templates or configuration overrides, so no run-time rules either.
+      this.keepWhenRemovedFromGit();
+      return;
+    }
     const spark = underField('spark', () => this.addSparkArtifacts(config, tenant, platform));
     this.checkRunTime(config, tenant, index, platform, spark);
+  }
+
+  private keepWhenRemovedFromGit(): void {
+    for (const construct of this.node.findAll()) {
+      if (!(construct instanceof ApiObject)) continue;
+      for (const [key, value] of Object.entries({ ...FLUX_PRUNE_DISABLED, ...ARGOCD_PRUNE_DISABLED })) construct.metadata.addAnnotation(key, value);
+    }
   }
 
   private addSparkArtifacts(config: EnvironmentConfig, tenant: TenantConfig, platform: SparkPlatform): TenantSpark {

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { DnsLabel, Quantity, Resources, RoleArn, StringEnum, strictObject } from './schema-types.js';
 import { CapacitySchema, SparkPlatformSchema, TenantSparkSchema } from './capacity-schema.js';
 import { EnvironmentNetworkSchema, TenantNetworkSchema, TenantServiceAccountSchema } from './tenant-access-schema.js';
+import { DeliverySchema } from './delivery-schema.js';
 
 // One schema is the source of the TypeScript type (Static<>), of ajv's validation and of environments/schema.json.
 
@@ -60,6 +61,10 @@ export const TenantSchema = strictObject({
   network: Type.Optional(TenantNetworkSchema),
   serviceAccounts: Type.Optional(Type.Array(TenantServiceAccountSchema, { description: 'ServiceAccounts to create in the tenant namespace' })),
   spark: Type.Optional(TenantSparkSchema),
+  retired: Type.Optional(Type.Boolean({
+    default: false,
+    description: 'true: the first step of removing the tenant. Its namespace and objects stay rendered but are never pruned by Flux or Argo CD, its Spark artifacts are no longer rendered, and emr plan shows its virtual cluster for deletion (emr destroy --tenant); remove the entry in a later commit',
+  })),
 }, 'A team: one namespace, registered with EMR as one virtual cluster');
 
 export const EnvironmentSchema = Type.Object({
@@ -71,6 +76,7 @@ export const EnvironmentSchema = Type.Object({
   capacity: CapacitySchema,
   spark: SparkPlatformSchema,
   network: Type.Optional(EnvironmentNetworkSchema),
+  delivery: Type.Optional(DeliverySchema),
   tenants: Type.Array(TenantSchema, { minItems: 1, description: 'The teams sharing the cluster, at least one' }),
 }, {
   $id: 'https://emr-eks-gitops.dev/schema/environment.json',

@@ -1,6 +1,7 @@
 import { isAtLeast, kubernetesSchemaProblem, parseKubernetesVersion } from '@emr-eks-gitops/core';
 import type { EnvironmentFile, TenantConfig } from './schema.js';
 import type { CapacityConfig, SparkPlatformConfig } from './capacity-schema.js';
+import type { DeliveryConfig } from './delivery-schema.js';
 import type { Problem } from './problems.js';
 import type { ConfigPath } from './source-map.js';
 
@@ -56,6 +57,14 @@ export function semanticProblems(value: unknown, at: Locate): Problem[] {
       problems.push(at(['tenants', index, 'releaseLabel'], `${tenant.releaseLabel} cannot use pod templates, which this platform relies on for placement; use emr-6.3.0 or later`));
     }
   });
+
+  const delivery = isObject(file?.delivery) ? (file.delivery as Partial<DeliveryConfig>) : undefined;
+  if (delivery?.engine === 'flux' && delivery.argocd !== undefined) {
+    problems.push(at(['delivery', 'argocd'], 'applies only to engine argocd; this environment is delivered by Flux'));
+  }
+  if (delivery?.engine === 'argocd' && isObject(delivery.repository) && delivery.repository.secretName !== undefined) {
+    problems.push(at(['delivery', 'repository', 'secretName'], 'applies only to engine flux; register the repository and its credentials with Argo CD instead'));
+  }
 
   const partition = cluster.partition ?? 'aws';
   tenants.forEach((tenant, index) => {

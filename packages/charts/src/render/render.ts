@@ -4,6 +4,7 @@ import type { ManifestChart } from '../charts/manifest-chart.js';
 import { TenantChart } from '../charts/tenant-chart.js';
 import { CapacityChart } from '../charts/capacity-chart.js';
 import { EmrAccessChart, SchedulingChart, StorageChart } from '../charts/cluster-charts.js';
+import { deliveryCharts } from '../charts/delivery-chart.js';
 import { environmentReadme } from './environment-readme.js';
 import { placementSection } from './environment-diagram.js';
 import { RenderError, collectIssues, type RenderIssue } from './render-error.js';
@@ -70,7 +71,8 @@ export function renderEnvironment(config: EnvironmentConfig): RenderResult {
     }
   });
   for (const [folder, resources] of kustomizationFolders(objects)) {
-    addFile(folder ? `${folder}/kustomization.yaml` : 'kustomization.yaml', header + toYaml(kustomization([...resources])));
+    // No kustomization at the top: each layer folder is applied on its own, in order, by the wiring.
+    if (folder) addFile(`${folder}/kustomization.yaml`, header + toYaml(kustomization([...resources])));
   }
   addFile('README.md', environmentReadme(config, diagram));
 
@@ -107,7 +109,10 @@ function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[])
     tenants.flatMap((chart) => (chart.placement ? [chart.placement] : [])),
     capacity.spark.pools.map((pool) => ({ name: pool.name, capacityTypes: pool.capacityTypes, limits: pool.limits })),
   );
-  return { charts: [storage, scheduling, capacity, emrAccess, ...tenants], diagram };
+  const layered = [storage, scheduling, capacity, emrAccess, ...tenants];
+  // The GitOps wiring of the layers (and Karpenter's CRD chart), last: it wires the layers that have content.
+  const delivery = collectIssues(issues, ['delivery'], () => deliveryCharts(app, config, layered)) ?? [];
+  return { charts: [...layered, ...delivery], diagram };
 }
 
 /** Each folder holding applied objects, directly or below, with the entries its kustomization lists. */

@@ -1,0 +1,162 @@
+import { ApiObject, type App } from 'cdk8s';
+import {
+  ArgoApplication, FluxGitRepository, FluxHelmRelease, FluxKustomization, KARPENTER_CRD_CHART, PROJECT_NAME,
+} from '@emr-eks-gitops/core';
+import type { EnvironmentConfig } from '../config/schema.js';
+import type { DeliveryConfig } from '../config/delivery-schema.js';
+import { ManifestChart } from './manifest-chart.js';
+
+/**
+ * The layers of an environment, in the order they reach the cluster. Each is one folder of `dist-manifests/<env>/`
+ * with its own kustomization.yaml, synced only after the layer before it is ready:
+ * - `crds`: Karpenter's CRDs (a pinned Helm chart), which the platform's NodePools and EC2NodeClasses need;
+ * - `platform`: StorageClass, PriorityClasses, EC2NodeClasses and NodePools;
+ * - `tenants`: one namespace per team with everything inside it;
+ * - `addons`: a slot for later add-ons (JupyterHub, Prometheus, ...): an `addons/<name>/` chart plugs in after the
+ *   tenants (so after the platform and the CRDs too); it is wired only when a chart renders an object there.
+ */
+export const DELIVERY_LAYERS = [
+  { name: 'crds', folder: 'crds' },
+  { name: 'platform', folder: 'platform' },
+  { name: 'tenants', folder: 'tenants' },
+  { name: 'addons', folder: 'addons' },
+] as const;
+export type DeliveryLayerName = (typeof DELIVERY_LAYERS)[number]['name'];
+
+/** The wiring folder per engine: the one folder a person applies (or points the controller at). */
+export const DELIVERY_FOLDERS = { flux: 'flux', argocd: 'argocd' } as const;
+
+/** A layer as wired: its folder (absent for a Helm source) and the layer it waits for. */
+export interface WiredLayer {
+  readonly name: DeliveryLayerName;
+  readonly folder?: string;
+  readonly after?: DeliveryLayerName;
+}
+
+export const DELIVERY_DEFAULTS = { interval: '5m', retryInterval: '2m', timeout: '10m' } as const;
+
+/**
+ * The charts that deliver an environment: with Flux, the `crds/` layer (Karpenter's CRD chart as OCIRepository +
+ * HelmRelease) and the `flux/` wiring; with Argo CD, the `argocd/` wiring (the CRD chart is an Application's Helm
+ * source). None without a `delivery:` section. `layered` are the environment's other charts: a layer is wired only
+ * when one of them renders an object into its folder.
+ */
+export function deliveryCharts(app: App, config: EnvironmentConfig, layered: readonly ManifestChart[]): ManifestChart[] {
+  const delivery = config.delivery;
+  if (!delivery) return [];
+  const withContent = new Set(layered.filter(hasObjects).map((chart) => chart.folder.split('/')[0]!));
+  if (delivery.engine === 'flux') {
+    const crds = new KarpenterCrdsChart(app, config, delivery);
+    withContent.add(crds.folder);
+    return [crds, new FluxDeliveryChart(app, config, delivery, wiredLayers(withContent))];
+  }
+  return [new ArgoDeliveryChart(app, config, delivery, wiredLayers(new Set([...withContent, 'crds'])))];
+}
+
+/** The layers that have content, each waiting for the nearest one before it that has. */
+export function wiredLayers(foldersWithContent: ReadonlySet<string>): WiredLayer[] {
+  const wired: WiredLayer[] = [];
+  for (const layer of DELIVERY_LAYERS) {
+    if (!foldersWithContent.has(layer.folder)) continue;
+    wired.push({ name: layer.name, folder: layer.folder, after: wired.at(-1)?.name });
+  }
+  return wired;
+}
+
+function hasObjects(chart: ManifestChart): boolean {
+  return chart.node.findAll().some((construct) => construct instanceof ApiObject);
+}
+
+const settings = (delivery: DeliveryConfig) => ({
+  interval: delivery.interval ?? DELIVERY_DEFAULTS.interval,
+  retryInterval: delivery.retryInterval ?? DELIVERY_DEFAULTS.retryInterval,
+  timeout: delivery.timeout ?? DELIVERY_DEFAULTS.timeout,
+  prune: delivery.prune ?? true,
+});
+
+/** Flux: Karpenter's CRD chart, pinned to the version whose schemas validation uses. */
+export class KarpenterCrdsChart extends ManifestChart {
+  constructor(scope: App, config: EnvironmentConfig, delivery: DeliveryConfig) {
+    super(scope, 'crds-karpenter', { folder: 'crds', environment: config.name, configPath: ['delivery'] });
+    const { interval, timeout } = settings(delivery);
+    new FluxHelmRelease(this, 'KarpenterCrd', { chart: KARPENTER_CRD_CHART, interval, timeout });
+  }
+}
+
+/**
+ * Flux wiring (`flux/`): the GitRepository, a root Kustomization that keeps this folder itself in sync, and one
+ * Kustomization per layer with `dependsOn` the layer before it and `wait: true`, so a layer is applied only once
+ * everything of the previous one is ready.
+ */
+export class FluxDeliveryChart extends ManifestChart {
+  constructor(scope: App, config: EnvironmentConfig, delivery: DeliveryConfig, layers: readonly WiredLayer[]) {
+    super(scope, 'delivery-flux', { folder: DELIVERY_FOLDERS.flux, environment: config.name, configPath: ['delivery'] });
+    const { interval, retryInterval, timeout, prune } = settings(delivery);
+    const root = `dist-manifests/${config.name}`;
+    const source = new FluxGitRepository(this, 'Source', {
+      name: PROJECT_NAME,
+      url: delivery.repository.url,
+      branch: delivery.repository.branch,
+      secretName: delivery.repository.secretName,
+      interval,
+      // Only this environment's applied folders are fetched: not other environments, not the artifacts.
+      ignore: ['/*', '!/dist-manifests/', '/dist-manifests/*', `!/${root}/`, `/${root}/artifacts/`].join('\n') + '\n',
+    });
+    const common = { sourceName: source.name, interval, retryInterval, timeout, prune };
+    new FluxKustomization(this, 'Wiring', { ...common, name: PROJECT_NAME, path: `./${root}/${DELIVERY_FOLDERS.flux}`, wait: false });
+    for (const layer of layers) {
+      new FluxKustomization(this, `Layer-${layer.name}`, {
+        ...common,
+        name: `${PROJECT_NAME}-${layer.name}`,
+        path: `./${root}/${layer.folder}`,
+        wait: true,
+        dependsOn: layer.after ? [`${PROJECT_NAME}-${layer.after}`] : undefined,
+      });
+    }
+  }
+}
+
+/**
+ * Argo CD wiring (`argocd/`): a root Application (app of apps) that syncs this folder, and one Application per
+ * layer with a sync wave giving the same order as Flux's `dependsOn`. The CRD layer's source is Karpenter's chart
+ * itself, applied server-side (its CRDs are too large for client-side apply's annotation).
+ */
+export class ArgoDeliveryChart extends ManifestChart {
+  constructor(scope: App, config: EnvironmentConfig, delivery: DeliveryConfig, layers: readonly WiredLayer[]) {
+    super(scope, 'delivery-argocd', { folder: DELIVERY_FOLDERS.argocd, environment: config.name, configPath: ['delivery'] });
+    const { retryInterval, timeout, prune } = settings(delivery);
+    const argocd = delivery.argocd ?? {};
+    const namespace = argocd.namespace ?? 'argocd';
+    const common = {
+      namespace,
+      project: argocd.project ?? 'default',
+      prune,
+      selfHeal: delivery.selfHeal ?? true,
+      retry: { limit: 5, backoff: retryInterval, maxBackoff: timeout },
+    };
+    const git = (path: string) => ({ git: { repoURL: delivery.repository.url, targetRevision: delivery.repository.branch, path } });
+    const root = `dist-manifests/${config.name}`;
+    const name = `${PROJECT_NAME}-${config.name}`;
+    new ArgoApplication(this, 'Root', {
+      ...common,
+      name,
+      source: git(`${root}/${DELIVERY_FOLDERS.argocd}`),
+      // Applications live beside Argo CD, whichever cluster they deploy to.
+      destinationServer: 'https://kubernetes.default.svc',
+      destinationNamespace: namespace,
+    });
+    layers.forEach((layer, index) => {
+      const crds = layer.name === 'crds';
+      new ArgoApplication(this, `Layer-${layer.name}`, {
+        ...common,
+        name: `${name}-${layer.name}`,
+        source: crds ? { helm: KARPENTER_CRD_CHART } : git(`${root}/${layer.folder}`),
+        destinationServer: argocd.destinationServer ?? 'https://kubernetes.default.svc',
+        syncWave: index + 1,
+        syncOptions: crds ? ['ServerSideApply=true'] : ['PruneLast=true'],
+        // Deleting Karpenter's CRDs would delete every NodePool, NodeClaim and so every Spark node.
+        keepWhenRemovedFromGit: crds,
+      });
+    });
+  }
+}

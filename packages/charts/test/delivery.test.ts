@@ -1,0 +1,222 @@
+import { readFileSync } from 'node:fs';
+import { App, ApiObject } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { KARPENTER_CRD_CHART, hasErrors, validateObjects } from '@emr-eks-gitops/core';
+import { loadEnvironmentText, renderEnvironment, type KubernetesObject, type RenderResult } from '../src/index.js';
+import { ManifestChart } from '../src/charts/manifest-chart.js';
+import { deliveryCharts } from '../src/charts/delivery-chart.js';
+
+const ENVIRONMENTS = ['dev', 'prod', 'staging'] as const;
+const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
+const load = (name: string, edit: (text: string) => string = (t) => t) =>
+  loadEnvironmentText(edit(environmentText(name)), `environments/${name}.yaml`).config;
+
+type AnyObject = KubernetesObject & { spec: any };
+const DELIVERY_KINDS = new Set(['GitRepository', 'Kustomization', 'OCIRepository', 'HelmRelease', 'Application']);
+const deliveryObjects = (result: RenderResult) =>
+  result.objects.filter((o) => o.applied && DELIVERY_KINDS.has(o.object.kind) && o.object.apiVersion !== 'kustomize.config.k8s.io/v1beta1');
+
+/**
+ * The delivery graph read back from the rendered objects alone: one node per layer (a folder of dist-manifests/<env>/
+ * or a Helm chart), with the layers it waits for. Flux: Kustomization `dependsOn`; Argo CD: every Application of a
+ * lower sync wave. A HelmRelease's chart is installed by the layer whose folder holds the HelmRelease.
+ */
+interface LayerNode { readonly id: string; readonly folder?: string; readonly chart?: string; readonly after: Set<string> }
+function deliveryGraph(result: RenderResult): Map<string, LayerNode> {
+  const prefix = `dist-manifests/${result.environment}/`;
+  const folderOf = (path: string) => path.replace(/^\.\//, '').slice(prefix.length);
+  const nodes = new Map<string, LayerNode>();
+  const objects = deliveryObjects(result).map((o) => o.object as AnyObject);
+  const kustomizations = objects.filter((o) => o.kind === 'Kustomization');
+  for (const k of kustomizations) {
+    nodes.set(k.metadata.name, { id: k.metadata.name, folder: folderOf(k.spec.path), after: new Set((k.spec.dependsOn ?? []).map((d: { name: string }) => d.name)) });
+  }
+  // Argo CD: the root Application (wave 0, the default) syncs the others, lowest wave first.
+  const applications = objects.filter((o) => o.kind === 'Application');
+  const wave = (app: AnyObject) => Number(app.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
+  for (const app of applications) {
+    const source = app.spec.source;
+    const lower = applications.filter((other) => wave(other) < wave(app)).map((other) => other.metadata.name);
+    nodes.set(app.metadata.name, {
+      id: app.metadata.name,
+      ...(source.helm ? { chart: source.repoURL } : { folder: folderOf(source.path) }),
+      after: new Set(lower),
+    });
+  }
+  // A Flux HelmRelease's chart is provided by the Kustomization whose folder holds it.
+  for (const release of result.objects.filter((o) => o.object.kind === 'HelmRelease')) {
+    const owner = [...nodes.values()].find((node) => node.folder && release.path.startsWith(`${node.folder}/`));
+    const repository = result.objects.find((o) => o.object.kind === 'OCIRepository' && o.object.metadata.name === (release.object as AnyObject).spec.chartRef.name);
+    if (owner && repository) nodes.set(owner.id, { ...owner, chart: (repository.object as AnyObject).spec.url });
+  }
+  return nodes;
+}
+
+/** Every layer `id` waits for, directly or through others. */
+function ancestors(graph: Map<string, LayerNode>, id: string): Set<string> {
+  const seen = new Set<string>();
+  const walk = (node: string) => {
+    for (const parent of graph.get(node)?.after ?? []) if (!seen.has(parent)) { seen.add(parent); walk(parent); }
+  };
+  walk(id);
+  return seen;
+}
+
+/** The layer that applies the file at `path`. */
+function layerOf(graph: Map<string, LayerNode>, path: string): LayerNode | undefined {
+  return [...graph.values()].find((node) => node.folder && !['flux', 'argocd'].includes(node.folder) && path.startsWith(`${node.folder}/`));
+}
+
+describe.each(ENVIRONMENTS)('delivery of %s', (env) => {
+  const config = load(env);
+  const result = renderEnvironment(config);
+  const graph = deliveryGraph(result);
+
+  it('every Flux / Argo CD object passes strict schema validation', () => {
+    const objects = deliveryObjects(result);
+    expect(objects.length).toBeGreaterThanOrEqual(4);
+    const findings = validateObjects(objects, { environment: env, production: config.production ?? false, kubernetesVersion: config.cluster.kubernetesVersion });
+    expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+
+  it('every path the wiring points at is a rendered folder with a kustomization.yaml, and no top-level kustomization', () => {
+    const folders = [...graph.values()].flatMap((node) => (node.folder !== undefined ? [node.folder] : []));
+    expect(folders.length).toBeGreaterThanOrEqual(3);
+    for (const folder of folders) expect(result.files.has(`${folder}/kustomization.yaml`), folder).toBe(true);
+    expect(result.files.has('kustomization.yaml')).toBe(false);
+  });
+
+  it('Karpenter CRDs come first, pinned to the schema version; NodePools and EC2NodeClasses only after them', () => {
+    const crdLayer = [...graph.values()].find((node) => node.chart === KARPENTER_CRD_CHART.url);
+    expect(crdLayer, 'a layer installs karpenter-crd').toBeDefined();
+    const wiring = new Set([...graph.values()].filter((node) => node.folder === 'flux' || node.folder === 'argocd').map((node) => node.id));
+    expect([...ancestors(graph, crdLayer!.id)].filter((id) => !wiring.has(id)), 'nothing but the wiring precedes the CRDs').toEqual([]);
+    expect(KARPENTER_CRD_CHART.version).toBe('1.14.1');
+    const karpenterObjects = result.objects.filter((o) => o.applied && /karpenter\.(sh|k8s\.aws)\//.test(o.object.apiVersion));
+    expect(karpenterObjects.map((o) => o.object.kind).sort()).toEqual(expect.arrayContaining(['EC2NodeClass', 'NodePool']));
+    for (const object of karpenterObjects) {
+      const layer = layerOf(graph, object.path);
+      expect(layer, object.path).toBeDefined();
+      expect(ancestors(graph, layer!.id), `${object.path} waits for the CRDs`).toContain(crdLayer!.id);
+    }
+  });
+
+  it('no tenant object syncs before the platform layer', () => {
+    const platform = layerOf(graph, 'platform/kustomization.yaml')!;
+    const tenantObjects = result.objects.filter((o) => o.applied && o.path.startsWith('tenants/'));
+    expect(tenantObjects.length).toBeGreaterThan(10);
+    for (const object of tenantObjects) expect(ancestors(graph, layerOf(graph, object.path)!.id), object.path).toContain(platform.id);
+  });
+
+  it('every namespaced object syncs with or after the layer of its rendered Namespace (add-ons included, once they exist)', () => {
+    const namespaces = new Map(result.objects.filter((o) => o.applied && o.object.kind === 'Namespace').map((o) => [o.object.metadata.name, o.path]));
+    for (const object of result.objects.filter((o) => o.applied)) {
+      const namespacePath = object.object.metadata.namespace && namespaces.get(object.object.metadata.namespace);
+      if (!namespacePath) continue; // flux-system, argocd, kube-system: the controllers' own
+      const layer = layerOf(graph, object.path)!;
+      const namespaceLayer = layerOf(graph, namespacePath)!;
+      expect(namespaceLayer.id === layer.id || ancestors(graph, layer.id).has(namespaceLayer.id), object.path).toBe(true);
+    }
+  });
+
+  it('every applied object is applied by exactly one layer', () => {
+    for (const object of result.objects.filter((o) => o.applied)) {
+      const owners = [...graph.values()].filter((node) => node.folder && object.path.startsWith(`${node.folder}/`));
+      expect(owners.length, object.path).toBe(1);
+    }
+  });
+});
+
+describe('delivery engines', () => {
+  it('staging is delivered by Argo CD with sync waves, dev and prod by Flux; the repository comes from the environment file', () => {
+    const kinds = (env: string) => new Set(deliveryObjects(renderEnvironment(load(env))).map((o) => o.object.kind));
+    expect([...kinds('staging')]).toEqual(['Application']);
+    expect([...kinds('prod')].sort()).toEqual(['GitRepository', 'HelmRelease', 'Kustomization', 'OCIRepository']);
+    const prod = renderEnvironment(load('prod'));
+    const git = prod.objects.find((o) => o.object.kind === 'GitRepository')!.object as AnyObject;
+    expect(git.spec).toMatchObject({ url: 'ssh://git@github.com/acme-data/emr-eks-gitops.git', ref: { branch: 'main' }, interval: '5m', secretRef: { name: 'emr-eks-gitops-deploy-key' } });
+    for (const k of prod.objects.filter((o) => o.object.kind === 'Kustomization').map((o) => o.object as AnyObject)) {
+      expect(k.spec).toMatchObject({ prune: true, timeout: '15m', retryInterval: '2m', sourceRef: { kind: 'GitRepository', name: git.metadata.name } });
+    }
+    const release = prod.objects.find((o) => o.object.kind === 'HelmRelease')!.object as AnyObject;
+    expect(release.spec.install).toEqual({ crds: 'CreateReplace', remediation: { retries: 3 } });
+    expect(release.spec.upgrade).toMatchObject({ crds: 'CreateReplace', remediation: { retries: 3 } });
+    expect(release.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+
+    const staging = renderEnvironment(load('staging'));
+    const crds = staging.objects.find((o) => o.object.metadata.name === 'emr-eks-gitops-staging-crds')!.object as AnyObject;
+    expect(crds.spec.source).toMatchObject({ repoURL: KARPENTER_CRD_CHART.url, targetRevision: '1.14.1' });
+    expect(crds.spec.syncPolicy.syncOptions).toContain('ServerSideApply=true');
+    expect(crds.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+  });
+
+  it('a broken Flux object is caught by the same validation (the check is not vacuous)', () => {
+    const config = load('dev');
+    const objects = deliveryObjects(renderEnvironment(config)).map((o) =>
+      o.object.kind === 'Kustomization' ? { ...o, object: { ...o.object, spec: { ...(o.object as AnyObject).spec, wait: 'yes', pruned: true } } } : o);
+    expect(hasErrors(validateObjects(objects, { environment: 'dev', production: false, kubernetesVersion: config.cluster.kubernetesVersion }))).toBe(true);
+  });
+
+  it('an environment without delivery: renders no wiring and no CRD layer', () => {
+    const config = load('dev');
+    const result = renderEnvironment({ ...config, delivery: undefined });
+    expect([...result.files.keys()].filter((path) => /^(flux|argocd|crds)\//.test(path))).toEqual([]);
+    expect(result.files.get('README.md')).toContain('this environment has no `delivery:` section, so nothing is wired');
+  });
+
+  it.each(['flux', 'argocd'] as const)('the add-ons slot: an addons/ chart with content is wired after the tenants (%s)', (engine) => {
+    const base = load(engine === 'flux' ? 'dev' : 'staging');
+    const wiringOf = (addonObjects: boolean) => {
+      const app = new App();
+      const chart = (id: string, folder: string) => new ManifestChart(app, id, { folder, environment: base.name, configPath: [] });
+      const tenants = chart('tenants', 'tenants/a');
+      new ApiObject(tenants, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a' } });
+      const platform = chart('platform', 'platform/x');
+      new ApiObject(platform, 'sc', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'default' } });
+      const addon = chart('jupyterhub', 'addons/jupyterhub');
+      if (addonObjects) new ApiObject(addon, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'jupyterhub' } });
+      return deliveryCharts(app, base, [platform, tenants, addon]).at(-1)!.toJson() as AnyObject[];
+    };
+    // An add-on chart without objects is not wired.
+    expect(wiringOf(false).map((o) => o.metadata.name).join(' ')).not.toContain('addons');
+    const wiring = wiringOf(true);
+    const addons = wiring.find((o) => o.metadata.name.endsWith('-addons'))!;
+    const tenantsLayer = wiring.find((o) => o.metadata.name.endsWith('-tenants'))!;
+    if (engine === 'flux') {
+      expect(addons.spec.dependsOn).toEqual([{ name: tenantsLayer.metadata.name }]);
+      expect(addons.spec.path).toBe(`./dist-manifests/${base.name}/addons`);
+    } else {
+      const wave = (o: AnyObject) => Number(o.metadata.annotations!['argocd.argoproj.io/sync-wave']);
+      expect(wave(addons)).toBe(wave(tenantsLayer) + 1);
+      expect(addons.spec.source.path).toBe(`dist-manifests/${base.name}/addons`);
+    }
+  });
+});
+
+describe('retiring a tenant', () => {
+  const retire = (text: string) => text.replace('  - name: ml\n', '  - name: ml\n    retired: true\n');
+
+  it.each(ENVIRONMENTS)('%s: keeps its namespace and objects, never pruned, and drops its Spark artifacts', (env) => {
+    const before = renderEnvironment(load(env));
+    const after = renderEnvironment(load(env, retire));
+    const own = (result: RenderResult) => result.objects.filter((o) => o.path.startsWith('tenants/ml/'));
+    expect(own(after).map((o) => o.path)).toEqual(own(before).map((o) => o.path));
+    for (const { object } of own(after)) {
+      expect(object.metadata.annotations).toMatchObject({
+        'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+        'argocd.argoproj.io/sync-options': 'Prune=false',
+      });
+    }
+    expect([...before.files.keys()].filter((path) => path.startsWith('artifacts/tenants/ml/')).length).toBeGreaterThan(0);
+    expect([...after.files.keys()].filter((path) => path.startsWith('artifacts/tenants/ml/'))).toEqual([]);
+    // Other tenants are untouched, and the retired one is still in the tenants kustomization.
+    expect(after.files.get('tenants/data-eng/namespace-spark-data-eng.yaml')).toBe(before.files.get('tenants/data-eng/namespace-spark-data-eng.yaml'));
+    expect(after.files.get('tenants/kustomization.yaml')).toContain('- ml');
+    expect(after.files.get('README.md')).toContain('| ml (retired) |');
+  });
+
+  it('is exposed on the config for the emr commands', () => {
+    const config = load('dev', retire);
+    expect(config.tenants.map((tenant) => [tenant.name, tenant.retired ?? false])).toEqual([['app-dev', false], ['data-eng', false], ['ml', true]]);
+  });
+});

@@ -1,0 +1,49 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parse } from 'yaml';
+import {
+  EnvironmentFileError, formatConfigPath, type LoadedEnvironment, type Problem, type RenderResult,
+} from '@emr-eks-gitops/charts';
+import { FLUX_PRUNE_DISABLED, ARGOCD_PRUNE_DISABLED } from '@emr-eks-gitops/core';
+import type { Project } from './project.js';
+
+/**
+ * Refuses to drop a tenant from dist-manifests/ before it was retired. A tenant folder that is committed but no
+ * longer rendered is only safe to remove when its committed Namespace carries the annotations that stop Flux and
+ * Argo CD from pruning it (what `retired: true` renders): otherwise the commit would delete a namespace with running
+ * jobs, and leave its EMR virtual cluster behind. Each refusal is placed at the `tenants:` key of the environment
+ * file.
+ * @throws EnvironmentFileError listing every tenant removed too early (exit 2, nothing written).
+ */
+export function assertTenantRemovalsSafe(project: Project, environments: readonly LoadedEnvironment[], results: readonly RenderResult[]): void {
+  const problems: Problem[] = [];
+  for (const result of results) {
+    const environment = environments.find((env) => env.config.name === result.environment);
+    if (!environment) continue;
+    const tenantsDir = join(project.outputDir, result.environment, 'tenants');
+    if (!existsSync(tenantsDir)) continue;
+    const rendered = new Set([...result.files.keys()].filter((path) => path.startsWith('tenants/')).map((path) => path.split('/')[1]));
+    for (const entry of readdirSync(tenantsDir, { withFileTypes: true })) {
+      if (!entry.isDirectory() || rendered.has(entry.name)) continue;
+      const namespaceFile = readdirSync(join(tenantsDir, entry.name)).find((file) => /^namespace-.+\.yaml$/.test(file));
+      if (!namespaceFile) continue; // nothing there that a prune could delete
+      const path = join(tenantsDir, entry.name, namespaceFile);
+      if (isRetired(readFileSync(path, 'utf8'))) continue;
+      problems.push({
+        file: environment.config.sourcePath,
+        ...environment.source.locate(['tenants'], 'key'),
+        path: formatConfigPath(['tenants']),
+        message: `tenant "${entry.name}" was removed, but its committed namespace (${relative(project.root, path)}) was never retired: ` +
+          'Flux or Argo CD would delete the namespace with any jobs running in it, and its EMR virtual cluster would be left behind. ' +
+          `Put the entry back with retired: true, render and commit, let it sync, delete the virtual cluster (emr-gitops emr destroy --env ${result.environment} --tenant ${entry.name}), then remove the entry`,
+      });
+    }
+  }
+  if (problems.length > 0) throw new EnvironmentFileError(problems);
+}
+
+/** True when a committed Namespace file carries both engines' "never prune" annotations. */
+function isRetired(text: string): boolean {
+  const annotations = (parse(text) as { metadata?: { annotations?: Record<string, string> } } | null)?.metadata?.annotations ?? {};
+  return Object.entries({ ...FLUX_PRUNE_DISABLED, ...ARGOCD_PRUNE_DISABLED }).every(([key, value]) => annotations[key] === value);
+}
