@@ -3,10 +3,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './support/project.js';
 
-/** Every module URL a fresh `emr-gitops <args>` process loads (through an ESM loader hook that logs them). */
+/**
+ * Every module URL a fresh `emr-gitops <args>` process loads, logged by a synchronous, in-thread module hook
+ * (module.registerHooks): an off-thread `register()` hook can lose its last lines when the CLI exits right away.
+ */
 function modulesLoadedBy(args: readonly string[]): string[] {
-  const hook = 'export async function load(url, context, next) { process.stderr.write(`LOADED ${url}\\n`); return next(url, context); }';
-  const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
+  const register = "import { registerHooks } from 'node:module'; import { writeSync } from 'node:fs';"
+    + ' registerHooks({ load(url, context, next) { writeSync(2, `LOADED ${url}\\n`); return next(url, context); } });';
   const child = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`,
     join(REPO_ROOT, 'packages/cli/bin/emr-gitops.js'), ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
   expect(child.status, child.stderr).toBe(0);

@@ -10,8 +10,8 @@ import type { CliIO } from '../io.js';
 export interface ApplyOutcome {
   readonly tenant: string;
   readonly namespace: string;
-  /** created: made now; kept: already in place; flagged: needs a person; failed: an AWS error, explained. */
-  readonly status: 'created' | 'kept' | 'flagged' | 'failed';
+  /** created: made now; kept: already in place; flagged: needs a person; retired: left for emr destroy; failed: an AWS error, explained. */
+  readonly status: 'created' | 'kept' | 'flagged' | 'retired' | 'failed';
   readonly virtualClusterId?: string;
   readonly message?: string;
   /** Exit code a failure deserves (2 when no credentials at all). */
@@ -39,6 +39,8 @@ export async function applyPlan(client: EMRContainersClient, plan: RegistrationP
         return { ...base, status: 'kept', virtualClusterId: entry.cluster.id, ...(entry.note ? { message: entry.note } : {}) };
       case 'flag':
         return { ...base, status: 'flagged', message: entry.message };
+      case 'retire':
+        return { ...base, status: 'retired', message: retireMessage(entry.tenant.name, entry.clusters) };
       case 'create': {
         progress.start(entry.tenant.name, `namespace ${entry.tenant.namespace}`);
         const outcome = await create(client, entry.request, { ...options.context, operation: 'CreateVirtualCluster', tenant: base.tenant, namespace: base.namespace });
@@ -49,6 +51,13 @@ export async function applyPlan(client: EMRContainersClient, plan: RegistrationP
       }
     }
   });
+}
+
+/** What to do with a retired tenant's virtual clusters: apply never deletes, a person does once the jobs have ended. */
+export function retireMessage(tenant: string, clusters: readonly { readonly id: string }[]): string {
+  return clusters.length === 0
+    ? 'retired: no virtual cluster left; remove the tenant from the environment file'
+    : `retired: not registered again; once its jobs have ended, emr destroy --tenant ${tenant} deletes ${clusters.map((c) => c.id).join(', ')}`;
 }
 
 type CreateResult = Pick<ApplyOutcome, 'status' | 'virtualClusterId' | 'message' | 'exitCode'>;

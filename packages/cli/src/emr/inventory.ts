@@ -70,7 +70,9 @@ export type FlagReason = 'arrested' | 'name-mismatch' | 'duplicate' | 'terminati
 export type TenantPlan =
   | { readonly action: 'create'; readonly tenant: TenantConfig; readonly request: CreateRequest }
   | { readonly action: 'keep'; readonly tenant: TenantConfig; readonly cluster: VirtualClusterInfo; readonly note?: string }
-  | { readonly action: 'flag'; readonly tenant: TenantConfig; readonly reason: FlagReason; readonly message: string; readonly clusters: readonly VirtualClusterInfo[] };
+  | { readonly action: 'flag'; readonly tenant: TenantConfig; readonly reason: FlagReason; readonly message: string; readonly clusters: readonly VirtualClusterInfo[] }
+  /** A retired tenant: nothing is created for it; its clusters are for `emr destroy --tenant` once its jobs have ended. */
+  | { readonly action: 'retire'; readonly tenant: TenantConfig; readonly clusters: readonly VirtualClusterInfo[] };
 
 /** The CreateVirtualCluster call for a tenant, fully determined by the environment and the cluster's history. */
 export interface CreateRequest {
@@ -119,6 +121,7 @@ function planTenant(config: EnvironmentConfig, tenant: TenantConfig, clusters: r
   const terminating = inNamespace.filter((cluster) => cluster.state === 'TERMINATING');
   const flag = (reason: FlagReason, message: string, flagged: readonly VirtualClusterInfo[]): TenantPlan =>
     ({ action: 'flag', tenant, reason, message, clusters: flagged });
+  if (tenant.retired) return { action: 'retire', tenant, clusters: [...holding, ...terminating] };
 
   if (holding.length > 1) {
     return flag('duplicate', `namespace ${tenant.namespace} is registered ${holding.length} times (${holding.map(describeCluster).join(', ')}): `

@@ -48,16 +48,19 @@ export function isManagedTemplate(template: JobTemplateInfo, environment: string
     && (tenant === undefined || template.tags[EMR_RESOURCE_TAGS.tenant] === tenant);
 }
 
-/** Each tenant's CreateJobTemplate request, exactly as rendered to artifacts/tenants/<tenant>/job-template.json. */
+/** Each active tenant's CreateJobTemplate request, exactly as rendered to artifacts/tenants/<tenant>/job-template.json. */
 export function desiredJobTemplates(config: EnvironmentConfig, rendered: RenderResult): Map<string, CreateJobTemplateDocument> {
   const desired = new Map<string, CreateJobTemplateDocument>();
-  for (const tenant of config.tenants) {
+  for (const tenant of activeTenants(config)) {
     const text = rendered.files.get(`artifacts/tenants/${tenant.name}/job-template.json`);
     if (text === undefined) throw new Error(`the render of ${config.name} has no job template for tenant ${tenant.name}`);
     desired.set(tenant.name, JSON.parse(text) as CreateJobTemplateDocument);
   }
   return desired;
 }
+
+/** Tenants that get job templates: all but the retired ones (they render no Spark artifacts). */
+const activeTenants = (config: EnvironmentConfig) => config.tenants.filter((tenant) => !tenant.retired);
 
 /** What apply does with one tenant's job template. */
 export interface JobTemplatePlan {
@@ -81,7 +84,7 @@ export interface JobTemplatesPlan {
 /** Matches the managed templates to the rendered ones, per tenant. Pure. */
 export function planJobTemplates(config: EnvironmentConfig, desired: ReadonlyMap<string, CreateJobTemplateDocument>, templates: readonly JobTemplateInfo[]): JobTemplatesPlan {
   const managed = templates.filter((template) => isManagedTemplate(template, config.name));
-  const tenants = config.tenants.map((tenant): JobTemplatePlan => {
+  const tenants = activeTenants(config).map((tenant): JobTemplatePlan => {
     const request = desired.get(tenant.name)!;
     const hash = request.tags[EMR_RESOURCE_TAGS.jobTemplateHash];
     const own = managed.filter((template) => template.tags[EMR_RESOURCE_TAGS.tenant] === tenant.name)
@@ -91,7 +94,8 @@ export function planJobTemplates(config: EnvironmentConfig, desired: ReadonlyMap
     if (current) return { tenant: tenant.name, action: 'keep', request, current, obsolete };
     return { tenant: tenant.name, action: obsolete.length > 0 ? 'replace' : 'create', request, obsolete };
   });
-  const names = new Set(config.tenants.map((tenant) => tenant.name));
+  // A retired tenant's templates are left over like those of a removed one: emr destroy --tenant removes them.
+  const names = new Set(activeTenants(config).map((tenant) => tenant.name));
   return { environment: config.name, tenants, orphans: managed.filter((template) => !names.has(template.tags[EMR_RESOURCE_TAGS.tenant] ?? '')) };
 }
 

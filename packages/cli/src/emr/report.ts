@@ -31,6 +31,7 @@ function tenantJson(entry: TenantPlan) {
     case 'create': return { ...base, request: entry.request };
     case 'keep': return { ...base, virtualCluster: clusterJson(entry.cluster), ...(entry.note ? { note: entry.note } : {}) };
     case 'flag': return { ...base, reason: entry.reason, message: entry.message, virtualClusters: entry.clusters.map(clusterJson) };
+    case 'retire': return { ...base, virtualClusters: entry.clusters.map(clusterJson) };
   }
 }
 
@@ -40,6 +41,7 @@ function tenantRow(entry: TenantPlan): string[] {
     case 'create': return [...row, `${entry.request.name} (new)`, `generation ${entry.request.generation}`];
     case 'keep': return [...row, clusterCell(entry.cluster), entry.note ? 'not managed by emr-gitops' : 'in place'];
     case 'flag': return [...row, entry.clusters.map(clusterCell).join(', '), entry.reason];
+    case 'retire': return [...row, entry.clusters.map(clusterCell).join(', ') || '-', entry.clusters.length > 0 ? `delete: emr destroy --tenant ${entry.tenant.name}` : 'nothing left'];
   }
 }
 
