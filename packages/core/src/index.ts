@@ -157,7 +157,7 @@ export {
 /** An offline EC2 instance-type catalog, Karpenter's labels per type and its AL2023 allocatable model. */
 export {
   INSTANCE_TYPES, INSTANCE_TYPE_LABEL_KEYS, DEFAULT_DAEMONSET_OVERHEAD,
-  instanceType, instanceTypeLabels, instanceTypesMatching, allocatable, largestFitting, largestAllocatable,
+  instanceType, instanceTypeLabels, instanceTypesMatching, allocatable, smallestFittingType, largestAllocatable,
   type InstanceType, type CpuManufacturer, type NodeResources, type AllocatableOptions,
 } from './karpenter/instance-types.js';
 

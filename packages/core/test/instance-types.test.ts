@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  INSTANCE_TYPES, allocatable, instanceType, instanceTypeLabels, instanceTypesMatching, largestAllocatable, largestFitting,
+  INSTANCE_TYPES, allocatable, instanceType, instanceTypeLabels, instanceTypesMatching, largestAllocatable, smallestFittingType,
   type InstanceType, type NodeRequirement,
 } from '../src/index.js';
 
@@ -139,7 +139,7 @@ describe('allocatable (Karpenter, AL2023)', () => {
   });
 });
 
-describe('largestFitting and largestAllocatable', () => {
+describe('smallestFittingType and largestAllocatable', () => {
   const spark: NodeRequirement[] = [
     { key: `${K}instance-category`, operator: 'In', values: ['c', 'm', 'r'] },
     { key: `${K}instance-generation`, operator: 'Gt', values: ['5'] },
@@ -151,18 +151,18 @@ describe('largestFitting and largestAllocatable', () => {
   it('picks the smallest type that holds a 4-core / 16 GiB executor', () => {
     // 4 vCPU types offer 3730m after reservations; 8 vCPU c types offer 13762 MiB; 8 vCPU / 32 GiB m types fit.
     // Ties on vCPU and memory go by name: m6a.2xlarge.
-    expect(largestFitting(spark, { cpuMillis: 4000, memoryMiB: 16384 })?.name).toBe('m6a.2xlarge');
+    expect(smallestFittingType(spark, { cpuMillis: 4000, memoryMiB: 16384 })?.name).toBe('m6a.2xlarge');
     const graviton = [{ key: 'kubernetes.io/arch', operator: 'In', values: ['arm64'] }] as const;
-    expect(largestFitting(graviton, { cpuMillis: 4000, memoryMiB: 16384 })?.name).toBe('m6g.2xlarge');
+    expect(smallestFittingType(graviton, { cpuMillis: 4000, memoryMiB: 16384 })?.name).toBe('m6g.2xlarge');
   });
 
   it('returns undefined when no allowed type is large enough', () => {
     // Up to the 7th generation the largest x86 c/m/r types have 192 vCPUs: 200 cores fit nowhere.
-    expect(largestFitting(upToGen7, { cpuMillis: 200_000, memoryMiB: 16384 })).toBeUndefined();
+    expect(smallestFittingType(upToGen7, { cpuMillis: 200_000, memoryMiB: 16384 })).toBeUndefined();
     // The 8th generation has 384-vCPU types (c8i.96xlarge), so the same request fits there.
-    expect(largestFitting(spark, { cpuMillis: 200_000, memoryMiB: 16384 })?.name).toBe('c8i.96xlarge');
-    expect(largestFitting(spark, { cpuMillis: 400_000, memoryMiB: 16384 })).toBeUndefined();
-    expect(largestFitting([{ key: `${K}instance-family`, operator: 'In', values: ['c6in'] }], { cpuMillis: 1, memoryMiB: 1 })).toBeUndefined();
+    expect(smallestFittingType(spark, { cpuMillis: 200_000, memoryMiB: 16384 })?.name).toBe('c8i.96xlarge');
+    expect(smallestFittingType(spark, { cpuMillis: 400_000, memoryMiB: 16384 })).toBeUndefined();
+    expect(smallestFittingType([{ key: `${K}instance-family`, operator: 'In', values: ['c6in'] }], { cpuMillis: 1, memoryMiB: 1 })).toBeUndefined();
   });
 
   it('reports the most CPU and memory the allowed types offer', () => {

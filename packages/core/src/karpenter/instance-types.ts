@@ -153,10 +153,24 @@ function satisfies(labels: Readonly<Record<string, string>>, requirement: NodeRe
  */
 export function instanceTypesMatching(requirements: readonly NodeRequirement[]): InstanceType[] {
   const relevant = requirements.filter((r) => MODELED_KEYS.has(r.key));
-  return INSTANCE_TYPES.filter((type) => {
-    const labels = instanceTypeLabels(type);
-    return relevant.every((r) => satisfies(labels, r));
-  });
+  // Every tenant asks about the same few pools: answer each distinct set of requirements once.
+  const key = JSON.stringify(relevant.map((r) => [r.key, r.operator, r.values ?? []]));
+  let matching = MATCHING.get(key);
+  if (!matching) {
+    matching = labelledTypes().filter(({ labels }) => relevant.every((r) => satisfies(labels, r))).map(({ type }) => type);
+    if (MATCHING.size >= MATCHING_LIMIT) MATCHING.clear();
+    MATCHING.set(key, matching);
+  }
+  return [...matching];
+}
+
+const MATCHING = new Map<string, readonly InstanceType[]>();
+const MATCHING_LIMIT = 1000;
+let LABELLED: ReadonlyArray<{ readonly type: InstanceType; readonly labels: Readonly<Record<string, string>> }> | undefined;
+/** Each type with its labels, computed on first use. */
+function labelledTypes() {
+  LABELLED ??= INSTANCE_TYPES.map((type) => ({ type, labels: instanceTypeLabels(type) }));
+  return LABELLED;
 }
 
 /** CPU and memory, as the scheduler compares them. */
@@ -207,7 +221,20 @@ function kubeReservedCpuMillis(vcpus: number): number {
  * For `daemonSetOverhead: { cpuMillis: 0, memoryMiB: 0 }` this equals the `cpu` and `memory` Karpenter's
  * instance-types reference page lists. Values can go negative for tiny types with a large DaemonSet overhead.
  */
-export function allocatable(type: InstanceType, options: AllocatableOptions = {}): NodeResources {
+export function allocatable(type: InstanceType, options: AllocatableOptions = DEFAULT_OPTIONS): NodeResources {
+  // The default answer per type is asked for by every tenant's rules: compute it once.
+  if (options === DEFAULT_OPTIONS) {
+    let cached = DEFAULT_ALLOCATABLE.get(type);
+    if (!cached) DEFAULT_ALLOCATABLE.set(type, cached = computeAllocatable(type, options));
+    return cached;
+  }
+  return computeAllocatable(type, options);
+}
+
+const DEFAULT_OPTIONS: AllocatableOptions = {};
+const DEFAULT_ALLOCATABLE = new WeakMap<InstanceType, NodeResources>();
+
+function computeAllocatable(type: InstanceType, options: AllocatableOptions): NodeResources {
   const overheadShare = options.vmMemoryOverheadPercent ?? 0.075;
   const daemonSets = options.daemonSetOverhead ?? DEFAULT_DAEMONSET_OVERHEAD;
   const memoryBeforeVm = type.memoryMiB - (type.arch === 'arm64' ? 64 : 0);
@@ -230,10 +257,10 @@ function compareStrings(a: string, b: string): number {
  * request; undefined when none does. Karpenter picks by price, not size: this answers "can it fit at all, and on what
  * is the least node it needs".
  */
-export function largestFitting(
+export function smallestFittingType(
   requirements: readonly NodeRequirement[],
   request: NodeResources,
-  options: AllocatableOptions = {},
+  options: AllocatableOptions = DEFAULT_OPTIONS,
 ): InstanceType | undefined {
   return instanceTypesMatching(requirements)
     .filter((type) => {
@@ -249,7 +276,7 @@ export function largestFitting(
  */
 export function largestAllocatable(
   requirements: readonly NodeRequirement[],
-  options: AllocatableOptions = {},
+  options: AllocatableOptions = DEFAULT_OPTIONS,
 ): NodeResources | undefined {
   const offers = instanceTypesMatching(requirements).map((type) => allocatable(type, options));
   if (offers.length === 0) return undefined;

@@ -2,7 +2,7 @@
 // job of the tenant's default size. They read the figures the builders were given (quota, LimitRange, job size, pools),
 // so a rule and the objects it judges cannot disagree. Each problem names a field of the input, which callers map back
 // to the line of their configuration.
-import { instanceTypesMatching, largestAllocatable, largestFitting } from '../../karpenter/instance-types.js';
+import { instanceTypesMatching, largestAllocatable, smallestFittingType } from '../../karpenter/instance-types.js';
 import type { NodePoolLimits } from '../../karpenter/node-pool.js';
 import { placementProblems, type CapacityType, type PodPlacement, type PoolSchedulingView } from '../../karpenter/placement.js';
 import { parseQuantity } from '../../quantity.js';
@@ -183,7 +183,7 @@ function poolProblems(tenant: SparkTenantRuntime, job: ReturnType<typeof jobFoot
     const request = { cpuMillis: Math.ceil(pod.cores * 1000), memoryMiB: Math.ceil(pod.memoryRequestMiB) };
     // Pools that allow only instance types the catalog does not know are not judged (unknown is not "does not fit").
     const known = pools.filter((pool) => instanceTypesMatching(pool.requirements).length > 0);
-    if (known.length > 0 && !known.some((pool) => largestFitting(pool.requirements, request) !== undefined)) {
+    if (known.length > 0 && !known.some((pool) => smallestFittingType(pool.requirements, request) !== undefined)) {
       const largest = known.map((pool) => largestAllocatable(pool.requirements));
       const cpu = Math.max(...largest.map((l) => l?.cpuMillis ?? 0)) / 1000;
       const memory = Math.max(...largest.map((l) => l?.memoryMiB ?? 0));
