@@ -164,7 +164,7 @@ export {
 // GitOps delivery: how the rendered layers (and pinned Helm charts such as Karpenter's CRDs) reach a cluster.
 /** Pinned OCI Helm charts and the annotations that keep an object when it leaves Git. */
 export {
-  ARGOCD_PRUNE_DISABLED, FLUX_PRUNE_DISABLED, KARPENTER_CRD_CHART, type OciHelmChart,
+  ARGOCD_PRUNE_DISABLED, FLUX_PRUNE_DISABLED, KARPENTER_CRD_CHART, isHelmRepositoryChart, type HelmRepositoryChart, type OciHelmChart,
 } from './delivery/helm-chart.js';
 /** Flux: a GitRepository, a Kustomization per layer, an OCI chart as OCIRepository + HelmRelease. */
 export {
@@ -173,3 +173,11 @@ export {
 } from './delivery/flux.js';
 /** Argo CD: an automated Application from a Git folder or a pinned OCI Helm chart. */
 export { ArgoApplication, type ArgoApplicationProps, type ArgoSource } from './delivery/argo-cd.js';
+
+// Add-ons delivered as Helm releases.
+/** JupyterHub: the pinned chart, its values, the hub's spawner RBAC in tenant namespaces, the chart's values schema. */
+export {
+  JUPYTERHUB_CHART, JUPYTERHUB_HUB_SERVICE_ACCOUNT, JUPYTERHUB_NAMESPACE, JUPYTERHUB_SPAWNER_ROLE_NAME, NOTEBOOK_SPARK_PORTS,
+  JupyterHubNamespace, JupyterHubSpawnerRbac, coalesceHelmValues, jupyterHubSpawnerRoleRules, jupyterHubValues, jupyterHubValuesProblems,
+  type JupyterHubAuth, type JupyterHubNamespaceProps, type JupyterHubSpawnerRbacProps, type JupyterHubTenantProfile, type JupyterHubValuesProps,
+} from './addons/jupyterhub.js';

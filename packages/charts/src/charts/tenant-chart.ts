@@ -40,6 +40,8 @@ export class TenantChart extends ManifestChart {
   readonly problems: RenderIssue[] = [];
   /** The NodePools this tenant's drivers (and job runner) and executors can land on. */
   placement: TenantPlacementSummary | undefined;
+  /** The tenant's spark-defaults properties (absent for a retired tenant), for notebooks that start Spark here. */
+  sparkProperties: Readonly<Record<string, string>> | undefined;
 
   constructor(scope: Construct, config: EnvironmentConfig, tenant: TenantConfig, index: number, platform: SparkPlatform) {
     super(scope, `tenant-${tenant.name}`, {
@@ -117,18 +119,20 @@ export class TenantChart extends ManifestChart {
     const templateUri = (role: string) => `${config.spark.artifactsS3Uri}/${this.artifactKey(`pod-templates/${role}.yaml`)}`;
     this.addArtifact({ path: 'pod-templates/driver.yaml', value: templates.driver, format: 'yaml', kubernetesObject: true });
     this.addArtifact({ path: 'pod-templates/executor.yaml', value: templates.executor, format: 'yaml', kubernetesObject: true });
+    const defaults = sparkDefaults({
+      placements: platform.capacity,
+      podTemplates: templates,
+      driverPodTemplateUri: templateUri('driver'),
+      executorPodTemplateUri: templateUri('executor'),
+      jobSize,
+      eventLogDir: logs.s3Prefix ? `${logs.s3Prefix}/spark-events/` : undefined,
+      decommissionFallbackStoragePath: spark.decommissionFallbackStorage ? `${spark.decommissionFallbackStorage}/` : undefined,
+      extraProperties: spark.extraProperties,
+    });
+    this.sparkProperties = defaults.properties;
     const configurationOverrides: EmrConfigurationOverrides = {
       applicationConfiguration: [
-        sparkDefaults({
-          placements: platform.capacity,
-          podTemplates: templates,
-          driverPodTemplateUri: templateUri('driver'),
-          executorPodTemplateUri: templateUri('executor'),
-          jobSize,
-          eventLogDir: logs.s3Prefix ? `${logs.s3Prefix}/spark-events/` : undefined,
-          decommissionFallbackStoragePath: spark.decommissionFallbackStorage ? `${spark.decommissionFallbackStorage}/` : undefined,
-          extraProperties: spark.extraProperties,
-        }),
+        defaults,
         // The job runner starts and watches the driver: losing it fails the job, so it goes where drivers go.
         jobSubmitterClassification(platform.capacity.driverPlacement),
       ],

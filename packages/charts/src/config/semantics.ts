@@ -2,6 +2,7 @@ import { isAtLeast, kubernetesSchemaProblem, parseKubernetesVersion } from '@emr
 import type { EnvironmentFile, TenantConfig } from './schema.js';
 import type { CapacityConfig, SparkPlatformConfig } from './capacity-schema.js';
 import type { DeliveryConfig } from './delivery-schema.js';
+import type { JupyterHubConfig } from './jupyterhub-schema.js';
 import type { Problem } from './problems.js';
 import type { ConfigPath } from './source-map.js';
 
@@ -66,6 +67,8 @@ export function semanticProblems(value: unknown, at: Locate): Problem[] {
     problems.push(at(['delivery', 'repository', 'secretName'], 'applies only to engine flux; register the repository and its credentials with Argo CD instead'));
   }
 
+  problems.push(...jupyterHubProblems(file, tenants, at));
+
   const partition = cluster.partition ?? 'aws';
   tenants.forEach((tenant, index) => {
     if (typeof tenant.executionRoleArn !== 'string') return;
@@ -74,6 +77,33 @@ export function semanticProblems(value: unknown, at: Locate): Problem[] {
       problems.push(at(['tenants', index, 'executionRoleArn'], `the role is in partition ${arnPartition}, the cluster in ${partition}; IRSA works only within one partition`));
     }
   });
+  return problems;
+}
+
+/** JupyterHub: no dummy login in production, GitHub needs its settings, and someone to serve and a controller to deliver it. */
+function jupyterHubProblems(file: Partial<EnvironmentFile> | null, tenants: readonly Partial<TenantConfig>[], at: Locate): Problem[] {
+  const hub = isObject(file?.addons) && isObject(file.addons.jupyterhub) ? (file.addons.jupyterhub as Partial<JupyterHubConfig>) : undefined;
+  if (!hub) return [];
+  const problems: Problem[] = [];
+  const auth = isObject(hub.auth) ? hub.auth as Partial<JupyterHubConfig['auth']> : undefined;
+  if (auth?.type === 'dummy' && file?.production === true) {
+    problems.push(at(['addons', 'jupyterhub', 'auth', 'type'], 'dummy authentication lets anyone in under any name and is refused in a production environment (production: true); use github with a clientSecret from an existing Secret'));
+  }
+  if (auth?.type === 'github') {
+    for (const key of ['clientId', 'callbackUrl', 'clientSecret', 'allowedOrganizations'] as const) {
+      if (auth[key] === undefined) problems.push(at(['addons', 'jupyterhub', 'auth'], `github needs ${key}`));
+    }
+  } else if (auth?.type === 'dummy') {
+    for (const key of ['clientId', 'callbackUrl', 'clientSecret', 'allowedOrganizations'] as const) {
+      if (auth[key] !== undefined) problems.push(at(['addons', 'jupyterhub', 'auth', key], 'applies only to type github'));
+    }
+  }
+  if (!isObject(file?.delivery)) {
+    problems.push(at(['addons', 'jupyterhub'], 'is delivered as a Helm release by Flux or Argo CD: add a delivery section'));
+  }
+  if (tenants.length > 0 && !tenants.some((tenant) => !tenant.retired && tenant.serviceAccounts?.some((account) => isObject(account) && account.sparkDriver === true))) {
+    problems.push(at(['addons', 'jupyterhub'], 'has no tenant to serve: give a tenant a serviceAccounts entry with sparkDriver: true (the notebook\'s service account)'));
+  }
   return problems;
 }
 

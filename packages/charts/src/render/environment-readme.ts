@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { KARPENTER_CRD_CHART, PROJECT_NAME, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
+import { JUPYTERHUB_CHART, KARPENTER_CRD_CHART, PROJECT_NAME, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { DELIVERY_DEFAULTS } from '../charts/delivery-chart.js';
 
@@ -100,6 +100,17 @@ each merge: \`aws s3 sync dist-manifests/{{name}}/artifacts/ {{spark.artifactsS3
 Per tenant: \`pod-templates/driver.yaml\` and \`executor.yaml\`, and \`configuration-overrides.json\`
 (the \`spark-defaults\` that point at them; pass it to \`aws emr-containers start-job-run --configuration-overrides\`).
 
+{{#if hasAddons}}
+## Add-ons
+Delivered as Helm releases in the \`addons\` layer, after the tenants.
+
+| add-on | chart | version | namespace | how to reach it |
+|---|---|---|---|---|
+{{#each addonRows}}
+| {{name}} | \`{{chart}}\` from {{repository}} | {{version}} | \`{{namespace}}\` | {{reach}} |
+{{/each}}
+
+{{/if}}
 ## Tenants
 Each tenant is one namespace, registered with EMR as one virtual cluster of the same name as the tenant.
 
@@ -203,9 +214,26 @@ export function environmentReadme(config: EnvironmentConfig, placements: string)
     driverExpireAfter: config.capacity.driverNodes?.expireAfter ?? '720h',
     driverDrainBound: config.capacity.driverNodes?.terminationGracePeriod,
     ...deliveryData(config),
+    ...addonData(config),
     accessSummary: awsAuth ? 'aws-auth (Role and RoleBinding rendered per tenant)' : 'access entries (EMR creates its own RBAC)',
     serviceLinkedRoleArn: `arn:${config.cluster.partition}:iam::${config.cluster.accountId}:role/AWSServiceRoleForAmazonEMRContainers`,
   });
+}
+
+/** The add-ons table; every key present, as the strict template wants. */
+function addonData(config: EnvironmentConfig) {
+  const hub = config.addons?.jupyterhub;
+  const addonRows = hub ? [{
+    name: 'JupyterHub',
+    chart: JUPYTERHUB_CHART.chart,
+    repository: JUPYTERHUB_CHART.repositoryUrl,
+    version: JUPYTERHUB_CHART.version,
+    namespace: JUPYTERHUB_CHART.namespace,
+    reach: (hub.proxyServiceType ?? 'ClusterIP') === 'ClusterIP'
+      ? `\`kubectl -n ${JUPYTERHUB_CHART.namespace} port-forward svc/proxy-public 8080:80\`, then http://localhost:8080 (or an Ingress to \`proxy-public\`)`
+      : `Service \`proxy-public\` (${hub.proxyServiceType}): \`kubectl -n ${JUPYTERHUB_CHART.namespace} get svc proxy-public\`${hub.auth.callbackUrl ? `; users log in at ${hub.auth.callbackUrl.replace(/\/hub\/oauth_callback$/, '/')}` : ''}`,
+  }] : [];
+  return { hasAddons: addonRows.length > 0, addonRows };
 }
 
 /** What the README says about delivery; every key present, as the strict template wants. */

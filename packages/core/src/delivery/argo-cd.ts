@@ -1,12 +1,14 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { requireThat } from '../errors.js';
-import { ARGOCD_PRUNE_DISABLED, type OciHelmChart } from './helm-chart.js';
+import { ARGOCD_PRUNE_DISABLED, type HelmRepositoryChart, type OciHelmChart } from './helm-chart.js';
 
 /** Where an Application's manifests come from: a folder of a Git repository, or a pinned OCI Helm chart. */
 export type ArgoSource =
   | { readonly git: { readonly repoURL: string; readonly targetRevision: string; readonly path: string } }
-  | { readonly helm: OciHelmChart };
+  | { readonly helm: OciHelmChart }
+  /** A chart of an HTTPS chart repository with its release values (`helm.valuesObject`). */
+  | { readonly helmRepository: HelmRepositoryChart; readonly values?: Record<string, unknown> };
 
 export interface ArgoApplicationProps {
   readonly name: string;
@@ -48,9 +50,17 @@ export class ArgoApplication extends Construct {
     };
     const source = 'git' in props.source
       ? { repoURL: props.source.git.repoURL, targetRevision: props.source.git.targetRevision, path: props.source.git.path }
-      // Argo CD 3.1+ reads oci:// sources natively; a Helm chart's artifact is expanded at its root.
-      : { repoURL: props.source.helm.url, targetRevision: props.source.helm.version, path: '.', helm: { releaseName: props.source.helm.name } };
-    const destinationNamespace = props.destinationNamespace ?? ('helm' in props.source ? props.source.helm.namespace : undefined);
+      : 'helmRepository' in props.source
+        ? {
+          repoURL: props.source.helmRepository.repositoryUrl,
+          chart: props.source.helmRepository.chart,
+          targetRevision: props.source.helmRepository.version,
+          helm: { releaseName: props.source.helmRepository.name, ...(props.source.values ? { valuesObject: props.source.values } : {}) },
+        }
+        // Argo CD 3.1+ reads oci:// sources natively; a Helm chart's artifact is expanded at its root.
+        : { repoURL: props.source.helm.url, targetRevision: props.source.helm.version, path: '.', helm: { releaseName: props.source.helm.name } };
+    const destinationNamespace = props.destinationNamespace
+      ?? ('helm' in props.source ? props.source.helm.namespace : 'helmRepository' in props.source ? props.source.helmRepository.namespace : undefined);
     new ApiObject(this, 'Resource', {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { requireThat } from '../errors.js';
-import { FLUX_PRUNE_DISABLED, type OciHelmChart } from './helm-chart.js';
+import { FLUX_PRUNE_DISABLED, isHelmRepositoryChart, type HelmRepositoryChart, type OciHelmChart } from './helm-chart.js';
 
 /** The namespace Flux's controllers and their objects live in. */
 export const FLUX_NAMESPACE = 'flux-system';
@@ -94,7 +94,10 @@ export class FluxKustomization extends Construct {
 }
 
 export interface FluxHelmReleaseProps {
-  readonly chart: OciHelmChart;
+  /** An OCI chart (OCIRepository source) or a chart of an HTTPS chart repository (HelmRepository source). */
+  readonly chart: OciHelmChart | HelmRepositoryChart;
+  /** The release's values. @default none: the chart's defaults */
+  readonly values?: Record<string, unknown>;
   /** How often the chart source and the release are reconciled. */
   readonly interval: string;
   /** How long one install or upgrade may take. */
@@ -121,19 +124,32 @@ export class FluxHelmRelease extends Construct {
     const retries = props.retries ?? 3;
     requireDuration(props.interval, 'interval');
     requireDuration(props.timeout, 'timeout');
-    requireThat(chart.url.startsWith('oci://'), 'chart.url', `"${chart.url}" must be an oci:// URL`);
+    if (isHelmRepositoryChart(chart)) {
+      requireThat(chart.repositoryUrl.startsWith('https://'), 'chart.repositoryUrl', `"${chart.repositoryUrl}" must be an https:// URL`);
+    } else {
+      requireThat(chart.url.startsWith('oci://'), 'chart.url', `"${chart.url}" must be an oci:// URL`);
+    }
     requireThat(/^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$/.test(chart.version), 'chart.version', `"${chart.version}" must be an exact version such as 1.14.1`);
-    new ApiObject(this, 'Source', {
-      apiVersion: 'source.toolkit.fluxcd.io/v1',
-      kind: 'OCIRepository',
-      metadata: { name: chart.name, namespace: FLUX_NAMESPACE },
-      spec: {
-        interval: props.interval,
-        url: chart.url,
-        ref: { tag: chart.version },
-        layerSelector: { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: 'copy' },
-      },
-    });
+    if (isHelmRepositoryChart(chart)) {
+      new ApiObject(this, 'Source', {
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+        kind: 'HelmRepository',
+        metadata: { name: chart.name, namespace: FLUX_NAMESPACE },
+        spec: { interval: props.interval, url: chart.repositoryUrl },
+      });
+    } else {
+      new ApiObject(this, 'Source', {
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+        kind: 'OCIRepository',
+        metadata: { name: chart.name, namespace: FLUX_NAMESPACE },
+        spec: {
+          interval: props.interval,
+          url: chart.url,
+          ref: { tag: chart.version },
+          layerSelector: { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: 'copy' },
+        },
+      });
+    }
     new ApiObject(this, 'Release', {
       apiVersion: 'helm.toolkit.fluxcd.io/v2',
       kind: 'HelmRelease',
@@ -145,12 +161,15 @@ export class FluxHelmRelease extends Construct {
       spec: {
         interval: props.interval,
         timeout: props.timeout,
-        chartRef: { kind: 'OCIRepository', name: chart.name },
+        ...(isHelmRepositoryChart(chart)
+          ? { chart: { spec: { chart: chart.chart, version: chart.version, sourceRef: { kind: 'HelmRepository', name: chart.name, namespace: FLUX_NAMESPACE } } } }
+          : { chartRef: { kind: 'OCIRepository', name: chart.name } }),
         releaseName: chart.name,
         targetNamespace: chart.namespace,
         storageNamespace: chart.namespace,
         install: { crds: 'CreateReplace', remediation: { retries } },
         upgrade: { crds: 'CreateReplace', remediation: { retries, remediateLastFailure: true, strategy: 'rollback' } },
+        ...(props.values ? { values: props.values } : {}),
       },
     });
   }

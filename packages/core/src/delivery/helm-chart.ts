@@ -10,6 +10,22 @@ export interface OciHelmChart {
   readonly namespace: string;
 }
 
+/** A Helm chart from a classic HTTPS chart repository (an `index.yaml`), pinned to one version. */
+export interface HelmRepositoryChart {
+  /** Helm release name (also the name of the Flux objects). */
+  readonly name: string;
+  /** `https://...` URL of the chart repository. */
+  readonly repositoryUrl: string;
+  /** Chart name in that repository. */
+  readonly chart: string;
+  /** Exact chart version; never a range, so a render is reproducible. */
+  readonly version: string;
+  /** Namespace the release (and Helm's release record) lives in. */
+  readonly namespace: string;
+}
+
+export const isHelmRepositoryChart = (chart: OciHelmChart | HelmRepositoryChart): chart is HelmRepositoryChart => 'repositoryUrl' in chart;
+
 /**
  * Karpenter's CRDs (NodePool, NodeClaim, EC2NodeClass) as their own chart. Pinned to the Karpenter release whose CRD
  * schemas validation checks NodePools and EC2NodeClasses against (`schemas/crds/karpenter.sh/nodepool_v1.json` and

@@ -26,7 +26,9 @@ function latestAmiFindings(subject: Subject, production: boolean): Finding[] {
 
 /** JupyterHub's dummy authenticator lets anyone in with any name: development only. */
 function dummyAuthFindings(subject: Subject): Finding[] {
-  const at = ['spec', 'values', 'hub', 'config', 'JupyterHub', 'authenticator_class'];
+  // Flux HelmRelease `spec.values`; Argo CD Application `spec.source.helm.valuesObject`.
+  const values = subject.is('helm.toolkit.fluxcd.io', 'HelmRelease') ? ['spec', 'values'] : ['spec', 'source', 'helm', 'valuesObject'];
+  const at = [...values, 'hub', 'config', 'JupyterHub', 'authenticator_class'];
   const authenticator = asText(valueAt(subject.object, at));
   if (authenticator !== 'dummy' && !authenticator?.endsWith('DummyAuthenticator')) return [];
   return [subject.finding('prod-dummy-auth', 'error', at, `JupyterHub uses the dummy authenticator (${authenticator}) in a production environment`,
@@ -35,6 +37,6 @@ function dummyAuthFindings(subject: Subject): Finding[] {
 
 export function hardeningRules(subject: Subject, context: ValidationContext): Finding[] {
   if (subject.is('karpenter.k8s.aws', 'EC2NodeClass')) return [...imdsFindings(subject), ...latestAmiFindings(subject, context.production)];
-  if (context.production && subject.is('helm.toolkit.fluxcd.io', 'HelmRelease')) return dummyAuthFindings(subject);
+  if (context.production && (subject.is('helm.toolkit.fluxcd.io', 'HelmRelease') || subject.is('argoproj.io', 'Application'))) return dummyAuthFindings(subject);
   return [];
 }

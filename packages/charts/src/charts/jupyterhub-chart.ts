@@ -1,0 +1,126 @@
+import type { App } from 'cdk8s';
+import {
+  ArgoApplication, FluxHelmRelease, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubSpawnerRbac,
+  jupyterHubValues, jupyterHubValuesProblems, type JupyterHubAuth, type JupyterHubTenantProfile, type PodPlacement,
+} from '@emr-eks-gitops/core';
+import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
+import type { JupyterHubConfig } from '../config/jupyterhub-schema.js';
+import { DELIVERY_DEFAULTS } from './delivery-chart.js';
+import { ManifestChart } from './manifest-chart.js';
+import { collectIssues, type RenderIssue } from '../render/render-error.js';
+
+/** Output folder of the add-on, below the addons layer. */
+export const JUPYTERHUB_FOLDER = 'addons/jupyterhub';
+export const JUPYTERHUB_DEFAULT_STORAGE_CLASS = 'jupyterhub-gp3';
+
+/** A tenant as the add-on sees it: its config and its rendered spark-defaults. */
+export interface JupyterHubTenant {
+  readonly tenant: TenantConfig;
+  readonly sparkProperties: Readonly<Record<string, string>> | undefined;
+}
+
+/** The tenants JupyterHub serves: not retired, with a `sparkDriver` ServiceAccount (the first one is the notebook's). */
+export function jupyterHubProfiles(tenants: readonly JupyterHubTenant[], driverPlacement: PodPlacement): JupyterHubTenantProfile[] {
+  return tenants.flatMap(({ tenant, sparkProperties }) => {
+    const account = tenant.serviceAccounts?.find((entry) => entry.sparkDriver === true);
+    if (tenant.retired || !account || !sparkProperties) return [];
+    return [{
+      tenant: tenant.name,
+      namespace: tenant.namespace,
+      serviceAccount: account.name,
+      description: tenant.description,
+      sparkProperties,
+      nodeSelector: driverPlacement.nodeSelector,
+      tolerations: driverPlacement.tolerations,
+    }];
+  });
+}
+
+function authOf(config: JupyterHubConfig['auth']): JupyterHubAuth {
+  if (config.type === 'dummy') return { type: 'dummy' };
+  // The semantic rules refuse a github auth without these before rendering starts.
+  return {
+    type: 'github',
+    clientId: config.clientId!,
+    callbackUrl: config.callbackUrl!,
+    clientSecret: config.clientSecret!,
+    allowedOrganizations: config.allowedOrganizations!,
+    adminUsers: config.adminUsers,
+  };
+}
+
+/**
+ * JupyterHub (`addons/jupyterhub/`): the namespace with Pod Security labels, the add-on's own encrypted gp3
+ * StorageClass, and the Helm release (Flux HelmRepository + HelmRelease, or an Argo CD Application with a Helm
+ * source) whose values were checked against the chart's values schema.
+ */
+export class JupyterHubChart extends ManifestChart {
+  readonly values: Record<string, unknown>;
+
+  constructor(scope: App, config: EnvironmentConfig, hub: JupyterHubConfig, profiles: readonly JupyterHubTenantProfile[]) {
+    super(scope, 'addon-jupyterhub', { folder: JUPYTERHUB_FOLDER, environment: config.name, configPath: ['addons', 'jupyterhub'] });
+    new JupyterHubNamespace(this, 'Namespace', { podSecurityVersion: `v${config.cluster.kubernetesVersion}` });
+    const storageClass = new Gp3StorageClass(this, 'StorageClass', {
+      name: hub.storageClass?.name ?? JUPYTERHUB_DEFAULT_STORAGE_CLASS,
+      kmsKeyId: hub.storageClass?.kmsKeyId,
+    });
+    this.values = jupyterHubValues({
+      auth: authOf(hub.auth),
+      proxyServiceType: hub.proxyServiceType ?? 'ClusterIP',
+      storageClassName: storageClass.name,
+      hubDbSize: String(hub.hubDbSize ?? '1Gi'),
+      userStorageSize: String(hub.userStorageSize),
+      image: hub.image,
+      resources: hub.resources,
+      hubResources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '1Gi' } },
+      cullTimeoutSeconds: hub.cullTimeoutSeconds,
+      profiles,
+    });
+    const delivery = config.delivery!;
+    const interval = delivery.interval ?? DELIVERY_DEFAULTS.interval;
+    const timeout = delivery.timeout ?? DELIVERY_DEFAULTS.timeout;
+    if (delivery.engine === 'flux') {
+      new FluxHelmRelease(this, 'Release', { chart: JUPYTERHUB_CHART, values: this.values, interval, timeout, keepWhenRemovedFromGit: false });
+    } else {
+      const argocd = delivery.argocd ?? {};
+      new ArgoApplication(this, 'Release', {
+        name: `${JUPYTERHUB_CHART.name}-${config.name}`,
+        namespace: argocd.namespace ?? 'argocd',
+        project: argocd.project ?? 'default',
+        source: { helmRepository: JUPYTERHUB_CHART, values: this.values },
+        destinationServer: argocd.destinationServer ?? 'https://kubernetes.default.svc',
+        prune: delivery.prune ?? true,
+        selfHeal: delivery.selfHeal ?? true,
+        retry: { limit: 5, backoff: delivery.retryInterval ?? DELIVERY_DEFAULTS.retryInterval, maxBackoff: timeout },
+      });
+    }
+  }
+}
+
+/** The hub's right to spawn servers in one tenant namespace (`addons/jupyterhub/tenant-<tenant>/`, namespaced to the tenant). */
+export class JupyterHubTenantRbacChart extends ManifestChart {
+  constructor(scope: App, config: EnvironmentConfig, profile: JupyterHubTenantProfile) {
+    super(scope, `addon-jupyterhub-tenant-${profile.tenant}`, {
+      folder: `${JUPYTERHUB_FOLDER}/tenant-${profile.tenant}`, environment: config.name, configPath: ['addons', 'jupyterhub'],
+    });
+    new JupyterHubSpawnerRbac(this, 'Spawner', { namespace: profile.namespace });
+  }
+}
+
+/**
+ * The JupyterHub add-on's charts, or none when it is off. Builder refusals and values the chart's own schema refuses
+ * are pushed to `issues`, located at `addons.jupyterhub`.
+ */
+export function jupyterHubCharts(
+  app: App, config: EnvironmentConfig, tenants: readonly JupyterHubTenant[], driverPlacement: PodPlacement, issues: RenderIssue[],
+): ManifestChart[] {
+  const hub = config.addons?.jupyterhub;
+  if (!hub) return [];
+  const at = ['addons', 'jupyterhub'];
+  const profiles = jupyterHubProfiles(tenants, driverPlacement);
+  const chart = collectIssues(issues, at, () => new JupyterHubChart(app, config, hub, profiles));
+  if (!chart) return [];
+  issues.push(...jupyterHubValuesProblems(chart.values).map((message) => ({ configPath: at, message: `rendered Helm values: ${message}` })));
+  const rbac = profiles.map((profile) => collectIssues(issues, at, () => new JupyterHubTenantRbacChart(app, config, profile)));
+  return [chart, ...rbac.filter((entry): entry is JupyterHubTenantRbacChart => entry !== undefined)];
+}

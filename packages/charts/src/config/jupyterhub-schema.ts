@@ -1,0 +1,49 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { DnsLabel, Quantity, StringEnum, strictObject } from './schema-types.js';
+
+const SecretName = (description: string) =>
+  Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 253, description });
+
+export const JupyterHubSchema = strictObject({
+  auth: strictObject({
+    type: StringEnum(['dummy', 'github'], {
+      description: 'how users log in: "dummy" (anyone, any name: development only, refused with production: true) or "github" (GitHub OAuth, members of allowedOrganizations)',
+    }),
+    clientId: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'github: the OAuth app\'s client id (not a secret)' })),
+    callbackUrl: Type.Optional(Type.String({ pattern: '^https://[^\\s]+/hub/oauth_callback$', description: 'github: the OAuth callback, https://<host>/hub/oauth_callback' })),
+    clientSecret: Type.Optional(strictObject({
+      secretName: SecretName('an existing Secret in the jupyterhub namespace, created outside Git (e.g. by External Secrets)'),
+      key: Type.String({ pattern: '^[-._a-zA-Z0-9]+$', maxLength: 253, description: 'the key of the Secret holding the client secret' }),
+    }, 'github: where the OAuth client secret is: an existing Secret, never a value in this file')),
+    allowedOrganizations: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9-]*(:[A-Za-z0-9._-]+)?$', description: 'a GitHub organization, or org:team' }), {
+      minItems: 1, description: 'github: who may log in: members of these organizations (or org:team)',
+    })),
+    adminUsers: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { description: 'user names with admin rights in JupyterHub' })),
+  }, 'authentication of JupyterHub users'),
+  proxyServiceType: Type.Optional(StringEnum(['ClusterIP', 'LoadBalancer', 'NodePort'], {
+    default: 'ClusterIP', description: 'Service type of the proxy (proxy-public): ClusterIP (default; reach it with kubectl port-forward or an Ingress), LoadBalancer or NodePort',
+  })),
+  storageClass: Type.Optional(strictObject({
+    name: Type.Optional(DnsLabel('name of JupyterHub\'s own encrypted gp3 StorageClass (default jupyterhub-gp3)')),
+    kmsKeyId: Type.Optional(Type.String({ pattern: '^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$', description: 'KMS key ARN for the volumes (default: the account\'s EBS key)' })),
+  }, 'the StorageClass of the hub database and the users\' home volumes')),
+  hubDbSize: Type.Optional(Quantity('size of the hub database volume, e.g. "1Gi" (default)')),
+  userStorageSize: Quantity('size of each user\'s home volume, e.g. "10Gi"; counted against the tenant\'s quota.storage'),
+  image: strictObject({
+    name: Type.String({ pattern: '^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9._-]+)+$', description: 'notebook image repository, e.g. quay.io/jupyter/pyspark-notebook' }),
+    tag: Type.String({ pattern: '^(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$', description: 'notebook image tag, pinned (not latest)' }),
+  }, 'the notebook server image; it must hold PySpark matching the tenants\' Spark'),
+  resources: strictObject({
+    cpu: strictObject({
+      guarantee: Type.Number({ exclusiveMinimum: 0, description: 'CPU cores requested' }),
+      limit: Type.Number({ exclusiveMinimum: 0, description: 'CPU cores at most' }),
+    }, 'CPU of each notebook server (it also runs the Spark driver)'),
+    memory: strictObject({
+      guarantee: Type.String({ pattern: '^[0-9]+[KMGT]$', description: 'memory requested, KubeSpawner style: e.g. "4G"' }),
+      limit: Type.String({ pattern: '^[0-9]+[KMGT]$', description: 'memory at most, KubeSpawner style: e.g. "8G"' }),
+    }, 'memory of each notebook server'),
+  }, 'resources of each notebook server'),
+  cullTimeoutSeconds: Type.Integer({ minimum: 300, maximum: 604800, description: 'idle notebook servers are stopped after this many seconds, e.g. 3600' }),
+}, 'JupyterHub in namespace jupyterhub (Helm chart jupyterhub): one profile per tenant with a sparkDriver service account, whose server runs in the tenant namespace and starts Spark there in client mode');
+
+export type JupyterHubConfig = Static<typeof JupyterHubSchema>;

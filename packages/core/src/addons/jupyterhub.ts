@@ -1,0 +1,333 @@
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import { requireThat } from '../errors.js';
+import type { PolicyRule } from '../emr-access/emr-containers-rbac.js';
+import type { HelmRepositoryChart } from '../delivery/helm-chart.js';
+import type { Toleration } from '../karpenter/placement.js';
+import { assertDnsLabel, assertDnsSubdomain } from '../names.js';
+
+/** Namespace of the hub and the proxy. Notebook servers run in the tenant namespaces. */
+export const JUPYTERHUB_NAMESPACE = 'jupyterhub';
+/** The hub's ServiceAccount (set explicitly in the values, so the tenant RoleBindings can name it). */
+export const JUPYTERHUB_HUB_SERVICE_ACCOUNT = 'hub';
+/** Name of the Role and RoleBinding that let the hub spawn notebook servers in a tenant namespace. */
+export const JUPYTERHUB_SPAWNER_ROLE_NAME = 'jupyterhub-spawner';
+
+/**
+ * The zero-to-jupyterhub chart, pinned. Its values schema and default values are vendored under
+ * `schemas/helm/jupyterhub/<version>/` (see schemas/SOURCES.md): change both together.
+ */
+export const JUPYTERHUB_CHART: HelmRepositoryChart = {
+  name: 'jupyterhub',
+  repositoryUrl: 'https://hub.jupyter.org/helm-chart/',
+  chart: 'jupyterhub',
+  version: '4.4.0',
+  namespace: JUPYTERHUB_NAMESPACE,
+};
+
+/** Ports of a notebook's Spark driver: fixed, so the container can declare them and executors can reach them. */
+export const NOTEBOOK_SPARK_PORTS = { driver: 7078, blockManager: 7079, ui: 4040 } as const;
+
+/**
+ * What KubeSpawner needs in a tenant namespace to run a user's server there (KubeSpawner 7, z2jh 4.x): create, watch
+ * and delete the server's pod and its home PVC, and read the pod events it shows while a server starts. No services
+ * and no secrets (those are for internal SSL and `services_enabled`, both off), nothing cluster-wide.
+ */
+export function jupyterHubSpawnerRoleRules(): PolicyRule[] {
+  return [
+    { apiGroups: [''], resources: ['pods'], verbs: ['create', 'delete', 'get', 'list', 'watch'] },
+    { apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: ['create', 'delete', 'get', 'list', 'watch'] },
+    { apiGroups: [''], resources: ['events'], verbs: ['get', 'list', 'watch'] },
+  ];
+}
+
+export interface JupyterHubSpawnerRbacProps {
+  /** Tenant namespace the hub spawns notebook servers into. */
+  readonly namespace: string;
+  /** Namespace of the hub. @default jupyterhub */
+  readonly hubNamespace?: string;
+  /** The hub's ServiceAccount. @default hub */
+  readonly hubServiceAccount?: string;
+}
+
+/** The `jupyterhub-spawner` Role in a tenant namespace and its RoleBinding to the hub's ServiceAccount. */
+export class JupyterHubSpawnerRbac extends Construct {
+  constructor(scope: Construct, id: string, props: JupyterHubSpawnerRbacProps) {
+    super(scope, id);
+    const hubNamespace = props.hubNamespace ?? JUPYTERHUB_NAMESPACE;
+    const account = props.hubServiceAccount ?? JUPYTERHUB_HUB_SERVICE_ACCOUNT;
+    assertDnsLabel(props.namespace, 'namespace', 'JupyterHubSpawnerRbac');
+    assertDnsLabel(hubNamespace, 'hubNamespace', 'JupyterHubSpawnerRbac');
+    assertDnsSubdomain(account, 'hubServiceAccount', 'JupyterHubSpawnerRbac');
+    new k8s.KubeRole(this, 'Role', {
+      metadata: { name: JUPYTERHUB_SPAWNER_ROLE_NAME, namespace: props.namespace },
+      rules: jupyterHubSpawnerRoleRules().map((rule) => ({ apiGroups: [...rule.apiGroups], resources: [...rule.resources], verbs: [...rule.verbs] })),
+    });
+    new k8s.KubeRoleBinding(this, 'RoleBinding', {
+      metadata: { name: JUPYTERHUB_SPAWNER_ROLE_NAME, namespace: props.namespace },
+      subjects: [{ kind: 'ServiceAccount', name: account, namespace: hubNamespace }],
+      roleRef: { kind: 'Role', name: JUPYTERHUB_SPAWNER_ROLE_NAME, apiGroup: 'rbac.authorization.k8s.io' },
+    });
+  }
+}
+
+export interface JupyterHubNamespaceProps {
+  /** `v<major>.<minor>` of the cluster, pinned in the Pod Security labels. */
+  readonly podSecurityVersion: string;
+  /** @default jupyterhub */
+  readonly name?: string;
+}
+
+/**
+ * The hub's namespace with Pod Security labels: hub, proxy and the chart's hooks pass `restricted`; `baseline` is
+ * enforced, `restricted` warned and audited. Also carries `kubernetes.io/metadata.name` (the API server sets it on every
+ * namespace; written here so the tenants' `allow-ingress-from-jupyterhub` NetworkPolicies visibly select it).
+ */
+export class JupyterHubNamespace extends Construct {
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: JupyterHubNamespaceProps) {
+    super(scope, id);
+    this.name = props.name ?? JUPYTERHUB_NAMESPACE;
+    assertDnsLabel(this.name, 'name', 'JupyterHubNamespace');
+    requireThat(/^v1\.[0-9]+$/.test(props.podSecurityVersion), 'podSecurityVersion', `"${props.podSecurityVersion}" must be v1.<minor>`, 'JupyterHubNamespace');
+    new k8s.KubeNamespace(this, 'Resource', {
+      metadata: {
+        name: this.name,
+        labels: {
+          'kubernetes.io/metadata.name': this.name,
+          'pod-security.kubernetes.io/enforce': 'baseline',
+          'pod-security.kubernetes.io/enforce-version': props.podSecurityVersion,
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/warn-version': props.podSecurityVersion,
+          'pod-security.kubernetes.io/audit': 'restricted',
+          'pod-security.kubernetes.io/audit-version': props.podSecurityVersion,
+        },
+      },
+    });
+  }
+}
+
+/** One notebook profile: a tenant's namespace, its driver-capable ServiceAccount and its Spark settings. */
+export interface JupyterHubTenantProfile {
+  readonly tenant: string;
+  readonly namespace: string;
+  /** A `sparkDriver` ServiceAccount of the tenant (bound to the `spark-driver` Role). */
+  readonly serviceAccount: string;
+  readonly description?: string;
+  /**
+   * The tenant's spark-defaults (pod template URIs, executor size, dynamic allocation, ...); the driver's own pod
+   * settings (`spark.kubernetes.driver.*`) are dropped: in client mode the notebook pod is the driver.
+   */
+  readonly sparkProperties: Readonly<Record<string, string>>;
+  /** Where drivers run (on-demand driver nodes): the notebook pod hosts the driver, so it goes there too. */
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  readonly tolerations: readonly Toleration[];
+}
+
+export type JupyterHubAuth =
+  | { readonly type: 'dummy' }
+  | {
+    readonly type: 'github';
+    readonly clientId: string;
+    readonly callbackUrl: string;
+    /** An existing Secret in the hub's namespace and the key holding the OAuth client secret. */
+    readonly clientSecret: { readonly secretName: string; readonly key: string };
+    readonly allowedOrganizations: readonly string[];
+    readonly adminUsers?: readonly string[];
+  };
+
+export interface JupyterHubValuesProps {
+  readonly auth: JupyterHubAuth;
+  readonly proxyServiceType: 'ClusterIP' | 'LoadBalancer' | 'NodePort';
+  /** StorageClass of the hub database PVC and the users' home volumes. */
+  readonly storageClassName: string;
+  readonly hubDbSize: string;
+  readonly userStorageSize: string;
+  readonly image: { readonly name: string; readonly tag: string };
+  /** Per notebook server; cpu in cores, memory in bytes with a suffix (KubeSpawner's "2G" style). */
+  readonly resources: {
+    readonly cpu: { readonly guarantee: number; readonly limit: number };
+    readonly memory: { readonly guarantee: string; readonly limit: string };
+  };
+  readonly hubResources: { readonly requests: { readonly cpu: string; readonly memory: string }; readonly limits: { readonly memory: string } };
+  /** Idle servers are stopped after this many seconds. */
+  readonly cullTimeoutSeconds: number;
+  readonly profiles: readonly JupyterHubTenantProfile[];
+}
+
+const CLUSTER_MODE_DRIVER_ONLY = /^spark\.kubernetes\.driver\.|^spark\.driver\.(cores|memoryOverhead|memoryOverheadFactor)$/;
+
+/** `2g`, `2048m`, `2G` (Spark and KubeSpawner sizes) in MiB; undefined for anything else. */
+function sizeMiB(size: string | undefined): number | undefined {
+  const match = size === undefined ? null : /^([0-9]+)([kmgt])b?$/i.exec(size);
+  if (!match) return undefined;
+  return Number(match[1]) * ({ k: 1 / 1024, m: 1, g: 1024, t: 1024 * 1024 } as const)[match[2]!.toLowerCase() as 'k' | 'm' | 'g' | 't'];
+}
+
+/** Spark in client mode from a notebook pod: the driver is the notebook's own process, executors call back to its IP. */
+function sparkClientModeSubmitArgs(profile: JupyterHubTenantProfile): string {
+  const properties: Record<string, string> = {
+    // What only a driver pod of cluster mode uses (its pod template, cores, overhead) is dropped.
+    ...Object.fromEntries(Object.entries(profile.sparkProperties).filter(([key]) => !CLUSTER_MODE_DRIVER_ONLY.test(key))),
+    'spark.submit.deployMode': 'client',
+    'spark.kubernetes.namespace': profile.namespace,
+    'spark.kubernetes.authenticate.driver.serviceAccountName': profile.serviceAccount,
+    // Executors reach the driver at the pod's IP (the tenant's NetworkPolicies allow same-namespace traffic).
+    'spark.driver.host': '$(POD_IP)',
+    'spark.driver.bindAddress': '0.0.0.0',
+    'spark.driver.port': String(NOTEBOOK_SPARK_PORTS.driver),
+    'spark.blockManager.port': String(NOTEBOOK_SPARK_PORTS.blockManager),
+    'spark.driver.blockManager.port': String(NOTEBOOK_SPARK_PORTS.blockManager),
+    // Executors are owned by the notebook pod: they are garbage-collected with it.
+    'spark.kubernetes.driver.pod.name': '$(POD_NAME)',
+  };
+  const conf = Object.keys(properties).sort().map((key) => `--conf ${key}=${properties[key]}`);
+  return ['--master k8s://https://kubernetes.default.svc:443', ...conf, 'pyspark-shell'].join(' ');
+}
+
+function profileEntry(profile: JupyterHubTenantProfile, index: number): Record<string, unknown> {
+  assertDnsLabel(profile.namespace, `profiles[${index}].namespace`, 'JupyterHub values');
+  assertDnsSubdomain(profile.serviceAccount, `profiles[${index}].serviceAccount`, 'JupyterHub values');
+  const field = (path: string) => ({ valueFrom: { fieldRef: { fieldPath: path } } });
+  return {
+    display_name: `${profile.tenant} (Spark in ${profile.namespace})`,
+    slug: profile.tenant,
+    description: profile.description ?? `Spark in client mode in namespace ${profile.namespace} as ${profile.serviceAccount}`,
+    ...(index === 0 ? { default: true } : {}),
+    kubespawner_override: {
+      // KubeSpawner 7 runs the server (and its home PVC) in this namespace and watches it with a namespaced reflector.
+      namespace: profile.namespace,
+      service_account: profile.serviceAccount,
+      automount_service_account_token: true,
+      node_selector: { ...profile.nodeSelector },
+      tolerations: profile.tolerations.map((toleration) => ({ ...toleration })),
+      environment: {
+        POD_IP: field('status.podIP'),
+        POD_NAME: field('metadata.name'),
+        SPARK_TENANT_NAMESPACE: profile.namespace,
+        // The driver's scratch space: the executors' spark.local.dir is a volume of their pod template, not of this pod.
+        SPARK_LOCAL_DIRS: '/tmp',
+        PYSPARK_SUBMIT_ARGS: sparkClientModeSubmitArgs(profile),
+      },
+      extra_container_config: {
+        ports: [
+          { name: 'notebook-port', containerPort: 8888 },
+          { name: 'spark-driver', containerPort: NOTEBOOK_SPARK_PORTS.driver },
+          { name: 'spark-blockmgr', containerPort: NOTEBOOK_SPARK_PORTS.blockManager },
+          { name: 'spark-ui', containerPort: NOTEBOOK_SPARK_PORTS.ui },
+        ],
+      },
+    },
+  };
+}
+
+/**
+ * The values of the JupyterHub chart: hub and proxy in the jupyterhub namespace, one profile per tenant whose server
+ * runs in that tenant's namespace as its notebook ServiceAccount, home volumes on the given StorageClass, idle culling,
+ * and the authenticator. No credential is a literal: an OAuth client secret is read from an existing Secret through
+ * `valueFrom` (OAuthenticator reads OAUTH_CLIENT_SECRET); the chart generates the hub's own cookie and proxy secrets
+ * in the cluster.
+ */
+export function jupyterHubValues(props: JupyterHubValuesProps): Record<string, unknown> {
+  requireThat(props.profiles.length > 0, 'profiles', 'needs at least one tenant with a sparkDriver service account', 'JupyterHub values');
+  requireThat(Number.isInteger(props.cullTimeoutSeconds) && props.cullTimeoutSeconds >= 300, 'cullTimeoutSeconds', 'must be a whole number of seconds, at least 300', 'JupyterHub values');
+  requireThat(props.resources.cpu.guarantee <= props.resources.cpu.limit, 'resources.cpu', 'guarantee must not exceed limit', 'JupyterHub values');
+  const limitMiB = sizeMiB(props.resources.memory.limit);
+  props.profiles.forEach((profile, index) => {
+    const driverMiB = sizeMiB(profile.sparkProperties['spark.driver.memory']);
+    requireThat(driverMiB === undefined || limitMiB === undefined || driverMiB * 1.25 <= limitMiB, 'resources.memory.limit',
+      `${props.resources.memory.limit} leaves too little for the Spark driver of ${profile.tenant} (spark.driver.memory ${profile.sparkProperties['spark.driver.memory']}, which runs in the notebook pod, plus the kernel): give the notebook at least 1.25 times the driver's memory`,
+      `JupyterHub profile ${index}`);
+  });
+  const auth = props.auth;
+  const hubConfig: Record<string, unknown> = auth.type === 'dummy'
+    ? { JupyterHub: { authenticator_class: 'dummy' }, Authenticator: { allow_all: true } }
+    : {
+      JupyterHub: { authenticator_class: 'github' },
+      GitHubOAuthenticator: {
+        client_id: auth.clientId,
+        oauth_callback_url: auth.callbackUrl,
+        allowed_organizations: [...auth.allowedOrganizations],
+        scope: ['read:org'],
+      },
+      ...(auth.adminUsers?.length ? { Authenticator: { admin_users: [...auth.adminUsers] } } : {}),
+    };
+  const namespaces = [...new Set(props.profiles.map((profile) => profile.namespace))].sort();
+  return {
+    hub: {
+      config: hubConfig,
+      serviceAccount: { create: true, name: JUPYTERHUB_HUB_SERVICE_ACCOUNT },
+      db: { type: 'sqlite-pvc', pvc: { storage: props.hubDbSize, storageClassName: props.storageClassName } },
+      resources: { requests: { ...props.hubResources.requests }, limits: { ...props.hubResources.limits } },
+      ...(auth.type === 'github'
+        ? { extraEnv: { OAUTH_CLIENT_SECRET: { valueFrom: { secretKeyRef: { name: auth.clientSecret.secretName, key: auth.clientSecret.key } } } } }
+        : {}),
+      networkPolicy: {
+        // Notebook servers run in the tenant namespaces: let them reach the hub's API.
+        ingress: [{
+          from: namespaces.map((namespace) => ({
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
+            podSelector: { matchLabels: { 'hub.jupyter.org/network-access-hub': 'true' } },
+          })),
+          ports: [{ port: 8081, protocol: 'TCP' }],
+        }],
+      },
+    },
+    proxy: { service: { type: props.proxyServiceType } },
+    singleuser: {
+      image: { name: props.image.name, tag: props.image.tag },
+      cpu: { guarantee: props.resources.cpu.guarantee, limit: props.resources.cpu.limit },
+      memory: { guarantee: props.resources.memory.guarantee, limit: props.resources.memory.limit },
+      storage: {
+        type: 'dynamic',
+        capacity: props.userStorageSize,
+        dynamic: { storageClass: props.storageClassName },
+      },
+      // The iptables init container needs NET_ADMIN, which the tenants' Pod Security level (baseline) refuses; the
+      // nodes' IMDSv2 hop limit of 1 keeps pods off the metadata endpoint instead.
+      cloudMetadata: { blockWithIptables: false },
+      profileList: props.profiles.map(profileEntry),
+    },
+    cull: { enabled: true, timeout: props.cullTimeoutSeconds, every: Math.min(600, Math.max(60, Math.floor(props.cullTimeoutSeconds / 6))) },
+    // Neither pulls images into tenant nodes nor runs a scheduler of its own.
+    prePuller: { hook: { enabled: false }, continuous: { enabled: false } },
+    scheduling: { userScheduler: { enabled: false } },
+  };
+}
+
+const SCHEMA_DIR = new URL(`../../schemas/helm/jupyterhub/${JUPYTERHUB_CHART.version}/`, import.meta.url);
+let validator: ValidateFunction | undefined;
+let chartDefaults: Record<string, unknown> | undefined;
+
+/** Helm's coalescing of user values onto the chart's defaults: maps merge, anything else replaces, null removes. */
+export function coalesceHelmValues(defaults: unknown, values: unknown): unknown {
+  const isMap = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (!isMap(defaults) || !isMap(values)) return values === undefined ? defaults : values;
+  const merged: Record<string, unknown> = { ...defaults };
+  for (const [key, value] of Object.entries(values)) {
+    if (value === null) delete merged[key];
+    else merged[key] = coalesceHelmValues(defaults[key], value);
+  }
+  return merged;
+}
+
+/**
+ * Checks release values as `helm install` does: coalesced onto the chart's default values, against the chart's own
+ * `values.schema.json` (both vendored at the pinned version). Returns one line per problem, `<path>: <message>`.
+ */
+export function jupyterHubValuesProblems(values: Record<string, unknown>): string[] {
+  if (!validator) {
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    validator = ajv.compile(JSON.parse(readFileSync(new URL('values.schema.json', SCHEMA_DIR), 'utf8')) as object);
+    chartDefaults = JSON.parse(readFileSync(new URL('values.json', SCHEMA_DIR), 'utf8')) as Record<string, unknown>;
+  }
+  if (validator(coalesceHelmValues(chartDefaults, values))) return [];
+  return (validator.errors ?? []).map((error: ErrorObject) => {
+    const path = error.instancePath.split('/').slice(1).join('.') || '(values)';
+    const extra = error.keyword === 'additionalProperties' ? ` "${(error.params as { additionalProperty: string }).additionalProperty}"` : '';
+    return `${path}: ${error.message ?? 'is invalid'}${extra} (jupyterhub chart ${JUPYTERHUB_CHART.version} values schema)`;
+  });
+}
