@@ -32,7 +32,8 @@ function deliveryGraph(result: RenderResult): Map<string, LayerNode> {
     nodes.set(k.metadata.name, { id: k.metadata.name, folder: folderOf(k.spec.path), after: new Set((k.spec.dependsOn ?? []).map((d: { name: string }) => d.name)) });
   }
   // Argo CD: the root Application (wave 0, the default) syncs the others, lowest wave first.
-  const applications = objects.filter((o) => o.kind === 'Application');
+  // Applications in argocd/ are the layers; one in a layer's folder (an add-on's Helm release) belongs to that layer.
+  const applications = deliveryObjects(result).filter((o) => o.object.kind === 'Application' && o.path.startsWith('argocd/')).map((o) => o.object as AnyObject);
   const wave = (app: AnyObject) => Number(app.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
   for (const app of applications) {
     const source = app.spec.source;
@@ -46,7 +47,9 @@ function deliveryGraph(result: RenderResult): Map<string, LayerNode> {
   // A Flux HelmRelease's chart is provided by the Kustomization whose folder holds it.
   for (const release of result.objects.filter((o) => o.object.kind === 'HelmRelease')) {
     const owner = [...nodes.values()].find((node) => node.folder && release.path.startsWith(`${node.folder}/`));
-    const repository = result.objects.find((o) => o.object.kind === 'OCIRepository' && o.object.metadata.name === (release.object as AnyObject).spec.chartRef.name);
+    const spec = (release.object as AnyObject).spec;
+    const [kind, name] = spec.chartRef ? ['OCIRepository', spec.chartRef.name] : [spec.chart.spec.sourceRef.kind, spec.chart.spec.sourceRef.name];
+    const repository = result.objects.find((o) => o.object.kind === kind && o.object.metadata.name === name);
     if (owner && repository) nodes.set(owner.id, { ...owner, chart: (repository.object as AnyObject).spec.url });
   }
   return nodes;
@@ -138,7 +141,7 @@ describe('delivery engines', () => {
     for (const k of prod.objects.filter((o) => o.object.kind === 'Kustomization').map((o) => o.object as AnyObject)) {
       expect(k.spec).toMatchObject({ prune: true, timeout: '15m', retryInterval: '2m', sourceRef: { kind: 'GitRepository', name: git.metadata.name } });
     }
-    const release = prod.objects.find((o) => o.object.kind === 'HelmRelease')!.object as AnyObject;
+    const release = prod.objects.find((o) => o.object.kind === 'HelmRelease' && o.object.metadata.name === KARPENTER_CRD_CHART.name)!.object as AnyObject;
     expect(release.spec.install).toEqual({ crds: 'CreateReplace', remediation: { retries: 3 } });
     expect(release.spec.upgrade).toMatchObject({ crds: 'CreateReplace', remediation: { retries: 3 } });
     expect(release.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
@@ -159,7 +162,8 @@ describe('delivery engines', () => {
 
   it('an environment without delivery: renders no wiring and no CRD layer', () => {
     const config = load('dev');
-    const result = renderEnvironment({ ...config, delivery: undefined });
+    // Add-ons are Helm releases, which need a controller: the load refuses them without a delivery section.
+    const result = renderEnvironment({ ...config, delivery: undefined, addons: undefined });
     expect([...result.files.keys()].filter((path) => /^(flux|argocd|crds)\//.test(path))).toEqual([]);
     expect(result.files.get('README.md')).toContain('this environment has no `delivery:` section, so nothing is wired');
   });

@@ -1,6 +1,6 @@
 import type { App } from 'cdk8s';
 import {
-  ArgoApplication, FluxHelmRelease, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubSpawnerRbac,
+  ArgoApplication, FluxHelmRelease, requireThat, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubSpawnerRbac,
   jupyterHubValues, jupyterHubValuesProblems, type JupyterHubAuth, type JupyterHubTenantProfile, type PodPlacement,
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
@@ -76,7 +76,8 @@ export class JupyterHubChart extends ManifestChart {
       cullTimeoutSeconds: hub.cullTimeoutSeconds,
       profiles,
     });
-    const delivery = config.delivery!;
+    const delivery = config.delivery;
+    requireThat(delivery !== undefined, '', 'is delivered as a Helm release by Flux or Argo CD: add a delivery section');
     const interval = delivery.interval ?? DELIVERY_DEFAULTS.interval;
     const timeout = delivery.timeout ?? DELIVERY_DEFAULTS.timeout;
     if (delivery.engine === 'flux') {
@@ -120,6 +121,9 @@ export function jupyterHubCharts(
   const profiles = jupyterHubProfiles(tenants, driverPlacement);
   const chart = collectIssues(issues, at, () => new JupyterHubChart(app, config, hub, profiles));
   if (!chart) return [];
+  if (profiles.length === 0) {
+    chart.warnings.push({ configPath: at, message: 'serves no tenant: no tenant has a serviceAccounts entry with sparkDriver: true, so the hub has no Spark profile and spawns servers in its own namespace' });
+  }
   issues.push(...jupyterHubValuesProblems(chart.values).map((message) => ({ configPath: at, message: `rendered Helm values: ${message}` })));
   const rbac = profiles.map((profile) => collectIssues(issues, at, () => new JupyterHubTenantRbacChart(app, config, profile)));
   return [chart, ...rbac.filter((entry): entry is JupyterHubTenantRbacChart => entry !== undefined)];

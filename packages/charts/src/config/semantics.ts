@@ -67,7 +67,7 @@ export function semanticProblems(value: unknown, at: Locate): Problem[] {
     problems.push(at(['delivery', 'repository', 'secretName'], 'applies only to engine flux; register the repository and its credentials with Argo CD instead'));
   }
 
-  problems.push(...jupyterHubProblems(file, tenants, at));
+  problems.push(...jupyterHubProblems(file, at));
 
   const partition = cluster.partition ?? 'aws';
   tenants.forEach((tenant, index) => {
@@ -80,8 +80,8 @@ export function semanticProblems(value: unknown, at: Locate): Problem[] {
   return problems;
 }
 
-/** JupyterHub: no dummy login in production, GitHub needs its settings, and someone to serve and a controller to deliver it. */
-function jupyterHubProblems(file: Partial<EnvironmentFile> | null, tenants: readonly Partial<TenantConfig>[], at: Locate): Problem[] {
+/** JupyterHub: no dummy login in production, GitHub needs its settings, and a controller delivers it. */
+function jupyterHubProblems(file: Partial<EnvironmentFile> | null, at: Locate): Problem[] {
   const hub = isObject(file?.addons) && isObject(file.addons.jupyterhub) ? (file.addons.jupyterhub as Partial<JupyterHubConfig>) : undefined;
   if (!hub) return [];
   const problems: Problem[] = [];
@@ -100,9 +100,6 @@ function jupyterHubProblems(file: Partial<EnvironmentFile> | null, tenants: read
   }
   if (!isObject(file?.delivery)) {
     problems.push(at(['addons', 'jupyterhub'], 'is delivered as a Helm release by Flux or Argo CD: add a delivery section'));
-  }
-  if (tenants.length > 0 && !tenants.some((tenant) => !tenant.retired && tenant.serviceAccounts?.some((account) => isObject(account) && account.sparkDriver === true))) {
-    problems.push(at(['addons', 'jupyterhub'], 'has no tenant to serve: give a tenant a serviceAccounts entry with sparkDriver: true (the notebook\'s service account)'));
   }
   return problems;
 }

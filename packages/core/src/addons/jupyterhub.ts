@@ -232,7 +232,6 @@ function profileEntry(profile: JupyterHubTenantProfile, index: number): Record<s
  * in the cluster.
  */
 export function jupyterHubValues(props: JupyterHubValuesProps): Record<string, unknown> {
-  requireThat(props.profiles.length > 0, 'profiles', 'needs at least one tenant with a sparkDriver service account', 'JupyterHub values');
   requireThat(Number.isInteger(props.cullTimeoutSeconds) && props.cullTimeoutSeconds >= 300, 'cullTimeoutSeconds', 'must be a whole number of seconds, at least 300', 'JupyterHub values');
   requireThat(props.resources.cpu.guarantee <= props.resources.cpu.limit, 'resources.cpu', 'guarantee must not exceed limit', 'JupyterHub values');
   const limitMiB = sizeMiB(props.resources.memory.limit);
@@ -265,8 +264,8 @@ export function jupyterHubValues(props: JupyterHubValuesProps): Record<string, u
       ...(auth.type === 'github'
         ? { extraEnv: { OAUTH_CLIENT_SECRET: { valueFrom: { secretKeyRef: { name: auth.clientSecret.secretName, key: auth.clientSecret.key } } } } }
         : {}),
-      networkPolicy: {
-        // Notebook servers run in the tenant namespaces: let them reach the hub's API.
+      // Notebook servers run in the tenant namespaces: let them reach the hub's API (an empty `from` would admit everyone).
+      networkPolicy: namespaces.length === 0 ? {} : {
         ingress: [{
           from: namespaces.map((namespace) => ({
             namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },

@@ -1,0 +1,270 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  JUPYTERHUB_CHART, jupyterHubSpawnerRoleRules, jupyterHubValuesProblems, sparkDriverRoleRules, validateObjects,
+} from '@emr-eks-gitops/core';
+import { EnvironmentFileError, loadEnvironmentText, renderEnvironment, type KubernetesObject, type RenderResult } from '../src/index.js';
+
+const ENVIRONMENTS = ['dev', 'prod', 'staging'] as const;
+const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
+const load = (name: string, edit: (text: string) => string = (t) => t) =>
+  loadEnvironmentText(edit(environmentText(name)), `environments/${name}.yaml`).config;
+const renders = Object.fromEntries(ENVIRONMENTS.map((name) => [name, renderEnvironment(load(name))])) as Record<(typeof ENVIRONMENTS)[number], RenderResult>;
+
+type AnyObject = KubernetesObject & Record<string, any>;
+const objectsOf = (result: RenderResult, kind: string) => result.objects.filter((o) => o.object.kind === kind).map((o) => o.object as AnyObject);
+/** The release values as rendered: Flux `spec.values`, Argo CD `spec.source.helm.valuesObject`. */
+function releaseValues(result: RenderResult): Record<string, any> {
+  const release = objectsOf(result, 'HelmRelease').find((o) => o.metadata.name === JUPYTERHUB_CHART.name);
+  if (release) return release.spec.values;
+  const application = objectsOf(result, 'Application').find((o) => o.spec.source.chart === JUPYTERHUB_CHART.chart);
+  return application!.spec.source.helm.valuesObject;
+}
+const validationContext = (name: string) => {
+  const config = load(name);
+  return { environment: name, production: config.production ?? false, kubernetesVersion: config.cluster.kubernetesVersion };
+};
+
+describe('JupyterHub add-on', () => {
+  it('is delivered per engine with the pinned chart: Flux HelmRepository + HelmRelease with remediation, Argo CD a Helm-source Application', () => {
+    for (const name of ['dev', 'prod'] as const) {
+      const [repository] = objectsOf(renders[name], 'HelmRepository');
+      expect(repository!.spec.url).toBe('https://hub.jupyter.org/helm-chart/');
+      const release = objectsOf(renders[name], 'HelmRelease').find((o) => o.metadata.name === 'jupyterhub')!;
+      expect(release.spec.chart.spec).toEqual({
+        chart: 'jupyterhub', version: JUPYTERHUB_CHART.version,
+        sourceRef: { kind: 'HelmRepository', name: 'jupyterhub', namespace: 'flux-system' },
+      });
+      expect(release.spec.targetNamespace).toBe('jupyterhub');
+      expect(release.spec.install.remediation.retries).toBeGreaterThan(0);
+      expect(release.spec.upgrade.remediation).toMatchObject({ remediateLastFailure: true, strategy: 'rollback' });
+    }
+    const application = objectsOf(renders.staging, 'Application').find((o) => o.spec.source.chart === 'jupyterhub')!;
+    expect(application.spec.source).toMatchObject({ repoURL: 'https://hub.jupyter.org/helm-chart/', targetRevision: JUPYTERHUB_CHART.version });
+    expect(application.spec.destination.namespace).toBe('jupyterhub');
+    for (const name of ENVIRONMENTS) {
+      expect(renders[name].objects.filter((o) => o.path.startsWith('addons/jupyterhub/')).length).toBeGreaterThan(0);
+      // The addons layer is wired after the tenants.
+      const files = [...renders[name].files.keys()];
+      expect(files.some((path) => /(kustomization-emr-eks-gitops-addons|application-emr-eks-gitops-staging-addons)\.yaml$/.test(path))).toBe(true);
+    }
+  });
+
+  it('dev: dummy auth and small volumes; staging and prod: GitHub OAuth whose client secret comes from an existing Secret', () => {
+    const dev = releaseValues(renders.dev);
+    expect(dev.hub.config.JupyterHub.authenticator_class).toBe('dummy');
+    expect(dev.singleuser.storage.capacity).toBe('5Gi');
+    expect(dev.hub.db.pvc.storage).toBe('1Gi');
+    for (const name of ['staging', 'prod'] as const) {
+      const values = releaseValues(renders[name]);
+      expect(values.hub.config.JupyterHub.authenticator_class).toBe('github');
+      expect(values.hub.config.GitHubOAuthenticator.client_id).toMatch(/^Iv1\./);
+      expect(values.hub.config.GitHubOAuthenticator).not.toHaveProperty('client_secret');
+      expect(values.hub.extraEnv.OAUTH_CLIENT_SECRET).toEqual({ valueFrom: { secretKeyRef: { name: 'jupyterhub-github-oauth', key: 'client-secret' } } });
+    }
+    expect(releaseValues(renders.prod).singleuser.storage.capacity).toBe('20Gi');
+  });
+
+  it('the add-on has its own encrypted gp3 StorageClass for the hub database and the users\' volumes', () => {
+    for (const name of ENVIRONMENTS) {
+      const storageClass = objectsOf(renders[name], 'StorageClass').find((o) => o.metadata.name === 'jupyterhub-gp3')!;
+      expect(storageClass.parameters).toMatchObject({ type: 'gp3', encrypted: 'true' });
+      const values = releaseValues(renders[name]);
+      expect(values.singleuser.storage.dynamic.storageClass).toBe('jupyterhub-gp3');
+      expect(values.hub.db.pvc.storageClassName).toBe('jupyterhub-gp3');
+    }
+  });
+
+  it('the release values pass the chart\'s own values schema (vendored at the pinned version); a wrong value does not', () => {
+    for (const name of ENVIRONMENTS) expect(jupyterHubValuesProblems(releaseValues(renders[name]))).toEqual([]);
+    const bad = structuredClone(releaseValues(renders.dev));
+    bad.proxy.service.type = 'Ingress';
+    bad.singleuser.storage.dynamic.storageClassName = 'typo';
+    bad.cull.timeout = '1h';
+    const problems = jupyterHubValuesProblems(bad);
+    expect(problems).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^proxy\.service\.type: must be equal to one of the allowed values/),
+      expect.stringMatching(/^singleuser\.storage\.dynamic: must NOT have additional properties "storageClassName"/),
+      expect.stringMatching(/^cull\.timeout: must be integer/),
+    ]));
+    expect(problems[0]).toContain(`jupyterhub chart ${JUPYTERHUB_CHART.version} values schema`);
+  });
+
+  it('every rendered object passes the strict schema of its kind and every rule; no rendered file holds a secret value', () => {
+    for (const name of ENVIRONMENTS) {
+      const findings = validateObjects(renders[name].objects, validationContext(name));
+      expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
+      // Independently of the rules: no credential-looking literal anywhere in the rendered text.
+      for (const [path, text] of renders[name].files) {
+        expect(text, path).not.toMatch(/client_secret:|clientSecret:\s*\S|cookie_secret:|secretToken:|-----BEGIN [A-Z ]*PRIVATE KEY-----/);
+      }
+    }
+  });
+
+  it('the secret scan catches a literal client secret in Flux and Argo CD release values', () => {
+    for (const name of ['prod', 'staging'] as const) {
+      const objects = renders[name].objects.map((o) => {
+        if (!o.path.startsWith('addons/jupyterhub/') || !['HelmRelease', 'Application'].includes(o.object.kind)) return o;
+        const object = structuredClone(o.object) as AnyObject;
+        const values = object.kind === 'HelmRelease' ? object.spec.values : object.spec.source.helm.valuesObject;
+        values.hub.config.GitHubOAuthenticator.client_secret = 'd1e2a3d4b5e6e7f8';
+        return { ...o, object };
+      });
+      const findings = validateObjects(objects, validationContext(name)).filter((f) => f.rule === 'secret-value');
+      expect(findings).toHaveLength(1);
+      expect(findings[0]!.fieldPath).toMatch(/hub\.config\.GitHubOAuthenticator\.client_secret$/);
+    }
+  });
+
+  it('production refuses dummy auth: at load, located in the environment file, and as a rule on the rendered release', () => {
+    const text = environmentText('prod');
+    const edited = text.replace(/(\n    auth:[^\n]*\n)      type: github\n(?:      [^\n]*\n)+/, '$1      type: dummy\n');
+    expect(edited).not.toBe(text);
+    let error: unknown;
+    try { loadEnvironmentText(edited, 'environments/prod.yaml'); } catch (caught) { error = caught; }
+    expect(error).toBeInstanceOf(EnvironmentFileError);
+    const line = edited.split('\n').findIndex((l) => l === '      type: dummy') + 1;
+    expect((error as Error).message).toContain(`environments/prod.yaml:${line}:13: addons.jupyterhub.auth.type: dummy authentication lets anyone in`);
+    // The same file without production: true renders.
+    expect(() => loadEnvironmentText(edited.replace('production: true', 'production: false'), 'environments/prod.yaml')).not.toThrow();
+
+    // The rendered-object rule, for both engines, in a production environment only.
+    for (const name of ['dev', 'staging'] as const) {
+      const objects = renders[name].objects.map((o) => {
+        if (!['HelmRelease', 'Application'].includes(o.object.kind) || !o.path.startsWith('addons/jupyterhub/')) return o;
+        const object = structuredClone(o.object) as AnyObject;
+        const values = object.kind === 'HelmRelease' ? object.spec.values : object.spec.source.helm.valuesObject;
+        values.hub.config.JupyterHub.authenticator_class = 'dummy';
+        return { ...o, object };
+      });
+      expect(validateObjects(objects, { ...validationContext(name), production: true }).filter((f) => f.rule === 'prod-dummy-auth')).toHaveLength(1);
+      expect(validateObjects(objects, { ...validationContext(name), production: false }).filter((f) => f.rule === 'prod-dummy-auth')).toEqual([]);
+    }
+  });
+
+  it('one profile per tenant with a sparkDriver account: the server runs in the tenant namespace as that account, with client-mode Spark', () => {
+    for (const name of ENVIRONMENTS) {
+      const config = load(name);
+      const servedTenants = config.tenants.filter((t) => !t.retired && t.serviceAccounts?.some((a) => a.sparkDriver));
+      const profiles = releaseValues(renders[name]).singleuser.profileList as any[];
+      expect(profiles.map((p) => p.slug)).toEqual(servedTenants.map((t) => t.name));
+      for (const [index, tenant] of servedTenants.entries()) {
+        const override = profiles[index].kubespawner_override;
+        const account = tenant.serviceAccounts!.find((a) => a.sparkDriver)!.name;
+        expect(override.namespace).toBe(tenant.namespace);
+        expect(override.service_account).toBe(account);
+        expect(override.automount_service_account_token).toBe(true);
+        expect(override.environment.POD_IP).toEqual({ valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } });
+        const args: string = override.environment.PYSPARK_SUBMIT_ARGS;
+        expect(args).toMatch(/^--master k8s:\/\/https:\/\/kubernetes\.default\.svc:443 /);
+        expect(args).toMatch(/ pyspark-shell$/);
+        for (const conf of [
+          `spark.kubernetes.namespace=${tenant.namespace}`, 'spark.submit.deployMode=client', 'spark.driver.host=$(POD_IP)',
+          'spark.driver.port=7078', 'spark.blockManager.port=7079', `spark.kubernetes.authenticate.driver.serviceAccountName=${account}`,
+          `spark.kubernetes.executor.podTemplateFile=${config.spark.artifactsS3Uri}/tenants/${tenant.name}/pod-templates/executor.yaml`,
+        ]) expect(args).toContain(` --conf ${conf} `);
+        // The tenant's executor size from its spark-defaults; nothing of a cluster-mode driver pod.
+        const defaults = JSON.parse(renders[name].files.get(`artifacts/tenants/${tenant.name}/configuration-overrides.json`)!).applicationConfiguration[0].properties;
+        expect(args).toContain(` --conf spark.executor.memory=${defaults['spark.executor.memory']} `);
+        expect(args).not.toMatch(/spark\.kubernetes\.driver\.podTemplateFile|spark\.driver\.memoryOverhead/);
+        expect(override.extra_container_config.ports.map((p: any) => p.containerPort)).toEqual([8888, 7078, 7079, 4040]);
+        // The account is the tenant's driver-capable one: the spark-driver Role, exactly a driver's rules, is bound to it.
+        const binding = renders[name].objects.find((o) => o.path === `tenants/${tenant.name}/rolebinding-spark-driver.yaml`)!.object as AnyObject;
+        expect(binding.subjects).toContainEqual({ kind: 'ServiceAccount', name: account, namespace: tenant.namespace });
+        const role = renders[name].objects.find((o) => o.path === `tenants/${tenant.name}/role-spark-driver.yaml`)!.object as AnyObject;
+        expect(role.rules).toEqual(sparkDriverRoleRules());
+      }
+    }
+  });
+
+  it('the hub may spawn in each served tenant namespace with exactly the spawner rules, bound to its own ServiceAccount only', () => {
+    for (const name of ENVIRONMENTS) {
+      const config = load(name);
+      const profiles = releaseValues(renders[name]).singleuser.profileList as any[];
+      const values = releaseValues(renders[name]);
+      expect(values.hub.serviceAccount).toEqual({ create: true, name: 'hub' });
+      for (const profile of profiles) {
+        const namespace = profile.kubespawner_override.namespace;
+        const roles = objectsOf(renders[name], 'Role').filter((r) => r.metadata.name === 'jupyterhub-spawner');
+        const role = roles.find((r) => r.metadata.namespace === namespace)!;
+        expect(role.rules).toEqual(jupyterHubSpawnerRoleRules());
+        const resources = role.rules.flatMap((rule: any) => rule.resources);
+        expect(resources).not.toContain('secrets');
+        expect(resources).not.toContain('services');
+        expect(role.rules.flatMap((rule: any) => rule.verbs)).not.toContain('*');
+        const binding = objectsOf(renders[name], 'RoleBinding').find((b) => b.metadata.name === 'jupyterhub-spawner' && b.metadata.namespace === namespace)!;
+        expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'hub', namespace: 'jupyterhub' }]);
+        expect(binding.roleRef).toEqual({ kind: 'Role', name: 'jupyterhub-spawner', apiGroup: 'rbac.authorization.k8s.io' });
+      }
+      // No spawner rights anywhere else, nothing cluster-wide.
+      const spawnerNamespaces = objectsOf(renders[name], 'Role').filter((r) => r.metadata.name === 'jupyterhub-spawner').map((r) => r.metadata.namespace).sort();
+      expect(spawnerNamespaces).toEqual(profiles.map((p) => p.kubespawner_override.namespace).sort());
+      expect(objectsOf(renders[name], 'ClusterRoleBinding').filter((b) => JSON.stringify(b.subjects).includes('jupyterhub'))).toEqual([]);
+      expect(config.tenants.length).toBeGreaterThan(spawnerNamespaces.length);
+      // The hub's NetworkPolicy admits the servers from those namespaces.
+      expect(values.hub.networkPolicy.ingress[0].from.map((f: any) => f.namespaceSelector.matchLabels['kubernetes.io/metadata.name']))
+        .toEqual(spawnerNamespaces);
+    }
+  });
+
+  it('the jupyterhub Namespace has Pod Security labels and is selected by the tenants\' allow-ingress-from-jupyterhub NetworkPolicy', () => {
+    const selects = (selector: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] }, labels: Record<string, string>) =>
+      Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value) &&
+      (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) =>
+        operator === 'In' ? values.includes(labels[key]!) : operator === 'NotIn' ? !values.includes(labels[key]!)
+          : operator === 'Exists' ? key in labels : !(key in labels));
+    for (const name of ENVIRONMENTS) {
+      const namespace = objectsOf(renders[name], 'Namespace').find((n) => n.metadata.name === 'jupyterhub')!;
+      const labels = namespace.metadata.labels!;
+      expect(labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/warn': 'restricted' });
+      const namespaces = objectsOf(renders[name], 'Namespace');
+      const policies = objectsOf(renders[name], 'NetworkPolicy').filter((p) => p.metadata.name === 'allow-ingress-from-jupyterhub');
+      expect(policies.length).toBeGreaterThan(0);
+      for (const policy of policies) {
+        const peers = policy.spec.ingress.flatMap((rule: any) => rule.from).filter((peer: any) => peer.namespaceSelector);
+        expect(peers.some((peer: any) => selects(peer.namespaceSelector, labels))).toBe(true);
+        // ... and no other rendered namespace.
+        for (const other of namespaces.filter((n) => n.metadata.name !== 'jupyterhub')) {
+          expect(peers.some((peer: any) => selects(peer.namespaceSelector, other.metadata.labels ?? {}))).toBe(false);
+        }
+      }
+    }
+  });
+
+  it('idle servers are culled with the environment\'s timeout; the image and resources are pinned per environment', () => {
+    expect(releaseValues(renders.dev).cull).toMatchObject({ enabled: true, timeout: 3600 });
+    expect(releaseValues(renders.prod).cull).toMatchObject({ enabled: true, timeout: 7200 });
+    const prod = releaseValues(renders.prod).singleuser;
+    expect(prod.image.tag).not.toBe('latest');
+    expect(prod.cpu).toEqual({ guarantee: 1, limit: 4 });
+    expect(prod.memory).toEqual({ guarantee: '8G', limit: '16G' });
+    // The notebook pod also hosts the driver: too little memory for it is refused at render, located.
+    const config = load('dev', (text) => text.replace('memory: { guarantee: 2G, limit: 4G }', 'memory: { guarantee: 1G, limit: 2G }'));
+    expect(() => renderEnvironment(config)).toThrow(/2G leaves too little for the Spark driver of app-dev/);
+  });
+
+  it('the environment README lists the add-on, its chart and version and how to reach it', () => {
+    for (const name of ENVIRONMENTS) {
+      const readme = renders[name].files.get('README.md')!;
+      expect(readme).toContain('## Add-ons');
+      expect(readme).toContain(`| JupyterHub | \`jupyterhub\` from https://hub.jupyter.org/helm-chart/ | ${JUPYTERHUB_CHART.version} | \`jupyterhub\` |`);
+    }
+    expect(renders.dev.files.get('README.md')).toContain('kubectl -n jupyterhub port-forward svc/proxy-public 8080:80');
+    expect(renders.prod.files.get('README.md')).toContain('users log in at https://jupyter.spark.acme-data.example/');
+  });
+
+  it('github auth needs its settings, and the add-on needs a delivery section', () => {
+    expect(() => load('staging', (text) => text.replace(/      allowedOrganizations: \[acme-data\]\n/, '')))
+      .toThrow(/addons\.jupyterhub\.auth: github needs allowedOrganizations/);
+    expect(() => load('dev', (text) => text.replace('type: dummy ', 'type: dummy\n      clientId: abc ')))
+      .toThrow(/addons\.jupyterhub\.auth\.clientId: applies only to type github/);
+  });
+
+  it('an environment without the add-on renders no add-ons layer', () => {
+    const config = load('dev', (text) => text.replace(/\naddons:\n(?: {2,}[^\n]*\n|\n)+?(?=tenants:)/, '\n'));
+    expect(config.addons).toBeUndefined();
+    const result = renderEnvironment(config);
+    expect([...result.files.keys()].filter((path) => path.startsWith('addons/'))).toEqual([]);
+    expect(result.files.get('README.md')).not.toContain('## Add-ons');
+  });
+});
