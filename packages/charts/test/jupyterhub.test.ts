@@ -243,6 +243,18 @@ describe('JupyterHub add-on', () => {
     expect(() => renderEnvironment(config)).toThrow(/2G leaves too little for the Spark driver of app-dev/);
   });
 
+  it('the notebook server\'s limits must pass the LimitRange of each tenant it runs in; the hub and proxy never reach instance metadata', () => {
+    const config = load('dev', (text) => text.replace('cpu: { guarantee: 0.5, limit: 2 }', 'cpu: { guarantee: 0.5, limit: 12 }').replace('memory: { guarantee: 2G, limit: 4G }', 'memory: { guarantee: 2G, limit: 40G }'));
+    expect(() => renderEnvironment(config)).toThrow(/CPU limit 12 is above the LimitRange max\.cpu 8 of tenant app-dev/);
+    expect(() => renderEnvironment(config)).toThrow(/memory limit 40G is above the LimitRange max\.memory 32Gi of tenant app-dev/);
+    for (const name of ENVIRONMENTS) {
+      const values = releaseValues(renders[name]);
+      expect(values.hub.networkPolicy.egressAllowRules.cloudMetadataServer).toBe(false);
+      expect(values.proxy.chp.networkPolicy.egressAllowRules.cloudMetadataServer).toBe(false);
+      expect(values.singleuser.cloudMetadata.blockWithIptables).toBe(false); // NET_ADMIN: refused by the tenants' baseline
+    }
+  });
+
   it('the environment README lists the add-on, its chart and version and how to reach it', () => {
     for (const name of ENVIRONMENTS) {
       const readme = renders[name].files.get('README.md')!;

@@ -1,6 +1,6 @@
 import type { App } from 'cdk8s';
 import {
-  ArgoApplication, FluxHelmRelease, requireThat, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubSpawnerRbac,
+  ArgoApplication, FluxHelmRelease, parseQuantity, requireThat, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubSpawnerRbac,
   jupyterHubValues, jupyterHubValuesProblems, type JupyterHubAuth, type JupyterHubTenantProfile, type PodPlacement,
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
@@ -108,6 +108,25 @@ export class JupyterHubTenantRbacChart extends ManifestChart {
   }
 }
 
+/** KubeSpawner sizes (`8G`) are binary multiples: the same amount as a Kubernetes `8Gi`. */
+const kubeSpawnerBytes = (size: string) => parseQuantity(size.replace(/^([0-9]+)([KMGT])$/, '$1$2i'));
+
+/** A notebook server is a container of the tenant namespace: its limits must pass the tenant's LimitRange max. */
+function limitRangeIssues(hub: JupyterHubConfig, tenants: readonly JupyterHubTenant[], profiles: readonly JupyterHubTenantProfile[]): RenderIssue[] {
+  const issues: RenderIssue[] = [];
+  for (const profile of profiles) {
+    const max = tenants.find(({ tenant }) => tenant.name === profile.tenant)?.tenant.containerDefaults.max;
+    if (!max) continue;
+    if (hub.resources.cpu.limit > parseQuantity(max.cpu)) {
+      issues.push({ configPath: ['addons', 'jupyterhub', 'resources', 'cpu', 'limit'], message: `the notebook server's CPU limit ${hub.resources.cpu.limit} is above the LimitRange max.cpu ${max.cpu} of tenant ${profile.tenant}, which refuses the pod` });
+    }
+    if (kubeSpawnerBytes(hub.resources.memory.limit) > parseQuantity(max.memory)) {
+      issues.push({ configPath: ['addons', 'jupyterhub', 'resources', 'memory', 'limit'], message: `the notebook server's memory limit ${hub.resources.memory.limit} is above the LimitRange max.memory ${max.memory} of tenant ${profile.tenant}, which refuses the pod` });
+    }
+  }
+  return issues;
+}
+
 /**
  * The JupyterHub add-on's charts, or none when it is off. Builder refusals and values the chart's own schema refuses
  * are pushed to `issues`, located at `addons.jupyterhub`.
@@ -119,6 +138,7 @@ export function jupyterHubCharts(
   if (!hub) return [];
   const at = ['addons', 'jupyterhub'];
   const profiles = jupyterHubProfiles(tenants, driverPlacement);
+  issues.push(...limitRangeIssues(hub, tenants, profiles));
   const chart = collectIssues(issues, at, () => new JupyterHubChart(app, config, hub, profiles));
   if (!chart) return [];
   if (profiles.length === 0) {

@@ -265,7 +265,9 @@ export function jupyterHubValues(props: JupyterHubValuesProps): Record<string, u
         ? { extraEnv: { OAUTH_CLIENT_SECRET: { valueFrom: { secretKeyRef: { name: auth.clientSecret.secretName, key: auth.clientSecret.key } } } } }
         : {}),
       // Notebook servers run in the tenant namespaces: let them reach the hub's API (an empty `from` would admit everyone).
-      networkPolicy: namespaces.length === 0 ? {} : {
+      // The hub needs no node credentials: no egress to the instance metadata endpoint.
+      networkPolicy: namespaces.length === 0 ? { egressAllowRules: { cloudMetadataServer: false } } : {
+        egressAllowRules: { cloudMetadataServer: false },
         ingress: [{
           from: namespaces.map((namespace) => ({
             namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
@@ -275,7 +277,7 @@ export function jupyterHubValues(props: JupyterHubValuesProps): Record<string, u
         }],
       },
     },
-    proxy: { service: { type: props.proxyServiceType } },
+    proxy: { service: { type: props.proxyServiceType }, chp: { networkPolicy: { egressAllowRules: { cloudMetadataServer: false } } } },
     singleuser: {
       image: { name: props.image.name, tag: props.image.tag },
       cpu: { guarantee: props.resources.cpu.guarantee, limit: props.resources.cpu.limit },

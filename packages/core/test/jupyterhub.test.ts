@@ -1,0 +1,93 @@
+import { Chart, Testing } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import {
+  ArgoApplication, FluxHelmRelease, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubSpawnerRbac, coalesceHelmValues,
+  jupyterHubValues, jupyterHubValuesProblems, validateObjects, type JupyterHubValuesProps,
+} from '../src/index.js';
+import { configurationErrorOf, synthByName } from './helpers.js';
+
+const validate = (chart: Chart, production = false) => validateObjects(
+  Testing.synth(chart).map((object, index) => ({ path: `addons/${index}.yaml`, object, applied: true })),
+  { environment: 'test', production, kubernetesVersion: '1.31' },
+);
+
+const props: JupyterHubValuesProps = {
+  auth: {
+    type: 'github', clientId: 'Iv1.abc', callbackUrl: 'https://hub.example.com/hub/oauth_callback',
+    clientSecret: { secretName: 'oauth', key: 'client-secret' }, allowedOrganizations: ['acme'],
+  },
+  proxyServiceType: 'ClusterIP',
+  storageClassName: 'jupyterhub-gp3',
+  hubDbSize: '1Gi',
+  userStorageSize: '10Gi',
+  image: { name: 'quay.io/jupyter/pyspark-notebook', tag: 'spark-3.5.3' },
+  resources: { cpu: { guarantee: 1, limit: 2 }, memory: { guarantee: '4G', limit: '8G' } },
+  hubResources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '1Gi' } },
+  cullTimeoutSeconds: 3600,
+  profiles: [{
+    tenant: 'analytics', namespace: 'spark-analytics', serviceAccount: 'notebook', sparkProperties: {
+      'spark.driver.memory': '2g', 'spark.driver.cores': '1', 'spark.kubernetes.driver.podTemplateFile': 's3://b/driver.yaml',
+      'spark.kubernetes.executor.podTemplateFile': 's3://b/executor.yaml', 'spark.executor.memory': '4g',
+    },
+    nodeSelector: { role: 'driver' }, tolerations: [],
+  }],
+};
+
+describe('JupyterHub builders', () => {
+  it('Helm coalescing: maps merge, lists and scalars replace, null removes', () => {
+    expect(coalesceHelmValues({ a: { b: 1, c: [1] }, d: 1, e: 2 }, { a: { c: [2] }, d: null, f: 3 })).toEqual({ a: { b: 1, c: [2] }, e: 2, f: 3 });
+  });
+
+  it('values: GitHub OAuth with the client secret from a Secret, client-mode Spark without the cluster-mode driver settings; they pass the chart schema', () => {
+    const values = jupyterHubValues(props) as any;
+    expect(jupyterHubValuesProblems(values)).toEqual([]);
+    expect(values.hub.extraEnv.OAUTH_CLIENT_SECRET.valueFrom.secretKeyRef).toEqual({ name: 'oauth', key: 'client-secret' });
+    const args: string = values.singleuser.profileList[0].kubespawner_override.environment.PYSPARK_SUBMIT_ARGS;
+    expect(args).toContain('--conf spark.driver.memory=2g ');
+    expect(args).toContain('--conf spark.kubernetes.executor.podTemplateFile=s3://b/executor.yaml ');
+    expect(args).not.toContain('spark.driver.cores');
+    expect(args).not.toContain('driver.podTemplateFile');
+  });
+
+  it('refuses a notebook too small for the Spark driver it hosts', () => {
+    const error = configurationErrorOf(() => jupyterHubValues({ ...props, resources: { ...props.resources, memory: { guarantee: '1G', limit: '2G' } } }));
+    expect(error.field).toBe('resources.memory.limit');
+  });
+
+  it('Flux: an HTTPS chart repository as HelmRepository + HelmRelease with values; an http:// repository is refused', () => {
+    const chart = Testing.chart();
+    new FluxHelmRelease(chart, 'Hub', { chart: JUPYTERHUB_CHART, values: { cull: { enabled: true } }, interval: '5m', timeout: '10m', keepWhenRemovedFromGit: false });
+    const objects = synthByName(chart);
+    expect(objects['HelmRepository/jupyterhub'].spec).toEqual({ interval: '5m', url: 'https://hub.jupyter.org/helm-chart/' });
+    expect(objects['HelmRelease/jupyterhub'].spec.chart.spec).toEqual({
+      chart: 'jupyterhub', version: JUPYTERHUB_CHART.version, sourceRef: { kind: 'HelmRepository', name: 'jupyterhub', namespace: 'flux-system' },
+    });
+    expect(objects['HelmRelease/jupyterhub'].metadata.annotations).toBeUndefined();
+    expect(validate(chart)).toEqual([]);
+    expect(configurationErrorOf(() => new FluxHelmRelease(Testing.chart(), 'Bad', {
+      chart: { ...JUPYTERHUB_CHART, repositoryUrl: 'http://hub.jupyter.org/helm-chart/' }, interval: '5m', timeout: '10m',
+    })).field).toBe('chart.repositoryUrl');
+  });
+
+  it('Argo CD: a Helm-repository source with valuesObject passes the Application schema; dummy auth is refused in production', () => {
+    const chart = Testing.chart();
+    new ArgoApplication(chart, 'Hub', {
+      name: 'jupyterhub', namespace: 'argocd', project: 'default', destinationServer: 'https://kubernetes.default.svc',
+      source: { helmRepository: JUPYTERHUB_CHART, values: jupyterHubValues({ ...props, auth: { type: 'dummy' } }) },
+      prune: true, selfHeal: true, retry: { limit: 5, backoff: '1m', maxBackoff: '10m' },
+    });
+    const app = synthByName(chart)['Application/jupyterhub'];
+    expect(app.spec.source).toMatchObject({ repoURL: JUPYTERHUB_CHART.repositoryUrl, chart: 'jupyterhub', targetRevision: JUPYTERHUB_CHART.version });
+    expect(app.spec.destination.namespace).toBe('jupyterhub');
+    expect(validate(chart)).toEqual([]);
+    expect(validate(chart, true).map((f) => f.rule)).toEqual(['prod-dummy-auth']);
+  });
+
+  it('the namespace and the spawner RBAC pass the schemas and the RBAC rules', () => {
+    const chart = Testing.chart();
+    new JupyterHubNamespace(chart, 'Namespace', { podSecurityVersion: 'v1.31' });
+    new JupyterHubSpawnerRbac(chart, 'Spawner', { namespace: 'spark-analytics' });
+    expect(validate(chart)).toEqual([]);
+    expect(configurationErrorOf(() => new JupyterHubNamespace(Testing.chart(), 'N', { podSecurityVersion: '1.31' })).field).toBe('podSecurityVersion');
+  });
+});
