@@ -164,7 +164,8 @@ export {
 // GitOps delivery: how the rendered layers (and pinned Helm charts such as Karpenter's CRDs) reach a cluster.
 /** Pinned OCI Helm charts and the annotations that keep an object when it leaves Git. */
 export {
-  ARGOCD_PRUNE_DISABLED, FLUX_PRUNE_DISABLED, KARPENTER_CRD_CHART, type OciHelmChart,
+  ARGOCD_PRUNE_DISABLED, FLUX_PRUNE_DISABLED, KARPENTER_CHART, KARPENTER_CRD_CHART, isOciChart,
+  type HelmChartSource, type OciHelmChart,
 } from './delivery/helm-chart.js';
 /** Flux: a GitRepository, a Kustomization per layer, an OCI chart as OCIRepository + HelmRelease. */
 export {
@@ -173,3 +174,5 @@ export {
 } from './delivery/flux.js';
 /** Argo CD: an automated Application from a Git folder or a pinned OCI Helm chart. */
 export { ArgoApplication, type ArgoApplicationProps, type ArgoSource } from './delivery/argo-cd.js';
+/** Add-ons: one Helm release for either engine. */
+export { helmRelease, type HelmDelivery, type HelmReleaseProps } from './addons/helm-release.js';

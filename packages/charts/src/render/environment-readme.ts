@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { KARPENTER_CRD_CHART, PROJECT_NAME, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
+import { KARPENTER_CHART, KARPENTER_CRD_CHART, PROJECT_NAME, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { DELIVERY_DEFAULTS } from '../charts/delivery-chart.js';
 
@@ -19,16 +19,15 @@ this environment has no \`delivery:\` section, so nothing is wired: apply the la
 
 | order | layer | source | what it holds |
 |---|---|---|---|
-| 1 | crds | {{#if flux}}\`crds/\` (OCIRepository + HelmRelease){{else}}Helm chart \`{{crdChart.url}}\`{{/if}} | Karpenter's CRDs (NodePool, NodeClaim, EC2NodeClass), chart \`{{crdChart.name}}\` {{crdChart.version}} (the version validation uses), release in \`{{crdChart.namespace}}\` |
-| 2 | platform | \`platform/\` | StorageClass, PriorityClasses, Karpenter EC2NodeClasses and NodePools |
-| 3 | tenants | \`tenants/\` | one folder per tenant namespace: quota, LimitRange, NetworkPolicies, service accounts, RBAC |
-| 4 | addons | \`addons/\` | add-ons (JupyterHub, Prometheus, ...) once rendered; wired after the tenants only when the folder has content |
+{{#each layerRows}}
+| {{order}} | {{name}} | {{{source}}} | {{{holds}}} |
+{{/each}}
 
 {{#if flux}}
 ### Flux (\`flux/\`)
 \`flux/\` holds the GitRepository \`{{projectName}}\` ({{delivery.repository.url}}, branch \`{{delivery.repository.branch}}\`,
 only this environment's folders, artifacts left out), a Kustomization \`{{projectName}}\` that keeps \`flux/\` itself in
-sync, and one Kustomization per layer (\`{{projectName}}-crds\`, \`-platform\`, \`-tenants\`) with \`dependsOn\` the
+sync, and one Kustomization per layer (\`{{projectName}}-<layer>\`) with \`dependsOn\` the
 layer before it, \`wait: true\`, \`prune: {{prune}}\`, interval {{interval}}, retry every {{retryInterval}}, timeout {{timeout}}.
 
 Bootstrap, once per cluster (Flux 2.6 or later installed, e.g. by \`flux install\`):
@@ -48,7 +47,7 @@ and would remove the \`flux-system/\` files bootstrap commits there; bootstrap F
 {{#if argocd}}
 ### Argo CD (\`argocd/\`)
 \`argocd/\` holds the root Application \`{{projectName}}-{{name}}\` (app of apps: it syncs \`argocd/\` itself) and one
-Application per layer (\`{{projectName}}-{{name}}-crds\`, \`-platform\`, \`-tenants\`) with sync waves 1, 2, 3,
+Application per layer (\`{{projectName}}-{{name}}-<layer>\`) with sync waves in the order of the table above (1, 2, ...),
 automated sync (\`prune: {{prune}}\`, \`selfHeal: {{selfHeal}}\`), retries from {{retryInterval}} up to {{timeout}}. The CRDs
 are applied server-side (\`ServerSideApply=true\`) from the OCI chart (Argo CD 3.1 or later reads \`oci://\` sources).
 
@@ -92,6 +91,29 @@ The chart ships its CRDs as templates, so each chart upgrade updates them; delet
 and NodeClaim, and so every Spark node: the {{#if argocd}}CRD Application{{else}}HelmRelease{{/if}} is never pruned when it leaves Git. Remove it
 only by hand, on purpose. To move to a newer Karpenter, update the bundled NodePool/EC2NodeClass schemas and the
 pinned chart version together.
+{{/if}}
+
+## Add-ons
+{{#if addonRows.length}}
+| add-on | chart, version | namespace | layer | how to reach it |
+|---|---|---|---|---|
+{{#each addonRows}}
+| {{name}} | {{{chart}}} | \`{{namespace}}\` | \`{{folder}}/\` | {{{reach}}} |
+{{/each}}
+{{else}}
+None: \`addons:\` in \`{{sourcePath}}\` switches them on.
+{{/if}}
+{{#if karpenterAddon}}
+
+**Karpenter controller.** Installed {{#if flux}}by the HelmRelease \`karpenter\` (\`dependsOn\` \`{{crdChart.name}}\`){{else}}by the
+Application \`{{karpenterAddon.application}}\`{{/if}} after the CRD layer and before the platform layer's NodePools, with
+the chart's \`crds/\` folder skipped (the \`{{crdChart.name}}\` release owns the CRDs). Its values come from \`capacity.controller\`:
+cluster \`{{cluster.name}}\`, interruption queue \`{{capacity.controller.interruptionQueue}}\`, IRSA role
+\`{{capacity.controller.roleArn}}\`, {{karpenterAddon.replicas}} replicas on different nodes, never on a node Karpenter made
+(\`karpenter.sh/nodepool DoesNotExist\`){{#if capacity.controller.managedNodeGroups}}, only on the managed node group(s) {{karpenterAddon.nodeGroups}}{{/if}}.
+The chart ships no \`values.schema.json\`; the values are the typed builder's (\`karpenterControllerHelmValues\`). If a
+controller was installed with the cluster (outside Git), uninstall it when this release is ready, so that two
+controllers never act on the same NodePools.
 {{/if}}
 
 ## Artifacts (not applied)
@@ -203,6 +225,7 @@ export function environmentReadme(config: EnvironmentConfig, placements: string)
     driverExpireAfter: config.capacity.driverNodes?.expireAfter ?? '720h',
     driverDrainBound: config.capacity.driverNodes?.terminationGracePeriod,
     ...deliveryData(config),
+    ...addonData(config),
     accessSummary: awsAuth ? 'aws-auth (Role and RoleBinding rendered per tenant)' : 'access entries (EMR creates its own RBAC)',
     serviceLinkedRoleArn: `arn:${config.cluster.partition}:iam::${config.cluster.accountId}:role/AWSServiceRoleForAmazonEMRContainers`,
   });
@@ -225,4 +248,42 @@ function deliveryData(config: EnvironmentConfig) {
     timeout: delivery?.timeout ?? DELIVERY_DEFAULTS.timeout,
     argocdNamespace: delivery?.argocd?.namespace ?? 'argocd',
   };
+}
+
+/** The layers in the order they reach the cluster, for the README's table. */
+function layerRows(config: EnvironmentConfig) {
+  const flux = config.delivery?.engine === 'flux';
+  const karpenter = config.addons?.karpenter !== undefined && config.delivery !== undefined;
+  const rows = [
+    { name: 'crds', source: flux ? '`crds/` (OCIRepository + HelmRelease)' : `Helm chart \`${KARPENTER_CRD_CHART.url}\``, holds: `Karpenter's CRDs (NodePool, NodeClaim, EC2NodeClass), chart \`${KARPENTER_CRD_CHART.name}\` ${KARPENTER_CRD_CHART.version} (the version validation uses), release in \`${KARPENTER_CRD_CHART.namespace}\`` },
+    ...(karpenter ? [{ name: 'karpenter', source: '`karpenter/`', holds: `Karpenter's controller (chart \`${KARPENTER_CHART.name}\` ${KARPENTER_CHART.version}, ${flux ? 'OCIRepository + HelmRelease' : 'an Application with the Helm source'}): after its CRDs, before the NodePools` }] : []),
+    { name: 'platform', source: '`platform/`', holds: 'StorageClass, PriorityClasses, Karpenter EC2NodeClasses and NodePools' },
+    { name: 'tenants', source: '`tenants/`', holds: 'one folder per tenant namespace: quota, LimitRange, NetworkPolicies, service accounts, RBAC' },
+    { name: 'addons', source: '`addons/`', holds: 'add-ons (see below); wired after the tenants only when the folder has content' },
+  ];
+  return rows.map((row, index) => ({ order: index + 1, ...row }));
+}
+
+/** The README's add-on rows (chart, version, namespace, folder, how to reach it) and details. */
+function addonData(config: EnvironmentConfig) {
+  const addons = config.addons ?? {};
+  const karpenterNamespace = addons.karpenter?.namespace ?? 'kube-system';
+  const karpenterAddon = addons.karpenter && config.delivery
+    ? {
+      namespace: karpenterNamespace,
+      replicas: addons.karpenter.replicas ?? 2,
+      application: `${PROJECT_NAME}-${config.name}-addon-karpenter`,
+      nodeGroups: (config.capacity.controller.managedNodeGroups ?? []).map((group) => `\`${group}\``).join(', '),
+    }
+    : undefined;
+  const addonRows = [
+    ...(karpenterAddon ? [{
+      name: 'Karpenter controller',
+      chart: `\`${KARPENTER_CHART.url}\` ${KARPENTER_CHART.version}`,
+      namespace: karpenterNamespace,
+      folder: 'karpenter',
+      reach: `no UI: \`kubectl logs -n ${karpenterNamespace} deploy/karpenter\`; metrics on port 8080 of \`svc/karpenter\``,
+    }] : []),
+  ];
+  return { layerRows: layerRows(config), addonRows, karpenterAddon };
 }

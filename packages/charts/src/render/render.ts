@@ -5,6 +5,7 @@ import { TenantChart } from '../charts/tenant-chart.js';
 import { CapacityChart } from '../charts/capacity-chart.js';
 import { EmrAccessChart, SchedulingChart, StorageChart } from '../charts/cluster-charts.js';
 import { deliveryCharts } from '../charts/delivery-chart.js';
+import { addonCharts } from '../charts/addon-charts.js';
 import { environmentReadme } from './environment-readme.js';
 import { placementSection } from './environment-diagram.js';
 import { RenderError, collectIssues, type RenderIssue } from './render-error.js';
@@ -109,7 +110,8 @@ function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[])
     tenants.flatMap((chart) => (chart.placement ? [chart.placement] : [])),
     capacity.spark.pools.map((pool) => ({ name: pool.name, capacityTypes: pool.capacityTypes, limits: pool.limits })),
   );
-  const layered = [storage, scheduling, capacity, emrAccess, ...tenants];
+  const addons = collectIssues(issues, ['addons'], () => addonCharts(app, config)) ?? [];
+  const layered = [storage, scheduling, capacity, emrAccess, ...tenants, ...addons];
   // The GitOps wiring of the layers (and Karpenter's CRD chart), last: it wires the layers that have content.
   const delivery = collectIssues(issues, ['delivery'], () => deliveryCharts(app, config, layered)) ?? [];
   return { charts: [...layered, ...delivery], diagram };
