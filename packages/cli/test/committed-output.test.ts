@@ -31,7 +31,8 @@ describe('the committed repository', () => {
   it.each(ENVIRONMENTS)('dist-manifests/%s: one folder per layer, each with its own kustomization.yaml, and none at the top', (env) => {
     const dir = join(REPO_ROOT, 'dist-manifests', env);
     const layers = readdirSync(dir).filter((entry) => existsSync(join(dir, entry, 'kustomization.yaml'))).sort();
-    expect(layers).toEqual(WIRING[env] === 'flux' ? ['crds', 'flux', 'karpenter', 'platform', 'tenants'] : ['argocd', 'karpenter', 'platform', 'tenants']);
+    const addons = env === 'dev' ? [] : ['addons']; // staging and prod run a Spark History Server
+    expect(layers).toEqual(WIRING[env] === 'flux' ? [...addons, 'crds', 'flux', 'karpenter', 'platform', 'tenants'] : [...addons, 'argocd', 'karpenter', 'platform', 'tenants']);
     expect(existsSync(join(dir, 'kustomization.yaml'))).toBe(false);
   });
 
@@ -46,6 +47,10 @@ describe('the committed repository', () => {
     expect(platform).toEqual(expect.arrayContaining(['StorageClass', 'PriorityClass', 'EC2NodeClass', 'NodePool']));
     expect(platform).not.toContain('Namespace');
     if (WIRING[env] === 'flux') expect(kindsOf(kustomize(join(dir, 'crds'))).sort()).toEqual(['HelmRelease', 'OCIRepository']);
+    expect(kindsOf(kustomize(join(dir, 'karpenter'))).sort()).toEqual(WIRING[env] === 'flux' ? ['HelmRelease', 'OCIRepository'] : ['Application']);
+    if (env !== 'dev') {
+      expect(new Set(kindsOf(kustomize(join(dir, 'addons'))))).toEqual(new Set(['Namespace', 'ServiceAccount', 'Deployment', 'Service', 'NetworkPolicy']));
+    }
   });
 
   it.each(ENVIRONMENTS)('kubectl kustomize builds the wiring of dist-manifests/%s, and every folder it points at is committed', (env) => {

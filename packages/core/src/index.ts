@@ -176,3 +176,8 @@ export {
 export { ArgoApplication, type ArgoApplicationProps, type ArgoSource } from './delivery/argo-cd.js';
 /** Add-ons: one Helm release for either engine. */
 export { helmRelease, type HelmDelivery, type HelmReleaseProps } from './addons/helm-release.js';
+/** Add-ons: Spark History Servers reading the tenants' event logs from S3 (no chart). */
+export {
+  SPARK_HISTORY_SERVER_DEFAULTS, SPARK_HISTORY_UI_PORT, SparkHistoryServers,
+  type SparkHistoryServerInstance, type SparkHistoryServersProps,
+} from './addons/spark-history-server.js';

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { App } from 'cdk8s';
 import {
-  KARPENTER_CHART, KARPENTER_CRD_CHART, helmRelease, karpenterControllerHelmValues, type HelmDelivery,
+  KARPENTER_CHART, KARPENTER_CRD_CHART, LABELS, SparkHistoryServers, helmRelease, karpenterControllerHelmValues,
+  type HelmDelivery,
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
-import type { KarpenterAddonConfig } from '../config/addons-schema.js';
+import type { HistoryServerAddonConfig, KarpenterAddonConfig } from '../config/addons-schema.js';
 import { helmDelivery } from './delivery-chart.js';
 import { ManifestChart } from './manifest-chart.js';
 
@@ -18,6 +20,7 @@ export function addonCharts(app: App, config: EnvironmentConfig): ManifestChart[
   const delivery = config.delivery ? helmDelivery(config.name, config.delivery) : undefined;
   const charts: ManifestChart[] = [];
   if (addons.karpenter && delivery) charts.push(new KarpenterControllerChart(app, config, addons.karpenter, delivery));
+  if (addons.historyServer && config.spark.logs?.s3Uri) charts.push(new HistoryServerChart(app, config, addons.historyServer, config.spark.logs.s3Uri));
   return charts;
 }
 
@@ -54,5 +57,42 @@ export class KarpenterControllerChart extends ManifestChart {
       skipCrds: true,
       createNamespace: namespace !== 'kube-system',
     }, delivery);
+  }
+}
+
+/** Namespace of the Spark History Servers (reserved: never a tenant's). */
+export const HISTORY_SERVER_NAMESPACE = 'spark-history';
+
+/** The history server of one tenant: `spark-history-<tenant>`, shortened with a hash when that is over 63 characters. */
+export function historyServerName(tenant: string): string {
+  const name = `spark-history-${tenant}`;
+  if (name.length <= 63) return name;
+  const hash = createHash('sha256').update(tenant).digest('hex').slice(0, 8);
+  return `${name.slice(0, 54).replace(/-+$/, '')}-${hash}`;
+}
+
+/**
+ * Spark History Servers, one per active tenant, each reading only that tenant's event logs
+ * (`<spark.logs.s3Uri>/<tenant>/spark-events/`, the `spark.eventLog.dir` its jobs write): Spark's history server reads
+ * one directory and not its sub-folders, and one server per tenant keeps each tenant's applications apart. They
+ * share one read-only IAM role (IRSA) and run where Karpenter's controller runs (capacity.controller.managedNodeGroups,
+ * never on a Karpenter node).
+ */
+export class HistoryServerChart extends ManifestChart {
+  constructor(scope: App, config: EnvironmentConfig, addon: HistoryServerAddonConfig, logsS3Uri: string) {
+    super(scope, 'addon-spark-history', { folder: 'addons/spark-history', environment: config.name, configPath: ['addons', 'historyServer'] });
+    new SparkHistoryServers(this, 'HistoryServers', {
+      namespace: HISTORY_SERVER_NAMESPACE,
+      image: addon.image,
+      roleArn: addon.roleArn,
+      allowIngressFromNamespaces: addon.allowIngressFromNamespaces,
+      resources: addon.resources,
+      managedNodeGroups: config.capacity.controller.managedNodeGroups,
+      servers: config.tenants.filter((tenant) => !tenant.retired).map((tenant) => ({
+        name: historyServerName(tenant.name),
+        logDirectory: `${logsS3Uri}/${tenant.name}/spark-events/`,
+        labels: { [LABELS.tenant]: tenant.name },
+      })),
+    });
   }
 }

@@ -1,7 +1,8 @@
 import Handlebars from 'handlebars';
-import { KARPENTER_CHART, KARPENTER_CRD_CHART, PROJECT_NAME, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
+import { KARPENTER_CHART, KARPENTER_CRD_CHART, PROJECT_NAME, SPARK_HISTORY_UI_PORT, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { DELIVERY_DEFAULTS } from '../charts/delivery-chart.js';
+import { HISTORY_SERVER_NAMESPACE, historyServerName } from '../charts/addon-charts.js';
 
 const template = Handlebars.compile(`# Environment \`{{name}}\`
 
@@ -114,6 +115,27 @@ cluster \`{{cluster.name}}\`, interruption queue \`{{capacity.controller.interru
 The chart ships no \`values.schema.json\`; the values are the typed builder's (\`karpenterControllerHelmValues\`). If a
 controller was installed with the cluster (outside Git), uninstall it when this release is ready, so that two
 controllers never act on the same NodePools.
+{{/if}}
+{{#if historyServer}}
+
+**Spark History Server.** One per tenant in \`{{historyServer.namespace}}\` (Spark's history server reads one directory,
+not its sub-folders, and each tenant's event logs are under its own prefix: one server per tenant keeps each tenant's
+applications apart; all of them share one read-only role, and who may open a UI is decided per namespace), image \`{{historyServer.image}}\`, on the managed node group(s) {{historyServer.nodeGroups}} (never on a
+Karpenter node), Pod Security \`restricted\`. Ingress to the UI port {{historyServer.port}} only from
+{{historyServer.ingress}}; from a workstation: \`kubectl port-forward -n {{historyServer.namespace}} svc/<server> {{historyServer.port}}\`, then http://localhost:{{historyServer.port}}.
+
+| tenant | server (Deployment and Service) | event logs read |
+|---|---|---|
+{{#each historyServer.rows}}
+| {{tenant}} | \`{{server}}\` | \`{{logDirectory}}\` |
+{{/each}}
+
+The IAM role \`{{historyServer.roleArn}}\` (IRSA, ServiceAccount \`{{historyServer.namespace}}/spark-history-server\`) needs read
+access to the event logs and nothing else: \`s3:GetObject\` on \`{{historyServer.objectArns}}\`, and \`s3:ListBucket\` on
+\`arn:{{cluster.partition}}:s3:::{{historyServer.bucket}}\` with the condition \`s3:prefix\` like {{historyServer.prefixes}}. Its trust policy
+allows \`sts:AssumeRoleWithWebIdentity\` from the cluster's OIDC provider for
+\`system:serviceaccount:{{historyServer.namespace}}:spark-history-server\`. The node role pulls the image (EMR's ECR account for
+{{cluster.region}}).
 {{/if}}
 
 ## Artifacts (not applied)
@@ -276,7 +298,7 @@ function addonData(config: EnvironmentConfig) {
       nodeGroups: (config.capacity.controller.managedNodeGroups ?? []).map((group) => `\`${group}\``).join(', '),
     }
     : undefined;
-  const addonRows = [
+  const addonRows: { name: string; chart: string; namespace: string; folder: string; reach: string }[] = [
     ...(karpenterAddon ? [{
       name: 'Karpenter controller',
       chart: `\`${KARPENTER_CHART.url}\` ${KARPENTER_CHART.version}`,
@@ -285,5 +307,36 @@ function addonData(config: EnvironmentConfig) {
       reach: `no UI: \`kubectl logs -n ${karpenterNamespace} deploy/karpenter\`; metrics on port 8080 of \`svc/karpenter\``,
     }] : []),
   ];
-  return { layerRows: layerRows(config), addonRows, karpenterAddon };
+  const logs = config.spark.logs?.s3Uri;
+  const history = addons.historyServer && logs ? addons.historyServer : undefined;
+  const activeTenants = config.tenants.filter((tenant) => !tenant.retired);
+  const historyServer = history && logs
+    ? (() => {
+      const [, bucket = '', prefix = ''] = /^s3:\/\/([^/]+)\/?(.*)$/.exec(logs) ?? [];
+      const keyPrefix = prefix ? `${prefix}/` : '';
+      const ingress = history.allowIngressFromNamespaces ?? [];
+      return {
+        namespace: HISTORY_SERVER_NAMESPACE,
+        image: history.image,
+        roleArn: history.roleArn,
+        port: SPARK_HISTORY_UI_PORT,
+        nodeGroups: (config.capacity.controller.managedNodeGroups ?? []).map((group) => `\`${group}\``).join(', ') || 'any non-Karpenter node',
+        ingress: ingress.length > 0 ? `the namespaces ${ingress.map((n) => `\`${n}\``).join(', ')}` : 'no namespace',
+        rows: activeTenants.map((tenant) => ({ tenant: tenant.name, server: historyServerName(tenant.name), logDirectory: `${logs}/${tenant.name}/spark-events/` })),
+        bucket,
+        objectArns: `arn:${config.cluster.partition}:s3:::${bucket}/${keyPrefix}<tenant>/spark-events/*`,
+        prefixes: activeTenants.flatMap((tenant) => [`\`${keyPrefix}${tenant.name}/spark-events\``, `\`${keyPrefix}${tenant.name}/spark-events/*\``]).join(', '),
+      };
+    })()
+    : undefined;
+  if (historyServer) {
+    addonRows.push({
+      name: 'Spark History Server',
+      chart: 'none: Deployment, Service, ServiceAccount and NetworkPolicies rendered here',
+      namespace: HISTORY_SERVER_NAMESPACE,
+      folder: 'addons/spark-history',
+      reach: `\`kubectl port-forward -n ${HISTORY_SERVER_NAMESPACE} svc/${historyServer.rows[0]?.server ?? 'spark-history-<tenant>'} ${SPARK_HISTORY_UI_PORT}\` (one Service per tenant: \`svc/spark-history-<tenant>\`), then http://localhost:${SPARK_HISTORY_UI_PORT}`,
+    });
+  }
+  return { layerRows: layerRows(config), addonRows, karpenterAddon, historyServer };
 }
