@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { KARPENTER_CRD_CHART, hasErrors, validateObjects } from '@emr-eks-gitops/core';
 import { loadEnvironmentText, renderEnvironment, type RenderResult } from '../src/index.js';
 import { Subject } from '../../core/src/validation/subject.js';
@@ -85,6 +86,35 @@ describe.each(ENVIRONMENTS)('Karpenter controller add-on in %s', (env) => {
     }
     // The CRD layer does not wait for the controller (no cycle).
     expect(ancestors(graph, crds.id)).not.toContain(controllerLayer.id);
+  });
+});
+
+/**
+ * Where `values` sets a key the chart's defaults do not have: a path is fine when the chart has it, when the chart's
+ * default there is an empty map (free-form, e.g. annotations), or when the chart's default is not a map (the value
+ * replaces it whole, e.g. a list).
+ */
+function unknownValuePaths(values: unknown, defaults: unknown, path = ''): string[] {
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) return [];
+  if (typeof defaults !== 'object' || defaults === null || Array.isArray(defaults)) return [];
+  const known = defaults as Record<string, unknown>;
+  if (Object.keys(known).length === 0) return [];
+  return Object.entries(values).flatMap(([key, value]) =>
+    key in known ? unknownValuePaths(value, known[key], `${path}${key}.`) : [`${path}${key}`]);
+}
+
+describe('Karpenter controller add-on: the chart\'s values', () => {
+  const chartValues = parse(readFileSync(new URL(`../../core/schemas/helm/karpenter/${KARPENTER_CRD_CHART.version}/values.yaml`, import.meta.url), 'utf8'));
+
+  it.each(ENVIRONMENTS)('%s: every key the release sets is one of the pinned chart\'s values (it ships no values.schema.json)', (env) => {
+    const { values } = controllerRelease(renderEnvironment(load(env)));
+    expect(unknownValuePaths(values, chartValues)).toEqual([]);
+    expect(Object.keys(values).sort()).toEqual(['affinity', 'replicas', 'serviceAccount', 'settings']);
+  });
+
+  it('the check is not vacuous: a misspelt setting is caught', () => {
+    expect(unknownValuePaths({ settings: { clusterName: 'c', interruptionQueueName: 'q' }, serviceAccount: { annotations: { any: 'x' } } }, chartValues))
+      .toEqual(['settings.interruptionQueueName']);
   });
 });
 

@@ -114,7 +114,8 @@ cluster \`{{cluster.name}}\`, interruption queue \`{{capacity.controller.interru
 (\`karpenter.sh/nodepool DoesNotExist\`){{#if capacity.controller.managedNodeGroups}}, only on the managed node group(s) {{karpenterAddon.nodeGroups}}{{/if}}.
 The chart ships no \`values.schema.json\`; the values are the typed builder's (\`karpenterControllerHelmValues\`). If a
 controller was installed with the cluster (outside Git), uninstall it when this release is ready, so that two
-controllers never act on the same NodePools.
+controllers never act on the same NodePools.{{#if flux}} Removing \`addons.karpenter\` later uninstalls this release (NodePools and
+nodes stay, unmanaged until another controller runs): install the controller another way first.{{/if}}
 {{/if}}
 {{#if historyServer}}
 

@@ -42,7 +42,8 @@ export const KARPENTER_CRD_CHART: OciHelmChart = {
 /**
  * Karpenter's controller chart, at the same version as its CRDs (KARPENTER_CRD_CHART): the controller and the CRD
  * schemas it serves move together. The chart ships no values.schema.json at v1.14.1 (charts/karpenter/ of
- * aws/karpenter-provider-aws), so its values are checked by the typed builder (karpenterControllerHelmValues) only.
+ * aws/karpenter-provider-aws), so its values are checked by the typed builder (karpenterControllerHelmValues), and a
+ * test checks their keys against the chart's vendored defaults (`schemas/helm/karpenter/<version>/values.yaml`).
  */
 export const KARPENTER_CHART: OciHelmChart = {
   name: 'karpenter',
