@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RESERVED_NAMESPACES } from '@emr-eks-gitops/core';
-import { loadEnvironmentText, renderEnvironment } from '../src/index.js';
+import { RenderError, loadEnvironmentText, renderEnvironment } from '../src/index.js';
 import { historyServerName } from '../src/charts/addon-charts.js';
 import { Subject } from '../../core/src/validation/subject.js';
 import { misfit, readPlacement, readPool } from '../../core/src/validation/capacity/placement.js';
@@ -101,6 +101,18 @@ describe('Spark History Server: rules', () => {
   it('refuses an image without tag or digest, and a bad role', () => {
     expect(() => load('prod', (t) => t.replace(/(image: 996579266876[^:]+):[^ ]+/, '$1'))).toThrow(/addons\.historyServer\.image/);
     expect(() => load('prod', (t) => t.replace('role/spark-history-server-spark-platform-prod', 'user/x'))).toThrow(/addons\.historyServer\.roleArn/);
+  });
+
+  it('with every tenant retired there is no server to run: refused, located at addons.historyServer', () => {
+    const config = load('prod');
+    const retired = { ...config, tenants: config.tenants.map((tenant) => ({ ...tenant, retired: true })) };
+    try {
+      renderEnvironment(retired);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(RenderError);
+      expect((error as RenderError).issues).toEqual([{ configPath: ['addons', 'historyServer', 'servers'], message: expect.stringContaining('must name at least one server') }]);
+    }
   });
 
   it('dev has none; spark-history is reserved, never a tenant namespace', () => {

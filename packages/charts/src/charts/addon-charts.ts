@@ -8,6 +8,7 @@ import type { EnvironmentConfig } from '../config/schema.js';
 import type { HistoryServerAddonConfig, KarpenterAddonConfig } from '../config/addons-schema.js';
 import { helmDelivery } from './delivery-chart.js';
 import { ManifestChart } from './manifest-chart.js';
+import { underField } from '../render/render-error.js';
 
 /**
  * The environment's add-ons (its `addons:` section), one chart each, in `addons/<name>/` (Karpenter's controller in
@@ -19,8 +20,12 @@ export function addonCharts(app: App, config: EnvironmentConfig): ManifestChart[
   if (!addons) return [];
   const delivery = config.delivery ? helmDelivery(config.name, config.delivery) : undefined;
   const charts: ManifestChart[] = [];
-  if (addons.karpenter && delivery) charts.push(new KarpenterControllerChart(app, config, addons.karpenter, delivery));
-  if (addons.historyServer && config.spark.logs?.s3Uri) charts.push(new HistoryServerChart(app, config, addons.historyServer, config.spark.logs.s3Uri));
+  // A builder's refusal is located below the add-on's own section (addons.<name>.<field>).
+  const karpenter = addons.karpenter;
+  if (karpenter && delivery) charts.push(underField('karpenter', () => new KarpenterControllerChart(app, config, karpenter, delivery)));
+  const history = addons.historyServer;
+  const logs = config.spark.logs?.s3Uri;
+  if (history && logs) charts.push(underField('historyServer', () => new HistoryServerChart(app, config, history, logs)));
   return charts;
 }
 
