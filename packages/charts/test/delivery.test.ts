@@ -11,64 +11,7 @@ const environmentText = (name: string) => readFileSync(new URL(`../../../environ
 const load = (name: string, edit: (text: string) => string = (t) => t) =>
   loadEnvironmentText(edit(environmentText(name)), `environments/${name}.yaml`).config;
 
-type AnyObject = KubernetesObject & { spec: any };
-const DELIVERY_KINDS = new Set(['GitRepository', 'Kustomization', 'OCIRepository', 'HelmRelease', 'Application']);
-const deliveryObjects = (result: RenderResult) =>
-  result.objects.filter((o) => o.applied && DELIVERY_KINDS.has(o.object.kind) && o.object.apiVersion !== 'kustomize.config.k8s.io/v1beta1');
-
-/**
- * The delivery graph read back from the rendered objects alone: one node per layer (a folder of dist-manifests/<env>/
- * or a Helm chart), with the layers it waits for. Flux: Kustomization `dependsOn`; Argo CD: every Application of a
- * lower sync wave. A HelmRelease's chart is installed by the layer whose folder holds the HelmRelease.
- */
-interface LayerNode { readonly id: string; readonly folder?: string; readonly chart?: string; readonly after: Set<string> }
-function deliveryGraph(result: RenderResult): Map<string, LayerNode> {
-  const prefix = `dist-manifests/${result.environment}/`;
-  const folderOf = (path: string) => path.replace(/^\.\//, '').slice(prefix.length);
-  const nodes = new Map<string, LayerNode>();
-  const objects = deliveryObjects(result).map((o) => o.object as AnyObject);
-  const kustomizations = objects.filter((o) => o.kind === 'Kustomization');
-  for (const k of kustomizations) {
-    nodes.set(k.metadata.name, { id: k.metadata.name, folder: folderOf(k.spec.path), after: new Set((k.spec.dependsOn ?? []).map((d: { name: string }) => d.name)) });
-  }
-  // Argo CD: the root Application (wave 0, the default) syncs the others, lowest wave first.
-  // Applications in argocd/ are the layers; one in a layer's folder (an add-on's Helm release) belongs to that layer.
-  const applications = deliveryObjects(result).filter((o) => o.object.kind === 'Application' && o.path.startsWith('argocd/')).map((o) => o.object as AnyObject);
-  const wave = (app: AnyObject) => Number(app.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
-  for (const app of applications) {
-    const source = app.spec.source;
-    const lower = applications.filter((other) => wave(other) < wave(app)).map((other) => other.metadata.name);
-    nodes.set(app.metadata.name, {
-      id: app.metadata.name,
-      ...(source.helm ? { chart: source.repoURL } : { folder: folderOf(source.path) }),
-      after: new Set(lower),
-    });
-  }
-  // A Flux HelmRelease's chart is provided by the Kustomization whose folder holds it.
-  for (const release of result.objects.filter((o) => o.object.kind === 'HelmRelease')) {
-    const owner = [...nodes.values()].find((node) => node.folder && release.path.startsWith(`${node.folder}/`));
-    const spec = (release.object as AnyObject).spec;
-    const [kind, name] = spec.chartRef ? ['OCIRepository', spec.chartRef.name] : [spec.chart.spec.sourceRef.kind, spec.chart.spec.sourceRef.name];
-    const repository = result.objects.find((o) => o.object.kind === kind && o.object.metadata.name === name);
-    if (owner && repository) nodes.set(owner.id, { ...owner, chart: (repository.object as AnyObject).spec.url });
-  }
-  return nodes;
-}
-
-/** Every layer `id` waits for, directly or through others. */
-function ancestors(graph: Map<string, LayerNode>, id: string): Set<string> {
-  const seen = new Set<string>();
-  const walk = (node: string) => {
-    for (const parent of graph.get(node)?.after ?? []) if (!seen.has(parent)) { seen.add(parent); walk(parent); }
-  };
-  walk(id);
-  return seen;
-}
-
-/** The layer that applies the file at `path`. */
-function layerOf(graph: Map<string, LayerNode>, path: string): LayerNode | undefined {
-  return [...graph.values()].find((node) => node.folder && !['flux', 'argocd'].includes(node.folder) && path.startsWith(`${node.folder}/`));
-}
+import { deliveryGraph, deliveryObjects, ancestors, layerOf, type AnyObject } from './delivery-graph.js';
 
 describe.each(ENVIRONMENTS)('delivery of %s', (env) => {
   const config = load(env);
@@ -134,7 +77,7 @@ describe('delivery engines', () => {
   it('staging is delivered by Argo CD with sync waves, dev and prod by Flux; the repository comes from the environment file', () => {
     const kinds = (env: string) => new Set(deliveryObjects(renderEnvironment(load(env))).map((o) => o.object.kind));
     expect([...kinds('staging')]).toEqual(['Application']);
-    expect([...kinds('prod')].sort()).toEqual(['GitRepository', 'HelmRelease', 'Kustomization', 'OCIRepository']);
+    expect([...kinds('prod')].sort()).toEqual(['GitRepository', 'HelmRelease', 'HelmRepository', 'Kustomization', 'OCIRepository']);
     const prod = renderEnvironment(load('prod'));
     const git = prod.objects.find((o) => o.object.kind === 'GitRepository')!.object as AnyObject;
     expect(git.spec).toMatchObject({ url: 'ssh://git@github.com/acme-data/emr-eks-gitops.git', ref: { branch: 'main' }, interval: '5m', secretRef: { name: 'emr-eks-gitops-deploy-key' } });

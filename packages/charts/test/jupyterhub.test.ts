@@ -17,7 +17,7 @@ const objectsOf = (result: RenderResult, kind: string) => result.objects.filter(
 function releaseValues(result: RenderResult): Record<string, any> {
   const release = objectsOf(result, 'HelmRelease').find((o) => o.metadata.name === JUPYTERHUB_CHART.name);
   if (release) return release.spec.values;
-  const application = objectsOf(result, 'Application').find((o) => o.spec.source.chart === JUPYTERHUB_CHART.chart);
+  const application = objectsOf(result, 'Application').find((o) => o.spec.source.chart === JUPYTERHUB_CHART.name);
   return application!.spec.source.helm.valuesObject;
 }
 const validationContext = (name: string) => {
@@ -31,9 +31,8 @@ describe('JupyterHub add-on', () => {
       const [repository] = objectsOf(renders[name], 'HelmRepository');
       expect(repository!.spec.url).toBe('https://hub.jupyter.org/helm-chart/');
       const release = objectsOf(renders[name], 'HelmRelease').find((o) => o.metadata.name === 'jupyterhub')!;
-      expect(release.spec.chart.spec).toEqual({
-        chart: 'jupyterhub', version: JUPYTERHUB_CHART.version,
-        sourceRef: { kind: 'HelmRepository', name: 'jupyterhub', namespace: 'flux-system' },
+      expect(release.spec.chart.spec).toMatchObject({
+        chart: 'jupyterhub', version: JUPYTERHUB_CHART.version, sourceRef: { kind: 'HelmRepository', name: 'jupyterhub' },
       });
       expect(release.spec.targetNamespace).toBe('jupyterhub');
       expect(release.spec.install.remediation.retries).toBeGreaterThan(0);
@@ -259,7 +258,7 @@ describe('JupyterHub add-on', () => {
     for (const name of ENVIRONMENTS) {
       const readme = renders[name].files.get('README.md')!;
       expect(readme).toContain('## Add-ons');
-      expect(readme).toContain(`| JupyterHub | \`jupyterhub\` from https://hub.jupyter.org/helm-chart/ | ${JUPYTERHUB_CHART.version} | \`jupyterhub\` |`);
+      expect(readme).toContain(`| JupyterHub | \`jupyterhub\` ${JUPYTERHUB_CHART.version} from https://hub.jupyter.org/helm-chart/ | \`jupyterhub\` | \`addons/jupyterhub/\` |`);
     }
     expect(renders.dev.files.get('README.md')).toContain('kubectl -n jupyterhub port-forward svc/proxy-public 8080:80');
     expect(renders.prod.files.get('README.md')).toContain('users log in at https://jupyter.spark.acme-data.example/');
@@ -273,10 +272,11 @@ describe('JupyterHub add-on', () => {
   });
 
   it('an environment without the add-on renders no add-ons layer', () => {
-    const config = load('dev', (text) => text.replace(/\naddons:\n(?: {2,}[^\n]*\n|\n)+?(?=tenants:)/, '\n'));
-    expect(config.addons).toBeUndefined();
+    // dev's only add-on in the addons layer is JupyterHub (Karpenter's controller has a layer of its own).
+    const config = load('dev', (text) => text.replace(/\n {2}jupyterhub:[^\n]*\n(?: {4,}[^\n]*\n)+/, '\n'));
+    expect(config.addons?.jupyterhub).toBeUndefined();
     const result = renderEnvironment(config);
     expect([...result.files.keys()].filter((path) => path.startsWith('addons/'))).toEqual([]);
-    expect(result.files.get('README.md')).not.toContain('## Add-ons');
+    expect(result.files.get('README.md')).not.toContain('| JupyterHub |');
   });
 });

@@ -105,7 +105,7 @@ describe('renderEnvironment', () => {
       expect(policies(namespace)).toEqual(expect.arrayContaining(['default-deny-ingress', 'default-deny-egress', 'allow-dns', 'allow-same-namespace', 'allow-monitoring-scrape']));
     }
     expect(policies('spark-app-dev')).toContain('allow-ingress-from-jupyterhub');
-    const notebook = objectsOf(result, 'ServiceAccount')[0]!;
+    const notebook = objectsOf(result, 'ServiceAccount').find((sa) => sa.metadata.namespace === 'spark-app-dev')!;
     expect(notebook.metadata.annotations?.['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::410987654321:role/emr-prod-app-dev-notebook');
   });
 

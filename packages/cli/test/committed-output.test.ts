@@ -31,7 +31,8 @@ describe('the committed repository', () => {
   it.each(ENVIRONMENTS)('dist-manifests/%s: one folder per layer, each with its own kustomization.yaml, and none at the top', (env) => {
     const dir = join(REPO_ROOT, 'dist-manifests', env);
     const layers = readdirSync(dir).filter((entry) => existsSync(join(dir, entry, 'kustomization.yaml'))).sort();
-    expect(layers).toEqual(WIRING[env] === 'flux' ? ['addons', 'crds', 'flux', 'platform', 'tenants'] : ['addons', 'argocd', 'platform', 'tenants']);
+    // Every environment runs JupyterHub (staging and prod also a Spark History Server) in the addons layer.
+    expect(layers).toEqual(WIRING[env] === 'flux' ? ['addons', 'crds', 'flux', 'karpenter', 'platform', 'tenants'] : ['addons', 'argocd', 'karpenter', 'platform', 'tenants']);
     expect(existsSync(join(dir, 'kustomization.yaml'))).toBe(false);
   });
 
@@ -46,6 +47,12 @@ describe('the committed repository', () => {
     expect(platform).toEqual(expect.arrayContaining(['StorageClass', 'PriorityClass', 'EC2NodeClass', 'NodePool']));
     expect(platform).not.toContain('Namespace');
     if (WIRING[env] === 'flux') expect(kindsOf(kustomize(join(dir, 'crds'))).sort()).toEqual(['HelmRelease', 'OCIRepository']);
+    expect(kindsOf(kustomize(join(dir, 'karpenter'))).sort()).toEqual(WIRING[env] === 'flux' ? ['HelmRelease', 'OCIRepository'] : ['Application']);
+    // JupyterHub everywhere (its release, namespace, StorageClass and spawner RBAC in tenant namespaces); the History
+    // Server (plain workloads) in staging and prod.
+    const releaseKinds = WIRING[env] === 'flux' ? ['HelmRelease', 'HelmRepository'] : ['Application'];
+    const history = env === 'dev' ? [] : ['ServiceAccount', 'Deployment', 'Service', 'NetworkPolicy'];
+    expect(new Set(kindsOf(kustomize(join(dir, 'addons'))))).toEqual(new Set(['Namespace', 'StorageClass', 'Role', 'RoleBinding', ...releaseKinds, ...history]));
   });
 
   it.each(ENVIRONMENTS)('kubectl kustomize builds the wiring of dist-manifests/%s, and every folder it points at is committed', (env) => {

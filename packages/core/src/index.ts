@@ -164,7 +164,8 @@ export {
 // GitOps delivery: how the rendered layers (and pinned Helm charts such as Karpenter's CRDs) reach a cluster.
 /** Pinned OCI Helm charts and the annotations that keep an object when it leaves Git. */
 export {
-  ARGOCD_PRUNE_DISABLED, FLUX_PRUNE_DISABLED, KARPENTER_CRD_CHART, isHelmRepositoryChart, type HelmRepositoryChart, type OciHelmChart,
+  ARGOCD_PRUNE_DISABLED, FLUX_PRUNE_DISABLED, KARPENTER_CHART, KARPENTER_CRD_CHART, isOciChart,
+  type HelmChartSource, type OciHelmChart,
 } from './delivery/helm-chart.js';
 /** Flux: a GitRepository, a Kustomization per layer, an OCI chart as OCIRepository + HelmRelease. */
 export {
@@ -181,3 +182,10 @@ export {
   JupyterHubNamespace, JupyterHubSpawnerRbac, coalesceHelmValues, jupyterHubSpawnerRoleRules, jupyterHubValues, jupyterHubValuesProblems,
   type JupyterHubAuth, type JupyterHubNamespaceProps, type JupyterHubSpawnerRbacProps, type JupyterHubTenantProfile, type JupyterHubValuesProps,
 } from './addons/jupyterhub.js';
+/** Add-ons: one Helm release for either engine. */
+export { helmRelease, type HelmDelivery, type HelmReleaseProps } from './addons/helm-release.js';
+/** Add-ons: Spark History Servers reading the tenants' event logs from S3 (no chart). */
+export {
+  SPARK_HISTORY_SERVER_DEFAULTS, SPARK_HISTORY_UI_PORT, SparkHistoryServers,
+  type SparkHistoryServerInstance, type SparkHistoryServersProps,
+} from './addons/spark-history-server.js';

@@ -60,24 +60,24 @@ describe('JupyterHub builders', () => {
     const objects = synthByName(chart);
     expect(objects['HelmRepository/jupyterhub'].spec).toEqual({ interval: '5m', url: 'https://hub.jupyter.org/helm-chart/' });
     expect(objects['HelmRelease/jupyterhub'].spec.chart.spec).toEqual({
-      chart: 'jupyterhub', version: JUPYTERHUB_CHART.version, sourceRef: { kind: 'HelmRepository', name: 'jupyterhub', namespace: 'flux-system' },
+      chart: 'jupyterhub', version: JUPYTERHUB_CHART.version, sourceRef: { kind: 'HelmRepository', name: 'jupyterhub' }, interval: '5m',
     });
     expect(objects['HelmRelease/jupyterhub'].metadata.annotations).toBeUndefined();
     expect(validate(chart)).toEqual([]);
     expect(configurationErrorOf(() => new FluxHelmRelease(Testing.chart(), 'Bad', {
-      chart: { ...JUPYTERHUB_CHART, repositoryUrl: 'http://hub.jupyter.org/helm-chart/' }, interval: '5m', timeout: '10m',
-    })).field).toBe('chart.repositoryUrl');
+      chart: { ...JUPYTERHUB_CHART, url: 'http://hub.jupyter.org/helm-chart/' }, interval: '5m', timeout: '10m',
+    })).field).toBe('chart.url');
   });
 
   it('Argo CD: a Helm-repository source with valuesObject passes the Application schema; dummy auth is refused in production', () => {
     const chart = Testing.chart();
     new ArgoApplication(chart, 'Hub', {
       name: 'jupyterhub', namespace: 'argocd', project: 'default', destinationServer: 'https://kubernetes.default.svc',
-      source: { helmRepository: JUPYTERHUB_CHART, values: jupyterHubValues({ ...props, auth: { type: 'dummy' } }) },
+      source: { helm: JUPYTERHUB_CHART, values: jupyterHubValues({ ...props, auth: { type: 'dummy' } }) },
       prune: true, selfHeal: true, retry: { limit: 5, backoff: '1m', maxBackoff: '10m' },
     });
     const app = synthByName(chart)['Application/jupyterhub'];
-    expect(app.spec.source).toMatchObject({ repoURL: JUPYTERHUB_CHART.repositoryUrl, chart: 'jupyterhub', targetRevision: JUPYTERHUB_CHART.version });
+    expect(app.spec.source).toMatchObject({ repoURL: JUPYTERHUB_CHART.url, chart: 'jupyterhub', targetRevision: JUPYTERHUB_CHART.version });
     expect(app.spec.destination.namespace).toBe('jupyterhub');
     expect(validate(chart)).toEqual([]);
     expect(validate(chart, true).map((f) => f.rule)).toEqual(['prod-dummy-auth']);

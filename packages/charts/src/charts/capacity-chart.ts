@@ -6,7 +6,8 @@ import { ManifestChart } from './manifest-chart.js';
 /**
  * Karpenter capacity for Spark: the node class(es), the driver pool and the spot / on-demand executor pools (EBS, and
  * NVMe when capacity.nvmeInstanceStore is set), plus
- * the controller's Helm values as an artifact (the controller is installed with the cluster, not from this repo).
+ * the controller's Helm values as an artifact when the controller is installed with the cluster (addons.karpenter
+ * absent); with addons.karpenter the same values are the release's (addon-charts.ts) and the artifact is not rendered.
  */
 export class CapacityChart extends ManifestChart {
   readonly spark: SparkCapacity;
@@ -44,7 +45,7 @@ export class CapacityChart extends ManifestChart {
       noDisruptionWindows: capacity.noDisruptionWindows,
     });
 
-    this.addArtifact({
+    if (!config.addons?.karpenter) this.addArtifact({
       path: 'controller-values.yaml',
       format: 'yaml',
       kubernetesObject: false,

@@ -1,6 +1,7 @@
 import { ApiObject, type App } from 'cdk8s';
 import {
   ArgoApplication, FluxGitRepository, FluxHelmRelease, FluxKustomization, KARPENTER_CRD_CHART, PROJECT_NAME,
+  type HelmDelivery,
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { DeliveryConfig } from '../config/delivery-schema.js';
@@ -10,6 +11,8 @@ import { ManifestChart } from './manifest-chart.js';
  * The layers of an environment, in the order they reach the cluster. Each is one folder of `dist-manifests/<env>/`
  * with its own kustomization.yaml, synced only after the layer before it is ready:
  * - `crds`: Karpenter's CRDs (a pinned Helm chart), which the platform's NodePools and EC2NodeClasses need;
+ * - `karpenter`: Karpenter's controller as a Helm release (addons.karpenter): after its CRDs, and before the
+ *   NodePools it acts on;
  * - `platform`: StorageClass, PriorityClasses, EC2NodeClasses and NodePools;
  * - `tenants`: one namespace per team with everything inside it;
  * - `addons`: a slot for later add-ons (JupyterHub, Prometheus, ...): an `addons/<name>/` chart plugs in after the
@@ -17,6 +20,7 @@ import { ManifestChart } from './manifest-chart.js';
  */
 export const DELIVERY_LAYERS = [
   { name: 'crds', folder: 'crds' },
+  { name: 'karpenter', folder: 'karpenter' },
   { name: 'platform', folder: 'platform' },
   { name: 'tenants', folder: 'tenants' },
   { name: 'addons', folder: 'addons' },
@@ -65,6 +69,23 @@ export function wiredLayers(foldersWithContent: ReadonlySet<string>): WiredLayer
 
 function hasObjects(chart: ManifestChart): boolean {
   return chart.node.findAll().some((construct) => construct instanceof ApiObject);
+}
+
+/** How the environment's add-on Helm releases are delivered: its engine and the same settings as its layers. */
+export function helmDelivery(environment: string, delivery: DeliveryConfig): HelmDelivery {
+  const { interval, retryInterval, timeout, prune } = settings(delivery);
+  if (delivery.engine === 'flux') return { engine: 'flux', interval, timeout };
+  const argocd = delivery.argocd ?? {};
+  return {
+    engine: 'argocd',
+    applicationNamePrefix: `${PROJECT_NAME}-${environment}-addon-`,
+    namespace: argocd.namespace ?? 'argocd',
+    project: argocd.project ?? 'default',
+    destinationServer: argocd.destinationServer ?? 'https://kubernetes.default.svc',
+    prune,
+    selfHeal: delivery.selfHeal ?? true,
+    retry: { limit: 5, backoff: retryInterval, maxBackoff: timeout },
+  };
 }
 
 const settings = (delivery: DeliveryConfig) => ({

@@ -1,11 +1,11 @@
 import type { App } from 'cdk8s';
 import {
-  ArgoApplication, FluxHelmRelease, parseQuantity, requireThat, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubSpawnerRbac,
+  helmRelease, parseQuantity, requireThat, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubSpawnerRbac,
   jupyterHubValues, jupyterHubValuesProblems, type JupyterHubAuth, type JupyterHubTenantProfile, type PodPlacement,
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
 import type { JupyterHubConfig } from '../config/jupyterhub-schema.js';
-import { DELIVERY_DEFAULTS } from './delivery-chart.js';
+import { helmDelivery } from './delivery-chart.js';
 import { ManifestChart } from './manifest-chart.js';
 import { collectIssues, type RenderIssue } from '../render/render-error.js';
 
@@ -78,23 +78,7 @@ export class JupyterHubChart extends ManifestChart {
     });
     const delivery = config.delivery;
     requireThat(delivery !== undefined, '', 'is delivered as a Helm release by Flux or Argo CD: add a delivery section');
-    const interval = delivery.interval ?? DELIVERY_DEFAULTS.interval;
-    const timeout = delivery.timeout ?? DELIVERY_DEFAULTS.timeout;
-    if (delivery.engine === 'flux') {
-      new FluxHelmRelease(this, 'Release', { chart: JUPYTERHUB_CHART, values: this.values, interval, timeout, keepWhenRemovedFromGit: false });
-    } else {
-      const argocd = delivery.argocd ?? {};
-      new ArgoApplication(this, 'Release', {
-        name: `${JUPYTERHUB_CHART.name}-${config.name}`,
-        namespace: argocd.namespace ?? 'argocd',
-        project: argocd.project ?? 'default',
-        source: { helmRepository: JUPYTERHUB_CHART, values: this.values },
-        destinationServer: argocd.destinationServer ?? 'https://kubernetes.default.svc',
-        prune: delivery.prune ?? true,
-        selfHeal: delivery.selfHeal ?? true,
-        retry: { limit: 5, backoff: delivery.retryInterval ?? DELIVERY_DEFAULTS.retryInterval, maxBackoff: timeout },
-      });
-    }
+    helmRelease(this, 'Release', { chart: JUPYTERHUB_CHART, namespace: JUPYTERHUB_CHART.namespace, values: this.values }, helmDelivery(config.name, delivery));
   }
 }
 

@@ -3,7 +3,7 @@ import { DnsLabel, Quantity, Resources, RoleArn, StringEnum, strictObject } from
 import { CapacitySchema, SparkPlatformSchema, TenantSparkSchema } from './capacity-schema.js';
 import { EnvironmentNetworkSchema, TenantNetworkSchema, TenantServiceAccountSchema } from './tenant-access-schema.js';
 import { DeliverySchema } from './delivery-schema.js';
-import { JupyterHubSchema } from './jupyterhub-schema.js';
+import { AddonsSchema } from './addons-schema.js';
 
 // One schema is the source of the TypeScript type (Static<>), of ajv's validation and of environments/schema.json.
 
@@ -78,7 +78,7 @@ export const EnvironmentSchema = Type.Object({
   spark: SparkPlatformSchema,
   network: Type.Optional(EnvironmentNetworkSchema),
   delivery: Type.Optional(DeliverySchema),
-  addons: Type.Optional(strictObject({ jupyterhub: Type.Optional(JupyterHubSchema) }, 'Add-ons delivered as Helm releases in the addons layer, after the tenants')),
+  addons: Type.Optional(AddonsSchema),
   tenants: Type.Array(TenantSchema, { minItems: 1, description: 'The teams sharing the cluster, at least one' }),
 }, {
   $id: 'https://emr-eks-gitops.dev/schema/environment.json',

@@ -3,6 +3,7 @@ import type { EnvironmentFile, TenantConfig } from './schema.js';
 import type { CapacityConfig, SparkPlatformConfig } from './capacity-schema.js';
 import type { DeliveryConfig } from './delivery-schema.js';
 import type { JupyterHubConfig } from './jupyterhub-schema.js';
+import type { AddonsConfig } from './addons-schema.js';
 import type { Problem } from './problems.js';
 import type { ConfigPath } from './source-map.js';
 
@@ -68,6 +69,13 @@ export function semanticProblems(value: unknown, at: Locate): Problem[] {
   }
 
   problems.push(...jupyterHubProblems(file, at));
+  const addons = isObject(file?.addons) ? (file.addons as Partial<AddonsConfig>) : undefined;
+  if (addons?.karpenter !== undefined && !delivery) {
+    problems.push(at(['addons', 'karpenter'], 'a Helm release needs a delivery: section (Flux or Argo CD installs it); add one, or install the controller with the cluster (leave addons.karpenter out: its values are then rendered to artifacts/platform/karpenter/controller-values.yaml)'));
+  }
+  if (addons?.historyServer !== undefined && spark && !logs?.s3Uri) {
+    problems.push(at(['addons', 'historyServer'], 'the history server reads the tenants\' Spark event logs from <spark.logs.s3Uri>/<tenant>/spark-events/, and this environment writes none: set spark.logs.s3Uri'));
+  }
 
   const partition = cluster.partition ?? 'aws';
   tenants.forEach((tenant, index) => {

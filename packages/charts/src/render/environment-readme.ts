@@ -1,7 +1,8 @@
 import Handlebars from 'handlebars';
-import { JUPYTERHUB_CHART, KARPENTER_CRD_CHART, PROJECT_NAME, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
+import { JUPYTERHUB_CHART, KARPENTER_CHART, KARPENTER_CRD_CHART, PROJECT_NAME, SPARK_HISTORY_UI_PORT, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { DELIVERY_DEFAULTS } from '../charts/delivery-chart.js';
+import { HISTORY_SERVER_NAMESPACE, historyServerName } from '../charts/addon-charts.js';
 
 const template = Handlebars.compile(`# Environment \`{{name}}\`
 
@@ -19,16 +20,15 @@ this environment has no \`delivery:\` section, so nothing is wired: apply the la
 
 | order | layer | source | what it holds |
 |---|---|---|---|
-| 1 | crds | {{#if flux}}\`crds/\` (OCIRepository + HelmRelease){{else}}Helm chart \`{{crdChart.url}}\`{{/if}} | Karpenter's CRDs (NodePool, NodeClaim, EC2NodeClass), chart \`{{crdChart.name}}\` {{crdChart.version}} (the version validation uses), release in \`{{crdChart.namespace}}\` |
-| 2 | platform | \`platform/\` | StorageClass, PriorityClasses, Karpenter EC2NodeClasses and NodePools |
-| 3 | tenants | \`tenants/\` | one folder per tenant namespace: quota, LimitRange, NetworkPolicies, service accounts, RBAC |
-| 4 | addons | \`addons/\` | add-ons (JupyterHub, Prometheus, ...) once rendered; wired after the tenants only when the folder has content |
+{{#each layerRows}}
+| {{order}} | {{name}} | {{{source}}} | {{{holds}}} |
+{{/each}}
 
 {{#if flux}}
 ### Flux (\`flux/\`)
 \`flux/\` holds the GitRepository \`{{projectName}}\` ({{delivery.repository.url}}, branch \`{{delivery.repository.branch}}\`,
 only this environment's folders, artifacts left out), a Kustomization \`{{projectName}}\` that keeps \`flux/\` itself in
-sync, and one Kustomization per layer (\`{{projectName}}-crds\`, \`-platform\`, \`-tenants\`) with \`dependsOn\` the
+sync, and one Kustomization per layer (\`{{projectName}}-<layer>\`) with \`dependsOn\` the
 layer before it, \`wait: true\`, \`prune: {{prune}}\`, interval {{interval}}, retry every {{retryInterval}}, timeout {{timeout}}.
 
 Bootstrap, once per cluster (Flux 2.6 or later installed, e.g. by \`flux install\`):
@@ -48,7 +48,7 @@ and would remove the \`flux-system/\` files bootstrap commits there; bootstrap F
 {{#if argocd}}
 ### Argo CD (\`argocd/\`)
 \`argocd/\` holds the root Application \`{{projectName}}-{{name}}\` (app of apps: it syncs \`argocd/\` itself) and one
-Application per layer (\`{{projectName}}-{{name}}-crds\`, \`-platform\`, \`-tenants\`) with sync waves 1, 2, 3,
+Application per layer (\`{{projectName}}-{{name}}-<layer>\`) with sync waves in the order of the table above (1, 2, ...),
 automated sync (\`prune: {{prune}}\`, \`selfHeal: {{selfHeal}}\`), retries from {{retryInterval}} up to {{timeout}}. The CRDs
 are applied server-side (\`ServerSideApply=true\`) from the OCI chart (Argo CD 3.1 or later reads \`oci://\` sources).
 
@@ -94,23 +94,57 @@ only by hand, on purpose. To move to a newer Karpenter, update the bundled NodeP
 pinned chart version together.
 {{/if}}
 
+## Add-ons
+{{#if addonRows.length}}
+| add-on | chart, version | namespace | layer | how to reach it |
+|---|---|---|---|---|
+{{#each addonRows}}
+| {{name}} | {{{chart}}} | \`{{namespace}}\` | \`{{folder}}/\` | {{{reach}}} |
+{{/each}}
+{{else}}
+None: \`addons:\` in \`{{sourcePath}}\` switches them on.
+{{/if}}
+{{#if karpenterAddon}}
+
+**Karpenter controller.** Installed {{#if flux}}by the HelmRelease \`karpenter\` (\`dependsOn\` \`{{crdChart.name}}\`){{else}}by the
+Application \`{{karpenterAddon.application}}\`{{/if}} after the CRD layer and before the platform layer's NodePools, with
+the chart's \`crds/\` folder skipped (the \`{{crdChart.name}}\` release owns the CRDs). Its values come from \`capacity.controller\`:
+cluster \`{{cluster.name}}\`, interruption queue \`{{capacity.controller.interruptionQueue}}\`, IRSA role
+\`{{capacity.controller.roleArn}}\`, {{karpenterAddon.replicas}} replicas on different nodes, never on a node Karpenter made
+(\`karpenter.sh/nodepool DoesNotExist\`){{#if capacity.controller.managedNodeGroups}}, only on the managed node group(s) {{karpenterAddon.nodeGroups}}{{/if}}.
+The chart ships no \`values.schema.json\`; the values are the typed builder's (\`karpenterControllerHelmValues\`). If a
+controller was installed with the cluster (outside Git), uninstall it when this release is ready, so that two
+controllers never act on the same NodePools.{{#if flux}} Removing \`addons.karpenter\` later uninstalls this release (NodePools and
+nodes stay, unmanaged until another controller runs): install the controller another way first.{{/if}}
+{{/if}}
+{{#if historyServer}}
+
+**Spark History Server.** One per tenant in \`{{historyServer.namespace}}\` (Spark's history server reads one directory,
+not its sub-folders, and each tenant's event logs are under its own prefix: one server per tenant keeps each tenant's
+applications apart; all of them share one read-only role, and who may open a UI is decided per namespace), image \`{{historyServer.image}}\`, on the managed node group(s) {{historyServer.nodeGroups}} (never on a
+Karpenter node), Pod Security \`restricted\`. Ingress to the UI port {{historyServer.port}} only from
+{{historyServer.ingress}}; from a workstation: \`kubectl port-forward -n {{historyServer.namespace}} svc/<server> {{historyServer.port}}\`, then http://localhost:{{historyServer.port}}.
+
+| tenant | server (Deployment and Service) | event logs read |
+|---|---|---|
+{{#each historyServer.rows}}
+| {{tenant}} | \`{{server}}\` | \`{{logDirectory}}\` |
+{{/each}}
+
+The IAM role \`{{historyServer.roleArn}}\` (IRSA, ServiceAccount \`{{historyServer.namespace}}/spark-history-server\`) needs read
+access to the event logs and nothing else: \`s3:GetObject\` on \`{{historyServer.objectArns}}\`, and \`s3:ListBucket\` on
+\`arn:{{cluster.partition}}:s3:::{{historyServer.bucket}}\` with the condition \`s3:prefix\` like {{historyServer.prefixes}}. Its trust policy
+allows \`sts:AssumeRoleWithWebIdentity\` from the cluster's OIDC provider for
+\`system:serviceaccount:{{historyServer.namespace}}:spark-history-server\`. The node role pulls the image (EMR's ECR account for
+{{cluster.region}}).
+{{/if}}
+
 ## Artifacts (not applied)
 \`artifacts/\` holds documents for EMR, IAM and S3. Spark reads the pod templates from S3, so sync the folder after
 each merge: \`aws s3 sync dist-manifests/{{name}}/artifacts/ {{spark.artifactsS3Uri}}/ --exact-timestamps\`.
 Per tenant: \`pod-templates/driver.yaml\` and \`executor.yaml\`, and \`configuration-overrides.json\`
 (the \`spark-defaults\` that point at them; pass it to \`aws emr-containers start-job-run --configuration-overrides\`).
 
-{{#if hasAddons}}
-## Add-ons
-Delivered as Helm releases in the \`addons\` layer, after the tenants.
-
-| add-on | chart | version | namespace | how to reach it |
-|---|---|---|---|---|
-{{#each addonRows}}
-| {{name}} | \`{{chart}}\` from {{repository}} | {{version}} | \`{{namespace}}\` | {{reach}} |
-{{/each}}
-
-{{/if}}
 ## Tenants
 Each tenant is one namespace, registered with EMR as one virtual cluster of the same name as the tenant.
 
@@ -220,22 +254,6 @@ export function environmentReadme(config: EnvironmentConfig, placements: string)
   });
 }
 
-/** The add-ons table; every key present, as the strict template wants. */
-function addonData(config: EnvironmentConfig) {
-  const hub = config.addons?.jupyterhub;
-  const addonRows = hub ? [{
-    name: 'JupyterHub',
-    chart: JUPYTERHUB_CHART.chart,
-    repository: JUPYTERHUB_CHART.repositoryUrl,
-    version: JUPYTERHUB_CHART.version,
-    namespace: JUPYTERHUB_CHART.namespace,
-    reach: (hub.proxyServiceType ?? 'ClusterIP') === 'ClusterIP'
-      ? `\`kubectl -n ${JUPYTERHUB_CHART.namespace} port-forward svc/proxy-public 8080:80\`, then http://localhost:8080 (or an Ingress to \`proxy-public\`)`
-      : `Service \`proxy-public\` (${hub.proxyServiceType}): \`kubectl -n ${JUPYTERHUB_CHART.namespace} get svc proxy-public\`${hub.auth.callbackUrl ? `; users log in at ${hub.auth.callbackUrl.replace(/\/hub\/oauth_callback$/, '/')}` : ''}`,
-  }] : [];
-  return { hasAddons: addonRows.length > 0, addonRows };
-}
-
 /** What the README says about delivery; every key present, as the strict template wants. */
 function deliveryData(config: EnvironmentConfig) {
   const delivery = config.delivery;
@@ -253,4 +271,85 @@ function deliveryData(config: EnvironmentConfig) {
     timeout: delivery?.timeout ?? DELIVERY_DEFAULTS.timeout,
     argocdNamespace: delivery?.argocd?.namespace ?? 'argocd',
   };
+}
+
+/** The layers in the order they reach the cluster, for the README's table. */
+function layerRows(config: EnvironmentConfig) {
+  const flux = config.delivery?.engine === 'flux';
+  const karpenter = config.addons?.karpenter !== undefined && config.delivery !== undefined;
+  const rows = [
+    { name: 'crds', source: flux ? '`crds/` (OCIRepository + HelmRelease)' : `Helm chart \`${KARPENTER_CRD_CHART.url}\``, holds: `Karpenter's CRDs (NodePool, NodeClaim, EC2NodeClass), chart \`${KARPENTER_CRD_CHART.name}\` ${KARPENTER_CRD_CHART.version} (the version validation uses), release in \`${KARPENTER_CRD_CHART.namespace}\`` },
+    ...(karpenter ? [{ name: 'karpenter', source: '`karpenter/`', holds: `Karpenter's controller (chart \`${KARPENTER_CHART.name}\` ${KARPENTER_CHART.version}, ${flux ? 'OCIRepository + HelmRelease' : 'an Application with the Helm source'}): after its CRDs, before the NodePools` }] : []),
+    { name: 'platform', source: '`platform/`', holds: 'StorageClass, PriorityClasses, Karpenter EC2NodeClasses and NodePools' },
+    { name: 'tenants', source: '`tenants/`', holds: 'one folder per tenant namespace: quota, LimitRange, NetworkPolicies, service accounts, RBAC' },
+    { name: 'addons', source: '`addons/`', holds: 'add-ons (see below); wired after the tenants only when the folder has content' },
+  ];
+  return rows.map((row, index) => ({ order: index + 1, ...row }));
+}
+
+/** The README's add-on rows (chart, version, namespace, folder, how to reach it) and details. */
+function addonData(config: EnvironmentConfig) {
+  const addons = config.addons ?? {};
+  const karpenterNamespace = addons.karpenter?.namespace ?? 'kube-system';
+  const karpenterAddon = addons.karpenter && config.delivery
+    ? {
+      namespace: karpenterNamespace,
+      replicas: addons.karpenter.replicas ?? 2,
+      application: `${PROJECT_NAME}-${config.name}-addon-karpenter`,
+      nodeGroups: (config.capacity.controller.managedNodeGroups ?? []).map((group) => `\`${group}\``).join(', '),
+    }
+    : undefined;
+  const addonRows: { name: string; chart: string; namespace: string; folder: string; reach: string }[] = [
+    ...(karpenterAddon ? [{
+      name: 'Karpenter controller',
+      chart: `\`${KARPENTER_CHART.url}\` ${KARPENTER_CHART.version}`,
+      namespace: karpenterNamespace,
+      folder: 'karpenter',
+      reach: `no UI: \`kubectl logs -n ${karpenterNamespace} deploy/karpenter\`; metrics on port 8080 of \`svc/karpenter\``,
+    }] : []),
+  ];
+  const hub = addons.jupyterhub;
+  if (hub) {
+    addonRows.push({
+      name: 'JupyterHub',
+      chart: `\`${JUPYTERHUB_CHART.name}\` ${JUPYTERHUB_CHART.version} from ${JUPYTERHUB_CHART.url}`,
+      namespace: JUPYTERHUB_CHART.namespace,
+      folder: 'addons/jupyterhub',
+      reach: (hub.proxyServiceType ?? 'ClusterIP') === 'ClusterIP'
+        ? `\`kubectl -n ${JUPYTERHUB_CHART.namespace} port-forward svc/proxy-public 8080:80\`, then http://localhost:8080 (or an Ingress to \`proxy-public\`)`
+        : `Service \`proxy-public\` (${hub.proxyServiceType}): \`kubectl -n ${JUPYTERHUB_CHART.namespace} get svc proxy-public\`${hub.auth.callbackUrl ? `; users log in at ${hub.auth.callbackUrl.replace(/\/hub\/oauth_callback$/, '/')}` : ''}`,
+    });
+  }
+  const logs = config.spark.logs?.s3Uri;
+  const history = addons.historyServer && logs ? addons.historyServer : undefined;
+  const activeTenants = config.tenants.filter((tenant) => !tenant.retired);
+  const historyServer = history && logs
+    ? (() => {
+      const [, bucket = '', prefix = ''] = /^s3:\/\/([^/]+)\/?(.*)$/.exec(logs) ?? [];
+      const keyPrefix = prefix ? `${prefix}/` : '';
+      const ingress = history.allowIngressFromNamespaces ?? [];
+      return {
+        namespace: HISTORY_SERVER_NAMESPACE,
+        image: history.image,
+        roleArn: history.roleArn,
+        port: SPARK_HISTORY_UI_PORT,
+        nodeGroups: (config.capacity.controller.managedNodeGroups ?? []).map((group) => `\`${group}\``).join(', ') || 'any non-Karpenter node',
+        ingress: ingress.length > 0 ? `the namespaces ${ingress.map((n) => `\`${n}\``).join(', ')}` : 'no namespace',
+        rows: activeTenants.map((tenant) => ({ tenant: tenant.name, server: historyServerName(tenant.name), logDirectory: `${logs}/${tenant.name}/spark-events/` })),
+        bucket,
+        objectArns: `arn:${config.cluster.partition}:s3:::${bucket}/${keyPrefix}<tenant>/spark-events/*`,
+        prefixes: activeTenants.flatMap((tenant) => [`\`${keyPrefix}${tenant.name}/spark-events\``, `\`${keyPrefix}${tenant.name}/spark-events/*\``]).join(', '),
+      };
+    })()
+    : undefined;
+  if (historyServer) {
+    addonRows.push({
+      name: 'Spark History Server',
+      chart: 'none: Deployment, Service, ServiceAccount and NetworkPolicies rendered here',
+      namespace: HISTORY_SERVER_NAMESPACE,
+      folder: 'addons/spark-history',
+      reach: `\`kubectl port-forward -n ${HISTORY_SERVER_NAMESPACE} svc/${historyServer.rows[0]?.server ?? 'spark-history-<tenant>'} ${SPARK_HISTORY_UI_PORT}\` (one Service per tenant: \`svc/spark-history-<tenant>\`), then http://localhost:${SPARK_HISTORY_UI_PORT}`,
+    });
+  }
+  return { layerRows: layerRows(config), addonRows, karpenterAddon, historyServer };
 }

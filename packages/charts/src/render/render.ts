@@ -6,6 +6,7 @@ import { CapacityChart } from '../charts/capacity-chart.js';
 import { EmrAccessChart, SchedulingChart, StorageChart } from '../charts/cluster-charts.js';
 import { deliveryCharts } from '../charts/delivery-chart.js';
 import { jupyterHubCharts } from '../charts/jupyterhub-chart.js';
+import { addonCharts } from '../charts/addon-charts.js';
 import { environmentReadme } from './environment-readme.js';
 import { placementSection } from './environment-diagram.js';
 import { RenderError, collectIssues, type RenderIssue } from './render-error.js';
@@ -110,7 +111,10 @@ function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[])
     tenants.flatMap((chart) => (chart.placement ? [chart.placement] : [])),
     capacity.spark.pools.map((pool) => ({ name: pool.name, capacityTypes: pool.capacityTypes, limits: pool.limits })),
   );
-  const addons = jupyterHubCharts(app, config, config.tenants.map((tenant) => ({ tenant, sparkProperties: tenants.find((chart) => chart.folder === `tenants/${tenant.name}`)?.sparkProperties })), capacity.spark.driverPlacement, issues);
+  const addons = [
+    ...(collectIssues(issues, ['addons'], () => addonCharts(app, config)) ?? []),
+    ...jupyterHubCharts(app, config, config.tenants.map((tenant) => ({ tenant, sparkProperties: tenants.find((chart) => chart.folder === `tenants/${tenant.name}`)?.sparkProperties })), capacity.spark.driverPlacement, issues),
+  ];
   const layered = [storage, scheduling, capacity, emrAccess, ...tenants, ...addons];
   // The GitOps wiring of the layers (and Karpenter's CRD chart), last: it wires the layers that have content.
   const delivery = collectIssues(issues, ['delivery'], () => deliveryCharts(app, config, layered)) ?? [];

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { requireThat } from '../errors.js';
 import type { PolicyRule } from '../emr-access/emr-containers-rbac.js';
-import type { HelmRepositoryChart } from '../delivery/helm-chart.js';
+import type { HelmChartSource } from '../delivery/helm-chart.js';
 import type { Toleration } from '../karpenter/placement.js';
 import { assertDnsLabel, assertDnsSubdomain } from '../names.js';
 
@@ -19,10 +19,9 @@ export const JUPYTERHUB_SPAWNER_ROLE_NAME = 'jupyterhub-spawner';
  * The zero-to-jupyterhub chart, pinned. Its values schema and default values are vendored under
  * `schemas/helm/jupyterhub/<version>/` (see schemas/SOURCES.md): change both together.
  */
-export const JUPYTERHUB_CHART: HelmRepositoryChart = {
+export const JUPYTERHUB_CHART: HelmChartSource = {
   name: 'jupyterhub',
-  repositoryUrl: 'https://hub.jupyter.org/helm-chart/',
-  chart: 'jupyterhub',
+  url: 'https://hub.jupyter.org/helm-chart/',
   version: '4.4.0',
   namespace: JUPYTERHUB_NAMESPACE,
 };

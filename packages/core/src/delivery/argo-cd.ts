@@ -1,14 +1,21 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { requireThat } from '../errors.js';
-import { ARGOCD_PRUNE_DISABLED, type HelmRepositoryChart, type OciHelmChart } from './helm-chart.js';
+import { ARGOCD_PRUNE_DISABLED, isOciChart, requirePinnedChart, type HelmChartSource } from './helm-chart.js';
 
-/** Where an Application's manifests come from: a folder of a Git repository, or a pinned OCI Helm chart. */
+/**
+ * Where an Application's manifests come from: a folder of a Git repository, or a pinned Helm chart (OCI or HTTPS
+ * repository) with its release name (default the chart's name), values (`valuesObject`) and whether the chart's
+ * `crds/` folder is skipped (left to another release).
+ */
 export type ArgoSource =
   | { readonly git: { readonly repoURL: string; readonly targetRevision: string; readonly path: string } }
-  | { readonly helm: OciHelmChart }
-  /** A chart of an HTTPS chart repository with its release values (`helm.valuesObject`). */
-  | { readonly helmRepository: HelmRepositoryChart; readonly values?: Record<string, unknown> };
+  | {
+    readonly helm: HelmChartSource;
+    readonly releaseName?: string;
+    readonly values?: Readonly<Record<string, unknown>>;
+    readonly skipCrds?: boolean;
+  };
 
 export interface ArgoApplicationProps {
   readonly name: string;
@@ -48,19 +55,8 @@ export class ArgoApplication extends Construct {
       ...(props.syncWave !== undefined ? { 'argocd.argoproj.io/sync-wave': String(props.syncWave) } : {}),
       ...(props.keepWhenRemovedFromGit ? ARGOCD_PRUNE_DISABLED : {}),
     };
-    const source = 'git' in props.source
-      ? { repoURL: props.source.git.repoURL, targetRevision: props.source.git.targetRevision, path: props.source.git.path }
-      : 'helmRepository' in props.source
-        ? {
-          repoURL: props.source.helmRepository.repositoryUrl,
-          chart: props.source.helmRepository.chart,
-          targetRevision: props.source.helmRepository.version,
-          helm: { releaseName: props.source.helmRepository.name, ...(props.source.values ? { valuesObject: props.source.values } : {}) },
-        }
-        // Argo CD 3.1+ reads oci:// sources natively; a Helm chart's artifact is expanded at its root.
-        : { repoURL: props.source.helm.url, targetRevision: props.source.helm.version, path: '.', helm: { releaseName: props.source.helm.name } };
-    const destinationNamespace = props.destinationNamespace
-      ?? ('helm' in props.source ? props.source.helm.namespace : 'helmRepository' in props.source ? props.source.helmRepository.namespace : undefined);
+    const source = 'git' in props.source ? { ...props.source.git } : helmSource(props.source);
+    const destinationNamespace = props.destinationNamespace ?? ('helm' in props.source ? props.source.helm.namespace : undefined);
     new ApiObject(this, 'Resource', {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',
@@ -81,4 +77,18 @@ export class ArgoApplication extends Construct {
       },
     });
   }
+}
+
+function helmSource(source: Extract<ArgoSource, { helm: HelmChartSource }>): Record<string, unknown> {
+  const chart = source.helm;
+  requirePinnedChart(chart, 'source.helm');
+  const helm = {
+    releaseName: source.releaseName ?? chart.name,
+    ...(source.skipCrds ? { skipCrds: true } : {}),
+    ...(source.values ? { valuesObject: source.values } : {}),
+  };
+  return isOciChart(chart)
+    // Argo CD 3.1+ reads oci:// sources natively; a Helm chart's artifact is expanded at its root.
+    ? { repoURL: chart.url, targetRevision: chart.version, path: '.', helm }
+    : { repoURL: chart.url, chart: chart.name, targetRevision: chart.version, helm };
 }

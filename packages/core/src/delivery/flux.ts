@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { requireThat } from '../errors.js';
-import { FLUX_PRUNE_DISABLED, isHelmRepositoryChart, type HelmRepositoryChart, type OciHelmChart } from './helm-chart.js';
+import { FLUX_PRUNE_DISABLED, isOciChart, requirePinnedChart, type HelmChartSource } from './helm-chart.js';
 
 /** The namespace Flux's controllers and their objects live in. */
 export const FLUX_NAMESPACE = 'flux-system';
@@ -94,10 +94,7 @@ export class FluxKustomization extends Construct {
 }
 
 export interface FluxHelmReleaseProps {
-  /** An OCI chart (OCIRepository source) or a chart of an HTTPS chart repository (HelmRepository source). */
-  readonly chart: OciHelmChart | HelmRepositoryChart;
-  /** The release's values. @default none: the chart's defaults */
-  readonly values?: Record<string, unknown>;
+  readonly chart: HelmChartSource;
   /** How often the chart source and the release are reconciled. */
   readonly interval: string;
   /** How long one install or upgrade may take. */
@@ -109,66 +106,83 @@ export interface FluxHelmReleaseProps {
    * object of their kinds). @default true
    */
   readonly keepWhenRemovedFromGit?: boolean;
+  /** Helm release name, also the name of the HelmRelease and its chart source in flux-system. @default chart.name */
+  readonly releaseName?: string;
+  /** The release's values (`spec.values`). @default the chart's defaults */
+  readonly values?: Readonly<Record<string, unknown>>;
+  /** HelmReleases (in flux-system) that must be ready before this one is installed or upgraded. @default none */
+  readonly dependsOn?: readonly string[];
+  /**
+   * What Helm does with the chart's `crds/` folder on install and upgrade: `CreateReplace` (create and update them)
+   * or `Skip` (leave them to another release, e.g. Karpenter's CRDs owned by karpenter-crd). @default CreateReplace
+   */
+  readonly crds?: 'CreateReplace' | 'Skip';
+  /** Create the target namespace on install when it does not exist. @default false */
+  readonly createNamespace?: boolean;
 }
 
 /**
- * A pinned OCI chart delivered by Flux: an `OCIRepository` (source.toolkit.fluxcd.io/v1) selecting the chart layer
- * and a `HelmRelease` (helm.toolkit.fluxcd.io/v2) with install and upgrade remediation and `crds: CreateReplace`
- * (CRDs in the chart's `crds/` folder are created and updated; charts such as karpenter-crd that ship CRDs as
- * templates have them updated on every upgrade anyway).
+ * A pinned Helm chart delivered by Flux: its source in flux-system (an `OCIRepository` selecting the chart layer for
+ * an oci:// chart, a `HelmRepository` for an https:// one) and a `HelmRelease` (helm.toolkit.fluxcd.io/v2) with
+ * install and upgrade remediation (retries, rollback of a failed upgrade), `dependsOn` and CRD handling
+ * (`CreateReplace` by default: CRDs in the chart's `crds/` folder are created and updated; charts such as
+ * karpenter-crd that ship CRDs as templates have them updated on every upgrade anyway).
  */
 export class FluxHelmRelease extends Construct {
+  /** Name of the HelmRelease in flux-system, for another release's `dependsOn`. */
+  readonly name: string;
+
   constructor(scope: Construct, id: string, props: FluxHelmReleaseProps) {
     super(scope, id);
     const { chart } = props;
     const retries = props.retries ?? 3;
+    const crds = props.crds ?? 'CreateReplace';
+    const name = props.releaseName ?? chart.name;
     requireDuration(props.interval, 'interval');
     requireDuration(props.timeout, 'timeout');
-    if (isHelmRepositoryChart(chart)) {
-      requireThat(chart.repositoryUrl.startsWith('https://'), 'chart.repositoryUrl', `"${chart.repositoryUrl}" must be an https:// URL`);
-    } else {
-      requireThat(chart.url.startsWith('oci://'), 'chart.url', `"${chart.url}" must be an oci:// URL`);
-    }
-    requireThat(/^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$/.test(chart.version), 'chart.version', `"${chart.version}" must be an exact version such as 1.14.1`);
-    if (isHelmRepositoryChart(chart)) {
-      new ApiObject(this, 'Source', {
-        apiVersion: 'source.toolkit.fluxcd.io/v1',
-        kind: 'HelmRepository',
-        metadata: { name: chart.name, namespace: FLUX_NAMESPACE },
-        spec: { interval: props.interval, url: chart.repositoryUrl },
-      });
-    } else {
-      new ApiObject(this, 'Source', {
+    requirePinnedChart(chart);
+    requireThat(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) && name.length <= 53, 'releaseName', `"${name}" must be a Helm release name: a DNS-1123 label of at most 53 characters`);
+    requireThat(!(props.dependsOn ?? []).includes(name), 'dependsOn', `the release ${name} cannot depend on itself`);
+    this.name = name;
+    const oci = isOciChart(chart);
+    new ApiObject(this, 'Source', oci
+      ? {
         apiVersion: 'source.toolkit.fluxcd.io/v1',
         kind: 'OCIRepository',
-        metadata: { name: chart.name, namespace: FLUX_NAMESPACE },
+        metadata: { name, namespace: FLUX_NAMESPACE },
         spec: {
           interval: props.interval,
           url: chart.url,
           ref: { tag: chart.version },
           layerSelector: { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: 'copy' },
         },
+      }
+      : {
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+        kind: 'HelmRepository',
+        metadata: { name, namespace: FLUX_NAMESPACE },
+        spec: { interval: props.interval, url: chart.url },
       });
-    }
     new ApiObject(this, 'Release', {
       apiVersion: 'helm.toolkit.fluxcd.io/v2',
       kind: 'HelmRelease',
       metadata: {
-        name: chart.name,
+        name,
         namespace: FLUX_NAMESPACE,
         ...((props.keepWhenRemovedFromGit ?? true) ? { annotations: { ...FLUX_PRUNE_DISABLED } } : {}),
       },
       spec: {
         interval: props.interval,
         timeout: props.timeout,
-        ...(isHelmRepositoryChart(chart)
-          ? { chart: { spec: { chart: chart.chart, version: chart.version, sourceRef: { kind: 'HelmRepository', name: chart.name, namespace: FLUX_NAMESPACE } } } }
-          : { chartRef: { kind: 'OCIRepository', name: chart.name } }),
-        releaseName: chart.name,
+        ...(oci
+          ? { chartRef: { kind: 'OCIRepository', name } }
+          : { chart: { spec: { chart: chart.name, version: chart.version, sourceRef: { kind: 'HelmRepository', name }, interval: props.interval } } }),
+        ...(props.dependsOn?.length ? { dependsOn: props.dependsOn.map((dependency) => ({ name: dependency })) } : {}),
+        releaseName: name,
         targetNamespace: chart.namespace,
         storageNamespace: chart.namespace,
-        install: { crds: 'CreateReplace', remediation: { retries } },
-        upgrade: { crds: 'CreateReplace', remediation: { retries, remediateLastFailure: true, strategy: 'rollback' } },
+        install: { crds, ...(props.createNamespace ? { createNamespace: true } : {}), remediation: { retries } },
+        upgrade: { crds, remediation: { retries, remediateLastFailure: true, strategy: 'rollback' } },
         ...(props.values ? { values: props.values } : {}),
       },
     });

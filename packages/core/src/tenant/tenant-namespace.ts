@@ -12,7 +12,7 @@ const POD_SECURITY_LEVELS: readonly PodSecurityLevel[] = ['privileged', 'baselin
 /** Namespaces that belong to Kubernetes, EKS or the platform itself and can never be a tenant's. */
 export const RESERVED_NAMESPACES: readonly string[] = [
   'default', 'kube-system', 'kube-public', 'kube-node-lease',
-  'karpenter', 'flux-system', 'argocd', 'jupyterhub', 'monitoring', 'amazon-cloudwatch',
+  'karpenter', 'flux-system', 'argocd', 'jupyterhub', 'monitoring', 'amazon-cloudwatch', 'spark-history',
 ];
 
 /** Throws unless `namespace` is a DNS-1123 label and not one of RESERVED_NAMESPACES. */

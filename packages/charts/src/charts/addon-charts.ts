@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import type { App } from 'cdk8s';
+import {
+  KARPENTER_CHART, KARPENTER_CRD_CHART, LABELS, SparkHistoryServers, helmRelease, karpenterControllerHelmValues,
+  type HelmDelivery,
+} from '@emr-eks-gitops/core';
+import type { EnvironmentConfig } from '../config/schema.js';
+import type { HistoryServerAddonConfig, KarpenterAddonConfig } from '../config/addons-schema.js';
+import { helmDelivery } from './delivery-chart.js';
+import { ManifestChart } from './manifest-chart.js';
+import { underField } from '../render/render-error.js';
+
+/**
+ * The environment's add-ons (its `addons:` section), one chart each, in `addons/<name>/` (Karpenter's controller in
+ * `karpenter/`, a delivery layer of its own between the CRDs and the platform). The delivery wiring picks up every
+ * folder with content. Add-ons delivered as Helm releases need a `delivery:` section (the config refuses them without one).
+ */
+export function addonCharts(app: App, config: EnvironmentConfig): ManifestChart[] {
+  const addons = config.addons;
+  if (!addons) return [];
+  const delivery = config.delivery ? helmDelivery(config.name, config.delivery) : undefined;
+  const charts: ManifestChart[] = [];
+  // A builder's refusal is located below the add-on's own section (addons.<name>.<field>).
+  const karpenter = addons.karpenter;
+  if (karpenter && delivery) charts.push(underField('karpenter', () => new KarpenterControllerChart(app, config, karpenter, delivery)));
+  const history = addons.historyServer;
+  const logs = config.spark.logs?.s3Uri;
+  if (history && logs) charts.push(underField('historyServer', () => new HistoryServerChart(app, config, history, logs)));
+  return charts;
+}
+
+/** Where Karpenter's controller is rendered: its own layer, after the CRDs and before the platform's NodePools. */
+export const KARPENTER_CONTROLLER_FOLDER = 'karpenter';
+
+/**
+ * Karpenter's controller as a Helm release of the chart pinned with its CRDs (KARPENTER_CHART), with the values of
+ * karpenterControllerHelmValues (cluster name, interruption queue, IRSA role, kept off Karpenter's own nodes).
+ * The chart's `crds/` folder is skipped: the karpenter-crd release owns the CRDs (and upgrades them, which a chart's
+ * `crds/` folder never is). Flux: the HelmRelease depends on karpenter-crd's. The karpenter chart ships no
+ * values.schema.json at this version, so there is no chart schema to check the values against.
+ */
+export class KarpenterControllerChart extends ManifestChart {
+  readonly values: ReturnType<typeof karpenterControllerHelmValues>;
+
+  constructor(scope: App, config: EnvironmentConfig, addon: KarpenterAddonConfig, delivery: HelmDelivery) {
+    super(scope, 'addon-karpenter', { folder: KARPENTER_CONTROLLER_FOLDER, environment: config.name, configPath: ['addons', 'karpenter'] });
+    const controller = config.capacity.controller;
+    const namespace = addon.namespace ?? 'kube-system';
+    this.values = karpenterControllerHelmValues({
+      clusterName: config.cluster.name,
+      interruptionQueue: controller.interruptionQueue,
+      controllerRoleArn: controller.roleArn,
+      managedNodeGroups: controller.managedNodeGroups,
+      replicas: addon.replicas,
+    });
+    helmRelease(this, 'Controller', {
+      chart: KARPENTER_CHART,
+      namespace,
+      values: this.values as unknown as Record<string, unknown>,
+      // The CRDs' release lives in flux-system beside this one; with Argo CD the sync waves order them.
+      dependsOn: [KARPENTER_CRD_CHART.name],
+      skipCrds: true,
+      createNamespace: namespace !== 'kube-system',
+    }, delivery);
+  }
+}
+
+/** Namespace of the Spark History Servers (reserved: never a tenant's). */
+export const HISTORY_SERVER_NAMESPACE = 'spark-history';
+
+/** The history server of one tenant: `spark-history-<tenant>`, shortened with a hash when that is over 63 characters. */
+export function historyServerName(tenant: string): string {
+  const name = `spark-history-${tenant}`;
+  if (name.length <= 63) return name;
+  const hash = createHash('sha256').update(tenant).digest('hex').slice(0, 8);
+  return `${name.slice(0, 54).replace(/-+$/, '')}-${hash}`;
+}
+
+/**
+ * Spark History Servers, one per active tenant, each reading only that tenant's event logs
+ * (`<spark.logs.s3Uri>/<tenant>/spark-events/`, the `spark.eventLog.dir` its jobs write): Spark's history server reads
+ * one directory and not its sub-folders, and one server per tenant keeps each tenant's applications apart. They
+ * share one read-only IAM role (IRSA) and run where Karpenter's controller runs (capacity.controller.managedNodeGroups,
+ * never on a Karpenter node).
+ */
+export class HistoryServerChart extends ManifestChart {
+  constructor(scope: App, config: EnvironmentConfig, addon: HistoryServerAddonConfig, logsS3Uri: string) {
+    super(scope, 'addon-spark-history', { folder: 'addons/spark-history', environment: config.name, configPath: ['addons', 'historyServer'] });
+    new SparkHistoryServers(this, 'HistoryServers', {
+      namespace: HISTORY_SERVER_NAMESPACE,
+      image: addon.image,
+      roleArn: addon.roleArn,
+      allowIngressFromNamespaces: addon.allowIngressFromNamespaces,
+      resources: addon.resources,
+      managedNodeGroups: config.capacity.controller.managedNodeGroups,
+      servers: config.tenants.filter((tenant) => !tenant.retired).map((tenant) => ({
+        name: historyServerName(tenant.name),
+        logDirectory: `${logsS3Uri}/${tenant.name}/spark-events/`,
+        labels: { [LABELS.tenant]: tenant.name },
+      })),
+    });
+  }
+}

@@ -1,0 +1,38 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { DnsLabel, Resources, RoleArn, StringEnum, strictObject } from './schema-types.js';
+import { JupyterHubSchema } from './jupyterhub-schema.js';
+
+/** The Karpenter controller as a Helm release; its settings (IRSA role, interruption queue, node groups) are capacity.controller's. */
+export const KarpenterAddonSchema = strictObject({
+  namespace: Type.Optional(StringEnum(['kube-system', 'karpenter'], {
+    default: 'kube-system',
+    description: 'namespace of the controller\'s release: kube-system (default, where karpenter-crd\'s release record lives too) or karpenter (created on install)',
+  })),
+  replicas: Type.Optional(Type.Integer({
+    minimum: 1, maximum: 5, default: 2,
+    description: 'controller replicas, each on a different node (default 2: one leader, one standby)',
+  })),
+}, 'Karpenter\'s controller (chart oci://public.ecr.aws/karpenter/karpenter, the version of the CRD chart), installed after its CRDs and before the NodePools, never on a node Karpenter made; settings from capacity.controller');
+
+export const HistoryServerAddonSchema = strictObject({
+  image: Type.String({
+    pattern: '^[a-z0-9][a-z0-9.-]*(:[0-9]+)?/[a-z0-9._/-]+(:[A-Za-z0-9._-]{1,128}|@sha256:[a-f0-9]{64})$',
+    description: 'container image with Spark and S3 support, by tag or digest, e.g. the EMR on EKS Spark image of the tenants\' release: 996579266876.dkr.ecr.ap-northeast-2.amazonaws.com/spark/emr-7.5.0:latest',
+  }),
+  roleArn: RoleArn('IAM role of the history server (IRSA): s3:ListBucket and s3:GetObject on spark.logs.s3Uri\'s <tenant>/spark-events/ prefixes, nothing else'),
+  allowIngressFromNamespaces: Type.Optional(Type.Array(DnsLabel('a namespace whose pods may open the UI (port 18080)'), {
+    uniqueItems: true,
+    description: 'namespaces allowed to reach the UI on port 18080 (default none: only kubectl port-forward, which goes through the API server)',
+  })),
+  resources: Type.Optional(Resources('of each history server (requests; the memory limit is the same)')),
+}, 'Spark History Server: one per tenant in namespace spark-history, each reading only its tenant\'s event logs (<spark.logs.s3Uri>/<tenant>/spark-events/); needs spark.logs.s3Uri');
+
+export const AddonsSchema = strictObject({
+  karpenter: Type.Optional(KarpenterAddonSchema),
+  jupyterhub: Type.Optional(JupyterHubSchema),
+  historyServer: Type.Optional(HistoryServerAddonSchema),
+}, 'Platform add-ons, each off unless its section is present; rendered into dist-manifests/<env>/addons/<name>/ (Karpenter\'s controller into karpenter/, a layer of its own between the CRDs and the platform)');
+
+export type AddonsConfig = Static<typeof AddonsSchema>;
+export type KarpenterAddonConfig = Static<typeof KarpenterAddonSchema>;
+export type HistoryServerAddonConfig = Static<typeof HistoryServerAddonSchema>;

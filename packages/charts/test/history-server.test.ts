@@ -1,0 +1,133 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { RESERVED_NAMESPACES } from '@emr-eks-gitops/core';
+import { RenderError, loadEnvironmentText, renderEnvironment } from '../src/index.js';
+import { historyServerName } from '../src/charts/addon-charts.js';
+import { Subject } from '../../core/src/validation/subject.js';
+import { misfit, readPlacement, readPool } from '../../core/src/validation/capacity/placement.js';
+import { ancestors, deliveryGraph, layerOf, type AnyObject } from './delivery-graph.js';
+
+const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
+const load = (name: string, edit: (text: string) => string = (t) => t) =>
+  loadEnvironmentText(edit(environmentText(name)), `environments/${name}.yaml`).config;
+
+describe.each(['staging', 'prod'] as const)('Spark History Server in %s', (env) => {
+  const config = load(env);
+  const result = renderEnvironment(config);
+  const addon = config.addons!.historyServer!;
+  const own = result.objects.filter((o) => o.path.startsWith('addons/spark-history/'));
+  const byKind = (kind: string) => own.filter((o) => o.object.kind === kind).map((o) => o.object as AnyObject);
+
+  it('one server per tenant, each reading exactly the spark.eventLog.dir its tenant\'s jobs write', () => {
+    const deployments = byKind('Deployment');
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(config.tenants.map((t) => `spark-history-${t.name}`).sort());
+    for (const tenant of config.tenants) {
+      const overrides = JSON.parse(result.files.get(`artifacts/tenants/${tenant.name}/configuration-overrides.json`)!);
+      const eventLogDir = overrides.applicationConfiguration.find((c: { classification: string }) => c.classification === 'spark-defaults').properties['spark.eventLog.dir'];
+      expect(eventLogDir).toBe(`${config.spark.logs!.s3Uri}/${tenant.name}/spark-events/`);
+      const deployment = deployments.find((d) => d.metadata.name === `spark-history-${tenant.name}`)!;
+      const container = deployment.spec.template.spec.containers[0];
+      const opts = container.env.find((e: { name: string }) => e.name === 'SPARK_HISTORY_OPTS').value as string;
+      expect(opts.split(' ')).toContain(`-Dspark.history.fs.logDirectory=${eventLogDir}`);
+      // No other tenant's prefix.
+      for (const other of config.tenants.filter((t) => t.name !== tenant.name)) expect(opts).not.toContain(`/${other.name}/`);
+      expect(container.image).toBe(addon.image);
+      expect(container.command).toEqual(['/usr/lib/spark/bin/spark-class', 'org.apache.spark.deploy.history.HistoryServer']);
+      const service = byKind('Service').find((s) => s.metadata.name === deployment.metadata.name)!;
+      expect(service.spec.selector).toEqual(deployment.spec.selector.matchLabels);
+      expect(service.spec.ports).toEqual([{ name: 'http', port: 18080, targetPort: 'http', protocol: 'TCP' }]);
+    }
+  });
+
+  it('restricted Pod Security, requests and limits, readiness on the UI port, read-only IRSA role', () => {
+    const [namespace] = byKind('Namespace');
+    expect(namespace!.metadata.name).toBe('spark-history');
+    expect(namespace!.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
+    expect(byKind('ServiceAccount').map((sa) => [sa.metadata.name, sa.metadata.annotations])).toEqual([['spark-history-server', { 'eks.amazonaws.com/role-arn': addon.roleArn }]]);
+    for (const deployment of byKind('Deployment')) {
+      const pod = deployment.spec.template.spec;
+      expect(pod.serviceAccountName).toBe('spark-history-server');
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 999, seccompProfile: { type: 'RuntimeDefault' } });
+      const container = pod.containers[0];
+      expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(container.resources).toEqual({ requests: { cpu: '500m', memory: '2Gi' }, limits: { memory: '2Gi' } });
+      expect(container.ports).toEqual([{ name: 'http', containerPort: 18080, protocol: 'TCP' }]);
+      expect(container.readinessProbe.httpGet).toEqual({ path: '/', port: 'http' });
+    }
+  });
+
+  it('runs on no Spark pool (no NodePool fits it) and only on the managed node group', () => {
+    const pools = result.objects.filter((o) => o.applied && o.object.kind === 'NodePool').map((o) => readPool(new Subject(o, env)));
+    expect(pools.length).toBeGreaterThanOrEqual(3);
+    for (const deployment of own.filter((o) => o.object.kind === 'Deployment')) {
+      const placement = readPlacement(new Subject(deployment, env))!;
+      // Even tolerating every taint, the affinity alone keeps it off every pool.
+      const tolerant = { ...placement, spec: { ...placement.spec, tolerations: [{ operator: 'Exists' }] } };
+      for (const pool of pools) expect(misfit(tolerant, pool), `${deployment.path} on ${pool.name}`).toBeDefined();
+      expect((deployment.object as AnyObject).spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions)
+        .toContainEqual({ key: 'eks.amazonaws.com/nodegroup', operator: 'In', values: config.capacity.controller.managedNodeGroups });
+    }
+  });
+
+  it('ingress: denied by default, the UI port only from the namespaces the environment lists', () => {
+    const policies = byKind('NetworkPolicy');
+    expect(policies.find((p) => p.metadata.name === 'default-deny-ingress')!.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'] });
+    const allow = policies.find((p) => p.metadata.name === 'allow-ui')!;
+    expect(allow.spec.ingress).toEqual([{
+      from: [{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: addon.allowIngressFromNamespaces }] } }],
+      ports: [{ protocol: 'TCP', port: 18080 }],
+    }]);
+    expect(policies).toHaveLength(2);
+  });
+
+  it('is delivered in the add-ons layer, after the tenants; the README says how to reach it and what the role needs', () => {
+    const graph = deliveryGraph(result);
+    const layer = layerOf(graph, own[0]!.path)!;
+    expect(layer.folder).toBe('addons');
+    expect(ancestors(graph, layer.id)).toContain(layerOf(graph, 'tenants/kustomization.yaml')!.id);
+    const readme = result.files.get('README.md')!;
+    expect(readme).toContain('kubectl port-forward -n spark-history svc/spark-history-');
+    expect(readme).toContain('| Spark History Server |');
+    expect(readme).toMatch(/`s3:GetObject` on `arn:aws:s3:::[^`]+\/<tenant>\/spark-events\/\*`, and `s3:ListBucket`/);
+  });
+});
+
+describe('Spark History Server: rules', () => {
+  it('is refused without spark.logs.s3Uri, located at addons.historyServer', () => {
+    const withoutS3 = (text: string) => text.replace(/^ {4}s3Uri: .*\n/m, '');
+    expect(() => load('prod', withoutS3)).toThrow(/environments\/prod\.yaml:\d+:\d+: addons\.historyServer: the history server reads the tenants' Spark event logs/);
+  });
+
+  it('refuses an image without tag or digest, and a bad role', () => {
+    expect(() => load('prod', (t) => t.replace(/(image: 996579266876[^:]+):[^ ]+/, '$1'))).toThrow(/addons\.historyServer\.image/);
+    expect(() => load('prod', (t) => t.replace('role/spark-history-server-spark-platform-prod', 'user/x'))).toThrow(/addons\.historyServer\.roleArn/);
+  });
+
+  it('with every tenant retired there is no server to run: refused, located at addons.historyServer', () => {
+    const config = load('prod');
+    const retired = { ...config, tenants: config.tenants.map((tenant) => ({ ...tenant, retired: true })) };
+    try {
+      renderEnvironment(retired);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(RenderError);
+      expect((error as RenderError).issues).toEqual([{ configPath: ['addons', 'historyServer', 'servers'], message: expect.stringContaining('must name at least one server') }]);
+    }
+  });
+
+  it('dev has none; spark-history is reserved, never a tenant namespace', () => {
+    expect([...renderEnvironment(load('dev')).files.keys()].filter((path) => path.startsWith('addons/spark-history'))).toEqual([]);
+    expect(RESERVED_NAMESPACES).toContain('spark-history');
+    expect(() => renderEnvironment(load('dev', (t) => t.replace('namespace: spark-ml', 'namespace: spark-history')))).toThrow(/"spark-history" is reserved/);
+  });
+
+  it('a long tenant name still gives a DNS label, stable and distinct', () => {
+    const long = 'a'.repeat(60);
+    const name = historyServerName(long);
+    expect(name.length).toBeLessThanOrEqual(63);
+    expect(name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+    expect(historyServerName(long)).toBe(name);
+    expect(historyServerName(`${'a'.repeat(59)}b`)).not.toBe(name);
+    expect(historyServerName('ml')).toBe('spark-history-ml');
+  });
+});

@@ -1,0 +1,207 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import { requireThat } from '../errors.js';
+import { assertDnsLabel } from '../names.js';
+import { parseQuantity, quantityString, type QuantityInput } from '../quantity.js';
+import { requireIamRoleArn } from '../validation/aws-arn.js';
+
+/** The Spark History Server's UI port (`spark.history.ui.port`). */
+export const SPARK_HISTORY_UI_PORT = 18080;
+
+/** Defaults of one history server: CPU and memory requests (the memory limit is the request). */
+export const SPARK_HISTORY_SERVER_DEFAULTS = { cpu: '500m', memory: '2Gi', heapFraction: 0.75 } as const;
+
+/** One history server: a name and the event-log prefix it reads. */
+export interface SparkHistoryServerInstance {
+  /** Deployment and Service name: a DNS-1123 label of at most 63 characters. */
+  readonly name: string;
+  /** `s3://<bucket>/<prefix>/` the Spark event logs are below (`spark.eventLog.dir` of the jobs it shows). */
+  readonly logDirectory: string;
+  /** Labels of its pods and of the Service selector, besides `app.kubernetes.io/name` and `instance`. @default none */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface SparkHistoryServersProps {
+  /** Namespace of the servers; rendered with Pod Security `restricted` enforced. */
+  readonly namespace: string;
+  /** Container image with Spark (`/usr/lib/spark/bin/spark-class`) and S3 support, e.g. an EMR on EKS Spark image. */
+  readonly image: string;
+  /** IAM role (IRSA) of the shared ServiceAccount: read-only on the log prefixes. */
+  readonly roleArn: string;
+  /** One server per event-log prefix (Spark's history server reads one directory, not its sub-folders). */
+  readonly servers: readonly SparkHistoryServerInstance[];
+  /** Namespaces whose pods may reach the UI (port 18080); every other ingress is denied. @default none */
+  readonly allowIngressFromNamespaces?: readonly string[];
+  /** CPU and memory requests per server; the memory limit is the same. @default SPARK_HISTORY_SERVER_DEFAULTS */
+  readonly resources?: { readonly cpu: QuantityInput; readonly memory: QuantityInput };
+  /** Pin the servers to these EKS managed node groups. @default any node Karpenter did not make */
+  readonly managedNodeGroups?: readonly string[];
+  /** User and group of the image (EMR images: hadoop, uid 999, gid 1000). @default { uid: 999, gid: 1000 } */
+  readonly user?: { readonly uid: number; readonly gid: number };
+}
+
+const S3_PREFIX = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s]*)?\/$/;
+const IMAGE = /^[a-z0-9][a-z0-9.-]*(:[0-9]+)?\/[a-z0-9._/-]+(:[A-Za-z0-9._-]{1,128}|@sha256:[a-f0-9]{64})$/;
+
+/**
+ * Spark History Servers reading Spark event logs from S3, rendered without a chart: the namespace (Pod Security
+ * `restricted`), a ServiceAccount bound to a read-only IAM role (IRSA), per server a Deployment (Spark's
+ * `HistoryServer` class in the foreground through `spark-class`, restricted security context, requests and limits,
+ * a readiness probe on the UI) and a ClusterIP Service, and NetworkPolicies: ingress denied except to the UI port
+ * from the listed namespaces. The servers run where Karpenter's controller does: never on a node Karpenter made (so
+ * never on a Spark pool, and never interrupted as spot), on the managed node groups when given.
+ *
+ * @example
+ * ```ts
+ * import { App, Chart } from 'cdk8s';
+ * import { SparkHistoryServers } from '@emr-eks-gitops/core';
+ *
+ * const chart = new Chart(new App(), 'spark-history');
+ * new SparkHistoryServers(chart, 'history', {
+ *   namespace: 'spark-history',
+ *   image: '996579266876.dkr.ecr.ap-northeast-2.amazonaws.com/spark/emr-7.5.0:latest',
+ *   roleArn: 'arn:aws:iam::123456789012:role/spark-history-server',
+ *   servers: [{ name: 'spark-history-analytics', logDirectory: 's3://logs-bucket/analytics/spark-events/' }],
+ *   allowIngressFromNamespaces: ['ingress-nginx'],
+ * });
+ * // chart.toJson(): the namespace, ServiceAccount, a Deployment and Service per server, NetworkPolicies
+ * ```
+ */
+export class SparkHistoryServers extends Construct {
+  readonly serviceAccountName = 'spark-history-server';
+
+  constructor(scope: Construct, id: string, props: SparkHistoryServersProps) {
+    super(scope, id);
+    const { namespace } = props;
+    assertDnsLabel(namespace, 'namespace');
+    requireThat(IMAGE.test(props.image), 'image', `"${props.image}" must be an image reference with a tag or digest`);
+    requireIamRoleArn(props.roleArn, 'roleArn');
+    requireThat(props.servers.length > 0, 'servers', 'must name at least one server');
+    const names = new Set<string>();
+    props.servers.forEach((server, i) => {
+      assertDnsLabel(server.name, `servers[${i}].name`);
+      requireThat(!names.has(server.name), `servers[${i}].name`, `"${server.name}" is used twice`);
+      names.add(server.name);
+      requireThat(S3_PREFIX.test(server.logDirectory), `servers[${i}].logDirectory`, `"${server.logDirectory}" must be an S3 prefix s3://<bucket>/<prefix>/ ending in "/"`);
+    });
+    (props.allowIngressFromNamespaces ?? []).forEach((name, i) => assertDnsLabel(name, `allowIngressFromNamespaces[${i}]`));
+    const cpu = props.resources?.cpu ?? SPARK_HISTORY_SERVER_DEFAULTS.cpu;
+    const memory = props.resources?.memory ?? SPARK_HISTORY_SERVER_DEFAULTS.memory;
+    const memoryBytes = parseQuantity(memory, 'resources.memory');
+    parseQuantity(cpu, 'resources.cpu');
+    requireThat(memoryBytes >= 1024 ** 3, 'resources.memory', `${quantityString(memory)} is too little for a history server; give it at least 1Gi`);
+    // The JVM heap: most of the container's memory, the rest for metaspace, threads and the S3 client's buffers.
+    const heapMiB = Math.floor((memoryBytes / 1024 ** 2) * SPARK_HISTORY_SERVER_DEFAULTS.heapFraction);
+    const user = props.user ?? { uid: 999, gid: 1000 };
+    const nodeGroups = props.managedNodeGroups;
+    if (nodeGroups !== undefined) requireThat(nodeGroups.length > 0, 'managedNodeGroups', 'must name at least one node group when given');
+
+    new k8s.KubeNamespace(this, 'Namespace', {
+      metadata: {
+        name: namespace,
+        labels: {
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/enforce-version': 'latest',
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/audit': 'restricted',
+        },
+      },
+    });
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.serviceAccountName, namespace, annotations: { 'eks.amazonaws.com/role-arn': props.roleArn } },
+    });
+
+    for (const server of props.servers) {
+      const selector = { 'app.kubernetes.io/name': 'spark-history-server', 'app.kubernetes.io/instance': server.name };
+      const options = [
+        `-Dspark.history.fs.logDirectory=${server.logDirectory}`,
+        `-Dspark.history.ui.port=${SPARK_HISTORY_UI_PORT}`,
+        // Read-only: the jobs' retention is S3 lifecycle's business, not the history server's.
+        '-Dspark.history.fs.cleaner.enabled=false',
+        '-Dspark.history.fs.update.interval=30s',
+        // Each UI shown is replayed into memory; bound how many stay loaded.
+        '-Dspark.history.retainedApplications=50',
+      ];
+      new k8s.KubeDeployment(this, `Deployment-${server.name}`, {
+        metadata: { name: server.name, namespace, labels: selector },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: selector },
+          template: {
+            metadata: { labels: { ...server.labels, ...selector } },
+            spec: {
+              serviceAccountName: this.serviceAccountName,
+              securityContext: {
+                runAsNonRoot: true, runAsUser: user.uid, runAsGroup: user.gid, fsGroup: user.gid,
+                seccompProfile: { type: 'RuntimeDefault' },
+              },
+              affinity: {
+                nodeAffinity: {
+                  requiredDuringSchedulingIgnoredDuringExecution: {
+                    nodeSelectorTerms: [{
+                      matchExpressions: [
+                        { key: 'karpenter.sh/nodepool', operator: 'DoesNotExist' },
+                        ...(nodeGroups ? [{ key: 'eks.amazonaws.com/nodegroup', operator: 'In', values: [...nodeGroups].sort() }] : []),
+                      ],
+                    }],
+                  },
+                },
+              },
+              containers: [{
+                name: 'history-server',
+                image: props.image,
+                // spark-class runs the server in the foreground (start-history-server.sh would daemonize it).
+                command: ['/usr/lib/spark/bin/spark-class', 'org.apache.spark.deploy.history.HistoryServer'],
+                env: [
+                  { name: 'SPARK_HISTORY_OPTS', value: options.join(' ') },
+                  { name: 'SPARK_DAEMON_MEMORY', value: `${heapMiB}m` },
+                ],
+                ports: [{ name: 'http', containerPort: SPARK_HISTORY_UI_PORT, protocol: 'TCP' }],
+                readinessProbe: { httpGet: { path: '/', port: k8s.IntOrString.fromString('http') }, initialDelaySeconds: 20, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+                livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('http') }, initialDelaySeconds: 120, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 4 },
+                resources: {
+                  requests: { cpu: k8s.Quantity.fromString(quantityString(cpu)), memory: k8s.Quantity.fromString(quantityString(memory)) },
+                  limits: { memory: k8s.Quantity.fromString(quantityString(memory)) },
+                },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  privileged: false,
+                  runAsNonRoot: true,
+                  capabilities: { drop: ['ALL'] },
+                  seccompProfile: { type: 'RuntimeDefault' },
+                },
+              }],
+            },
+          },
+        },
+      });
+      new k8s.KubeService(this, `Service-${server.name}`, {
+        metadata: { name: server.name, namespace, labels: selector },
+        spec: {
+          type: 'ClusterIP',
+          selector,
+          ports: [{ name: 'http', port: SPARK_HISTORY_UI_PORT, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+        },
+      });
+    }
+
+    new k8s.KubeNetworkPolicy(this, 'DenyIngress', {
+      metadata: { name: 'default-deny-ingress', namespace },
+      spec: { podSelector: {}, policyTypes: ['Ingress'] },
+    });
+    const allowed = [...new Set(props.allowIngressFromNamespaces ?? [])].sort();
+    if (allowed.length > 0) {
+      new k8s.KubeNetworkPolicy(this, 'AllowUi', {
+        metadata: { name: 'allow-ui', namespace },
+        spec: {
+          podSelector: { matchLabels: { 'app.kubernetes.io/name': 'spark-history-server' } },
+          policyTypes: ['Ingress'],
+          ingress: [{
+            from: [{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: allowed }] } }],
+            ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(SPARK_HISTORY_UI_PORT) }],
+          }],
+        },
+      });
+    }
+  }
+}
