@@ -3,6 +3,7 @@ import { DnsLabel, Quantity, Resources, RoleArn, StringEnum, strictObject } from
 import { CapacitySchema, SparkPlatformSchema, TenantSparkSchema } from './capacity-schema.js';
 import { EnvironmentNetworkSchema, TenantNetworkSchema, TenantServiceAccountSchema } from './tenant-access-schema.js';
 import { DeliverySchema } from './delivery-schema.js';
+import { PrometheusSchema } from './prometheus-schema.js';
 
 // One schema is the source of the TypeScript type (Static<>), of ajv's validation and of environments/schema.json.
 
@@ -77,6 +78,10 @@ export const EnvironmentSchema = Type.Object({
   spark: SparkPlatformSchema,
   network: Type.Optional(EnvironmentNetworkSchema),
   delivery: Type.Optional(DeliverySchema),
+  // Add-ons (branch addons-prometheus: only Prometheus here; the add-ons frame reconciles this section on merge).
+  addons: Type.Optional(strictObject({
+    prometheus: Type.Optional(PrometheusSchema),
+  }, 'Add-ons installed after the tenants, each in addons/<name>/')),
   tenants: Type.Array(TenantSchema, { minItems: 1, description: 'The teams sharing the cluster, at least one' }),
 }, {
   $id: 'https://emr-eks-gitops.dev/schema/environment.json',

@@ -5,6 +5,7 @@ import { TenantChart } from '../charts/tenant-chart.js';
 import { CapacityChart } from '../charts/capacity-chart.js';
 import { EmrAccessChart, SchedulingChart, StorageChart } from '../charts/cluster-charts.js';
 import { deliveryCharts } from '../charts/delivery-chart.js';
+import { PrometheusChart } from '../charts/prometheus-chart.js';
 import { environmentReadme } from './environment-readme.js';
 import { placementSection } from './environment-diagram.js';
 import { RenderError, collectIssues, type RenderIssue } from './render-error.js';
@@ -109,7 +110,10 @@ function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[])
     tenants.flatMap((chart) => (chart.placement ? [chart.placement] : [])),
     capacity.spark.pools.map((pool) => ({ name: pool.name, capacityTypes: pool.capacityTypes, limits: pool.limits })),
   );
-  const layered = [storage, scheduling, capacity, emrAccess, ...tenants];
+  // Add-ons (branch addons-prometheus: Prometheus only; the add-ons frame's addonCharts takes this over on merge).
+  const prometheusConfig = config.addons?.prometheus;
+  const prometheus = prometheusConfig ? collectIssues(issues, ['addons', 'prometheus'], () => new PrometheusChart(app, config, prometheusConfig)) : undefined;
+  const layered = [storage, scheduling, capacity, emrAccess, ...tenants, ...(prometheus ? [prometheus] : [])];
   // The GitOps wiring of the layers (and Karpenter's CRD chart), last: it wires the layers that have content.
   const delivery = collectIssues(issues, ['delivery'], () => deliveryCharts(app, config, layered)) ?? [];
   return { charts: [...layered, ...delivery], diagram };

@@ -6,7 +6,7 @@ import { ARGOCD_PRUNE_DISABLED, type OciHelmChart } from './helm-chart.js';
 /** Where an Application's manifests come from: a folder of a Git repository, or a pinned OCI Helm chart. */
 export type ArgoSource =
   | { readonly git: { readonly repoURL: string; readonly targetRevision: string; readonly path: string } }
-  | { readonly helm: OciHelmChart };
+  | { readonly helm: OciHelmChart; readonly values?: Readonly<Record<string, unknown>> };
 
 export interface ArgoApplicationProps {
   readonly name: string;
@@ -49,7 +49,7 @@ export class ArgoApplication extends Construct {
     const source = 'git' in props.source
       ? { repoURL: props.source.git.repoURL, targetRevision: props.source.git.targetRevision, path: props.source.git.path }
       // Argo CD 3.1+ reads oci:// sources natively; a Helm chart's artifact is expanded at its root.
-      : { repoURL: props.source.helm.url, targetRevision: props.source.helm.version, path: '.', helm: { releaseName: props.source.helm.name } };
+      : { repoURL: props.source.helm.url, targetRevision: props.source.helm.version, path: '.', helm: { releaseName: props.source.helm.name, ...(props.source.values ? { valuesObject: props.source.values } : {}) } };
     const destinationNamespace = props.destinationNamespace ?? ('helm' in props.source ? props.source.helm.namespace : undefined);
     new ApiObject(this, 'Resource', {
       apiVersion: 'argoproj.io/v1alpha1',

@@ -106,6 +106,10 @@ export interface FluxHelmReleaseProps {
    * object of their kinds). @default true
    */
   readonly keepWhenRemovedFromGit?: boolean;
+  /** The release's Helm values. @default none: the chart's own defaults */
+  readonly values?: Readonly<Record<string, unknown>>;
+  /** HelmReleases (in flux-system) that must be ready before this one is installed or upgraded. @default none */
+  readonly dependsOn?: readonly string[];
 }
 
 /**
@@ -143,6 +147,7 @@ export class FluxHelmRelease extends Construct {
         ...((props.keepWhenRemovedFromGit ?? true) ? { annotations: { ...FLUX_PRUNE_DISABLED } } : {}),
       },
       spec: {
+        ...(props.dependsOn?.length ? { dependsOn: props.dependsOn.map((name) => ({ name })) } : {}),
         interval: props.interval,
         timeout: props.timeout,
         chartRef: { kind: 'OCIRepository', name: chart.name },
@@ -151,6 +156,7 @@ export class FluxHelmRelease extends Construct {
         storageNamespace: chart.namespace,
         install: { crds: 'CreateReplace', remediation: { retries } },
         upgrade: { crds: 'CreateReplace', remediation: { retries, remediateLastFailure: true, strategy: 'rollback' } },
+        ...(props.values ? { values: props.values } : {}),
       },
     });
   }
