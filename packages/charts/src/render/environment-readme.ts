@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { KARPENTER_CRD_CHART, PROJECT_NAME, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
+import { KARPENTER_CRD_CHART, PROJECT_NAME, PROMETHEUS_CHART, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { DELIVERY_DEFAULTS } from '../charts/delivery-chart.js';
 
@@ -94,6 +94,17 @@ only by hand, on purpose. To move to a newer Karpenter, update the bundled NodeP
 pinned chart version together.
 {{/if}}
 
+{{#if addonRows.length}}
+## Add-ons
+Installed after the tenants, from \`addons/<name>/\`.
+
+| add-on | chart | version | namespace | how to reach it |
+|---|---|---|---|---|
+{{#each addonRows}}
+| {{name}} | {{chart}} | {{version}} | \`{{namespace}}\` | {{reach}} |
+{{/each}}
+
+{{/if}}
 ## Artifacts (not applied)
 \`artifacts/\` holds documents for EMR, IAM and S3. Spark reads the pod templates from S3, so sync the folder after
 each merge: \`aws s3 sync dist-manifests/{{name}}/artifacts/ {{spark.artifactsS3Uri}}/ --exact-timestamps\`.
@@ -203,6 +214,7 @@ export function environmentReadme(config: EnvironmentConfig, placements: string)
     driverExpireAfter: config.capacity.driverNodes?.expireAfter ?? '720h',
     driverDrainBound: config.capacity.driverNodes?.terminationGracePeriod,
     ...deliveryData(config),
+    addonRows: addonRows(config),
     accessSummary: awsAuth ? 'aws-auth (Role and RoleBinding rendered per tenant)' : 'access entries (EMR creates its own RBAC)',
     serviceLinkedRoleArn: `arn:${config.cluster.partition}:iam::${config.cluster.accountId}:role/AWSServiceRoleForAmazonEMRContainers`,
   });
@@ -225,4 +237,22 @@ function deliveryData(config: EnvironmentConfig) {
     timeout: delivery?.timeout ?? DELIVERY_DEFAULTS.timeout,
     argocdNamespace: delivery?.argocd?.namespace ?? 'argocd',
   };
+}
+
+/** One README row per add-on the environment turns on. */
+function addonRows(config: EnvironmentConfig) {
+  const prometheus = config.addons?.prometheus;
+  if (!prometheus) return [];
+  if (prometheus.mode === 'operator') {
+    return [{
+      name: 'Prometheus (PodMonitors)', chart: 'none: prometheus-operator runs already (e.g. kube-prometheus-stack)', version: '-', namespace: 'monitoring',
+      reach: 'through the operator\'s Prometheus; one PodMonitor per tenant (`spark-<tenant>`) and `karpenter`',
+    }];
+  }
+  const service = prometheus.server?.service;
+  const portForward = `\`kubectl -n ${PROMETHEUS_CHART.namespace} port-forward svc/prometheus-server 9090:${service?.port ?? 80}\`, then http://localhost:9090`;
+  const reach = service?.type === 'NodePort' && service.nodePort !== undefined
+    ? `NodePort: http://<node address>:${service.nodePort} (Service \`prometheus-server\`), or ${portForward}`
+    : service?.type === 'LoadBalancer' ? `the load balancer of Service \`prometheus-server\` (port ${service.port})` : portForward;
+  return [{ name: 'Prometheus', chart: `\`${PROMETHEUS_CHART.url}\``, version: PROMETHEUS_CHART.version, namespace: PROMETHEUS_CHART.namespace, reach }];
 }
