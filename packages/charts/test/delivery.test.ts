@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { KARPENTER_CRD_CHART, hasErrors, validateObjects } from '@emr-eks-gitops/core';
 import { loadEnvironmentText, renderEnvironment, type KubernetesObject, type RenderResult } from '../src/index.js';
 import { ManifestChart } from '../src/charts/manifest-chart.js';
-import { deliveryCharts } from '../src/charts/delivery-chart.js';
+import { DELIVERY_FOLDERS, deliveryCharts } from '../src/charts/delivery-chart.js';
 
 const ENVIRONMENTS = ['dev', 'prod', 'staging'] as const;
 const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
@@ -32,7 +32,9 @@ function deliveryGraph(result: RenderResult): Map<string, LayerNode> {
     nodes.set(k.metadata.name, { id: k.metadata.name, folder: folderOf(k.spec.path), after: new Set((k.spec.dependsOn ?? []).map((d: { name: string }) => d.name)) });
   }
   // Argo CD: the root Application (wave 0, the default) syncs the others, lowest wave first.
-  const applications = objects.filter((o) => o.kind === 'Application');
+  // An Application rendered into a layer folder (an add-on's Helm release) is that layer's content, not a layer.
+  const layerFolders = new Set(Object.values(DELIVERY_FOLDERS));
+  const applications = deliveryObjects(result).filter((o) => o.object.kind === 'Application' && layerFolders.has(o.path.split('/')[0]! as never)).map((o) => o.object as AnyObject);
   const wave = (app: AnyObject) => Number(app.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
   for (const app of applications) {
     const source = app.spec.source;
@@ -138,7 +140,7 @@ describe('delivery engines', () => {
     for (const k of prod.objects.filter((o) => o.object.kind === 'Kustomization').map((o) => o.object as AnyObject)) {
       expect(k.spec).toMatchObject({ prune: true, timeout: '15m', retryInterval: '2m', sourceRef: { kind: 'GitRepository', name: git.metadata.name } });
     }
-    const release = prod.objects.find((o) => o.object.kind === 'HelmRelease')!.object as AnyObject;
+    const release = prod.objects.find((o) => o.object.kind === 'HelmRelease' && o.object.metadata.name === KARPENTER_CRD_CHART.name)!.object as AnyObject;
     expect(release.spec.install).toEqual({ crds: 'CreateReplace', remediation: { retries: 3 } });
     expect(release.spec.upgrade).toMatchObject({ crds: 'CreateReplace', remediation: { retries: 3 } });
     expect(release.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });

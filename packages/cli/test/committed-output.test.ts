@@ -31,7 +31,7 @@ describe('the committed repository', () => {
   it.each(ENVIRONMENTS)('dist-manifests/%s: one folder per layer, each with its own kustomization.yaml, and none at the top', (env) => {
     const dir = join(REPO_ROOT, 'dist-manifests', env);
     const layers = readdirSync(dir).filter((entry) => existsSync(join(dir, entry, 'kustomization.yaml'))).sort();
-    expect(layers).toEqual(WIRING[env] === 'flux' ? ['crds', 'flux', 'platform', 'tenants'] : ['argocd', 'platform', 'tenants']);
+    expect(layers).toEqual(WIRING[env] === 'flux' ? ['addons', 'crds', 'flux', 'platform', 'tenants'] : ['addons', 'argocd', 'platform', 'tenants']);
     expect(existsSync(join(dir, 'kustomization.yaml'))).toBe(false);
   });
 

@@ -36,8 +36,13 @@ describe('emr-gitops validate', () => {
     const report = JSON.parse(result.stdout);
     expect(report.environments).toEqual(['dev']);
     expect(report.kubernetesSchemas).toEqual({ dev: '1.31' });
-    expect(report.errors).toBe(3);
+    // One per Namespace: the three tenants' and Prometheus' monitoring.
+    expect(report.errors).toBe(4);
     expect(report.findings[0]).toMatchObject({
+      rule: 'schema', severity: 'error', environment: 'dev', path: 'addons/prometheus/namespace-monitoring.yaml',
+      annotation: { path: 'dist-manifests/dev/addons/prometheus/namespace-monitoring.yaml', annotation_level: 'failure' },
+    });
+    expect(report.findings[1]).toMatchObject({
       rule: 'schema', severity: 'error', environment: 'dev', path: 'tenants/app-dev/namespace-spark-app-dev.yaml',
       annotation: { path: 'dist-manifests/dev/tenants/app-dev/namespace-spark-app-dev.yaml', annotation_level: 'failure' },
     });

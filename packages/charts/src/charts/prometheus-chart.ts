@@ -1,5 +1,5 @@
 import type { App } from 'cdk8s';
-import { ArgoApplication, ConfigurationError, FluxHelmRelease, PrometheusServer, SparkPodMonitors, requireThat } from '@emr-eks-gitops/core';
+import { ArgoApplication, ConfigurationError, FluxHelmRelease, PrometheusServer, SparkPodMonitors } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { PrometheusConfig } from '../config/prometheus-schema.js';
 import { DELIVERY_DEFAULTS } from './delivery-chart.js';
@@ -11,7 +11,8 @@ const KARPENTER_NAMESPACE = 'kube-system';
 /**
  * The Prometheus add-on (`addons/prometheus/`). Mode `server`: the monitoring namespace, the server's StorageClass
  * and the pinned prometheus chart delivered by the environment's engine (Flux OCIRepository + HelmRelease, or an
- * Argo CD Application with the chart as its Helm source and the same values). Mode `operator`: PodMonitors per
+ * Argo CD Application with the chart as its Helm source and the same values; without a `delivery:` section, the values
+ * as `artifacts/addons/prometheus/values.yaml` for `helm install`). Mode `operator`: PodMonitors per
  * tenant and for Karpenter, for a prometheus-operator that runs already.
  */
 export class PrometheusChart extends ManifestChart {
@@ -26,7 +27,6 @@ export class PrometheusChart extends ManifestChart {
     const server = prometheus.server;
     if (!server) throw new ConfigurationError('server', 'is required with mode server: storageSize, retention, service and resources of the server');
     const delivery = config.delivery;
-    requireThat(delivery !== undefined, 'mode', 'mode server installs a Helm chart: the environment needs a delivery: section (flux or argocd)');
     const prometheusServer = new PrometheusServer(this, 'Server', {
       scrape,
       storageSize: server.storageSize,
@@ -38,6 +38,11 @@ export class PrometheusChart extends ManifestChart {
       managedNodeGroups: config.capacity.controller.managedNodeGroups,
     });
     const { chart, values } = prometheusServer;
+    if (!delivery) {
+      // Nothing installs charts without a delivery engine: the values are an artifact for `helm install -f`.
+      this.addArtifact({ path: 'values.yaml', format: 'yaml', kubernetesObject: false, value: values });
+      return;
+    }
     const interval = delivery.interval ?? DELIVERY_DEFAULTS.interval;
     const timeout = delivery.timeout ?? DELIVERY_DEFAULTS.timeout;
     if (delivery.engine === 'flux') {

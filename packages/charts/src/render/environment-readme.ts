@@ -103,6 +103,11 @@ Installed after the tenants, from \`addons/<name>/\`.
 {{#each addonRows}}
 | {{name}} | {{chart}} | {{version}} | \`{{namespace}}\` | {{reach}} |
 {{/each}}
+{{#unless engine}}
+
+Without a \`delivery:\` section nothing installs the charts: apply \`addons/<name>/\`, then
+\`helm install <name> <chart> --version <version> -n <namespace> -f dist-manifests/{{name}}/artifacts/addons/<name>/values.yaml\`.
+{{/unless}}
 
 {{/if}}
 ## Artifacts (not applied)
