@@ -21,6 +21,18 @@ export interface SparkPodMonitorsProps extends SparkScrapeTargetsProps {
  * their `spark-ui` port at both PrometheusServlet paths, with a `tenant` label on every series; and one for
  * Karpenter's controller pods (`http-metrics`, `/metrics`). Kept out of the tenant namespaces, so a tenant cannot
  * change what is scraped.
+ *
+ * @example
+ * ```ts
+ * import { App, Chart } from 'cdk8s';
+ * import { SparkPodMonitors } from '@emr-eks-gitops/core';
+ *
+ * const chart = new Chart(new App(), 'monitors');
+ * new SparkPodMonitors(chart, 'spark', {
+ *   tenants: [{ name: 'analytics', namespace: 'spark-analytics' }],
+ *   labels: { release: 'kube-prometheus-stack' },
+ * });
+ * ```
  */
 export class SparkPodMonitors extends Construct {
   readonly namespace: string;

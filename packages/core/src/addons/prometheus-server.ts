@@ -68,6 +68,21 @@ const RESTRICTED_CONTAINER = { allowPrivilegeEscalation: false, capabilities: { 
  * the pinned `prometheus` chart: the server only, with a persistent volume, retention, the service the environment
  * chooses, resources, placement off every Karpenter node, and the scrape jobs of `sparkScrapeConfigs`. The values are
  * checked against the chart's own schema. Delivering the chart (Flux or Argo CD) is the caller's choice.
+ *
+ * @example
+ * ```ts
+ * import { App, Chart } from 'cdk8s';
+ * import { FluxHelmRelease, PrometheusServer } from '@emr-eks-gitops/core';
+ *
+ * const chart = new Chart(new App(), 'prometheus');
+ * const prometheus = new PrometheusServer(chart, 'prometheus', {
+ *   scrape: { tenants: [{ name: 'analytics', namespace: 'spark-analytics' }] },
+ *   storageSize: '20Gi', retention: '7d',
+ *   service: { type: 'NodePort', port: 80, nodePort: 30006 },
+ *   resources: { requests: { cpu: '250m', memory: '1Gi' }, limits: { memory: '2Gi' } },
+ * });
+ * new FluxHelmRelease(chart, 'release', { chart: prometheus.chart, values: prometheus.values, interval: '5m', timeout: '10m', keepWhenRemovedFromGit: false });
+ * ```
  */
 export class PrometheusServer extends Construct {
   readonly namespace: string;
