@@ -128,6 +128,12 @@ describe.each(ENVIRONMENTS)('Prometheus add-on of %s', (env) => {
     expect(helmValuesProblems(PROMETHEUS_CHART, values)).toEqual([]);
   });
 
+  it('pins the images the chart runs at its version: the server at the chart\'s appVersion, the reloader at its default', () => {
+    const defaults = parse(readFileSync(vendoredHelmValuesUrl(PROMETHEUS_CHART), 'utf8'));
+    expect(values.server.image).toEqual({ repository: defaults.server.image.repository, tag: 'v3.14.0' });
+    expect(values.configmapReload.prometheus.image).toEqual({ repository: defaults.configmapReload.prometheus.image.repository, tag: defaults.configmapReload.prometheus.image.tag });
+  });
+
   it('turns off every default scrape job of the chart but its own, and its sub-charts', () => {
     const defaults = parse(readFileSync(vendoredHelmValuesUrl(PROMETHEUS_CHART), 'utf8'));
     expect(Object.keys(defaults.scrapeConfigs).sort()).toEqual([...PROMETHEUS_CHART_DEFAULT_SCRAPE_JOBS].sort());

@@ -182,7 +182,7 @@ export {
 } from './addons/prometheus-targets.js';
 /** The Prometheus server: namespace, StorageClass and the pinned chart's values. */
 export {
-  PROMETHEUS_CHART, PROMETHEUS_CHART_DEFAULT_SCRAPE_JOBS, PrometheusServer,
+  PROMETHEUS_CHART, PROMETHEUS_CHART_DEFAULT_SCRAPE_JOBS, PROMETHEUS_IMAGES, PrometheusServer,
   type PrometheusServerProps, type PrometheusServiceType,
 } from './addons/prometheus-server.js';
 /** PodMonitors per tenant and for Karpenter, for prometheus-operator. */

@@ -103,6 +103,10 @@ Installed after the tenants, from \`addons/<name>/\`.
 {{#each addonRows}}
 | {{name}} | {{chart}} | {{version}} | \`{{namespace}}\` | {{reach}} |
 {{/each}}
+{{#if argocd}}
+
+The AppProject must also allow each add-on's chart registry and namespace (\`ghcr.io\` and \`monitoring\` for Prometheus).
+{{/if}}
 {{#unless engine}}
 
 Without a \`delivery:\` section nothing installs the charts: apply \`addons/<name>/\`, then

@@ -21,6 +21,15 @@ export const PROMETHEUS_CHART: OciHelmChart = {
   namespace: 'monitoring',
 };
 
+/**
+ * The images the chart runs at the pinned version (its appVersion and its config reloader's default), written into the
+ * values so the release never changes image without a reviewed diff and `emr-gitops images` can list them for a scanner.
+ */
+export const PROMETHEUS_IMAGES = {
+  server: { repository: 'quay.io/prometheus/prometheus', tag: 'v3.14.0' },
+  configReloader: { repository: 'quay.io/prometheus-operator/prometheus-config-reloader', tag: 'v0.93.1' },
+} as const;
+
 /** The scrape jobs the chart enables by default (its `scrapeConfigs` map at the pinned version). */
 export const PROMETHEUS_CHART_DEFAULT_SCRAPE_JOBS = [
   'prometheus', 'kubernetes-api-servers', 'kubernetes-nodes', 'kubernetes-nodes-cadvisor', 'kubernetes-service-endpoints',
@@ -138,11 +147,13 @@ export class PrometheusServer extends Construct {
       'prometheus-pushgateway': { enabled: false },
       configmapReload: {
         prometheus: {
+          image: { ...PROMETHEUS_IMAGES.configReloader },
           containerSecurityContext: RESTRICTED_CONTAINER,
           resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } },
         },
       },
       server: {
+        image: { ...PROMETHEUS_IMAGES.server },
         global: { scrape_interval: scrapeInterval, evaluation_interval: scrapeInterval },
         retention: props.retention,
         ...(props.retentionSize ? { retentionSize: props.retentionSize } : {}),
