@@ -1,6 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { PROMETHEUS_CHART, PrometheusServer, SparkPodMonitors, sparkScrapeConfigs, type PrometheusServerProps } from '../src/index.js';
+import { ArgoApplication, FluxHelmRelease, PROMETHEUS_CHART, PrometheusServer, SparkPodMonitors, sparkScrapeConfigs, type PrometheusServerProps } from '../src/index.js';
 import { configurationErrorOf, validationFindings } from './helpers.js';
 
 const tenants = [{ name: 'analytics', namespace: 'spark-analytics' }, { name: 'ml', namespace: 'spark-ml' }];
@@ -63,5 +63,26 @@ describe('SparkPodMonitors', () => {
     const [first, ...rest] = Testing.synth(chart);
     const broken = { ...first, spec: { ...first.spec, podMetricsEndpoint: [] } };
     expect(validationFindings([broken, ...rest]).join('\n')).toContain('podMetricsEndpoint');
+  });
+});
+
+describe('Helm delivery of the release values', () => {
+  it('Flux: values and dependsOn on the HelmRelease; Argo CD: the same values as valuesObject; all valid', () => {
+    const chart = new Chart(new App(), 'd');
+    const server = new PrometheusServer(chart, 'prometheus', props);
+    new FluxHelmRelease(chart, 'flux', { chart: server.chart, values: server.values, dependsOn: ['karpenter'], interval: '5m', timeout: '10m', keepWhenRemovedFromGit: false });
+    new ArgoApplication(chart, 'argo', {
+      name: 'prometheus', namespace: 'argocd', project: 'default', source: { helm: server.chart, values: server.values },
+      destinationServer: 'https://kubernetes.default.svc', prune: true, selfHeal: true, retry: { limit: 5, backoff: '1m', maxBackoff: '5m' },
+    });
+    const objects = Testing.synth(chart);
+    expect(validationFindings(objects)).toEqual([]);
+    const release = objects.find((o) => o.kind === 'HelmRelease')!;
+    expect(release.spec.dependsOn).toEqual([{ name: 'karpenter' }]);
+    expect(release.spec.values).toEqual(server.values);
+    expect(release.metadata.annotations).toBeUndefined();
+    const application = objects.find((o) => o.kind === 'Application')!;
+    expect(application.spec.source).toMatchObject({ repoURL: PROMETHEUS_CHART.url, targetRevision: PROMETHEUS_CHART.version, helm: { releaseName: 'prometheus', valuesObject: server.values } });
+    expect(application.spec.destination.namespace).toBe('monitoring');
   });
 });
