@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { KARPENTER_CRD_CHART, hasErrors, validateObjects } from '@emr-eks-gitops/core';
 import { loadEnvironmentText, renderEnvironment, type KubernetesObject, type RenderResult } from '../src/index.js';
 import { ManifestChart } from '../src/charts/manifest-chart.js';
-import { deliveryCharts } from '../src/charts/delivery-chart.js';
+import { DELIVERY_FOLDERS, deliveryCharts } from '../src/charts/delivery-chart.js';
 
 const ENVIRONMENTS = ['dev', 'prod', 'staging'] as const;
 const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');

@@ -111,7 +111,7 @@ describe('Spark History Server: rules', () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(RenderError);
-      expect((error as RenderError).issues).toEqual([{ configPath: ['addons', 'historyServer', 'servers'], message: expect.stringContaining('must name at least one server') }]);
+      expect((error as RenderError).issues).toContainEqual({ configPath: ['addons', 'historyServer', 'servers'], message: expect.stringContaining('must name at least one server') });
     }
   });
 

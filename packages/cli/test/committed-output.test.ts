@@ -31,7 +31,7 @@ describe('the committed repository', () => {
   it.each(ENVIRONMENTS)('dist-manifests/%s: one folder per layer, each with its own kustomization.yaml, and none at the top', (env) => {
     const dir = join(REPO_ROOT, 'dist-manifests', env);
     const layers = readdirSync(dir).filter((entry) => existsSync(join(dir, entry, 'kustomization.yaml'))).sort();
-    // Every environment runs JupyterHub (staging and prod also a Spark History Server) in the addons layer.
+    // Every environment runs JupyterHub and Prometheus (staging and prod also a Spark History Server) in the addons layer.
     expect(layers).toEqual(WIRING[env] === 'flux' ? ['addons', 'crds', 'flux', 'karpenter', 'platform', 'tenants'] : ['addons', 'argocd', 'karpenter', 'platform', 'tenants']);
     expect(existsSync(join(dir, 'kustomization.yaml'))).toBe(false);
   });
@@ -52,7 +52,9 @@ describe('the committed repository', () => {
     // Server (plain workloads) in staging and prod.
     const releaseKinds = WIRING[env] === 'flux' ? ['HelmRelease', 'HelmRepository'] : ['Application'];
     const history = env === 'dev' ? [] : ['ServiceAccount', 'Deployment', 'Service', 'NetworkPolicy'];
-    expect(new Set(kindsOf(kustomize(join(dir, 'addons'))))).toEqual(new Set(['Namespace', 'StorageClass', 'Role', 'RoleBinding', ...releaseKinds, ...history]));
+    // Prometheus everywhere too: its namespace, StorageClass and release (an OCI chart with Flux).
+    const prometheusKinds = WIRING[env] === 'flux' ? ['OCIRepository'] : [];
+    expect(new Set(kindsOf(kustomize(join(dir, 'addons'))))).toEqual(new Set(['Namespace', 'StorageClass', 'Role', 'RoleBinding', ...releaseKinds, ...prometheusKinds, ...history]));
   });
 
   it.each(ENVIRONMENTS)('kubectl kustomize builds the wiring of dist-manifests/%s, and every folder it points at is committed', (env) => {

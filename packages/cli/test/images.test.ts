@@ -118,6 +118,8 @@ describe('emr-gitops images', () => {
       '996579266876.dkr.ecr.ap-northeast-2.amazonaws.com/spark/emr-7.5.0:latest',
       'public.ecr.aws/aws-cli/aws-cli:2.17.0',
       'quay.io/jupyter/pyspark-notebook:spark-3.5.3',
+      'quay.io/prometheus-operator/prometheus-config-reloader:v0.93.1',
+      'quay.io/prometheus/prometheus:v3.14.0',
       '',
     ].join('\n'));
   });
@@ -130,8 +132,11 @@ describe('emr-gitops images', () => {
       '996579266876.dkr.ecr.ap-northeast-2.amazonaws.com/spark/emr-7.5.0:latest',
       'public.ecr.aws/aws-cli/aws-cli:2.17.0',
       'quay.io/jupyter/pyspark-notebook:spark-3.5.3',
+      'quay.io/prometheus-operator/prometheus-config-reloader:v0.93.1',
+      'quay.io/prometheus/prometheus:v3.14.0',
     ]);
     expect(images[2]!.usedBy).toEqual(['dev dist-manifests/dev/addons/jupyterhub/helmrelease-jupyterhub.yaml spec.values.singleuser.image']);
+    expect(images[4]!.usedBy).toEqual(['dev dist-manifests/dev/addons/prometheus/helmrelease-prometheus.yaml spec.values.server.image']);
     expect(images[0]!.usedBy).toEqual([0, 1, 2].map((index) => `dev environments/dev.yaml tenants[${index}].releaseLabel`));
     expect(images[1]!.usedBy).toEqual([
       'dev dist-manifests/dev/artifacts/tenants/app-dev/pod-templates/driver.yaml spec.initContainers[0].image',
@@ -146,7 +151,14 @@ describe('emr-gitops images', () => {
       .replace('spark.sql.adaptive.enabled: "true"', 'spark.sql.adaptive.enabled: "true"\n        spark.kubernetes.container.image: 210987654321.dkr.ecr.me-central-1.amazonaws.com/ml-spark:7.5.0-1'));
     const result = await runCli(root, ['images', '--env', 'dev']);
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toBe('210987654321.dkr.ecr.me-central-1.amazonaws.com/ml-spark:7.5.0-1\npublic.ecr.aws/aws-cli/aws-cli:2.17.0\nquay.io/jupyter/pyspark-notebook:spark-3.5.3\n');
+    expect(result.stdout).toBe([
+      '210987654321.dkr.ecr.me-central-1.amazonaws.com/ml-spark:7.5.0-1',
+      'public.ecr.aws/aws-cli/aws-cli:2.17.0',
+      'quay.io/jupyter/pyspark-notebook:spark-3.5.3',
+      'quay.io/prometheus-operator/prometheus-config-reloader:v0.93.1',
+      'quay.io/prometheus/prometheus:v3.14.0',
+      '',
+    ].join('\n'));
     expect(result.stderr).toContain('note: environments/dev.yaml: tenants[0].releaseLabel: EMR Spark image of app-dev not listed: no EMR on EKS image registry account known for region me-central-1');
     expect(result.stderr.match(/^note: /gm)).toHaveLength(3);
   });

@@ -36,7 +36,7 @@ describe('emr-gitops validate', () => {
     const report = JSON.parse(result.stdout);
     expect(report.environments).toEqual(['dev']);
     expect(report.kubernetesSchemas).toEqual({ dev: '1.31' });
-    expect(report.errors).toBe(4); // the three tenant namespaces and jupyterhub's lack the label
+    expect(report.errors).toBe(5); // the three tenant namespaces, jupyterhub's and monitoring's lack the label
     expect(report.findings.find((f: { path: string }) => f.path.startsWith('tenants/'))).toMatchObject({
       rule: 'schema', severity: 'error', environment: 'dev', path: 'tenants/app-dev/namespace-spark-app-dev.yaml',
       annotation: { path: 'dist-manifests/dev/tenants/app-dev/namespace-spark-app-dev.yaml', annotation_level: 'failure' },

@@ -189,3 +189,18 @@ export {
   SPARK_HISTORY_SERVER_DEFAULTS, SPARK_HISTORY_UI_PORT, SparkHistoryServers,
   type SparkHistoryServerInstance, type SparkHistoryServersProps,
 } from './addons/spark-history-server.js';
+// Add-ons: Prometheus (the prometheus-community chart's values, or PodMonitors for prometheus-operator).
+/** What Prometheus scrapes on the Spark platform, and the facts of Spark's pods the scrape relies on. */
+export {
+  KARPENTER_METRICS, NAMESPACE_NAME_LABEL, SPARK_POD_FACTS, TENANT_SERIES_LABEL, metaLabel, sparkScrapeConfigs,
+  type RelabelConfig, type ScrapeConfig, type ScrapedTenant, type SparkScrapeTargetsProps,
+} from './addons/prometheus-targets.js';
+/** The Prometheus server: namespace, StorageClass and the pinned chart's values. */
+export {
+  PROMETHEUS_CHART, PROMETHEUS_CHART_DEFAULT_SCRAPE_JOBS, PROMETHEUS_IMAGES, PrometheusServer,
+  type PrometheusServerProps, type PrometheusServiceType,
+} from './addons/prometheus-server.js';
+/** PodMonitors per tenant and for Karpenter, for prometheus-operator. */
+export { SparkPodMonitors, type SparkPodMonitorsProps } from './addons/prometheus-pod-monitors.js';
+/** Release values checked against a chart's own values schema, vendored at the pinned version. */
+export { helmValuesProblems, vendoredHelmValuesUrl, type HelmValuesProblem } from './addons/helm-values.js';

@@ -19,7 +19,7 @@ const srcDir = join(coreDir, 'src');
 const DOCUMENTED = [
   'TenantNamespace', 'EmrContainersRbac', 'TenantNetworkPolicies', 'TenantServiceAccounts', 'Ec2NodeClass', 'NodePool',
   'SparkCapacity', 'SparkPodTemplates', 'Gp3StorageClass', 'SparkPriorityClasses', 'sparkDefaults',
-  'karpenterControllerHelmValues', 'emrRoleTrustPolicy', 'SparkHistoryServers',
+  'karpenterControllerHelmValues', 'emrRoleTrustPolicy', 'SparkHistoryServers', 'PrometheusServer', 'SparkPodMonitors',
 ];
 
 interface Example { readonly name: string; readonly file: string; readonly code: string }

@@ -8,25 +8,30 @@ import type { EnvironmentConfig } from '../config/schema.js';
 import type { HistoryServerAddonConfig, KarpenterAddonConfig } from '../config/addons-schema.js';
 import { helmDelivery } from './delivery-chart.js';
 import { ManifestChart } from './manifest-chart.js';
-import { underField } from '../render/render-error.js';
+import { PrometheusChart } from './prometheus-chart.js';
+import { collectIssues, type RenderIssue } from '../render/render-error.js';
 
 /**
  * The environment's add-ons (its `addons:` section), one chart each, in `addons/<name>/` (Karpenter's controller in
  * `karpenter/`, a delivery layer of its own between the CRDs and the platform). The delivery wiring picks up every
  * folder with content. Add-ons delivered as Helm releases need a `delivery:` section (the config refuses them without one).
  */
-export function addonCharts(app: App, config: EnvironmentConfig): ManifestChart[] {
+export function addonCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[]): ManifestChart[] {
   const addons = config.addons;
   if (!addons) return [];
   const delivery = config.delivery ? helmDelivery(config.name, config.delivery) : undefined;
-  const charts: ManifestChart[] = [];
-  // A builder's refusal is located below the add-on's own section (addons.<name>.<field>).
+  // Each add-on on its own: a builder's refusal is located below its section (addons.<name>.<field>), and one refused
+  // add-on does not hide another's problems.
+  const add = (name: string, build: () => ManifestChart) => collectIssues(issues, ['addons', name], build);
   const karpenter = addons.karpenter;
-  if (karpenter && delivery) charts.push(underField('karpenter', () => new KarpenterControllerChart(app, config, karpenter, delivery)));
+  const prometheus = addons.prometheus;
   const history = addons.historyServer;
   const logs = config.spark.logs?.s3Uri;
-  if (history && logs) charts.push(underField('historyServer', () => new HistoryServerChart(app, config, history, logs)));
-  return charts;
+  return [
+    karpenter && delivery ? add('karpenter', () => new KarpenterControllerChart(app, config, karpenter, delivery)) : undefined,
+    prometheus ? add('prometheus', () => new PrometheusChart(app, config, prometheus)) : undefined,
+    history && logs ? add('historyServer', () => new HistoryServerChart(app, config, history, logs)) : undefined,
+  ].filter((chart): chart is ManifestChart => chart !== undefined);
 }
 
 /** Where Karpenter's controller is rendered: its own layer, after the CRDs and before the platform's NodePools. */

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DnsLabel, Resources, RoleArn, StringEnum, strictObject } from './schema-types.js';
 import { JupyterHubSchema } from './jupyterhub-schema.js';
+import { PrometheusSchema } from './prometheus-schema.js';
 
 /** The Karpenter controller as a Helm release; its settings (IRSA role, interruption queue, node groups) are capacity.controller's. */
 export const KarpenterAddonSchema = strictObject({
@@ -30,6 +31,7 @@ export const HistoryServerAddonSchema = strictObject({
 export const AddonsSchema = strictObject({
   karpenter: Type.Optional(KarpenterAddonSchema),
   jupyterhub: Type.Optional(JupyterHubSchema),
+  prometheus: Type.Optional(PrometheusSchema),
   historyServer: Type.Optional(HistoryServerAddonSchema),
 }, 'Platform add-ons, each off unless its section is present; rendered into dist-manifests/<env>/addons/<name>/ (Karpenter\'s controller into karpenter/, a layer of its own between the CRDs and the platform)');
 

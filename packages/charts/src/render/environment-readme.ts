@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { JUPYTERHUB_CHART, KARPENTER_CHART, KARPENTER_CRD_CHART, PROJECT_NAME, SPARK_HISTORY_UI_PORT, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
+import { JUPYTERHUB_CHART, KARPENTER_CHART, KARPENTER_CRD_CHART, PROJECT_NAME, PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { DELIVERY_DEFAULTS } from '../charts/delivery-chart.js';
 import { HISTORY_SERVER_NAMESPACE, historyServerName } from '../charts/addon-charts.js';
@@ -104,6 +104,15 @@ pinned chart version together.
 {{else}}
 None: \`addons:\` in \`{{sourcePath}}\` switches them on.
 {{/if}}
+{{#if argocd}}{{#if hasPrometheus}}
+
+The AppProject must also allow each add-on's chart registry and namespace (\`ghcr.io\` and \`monitoring\` for Prometheus).
+{{/if}}{{/if}}
+{{#unless engine}}{{#if hasPrometheus}}
+
+Without a \`delivery:\` section nothing installs the Prometheus chart: apply \`addons/prometheus/\`, then
+\`helm install prometheus {{prometheusChart}} --version {{prometheusVersion}} -n monitoring -f dist-manifests/{{name}}/artifacts/addons/prometheus/values.yaml\`.
+{{/if}}{{/unless}}
 {{#if karpenterAddon}}
 
 **Karpenter controller.** Installed {{#if flux}}by the HelmRelease \`karpenter\` (\`dependsOn\` \`{{crdChart.name}}\`){{else}}by the
@@ -308,6 +317,22 @@ function addonData(config: EnvironmentConfig) {
       reach: `no UI: \`kubectl logs -n ${karpenterNamespace} deploy/karpenter\`; metrics on port 8080 of \`svc/karpenter\``,
     }] : []),
   ];
+  const prometheus = addons.prometheus;
+  if (prometheus) {
+    const service = prometheus.server?.service;
+    const portForward = `\`kubectl -n ${PROMETHEUS_CHART.namespace} port-forward svc/prometheus-server 9090:${service?.port ?? 80}\`, then http://localhost:9090`;
+    addonRows.push(prometheus.mode === 'operator'
+      ? {
+        name: 'Prometheus (PodMonitors)', chart: 'none: prometheus-operator runs already (e.g. kube-prometheus-stack)', namespace: 'monitoring',
+        folder: 'addons/prometheus', reach: 'through the operator\'s Prometheus; one PodMonitor per tenant (`spark-<tenant>`) and `karpenter`',
+      }
+      : {
+        name: 'Prometheus', chart: `\`${PROMETHEUS_CHART.url}\` ${PROMETHEUS_CHART.version}`, namespace: PROMETHEUS_CHART.namespace, folder: 'addons/prometheus',
+        reach: service?.type === 'NodePort' && service.nodePort !== undefined
+          ? `NodePort: http://<node address>:${service.nodePort} (Service \`prometheus-server\`), or ${portForward}`
+          : service?.type === 'LoadBalancer' ? `the load balancer of Service \`prometheus-server\` (port ${service.port})` : portForward,
+      });
+  }
   const hub = addons.jupyterhub;
   if (hub) {
     addonRows.push({
@@ -351,5 +376,8 @@ function addonData(config: EnvironmentConfig) {
       reach: `\`kubectl port-forward -n ${HISTORY_SERVER_NAMESPACE} svc/${historyServer.rows[0]?.server ?? 'spark-history-<tenant>'} ${SPARK_HISTORY_UI_PORT}\` (one Service per tenant: \`svc/spark-history-<tenant>\`), then http://localhost:${SPARK_HISTORY_UI_PORT}`,
     });
   }
-  return { layerRows: layerRows(config), addonRows, karpenterAddon, historyServer };
+  return {
+    layerRows: layerRows(config), addonRows, karpenterAddon, historyServer,
+    hasPrometheus: prometheus?.mode === 'server', prometheusChart: PROMETHEUS_CHART.url, prometheusVersion: PROMETHEUS_CHART.version,
+  };
 }

@@ -112,7 +112,7 @@ function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[])
     capacity.spark.pools.map((pool) => ({ name: pool.name, capacityTypes: pool.capacityTypes, limits: pool.limits })),
   );
   const addons = [
-    ...(collectIssues(issues, ['addons'], () => addonCharts(app, config)) ?? []),
+    ...addonCharts(app, config, issues),
     ...jupyterHubCharts(app, config, config.tenants.map((tenant) => ({ tenant, sparkProperties: tenants.find((chart) => chart.folder === `tenants/${tenant.name}`)?.sparkProperties })), capacity.spark.driverPlacement, issues),
   ];
   const layered = [storage, scheduling, capacity, emrAccess, ...tenants, ...addons];

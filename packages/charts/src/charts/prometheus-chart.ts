@@ -1,0 +1,47 @@
+import type { App } from 'cdk8s';
+import { ConfigurationError, PrometheusServer, SparkPodMonitors, helmRelease } from '@emr-eks-gitops/core';
+import type { EnvironmentConfig } from '../config/schema.js';
+import type { PrometheusConfig } from '../config/prometheus-schema.js';
+import { helmDelivery } from './delivery-chart.js';
+import { ManifestChart } from './manifest-chart.js';
+
+
+/**
+ * The Prometheus add-on (`addons/prometheus/`). Mode `server`: the monitoring namespace, the server's StorageClass
+ * and the pinned prometheus chart delivered by the environment's engine (Flux OCIRepository + HelmRelease, or an
+ * Argo CD Application with the chart as its Helm source and the same values; without a `delivery:` section, the values
+ * as `artifacts/addons/prometheus/values.yaml` for `helm install`). Mode `operator`: PodMonitors per
+ * tenant and for Karpenter, for a prometheus-operator that runs already.
+ */
+export class PrometheusChart extends ManifestChart {
+  constructor(scope: App, config: EnvironmentConfig, prometheus: PrometheusConfig) {
+    super(scope, 'addons-prometheus', { folder: 'addons/prometheus', environment: config.name, configPath: ['addons', 'prometheus'] });
+    const tenants = config.tenants.filter((tenant) => !tenant.retired).map((tenant) => ({ name: tenant.name, namespace: tenant.namespace }));
+    // Karpenter's Service lives where its controller runs: the add-on's namespace, or kube-system when installed with the cluster.
+    const scrape = { tenants, karpenterNamespace: config.addons?.karpenter?.namespace ?? 'kube-system' };
+    if (prometheus.mode === 'operator') {
+      new SparkPodMonitors(this, 'PodMonitors', { ...scrape, labels: prometheus.operator?.podMonitorLabels });
+      return;
+    }
+    const server = prometheus.server;
+    if (!server) throw new ConfigurationError('server', 'is required with mode server: storageSize, retention, service and resources of the server');
+    const delivery = config.delivery;
+    const prometheusServer = new PrometheusServer(this, 'Server', {
+      scrape,
+      storageSize: server.storageSize,
+      retention: server.retention,
+      retentionSize: server.retentionSize,
+      service: server.service,
+      resources: server.resources,
+      scrapeInterval: server.scrapeInterval,
+      managedNodeGroups: config.capacity.controller.managedNodeGroups,
+    });
+    const { chart, values } = prometheusServer;
+    if (!delivery) {
+      // Nothing installs charts without a delivery engine: the values are an artifact for `helm install -f`.
+      this.addArtifact({ path: 'values.yaml', format: 'yaml', kubernetesObject: false, value: values });
+      return;
+    }
+    helmRelease(this, 'Release', { chart, namespace: chart.namespace, values }, helmDelivery(config.name, delivery));
+  }
+}

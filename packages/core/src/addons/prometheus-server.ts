@@ -1,0 +1,195 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import { ConfigurationError, requireThat } from '../errors.js';
+import type { OciHelmChart } from '../delivery/helm-chart.js';
+import { assertDnsLabel } from '../names.js';
+import { isQuantity, quantityString, type QuantityInput } from '../quantity.js';
+import { Gp3StorageClass } from '../storage/gp3-storage-class.js';
+import { requireGoDuration } from '../validation/go-duration.js';
+import { requireIntegerInRange } from '../validation/kubernetes-names.js';
+import { helmValuesProblems } from './helm-values.js';
+import { NAMESPACE_NAME_LABEL, sparkScrapeConfigs, type SparkScrapeTargetsProps } from './prometheus-targets.js';
+
+/**
+ * The prometheus-community `prometheus` chart (the server alone, its sub-charts off), pinned. Its `values.schema.json`
+ * is vendored at this version in `schemas/helm/prometheus/<version>/`: change both together.
+ */
+export const PROMETHEUS_CHART: OciHelmChart = {
+  name: 'prometheus',
+  url: 'oci://ghcr.io/prometheus-community/charts/prometheus',
+  version: '29.27.0',
+  namespace: 'monitoring',
+};
+
+/**
+ * The images the chart runs at the pinned version (its appVersion and its config reloader's default), written into the
+ * values so the release never changes image without a reviewed diff and `emr-gitops images` can list them for a scanner.
+ */
+export const PROMETHEUS_IMAGES = {
+  server: { repository: 'quay.io/prometheus/prometheus', tag: 'v3.14.0' },
+  configReloader: { repository: 'quay.io/prometheus-operator/prometheus-config-reloader', tag: 'v0.93.1' },
+} as const;
+
+/** The scrape jobs the chart enables by default (its `scrapeConfigs` map at the pinned version). */
+export const PROMETHEUS_CHART_DEFAULT_SCRAPE_JOBS = [
+  'prometheus', 'kubernetes-api-servers', 'kubernetes-nodes', 'kubernetes-nodes-cadvisor', 'kubernetes-service-endpoints',
+  'kubernetes-service-endpoints-slow', 'prometheus-pushgateway', 'kubernetes-services', 'kubernetes-pods', 'kubernetes-pods-slow',
+] as const;
+/** Default jobs kept: Prometheus' own metrics. The others are off: `kubernetes-pods` would scrape the drivers again by their annotations, without `tenant`. */
+const KEPT_DEFAULT_JOBS = new Set<string>(['prometheus']);
+
+export type PrometheusServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+
+export interface PrometheusServerProps {
+  /** What to scrape: the tenants' Spark drivers (and through them the executors) and Karpenter. */
+  readonly scrape: SparkScrapeTargetsProps;
+  /** Namespace of the server; the tenants' NetworkPolicies admit scrapes from it by its name. @default 'monitoring' */
+  readonly namespace?: string;
+  /** Size of the server's data volume. */
+  readonly storageSize: QuantityInput;
+  /** How long samples are kept, a Prometheus duration such as `15d`. */
+  readonly retention: string;
+  /** Largest the TSDB may grow before old blocks go, e.g. `45GB`. @default no size limit */
+  readonly retentionSize?: string;
+  /** Name of the server's own encrypted gp3 StorageClass. @default 'prometheus-gp3' */
+  readonly storageClassName?: string;
+  /** How the server is reached. `nodePort` only with `NodePort` (30000-32767). */
+  readonly service: { readonly type: PrometheusServiceType; readonly port: number; readonly nodePort?: number };
+  /** Requests and limits of the server container. */
+  readonly resources: {
+    readonly requests: { readonly cpu: QuantityInput; readonly memory: QuantityInput };
+    readonly limits: { readonly cpu?: QuantityInput; readonly memory: QuantityInput };
+  };
+  /** EKS managed node groups the server must run on. @default any node Karpenter did not make (never a Spark pool) */
+  readonly managedNodeGroups?: readonly string[];
+  /** How often targets are scraped, a Prometheus duration. @default '30s' */
+  readonly scrapeInterval?: string;
+}
+
+const PROMETHEUS_DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
+const PROMETHEUS_SIZE = /^[0-9]+(B|KB|MB|GB|TB|PB|EB)$/;
+
+const RESTRICTED_CONTAINER = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true } as const;
+
+/**
+ * Prometheus for the Spark platform: the `monitoring` namespace (Pod Security labels, and the name label the tenants'
+ * `allow-monitoring-scrape` NetworkPolicies select), the server's own encrypted gp3 StorageClass, and the values of
+ * the pinned `prometheus` chart: the server only, with a persistent volume, retention, the service the environment
+ * chooses, resources, placement off every Karpenter node, and the scrape jobs of `sparkScrapeConfigs`. The values are
+ * checked against the chart's own schema. Delivering the chart (Flux or Argo CD) is the caller's choice.
+ *
+ * @example
+ * ```ts
+ * import { App, Chart } from 'cdk8s';
+ * import { FluxHelmRelease, PrometheusServer } from '@emr-eks-gitops/core';
+ *
+ * const chart = new Chart(new App(), 'prometheus');
+ * const prometheus = new PrometheusServer(chart, 'prometheus', {
+ *   scrape: { tenants: [{ name: 'analytics', namespace: 'spark-analytics' }] },
+ *   storageSize: '20Gi', retention: '7d',
+ *   service: { type: 'NodePort', port: 80, nodePort: 30006 },
+ *   resources: { requests: { cpu: '250m', memory: '1Gi' }, limits: { memory: '2Gi' } },
+ * });
+ * new FluxHelmRelease(chart, 'release', { chart: prometheus.chart, values: prometheus.values, interval: '5m', timeout: '10m', keepWhenRemovedFromGit: false });
+ * ```
+ */
+export class PrometheusServer extends Construct {
+  readonly namespace: string;
+  readonly chart: OciHelmChart;
+  readonly storageClass: Gp3StorageClass;
+  /** The release's Helm values, valid against the chart's `values.schema.json`. */
+  readonly values: Readonly<Record<string, unknown>>;
+
+  constructor(scope: Construct, id: string, props: PrometheusServerProps) {
+    super(scope, id);
+    this.namespace = props.namespace ?? PROMETHEUS_CHART.namespace;
+    assertDnsLabel(this.namespace, 'namespace');
+    this.chart = { ...PROMETHEUS_CHART, namespace: this.namespace };
+    requireThat(isQuantity(props.storageSize), 'storageSize', `"${props.storageSize}" must be a Kubernetes quantity such as 50Gi`);
+    requireThat(PROMETHEUS_DURATION.test(props.retention), 'retention', `"${props.retention}" must be a Prometheus duration such as 15d or 12h`);
+    if (props.retentionSize !== undefined) {
+      requireThat(PROMETHEUS_SIZE.test(props.retentionSize), 'retentionSize', `"${props.retentionSize}" must be a size such as 45GB (B, KB, MB, GB, TB, PB, EB)`);
+    }
+    const scrapeInterval = props.scrapeInterval ?? '30s';
+    requireGoDuration(scrapeInterval, 'scrapeInterval');
+    const { service } = props;
+    requireThat(['ClusterIP', 'NodePort', 'LoadBalancer'].includes(service.type), 'service.type', `"${service.type}" must be ClusterIP, NodePort or LoadBalancer`);
+    requireIntegerInRange(service.port, 1, 65535, 'service.port');
+    if (service.nodePort !== undefined) {
+      requireThat(service.type === 'NodePort', 'service.nodePort', 'is only used with service type NodePort');
+      requireIntegerInRange(service.nodePort, 30000, 32767, 'service.nodePort');
+    }
+    const scrapeConfigs = sparkScrapeConfigs(props.scrape);
+
+    new k8s.KubeNamespace(this, 'Namespace', {
+      metadata: {
+        name: this.namespace,
+        labels: {
+          // Kubernetes sets this label itself; rendered so what selects it can be checked offline.
+          [NAMESPACE_NAME_LABEL]: this.namespace,
+          'pod-security.kubernetes.io/enforce': 'baseline',
+          'pod-security.kubernetes.io/enforce-version': 'latest',
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/warn-version': 'latest',
+          'pod-security.kubernetes.io/audit': 'restricted',
+          'pod-security.kubernetes.io/audit-version': 'latest',
+        },
+      },
+    });
+    this.storageClass = new Gp3StorageClass(this, 'StorageClass', { name: props.storageClassName ?? 'prometheus-gp3' });
+
+    const quantity = (value: QuantityInput) => quantityString(value);
+    const nodeGroups = props.managedNodeGroups ?? [];
+    this.values = {
+      alertmanager: { enabled: false },
+      'kube-state-metrics': { enabled: false },
+      'prometheus-node-exporter': { enabled: false },
+      'prometheus-pushgateway': { enabled: false },
+      configmapReload: {
+        prometheus: {
+          image: { ...PROMETHEUS_IMAGES.configReloader },
+          containerSecurityContext: RESTRICTED_CONTAINER,
+          resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } },
+        },
+      },
+      server: {
+        image: { ...PROMETHEUS_IMAGES.server },
+        global: { scrape_interval: scrapeInterval, evaluation_interval: scrapeInterval },
+        retention: props.retention,
+        ...(props.retentionSize ? { retentionSize: props.retentionSize } : {}),
+        persistentVolume: { enabled: true, size: quantity(props.storageSize), storageClass: this.storageClass.name, accessModes: ['ReadWriteOnce'] },
+        service: { type: service.type, servicePort: service.port, ...(service.nodePort !== undefined ? { nodePort: service.nodePort } : {}) },
+        resources: {
+          requests: { cpu: quantity(props.resources.requests.cpu), memory: quantity(props.resources.requests.memory) },
+          limits: {
+            ...(props.resources.limits.cpu !== undefined ? { cpu: quantity(props.resources.limits.cpu) } : {}),
+            memory: quantity(props.resources.limits.memory),
+          },
+        },
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [{
+                matchExpressions: [
+                  // Never on a node Karpenter made: the Spark pools come and go, and their taints are not tolerated.
+                  { key: 'karpenter.sh/nodepool', operator: 'DoesNotExist' },
+                  ...(nodeGroups.length > 0 ? [{ key: 'eks.amazonaws.com/nodegroup', operator: 'In', values: [...nodeGroups] }] : []),
+                ],
+              }],
+            },
+          },
+        },
+        securityContext: { runAsUser: 65534, runAsGroup: 65534, runAsNonRoot: true, fsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } },
+        containerSecurityContext: RESTRICTED_CONTAINER,
+      },
+      scrapeConfigs: {
+        ...Object.fromEntries(PROMETHEUS_CHART_DEFAULT_SCRAPE_JOBS.filter((job) => !KEPT_DEFAULT_JOBS.has(job)).map((job) => [job, { enabled: false }])),
+        ...Object.fromEntries(scrapeConfigs.map((config) => [config.job_name, config])),
+      },
+    };
+    const problems = helmValuesProblems(this.chart, this.values);
+    if (problems.length > 0) {
+      throw new ConfigurationError('values', `the ${this.chart.name} chart ${this.chart.version} refuses its values: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
+    }
+  }
+}
