@@ -49,6 +49,22 @@ describe('JupyterHub add-on', () => {
     }
   });
 
+  it('with Argo CD, the values the chart generates through lookup (tokens, cookie secret, their checksums) stay as installed', () => {
+    const application = objectsOf(renders.staging, 'Application').find((o) => o.spec.source.chart === 'jupyterhub')!;
+    expect(application.spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
+    const ignored = application.spec.ignoreDifferences as Array<{ kind: string; name: string; jsonPointers: string[] }>;
+    expect(ignored.find((entry) => entry.kind === 'Secret' && entry.name === 'hub')!.jsonPointers).toEqual([
+      '/data/hub.config.ConfigurableHTTPProxy.auth_token', '/data/hub.config.JupyterHub.cookie_secret', '/data/hub.config.CryptKeeper.keys',
+    ]);
+    expect(ignored.find((entry) => entry.kind === 'Deployment' && entry.name === 'hub')!.jsonPointers).toEqual(['/spec/template/metadata/annotations/checksum~1secret']);
+    expect(ignored.find((entry) => entry.kind === 'Deployment' && entry.name === 'proxy')!.jsonPointers).toContain('/spec/template/metadata/annotations/checksum~1auth-token');
+    // Nothing else of the chart is ignored: its configuration (the Secret's values.yaml) still syncs.
+    expect(ignored.flatMap((entry) => entry.jsonPointers)).not.toContain('/data/values.yaml');
+    expect(renders.staging.files.get('README.md')).toContain('kubectl -n jupyterhub rollout restart deploy/hub');
+    // Flux runs Helm, whose lookup finds the installed values: nothing to ignore there.
+    expect(JSON.stringify(objectsOf(renders.prod, 'HelmRelease'))).not.toContain('ignoreDifferences');
+  });
+
   it('dev: dummy auth and small volumes; staging and prod: GitHub OAuth whose client secret comes from an existing Secret', () => {
     const dev = releaseValues(renders.dev);
     expect(dev.hub.config.JupyterHub.authenticator_class).toBe('dummy');

@@ -173,12 +173,12 @@ export {
   type FluxGitRepositoryProps, type FluxHelmReleaseProps, type FluxKustomizationProps,
 } from './delivery/flux.js';
 /** Argo CD: an automated Application from a Git folder or a pinned OCI Helm chart. */
-export { ArgoApplication, type ArgoApplicationProps, type ArgoSource } from './delivery/argo-cd.js';
+export { ArgoApplication, type ArgoApplicationProps, type ArgoIgnoreDifference, type ArgoSource } from './delivery/argo-cd.js';
 
 // Add-ons delivered as Helm releases.
 /** JupyterHub: the pinned chart, its values, the hub's spawner RBAC in tenant namespaces, the chart's values schema. */
 export {
-  JUPYTERHUB_CHART, JUPYTERHUB_HUB_SERVICE_ACCOUNT, JUPYTERHUB_NAMESPACE, JUPYTERHUB_SPAWNER_ROLE_NAME, NOTEBOOK_SPARK_PORTS,
+  JUPYTERHUB_CHART, JUPYTERHUB_GENERATED_FIELDS, JUPYTERHUB_HUB_SERVICE_ACCOUNT, JUPYTERHUB_NAMESPACE, JUPYTERHUB_SPAWNER_ROLE_NAME, NOTEBOOK_SPARK_PORTS,
   JupyterHubNamespace, JupyterHubSpawnerRbac, coalesceHelmValues, jupyterHubSpawnerRoleRules, jupyterHubValues, jupyterHubValuesProblems,
   type JupyterHubAuth, type JupyterHubNamespaceProps, type JupyterHubSpawnerRbacProps, type JupyterHubTenantProfile, type JupyterHubValuesProps,
 } from './addons/jupyterhub.js';

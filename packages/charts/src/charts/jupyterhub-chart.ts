@@ -1,6 +1,6 @@
 import type { App } from 'cdk8s';
 import {
-  helmRelease, parseQuantity, requireThat, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubSpawnerRbac,
+  JUPYTERHUB_GENERATED_FIELDS, helmRelease, parseQuantity, requireThat, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubSpawnerRbac,
   jupyterHubValues, jupyterHubValuesProblems, type JupyterHubAuth, type JupyterHubTenantProfile, type PodPlacement,
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
@@ -78,7 +78,9 @@ export class JupyterHubChart extends ManifestChart {
     });
     const delivery = config.delivery;
     requireThat(delivery !== undefined, '', 'is delivered as a Helm release by Flux or Argo CD: add a delivery section');
-    helmRelease(this, 'Release', { chart: JUPYTERHUB_CHART, namespace: JUPYTERHUB_CHART.namespace, values: this.values }, helmDelivery(config.name, delivery));
+    helmRelease(this, 'Release', {
+      chart: JUPYTERHUB_CHART, namespace: JUPYTERHUB_CHART.namespace, values: this.values, argoIgnoreDifferences: JUPYTERHUB_GENERATED_FIELDS,
+    }, helmDelivery(config.name, delivery));
   }
 }
 

@@ -104,6 +104,14 @@ pinned chart version together.
 {{else}}
 None: \`addons:\` in \`{{sourcePath}}\` switches them on.
 {{/if}}
+{{#if argocd}}{{#if hasJupyterHub}}
+
+JupyterHub with Argo CD: the chart generates the proxy token, the cookie secret and the auth-state keys on first
+install and reuses them through Helm's \`lookup\`, which Argo CD's rendering cannot do; the Application keeps those fields
+(and the checksums that would roll the hub and the proxy) as installed (\`ignoreDifferences\` with
+\`RespectIgnoreDifferences=true\`). A change of the hub's configuration syncs but is read at the hub's next start:
+\`kubectl -n jupyterhub rollout restart deploy/hub\`.
+{{/if}}{{/if}}
 {{#if argocd}}{{#if hasPrometheus}}
 
 The AppProject must also allow each add-on's chart registry and namespace (\`ghcr.io\` and \`monitoring\` for Prometheus).
@@ -232,6 +240,7 @@ export function environmentReadme(config: EnvironmentConfig, placements: string)
   const awsAuth = config.cluster.emrAccess === 'aws-auth';
   const logs = config.spark.logs ?? {};
   const size = (pod: SparkPodSize) => `${pod.cores} cores, ${pod.memory}${pod.memoryOverheadFactor ? ` (+${Math.round(pod.memoryOverheadFactor * 100)}% overhead)` : ''}`;
+  // Sections that are off leave blank lines behind: one blank line between blocks, as Markdown wants.
   return template({
     ...config,
     awsAuth,
@@ -260,7 +269,7 @@ export function environmentReadme(config: EnvironmentConfig, placements: string)
     ...addonData(config),
     accessSummary: awsAuth ? 'aws-auth (Role and RoleBinding rendered per tenant)' : 'access entries (EMR creates its own RBAC)',
     serviceLinkedRoleArn: `arn:${config.cluster.partition}:iam::${config.cluster.accountId}:role/AWSServiceRoleForAmazonEMRContainers`,
-  });
+  }).replace(/\n{3,}/g, '\n\n');
 }
 
 /** What the README says about delivery; every key present, as the strict template wants. */
@@ -378,6 +387,6 @@ function addonData(config: EnvironmentConfig) {
   }
   return {
     layerRows: layerRows(config), addonRows, karpenterAddon, historyServer,
-    hasPrometheus: prometheus?.mode === 'server', prometheusChart: PROMETHEUS_CHART.url, prometheusVersion: PROMETHEUS_CHART.version,
+    hasPrometheus: prometheus?.mode === 'server', hasJupyterHub: hub !== undefined, prometheusChart: PROMETHEUS_CHART.url, prometheusVersion: PROMETHEUS_CHART.version,
   };
 }

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { ArgoApplication } from '../delivery/argo-cd.js';
+import { ArgoApplication, type ArgoIgnoreDifference } from '../delivery/argo-cd.js';
 import { FluxHelmRelease } from '../delivery/flux.js';
 import type { HelmChartSource } from '../delivery/helm-chart.js';
 
@@ -22,6 +22,12 @@ export interface HelmReleaseProps {
   readonly skipCrds?: boolean;
   /** Create the namespace when it does not exist (one that is neither rendered nor a controller's own). @default false */
   readonly createNamespace?: boolean;
+  /**
+   * Argo CD only: fields of the chart's objects that the chart generates with Helm's `lookup` (secrets made on first
+   * install), which Argo CD's rendering cannot reuse; kept as they are in the cluster. Flux runs Helm itself, so the
+   * chart finds its own values there. @default none
+   */
+  readonly argoIgnoreDifferences?: readonly ArgoIgnoreDifference[];
 }
 
 /** How releases are delivered: the environment's engine and its settings. */
@@ -74,5 +80,6 @@ export function helmRelease(scope: Construct, id: string, props: HelmReleaseProp
     selfHeal: delivery.selfHeal,
     retry: delivery.retry,
     syncOptions: props.createNamespace ? ['CreateNamespace=true'] : undefined,
+    ignoreDifferences: props.argoIgnoreDifferences,
   });
 }

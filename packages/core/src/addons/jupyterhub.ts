@@ -5,6 +5,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { requireThat } from '../errors.js';
 import type { PolicyRule } from '../emr-access/emr-containers-rbac.js';
 import type { HelmChartSource } from '../delivery/helm-chart.js';
+import type { ArgoIgnoreDifference } from '../delivery/argo-cd.js';
 import type { Toleration } from '../karpenter/placement.js';
 import { assertDnsLabel, assertDnsSubdomain } from '../names.js';
 
@@ -25,6 +26,25 @@ export const JUPYTERHUB_CHART: HelmChartSource = {
   version: '4.4.0',
   namespace: JUPYTERHUB_NAMESPACE,
 };
+
+/**
+ * What the JupyterHub chart generates on first install and then reuses through Helm's `lookup` (the proxy's auth token,
+ * the cookie secret, the auth-state keys in the `hub` Secret) and the checksums of them that roll the hub and the proxy.
+ * Argo CD renders charts without cluster access, so each render would make new ones and restart both: with Argo CD
+ * these fields stay as installed. A change of the hub's configuration then needs `kubectl -n jupyterhub rollout restart
+ * deploy/hub` (the environment README says so).
+ */
+export const JUPYTERHUB_GENERATED_FIELDS: readonly ArgoIgnoreDifference[] = [
+  {
+    kind: 'Secret', name: 'hub', namespace: JUPYTERHUB_NAMESPACE,
+    jsonPointers: ['/data/hub.config.ConfigurableHTTPProxy.auth_token', '/data/hub.config.JupyterHub.cookie_secret', '/data/hub.config.CryptKeeper.keys'],
+  },
+  { group: 'apps', kind: 'Deployment', name: 'hub', namespace: JUPYTERHUB_NAMESPACE, jsonPointers: ['/spec/template/metadata/annotations/checksum~1secret'] },
+  {
+    group: 'apps', kind: 'Deployment', name: 'proxy', namespace: JUPYTERHUB_NAMESPACE,
+    jsonPointers: ['/spec/template/metadata/annotations/checksum~1auth-token', '/spec/template/metadata/annotations/checksum~1proxy-secret'],
+  },
+];
 
 /** Ports of a notebook's Spark driver: fixed, so the container can declare them and executors can reach them. */
 export const NOTEBOOK_SPARK_PORTS = { driver: 7078, blockManager: 7079, ui: 4040 } as const;

@@ -38,6 +38,22 @@ export interface ArgoApplicationProps {
   readonly retry: { readonly limit: number; readonly backoff: string; readonly maxBackoff: string };
   /** True: the parent Application never prunes this one when it leaves Git. @default false */
   readonly keepWhenRemovedFromGit?: boolean;
+  /**
+   * Fields Argo CD leaves as they are in the cluster (`spec.ignoreDifferences`, with `RespectIgnoreDifferences=true` so
+   * a sync keeps them too): for values a chart generates at install time with Helm's `lookup`, which Argo CD's
+   * rendering cannot do, so every render would otherwise bring new ones. @default none
+   */
+  readonly ignoreDifferences?: readonly ArgoIgnoreDifference[];
+}
+
+/** One resource's fields that Argo CD neither compares nor overwrites. */
+export interface ArgoIgnoreDifference {
+  readonly group?: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  /** JSON pointers (RFC 6901: `/` in a key written `~1`). */
+  readonly jsonPointers: readonly string[];
 }
 
 /**
@@ -57,6 +73,8 @@ export class ArgoApplication extends Construct {
     };
     const source = 'git' in props.source ? { ...props.source.git } : helmSource(props.source);
     const destinationNamespace = props.destinationNamespace ?? ('helm' in props.source ? props.source.helm.namespace : undefined);
+    const ignoreDifferences = props.ignoreDifferences ?? [];
+    const syncOptions = [...(props.syncOptions ?? []), ...(ignoreDifferences.length > 0 ? ['RespectIgnoreDifferences=true'] : [])];
     new ApiObject(this, 'Resource', {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',
@@ -69,9 +87,12 @@ export class ArgoApplication extends Construct {
         project: props.project,
         source,
         destination: { server: props.destinationServer, ...(destinationNamespace ? { namespace: destinationNamespace } : {}) },
+        ...(ignoreDifferences.length > 0
+          ? { ignoreDifferences: ignoreDifferences.map((entry) => ({ ...entry, jsonPointers: [...entry.jsonPointers] })) }
+          : {}),
         syncPolicy: {
           automated: { prune: props.prune, selfHeal: props.selfHeal },
-          ...(props.syncOptions?.length ? { syncOptions: [...props.syncOptions] } : {}),
+          ...(syncOptions.length > 0 ? { syncOptions } : {}),
           retry: { limit: props.retry.limit, backoff: { duration: props.retry.backoff, factor: 2, maxDuration: props.retry.maxBackoff } },
         },
       },
