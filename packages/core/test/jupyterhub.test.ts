@@ -44,6 +44,8 @@ describe('JupyterHub builders', () => {
     expect(values.hub.extraEnv.OAUTH_CLIENT_SECRET.valueFrom.secretKeyRef).toEqual({ name: 'oauth', key: 'client-secret' });
     const args: string = values.singleuser.profileList[0].kubespawner_override.environment.PYSPARK_SUBMIT_ARGS;
     expect(args).toContain('--conf spark.driver.memory=2g ');
+    // Spark on Kubernetes needs an executor image; executors run the notebook's, so driver and executors match.
+    expect(args).toContain(`--conf spark.kubernetes.container.image=${props.image.name}:${props.image.tag} `);
     expect(args).toContain('--conf spark.kubernetes.executor.podTemplateFile=s3://b/executor.yaml ');
     expect(args).not.toContain('spark.driver.cores');
     expect(args).not.toContain('driver.podTemplateFile');

@@ -187,13 +187,15 @@ function sizeMiB(size: string | undefined): number | undefined {
 }
 
 /** Spark in client mode from a notebook pod: the driver is the notebook's own process, executors call back to its IP. */
-function sparkClientModeSubmitArgs(profile: JupyterHubTenantProfile): string {
+function sparkClientModeSubmitArgs(profile: JupyterHubTenantProfile, image: string): string {
   const properties: Record<string, string> = {
     // What only a driver pod of cluster mode uses (its pod template, cores, overhead) is dropped.
     ...Object.fromEntries(Object.entries(profile.sparkProperties).filter(([key]) => !CLUSTER_MODE_DRIVER_ONLY.test(key))),
     'spark.submit.deployMode': 'client',
     'spark.kubernetes.namespace': profile.namespace,
     'spark.kubernetes.authenticate.driver.serviceAccountName': profile.serviceAccount,
+    // Executors run the notebook's image, so they have the driver's Spark and Python (Spark requires an image).
+    'spark.kubernetes.container.image': image,
     // Executors reach the driver at the pod's IP (the tenant's NetworkPolicies allow same-namespace traffic).
     'spark.driver.host': '$(POD_IP)',
     'spark.driver.bindAddress': '0.0.0.0',
@@ -207,7 +209,7 @@ function sparkClientModeSubmitArgs(profile: JupyterHubTenantProfile): string {
   return ['--master k8s://https://kubernetes.default.svc:443', ...conf, 'pyspark-shell'].join(' ');
 }
 
-function profileEntry(profile: JupyterHubTenantProfile, index: number): Record<string, unknown> {
+function profileEntry(profile: JupyterHubTenantProfile, index: number, image: string): Record<string, unknown> {
   assertDnsLabel(profile.namespace, `profiles[${index}].namespace`, 'JupyterHub values');
   assertDnsSubdomain(profile.serviceAccount, `profiles[${index}].serviceAccount`, 'JupyterHub values');
   const field = (path: string) => ({ valueFrom: { fieldRef: { fieldPath: path } } });
@@ -229,7 +231,7 @@ function profileEntry(profile: JupyterHubTenantProfile, index: number): Record<s
         SPARK_TENANT_NAMESPACE: profile.namespace,
         // The driver's scratch space: the executors' spark.local.dir is a volume of their pod template, not of this pod.
         SPARK_LOCAL_DIRS: '/tmp',
-        PYSPARK_SUBMIT_ARGS: sparkClientModeSubmitArgs(profile),
+        PYSPARK_SUBMIT_ARGS: sparkClientModeSubmitArgs(profile, image),
       },
       extra_container_config: {
         ports: [
@@ -309,7 +311,7 @@ export function jupyterHubValues(props: JupyterHubValuesProps): Record<string, u
       // The iptables init container needs NET_ADMIN, which the tenants' Pod Security level (baseline) refuses; the
       // nodes' IMDSv2 hop limit of 1 keeps pods off the metadata endpoint instead.
       cloudMetadata: { blockWithIptables: false },
-      profileList: props.profiles.map(profileEntry),
+      profileList: props.profiles.map((profile, index) => profileEntry(profile, index, `${props.image.name}:${props.image.tag}`)),
     },
     cull: { enabled: true, timeout: props.cullTimeoutSeconds, every: Math.min(600, Math.max(60, Math.floor(props.cullTimeoutSeconds / 6))) },
     // Neither pulls images into tenant nodes nor runs a scheduler of its own.
