@@ -54,6 +54,8 @@ export {
 /** Karpenter chart values that keep the controller off Karpenter-made nodes. */
 export {
   karpenterControllerHelmValues,
+  offKarpenterNodeAffinity,
+  type OffKarpenterNodeAffinity,
   type KarpenterControllerValues,
   type KarpenterControllerValuesProps,
 } from './karpenter/controller-values.js';

@@ -1,3 +1,4 @@
+import { offKarpenterNodeAffinity } from '../karpenter/controller-values.js';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { ConfigurationError, requireThat } from '../errors.js';
@@ -167,17 +168,7 @@ export class PrometheusServer extends Construct {
           },
         },
         affinity: {
-          nodeAffinity: {
-            requiredDuringSchedulingIgnoredDuringExecution: {
-              nodeSelectorTerms: [{
-                matchExpressions: [
-                  // Never on a node Karpenter made: the Spark pools come and go, and their taints are not tolerated.
-                  { key: 'karpenter.sh/nodepool', operator: 'DoesNotExist' },
-                  ...(nodeGroups.length > 0 ? [{ key: 'eks.amazonaws.com/nodegroup', operator: 'In', values: [...nodeGroups] }] : []),
-                ],
-              }],
-            },
-          },
+          nodeAffinity: offKarpenterNodeAffinity(nodeGroups),
         },
         securityContext: { runAsUser: 65534, runAsGroup: 65534, runAsNonRoot: true, fsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } },
         containerSecurityContext: RESTRICTED_CONTAINER,

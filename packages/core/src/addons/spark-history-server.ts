@@ -1,3 +1,4 @@
+import { offKarpenterNodeAffinity } from '../karpenter/controller-values.js';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { requireThat } from '../errors.js';
@@ -136,16 +137,7 @@ export class SparkHistoryServers extends Construct {
                 seccompProfile: { type: 'RuntimeDefault' },
               },
               affinity: {
-                nodeAffinity: {
-                  requiredDuringSchedulingIgnoredDuringExecution: {
-                    nodeSelectorTerms: [{
-                      matchExpressions: [
-                        { key: 'karpenter.sh/nodepool', operator: 'DoesNotExist' },
-                        ...(nodeGroups ? [{ key: 'eks.amazonaws.com/nodegroup', operator: 'In', values: [...nodeGroups].sort() }] : []),
-                      ],
-                    }],
-                  },
-                },
+                nodeAffinity: offKarpenterNodeAffinity(nodeGroups),
               },
               containers: [{
                 name: 'history-server',

@@ -33,6 +33,30 @@ export interface KarpenterControllerValues {
   };
 }
 
+/** A required node affinity: never on a node Karpenter made (and, when given, only on these EKS managed node groups). */
+export interface OffKarpenterNodeAffinity {
+  requiredDuringSchedulingIgnoredDuringExecution: {
+    nodeSelectorTerms: Array<{ matchExpressions: Array<{ key: string; operator: string; values?: string[] }> }>;
+  };
+}
+
+/**
+ * The node affinity of platform pods that must outlive Spark capacity (Karpenter's controller, Prometheus, history
+ * servers): `karpenter.sh/nodepool DoesNotExist`, plus `eks.amazonaws.com/nodegroup In [...]` when node groups are given.
+ */
+export function offKarpenterNodeAffinity(managedNodeGroups?: readonly string[]): OffKarpenterNodeAffinity {
+  return {
+    requiredDuringSchedulingIgnoredDuringExecution: {
+      nodeSelectorTerms: [{
+        matchExpressions: [
+          { key: 'karpenter.sh/nodepool', operator: 'DoesNotExist' },
+          ...(managedNodeGroups?.length ? [{ key: 'eks.amazonaws.com/nodegroup', operator: 'In', values: [...managedNodeGroups].sort() }] : []),
+        ],
+      }],
+    },
+  };
+}
+
 const SQS_QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 const EKS_NODEGROUP_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,62}$/;
 
@@ -69,18 +93,7 @@ export function karpenterControllerHelmValues(props: KarpenterControllerValuesPr
     settings: { clusterName: props.clusterName, interruptionQueue: props.interruptionQueue },
     serviceAccount: { annotations: { 'eks.amazonaws.com/role-arn': props.controllerRoleArn } },
     affinity: {
-      nodeAffinity: {
-        requiredDuringSchedulingIgnoredDuringExecution: {
-          nodeSelectorTerms: [
-            {
-              matchExpressions: [
-                { key: 'karpenter.sh/nodepool', operator: 'DoesNotExist' },
-                ...(nodeGroups ? [{ key: 'eks.amazonaws.com/nodegroup', operator: 'In', values: [...nodeGroups].sort() }] : []),
-              ],
-            },
-          ],
-        },
-      },
+      nodeAffinity: offKarpenterNodeAffinity(nodeGroups),
       // Setting affinity replaces the chart's default, which also spreads replicas across nodes; keep that.
       podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname' }] },
     },
