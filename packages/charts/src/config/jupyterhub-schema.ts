@@ -32,7 +32,7 @@ export const JupyterHubSchema = strictObject({
   image: strictObject({
     name: Type.String({ pattern: '^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9._-]+)+$', description: 'notebook image repository, e.g. quay.io/jupyter/pyspark-notebook' }),
     tag: Type.String({ pattern: '^(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$', description: 'notebook image tag, pinned (not latest)' }),
-  }, 'the notebook server image; it must hold PySpark matching the tenants\' Spark'),
+  }, 'the notebook server image, also run by the notebook\'s executors; it must hold PySpark matching the tenants\' Spark and read s3:// (the tenant\'s executor pod template and event-log prefix): EMRFS, as in an image built from the EMR on EKS Spark image of the tenants\' release, or hadoop-aws with fs.s3.impl set to S3A'),
   resources: strictObject({
     cpu: strictObject({
       guarantee: Type.Number({ exclusiveMinimum: 0, description: 'CPU cores requested' }),

@@ -104,6 +104,13 @@ pinned chart version together.
 {{else}}
 None: \`addons:\` in \`{{sourcePath}}\` switches them on.
 {{/if}}
+{{#if hasJupyterHub}}
+
+JupyterHub's notebook image (\`{{jupyterHubImage}}\`) runs the Spark driver of each notebook session and, through
+\`spark.kubernetes.container.image\`, its executors: it must read \`s3://\` (the tenant's executor pod template and
+event-log prefix), i.e. carry EMRFS (an image built from the EMR on EKS Spark image of the tenants' release) or
+hadoop-aws with \`fs.s3.impl\` mapped to S3A, and PySpark matching the tenants' Spark.
+{{/if}}
 {{#if argocd}}{{#if hasJupyterHub}}
 
 JupyterHub with Argo CD: the chart generates the proxy token, the cookie secret and the auth-state keys on first
@@ -387,6 +394,7 @@ function addonData(config: EnvironmentConfig) {
   }
   return {
     layerRows: layerRows(config), addonRows, karpenterAddon, historyServer,
-    hasPrometheus: prometheus?.mode === 'server', hasJupyterHub: hub !== undefined, prometheusChart: PROMETHEUS_CHART.url, prometheusVersion: PROMETHEUS_CHART.version,
+    hasPrometheus: prometheus?.mode === 'server', hasJupyterHub: hub !== undefined,
+    jupyterHubImage: hub ? `${hub.image.name}:${hub.image.tag}` : undefined, prometheusChart: PROMETHEUS_CHART.url, prometheusVersion: PROMETHEUS_CHART.version,
   };
 }
