@@ -5,6 +5,14 @@ import { REPO_ROOT, editEnvironment, runCli, tempProject } from './support/proje
 
 const images = (object: Record<string, unknown>) => objectImages(object).references.map(({ image, fieldPath }) => `${image} ${fieldPath}`);
 
+/** What every committed environment renders besides its EMR images: app-dev's code fetcher, the notebooks, Prometheus. */
+const SHARED_IMAGES = [
+  'public.ecr.aws/aws-cli/aws-cli:2.17.0',
+  'quay.io/jupyter/pyspark-notebook:spark-3.5.3',
+  'quay.io/prometheus-operator/prometheus-config-reloader:v0.93.1',
+  'quay.io/prometheus/prometheus:v3.14.0',
+];
+
 describe('objectImages', () => {
   it('reads containers, init containers and ephemeral containers of Pods and of every workload kind\'s pod template', () => {
     const podSpec = {
@@ -116,10 +124,7 @@ describe('emr-gitops images', () => {
     expect(result.stdout).toBe([
       '996579266876.dkr.ecr.ap-northeast-2.amazonaws.com/spark/emr-7.2.0:20240610',
       '996579266876.dkr.ecr.ap-northeast-2.amazonaws.com/spark/emr-7.5.0:latest',
-      'public.ecr.aws/aws-cli/aws-cli:2.17.0',
-      'quay.io/jupyter/pyspark-notebook:spark-3.5.3',
-      'quay.io/prometheus-operator/prometheus-config-reloader:v0.93.1',
-      'quay.io/prometheus/prometheus:v3.14.0',
+      ...SHARED_IMAGES,
       '',
     ].join('\n'));
   });
@@ -130,10 +135,7 @@ describe('emr-gitops images', () => {
     const { images } = JSON.parse(result.stdout) as { images: { image: string; usedBy: string[] }[] };
     expect(images.map((entry) => entry.image)).toEqual([
       '996579266876.dkr.ecr.ap-northeast-2.amazonaws.com/spark/emr-7.5.0:latest',
-      'public.ecr.aws/aws-cli/aws-cli:2.17.0',
-      'quay.io/jupyter/pyspark-notebook:spark-3.5.3',
-      'quay.io/prometheus-operator/prometheus-config-reloader:v0.93.1',
-      'quay.io/prometheus/prometheus:v3.14.0',
+      ...SHARED_IMAGES,
     ]);
     expect(images[2]!.usedBy).toEqual(['dev dist-manifests/dev/addons/jupyterhub/helmrelease-jupyterhub.yaml spec.values.singleuser.image']);
     expect(images[4]!.usedBy).toEqual(['dev dist-manifests/dev/addons/prometheus/helmrelease-prometheus.yaml spec.values.server.image']);
@@ -153,10 +155,7 @@ describe('emr-gitops images', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toBe([
       '210987654321.dkr.ecr.me-central-1.amazonaws.com/ml-spark:7.5.0-1',
-      'public.ecr.aws/aws-cli/aws-cli:2.17.0',
-      'quay.io/jupyter/pyspark-notebook:spark-3.5.3',
-      'quay.io/prometheus-operator/prometheus-config-reloader:v0.93.1',
-      'quay.io/prometheus/prometheus:v3.14.0',
+      ...SHARED_IMAGES,
       '',
     ].join('\n'));
     expect(result.stderr).toContain('note: environments/dev.yaml: tenants[0].releaseLabel: EMR Spark image of app-dev not listed: no EMR on EKS image registry account known for region me-central-1');
