@@ -41,6 +41,7 @@ export {
 export { Ec2NodeClass, type Ec2NodeClassProps, type MetadataOptionsProps, type RootVolumeProps } from './karpenter/ec2-node-class.js';
 /** A validated Karpenter NodePool. */
 export { NodePool, type NodePoolLimits, type NodePoolProps } from './karpenter/node-pool.js';
+export { KARPENTER_AWS_INSTANCE_LABELS, type InstanceLabelKeys } from './karpenter/instance-labels.js';
 /** Driver, spot executor and on-demand fallback executor pools, with the placements pods need to reach them. */
 export {
   EXECUTOR_LOCAL_DISK_LABEL,

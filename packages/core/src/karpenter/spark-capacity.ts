@@ -4,6 +4,7 @@ import { requireGoDuration } from '../validation/go-duration.js';
 import { requireObjectName, requireQualifiedName } from '../validation/kubernetes-names.js';
 import { noDisruptionBudgets, requireCronSchedule, type NoDisruptionWindow } from './disruption.js';
 import type { Ec2NodeClass } from './ec2-node-class.js';
+import { KARPENTER_AWS_INSTANCE_LABELS, type InstanceLabelKeys } from './instance-labels.js';
 import { NodePool, type NodePoolLimits } from './node-pool.js';
 import {
   CAPACITY_TYPE_LABEL,
@@ -66,6 +67,8 @@ export interface SparkCapacityProps {
   readonly poolNamePrefix?: string;
   /** Key of the label and taint that reserve the pools for Spark. @default 'emr-eks-gitops.io/workload' */
   readonly workloadLabelKey?: string;
+  /** The label keys the pools' instance requirements use. @default KARPENTER_AWS_INSTANCE_LABELS */
+  readonly instanceLabels?: InstanceLabelKeys;
   /** Instance constraints shared by all pools. @default amd64, instance categories c, m, r, generation > 5 */
   readonly instanceRequirements?: readonly NodeRequirement[];
   /** Resource ceilings per pool (the NVMe pools share the executor ceilings). @default see SparkCapacityLimits */
@@ -92,10 +95,10 @@ export interface SparkCapacityProps {
 const EXECUTOR_SPOT_WEIGHT = 50;
 const EXECUTOR_ON_DEMAND_WEIGHT = 10;
 
-const DEFAULT_INSTANCE_REQUIREMENTS: readonly NodeRequirement[] = [
+const defaultInstanceRequirements = (labels: InstanceLabelKeys): NodeRequirement[] => [
   { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] },
-  { key: 'karpenter.k8s.aws/instance-category', operator: 'In', values: ['c', 'm', 'r'] },
-  { key: 'karpenter.k8s.aws/instance-generation', operator: 'Gt', values: ['5'] },
+  { key: labels.category, operator: 'In', values: ['c', 'm', 'r'] },
+  { key: labels.generation, operator: 'Gt', values: ['5'] },
 ];
 
 /** An executor pool pair (spot first, on-demand fallback) and the placement that reaches exactly it. */
@@ -147,7 +150,8 @@ export class SparkCapacity extends Construct implements SparkPlacements {
     const executorNodeClass = props.executorNodeClass ?? props.driverNodeClass;
     const prefix = props.poolNamePrefix ?? 'spark';
     const labelKey = props.workloadLabelKey ?? SPARK_WORKLOAD_LABEL;
-    const instanceRequirements = props.instanceRequirements ?? DEFAULT_INSTANCE_REQUIREMENTS;
+    const instanceLabels = props.instanceLabels ?? KARPENTER_AWS_INSTANCE_LABELS;
+    const instanceRequirements = props.instanceRequirements ?? defaultInstanceRequirements(instanceLabels);
     const expireAfter = props.expireAfter ?? '720h';
     this.executorIdleTimeout = props.executorIdleTimeout ?? '60s';
     const executorConsolidateAfter = props.executorConsolidateAfter ?? '5m';
@@ -196,7 +200,7 @@ export class SparkCapacity extends Construct implements SparkPlacements {
 
     const executorPools = (idPrefix: string, namePrefix: string, nodeClass: Ec2NodeClass, disk: 'ebs' | 'nvme'): ExecutorPools => {
       const labels = { [labelKey]: executorRole, [EXECUTOR_LOCAL_DISK_LABEL]: disk };
-      const nvme: NodeRequirement[] = disk === 'nvme' ? [{ key: 'karpenter.k8s.aws/instance-local-nvme', operator: 'Gt', values: ['0'] }] : [];
+      const nvme: NodeRequirement[] = disk === 'nvme' ? [{ key: instanceLabels.localNvme, operator: 'Gt', values: ['0'] }] : [];
       const pool = (id: string, type: CapacityType, weight: number, limits: NodePoolLimits) => new NodePool(this, `${idPrefix}${id}`, {
         name: `${namePrefix}-${type}`,
         nodeClassName: nodeClass.name,
