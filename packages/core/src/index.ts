@@ -42,12 +42,17 @@ export { Ec2NodeClass, type Ec2NodeClassProps, type MetadataOptionsProps, type R
 /** A validated Karpenter NodePool. */
 export { NodePool, type NodePoolLimits, type NodePoolProps } from './karpenter/node-pool.js';
 export { KARPENTER_AWS_INSTANCE_LABELS, type InstanceLabelKeys } from './karpenter/instance-labels.js';
+/** Instance selections of capacity classes (architecture, categories or families, generation, sizes) as requirements. */
+export { gpuSelectionProblem, instanceSelectionRequirements, type InstanceSelection } from './karpenter/instance-selection.js';
 /** Driver, spot executor and on-demand fallback executor pools, with the placements pods need to reach them. */
 export {
+  CAPACITY_CLASS_LABEL,
   EXECUTOR_LOCAL_DISK_LABEL,
   SPARK_WORKLOAD_LABEL,
   SparkCapacity,
   type DriverNodeLifetime,
+  type ExecutorCapacity,
+  type SparkGpu,
   type SparkCapacityLimits,
   type SparkCapacityProps,
   type SparkPlacements,
@@ -66,6 +71,7 @@ export {
 export {
   checkSparkPodTemplate,
   EXECUTORS_METRICS_PATH_ANNOTATION,
+  SPARK_APP_SELECTOR_LABEL,
   SPARK_CONTAINER_NAMES,
   SPARK_PROMETHEUS_PATHS,
   SPARK_UI_PORT,

@@ -5,17 +5,22 @@ import {
   TenantNetworkPolicies, TenantServiceAccounts,
   emrMonitoringConfiguration, jobSubmitterClassification, jobTemplateRequest, sparkDefaults, sparkTenantProblems, startJobRunRequest,
   type EmrConfigurationOverrides,
-  type AwsServiceReach, type SparkCapacity, type SparkJobSize, type SparkLocalDisk, type SparkTenantRuntime, type TenantEgress,
+  type AwsServiceReach, type RuntimeProblem, type SparkCapacity, type SparkJobSize, type SparkLocalDisk, type SparkTenantRuntime, type TenantEgress,
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
 import { ManifestChart } from './manifest-chart.js';
 import { fieldToPath, underField, type RenderIssue } from '../render/render-error.js';
 import type { ConfigPath } from '../config/source-map.js';
 import type { TenantPlacementSummary } from '../render/environment-diagram.js';
+import { tenantCapacityClasses } from '../config/capacity-class-semantics.js';
+import { classPlacement, type ClassPlacement } from './tenant-capacity.js';
 
 /** What tenants share from the platform layer: where Spark pods go and what they may use there. */
 export interface SparkPlatform {
+  /** The default capacity class (the environment's own pools). */
   readonly capacity: SparkCapacity;
+  /** Every capacity class by name, `default` included. */
+  readonly classes: ReadonlyMap<string, SparkCapacity>;
   readonly priorityClassNames: { readonly driver: string; readonly executor: string };
   readonly storageClassName: string;
 }
@@ -26,7 +31,14 @@ interface TenantSpark {
   readonly localDisk: SparkLocalDisk;
   readonly logs: { readonly cloudWatchLogGroup?: string; readonly s3Prefix?: string; readonly persistentAppUI: boolean };
   readonly templates: SparkPodTemplates;
+  /** The tenant's own driver and executor classes. */
+  readonly placement: ClassPlacement;
+  /** The classes a job may ask for instead (spark.capacityClasses.offered), in file order, with their templates. */
+  readonly variants: ReadonlyArray<{ readonly placement: ClassPlacement; readonly templates: SparkPodTemplates }>;
 }
+
+/** The logs settings of one tenant, from the environment's. */
+type TenantLogs = TenantSpark['logs'];
 
 /**
  * Everything one tenant's namespace holds, isolation (namespace, quota, limits, network policies, service accounts)
@@ -98,43 +110,60 @@ export class TenantChart extends ManifestChart {
 
   private addSparkArtifacts(config: EnvironmentConfig, tenant: TenantConfig, platform: SparkPlatform): TenantSpark {
     const spark = tenant.spark ?? {};
-    const localDisk: SparkLocalDisk = spark.localDisk === 'instance-store'
-      ? { kind: 'instance-store' }
-      : { kind: 'generic-ephemeral-volume', storageClassName: platform.storageClassName, size: String(spark.localDiskSize ?? '100Gi') };
-    const templates = new SparkPodTemplates({
-      placements: platform.capacity,
-      priorityClassNames: platform.priorityClassNames,
-      localDisk,
-      maxJobDuration: spark.maxJobDuration,
-      executorTerminationGracePeriodSeconds: spark.executorTerminationGracePeriodSeconds,
-      customCode: spark.customCode,
-    });
     const jobSize = spark.jobSize ?? SPARK_DEFAULT_JOB_SIZE;
     const envLogs = config.spark.logs ?? {};
-    const logs = {
+    const logs: TenantLogs = {
       cloudWatchLogGroup: envLogs.cloudWatchLogGroupPrefix ? `${envLogs.cloudWatchLogGroupPrefix}/${tenant.name}` : undefined,
       s3Prefix: envLogs.s3Uri ? `${envLogs.s3Uri}/${tenant.name}` : undefined,
       persistentAppUI: envLogs.persistentAppUI ?? true,
     };
-    const templateUri = (role: string) => `${config.spark.artifactsS3Uri}/${this.artifactKey(`pod-templates/${role}.yaml`)}`;
-    this.addArtifact({ path: 'pod-templates/driver.yaml', value: templates.driver, format: 'yaml', kubernetesObject: true });
-    this.addArtifact({ path: 'pod-templates/executor.yaml', value: templates.executor, format: 'yaml', kubernetesObject: true });
+    const chosen = tenantCapacityClasses(tenant);
+    const placement = classPlacement(platform.classes, tenant, chosen.driver, chosen.executor, platform.storageClassName);
+    const templates = this.addJobArtifacts(config, tenant, platform, placement, logs, '');
+    // A variant per offered class: both pods on that class, selected per job by its own configuration overrides.
+    const variants = chosen.offered.map((name, index) => underField(`capacityClasses.offered[${index}]`, () => {
+      const variant = classPlacement(platform.classes, tenant, name, name, platform.storageClassName);
+      return { placement: variant, templates: this.addJobArtifacts(config, tenant, platform, variant, logs, `classes/${name}/`) };
+    }));
+    return { jobSize, localDisk: placement.localDisk, logs, templates, placement, variants };
+  }
+
+  /**
+   * Pod templates, spark-defaults and EMR job documents for jobs on one pair of classes, below `prefix` in the tenant's
+   * artifacts ('' for the tenant's own classes). The job template (registered by emr apply) is the tenant's own only.
+   */
+  private addJobArtifacts(
+    config: EnvironmentConfig, tenant: TenantConfig, platform: SparkPlatform, placement: ClassPlacement, logs: TenantLogs, prefix: string,
+  ): SparkPodTemplates {
+    const spark = tenant.spark ?? {};
+    const templates = new SparkPodTemplates({
+      placements: placement.placements,
+      priorityClassNames: platform.priorityClassNames,
+      localDisk: placement.localDisk,
+      maxJobDuration: spark.maxJobDuration,
+      executorTerminationGracePeriodSeconds: spark.executorTerminationGracePeriodSeconds,
+      customCode: spark.customCode,
+      singleZone: spark.singleZone,
+    });
+    const templateUri = (role: string) => `${config.spark.artifactsS3Uri}/${this.artifactKey(`${prefix}pod-templates/${role}.yaml`)}`;
+    this.addArtifact({ path: `${prefix}pod-templates/driver.yaml`, value: templates.driver, format: 'yaml', kubernetesObject: true });
+    this.addArtifact({ path: `${prefix}pod-templates/executor.yaml`, value: templates.executor, format: 'yaml', kubernetesObject: true });
     const defaults = sparkDefaults({
-      placements: platform.capacity,
+      placements: placement.placements,
       podTemplates: templates,
       driverPodTemplateUri: templateUri('driver'),
       executorPodTemplateUri: templateUri('executor'),
-      jobSize,
+      jobSize: spark.jobSize ?? SPARK_DEFAULT_JOB_SIZE,
       eventLogDir: logs.s3Prefix ? `${logs.s3Prefix}/spark-events/` : undefined,
       decommissionFallbackStoragePath: spark.decommissionFallbackStorage ? `${spark.decommissionFallbackStorage}/` : undefined,
-      extraProperties: spark.extraProperties,
+      extraProperties: { ...placement.gpuProperties, ...spark.extraProperties },
     });
-    this.sparkProperties = defaults.properties;
+    if (prefix === '') this.sparkProperties = defaults.properties;
     const configurationOverrides: EmrConfigurationOverrides = {
       applicationConfiguration: [
         defaults,
         // The job runner starts and watches the driver: losing it fails the job, so it goes where drivers go.
-        jobSubmitterClassification(platform.capacity.driverPlacement),
+        jobSubmitterClassification(placement.driver.driverPlacement),
       ],
       monitoringConfiguration: emrMonitoringConfiguration({
         cloudWatch: logs.cloudWatchLogGroup ? { logGroupName: logs.cloudWatchLogGroup, logStreamNamePrefix: tenant.name } : undefined,
@@ -142,24 +171,24 @@ export class TenantChart extends ManifestChart {
         persistentAppUI: logs.persistentAppUI,
       }),
     };
-    this.addArtifact({ path: 'configuration-overrides.json', format: 'json', kubernetesObject: false, value: configurationOverrides });
+    this.addArtifact({ path: `${prefix}configuration-overrides.json`, format: 'json', kubernetesObject: false, value: configurationOverrides });
     // The same overrides as a StartJobRun request and as the tenant's EMR job template, which emr apply registers.
     const documents = {
       environment: config.name, tenant: tenant.name, executionRoleArn: tenant.executionRoleArn, releaseLabel: tenant.releaseLabel, configurationOverrides,
     };
-    this.addArtifact({ path: 'start-job-run.json', format: 'json', kubernetesObject: false, value: startJobRunRequest(documents) });
-    this.addArtifact({ path: 'job-template.json', format: 'json', kubernetesObject: false, value: jobTemplateRequest(documents) });
-    return { jobSize, localDisk, logs, templates };
+    this.addArtifact({ path: `${prefix}start-job-run.json`, format: 'json', kubernetesObject: false, value: startJobRunRequest(documents) });
+    if (prefix === '') this.addArtifact({ path: 'job-template.json', format: 'json', kubernetesObject: false, value: jobTemplateRequest(documents) });
+    return templates;
   }
 
   /** The run-time rules over the same figures the builders were given; errors go to `problems`, the rest to `warnings`. */
   private checkRunTime(config: EnvironmentConfig, tenant: TenantConfig, index: number, platform: SparkPlatform, spark: TenantSpark): void {
     const egress = tenant.network?.egress;
-    const runtime: SparkTenantRuntime = {
+    const runtimeOn = (placement: ClassPlacement, templates: SparkPodTemplates, localDisk: SparkLocalDisk): SparkTenantRuntime => ({
       quota: tenant.quota,
       containerDefaults: tenant.containerDefaults,
       jobSize: spark.jobSize,
-      localDisk: spark.localDisk,
+      localDisk,
       logs: { cloudWatch: spark.logs.cloudWatchLogGroup !== undefined, s3: spark.logs.s3Prefix !== undefined },
       customCode: tenant.spark?.customCode !== undefined,
       maxJobDuration: tenant.spark?.maxJobDuration,
@@ -168,26 +197,49 @@ export class TenantChart extends ManifestChart {
         sparkDriver: account.sparkDriver ?? false,
         automountServiceAccountToken: account.automountServiceAccountToken ?? account.sparkDriver ?? false,
       })),
-      driverPools: platform.capacity.poolsOf(platform.capacity.driverPlacement),
-      executorPools: platform.capacity.poolsOf(spark.templates.executorPlacement),
-      jobRunnerPlacement: platform.capacity.driverPlacement,
+      driverPools: placement.driver.poolsOf(placement.driver.driverPlacement),
+      executorPools: placement.executor.poolsOf(templates.executorPlacement),
+      jobRunnerPlacement: placement.driver.driverPlacement,
       egress: egress?.mode === 'restricted' ? { mode: 'restricted', reaches: awsServiceReach(config) } : { mode: 'allow-all' },
-    };
+    });
+    const runtime = runtimeOn(spark.placement, spark.templates, spark.localDisk);
+    const own = new Set([...runtime.driverPools, ...runtime.executorPools].map((pool) => pool.name));
+    const offeredPools = [...new Set(spark.variants.flatMap(({ placement, templates }) => [
+      ...placement.driver.poolsOf(placement.driver.driverPlacement), ...placement.executor.poolsOf(templates.executorPlacement),
+    ].map((pool) => pool.name)))].filter((name) => !own.has(name));
     this.placement = {
       tenant: tenant.name,
       namespace: tenant.namespace,
       driverPools: runtime.driverPools.map((pool) => pool.name),
       executorPools: runtime.executorPools.map((pool) => pool.name),
+      ...(offeredPools.length > 0 ? { offeredPools } : {}),
     };
-    for (const problem of sparkTenantProblems(runtime)) {
-      const issue = { configPath: configPathOf(problem.field, index, tenant), message: `${problem.message}; ${problem.hint} [${problem.rule}]` };
+    const classIndex = (name: string) => (config.capacity.classes ?? []).findIndex((c) => c.name === name);
+    const report = (problem: RuntimeProblem, configPath: ConfigPath, prefix = '') => {
+      const issue = { configPath, message: `${prefix}${problem.message}; ${problem.hint} [${problem.rule}]` };
       (problem.severity === 'error' ? this.problems : this.warnings).push(issue);
-    }
+    };
+    const classes = {
+      driver: classIndex(spark.placement.driverClass),
+      executor: classIndex(spark.placement.executorClass),
+      executorOnDemandOnly: spark.placement.executor.executorPlacement.capacityTypes.every((type) => type === 'on-demand'),
+    };
+    for (const problem of sparkTenantProblems(runtime)) report(problem, configPathOf(problem.field, index, tenant, classes));
+    // A variant differs from the tenant's own jobs only in its pools: report what its pools break, at the offered entry.
+    spark.variants.forEach(({ placement, templates }, j) => {
+      const problems = sparkTenantProblems(runtimeOn(placement, templates, placement.localDisk)).filter((p) => VARIANT_RULES.has(p.rule));
+      for (const problem of problems) {
+        report(problem, ['tenants', index, 'spark', 'capacityClasses', 'offered', j], `jobs asking for capacity class ${placement.driverClass}: `);
+      }
+    });
   }
 }
 
+/** The run-time rules whose outcome depends on the pools, checked again for every offered class. */
+const VARIANT_RULES = new Set<RuntimeProblem['rule']>(['node-fits-pod', 'pool-limit-holds-pod', 'job-runner-placement']);
+
 /** Where in the environment file each field of SparkTenantRuntime comes from. */
-function configPathOf(field: string, index: number, tenant: TenantConfig): ConfigPath {
+function configPathOf(field: string, index: number, tenant: TenantConfig, classes: { readonly driver: number; readonly executor: number; readonly executorOnDemandOnly: boolean }): ConfigPath {
   const [head, ...rest] = fieldToPath(field);
   const own: ConfigPath = ['tenants', index];
   switch (head) {
@@ -202,10 +254,13 @@ function configPathOf(field: string, index: number, tenant: TenantConfig): Confi
       return [...own, 'spark', tenant.spark?.localDiskSize !== undefined ? 'localDiskSize' : 'localDisk'];
     case 'egress':
       return [...own, 'network', 'egress', ...rest];
+    // Pool limits of a named class live in its entry of capacity.classes; node lifetimes are the environment's.
     case 'driverPools':
-      return rest[0] === 'limits' ? ['capacity', 'limits', 'driver', ...rest.slice(1)] : ['capacity', 'driverNodes', ...rest];
+      if (rest[0] !== 'limits') return ['capacity', 'driverNodes', ...rest];
+      return classes.driver < 0 ? ['capacity', 'limits', 'driver', ...rest.slice(1)] : ['capacity', 'classes', classes.driver, 'limits', 'driver', ...rest.slice(1)];
     case 'executorPools':
-      return ['capacity', 'limits', 'executorSpot', ...rest.slice(1)];
+      if (classes.executor < 0) return ['capacity', 'limits', 'executorSpot', ...rest.slice(1)];
+      return ['capacity', 'classes', classes.executor, 'limits', classes.executorOnDemandOnly ? 'executorOnDemand' : 'executorSpot', ...rest.slice(1)];
     default:
       return own;
   }

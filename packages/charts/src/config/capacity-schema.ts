@@ -6,6 +6,56 @@ const PoolLimits = (pool: string) => strictObject({
   memory: Quantity(`total memory of the ${pool} pool's nodes: a Kubernetes quantity such as "4000Gi"`),
 }, `ceiling of the ${pool} pool; Karpenter launches no node past it`);
 
+const NoDisruptionWindows = Type.Array(strictObject({
+  schedule: Type.String({ minLength: 9, description: 'start of the window, a cron expression in UTC such as "0 0 * * 1-5"' }),
+  duration: GoDuration('length of the window, a duration such as 10h'),
+}, 'a window in which Karpenter disrupts no Spark node voluntarily'), {
+  description: 'windows without voluntary disruption (drift, expiry, consolidation), e.g. business hours; [] for none',
+});
+
+/** The name tenants give a class; `default` is the environment's own pools (capacity.limits etc.). */
+export const CAPACITY_CLASS_NAME_PATTERN = '^[a-z][a-z0-9-]{0,19}$';
+const ClassName = (description: string) => Type.String({ pattern: CAPACITY_CLASS_NAME_PATTERN, description });
+
+export const CapacityClassSchema = strictObject({
+  name: ClassName('the class name tenants choose it by, e.g. graviton: lower case, up to 20 characters; its pools are spark-<name>-driver, spark-<name>-executor-*; "default" is the environment\'s own pools and cannot be redefined'),
+  description: Type.Optional(Type.String({ maxLength: 200, description: 'what the class is for, shown in the environment README' })),
+  arch: Type.Optional(Type.Unsafe<'amd64' | 'arm64'>({
+    type: 'string', enum: ['amd64', 'arm64'], description: 'CPU architecture: amd64 (default) or arm64 (Graviton; EMR on EKS release images are multi-arch)',
+  })),
+  categories: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z]{1,4}$' }), {
+    minItems: 1, uniqueItems: true, description: 'instance categories such as c, m, r (default c, m, r; g or p for GPU classes); ignored for the executors when families is set',
+  })),
+  families: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z][a-z0-9-]*[0-9][a-z0-9-]*$' }), {
+    minItems: 1, uniqueItems: true, description: 'instance families such as r7g, r6g (replaces categories)',
+  })),
+  minGeneration: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, description: 'lowest instance generation, e.g. 6 (default 6)' })),
+  sizes: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z0-9-]+$' }), {
+    minItems: 1, uniqueItems: true, description: 'instance sizes such as 2xlarge, 4xlarge (default any)',
+  })),
+  executorCapacity: Type.Optional(Type.Unsafe<'spot-first' | 'on-demand'>({
+    type: 'string', enum: ['spot-first', 'on-demand'], description: 'executor pools: spot-first (spot preferred, on-demand fallback; the default) or on-demand only. Drivers are always on-demand',
+  })),
+  localDisk: Type.Optional(Type.Unsafe<'ebs' | 'nvme'>({
+    type: 'string', enum: ['ebs', 'nvme'], description: 'executor scratch disk: ebs (a gp3 volume per pod, the default) or nvme (instance types with local NVMe, striped RAID0 by the spark-nvme node class)',
+  })),
+  gpu: Type.Optional(strictObject({
+    resource: Type.Optional(Type.String({ pattern: '^[a-z0-9.-]+/[a-z0-9.-]+$', description: 'the device plugin\'s resource each executor requests (default nvidia.com/gpu)' })),
+    perExecutor: Type.Optional(Type.Integer({ minimum: 1, maximum: 16, description: 'devices per executor (default 1)' })),
+    taintKey: Type.Optional(Type.String({ pattern: '^([a-z0-9.-]+/)?[A-Za-z0-9._-]+$', description: 'key of the NoSchedule taint GPU nodes carry (default the resource name, nvidia.com/gpu)' })),
+  }, 'GPU executors (drivers stay on CPU nodes of the class): GPU instance types only, tainted, executors tolerate the taint and request the device. The NVIDIA device plugin must run on these nodes')),
+  exclusiveTo: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' }), {
+    minItems: 1, uniqueItems: true, description: 'tenants that may use the class; absent: every tenant',
+  })),
+  limits: Type.Optional(strictObject({
+    driver: Type.Optional(PoolLimits('class\'s driver')),
+    executorSpot: Type.Optional(PoolLimits('class\'s spot executor')),
+    executorOnDemand: Type.Optional(PoolLimits('class\'s on-demand executor')),
+  }, 'resource ceilings of the class\'s pools (defaults: driver 200 CPU / 800Gi, spot executors 1000 / 4000Gi, on-demand executors 200 / 800Gi)')),
+  executorConsolidateAfter: Type.Optional(GoDuration('how long the class\'s executor nodes stay empty or underutilized before consolidation (default capacity.executorConsolidateAfter)')),
+  noDisruptionWindows: Type.Optional(NoDisruptionWindows),
+}, 'a capacity class: its own driver pool (on-demand) and executor pools, labelled and tainted emr-eks-gitops.io/capacity-class=<name>');
+
 export const CapacitySchema = strictObject({
   amiAlias: Type.String({
     pattern: '^(al2|al2023|bottlerocket)@(latest|v[0-9][0-9.]*)$',
@@ -37,11 +87,9 @@ export const CapacitySchema = strictObject({
   }, 'how driver nodes end (Karpenter expireAfter and terminationGracePeriod of the driver pool)')),
   executorIdleTimeout: Type.Optional(GoDuration('Spark dynamic allocation\'s executor idle timeout, a duration such as 60s')),
   executorConsolidateAfter: Type.Optional(GoDuration('how long executor nodes stay empty or underutilized before Karpenter consolidates them; longer than executorIdleTimeout, e.g. 5m')),
-  noDisruptionWindows: Type.Optional(Type.Array(strictObject({
-    schedule: Type.String({ minLength: 9, description: 'start of the window, a cron expression in UTC such as "0 0 * * 1-5"' }),
-    duration: GoDuration('length of the window, a duration such as 10h'),
-  }, 'a window in which Karpenter disrupts no Spark node voluntarily'), {
-    description: 'windows without voluntary disruption (drift, expiry, consolidation), e.g. business hours; [] for none',
+  noDisruptionWindows: Type.Optional(NoDisruptionWindows),
+  classes: Type.Optional(Type.Array(CapacityClassSchema, {
+    minItems: 1, description: 'named capacity classes beside the default pools (Graviton, instance families, NVMe, GPUs); tenants choose them in spark.capacityClasses',
   })),
   controller: strictObject({
     roleArn: RoleArn('IAM role of the Karpenter controller (IRSA)'),
@@ -77,9 +125,19 @@ const SparkPodSize = (role: string) => strictObject({
 }, `the default size of ${role === 'driver' ? 'the driver' : 'each executor'}`);
 
 export const TenantSparkSchema = strictObject({
+  capacityClasses: Type.Optional(strictObject({
+    driver: Type.Optional(ClassName('capacity class of drivers and the job runner (always its on-demand pool): "default" (the default) or a name from capacity.classes')),
+    executor: Type.Optional(ClassName('capacity class of executors: "default" (the default) or a name from capacity.classes')),
+    offered: Type.Optional(Type.Array(ClassName('a class a job may ask for instead'), {
+      minItems: 1, uniqueItems: true, description: 'more classes a job may run on (drivers and executors both): each gets pod templates and a StartJobRun document under artifacts/tenants/<tenant>/classes/<class>/',
+    })),
+  }, 'which capacity classes this tenant\'s jobs run on')),
+  singleZone: Type.Optional(Type.Boolean({
+    description: 'true: each job\'s executors run in the Availability Zone its driver was scheduled to (no cross-AZ shuffle traffic); needs cluster.kubernetesVersion 1.31 or later',
+  })),
   localDisk: Type.Optional(Type.Unsafe<'ebs' | 'instance-store'>({
     type: 'string', enum: ['ebs', 'instance-store'],
-    description: 'scratch disk of drivers and executors for spark.local.dir: "ebs" (a gp3 volume per pod, the default) or "instance-store" (executors on the NVMe pools; needs capacity.nvmeInstanceStore)',
+    description: 'scratch disk of drivers and executors for spark.local.dir: "ebs" (a gp3 volume per pod, the default) or "instance-store" (executors on the NVMe pools; needs capacity.nvmeInstanceStore). On a named executor capacity class the class\'s localDisk decides; leave this out there',
   })),
   jobSize: Type.Optional(strictObject({
     driver: SparkPodSize('driver'),
@@ -102,4 +160,5 @@ export const TenantSparkSchema = strictObject({
 
 export type SparkPlatformConfig = Static<typeof SparkPlatformSchema>;
 export type CapacityConfig = Static<typeof CapacitySchema>;
+export type CapacityClassConfig = Static<typeof CapacityClassSchema>;
 export type TenantSparkConfig = Static<typeof TenantSparkSchema>;

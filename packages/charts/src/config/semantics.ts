@@ -5,6 +5,7 @@ import type { DeliveryConfig } from './delivery-schema.js';
 import type { JupyterHubConfig } from './jupyterhub-schema.js';
 import type { AddonsConfig } from './addons-schema.js';
 import type { Problem } from './problems.js';
+import { capacityClassProblems, DEFAULT_CAPACITY_CLASS, tenantCapacityClasses } from './capacity-class-semantics.js';
 import type { ConfigPath } from './source-map.js';
 
 type Locate = (path: ConfigPath, message: string) => Problem;
@@ -34,6 +35,7 @@ export function semanticProblems(value: unknown, at: Locate): Problem[] {
   }
 
   problems.push(...uniquenessProblems(tenants, at));
+  problems.push(...capacityClassProblems(file, tenants, at));
 
   const spark = isObject(file?.spark) ? (file.spark as Partial<SparkPlatformConfig>) : undefined;
   const logs = spark && isObject(spark.logs) ? spark.logs : undefined;
@@ -43,7 +45,9 @@ export function semanticProblems(value: unknown, at: Locate): Problem[] {
 
   const capacity = isObject(file?.capacity) ? (file.capacity as Partial<CapacityConfig>) : undefined;
   tenants.forEach((tenant, index) => {
-    if (tenant.spark?.localDisk === 'instance-store' && capacity && capacity.nvmeInstanceStore !== true) {
+    // On a named executor class the class decides the scratch disk (capacity-class-semantics.ts).
+    const onDefaultClass = tenantCapacityClasses(tenant).executor === DEFAULT_CAPACITY_CLASS;
+    if (onDefaultClass && tenant.spark?.localDisk === 'instance-store' && capacity && capacity.nvmeInstanceStore !== true) {
       problems.push(at(['tenants', index, 'spark', 'localDisk'], 'instance-store needs capacity.nvmeInstanceStore: true (executor nodes with local NVMe); use ebs or enable it'));
     }
     const egress = tenant.network?.egress;

@@ -97,8 +97,10 @@ function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[])
   const capacity = collectIssues(issues, ['capacity'], () => new CapacityChart(app, config));
   const emrAccess = collectIssues(issues, ['cluster', 'emrAccess'], () => new EmrAccessChart(app, config));
   if (!storage || !scheduling || !capacity || !emrAccess) return { charts: [], diagram: '' };
+  issues.push(...capacity.problems);
   const platform = {
     capacity: capacity.spark,
+    classes: capacity.classes,
     priorityClassNames: { driver: scheduling.priorityClasses.driverName, executor: scheduling.priorityClasses.executorName },
     storageClassName: storage.storageClass.name,
   };
@@ -109,7 +111,7 @@ function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[])
   issues.push(...tenants.flatMap((chart) => chart.problems));
   const diagram = placementSection(
     tenants.flatMap((chart) => (chart.placement ? [chart.placement] : [])),
-    capacity.spark.pools.map((pool) => ({ name: pool.name, capacityTypes: pool.capacityTypes, limits: pool.limits })),
+    [...capacity.classes].flatMap(([name, pools]) => pools.pools.map((pool) => ({ name: pool.name, capacityTypes: pool.capacityTypes, limits: pool.limits, capacityClass: name }))),
   );
   const addons = [
     ...addonCharts(app, config, issues),

@@ -49,6 +49,8 @@ export interface PodPlacement {
   readonly capacityTypes: readonly CapacityType[];
   /** Whether every targeted node has its NVMe instance store as RAID0 ephemeral storage (emptyDir lives there). */
   readonly instanceStoreEphemeralStorage: boolean;
+  /** Device-plugin resources (e.g. `nvidia.com/gpu`) the pod's main container must request to be worth these nodes. @default none */
+  readonly extendedResources?: Readonly<Record<string, number>>;
 }
 
 /** The facts about a NodePool that decide which pods it can take. */

@@ -5,6 +5,7 @@ import { requireObjectName, requireQualifiedName } from '../validation/kubernete
 import { noDisruptionBudgets, requireCronSchedule, type NoDisruptionWindow } from './disruption.js';
 import type { Ec2NodeClass } from './ec2-node-class.js';
 import { KARPENTER_AWS_INSTANCE_LABELS, type InstanceLabelKeys } from './instance-labels.js';
+import { instanceSelectionRequirements } from './instance-selection.js';
 import { NodePool, type NodePoolLimits } from './node-pool.js';
 import {
   CAPACITY_TYPE_LABEL,
@@ -20,6 +21,23 @@ import {
 export const SPARK_WORKLOAD_LABEL = 'emr-eks-gitops.io/workload';
 /** The label that tells executor pools apart by scratch disk: `ebs` (volumes per pod) or `nvme` (RAID0 instance store). */
 export const EXECUTOR_LOCAL_DISK_LABEL = 'emr-eks-gitops.io/local-disk';
+/** The label (and taint) key that marks the pools of a named capacity class; its value is the class name. */
+export const CAPACITY_CLASS_LABEL = 'emr-eks-gitops.io/capacity-class';
+
+/** Executor capacity of a pool set: spot first with an on-demand fallback, or on-demand only. */
+export type ExecutorCapacity = 'spot-first' | 'on-demand';
+
+/** GPUs on the executor pools: GPU instance types only, tainted, and executors that tolerate the taint and request the device. */
+export interface SparkGpu {
+  /** The extended resource the device plugin advertises and each executor requests. @default 'nvidia.com/gpu' */
+  readonly resource?: string;
+  /** Devices each executor requests (a container limit; the device plugin hands out whole devices). @default 1 */
+  readonly perExecutor?: number;
+  /** The taint GPU nodes carry, so only pods that want GPUs land there. @default { key: resource, effect: 'NoSchedule' } */
+  readonly taint?: Taint;
+  /** GPU maker the instance types must have (instance gpu-manufacturer label). @default 'nvidia' */
+  readonly manufacturer?: string;
+}
 
 /** Where Spark driver and executor pods go, and the idle timeout the executor pools were sized against. */
 export interface SparkPlacements {
@@ -83,6 +101,20 @@ export interface SparkCapacityProps {
   readonly executorConsolidateAfter?: string;
   /** consolidateAfter of the driver pool (consolidated only when empty). @default '5m' */
   readonly driverConsolidateAfter?: string;
+  /**
+   * Makes these pools a named capacity class: every pool carries the label and `NoSchedule` taint
+   * `emr-eks-gitops.io/capacity-class=<name>` and excludes GPU instance types unless `gpu` is set, and the placements
+   * select and tolerate it, so pods without the class (the default pools' pods) never land here. @default no class
+   */
+  readonly capacityClass?: string;
+  /** Executor pools: `spot-first` (spot preferred by weight, on-demand fallback) or `on-demand` only. @default 'spot-first' */
+  readonly executorCapacity?: ExecutorCapacity;
+  /** Render the EBS (diskless) executor pools; false needs nvmeExecutorNodeClass, whose pools then take every executor. @default true */
+  readonly ebsExecutors?: boolean;
+  /** Instance constraints of the driver pool. @default instanceRequirements */
+  readonly driverInstanceRequirements?: readonly NodeRequirement[];
+  /** GPU executor pools (drivers never get GPUs). @default no GPUs */
+  readonly gpu?: SparkGpu;
   /** Windows (UTC) with no voluntary disruption in any pool; [] for none. @default [{ schedule: '0 8 * * 1-5', duration: '10h' }] */
   readonly noDisruptionWindows?: readonly NoDisruptionWindow[];
   /** Nodes of the driver pool disrupted at once outside the windows. @default '1' */
@@ -95,15 +127,10 @@ export interface SparkCapacityProps {
 const EXECUTOR_SPOT_WEIGHT = 50;
 const EXECUTOR_ON_DEMAND_WEIGHT = 10;
 
-const defaultInstanceRequirements = (labels: InstanceLabelKeys): NodeRequirement[] => [
-  { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] },
-  { key: labels.category, operator: 'In', values: ['c', 'm', 'r'] },
-  { key: labels.generation, operator: 'Gt', values: ['5'] },
-];
 
 /** An executor pool pair (spot first, on-demand fallback) and the placement that reaches exactly it. */
 interface ExecutorPools {
-  readonly spot: NodePool;
+  readonly spot: NodePool | undefined;
   readonly onDemand: NodePool;
   readonly placement: PodPlacement;
 }
@@ -136,14 +163,18 @@ interface ExecutorPools {
  */
 export class SparkCapacity extends Construct implements SparkPlacements {
   readonly driverPool: NodePool;
-  readonly executorSpotPool: NodePool;
-  readonly executorOnDemandPool: NodePool;
+  /** Absent when executorCapacity is `on-demand` or the EBS executor pools are not rendered. */
+  readonly executorSpotPool: NodePool | undefined;
+  /** Absent when the EBS executor pools are not rendered (ebsExecutors false). */
+  readonly executorOnDemandPool: NodePool | undefined;
   readonly nvmeExecutorSpotPool: NodePool | undefined;
   readonly nvmeExecutorOnDemandPool: NodePool | undefined;
   readonly driverPlacement: PodPlacement;
   readonly executorPlacement: PodPlacement;
   readonly nvmeExecutorPlacement: PodPlacement | undefined;
   readonly executorIdleTimeout: string;
+  /** The class name these pools carry, when they are a named capacity class. */
+  readonly capacityClass: string | undefined;
 
   constructor(scope: Construct, id: string, props: SparkCapacityProps) {
     super(scope, id);
@@ -151,11 +182,20 @@ export class SparkCapacity extends Construct implements SparkPlacements {
     const prefix = props.poolNamePrefix ?? 'spark';
     const labelKey = props.workloadLabelKey ?? SPARK_WORKLOAD_LABEL;
     const instanceLabels = props.instanceLabels ?? KARPENTER_AWS_INSTANCE_LABELS;
-    const instanceRequirements = props.instanceRequirements ?? defaultInstanceRequirements(instanceLabels);
+    const instanceRequirements = props.instanceRequirements ?? instanceSelectionRequirements({}, instanceLabels);
     const expireAfter = props.expireAfter ?? '720h';
     this.executorIdleTimeout = props.executorIdleTimeout ?? '60s';
     const executorConsolidateAfter = props.executorConsolidateAfter ?? '5m';
     const windows = props.noDisruptionWindows ?? [{ schedule: '0 8 * * 1-5', duration: '10h' }];
+    this.capacityClass = props.capacityClass;
+    const executorCapacity = props.executorCapacity ?? 'spot-first';
+    const ebsExecutors = props.ebsExecutors ?? true;
+    const gpu = props.gpu === undefined ? undefined : {
+      resource: props.gpu.resource ?? 'nvidia.com/gpu',
+      perExecutor: props.gpu.perExecutor ?? 1,
+      manufacturer: props.gpu.manufacturer ?? 'nvidia',
+      taint: props.gpu.taint ?? { key: props.gpu.resource ?? 'nvidia.com/gpu', effect: 'NoSchedule' as const },
+    };
 
     requireObjectName(`${prefix}-executor-nvme-on-demand`, 'poolNamePrefix');
     requireQualifiedName(labelKey, 'workloadLabelKey');
@@ -164,6 +204,12 @@ export class SparkCapacity extends Construct implements SparkPlacements {
       'instanceRequirements',
       `must not constrain ${CAPACITY_TYPE_LABEL}, ${labelKey} or ${EXECUTOR_LOCAL_DISK_LABEL}: SparkCapacity sets them per pool`,
     );
+    if (props.capacityClass !== undefined) requireObjectName(props.capacityClass, 'capacityClass');
+    requireThat(ebsExecutors || props.nvmeExecutorNodeClass !== undefined, 'ebsExecutors', 'false leaves no executor pool: give an nvmeExecutorNodeClass');
+    if (gpu) {
+      requireQualifiedName(gpu.resource, 'gpu.resource');
+      requireThat(Number.isInteger(gpu.perExecutor) && gpu.perExecutor >= 1, 'gpu.perExecutor', `${gpu.perExecutor} must be a whole number of devices, at least 1`);
+    }
     requireThat(executorNodeClass.instanceStorePolicy === undefined, 'executorNodeClass',
       `"${executorNodeClass.name}" sets instanceStorePolicy RAID0; pass it as nvmeExecutorNodeClass so only tenants using the instance store land there`);
     requireThat(props.nvmeExecutorNodeClass === undefined || props.nvmeExecutorNodeClass.instanceStorePolicy === 'RAID0',
@@ -183,13 +229,21 @@ export class SparkCapacity extends Construct implements SparkPlacements {
     const executorTaint: Taint = { key: labelKey, value: executorRole, effect: 'NoSchedule' };
     const blackout = noDisruptionBudgets(windows);
     const capacity = (types: CapacityType[]): NodeRequirement => ({ key: CAPACITY_TYPE_LABEL, operator: 'In', values: types });
+    // A named class: its own label and taint on every pool, and no GPU types unless asked (GPUs idle at CPU prices).
+    const classLabels: Record<string, string> = props.capacityClass === undefined ? {} : { [CAPACITY_CLASS_LABEL]: props.capacityClass };
+    const classTaints: Taint[] = props.capacityClass === undefined ? [] : [{ key: CAPACITY_CLASS_LABEL, value: props.capacityClass, effect: 'NoSchedule' }];
+    const noGpus: NodeRequirement[] = props.capacityClass === undefined ? [] : [{ key: instanceLabels.gpuCount, operator: 'DoesNotExist' }];
+    const gpuRequirements: NodeRequirement[] = gpu
+      ? [{ key: instanceLabels.gpuCount, operator: 'Gt', values: ['0'] }, { key: instanceLabels.gpuManufacturer, operator: 'In', values: [gpu.manufacturer] }]
+      : noGpus;
+    const driverRequirements = props.driverInstanceRequirements ?? instanceRequirements;
 
     this.driverPool = new NodePool(this, 'DriverPool', {
       name: `${prefix}-driver`,
       nodeClassName: props.driverNodeClass.name,
-      labels: { [labelKey]: driverRole },
-      taints: [driverTaint],
-      requirements: [...instanceRequirements, capacity(['on-demand'])],
+      labels: { [labelKey]: driverRole, ...classLabels },
+      taints: [driverTaint, ...classTaints],
+      requirements: [...driverRequirements, ...noGpus, capacity(['on-demand'])],
       expireAfter: props.driverNodes?.expireAfter ?? '720h',
       terminationGracePeriod: props.driverNodes?.terminationGracePeriod,
       consolidationPolicy: 'WhenEmpty',
@@ -198,15 +252,16 @@ export class SparkCapacity extends Construct implements SparkPlacements {
       limits: props.limits?.driver ?? { cpu: '200', memory: '800Gi' },
     });
 
+    const executorTaints = [executorTaint, ...classTaints, ...(gpu ? [gpu.taint] : [])];
     const executorPools = (idPrefix: string, namePrefix: string, nodeClass: Ec2NodeClass, disk: 'ebs' | 'nvme'): ExecutorPools => {
-      const labels = { [labelKey]: executorRole, [EXECUTOR_LOCAL_DISK_LABEL]: disk };
+      const labels = { [labelKey]: executorRole, [EXECUTOR_LOCAL_DISK_LABEL]: disk, ...classLabels };
       const nvme: NodeRequirement[] = disk === 'nvme' ? [{ key: instanceLabels.localNvme, operator: 'Gt', values: ['0'] }] : [];
       const pool = (id: string, type: CapacityType, weight: number, limits: NodePoolLimits) => new NodePool(this, `${idPrefix}${id}`, {
         name: `${namePrefix}-${type}`,
         nodeClassName: nodeClass.name,
         labels,
-        taints: [executorTaint],
-        requirements: [...instanceRequirements, ...nvme, capacity([type])],
+        taints: executorTaints,
+        requirements: [...instanceRequirements, ...nvme, ...gpuRequirements, capacity([type])],
         expireAfter,
         consolidationPolicy: 'WhenEmptyOrUnderutilized',
         consolidateAfter: executorConsolidateAfter,
@@ -214,25 +269,29 @@ export class SparkCapacity extends Construct implements SparkPlacements {
         limits,
         weight,
       });
-      const spot = pool('SpotPool', 'spot', EXECUTOR_SPOT_WEIGHT, props.limits?.executorSpot ?? { cpu: '1000', memory: '4000Gi' });
+      const spot = executorCapacity === 'spot-first'
+        ? pool('SpotPool', 'spot', EXECUTOR_SPOT_WEIGHT, props.limits?.executorSpot ?? { cpu: '1000', memory: '4000Gi' })
+        : undefined;
       const onDemand = pool('OnDemandPool', 'on-demand', EXECUTOR_ON_DEMAND_WEIGHT, props.limits?.executorOnDemand ?? { cpu: '200', memory: '800Gi' });
       return {
         spot,
         onDemand,
         placement: {
-          nodePools: [spot.name, onDemand.name],
+          nodePools: spot ? [spot.name, onDemand.name] : [onDemand.name],
           nodeSelector: { ...labels },
-          tolerations: [tolerationFor(executorTaint)],
-          capacityTypes: ['spot', 'on-demand'],
+          tolerations: executorTaints.map(tolerationFor),
+          capacityTypes: spot ? ['spot', 'on-demand'] : ['on-demand'],
           instanceStoreEphemeralStorage: nodeClass.instanceStorePolicy === 'RAID0',
+          ...(gpu ? { extendedResources: { [gpu.resource]: gpu.perExecutor } } : {}),
         },
       };
     };
-    const ebs = executorPools('Executor', `${prefix}-executor`, executorNodeClass, 'ebs');
+    const ebs = ebsExecutors ? executorPools('Executor', `${prefix}-executor`, executorNodeClass, 'ebs') : undefined;
     const nvme = props.nvmeExecutorNodeClass ? executorPools('NvmeExecutor', `${prefix}-executor-nvme`, props.nvmeExecutorNodeClass, 'nvme') : undefined;
-    this.executorSpotPool = ebs.spot;
-    this.executorOnDemandPool = ebs.onDemand;
-    this.executorPlacement = ebs.placement;
+    this.executorSpotPool = ebs?.spot;
+    this.executorOnDemandPool = ebs?.onDemand;
+    // Without EBS pools every executor goes to the NVMe pools (checked above: one of the two exists).
+    this.executorPlacement = (ebs ?? nvme)!.placement;
     this.nvmeExecutorSpotPool = nvme?.spot;
     this.nvmeExecutorOnDemandPool = nvme?.onDemand;
     this.nvmeExecutorPlacement = nvme?.placement;
@@ -240,8 +299,8 @@ export class SparkCapacity extends Construct implements SparkPlacements {
     this.driverPlacement = {
       nodePools: [this.driverPool.name],
       // Capacity type is in the selector too, so a driver can never reach spot even if the pool were widened.
-      nodeSelector: { [labelKey]: driverRole, [CAPACITY_TYPE_LABEL]: 'on-demand' },
-      tolerations: [tolerationFor(driverTaint)],
+      nodeSelector: { [labelKey]: driverRole, ...classLabels, [CAPACITY_TYPE_LABEL]: 'on-demand' },
+      tolerations: [driverTaint, ...classTaints].map(tolerationFor),
       capacityTypes: ['on-demand'],
       instanceStoreEphemeralStorage: props.driverNodeClass.instanceStorePolicy === 'RAID0',
     };
@@ -267,7 +326,8 @@ export class SparkCapacity extends Construct implements SparkPlacements {
       ['nvmeExecutorPlacement', this.nvmeExecutorPlacement],
     ];
     for (const [field, placement] of placements) {
-      if (!placement) continue;
+      // Without EBS pools the executor placement is the NVMe one, checked once.
+      if (!placement || (field === 'executorPlacement' && placement === this.nvmeExecutorPlacement)) continue;
       const problems = this.pools.flatMap((pool) => {
         const misfits = placementProblems(placement, pool);
         const targeted = placement.nodePools.includes(pool.name);

@@ -59,6 +59,13 @@ export interface SparkPodTemplatesProps {
   readonly customCode?: SparkCustomCode;
   /** Prometheus scrape annotations on the driver. @default true */
   readonly prometheusScrape?: boolean;
+  /**
+   * Keep each job's executors in the Availability Zone its driver was scheduled to (cross-AZ shuffle is paid per GB):
+   * a required executor podAffinity to the job's driver (`matchLabelKeys: [spark-app-selector]`) on
+   * `topology.kubernetes.io/zone`. Needs Kubernetes 1.31+, where the API server merges matchLabelKeys into the
+   * selector (so Karpenter's scheduling simulation sees it too). @default false
+   */
+  readonly singleZone?: boolean;
   /** User and group of the EMR Spark images (hadoop, uid 999, gid 1000); set explicitly so runAsNonRoot can be verified. @default { uid: 999, gid: 1000 } */
   readonly sparkUser?: { readonly uid: number; readonly gid: number };
 }
@@ -205,7 +212,11 @@ export class SparkPodTemplates {
             seccompProfile: { type: 'RuntimeDefault' },
           },
           ...(initContainers.length > 0 ? { initContainers } : {}),
-          containers: [{ name: SPARK_CONTAINER_NAMES[role], volumeMounts: mounts, securityContext: restrictedContainerSecurityContext() }],
+          containers: [{
+            name: SPARK_CONTAINER_NAMES[role], volumeMounts: mounts, securityContext: restrictedContainerSecurityContext(),
+            // Device-plugin resources are limits only; Spark keeps a template's resources and adds cpu and memory.
+            ...(placement.extendedResources ? { resources: { limits: { ...placement.extendedResources } } } : {}),
+          }],
           volumes,
           ...extraSpec,
         },
@@ -233,7 +244,28 @@ export class SparkPodTemplates {
       deadlineSeconds === undefined ? {} : { activeDeadlineSeconds: deadlineSeconds },
     );
     // Executors serve no UI: their metrics come from the driver, so they carry no scrape annotations.
-    this.executor = build('executor', executorPlacement, {}, { terminationGracePeriodSeconds: gracePeriod });
+    this.executor = build('executor', executorPlacement, {}, {
+      terminationGracePeriodSeconds: gracePeriod,
+      ...(props.singleZone ? { affinity: sameZoneAsDriver() } : {}),
+    });
   }
 }
 
+/** Spark labels every pod of an application with its id; the driver also carries spark-role: driver. */
+export const SPARK_APP_SELECTOR_LABEL = 'spark-app-selector';
+
+/**
+ * Executor affinity that keeps a job's executors in its driver's zone. The app id is not known when the template is
+ * written, so `matchLabelKeys` takes it from the executor's own spark-app-selector label.
+ */
+function sameZoneAsDriver(): NonNullable<NonNullable<IPod['spec']>['affinity']> {
+  return {
+    podAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: [{
+        labelSelector: { matchLabels: { 'spark-role': 'driver' } },
+        matchLabelKeys: [SPARK_APP_SELECTOR_LABEL],
+        topologyKey: 'topology.kubernetes.io/zone',
+      }],
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import type { SparkCapacity, SparkLocalDisk, SparkPlacements } from '@emr-eks-gitops/core';
+import type { TenantConfig } from '../config/schema.js';
+
+/** Where one tenant's jobs (or one variant of them) run: the classes' pools and the scratch disk they imply. */
+export interface ClassPlacement {
+  readonly driverClass: string;
+  readonly executorClass: string;
+  readonly driver: SparkCapacity;
+  readonly executor: SparkCapacity;
+  /** Drivers from the driver class, executors from the executor class: what SparkPodTemplates takes. */
+  readonly placements: SparkPlacements;
+  readonly localDisk: SparkLocalDisk;
+  /** Spark's own GPU scheduling properties when the executors get GPUs (empty otherwise). */
+  readonly gpuProperties: Readonly<Record<string, string>>;
+}
+
+/**
+ * Composes a driver class and an executor class. On a named executor class the class decides the scratch disk (NVMe
+ * instance store or an EBS volume per pod); on the default class the tenant's spark.localDisk does, as before classes.
+ */
+export function classPlacement(
+  classes: ReadonlyMap<string, SparkCapacity>, tenant: TenantConfig, driverClass: string, executorClass: string, storageClassName: string,
+): ClassPlacement {
+  // Names were checked against capacity.classes by the config rules (capacity-class-unknown).
+  const driver = classes.get(driverClass)!;
+  const executor = classes.get(executorClass)!;
+  const spark = tenant.spark ?? {};
+  const instanceStore = executor.capacityClass === undefined
+    ? spark.localDisk === 'instance-store'
+    : executor.executorPlacement === executor.nvmeExecutorPlacement;
+  const localDisk: SparkLocalDisk = instanceStore
+    ? { kind: 'instance-store' }
+    : { kind: 'generic-ephemeral-volume', storageClassName, size: String(spark.localDiskSize ?? '100Gi') };
+  return {
+    driverClass,
+    executorClass,
+    driver,
+    executor,
+    placements: {
+      driverPlacement: driver.driverPlacement,
+      executorPlacement: executor.executorPlacement,
+      nvmeExecutorPlacement: executor.nvmeExecutorPlacement,
+      executorIdleTimeout: executor.executorIdleTimeout,
+    },
+    localDisk,
+    gpuProperties: gpuProperties(executor.executorPlacement.extendedResources, tenant.spark?.jobSize?.executor.cores ?? 1),
+  };
+}
+
+/**
+ * Spark requests `<vendor>/gpu` per executor from spark.executor.resource.gpu.*, and schedules tasks on the devices
+ * with spark.task.resource.gpu.amount (here the executor's cores share its GPUs); EMR images ship the discovery script.
+ */
+function gpuProperties(resources: Readonly<Record<string, number>> | undefined, cores: number): Record<string, string> {
+  const gpu = Object.entries(resources ?? {}).find(([name]) => name.endsWith('/gpu'));
+  if (!gpu) return {};
+  const [name, amount] = gpu;
+  const perTask = Math.floor((amount / cores) * 10000) / 10000;
+  return {
+    'spark.executor.resource.gpu.amount': String(amount),
+    'spark.executor.resource.gpu.discoveryScript': '/usr/lib/spark/scripts/gpu/getGpusResources.sh',
+    'spark.executor.resource.gpu.vendor': name.slice(0, -'/gpu'.length),
+    'spark.task.resource.gpu.amount': String(perTask),
+  };
+}

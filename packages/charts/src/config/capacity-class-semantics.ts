@@ -1,0 +1,94 @@
+import { isAtLeast, parseKubernetesVersion } from '@emr-eks-gitops/core';
+import type { EnvironmentFile, TenantConfig } from './schema.js';
+import type { CapacityClassConfig, CapacityConfig } from './capacity-schema.js';
+import type { Problem } from './problems.js';
+import type { ConfigPath } from './source-map.js';
+
+type Locate = (path: ConfigPath, message: string) => Problem;
+
+/** The class every tenant gets unless it names another: the environment's own pools. */
+export const DEFAULT_CAPACITY_CLASS = 'default';
+
+/** The Kubernetes minor from which the API server applies matchLabelKeys of pod affinity by default (KEP-3633 beta). */
+const SINGLE_ZONE_MINOR = 31;
+
+/** A tenant's class choices with defaults applied. */
+export function tenantCapacityClasses(tenant: Partial<TenantConfig>): { driver: string; executor: string; offered: readonly string[] } {
+  const chosen = tenant.spark?.capacityClasses;
+  return {
+    driver: chosen?.driver ?? DEFAULT_CAPACITY_CLASS,
+    executor: chosen?.executor ?? DEFAULT_CAPACITY_CLASS,
+    offered: Array.isArray(chosen?.offered) ? chosen.offered : [],
+  };
+}
+
+/**
+ * Capacity classes against the tenants that use them: names exist and are unique, exclusive classes are used only by
+ * the tenants they list, the scratch disk a tenant asks for is the one its executor class has, and single-AZ jobs
+ * only where the API server understands matchLabelKeys.
+ */
+export function capacityClassProblems(file: Partial<EnvironmentFile> | null, tenants: readonly Partial<TenantConfig>[], at: Locate): Problem[] {
+  const capacity = isObject(file?.capacity) ? (file.capacity as Partial<CapacityConfig>) : undefined;
+  const classes = (Array.isArray(capacity?.classes) ? capacity.classes : []).map((c) => (isObject(c) ? c : {})) as Partial<CapacityClassConfig>[];
+  const problems: Problem[] = [];
+  const byName = new Map<string, { index: number; spec: Partial<CapacityClassConfig> }>();
+  classes.forEach((spec, index) => {
+    if (typeof spec.name !== 'string') return;
+    if (spec.name === DEFAULT_CAPACITY_CLASS) {
+      problems.push(at(['capacity', 'classes', index, 'name'], `"${DEFAULT_CAPACITY_CLASS}" is the environment's own pools (capacity.limits, capacity.nvmeInstanceStore); give this class another name [capacity-class-name]`));
+    } else if (byName.has(spec.name)) {
+      problems.push(at(['capacity', 'classes', index, 'name'], `"${spec.name}" is already the name of capacity.classes[${byName.get(spec.name)!.index}]; each class needs its own name [capacity-class-name]`));
+    } else {
+      byName.set(spec.name, { index, spec });
+    }
+  });
+  const tenantNames = new Set(tenants.map((t) => t.name).filter((n): n is string => typeof n === 'string'));
+  classes.forEach((spec, index) => {
+    for (const [j, name] of (Array.isArray(spec.exclusiveTo) ? spec.exclusiveTo : []).entries()) {
+      if (!tenantNames.has(name)) {
+        problems.push(at(['capacity', 'classes', index, 'exclusiveTo', j], `no tenant is named "${name}" (tenants: ${[...tenantNames].join(', ') || 'none'}); list tenant names [capacity-class-exclusive]`));
+      }
+    }
+  });
+  const known = [DEFAULT_CAPACITY_CLASS, ...byName.keys()].join(', ');
+  const version = typeof file?.cluster?.kubernetesVersion === 'string' && /^1\.\d+$/.test(file.cluster.kubernetesVersion)
+    ? file.cluster.kubernetesVersion : undefined;
+
+  tenants.forEach((tenant, index) => {
+    const own: ConfigPath = ['tenants', index, 'spark'];
+    const chosen = tenantCapacityClasses(tenant);
+    const uses: Array<[ConfigPath, string]> = [];
+    if (tenant.spark?.capacityClasses?.driver !== undefined) uses.push([[...own, 'capacityClasses', 'driver'], chosen.driver]);
+    if (tenant.spark?.capacityClasses?.executor !== undefined) uses.push([[...own, 'capacityClasses', 'executor'], chosen.executor]);
+    chosen.offered.forEach((name, j) => uses.push([[...own, 'capacityClasses', 'offered', j], name]));
+    for (const [path, name] of uses) {
+      if (typeof name !== 'string' || name === DEFAULT_CAPACITY_CLASS) continue;
+      const found = byName.get(name);
+      if (!found) {
+        problems.push(at(path, `no capacity class is named "${name}": jobs would have no pools to run on; use one of ${known}, or define it in capacity.classes [capacity-class-unknown]`));
+      } else if (Array.isArray(found.spec.exclusiveTo) && typeof tenant.name === 'string' && !found.spec.exclusiveTo.includes(tenant.name)) {
+        problems.push(at(path, `capacity class "${name}" is exclusive to ${found.spec.exclusiveTo.join(', ')}, not to tenant ${tenant.name}; use another class, or add ${tenant.name} to capacity.classes[${found.index}].exclusiveTo [capacity-class-exclusive]`));
+      }
+    }
+    if (chosen.offered.includes(chosen.driver) && chosen.driver === chosen.executor) {
+      const j = chosen.offered.indexOf(chosen.driver);
+      problems.push(at([...own, 'capacityClasses', 'offered', j], `"${chosen.driver}" is already where this tenant's drivers and executors run; offer only other classes [capacity-class-offered]`));
+    }
+    const executorClass = byName.get(chosen.executor)?.spec;
+    const asked = tenant.spark?.localDisk;
+    if (executorClass && asked !== undefined) {
+      const has = executorClass.localDisk === 'nvme' ? 'instance-store' : 'ebs';
+      if (asked !== has) {
+        problems.push(at([...own, 'localDisk'], `executors run on capacity class "${chosen.executor}", whose scratch disk is ${executorClass.localDisk ?? 'ebs'}: "${asked}" cannot be honoured there; leave localDisk out (the class decides) or choose a class with ${asked === 'instance-store' ? 'localDisk: nvme' : 'localDisk: ebs'} [capacity-class-local-disk]`));
+      }
+    }
+    if (tenant.spark?.singleZone === true && version !== undefined && !isAtLeast(parseKubernetesVersion(version), 1, SINGLE_ZONE_MINOR)) {
+      problems.push(at([...own, 'singleZone'], `keeping a job's executors in its driver's zone needs pod affinity with matchLabelKeys, which the API server applies by default from Kubernetes 1.${SINGLE_ZONE_MINOR} (the cluster is ${version}: the field would be dropped and executors spread over zones); upgrade cluster.kubernetesVersion to 1.${SINGLE_ZONE_MINOR} or later, or remove singleZone [single-zone-version]`));
+    }
+  });
+  return problems;
+}
+
+function isObject(value: unknown): value is Record<string, never> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

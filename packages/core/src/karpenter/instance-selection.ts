@@ -1,0 +1,53 @@
+import { KARPENTER_AWS_INSTANCE_LABELS, type InstanceLabelKeys } from './instance-labels.js';
+import { instanceTypesMatching } from './instance-types.js';
+import type { NodeRequirement } from './placement.js';
+
+/** Which EC2 instance types a capacity class may launch, in the terms a platform team thinks in. */
+export interface InstanceSelection {
+  /** CPU architecture. @default 'amd64' */
+  readonly arch?: 'amd64' | 'arm64';
+  /** Instance categories, e.g. `['r']`; ignored when `families` is given. @default ['c', 'm', 'r'] */
+  readonly categories?: readonly string[];
+  /** Instance families, e.g. `['r7g', 'r6g']`; replaces categories. @default any family of the categories */
+  readonly families?: readonly string[];
+  /** Lowest instance generation. @default 6, or none when `families` is given */
+  readonly minGeneration?: number;
+  /** Instance sizes, e.g. `['4xlarge', '8xlarge']`. @default any size */
+  readonly sizes?: readonly string[];
+}
+
+/**
+ * NodePool requirements for an instance selection, written through a label vocabulary so another capacity back end
+ * (EKS Auto Mode) can name the same facts. The defaults are the default pools' own: amd64, c/m/r, generation > 5.
+ */
+export function instanceSelectionRequirements(selection: InstanceSelection, labels: InstanceLabelKeys = KARPENTER_AWS_INSTANCE_LABELS): NodeRequirement[] {
+  const minGeneration = selection.minGeneration ?? (selection.families ? undefined : 6);
+  return [
+    { key: 'kubernetes.io/arch', operator: 'In', values: [selection.arch ?? 'amd64'] },
+    selection.families
+      ? { key: labels.family, operator: 'In', values: [...selection.families] }
+      : { key: labels.category, operator: 'In', values: [...(selection.categories ?? ['c', 'm', 'r'])] },
+    ...(minGeneration !== undefined ? [{ key: labels.generation, operator: 'Gt' as const, values: [String(minGeneration - 1)] }] : []),
+    ...(selection.sizes ? [{ key: labels.size, operator: 'In' as const, values: [...selection.sizes] }] : []),
+  ];
+}
+
+/**
+ * Why GPU executors could not run on the instance types `requirements` select, judged from the offline catalog, or
+ * undefined when they can (or the catalog knows none of the types: unknown is not wrong). `requirements` are the
+ * class's selection without the GPU requirements the pools add.
+ */
+export function gpuSelectionProblem(requirements: readonly NodeRequirement[], perExecutor: number): string | undefined {
+  const selected = instanceTypesMatching(requirements);
+  if (selected.length === 0) return undefined;
+  const withGpus = selected.filter((type) => type.gpus > 0);
+  if (withGpus.length === 0) {
+    const families = [...new Set(selected.map((type) => type.family))].sort();
+    return `selects only instance types without GPUs (${families.slice(0, 6).join(', ')}${families.length > 6 ? ', ...' : ''}): the GPU pools, which require a GPU, can launch nothing and every executor stays Pending; select GPU families such as g5, g6, g6e (categories [g])`;
+  }
+  const most = Math.max(...withGpus.map((type) => type.gpus));
+  if (most < perExecutor) {
+    return `asks ${perExecutor} GPUs per executor, but the largest selected type has ${most} (${withGpus.filter((type) => type.gpus === most).map((type) => type.name).slice(0, 3).join(', ')}): no node can hold an executor; lower gpu.perExecutor to at most ${most} or select larger sizes`;
+  }
+  return undefined;
+}
