@@ -43,7 +43,7 @@ export { Ec2NodeClass, type Ec2NodeClassProps, type MetadataOptionsProps, type R
 export { NodePool, type NodePoolLimits, type NodePoolProps } from './karpenter/node-pool.js';
 export { KARPENTER_AWS_INSTANCE_LABELS, type InstanceLabelKeys } from './karpenter/instance-labels.js';
 /** Instance selections of capacity classes (architecture, categories or families, generation, sizes) as requirements. */
-export { gpuSelectionProblem, instanceSelectionRequirements, type InstanceSelection } from './karpenter/instance-selection.js';
+export { emptySelectionProblem, gpuSelectionProblem, instanceSelectionRequirements, type InstanceSelection } from './karpenter/instance-selection.js';
 /** Driver, spot executor and on-demand fallback executor pools, with the placements pods need to reach them. */
 export {
   CAPACITY_CLASS_LABEL,

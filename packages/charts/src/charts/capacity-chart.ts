@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import {
-  Ec2NodeClass, KARPENTER_AWS_INSTANCE_LABELS, LABELS, SparkCapacity, gpuSelectionProblem, instanceSelectionRequirements, karpenterControllerHelmValues,
+  Ec2NodeClass, KARPENTER_AWS_INSTANCE_LABELS, LABELS, SparkCapacity, emptySelectionProblem, gpuSelectionProblem, instanceSelectionRequirements, karpenterControllerHelmValues,
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { CapacityClassConfig } from '../config/capacity-schema.js';
@@ -64,7 +64,10 @@ export class CapacityChart extends ManifestChart {
     classes.forEach((spec, index) => {
       const pools = underField(`classes[${index}]`, () => this.classCapacity(config, spec, driverNodeClass, nvmeNodeClass, instanceLabels));
       all.set(spec.name, pools);
-      if (spec.gpu) {
+      const empty = emptySelectionProblem(spec, instanceLabels);
+      if (empty) {
+        this.problems.push({ configPath: ['capacity', 'classes', index, spec.families ? 'families' : 'categories'], message: `capacity class ${spec.name} ${empty}; widen the selection [capacity-class-instances]` });
+      } else if (spec.gpu) {
         const problem = gpuSelectionProblem(instanceSelectionRequirements(spec, instanceLabels), spec.gpu.perExecutor ?? 1);
         if (problem) {
           const field = problem.startsWith('asks') ? ['gpu', 'perExecutor'] : [spec.families ? 'families' : 'categories'];

@@ -33,6 +33,20 @@ export function instanceSelectionRequirements(selection: InstanceSelection, labe
 }
 
 /**
+ * Why a selection launches nothing although the catalog knows its families or categories (an arm64 selection of x86
+ * families, a generation above every selected family, sizes none of them has), or undefined.
+ */
+export function emptySelectionProblem(selection: InstanceSelection, labels: InstanceLabelKeys = KARPENTER_AWS_INSTANCE_LABELS): string | undefined {
+  if (instanceTypesMatching(instanceSelectionRequirements(selection, labels)).length > 0) return undefined;
+  const loose = instanceTypesMatching(instanceSelectionRequirements({ families: selection.families, categories: selection.categories }, labels)
+    .filter((r) => r.key !== 'kubernetes.io/arch'));
+  if (loose.length === 0) return undefined;
+  const arches = [...new Set(loose.map((type) => type.arch))].sort().join(', ');
+  const generations = [...new Set(loose.map((type) => type.generation))].sort((a, b) => a - b).join(', ');
+  return `selects no instance type: its families or categories are ${arches} of generation ${generations}, and arch ${selection.arch ?? 'amd64'}, minGeneration ${selection.minGeneration ?? (selection.families ? 'none' : 6)} and sizes ${selection.sizes?.join(', ') ?? 'any'} leave none of them; Karpenter would launch no node for the class`;
+}
+
+/**
  * Why GPU executors could not run on the instance types `requirements` select, judged from the offline catalog, or
  * undefined when they can (or the catalog knows none of the types: unknown is not wrong). `requirements` are the
  * class's selection without the GPU requirements the pools add.

@@ -1,5 +1,6 @@
 import type { Finding } from '../finding.js';
-import type { Subject } from '../subject.js';
+import { asRecord, asText, type Subject } from '../subject.js';
+import { CAPACITY_CLASS_LABEL } from '../../karpenter/spark-capacity.js';
 import { capacityTypes, misfit, readPlacement, readPool, targetsOtherCapacity, type PodPlacement, type Pool } from './placement.js';
 
 function placementFindings(pod: PodPlacement, pools: readonly Pool[]): Finding[] {
@@ -20,7 +21,12 @@ function placementFindings(pod: PodPlacement, pools: readonly Pool[]): Finding[]
         'add nodeSelector karpenter.sh/capacity-type: on-demand to the driver template, or restrict that pool to on-demand'));
     }
   }
-  if (pod.role === 'executor') {
+  // A capacity class declared on-demand only (e.g. GPUs, where spot is scarce) has no spot pool by design.
+  const capacityClass = asText(asRecord(pod.spec.nodeSelector)?.[CAPACITY_CLASS_LABEL]);
+  const onDemandClass = capacityClass !== undefined && !pools.some((pool) =>
+    pool.requirements.some((r) => r.key === CAPACITY_CLASS_LABEL && r.values.includes(capacityClass))
+    && pool.requirements.some((r) => r.key === 'karpenter.sh/capacity-type' && r.values.includes('spot')));
+  if (pod.role === 'executor' && !onDemandClass) {
     const top = Math.max(...fitting.map((p) => p.weight));
     const first = fitting.filter((p) => p.weight === top);
     if (!first.some((pool) => capacityTypes(pod, pool).includes('spot'))) {

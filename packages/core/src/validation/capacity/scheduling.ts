@@ -31,6 +31,8 @@ const WELL_KNOWN_LABELS = new Set([
 ]);
 
 const POSITIVE = new Set<Operator>(['In', 'Exists', 'Gt', 'Lt']);
+/** Instance labels Karpenter sets only on types that have the thing (GPU count and maker, NVMe, accelerators). */
+const PER_TYPE_LABELS = /\/instance-(gpu-|local-nvme|accelerator-)/;
 
 /** Reads `[{key, operator, values}]` (node selector requirements); malformed entries are the schema rules' job. */
 export function readRequirements(value: unknown): Requirement[] {
@@ -48,7 +50,11 @@ function keySatisfiable(key: string, pool: readonly Requirement[], pod: readonly
   // A node has a label when it is well-known or the pool puts it there (label or positive requirement).
   const present = WELL_KNOWN_LABELS.has(key) || pool.some((r) => POSITIVE.has(r.operator));
   const all = [...pool, ...pod];
-  if (all.some((r) => r.operator === 'DoesNotExist')) return !present && !all.some((r) => POSITIVE.has(r.operator));
+  if (all.some((r) => r.operator === 'DoesNotExist')) {
+    // Some well-known labels exist only on some instance types (GPUs, local NVMe): absent is a possible value.
+    const sometimes = PER_TYPE_LABELS.test(key) && !pool.some((r) => POSITIVE.has(r.operator));
+    return (sometimes || !present) && !all.some((r) => POSITIVE.has(r.operator));
+  }
   if (!present) return !pod.some((r) => POSITIVE.has(r.operator)); // NotIn alone matches a missing label
   let candidates: Set<string> | undefined;
   const excluded = new Set<string>();
