@@ -58,8 +58,8 @@ describe('renderEnvironment', () => {
     const result = renderEnvironment(load('prod'));
     const pools = objectsOf(result, 'NodePool') as Array<KubernetesObject & { spec: any }>;
     const taintOf = (name: string) => pools.find((p) => p.metadata.name === name)!.spec.template.spec.taints[0];
-    const driver = result.objects.find((o) => o.path === 'artifacts/tenants/data-eng/pod-templates/driver.yaml')!.object as any;
-    const executor = result.objects.find((o) => o.path === 'artifacts/tenants/data-eng/pod-templates/executor.yaml')!.object as any;
+    const driver = result.objects.find((o) => o.path === 'artifacts/tenants/app-dev/pod-templates/driver.yaml')!.object as any;
+    const executor = result.objects.find((o) => o.path === 'artifacts/tenants/app-dev/pod-templates/executor.yaml')!.object as any;
 
     expect(driver.spec.nodeSelector['karpenter.sh/capacity-type']).toBe('on-demand');
     expect(driver.metadata.annotations['karpenter.sh/do-not-disrupt']).toBe('true');
@@ -125,8 +125,11 @@ describe('renderEnvironment', () => {
       const namespace = `spark-${tenant}`.replace(/[^A-Za-z0-9]/g, '_');
       for (const [role, edge] of [['driver', 'drivers, job runner'], ['executor', 'executors']] as const) {
         const template = result.objects.find((o) => o.path === `artifacts/tenants/${tenant}/pod-templates/${role}.yaml`)!.object as any;
+        // Selected: the pool has every label the template selects and the template tolerates every taint of the pool.
         const selected = pools.filter((pool) => Object.entries(template.spec.nodeSelector as Record<string, string>)
-          .every(([key, value]) => key === 'karpenter.sh/capacity-type' || pool.spec.template.metadata.labels[key] === value))
+          .every(([key, value]) => key === 'karpenter.sh/capacity-type' || pool.spec.template.metadata.labels[key] === value)
+          && (pool.spec.template.spec.taints as Array<{ key: string; value?: string }>).every((taint) => (template.spec.tolerations as Array<{ key: string; value?: string }>)
+            .some((t) => t.key === taint.key && (t.value === undefined || t.value === taint.value))))
           .map((pool) => pool.metadata.name).sort();
         const drawn = [...readme.matchAll(new RegExp(`ns_${namespace} -- "?${edge}"? --> pool_([A-Za-z0-9_]+)`, 'g'))]
           .map((m) => pools.find((pool) => pool.metadata.name.replace(/-/g, '_') === m[1])!.metadata.name).sort();

@@ -58,22 +58,22 @@ describe('SparkCapacity', () => {
     expect(placement.nodeSelector['karpenter.sh/capacity-type']).toBe('on-demand');
     expect(placement.capacityTypes).toEqual(['on-demand']);
     expect(placementProblems(placement, spark.driverPool)).toEqual([]);
-    for (const executorTaint of spark.executorSpotPool.taints) {
+    for (const executorTaint of spark.executorSpotPool!.taints) {
       expect(placement.tolerations.some((t) => toleratesTaint(t, executorTaint))).toBe(false);
     }
     // The driver selector cannot be satisfied by an executor pool.
-    expect(placementProblems(placement, spark.executorSpotPool)).not.toEqual([]);
+    expect(placementProblems(placement, spark.executorSpotPool!)).not.toEqual([]);
   });
 
   it('gives executors a selector both executor pools satisfy and tolerations of exactly their taint', () => {
     const placement = spark.executorPlacement;
     expect(placement.nodePools).toEqual(['spark-executor-spot', 'spark-executor-on-demand']);
     expect(placement.capacityTypes).toEqual(['spot', 'on-demand']);
-    expect(placementProblems(placement, spark.executorSpotPool)).toEqual([]);
-    expect(placementProblems(placement, spark.executorOnDemandPool)).toEqual([]);
-    expect(spark.executorSpotPool.taints).toEqual(spark.executorOnDemandPool.taints);
+    expect(placementProblems(placement, spark.executorSpotPool!)).toEqual([]);
+    expect(placementProblems(placement, spark.executorOnDemandPool!)).toEqual([]);
+    expect(spark.executorSpotPool!.taints).toEqual(spark.executorOnDemandPool!.taints);
     for (const toleration of placement.tolerations) {
-      expect(spark.executorSpotPool.taints.some((taint) => toleratesTaint(toleration, taint))).toBe(true);
+      expect(spark.executorSpotPool!.taints.some((taint) => toleratesTaint(toleration, taint))).toBe(true);
       expect(spark.driverPool.taints.some((taint) => toleratesTaint(toleration, taint))).toBe(false);
     }
   });
@@ -95,9 +95,9 @@ describe('SparkCapacity', () => {
     expect(nvme.nvmeExecutorOnDemandPool?.requirements).toContainEqual(nvmeRequirement);
     // EBS executors neither require nor reach NVMe instance types.
     expect(nvme.executorPlacement.instanceStoreEphemeralStorage).toBe(false);
-    expect(nvme.executorSpotPool.requirements).not.toContainEqual(nvmeRequirement);
+    expect(nvme.executorSpotPool!.requirements).not.toContainEqual(nvmeRequirement);
     expect(placementProblems(nvme.executorPlacement, nvme.nvmeExecutorSpotPool!)).not.toEqual([]);
-    expect(placementProblems(nvme.nvmeExecutorPlacement!, nvme.executorSpotPool)).not.toEqual([]);
+    expect(placementProblems(nvme.nvmeExecutorPlacement!, nvme.executorSpotPool!)).not.toEqual([]);
     expect(nvme.driverPlacement.instanceStoreEphemeralStorage).toBe(false);
     // A RAID0 class as the EBS executors' class would put every executor on NVMe: refused.
     const chart = Testing.chart();
@@ -164,8 +164,8 @@ describe('SparkPodTemplates', () => {
 
   it('places executors on both executor pools and stops them within the spot notice', () => {
     const selectorAndTolerations = { nodeSelector: executor.spec!.nodeSelector!, tolerations: executor.spec!.tolerations as any };
-    expect(placementProblems(selectorAndTolerations, spark.executorSpotPool)).toEqual([]);
-    expect(placementProblems(selectorAndTolerations, spark.executorOnDemandPool)).toEqual([]);
+    expect(placementProblems(selectorAndTolerations, spark.executorSpotPool!)).toEqual([]);
+    expect(placementProblems(selectorAndTolerations, spark.executorOnDemandPool!)).toEqual([]);
     expect(executor.spec?.terminationGracePeriodSeconds).toBe(100);
     expect(executor.spec?.priorityClassName).toBe('spark-executor');
     expect(executor.metadata?.annotations).toBeUndefined();
