@@ -37,7 +37,7 @@ describe('capacity classes (prod)', () => {
 
   it('keeps the default pools as they were and adds each class\'s pools, labelled and tainted with the class', () => {
     expect(pools.map((p) => p.name).sort()).toEqual([
-      'spark-driver', 'spark-executor-nvme-on-demand', 'spark-executor-nvme-spot', 'spark-executor-on-demand', 'spark-executor-spot',
+      'spark-driver', 'spark-executor-on-demand', 'spark-executor-spot',
       'spark-gpu-driver', 'spark-gpu-executor-on-demand',
       'spark-graviton-driver', 'spark-graviton-executor-on-demand', 'spark-graviton-executor-spot',
       'spark-memory-nvme-driver', 'spark-memory-nvme-executor-nvme-on-demand', 'spark-memory-nvme-executor-nvme-spot',

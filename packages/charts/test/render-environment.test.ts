@@ -136,6 +136,6 @@ describe('renderEnvironment', () => {
         expect(drawn, `${tenant} ${role}`).toEqual(selected);
       }
     }
-    expect(readme).toContain('spark-executor-nvme-spot');
+    expect(readme).toContain('spark-memory-nvme-executor-nvme-spot');
   });
 });

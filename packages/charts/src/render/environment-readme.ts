@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import { JUPYTERHUB_CHART, KARPENTER_CHART, KARPENTER_CRD_CHART, PROJECT_NAME, PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
+import { tenantCapacityClasses } from '../config/capacity-class-semantics.js';
 import { DELIVERY_DEFAULTS } from '../charts/delivery-chart.js';
 import { HISTORY_SERVER_NAMESPACE, historyServerName } from '../charts/addon-charts.js';
 
@@ -258,7 +259,7 @@ export function environmentReadme(config: EnvironmentConfig, placements: string)
         ...tenant,
         driver: size(jobSize.driver),
         executor: size(jobSize.executor),
-        disk: tenant.spark?.localDisk === 'instance-store' ? 'NVMe instance store' : `EBS ${tenant.spark?.localDiskSize ?? '100Gi'}`,
+        disk: executorDisk(config, tenant) === 'instance-store' ? 'NVMe instance store' : `EBS ${tenant.spark?.localDiskSize ?? '100Gi'}`,
         maxJobDuration: tenant.spark?.maxJobDuration ?? 'unbounded',
         quotaText: `${tenant.quota.cpu} CPU, ${tenant.quota.memory}, ${tenant.quota.pods} pods, ${tenant.quota.storage} volumes`,
       };
@@ -397,4 +398,11 @@ function addonData(config: EnvironmentConfig) {
     hasPrometheus: prometheus?.mode === 'server', hasJupyterHub: hub !== undefined,
     jupyterHubImage: hub ? `${hub.image.name}:${hub.image.tag}` : undefined, prometheusChart: PROMETHEUS_CHART.url, prometheusVersion: PROMETHEUS_CHART.version,
   };
+}
+
+/** The executors' scratch disk: a named executor class decides it, on the default class the tenant's localDisk. */
+function executorDisk(config: EnvironmentConfig, tenant: EnvironmentConfig['tenants'][number]): 'ebs' | 'instance-store' {
+  const executorClass = config.capacity.classes?.find((c) => c.name === tenantCapacityClasses(tenant).executor);
+  if (executorClass) return executorClass.localDisk === 'nvme' ? 'instance-store' : 'ebs';
+  return tenant.spark?.localDisk ?? 'ebs';
 }

@@ -9,6 +9,7 @@ import { jupyterHubCharts } from '../charts/jupyterhub-chart.js';
 import { addonCharts } from '../charts/addon-charts.js';
 import { environmentReadme } from './environment-readme.js';
 import { placementSection } from './environment-diagram.js';
+import { capacityClassSection } from './environment-classes.js';
 import { RenderError, collectIssues, type RenderIssue } from './render-error.js';
 import { synthesizeCharts } from './synth.js';
 import { generatedHeader, kustomization, objectFileName, toYaml } from './serialize.js';
@@ -109,7 +110,8 @@ function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[])
     .filter((chart): chart is TenantChart => chart !== undefined);
   // A tenant whose jobs could not run is refused like a value a builder refuses.
   issues.push(...tenants.flatMap((chart) => chart.problems));
-  const diagram = placementSection(
+  const classes = capacityClassSection(config);
+  const diagram = (classes ? `${classes}\n\n` : '') + placementSection(
     tenants.flatMap((chart) => (chart.placement ? [chart.placement] : [])),
     [...capacity.classes].flatMap(([name, pools]) => pools.pools.map((pool) => ({ name: pool.name, capacityTypes: pool.capacityTypes, limits: pool.limits, capacityClass: name }))),
   );

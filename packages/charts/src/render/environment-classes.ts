@@ -1,0 +1,82 @@
+import type { EnvironmentConfig } from '../config/schema.js';
+import type { CapacityClassConfig } from '../config/capacity-schema.js';
+import { tenantCapacityClasses } from '../config/capacity-class-semantics.js';
+
+/** The instance types a class selects, in words. */
+function instances(spec: Partial<CapacityClassConfig>): string {
+  const minGeneration = spec.minGeneration ?? (spec.families ? undefined : 6);
+  return [
+    spec.arch ?? 'amd64',
+    spec.families ? `families ${spec.families.join(', ')}` : `categories ${(spec.categories ?? ['c', 'm', 'r']).join(', ')}`,
+    ...(minGeneration !== undefined ? [`generation ${minGeneration}+`] : []),
+    ...(spec.sizes ? [`sizes ${spec.sizes.join(', ')}`] : []),
+  ].join(', ');
+}
+
+/**
+ * The README's capacity classes: what each class is, who may use it, which classes each tenant's jobs run on and may
+ * ask for, and what GPU nodes need from outside Git. Empty for an environment without classes or single-AZ tenants.
+ */
+export function capacityClassSection(config: EnvironmentConfig): string {
+  const classes = config.capacity.classes ?? [];
+  const tenants = config.tenants.filter((tenant) => !tenant.retired);
+  const singleZone = tenants.filter((tenant) => tenant.spark?.singleZone);
+  if (classes.length === 0 && singleZone.length === 0) return '';
+  const lines: string[] = [];
+  if (classes.length > 0) {
+    const artifacts = config.spark.artifactsS3Uri;
+    lines.push(
+      '### Capacity classes',
+      'Each class has its own on-demand driver pool and executor pools, all labelled and tainted (`NoSchedule`)',
+      '`emr-eks-gitops.io/capacity-class=<class>`: only pod templates that select and tolerate the class land there, so the',
+      'default pools\' pods never do. Drivers and EMR\'s job runner always run on the class\'s on-demand driver pool.',
+      '',
+      '| class | instances | executors | scratch disk | GPUs | who may use it |',
+      '|---|---|---|---|---|---|',
+      `| \`default\` | ${instances({})} | spot first, on-demand fallback | EBS${config.capacity.nvmeInstanceStore ? ' or NVMe (tenants with localDisk instance-store)' : ''} | none | every tenant |`,
+      ...classes.map((spec) => `| \`${spec.name}\` | ${instances(spec)}${spec.description ? ` (${spec.description})` : ''} | ${spec.executorCapacity === 'on-demand' ? 'on-demand only' : 'spot first, on-demand fallback'} | ${spec.localDisk === 'nvme' ? 'NVMe instance store (RAID0)' : 'EBS volume per pod'} | ${spec.gpu ? `${spec.gpu.perExecutor ?? 1} \`${spec.gpu.resource ?? 'nvidia.com/gpu'}\` per executor, taint \`${spec.gpu.taintKey ?? spec.gpu.resource ?? 'nvidia.com/gpu'}:NoSchedule\`` : 'none'} | ${spec.exclusiveTo ? `only ${spec.exclusiveTo.join(', ')}` : 'every tenant'} |`),
+      '',
+      '| tenant | drivers | executors | a job may ask for |',
+      '|---|---|---|---|',
+      ...tenants.map((tenant) => {
+        const chosen = tenantCapacityClasses(tenant);
+        return `| ${tenant.name} | \`${chosen.driver}\` | \`${chosen.executor}\` | ${chosen.offered.map((name) => `\`${name}\``).join(', ') || '-'} |`;
+      }),
+    );
+    if (tenants.some((tenant) => tenantCapacityClasses(tenant).offered.length > 0)) {
+      lines.push(
+        '',
+        'A job runs on an offered class with that class\'s documents: `artifacts/tenants/<tenant>/classes/<class>/` holds its pod',
+        'templates, `configuration-overrides.json` and `start-job-run.json` (drivers and executors on the class; GPU classes add',
+        'Spark\'s `spark.executor.resource.gpu.*` properties). Pass its `configuration-overrides.json` to',
+        '`aws emr-containers start-job-run --configuration-overrides`, or set `spark.kubernetes.driver.podTemplateFile` and',
+        `\`spark.kubernetes.executor.podTemplateFile\` to \`${artifacts}/tenants/<tenant>/classes/<class>/pod-templates/{driver,executor}.yaml\`.`,
+        'The tenant\'s EMR job template uses its own classes.',
+      );
+    }
+    const gpu = classes.filter((spec) => spec.gpu);
+    if (gpu.length > 0) {
+      lines.push(
+        '',
+        `GPU nodes (${gpu.map((spec) => `\`${spec.name}\``).join(', ')}) need, outside Git: an AMI with the NVIDIA driver (Karpenter resolves`,
+        'the `al2023` and `bottlerocket` aliases to their NVIDIA variants for GPU instance types), and a device plugin that',
+        'advertises the resource and tolerates the nodes\' taints (`emr-eks-gitops.io/workload`, `emr-eks-gitops.io/capacity-class`',
+        'and the GPU taint; e.g. the NVIDIA device plugin DaemonSet with `tolerations: [{operator: Exists}]`; Bottlerocket\'s NVIDIA',
+        'variant ships one). Without it the nodes offer no GPU and GPU executors stay Pending. The RAPIDS Accelerator itself',
+        '(`spark.plugins`, its jar) is the job\'s choice.',
+      );
+    }
+  }
+  if (singleZone.length > 0) {
+    lines.push(
+      '',
+      '### Single-AZ jobs',
+      `${singleZone.map((tenant) => tenant.name).join(', ')}: each job's executors run in the Availability Zone its driver was scheduled`,
+      'to (required pod affinity to the job\'s driver on `topology.kubernetes.io/zone`, with `matchLabelKeys: [spark-app-selector]`,',
+      'which the API server merges into the selector from Kubernetes 1.31, so Karpenter provisions in that zone too). The zone is',
+      'chosen per job when the driver is placed; shuffle stays in one zone. Executors can only use spot capacity of that zone:',
+      'when it is short, they fall back to the on-demand executor pool in the same zone, and a reclaimed executor is replaced there.',
+    );
+  }
+  return lines.join('\n');
+}
