@@ -20,6 +20,7 @@ const templateOf = (result: RenderResult, path: string) => result.objects.find((
 const fitting = (pools: readonly RenderedPool[], template: any) => pools
   .filter((pool) => placementProblems({ nodeSelector: template.spec.nodeSelector, tolerations: template.spec.tolerations }, pool).length === 0)
   .map((pool) => pool.name).sort();
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const capacityTypes = (pool: RenderedPool) => pool.requirements.find((r) => r.key === CAPACITY_TYPE)!.values!;
 
 describe('capacity classes (prod)', () => {
@@ -129,19 +130,22 @@ describe('capacity classes: what stays, what is refused', () => {
 
   it.each([
     ['a class that does not exist', (t: string) => t.replace('executor: memory-nvme', 'executor: memory'),
-      'environments/prod.yaml:191:19: tenants[2].spark.capacityClasses.executor: no capacity class is named "memory": jobs would have no pools to run on; use one of default, graviton, memory-nvme, gpu, or define it in capacity.classes [capacity-class-unknown]'],
+      ['executor: memory', 'tenants[2].spark.capacityClasses.executor: no capacity class is named "memory": jobs would have no pools to run on; use one of default, graviton, memory-nvme, gpu, or define it in capacity.classes [capacity-class-unknown]']],
     ['an exclusive class not granted', (t: string) => t.replace('offered: [default]', 'offered: [default, gpu]'),
-      'environments/prod.yaml:171:28: tenants[1].spark.capacityClasses.offered[1]: capacity class "gpu" is exclusive to ml, not to tenant data-eng; use another class, or add data-eng to capacity.classes[2].exclusiveTo [capacity-class-exclusive]'],
+      ['offered: [default, gpu]', 'tenants[1].spark.capacityClasses.offered[1]: capacity class "gpu" is exclusive to ml, not to tenant data-eng; use another class, or add data-eng to capacity.classes[2].exclusiveTo [capacity-class-exclusive]']],
     ['exclusive to a tenant that does not exist', (t: string) => t.replace('exclusiveTo: [ml]\n      limits:\n        driver: { cpu: 32', 'exclusiveTo: [mll]\n      limits:\n        driver: { cpu: 32'),
-      'environments/prod.yaml:56:21: capacity.classes[2].exclusiveTo[0]: no tenant is named "mll" (tenants: app-dev, data-eng, ml); list tenant names [capacity-class-exclusive]'],
+      ['exclusiveTo: [mll]', 'capacity.classes[2].exclusiveTo[0]: no tenant is named "mll" (tenants: app-dev, data-eng, ml); list tenant names [capacity-class-exclusive]']],
     ['a class named default', (t: string) => t.replace('- name: graviton', '- name: default'),
-      'environments/prod.yaml:30:13: capacity.classes[0].name: "default" is the environment\'s own pools (capacity.limits, capacity.nvmeInstanceStore); give this class another name [capacity-class-name]'],
+      ['- name: default', 'capacity.classes[0].name: "default" is the environment\'s own pools (capacity.limits, capacity.nvmeInstanceStore); give this class another name [capacity-class-name]']],
     ['a scratch disk the executor class does not have', (t: string) => t.replace('offered: [gpu]', 'offered: [gpu]\n      localDisk: ebs'),
-      'environments/prod.yaml:193:18: tenants[2].spark.localDisk: executors run on capacity class "memory-nvme", whose scratch disk is nvme: "ebs" cannot be honoured there; leave localDisk out (the class decides) or choose a class with localDisk: ebs [capacity-class-local-disk]'],
+      ['localDisk: ebs', 'tenants[2].spark.localDisk: executors run on capacity class "memory-nvme", whose scratch disk is nvme: "ebs" cannot be honoured there; leave localDisk out (the class decides) or choose a class with localDisk: ebs [capacity-class-local-disk]']],
     ['single-AZ jobs before Kubernetes 1.31', (t: string) => t.replace('offered: [gpu]', 'offered: [gpu]\n      singleZone: true'),
-      'environments/prod.yaml:193:19: tenants[2].spark.singleZone: keeping a job\'s executors in its driver\'s zone needs pod affinity with matchLabelKeys, which the API server applies by default from Kubernetes 1.31 (the cluster is 1.30: the field would be dropped and executors spread over zones); upgrade cluster.kubernetesVersion to 1.31 or later, or remove singleZone [single-zone-version]'],
-  ])('refuses %s with a located error', (_, edit, message) => {
-    expect(() => load('prod', edit)).toThrow(message);
+      ['singleZone: true', 'tenants[2].spark.singleZone: keeping a job\'s executors in its driver\'s zone needs pod affinity with matchLabelKeys, which the API server applies by default from Kubernetes 1.31 (the cluster is 1.30: the field would be dropped and executors spread over zones); upgrade cluster.kubernetesVersion to 1.31 or later, or remove singleZone [single-zone-version]']],
+  ])('refuses %s with a located error', (_, edit, [needle, message]) => {
+    // Located at the line of the value the edit introduced (line numbers follow the committed file).
+    const text = edit(environmentText('prod'));
+    const line = text.slice(0, text.indexOf(needle)).split('\n').length;
+    expect(() => load('prod', edit)).toThrow(new RegExp(`^environments/prod\\.yaml:${line}:\\d+: ${escape(message)}$`, 'm'));
   });
 
   const renderIssues = (edit: (text: string) => string) => {
