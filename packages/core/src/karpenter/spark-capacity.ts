@@ -143,6 +143,10 @@ interface ExecutorPools {
  * - with an NVMe node class, `<prefix>-executor-nvme-spot` / `-nvme-on-demand` for executors that use the instance store.
  * Executor pools carry `emr-eks-gitops.io/local-disk: ebs | nvme`, so a tenant's executors reach only the pools whose
  * disks they use. Pod templates must be built from the placements so they cannot disagree with the pools.
+ * With `capacityClass` the same pools form a named capacity class beside the default ones (label and taint
+ * `emr-eks-gitops.io/capacity-class=<name>`), optionally on-demand-only (`executorCapacity`), NVMe-only
+ * (`ebsExecutors: false`) or with GPU executors (`gpu`); a tenant's templates combine one class's driver placement with
+ * another's executor placement.
  *
  * @example
  * ```ts
