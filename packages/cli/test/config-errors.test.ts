@@ -114,4 +114,9 @@ describe('bad environment files', () => {
     const stderr = await renderBroken((text) => text.replace('kubernetesVersion: "1.31"', 'kubernetesVersion: "1.22"'));
     expect(stderr).toContain(`environments/dev.yaml:${at('access-entry')}: cluster.emrAccess: access-entry needs EKS 1.23 or later, the cluster is 1.22; use aws-auth`);
   });
+
+  it('a capacity class rule found while rendering is located at the class in the file, exit 2', async () => {
+    const stderr = await renderBroken((text) => text.replace('categories: [g]', 'categories: [m]'), 'prod');
+    expect(stderr).toContain(`environments/prod.yaml:${at('[m]')}: capacity.classes[2].categories: GPU class gpu selects only instance types without GPUs (m5, m5a, m5ad, m5d, m6a, m6i, ...): the GPU pools, which require a GPU, can launch nothing and every executor stays Pending; select GPU families such as g5, g6, g6e (categories [g]) [capacity-class-gpu]`);
+  });
 });
