@@ -55,6 +55,12 @@ describe('SparkCapacity as a capacity class', () => {
     expect(templates.driver.spec?.affinity).toBeUndefined();
     // Pools and templates together pass the schemas (1.31: matchLabelKeys) and the placement rules, with no spot warning.
     expect(validationFindings([...Object.values(synthByName(chart)), templates.driver, templates.executor])).toEqual([]);
+ 
+    // A hand-edited executor template that reaches the GPU pool without requesting a device is refused.
+    const idle = { ...templates.executor, spec: { ...templates.executor.spec!, containers: templates.executor.spec!.containers.map(({ resources: _, ...c }) => c) } };
+    expect(validationFindings([...Object.values(synthByName(chart)), idle])).toEqual([
+      'test pod-template.yaml Pod/(unnamed) spec: [gpu-pool-device-request] can land on GPU instance types of NodePool spark-c1-executor-nvme-on-demand but no container requests a GPU: it holds a GPU node without using its devices — add resources.limits of the device (e.g. nvidia.com/gpu: 1) to the Spark container, or keep the pod off GPU pools (their taint untolerated)',
+    ]);
   });
 
   it('refuses settings that leave no executor pool or ask for fractional devices', () => {

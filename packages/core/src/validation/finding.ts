@@ -2,7 +2,7 @@
 export type RuleId =
   | 'schema' | 'unknown-field' | 'unknown-kind' | 'dns-name' | 'label-syntax'
   | 'karpenter-label-domain' | 'budget-format' | 'ami-alias'
-  | 'capacity-unschedulable' | 'driver-on-spot' | 'executor-spot-first'
+  | 'capacity-unschedulable' | 'driver-on-spot' | 'executor-spot-first' | 'gpu-pool-device-request'
   | 'pod-template-container-name' | 'pod-template-reserved-path'
   | 'rbac-wildcard' | 'tenant-isolation-missing' | 'secret-value' | 'imds-v2'
   | 'prod-dummy-auth' | 'prod-latest-ami';

@@ -1,5 +1,5 @@
 import type { Finding } from '../finding.js';
-import { asRecord, asText, type Subject } from '../subject.js';
+import { asList, asRecord, asText, type Subject } from '../subject.js';
 import { CAPACITY_CLASS_LABEL } from '../../karpenter/spark-capacity.js';
 import { capacityTypes, misfit, readPlacement, readPool, targetsOtherCapacity, type PodPlacement, type Pool } from './placement.js';
 
@@ -35,7 +35,27 @@ function placementFindings(pod: PodPlacement, pools: readonly Pool[]): Finding[]
         'give the spot executor pool the highest weight among the pools executors fit, and let executors tolerate its taint'));
     }
   }
+  findings.push(...gpuFindings(pod, fitting));
   return findings;
+}
+
+/** The GPU-count label of either vocabulary (Karpenter's AWS provider, EKS Auto Mode). */
+const GPU_COUNT_LABEL = /\/instance-gpu-count$/;
+
+/**
+ * A pod that can land on a pool of GPU instance types must request a device (an extended resource such as
+ * nvidia.com/gpu in its containers' limits): otherwise it holds a GPU node, at GPU prices, without using its GPUs.
+ */
+function gpuFindings(pod: PodPlacement, fitting: readonly Pool[]): Finding[] {
+  const gpuPools = fitting.filter((pool) => pool.requirements.some((r) => GPU_COUNT_LABEL.test(r.key)
+    && (r.operator === 'Exists' || (r.operator === 'Gt' && Number(r.values[0]) >= 0) || (r.operator === 'In' && r.values.some((v) => Number(v) > 0)))));
+  if (gpuPools.length === 0) return [];
+  const devices = asList(pod.spec.containers).flatMap((c) => Object.keys(asRecord(asRecord(asRecord(c)?.resources)?.limits) ?? {}))
+    .filter((name) => name.endsWith('/gpu'));
+  if (devices.length > 0) return [];
+  return [pod.subject.finding('gpu-pool-device-request', 'error', pod.at,
+    `can land on GPU instance types of NodePool ${gpuPools.map((p) => p.name).join(', ')} but no container requests a GPU: it holds a GPU node without using its devices`,
+    'add resources.limits of the device (e.g. nvidia.com/gpu: 1) to the Spark container, or keep the pod off GPU pools (their taint untolerated)')];
 }
 
 /**
