@@ -115,7 +115,7 @@ describe('capacity classes: what stays, what is refused', () => {
     expect(templateOf(dev, 'artifacts/tenants/data-eng/pod-templates/executor.yaml').spec.affinity).toBeUndefined();
   });
 
-  it('single-AZ jobs: executors require their driver\'s zone, matched by the job\'s spark-app-selector', () => {
+  it('single-AZ jobs: executors require their driver\'s zone, matched by the job\'s spark-app-selector, always or per job', () => {
     const staging = renderEnvironment(load('staging'));
     expect(templateOf(staging, 'artifacts/tenants/data-eng/pod-templates/executor.yaml').spec.affinity).toEqual({
       podAffinity: {
@@ -126,6 +126,14 @@ describe('capacity classes: what stays, what is refused', () => {
     });
     expect(templateOf(staging, 'artifacts/tenants/data-eng/pod-templates/driver.yaml').spec.affinity).toBeUndefined();
     expect(templateOf(staging, 'artifacts/tenants/ml/pod-templates/executor.yaml').spec.affinity).toBeUndefined();
+    // ml offers it per job: the single-zone documents use the same pools, with the affinity, and their own template URIs.
+    const variant = templateOf(staging, 'artifacts/tenants/ml/single-zone/pod-templates/executor.yaml');
+    expect(variant.spec.affinity).toEqual(templateOf(staging, 'artifacts/tenants/data-eng/pod-templates/executor.yaml').spec.affinity);
+    expect(variant.spec.nodeSelector).toEqual(templateOf(staging, 'artifacts/tenants/ml/pod-templates/executor.yaml').spec.nodeSelector);
+    const overrides = JSON.parse(staging.files.get('artifacts/tenants/ml/single-zone/configuration-overrides.json')!);
+    expect(overrides.applicationConfiguration[0].properties['spark.kubernetes.executor.podTemplateFile'])
+      .toBe('s3://spark-platform-staging-artifacts-310987654321/emr-eks-gitops/tenants/ml/single-zone/pod-templates/executor.yaml');
+    expect(staging.files.get('README.md')).toContain('Jobs of ml do so when submitted with the documents under `artifacts/tenants/<tenant>/single-zone/`');
   });
 
   it.each([
@@ -139,8 +147,8 @@ describe('capacity classes: what stays, what is refused', () => {
       ['- name: default', 'capacity.classes[0].name: "default" is the environment\'s own pools (capacity.limits, capacity.nvmeInstanceStore); give this class another name [capacity-class-name]']],
     ['a scratch disk the executor class does not have', (t: string) => t.replace('offered: [gpu]', 'offered: [gpu]\n      localDisk: ebs'),
       ['localDisk: ebs', 'tenants[2].spark.localDisk: executors run on capacity class "memory-nvme", whose scratch disk is nvme: "ebs" cannot be honoured there; leave localDisk out (the class decides) or choose a class with localDisk: ebs [capacity-class-local-disk]']],
-    ['single-AZ jobs before Kubernetes 1.31', (t: string) => t.replace('offered: [gpu]', 'offered: [gpu]\n      singleZone: true'),
-      ['singleZone: true', 'tenants[2].spark.singleZone: keeping a job\'s executors in its driver\'s zone needs pod affinity with matchLabelKeys, which the API server applies by default from Kubernetes 1.31 (the cluster is 1.30: the field would be dropped and executors spread over zones); upgrade cluster.kubernetesVersion to 1.31 or later, or remove singleZone [single-zone-version]']],
+    ['single-AZ jobs before Kubernetes 1.31', (t: string) => t.replace('offered: [gpu]', 'offered: [gpu]\n      singleZone: offered'),
+      ['singleZone: offered', 'tenants[2].spark.singleZone: keeping a job\'s executors in its driver\'s zone needs pod affinity with matchLabelKeys, which the API server applies by default from Kubernetes 1.31 (the cluster is 1.30: the field would be dropped and executors spread over zones); upgrade cluster.kubernetesVersion to 1.31 or later, or remove singleZone [single-zone-version]']],
   ] as Array<[string, (t: string) => string, [string, string]]>)('refuses %s with a located error', (_, edit, [needle, message]) => {
     // Located at the line of the value the edit introduced (line numbers follow the committed file).
     const text = edit(environmentText('prod'));

@@ -119,11 +119,13 @@ export class TenantChart extends ManifestChart {
     };
     const chosen = tenantCapacityClasses(tenant);
     const placement = classPlacement(platform.classes, tenant, chosen.driver, chosen.executor, platform.storageClassName);
-    const templates = this.addJobArtifacts(config, tenant, platform, placement, logs, '');
+    const templates = this.addJobArtifacts(config, tenant, platform, placement, logs, '', spark.singleZone === 'always');
+    // Single-AZ on request: the tenant's own classes, executors held in the driver's zone (same pools: no new rules).
+    if (spark.singleZone === 'offered') this.addJobArtifacts(config, tenant, platform, placement, logs, 'single-zone/', true);
     // A variant per offered class: both pods on that class, selected per job by its own configuration overrides.
     const variants = chosen.offered.map((name, index) => underField(`capacityClasses.offered[${index}]`, () => {
       const variant = classPlacement(platform.classes, tenant, name, name, platform.storageClassName);
-      return { placement: variant, templates: this.addJobArtifacts(config, tenant, platform, variant, logs, `classes/${name}/`) };
+      return { placement: variant, templates: this.addJobArtifacts(config, tenant, platform, variant, logs, `classes/${name}/`, spark.singleZone === 'always') };
     }));
     return { jobSize, localDisk: placement.localDisk, logs, templates, placement, variants };
   }
@@ -134,6 +136,7 @@ export class TenantChart extends ManifestChart {
    */
   private addJobArtifacts(
     config: EnvironmentConfig, tenant: TenantConfig, platform: SparkPlatform, placement: ClassPlacement, logs: TenantLogs, prefix: string,
+    singleZone: boolean,
   ): SparkPodTemplates {
     const spark = tenant.spark ?? {};
     const templates = new SparkPodTemplates({
@@ -143,7 +146,7 @@ export class TenantChart extends ManifestChart {
       maxJobDuration: spark.maxJobDuration,
       executorTerminationGracePeriodSeconds: spark.executorTerminationGracePeriodSeconds,
       customCode: spark.customCode,
-      singleZone: spark.singleZone,
+      singleZone,
     });
     const templateUri = (role: string) => `${config.spark.artifactsS3Uri}/${this.artifactKey(`${prefix}pod-templates/${role}.yaml`)}`;
     this.addArtifact({ path: `${prefix}pod-templates/driver.yaml`, value: templates.driver, format: 'yaml', kubernetesObject: true });

@@ -82,7 +82,7 @@ export function capacityClassProblems(file: Partial<EnvironmentFile> | null, ten
         problems.push(at([...own, 'localDisk'], `executors run on capacity class "${chosen.executor}", whose scratch disk is ${executorClass.localDisk ?? 'ebs'}: "${asked}" cannot be honoured there; leave localDisk out (the class decides) or choose a class with ${asked === 'instance-store' ? 'localDisk: nvme' : 'localDisk: ebs'} [capacity-class-local-disk]`));
       }
     }
-    if (tenant.spark?.singleZone === true && version !== undefined && !isAtLeast(parseKubernetesVersion(version), 1, SINGLE_ZONE_MINOR)) {
+    if (tenant.spark?.singleZone !== undefined && version !== undefined && !isAtLeast(parseKubernetesVersion(version), 1, SINGLE_ZONE_MINOR)) {
       problems.push(at([...own, 'singleZone'], `keeping a job's executors in its driver's zone needs pod affinity with matchLabelKeys, which the API server applies by default from Kubernetes 1.${SINGLE_ZONE_MINOR} (the cluster is ${version}: the field would be dropped and executors spread over zones); upgrade cluster.kubernetesVersion to 1.${SINGLE_ZONE_MINOR} or later, or remove singleZone [single-zone-version]`));
     }
   });

@@ -132,8 +132,9 @@ export const TenantSparkSchema = strictObject({
       minItems: 1, uniqueItems: true, description: 'more classes a job may run on (drivers and executors both): each gets pod templates and a StartJobRun document under artifacts/tenants/<tenant>/classes/<class>/',
     })),
   }, 'which capacity classes this tenant\'s jobs run on')),
-  singleZone: Type.Optional(Type.Boolean({
-    description: 'true: each job\'s executors run in the Availability Zone its driver was scheduled to (no cross-AZ shuffle traffic); needs cluster.kubernetesVersion 1.31 or later',
+  singleZone: Type.Optional(Type.Unsafe<'always' | 'offered'>({
+    type: 'string', enum: ['always', 'offered'],
+    description: 'keep each job\'s executors in the Availability Zone its driver was scheduled to (no cross-AZ shuffle traffic): "always" for every job, or "offered" for jobs that use the documents under artifacts/tenants/<tenant>/single-zone/; needs cluster.kubernetesVersion 1.31 or later',
   })),
   localDisk: Type.Optional(Type.Unsafe<'ebs' | 'instance-store'>({
     type: 'string', enum: ['ebs', 'instance-store'],

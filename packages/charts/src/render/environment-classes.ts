@@ -68,14 +68,19 @@ export function capacityClassSection(config: EnvironmentConfig): string {
     }
   }
   if (singleZone.length > 0) {
+    const always = singleZone.filter((tenant) => tenant.spark?.singleZone === 'always').map((tenant) => tenant.name);
+    const offered = singleZone.filter((tenant) => tenant.spark?.singleZone === 'offered').map((tenant) => tenant.name);
     lines.push(
       '',
       '### Single-AZ jobs',
-      `${singleZone.map((tenant) => tenant.name).join(', ')}: each job's executors run in the Availability Zone its driver was scheduled`,
-      'to (required pod affinity to the job\'s driver on `topology.kubernetes.io/zone`, with `matchLabelKeys: [spark-app-selector]`,',
-      'which the API server merges into the selector from Kubernetes 1.31, so Karpenter provisions in that zone too). The zone is',
-      'chosen per job when the driver is placed; shuffle stays in one zone. Executors can only use spot capacity of that zone:',
-      'when it is short, they fall back to the on-demand executor pool in the same zone, and a reclaimed executor is replaced there.',
+      ...(always.length > 0 ? [`Every job of ${always.join(', ')} keeps its executors in its driver's Availability Zone.`] : []),
+      ...(offered.length > 0 ? [`Jobs of ${offered.join(', ')} do so when submitted with the documents under \`artifacts/tenants/<tenant>/single-zone/\``,
+        '(its `configuration-overrides.json` or `start-job-run.json`; the other jobs spread over zones).'] : []),
+      'Executors carry a required pod affinity to their job\'s driver on `topology.kubernetes.io/zone`, with',
+      '`matchLabelKeys: [spark-app-selector]`, which the API server merges into the selector from Kubernetes 1.31 (so',
+      'Karpenter provisions in that zone too). The zone is chosen per job when the driver is placed; shuffle stays in one',
+      'zone. Executors can only use spot capacity of that zone: when it is short, they fall back to the on-demand executor',
+      'pool in the same zone, and a reclaimed executor is replaced there.',
     );
   }
   return lines.join('\n');
