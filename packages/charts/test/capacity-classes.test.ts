@@ -148,7 +148,7 @@ describe('capacity classes: what stays, what is refused', () => {
     ['a scratch disk the executor class does not have', (t: string) => t.replace('offered: [gpu]', 'offered: [gpu]\n      localDisk: ebs'),
       ['localDisk: ebs', 'tenants[2].spark.localDisk: executors run on capacity class "memory-nvme", whose scratch disk is nvme: "ebs" cannot be honoured there; leave localDisk out (the class decides) or choose a class with localDisk: ebs [capacity-class-local-disk]']],
     ['single-AZ jobs before Kubernetes 1.31', (t: string) => t.replace('offered: [gpu]', 'offered: [gpu]\n      singleZone: offered'),
-      ['singleZone: offered', 'tenants[2].spark.singleZone: keeping a job\'s executors in its driver\'s zone needs pod affinity with matchLabelKeys, which the API server applies by default from Kubernetes 1.31 (the cluster is 1.30: the field would be dropped and executors spread over zones); upgrade cluster.kubernetesVersion to 1.31 or later, or remove singleZone [single-zone-version]']],
+      ['singleZone: offered', 'tenants[2].spark.singleZone: keeping a job\'s executors in its driver\'s zone needs pod affinity with matchLabelKeys, which the API server applies by default from Kubernetes 1.31 (the cluster is 1.30: the API server drops the field, and executors would follow any driver of the namespace instead of their own); upgrade cluster.kubernetesVersion to 1.31 or later, or remove singleZone [single-zone-version]']],
   ] as Array<[string, (t: string) => string, [string, string]]>)('refuses %s with a located error', (_, edit, [needle, message]) => {
     // Located at the line of the value the edit introduced (line numbers follow the committed file).
     const text = edit(environmentText('prod'));

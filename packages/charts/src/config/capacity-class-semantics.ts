@@ -83,7 +83,7 @@ export function capacityClassProblems(file: Partial<EnvironmentFile> | null, ten
       }
     }
     if (tenant.spark?.singleZone !== undefined && version !== undefined && !isAtLeast(parseKubernetesVersion(version), 1, SINGLE_ZONE_MINOR)) {
-      problems.push(at([...own, 'singleZone'], `keeping a job's executors in its driver's zone needs pod affinity with matchLabelKeys, which the API server applies by default from Kubernetes 1.${SINGLE_ZONE_MINOR} (the cluster is ${version}: the field would be dropped and executors spread over zones); upgrade cluster.kubernetesVersion to 1.${SINGLE_ZONE_MINOR} or later, or remove singleZone [single-zone-version]`));
+      problems.push(at([...own, 'singleZone'], `keeping a job's executors in its driver's zone needs pod affinity with matchLabelKeys, which the API server applies by default from Kubernetes 1.${SINGLE_ZONE_MINOR} (the cluster is ${version}: the API server drops the field, and executors would follow any driver of the namespace instead of their own); upgrade cluster.kubernetesVersion to 1.${SINGLE_ZONE_MINOR} or later, or remove singleZone [single-zone-version]`));
     }
   });
   return problems;
