@@ -1,4 +1,4 @@
-import type { SparkCapacity, SparkLocalDisk, SparkPlacements } from '@emr-eks-gitops/core';
+import { ConfigurationError, type SparkCapacity, type SparkLocalDisk, type SparkPlacements } from '@emr-eks-gitops/core';
 import type { TenantConfig } from '../config/schema.js';
 
 /** Where one tenant's jobs (or one variant of them) run: the classes' pools and the scratch disk they imply. */
@@ -21,9 +21,14 @@ export interface ClassPlacement {
 export function classPlacement(
   classes: ReadonlyMap<string, SparkCapacity>, tenant: TenantConfig, driverClass: string, executorClass: string, storageClassName: string,
 ): ClassPlacement {
-  // Names were checked against capacity.classes by the config rules (capacity-class-unknown).
-  const driver = classes.get(driverClass)!;
-  const executor = classes.get(executorClass)!;
+  // The config rules refuse unknown names (capacity-class-unknown); this guards configs built in code.
+  const classOf = (name: string, field: string) => {
+    const found = classes.get(name);
+    if (!found) throw new ConfigurationError(field, `no capacity class is named "${name}"; use one of ${[...classes.keys()].join(', ')}`);
+    return found;
+  };
+  const driver = classOf(driverClass, 'capacityClasses.driver');
+  const executor = classOf(executorClass, 'capacityClasses.executor');
   const spark = tenant.spark ?? {};
   const instanceStore = executor.capacityClass === undefined
     ? spark.localDisk === 'instance-store'
