@@ -194,6 +194,10 @@ describe('capacity classes: what stays, what is refused', () => {
       configPath: ['tenants', 2, 'spark', 'capacityClasses', 'offered', 0],
       message: 'jobs asking for capacity class gpu: one executor pod requests 4.25 cores / 34.1Gi, more than any instance type of spark-gpu-executor-on-demand can give a pod (the largest offers 3.72 cores / 28.2Gi after the kubelet\'s reservations): Karpenter launches no node and the pod stays Pending; shrink spark.jobSize.executor to fit within 3.72 cores / 28.2Gi [node-fits-pod]',
     }]],
+    ['an offered class with EBS scratch volumes the storage quota cannot hold', (t: string) => t.replace(/      localDiskSize: 50Gi +# EBS scratch of gpu.*\n/, ''), [{
+      configPath: ['tenants', 2, 'spark', 'capacityClasses', 'offered', 0],
+      message: 'jobs asking for capacity class gpu: quota.storage 2000Gi holds 20 scratch volumes of 100Gi (every driver and executor gets one, counted against requests.storage), but quota.cpu 128 admits 30 executors of 4.25 cores: from pod 21 on, the volume claim is refused and the pod stays Pending; set quota.storage to at least 3000Gi, or lower spark.localDiskSize [quota-storage-volumes]',
+    }]],
     ['a class whose driver pool cannot supply one on-demand driver', (t: string) => t.replace('driver: { cpu: 100, memory: 400Gi }', 'driver: { cpu: 1, memory: 400Gi }'), [{
       configPath: ['capacity', 'classes', 0, 'limits', 'driver', 'cpu'],
       message: 'the driver pools spark-graviton-driver are limited to 1 cpu, less than one driver pod (2.25): Karpenter never launches a node for it; raise the pool limit above 2.25 [pool-limit-holds-pod]',

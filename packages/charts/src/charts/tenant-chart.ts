@@ -230,7 +230,10 @@ export class TenantChart extends ManifestChart {
     for (const problem of sparkTenantProblems(runtime)) report(problem, configPathOf(problem.field, index, tenant, classes));
     // A variant differs from the tenant's own jobs only in its pools: report what its pools break, at the offered entry.
     spark.variants.forEach(({ placement, templates }, j) => {
-      const problems = sparkTenantProblems(runtimeOn(placement, templates, placement.localDisk)).filter((p) => VARIANT_RULES.has(p.rule));
+      // A class with another scratch disk (EBS volumes where the tenant's own jobs use NVMe) meets the storage quota anew.
+      const diskChanged = placement.localDisk.kind !== spark.localDisk.kind;
+      const problems = sparkTenantProblems(runtimeOn(placement, templates, placement.localDisk))
+        .filter((p) => VARIANT_RULES.has(p.rule) || (diskChanged && p.rule === 'quota-storage-volumes'));
       for (const problem of problems) {
         report(problem, ['tenants', index, 'spark', 'capacityClasses', 'offered', j], `jobs asking for capacity class ${placement.driverClass}: `);
       }
