@@ -41,7 +41,31 @@ export {
 export { Ec2NodeClass, type Ec2NodeClassProps, type MetadataOptionsProps, type RootVolumeProps } from './karpenter/ec2-node-class.js';
 /** A validated Karpenter NodePool. */
 export { NodePool, type NodePoolLimits, type NodePoolProps } from './karpenter/node-pool.js';
-export { KARPENTER_AWS_INSTANCE_LABELS, type InstanceLabelKeys } from './karpenter/instance-labels.js';
+export {
+  EKS_AUTO_MODE_INSTANCE_LABELS, INSTANCE_LABEL_VOCABULARIES, KARPENTER_AWS_INSTANCE_LABELS, type InstanceLabelKeys,
+} from './karpenter/instance-labels.js';
+/** A NodePool's node class reference, and what SparkCapacity needs of a node class. */
+export { NODE_CLASS_KINDS, type NodeClassReference, type SparkNodeClass } from './karpenter/node-class-ref.js';
+/** An EKS Auto Mode NodeClass: node role, tag-selected subnets and security groups, the EBS data volume, tags. */
+export { EksNodeClass, type EksNodeClassProps, type EphemeralStorageProps } from './karpenter/eks-node-class.js';
+/** EKS Auto Mode: node lifetime, built-in pools, the cluster's compute config, add-on placement, network policy switch. */
+export {
+  AUTO_MODE_BUILT_IN_NODE_POOLS,
+  AUTO_MODE_DEFAULT_EXPIRE_AFTER,
+  AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD,
+  AUTO_MODE_EBS_PROVISIONER,
+  AUTO_MODE_MAX_NODE_LIFETIME,
+  AUTO_MODE_MAX_PODS,
+  AutoModeNetworkPolicyController,
+  autoModeAddonPlacement,
+  autoModeClusterConfig,
+  type AutoModeAddonPlacement,
+  type AutoModeBuiltInNodePool,
+  type AutoModeClusterConfig,
+  type AutoModeClusterConfigProps,
+} from './karpenter/auto-mode.js';
+/** Go durations as Kubernetes and Karpenter write them (`1h30m`), in seconds. */
+export { goDurationSeconds } from './validation/go-duration.js';
 /** Driver, spot executor and on-demand fallback executor pools, with the placements pods need to reach them. */
 export {
   EXECUTOR_LOCAL_DISK_LABEL,
@@ -98,7 +122,7 @@ export { sparkDefaults, type SparkDefaultsClassification, type SparkDefaultsProp
 
 // Storage and scheduling.
 /** An encrypted gp3 EBS StorageClass binding on first consumer. */
-export { DEFAULT_GP3_STORAGE_CLASS_NAME, Gp3StorageClass, type Gp3StorageClassProps } from './storage/gp3-storage-class.js';
+export { DEFAULT_GP3_STORAGE_CLASS_NAME, Gp3StorageClass, type EbsCsiProvisioner, type Gp3StorageClassProps } from './storage/gp3-storage-class.js';
 /** PriorityClasses ranking Spark drivers above executors. */
 export {
   DEFAULT_SPARK_PRIORITY_CLASS_NAMES,

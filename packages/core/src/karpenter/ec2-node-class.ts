@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { requireThat } from '../errors.js';
 import { requireIntegerInRange, requireObjectName } from '../validation/kubernetes-names.js';
+import type { NodeClassReference, SparkNodeClass } from './node-class-ref.js';
 
 /** Root EBS volume of every node; the kubelet, containerd and emptyDirs live on it unless RAID0 instance store is used. */
 export interface RootVolumeProps {
@@ -53,7 +54,8 @@ export interface Ec2NodeClassProps {
 const AMI_ALIAS = /^(al2|al2023|bottlerocket)@(latest|v[0-9][0-9A-Za-z.\-]*)$/;
 const RESTRICTED_TAG_KEYS = ['eks:eks-cluster-name', 'karpenter.sh/nodepool', 'karpenter.sh/nodeclaim', 'karpenter.k8s.aws/ec2nodeclass'];
 
-function requireSelectorTerms(terms: ReadonlyArray<Readonly<Record<string, string>>>, field: string): void {
+/** Tag selector terms as both node classes' CRDs allow them: 1-30 terms, each 1-20 non-empty tags. */
+export function requireSelectorTerms(terms: ReadonlyArray<Readonly<Record<string, string>>>, field: string): void {
   requireThat(terms.length >= 1 && terms.length <= 30, field, 'must hold 1 to 30 tag selector terms');
   terms.forEach((tags, i) => {
     const entries = Object.entries(tags);
@@ -95,10 +97,15 @@ function requireTags(tags: Readonly<Record<string, string>>): void {
  * // NodePools refer to it by nodeClass.name
  * ```
  */
-export class Ec2NodeClass extends Construct {
+export class Ec2NodeClass extends Construct implements SparkNodeClass {
   readonly name: string;
   readonly instanceStorePolicy: 'RAID0' | undefined;
   readonly apiObject: ApiObject;
+
+  /** What a NodePool's nodeClassRef names to use this class. */
+  get nodeClassRef(): NodeClassReference {
+    return { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: this.name };
+  }
 
   constructor(scope: Construct, id: string, props: Ec2NodeClassProps) {
     super(scope, id);

@@ -14,6 +14,17 @@ export const AWS_WELL_KNOWN_LABELS: ReadonlySet<string> = new Set([
   'instance-accelerator-count', 'instance-capability-flex', 'placement-group-id', 'placement-group-partition',
 ].map((name) => `karpenter.k8s.aws/${name}`));
 
+/**
+ * The labels EKS Auto Mode puts on its nodes (EKS user guide, "Create a Node Pool for EKS Auto Mode", supported labels):
+ * Karpenter's AWS facts under `eks.amazonaws.com/`, and `compute-type: auto`.
+ */
+export const EKS_AUTO_MODE_WELL_KNOWN_LABELS: ReadonlySet<string> = new Set([
+  'compute-type', 'instance-hypervisor', 'instance-encryption-in-transit-supported', 'instance-category', 'instance-generation',
+  'instance-family', 'instance-size', 'instance-cpu', 'instance-cpu-manufacturer', 'instance-memory', 'instance-ebs-bandwidth',
+  'instance-network-bandwidth', 'instance-gpu-name', 'instance-gpu-manufacturer', 'instance-gpu-count', 'instance-gpu-memory',
+  'instance-local-nvme',
+].map((name) => `eks.amazonaws.com/${name}`));
+
 /** What CEL's `key.find("^([^/]+)")` yields: the text before the first `/`, the whole key when it has none. */
 const celDomain = (key: string): string => /^([^/]+)/.exec(key)?.[0] ?? '';
 
