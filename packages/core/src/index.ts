@@ -181,9 +181,9 @@ export {
   type IamRoleArn, type TrustPolicyStatement, type TrustPolicyDocument, type EmrTrustStatementProps,
   type RoleTrustInput, type RoleTrustPolicy,
 } from './emr-access/trust-policy.js';
-/** An offline EC2 instance-type catalog, Karpenter's labels per type and its AL2023 allocatable model. */
+/** An offline EC2 instance-type catalog, the labels of each type (Karpenter's and EKS Auto Mode's) and the allocatable models. */
 export {
-  INSTANCE_TYPES, INSTANCE_TYPE_LABEL_KEYS, DEFAULT_DAEMONSET_OVERHEAD,
+  AUTO_MODE_ALLOCATABLE_OPTIONS, INSTANCE_TYPES, INSTANCE_TYPE_LABEL_KEYS, DEFAULT_DAEMONSET_OVERHEAD,
   instanceType, instanceTypeLabels, instanceTypesMatching, allocatable, smallestFittingType, largestAllocatable,
   type InstanceType, type CpuManufacturer, type NodeResources, type AllocatableOptions,
 } from './karpenter/instance-types.js';
