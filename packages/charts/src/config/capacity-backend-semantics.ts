@@ -22,9 +22,6 @@ export function capacityBackendProblems(capacity: Partial<CapacityConfig> | unde
     if (capacity.controller === undefined) {
       problems.push(at(['capacity'], 'backend karpenter needs controller (roleArn, interruptionQueue): the Karpenter controller\'s IRSA role and spot interruption queue; set it, or set backend: auto-mode [capacity-backend-settings]'));
     }
-    if (capacity.autoMode !== undefined) {
-      problems.push(at(['capacity', 'autoMode'], 'applies only to backend auto-mode; remove it, or set backend: auto-mode [capacity-backend-settings]'));
-    }
     return problems;
   }
 

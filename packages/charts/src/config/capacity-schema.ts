@@ -29,7 +29,7 @@ export const CapacitySchema = strictObject({
       default: 'system',
       description: 'built-in pool that runs the add-ons (Prometheus, history servers, the JupyterHub hub): every Auto Mode node is a Karpenter node, so they cannot stay off Karpenter\'s nodes; "system" (tainted CriticalAddonsOnly, which they tolerate; the default) or "general-purpose"; must be in builtInNodePools',
     })),
-  }, 'EKS Auto Mode settings (backend auto-mode only)')),
+  }, 'EKS Auto Mode settings (used with backend auto-mode; kept but unused with karpenter, so switching is one line)')),
   nvmeInstanceStore: Type.Optional(Type.Boolean({
     default: false,
     description: 'true: executor nodes are instance types with local NVMe, striped as RAID0 and used for Spark scratch space (spark.local.dir)',
