@@ -399,7 +399,7 @@ function addonData(config: EnvironmentConfig) {
     addonRows.push(prometheus.mode === 'operator'
       ? {
         name: 'Prometheus (PodMonitors)', chart: 'none: prometheus-operator runs already (e.g. kube-prometheus-stack)', namespace: 'monitoring',
-        folder: 'addons/prometheus', reach: 'through the operator\'s Prometheus; one PodMonitor per tenant (`spark-<tenant>`) and `karpenter`',
+        folder: 'addons/prometheus', reach: `through the operator's Prometheus; one PodMonitor per tenant (\`spark-<tenant>\`)${isAutoMode(config) ? '' : ' and \`karpenter\`'}`,
       }
       : {
         name: 'Prometheus', chart: `\`${PROMETHEUS_CHART.url}\` ${PROMETHEUS_CHART.version}`, namespace: PROMETHEUS_CHART.namespace, folder: 'addons/prometheus',
