@@ -54,8 +54,7 @@ export interface Ec2NodeClassProps {
 const AMI_ALIAS = /^(al2|al2023|bottlerocket)@(latest|v[0-9][0-9A-Za-z.\-]*)$/;
 const RESTRICTED_TAG_KEYS = ['eks:eks-cluster-name', 'karpenter.sh/nodepool', 'karpenter.sh/nodeclaim', 'karpenter.k8s.aws/ec2nodeclass'];
 
-/** Tag selector terms as both node classes' CRDs allow them: 1-30 terms, each 1-20 non-empty tags. */
-export function requireSelectorTerms(terms: ReadonlyArray<Readonly<Record<string, string>>>, field: string): void {
+function requireSelectorTerms(terms: ReadonlyArray<Readonly<Record<string, string>>>, field: string): void {
   requireThat(terms.length >= 1 && terms.length <= 30, field, 'must hold 1 to 30 tag selector terms');
   terms.forEach((tags, i) => {
     const entries = Object.entries(tags);
@@ -64,6 +63,26 @@ export function requireSelectorTerms(terms: ReadonlyArray<Readonly<Record<string
       requireThat(key !== '' && value !== '', `${field}[${i}]["${key}"]`, 'tag keys and values must not be empty ("*" matches any value)');
     }
   });
+}
+
+/** Where both node classes find subnets and security groups: by tag, `karpenter.sh/discovery: <cluster>` unless given. */
+export interface SelectorTagsProps {
+  readonly clusterName: string;
+  readonly subnetSelectorTags?: ReadonlyArray<Readonly<Record<string, string>>>;
+  readonly securityGroupSelectorTags?: ReadonlyArray<Readonly<Record<string, string>>>;
+}
+
+/** The validated `subnetSelectorTerms` and `securityGroupSelectorTerms` of a node class spec. */
+export function selectorTermsOf(props: SelectorTagsProps) {
+  const discovery = [{ 'karpenter.sh/discovery': props.clusterName }];
+  const subnets = props.subnetSelectorTags ?? discovery;
+  const securityGroups = props.securityGroupSelectorTags ?? discovery;
+  requireSelectorTerms(subnets, 'subnetSelectorTags');
+  requireSelectorTerms(securityGroups, 'securityGroupSelectorTags');
+  return {
+    subnetSelectorTerms: subnets.map((t) => ({ tags: { ...t } })),
+    securityGroupSelectorTerms: securityGroups.map((t) => ({ tags: { ...t } })),
+  };
 }
 
 function requireTags(tags: Readonly<Record<string, string>>): void {
@@ -129,11 +148,7 @@ export class Ec2NodeClass extends Construct implements SparkNodeClass {
     );
     requireThat(props.role !== '' && props.instanceProfile !== '', props.role === '' ? 'role' : 'instanceProfile', 'must not be empty');
 
-    const discovery = [{ 'karpenter.sh/discovery': props.clusterName }];
-    const subnetSelectorTags = props.subnetSelectorTags ?? discovery;
-    const securityGroupSelectorTags = props.securityGroupSelectorTags ?? discovery;
-    requireSelectorTerms(subnetSelectorTags, 'subnetSelectorTags');
-    requireSelectorTerms(securityGroupSelectorTags, 'securityGroupSelectorTags');
+    const selectorTerms = selectorTermsOf(props);
 
     const sizeGiB = props.rootVolume?.sizeGiB ?? 100;
     const iops = props.rootVolume?.iops ?? 3000;
@@ -166,8 +181,7 @@ export class Ec2NodeClass extends Construct implements SparkNodeClass {
         amiSelectorTerms: [{ alias: props.amiAlias }],
         role: props.role,
         instanceProfile: props.instanceProfile,
-        subnetSelectorTerms: subnetSelectorTags.map((t) => ({ tags: { ...t } })),
-        securityGroupSelectorTerms: securityGroupSelectorTags.map((t) => ({ tags: { ...t } })),
+        ...selectorTerms,
         blockDeviceMappings: [
           {
             // Bottlerocket keeps the OS on xvda and kubelet data on xvdb; the AL images use one root volume.

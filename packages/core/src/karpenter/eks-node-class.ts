@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { requireThat } from '../errors.js';
 import { requireIntegerInRange, requireObjectName } from '../validation/kubernetes-names.js';
-import { requireSelectorTerms } from './ec2-node-class.js';
+import { selectorTermsOf } from './ec2-node-class.js';
 import type { NodeClassReference, SparkNodeClass } from './node-class-ref.js';
 
 /** The data volume of an EKS Auto Mode node: kubelet, containerd images and emptyDirs live on it. */
@@ -65,12 +65,9 @@ export class EksNodeClass extends Construct implements SparkNodeClass {
   readonly instanceStorePolicy: 'RAID0' | undefined;
   /** Size of the node's EBS data volume in GiB. */
   readonly ephemeralStorageGiB: number;
-  readonly apiObject: ApiObject;
-
   /** What a NodePool's nodeClassRef names to use this class. */
-  get nodeClassRef(): NodeClassReference {
-    return { group: 'eks.amazonaws.com', kind: 'NodeClass', name: this.name };
-  }
+  readonly nodeClassRef: NodeClassReference;
+  readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: EksNodeClassProps) {
     super(scope, id);
@@ -78,11 +75,7 @@ export class EksNodeClass extends Construct implements SparkNodeClass {
     requireThat(props.name !== 'default', 'name', '"default" is the NodeClass of Auto Mode\'s built-in pools; choose another name');
     requireThat(props.clusterName !== '', 'clusterName', 'must not be empty');
     requireThat(/^[\w+=,.@-]{1,64}$/.test(props.role), 'role', `"${props.role}" must be an IAM role name (not an ARN), 1-64 of letters, digits and +=,.@_-`);
-    const discovery = [{ 'karpenter.sh/discovery': props.clusterName }];
-    const subnetSelectorTags = props.subnetSelectorTags ?? discovery;
-    const securityGroupSelectorTags = props.securityGroupSelectorTags ?? discovery;
-    requireSelectorTerms(subnetSelectorTags, 'subnetSelectorTags');
-    requireSelectorTerms(securityGroupSelectorTags, 'securityGroupSelectorTags');
+    const selectorTerms = selectorTermsOf(props);
     this.ephemeralStorageGiB = props.ephemeralStorage?.sizeGiB ?? 80;
     const iops = props.ephemeralStorage?.iops ?? 3000;
     const throughput = props.ephemeralStorage?.throughputMiBps ?? 125;
@@ -99,6 +92,7 @@ export class EksNodeClass extends Construct implements SparkNodeClass {
     }
 
     this.name = props.name;
+    this.nodeClassRef = { group: 'eks.amazonaws.com', kind: 'NodeClass', name: props.name };
     this.instanceStorePolicy = props.localNvmeEphemeralStorage ? 'RAID0' : undefined;
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'eks.amazonaws.com/v1',
@@ -106,8 +100,7 @@ export class EksNodeClass extends Construct implements SparkNodeClass {
       metadata: { name: props.name },
       spec: {
         role: props.role,
-        subnetSelectorTerms: subnetSelectorTags.map((t) => ({ tags: { ...t } })),
-        securityGroupSelectorTerms: securityGroupSelectorTags.map((t) => ({ tags: { ...t } })),
+        ...selectorTerms,
         ephemeralStorage: { size: `${this.ephemeralStorageGiB}Gi`, iops, throughput },
         networkPolicy,
         tags: Object.keys(tags).length > 0 ? { ...tags } : undefined,
