@@ -60,6 +60,20 @@ describe('NodePool node class reference', () => {
       .toEqual({ group: 'eks.amazonaws.com', kind: 'NodeClass', name: 'spark' });
   });
 
+  it('validation refuses requirements on labels the pool\'s nodes never carry (node-class-labels)', () => {
+    const eks = { group: 'eks.amazonaws.com', kind: 'NodeClass', name: 'spark' } as const;
+    const requirement = (key: string) => [{ key, operator: 'In' as const, values: ['c'] }];
+    const findings = (extra: Partial<ConstructorParameters<typeof NodePool>[2]>) => validationFindings([pool(extra)], '1.33').join('\n');
+    expect(findings({ nodeClassRef: eks, requirements: requirement('karpenter.k8s.aws/instance-category') }))
+      .toContain('karpenter.k8s.aws/instance-category is a label of self-managed Karpenter\'s nodes; EKS Auto Mode\'s nodes (nodeClassRef group eks.amazonaws.com) never carry it, so the pool launches nothing');
+    expect(findings({ nodeClassRef: eks, requirements: requirement('eks.amazonaws.com/instance-colour') }))
+      .toContain('eks.amazonaws.com/instance-colour is not a label EKS Auto Mode puts on its nodes, so the pool launches nothing');
+    expect(findings({ nodeClassName: 'spark', requirements: requirement('eks.amazonaws.com/instance-category') }))
+      .toContain('eks.amazonaws.com/instance-category is a label of EKS Auto Mode\'s nodes; nodes of an EC2NodeClass never carry it, so the pool launches nothing');
+    expect(findings({ nodeClassRef: eks, requirements: requirement('eks.amazonaws.com/instance-category') })).toBe('');
+    expect(findings({ nodeClassName: 'spark', requirements: requirement('karpenter.k8s.aws/instance-category') })).toBe('');
+  });
+
   it('refuses both or neither, an unknown group and a kind that is not the group\'s', () => {
     expect(configurationErrorOf(() => pool({})).message).toContain('give exactly one of nodeClassName (an EC2NodeClass) and nodeClassRef');
     expect(configurationErrorOf(() => pool({ nodeClassName: 'a', nodeClassRef: { group: 'eks.amazonaws.com', kind: 'NodeClass', name: 'b' } })).field).toBe('nodeClassName');
