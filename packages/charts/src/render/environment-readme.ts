@@ -109,7 +109,8 @@ labels. Every node on Auto Mode is a Karpenter node, so the add-ons cannot stay 
 Built-in pools enabled: {{autoModeBuiltInPools}}. Nodes live at most 21 days (\`expireAfter\` of the Spark pools:
 {{autoModeExpireAfter}}); the driver pool's drain bound is written out, as the rules read it. The StorageClasses use
 Auto Mode's provisioner \`ebs.csi.eks.amazonaws.com\`, and \`platform/karpenter/\` holds \`kube-system/amazon-vpc-cni\` with
-\`enable-network-policy-controller: "true"\`, without which Auto Mode enforces none of the tenants' NetworkPolicies.
+\`enable-network-policy-controller: "true"\`, without which Auto Mode enforces none of the tenants' NetworkPolicies
+(never pruned: the object is the cluster's, and the VPC CNI add-on keeps its settings there too).
 
 Bootstrap, once per cluster, before the first sync (the compute config also enables block storage and load balancing,
 which EKS requires together; for a new cluster pass the same \`computeConfig\`, \`kubernetesNetworkConfig\` and

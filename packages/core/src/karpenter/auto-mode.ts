@@ -3,6 +3,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { requireThat } from '../errors.js';
+import { ARGOCD_PRUNE_DISABLED, FLUX_PRUNE_DISABLED } from '../delivery/helm-chart.js';
 import { requireIamRoleArn } from '../validation/aws-arn.js';
 import type { OffKarpenterNodeAffinity } from './controller-values.js';
 import type { Toleration } from './placement.js';
@@ -101,7 +102,8 @@ export function addonNodePlacement(placement: AutoModeAddonPlacement | undefined
 
 /**
  * `kube-system/amazon-vpc-cni` with `enable-network-policy-controller: "true"`: without it Auto Mode does not enforce
- * NetworkPolicies, and the tenants' deny-by-default policies would be inert.
+ * NetworkPolicies, and the tenants' deny-by-default policies would be inert. Flux and Argo CD never prune it: the
+ * ConfigMap is the cluster's (the VPC CNI add-on keeps its settings in the same object), so leaving Git must not delete it.
  */
 export class AutoModeNetworkPolicyController extends Construct {
   readonly apiObject: k8s.KubeConfigMap;
@@ -109,7 +111,7 @@ export class AutoModeNetworkPolicyController extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.apiObject = new k8s.KubeConfigMap(this, 'Resource', {
-      metadata: { name: 'amazon-vpc-cni', namespace: 'kube-system' },
+      metadata: { name: 'amazon-vpc-cni', namespace: 'kube-system', annotations: { ...FLUX_PRUNE_DISABLED, ...ARGOCD_PRUNE_DISABLED } },
       data: { 'enable-network-policy-controller': 'true' },
     });
   }
