@@ -70,6 +70,8 @@ describe('NodePool node class reference', () => {
       .toContain('eks.amazonaws.com/instance-colour is not a label EKS Auto Mode puts on its nodes, so the pool launches nothing');
     expect(findings({ nodeClassName: 'spark', requirements: requirement('eks.amazonaws.com/instance-category') }))
       .toContain('eks.amazonaws.com/instance-category is a label of EKS Auto Mode\'s nodes; nodes of an EC2NodeClass never carry it, so the pool launches nothing');
+    expect(findings({ nodeClassRef: eks, requirements: requirement('kubernetes.io/os') }))
+      .toContain('EKS Auto Mode does not support kubernetes.io/os in NodePools (its nodes are Linux only)');
     expect(findings({ nodeClassRef: eks, requirements: requirement('eks.amazonaws.com/instance-category') })).toBe('');
     expect(findings({ nodeClassName: 'spark', requirements: requirement('karpenter.k8s.aws/instance-category') })).toBe('');
   });

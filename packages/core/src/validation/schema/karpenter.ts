@@ -113,6 +113,9 @@ function nodePoolRules(subject: Subject): Finding[] {
  * on the other back end's labels (or on an `eks.amazonaws.com` key Auto Mode does not set) matches no node: the pool
  * never launches one.
  */
+// The EKS user guide's "EKS Auto Mode Not Supported Labels".
+const AUTO_MODE_UNSUPPORTED_LABELS = ['kubernetes.io/os', 'node.kubernetes.io/windows-build'];
+
 function nodeClassLabelFindings(subject: Subject, template: Record<string, unknown> | undefined): Finding[] {
   const group = asText(asRecord(asRecord(template?.spec)?.nodeClassRef)?.group);
   const autoMode = group === 'eks.amazonaws.com';
@@ -122,7 +125,10 @@ function nodeClassLabelFindings(subject: Subject, template: Record<string, unkno
     if (key === undefined) return;
     const domain = celDomain(key);
     const at = ['spec', 'template', 'spec', 'requirements', index, 'key'];
-    if (autoMode && domain.endsWith('karpenter.k8s.aws')) {
+    if (autoMode && AUTO_MODE_UNSUPPORTED_LABELS.includes(key)) {
+      findings.push(subject.finding('node-class-labels', 'error', at,
+        `EKS Auto Mode does not support ${key} in NodePools (its nodes are Linux only)`, 'remove the requirement'));
+    } else if (autoMode && domain.endsWith('karpenter.k8s.aws')) {
       findings.push(subject.finding('node-class-labels', 'error', at,
         `${key} is a label of self-managed Karpenter's nodes; EKS Auto Mode's nodes (nodeClassRef group eks.amazonaws.com) never carry it, so the pool launches nothing`,
         `use Auto Mode's label ${key.replace(/^[^/]+\//, 'eks.amazonaws.com/')} (EKS_AUTO_MODE_INSTANCE_LABELS)`));
