@@ -26,7 +26,7 @@ describe.each(ENVIRONMENTS)('Karpenter controller add-on in %s', (env) => {
   const release = controllerRelease(result);
 
   it('is the karpenter chart at the CRD chart\'s version, CRDs left to karpenter-crd, values from capacity.controller', () => {
-    const controller = config.capacity.controller;
+    const controller = config.capacity.controller!;
     expect(release.values).toMatchObject({
       replicas: 2,
       settings: { clusterName: config.cluster.name, interruptionQueue: controller.interruptionQueue },
@@ -67,7 +67,7 @@ describe.each(ENVIRONMENTS)('Karpenter controller add-on in %s', (env) => {
     const terms = release.values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
     expect(terms).toEqual([{ matchExpressions: [
       { key: 'karpenter.sh/nodepool', operator: 'DoesNotExist' },
-      { key: 'eks.amazonaws.com/nodegroup', operator: 'In', values: config.capacity.controller.managedNodeGroups },
+      { key: 'eks.amazonaws.com/nodegroup', operator: 'In', values: config.capacity.controller!.managedNodeGroups },
     ] }]);
     expect(release.values.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toEqual([{ topologyKey: 'kubernetes.io/hostname' }]);
   });

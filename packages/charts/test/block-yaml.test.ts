@@ -10,7 +10,7 @@ const library = (value: unknown) => stringify(value, YAML_OPTIONS);
 describe('toYaml fast path (blockYaml)', () => {
   it('writes every object of every environment byte for byte as the yaml library does', () => {
     const slow: string[] = [];
-    for (const name of ['dev', 'staging', 'prod']) {
+    for (const name of ['dev', 'staging', 'prod', 'sandbox']) {
       const text = readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
       const { objects } = renderEnvironment(loadEnvironmentText(text, `environments/${name}.yaml`).config);
       for (const { object, path } of objects) {
@@ -21,7 +21,7 @@ describe('toYaml fast path (blockYaml)', () => {
       }
     }
     // Only a multi-line scalar sends an object to the library: the Flux GitRepository's `ignore` list.
-    expect(slow).toEqual(['dev/flux/gitrepository-emr-eks-gitops.yaml', 'prod/flux/gitrepository-emr-eks-gitops.yaml']);
+    expect(slow).toEqual(['dev/flux/gitrepository-emr-eks-gitops.yaml', 'prod/flux/gitrepository-emr-eks-gitops.yaml', 'sandbox/flux/gitrepository-emr-eks-gitops.yaml']);
   });
 
   // Scalars the library quotes, escapes or writes over several lines, and YAML 1.1 look-alikes.

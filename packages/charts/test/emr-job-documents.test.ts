@@ -6,7 +6,7 @@ import { loadEnvironmentText, renderEnvironment } from '../src/index.js';
 // Every tenant's rendered StartJobRun and CreateJobTemplate documents, in every committed environment, against the
 // EMR containers API's request shapes (core's schemas/emr-containers/job-requests.schema.json, from the service model).
 
-const ENVIRONMENTS = ['dev', 'prod', 'staging'];
+const ENVIRONMENTS = ['dev', 'prod', 'sandbox', 'staging'];
 const schema = JSON.parse(readFileSync(new URL('../../core/schemas/emr-containers/job-requests.schema.json', import.meta.url), 'utf8'));
 // strictRequired off: JobDriver's "exactly one driver" is a oneOf of required members declared beside it.
 const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
@@ -30,7 +30,8 @@ const documents = ENVIRONMENTS.flatMap(rendered);
 
 describe('rendered EMR job documents against the API\'s request shapes', () => {
   it('covers every tenant of every environment', () => {
-    expect(documents.map((d) => `${d.env}/${d.tenant}`)).toEqual(ENVIRONMENTS.flatMap((env) => ['app-dev', 'data-eng', 'ml'].map((t) => `${env}/${t}`)));
+    const tenants = (env: string) => (env === 'sandbox' ? ['explore', 'shuffle-lab'] : ['app-dev', 'data-eng', 'ml']);
+    expect(documents.map((d) => `${d.env}/${d.tenant}`)).toEqual(ENVIRONMENTS.flatMap((env) => tenants(env).map((t) => `${env}/${t}`)));
   });
 
   it.each(documents.map((d) => [`${d.env}/${d.tenant}`, d] as const))('%s: job-template.json is a valid CreateJobTemplateRequest', (_, d) => {

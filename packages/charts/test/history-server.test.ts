@@ -65,7 +65,7 @@ describe.each(['staging', 'prod'] as const)('Spark History Server in %s', (env) 
       const tolerant = { ...placement, spec: { ...placement.spec, tolerations: [{ operator: 'Exists' }] } };
       for (const pool of pools) expect(misfit(tolerant, pool), `${deployment.path} on ${pool.name}`).toBeDefined();
       expect((deployment.object as AnyObject).spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions)
-        .toContainEqual({ key: 'eks.amazonaws.com/nodegroup', operator: 'In', values: config.capacity.controller.managedNodeGroups });
+        .toContainEqual({ key: 'eks.amazonaws.com/nodegroup', operator: 'In', values: config.capacity.controller!.managedNodeGroups });
     }
   });
 

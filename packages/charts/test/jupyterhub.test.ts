@@ -5,7 +5,7 @@ import {
 } from '@emr-eks-gitops/core';
 import { EnvironmentFileError, loadEnvironmentText, renderEnvironment, type KubernetesObject, type RenderResult } from '../src/index.js';
 
-const ENVIRONMENTS = ['dev', 'prod', 'staging'] as const;
+const ENVIRONMENTS = ['dev', 'prod', 'sandbox', 'staging'] as const;
 const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
 const load = (name: string, edit: (text: string) => string = (t) => t) =>
   loadEnvironmentText(edit(environmentText(name)), `environments/${name}.yaml`).config;

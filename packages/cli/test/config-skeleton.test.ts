@@ -8,7 +8,7 @@ import { editEnvironment, runCli, tempProject } from './support/project.js';
  * missing key; an empty list gets a sentence in the project's words, not ajv's.
  */
 const NEEDS = 'an environment needs cluster (name, region, accountId, kubernetesVersion, oidcIssuer, emrAccess), '
-  + 'capacity (amiAlias, nodeRole, controller), spark (artifactsS3Uri) and tenants (a list of at least 1, each with name, '
+  + 'capacity (nodeRole), spark (artifactsS3Uri) and tenants (a list of at least 1, each with name, '
   + 'namespace, quota, containerDefaults, executionRoleArn, releaseLabel); environments/schema.json describes every field';
 
 async function renderWith(text: string) {

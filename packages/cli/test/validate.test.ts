@@ -20,10 +20,10 @@ describe('emr-gitops validate', () => {
   it('the committed environments pass every rule', async () => {
     const result = await runCli(REPO_ROOT, ['validate']);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toMatch(/^dev, prod, staging: every rule passes \(\d+ objects\)$/m);
+    expect(result.stdout).toMatch(/^dev, prod, sandbox, staging: every rule passes \(\d+ objects\)$/m);
     // Which official OpenAPI each environment was checked against: its cluster's minor.
     expect(result.stdout.split('\n').filter((line) => line.includes('schemas'))).toEqual([
-      'dev: Kubernetes 1.31 schemas', 'prod: Kubernetes 1.30 schemas', 'staging: Kubernetes 1.31 schemas',
+      'dev: Kubernetes 1.31 schemas', 'prod: Kubernetes 1.30 schemas', 'sandbox: Kubernetes 1.33 schemas', 'staging: Kubernetes 1.31 schemas',
     ]);
     expect(result.exitCode).toBe(0);
   });

@@ -41,7 +41,31 @@ export {
 export { Ec2NodeClass, type Ec2NodeClassProps, type MetadataOptionsProps, type RootVolumeProps } from './karpenter/ec2-node-class.js';
 /** A validated Karpenter NodePool. */
 export { NodePool, type NodePoolLimits, type NodePoolProps } from './karpenter/node-pool.js';
-export { KARPENTER_AWS_INSTANCE_LABELS, type InstanceLabelKeys } from './karpenter/instance-labels.js';
+export {
+  EKS_AUTO_MODE_INSTANCE_LABELS, INSTANCE_LABEL_VOCABULARIES, KARPENTER_AWS_INSTANCE_LABELS, type InstanceLabelKeys,
+} from './karpenter/instance-labels.js';
+/** A NodePool's node class reference, and what SparkCapacity needs of a node class. */
+export { NODE_CLASS_KINDS, type NodeClassReference, type SparkNodeClass } from './karpenter/node-class-ref.js';
+/** An EKS Auto Mode NodeClass: node role, tag-selected subnets and security groups, the EBS data volume, tags. */
+export { EksNodeClass, type EksNodeClassProps, type EphemeralStorageProps } from './karpenter/eks-node-class.js';
+/** EKS Auto Mode: node lifetime, built-in pools, the cluster's compute config, add-on placement, network policy switch. */
+export {
+  AUTO_MODE_BUILT_IN_NODE_POOLS,
+  AUTO_MODE_DEFAULT_EXPIRE_AFTER,
+  AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD,
+  AUTO_MODE_EBS_PROVISIONER,
+  AUTO_MODE_MAX_NODE_LIFETIME,
+  AUTO_MODE_MAX_PODS,
+  AutoModeNetworkPolicyController,
+  autoModeAddonPlacement,
+  autoModeClusterConfig,
+  type AutoModeAddonPlacement,
+  type AutoModeBuiltInNodePool,
+  type AutoModeClusterConfig,
+  type AutoModeClusterConfigProps,
+} from './karpenter/auto-mode.js';
+/** Go durations as Kubernetes and Karpenter write them (`1h30m`), in seconds. */
+export { goDurationSeconds } from './validation/go-duration.js';
 /** Instance selections of capacity classes (architecture, categories or families, generation, sizes) as requirements. */
 export { emptySelectionProblem, gpuSelectionProblem, instanceSelectionRequirements, type InstanceSelection } from './karpenter/instance-selection.js';
 /** Driver, spot executor and on-demand fallback executor pools, with the placements pods need to reach them. */
@@ -104,7 +128,7 @@ export { sparkDefaults, type SparkDefaultsClassification, type SparkDefaultsProp
 
 // Storage and scheduling.
 /** An encrypted gp3 EBS StorageClass binding on first consumer. */
-export { DEFAULT_GP3_STORAGE_CLASS_NAME, Gp3StorageClass, type Gp3StorageClassProps } from './storage/gp3-storage-class.js';
+export { DEFAULT_GP3_STORAGE_CLASS_NAME, Gp3StorageClass, type EbsCsiProvisioner, type Gp3StorageClassProps } from './storage/gp3-storage-class.js';
 /** PriorityClasses ranking Spark drivers above executors. */
 export {
   DEFAULT_SPARK_PRIORITY_CLASS_NAMES,
@@ -163,9 +187,9 @@ export {
   type IamRoleArn, type TrustPolicyStatement, type TrustPolicyDocument, type EmrTrustStatementProps,
   type RoleTrustInput, type RoleTrustPolicy,
 } from './emr-access/trust-policy.js';
-/** An offline EC2 instance-type catalog, Karpenter's labels per type and its AL2023 allocatable model. */
+/** An offline EC2 instance-type catalog, the labels of each type (Karpenter's and EKS Auto Mode's) and the allocatable models. */
 export {
-  INSTANCE_TYPES, INSTANCE_TYPE_LABEL_KEYS, DEFAULT_DAEMONSET_OVERHEAD,
+  AUTO_MODE_ALLOCATABLE_OPTIONS, INSTANCE_TYPES, INSTANCE_TYPE_LABEL_KEYS, DEFAULT_DAEMONSET_OVERHEAD,
   instanceType, instanceTypeLabels, instanceTypesMatching, allocatable, smallestFittingType, largestAllocatable,
   type InstanceType, type CpuManufacturer, type NodeResources, type AllocatableOptions,
 } from './karpenter/instance-types.js';

@@ -47,8 +47,10 @@ describe('the instance-type catalog', () => {
     expect([...all].sort()).toEqual(all);
   });
 
-  it('labels a node as Karpenter does', () => {
-    expect(instanceTypeLabels(type('m6id.4xlarge'))).toEqual({
+  it('labels a node as Karpenter does, and as EKS Auto Mode does under eks.amazonaws.com/', () => {
+    const labels = instanceTypeLabels(type('m6id.4xlarge'));
+    const karpenter = Object.fromEntries(Object.entries(labels).filter(([key]) => !key.startsWith('eks.amazonaws.com/')));
+    expect(karpenter).toEqual({
       'node.kubernetes.io/instance-type': 'm6id.4xlarge',
       'kubernetes.io/arch': 'amd64',
       'kubernetes.io/os': 'linux',
@@ -62,6 +64,11 @@ describe('the instance-type catalog', () => {
       [`${K}instance-local-nvme`]: '950',
       [`${K}instance-hypervisor`]: 'nitro',
     });
+    // The same facts under Auto Mode's keys; local NVMe in GiB there (950 GB = 884 GiB), as its guide documents.
+    for (const fact of ['category', 'family', 'generation', 'size', 'cpu', 'cpu-manufacturer', 'memory', 'hypervisor']) {
+      expect(labels[`eks.amazonaws.com/instance-${fact}`], fact).toBe(labels[`${K}instance-${fact}`]);
+    }
+    expect(labels['eks.amazonaws.com/instance-local-nvme']).toBe('884');
     const m6i = instanceTypeLabels(type('m6i.4xlarge'));
     expect(m6i).not.toHaveProperty(`${K}instance-local-nvme`);
     expect(m6i).not.toHaveProperty(`${K}instance-gpu-count`);

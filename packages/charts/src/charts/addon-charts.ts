@@ -6,6 +6,7 @@ import {
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { HistoryServerAddonConfig, KarpenterAddonConfig } from '../config/addons-schema.js';
+import { addonPlacement } from './auto-mode-capacity.js';
 import { helmDelivery } from './delivery-chart.js';
 import { ManifestChart } from './manifest-chart.js';
 import { PrometheusChart } from './prometheus-chart.js';
@@ -49,7 +50,7 @@ export class KarpenterControllerChart extends ManifestChart {
 
   constructor(scope: App, config: EnvironmentConfig, addon: KarpenterAddonConfig, delivery: HelmDelivery) {
     super(scope, 'addon-karpenter', { folder: KARPENTER_CONTROLLER_FOLDER, environment: config.name, configPath: ['addons', 'karpenter'] });
-    const controller = config.capacity.controller;
+    const controller = config.capacity.controller!; // required with backend karpenter; auto-mode refuses addons.karpenter (semantics.ts)
     const namespace = addon.namespace ?? 'kube-system';
     this.values = karpenterControllerHelmValues({
       clusterName: config.cluster.name,
@@ -86,7 +87,7 @@ export function historyServerName(tenant: string): string {
  * (`<spark.logs.s3Uri>/<tenant>/spark-events/`, the `spark.eventLog.dir` its jobs write): Spark's history server reads
  * one directory and not its sub-folders, and one server per tenant keeps each tenant's applications apart. They
  * share one read-only IAM role (IRSA) and run where Karpenter's controller runs (capacity.controller.managedNodeGroups,
- * never on a Karpenter node).
+ * never on a Karpenter node); on EKS Auto Mode, on the built-in pool capacity.autoMode.addonNodePool.
  */
 export class HistoryServerChart extends ManifestChart {
   constructor(scope: App, config: EnvironmentConfig, addon: HistoryServerAddonConfig, logsS3Uri: string) {
@@ -97,7 +98,7 @@ export class HistoryServerChart extends ManifestChart {
       roleArn: addon.roleArn,
       allowIngressFromNamespaces: addon.allowIngressFromNamespaces,
       resources: addon.resources,
-      managedNodeGroups: config.capacity.controller.managedNodeGroups,
+      ...addonPlacement(config),
       servers: config.tenants.filter((tenant) => !tenant.retired).map((tenant) => ({
         name: historyServerName(tenant.name),
         logDirectory: `${logsS3Uri}/${tenant.name}/spark-events/`,

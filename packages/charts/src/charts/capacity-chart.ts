@@ -6,6 +6,7 @@ import type { EnvironmentConfig } from '../config/schema.js';
 import type { CapacityClassConfig } from '../config/capacity-schema.js';
 import { DEFAULT_CAPACITY_CLASS } from '../config/capacity-class-semantics.js';
 import { underField, type RenderIssue } from '../render/render-error.js';
+import { autoModeClusterConfigArtifact, autoModeSparkNodes, isAutoMode, type SparkNodes } from './auto-mode-capacity.js';
 import { ManifestChart } from './manifest-chart.js';
 
 type PoolLimitsConfig = { cpu: string | number; memory: string | number } | undefined;
@@ -13,9 +14,12 @@ const poolLimits = (pool: PoolLimitsConfig) => (pool ? { cpu: String(pool.cpu), 
 
 /**
  * Karpenter capacity for Spark: the node class(es), the driver pool and the spot / on-demand executor pools (EBS, and
- * NVMe when capacity.nvmeInstanceStore is set), the pools of each named capacity class (capacity.classes), plus
- * the controller's Helm values as an artifact when the controller is installed with the cluster (addons.karpenter
- * absent); with addons.karpenter the same values are the release's (addon-charts.ts) and the artifact is not rendered.
+ * NVMe when capacity.nvmeInstanceStore is set) and the pools of each named capacity class (capacity.classes). With
+ * self-managed Karpenter: EC2NodeClasses, plus the controller's Helm values as an artifact when the controller is
+ * installed with the cluster (addons.karpenter absent; with addons.karpenter the same values are the release's,
+ * addon-charts.ts). With EKS Auto Mode (capacity.backend auto-mode): eks.amazonaws.com NodeClasses, Auto Mode's label
+ * names and node lifetime, and the cluster's compute config as an artifact (auto-mode-capacity.ts). The pools, taints
+ * and placements are the same on both.
  */
 export class CapacityChart extends ManifestChart {
   /** The default class: the environment's own pools, unchanged by classes. */
@@ -29,27 +33,17 @@ export class CapacityChart extends ManifestChart {
     super(scope, 'platform-karpenter', { folder: 'platform/karpenter', environment: config.name, configPath: ['capacity'] });
     const capacity = config.capacity;
     const classes = capacity.classes ?? [];
-    // One vocabulary for every requirement written here, so another capacity back end can swap it.
-    const instanceLabels = KARPENTER_AWS_INSTANCE_LABELS;
-    const nodeClass = {
-      clusterName: config.cluster.name,
-      amiAlias: capacity.amiAlias,
-      role: capacity.nodeRole,
-      rootVolume: { sizeGiB: capacity.rootVolumeGiB ?? 100 },
-      tags: { [LABELS.environment]: config.name },
-    };
-    const driverNodeClass = new Ec2NodeClass(this, 'SparkNodeClass', { name: 'spark', ...nodeClass });
     // NVMe executor pools are rendered beside the EBS ones; only tenants with localDisk instance-store (or an NVMe class) reach them.
-    const nvmeNodeClass = capacity.nvmeInstanceStore || classes.some((c) => c.localDisk === 'nvme')
-      ? new Ec2NodeClass(this, 'SparkNvmeNodeClass', { name: 'spark-nvme', ...nodeClass, instanceStorePolicy: 'RAID0' })
-      : undefined;
+    const nvme = capacity.nvmeInstanceStore === true || classes.some((c) => c.localDisk === 'nvme');
+    const nodes = isAutoMode(config) ? autoModeSparkNodes(this, config, nvme) : this.karpenterNodes(config, nvme);
 
     const limits = capacity.limits;
     this.spark = new SparkCapacity(this, 'Spark', {
-      driverNodeClass,
-      nvmeExecutorNodeClass: capacity.nvmeInstanceStore ? nvmeNodeClass : undefined,
-      instanceLabels,
-      driverNodes: capacity.driverNodes,
+      driverNodeClass: nodes.driverNodeClass,
+      nvmeExecutorNodeClass: capacity.nvmeInstanceStore ? nodes.nvmeNodeClass : undefined,
+      instanceLabels: nodes.instanceLabels,
+      expireAfter: nodes.expireAfter,
+      driverNodes: nodes.driverNodes,
       limits: {
         driver: poolLimits(limits?.driver),
         executorSpot: poolLimits(limits?.executorSpot),
@@ -62,13 +56,13 @@ export class CapacityChart extends ManifestChart {
 
     const all = new Map<string, SparkCapacity>([[DEFAULT_CAPACITY_CLASS, this.spark]]);
     classes.forEach((spec, index) => {
-      const pools = underField(`classes[${index}]`, () => this.classCapacity(config, spec, driverNodeClass, nvmeNodeClass, instanceLabels));
+      const pools = underField(`classes[${index}]`, () => this.classCapacity(config, spec, nodes));
       all.set(spec.name, pools);
-      const empty = emptySelectionProblem(spec, instanceLabels);
+      const empty = emptySelectionProblem(spec, nodes.instanceLabels);
       if (empty) {
         this.problems.push({ configPath: ['capacity', 'classes', index, spec.families ? 'families' : 'categories'], message: `capacity class ${spec.name} ${empty}; widen the selection [capacity-class-instances]` });
       } else if (spec.gpu) {
-        const problem = gpuSelectionProblem(instanceSelectionRequirements(spec, instanceLabels), spec.gpu.perExecutor ?? 1);
+        const problem = gpuSelectionProblem(instanceSelectionRequirements(spec, nodes.instanceLabels), spec.gpu.perExecutor ?? 1);
         if (problem) {
           const field = problem.startsWith('asks') ? ['gpu', 'perExecutor'] : [spec.families ? 'families' : 'categories'];
           this.problems.push({ configPath: ['capacity', 'classes', index, ...field], message: `GPU class ${spec.name} ${problem} [capacity-class-gpu]` });
@@ -77,29 +71,50 @@ export class CapacityChart extends ManifestChart {
     });
     this.classes = all;
 
-    if (!config.addons?.karpenter) this.addArtifact({
-      path: 'controller-values.yaml',
-      format: 'yaml',
-      kubernetesObject: false,
-      value: karpenterControllerHelmValues({
-        clusterName: config.cluster.name,
-        interruptionQueue: capacity.controller.interruptionQueue,
-        controllerRoleArn: capacity.controller.roleArn,
-        managedNodeGroups: capacity.controller.managedNodeGroups,
-      }),
-    });
+    if (isAutoMode(config)) {
+      this.addArtifact({ path: 'auto-mode-cluster-config.json', format: 'json', kubernetesObject: false, value: autoModeClusterConfigArtifact(config) });
+    } else if (!config.addons?.karpenter) {
+      const controller = capacity.controller!; // required with backend karpenter (semantics.ts)
+      this.addArtifact({
+        path: 'controller-values.yaml',
+        format: 'yaml',
+        kubernetesObject: false,
+        value: karpenterControllerHelmValues({
+          clusterName: config.cluster.name,
+          interruptionQueue: controller.interruptionQueue,
+          controllerRoleArn: controller.roleArn,
+          managedNodeGroups: controller.managedNodeGroups,
+        }),
+      });
+    }
+  }
+
+  /** Self-managed Karpenter's EC2NodeClasses: `spark`, and `spark-nvme` (RAID0 instance store) for NVMe executors. */
+  private karpenterNodes(config: EnvironmentConfig, nvme: boolean): SparkNodes {
+    const capacity = config.capacity;
+    const nodeClass = {
+      clusterName: config.cluster.name,
+      amiAlias: capacity.amiAlias!, // required with backend karpenter (semantics.ts)
+      role: capacity.nodeRole,
+      rootVolume: { sizeGiB: capacity.rootVolumeGiB ?? 100 },
+      tags: { [LABELS.environment]: config.name },
+    };
+    const driverNodeClass = new Ec2NodeClass(this, 'SparkNodeClass', { name: 'spark', ...nodeClass });
+    const nvmeNodeClass = nvme
+      ? new Ec2NodeClass(this, 'SparkNvmeNodeClass', { name: 'spark-nvme', ...nodeClass, instanceStorePolicy: 'RAID0' })
+      : undefined;
+    return { driverNodeClass, nvmeNodeClass, instanceLabels: KARPENTER_AWS_INSTANCE_LABELS, driverNodes: capacity.driverNodes };
   }
 
   /** A named class: its own pools, labelled and tainted with the class, sharing the environment's node lifetimes. */
-  private classCapacity(
-    config: EnvironmentConfig, spec: CapacityClassConfig, driverNodeClass: Ec2NodeClass, nvmeNodeClass: Ec2NodeClass | undefined,
-    instanceLabels: typeof KARPENTER_AWS_INSTANCE_LABELS,
-  ): SparkCapacity {
+  private classCapacity(config: EnvironmentConfig, spec: CapacityClassConfig, nodes: SparkNodes): SparkCapacity {
     const capacity = config.capacity;
     const nvme = spec.localDisk === 'nvme';
+    const instanceLabels = nodes.instanceLabels;
     return new SparkCapacity(this, `Class-${spec.name}`, {
-      driverNodeClass,
-      nvmeExecutorNodeClass: nvme ? nvmeNodeClass : undefined,
+      driverNodeClass: nodes.driverNodeClass,
+      nvmeExecutorNodeClass: nvme ? nodes.nvmeNodeClass : undefined,
+      expireAfter: nodes.expireAfter,
       ebsExecutors: !nvme,
       poolNamePrefix: `spark-${spec.name}`,
       capacityClass: spec.name,
@@ -113,7 +128,7 @@ export class CapacityChart extends ManifestChart {
         perExecutor: spec.gpu.perExecutor,
         taint: spec.gpu.taintKey === undefined ? undefined : { key: spec.gpu.taintKey, effect: 'NoSchedule' },
       },
-      driverNodes: capacity.driverNodes,
+      driverNodes: nodes.driverNodes,
       limits: {
         driver: poolLimits(spec.limits?.driver),
         executorSpot: poolLimits(spec.limits?.executorSpot),

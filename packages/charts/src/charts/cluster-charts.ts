@@ -1,6 +1,7 @@
 import type { Construct } from 'constructs';
 import { Gp3StorageClass, SparkPriorityClasses, emrRoleTrustPolicy, parseRoleArn } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
+import { ebsProvisioner } from './auto-mode-capacity.js';
 import { ManifestChart } from './manifest-chart.js';
 
 /** The encrypted gp3 StorageClass that Spark scratch volumes and notebooks' disks use. */
@@ -9,7 +10,7 @@ export class StorageChart extends ManifestChart {
 
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, 'platform-storage', { folder: 'platform/storage', environment: config.name, configPath: [] });
-    this.storageClass = new Gp3StorageClass(this, 'Gp3');
+    this.storageClass = new Gp3StorageClass(this, 'Gp3', { provisioner: ebsProvisioner(config) });
   }
 }
 

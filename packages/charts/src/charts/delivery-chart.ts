@@ -5,6 +5,7 @@ import {
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { DeliveryConfig } from '../config/delivery-schema.js';
+import { isAutoMode } from './auto-mode-capacity.js';
 import { ManifestChart } from './manifest-chart.js';
 
 /**
@@ -49,12 +50,14 @@ export function deliveryCharts(app: App, config: EnvironmentConfig, layered: rea
   const delivery = config.delivery;
   if (!delivery) return [];
   const withContent = new Set(layered.filter(hasObjects).map((chart) => chart.folder.split('/')[0]!));
+  // EKS Auto Mode installs and upgrades its own NodePool and NodeClass CRDs: no crds layer then.
+  const karpenterCrds = !isAutoMode(config);
   if (delivery.engine === 'flux') {
-    const crds = new KarpenterCrdsChart(app, config, delivery);
-    withContent.add(crds.folder);
-    return [crds, new FluxDeliveryChart(app, config, delivery, wiredLayers(withContent))];
+    const crds = karpenterCrds ? new KarpenterCrdsChart(app, config, delivery) : undefined;
+    if (crds) withContent.add(crds.folder);
+    return [...(crds ? [crds] : []), new FluxDeliveryChart(app, config, delivery, wiredLayers(withContent))];
   }
-  return [new ArgoDeliveryChart(app, config, delivery, wiredLayers(new Set([...withContent, 'crds'])))];
+  return [new ArgoDeliveryChart(app, config, delivery, wiredLayers(karpenterCrds ? new Set([...withContent, 'crds']) : withContent))];
 }
 
 /** The layers that have content, each waiting for the nearest one before it that has. */

@@ -6,6 +6,7 @@ import {
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
 import type { JupyterHubConfig } from '../config/jupyterhub-schema.js';
 import { helmDelivery } from './delivery-chart.js';
+import { addonPlacement, ebsProvisioner } from './auto-mode-capacity.js';
 import { ManifestChart } from './manifest-chart.js';
 import { collectIssues, type RenderIssue } from '../render/render-error.js';
 
@@ -63,6 +64,7 @@ export class JupyterHubChart extends ManifestChart {
     const storageClass = new Gp3StorageClass(this, 'StorageClass', {
       name: hub.storageClass?.name ?? JUPYTERHUB_DEFAULT_STORAGE_CLASS,
       kmsKeyId: hub.storageClass?.kmsKeyId,
+      provisioner: ebsProvisioner(config),
     });
     this.values = jupyterHubValues({
       auth: authOf(hub.auth),
@@ -75,6 +77,8 @@ export class JupyterHubChart extends ManifestChart {
       hubResources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '1Gi' } },
       cullTimeoutSeconds: hub.cullTimeoutSeconds,
       profiles,
+      // Off the Spark pools by their taints already; on Auto Mode the hub and proxy also need a pool that exists.
+      corePlacement: addonPlacement(config).nodePlacement,
     });
     const delivery = config.delivery;
     requireThat(delivery !== undefined, '', 'is delivered as a Helm release by Flux or Argo CD: add a delivery section');

@@ -3,6 +3,7 @@ import { ConfigurationError, PrometheusServer, SparkPodMonitors, helmRelease } f
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { PrometheusConfig } from '../config/prometheus-schema.js';
 import { helmDelivery } from './delivery-chart.js';
+import { addonPlacement, ebsProvisioner, isAutoMode } from './auto-mode-capacity.js';
 import { ManifestChart } from './manifest-chart.js';
 
 
@@ -18,7 +19,8 @@ export class PrometheusChart extends ManifestChart {
     super(scope, 'addons-prometheus', { folder: 'addons/prometheus', environment: config.name, configPath: ['addons', 'prometheus'] });
     const tenants = config.tenants.filter((tenant) => !tenant.retired).map((tenant) => ({ name: tenant.name, namespace: tenant.namespace }));
     // Karpenter's Service lives where its controller runs: the add-on's namespace, or kube-system when installed with the cluster.
-    const scrape = { tenants, karpenterNamespace: config.addons?.karpenter?.namespace ?? 'kube-system' };
+    // On EKS Auto Mode AWS runs Karpenter outside the cluster: there is nothing of it to scrape.
+    const scrape = { tenants, karpenterNamespace: config.addons?.karpenter?.namespace ?? 'kube-system', scrapeKarpenter: !isAutoMode(config) };
     if (prometheus.mode === 'operator') {
       new SparkPodMonitors(this, 'PodMonitors', { ...scrape, labels: prometheus.operator?.podMonitorLabels });
       return;
@@ -34,7 +36,8 @@ export class PrometheusChart extends ManifestChart {
       service: server.service,
       resources: server.resources,
       scrapeInterval: server.scrapeInterval,
-      managedNodeGroups: config.capacity.controller.managedNodeGroups,
+      ...addonPlacement(config),
+      storageProvisioner: ebsProvisioner(config),
     });
     const { chart, values } = prometheusServer;
     if (!delivery) {

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { GoDuration, Quantity, RoleArn, S3Uri, strictObject } from './schema-types.js';
+import { GoDuration, Quantity, RoleArn, S3Uri, StringEnum, strictObject } from './schema-types.js';
 
 const PoolLimits = (pool: string) => strictObject({
   cpu: Quantity(`total vCPUs of the ${pool} pool's nodes: a Kubernetes quantity such as 1000`),
@@ -57,15 +57,29 @@ export const CapacityClassSchema = strictObject({
 }, 'a capacity class: its own driver pool (on-demand) and executor pools, labelled and tainted emr-eks-gitops.io/capacity-class=<name>');
 
 export const CapacitySchema = strictObject({
-  amiAlias: Type.String({
+  backend: Type.Optional(StringEnum(['karpenter', 'auto-mode'], {
+    default: 'karpenter',
+    description: 'who runs the nodes: "karpenter" (self-managed Karpenter: EC2NodeClasses, a controller, its CRDs and interruption queue; the default) or "auto-mode" (EKS Auto Mode: AWS runs Karpenter, the EBS CSI driver and the VPC CNI; this project renders eks.amazonaws.com NodeClasses and the cluster\'s compute config). The pools, taints and placements are the same on both',
+  })),
+  amiAlias: Type.Optional(Type.String({
     pattern: '^(al2|al2023|bottlerocket)@(latest|v[0-9][0-9.]*)$',
-    description: 'AMI of Karpenter nodes, pinned: an EC2NodeClass alias such as al2023@v20250101 (al2, al2023 or bottlerocket; @latest drifts and is refused)',
-  }),
+    description: 'AMI of Karpenter nodes, pinned: an EC2NodeClass alias such as al2023@v20250101 (al2, al2023 or bottlerocket; @latest drifts and is refused); required with backend karpenter, unused with auto-mode (AWS picks the AMI)',
+  })),
   nodeRole: Type.String({
     pattern: '^[\\w+=,.@-]{1,64}$',
-    description: 'IAM role name (not ARN) of the nodes Karpenter launches, e.g. KarpenterNodeRole-spark-platform-dev',
+    description: 'IAM role name (not ARN) of the nodes, e.g. KarpenterNodeRole-spark-platform-dev; with auto-mode it needs an EC2 access entry with AmazonEKSAutoNodePolicy, and the built-in pools use it too',
   }),
-  rootVolumeGiB: Type.Optional(Type.Integer({ minimum: 20, maximum: 16384, default: 100, description: 'size of each node\'s encrypted gp3 root volume in GiB, 20 to 16384' })),
+  rootVolumeGiB: Type.Optional(Type.Integer({ minimum: 20, maximum: 16384, default: 100, description: 'size of each node\'s encrypted gp3 root volume in GiB, 20 to 16384 (with auto-mode: the NodeClass\'s ephemeralStorage, where images, logs and emptyDirs live)' })),
+  autoMode: Type.Optional(strictObject({
+    builtInNodePools: Type.Optional(Type.Array(StringEnum(['general-purpose', 'system'], { description: 'a built-in pool: general-purpose or system' }), {
+      uniqueItems: true,
+      description: 'Auto Mode\'s built-in pools to enable in the cluster\'s compute config (default [system]; [] for none)',
+    })),
+    addonNodePool: Type.Optional(StringEnum(['general-purpose', 'system'], {
+      default: 'system',
+      description: 'built-in pool that runs the add-ons (Prometheus, history servers, the JupyterHub hub): every Auto Mode node is a Karpenter node, so they cannot stay off Karpenter\'s nodes; "system" (tainted CriticalAddonsOnly, which they tolerate; the default) or "general-purpose"; must be in builtInNodePools',
+    })),
+  }, 'EKS Auto Mode settings (used with backend auto-mode; kept but unused with karpenter, so switching is one line)')),
   nvmeInstanceStore: Type.Optional(Type.Boolean({
     default: false,
     description: 'true: executor nodes are instance types with local NVMe, striped as RAID0 and used for Spark scratch space (spark.local.dir)',
@@ -91,7 +105,7 @@ export const CapacitySchema = strictObject({
   classes: Type.Optional(Type.Array(CapacityClassSchema, {
     minItems: 1, description: 'named capacity classes beside the default pools (Graviton, instance families, NVMe, GPUs); tenants choose them in spark.capacityClasses',
   })),
-  controller: strictObject({
+  controller: Type.Optional(strictObject({
     roleArn: RoleArn('IAM role of the Karpenter controller (IRSA)'),
     interruptionQueue: Type.String({
       pattern: '^[A-Za-z0-9_-]{1,80}$',
@@ -100,7 +114,7 @@ export const CapacitySchema = strictObject({
     managedNodeGroups: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$', description: 'an EKS managed node group name' }), {
       minItems: 1, description: 'EKS managed node groups the controller must run on (it never runs on nodes it made)',
     })),
-  }, 'The Karpenter controller'),
+  }, 'The Karpenter controller (backend karpenter: required; unused with auto-mode, where AWS runs it)')),
 }, 'Karpenter capacity for Spark: node class and pools for drivers (on-demand) and executors (spot first)');
 
 export const SparkPlatformSchema = strictObject({

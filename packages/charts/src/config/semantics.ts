@@ -6,6 +6,7 @@ import type { JupyterHubConfig } from './jupyterhub-schema.js';
 import type { AddonsConfig } from './addons-schema.js';
 import type { Problem } from './problems.js';
 import { capacityClassProblems, DEFAULT_CAPACITY_CLASS, tenantCapacityClasses } from './capacity-class-semantics.js';
+import { capacityBackendProblems } from './capacity-backend-semantics.js';
 import type { ConfigPath } from './source-map.js';
 
 type Locate = (path: ConfigPath, message: string) => Problem;
@@ -74,6 +75,7 @@ export function semanticProblems(value: unknown, at: Locate): Problem[] {
 
   problems.push(...jupyterHubProblems(file, at));
   const addons = isObject(file?.addons) ? (file.addons as Partial<AddonsConfig>) : undefined;
+  problems.push(...capacityBackendProblems(capacity, addons, at));
   if (addons?.karpenter !== undefined && !delivery) {
     problems.push(at(['addons', 'karpenter'], 'a Helm release needs a delivery: section (Flux or Argo CD installs it); add one, or install the controller with the cluster (leave addons.karpenter out: its values are then rendered to artifacts/platform/karpenter/controller-values.yaml)'));
   }

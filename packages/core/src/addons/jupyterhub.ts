@@ -7,6 +7,7 @@ import type { PolicyRule } from '../emr-access/emr-containers-rbac.js';
 import type { HelmChartSource } from '../delivery/helm-chart.js';
 import type { ArgoIgnoreDifference } from '../delivery/argo-cd.js';
 import type { Toleration } from '../karpenter/placement.js';
+import type { AutoModeAddonPlacement } from '../karpenter/auto-mode.js';
 import { assertDnsLabel, assertDnsSubdomain } from '../names.js';
 
 /** Namespace of the hub and the proxy. Notebook servers run in the tenant namespaces. */
@@ -175,6 +176,8 @@ export interface JupyterHubValuesProps {
   /** Idle servers are stopped after this many seconds. */
   readonly cullTimeoutSeconds: number;
   readonly profiles: readonly JupyterHubTenantProfile[];
+  /** Where the hub and the proxy run (EKS Auto Mode: a built-in pool, see autoModeAddonPlacement). @default the chart's (any untainted node) */
+  readonly corePlacement?: AutoModeAddonPlacement;
 }
 
 const CLUSTER_MODE_DRIVER_ONLY = /^spark\.kubernetes\.driver\.|^spark\.driver\.(cores|memoryOverhead|memoryOverheadFactor)$/;
@@ -276,12 +279,14 @@ export function jupyterHubValues(props: JupyterHubValuesProps): Record<string, u
       ...(auth.adminUsers?.length ? { Authenticator: { admin_users: [...auth.adminUsers] } } : {}),
     };
   const namespaces = [...new Set(props.profiles.map((profile) => profile.namespace))].sort();
+  const core = props.corePlacement;
   return {
     hub: {
       config: hubConfig,
       serviceAccount: { create: true, name: JUPYTERHUB_HUB_SERVICE_ACCOUNT },
       db: { type: 'sqlite-pvc', pvc: { storage: props.hubDbSize, storageClassName: props.storageClassName } },
       resources: { requests: { ...props.hubResources.requests }, limits: { ...props.hubResources.limits } },
+      ...(core ? { nodeSelector: { ...core.nodeSelector } } : {}),
       ...(auth.type === 'github'
         ? { extraEnv: { OAUTH_CLIENT_SECRET: { valueFrom: { secretKeyRef: { name: auth.clientSecret.secretName, key: auth.clientSecret.key } } } } }
         : {}),
@@ -298,7 +303,10 @@ export function jupyterHubValues(props: JupyterHubValuesProps): Record<string, u
         }],
       },
     },
-    proxy: { service: { type: props.proxyServiceType }, chp: { networkPolicy: { egressAllowRules: { cloudMetadataServer: false } } } },
+    proxy: {
+      service: { type: props.proxyServiceType },
+      chp: { networkPolicy: { egressAllowRules: { cloudMetadataServer: false } }, ...(core ? { nodeSelector: { ...core.nodeSelector } } : {}) },
+    },
     singleuser: {
       image: { name: props.image.name, tag: props.image.tag },
       cpu: { guarantee: props.resources.cpu.guarantee, limit: props.resources.cpu.limit },
@@ -316,7 +324,10 @@ export function jupyterHubValues(props: JupyterHubValuesProps): Record<string, u
     cull: { enabled: true, timeout: props.cullTimeoutSeconds, every: Math.min(600, Math.max(60, Math.floor(props.cullTimeoutSeconds / 6))) },
     // Neither pulls images into tenant nodes nor runs a scheduler of its own.
     prePuller: { hook: { enabled: false }, continuous: { enabled: false } },
-    scheduling: { userScheduler: { enabled: false } },
+    scheduling: {
+      userScheduler: { enabled: false },
+      ...(core ? { corePods: { tolerations: core.tolerations.map((t) => ({ ...t })) } } : {}),
+    },
   };
 }
 

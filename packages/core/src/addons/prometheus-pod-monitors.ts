@@ -68,6 +68,7 @@ export class SparkPodMonitors extends Construct {
         },
       });
     });
+    if (props.scrapeKarpenter === false) return;
     new ApiObject(this, 'Karpenter', {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PodMonitor',

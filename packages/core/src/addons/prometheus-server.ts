@@ -1,11 +1,12 @@
 import { offKarpenterNodeAffinity } from '../karpenter/controller-values.js';
+import { addonNodePlacement, type AutoModeAddonPlacement } from '../karpenter/auto-mode.js';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { ConfigurationError, requireThat } from '../errors.js';
 import type { OciHelmChart } from '../delivery/helm-chart.js';
 import { assertDnsLabel } from '../names.js';
 import { isQuantity, quantityString, type QuantityInput } from '../quantity.js';
-import { Gp3StorageClass } from '../storage/gp3-storage-class.js';
+import { Gp3StorageClass, type EbsCsiProvisioner } from '../storage/gp3-storage-class.js';
 import { requireGoDuration } from '../validation/go-duration.js';
 import { requireIntegerInRange } from '../validation/kubernetes-names.js';
 import { helmValuesProblems } from './helm-values.js';
@@ -63,6 +64,13 @@ export interface PrometheusServerProps {
   };
   /** EKS managed node groups the server must run on. @default any node Karpenter did not make (never a Spark pool) */
   readonly managedNodeGroups?: readonly string[];
+  /**
+   * Where the pods go instead of off every Karpenter node: on EKS Auto Mode every node is one, so a built-in pool
+   * (autoModeAddonPlacement). Not with managedNodeGroups. @default off every Karpenter node
+   */
+  readonly nodePlacement?: AutoModeAddonPlacement;
+  /** The EBS CSI driver of the server's StorageClass. @default 'ebs.csi.aws.com' */
+  readonly storageProvisioner?: EbsCsiProvisioner;
   /** How often targets are scraped, a Prometheus duration. @default '30s' */
   readonly scrapeInterval?: string;
 }
@@ -137,10 +145,11 @@ export class PrometheusServer extends Construct {
         },
       },
     });
-    this.storageClass = new Gp3StorageClass(this, 'StorageClass', { name: props.storageClassName ?? 'prometheus-gp3' });
+    this.storageClass = new Gp3StorageClass(this, 'StorageClass', { name: props.storageClassName ?? 'prometheus-gp3', provisioner: props.storageProvisioner });
 
     const quantity = (value: QuantityInput) => quantityString(value);
     const nodeGroups = props.managedNodeGroups ?? [];
+    const placement = addonNodePlacement(props.nodePlacement, props.managedNodeGroups);
     this.values = {
       alertmanager: { enabled: false },
       'kube-state-metrics': { enabled: false },
@@ -168,8 +177,9 @@ export class PrometheusServer extends Construct {
           },
         },
         affinity: {
-          nodeAffinity: offKarpenterNodeAffinity(nodeGroups),
+          nodeAffinity: placement?.nodeAffinity ?? offKarpenterNodeAffinity(nodeGroups),
         },
+        ...(placement?.tolerations.length ? { tolerations: placement.tolerations.map((t) => ({ ...t })) } : {}),
         securityContext: { runAsUser: 65534, runAsGroup: 65534, runAsNonRoot: true, fsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } },
         containerSecurityContext: RESTRICTED_CONTAINER,
       },

@@ -32,6 +32,8 @@ export interface SparkScrapeTargetsProps {
   readonly tenants: readonly ScrapedTenant[];
   /** Namespace of the Karpenter controller. @default 'kube-system' */
   readonly karpenterNamespace?: string;
+  /** Scrape Karpenter's controller; false on EKS Auto Mode, where AWS runs it outside the cluster. @default true */
+  readonly scrapeKarpenter?: boolean;
 }
 
 /** One `relabel_configs` entry of a Prometheus scrape config. */
@@ -108,7 +110,7 @@ export function sparkScrapeConfigs(props: SparkScrapeTargetsProps): ScrapeConfig
   return [
     sparkJob('spark-driver', SPARK_PROMETHEUS_PATHS.driver),
     sparkJob('spark-executors', SPARK_PROMETHEUS_PATHS.executors),
-    {
+    ...(props.scrapeKarpenter === false ? [] : [<ScrapeConfig>{
       job_name: 'karpenter',
       metrics_path: KARPENTER_METRICS.path,
       kubernetes_sd_configs: [{ role: 'endpointslice', namespaces: { names: [karpenterNamespace] } }],
@@ -117,7 +119,7 @@ export function sparkScrapeConfigs(props: SparkScrapeTargetsProps): ScrapeConfig
         { source_labels: ['__meta_kubernetes_endpointslice_port_name'], regex: KARPENTER_METRICS.portName, action: 'keep' },
         { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod', action: 'replace' },
       ],
-    },
+    }]),
   ];
 }
 

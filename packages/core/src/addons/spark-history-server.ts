@@ -1,4 +1,5 @@
 import { offKarpenterNodeAffinity } from '../karpenter/controller-values.js';
+import { addonNodePlacement, type AutoModeAddonPlacement } from '../karpenter/auto-mode.js';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { requireThat } from '../errors.js';
@@ -37,6 +38,11 @@ export interface SparkHistoryServersProps {
   readonly resources?: { readonly cpu: QuantityInput; readonly memory: QuantityInput };
   /** Pin the servers to these EKS managed node groups. @default any node Karpenter did not make */
   readonly managedNodeGroups?: readonly string[];
+  /**
+   * Where the pods go instead of off every Karpenter node: on EKS Auto Mode every node is one, so a built-in pool
+   * (autoModeAddonPlacement). Not with managedNodeGroups. @default off every Karpenter node
+   */
+  readonly nodePlacement?: AutoModeAddonPlacement;
   /** User and group of the image (EMR images: hadoop, uid 999, gid 1000). @default { uid: 999, gid: 1000 } */
   readonly user?: { readonly uid: number; readonly gid: number };
 }
@@ -96,6 +102,7 @@ export class SparkHistoryServers extends Construct {
     const user = props.user ?? { uid: 999, gid: 1000 };
     const nodeGroups = props.managedNodeGroups;
     if (nodeGroups !== undefined) requireThat(nodeGroups.length > 0, 'managedNodeGroups', 'must name at least one node group when given');
+    const placement = addonNodePlacement(props.nodePlacement, nodeGroups);
 
     new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
@@ -137,8 +144,9 @@ export class SparkHistoryServers extends Construct {
                 seccompProfile: { type: 'RuntimeDefault' },
               },
               affinity: {
-                nodeAffinity: offKarpenterNodeAffinity(nodeGroups),
+                nodeAffinity: placement?.nodeAffinity ?? offKarpenterNodeAffinity(nodeGroups),
               },
+              tolerations: placement?.tolerations.length ? placement.tolerations.map((t) => ({ ...t })) : undefined,
               containers: [{
                 name: 'history-server',
                 image: props.image,

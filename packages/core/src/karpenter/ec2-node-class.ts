@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { requireThat } from '../errors.js';
 import { requireIntegerInRange, requireObjectName } from '../validation/kubernetes-names.js';
+import type { NodeClassReference, SparkNodeClass } from './node-class-ref.js';
 
 /** Root EBS volume of every node; the kubelet, containerd and emptyDirs live on it unless RAID0 instance store is used. */
 export interface RootVolumeProps {
@@ -64,6 +65,26 @@ function requireSelectorTerms(terms: ReadonlyArray<Readonly<Record<string, strin
   });
 }
 
+/** Where both node classes find subnets and security groups: by tag, `karpenter.sh/discovery: <cluster>` unless given. */
+export interface SelectorTagsProps {
+  readonly clusterName: string;
+  readonly subnetSelectorTags?: ReadonlyArray<Readonly<Record<string, string>>>;
+  readonly securityGroupSelectorTags?: ReadonlyArray<Readonly<Record<string, string>>>;
+}
+
+/** The validated `subnetSelectorTerms` and `securityGroupSelectorTerms` of a node class spec. */
+export function selectorTermsOf(props: SelectorTagsProps) {
+  const discovery = [{ 'karpenter.sh/discovery': props.clusterName }];
+  const subnets = props.subnetSelectorTags ?? discovery;
+  const securityGroups = props.securityGroupSelectorTags ?? discovery;
+  requireSelectorTerms(subnets, 'subnetSelectorTags');
+  requireSelectorTerms(securityGroups, 'securityGroupSelectorTags');
+  return {
+    subnetSelectorTerms: subnets.map((t) => ({ tags: { ...t } })),
+    securityGroupSelectorTerms: securityGroups.map((t) => ({ tags: { ...t } })),
+  };
+}
+
 function requireTags(tags: Readonly<Record<string, string>>): void {
   for (const key of Object.keys(tags)) {
     requireThat(key !== '', 'tags', 'tag keys must not be empty');
@@ -95,10 +116,15 @@ function requireTags(tags: Readonly<Record<string, string>>): void {
  * // NodePools refer to it by nodeClass.name
  * ```
  */
-export class Ec2NodeClass extends Construct {
+export class Ec2NodeClass extends Construct implements SparkNodeClass {
   readonly name: string;
   readonly instanceStorePolicy: 'RAID0' | undefined;
   readonly apiObject: ApiObject;
+
+  /** What a NodePool's nodeClassRef names to use this class. */
+  get nodeClassRef(): NodeClassReference {
+    return { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: this.name };
+  }
 
   constructor(scope: Construct, id: string, props: Ec2NodeClassProps) {
     super(scope, id);
@@ -122,11 +148,7 @@ export class Ec2NodeClass extends Construct {
     );
     requireThat(props.role !== '' && props.instanceProfile !== '', props.role === '' ? 'role' : 'instanceProfile', 'must not be empty');
 
-    const discovery = [{ 'karpenter.sh/discovery': props.clusterName }];
-    const subnetSelectorTags = props.subnetSelectorTags ?? discovery;
-    const securityGroupSelectorTags = props.securityGroupSelectorTags ?? discovery;
-    requireSelectorTerms(subnetSelectorTags, 'subnetSelectorTags');
-    requireSelectorTerms(securityGroupSelectorTags, 'securityGroupSelectorTags');
+    const selectorTerms = selectorTermsOf(props);
 
     const sizeGiB = props.rootVolume?.sizeGiB ?? 100;
     const iops = props.rootVolume?.iops ?? 3000;
@@ -159,8 +181,7 @@ export class Ec2NodeClass extends Construct {
         amiSelectorTerms: [{ alias: props.amiAlias }],
         role: props.role,
         instanceProfile: props.instanceProfile,
-        subnetSelectorTerms: subnetSelectorTags.map((t) => ({ tags: { ...t } })),
-        securityGroupSelectorTerms: securityGroupSelectorTags.map((t) => ({ tags: { ...t } })),
+        ...selectorTerms,
         blockDeviceMappings: [
           {
             // Bottlerocket keeps the OS on xvda and kubelet data on xvdb; the AL images use one root volume.

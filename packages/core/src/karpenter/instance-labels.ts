@@ -40,3 +40,13 @@ const keys = (prefix: string): InstanceLabelKeys => ({
 
 /** The well-known labels of Karpenter's AWS provider (self-managed Karpenter with EC2NodeClass). */
 export const KARPENTER_AWS_INSTANCE_LABELS: InstanceLabelKeys = keys('karpenter.k8s.aws/');
+
+/**
+ * The well-known labels of EKS Auto Mode nodes (EKS user guide, "Create a Node Pool for EKS Auto Mode", supported
+ * labels): the same facts under `eks.amazonaws.com/`. Auto Mode's `instance-local-nvme` is documented in GiB where
+ * Karpenter's AWS provider reports GB; `Gt 0` (the only comparison this project writes) reads the same in both.
+ */
+export const EKS_AUTO_MODE_INSTANCE_LABELS: InstanceLabelKeys = keys('eks.amazonaws.com/');
+
+/** Both vocabularies, for code that reads a pool's requirements without knowing its back end. */
+export const INSTANCE_LABEL_VOCABULARIES: readonly InstanceLabelKeys[] = [KARPENTER_AWS_INSTANCE_LABELS, EKS_AUTO_MODE_INSTANCE_LABELS];

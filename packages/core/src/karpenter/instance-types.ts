@@ -90,18 +90,22 @@ export function instanceType(name: string): InstanceType | undefined {
 }
 
 const K = 'karpenter.k8s.aws/';
+// EKS Auto Mode labels the same facts under its own domain (EKS_AUTO_MODE_INSTANCE_LABELS); a pool uses one or the other.
+const EKS = 'eks.amazonaws.com/';
+const INSTANCE_FACTS = ['category', 'family', 'generation', 'size', 'cpu', 'cpu-manufacturer', 'memory', 'local-nvme', 'gpu-count', 'hypervisor'];
 
-/** The label keys the catalog models; NodePool requirements on any other key are ignored by the matcher. */
+/** The label keys the catalog models (both vocabularies); NodePool requirements on any other key are ignored by the matcher. */
 export const INSTANCE_TYPE_LABEL_KEYS: readonly string[] = [
   'node.kubernetes.io/instance-type', 'kubernetes.io/arch', 'kubernetes.io/os',
-  ...['category', 'family', 'generation', 'size', 'cpu', 'cpu-manufacturer', 'memory', 'local-nvme', 'gpu-count', 'hypervisor']
-    .map((k) => `${K}instance-${k}`),
+  ...INSTANCE_FACTS.map((k) => `${K}instance-${k}`),
+  ...INSTANCE_FACTS.map((k) => `${EKS}instance-${k}`),
 ];
 const MODELED_KEYS = new Set(INSTANCE_TYPE_LABEL_KEYS);
 
 /**
- * The labels Karpenter puts on a node of this type (the subset the catalog models). `instance-memory` is in MiB,
- * `instance-local-nvme` in GB and only present when the type has instance store, `instance-gpu-count` only on GPU types.
+ * The labels a node of this type carries (the subset the catalog models), under Karpenter's AWS provider's keys and
+ * under EKS Auto Mode's. `instance-memory` is in MiB, `instance-local-nvme` only present when the type has instance
+ * store (GB for Karpenter; GiB, rounded down, for Auto Mode as its guide documents), `instance-gpu-count` only on GPU types.
  */
 export function instanceTypeLabels(type: InstanceType): Record<string, string> {
   const labels: Record<string, string> = {
@@ -119,6 +123,11 @@ export function instanceTypeLabels(type: InstanceType): Record<string, string> {
   };
   if (type.localNvmeGB > 0) labels[`${K}instance-local-nvme`] = String(type.localNvmeGB);
   if (type.gpus > 0) labels[`${K}instance-gpu-count`] = String(type.gpus);
+  for (const fact of INSTANCE_FACTS) {
+    const value = labels[`${K}instance-${fact}`];
+    if (value !== undefined) labels[`${EKS}instance-${fact}`] = value;
+  }
+  if (type.localNvmeGB > 0) labels[`${EKS}instance-local-nvme`] = String(Math.floor((type.localNvmeGB * 1e9) / 2 ** 30));
   return labels;
 }
 
@@ -197,7 +206,16 @@ export interface AllocatableOptions {
   readonly evictionHardMemoryMiB?: number;
   /** What the node's DaemonSets request. @default DEFAULT_DAEMONSET_OVERHEAD */
   readonly daemonSetOverhead?: NodeResources;
+  /** Size kube-reserved memory for at least this many pods (a floor on the ENI-limited count). @default none */
+  readonly kubeReservedPodsAtLeast?: number;
 }
+
+/**
+ * The model for EKS Auto Mode nodes, which AWS does not publish: Auto Mode caps pods per node at 110 after its own
+ * count (which may use prefix delegation), so kube-reserved memory is sized for max(ENI-limited pods, 110), never less
+ * than either reading gives. Used for pools whose requirements use Auto Mode's labels.
+ */
+export const AUTO_MODE_ALLOCATABLE_OPTIONS: AllocatableOptions = { kubeReservedPodsAtLeast: 110 };
 
 /** Karpenter's kube-reserved CPU: 6% of the first core, 1% of the second, 0.5% of cores 3-4, 0.25% above (each range truncated to whole millicores). */
 function kubeReservedCpuMillis(vcpus: number): number {
@@ -222,10 +240,11 @@ function kubeReservedCpuMillis(vcpus: number): number {
  * instance-types reference page lists. Values can go negative for tiny types with a large DaemonSet overhead.
  */
 export function allocatable(type: InstanceType, options: AllocatableOptions = DEFAULT_OPTIONS): NodeResources {
-  // The default answer per type is asked for by every tenant's rules: compute it once.
-  if (options === DEFAULT_OPTIONS) {
-    let cached = DEFAULT_ALLOCATABLE.get(type);
-    if (!cached) DEFAULT_ALLOCATABLE.set(type, cached = computeAllocatable(type, options));
+  // The default answers per type are asked for by every tenant's rules: compute each once.
+  const cache = options === DEFAULT_OPTIONS ? DEFAULT_ALLOCATABLE : options === AUTO_MODE_ALLOCATABLE_OPTIONS ? AUTO_MODE_ALLOCATABLE : undefined;
+  if (cache) {
+    let cached = cache.get(type);
+    if (!cached) cache.set(type, cached = computeAllocatable(type, options));
     return cached;
   }
   return computeAllocatable(type, options);
@@ -233,6 +252,12 @@ export function allocatable(type: InstanceType, options: AllocatableOptions = DE
 
 const DEFAULT_OPTIONS: AllocatableOptions = {};
 const DEFAULT_ALLOCATABLE = new WeakMap<InstanceType, NodeResources>();
+const AUTO_MODE_ALLOCATABLE = new WeakMap<InstanceType, NodeResources>();
+
+/** The default model for a pool: Auto Mode's when its requirements use Auto Mode's labels, else Karpenter's AL2023. */
+function defaultOptionsFor(requirements: readonly NodeRequirement[]): AllocatableOptions {
+  return requirements.some((r) => r.key.startsWith(EKS)) ? AUTO_MODE_ALLOCATABLE_OPTIONS : DEFAULT_OPTIONS;
+}
 
 function computeAllocatable(type: InstanceType, options: AllocatableOptions): NodeResources {
   const overheadShare = options.vmMemoryOverheadPercent ?? 0.075;
@@ -240,7 +265,7 @@ function computeAllocatable(type: InstanceType, options: AllocatableOptions): No
   const memoryBeforeVm = type.memoryMiB - (type.arch === 'arm64' ? 64 : 0);
   const memoryCapacity = memoryBeforeVm - Math.ceil(memoryBeforeVm * overheadShare);
   const kubeReservedCpu = options.kubeReserved?.cpuMillis ?? kubeReservedCpuMillis(type.vcpus);
-  const kubeReservedMemory = options.kubeReserved?.memoryMiB ?? 11 * type.eniLimitedPods + 255;
+  const kubeReservedMemory = options.kubeReserved?.memoryMiB ?? 11 * Math.max(type.eniLimitedPods, options.kubeReservedPodsAtLeast ?? 0) + 255;
   return {
     cpuMillis: type.vcpus * 1000 - kubeReservedCpu - (options.systemReserved?.cpuMillis ?? 0) - daemonSets.cpuMillis,
     memoryMiB: memoryCapacity - kubeReservedMemory - (options.systemReserved?.memoryMiB ?? 0)
@@ -260,7 +285,7 @@ function compareStrings(a: string, b: string): number {
 export function smallestFittingType(
   requirements: readonly NodeRequirement[],
   request: NodeResources,
-  options: AllocatableOptions = DEFAULT_OPTIONS,
+  options: AllocatableOptions = defaultOptionsFor(requirements),
 ): InstanceType | undefined {
   return instanceTypesMatching(requirements)
     .filter((type) => {
@@ -276,7 +301,7 @@ export function smallestFittingType(
  */
 export function largestAllocatable(
   requirements: readonly NodeRequirement[],
-  options: AllocatableOptions = DEFAULT_OPTIONS,
+  options: AllocatableOptions = defaultOptionsFor(requirements),
 ): NodeResources | undefined {
   const offers = instanceTypesMatching(requirements).map((type) => allocatable(type, options));
   if (offers.length === 0) return undefined;

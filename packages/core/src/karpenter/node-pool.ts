@@ -17,6 +17,7 @@ import {
   type ConsolidationPolicy,
   type DisruptionBudget,
 } from './disruption.js';
+import { NODE_CLASS_KINDS, type NodeClassReference } from './node-class-ref.js';
 import {
   CAPACITY_TYPE_LABEL,
   TAINT_EFFECTS,
@@ -38,8 +39,10 @@ export interface NodePoolLimits {
 export interface NodePoolProps {
   /** `metadata.name` of the NodePool. */
   readonly name: string;
-  /** Name of the EC2NodeClass (karpenter.k8s.aws) the pool's nodes are launched with. */
-  readonly nodeClassName: string;
+  /** Name of the EC2NodeClass (karpenter.k8s.aws) the pool's nodes are launched with; or give nodeClassRef. */
+  readonly nodeClassName?: string;
+  /** The node class of any supported group (EC2NodeClass, or EKS Auto Mode's NodeClass); exactly one of this and nodeClassName. */
+  readonly nodeClassRef?: NodeClassReference;
   /** Labels put on every node of the pool. @default {} */
   readonly labels?: Readonly<Record<string, string>>;
   /** Constraints on the nodes Karpenter may launch. @default [] */
@@ -67,6 +70,18 @@ export interface NodePoolProps {
 const OPERATORS: readonly RequirementOperator[] = ['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'];
 const CAPACITY_TYPES: readonly CapacityType[] = ['on-demand', 'spot', 'reserved'];
 const KARPENTER_GROUP = 'karpenter.k8s.aws';
+
+/** The pool's node class reference from exactly one of nodeClassName (an EC2NodeClass) and nodeClassRef. */
+function nodeClassReferenceOf(props: NodePoolProps): NodeClassReference {
+  requireThat((props.nodeClassName === undefined) !== (props.nodeClassRef === undefined), 'nodeClassName',
+    'give exactly one of nodeClassName (an EC2NodeClass) and nodeClassRef');
+  const ref = props.nodeClassRef ?? { group: KARPENTER_GROUP, kind: NODE_CLASS_KINDS[KARPENTER_GROUP]!, name: props.nodeClassName! };
+  const kind = NODE_CLASS_KINDS[ref.group];
+  requireThat(kind !== undefined, 'nodeClassRef.group', `"${ref.group}" must be one of ${Object.keys(NODE_CLASS_KINDS).join(', ')}`);
+  requireThat(ref.kind === kind, 'nodeClassRef.kind', `"${ref.kind}" must be ${kind} for group ${ref.group}`);
+  requireObjectName(ref.name, props.nodeClassRef ? 'nodeClassRef.name' : 'nodeClassName');
+  return { group: ref.group, kind: ref.kind, name: ref.name };
+}
 /** Rejects label keys Karpenter reserves for itself (the NodePool CRD's CEL rules, checked before apply). */
 function requireUnreservedLabelKey(key: string, field: string): void {
   requireQualifiedName(key, field);
@@ -141,12 +156,14 @@ export class NodePool extends Construct implements PoolSchedulingView {
   readonly terminationGracePeriod: string | undefined;
   readonly limits: NodePoolLimits | undefined;
   readonly weight: number | undefined;
+  /** The node class the pool's nodes are launched with. */
+  readonly nodeClassRef: NodeClassReference;
   readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: NodePoolProps) {
     super(scope, id);
     requireObjectName(props.name, 'name');
-    requireObjectName(props.nodeClassName, 'nodeClassName');
+    this.nodeClassRef = nodeClassReferenceOf(props);
     this.name = props.name;
     this.labels = props.labels ?? {};
     this.taints = props.taints ?? [];
@@ -191,7 +208,7 @@ export class NodePool extends Construct implements PoolSchedulingView {
         template: {
           metadata: Object.keys(this.labels).length > 0 ? { labels: { ...this.labels } } : undefined,
           spec: {
-            nodeClassRef: { group: KARPENTER_GROUP, kind: 'EC2NodeClass', name: props.nodeClassName },
+            nodeClassRef: { ...this.nodeClassRef },
             requirements: this.requirements.map((r) => ({ ...r, values: r.values ? [...r.values] : undefined })),
             taints: this.taints.length > 0 ? this.taints.map((t) => ({ ...t })) : undefined,
             startupTaints: startupTaints.length > 0 ? startupTaints.map((t) => ({ ...t })) : undefined,

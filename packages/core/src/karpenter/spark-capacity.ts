@@ -3,7 +3,7 @@ import { ConfigurationError, requireThat } from '../errors.js';
 import { requireGoDuration } from '../validation/go-duration.js';
 import { requireObjectName, requireQualifiedName } from '../validation/kubernetes-names.js';
 import { noDisruptionBudgets, requireCronSchedule, type NoDisruptionWindow } from './disruption.js';
-import type { Ec2NodeClass } from './ec2-node-class.js';
+import type { SparkNodeClass } from './node-class-ref.js';
 import { KARPENTER_AWS_INSTANCE_LABELS, type InstanceLabelKeys } from './instance-labels.js';
 import { instanceSelectionRequirements } from './instance-selection.js';
 import { NodePool, type NodePoolLimits } from './node-pool.js';
@@ -71,16 +71,16 @@ export interface DriverNodeLifetime {
 }
 
 export interface SparkCapacityProps {
-  /** Node class of the driver pool. */
-  readonly driverNodeClass: Ec2NodeClass;
+  /** Node class of the driver pool: an Ec2NodeClass (self-managed Karpenter) or an EksNodeClass (EKS Auto Mode). */
+  readonly driverNodeClass: SparkNodeClass;
   /** Node class of the executor pools for EBS-backed (or diskless) executors. @default driverNodeClass */
-  readonly executorNodeClass?: Ec2NodeClass;
+  readonly executorNodeClass?: SparkNodeClass;
   /**
-   * Node class with `instanceStorePolicy: RAID0` for executors that use the NVMe instance store as scratch space: renders
+   * Node class with `instanceStorePolicy: RAID0` (on Auto Mode an EksNodeClass with `localNvmeEphemeralStorage`) for executors that use the NVMe instance store as scratch space: renders
    * `<prefix>-executor-nvme-spot` and `-nvme-on-demand` pools beside the EBS ones, so only tenants that use local
    * NVMe pay for it. @default no NVMe pools
    */
-  readonly nvmeExecutorNodeClass?: Ec2NodeClass;
+  readonly nvmeExecutorNodeClass?: SparkNodeClass;
   /** Prefix of the pool names `<prefix>-driver`, `<prefix>-executor-spot`, `<prefix>-executor-on-demand`. @default 'spark' */
   readonly poolNamePrefix?: string;
   /** Key of the label and taint that reserve the pools for Spark. @default 'emr-eks-gitops.io/workload' */
@@ -244,7 +244,7 @@ export class SparkCapacity extends Construct implements SparkPlacements {
 
     this.driverPool = new NodePool(this, 'DriverPool', {
       name: `${prefix}-driver`,
-      nodeClassName: props.driverNodeClass.name,
+      nodeClassRef: props.driverNodeClass.nodeClassRef,
       labels: { [labelKey]: driverRole, ...classLabels },
       taints: [driverTaint, ...classTaints],
       requirements: [...driverRequirements, ...noGpus, capacity(['on-demand'])],
@@ -257,12 +257,12 @@ export class SparkCapacity extends Construct implements SparkPlacements {
     });
 
     const executorTaints = [executorTaint, ...classTaints, ...(gpu ? [gpu.taint] : [])];
-    const executorPools = (idPrefix: string, namePrefix: string, nodeClass: Ec2NodeClass, disk: 'ebs' | 'nvme'): ExecutorPools => {
+    const executorPools = (idPrefix: string, namePrefix: string, nodeClass: SparkNodeClass, disk: 'ebs' | 'nvme'): ExecutorPools => {
       const labels = { [labelKey]: executorRole, [EXECUTOR_LOCAL_DISK_LABEL]: disk, ...classLabels };
       const nvme: NodeRequirement[] = disk === 'nvme' ? [{ key: instanceLabels.localNvme, operator: 'Gt', values: ['0'] }] : [];
       const pool = (id: string, type: CapacityType, weight: number, limits: NodePoolLimits) => new NodePool(this, `${idPrefix}${id}`, {
         name: `${namePrefix}-${type}`,
-        nodeClassName: nodeClass.name,
+        nodeClassRef: nodeClass.nodeClassRef,
         labels,
         taints: executorTaints,
         requirements: [...instanceRequirements, ...nvme, ...gpuRequirements, capacity([type])],

@@ -22,7 +22,16 @@ export interface Gp3StorageClassProps {
   readonly fsType?: 'ext4' | 'xfs';
   /** Mark as the cluster's default StorageClass. @default false */
   readonly isDefaultClass?: boolean;
+  /**
+   * The EBS CSI driver that provisions it: `ebs.csi.aws.com` (the EBS CSI add-on) or `ebs.csi.eks.amazonaws.com` (the
+   * driver EKS Auto Mode runs; an add-on's provisioner name finds no driver there). @default 'ebs.csi.aws.com'
+   */
+  readonly provisioner?: EbsCsiProvisioner;
 }
+
+/** The EBS CSI drivers a gp3 StorageClass can name. */
+export type EbsCsiProvisioner = 'ebs.csi.aws.com' | 'ebs.csi.eks.amazonaws.com';
+const EBS_CSI_PROVISIONERS: readonly EbsCsiProvisioner[] = ['ebs.csi.aws.com', 'ebs.csi.eks.amazonaws.com'];
 
 const KMS_KEY_ARN = /^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:[0-9]{12}:key\/[A-Za-z0-9-]+$/;
 
@@ -50,6 +59,8 @@ export class Gp3StorageClass extends Construct {
     const iops = props.iops ?? 3000;
     const throughput = props.throughputMiBps ?? 125;
     const fsType = props.fsType ?? 'ext4';
+    const provisioner = props.provisioner ?? 'ebs.csi.aws.com';
+    requireThat(EBS_CSI_PROVISIONERS.includes(provisioner), 'provisioner', `"${provisioner}" must be one of ${EBS_CSI_PROVISIONERS.join(', ')}`);
     requireObjectName(this.name, 'name');
     requireThat(['Delete', 'Retain'].includes(reclaimPolicy), 'reclaimPolicy', `"${reclaimPolicy}" must be "Delete" or "Retain"`);
     requireThat(['ext4', 'xfs'].includes(fsType), 'fsType', `"${fsType}" must be "ext4" or "xfs"`);
@@ -64,7 +75,7 @@ export class Gp3StorageClass extends Construct {
         name: this.name,
         annotations: props.isDefaultClass ? { 'storageclass.kubernetes.io/is-default-class': 'true' } : undefined,
       },
-      provisioner: 'ebs.csi.aws.com',
+      provisioner,
       // The EBS CSI driver reads every parameter as a string.
       parameters: {
         type: 'gp3',

@@ -1,7 +1,7 @@
 /** Stable identifiers of the validation rules; CI filters and suppressions key on them. */
 export type RuleId =
   | 'schema' | 'unknown-field' | 'unknown-kind' | 'dns-name' | 'label-syntax'
-  | 'karpenter-label-domain' | 'budget-format' | 'ami-alias'
+  | 'karpenter-label-domain' | 'node-class-labels' | 'budget-format' | 'ami-alias'
   | 'capacity-unschedulable' | 'driver-on-spot' | 'executor-spot-first' | 'gpu-pool-device-request'
   | 'pod-template-container-name' | 'pod-template-reserved-path'
   | 'rbac-wildcard' | 'tenant-isolation-missing' | 'secret-value' | 'imds-v2'

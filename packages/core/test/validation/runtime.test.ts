@@ -161,5 +161,10 @@ describe('sparkTenantProblems', () => {
       requirements: [...pool.requirements, { key: 'karpenter.k8s.aws/instance-local-nvme', operator: 'Gt' as const, values: ['0'] }],
     }));
     expect(brief(sparkTenantProblems(tenant({ executorPools: nvmeOnlyPools })))).toEqual(['warning executor-disk-pools localDisk']);
+    // The same pools on EKS Auto Mode, whose label for local NVMe is eks.amazonaws.com/instance-local-nvme.
+    const autoModeNvmeOnly = nvmeOnlyPools.map((pool) => ({
+      ...pool, requirements: pool.requirements.map((r) => (r.key === 'karpenter.k8s.aws/instance-local-nvme' ? { ...r, key: 'eks.amazonaws.com/instance-local-nvme' } : r)),
+    }));
+    expect(brief(sparkTenantProblems(tenant({ executorPools: autoModeNvmeOnly })))).toEqual(['warning executor-disk-pools localDisk']);
   });
 });

@@ -1,3 +1,4 @@
+import { AUTO_MODE_BUILT_IN_NODE_POOLS } from '../../karpenter/auto-mode.js';
 import { toleratesTaint } from '../../karpenter/placement.js';
 import { parseQuantity } from '../../quantity.js';
 import { asList, asRecord, asText, valueAt, type Segment, type Subject } from '../subject.js';
@@ -88,9 +89,13 @@ function requirementTerms(pod: PodPlacement): Requirement[][] {
   return terms.length === 0 ? [selector] : terms.map((term) => [...selector, ...term]);
 }
 
-/** Pods pinned to capacity Karpenter does not manage (a managed node group, Fargate, or "no NodePool") are out of scope. */
+/**
+ * Pods pinned to capacity this project does not render (a managed node group, Fargate, "no NodePool", or EKS Auto Mode's
+ * built-in pools, which AWS owns) are out of scope.
+ */
 export function targetsOtherCapacity(pod: PodPlacement): boolean {
   const marks = (r: Requirement) => (r.key === NODEPOOL_LABEL && r.operator === 'DoesNotExist')
+    || (r.key === NODEPOOL_LABEL && r.operator === 'In' && r.values.length > 0 && r.values.every((v) => (AUTO_MODE_BUILT_IN_NODE_POOLS as readonly string[]).includes(v)))
     || ((r.key === 'eks.amazonaws.com/nodegroup' || r.key === 'eks.amazonaws.com/compute-type') && (r.operator === 'In' || r.operator === 'Exists'));
   return requirementTerms(pod).every((term) => term.some(marks));
 }

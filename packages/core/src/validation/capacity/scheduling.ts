@@ -1,6 +1,6 @@
 // Offline model of the decision Karpenter and kube-scheduler make: can a pod run on a node this NodePool launches?
 import { asList, asRecord, asText } from '../subject.js';
-import { AWS_WELL_KNOWN_LABELS } from '../schema/karpenter.js';
+import { AWS_WELL_KNOWN_LABELS, EKS_AUTO_MODE_WELL_KNOWN_LABELS } from '../schema/karpenter.js';
 
 export type Operator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
 export interface Requirement {
@@ -27,7 +27,7 @@ export const NODEPOOL_LABEL = 'karpenter.sh/nodepool';
 const WELL_KNOWN_LABELS = new Set([
   'kubernetes.io/arch', 'kubernetes.io/os', 'kubernetes.io/hostname', 'node.kubernetes.io/instance-type',
   'topology.kubernetes.io/zone', 'topology.kubernetes.io/region', 'topology.k8s.aws/zone-id',
-  CAPACITY_TYPE, NODEPOOL_LABEL, ...AWS_WELL_KNOWN_LABELS,
+  CAPACITY_TYPE, NODEPOOL_LABEL, ...AWS_WELL_KNOWN_LABELS, ...EKS_AUTO_MODE_WELL_KNOWN_LABELS,
 ]);
 
 const POSITIVE = new Set<Operator>(['In', 'Exists', 'Gt', 'Lt']);

@@ -3,6 +3,7 @@
 // so a rule and the objects it judges cannot disagree. Each problem names a field of the input, which callers map back
 // to the line of their configuration.
 import { instanceTypesMatching, largestAllocatable, smallestFittingType } from '../../karpenter/instance-types.js';
+import { INSTANCE_LABEL_VOCABULARIES } from '../../karpenter/instance-labels.js';
 import type { NodePoolLimits } from '../../karpenter/node-pool.js';
 import { placementProblems, type CapacityType, type PodPlacement, type PoolSchedulingView } from '../../karpenter/placement.js';
 import { parseQuantity } from '../../quantity.js';
@@ -70,6 +71,8 @@ export interface SparkTenantRuntime {
 }
 
 const MIB = 2 ** 20;
+// Either back end's local-NVMe label (Karpenter's AWS provider, EKS Auto Mode).
+const NVME_LABEL_KEYS = new Set(INSTANCE_LABEL_VOCABULARIES.map((labels) => labels.localNvme));
 const quantityMiB = (q: string | number) => parseQuantity(q) / MIB;
 
 /** Every run-time problem of one tenant, in a stable order. */
@@ -222,7 +225,7 @@ function poolProblems(tenant: SparkTenantRuntime, job: ReturnType<typeof jobFoot
       `lower quota.memory, or raise the executor pools' limits`, 'warning'));
   }
   // Executors that use EBS volumes on pools that only launch NVMe instance types pay for disks they leave idle.
-  const nvmeOnly = tenant.executorPools.filter((pool) => pool.requirements.some((r) => r.key === 'karpenter.k8s.aws/instance-local-nvme' && (r.operator === 'Gt' || r.operator === 'Exists')));
+  const nvmeOnly = tenant.executorPools.filter((pool) => pool.requirements.some((r) => NVME_LABEL_KEYS.has(r.key) && (r.operator === 'Gt' || r.operator === 'Exists')));
   if (tenant.localDisk.kind !== 'instance-store' && nvmeOnly.length > 0) {
     problems.push(problem('executor-disk-pools', 'localDisk',
       `executors use ${tenant.localDisk.kind === 'generic-ephemeral-volume' ? 'an EBS volume each' : 'no local disk'}, but pools ${nvmeOnly.map((p) => p.name).join(', ')} launch only instance types with local NVMe: the tenant pays for instance store it never uses`,

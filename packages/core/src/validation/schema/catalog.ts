@@ -25,6 +25,7 @@ import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { NodePool } from '@kubernetes-models/karpenter/karpenter.sh/v1/NodePool';
 import { EC2NodeClass } from '@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass';
+import { EksNodeClassModel } from './eks-node-class-model.js';
 import { GitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/GitRepository';
 import { HelmRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/HelmRepository';
 import { OCIRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/OCIRepository';
@@ -119,6 +120,7 @@ export const KNOWN_KINDS: ReadonlyMap<string, KnownKind> = new Map<string, Known
   ['batch/v1/Job', { model: Job, structural: builtin(BATCH, 'batch', 'Job') }],
   ['karpenter.sh/v1/NodePool', { model: NodePool, structural: crd('karpenter.sh', 'NodePool', 'v1') }],
   ['karpenter.k8s.aws/v1/EC2NodeClass', { model: EC2NodeClass, structural: crd('karpenter.k8s.aws', 'EC2NodeClass', 'v1') }],
+  ['eks.amazonaws.com/v1/NodeClass', { model: EksNodeClassModel, structural: crd('eks.amazonaws.com', 'NodeClass', 'v1') }],
   ['source.toolkit.fluxcd.io/v1/GitRepository', { model: GitRepository, structural: crd('source.toolkit.fluxcd.io', 'GitRepository', 'v1') }],
   ['source.toolkit.fluxcd.io/v1/HelmRepository', { model: HelmRepository, structural: crd('source.toolkit.fluxcd.io', 'HelmRepository', 'v1') }],
   ['source.toolkit.fluxcd.io/v1/OCIRepository', { model: OCIRepository, structural: crd('source.toolkit.fluxcd.io', 'OCIRepository', 'v1') }],

@@ -14,6 +14,17 @@ export const AWS_WELL_KNOWN_LABELS: ReadonlySet<string> = new Set([
   'instance-accelerator-count', 'instance-capability-flex', 'placement-group-id', 'placement-group-partition',
 ].map((name) => `karpenter.k8s.aws/${name}`));
 
+/**
+ * The labels EKS Auto Mode puts on its nodes (EKS user guide, "Create a Node Pool for EKS Auto Mode", supported labels):
+ * Karpenter's AWS facts under `eks.amazonaws.com/`, and `compute-type: auto`.
+ */
+export const EKS_AUTO_MODE_WELL_KNOWN_LABELS: ReadonlySet<string> = new Set([
+  'compute-type', 'instance-hypervisor', 'instance-encryption-in-transit-supported', 'instance-category', 'instance-generation',
+  'instance-family', 'instance-size', 'instance-cpu', 'instance-cpu-manufacturer', 'instance-memory', 'instance-ebs-bandwidth',
+  'instance-network-bandwidth', 'instance-gpu-name', 'instance-gpu-manufacturer', 'instance-gpu-count', 'instance-gpu-memory',
+  'instance-local-nvme',
+].map((name) => `eks.amazonaws.com/${name}`));
+
 /** What CEL's `key.find("^([^/]+)")` yields: the text before the first `/`, the whole key when it has none. */
 const celDomain = (key: string): string => /^([^/]+)/.exec(key)?.[0] ?? '';
 
@@ -84,12 +95,51 @@ function nodePoolRules(subject: Subject): Finding[] {
     const problem = key === undefined ? undefined : restrictedLabelProblem(key);
     if (problem) findings.push(subject.finding('karpenter-label-domain', 'error', ['spec', 'template', 'spec', 'requirements', index, 'key'], problem, labelHint));
   });
+  findings.push(...nodeClassLabelFindings(subject, template));
   asList(asRecord(asRecord(subject.object.spec)?.disruption)?.budgets).forEach((budget, index) => {
     const nodes = asRecord(budget)?.nodes;
     if (nodes !== undefined && !(typeof nodes === 'string' && BUDGET_NODES.test(nodes))) {
       findings.push(subject.finding('budget-format', 'error', ['spec', 'disruption', 'budgets', index, 'nodes'],
         `budget nodes ${JSON.stringify(nodes)} is neither a node count nor a percentage from 0% to 100%`,
         'write a quoted count such as "2" or a percentage such as "10%"'));
+    }
+  });
+  return findings;
+}
+
+/**
+ * Instance labels exist only under the vocabulary of the pool's node class: EKS Auto Mode's nodes carry
+ * `eks.amazonaws.com/instance-*` and no `karpenter.k8s.aws/*` labels, self-managed Karpenter's the reverse. A requirement
+ * on the other back end's labels (or on an `eks.amazonaws.com` key Auto Mode does not set) matches no node: the pool
+ * never launches one.
+ */
+// The EKS user guide's "EKS Auto Mode Not Supported Labels".
+const AUTO_MODE_UNSUPPORTED_LABELS = ['kubernetes.io/os', 'node.kubernetes.io/windows-build'];
+
+function nodeClassLabelFindings(subject: Subject, template: Record<string, unknown> | undefined): Finding[] {
+  const group = asText(asRecord(asRecord(template?.spec)?.nodeClassRef)?.group);
+  const autoMode = group === 'eks.amazonaws.com';
+  const findings: Finding[] = [];
+  asList(asRecord(template?.spec)?.requirements).forEach((requirement, index) => {
+    const key = asText(asRecord(requirement)?.key);
+    if (key === undefined) return;
+    const domain = celDomain(key);
+    const at = ['spec', 'template', 'spec', 'requirements', index, 'key'];
+    if (autoMode && AUTO_MODE_UNSUPPORTED_LABELS.includes(key)) {
+      findings.push(subject.finding('node-class-labels', 'error', at,
+        `EKS Auto Mode does not support ${key} in NodePools (its nodes are Linux only)`, 'remove the requirement'));
+    } else if (autoMode && domain.endsWith('karpenter.k8s.aws')) {
+      findings.push(subject.finding('node-class-labels', 'error', at,
+        `${key} is a label of self-managed Karpenter's nodes; EKS Auto Mode's nodes (nodeClassRef group eks.amazonaws.com) never carry it, so the pool launches nothing`,
+        `use Auto Mode's label ${key.replace(/^[^/]+\//, 'eks.amazonaws.com/')} (EKS_AUTO_MODE_INSTANCE_LABELS)`));
+    } else if (autoMode && domain === 'eks.amazonaws.com' && !EKS_AUTO_MODE_WELL_KNOWN_LABELS.has(key)) {
+      findings.push(subject.finding('node-class-labels', 'error', at,
+        `${key} is not a label EKS Auto Mode puts on its nodes, so the pool launches nothing`,
+        `use one of ${[...EKS_AUTO_MODE_WELL_KNOWN_LABELS].join(', ')}`));
+    } else if (!autoMode && domain === 'eks.amazonaws.com' && EKS_AUTO_MODE_WELL_KNOWN_LABELS.has(key)) {
+      findings.push(subject.finding('node-class-labels', 'error', at,
+        `${key} is a label of EKS Auto Mode's nodes; nodes of an EC2NodeClass never carry it, so the pool launches nothing`,
+        `use Karpenter's label ${key.replace(/^[^/]+\//, 'karpenter.k8s.aws/')} (KARPENTER_AWS_INSTANCE_LABELS)`));
     }
   });
   return findings;

@@ -1,0 +1,96 @@
+import type { Construct } from 'constructs';
+import {
+  AUTO_MODE_DEFAULT_EXPIRE_AFTER, AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD, AUTO_MODE_EBS_PROVISIONER, AutoModeNetworkPolicyController,
+  EKS_AUTO_MODE_INSTANCE_LABELS, EksNodeClass, LABELS, autoModeAddonPlacement, autoModeClusterConfig,
+  type AutoModeAddonPlacement, type AutoModeBuiltInNodePool, type EbsCsiProvisioner, type InstanceLabelKeys, type SparkNodeClass,
+} from '@emr-eks-gitops/core';
+import type { EnvironmentConfig } from '../config/schema.js';
+
+/** The environment's capacity back end: self-managed Karpenter unless `capacity.backend: auto-mode`. */
+export function isAutoMode(config: Pick<EnvironmentConfig, 'capacity'>): boolean {
+  return config.capacity.backend === 'auto-mode';
+}
+
+/** The built-in pools the environment enables (default: system, where the add-ons go). */
+export function builtInNodePools(config: Pick<EnvironmentConfig, 'capacity'>): AutoModeBuiltInNodePool[] {
+  return [...(config.capacity.autoMode?.builtInNodePools ?? ['system'])].sort();
+}
+
+/** The built-in pool that runs the add-ons on Auto Mode. */
+export function addonNodePool(config: Pick<EnvironmentConfig, 'capacity'>): AutoModeBuiltInNodePool {
+  return config.capacity.autoMode?.addonNodePool ?? 'system';
+}
+
+/** The provisioner of every EBS StorageClass the environment renders (Auto Mode runs its own EBS CSI driver). */
+export function ebsProvisioner(config: Pick<EnvironmentConfig, 'capacity'>): EbsCsiProvisioner {
+  return isAutoMode(config) ? AUTO_MODE_EBS_PROVISIONER : 'ebs.csi.aws.com';
+}
+
+/**
+ * Where add-ons that must outlive Spark capacity run: off every Karpenter node (on the controller's managed node
+ * groups when given), or on Auto Mode, where every node is a Karpenter node, on the configured built-in pool.
+ */
+export function addonPlacement(config: EnvironmentConfig): { managedNodeGroups?: readonly string[]; nodePlacement?: AutoModeAddonPlacement } {
+  return isAutoMode(config)
+    ? { nodePlacement: autoModeAddonPlacement(addonNodePool(config)) }
+    : { managedNodeGroups: config.capacity.controller?.managedNodeGroups };
+}
+
+/** What the capacity chart builds the Spark pools of every class from, on either back end. */
+export interface SparkNodes {
+  readonly driverNodeClass: SparkNodeClass;
+  /** The RAID0 instance-store node class, when the default pools or a capacity class run NVMe executors. */
+  readonly nvmeNodeClass: SparkNodeClass | undefined;
+  readonly instanceLabels: InstanceLabelKeys;
+  /** Executor pools' expireAfter: on Auto Mode its own (336h), within its 21-day node lifetime. @default SparkCapacity's */
+  readonly expireAfter?: string;
+  readonly driverNodes?: { readonly expireAfter?: string; readonly terminationGracePeriod?: string };
+}
+
+// The NVMe class's data volume: below every local NVMe the catalog knows (the smallest, 50 GB, is 46 GiB), so Auto
+// Mode puts ephemeral storage on the NVMe RAID0 and keeps only a small EBS volume.
+const NVME_CLASS_EPHEMERAL_GIB = 20;
+
+/**
+ * EKS Auto Mode's part of the capacity chart: the `spark` NodeClass (and `spark-nvme` for instance-store executors), the
+ * `kube-system/amazon-vpc-cni` ConfigMap that turns NetworkPolicy enforcement on (the tenants rely on it), and the
+ * cluster's compute config as an artifact. The driver pool's drain bound is written out (Auto Mode's 24h when not
+ * configured), so the run-time rule that compares it with the tenants' longest jobs sees what the cluster does.
+ */
+export function autoModeSparkNodes(scope: Construct, config: EnvironmentConfig, nvme: boolean): SparkNodes {
+  const capacity = config.capacity;
+  const nodeClass = {
+    clusterName: config.cluster.name,
+    role: capacity.nodeRole,
+    tags: { [LABELS.environment]: config.name },
+  };
+  const driverNodeClass = new EksNodeClass(scope, 'SparkNodeClass', {
+    name: 'spark', ...nodeClass, ephemeralStorage: { sizeGiB: capacity.rootVolumeGiB ?? 100 },
+  });
+  const nvmeNodeClass = nvme
+    ? new EksNodeClass(scope, 'SparkNvmeNodeClass', {
+      name: 'spark-nvme', ...nodeClass, ephemeralStorage: { sizeGiB: NVME_CLASS_EPHEMERAL_GIB }, localNvmeEphemeralStorage: true,
+    })
+    : undefined;
+  new AutoModeNetworkPolicyController(scope, 'NetworkPolicyController');
+  return {
+    driverNodeClass,
+    nvmeNodeClass,
+    instanceLabels: EKS_AUTO_MODE_INSTANCE_LABELS,
+    expireAfter: AUTO_MODE_DEFAULT_EXPIRE_AFTER,
+    driverNodes: {
+      expireAfter: capacity.driverNodes?.expireAfter ?? AUTO_MODE_DEFAULT_EXPIRE_AFTER,
+      terminationGracePeriod: capacity.driverNodes?.terminationGracePeriod ?? AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD,
+    },
+  };
+}
+
+/** The request that turns Auto Mode on with the configured built-in pools (`aws eks update-cluster-config --cli-input-json`). */
+export function autoModeClusterConfigArtifact(config: EnvironmentConfig) {
+  const pools = builtInNodePools(config);
+  return autoModeClusterConfig({
+    clusterName: config.cluster.name,
+    builtInNodePools: pools,
+    nodeRoleArn: `arn:${config.cluster.partition}:iam::${config.cluster.accountId}:role/${config.capacity.nodeRole}`,
+  });
+}
