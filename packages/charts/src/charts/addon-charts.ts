@@ -30,8 +30,40 @@ export function addonCharts(app: App, config: EnvironmentConfig, issues: RenderI
   return [
     karpenter && delivery ? add('karpenter', () => new KarpenterControllerChart(app, config, karpenter, delivery)) : undefined,
     prometheus ? add('prometheus', () => new PrometheusChart(app, config, prometheus)) : undefined,
-    history && logs ? add('historyServer', () => new HistoryServerChart(app, config, history, logs)) : undefined,
+    history && logs && pushAll(issues, historyServerRoleIssues(config, history))
+      ? add('historyServer', () => new HistoryServerChart(app, config, history, logs)) : undefined,
   ].filter((chart): chart is ManifestChart => chart !== undefined);
+}
+
+/** Adds `found` to `issues`; true when there were none. */
+function pushAll(issues: RenderIssue[], found: readonly RenderIssue[]): boolean {
+  issues.push(...found);
+  return found.length === 0;
+}
+
+/**
+ * Every active tenant's history server needs a role (its own or the shared one), and a role of its own must name a
+ * tenant that has a server: a role for a tenant that is not there (a typo, a retired tenant) would silently fall back
+ * to the shared role, or leave that tenant without one.
+ */
+export function historyServerRoleIssues(config: EnvironmentConfig, addon: HistoryServerAddonConfig): RenderIssue[] {
+  const at = ['addons', 'historyServer'];
+  const active = config.tenants.filter((tenant) => !tenant.retired).map((tenant) => tenant.name);
+  // No active tenant: the builder refuses an add-on without servers.
+  if (active.length === 0) return [];
+  const own = addon.tenantRoleArns ?? {};
+  const issues: RenderIssue[] = Object.keys(own).filter((name) => !active.includes(name)).sort().map((name) => ({
+    configPath: [...at, 'tenantRoleArns', name],
+    message: `names no active tenant (the active tenants are ${active.join(', ')}): a history server runs only for an active tenant`,
+  }));
+  const missing = addon.roleArn === undefined ? active.filter((name) => own[name] === undefined) : [];
+  if (missing.length > 0) {
+    issues.push({
+      configPath: at,
+      message: `the history server of ${missing.map((name) => `tenant ${name}`).join(', ')} has no IAM role: add tenantRoleArns.${missing[0]} (a role of the tenant's own, which reads only its event logs), or a roleArn shared by the servers without one`,
+    });
+  }
+  return issues;
 }
 
 /** Where Karpenter's controller is rendered: its own layer, after the CRDs and before the platform's NodePools. */
@@ -84,8 +116,9 @@ export function historyServerName(tenant: string): string {
 /**
  * Spark History Servers, one per active tenant, each reading only that tenant's event logs
  * (`<spark.logs.s3Uri>/<tenant>/spark-events/`, the `spark.eventLog.dir` its jobs write): Spark's history server reads
- * one directory and not its sub-folders, and one server per tenant keeps each tenant's applications apart. They
- * share one read-only IAM role (IRSA) and run where Karpenter's controller runs (capacity.controller.managedNodeGroups,
+ * one directory and not its sub-folders, and one server per tenant keeps each tenant's applications apart. Each
+ * reads with a read-only IAM role (IRSA): the tenant's own (`tenantRoleArns`, least privilege) or the shared `roleArn`. They
+ * run where Karpenter's controller runs (capacity.controller.managedNodeGroups,
  * never on a Karpenter node).
  */
 export class HistoryServerChart extends ManifestChart {
@@ -102,6 +135,7 @@ export class HistoryServerChart extends ManifestChart {
         name: historyServerName(tenant.name),
         logDirectory: `${logsS3Uri}/${tenant.name}/spark-events/`,
         labels: { [LABELS.tenant]: tenant.name },
+        roleArn: addon.tenantRoleArns?.[tenant.name],
       })),
     });
   }

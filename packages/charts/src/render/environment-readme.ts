@@ -145,21 +145,26 @@ nodes stay, unmanaged until another controller runs): install the controller ano
 
 **Spark History Server.** One per tenant in \`{{historyServer.namespace}}\` (Spark's history server reads one directory,
 not its sub-folders, and each tenant's event logs are under its own prefix: one server per tenant keeps each tenant's
-applications apart; all of them share one read-only role, and who may open a UI is decided per namespace), image \`{{historyServer.image}}\`, on the managed node group(s) {{historyServer.nodeGroups}} (never on a
+applications apart; who may open a UI is decided per namespace), image \`{{historyServer.image}}\`, on the managed node group(s) {{historyServer.nodeGroups}} (never on a
 Karpenter node), Pod Security \`restricted\`. Ingress to the UI port {{historyServer.port}} only from
 {{historyServer.ingress}}; from a workstation: \`kubectl port-forward -n {{historyServer.namespace}} svc/<server> {{historyServer.port}}\`, then http://localhost:{{historyServer.port}}.
 
-| tenant | server (Deployment and Service) | event logs read |
-|---|---|---|
+| tenant | server (Deployment and Service) | event logs read | IAM role (IRSA) | ServiceAccount |
+|---|---|---|---|---|
 {{#each historyServer.rows}}
-| {{tenant}} | \`{{server}}\` | \`{{logDirectory}}\` |
+| {{tenant}} | \`{{server}}\` | \`{{logDirectory}}\` | \`{{roleArn}}\`{{#if shared}} (shared){{/if}} | \`{{serviceAccount}}\` |
 {{/each}}
 
-The IAM role \`{{historyServer.roleArn}}\` (IRSA, ServiceAccount \`{{historyServer.namespace}}/spark-history-server\`) needs read
-access to the event logs and nothing else: \`s3:GetObject\` on \`{{historyServer.objectArns}}\`, and \`s3:ListBucket\` on
-\`arn:{{cluster.partition}}:s3:::{{historyServer.bucket}}\` with the condition \`s3:prefix\` like {{historyServer.prefixes}}. Its trust policy
-allows \`sts:AssumeRoleWithWebIdentity\` from the cluster's OIDC provider for
-\`system:serviceaccount:{{historyServer.namespace}}:spark-history-server\`. The node role pulls the image (EMR's ECR account for
+Each role needs read access to its servers' event logs and nothing else: \`s3:GetObject\` on
+\`arn:{{cluster.partition}}:s3:::{{historyServer.bucket}}/{{historyServer.keyPrefix}}<tenant>/spark-events/*\` and \`s3:ListBucket\` on
+\`arn:{{cluster.partition}}:s3:::{{historyServer.bucket}}\` with the condition \`s3:prefix\` like \`{{historyServer.keyPrefix}}<tenant>/spark-events\` and
+\`{{historyServer.keyPrefix}}<tenant>/spark-events/*\`, for each \`<tenant>\` it serves. Its trust policy allows
+\`sts:AssumeRoleWithWebIdentity\` from the cluster's OIDC provider for \`system:serviceaccount:{{historyServer.namespace}}:<ServiceAccount>\`.
+A role of the tenant's own (\`addons.historyServer.tenantRoleArns\`) is the least-privilege choice: event logs hold each
+application's SQL text, plans, configuration and S3 paths, and with one shared role whoever runs a pod as that account
+(or takes over one server) reads every tenant's; with a role per tenant a server reads only its tenant's prefix, S3
+access logs and CloudTrail name the tenant, and one tenant's access is revoked without touching the others.{{#if historyServer.sharedTenants}}
+{{historyServer.sharedTenants}} still read with the shared role.{{/if}} The node role pulls the image (EMR's ECR account for
 {{cluster.region}}).
 {{/if}}
 
@@ -372,14 +377,22 @@ function addonData(config: EnvironmentConfig) {
       return {
         namespace: HISTORY_SERVER_NAMESPACE,
         image: history.image,
-        roleArn: history.roleArn,
         port: SPARK_HISTORY_UI_PORT,
         nodeGroups: (config.capacity.controller.managedNodeGroups ?? []).map((group) => `\`${group}\``).join(', ') || 'any non-Karpenter node',
         ingress: ingress.length > 0 ? `the namespaces ${ingress.map((n) => `\`${n}\``).join(', ')}` : 'no namespace',
-        rows: activeTenants.map((tenant) => ({ tenant: tenant.name, server: historyServerName(tenant.name), logDirectory: `${logs}/${tenant.name}/spark-events/` })),
+        rows: activeTenants.map((tenant) => {
+          const own = history.tenantRoleArns?.[tenant.name];
+          return {
+            tenant: tenant.name, server: historyServerName(tenant.name), logDirectory: `${logs}/${tenant.name}/spark-events/`,
+            roleArn: own ?? history.roleArn, shared: own === undefined, serviceAccount: own === undefined ? 'spark-history-server' : historyServerName(tenant.name),
+          };
+        }),
         bucket,
-        objectArns: `arn:${config.cluster.partition}:s3:::${bucket}/${keyPrefix}<tenant>/spark-events/*`,
-        prefixes: activeTenants.flatMap((tenant) => [`\`${keyPrefix}${tenant.name}/spark-events\``, `\`${keyPrefix}${tenant.name}/spark-events/*\``]).join(', '),
+        keyPrefix,
+        sharedTenants: (() => {
+          const shared = activeTenants.filter((tenant) => history.tenantRoleArns?.[tenant.name] === undefined).map((tenant) => tenant.name);
+          return shared.length === 0 || !history.tenantRoleArns ? '' : `Tenant(s) ${shared.join(', ')}`;
+        })(),
       };
     })()
     : undefined;
