@@ -65,19 +65,36 @@ describe('JupyterHub add-on', () => {
     expect(JSON.stringify(objectsOf(renders.prod, 'HelmRelease'))).not.toContain('ignoreDifferences');
   });
 
-  it('dev: dummy auth and small volumes; staging and prod: GitHub OAuth whose client secret comes from an existing Secret', () => {
+  it('dev: dummy auth and small volumes; staging: GitHub OAuth, prod: OIDC, each client secret from an existing Secret', () => {
     const dev = releaseValues(renders.dev);
     expect(dev.hub.config.JupyterHub.authenticator_class).toBe('dummy');
     expect(dev.singleuser.storage.capacity).toBe('5Gi');
     expect(dev.hub.db.pvc.storage).toBe('1Gi');
-    for (const name of ['staging', 'prod'] as const) {
-      const values = releaseValues(renders[name]);
-      expect(values.hub.config.JupyterHub.authenticator_class).toBe('github');
-      expect(values.hub.config.GitHubOAuthenticator.client_id).toMatch(/^Iv1\./);
-      expect(values.hub.config.GitHubOAuthenticator).not.toHaveProperty('client_secret');
-      expect(values.hub.extraEnv.OAUTH_CLIENT_SECRET).toEqual({ valueFrom: { secretKeyRef: { name: 'jupyterhub-github-oauth', key: 'client-secret' } } });
-    }
-    expect(releaseValues(renders.prod).singleuser.storage.capacity).toBe('20Gi');
+    const staging = releaseValues(renders.staging);
+    expect(staging.hub.config.JupyterHub.authenticator_class).toBe('github');
+    expect(staging.hub.config.GitHubOAuthenticator.client_id).toMatch(/^Iv1\./);
+    expect(staging.hub.config.GitHubOAuthenticator).not.toHaveProperty('client_secret');
+    expect(staging.hub.extraEnv.OAUTH_CLIENT_SECRET).toEqual({ valueFrom: { secretKeyRef: { name: 'jupyterhub-github-oauth', key: 'client-secret' } } });
+    const prod = releaseValues(renders.prod);
+    // OAuthenticator's entry point for GenericOAuthenticator; it reads the client secret from OAUTH_CLIENT_SECRET.
+    expect(prod.hub.config.JupyterHub.authenticator_class).toBe('generic-oauth');
+    expect(prod.hub.config.GenericOAuthenticator).toEqual({
+      client_id: 'jupyterhub-spark-platform-prod',
+      oauth_callback_url: 'https://jupyter.spark.acme-data.example/hub/oauth_callback',
+      authorize_url: 'https://sso.acme-data.example/realms/acme/protocol/openid-connect/auth',
+      token_url: 'https://sso.acme-data.example/realms/acme/protocol/openid-connect/token',
+      userdata_url: 'https://sso.acme-data.example/realms/acme/protocol/openid-connect/userinfo',
+      scope: ['openid', 'profile', 'email'],
+      username_claim: 'preferred_username',
+      claim_groups_key: 'groups',
+      allowed_groups: ['spark-notebook-users'],
+      admin_groups: ['spark-platform-admins'],
+      login_service: 'Acme SSO',
+    });
+    expect(prod.hub.extraEnv.OAUTH_CLIENT_SECRET).toEqual({ valueFrom: { secretKeyRef: { name: 'jupyterhub-oidc', key: 'client-secret' } } });
+    // Nobody is let in by default: no allow_all with an OAuth authenticator.
+    expect(prod.hub.config.Authenticator?.allow_all).toBeUndefined();
+    expect(prod.singleuser.storage.capacity).toBe('20Gi');
   });
 
   it('the add-on has its own encrypted gp3 StorageClass for the hub database and the users\' volumes', () => {
@@ -117,23 +134,23 @@ describe('JupyterHub add-on', () => {
   });
 
   it('the secret scan catches a literal client secret in Flux and Argo CD release values', () => {
-    for (const name of ['prod', 'staging'] as const) {
+    for (const [name, authenticator] of [['prod', 'GenericOAuthenticator'], ['staging', 'GitHubOAuthenticator']] as const) {
       const objects = renders[name].objects.map((o) => {
         if (!o.path.startsWith('addons/jupyterhub/') || !['HelmRelease', 'Application'].includes(o.object.kind)) return o;
         const object = structuredClone(o.object) as AnyObject;
         const values = object.kind === 'HelmRelease' ? object.spec.values : object.spec.source.helm.valuesObject;
-        values.hub.config.GitHubOAuthenticator.client_secret = 'd1e2a3d4b5e6e7f8';
+        values.hub.config[authenticator].client_secret = 'd1e2a3d4b5e6e7f8';
         return { ...o, object };
       });
       const findings = validateObjects(objects, validationContext(name)).filter((f) => f.rule === 'secret-value');
       expect(findings).toHaveLength(1);
-      expect(findings[0]!.fieldPath).toMatch(/hub\.config\.GitHubOAuthenticator\.client_secret$/);
+      expect(findings[0]!.fieldPath).toMatch(new RegExp(`hub\\.config\\.${authenticator}\\.client_secret$`));
     }
   });
 
   it('production refuses dummy auth: at load, located in the environment file, and as a rule on the rendered release', () => {
     const text = environmentText('prod');
-    const edited = text.replace(/(\n    auth:[^\n]*\n)      type: github\n(?:      [^\n]*\n)+/, '$1      type: dummy\n');
+    const edited = text.replace(/(\n    auth:[^\n]*\n)      type: oidc\n(?:      [^\n]*\n)+/, '$1      type: dummy\n');
     expect(edited).not.toBe(text);
     let error: unknown;
     try { loadEnvironmentText(edited, 'environments/prod.yaml'); } catch (caught) { error = caught; }
@@ -284,7 +301,32 @@ describe('JupyterHub add-on', () => {
     expect(() => load('staging', (text) => text.replace(/      allowedOrganizations: \[acme-data\]\n/, '')))
       .toThrow(/addons\.jupyterhub\.auth: github needs allowedOrganizations/);
     expect(() => load('dev', (text) => text.replace('type: dummy ', 'type: dummy\n      clientId: abc ')))
-      .toThrow(/addons\.jupyterhub\.auth\.clientId: applies only to type github/);
+      .toThrow(/addons\.jupyterhub\.auth\.clientId: applies only to type github and oidc/);
+  });
+
+  it('oidc auth needs its endpoints and allowed groups, takes no GitHub settings, and only https endpoints; located at the line', () => {
+    const prod = environmentText('prod');
+    const refusal = (edit: (text: string) => string) => {
+      const edited = edit(prod);
+      expect(edited).not.toBe(prod);
+      try { loadEnvironmentText(edited, 'environments/prod.yaml'); } catch (error) {
+        expect(error).toBeInstanceOf(EnvironmentFileError);
+        return { message: (error as Error).message, lines: edited.split('\n') };
+      }
+      return expect.unreachable();
+    };
+    const withoutGroups = refusal((text) => text.replace(/      allowedGroups: \[spark-notebook-users\]\n/, ''));
+    const authLine = withoutGroups.lines.findIndex((l) => l.startsWith('    auth:')) + 1;
+    expect(withoutGroups.message).toContain(`environments/prod.yaml:${authLine + 1}:7: addons.jupyterhub.auth: oidc needs allowedGroups`);
+    expect(refusal((text) => text.replace(/      tokenUrl: [^\n]*\n/, '')).message).toContain('addons.jupyterhub.auth: oidc needs tokenUrl');
+    const github = refusal((text) => text.replace('      groupsClaim: groups', '      allowedOrganizations: [acme-data]\n      groupsClaim: groups'));
+    const line = github.lines.findIndex((l) => l.startsWith('      allowedOrganizations:')) + 1;
+    expect(github.message).toContain(`environments/prod.yaml:${line}:29: addons.jupyterhub.auth.allowedOrganizations: applies only to type github`);
+    // An endpoint over plain http would carry the authorization code and tokens in the clear.
+    expect(refusal((text) => text.replace('tokenUrl: https://', 'tokenUrl: http://')).message).toMatch(/addons\.jupyterhub\.auth\.tokenUrl: /);
+    // staging's GitHub settings do not carry over to oidc.
+    expect(() => load('staging', (text) => text.replace('type: github', 'type: oidc')))
+      .toThrow(/addons\.jupyterhub\.auth\.allowedOrganizations: applies only to type github/);
   });
 
   it('an environment without the add-on renders nothing of it', () => {

@@ -51,6 +51,31 @@ describe('JupyterHub builders', () => {
     expect(args).not.toContain('driver.podTemplateFile');
   });
 
+  it('values: OIDC through GenericOAuthenticator, defaults for scopes and claims, secret from a Secret; passes the chart schema', () => {
+    const oidc = {
+      type: 'oidc', clientId: 'jupyterhub', callbackUrl: 'https://hub.example.com/hub/oauth_callback', clientSecret: { secretName: 'oidc', key: 'secret' },
+      authorizeUrl: 'https://idp.example.com/oauth2/v1/authorize', tokenUrl: 'https://idp.example.com/oauth2/v1/token',
+      userdataUrl: 'https://idp.example.com/oauth2/v1/userinfo', allowedGroups: ['spark-users'],
+    } as const;
+    const values = jupyterHubValues({ ...props, auth: oidc }) as any;
+    expect(jupyterHubValuesProblems(values)).toEqual([]);
+    expect(values.hub.config).toEqual({
+      JupyterHub: { authenticator_class: 'generic-oauth' },
+      GenericOAuthenticator: {
+        client_id: 'jupyterhub', oauth_callback_url: oidc.callbackUrl, authorize_url: oidc.authorizeUrl, token_url: oidc.tokenUrl,
+        userdata_url: oidc.userdataUrl, scope: ['openid', 'profile', 'email'], username_claim: 'preferred_username', claim_groups_key: 'groups',
+        allowed_groups: ['spark-users'],
+      },
+    });
+    expect(values.hub.extraEnv.OAUTH_CLIENT_SECRET.valueFrom.secretKeyRef).toEqual({ name: 'oidc', key: 'secret' });
+    const nested = jupyterHubValues({ ...props, auth: { ...oidc, groupsClaim: 'realm_access.roles', adminGroups: ['admins'], adminUsers: ['root'] } }) as any;
+    expect(nested.hub.config.GenericOAuthenticator).toMatchObject({ claim_groups_key: 'realm_access.roles', admin_groups: ['admins'] });
+    expect(nested.hub.config.Authenticator).toEqual({ admin_users: ['root'] });
+    expect(configurationErrorOf(() => jupyterHubValues({ ...props, auth: { ...oidc, tokenUrl: 'http://idp.example.com/token' } })).field).toBe('auth.tokenUrl');
+    const noGroups = configurationErrorOf(() => jupyterHubValues({ ...props, auth: { ...oidc, allowedGroups: [] } }));
+    expect([noGroups.field, noGroups.problem]).toEqual(['auth.allowedGroups', 'must name at least one group: without it nobody may log in']);
+  });
+
   it('refuses a notebook too small for the Spark driver it hosts', () => {
     const error = configurationErrorOf(() => jupyterHubValues({ ...props, resources: { ...props.resources, memory: { guarantee: '1G', limit: '2G' } } }));
     expect(error.field).toBe('resources.memory.limit');

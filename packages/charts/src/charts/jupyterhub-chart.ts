@@ -38,14 +38,21 @@ export function jupyterHubProfiles(tenants: readonly JupyterHubTenant[], driverP
 
 function authOf(config: JupyterHubConfig['auth']): JupyterHubAuth {
   if (config.type === 'dummy') return { type: 'dummy' };
-  // The semantic rules refuse a github auth without these before rendering starts.
+  // The semantic rules refuse an OAuth authenticator without these before rendering starts.
+  const client = { clientId: config.clientId!, callbackUrl: config.callbackUrl!, clientSecret: config.clientSecret!, adminUsers: config.adminUsers };
+  if (config.type === 'github') return { type: 'github', ...client, allowedOrganizations: config.allowedOrganizations! };
   return {
-    type: 'github',
-    clientId: config.clientId!,
-    callbackUrl: config.callbackUrl!,
-    clientSecret: config.clientSecret!,
-    allowedOrganizations: config.allowedOrganizations!,
-    adminUsers: config.adminUsers,
+    type: 'oidc',
+    ...client,
+    authorizeUrl: config.authorizeUrl!,
+    tokenUrl: config.tokenUrl!,
+    userdataUrl: config.userdataUrl!,
+    allowedGroups: config.allowedGroups!,
+    scopes: config.scopes,
+    usernameClaim: config.usernameClaim,
+    groupsClaim: config.groupsClaim,
+    adminGroups: config.adminGroups,
+    loginService: config.loginService,
   };
 }
 

@@ -146,6 +146,9 @@ export interface JupyterHubTenantProfile {
   readonly tolerations: readonly Toleration[];
 }
 
+/** An OAuth client's secret: a key of an existing Secret in the hub's namespace (read as OAUTH_CLIENT_SECRET). */
+export interface JupyterHubClientSecretRef { readonly secretName: string; readonly key: string }
+
 export type JupyterHubAuth =
   | { readonly type: 'dummy' }
   | {
@@ -153,10 +156,81 @@ export type JupyterHubAuth =
     readonly clientId: string;
     readonly callbackUrl: string;
     /** An existing Secret in the hub's namespace and the key holding the OAuth client secret. */
-    readonly clientSecret: { readonly secretName: string; readonly key: string };
+    readonly clientSecret: JupyterHubClientSecretRef;
     readonly allowedOrganizations: readonly string[];
     readonly adminUsers?: readonly string[];
+  }
+  | JupyterHubOidcAuth;
+
+/**
+ * Any OpenID Connect provider through OAuthenticator's GenericOAuthenticator (authorization-code flow). The endpoints
+ * are the provider's discovery document's (`<issuer>/.well-known/openid-configuration`), written out: rendering is
+ * offline. Users log in when the userinfo answer's `groupsClaim` holds one of `allowedGroups` (or `adminGroups`).
+ */
+export interface JupyterHubOidcAuth {
+  readonly type: 'oidc';
+  readonly clientId: string;
+  readonly callbackUrl: string;
+  readonly clientSecret: JupyterHubClientSecretRef;
+  readonly authorizeUrl: string;
+  readonly tokenUrl: string;
+  readonly userdataUrl: string;
+  readonly allowedGroups: readonly string[];
+  /** @default ['openid', 'profile', 'email'] */
+  readonly scopes?: readonly string[];
+  /** @default 'preferred_username' */
+  readonly usernameClaim?: string;
+  /** Dotted for a nested claim (`realm_access.roles`). @default 'groups' */
+  readonly groupsClaim?: string;
+  readonly adminGroups?: readonly string[];
+  /** Shown on the login button. @default OAuthenticator's "OAuth 2.0" */
+  readonly loginService?: string;
+  readonly adminUsers?: readonly string[];
+}
+
+/** Defaults of the OIDC authenticator: the standard scopes and claims. */
+export const JUPYTERHUB_OIDC_DEFAULTS = { scopes: ['openid', 'profile', 'email'], usernameClaim: 'preferred_username', groupsClaim: 'groups' } as const;
+
+const HTTPS_URL = /^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/;
+
+/** `hub.config` of one authenticator: its class and settings; never a secret (OAuthenticator reads OAUTH_CLIENT_SECRET). */
+function authenticatorConfig(auth: JupyterHubAuth): Record<string, unknown> {
+  if (auth.type === 'dummy') return { JupyterHub: { authenticator_class: 'dummy' }, Authenticator: { allow_all: true } };
+  const admins = auth.adminUsers?.length ? { Authenticator: { admin_users: [...auth.adminUsers] } } : {};
+  if (auth.type === 'github') {
+    return {
+      JupyterHub: { authenticator_class: 'github' },
+      GitHubOAuthenticator: {
+        client_id: auth.clientId,
+        oauth_callback_url: auth.callbackUrl,
+        allowed_organizations: [...auth.allowedOrganizations],
+        scope: ['read:org'],
+      },
+      ...admins,
+    };
+  }
+  for (const key of ['authorizeUrl', 'tokenUrl', 'userdataUrl', 'callbackUrl'] as const) {
+    requireThat(HTTPS_URL.test(auth[key]), `auth.${key}`, `"${auth[key]}" must be an https:// URL`, 'JupyterHub values');
+  }
+  requireThat(auth.allowedGroups.length > 0, 'auth.allowedGroups', 'must name at least one group: without it nobody may log in', 'JupyterHub values');
+  return {
+    JupyterHub: { authenticator_class: 'generic-oauth' },
+    GenericOAuthenticator: {
+      client_id: auth.clientId,
+      oauth_callback_url: auth.callbackUrl,
+      authorize_url: auth.authorizeUrl,
+      token_url: auth.tokenUrl,
+      userdata_url: auth.userdataUrl,
+      scope: [...(auth.scopes ?? JUPYTERHUB_OIDC_DEFAULTS.scopes)],
+      username_claim: auth.usernameClaim ?? JUPYTERHUB_OIDC_DEFAULTS.usernameClaim,
+      claim_groups_key: auth.groupsClaim ?? JUPYTERHUB_OIDC_DEFAULTS.groupsClaim,
+      allowed_groups: [...auth.allowedGroups],
+      ...(auth.adminGroups?.length ? { admin_groups: [...auth.adminGroups] } : {}),
+      ...(auth.loginService ? { login_service: auth.loginService } : {}),
+    },
+    ...admins,
   };
+}
 
 export interface JupyterHubValuesProps {
   readonly auth: JupyterHubAuth;
@@ -263,18 +337,7 @@ export function jupyterHubValues(props: JupyterHubValuesProps): Record<string, u
       `JupyterHub profile ${index}`);
   });
   const auth = props.auth;
-  const hubConfig: Record<string, unknown> = auth.type === 'dummy'
-    ? { JupyterHub: { authenticator_class: 'dummy' }, Authenticator: { allow_all: true } }
-    : {
-      JupyterHub: { authenticator_class: 'github' },
-      GitHubOAuthenticator: {
-        client_id: auth.clientId,
-        oauth_callback_url: auth.callbackUrl,
-        allowed_organizations: [...auth.allowedOrganizations],
-        scope: ['read:org'],
-      },
-      ...(auth.adminUsers?.length ? { Authenticator: { admin_users: [...auth.adminUsers] } } : {}),
-    };
+  const hubConfig = authenticatorConfig(auth);
   const namespaces = [...new Set(props.profiles.map((profile) => profile.namespace))].sort();
   return {
     hub: {
@@ -282,7 +345,7 @@ export function jupyterHubValues(props: JupyterHubValuesProps): Record<string, u
       serviceAccount: { create: true, name: JUPYTERHUB_HUB_SERVICE_ACCOUNT },
       db: { type: 'sqlite-pvc', pvc: { storage: props.hubDbSize, storageClassName: props.storageClassName } },
       resources: { requests: { ...props.hubResources.requests }, limits: { ...props.hubResources.limits } },
-      ...(auth.type === 'github'
+      ...(auth.type !== 'dummy'
         ? { extraEnv: { OAUTH_CLIENT_SECRET: { valueFrom: { secretKeyRef: { name: auth.clientSecret.secretName, key: auth.clientSecret.key } } } } }
         : {}),
       // Notebook servers run in the tenant namespaces: let them reach the hub's API (an empty `from` would admit everyone).
