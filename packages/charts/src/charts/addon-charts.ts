@@ -43,8 +43,7 @@ function pushAll(issues: RenderIssue[], found: readonly RenderIssue[]): boolean 
 
 /**
  * Every active tenant's history server needs a role (its own or the shared one), and a role of its own must name a
- * tenant that has a server: a role for a tenant that is not there (a typo, a retired tenant) would silently fall back
- * to the shared role, or leave that tenant without one.
+ * tenant: a role under a name that is no tenant's (a typo) would leave the tenant meant on the shared role, or on none.
  */
 export function historyServerRoleIssues(config: EnvironmentConfig, addon: HistoryServerAddonConfig): RenderIssue[] {
   const at = ['addons', 'historyServer'];
@@ -52,9 +51,11 @@ export function historyServerRoleIssues(config: EnvironmentConfig, addon: Histor
   // No active tenant: the builder refuses an add-on without servers.
   if (active.length === 0) return [];
   const own = addon.tenantRoleArns ?? {};
-  const issues: RenderIssue[] = Object.keys(own).filter((name) => !active.includes(name)).sort().map((name) => ({
+  // A retired tenant's role is left alone (its server is gone; removing the line is part of deleting the tenant).
+  const known = config.tenants.map((tenant) => tenant.name);
+  const issues: RenderIssue[] = Object.keys(own).filter((name) => !known.includes(name)).sort().map((name) => ({
     configPath: [...at, 'tenantRoleArns', name],
-    message: `names no active tenant (the active tenants are ${active.join(', ')}): a history server runs only for an active tenant`,
+    message: `names no tenant (the tenants are ${known.join(', ')}): its role would serve no history server, and the tenant it was meant for falls back to the shared role or has none`,
   }));
   const missing = addon.roleArn === undefined ? active.filter((name) => own[name] === undefined) : [];
   if (missing.length > 0) {

@@ -3,6 +3,7 @@ import { JUPYTERHUB_CHART, KARPENTER_CHART, KARPENTER_CRD_CHART, PROJECT_NAME, P
 import type { EnvironmentConfig } from '../config/schema.js';
 import { DELIVERY_DEFAULTS } from '../charts/delivery-chart.js';
 import { HISTORY_SERVER_NAMESPACE, historyServerName } from '../charts/addon-charts.js';
+import { jupyterHubReadme } from '../charts/jupyterhub-chart.js';
 
 const template = Handlebars.compile(`# Environment \`{{name}}\`
 
@@ -104,12 +105,23 @@ pinned chart version together.
 {{else}}
 None: \`addons:\` in \`{{sourcePath}}\` switches them on.
 {{/if}}
-{{#if hasJupyterHub}}
+{{#if jupyterHub}}
 
-JupyterHub's notebook image (\`{{jupyterHubImage}}\`) runs the Spark driver of each notebook session and, through
-\`spark.kubernetes.container.image\`, its executors: it must read \`s3://\` (the tenant's executor pod template and
-event-log prefix), i.e. carry EMRFS (an image built from the EMR on EKS Spark image of the tenants' release) or
-hadoop-aws with \`fs.s3.impl\` mapped to S3A, and PySpark matching the tenants' Spark.
+**JupyterHub notebooks.** Users log in with {{{jupyterHub.auth}}}. Each profile starts the user's server in a
+tenant's namespace as its notebook account; the server is the Spark driver of the notebook's sessions (client mode), and
+its executors run the same image (\`spark.kubernetes.container.image\`) with the same account's IAM role. The image
+\`{{jupyterHub.image}}\` must be built FROM the EMR on EKS Spark image of the tenants' release
+(\`images/notebook/Dockerfile\`, pushed to an ECR repository the nodes can pull from): its entrypoint starts the
+executors, EMRFS reads the tenant's \`s3://\` executor pod template and writes its \`s3://\` event logs, and it runs as
+the image's user \`hadoop\` (uid {{jupyterHub.uid}}, home volume at \`{{jupyterHub.home}}\`) like the pod templates. Jupyter
+Docker Stacks images cannot run the executors and are refused. Servers reach the hub's API and the hub reaches them
+through the NetworkPolicies in \`addons/jupyterhub/tenant-<tenant>/\`, also where a tenant's egress is restricted.
+
+| tenant | namespace | notebook account | IAM role (IRSA) | what the role must allow |
+|---|---|---|---|---|
+{{#each jupyterHub.rows}}
+| {{tenant}} | \`{{namespace}}\` | \`{{account}}\` | \`{{roleArn}}\` | {{{needs}}} |
+{{/each}}
 {{/if}}
 {{#if argocd}}{{#if hasJupyterHub}}
 
@@ -408,6 +420,6 @@ function addonData(config: EnvironmentConfig) {
   return {
     layerRows: layerRows(config), addonRows, karpenterAddon, historyServer,
     hasPrometheus: prometheus?.mode === 'server', hasJupyterHub: hub !== undefined,
-    jupyterHubImage: hub ? `${hub.image.name}:${hub.image.tag}` : undefined, prometheusChart: PROMETHEUS_CHART.url, prometheusVersion: PROMETHEUS_CHART.version,
+    jupyterHub: hub ? jupyterHubReadme(config, hub) : undefined, prometheusChart: PROMETHEUS_CHART.url, prometheusVersion: PROMETHEUS_CHART.version,
   };
 }

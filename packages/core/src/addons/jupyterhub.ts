@@ -48,6 +48,18 @@ export const JUPYTERHUB_GENERATED_FIELDS: readonly ArgoIgnoreDifference[] = [
 
 /** Ports of a notebook's Spark driver: fixed, so the container can declare them and executors can reach them. */
 export const NOTEBOOK_SPARK_PORTS = { driver: 7078, blockManager: 7079, ui: 4040 } as const;
+/** Port of the single-user notebook server (KubeSpawner's default), which the proxy and the hub connect to. */
+export const NOTEBOOK_SERVER_PORT = 8888;
+/** Port of the hub's API, which every notebook server calls (activity, OAuth token checks). */
+export const JUPYTERHUB_HUB_API_PORT = 8081;
+/** Label the hub's values put on every notebook server pod; the tenant NetworkPolicies select it. */
+export const NOTEBOOK_SERVER_LABEL = { key: 'emr-eks-gitops.io/notebook-server', value: 'true' } as const;
+
+/**
+ * The user of an EMR on EKS Spark image (`hadoop`, uid 999, gid 1000, home /home/hadoop), which a notebook image built
+ * FROM it keeps: the tenants' executor pod templates run as it, and Hadoop needs a user the image's /etc/passwd knows.
+ */
+export const EMR_IMAGE_USER = { uid: 999, gid: 1000, home: '/home/hadoop' } as const;
 
 /**
  * What KubeSpawner needs in a tenant namespace to run a user's server there (KubeSpawner 7, z2jh 4.x): create, watch
@@ -88,6 +100,46 @@ export class JupyterHubSpawnerRbac extends Construct {
       metadata: { name: JUPYTERHUB_SPAWNER_ROLE_NAME, namespace: props.namespace },
       subjects: [{ kind: 'ServiceAccount', name: account, namespace: hubNamespace }],
       roleRef: { kind: 'Role', name: JUPYTERHUB_SPAWNER_ROLE_NAME, apiGroup: 'rbac.authorization.k8s.io' },
+    });
+  }
+}
+
+export interface JupyterHubNotebookNetworkPoliciesProps {
+  /** Tenant namespace the notebook servers run in. */
+  readonly namespace: string;
+  /** Namespace of the hub and the proxy. @default jupyterhub */
+  readonly hubNamespace?: string;
+}
+
+/**
+ * What a notebook server in a tenant namespace needs of the network, beside the tenant's own policies (which deny by
+ * default; NetworkPolicies add up): the proxy and the hub reach the server's port, and the server reaches the hub's
+ * API, also when the tenant's egress is restricted. Both select only notebook server pods (NOTEBOOK_SERVER_LABEL),
+ * not the tenant's Spark jobs.
+ */
+export class JupyterHubNotebookNetworkPolicies extends Construct {
+  constructor(scope: Construct, id: string, props: JupyterHubNotebookNetworkPoliciesProps) {
+    super(scope, id);
+    const hubNamespace = props.hubNamespace ?? JUPYTERHUB_NAMESPACE;
+    assertDnsLabel(props.namespace, 'namespace', 'JupyterHubNotebookNetworkPolicies');
+    assertDnsLabel(hubNamespace, 'hubNamespace', 'JupyterHubNotebookNetworkPolicies');
+    const podSelector = { matchLabels: { [NOTEBOOK_SERVER_LABEL.key]: NOTEBOOK_SERVER_LABEL.value } };
+    const hub = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': hubNamespace } } }];
+    new k8s.KubeNetworkPolicy(this, 'Ingress', {
+      metadata: { name: 'allow-jupyterhub-to-notebook', namespace: props.namespace },
+      spec: {
+        podSelector,
+        policyTypes: ['Ingress'],
+        ingress: [{ from: hub, ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(NOTEBOOK_SERVER_PORT) }] }],
+      },
+    });
+    new k8s.KubeNetworkPolicy(this, 'Egress', {
+      metadata: { name: 'allow-notebook-to-hub', namespace: props.namespace },
+      spec: {
+        podSelector,
+        policyTypes: ['Egress'],
+        egress: [{ to: hub, ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(JUPYTERHUB_HUB_API_PORT) }] }],
+      },
     });
   }
 }
@@ -239,7 +291,16 @@ export interface JupyterHubValuesProps {
   readonly storageClassName: string;
   readonly hubDbSize: string;
   readonly userStorageSize: string;
+  /**
+   * The notebook image, also run by the notebook's executors: built FROM the EMR on EKS Spark image of the tenants'
+   * release (its entrypoint starts executors, EMRFS reads and writes `s3://` with the pod's IRSA role, its Spark and
+   * Python are the jobs'), with JupyterHub's single-user server added.
+   */
   readonly image: { readonly name: string; readonly tag: string };
+  /** User, group and home of the image's user; the home volume is mounted there. @default EMR_IMAGE_USER */
+  readonly notebookUser?: { readonly uid: number; readonly gid: number; readonly home: string };
+  /** Seconds a server may take to start (the first pull of an EMR-based image takes minutes). @default 900 */
+  readonly startTimeoutSeconds?: number;
   /** Per notebook server; cpu in cores, memory in bytes with a suffix (KubeSpawner's "2G" style). */
   readonly resources: {
     readonly cpu: { readonly guarantee: number; readonly limit: number };
@@ -268,6 +329,10 @@ function sparkClientModeSubmitArgs(profile: JupyterHubTenantProfile, image: stri
     'spark.submit.deployMode': 'client',
     'spark.kubernetes.namespace': profile.namespace,
     'spark.kubernetes.authenticate.driver.serviceAccountName': profile.serviceAccount,
+    // Executors run the notebook user's code and read the tenant's S3 data, custom code and shuffle fallback storage:
+    // they take the notebook account's IRSA role (without it they would run as the namespace's default account, with
+    // no AWS credentials). They gain no Kubernetes right the notebook user lacks: it is the same user's code.
+    'spark.kubernetes.authenticate.executor.serviceAccountName': profile.serviceAccount,
     // Executors run the notebook's image, so they have the driver's Spark and Python (Spark requires an image).
     'spark.kubernetes.container.image': image,
     // Executors reach the driver at the pod's IP (the tenant's NetworkPolicies allow same-namespace traffic).
@@ -309,7 +374,7 @@ function profileEntry(profile: JupyterHubTenantProfile, index: number, image: st
       },
       extra_container_config: {
         ports: [
-          { name: 'notebook-port', containerPort: 8888 },
+          { name: 'notebook-port', containerPort: NOTEBOOK_SERVER_PORT },
           { name: 'spark-driver', containerPort: NOTEBOOK_SPARK_PORTS.driver },
           { name: 'spark-blockmgr', containerPort: NOTEBOOK_SPARK_PORTS.blockManager },
           { name: 'spark-ui', containerPort: NOTEBOOK_SPARK_PORTS.ui },
@@ -338,6 +403,11 @@ export function jupyterHubValues(props: JupyterHubValuesProps): Record<string, u
   });
   const auth = props.auth;
   const hubConfig = authenticatorConfig(auth);
+  const user = props.notebookUser ?? EMR_IMAGE_USER;
+  requireThat(Number.isInteger(user.uid) && user.uid > 0 && Number.isInteger(user.gid) && user.gid >= 0, 'notebookUser', 'uid must be a whole number above 0 (not root) and gid a whole number', 'JupyterHub values');
+  requireThat(/^\/[^\s]*[^/\s]$/.test(user.home), 'notebookUser.home', `"${user.home}" must be an absolute path`, 'JupyterHub values');
+  const startTimeout = props.startTimeoutSeconds ?? 900;
+  requireThat(Number.isInteger(startTimeout) && startTimeout >= 60, 'startTimeoutSeconds', 'must be a whole number of seconds, at least 60', 'JupyterHub values');
   const namespaces = [...new Set(props.profiles.map((profile) => profile.namespace))].sort();
   return {
     hub: {
@@ -357,18 +427,24 @@ export function jupyterHubValues(props: JupyterHubValuesProps): Record<string, u
             namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
             podSelector: { matchLabels: { 'hub.jupyter.org/network-access-hub': 'true' } },
           })),
-          ports: [{ port: 8081, protocol: 'TCP' }],
+          ports: [{ port: JUPYTERHUB_HUB_API_PORT, protocol: 'TCP' }],
         }],
       },
     },
     proxy: { service: { type: props.proxyServiceType }, chp: { networkPolicy: { egressAllowRules: { cloudMetadataServer: false } } } },
     singleuser: {
       image: { name: props.image.name, tag: props.image.tag },
+      // The image's own user (EMR images: hadoop), whose home holds the user's volume.
+      uid: user.uid,
+      fsGid: user.gid,
+      startTimeout: startTimeout,
+      extraLabels: { [NOTEBOOK_SERVER_LABEL.key]: NOTEBOOK_SERVER_LABEL.value },
       cpu: { guarantee: props.resources.cpu.guarantee, limit: props.resources.cpu.limit },
       memory: { guarantee: props.resources.memory.guarantee, limit: props.resources.memory.limit },
       storage: {
         type: 'dynamic',
         capacity: props.userStorageSize,
+        homeMountPath: user.home,
         dynamic: { storageClass: props.storageClassName },
       },
       // The iptables init container needs NET_ADMIN, which the tenants' Pod Security level (baseline) refuses; the
