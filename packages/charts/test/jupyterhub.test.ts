@@ -194,7 +194,12 @@ describe('JupyterHub add-on', () => {
           `spark.kubernetes.namespace=${tenant.namespace}`, 'spark.submit.deployMode=client', 'spark.driver.host=$(POD_IP)',
           'spark.driver.port=7078', 'spark.blockManager.port=7079', `spark.kubernetes.authenticate.driver.serviceAccountName=${account}`,
           `spark.kubernetes.executor.podTemplateFile=${config.spark.artifactsS3Uri}/tenants/${tenant.name}/pod-templates/executor.yaml`,
+          // Executors take the notebook account's IRSA role (S3 data, custom code, fallback storage), not the default account's none.
+          `spark.kubernetes.authenticate.executor.serviceAccountName=${account}`,
         ]) expect(args).toContain(` --conf ${conf} `);
+        // The role the README tells to grant covers the pod template the session really reads.
+        const template = / --conf spark\.kubernetes\.executor\.podTemplateFile=s3:\/\/(\S+) /.exec(args)![1];
+        expect(renders[name].files.get('README.md')).toContain(`| \`${tenant.serviceAccounts!.find((a) => a.sparkDriver)!.roleArn}\` | \`s3:GetObject\` on \`arn:aws:s3:::${template}\``);
         // The tenant's executor size from its spark-defaults; nothing of a cluster-mode driver pod.
         const defaults = JSON.parse(renders[name].files.get(`artifacts/tenants/${tenant.name}/configuration-overrides.json`)!).applicationConfiguration[0].properties;
         expect(args).toContain(` --conf spark.executor.memory=${defaults['spark.executor.memory']} `);
@@ -207,6 +212,52 @@ describe('JupyterHub add-on', () => {
         expect(role.rules).toEqual(sparkDriverRoleRules());
       }
     }
+  });
+
+  it('the notebook runs as the EMR image\'s user, as the executor pod templates do, with its home volume there', () => {
+    for (const name of ENVIRONMENTS) {
+      const singleuser = releaseValues(renders[name]).singleuser;
+      expect([singleuser.uid, singleuser.fsGid, singleuser.storage.homeMountPath]).toEqual([999, 1000, '/home/hadoop']);
+      for (const path of [...renders[name].files.keys()].filter((p) => /^artifacts\/tenants\/[^/]+\/pod-templates\/executor\.yaml$/.test(p))) {
+        const template = renders[name].files.get(path)!;
+        expect(template, path).toContain('runAsUser: 999');
+        expect(template, path).toContain('runAsGroup: 1000');
+      }
+      // An EMR-based image is several GB: its first pull on a new node must not time the spawn out.
+      expect(singleuser.startTimeout).toBeGreaterThanOrEqual(600);
+      expect(singleuser.image.name).not.toMatch(/jupyter\//);
+    }
+  });
+
+  it('notebook servers reach the hub\'s API and the proxy reaches them, with each tenant\'s own policies (restricted egress too)', () => {
+    // prod's data-eng has restricted egress: serve it notebooks too.
+    const text = environmentText('prod').replace(
+      '    executionRoleArn: arn:aws:iam::410987654321:role/emr-prod-data-eng-job-execution',
+      '    serviceAccounts:\n      - { name: notebook-spark, roleArn: "arn:aws:iam::410987654321:role/emr-prod-data-eng-notebook", sparkDriver: true }\n    executionRoleArn: arn:aws:iam::410987654321:role/emr-prod-data-eng-job-execution',
+    );
+    const result = renderEnvironment(loadEnvironmentText(text, 'environments/prod.yaml').config);
+    const values = releaseValues(result);
+    const podLabels = { ...values.singleuser.extraLabels };
+    const hubPort = values.hub.networkPolicy.ingress[0].ports[0].port;
+    for (const tenant of ['app-dev', 'data-eng']) {
+      const namespace = `spark-${tenant}`;
+      const profile = (values.singleuser.profileList as any[]).find((p) => p.slug === tenant)!;
+      const serverPort = profile.kubespawner_override.extra_container_config.ports.find((p: any) => p.name === 'notebook-port').containerPort;
+      const policies = result.objects.filter((o) => o.path.startsWith(`addons/jupyterhub/tenant-${tenant}/`) && o.object.kind === 'NetworkPolicy').map((o) => o.object as AnyObject);
+      expect(policies.map((p) => p.metadata.namespace)).toEqual([namespace, namespace]);
+      const selects = (policy: AnyObject) => Object.entries(policy.spec.podSelector.matchLabels).every(([key, value]) => podLabels[key] === value);
+      const ingress = policies.find((p) => p.spec.policyTypes[0] === 'Ingress')!;
+      const egress = policies.find((p) => p.spec.policyTypes[0] === 'Egress')!;
+      // Both select the notebook server pods (the label the hub's values put on them), and nothing of the Spark jobs.
+      expect(selects(ingress) && selects(egress)).toBe(true);
+      expect(Object.keys(ingress.spec.podSelector.matchLabels)).not.toContain('spark-role');
+      expect(ingress.spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'jupyterhub' } } }], ports: [{ protocol: 'TCP', port: serverPort }] }]);
+      expect(egress.spec.egress).toEqual([{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'jupyterhub' } } }], ports: [{ protocol: 'TCP', port: hubPort }] }]);
+    }
+    // data-eng's own restricted egress does not reach the hub: only the add-on's policy does.
+    const dataEngEgress = result.objects.filter((o) => o.path.startsWith('tenants/data-eng/') && o.object.kind === 'NetworkPolicy')
+      .flatMap((o) => (o.object as AnyObject).spec.egress ?? []);
+    expect(JSON.stringify(dataEngEgress)).not.toContain('"jupyterhub"');
   });
 
   it('the hub may spawn in each served tenant namespace with exactly the spawner rules, bound to its own ServiceAccount only', () => {

@@ -47,9 +47,9 @@ export const JupyterHubSchema = strictObject({
   hubDbSize: Type.Optional(Quantity('size of the hub database volume, e.g. "1Gi" (default)')),
   userStorageSize: Quantity('size of each user\'s home volume, e.g. "10Gi"; counted against the tenant\'s quota.storage'),
   image: strictObject({
-    name: Type.String({ pattern: '^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9._-]+)+$', description: 'notebook image repository, e.g. quay.io/jupyter/pyspark-notebook' }),
-    tag: Type.String({ pattern: '^(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$', description: 'notebook image tag, pinned (not latest)' }),
-  }, 'the notebook server image, also run by the notebook\'s executors; it must hold PySpark matching the tenants\' Spark and read s3:// (the tenant\'s executor pod template and event-log prefix): EMRFS, as in an image built from the EMR on EKS Spark image of the tenants\' release, or hadoop-aws with fs.s3.impl set to S3A'),
+    name: Type.String({ pattern: '^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9._-]+)+$', description: 'notebook image repository, e.g. <account>.dkr.ecr.<region>.amazonaws.com/spark-notebook (not a Jupyter Docker Stacks image: refused)' }),
+    tag: Type.String({ pattern: '^(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$', description: 'notebook image tag, pinned (not latest), e.g. emr-7.2.0-20240610' }),
+  }, 'the notebook server image, also run by the notebook\'s Spark executors: built FROM the EMR on EKS Spark image of the tenants\' release with JupyterHub\'s single-user server added (images/notebook/Dockerfile), so that its entrypoint starts the executors, EMRFS reads the tenant\'s s3:// executor pod template and writes its s3:// event logs with the notebook account\'s IAM role, and it runs as the image\'s user hadoop (uid 999) like the pod templates'),
   resources: strictObject({
     cpu: strictObject({
       guarantee: Type.Number({ exclusiveMinimum: 0, description: 'CPU cores requested' }),

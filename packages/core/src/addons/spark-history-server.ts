@@ -70,11 +70,15 @@ const IMAGE = /^[a-z0-9][a-z0-9.-]*(:[0-9]+)?\/[a-z0-9._/-]+(:[A-Za-z0-9._-]{1,1
  * new SparkHistoryServers(chart, 'history', {
  *   namespace: 'spark-history',
  *   image: '996579266876.dkr.ecr.ap-northeast-2.amazonaws.com/spark/emr-7.5.0:latest',
- *   roleArn: 'arn:aws:iam::123456789012:role/spark-history-server',
- *   servers: [{ name: 'spark-history-analytics', logDirectory: 's3://logs-bucket/analytics/spark-events/' }],
+ *   // A role per server (least privilege: each reads only its prefix); `roleArn` would be shared by servers without one.
+ *   servers: [{
+ *     name: 'spark-history-analytics',
+ *     logDirectory: 's3://logs-bucket/analytics/spark-events/',
+ *     roleArn: 'arn:aws:iam::123456789012:role/spark-history-analytics',
+ *   }],
  *   allowIngressFromNamespaces: ['ingress-nginx'],
  * });
- * // chart.toJson(): the namespace, ServiceAccount, a Deployment and Service per server, NetworkPolicies
+ * // chart.toJson(): the namespace, a ServiceAccount, Deployment and Service per server, NetworkPolicies
  * ```
  */
 export class SparkHistoryServers extends Construct {
