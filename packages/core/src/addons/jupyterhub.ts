@@ -125,22 +125,11 @@ export class JupyterHubNotebookNetworkPolicies extends Construct {
     assertDnsLabel(hubNamespace, 'hubNamespace', 'JupyterHubNotebookNetworkPolicies');
     const podSelector = { matchLabels: { [NOTEBOOK_SERVER_LABEL.key]: NOTEBOOK_SERVER_LABEL.value } };
     const hub = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': hubNamespace } } }];
-    new k8s.KubeNetworkPolicy(this, 'Ingress', {
-      metadata: { name: 'allow-jupyterhub-to-notebook', namespace: props.namespace },
-      spec: {
-        podSelector,
-        policyTypes: ['Ingress'],
-        ingress: [{ from: hub, ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(NOTEBOOK_SERVER_PORT) }] }],
-      },
-    });
-    new k8s.KubeNetworkPolicy(this, 'Egress', {
-      metadata: { name: 'allow-notebook-to-hub', namespace: props.namespace },
-      spec: {
-        podSelector,
-        policyTypes: ['Egress'],
-        egress: [{ to: hub, ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(JUPYTERHUB_HUB_API_PORT) }] }],
-      },
-    });
+    const port = (number: number) => [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(number) }];
+    const policy = (name: string, spec: Omit<k8s.NetworkPolicySpec, 'podSelector'>) =>
+      new k8s.KubeNetworkPolicy(this, name, { metadata: { name, namespace: props.namespace }, spec: { podSelector, ...spec } });
+    policy('allow-jupyterhub-to-notebook', { policyTypes: ['Ingress'], ingress: [{ from: hub, ports: port(NOTEBOOK_SERVER_PORT) }] });
+    policy('allow-notebook-to-hub', { policyTypes: ['Egress'], egress: [{ to: hub, ports: port(JUPYTERHUB_HUB_API_PORT) }] });
   }
 }
 
