@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  JUPYTERHUB_CHART, jupyterHubSpawnerRoleRules, jupyterHubValuesProblems, sparkDriverRoleRules, validateObjects,
+  JUPYTERHUB_CHART, coalesceHelmValues, jupyterHubSpawnerRoleRules, jupyterHubValuesProblems, sparkDriverRoleRules, validateObjects,
 } from '@emr-eks-gitops/core';
 import { EnvironmentFileError, loadEnvironmentText, renderEnvironment, type KubernetesObject, type RenderResult } from '../src/index.js';
 
@@ -217,7 +217,7 @@ describe('JupyterHub add-on', () => {
   it('the notebook runs as the EMR image\'s user, as the executor pod templates do, with its home volume there', () => {
     for (const name of ENVIRONMENTS) {
       const singleuser = releaseValues(renders[name]).singleuser;
-      expect([singleuser.uid, singleuser.fsGid, singleuser.storage.homeMountPath]).toEqual([999, 1000, '/home/hadoop']);
+      expect([singleuser.uid, singleuser.fsGid, releaseValues(renders[name]).hub.config.KubeSpawner.gid, singleuser.storage.homeMountPath]).toEqual([999, 1000, 1000, '/home/hadoop']);
       for (const path of [...renders[name].files.keys()].filter((p) => /^artifacts\/tenants\/[^/]+\/pod-templates\/executor\.yaml$/.test(p))) {
         const template = renders[name].files.get(path)!;
         expect(template, path).toContain('runAsUser: 999');
@@ -237,7 +237,11 @@ describe('JupyterHub add-on', () => {
     );
     const result = renderEnvironment(loadEnvironmentText(text, 'environments/prod.yaml').config);
     const values = releaseValues(result);
-    const podLabels = { ...values.singleuser.extraLabels };
+    // The labels the pods get: the chart's default extra labels coalesced with ours (the hub's own ingress policy
+    // admits pods with hub.jupyter.org/network-access-hub; the tenant policies select ours).
+    const chartDefaults = JSON.parse(readFileSync(new URL(`../../core/schemas/helm/jupyterhub/${JUPYTERHUB_CHART.version}/values.json`, import.meta.url), 'utf8'));
+    const podLabels = (coalesceHelmValues(chartDefaults, values) as any).singleuser.extraLabels;
+    expect(podLabels).toMatchObject(values.hub.networkPolicy.ingress[0].from[0].podSelector.matchLabels);
     const hubPort = values.hub.networkPolicy.ingress[0].ports[0].port;
     for (const tenant of ['app-dev', 'data-eng']) {
       const namespace = `spark-${tenant}`;

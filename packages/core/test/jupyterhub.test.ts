@@ -52,7 +52,7 @@ describe('JupyterHub builders', () => {
     // Executors run as the notebook's account (its IRSA role), not the namespace's default account.
     expect(args).toContain('--conf spark.kubernetes.authenticate.executor.serviceAccountName=notebook ');
     // The EMR image's user, and the label the tenant NetworkPolicies select.
-    expect([values.singleuser.uid, values.singleuser.fsGid, values.singleuser.storage.homeMountPath]).toEqual([999, 1000, '/home/hadoop']);
+    expect([values.singleuser.uid, values.singleuser.fsGid, values.hub.config.KubeSpawner.gid, values.singleuser.storage.homeMountPath]).toEqual([999, 1000, 1000, '/home/hadoop']);
     expect(values.singleuser.extraLabels).toEqual({ 'emr-eks-gitops.io/notebook-server': 'true' });
     expect(configurationErrorOf(() => jupyterHubValues({ ...props, notebookUser: { uid: 0, gid: 0, home: '/root' } })).field).toBe('notebookUser');
   });
@@ -79,6 +79,7 @@ describe('JupyterHub builders', () => {
     const values = jupyterHubValues({ ...props, auth: oidc }) as any;
     expect(jupyterHubValuesProblems(values)).toEqual([]);
     expect(values.hub.config).toEqual({
+      KubeSpawner: { gid: 1000 },
       JupyterHub: { authenticator_class: 'generic-oauth' },
       GenericOAuthenticator: {
         client_id: 'jupyterhub', oauth_callback_url: oidc.callbackUrl, authorize_url: oidc.authorizeUrl, token_url: oidc.tokenUrl,

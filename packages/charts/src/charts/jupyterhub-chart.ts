@@ -131,7 +131,7 @@ export function jupyterHubReadme(config: EnvironmentConfig, hub: JupyterHubConfi
     ];
     return [{ tenant: tenant.name, namespace: tenant.namespace, account: account.name, roleArn: account.roleArn ?? 'none', needs: needs.join('; ') }];
   });
-  return { auth: login, image: `${hub.image.name}:${hub.image.tag}`, uid: EMR_IMAGE_USER.uid, home: EMR_IMAGE_USER.home, rows };
+  return { auth: login, image: `${hub.image.name}:${hub.image.tag}`, uid: EMR_IMAGE_USER.uid, gid: EMR_IMAGE_USER.gid, home: EMR_IMAGE_USER.home, rows };
 }
 
 /** KubeSpawner sizes (`8G`) are binary multiples: the same amount as a Kubernetes `8Gi`. */

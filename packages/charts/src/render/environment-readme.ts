@@ -113,7 +113,7 @@ its executors run the same image (\`spark.kubernetes.container.image\`) with the
 \`{{jupyterHub.image}}\` must be built FROM the EMR on EKS Spark image of the tenants' release
 (\`images/notebook/Dockerfile\`, pushed to an ECR repository the nodes can pull from): its entrypoint starts the
 executors, EMRFS reads the tenant's \`s3://\` executor pod template and writes its \`s3://\` event logs, and it runs as
-the image's user \`hadoop\` (uid {{jupyterHub.uid}}, home volume at \`{{jupyterHub.home}}\`) like the pod templates. Jupyter
+the image's user \`hadoop\` (uid {{jupyterHub.uid}}, gid {{jupyterHub.gid}}, home volume at \`{{jupyterHub.home}}\`) like the pod templates. Jupyter
 Docker Stacks images cannot run the executors and are refused. Servers reach the hub's API and the hub reaches them
 through the NetworkPolicies in \`addons/jupyterhub/tenant-<tenant>/\`, also where a tenant's egress is restricted.
 

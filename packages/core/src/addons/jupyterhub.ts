@@ -400,7 +400,9 @@ export function jupyterHubValues(props: JupyterHubValuesProps): Record<string, u
   const namespaces = [...new Set(props.profiles.map((profile) => profile.namespace))].sort();
   return {
     hub: {
-      config: hubConfig,
+      // The chart sets the servers' uid and fsGroup (singleuser.uid, fsGid) but not their primary group: set it too,
+      // the executors' pod templates run as the same uid and gid.
+      config: { ...hubConfig, KubeSpawner: { gid: user.gid } },
       serviceAccount: { create: true, name: JUPYTERHUB_HUB_SERVICE_ACCOUNT },
       db: { type: 'sqlite-pvc', pvc: { storage: props.hubDbSize, storageClassName: props.storageClassName } },
       resources: { requests: { ...props.hubResources.requests }, limits: { ...props.hubResources.limits } },
