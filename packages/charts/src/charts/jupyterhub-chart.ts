@@ -171,6 +171,16 @@ function notebookRuntimeIssues(config: EnvironmentConfig, hub: JupyterHubConfig,
   }
   for (const profile of profiles) {
     const index = config.tenants.findIndex((tenant) => tenant.name === profile.tenant);
+    const packages = profile.sparkProperties['spark.jars.packages'];
+    const egress = config.tenants[index]?.network?.egress;
+    // Maven Central (or any repository named by URL) is on the internet; restricted egress reaches only the VPC's
+    // listed CIDRs. Unless they include the whole internet, the download at session start times out.
+    if (packages && egress?.mode === 'restricted' && !(egress.cidrs ?? []).some((cidr) => cidr === '0.0.0.0/0' || cidr === '::/0')) {
+      issues.push({
+        configPath: ['tenants', index, 'spark', 'extraProperties', 'spark.jars.packages'],
+        message: `the notebook sessions (and jobs) of tenant ${profile.tenant} download ${packages} from a Maven repository when they start, and the tenant's restricted egress reaches only its namespace, the API server and ${(egress.cidrs ?? []).join(', ') || 'no other CIDR'}: the download fails and the session does not start; put the jars in the notebook image (and the EMR image the jobs run), or drop spark.jars.packages [notebook-package-download]`,
+      });
+    }
     const accounts = config.tenants[index]?.serviceAccounts ?? [];
     const accountIndex = accounts.findIndex((account) => account.name === profile.serviceAccount);
     if (accountIndex < 0 || accounts[accountIndex]!.roleArn !== undefined) continue;
