@@ -116,8 +116,8 @@ executors, EMRFS reads the tenant's \`s3://\` executor pod template and writes i
 the image's user \`hadoop\` (uid {{jupyterHub.uid}}, gid {{jupyterHub.gid}}, home volume at \`{{jupyterHub.home}}\`) like the pod templates. Jupyter
 Docker Stacks images cannot run the executors and are refused. Servers reach the hub's API and the hub reaches them
 through the NetworkPolicies in \`addons/jupyterhub/tenant-<tenant>/\`, also where a tenant's egress is restricted; a
-session downloads nothing when it starts (what it needs is in the image), so restricted egress needs only the tenant's
-routes to S3 and STS.
+session downloads nothing when it starts (its jars are the image's; \`spark.jars.packages\` is refused where egress is
+restricted), so restricted egress needs only the tenant's routes to S3 and STS.
 
 | tenant | namespace | notebook account | IAM role (IRSA) | what the role must allow |
 |---|---|---|---|---|
