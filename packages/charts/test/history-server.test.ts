@@ -131,7 +131,7 @@ describe('Spark History Server: rules', () => {
     };
     expect(refusal(withoutMl)).toEqual([{
       configPath: ['addons', 'historyServer'],
-      message: 'the history server of tenant ml has no IAM role: add tenantRoleArns.ml (a role of the tenant\'s own, which reads only its event logs), or a roleArn shared by the servers without one',
+      message: 'the history server of tenant ml has no IAM role and could not read its event logs; add tenantRoleArns.ml (a role of the tenant\'s own, which reads only its event logs), or a roleArn shared by the servers without one [history-server-role]',
     }]);
     // A shared role covers the tenants not listed.
     const shared = withoutMl.replace('    tenantRoleArns:', '    roleArn: arn:aws:iam::410987654321:role/spark-history-prod-shared\n    tenantRoleArns:');
@@ -143,7 +143,7 @@ describe('Spark History Server: rules', () => {
     // A typo would quietly leave ml on the shared role (or none): refused at its own line.
     const typo = prod.replace('      ml: arn:aws:iam::410987654321:role/spark-history-prod-ml', '      mll: arn:aws:iam::410987654321:role/spark-history-prod-ml');
     expect(refusal(typo)).toEqual([
-      { configPath: ['addons', 'historyServer', 'tenantRoleArns', 'mll'], message: 'names no tenant (the tenants are app-dev, data-eng, ml): its role would serve no history server, and the tenant it was meant for falls back to the shared role or has none' },
+      { configPath: ['addons', 'historyServer', 'tenantRoleArns', 'mll'], message: 'names no tenant (the tenants are app-dev, data-eng, ml): its role would serve no history server, and the tenant it was meant for falls back to the shared role or has none; name the role after one of the tenants [history-server-role]' },
       { configPath: ['addons', 'historyServer'], message: expect.stringContaining('the history server of tenant ml has no IAM role') },
     ]);
     // A retired tenant's role stays harmlessly: its server is gone with it.

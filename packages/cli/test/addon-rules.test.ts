@@ -35,6 +35,6 @@ describe('render refuses add-on settings that cannot work on the cluster, at the
     const fixed = await refused('prod', (text) => text
       .replace('      ml: arn:aws:iam::410987654321:role/spark-history-prod-ml', '      mll: arn:aws:iam::410987654321:role/spark-history-prod-ml'));
     expect(fixed.stderr).toContain(`environments/prod.yaml:${at(fixed.file, 'arn:aws:iam::410987654321:role/spark-history-prod-ml')}: addons.historyServer.tenantRoleArns.mll: names no tenant (the tenants are app-dev, data-eng, ml)`);
-    expect(fixed.stderr).toContain(`environments/prod.yaml:${at(fixed.file, 'image: 996579266876')}: addons.historyServer: the history server of tenant ml has no IAM role: add tenantRoleArns.ml (a role of the tenant's own, which reads only its event logs), or a roleArn shared by the servers without one`);
+    expect(fixed.stderr).toContain(`environments/prod.yaml:${at(fixed.file, 'image: 996579266876')}: addons.historyServer: the history server of tenant ml has no IAM role and could not read its event logs; add tenantRoleArns.ml (a role of the tenant's own, which reads only its event logs), or a roleArn shared by the servers without one [history-server-role]`);
   });
 });

@@ -55,13 +55,13 @@ export function historyServerRoleIssues(config: EnvironmentConfig, addon: Histor
   const known = config.tenants.map((tenant) => tenant.name);
   const issues: RenderIssue[] = Object.keys(own).filter((name) => !known.includes(name)).sort().map((name) => ({
     configPath: [...at, 'tenantRoleArns', name],
-    message: `names no tenant (the tenants are ${known.join(', ')}): its role would serve no history server, and the tenant it was meant for falls back to the shared role or has none`,
+    message: `names no tenant (the tenants are ${known.join(', ')}): its role would serve no history server, and the tenant it was meant for falls back to the shared role or has none; name the role after one of the tenants [history-server-role]`,
   }));
   const missing = addon.roleArn === undefined ? active.filter((name) => own[name] === undefined) : [];
   if (missing.length > 0) {
     issues.push({
       configPath: at,
-      message: `the history server of ${missing.map((name) => `tenant ${name}`).join(', ')} has no IAM role: add tenantRoleArns.${missing[0]} (a role of the tenant's own, which reads only its event logs), or a roleArn shared by the servers without one`,
+      message: `the history server of ${missing.map((name) => `tenant ${name}`).join(', ')} has no IAM role and could not read its event logs; add tenantRoleArns.${missing[0]} (a role of the tenant's own, which reads only its event logs), or a roleArn shared by the servers without one [history-server-role]`,
     });
   }
   return issues;
