@@ -243,6 +243,9 @@ describe('JupyterHub add-on', () => {
     const podLabels = (coalesceHelmValues(chartDefaults, values) as any).singleuser.extraLabels;
     expect(podLabels).toMatchObject(values.hub.networkPolicy.ingress[0].from[0].podSelector.matchLabels);
     const hubPort = values.hub.networkPolicy.ingress[0].ports[0].port;
+    // Servers in the tenant namespaces find the hub by its namespaced Service name (the chart's default, http://hub:8081,
+    // resolves only inside the jupyterhub namespace), on the port their egress policy opens.
+    expect(values.hub.config.JupyterHub.hub_connect_url).toBe(`http://hub.jupyterhub.svc:${hubPort}`);
     for (const tenant of ['app-dev', 'data-eng']) {
       const namespace = `spark-${tenant}`;
       const profile = (values.singleuser.profileList as any[]).find((p) => p.slug === tenant)!;

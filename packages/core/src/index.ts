@@ -182,7 +182,7 @@ export { ArgoApplication, type ArgoApplicationProps, type ArgoIgnoreDifference, 
 /** JupyterHub: the pinned chart, its values, the hub's spawner RBAC in tenant namespaces, the chart's values schema. */
 export {
   JUPYTERHUB_CHART, JUPYTERHUB_GENERATED_FIELDS, JUPYTERHUB_HUB_SERVICE_ACCOUNT, JUPYTERHUB_NAMESPACE, JUPYTERHUB_OIDC_DEFAULTS, JUPYTERHUB_SPAWNER_ROLE_NAME,
-  EMR_IMAGE_USER, JUPYTERHUB_HUB_API_PORT, NOTEBOOK_SERVER_LABEL, NOTEBOOK_SERVER_PORT, NOTEBOOK_SPARK_PORTS, JupyterHubNamespace,
+  EMR_IMAGE_USER, JUPYTERHUB_HUB_API_PORT, JUPYTERHUB_HUB_SERVICE, NOTEBOOK_SERVER_LABEL, NOTEBOOK_SERVER_PORT, NOTEBOOK_SPARK_PORTS, JupyterHubNamespace,
   JupyterHubNotebookNetworkPolicies, JupyterHubSpawnerRbac, coalesceHelmValues, jupyterHubSpawnerRoleRules, jupyterHubValues, jupyterHubValuesProblems,
   type JupyterHubAuth, type JupyterHubClientSecretRef, type JupyterHubOidcAuth, type JupyterHubNamespaceProps, type JupyterHubNotebookNetworkPoliciesProps, type JupyterHubSpawnerRbacProps, type JupyterHubTenantProfile, type JupyterHubValuesProps,
 } from './addons/jupyterhub.js';

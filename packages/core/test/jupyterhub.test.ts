@@ -80,7 +80,7 @@ describe('JupyterHub builders', () => {
     expect(jupyterHubValuesProblems(values)).toEqual([]);
     expect(values.hub.config).toEqual({
       KubeSpawner: { gid: 1000 },
-      JupyterHub: { authenticator_class: 'generic-oauth' },
+      JupyterHub: { authenticator_class: 'generic-oauth', hub_connect_url: 'http://hub.jupyterhub.svc:8081' },
       GenericOAuthenticator: {
         client_id: 'jupyterhub', oauth_callback_url: oidc.callbackUrl, authorize_url: oidc.authorizeUrl, token_url: oidc.tokenUrl,
         userdata_url: oidc.userdataUrl, scope: ['openid', 'profile', 'email'], username_claim: 'preferred_username', claim_groups_key: 'groups',

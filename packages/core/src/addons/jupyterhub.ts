@@ -52,6 +52,8 @@ export const NOTEBOOK_SPARK_PORTS = { driver: 7078, blockManager: 7079, ui: 4040
 export const NOTEBOOK_SERVER_PORT = 8888;
 /** Port of the hub's API, which every notebook server calls (activity, OAuth token checks). */
 export const JUPYTERHUB_HUB_API_PORT = 8081;
+/** The chart's Service in front of the hub's API. */
+export const JUPYTERHUB_HUB_SERVICE = 'hub';
 /** Label the hub's values put on every notebook server pod; the tenant NetworkPolicies select it. */
 export const NOTEBOOK_SERVER_LABEL = { key: 'emr-eks-gitops.io/notebook-server', value: 'true' } as const;
 
@@ -402,7 +404,13 @@ export function jupyterHubValues(props: JupyterHubValuesProps): Record<string, u
     hub: {
       // The chart sets the servers' uid and fsGroup (singleuser.uid, fsGid) but not their primary group: set it too,
       // the executors' pod templates run as the same uid and gid.
-      config: { ...hubConfig, KubeSpawner: { gid: user.gid } },
+      config: {
+        ...hubConfig,
+        // The chart tells servers the hub is at http://hub:8081, a name that resolves only in the hub's namespace; the
+        // servers run in the tenant namespaces, so they get the Service's namespaced name.
+        JupyterHub: { ...(hubConfig.JupyterHub as Record<string, unknown>), hub_connect_url: `http://${JUPYTERHUB_HUB_SERVICE}.${JUPYTERHUB_NAMESPACE}.svc:${JUPYTERHUB_HUB_API_PORT}` },
+        KubeSpawner: { gid: user.gid },
+      },
       serviceAccount: { create: true, name: JUPYTERHUB_HUB_SERVICE_ACCOUNT },
       db: { type: 'sqlite-pvc', pvc: { storage: props.hubDbSize, storageClassName: props.storageClassName } },
       resources: { requests: { ...props.hubResources.requests }, limits: { ...props.hubResources.limits } },
