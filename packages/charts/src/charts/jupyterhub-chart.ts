@@ -122,8 +122,9 @@ export function jupyterHubReadme(config: EnvironmentConfig, hub: JupyterHubConfi
     if (tenant.retired || !account) return [];
     const needs = [
       `\`s3:GetObject\` on \`${s3Arn(`${config.spark.artifactsS3Uri}/tenants/${tenant.name}/pod-templates/executor.yaml`)}\``,
-      // Without s3:ListBucket a missing object answers 403, not 404, and the event-log writer's existence check fails.
-      ...(logs ? [`\`s3:PutObject\`, \`s3:GetObject\` on \`${s3Arn(`${logs}/${tenant.name}/spark-events/*`)}\` and \`s3:ListBucket\` on \`${s3Arn(logs.replace(/^(s3:\/\/[^/]+).*$/, '$1'))}\` for that prefix`] : []),
+      // Without s3:ListBucket a missing object answers 403, not 404, and the event-log writer's existence check fails;
+      // at the session's end the writer renames its .inprogress file (on S3: a copy and a delete).
+      ...(logs ? [`\`s3:PutObject\`, \`s3:GetObject\`, \`s3:DeleteObject\` on \`${s3Arn(`${logs}/${tenant.name}/spark-events/*`)}\` and \`s3:ListBucket\` on \`${s3Arn(logs.replace(/^(s3:\/\/[^/]+).*$/, '$1'))}\` for that prefix (event logs)`] : []),
       ...(tenant.spark?.decommissionFallbackStorage
         ? [`\`s3:PutObject\`, \`s3:GetObject\`, \`s3:DeleteObject\` on \`${s3Arn(`${tenant.spark.decommissionFallbackStorage}/*`)}\` (shuffle fallback storage)`] : []),
       ...(tenant.spark?.customCode ? ['what the executors\' custom-code init container syncs'] : []),
