@@ -43,10 +43,15 @@ describe.each(['staging', 'prod'] as const)('Spark History Server in %s', (env) 
     const [namespace] = byKind('Namespace');
     expect(namespace!.metadata.name).toBe('spark-history');
     expect(namespace!.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
-    expect(byKind('ServiceAccount').map((sa) => [sa.metadata.name, sa.metadata.annotations])).toEqual([['spark-history-server', { 'eks.amazonaws.com/role-arn': addon.roleArn }]]);
+    const accounts = new Map(byKind('ServiceAccount').map((sa) => [sa.metadata.name as string, sa]));
+    for (const sa of accounts.values()) expect(sa.automountServiceAccountToken).toBe(false);
     for (const deployment of byKind('Deployment')) {
       const pod = deployment.spec.template.spec;
-      expect(pod.serviceAccountName).toBe('spark-history-server');
+      // A tenant's own role (least privilege) comes with an account of its own; the others share one.
+      const tenant = deployment.metadata.labels === undefined ? undefined : (deployment.metadata.name as string).replace(/^spark-history-/, '');
+      const own = addon.tenantRoleArns?.[tenant!];
+      expect(pod.serviceAccountName).toBe(own ? deployment.metadata.name : 'spark-history-server');
+      expect(accounts.get(pod.serviceAccountName)!.metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': own ?? addon.roleArn });
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 999, seccompProfile: { type: 'RuntimeDefault' } });
       const container = pod.containers[0];
       expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
@@ -88,7 +93,13 @@ describe.each(['staging', 'prod'] as const)('Spark History Server in %s', (env) 
     const readme = result.files.get('README.md')!;
     expect(readme).toContain('kubectl port-forward -n spark-history svc/spark-history-');
     expect(readme).toContain('| Spark History Server |');
-    expect(readme).toMatch(/`s3:GetObject` on `arn:aws:s3:::[^`]+\/<tenant>\/spark-events\/\*`, and `s3:ListBucket`/);
+    expect(readme).toMatch(/`s3:GetObject` on\n`arn:aws:s3:::[^`]+\/<tenant>\/spark-events\/\*` and `s3:ListBucket`/);
+    for (const tenant of config.tenants) {
+      const role = addon.tenantRoleArns?.[tenant.name];
+      expect(readme).toContain(role
+        ? `| \`${role}\` | \`spark-history-${tenant.name}\` |`
+        : `| \`${addon.roleArn}\` (shared) | \`spark-history-server\` |`);
+    }
   });
 });
 
@@ -100,7 +111,46 @@ describe('Spark History Server: rules', () => {
 
   it('refuses an image without tag or digest, and a bad role', () => {
     expect(() => load('prod', (t) => t.replace(/(image: 996579266876[^:]+):[^ ]+/, '$1'))).toThrow(/addons\.historyServer\.image/);
-    expect(() => load('prod', (t) => t.replace('role/spark-history-server-spark-platform-prod', 'user/x'))).toThrow(/addons\.historyServer\.roleArn/);
+    expect(() => load('staging', (t) => t.replace(/role\/spark-history-server-spark-platform-staging/, 'user/x'))).toThrow(/addons\.historyServer\.roleArn/);
+    expect(() => load('prod', (t) => t.replace('role/spark-history-prod-ml', 'user/x'))).toThrow(/addons\.historyServer\.tenantRoleArns\.ml/);
+  });
+
+  it('per-tenant roles: each tenant needs its own or the shared one; a role for no active tenant is refused at its line', () => {
+    const prod = environmentText('prod');
+    // prod lists a role per tenant and no shared one: leaving ml out leaves its server without a role.
+    const withoutMl = prod.replace(/^ {6}ml: arn:aws:iam::410987654321:role\/spark-history-prod-ml\n/m, '');
+    expect(withoutMl).not.toBe(prod);
+    const refusal = (text: string) => {
+      try {
+        renderEnvironment(loadEnvironmentText(text, 'environments/prod.yaml').config);
+      } catch (error) {
+        expect(error).toBeInstanceOf(RenderError);
+        return (error as RenderError).issues;
+      }
+      return expect.unreachable();
+    };
+    expect(refusal(withoutMl)).toEqual([{
+      configPath: ['addons', 'historyServer'],
+      message: 'the history server of tenant ml has no IAM role and could not read its event logs; add tenantRoleArns.ml (a role of the tenant\'s own, which reads only its event logs), or a roleArn shared by the servers without one [history-server-role]',
+    }]);
+    // A shared role covers the tenants not listed.
+    const shared = withoutMl.replace('    tenantRoleArns:', '    roleArn: arn:aws:iam::410987654321:role/spark-history-prod-shared\n    tenantRoleArns:');
+    const rendered = renderEnvironment(loadEnvironmentText(shared, 'environments/prod.yaml').config);
+    const ml = rendered.objects.find((o) => o.path === 'addons/spark-history/deployment-spark-history-ml.yaml')!.object as AnyObject;
+    expect(ml.spec.template.spec.serviceAccountName).toBe('spark-history-server');
+    expect(rendered.files.get('addons/spark-history/serviceaccount-spark-history-server.yaml')).toContain('role/spark-history-prod-shared');
+    expect(rendered.files.get('README.md')).toContain('Tenant(s) ml still read with the shared role.');
+    // A typo would quietly leave ml on the shared role (or none): refused at its own line.
+    const typo = prod.replace('      ml: arn:aws:iam::410987654321:role/spark-history-prod-ml', '      mll: arn:aws:iam::410987654321:role/spark-history-prod-ml');
+    expect(refusal(typo)).toEqual([
+      { configPath: ['addons', 'historyServer', 'tenantRoleArns', 'mll'], message: 'names no tenant (the tenants are app-dev, data-eng, ml): its role would serve no history server, and the tenant it was meant for falls back to the shared role or has none; name the role after one of the tenants [history-server-role]' },
+      { configPath: ['addons', 'historyServer'], message: expect.stringContaining('the history server of tenant ml has no IAM role') },
+    ]);
+    // A retired tenant's role stays harmlessly: its server is gone with it.
+    const retiredMl = prod.replace(/(\n {2}- name: ml\n)/, '$1    retired: true\n');
+    expect(retiredMl).not.toBe(prod);
+    const retired = renderEnvironment(loadEnvironmentText(retiredMl, 'environments/prod.yaml').config);
+    expect([...retired.files.keys()].filter((path) => path.includes('spark-history-ml'))).toEqual([]);
   });
 
   it('with every tenant retired there is no server to run: refused, located at addons.historyServer', () => {

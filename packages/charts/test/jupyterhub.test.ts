@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  JUPYTERHUB_CHART, jupyterHubSpawnerRoleRules, jupyterHubValuesProblems, sparkDriverRoleRules, validateObjects,
+  JUPYTERHUB_CHART, coalesceHelmValues, jupyterHubSpawnerRoleRules, jupyterHubValuesProblems, sparkDriverRoleRules, validateObjects,
 } from '@emr-eks-gitops/core';
 import { EnvironmentFileError, loadEnvironmentText, renderEnvironment, type KubernetesObject, type RenderResult } from '../src/index.js';
 
@@ -65,19 +65,36 @@ describe('JupyterHub add-on', () => {
     expect(JSON.stringify(objectsOf(renders.prod, 'HelmRelease'))).not.toContain('ignoreDifferences');
   });
 
-  it('dev: dummy auth and small volumes; staging and prod: GitHub OAuth whose client secret comes from an existing Secret', () => {
+  it('dev: dummy auth and small volumes; staging: GitHub OAuth, prod: OIDC, each client secret from an existing Secret', () => {
     const dev = releaseValues(renders.dev);
     expect(dev.hub.config.JupyterHub.authenticator_class).toBe('dummy');
     expect(dev.singleuser.storage.capacity).toBe('5Gi');
     expect(dev.hub.db.pvc.storage).toBe('1Gi');
-    for (const name of ['staging', 'prod'] as const) {
-      const values = releaseValues(renders[name]);
-      expect(values.hub.config.JupyterHub.authenticator_class).toBe('github');
-      expect(values.hub.config.GitHubOAuthenticator.client_id).toMatch(/^Iv1\./);
-      expect(values.hub.config.GitHubOAuthenticator).not.toHaveProperty('client_secret');
-      expect(values.hub.extraEnv.OAUTH_CLIENT_SECRET).toEqual({ valueFrom: { secretKeyRef: { name: 'jupyterhub-github-oauth', key: 'client-secret' } } });
-    }
-    expect(releaseValues(renders.prod).singleuser.storage.capacity).toBe('20Gi');
+    const staging = releaseValues(renders.staging);
+    expect(staging.hub.config.JupyterHub.authenticator_class).toBe('github');
+    expect(staging.hub.config.GitHubOAuthenticator.client_id).toMatch(/^Iv1\./);
+    expect(staging.hub.config.GitHubOAuthenticator).not.toHaveProperty('client_secret');
+    expect(staging.hub.extraEnv.OAUTH_CLIENT_SECRET).toEqual({ valueFrom: { secretKeyRef: { name: 'jupyterhub-github-oauth', key: 'client-secret' } } });
+    const prod = releaseValues(renders.prod);
+    // OAuthenticator's entry point for GenericOAuthenticator; it reads the client secret from OAUTH_CLIENT_SECRET.
+    expect(prod.hub.config.JupyterHub.authenticator_class).toBe('generic-oauth');
+    expect(prod.hub.config.GenericOAuthenticator).toEqual({
+      client_id: 'jupyterhub-spark-platform-prod',
+      oauth_callback_url: 'https://jupyter.spark.acme-data.example/hub/oauth_callback',
+      authorize_url: 'https://sso.acme-data.example/realms/acme/protocol/openid-connect/auth',
+      token_url: 'https://sso.acme-data.example/realms/acme/protocol/openid-connect/token',
+      userdata_url: 'https://sso.acme-data.example/realms/acme/protocol/openid-connect/userinfo',
+      scope: ['openid', 'profile', 'email'],
+      username_claim: 'preferred_username',
+      claim_groups_key: 'groups',
+      allowed_groups: ['spark-notebook-users'],
+      admin_groups: ['spark-platform-admins'],
+      login_service: 'Acme SSO',
+    });
+    expect(prod.hub.extraEnv.OAUTH_CLIENT_SECRET).toEqual({ valueFrom: { secretKeyRef: { name: 'jupyterhub-oidc', key: 'client-secret' } } });
+    // Nobody is let in by default: no allow_all with an OAuth authenticator.
+    expect(prod.hub.config.Authenticator?.allow_all).toBeUndefined();
+    expect(prod.singleuser.storage.capacity).toBe('20Gi');
   });
 
   it('the add-on has its own encrypted gp3 StorageClass for the hub database and the users\' volumes', () => {
@@ -117,23 +134,23 @@ describe('JupyterHub add-on', () => {
   });
 
   it('the secret scan catches a literal client secret in Flux and Argo CD release values', () => {
-    for (const name of ['prod', 'staging'] as const) {
+    for (const [name, authenticator] of [['prod', 'GenericOAuthenticator'], ['staging', 'GitHubOAuthenticator']] as const) {
       const objects = renders[name].objects.map((o) => {
         if (!o.path.startsWith('addons/jupyterhub/') || !['HelmRelease', 'Application'].includes(o.object.kind)) return o;
         const object = structuredClone(o.object) as AnyObject;
         const values = object.kind === 'HelmRelease' ? object.spec.values : object.spec.source.helm.valuesObject;
-        values.hub.config.GitHubOAuthenticator.client_secret = 'd1e2a3d4b5e6e7f8';
+        values.hub.config[authenticator].client_secret = 'd1e2a3d4b5e6e7f8';
         return { ...o, object };
       });
       const findings = validateObjects(objects, validationContext(name)).filter((f) => f.rule === 'secret-value');
       expect(findings).toHaveLength(1);
-      expect(findings[0]!.fieldPath).toMatch(/hub\.config\.GitHubOAuthenticator\.client_secret$/);
+      expect(findings[0]!.fieldPath).toMatch(new RegExp(`hub\\.config\\.${authenticator}\\.client_secret$`));
     }
   });
 
   it('production refuses dummy auth: at load, located in the environment file, and as a rule on the rendered release', () => {
     const text = environmentText('prod');
-    const edited = text.replace(/(\n    auth:[^\n]*\n)      type: github\n(?:      [^\n]*\n)+/, '$1      type: dummy\n');
+    const edited = text.replace(/(\n    auth:[^\n]*\n)      type: oidc\n(?:      [^\n]*\n)+/, '$1      type: dummy\n');
     expect(edited).not.toBe(text);
     let error: unknown;
     try { loadEnvironmentText(edited, 'environments/prod.yaml'); } catch (caught) { error = caught; }
@@ -177,7 +194,12 @@ describe('JupyterHub add-on', () => {
           `spark.kubernetes.namespace=${tenant.namespace}`, 'spark.submit.deployMode=client', 'spark.driver.host=$(POD_IP)',
           'spark.driver.port=7078', 'spark.blockManager.port=7079', `spark.kubernetes.authenticate.driver.serviceAccountName=${account}`,
           `spark.kubernetes.executor.podTemplateFile=${config.spark.artifactsS3Uri}/tenants/${tenant.name}/pod-templates/executor.yaml`,
+          // Executors take the notebook account's IRSA role (S3 data, custom code, fallback storage), not the default account's none.
+          `spark.kubernetes.authenticate.executor.serviceAccountName=${account}`,
         ]) expect(args).toContain(` --conf ${conf} `);
+        // The role the README tells to grant covers the pod template the session really reads.
+        const template = / --conf spark\.kubernetes\.executor\.podTemplateFile=s3:\/\/(\S+) /.exec(args)![1];
+        expect(renders[name].files.get('README.md')).toContain(`| \`${tenant.serviceAccounts!.find((a) => a.sparkDriver)!.roleArn}\` | \`s3:GetObject\` on \`arn:aws:s3:::${template}\``);
         // The tenant's executor size from its spark-defaults; nothing of a cluster-mode driver pod.
         const defaults = JSON.parse(renders[name].files.get(`artifacts/tenants/${tenant.name}/configuration-overrides.json`)!).applicationConfiguration[0].properties;
         expect(args).toContain(` --conf spark.executor.memory=${defaults['spark.executor.memory']} `);
@@ -190,6 +212,59 @@ describe('JupyterHub add-on', () => {
         expect(role.rules).toEqual(sparkDriverRoleRules());
       }
     }
+  });
+
+  it('the notebook runs as the EMR image\'s user, as the executor pod templates do, with its home volume there', () => {
+    for (const name of ENVIRONMENTS) {
+      const singleuser = releaseValues(renders[name]).singleuser;
+      expect([singleuser.uid, singleuser.fsGid, releaseValues(renders[name]).hub.config.KubeSpawner.gid, singleuser.storage.homeMountPath]).toEqual([999, 1000, 1000, '/home/hadoop']);
+      for (const path of [...renders[name].files.keys()].filter((p) => /^artifacts\/tenants\/[^/]+\/pod-templates\/executor\.yaml$/.test(p))) {
+        const template = renders[name].files.get(path)!;
+        expect(template, path).toContain('runAsUser: 999');
+        expect(template, path).toContain('runAsGroup: 1000');
+      }
+      // An EMR-based image is several GB: its first pull on a new node must not time the spawn out.
+      expect(singleuser.startTimeout).toBeGreaterThanOrEqual(600);
+      expect(singleuser.image.name).not.toMatch(/jupyter\//);
+    }
+  });
+
+  it('notebook servers reach the hub\'s API and the proxy reaches them, with each tenant\'s own policies (restricted egress too)', () => {
+    // prod's data-eng has restricted egress: serve it notebooks too.
+    const text = environmentText('prod').replace(
+      '    executionRoleArn: arn:aws:iam::410987654321:role/emr-prod-data-eng-job-execution',
+      '    serviceAccounts:\n      - { name: notebook-spark, roleArn: "arn:aws:iam::410987654321:role/emr-prod-data-eng-notebook", sparkDriver: true }\n    executionRoleArn: arn:aws:iam::410987654321:role/emr-prod-data-eng-job-execution',
+    );
+    const result = renderEnvironment(loadEnvironmentText(text, 'environments/prod.yaml').config);
+    const values = releaseValues(result);
+    // The labels the pods get: the chart's default extra labels coalesced with ours (the hub's own ingress policy
+    // admits pods with hub.jupyter.org/network-access-hub; the tenant policies select ours).
+    const chartDefaults = JSON.parse(readFileSync(new URL(`../../core/schemas/helm/jupyterhub/${JUPYTERHUB_CHART.version}/values.json`, import.meta.url), 'utf8'));
+    const podLabels = (coalesceHelmValues(chartDefaults, values) as any).singleuser.extraLabels;
+    expect(podLabels).toMatchObject(values.hub.networkPolicy.ingress[0].from[0].podSelector.matchLabels);
+    const hubPort = values.hub.networkPolicy.ingress[0].ports[0].port;
+    // Servers in the tenant namespaces find the hub by its namespaced Service name (the chart's default, http://hub:8081,
+    // resolves only inside the jupyterhub namespace), on the port their egress policy opens.
+    expect(values.hub.config.JupyterHub.hub_connect_url).toBe(`http://hub.jupyterhub.svc:${hubPort}`);
+    for (const tenant of ['app-dev', 'data-eng']) {
+      const namespace = `spark-${tenant}`;
+      const profile = (values.singleuser.profileList as any[]).find((p) => p.slug === tenant)!;
+      const serverPort = profile.kubespawner_override.extra_container_config.ports.find((p: any) => p.name === 'notebook-port').containerPort;
+      const policies = result.objects.filter((o) => o.path.startsWith(`addons/jupyterhub/tenant-${tenant}/`) && o.object.kind === 'NetworkPolicy').map((o) => o.object as AnyObject);
+      expect(policies.map((p) => p.metadata.namespace)).toEqual([namespace, namespace]);
+      const selects = (policy: AnyObject) => Object.entries(policy.spec.podSelector.matchLabels).every(([key, value]) => podLabels[key] === value);
+      const ingress = policies.find((p) => p.spec.policyTypes[0] === 'Ingress')!;
+      const egress = policies.find((p) => p.spec.policyTypes[0] === 'Egress')!;
+      // Both select the notebook server pods (the label the hub's values put on them), and nothing of the Spark jobs.
+      expect(selects(ingress) && selects(egress)).toBe(true);
+      expect(Object.keys(ingress.spec.podSelector.matchLabels)).not.toContain('spark-role');
+      expect(ingress.spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'jupyterhub' } } }], ports: [{ protocol: 'TCP', port: serverPort }] }]);
+      expect(egress.spec.egress).toEqual([{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'jupyterhub' } } }], ports: [{ protocol: 'TCP', port: hubPort }] }]);
+    }
+    // data-eng's own restricted egress does not reach the hub: only the add-on's policy does.
+    const dataEngEgress = result.objects.filter((o) => o.path.startsWith('tenants/data-eng/') && o.object.kind === 'NetworkPolicy')
+      .flatMap((o) => (o.object as AnyObject).spec.egress ?? []);
+    expect(JSON.stringify(dataEngEgress)).not.toContain('"jupyterhub"');
   });
 
   it('the hub may spawn in each served tenant namespace with exactly the spawner rules, bound to its own ServiceAccount only', () => {
@@ -284,7 +359,32 @@ describe('JupyterHub add-on', () => {
     expect(() => load('staging', (text) => text.replace(/      allowedOrganizations: \[acme-data\]\n/, '')))
       .toThrow(/addons\.jupyterhub\.auth: github needs allowedOrganizations/);
     expect(() => load('dev', (text) => text.replace('type: dummy ', 'type: dummy\n      clientId: abc ')))
-      .toThrow(/addons\.jupyterhub\.auth\.clientId: applies only to type github/);
+      .toThrow(/addons\.jupyterhub\.auth\.clientId: applies only to type github and oidc/);
+  });
+
+  it('oidc auth needs its endpoints and allowed groups, takes no GitHub settings, and only https endpoints; located at the line', () => {
+    const prod = environmentText('prod');
+    const refusal = (edit: (text: string) => string) => {
+      const edited = edit(prod);
+      expect(edited).not.toBe(prod);
+      try { loadEnvironmentText(edited, 'environments/prod.yaml'); } catch (error) {
+        expect(error).toBeInstanceOf(EnvironmentFileError);
+        return { message: (error as Error).message, lines: edited.split('\n') };
+      }
+      return expect.unreachable();
+    };
+    const withoutGroups = refusal((text) => text.replace(/      allowedGroups: \[spark-notebook-users\]\n/, ''));
+    const authLine = withoutGroups.lines.findIndex((l) => l.startsWith('    auth:')) + 1;
+    expect(withoutGroups.message).toContain(`environments/prod.yaml:${authLine + 1}:7: addons.jupyterhub.auth: oidc needs allowedGroups`);
+    expect(refusal((text) => text.replace(/      tokenUrl: [^\n]*\n/, '')).message).toContain('addons.jupyterhub.auth: oidc needs tokenUrl');
+    const github = refusal((text) => text.replace('      groupsClaim: groups', '      allowedOrganizations: [acme-data]\n      groupsClaim: groups'));
+    const line = github.lines.findIndex((l) => l.startsWith('      allowedOrganizations:')) + 1;
+    expect(github.message).toContain(`environments/prod.yaml:${line}:29: addons.jupyterhub.auth.allowedOrganizations: applies only to type github`);
+    // An endpoint over plain http would carry the authorization code and tokens in the clear.
+    expect(refusal((text) => text.replace('tokenUrl: https://', 'tokenUrl: http://')).message).toMatch(/addons\.jupyterhub\.auth\.tokenUrl: /);
+    // staging's GitHub settings do not carry over to oidc.
+    expect(() => load('staging', (text) => text.replace('type: github', 'type: oidc')))
+      .toThrow(/addons\.jupyterhub\.auth\.allowedOrganizations: applies only to type github/);
   });
 
   it('an environment without the add-on renders nothing of it', () => {

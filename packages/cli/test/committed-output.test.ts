@@ -62,7 +62,8 @@ describe('the committed repository', () => {
     const history = env === 'dev' || env === 'sandbox' ? [] : ['ServiceAccount', 'Deployment', 'Service', 'NetworkPolicy'];
     // Prometheus everywhere too: its namespace, StorageClass and release (an OCI chart with Flux).
     const prometheusKinds = WIRING[env] === 'flux' ? ['OCIRepository'] : [];
-    expect(new Set(kindsOf(kustomize(join(dir, 'addons'))))).toEqual(new Set(['Namespace', 'StorageClass', 'Role', 'RoleBinding', ...releaseKinds, ...prometheusKinds, ...history]));
+    // JupyterHub's NetworkPolicies in the served tenant namespaces (notebook servers to and from the hub).
+    expect(new Set(kindsOf(kustomize(join(dir, 'addons'))))).toEqual(new Set(['Namespace', 'StorageClass', 'Role', 'RoleBinding', 'NetworkPolicy', ...releaseKinds, ...prometheusKinds, ...history]));
   });
 
   it.each(ENVIRONMENTS)('kubectl kustomize builds the wiring of dist-manifests/%s, and every folder it points at is committed', (env) => {

@@ -91,7 +91,7 @@ describe('bad environment files', () => {
     expect(result.exitCode).toBe(2);
     const lines = result.stderr.trim().split('\n');
     lastEdited = join(root, 'environments', 'dev.yaml');
-    const [pods, release] = [at('-1,'), at('7.5')];
+    const [pods, release] = [at('-1,'), at('7.5\n')];
     lastEdited = join(root, 'environments', 'prod.yaml');
     expect(lines).toEqual([
       `environments/dev.yaml:${pods}: tenants[0].quota.pods: must be >= 1; expected how many pods may exist at once: a whole number from 1`,

@@ -3,12 +3,19 @@ import { helmValuesImages, objectImages } from '../src/images/container-images.j
 import { EMR_ON_EKS_IMAGE_ACCOUNTS, emrSparkImage } from '../src/images/emr-base-images.js';
 import { REPO_ROOT, editEnvironment, runCli, tempProject } from './support/project.js';
 
+/** Each environment's notebook image: built FROM its tenants' EMR Spark image, in its own account's ECR. */
+const NOTEBOOK_IMAGES = {
+  dev: '210987654321.dkr.ecr.ap-northeast-2.amazonaws.com/spark-notebook:emr-7.5.0-20250115',
+  staging: '310987654321.dkr.ecr.ap-northeast-2.amazonaws.com/spark-notebook:emr-7.5.0-20250115',
+  prod: '410987654321.dkr.ecr.ap-northeast-2.amazonaws.com/spark-notebook:emr-7.2.0-20240610',
+  sandbox: '510987654321.dkr.ecr.ap-northeast-2.amazonaws.com/spark-notebook:emr-7.5.0-latest',
+} as const;
+
 const images = (object: Record<string, unknown>) => objectImages(object).references.map(({ image, fieldPath }) => `${image} ${fieldPath}`);
 
-/** What every committed environment renders besides its EMR images: app-dev's code fetcher, the notebooks, Prometheus. */
+/** What every committed environment renders besides its EMR and notebook images: app-dev's code fetcher, Prometheus. */
 const SHARED_IMAGES = [
   'public.ecr.aws/aws-cli/aws-cli:2.17.0',
-  'quay.io/jupyter/pyspark-notebook:spark-3.5.3',
   'quay.io/prometheus-operator/prometheus-config-reloader:v0.93.1',
   'quay.io/prometheus/prometheus:v3.14.0',
 ];
@@ -122,6 +129,7 @@ describe('emr-gitops images', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe([
+      NOTEBOOK_IMAGES.dev, NOTEBOOK_IMAGES.staging, NOTEBOOK_IMAGES.prod, NOTEBOOK_IMAGES.sandbox,
       '996579266876.dkr.ecr.ap-northeast-2.amazonaws.com/spark/emr-7.2.0:20240610',
       '996579266876.dkr.ecr.ap-northeast-2.amazonaws.com/spark/emr-7.5.0:latest',
       ...SHARED_IMAGES,
@@ -134,13 +142,14 @@ describe('emr-gitops images', () => {
     expect(result.exitCode).toBe(0);
     const { images } = JSON.parse(result.stdout) as { images: { image: string; usedBy: string[] }[] };
     expect(images.map((entry) => entry.image)).toEqual([
+      NOTEBOOK_IMAGES.dev,
       '996579266876.dkr.ecr.ap-northeast-2.amazonaws.com/spark/emr-7.5.0:latest',
       ...SHARED_IMAGES,
     ]);
-    expect(images[2]!.usedBy).toEqual(['dev dist-manifests/dev/addons/jupyterhub/helmrelease-jupyterhub.yaml spec.values.singleuser.image']);
+    expect(images[0]!.usedBy).toEqual(['dev dist-manifests/dev/addons/jupyterhub/helmrelease-jupyterhub.yaml spec.values.singleuser.image']);
     expect(images[4]!.usedBy).toEqual(['dev dist-manifests/dev/addons/prometheus/helmrelease-prometheus.yaml spec.values.server.image']);
-    expect(images[0]!.usedBy).toEqual([0, 1, 2].map((index) => `dev environments/dev.yaml tenants[${index}].releaseLabel`));
-    expect(images[1]!.usedBy).toEqual([
+    expect(images[1]!.usedBy).toEqual([0, 1, 2].map((index) => `dev environments/dev.yaml tenants[${index}].releaseLabel`));
+    expect(images[2]!.usedBy).toEqual([
       'dev dist-manifests/dev/artifacts/tenants/app-dev/pod-templates/driver.yaml spec.initContainers[0].image',
       'dev dist-manifests/dev/artifacts/tenants/app-dev/pod-templates/executor.yaml spec.initContainers[0].image',
     ]);
@@ -154,6 +163,7 @@ describe('emr-gitops images', () => {
     const result = await runCli(root, ['images', '--env', 'dev']);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toBe([
+      NOTEBOOK_IMAGES.dev,
       '210987654321.dkr.ecr.me-central-1.amazonaws.com/ml-spark:7.5.0-1',
       ...SHARED_IMAGES,
       '',

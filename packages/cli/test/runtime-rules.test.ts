@@ -1,34 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readTree } from '../src/output/tree.js';
-import { editEnvironment, runCli, tempProject } from './support/project.js';
+import { at, refused } from './support/refused.js';
 
 /**
  * Configurations that pass the schema but would break at run time: `render` refuses each at the line of the value that
  * causes it, exit 2, no stack trace, dist-manifests/ exactly as it was.
  */
-async function refused(env: string, edit: (text: string) => string): Promise<{ stderr: string; file: string }> {
-  const root = tempProject();
-  expect((await runCli(root, ['render'])).exitCode).toBe(0);
-  const before = readTree(join(root, 'dist-manifests'));
-  editEnvironment(root, env, edit);
-  const result = await runCli(root, ['render']);
-  expect(result.exitCode).toBe(2);
-  expect(result.stderr).not.toMatch(/\n\s+at /);
-  expect(result.stderr).toContain('nothing was written');
-  expect(readTree(join(root, 'dist-manifests'))).toEqual(before);
-  return { stderr: result.stderr, file: readFileSync(join(root, 'environments', `${env}.yaml`), 'utf8') };
-}
-
-/** `line:column` of the first `snippet` at or after `after` in `text`. */
-function at(text: string, snippet: string, after = ''): string {
-  const index = text.indexOf(snippet, after ? text.indexOf(after) : 0);
-  if (index < 0) throw new Error(`${snippet} not found`);
-  const lines = text.slice(0, index).split('\n');
-  return `${lines.length}:${lines[lines.length - 1]!.length + 1}`;
-}
-
 describe('render refuses what would break at run time, at its line', () => {
   it('a storage quota shrunk below one PVC-backed pod (dev app-dev: 50Gi scratch volumes)', async () => {
     const { stderr, file } = await refused('dev', (text) => text.replace('pods: 60, storage: 400Gi', 'pods: 60, storage: 40Gi'));

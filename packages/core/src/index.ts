@@ -211,9 +211,10 @@ export { ArgoApplication, type ArgoApplicationProps, type ArgoIgnoreDifference, 
 // Add-ons delivered as Helm releases.
 /** JupyterHub: the pinned chart, its values, the hub's spawner RBAC in tenant namespaces, the chart's values schema. */
 export {
-  JUPYTERHUB_CHART, JUPYTERHUB_GENERATED_FIELDS, JUPYTERHUB_HUB_SERVICE_ACCOUNT, JUPYTERHUB_NAMESPACE, JUPYTERHUB_SPAWNER_ROLE_NAME, NOTEBOOK_SPARK_PORTS,
-  JupyterHubNamespace, JupyterHubSpawnerRbac, coalesceHelmValues, jupyterHubSpawnerRoleRules, jupyterHubValues, jupyterHubValuesProblems,
-  type JupyterHubAuth, type JupyterHubNamespaceProps, type JupyterHubSpawnerRbacProps, type JupyterHubTenantProfile, type JupyterHubValuesProps,
+  JUPYTERHUB_CHART, JUPYTERHUB_GENERATED_FIELDS, JUPYTERHUB_HUB_SERVICE_ACCOUNT, JUPYTERHUB_NAMESPACE, JUPYTERHUB_OIDC_DEFAULTS, JUPYTERHUB_SPAWNER_ROLE_NAME,
+  EMR_IMAGE_USER, JUPYTERHUB_HUB_API_PORT, JUPYTERHUB_HUB_SERVICE, NOTEBOOK_SERVER_LABEL, NOTEBOOK_SERVER_PORT, NOTEBOOK_SPARK_PORTS, JupyterHubNamespace,
+  JupyterHubNotebookNetworkPolicies, JupyterHubSpawnerRbac, coalesceHelmValues, jupyterHubSpawnerRoleRules, jupyterHubValues, jupyterHubValuesProblems,
+  type JupyterHubAuth, type JupyterHubClientSecretRef, type JupyterHubOidcAuth, type JupyterHubNamespaceProps, type JupyterHubNotebookNetworkPoliciesProps, type JupyterHubSpawnerRbacProps, type JupyterHubTenantProfile, type JupyterHubValuesProps,
 } from './addons/jupyterhub.js';
 /** Add-ons: one Helm release for either engine. */
 export { helmRelease, type HelmDelivery, type HelmReleaseProps } from './addons/helm-release.js';

@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
-  ArgoApplication, FluxHelmRelease, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubSpawnerRbac, coalesceHelmValues,
+  ArgoApplication, FluxHelmRelease, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubNotebookNetworkPolicies, JupyterHubSpawnerRbac, coalesceHelmValues,
   jupyterHubValues, jupyterHubValuesProblems, validateObjects, type JupyterHubValuesProps,
 } from '../src/index.js';
 import { configurationErrorOf, synthByName } from './helpers.js';
@@ -49,6 +49,51 @@ describe('JupyterHub builders', () => {
     expect(args).toContain('--conf spark.kubernetes.executor.podTemplateFile=s3://b/executor.yaml ');
     expect(args).not.toContain('spark.driver.cores');
     expect(args).not.toContain('driver.podTemplateFile');
+    // Executors run as the notebook's account (its IRSA role), not the namespace's default account.
+    expect(args).toContain('--conf spark.kubernetes.authenticate.executor.serviceAccountName=notebook ');
+    // The EMR image's user, and the label the tenant NetworkPolicies select.
+    expect([values.singleuser.uid, values.singleuser.fsGid, values.hub.config.KubeSpawner.gid, values.singleuser.storage.homeMountPath]).toEqual([999, 1000, 1000, '/home/hadoop']);
+    expect(values.singleuser.extraLabels).toEqual({ 'emr-eks-gitops.io/notebook-server': 'true' });
+    expect(configurationErrorOf(() => jupyterHubValues({ ...props, notebookUser: { uid: 0, gid: 0, home: '/root' } })).field).toBe('notebookUser');
+  });
+
+  it('notebook NetworkPolicies: the hub namespace in to the server port, the server out to the hub API, nothing else', () => {
+    const chart = new Chart(Testing.app(), 'tenant');
+    new JupyterHubNotebookNetworkPolicies(chart, 'Network', { namespace: 'spark-analytics' });
+    const [ingress, egress] = Testing.synth(chart) as any[];
+    expect(ingress.spec).toEqual({
+      podSelector: { matchLabels: { 'emr-eks-gitops.io/notebook-server': 'true' } }, policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'jupyterhub' } } }], ports: [{ protocol: 'TCP', port: 8888 }] }],
+    });
+    expect(egress.spec.egress).toEqual([{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'jupyterhub' } } }], ports: [{ protocol: 'TCP', port: 8081 }] }]);
+    expect(validate(chart).filter((finding) => finding.severity === 'error')).toEqual([]);
+    expect(configurationErrorOf(() => new JupyterHubNotebookNetworkPolicies(new Chart(Testing.app(), 'x'), 'N', { namespace: 'Bad_NS' })).field).toBe('namespace');
+  });
+
+  it('values: OIDC through GenericOAuthenticator, defaults for scopes and claims, secret from a Secret; passes the chart schema', () => {
+    const oidc = {
+      type: 'oidc', clientId: 'jupyterhub', callbackUrl: 'https://hub.example.com/hub/oauth_callback', clientSecret: { secretName: 'oidc', key: 'secret' },
+      authorizeUrl: 'https://idp.example.com/oauth2/v1/authorize', tokenUrl: 'https://idp.example.com/oauth2/v1/token',
+      userdataUrl: 'https://idp.example.com/oauth2/v1/userinfo', allowedGroups: ['spark-users'],
+    } as const;
+    const values = jupyterHubValues({ ...props, auth: oidc }) as any;
+    expect(jupyterHubValuesProblems(values)).toEqual([]);
+    expect(values.hub.config).toEqual({
+      KubeSpawner: { gid: 1000 },
+      JupyterHub: { authenticator_class: 'generic-oauth', hub_connect_url: 'http://hub.jupyterhub.svc:8081' },
+      GenericOAuthenticator: {
+        client_id: 'jupyterhub', oauth_callback_url: oidc.callbackUrl, authorize_url: oidc.authorizeUrl, token_url: oidc.tokenUrl,
+        userdata_url: oidc.userdataUrl, scope: ['openid', 'profile', 'email'], username_claim: 'preferred_username', claim_groups_key: 'groups',
+        allowed_groups: ['spark-users'],
+      },
+    });
+    expect(values.hub.extraEnv.OAUTH_CLIENT_SECRET.valueFrom.secretKeyRef).toEqual({ name: 'oidc', key: 'secret' });
+    const nested = jupyterHubValues({ ...props, auth: { ...oidc, groupsClaim: 'realm_access.roles', adminGroups: ['admins'], adminUsers: ['root'] } }) as any;
+    expect(nested.hub.config.GenericOAuthenticator).toMatchObject({ claim_groups_key: 'realm_access.roles', admin_groups: ['admins'] });
+    expect(nested.hub.config.Authenticator).toEqual({ admin_users: ['root'] });
+    expect(configurationErrorOf(() => jupyterHubValues({ ...props, auth: { ...oidc, tokenUrl: 'http://idp.example.com/token' } })).field).toBe('auth.tokenUrl');
+    const noGroups = configurationErrorOf(() => jupyterHubValues({ ...props, auth: { ...oidc, allowedGroups: [] } }));
+    expect([noGroups.field, noGroups.problem]).toEqual(['auth.allowedGroups', 'must name at least one group: without it nobody may log in']);
   });
 
   it('refuses a notebook too small for the Spark driver it hosts', () => {

@@ -32,4 +32,33 @@ describe('SparkHistoryServers', () => {
     expect(field({ servers: [...props.servers, ...props.servers] })).toBe('servers[1].name');
     expect(field({ servers: [] })).toBe('servers');
   });
+
+  it('a server with a role of its own runs as an account of its own; the shared account only for the others', () => {
+    const chart = Testing.chart();
+    new SparkHistoryServers(chart, 'H', {
+      ...props,
+      servers: [
+        { name: 'spark-history-a', logDirectory: 's3://logs-bucket/a/spark-events/', roleArn: 'arn:aws:iam::123456789012:role/history-a' },
+        { name: 'spark-history-b', logDirectory: 's3://logs-bucket/b/spark-events/' },
+      ],
+    });
+    const objects = synthByName(chart);
+    expect(objects['ServiceAccount/spark-history-a'].metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/history-a' });
+    expect(objects['ServiceAccount/spark-history-server'].metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': props.roleArn });
+    expect(objects['Deployment/spark-history-a'].spec.template.spec.serviceAccountName).toBe('spark-history-a');
+    expect(objects['Deployment/spark-history-b'].spec.template.spec.serviceAccountName).toBe('spark-history-server');
+    // They never call the Kubernetes API: no token (IRSA's web-identity token is projected separately).
+    expect(objects['ServiceAccount/spark-history-a'].automountServiceAccountToken).toBe(false);
+
+    // Every server with a role of its own: no shared account at all, and no shared role needed.
+    const own = Testing.chart();
+    new SparkHistoryServers(own, 'H', { ...props, roleArn: undefined, servers: [{ ...props.servers[0]!, roleArn: 'arn:aws:iam::123456789012:role/history-a' }] });
+    expect(Object.keys(synthByName(own)).filter((key) => key.startsWith('ServiceAccount/'))).toEqual(['ServiceAccount/spark-history-a']);
+
+    const error = configurationErrorOf(() => new SparkHistoryServers(Testing.chart(), 'H', { ...props, roleArn: undefined }));
+    expect([error.field, error.problem]).toEqual(['servers[0].roleArn', 'server "spark-history-a" has no IAM role: give it a roleArn, or give the servers a shared roleArn']);
+    expect(configurationErrorOf(() => new SparkHistoryServers(Testing.chart(), 'H', {
+      ...props, servers: [{ name: 'spark-history-server', logDirectory: 's3://logs-bucket/a/spark-events/', roleArn: 'arn:aws:iam::123456789012:role/x' }],
+    })).field).toBe('servers[0].name');
+  });
 });

@@ -31,8 +31,41 @@ export function addonCharts(app: App, config: EnvironmentConfig, issues: RenderI
   return [
     karpenter && delivery ? add('karpenter', () => new KarpenterControllerChart(app, config, karpenter, delivery)) : undefined,
     prometheus ? add('prometheus', () => new PrometheusChart(app, config, prometheus)) : undefined,
-    history && logs ? add('historyServer', () => new HistoryServerChart(app, config, history, logs)) : undefined,
+    history && logs && pushAll(issues, historyServerRoleIssues(config, history))
+      ? add('historyServer', () => new HistoryServerChart(app, config, history, logs)) : undefined,
   ].filter((chart): chart is ManifestChart => chart !== undefined);
+}
+
+/** Adds `found` to `issues`; true when there were none. */
+function pushAll(issues: RenderIssue[], found: readonly RenderIssue[]): boolean {
+  issues.push(...found);
+  return found.length === 0;
+}
+
+/**
+ * Every active tenant's history server needs a role (its own or the shared one), and a role of its own must name a
+ * tenant: a role under a name that is no tenant's (a typo) would leave the tenant meant on the shared role, or on none.
+ */
+export function historyServerRoleIssues(config: EnvironmentConfig, addon: HistoryServerAddonConfig): RenderIssue[] {
+  const at = ['addons', 'historyServer'];
+  const active = config.tenants.filter((tenant) => !tenant.retired).map((tenant) => tenant.name);
+  // No active tenant: the builder refuses an add-on without servers.
+  if (active.length === 0) return [];
+  const own = addon.tenantRoleArns ?? {};
+  // A retired tenant's role is left alone (its server is gone; removing the line is part of deleting the tenant).
+  const known = config.tenants.map((tenant) => tenant.name);
+  const issues: RenderIssue[] = Object.keys(own).filter((name) => !known.includes(name)).sort().map((name) => ({
+    configPath: [...at, 'tenantRoleArns', name],
+    message: `names no tenant (the tenants are ${known.join(', ')}): its role would serve no history server, and the tenant it was meant for falls back to the shared role or has none; name the role after one of the tenants [history-server-role]`,
+  }));
+  const missing = addon.roleArn === undefined ? active.filter((name) => own[name] === undefined) : [];
+  if (missing.length > 0) {
+    issues.push({
+      configPath: at,
+      message: `the history server of ${missing.map((name) => `tenant ${name}`).join(', ')} has no IAM role and could not read its event logs; add tenantRoleArns.${missing[0]} (a role of the tenant's own, which reads only its event logs), or a roleArn shared by the servers without one [history-server-role]`,
+    });
+  }
+  return issues;
 }
 
 /** Where Karpenter's controller is rendered: its own layer, after the CRDs and before the platform's NodePools. */
@@ -85,9 +118,10 @@ export function historyServerName(tenant: string): string {
 /**
  * Spark History Servers, one per active tenant, each reading only that tenant's event logs
  * (`<spark.logs.s3Uri>/<tenant>/spark-events/`, the `spark.eventLog.dir` its jobs write): Spark's history server reads
- * one directory and not its sub-folders, and one server per tenant keeps each tenant's applications apart. They
- * share one read-only IAM role (IRSA) and run where Karpenter's controller runs (capacity.controller.managedNodeGroups,
- * never on a Karpenter node); on EKS Auto Mode, on the built-in pool capacity.autoMode.addonNodePool.
+ * one directory and not its sub-folders, and one server per tenant keeps each tenant's applications apart. Each
+ * reads with a read-only IAM role (IRSA): the tenant's own (`tenantRoleArns`, least privilege) or the shared `roleArn`. They
+ * run where Karpenter's controller runs (capacity.controller.managedNodeGroups, never on a Karpenter node); on EKS Auto
+ * Mode, on the built-in pool capacity.autoMode.addonNodePool.
  */
 export class HistoryServerChart extends ManifestChart {
   constructor(scope: App, config: EnvironmentConfig, addon: HistoryServerAddonConfig, logsS3Uri: string) {
@@ -103,6 +137,7 @@ export class HistoryServerChart extends ManifestChart {
         name: historyServerName(tenant.name),
         logDirectory: `${logsS3Uri}/${tenant.name}/spark-events/`,
         labels: { [LABELS.tenant]: tenant.name },
+        roleArn: addon.tenantRoleArns?.[tenant.name],
       })),
     });
   }

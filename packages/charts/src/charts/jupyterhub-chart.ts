@@ -1,6 +1,6 @@
 import type { App } from 'cdk8s';
 import {
-  JUPYTERHUB_GENERATED_FIELDS, helmRelease, parseQuantity, requireThat, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubSpawnerRbac,
+  EMR_IMAGE_USER, JUPYTERHUB_GENERATED_FIELDS, JUPYTERHUB_OIDC_DEFAULTS, helmRelease, parseQuantity, requireThat, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubNotebookNetworkPolicies, JupyterHubSpawnerRbac,
   jupyterHubValues, jupyterHubValuesProblems, type JupyterHubAuth, type JupyterHubTenantProfile, type PodPlacement,
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
@@ -39,14 +39,21 @@ export function jupyterHubProfiles(tenants: readonly JupyterHubTenant[], driverP
 
 function authOf(config: JupyterHubConfig['auth']): JupyterHubAuth {
   if (config.type === 'dummy') return { type: 'dummy' };
-  // The semantic rules refuse a github auth without these before rendering starts.
+  // The semantic rules refuse an OAuth authenticator without these before rendering starts.
+  const client = { clientId: config.clientId!, callbackUrl: config.callbackUrl!, clientSecret: config.clientSecret!, adminUsers: config.adminUsers };
+  if (config.type === 'github') return { type: 'github', ...client, allowedOrganizations: config.allowedOrganizations! };
   return {
-    type: 'github',
-    clientId: config.clientId!,
-    callbackUrl: config.callbackUrl!,
-    clientSecret: config.clientSecret!,
-    allowedOrganizations: config.allowedOrganizations!,
-    adminUsers: config.adminUsers,
+    type: 'oidc',
+    ...client,
+    authorizeUrl: config.authorizeUrl!,
+    tokenUrl: config.tokenUrl!,
+    userdataUrl: config.userdataUrl!,
+    allowedGroups: config.allowedGroups!,
+    scopes: config.scopes,
+    usernameClaim: config.usernameClaim,
+    groupsClaim: config.groupsClaim,
+    adminGroups: config.adminGroups,
+    loginService: config.loginService,
   };
 }
 
@@ -88,14 +95,48 @@ export class JupyterHubChart extends ManifestChart {
   }
 }
 
-/** The hub's right to spawn servers in one tenant namespace (`addons/jupyterhub/tenant-<tenant>/`, namespaced to the tenant). */
-export class JupyterHubTenantRbacChart extends ManifestChart {
+/**
+ * What the hub's notebook servers need in one tenant namespace (`addons/jupyterhub/tenant-<tenant>/`): the hub's right
+ * to spawn them there, and their NetworkPolicies (the proxy and the hub in, the hub's API out).
+ */
+export class JupyterHubTenantChart extends ManifestChart {
   constructor(scope: App, config: EnvironmentConfig, profile: JupyterHubTenantProfile) {
     super(scope, `addon-jupyterhub-tenant-${profile.tenant}`, {
       folder: `${JUPYTERHUB_FOLDER}/tenant-${profile.tenant}`, environment: config.name, configPath: ['addons', 'jupyterhub'],
     });
     new JupyterHubSpawnerRbac(this, 'Spawner', { namespace: profile.namespace });
+    new JupyterHubNotebookNetworkPolicies(this, 'Network', { namespace: profile.namespace });
   }
+}
+
+/** What the environment README says of the notebooks: login, image, and per served tenant the account and its IAM needs. */
+export function jupyterHubReadme(config: EnvironmentConfig, hub: JupyterHubConfig) {
+  const auth = hub.auth;
+  const list = (values: readonly string[] | undefined) => (values ?? []).map((value) => `\`${value}\``).join(', ');
+  const login = auth.type === 'dummy'
+    ? 'the dummy authenticator (any name, no password: development only)'
+    : auth.type === 'github'
+      ? `GitHub OAuth (members of ${list(auth.allowedOrganizations)}; client secret from the Secret \`${auth.clientSecret?.secretName}\`)`
+      : `OpenID Connect${auth.loginService ? ` (${auth.loginService})` : ''} through GenericOAuthenticator: users whose userinfo claim \`${auth.groupsClaim ?? JUPYTERHUB_OIDC_DEFAULTS.groupsClaim}\` holds ${list(auth.allowedGroups)}${auth.adminGroups ? ` (admins: ${list(auth.adminGroups)})` : ''}, named by \`${auth.usernameClaim ?? JUPYTERHUB_OIDC_DEFAULTS.usernameClaim}\`; client secret from the Secret \`${auth.clientSecret?.secretName}\``;
+  const partition = config.cluster.partition;
+  const s3Arn = (uri: string) => `arn:${partition}:s3:::${uri.replace(/^s3:\/\//, '')}`;
+  const logs = config.spark.logs?.s3Uri;
+  const rows = config.tenants.flatMap((tenant) => {
+    const account = tenant.serviceAccounts?.find((entry) => entry.sparkDriver === true);
+    if (tenant.retired || !account) return [];
+    const needs = [
+      `\`s3:GetObject\` on \`${s3Arn(`${config.spark.artifactsS3Uri}/tenants/${tenant.name}/pod-templates/executor.yaml`)}\``,
+      // Without s3:ListBucket a missing object answers 403, not 404, and the event-log writer's existence check fails;
+      // at the session's end the writer renames its .inprogress file (on S3: a copy and a delete).
+      ...(logs ? [`\`s3:PutObject\`, \`s3:GetObject\`, \`s3:DeleteObject\` on \`${s3Arn(`${logs}/${tenant.name}/spark-events/*`)}\` and \`s3:ListBucket\` on \`${s3Arn(logs.replace(/^(s3:\/\/[^/]+).*$/, '$1'))}\` for that prefix (event logs)`] : []),
+      ...(tenant.spark?.decommissionFallbackStorage
+        ? [`\`s3:PutObject\`, \`s3:GetObject\`, \`s3:DeleteObject\` on \`${s3Arn(`${tenant.spark.decommissionFallbackStorage}/*`)}\` (shuffle fallback storage)`] : []),
+      ...(tenant.spark?.customCode ? ['what the executors\' custom-code init container syncs'] : []),
+      'and the data its notebooks read and write',
+    ];
+    return [{ tenant: tenant.name, namespace: tenant.namespace, account: account.name, roleArn: account.roleArn ?? 'none', needs: needs.join('; ') }];
+  });
+  return { auth: login, image: `${hub.image.name}:${hub.image.tag}`, uid: EMR_IMAGE_USER.uid, gid: EMR_IMAGE_USER.gid, home: EMR_IMAGE_USER.home, rows };
 }
 
 /** KubeSpawner sizes (`8G`) are binary multiples: the same amount as a Kubernetes `8Gi`. */
@@ -117,6 +158,50 @@ function limitRangeIssues(hub: JupyterHubConfig, tenants: readonly JupyterHubTen
   return issues;
 }
 
+/** Jupyter Docker Stacks and JupyterHub sample images: no Spark executor entrypoint, no S3 filesystem, user jovyan. */
+const DOCKER_STACKS_IMAGE = /^((docker\.io|quay\.io)\/)?(jupyter|jupyterhub)\//;
+
+/**
+ * What a notebook's Spark session needs at run time and the configuration cannot give it: an image that can run its
+ * executors and reach `s3://`, and AWS credentials for the notebook account (the executor pod template and the event
+ * logs are on S3). Each is refused where it is written, `<what breaks>; <what works> [rule]`.
+ */
+function notebookRuntimeIssues(config: EnvironmentConfig, hub: JupyterHubConfig, profiles: readonly JupyterHubTenantProfile[]): RenderIssue[] {
+  const issues: RenderIssue[] = [];
+  if (profiles.length > 0 && DOCKER_STACKS_IMAGE.test(hub.image.name)) {
+    issues.push({
+      configPath: ['addons', 'jupyterhub', 'image', 'name'],
+      message: `${hub.image.name} cannot run a notebook's Spark session here: the session's executors run the same image, whose entrypoint (start.sh) cannot start a Spark executor, it has no S3 filesystem for the tenant's s3:// executor pod template and event logs, and it runs as jovyan while the executor pod templates run as uid 999; build the notebook image FROM the EMR on EKS Spark image of the tenants' release (images/notebook/Dockerfile) [notebook-image]`,
+    });
+  }
+  for (const profile of profiles) {
+    const index = config.tenants.findIndex((tenant) => tenant.name === profile.tenant);
+    const packages = profile.sparkProperties['spark.jars.packages'];
+    const egress = config.tenants[index]?.network?.egress;
+    // Maven Central (or any repository named by URL) is on the internet; restricted egress reaches only the VPC's
+    // listed CIDRs. Unless they include the whole internet, the download at session start times out.
+    if (packages && egress?.mode === 'restricted' && !(egress.cidrs ?? []).some((cidr) => cidr === '0.0.0.0/0' || cidr === '::/0')) {
+      issues.push({
+        configPath: ['tenants', index, 'spark', 'extraProperties', 'spark.jars.packages'],
+        message: `the notebook sessions (and jobs) of tenant ${profile.tenant} download ${packages} from a Maven repository when they start, and the tenant's restricted egress reaches only its namespace, the API server and ${(egress.cidrs ?? []).join(', ') || 'no other CIDR'}: the download fails and the session does not start; put the jars in the notebook image (and the EMR image the jobs run), or drop spark.jars.packages [notebook-package-download]`,
+      });
+    }
+    const accounts = config.tenants[index]?.serviceAccounts ?? [];
+    const accountIndex = accounts.findIndex((account) => account.name === profile.serviceAccount);
+    if (accountIndex < 0 || accounts[accountIndex]!.roleArn !== undefined) continue;
+    const onS3 = [
+      ['the executor pod template', profile.sparkProperties['spark.kubernetes.executor.podTemplateFile']],
+      ['the event logs under', profile.sparkProperties['spark.eventLog.dir']],
+      ['the shuffle fallback storage under', profile.sparkProperties['spark.storage.decommission.fallbackStorage.path']],
+    ].filter((entry): entry is [string, string] => entry[1]?.startsWith('s3://') === true).map(([what, uri]) => `${what} ${uri}`);
+    issues.push({
+      configPath: ['tenants', index, 'serviceAccounts', accountIndex],
+      message: `the notebook sessions of tenant ${profile.tenant} run as ${profile.serviceAccount} (driver and executors) and reach S3 with its IAM role: ${onS3.length > 0 ? onS3.join(', ') : 'the tenant\'s data'}; without a roleArn EMRFS finds no credentials and the session fails to start; give the account a roleArn (IRSA) that may read the pod template and write the event logs [notebook-account-role]`,
+    });
+  }
+  return issues;
+}
+
 /**
  * The JupyterHub add-on's charts, or none when it is off. Builder refusals and values the chart's own schema refuses
  * are pushed to `issues`, located at `addons.jupyterhub`.
@@ -128,13 +213,13 @@ export function jupyterHubCharts(
   if (!hub) return [];
   const at = ['addons', 'jupyterhub'];
   const profiles = jupyterHubProfiles(tenants, driverPlacement);
-  issues.push(...limitRangeIssues(hub, tenants, profiles));
+  issues.push(...limitRangeIssues(hub, tenants, profiles), ...notebookRuntimeIssues(config, hub, profiles));
   const chart = collectIssues(issues, at, () => new JupyterHubChart(app, config, hub, profiles));
   if (!chart) return [];
   if (profiles.length === 0) {
     chart.warnings.push({ configPath: at, message: 'serves no tenant: no tenant has a serviceAccounts entry with sparkDriver: true, so the hub has no Spark profile and spawns servers in its own namespace' });
   }
   issues.push(...jupyterHubValuesProblems(chart.values).map((message) => ({ configPath: at, message: `rendered Helm values: ${message}` })));
-  const rbac = profiles.map((profile) => collectIssues(issues, at, () => new JupyterHubTenantRbacChart(app, config, profile)));
-  return [chart, ...rbac.filter((entry): entry is JupyterHubTenantRbacChart => entry !== undefined)];
+  const perTenant = profiles.map((profile) => collectIssues(issues, at, () => new JupyterHubTenantChart(app, config, profile)));
+  return [chart, ...perTenant.filter((entry): entry is JupyterHubTenantChart => entry !== undefined)];
 }

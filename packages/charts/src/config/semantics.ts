@@ -94,22 +94,34 @@ export function semanticProblems(value: unknown, at: Locate): Problem[] {
   return problems;
 }
 
-/** JupyterHub: no dummy login in production, GitHub needs its settings, and a controller delivers it. */
+/** What each JupyterHub authenticator needs, and may have (anything else applies to another type). */
+const JUPYTERHUB_AUTH_KEYS = {
+  dummy: { needs: [], may: [] },
+  github: { needs: ['clientId', 'callbackUrl', 'clientSecret', 'allowedOrganizations'], may: [] },
+  oidc: {
+    needs: ['clientId', 'callbackUrl', 'clientSecret', 'authorizeUrl', 'tokenUrl', 'userdataUrl', 'allowedGroups'],
+    may: ['scopes', 'usernameClaim', 'groupsClaim', 'adminGroups', 'loginService'],
+  },
+} as const satisfies Record<JupyterHubConfig['auth']['type'], { needs: readonly string[]; may: readonly string[] }>;
+
+/** JupyterHub: no dummy login in production, each authenticator has its settings and only its own, a controller delivers it. */
 function jupyterHubProblems(file: Partial<EnvironmentFile> | null, at: Locate): Problem[] {
   const hub = isObject(file?.addons) && isObject(file.addons.jupyterhub) ? (file.addons.jupyterhub as Partial<JupyterHubConfig>) : undefined;
   if (!hub) return [];
   const problems: Problem[] = [];
-  const auth = isObject(hub.auth) ? hub.auth as Partial<JupyterHubConfig['auth']> : undefined;
+  const auth = isObject(hub.auth) ? hub.auth as Partial<Record<string, unknown>> : undefined;
   if (auth?.type === 'dummy' && file?.production === true) {
-    problems.push(at(['addons', 'jupyterhub', 'auth', 'type'], 'dummy authentication lets anyone in under any name and is refused in a production environment (production: true); use github with a clientSecret from an existing Secret'));
+    problems.push(at(['addons', 'jupyterhub', 'auth', 'type'], 'dummy authentication lets anyone in under any name and is refused in a production environment (production: true); use github or oidc with a clientSecret from an existing Secret'));
   }
-  if (auth?.type === 'github') {
-    for (const key of ['clientId', 'callbackUrl', 'clientSecret', 'allowedOrganizations'] as const) {
-      if (auth[key] === undefined) problems.push(at(['addons', 'jupyterhub', 'auth'], `github needs ${key}`));
+  const type = typeof auth?.type === 'string' && Object.hasOwn(JUPYTERHUB_AUTH_KEYS, auth.type) ? auth.type as keyof typeof JUPYTERHUB_AUTH_KEYS : undefined;
+  if (auth && type) {
+    const own: readonly string[] = [...JUPYTERHUB_AUTH_KEYS[type].needs, ...JUPYTERHUB_AUTH_KEYS[type].may];
+    for (const key of JUPYTERHUB_AUTH_KEYS[type].needs) {
+      if (auth[key] === undefined) problems.push(at(['addons', 'jupyterhub', 'auth'], `${type} needs ${key}`));
     }
-  } else if (auth?.type === 'dummy') {
-    for (const key of ['clientId', 'callbackUrl', 'clientSecret', 'allowedOrganizations'] as const) {
-      if (auth[key] !== undefined) problems.push(at(['addons', 'jupyterhub', 'auth', key], 'applies only to type github'));
+    for (const key of Object.keys(auth).filter((name) => name !== 'type' && name !== 'adminUsers' && !own.includes(name))) {
+      const owners = Object.entries(JUPYTERHUB_AUTH_KEYS).filter(([, keys]) => [...keys.needs, ...keys.may].includes(key as never)).map(([name]) => name);
+      if (owners.length > 0) problems.push(at(['addons', 'jupyterhub', 'auth', key], `applies only to type ${owners.join(' and ')}`));
     }
   }
   if (!isObject(file?.delivery)) {

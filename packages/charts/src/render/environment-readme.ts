@@ -5,6 +5,7 @@ import { tenantCapacityClasses } from '../config/capacity-class-semantics.js';
 import { DELIVERY_DEFAULTS } from '../charts/delivery-chart.js';
 import { HISTORY_SERVER_NAMESPACE, historyServerName } from '../charts/addon-charts.js';
 import { addonNodePool, builtInNodePools, isAutoMode } from '../charts/auto-mode-capacity.js';
+import { jupyterHubReadme } from '../charts/jupyterhub-chart.js';
 
 const template = Handlebars.compile(`# Environment \`{{name}}\`
 
@@ -139,12 +140,25 @@ enabled; the last two lines are then not needed.) Switching back to self-managed
 {{else}}
 None: \`addons:\` in \`{{sourcePath}}\` switches them on.
 {{/if}}
-{{#if hasJupyterHub}}
+{{#if jupyterHub}}
 
-JupyterHub's notebook image (\`{{jupyterHubImage}}\`) runs the Spark driver of each notebook session and, through
-\`spark.kubernetes.container.image\`, its executors: it must read \`s3://\` (the tenant's executor pod template and
-event-log prefix), i.e. carry EMRFS (an image built from the EMR on EKS Spark image of the tenants' release) or
-hadoop-aws with \`fs.s3.impl\` mapped to S3A, and PySpark matching the tenants' Spark.
+**JupyterHub notebooks.** Users log in with {{{jupyterHub.auth}}}. Each profile starts the user's server in a
+tenant's namespace as its notebook account; the server is the Spark driver of the notebook's sessions (client mode), and
+its executors run the same image (\`spark.kubernetes.container.image\`) with the same account's IAM role. The image
+\`{{jupyterHub.image}}\` must be built FROM the EMR on EKS Spark image of the tenants' release
+(\`images/notebook/Dockerfile\`, pushed to an ECR repository the nodes can pull from): its entrypoint starts the
+executors, EMRFS reads the tenant's \`s3://\` executor pod template and writes its \`s3://\` event logs, and it runs as
+the image's user \`hadoop\` (uid {{jupyterHub.uid}}, gid {{jupyterHub.gid}}, home volume at \`{{jupyterHub.home}}\`) like the pod templates. Jupyter
+Docker Stacks images cannot run the executors and are refused. Servers reach the hub's API and the hub reaches them
+through the NetworkPolicies in \`addons/jupyterhub/tenant-<tenant>/\`, also where a tenant's egress is restricted; a
+session downloads nothing when it starts (its jars are the image's; \`spark.jars.packages\` is refused where egress is
+restricted), so restricted egress needs only the tenant's routes to S3 and STS.
+
+| tenant | namespace | notebook account | IAM role (IRSA) | what the role must allow |
+|---|---|---|---|---|
+{{#each jupyterHub.rows}}
+| {{tenant}} | \`{{namespace}}\` | \`{{account}}\` | \`{{roleArn}}\` | {{{needs}}} |
+{{/each}}
 {{/if}}
 {{#if argocd}}{{#if hasJupyterHub}}
 
@@ -180,22 +194,27 @@ nodes stay, unmanaged until another controller runs): install the controller ano
 
 **Spark History Server.** One per tenant in \`{{historyServer.namespace}}\` (Spark's history server reads one directory,
 not its sub-folders, and each tenant's event logs are under its own prefix: one server per tenant keeps each tenant's
-applications apart; all of them share one read-only role, and who may open a UI is decided per namespace), image \`{{historyServer.image}}\`, {{#if autoMode}}on the built-in pool \`{{autoModeAddonPool}}\` (never on a
+applications apart; who may open a UI is decided per namespace), image \`{{historyServer.image}}\`, {{#if autoMode}}on the built-in pool \`{{autoModeAddonPool}}\` (never on a
 Spark pool){{else}}on the managed node group(s) {{historyServer.nodeGroups}} (never on a
 Karpenter node){{/if}}, Pod Security \`restricted\`. Ingress to the UI port {{historyServer.port}} only from
 {{historyServer.ingress}}; from a workstation: \`kubectl port-forward -n {{historyServer.namespace}} svc/<server> {{historyServer.port}}\`, then http://localhost:{{historyServer.port}}.
 
-| tenant | server (Deployment and Service) | event logs read |
-|---|---|---|
+| tenant | server (Deployment and Service) | event logs read | IAM role (IRSA) | ServiceAccount |
+|---|---|---|---|---|
 {{#each historyServer.rows}}
-| {{tenant}} | \`{{server}}\` | \`{{logDirectory}}\` |
+| {{tenant}} | \`{{server}}\` | \`{{logDirectory}}\` | \`{{roleArn}}\`{{#if shared}} (shared){{/if}} | \`{{serviceAccount}}\` |
 {{/each}}
 
-The IAM role \`{{historyServer.roleArn}}\` (IRSA, ServiceAccount \`{{historyServer.namespace}}/spark-history-server\`) needs read
-access to the event logs and nothing else: \`s3:GetObject\` on \`{{historyServer.objectArns}}\`, and \`s3:ListBucket\` on
-\`arn:{{cluster.partition}}:s3:::{{historyServer.bucket}}\` with the condition \`s3:prefix\` like {{historyServer.prefixes}}. Its trust policy
-allows \`sts:AssumeRoleWithWebIdentity\` from the cluster's OIDC provider for
-\`system:serviceaccount:{{historyServer.namespace}}:spark-history-server\`. The node role pulls the image (EMR's ECR account for
+Each role needs read access to its servers' event logs and nothing else: \`s3:GetObject\` on
+\`arn:{{cluster.partition}}:s3:::{{historyServer.bucket}}/{{historyServer.keyPrefix}}<tenant>/spark-events/*\` and \`s3:ListBucket\` on
+\`arn:{{cluster.partition}}:s3:::{{historyServer.bucket}}\` with the condition \`s3:prefix\` like \`{{historyServer.keyPrefix}}<tenant>/spark-events\` and
+\`{{historyServer.keyPrefix}}<tenant>/spark-events/*\`, for each \`<tenant>\` it serves. Its trust policy allows
+\`sts:AssumeRoleWithWebIdentity\` from the cluster's OIDC provider for \`system:serviceaccount:{{historyServer.namespace}}:<ServiceAccount>\`.
+A role of the tenant's own (\`addons.historyServer.tenantRoleArns\`) is the least-privilege choice: event logs hold each
+application's SQL text, plans, configuration and S3 paths, and with one shared role whoever runs a pod as that account
+(or takes over one server) reads every tenant's; with a role per tenant a server reads only its tenant's prefix, S3
+access logs and CloudTrail name the tenant, and one tenant's access is revoked without touching the others.{{#if historyServer.sharedTenants}}
+{{historyServer.sharedTenants}} still read with the shared role.{{/if}} The node role pulls the image (EMR's ECR account for
 {{cluster.region}}).
 {{/if}}
 
@@ -433,14 +452,22 @@ function addonData(config: EnvironmentConfig) {
       return {
         namespace: HISTORY_SERVER_NAMESPACE,
         image: history.image,
-        roleArn: history.roleArn,
         port: SPARK_HISTORY_UI_PORT,
         nodeGroups: (config.capacity.controller?.managedNodeGroups ?? []).map((group) => `\`${group}\``).join(', ') || 'any non-Karpenter node',
         ingress: ingress.length > 0 ? `the namespaces ${ingress.map((n) => `\`${n}\``).join(', ')}` : 'no namespace',
-        rows: activeTenants.map((tenant) => ({ tenant: tenant.name, server: historyServerName(tenant.name), logDirectory: `${logs}/${tenant.name}/spark-events/` })),
+        rows: activeTenants.map((tenant) => {
+          const own = history.tenantRoleArns?.[tenant.name];
+          return {
+            tenant: tenant.name, server: historyServerName(tenant.name), logDirectory: `${logs}/${tenant.name}/spark-events/`,
+            roleArn: own ?? history.roleArn, shared: own === undefined, serviceAccount: own === undefined ? 'spark-history-server' : historyServerName(tenant.name),
+          };
+        }),
         bucket,
-        objectArns: `arn:${config.cluster.partition}:s3:::${bucket}/${keyPrefix}<tenant>/spark-events/*`,
-        prefixes: activeTenants.flatMap((tenant) => [`\`${keyPrefix}${tenant.name}/spark-events\``, `\`${keyPrefix}${tenant.name}/spark-events/*\``]).join(', '),
+        keyPrefix,
+        sharedTenants: (() => {
+          const shared = activeTenants.filter((tenant) => history.tenantRoleArns?.[tenant.name] === undefined).map((tenant) => tenant.name);
+          return shared.length === 0 || !history.tenantRoleArns ? '' : `Tenant(s) ${shared.join(', ')}`;
+        })(),
       };
     })()
     : undefined;
@@ -456,7 +483,7 @@ function addonData(config: EnvironmentConfig) {
   return {
     layerRows: layerRows(config), addonRows, karpenterAddon, historyServer,
     hasPrometheus: prometheus?.mode === 'server', hasJupyterHub: hub !== undefined,
-    jupyterHubImage: hub ? `${hub.image.name}:${hub.image.tag}` : undefined, prometheusChart: PROMETHEUS_CHART.url, prometheusVersion: PROMETHEUS_CHART.version,
+    jupyterHub: hub ? jupyterHubReadme(config, hub) : undefined, prometheusChart: PROMETHEUS_CHART.url, prometheusVersion: PROMETHEUS_CHART.version,
   };
 }
 

@@ -49,6 +49,20 @@ export const JUPYTERHUB_GENERATED_FIELDS: readonly ArgoIgnoreDifference[] = [
 
 /** Ports of a notebook's Spark driver: fixed, so the container can declare them and executors can reach them. */
 export const NOTEBOOK_SPARK_PORTS = { driver: 7078, blockManager: 7079, ui: 4040 } as const;
+/** Port of the single-user notebook server (KubeSpawner's default), which the proxy and the hub connect to. */
+export const NOTEBOOK_SERVER_PORT = 8888;
+/** Port of the hub's API, which every notebook server calls (activity, OAuth token checks). */
+export const JUPYTERHUB_HUB_API_PORT = 8081;
+/** The chart's Service in front of the hub's API. */
+export const JUPYTERHUB_HUB_SERVICE = 'hub';
+/** Label the hub's values put on every notebook server pod; the tenant NetworkPolicies select it. */
+export const NOTEBOOK_SERVER_LABEL = { key: 'emr-eks-gitops.io/notebook-server', value: 'true' } as const;
+
+/**
+ * The user of an EMR on EKS Spark image (`hadoop`, uid 999, gid 1000, home /home/hadoop), which a notebook image built
+ * FROM it keeps: the tenants' executor pod templates run as it, and Hadoop needs a user the image's /etc/passwd knows.
+ */
+export const EMR_IMAGE_USER = { uid: 999, gid: 1000, home: '/home/hadoop' } as const;
 
 /**
  * What KubeSpawner needs in a tenant namespace to run a user's server there (KubeSpawner 7, z2jh 4.x): create, watch
@@ -90,6 +104,35 @@ export class JupyterHubSpawnerRbac extends Construct {
       subjects: [{ kind: 'ServiceAccount', name: account, namespace: hubNamespace }],
       roleRef: { kind: 'Role', name: JUPYTERHUB_SPAWNER_ROLE_NAME, apiGroup: 'rbac.authorization.k8s.io' },
     });
+  }
+}
+
+export interface JupyterHubNotebookNetworkPoliciesProps {
+  /** Tenant namespace the notebook servers run in. */
+  readonly namespace: string;
+  /** Namespace of the hub and the proxy. @default jupyterhub */
+  readonly hubNamespace?: string;
+}
+
+/**
+ * What a notebook server in a tenant namespace needs of the network, beside the tenant's own policies (which deny by
+ * default; NetworkPolicies add up): the proxy and the hub reach the server's port, and the server reaches the hub's
+ * API, also when the tenant's egress is restricted. Both select only notebook server pods (NOTEBOOK_SERVER_LABEL),
+ * not the tenant's Spark jobs.
+ */
+export class JupyterHubNotebookNetworkPolicies extends Construct {
+  constructor(scope: Construct, id: string, props: JupyterHubNotebookNetworkPoliciesProps) {
+    super(scope, id);
+    const hubNamespace = props.hubNamespace ?? JUPYTERHUB_NAMESPACE;
+    assertDnsLabel(props.namespace, 'namespace', 'JupyterHubNotebookNetworkPolicies');
+    assertDnsLabel(hubNamespace, 'hubNamespace', 'JupyterHubNotebookNetworkPolicies');
+    const podSelector = { matchLabels: { [NOTEBOOK_SERVER_LABEL.key]: NOTEBOOK_SERVER_LABEL.value } };
+    const hub = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': hubNamespace } } }];
+    const port = (number: number) => [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(number) }];
+    const policy = (name: string, spec: Omit<k8s.NetworkPolicySpec, 'podSelector'>) =>
+      new k8s.KubeNetworkPolicy(this, name, { metadata: { name, namespace: props.namespace }, spec: { podSelector, ...spec } });
+    policy('allow-jupyterhub-to-notebook', { policyTypes: ['Ingress'], ingress: [{ from: hub, ports: port(NOTEBOOK_SERVER_PORT) }] });
+    policy('allow-notebook-to-hub', { policyTypes: ['Egress'], egress: [{ to: hub, ports: port(JUPYTERHUB_HUB_API_PORT) }] });
   }
 }
 
@@ -147,6 +190,9 @@ export interface JupyterHubTenantProfile {
   readonly tolerations: readonly Toleration[];
 }
 
+/** An OAuth client's secret: a key of an existing Secret in the hub's namespace (read as OAUTH_CLIENT_SECRET). */
+export interface JupyterHubClientSecretRef { readonly secretName: string; readonly key: string }
+
 export type JupyterHubAuth =
   | { readonly type: 'dummy' }
   | {
@@ -154,10 +200,81 @@ export type JupyterHubAuth =
     readonly clientId: string;
     readonly callbackUrl: string;
     /** An existing Secret in the hub's namespace and the key holding the OAuth client secret. */
-    readonly clientSecret: { readonly secretName: string; readonly key: string };
+    readonly clientSecret: JupyterHubClientSecretRef;
     readonly allowedOrganizations: readonly string[];
     readonly adminUsers?: readonly string[];
+  }
+  | JupyterHubOidcAuth;
+
+/**
+ * Any OpenID Connect provider through OAuthenticator's GenericOAuthenticator (authorization-code flow). The endpoints
+ * are the provider's discovery document's (`<issuer>/.well-known/openid-configuration`), written out: rendering is
+ * offline. Users log in when the userinfo answer's `groupsClaim` holds one of `allowedGroups` (or `adminGroups`).
+ */
+export interface JupyterHubOidcAuth {
+  readonly type: 'oidc';
+  readonly clientId: string;
+  readonly callbackUrl: string;
+  readonly clientSecret: JupyterHubClientSecretRef;
+  readonly authorizeUrl: string;
+  readonly tokenUrl: string;
+  readonly userdataUrl: string;
+  readonly allowedGroups: readonly string[];
+  /** @default ['openid', 'profile', 'email'] */
+  readonly scopes?: readonly string[];
+  /** @default 'preferred_username' */
+  readonly usernameClaim?: string;
+  /** Dotted for a nested claim (`realm_access.roles`). @default 'groups' */
+  readonly groupsClaim?: string;
+  readonly adminGroups?: readonly string[];
+  /** Shown on the login button. @default OAuthenticator's "OAuth 2.0" */
+  readonly loginService?: string;
+  readonly adminUsers?: readonly string[];
+}
+
+/** Defaults of the OIDC authenticator: the standard scopes and claims. */
+export const JUPYTERHUB_OIDC_DEFAULTS = { scopes: ['openid', 'profile', 'email'], usernameClaim: 'preferred_username', groupsClaim: 'groups' } as const;
+
+const HTTPS_URL = /^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/;
+
+/** `hub.config` of one authenticator: its class and settings; never a secret (OAuthenticator reads OAUTH_CLIENT_SECRET). */
+function authenticatorConfig(auth: JupyterHubAuth): Record<string, unknown> {
+  if (auth.type === 'dummy') return { JupyterHub: { authenticator_class: 'dummy' }, Authenticator: { allow_all: true } };
+  const admins = auth.adminUsers?.length ? { Authenticator: { admin_users: [...auth.adminUsers] } } : {};
+  if (auth.type === 'github') {
+    return {
+      JupyterHub: { authenticator_class: 'github' },
+      GitHubOAuthenticator: {
+        client_id: auth.clientId,
+        oauth_callback_url: auth.callbackUrl,
+        allowed_organizations: [...auth.allowedOrganizations],
+        scope: ['read:org'],
+      },
+      ...admins,
+    };
+  }
+  for (const key of ['authorizeUrl', 'tokenUrl', 'userdataUrl', 'callbackUrl'] as const) {
+    requireThat(HTTPS_URL.test(auth[key]), `auth.${key}`, `"${auth[key]}" must be an https:// URL`, 'JupyterHub values');
+  }
+  requireThat(auth.allowedGroups.length > 0, 'auth.allowedGroups', 'must name at least one group: without it nobody may log in', 'JupyterHub values');
+  return {
+    JupyterHub: { authenticator_class: 'generic-oauth' },
+    GenericOAuthenticator: {
+      client_id: auth.clientId,
+      oauth_callback_url: auth.callbackUrl,
+      authorize_url: auth.authorizeUrl,
+      token_url: auth.tokenUrl,
+      userdata_url: auth.userdataUrl,
+      scope: [...(auth.scopes ?? JUPYTERHUB_OIDC_DEFAULTS.scopes)],
+      username_claim: auth.usernameClaim ?? JUPYTERHUB_OIDC_DEFAULTS.usernameClaim,
+      claim_groups_key: auth.groupsClaim ?? JUPYTERHUB_OIDC_DEFAULTS.groupsClaim,
+      allowed_groups: [...auth.allowedGroups],
+      ...(auth.adminGroups?.length ? { admin_groups: [...auth.adminGroups] } : {}),
+      ...(auth.loginService ? { login_service: auth.loginService } : {}),
+    },
+    ...admins,
   };
+}
 
 export interface JupyterHubValuesProps {
   readonly auth: JupyterHubAuth;
@@ -166,7 +283,16 @@ export interface JupyterHubValuesProps {
   readonly storageClassName: string;
   readonly hubDbSize: string;
   readonly userStorageSize: string;
+  /**
+   * The notebook image, also run by the notebook's executors: built FROM the EMR on EKS Spark image of the tenants'
+   * release (its entrypoint starts executors, EMRFS reads and writes `s3://` with the pod's IRSA role, its Spark and
+   * Python are the jobs'), with JupyterHub's single-user server added.
+   */
   readonly image: { readonly name: string; readonly tag: string };
+  /** User, group and home of the image's user; the home volume is mounted there. @default EMR_IMAGE_USER */
+  readonly notebookUser?: { readonly uid: number; readonly gid: number; readonly home: string };
+  /** Seconds a server may take to start (the first pull of an EMR-based image takes minutes). @default 900 */
+  readonly startTimeoutSeconds?: number;
   /** Per notebook server; cpu in cores, memory in bytes with a suffix (KubeSpawner's "2G" style). */
   readonly resources: {
     readonly cpu: { readonly guarantee: number; readonly limit: number };
@@ -197,6 +323,10 @@ function sparkClientModeSubmitArgs(profile: JupyterHubTenantProfile, image: stri
     'spark.submit.deployMode': 'client',
     'spark.kubernetes.namespace': profile.namespace,
     'spark.kubernetes.authenticate.driver.serviceAccountName': profile.serviceAccount,
+    // Executors run the notebook user's code and read the tenant's S3 data, custom code and shuffle fallback storage:
+    // they take the notebook account's IRSA role (without it they would run as the namespace's default account, with
+    // no AWS credentials). They gain no Kubernetes right the notebook user lacks: it is the same user's code.
+    'spark.kubernetes.authenticate.executor.serviceAccountName': profile.serviceAccount,
     // Executors run the notebook's image, so they have the driver's Spark and Python (Spark requires an image).
     'spark.kubernetes.container.image': image,
     // Executors reach the driver at the pod's IP (the tenant's NetworkPolicies allow same-namespace traffic).
@@ -238,7 +368,7 @@ function profileEntry(profile: JupyterHubTenantProfile, index: number, image: st
       },
       extra_container_config: {
         ports: [
-          { name: 'notebook-port', containerPort: 8888 },
+          { name: 'notebook-port', containerPort: NOTEBOOK_SERVER_PORT },
           { name: 'spark-driver', containerPort: NOTEBOOK_SPARK_PORTS.driver },
           { name: 'spark-blockmgr', containerPort: NOTEBOOK_SPARK_PORTS.blockManager },
           { name: 'spark-ui', containerPort: NOTEBOOK_SPARK_PORTS.ui },
@@ -266,28 +396,30 @@ export function jupyterHubValues(props: JupyterHubValuesProps): Record<string, u
       `JupyterHub profile ${index}`);
   });
   const auth = props.auth;
-  const hubConfig: Record<string, unknown> = auth.type === 'dummy'
-    ? { JupyterHub: { authenticator_class: 'dummy' }, Authenticator: { allow_all: true } }
-    : {
-      JupyterHub: { authenticator_class: 'github' },
-      GitHubOAuthenticator: {
-        client_id: auth.clientId,
-        oauth_callback_url: auth.callbackUrl,
-        allowed_organizations: [...auth.allowedOrganizations],
-        scope: ['read:org'],
-      },
-      ...(auth.adminUsers?.length ? { Authenticator: { admin_users: [...auth.adminUsers] } } : {}),
-    };
+  const hubConfig = authenticatorConfig(auth);
+  const user = props.notebookUser ?? EMR_IMAGE_USER;
+  requireThat(Number.isInteger(user.uid) && user.uid > 0 && Number.isInteger(user.gid) && user.gid >= 0, 'notebookUser', 'uid must be a whole number above 0 (not root) and gid a whole number', 'JupyterHub values');
+  requireThat(/^\/[^\s]*[^/\s]$/.test(user.home), 'notebookUser.home', `"${user.home}" must be an absolute path`, 'JupyterHub values');
+  const startTimeout = props.startTimeoutSeconds ?? 900;
+  requireThat(Number.isInteger(startTimeout) && startTimeout >= 60, 'startTimeoutSeconds', 'must be a whole number of seconds, at least 60', 'JupyterHub values');
   const namespaces = [...new Set(props.profiles.map((profile) => profile.namespace))].sort();
   const core = props.corePlacement;
   return {
     hub: {
-      config: hubConfig,
+      // The chart sets the servers' uid and fsGroup (singleuser.uid, fsGid) but not their primary group: set it too,
+      // the executors' pod templates run as the same uid and gid.
+      config: {
+        ...hubConfig,
+        // The chart tells servers the hub is at http://hub:8081, a name that resolves only in the hub's namespace; the
+        // servers run in the tenant namespaces, so they get the Service's namespaced name.
+        JupyterHub: { ...(hubConfig.JupyterHub as Record<string, unknown>), hub_connect_url: `http://${JUPYTERHUB_HUB_SERVICE}.${JUPYTERHUB_NAMESPACE}.svc:${JUPYTERHUB_HUB_API_PORT}` },
+        KubeSpawner: { gid: user.gid },
+      },
       serviceAccount: { create: true, name: JUPYTERHUB_HUB_SERVICE_ACCOUNT },
       db: { type: 'sqlite-pvc', pvc: { storage: props.hubDbSize, storageClassName: props.storageClassName } },
       resources: { requests: { ...props.hubResources.requests }, limits: { ...props.hubResources.limits } },
       ...(core ? { nodeSelector: { ...core.nodeSelector } } : {}),
-      ...(auth.type === 'github'
+      ...(auth.type !== 'dummy'
         ? { extraEnv: { OAUTH_CLIENT_SECRET: { valueFrom: { secretKeyRef: { name: auth.clientSecret.secretName, key: auth.clientSecret.key } } } } }
         : {}),
       // Notebook servers run in the tenant namespaces: let them reach the hub's API (an empty `from` would admit everyone).
@@ -299,7 +431,7 @@ export function jupyterHubValues(props: JupyterHubValuesProps): Record<string, u
             namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
             podSelector: { matchLabels: { 'hub.jupyter.org/network-access-hub': 'true' } },
           })),
-          ports: [{ port: 8081, protocol: 'TCP' }],
+          ports: [{ port: JUPYTERHUB_HUB_API_PORT, protocol: 'TCP' }],
         }],
       },
     },
@@ -309,11 +441,17 @@ export function jupyterHubValues(props: JupyterHubValuesProps): Record<string, u
     },
     singleuser: {
       image: { name: props.image.name, tag: props.image.tag },
+      // The image's own user (EMR images: hadoop), whose home holds the user's volume.
+      uid: user.uid,
+      fsGid: user.gid,
+      startTimeout: startTimeout,
+      extraLabels: { [NOTEBOOK_SERVER_LABEL.key]: NOTEBOOK_SERVER_LABEL.value },
       cpu: { guarantee: props.resources.cpu.guarantee, limit: props.resources.cpu.limit },
       memory: { guarantee: props.resources.memory.guarantee, limit: props.resources.memory.limit },
       storage: {
         type: 'dynamic',
         capacity: props.userStorageSize,
+        homeMountPath: user.home,
         dynamic: { storageClass: props.storageClassName },
       },
       // The iptables init container needs NET_ADMIN, which the tenants' Pod Security level (baseline) refuses; the

@@ -21,6 +21,11 @@ export interface SparkHistoryServerInstance {
   readonly logDirectory: string;
   /** Labels of its pods and of the Service selector, besides `app.kubernetes.io/name` and `instance`. @default none */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * The server's own IAM role (IRSA): it then runs as a ServiceAccount of its own, named like the server, and this role
+   * needs read access to `logDirectory` only. @default the shared `roleArn`
+   */
+  readonly roleArn?: string;
 }
 
 export interface SparkHistoryServersProps {
@@ -28,8 +33,11 @@ export interface SparkHistoryServersProps {
   readonly namespace: string;
   /** Container image with Spark (`/usr/lib/spark/bin/spark-class`) and S3 support, e.g. an EMR on EKS Spark image. */
   readonly image: string;
-  /** IAM role (IRSA) of the shared ServiceAccount: read-only on the log prefixes. */
-  readonly roleArn: string;
+  /**
+   * IAM role (IRSA) of the shared ServiceAccount `spark-history-server`, for the servers without a role of their own:
+   * read-only on their log prefixes. @default none: then every server names its own `roleArn`
+   */
+  readonly roleArn?: string;
   /** One server per event-log prefix (Spark's history server reads one directory, not its sub-folders). */
   readonly servers: readonly SparkHistoryServerInstance[];
   /** Namespaces whose pods may reach the UI (port 18080); every other ingress is denied. @default none */
@@ -52,7 +60,8 @@ const IMAGE = /^[a-z0-9][a-z0-9.-]*(:[0-9]+)?\/[a-z0-9._/-]+(:[A-Za-z0-9._-]{1,1
 
 /**
  * Spark History Servers reading Spark event logs from S3, rendered without a chart: the namespace (Pod Security
- * `restricted`), a ServiceAccount bound to a read-only IAM role (IRSA), per server a Deployment (Spark's
+ * `restricted`), ServiceAccounts bound to read-only IAM roles (IRSA: one of its own per server given a `roleArn`, which
+ * can then read only that server's prefix; a shared `spark-history-server` for the others), per server a Deployment (Spark's
  * `HistoryServer` class in the foreground through `spark-class`, restricted security context, requests and limits,
  * a readiness probe on the UI) and a ClusterIP Service, and NetworkPolicies: ingress denied except to the UI port
  * from the listed namespaces. The servers run where Karpenter's controller does: never on a node Karpenter made (so
@@ -67,14 +76,19 @@ const IMAGE = /^[a-z0-9][a-z0-9.-]*(:[0-9]+)?\/[a-z0-9._/-]+(:[A-Za-z0-9._-]{1,1
  * new SparkHistoryServers(chart, 'history', {
  *   namespace: 'spark-history',
  *   image: '996579266876.dkr.ecr.ap-northeast-2.amazonaws.com/spark/emr-7.5.0:latest',
- *   roleArn: 'arn:aws:iam::123456789012:role/spark-history-server',
- *   servers: [{ name: 'spark-history-analytics', logDirectory: 's3://logs-bucket/analytics/spark-events/' }],
+ *   // A role per server (least privilege: each reads only its prefix); `roleArn` would be shared by servers without one.
+ *   servers: [{
+ *     name: 'spark-history-analytics',
+ *     logDirectory: 's3://logs-bucket/analytics/spark-events/',
+ *     roleArn: 'arn:aws:iam::123456789012:role/spark-history-analytics',
+ *   }],
  *   allowIngressFromNamespaces: ['ingress-nginx'],
  * });
- * // chart.toJson(): the namespace, ServiceAccount, a Deployment and Service per server, NetworkPolicies
+ * // chart.toJson(): the namespace, a ServiceAccount, Deployment and Service per server, NetworkPolicies
  * ```
  */
 export class SparkHistoryServers extends Construct {
+  /** The shared ServiceAccount (rendered when a server has no role of its own). */
   readonly serviceAccountName = 'spark-history-server';
 
   constructor(scope: Construct, id: string, props: SparkHistoryServersProps) {
@@ -82,7 +96,7 @@ export class SparkHistoryServers extends Construct {
     const { namespace } = props;
     assertDnsLabel(namespace, 'namespace');
     requireThat(IMAGE.test(props.image), 'image', `"${props.image}" must be an image reference with a tag or digest`);
-    requireIamRoleArn(props.roleArn, 'roleArn');
+    if (props.roleArn !== undefined) requireIamRoleArn(props.roleArn, 'roleArn');
     requireThat(props.servers.length > 0, 'servers', 'must name at least one server');
     const names = new Set<string>();
     props.servers.forEach((server, i) => {
@@ -90,6 +104,12 @@ export class SparkHistoryServers extends Construct {
       requireThat(!names.has(server.name), `servers[${i}].name`, `"${server.name}" is used twice`);
       names.add(server.name);
       requireThat(S3_PREFIX.test(server.logDirectory), `servers[${i}].logDirectory`, `"${server.logDirectory}" must be an S3 prefix s3://<bucket>/<prefix>/ ending in "/"`);
+      if (server.roleArn !== undefined) {
+        requireIamRoleArn(server.roleArn, `servers[${i}].roleArn`);
+        requireThat(server.name !== this.serviceAccountName, `servers[${i}].name`, `"${server.name}" is the shared ServiceAccount's name; a server with a role of its own needs another name`);
+      } else {
+        requireThat(props.roleArn !== undefined, `servers[${i}].roleArn`, `server "${server.name}" has no IAM role: give it a roleArn, or give the servers a shared roleArn`);
+      }
     });
     (props.allowIngressFromNamespaces ?? []).forEach((name, i) => assertDnsLabel(name, `allowIngressFromNamespaces[${i}]`));
     const cpu = props.resources?.cpu ?? SPARK_HISTORY_SERVER_DEFAULTS.cpu;
@@ -115,11 +135,22 @@ export class SparkHistoryServers extends Construct {
         },
       },
     });
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: this.serviceAccountName, namespace, annotations: { 'eks.amazonaws.com/role-arn': props.roleArn } },
-    });
+    if (props.roleArn !== undefined && props.servers.some((server) => server.roleArn === undefined)) {
+      new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+        metadata: { name: this.serviceAccountName, namespace, annotations: { 'eks.amazonaws.com/role-arn': props.roleArn } },
+        automountServiceAccountToken: false,
+      });
+    }
 
     for (const server of props.servers) {
+      // A role of its own comes with an account of its own: IRSA trusts one ServiceAccount per role.
+      const serviceAccountName = server.roleArn === undefined ? this.serviceAccountName : server.name;
+      if (server.roleArn !== undefined) {
+        new k8s.KubeServiceAccount(this, `ServiceAccount-${server.name}`, {
+          metadata: { name: serviceAccountName, namespace, annotations: { 'eks.amazonaws.com/role-arn': server.roleArn } },
+          automountServiceAccountToken: false,
+        });
+      }
       const selector = { 'app.kubernetes.io/name': 'spark-history-server', 'app.kubernetes.io/instance': server.name };
       const options = [
         `-Dspark.history.fs.logDirectory=${server.logDirectory}`,
@@ -138,7 +169,7 @@ export class SparkHistoryServers extends Construct {
           template: {
             metadata: { labels: { ...server.labels, ...selector } },
             spec: {
-              serviceAccountName: this.serviceAccountName,
+              serviceAccountName,
               securityContext: {
                 runAsNonRoot: true, runAsUser: user.uid, runAsGroup: user.gid, fsGroup: user.gid,
                 seccompProfile: { type: 'RuntimeDefault' },
