@@ -3,8 +3,8 @@ import type { Construct } from 'constructs';
 import {
   ARGOCD_PRUNE_DISABLED, EmrContainersRbac, FLUX_PRUNE_DISABLED, LABELS, SPARK_DEFAULT_JOB_SIZE, SparkPodTemplates, TenantNamespace,
   TenantNetworkPolicies, TenantServiceAccounts,
-  emrMonitoringConfiguration, jobSubmitterClassification, jobTemplateRequest, sparkDefaults, sparkTenantProblems, startJobRunRequest,
-  type EmrConfigurationOverrides,
+  emrMonitoringConfiguration, fargateTenantProblems, jobSubmitterClassification, jobTemplateRequest, sparkDefaults, sparkTenantProblems, startJobRunRequest,
+  type EmrConfigurationOverrides, type FargateJobSizes, fargateJobSizes,
   type AwsServiceReach, type SparkCapacity, type SparkJobSize, type SparkLocalDisk, type SparkTenantRuntime, type TenantEgress,
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
@@ -12,6 +12,8 @@ import { ManifestChart } from './manifest-chart.js';
 import { fieldToPath, underField, type RenderIssue } from '../render/render-error.js';
 import type { ConfigPath } from '../config/source-map.js';
 import type { TenantPlacementSummary } from '../render/environment-diagram.js';
+import { fargateTenantSpark, markFargateNamespace } from './fargate-tenant.js';
+import { fargateProfileName } from '../config/fargate-semantics.js';
 
 /** What tenants share from the platform layer: where Spark pods go and what they may use there. */
 export interface SparkPlatform {
@@ -42,6 +44,8 @@ export class TenantChart extends ManifestChart {
   placement: TenantPlacementSummary | undefined;
   /** The tenant's spark-defaults properties (absent for a retired tenant), for notebooks that start Spark here. */
   sparkProperties: Readonly<Record<string, string>> | undefined;
+  /** The Fargate size of each pod of a job of the tenant's size (Fargate tenants only). */
+  fargateSizes: FargateJobSizes | undefined;
 
   constructor(scope: Construct, config: EnvironmentConfig, tenant: TenantConfig, index: number, platform: SparkPlatform) {
     super(scope, `tenant-${tenant.name}`, {
@@ -51,13 +55,14 @@ export class TenantChart extends ManifestChart {
       labels: { [LABELS.tenant]: tenant.name },
     });
 
-    new TenantNamespace(this, 'Namespace', {
+    const namespace = new TenantNamespace(this, 'Namespace', {
       namespace: tenant.namespace,
       tenant: tenant.name,
       quota: tenant.quota,
       containerDefaults: tenant.containerDefaults,
       podSecurity: { version: `v${config.cluster.kubernetesVersion}` },
     });
+    if (tenant.fargate) markFargateNamespace(namespace, tenant);
 
     const network = tenant.network ?? {};
     const awsServiceCidrs = awsServiceCidrsOf(config);
@@ -98,11 +103,13 @@ export class TenantChart extends ManifestChart {
 
   private addSparkArtifacts(config: EnvironmentConfig, tenant: TenantConfig, platform: SparkPlatform): TenantSpark {
     const spark = tenant.spark ?? {};
-    const localDisk: SparkLocalDisk = spark.localDisk === 'instance-store'
+    const fargate = tenant.fargate ? fargateTenantSpark(tenant, platform.capacity.executorIdleTimeout) : undefined;
+    const localDisk: SparkLocalDisk = fargate ? fargate.localDisk : spark.localDisk === 'instance-store'
       ? { kind: 'instance-store' }
       : { kind: 'generic-ephemeral-volume', storageClassName: platform.storageClassName, size: String(spark.localDiskSize ?? '100Gi') };
     const templates = new SparkPodTemplates({
-      placements: platform.capacity,
+      placements: fargate?.placements ?? platform.capacity,
+      podLabels: fargate?.podLabels,
       priorityClassNames: platform.priorityClassNames,
       localDisk,
       maxJobDuration: spark.maxJobDuration,
@@ -133,8 +140,9 @@ export class TenantChart extends ManifestChart {
     const configurationOverrides: EmrConfigurationOverrides = {
       applicationConfiguration: [
         defaults,
-        // The job runner starts and watches the driver: losing it fails the job, so it goes where drivers go.
-        jobSubmitterClassification(platform.capacity.driverPlacement),
+        // The job runner starts and watches the driver: losing it fails the job, so it goes where drivers go. On
+        // Fargate the profile takes it like every pod of the namespace, and a node selector would only keep it Pending.
+        ...(fargate ? [] : [jobSubmitterClassification(platform.capacity.driverPlacement)]),
       ],
       monitoringConfiguration: emrMonitoringConfiguration({
         cloudWatch: logs.cloudWatchLogGroup ? { logGroupName: logs.cloudWatchLogGroup, logStreamNamePrefix: tenant.name } : undefined,
@@ -168,8 +176,9 @@ export class TenantChart extends ManifestChart {
         sparkDriver: account.sparkDriver ?? false,
         automountServiceAccountToken: account.automountServiceAccountToken ?? account.sparkDriver ?? false,
       })),
-      driverPools: platform.capacity.poolsOf(platform.capacity.driverPlacement),
-      executorPools: platform.capacity.poolsOf(spark.templates.executorPlacement),
+      // A Fargate tenant reaches no NodePool: its profile takes every pod of the namespace.
+      driverPools: tenant.fargate ? [] : platform.capacity.poolsOf(platform.capacity.driverPlacement),
+      executorPools: tenant.fargate ? [] : platform.capacity.poolsOf(spark.templates.executorPlacement),
       jobRunnerPlacement: platform.capacity.driverPlacement,
       egress: egress?.mode === 'restricted' ? { mode: 'restricted', reaches: awsServiceReach(config) } : { mode: 'allow-all' },
     };
@@ -178,8 +187,10 @@ export class TenantChart extends ManifestChart {
       namespace: tenant.namespace,
       driverPools: runtime.driverPools.map((pool) => pool.name),
       executorPools: runtime.executorPools.map((pool) => pool.name),
+      ...(tenant.fargate ? { fargateProfile: fargateProfileName(tenant) } : {}),
     };
-    for (const problem of sparkTenantProblems(runtime)) {
+    if (tenant.fargate) this.fargateSizes = fargateJobSizes(runtime);
+    for (const problem of tenant.fargate ? fargateTenantProblems(runtime) : sparkTenantProblems(runtime)) {
       const issue = { configPath: configPathOf(problem.field, index, tenant), message: `${problem.message}; ${problem.hint} [${problem.rule}]` };
       (problem.severity === 'error' ? this.problems : this.warnings).push(issue);
     }

@@ -5,6 +5,7 @@ import type { DeliveryConfig } from './delivery-schema.js';
 import type { JupyterHubConfig } from './jupyterhub-schema.js';
 import type { AddonsConfig } from './addons-schema.js';
 import type { Problem } from './problems.js';
+import { fargateProblems } from './fargate-semantics.js';
 import type { ConfigPath } from './source-map.js';
 
 type Locate = (path: ConfigPath, message: string) => Problem;
@@ -68,7 +69,7 @@ export function semanticProblems(value: unknown, at: Locate): Problem[] {
     problems.push(at(['delivery', 'repository', 'secretName'], 'applies only to engine flux; register the repository and its credentials with Argo CD instead'));
   }
 
-  problems.push(...jupyterHubProblems(file, at));
+  problems.push(...jupyterHubProblems(file, at), ...fargateProblems(file, tenants, at));
   const addons = isObject(file?.addons) ? (file.addons as Partial<AddonsConfig>) : undefined;
   if (addons?.karpenter !== undefined && !delivery) {
     problems.push(at(['addons', 'karpenter'], 'a Helm release needs a delivery: section (Flux or Argo CD installs it); add one, or install the controller with the cluster (leave addons.karpenter out: its values are then rendered to artifacts/platform/karpenter/controller-values.yaml)'));

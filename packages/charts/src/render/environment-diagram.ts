@@ -6,6 +6,8 @@ export interface TenantPlacementSummary {
   readonly namespace: string;
   readonly driverPools: readonly string[];
   readonly executorPools: readonly string[];
+  /** The Fargate profile that runs all of the tenant's pods instead (no NodePool then). */
+  readonly fargateProfile?: string;
 }
 
 /** A NodePool as the README shows it. */
@@ -34,6 +36,7 @@ export function placementDiagram(tenants: readonly TenantPlacementSummary[], poo
     lines.push(`  ${id('tenant', t.tenant)} --> ${id('ns', t.namespace)}`);
     for (const pool of t.driverPools) lines.push(`  ${id('ns', t.namespace)} -- "drivers, job runner" --> ${id('pool', pool)}`);
     for (const pool of t.executorPools) lines.push(`  ${id('ns', t.namespace)} -- executors --> ${id('pool', pool)}`);
+    if (t.fargateProfile) lines.push(`  ${id('ns', t.namespace)} -- "every pod" --> ${id('fargate', t.fargateProfile)}{{"Fargate profile<br/>${t.fargateProfile}"}}`);
   }
   lines.push('```');
   return lines.join('\n');

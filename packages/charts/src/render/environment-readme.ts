@@ -258,7 +258,8 @@ export function environmentReadme(config: EnvironmentConfig, placements: string)
         ...tenant,
         driver: size(jobSize.driver),
         executor: size(jobSize.executor),
-        disk: tenant.spark?.localDisk === 'instance-store' ? 'NVMe instance store' : `EBS ${tenant.spark?.localDiskSize ?? '100Gi'}`,
+        disk: tenant.fargate ? `Fargate ephemeral storage ${tenant.spark?.localDiskSize ?? '20Gi'}`
+          : tenant.spark?.localDisk === 'instance-store' ? 'NVMe instance store' : `EBS ${tenant.spark?.localDiskSize ?? '100Gi'}`,
         maxJobDuration: tenant.spark?.maxJobDuration ?? 'unbounded',
         quotaText: `${tenant.quota.cpu} CPU, ${tenant.quota.memory}, ${tenant.quota.pods} pods, ${tenant.quota.storage} volumes`,
       };

@@ -59,6 +59,8 @@ export interface SparkPodTemplatesProps {
   readonly customCode?: SparkCustomCode;
   /** Prometheus scrape annotations on the driver. @default true */
   readonly prometheusScrape?: boolean;
+  /** Labels of both pods, e.g. `eks.amazonaws.com/fargate-profile` for pods a Fargate profile runs. @default none */
+  readonly podLabels?: Readonly<Record<string, string>>;
   /** User and group of the EMR Spark images (hadoop, uid 999, gid 1000); set explicitly so runAsNonRoot can be verified. @default { uid: 999, gid: 1000 } */
   readonly sparkUser?: { readonly uid: number; readonly gid: number };
 }
@@ -188,14 +190,19 @@ export class SparkPodTemplates {
           securityContext: restrictedContainerSecurityContext(),
         });
       }
+      const labels = { ...props.podLabels };
       const pod: IPod = {
         apiVersion: 'v1',
         kind: 'Pod',
-        metadata: Object.keys(annotations).length > 0 ? { annotations } : {},
+        metadata: {
+          ...(Object.keys(labels).length > 0 ? { labels } : {}),
+          ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+        },
         spec: {
           priorityClassName: role === 'driver' ? priorityClassNames.driver : priorityClassNames.executor,
-          nodeSelector: { ...placement.nodeSelector },
-          tolerations: placement.tolerations.map((t) => ({ ...t })),
+          // A placement off Karpenter's pools (Fargate) has neither.
+          ...(Object.keys(placement.nodeSelector).length > 0 ? { nodeSelector: { ...placement.nodeSelector } } : {}),
+          ...(placement.tolerations.length > 0 ? { tolerations: placement.tolerations.map((t) => ({ ...t })) } : {}),
           securityContext: {
             runAsNonRoot: true,
             runAsUser: sparkUser.uid,
@@ -205,7 +212,13 @@ export class SparkPodTemplates {
             seccompProfile: { type: 'RuntimeDefault' },
           },
           ...(initContainers.length > 0 ? { initContainers } : {}),
-          containers: [{ name: SPARK_CONTAINER_NAMES[role], volumeMounts: mounts, securityContext: restrictedContainerSecurityContext() }],
+          containers: [{
+            name: SPARK_CONTAINER_NAMES[role],
+            // Spark adds its CPU and memory to these requests; the scratch disk's size is the pod's ephemeral storage.
+            ...(localDisk.kind === 'ephemeral-storage' ? { resources: { requests: { 'ephemeral-storage': localDisk.size } } } : {}),
+            volumeMounts: mounts,
+            securityContext: restrictedContainerSecurityContext(),
+          }],
           volumes,
           ...extraSpec,
         },
@@ -219,8 +232,8 @@ export class SparkPodTemplates {
       'driver',
       driverPlacement,
       {
-        // Losing the driver loses the job: Karpenter must not voluntarily remove its node.
-        'karpenter.sh/do-not-disrupt': 'true',
+        // Losing the driver loses the job: Karpenter must not voluntarily remove its node (when Karpenter made it).
+        ...(driverPlacement.nodePools.length > 0 ? { 'karpenter.sh/do-not-disrupt': 'true' } : {}),
         ...(scrape
           ? {
               'prometheus.io/scrape': 'true',

@@ -1,3 +1,4 @@
+import { FARGATE_PROFILE_LABEL } from '../../fargate/fargate-profile.js';
 import { toleratesTaint } from '../../karpenter/placement.js';
 import { parseQuantity } from '../../quantity.js';
 import { asList, asRecord, asText, valueAt, type Segment, type Subject } from '../subject.js';
@@ -90,6 +91,8 @@ function requirementTerms(pod: PodPlacement): Requirement[][] {
 
 /** Pods pinned to capacity Karpenter does not manage (a managed node group, Fargate, or "no NodePool") are out of scope. */
 export function targetsOtherCapacity(pod: PodPlacement): boolean {
+  // A pod naming its Fargate profile is handed to the Fargate scheduler (fargate-pod-rules judge it).
+  if (pod.labels[FARGATE_PROFILE_LABEL] !== undefined) return true;
   const marks = (r: Requirement) => (r.key === NODEPOOL_LABEL && r.operator === 'DoesNotExist')
     || ((r.key === 'eks.amazonaws.com/nodegroup' || r.key === 'eks.amazonaws.com/compute-type') && (r.operator === 'In' || r.operator === 'Exists'));
   return requirementTerms(pod).every((term) => term.some(marks));

@@ -1,0 +1,51 @@
+import {
+  FARGATE_NAMESPACE_ANNOTATION, FARGATE_PROFILE_LABEL, FargateProfile, fargateSparkPlacements,
+  type SparkLocalDisk, type SparkPlacements, type TenantNamespace,
+} from '@emr-eks-gitops/core';
+import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
+import { fargateProfileName } from '../config/fargate-semantics.js';
+
+/** A Fargate pod's own ephemeral storage when the tenant states no scratch size: what Fargate includes. */
+const FARGATE_DEFAULT_LOCAL_DISK = '20Gi';
+
+/** What a Fargate tenant's pod templates are built from: no pools, scratch space on ephemeral storage, the profile label. */
+export function fargateTenantSpark(tenant: TenantConfig, executorIdleTimeout: string): {
+  placements: SparkPlacements; localDisk: SparkLocalDisk; podLabels: Record<string, string>;
+} {
+  return {
+    placements: fargateSparkPlacements(executorIdleTimeout),
+    localDisk: { kind: 'ephemeral-storage', size: String(tenant.spark?.localDiskSize ?? FARGATE_DEFAULT_LOCAL_DISK) },
+    // Names the profile, so a second profile selecting the namespace cannot take the pods (EKS matches this one only).
+    podLabels: { [FARGATE_PROFILE_LABEL]: fargateProfileName(tenant) },
+  };
+}
+
+/** Marks the namespace as run by a Fargate profile, for people and for the validation of the pods in it. */
+export function markFargateNamespace(namespace: TenantNamespace, tenant: TenantConfig): void {
+  namespace.namespaceObject.metadata.addAnnotation(FARGATE_NAMESPACE_ANNOTATION, fargateProfileName(tenant));
+}
+
+/**
+ * The environment's Fargate profiles: one per profile name, selecting the namespaces of the (not retired) tenants that
+ * name it, in the order of the environment file. Settings were checked by the config semantics (one role and one set of
+ * subnets per profile, at most 5 selectors); the builder checks them again.
+ */
+export function fargateProfiles(config: EnvironmentConfig): FargateProfile[] {
+  const groups = new Map<string, TenantConfig[]>();
+  for (const tenant of config.tenants) {
+    if (!tenant.fargate || tenant.retired) continue;
+    const name = fargateProfileName(tenant);
+    groups.set(name, [...(groups.get(name) ?? []), tenant]);
+  }
+  return [...groups].map(([name, tenants]) => {
+    const first = tenants[0]!;
+    return new FargateProfile({
+      name,
+      clusterName: config.cluster.name,
+      podExecutionRoleArn: first.fargate!.podExecutionRoleArn ?? config.fargate!.podExecutionRoleArn!,
+      subnets: first.fargate!.subnets ?? config.fargate!.subnets!,
+      selectors: tenants.map((tenant) => ({ namespace: tenant.namespace })),
+      tags: { 'emr-eks-gitops.io/environment': config.name },
+    });
+  });
+}
