@@ -30,7 +30,7 @@ const documents = ENVIRONMENTS.flatMap(rendered);
 
 describe('rendered EMR job documents against the API\'s request shapes', () => {
   it('covers every tenant of every environment', () => {
-    expect(documents.map((d) => `${d.env}/${d.tenant}`)).toEqual(ENVIRONMENTS.flatMap((env) => ['app-dev', 'data-eng', 'ml'].map((t) => `${env}/${t}`)));
+    expect(documents.map((d) => `${d.env}/${d.tenant}`)).toEqual(ENVIRONMENTS.flatMap((env) => [...['app-dev', 'data-eng', 'ml'], ...(env === 'staging' ? ['reporting'] : [])].map((t) => `${env}/${t}`)));
   });
 
   it.each(documents.map((d) => [`${d.env}/${d.tenant}`, d] as const))('%s: job-template.json is a valid CreateJobTemplateRequest', (_, d) => {
