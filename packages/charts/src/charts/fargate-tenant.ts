@@ -26,14 +26,15 @@ export function markFargateNamespace(namespace: TenantNamespace, tenant: TenantC
 }
 
 /**
- * The environment's Fargate profiles: one per profile name, selecting the namespaces of the (not retired) tenants that
+ * The environment's Fargate profiles: one per profile name, selecting the namespaces of the tenants that
  * name it, in the order of the environment file. Settings were checked by the config semantics (one role and one set of
  * subnets per profile, at most 5 selectors); the builder checks them again.
  */
 export function fargateProfiles(config: EnvironmentConfig): FargateProfile[] {
   const groups = new Map<string, TenantConfig[]>();
   for (const tenant of config.tenants) {
-    if (!tenant.fargate || tenant.retired) continue;
+    // A retired tenant's namespace stays, with jobs that may still run: its profile stays too.
+    if (!tenant.fargate) continue;
     const name = fargateProfileName(tenant);
     groups.set(name, [...(groups.get(name) ?? []), tenant]);
   }

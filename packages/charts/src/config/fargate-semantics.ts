@@ -22,7 +22,7 @@ export function fargateProblems(file: Partial<EnvironmentFile> | null, tenants: 
   const hub = isObject(file?.addons) && isObject(file.addons.jupyterhub);
   const profiles = new Map<string, { index: number; role?: string; subnets: string; count: number }>();
   tenants.forEach((tenant, index) => {
-    if (!isObject(tenant.fargate) || typeof tenant.name !== 'string' || tenant.retired === true) return;
+    if (!isObject(tenant.fargate) || typeof tenant.name !== 'string') return;
     const own: ConfigPath = ['tenants', index];
     const fargate = tenant.fargate;
     const role = fargate.podExecutionRoleArn ?? defaults.podExecutionRoleArn;

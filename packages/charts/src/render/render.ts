@@ -110,7 +110,7 @@ function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[])
   // A tenant whose jobs could not run is refused like a value a builder refuses.
   issues.push(...tenants.flatMap((chart) => chart.problems));
   // Fargate profiles are AWS resources: artifacts with the commands that create them, when a tenant runs there.
-  const fargate = config.tenants.some((tenant) => tenant.fargate && !tenant.retired)
+  const fargate = config.tenants.some((tenant) => tenant.fargate)
     ? collectIssues(issues, ['fargate'], () => new FargateChart(app, config)) : undefined;
   const diagram = placementSection(
     tenants.flatMap((chart) => (chart.placement ? [chart.placement] : [])),

@@ -1,6 +1,6 @@
 import { requireThat } from '../errors.js';
-import { DNS_LABEL_PATTERN } from '../names.js';
 import { requireIamRoleArn } from '../validation/aws-arn.js';
+import { isDnsLabel, requireLabels } from '../validation/kubernetes-names.js';
 
 /** EKS limits of a Fargate profile (CreateFargateProfile; "Define which Pods use AWS Fargate when launched"). */
 export const FARGATE_PROFILE_LIMITS = { selectors: 5, name: 100 } as const;
@@ -30,29 +30,28 @@ export interface FargateProfileProps {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-/** `aws eks create-fargate-profile --cli-input-json` input (CreateFargateProfileRequest). */
-export interface CreateFargateProfileRequest {
-  readonly fargateProfileName: string;
-  readonly clusterName: string;
-  readonly podExecutionRoleArn: string;
+/** What both documents of a profile state besides its name and role. */
+interface FargateProfileDocument {
   readonly subnets: readonly string[];
   readonly selectors: ReadonlyArray<{ readonly namespace: string; readonly labels?: Readonly<Record<string, string>> }>;
   readonly tags?: Readonly<Record<string, string>>;
 }
 
+/** `aws eks create-fargate-profile --cli-input-json` input (CreateFargateProfileRequest). */
+export interface CreateFargateProfileRequest extends FargateProfileDocument {
+  readonly fargateProfileName: string;
+  readonly clusterName: string;
+  readonly podExecutionRoleArn: string;
+}
+
 /** One entry of eksctl's `ClusterConfig.fargateProfiles`. */
-export interface EksctlFargateProfile {
+export interface EksctlFargateProfile extends FargateProfileDocument {
   readonly name: string;
   readonly podExecutionRoleARN: string;
-  readonly subnets: readonly string[];
-  readonly selectors: ReadonlyArray<{ readonly namespace: string; readonly labels?: Readonly<Record<string, string>> }>;
-  readonly tags?: Readonly<Record<string, string>>;
 }
 
 const PROFILE_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]*$/;
 const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
 /**
  * An EKS Fargate profile: which pods Fargate runs (namespace and labels), in which private subnets, under which pod
@@ -90,11 +89,8 @@ export class FargateProfile {
     requireThat(props.selectors.length >= 1 && props.selectors.length <= FARGATE_PROFILE_LIMITS.selectors, 'selectors',
       `a Fargate profile has 1 to ${FARGATE_PROFILE_LIMITS.selectors} selectors, got ${props.selectors.length}; split the namespaces over more profiles`);
     props.selectors.forEach((selector, i) => {
-      requireThat(new RegExp(DNS_LABEL_PATTERN).test(selector.namespace) && selector.namespace.length <= 63, `selectors[${i}].namespace`, `"${selector.namespace}" must be a namespace name (DNS-1123 label)`);
-      for (const [key, value] of Object.entries(selector.labels ?? {})) {
-        requireThat(LABEL_KEY.test(key), `selectors[${i}].labels`, `"${key}" is not a Kubernetes label key`);
-        requireThat(LABEL_VALUE.test(value), `selectors[${i}].labels["${key}"]`, `"${value}" is not a Kubernetes label value`);
-      }
+      requireThat(isDnsLabel(selector.namespace), `selectors[${i}].namespace`, `"${selector.namespace}" must be a namespace name (DNS-1123 label)`);
+      requireLabels(selector.labels ?? {}, `selectors[${i}].labels`);
     });
     this.props = props;
     this.name = props.name;
