@@ -95,9 +95,9 @@ describe('Fargate tenants', () => {
     const text = readFileSync(new URL('../../../environments/staging.yaml', import.meta.url), 'utf8');
     const block = text.slice(text.indexOf('  - name: reporting')).replace(/\n+$/, '\n');
     const second = block.replace('name: reporting', 'name: reporting-eu').replace('namespace: spark-reporting', 'namespace: spark-reporting-eu')
-      .replace('    fargate: {}', '    fargate: { profile: spark-reporting, subnets: [subnet-0c3d4e5f60718293a] }');
+      .replace('      securityGroupIds:', '      profile: spark-reporting\n      subnets: [subnet-0c3d4e5f60718293a]\n      securityGroupIds:');
     const third = block.replace('name: reporting', 'name: reporting-x').replace('namespace: spark-reporting', 'namespace: spark-reporting-x')
-      .replace('    fargate: {}', '    fargate: { profile: eks-reporting }');
+      .replace('      securityGroupIds:', '      profile: eks-reporting\n      securityGroupIds:');
     const problems = (() => {
       try {
         loadEnvironmentText(`${text.replace(/\n+$/, '\n')}\n${second}\n${third}`, 'environments/staging.yaml');
@@ -110,5 +110,17 @@ describe('Fargate tenants', () => {
       'tenants[4].fargate.profile: profile "spark-reporting" is shared with tenants[3], which gives it another pod execution role or other subnets: one profile has one role and one set of subnets; use the same settings or another profile name [fargate-profile]',
       'tenants[5].fargate.profile: profile name "eks-reporting" starts with "eks-", which EKS keeps for its own profiles; choose another name [fargate-profile]',
     ]);
+  });
+
+  it('a Fargate tenant with security groups gets a SecurityGroupPolicy for every pod; without them a located warning says its pods are not isolated', () => {
+    const staging = rendered.find((r) => r.env === 'staging')!;
+    const policy = parse(staging.result.files.get('tenants/reporting/securitygrouppolicy-pod-security-groups.yaml')!);
+    expect(policy.spec).toEqual({ podSelector: {}, securityGroups: { groupIds: ['sg-0f1e2d3c4b5a69788'] } });
+    expect(staging.result.warnings.filter((w) => w.message.includes('[fargate-network-isolation]'))).toEqual([]);
+    const text = readFileSync(new URL('../../../environments/staging.yaml', import.meta.url), 'utf8')
+      .replace(/    fargate: .*\n      securityGroupIds: \[sg-0f1e2d3c4b5a69788\].*\n/, '    fargate: {}\n');
+    const result = renderEnvironment(loadEnvironmentText(text, 'environments/staging.yaml').config);
+    expect([...result.files.keys()].some((path) => path.includes('securitygrouppolicy'))).toBe(false);
+    expect(result.warnings.filter((w) => w.message.includes('[fargate-network-isolation]')).map((w) => w.configPath)).toEqual([['tenants', 3, 'fargate']]);
   });
 });

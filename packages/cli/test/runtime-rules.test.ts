@@ -74,10 +74,10 @@ describe('render refuses what Fargate cannot run, at its line (staging: the repo
     const { stderr, file } = await refused('staging', (text) => {
       let edited = text.replace(/  podExecutionRoleArn: arn:aws:iam::310987654321:role\/AmazonEKSFargatePodExecutionRole-spark-platform-staging\n/, '');
       edited = inReporting(edited, '      localDiskSize: 40Gi', '      localDiskSize: 40Gi\n      localDisk: ebs');
-      edited = inReporting(edited, '    fargate: {}', '    fargate: {}\n    network: { egress: { mode: restricted, apiServerCidrs: [10.40.0.0/16] } }\n    serviceAccounts: [{ name: reports-notebook, sparkDriver: true }]');
+      edited = inReporting(edited, '      securityGroupIds: [sg-0f1e2d3c4b5a69788]', '      securityGroupIds: [sg-0f1e2d3c4b5a69788]\n    network: { egress: { mode: restricted, apiServerCidrs: [10.40.0.0/16] } }\n    serviceAccounts: [{ name: reports-notebook, sparkDriver: true }]');
       return edited;
     });
-    expect(stderr).toContain(`environments/staging.yaml:${at(file, '{}', '    fargate: {}')}: tenants[3].fargate: needs a pod execution role for its Fargate profile: set podExecutionRoleArn here or in the environment's fargate section [fargate-profile]`);
+    expect(stderr).toContain(`environments/staging.yaml:${at(file, 'securityGroupIds', '    fargate:   ')}: tenants[3].fargate: needs a pod execution role for its Fargate profile: set podExecutionRoleArn here or in the environment's fargate section [fargate-profile]`);
     expect(stderr).toContain(`environments/staging.yaml:${at(file, 'ebs', 'localDiskSize: 40Gi\n      localDisk: ebs')}: tenants[3].spark.localDisk: an EBS scratch volume per pod is a generic ephemeral volume (a PVC provisioned dynamically by the EBS CSI driver, whose node plugin is a DaemonSet), and Fargate has neither dynamic provisioning nor DaemonSets: every pod stays Pending; leave localDisk out (scratch space is the pod's ephemeral storage, spark.localDiskSize up to 175Gi) [fargate-unsupported]`);
     expect(stderr).toContain(`environments/staging.yaml:${at(file, 'restricted', 'mode: restricted, apiServerCidrs: [10.40')}: tenants[3].network.egress.mode: restricted egress is a NetworkPolicy, and NetworkPolicies are not enforced on Fargate pods`);
     expect(stderr).toContain('[fargate-network-policy]');
@@ -104,10 +104,10 @@ describe('render refuses what Fargate cannot run, at its line (staging: the repo
       const copies = [2, 3, 4, 5, 6].map((n) => block
         .replace('name: reporting', `name: reporting-${n}`).replace('namespace: spark-reporting', `namespace: spark-reporting-${n}`)
         .replace('role/emr-staging-reporting-job-execution', `role/emr-staging-reporting-${n}-job-execution`)
-        .replace('    fargate: {}', '    fargate: { profile: spark-reporting }'));
+        .replace('      securityGroupIds:', '      profile: spark-reporting\n      securityGroupIds:'));
       return `${text.replace(/\n+$/, '\n')}\n${copies.join('\n')}`;
     });
-    expect(stderr).toContain(`environments/staging.yaml:${at(file, 'spark-reporting }', 'name: reporting-6')}: tenants[8].fargate.profile: profile "spark-reporting" would select 6 namespaces, and a Fargate profile has at most 5 selectors: EKS refuses the profile; give this tenant a profile of its own (another fargate.profile) [fargate-profile-selectors]`);
+    expect(stderr).toContain(`environments/staging.yaml:${at(file, 'spark-reporting\n', 'reporting-6-job-execution')}: tenants[8].fargate.profile: profile "spark-reporting" would select 6 namespaces, and a Fargate profile has at most 5 selectors: EKS refuses the profile; give this tenant a profile of its own (another fargate.profile) [fargate-profile-selectors]`);
     expect(stderr).not.toContain('tenants[7].fargate.profile');
   });
 });

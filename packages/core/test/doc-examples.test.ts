@@ -20,7 +20,7 @@ const DOCUMENTED = [
   'TenantNamespace', 'EmrContainersRbac', 'TenantNetworkPolicies', 'TenantServiceAccounts', 'Ec2NodeClass', 'NodePool',
   'SparkCapacity', 'SparkPodTemplates', 'Gp3StorageClass', 'SparkPriorityClasses', 'sparkDefaults',
   'karpenterControllerHelmValues', 'emrRoleTrustPolicy', 'SparkHistoryServers', 'PrometheusServer', 'SparkPodMonitors',
-  'FargateProfile',
+  'FargateProfile', 'PodSecurityGroups',
 ];
 
 interface Example { readonly name: string; readonly file: string; readonly code: string }

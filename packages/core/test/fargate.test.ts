@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { App, Chart } from 'cdk8s';
 import {
-  ConfigurationError, FargateProfile, SparkPodTemplates, eksctlFargateClusterConfig, fargatePodSize, fargateSparkPlacements,
+  ConfigurationError, FargateProfile, PodSecurityGroups, SparkPodTemplates, eksctlFargateClusterConfig, fargatePodSize, fargateSparkPlacements,
   fargateTenantProblems, type FargateTenantRuntime,
 } from '../src/index.js';
 import { applied, nodePool, ofRule, run, template } from './validation/fixtures.js';
@@ -153,5 +154,32 @@ describe('run-time rules of a Fargate tenant', () => {
     ]);
     expect(problems[0]!.message).toBe('one executor pod requests 8.25 cores / 121.5Gi (the Spark container, EMR\'s logging container and the larger init container), plus the 256 MB Fargate adds for its kubelet: 121.8Gi, more than the largest Fargate pod (16 vCPU / 120 GB); the pod is never scheduled and the job hangs');
     expect(problems[1]!.message).toBe('EMR\'s logging container takes the LimitRange\'s default CPU request 0.25, which lifts each driver from 1 vCPU / 4 GB to 2 vCPU / 4 GB on Fargate: the tenant pays for 1 vCPU per driver that Spark never uses');
+  });
+});
+
+describe('PodSecurityGroups (SecurityGroupPolicy)', () => {
+  it('gives every pod of the namespace the groups, and refuses what the CRD refuses', () => {
+    const chart = new Chart(new App(), 'c');
+    const policy = new PodSecurityGroups(chart, 'sg', { namespace: 'spark-reporting', securityGroupIds: ['sg-0123456789abcdef0'] });
+    expect(policy.apiObject.toJson()).toEqual({
+      apiVersion: 'vpcresources.k8s.aws/v1beta1', kind: 'SecurityGroupPolicy', metadata: { name: 'pod-security-groups', namespace: 'spark-reporting' },
+      spec: { podSelector: {}, securityGroups: { groupIds: ['sg-0123456789abcdef0'] } },
+    });
+    expect(() => new PodSecurityGroups(chart, 'six', { namespace: 'a', securityGroupIds: ['1', '2', '3', '4', '5', '6'].map((n) => `sg-0000000${n}`) }))
+      .toThrow('securityGroupIds: a pod takes 1 to 5 security groups, got 6');
+    expect(() => new PodSecurityGroups(chart, 'bad', { namespace: 'a', securityGroupIds: ['default'] }))
+      .toThrow('securityGroupIds[0]: "default" must be a security group id, sg-<8 or 17 hex digits>');
+  });
+
+  it('is validated against its CRD schema: too many groups and unknown fields are findings', () => {
+    const object = {
+      apiVersion: 'vpcresources.k8s.aws/v1beta1', kind: 'SecurityGroupPolicy', metadata: { name: 'pod-security-groups', namespace: 'spark-reporting' },
+      spec: { podSelector: {}, securityGroups: { groupIds: ['1', '2', '3', '4', '5', '6'].map((n) => `sg-0000000${n}`), groupNames: ['x'] } },
+    };
+    const findings = run([applied('tenants/reporting/securitygrouppolicy-pod-security-groups.yaml', object)]);
+    expect(findings.map((f) => `${f.rule} ${f.fieldPath}`)).toEqual(expect.arrayContaining([
+      'schema spec.securityGroups.groupIds', 'unknown-field spec.securityGroups.groupNames',
+    ]));
+    expect(run([applied('tenants/reporting/securitygrouppolicy-pod-security-groups.yaml', { ...object, spec: { podSelector: {}, securityGroups: { groupIds: ['sg-00000001'] } } })])).toEqual([]);
   });
 });

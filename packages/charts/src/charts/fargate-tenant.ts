@@ -1,8 +1,10 @@
 import {
-  FARGATE_NAMESPACE_ANNOTATION, FARGATE_PROFILE_LABEL, FargateProfile, fargateSparkPlacements,
+  FARGATE_NAMESPACE_ANNOTATION, FARGATE_PROFILE_LABEL, FargateProfile, PodSecurityGroups, fargateSparkPlacements,
   type SparkLocalDisk, type SparkPlacements, type TenantNamespace,
 } from '@emr-eks-gitops/core';
+import type { Construct } from 'constructs';
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
+import type { RenderIssue } from '../render/render-error.js';
 import { fargateProfileName } from '../config/fargate-semantics.js';
 
 /** A Fargate pod's own ephemeral storage when the tenant states no scratch size: what Fargate includes. */
@@ -20,9 +22,22 @@ export function fargateTenantSpark(tenant: TenantConfig, executorIdleTimeout: st
   };
 }
 
-/** Marks the namespace as run by a Fargate profile, for people and for the validation of the pods in it. */
-export function markFargateNamespace(namespace: TenantNamespace, tenant: TenantConfig): void {
+/**
+ * What a Fargate tenant's namespace holds besides the usual: the annotation naming its profile (for people and for the
+ * validation of pods in it) and, with securityGroupIds, the SecurityGroupPolicy that isolates its pods. Returns the
+ * warning for a tenant without one: NetworkPolicies do not bind Fargate pods.
+ */
+export function addFargateTenantObjects(scope: Construct, namespace: TenantNamespace, tenant: TenantConfig, index: number): RenderIssue[] {
   namespace.namespaceObject.metadata.addAnnotation(FARGATE_NAMESPACE_ANNOTATION, fargateProfileName(tenant));
+  const securityGroupIds = tenant.fargate?.securityGroupIds;
+  if (securityGroupIds) {
+    new PodSecurityGroups(scope, 'PodSecurityGroups', { namespace: tenant.namespace, securityGroupIds });
+    return [];
+  }
+  return [{
+    configPath: ['tenants', index, 'fargate'],
+    message: `the tenant's NetworkPolicies are not enforced on its Fargate pods (neither the VPC CNI's network policy agent nor Calico runs on Fargate), so they share the cluster security group with every node and pod; set fargate.securityGroupIds to isolate them [fargate-network-isolation]`,
+  }];
 }
 
 /**

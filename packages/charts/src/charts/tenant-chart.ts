@@ -12,7 +12,7 @@ import { ManifestChart } from './manifest-chart.js';
 import { fieldToPath, underField, type RenderIssue } from '../render/render-error.js';
 import type { ConfigPath } from '../config/source-map.js';
 import type { TenantPlacementSummary } from '../render/environment-diagram.js';
-import { fargateTenantSpark, markFargateNamespace } from './fargate-tenant.js';
+import { addFargateTenantObjects, fargateTenantSpark } from './fargate-tenant.js';
 import { fargateProfileName } from '../config/fargate-semantics.js';
 
 /** What tenants share from the platform layer: where Spark pods go and what they may use there. */
@@ -62,7 +62,7 @@ export class TenantChart extends ManifestChart {
       containerDefaults: tenant.containerDefaults,
       podSecurity: { version: `v${config.cluster.kubernetesVersion}` },
     });
-    if (tenant.fargate) markFargateNamespace(namespace, tenant);
+    if (tenant.fargate) this.warnings.push(...addFargateTenantObjects(this, namespace, tenant, index));
 
     const network = tenant.network ?? {};
     const awsServiceCidrs = awsServiceCidrsOf(config);

@@ -20,7 +20,13 @@ export const TenantFargateSchema = strictObject({
   })),
   podExecutionRoleArn: Type.Optional(PodExecutionRoleArn()),
   subnets: Type.Optional(PrivateSubnets()),
-}, 'run this tenant\'s pods (EMR\'s job runner, Spark drivers and executors) on EKS Fargate instead of Karpenter nodes: one micro-VM per pod, on-demand only, scratch space from the pod\'s ephemeral storage (spark.localDiskSize, at most 175Gi); role and subnets default to the environment\'s fargate section. NetworkPolicies are not enforced on Fargate pods: they use the cluster security group');
+  securityGroupIds: Type.Optional(Type.Array(Type.String({
+    pattern: '^sg-[0-9a-f]{8,17}$', description: 'an EC2 security group id, sg-<8 or 17 hex digits>',
+  }), {
+    minItems: 1, maxItems: 5, uniqueItems: true,
+    description: 'security groups of every pod of the tenant (a SecurityGroupPolicy in its namespace), instead of the cluster security group: the network isolation of Fargate pods, which NetworkPolicies do not reach. They must let the tenant\'s pods reach each other (driver and executors), CoreDNS, the API server and the AWS endpoints, and let Prometheus scrape port 4040',
+  })),
+}, 'run this tenant\'s pods (EMR\'s job runner, Spark drivers and executors) on EKS Fargate instead of Karpenter nodes: one micro-VM per pod, on-demand only, scratch space from the pod\'s ephemeral storage (spark.localDiskSize, at most 175Gi); role and subnets default to the environment\'s fargate section. NetworkPolicies are not enforced on Fargate pods: isolate them with securityGroupIds');
 
 export type EnvironmentFargateConfig = Static<typeof EnvironmentFargateSchema>;
 export type TenantFargateConfig = Static<typeof TenantFargateSchema>;
