@@ -51,6 +51,8 @@ export function fargateProblems(file: Partial<EnvironmentFile> | null, tenants: 
         problems.push(at(where, `profile "${name}" is shared with tenants[${shared.index}], which gives it another pod execution role or other subnets: one profile has one role and one set of subnets; use the same settings or another profile name [fargate-profile]`));
       }
     }
+    // A retired tenant renders no pod templates and gets no notebooks: only its profile still matters.
+    if (tenant.retired === true) return;
     const spark = isObject(tenant.spark) ? tenant.spark : {};
     if (spark.localDisk === 'ebs') {
       problems.push(at([...own, 'spark', 'localDisk'], 'an EBS scratch volume per pod is a generic ephemeral volume (a PVC provisioned dynamically by the EBS CSI driver, whose node plugin is a DaemonSet), and Fargate has neither dynamic provisioning nor DaemonSets: every pod stays Pending; leave localDisk out (scratch space is the pod\'s ephemeral storage, spark.localDiskSize up to 175Gi) [fargate-unsupported]'));
