@@ -30,7 +30,7 @@ const documents = ENVIRONMENTS.flatMap(rendered);
 
 describe('rendered EMR job documents against the API\'s request shapes', () => {
   it('covers every tenant of every environment', () => {
-    const tenants = (env: string) => (env === 'sandbox' ? ['explore', 'shuffle-lab'] : ['app-dev', 'data-eng', 'ml']);
+    const tenants = (env: string) => (env === 'sandbox' ? ['explore', 'shuffle-lab'] : ['app-dev', 'data-eng', 'ml', ...(env === 'staging' ? ['reporting'] : [])]);
     expect(documents.map((d) => `${d.env}/${d.tenant}`)).toEqual(ENVIRONMENTS.flatMap((env) => tenants(env).map((t) => `${env}/${t}`)));
   });
 

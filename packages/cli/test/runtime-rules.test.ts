@@ -41,3 +41,56 @@ describe('render refuses what would break at run time, at its line', () => {
     expect(stderr).toContain(`environments/dev.yaml:${at(file, 'spark:\n  artifactsS3Uri')}: spark.logs: job logs go nowhere`);
   });
 });
+
+describe('render refuses what Fargate cannot run, at its line (staging: the reporting tenant runs on Fargate)', () => {
+  const reporting = (text: string) => text.indexOf('  - name: reporting');
+  const inReporting = (text: string, from: string, to: string) => text.slice(0, reporting(text)) + text.slice(reporting(text)).replace(from, to);
+
+  it('EBS scratch volumes, NetworkPolicy egress, a notebook account and a profile without a pod execution role', async () => {
+    const { stderr, file } = await refused('staging', (text) => {
+      let edited = text.replace(/  podExecutionRoleArn: arn:aws:iam::310987654321:role\/AmazonEKSFargatePodExecutionRole-spark-platform-staging\n/, '');
+      edited = inReporting(edited, '      localDiskSize: 40Gi', '      localDiskSize: 40Gi\n      localDisk: ebs');
+      edited = inReporting(edited, '      securityGroupIds: [sg-0f1e2d3c4b5a69788]', '      securityGroupIds: [sg-0f1e2d3c4b5a69788]\n    network: { egress: { mode: restricted, apiServerCidrs: [10.40.0.0/16] } }\n    serviceAccounts: [{ name: reports-notebook, sparkDriver: true }]');
+      return edited;
+    });
+    expect(stderr).toContain(`environments/staging.yaml:${at(file, 'securityGroupIds', '    fargate:   ')}: tenants[3].fargate: needs a pod execution role for its Fargate profile: set podExecutionRoleArn here or in the environment's fargate section [fargate-profile]`);
+    expect(stderr).toContain(`environments/staging.yaml:${at(file, 'ebs', 'localDiskSize: 40Gi\n      localDisk: ebs')}: tenants[3].spark.localDisk: an EBS scratch volume per pod is a generic ephemeral volume (a PVC provisioned dynamically by the EBS CSI driver, whose node plugin is a DaemonSet), and Fargate has neither dynamic provisioning nor DaemonSets: every pod stays Pending; leave localDisk out (scratch space is the pod's ephemeral storage, spark.localDiskSize up to 175Gi) [fargate-unsupported]`);
+    expect(stderr).toContain(`environments/staging.yaml:${at(file, 'restricted', 'mode: restricted, apiServerCidrs: [10.40')}: tenants[3].network.egress.mode: restricted egress is a NetworkPolicy, and NetworkPolicies are not enforced on Fargate pods`);
+    expect(stderr).toContain('[fargate-network-policy]');
+    expect(stderr).toContain(`environments/staging.yaml:${at(file, 'true', 'reports-notebook, sparkDriver')}: tenants[3].serviceAccounts[0].sparkDriver: JupyterHub starts this tenant's notebook servers in its namespace with a home volume on EBS (a PVC), which Fargate cannot mount`);
+  });
+
+  it('capacity classes and single-AZ executors, which are Karpenter pools and pod affinity to the driver\'s node', async () => {
+    const { stderr, file } = await refused('staging', (text) => inReporting(text, '      localDiskSize: 40Gi',
+      '      localDiskSize: 40Gi\n      capacityClasses: { executor: default }\n      singleZone: always'));
+    expect(stderr).toContain(`environments/staging.yaml:${at(file, '{ executor: default }')}: tenants[3].spark.capacityClasses: capacity classes are Karpenter NodePools, and the Fargate profile takes every pod of this namespace: no pod would reach a class; leave capacityClasses out, or run the tenant on Karpenter [fargate-unsupported]`);
+    expect(stderr).toContain(`environments/staging.yaml:${at(file, 'always', 'executor: default }\n      singleZone')}: tenants[3].spark.singleZone: a Fargate pod runs in the Availability Zone of the profile subnet Fargate picks for it`);
+  });
+
+  it('instance-store scratch space on Fargate', async () => {
+    const { stderr, file } = await refused('staging', (text) => inReporting(text, '      localDiskSize: 40Gi', '      localDisk: instance-store'));
+    expect(stderr).toContain(`environments/staging.yaml:${at(file, 'instance-store', '      localDisk: instance-store')}: tenants[3].spark.localDisk: instance-store scratch space is the NVMe disk of a Karpenter node, and a Fargate pod has no instance store`);
+  });
+
+  it('an executor larger than the largest Fargate pod, and scratch space past 175 GiB of ephemeral storage', async () => {
+    const { stderr, file } = await refused('staging', (text) => inReporting(inReporting(text,
+      'executor: { cores: 2, memory: 6g }', 'executor: { cores: 4, memory: 112g }'),
+      'localDiskSize: 40Gi', 'localDiskSize: 200Gi'));
+    expect(stderr).toContain(`environments/staging.yaml:${at(file, '112g')}: tenants[3].spark.jobSize.executor.memory: one executor pod requests 4 cores / 123.7Gi (the Spark container, EMR's logging container and the larger init container), plus the 256 MB Fargate adds for its kubelet: 123.9Gi, more than the largest Fargate pod (16 vCPU / 120 GB); the pod is never scheduled and the job hangs; shrink spark.jobSize.executor`);
+    expect(stderr).toContain('[fargate-pod-size]');
+    expect(stderr).toContain(`environments/staging.yaml:${at(file, '200Gi', 'localDiskSize: 200Gi')}: tenants[3].spark.localDiskSize: the scratch disk asks for 200Gi of ephemeral storage per driver and executor, more than a Fargate pod can have (175 GiB, 20 GiB included): the pods are never scheduled; set spark.localDiskSize to at most 175Gi, or run the tenant on Karpenter (remove fargate) for EBS or NVMe scratch space [fargate-ephemeral-storage]`);
+  });
+
+  it('a sixth namespace on one Fargate profile (at most 5 selectors)', async () => {
+    const { stderr, file } = await refused('staging', (text) => {
+      const block = text.slice(reporting(text)).replace(/\n+$/, '\n');
+      const copies = [2, 3, 4, 5, 6].map((n) => block
+        .replace('name: reporting', `name: reporting-${n}`).replace('namespace: spark-reporting', `namespace: spark-reporting-${n}`)
+        .replace('role/emr-staging-reporting-job-execution', `role/emr-staging-reporting-${n}-job-execution`)
+        .replace('      securityGroupIds:', '      profile: spark-reporting\n      securityGroupIds:'));
+      return `${text.replace(/\n+$/, '\n')}\n${copies.join('\n')}`;
+    });
+    expect(stderr).toContain(`environments/staging.yaml:${at(file, 'spark-reporting\n', 'reporting-6-job-execution')}: tenants[8].fargate.profile: profile "spark-reporting" would select 6 namespaces, and a Fargate profile has at most 5 selectors: EKS refuses the profile; give this tenant a profile of its own (another fargate.profile) [fargate-profile-selectors]`);
+    expect(stderr).not.toContain('tenants[7].fargate.profile');
+  });
+});

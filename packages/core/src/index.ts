@@ -161,6 +161,26 @@ export {
 } from './tenant/tenant-service-accounts.js';
 /** The Role a service account needs to run a Spark driver (a notebook's session) in its namespace. */
 export { SPARK_DRIVER_ROLE_NAME, SparkDriverRbac, sparkDriverRoleRules, type SparkDriverRbacProps } from './tenant/spark-driver-rbac.js';
+// EKS Fargate: profiles (as AWS CLI and eksctl documents), Fargate's pod sizing, and placements of tenants it runs.
+/** A Fargate profile rendered for `aws eks create-fargate-profile` and eksctl; how EKS matches pods to it. */
+export {
+  FARGATE_PROFILE_LABEL, FARGATE_PROFILE_LIMITS, FargateProfile, eksctlFargateClusterConfig,
+  type CreateFargateProfileRequest, type EksctlFargateProfile, type FargateProfileProps, type FargateProfileSelector,
+} from './fargate/fargate-profile.js';
+/** Fargate's vCPU / memory combinations and how it rounds a pod's requests up to one. */
+export {
+  FARGATE_CONFIGURATIONS, FARGATE_EPHEMERAL_STORAGE_GIB, FARGATE_KUBERNETES_OVERHEAD_MIB, FARGATE_MAX_POD, fargatePodSize, formatFargateSize,
+  type FargatePodRequest, type FargatePodSize,
+} from './fargate/fargate-sizing.js';
+/** Security groups for every pod of a namespace (a SecurityGroupPolicy): network isolation where NetworkPolicies do not reach. */
+export { POD_SECURITY_GROUPS_MAX, PodSecurityGroups, type PodSecurityGroupsProps } from './fargate/security-group-policy.js';
+/** Spark placements for pods a Fargate profile runs: no NodePool, selector or toleration. */
+export { fargateSparkPlacements } from './fargate/fargate-placements.js';
+/** Run-time rules of a Fargate tenant, and the Fargate size of each pod of its jobs. */
+export {
+  fargateJobSizes, fargateTenantProblems, type FargateJobSizes, type FargateRuleId, type FargateTenantRuntime,
+} from './validation/runtime/fargate-tenant-rules.js';
+export { FARGATE_NAMESPACE_ANNOTATION } from './validation/capacity/fargate-pod-rules.js';
 export { validateObjects } from './validation/validate.js';
 /** Run-time rules of a tenant: what admission, the scheduler, Karpenter, Spark and EMR do with a job of its size. */
 export {

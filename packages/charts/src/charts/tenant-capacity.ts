@@ -12,6 +12,10 @@ export interface ClassPlacement {
   readonly localDisk: SparkLocalDisk;
   /** Spark's own GPU scheduling properties when the executors get GPUs (empty otherwise). */
   readonly gpuProperties: Readonly<Record<string, string>>;
+  /** The Fargate profile that runs every pod of the tenant instead of any NodePool (Fargate tenants only). */
+  readonly fargateProfile?: string;
+  /** Labels of the driver and executor pods (the Fargate profile's, so no other profile takes them). */
+  readonly podLabels?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -3,8 +3,8 @@ import type { Construct } from 'constructs';
 import {
   ARGOCD_PRUNE_DISABLED, EmrContainersRbac, FLUX_PRUNE_DISABLED, LABELS, SPARK_DEFAULT_JOB_SIZE, SparkPodTemplates, TenantNamespace,
   TenantNetworkPolicies, TenantServiceAccounts,
-  emrMonitoringConfiguration, jobSubmitterClassification, jobTemplateRequest, sparkDefaults, sparkTenantProblems, startJobRunRequest,
-  type EmrConfigurationOverrides,
+  emrMonitoringConfiguration, fargateTenantProblems, jobSubmitterClassification, jobTemplateRequest, sparkDefaults, sparkTenantProblems, startJobRunRequest,
+  type EmrConfigurationOverrides, type FargateJobSizes, fargateJobSizes,
   type AwsServiceReach, type RuntimeProblem, type SparkCapacity, type SparkJobSize, type SparkLocalDisk, type SparkTenantRuntime, type TenantEgress,
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
@@ -14,6 +14,7 @@ import type { ConfigPath } from '../config/source-map.js';
 import type { TenantPlacementSummary } from '../render/environment-diagram.js';
 import { tenantCapacityClasses } from '../config/capacity-class-semantics.js';
 import { classPlacement, type ClassPlacement } from './tenant-capacity.js';
+import { addFargateTenantObjects, fargateClassPlacement } from './fargate-tenant.js';
 
 /** What tenants share from the platform layer: where Spark pods go and what they may use there. */
 export interface SparkPlatform {
@@ -54,6 +55,8 @@ export class TenantChart extends ManifestChart {
   placement: TenantPlacementSummary | undefined;
   /** The tenant's spark-defaults properties (absent for a retired tenant), for notebooks that start Spark here. */
   sparkProperties: Readonly<Record<string, string>> | undefined;
+  /** The Fargate size of each pod of a job of the tenant's size (Fargate tenants only). */
+  fargateSizes: FargateJobSizes | undefined;
 
   constructor(scope: Construct, config: EnvironmentConfig, tenant: TenantConfig, index: number, platform: SparkPlatform) {
     super(scope, `tenant-${tenant.name}`, {
@@ -63,13 +66,14 @@ export class TenantChart extends ManifestChart {
       labels: { [LABELS.tenant]: tenant.name },
     });
 
-    new TenantNamespace(this, 'Namespace', {
+    const namespace = new TenantNamespace(this, 'Namespace', {
       namespace: tenant.namespace,
       tenant: tenant.name,
       quota: tenant.quota,
       containerDefaults: tenant.containerDefaults,
       podSecurity: { version: `v${config.cluster.kubernetesVersion}` },
     });
+    if (tenant.fargate) this.warnings.push(...addFargateTenantObjects(this, namespace, tenant, index));
 
     const network = tenant.network ?? {};
     const awsServiceCidrs = awsServiceCidrsOf(config);
@@ -118,7 +122,9 @@ export class TenantChart extends ManifestChart {
       persistentAppUI: envLogs.persistentAppUI ?? true,
     };
     const chosen = tenantCapacityClasses(tenant);
-    const placement = classPlacement(platform.classes, tenant, chosen.driver, chosen.executor, platform.storageClassName);
+    const placement = tenant.fargate
+      ? fargateClassPlacement(platform.classes, tenant)
+      : classPlacement(platform.classes, tenant, chosen.driver, chosen.executor, platform.storageClassName);
     const templates = this.addJobArtifacts(config, tenant, platform, placement, logs, '', spark.singleZone === 'always');
     // Single-AZ on request: the tenant's own classes, executors held in the driver's zone (same pools: no new rules).
     if (spark.singleZone === 'offered') this.addJobArtifacts(config, tenant, platform, placement, logs, 'single-zone/', true);
@@ -141,6 +147,7 @@ export class TenantChart extends ManifestChart {
     const spark = tenant.spark ?? {};
     const templates = new SparkPodTemplates({
       placements: placement.placements,
+      podLabels: placement.podLabels,
       priorityClassNames: platform.priorityClassNames,
       localDisk: placement.localDisk,
       maxJobDuration: spark.maxJobDuration,
@@ -165,8 +172,9 @@ export class TenantChart extends ManifestChart {
     const configurationOverrides: EmrConfigurationOverrides = {
       applicationConfiguration: [
         defaults,
-        // The job runner starts and watches the driver: losing it fails the job, so it goes where drivers go.
-        jobSubmitterClassification(placement.driver.driverPlacement),
+        // The job runner starts and watches the driver: losing it fails the job, so it goes where drivers go. On
+        // Fargate the profile takes it like every pod of the namespace, and a node selector would only keep it Pending.
+        ...(placement.fargateProfile ? [] : [jobSubmitterClassification(placement.driver.driverPlacement)]),
       ],
       monitoringConfiguration: emrMonitoringConfiguration({
         cloudWatch: logs.cloudWatchLogGroup ? { logGroupName: logs.cloudWatchLogGroup, logStreamNamePrefix: tenant.name } : undefined,
@@ -200,8 +208,9 @@ export class TenantChart extends ManifestChart {
         sparkDriver: account.sparkDriver ?? false,
         automountServiceAccountToken: account.automountServiceAccountToken ?? account.sparkDriver ?? false,
       })),
-      driverPools: placement.driver.poolsOf(placement.driver.driverPlacement),
-      executorPools: placement.executor.poolsOf(templates.executorPlacement),
+      // A Fargate tenant reaches no NodePool: its profile takes every pod of the namespace.
+      driverPools: placement.fargateProfile ? [] : placement.driver.poolsOf(placement.driver.driverPlacement),
+      executorPools: placement.fargateProfile ? [] : placement.executor.poolsOf(templates.executorPlacement),
       jobRunnerPlacement: placement.driver.driverPlacement,
       egress: egress?.mode === 'restricted' ? { mode: 'restricted', reaches: awsServiceReach(config) } : { mode: 'allow-all' },
     });
@@ -216,6 +225,7 @@ export class TenantChart extends ManifestChart {
       driverPools: runtime.driverPools.map((pool) => pool.name),
       executorPools: runtime.executorPools.map((pool) => pool.name),
       ...(offeredPools.length > 0 ? { offeredPools } : {}),
+      ...(spark.placement.fargateProfile ? { fargateProfile: spark.placement.fargateProfile } : {}),
     };
     const classIndex = (name: string) => (config.capacity.classes ?? []).findIndex((c) => c.name === name);
     const report = (problem: RuntimeProblem, configPath: ConfigPath, prefix = '') => {
@@ -227,7 +237,9 @@ export class TenantChart extends ManifestChart {
       executor: classIndex(spark.placement.executorClass),
       executorOnDemandOnly: spark.placement.executor.executorPlacement.capacityTypes.every((type) => type === 'on-demand'),
     };
-    for (const problem of sparkTenantProblems(runtime)) report(problem, configPathOf(problem.field, index, tenant, classes));
+    if (spark.placement.fargateProfile) this.fargateSizes = fargateJobSizes(runtime);
+    const problems = spark.placement.fargateProfile ? fargateTenantProblems(runtime) : sparkTenantProblems(runtime);
+    for (const problem of problems) report(problem, configPathOf(problem.field, index, tenant, classes));
     // A variant differs from the tenant's own jobs only in its pools: report what its pools break, at the offered entry.
     spark.variants.forEach(({ placement, templates }, j) => {
       // A class with another scratch disk (EBS volumes where the tenant's own jobs use NVMe) meets the storage quota anew.

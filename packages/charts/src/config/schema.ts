@@ -4,6 +4,7 @@ import { CapacitySchema, SparkPlatformSchema, TenantSparkSchema } from './capaci
 import { EnvironmentNetworkSchema, TenantNetworkSchema, TenantServiceAccountSchema } from './tenant-access-schema.js';
 import { DeliverySchema } from './delivery-schema.js';
 import { AddonsSchema } from './addons-schema.js';
+import { EnvironmentFargateSchema, TenantFargateSchema } from './fargate-schema.js';
 
 // One schema is the source of the TypeScript type (Static<>), of ajv's validation and of environments/schema.json.
 
@@ -62,6 +63,7 @@ export const TenantSchema = strictObject({
   network: Type.Optional(TenantNetworkSchema),
   serviceAccounts: Type.Optional(Type.Array(TenantServiceAccountSchema, { description: 'ServiceAccounts to create in the tenant namespace' })),
   spark: Type.Optional(TenantSparkSchema),
+  fargate: Type.Optional(TenantFargateSchema),
   retired: Type.Optional(Type.Boolean({
     default: false,
     description: 'true: the first step of removing the tenant. Its namespace and objects stay rendered but are never pruned by Flux or Argo CD, its Spark artifacts are no longer rendered, and emr plan shows its virtual cluster for deletion (emr destroy --tenant); remove the entry in a later commit',
@@ -77,6 +79,7 @@ export const EnvironmentSchema = Type.Object({
   capacity: CapacitySchema,
   spark: SparkPlatformSchema,
   network: Type.Optional(EnvironmentNetworkSchema),
+  fargate: Type.Optional(EnvironmentFargateSchema),
   delivery: Type.Optional(DeliverySchema),
   addons: Type.Optional(AddonsSchema),
   tenants: Type.Array(TenantSchema, { minItems: 1, description: 'The teams sharing the cluster, at least one' }),

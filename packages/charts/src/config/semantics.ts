@@ -7,6 +7,7 @@ import type { AddonsConfig } from './addons-schema.js';
 import type { Problem } from './problems.js';
 import { capacityClassProblems, DEFAULT_CAPACITY_CLASS, tenantCapacityClasses } from './capacity-class-semantics.js';
 import { capacityBackendProblems } from './capacity-backend-semantics.js';
+import { fargateProblems } from './fargate-semantics.js';
 import type { ConfigPath } from './source-map.js';
 
 type Locate = (path: ConfigPath, message: string) => Problem;
@@ -73,7 +74,7 @@ export function semanticProblems(value: unknown, at: Locate): Problem[] {
     problems.push(at(['delivery', 'repository', 'secretName'], 'applies only to engine flux; register the repository and its credentials with Argo CD instead'));
   }
 
-  problems.push(...jupyterHubProblems(file, at));
+  problems.push(...jupyterHubProblems(file, at), ...fargateProblems(file, tenants, at));
   const addons = isObject(file?.addons) ? (file.addons as Partial<AddonsConfig>) : undefined;
   problems.push(...capacityBackendProblems(capacity, addons, at));
   if (addons?.karpenter !== undefined && !delivery) {

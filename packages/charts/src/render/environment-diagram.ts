@@ -8,6 +8,8 @@ export interface TenantPlacementSummary {
   readonly executorPools: readonly string[];
   /** Pools of the capacity classes a job of the tenant may ask for instead (its pod-template variants). */
   readonly offeredPools?: readonly string[];
+  /** The Fargate profile that runs all of the tenant's pods instead (no NodePool then). */
+  readonly fargateProfile?: string;
 }
 
 /** A NodePool as the README shows it. */
@@ -46,6 +48,7 @@ export function placementDiagram(tenants: readonly TenantPlacementSummary[], poo
     for (const pool of t.driverPools) lines.push(`  ${id('ns', t.namespace)} -- "drivers, job runner" --> ${id('pool', pool)}`);
     for (const pool of t.executorPools) lines.push(`  ${id('ns', t.namespace)} -- executors --> ${id('pool', pool)}`);
     for (const pool of t.offeredPools ?? []) lines.push(`  ${id('ns', t.namespace)} -. "jobs asking for its class" .-> ${id('pool', pool)}`);
+    if (t.fargateProfile) lines.push(`  ${id('ns', t.namespace)} -- "every pod" --> ${id('fargate', t.fargateProfile)}{{"Fargate profile<br/>${t.fargateProfile}"}}`);
   }
   lines.push('```');
   return lines.join('\n');

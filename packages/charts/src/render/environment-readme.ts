@@ -313,7 +313,8 @@ export function environmentReadme(config: EnvironmentConfig, placements: string)
         ...tenant,
         driver: size(jobSize.driver),
         executor: size(jobSize.executor),
-        disk: executorDisk(config, tenant) === 'instance-store' ? 'NVMe instance store' : `EBS ${tenant.spark?.localDiskSize ?? '100Gi'}`,
+        disk: tenant.fargate ? `Fargate ephemeral storage ${tenant.spark?.localDiskSize ?? '20Gi'}`
+          : executorDisk(config, tenant) === 'instance-store' ? 'NVMe instance store' : `EBS ${tenant.spark?.localDiskSize ?? '100Gi'}`,
         maxJobDuration: tenant.spark?.maxJobDuration ?? 'unbounded',
         quotaText: `${tenant.quota.cpu} CPU, ${tenant.quota.memory}, ${tenant.quota.pods} pods, ${tenant.quota.storage} volumes`,
       };
@@ -488,7 +489,7 @@ function addonData(config: EnvironmentConfig) {
 }
 
 /** The executors' scratch disk: a named executor class decides it, on the default class the tenant's localDisk. */
-function executorDisk(config: EnvironmentConfig, tenant: EnvironmentConfig['tenants'][number]): 'ebs' | 'instance-store' {
+export function executorDisk(config: EnvironmentConfig, tenant: EnvironmentConfig['tenants'][number]): 'ebs' | 'instance-store' {
   const executorClass = config.capacity.classes?.find((c) => c.name === tenantCapacityClasses(tenant).executor);
   if (executorClass) return executorClass.localDisk === 'nvme' ? 'instance-store' : 'ebs';
   return tenant.spark?.localDisk ?? 'ebs';

@@ -3,6 +3,8 @@ import type { EnvironmentConfig } from '../config/schema.js';
 import type { ManifestChart } from '../charts/manifest-chart.js';
 import { TenantChart } from '../charts/tenant-chart.js';
 import { CapacityChart } from '../charts/capacity-chart.js';
+import { FargateChart } from '../charts/fargate-chart.js';
+import { fargateSection } from './fargate-readme.js';
 import { EmrAccessChart, SchedulingChart, StorageChart } from '../charts/cluster-charts.js';
 import { deliveryCharts } from '../charts/delivery-chart.js';
 import { jupyterHubCharts } from '../charts/jupyterhub-chart.js';
@@ -110,16 +112,19 @@ function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[])
     .filter((chart): chart is TenantChart => chart !== undefined);
   // A tenant whose jobs could not run is refused like a value a builder refuses.
   issues.push(...tenants.flatMap((chart) => chart.problems));
+  // Fargate profiles are AWS resources: artifacts with the commands that create them, when a tenant runs there.
+  const fargate = config.tenants.some((tenant) => tenant.fargate)
+    ? collectIssues(issues, ['fargate'], () => new FargateChart(app, config)) : undefined;
   const classes = capacityClassSection(config);
   const diagram = (classes ? `${classes}\n\n` : '') + placementSection(
     tenants.flatMap((chart) => (chart.placement ? [chart.placement] : [])),
     [...capacity.classes].flatMap(([name, pools]) => pools.pools.map((pool) => ({ name: pool.name, capacityTypes: pool.capacityTypes, limits: pool.limits, capacityClass: name }))),
-  );
+  ) + fargateSection(config, tenants, fargate?.profiles ?? []);
   const addons = [
     ...addonCharts(app, config, issues),
     ...jupyterHubCharts(app, config, config.tenants.map((tenant) => ({ tenant, sparkProperties: tenants.find((chart) => chart.folder === `tenants/${tenant.name}`)?.sparkProperties })), capacity.spark.driverPlacement, issues),
   ];
-  const layered = [storage, scheduling, capacity, emrAccess, ...tenants, ...addons];
+  const layered = [storage, scheduling, capacity, ...(fargate ? [fargate] : []), emrAccess, ...tenants, ...addons];
   // The GitOps wiring of the layers (and Karpenter's CRD chart), last: it wires the layers that have content.
   const delivery = collectIssues(issues, ['delivery'], () => deliveryCharts(app, config, layered)) ?? [];
   return { charts: [...layered, ...delivery], diagram };

@@ -6,7 +6,9 @@ import { requireObjectName, requireQuantity } from '../validation/kubernetes-nam
  * Scratch space for `spark.local.dir` (shuffle and spill files):
  * - `generic-ephemeral-volume`: a PVC per pod from an EBS StorageClass, created and deleted with the pod;
  * - `instance-store`: an emptyDir, which lives on the NVMe RAID0 array when the node class sets
- *   `instanceStorePolicy: RAID0` (kubelet's directory is moved there), so no root-only hostPath is needed.
+ *   `instanceStorePolicy: RAID0` (kubelet's directory is moved there), so no root-only hostPath is needed;
+ * - `ephemeral-storage`: an emptyDir on the pod's own ephemeral storage, sized by an `ephemeral-storage` request of
+ *   the Spark container (EKS Fargate: no dynamic volume provisioning, 20 GiB included, up to 175 GiB).
  */
 export type SparkLocalDisk =
   | {
@@ -20,6 +22,11 @@ export type SparkLocalDisk =
       readonly kind: 'instance-store';
       /** Upper bound of the emptyDir; the kubelet evicts the pod beyond it. @default no bound */
       readonly sizeLimit?: string;
+    }
+  | {
+      readonly kind: 'ephemeral-storage';
+      /** The Spark container's `ephemeral-storage` request, e.g. `50Gi`; on Fargate it also holds the image layers. */
+      readonly size: string;
     };
 
 /** Name prefix Spark's LocalDirsFeatureStep looks for: mounts of such volumes become SPARK_LOCAL_DIRS. */
@@ -42,7 +49,12 @@ export function localDiskVolume(disk: SparkLocalDisk, field: string): IVolume {
     if (disk.sizeLimit !== undefined) requireQuantity(disk.sizeLimit, `${field}.sizeLimit`);
     return { name: SPARK_LOCAL_DIR_VOLUME, emptyDir: disk.sizeLimit ? { sizeLimit: disk.sizeLimit } : {} };
   }
-  requireThat(disk.kind === 'generic-ephemeral-volume', `${field}.kind`, 'must be "generic-ephemeral-volume" or "instance-store"');
+  if (disk.kind === 'ephemeral-storage') {
+    requireQuantity(disk.size, `${field}.size`);
+    // No sizeLimit: the pod's ephemeral storage is the bound, and it also holds the image and the logs.
+    return { name: SPARK_LOCAL_DIR_VOLUME, emptyDir: {} };
+  }
+  requireThat(disk.kind === 'generic-ephemeral-volume', `${field}.kind`, 'must be "generic-ephemeral-volume", "instance-store" or "ephemeral-storage"');
   requireObjectName(disk.storageClassName, `${field}.storageClassName`);
   requireQuantity(disk.size, `${field}.size`);
   return {

@@ -66,6 +66,8 @@ export interface SparkPodTemplatesProps {
    * selector (so Karpenter's scheduling simulation sees it too). @default false
    */
   readonly singleZone?: boolean;
+  /** Labels of both pods, e.g. `eks.amazonaws.com/fargate-profile` for pods a Fargate profile runs. @default none */
+  readonly podLabels?: Readonly<Record<string, string>>;
   /** User and group of the EMR Spark images (hadoop, uid 999, gid 1000); set explicitly so runAsNonRoot can be verified. @default { uid: 999, gid: 1000 } */
   readonly sparkUser?: { readonly uid: number; readonly gid: number };
 }
@@ -75,6 +77,13 @@ type Container = NonNullable<IPod['spec']>['containers'][number];
 /** The restricted Pod Security settings EMR's Spark images run under. */
 function restrictedContainerSecurityContext(): Container['securityContext'] {
   return { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
+}
+
+/** The Spark container's own resources: its scratch disk as ephemeral storage (Fargate), device-plugin limits (GPUs). */
+function containerResources(localDisk: SparkLocalDisk, placement: PodPlacement): Pick<Container, 'resources'> {
+  const requests = localDisk.kind === 'ephemeral-storage' ? { 'ephemeral-storage': localDisk.size } : undefined;
+  const limits = placement.extendedResources ? { ...placement.extendedResources } : undefined;
+  return requests || limits ? { resources: { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) } } : {};
 }
 
 /**
@@ -195,14 +204,19 @@ export class SparkPodTemplates {
           securityContext: restrictedContainerSecurityContext(),
         });
       }
+      const labels = { ...props.podLabels };
       const pod: IPod = {
         apiVersion: 'v1',
         kind: 'Pod',
-        metadata: Object.keys(annotations).length > 0 ? { annotations } : {},
+        metadata: {
+          ...(Object.keys(labels).length > 0 ? { labels } : {}),
+          ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+        },
         spec: {
           priorityClassName: role === 'driver' ? priorityClassNames.driver : priorityClassNames.executor,
-          nodeSelector: { ...placement.nodeSelector },
-          tolerations: placement.tolerations.map((t) => ({ ...t })),
+          // A placement off Karpenter's pools (Fargate) has neither.
+          ...(Object.keys(placement.nodeSelector).length > 0 ? { nodeSelector: { ...placement.nodeSelector } } : {}),
+          ...(placement.tolerations.length > 0 ? { tolerations: placement.tolerations.map((t) => ({ ...t })) } : {}),
           securityContext: {
             runAsNonRoot: true,
             runAsUser: sparkUser.uid,
@@ -213,9 +227,12 @@ export class SparkPodTemplates {
           },
           ...(initContainers.length > 0 ? { initContainers } : {}),
           containers: [{
-            name: SPARK_CONTAINER_NAMES[role], volumeMounts: mounts, securityContext: restrictedContainerSecurityContext(),
-            // Device-plugin resources are limits only; Spark keeps a template's resources and adds cpu and memory.
-            ...(placement.extendedResources ? { resources: { limits: { ...placement.extendedResources } } } : {}),
+            name: SPARK_CONTAINER_NAMES[role],
+            // Spark adds its CPU and memory to these; the scratch disk's size is the pod's ephemeral storage (Fargate), and
+            // device-plugin resources are limits only (GPU classes).
+            ...containerResources(localDisk, placement),
+            volumeMounts: mounts,
+            securityContext: restrictedContainerSecurityContext(),
           }],
           volumes,
           ...extraSpec,
@@ -230,8 +247,8 @@ export class SparkPodTemplates {
       'driver',
       driverPlacement,
       {
-        // Losing the driver loses the job: Karpenter must not voluntarily remove its node.
-        'karpenter.sh/do-not-disrupt': 'true',
+        // Losing the driver loses the job: Karpenter must not voluntarily remove its node (when Karpenter made it).
+        ...(driverPlacement.nodePools.length > 0 ? { 'karpenter.sh/do-not-disrupt': 'true' } : {}),
         ...(scrape
           ? {
               'prometheus.io/scrape': 'true',

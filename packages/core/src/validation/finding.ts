@@ -5,7 +5,7 @@ export type RuleId =
   | 'capacity-unschedulable' | 'driver-on-spot' | 'executor-spot-first' | 'gpu-pool-device-request'
   | 'pod-template-container-name' | 'pod-template-reserved-path'
   | 'rbac-wildcard' | 'tenant-isolation-missing' | 'secret-value' | 'imds-v2'
-  | 'prod-dummy-auth' | 'prod-latest-ami';
+  | 'prod-dummy-auth' | 'prod-latest-ami' | 'fargate-unsupported';
 
 export type Severity = 'error' | 'warning';
 

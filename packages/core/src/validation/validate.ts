@@ -1,6 +1,7 @@
 import { ConfigurationError } from '../errors.js';
 import { capacityRules } from './capacity/capacity-rules.js';
 import { podTemplateRules } from './capacity/pod-template-rules.js';
+import { fargatePodRules } from './capacity/fargate-pod-rules.js';
 import { compareFindings, type Finding } from './finding.js';
 import { isSupportedKubernetesVersion, kubernetesSchemaProblem } from './schema/catalog.js';
 import { schemaRules } from './schema/schema-rules.js';
@@ -28,7 +29,7 @@ export function validateObjects(objects: readonly ValidationInput[], context: Va
       ...secretRules(subject), ...hardeningRules(subject, context),
     );
   }
-  findings.push(...capacityRules(subjects), ...tenantIsolationRules(subjects));
+  findings.push(...capacityRules(subjects), ...fargatePodRules(subjects), ...tenantIsolationRules(subjects));
   return withoutShadowedSchemaFindings(findings).sort(compareFindings);
 }
 

@@ -1,4 +1,5 @@
 import { AUTO_MODE_BUILT_IN_NODE_POOLS } from '../../karpenter/auto-mode.js';
+import { FARGATE_PROFILE_LABEL } from '../../fargate/fargate-profile.js';
 import { toleratesTaint } from '../../karpenter/placement.js';
 import { parseQuantity } from '../../quantity.js';
 import { asList, asRecord, asText, valueAt, type Segment, type Subject } from '../subject.js';
@@ -94,6 +95,8 @@ function requirementTerms(pod: PodPlacement): Requirement[][] {
  * built-in pools, which AWS owns) are out of scope.
  */
 export function targetsOtherCapacity(pod: PodPlacement): boolean {
+  // A pod naming its Fargate profile is handed to the Fargate scheduler (fargate-pod-rules judge it).
+  if (pod.labels[FARGATE_PROFILE_LABEL] !== undefined) return true;
   const marks = (r: Requirement) => (r.key === NODEPOOL_LABEL && r.operator === 'DoesNotExist')
     || (r.key === NODEPOOL_LABEL && r.operator === 'In' && r.values.length > 0 && r.values.every((v) => (AUTO_MODE_BUILT_IN_NODE_POOLS as readonly string[]).includes(v)))
     || ((r.key === 'eks.amazonaws.com/nodegroup' || r.key === 'eks.amazonaws.com/compute-type') && (r.operator === 'In' || r.operator === 'Exists'));

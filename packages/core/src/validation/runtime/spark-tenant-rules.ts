@@ -12,6 +12,7 @@ import type { SparkLocalDisk } from '../../spark/local-disk.js';
 import type { ContainerDefaults, TenantQuota } from '../../tenant/tenant-namespace.js';
 import type { Severity } from '../finding.js';
 import { goDurationSeconds } from '../go-duration.js';
+import type { FargateRuleId } from './fargate-tenant-rules.js';
 import {
   effectiveLimitRange, formatCores, formatMiB, jobFootprint, EMR_LOGGING_CONTAINER_MEMORY_MIB, type PodFootprint,
 } from './pod-footprint.js';
@@ -20,7 +21,7 @@ import {
 export type RuntimeRuleId =
   | 'limitrange-cpu-limit' | 'limitrange-memory-limit' | 'limitrange-max' | 'quota-storage-volumes' | 'quota-holds-job'
   | 'node-fits-pod' | 'pool-limit-holds-pod' | 'quota-exceeds-capacity' | 'driver-account-rbac' | 'job-runner-placement'
-  | 'egress-aws-services' | 'executor-disk-pools' | 'driver-node-expiry';
+  | 'egress-aws-services' | 'executor-disk-pools' | 'driver-node-expiry' | FargateRuleId;
 
 /** A run-time problem of a tenant; `field` is a path into SparkTenantRuntime, e.g. `quota.storage`. */
 export interface RuntimeProblem {

@@ -35,6 +35,7 @@ import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/App
 import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet';
 import { PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
+import { crdModel } from './crd-model.js';
 
 /** A kubernetes-models class: its `validate()` throws an ajv-style ValidationError listing every violation. */
 export type ModelClass = new (data: never) => { validate(): void };
@@ -130,4 +131,6 @@ export const KNOWN_KINDS: ReadonlyMap<string, KnownKind> = new Map<string, Known
   ['argoproj.io/v1alpha1/ApplicationSet', { model: ApplicationSet, structural: crd('argoproj.io', 'ApplicationSet', 'v1alpha1') }],
   ['monitoring.coreos.com/v1/PodMonitor', { model: PodMonitor, structural: crd('monitoring.coreos.com', 'PodMonitor', 'v1') }],
   ['monitoring.coreos.com/v1/ServiceMonitor', { model: ServiceMonitor, structural: crd('monitoring.coreos.com', 'ServiceMonitor', 'v1') }],
+  // EKS's VPC resource controller (security groups for pods, also on Fargate); no kubernetes-models package has it.
+  ['vpcresources.k8s.aws/v1beta1/SecurityGroupPolicy', { model: crdModel('crds/vpcresources.k8s.aws/securitygrouppolicy_v1beta1.json'), structural: crd('vpcresources.k8s.aws', 'SecurityGroupPolicy', 'v1beta1') }],
 ]);

@@ -1,0 +1,26 @@
+import type { Construct } from 'constructs';
+import { eksctlFargateClusterConfig, type FargateProfile } from '@emr-eks-gitops/core';
+import type { EnvironmentConfig } from '../config/schema.js';
+import { ManifestChart } from './manifest-chart.js';
+import { fargateProfiles } from './fargate-tenant.js';
+
+/**
+ * The Fargate profiles of the tenants that run on Fargate, as artifacts: Fargate profiles are AWS resources (EKS API),
+ * not Kubernetes objects, so no GitOps controller applies them. Each profile is rendered as the input of
+ * `aws eks create-fargate-profile --cli-input-json`, and all of them as one eksctl ClusterConfig.
+ */
+export class FargateChart extends ManifestChart {
+  readonly profiles: readonly FargateProfile[];
+
+  constructor(scope: Construct, config: EnvironmentConfig) {
+    super(scope, 'platform-fargate', { folder: 'platform/fargate', environment: config.name, configPath: ['fargate'] });
+    this.profiles = fargateProfiles(config);
+    for (const profile of this.profiles) {
+      this.addArtifact({ path: `profiles/${profile.name}.json`, format: 'json', kubernetesObject: false, value: profile.createRequest() });
+    }
+    this.addArtifact({
+      path: 'eksctl-cluster-config.yaml', format: 'yaml', kubernetesObject: false,
+      value: eksctlFargateClusterConfig({ name: config.cluster.name, region: config.cluster.region }, this.profiles),
+    });
+  }
+}

@@ -1,0 +1,79 @@
+import {
+  FARGATE_NAMESPACE_ANNOTATION, FARGATE_PROFILE_LABEL, FargateProfile, PodSecurityGroups, fargateSparkPlacements,
+  type SparkCapacity, type TenantNamespace,
+} from '@emr-eks-gitops/core';
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
+import type { RenderIssue } from '../render/render-error.js';
+import { fargateProfileName } from '../config/fargate-semantics.js';
+import { DEFAULT_CAPACITY_CLASS } from '../config/capacity-class-semantics.js';
+import type { ClassPlacement } from './tenant-capacity.js';
+
+/** A Fargate pod's own ephemeral storage when the tenant states no scratch size: what Fargate includes. */
+const FARGATE_DEFAULT_LOCAL_DISK = '20Gi';
+
+/**
+ * Where a Fargate tenant's jobs run: no pools (the profile takes every pod of the namespace), scratch space on the pod's
+ * ephemeral storage, the profile's label on both pods. The default class stands in as driver and executor class only
+ * for what the run-time rules read of them; Fargate tenants choose no capacity class (fargate-semantics.ts).
+ */
+export function fargateClassPlacement(classes: ReadonlyMap<string, SparkCapacity>, tenant: TenantConfig): ClassPlacement {
+  const defaultClass = classes.get(DEFAULT_CAPACITY_CLASS)!;
+  const profile = fargateProfileName(tenant);
+  return {
+    driverClass: DEFAULT_CAPACITY_CLASS,
+    executorClass: DEFAULT_CAPACITY_CLASS,
+    driver: defaultClass,
+    executor: defaultClass,
+    placements: fargateSparkPlacements(defaultClass.executorIdleTimeout),
+    localDisk: { kind: 'ephemeral-storage', size: String(tenant.spark?.localDiskSize ?? FARGATE_DEFAULT_LOCAL_DISK) },
+    gpuProperties: {},
+    fargateProfile: profile,
+    // Names the profile, so a second profile selecting the namespace cannot take the pods (EKS matches this one only).
+    podLabels: { [FARGATE_PROFILE_LABEL]: profile },
+  };
+}
+
+/**
+ * What a Fargate tenant's namespace holds besides the usual: the annotation naming its profile (for people and for the
+ * validation of pods in it) and, with securityGroupIds, the SecurityGroupPolicy that isolates its pods. Returns the
+ * warning for a tenant without one: NetworkPolicies do not bind Fargate pods.
+ */
+export function addFargateTenantObjects(scope: Construct, namespace: TenantNamespace, tenant: TenantConfig, index: number): RenderIssue[] {
+  namespace.namespaceObject.metadata.addAnnotation(FARGATE_NAMESPACE_ANNOTATION, fargateProfileName(tenant));
+  const securityGroupIds = tenant.fargate?.securityGroupIds;
+  if (securityGroupIds) {
+    new PodSecurityGroups(scope, 'PodSecurityGroups', { namespace: tenant.namespace, securityGroupIds });
+    return [];
+  }
+  return [{
+    configPath: ['tenants', index, 'fargate'],
+    message: `the tenant's NetworkPolicies are not enforced on its Fargate pods (neither the VPC CNI's network policy agent nor Calico runs on Fargate), so they share the cluster security group with every node and pod; set fargate.securityGroupIds to isolate them [fargate-network-isolation]`,
+  }];
+}
+
+/**
+ * The environment's Fargate profiles: one per profile name, selecting the namespaces of the tenants that
+ * name it, in the order of the environment file. Settings were checked by the config semantics (one role and one set of
+ * subnets per profile, at most 5 selectors); the builder checks them again.
+ */
+export function fargateProfiles(config: EnvironmentConfig): FargateProfile[] {
+  const groups = new Map<string, TenantConfig[]>();
+  for (const tenant of config.tenants) {
+    // A retired tenant's namespace stays, with jobs that may still run: its profile stays too.
+    if (!tenant.fargate) continue;
+    const name = fargateProfileName(tenant);
+    groups.set(name, [...(groups.get(name) ?? []), tenant]);
+  }
+  return [...groups].map(([name, tenants]) => {
+    const first = tenants[0]!;
+    return new FargateProfile({
+      name,
+      clusterName: config.cluster.name,
+      podExecutionRoleArn: first.fargate!.podExecutionRoleArn ?? config.fargate!.podExecutionRoleArn!,
+      subnets: first.fargate!.subnets ?? config.fargate!.subnets!,
+      selectors: tenants.map((tenant) => ({ namespace: tenant.namespace })),
+      tags: { 'emr-eks-gitops.io/environment': config.name },
+    });
+  });
+}

@@ -1,0 +1,77 @@
+import { formatFargateSize, type FargatePodSize, type FargateProfile } from '@emr-eks-gitops/core';
+import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
+import { DEFAULT_CAPACITY_CLASS, tenantCapacityClasses } from '../config/capacity-class-semantics.js';
+import { isAutoMode } from '../charts/auto-mode-capacity.js';
+import { executorDisk } from './environment-readme.js';
+import type { TenantChart } from '../charts/tenant-chart.js';
+
+/** Which NodePools a tenant on nodes uses (its capacity classes, on either back end) and what that gives its jobs. */
+function nodePoolsOf(config: EnvironmentConfig, tenant: TenantConfig): string {
+  const backEnd = isAutoMode(config) ? 'EKS Auto Mode NodePools' : 'Karpenter NodePools';
+  const chosen = tenantCapacityClasses(tenant);
+  const classes = chosen.driver === DEFAULT_CAPACITY_CLASS && chosen.executor === DEFAULT_CAPACITY_CLASS
+    ? '' : ` (drivers: class \`${chosen.driver}\`, executors: class \`${chosen.executor}\`)`;
+  const onDemandOnly = config.capacity.classes?.find((c) => c.name === chosen.executor)?.executorCapacity === 'on-demand';
+  const disk = executorDisk(config, tenant) === 'instance-store' ? 'NVMe' : 'EBS';
+  return `${backEnd}${classes} | drivers and EMR's job runner on on-demand driver nodes, executors ${onDemandOnly ? 'on-demand' : 'spot first'}; ${disk} scratch space, no pod size limit beyond the instance types`;
+}
+
+const size = (pod: FargatePodSize) => (pod.fits ? formatFargateSize(pod) : 'does not fit');
+
+/**
+ * The README's account of where each tenant's pods run (Karpenter's pools or a Fargate profile, and why), and, when a
+ * tenant runs on Fargate, its profiles, the commands that create them and what Fargate changes for those tenants.
+ */
+export function fargateSection(config: EnvironmentConfig, tenants: readonly TenantChart[], profiles: readonly FargateProfile[]): string {
+  const active = config.tenants.filter((tenant) => !tenant.retired);
+  const rows = active.map((tenant) => (tenant.fargate
+    ? `| ${tenant.name} | Fargate profile \`${profiles.find((p) => p.selectors.some((s) => s.namespace === tenant.namespace))?.name}\` | every pod of \`${tenant.namespace}\` (EMR's job runner, drivers, executors) in its own micro-VM: no nodes to run or pay for between jobs, on-demand only, scratch space on the pod's ephemeral storage |`
+    : `| ${tenant.name} | ${nodePoolsOf(config, tenant)} |`));
+  const lines = ['', '', '### Capacity back end of each tenant', '', '| tenant | pods run on | why |', '|---|---|---|', ...rows];
+  if (profiles.length === 0) return lines.join('\n');
+  const base = `dist-manifests/${config.name}/artifacts/platform/fargate`;
+  lines.push(
+    '', '### Fargate profiles (create them outside Git, before the tenant\'s first job)',
+    'A Fargate profile is an EKS resource, not a Kubernetes object: no controller applies it. Create each one before its',
+    'tenant\'s virtual cluster runs a job (a pod created while no profile selects its namespace is scheduled on EC2 nodes, or stays',
+    'Pending), with the AWS CLI or eksctl:',
+    '', '```sh',
+    ...profiles.map((p) => `aws eks create-fargate-profile --cli-input-json file://${base}/profiles/${p.name}.json`),
+    `# or, all of them: eksctl create fargateprofile -f ${base}/eksctl-cluster-config.yaml`,
+    '```', '',
+    'Profiles are immutable: to change one, create it under a new name (`fargate.profile`), then delete the old one',
+    '(`aws eks delete-fargate-profile --cluster-name ' + config.cluster.name + ' --fargate-profile-name <old>`). The pod templates label',
+    'every Spark pod with `eks.amazonaws.com/fargate-profile`, so no other profile can take them.',
+    '', '| profile | namespaces | pod execution role | private subnets |', '|---|---|---|---|',
+    ...profiles.map((p) => {
+      const request = p.createRequest();
+      return `| \`${p.name}\` | ${p.selectors.map((s) => `\`${s.namespace}\``).join(', ')} | \`${request.podExecutionRoleArn}\` | ${request.subnets.map((s) => `\`${s}\``).join(', ')} |`;
+    }),
+    '', 'Fargate sizes of one job of each tenant\'s size (requests summed as Fargate sums them, EMR\'s logging container and',
+    'the 256 MB for Fargate\'s kubelet included, rounded up to a valid combination): the quota counts the requests, Fargate',
+    'bills the rounded size.',
+    '', '| tenant | job runner | driver | each executor | scratch space per driver and executor |', '|---|---|---|---|---|',
+    ...active.filter((t) => t.fargate).map((tenant) => {
+      const sizes = tenants.find((chart) => chart.folder === `tenants/${tenant.name}`)?.fargateSizes;
+      return `| ${tenant.name} | ${sizes ? size(sizes.jobRunner) : '-'} | ${sizes ? size(sizes.driver) : '-'} | ${sizes ? size(sizes.executor) : '-'} | ${tenant.spark?.localDiskSize ?? '20Gi'} ephemeral storage |`;
+    }),
+    '', 'What Fargate changes for these tenants:',
+    '- **Network isolation.** NetworkPolicies are not enforced on Fargate pods (neither the VPC CNI\'s network policy agent nor',
+    '  Calico runs there): the tenant\'s NetworkPolicies are rendered but only bind its pods if they ever run on EC2 nodes, and',
+    '  restricted egress is refused for Fargate tenants. With `fargate.securityGroupIds` the namespace holds a `SecurityGroupPolicy`',
+    '  (`pod-security-groups`, applied by EKS\'s VPC resource controller to pods created after it) that gives every pod those',
+    '  groups instead of the cluster security group; they must let the tenant\'s pods reach each other (driver and executors, all',
+    '  ports), CoreDNS (53), the API server and the AWS endpoints (443), and let Prometheus scrape port 4040. Without it the pods',
+    '  share the cluster security group with every node and pod.',
+    ...active.filter((t) => t.fargate).map((t) => `  - ${t.name}: ${t.fargate!.securityGroupIds ? t.fargate!.securityGroupIds.map((id) => `\`${id}\``).join(', ') : 'the cluster security group (no isolation from other tenants\' pods)'}`),
+    '- **Reaching AWS.** The pods sit in private subnets without public IPs: S3, STS, ECR, CloudWatch Logs and EMR must be reachable',
+    '  through a NAT gateway or VPC endpoints. The pod execution role (with `AmazonEKSFargatePodExecutionRolePolicy`) pulls the EMR',
+    '  Spark image from EMR\'s ECR account; the job execution role is still the tenant\'s IRSA role.',
+    '- **No spot, no nodes.** Executors run on-demand; no `emr-job-submitter` node selector is rendered (the profile takes the job',
+    '  runner like every pod of the namespace); Karpenter\'s pool limits, expiry and disruption do not apply.',
+    '- **Storage.** No EBS or generic ephemeral volumes (no dynamic provisioning, no CSI node plugins), no hostPath, no privileged',
+    '  containers, no DaemonSets: validation refuses them in these namespaces. Notebooks (JupyterHub keeps their home on EBS) run',
+    '  in tenants on Karpenter.',
+  );
+  return lines.join('\n');
+}
