@@ -45,6 +45,20 @@ export function syntheticEnvironment(count) {
     return tenant;
   });
   document.set('tenants', document.createNode(tenants));
+  // Settings that name tenants follow them to their clones: classes exclusive to a tenant, its history server's role.
+  const clonesOf = (seed) => tenants.map((t) => t.get('name')).filter((name) => name.startsWith(`${seed}-`));
+  for (const spec of document.getIn(['capacity', 'classes'])?.items ?? []) {
+    const exclusive = spec.get('exclusiveTo');
+    if (exclusive) spec.set('exclusiveTo', document.createNode(exclusive.items.flatMap((seed) => clonesOf(String(seed.value ?? seed)))));
+  }
+  const roles = document.getIn(['addons', 'historyServer', 'tenantRoleArns']);
+  if (roles) {
+    const cloned = {};
+    for (const pair of roles.items) {
+      for (const clone of clonesOf(String(pair.key.value ?? pair.key))) cloned[clone] = `${pair.value.value ?? pair.value}-${clone.slice(-4)}`;
+    }
+    document.setIn(['addons', 'historyServer', 'tenantRoleArns'], document.createNode(cloned));
+  }
   return document.toString({ lineWidth: 0 });
 }
 
