@@ -57,9 +57,18 @@ export interface NvidiaDevicePluginValues {
  *
  * @example
  * ```ts
- * const capacity = new SparkCapacity(chart, 'gpu', { ...pools, capacityClass: 'gpu', gpu: {} });
- * const values = nvidiaDevicePluginHelmValues({ gpuPools: capacity.pools.filter((pool) => pool !== capacity.driverPool) });
- * helmRelease(chart, 'NvidiaDevicePlugin', { chart: NVIDIA_DEVICE_PLUGIN_CHART, namespace: 'kube-system', values }, delivery);
+ * import { App, Chart } from 'cdk8s';
+ * import { Ec2NodeClass, SparkCapacity, nvidiaDevicePluginHelmValues } from '@emr-eks-gitops/core';
+ *
+ * const chart = new Chart(new App(), 'karpenter');
+ * const nodeClass = new Ec2NodeClass(chart, 'spark', {
+ *   name: 'spark', clusterName: 'spark-platform', amiAlias: 'al2023@v20250115', role: 'KarpenterNodeRole-spark-platform',
+ * });
+ * const gpu = new SparkCapacity(chart, 'gpu', {
+ *   driverNodeClass: nodeClass, poolNamePrefix: 'spark-gpu', capacityClass: 'gpu', gpu: {}, executorCapacity: 'on-demand',
+ * });
+ * const values = nvidiaDevicePluginHelmValues({ gpuPools: gpu.poolsOf(gpu.executorPlacement) });
+ * // values: release values of NVIDIA_DEVICE_PLUGIN_CHART (helmRelease renders them for Flux or Argo CD)
  * ```
  */
 export function nvidiaDevicePluginHelmValues(props: NvidiaDevicePluginProps): NvidiaDevicePluginValues {
