@@ -108,6 +108,21 @@ describe('GPU jobs (prod): the device plugin, the GPU pools and the RAPIDS job d
   });
 });
 
+describe('GPU jobs delivered by Argo CD', () => {
+  it('renders the same plugin values as an Application with the chart as its Helm source', () => {
+    const argo = renderEnvironment(load('prod', (t) => t
+      .replace('  engine: flux\n', '  engine: argocd\n')
+      .replace(/^    secretName: emr-eks-gitops-deploy-key.*\n/m, '')
+      .replace('  interval: 5m\n', '')
+      .replace('  prune: true\n', '  prune: true\n  selfHeal: true\n  argocd:\n    namespace: argocd\n    project: default\n')));
+    const flux = renderEnvironment(load('prod'));
+    const application = argo.objects.find((o) => o.path === 'addons/nvidia-device-plugin/application-emr-eks-gitops-prod-addon-nvidia-device-plugin.yaml')?.object as any;
+    expect(application.spec.source).toMatchObject({ repoURL: 'https://nvidia.github.io/k8s-device-plugin', chart: 'nvidia-device-plugin', targetRevision: '0.20.0' });
+    expect(application.spec.destination.namespace).toBe('kube-system');
+    expect(application.spec.source.helm.valuesObject).toEqual(fileOf(flux, 'addons/nvidia-device-plugin/helmrelease-nvidia-device-plugin.yaml').spec.values);
+  });
+});
+
 describe('GPU rules', () => {
   it('refuses a GPU class on self-managed Karpenter without the device plugin, at the class\'s gpu entry', () => {
     refusedAt('prod', withoutPlugin, 'gpu: { resource: nvidia.com/gpu, perExecutor: 1 }',
