@@ -5,6 +5,8 @@ export {
 } from './config/schema.js';
 export { DeliverySchema, type DeliveryConfig } from './config/delivery-schema.js';
 export { loadEnvironmentText, type LoadedEnvironment } from './config/load.js';
+/** The capacity classes a tenant's drivers and executors run on, and those its jobs may ask for. */
+export { tenantCapacityClasses } from './config/capacity-class-semantics.js';
 export { EnvironmentFileError, formatProblem, type Problem } from './config/problems.js';
 export { SourceMap, formatConfigPath, type ConfigPath, type SourcePosition } from './config/source-map.js';
 export { ManifestChart, type ManifestChartProps } from './charts/manifest-chart.js';

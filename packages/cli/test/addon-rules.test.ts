@@ -38,3 +38,11 @@ describe('render refuses add-on settings that cannot work on the cluster, at the
     expect(fixed.stderr).toContain(`environments/prod.yaml:${at(fixed.file, 'image: 996579266876')}: addons.historyServer: the history server of tenant ml has no IAM role and could not read its event logs; add tenantRoleArns.ml (a role of the tenant's own, which reads only its event logs), or a roleArn shared by the servers without one [history-server-role]`);
   });
 });
+
+describe('render refuses GPU capacity that could never run a job, at its line', () => {
+  it('a GPU class on self-managed Karpenter without NVIDIA\'s device plugin: its nodes never advertise nvidia.com/gpu', async () => {
+    const { stderr, file } = await refused('prod', (text) => text.replace(/^ {2}nvidiaDevicePlugin: \{\}.*\n/m, ''));
+    expect(stderr).toContain(`environments/prod.yaml:${at(file, '{ resource: nvidia.com/gpu')}: capacity.classes[2].gpu: the nodes of GPU class gpu advertise nvidia.com/gpu only once NVIDIA's device plugin runs on them, and this environment renders none: every executor asking for it would stay Pending; add addons.nvidiaDevicePlugin: {} (the plugin on the GPU classes' nodes), or use capacity.backend auto-mode, which runs it itself [gpu-device-plugin]`);
+    expect(stderr.trim().split('\n')).toHaveLength(2);
+  });
+});

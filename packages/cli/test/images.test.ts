@@ -130,11 +130,24 @@ describe('emr-gitops images', () => {
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe([
       NOTEBOOK_IMAGES.dev, NOTEBOOK_IMAGES.staging, NOTEBOOK_IMAGES.prod, NOTEBOOK_IMAGES.sandbox,
+      '996579266876.dkr.ecr.ap-northeast-2.amazonaws.com/spark/emr-7.2.0-spark-rapids:20240610',
       '996579266876.dkr.ecr.ap-northeast-2.amazonaws.com/spark/emr-7.2.0:20240610',
       '996579266876.dkr.ecr.ap-northeast-2.amazonaws.com/spark/emr-7.5.0:latest',
+      'nvcr.io/nvidia/k8s-device-plugin:v0.20.0',
       ...SHARED_IMAGES,
       '',
     ].join('\n'));
+  });
+
+  it('lists the RAPIDS image of GPU jobs and the NVIDIA device plugin\'s image, each with where it comes from', async () => {
+    const result = await runCli(REPO_ROOT, ['images', '--env', 'prod', '--output', 'json']);
+    expect(result.exitCode).toBe(0);
+    const { images } = JSON.parse(result.stdout) as { images: { image: string; usedBy: string[] }[] };
+    const usedBy = (image: string) => images.find((entry) => entry.image === image)?.usedBy;
+    expect(usedBy('996579266876.dkr.ecr.ap-northeast-2.amazonaws.com/spark/emr-7.2.0-spark-rapids:20240610'))
+      .toEqual(['prod environments/prod.yaml tenants[2].releaseLabel (GPU jobs: emr-7.2.0-spark-rapids-20240610)']);
+    expect(usedBy('nvcr.io/nvidia/k8s-device-plugin:v0.20.0'))
+      .toEqual(['prod dist-manifests/prod/addons/nvidia-device-plugin/helmrelease-nvidia-device-plugin.yaml spec.values.image']);
   });
 
   it('--output json says where each image is used: environment, file and field', async () => {

@@ -123,6 +123,10 @@ export {
   type CreateJobTemplateDocument, type EmrConfiguration, type EmrConfigurationOverrides, type EmrJobDocumentsProps,
   type JobTemplateData, type SparkSubmitJobDriver, type StartJobRunDocument, type TemplateParameterConfiguration,
 } from './spark/emr-job-documents.js';
+/** EMR on EKS's Spark images per release and region, and the RAPIDS Accelerator variant of a release. */
+export {
+  EMR_ON_EKS_IMAGE_ACCOUNTS, EMR_RAPIDS_MIN_RELEASE, emrRapidsRelease, emrSparkImage, type EmrRapidsRelease, type EmrSparkImage,
+} from './spark/emr-images.js';
 /** The spark-defaults classification matching the pod templates and capacity. */
 export { sparkDefaults, type SparkDefaultsClassification, type SparkDefaultsProps } from './spark/spark-defaults.js';
 
@@ -257,4 +261,9 @@ export {
 /** PodMonitors per tenant and for Karpenter, for prometheus-operator. */
 export { SparkPodMonitors, type SparkPodMonitorsProps } from './addons/prometheus-pod-monitors.js';
 /** Release values checked against a chart's own values schema, vendored at the pinned version. */
+/** NVIDIA's device plugin on the GPU capacity classes' nodes (self-managed Karpenter; Auto Mode has its own). */
+export {
+  NVIDIA_DEVICE_PLUGIN_CHART, NVIDIA_DEVICE_PLUGIN_IMAGE, NVIDIA_GPU_RESOURCE, nvidiaDevicePluginHelmValues, nvidiaDevicePluginPoolMisfit,
+  type NvidiaDevicePluginProps, type NvidiaDevicePluginValues,
+} from './addons/nvidia-device-plugin.js';
 export { helmValuesProblems, vendoredHelmValuesUrl, type HelmValuesProblem } from './addons/helm-values.js';

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { App } from 'cdk8s';
 import {
-  KARPENTER_CHART, KARPENTER_CRD_CHART, LABELS, SparkHistoryServers, helmRelease, karpenterControllerHelmValues,
-  type HelmDelivery,
+  ConfigurationError, KARPENTER_CHART, KARPENTER_CRD_CHART, LABELS, NVIDIA_DEVICE_PLUGIN_CHART, SparkHistoryServers, helmRelease,
+  karpenterControllerHelmValues, nvidiaDevicePluginHelmValues, nvidiaDevicePluginPoolMisfit,
+  type HelmDelivery, type NodePool, type NvidiaDevicePluginValues, type SparkCapacity,
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
-import type { HistoryServerAddonConfig, KarpenterAddonConfig } from '../config/addons-schema.js';
+import type { HistoryServerAddonConfig, KarpenterAddonConfig, NvidiaDevicePluginAddonConfig } from '../config/addons-schema.js';
 import { addonPlacement } from './auto-mode-capacity.js';
 import { helmDelivery } from './delivery-chart.js';
 import { ManifestChart } from './manifest-chart.js';
@@ -17,7 +18,9 @@ import { collectIssues, type RenderIssue } from '../render/render-error.js';
  * `karpenter/`, a delivery layer of its own between the CRDs and the platform). The delivery wiring picks up every
  * folder with content. Add-ons delivered as Helm releases need a `delivery:` section (the config refuses them without one).
  */
-export function addonCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[]): ManifestChart[] {
+export function addonCharts(
+  app: App, config: EnvironmentConfig, issues: RenderIssue[], classes: ReadonlyMap<string, SparkCapacity> = new Map(),
+): ManifestChart[] {
   const addons = config.addons;
   if (!addons) return [];
   const delivery = config.delivery ? helmDelivery(config.name, config.delivery) : undefined;
@@ -28,11 +31,13 @@ export function addonCharts(app: App, config: EnvironmentConfig, issues: RenderI
   const prometheus = addons.prometheus;
   const history = addons.historyServer;
   const logs = config.spark.logs?.s3Uri;
+  const devicePlugin = addons.nvidiaDevicePlugin;
   return [
     karpenter && delivery ? add('karpenter', () => new KarpenterControllerChart(app, config, karpenter, delivery)) : undefined,
     prometheus ? add('prometheus', () => new PrometheusChart(app, config, prometheus)) : undefined,
     history && logs && pushAll(issues, historyServerRoleIssues(config, history))
       ? add('historyServer', () => new HistoryServerChart(app, config, history, logs)) : undefined,
+    devicePlugin && delivery ? add('nvidiaDevicePlugin', () => new NvidiaDevicePluginChart(app, config, devicePlugin, classes, delivery)) : undefined,
   ].filter((chart): chart is ManifestChart => chart !== undefined);
 }
 
@@ -141,4 +146,47 @@ export class HistoryServerChart extends ManifestChart {
       })),
     });
   }
+}
+
+/** Where NVIDIA's device plugin release is rendered. */
+export const NVIDIA_DEVICE_PLUGIN_FOLDER = 'addons/nvidia-device-plugin';
+
+/**
+ * NVIDIA's device plugin (NVIDIA_DEVICE_PLUGIN_CHART) in kube-system, on the nodes of the GPU capacity classes' executor
+ * pools only, tolerating exactly their taints (nvidiaDevicePluginHelmValues). Built from the same pools the GPU
+ * executors' pod templates target, and checked against every pool of the environment: the plugin must fit each GPU
+ * pool (or its nodes never advertise the GPUs) and no other (where it would only waste a slot, or fail without a GPU).
+ * The config refuses it on EKS Auto Mode (gpu-semantics.ts), whose nodes run their own.
+ */
+export class NvidiaDevicePluginChart extends ManifestChart {
+  readonly values: NvidiaDevicePluginValues;
+
+  constructor(scope: App, config: EnvironmentConfig, addon: NvidiaDevicePluginAddonConfig, classes: ReadonlyMap<string, SparkCapacity>, delivery: HelmDelivery) {
+    super(scope, 'addon-nvidia-device-plugin', { folder: NVIDIA_DEVICE_PLUGIN_FOLDER, environment: config.name, configPath: ['addons', 'nvidiaDevicePlugin'] });
+    const { gpu, other } = gpuPools(classes);
+    this.values = nvidiaDevicePluginHelmValues({ gpuPools: gpu, resources: addon.resources });
+    const wrong = [
+      ...gpu.flatMap((pool) => { const why = nvidiaDevicePluginPoolMisfit(this.values, pool); return why ? [why] : []; }),
+      ...other.filter((pool) => nvidiaDevicePluginPoolMisfit(this.values, pool) === undefined).map((pool) => `would also run on pool ${pool.name}, which has no GPUs`),
+    ];
+    // A guard against future edits of the builder or the pools: the values come from these very pools.
+    if (wrong.length > 0) throw new ConfigurationError('nvidiaDevicePlugin', `the plugin's placement disagrees with the pools: ${wrong.join('; ')}`);
+    helmRelease(this, 'Release', {
+      chart: NVIDIA_DEVICE_PLUGIN_CHART,
+      namespace: NVIDIA_DEVICE_PLUGIN_CHART.namespace,
+      values: this.values as unknown as Record<string, unknown>,
+    }, delivery);
+  }
+}
+
+/** The executor pools of the GPU classes (their executors request a device), and every other pool. */
+export function gpuPools(classes: ReadonlyMap<string, SparkCapacity>): { gpu: NodePool[]; other: NodePool[] } {
+  const gpu = new Set<NodePool>();
+  for (const capacity of classes.values()) {
+    for (const placement of [capacity.executorPlacement, capacity.nvmeExecutorPlacement]) {
+      if (placement?.extendedResources !== undefined) capacity.poolsOf(placement).forEach((pool) => gpu.add(pool));
+    }
+  }
+  const all = [...classes.values()].flatMap((capacity) => capacity.pools);
+  return { gpu: all.filter((pool) => gpu.has(pool)), other: all.filter((pool) => !gpu.has(pool)) };
 }

@@ -1,4 +1,4 @@
-import { ConfigurationError, type SparkCapacity, type SparkLocalDisk, type SparkPlacements } from '@emr-eks-gitops/core';
+import { ConfigurationError, emrRapidsRelease, type SparkCapacity, type SparkLocalDisk, type SparkPlacements } from '@emr-eks-gitops/core';
 import type { TenantConfig } from '../config/schema.js';
 
 /** Where one tenant's jobs (or one variant of them) run: the classes' pools and the scratch disk they imply. */
@@ -10,8 +10,13 @@ export interface ClassPlacement {
   /** Drivers from the driver class, executors from the executor class: what SparkPodTemplates takes. */
   readonly placements: SparkPlacements;
   readonly localDisk: SparkLocalDisk;
-  /** Spark's own GPU scheduling properties when the executors get GPUs (empty otherwise). */
+  /**
+   * When the executors get GPUs: Spark's GPU scheduling properties, the RAPIDS Accelerator plugin and the release's
+   * spark-rapids image (empty otherwise).
+   */
   readonly gpuProperties: Readonly<Record<string, string>>;
+  /** The release label of jobs on this placement when it differs from the tenant's: its spark-rapids variant for GPU executors. */
+  readonly releaseLabel?: string;
   /** The Fargate profile that runs every pod of the tenant instead of any NodePool (Fargate tenants only). */
   readonly fargateProfile?: string;
   /** Labels of the driver and executor pods (the Fargate profile's, so no other profile takes them). */
@@ -24,6 +29,7 @@ export interface ClassPlacement {
  */
 export function classPlacement(
   classes: ReadonlyMap<string, SparkCapacity>, tenant: TenantConfig, driverClass: string, executorClass: string, storageClassName: string,
+  cluster: { readonly region: string; readonly partition?: string },
 ): ClassPlacement {
   // The config rules refuse unknown names (capacity-class-unknown); this guards configs built in code.
   const classOf = (name: string, field: string) => {
@@ -52,23 +58,37 @@ export function classPlacement(
       executorIdleTimeout: executor.executorIdleTimeout,
     },
     localDisk,
-    gpuProperties: gpuProperties(executor.executorPlacement.extendedResources, tenant.spark?.jobSize?.executor.cores ?? 1),
+    ...gpuJobs(executor.executorPlacement.extendedResources, tenant, cluster),
   };
 }
 
-/**
- * Spark requests `<vendor>/gpu` per executor from spark.executor.resource.gpu.*, and schedules tasks on the devices
- * with spark.task.resource.gpu.amount (here the executor's cores share its GPUs); EMR images ship the discovery script.
- */
-function gpuProperties(resources: Readonly<Record<string, number>> | undefined, cores: number): Record<string, string> {
+/** GPU executors run the RAPIDS Accelerator variant of the tenant's release; CPU executors change nothing. */
+function gpuJobs(
+  resources: Readonly<Record<string, number>> | undefined, tenant: TenantConfig, cluster: { readonly region: string; readonly partition?: string },
+): Pick<ClassPlacement, 'gpuProperties' | 'releaseLabel'> {
   const gpu = Object.entries(resources ?? {}).find(([name]) => name.endsWith('/gpu'));
-  if (!gpu) return {};
-  const [name, amount] = gpu;
+  if (!gpu) return { gpuProperties: {} };
+  // The config rules refuse a release without one (gpu-rapids-release); this guards configs built in code.
+  const rapids = emrRapidsRelease(cluster.region, tenant.releaseLabel, cluster.partition);
+  if ('unknown' in rapids) throw new ConfigurationError('releaseLabel', `GPU executors need the release's RAPIDS Accelerator image: ${rapids.unknown}`);
+  return { gpuProperties: gpuProperties(gpu, tenant.spark?.jobSize?.executor.cores ?? 1, rapids.image), releaseLabel: rapids.releaseLabel };
+}
+
+/**
+ * Spark requests `<vendor>/gpu` per executor from spark.executor.resource.gpu.* and schedules tasks on the devices with
+ * spark.task.resource.gpu.amount (here the executor's cores share its GPUs). The RAPIDS Accelerator runs as the SQL
+ * plugin of the release's spark-rapids image, named for driver and executors, so these overrides run GPU jobs even
+ * when submitted with the tenant's own release label. No discovery script is set: the spark-rapids image configures
+ * its own (the EMR on EKS guide's RAPIDS jobs set none); `/usr/lib/spark/scripts/gpu/getGpusResources.sh` is EMR on
+ * EC2's path, not documented for EMR on EKS images.
+ */
+function gpuProperties([name, amount]: [string, number], cores: number, image: string): Record<string, string> {
   const perTask = Math.floor((amount / cores) * 10000) / 10000;
   return {
     'spark.executor.resource.gpu.amount': String(amount),
-    'spark.executor.resource.gpu.discoveryScript': '/usr/lib/spark/scripts/gpu/getGpusResources.sh',
     'spark.executor.resource.gpu.vendor': name.slice(0, -'/gpu'.length),
+    'spark.kubernetes.container.image': image,
+    'spark.plugins': 'com.nvidia.spark.SQLPlugin',
     'spark.task.resource.gpu.amount': String(perTask),
   };
 }

@@ -124,13 +124,13 @@ export class TenantChart extends ManifestChart {
     const chosen = tenantCapacityClasses(tenant);
     const placement = tenant.fargate
       ? fargateClassPlacement(platform.classes, tenant)
-      : classPlacement(platform.classes, tenant, chosen.driver, chosen.executor, platform.storageClassName);
+      : classPlacement(platform.classes, tenant, chosen.driver, chosen.executor, platform.storageClassName, config.cluster);
     const templates = this.addJobArtifacts(config, tenant, platform, placement, logs, '', spark.singleZone === 'always');
     // Single-AZ on request: the tenant's own classes, executors held in the driver's zone (same pools: no new rules).
     if (spark.singleZone === 'offered') this.addJobArtifacts(config, tenant, platform, placement, logs, 'single-zone/', true);
     // A variant per offered class: both pods on that class, selected per job by its own configuration overrides.
     const variants = chosen.offered.map((name, index) => underField(`capacityClasses.offered[${index}]`, () => {
-      const variant = classPlacement(platform.classes, tenant, name, name, platform.storageClassName);
+      const variant = classPlacement(platform.classes, tenant, name, name, platform.storageClassName, config.cluster);
       return { placement: variant, templates: this.addJobArtifacts(config, tenant, platform, variant, logs, `classes/${name}/`, spark.singleZone === 'always') };
     }));
     return { jobSize, localDisk: placement.localDisk, logs, templates, placement, variants };
@@ -185,7 +185,7 @@ export class TenantChart extends ManifestChart {
     this.addArtifact({ path: `${prefix}configuration-overrides.json`, format: 'json', kubernetesObject: false, value: configurationOverrides });
     // The same overrides as a StartJobRun request and as the tenant's EMR job template, which emr apply registers.
     const documents = {
-      environment: config.name, tenant: tenant.name, executionRoleArn: tenant.executionRoleArn, releaseLabel: tenant.releaseLabel, configurationOverrides,
+      environment: config.name, tenant: tenant.name, executionRoleArn: tenant.executionRoleArn, releaseLabel: placement.releaseLabel ?? tenant.releaseLabel, configurationOverrides,
     };
     this.addArtifact({ path: `${prefix}start-job-run.json`, format: 'json', kubernetesObject: false, value: startJobRunRequest(documents) });
     if (prefix === '') this.addArtifact({ path: 'job-template.json', format: 'json', kubernetesObject: false, value: jobTemplateRequest(documents) });

@@ -32,13 +32,22 @@ export const HistoryServerAddonSchema = strictObject({
   resources: Type.Optional(Resources('of each history server (requests; the memory limit is the same)')),
 }, 'Spark History Server: one per tenant in namespace spark-history, each reading only its tenant\'s event logs (<spark.logs.s3Uri>/<tenant>/spark-events/) with a read-only IAM role of the tenant\'s own (tenantRoleArns) or a shared one (roleArn); needs spark.logs.s3Uri');
 
+export const NvidiaDevicePluginAddonSchema = strictObject({
+  resources: Type.Optional(strictObject({
+    cpu: Type.String({ pattern: '^[0-9]+m?$', description: 'CPU request, e.g. 50m' }),
+    memory: Type.String({ pattern: '^[0-9]+(Ki|Mi|Gi)$', description: 'memory request, e.g. 64Mi (the limit is twice the request)' }),
+  }, 'requests of the plugin container on each GPU node (default 50m CPU, 64Mi memory; the memory limit is twice the request)')),
+}, 'NVIDIA\'s device plugin (chart nvidia-device-plugin from https://nvidia.github.io/k8s-device-plugin, pinned) in kube-system, on the nodes of the GPU capacity classes only (their class label and NVIDIA GPUs), tolerating exactly their taints: without it those nodes never advertise nvidia.com/gpu and GPU executors stay Pending. Needed by every capacity class with gpu on backend karpenter; refused on EKS Auto Mode, which runs its own');
+
 export const AddonsSchema = strictObject({
   karpenter: Type.Optional(KarpenterAddonSchema),
   jupyterhub: Type.Optional(JupyterHubSchema),
   prometheus: Type.Optional(PrometheusSchema),
   historyServer: Type.Optional(HistoryServerAddonSchema),
+  nvidiaDevicePlugin: Type.Optional(NvidiaDevicePluginAddonSchema),
 }, 'Platform add-ons, each off unless its section is present; rendered into dist-manifests/<env>/addons/<name>/ (Karpenter\'s controller into karpenter/, a layer of its own between the CRDs and the platform)');
 
 export type AddonsConfig = Static<typeof AddonsSchema>;
 export type KarpenterAddonConfig = Static<typeof KarpenterAddonSchema>;
 export type HistoryServerAddonConfig = Static<typeof HistoryServerAddonSchema>;
+export type NvidiaDevicePluginAddonConfig = Static<typeof NvidiaDevicePluginAddonSchema>;

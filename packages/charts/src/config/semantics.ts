@@ -8,6 +8,7 @@ import type { Problem } from './problems.js';
 import { capacityClassProblems, DEFAULT_CAPACITY_CLASS, tenantCapacityClasses } from './capacity-class-semantics.js';
 import { capacityBackendProblems } from './capacity-backend-semantics.js';
 import { fargateProblems } from './fargate-semantics.js';
+import { gpuProblems } from './gpu-semantics.js';
 import type { ConfigPath } from './source-map.js';
 
 type Locate = (path: ConfigPath, message: string) => Problem;
@@ -76,7 +77,7 @@ export function semanticProblems(value: unknown, at: Locate): Problem[] {
 
   problems.push(...jupyterHubProblems(file, at), ...fargateProblems(file, tenants, at));
   const addons = isObject(file?.addons) ? (file.addons as Partial<AddonsConfig>) : undefined;
-  problems.push(...capacityBackendProblems(capacity, addons, at));
+  problems.push(...capacityBackendProblems(capacity, addons, at), ...gpuProblems(file, tenants, at));
   if (addons?.karpenter !== undefined && !delivery) {
     problems.push(at(['addons', 'karpenter'], 'a Helm release needs a delivery: section (Flux or Argo CD installs it); add one, or install the controller with the cluster (leave addons.karpenter out: its values are then rendered to artifacts/platform/karpenter/controller-values.yaml)'));
   }

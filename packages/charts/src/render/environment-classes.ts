@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { CapacityClassConfig } from '../config/capacity-schema.js';
+import { emrRapidsRelease } from '@emr-eks-gitops/core';
 import { tenantCapacityClasses } from '../config/capacity-class-semantics.js';
 
 /** The instance types a class selects, in words. */
@@ -55,17 +56,7 @@ export function capacityClassSection(config: EnvironmentConfig): string {
       );
     }
     const gpu = classes.filter((spec) => spec.gpu);
-    if (gpu.length > 0) {
-      lines.push(
-        '',
-        `GPU nodes (${gpu.map((spec) => `\`${spec.name}\``).join(', ')}) need, outside Git: an AMI with the NVIDIA driver (Karpenter resolves`,
-        'the `al2023` and `bottlerocket` aliases to their NVIDIA variants for GPU instance types), and a device plugin that',
-        'advertises the resource and tolerates the nodes\' taints (`emr-eks-gitops.io/workload`, `emr-eks-gitops.io/capacity-class`',
-        'and the GPU taint; e.g. the NVIDIA device plugin DaemonSet with `tolerations: [{operator: Exists}]`; Bottlerocket\'s NVIDIA',
-        'variant ships one). Without it the nodes offer no GPU and GPU executors stay Pending. The RAPIDS Accelerator itself',
-        '(`spark.plugins`, its jar) is the job\'s choice.',
-      );
-    }
+    if (gpu.length > 0) lines.push('', ...gpuLines(config, gpu.map((spec) => spec.name)));
   }
   if (singleZone.length > 0) {
     const always = singleZone.filter((tenant) => tenant.spark?.singleZone === 'always').map((tenant) => tenant.name);
@@ -84,4 +75,37 @@ export function capacityClassSection(config: EnvironmentConfig): string {
     );
   }
   return lines.join('\n');
+}
+
+/** What runs GPU executors: the AMI, the device plugin (or Auto Mode's), and the RAPIDS image of each GPU tenant's jobs. */
+function gpuLines(config: EnvironmentConfig, gpuClasses: readonly string[]): string[] {
+  const names = gpuClasses.map((name) => `\`${name}\``).join(', ');
+  const plugin = config.capacity.backend === 'auto-mode'
+    ? ['EKS Auto Mode runs the NVIDIA driver and device plugin on its GPU nodes itself; nothing of it is rendered here.']
+    : [
+      'Karpenter launches them from the `al2023` alias\'s NVIDIA variant (the accelerated AL2023 AMI with the NVIDIA driver and',
+      'container toolkit, SSM `.../amazon-linux-2023/x86_64/nvidia/...` of the pinned version). NVIDIA\'s device plugin',
+      '(`addons/nvidia-device-plugin/`, chart `nvidia-device-plugin` from https://nvidia.github.io/k8s-device-plugin) runs',
+      'on those nodes only (the class label and `instance-gpu-count > 0`), tolerating exactly their taints, and advertises',
+      '`nvidia.com/gpu`; without it GPU executors stay Pending, so a GPU class without `addons.nvidiaDevicePlugin` is refused.',
+    ];
+  const jobs = config.tenants.filter((tenant) => !tenant.retired && !tenant.fargate).flatMap((tenant) => {
+    const chosen = tenantCapacityClasses(tenant);
+    const variants = [...(gpuClasses.includes(chosen.executor) ? [['its jobs', '']] : []),
+      ...chosen.offered.filter((name) => gpuClasses.includes(name)).map((name) => [`jobs on \`${name}\``, `classes/${name}/`])];
+    const rapids = emrRapidsRelease(config.cluster.region, tenant.releaseLabel, config.cluster.partition);
+    if (variants.length === 0 || 'unknown' in rapids) return [];
+    return variants.map(([what, prefix]) => `- **${tenant.name}**, ${what} (\`artifacts/tenants/${tenant.name}/${prefix}\`): release \`${rapids.releaseLabel}\`, image \`${rapids.image}\``);
+  });
+  return [
+    `GPU nodes (${names}): ${plugin.join('\n')}`,
+    ...(jobs.length > 0 ? [
+      '',
+      'GPU jobs run on their release\'s RAPIDS Accelerator image (CUDA libraries, the RAPIDS jar and its GPU discovery',
+      'script): their `start-job-run.json` names the `spark-rapids` release label, and their `configuration-overrides.json`',
+      'sets `spark.kubernetes.container.image` to it and `spark.plugins=com.nvidia.spark.SQLPlugin`, with Spark\'s',
+      '`spark.executor.resource.gpu.*` and `spark.task.resource.gpu.amount`:',
+      ...jobs,
+    ] : []),
+  ];
 }

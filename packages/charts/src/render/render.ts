@@ -121,7 +121,7 @@ function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[])
     [...capacity.classes].flatMap(([name, pools]) => pools.pools.map((pool) => ({ name: pool.name, capacityTypes: pool.capacityTypes, limits: pool.limits, capacityClass: name }))),
   ) + fargateSection(config, tenants, fargate?.profiles ?? []);
   const addons = [
-    ...addonCharts(app, config, issues),
+    ...addonCharts(app, config, issues, capacity.classes),
     ...jupyterHubCharts(app, config, config.tenants.map((tenant) => ({ tenant, sparkProperties: tenants.find((chart) => chart.folder === `tenants/${tenant.name}`)?.sparkProperties })), capacity.spark.driverPlacement, issues),
   ];
   const layered = [storage, scheduling, capacity, ...(fargate ? [fargate] : []), emrAccess, ...tenants, ...addons];

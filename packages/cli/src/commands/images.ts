@@ -1,8 +1,9 @@
 import { relative } from 'node:path';
+import { tenantCapacityClasses, type EnvironmentConfig, type TenantConfig } from '@emr-eks-gitops/charts';
 import { EXIT, type CliIO } from '../io.js';
 import { loadEnvironments, renderAll, type Project } from '../project.js';
 import { objectImages } from '../images/container-images.js';
-import { emrSparkImage } from '../images/emr-base-images.js';
+import { emrRapidsRelease, emrSparkImage } from '../images/emr-base-images.js';
 
 /** spark-defaults properties naming the image of Spark's pods (a custom image instead of EMR's default). */
 const SPARK_IMAGE_PROPERTIES = new Set([
@@ -54,6 +55,11 @@ export function imageInventory(project: Project, envNames: readonly string[]): I
       const spark = emrSparkImage(config.cluster.region, tenant.releaseLabel, config.cluster.partition);
       if ('image' in spark) use(spark.image, `${result.environment} ${config.sourcePath} ${field}`);
       else notes.add(`${config.sourcePath}: ${field}: EMR Spark image of ${tenant.name} not listed: ${spark.unknown}`);
+      // Jobs on a GPU class run the release's RAPIDS Accelerator image instead (the config refuses a release without one).
+      if (gpuClassesOf(config, tenant).length > 0) {
+        const rapids = emrRapidsRelease(config.cluster.region, tenant.releaseLabel, config.cluster.partition);
+        if ('image' in rapids) use(rapids.image, `${result.environment} ${config.sourcePath} ${field} (GPU jobs: ${rapids.releaseLabel})`);
+      }
       // A custom image (built FROM EMR's) set through spark-defaults runs the driver and/or executors instead.
       for (const [key, value] of Object.entries(tenant.spark?.extraProperties ?? {})) {
         if (SPARK_IMAGE_PROPERTIES.has(key) && value.trim() !== '') {
@@ -68,6 +74,14 @@ export function imageInventory(project: Project, envNames: readonly string[]): I
     images: [...uses].sort(([a], [b]) => byCodeUnit(a, b)).map(([image, places]) => ({ image, usedBy: [...places].sort(byCodeUnit) })),
     notes: [...notes],
   };
+}
+
+/** The GPU capacity classes a tenant's executors run on, by default or per job. */
+function gpuClassesOf(config: EnvironmentConfig, tenant: TenantConfig): string[] {
+  if (tenant.retired || tenant.fargate) return [];
+  const gpu = new Set((config.capacity.classes ?? []).filter((spec) => spec.gpu).map((spec) => spec.name));
+  const chosen = tenantCapacityClasses(tenant);
+  return [chosen.executor, ...chosen.offered].filter((name) => gpu.has(name));
 }
 
 /** `emr-gitops images`: the sorted, de-duplicated images of the rendered environments, for an image scanner. */
