@@ -333,6 +333,23 @@ describe('JupyterHub add-on', () => {
     expect(() => renderEnvironment(config)).toThrow(/2G leaves too little for the Spark driver of app-dev/);
   });
 
+  it('warns where a notebook session\'s executors run the notebook image on an arm64 capacity class [notebook-image-arch]', () => {
+    const notebookDataEng = (t: string) => t.replace('    executionRoleArn: arn:aws:iam::410987654321:role/emr-prod-data-eng-job-execution\n',
+      '    serviceAccounts:\n      - { name: notebook-spark, roleArn: "arn:aws:iam::410987654321:role/emr-prod-data-eng-notebook", sparkDriver: true }\n'
+        + '    executionRoleArn: arn:aws:iam::410987654321:role/emr-prod-data-eng-job-execution\n');
+    const archWarnings = (result: RenderResult) => result.warnings.filter((w) => w.message.endsWith('[notebook-image-arch]'));
+    // data-eng's executors are on the Graviton class; the notebook server itself stays on the amd64 default driver pool.
+    const result = renderEnvironment(load('prod', notebookDataEng));
+    expect(archWarnings(result)).toEqual([{
+      configPath: ['tenants', 1, 'spark', 'capacityClasses', 'executor'],
+      message: 'the notebook sessions of tenant data-eng run their executors on the arm64 capacity class graviton with the notebook image 410987654321.dkr.ecr.ap-northeast-2.amazonaws.com/spark-notebook:emr-7.2.0-20240610: an image built for amd64 only fails there (exec format error) and the session gets no executors; build it for both platforms (docker buildx build --platform linux/amd64,linux/arm64, as images/notebook/Dockerfile shows) [notebook-image-arch]',
+    }]);
+    const profile = releaseValues(result).singleuser.profileList.find((p: any) => p.slug === 'data-eng');
+    expect(profile.kubespawner_override.node_selector).toEqual({ 'emr-eks-gitops.io/workload': 'spark-driver', 'karpenter.sh/capacity-type': 'on-demand' });
+    expect(archWarnings(renders.prod)).toEqual([]);
+    expect(readFileSync(new URL('../../../images/notebook/Dockerfile', import.meta.url), 'utf8')).toContain('docker buildx build --platform linux/amd64,linux/arm64 --push');
+  });
+
   it('the notebook server\'s limits must pass the LimitRange of each tenant it runs in; the hub and proxy never reach instance metadata', () => {
     const config = load('dev', (text) => text.replace('cpu: { guarantee: 0.5, limit: 2 }', 'cpu: { guarantee: 0.5, limit: 12 }').replace('memory: { guarantee: 2G, limit: 4G }', 'memory: { guarantee: 2G, limit: 40G }'));
     expect(() => renderEnvironment(config)).toThrow(/CPU limit 12 is above the LimitRange max\.cpu 8 of tenant app-dev/);
