@@ -86,11 +86,21 @@ describe('JupyterHub add-on', () => {
       userdata_url: 'https://sso.acme-data.example/realms/acme/protocol/openid-connect/userinfo',
       scope: ['openid', 'profile', 'email'],
       username_claim: 'preferred_username',
-      claim_groups_key: 'groups',
+      manage_groups: true,
+      auth_state_groups_key: 'oauth_user.groups',
       allowed_groups: ['spark-notebook-users'],
       admin_groups: ['spark-platform-admins'],
       login_service: 'Acme SSO',
     });
+    // The chart's hub (4.4.0) runs OAuthenticator 17.4, whose allowed_groups, admin_groups and auth_state_groups_key
+    // raise at hub start unless manage_groups is true, and whose claim_groups_key is deprecated: the hub would crash-loop.
+    for (const name of ENVIRONMENTS) {
+      const authenticator = releaseValues(renders[name]).hub.config.GenericOAuthenticator;
+      if (!authenticator) continue;
+      const usesGroups = ['allowed_groups', 'admin_groups', 'auth_state_groups_key'].some((key) => authenticator[key] !== undefined);
+      expect({ name, manage_groups: authenticator.manage_groups, claim_groups_key: authenticator.claim_groups_key })
+        .toEqual({ name, manage_groups: usesGroups ? true : undefined, claim_groups_key: undefined });
+    }
     expect(prod.hub.extraEnv.OAUTH_CLIENT_SECRET).toEqual({ valueFrom: { secretKeyRef: { name: 'jupyterhub-oidc', key: 'client-secret' } } });
     // Nobody is let in by default: no allow_all with an OAuth authenticator.
     expect(prod.hub.config.Authenticator?.allow_all).toBeUndefined();
