@@ -200,6 +200,12 @@ describe('located errors of what Auto Mode cannot do', () => {
     expect(problemsOf('sandbox', (t) => t.replace('    expireAfter: 336h', '    expireAfter: 490h').replace(/^    terminationGracePeriod: 12h.*\n/m, ''))).toEqual([
       'environments/sandbox.yaml:25:18: capacity.driverNodes.expireAfter: 490h plus the drain\'s terminationGracePeriod 24h passes Auto Mode\'s 21-day node lifetime (504h): the node is replaced while the drain still waits for running drivers, and they are killed; set expireAfter to at most 480h [auto-mode-node-lifetime]',
     ]);
+    // Without expireAfter the driver pool expires after Auto Mode's 336h, and a long drain passes 504h all the same.
+    const longDrain = (t: string) => t.replace(/^    expireAfter: 336h\n/m, '').replace('terminationGracePeriod: 12h ', 'terminationGracePeriod: 200h');
+    expect(problemsOf('sandbox', longDrain)).toEqual([
+      'environments/sandbox.yaml:25:29: capacity.driverNodes.terminationGracePeriod: 200h after the driver pool\'s default expireAfter 336h passes Auto Mode\'s 21-day node lifetime (504h): the node is replaced while the drain still waits for running drivers, and they are killed; set terminationGracePeriod to at most 168h, or set expireAfter to at most 304h [auto-mode-node-lifetime]',
+    ]);
+    expect(() => load('sandbox', (t) => longDrain(t).replace('terminationGracePeriod: 200h', 'terminationGracePeriod: 168h'))).not.toThrow();
     expect(problemsOf('sandbox', (t) => t.replace('    expireAfter: 336h', '    expireAfter: Never'))).toEqual([
       'environments/sandbox.yaml:25:18: capacity.driverNodes.expireAfter: Auto Mode replaces every node after at most 21 days (504h), so "Never" does not hold; set a duration such that expireAfter plus terminationGracePeriod (12h) is at most 504h, e.g. 336h [auto-mode-node-lifetime]',
     ]);

@@ -115,6 +115,21 @@ describe('capacity classes: what stays, what is refused', () => {
     expect(templateOf(dev, 'artifacts/tenants/data-eng/pod-templates/executor.yaml').spec.affinity).toBeUndefined();
   });
 
+  it('refuses single-AZ jobs "always" for a tenant that serves notebooks: a notebook driver has no spark-role label, its executors would stay Pending', () => {
+    const role = '    executionRoleArn: arn:aws:iam::310987654321:role/emr-staging-data-eng-job-execution';
+    const edit = (t: string) => t.replace(role, `    serviceAccounts:\n      - { name: notebook-spark, roleArn: arn:aws:iam::310987654321:role/emr-staging-data-eng-notebook, sparkDriver: true }\n${role}`);
+    const text = edit(environmentText('staging'));
+    const line = text.slice(0, text.indexOf('singleZone: always')).split('\n').length;
+    const message = 'tenants[1].spark.singleZone: with "always" the executor pod template requires a pod of the same application labelled spark-role=driver in the zone (pod affinity on spark-app-selector), and this tenant\'s notebook sessions use that template too: a notebook is a client-mode driver that carries neither label, so every executor of a notebook session stays Pending; use singleZone: offered (jobs opt in with the single-zone/ documents, notebooks keep the plain template), or serve notebooks from another tenant [single-zone-notebook]';
+    expect(() => loadEnvironmentText(text, 'environments/staging.yaml')).toThrow(new RegExp(`^environments/staging\\.yaml:${line}:\\d+: ${escape(message)}$`, 'm'));
+    // "offered" keeps the plain template (the notebook's) free of the affinity: accepted.
+    expect(() => loadEnvironmentText(text.replace('singleZone: always', 'singleZone: offered'), 'environments/staging.yaml')).not.toThrow();
+    // Without a hub nothing spawns notebooks: the account alone is accepted.
+    const noHub = text.replace(/\n  jupyterhub:[\s\S]*?\n  prometheus:/, '\n  prometheus:');
+    expect(noHub).not.toContain('jupyterhub:');
+    expect(() => loadEnvironmentText(noHub, 'environments/staging.yaml')).not.toThrow();
+  });
+
   it('single-AZ jobs: executors require their driver\'s zone, matched by the job\'s spark-app-selector, always or per job', () => {
     const staging = renderEnvironment(load('staging'));
     expect(templateOf(staging, 'artifacts/tenants/data-eng/pod-templates/executor.yaml').spec.affinity).toEqual({

@@ -86,11 +86,21 @@ describe('JupyterHub add-on', () => {
       userdata_url: 'https://sso.acme-data.example/realms/acme/protocol/openid-connect/userinfo',
       scope: ['openid', 'profile', 'email'],
       username_claim: 'preferred_username',
-      claim_groups_key: 'groups',
+      manage_groups: true,
+      auth_state_groups_key: 'oauth_user.groups',
       allowed_groups: ['spark-notebook-users'],
       admin_groups: ['spark-platform-admins'],
       login_service: 'Acme SSO',
     });
+    // The chart's hub (4.4.0) runs OAuthenticator 17.4, whose allowed_groups, admin_groups and auth_state_groups_key
+    // raise at hub start unless manage_groups is true, and whose claim_groups_key is deprecated: the hub would crash-loop.
+    for (const name of ENVIRONMENTS) {
+      const authenticator = releaseValues(renders[name]).hub.config.GenericOAuthenticator;
+      if (!authenticator) continue;
+      const usesGroups = ['allowed_groups', 'admin_groups', 'auth_state_groups_key'].some((key) => authenticator[key] !== undefined);
+      expect({ name, manage_groups: authenticator.manage_groups, claim_groups_key: authenticator.claim_groups_key })
+        .toEqual({ name, manage_groups: usesGroups ? true : undefined, claim_groups_key: undefined });
+    }
     expect(prod.hub.extraEnv.OAUTH_CLIENT_SECRET).toEqual({ valueFrom: { secretKeyRef: { name: 'jupyterhub-oidc', key: 'client-secret' } } });
     // Nobody is let in by default: no allow_all with an OAuth authenticator.
     expect(prod.hub.config.Authenticator?.allow_all).toBeUndefined();
@@ -331,6 +341,23 @@ describe('JupyterHub add-on', () => {
     // The notebook pod also hosts the driver: too little memory for it is refused at render, located.
     const config = load('dev', (text) => text.replace('memory: { guarantee: 2G, limit: 4G }', 'memory: { guarantee: 1G, limit: 2G }'));
     expect(() => renderEnvironment(config)).toThrow(/2G leaves too little for the Spark driver of app-dev/);
+  });
+
+  it('warns where a notebook session\'s executors run the notebook image on an arm64 capacity class [notebook-image-arch]', () => {
+    const notebookDataEng = (t: string) => t.replace('    executionRoleArn: arn:aws:iam::410987654321:role/emr-prod-data-eng-job-execution\n',
+      '    serviceAccounts:\n      - { name: notebook-spark, roleArn: "arn:aws:iam::410987654321:role/emr-prod-data-eng-notebook", sparkDriver: true }\n'
+        + '    executionRoleArn: arn:aws:iam::410987654321:role/emr-prod-data-eng-job-execution\n');
+    const archWarnings = (result: RenderResult) => result.warnings.filter((w) => w.message.endsWith('[notebook-image-arch]'));
+    // data-eng's executors are on the Graviton class; the notebook server itself stays on the amd64 default driver pool.
+    const result = renderEnvironment(load('prod', notebookDataEng));
+    expect(archWarnings(result)).toEqual([{
+      configPath: ['tenants', 1, 'spark', 'capacityClasses', 'executor'],
+      message: 'the notebook sessions of tenant data-eng run their executors on the arm64 capacity class graviton with the notebook image 410987654321.dkr.ecr.ap-northeast-2.amazonaws.com/spark-notebook:emr-7.2.0-20240610: an image built for amd64 only fails there (exec format error) and the session gets no executors; build it for both platforms (docker buildx build --platform linux/amd64,linux/arm64, as images/notebook/Dockerfile shows) [notebook-image-arch]',
+    }]);
+    const profile = releaseValues(result).singleuser.profileList.find((p: any) => p.slug === 'data-eng');
+    expect(profile.kubespawner_override.node_selector).toEqual({ 'emr-eks-gitops.io/workload': 'spark-driver', 'karpenter.sh/capacity-type': 'on-demand' });
+    expect(archWarnings(renders.prod)).toEqual([]);
+    expect(readFileSync(new URL('../../../images/notebook/Dockerfile', import.meta.url), 'utf8')).toContain('docker buildx build --platform linux/amd64,linux/arm64 --push');
   });
 
   it('the notebook server\'s limits must pass the LimitRange of each tenant it runs in; the hub and proxy never reach instance metadata', () => {

@@ -83,13 +83,13 @@ describe('JupyterHub builders', () => {
       JupyterHub: { authenticator_class: 'generic-oauth', hub_connect_url: 'http://hub.jupyterhub.svc:8081' },
       GenericOAuthenticator: {
         client_id: 'jupyterhub', oauth_callback_url: oidc.callbackUrl, authorize_url: oidc.authorizeUrl, token_url: oidc.tokenUrl,
-        userdata_url: oidc.userdataUrl, scope: ['openid', 'profile', 'email'], username_claim: 'preferred_username', claim_groups_key: 'groups',
-        allowed_groups: ['spark-users'],
+        userdata_url: oidc.userdataUrl, scope: ['openid', 'profile', 'email'], username_claim: 'preferred_username',
+        manage_groups: true, auth_state_groups_key: 'oauth_user.groups', allowed_groups: ['spark-users'],
       },
     });
     expect(values.hub.extraEnv.OAUTH_CLIENT_SECRET.valueFrom.secretKeyRef).toEqual({ name: 'oidc', key: 'secret' });
     const nested = jupyterHubValues({ ...props, auth: { ...oidc, groupsClaim: 'realm_access.roles', adminGroups: ['admins'], adminUsers: ['root'] } }) as any;
-    expect(nested.hub.config.GenericOAuthenticator).toMatchObject({ claim_groups_key: 'realm_access.roles', admin_groups: ['admins'] });
+    expect(nested.hub.config.GenericOAuthenticator).toMatchObject({ manage_groups: true, auth_state_groups_key: 'oauth_user.realm_access.roles', admin_groups: ['admins'] });
     expect(nested.hub.config.Authenticator).toEqual({ admin_users: ['root'] });
     expect(configurationErrorOf(() => jupyterHubValues({ ...props, auth: { ...oidc, tokenUrl: 'http://idp.example.com/token' } })).field).toBe('auth.tokenUrl');
     const noGroups = configurationErrorOf(() => jupyterHubValues({ ...props, auth: { ...oidc, allowedGroups: [] } }));

@@ -203,6 +203,22 @@ function notebookRuntimeIssues(config: EnvironmentConfig, hub: JupyterHubConfig,
 }
 
 /**
+ * A notebook server runs on the default (amd64) driver pool, but its session's executors run the notebook image on the
+ * tenant's executor class: on an arm64 class that image must be built for linux/arm64 too, which no rule can see.
+ */
+function notebookArchWarnings(config: EnvironmentConfig, hub: JupyterHubConfig, profiles: readonly JupyterHubTenantProfile[]): RenderIssue[] {
+  return profiles.flatMap((profile) => {
+    const index = config.tenants.findIndex((tenant) => tenant.name === profile.tenant);
+    const executorClass = config.tenants[index]?.spark?.capacityClasses?.executor;
+    if (config.capacity.classes?.find((entry) => entry.name === executorClass)?.arch !== 'arm64') return [];
+    return [{
+      configPath: ['tenants', index, 'spark', 'capacityClasses', 'executor'],
+      message: `the notebook sessions of tenant ${profile.tenant} run their executors on the arm64 capacity class ${executorClass} with the notebook image ${hub.image.name}:${hub.image.tag}: an image built for amd64 only fails there (exec format error) and the session gets no executors; build it for both platforms (docker buildx build --platform linux/amd64,linux/arm64, as images/notebook/Dockerfile shows) [notebook-image-arch]`,
+    }];
+  });
+}
+
+/**
  * The JupyterHub add-on's charts, or none when it is off. Builder refusals and values the chart's own schema refuses
  * are pushed to `issues`, located at `addons.jupyterhub`.
  */
@@ -219,6 +235,7 @@ export function jupyterHubCharts(
   if (profiles.length === 0) {
     chart.warnings.push({ configPath: at, message: 'serves no tenant: no tenant has a serviceAccounts entry with sparkDriver: true, so the hub has no Spark profile and spawns servers in its own namespace' });
   }
+  chart.warnings.push(...notebookArchWarnings(config, hub, profiles));
   issues.push(...jupyterHubValuesProblems(chart.values).map((message) => ({ configPath: at, message: `rendered Helm values: ${message}` })));
   const perTenant = profiles.map((profile) => collectIssues(issues, at, () => new JupyterHubTenantChart(app, config, profile)));
   return [chart, ...perTenant.filter((entry): entry is JupyterHubTenantChart => entry !== undefined)];

@@ -1,4 +1,4 @@
-import { AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD, AUTO_MODE_MAX_NODE_LIFETIME, goDurationSeconds } from '@emr-eks-gitops/core';
+import { AUTO_MODE_DEFAULT_EXPIRE_AFTER, AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD, AUTO_MODE_MAX_NODE_LIFETIME, goDurationSeconds } from '@emr-eks-gitops/core';
 import type { CapacityConfig } from './capacity-schema.js';
 import type { AddonsConfig } from './addons-schema.js';
 import type { Problem } from './problems.js';
@@ -34,11 +34,17 @@ export function capacityBackendProblems(capacity: Partial<CapacityConfig> | unde
   const graceSeconds = goDurationSeconds(grace);
   if (expireAfter === 'Never') {
     problems.push(at(['capacity', 'driverNodes', 'expireAfter'], `Auto Mode replaces every node after at most 21 days (${AUTO_MODE_MAX_NODE_LIFETIME}), so "Never" does not hold; set a duration such that expireAfter plus terminationGracePeriod (${grace}) is at most ${AUTO_MODE_MAX_NODE_LIFETIME}, e.g. 336h [auto-mode-node-lifetime]`));
-  } else if (typeof expireAfter === 'string' && graceSeconds !== undefined) {
-    const expireSeconds = goDurationSeconds(expireAfter);
+  } else if ((expireAfter === undefined || typeof expireAfter === 'string') && graceSeconds !== undefined) {
+    const expireSeconds = goDurationSeconds(expireAfter ?? AUTO_MODE_DEFAULT_EXPIRE_AFTER);
     if (expireSeconds !== undefined && expireSeconds + graceSeconds > maxSeconds) {
       const room = Math.floor((maxSeconds - graceSeconds) / 3600);
-      problems.push(at(['capacity', 'driverNodes', 'expireAfter'], `${expireAfter} plus the drain's terminationGracePeriod ${grace} passes Auto Mode's 21-day node lifetime (${AUTO_MODE_MAX_NODE_LIFETIME}): the node is replaced while the drain still waits for running drivers, and they are killed; set expireAfter to at most ${room}h [auto-mode-node-lifetime]`));
+      if (expireAfter !== undefined) {
+        problems.push(at(['capacity', 'driverNodes', 'expireAfter'], `${expireAfter} plus the drain's terminationGracePeriod ${grace} passes Auto Mode's 21-day node lifetime (${AUTO_MODE_MAX_NODE_LIFETIME}): the node is replaced while the drain still waits for running drivers, and they are killed; set expireAfter to at most ${room}h [auto-mode-node-lifetime]`));
+      } else {
+        // The driver pool then expires after Auto Mode's own 336h, which the drain must fit after too.
+        const graceRoom = Math.floor((maxSeconds - expireSeconds) / 3600);
+        problems.push(at(['capacity', 'driverNodes', 'terminationGracePeriod'], `${grace} after the driver pool's default expireAfter ${AUTO_MODE_DEFAULT_EXPIRE_AFTER} passes Auto Mode's 21-day node lifetime (${AUTO_MODE_MAX_NODE_LIFETIME}): the node is replaced while the drain still waits for running drivers, and they are killed; set terminationGracePeriod to at most ${graceRoom}h, or set expireAfter to at most ${Math.max(room, 0)}h [auto-mode-node-lifetime]`));
+      }
     }
   }
   const builtIn = capacity.autoMode?.builtInNodePools ?? ['system'];

@@ -25,7 +25,7 @@ export function tenantCapacityClasses(tenant: Partial<TenantConfig>): { driver: 
 /**
  * Capacity classes against the tenants that use them: names exist and are unique, exclusive classes are used only by
  * the tenants they list, the scratch disk a tenant asks for is the one its executor class has, and single-AZ jobs
- * only where the API server understands matchLabelKeys.
+ * only where the API server understands matchLabelKeys and never for notebook sessions (their driver has no Spark labels).
  */
 export function capacityClassProblems(file: Partial<EnvironmentFile> | null, tenants: readonly Partial<TenantConfig>[], at: Locate): Problem[] {
   const capacity = isObject(file?.capacity) ? (file.capacity as Partial<CapacityConfig>) : undefined;
@@ -51,6 +51,7 @@ export function capacityClassProblems(file: Partial<EnvironmentFile> | null, ten
     }
   });
   const known = [DEFAULT_CAPACITY_CLASS, ...byName.keys()].join(', ');
+  const hub = isObject(file?.addons) && isObject(file.addons.jupyterhub);
   const version = typeof file?.cluster?.kubernetesVersion === 'string' && /^1\.\d+$/.test(file.cluster.kubernetesVersion)
     ? file.cluster.kubernetesVersion : undefined;
 
@@ -84,6 +85,12 @@ export function capacityClassProblems(file: Partial<EnvironmentFile> | null, ten
     }
     if (tenant.spark?.singleZone !== undefined && version !== undefined && !isAtLeast(parseKubernetesVersion(version), 1, SINGLE_ZONE_MINOR)) {
       problems.push(at([...own, 'singleZone'], `keeping a job's executors in its driver's zone needs pod affinity with matchLabelKeys, which the API server applies by default from Kubernetes 1.${SINGLE_ZONE_MINOR} (the cluster is ${version}: the API server drops the field, and executors would follow any driver of the namespace instead of their own); upgrade cluster.kubernetesVersion to 1.${SINGLE_ZONE_MINOR} or later, or remove singleZone [single-zone-version]`));
+    }
+    // JupyterHub's profile points a notebook session's executors at this tenant's default executor template.
+    const servesNotebooks = hub && tenant.retired !== true && Array.isArray(tenant.serviceAccounts)
+      && tenant.serviceAccounts.some((account) => isObject(account) && account.sparkDriver === true);
+    if (tenant.spark?.singleZone === 'always' && servesNotebooks) {
+      problems.push(at([...own, 'singleZone'], 'with "always" the executor pod template requires a pod of the same application labelled spark-role=driver in the zone (pod affinity on spark-app-selector), and this tenant\'s notebook sessions use that template too: a notebook is a client-mode driver that carries neither label, so every executor of a notebook session stays Pending; use singleZone: offered (jobs opt in with the single-zone/ documents, notebooks keep the plain template), or serve notebooks from another tenant [single-zone-notebook]'));
     }
   });
   return problems;

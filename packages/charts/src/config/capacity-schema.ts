@@ -148,7 +148,7 @@ export const TenantSparkSchema = strictObject({
   }, 'which capacity classes this tenant\'s jobs run on')),
   singleZone: Type.Optional(Type.Unsafe<'always' | 'offered'>({
     type: 'string', enum: ['always', 'offered'],
-    description: 'keep each job\'s executors in the Availability Zone its driver was scheduled to (no cross-AZ shuffle traffic): "always" for every job, or "offered" for jobs that use the documents under artifacts/tenants/<tenant>/single-zone/; needs cluster.kubernetesVersion 1.31 or later',
+    description: 'keep each job\'s executors in the Availability Zone its driver was scheduled to (no cross-AZ shuffle traffic): "always" for every job, or "offered" for jobs that use the documents under artifacts/tenants/<tenant>/single-zone/ (a tenant that serves notebooks must use "offered": a notebook session\'s executors use the plain template); needs cluster.kubernetesVersion 1.31 or later',
   })),
   localDisk: Type.Optional(Type.Unsafe<'ebs' | 'instance-store'>({
     type: 'string', enum: ['ebs', 'instance-store'],

@@ -267,7 +267,10 @@ function authenticatorConfig(auth: JupyterHubAuth): Record<string, unknown> {
       userdata_url: auth.userdataUrl,
       scope: [...(auth.scopes ?? JUPYTERHUB_OIDC_DEFAULTS.scopes)],
       username_claim: auth.usernameClaim ?? JUPYTERHUB_OIDC_DEFAULTS.usernameClaim,
-      claim_groups_key: auth.groupsClaim ?? JUPYTERHUB_OIDC_DEFAULTS.groupsClaim,
+      // OAuthenticator 17 (chart 4.x) refuses allowed_groups / admin_groups at hub start unless manage_groups is set,
+      // and reads groups from the auth state: the userinfo answer is its oauth_user entry (a dotted path reaches nested).
+      manage_groups: true,
+      auth_state_groups_key: `oauth_user.${auth.groupsClaim ?? JUPYTERHUB_OIDC_DEFAULTS.groupsClaim}`,
       allowed_groups: [...auth.allowedGroups],
       ...(auth.adminGroups?.length ? { admin_groups: [...auth.adminGroups] } : {}),
       ...(auth.loginService ? { login_service: auth.loginService } : {}),
