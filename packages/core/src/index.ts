@@ -81,6 +81,15 @@ export {
   type SparkCapacityProps,
   type SparkPlacements,
 } from './karpenter/spark-capacity.js';
+/** Admission policy that keeps tenants not granted an exclusive capacity class off its nodes. */
+export {
+  ExclusiveCapacityClassPolicy,
+  VALIDATING_ADMISSION_POLICY_MINOR,
+  selectsClassCel,
+  toleratesClassTaintCel,
+  type CapacityClassGrant,
+  type ExclusiveCapacityClassPolicyProps,
+} from './karpenter/capacity-class-admission.js';
 /** Karpenter chart values that keep the controller off Karpenter-made nodes. */
 export {
   karpenterControllerHelmValues,

@@ -12,7 +12,7 @@ import { ManifestChart } from './manifest-chart.js';
 import { fieldToPath, underField, type RenderIssue } from '../render/render-error.js';
 import type { ConfigPath } from '../config/source-map.js';
 import type { TenantPlacementSummary } from '../render/environment-diagram.js';
-import { tenantCapacityClasses } from '../config/capacity-class-semantics.js';
+import { singleZoneGpuWarnings, tenantCapacityClasses } from '../config/capacity-class-semantics.js';
 import { classPlacement, type ClassPlacement } from './tenant-capacity.js';
 import { addFargateTenantObjects, fargateClassPlacement } from './fargate-tenant.js';
 
@@ -102,6 +102,7 @@ export class TenantChart extends ManifestChart {
       return;
     }
     const spark = underField('spark', () => this.addSparkArtifacts(config, tenant, platform));
+    this.warnings.push(...singleZoneGpuWarnings(config, tenant, index));
     this.checkRunTime(config, tenant, index, platform, spark);
   }
 

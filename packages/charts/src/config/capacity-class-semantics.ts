@@ -1,5 +1,6 @@
-import { isAtLeast, parseKubernetesVersion } from '@emr-eks-gitops/core';
-import type { EnvironmentFile, TenantConfig } from './schema.js';
+import { VALIDATING_ADMISSION_POLICY_MINOR, isAtLeast, parseKubernetesVersion } from '@emr-eks-gitops/core';
+import type { RenderIssue } from '../render/render-error.js';
+import type { EnvironmentConfig, EnvironmentFile, TenantConfig } from './schema.js';
 import type { CapacityClassConfig, CapacityConfig } from './capacity-schema.js';
 import type { Problem } from './problems.js';
 import type { ConfigPath } from './source-map.js';
@@ -54,6 +55,13 @@ export function capacityClassProblems(file: Partial<EnvironmentFile> | null, ten
   const hub = isObject(file?.addons) && isObject(file.addons.jupyterhub);
   const version = typeof file?.cluster?.kubernetesVersion === 'string' && /^1\.\d+$/.test(file.cluster.kubernetesVersion)
     ? file.cluster.kubernetesVersion : undefined;
+  if (version !== undefined && !isAtLeast(parseKubernetesVersion(version), 1, VALIDATING_ADMISSION_POLICY_MINOR)) {
+    classes.forEach((spec, index) => {
+      const exclusive = Array.isArray(spec.exclusiveTo) ? spec.exclusiveTo : [];
+      if (exclusive.length === 0 || [...tenantNames].every((name) => exclusive.includes(name))) return;
+      problems.push(at(['capacity', 'classes', index, 'exclusiveTo'], `exclusivity is enforced at admission by a ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1), served from Kubernetes 1.${VALIDATING_ADMISSION_POLICY_MINOR}; on ${version} it is a beta API behind a feature gate that is off by default (and EKS does not let you turn it on), so any other tenant could still reach this class with its own pod template or node selector; upgrade cluster.kubernetesVersion to 1.${VALIDATING_ADMISSION_POLICY_MINOR} or later, or remove exclusiveTo [capacity-class-admission]`));
+    });
+  }
 
   tenants.forEach((tenant, index) => {
     const own: ConfigPath = ['tenants', index, 'spark'];
@@ -94,6 +102,24 @@ export function capacityClassProblems(file: Partial<EnvironmentFile> | null, ten
     }
   });
   return problems;
+}
+
+/**
+ * Single-AZ jobs of a tenant whose executors would run on an on-demand-only GPU class: executors must start in the
+ * zone Karpenter chose for the driver, and on-demand GPU capacity is often short in one zone, so they may stay Pending.
+ */
+export function singleZoneGpuWarnings(config: Pick<EnvironmentConfig, 'capacity'>, tenant: TenantConfig, index: number): RenderIssue[] {
+  const mode = tenant.spark?.singleZone;
+  if (mode === undefined || tenant.retired === true) return [];
+  const chosen = tenantCapacityClasses(tenant);
+  // "offered" adds one single-zone variant on the tenant's own classes; "always" makes every variant single-zone.
+  const executorClasses = mode === 'always' ? [chosen.executor, ...chosen.offered] : [chosen.executor];
+  return (config.capacity.classes ?? [])
+    .filter((spec) => spec.gpu !== undefined && spec.executorCapacity === 'on-demand' && executorClasses.includes(spec.name))
+    .map((spec) => ({
+      configPath: ['tenants', index, 'spark', 'singleZone'],
+      message: `single-zone jobs on GPU class ${spec.name} (on-demand executors only) start their executors only in the zone the driver was placed in, and on-demand GPU instances are often short in one zone (InsufficientInstanceCapacity): Karpenter cannot try another zone, so executors stay Pending until capacity frees up there; ${mode === 'always' ? 'use singleZone: offered, so GPU jobs keep multi-zone documents' : 'run GPU jobs with the plain (multi-zone) documents, not the single-zone/ ones'} [single-zone-gpu]`,
+    }));
 }
 
 function isObject(value: unknown): value is Record<string, never> {

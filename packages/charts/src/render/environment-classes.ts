@@ -2,6 +2,7 @@ import type { EnvironmentConfig } from '../config/schema.js';
 import type { CapacityClassConfig } from '../config/capacity-schema.js';
 import { emrRapidsRelease } from '@emr-eks-gitops/core';
 import { tenantCapacityClasses } from '../config/capacity-class-semantics.js';
+import { exclusiveClassScopes } from '../charts/admission-chart.js';
 
 /** The instance types a class selects, in words. */
 function instances(spec: Partial<CapacityClassConfig>): string {
@@ -44,6 +45,8 @@ export function capacityClassSection(config: EnvironmentConfig): string {
         return `| ${tenant.name} | \`${chosen.driver}\` | \`${chosen.executor}\` | ${chosen.offered.map((name) => `\`${name}\``).join(', ') || '-'} |`;
       }),
     );
+    const scopes = exclusiveClassScopes(config);
+    if (scopes.length > 0) lines.push('', ...exclusivityLines(scopes));
     if (tenants.some((tenant) => tenantCapacityClasses(tenant).offered.length > 0)) {
       lines.push(
         '',
@@ -72,9 +75,32 @@ export function capacityClassSection(config: EnvironmentConfig): string {
       'Karpenter provisions in that zone too). The zone is chosen per job when the driver is placed; shuffle stays in one',
       'zone. Executors can only use spot capacity of that zone: when it is short, they fall back to the on-demand executor',
       'pool in the same zone, and a reclaimed executor is replaced there.',
+      ...(classes.some((spec) => spec.gpu && spec.executorCapacity === 'on-demand')
+        ? ['On-demand GPU capacity is often short in one zone: single-zone jobs on such a class are warned about',
+          '(`[single-zone-gpu]`), since their executors wait in the driver\'s zone instead of starting in another.'] : []),
     );
   }
   return lines.join('\n');
+}
+
+/** Who enforces `exclusiveTo`, and how: the admission policies of `platform/admission/`. */
+function exclusivityLines(scopes: ReturnType<typeof exclusiveClassScopes>): string[] {
+  return [
+    'Exclusivity is enforced by the API server, not only by the rendered pod templates: for each exclusive class,',
+    '`platform/admission/` holds a ValidatingAdmissionPolicy and its binding (`validationActions: [Deny]`,',
+    '`failurePolicy: Fail`) that refuse the CREATE or UPDATE of a Pod in the namespaces of the tenants not granted the',
+    'class when the pod tolerates the class taint (that key and value, `Exists` on that key, or an `Exists` toleration',
+    'without a key, which tolerates every taint), selects the class label (nodeSelector, or a required node affinity',
+    '`In` the class), or is created with `spec.nodeName` (which skips the scheduler and its taint check). This covers',
+    'pod templates, `spark.kubernetes.{driver,executor}.node.selector.*` and pods a tenant writes itself. An update may',
+    'keep what a pod already had, but not add it. The granted tenants\' namespaces, system namespaces and add-on',
+    'namespaces are not bound, so DaemonSets that must run on every node (the NVIDIA device plugin in `kube-system`,',
+    'log and metrics agents) are untouched; a tenant cannot run such a DaemonSet onto a class it is not granted.',
+    '',
+    '| class | granted to | pods refused in |',
+    '|---|---|---|',
+    ...scopes.map((scope) => `| \`${scope.name}\` | ${scope.granted.map((grant) => `${grant.tenant} (\`${grant.namespace}\`)`).join(', ')} | ${[...scope.checked].sort().map((namespace) => `\`${namespace}\``).join(', ')} |`),
+  ];
 }
 
 /** What runs GPU executors: the AMI, the device plugin (or Auto Mode's), and the RAPIDS image of each GPU tenant's jobs. */

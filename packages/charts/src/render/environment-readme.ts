@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import { AUTO_MODE_DEFAULT_EXPIRE_AFTER, AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD, JUPYTERHUB_CHART, KARPENTER_CHART, KARPENTER_CRD_CHART, PROJECT_NAME, PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
+import { exclusiveClassScopes } from '../charts/admission-chart.js';
 import { tenantCapacityClasses } from '../config/capacity-class-semantics.js';
 import { DELIVERY_DEFAULTS } from '../charts/delivery-chart.js';
 import { HISTORY_SERVER_NAMESPACE, historyServerName } from '../charts/addon-charts.js';
@@ -383,9 +384,10 @@ function layerRows(config: EnvironmentConfig) {
     ...(karpenter ? [{ name: 'karpenter', source: '`karpenter/`', holds: `Karpenter's controller (chart \`${KARPENTER_CHART.name}\` ${KARPENTER_CHART.version}, ${flux ? 'OCIRepository + HelmRelease' : 'an Application with the Helm source'}): after its CRDs, before the NodePools` }] : []),
     {
       name: 'platform', source: '`platform/`',
-      holds: autoMode
+      holds: (autoMode
         ? 'StorageClass, PriorityClasses, EKS Auto Mode NodeClasses and NodePools, the VPC CNI ConfigMap that turns NetworkPolicy enforcement on'
-        : 'StorageClass, PriorityClasses, Karpenter EC2NodeClasses and NodePools',
+        : 'StorageClass, PriorityClasses, Karpenter EC2NodeClasses and NodePools')
+        + (exclusiveClassScopes(config).length > 0 ? ', the admission policies that keep other tenants off exclusive capacity classes (`platform/admission/`)' : ''),
     },
     { name: 'tenants', source: '`tenants/`', holds: 'one folder per tenant namespace: quota, LimitRange, NetworkPolicies, service accounts, RBAC' },
     { name: 'addons', source: '`addons/`', holds: 'add-ons (see below); wired after the tenants only when the folder has content' },

@@ -2,6 +2,7 @@ import { App } from 'cdk8s';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { ManifestChart } from '../charts/manifest-chart.js';
 import { TenantChart } from '../charts/tenant-chart.js';
+import { AdmissionChart } from '../charts/admission-chart.js';
 import { CapacityChart } from '../charts/capacity-chart.js';
 import { FargateChart } from '../charts/fargate-chart.js';
 import { fargateSection } from './fargate-readme.js';
@@ -99,7 +100,8 @@ function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[])
   const scheduling = collectIssues(issues, [], () => new SchedulingChart(app, config));
   const capacity = collectIssues(issues, ['capacity'], () => new CapacityChart(app, config));
   const emrAccess = collectIssues(issues, ['cluster', 'emrAccess'], () => new EmrAccessChart(app, config));
-  if (!storage || !scheduling || !capacity || !emrAccess) return { charts: [], diagram: '' };
+  const admission = collectIssues(issues, ['capacity', 'classes'], () => new AdmissionChart(app, config));
+  if (!storage || !scheduling || !capacity || !emrAccess || !admission) return { charts: [], diagram: '' };
   issues.push(...capacity.problems);
   const platform = {
     capacity: capacity.spark,
@@ -124,7 +126,7 @@ function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[])
     ...addonCharts(app, config, issues, capacity.classes),
     ...jupyterHubCharts(app, config, config.tenants.map((tenant) => ({ tenant, sparkProperties: tenants.find((chart) => chart.folder === `tenants/${tenant.name}`)?.sparkProperties })), capacity.spark.driverPlacement, issues),
   ];
-  const layered = [storage, scheduling, capacity, ...(fargate ? [fargate] : []), emrAccess, ...tenants, ...addons];
+  const layered = [storage, scheduling, capacity, ...(admission.policies.length > 0 ? [admission] : []), ...(fargate ? [fargate] : []), emrAccess, ...tenants, ...addons];
   // The GitOps wiring of the layers (and Karpenter's CRD chart), last: it wires the layers that have content.
   const delivery = collectIssues(issues, ['delivery'], () => deliveryCharts(app, config, layered)) ?? [];
   return { charts: [...layered, ...delivery], diagram };

@@ -23,6 +23,8 @@ import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
 import { Job } from 'kubernetes-models/batch/v1/Job';
+import { ValidatingAdmissionPolicy } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy';
+import { ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding';
 import { NodePool } from '@kubernetes-models/karpenter/karpenter.sh/v1/NodePool';
 import { EC2NodeClass } from '@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass';
 import { EksNodeClassModel } from './eks-node-class-model.js';
@@ -84,6 +86,8 @@ const CORE = 'api__v1_openapi.json';
 const RBAC = 'apis__rbac.authorization.k8s.io__v1_openapi.json';
 const APPS = 'apis__apps__v1_openapi.json';
 const BATCH = 'apis__batch__v1_openapi.json';
+// Served as v1 from Kubernetes 1.30 (the 1.29 document has no ValidatingAdmissionPolicy; config semantics refuse it there).
+const ADMISSION = 'apis__admissionregistration.k8s.io__v1_openapi.json';
 
 /** The file (and component) of `source` for a cluster of `kubernetesVersion`, which must be supported. */
 export function structuralLocation(source: StructuralSource, kubernetesVersion: SupportedKubernetesVersion): StructuralLocation {
@@ -119,6 +123,8 @@ export const KNOWN_KINDS: ReadonlyMap<string, KnownKind> = new Map<string, Known
   ['apps/v1/StatefulSet', { model: StatefulSet, structural: builtin(APPS, 'apps', 'StatefulSet') }],
   ['batch/v1/CronJob', { model: CronJob, structural: builtin(BATCH, 'batch', 'CronJob') }],
   ['batch/v1/Job', { model: Job, structural: builtin(BATCH, 'batch', 'Job') }],
+  ['admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy', { model: ValidatingAdmissionPolicy, structural: builtin(ADMISSION, 'admissionregistration', 'ValidatingAdmissionPolicy') }],
+  ['admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding', { model: ValidatingAdmissionPolicyBinding, structural: builtin(ADMISSION, 'admissionregistration', 'ValidatingAdmissionPolicyBinding') }],
   ['karpenter.sh/v1/NodePool', { model: NodePool, structural: crd('karpenter.sh', 'NodePool', 'v1') }],
   ['karpenter.k8s.aws/v1/EC2NodeClass', { model: EC2NodeClass, structural: crd('karpenter.k8s.aws', 'EC2NodeClass', 'v1') }],
   ['eks.amazonaws.com/v1/NodeClass', { model: EksNodeClassModel, structural: crd('eks.amazonaws.com', 'NodeClass', 'v1') }],
