@@ -45,7 +45,7 @@ export const CapacityClassSchema = strictObject({
     taintKey: Type.Optional(Type.String({ pattern: '^([a-z0-9.-]+/)?[A-Za-z0-9._-]+$', description: 'key of the NoSchedule taint GPU nodes carry (default the resource name, nvidia.com/gpu)' })),
   }, 'GPU executors (drivers stay on CPU nodes of the class): GPU instance types only, tainted, executors tolerate the taint and request the device. The NVIDIA device plugin must run on these nodes')),
   exclusiveTo: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' }), {
-    minItems: 1, uniqueItems: true, description: 'tenants that may use the class; absent: every tenant',
+    minItems: 1, uniqueItems: true, description: 'tenants that may use the class; absent: every tenant. The API server enforces it for pods of the other tenants\' namespaces (a ValidatingAdmissionPolicy in platform/admission/), which needs cluster.kubernetesVersion 1.30 or later',
   })),
   limits: Type.Optional(strictObject({
     driver: Type.Optional(PoolLimits('class\'s driver')),
