@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError, SUPPORTED_KUBERNETES_VERSIONS, validateObjects } from '../../src/index.js';
+import { App, Chart } from 'cdk8s';
+import { ConfigurationError, ExclusiveCapacityClassPolicy, SUPPORTED_KUBERNETES_VERSIONS, validateObjects } from '../../src/index.js';
 import { applied, ofRule, podTemplate, run, template } from './fixtures.js';
 
 type Json = Record<string, any>;
@@ -99,5 +100,31 @@ describe('workloads get the unknown-field walk from the apps and batch documents
     });
     expect(unknownFields(job, '1.29')).toEqual(['Job/a/once spec.successPolicy']);
     expect(unknownFields(job, '1.30')).toEqual([]);
+  });
+});
+
+describe('admission policies validate against the admissionregistration.k8s.io/v1 document of the minor', () => {
+  const policyObjects = () => {
+    const chart = new Chart(new App(), 'admission');
+    new ExclusiveCapacityClassPolicy(chart, 'gpu', { capacityClass: 'gpu', grantedTo: [{ tenant: 'ml', namespace: 'spark-ml' }], checkedNamespaces: ['spark-data-eng'] });
+    return chart.toJson() as Json[];
+  };
+  const inputs = (objects: Json[]) => objects.map((object) => applied(`platform/admission/${object.kind.toLowerCase()}.yaml`, object));
+
+  it('passes on every minor from 1.30, and is refused on 1.29, which does not serve it', () => {
+    for (const version of ['1.30', '1.31', '1.32', '1.33']) expect({ version, findings: run(inputs(policyObjects()), false, undefined, version) }).toEqual({ version, findings: [] });
+    expect(run(inputs(policyObjects()), false, undefined, '1.29').map((f) => [f.rule, f.object, f.message])).toEqual([
+      ['unknown-kind', 'ValidatingAdmissionPolicy/emr-eks-gitops-capacity-class-gpu', 'admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy is served from Kubernetes 1.30, not by 1.29'],
+      ['unknown-kind', 'ValidatingAdmissionPolicyBinding/emr-eks-gitops-capacity-class-gpu', 'admissionregistration.k8s.io/v1 ValidatingAdmissionPolicyBinding is served from Kubernetes 1.30, not by 1.29'],
+    ]);
+  });
+
+  it('finds a misspelled binding field and a bad enum value', () => {
+    const [policy, binding] = policyObjects();
+    binding!.spec.validationAction = binding!.spec.validationActions;
+    delete binding!.spec.validationActions;
+    expect(unknownFields(inputs([binding!]), '1.30')).toEqual(['ValidatingAdmissionPolicyBinding/emr-eks-gitops-capacity-class-gpu spec.validationAction']);
+    policy!.spec.failurePolicy = 'Deny';
+    expect(ofRule(run(inputs([policy!]), false, undefined, '1.30'), 'schema').map((f) => f.fieldPath)).toEqual(['spec.failurePolicy']);
   });
 });

@@ -75,6 +75,8 @@ export interface KnownKind {
   readonly model: ModelClass;
   /** Absent when no structural schema is bundled; then only the kubernetes-models validator runs. */
   readonly structural?: StructuralSource;
+  /** The first Kubernetes minor whose API server serves this apiVersion and kind. @default every supported minor */
+  readonly servedFrom?: SupportedKubernetesVersion;
 }
 
 const builtin = (file: string, group: string, kind: string): StructuralSource =>
@@ -123,8 +125,8 @@ export const KNOWN_KINDS: ReadonlyMap<string, KnownKind> = new Map<string, Known
   ['apps/v1/StatefulSet', { model: StatefulSet, structural: builtin(APPS, 'apps', 'StatefulSet') }],
   ['batch/v1/CronJob', { model: CronJob, structural: builtin(BATCH, 'batch', 'CronJob') }],
   ['batch/v1/Job', { model: Job, structural: builtin(BATCH, 'batch', 'Job') }],
-  ['admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy', { model: ValidatingAdmissionPolicy, structural: builtin(ADMISSION, 'admissionregistration', 'ValidatingAdmissionPolicy') }],
-  ['admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding', { model: ValidatingAdmissionPolicyBinding, structural: builtin(ADMISSION, 'admissionregistration', 'ValidatingAdmissionPolicyBinding') }],
+  ['admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy', { model: ValidatingAdmissionPolicy, structural: builtin(ADMISSION, 'admissionregistration', 'ValidatingAdmissionPolicy'), servedFrom: '1.30' }],
+  ['admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding', { model: ValidatingAdmissionPolicyBinding, structural: builtin(ADMISSION, 'admissionregistration', 'ValidatingAdmissionPolicyBinding'), servedFrom: '1.30' }],
   ['karpenter.sh/v1/NodePool', { model: NodePool, structural: crd('karpenter.sh', 'NodePool', 'v1') }],
   ['karpenter.k8s.aws/v1/EC2NodeClass', { model: EC2NodeClass, structural: crd('karpenter.k8s.aws', 'EC2NodeClass', 'v1') }],
   ['eks.amazonaws.com/v1/NodeClass', { model: EksNodeClassModel, structural: crd('eks.amazonaws.com', 'NodeClass', 'v1') }],

@@ -55,6 +55,10 @@ export function schemaRules(subject: Subject, context: ValidationContext, kubern
     } else if (!user.validate(subject.object)) {
       findings.push(...schemaFindings(subject, user.validate.errors ?? [], `schema ${basename(user.file)}`));
     }
+  } else if (known?.servedFrom && Number(kubernetesVersion.split('.')[1]) < Number(known.servedFrom.split('.')[1])) {
+    // Not served by this cluster: the apply would fail, and there is no schema of this minor to check it against.
+    findings.push(subject.finding('unknown-kind', 'error', '', `${subject.apiVersion} ${subject.kind} is served from Kubernetes ${known.servedFrom}, not by ${kubernetesVersion}`,
+      `upgrade the cluster to ${known.servedFrom} or later, or leave the object out`));
   } else if (known) {
     findings.push(...modelFindings(subject, known), ...unknownFieldFindings(subject, known, kubernetesVersion));
   } else {
