@@ -117,6 +117,10 @@ describe('exclusive capacity classes at admission (prod)', () => {
     ['a toleration of a class it may use (graviton)', withTolerations({ key: 'emr-eks-gitops.io/capacity-class', operator: 'Equal', value: 'graviton', effect: 'NoSchedule' })],
     ['a toleration of the class taint with another effect only', withTolerations({ key: 'emr-eks-gitops.io/capacity-class', operator: 'Exists', effect: 'NoExecute' })],
     ['only the API server\'s default tolerations', withTolerations()],
+    // What the DaemonSet controller adds to every DaemonSet pod: a tenant's DaemonSet is admitted and skips class nodes.
+    ['the DaemonSet controller\'s tolerations', withTolerations(
+      ...['disk-pressure', 'memory-pressure', 'pid-pressure', 'unschedulable'].map((condition) => ({ key: `node.kubernetes.io/${condition}`, operator: 'Exists', effect: 'NoSchedule' })),
+    )],
     ['no tolerations at all', podWith({})],
     ['a node affinity that keeps off the class', podWith({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'emr-eks-gitops.io/capacity-class', operator: 'DoesNotExist' }] }] } } } })],
   ])('admits a pod with %s in spark-data-eng', (_, pod) => {
