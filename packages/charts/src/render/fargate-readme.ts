@@ -71,7 +71,7 @@ export function fargateSection(config: EnvironmentConfig, tenants: readonly Tena
     '  runner like every pod of the namespace); Karpenter\'s pool limits, expiry and disruption do not apply.',
     '- **Storage.** No EBS or generic ephemeral volumes (no dynamic provisioning, no CSI node plugins), no hostPath, no privileged',
     '  containers, no DaemonSets: validation refuses them in these namespaces. Notebooks (JupyterHub keeps their home on EBS) run',
-    '  in tenants on Karpenter.',
+    '  in tenants on nodes.',
   );
   return lines.join('\n');
 }
