@@ -16,7 +16,7 @@ function instances(spec: Partial<CapacityClassConfig>): string {
 
 /**
  * The README's capacity classes: what each class is, who may use it, which classes each tenant's jobs run on and may
- * ask for, and what GPU nodes need from outside Git. Empty for an environment without classes or single-AZ tenants.
+ * ask for, and what runs GPU nodes and GPU jobs. Empty for an environment without classes or single-AZ tenants.
  */
 export function capacityClassSection(config: EnvironmentConfig): string {
   const classes = config.capacity.classes ?? [];

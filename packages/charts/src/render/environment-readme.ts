@@ -35,7 +35,7 @@ only this environment's folders, artifacts left out), a Kustomization \`{{projec
 sync, and one Kustomization per layer (\`{{projectName}}-<layer>\`) with \`dependsOn\` the
 layer before it, \`wait: true\`, \`prune: {{prune}}\`, interval {{interval}}, retry every {{retryInterval}}, timeout {{timeout}}.
 
-Bootstrap, once per cluster (Flux 2.6 or later installed, e.g. by \`flux install\`):
+Bootstrap, once per cluster, with Flux 2.6 or later installed (e.g. by \`flux install\`){{#if autoMode}} and Auto Mode enabled (see Capacity back end below){{/if}}:
 
 \`\`\`sh
 {{#if secretName}}
@@ -56,7 +56,7 @@ Application per layer (\`{{projectName}}-{{name}}-<layer>\`) with sync waves in 
 automated sync (\`prune: {{prune}}\`, \`selfHeal: {{selfHeal}}\`), retries from {{retryInterval}} up to {{timeout}}. The CRDs
 are applied server-side (\`ServerSideApply=true\`) from the OCI chart (Argo CD 3.1 or later reads \`oci://\` sources).
 
-Bootstrap, once (Argo CD installed in \`{{argocdNamespace}}\`, the repository registered with it, the AppProject allowing this
+Bootstrap, once{{#if autoMode}}, with Auto Mode enabled (see Capacity back end below){{/if}} (Argo CD installed in \`{{argocdNamespace}}\`, the repository registered with it, the AppProject allowing this
 repository, \`public.ecr.aws\` and cluster-scoped kinds):
 
 \`\`\`sh
@@ -389,11 +389,13 @@ function capacityData(config: EnvironmentConfig) {
   const autoMode = isAutoMode(config);
   const drivers = config.capacity.driverNodes;
   const pools = builtInNodePools(config);
+  const fargate = config.tenants.filter((tenant) => !tenant.retired && tenant.fargate).map((tenant) => tenant.name);
   return {
     autoMode,
-    capacitySummary: autoMode
+    capacitySummary: (autoMode
       ? 'EKS Auto Mode (`capacity.backend: auto-mode`): AWS runs Karpenter; NodeClasses `eks.amazonaws.com/v1`'
-      : 'self-managed Karpenter (`capacity.backend: karpenter`): EC2NodeClasses `karpenter.k8s.aws/v1`',
+      : 'self-managed Karpenter (`capacity.backend: karpenter`): EC2NodeClasses `karpenter.k8s.aws/v1`')
+      + (fargate.length > 0 ? `; EKS Fargate for ${fargate.join(', ')}` : ''),
     autoModeAddonPool: addonNodePool(config),
     autoModeSystemPool: addonNodePool(config) === 'system',
     autoModeBuiltInPools: pools.length > 0 ? pools.map((pool) => `\`${pool}\``).join(', ') : 'none',
@@ -437,7 +439,10 @@ function layerRows(config: EnvironmentConfig) {
         ? 'StorageClass, PriorityClasses, EKS Auto Mode NodeClasses and NodePools, the VPC CNI ConfigMap that turns NetworkPolicy enforcement on'
         : 'StorageClass, PriorityClasses, Karpenter EC2NodeClasses and NodePools',
     },
-    { name: 'tenants', source: '`tenants/`', holds: 'one folder per tenant namespace: quota, LimitRange, NetworkPolicies, service accounts, RBAC' },
+    {
+      name: 'tenants', source: '`tenants/`',
+      holds: `one folder per tenant namespace: quota, LimitRange, NetworkPolicies, service accounts, RBAC${config.tenants.some((tenant) => tenant.fargate?.securityGroupIds) ? '; a Fargate tenant\'s SecurityGroupPolicy' : ''}`,
+    },
     { name: 'addons', source: '`addons/`', holds: 'add-ons (see below); wired after the tenants only when the folder has content' },
   ];
   return rows.map((row, index) => ({ order: index + 1, ...row }));
