@@ -260,8 +260,7 @@ Each tenant is one namespace, registered with EMR as one virtual cluster of the 
 {{{placements}}}
 
 Driver and executor sizes are each tenant's \`spark-defaults\` (\`configuration-overrides.json\`); every capacity rule
-was checked against them: {{sizeChecks}}.{{#if hasNodeTenants}} EMR's job runner is placed on the on-demand driver pool
-(\`emr-job-submitter\` classification){{#if hasFargate}}, except on Fargate{{/if}}.{{/if}}
+was checked against them: {{sizeChecks}}.
 
 ## Job logs
 {{#each logRows}}
@@ -328,7 +327,7 @@ in it, and leave its EMR virtual cluster behind; \`pnpm render\` refuses it. Ins
 export function environmentReadme(config: EnvironmentConfig, placements: string): string {
   const awsAuth = config.cluster.emrAccess === 'aws-auth';
   const logs = config.spark.logs ?? {};
-  const size = (pod: SparkPodSize) => `${pod.cores} cores, ${pod.memory}${pod.memoryOverheadFactor ? ` (+${Math.round(pod.memoryOverheadFactor * 100)}% overhead)` : ''}`;
+  const size = (pod: SparkPodSize) => `${pod.cores} ${pod.cores === 1 ? 'core' : 'cores'}, ${pod.memory}${pod.memoryOverheadFactor ? ` (+${Math.round(pod.memoryOverheadFactor * 100)}% overhead)` : ''}`;
   // Sections that are off leave blank lines behind: one blank line between blocks, as Markdown wants.
   return template({
     ...config,
@@ -373,7 +372,6 @@ function artifactData(config: EnvironmentConfig) {
     ...(hasFargate ? ['Fargate\'s pod sizes'] : [])];
   return {
     hasFargate,
-    hasNodeTenants,
     offeredClasses: offered,
     singleZoneJobs: singleZone,
     sizeChecks: `${checks.slice(0, -1).join(', ')} and ${checks.at(-1)}`,
