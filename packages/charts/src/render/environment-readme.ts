@@ -259,8 +259,8 @@ Each tenant is one namespace, registered with EMR as one virtual cluster of the 
 ## NodePools and what runs where
 {{{placements}}}
 
-Driver and executor sizes are each tenant's \`spark-defaults\` (\`configuration-overrides.json\`); every capacity rule
-was checked against them: {{sizeChecks}}.
+Driver and executor sizes are each tenant's \`spark-defaults\` (\`configuration-overrides.json\`); every capacity rule was
+checked against them: {{sizeChecks}}.
 
 ## Job logs
 {{#each logRows}}
