@@ -103,8 +103,8 @@ pinned chart version together.
 \`capacity.backend: auto-mode\`: AWS runs Karpenter, the EBS CSI driver and the VPC CNI, so nothing here installs a
 Karpenter controller, its CRDs, an EC2NodeClass or an interruption queue (Auto Mode handles spot interruptions itself).
 {{#if hasFargate}}The drivers and executors of the tenants on nodes{{else}}Every tenant's drivers and executors{{/if}} run on the Spark NodePools below, whose nodes Auto Mode launches from the
-\`eks.amazonaws.com/v1\` NodeClass \`spark\`{{#if capacity.nvmeInstanceStore}} (and \`spark-nvme\`, whose instance types' local NVMe holds
-ephemeral storage as RAID0, for instance-store executors){{/if}}: the same driver on-demand / executor spot split, taints,
+\`eks.amazonaws.com/v1\` NodeClass \`spark\`{{#if nvmeNodeClass}} (and \`spark-nvme\`, whose instance types' local NVMe holds
+ephemeral storage as RAID0, for NVMe executors){{/if}}: the same driver on-demand / executor spot split, taints,
 budgets and limits as with self-managed Karpenter, with requirements on Auto Mode's \`eks.amazonaws.com/instance-*\`
 labels. Every node on Auto Mode is a Karpenter node, so the add-ons cannot stay off them: they run on the built-in pool
 \`{{autoModeAddonPool}}\`{{#if autoModeSystemPool}} (tolerating its \`CriticalAddonsOnly\` taint){{/if}}, amd64, never on a Spark pool.
@@ -390,6 +390,8 @@ function capacityData(config: EnvironmentConfig) {
   const fargate = config.tenants.filter((tenant) => !tenant.retired && tenant.fargate).map((tenant) => tenant.name);
   return {
     autoMode,
+    // As the capacity chart decides: NVMe default pools or a class with NVMe scratch get the spark-nvme node class.
+    nvmeNodeClass: config.capacity.nvmeInstanceStore === true || (config.capacity.classes ?? []).some((spec) => spec.localDisk === 'nvme'),
     capacitySummary: (autoMode
       ? 'EKS Auto Mode (`capacity.backend: auto-mode`): AWS runs Karpenter; NodeClasses `eks.amazonaws.com/v1`'
       : 'self-managed Karpenter (`capacity.backend: karpenter`): EC2NodeClasses `karpenter.k8s.aws/v1`')
