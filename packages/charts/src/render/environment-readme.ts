@@ -127,7 +127,7 @@ aws eks associate-access-policy --cluster-name {{cluster.name}} --principal-arn 
 
 (EKS creates that access entry itself when the role is the compute config's \`nodeRoleArn\`, i.e. with a built-in pool
 enabled; the last two lines are then not needed.) Switching back to self-managed Karpenter is \`capacity.backend: karpenter\`
-(it needs \`capacity.amiAlias\` and \`capacity.controller\`).
+(it needs \`capacity.amiAlias\` and \`capacity.controller\`{{#if gpuClasses}}, and \`addons.nvidiaDevicePlugin\` for the GPU classes{{/if}}).
 {{/if}}
 
 ## Add-ons
@@ -391,6 +391,7 @@ function capacityData(config: EnvironmentConfig) {
   return {
     autoMode,
     // As the capacity chart decides: NVMe default pools or a class with NVMe scratch get the spark-nvme node class.
+    gpuClasses: (config.capacity.classes ?? []).some((spec) => spec.gpu !== undefined),
     nvmeNodeClass: config.capacity.nvmeInstanceStore === true || (config.capacity.classes ?? []).some((spec) => spec.localDisk === 'nvme'),
     capacitySummary: (autoMode
       ? 'EKS Auto Mode (`capacity.backend: auto-mode`): AWS runs Karpenter; NodeClasses `eks.amazonaws.com/v1`'
