@@ -35,7 +35,8 @@ only this environment's folders, artifacts left out), a Kustomization \`{{projec
 sync, and one Kustomization per layer (\`{{projectName}}-<layer>\`) with \`dependsOn\` the
 layer before it, \`wait: true\`, \`prune: {{prune}}\`, interval {{interval}}, retry every {{retryInterval}}, timeout {{timeout}}.
 
-Bootstrap, once per cluster, with Flux 2.6 or later installed (e.g. by \`flux install\`){{#if autoMode}} and Auto Mode enabled (see Capacity back end below){{/if}}:
+Bootstrap, once per cluster, with Flux 2.6 or later installed (e.g. by \`flux install\`){{#if autoMode}} and Auto Mode enabled (see Capacity back end below){{else}} and any Karpenter CRDs already on the
+cluster adopted (below){{/if}}:
 
 \`\`\`sh
 {{#if secretName}}
