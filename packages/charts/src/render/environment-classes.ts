@@ -17,7 +17,7 @@ function instances(spec: Partial<CapacityClassConfig>): string {
 
 /**
  * The README's capacity classes: what each class is, who may use it, which classes each tenant's jobs run on and may
- * ask for, and what GPU nodes need from outside Git. Empty for an environment without classes or single-AZ tenants.
+ * ask for, and what runs GPU nodes and GPU jobs. Empty for an environment without classes or single-AZ tenants.
  */
 export function capacityClassSection(config: EnvironmentConfig): string {
   const classes = config.capacity.classes ?? [];
@@ -35,7 +35,7 @@ export function capacityClassSection(config: EnvironmentConfig): string {
       '',
       '| class | instances | executors | scratch disk | GPUs | who may use it |',
       '|---|---|---|---|---|---|',
-      `| \`default\` | ${instances({})} | spot first, on-demand fallback | EBS${config.capacity.nvmeInstanceStore ? ' or NVMe (tenants with localDisk instance-store)' : ''} | none | every tenant |`,
+      `| \`default\` | ${instances({})} | spot first, on-demand fallback | EBS volume per pod${config.capacity.nvmeInstanceStore ? ' or NVMe instance store (tenants with localDisk instance-store)' : ''} | none | every tenant |`,
       ...classes.map((spec) => `| \`${spec.name}\` | ${instances(spec)}${spec.description ? ` (${spec.description})` : ''} | ${spec.executorCapacity === 'on-demand' ? 'on-demand only' : 'spot first, on-demand fallback'} | ${spec.localDisk === 'nvme' ? 'NVMe instance store (RAID0)' : 'EBS volume per pod'} | ${spec.gpu ? `${spec.gpu.perExecutor ?? 1} \`${spec.gpu.resource ?? 'nvidia.com/gpu'}\` per executor, taint \`${spec.gpu.taintKey ?? spec.gpu.resource ?? 'nvidia.com/gpu'}:NoSchedule\`` : 'none'} | ${spec.exclusiveTo ? `only ${spec.exclusiveTo.join(', ')}` : 'every tenant'} |`),
       '',
       '| tenant | drivers | executors | a job may ask for |',
@@ -111,8 +111,7 @@ function gpuLines(config: EnvironmentConfig, gpuClasses: readonly string[]): str
     : [
       'Karpenter launches them from the `al2023` alias\'s NVIDIA variant (the accelerated AL2023 AMI with the NVIDIA driver and',
       'container toolkit, SSM `.../amazon-linux-2023/x86_64/nvidia/...` of the pinned version). NVIDIA\'s device plugin',
-      '(`addons/nvidia-device-plugin/`, chart `nvidia-device-plugin` from https://nvidia.github.io/k8s-device-plugin) runs',
-      'on those nodes only (the class label and `instance-gpu-count > 0`), tolerating exactly their taints, and advertises',
+      '(`addons/nvidia-device-plugin/`, see Add-ons) runs on those nodes only (the class label and `instance-gpu-count > 0`), tolerating exactly their taints, and advertises',
       '`nvidia.com/gpu`; without it GPU executors stay Pending, so a GPU class without `addons.nvidiaDevicePlugin` is refused.',
     ];
   const jobs = config.tenants.filter((tenant) => !tenant.retired && !tenant.fargate).flatMap((tenant) => {

@@ -36,7 +36,8 @@ export function placementDiagram(tenants: readonly TenantPlacementSummary[], poo
   for (const t of tenants) lines.push(`    ${id('tenant', t.tenant)}(["${t.tenant}"])`);
   lines.push('  end', '  subgraph Namespaces');
   for (const t of tenants) lines.push(`    ${id('ns', t.namespace)}["${t.namespace}"]`);
-  lines.push('  end', '  subgraph NodePools["Karpenter NodePools"]');
+  // "NodePools", not "Karpenter NodePools": on EKS Auto Mode they are Auto Mode's.
+  lines.push('  end', '  subgraph NodePools["NodePools"]');
   const classed = hasClasses(pools);
   for (const pool of pools) {
     const what = classed ? `class ${pool.capacityClass ?? 'default'}, ${pool.capacityTypes.join(', ')}` : pool.capacityTypes.join(', ');

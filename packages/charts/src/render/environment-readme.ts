@@ -1,10 +1,10 @@
 import Handlebars from 'handlebars';
-import { AUTO_MODE_DEFAULT_EXPIRE_AFTER, AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD, JUPYTERHUB_CHART, KARPENTER_CHART, KARPENTER_CRD_CHART, PROJECT_NAME, PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
+import { AUTO_MODE_DEFAULT_EXPIRE_AFTER, AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD, JUPYTERHUB_CHART, KARPENTER_CHART, KARPENTER_CRD_CHART, NVIDIA_DEVICE_PLUGIN_CHART, PROJECT_NAME, PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { exclusiveClassScopes } from '../charts/admission-chart.js';
 import { tenantCapacityClasses } from '../config/capacity-class-semantics.js';
 import { DELIVERY_DEFAULTS } from '../charts/delivery-chart.js';
-import { HISTORY_SERVER_NAMESPACE, historyServerName } from '../charts/addon-charts.js';
+import { HISTORY_SERVER_NAMESPACE, NVIDIA_DEVICE_PLUGIN_FOLDER, historyServerName } from '../charts/addon-charts.js';
 import { addonNodePool, builtInNodePools, isAutoMode } from '../charts/auto-mode-capacity.js';
 import { jupyterHubReadme } from '../charts/jupyterhub-chart.js';
 
@@ -36,7 +36,8 @@ only this environment's folders, artifacts left out), a Kustomization \`{{projec
 sync, and one Kustomization per layer (\`{{projectName}}-<layer>\`) with \`dependsOn\` the
 layer before it, \`wait: true\`, \`prune: {{prune}}\`, interval {{interval}}, retry every {{retryInterval}}, timeout {{timeout}}.
 
-Bootstrap, once per cluster (Flux 2.6 or later installed, e.g. by \`flux install\`):
+Bootstrap, once per cluster, with Flux 2.6 or later installed (e.g. by \`flux install\`){{#if autoMode}} and Auto Mode enabled (see Capacity back end below){{else}} and any Karpenter CRDs already on the
+cluster adopted (below){{/if}}:
 
 \`\`\`sh
 {{#if secretName}}
@@ -57,7 +58,7 @@ Application per layer (\`{{projectName}}-{{name}}-<layer>\`) with sync waves in 
 automated sync (\`prune: {{prune}}\`, \`selfHeal: {{selfHeal}}\`), retries from {{retryInterval}} up to {{timeout}}. The CRDs
 are applied server-side (\`ServerSideApply=true\`) from the OCI chart (Argo CD 3.1 or later reads \`oci://\` sources).
 
-Bootstrap, once (Argo CD installed in \`{{argocdNamespace}}\`, the repository registered with it, the AppProject allowing this
+Bootstrap, once{{#if autoMode}}, with Auto Mode enabled (see Capacity back end below){{/if}} (Argo CD installed in \`{{argocdNamespace}}\`, the repository registered with it, the AppProject allowing this
 repository, \`public.ecr.aws\` and cluster-scoped kinds):
 
 \`\`\`sh
@@ -103,9 +104,9 @@ pinned chart version together.
 ## Capacity back end: EKS Auto Mode
 \`capacity.backend: auto-mode\`: AWS runs Karpenter, the EBS CSI driver and the VPC CNI, so nothing here installs a
 Karpenter controller, its CRDs, an EC2NodeClass or an interruption queue (Auto Mode handles spot interruptions itself).
-Every tenant's drivers and executors run on the Spark NodePools below, whose nodes Auto Mode launches from the
-\`eks.amazonaws.com/v1\` NodeClass \`spark\`{{#if capacity.nvmeInstanceStore}} (and \`spark-nvme\`, whose instance types' local NVMe holds
-ephemeral storage as RAID0, for instance-store executors){{/if}}: the same driver on-demand / executor spot split, taints,
+{{#if hasFargate}}The drivers and executors of the tenants on nodes{{else}}Every tenant's drivers and executors{{/if}} run on the Spark NodePools below, whose nodes Auto Mode launches from the
+\`eks.amazonaws.com/v1\` NodeClass \`spark\`{{#if nvmeNodeClass}} (and \`spark-nvme\`, whose instance types' local NVMe holds
+ephemeral storage as RAID0, for NVMe executors){{/if}}: the same driver on-demand / executor spot split, taints,
 budgets and limits as with self-managed Karpenter, with requirements on Auto Mode's \`eks.amazonaws.com/instance-*\`
 labels. Every node on Auto Mode is a Karpenter node, so the add-ons cannot stay off them: they run on the built-in pool
 \`{{autoModeAddonPool}}\`{{#if autoModeSystemPool}} (tolerating its \`CriticalAddonsOnly\` taint){{/if}}, amd64, never on a Spark pool.
@@ -128,7 +129,7 @@ aws eks associate-access-policy --cluster-name {{cluster.name}} --principal-arn 
 
 (EKS creates that access entry itself when the role is the compute config's \`nodeRoleArn\`, i.e. with a built-in pool
 enabled; the last two lines are then not needed.) Switching back to self-managed Karpenter is \`capacity.backend: karpenter\`
-(it needs \`capacity.amiAlias\` and \`capacity.controller\`).
+(it needs \`capacity.amiAlias\` and \`capacity.controller\`{{#if gpuClasses}}, and \`addons.nvidiaDevicePlugin\` for the GPU classes{{/if}}).
 {{/if}}
 
 ## Add-ons
@@ -220,10 +221,33 @@ access logs and CloudTrail name the tenant, and one tenant's access is revoked w
 {{/if}}
 
 ## Artifacts (not applied)
-\`artifacts/\` holds documents for EMR, IAM and S3. Spark reads the pod templates from S3, so sync the folder after
+\`artifacts/\` holds documents for EMR, IAM, EKS and S3. Spark reads the pod templates from S3, so sync the folder after
 each merge: \`aws s3 sync dist-manifests/{{name}}/artifacts/ {{spark.artifactsS3Uri}}/ --exact-timestamps\`.
-Per tenant: \`pod-templates/driver.yaml\` and \`executor.yaml\`, and \`configuration-overrides.json\`
-(the \`spark-defaults\` that point at them; pass it to \`aws emr-containers start-job-run --configuration-overrides\`).
+- \`tenants/<tenant>/\`: \`pod-templates/driver.yaml\` and \`executor.yaml\`; \`configuration-overrides.json\` (the
+  \`spark-defaults\` that point at them, for \`aws emr-containers start-job-run --configuration-overrides\`); \`start-job-run.json\`
+  (a whole \`StartJobRun\` request: fill in the entry point, pass it with \`--cli-input-json\`); \`job-template.json\` (the
+  \`CreateJobTemplate\` request \`emr-gitops emr apply\` registers).
+{{#if offeredClasses}}
+- \`tenants/<tenant>/classes/<class>/\`: the same documents for a job on a capacity class the tenant offers (see Capacity classes).
+{{/if}}
+{{#if singleZoneJobs}}
+- \`tenants/<tenant>/single-zone/\`: the same documents for a single-AZ job (see Single-AZ jobs).
+{{/if}}
+- \`platform/emr-access/\`: \`trust-policies/<role>.json\`, the IRSA trust policy of each job execution role, and
+  {{#if awsAuth}}\`aws-auth-map-roles.yaml\`, the \`mapRoles\` entry of EMR's role{{else}}\`access-entries.json\`, the access entries EMR creates, for review{{/if}} (see EMR access).
+{{#if controllerValues}}
+- \`platform/karpenter/controller-values.yaml\`: the Karpenter controller's Helm values (no \`addons.karpenter\`: install the
+  controller with them, chart \`{{karpenterChart.url}}\` {{karpenterChart.version}}).
+{{/if}}
+{{#if autoMode}}
+- \`platform/karpenter/auto-mode-cluster-config.json\`: the cluster's Auto Mode settings (see the bootstrap above).
+{{/if}}
+{{#if hasFargate}}
+- \`platform/fargate/\`: the Fargate profiles (see Fargate profiles below).
+{{/if}}
+{{#if prometheusValues}}
+- \`addons/prometheus/values.yaml\`: the Prometheus chart's values (see Add-ons).
+{{/if}}
 
 ## Tenants
 Each tenant is one namespace, registered with EMR as one virtual cluster of the same name as the tenant.
@@ -237,9 +261,8 @@ Each tenant is one namespace, registered with EMR as one virtual cluster of the 
 ## NodePools and what runs where
 {{{placements}}}
 
-Driver and executor sizes are each tenant's \`spark-defaults\` (\`configuration-overrides.json\`); every capacity rule
-was checked against them: quota, LimitRange, scratch volumes against \`requests.storage\`, and the instance types of the
-pools each pod reaches. EMR's job runner is placed on the on-demand driver pool (\`emr-job-submitter\` classification).
+Driver and executor sizes are each tenant's \`spark-defaults\` (\`configuration-overrides.json\`); every capacity rule was
+checked against them: {{sizeChecks}}.
 
 ## Job logs
 {{#each logRows}}
@@ -252,7 +275,9 @@ The job execution role of each tenant needs, on its own log group and prefix onl
   \`arn:{{cluster.partition}}:logs:{{cluster.region}}:{{cluster.accountId}}:log-group:<group>:*\` (create the groups beforehand, or add \`logs:CreateLogGroup\`);
 {{/if}}
 {{#if s3Logs}}
-- \`s3:PutObject\`, \`s3:GetObject\` on \`{{s3Logs}}/<tenant>/*\` and \`s3:ListBucket\` on the bucket (EMR's logs and Spark's event logs).
+- \`s3:PutObject\`, \`s3:GetObject\` on \`{{s3Logs}}/<tenant>/*\` and \`s3:ListBucket\` on the bucket (EMR's logs and Spark's event logs),
+  and \`s3:DeleteObject\` on \`{{s3Logs}}/<tenant>/spark-events/*\` (at a job's end Spark renames its \`.inprogress\` event log: on S3
+  a copy and a delete).
 {{/if}}
 
 ## Driver nodes
@@ -295,14 +320,16 @@ in it, and leave its EMR virtual cluster behind; \`pnpm render\` refuses it. Ins
    have ended, then delete its virtual cluster: \`emr-gitops emr plan --env {{name}}\` shows it, \`emr-gitops emr destroy --env {{name}} --tenant <tenant>\`.
 3. Remove the entry, \`pnpm render\` (it removes \`tenants/<tenant>/\`), commit. The controller stops managing the objects
    without deleting them{{#if argocd}} (the tenants Application shows them as skipped prunes until they are gone){{/if}}.
-4. Delete the namespace when nothing in it is needed any more: \`kubectl delete namespace <namespace>\`.
+4. Delete the namespace when nothing in it is needed any more: \`kubectl delete namespace <namespace>\`.{{#if hasFargate}} A Fargate
+   tenant's profile stays in EKS: delete it (\`aws eks delete-fargate-profile --cluster-name {{cluster.name}} --fargate-profile-name <profile>\`)
+   once no remaining tenant's namespace uses it.{{/if}}
 `, { noEscape: true, strict: true });
 
 /** The environment's README: what is rendered, for whom, and what must happen outside Git. */
 export function environmentReadme(config: EnvironmentConfig, placements: string): string {
   const awsAuth = config.cluster.emrAccess === 'aws-auth';
   const logs = config.spark.logs ?? {};
-  const size = (pod: SparkPodSize) => `${pod.cores} cores, ${pod.memory}${pod.memoryOverheadFactor ? ` (+${Math.round(pod.memoryOverheadFactor * 100)}% overhead)` : ''}`;
+  const size = (pod: SparkPodSize) => `${pod.cores} ${pod.cores === 1 ? 'core' : 'cores'}, ${pod.memory}${pod.memoryOverheadFactor ? ` (+${Math.round(pod.memoryOverheadFactor * 100)}% overhead)` : ''}`;
   // Sections that are off leave blank lines behind: one blank line between blocks, as Markdown wants.
   return template({
     ...config,
@@ -327,6 +354,7 @@ export function environmentReadme(config: EnvironmentConfig, placements: string)
     }),
     cloudWatch: logs.cloudWatchLogGroupPrefix !== undefined,
     s3Logs: logs.s3Uri,
+    ...artifactData(config),
     ...capacityData(config),
     ...deliveryData(config),
     ...addonData(config),
@@ -335,16 +363,42 @@ export function environmentReadme(config: EnvironmentConfig, placements: string)
   }).replace(/\n{3,}/g, '\n\n');
 }
 
+/** Which documents \`artifacts/\` holds besides every tenant's own; every key present, as the strict template wants. */
+function artifactData(config: EnvironmentConfig) {
+  const active = config.tenants.filter((tenant) => !tenant.retired);
+  const offered = active.some((tenant) => !tenant.fargate && tenantCapacityClasses(tenant).offered.length > 0);
+  const singleZone = active.some((tenant) => tenant.spark?.singleZone === 'offered');
+  const hasFargate = active.some((tenant) => tenant.fargate);
+  const hasNodeTenants = active.some((tenant) => !tenant.fargate);
+  const checks = ['quota', 'LimitRange', ...(hasNodeTenants ? ['EBS scratch volumes against `requests.storage`', 'the instance types of the pools each pod reaches'] : []),
+    ...(hasFargate ? ['Fargate\'s pod sizes'] : [])];
+  return {
+    hasFargate,
+    offeredClasses: offered,
+    singleZoneJobs: singleZone,
+    sizeChecks: `${checks.slice(0, -1).join(', ')} and ${checks.at(-1)}`,
+    // The same conditions as the charts that write them (capacity-chart.ts, prometheus-chart.ts).
+    controllerValues: !isAutoMode(config) && !config.addons?.karpenter,
+    karpenterChart: KARPENTER_CHART,
+    prometheusValues: config.delivery === undefined && config.addons?.prometheus?.mode === 'server',
+  };
+}
+
 /** What the README says about the capacity back end and the driver nodes; every key present, as the strict template wants. */
 function capacityData(config: EnvironmentConfig) {
   const autoMode = isAutoMode(config);
   const drivers = config.capacity.driverNodes;
   const pools = builtInNodePools(config);
+  const fargate = config.tenants.filter((tenant) => !tenant.retired && tenant.fargate).map((tenant) => tenant.name);
   return {
     autoMode,
-    capacitySummary: autoMode
+    // As the capacity chart decides: NVMe default pools or a class with NVMe scratch get the spark-nvme node class.
+    gpuClasses: (config.capacity.classes ?? []).some((spec) => spec.gpu !== undefined),
+    nvmeNodeClass: config.capacity.nvmeInstanceStore === true || (config.capacity.classes ?? []).some((spec) => spec.localDisk === 'nvme'),
+    capacitySummary: (autoMode
       ? 'EKS Auto Mode (`capacity.backend: auto-mode`): AWS runs Karpenter; NodeClasses `eks.amazonaws.com/v1`'
-      : 'self-managed Karpenter (`capacity.backend: karpenter`): EC2NodeClasses `karpenter.k8s.aws/v1`',
+      : 'self-managed Karpenter (`capacity.backend: karpenter`): EC2NodeClasses `karpenter.k8s.aws/v1`')
+      + (fargate.length > 0 ? `; EKS Fargate for ${fargate.join(', ')}` : ''),
     autoModeAddonPool: addonNodePool(config),
     autoModeSystemPool: addonNodePool(config) === 'system',
     autoModeBuiltInPools: pools.length > 0 ? pools.map((pool) => `\`${pool}\``).join(', ') : 'none',
@@ -389,7 +443,10 @@ function layerRows(config: EnvironmentConfig) {
         : 'StorageClass, PriorityClasses, Karpenter EC2NodeClasses and NodePools')
         + (exclusiveClassScopes(config).length > 0 ? ', the admission policies that keep other tenants off exclusive capacity classes (`platform/admission/`)' : ''),
     },
-    { name: 'tenants', source: '`tenants/`', holds: 'one folder per tenant namespace: quota, LimitRange, NetworkPolicies, service accounts, RBAC' },
+    {
+      name: 'tenants', source: '`tenants/`',
+      holds: `one folder per tenant namespace: quota, LimitRange, NetworkPolicies, service accounts, RBAC${config.tenants.some((tenant) => tenant.fargate?.securityGroupIds) ? '; a Fargate tenant\'s SecurityGroupPolicy' : ''}`,
+    },
     { name: 'addons', source: '`addons/`', holds: 'add-ons (see below); wired after the tenants only when the folder has content' },
   ];
   return rows.map((row, index) => ({ order: index + 1, ...row }));
@@ -481,6 +538,16 @@ function addonData(config: EnvironmentConfig) {
       namespace: HISTORY_SERVER_NAMESPACE,
       folder: 'addons/spark-history',
       reach: `\`kubectl port-forward -n ${HISTORY_SERVER_NAMESPACE} svc/${historyServer.rows[0]?.server ?? 'spark-history-<tenant>'} ${SPARK_HISTORY_UI_PORT}\` (one Service per tenant: \`svc/spark-history-<tenant>\`), then http://localhost:${SPARK_HISTORY_UI_PORT}`,
+    });
+  }
+  // Rendered only with a delivery engine, like every Helm add-on (addon-charts.ts).
+  if (addons.nvidiaDevicePlugin && config.delivery) {
+    addonRows.push({
+      name: 'NVIDIA device plugin',
+      chart: `\`${NVIDIA_DEVICE_PLUGIN_CHART.name}\` ${NVIDIA_DEVICE_PLUGIN_CHART.version} from ${NVIDIA_DEVICE_PLUGIN_CHART.url}`,
+      namespace: NVIDIA_DEVICE_PLUGIN_CHART.namespace,
+      folder: NVIDIA_DEVICE_PLUGIN_FOLDER,
+      reach: 'no UI: runs on the GPU classes\' nodes only (see Capacity classes); each such node advertises `nvidia.com/gpu` (`kubectl describe node`)',
     });
   }
   return {

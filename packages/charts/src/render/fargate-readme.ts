@@ -24,6 +24,13 @@ const size = (pod: FargatePodSize) => (pod.fits ? formatFargateSize(pod) : 'does
  */
 export function fargateSection(config: EnvironmentConfig, tenants: readonly TenantChart[], profiles: readonly FargateProfile[]): string {
   const active = config.tenants.filter((tenant) => !tenant.retired);
+  if (!active.some((tenant) => tenant.fargate) && profiles.length === 0) {
+    // One back end for every tenant: a table would repeat the same row (disks and classes are in the tables above).
+    const onDemandClasses = (config.capacity.classes ?? []).some((spec) => spec.executorCapacity === 'on-demand');
+    return ['', '', `Every tenant's pods run on the ${isAutoMode(config) ? 'EKS Auto Mode' : 'Karpenter'} NodePools above: drivers and EMR's job runner (the`,
+      '`emr-job-submitter` classification) on on-demand driver nodes, executors spot first with on-demand fallback',
+      `${onDemandClasses ? '(on-demand only on the classes that say so); ' : ''}no pod size limit beyond the instance types.`].join('\n');
+  }
   const rows = active.map((tenant) => (tenant.fargate
     ? `| ${tenant.name} | Fargate profile \`${profiles.find((p) => p.selectors.some((s) => s.namespace === tenant.namespace))?.name}\` | every pod of \`${tenant.namespace}\` (EMR's job runner, drivers, executors) in its own micro-VM: no nodes to run or pay for between jobs, on-demand only, scratch space on the pod's ephemeral storage |`
     : `| ${tenant.name} | ${nodePoolsOf(config, tenant)} |`));
@@ -71,7 +78,7 @@ export function fargateSection(config: EnvironmentConfig, tenants: readonly Tena
     '  runner like every pod of the namespace); Karpenter\'s pool limits, expiry and disruption do not apply.',
     '- **Storage.** No EBS or generic ephemeral volumes (no dynamic provisioning, no CSI node plugins), no hostPath, no privileged',
     '  containers, no DaemonSets: validation refuses them in these namespaces. Notebooks (JupyterHub keeps their home on EBS) run',
-    '  in tenants on Karpenter.',
+    '  in tenants on nodes.',
   );
   return lines.join('\n');
 }
