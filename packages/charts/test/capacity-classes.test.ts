@@ -175,6 +175,15 @@ describe('capacity classes: what stays, what is refused', () => {
     expect(() => load('prod', edit)).toThrow(new RegExp(`^environments/prod\\.yaml:${line}:\\d+: ${escape(message)}$`, 'm'));
   });
 
+  it('warns, at the selection, about a class the offline catalog knows no type of (a misspelt family launches nothing)', () => {
+    const result = renderEnvironment(load('prod', (t) => t.replace('families: [r6id, r8id]', 'families: [r6idd]')));
+    expect(result.warnings).toContainEqual({
+      configPath: ['capacity', 'classes', 1, 'families'],
+      message: 'capacity class memory-nvme: no instance type of the offline catalog matches its families r6idd, so no capacity rule can check that its pools hold the tenants\' pods; if a name is misspelt, Karpenter launches no node and the class\'s pods stay Pending: check them against the EC2 instance types [capacity-class-instances]',
+    });
+    expect(renderEnvironment(load('prod')).warnings.filter((w) => w.message.includes('[capacity-class-instances]'))).toEqual([]);
+  });
+
   const renderIssues = (edit: (text: string) => string) => {
     try {
       renderEnvironment(load('prod', edit));

@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import {
-  Ec2NodeClass, KARPENTER_AWS_INSTANCE_LABELS, LABELS, SparkCapacity, emptySelectionProblem, gpuSelectionProblem, instanceSelectionRequirements, karpenterControllerHelmValues,
+  Ec2NodeClass, KARPENTER_AWS_INSTANCE_LABELS, LABELS, SparkCapacity, emptySelectionProblem, gpuSelectionProblem, instanceSelectionRequirements, instanceTypesMatching, karpenterControllerHelmValues,
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { CapacityClassConfig } from '../config/capacity-schema.js';
@@ -59,8 +59,13 @@ export class CapacityChart extends ManifestChart {
       const pools = underField(`classes[${index}]`, () => this.classCapacity(config, spec, nodes));
       all.set(spec.name, pools);
       const empty = emptySelectionProblem(spec, nodes.instanceLabels);
+      const selectionPath = ['capacity', 'classes', index, spec.families ? 'families' : 'categories'];
       if (empty) {
-        this.problems.push({ configPath: ['capacity', 'classes', index, spec.families ? 'families' : 'categories'], message: `capacity class ${spec.name} ${empty}; widen the selection [capacity-class-instances]` });
+        this.problems.push({ configPath: selectionPath, message: `capacity class ${spec.name} ${empty}; widen the selection [capacity-class-instances]` });
+      } else if (instanceTypesMatching(instanceSelectionRequirements(spec, nodes.instanceLabels)).length === 0) {
+        // The offline catalog leaves some families out: a selection it does not know may be real, or a typo.
+        const selected = spec.families ? `families ${spec.families.join(', ')}` : `categories ${spec.categories?.join(', ') ?? 'c, m, r'}`;
+        this.warnings.push({ configPath: selectionPath, message: `capacity class ${spec.name}: no instance type of the offline catalog matches its ${selected}, so no capacity rule can check that its pools hold the tenants' pods; if a name is misspelt, Karpenter launches no node and the class's pods stay Pending: check them against the EC2 instance types [capacity-class-instances]` });
       } else if (spec.gpu) {
         const problem = gpuSelectionProblem(instanceSelectionRequirements(spec, nodes.instanceLabels), spec.gpu.perExecutor ?? 1);
         if (problem) {
