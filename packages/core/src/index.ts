@@ -195,6 +195,7 @@ export {
 } from './validation/runtime/fargate-tenant-rules.js';
 export { FARGATE_NAMESPACE_ANNOTATION } from './validation/capacity/fargate-pod-rules.js';
 export { validateObjects } from './validation/validate.js';
+export { awsRequestProblems, jsonPathOf, type AwsRequestProblem, type AwsRequestShape } from './validation/aws/request-documents.js';
 /** Run-time rules of a tenant: what admission, the scheduler, Karpenter, Spark and EMR do with a job of its size. */
 export {
   sparkTenantProblems,

@@ -15,6 +15,7 @@ import { placementSection } from './environment-diagram.js';
 import { capacityClassSection } from './environment-classes.js';
 import { RenderError, collectIssues, type RenderIssue } from './render-error.js';
 import { synthesizeCharts } from './synth.js';
+import { awsDocumentIssues } from './aws-documents.js';
 import { generatedHeader, kustomization, objectFileName, toYaml } from './serialize.js';
 
 /** A Kubernetes object as rendered: plain JSON. */
@@ -53,6 +54,8 @@ export function renderEnvironment(config: EnvironmentConfig): RenderResult {
   const app = new App();
   const issues: RenderIssue[] = [];
   const { charts, diagram } = buildCharts(app, config, issues);
+  // Only when every chart was built: the AWS documents are then complete, and a builder's error is the clearer one.
+  if (issues.length === 0) issues.push(...awsDocumentIssues(config, charts));
   if (issues.length > 0) throw new RenderError(config.name, issues);
 
   const header = generatedHeader(config.sourcePath);
