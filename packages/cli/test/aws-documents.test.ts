@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { editEnvironment, runCli, tempProject } from './support/project.js';
 import { at, refused } from './support/refused.js';
 
 /**
@@ -32,5 +33,13 @@ describe('render refuses AWS request documents the API would refuse, at the fiel
     const many = Array.from({ length: 100 }, (_, i) => `        spark.extra.p${i}: "${i}"`).join('\n');
     const { stderr, file } = await refused('dev', (text) => text.replace('        spark.sql.adaptive.enabled: "true"', `        spark.sql.adaptive.enabled: "true"\n${many}`));
     expect(stderr).toContain(`environments/dev.yaml:${at(file, 'name: ml')}: tenants[2]: artifacts/tenants/ml/start-job-run.json at $.configurationOverrides.applicationConfiguration[0].properties breaks the EMR containers API's StartJobRunRequest (must NOT have more than 100 properties)`);
+  });
+
+  it('validate refuses the same, exit 2', async () => {
+    const root = tempProject();
+    editEnvironment(root, 'dev', withProperty('spark.empty', '""'));
+    const result = await runCli(root, ['validate']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('tenants[2].spark.extraProperties.spark.empty: artifacts/tenants/ml/start-job-run.json at $.configurationOverrides.applicationConfiguration[0].properties["spark.empty"] breaks the EMR containers API\'s StartJobRunRequest (String1024: must NOT have fewer than 1 characters)');
   });
 });

@@ -5,8 +5,8 @@ import type { EmrMonitoringConfiguration } from './emr-job-configuration.js';
 
 // Request documents of the EMR containers API (service model emr-containers 2020-10-01): StartJobRun and
 // CreateJobTemplate, built from a tenant's configuration overrides so that every job of the tenant runs with the
-// platform's settings. The shapes and constraints are those of the service model; the JSON Schema the tests check
-// the rendered documents against is schemas/emr-containers/job-requests.schema.json (in this package).
+// platform's settings. The shapes and constraints are those of the service model; render, validate and the tests check
+// the rendered documents against schemas/emr-containers/job-requests.schema.json (validation/aws/request-documents.ts).
 
 /** One `applicationConfiguration` entry (service model shape `Configuration`). */
 export interface EmrConfiguration {
