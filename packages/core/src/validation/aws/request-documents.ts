@@ -28,20 +28,27 @@ const FILE_OF: Record<AwsRequestShape, keyof typeof SCHEMAS> = {
   StartJobRunRequest: 'emr', CreateJobTemplateRequest: 'emr', CreateFargateProfileRequest: 'eks', EksctlFargateClusterConfig: 'eks',
 };
 
-// One Ajv and one compiled validator per shape for the whole process: compiling is the expensive part.
-let ajv: Ajv | undefined;
-const validators = new Map<AwsRequestShape, ValidateFunction>();
-function validatorOf(shape: AwsRequestShape): ValidateFunction {
-  let validate = validators.get(shape);
-  if (validate) return validate;
-  if (!ajv) {
+// One compiled validator per shape for the whole process: compiling is the expensive part. A document is first
+// checked by a validator that stops at the first error (the fast path, taken by every document that fits); only a
+// document that does not fit is checked again by one that collects every error, for the report.
+interface Compiled { readonly ajv: Ajv; readonly byShape: Map<AwsRequestShape, ValidateFunction> }
+const compiled = new Map<boolean, Compiled>();
+let schemaIds: Record<keyof typeof SCHEMAS, string> | undefined;
+function validatorOf(shape: AwsRequestShape, allErrors: boolean): ValidateFunction {
+  let entry = compiled.get(allErrors);
+  if (!entry) {
     // strictRequired off: JobDriver's "exactly one driver" is a oneOf of required members declared beside it.
-    ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
-    for (const url of Object.values(SCHEMAS)) ajv.addSchema(JSON.parse(readFileSync(url, 'utf8')) as object);
+    const ajv = new Ajv({ allErrors, strict: true, strictRequired: false });
+    const schemas = Object.entries(SCHEMAS).map(([key, url]) => [key, JSON.parse(readFileSync(url, 'utf8')) as { $id: string }] as const);
+    for (const [, schema] of schemas) ajv.addSchema(schema);
+    schemaIds ??= Object.fromEntries(schemas.map(([key, schema]) => [key, schema.$id])) as Record<keyof typeof SCHEMAS, string>;
+    compiled.set(allErrors, (entry = { ajv, byShape: new Map() }));
   }
-  const id = (JSON.parse(readFileSync(SCHEMAS[FILE_OF[shape]], 'utf8')) as { $id: string }).$id;
-  validate = ajv.getSchema(`${id}#/definitions/${shape}`)!;
-  validators.set(shape, validate);
+  let validate = entry.byShape.get(shape);
+  if (!validate) {
+    validate = entry.ajv.getSchema(`${schemaIds![FILE_OF[shape]]}#/definitions/${shape}`)!;
+    entry.byShape.set(shape, validate);
+  }
   return validate;
 }
 
@@ -89,9 +96,10 @@ function problemOf(error: ErrorObject): AwsRequestProblem {
  * judged as submitted: its `<...>` placeholders filled in and the CLI's clientToken added.
  */
 export function awsRequestProblems(shape: AwsRequestShape, document: unknown): AwsRequestProblem[] {
-  const validate = validatorOf(shape);
   const subject = shape === 'StartJobRunRequest' && document !== null && typeof document === 'object' ? asSubmitted(document as Record<string, unknown>) : document;
-  if (validate(subject)) return [];
+  if (validatorOf(shape, false)(subject)) return [];
+  const validate = validatorOf(shape, true);
+  validate(subject);
   // propertyNames reports the key's own failure beside a wrapper without the key; the wrapper adds nothing.
   const errors = (validate.errors ?? []).filter((error) => error.keyword !== 'propertyNames');
   // One problem per place: an empty value breaks both minLength and the non-blank pattern, and the first says it.
