@@ -29,6 +29,7 @@ function tenantFieldOf(tenantPath: ConfigPath, tenant: TenantConfig | undefined,
   if (!tenant) return tenantPath;
   const inData = path[0] === 'jobTemplateData' ? path.slice(1) : path;
   const data = (path[0] === 'jobTemplateData' ? (document as { jobTemplateData: unknown }).jobTemplateData : document) as {
+    releaseLabel?: string;
     configurationOverrides?: { applicationConfiguration?: { classification?: string }[] };
   };
   if (inData[0] === 'configurationOverrides' && inData[1] === 'applicationConfiguration' && inData[3] === 'properties' && typeof inData[4] === 'string') {
@@ -38,7 +39,8 @@ function tenantFieldOf(tenantPath: ConfigPath, tenant: TenantConfig | undefined,
     }
   }
   if (inData.length === 1 && inData[0] === 'executionRoleArn') return [...tenantPath, 'executionRoleArn'];
-  if (inData.length === 1 && inData[0] === 'releaseLabel' && tenant.releaseLabel !== undefined) return [...tenantPath, 'releaseLabel'];
+  // A capacity class may set its own release label (e.g. spark-rapids): only the tenant's own value is located there.
+  if (inData.length === 1 && inData[0] === 'releaseLabel' && data.releaseLabel === tenant.releaseLabel) return [...tenantPath, 'releaseLabel'];
   return tenantPath;
 }
 
