@@ -4,7 +4,7 @@ import {
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { CapacityClassConfig } from '../config/capacity-schema.js';
-import { DEFAULT_CAPACITY_CLASS } from '../config/capacity-class-semantics.js';
+import { DEFAULT_CAPACITY_CLASS, needsNvmeNodeClass } from '../config/capacity-class-semantics.js';
 import { underField, type RenderIssue } from '../render/render-error.js';
 import { autoModeClusterConfigArtifact, autoModeSparkNodes, isAutoMode, type SparkNodes } from './auto-mode-capacity.js';
 import { ManifestChart } from './manifest-chart.js';
@@ -34,7 +34,7 @@ export class CapacityChart extends ManifestChart {
     const capacity = config.capacity;
     const classes = capacity.classes ?? [];
     // NVMe executor pools are rendered beside the EBS ones; only tenants with localDisk instance-store (or an NVMe class) reach them.
-    const nvme = capacity.nvmeInstanceStore === true || classes.some((c) => c.localDisk === 'nvme');
+    const nvme = needsNvmeNodeClass(capacity);
     const nodes = isAutoMode(config) ? autoModeSparkNodes(this, config, nvme) : this.karpenterNodes(config, nvme);
 
     const limits = capacity.limits;
@@ -60,14 +60,15 @@ export class CapacityChart extends ManifestChart {
       all.set(spec.name, pools);
       const empty = emptySelectionProblem(spec, nodes.instanceLabels);
       const selectionPath = ['capacity', 'classes', index, spec.families ? 'families' : 'categories'];
+      const selection = instanceSelectionRequirements(spec, nodes.instanceLabels);
       if (empty) {
         this.problems.push({ configPath: selectionPath, message: `capacity class ${spec.name} ${empty}; widen the selection [capacity-class-instances]` });
-      } else if (instanceTypesMatching(instanceSelectionRequirements(spec, nodes.instanceLabels)).length === 0) {
+      } else if (instanceTypesMatching(selection).length === 0) {
         // The offline catalog leaves some families out: a selection it does not know may be real, or a typo.
         const selected = spec.families ? `families ${spec.families.join(', ')}` : `categories ${spec.categories?.join(', ') ?? 'c, m, r'}`;
         this.warnings.push({ configPath: selectionPath, message: `capacity class ${spec.name}: no instance type of the offline catalog matches its ${selected}, so no capacity rule can check that its pools hold the tenants' pods; if a name is misspelt, Karpenter launches no node and the class's pods stay Pending: check them against the EC2 instance types [capacity-class-instances]` });
       } else if (spec.gpu) {
-        const problem = gpuSelectionProblem(instanceSelectionRequirements(spec, nodes.instanceLabels), spec.gpu.perExecutor ?? 1);
+        const problem = gpuSelectionProblem(selection, spec.gpu.perExecutor ?? 1);
         if (problem) {
           const field = problem.startsWith('asks') ? ['gpu', 'perExecutor'] : [spec.families ? 'families' : 'categories'];
           this.problems.push({ configPath: ['capacity', 'classes', index, ...field], message: `GPU class ${spec.name} ${problem} [capacity-class-gpu]` });

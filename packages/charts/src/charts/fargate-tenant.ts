@@ -6,11 +6,9 @@ import type { Construct } from 'constructs';
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
 import type { RenderIssue } from '../render/render-error.js';
 import { fargateProfileName } from '../config/fargate-semantics.js';
-import { DEFAULT_CAPACITY_CLASS } from '../config/capacity-class-semantics.js';
+import { DEFAULT_CAPACITY_CLASS, DEFAULT_LOCAL_DISK_SIZE } from '../config/capacity-class-semantics.js';
 import type { ClassPlacement } from './tenant-capacity.js';
 
-/** A Fargate pod's own ephemeral storage when the tenant states no scratch size: what Fargate includes. */
-const FARGATE_DEFAULT_LOCAL_DISK = '20Gi';
 
 /**
  * Where a Fargate tenant's jobs run: no pools (the profile takes every pod of the namespace), scratch space on the pod's
@@ -26,7 +24,7 @@ export function fargateClassPlacement(classes: ReadonlyMap<string, SparkCapacity
     driver: defaultClass,
     executor: defaultClass,
     placements: fargateSparkPlacements(defaultClass.executorIdleTimeout),
-    localDisk: { kind: 'ephemeral-storage', size: String(tenant.spark?.localDiskSize ?? FARGATE_DEFAULT_LOCAL_DISK) },
+    localDisk: { kind: 'ephemeral-storage', size: String(tenant.spark?.localDiskSize ?? DEFAULT_LOCAL_DISK_SIZE.fargate) },
     gpuProperties: {},
     fargateProfile: profile,
     // Names the profile, so a second profile selecting the namespace cannot take the pods (EKS matches this one only).

@@ -1,5 +1,6 @@
 import { ConfigurationError, emrRapidsRelease, type SparkCapacity, type SparkLocalDisk, type SparkPlacements } from '@emr-eks-gitops/core';
 import type { TenantConfig } from '../config/schema.js';
+import { DEFAULT_LOCAL_DISK_SIZE } from '../config/capacity-class-semantics.js';
 
 /** Where one tenant's jobs (or one variant of them) run: the classes' pools and the scratch disk they imply. */
 export interface ClassPlacement {
@@ -45,7 +46,7 @@ export function classPlacement(
     : executor.executorPlacement === executor.nvmeExecutorPlacement;
   const localDisk: SparkLocalDisk = instanceStore
     ? { kind: 'instance-store' }
-    : { kind: 'generic-ephemeral-volume', storageClassName, size: String(spark.localDiskSize ?? '100Gi') };
+    : { kind: 'generic-ephemeral-volume', storageClassName, size: String(spark.localDiskSize ?? DEFAULT_LOCAL_DISK_SIZE.ebs) };
   return {
     driverClass,
     executorClass,

@@ -23,6 +23,24 @@ export function tenantCapacityClasses(tenant: Partial<TenantConfig>): { driver: 
   };
 }
 
+/** Scratch size per pod when spark.localDiskSize is not set: an EBS volume on nodes, what Fargate includes on Fargate. */
+export const DEFAULT_LOCAL_DISK_SIZE = { ebs: '100Gi', fargate: '20Gi' } as const;
+
+/**
+ * The scratch disk of a tenant's executors: on a named executor class the class's (NVMe instance store or an EBS volume
+ * per pod), on the default pools the tenant's spark.localDisk.
+ */
+export function executorScratchDisk(capacity: Pick<CapacityConfig, 'classes'>, tenant: Partial<TenantConfig>): 'ebs' | 'instance-store' {
+  const executorClass = capacity.classes?.find((c) => c.name === tenantCapacityClasses(tenant).executor);
+  if (executorClass) return executorClass.localDisk === 'nvme' ? 'instance-store' : 'ebs';
+  return tenant.spark?.localDisk ?? 'ebs';
+}
+
+/** Whether the environment needs the RAID0 instance-store node class: NVMe default pools, or a class with NVMe scratch. */
+export function needsNvmeNodeClass(capacity: Pick<CapacityConfig, 'nvmeInstanceStore' | 'classes'>): boolean {
+  return capacity.nvmeInstanceStore === true || (capacity.classes ?? []).some((spec) => spec.localDisk === 'nvme');
+}
+
 /**
  * Capacity classes against the tenants that use them: names exist and are unique, exclusive classes are used only by
  * the tenants they list, the scratch disk a tenant asks for is the one its executor class has, and single-AZ jobs

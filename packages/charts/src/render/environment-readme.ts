@@ -2,7 +2,7 @@ import Handlebars from 'handlebars';
 import { AUTO_MODE_DEFAULT_EXPIRE_AFTER, AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD, JUPYTERHUB_CHART, KARPENTER_CHART, KARPENTER_CRD_CHART, NVIDIA_DEVICE_PLUGIN_CHART, PROJECT_NAME, PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { exclusiveClassScopes } from '../charts/admission-chart.js';
-import { tenantCapacityClasses } from '../config/capacity-class-semantics.js';
+import { DEFAULT_LOCAL_DISK_SIZE, executorScratchDisk, needsNvmeNodeClass, tenantCapacityClasses } from '../config/capacity-class-semantics.js';
 import { DELIVERY_DEFAULTS } from '../charts/delivery-chart.js';
 import { HISTORY_SERVER_NAMESPACE, NVIDIA_DEVICE_PLUGIN_FOLDER, historyServerName } from '../charts/addon-charts.js';
 import { addonNodePool, builtInNodePools, isAutoMode } from '../charts/auto-mode-capacity.js';
@@ -341,8 +341,8 @@ export function environmentReadme(config: EnvironmentConfig, placements: string)
         ...tenant,
         driver: size(jobSize.driver),
         executor: size(jobSize.executor),
-        disk: tenant.fargate ? `Fargate ephemeral storage ${tenant.spark?.localDiskSize ?? '20Gi'}`
-          : executorDisk(config, tenant) === 'instance-store' ? 'NVMe instance store' : `EBS ${tenant.spark?.localDiskSize ?? '100Gi'}`,
+        disk: tenant.fargate ? `Fargate ephemeral storage ${tenant.spark?.localDiskSize ?? DEFAULT_LOCAL_DISK_SIZE.fargate}`
+          : executorScratchDisk(config.capacity, tenant) === 'instance-store' ? 'NVMe instance store' : `EBS ${tenant.spark?.localDiskSize ?? DEFAULT_LOCAL_DISK_SIZE.ebs}`,
         maxJobDuration: tenant.spark?.maxJobDuration ?? 'unbounded',
         quotaText: `${tenant.quota.cpu} CPU, ${tenant.quota.memory}, ${tenant.quota.pods} pods, ${tenant.quota.storage} volumes`,
       };
@@ -392,9 +392,8 @@ function capacityData(config: EnvironmentConfig) {
   const fargate = config.tenants.filter((tenant) => !tenant.retired && tenant.fargate).map((tenant) => tenant.name);
   return {
     autoMode,
-    // As the capacity chart decides: NVMe default pools or a class with NVMe scratch get the spark-nvme node class.
     gpuClasses: (config.capacity.classes ?? []).some((spec) => spec.gpu !== undefined),
-    nvmeNodeClass: config.capacity.nvmeInstanceStore === true || (config.capacity.classes ?? []).some((spec) => spec.localDisk === 'nvme'),
+    nvmeNodeClass: needsNvmeNodeClass(config.capacity),
     capacitySummary: (autoMode
       ? 'EKS Auto Mode (`capacity.backend: auto-mode`): AWS runs Karpenter; NodeClasses `eks.amazonaws.com/v1`'
       : 'self-managed Karpenter (`capacity.backend: karpenter`): EC2NodeClasses `karpenter.k8s.aws/v1`')
@@ -557,9 +556,3 @@ function addonData(config: EnvironmentConfig) {
   };
 }
 
-/** The executors' scratch disk: a named executor class decides it, on the default class the tenant's localDisk. */
-export function executorDisk(config: EnvironmentConfig, tenant: EnvironmentConfig['tenants'][number]): 'ebs' | 'instance-store' {
-  const executorClass = config.capacity.classes?.find((c) => c.name === tenantCapacityClasses(tenant).executor);
-  if (executorClass) return executorClass.localDisk === 'nvme' ? 'instance-store' : 'ebs';
-  return tenant.spark?.localDisk ?? 'ebs';
-}

@@ -1,8 +1,7 @@
 import { formatFargateSize, type FargatePodSize, type FargateProfile } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
-import { DEFAULT_CAPACITY_CLASS, tenantCapacityClasses } from '../config/capacity-class-semantics.js';
+import { DEFAULT_CAPACITY_CLASS, DEFAULT_LOCAL_DISK_SIZE, executorScratchDisk, tenantCapacityClasses } from '../config/capacity-class-semantics.js';
 import { isAutoMode } from '../charts/auto-mode-capacity.js';
-import { executorDisk } from './environment-readme.js';
 import type { TenantChart } from '../charts/tenant-chart.js';
 
 /** Which NodePools a tenant on nodes uses (its capacity classes, on either back end) and what that gives its jobs. */
@@ -12,7 +11,7 @@ function nodePoolsOf(config: EnvironmentConfig, tenant: TenantConfig): string {
   const classes = chosen.driver === DEFAULT_CAPACITY_CLASS && chosen.executor === DEFAULT_CAPACITY_CLASS
     ? '' : ` (drivers: class \`${chosen.driver}\`, executors: class \`${chosen.executor}\`)`;
   const onDemandOnly = config.capacity.classes?.find((c) => c.name === chosen.executor)?.executorCapacity === 'on-demand';
-  const disk = executorDisk(config, tenant) === 'instance-store' ? 'NVMe' : 'EBS';
+  const disk = executorScratchDisk(config.capacity, tenant) === 'instance-store' ? 'NVMe' : 'EBS';
   return `${backEnd}${classes} | drivers and EMR's job runner on on-demand driver nodes, executors ${onDemandOnly ? 'on-demand' : 'spot first'}; ${disk} scratch space, no pod size limit beyond the instance types`;
 }
 
@@ -60,7 +59,7 @@ export function fargateSection(config: EnvironmentConfig, tenants: readonly Tena
     '', '| tenant | job runner | driver | each executor | scratch space per driver and executor |', '|---|---|---|---|---|',
     ...active.filter((t) => t.fargate).map((tenant) => {
       const sizes = tenants.find((chart) => chart.folder === `tenants/${tenant.name}`)?.fargateSizes;
-      return `| ${tenant.name} | ${sizes ? size(sizes.jobRunner) : '-'} | ${sizes ? size(sizes.driver) : '-'} | ${sizes ? size(sizes.executor) : '-'} | ${tenant.spark?.localDiskSize ?? '20Gi'} ephemeral storage |`;
+      return `| ${tenant.name} | ${sizes ? size(sizes.jobRunner) : '-'} | ${sizes ? size(sizes.driver) : '-'} | ${sizes ? size(sizes.executor) : '-'} | ${tenant.spark?.localDiskSize ?? DEFAULT_LOCAL_DISK_SIZE.fargate} ephemeral storage |`;
     }),
     '', 'What Fargate changes for these tenants:',
     '- **Network isolation.** NetworkPolicies are not enforced on Fargate pods (neither the VPC CNI\'s network policy agent nor',

@@ -1,7 +1,7 @@
 import { requireThat } from '../errors.js';
 import type { HelmChartSource } from '../delivery/helm-chart.js';
 import { KARPENTER_AWS_INSTANCE_LABELS, type InstanceLabelKeys } from '../karpenter/instance-labels.js';
-import { tolerationFor, toleratesTaint, type NodeRequirement, type PoolSchedulingView, type Toleration } from '../karpenter/placement.js';
+import { tolerationFor, untoleratedTaints, type NodeRequirement, type PoolSchedulingView, type Toleration } from '../karpenter/placement.js';
 import { CAPACITY_CLASS_LABEL } from '../karpenter/spark-capacity.js';
 import { formatRequirement, requirementsSatisfiable, type Requirement } from '../validation/capacity/scheduling.js';
 
@@ -123,7 +123,7 @@ function doubled(memory: string): string {
  * it can: the pool's taints must be tolerated and the affinity's requirements must be possible on the pool's nodes.
  */
 export function nvidiaDevicePluginPoolMisfit(values: Pick<NvidiaDevicePluginValues, 'affinity' | 'tolerations'>, pool: PoolSchedulingView): string | undefined {
-  const untolerated = pool.taints.filter((taint) => taint.effect !== 'PreferNoSchedule' && !values.tolerations.some((t) => toleratesTaint(t, taint)));
+  const untolerated = untoleratedTaints(values.tolerations, pool);
   if (untolerated.length > 0) return `does not tolerate taint ${untolerated.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join(', ')} of pool ${pool.name}`;
   const poolRequirements: Requirement[] = [
     ...pool.requirements.map((r) => ({ key: r.key, operator: r.operator, values: r.values ?? [] })),

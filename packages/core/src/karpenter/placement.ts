@@ -101,6 +101,11 @@ function poolCanLabel(pool: PoolSchedulingView, key: string, value: string): boo
   }
 }
 
+/** The taints of a pool that keep off a pod with these tolerations (PreferNoSchedule only discourages). */
+export function untoleratedTaints(tolerations: readonly Toleration[], pool: Pick<PoolSchedulingView, 'taints'>): Taint[] {
+  return pool.taints.filter((taint) => taint.effect !== 'PreferNoSchedule' && !tolerations.some((t) => toleratesTaint(t, taint)));
+}
+
 /**
  * Why a pod with `placement` could not be scheduled on `pool`, or would tolerate more than the pool's own taints:
  * an empty list means the pod fits. Used to check generated pod templates against the pools they target.
@@ -113,10 +118,8 @@ export function placementProblems(
   for (const [key, value] of Object.entries(placement.nodeSelector)) {
     if (!poolCanLabel(pool, key, value)) problems.push(`nodeSelector ${key}=${value} is never a label of pool ${pool.name}`);
   }
-  for (const taint of pool.taints) {
-    if (taint.effect !== 'PreferNoSchedule' && !placement.tolerations.some((t) => toleratesTaint(t, taint))) {
-      problems.push(`taint ${taint.key}=${taint.value ?? ''}:${taint.effect} of pool ${pool.name} is not tolerated`);
-    }
+  for (const taint of untoleratedTaints(placement.tolerations, pool)) {
+    problems.push(`taint ${taint.key}=${taint.value ?? ''}:${taint.effect} of pool ${pool.name} is not tolerated`);
   }
   for (const toleration of placement.tolerations) {
     if (!pool.taints.some((taint) => toleratesTaint(toleration, taint))) {
