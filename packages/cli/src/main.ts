@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT, processIO, type CliIO } from './io.js';
 import { addEmrCommands } from './commands/emr.js';
+import type { InitOptions } from './commands/init.js';
+import type { TenantAddOptions } from './commands/tenant.js';
 
 // Only commander and this file's small neighbours load up front: a command imports what it needs (the charts, the
 // validators and their schemas, the AWS SDK) when it runs, so `--help` and usage errors answer at once.
@@ -62,6 +64,39 @@ function buildProgram(io: CliIO, result: { exitCode: number }): Command {
       const [{ findProject }, { diffCommand }] = await Promise.all([import('./project.js'), import('./commands/diff.js')]);
       const project = findProject(io.cwd, program.opts<{ root?: string }>().root);
       result.exitCode = diffCommand(project, options, io);
+    });
+  program.command('init')
+    .description('write environments/<env>.yaml for a new environment: commented, CHANGE-ME placeholders, one example tenant; it renders and validates as written; never overwrites a file')
+    .requiredOption('--env <name>', 'name of the new environment (environments/<name>.yaml)')
+    .option('--region <region>', 'AWS region of the cluster', 'us-east-1')
+    .option('--account <id>', 'AWS account of the cluster, 12 digits (default: the AWS documentation\'s example account, a placeholder)', '111122223333')
+    .option('--cluster <name>', 'EKS cluster name (default: spark-platform-<env>)')
+    .addOption(new Option('--backend <backend>', 'capacity back end').choices(['karpenter', 'auto-mode']).default('karpenter'))
+    .addOption(new Option('--delivery <engine>', 'what applies dist-manifests/<env>/').choices(['flux', 'argocd']).default('flux'))
+    .action(async (options: InitOptions) => {
+      const { initCommand } = await import('./commands/init.js');
+      result.exitCode = initCommand(io.cwd, program.opts<{ root?: string }>().root, options, io);
+    });
+
+  const tenant = program.command('tenant').description('add a tenant to an environment file, or start its removal');
+  tenant.command('add')
+    .description('add a tenant with sized defaults (namespace, quota, container limits, job size, a placeholder job role) to environments/<env>.yaml, keeping the file\'s comments; checked like validate before it is written')
+    .requiredOption('--env <name>', 'environment to add the tenant to')
+    .requiredOption('--name <tenant>', 'tenant name, also its EMR virtual cluster name (lowercase letters, digits, "-")')
+    .addOption(new Option('--size <size>', 'quota and job size').choices(['small', 'medium', 'large']).default('small'))
+    .option('--namespace <namespace>', 'Kubernetes namespace (default: spark-<tenant>)')
+    .option('--description <text>', 'one line about the team')
+    .action(async (options: TenantAddOptions) => {
+      const [{ findProject }, { tenantAddCommand }] = await Promise.all([import('./project.js'), import('./commands/tenant.js')]);
+      result.exitCode = tenantAddCommand(findProject(io.cwd, program.opts<{ root?: string }>().root), options, io);
+    });
+  tenant.command('retire')
+    .description('start the documented removal of a tenant: sets retired: true (namespace kept, never pruned, no new jobs) and prints the steps that follow')
+    .requiredOption('--env <name>', 'environment of the tenant')
+    .requiredOption('--name <tenant>', 'tenant to retire')
+    .action(async (options: { env: string; name: string }) => {
+      const [{ findProject }, { tenantRetireCommand }] = await Promise.all([import('./project.js'), import('./commands/tenant.js')]);
+      result.exitCode = tenantRetireCommand(findProject(io.cwd, program.opts<{ root?: string }>().root), options, io);
     });
   addEmrCommands(program, io, result);
 

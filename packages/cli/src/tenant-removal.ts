@@ -35,11 +35,29 @@ export function assertTenantRemovalsSafe(project: Project, environments: readonl
         path: formatConfigPath(['tenants']),
         message: `tenant "${entry.name}" was removed, but its committed namespace (${relative(project.root, path)}) was never retired: ` +
           'Flux or Argo CD would delete the namespace with any jobs running in it, and its EMR virtual cluster would be left behind. ' +
-          `Put the entry back with retired: true, render and commit, let it sync, delete the virtual cluster (emr-gitops emr destroy --env ${result.environment} --tenant ${entry.name}), then remove the entry`,
+          `Put the entry back with retired: true, render and commit, let it sync, delete the virtual cluster (${destroyCommand(result.environment, entry.name)}), then remove the entry`,
       });
     }
   }
   if (problems.length > 0) throw new EnvironmentFileError(problems);
+}
+
+/** Deletes the tenant's EMR virtual cluster (and job template): the step between retiring and removing it. */
+function destroyCommand(environment: string, tenant: string): string {
+  return `emr-gitops emr destroy --env ${environment} --tenant ${tenant}`;
+}
+
+/**
+ * The documented removal (README "Removing a tenant") after `retired: true` is set, as `tenant retire` prints it.
+ * Each step waits for the one before: the namespace must be synced as never-pruned before its entry goes.
+ */
+export function removalSteps(environment: string, tenant: string, namespace: string): string[] {
+  return [
+    `pnpm render (emr-gitops render --env ${environment}) and commit: the namespace stays, annotated never to be pruned; no new jobs`,
+    `once that is synced and the tenant's jobs have ended: emr-gitops emr plan --env ${environment}, then ${destroyCommand(environment, tenant)}`,
+    `remove the entry from environments/${environment}.yaml, pnpm render, commit: Flux or Argo CD forgets the objects without deleting them`,
+    `kubectl delete namespace ${namespace} when nothing in it is needed any more`,
+  ];
 }
 
 /** True when a committed Namespace file carries both engines' "never prune" annotations. */
