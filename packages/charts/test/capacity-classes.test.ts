@@ -101,9 +101,9 @@ describe('capacity classes (prod)', () => {
 
   it('the README shows each pool\'s class and which tenant runs there', () => {
     const readme = prod.files.get('README.md')!;
-    expect(readme).toContain('| `spark-graviton-executor-spot` | graviton | spot | 1000 CPU, 4000Gi memory | executors of data-eng |');
-    expect(readme).toContain('| `spark-gpu-executor-on-demand` | gpu | on-demand | 128 CPU, 512Gi memory | jobs of ml that ask for this class |');
-    expect(readme).toContain('ns_spark_ml -. "jobs asking for its class" .-> pool_spark_gpu_executor_on_demand');
+    expect(readme).toContain('| `spark-graviton-executor-spot` | graviton | spot | 1000 CPU, 4000Gi memory | executors of data-eng (spot first) |');
+    expect(readme).toContain('| `spark-gpu-executor-on-demand` | gpu | on-demand | 128 CPU, 512Gi memory | executors (on-demand) of the jobs of ml that ask for class gpu |');
+    expect(readme).toContain('tenants_ml -.->|"jobs asking for gpu:<br/>executors, on-demand"| pool_spark_gpu_executor_on_demand');
   });
 });
 

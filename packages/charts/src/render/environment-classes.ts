@@ -29,9 +29,10 @@ export function capacityClassSection(config: EnvironmentConfig): string {
     const artifacts = config.spark.artifactsS3Uri;
     lines.push(
       '### Capacity classes',
-      'Each class has its own on-demand driver pool and executor pools, all labelled and tainted (`NoSchedule`)',
+      'Each named class has its own on-demand driver pool and executor pools, labelled and tainted (`NoSchedule`)',
       '`emr-eks-gitops.io/capacity-class=<class>`: only pod templates that select and tolerate the class land there, so the',
-      'default pools\' pods never do. Drivers and EMR\'s job runner always run on the class\'s on-demand driver pool.',
+      'default pools\' pods never do. `default` is the environment\'s own pools, which carry no class label or taint. Drivers and',
+      'EMR\'s job runner always run on the on-demand driver pool of the class their tenant chose for drivers.',
       '',
       '| class | instances | executors | scratch disk | GPUs | who may use it |',
       '|---|---|---|---|---|---|',

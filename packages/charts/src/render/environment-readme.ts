@@ -258,11 +258,11 @@ Each tenant is one namespace, registered with EMR as one virtual cluster of the 
 | {{name}}{{#if retired}} (retired){{/if}} | \`{{namespace}}\` | {{quotaText}} | {{releaseLabel}} | \`{{executionRoleArn}}\` | {{driver}} | {{executor}} | {{disk}} | {{maxJobDuration}} |
 {{/each}}
 
-## NodePools and what runs where
-{{{placements}}}
-
 Driver and executor sizes are each tenant's \`spark-defaults\` (\`configuration-overrides.json\`); every capacity rule was
 checked against them: {{sizeChecks}}.
+
+## NodePools and what runs where
+{{{placements}}}
 
 ## Job logs
 {{#each logRows}}

@@ -27,7 +27,7 @@ export function fargateSection(config: EnvironmentConfig, tenants: readonly Tena
     // One back end for every tenant: a table would repeat the same row (disks and classes are in the tables above).
     const onDemandClasses = (config.capacity.classes ?? []).some((spec) => spec.executorCapacity === 'on-demand');
     return ['', '', `Every tenant's pods run on the ${isAutoMode(config) ? 'EKS Auto Mode' : 'Karpenter'} NodePools above: drivers and EMR's job runner (the`,
-      '`emr-job-submitter` classification) on on-demand driver nodes, executors spot first with on-demand fallback',
+      `\`emr-job-submitter\` classification) on on-demand driver nodes, executors spot first with on-demand fallback${onDemandClasses ? '' : ';'}`,
       `${onDemandClasses ? '(on-demand only on the classes that say so); ' : ''}no pod size limit beyond the instance types.`].join('\n');
   }
   const rows = active.map((tenant) => (tenant.fargate

@@ -120,11 +120,14 @@ function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[])
   // Fargate profiles are AWS resources: artifacts with the commands that create them, when a tenant runs there.
   const fargate = config.tenants.some((tenant) => tenant.fargate)
     ? collectIssues(issues, ['fargate'], () => new FargateChart(app, config)) : undefined;
+  // The pools first (table, diagram, back end of each tenant), then the classes' and single-AZ subsections.
   const classes = capacityClassSection(config);
-  const diagram = (classes ? `${classes}\n\n` : '') + placementSection(
+  const diagram = placementSection(
     tenants.flatMap((chart) => (chart.placement ? [chart.placement] : [])),
-    [...capacity.classes].flatMap(([name, pools]) => pools.pools.map((pool) => ({ name: pool.name, capacityTypes: pool.capacityTypes, limits: pool.limits, capacityClass: name }))),
-  ) + fargateSection(config, tenants, fargate?.profiles ?? []);
+    [...capacity.classes].flatMap(([name, pools]) => pools.pools.map((pool) => ({
+      name: pool.name, capacityTypes: pool.capacityTypes, limits: pool.limits, capacityClass: name, role: pool === pools.driverPool ? 'driver' as const : 'executor' as const,
+    }))),
+  ) + fargateSection(config, tenants, fargate?.profiles ?? []) + (classes ? `\n\n${classes}` : '');
   const addons = [
     ...addonCharts(app, config, issues, capacity.classes),
     ...jupyterHubCharts(app, config, config.tenants.map((tenant) => ({ tenant, sparkProperties: tenants.find((chart) => chart.folder === `tenants/${tenant.name}`)?.sparkProperties })), capacity.spark.driverPlacement, issues),
