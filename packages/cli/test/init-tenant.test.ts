@@ -155,3 +155,24 @@ describe('emr-gitops tenant retire', () => {
     expect(unknown.stderr).toBe('error: environments/dev.yaml has no tenant named "bi"; tenants: app-dev, data-eng, ml\n');
   });
 });
+
+describe('the README quick start', () => {
+  it('its emr-gitops commands, run in order in a new repository, give an environment that renders', async () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const quickStart = readme.slice(readme.indexOf('## Quick start: your own environment'));
+    const block = /```sh\n([\s\S]*?)```/.exec(quickStart)![1]!;
+    const commands = block.split('\n').filter((line) => line.startsWith('pnpm exec emr-gitops '))
+      .map((line) => line.replace(/\s+#.*$/, '').split(/\s+/).slice(3));
+    expect(commands.map((argv) => argv.slice(0, 2).join(' '))).toEqual(['init --env', 'tenant add']);
+    expect(block).toMatch(/^pnpm render\b/m);
+    expect(block).toMatch(/^git add environments\/qa\.yaml dist-manifests\/qa && git commit/m);
+    const root = emptyRepo();
+    for (const argv of [...commands, ['render']]) {
+      const result = await runCli(root, argv);
+      expect(result.stderr, argv.join(' ')).toBe('');
+      expect(result.exitCode, argv.join(' ')).toBe(0);
+    }
+    expect(parse(read(root, 'qa')).tenants.map((t: { name: string }) => t.name)).toEqual(['example', 'data-eng']);
+    expect(existsSync(join(root, 'dist-manifests/qa/README.md'))).toBe(true);
+  });
+});
