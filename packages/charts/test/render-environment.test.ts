@@ -122,8 +122,13 @@ describe('renderEnvironment', () => {
     const readme = result.files.get('README.md')!;
     const pools = objectsOf(result, 'NodePool') as Array<KubernetesObject & { spec: any }>;
     for (const tenant of ['app-dev', 'data-eng', 'ml']) {
-      const namespace = `spark-${tenant}`.replace(/[^A-Za-z0-9]/g, '_');
-      for (const [role, edge] of [['driver', 'drivers, job runner'], ['executor', 'executors']] as const) {
+      // The box of the tenant (tenants that reach the same pools share one); solid edges are its own pods'.
+      const box = new RegExp(`^ {4}(tenants_\\w+)\\["(?:[^"]*<br/>)?${tenant} \\(spark-${tenant}\\)`, 'm').exec(readme)![1];
+      const edges = {
+        driver: new RegExp(`^ {2}pool_([A-Za-z0-9_]+) <---\\|"drivers, on-demand"\\| ${box}$`, 'gm'),
+        executor: new RegExp(`^ {2}${box} -->\\|"executors,[^"]*"\\| pool_([A-Za-z0-9_]+)$`, 'gm'),
+      };
+      for (const role of ['driver', 'executor'] as const) {
         const template = result.objects.find((o) => o.path === `artifacts/tenants/${tenant}/pod-templates/${role}.yaml`)!.object as any;
         // Selected: the pool has every label the template selects and the template tolerates every taint of the pool.
         const selected = pools.filter((pool) => Object.entries(template.spec.nodeSelector as Record<string, string>)
@@ -131,7 +136,7 @@ describe('renderEnvironment', () => {
           && (pool.spec.template.spec.taints as Array<{ key: string; value?: string }>).every((taint) => (template.spec.tolerations as Array<{ key: string; value?: string }>)
             .some((t) => t.key === taint.key && (t.value === undefined || t.value === taint.value))))
           .map((pool) => pool.metadata.name).sort();
-        const drawn = [...readme.matchAll(new RegExp(`ns_${namespace} -- "?${edge}"? --> pool_([A-Za-z0-9_]+)`, 'g'))]
+        const drawn = [...readme.matchAll(edges[role])]
           .map((m) => pools.find((pool) => pool.metadata.name.replace(/-/g, '_') === m[1])!.metadata.name).sort();
         expect(drawn, `${tenant} ${role}`).toEqual(selected);
       }
