@@ -103,7 +103,7 @@ describe('capacity classes (prod)', () => {
     const readme = prod.files.get('README.md')!;
     expect(readme).toContain('| `spark-graviton-executor-spot` | graviton | spot | 1000 CPU, 4000Gi memory | executors of data-eng (spot first) |');
     expect(readme).toContain('| `spark-gpu-executor-on-demand` | gpu | on-demand | 128 CPU, 512Gi memory | executors (on-demand) of the jobs of ml that ask for class gpu |');
-    expect(readme).toContain('tenants_ml -.->|"jobs asking for gpu:<br/>executors, on-demand"| pool_spark_gpu_executor_on_demand');
+    expect(readme).toContain('tenants_ml -.-|"jobs asking for gpu:<br/>executors, on-demand"| pool_spark_gpu_executor_on_demand');
   });
 });
 

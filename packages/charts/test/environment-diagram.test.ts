@@ -21,7 +21,7 @@ describe('the placement diagram', () => {
   it.each(ENVIRONMENTS)('%s: tenants that reach the same pools share one box; edges go from that box, never from namespace to namespace', (env) => {
     const diagram = diagramOf(readme(env));
     const boxes = [...diagram.matchAll(/^ {4}(tenants_\w+)\["([^"]+)"\]$/gm)];
-    const edges = [...diagram.matchAll(/^ {2}(\w+) (<---|<-\.-|-->|-\.->)\|"[^"]+"\| (\w+)$/gm)];
+    const edges = [...diagram.matchAll(/^ {2}(\w+) (---|-\.-)\|"[^"]+"\| (\w+)$/gm)];
     expect(edges.length).toBeGreaterThan(0);
     for (const [, from, , to] of edges) {
       const ends = [from, to].filter((node) => node!.startsWith('tenants_'));
@@ -35,16 +35,16 @@ describe('the placement diagram', () => {
   it('dev: its three tenants share every pool, so one box; edges say what runs there and on which capacity', () => {
     const diagram = diagramOf(readme('dev'));
     expect(diagram).toContain('    tenants_app_dev["app-dev (spark-app-dev)<br/>data-eng (spark-data-eng)<br/>ml (spark-ml)"]');
-    expect(diagram).toContain('  pool_spark_driver <---|"drivers, on-demand"| tenants_app_dev');
-    expect(diagram).toContain('  tenants_app_dev -->|"executors, spot first"| pool_spark_executor_spot');
-    expect(diagram).toContain('  tenants_app_dev -->|"executors,<br/>on-demand fallback"| pool_spark_executor_on_demand');
+    expect(diagram).toContain('  pool_spark_driver ---|"drivers, on-demand"| tenants_app_dev');
+    expect(diagram).toContain('  tenants_app_dev ---|"executors, spot first"| pool_spark_executor_spot');
+    expect(diagram).toContain('  tenants_app_dev ---|"executors,<br/>on-demand fallback"| pool_spark_executor_on_demand');
     expect(diagram).not.toMatch(/"executors"/);
   });
 
   it('prod: offered classes name the class and the role; an on-demand-only class is not called a fallback', () => {
     const diagram = diagramOf(readme('prod'));
-    expect(diagram).toContain('  pool_spark_gpu_driver <-.-|"jobs asking for gpu:<br/>drivers, on-demand"| tenants_ml');
-    expect(diagram).toContain('  tenants_ml -.->|"jobs asking for gpu:<br/>executors, on-demand"| pool_spark_gpu_executor_on_demand');
+    expect(diagram).toContain('  pool_spark_gpu_driver -.-|"jobs asking for gpu:<br/>drivers, on-demand"| tenants_ml');
+    expect(diagram).toContain('  tenants_ml -.-|"jobs asking for gpu:<br/>executors, on-demand"| pool_spark_gpu_executor_on_demand');
     expect(diagram).not.toContain('jobs asking for its class');
   });
 
@@ -68,7 +68,7 @@ describe('the placement diagram', () => {
       { name: 'od', capacityTypes: ['on-demand'], role: 'executor', capacityClass: 'gpu' },
     ];
     const diagram = placementDiagram([{ tenant: 't', namespace: 'n', driverPools: ['d'], executorPools: ['od'] }], pools);
-    expect(diagram).toContain('tenants_t -->|"executors, on-demand"| pool_od');
+    expect(diagram).toContain('tenants_t ---|"executors, on-demand"| pool_od');
   });
 });
 

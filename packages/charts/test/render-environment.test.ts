@@ -125,8 +125,8 @@ describe('renderEnvironment', () => {
       // The box of the tenant (tenants that reach the same pools share one); solid edges are its own pods'.
       const box = new RegExp(`^ {4}(tenants_\\w+)\\["(?:[^"]*<br/>)?${tenant} \\(spark-${tenant}\\)`, 'm').exec(readme)![1];
       const edges = {
-        driver: new RegExp(`^ {2}pool_([A-Za-z0-9_]+) <---\\|"drivers, on-demand"\\| ${box}$`, 'gm'),
-        executor: new RegExp(`^ {2}${box} -->\\|"executors,[^"]*"\\| pool_([A-Za-z0-9_]+)$`, 'gm'),
+        driver: new RegExp(`^ {2}pool_([A-Za-z0-9_]+) ---\\|"drivers, on-demand"\\| ${box}$`, 'gm'),
+        executor: new RegExp(`^ {2}${box} ---\\|"executors,[^"]*"\\| pool_([A-Za-z0-9_]+)$`, 'gm'),
       };
       for (const role of ['driver', 'executor'] as const) {
         const template = result.objects.find((o) => o.path === `artifacts/tenants/${tenant}/pod-templates/${role}.yaml`)!.object as any;

@@ -130,14 +130,14 @@ export function placementDiagram(tenants: readonly TenantPlacementSummary[], poo
     const edge = (name: string, offered: boolean) => {
       const pool = byName.get(name);
       const label = edgeLabel(pool ? `${offered ? `jobs asking for ${classOf(pool)}: ` : ''}${poolUse(pool, pools)}` : 'pods');
-      // `pool <---|label| tenant` draws the arrow at the pool but ranks the pool left of the tenant (Mermaid 11 fails
-      // on the `<-- label ---` form).
-      if (pool?.role === 'driver') lines.push(`  ${id('pool', name)} ${offered ? '<-.-' : '<---'}|"${label}"| ${from}`);
-      else lines.push(`  ${from} ${offered ? '-.->' : '-->'}|"${label}"| ${id('pool', name)}`);
+      // Lines without arrowheads (Mermaid draws none at the start of `<---`): a driver pool's edge is written from the
+      // pool, which ranks it left of the tenant; solid for the tenant's own pods, dotted for jobs that ask for a class.
+      const link = offered ? '-.-' : '---';
+      lines.push(pool?.role === 'driver' ? `  ${id('pool', name)} ${link}|"${label}"| ${from}` : `  ${from} ${link}|"${label}"| ${id('pool', name)}`);
     };
     for (const name of [...first.driverPools, ...first.executorPools]) edge(name, false);
     for (const name of first.offeredPools ?? []) edge(name, true);
-    if (first.fargateProfile) lines.push(`  ${from} -->|"every pod"| ${id('fargate', first.fargateProfile)}{{"Fargate profile<br/>${first.fargateProfile}"}}`);
+    if (first.fargateProfile) lines.push(`  ${from} ---|"every pod"| ${id('fargate', first.fargateProfile)}{{"Fargate profile<br/>${first.fargateProfile}"}}`);
   }
   lines.push('```');
   return lines.join('\n');
