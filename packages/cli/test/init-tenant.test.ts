@@ -57,6 +57,25 @@ describe('emr-gitops init', () => {
     expect(read(root, 'dev')).toBe(before);
   });
 
+  it('a China region gets the aws-cn partition in every ARN it writes, and the file validates', async () => {
+    const root = emptyRepo();
+    const result = await runCli(root, ['init', '--env', 'cn', '--region', 'cn-north-1']);
+    expect(result.stderr).toBe('');
+    const config = parse(read(root, 'cn'));
+    expect(config.cluster.partition).toBe('aws-cn');
+    expect(config.cluster.oidcIssuer).toMatch(/^https:\/\/oidc\.eks\.cn-north-1\.amazonaws\.com\.cn\/id\//);
+    expect(config.capacity.controller.roleArn).toMatch(/^arn:aws-cn:iam::/);
+    expect(config.tenants[0].executionRoleArn).toMatch(/^arn:aws-cn:iam::/);
+  });
+
+  it('an environment name that is not a DNS label is refused before it becomes a path', async () => {
+    const root = emptyRepo();
+    const result = await runCli(root, ['init', '--env', '../outside']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe('error: --env "../outside": the environment name must be a DNS-1123 label (lowercase letters, digits, "-"; at most 63 characters)\n');
+    expect(existsSync(join(root, 'outside.yaml'))).toBe(false);
+  });
+
   it('a bad value is refused at its line of the would-be file, and nothing is written', async () => {
     const root = emptyRepo();
     const result = await runCli(root, ['init', '--env', 'demo', '--account', '12345']);

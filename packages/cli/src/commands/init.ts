@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseDocument, type Document } from 'yaml';
 import { environmentSchemaJson } from '@emr-eks-gitops/charts';
-import { EXIT, type CliIO } from '../io.js';
+import { DNS_LABEL_PATTERN } from '@emr-eks-gitops/core';
+import { CliError, EXIT, type CliIO } from '../io.js';
 import { findProject, type Project } from '../project.js';
 import { assertNewEnvironment, checkEnvironmentText, nextSteps, writeEnvironmentFile } from './environment-edit.js';
 import { appendTenant } from './tenant-entry.js';
@@ -24,6 +25,10 @@ const TEMPLATE = new URL('../../templates/environment.yaml', import.meta.url);
  * delivery, and one example tenant; checked like `validate` before it is written, and never over an existing file.
  */
 export function initCommand(cwd: string, explicitRoot: string | undefined, options: InitOptions, io: CliIO): number {
+  // The name becomes a path: refuse anything but a DNS label before it is joined to one.
+  if (!new RegExp(DNS_LABEL_PATTERN).test(options.env) || options.env.length > 63) {
+    throw new CliError(`--env "${options.env}": the environment name must be a DNS-1123 label (lowercase letters, digits, "-"; at most 63 characters)`);
+  }
   const project = projectFor(cwd, explicitRoot);
   assertNewEnvironment(project, options.env);
   const text = appendTenant(environmentText(options), { environment: options.env, name: 'example', size: 'small' });
@@ -61,7 +66,9 @@ function environmentText(options: InitOptions): string {
   document.setIn(['cluster', 'name'], cluster);
   document.setIn(['cluster', 'region'], options.region);
   document.setIn(['cluster', 'accountId'], account);
-  document.setIn(['cluster', 'oidcIssuer'], `https://oidc.eks.${options.region}.amazonaws.com/id/00000000000000000000000000000000`);
+  const partition = partitionOf(options.region);
+  if (partition !== 'aws') document.setIn(['cluster', 'partition'], partition);
+  document.setIn(['cluster', 'oidcIssuer'], `https://oidc.eks.${options.region}.amazonaws.com${partition === 'aws-cn' ? '.cn' : ''}/id/00000000000000000000000000000000`);
   document.setIn(['spark', 'artifactsS3Uri'], `s3://${bucketStem}-artifacts-${account}/emr-eks-gitops`);
   document.setIn(['spark', 'logs', 'cloudWatchLogGroupPrefix'], `/emr-on-eks/${cluster}`);
   document.setIn(['spark', 'logs', 's3Uri'], `s3://${bucketStem}-logs-${account}`);
@@ -72,7 +79,7 @@ function environmentText(options: InitOptions): string {
     removeIfEmpty(document, 'addons');
   } else {
     document.setIn(['capacity', 'nodeRole'], `KarpenterNodeRole-${cluster}`);
-    document.setIn(['capacity', 'controller', 'roleArn'], `arn:aws:iam::${account}:role/KarpenterController-${cluster}`);
+    document.setIn(['capacity', 'controller', 'roleArn'], `arn:${partition}:iam::${account}:role/KarpenterController-${cluster}`);
     document.setIn(['capacity', 'controller', 'interruptionQueue'], `${cluster}-karpenter`);
   }
   if (options.delivery === 'argocd') {
@@ -80,6 +87,11 @@ function environmentText(options: InitOptions): string {
     document.setIn(['delivery', 'argocd'], document.createNode({ namespace: 'argocd', project: 'default' }));
   }
   return document.toString({ lineWidth: 0 });
+}
+
+/** The AWS partition of a region: China and GovCloud regions have their own ARNs. */
+function partitionOf(region: string): 'aws' | 'aws-cn' | 'aws-us-gov' {
+  return region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
 }
 
 function removeIfEmpty(document: Document, key: string): void {
