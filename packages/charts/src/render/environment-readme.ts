@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 import { AUTO_MODE_DEFAULT_EXPIRE_AFTER, AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD, JUPYTERHUB_CHART, KARPENTER_CHART, KARPENTER_CRD_CHART, NVIDIA_DEVICE_PLUGIN_CHART, PROJECT_NAME, PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
-import { exclusiveClassScopes } from '../charts/admission-chart.js';
+import { driverAccounts, exclusiveClassScopes } from '../charts/admission-chart.js';
 import { DEFAULT_LOCAL_DISK_SIZE, executorScratchDisk, needsNvmeNodeClass, tenantCapacityClasses } from '../config/capacity-class-semantics.js';
 import { DELIVERY_DEFAULTS } from '../charts/delivery-chart.js';
 import { HISTORY_SERVER_NAMESPACE, NVIDIA_DEVICE_PLUGIN_FOLDER, historyServerName } from '../charts/addon-charts.js';
@@ -146,7 +146,11 @@ None: \`addons:\` in \`{{sourcePath}}\` switches them on.
 
 **JupyterHub notebooks.** Users log in with {{{jupyterHub.auth}}}. Each profile starts the user's server in a
 tenant's namespace as its notebook account; the server is the Spark driver of the notebook's sessions (client mode), and
-its executors run the same image (\`spark.kubernetes.container.image\`) with the same account's IAM role. The image
+its executors run the same image (\`spark.kubernetes.container.image\`) with the same account's IAM role. Whoever may
+create pods may name any account of the namespace in them: a ValidatingAdmissionPolicy of \`platform/admission/\` holds
+the pods a notebook account creates to that same account (never EMR's \`emr-containers-sa-*\`, which carry the job
+execution role) and to the tenant's images (this one, the EMR Spark image of the tenant's releases, its pod templates'
+init containers). The image
 \`{{jupyterHub.image}}\` must be built FROM the EMR on EKS Spark image of the tenants' release
 (\`images/notebook/Dockerfile\`, pushed to an ECR repository the nodes can pull from): its entrypoint starts the
 executors, EMRFS reads the tenant's \`s3://\` executor pod template and writes its \`s3://\` event logs, and it runs as
@@ -440,7 +444,8 @@ function layerRows(config: EnvironmentConfig) {
       holds: (autoMode
         ? 'StorageClass, PriorityClasses, EKS Auto Mode NodeClasses and NodePools, the VPC CNI ConfigMap that turns NetworkPolicy enforcement on'
         : 'StorageClass, PriorityClasses, Karpenter EC2NodeClasses and NodePools')
-        + (exclusiveClassScopes(config).length > 0 ? ', the admission policies that keep other tenants off exclusive capacity classes (`platform/admission/`)' : ''),
+        + (exclusiveClassScopes(config).length > 0 ? ', the admission policies that keep other tenants off exclusive capacity classes (`platform/admission/`)' : '')
+        + (config.tenants.some((tenant) => driverAccounts(tenant).length > 0) ? ', the admission policies that hold the pods of the tenants\' Spark-driver (notebook) accounts to their own account and the tenant\'s images (`platform/admission/`)' : ''),
     },
     {
       name: 'tenants', source: '`tenants/`',

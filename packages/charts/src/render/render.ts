@@ -2,7 +2,7 @@ import { App } from 'cdk8s';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { ManifestChart } from '../charts/manifest-chart.js';
 import { TenantChart } from '../charts/tenant-chart.js';
-import { AdmissionChart } from '../charts/admission-chart.js';
+import { AdmissionChart, addDriverAccountPolicies } from '../charts/admission-chart.js';
 import { CapacityChart } from '../charts/capacity-chart.js';
 import { FargateChart } from '../charts/fargate-chart.js';
 import { fargateSection } from './fargate-readme.js';
@@ -117,6 +117,8 @@ function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[])
     .filter((chart): chart is TenantChart => chart !== undefined);
   // A tenant whose jobs could not run is refused like a value a builder refuses.
   issues.push(...tenants.flatMap((chart) => chart.problems));
+  // Pods the tenants' Spark-driver accounts create: their own account and the images the tenant's jobs render.
+  issues.push(...addDriverAccountPolicies(admission, config, tenants));
   // Fargate profiles are AWS resources: artifacts with the commands that create them, when a tenant runs there.
   const fargate = config.tenants.some((tenant) => tenant.fargate)
     ? collectIssues(issues, ['fargate'], () => new FargateChart(app, config)) : undefined;
@@ -129,7 +131,7 @@ function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[])
     ...addonCharts(app, config, issues, capacity.classes),
     ...jupyterHubCharts(app, config, config.tenants.map((tenant) => ({ tenant, sparkProperties: tenants.find((chart) => chart.folder === `tenants/${tenant.name}`)?.sparkProperties })), capacity.spark.driverPlacement, issues),
   ];
-  const layered = [storage, scheduling, capacity, ...(admission.policies.length > 0 ? [admission] : []), ...(fargate ? [fargate] : []), emrAccess, ...tenants, ...addons];
+  const layered = [storage, scheduling, capacity, ...(admission.policies.length + admission.driverAccountPolicies.length > 0 ? [admission] : []), ...(fargate ? [fargate] : []), emrAccess, ...tenants, ...addons];
   // The GitOps wiring of the layers (and Karpenter's CRD chart), last: it wires the layers that have content.
   const delivery = collectIssues(issues, ['delivery'], () => deliveryCharts(app, config, layered)) ?? [];
   return { charts: [...layered, ...delivery], diagram };
