@@ -7,6 +7,8 @@ import { DELIVERY_DEFAULTS } from '../charts/delivery-chart.js';
 import { HISTORY_SERVER_NAMESPACE, NVIDIA_DEVICE_PLUGIN_FOLDER, historyServerName } from '../charts/addon-charts.js';
 import { addonNodePool, builtInNodePools, isAutoMode } from '../charts/auto-mode-capacity.js';
 import { jupyterHubReadme } from '../charts/jupyterhub-chart.js';
+import { clusterAccessSection } from './cluster-access-readme.js';
+import { clusterAccessPlan } from '../charts/cluster-access-chart.js';
 
 const template = Handlebars.compile(`# Environment \`{{name}}\`
 
@@ -122,9 +124,8 @@ which EKS requires together; for a new cluster pass the same \`computeConfig\`, 
 
 \`\`\`sh
 aws eks update-cluster-config --cli-input-json file://dist-manifests/{{name}}/artifacts/platform/karpenter/auto-mode-cluster-config.json
-aws eks create-access-entry --cluster-name {{cluster.name}} --principal-arn {{autoModeNodeRoleArn}} --type EC2
-aws eks associate-access-policy --cluster-name {{cluster.name}} --principal-arn {{autoModeNodeRoleArn}} \\
-  --policy-arn arn:{{cluster.partition}}:eks::aws:cluster-access-policy/AmazonEKSAutoNodePolicy --access-scope type=cluster
+aws eks create-access-entry --cli-input-json file://dist-manifests/{{name}}/artifacts/platform/cluster-access/node-access-entry.json
+aws eks associate-access-policy --cli-input-json file://dist-manifests/{{name}}/artifacts/platform/cluster-access/node-access-policy.json
 \`\`\`
 
 (EKS creates that access entry itself when the role is the compute config's \`nodeRoleArn\`, i.e. with a built-in pool
@@ -237,8 +238,9 @@ each merge: \`aws s3 sync dist-manifests/{{name}}/artifacts/ {{spark.artifactsS3
 {{#if singleZoneJobs}}
 - \`tenants/<tenant>/single-zone/\`: the same documents for a single-AZ job (see Single-AZ jobs).
 {{/if}}
-- \`platform/emr-access/\`: \`trust-policies/<role>.json\`, the IRSA trust policy of each job execution role, and
-  {{#if awsAuth}}\`aws-auth-map-roles.yaml\`, the \`mapRoles\` entry of EMR's role{{else}}\`access-entries.json\`, the access entries EMR creates, for review{{/if}} (see EMR access).
+- \`platform/emr-access/\`: \`trust-policies/<role>.json\`, the IRSA trust policy of each job execution role{{#unless awsAuth}}, and
+  \`access-entries.json\`, the access entries EMR creates, for review{{/unless}} (see Outside Git).
+- \`platform/cluster-access/\`: {{{clusterAccessArtifacts}}} (see Outside Git).
 {{#if controllerValues}}
 - \`platform/karpenter/controller-values.yaml\`: the Karpenter controller's Helm values (no \`addons.karpenter\`: install the
   controller with them, chart \`{{karpenterChart.url}}\` {{karpenterChart.version}}).
@@ -291,28 +293,7 @@ not hold it back. {{#if driverDrainBound}}An expiring node stops taking drivers 
 longest job (the driver's \`activeDeadlineSeconds\`) is at most that, so no job is cut short by expiry.{{else}}An expiring node
 stops taking drivers and waits for the running ones to finish, however long they take (no terminationGracePeriod).{{/if}}
 
-## EMR access
-{{#if awsAuth}}
-Each tenant namespace holds the \`emr-containers\` Role and RoleBinding. \`kube-system/aws-auth\` must map EMR's
-service-linked role to the \`emr-containers\` user (\`eksctl create iamidentitymapping --cluster {{cluster.name}} --arn {{serviceLinkedRoleArn}} --username emr-containers\`):
-
-\`\`\`yaml
-mapRoles: |
-  - rolearn: {{serviceLinkedRoleArn}}
-    username: emr-containers
-\`\`\`
-{{else}}
-Access-entry mode: no RBAC for EMR is rendered. When \`emr-gitops emr apply --env {{name}}\` creates a tenant's
-virtual cluster, EMR creates an EKS access entry for \`{{serviceLinkedRoleArn}}\` with the
-\`AmazonEMRJobPolicy\` access policy scoped to that namespace, and the RBAC it needs. The cluster's
-authenticationMode must be \`API\` or \`API_AND_CONFIG_MAP\`, and the caller needs \`eks:CreateAccessEntry\`,
-\`eks:DescribeAccessEntry\`, \`eks:DeleteAccessEntry\`, \`eks:AssociateAccessPolicy\`, \`eks:DisassociateAccessPolicy\`
-and \`eks:ListAssociatedAccessPolicies\`.
-{{/if}}
-
-Register the virtual clusters only after {{#if argocd}}Argo CD{{else}}Flux{{/if}} has synced the namespaces{{#if awsAuth}} and RBAC{{/if}}:
-\`emr-gitops emr plan --env {{name}}\`, then \`emr-gitops emr apply --env {{name}}\`.
-
+{{{clusterAccess}}}
 ## Removing a tenant
 Deleting a tenant's entry in one commit would let {{#if argocd}}Argo CD{{else}}Flux{{/if}} prune its namespace with running jobs
 in it, and leave its EMR virtual cluster behind; \`pnpm render\` refuses it. Instead:
@@ -363,7 +344,8 @@ export function environmentReadme(config: EnvironmentConfig, placements: string)
     ...deliveryData(config),
     ...addonData(config),
     accessSummary: awsAuth ? 'aws-auth (Role and RoleBinding rendered per tenant)' : 'access entries (EMR creates its own RBAC)',
-    serviceLinkedRoleArn: `arn:${config.cluster.partition}:iam::${config.cluster.accountId}:role/AWSServiceRoleForAmazonEMRContainers`,
+    clusterAccess: clusterAccessSection(config),
+    clusterAccessArtifacts: clusterAccessArtifacts(config),
   }).replace(/\n{3,}/g, '\n\n');
 }
 
@@ -388,6 +370,16 @@ function artifactData(config: EnvironmentConfig) {
   };
 }
 
+/** The cluster-access documents, as the Artifacts list names them. */
+function clusterAccessArtifacts(config: EnvironmentConfig): string {
+  const plan = clusterAccessPlan(config);
+  return [
+    ...(plan.identityMappings.length > 0 ? ['`eksctl-iam-identity-mappings.yaml`, the aws-auth mappings (`eksctl create iamidentitymapping -f`)'] : []),
+    ...(plan.nodeAccessEntry ? ['`node-access-entry.json`, the node role\'s access entry (`aws eks create-access-entry --cli-input-json`)'] : []),
+    ...(plan.nodeAccessEntry?.policyArn ? ['`node-access-policy.json`, its access policy (`aws eks associate-access-policy --cli-input-json`)'] : []),
+  ].join('; ');
+}
+
 /** What the README says about the capacity back end and the driver nodes; every key present, as the strict template wants. */
 function capacityData(config: EnvironmentConfig) {
   const autoMode = isAutoMode(config);
@@ -406,7 +398,6 @@ function capacityData(config: EnvironmentConfig) {
     autoModeSystemPool: addonNodePool(config) === 'system',
     autoModeBuiltInPools: pools.length > 0 ? pools.map((pool) => `\`${pool}\``).join(', ') : 'none',
     autoModeExpireAfter: AUTO_MODE_DEFAULT_EXPIRE_AFTER,
-    autoModeNodeRoleArn: `arn:${config.cluster.partition}:iam::${config.cluster.accountId}:role/${config.capacity.nodeRole}`,
     driverExpireAfter: drivers?.expireAfter ?? (autoMode ? AUTO_MODE_DEFAULT_EXPIRE_AFTER : '720h'),
     driverDrainBound: drivers?.terminationGracePeriod ?? (autoMode ? AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD : undefined),
   };
