@@ -123,7 +123,7 @@ describe('pods of Spark-driver accounts at admission', () => {
 
   it('admits pods made by others: an administrator, the hub spawning a server, EMR, a controller; and their updates by the notebook', () => {
     const pod = executorPod(template, session!.conf);
-    const foreign = { ...pod, spec: { ...pod.spec, serviceAccountName: 'emr-containers-sa-spark-driver-1', containers: [{ name: 'c', image: 'alpine' }] } };
+    const foreign: Obj = { ...pod, spec: { ...pod.spec, serviceAccountName: 'emr-containers-sa-spark-driver-1', containers: [{ name: 'c', image: 'alpine' }] } };
     for (const creator of [ADMIN, user('jupyterhub', 'hub'), 'emr-containers', user('kube-system', 'replicaset-controller'), user('spark-app-dev', 'other')]) {
       expect(admit(dev, 'spark-app-dev', foreign, 'CREATE', null, creator), creator).toEqual([]);
     }
