@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { mapRolesEntries, NODE_GROUPS, NODE_USERNAME } from '@emr-eks-gitops/core';
+import { KARPENTER_CHART, mapRolesEntries, NODE_GROUPS, NODE_USERNAME } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { CLUSTER_ACCESS_FOLDER, clusterAccessPlan } from '../charts/cluster-access-chart.js';
 import { isAutoMode } from '../charts/auto-mode-capacity.js';
@@ -15,8 +15,19 @@ uses, below \`dist-manifests/{{name}}/artifacts/\`; the commands run from the re
    \`aws eks update-cluster-config --name {{cluster.name}} --access-config authenticationMode=API_AND_CONFIG_MAP\` (a one-way
    change: an access-entry mode is never turned back){{/if}}. Check it with
    \`aws eks describe-cluster --name {{cluster.name}} --query cluster.accessConfig.authenticationMode\`.
+{{#if autoMode}}
+{{step.backend}}. **EKS Auto Mode.** \`aws eks update-cluster-config --cli-input-json file://dist-manifests/{{name}}/artifacts/platform/karpenter/auto-mode-cluster-config.json\`
+   (see Capacity back end), before the first sync: the NodePools need its NodeClass API.
+{{else}}
+{{step.backend}}. **Karpenter's AWS side.** The node role \`{{nodeRoleArn}}\`, the controller's IAM role
+   \`{{capacity.controller.roleArn}}\` (IRSA of \`system:serviceaccount:kube-system:karpenter\`) and the interruption queue
+   \`{{capacity.controller.interruptionQueue}}\` with its EventBridge rules: Karpenter's getting-started CloudFormation template
+   (\`cloudformation.yaml\`, {{karpenterVersion}}) creates the node role, the controller's policies and the queue, naming them
+   \`KarpenterNodeRole-<cluster>\` and \`<cluster>\`: where the names above differ, create them under these names.{{#if controllerValues}} Then install the
+   controller with \`platform/karpenter/controller-values.yaml\` (see Artifacts).{{else}} The controller itself is installed from Git (\`addons.karpenter\`).{{/if}}
+{{/if}}
 {{#if identityMappings}}
-2. **aws-auth mappings{{#if nodeMapping}}: the Spark nodes' role and EMR{{else}}: EMR{{/if}}.**
+{{step.mappings}}. **aws-auth mappings{{#if nodeMapping}}: the Spark nodes' role and EMR{{else}}: EMR{{/if}}.**
    \`eksctl create iamidentitymapping -f dist-manifests/{{name}}/artifacts/{{folder}}/eksctl-iam-identity-mappings.yaml\`
    adds {{#if nodeMapping}}both entries{{else}}the entry{{/if}} to the \`mapRoles\` string of \`kube-system/aws-auth\` and keeps the entries already there (the managed
    node groups'); \`noDuplicateARNs\` skips a role that is mapped already. To edit the ConfigMap by hand instead
@@ -33,7 +44,7 @@ uses, below \`dist-manifests/{{name}}/artifacts/\`; the commands run from the re
    to the user \`emr-containers\` that each tenant namespace's \`emr-containers\` RoleBinding names.
 {{/if}}
 {{#if nodeAccessEntry}}
-{{#if identityMappings}}3{{else}}2{{/if}}. **The Spark nodes' role, \`{{nodeRoleArn}}\`.**
+{{step.node}}. **The Spark nodes' role, \`{{nodeRoleArn}}\`.**
    \`aws eks create-access-entry --cli-input-json file://dist-manifests/{{name}}/artifacts/{{folder}}/node-access-entry.json\`
    (type \`{{nodeAccessEntry.type}}\`{{#if nodeAccessEntry.policyArn}}){{else}}: EKS names the node {{nodeUsername}} in \`system:nodes\`; a node entry takes no groups and no access policy){{/if}}{{#if nodeAccessEntry.policyArn}}, then
    \`aws eks associate-access-policy --cli-input-json file://dist-manifests/{{name}}/artifacts/{{folder}}/node-access-policy.json\`
@@ -49,6 +60,9 @@ uses, below \`dist-manifests/{{name}}/artifacts/\`; the commands run from the re
    \`eks:DisassociateAccessPolicy\` and \`eks:ListAssociatedAccessPolicies\`. EMR stops using access entries past 100
    virtual clusters on a cluster.
 {{/unless}}
+{{#if fargate}}
+{{step.fargate}}. **Fargate profiles**: \`platform/fargate/\` (see Fargate profiles), before the Fargate tenants' first job.
+{{/if}}
 {{step.trust}}. **Job execution roles' trust.** \`emr-access/trust-policies/<role>.json\` is each role's whole trust policy, one
    statement per tenant namespace that uses it, as \`aws emr-containers update-role-trust-policy --cluster-name {{cluster.name}}
    --namespace <namespace> --role-name <role>\` writes it: \`aws iam update-assume-role-policy --role-name <role>
@@ -59,14 +73,16 @@ uses, below \`dist-manifests/{{name}}/artifacts/\`; the commands run from the re
 {{step.register}}. **Virtual clusters**, once {{#if argocd}}Argo CD{{else}}Flux{{/if}} has synced the namespaces{{#if awsAuth}} and RBAC{{/if}}: \`emr-gitops emr plan --env {{name}}\`, then
    \`emr-gitops emr apply --env {{name}}\`.
 
-Managed node groups and Fargate profiles need no step: EKS maps their roles itself.
+The roles of managed node groups and of Fargate profiles need no mapping: EKS adds them itself.
 `, { noEscape: true, strict: true });
 
 /** The README section, from the same plan ClusterAccessChart renders its documents from. */
 export function clusterAccessSection(config: EnvironmentConfig): string {
   const plan = clusterAccessPlan(config);
   const awsAuth = config.cluster.emrAccess === 'aws-auth';
-  const steps = ['mode', ...(plan.identityMappings.length > 0 ? ['mappings'] : []), ...(plan.nodeAccessEntry ? ['node'] : []), ...(awsAuth ? [] : ['emr']), 'trust', 'sync', 'register'];
+  const fargate = config.tenants.some((tenant) => !tenant.retired && tenant.fargate);
+  const steps = ['mode', 'backend', ...(plan.identityMappings.length > 0 ? ['mappings'] : []), ...(plan.nodeAccessEntry ? ['node'] : []),
+    ...(awsAuth ? [] : ['emr']), ...(fargate ? ['fargate'] : []), 'trust', 'sync', 'register'];
   const step = Object.fromEntries(steps.map((name, index) => [name, index + 1]));
   const autoMode = isAutoMode(config);
   const modes = awsAuth && !autoMode
@@ -90,6 +106,10 @@ export function clusterAccessSection(config: EnvironmentConfig): string {
     nodeUsername: `\`${NODE_USERNAME}\``,
     nodeGroups: NODE_GROUPS.map((group) => `\`${group}\``).join(' and '),
     step,
+    fargate,
+    karpenterVersion: `v${KARPENTER_CHART.version}`,
+    // As the chart decides it (capacity-chart.ts): without the add-on the controller's values are an artifact.
+    controllerValues: !config.addons?.karpenter,
     argocd: config.delivery?.engine === 'argocd',
   });
 }
