@@ -135,6 +135,7 @@ describe('switching sandbox from Auto Mode to self-managed Karpenter is one line
 
   it('the diff is the back end and nothing else', () => {
     expect(removed).toEqual([
+      'artifacts/platform/cluster-access/node-access-policy.json', // Auto Mode's node role needs AmazonEKSAutoNodePolicy
       'artifacts/platform/karpenter/auto-mode-cluster-config.json',
       'platform/karpenter/configmap-amazon-vpc-cni.yaml',
       'platform/karpenter/nodeclass-spark-nvme.yaml',
@@ -155,6 +156,7 @@ describe('switching sandbox from Auto Mode to self-managed Karpenter is one line
       'addons/jupyterhub/storageclass-jupyterhub-gp3.yaml', // provisioner
       'addons/prometheus/helmrelease-prometheus.yaml', // placement, the Karpenter scrape job
       'addons/prometheus/storageclass-prometheus-gp3.yaml',
+      'artifacts/platform/cluster-access/node-access-entry.json', // type EC2 (Auto Mode) -> EC2_LINUX (self-managed nodes)
       'flux/kustomization-emr-eks-gitops-platform.yaml', // now after the CRDs
       'flux/kustomization.yaml',
       'platform/karpenter/kustomization.yaml',

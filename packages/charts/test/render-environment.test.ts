@@ -21,13 +21,19 @@ describe('renderEnvironment', () => {
     expect(paths).toEqual([...paths].sort());
   });
 
-  it('aws-auth mode renders the emr-containers Role per tenant and the mapRoles artifact; access-entry mode renders neither', () => {
+  it('aws-auth mode renders the emr-containers Role per tenant and the eksctl identity mappings (EMR, Karpenter\'s nodes); access-entry mode renders neither', () => {
     const awsAuth = renderEnvironment(load('prod'));
     const emrRoles = (result: RenderResult, kind: string) => objectsOf(result, kind).filter((r) => r.metadata.name === 'emr-containers');
     expect(emrRoles(awsAuth, 'Role').map((r) => r.metadata.namespace)).toEqual(['spark-app-dev', 'spark-data-eng', 'spark-ml']);
-    expect(parse(awsAuth.files.get('artifacts/platform/emr-access/aws-auth-map-roles.yaml')!)).toEqual({
-      mapRoles: [{ rolearn: 'arn:aws:iam::410987654321:role/AWSServiceRoleForAmazonEMRContainers', username: 'emr-containers' }],
+    expect(awsAuth.files.has('artifacts/platform/emr-access/aws-auth-map-roles.yaml')).toBe(false);
+    expect(parse(awsAuth.files.get('artifacts/platform/cluster-access/eksctl-iam-identity-mappings.yaml')!)).toEqual({
+      apiVersion: 'eksctl.io/v1alpha5', kind: 'ClusterConfig', metadata: { name: 'spark-platform-prod', region: 'ap-northeast-2' },
+      iamIdentityMappings: [
+        { arn: 'arn:aws:iam::410987654321:role/AWSServiceRoleForAmazonEMRContainers', username: 'emr-containers', noDuplicateARNs: true },
+        { arn: 'arn:aws:iam::410987654321:role/KarpenterNodeRole-spark-platform-prod', username: 'system:node:{{EC2PrivateDNSName}}', groups: ['system:bootstrappers', 'system:nodes'], noDuplicateARNs: true },
+      ],
     });
+    expect(awsAuth.files.get('README.md')).toContain('eksctl create iamidentitymapping -f dist-manifests/prod/artifacts/platform/cluster-access/eksctl-iam-identity-mappings.yaml');
 
     const accessEntry = renderEnvironment(load('dev'));
     expect(emrRoles(accessEntry, 'Role')).toEqual([]);
@@ -35,7 +41,11 @@ describe('renderEnvironment', () => {
     const entries = JSON.parse(accessEntry.files.get('artifacts/platform/emr-access/access-entries.json')!);
     expect(entries.accessPolicies.map((p: { accessScope: { namespaces: string[] } }) => p.accessScope.namespaces[0]))
       .toEqual(['spark-app-dev', 'spark-data-eng', 'spark-ml']);
-    expect(accessEntry.files.get('README.md')).toContain('Access-entry mode: no RBAC for EMR is rendered');
+    expect(accessEntry.files.get('README.md')).toContain('**EMR.** Nothing to map by hand');
+    expect(JSON.parse(accessEntry.files.get('artifacts/platform/cluster-access/node-access-entry.json')!)).toEqual({
+      clusterName: 'spark-platform-dev', principalArn: 'arn:aws:iam::210987654321:role/KarpenterNodeRole-spark-platform-dev', type: 'EC2_LINUX',
+    });
+    expect([...accessEntry.files.keys()].filter((path) => path.includes('eksctl-iam-identity-mappings'))).toEqual([]);
   });
 
   it('pod templates are artifacts (not in any kustomization) whose S3 URIs in spark-defaults match their paths', () => {

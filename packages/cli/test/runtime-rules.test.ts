@@ -22,6 +22,17 @@ describe('render refuses what would break at run time, at its line', () => {
     expect(stderr).toContain(`environments/prod.yaml:${at(file, 'true', 'automountServiceAccountToken')}: tenants[0].serviceAccounts[0].automountServiceAccountToken: service account notebook-spark mounts its API token, but no Role lets it do anything`);
   });
 
+  it('a notebook account on Kubernetes 1.29, where nothing would keep its pods off the job execution role', async () => {
+    const { stderr, file } = await refused('dev', (text) => text.replace('kubernetesVersion: "1.31"', 'kubernetesVersion: "1.29"'));
+    expect(stderr).toContain(`environments/dev.yaml:${at(file, 'true', 'sparkDriver:')}: tenants[0].serviceAccounts[0].sparkDriver: a sparkDriver account may create pods, and RBAC lets it name any service account of the namespace in them, EMR's emr-containers-sa-* accounts (the job execution role) included; the ValidatingAdmissionPolicy that holds its pods to its own account and the tenant's images (admissionregistration.k8s.io/v1) is served from Kubernetes 1.30, and on 1.29 it is a beta API behind a feature gate EKS does not turn on; upgrade cluster.kubernetesVersion to 1.30 or later, or remove sparkDriver (no notebooks for this tenant) [driver-account-admission]`);
+  });
+
+  it('a notebook account whose pods could run no image: no notebook image, no custom code, no EMR image known for the region', async () => {
+    const { stderr, file } = await refused('dev', (text) => text
+      .replace(/  jupyterhub:[\s\S]*?(?=  prometheus:)/, '').replace('region: ap-northeast-2', 'region: me-south-1').replace(/      customCode:\n.*\n.*\n/, ''));
+    expect(stderr).toContain(`environments/dev.yaml:${at(file, 'true', 'sparkDriver:')}: tenants[0].serviceAccounts[0].sparkDriver: the pods this account creates may run only the tenant's images (held at admission), and none is known: no EMR on EKS image registry account known for region me-south-1; add it to packages/core/src/spark/emr-images.ts from the EMR on EKS guide ("Details for selecting a base image URI"); or name the executors' image in the tenant's spark.extraProperties (spark.kubernetes.container.image) [driver-account-admission]`);
+  });
+
   it('restricted egress in an environment that does not say how S3, STS and CloudWatch Logs are reached', async () => {
     const { stderr, file } = await refused('prod', (text) => text.replace(/\nnetwork:\n(?: .*\n|\n)*?(?=tenants:)/, '\n'));
     expect(stderr).toContain(`environments/prod.yaml:${at(file, 'restricted', 'mode:')}: tenants[1].network.egress.mode: restricted egress has no route to S3`);

@@ -13,6 +13,16 @@ export {
   EmrContainersRbac, emrContainersRoleRules, EMR_CONTAINERS_NAME,
   type EmrContainersRbacProps, type PolicyRule,
 } from './emr-access/emr-containers-rbac.js';
+/** Pods a Spark-driver account creates run as that account and only the images allowed (admission). */
+export {
+  DriverAccountPodPolicy, serviceAccountUsername, SERVICE_ACCOUNT_USERNAME_PREFIX,
+  type DriverAccountPodPolicyProps,
+} from './emr-access/driver-account-admission.js';
+/** Documents that map IAM roles into the cluster: eksctl identity mappings, access entries. */
+export {
+  EMR_SERVICE_LINKED_ROLE_NAME, NODE_USERNAME, NODE_GROUPS, roleArn, emrIdentityMapping, nodeIdentityMapping, eksctlIdentityMappings, mapRolesEntries,
+  nodeAccessEntryRequest, clusterAccessPolicyRequest, type IamIdentityMapping, type NodeAccessEntryType,
+} from './emr-access/cluster-access.js';
 
 // Karpenter v1: node classes, node pools, the Spark capacity layout, and the controller's Helm values.
 /** Scheduling vocabulary (taints, tolerations, requirements, placements) and the check of a placement against a pool. */

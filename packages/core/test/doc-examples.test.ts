@@ -17,7 +17,7 @@ const srcDir = join(coreDir, 'src');
 
 /** Every exported builder class and builder function that documents itself with an example. */
 const DOCUMENTED = [
-  'TenantNamespace', 'EmrContainersRbac', 'TenantNetworkPolicies', 'TenantServiceAccounts', 'Ec2NodeClass', 'EksNodeClass', 'NodePool', 'ExclusiveCapacityClassPolicy',
+  'TenantNamespace', 'EmrContainersRbac', 'TenantNetworkPolicies', 'TenantServiceAccounts', 'Ec2NodeClass', 'EksNodeClass', 'NodePool', 'ExclusiveCapacityClassPolicy', 'DriverAccountPodPolicy',
   'SparkCapacity', 'SparkPodTemplates', 'Gp3StorageClass', 'SparkPriorityClasses', 'sparkDefaults',
   'karpenterControllerHelmValues', 'emrRoleTrustPolicy', 'SparkHistoryServers', 'PrometheusServer', 'SparkPodMonitors',
   'FargateProfile', 'PodSecurityGroups', 'nvidiaDevicePluginHelmValues',

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { Gp3StorageClass, SparkPriorityClasses, emrRoleTrustPolicy, parseRoleArn } from '@emr-eks-gitops/core';
+import { EMR_SERVICE_LINKED_ROLE_NAME, Gp3StorageClass, SparkPriorityClasses, emrRoleTrustPolicy, parseRoleArn, roleArn } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { ebsProvisioner } from './auto-mode-capacity.js';
 import { ManifestChart } from './manifest-chart.js';
@@ -28,23 +28,17 @@ export class SchedulingChart extends ManifestChart {
  * What EMR's access needs outside the tenant namespaces, as artifacts for IAM and EKS:
  * - the IRSA trust policy of each job execution role (one statement per tenant namespace that uses it, as
  *   `aws emr-containers update-role-trust-policy` writes them), with a warning when it passes IAM's size limit;
- * - in aws-auth mode, the `mapRoles` entry for kube-system/aws-auth (aws-auth also holds the nodes' mappings and is
- *   not owned by this repo); in access-entry mode, the access entries EMR will create, for review.
+ * - in access-entry mode, the access entries EMR will create, for review (in aws-auth mode EMR's mapping is one of
+ *   the cluster's identity mappings: ClusterAccessChart).
  */
 export class EmrAccessChart extends ManifestChart {
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, 'platform-emr-access', { folder: 'platform/emr-access', environment: config.name, configPath: ['cluster', 'emrAccess'] });
     const { partition, accountId } = config.cluster;
-    const serviceLinkedRole = `arn:${partition}:iam::${accountId}:role/AWSServiceRoleForAmazonEMRContainers`;
+    const serviceLinkedRole = roleArn(partition, accountId, EMR_SERVICE_LINKED_ROLE_NAME);
     this.addTrustPolicies(config);
-    if (config.cluster.emrAccess === 'aws-auth') {
-      this.addArtifact({
-        path: 'aws-auth-map-roles.yaml',
-        format: 'yaml',
-        kubernetesObject: false,
-        value: { mapRoles: [{ rolearn: serviceLinkedRole, username: 'emr-containers' }] },
-      });
-    } else {
+    // aws-auth mode: EMR's mapping is in platform/cluster-access/ (cluster-access-chart.ts), with the nodes'.
+    if (config.cluster.emrAccess === 'access-entry') {
       this.addArtifact({
         path: 'access-entries.json',
         format: 'json',

@@ -9,6 +9,7 @@ import { capacityClassProblems, DEFAULT_CAPACITY_CLASS, tenantCapacityClasses } 
 import { capacityBackendProblems } from './capacity-backend-semantics.js';
 import { fargateProblems } from './fargate-semantics.js';
 import { gpuProblems } from './gpu-semantics.js';
+import { driverAccountProblems } from './driver-account-semantics.js';
 import type { ConfigPath } from './source-map.js';
 
 type Locate = (path: ConfigPath, message: string) => Problem;
@@ -38,7 +39,7 @@ export function semanticProblems(value: unknown, at: Locate): Problem[] {
   }
 
   problems.push(...uniquenessProblems(tenants, at));
-  problems.push(...capacityClassProblems(file, tenants, at));
+  problems.push(...capacityClassProblems(file, tenants, at), ...driverAccountProblems(file, tenants, at));
 
   const spark = isObject(file?.spark) ? (file.spark as Partial<SparkPlatformConfig>) : undefined;
   const logs = spark && isObject(spark.logs) ? spark.logs : undefined;

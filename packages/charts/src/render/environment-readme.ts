@@ -1,12 +1,14 @@
 import Handlebars from 'handlebars';
 import { AUTO_MODE_DEFAULT_EXPIRE_AFTER, AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD, JUPYTERHUB_CHART, KARPENTER_CHART, KARPENTER_CRD_CHART, NVIDIA_DEVICE_PLUGIN_CHART, PROJECT_NAME, PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
-import { exclusiveClassScopes } from '../charts/admission-chart.js';
+import { driverAccounts, exclusiveClassScopes } from '../charts/admission-chart.js';
 import { DEFAULT_LOCAL_DISK_SIZE, executorScratchDisk, needsNvmeNodeClass, tenantCapacityClasses } from '../config/capacity-class-semantics.js';
 import { DELIVERY_DEFAULTS } from '../charts/delivery-chart.js';
 import { HISTORY_SERVER_NAMESPACE, NVIDIA_DEVICE_PLUGIN_FOLDER, historyServerName } from '../charts/addon-charts.js';
 import { addonNodePool, builtInNodePools, isAutoMode } from '../charts/auto-mode-capacity.js';
 import { jupyterHubReadme } from '../charts/jupyterhub-chart.js';
+import { clusterAccessSection } from './cluster-access-readme.js';
+import { clusterAccessPlan } from '../charts/cluster-access-chart.js';
 
 const template = Handlebars.compile(`# Environment \`{{name}}\`
 
@@ -122,9 +124,8 @@ which EKS requires together; for a new cluster pass the same \`computeConfig\`, 
 
 \`\`\`sh
 aws eks update-cluster-config --cli-input-json file://dist-manifests/{{name}}/artifacts/platform/karpenter/auto-mode-cluster-config.json
-aws eks create-access-entry --cluster-name {{cluster.name}} --principal-arn {{autoModeNodeRoleArn}} --type EC2
-aws eks associate-access-policy --cluster-name {{cluster.name}} --principal-arn {{autoModeNodeRoleArn}} \\
-  --policy-arn arn:{{cluster.partition}}:eks::aws:cluster-access-policy/AmazonEKSAutoNodePolicy --access-scope type=cluster
+aws eks create-access-entry --cli-input-json file://dist-manifests/{{name}}/artifacts/platform/cluster-access/node-access-entry.json
+aws eks associate-access-policy --cli-input-json file://dist-manifests/{{name}}/artifacts/platform/cluster-access/node-access-policy.json
 \`\`\`
 
 (EKS creates that access entry itself when the role is the compute config's \`nodeRoleArn\`, i.e. with a built-in pool
@@ -146,7 +147,11 @@ None: \`addons:\` in \`{{sourcePath}}\` switches them on.
 
 **JupyterHub notebooks.** Users log in with {{{jupyterHub.auth}}}. Each profile starts the user's server in a
 tenant's namespace as its notebook account; the server is the Spark driver of the notebook's sessions (client mode), and
-its executors run the same image (\`spark.kubernetes.container.image\`) with the same account's IAM role. The image
+its executors run the same image (\`spark.kubernetes.container.image\`) with the same account's IAM role. Whoever may
+create pods may name any account of the namespace in them: a ValidatingAdmissionPolicy of \`platform/admission/\` holds
+the pods a notebook account creates to that same account (never EMR's \`emr-containers-sa-*\`, which carry the job
+execution role) and to the tenant's images (this one, the EMR Spark image of the tenant's releases, its pod templates'
+init containers). The image
 \`{{jupyterHub.image}}\` must be built FROM the EMR on EKS Spark image of the tenants' release
 (\`images/notebook/Dockerfile\`, pushed to an ECR repository the nodes can pull from): its entrypoint starts the
 executors, EMRFS reads the tenant's \`s3://\` executor pod template and writes its \`s3://\` event logs, and it runs as
@@ -233,8 +238,9 @@ each merge: \`aws s3 sync dist-manifests/{{name}}/artifacts/ {{spark.artifactsS3
 {{#if singleZoneJobs}}
 - \`tenants/<tenant>/single-zone/\`: the same documents for a single-AZ job (see Single-AZ jobs).
 {{/if}}
-- \`platform/emr-access/\`: \`trust-policies/<role>.json\`, the IRSA trust policy of each job execution role, and
-  {{#if awsAuth}}\`aws-auth-map-roles.yaml\`, the \`mapRoles\` entry of EMR's role{{else}}\`access-entries.json\`, the access entries EMR creates, for review{{/if}} (see EMR access).
+- \`platform/emr-access/\`: \`trust-policies/<role>.json\`, the IRSA trust policy of each job execution role{{#unless awsAuth}}, and
+  \`access-entries.json\`, the access entries EMR creates, for review{{/unless}} (see Outside Git).
+- \`platform/cluster-access/\`: {{{clusterAccessArtifacts}}} (see Outside Git).
 {{#if controllerValues}}
 - \`platform/karpenter/controller-values.yaml\`: the Karpenter controller's Helm values (no \`addons.karpenter\`: install the
   controller with them, chart \`{{karpenterChart.url}}\` {{karpenterChart.version}}).
@@ -287,28 +293,7 @@ not hold it back. {{#if driverDrainBound}}An expiring node stops taking drivers 
 longest job (the driver's \`activeDeadlineSeconds\`) is at most that, so no job is cut short by expiry.{{else}}An expiring node
 stops taking drivers and waits for the running ones to finish, however long they take (no terminationGracePeriod).{{/if}}
 
-## EMR access
-{{#if awsAuth}}
-Each tenant namespace holds the \`emr-containers\` Role and RoleBinding. \`kube-system/aws-auth\` must map EMR's
-service-linked role to the \`emr-containers\` user (\`eksctl create iamidentitymapping --cluster {{cluster.name}} --arn {{serviceLinkedRoleArn}} --username emr-containers\`):
-
-\`\`\`yaml
-mapRoles: |
-  - rolearn: {{serviceLinkedRoleArn}}
-    username: emr-containers
-\`\`\`
-{{else}}
-Access-entry mode: no RBAC for EMR is rendered. When \`emr-gitops emr apply --env {{name}}\` creates a tenant's
-virtual cluster, EMR creates an EKS access entry for \`{{serviceLinkedRoleArn}}\` with the
-\`AmazonEMRJobPolicy\` access policy scoped to that namespace, and the RBAC it needs. The cluster's
-authenticationMode must be \`API\` or \`API_AND_CONFIG_MAP\`, and the caller needs \`eks:CreateAccessEntry\`,
-\`eks:DescribeAccessEntry\`, \`eks:DeleteAccessEntry\`, \`eks:AssociateAccessPolicy\`, \`eks:DisassociateAccessPolicy\`
-and \`eks:ListAssociatedAccessPolicies\`.
-{{/if}}
-
-Register the virtual clusters only after {{#if argocd}}Argo CD{{else}}Flux{{/if}} has synced the namespaces{{#if awsAuth}} and RBAC{{/if}}:
-\`emr-gitops emr plan --env {{name}}\`, then \`emr-gitops emr apply --env {{name}}\`.
-
+{{{clusterAccess}}}
 ## Removing a tenant
 Deleting a tenant's entry in one commit would let {{#if argocd}}Argo CD{{else}}Flux{{/if}} prune its namespace with running jobs
 in it, and leave its EMR virtual cluster behind; \`pnpm render\` refuses it. Instead:
@@ -359,7 +344,8 @@ export function environmentReadme(config: EnvironmentConfig, placements: string)
     ...deliveryData(config),
     ...addonData(config),
     accessSummary: awsAuth ? 'aws-auth (Role and RoleBinding rendered per tenant)' : 'access entries (EMR creates its own RBAC)',
-    serviceLinkedRoleArn: `arn:${config.cluster.partition}:iam::${config.cluster.accountId}:role/AWSServiceRoleForAmazonEMRContainers`,
+    clusterAccess: clusterAccessSection(config),
+    clusterAccessArtifacts: clusterAccessArtifacts(config),
   }).replace(/\n{3,}/g, '\n\n');
 }
 
@@ -384,6 +370,16 @@ function artifactData(config: EnvironmentConfig) {
   };
 }
 
+/** The cluster-access documents, as the Artifacts list names them. */
+function clusterAccessArtifacts(config: EnvironmentConfig): string {
+  const plan = clusterAccessPlan(config);
+  return [
+    ...(plan.identityMappings.length > 0 ? ['`eksctl-iam-identity-mappings.yaml`, the aws-auth mappings (`eksctl create iamidentitymapping -f`)'] : []),
+    ...(plan.nodeAccessEntry ? ['`node-access-entry.json`, the node role\'s access entry (`aws eks create-access-entry --cli-input-json`)'] : []),
+    ...(plan.nodeAccessEntry?.policyArn ? ['`node-access-policy.json`, its access policy (`aws eks associate-access-policy --cli-input-json`)'] : []),
+  ].join('; ');
+}
+
 /** What the README says about the capacity back end and the driver nodes; every key present, as the strict template wants. */
 function capacityData(config: EnvironmentConfig) {
   const autoMode = isAutoMode(config);
@@ -402,7 +398,6 @@ function capacityData(config: EnvironmentConfig) {
     autoModeSystemPool: addonNodePool(config) === 'system',
     autoModeBuiltInPools: pools.length > 0 ? pools.map((pool) => `\`${pool}\``).join(', ') : 'none',
     autoModeExpireAfter: AUTO_MODE_DEFAULT_EXPIRE_AFTER,
-    autoModeNodeRoleArn: `arn:${config.cluster.partition}:iam::${config.cluster.accountId}:role/${config.capacity.nodeRole}`,
     driverExpireAfter: drivers?.expireAfter ?? (autoMode ? AUTO_MODE_DEFAULT_EXPIRE_AFTER : '720h'),
     driverDrainBound: drivers?.terminationGracePeriod ?? (autoMode ? AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD : undefined),
   };
@@ -440,7 +435,8 @@ function layerRows(config: EnvironmentConfig) {
       holds: (autoMode
         ? 'StorageClass, PriorityClasses, EKS Auto Mode NodeClasses and NodePools, the VPC CNI ConfigMap that turns NetworkPolicy enforcement on'
         : 'StorageClass, PriorityClasses, Karpenter EC2NodeClasses and NodePools')
-        + (exclusiveClassScopes(config).length > 0 ? ', the admission policies that keep other tenants off exclusive capacity classes (`platform/admission/`)' : ''),
+        + (exclusiveClassScopes(config).length > 0 ? ', the admission policies that keep other tenants off exclusive capacity classes (`platform/admission/`)' : '')
+        + (config.tenants.some((tenant) => driverAccounts(tenant).length > 0) ? ', the admission policies that hold the pods of the tenants\' Spark-driver (notebook) accounts to their own account and the tenant\'s images (`platform/admission/`)' : ''),
     },
     {
       name: 'tenants', source: '`tenants/`',

@@ -2,11 +2,12 @@ import { App } from 'cdk8s';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { ManifestChart } from '../charts/manifest-chart.js';
 import { TenantChart } from '../charts/tenant-chart.js';
-import { AdmissionChart } from '../charts/admission-chart.js';
+import { AdmissionChart, addDriverAccountPolicies } from '../charts/admission-chart.js';
 import { CapacityChart } from '../charts/capacity-chart.js';
 import { FargateChart } from '../charts/fargate-chart.js';
 import { fargateSection } from './fargate-readme.js';
 import { EmrAccessChart, SchedulingChart, StorageChart } from '../charts/cluster-charts.js';
+import { ClusterAccessChart } from '../charts/cluster-access-chart.js';
 import { deliveryCharts } from '../charts/delivery-chart.js';
 import { jupyterHubCharts } from '../charts/jupyterhub-chart.js';
 import { addonCharts } from '../charts/addon-charts.js';
@@ -103,8 +104,9 @@ function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[])
   const scheduling = collectIssues(issues, [], () => new SchedulingChart(app, config));
   const capacity = collectIssues(issues, ['capacity'], () => new CapacityChart(app, config));
   const emrAccess = collectIssues(issues, ['cluster', 'emrAccess'], () => new EmrAccessChart(app, config));
+  const clusterAccess = collectIssues(issues, ['capacity'], () => new ClusterAccessChart(app, config));
   const admission = collectIssues(issues, ['capacity', 'classes'], () => new AdmissionChart(app, config));
-  if (!storage || !scheduling || !capacity || !emrAccess || !admission) return { charts: [], diagram: '' };
+  if (!storage || !scheduling || !capacity || !emrAccess || !clusterAccess || !admission) return { charts: [], diagram: '' };
   issues.push(...capacity.problems);
   const platform = {
     capacity: capacity.spark,
@@ -117,6 +119,8 @@ function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[])
     .filter((chart): chart is TenantChart => chart !== undefined);
   // A tenant whose jobs could not run is refused like a value a builder refuses.
   issues.push(...tenants.flatMap((chart) => chart.problems));
+  // Pods the tenants' Spark-driver accounts create: their own account and the images the tenant's jobs render.
+  issues.push(...addDriverAccountPolicies(admission, config, tenants));
   // Fargate profiles are AWS resources: artifacts with the commands that create them, when a tenant runs there.
   const fargate = config.tenants.some((tenant) => tenant.fargate)
     ? collectIssues(issues, ['fargate'], () => new FargateChart(app, config)) : undefined;
@@ -132,7 +136,7 @@ function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[])
     ...addonCharts(app, config, issues, capacity.classes),
     ...jupyterHubCharts(app, config, config.tenants.map((tenant) => ({ tenant, sparkProperties: tenants.find((chart) => chart.folder === `tenants/${tenant.name}`)?.sparkProperties })), capacity.spark.driverPlacement, issues),
   ];
-  const layered = [storage, scheduling, capacity, ...(admission.policies.length > 0 ? [admission] : []), ...(fargate ? [fargate] : []), emrAccess, ...tenants, ...addons];
+  const layered = [storage, scheduling, capacity, ...(admission.policies.length + admission.driverAccountPolicies.length > 0 ? [admission] : []), ...(fargate ? [fargate] : []), emrAccess, clusterAccess, ...tenants, ...addons];
   // The GitOps wiring of the layers (and Karpenter's CRD chart), last: it wires the layers that have content.
   const delivery = collectIssues(issues, ['delivery'], () => deliveryCharts(app, config, layered)) ?? [];
   return { charts: [...layered, ...delivery], diagram };

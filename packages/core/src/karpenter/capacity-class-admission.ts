@@ -1,13 +1,12 @@
-import { ApiObject } from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { requireThat } from '../errors.js';
 import { requireObjectName, requireQualifiedName } from '../validation/kubernetes-names.js';
 import { NAMESPACE_NAME_LABEL } from '../addons/prometheus-targets.js';
 import { CAPACITY_CLASS_LABEL } from './spark-capacity.js';
+import { podAdmissionPolicy } from '../pod-admission-policy.js';
 
-
-/** The Kubernetes minor from which `admissionregistration.k8s.io/v1` ValidatingAdmissionPolicy is GA and served by default. */
-export const VALIDATING_ADMISSION_POLICY_MINOR = 30;
+export { VALIDATING_ADMISSION_POLICY_MINOR } from '../pod-admission-policy.js';
 
 /** A tenant an exclusive class is reserved for. */
 export interface CapacityClassGrant {
@@ -98,54 +97,36 @@ export class ExclusiveCapacityClassPolicy extends Construct {
     const owners = props.grantedTo.map((grant) => `${grant.tenant} (namespace ${grant.namespace})`).join(', ');
     const reserved = `capacity class ${value} is exclusive to ${owners}`;
     const taint = `${key}=${value}:NoSchedule`;
-    this.policy = new ApiObject(this, 'Policy', {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicy',
-      metadata: { name: this.name },
-      spec: {
-        failurePolicy: 'Fail',
-        matchConstraints: {
-          resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] }],
+    ({ policy: this.policy, binding: this.binding } = podAdmissionPolicy(this, this.name, {
+      variables: [
+        { name: 'tolerates', expression: toleratesClassTaintCel('object', key, value) },
+        { name: 'selects', expression: selectsClassCel('object', key, value) },
+        // On CREATE oldObject is null: `&&` stops at the operation before it is read.
+        { name: 'toleratedBefore', expression: `request.operation == "UPDATE" && (${toleratesClassTaintCel('oldObject', key, value)})` },
+        { name: 'selectedBefore', expression: `request.operation == "UPDATE" && (${selectsClassCel('oldObject', key, value)})` },
+      ],
+      validations: [
+        {
+          expression: '!variables.tolerates || variables.toleratedBefore',
+          reason: 'Forbidden',
+          message: `${reserved}: pods of this namespace may not tolerate its taint ${taint} (a toleration of that key and value, an Exists toleration of that key, or an Exists toleration without a key, which tolerates every taint); remove the toleration`,
         },
-        variables: [
-          { name: 'tolerates', expression: toleratesClassTaintCel('object', key, value) },
-          { name: 'selects', expression: selectsClassCel('object', key, value) },
-          // On CREATE oldObject is null: `&&` stops at the operation before it is read.
-          { name: 'toleratedBefore', expression: `request.operation == "UPDATE" && (${toleratesClassTaintCel('oldObject', key, value)})` },
-          { name: 'selectedBefore', expression: `request.operation == "UPDATE" && (${selectsClassCel('oldObject', key, value)})` },
-        ],
-        validations: [
-          {
-            expression: '!variables.tolerates || variables.toleratedBefore',
-            reason: 'Forbidden',
-            message: `${reserved}: pods of this namespace may not tolerate its taint ${taint} (a toleration of that key and value, an Exists toleration of that key, or an Exists toleration without a key, which tolerates every taint); remove the toleration`,
-          },
-          {
-            expression: '!variables.selects || variables.selectedBefore',
-            reason: 'Forbidden',
-            message: `${reserved}: pods of this namespace may not select its nodes (nodeSelector ${key}: ${value} or a required node affinity ${key} In [${value}]); select a class granted to this tenant`,
-          },
-          {
-            expression: 'request.operation != "CREATE" || !has(object.spec.nodeName) || object.spec.nodeName == ""',
-            reason: 'Forbidden',
-            message: `${reserved}: pods of this namespace may not set spec.nodeName, which skips the scheduler and the class taint; leave placement to the scheduler`,
-          },
-        ],
-      },
-    });
-    this.binding = new ApiObject(this, 'Binding', {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicyBinding',
-      metadata: { name: this.name },
-      spec: {
-        policyName: this.name,
-        validationActions: ['Deny'],
-        matchResources: {
-          namespaceSelector: {
-            matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'In', values: [...props.checkedNamespaces].sort() }],
-          },
+        {
+          expression: '!variables.selects || variables.selectedBefore',
+          reason: 'Forbidden',
+          message: `${reserved}: pods of this namespace may not select its nodes (nodeSelector ${key}: ${value} or a required node affinity ${key} In [${value}]); select a class granted to this tenant`,
+        },
+        {
+          expression: 'request.operation != "CREATE" || !has(object.spec.nodeName) || object.spec.nodeName == ""',
+          reason: 'Forbidden',
+          message: `${reserved}: pods of this namespace may not set spec.nodeName, which skips the scheduler and the class taint; leave placement to the scheduler`,
+        },
+      ],
+      matchResources: {
+        namespaceSelector: {
+          matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'In', values: [...props.checkedNamespaces].sort() }],
         },
       },
-    });
+    }));
   }
 }

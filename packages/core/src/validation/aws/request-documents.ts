@@ -3,12 +3,14 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { START_JOB_RUN_PLACEHOLDERS } from '../../spark/emr-job-documents.js';
 
 // The AWS request documents the project renders as artifacts, checked at render time against the same vendored shapes
-// the service models define (schemas/emr-containers/job-requests.schema.json, schemas/eks/fargate-profile.schema.json),
+// the service models define (schemas/emr-containers/job-requests.schema.json, schemas/eks/fargate-profile.schema.json,
+// schemas/eks/cluster-access.schema.json),
 // so a document the API would refuse at `aws emr-containers start-job-run` / `aws eks create-fargate-profile` (or at
 // `emr apply`) is refused before anything is written.
 
 /** The request shapes a rendered document can be checked against. */
-export type AwsRequestShape = 'StartJobRunRequest' | 'CreateJobTemplateRequest' | 'CreateFargateProfileRequest' | 'EksctlFargateClusterConfig';
+export type AwsRequestShape = 'StartJobRunRequest' | 'CreateJobTemplateRequest' | 'CreateFargateProfileRequest' | 'EksctlFargateClusterConfig'
+  | 'CreateAccessEntryRequest' | 'AssociateAccessPolicyRequest' | 'EksctlIamIdentityMappingsClusterConfig';
 
 /** One way a document does not fit its shape. */
 export interface AwsRequestProblem {
@@ -23,9 +25,11 @@ export interface AwsRequestProblem {
 const SCHEMAS = {
   emr: new URL('../../../schemas/emr-containers/job-requests.schema.json', import.meta.url),
   eks: new URL('../../../schemas/eks/fargate-profile.schema.json', import.meta.url),
+  access: new URL('../../../schemas/eks/cluster-access.schema.json', import.meta.url),
 } as const;
 const FILE_OF: Record<AwsRequestShape, keyof typeof SCHEMAS> = {
   StartJobRunRequest: 'emr', CreateJobTemplateRequest: 'emr', CreateFargateProfileRequest: 'eks', EksctlFargateClusterConfig: 'eks',
+  CreateAccessEntryRequest: 'access', AssociateAccessPolicyRequest: 'access', EksctlIamIdentityMappingsClusterConfig: 'access',
 };
 
 // One compiled validator per shape for the whole process: compiling is the expensive part. A document is first
