@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import {
-  CreateJobTemplateCommand, DeleteJobTemplateCommand, DescribeJobTemplateCommand, paginateListJobTemplates,
+  CreateJobTemplateCommand, DescribeJobTemplateCommand, paginateListJobTemplates,
   type EMRContainersClient, type JobTemplate,
 } from '@aws-sdk/client-emr-containers';
 import { EMR_RESOURCE_TAGS, PROJECT_NAME, type CreateJobTemplateDocument } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, RenderResult } from '@emr-eks-gitops/charts';
+import { deleteJobTemplate } from './deletes.js';
 import { explainAwsError, type ErrorContext } from './errors.js';
 import { Progress, mapWithLimit } from './progress.js';
 import type { CliIO } from '../io.js';
@@ -213,13 +214,8 @@ async function exists(client: EMRContainersClient, id: string, context: ErrorCon
 
 /** Deletes one template; gone already counts as done. */
 async function deleteTemplate(client: EMRContainersClient, id: string, context: ErrorContext): Promise<Explained | undefined> {
-  try {
-    await client.send(new DeleteJobTemplateCommand({ id }));
-    return undefined;
-  } catch (error) {
-    if ((error as { name?: string }).name === 'ResourceNotFoundException') return undefined;
-    return explainAwsError(error, context);
-  }
+  const result = await deleteJobTemplate(client, id, context);
+  return result.status === 'failed' ? result.failed : undefined;
 }
 
 /** Errors after which the create may have happened: the request reached the service but no clear answer came back. */
@@ -260,18 +256,10 @@ export async function destroyJobTemplates(client: EMRContainersClient, targets: 
   return mapWithLimit(targets, options.concurrency, async (template): Promise<JobTemplateDestroyOutcome> => {
     const base = { id: template.id, name: template.name, tenant: template.tags[EMR_RESOURCE_TAGS.tenant] ?? '' };
     progress.start(template.name, `job template ${template.id}`);
-    let outcome: JobTemplateDestroyOutcome;
-    try {
-      await client.send(new DeleteJobTemplateCommand({ id: template.id }));
-      outcome = { ...base, status: 'deleted' };
-    } catch (error) {
-      if ((error as { name?: string }).name === 'ResourceNotFoundException') {
-        outcome = { ...base, status: 'gone' };
-      } else {
-        const explained = explainAwsError(error, { ...options.context, operation: 'DeleteJobTemplate', tenant: base.tenant, jobTemplateId: template.id });
-        outcome = { ...base, status: 'failed', message: explained.message, exitCode: explained.exitCode };
-      }
-    }
+    const result = await deleteJobTemplate(client, template.id, { ...options.context, operation: 'DeleteJobTemplate', tenant: base.tenant, jobTemplateId: template.id });
+    const outcome: JobTemplateDestroyOutcome = result.status === 'failed'
+      ? { ...base, status: 'failed', message: result.failed.message, exitCode: result.failed.exitCode }
+      : { ...base, status: result.status };
     progress.finish(template.name, `${outcome.status} ${template.name}: job template ${template.id}`);
     return outcome;
   });
