@@ -127,7 +127,7 @@ export {
 } from './spark/emr-job-configuration.js';
 /** StartJobRun and CreateJobTemplate request documents of a tenant, from its configuration overrides. */
 export {
-  EMR_RESOURCE_TAGS, JOB_TEMPLATE_ARGUMENTS_DEFAULT, JOB_TEMPLATE_PARAMETERS, START_JOB_RUN_PLACEHOLDERS,
+  EMR_RESOURCE_TAGS, JOB_TEMPLATE_PARAMETERS, START_JOB_RUN_PLACEHOLDERS,
   jobTemplateHash, jobTemplateRequest, startJobRunRequest,
   type CreateJobTemplateDocument, type EmrConfiguration, type EmrConfigurationOverrides, type EmrJobDocumentsProps,
   type JobTemplateData, type SparkSubmitJobDriver, type StartJobRunDocument, type TemplateParameterConfiguration,

@@ -64,7 +64,7 @@ export function renderTemplateApply(environment: string, outcomes: readonly JobT
   text += `Job templates: ${summary.created} created, ${summary.replaced} replaced, ${summary.kept} in place, ${summary.deleted} deleted, ${summary.failed} failed.\n`;
   if (summary.failed === 0) {
     text += 'Submit with: aws emr-containers start-job-run --virtual-cluster-id <id> --job-template-id <id> '
-      + '--job-template-parameters EntryPoint=s3://<bucket>/<entry point>\n';
+      + '--job-template-parameters EntryPoint=s3://<bucket>/<entry point> (a job with arguments: artifacts/tenants/<tenant>/start-job-run.json)\n';
   }
   return text;
 }
