@@ -182,11 +182,14 @@ export {
 } from './fargate/fargate-profile.js';
 /** Fargate's vCPU / memory combinations and how it rounds a pod's requests up to one. */
 export {
-  FARGATE_CONFIGURATIONS, FARGATE_EPHEMERAL_STORAGE_GIB, FARGATE_KUBERNETES_OVERHEAD_MIB, FARGATE_MAX_POD, fargatePodSize, formatFargateSize,
+  FARGATE_CONFIGURATIONS, FARGATE_EPHEMERAL_STORAGE_GIB, FARGATE_KUBERNETES_OVERHEAD_MIB, FARGATE_MAX_EPHEMERAL_REQUEST_GIB, FARGATE_MAX_POD,
+  fargatePodSize, fargateProvisionedStorageGiB, formatFargateSize,
   type FargatePodRequest, type FargatePodSize,
 } from './fargate/fargate-sizing.js';
 /** Security groups for every pod of a namespace (a SecurityGroupPolicy): network isolation where NetworkPolicies do not reach. */
-export { POD_SECURITY_GROUPS_MAX, PodSecurityGroups, type PodSecurityGroupsProps } from './fargate/security-group-policy.js';
+export {
+  FARGATE_POD_SECURITY_GROUP_RULES, POD_SECURITY_GROUPS_MAX, PodSecurityGroups, type PodSecurityGroupRule, type PodSecurityGroupsProps,
+} from './fargate/security-group-policy.js';
 /** Spark placements for pods a Fargate profile runs: no NodePool, selector or toleration. */
 export { fargateSparkPlacements } from './fargate/fargate-placements.js';
 /** Run-time rules of a Fargate tenant, and the Fargate size of each pod of its jobs. */
