@@ -64,6 +64,8 @@ export {
   type AutoModeClusterConfig,
   type AutoModeClusterConfigProps,
 } from './karpenter/auto-mode.js';
+/** The cluster IAM role policy that lets EKS Auto Mode put a NodeClass's user-defined tags on what it launches. */
+export { AUTO_MODE_TAGGED_NODE_ACTIONS, autoModeTagPolicy, type IamPolicyDocument } from './karpenter/auto-mode-tag-policy.js';
 /** Go durations as Kubernetes and Karpenter write them (`1h30m`), in seconds. */
 export { goDurationSeconds } from './validation/go-duration.js';
 /** Instance selections of capacity classes (architecture, categories or families, generation, sizes) as requirements. */

@@ -5,7 +5,7 @@ import { exclusiveClassScopes } from '../charts/admission-chart.js';
 import { DEFAULT_LOCAL_DISK_SIZE, executorScratchDisk, needsNvmeNodeClass, tenantCapacityClasses } from '../config/capacity-class-semantics.js';
 import { DELIVERY_DEFAULTS } from '../charts/delivery-chart.js';
 import { HISTORY_SERVER_NAMESPACE, NVIDIA_DEVICE_PLUGIN_FOLDER, historyServerName } from '../charts/addon-charts.js';
-import { addonNodePool, builtInNodePools, isAutoMode } from '../charts/auto-mode-capacity.js';
+import { addonNodePool, autoModeNodeClassTags, builtInNodePools, isAutoMode, needsTagPolicy } from '../charts/auto-mode-capacity.js';
 import { jupyterHubReadme } from '../charts/jupyterhub-chart.js';
 
 const template = Handlebars.compile(`# Environment \`{{name}}\`
@@ -125,6 +125,11 @@ aws eks update-cluster-config --cli-input-json file://dist-manifests/{{name}}/ar
 aws eks create-access-entry --cluster-name {{cluster.name}} --principal-arn {{autoModeNodeRoleArn}} --type EC2
 aws eks associate-access-policy --cluster-name {{cluster.name}} --principal-arn {{autoModeNodeRoleArn}} \\
   --policy-arn arn:{{cluster.partition}}:eks::aws:cluster-access-policy/AmazonEKSAutoNodePolicy --access-scope type=cluster
+{{#if autoModeTagPolicy}}
+# The NodeClasses tag their nodes and volumes ({{autoModeTagPolicy}}); Auto Mode's managed policies allow no user-defined tags:
+aws iam put-role-policy --role-name "$(aws eks describe-cluster --name {{cluster.name}} --region {{cluster.region}} --query cluster.roleArn --output text | awk -F/ '{print $NF}')" \\
+  --policy-name eks-auto-mode-custom-tags --policy-document file://dist-manifests/{{name}}/artifacts/platform/karpenter/auto-mode-cluster-role-tag-policy.json
+{{/if}}
 \`\`\`
 
 (EKS creates that access entry itself when the role is the compute config's \`nodeRoleArn\`, i.e. with a built-in pool
@@ -241,6 +246,10 @@ each merge: \`aws s3 sync dist-manifests/{{name}}/artifacts/ {{spark.artifactsS3
 {{/if}}
 {{#if autoMode}}
 - \`platform/karpenter/auto-mode-cluster-config.json\`: the cluster's Auto Mode settings (see the bootstrap above).
+{{#if autoModeTagPolicy}}
+- \`platform/karpenter/auto-mode-cluster-role-tag-policy.json\`: the policy the cluster IAM role needs for the NodeClasses'
+  tags (EKS user guide, "Custom AWS tags for EKS Auto resources"; without it Auto Mode launches no Spark node).
+{{/if}}
 {{/if}}
 {{#if hasFargate}}
 - \`platform/fargate/\`: the Fargate profiles (see Fargate profiles below).
@@ -403,6 +412,8 @@ function capacityData(config: EnvironmentConfig) {
     autoModeBuiltInPools: pools.length > 0 ? pools.map((pool) => `\`${pool}\``).join(', ') : 'none',
     autoModeExpireAfter: AUTO_MODE_DEFAULT_EXPIRE_AFTER,
     autoModeNodeRoleArn: `arn:${config.cluster.partition}:iam::${config.cluster.accountId}:role/${config.capacity.nodeRole}`,
+    autoModeTagPolicy: needsTagPolicy(config)
+      ? Object.entries(autoModeNodeClassTags(config)).map(([key, value]) => `\`${key}=${value}\``).join(', ') : undefined,
     driverExpireAfter: drivers?.expireAfter ?? (autoMode ? AUTO_MODE_DEFAULT_EXPIRE_AFTER : '720h'),
     driverDrainBound: drivers?.terminationGracePeriod ?? (autoMode ? AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD : undefined),
   };
