@@ -36,6 +36,12 @@ describe('render refuses what would break at run time, at its line', () => {
     expect(stderr).toContain(`environments/dev.yaml:${at(file, '36h')}: tenants[1].spark.maxJobDuration: spark.maxJobDuration 36h is longer than the driver pool's terminationGracePeriod 24h`);
   });
 
+  it('GPU jobs on a dated release EMR publishes no RAPIDS build for (6.12.0: RAPIDS only for 20230701)', async () => {
+    const { stderr, file } = await refused('prod', (text) => text.replace('role/emr-prod-ml-job-execution\n    releaseLabel: emr-7.2.0-20240610', 'role/emr-prod-ml-job-execution\n    releaseLabel: emr-6.12.0-20240321'));
+    expect(stderr).toContain(`environments/prod.yaml:${at(file, 'emr-6.12.0-20240321')}: tenants[2].releaseLabel: jobs of ml on GPU class gpu need the RAPIDS Accelerator image of their release (the GPU libraries and discovery script), and none can be named: EMR on EKS publishes no emr-6.12.0-spark-rapids-20240321`);
+    expect(stderr).toContain('[gpu-rapids-release]');
+  });
+
   it('an environment whose job logs go nowhere', async () => {
     const { stderr, file } = await refused('dev', (text) => text.replace(/  logs:.*\n    cloudWatchLogGroupPrefix: .*\n    s3Uri: .*\n/, ''));
     expect(stderr).toContain(`environments/dev.yaml:${at(file, 'spark:\n  artifactsS3Uri')}: spark.logs: job logs go nowhere`);

@@ -136,7 +136,7 @@ export {
 } from './spark/emr-job-documents.js';
 /** EMR on EKS's Spark images per release and region, and the RAPIDS Accelerator variant of a release. */
 export {
-  EMR_ON_EKS_IMAGE_ACCOUNTS, EMR_RAPIDS_MIN_RELEASE, emrRapidsRelease, emrSparkImage, type EmrRapidsRelease, type EmrSparkImage,
+  EMR_ON_EKS_IMAGE_ACCOUNTS, EMR_RAPIDS_MIN_RELEASE, EMR_RAPIDS_RELEASE_DATES, emrRapidsRelease, emrSparkImage, type EmrRapidsRelease, type EmrSparkImage,
 } from './spark/emr-images.js';
 /** The spark-defaults classification matching the pod templates and capacity. */
 export { sparkDefaults, type SparkDefaultsClassification, type SparkDefaultsProps } from './spark/spark-defaults.js';
