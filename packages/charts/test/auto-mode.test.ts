@@ -79,7 +79,7 @@ describe('sandbox on EKS Auto Mode', () => {
     expect(classes.map((c) => c.metadata.name).sort()).toEqual(['gp3', 'jupyterhub-gp3', 'prometheus-gp3']);
     expect(new Set(classes.map((c) => c.provisioner))).toEqual(new Set(['ebs.csi.eks.amazonaws.com']));
     expect(objectsOf(result, 'ConfigMap').find((c) => c.metadata.name === 'amazon-vpc-cni')).toMatchObject({
-      metadata: { namespace: 'kube-system', annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'argocd.argoproj.io/sync-options': 'Prune=false' } },
+      metadata: { namespace: 'kube-system', annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' } },
       data: { 'enable-network-policy-controller': 'true' },
     });
   });

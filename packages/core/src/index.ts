@@ -245,7 +245,7 @@ export {
   type FluxGitRepositoryProps, type FluxHelmReleaseProps, type FluxKustomizationProps,
 } from './delivery/flux.js';
 /** Argo CD: an automated Application from a Git folder or a pinned OCI Helm chart. */
-export { ArgoApplication, type ArgoApplicationProps, type ArgoIgnoreDifference, type ArgoSource } from './delivery/argo-cd.js';
+export { ARGOCD_RESOURCES_FINALIZER, ArgoApplication, type ArgoApplicationProps, type ArgoIgnoreDifference, type ArgoSource } from './delivery/argo-cd.js';
 
 // Add-ons delivered as Helm releases.
 /** JupyterHub: the pinned chart, its values, the hub's spawner RBAC in tenant namespaces, the chart's values schema. */

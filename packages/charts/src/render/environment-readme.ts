@@ -79,6 +79,18 @@ resource.customizations.health.argoproj.io_Application: |
   end
   return hs
 \`\`\`
+
+When the waves hold: the root Application applies \`argocd/\` in waves when a commit changes \`argocd/\` itself (a layer
+added or removed, a changed source or sync policy). A commit that changes only files inside layer folders leaves
+\`argocd/\` as it was: each layer's Application syncs its own folder (automated sync, at Argo CD's next refresh or at once
+with a webhook), in no fixed order. A change that needs another layer first (a new CRD and the first object of its kind,
+a new capacity class and the tenant that uses it) then fails in the later layer until the earlier one has synced, and its
+retries (5, from {{retryInterval}} up to {{timeout}}) pick it up; split such a change into two commits to spare the failed
+attempts.
+
+Every layer and add-on Application carries \`resources-finalizer.argocd.argoproj.io\`: when one leaves Git, its parent
+prunes it and Argo CD deletes what it applied, except objects annotated \`Delete=false\` (the CRDs, retired tenants, the
+VPC CNI ConfigMap). The root Application has none: deleting it by hand leaves the layers in place.
 {{/if}}
 {{#unless autoMode}}{{#if flux}}
 
