@@ -243,7 +243,8 @@ each merge: \`aws s3 sync dist-manifests/{{name}}/artifacts/ {{spark.artifactsS3
 - \`tenants/<tenant>/\`: \`pod-templates/driver.yaml\` and \`executor.yaml\`; \`configuration-overrides.json\` (the
   \`spark-defaults\` that point at them, for \`aws emr-containers start-job-run --configuration-overrides\`); \`start-job-run.json\`
   (a whole \`StartJobRun\` request: fill in the entry point and the job's arguments, pass it with \`--cli-input-json\`);
-  \`job-template.json\` (the \`CreateJobTemplate\` request \`emr-gitops emr apply\` registers: parameter \`EntryPoint\`, no arguments).
+  \`job-template.json\` (the \`CreateJobTemplate\` request \`emr-gitops emr apply\` registers: parameter \`EntryPoint\`, no arguments;
+  each change is a new template id, so look it up when submitting: \`emr-gitops emr template --env {{name}} --tenant <tenant> --id-only\`).
 {{#if offeredClasses}}
 - \`tenants/<tenant>/classes/<class>/\`: the same documents for a job on a capacity class the tenant offers (see Capacity classes).
 {{/if}}
