@@ -151,7 +151,7 @@ describe('destroy reports failed deletions per tenant', () => {
 
   it('a job template deleted meanwhile: the delete is refused, DescribeJobTemplate finds none, it counts as gone', async () => {
     const tags = { ...managed('ml', 'spark-ml').tags, 'emr-eks-gitops.io/job-template-hash': '0'.repeat(64) };
-    emr.on(ListJobTemplatesCommand).resolves({ templates: [{ id: 'jt-ml', name: 'dev-ml-00000000', tags }] });
+    emr.on(ListJobTemplatesCommand).resolves({ templates: [{ id: 'jt-ml', name: 'dev-ml-00000000', tags, jobTemplateData: undefined as never }] });
     emr.on(DeleteVirtualClusterCommand).resolves({});
     emr.on(DeleteJobTemplateCommand, { id: 'jt-ml' }).rejects(new ValidationException({ message: 'cannot delete', ...meta(400) }));
     emr.on(DescribeJobTemplateCommand, { id: 'jt-ml' }).rejects(new ResourceNotFoundException({ message: 'no such template', ...meta(404) }));
