@@ -146,7 +146,7 @@ describe('destroy reports failed deletions per tenant', () => {
     emr.on(DeleteVirtualClusterCommand, { id: 'vc-app-dev' }).resolves({ id: 'vc-app-dev' });
     const result = await cli(['destroy', '--yes']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^  1\. tenant ml \(namespace spark-ml\): DeleteVirtualCluster failed: ValidationException: cannot delete\n\s+-> EMR refused to delete virtual cluster vc-ml and it still exists \(DescribeVirtualCluster\/DescribeJobTemplate\); run emr list to see its state/m);
+    expect(result.stdout).toMatch(/^  1\. tenant ml \(namespace spark-ml\): DeleteVirtualCluster failed: ValidationException: cannot delete\n\s+-> EMR refused to delete virtual cluster vc-ml and DescribeVirtualCluster shows it still exists; run emr list to see its state/m);
   });
 
   it('a job template deleted meanwhile: the delete is refused, DescribeJobTemplate finds none, it counts as gone', async () => {

@@ -2,7 +2,7 @@ import {
   DeleteJobTemplateCommand, DeleteVirtualClusterCommand, DescribeJobTemplateCommand, DescribeVirtualClusterCommand,
   type EMRContainersClient,
 } from '@aws-sdk/client-emr-containers';
-import { explainAwsError, type ErrorContext, type ExplainedError } from './errors.js';
+import { explainAwsError, type EmrOperation, type ErrorContext, type ExplainedError } from './errors.js';
 
 // Deletes of EMR resources, idempotent. The service model (botocore data/emr-containers/2020-10-01/service-2.json,
 // "errors" of each operation) gives DeleteJobTemplate and DeleteVirtualCluster only ValidationException and
@@ -10,14 +10,17 @@ import { explainAwsError, type ErrorContext, type ExplainedError } from './error
 // The Describe operations do model ResourceNotFoundException, so a refused delete is checked with Describe before it
 // counts as done: the message text of a ValidationException is not a contract.
 
-/** Errors the service model lists per operation (source above). */
-export const MODELED_ERRORS = {
-  DeleteJobTemplate: ['ValidationException', 'InternalServerException'],
-  DeleteVirtualCluster: ['ValidationException', 'InternalServerException'],
-  DescribeJobTemplate: ['ValidationException', 'ResourceNotFoundException', 'InternalServerException'],
-  DescribeVirtualCluster: ['ValidationException', 'ResourceNotFoundException', 'InternalServerException'],
+/** Errors the service model lists for each operation these commands call (source above). */
+export const MODELED_ERRORS: Readonly<Record<EmrOperation | 'DescribeVirtualCluster', readonly string[]>> = {
+  ListVirtualClusters: ['ValidationException', 'InternalServerException'],
   CreateVirtualCluster: ['ValidationException', 'ResourceNotFoundException', 'InternalServerException', 'EKSRequestThrottledException'],
-} as const;
+  DescribeVirtualCluster: ['ValidationException', 'ResourceNotFoundException', 'InternalServerException'],
+  DeleteVirtualCluster: ['ValidationException', 'InternalServerException'],
+  ListJobTemplates: ['ValidationException', 'InternalServerException'],
+  CreateJobTemplate: ['ValidationException', 'ResourceNotFoundException', 'InternalServerException'],
+  DescribeJobTemplate: ['ValidationException', 'ResourceNotFoundException', 'InternalServerException'],
+  DeleteJobTemplate: ['ValidationException', 'InternalServerException'],
+};
 
 /** deleted: the delete was accepted; gone: refused, and Describe shows the resource is already deleted. */
 export type DeleteResult = { readonly status: 'deleted' | 'gone' } | { readonly status: 'failed'; readonly failed: ExplainedError };

@@ -101,8 +101,9 @@ export function explainAwsError(error: unknown, context: ErrorContext): Explaine
       + 'the one this project made, anything else must be deleted by its owner before apply registers the tenant');
   }
   if (name === 'ValidationException' && (context.operation === 'DeleteVirtualCluster' || context.operation === 'DeleteJobTemplate')) {
-    const what = context.operation === 'DeleteVirtualCluster' ? `virtual cluster ${context.virtualClusterId ?? ''}` : `job template ${context.jobTemplateId ?? ''}`;
-    return failed(`EMR refused to delete ${what} and it still exists (DescribeVirtualCluster/DescribeJobTemplate); `
+    const [what, describe] = context.operation === 'DeleteVirtualCluster'
+      ? [`virtual cluster ${context.virtualClusterId ?? ''}`, 'DescribeVirtualCluster'] : [`job template ${context.jobTemplateId ?? ''}`, 'DescribeJobTemplate'];
+    return failed(`EMR refused to delete ${what} and ${describe} shows it still exists; `
       + 'run emr list to see its state, and run again once EMR accepts the delete');
   }
   if (name === 'ValidationException' && /namespace/i.test(e.message ?? '')) {
