@@ -154,7 +154,7 @@ describe('GPU rules', () => {
   it('refuses a dated release whose RAPIDS build EMR does not publish, at the tenant\'s release label', () => {
     const edit = (t: string) => t.replace('role/emr-prod-ml-job-execution\n    releaseLabel: emr-7.2.0-20240610', 'role/emr-prod-ml-job-execution\n    releaseLabel: emr-6.12.0-20240321');
     refusedAt('prod', edit, 'releaseLabel: emr-6.12.0-20240321',
-      'tenants[2].releaseLabel: jobs of ml on GPU class gpu need the RAPIDS Accelerator image of their release (the GPU libraries and discovery script), and none can be named: EMR on EKS publishes no emr-6.12.0-spark-rapids-20240321: the 6.12.0 release page lists RAPIDS builds emr-6.12.0-spark-rapids-20230701 and emr-6.12.0-spark-rapids-latest; use emr-6.12.0-latest, or the date of a RAPIDS build; use a release such as emr-7.2.0-20240610 [gpu-rapids-release]');
+      'tenants[2].releaseLabel: jobs of ml on GPU class gpu need the RAPIDS Accelerator image of their release (the GPU libraries and discovery script), and none can be named: EMR on EKS publishes no emr-6.12.0-spark-rapids-20240321: the 6.12.0 release page lists RAPIDS builds emr-6.12.0-spark-rapids-20230701 and emr-6.12.0-spark-rapids-latest (the release labels emr-6.12.0-20230701, emr-6.12.0-latest name them); use a release such as emr-7.2.0-20240610 [gpu-rapids-release]');
   });
 
   it('builds values from code only for GPU pools', () => {

@@ -105,7 +105,7 @@ export function emrRapidsRelease(region: string, releaseLabel: string, partition
     return { unknown: `${releaseLabel} has no RAPIDS Accelerator variant known to this tool: EMR on EKS publishes emr-<version>-spark-rapids for ${EMR_RAPIDS_MIN_RELEASE} and later, and the releases whose labels are on record are ${Object.keys(EMR_RAPIDS_RELEASE_DATES).join(', ')} (add ${version} to EMR_RAPIDS_RELEASE_DATES from its EMR on EKS release page)` };
   }
   if (tag !== 'latest' && !dates.includes(tag)) {
-    return { unknown: `EMR on EKS publishes no emr-${version}-spark-rapids-${tag}: the ${version} release page lists RAPIDS builds ${dates.map((date) => `emr-${version}-spark-rapids-${date}`).join(', ')} and emr-${version}-spark-rapids-latest; use emr-${version}-latest, or the date of a RAPIDS build` };
+    return { unknown: `EMR on EKS publishes no emr-${version}-spark-rapids-${tag}: the ${version} release page lists RAPIDS builds ${dates.map((date) => `emr-${version}-spark-rapids-${date}`).join(', ')} and emr-${version}-spark-rapids-latest (the release labels ${[...dates, 'latest'].map((date) => `emr-${version}-${date}`).join(', ')} name them)` };
   }
   const rapidsLabel = `emr-${version}-spark-rapids-${tag}`;
   const image = emrSparkImage(region, rapidsLabel, partition);
