@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { hasErrors, validateObjects } from '@emr-eks-gitops/core';
+import { AUTO_MODE_TAGGED_NODE_ACTIONS, hasErrors, validateObjects } from '@emr-eks-gitops/core';
 import { EnvironmentFileError, RenderError, loadEnvironmentText, renderEnvironment, type RenderResult } from '../src/index.js';
 import { Subject } from '../../core/src/validation/subject.js';
 import { misfit, readPlacement, readPool, targetsOtherCapacity } from '../../core/src/validation/capacity/placement.js';
@@ -34,6 +34,27 @@ describe('sandbox on EKS Auto Mode', () => {
   const config = load('sandbox');
   const result = renderEnvironment(config);
 
+  // EKS user guide, "Custom AWS tags for EKS Auto resources": Auto Mode's managed policies allow no user-defined tags,
+  // so a NodeClass with spec.tags launches nothing unless the cluster IAM role has the extra policy.
+  it('NodeClasses with tags come with the cluster role policy that allows them, and the README step that attaches it', () => {
+    const tagged = objectsOf(result, 'NodeClass').filter((o) => Object.keys(o.spec.tags ?? {}).length > 0);
+    expect(tagged.map((o) => o.metadata.name).sort()).toEqual(['spark', 'spark-nvme']);
+    const policy = JSON.parse(result.files.get('artifacts/platform/karpenter/auto-mode-cluster-role-tag-policy.json')!);
+    const allowed = policy.Statement.flatMap((statement: { Action: string | string[] }) => [statement.Action].flat());
+    for (const action of AUTO_MODE_TAGGED_NODE_ACTIONS) expect(allowed, action).toContain(action);
+    // Every statement holds the tags to the cluster's own resources, as the guide's policy does.
+    for (const statement of policy.Statement) {
+      expect(statement.Condition.StringEquals['aws:RequestTag/eks:eks-cluster-name']).toBe('${aws:PrincipalTag/eks:eks-cluster-name}');
+    }
+    expect(policy.Statement.find((s: { Sid: string }) => s.Sid === 'Storage').Resource).toEqual([`arn:${config.cluster.partition}:ec2:*:*:volume/*`, `arn:${config.cluster.partition}:ec2:*:*:snapshot/*`]);
+    const readme = result.files.get('README.md')!;
+    expect(readme).toContain('aws iam put-role-policy --role-name "$(aws eks describe-cluster --name');
+    expect(readme).toContain(`--policy-document file://dist-manifests/sandbox/artifacts/platform/karpenter/auto-mode-cluster-role-tag-policy.json`);
+    // Self-managed Karpenter's nodes are launched by its controller's own role: no such policy there.
+    const karpenter = renderEnvironment(load('sandbox', toKarpenter));
+    expect([...karpenter.files.keys()].filter((path) => path.includes('tag-policy'))).toEqual([]);
+  });
+
   it('renders eks.amazonaws.com NodeClasses and none of what Auto Mode replaces', () => {
     expect(objectsOf(result, 'NodeClass').map((o) => [o.apiVersion, o.metadata.name]).sort()).toEqual([['eks.amazonaws.com/v1', 'spark'], ['eks.amazonaws.com/v1', 'spark-nvme']]);
     expect(objectsOf(result, 'EC2NodeClass')).toEqual([]);
@@ -58,7 +79,7 @@ describe('sandbox on EKS Auto Mode', () => {
     expect(classes.map((c) => c.metadata.name).sort()).toEqual(['gp3', 'jupyterhub-gp3', 'prometheus-gp3']);
     expect(new Set(classes.map((c) => c.provisioner))).toEqual(new Set(['ebs.csi.eks.amazonaws.com']));
     expect(objectsOf(result, 'ConfigMap').find((c) => c.metadata.name === 'amazon-vpc-cni')).toMatchObject({
-      metadata: { namespace: 'kube-system', annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'argocd.argoproj.io/sync-options': 'Prune=false' } },
+      metadata: { namespace: 'kube-system', annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' } },
       data: { 'enable-network-policy-controller': 'true' },
     });
   });
@@ -137,6 +158,7 @@ describe('switching sandbox from Auto Mode to self-managed Karpenter is one line
     expect(removed).toEqual([
       'artifacts/platform/cluster-access/node-access-policy.json', // Auto Mode's node role needs AmazonEKSAutoNodePolicy
       'artifacts/platform/karpenter/auto-mode-cluster-config.json',
+      'artifacts/platform/karpenter/auto-mode-cluster-role-tag-policy.json',
       'platform/karpenter/configmap-amazon-vpc-cni.yaml',
       'platform/karpenter/nodeclass-spark-nvme.yaml',
       'platform/karpenter/nodeclass-spark.yaml',

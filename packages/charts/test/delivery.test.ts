@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { App, ApiObject } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { KARPENTER_CRD_CHART, hasErrors, validateObjects } from '@emr-eks-gitops/core';
+import { ARGOCD_RESOURCES_FINALIZER, KARPENTER_CRD_CHART, hasErrors, validateObjects } from '@emr-eks-gitops/core';
 import { loadEnvironmentText, renderEnvironment, type KubernetesObject, type RenderResult } from '../src/index.js';
 import { ManifestChart } from '../src/charts/manifest-chart.js';
 import { DELIVERY_FOLDERS, deliveryCharts } from '../src/charts/delivery-chart.js';
@@ -96,6 +96,27 @@ describe('delivery engines', () => {
     expect(crds.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
   });
 
+  // Argo CD user guide, "App Deletion": the resources finalizer makes deleting an Application delete its resources,
+  // which "enables cascading deletes when implementing the App of Apps pattern"; "Sync Options": Delete=false keeps one.
+  it('Argo CD: layers and add-ons cascade their deletion, the CRDs and the root never do, kept objects say Delete=false', () => {
+    const staging = renderEnvironment(load('staging'));
+    const applications = staging.objects.filter((o) => o.object.kind === 'Application').map((o) => o.object as AnyObject & { metadata: { finalizers?: string[] } });
+    const finalized = (name: string) => applications.find((a) => a.metadata.name === name)!.metadata.finalizers;
+    expect(applications.length).toBeGreaterThan(6);
+    for (const application of applications) {
+      const keep = application.metadata.annotations?.['argocd.argoproj.io/sync-options']?.includes('Prune=false') ?? false;
+      const root = application.metadata.name === 'emr-eks-gitops-staging';
+      expect(application.metadata.finalizers, application.metadata.name).toEqual(keep || root ? undefined : [ARGOCD_RESOURCES_FINALIZER]);
+    }
+    expect(finalized('emr-eks-gitops-staging-tenants')).toEqual([ARGOCD_RESOURCES_FINALIZER]);
+    // The nested Karpenter controller Application goes with its layer instead of staying behind.
+    expect(finalized('emr-eks-gitops-staging-addon-karpenter')).toEqual([ARGOCD_RESOURCES_FINALIZER]);
+    expect(finalized('emr-eks-gitops-staging-crds')).toBeUndefined();
+    expect(applications.find((a) => a.metadata.name === 'emr-eks-gitops-staging-crds')!.metadata.annotations!['argocd.argoproj.io/sync-options']).toBe('Prune=false,Delete=false');
+    // The README says exactly when the sync waves order the layers.
+    expect(staging.files.get('README.md')).toContain('A commit that changes only files inside layer folders');
+  });
+
   it('a broken Flux object is caught by the same validation (the check is not vacuous)', () => {
     const config = load('dev');
     const objects = deliveryObjects(renderEnvironment(config)).map((o) =>
@@ -151,7 +172,7 @@ describe('retiring a tenant', () => {
     for (const { object } of own(after)) {
       expect(object.metadata.annotations).toMatchObject({
         'kustomize.toolkit.fluxcd.io/prune': 'disabled',
-        'argocd.argoproj.io/sync-options': 'Prune=false',
+        'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false',
       });
     }
     expect([...before.files.keys()].filter((path) => path.startsWith('artifacts/tenants/ml/')).length).toBeGreaterThan(0);

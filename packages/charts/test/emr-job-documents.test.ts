@@ -28,6 +28,17 @@ function rendered(env: string) {
 }
 const documents = ENVIRONMENTS.flatMap(rendered);
 
+/** jobTemplateData with every ${Name} replaced as EMR does at start-job-run: the given value, else the default. */
+function startFromTemplate(template: { jobTemplateData: Record<string, any> }, parameters: Record<string, string>) {
+  const { parameterConfiguration, ...data } = template.jobTemplateData;
+  const text = JSON.stringify(data).replace(/\$\{([^}]*)\}/g, (_, name: string) => {
+    const value = parameters[name] ?? parameterConfiguration[name]?.defaultValue;
+    if (value === undefined) throw new Error(`job template parameter ${name} has no value and no default`);
+    return JSON.stringify(value).slice(1, -1);
+  });
+  return JSON.parse(text);
+}
+
 describe('rendered EMR job documents against the API\'s request shapes', () => {
   it('covers every tenant of every environment', () => {
     const tenants = (env: string) => (env === 'sandbox' ? ['explore', 'shuffle-lab'] : ['app-dev', 'data-eng', 'ml', ...(env === 'staging' ? ['reporting'] : [])]);
@@ -40,6 +51,18 @@ describe('rendered EMR job documents against the API\'s request shapes', () => {
     // Every ${Name} in jobTemplateData is a declared parameter, and every declared one is used.
     const used = [...JSON.stringify(d.template.jobTemplateData).matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]).sort();
     expect(used).toEqual(Object.keys(d.template.jobTemplateData.parameterConfiguration).sort());
+  });
+
+  // EMR on EKS guide, "Defining job template parameters": each ${Name} in a jobTemplateData value is replaced by the
+  // value given at start-job-run, else the parameter's defaultValue; a parameter with neither fails the start.
+  it.each(documents.map((d) => [`${d.env}/${d.tenant}`, d] as const))('%s: a job started from the template gets the entry point and no argument', (_, d) => {
+    expect(() => startFromTemplate(d.template, {})).toThrow(/EntryPoint has no value/);
+    const job = startFromTemplate(d.template, { EntryPoint: 's3://code/jobs/main.py' });
+    expect(job.jobDriver.sparkSubmitJobDriver).toEqual({ entryPoint: 's3://code/jobs/main.py' });
+    // Nothing of the template is left unreplaced, and nothing reaches the job as a stray argument such as "--".
+    expect(JSON.stringify(job)).not.toMatch(/\$\{/);
+    // Arguments (none, one or many) go through start-job-run.json, whose entryPointArguments is a list of any length.
+    expect(d.start.jobDriver.sparkSubmitJobDriver.entryPointArguments).toEqual([]);
   });
 
   it.each(documents.map((d) => [`${d.env}/${d.tenant}`, d] as const))('%s: start-job-run.json is a valid StartJobRunRequest once filled in', (_, d) => {

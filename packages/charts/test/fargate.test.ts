@@ -3,6 +3,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironmentText, renderEnvironment } from '../src/index.js';
+import { FARGATE_POD_SECURITY_GROUP_RULES } from '@emr-eks-gitops/core';
 
 // Where each tenant's pods run, from the committed environments: a Fargate tenant's pods (EMR's job runner, drivers,
 // executors) are taken by exactly one rendered Fargate profile and carry nothing that places them on Karpenter's pools;
@@ -122,5 +123,17 @@ describe('Fargate tenants', () => {
     const result = renderEnvironment(loadEnvironmentText(text, 'environments/staging.yaml').config);
     expect([...result.files.keys()].some((path) => path.includes('securitygrouppolicy'))).toBe(false);
     expect(result.warnings.filter((w) => w.message.includes('[fargate-network-isolation]')).map((w) => w.configPath)).toEqual([['tenants', 3, 'fargate']]);
+  });
+
+  // EKS user guide, "Security groups for Pods": with Fargate the groups must let the control plane reach the pods.
+  it('the README gives the pod security groups the control plane\'s kubelet port 10250, and the cluster security group admits them', () => {
+    const readme = rendered.find((r) => r.env === 'staging')!.result.files.get('README.md')!;
+    const commands = readme.split('\n').filter((line) => line.startsWith('aws ec2 authorize-security-group-'));
+    expect(commands).toContain('aws ec2 authorize-security-group-ingress --group-id sg-0f1e2d3c4b5a69788 --ip-permissions "IpProtocol=tcp,FromPort=10250,ToPort=10250,UserIdGroupPairs=[{GroupId=$CLUSTER_SG}]"  # the API server reaches the kubelet (kubectl logs, exec, port-forward)');
+    expect(commands).toContain('aws ec2 authorize-security-group-ingress --group-id $CLUSTER_SG --ip-permissions "IpProtocol=tcp,FromPort=443,ToPort=443,UserIdGroupPairs=[{GroupId=sg-0f1e2d3c4b5a69788}]"  # the API server admits the pods\' kubelet and driver');
+    expect(commands).toHaveLength(FARGATE_POD_SECURITY_GROUP_RULES.length);
+    expect(readme).toContain('CLUSTER_SG=$(aws eks describe-cluster --name ');
+    // Every rule toward the cluster security group on DNS covers both protocols CoreDNS serves.
+    expect(commands.filter((c) => c.includes('FromPort=53')).map((c) => /IpProtocol=(\w+)/.exec(c)![1]).sort()).toEqual(['tcp', 'tcp', 'udp', 'udp']);
   });
 });

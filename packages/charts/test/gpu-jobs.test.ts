@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
-  NVIDIA_DEVICE_PLUGIN_CHART, emrRapidsRelease, nvidiaDevicePluginHelmValues, nvidiaDevicePluginPoolMisfit, placementProblems, vendoredHelmValuesUrl,
+  EMR_RAPIDS_RELEASE_DATES, NVIDIA_DEVICE_PLUGIN_CHART, emrRapidsRelease, nvidiaDevicePluginHelmValues, nvidiaDevicePluginPoolMisfit, placementProblems, vendoredHelmValuesUrl,
   type NodeRequirement, type NvidiaDevicePluginValues, type PoolSchedulingView, type Taint,
 } from '@emr-eks-gitops/core';
 import { loadEnvironmentText, renderEnvironment, type RenderResult } from '../src/index.js';
@@ -147,7 +147,14 @@ describe('GPU rules', () => {
   it('refuses GPU jobs on a release without a RAPIDS Accelerator image, at the tenant\'s release label', () => {
     const edit = (t: string) => t.replace('role/emr-prod-ml-job-execution\n    releaseLabel: emr-7.2.0-20240610', 'role/emr-prod-ml-job-execution\n    releaseLabel: emr-6.8.0-latest');
     refusedAt('prod', edit, 'releaseLabel: emr-6.8.0-latest',
-      'tenants[2].releaseLabel: jobs of ml on GPU class gpu need the RAPIDS Accelerator image of their release (the GPU libraries and discovery script), and none can be named: emr-6.8.0-latest has no RAPIDS Accelerator variant known to this tool: EMR on EKS publishes emr-<version>-spark-rapids for 6.9.0 and later 6.x and 7.x releases; use a release such as emr-7.2.0-20240610 [gpu-rapids-release]');
+      'tenants[2].releaseLabel: jobs of ml on GPU class gpu need the RAPIDS Accelerator image of their release (the GPU libraries and discovery script), and none can be named: emr-6.8.0-latest has no RAPIDS Accelerator variant known to this tool: EMR on EKS publishes emr-<version>-spark-rapids for 6.9.0 and later, and the releases whose labels are on record are 6.9.0, 6.10.0, 6.11.0, 6.12.0, 6.14.0, 6.15.0, 7.0.0, 7.1.0, 7.2.0, 7.3.0, 7.9.0, 7.11.0, 7.13.0 (add 6.8.0 to EMR_RAPIDS_RELEASE_DATES from its EMR on EKS release page); use a release such as emr-7.2.0-20240610 [gpu-rapids-release]');
+  });
+
+  // The 6.12.0 release page lists emr-6.12.0-20240321 but RAPIDS only for 20230701: the date is not the plain label's.
+  it('refuses a dated release whose RAPIDS build EMR does not publish, at the tenant\'s release label', () => {
+    const edit = (t: string) => t.replace('role/emr-prod-ml-job-execution\n    releaseLabel: emr-7.2.0-20240610', 'role/emr-prod-ml-job-execution\n    releaseLabel: emr-6.12.0-20240321');
+    refusedAt('prod', edit, 'releaseLabel: emr-6.12.0-20240321',
+      'tenants[2].releaseLabel: jobs of ml on GPU class gpu need the RAPIDS Accelerator image of their release (the GPU libraries and discovery script), and none can be named: EMR on EKS publishes no emr-6.12.0-spark-rapids-20240321: the 6.12.0 release page lists RAPIDS builds emr-6.12.0-spark-rapids-20230701 and emr-6.12.0-spark-rapids-latest (the release labels emr-6.12.0-20230701, emr-6.12.0-latest name them); use a release such as emr-7.2.0-20240610 [gpu-rapids-release]');
   });
 
   it('builds values from code only for GPU pools', () => {
@@ -171,5 +178,16 @@ describe('emrRapidsRelease', () => {
     expect(emrRapidsRelease('us-west-2', 'emr-6.8.0-latest')).toEqual({ unknown: expect.stringContaining('6.9.0 and later') });
     expect(emrRapidsRelease('us-west-2', 'emr-6.11.0-java17-latest')).toEqual({ unknown: expect.stringContaining('plain releases') });
     expect(emrRapidsRelease('me-central-1', 'emr-7.2.0-latest')).toEqual({ unknown: expect.stringContaining('region me-central-1') });
+    // A refresh without a RAPIDS build (6.9.0's page: 20230905 plain only), and a release not on record (7.5.0).
+    expect(emrRapidsRelease('us-west-2', 'emr-6.9.0-20230905')).toEqual({ unknown: expect.stringContaining('publishes no emr-6.9.0-spark-rapids-20230905') });
+    expect(emrRapidsRelease('us-west-2', 'emr-7.5.0-latest')).toEqual({ unknown: expect.stringContaining('add 7.5.0 to EMR_RAPIDS_RELEASE_DATES') });
+  });
+
+  it('names every dated RAPIDS build on record, and -latest of every release on record', () => {
+    for (const [version, dates] of Object.entries(EMR_RAPIDS_RELEASE_DATES)) {
+      for (const tag of [...dates, 'latest']) {
+        expect(emrRapidsRelease('us-west-2', `emr-${version}-${tag}`), `${version} ${tag}`).toMatchObject({ releaseLabel: `emr-${version}-spark-rapids-${tag}` });
+      }
+    }
   });
 });

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { bufferIO, managedTags, runCli, useFakeEmr } from './support/harness.js';
+import { MODELED_ERRORS } from '../src/emr/deletes.js';
 
 const EKS = 'spark-platform-dev';
 
@@ -114,5 +115,20 @@ describe('AWS tool conventions', () => {
     expect((await runCli(['emr', 'list', '--env', 'prod', '--endpoint-url', fixture.fake.url], bufferIO(fixture.root))).stderr)
       .toMatch(/unknown environment "prod"/);
     expect(fixture.fake.requests).toHaveLength(0);
+  });
+});
+
+// The fake answers as the emr-containers service model allows (botocore emr-containers 2020-10-01 service-2.json):
+// a delete of something that is not there is a ValidationException, a describe of it a ResourceNotFoundException.
+describe('the fake EMR server speaks the service model', () => {
+  it.each([
+    ['DeleteJobTemplate', 'DELETE', '/jobtemplates/jt000000000000000000000000'],
+    ['DeleteVirtualCluster', 'DELETE', '/virtualclusters/vc000000000000000000000000'],
+    ['DescribeJobTemplate', 'GET', '/jobtemplates/jt000000000000000000000000'],
+    ['DescribeVirtualCluster', 'GET', '/virtualclusters/vc000000000000000000000000'],
+  ] as const)('%s of a missing resource answers with an error its model lists', async (operation, method, path) => {
+    const response = await fetch(`${fixture.fake.url}${path}`, { method });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(MODELED_ERRORS[operation]).toContain(response.headers.get('x-amzn-errortype'));
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
-  CreateJobTemplateCommand, CreateVirtualClusterCommand, DeleteVirtualClusterCommand, DescribeJobTemplateCommand,
+  CreateJobTemplateCommand, CreateVirtualClusterCommand, DeleteJobTemplateCommand, DeleteVirtualClusterCommand, DescribeJobTemplateCommand, DescribeVirtualClusterCommand,
   EKSRequestThrottledException, EMRContainersClient, ListJobTemplatesCommand,
   EMRContainersServiceException, InternalServerException, ListVirtualClustersCommand, ResourceNotFoundException,
   ValidationException, type VirtualCluster,
@@ -55,6 +55,8 @@ describe('apply reports each failed tenant, does the others, exits 1', () => {
       /lacks IAM permission emr-containers:CreateVirtualCluster .*emr-containers:TagResource.*in ap-northeast-2/],
     ['namespace not ready', new ValidationException({ message: 'Unauthorized to read namespace spark-ml', ...meta(400) }),
       /EMR cannot use namespace spark-ml yet: sync the namespace and RBAC first \(Flux\), then retry/],
+    ['namespace registered since the listing', new ValidationException({ message: 'A virtual cluster already exists in the given namespace', ...meta(400) }),
+      /namespace spark-ml already has a virtual cluster: run emr list \(or aws emr-containers list-virtual-clusters --container-provider-id spark-platform-dev --states RUNNING ARRESTED\) to see it/],
     ['other validation', new ValidationException({ message: 'Invalid tag key', ...meta(400) }),
       /EMR refused the request; check environments\/dev\.yaml/],
     ['EKS cluster missing', new ResourceNotFoundException({ message: 'Cluster spark-platform-dev not found', ...meta(404) }),
@@ -127,12 +129,44 @@ describe('destroy reports failed deletions per tenant', () => {
     emr.on(ListVirtualClustersCommand).resolves({ virtualClusters: [managed('app-dev', 'spark-app-dev'), managed('ml', 'spark-ml')] });
   });
 
-  it('a cluster deleted meanwhile counts as gone, not failed', async () => {
-    emr.on(DeleteVirtualClusterCommand, { id: 'vc-ml' }).rejects(new ResourceNotFoundException({ message: 'not found', ...meta(404) }));
+  // DeleteVirtualCluster models only ValidationException and InternalServerException (emr-containers service model):
+  // a refused delete is checked with DescribeVirtualCluster, which says whether the cluster is already on its way out.
+  it('a cluster deleted meanwhile: the delete is refused, Describe shows it terminated, it counts as gone', async () => {
+    emr.on(DeleteVirtualClusterCommand, { id: 'vc-ml' }).rejects(new ValidationException({ message: 'cannot delete', ...meta(400) }));
+    emr.on(DescribeVirtualClusterCommand, { id: 'vc-ml' }).resolves({ virtualCluster: { ...managed('ml', 'spark-ml'), state: 'TERMINATED' } });
     emr.on(DeleteVirtualClusterCommand, { id: 'vc-app-dev' }).resolves({ id: 'vc-app-dev' });
     const result = await cli(['destroy', '--yes']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^ml\s+spark-ml\s+ml \(vc-ml\)\s+gone$/m);
+  });
+
+  it('a refused delete of a cluster that is still running fails with what EMR said and what to do', async () => {
+    emr.on(DeleteVirtualClusterCommand, { id: 'vc-ml' }).rejects(new ValidationException({ message: 'cannot delete', ...meta(400) }));
+    emr.on(DescribeVirtualClusterCommand, { id: 'vc-ml' }).resolves({ virtualCluster: managed('ml', 'spark-ml') });
+    emr.on(DeleteVirtualClusterCommand, { id: 'vc-app-dev' }).resolves({ id: 'vc-app-dev' });
+    const result = await cli(['destroy', '--yes']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^  1\. tenant ml \(namespace spark-ml\): DeleteVirtualCluster failed: ValidationException: cannot delete\n\s+-> EMR refused to delete virtual cluster vc-ml and DescribeVirtualCluster shows it still exists; run emr list to see its state/m);
+  });
+
+  it('a job template deleted meanwhile: the delete is refused, DescribeJobTemplate finds none, it counts as gone', async () => {
+    const tags = { ...managed('ml', 'spark-ml').tags, 'emr-eks-gitops.io/job-template-hash': '0'.repeat(64) };
+    emr.on(ListJobTemplatesCommand).resolves({ templates: [{ id: 'jt-ml', name: 'dev-ml-00000000', tags, jobTemplateData: undefined as never }] });
+    emr.on(DeleteVirtualClusterCommand).resolves({});
+    emr.on(DeleteJobTemplateCommand, { id: 'jt-ml' }).rejects(new ValidationException({ message: 'cannot delete', ...meta(400) }));
+    emr.on(DescribeJobTemplateCommand, { id: 'jt-ml' }).rejects(new ResourceNotFoundException({ message: 'no such template', ...meta(404) }));
+    const result = await cli(['destroy', '--yes', '--output', 'json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).jobTemplates).toMatchObject([{ id: 'jt-ml', status: 'gone' }]);
+  });
+
+  it('an error the delete does not model (ResourceNotFoundException) is not taken for "gone"', async () => {
+    emr.on(DeleteVirtualClusterCommand, { id: 'vc-ml' }).rejects(new ResourceNotFoundException({ message: 'not found', ...meta(404) }));
+    emr.on(DeleteVirtualClusterCommand, { id: 'vc-app-dev' }).resolves({ id: 'vc-app-dev' });
+    const result = await cli(['destroy', '--yes']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/DeleteVirtualCluster failed: ResourceNotFoundException: not found\n\s+-> unexpected error/);
+    expect(emr.commandCalls(DescribeVirtualClusterCommand)).toHaveLength(0);
   });
 
   it('access denied names emr-containers:DeleteVirtualCluster and the tenant; the other is still deleted', async () => {

@@ -64,27 +64,93 @@ describe('emr apply: job templates', () => {
     await expectOneCurrentTemplatePerTenant();
   });
 
-  it('after a job-size change creates the new template of that tenant and deletes the old one, nothing else', async () => {
+  it('after a job-size change creates the new template and keeps the one it replaces; the next change deletes the oldest', async () => {
     await emr(['apply']);
     const old = liveByTenant()['app-dev']![0]!;
     growAppDevExecutors();
 
     const plan = await emr(['plan']);
     expect(plan.code).toBe(0);
-    expect(plan.stdout).toMatch(new RegExp(`^app-dev\\s+replace\\s+dev-app-dev-[0-9a-f]{8} \\(new\\)\\s+delete ${old.id}$`, 'm'));
+    expect(plan.stdout).toMatch(new RegExp(`^app-dev\\s+replace\\s+dev-app-dev-[0-9a-f]{8} \\(new\\)\\s+keep previous ${old.id}$`, 'm'));
     expect(plan.stdout).toMatch(/^ml\s+keep\s+dev-ml-[0-9a-f]{8} \(jt\d+\)\s+in place$/m);
-    expect(plan.stdout).toMatch(/Job templates: 0 to create, 1 to replace, 2 in place, 1 to delete\./);
+    expect(plan.stdout).toMatch(/Job templates: 0 to create, 1 to replace, 2 in place, 0 to delete\./);
 
     const apply = await emr(['apply', '--output', 'json']);
     expect(apply.code).toBe(0);
-    const results = JSON.parse(apply.stdout).jobTemplates as { tenant: string; status: string; deleted: string[] }[];
+    const results = JSON.parse(apply.stdout).jobTemplates as { tenant: string; status: string; deleted: string[]; previous: string[]; jobTemplateId: string }[];
     expect(results.map((r) => `${r.tenant}:${r.status}`)).toEqual(['app-dev:replaced', 'data-eng:kept', 'ml:kept']);
-    expect(results[0]!.deleted).toEqual([old.id]);
-    expect(fixture.fake.calls('CreateJobTemplate')).toBe(4);
-    expect(old.deleted).toBe(true);
-    await expectOneCurrentTemplatePerTenant();
+    expect(results[0]).toMatchObject({ deleted: [], previous: [old.id] });
+    expect(old.deleted).toBeUndefined(); // a scheduler or policy pinned to it keeps working
+    expect(fixture.fake.calls('DeleteJobTemplate')).toBe(0);
     const sent = fixture.fake.requests.filter((r) => r.operation === 'CreateJobTemplate').at(-1)!.body as { jobTemplateData: { configurationOverrides: { applicationConfiguration: { properties: Record<string, string> }[] } } };
     expect(sent.jobTemplateData.configurationOverrides.applicationConfiguration[0]!.properties['spark.executor.memory']).toBe('6g');
+    const list = JSON.parse((await emr(['list', '--output', 'json'])).stdout).jobTemplates as { id: string; tenant: string; state: string }[];
+    expect(list.filter((r) => r.tenant === 'app-dev').map((r) => `${r.id === old.id ? 'old' : 'new'}:${r.state}`)).toEqual(['new:current', 'old:previous']);
+
+    // The next change keeps the template of the last one and deletes the oldest, never the newest.
+    const second = results[0]!.jobTemplateId;
+    const file = join(fixture.root, 'environments', 'dev.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('executor: { cores: 2, memory: 6g }', 'executor: { cores: 2, memory: 8g }'));
+    const again = JSON.parse((await emr(['apply', '--output', 'json'])).stdout).jobTemplates as { tenant: string; deleted: string[]; previous: string[] }[];
+    expect(again[0]).toMatchObject({ tenant: 'app-dev', deleted: [old.id], previous: [second] });
+    expect(old.deleted).toBe(true);
+  });
+
+  it('emr template gives the current id and a StartJobRun policy naming the current and the kept templates', async () => {
+    await emr(['apply']);
+    const old = liveByTenant()['app-dev']![0]!;
+    growAppDevExecutors();
+    await emr(['apply']);
+    const current = liveByTenant()['app-dev']!.find((template) => template.id !== old.id)!;
+    const id = await emr(['template', '--tenant', 'app-dev', '--id-only']);
+    expect(id.code).toBe(0);
+    expect(id.stdout).toBe(`${current.id}\n`);
+    const lookup = JSON.parse((await emr(['template', '--tenant', 'app-dev', '--output', 'json'])).stdout);
+    expect(lookup.current.id).toBe(current.id);
+    expect(lookup.previous.map((t: { id: string }) => t.id)).toEqual([old.id]);
+    const cluster = fixture.fake.clusters.find((c) => c.tags['emr-eks-gitops.io/tenant'] === 'app-dev')!;
+    // EMR on EKS guide, "Controlling access to job templates": ArnLike on emr-containers:JobTemplateArn.
+    expect(lookup.startJobRunPolicy.Statement).toEqual([{
+      Sid: 'StartJobRunThroughTheTenantsJobTemplates', Effect: 'Allow', Action: 'emr-containers:StartJobRun', Resource: cluster.arn,
+      Condition: { ArnLike: { 'emr-containers:JobTemplateArn': [current.arn, old.arn] } },
+    }]);
+    const table = await emr(['template', '--tenant', 'app-dev']);
+    expect(table.stdout).toMatch(new RegExp(`^current  ${current.id}  ${current.arn.replace(/[/.]/g, '\\$&')}$`, 'm'));
+    const unknown = await emr(['template', '--tenant', 'nobody']);
+    expect(unknown.code).toBe(2);
+  });
+
+  it('emr template before the first apply: no id, exit 1, and what to run', async () => {
+    const result = await emr(['template', '--tenant', 'ml', '--id-only']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/tenant ml has no job template of its rendered content yet: run emr-gitops emr apply --env dev/);
+  });
+
+  it('with --keep-previous-templates 0 deletes the replaced template in the same apply and says so', async () => {
+    await emr(['apply']);
+    const old = liveByTenant()['app-dev']![0]!;
+    growAppDevExecutors();
+    const plan = await emr(['plan', '--keep-previous-templates', '0']);
+    expect(plan.stdout).toMatch(new RegExp(`^app-dev\\s+replace\\s+dev-app-dev-[0-9a-f]{8} \\(new\\)\\s+delete ${old.id}$`, 'm'));
+    const apply = await emr(['apply', '--keep-previous-templates', '0']);
+    expect(apply.code).toBe(0);
+    expect(old.deleted).toBe(true);
+    expect(apply.stdout).toMatch(new RegExp(`app-dev: deleted ${old.id}, which this apply replaced with jt\\d+, in the same run \\(no previous template kept\\): whatever is pinned to ${old.id} \\(schedulers, IAM policies with emr-containers:JobTemplateArn\\) fails until it uses jt\\d+`));
+    await expectOneCurrentTemplatePerTenant();
+  });
+
+  it('going back to the content of the kept previous template makes it current again, without a create', async () => {
+    const original = readFileSync(join(fixture.root, 'environments', 'dev.yaml'), 'utf8');
+    await emr(['apply']);
+    const first = liveByTenant()['app-dev']![0]!;
+    growAppDevExecutors();
+    await emr(['apply']);
+    writeFileSync(join(fixture.root, 'environments', 'dev.yaml'), original);
+    const creates = fixture.fake.calls('CreateJobTemplate');
+    const back = JSON.parse((await emr(['apply', '--output', 'json'])).stdout).jobTemplates as { tenant: string; status: string; jobTemplateId: string }[];
+    expect(back[0]).toMatchObject({ tenant: 'app-dev', status: 'kept', jobTemplateId: first.id });
+    expect(fixture.fake.calls('CreateJobTemplate')).toBe(creates);
   });
 
   it('going back to an earlier content gets a fresh template, not the deleted one its clientToken made', async () => {
@@ -93,10 +159,10 @@ describe('emr apply: job templates', () => {
     const first = liveByTenant()['app-dev']![0]!;
     first.createdAt = '2026-01-01T00:00:00.000Z'; // made long ago
     growAppDevExecutors();
-    await emr(['apply']);
+    await emr(['apply', '--keep-previous-templates', '0']);
     writeFileSync(join(fixture.root, 'environments', 'dev.yaml'), original);
     fixture.fake.inject({ operation: 'DescribeJobTemplate', kind: 'unavailable', times: 1 });
-    const back = await emr(['apply', '--output', 'json']);
+    const back = await emr(['apply', '--keep-previous-templates', '0', '--output', 'json']);
     expect(back.code).toBe(0);
     // The stale answer is described (a 503, then the retry that finds it gone); the fresh one is not.
     expect(fixture.fake.calls('DescribeJobTemplate')).toBe(2);
@@ -146,12 +212,14 @@ describe('emr apply: job templates', () => {
     expect(fixture.fake.templates).toHaveLength(3);
   });
 
-  it('cleans up a leftover obsolete template next to the current one, and never touches templates it does not manage', async () => {
+  it('keeps the newest earlier template, cleans up older ones, and never touches templates it does not manage', async () => {
     const byHand = fixture.fake.seedTemplate({ name: 'ml-by-hand', tags: { 'emr-eks-gitops.io/tenant': 'ml' } });
     const staging = fixture.fake.seedTemplate({ name: 'staging-ml-00000000', tags: managedTags('ml', 'staging') });
-    const leftover = fixture.fake.seedTemplate({ name: 'dev-ml-00000000', tags: { ...managedTags('ml'), [HASH_TAG]: '0'.repeat(64) } });
+    const oldest = fixture.fake.seedTemplate({ name: 'dev-ml-00000000', tags: { ...managedTags('ml'), [HASH_TAG]: '0'.repeat(64) } });
+    const newer = fixture.fake.seedTemplate({ name: 'dev-ml-11111111', tags: { ...managedTags('ml'), [HASH_TAG]: '1'.repeat(64) } });
     await emr(['apply']);
-    expect(leftover.deleted).toBe(true);
+    expect(oldest.deleted).toBe(true);
+    expect(newer.deleted).toBeUndefined();
     expect(byHand.deleted).toBeUndefined();
     expect(staging.deleted).toBeUndefined();
     expect(fixture.fake.calls('DeleteJobTemplate')).toBe(1);
@@ -168,7 +236,7 @@ describe('emr apply: job templates', () => {
     fixture.fake.inject({ operation: 'CreateJobTemplate', kind: 'error', status: 400, type: 'ValidationException', message: 'Invalid releaseLabel', times: 1 });
     const result = await emr(['apply', '--concurrency', '1']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^app-dev\s+failed\s+dev-app-dev-[0-9a-f]{8}\s+-$/m);
+    expect(result.stdout).toMatch(/^app-dev\s+failed\s+dev-app-dev-[0-9a-f]{8}\s+-\s+-$/m);
     expect(result.stdout).toMatch(/tenant app-dev: CreateJobTemplate failed: ValidationException: Invalid releaseLabel\n\s+-> EMR refused the tenant's job template \(artifacts\/tenants\/app-dev\/job-template\.json\)/);
     expect(result.stdout).toMatch(/Job templates: 2 created, 0 replaced, 0 in place, 0 deleted, 1 failed\./);
     expect((await emr(['apply'])).code).toBe(0);

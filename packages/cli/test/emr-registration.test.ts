@@ -48,6 +48,16 @@ describe('emr apply against a fake EMR containers API', () => {
     expectEachTenantRegisteredOnce();
   });
 
+  it('a namespace registered by someone else since the listing: EMR refuses, the hint says to find and remove that registration', async () => {
+    const byHand = fixture.fake.seed({ name: 'ml-by-hand', namespace: 'spark-ml', eksCluster: EKS });
+    fixture.fake.hiddenFromList.add(byHand.id); // made after apply listed the clusters
+    const result = await emr(['apply']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/tenant ml \(namespace spark-ml\): CreateVirtualCluster failed: ValidationException: A virtual cluster already exists in the given namespace\n\s+-> namespace spark-ml already has a virtual cluster: run emr list/);
+    expect(result.stdout).not.toMatch(/sync the namespace/);
+    expect(result.stdout).toMatch(/2 created, 0 already in place, 0 flagged, 1 failed/);
+  });
+
   it('uses the same clientToken on every run, so a create the listing does not show yet is answered, not duplicated', async () => {
     await emr(['apply']);
     const made = fixture.fake.clusters.map((cluster) => cluster.id).sort();

@@ -47,6 +47,12 @@ describe('render refuses what would break at run time, at its line', () => {
     expect(stderr).toContain(`environments/dev.yaml:${at(file, '36h')}: tenants[1].spark.maxJobDuration: spark.maxJobDuration 36h is longer than the driver pool's terminationGracePeriod 24h`);
   });
 
+  it('GPU jobs on a dated release EMR publishes no RAPIDS build for (6.12.0: RAPIDS only for 20230701)', async () => {
+    const { stderr, file } = await refused('prod', (text) => text.replace('role/emr-prod-ml-job-execution\n    releaseLabel: emr-7.2.0-20240610', 'role/emr-prod-ml-job-execution\n    releaseLabel: emr-6.12.0-20240321'));
+    expect(stderr).toContain(`environments/prod.yaml:${at(file, 'emr-6.12.0-20240321')}: tenants[2].releaseLabel: jobs of ml on GPU class gpu need the RAPIDS Accelerator image of their release (the GPU libraries and discovery script), and none can be named: EMR on EKS publishes no emr-6.12.0-spark-rapids-20240321`);
+    expect(stderr).toContain('[gpu-rapids-release]');
+  });
+
   it('an environment whose job logs go nowhere', async () => {
     const { stderr, file } = await refused('dev', (text) => text.replace(/  logs:.*\n    cloudWatchLogGroupPrefix: .*\n    s3Uri: .*\n/, ''));
     expect(stderr).toContain(`environments/dev.yaml:${at(file, 'spark:\n  artifactsS3Uri')}: spark.logs: job logs go nowhere`);
@@ -65,7 +71,7 @@ describe('render refuses what Fargate cannot run, at its line (staging: the repo
       return edited;
     });
     expect(stderr).toContain(`environments/staging.yaml:${at(file, 'securityGroupIds', '    fargate:   ')}: tenants[3].fargate: needs a pod execution role for its Fargate profile: set podExecutionRoleArn here or in the environment's fargate section [fargate-profile]`);
-    expect(stderr).toContain(`environments/staging.yaml:${at(file, 'ebs', 'localDiskSize: 40Gi\n      localDisk: ebs')}: tenants[3].spark.localDisk: an EBS scratch volume per pod is a generic ephemeral volume (a PVC provisioned dynamically by the EBS CSI driver, whose node plugin is a DaemonSet), and Fargate has neither dynamic provisioning nor DaemonSets: every pod stays Pending; leave localDisk out (scratch space is the pod's ephemeral storage, spark.localDiskSize up to 175Gi) [fargate-unsupported]`);
+    expect(stderr).toContain(`environments/staging.yaml:${at(file, 'ebs', 'localDiskSize: 40Gi\n      localDisk: ebs')}: tenants[3].spark.localDisk: an EBS scratch volume per pod is a generic ephemeral volume (a PVC provisioned dynamically by the EBS CSI driver, whose node plugin is a DaemonSet), and Fargate has neither dynamic provisioning nor DaemonSets: every pod stays Pending; leave localDisk out (scratch space is the pod's ephemeral storage, spark.localDiskSize up to 154Gi) [fargate-unsupported]`);
     expect(stderr).toContain(`environments/staging.yaml:${at(file, 'restricted', 'mode: restricted, apiServerCidrs: [10.40')}: tenants[3].network.egress.mode: restricted egress is a NetworkPolicy, and NetworkPolicies are not enforced on Fargate pods`);
     expect(stderr).toContain('[fargate-network-policy]');
     expect(stderr).toContain(`environments/staging.yaml:${at(file, 'true', 'reports-notebook, sparkDriver')}: tenants[3].serviceAccounts[0].sparkDriver: JupyterHub starts this tenant's notebook servers in its namespace with a home volume on EBS (a PVC), which Fargate cannot mount`);
@@ -83,13 +89,18 @@ describe('render refuses what Fargate cannot run, at its line (staging: the repo
     expect(stderr).toContain(`environments/staging.yaml:${at(file, 'instance-store', '      localDisk: instance-store')}: tenants[3].spark.localDisk: instance-store scratch space is the NVMe disk of a Karpenter node, and a Fargate pod has no instance store`);
   });
 
-  it('an executor larger than the largest Fargate pod, and scratch space past 175 GiB of ephemeral storage', async () => {
+  it('scratch space near 175Gi, which Fargate cannot provision with its 10% and 5 GiB for system use', async () => {
+    const { stderr, file } = await refused('staging', (text) => inReporting(text, 'localDiskSize: 40Gi', 'localDiskSize: 170Gi'));
+    expect(stderr).toContain(`environments/staging.yaml:${at(file, '170Gi', 'localDiskSize: 170Gi')}: tenants[3].spark.localDiskSize: the scratch disk asks for 170Gi of ephemeral storage per driver and executor, and Fargate provisions the request plus 10% and 5 GiB for system use: 192 GiB, more than a Fargate pod can have (175 GiB in all, 20 GiB included): the pods are never scheduled; set spark.localDiskSize to at most 154Gi (174.4 GiB provisioned), or run the tenant on Karpenter (remove fargate) for EBS or NVMe scratch space [fargate-ephemeral-storage]`);
+  });
+
+  it('an executor larger than the largest Fargate pod, and scratch space far past Fargate\'s ephemeral storage', async () => {
     const { stderr, file } = await refused('staging', (text) => inReporting(inReporting(text,
       'executor: { cores: 2, memory: 6g }', 'executor: { cores: 4, memory: 112g }'),
       'localDiskSize: 40Gi', 'localDiskSize: 200Gi'));
     expect(stderr).toContain(`environments/staging.yaml:${at(file, '112g')}: tenants[3].spark.jobSize.executor.memory: one executor pod requests 4 cores / 123.7Gi (the Spark container, EMR's logging container and the larger init container), plus the 256 MB Fargate adds for its kubelet: 123.9Gi, more than the largest Fargate pod (16 vCPU / 120 GB); the pod is never scheduled and the job hangs; shrink spark.jobSize.executor`);
     expect(stderr).toContain('[fargate-pod-size]');
-    expect(stderr).toContain(`environments/staging.yaml:${at(file, '200Gi', 'localDiskSize: 200Gi')}: tenants[3].spark.localDiskSize: the scratch disk asks for 200Gi of ephemeral storage per driver and executor, more than a Fargate pod can have (175 GiB, 20 GiB included): the pods are never scheduled; set spark.localDiskSize to at most 175Gi, or run the tenant on Karpenter (remove fargate) for EBS or NVMe scratch space [fargate-ephemeral-storage]`);
+    expect(stderr).toContain(`environments/staging.yaml:${at(file, '200Gi', 'localDiskSize: 200Gi')}: tenants[3].spark.localDiskSize: the scratch disk asks for 200Gi of ephemeral storage per driver and executor, and Fargate provisions the request plus 10% and 5 GiB for system use: 225 GiB, more than a Fargate pod can have (175 GiB in all, 20 GiB included): the pods are never scheduled; set spark.localDiskSize to at most 154Gi (174.4 GiB provisioned), or run the tenant on Karpenter (remove fargate) for EBS or NVMe scratch space [fargate-ephemeral-storage]`);
   });
 
   it('a sixth namespace on one Fargate profile (at most 5 selectors)', async () => {

@@ -39,7 +39,7 @@ describe('removing a tenant', () => {
     const namespace = parse(readFileSync(join(root, 'dist-manifests/staging/tenants/ml/namespace-spark-ml.yaml'), 'utf8'));
     expect(namespace.metadata.annotations).toMatchObject({
       'kustomize.toolkit.fluxcd.io/prune': 'disabled',
-      'argocd.argoproj.io/sync-options': 'Prune=false',
+      'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false',
     });
     expect(existsSync(join(root, 'dist-manifests/staging/artifacts/tenants/ml'))).toBe(false);
     expect(existsSync(join(root, 'dist-manifests/staging/artifacts/tenants/data-eng'))).toBe(true);

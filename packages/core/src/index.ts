@@ -74,6 +74,8 @@ export {
   type AutoModeClusterConfig,
   type AutoModeClusterConfigProps,
 } from './karpenter/auto-mode.js';
+/** The cluster IAM role policy that lets EKS Auto Mode put a NodeClass's user-defined tags on what it launches. */
+export { AUTO_MODE_TAGGED_NODE_ACTIONS, autoModeTagPolicy, type IamPolicyDocument } from './karpenter/auto-mode-tag-policy.js';
 /** Go durations as Kubernetes and Karpenter write them (`1h30m`), in seconds. */
 export { goDurationSeconds } from './validation/go-duration.js';
 /** Instance selections of capacity classes (architecture, categories or families, generation, sizes) as requirements. */
@@ -137,14 +139,14 @@ export {
 } from './spark/emr-job-configuration.js';
 /** StartJobRun and CreateJobTemplate request documents of a tenant, from its configuration overrides. */
 export {
-  EMR_RESOURCE_TAGS, JOB_TEMPLATE_ARGUMENTS_DEFAULT, JOB_TEMPLATE_PARAMETERS, START_JOB_RUN_PLACEHOLDERS,
+  EMR_RESOURCE_TAGS, JOB_TEMPLATE_PARAMETERS, START_JOB_RUN_PLACEHOLDERS,
   jobTemplateHash, jobTemplateRequest, startJobRunRequest,
   type CreateJobTemplateDocument, type EmrConfiguration, type EmrConfigurationOverrides, type EmrJobDocumentsProps,
   type JobTemplateData, type SparkSubmitJobDriver, type StartJobRunDocument, type TemplateParameterConfiguration,
 } from './spark/emr-job-documents.js';
 /** EMR on EKS's Spark images per release and region, and the RAPIDS Accelerator variant of a release. */
 export {
-  EMR_ON_EKS_IMAGE_ACCOUNTS, EMR_RAPIDS_MIN_RELEASE, emrRapidsRelease, emrSparkImage, type EmrRapidsRelease, type EmrSparkImage,
+  EMR_ON_EKS_IMAGE_ACCOUNTS, EMR_RAPIDS_MIN_RELEASE, EMR_RAPIDS_RELEASE_DATES, emrRapidsRelease, emrSparkImage, type EmrRapidsRelease, type EmrSparkImage,
 } from './spark/emr-images.js';
 /** The spark-defaults classification matching the pod templates and capacity. */
 export { sparkDefaults, type SparkDefaultsClassification, type SparkDefaultsProps } from './spark/spark-defaults.js';
@@ -192,11 +194,14 @@ export {
 } from './fargate/fargate-profile.js';
 /** Fargate's vCPU / memory combinations and how it rounds a pod's requests up to one. */
 export {
-  FARGATE_CONFIGURATIONS, FARGATE_EPHEMERAL_STORAGE_GIB, FARGATE_KUBERNETES_OVERHEAD_MIB, FARGATE_MAX_POD, fargatePodSize, formatFargateSize,
+  FARGATE_CONFIGURATIONS, FARGATE_EPHEMERAL_STORAGE_GIB, FARGATE_KUBERNETES_OVERHEAD_MIB, FARGATE_MAX_EPHEMERAL_REQUEST_GIB, FARGATE_MAX_POD,
+  fargatePodSize, fargateProvisionedStorageGiB, formatFargateSize,
   type FargatePodRequest, type FargatePodSize,
 } from './fargate/fargate-sizing.js';
 /** Security groups for every pod of a namespace (a SecurityGroupPolicy): network isolation where NetworkPolicies do not reach. */
-export { POD_SECURITY_GROUPS_MAX, PodSecurityGroups, type PodSecurityGroupsProps } from './fargate/security-group-policy.js';
+export {
+  FARGATE_POD_SECURITY_GROUP_RULES, POD_SECURITY_GROUPS_MAX, PodSecurityGroups, type PodSecurityGroupRule, type PodSecurityGroupsProps,
+} from './fargate/security-group-policy.js';
 /** Spark placements for pods a Fargate profile runs: no NodePool, selector or toleration. */
 export { fargateSparkPlacements } from './fargate/fargate-placements.js';
 /** Run-time rules of a Fargate tenant, and the Fargate size of each pod of its jobs. */
@@ -250,7 +255,7 @@ export {
   type FluxGitRepositoryProps, type FluxHelmReleaseProps, type FluxKustomizationProps,
 } from './delivery/flux.js';
 /** Argo CD: an automated Application from a Git folder or a pinned OCI Helm chart. */
-export { ArgoApplication, type ArgoApplicationProps, type ArgoIgnoreDifference, type ArgoSource } from './delivery/argo-cd.js';
+export { ARGOCD_RESOURCES_FINALIZER, ArgoApplication, type ArgoApplicationProps, type ArgoIgnoreDifference, type ArgoSource } from './delivery/argo-cd.js';
 
 // Add-ons delivered as Helm releases.
 /** JupyterHub: the pinned chart, its values, the hub's spawner RBAC in tenant namespaces, the chart's values schema. */

@@ -34,11 +34,15 @@ describe('delivery builders', () => {
     new ArgoApplication(chart, 'Crds', { ...common, name: 'crds', source: { helm: KARPENTER_CRD_CHART }, syncWave: 1, syncOptions: ['ServerSideApply=true'], keepWhenRemovedFromGit: true });
     new ArgoApplication(chart, 'Platform', { ...common, name: 'platform', source: { git: { repoURL: 'https://git.example.com/gitops.git', targetRevision: 'main', path: 'platform' } }, syncWave: 2 });
     const objects = synthByName(chart);
-    expect(objects['Application/crds'].metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '1', 'argocd.argoproj.io/sync-options': 'Prune=false' });
+    expect(objects['Application/crds'].metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '1', 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' });
+    expect(objects['Application/crds'].metadata.finalizers).toBeUndefined();
     expect(objects['Application/crds'].spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'kube-system' });
     expect(objects['Application/platform'].spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: false });
-    expect(objects['Application/platform'].metadata.finalizers).toBeUndefined();
+    // Removed from Git, it takes what it applied with it (cascading delete through the resources finalizer).
+    expect(objects['Application/platform'].metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
     expect(validate(chart).filter((finding) => finding.severity === 'error')).toEqual([]);
+    expect(() => new ArgoApplication(chart, 'Both', { ...common, name: 'both', source: { helm: KARPENTER_CRD_CHART }, keepWhenRemovedFromGit: true, cascadeDelete: true }))
+      .toThrow('cascadeDelete: cannot go with keepWhenRemovedFromGit');
   });
 
   it('refuses a chart version range, a chart neither oci:// nor https://, a path outside the repository root and a bad duration', () => {

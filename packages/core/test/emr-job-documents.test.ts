@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  EMR_RESOURCE_TAGS, JOB_TEMPLATE_ARGUMENTS_DEFAULT, START_JOB_RUN_PLACEHOLDERS, jobTemplateHash, jobTemplateRequest, startJobRunRequest,
+  EMR_RESOURCE_TAGS, START_JOB_RUN_PLACEHOLDERS, jobTemplateHash, jobTemplateRequest, startJobRunRequest,
   type EmrConfigurationOverrides, type EmrJobDocumentsProps,
 } from '../src/index.js';
 import { configurationErrorOf } from './helpers.js';
@@ -48,18 +48,17 @@ describe('startJobRunRequest', () => {
 describe('jobTemplateRequest', () => {
   const request = jobTemplateRequest(props);
 
-  it('holds the tenant\'s settings, with the entry point and its argument as template parameters', () => {
+  it('holds the tenant\'s settings, with the entry point as its one template parameter and no arguments', () => {
     expect(request.jobTemplateData).toEqual({
       executionRoleArn: props.executionRoleArn,
       releaseLabel: 'emr-7.5.0-latest',
-      jobDriver: { sparkSubmitJobDriver: { entryPoint: '${EntryPoint}', entryPointArguments: ['${Arguments}'] } },
+      // No entryPointArguments: a parameter is one value that cannot be left out, so it could not stand for 0 or n arguments.
+      jobDriver: { sparkSubmitJobDriver: { entryPoint: '${EntryPoint}' } },
       configurationOverrides: overrides,
-      parameterConfiguration: { EntryPoint: { type: 'STRING' }, Arguments: { type: 'STRING', defaultValue: JOB_TEMPLATE_ARGUMENTS_DEFAULT } },
+      parameterConfiguration: { EntryPoint: { type: 'STRING' } },
       // Job runs started from the template carry the tenant's tags (they are the tenant's, not managed by emr-gitops).
       jobTags: { [EMR_RESOURCE_TAGS.environment]: 'dev', [EMR_RESOURCE_TAGS.tenant]: 'ml' },
     });
-    // The service model: a default value is 1-1024 characters with a non-blank one.
-    expect(JOB_TEMPLATE_ARGUMENTS_DEFAULT).toMatch(/\S/);
   });
 
   it('is named and tagged by the hash of its content, with a clientToken derived from environment, tenant and hash', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { App, Chart } from 'cdk8s';
 import {
-  ConfigurationError, FargateProfile, PodSecurityGroups, SparkPodTemplates, eksctlFargateClusterConfig, fargatePodSize, fargateSparkPlacements,
-  fargateTenantProblems, type FargateTenantRuntime,
+  ConfigurationError, FARGATE_MAX_EPHEMERAL_REQUEST_GIB, FargateProfile, PodSecurityGroups, SparkPodTemplates, eksctlFargateClusterConfig, fargatePodSize, fargateSparkPlacements,
+  fargateProvisionedStorageGiB, fargateTenantProblems, type FargateTenantRuntime,
 } from '../src/index.js';
 import { applied, nodePool, ofRule, run, template } from './validation/fixtures.js';
 
@@ -154,6 +154,19 @@ describe('run-time rules of a Fargate tenant', () => {
     ]);
     expect(problems[0]!.message).toBe('one executor pod requests 8.25 cores / 121.5Gi (the Spark container, EMR\'s logging container and the larger init container), plus the 256 MB Fargate adds for its kubelet: 121.8Gi, more than the largest Fargate pod (16 vCPU / 120 GB); the pod is never scheduled and the job hangs');
     expect(problems[1]!.message).toBe('EMR\'s logging container takes the LimitRange\'s default CPU request 0.25, which lifts each driver from 1 vCPU / 4 GB to 2 vCPU / 4 GB on Fargate: the tenant pays for 1 vCPU per driver that Spark never uses');
+  });
+
+  // EKS user guide, "Fargate storage": a 100 GiB request provisions 115 GiB (request + 10% + 5 GiB), 175 GiB at most.
+  it('scratch space is checked with what Fargate provisions: 154Gi fits (174.4 GiB), 155Gi does not (175.5 GiB)', () => {
+    expect(fargateProvisionedStorageGiB(100)).toBe(115);
+    expect(FARGATE_MAX_EPHEMERAL_REQUEST_GIB).toBe(154);
+    const storage = (size: string) => fargateTenantProblems({ ...tenant, localDisk: { kind: 'ephemeral-storage', size } });
+    expect(storage('154Gi')).toEqual([]);
+    expect(storage('155Gi').map((p) => `${p.rule} ${p.field}`)).toEqual(['fargate-ephemeral-storage localDisk']);
+    expect(storage('155Gi')[0]!.message).toBe('the scratch disk asks for 155Gi of ephemeral storage per driver and executor, and Fargate provisions the request plus 10% and 5 GiB for system use: 175.5 GiB, more than a Fargate pod can have (175 GiB in all, 20 GiB included): the pods are never scheduled');
+    expect(storage('155Gi')[0]!.hint).toBe('set spark.localDiskSize to at most 154Gi (174.4 GiB provisioned), or run the tenant on Karpenter (remove fargate) for EBS or NVMe scratch space');
+    // The old bound, 175Gi, is itself refused: it would need 197.5 GiB.
+    expect(storage('175Gi')).toHaveLength(1);
   });
 });
 

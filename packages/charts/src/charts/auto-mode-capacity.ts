@@ -47,6 +47,19 @@ export interface SparkNodes {
   readonly driverNodes?: { readonly expireAfter?: string; readonly terminationGracePeriod?: string };
 }
 
+/** Where the cluster IAM role's tag policy goes, under artifacts/platform/karpenter/. */
+export const AUTO_MODE_TAG_POLICY_ARTIFACT = 'auto-mode-cluster-role-tag-policy.json';
+
+/** The user-defined tags of the Spark NodeClasses: the environment, so costs can be told apart per environment. */
+export function autoModeNodeClassTags(config: Pick<EnvironmentConfig, 'name'>): Record<string, string> {
+  return { [LABELS.environment]: config.name };
+}
+
+/** True when the NodeClasses carry user-defined tags, which need the tag policy on the cluster IAM role. */
+export function needsTagPolicy(config: EnvironmentConfig): boolean {
+  return isAutoMode(config) && Object.keys(autoModeNodeClassTags(config)).length > 0;
+}
+
 // The NVMe class's data volume: below every local NVMe the catalog knows (the smallest, 50 GB, is 46 GiB), so Auto
 // Mode puts ephemeral storage on the NVMe RAID0 and keeps only a small EBS volume.
 const NVME_CLASS_EPHEMERAL_GIB = 20;
@@ -62,7 +75,7 @@ export function autoModeSparkNodes(scope: Construct, config: EnvironmentConfig, 
   const nodeClass = {
     clusterName: config.cluster.name,
     role: capacity.nodeRole,
-    tags: { [LABELS.environment]: config.name },
+    tags: autoModeNodeClassTags(config),
   };
   const driverNodeClass = new EksNodeClass(scope, 'SparkNodeClass', {
     name: 'spark', ...nodeClass, ephemeralStorage: { sizeGiB: capacity.rootVolumeGiB ?? 100 },

@@ -1,12 +1,14 @@
 import type { Construct } from 'constructs';
 import {
-  Ec2NodeClass, KARPENTER_AWS_INSTANCE_LABELS, LABELS, SparkCapacity, emptySelectionProblem, gpuSelectionProblem, instanceSelectionRequirements, instanceTypesMatching, karpenterControllerHelmValues,
+  Ec2NodeClass, KARPENTER_AWS_INSTANCE_LABELS, LABELS, SparkCapacity, autoModeTagPolicy, emptySelectionProblem, gpuSelectionProblem, instanceSelectionRequirements, instanceTypesMatching, karpenterControllerHelmValues,
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { CapacityClassConfig } from '../config/capacity-schema.js';
 import { DEFAULT_CAPACITY_CLASS, needsNvmeNodeClass } from '../config/capacity-class-semantics.js';
 import { underField, type RenderIssue } from '../render/render-error.js';
-import { autoModeClusterConfigArtifact, autoModeSparkNodes, isAutoMode, type SparkNodes } from './auto-mode-capacity.js';
+import {
+  AUTO_MODE_TAG_POLICY_ARTIFACT, autoModeClusterConfigArtifact, autoModeSparkNodes, isAutoMode, needsTagPolicy, type SparkNodes,
+} from './auto-mode-capacity.js';
 import { ManifestChart } from './manifest-chart.js';
 
 type PoolLimitsConfig = { cpu: string | number; memory: string | number } | undefined;
@@ -79,6 +81,10 @@ export class CapacityChart extends ManifestChart {
 
     if (isAutoMode(config)) {
       this.addArtifact({ path: 'auto-mode-cluster-config.json', format: 'json', kubernetesObject: false, value: autoModeClusterConfigArtifact(config) });
+      // NodeClass tags are user-defined tags, which Auto Mode's managed policies do not allow (auto-mode-tag-policy.ts).
+      if (needsTagPolicy(config)) {
+        this.addArtifact({ path: AUTO_MODE_TAG_POLICY_ARTIFACT, format: 'json', kubernetesObject: false, value: autoModeTagPolicy(config.cluster.partition) });
+      }
     } else if (!config.addons?.karpenter) {
       const controller = capacity.controller!; // required with backend karpenter (semantics.ts)
       this.addArtifact({

@@ -168,6 +168,8 @@ export class ArgoDeliveryChart extends ManifestChart {
       // Applications live beside Argo CD, whichever cluster they deploy to.
       destinationServer: 'https://kubernetes.default.svc',
       destinationNamespace: namespace,
+      // Applied by hand once; deleting it by mistake must not cascade to every layer (the layers cascade themselves).
+      cascadeDelete: false,
     });
     layers.forEach((layer, index) => {
       const crds = layer.name === 'crds';

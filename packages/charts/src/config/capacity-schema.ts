@@ -159,7 +159,7 @@ export const TenantSparkSchema = strictObject({
     executor: SparkPodSize('executor'),
   }, 'the default size of a job\'s pods, rendered into spark-defaults and used by every capacity rule (default: Spark\'s own, 1 core and 1g each)')),
   maxJobDuration: Type.Optional(GoDuration('the longest a job may run, e.g. 12h: the driver pod\'s activeDeadlineSeconds; at most capacity.driverNodes.terminationGracePeriod')),
-  localDiskSize: Type.Optional(Quantity('size of the gp3 scratch volume per driver and executor (localDisk ebs), e.g. "100Gi" (default); each counts against quota.storage. On Fargate (tenants[].fargate): the ephemeral-storage request of each driver and executor, 20Gi (default, included) to 175Gi')),
+  localDiskSize: Type.Optional(Quantity('size of the gp3 scratch volume per driver and executor (localDisk ebs), e.g. "100Gi" (default); each counts against quota.storage. On Fargate (tenants[].fargate): the ephemeral-storage request of each driver and executor, 20Gi (default, included) to 154Gi (Fargate provisions the request plus 10% and 5 GiB, at most 175 GiB)')),
   executorTerminationGracePeriodSeconds: Type.Optional(Type.Integer({
     minimum: 1, maximum: 119, description: 'seconds an executor gets to decommission before it is killed: under the 120 s spot notice',
   })),

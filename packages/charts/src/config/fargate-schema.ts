@@ -24,9 +24,9 @@ export const TenantFargateSchema = strictObject({
     pattern: '^sg-[0-9a-f]{8,17}$', description: 'an EC2 security group id, sg-<8 or 17 hex digits>',
   }), {
     minItems: 1, maxItems: 5, uniqueItems: true,
-    description: 'security groups of every pod of the tenant (a SecurityGroupPolicy in its namespace), instead of the cluster security group: the network isolation of Fargate pods, which NetworkPolicies do not reach. They must let the tenant\'s pods reach each other (driver and executors), CoreDNS, the API server and the AWS endpoints, and let Prometheus scrape port 4040',
+    description: 'security groups of every pod of the tenant (a SecurityGroupPolicy in its namespace), instead of the cluster security group: the network isolation of Fargate pods, which NetworkPolicies do not reach. On Fargate they also hold the pod\'s kubelet: they must admit TCP 10250 from the cluster security group (kubectl logs, exec, port-forward), let the tenant\'s pods reach each other (driver and executors), CoreDNS, the API server and the AWS endpoints, and let Prometheus scrape port 4040; the environment README lists the rules as aws ec2 commands',
   })),
-}, 'run this tenant\'s pods (EMR\'s job runner, Spark drivers and executors) on EKS Fargate instead of Karpenter nodes: one micro-VM per pod, on-demand only, scratch space from the pod\'s ephemeral storage (spark.localDiskSize, at most 175Gi); role and subnets default to the environment\'s fargate section. NetworkPolicies are not enforced on Fargate pods: isolate them with securityGroupIds');
+}, 'run this tenant\'s pods (EMR\'s job runner, Spark drivers and executors) on EKS Fargate instead of Karpenter nodes: one micro-VM per pod, on-demand only, scratch space from the pod\'s ephemeral storage (spark.localDiskSize, at most 154Gi: Fargate adds 10% and 5 GiB for system use within its 175 GiB); role and subnets default to the environment\'s fargate section. NetworkPolicies are not enforced on Fargate pods: isolate them with securityGroupIds');
 
 export type EnvironmentFargateConfig = Static<typeof EnvironmentFargateSchema>;
 export type TenantFargateConfig = Static<typeof TenantFargateSchema>;

@@ -1,4 +1,4 @@
-import { FARGATE_PROFILE_LIMITS } from '@emr-eks-gitops/core';
+import { FARGATE_MAX_EPHEMERAL_REQUEST_GIB, FARGATE_PROFILE_LIMITS } from '@emr-eks-gitops/core';
 import type { EnvironmentFile, TenantConfig } from './schema.js';
 import type { EnvironmentFargateConfig } from './fargate-schema.js';
 import type { Problem } from './problems.js';
@@ -55,9 +55,9 @@ export function fargateProblems(file: Partial<EnvironmentFile> | null, tenants: 
     if (tenant.retired === true) return;
     const spark = isObject(tenant.spark) ? tenant.spark : {};
     if (spark.localDisk === 'ebs') {
-      problems.push(at([...own, 'spark', 'localDisk'], 'an EBS scratch volume per pod is a generic ephemeral volume (a PVC provisioned dynamically by the EBS CSI driver, whose node plugin is a DaemonSet), and Fargate has neither dynamic provisioning nor DaemonSets: every pod stays Pending; leave localDisk out (scratch space is the pod\'s ephemeral storage, spark.localDiskSize up to 175Gi) [fargate-unsupported]'));
+      problems.push(at([...own, 'spark', 'localDisk'], `an EBS scratch volume per pod is a generic ephemeral volume (a PVC provisioned dynamically by the EBS CSI driver, whose node plugin is a DaemonSet), and Fargate has neither dynamic provisioning nor DaemonSets: every pod stays Pending; leave localDisk out (scratch space is the pod\'s ephemeral storage, spark.localDiskSize up to ${FARGATE_MAX_EPHEMERAL_REQUEST_GIB}Gi) [fargate-unsupported]`));
     } else if (spark.localDisk === 'instance-store') {
-      problems.push(at([...own, 'spark', 'localDisk'], 'instance-store scratch space is the NVMe disk of a Karpenter node, and a Fargate pod has no instance store: leave localDisk out (scratch space is the pod\'s ephemeral storage, spark.localDiskSize up to 175Gi) [fargate-unsupported]'));
+      problems.push(at([...own, 'spark', 'localDisk'], `instance-store scratch space is the NVMe disk of a Karpenter node, and a Fargate pod has no instance store: leave localDisk out (scratch space is the pod\'s ephemeral storage, spark.localDiskSize up to ${FARGATE_MAX_EPHEMERAL_REQUEST_GIB}Gi) [fargate-unsupported]`));
     }
     if (spark.capacityClasses !== undefined) {
       problems.push(at([...own, 'spark', 'capacityClasses'], 'capacity classes are Karpenter NodePools, and the Fargate profile takes every pod of this namespace: no pod would reach a class; leave capacityClasses out, or run the tenant on Karpenter [fargate-unsupported]'));

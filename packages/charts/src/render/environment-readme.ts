@@ -5,7 +5,7 @@ import { driverAccounts, exclusiveClassScopes } from '../charts/admission-chart.
 import { DEFAULT_LOCAL_DISK_SIZE, executorScratchDisk, needsNvmeNodeClass, tenantCapacityClasses } from '../config/capacity-class-semantics.js';
 import { DELIVERY_DEFAULTS } from '../charts/delivery-chart.js';
 import { HISTORY_SERVER_NAMESPACE, NVIDIA_DEVICE_PLUGIN_FOLDER, historyServerName } from '../charts/addon-charts.js';
-import { addonNodePool, builtInNodePools, isAutoMode } from '../charts/auto-mode-capacity.js';
+import { addonNodePool, autoModeNodeClassTags, builtInNodePools, isAutoMode, needsTagPolicy } from '../charts/auto-mode-capacity.js';
 import { jupyterHubReadme } from '../charts/jupyterhub-chart.js';
 import { clusterAccessSection } from './cluster-access-readme.js';
 import { clusterAccessPlan } from '../charts/cluster-access-chart.js';
@@ -81,6 +81,18 @@ resource.customizations.health.argoproj.io_Application: |
   end
   return hs
 \`\`\`
+
+When the waves hold: the root Application applies \`argocd/\` in waves when a commit changes \`argocd/\` itself (a layer
+added or removed, a changed source or sync policy). A commit that changes only files inside layer folders leaves
+\`argocd/\` as it was: each layer's Application syncs its own folder (automated sync, at Argo CD's next refresh or at once
+with a webhook), in no fixed order. A change that needs another layer first (a new CRD and the first object of its kind,
+a new capacity class and the tenant that uses it) then fails in the later layer until the earlier one has synced, and its
+retries (5, from {{retryInterval}} up to {{timeout}}) pick it up; split such a change into two commits to spare the failed
+attempts.
+
+Every layer and add-on Application carries \`resources-finalizer.argocd.argoproj.io\`: when one leaves Git, its parent
+prunes it and Argo CD deletes what it applied, except objects annotated \`Delete=false\` (the CRDs, retired tenants, the
+VPC CNI ConfigMap). The root Application has none: deleting it by hand leaves the layers in place.
 {{/if}}
 {{#unless autoMode}}{{#if flux}}
 
@@ -126,10 +138,15 @@ which EKS requires together; for a new cluster pass the same \`computeConfig\`, 
 aws eks update-cluster-config --cli-input-json file://dist-manifests/{{name}}/artifacts/platform/karpenter/auto-mode-cluster-config.json
 aws eks create-access-entry --cli-input-json file://dist-manifests/{{name}}/artifacts/platform/cluster-access/node-access-entry.json
 aws eks associate-access-policy --cli-input-json file://dist-manifests/{{name}}/artifacts/platform/cluster-access/node-access-policy.json
+{{#if autoModeTagPolicy}}
+# The NodeClasses tag their nodes and volumes ({{autoModeTagPolicy}}); Auto Mode's managed policies allow no user-defined tags:
+aws iam put-role-policy --role-name "$(aws eks describe-cluster --name {{cluster.name}} --region {{cluster.region}} --query cluster.roleArn --output text | awk -F/ '{print $NF}')" \\
+  --policy-name eks-auto-mode-custom-tags --policy-document file://dist-manifests/{{name}}/artifacts/platform/karpenter/auto-mode-cluster-role-tag-policy.json
+{{/if}}
 \`\`\`
 
 (EKS creates that access entry itself when the role is the compute config's \`nodeRoleArn\`, i.e. with a built-in pool
-enabled; the last two lines are then not needed.) Switching back to self-managed Karpenter is \`capacity.backend: karpenter\`
+enabled; the create-access-entry and associate-access-policy lines are then not needed.) Switching back to self-managed Karpenter is \`capacity.backend: karpenter\`
 (it needs \`capacity.amiAlias\` and \`capacity.controller\`{{#if gpuClasses}}, and \`addons.nvidiaDevicePlugin\` for the GPU classes{{/if}}).
 {{/if}}
 
@@ -230,8 +247,9 @@ access logs and CloudTrail name the tenant, and one tenant's access is revoked w
 each merge: \`aws s3 sync dist-manifests/{{name}}/artifacts/ {{spark.artifactsS3Uri}}/ --exact-timestamps\`.
 - \`tenants/<tenant>/\`: \`pod-templates/driver.yaml\` and \`executor.yaml\`; \`configuration-overrides.json\` (the
   \`spark-defaults\` that point at them, for \`aws emr-containers start-job-run --configuration-overrides\`); \`start-job-run.json\`
-  (a whole \`StartJobRun\` request: fill in the entry point, pass it with \`--cli-input-json\`); \`job-template.json\` (the
-  \`CreateJobTemplate\` request \`emr-gitops emr apply\` registers).
+  (a whole \`StartJobRun\` request: fill in the entry point and the job's arguments, pass it with \`--cli-input-json\`);
+  \`job-template.json\` (the \`CreateJobTemplate\` request \`emr-gitops emr apply\` registers: parameter \`EntryPoint\`, no arguments;
+  each change is a new template id, so look it up when submitting: \`emr-gitops emr template --env {{name}} --tenant <tenant> --id-only\`).
 {{#if offeredClasses}}
 - \`tenants/<tenant>/classes/<class>/\`: the same documents for a job on a capacity class the tenant offers (see Capacity classes).
 {{/if}}
@@ -247,6 +265,10 @@ each merge: \`aws s3 sync dist-manifests/{{name}}/artifacts/ {{spark.artifactsS3
 {{/if}}
 {{#if autoMode}}
 - \`platform/karpenter/auto-mode-cluster-config.json\`: the cluster's Auto Mode settings (see the bootstrap above).
+{{#if autoModeTagPolicy}}
+- \`platform/karpenter/auto-mode-cluster-role-tag-policy.json\`: the policy the cluster IAM role needs for the NodeClasses'
+  tags (EKS user guide, "Custom AWS tags for EKS Auto resources"; without it Auto Mode launches no Spark node).
+{{/if}}
 {{/if}}
 {{#if hasFargate}}
 - \`platform/fargate/\`: the Fargate profiles (see Fargate profiles below).
@@ -398,6 +420,8 @@ function capacityData(config: EnvironmentConfig) {
     autoModeSystemPool: addonNodePool(config) === 'system',
     autoModeBuiltInPools: pools.length > 0 ? pools.map((pool) => `\`${pool}\``).join(', ') : 'none',
     autoModeExpireAfter: AUTO_MODE_DEFAULT_EXPIRE_AFTER,
+    autoModeTagPolicy: needsTagPolicy(config)
+      ? Object.entries(autoModeNodeClassTags(config)).map(([key, value]) => `\`${key}=${value}\``).join(', ') : undefined,
     driverExpireAfter: drivers?.expireAfter ?? (autoMode ? AUTO_MODE_DEFAULT_EXPIRE_AFTER : '720h'),
     driverDrainBound: drivers?.terminationGracePeriod ?? (autoMode ? AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD : undefined),
   };

@@ -1,4 +1,6 @@
-import { formatFargateSize, type FargatePodSize, type FargateProfile } from '@emr-eks-gitops/core';
+import {
+  FARGATE_POD_SECURITY_GROUP_RULES, formatFargateSize, type FargatePodSize, type FargateProfile, type PodSecurityGroupRule,
+} from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
 import { DEFAULT_CAPACITY_CLASS, DEFAULT_LOCAL_DISK_SIZE, executorScratchDisk, tenantCapacityClasses } from '../config/capacity-class-semantics.js';
 import { isAutoMode } from '../charts/auto-mode-capacity.js';
@@ -66,10 +68,10 @@ export function fargateSection(config: EnvironmentConfig, tenants: readonly Tena
     '  Calico runs there): the tenant\'s NetworkPolicies are rendered but only bind its pods if they ever run on EC2 nodes, and',
     '  restricted egress is refused for Fargate tenants. With `fargate.securityGroupIds` the namespace holds a `SecurityGroupPolicy`',
     '  (`pod-security-groups`, applied by EKS\'s VPC resource controller to pods created after it) that gives every pod those',
-    '  groups instead of the cluster security group; they must let the tenant\'s pods reach each other (driver and executors, all',
-    '  ports), CoreDNS (53), the API server and the AWS endpoints (443), and let Prometheus scrape port 4040. Without it the pods',
-    '  share the cluster security group with every node and pod.',
+    '  groups instead of the cluster security group, also for the kubelet in the pod\'s micro-VM. Without it the pods share the',
+    '  cluster security group with every node and pod.',
     ...active.filter((t) => t.fargate).map((t) => `  - ${t.name}: ${t.fargate!.securityGroupIds ? t.fargate!.securityGroupIds.map((id) => `\`${id}\``).join(', ') : 'the cluster security group (no isolation from other tenants\' pods)'}`),
+    ...securityGroupRules(config, active.flatMap((t) => t.fargate?.securityGroupIds ?? [])),
     '- **Reaching AWS.** The pods sit in private subnets without public IPs: S3, STS, ECR, CloudWatch Logs and EMR must be reachable',
     '  through a NAT gateway or VPC endpoints. The pod execution role (with `AmazonEKSFargatePodExecutionRolePolicy`) pulls the EMR',
     '  Spark image from EMR\'s ECR account; the job execution role is still the tenant\'s IRSA role.',
@@ -80,4 +82,31 @@ export function fargateSection(config: EnvironmentConfig, tenants: readonly Tena
     '  in tenants on nodes.',
   );
   return lines.join('\n');
+}
+
+/**
+ * The rules the tenants' pod security groups (and the cluster security group) need, as AWS CLI commands: without the
+ * kubelet's 10250 from the cluster security group, kubectl logs, exec and port-forward fail on these pods.
+ */
+function securityGroupRules(config: EnvironmentConfig, groups: readonly string[]): string[] {
+  const own = [...new Set(groups)].sort();
+  if (own.length === 0) return [];
+  const peer = (rule: PodSecurityGroupRule, group: string) => (rule.peer === 'anywhere' ? 'IpRanges=[{CidrIp=0.0.0.0/0}]'
+    : `UserIdGroupPairs=[{GroupId=${rule.peer === 'cluster' ? '$CLUSTER_SG' : group}}]`);
+  const command = (rule: PodSecurityGroupRule, group: string, other: string) => {
+    const ports = rule.port === undefined ? '' : `,FromPort=${rule.port},ToPort=${rule.port}`;
+    return `aws ec2 authorize-security-group-${rule.direction} --group-id ${group} --ip-permissions "IpProtocol=${rule.protocol}${ports},${peer(rule, other)}"  # ${rule.why}`;
+  };
+  const commands = own.flatMap((group) => FARGATE_POD_SECURITY_GROUP_RULES.map((rule) => (rule.on === 'pods'
+    ? command(rule, group, group)
+    : command({ ...rule, peer: 'pods' }, '$CLUSTER_SG', group))));
+  return [
+    '  The groups need these rules (EKS user guide, "Security groups for Pods": with Fargate they must let the control plane',
+    '  reach the pods; the API server reaches the kubelet on 10250 for `kubectl logs`, `exec` and `port-forward`), and the',
+    '  cluster security group must admit them for the API server and CoreDNS:',
+    '', '```sh',
+    `CLUSTER_SG=$(aws eks describe-cluster --name ${config.cluster.name} --region ${config.cluster.region} --query cluster.resourcesVpcConfig.clusterSecurityGroupId --output text)`,
+    ...commands,
+    '```',
+  ];
 }

@@ -14,26 +14,36 @@ import type { JobTemplateInfo } from '../emr/job-templates.js';
  * needed to define the commands or print their help.
  */
 async function emrModules() {
-  const [project, client, errors, inventory, apply, destroy, report, templates, templateReport, core] = await Promise.all([
+  const [project, client, errors, inventory, apply, destroy, report, templates, templateReport, core, lookup] = await Promise.all([
     import('../project.js'), import('../emr/client.js'), import('../emr/errors.js'), import('../emr/inventory.js'),
     import('../emr/apply.js'), import('../emr/destroy.js'), import('../emr/report.js'), import('../emr/job-templates.js'),
-    import('../emr/job-template-report.js'), import('@emr-eks-gitops/core'),
+    import('../emr/job-template-report.js'), import('@emr-eks-gitops/core'), import('../emr/job-template-lookup.js'),
   ]);
   return {
-    ...project, ...client, ...errors, ...inventory, ...apply, ...destroy, ...report, ...templates, ...templateReport,
+    ...project, ...client, ...errors, ...inventory, ...apply, ...destroy, ...report, ...templates, ...templateReport, ...lookup,
     emrRoleTrustPolicy: core.emrRoleTrustPolicy, EMR_RESOURCE_TAGS: core.EMR_RESOURCE_TAGS,
   };
 }
 type EmrModules = Awaited<ReturnType<typeof emrModules>>;
 
 interface CommonOptions { readonly env: string; readonly output: OutputFormat }
-interface AwsCommandOptions extends CommonOptions, AwsOptions { readonly concurrency: number }
+interface AwsCommandOptions extends CommonOptions, AwsOptions { readonly concurrency: number; readonly keepPreviousTemplates?: number }
 
 const positiveInteger = (what: string, max: number) => (value: string): number => {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1 || number > max) throw new InvalidArgumentError(`${what} must be a whole number from 1 to ${max}`);
   return number;
 };
+
+/** `--keep-previous-templates`: how many replaced job templates of a tenant stay beside the current one. */
+function keepPreviousOption(command: Command): Command {
+  return command.option('--keep-previous-templates <n>', 'replaced job templates kept per tenant beside the current one, newest first (0 deletes a replaced template in the same apply)',
+    (value: string) => {
+      const number = Number(value);
+      if (!Number.isInteger(number) || number < 0 || number > 10) throw new InvalidArgumentError('--keep-previous-templates must be a whole number from 0 to 10');
+      return number;
+    }, 1);
+}
 
 function commonOptions(command: Command): Command {
   return command
@@ -95,20 +105,20 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
     };
   };
 
-  awsOptions(emr.command('plan'))
+  keepPreviousOption(awsOptions(emr.command('plan')))
     .description('show what apply would do per tenant (virtual cluster: create, keep, or flag for a person; job template: create, keep, replace); changes nothing; exit 1 when a tenant is flagged')
     .action(async (options: AwsCommandOptions) => {
       const m = await emrModules();
       const { config, client, context, jobTemplates } = session(m, options);
       const desired = jobTemplates();
       const plan = m.planRegistration(config, await listAll(m, client, context, m.ALL_STATES));
-      const templates = m.planJobTemplates(config, desired, await listTemplates(m, client, context));
+      const templates = m.planJobTemplates(config, desired, await listTemplates(m, client, context), options.keepPreviousTemplates);
       io.out(m.renderPlan(plan, options.output, { json: { jobTemplates: m.templatePlanJson(templates) }, text: m.renderTemplatePlan(templates) }));
       // 1 tells CI that some tenant needs a person (ARRESTED, duplicate, another name); creates are the normal case.
       result.exitCode = plan.tenants.some((entry) => entry.action === 'flag') ? EXIT.failed : EXIT.ok;
     });
 
-  awsOptions(emr.command('apply'))
+  keepPreviousOption(awsOptions(emr.command('apply')))
     .description('create the missing virtual clusters (name = tenant name, tagged as managed), then create or replace each tenant\'s job template; safe to repeat')
     .action(async (options: AwsCommandOptions) => {
       const m = await emrModules();
@@ -117,7 +127,7 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
       const plan = m.planRegistration(config, await listAll(m, client, context, m.ALL_STATES));
       const outcomes = await m.applyPlan(client, plan, io, { concurrency: options.concurrency, context });
       // Then each tenant's job template, from a fresh listing: create or replace what the render says.
-      const templatePlan = m.planJobTemplates(config, desired, await listTemplates(m, client, context));
+      const templatePlan = m.planJobTemplates(config, desired, await listTemplates(m, client, context), options.keepPreviousTemplates);
       const templateOutcomes = await m.applyJobTemplates(client, templatePlan, io, { concurrency: options.concurrency, context });
       io.out(m.renderApply(plan, outcomes, options.output, {
         json: { jobTemplates: templateOutcomes.map(m.withoutExitCode), jobTemplateSummary: m.templateApplySummary(templateOutcomes) },
@@ -129,17 +139,18 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
       ]);
     });
 
-  awsOptions(emr.command('list'))
+  keepPreviousOption(awsOptions(emr.command('list')))
     .description('list the virtual clusters on the environment\'s EKS cluster (RUNNING, ARRESTED, TERMINATING) and its managed job templates')
     .action(async (options: AwsCommandOptions) => {
       const m = await emrModules();
       const { config, client, context, jobTemplates } = session(m, options);
       const desired = jobTemplates();
       const clusters = await listAll(m, client, context, m.LIVE_STATES);
-      const templates = m.planJobTemplates(config, desired, await listTemplates(m, client, context));
+      const templates = m.planJobTemplates(config, desired, await listTemplates(m, client, context), options.keepPreviousTemplates);
       const rows = [
         ...templates.tenants.flatMap((entry) => [
           ...(entry.current ? [{ template: entry.current, state: 'current' }] : []),
+          ...entry.previous.map((template) => ({ template, state: 'previous' })),
           ...entry.obsolete.map((template) => ({ template, state: 'obsolete' })),
         ]),
         ...templates.orphans.map((template) => ({ template, state: 'orphan' })),
@@ -148,6 +159,25 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
         json: { jobTemplates: rows.map((row) => ({ ...m.templateJson(row.template), state: row.state })) },
         text: m.renderTemplateList(config.name, rows),
       }));
+    });
+
+  keepPreviousOption(awsOptions(emr.command('template')))
+    .description('print a tenant\'s current job template (id, ARN), the previous ones apply keeps, and a StartJobRun policy that allows exactly those; exit 1 when apply has not created it')
+    .requiredOption('--tenant <name>', 'the tenant')
+    .option('--id-only', 'print only the current template\'s id (for --job-template-id in scripts and schedulers)', false)
+    .action(async (options: AwsCommandOptions & { tenant: string; idOnly: boolean }) => {
+      const m = await emrModules();
+      const { config, client, context, jobTemplates } = session(m, options);
+      const entry = m.planJobTemplates(config, jobTemplates(), await listTemplates(m, client, context), options.keepPreviousTemplates)
+        .tenants.find((candidate) => candidate.tenant === options.tenant);
+      if (!entry) throw new CliError(`unknown tenant "${options.tenant}" (or retired): tenants of ${config.name}: ${config.tenants.filter((t) => !t.retired).map((t) => t.name).join(', ')}`);
+      const cluster = (await listAll(m, client, context, m.LIVE_STATES))
+        .find((candidate) => candidate.state === 'RUNNING' && m.isManagedBy(candidate, config.name) && candidate.tags[m.TAG.tenant] === options.tenant);
+      const lookup = m.templateLookup(entry, cluster?.arn);
+      if (options.idOnly) io.out(lookup.current ? `${lookup.current.id}\n` : '');
+      else io.out(options.output === 'json' ? `${JSON.stringify(lookup, null, 2)}\n` : m.renderTemplateLookup(lookup, config.name));
+      if (!lookup.current) io.err(`tenant ${options.tenant} has no job template of its rendered content yet: run emr-gitops emr apply --env ${config.name}\n`);
+      result.exitCode = lookup.current ? EXIT.ok : EXIT.failed;
     });
 
   awsOptions(emr.command('destroy'))

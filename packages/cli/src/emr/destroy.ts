@@ -1,5 +1,6 @@
-import { DeleteVirtualClusterCommand, type EMRContainersClient } from '@aws-sdk/client-emr-containers';
-import { explainAwsError, type ErrorContext } from './errors.js';
+import type { EMRContainersClient } from '@aws-sdk/client-emr-containers';
+import { deleteVirtualCluster } from './deletes.js';
+import type { ErrorContext } from './errors.js';
 import { TAG, isManagedBy, type VirtualClusterInfo } from './inventory.js';
 import { Progress, mapWithLimit } from './progress.js';
 import type { CliIO } from '../io.js';
@@ -10,7 +11,7 @@ export interface DestroyOutcome {
   readonly name: string;
   readonly namespace: string;
   readonly tenant: string;
-  /** deleted: now terminating; gone: already deleted by someone else; failed: an AWS error, explained. */
+  /** deleted: now terminating; gone: already deleted by someone else (EMR refused, Describe confirms); failed: an AWS error, explained. */
   readonly status: 'deleted' | 'gone' | 'failed';
   readonly message?: string;
   readonly exitCode?: number;
@@ -36,21 +37,12 @@ export async function destroyClusters(
   return mapWithLimit(targets, options.concurrency, async (cluster): Promise<DestroyOutcome> => {
     const base = { id: cluster.id, name: cluster.name, namespace: cluster.namespace, tenant: cluster.tags[TAG.tenant] ?? '' };
     progress.start(base.tenant || cluster.name, `virtual cluster ${cluster.id}`);
-    let outcome: DestroyOutcome;
-    try {
-      await client.send(new DeleteVirtualClusterCommand({ id: cluster.id }));
-      outcome = { ...base, status: 'deleted' };
-    } catch (error) {
-      // Deleted between the listing and now: the goal is reached.
-      if ((error as { name?: string }).name === 'ResourceNotFoundException') {
-        outcome = { ...base, status: 'gone' };
-      } else {
-        const explained = explainAwsError(error, {
-          ...options.context, operation: 'DeleteVirtualCluster', tenant: base.tenant, namespace: base.namespace, virtualClusterId: cluster.id,
-        });
-        outcome = { ...base, status: 'failed', message: explained.message, exitCode: explained.exitCode };
-      }
-    }
+    const result = await deleteVirtualCluster(client, cluster.id, {
+      ...options.context, operation: 'DeleteVirtualCluster', tenant: base.tenant, namespace: base.namespace, virtualClusterId: cluster.id,
+    });
+    const outcome: DestroyOutcome = result.status === 'failed'
+      ? { ...base, status: 'failed', message: result.failed.message, exitCode: result.failed.exitCode }
+      : { ...base, status: result.status };
     progress.finish(base.tenant || cluster.name, `${outcome.status} ${base.tenant || cluster.name}: virtual cluster ${cluster.id}`);
     return outcome;
   });

@@ -93,6 +93,19 @@ export function explainAwsError(error: unknown, context: ErrorContext): Explaine
     return failed(`EMR refused the tenant's job template (artifacts/tenants/${context.tenant ?? '<tenant>'}/job-template.json); `
       + `check the tenant's executionRoleArn, releaseLabel and spark settings in ${context.sourcePath}`);
   }
+  // EMR's answer when the namespace is registered already (a cluster made since the listing, or one the listing of
+  // this EKS cluster does not show): syncing the namespace would not help, the other registration has to go.
+  if (name === 'ValidationException' && /already exists in the given namespace/i.test(e.message ?? '')) {
+    return failed(`namespace ${context.namespace ?? ''} already has a virtual cluster: run emr list (or aws emr-containers `
+      + `list-virtual-clusters --container-provider-id ${context.eksCluster} --states RUNNING ARRESTED) to see it; apply keeps `
+      + 'the one this project made, anything else must be deleted by its owner before apply registers the tenant');
+  }
+  if (name === 'ValidationException' && (context.operation === 'DeleteVirtualCluster' || context.operation === 'DeleteJobTemplate')) {
+    const [what, describe] = context.operation === 'DeleteVirtualCluster'
+      ? [`virtual cluster ${context.virtualClusterId ?? ''}`, 'DescribeVirtualCluster'] : [`job template ${context.jobTemplateId ?? ''}`, 'DescribeJobTemplate'];
+    return failed(`EMR refused to delete ${what} and ${describe} shows it still exists; `
+      + 'run emr list to see its state, and run again once EMR accepts the delete');
+  }
   if (name === 'ValidationException' && /namespace/i.test(e.message ?? '')) {
     return failed(`EMR cannot use namespace ${context.namespace ?? ''} yet: sync the namespace and RBAC first (Flux), then retry`);
   }
@@ -102,11 +115,10 @@ export function explainAwsError(error: unknown, context: ErrorContext): Explaine
   if (name === 'ResourceNotFoundException' && context.jobTemplateId !== undefined) {
     return failed(`job template ${context.jobTemplateId} no longer exists; run emr list to see what is left`);
   }
-  if (name === 'ResourceNotFoundException') {
-    return context.operation === 'DeleteVirtualCluster'
-      ? failed(`virtual cluster ${context.virtualClusterId ?? ''} no longer exists; run emr list to see what is left`)
-      : failed(`EKS cluster ${context.eksCluster} was not found in ${context.region}: check cluster.name and cluster.region in `
-        + `${context.sourcePath} (or --region), and that you run in the cluster's account`);
+  // The service model gives it to CreateVirtualCluster (the EKS cluster is unknown) and the Describe calls, not to deletes.
+  if (name === 'ResourceNotFoundException' && context.operation === 'CreateVirtualCluster') {
+    return failed(`EKS cluster ${context.eksCluster} was not found in ${context.region}: check cluster.name and cluster.region in `
+      + `${context.sourcePath} (or --region), and that you run in the cluster's account`);
   }
   if (name === 'EKSRequestThrottledException') {
     return failed('EKS throttled the calls EMR made on your behalf; wait a minute and run again (apply and destroy are idempotent)');

@@ -23,6 +23,7 @@ export function templatePlanJson(plan: JobTemplatesPlan) {
       name: entry.request.name,
       contentHash: entry.request.tags[EMR_RESOURCE_TAGS.jobTemplateHash],
       ...(entry.current ? { current: templateJson(entry.current) } : {}),
+      keep: entry.previous.map(templateJson),
       delete: entry.obsolete.map(templateJson),
     })),
     orphans: plan.orphans.map(templateJson),
@@ -30,11 +31,15 @@ export function templatePlanJson(plan: JobTemplatesPlan) {
 }
 
 function planRow(entry: JobTemplatePlan): string[] {
-  const deletes = entry.obsolete.map((template) => template.id).join(', ');
+  const ids = (templates: readonly JobTemplateInfo[]) => templates.map((template) => template.id).join(', ');
+  const detail = [
+    ...(entry.previous.length > 0 ? [`keep previous ${ids(entry.previous)}`] : []),
+    ...(entry.obsolete.length > 0 ? [`delete ${ids(entry.obsolete)}`] : []),
+  ].join('; ');
   switch (entry.action) {
-    case 'create': return [entry.tenant, 'create', `${entry.request.name} (new)`, ''];
-    case 'replace': return [entry.tenant, 'replace', `${entry.request.name} (new)`, `delete ${deletes}`];
-    case 'keep': return [entry.tenant, 'keep', templateCell(entry.current!), deletes ? `delete ${deletes}` : 'in place'];
+    case 'create': return [entry.tenant, 'create', `${entry.request.name} (new)`, detail];
+    case 'replace': return [entry.tenant, 'replace', `${entry.request.name} (new)`, detail];
+    case 'keep': return [entry.tenant, 'keep', templateCell(entry.current!), detail || 'in place'];
   }
 }
 
@@ -55,16 +60,19 @@ export function renderTemplatePlan(plan: JobTemplatesPlan): string {
 /** The job template section of `emr apply`. */
 export function renderTemplateApply(environment: string, outcomes: readonly JobTemplateOutcome[]): string {
   let text = `\nJob templates of ${environment}:\n`;
-  text += toTable(['TENANT', 'RESULT', 'JOB TEMPLATE', 'DELETED'],
-    outcomes.map((outcome) => [outcome.tenant, outcome.status, `${outcome.name}${outcome.jobTemplateId ? ` (${outcome.jobTemplateId})` : ''}`, outcome.deleted.join(', ')]));
+  text += toTable(['TENANT', 'RESULT', 'JOB TEMPLATE', 'PREVIOUS KEPT', 'DELETED'],
+    outcomes.map((outcome) => [outcome.tenant, outcome.status, `${outcome.name}${outcome.jobTemplateId ? ` (${outcome.jobTemplateId})` : ''}`,
+      outcome.previous.join(', '), outcome.deleted.join(', ')]));
   const messages = outcomes.flatMap((outcome) => outcome.message === undefined ? []
     : [outcome.status === 'failed' ? outcome.message : `${outcome.tenant}: ${outcome.message}`]);
   if (messages.length > 0) text += messages.map((line, i) => `  ${i + 1}. ${line.replace(/\n\s*/g, '\n     ')}\n`).join('');
   const summary = templateApplySummary(outcomes);
   text += `Job templates: ${summary.created} created, ${summary.replaced} replaced, ${summary.kept} in place, ${summary.deleted} deleted, ${summary.failed} failed.\n`;
   if (summary.failed === 0) {
+    text += 'Current template of a tenant (for schedulers; with --output json, a StartJobRun policy naming it and the kept ones): '
+      + `emr-gitops emr template --env ${environment} --tenant <tenant>\n`;
     text += 'Submit with: aws emr-containers start-job-run --virtual-cluster-id <id> --job-template-id <id> '
-      + '--job-template-parameters EntryPoint=s3://<bucket>/<entry point>\n';
+      + '--job-template-parameters EntryPoint=s3://<bucket>/<entry point> (a job with arguments: artifacts/tenants/<tenant>/start-job-run.json)\n';
   }
   return text;
 }

@@ -1,17 +1,20 @@
 import { createHash } from 'node:crypto';
 import {
-  CreateJobTemplateCommand, DeleteJobTemplateCommand, DescribeJobTemplateCommand, paginateListJobTemplates,
+  CreateJobTemplateCommand, DescribeJobTemplateCommand, paginateListJobTemplates,
   type EMRContainersClient, type JobTemplate,
 } from '@aws-sdk/client-emr-containers';
 import { EMR_RESOURCE_TAGS, PROJECT_NAME, type CreateJobTemplateDocument } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, RenderResult } from '@emr-eks-gitops/charts';
+import { deleteJobTemplate } from './deletes.js';
 import { explainAwsError, type ErrorContext } from './errors.js';
 import { Progress, mapWithLimit } from './progress.js';
 import type { CliIO } from '../io.js';
 
 // EMR job templates of the tenants. A template is immutable (there is no UpdateJobTemplate): when a tenant's rendered
-// template (artifacts/tenants/<tenant>/job-template.json) changes, apply creates the new one and then deletes the
-// ones it replaces. Templates this project manages are known by their tags (managed-by, environment, tenant, and the
+// template (artifacts/tenants/<tenant>/job-template.json) changes, apply creates the new one. The templates it
+// replaces are kept for a while (the newest `keepPrevious`, default 1), so a scheduler or IAM policy pinned to the
+// previous id keeps working until it follows (emr template gives the current id and a policy naming both); older ones
+// are deleted. Templates this project manages are known by their tags (managed-by, environment, tenant, and the
 // SHA-256 of jobTemplateData); ListJobTemplates cannot filter by tag, so every page is read and filtered here.
 
 /** A job template as these commands need it. */
@@ -62,15 +65,20 @@ export function desiredJobTemplates(config: EnvironmentConfig, rendered: RenderR
 /** Tenants that get job templates: all but the retired ones (they render no Spark artifacts). */
 const activeTenants = (config: EnvironmentConfig) => config.tenants.filter((tenant) => !tenant.retired);
 
+/** How many previous templates of a tenant apply keeps by default: the one just replaced. */
+export const JOB_TEMPLATE_KEEP_PREVIOUS = 1;
+
 /** What apply does with one tenant's job template. */
 export interface JobTemplatePlan {
   readonly tenant: string;
-  /** create: none managed yet; keep: the current one is in place; replace: create the current one, delete the old. */
+  /** create: none managed yet; keep: the current one is in place; replace: create the current one beside the old. */
   readonly action: 'create' | 'keep' | 'replace';
   readonly request: CreateJobTemplateDocument;
   /** The managed template whose content is the rendered one (keep). */
   readonly current?: JobTemplateInfo;
-  /** Managed templates of the tenant with other content (or duplicates): deleted once the current one exists. */
+  /** The newest templates of the tenant with other content, kept beside the current one (newest first). */
+  readonly previous: readonly JobTemplateInfo[];
+  /** Older templates of the tenant (and duplicates of the current content): deleted once the current one exists. */
   readonly obsolete: readonly JobTemplateInfo[];
 }
 
@@ -81,8 +89,12 @@ export interface JobTemplatesPlan {
   readonly orphans: readonly JobTemplateInfo[];
 }
 
-/** Matches the managed templates to the rendered ones, per tenant. Pure. */
-export function planJobTemplates(config: EnvironmentConfig, desired: ReadonlyMap<string, CreateJobTemplateDocument>, templates: readonly JobTemplateInfo[]): JobTemplatesPlan {
+/**
+ * Matches the managed templates to the rendered ones, per tenant, keeping the newest `keepPrevious` templates of other
+ * content beside the current one. Pure.
+ */
+export function planJobTemplates(config: EnvironmentConfig, desired: ReadonlyMap<string, CreateJobTemplateDocument>, templates: readonly JobTemplateInfo[],
+  keepPrevious: number = JOB_TEMPLATE_KEEP_PREVIOUS): JobTemplatesPlan {
   const managed = templates.filter((template) => isManagedTemplate(template, config.name));
   const tenants = activeTenants(config).map((tenant): JobTemplatePlan => {
     const request = desired.get(tenant.name)!;
@@ -90,9 +102,12 @@ export function planJobTemplates(config: EnvironmentConfig, desired: ReadonlyMap
     const own = managed.filter((template) => template.tags[EMR_RESOURCE_TAGS.tenant] === tenant.name)
       .sort((a, b) => (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0) || (a.id < b.id ? -1 : 1));
     const current = own.find((template) => template.tags[EMR_RESOURCE_TAGS.jobTemplateHash] === hash);
-    const obsolete = own.filter((template) => template !== current);
-    if (current) return { tenant: tenant.name, action: 'keep', request, current, obsolete };
-    return { tenant: tenant.name, action: obsolete.length > 0 ? 'replace' : 'create', request, obsolete };
+    // Earlier contents, newest first; a second template of the current content is a leftover, never kept.
+    const earlier = own.filter((template) => template.tags[EMR_RESOURCE_TAGS.jobTemplateHash] !== hash).reverse();
+    const previous = earlier.slice(0, keepPrevious);
+    const obsolete = own.filter((template) => template !== current && !previous.includes(template));
+    if (current) return { tenant: tenant.name, action: 'keep', request, current, previous, obsolete };
+    return { tenant: tenant.name, action: earlier.length > 0 ? 'replace' : 'create', request, previous, obsolete };
   });
   // A retired tenant's templates are left over like those of a removed one: emr destroy --tenant removes them.
   const names = new Set(activeTenants(config).map((tenant) => tenant.name));
@@ -108,6 +123,8 @@ export interface JobTemplateOutcome {
   readonly name: string;
   /** Ids of the obsolete templates deleted (or found gone). */
   readonly deleted: readonly string[];
+  /** Ids of the previous templates kept beside the current one, newest first. */
+  readonly previous: readonly string[];
   readonly message?: string;
   readonly exitCode?: number;
 }
@@ -125,7 +142,7 @@ export interface JobTemplateOptions {
 export async function applyJobTemplates(client: EMRContainersClient, plan: JobTemplatesPlan, io: CliIO, options: JobTemplateOptions): Promise<JobTemplateOutcome[]> {
   const progress = new Progress(io, 'job templates:', plan.tenants.filter((entry) => entry.action !== 'keep' || entry.obsolete.length > 0).length);
   return mapWithLimit(plan.tenants, options.concurrency, async (entry): Promise<JobTemplateOutcome> => {
-    const base = { tenant: entry.tenant, name: entry.request.name };
+    const base = { tenant: entry.tenant, name: entry.request.name, previous: entry.previous.map((template) => template.id) };
     const context = (operation: ErrorContext['operation'], id?: string): ErrorContext =>
       ({ ...options.context, operation, tenant: entry.tenant, ...(id ? { jobTemplateId: id } : {}) });
     if (entry.action === 'keep' && entry.obsolete.length === 0) return { ...base, status: 'kept', jobTemplateId: entry.current!.id, deleted: [] };
@@ -150,7 +167,13 @@ export async function applyJobTemplates(client: EMRContainersClient, plan: JobTe
       }
       deleted.push(old.id);
     }
-    const status = entry.current ? 'kept' : entry.obsolete.length > 0 ? 'replaced' : 'created';
+    const status = entry.current ? 'kept' : entry.action === 'replace' ? 'replaced' : 'created';
+    // The template just replaced is deleted in this same apply only when no previous one is kept: say so.
+    const newest = entry.current ? undefined : [...entry.obsolete].reverse().find((template) => template.tags[EMR_RESOURCE_TAGS.jobTemplateHash] !== entry.request.tags[EMR_RESOURCE_TAGS.jobTemplateHash]);
+    if (newest && entry.previous.length === 0 && deleted.includes(newest.id)) {
+      message = [message, `deleted ${newest.id}, which this apply replaced with ${id}, in the same run (no previous template kept): `
+        + `whatever is pinned to ${newest.id} (schedulers, IAM policies with emr-containers:JobTemplateArn) fails until it uses ${id}`].filter(Boolean).join('; ');
+    }
     progress.finish(entry.tenant, `${status} ${entry.tenant}: job template ${entry.request.name} (${id})${deleted.length ? `, deleted ${deleted.join(', ')}` : ''}`);
     return { ...base, status, jobTemplateId: id, deleted, ...(message ? { message } : {}) };
   });
@@ -213,13 +236,8 @@ async function exists(client: EMRContainersClient, id: string, context: ErrorCon
 
 /** Deletes one template; gone already counts as done. */
 async function deleteTemplate(client: EMRContainersClient, id: string, context: ErrorContext): Promise<Explained | undefined> {
-  try {
-    await client.send(new DeleteJobTemplateCommand({ id }));
-    return undefined;
-  } catch (error) {
-    if ((error as { name?: string }).name === 'ResourceNotFoundException') return undefined;
-    return explainAwsError(error, context);
-  }
+  const result = await deleteJobTemplate(client, id, context);
+  return result.status === 'failed' ? result.failed : undefined;
 }
 
 /** Errors after which the create may have happened: the request reached the service but no clear answer came back. */
@@ -260,18 +278,10 @@ export async function destroyJobTemplates(client: EMRContainersClient, targets: 
   return mapWithLimit(targets, options.concurrency, async (template): Promise<JobTemplateDestroyOutcome> => {
     const base = { id: template.id, name: template.name, tenant: template.tags[EMR_RESOURCE_TAGS.tenant] ?? '' };
     progress.start(template.name, `job template ${template.id}`);
-    let outcome: JobTemplateDestroyOutcome;
-    try {
-      await client.send(new DeleteJobTemplateCommand({ id: template.id }));
-      outcome = { ...base, status: 'deleted' };
-    } catch (error) {
-      if ((error as { name?: string }).name === 'ResourceNotFoundException') {
-        outcome = { ...base, status: 'gone' };
-      } else {
-        const explained = explainAwsError(error, { ...options.context, operation: 'DeleteJobTemplate', tenant: base.tenant, jobTemplateId: template.id });
-        outcome = { ...base, status: 'failed', message: explained.message, exitCode: explained.exitCode };
-      }
-    }
+    const result = await deleteJobTemplate(client, template.id, { ...options.context, operation: 'DeleteJobTemplate', tenant: base.tenant, jobTemplateId: template.id });
+    const outcome: JobTemplateDestroyOutcome = result.status === 'failed'
+      ? { ...base, status: 'failed', message: result.failed.message, exitCode: result.failed.exitCode }
+      : { ...base, status: result.status };
     progress.finish(template.name, `${outcome.status} ${template.name}: job template ${template.id}`);
     return outcome;
   });

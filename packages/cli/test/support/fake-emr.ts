@@ -187,8 +187,9 @@ export class FakeEmr {
         return cluster ? [200, { virtualCluster: cluster }] : notFound(id);
       }
       case 'DeleteVirtualCluster': {
+        // The service model lists only ValidationException and InternalServerException for DeleteVirtualCluster.
         const cluster = this.clusters.find((candidate) => candidate.id === id && candidate.state !== 'TERMINATED');
-        if (!cluster) return notFound(id);
+        if (!cluster) return refused(`Virtual cluster ${id ?? ''} is not in a state that can be deleted`);
         cluster.state = this.terminateAtOnce ? 'TERMINATED' : 'TERMINATING';
         return [200, { id }];
       }
@@ -200,7 +201,8 @@ export class FakeEmr {
       }
       case 'DeleteJobTemplate': {
         const template = this.liveTemplates().find((candidate) => candidate.id === id);
-        if (!template) return templateNotFound(id);
+        // Likewise for DeleteJobTemplate: no ResourceNotFoundException in its model.
+        if (!template) return refused(`Job template ${id ?? ''} cannot be deleted`);
         template.deleted = true;
         return [200, { id }];
       }
@@ -250,7 +252,12 @@ export class FakeEmr {
     if (!/^[.\-_/#A-Za-z0-9]{1,64}$/.test(name ?? '') || provider?.type !== 'EKS' || !provider.info?.eksInfo?.namespace) {
       return [400, { __error: 'ValidationException', message: 'name, containerProvider.type EKS and a namespace are required' }];
     }
-    const cluster = this.seed({ name, namespace: provider.info.eksInfo.namespace, eksCluster: provider.id, tags: (body.tags ?? {}) as Record<string, string> });
+    const namespace = provider.info.eksInfo.namespace;
+    if (this.clusters.some((other) => other.containerProvider.id === provider.id && other.containerProvider.info.eksInfo.namespace === namespace
+      && (other.state === 'RUNNING' || other.state === 'ARRESTED'))) {
+      return refused('A virtual cluster already exists in the given namespace');
+    }
+    const cluster = this.seed({ name, namespace, eksCluster: provider.id, tags: (body.tags ?? {}) as Record<string, string> });
     if (token !== undefined) this.tokens.set(token, cluster.id);
     return [200, { id: cluster.id, name: cluster.name, arn: cluster.arn }];
   }
@@ -275,6 +282,11 @@ export class FakeEmr {
 
 function notFound(id: string | undefined): [number, unknown] {
   return [404, { __error: 'ResourceNotFoundException', message: `Virtual cluster ${id ?? ''} does not exist` }];
+}
+
+/** A ValidationException (400); the message text is illustrative, the CLI does not parse it. */
+function refused(message: string): [number, unknown] {
+  return [400, { __error: 'ValidationException', message }];
 }
 
 function templateJson(template: FakeJobTemplate) {

@@ -36,8 +36,18 @@ export interface ArgoApplicationProps {
   readonly syncOptions?: readonly string[];
   /** Retries of a failed sync: how many, and the first back-off. */
   readonly retry: { readonly limit: number; readonly backoff: string; readonly maxBackoff: string };
-  /** True: the parent Application never prunes this one when it leaves Git. @default false */
+  /**
+   * True: the parent Application never prunes this one when it leaves Git, and it has no resources finalizer, so
+   * deleting it leaves what it applied. @default false
+   */
   readonly keepWhenRemovedFromGit?: boolean;
+  /**
+   * Deleting the Application deletes what it applied (the `resources-finalizer.argocd.argoproj.io` finalizer; Argo CD
+   * user guide, "App Deletion": the finalizer "enables cascading deletes when implementing the App of Apps pattern"),
+   * so a layer or add-on removed from Git leaves nothing behind. Never with keepWhenRemovedFromGit.
+   * @default !keepWhenRemovedFromGit
+   */
+  readonly cascadeDelete?: boolean;
   /**
    * Fields Argo CD leaves as they are in the cluster (`spec.ignoreDifferences`, with `RespectIgnoreDifferences=true` so
    * a sync keeps them too): for values a chart generates at install time with Helm's `lookup`, which Argo CD's
@@ -56,9 +66,13 @@ export interface ArgoIgnoreDifference {
   readonly jsonPointers: readonly string[];
 }
 
+/** The finalizer that makes Argo CD delete an Application's resources with it (foreground cascading deletion). */
+export const ARGOCD_RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+
 /**
- * An `argoproj.io/v1alpha1` Application, automated. It has no resources finalizer: deleting the Application
- * leaves what it applied in the cluster (a layer's objects are removed through Git, not by deleting the layer).
+ * An `argoproj.io/v1alpha1` Application, automated. With cascadeDelete (the default unless kept when removed from
+ * Git) it carries the resources finalizer: when its parent prunes it, Argo CD deletes what it applied, except objects
+ * annotated `Delete=false`.
  */
 export class ArgoApplication extends Construct {
   readonly name: string;
@@ -66,6 +80,8 @@ export class ArgoApplication extends Construct {
   constructor(scope: Construct, id: string, props: ArgoApplicationProps) {
     super(scope, id);
     requireThat(props.retry.limit >= 0, 'retry.limit', 'must be 0 or more');
+    const cascade = props.cascadeDelete ?? !props.keepWhenRemovedFromGit;
+    requireThat(!(cascade && props.keepWhenRemovedFromGit), 'cascadeDelete', 'cannot go with keepWhenRemovedFromGit: deleting the Application would delete what it keeps');
     this.name = props.name;
     const annotations: Record<string, string> = {
       ...(props.syncWave !== undefined ? { 'argocd.argoproj.io/sync-wave': String(props.syncWave) } : {}),
@@ -82,6 +98,7 @@ export class ArgoApplication extends Construct {
         name: props.name,
         namespace: props.namespace,
         ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+        ...(cascade ? { finalizers: [ARGOCD_RESOURCES_FINALIZER] } : {}),
       },
       spec: {
         project: props.project,

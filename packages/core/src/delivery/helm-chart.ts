@@ -54,5 +54,9 @@ export const KARPENTER_CHART: OciHelmChart = {
 
 /** Annotation that stops Flux's garbage collection of one object (it stays in the cluster when it leaves Git). */
 export const FLUX_PRUNE_DISABLED = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } as const;
-/** Annotation that stops Argo CD's pruning of one object. */
-export const ARGOCD_PRUNE_DISABLED = { 'argocd.argoproj.io/sync-options': 'Prune=false' } as const;
+/**
+ * Annotation that keeps one object when Argo CD would delete it: not pruned when it leaves Git (`Prune=false`), and not
+ * deleted with its Application's cascade delete (`Delete=false`; Argo CD user guide, "Sync Options": options in the
+ * annotation are joined with commas).
+ */
+export const ARGOCD_PRUNE_DISABLED = { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' } as const;

@@ -4,8 +4,24 @@
 
 /** Memory Fargate adds to every pod for its Kubernetes components. */
 export const FARGATE_KUBERNETES_OVERHEAD_MIB = 256;
-/** Ephemeral storage every Fargate pod gets, and the most a pod may request. */
-export const FARGATE_EPHEMERAL_STORAGE_GIB = { included: 20, max: 175 } as const;
+/**
+ * Ephemeral storage of a Fargate pod (EKS user guide, "Understand Fargate Pod configuration details" > "Fargate
+ * storage", awsdocs/amazon-eks-user-guide latest/ug/nodes/fargate-pod-configuration.adoc): 20 GiB included, a total
+ * of at most 175 GiB, and Fargate "provisions more ephemeral storage than requested for the purposes of system use"
+ * (a 100 GiB request provisions 115 GiB). The AWS containers blog "AWS Fargate adds support for larger ephemeral
+ * volumes" gives the formula: the sum of the requests, plus 10% of it for the file system, plus 5 GiB.
+ */
+export const FARGATE_EPHEMERAL_STORAGE_GIB = { included: 20, max: 175, fileSystemShare: 0.1, system: 5 } as const;
+
+/** What Fargate provisions for a pod whose containers request `requestGiB` of ephemeral storage in all. */
+export function fargateProvisionedStorageGiB(requestGiB: number): number {
+  const { fileSystemShare, system } = FARGATE_EPHEMERAL_STORAGE_GIB;
+  return requestGiB + requestGiB * fileSystemShare + system;
+}
+
+/** The largest whole-GiB request whose provisioned storage stays within the 175 GiB (154 GiB). */
+export const FARGATE_MAX_EPHEMERAL_REQUEST_GIB = Math.floor(
+  (FARGATE_EPHEMERAL_STORAGE_GIB.max - FARGATE_EPHEMERAL_STORAGE_GIB.system) / (1 + FARGATE_EPHEMERAL_STORAGE_GIB.fileSystemShare) + 1e-9);
 
 /** The valid vCPU / memory (GiB) combinations of a Fargate pod. */
 export const FARGATE_CONFIGURATIONS: ReadonlyArray<{ readonly vcpu: number; readonly memoryGiB: readonly number[] }> = [

@@ -36,7 +36,10 @@ export interface EksNodeClassProps {
   readonly localNvmeEphemeralStorage?: boolean;
   /** How the node's network policy agent treats a pod before its policies are programmed. @default 'DefaultAllow' */
   readonly networkPolicy?: 'DefaultAllow' | 'DefaultDeny';
-  /** Tags for the instances and volumes Auto Mode creates. @default {} */
+  /**
+   * Tags for the instances and volumes Auto Mode creates. Auto Mode's managed policies do not allow user-defined tags:
+   * the cluster IAM role needs autoModeTagPolicy as well, or no node launches. @default {}
+   */
   readonly tags?: Readonly<Record<string, string>>;
 }
 
@@ -67,6 +70,8 @@ export class EksNodeClass extends Construct implements SparkNodeClass {
   readonly ephemeralStorageGiB: number;
   /** What a NodePool's nodeClassRef names to use this class. */
   readonly nodeClassRef: NodeClassReference;
+  /** The user-defined tags of `spec.tags`: the cluster IAM role needs autoModeTagPolicy for them. */
+  readonly tags: Readonly<Record<string, string>>;
   readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: EksNodeClassProps) {
@@ -92,6 +97,7 @@ export class EksNodeClass extends Construct implements SparkNodeClass {
     }
 
     this.name = props.name;
+    this.tags = { ...tags };
     this.nodeClassRef = { group: 'eks.amazonaws.com', kind: 'NodeClass', name: props.name };
     this.instanceStorePolicy = props.localNvmeEphemeralStorage ? 'RAID0' : undefined;
     this.apiObject = new ApiObject(this, 'Resource', {

@@ -58,6 +58,31 @@ export function emrSparkImage(region: string, releaseLabel: string, partition = 
 /** The first EMR on EKS release with a RAPIDS Accelerator variant (the guide's RAPIDS page: "6.9.0 and later"). */
 export const EMR_RAPIDS_MIN_RELEASE = '6.9.0';
 
+/**
+ * The dated `spark-rapids` release labels EMR on EKS publishes, per release: EMR does not build a RAPIDS variant for
+ * every dated refresh of a release (6.9.0 has 20230905, 6.12.0 has 20240321, neither with a spark-rapids build).
+ * Source: the "Spark releases" list of each release page of the EMR on EKS Development Guide,
+ * https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/emr-eks-<version>.html (read from the pages'
+ * source text). Each of these pages also lists `emr-<version>-spark-rapids-latest`, which EMR resolves to the newest
+ * build. 7.3.0's page lists its RAPIDS build as 29240920 (sic; the plain build is 20240920), kept as published. A
+ * release missing here has no RAPIDS label this tool can vouch for: add it from its page.
+ */
+export const EMR_RAPIDS_RELEASE_DATES: Readonly<Record<string, readonly string[]>> = {
+  '6.9.0': ['20221108', '20230624'],
+  '6.10.0': ['20230220', '20230624'],
+  '6.11.0': ['20230509'],
+  '6.12.0': ['20230701'],
+  '6.14.0': ['20231005'],
+  '6.15.0': ['20231109'],
+  '7.0.0': ['20231211'],
+  '7.1.0': ['20240321'],
+  '7.2.0': ['20240610'],
+  '7.3.0': ['29240920'],
+  '7.9.0': ['20250425'],
+  '7.11.0': ['20251020'],
+  '7.13.0': ['20260410'],
+};
+
 /** The RAPIDS Accelerator variant of a release: its release label and its image in the cluster's region. */
 export type EmrRapidsRelease =
   | { readonly releaseLabel: string; readonly image: string }
@@ -67,19 +92,22 @@ export type EmrRapidsRelease =
  * The `spark-rapids` variant of an EMR on EKS release, whose image carries the RAPIDS Accelerator for Apache Spark, its
  * CUDA libraries and the GPU discovery configuration: release label `emr-<version>-spark-rapids-<tag>` and image
  * `spark/emr-<version>-spark-rapids:<tag>` (`emr-7.2.0-20240610` -> `emr-7.2.0-spark-rapids-20240610`,
- * `.../spark/emr-7.2.0-spark-rapids:20240610`). EMR publishes it for the 6.x releases from 6.9.0 and the 7.x releases
- * (the release pages list `emr-<version>-spark-rapids-*`); Java variants (`-java11`, ...) and releases outside that
- * range are reported as unknown, never guessed.
+ * `.../spark/emr-7.2.0-spark-rapids:20240610`). Only labels EMR publishes are named (EMR_RAPIDS_RELEASE_DATES): `latest`
+ * for a release in the table, a date only when that release's page lists a RAPIDS build of that date. Java variants
+ * (`-java11`, ...) and anything else are reported as unknown, never guessed.
  */
 export function emrRapidsRelease(region: string, releaseLabel: string, partition = 'aws'): EmrRapidsRelease {
-  const split = /^emr-([0-9]+)\.([0-9]+)\.([0-9]+)-(latest|[0-9]{8})$/.exec(releaseLabel);
-  if (!split) return { unknown: `release label ${releaseLabel} has no RAPIDS Accelerator variant known to this tool: it exists for the plain releases emr-6.9.0 to emr-7.x (emr-<version>-latest or emr-<version>-<YYYYMMDD>)` };
-  const [major, minor] = [Number(split[1]), Number(split[2])];
-  if (!((major === 6 && minor >= 9) || major === 7)) {
-    return { unknown: `${releaseLabel} has no RAPIDS Accelerator variant known to this tool: EMR on EKS publishes emr-<version>-spark-rapids for ${EMR_RAPIDS_MIN_RELEASE} and later 6.x and 7.x releases` };
+  const split = /^emr-([0-9]+\.[0-9]+\.[0-9]+)-(latest|[0-9]{8})$/.exec(releaseLabel);
+  if (!split) return { unknown: `release label ${releaseLabel} has no RAPIDS Accelerator variant known to this tool: it exists for plain releases (emr-<version>-latest or emr-<version>-<YYYYMMDD>) from ${EMR_RAPIDS_MIN_RELEASE}` };
+  const [, version, tag] = split as unknown as [string, string, string];
+  const dates = EMR_RAPIDS_RELEASE_DATES[version];
+  if (!dates) {
+    return { unknown: `${releaseLabel} has no RAPIDS Accelerator variant known to this tool: EMR on EKS publishes emr-<version>-spark-rapids for ${EMR_RAPIDS_MIN_RELEASE} and later, and the releases whose labels are on record are ${Object.keys(EMR_RAPIDS_RELEASE_DATES).join(', ')} (add ${version} to EMR_RAPIDS_RELEASE_DATES from its EMR on EKS release page)` };
   }
-  const version = `emr-${split[1]}.${split[2]}.${split[3]}`;
-  const rapidsLabel = `${version}-spark-rapids-${split[4]}`;
+  if (tag !== 'latest' && !dates.includes(tag)) {
+    return { unknown: `EMR on EKS publishes no emr-${version}-spark-rapids-${tag}: the ${version} release page lists RAPIDS builds ${dates.map((date) => `emr-${version}-spark-rapids-${date}`).join(', ')} and emr-${version}-spark-rapids-latest (the release labels ${[...dates, 'latest'].map((date) => `emr-${version}-${date}`).join(', ')} name them)` };
+  }
+  const rapidsLabel = `emr-${version}-spark-rapids-${tag}`;
   const image = emrSparkImage(region, rapidsLabel, partition);
   if ('unknown' in image) return image;
   return { releaseLabel: rapidsLabel, image: image.image };

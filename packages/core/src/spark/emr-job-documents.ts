@@ -38,16 +38,16 @@ export const START_JOB_RUN_PLACEHOLDERS = {
 } as const;
 
 /**
- * The job template's parameters (`--job-template-parameters Name=value,...` at start-job-run). `EntryPoint` must be
- * given; `Arguments` is passed as the job's single argument (a template parameter is one string, so a job taking
- * several arguments splits it), and defaults to `--` (the conventional end of options) because EMR requires a
- * default to be non-blank.
+ * The job template's parameters (`--job-template-parameters EntryPoint=s3://...` at start-job-run). EMR replaces
+ * each `${Name}` in a string of jobTemplateData by one value (EMR on EKS guide, "Defining job template parameters";
+ * TemplateParameterConfiguration: type STRING or NUMBER, a default of 1-1024 characters, not blank), so a parameter
+ * can neither be absent nor stand for several list items. The template therefore has no `entryPointArguments`: a job
+ * started from it gets no argument at all, and a job that needs arguments (any number) submits
+ * artifacts/tenants/<tenant>/start-job-run.json, the same settings with `entryPointArguments` as a list.
  */
 export const JOB_TEMPLATE_PARAMETERS = {
   entryPoint: 'EntryPoint',
-  arguments: 'Arguments',
 } as const;
-export const JOB_TEMPLATE_ARGUMENTS_DEFAULT = '--';
 
 export interface EmrJobDocumentsProps {
   /** Environment name, for tags and the template's name. */
@@ -134,22 +134,21 @@ export function startJobRunRequest(props: EmrJobDocumentsProps): StartJobRunDocu
 }
 
 /**
- * The CreateJobTemplate request of the tenant: the StartJobRun values with the entry point and its argument as
- * template parameters, tagged as managed with the SHA-256 of its `jobTemplateData`. Job templates are immutable, so
+ * The CreateJobTemplate request of the tenant: the StartJobRun values with the entry point as a template parameter
+ * (no arguments: see JOB_TEMPLATE_PARAMETERS), tagged as managed with the SHA-256 of its `jobTemplateData`. Job templates are immutable, so
  * the name (`<environment>-<tenant>-<hash8>`) and the clientToken (SHA-256 of project, environment, tenant and hash)
  * follow the content: a changed template is a new template, and a retried create returns the one already made.
  */
 export function jobTemplateRequest(props: EmrJobDocumentsProps): CreateJobTemplateDocument {
   checkCommon(props);
-  const { entryPoint, arguments: args } = JOB_TEMPLATE_PARAMETERS;
+  const { entryPoint } = JOB_TEMPLATE_PARAMETERS;
   const jobTemplateData: JobTemplateData = {
     executionRoleArn: props.executionRoleArn,
     releaseLabel: props.releaseLabel,
-    jobDriver: { sparkSubmitJobDriver: { entryPoint: `\${${entryPoint}}`, entryPointArguments: [`\${${args}}`] } },
+    jobDriver: { sparkSubmitJobDriver: { entryPoint: `\${${entryPoint}}` } },
     configurationOverrides: props.configurationOverrides,
     parameterConfiguration: {
       [entryPoint]: { type: 'STRING' },
-      [args]: { type: 'STRING', defaultValue: JOB_TEMPLATE_ARGUMENTS_DEFAULT },
     },
     jobTags: jobTags(props),
   };

@@ -8,7 +8,8 @@ import { requireObjectName, requireQuantity } from '../validation/kubernetes-nam
  * - `instance-store`: an emptyDir, which lives on the NVMe RAID0 array when the node class sets
  *   `instanceStorePolicy: RAID0` (kubelet's directory is moved there), so no root-only hostPath is needed;
  * - `ephemeral-storage`: an emptyDir on the pod's own ephemeral storage, sized by an `ephemeral-storage` request of
- *   the Spark container (EKS Fargate: no dynamic volume provisioning, 20 GiB included, up to 175 GiB).
+ *   the Spark container (EKS Fargate: no dynamic volume provisioning, 20 GiB included, up to 175 GiB provisioned, which
+ *   is the request plus 10% and 5 GiB).
  */
 export type SparkLocalDisk =
   | {

@@ -28,7 +28,7 @@ function podFindings(subject: Subject, at: readonly Segment[], spec: Readonly<Re
   asList(spec.volumes).forEach((volume, index) => {
     const record = asRecord(volume) ?? {};
     for (const [source, why] of Object.entries(NODE_VOLUMES)) {
-      if (record[source] !== undefined) refuse(['volumes', index, source], `volume "${asText(record.name) ?? index}": ${why}`, 'use an emptyDir sized by an ephemeral-storage request (up to 175 GiB), or run this workload on EC2 nodes');
+      if (record[source] !== undefined) refuse(['volumes', index, source], `volume "${asText(record.name) ?? index}": ${why}`, 'use an emptyDir sized by an ephemeral-storage request (up to 154 GiB: Fargate adds 10% and 5 GiB within its 175 GiB), or run this workload on EC2 nodes');
     }
   });
   for (const list of ['initContainers', 'containers'] as const) {

@@ -1,7 +1,10 @@
 // Run-time rules of a tenant whose pods run on EKS Fargate: the Spark rules that do not depend on Karpenter (quota,
 // LimitRange, accounts, egress), and what Fargate itself refuses or changes: pod sizes past 16 vCPU / 120 GB after its
-// rounding, and scratch space past 175 GiB of ephemeral storage.
-import { FARGATE_EPHEMERAL_STORAGE_GIB, FARGATE_MAX_POD, fargatePodSize, formatFargateSize, type FargatePodSize } from '../../fargate/fargate-sizing.js';
+// rounding, and scratch space whose provisioned ephemeral storage (request + 10% + 5 GiB) passes 175 GiB.
+import {
+  FARGATE_EPHEMERAL_STORAGE_GIB, FARGATE_MAX_EPHEMERAL_REQUEST_GIB, FARGATE_MAX_POD, fargatePodSize, fargateProvisionedStorageGiB, formatFargateSize,
+  type FargatePodSize,
+} from '../../fargate/fargate-sizing.js';
 import { parseQuantity } from '../../quantity.js';
 import { effectiveLimitRange, formatCores, formatMiB, jobFootprint, type PodFootprint } from './pod-footprint.js';
 import { sparkTenantProblems, type RuntimeProblem, type RuntimeRuleId, type SparkTenantRuntime } from './spark-tenant-rules.js';
@@ -86,11 +89,16 @@ function sizeProblems(tenant: FargateTenantRuntime): RuntimeProblem[] {
 
 function storageProblems(tenant: FargateTenantRuntime): RuntimeProblem[] {
   if (tenant.localDisk.kind !== 'ephemeral-storage') return [];
+  // Only the Spark container requests ephemeral storage, so its request is the pod's sum.
   const gib = parseQuantity(tenant.localDisk.size) / 2 ** 30;
-  if (gib <= FARGATE_EPHEMERAL_STORAGE_GIB.max) return [];
+  const provisioned = fargateProvisionedStorageGiB(gib);
+  if (provisioned <= FARGATE_EPHEMERAL_STORAGE_GIB.max + 1e-9) return [];
+  const { max, included } = FARGATE_EPHEMERAL_STORAGE_GIB;
   return [{
     rule: 'fargate-ephemeral-storage', severity: 'error', field: 'localDisk',
-    message: `the scratch disk asks for ${tenant.localDisk.size} of ephemeral storage per driver and executor, more than a Fargate pod can have (${FARGATE_EPHEMERAL_STORAGE_GIB.max} GiB, ${FARGATE_EPHEMERAL_STORAGE_GIB.included} GiB included): the pods are never scheduled`,
-    hint: `set spark.localDiskSize to at most ${FARGATE_EPHEMERAL_STORAGE_GIB.max}Gi, or run the tenant on Karpenter (remove fargate) for EBS or NVMe scratch space`,
+    message: `the scratch disk asks for ${tenant.localDisk.size} of ephemeral storage per driver and executor, and Fargate provisions the request plus 10% and 5 GiB for system use: ${formatGiB(provisioned)} GiB, more than a Fargate pod can have (${max} GiB in all, ${included} GiB included): the pods are never scheduled`,
+    hint: `set spark.localDiskSize to at most ${FARGATE_MAX_EPHEMERAL_REQUEST_GIB}Gi (${formatGiB(fargateProvisionedStorageGiB(FARGATE_MAX_EPHEMERAL_REQUEST_GIB))} GiB provisioned), or run the tenant on Karpenter (remove fargate) for EBS or NVMe scratch space`,
   }];
 }
+
+const formatGiB = (gib: number) => String(Math.round(gib * 10) / 10);
