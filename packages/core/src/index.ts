@@ -113,6 +113,10 @@ export {
   type SparkPodTemplatesProps,
   type SparkRole,
 } from './spark/pod-templates.js';
+/** What EMR on EKS accepts in a pod template (fields, Spark container names, /mnt), as data with its source. */
+export {
+  EMR_POD_TEMPLATE_CONTRACT, podTemplateContractViolations, type PodTemplateContractViolation,
+} from './spark/emr-pod-template-contract.js';
 /** Scratch disk choices for spark.local.dir. */
 export { SPARK_LOCAL_DIR_VOLUME, type SparkLocalDisk } from './spark/local-disk.js';
 /** A tenant's default job size and the pod resources Spark derives from it. */
