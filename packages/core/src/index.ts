@@ -113,6 +113,10 @@ export {
   type SparkPodTemplatesProps,
   type SparkRole,
 } from './spark/pod-templates.js';
+/** The traits a JupyterHub profile's kubespawner_override may set (KubeSpawner 7.0.0), as data with its source. */
+export { KUBESPAWNER_TRAITS } from './addons/kubespawner-traits.js';
+/** Karpenter's do-not-disrupt annotation, for the pods whose loss costs a job or a live session. */
+export { DO_NOT_DISRUPT_ANNOTATION, doNotDisruptAnnotations } from './spark/disruption-protection.js';
 /** What EMR on EKS accepts in a pod template (fields, Spark container names, /mnt), as data with its source. */
 export {
   EMR_POD_TEMPLATE_CONTRACT, podTemplateContractViolations, type PodTemplateContractViolation,

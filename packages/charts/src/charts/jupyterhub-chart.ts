@@ -1,6 +1,6 @@
 import type { App } from 'cdk8s';
 import {
-  EMR_IMAGE_USER, JUPYTERHUB_GENERATED_FIELDS, JUPYTERHUB_OIDC_DEFAULTS, helmRelease, parseQuantity, requireThat, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubNotebookNetworkPolicies, JupyterHubSpawnerRbac,
+  doNotDisruptAnnotations, EMR_IMAGE_USER, JUPYTERHUB_GENERATED_FIELDS, JUPYTERHUB_OIDC_DEFAULTS, helmRelease, parseQuantity, requireThat, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubNotebookNetworkPolicies, JupyterHubSpawnerRbac,
   jupyterHubValues, jupyterHubValuesProblems, type JupyterHubAuth, type JupyterHubTenantProfile, type PodPlacement,
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
@@ -33,6 +33,8 @@ export function jupyterHubProfiles(tenants: readonly JupyterHubTenant[], driverP
       sparkProperties,
       nodeSelector: driverPlacement.nodeSelector,
       tolerations: driverPlacement.tolerations,
+      // A server is a live session and its Spark driver: expiry and drift wait for it, as for a job's driver.
+      annotations: doNotDisruptAnnotations(driverPlacement),
     }];
   });
 }

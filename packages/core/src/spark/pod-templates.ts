@@ -7,6 +7,7 @@ import { DEFAULT_SPARK_PRIORITY_CLASS_NAMES } from '../scheduling/spark-priority
 import { DEFAULT_GP3_STORAGE_CLASS_NAME } from '../storage/gp3-storage-class.js';
 import { requireGoDuration } from '../validation/go-duration.js';
 import { requireIntegerInRange, requireObjectName } from '../validation/kubernetes-names.js';
+import { doNotDisruptAnnotations } from './disruption-protection.js';
 import { EMR_POD_TEMPLATE_CONTRACT, podTemplateContractViolations } from './emr-pod-template-contract.js';
 import { localDiskVolume, requireNotUnderMnt, SPARK_LOCAL_DIR_VOLUME, type SparkLocalDisk } from './local-disk.js';
 
@@ -260,7 +261,7 @@ export class SparkPodTemplates {
       driverPlacement,
       {
         // Losing the driver loses the job: Karpenter must not voluntarily remove its node (when Karpenter made it).
-        ...(driverPlacement.nodePools.length > 0 ? { 'karpenter.sh/do-not-disrupt': 'true' } : {}),
+        ...doNotDisruptAnnotations(driverPlacement),
         ...(scrape
           ? {
               'prometheus.io/scrape': 'true',
