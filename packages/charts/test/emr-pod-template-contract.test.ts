@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { EMR_POD_TEMPLATE_CONTRACT, podTemplateContractViolations } from '@emr-eks-gitops/core';
+import { EMR_POD_TEMPLATE_CONTRACT, podTemplateContractViolations, SESSION_EXECUTOR_TEMPLATE_FILE } from '@emr-eks-gitops/core';
 import { loadEnvironmentText, renderEnvironment } from '../src/index.js';
 
 // Every pod template every committed environment renders, read against EMR's allow-lists (the contract's data), not
@@ -67,13 +67,23 @@ describe('EMR on EKS pod template contract, on every rendered template', () => {
     }
   });
 
-  it('every podTemplateFile a job or a notebook session names is one of these templates', () => {
+  it('every podTemplateFile an EMR job names is one of these templates; notebook sessions (Spark alone) name the session executor', () => {
     for (const { name, files } of rendered) {
       const keys = new Set(templates.filter((t) => t.environment === name).map((t) => t.path.replace(/^artifacts\//, '')));
-      const referenced = [...files.values()].flatMap((text) => [...text.matchAll(/podTemplateFile[=":\s]+"?(s3:\/\/[^\s"]+\.yaml)/g)].map((m) => m[1]!));
-      expect(referenced.length, name).toBeGreaterThan(0);
-      for (const uri of referenced) {
-        expect([...keys].some((key) => uri.endsWith(`/${key}`)), `${name}: ${uri}`).toBe(true);
+      const referenced = (pattern: RegExp) => [...files.entries()].filter(([path]) => pattern.test(path))
+        .flatMap(([, text]) => [...text.matchAll(/podTemplateFile[=":\s]+"?(s3:\/\/[^\s"]+\.yaml)/g)].map((m) => m[1]!));
+      const emr = referenced(/^artifacts\/tenants\/.+\.json$/);
+      expect(emr.length, name).toBeGreaterThan(0);
+      for (const uri of emr) expect([...keys].some((key) => uri.endsWith(`/${key}`)), `${name}: ${uri}`).toBe(true);
+      const sessions = referenced(/^addons\/jupyterhub\//);
+      expect(sessions.length, name).toBeGreaterThan(0);
+      for (const uri of sessions) {
+        expect(uri, name).toMatch(new RegExp(`/pod-templates/${SESSION_EXECUTOR_TEMPLATE_FILE}$`));
+        const path = `artifacts/${uri.slice(uri.indexOf('/tenants/') + 1)}`;
+        const session = parse(files.get(path)!) as Record<string, any>;
+        // Spark takes any field: the session executor keeps the pod securityContext whose fsGroup makes the scratch writable.
+        expect(session.spec.securityContext, `${name}: ${path}`).toMatchObject({ runAsNonRoot: true, runAsUser: 999, fsGroup: 1000 });
+        expect(session.spec.containers[0].name, `${name}: ${path}`).toBe(EMR_POD_TEMPLATE_CONTRACT.sparkMainContainerNames.executor);
       }
     }
   });

@@ -203,7 +203,8 @@ describe('JupyterHub add-on', () => {
         for (const conf of [
           `spark.kubernetes.namespace=${tenant.namespace}`, 'spark.submit.deployMode=client', 'spark.driver.host=$(POD_IP)',
           'spark.driver.port=7078', 'spark.blockManager.port=7079', `spark.kubernetes.authenticate.driver.serviceAccountName=${account}`,
-          `spark.kubernetes.executor.podTemplateFile=${config.spark.artifactsS3Uri}/tenants/${tenant.name}/pod-templates/executor.yaml`,
+          // Spark alone reads the session executor template: it keeps the pod securityContext EMR's templates may not carry.
+          `spark.kubernetes.executor.podTemplateFile=${config.spark.artifactsS3Uri}/tenants/${tenant.name}/pod-templates/session-executor.yaml`,
           // Executors take the notebook account's IRSA role (S3 data, custom code, fallback storage), not the default account's none.
           `spark.kubernetes.authenticate.executor.serviceAccountName=${account}`,
         ]) expect(args).toContain(` --conf ${conf} `);

@@ -108,6 +108,7 @@ export {
   SPARK_CONTAINER_NAMES,
   SPARK_PROMETHEUS_PATHS,
   SPARK_UI_PORT,
+  SESSION_EXECUTOR_TEMPLATE_FILE,
   SparkPodTemplates,
   type SparkCustomCode,
   type SparkPodTemplatesProps,

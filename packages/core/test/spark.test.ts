@@ -205,6 +205,18 @@ describe('SparkPodTemplates', () => {
       .toBe('customCode.mountPath');
   });
 
+  it('keeps the pod securityContext in the session executor template, which Spark alone reads (notebooks)', () => {
+    const { executor: emr, sessionExecutor } = templates();
+    expect(sessionExecutor.spec?.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 999, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(sessionExecutor.spec?.containers[0]?.securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    // Otherwise the same pod: placement, volumes, init container.
+    const { securityContext: _pod, containers, ...rest } = sessionExecutor.spec!;
+    const { containers: emrContainers, ...emrRest } = emr.spec!;
+    expect(rest).toEqual(emrRest);
+    expect(containers.map(({ securityContext: _c, ...container }) => container)).toEqual(emrContainers);
+    expect(emr.spec?.securityContext).toBeUndefined();
+  });
+
   it('refuses a template with a field EMR does not allow, at its path', () => {
     const pod = JSON.parse(JSON.stringify(driver));
     pod.spec.containers[0].command = ['/bin/sh'];

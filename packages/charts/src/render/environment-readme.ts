@@ -226,7 +226,9 @@ each merge: \`aws s3 sync dist-manifests/{{name}}/artifacts/ {{spark.artifactsS3
 - \`tenants/<tenant>/\`: \`pod-templates/driver.yaml\` and \`executor.yaml\`; \`configuration-overrides.json\` (the
   \`spark-defaults\` that point at them, for \`aws emr-containers start-job-run --configuration-overrides\`); \`start-job-run.json\`
   (a whole \`StartJobRun\` request: fill in the entry point, pass it with \`--cli-input-json\`); \`job-template.json\` (the
-  \`CreateJobTemplate\` request \`emr-gitops emr apply\` registers).
+  \`CreateJobTemplate\` request \`emr-gitops emr apply\` registers).{{#if notebookServers}} For a tenant with notebooks,
+  \`pod-templates/session-executor.yaml\`: the executor template of notebook sessions, which Spark reads, not EMR, so it
+  keeps the pod \`securityContext\` (fsGroup: the scratch volume is writable by the Spark user) that EMR refuses.{{/if}}
 {{#if offeredClasses}}
 - \`tenants/<tenant>/classes/<class>/\`: the same documents for a job on a capacity class the tenant offers (see Capacity classes).
 {{/if}}

@@ -167,6 +167,12 @@ export class SparkPodTemplates {
   readonly localDisk: SparkLocalDisk;
   /** The placement the executor template was built from (NVMe pools for instance-store scratch, else the EBS pools). */
   readonly executorPlacement: PodPlacement;
+  /**
+   * The executor template for Spark sessions that Spark itself starts, not EMR (a notebook server is their client-mode
+   * driver): EMR never reads it, so it keeps what EMR's templates may not carry, the pod's securityContext (fsGroup
+   * makes the scratch volume writable by the Spark user) and the Spark container's restricted settings.
+   */
+  readonly sessionExecutor: IPod;
 
   constructor(props: SparkPodTemplatesProps) {
     const { driverPlacement } = props.placements;
@@ -278,8 +284,25 @@ export class SparkPodTemplates {
       terminationGracePeriodSeconds: gracePeriod,
       ...(props.singleZone ? { affinity: sameZoneAsDriver() } : {}),
     });
+    this.sessionExecutor = withPodSecurity(this.executor, sparkUser);
   }
 }
+
+/** A template as Spark alone reads it: the pod runs as the Spark user, whose group owns the volumes; containers restricted. */
+function withPodSecurity(template: IPod, user: { readonly uid: number; readonly gid: number }): IPod {
+  const spec = template.spec!;
+  return {
+    ...template,
+    spec: {
+      ...spec,
+      securityContext: { runAsNonRoot: true, runAsUser: user.uid, runAsGroup: user.gid, fsGroup: user.gid, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: spec.containers.map((container) => ({ ...container, securityContext: container.securityContext ?? restrictedContainerSecurityContext(user) })),
+    },
+  };
+}
+
+/** File name of SparkPodTemplates.sessionExecutor beside the EMR templates: EMR never reads it (validation knows it by this name). */
+export const SESSION_EXECUTOR_TEMPLATE_FILE = 'session-executor.yaml';
 
 /** Spark labels every pod of an application with its id; the driver also carries spark-role: driver. */
 export const SPARK_APP_SELECTOR_LABEL = 'spark-app-selector';

@@ -64,6 +64,11 @@ describe('pod-template-field', () => {
     expect(findings.find((f) => f.fieldPath === 'spec.securityContext')?.hint).toMatch(/EMR sets the pod's security context itself/);
   });
 
+  it('leaves the session executor template alone: Spark reads it, not EMR', () => {
+    const session = template('tenants/ml/pod-templates/session-executor.yaml', podTemplate('executor', { securityContext: { fsGroup: 1000 } }));
+    expect(ofRule(run([session]), 'pod-template-field')).toEqual([]);
+  });
+
   it('accepts every field on EMR\'s lists', () => {
     expect(run([executor({
       priorityClassName: 'spark-executor', terminationGracePeriodSeconds: 100, nodeSelector: { 'karpenter.sh/capacity-type': 'spot' },

@@ -1,6 +1,7 @@
 // EMR on EKS finds the Spark container of a pod template by its name (EMR on EKS guide, "Using pod templates")
 // and reserves /mnt for the volumes it mounts itself.
 import { EMR_POD_TEMPLATE_CONTRACT, podTemplateContractViolations } from '../../spark/emr-pod-template-contract.js';
+import { SESSION_EXECUTOR_TEMPLATE_FILE } from '../../spark/pod-templates.js';
 import type { Finding } from '../finding.js';
 import { asList, asRecord, asText, type Subject } from '../subject.js';
 
@@ -50,6 +51,8 @@ function reservedPathFindings(subject: Subject, spec: Readonly<Record<string, un
 
 /** Fields outside EMR's allow-lists (e.g. a pod or Spark-container securityContext): EMR fails the job before it starts. */
 function fieldFindings(subject: Subject): Finding[] {
+  // The executor template of notebook sessions is read by Spark alone, which takes any field.
+  if (subject.input.path.endsWith(`/${SESSION_EXECUTOR_TEMPLATE_FILE}`)) return [];
   return podTemplateContractViolations(subject.object).map((violation) => subject.finding('pod-template-field', 'error', violation.path, violation.message,
     violation.path.length === 2 && violation.path[1] === 'securityContext'
       ? 'remove it: EMR sets the pod\'s security context itself; put a securityContext on init and sidecar containers only'
