@@ -1,17 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DO_NOT_DISRUPT_ANNOTATION, JUPYTERHUB_CHART, KUBESPAWNER_TRAITS } from '@emr-eks-gitops/core';
-import { loadEnvironmentText, renderEnvironment, type RenderResult } from '../src/index.js';
+import type { RenderResult } from '../src/index.js';
+import { renderCommittedEnvironments } from './committed-environments.js';
 
 // What Karpenter's expiry and drift drain must wait for, on every rendered variant: Spark drivers, EMR's job runners
 // and notebook servers carry do-not-disrupt (Karpenter v1, "Disruption" > "Pod-Level Controls").
-const environmentsDir = new URL('../../../environments/', import.meta.url);
-const ENVIRONMENTS = readdirSync(environmentsDir).filter((file) => file.endsWith('.yaml')).map((file) => file.replace(/\.yaml$/, '')).sort();
-const rendered = ENVIRONMENTS.map((name) => {
-  const config = loadEnvironmentText(readFileSync(new URL(`${name}.yaml`, environmentsDir), 'utf8'), `environments/${name}.yaml`).config;
-  return { name, config, result: renderEnvironment(config) };
-});
+const rendered = renderCommittedEnvironments();
 const filesMatching = (result: RenderResult, pattern: RegExp) => [...result.files.entries()].filter(([path]) => pattern.test(path));
 type Classification = { classification: string; properties: Record<string, string> };
 /** The applicationConfiguration of a configuration-overrides, start-job-run or job-template document. */

@@ -1,17 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { EMR_POD_TEMPLATE_CONTRACT, podTemplateContractViolations, SESSION_EXECUTOR_TEMPLATE_FILE } from '@emr-eks-gitops/core';
-import { loadEnvironmentText, renderEnvironment } from '../src/index.js';
+import { renderCommittedEnvironments } from './committed-environments.js';
 
 // Every pod template every committed environment renders, read against EMR's allow-lists (the contract's data), not
 // against the builder: a builder change that adds a field EMR refuses fails here, whichever variant it reaches.
-const environmentsDir = new URL('../../../environments/', import.meta.url);
-const ENVIRONMENTS = readdirSync(environmentsDir).filter((file) => file.endsWith('.yaml')).map((file) => file.replace(/\.yaml$/, '')).sort();
-const rendered = ENVIRONMENTS.map((name) => {
-  const text = readFileSync(new URL(`${name}.yaml`, environmentsDir), 'utf8');
-  return { name, files: renderEnvironment(loadEnvironmentText(text, `environments/${name}.yaml`).config).files };
-});
+const rendered = renderCommittedEnvironments().map(({ name, result }) => ({ name, files: result.files }));
 const TEMPLATE = /^artifacts\/tenants\/.+\/pod-templates\/(driver|executor)\.yaml$/;
 const templates = rendered.flatMap(({ name, files }) => [...files.entries()]
   .filter(([path]) => TEMPLATE.test(path))

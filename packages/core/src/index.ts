@@ -116,6 +116,10 @@ export {
 } from './spark/pod-templates.js';
 /** The traits a JupyterHub profile's kubespawner_override may set (KubeSpawner 7.0.0), as data with its source. */
 export { KUBESPAWNER_TRAITS } from './addons/kubespawner-traits.js';
+/** The classifications and keys EMR on EKS reads in applicationConfiguration, as data with their sources. */
+export {
+  classificationContractViolations, EMR_CLASSIFICATION_CONTRACT, type ClassificationContractViolation,
+} from './spark/emr-classification-contract.js';
 /** Karpenter's do-not-disrupt annotation, for the pods whose loss costs a job or a live session. */
 export { DO_NOT_DISRUPT_ANNOTATION, doNotDisruptAnnotations } from './spark/disruption-protection.js';
 /** What EMR on EKS accepts in a pod template (fields, Spark container names, /mnt), as data with its source. */
