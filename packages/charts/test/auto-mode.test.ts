@@ -211,27 +211,27 @@ describe('located errors of what Auto Mode cannot do', () => {
   it('a Karpenter controller release beside Auto Mode\'s own [auto-mode-no-karpenter-controller]', () => {
     // dev's driver nodes live 720h with a 24h drain: too long for Auto Mode as well.
     expect(problemsOf('dev', autoDev)).toEqual([
-      'environments/dev.yaml:22:18: capacity.driverNodes.expireAfter: 720h plus the drain\'s terminationGracePeriod 24h passes Auto Mode\'s 21-day node lifetime (504h): the node is replaced while the drain still waits for running drivers, and they are killed; set expireAfter to at most 480h [auto-mode-node-lifetime]',
+      'environments/dev.yaml:22:18: capacity.driverNodes.expireAfter: 720h plus the drain\'s terminationGracePeriod 25h passes Auto Mode\'s 21-day node lifetime (504h): the node is replaced while the drain still waits for running drivers, and they are killed; set expireAfter to at most 479h [auto-mode-node-lifetime]',
       'environments/dev.yaml:48:14: addons.karpenter: EKS Auto Mode runs Karpenter itself: a second controller would act on the same NodePools; remove addons.karpenter (capacity.controller is then unused) [auto-mode-no-karpenter-controller]',
     ]);
   });
 
   it('driver nodes that would outlive Auto Mode\'s 21 days [auto-mode-node-lifetime]', () => {
     expect(problemsOf('sandbox', (t) => t.replace('    expireAfter: 336h', '    expireAfter: 500h'))).toEqual([
-      'environments/sandbox.yaml:25:18: capacity.driverNodes.expireAfter: 500h plus the drain\'s terminationGracePeriod 12h passes Auto Mode\'s 21-day node lifetime (504h): the node is replaced while the drain still waits for running drivers, and they are killed; set expireAfter to at most 492h [auto-mode-node-lifetime]',
+      'environments/sandbox.yaml:25:18: capacity.driverNodes.expireAfter: 500h plus the drain\'s terminationGracePeriod 13h passes Auto Mode\'s 21-day node lifetime (504h): the node is replaced while the drain still waits for running drivers, and they are killed; set expireAfter to at most 491h [auto-mode-node-lifetime]',
     ]);
     // Without a terminationGracePeriod Auto Mode drains for 24h.
-    expect(problemsOf('sandbox', (t) => t.replace('    expireAfter: 336h', '    expireAfter: 490h').replace(/^    terminationGracePeriod: 12h.*\n/m, ''))).toEqual([
+    expect(problemsOf('sandbox', (t) => t.replace('    expireAfter: 336h', '    expireAfter: 490h').replace(/^    terminationGracePeriod: 13h.*\n/m, ''))).toEqual([
       'environments/sandbox.yaml:25:18: capacity.driverNodes.expireAfter: 490h plus the drain\'s terminationGracePeriod 24h passes Auto Mode\'s 21-day node lifetime (504h): the node is replaced while the drain still waits for running drivers, and they are killed; set expireAfter to at most 480h [auto-mode-node-lifetime]',
     ]);
     // Without expireAfter the driver pool expires after Auto Mode's 336h, and a long drain passes 504h all the same.
-    const longDrain = (t: string) => t.replace(/^    expireAfter: 336h\n/m, '').replace('terminationGracePeriod: 12h ', 'terminationGracePeriod: 200h');
+    const longDrain = (t: string) => t.replace(/^    expireAfter: 336h\n/m, '').replace('terminationGracePeriod: 13h ', 'terminationGracePeriod: 200h');
     expect(problemsOf('sandbox', longDrain)).toEqual([
       'environments/sandbox.yaml:25:29: capacity.driverNodes.terminationGracePeriod: 200h after the driver pool\'s default expireAfter 336h passes Auto Mode\'s 21-day node lifetime (504h): the node is replaced while the drain still waits for running drivers, and they are killed; set terminationGracePeriod to at most 168h, or set expireAfter to at most 304h [auto-mode-node-lifetime]',
     ]);
     expect(() => load('sandbox', (t) => longDrain(t).replace('terminationGracePeriod: 200h', 'terminationGracePeriod: 168h'))).not.toThrow();
     expect(problemsOf('sandbox', (t) => t.replace('    expireAfter: 336h', '    expireAfter: Never'))).toEqual([
-      'environments/sandbox.yaml:25:18: capacity.driverNodes.expireAfter: Auto Mode replaces every node after at most 21 days (504h), so "Never" does not hold; set a duration such that expireAfter plus terminationGracePeriod (12h) is at most 504h, e.g. 336h [auto-mode-node-lifetime]',
+      'environments/sandbox.yaml:25:18: capacity.driverNodes.expireAfter: Auto Mode replaces every node after at most 21 days (504h), so "Never" does not hold; set a duration such that expireAfter plus terminationGracePeriod (13h) is at most 504h, e.g. 336h [auto-mode-node-lifetime]',
     ]);
   });
 
@@ -250,12 +250,12 @@ describe('located errors of what Auto Mode cannot do', () => {
   });
 
   it('a job longer than the drain Auto Mode gives a driver node (run-time rule driver-node-expiry)', () => {
-    const config = load('sandbox', (t) => t.replace(/^    terminationGracePeriod: 12h.*\n/m, '').replace('maxJobDuration: 12h', 'maxJobDuration: 36h'));
+    const config = load('sandbox', (t) => t.replace(/^    terminationGracePeriod: 13h.*\n/m, '').replace('maxJobDuration: 12h', 'maxJobDuration: 36h'));
     let issues: RenderError['issues'] = [];
     try { renderEnvironment(config); } catch (error) { issues = (error as RenderError).issues; }
     expect(issues).toContainEqual(expect.objectContaining({
       configPath: ['tenants', 1, 'spark', 'maxJobDuration'],
-      message: expect.stringContaining('spark.maxJobDuration 36h is longer than the driver pool\'s terminationGracePeriod 24h'),
+      message: expect.stringContaining('spark.maxJobDuration 36h plus the 15m a job may wait to start (EMR\'s job-start-timeout, while its job runner already runs) is longer than the driver pool\'s terminationGracePeriod 24h'),
     }));
   });
 });

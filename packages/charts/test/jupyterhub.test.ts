@@ -203,7 +203,8 @@ describe('JupyterHub add-on', () => {
         for (const conf of [
           `spark.kubernetes.namespace=${tenant.namespace}`, 'spark.submit.deployMode=client', 'spark.driver.host=$(POD_IP)',
           'spark.driver.port=7078', 'spark.blockManager.port=7079', `spark.kubernetes.authenticate.driver.serviceAccountName=${account}`,
-          `spark.kubernetes.executor.podTemplateFile=${config.spark.artifactsS3Uri}/tenants/${tenant.name}/pod-templates/executor.yaml`,
+          // Spark alone reads the session executor template: it keeps the pod securityContext EMR's templates may not carry.
+          `spark.kubernetes.executor.podTemplateFile=${config.spark.artifactsS3Uri}/tenants/${tenant.name}/pod-templates/session-executor.yaml`,
           // Executors take the notebook account's IRSA role (S3 data, custom code, fallback storage), not the default account's none.
           `spark.kubernetes.authenticate.executor.serviceAccountName=${account}`,
         ]) expect(args).toContain(` --conf ${conf} `);
@@ -224,14 +225,15 @@ describe('JupyterHub add-on', () => {
     }
   });
 
-  it('the notebook runs as the EMR image\'s user, as the executor pod templates do, with its home volume there', () => {
+  it('the notebook runs as the EMR image\'s user, as the executor pods do (the image\'s USER; init containers explicitly), with its home volume there', () => {
     for (const name of ENVIRONMENTS) {
       const singleuser = releaseValues(renders[name]).singleuser;
       expect([singleuser.uid, singleuser.fsGid, releaseValues(renders[name]).hub.config.KubeSpawner.gid, singleuser.storage.homeMountPath]).toEqual([999, 1000, 1000, '/home/hadoop']);
       for (const path of [...renders[name].files.keys()].filter((p) => /^artifacts\/tenants\/[^/]+\/pod-templates\/executor\.yaml$/.test(p))) {
+        // EMR allows no user on the pod or the Spark container: executors run as the image's USER (hadoop, 999).
         const template = renders[name].files.get(path)!;
-        expect(template, path).toContain('runAsUser: 999');
-        expect(template, path).toContain('runAsGroup: 1000');
+        expect([...template.matchAll(/runAsUser: (\d+)/g)].map((m) => m[1]).filter((uid) => uid !== '999'), path).toEqual([]);
+        expect([...template.matchAll(/runAsGroup: (\d+)/g)].map((m) => m[1]).filter((gid) => gid !== '1000'), path).toEqual([]);
       }
       // An EMR-based image is several GB: its first pull on a new node must not time the spawn out.
       expect(singleuser.startTimeout).toBeGreaterThanOrEqual(600);

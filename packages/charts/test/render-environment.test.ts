@@ -51,7 +51,8 @@ describe('renderEnvironment', () => {
   it('pod templates are artifacts (not in any kustomization) whose S3 URIs in spark-defaults match their paths', () => {
     const result = renderEnvironment(load('staging'));
     const templates = result.objects.filter((o) => o.object.kind === 'Pod');
-    expect(templates).toHaveLength(10); // four tenants (reporting on Fargate), and ml's single-zone variant
+    // four tenants (reporting on Fargate), ml's single-zone variant, and app-dev's notebook session executor
+    expect(templates).toHaveLength(11);
     expect(templates.every((t) => !t.applied && t.path.startsWith('artifacts/tenants/'))).toBe(true);
     const kustomizations = [...result.files].filter(([path]) => path.endsWith('kustomization.yaml')).map(([, text]) => text).join('\n');
     expect(kustomizations).not.toContain('artifacts');

@@ -165,6 +165,7 @@ describe('emr-gitops images', () => {
     expect(images[2]!.usedBy).toEqual([
       'dev dist-manifests/dev/artifacts/tenants/app-dev/pod-templates/driver.yaml spec.initContainers[0].image',
       'dev dist-manifests/dev/artifacts/tenants/app-dev/pod-templates/executor.yaml spec.initContainers[0].image',
+      'dev dist-manifests/dev/artifacts/tenants/app-dev/pod-templates/session-executor.yaml spec.initContainers[0].image',
     ]);
   });
 

@@ -44,7 +44,7 @@ describe('render refuses what would break at run time, at its line', () => {
       .replace('executor: { cores: 4, memory: 16g }', 'executor: { cores: 24, memory: 16g }')
       .replace('maxJobDuration: 12h', 'maxJobDuration: 36h'));
     expect(stderr).toContain(`environments/dev.yaml:${at(file, '24', 'executor: { cores')}: tenants[1].spark.jobSize.executor.cores: the executor's Spark container asks for 24 cores, above the LimitRange's max.cpu 16`);
-    expect(stderr).toContain(`environments/dev.yaml:${at(file, '36h')}: tenants[1].spark.maxJobDuration: spark.maxJobDuration 36h is longer than the driver pool's terminationGracePeriod 24h`);
+    expect(stderr).toContain(`environments/dev.yaml:${at(file, '36h')}: tenants[1].spark.maxJobDuration: spark.maxJobDuration 36h plus the 15m a job may wait to start (EMR's job-start-timeout, while its job runner already runs) is longer than the driver pool's terminationGracePeriod 25h: a job submitted on a driver node about to expire or drift loses its job runner or driver before it can finish; set spark.maxJobDuration to at most 24h45m`);
   });
 
   it('GPU jobs on a dated release EMR publishes no RAPIDS build for (6.12.0: RAPIDS only for 20230701)', async () => {

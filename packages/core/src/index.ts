@@ -120,11 +120,24 @@ export {
   SPARK_CONTAINER_NAMES,
   SPARK_PROMETHEUS_PATHS,
   SPARK_UI_PORT,
+  SESSION_EXECUTOR_TEMPLATE_FILE,
   SparkPodTemplates,
   type SparkCustomCode,
   type SparkPodTemplatesProps,
   type SparkRole,
 } from './spark/pod-templates.js';
+/** The traits a JupyterHub profile's kubespawner_override may set (KubeSpawner 7.0.0), as data with its source. */
+export { KUBESPAWNER_TRAITS } from './addons/kubespawner-traits.js';
+/** The classifications and keys EMR on EKS reads in applicationConfiguration, as data with their sources. */
+export {
+  classificationContractViolations, EMR_CLASSIFICATION_CONTRACT, type ClassificationContractViolation,
+} from './spark/emr-classification-contract.js';
+/** Karpenter's do-not-disrupt annotation, for the pods whose loss costs a job or a live session. */
+export { DO_NOT_DISRUPT_ANNOTATION, doNotDisruptAnnotations } from './spark/disruption-protection.js';
+/** What EMR on EKS accepts in a pod template (fields, Spark container names, /mnt), as data with its source. */
+export {
+  EMR_POD_TEMPLATE_CONTRACT, podTemplateContractViolations, type PodTemplateContractViolation,
+} from './spark/emr-pod-template-contract.js';
 /** Scratch disk choices for spark.local.dir. */
 export { SPARK_LOCAL_DIR_VOLUME, type SparkLocalDisk } from './spark/local-disk.js';
 /** A tenant's default job size and the pod resources Spark derives from it. */

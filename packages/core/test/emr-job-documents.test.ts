@@ -43,6 +43,14 @@ describe('startJobRunRequest', () => {
     expect(configurationErrorOf(() => startJobRunRequest({ ...props, executionRoleArn: 'arn:aws:iam::210987654321:user/ml' })).message)
       .toMatch(/executionRoleArn.*not an IAM role ARN/);
   });
+
+  it('refuses a classification or key EMR would silently ignore (EMR on EKS guide, job submitter classification)', () => {
+    const misspelt = { ...props, configurationOverrides: { applicationConfiguration: [{ classification: 'emr-job-submitter', properties: { 'jobsubmitter.nodeselector.zone': 'a' } }] } };
+    const error = configurationErrorOf(() => jobTemplateRequest(misspelt));
+    expect([error.field, error.message]).toEqual(['configurationOverrides.applicationConfiguration[0]', expect.stringContaining('jobsubmitter.nodeselector.zone is not a key of emr-job-submitter')]);
+    const unknown = { ...props, configurationOverrides: { applicationConfiguration: [{ classification: 'spark-default', properties: {} }] } };
+    expect(configurationErrorOf(() => startJobRunRequest(unknown)).message).toContain('classification "spark-default" is not one EMR on EKS reads here');
+  });
 });
 
 describe('jobTemplateRequest', () => {

@@ -172,7 +172,7 @@ describe('SparkPodTemplates', () => {
     expect(executor.spec?.containers.map((c) => c.name)).toEqual(['spark-kubernetes-executor']);
   });
 
-  it('mounts scratch space and custom code outside /mnt, with restricted security settings', () => {
+  it('mounts scratch space and custom code outside /mnt; only the init container carries (restricted) security settings', () => {
     const spec = executor.spec!;
     expect(spec.volumes).toContainEqual(
       expect.objectContaining({ name: 'spark-local-dir-1', ephemeral: expect.objectContaining({ volumeClaimTemplate: expect.anything() }) }),
@@ -181,21 +181,64 @@ describe('SparkPodTemplates', () => {
       { name: 'spark-local-dir-1', mountPath: '/var/data/spark-local-dir-1' },
       { name: 'custom-code', mountPath: '/opt/custom-code' },
     ]);
-    expect(spec.initContainers?.[0]?.volumeMounts).toEqual([{ name: 'custom-code', mountPath: '/opt/custom-code' }]);
-    expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 999, seccompProfile: { type: 'RuntimeDefault' } });
-    expect(spec.containers[0]?.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(spec.initContainers?.[0]?.volumeMounts).toEqual([
+      { name: 'custom-code', mountPath: '/opt/custom-code' },
+      { name: 'custom-code-home', mountPath: '/home/custom-code' },
+    ]);
+    // EMR allows neither and sets the pod's own (EMR on EKS guide, "Pod template fields").
+    expect(spec.securityContext).toBeUndefined();
+    expect(spec.containers[0]?.securityContext).toBeUndefined();
+    expect(spec.initContainers?.[0]?.securityContext).toEqual({
+      runAsNonRoot: true, runAsUser: 999, runAsGroup: 1000, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+    });
+  });
+
+  it('gives the custom-code container a writable HOME, where the AWS CLI caches IRSA credentials', () => {
+    for (const pod of [driver, executor]) {
+      const init = pod.spec!.initContainers![0]!;
+      const home = init.env?.find((variable) => variable.name === 'HOME')?.value;
+      expect(home).toBe('/home/custom-code');
+      const mount = init.volumeMounts?.find((m) => m.mountPath === home);
+      expect(pod.spec!.volumes?.find((volume) => volume.name === mount?.name)?.emptyDir).toEqual({});
+    }
+    expect(configurationErrorOf(() => templates({ customCode: { image: 'amazon/aws-cli:2.17.0', command: ['true'], mountPath: '/home/custom-code/lib' } })).field)
+      .toBe('customCode.mountPath');
+  });
+
+  it('keeps the pod securityContext in the session executor template, which Spark alone reads (notebooks)', () => {
+    const { executor: emr, sessionExecutor } = templates();
+    expect(sessionExecutor.spec?.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 999, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(sessionExecutor.spec?.containers[0]?.securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    // Otherwise the same pod: placement, volumes, init container.
+    const { securityContext: _pod, containers, ...rest } = sessionExecutor.spec!;
+    const { containers: emrContainers, ...emrRest } = emr.spec!;
+    expect(rest).toEqual(emrRest);
+    expect(containers.map(({ securityContext: _c, ...container }) => container)).toEqual(emrContainers);
+    expect(emr.spec?.securityContext).toBeUndefined();
+  });
+
+  it('refuses a template with a field EMR does not allow, at its path', () => {
+    const pod = JSON.parse(JSON.stringify(driver));
+    pod.spec.containers[0].command = ['/bin/sh'];
+    const error = configurationErrorOf(() => checkSparkPodTemplate(pod, 'driver'));
+    expect([error.field, error.message]).toEqual(['driver.spec.containers[0].command', expect.stringContaining('command is not a field EMR on EKS allows in the Spark main container spark-kubernetes-driver')]);
+    const withPodContext = { ...driver, spec: { ...driver.spec!, securityContext: { runAsNonRoot: true } } };
+    expect(configurationErrorOf(() => checkSparkPodTemplate(withPodContext, 'driver')).field).toBe('driver.spec.securityContext');
   });
 
   it('renders the containers, volumes and tolerations EMR needs, passing the project\'s validation, identical for identical input', () => {
-    const hardened = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
+    const hardened = {
+      runAsNonRoot: true, runAsUser: 999, runAsGroup: 1000, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+    };
     const mounts = [{ name: 'spark-local-dir-1', mountPath: '/var/data/spark-local-dir-1' }, { name: 'custom-code', mountPath: '/opt/custom-code' }];
     for (const [pod, role] of [[driver, 'driver'], [executor, 'executor']] as const) {
       const spec = pod.spec!;
       expect([pod.apiVersion, pod.kind]).toEqual(['v1', 'Pod']);
-      expect(spec.containers).toEqual([{ name: `spark-kubernetes-${role}`, volumeMounts: mounts, securityContext: hardened }]);
+      expect(spec.containers).toEqual([{ name: `spark-kubernetes-${role}`, volumeMounts: mounts }]);
       expect(spec.initContainers).toEqual([{
         name: 'fetch-custom-code', image: 'public.ecr.aws/docker/library/busybox:1.36', command: ['sh', '-c', 'cp -r /code/. /opt/custom-code/'],
-        volumeMounts: [{ name: 'custom-code', mountPath: '/opt/custom-code' }], securityContext: hardened,
+        env: [{ name: 'HOME', value: '/home/custom-code' }],
+        volumeMounts: [{ name: 'custom-code', mountPath: '/opt/custom-code' }, { name: 'custom-code-home', mountPath: '/home/custom-code' }], securityContext: hardened,
       }]);
       expect(spec.volumes).toEqual([
         {
@@ -203,6 +246,7 @@ describe('SparkPodTemplates', () => {
           ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'gp3', resources: { requests: { storage: '100Gi' } } } } },
         },
         { name: 'custom-code', emptyDir: {} },
+        { name: 'custom-code-home', emptyDir: {} },
       ]);
       expect(spec.tolerations).toEqual([{ key: 'emr-eks-gitops.io/workload', operator: 'Equal', value: `spark-${role}`, effect: 'NoSchedule' }]);
     }

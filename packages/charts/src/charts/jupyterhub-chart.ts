@@ -1,6 +1,6 @@
 import type { App } from 'cdk8s';
 import {
-  EMR_IMAGE_USER, JUPYTERHUB_GENERATED_FIELDS, JUPYTERHUB_OIDC_DEFAULTS, helmRelease, parseQuantity, requireThat, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubNotebookNetworkPolicies, JupyterHubSpawnerRbac,
+  doNotDisruptAnnotations, EMR_IMAGE_USER, SESSION_EXECUTOR_TEMPLATE_FILE, JUPYTERHUB_GENERATED_FIELDS, JUPYTERHUB_OIDC_DEFAULTS, helmRelease, parseQuantity, requireThat, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubNotebookNetworkPolicies, JupyterHubSpawnerRbac,
   jupyterHubValues, jupyterHubValuesProblems, type JupyterHubAuth, type JupyterHubTenantProfile, type PodPlacement,
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
@@ -33,6 +33,8 @@ export function jupyterHubProfiles(tenants: readonly JupyterHubTenant[], driverP
       sparkProperties,
       nodeSelector: driverPlacement.nodeSelector,
       tolerations: driverPlacement.tolerations,
+      // A server is a live session and its Spark driver: expiry and drift wait for it, as for a job's driver.
+      annotations: doNotDisruptAnnotations(driverPlacement),
     }];
   });
 }
@@ -125,7 +127,7 @@ export function jupyterHubReadme(config: EnvironmentConfig, hub: JupyterHubConfi
     const account = tenant.serviceAccounts?.find((entry) => entry.sparkDriver === true);
     if (tenant.retired || !account) return [];
     const needs = [
-      `\`s3:GetObject\` on \`${s3Arn(`${config.spark.artifactsS3Uri}/tenants/${tenant.name}/pod-templates/executor.yaml`)}\``,
+      `\`s3:GetObject\` on \`${s3Arn(`${config.spark.artifactsS3Uri}/tenants/${tenant.name}/pod-templates/${SESSION_EXECUTOR_TEMPLATE_FILE}`)}\``,
       // Without s3:ListBucket a missing object answers 403, not 404, and the event-log writer's existence check fails;
       // at the session's end the writer renames its .inprogress file (on S3: a copy and a delete).
       ...(logs ? [`\`s3:PutObject\`, \`s3:GetObject\`, \`s3:DeleteObject\` on \`${s3Arn(`${logs}/${tenant.name}/spark-events/*`)}\` and \`s3:ListBucket\` on \`${s3Arn(logs.replace(/^(s3:\/\/[^/]+).*$/, '$1'))}\` for that prefix (event logs)`] : []),

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import {
-  ARGOCD_PRUNE_DISABLED, EmrContainersRbac, FLUX_PRUNE_DISABLED, LABELS, SPARK_DEFAULT_JOB_SIZE, SparkPodTemplates, TenantNamespace,
+  ARGOCD_PRUNE_DISABLED, EmrContainersRbac, SESSION_EXECUTOR_TEMPLATE_FILE, FLUX_PRUNE_DISABLED, LABELS, SPARK_DEFAULT_JOB_SIZE, SparkPodTemplates, TenantNamespace,
   TenantNetworkPolicies, TenantServiceAccounts,
   emrMonitoringConfiguration, fargateTenantProblems, jobSubmitterClassification, jobTemplateRequest, sparkDefaults, sparkTenantProblems, startJobRunRequest,
   type EmrConfigurationOverrides, type FargateJobSizes, fargateJobSizes,
@@ -53,7 +53,7 @@ export class TenantChart extends ManifestChart {
   readonly problems: RenderIssue[] = [];
   /** The NodePools this tenant's drivers (and job runner) and executors can land on. */
   placement: TenantPlacementSummary | undefined;
-  /** The tenant's spark-defaults properties (absent for a retired tenant), for notebooks that start Spark here. */
+  /** The spark-defaults of the tenant's notebook sessions (absent for a retired tenant): the jobs', with the session executor template. */
   sparkProperties: Readonly<Record<string, string>> | undefined;
   /** The Fargate size of each pod of a job of the tenant's size (Fargate tenants only). */
   fargateSizes: FargateJobSizes | undefined;
@@ -169,7 +169,14 @@ export class TenantChart extends ManifestChart {
       decommissionFallbackStoragePath: spark.decommissionFallbackStorage ? `${spark.decommissionFallbackStorage}/` : undefined,
       extraProperties: { ...placement.gpuProperties, ...spark.extraProperties },
     });
-    if (prefix === '') this.sparkProperties = defaults.properties;
+    if (prefix === '') {
+      // Notebook sessions start their executors through Spark, not EMR: their template keeps the pod securityContext.
+      const served = config.addons?.jupyterhub !== undefined && (tenant.serviceAccounts ?? []).some((account) => account.sparkDriver === true);
+      if (served) this.addArtifact({ path: `pod-templates/${SESSION_EXECUTOR_TEMPLATE_FILE}`, value: templates.sessionExecutor, format: 'yaml', kubernetesObject: true });
+      this.sparkProperties = served
+        ? { ...defaults.properties, 'spark.kubernetes.executor.podTemplateFile': `${config.spark.artifactsS3Uri}/${this.artifactKey(`pod-templates/${SESSION_EXECUTOR_TEMPLATE_FILE}`)}` }
+        : defaults.properties;
+    }
     const configurationOverrides: EmrConfigurationOverrides = {
       applicationConfiguration: [
         defaults,

@@ -96,7 +96,7 @@ export const CapacitySchema = strictObject({
     })),
     terminationGracePeriod: Type.Optional(Type.String({
       pattern: '^([0-9]+(s|m|h))+$',
-      description: 'how long the drain of an expiring driver node waits for running drivers before killing them, e.g. 48h; longer than every tenant\'s spark.maxJobDuration (absent: wait for them, however long)',
+      description: 'how long the drain of an expiring driver node waits for running drivers, job runners and notebook servers (do-not-disrupt) before killing them, e.g. 48h; at least every tenant\'s spark.maxJobDuration plus 15m, EMR\'s job-start-timeout (absent: wait for them, however long)',
     })),
   }, 'how driver nodes end (Karpenter expireAfter and terminationGracePeriod of the driver pool)')),
   executorIdleTimeout: Type.Optional(GoDuration('Spark dynamic allocation\'s executor idle timeout, a duration such as 60s')),
@@ -158,7 +158,7 @@ export const TenantSparkSchema = strictObject({
     driver: SparkPodSize('driver'),
     executor: SparkPodSize('executor'),
   }, 'the default size of a job\'s pods, rendered into spark-defaults and used by every capacity rule (default: Spark\'s own, 1 core and 1g each)')),
-  maxJobDuration: Type.Optional(GoDuration('the longest a job may run, e.g. 12h: the driver pod\'s activeDeadlineSeconds; at most capacity.driverNodes.terminationGracePeriod')),
+  maxJobDuration: Type.Optional(GoDuration('the longest a job may run, e.g. 12h: the driver pod\'s activeDeadlineSeconds; at most capacity.driverNodes.terminationGracePeriod minus 15m, EMR\'s job-start-timeout')),
   localDiskSize: Type.Optional(Quantity('size of the gp3 scratch volume per driver and executor (localDisk ebs), e.g. "100Gi" (default); each counts against quota.storage. On Fargate (tenants[].fargate): the ephemeral-storage request of each driver and executor, 20Gi (default, included) to 154Gi (Fargate provisions the request plus 10% and 5 GiB, at most 175 GiB)')),
   executorTerminationGracePeriodSeconds: Type.Optional(Type.Integer({
     minimum: 1, maximum: 119, description: 'seconds an executor gets to decommission before it is killed: under the 120 s spot notice',

@@ -249,7 +249,9 @@ each merge: \`aws s3 sync dist-manifests/{{name}}/artifacts/ {{spark.artifactsS3
   \`spark-defaults\` that point at them, for \`aws emr-containers start-job-run --configuration-overrides\`); \`start-job-run.json\`
   (a whole \`StartJobRun\` request: fill in the entry point and the job's arguments, pass it with \`--cli-input-json\`);
   \`job-template.json\` (the \`CreateJobTemplate\` request \`emr-gitops emr apply\` registers: parameter \`EntryPoint\`, no arguments;
-  each change is a new template id, so look it up when submitting: \`emr-gitops emr template --env {{name}} --tenant <tenant> --id-only\`).
+  each change is a new template id, so look it up when submitting: \`emr-gitops emr template --env {{name}} --tenant <tenant> --id-only\`).{{#if notebookServers}} For a tenant with notebooks,
+  \`pod-templates/session-executor.yaml\`: the executor template of notebook sessions, which Spark reads, not EMR, so it
+  keeps the pod \`securityContext\` (fsGroup: the scratch volume is writable by the Spark user) that EMR refuses.{{/if}}
 {{#if offeredClasses}}
 - \`tenants/<tenant>/classes/<class>/\`: the same documents for a job on a capacity class the tenant offers (see Capacity classes).
 {{/if}}
@@ -278,7 +280,10 @@ each merge: \`aws s3 sync dist-manifests/{{name}}/artifacts/ {{spark.artifactsS3
 {{/if}}
 
 ## Tenants
-Each tenant is one namespace, registered with EMR as one virtual cluster of the same name as the tenant.
+Each tenant is one namespace, registered with EMR as one virtual cluster of the same name as the tenant. Each namespace
+enforces Pod Security \`baseline\` and warns and audits \`restricted\`: EMR's job-runner, driver and executor pods meet
+baseline (no privileged or host access), not restricted, because EMR allows no securityContext on a pod template's pod or
+Spark container (EMR on EKS guide, "Pod template fields") and sets its own; the templates' init containers run restricted.
 
 | tenant (virtual cluster) | namespace | quota | EMR release | job execution role | driver | executor | scratch disk | longest job |
 |---|---|---|---|---|---|---|---|---|
@@ -308,12 +313,23 @@ The job execution role of each tenant needs, on its own log group and prefix onl
   a copy and a delete).
 {{/if}}
 
-## Driver nodes
+## Driver nodes: what protects what
+Spark drivers (their pod template), EMR's job runners (\`jobsubmitter.annotation.karpenter.sh/do-not-disrupt\` in the
+\`emr-job-submitter\` classification){{#if notebookServers}} and notebook servers (\`extra_annotations\` of the JupyterHub profiles){{/if}}
+run on the driver nodes and carry \`karpenter.sh/do-not-disrupt: "true"\`: Karpenter does not consolidate their nodes, and
+the drain of a node waits for them instead of evicting them when it starts. Executors carry nothing: Spark replaces a lost
+executor, and decommissioning moves its blocks first.
+
 Driver nodes expire after \`{{driverExpireAfter}}\`. Expiry is forceful: disruption budgets and no-disruption windows do
-not hold it back. {{#if driverDrainBound}}An expiring node stops taking drivers and waits up to \`{{driverDrainBound}}\`
-(terminationGracePeriod) for the running ones (they carry \`karpenter.sh/do-not-disrupt\`), then kills them; every tenant's
-longest job (the driver's \`activeDeadlineSeconds\`) is at most that, so no job is cut short by expiry.{{else}}An expiring node
-stops taking drivers and waits for the running ones to finish, however long they take (no terminationGracePeriod).{{/if}}
+not hold it back. {{#if driverDrainBound}}With a terminationGracePeriod, drift disrupts a node despite those pods too. The
+drain of an expiring or drifted node waits up to \`{{driverDrainBound}}\` (terminationGracePeriod) for them, then kills them;
+every tenant's longest job (the driver's \`activeDeadlineSeconds\`) plus EMR's 15-minute job-start-timeout (the longest a
+job runner waits for its driver) is at most that, so no job is cut short.{{#if notebookServers}} A notebook session has no
+deadline: a server still running \`{{driverDrainBound}}\` after its node started draining is stopped (idle servers are
+culled first, after {{notebookCullMinutes}} minutes).{{/if}}{{else}}An expiring node stops taking pods and waits for those
+to finish, however long they take (no terminationGracePeriod){{#if notebookServers}}; a notebook server ends when it is culled
+idle ({{notebookCullMinutes}} minutes){{/if}}.{{/if}}{{#if fargateTenants}} The pods of {{fargateTenants}} run on Fargate,
+which Karpenter does not disrupt.{{/if}}
 
 {{{clusterAccess}}}
 ## Removing a tenant
@@ -424,6 +440,10 @@ function capacityData(config: EnvironmentConfig) {
       ? Object.entries(autoModeNodeClassTags(config)).map(([key, value]) => `\`${key}=${value}\``).join(', ') : undefined,
     driverExpireAfter: drivers?.expireAfter ?? (autoMode ? AUTO_MODE_DEFAULT_EXPIRE_AFTER : '720h'),
     driverDrainBound: drivers?.terminationGracePeriod ?? (autoMode ? AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD : undefined),
+    // The JupyterHub profiles put servers on the driver nodes (jupyterHubProfiles) for tenants with a sparkDriver account.
+    notebookServers: config.addons?.jupyterhub !== undefined && config.tenants.some((tenant) => !tenant.retired && tenant.serviceAccounts?.some((account) => account.sparkDriver === true)),
+    fargateTenants: fargate.join(', '),
+    notebookCullMinutes: Math.round((config.addons?.jupyterhub?.cullTimeoutSeconds ?? 0) / 60),
   };
 }
 

@@ -188,6 +188,8 @@ export interface JupyterHubTenantProfile {
   /** Where drivers run (on-demand driver nodes): the notebook pod hosts the driver, so it goes there too. */
   readonly nodeSelector: Readonly<Record<string, string>>;
   readonly tolerations: readonly Toleration[];
+  /** Annotations of the server pod (KubeSpawner extra_annotations), e.g. karpenter.sh/do-not-disrupt. @default none */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /** An OAuth client's secret: a key of an existing Secret in the hub's namespace (read as OAUTH_CLIENT_SECRET). */
@@ -361,6 +363,7 @@ function profileEntry(profile: JupyterHubTenantProfile, index: number, image: st
       automount_service_account_token: true,
       node_selector: { ...profile.nodeSelector },
       tolerations: profile.tolerations.map((toleration) => ({ ...toleration })),
+      ...(Object.keys(profile.annotations ?? {}).length > 0 ? { extra_annotations: { ...profile.annotations } } : {}),
       environment: {
         POD_IP: field('status.podIP'),
         POD_NAME: field('metadata.name'),

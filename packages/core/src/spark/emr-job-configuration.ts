@@ -1,5 +1,13 @@
 import { requireThat } from '../errors.js';
 import type { PodPlacement } from '../karpenter/placement.js';
+import { doNotDisruptAnnotations } from './disruption-protection.js';
+
+/**
+ * How long EMR lets a job wait in SUBMITTED (its job runner up, its driver not yet running) before it fails it, when
+ * `emr-containers-defaults` sets no `job-start-timeout`. Source: EMR on EKS guide, "Using Amazon EMR container
+ * defaults classification" (https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/emr-eks-job-submitter-container-defaults.html).
+ */
+export const EMR_DEFAULT_JOB_START_TIMEOUT_SECONDS = 15 * 60;
 
 /** One `configurationOverrides.applicationConfiguration` entry other than spark-defaults. */
 export interface EmrClassification {
@@ -9,16 +17,18 @@ export interface EmrClassification {
 
 /**
  * The `emr-job-submitter` classification that puts EMR's job-runner pod where `placement` puts drivers: the job
- * runner starts the driver and watches it, and losing it fails the job, so it belongs on on-demand capacity. Its
- * node selector and tolerations are written as the EMR on EKS guide ("Using job submitter classification") defines
- * them: `jobsubmitter.node.selector.<key>`, `jobsubmitter.node.toleration.<key>` (value; "" for Exists) and
- * `jobsubmitter.node.toleration.<key>.effect`.
+ * runner starts the driver and watches it, and losing it fails the job, so it belongs on on-demand capacity and, like
+ * the driver, carries `karpenter.sh/do-not-disrupt` on Karpenter's pools (else an expiring or drifted node evicts it
+ * at once). Its keys are written as the EMR on EKS guide ("Using job submitter classification") defines them:
+ * `jobsubmitter.node.selector.<key>`, `jobsubmitter.node.toleration.<key>` (value; "" for Exists),
+ * `jobsubmitter.node.toleration.<key>.effect` and `jobsubmitter.annotation.<key>`.
  */
-export function jobSubmitterClassification(placement: Pick<PodPlacement, 'nodeSelector' | 'tolerations' | 'capacityTypes'>): EmrClassification {
+export function jobSubmitterClassification(placement: Pick<PodPlacement, 'nodeSelector' | 'tolerations' | 'capacityTypes' | 'nodePools'>): EmrClassification {
   requireThat(placement.capacityTypes.length > 0 && placement.capacityTypes.every((type) => type === 'on-demand'), 'placement.capacityTypes',
     `the job runner must run on on-demand capacity only (losing it fails the job); this placement reaches ${placement.capacityTypes.join(', ')}`);
   const properties: Record<string, string> = {};
   for (const [key, value] of Object.entries(placement.nodeSelector)) properties[`jobsubmitter.node.selector.${key}`] = value;
+  for (const [key, value] of Object.entries(doNotDisruptAnnotations(placement))) properties[`jobsubmitter.annotation.${key}`] = value;
   for (const [i, toleration] of placement.tolerations.entries()) {
     requireThat(toleration.key !== undefined && toleration.effect !== undefined, `placement.tolerations[${i}]`,
       'the job submitter classification can only express a toleration with a key and an effect');

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { requireThat } from '../errors.js';
+import { classificationContractViolations } from './emr-classification-contract.js';
 import { LABELS, PROJECT_NAME } from '../labels.js';
 import type { EmrMonitoringConfiguration } from './emr-job-configuration.js';
 
@@ -112,6 +113,9 @@ function checkCommon(props: EmrJobDocumentsProps): void {
   requireThat(RELEASE_LABEL.test(props.releaseLabel), 'releaseLabel', `"${props.releaseLabel}" is not an EMR release label (1-64 of A-Z a-z 0-9 . - _ /)`);
   requireThat(props.executionRoleArn.length <= 2048 && IAM_ROLE_ARN.test(props.executionRoleArn), 'executionRoleArn',
     `"${props.executionRoleArn}" is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)`);
+  // EMR ignores a classification or key it does not know: the setting would silently never apply.
+  const unknown = classificationContractViolations(props.configurationOverrides.applicationConfiguration ?? [])[0];
+  requireThat(unknown === undefined, `configurationOverrides.applicationConfiguration[${unknown?.path[0]}]`, unknown?.message ?? '');
 }
 
 const jobTags = (props: EmrJobDocumentsProps) => ({ [EMR_RESOURCE_TAGS.environment]: props.environment, [EMR_RESOURCE_TAGS.tenant]: props.tenant });

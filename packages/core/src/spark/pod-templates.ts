@@ -7,15 +7,14 @@ import { DEFAULT_SPARK_PRIORITY_CLASS_NAMES } from '../scheduling/spark-priority
 import { DEFAULT_GP3_STORAGE_CLASS_NAME } from '../storage/gp3-storage-class.js';
 import { requireGoDuration } from '../validation/go-duration.js';
 import { requireIntegerInRange, requireObjectName } from '../validation/kubernetes-names.js';
+import { doNotDisruptAnnotations } from './disruption-protection.js';
+import { EMR_POD_TEMPLATE_CONTRACT, podTemplateContractViolations } from './emr-pod-template-contract.js';
 import { localDiskVolume, requireNotUnderMnt, SPARK_LOCAL_DIR_VOLUME, type SparkLocalDisk } from './local-disk.js';
 
 export type SparkRole = 'driver' | 'executor';
 
 /** The container names EMR on EKS recognises as Spark's own in a pod template. */
-export const SPARK_CONTAINER_NAMES: Readonly<Record<SparkRole, string>> = {
-  driver: 'spark-kubernetes-driver',
-  executor: 'spark-kubernetes-executor',
-};
+export const SPARK_CONTAINER_NAMES: Readonly<Record<SparkRole, string>> = EMR_POD_TEMPLATE_CONTRACT.sparkMainContainerNames;
 
 /** Spark UI port and the Prometheus paths the driver serves (executor metrics are aggregated by the driver). */
 export const SPARK_UI_PORT = 4040;
@@ -68,16 +67,30 @@ export interface SparkPodTemplatesProps {
   readonly singleZone?: boolean;
   /** Labels of both pods, e.g. `eks.amazonaws.com/fargate-profile` for pods a Fargate profile runs. @default none */
   readonly podLabels?: Readonly<Record<string, string>>;
-  /** User and group of the EMR Spark images (hadoop, uid 999, gid 1000); set explicitly so runAsNonRoot can be verified. @default { uid: 999, gid: 1000 } */
+  /** User and group of the EMR Spark images (hadoop, uid 999, gid 1000), which the init containers run as. @default { uid: 999, gid: 1000 } */
   readonly sparkUser?: { readonly uid: number; readonly gid: number };
 }
 
 type Container = NonNullable<IPod['spec']>['containers'][number];
 
-/** The restricted Pod Security settings EMR's Spark images run under. */
-function restrictedContainerSecurityContext(): Container['securityContext'] {
-  return { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
+/**
+ * The restricted Pod Security settings of a container of ours (init and sidecar containers: EMR allows them a
+ * securityContext, but not the pod or the Spark containers). Non-root as the Spark user, so what it writes into the
+ * shared volumes belongs to the user Spark runs as.
+ */
+function restrictedContainerSecurityContext(user: { readonly uid: number; readonly gid: number }): Container['securityContext'] {
+  return {
+    runAsNonRoot: true,
+    runAsUser: user.uid,
+    runAsGroup: user.gid,
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ['ALL'] },
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
 }
+
+/** A writable HOME for the custom-code container: with IRSA the AWS CLI caches credentials in ~/.aws/cli/cache (aws/aws-cli#9075). */
+export const CUSTOM_CODE_HOME = { volume: 'custom-code-home', path: '/home/custom-code' } as const;
 
 /** The Spark container's own resources: its scratch disk as ephemeral storage (Fargate), device-plugin limits (GPUs). */
 function containerResources(localDisk: SparkLocalDisk, placement: PodPlacement): Pick<Container, 'resources'> {
@@ -87,8 +100,9 @@ function containerResources(localDisk: SparkLocalDisk, placement: PodPlacement):
 }
 
 /**
- * Checks a Spark pod template against EMR on EKS's rules: the Spark container carries its reserved name, nothing is
- * mounted at or under /mnt, and executors stop within the spot notice. Throws a ConfigurationError naming the field.
+ * Checks a Spark pod template against EMR on EKS's rules: only the fields EMR allows (EMR_POD_TEMPLATE_CONTRACT), the
+ * Spark container carries its reserved name, nothing is mounted at or under /mnt, and executors stop within the spot
+ * notice. Throws a ConfigurationError naming the field.
  */
 export function checkSparkPodTemplate(pod: IPod, role: SparkRole, field: string = role): void {
   const spec = pod.spec;
@@ -102,6 +116,8 @@ export function checkSparkPodTemplate(pod: IPod, role: SparkRole, field: string 
       `"${c.name}" is the ${otherRole} container name; a ${role} template names its Spark container "${expected}"`,
     ),
   );
+  const violation = podTemplateContractViolations(pod)[0];
+  requireThat(violation === undefined, `${field}.${violation?.path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[')}`, violation?.message ?? '');
   requireThat(
     spec.containers.some((c) => c.name === expected),
     `${field}.spec.containers`,
@@ -151,6 +167,12 @@ export class SparkPodTemplates {
   readonly localDisk: SparkLocalDisk;
   /** The placement the executor template was built from (NVMe pools for instance-store scratch, else the EBS pools). */
   readonly executorPlacement: PodPlacement;
+  /**
+   * The executor template for Spark sessions that Spark itself starts, not EMR (a notebook server is their client-mode
+   * driver): EMR never reads it, so it keeps what EMR's templates may not carry, the pod's securityContext (fsGroup
+   * makes the scratch volume writable by the Spark user) and the Spark container's restricted settings.
+   */
+  readonly sessionExecutor: IPod;
 
   constructor(props: SparkPodTemplatesProps) {
     const { driverPlacement } = props.placements;
@@ -187,6 +209,8 @@ export class SparkPodTemplates {
       requireThat(customCode.image !== '', 'customCode.image', 'must not be empty');
       requireThat(customCode.command.length > 0, 'customCode.command', 'must not be empty');
       requireNotUnderMnt(codeMountPath, 'customCode.mountPath');
+      requireThat(codeMountPath !== CUSTOM_CODE_HOME.path && !codeMountPath.startsWith(`${CUSTOM_CODE_HOME.path}/`), 'customCode.mountPath',
+        `"${codeMountPath}" is the init container's HOME (${CUSTOM_CODE_HOME.path}); mount the code elsewhere, e.g. /opt/custom-code`);
     }
 
     const build = (role: SparkRole, placement: PodPlacement, annotations: Record<string, string>, extraSpec: Partial<NonNullable<IPod['spec']>>): IPod => {
@@ -195,13 +219,15 @@ export class SparkPodTemplates {
       const initContainers: Container[] = [];
       if (customCode) {
         mounts.push({ name: 'custom-code', mountPath: codeMountPath });
-        volumes.push({ name: 'custom-code', emptyDir: {} });
+        volumes.push({ name: 'custom-code', emptyDir: {} }, { name: CUSTOM_CODE_HOME.volume, emptyDir: {} });
         initContainers.push({
           name: 'fetch-custom-code',
           image: customCode.image,
           command: [...customCode.command],
-          volumeMounts: [{ name: 'custom-code', mountPath: codeMountPath }],
-          securityContext: restrictedContainerSecurityContext(),
+          // The image's HOME is / (not writable by a non-root user): the CLI's credential cache goes to an emptyDir.
+          env: [{ name: 'HOME', value: CUSTOM_CODE_HOME.path }],
+          volumeMounts: [{ name: 'custom-code', mountPath: codeMountPath }, { name: CUSTOM_CODE_HOME.volume, mountPath: CUSTOM_CODE_HOME.path }],
+          securityContext: restrictedContainerSecurityContext(sparkUser),
         });
       }
       const labels = { ...props.podLabels };
@@ -217,14 +243,8 @@ export class SparkPodTemplates {
           // A placement off Karpenter's pools (Fargate) has neither.
           ...(Object.keys(placement.nodeSelector).length > 0 ? { nodeSelector: { ...placement.nodeSelector } } : {}),
           ...(placement.tolerations.length > 0 ? { tolerations: placement.tolerations.map((t) => ({ ...t })) } : {}),
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: sparkUser.uid,
-            runAsGroup: sparkUser.gid,
-            // Makes the ephemeral volume writable by the Spark user.
-            fsGroup: sparkUser.gid,
-            seccompProfile: { type: 'RuntimeDefault' },
-          },
+          // No pod securityContext and none on the Spark container: EMR allows neither and sets its own
+          // (EMR_POD_TEMPLATE_CONTRACT). The namespaces enforce Pod Security baseline, which EMR's pods meet.
           ...(initContainers.length > 0 ? { initContainers } : {}),
           containers: [{
             name: SPARK_CONTAINER_NAMES[role],
@@ -232,7 +252,6 @@ export class SparkPodTemplates {
             // device-plugin resources are limits only (GPU classes).
             ...containerResources(localDisk, placement),
             volumeMounts: mounts,
-            securityContext: restrictedContainerSecurityContext(),
           }],
           volumes,
           ...extraSpec,
@@ -248,7 +267,7 @@ export class SparkPodTemplates {
       driverPlacement,
       {
         // Losing the driver loses the job: Karpenter must not voluntarily remove its node (when Karpenter made it).
-        ...(driverPlacement.nodePools.length > 0 ? { 'karpenter.sh/do-not-disrupt': 'true' } : {}),
+        ...doNotDisruptAnnotations(driverPlacement),
         ...(scrape
           ? {
               'prometheus.io/scrape': 'true',
@@ -265,8 +284,25 @@ export class SparkPodTemplates {
       terminationGracePeriodSeconds: gracePeriod,
       ...(props.singleZone ? { affinity: sameZoneAsDriver() } : {}),
     });
+    this.sessionExecutor = withPodSecurity(this.executor, sparkUser);
   }
 }
+
+/** A template as Spark alone reads it: the pod runs as the Spark user, whose group owns the volumes; containers restricted. */
+function withPodSecurity(template: IPod, user: { readonly uid: number; readonly gid: number }): IPod {
+  const spec = template.spec!;
+  return {
+    ...template,
+    spec: {
+      ...spec,
+      securityContext: { runAsNonRoot: true, runAsUser: user.uid, runAsGroup: user.gid, fsGroup: user.gid, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: spec.containers.map((container) => ({ ...container, securityContext: container.securityContext ?? restrictedContainerSecurityContext(user) })),
+    },
+  };
+}
+
+/** File name of SparkPodTemplates.sessionExecutor beside the EMR templates: EMR never reads it (validation knows it by this name). */
+export const SESSION_EXECUTOR_TEMPLATE_FILE = 'session-executor.yaml';
 
 /** Spark labels every pod of an application with its id; the driver also carries spark-role: driver. */
 export const SPARK_APP_SELECTOR_LABEL = 'spark-app-selector';

@@ -68,7 +68,9 @@ export interface ContainerDefaults {
 /** Pod Security Admission labels of the namespace. */
 export interface PodSecurityProps {
   /**
-   * Level enforced at admission. EMR's Spark, job-runner and submitter pods pass `baseline`, not `restricted`.
+   * Level enforced at admission. EMR's Spark, job-runner and submitter pods pass `baseline`, not `restricted`: EMR
+   * allows no securityContext on a pod template's pod or Spark container (EMR_POD_TEMPLATE_CONTRACT), and restricted
+   * needs runAsNonRoot, seccompProfile and dropped capabilities there. validate refuses `restricted` on a tenant namespace.
    * @default 'baseline'
    */
   readonly enforce?: PodSecurityLevel;

@@ -3,8 +3,8 @@ export type RuleId =
   | 'schema' | 'unknown-field' | 'unknown-kind' | 'dns-name' | 'label-syntax'
   | 'karpenter-label-domain' | 'node-class-labels' | 'budget-format' | 'ami-alias'
   | 'capacity-unschedulable' | 'driver-on-spot' | 'executor-spot-first' | 'gpu-pool-device-request'
-  | 'pod-template-container-name' | 'pod-template-reserved-path'
-  | 'rbac-wildcard' | 'tenant-isolation-missing' | 'secret-value' | 'imds-v2'
+  | 'pod-template-container-name' | 'pod-template-reserved-path' | 'pod-template-field'
+  | 'rbac-wildcard' | 'tenant-isolation-missing' | 'tenant-pod-security-level' | 'secret-value' | 'imds-v2'
   | 'prod-dummy-auth' | 'prod-latest-ami' | 'fargate-unsupported';
 
 export type Severity = 'error' | 'warning';

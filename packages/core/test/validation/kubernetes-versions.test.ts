@@ -39,7 +39,11 @@ describe('the Kubernetes schemas follow the environment\'s minor', () => {
   }
 
   it('1.29 and 1.33 read different documents: pod-level resources pass on 1.33 and are an error on 1.29', () => {
-    const driver = template('pod-templates/ml/driver.yaml', podTemplate('driver', { resources: { requests: { cpu: '1' } } }));
+    // An applied Pod: in a Spark pod template EMR refuses spec.resources whatever the version (pod-template-field).
+    const driver = applied('addons/driver.yaml', {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' },
+      spec: { containers: [{ name: 'c', image: 'busybox:1.36' }], resources: { requests: { cpu: '1' } } },
+    });
     expect(run([driver], false, undefined, '1.33')).toEqual([]);
     const [finding, ...rest] = run([driver], false, undefined, '1.29');
     expect(rest).toEqual([]);

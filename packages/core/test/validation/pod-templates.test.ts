@@ -41,3 +41,38 @@ describe('pod-template-reserved-path', () => {
     })])).toEqual([]);
   });
 });
+
+describe('pod-template-field', () => {
+  it('refuses a pod securityContext and fields of the Spark container outside EMR\'s lists, and leaves init and sidecar containers free', () => {
+    const findings = ofRule(run([executor({
+      securityContext: { runAsNonRoot: true },
+      hostNetwork: true,
+      initContainers: [{ name: 'fetch-code', image: 'busybox:1.36', command: ['true'], securityContext: { runAsNonRoot: true } }],
+      containers: [
+        { name: 'spark-kubernetes-executor', securityContext: { allowPrivilegeEscalation: false }, command: ['/bin/sh'] },
+        { name: 'fluent-bit', image: 'fluent/fluent-bit:3.1', securityContext: { runAsNonRoot: true }, ports: [{ containerPort: 2020 }] },
+      ],
+    })]), 'pod-template-field');
+    expect(findings.map((f) => [f.fieldPath, f.severity])).toEqual([
+      ['spec.containers[0].command', 'error'],
+      ['spec.containers[0].securityContext', 'error'],
+      ['spec.hostNetwork', 'error'],
+      ['spec.securityContext', 'error'],
+    ]);
+    expect(findings.find((f) => f.fieldPath === 'spec.securityContext')?.message).toBe(
+      'securityContext is not a field EMR on EKS allows in a pod template\'s spec (https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/pod-templates.html#pod-template-fields): EMR fails the job before it starts');
+    expect(findings.find((f) => f.fieldPath === 'spec.securityContext')?.hint).toMatch(/EMR sets the pod's security context itself/);
+  });
+
+  it('leaves the session executor template alone: Spark reads it, not EMR', () => {
+    const session = template('tenants/ml/pod-templates/session-executor.yaml', podTemplate('executor', { securityContext: { fsGroup: 1000 } }));
+    expect(ofRule(run([session]), 'pod-template-field')).toEqual([]);
+  });
+
+  it('accepts every field on EMR\'s lists', () => {
+    expect(run([executor({
+      priorityClassName: 'spark-executor', terminationGracePeriodSeconds: 100, nodeSelector: { 'karpenter.sh/capacity-type': 'spot' },
+      containers: [{ name: 'spark-kubernetes-executor', env: [{ name: 'A', value: 'b' }], resources: { limits: { 'nvidia.com/gpu': '1' } }, workingDir: '/opt' }],
+    })])).toEqual([]);
+  });
+});

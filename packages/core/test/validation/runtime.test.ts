@@ -111,6 +111,8 @@ describe('sparkTenantProblems', () => {
 
   it('refuses a job runner that could land off on-demand driver capacity', () => {
     expect(jobSubmitterClassification(spark.driverPlacement).properties).toEqual({
+      // Like the driver, the job runner must not be evicted when a drain starts (losing it fails the job).
+      'jobsubmitter.annotation.karpenter.sh/do-not-disrupt': 'true',
       'jobsubmitter.node.selector.emr-eks-gitops.io/workload': 'spark-driver',
       'jobsubmitter.node.selector.karpenter.sh/capacity-type': 'on-demand',
       'jobsubmitter.node.toleration.emr-eks-gitops.io/workload': 'spark-driver',
@@ -141,10 +143,14 @@ describe('sparkTenantProblems', () => {
 
   it('refuses jobs that may outlive the drain bound of an expiring driver node', () => {
     const bounded = capacity({ driverNodes: { expireAfter: '720h', terminationGracePeriod: '24h' } });
-    expect(sparkTenantProblems(tenant({ maxJobDuration: '24h' }, bounded))).toEqual([]);
-    const longer = sparkTenantProblems(tenant({ maxJobDuration: '36h' }, bounded));
+    // The job runner waits up to EMR's 15-minute job-start-timeout for its driver, then lives as long as the driver.
+    expect(sparkTenantProblems(tenant({ maxJobDuration: '23h45m' }, bounded))).toEqual([]);
+    const longer = sparkTenantProblems(tenant({ maxJobDuration: '24h' }, bounded));
     expect(brief(longer)).toEqual(['error driver-node-expiry maxJobDuration']);
-    expect(longer[0]!.message).toBe('spark.maxJobDuration 36h is longer than the driver pool\'s terminationGracePeriod 24h: a job started on a driver node about to expire is killed before it can finish');
+    expect(longer[0]!.message).toBe('spark.maxJobDuration 24h plus the 15m a job may wait to start (EMR\'s job-start-timeout, while its job runner already runs) is longer than the driver pool\'s terminationGracePeriod 24h: a job submitted on a driver node about to expire or drift loses its job runner or driver before it can finish');
+    expect(longer[0]!.hint).toBe('set spark.maxJobDuration to at most 23h45m (the driver pod gets it as activeDeadlineSeconds), or raise capacity.driverNodes.terminationGracePeriod to at least 15m more than it');
+    const tooShort = capacity({ driverNodes: { expireAfter: '720h', terminationGracePeriod: '10m' } });
+    expect(sparkTenantProblems(tenant({ maxJobDuration: '1m' }, tooShort))[0]!.hint).toBe('raise capacity.driverNodes.terminationGracePeriod to at least 15m more than spark.maxJobDuration');
     expect(brief(sparkTenantProblems(tenant({ maxJobDuration: undefined }, bounded)))).toEqual(['error driver-node-expiry maxJobDuration']);
     // No drain bound (Karpenter waits for do-not-disrupt drivers), or no expiry: nothing to check.
     expect(sparkTenantProblems(tenant({ maxJobDuration: undefined }))).toEqual([]);

@@ -33,6 +33,21 @@ describe('tenant-isolation-missing', () => {
   });
 });
 
+describe('tenant-pod-security-level', () => {
+  const enforcing = (level: string) => tenant('spark-ml').map((input) => (input.object.kind === 'Namespace'
+    ? { ...input, object: { ...input.object, metadata: { ...input.object.metadata as object, labels: { ...(input.object.metadata as any).labels, 'pod-security.kubernetes.io/enforce': level } } } }
+    : input));
+
+  it('refuses restricted on a tenant namespace, which EMR\'s job pods cannot meet, and accepts baseline', () => {
+    const findings = ofRule(run(enforcing('restricted')), 'tenant-pod-security-level');
+    expect(findings.map((f) => [f.fieldPath, f.severity, f.message])).toEqual([[
+      'metadata.labels["pod-security.kubernetes.io/enforce"]', 'error',
+      'tenant namespace spark-ml enforces Pod Security restricted, which EMR\'s job-runner, driver and executor pods do not meet: a pod template may set no securityContext on the pod or the Spark container (EMR on EKS guide, "Pod template fields")',
+    ]]);
+    expect(run(enforcing('baseline'))).toEqual([]);
+  });
+});
+
 describe('secret-value', () => {
   const configMap = (data: Record<string, string>) => applied('cm.yaml', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'spark-defaults', namespace: 'spark-ml' }, data });
   const jupyterhub = (values: Record<string, unknown>, production = false) => run([applied('addons/helmrelease-jupyterhub.yaml', {

@@ -1,9 +1,12 @@
 // EMR on EKS finds the Spark container of a pod template by its name (EMR on EKS guide, "Using pod templates")
 // and reserves /mnt for the volumes it mounts itself.
+import { EMR_POD_TEMPLATE_CONTRACT, podTemplateContractViolations } from '../../spark/emr-pod-template-contract.js';
+import { SESSION_EXECUTOR_TEMPLATE_FILE } from '../../spark/pod-templates.js';
 import type { Finding } from '../finding.js';
 import { asList, asRecord, asText, type Subject } from '../subject.js';
 
-const MAIN_CONTAINERS = ['spark-kubernetes-driver', 'spark-kubernetes-executor'];
+const MAIN_CONTAINERS: readonly string[] = Object.values(EMR_POD_TEMPLATE_CONTRACT.sparkMainContainerNames);
+const RESERVED = EMR_POD_TEMPLATE_CONTRACT.reservedMountPath;
 
 function containerNameFindings(subject: Subject, spec: Readonly<Record<string, unknown>>): Finding[] {
   const names = asList(spec.containers).map((c) => asText(asRecord(c)?.name) ?? '');
@@ -35,9 +38,9 @@ function reservedPathFindings(subject: Subject, spec: Readonly<Record<string, un
     asList(spec[list]).forEach((container, index) => {
       asList(asRecord(container)?.volumeMounts).forEach((mount, mountIndex) => {
         const path = (asText(asRecord(mount)?.mountPath) ?? '').replace(/\/+$/, '');
-        if (path === '/mnt' || path.startsWith('/mnt/')) {
+        if (path === RESERVED || path.startsWith(`${RESERVED}/`)) {
           findings.push(subject.finding('pod-template-reserved-path', 'error', ['spec', list, index, 'volumeMounts', mountIndex, 'mountPath'],
-            `mountPath ${path} is at or under /mnt, which EMR on EKS reserves for its own volumes`,
+            `mountPath ${path} is at or under ${RESERVED}, which EMR on EKS reserves for its own volumes`,
             'mount it elsewhere, e.g. /data or /local1, and point spark.local.dir there'));
         }
       });
@@ -46,9 +49,19 @@ function reservedPathFindings(subject: Subject, spec: Readonly<Record<string, un
   return findings;
 }
 
+/** Fields outside EMR's allow-lists (e.g. a pod or Spark-container securityContext): EMR fails the job before it starts. */
+function fieldFindings(subject: Subject): Finding[] {
+  // The executor template of notebook sessions is read by Spark alone, which takes any field.
+  if (subject.input.path.endsWith(`/${SESSION_EXECUTOR_TEMPLATE_FILE}`)) return [];
+  return podTemplateContractViolations(subject.object).map((violation) => subject.finding('pod-template-field', 'error', violation.path, violation.message,
+    violation.path.length === 2 && violation.path[1] === 'securityContext'
+      ? 'remove it: EMR sets the pod\'s security context itself; put a securityContext on init and sidecar containers only'
+      : 'remove it, or move what it does to an init or sidecar container (they may carry any field)'));
+}
+
 /** Rules for Spark pod templates: Pod objects that are not applied to the cluster. */
 export function podTemplateRules(subject: Subject): Finding[] {
   if (!subject.is('', 'Pod') || subject.input.applied) return [];
   const spec = asRecord(subject.object.spec) ?? {};
-  return [...containerNameFindings(subject, spec), ...reservedPathFindings(subject, spec)];
+  return [...containerNameFindings(subject, spec), ...reservedPathFindings(subject, spec), ...fieldFindings(subject)];
 }

@@ -7,6 +7,7 @@ import { INSTANCE_LABEL_VOCABULARIES } from '../../karpenter/instance-labels.js'
 import type { NodePoolLimits } from '../../karpenter/node-pool.js';
 import { placementProblems, type CapacityType, type PodPlacement, type PoolSchedulingView } from '../../karpenter/placement.js';
 import { parseQuantity } from '../../quantity.js';
+import { EMR_DEFAULT_JOB_START_TIMEOUT_SECONDS } from '../../spark/emr-job-configuration.js';
 import type { SparkJobSize } from '../../spark/job-size.js';
 import type { SparkLocalDisk } from '../../spark/local-disk.js';
 import type { ContainerDefaults, TenantQuota } from '../../tenant/tenant-namespace.js';
@@ -274,10 +275,22 @@ function expiryProblems(tenant: SparkTenantRuntime): RuntimeProblem[] {
   const grace = Math.min(...bounded.map((pool) => goDurationSeconds(pool.terminationGracePeriod!) ?? Infinity));
   const graceText = bounded.find((pool) => goDurationSeconds(pool.terminationGracePeriod!) === grace)!.terminationGracePeriod!;
   const longest = tenant.maxJobDuration === undefined ? undefined : goDurationSeconds(tenant.maxJobDuration);
-  if (longest !== undefined && longest <= grace) return [];
+  // EMR's job runner (on the driver nodes, do-not-disrupt like the driver) lives from submission to the job's end: up to
+  // the job-start timeout before the driver runs, then the driver's deadline. The drain must wait for both.
+  const startMinutes = EMR_DEFAULT_JOB_START_TIMEOUT_SECONDS / 60;
+  if (longest !== undefined && longest + EMR_DEFAULT_JOB_START_TIMEOUT_SECONDS <= grace) return [];
+  const room = Math.floor((grace - EMR_DEFAULT_JOB_START_TIMEOUT_SECONDS) / 60);
   return [problem('driver-node-expiry', 'maxJobDuration',
     longest === undefined
-      ? `driver nodes expire (expireAfter ${bounded[0]!.expireAfter}, not held back by disruption budgets or windows) and their drain kills running drivers after terminationGracePeriod ${graceText}, but the tenant's jobs have no maximum duration: a longer job is killed when its node expires`
-      : `spark.maxJobDuration ${tenant.maxJobDuration} is longer than the driver pool's terminationGracePeriod ${graceText}: a job started on a driver node about to expire is killed before it can finish`,
-    `set spark.maxJobDuration to at most ${graceText} (the driver pod gets it as activeDeadlineSeconds), or raise capacity.driverNodes.terminationGracePeriod`)];
+      ? `driver nodes expire (expireAfter ${bounded[0]!.expireAfter}, not held back by disruption budgets or windows) and their drain kills running drivers and job runners after terminationGracePeriod ${graceText}, but the tenant's jobs have no maximum duration: a longer job is killed when its node expires`
+      : `spark.maxJobDuration ${tenant.maxJobDuration} plus the ${startMinutes}m a job may wait to start (EMR's job-start-timeout, while its job runner already runs) is longer than the driver pool's terminationGracePeriod ${graceText}: a job submitted on a driver node about to expire or drift loses its job runner or driver before it can finish`,
+    room > 0
+      ? `set spark.maxJobDuration to at most ${goMinutes(room)} (the driver pod gets it as activeDeadlineSeconds), or raise capacity.driverNodes.terminationGracePeriod to at least ${startMinutes}m more than it`
+      : `raise capacity.driverNodes.terminationGracePeriod to at least ${startMinutes}m more than spark.maxJobDuration`)];
+}
+
+/** Minutes as a Go duration: 1425 -> 23h45m. */
+function goMinutes(minutes: number): string {
+  const hours = Math.floor(minutes / 60);
+  return `${hours > 0 ? `${hours}h` : ''}${minutes % 60 > 0 || hours === 0 ? `${minutes % 60}m` : ''}`;
 }

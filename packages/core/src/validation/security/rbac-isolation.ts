@@ -34,9 +34,17 @@ export function tenantIsolationRules(subjects: readonly Subject[]): Finding[] {
     if (!inNamespace(name, 'ResourceQuota')) missing('ResourceQuota', 'render a ResourceQuota in the namespace (TenantNamespace does)');
     if (!inNamespace(name, 'LimitRange')) missing('LimitRange', 'render a LimitRange with container defaults in the namespace (TenantNamespace does)');
     if (!inNamespace(name, 'NetworkPolicy', 'networking.k8s.io')) missing('NetworkPolicy', 'render at least a default-deny NetworkPolicy in the namespace');
-    if (!ns.labels['pod-security.kubernetes.io/enforce']) {
+    const enforce = ns.labels['pod-security.kubernetes.io/enforce'];
+    if (!enforce) {
       findings.push(ns.finding('tenant-isolation-missing', 'error', ['metadata', 'labels'], `tenant namespace ${name} has no pod-security.kubernetes.io/enforce label`,
-        'label the namespace with pod-security.kubernetes.io/enforce: baseline (or restricted)'));
+        'label the namespace with pod-security.kubernetes.io/enforce: baseline'));
+    } else if (enforce === 'restricted') {
+      // restricted needs runAsNonRoot, seccompProfile, allowPrivilegeEscalation: false and capabilities.drop ALL on the
+      // pod or every container; EMR's pod templates may set none of them on the pod or the Spark container, and EMR
+      // documents no such settings of its own, so its driver, executor and job-runner pods would be refused.
+      findings.push(ns.finding('tenant-pod-security-level', 'error', ['metadata', 'labels', 'pod-security.kubernetes.io/enforce'],
+        `tenant namespace ${name} enforces Pod Security restricted, which EMR's job-runner, driver and executor pods do not meet: a pod template may set no securityContext on the pod or the Spark container (EMR on EKS guide, "Pod template fields")`,
+        'enforce baseline and warn and audit restricted (TenantNamespace\'s default)'));
     }
   }
   return findings;
