@@ -256,7 +256,8 @@ describe('Prometheus with prometheus-operator (mode operator)', () => {
   const monitors = objectsOf(result, 'PodMonitor');
 
   it('renders one PodMonitor per tenant and one for Karpenter, no chart, all valid', () => {
-    expect(monitors.map((m) => m.metadata.name).sort()).toEqual(['karpenter', ...config.tenants.map((t) => `spark-${t.name}`)].sort());
+    // dev's app-dev serves notebooks: its servers (client-mode drivers) get a PodMonitor of their own.
+    expect(monitors.map((m) => m.metadata.name).sort()).toEqual(['karpenter', ...config.tenants.map((t) => `spark-${t.name}`), 'spark-app-dev-notebooks'].sort());
     expect(objectsOf(result, 'HelmRelease').map((o) => o.metadata.name)).not.toContain('prometheus');
     const addonObjects = result.objects.filter((o) => o.path.startsWith('addons/prometheus/'));
     expect(validateObjects(addonObjects, { environment: 'dev', production: false, kubernetesVersion: config.cluster.kubernetesVersion })).toEqual([]);

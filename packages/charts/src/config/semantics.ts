@@ -9,6 +9,7 @@ import { capacityClassProblems, DEFAULT_CAPACITY_CLASS, tenantCapacityClasses } 
 import { capacityBackendProblems } from './capacity-backend-semantics.js';
 import { fargateProblems } from './fargate-semantics.js';
 import { gpuProblems } from './gpu-semantics.js';
+import { jupyterHubTlsProblems } from './jupyterhub-semantics.js';
 import type { ConfigPath } from './source-map.js';
 
 type Locate = (path: ConfigPath, message: string) => Problem;
@@ -129,6 +130,7 @@ function jupyterHubProblems(file: Partial<EnvironmentFile> | null, at: Locate): 
   if (!isObject(file?.delivery)) {
     problems.push(at(['addons', 'jupyterhub'], 'is delivered as a Helm release by Flux or Argo CD: add a delivery section'));
   }
+  problems.push(...jupyterHubTlsProblems(file, hub, at));
   return problems;
 }
 
