@@ -38,7 +38,7 @@ export const JupyterHubSchema = strictObject({
     adminUsers: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { description: 'user names with admin rights in JupyterHub' })),
   }, 'authentication of JupyterHub users'),
   proxyServiceType: Type.Optional(StringEnum(['ClusterIP', 'LoadBalancer', 'NodePort'], {
-    default: 'ClusterIP', description: 'Service type of the proxy (proxy-public), which serves plain HTTP on port 80: ClusterIP (default; kubectl port-forward), LoadBalancer or NodePort; with tls: LoadBalancer for an nlb, ClusterIP for an alb',
+    description: 'Service type of the proxy (proxy-public), which serves plain HTTP on port 80: ClusterIP (default; kubectl port-forward), LoadBalancer or NodePort; with tls it follows the load balancer (LoadBalancer for an nlb, ClusterIP for an alb) and may be left out',
   })),
   tls: Type.Optional(strictObject({
     loadBalancer: StringEnum(['nlb', 'alb'], {

@@ -36,6 +36,14 @@ export const AWS_LOAD_BALANCER_CONTROLLER = {
   },
 } as const;
 
+/**
+ * What the JupyterHub chart's `proxy-public` Service serves (zero-to-jupyterhub-k8s 4.4.0
+ * jupyterhub/templates/proxy/service.yaml): port 443 named `https` only with `proxy.https.enabled` and a valid type,
+ * which with `type: offload` targets the proxy's plain `http` port; port 80 named `http` unless `disableHttpPort`. Its
+ * Ingress (templates/ingress.yaml) routes to `proxy-public`'s port named `http`.
+ */
+export const JUPYTERHUB_PROXY_PUBLIC = { httpsPort: 443, httpPort: 80, offloadTargetPort: 'http', ingressBackendPort: 'http' } as const;
+
 /** The TLS policy of both listeners: TLS 1.3 and 1.2 only (ELB's recommended policy). */
 export const ELB_TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 
@@ -81,7 +89,7 @@ export function jupyterHubTlsValues(tls: JupyterHubTls): { proxy: Record<string,
             'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
             'service.beta.kubernetes.io/aws-load-balancer-scheme': scheme,
             'service.beta.kubernetes.io/aws-load-balancer-ssl-cert': tls.certificateArn,
-            'service.beta.kubernetes.io/aws-load-balancer-ssl-ports': '443',
+            'service.beta.kubernetes.io/aws-load-balancer-ssl-ports': String(JUPYTERHUB_PROXY_PUBLIC.httpsPort),
             'service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy': ELB_TLS_POLICY,
           },
           disableHttpPort: true,
@@ -101,7 +109,7 @@ export function jupyterHubTlsValues(tls: JupyterHubTls): { proxy: Record<string,
         'alb.ingress.kubernetes.io/scheme': scheme,
         'alb.ingress.kubernetes.io/target-type': 'ip',
         'alb.ingress.kubernetes.io/certificate-arn': tls.certificateArn,
-        'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP": 80}, {"HTTPS": 443}]',
+        'alb.ingress.kubernetes.io/listen-ports': JSON.stringify([{ HTTP: 80 }, { HTTPS: 443 }]),
         'alb.ingress.kubernetes.io/ssl-redirect': '443',
         'alb.ingress.kubernetes.io/ssl-policy': ELB_TLS_POLICY,
         // The proxy answers / with a redirect, which ALB's default check (200 only) counts as unhealthy.
