@@ -1,7 +1,7 @@
 import type { App } from 'cdk8s';
 import {
   EMR_IMAGE_USER, JUPYTERHUB_GENERATED_FIELDS, JUPYTERHUB_OIDC_DEFAULTS, helmRelease, parseQuantity, requireThat, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubNotebookNetworkPolicies, JupyterHubSpawnerRbac,
-  CLIENT_MODE_DRIVER_LABEL, SPARK_HISTORY_UI_PORT, jupyterHubValues, jupyterHubValuesProblems, sparkHistoryServerSelector, type JupyterHubAuth, type JupyterHubTenantProfile, type PodPlacement,
+  CLIENT_MODE_DRIVER_LABEL, PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, jupyterHubValues, jupyterHubValuesProblems, sparkHistoryServerSelector, type JupyterHubAuth, type JupyterHubTenantProfile, type PodPlacement,
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
 import type { JupyterHubConfig } from '../config/jupyterhub-schema.js';
@@ -75,6 +75,7 @@ export class JupyterHubChart extends ManifestChart {
       kmsKeyId: hub.storageClass?.kmsKeyId,
       provisioner: ebsProvisioner(config),
     });
+    const placement = addonPlacement(config);
     this.values = jupyterHubValues({
       auth: authOf(hub.auth),
       proxyServiceType: hub.proxyServiceType ?? 'ClusterIP',
@@ -87,7 +88,8 @@ export class JupyterHubChart extends ManifestChart {
       cullTimeoutSeconds: hub.cullTimeoutSeconds,
       profiles,
       // Never on a Karpenter node (on the controller's managed node groups), or on Auto Mode on the add-on pool.
-      ...(() => { const { managedNodeGroups, nodePlacement } = addonPlacement(config); return { managedNodeGroups, corePlacement: nodePlacement }; })(),
+      managedNodeGroups: placement.managedNodeGroups,
+      corePlacement: placement.nodePlacement,
       tls: hub.tls ? { ...hub.tls, host: callbackHost(hub) } : undefined,
     });
     const delivery = config.delivery;
@@ -112,7 +114,7 @@ export class JupyterHubTenantChart extends ManifestChart {
     new JupyterHubNotebookNetworkPolicies(this, 'Network', {
       namespace: profile.namespace,
       // Prometheus (mode server or operator) scrapes from the monitoring namespace.
-      monitoringNamespace: config.addons?.prometheus ? 'monitoring' : undefined,
+      monitoringNamespace: config.addons?.prometheus ? PROMETHEUS_CHART.namespace : undefined,
       historyServer: history
         ? { namespace: HISTORY_SERVER_NAMESPACE, podLabels: sparkHistoryServerSelector(historyServerName(profile.tenant)), port: SPARK_HISTORY_UI_PORT }
         : undefined,
