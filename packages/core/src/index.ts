@@ -258,7 +258,7 @@ export {
   type JupyterHubNotebookNetworkPoliciesProps, type JupyterHubSpawnerRbacProps,
 } from './addons/jupyterhub-tenant.js';
 /** JupyterHub behind TLS: the AWS Load Balancer Controller's annotations (NLB or ALB) with an ACM certificate. */
-export { AWS_LOAD_BALANCER_CONTROLLER, JUPYTERHUB_PROXY_PUBLIC, jupyterHubTlsValues, type JupyterHubTls } from './addons/jupyterhub-tls.js';
+export { AWS_LOAD_BALANCER_CONTROLLER, JUPYTERHUB_PROXY_PUBLIC, TLS_PROXY_SERVICE_TYPE, jupyterHubTlsValues, type JupyterHubTls } from './addons/jupyterhub-tls.js';
 /** The values keys written beyond each chart's defaults, with where the chart reads them. */
 export { CHART_VALUES_KEYS_BEYOND_DEFAULTS, valuesKeysBeyondDefaults } from './addons/chart-values-keys.js';
 /** Add-ons: one Helm release for either engine. */

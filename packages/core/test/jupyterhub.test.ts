@@ -105,7 +105,8 @@ describe('JupyterHub builders', () => {
 
   it('TLS values: an NLB with the certificate on the chart\'s https port (offload, no port 80), or an ALB Ingress; bad input refused', () => {
     const certificateArn = 'arn:aws:acm:eu-west-1:123456789012:certificate/5b0c2f4e-7d3a-4c1e-9f6b-2a8d1e3c4b5a';
-    const nlb = jupyterHubValues({ ...props, tls: { loadBalancer: 'nlb', certificateArn, scheme: 'internet-facing' } }) as any;
+    const nlb = jupyterHubValues({ ...props, proxyServiceType: 'LoadBalancer', tls: { loadBalancer: 'nlb', certificateArn, scheme: 'internet-facing' } }) as any;
+    expect(configurationErrorOf(() => jupyterHubValues({ ...props, tls: { loadBalancer: 'nlb', certificateArn } })).field).toBe('proxyServiceType');
     expect(jupyterHubValuesProblems(nlb)).toEqual([]);
     expect(nlb.proxy.https).toEqual({ enabled: true, type: 'offload' });
     expect(nlb.proxy.service).toMatchObject({ type: 'LoadBalancer', disableHttpPort: true });

@@ -1,7 +1,7 @@
 import type { App } from 'cdk8s';
 import {
   EMR_IMAGE_USER, JUPYTERHUB_GENERATED_FIELDS, JUPYTERHUB_OIDC_DEFAULTS, helmRelease, parseQuantity, requireThat, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubNotebookNetworkPolicies, JupyterHubSpawnerRbac,
-  CLIENT_MODE_DRIVER_LABEL, PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, jupyterHubValues, jupyterHubValuesProblems, sparkHistoryServerSelector, type JupyterHubAuth, type JupyterHubTenantProfile, type PodPlacement,
+  CLIENT_MODE_DRIVER_LABEL, PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, TLS_PROXY_SERVICE_TYPE, jupyterHubValues, jupyterHubValuesProblems, sparkHistoryServerSelector, type JupyterHubAuth, type JupyterHubTenantProfile, type PodPlacement,
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
 import type { JupyterHubConfig } from '../config/jupyterhub-schema.js';
@@ -78,7 +78,7 @@ export class JupyterHubChart extends ManifestChart {
     const placement = addonPlacement(config);
     this.values = jupyterHubValues({
       auth: authOf(hub.auth),
-      proxyServiceType: hub.proxyServiceType ?? 'ClusterIP',
+      proxyServiceType: hub.proxyServiceType ?? (hub.tls ? TLS_PROXY_SERVICE_TYPE[hub.tls.loadBalancer] : 'ClusterIP'),
       storageClassName: storageClass.name,
       hubDbSize: String(hub.hubDbSize ?? '1Gi'),
       userStorageSize: String(hub.userStorageSize),

@@ -1,3 +1,4 @@
+import { TLS_PROXY_SERVICE_TYPE } from '@emr-eks-gitops/core';
 import type { EnvironmentFile } from './schema.js';
 import type { JupyterHubConfig } from './jupyterhub-schema.js';
 import type { Problem } from './problems.js';
@@ -5,8 +6,6 @@ import type { ConfigPath } from './source-map.js';
 
 type Locate = (path: ConfigPath, message: string) => Problem;
 
-/** The Service type each TLS load balancer needs of proxy-public. */
-const PROXY_SERVICE_TYPE = { nlb: 'LoadBalancer', alb: 'ClusterIP' } as const;
 
 /**
  * An https:// OAuth callback needs something that serves HTTPS: the chart's proxy-public serves port 443 only with
@@ -28,7 +27,7 @@ export function jupyterHubTlsProblems(file: Partial<EnvironmentFile> | null, hub
   if (file?.capacity?.backend === 'auto-mode') {
     problems.push(at([...path, 'tls'], 'is rendered for the AWS Load Balancer Controller (its service annotations or IngressClass alb); EKS Auto Mode\'s load balancing reads other settings (loadBalancerClass eks.amazonaws.com/nlb, IngressClassParams) that this project does not render: leave tls out and terminate TLS in front of proxy-public yourself [jupyterhub-tls]'));
   }
-  const wanted = tls.loadBalancer === 'nlb' || tls.loadBalancer === 'alb' ? PROXY_SERVICE_TYPE[tls.loadBalancer] : undefined;
+  const wanted = tls.loadBalancer === 'nlb' || tls.loadBalancer === 'alb' ? TLS_PROXY_SERVICE_TYPE[tls.loadBalancer] : undefined;
   if (wanted && hub.proxyServiceType !== undefined && hub.proxyServiceType !== wanted) {
     problems.push(at([...path, 'proxyServiceType'], tls.loadBalancer === 'nlb'
       ? `is ${hub.proxyServiceType}, and tls.loadBalancer nlb makes proxy-public the Network Load Balancer itself (type LoadBalancer); write LoadBalancer or leave it out [jupyterhub-tls]`

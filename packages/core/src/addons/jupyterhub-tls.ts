@@ -63,6 +63,12 @@ export interface JupyterHubTls {
   readonly host?: string;
 }
 
+/**
+ * The type `proxy-public` must have behind each load balancer: the NLB is that Service itself; the ALB reaches the
+ * proxy through the Ingress by pod IP, and any other type would add a second, plain-HTTP way in.
+ */
+export const TLS_PROXY_SERVICE_TYPE = { nlb: 'LoadBalancer', alb: 'ClusterIP' } as const;
+
 const ACM_CERTIFICATE_ARN = /^arn:aws(-[a-z]+)*:acm:[a-z0-9-]+:[0-9]{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const HOST = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/;
 
@@ -83,7 +89,7 @@ export function jupyterHubTlsValues(tls: JupyterHubTls): { proxy: Record<string,
     return {
       proxy: {
         service: {
-          type: 'LoadBalancer',
+          type: TLS_PROXY_SERVICE_TYPE.nlb,
           annotations: {
             'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
             'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
@@ -99,7 +105,7 @@ export function jupyterHubTlsValues(tls: JupyterHubTls): { proxy: Record<string,
     };
   }
   return {
-    proxy: { service: { type: 'ClusterIP' } },
+    proxy: { service: { type: TLS_PROXY_SERVICE_TYPE.alb } },
     ingress: {
       enabled: true,
       ingressClassName: AWS_LOAD_BALANCER_CONTROLLER.ingressClassName,

@@ -9,7 +9,7 @@ import type { Toleration } from '../karpenter/placement.js';
 import { addonNodePlacement, type AutoModeAddonPlacement } from '../karpenter/auto-mode.js';
 import { offKarpenterNodeAffinity } from '../karpenter/controller-values.js';
 import { assertDnsLabel, assertDnsSubdomain } from '../names.js';
-import { jupyterHubTlsValues, type JupyterHubTls } from './jupyterhub-tls.js';
+import { TLS_PROXY_SERVICE_TYPE, jupyterHubTlsValues, type JupyterHubTls } from './jupyterhub-tls.js';
 import { CLIENT_MODE_DRIVER_LABEL } from './prometheus-targets.js';
 import { authenticatorConfig, type JupyterHubAuth } from './jupyterhub-auth.js';
 
@@ -258,6 +258,10 @@ export function jupyterHubValues(props: JupyterHubValuesProps): Record<string, u
   // The chart's own core affinity (matchNodePurpose) is turned off, so each pod spec has one affinity: this one.
   const coreAffinity = { affinity: { nodeAffinity: placement?.nodeAffinity ?? offKarpenterNodeAffinity(props.managedNodeGroups) } };
   const tls = props.tls ? jupyterHubTlsValues(props.tls) : undefined;
+  if (props.tls) {
+    const wanted = TLS_PROXY_SERVICE_TYPE[props.tls.loadBalancer];
+    requireThat(props.proxyServiceType === wanted, 'proxyServiceType', `is ${props.proxyServiceType}; behind tls.loadBalancer ${props.tls.loadBalancer} proxy-public must be ${wanted}`, 'JupyterHub values');
+  }
   return {
     hub: {
       // The chart sets the servers' uid and fsGroup (singleuser.uid, fsGid) but not their primary group: set it too,
