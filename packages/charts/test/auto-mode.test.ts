@@ -120,8 +120,9 @@ describe('sandbox on EKS Auto Mode', () => {
     ] }]);
     expect(prometheus.tolerations).toEqual([{ key: 'CriticalAddonsOnly', operator: 'Exists', effect: 'NoSchedule' }]);
     const hub = objectsOf(result, 'HelmRelease').find((r) => r.metadata.name === 'jupyterhub')!.spec.values;
-    for (const selector of [hub.hub.nodeSelector, hub.proxy.chp.nodeSelector]) expect(selector).toEqual({ 'karpenter.sh/nodepool': 'system', 'kubernetes.io/arch': 'amd64' });
-    expect(hub.scheduling.corePods.tolerations).toEqual([{ key: 'CriticalAddonsOnly', operator: 'Exists', effect: 'NoSchedule' }]);
+    // The hub and the proxy: the same affinity (the chart's own core affinity off), and the pool's taint tolerated.
+    for (const spec of [hub.hub.extraPodSpec, hub.proxy.chp.extraPodSpec]) expect(spec.affinity.nodeAffinity).toEqual(prometheus.affinity.nodeAffinity);
+    expect(hub.scheduling.corePods).toEqual({ nodeAffinity: { matchNodePurpose: 'ignore' }, tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists', effect: 'NoSchedule' }] });
     // Nothing here is called "system": the add-ons can never be scheduled onto a Spark node.
     expect(objectsOf(result, 'NodePool').map((p) => p.metadata.name)).not.toContain('system');
   });

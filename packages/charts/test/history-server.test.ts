@@ -74,15 +74,21 @@ describe.each(['staging', 'prod'] as const)('Spark History Server in %s', (env) 
     }
   });
 
-  it('ingress: denied by default, the UI port only from the namespaces the environment lists', () => {
+  it('ingress: denied by default, the UI port only from the namespaces the environment lists and the tenant\'s own notebooks', () => {
     const policies = byKind('NetworkPolicy');
     expect(policies.find((p) => p.metadata.name === 'default-deny-ingress')!.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'] });
-    const allow = policies.find((p) => p.metadata.name === 'allow-ui')!;
+    // No namespace listed: only kubectl port-forward, and each notebook tenant's servers to that tenant's server.
+    expect(addon.allowIngressFromNamespaces).toBeUndefined();
+    expect(policies.find((p) => p.metadata.name === 'allow-ui')).toBeUndefined();
+    const notebookTenants = config.tenants.filter((t) => t.serviceAccounts?.some((a) => a.sparkDriver));
+    expect(notebookTenants.map((t) => t.name)).toEqual(['app-dev']);
+    expect(policies.map((p) => p.metadata.name).sort()).toEqual(['allow-ui-clients-spark-history-app-dev', 'default-deny-ingress']);
+    const withListed = renderEnvironment(load(env, (text) => text.replace(/^( {4}image: 996579266876.*\n)/m, '$1    allowIngressFromNamespaces: [ingress-nginx]\n')));
+    const allow = withListed.objects.find((o) => o.path === 'addons/spark-history/networkpolicy-allow-ui.yaml')!.object as AnyObject;
     expect(allow.spec.ingress).toEqual([{
-      from: [{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: addon.allowIngressFromNamespaces }] } }],
+      from: [{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['ingress-nginx'] } ] } }],
       ports: [{ protocol: 'TCP', port: 18080 }],
     }]);
-    expect(policies).toHaveLength(2);
   });
 
   it('is delivered in the add-ons layer, after the tenants; the README says how to reach it and what the role needs', () => {

@@ -263,10 +263,10 @@ describe('JupyterHub add-on', () => {
       const profile = (values.singleuser.profileList as any[]).find((p) => p.slug === tenant)!;
       const serverPort = profile.kubespawner_override.extra_container_config.ports.find((p: any) => p.name === 'notebook-port').containerPort;
       const policies = result.objects.filter((o) => o.path.startsWith(`addons/jupyterhub/tenant-${tenant}/`) && o.object.kind === 'NetworkPolicy').map((o) => o.object as AnyObject);
-      expect(policies.map((p) => p.metadata.namespace)).toEqual([namespace, namespace]);
+      expect(new Set(policies.map((p) => p.metadata.namespace))).toEqual(new Set([namespace]));
       const selects = (policy: AnyObject) => Object.entries(policy.spec.podSelector.matchLabels).every(([key, value]) => podLabels[key] === value);
-      const ingress = policies.find((p) => p.spec.policyTypes[0] === 'Ingress')!;
-      const egress = policies.find((p) => p.spec.policyTypes[0] === 'Egress')!;
+      const ingress = policies.find((p) => p.metadata.name === 'allow-jupyterhub-to-notebook')!;
+      const egress = policies.find((p) => p.metadata.name === 'allow-notebook-to-hub')!;
       // Both select the notebook server pods (the label the hub's values put on them), and nothing of the Spark jobs.
       expect(selects(ingress) && selects(egress)).toBe(true);
       expect(Object.keys(ingress.spec.podSelector.matchLabels)).not.toContain('spark-role');
@@ -381,7 +381,8 @@ describe('JupyterHub add-on', () => {
       expect(readme).toContain(`| JupyterHub | \`jupyterhub\` ${JUPYTERHUB_CHART.version} from https://hub.jupyter.org/helm-chart/ | \`jupyterhub\` | \`addons/jupyterhub/\` |`);
     }
     expect(renders.dev.files.get('README.md')).toContain('kubectl -n jupyterhub port-forward svc/proxy-public 8080:80');
-    expect(renders.prod.files.get('README.md')).toContain('users log in at https://jupyter.spark.acme-data.example/');
+    expect(renders.prod.files.get('README.md')).toContain('| https://jupyter.spark.acme-data.example/ (Ingress `jupyterhub`, an Application Load Balancer, TLS with the ACM certificate; see below) |');
+    expect(renders.staging.files.get('README.md')).toContain('| https://jupyter.staging.spark.acme-data.example/ (Service `proxy-public`, a Network Load Balancer, TLS with the ACM certificate; see below) |');
   });
 
   it('github auth needs its settings, and the add-on needs a delivery section', () => {

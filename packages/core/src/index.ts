@@ -273,27 +273,38 @@ export { ARGOCD_RESOURCES_FINALIZER, ArgoApplication, type ArgoApplicationProps,
 // Add-ons delivered as Helm releases.
 /** JupyterHub: the pinned chart, its values, the hub's spawner RBAC in tenant namespaces, the chart's values schema. */
 export {
-  JUPYTERHUB_CHART, JUPYTERHUB_GENERATED_FIELDS, JUPYTERHUB_HUB_SERVICE_ACCOUNT, JUPYTERHUB_NAMESPACE, JUPYTERHUB_OIDC_DEFAULTS, JUPYTERHUB_SPAWNER_ROLE_NAME,
+  JUPYTERHUB_CHART, JUPYTERHUB_GENERATED_FIELDS, JUPYTERHUB_HUB_SERVICE_ACCOUNT, JUPYTERHUB_NAMESPACE, JUPYTERHUB_SPAWNER_ROLE_NAME,
   EMR_IMAGE_USER, JUPYTERHUB_HUB_API_PORT, JUPYTERHUB_HUB_SERVICE, NOTEBOOK_SERVER_LABEL, NOTEBOOK_SERVER_PORT, NOTEBOOK_SPARK_PORTS, JupyterHubNamespace,
-  JupyterHubNotebookNetworkPolicies, JupyterHubSpawnerRbac, coalesceHelmValues, jupyterHubSpawnerRoleRules, jupyterHubValues, jupyterHubValuesProblems,
-  type JupyterHubAuth, type JupyterHubClientSecretRef, type JupyterHubOidcAuth, type JupyterHubNamespaceProps, type JupyterHubNotebookNetworkPoliciesProps, type JupyterHubSpawnerRbacProps, type JupyterHubTenantProfile, type JupyterHubValuesProps,
+  coalesceHelmValues, jupyterHubValues, jupyterHubValuesProblems,
+  type JupyterHubNamespaceProps, type JupyterHubTenantProfile, type JupyterHubValuesProps,
 } from './addons/jupyterhub.js';
+/** JupyterHub's authenticators: dummy, GitHub OAuth, any OpenID Connect provider. */
+export { JUPYTERHUB_OIDC_DEFAULTS, type JupyterHubAuth, type JupyterHubClientSecretRef, type JupyterHubOidcAuth } from './addons/jupyterhub-auth.js';
+/** JupyterHub in a tenant namespace: the hub's right to spawn servers there, and the servers' NetworkPolicies. */
+export {
+  JupyterHubNotebookNetworkPolicies, JupyterHubSpawnerRbac, jupyterHubSpawnerRoleRules,
+  type JupyterHubNotebookNetworkPoliciesProps, type JupyterHubSpawnerRbacProps,
+} from './addons/jupyterhub-tenant.js';
+/** JupyterHub behind TLS: the AWS Load Balancer Controller's annotations (NLB or ALB) with an ACM certificate. */
+export { AWS_LOAD_BALANCER_CONTROLLER, JUPYTERHUB_PROXY_PUBLIC, TLS_PROXY_SERVICE_TYPE, jupyterHubTlsValues, type JupyterHubTls } from './addons/jupyterhub-tls.js';
+/** The values keys written beyond each chart's defaults, with where the chart reads them. */
+export { CHART_VALUES_KEYS_BEYOND_DEFAULTS, valuesKeysBeyondDefaults } from './addons/chart-values-keys.js';
 /** Add-ons: one Helm release for either engine. */
 export { helmRelease, type HelmDelivery, type HelmReleaseProps } from './addons/helm-release.js';
 /** Add-ons: Spark History Servers reading the tenants' event logs from S3 (no chart). */
 export {
-  SPARK_HISTORY_SERVER_DEFAULTS, SPARK_HISTORY_UI_PORT, SparkHistoryServers,
+  SPARK_HISTORY_SERVER_DEFAULTS, SPARK_HISTORY_UI_PORT, SparkHistoryServers, sparkHistoryServerSelector,
   type SparkHistoryServerInstance, type SparkHistoryServersProps,
 } from './addons/spark-history-server.js';
 // Add-ons: Prometheus (the prometheus-community chart's values, or PodMonitors for prometheus-operator).
 /** What Prometheus scrapes on the Spark platform, and the facts of Spark's pods the scrape relies on. */
 export {
-  KARPENTER_METRICS, NAMESPACE_NAME_LABEL, SPARK_POD_FACTS, TENANT_SERIES_LABEL, metaLabel, sparkScrapeConfigs,
+  CLIENT_MODE_DRIVER_LABEL, KARPENTER_METRICS, NAMESPACE_NAME_LABEL, SPARK_POD_FACTS, TENANT_SERIES_LABEL, metaLabel, sparkScrapeConfigs,
   type RelabelConfig, type ScrapeConfig, type ScrapedTenant, type SparkScrapeTargetsProps,
 } from './addons/prometheus-targets.js';
 /** The Prometheus server: namespace, StorageClass and the pinned chart's values. */
 export {
-  PROMETHEUS_CHART, PROMETHEUS_CHART_DEFAULT_SCRAPE_JOBS, PROMETHEUS_IMAGES, PrometheusServer,
+  PROMETHEUS_AUTO_RELOAD, PROMETHEUS_CHART, PROMETHEUS_CHART_DEFAULT_SCRAPE_JOBS, PROMETHEUS_IMAGES, PrometheusServer,
   type PrometheusServerProps, type PrometheusServiceType,
 } from './addons/prometheus-server.js';
 /** PodMonitors per tenant and for Karpenter, for prometheus-operator. */

@@ -2,7 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
   ArgoApplication, FluxHelmRelease, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubNotebookNetworkPolicies, JupyterHubSpawnerRbac, coalesceHelmValues,
-  jupyterHubValues, jupyterHubValuesProblems, validateObjects, type JupyterHubValuesProps,
+  jupyterHubTlsValues, jupyterHubValues, jupyterHubValuesProblems, validateObjects, type JupyterHubValuesProps,
 } from '../src/index.js';
 import { configurationErrorOf, synthByName } from './helpers.js';
 
@@ -68,6 +68,57 @@ describe('JupyterHub builders', () => {
     expect(egress.spec.egress).toEqual([{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'jupyterhub' } } }], ports: [{ protocol: 'TCP', port: 8081 }] }]);
     expect(validate(chart).filter((finding) => finding.severity === 'error')).toEqual([]);
     expect(configurationErrorOf(() => new JupyterHubNotebookNetworkPolicies(new Chart(Testing.app(), 'x'), 'N', { namespace: 'Bad_NS' })).field).toBe('namespace');
+  });
+
+  it('notebook NetworkPolicies with monitoring and a history server: only the driver label in from monitoring, only the server out', () => {
+    const chart = new Chart(Testing.app(), 'tenant');
+    new JupyterHubNotebookNetworkPolicies(chart, 'Network', {
+      namespace: 'spark-analytics', monitoringNamespace: 'monitoring',
+      historyServer: { namespace: 'spark-history', podLabels: { 'app.kubernetes.io/instance': 'spark-history-analytics' }, port: 18080 },
+    });
+    const byName = synthByName(chart) as Record<string, any>;
+    expect(byName['NetworkPolicy/allow-monitoring-to-notebook-driver'].spec).toEqual({
+      podSelector: { matchLabels: { 'emr-eks-gitops.io/spark-client-driver': 'true' } }, policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 4040 }] }],
+    });
+    expect(byName['NetworkPolicy/allow-notebook-to-history-server'].spec.egress).toEqual([{
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'spark-history' } }, podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'spark-history-analytics' } } }],
+      ports: [{ protocol: 'TCP', port: 18080 }],
+    }]);
+    expect(validate(chart).filter((finding) => finding.severity === 'error')).toEqual([]);
+    expect(configurationErrorOf(() => new JupyterHubNotebookNetworkPolicies(new Chart(Testing.app(), 'x'), 'N', {
+      namespace: 'spark-analytics', historyServer: { namespace: 'spark-history', podLabels: {}, port: 18080 },
+    })).field).toBe('historyServer.podLabels');
+  });
+
+  it('values: hub and proxy off every Karpenter node, on the managed node groups; each profile labels its server a client-mode driver', () => {
+    const values = jupyterHubValues({ ...props, managedNodeGroups: ['system', 'core'] }) as any;
+    expect(jupyterHubValuesProblems(values)).toEqual([]);
+    for (const spec of [values.hub.extraPodSpec, values.proxy.chp.extraPodSpec]) {
+      expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([{ matchExpressions: [
+        { key: 'karpenter.sh/nodepool', operator: 'DoesNotExist' }, { key: 'eks.amazonaws.com/nodegroup', operator: 'In', values: ['core', 'system'] },
+      ] }]);
+    }
+    expect(values.scheduling.corePods).toEqual({ nodeAffinity: { matchNodePurpose: 'ignore' } });
+    expect(values.singleuser.profileList[0].kubespawner_override.extra_labels).toEqual({ 'emr-eks-gitops.io/spark-client-driver': 'true' });
+  });
+
+  it('TLS values: an NLB with the certificate on the chart\'s https port (offload, no port 80), or an ALB Ingress; bad input refused', () => {
+    const certificateArn = 'arn:aws:acm:eu-west-1:123456789012:certificate/5b0c2f4e-7d3a-4c1e-9f6b-2a8d1e3c4b5a';
+    const nlb = jupyterHubValues({ ...props, proxyServiceType: 'LoadBalancer', tls: { loadBalancer: 'nlb', certificateArn, scheme: 'internet-facing' } }) as any;
+    expect(configurationErrorOf(() => jupyterHubValues({ ...props, tls: { loadBalancer: 'nlb', certificateArn } })).field).toBe('proxyServiceType');
+    expect(jupyterHubValuesProblems(nlb)).toEqual([]);
+    expect(nlb.proxy.https).toEqual({ enabled: true, type: 'offload' });
+    expect(nlb.proxy.service).toMatchObject({ type: 'LoadBalancer', disableHttpPort: true });
+    expect(nlb.proxy.service.annotations['service.beta.kubernetes.io/aws-load-balancer-scheme']).toBe('internet-facing');
+    expect(nlb.proxy.chp.networkPolicy).toBeDefined(); // the TLS settings do not replace the proxy's own
+    const alb = jupyterHubValues({ ...props, tls: { loadBalancer: 'alb', certificateArn, host: 'hub.example.com' } }) as any;
+    expect(jupyterHubValuesProblems(alb)).toEqual([]);
+    expect(alb.ingress).toMatchObject({ enabled: true, ingressClassName: 'alb', hosts: ['hub.example.com'] });
+    expect(alb.ingress.annotations['alb.ingress.kubernetes.io/scheme']).toBe('internal');
+    expect(alb.proxy.service).toEqual({ type: 'ClusterIP' });
+    expect(configurationErrorOf(() => jupyterHubTlsValues({ loadBalancer: 'nlb', certificateArn: 'arn:aws:iam::123456789012:server-certificate/x' })).field).toBe('tls.certificateArn');
+    expect(configurationErrorOf(() => jupyterHubTlsValues({ loadBalancer: 'alb', certificateArn, host: 'https://hub.example.com' })).field).toBe('tls.host');
   });
 
   it('values: OIDC through GenericOAuthenticator, defaults for scopes and claims, secret from a Secret; passes the chart schema', () => {

@@ -29,6 +29,25 @@ describe('PrometheusServer', () => {
     ]);
   });
 
+  it('the lifecycle API only when asked: otherwise no flag, no reloader calling it, and Prometheus reloads its file itself', () => {
+    const off = build({}).values as any;
+    expect(off.server.extraFlags).toEqual(['enable-feature=auto-reload-config', 'config.auto-reload-interval=30s']);
+    expect(off.configmapReload.prometheus.enabled).toBe(false);
+    const on = build({ lifecycleApi: true }).values as any;
+    expect(on.server.extraFlags).toEqual(['web.enable-lifecycle']);
+    expect(on.configmapReload.prometheus.enabled).toBe(true);
+  });
+
+  it('a PodMonitor for the notebook servers of a tenant with notebookDrivers, selecting the client-mode driver label', () => {
+    const chart = new Chart(new App(), 'm');
+    new SparkPodMonitors(chart, 'm', { tenants: [{ ...tenants[0]!, notebookDrivers: true }, tenants[1]!] });
+    const monitors = Testing.synth(chart);
+    expect(monitors.map((m) => m.metadata.name).sort()).toEqual(['karpenter', 'spark-analytics', 'spark-analytics-notebooks', 'spark-ml']);
+    const notebooks = monitors.find((m) => m.metadata.name === 'spark-analytics-notebooks')!;
+    expect(notebooks.spec.selector).toEqual({ matchLabels: { 'emr-eks-gitops.io/spark-client-driver': 'true' } });
+    expect(validationFindings(monitors)).toEqual([]);
+  });
+
   it('refuses what the chart or Kubernetes would refuse, naming the field', () => {
     expect(configurationErrorOf(() => build({ service: { type: 'ClusterIP', port: 80, nodePort: 30006 } })).field).toBe('service.nodePort');
     expect(configurationErrorOf(() => build({ service: { type: 'NodePort', port: 80, nodePort: 8080 } })).field).toBe('service.nodePort');

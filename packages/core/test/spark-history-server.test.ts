@@ -10,6 +10,32 @@ const props: SparkHistoryServersProps = {
   servers: [{ name: 'spark-history-a', logDirectory: 's3://logs-bucket/a/spark-events/' }],
 };
 
+describe('SparkHistoryServers: UI clients', () => {
+  it('admits the named pods of a namespace to that server\'s UI only; an empty label set is refused', () => {
+    const chart = Testing.chart();
+    new SparkHistoryServers(chart, 'H', {
+      ...props,
+      servers: [
+        { ...props.servers[0]!, uiClients: [{ namespace: 'spark-a', podLabels: { 'emr-eks-gitops.io/notebook-server': 'true' } }] },
+        { name: 'spark-history-b', logDirectory: 's3://logs-bucket/b/spark-events/' },
+      ],
+    });
+    const objects = synthByName(chart) as Record<string, any>;
+    expect(Object.keys(objects).filter((key) => key.startsWith('NetworkPolicy/')).sort()).toEqual(['NetworkPolicy/allow-ui-clients-spark-history-a', 'NetworkPolicy/default-deny-ingress']);
+    expect(objects['NetworkPolicy/allow-ui-clients-spark-history-a'].spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'spark-history-server', 'app.kubernetes.io/instance': 'spark-history-a' } },
+      policyTypes: ['Ingress'],
+      ingress: [{
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'spark-a' } }, podSelector: { matchLabels: { 'emr-eks-gitops.io/notebook-server': 'true' } } }],
+        ports: [{ protocol: 'TCP', port: 18080 }],
+      }],
+    });
+    expect(configurationErrorOf(() => new SparkHistoryServers(Testing.chart(), 'H', {
+      ...props, servers: [{ ...props.servers[0]!, uiClients: [{ namespace: 'spark-a', podLabels: {} }] }],
+    })).field).toBe('servers[0].uiClients[0].podLabels');
+  });
+});
+
 describe('SparkHistoryServers', () => {
   it('passes the Kubernetes schemas; the heap is 3/4 of the memory; no allow policy without namespaces', () => {
     const chart = Testing.chart();

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { App } from 'cdk8s';
 import {
-  ConfigurationError, KARPENTER_CHART, KARPENTER_CRD_CHART, LABELS, NVIDIA_DEVICE_PLUGIN_CHART, SparkHistoryServers, helmRelease,
+  ConfigurationError, KARPENTER_CHART, KARPENTER_CRD_CHART, LABELS, NOTEBOOK_SERVER_LABEL, NVIDIA_DEVICE_PLUGIN_CHART, SparkHistoryServers, helmRelease,
   karpenterControllerHelmValues, nvidiaDevicePluginHelmValues, nvidiaDevicePluginPoolMisfit,
   type HelmDelivery, type NodePool, type NvidiaDevicePluginValues, type SparkCapacity,
 } from '@emr-eks-gitops/core';
@@ -11,6 +10,10 @@ import { addonPlacement } from './auto-mode-capacity.js';
 import { helmDelivery } from './delivery-chart.js';
 import { ManifestChart } from './manifest-chart.js';
 import { PrometheusChart } from './prometheus-chart.js';
+import { HISTORY_SERVER_NAMESPACE, historyServerName } from './history-server-names.js';
+import { servesNotebooks } from './notebook-tenants.js';
+
+export { HISTORY_SERVER_NAMESPACE, historyServerName };
 import { collectIssues, type RenderIssue } from '../render/render-error.js';
 
 /**
@@ -109,16 +112,6 @@ export class KarpenterControllerChart extends ManifestChart {
   }
 }
 
-/** Namespace of the Spark History Servers (reserved: never a tenant's). */
-export const HISTORY_SERVER_NAMESPACE = 'spark-history';
-
-/** The history server of one tenant: `spark-history-<tenant>`, shortened with a hash when that is over 63 characters. */
-export function historyServerName(tenant: string): string {
-  const name = `spark-history-${tenant}`;
-  if (name.length <= 63) return name;
-  const hash = createHash('sha256').update(tenant).digest('hex').slice(0, 8);
-  return `${name.slice(0, 54).replace(/-+$/, '')}-${hash}`;
-}
 
 /**
  * Spark History Servers, one per active tenant, each reading only that tenant's event logs
@@ -143,6 +136,8 @@ export class HistoryServerChart extends ManifestChart {
         logDirectory: `${logsS3Uri}/${tenant.name}/spark-events/`,
         labels: { [LABELS.tenant]: tenant.name },
         roleArn: addon.tenantRoleArns?.[tenant.name],
+        // The tenant's notebook servers (Spark drivers of their sessions) read their own applications' history.
+        uiClients: servesNotebooks(config, tenant) ? [{ namespace: tenant.namespace, podLabels: { [NOTEBOOK_SERVER_LABEL.key]: NOTEBOOK_SERVER_LABEL.value } }] : undefined,
       })),
     });
   }

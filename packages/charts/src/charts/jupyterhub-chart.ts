@@ -1,7 +1,7 @@
 import type { App } from 'cdk8s';
 import {
   doNotDisruptAnnotations, EMR_IMAGE_USER, SESSION_EXECUTOR_TEMPLATE_FILE, JUPYTERHUB_GENERATED_FIELDS, JUPYTERHUB_OIDC_DEFAULTS, helmRelease, parseQuantity, requireThat, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubNotebookNetworkPolicies, JupyterHubSpawnerRbac,
-  jupyterHubValues, jupyterHubValuesProblems, type JupyterHubAuth, type JupyterHubTenantProfile, type PodPlacement,
+  CLIENT_MODE_DRIVER_LABEL, PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, TLS_PROXY_SERVICE_TYPE, jupyterHubValues, jupyterHubValuesProblems, sparkHistoryServerSelector, type JupyterHubAuth, type JupyterHubTenantProfile, type PodPlacement,
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
 import type { JupyterHubConfig } from '../config/jupyterhub-schema.js';
@@ -9,6 +9,8 @@ import { helmDelivery } from './delivery-chart.js';
 import { addonPlacement, ebsProvisioner } from './auto-mode-capacity.js';
 import { ManifestChart } from './manifest-chart.js';
 import { collectIssues, type RenderIssue } from '../render/render-error.js';
+import { HISTORY_SERVER_NAMESPACE, historyServerName } from './history-server-names.js';
+import { notebookAccountOf, servesNotebooks } from './notebook-tenants.js';
 
 /** Output folder of the add-on, below the addons layer. */
 export const JUPYTERHUB_FOLDER = 'addons/jupyterhub';
@@ -23,7 +25,7 @@ export interface JupyterHubTenant {
 /** The tenants JupyterHub serves: not retired, with a `sparkDriver` ServiceAccount (the first one is the notebook's). */
 export function jupyterHubProfiles(tenants: readonly JupyterHubTenant[], driverPlacement: PodPlacement): JupyterHubTenantProfile[] {
   return tenants.flatMap(({ tenant, sparkProperties }) => {
-    const account = tenant.serviceAccounts?.find((entry) => entry.sparkDriver === true);
+    const account = notebookAccountOf(tenant);
     if (tenant.retired || !account || !sparkProperties) return [];
     return [{
       tenant: tenant.name,
@@ -75,9 +77,10 @@ export class JupyterHubChart extends ManifestChart {
       kmsKeyId: hub.storageClass?.kmsKeyId,
       provisioner: ebsProvisioner(config),
     });
+    const placement = addonPlacement(config);
     this.values = jupyterHubValues({
       auth: authOf(hub.auth),
-      proxyServiceType: hub.proxyServiceType ?? 'ClusterIP',
+      proxyServiceType: hub.proxyServiceType ?? (hub.tls ? TLS_PROXY_SERVICE_TYPE[hub.tls.loadBalancer] : 'ClusterIP'),
       storageClassName: storageClass.name,
       hubDbSize: String(hub.hubDbSize ?? '1Gi'),
       userStorageSize: String(hub.userStorageSize),
@@ -86,8 +89,10 @@ export class JupyterHubChart extends ManifestChart {
       hubResources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '1Gi' } },
       cullTimeoutSeconds: hub.cullTimeoutSeconds,
       profiles,
-      // Off the Spark pools by their taints already; on Auto Mode the hub and proxy also need a pool that exists.
-      corePlacement: addonPlacement(config).nodePlacement,
+      // Never on a Karpenter node (on the controller's managed node groups), or on Auto Mode on the add-on pool.
+      managedNodeGroups: placement.managedNodeGroups,
+      corePlacement: placement.nodePlacement,
+      tls: hub.tls ? { ...hub.tls, host: callbackHost(hub) } : undefined,
     });
     const delivery = config.delivery;
     requireThat(delivery !== undefined, '', 'is delivered as a Helm release by Flux or Argo CD: add a delivery section');
@@ -107,8 +112,21 @@ export class JupyterHubTenantChart extends ManifestChart {
       folder: `${JUPYTERHUB_FOLDER}/tenant-${profile.tenant}`, environment: config.name, configPath: ['addons', 'jupyterhub'],
     });
     new JupyterHubSpawnerRbac(this, 'Spawner', { namespace: profile.namespace });
-    new JupyterHubNotebookNetworkPolicies(this, 'Network', { namespace: profile.namespace });
+    const history = config.addons?.historyServer && config.spark.logs?.s3Uri;
+    new JupyterHubNotebookNetworkPolicies(this, 'Network', {
+      namespace: profile.namespace,
+      // Prometheus (mode server or operator) scrapes from the monitoring namespace.
+      monitoringNamespace: config.addons?.prometheus ? PROMETHEUS_CHART.namespace : undefined,
+      historyServer: history
+        ? { namespace: HISTORY_SERVER_NAMESPACE, podLabels: sparkHistoryServerSelector(historyServerName(profile.tenant)), port: SPARK_HISTORY_UI_PORT }
+        : undefined,
+    });
   }
+}
+
+/** The host users reach the hub at: the OAuth callback's. */
+function callbackHost(hub: JupyterHubConfig): string | undefined {
+  return hub.auth.callbackUrl ? /^https:\/\/([^/:]+)/.exec(hub.auth.callbackUrl)?.[1] : undefined;
 }
 
 /** What the environment README says of the notebooks: login, image, and per served tenant the account and its IAM needs. */
@@ -124,8 +142,8 @@ export function jupyterHubReadme(config: EnvironmentConfig, hub: JupyterHubConfi
   const s3Arn = (uri: string) => `arn:${partition}:s3:::${uri.replace(/^s3:\/\//, '')}`;
   const logs = config.spark.logs?.s3Uri;
   const rows = config.tenants.flatMap((tenant) => {
-    const account = tenant.serviceAccounts?.find((entry) => entry.sparkDriver === true);
-    if (tenant.retired || !account) return [];
+    const account = notebookAccountOf(tenant);
+    if (!servesNotebooks(config, tenant) || !account) return [];
     const needs = [
       `\`s3:GetObject\` on \`${s3Arn(`${config.spark.artifactsS3Uri}/tenants/${tenant.name}/pod-templates/${SESSION_EXECUTOR_TEMPLATE_FILE}`)}\``,
       // Without s3:ListBucket a missing object answers 403, not 404, and the event-log writer's existence check fails;
@@ -138,7 +156,53 @@ export function jupyterHubReadme(config: EnvironmentConfig, hub: JupyterHubConfi
     ];
     return [{ tenant: tenant.name, namespace: tenant.namespace, account: account.name, roleArn: account.roleArn ?? 'none', needs: needs.join('; ') }];
   });
-  return { auth: login, image: `${hub.image.name}:${hub.image.tag}`, uid: EMR_IMAGE_USER.uid, gid: EMR_IMAGE_USER.gid, home: EMR_IMAGE_USER.home, rows };
+  return { auth: login, image: `${hub.image.name}:${hub.image.tag}`, uid: EMR_IMAGE_USER.uid, gid: EMR_IMAGE_USER.gid, home: EMR_IMAGE_USER.home, rows, tls: tlsReadme(config, hub), driverNote: driverNote(config, rows.length > 0) };
+}
+
+/** What the notebook servers, being Spark drivers Spark did not create, get from Prometheus and the History Server. */
+function driverNote(config: EnvironmentConfig, served: boolean): string | undefined {
+  const scraped = config.addons?.prometheus !== undefined;
+  const history = config.addons?.historyServer !== undefined && config.spark.logs?.s3Uri !== undefined;
+  if (!served || (!scraped && !history)) return undefined;
+  return [
+    'Each notebook server is the Spark driver of its sessions, which Spark does not label: its profile labels it',
+    `\`${CLIENT_MODE_DRIVER_LABEL.key}: "${CLIENT_MODE_DRIVER_LABEL.value}"\`${scraped ? ', and Prometheus scrapes its Spark UI port (4040) like a job\'s driver while a session runs' : ''}`
+      + `${history ? `${scraped ? '; it' : '. It'} may call its own tenant's History Server (\`http://spark-history-<tenant>.${HISTORY_SERVER_NAMESPACE}.svc:${SPARK_HISTORY_UI_PORT}\`, the REST API under \`/api/v1/\`) and no other` : ''}.`,
+  ].join('\n');
+}
+
+/** How users reach the hub, for the README's add-on table. */
+export function jupyterHubReach(hub: JupyterHubConfig): string {
+  const host = callbackHost(hub);
+  if (hub.tls) return `https://${host ?? '<the load balancer\'s DNS name>'}/ (${hub.tls.loadBalancer === 'nlb' ? 'Service `proxy-public`, a Network Load Balancer' : 'Ingress `jupyterhub`, an Application Load Balancer'}, TLS with the ACM certificate; see below)`;
+  if ((hub.proxyServiceType ?? 'ClusterIP') === 'ClusterIP') {
+    return `\`kubectl -n ${JUPYTERHUB_CHART.namespace} port-forward svc/proxy-public 8080:80\`, then http://localhost:8080`;
+  }
+  return `Service \`proxy-public\` (${hub.proxyServiceType}, plain HTTP on port 80): \`kubectl -n ${JUPYTERHUB_CHART.namespace} get svc proxy-public\``;
+}
+
+/** What must exist outside Git for TLS: the certificate, the controller, the DNS record. */
+function tlsReadme(config: EnvironmentConfig, hub: JupyterHubConfig) {
+  const tls = hub.tls;
+  if (!tls) return undefined;
+  const host = callbackHost(hub) ?? '<host>';
+  const nlb = tls.loadBalancer === 'nlb';
+  return {
+    host,
+    certificateArn: tls.certificateArn,
+    scheme: tls.scheme ?? 'internal',
+    // The controller's subnet discovery: internal load balancers in subnets tagged internal-elb, public ones in elb.
+    subnetTag: (tls.scheme ?? 'internal') === 'internal' ? 'kubernetes.io/role/internal-elb=1' : 'kubernetes.io/role/elb=1',
+    account: config.cluster.accountId,
+    region: config.cluster.region,
+    loadBalancer: nlb
+      ? 'a Network Load Balancer for the Service `proxy-public` (TLS listener on 443 with the certificate, forwarded to the proxy\'s HTTP port; no port 80)'
+      : 'an Application Load Balancer for the Ingress `jupyterhub` of class `alb` (HTTPS on 443 with the certificate, HTTP on 80 redirected to it; health check `/hub/health`)',
+    lookup: nlb
+      ? `kubectl -n ${JUPYTERHUB_CHART.namespace} get svc proxy-public -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'`
+      : `kubectl -n ${JUPYTERHUB_CHART.namespace} get ingress jupyterhub -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'`,
+    nlb,
+  };
 }
 
 /** KubeSpawner sizes (`8G`) are binary multiples: the same amount as a Kubernetes `8Gi`. */

@@ -5,6 +5,8 @@ import type { PrometheusConfig } from '../config/prometheus-schema.js';
 import { helmDelivery } from './delivery-chart.js';
 import { addonPlacement, ebsProvisioner, isAutoMode } from './auto-mode-capacity.js';
 import { ManifestChart } from './manifest-chart.js';
+import { servesNotebooks } from './notebook-tenants.js';
+import type { RenderIssue } from '../render/render-error.js';
 
 
 /**
@@ -17,7 +19,8 @@ import { ManifestChart } from './manifest-chart.js';
 export class PrometheusChart extends ManifestChart {
   constructor(scope: App, config: EnvironmentConfig, prometheus: PrometheusConfig) {
     super(scope, 'addons-prometheus', { folder: 'addons/prometheus', environment: config.name, configPath: ['addons', 'prometheus'] });
-    const tenants = config.tenants.filter((tenant) => !tenant.retired).map((tenant) => ({ name: tenant.name, namespace: tenant.namespace }));
+    const tenants = config.tenants.filter((tenant) => !tenant.retired)
+      .map((tenant) => ({ name: tenant.name, namespace: tenant.namespace, notebookDrivers: servesNotebooks(config, tenant) }));
     // Karpenter's Service lives where its controller runs: the add-on's namespace, or kube-system when installed with the cluster.
     // On EKS Auto Mode AWS runs Karpenter outside the cluster: there is nothing of it to scrape.
     const scrape = { tenants, karpenterNamespace: config.addons?.karpenter?.namespace ?? 'kube-system', scrapeKarpenter: !isAutoMode(config) };
@@ -36,10 +39,12 @@ export class PrometheusChart extends ManifestChart {
       service: server.service,
       resources: server.resources,
       scrapeInterval: server.scrapeInterval,
+      lifecycleApi: server.lifecycleApi,
       ...addonPlacement(config),
       storageProvisioner: ebsProvisioner(config),
     });
     const { chart, values } = prometheusServer;
+    if (server.service.type === 'NodePort') this.warnings.push(nodePortWarning(config, server));
     if (!delivery) {
       // Nothing installs charts without a delivery engine: the values are an artifact for `helm install -f`.
       this.addArtifact({ path: 'values.yaml', format: 'yaml', kubernetesObject: false, value: values });
@@ -47,4 +52,20 @@ export class PrometheusChart extends ManifestChart {
     }
     helmRelease(this, 'Release', { chart, namespace: chart.namespace, values }, helmDelivery(config.name, delivery));
   }
+}
+
+/**
+ * A NodePort is open on every node, and Prometheus asks for no credentials: whoever reaches a node on that port reads
+ * every tenant's metrics (with the lifecycle API, also stops the server). EKS's cluster security group admits only
+ * itself, so nothing outside reaches it until someone adds an inbound rule: that rule must name who may.
+ */
+function nodePortWarning(config: EnvironmentConfig, server: NonNullable<PrometheusConfig['server']>): RenderIssue {
+  const port = server.service.nodePort;
+  const groups = isAutoMode(config)
+    ? `the cluster security group (eks-cluster-sg-${config.cluster.name}-*), which EKS Auto Mode's nodes use`
+    : `the nodes' security groups (the cluster security group eks-cluster-sg-${config.cluster.name}-* of the managed node groups, and those Karpenter's nodes take by karpenter.sh/discovery: ${config.cluster.name})`;
+  return {
+    configPath: ['addons', 'prometheus', 'server', 'service', port === undefined ? 'type' : 'nodePort'],
+    message: `Prometheus is published on ${port === undefined ? 'a node port' : `port ${port}`} of every node with no authentication${server.lifecycleApi ? ' and with its lifecycle API (POST /-/quit stops it)' : ''}: whoever reaches a node there reads every tenant's Spark metrics; the inbound rule for TCP ${port ?? '<nodePort>'} on ${groups} must allow only your administrators' CIDRs, never 0.0.0.0/0 (or use ClusterIP and kubectl port-forward) [prometheus-node-port]`,
+  };
 }

@@ -38,8 +38,20 @@ export const JupyterHubSchema = strictObject({
     adminUsers: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { description: 'user names with admin rights in JupyterHub' })),
   }, 'authentication of JupyterHub users'),
   proxyServiceType: Type.Optional(StringEnum(['ClusterIP', 'LoadBalancer', 'NodePort'], {
-    default: 'ClusterIP', description: 'Service type of the proxy (proxy-public): ClusterIP (default; reach it with kubectl port-forward or an Ingress), LoadBalancer or NodePort',
+    description: 'Service type of the proxy (proxy-public), which serves plain HTTP on port 80: ClusterIP (default; kubectl port-forward), LoadBalancer or NodePort; with tls it follows the load balancer (LoadBalancer for an nlb, ClusterIP for an alb) and may be left out',
   })),
+  tls: Type.Optional(strictObject({
+    loadBalancer: StringEnum(['nlb', 'alb'], {
+      description: 'who terminates TLS, through the AWS Load Balancer Controller (installed in the cluster): "nlb", a Network Load Balancer for proxy-public with a TLS listener on 443 (no port 80); "alb", an Ingress of class alb (an Application Load Balancer: HTTPS on 443, HTTP 80 redirected to it)',
+    }),
+    certificateArn: Type.String({
+      pattern: '^arn:aws(-[a-z]+)*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
+      description: 'the ACM certificate of the callback\'s host, issued (validated) in the cluster\'s account and region, e.g. arn:aws:acm:ap-northeast-2:123456789012:certificate/<id>',
+    }),
+    scheme: Type.Optional(StringEnum(['internal', 'internet-facing'], {
+      default: 'internal', description: 'internal (default: reachable inside the VPC and what is routed to it, e.g. a VPN) or internet-facing',
+    })),
+  }, 'TLS in front of JupyterHub (required by an https:// callbackUrl): the load balancer, its ACM certificate and scheme')),
   storageClass: Type.Optional(strictObject({
     name: Type.Optional(DnsLabel('name of JupyterHub\'s own encrypted gp3 StorageClass (default jupyterhub-gp3)')),
     kmsKeyId: Type.Optional(Type.String({ pattern: '^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$', description: 'KMS key ARN for the volumes (default: the account\'s EBS key)' })),

@@ -18,6 +18,10 @@ export const PrometheusServerSchema = strictObject({
     }, 'limits of the server container'),
   }, 'resources of the server container'),
   scrapeInterval: Type.Optional(GoDuration('how often targets are scraped, e.g. 30s (default)')),
+  lifecycleApi: Type.Optional(Type.Boolean({
+    default: false,
+    description: 'serve Prometheus\' lifecycle API (POST /-/reload and /-/quit: whoever reaches the port may stop the server) and run the chart\'s config reloader, which calls it; default false: Prometheus re-reads its changed configuration itself (feature auto-reload-config)',
+  })),
 }, 'the prometheus-community prometheus chart, server only, installed by this project');
 
 export const PrometheusSchema = strictObject({

@@ -10,6 +10,7 @@ import { capacityBackendProblems } from './capacity-backend-semantics.js';
 import { fargateProblems } from './fargate-semantics.js';
 import { gpuProblems } from './gpu-semantics.js';
 import { driverAccountProblems } from './driver-account-semantics.js';
+import { jupyterHubTlsProblems } from './jupyterhub-semantics.js';
 import type { ConfigPath } from './source-map.js';
 
 type Locate = (path: ConfigPath, message: string) => Problem;
@@ -130,6 +131,7 @@ function jupyterHubProblems(file: Partial<EnvironmentFile> | null, at: Locate): 
   if (!isObject(file?.delivery)) {
     problems.push(at(['addons', 'jupyterhub'], 'is delivered as a Helm release by Flux or Argo CD: add a delivery section'));
   }
+  problems.push(...jupyterHubTlsProblems(file, hub, at));
   return problems;
 }
 

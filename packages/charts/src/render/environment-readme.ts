@@ -6,7 +6,8 @@ import { DEFAULT_LOCAL_DISK_SIZE, executorScratchDisk, needsNvmeNodeClass, tenan
 import { DELIVERY_DEFAULTS } from '../charts/delivery-chart.js';
 import { HISTORY_SERVER_NAMESPACE, NVIDIA_DEVICE_PLUGIN_FOLDER, historyServerName } from '../charts/addon-charts.js';
 import { addonNodePool, autoModeNodeClassTags, builtInNodePools, isAutoMode, needsTagPolicy } from '../charts/auto-mode-capacity.js';
-import { jupyterHubReadme } from '../charts/jupyterhub-chart.js';
+import { jupyterHubReach, jupyterHubReadme } from '../charts/jupyterhub-chart.js';
+import { servesNotebooks } from '../charts/notebook-tenants.js';
 import { clusterAccessSection } from './cluster-access-readme.js';
 import { clusterAccessPlan } from '../charts/cluster-access-chart.js';
 
@@ -183,6 +184,27 @@ restricted), so restricted egress needs only the tenant's routes to S3 and STS.
 {{#each jupyterHub.rows}}
 | {{tenant}} | \`{{namespace}}\` | \`{{account}}\` | \`{{roleArn}}\` | {{{needs}}} |
 {{/each}}
+{{#if jupyterHub.driverNote}}
+
+{{{jupyterHub.driverNote}}}
+{{/if}}
+{{#if jupyterHub.tls}}
+
+**JupyterHub over TLS.** Users reach https://{{jupyterHub.tls.host}}/ through {{{jupyterHub.tls.loadBalancer}}},
+{{jupyterHub.tls.scheme}}, created by the AWS Load Balancer Controller. Before the first sync, outside Git:
+1. Install the [AWS Load Balancer Controller](https://kubernetes-sigs.github.io/aws-load-balancer-controller/) in the
+   cluster (its chart creates the IngressClass \`alb\`), with its IAM role; the subnets carry
+   \`{{jupyterHub.tls.subnetTag}}\` so it finds them.
+2. Have the ACM certificate \`{{jupyterHub.tls.certificateArn}}\` issued for \`{{jupyterHub.tls.host}}\` in account
+   {{jupyterHub.tls.account}}, region {{jupyterHub.tls.region}} (DNS validation), the one the load balancer presents.
+3. Once the load balancer exists, point \`{{jupyterHub.tls.host}}\` at it (a Route 53 alias or a CNAME to the name
+   \`{{{jupyterHub.tls.lookup}}}\` prints); the OAuth callback registered with the provider is on that name.
+{{#if jupyterHub.tls.nlb}}
+Do not add the controller's annotations to a \`proxy-public\` that exists already as a plain LoadBalancer (the controller's
+documentation warns it leaks the old load balancer): \`kubectl -n jupyterhub delete svc proxy-public\` once, and the
+next sync creates it with the Network Load Balancer.
+{{/if}}
+{{/if}}
 {{/if}}
 {{#if argocd}}{{#if hasJupyterHub}}
 
@@ -535,9 +557,7 @@ function addonData(config: EnvironmentConfig) {
       chart: `\`${JUPYTERHUB_CHART.name}\` ${JUPYTERHUB_CHART.version} from ${JUPYTERHUB_CHART.url}`,
       namespace: JUPYTERHUB_CHART.namespace,
       folder: 'addons/jupyterhub',
-      reach: (hub.proxyServiceType ?? 'ClusterIP') === 'ClusterIP'
-        ? `\`kubectl -n ${JUPYTERHUB_CHART.namespace} port-forward svc/proxy-public 8080:80\`, then http://localhost:8080 (or an Ingress to \`proxy-public\`)`
-        : `Service \`proxy-public\` (${hub.proxyServiceType}): \`kubectl -n ${JUPYTERHUB_CHART.namespace} get svc proxy-public\`${hub.auth.callbackUrl ? `; users log in at ${hub.auth.callbackUrl.replace(/\/hub\/oauth_callback$/, '/')}` : ''}`,
+      reach: jupyterHubReach(hub),
     });
   }
   const logs = config.spark.logs?.s3Uri;
@@ -553,7 +573,10 @@ function addonData(config: EnvironmentConfig) {
         image: history.image,
         port: SPARK_HISTORY_UI_PORT,
         nodeGroups: (config.capacity.controller?.managedNodeGroups ?? []).map((group) => `\`${group}\``).join(', ') || 'any non-Karpenter node',
-        ingress: ingress.length > 0 ? `the namespaces ${ingress.map((n) => `\`${n}\``).join(', ')}` : 'no namespace',
+        ingress: [
+          ...(ingress.length > 0 ? [`the namespaces ${ingress.map((n) => `\`${n}\``).join(', ')}`] : []),
+          ...(activeTenants.some((tenant) => servesNotebooks(config, tenant)) ? ['each tenant\'s notebook servers (to that tenant\'s server only)'] : []),
+        ].join(' and ') || 'no namespace',
         rows: activeTenants.map((tenant) => {
           const own = history.tenantRoleArns?.[tenant.name];
           return {

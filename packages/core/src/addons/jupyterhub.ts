@@ -3,12 +3,15 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { requireThat } from '../errors.js';
-import type { PolicyRule } from '../emr-access/emr-containers-rbac.js';
 import type { HelmChartSource } from '../delivery/helm-chart.js';
 import type { ArgoIgnoreDifference } from '../delivery/argo-cd.js';
 import type { Toleration } from '../karpenter/placement.js';
-import type { AutoModeAddonPlacement } from '../karpenter/auto-mode.js';
+import { addonNodePlacement, type AutoModeAddonPlacement } from '../karpenter/auto-mode.js';
+import { offKarpenterNodeAffinity } from '../karpenter/controller-values.js';
 import { assertDnsLabel, assertDnsSubdomain } from '../names.js';
+import { TLS_PROXY_SERVICE_TYPE, jupyterHubTlsValues, type JupyterHubTls } from './jupyterhub-tls.js';
+import { CLIENT_MODE_DRIVER_LABEL } from './prometheus-targets.js';
+import { authenticatorConfig, type JupyterHubAuth } from './jupyterhub-auth.js';
 
 /** Namespace of the hub and the proxy. Notebook servers run in the tenant namespaces. */
 export const JUPYTERHUB_NAMESPACE = 'jupyterhub';
@@ -63,78 +66,6 @@ export const NOTEBOOK_SERVER_LABEL = { key: 'emr-eks-gitops.io/notebook-server',
  * FROM it keeps: the tenants' executor pod templates run as it, and Hadoop needs a user the image's /etc/passwd knows.
  */
 export const EMR_IMAGE_USER = { uid: 999, gid: 1000, home: '/home/hadoop' } as const;
-
-/**
- * What KubeSpawner needs in a tenant namespace to run a user's server there (KubeSpawner 7, z2jh 4.x): create, watch
- * and delete the server's pod and its home PVC, and read the pod events it shows while a server starts. No services
- * and no secrets (those are for internal SSL and `services_enabled`, both off), nothing cluster-wide.
- */
-export function jupyterHubSpawnerRoleRules(): PolicyRule[] {
-  return [
-    { apiGroups: [''], resources: ['pods'], verbs: ['create', 'delete', 'get', 'list', 'watch'] },
-    { apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: ['create', 'delete', 'get', 'list', 'watch'] },
-    { apiGroups: [''], resources: ['events'], verbs: ['get', 'list', 'watch'] },
-  ];
-}
-
-export interface JupyterHubSpawnerRbacProps {
-  /** Tenant namespace the hub spawns notebook servers into. */
-  readonly namespace: string;
-  /** Namespace of the hub. @default jupyterhub */
-  readonly hubNamespace?: string;
-  /** The hub's ServiceAccount. @default hub */
-  readonly hubServiceAccount?: string;
-}
-
-/** The `jupyterhub-spawner` Role in a tenant namespace and its RoleBinding to the hub's ServiceAccount. */
-export class JupyterHubSpawnerRbac extends Construct {
-  constructor(scope: Construct, id: string, props: JupyterHubSpawnerRbacProps) {
-    super(scope, id);
-    const hubNamespace = props.hubNamespace ?? JUPYTERHUB_NAMESPACE;
-    const account = props.hubServiceAccount ?? JUPYTERHUB_HUB_SERVICE_ACCOUNT;
-    assertDnsLabel(props.namespace, 'namespace', 'JupyterHubSpawnerRbac');
-    assertDnsLabel(hubNamespace, 'hubNamespace', 'JupyterHubSpawnerRbac');
-    assertDnsSubdomain(account, 'hubServiceAccount', 'JupyterHubSpawnerRbac');
-    new k8s.KubeRole(this, 'Role', {
-      metadata: { name: JUPYTERHUB_SPAWNER_ROLE_NAME, namespace: props.namespace },
-      rules: jupyterHubSpawnerRoleRules().map((rule) => ({ apiGroups: [...rule.apiGroups], resources: [...rule.resources], verbs: [...rule.verbs] })),
-    });
-    new k8s.KubeRoleBinding(this, 'RoleBinding', {
-      metadata: { name: JUPYTERHUB_SPAWNER_ROLE_NAME, namespace: props.namespace },
-      subjects: [{ kind: 'ServiceAccount', name: account, namespace: hubNamespace }],
-      roleRef: { kind: 'Role', name: JUPYTERHUB_SPAWNER_ROLE_NAME, apiGroup: 'rbac.authorization.k8s.io' },
-    });
-  }
-}
-
-export interface JupyterHubNotebookNetworkPoliciesProps {
-  /** Tenant namespace the notebook servers run in. */
-  readonly namespace: string;
-  /** Namespace of the hub and the proxy. @default jupyterhub */
-  readonly hubNamespace?: string;
-}
-
-/**
- * What a notebook server in a tenant namespace needs of the network, beside the tenant's own policies (which deny by
- * default; NetworkPolicies add up): the proxy and the hub reach the server's port, and the server reaches the hub's
- * API, also when the tenant's egress is restricted. Both select only notebook server pods (NOTEBOOK_SERVER_LABEL),
- * not the tenant's Spark jobs.
- */
-export class JupyterHubNotebookNetworkPolicies extends Construct {
-  constructor(scope: Construct, id: string, props: JupyterHubNotebookNetworkPoliciesProps) {
-    super(scope, id);
-    const hubNamespace = props.hubNamespace ?? JUPYTERHUB_NAMESPACE;
-    assertDnsLabel(props.namespace, 'namespace', 'JupyterHubNotebookNetworkPolicies');
-    assertDnsLabel(hubNamespace, 'hubNamespace', 'JupyterHubNotebookNetworkPolicies');
-    const podSelector = { matchLabels: { [NOTEBOOK_SERVER_LABEL.key]: NOTEBOOK_SERVER_LABEL.value } };
-    const hub = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': hubNamespace } } }];
-    const port = (number: number) => [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(number) }];
-    const policy = (name: string, spec: Omit<k8s.NetworkPolicySpec, 'podSelector'>) =>
-      new k8s.KubeNetworkPolicy(this, name, { metadata: { name, namespace: props.namespace }, spec: { podSelector, ...spec } });
-    policy('allow-jupyterhub-to-notebook', { policyTypes: ['Ingress'], ingress: [{ from: hub, ports: port(NOTEBOOK_SERVER_PORT) }] });
-    policy('allow-notebook-to-hub', { policyTypes: ['Egress'], egress: [{ to: hub, ports: port(JUPYTERHUB_HUB_API_PORT) }] });
-  }
-}
 
 export interface JupyterHubNamespaceProps {
   /** `v<major>.<minor>` of the cluster, pinned in the Pod Security labels. */
@@ -192,95 +123,6 @@ export interface JupyterHubTenantProfile {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
-/** An OAuth client's secret: a key of an existing Secret in the hub's namespace (read as OAUTH_CLIENT_SECRET). */
-export interface JupyterHubClientSecretRef { readonly secretName: string; readonly key: string }
-
-export type JupyterHubAuth =
-  | { readonly type: 'dummy' }
-  | {
-    readonly type: 'github';
-    readonly clientId: string;
-    readonly callbackUrl: string;
-    /** An existing Secret in the hub's namespace and the key holding the OAuth client secret. */
-    readonly clientSecret: JupyterHubClientSecretRef;
-    readonly allowedOrganizations: readonly string[];
-    readonly adminUsers?: readonly string[];
-  }
-  | JupyterHubOidcAuth;
-
-/**
- * Any OpenID Connect provider through OAuthenticator's GenericOAuthenticator (authorization-code flow). The endpoints
- * are the provider's discovery document's (`<issuer>/.well-known/openid-configuration`), written out: rendering is
- * offline. Users log in when the userinfo answer's `groupsClaim` holds one of `allowedGroups` (or `adminGroups`).
- */
-export interface JupyterHubOidcAuth {
-  readonly type: 'oidc';
-  readonly clientId: string;
-  readonly callbackUrl: string;
-  readonly clientSecret: JupyterHubClientSecretRef;
-  readonly authorizeUrl: string;
-  readonly tokenUrl: string;
-  readonly userdataUrl: string;
-  readonly allowedGroups: readonly string[];
-  /** @default ['openid', 'profile', 'email'] */
-  readonly scopes?: readonly string[];
-  /** @default 'preferred_username' */
-  readonly usernameClaim?: string;
-  /** Dotted for a nested claim (`realm_access.roles`). @default 'groups' */
-  readonly groupsClaim?: string;
-  readonly adminGroups?: readonly string[];
-  /** Shown on the login button. @default OAuthenticator's "OAuth 2.0" */
-  readonly loginService?: string;
-  readonly adminUsers?: readonly string[];
-}
-
-/** Defaults of the OIDC authenticator: the standard scopes and claims. */
-export const JUPYTERHUB_OIDC_DEFAULTS = { scopes: ['openid', 'profile', 'email'], usernameClaim: 'preferred_username', groupsClaim: 'groups' } as const;
-
-const HTTPS_URL = /^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/;
-
-/** `hub.config` of one authenticator: its class and settings; never a secret (OAuthenticator reads OAUTH_CLIENT_SECRET). */
-function authenticatorConfig(auth: JupyterHubAuth): Record<string, unknown> {
-  if (auth.type === 'dummy') return { JupyterHub: { authenticator_class: 'dummy' }, Authenticator: { allow_all: true } };
-  const admins = auth.adminUsers?.length ? { Authenticator: { admin_users: [...auth.adminUsers] } } : {};
-  if (auth.type === 'github') {
-    return {
-      JupyterHub: { authenticator_class: 'github' },
-      GitHubOAuthenticator: {
-        client_id: auth.clientId,
-        oauth_callback_url: auth.callbackUrl,
-        allowed_organizations: [...auth.allowedOrganizations],
-        scope: ['read:org'],
-      },
-      ...admins,
-    };
-  }
-  for (const key of ['authorizeUrl', 'tokenUrl', 'userdataUrl', 'callbackUrl'] as const) {
-    requireThat(HTTPS_URL.test(auth[key]), `auth.${key}`, `"${auth[key]}" must be an https:// URL`, 'JupyterHub values');
-  }
-  requireThat(auth.allowedGroups.length > 0, 'auth.allowedGroups', 'must name at least one group: without it nobody may log in', 'JupyterHub values');
-  return {
-    JupyterHub: { authenticator_class: 'generic-oauth' },
-    GenericOAuthenticator: {
-      client_id: auth.clientId,
-      oauth_callback_url: auth.callbackUrl,
-      authorize_url: auth.authorizeUrl,
-      token_url: auth.tokenUrl,
-      userdata_url: auth.userdataUrl,
-      scope: [...(auth.scopes ?? JUPYTERHUB_OIDC_DEFAULTS.scopes)],
-      username_claim: auth.usernameClaim ?? JUPYTERHUB_OIDC_DEFAULTS.usernameClaim,
-      // OAuthenticator 17 (chart 4.x) refuses allowed_groups / admin_groups at hub start unless manage_groups is set,
-      // and reads groups from the auth state: the userinfo answer is its oauth_user entry (a dotted path reaches nested).
-      manage_groups: true,
-      auth_state_groups_key: `oauth_user.${auth.groupsClaim ?? JUPYTERHUB_OIDC_DEFAULTS.groupsClaim}`,
-      allowed_groups: [...auth.allowedGroups],
-      ...(auth.adminGroups?.length ? { admin_groups: [...auth.adminGroups] } : {}),
-      ...(auth.loginService ? { login_service: auth.loginService } : {}),
-    },
-    ...admins,
-  };
-}
-
 export interface JupyterHubValuesProps {
   readonly auth: JupyterHubAuth;
   readonly proxyServiceType: 'ClusterIP' | 'LoadBalancer' | 'NodePort';
@@ -307,8 +149,12 @@ export interface JupyterHubValuesProps {
   /** Idle servers are stopped after this many seconds. */
   readonly cullTimeoutSeconds: number;
   readonly profiles: readonly JupyterHubTenantProfile[];
-  /** Where the hub and the proxy run (EKS Auto Mode: a built-in pool, see autoModeAddonPlacement). @default the chart's (any untainted node) */
+  /** Where the hub and the proxy run on EKS Auto Mode: a built-in pool (autoModeAddonPlacement). Not with managedNodeGroups. @default off every Karpenter node */
   readonly corePlacement?: AutoModeAddonPlacement;
+  /** EKS managed node groups the hub and the proxy must run on. @default any node Karpenter did not make */
+  readonly managedNodeGroups?: readonly string[];
+  /** TLS in front of the proxy (required by an https:// OAuth callback). @default none: proxy-public serves plain HTTP on 80 */
+  readonly tls?: JupyterHubTls;
 }
 
 const CLUSTER_MODE_DRIVER_ONLY = /^spark\.kubernetes\.driver\.|^spark\.driver\.(cores|memoryOverhead|memoryOverheadFactor)$/;
@@ -359,6 +205,8 @@ function profileEntry(profile: JupyterHubTenantProfile, index: number, image: st
     kubespawner_override: {
       // KubeSpawner 7 runs the server (and its home PVC) in this namespace and watches it with a namespaced reflector.
       namespace: profile.namespace,
+      // The server is its sessions' Spark driver, which Spark did not label: this label gets it scraped (dicts merge).
+      extra_labels: { [CLIENT_MODE_DRIVER_LABEL.key]: CLIENT_MODE_DRIVER_LABEL.value },
       service_account: profile.serviceAccount,
       automount_service_account_token: true,
       node_selector: { ...profile.nodeSelector },
@@ -409,7 +257,14 @@ export function jupyterHubValues(props: JupyterHubValuesProps): Record<string, u
   const startTimeout = props.startTimeoutSeconds ?? 900;
   requireThat(Number.isInteger(startTimeout) && startTimeout >= 60, 'startTimeoutSeconds', 'must be a whole number of seconds, at least 60', 'JupyterHub values');
   const namespaces = [...new Set(props.profiles.map((profile) => profile.namespace))].sort();
-  const core = props.corePlacement;
+  const placement = addonNodePlacement(props.corePlacement, props.managedNodeGroups);
+  // The chart's own core affinity (matchNodePurpose) is turned off, so each pod spec has one affinity: this one.
+  const coreAffinity = { affinity: { nodeAffinity: placement?.nodeAffinity ?? offKarpenterNodeAffinity(props.managedNodeGroups) } };
+  const tls = props.tls ? jupyterHubTlsValues(props.tls) : undefined;
+  if (props.tls) {
+    const wanted = TLS_PROXY_SERVICE_TYPE[props.tls.loadBalancer];
+    requireThat(props.proxyServiceType === wanted, 'proxyServiceType', `is ${props.proxyServiceType}; behind tls.loadBalancer ${props.tls.loadBalancer} proxy-public must be ${wanted}`, 'JupyterHub values');
+  }
   return {
     hub: {
       // The chart sets the servers' uid and fsGroup (singleuser.uid, fsGid) but not their primary group: set it too,
@@ -424,7 +279,7 @@ export function jupyterHubValues(props: JupyterHubValuesProps): Record<string, u
       serviceAccount: { create: true, name: JUPYTERHUB_HUB_SERVICE_ACCOUNT },
       db: { type: 'sqlite-pvc', pvc: { storage: props.hubDbSize, storageClassName: props.storageClassName } },
       resources: { requests: { ...props.hubResources.requests }, limits: { ...props.hubResources.limits } },
-      ...(core ? { nodeSelector: { ...core.nodeSelector } } : {}),
+      extraPodSpec: coreAffinity,
       ...(auth.type !== 'dummy'
         ? { extraEnv: { OAUTH_CLIENT_SECRET: { valueFrom: { secretKeyRef: { name: auth.clientSecret.secretName, key: auth.clientSecret.key } } } } }
         : {}),
@@ -443,8 +298,10 @@ export function jupyterHubValues(props: JupyterHubValuesProps): Record<string, u
     },
     proxy: {
       service: { type: props.proxyServiceType },
-      chp: { networkPolicy: { egressAllowRules: { cloudMetadataServer: false } }, ...(core ? { nodeSelector: { ...core.nodeSelector } } : {}) },
+      ...tls?.proxy,
+      chp: { networkPolicy: { egressAllowRules: { cloudMetadataServer: false } }, extraPodSpec: coreAffinity },
     },
+    ...(tls?.ingress ? { ingress: tls.ingress } : {}),
     singleuser: {
       image: { name: props.image.name, tag: props.image.tag },
       // The image's own user (EMR images: hadoop), whose home holds the user's volume.
@@ -470,7 +327,7 @@ export function jupyterHubValues(props: JupyterHubValuesProps): Record<string, u
     prePuller: { hook: { enabled: false }, continuous: { enabled: false } },
     scheduling: {
       userScheduler: { enabled: false },
-      ...(core ? { corePods: { tolerations: core.tolerations.map((t) => ({ ...t })) } } : {}),
+      corePods: { nodeAffinity: { matchNodePurpose: 'ignore' }, ...(placement ? { tolerations: placement.tolerations.map((t) => ({ ...t })) } : {}) },
     },
   };
 }

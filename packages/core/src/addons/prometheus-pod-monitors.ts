@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { requireThat } from '../errors.js';
 import { assertDnsLabel } from '../names.js';
 import { SPARK_PROMETHEUS_PATHS } from '../spark/pod-templates.js';
-import { KARPENTER_METRICS, SPARK_POD_FACTS, TENANT_SERIES_LABEL, metaLabel, type SparkScrapeTargetsProps } from './prometheus-targets.js';
+import { CLIENT_MODE_DRIVER_LABEL, KARPENTER_METRICS, SPARK_POD_FACTS, TENANT_SERIES_LABEL, metaLabel, type SparkScrapeTargetsProps } from './prometheus-targets.js';
 
 export interface SparkPodMonitorsProps extends SparkScrapeTargetsProps {
   /** Namespace of the operator's Prometheus, where the PodMonitors are created. @default 'monitoring' */
@@ -18,7 +18,8 @@ export interface SparkPodMonitorsProps extends SparkScrapeTargetsProps {
 /**
  * For a cluster running prometheus-operator (e.g. the kube-prometheus-stack chart): one `monitoring.coreos.com/v1`
  * PodMonitor per tenant, in the monitoring namespace, selecting the tenant namespace's `spark-role: driver` pods on
- * their `spark-ui` port at both PrometheusServlet paths, with a `tenant` label on every series; and one for
+ * their `spark-ui` port at both PrometheusServlet paths, with a `tenant` label on every series (and, for a tenant with
+ * `notebookDrivers`, one for its notebook servers, the drivers of their sessions); and one for
  * Karpenter's controller pods (`http-metrics`, `/metrics`). Kept out of the tenant namespaces, so a tenant cannot
  * change what is scraped.
  *
@@ -55,18 +56,24 @@ export class SparkPodMonitors extends Construct {
         { action: 'replace', sourceLabels: [metaLabel('__meta_kubernetes_pod_label_', SPARK_POD_FACTS.appIdLabel)], targetLabel: 'spark_app_id' },
         { action: 'replace', sourceLabels: [metaLabel('__meta_kubernetes_pod_label_', SPARK_POD_FACTS.roleLabel)], targetLabel: 'spark_role' },
       ];
-      new ApiObject(this, `Tenant-${tenant.name}`, {
+      const monitor = (id: string, name: string, selector: Readonly<Record<string, string>>, extra: readonly object[]) => new ApiObject(this, id, {
         apiVersion: 'monitoring.coreos.com/v1',
         kind: 'PodMonitor',
-        metadata: metadata(`spark-${tenant.name}`),
+        metadata: metadata(name),
         spec: {
           namespaceSelector: { matchNames: [tenant.namespace] },
-          selector: { matchLabels: { [SPARK_POD_FACTS.roleLabel]: 'driver' } },
+          selector: { matchLabels: { ...selector } },
           podMetricsEndpoints: [SPARK_PROMETHEUS_PATHS.driver, SPARK_PROMETHEUS_PATHS.executors].map((path) => ({
-            port: SPARK_POD_FACTS.uiPortName, path, relabelings,
+            port: SPARK_POD_FACTS.uiPortName, path, relabelings: [...relabelings, ...extra],
           })),
         },
       });
+      monitor(`Tenant-${tenant.name}`, `spark-${tenant.name}`, { [SPARK_POD_FACTS.roleLabel]: 'driver' }, []);
+      // A label selector cannot say "this label or that one": the notebook servers (client-mode drivers) get their own.
+      if (tenant.notebookDrivers) {
+        monitor(`Notebooks-${tenant.name}`, `spark-${tenant.name}-notebooks`, { [CLIENT_MODE_DRIVER_LABEL.key]: CLIENT_MODE_DRIVER_LABEL.value },
+          [{ action: 'replace', targetLabel: 'spark_role', replacement: 'driver' }]);
+      }
     });
     if (props.scrapeKarpenter === false) return;
     new ApiObject(this, 'Karpenter', {

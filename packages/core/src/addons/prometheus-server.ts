@@ -73,7 +73,25 @@ export interface PrometheusServerProps {
   readonly storageProvisioner?: EbsCsiProvisioner;
   /** How often targets are scraped, a Prometheus duration. @default '30s' */
   readonly scrapeInterval?: string;
+  /**
+   * Serve Prometheus' lifecycle API (`POST /-/reload`, `/-/quit`: whoever reaches the port may stop the server), which
+   * the chart's config reloader calls. Without it Prometheus reloads its configuration itself (PROMETHEUS_AUTO_RELOAD).
+   * @default false
+   */
+  readonly lifecycleApi?: boolean;
 }
+
+/**
+ * How Prometheus reloads a changed configuration without the lifecycle API (prometheus/prometheus
+ * cmd/prometheus/main.go and docs/feature_flags.md "Auto Reload Config": the feature flag `auto-reload-config`, and
+ * `--config.auto-reload-interval`, default 30s, which re-reads the file when its checksum changes). The chart
+ * (prometheus-community/helm-charts charts/prometheus 29.27.0, templates/deploy.yaml) writes each `server.extraFlags`
+ * entry as `--<entry>` and defaults it to `[web.enable-lifecycle]`; its config reloader calls `/-/reload`.
+ */
+export const PROMETHEUS_AUTO_RELOAD = {
+  lifecycleFlag: 'web.enable-lifecycle',
+  flags: ['enable-feature=auto-reload-config', 'config.auto-reload-interval=30s'],
+} as const;
 
 const PROMETHEUS_DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
 const PROMETHEUS_SIZE = /^[0-9]+(B|KB|MB|GB|TB|PB|EB)$/;
@@ -129,6 +147,7 @@ export class PrometheusServer extends Construct {
       requireIntegerInRange(service.nodePort, 30000, 32767, 'service.nodePort');
     }
     const scrapeConfigs = sparkScrapeConfigs(props.scrape);
+    const lifecycleApi = props.lifecycleApi ?? false;
 
     new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
@@ -157,6 +176,8 @@ export class PrometheusServer extends Construct {
       'prometheus-pushgateway': { enabled: false },
       configmapReload: {
         prometheus: {
+          // The reloader only POSTs /-/reload: with the lifecycle API off Prometheus watches its file itself.
+          enabled: lifecycleApi,
           image: { ...PROMETHEUS_IMAGES.configReloader },
           containerSecurityContext: RESTRICTED_CONTAINER,
           resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } },
@@ -164,6 +185,8 @@ export class PrometheusServer extends Construct {
       },
       server: {
         image: { ...PROMETHEUS_IMAGES.server },
+        // Helm replaces lists: this is the whole flag list (the chart's default is the lifecycle flag alone).
+        extraFlags: lifecycleApi ? [PROMETHEUS_AUTO_RELOAD.lifecycleFlag] : [...PROMETHEUS_AUTO_RELOAD.flags],
         global: { scrape_interval: scrapeInterval, evaluation_interval: scrapeInterval },
         retention: props.retention,
         ...(props.retentionSize ? { retentionSize: props.retentionSize } : {}),

@@ -15,6 +15,13 @@ export const SPARK_POD_FACTS = {
   uiPort: SPARK_UI_PORT,
 } as const;
 
+/**
+ * Label of a Spark driver that Spark did not create: a JupyterHub notebook server whose sessions run Spark in client
+ * mode carries no `spark-role` (its profile adds this label through KubeSpawner's `extra_labels`), yet serves the same
+ * PrometheusServlet paths on its `spark-ui` port while a session runs. Scraped like a `spark-role: driver` pod.
+ */
+export const CLIENT_MODE_DRIVER_LABEL = { key: 'emr-eks-gitops.io/spark-client-driver', value: 'true' } as const;
+
 /** The label every Spark series carries: the tenant whose namespace the pod runs in. */
 export const TENANT_SERIES_LABEL = 'tenant';
 
@@ -25,6 +32,8 @@ export const KARPENTER_METRICS = { serviceName: 'karpenter', portName: 'http-met
 export interface ScrapedTenant {
   readonly name: string;
   readonly namespace: string;
+  /** Its namespace runs notebook servers that are client-mode drivers (CLIENT_MODE_DRIVER_LABEL). @default false */
+  readonly notebookDrivers?: boolean;
 }
 
 /** What is scraped: the tenants' Spark drivers and Karpenter's controller. */
@@ -80,7 +89,8 @@ function tenantRelabeling(tenants: readonly ScrapedTenant[]): RelabelConfig[] {
 
 /**
  * Prometheus scrape configs for the tenants' Spark jobs and Karpenter:
- * - `spark-driver` and `spark-executors`: pods of the tenant namespaces labelled `spark-role: driver`, on their
+ * - `spark-driver` and `spark-executors`: pods of the tenant namespaces labelled `spark-role: driver` (or, for notebook
+ *   servers, CLIENT_MODE_DRIVER_LABEL), on their
  *   `spark-ui` container port (4040), at the PrometheusServlet paths `/metrics/driver/prometheus/` and
  *   `/metrics/executors/prometheus/` (the driver serves the executors' metrics); running pods only; every series
  *   gets `tenant`, `namespace`, `pod`, `spark_app_id` and `spark_role`;
@@ -97,7 +107,8 @@ export function sparkScrapeConfigs(props: SparkScrapeTargetsProps): ScrapeConfig
     metrics_path,
     kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: namespaces } }],
     relabel_configs: [
-      { source_labels: [podLabel(SPARK_POD_FACTS.roleLabel)], regex: 'driver', action: 'keep' },
+      // Spark's drivers, and the notebook servers that are drivers of their sessions (Spark labels neither of theirs).
+      { source_labels: [podLabel(SPARK_POD_FACTS.roleLabel), podLabel(CLIENT_MODE_DRIVER_LABEL.key)], regex: `driver;.*|.*;${CLIENT_MODE_DRIVER_LABEL.value}`, action: 'keep' },
       { source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: SPARK_POD_FACTS.uiPortName, action: 'keep' },
       { source_labels: ['__meta_kubernetes_pod_phase'], regex: 'Running', action: 'keep' },
       ...tenantRelabeling(props.tenants),
@@ -105,6 +116,7 @@ export function sparkScrapeConfigs(props: SparkScrapeTargetsProps): ScrapeConfig
       { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod', action: 'replace' },
       { source_labels: [podLabel(SPARK_POD_FACTS.appIdLabel)], target_label: 'spark_app_id', action: 'replace' },
       { source_labels: [podLabel(SPARK_POD_FACTS.roleLabel)], target_label: 'spark_role', action: 'replace' },
+      { source_labels: [podLabel(CLIENT_MODE_DRIVER_LABEL.key)], regex: CLIENT_MODE_DRIVER_LABEL.value, target_label: 'spark_role', replacement: 'driver', action: 'replace' },
     ],
   });
   return [

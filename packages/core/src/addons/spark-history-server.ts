@@ -13,6 +13,11 @@ export const SPARK_HISTORY_UI_PORT = 18080;
 /** Defaults of one history server: CPU and memory requests (the memory limit is the request). */
 export const SPARK_HISTORY_SERVER_DEFAULTS = { cpu: '500m', memory: '2Gi', heapFraction: 0.75 } as const;
 
+/** The labels that select one history server's pods (its Deployment's and Service's selector). */
+export function sparkHistoryServerSelector(name: string): Readonly<Record<string, string>> {
+  return { 'app.kubernetes.io/name': 'spark-history-server', 'app.kubernetes.io/instance': name };
+}
+
 /** One history server: a name and the event-log prefix it reads. */
 export interface SparkHistoryServerInstance {
   /** Deployment and Service name: a DNS-1123 label of at most 63 characters. */
@@ -26,6 +31,11 @@ export interface SparkHistoryServerInstance {
    * needs read access to `logDirectory` only. @default the shared `roleArn`
    */
   readonly roleArn?: string;
+  /**
+   * Pods that may open this server's UI besides `allowIngressFromNamespaces`: a namespace and the labels of its pods
+   * (e.g. the tenant's notebook servers, which read their own applications' history). @default none
+   */
+  readonly uiClients?: readonly { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> }[];
 }
 
 export interface SparkHistoryServersProps {
@@ -64,7 +74,7 @@ const IMAGE = /^[a-z0-9][a-z0-9.-]*(:[0-9]+)?\/[a-z0-9._/-]+(:[A-Za-z0-9._-]{1,1
  * can then read only that server's prefix; a shared `spark-history-server` for the others), per server a Deployment (Spark's
  * `HistoryServer` class in the foreground through `spark-class`, restricted security context, requests and limits,
  * a readiness probe on the UI) and a ClusterIP Service, and NetworkPolicies: ingress denied except to the UI port
- * from the listed namespaces. The servers run where Karpenter's controller does: never on a node Karpenter made (so
+ * from the listed namespaces, and to each server's UI from its `uiClients`. The servers run where Karpenter's controller does: never on a node Karpenter made (so
  * never on a Spark pool, and never interrupted as spot), on the managed node groups when given.
  *
  * @example
@@ -104,6 +114,11 @@ export class SparkHistoryServers extends Construct {
       requireThat(!names.has(server.name), `servers[${i}].name`, `"${server.name}" is used twice`);
       names.add(server.name);
       requireThat(S3_PREFIX.test(server.logDirectory), `servers[${i}].logDirectory`, `"${server.logDirectory}" must be an S3 prefix s3://<bucket>/<prefix>/ ending in "/"`);
+      (server.uiClients ?? []).forEach((client, j) => {
+        assertDnsLabel(client.namespace, `servers[${i}].uiClients[${j}].namespace`);
+        // An empty selector would admit every pod of the namespace: name the pods.
+        requireThat(Object.keys(client.podLabels).length > 0, `servers[${i}].uiClients[${j}].podLabels`, 'must name at least one label of the pods admitted');
+      });
       if (server.roleArn !== undefined) {
         requireIamRoleArn(server.roleArn, `servers[${i}].roleArn`);
         requireThat(server.name !== this.serviceAccountName, `servers[${i}].name`, `"${server.name}" is the shared ServiceAccount's name; a server with a role of its own needs another name`);
@@ -151,7 +166,7 @@ export class SparkHistoryServers extends Construct {
           automountServiceAccountToken: false,
         });
       }
-      const selector = { 'app.kubernetes.io/name': 'spark-history-server', 'app.kubernetes.io/instance': server.name };
+      const selector = { ...sparkHistoryServerSelector(server.name) };
       const options = [
         `-Dspark.history.fs.logDirectory=${server.logDirectory}`,
         `-Dspark.history.ui.port=${SPARK_HISTORY_UI_PORT}`,
@@ -206,6 +221,23 @@ export class SparkHistoryServers extends Construct {
           },
         },
       });
+      if (server.uiClients?.length) {
+        // Only this server, only from those pods: a tenant's notebooks read their own tenant's history, no other's.
+        new k8s.KubeNetworkPolicy(this, `AllowUiClients-${server.name}`, {
+          metadata: { name: `allow-ui-clients-${server.name}`, namespace },
+          spec: {
+            podSelector: { matchLabels: selector },
+            policyTypes: ['Ingress'],
+            ingress: [{
+              from: server.uiClients.map((client) => ({
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': client.namespace } },
+                podSelector: { matchLabels: { ...client.podLabels } },
+              })),
+              ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(SPARK_HISTORY_UI_PORT) }],
+            }],
+          },
+        });
+      }
       new k8s.KubeService(this, `Service-${server.name}`, {
         metadata: { name: server.name, namespace, labels: selector },
         spec: {

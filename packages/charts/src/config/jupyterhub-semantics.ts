@@ -1,0 +1,50 @@
+import { TLS_PROXY_SERVICE_TYPE } from '@emr-eks-gitops/core';
+import type { EnvironmentFile } from './schema.js';
+import type { JupyterHubConfig } from './jupyterhub-schema.js';
+import type { Problem } from './problems.js';
+import type { ConfigPath } from './source-map.js';
+
+type Locate = (path: ConfigPath, message: string) => Problem;
+
+
+/**
+ * An https:// OAuth callback needs something that serves HTTPS: the chart's proxy-public serves port 443 only with
+ * proxy.https (off by default), and an un-annotated LoadBalancer on EKS forwards plain TCP 80, so the provider's
+ * redirect to the callback fails and nobody logs in. TLS here is the AWS Load Balancer Controller's, which reads the
+ * load balancer's settings from proxy-public (nlb) or the Ingress (alb), with an ACM certificate of the cluster's account
+ * and region (a load balancer uses certificates of its own region only).
+ */
+export function jupyterHubTlsProblems(file: Partial<EnvironmentFile> | null, hub: Partial<JupyterHubConfig>, at: Locate): Problem[] {
+  const path = ['addons', 'jupyterhub'];
+  const callback = typeof hub.auth?.callbackUrl === 'string' ? hub.auth.callbackUrl : undefined;
+  const tls = typeof hub.tls === 'object' && hub.tls !== null ? hub.tls : undefined;
+  if (!tls) {
+    if (!callback?.startsWith('https://')) return [];
+    const host = /^https:\/\/([^/]+)/.exec(callback)?.[1] ?? callback;
+    return [at([...path, 'auth', 'callbackUrl'], `the provider sends users back to ${callback}, and nothing serves HTTPS for ${host}: the chart's proxy-public serves plain HTTP on port 80 (${hub.proxyServiceType === 'LoadBalancer' ? 'an un-annotated LoadBalancer on EKS forwards TCP 80 only' : `a ${hub.proxyServiceType ?? 'ClusterIP'} Service`}), so every login fails; add addons.jupyterhub.tls with the load balancer (nlb or alb, through the AWS Load Balancer Controller) and the ACM certificate of ${host} [jupyterhub-tls]`)];
+  }
+  const problems: Problem[] = [];
+  if (file?.capacity?.backend === 'auto-mode') {
+    problems.push(at([...path, 'tls'], 'is rendered for the AWS Load Balancer Controller (its service annotations or IngressClass alb); EKS Auto Mode\'s load balancing reads other settings (loadBalancerClass eks.amazonaws.com/nlb, IngressClassParams) that this project does not render: leave tls out and terminate TLS in front of proxy-public yourself [jupyterhub-tls]'));
+  }
+  const wanted = tls.loadBalancer === 'nlb' || tls.loadBalancer === 'alb' ? TLS_PROXY_SERVICE_TYPE[tls.loadBalancer] : undefined;
+  if (wanted && hub.proxyServiceType !== undefined && hub.proxyServiceType !== wanted) {
+    problems.push(at([...path, 'proxyServiceType'], tls.loadBalancer === 'nlb'
+      ? `is ${hub.proxyServiceType}, and tls.loadBalancer nlb makes proxy-public the Network Load Balancer itself (type LoadBalancer); write LoadBalancer or leave it out [jupyterhub-tls]`
+      : `is ${hub.proxyServiceType}, and with tls.loadBalancer alb the Ingress is the only way in: a ${hub.proxyServiceType} proxy-public would also serve the hub in plain HTTP on port 80; write ClusterIP or leave it out [jupyterhub-tls]`));
+  }
+  const arn = typeof tls.certificateArn === 'string' ? /^arn:([^:]+):acm:([^:]+):([0-9]{12}):/.exec(tls.certificateArn) : null;
+  const cluster = file?.cluster;
+  if (arn && cluster) {
+    const [, partition, region, account] = arn;
+    const where = [
+      partition !== (cluster.partition ?? 'aws') ? `partition ${partition}, not the cluster's ${cluster.partition ?? 'aws'}` : undefined,
+      region !== cluster.region ? `region ${region}, not the cluster's ${cluster.region}` : undefined,
+      account !== cluster.accountId ? `account ${account}, not the cluster's ${cluster.accountId}` : undefined,
+    ].filter((entry): entry is string => entry !== undefined);
+    if (where.length > 0) {
+      problems.push(at([...path, 'tls', 'certificateArn'], `is a certificate of ${where.join(' and ')}: a load balancer can use only ACM certificates of its own account and region, so the controller cannot create the TLS listener; request (or import) the certificate in ${cluster.accountId} ${cluster.region} [jupyterhub-tls-certificate]`));
+    }
+  }
+  return problems;
+}
