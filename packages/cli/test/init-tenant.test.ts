@@ -101,13 +101,14 @@ describe('emr-gitops tenant add', () => {
     expect(tenant).toMatchObject({ name: 'bi', namespace: 'spark-bi', releaseLabel: 'emr-7.5.0-latest', executionRoleArn: 'arn:aws:iam::210987654321:role/emr-dev-bi-job-execution' });
     expect(after.slice(before.length)).toContain('# CHANGE-ME: a placeholder; create the role');
     const rendered = await runCli(root, ['render', '--env', 'dev']);
-    expect(rendered.stderr).toBe('');
+    // dev's one warning (its Prometheus NodePort) and nothing about the new tenant
+    expect(rendered.stderr.split('\n').filter(Boolean).map((line) => line.match(/\[([a-z0-9-]+)\]$/)?.[1])).toEqual(['prometheus-node-port']);
     expect(rendered.exitCode).toBe(0);
     const quota = parse(readFileSync(join(root, 'dist-manifests/dev/tenants/bi/resourcequota-tenant-quota.yaml'), 'utf8'));
     expect(quota.spec.hard.pods).toBe(String(tenant.quota.pods));
   });
 
-  it('the job duration is capped at the environment\'s driver drain (sandbox: 12h), so a large tenant still validates', async () => {
+  it('the job duration is at most what the driver drain leaves after EMR\'s job-start-timeout (sandbox: 13h - 15m), so a large tenant (12h) validates', async () => {
     const root = tempProject();
     const result = await runCli(root, ['tenant', 'add', '--env', 'sandbox', '--name', 'bi', '--size', 'large']);
     expect(result.stderr).toBe('');
@@ -193,5 +194,19 @@ describe('the README quick start', () => {
     }
     expect(parse(read(root, 'qa')).tenants.map((t: { name: string }) => t.name)).toEqual(['example', 'data-eng']);
     expect(existsSync(join(root, 'dist-manifests/qa/README.md'))).toBe(true);
+  });
+});
+
+describe('tenant add: the job duration under a short driver drain', () => {
+  it('a large tenant on a 6h drain gets 5h45m (the drain less EMR\'s 15m job-start-timeout), not the drain itself', async () => {
+    const { appendTenant } = await import('../src/commands/tenant-entry.js');
+    const text = [
+      'cluster:', '  accountId: "111122223333"', 'capacity:', '  driverNodes:', '    terminationGracePeriod: 6h',
+      'tenants:', '  - name: a', '    namespace: spark-a', '',
+    ].join('\n');
+    const added = parse(appendTenant(text, { environment: 'x', name: 'bi', size: 'large' }));
+    expect(added.tenants.at(-1).spark.maxJobDuration).toBe('5h45m');
+    const longDrain = parse(appendTenant(text.replace('6h', '25h'), { environment: 'x', name: 'bi', size: 'large' }));
+    expect(longDrain.tenants.at(-1).spark.maxJobDuration).toBe('12h');
   });
 });

@@ -147,7 +147,7 @@ export {
 } from './spark/job-size.js';
 /** EMR job configuration beside spark-defaults: the job runner's placement and where job logs go. */
 export {
-  emrMonitoringConfiguration, jobSubmitterClassification,
+  emrMonitoringConfiguration, jobSubmitterClassification, EMR_DEFAULT_JOB_START_TIMEOUT_SECONDS,
   type EmrClassification, type EmrMonitoringConfiguration, type EmrMonitoringProps,
 } from './spark/emr-job-configuration.js';
 /** StartJobRun and CreateJobTemplate request documents of a tenant, from its configuration overrides. */

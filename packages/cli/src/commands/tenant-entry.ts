@@ -1,5 +1,5 @@
 import { Document, isMap, isScalar, isSeq, parseDocument, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
-import { goDurationSeconds } from '@emr-eks-gitops/core';
+import { EMR_DEFAULT_JOB_START_TIMEOUT_SECONDS, goDurationSeconds } from '@emr-eks-gitops/core';
 import { CliError } from '../io.js';
 
 /**
@@ -57,6 +57,13 @@ export function executionRoleArn(partition: string, accountId: string, environme
  * Adds a tenant to an environment file's text and returns the new text. Only the new entry is generated (with the
  * Document API, comments included); the rest of the file is kept byte for byte, so a hand-aligned comment stays so.
  */
+/** A Go duration of whole minutes, e.g. 12h45m. */
+function hoursAndMinutes(seconds: number): string {
+  const minutes = Math.max(1, Math.floor(seconds / 60));
+  const hours = Math.floor(minutes / 60);
+  return `${hours > 0 ? `${hours}h` : ''}${minutes % 60 > 0 ? `${minutes % 60}m` : ''}`;
+}
+
 export function appendTenant(text: string, tenant: NewTenant): string {
   const document = parseDocument(text);
   const tenants = document.get('tenants', true);
@@ -72,10 +79,13 @@ export function appendTenant(text: string, tenant: NewTenant): string {
   const account = String(cluster?.get('accountId') ?? '');
   const partition = String(cluster?.get('partition') ?? 'aws');
   const releaseLabel = existing.map((item) => item.get('releaseLabel')).find((label) => typeof label === 'string') ?? DEFAULT_RELEASE_LABEL;
-  // A job must end before its driver node's drain gives up on it: the size's duration, or the drain's if shorter.
+  // A job and the wait for its driver (EMR's job-start-timeout) must end before its driver node's drain gives up on
+  // them: the size's duration, or what the drain leaves if shorter (the driver-node-expiry rule).
   const grace = document.getIn(['capacity', 'driverNodes', 'terminationGracePeriod']);
+  const graceSeconds = typeof grace === 'string' ? goDurationSeconds(grace) : undefined;
+  const room = graceSeconds === undefined ? Infinity : graceSeconds - EMR_DEFAULT_JOB_START_TIMEOUT_SECONDS;
   const sized = TENANT_SIZES[tenant.size].maxJobDuration;
-  const maxJobDuration = typeof grace === 'string' && (goDurationSeconds(grace) ?? Infinity) < goDurationSeconds(sized)! ? grace : sized;
+  const maxJobDuration = room < goDurationSeconds(sized)! ? hoursAndMinutes(room) : sized;
   const entry = tenantEntry(tenant, namespace, executionRoleArn(partition, account, tenant.environment, tenant.name), String(releaseLabel), maxJobDuration);
 
   if (tenants.flow || tenants.items.length === 0) {
@@ -121,7 +131,7 @@ function tenantEntry(tenant: NewTenant, namespace: string, roleArn: string, rele
   comment(pair(['quota']), ' all of the team\'s jobs and notebooks together');
   comment(pair(['containerDefaults', 'default']), ' no CPU limit: Spark sets none, and max.cpu becomes the default');
   (pair(['executionRoleArn']).key as { commentBefore?: string }).commentBefore = ' CHANGE-ME: a placeholder; create the role (its trust policy: artifacts/platform/emr-access/) or put yours';
-  comment(pair(['spark', 'maxJobDuration']), ' at most capacity.driverNodes.terminationGracePeriod');
+  comment(pair(['spark', 'maxJobDuration']), ' at most capacity.driverNodes.terminationGracePeriod minus EMR\'s 15m job-start-timeout');
   comment(pair(['spark', 'localDiskSize']), ' per driver and executor, counted against quota.storage');
   return document.toString({ lineWidth: 0 });
 }
