@@ -150,6 +150,9 @@ function historyServerUses(config: EnvironmentConfig, context: ArnContext): Role
   return uses;
 }
 
+/** Path (relative to `dist-manifests/<env>/`) of the permissions policy of a role. */
+export const rolePolicyArtifactPath = (roleArn: string): string => `artifacts/${IAM_ARTIFACTS_FOLDER}/${parseRoleArn(roleArn).name}.json`;
+
 const nodeRoleArn = (config: EnvironmentConfig) => `arn:${config.cluster.partition}:iam::${config.cluster.accountId}:role/${config.capacity.nodeRole}`;
 
 /**
@@ -168,7 +171,7 @@ export function rolePolicyDocuments(config: EnvironmentConfig): RolePolicy[] {
       policyName: ROLE_POLICY_NAME,
       purpose: uses.map((use) => use.description).join('; '),
       purposes: uses.map(({ roleArn: _, ...purpose }) => purpose),
-      artifactPath: `artifacts/${IAM_ARTIFACTS_FOLDER}/${roleName}.json`,
+      artifactPath: rolePolicyArtifactPath(roleArn),
       document,
       size: policySize(document),
     };
