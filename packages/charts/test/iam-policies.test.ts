@@ -87,12 +87,13 @@ function annotatedRoles(result: RenderResult): Set<string> {
 }
 
 /** The Karpenter controller's Helm values (settings and service account), wherever the environment renders them. */
-function karpenterValues(result: RenderResult): { settings: { clusterName: string; interruptionQueue: string } } | undefined {
-  let found: { settings: { clusterName: string; interruptionQueue: string } } | undefined;
+type KarpenterValues = { settings: { clusterName: string; interruptionQueue: string } };
+function karpenterValues(result: RenderResult): KarpenterValues | undefined {
+  let found: KarpenterValues | undefined;
   const walk = (value: unknown): void => {
     if (found || !value || typeof value !== 'object') return;
     const record = value as Record<string, unknown>;
-    if (record.settings && typeof (record.settings as Record<string, unknown>).interruptionQueue === 'string') found = record as typeof found;
+    if (record.settings && typeof (record.settings as Record<string, unknown>).interruptionQueue === 'string') found = record as unknown as KarpenterValues;
     else Object.values(record).forEach(walk);
   };
   result.objects.forEach(({ object }) => walk(object));

@@ -276,7 +276,8 @@ The job execution role of each tenant writes there, on its own log group and pre
 
 ## IAM permissions
 \`artifacts/iam/\` holds the permissions policy of each IAM role this environment names, built from the same settings as
-the jobs, notebooks and History Servers (what they read and write, nothing of another tenant's). Put each on its role:
+the jobs, notebooks and History Servers (what they read and write, nothing of another tenant's); the data and entry
+points your jobs and notebooks use are yours to grant, in a policy of their own. Put each on its role:
 \`aws iam put-role-policy --role-name <role> --policy-name {{iam.policyName}} --policy-document file://dist-manifests/{{name}}/artifacts/iam/<role>.json\`
 (or Terraform's \`aws_iam_role_policy\` with \`policy = file(...)\`). Sizes count characters without whitespace; IAM allows
 {{iam.maxSize}} for a role's inline policies.

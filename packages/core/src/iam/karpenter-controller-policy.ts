@@ -14,9 +14,12 @@ import type { PolicyStatement } from './policy-document.js';
 export const KARPENTER_IAM_SOURCE_VERSION = '1.14.1';
 
 /**
- * Actions upstream grants on `Resource: "*"` because they have no resource to scope to (EC2's Describe* and
- * pricing:GetProducts, iam:ListInstanceProfiles are list/read calls; arc-zonal-shift:GetManagedResource is scoped by
- * the cluster condition instead): the Service Authorization Reference lists no resource type for them.
+ * The actions upstream grants on `Resource: "*"`, kept as upstream has them: EC2's Describe* calls support no
+ * resource-level permissions (EC2 user guide, "IAM policies for Amazon EC2": "the Resource element ... requires a
+ * wildcard"; Service Authorization Reference, "Actions, resources, and condition keys for Amazon EC2", no resource
+ * type), nor does the Price List's pricing:GetProducts; iam:ListInstanceProfiles lists across the account (upstream
+ * Sid "AllowUnscopedInstanceProfileListAction"); arc-zonal-shift:GetManagedResource is narrowed by its condition to
+ * the cluster instead. The Describe* statement is narrowed to the region by aws:RequestedRegion.
  */
 export const KARPENTER_UNSCOPED_ACTIONS: ReadonlySet<string> = new Set([
   'ec2:DescribeCapacityReservations', 'ec2:DescribeImages', 'ec2:DescribeInstances', 'ec2:DescribeInstanceStatus',
