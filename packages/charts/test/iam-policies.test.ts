@@ -169,6 +169,16 @@ describe.each(ENVIRONMENTS)('IAM documents of %s', (name) => {
     }
   });
 
+  it('roles without a document of their own get the managed policies upstream names: Fargate pod execution roles, Karpenter\'s node role', () => {
+    const attachments = JSON.parse(result.files.get('artifacts/iam/managed-policy-attachments.json') ?? '[]') as { roleArn: string; managedPolicyArns: string[] }[];
+    const byArn = new Map(attachments.map((entry) => [entry.roleArn, entry.managedPolicyArns]));
+    const profiles = [...result.files].filter(([path]) => /^artifacts\/platform\/fargate\/profiles\/.+\.json$/.test(path)).map(([, text]) => JSON.parse(text) as { podExecutionRoleArn: string });
+    for (const profile of profiles) expect(byArn.get(profile.podExecutionRoleArn)).toEqual(['arn:aws:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy']);
+    const nodeClassRoles = result.objects.filter(({ object }) => object.kind === 'EC2NodeClass').map(({ object }) => (object as unknown as { spec: { role: string } }).spec.role);
+    for (const role of nodeClassRoles) expect(byArn.get(`arn:aws:iam::${env.accountId}:role/${role}`)).toHaveLength(4);
+    expect(attachments.length).toBe(new Set([...profiles.map((profile) => profile.podExecutionRoleArn), ...nodeClassRoles]).size);
+  });
+
   it('the Karpenter controller role passes the EC2NodeClass role, reads its interruption queue and describes its cluster', () => {
     const values = karpenterValues(result);
     const controller = config.capacity.controller;
@@ -188,6 +198,34 @@ describe.each(ENVIRONMENTS)('IAM documents of %s', (name) => {
     expect(allows(document, 'sqs:ReceiveMessage', `arn:aws:sqs:${env.region}:${env.accountId}:${settings.interruptionQueue}`)).toBe(true);
     expect(allows(document, 'eks:DescribeCluster', `arn:aws:eks:${env.region}:${env.accountId}:cluster/${settings.clusterName}`)).toBe(true);
     expect(allows(document, 'eks:DescribeCluster', `arn:aws:eks:${env.region}:${env.accountId}:cluster/another`)).toBe(false);
+  });
+});
+
+describe('an environment whose buckets use SSE-KMS (spark.s3KmsKeyArn)', () => {
+  const key = 'arn:aws:kms:ap-northeast-2:410987654321:key/0a1b2c3d-1111-2222-3333-444455556666';
+  const config = load('prod', (text) => text.replace('  artifactsS3Uri:', `  s3KmsKeyArn: ${key}\n  artifactsS3Uri:`));
+  const byRole = new Map(rolePolicyDocuments(config).map((policy) => [policy.roleArn, policy.document]));
+  const viaS3 = { 'kms:ViaService': 's3.ap-northeast-2.amazonaws.com' };
+
+  it('job and notebook roles decrypt and encrypt with the key, through S3 only', () => {
+    for (const role of [config.tenants[0]!.executionRoleArn, config.tenants[0]!.serviceAccounts![0]!.roleArn!]) {
+      const document = byRole.get(role)!;
+      expect(allows(document, 'kms:Decrypt', key, viaS3)).toBe(true);
+      expect(allows(document, 'kms:GenerateDataKey', key, viaS3)).toBe(true);
+      expect(allows(document, 'kms:Decrypt', key, { 'kms:ViaService': 'ec2.ap-northeast-2.amazonaws.com' })).toBe(false);
+      expect(allows(document, 'kms:Decrypt', key)).toBe(false);
+    }
+  });
+
+  it('History Server roles only decrypt; the Karpenter controller gets nothing of the key', () => {
+    const history = byRole.get(config.addons!.historyServer!.tenantRoleArns!['app-dev']!)!;
+    expect(allows(history, 'kms:Decrypt', key, viaS3)).toBe(true);
+    expect(allows(history, 'kms:GenerateDataKey', key, viaS3)).toBe(false);
+    expect(allows(byRole.get(config.capacity.controller!.roleArn)!, 'kms:Decrypt', key, viaS3)).toBe(false);
+  });
+
+  it('without the setting, no role gets a kms: action', () => {
+    for (const policy of rolePolicyDocuments(load('prod'))) expect(JSON.stringify(policy.document)).not.toContain('"kms:');
   });
 });
 

@@ -53,6 +53,27 @@ describe('S3 and CloudWatch Logs grants', () => {
   });
 });
 
+describe('SSE-KMS', () => {
+  const key = 'arn:aws-cn:kms:cn-north-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const statements = (access: 'read' | 'read-write') => dataAccessStatements({
+    sid: 'A', s3: [{ uri: 's3://bucket/a/', access }], logGroups: [], s3KmsKeyArn: key,
+  }, { partition: 'aws-cn', region: 'cn-north-1', accountId: '123456789012' });
+
+  it('a reader decrypts, a writer also generates data keys, only through S3 of its partition and region', () => {
+    const via = { 'kms:ViaService': 's3.cn-north-1.amazonaws.com.cn' };
+    const reader = policyDocument(statements('read'));
+    const writer = policyDocument(statements('read-write'));
+    expect(allows(reader, 'kms:Decrypt', key, via)).toBe(true);
+    expect(allows(reader, 'kms:GenerateDataKey', key, via)).toBe(false);
+    expect(allows(writer, 'kms:GenerateDataKey', key, via)).toBe(true);
+    expect(allows(writer, 'kms:Decrypt', key, { 'kms:ViaService': 's3.cn-north-1.amazonaws.com' })).toBe(false);
+  });
+
+  it('no key, no kms: statement', () => {
+    expect(JSON.stringify(dataAccessStatements({ sid: 'A', s3: [{ uri: 's3://bucket/a/', access: 'read' }], logGroups: [] }, context))).not.toContain('kms:');
+  });
+});
+
 describe('policy documents', () => {
   it('refuse two statements with one Sid, and order each statement\'s keys', () => {
     const statement: PolicyStatement = { Resource: 'arn:aws:s3:::b', Action: 's3:ListBucket', Effect: 'Allow', Sid: 'A' };

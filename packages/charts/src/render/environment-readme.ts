@@ -280,7 +280,8 @@ the jobs, notebooks and History Servers (what they read and write, nothing of an
 points your jobs and notebooks use are yours to grant, in a policy of their own. Put each on its role:
 \`aws iam put-role-policy --role-name <role> --policy-name {{iam.policyName}} --policy-document file://dist-manifests/{{name}}/artifacts/iam/<role>.json\`
 (or Terraform's \`aws_iam_role_policy\` with \`policy = file(...)\`). Sizes count characters without whitespace; IAM allows
-{{iam.maxSize}} for a role's inline policies.
+{{iam.maxSize}} for a role's inline policies.{{#if iam.kmsKey}} The buckets' SSE-KMS key \`{{iam.kmsKey}}\` is granted through S3 only
+(\`kms:Decrypt\`, and \`kms:GenerateDataKey\` to the roles that write).{{/if}}
 
 | role | used as | document | size |
 |---|---|---|---|
@@ -378,6 +379,7 @@ export function environmentReadme(config: EnvironmentConfig, placements: string)
 function iamData(config: EnvironmentConfig) {
   return {
     policyName: ROLE_POLICY_NAME,
+    kmsKey: config.spark.s3KmsKeyArn ?? '',
     maxSize: IAM_ROLE_INLINE_POLICIES_MAX_SIZE,
     rows: rolePolicyDocuments(config),
     managed: managedPolicyAttachments(config).map((entry) => ({ ...entry, policies: entry.managedPolicyArns.map((arn) => `\`${arn.split('/').pop()}\``).join(', ') })),

@@ -72,6 +72,7 @@ function roleUses(config: EnvironmentConfig): RoleUse[] {
   const { partition, region, accountId } = config.cluster;
   const context: ArnContext = { partition, region, accountId };
   const uses: RoleUse[] = [];
+  const s3KmsKeyArn = config.spark.s3KmsKeyArn;
   config.tenants.forEach((tenant, index) => {
     const at = tenantLocations(config, tenant);
     // Retired tenants keep their policy: their last jobs may still run (the trust policy stays too).
@@ -84,6 +85,7 @@ function roleUses(config: EnvironmentConfig): RoleUse[] {
         sid: `Job${sidPart(tenant.name)}`,
         s3: [...readGrants(tenant, config), ...(at.s3LogUri ? [{ uri: at.s3LogUri, access: 'upload' as const }] : []), ...sparkWriteGrants(tenant, config)],
         logGroups: at.cloudWatchLogGroup ? [at.cloudWatchLogGroup] : [],
+        s3KmsKeyArn,
       }, context),
     });
     // A notebook server is the driver of its sessions, with the tenant's spark-defaults (JupyterHub profiles); its
@@ -97,7 +99,7 @@ function roleUses(config: EnvironmentConfig): RoleUse[] {
         tenant: tenant.name,
         configPath: ['tenants', index, 'serviceAccounts', j, 'roleArn'],
         statements: dataAccessStatements({
-          sid: `Notebook${sidPart(tenant.name)}${sidPart(account.name)}`, s3: [...readGrants(tenant, config), ...sparkWriteGrants(tenant, config)], logGroups: [],
+          sid: `Notebook${sidPart(tenant.name)}${sidPart(account.name)}`, s3: [...readGrants(tenant, config), ...sparkWriteGrants(tenant, config)], logGroups: [], s3KmsKeyArn,
         }, context),
       });
     });
@@ -135,7 +137,7 @@ function historyServerUses(config: EnvironmentConfig, context: ArnContext): Role
       description: `History Server role of tenant ${tenant.name}`,
       tenant: tenant.name,
       configPath: ['addons', 'historyServer', 'tenantRoleArns', tenant.name],
-      statements: dataAccessStatements({ sid: `HistoryServer${sidPart(tenant.name)}`, s3: read([tenant]), logGroups: [] }, context),
+      statements: dataAccessStatements({ sid: `HistoryServer${sidPart(tenant.name)}`, s3: read([tenant]), logGroups: [], s3KmsKeyArn: config.spark.s3KmsKeyArn }, context),
     }] : [];
   });
   const shared = active.filter((tenant) => history.tenantRoleArns?.[tenant.name] === undefined);
@@ -144,7 +146,7 @@ function historyServerUses(config: EnvironmentConfig, context: ArnContext): Role
       roleArn: history.roleArn,
       description: `shared History Server role (tenants ${shared.map((tenant) => tenant.name).join(', ')})`,
       configPath: ['addons', 'historyServer', 'roleArn'],
-      statements: dataAccessStatements({ sid: 'HistoryServer', s3: read(shared), logGroups: [] }, context),
+      statements: dataAccessStatements({ sid: 'HistoryServer', s3: read(shared), logGroups: [], s3KmsKeyArn: config.spark.s3KmsKeyArn }, context),
     });
   }
   return uses;
@@ -178,15 +180,29 @@ export function rolePolicyDocuments(config: EnvironmentConfig): RolePolicy[] {
   });
 }
 
-/** Roles that get AWS managed policies only: the node role of self-managed Karpenter. */
+/**
+ * Roles that get AWS managed policies only: the node role of self-managed Karpenter, and the pod execution role of
+ * each Fargate profile (its kubelet registers the node and pulls the images).
+ */
 export function managedPolicyAttachments(config: EnvironmentConfig): ManagedPolicyAttachment[] {
-  if (isAutoMode(config) || !config.capacity.controller) return [];
-  return [{
+  const partition = config.cluster.partition;
+  const karpenter: ManagedPolicyAttachment[] = isAutoMode(config) || !config.capacity.controller ? [] : [{
     roleArn: nodeRoleArn(config),
     purpose: 'node role of the instances Karpenter launches (capacity.nodeRole)',
-    managedPolicyArns: karpenterNodeRoleManagedPolicyArns(config.cluster.partition),
+    managedPolicyArns: karpenterNodeRoleManagedPolicyArns(partition),
     source: `aws/karpenter-provider-aws v${KARPENTER_IAM_SOURCE_VERSION} website/content/en/docs/getting-started/getting-started-with-karpenter/cloudformation.yaml, KarpenterNodeRole.ManagedPolicyArns`,
   }];
+  const fargateTenants = new Map<string, string[]>();
+  for (const tenant of config.tenants.filter((entry) => !entry.retired && entry.fargate)) {
+    const roleArn = tenant.fargate!.podExecutionRoleArn ?? config.fargate?.podExecutionRoleArn;
+    if (roleArn) fargateTenants.set(roleArn, [...(fargateTenants.get(roleArn) ?? []), tenant.name]);
+  }
+  return [...karpenter, ...[...fargateTenants].map(([roleArn, tenants]) => ({
+    roleArn,
+    purpose: `Fargate pod execution role (tenants ${tenants.join(', ')})`,
+    managedPolicyArns: [`arn:${partition}:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy`],
+    source: 'Amazon EKS user guide, "Amazon EKS Pod execution IAM role": attach AmazonEKSFargatePodExecutionRolePolicy',
+  }))];
 }
 
 /** An issue of the IAM documents, located at the environment-file field of the role. */

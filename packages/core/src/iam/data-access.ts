@@ -40,6 +40,8 @@ export interface DataAccess {
   readonly s3: readonly S3Grant[];
   /** CloudWatch Logs groups the role creates streams in and writes to. */
   readonly logGroups: readonly string[];
+  /** KMS key of the buckets' SSE-KMS encryption, if they use one: S3 decrypts (and encrypts) with it for the role. */
+  readonly s3KmsKeyArn?: string;
 }
 
 /** Where the role's account and region are: for CloudWatch Logs ARNs and the partition of every ARN. */
@@ -105,6 +107,19 @@ export function dataAccessStatements(access: DataAccess, context: ArnContext): P
         ? { Condition: { StringLike: { 's3:prefix': prefixes } } } : {}),
     });
   });
+  if (access.s3KmsKeyArn && access.s3.length > 0) {
+    // SSE-KMS: reading needs kms:Decrypt, writing kms:GenerateDataKey too (and Decrypt for multipart uploads and the
+    // copy of a rename): S3 user guide, "Using server-side encryption with AWS KMS keys (SSE-KMS)", permissions;
+    // Hadoop S3A "Working with Encrypted S3 Data". Only through S3 in the role's region (kms:ViaService).
+    const writes = access.s3.some((grant) => grant.access !== 'read');
+    statements.push({
+      Sid: `${access.sid}S3Kms`,
+      Effect: 'Allow',
+      Action: writes ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'],
+      Resource: [access.s3KmsKeyArn],
+      Condition: { StringEquals: { 'kms:ViaService': `s3.${region}.${partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com'}` } },
+    });
+  }
   if (access.logGroups.length > 0) {
     statements.push({
       Sid: `${access.sid}WriteLogStreams`,
