@@ -65,13 +65,16 @@ function objectArns(partition: string, uri: string): string[] {
   return key === '' || key.endsWith('/') ? [`${base}*`] : [base, `${base}/*`];
 }
 
-/** The `s3:prefix` values a role may list with below a grant: the prefix itself and anything under it. */
-function listPrefixes(uri: string): string[] {
+/** The `s3:prefix` pattern a role may list with below a grant: `<prefix>/*` (StringLike's `*` also matches nothing). */
+function listPrefix(uri: string): string[] {
   const { key } = s3Location(uri);
   if (key === '') return [];
-  const prefix = key.endsWith('/') ? key : `${key}/`;
-  return [prefix, `${prefix}*`];
+  return [`${key.endsWith('/') ? key : `${key}/`}*`];
 }
+
+/** The patterns no other pattern of the list already matches (`a/*` holds `a/b/*`). */
+const outermost = (patterns: readonly string[]): string[] =>
+  patterns.filter((pattern) => !patterns.some((other) => other !== pattern && pattern.startsWith(other.slice(0, -1))));
 
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
 
@@ -96,7 +99,7 @@ export function dataAccessStatements(access: DataAccess, context: ArnContext): P
   }
   const buckets = unique(access.s3.map((grant) => s3Location(grant.uri).bucket));
   buckets.forEach((bucket, index) => {
-    const prefixes = unique(access.s3.filter((grant) => s3Location(grant.uri).bucket === bucket).flatMap((grant) => listPrefixes(grant.uri)));
+    const prefixes = outermost(unique(access.s3.filter((grant) => s3Location(grant.uri).bucket === bucket).flatMap((grant) => listPrefix(grant.uri))));
     statements.push({
       Sid: `${access.sid}ListBucket${buckets.length > 1 ? index + 1 : ''}`,
       Effect: 'Allow',
