@@ -165,6 +165,8 @@ describe('switching sandbox from Auto Mode to self-managed Karpenter is one line
       'platform/karpenter/nodeclass-spark.yaml',
     ]);
     expect(added).toEqual([
+      'artifacts/iam/KarpenterController-spark-platform-sandbox.json', // the controller's permissions, the node role's managed policies
+      'artifacts/iam/managed-policy-attachments.json',
       'artifacts/platform/karpenter/controller-values.yaml',
       'crds/helmrelease-karpenter-crd.yaml',
       'crds/kustomization.yaml',

@@ -99,7 +99,11 @@ describe.each(['staging', 'prod'] as const)('Spark History Server in %s', (env) 
     const readme = result.files.get('README.md')!;
     expect(readme).toContain('kubectl port-forward -n spark-history svc/spark-history-');
     expect(readme).toContain('| Spark History Server |');
-    expect(readme).toMatch(/`s3:GetObject` on\n`arn:aws:s3:::[^`]+\/<tenant>\/spark-events\/\*` and `s3:ListBucket`/);
+    expect(readme).toContain('Each role reads its servers\' event logs and nothing else');
+    for (const role of new Set(config.tenants.map((tenant) => addon.tenantRoleArns?.[tenant.name] ?? addon.roleArn!))) {
+      expect(readme).toContain(`| \`${role}\` | `);
+      expect(readme).toContain(`[\`artifacts/iam/${role.split('/').pop()}.json\`]`);
+    }
     for (const tenant of config.tenants) {
       const role = addon.tenantRoleArns?.[tenant.name];
       expect(readme).toContain(role

@@ -4,6 +4,7 @@ import {
   JUPYTERHUB_CHART, coalesceHelmValues, jupyterHubSpawnerRoleRules, jupyterHubValuesProblems, sparkDriverRoleRules, validateObjects,
 } from '@emr-eks-gitops/core';
 import { EnvironmentFileError, loadEnvironmentText, renderEnvironment, type KubernetesObject, type RenderResult } from '../src/index.js';
+import { allows } from '../../core/test/iam-evaluator.js';
 
 const ENVIRONMENTS = ['dev', 'prod', 'sandbox', 'staging'] as const;
 const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
@@ -208,9 +209,12 @@ describe('JupyterHub add-on', () => {
           // Executors take the notebook account's IRSA role (S3 data, custom code, fallback storage), not the default account's none.
           `spark.kubernetes.authenticate.executor.serviceAccountName=${account}`,
         ]) expect(args).toContain(` --conf ${conf} `);
-        // The role the README tells to grant covers the pod template the session really reads.
+        // The role's document the README links covers the pod template the session really reads.
         const template = / --conf spark\.kubernetes\.executor\.podTemplateFile=s3:\/\/(\S+) /.exec(args)![1];
-        expect(renders[name].files.get('README.md')).toContain(`| \`${tenant.serviceAccounts!.find((a) => a.sparkDriver)!.roleArn}\` | \`s3:GetObject\` on \`arn:aws:s3:::${template}\``);
+        const roleArn = tenant.serviceAccounts!.find((a) => a.sparkDriver)!.roleArn!;
+        const documentPath = `artifacts/iam/${roleArn.split('/').pop()}.json`;
+        expect(renders[name].files.get('README.md')).toContain(`| \`${roleArn}\` | [\`${documentPath}\`](${documentPath})`);
+        expect(allows(JSON.parse(renders[name].files.get(documentPath)!), 's3:GetObject', `arn:aws:s3:::${template}`)).toBe(true);
         // The tenant's executor size from its spark-defaults; nothing of a cluster-mode driver pod.
         const defaults = JSON.parse(renders[name].files.get(`artifacts/tenants/${tenant.name}/configuration-overrides.json`)!).applicationConfiguration[0].properties;
         expect(args).toContain(` --conf spark.executor.memory=${defaults['spark.executor.memory']} `);

@@ -78,15 +78,18 @@ describe('emr-gitops render refuses output that breaks a rule', () => {
 
   it('prints the renderer\'s warnings, such as a shared job role whose trust policy passes IAM\'s size limit', async () => {
     const root = tempProject();
-    // Twelve tenants sharing one role need twelve statements: more than 2048 characters of trust policy.
+    // Five tenants sharing one role with a long name (EMR's service account pattern holds it in base36) need five
+    // statements: more than 2048 characters of trust policy, while its permissions policy (about 1,500 characters per
+    // tenant) stays under IAM's 10,240, which more tenants would pass (iam-policy-size refuses that).
+    const role = 'emr-staging-job-execution-role-shared-by-all-teams-of-cluster';
     editEnvironment(root, 'staging', (text) => {
-      const tenants = Array.from({ length: 12 }, (_, i) => `  - name: team-${i}
+      const tenants = Array.from({ length: 5 }, (_, i) => `  - name: team-${i}
     namespace: spark-team-${i}
     quota: { cpu: 4, memory: 32Gi, pods: 20, storage: 300Gi }
     containerDefaults:
       default: { memory: 4Gi }
       defaultRequest: { cpu: 500m, memory: 2Gi }
-    executionRoleArn: arn:aws:iam::310987654321:role/emr-staging-shared-job-execution
+    executionRoleArn: arn:aws:iam::310987654321:role/${role}
     releaseLabel: emr-7.5.0-latest
     spark: { maxJobDuration: 4h }
 `).join('');
@@ -94,6 +97,8 @@ describe('emr-gitops render refuses output that breaks a rule', () => {
     });
     const result = await runCli(root, ['render', '--env', 'staging']);
     expect(result.exitCode).toBe(0);
-    expect(result.stderr).toMatch(/^warning: environments\/staging\.yaml:\d+:\d+: tenants\[0\]\.executionRoleArn: the trust policy of role emr-staging-shared-job-execution is \d+ characters, over IAM's limit of 2048/m);
+    expect(result.stderr).toMatch(new RegExp(`^warning: environments/staging\\.yaml:\\d+:\\d+: tenants\\[0\\]\\.executionRoleArn: the trust policy of role ${role} is \\d+ characters, over IAM's limit of 2048`, 'm'));
+    // Their permissions merge: each of the four others is told so.
+    expect(result.stderr.match(new RegExp(`^warning: .*: tenants\\[[1-4]\\]\\.executionRoleArn: role ${role} is also the job execution role of tenant team-0: .*\\[iam-role-shared\\]$`, 'gm'))).toHaveLength(4);
   });
 });

@@ -249,6 +249,20 @@ export {
   type IamRoleArn, type TrustPolicyStatement, type TrustPolicyDocument, type EmrTrustStatementProps,
   type RoleTrustInput, type RoleTrustPolicy,
 } from './emr-access/trust-policy.js';
+/** IAM permissions policies: documents, PutRolePolicy's shapes and size limit, S3/CloudWatch Logs grants, Karpenter's controller policy. */
+export {
+  policyDocument, orderedStatement, policySize, putRolePolicyProblems, leastPrivilegeProblems,
+  IAM_ROLE_INLINE_POLICIES_MAX_SIZE, PUT_ROLE_POLICY_SHAPES,
+  type PolicyCondition, type PolicyDocument, type PolicyStatement, type PutRolePolicyRequest,
+} from './iam/policy-document.js';
+export {
+  dataAccessStatements, s3Location, sidPart, S3_ACCESS_ACTIONS,
+  type ArnContext, type DataAccess, type S3Access, type S3Grant,
+} from './iam/data-access.js';
+export {
+  karpenterControllerStatements, karpenterNodeRoleManagedPolicyArns, KARPENTER_IAM_SOURCE_VERSION, KARPENTER_UNSCOPED_ACTIONS,
+  type KarpenterControllerPolicyProps,
+} from './iam/karpenter-controller-policy.js';
 /** An offline EC2 instance-type catalog, the labels of each type (Karpenter's and EKS Auto Mode's) and the allocatable models. */
 export {
   AUTO_MODE_ALLOCATABLE_OPTIONS, INSTANCE_TYPES, INSTANCE_TYPE_LABEL_KEYS, DEFAULT_DAEMONSET_OVERHEAD,

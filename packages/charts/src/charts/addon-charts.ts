@@ -7,6 +7,7 @@ import {
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { HistoryServerAddonConfig, KarpenterAddonConfig, NvidiaDevicePluginAddonConfig } from '../config/addons-schema.js';
 import { addonPlacement } from './auto-mode-capacity.js';
+import { tenantLocations } from '../config/tenant-locations.js';
 import { helmDelivery } from './delivery-chart.js';
 import { ManifestChart } from './manifest-chart.js';
 import { PrometheusChart } from './prometheus-chart.js';
@@ -39,7 +40,7 @@ export function addonCharts(
     karpenter && delivery ? add('karpenter', () => new KarpenterControllerChart(app, config, karpenter, delivery)) : undefined,
     prometheus ? add('prometheus', () => new PrometheusChart(app, config, prometheus)) : undefined,
     history && logs && pushAll(issues, historyServerRoleIssues(config, history))
-      ? add('historyServer', () => new HistoryServerChart(app, config, history, logs)) : undefined,
+      ? add('historyServer', () => new HistoryServerChart(app, config, history)) : undefined,
     devicePlugin && delivery ? add('nvidiaDevicePlugin', () => new NvidiaDevicePluginChart(app, config, devicePlugin, classes, delivery)) : undefined,
   ].filter((chart): chart is ManifestChart => chart !== undefined);
 }
@@ -122,7 +123,7 @@ export class KarpenterControllerChart extends ManifestChart {
  * Mode, on the built-in pool capacity.autoMode.addonNodePool.
  */
 export class HistoryServerChart extends ManifestChart {
-  constructor(scope: App, config: EnvironmentConfig, addon: HistoryServerAddonConfig, logsS3Uri: string) {
+  constructor(scope: App, config: EnvironmentConfig, addon: HistoryServerAddonConfig) {
     super(scope, 'addon-spark-history', { folder: 'addons/spark-history', environment: config.name, configPath: ['addons', 'historyServer'] });
     new SparkHistoryServers(this, 'HistoryServers', {
       namespace: HISTORY_SERVER_NAMESPACE,
@@ -133,7 +134,8 @@ export class HistoryServerChart extends ManifestChart {
       ...addonPlacement(config),
       servers: config.tenants.filter((tenant) => !tenant.retired).map((tenant) => ({
         name: historyServerName(tenant.name),
-        logDirectory: `${logsS3Uri}/${tenant.name}/spark-events/`,
+        // Built only with spark.logs.s3Uri (addonCharts), so every tenant has an event log directory.
+        logDirectory: tenantLocations(config, tenant).eventLogDir!,
         labels: { [LABELS.tenant]: tenant.name },
         roleArn: addon.tenantRoleArns?.[tenant.name],
         // The tenant's notebook servers (Spark drivers of their sessions) read their own applications' history.

@@ -1,6 +1,6 @@
 import type { App } from 'cdk8s';
 import {
-  doNotDisruptAnnotations, EMR_IMAGE_USER, SESSION_EXECUTOR_TEMPLATE_FILE, JUPYTERHUB_GENERATED_FIELDS, JUPYTERHUB_OIDC_DEFAULTS, helmRelease, parseQuantity, requireThat, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubNotebookNetworkPolicies, JupyterHubSpawnerRbac,
+  doNotDisruptAnnotations, EMR_IMAGE_USER, JUPYTERHUB_GENERATED_FIELDS, JUPYTERHUB_OIDC_DEFAULTS, helmRelease, parseQuantity, requireThat, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubNotebookNetworkPolicies, JupyterHubSpawnerRbac,
   CLIENT_MODE_DRIVER_LABEL, PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, TLS_PROXY_SERVICE_TYPE, jupyterHubValues, jupyterHubValuesProblems, sparkHistoryServerSelector, type JupyterHubAuth, type JupyterHubTenantProfile, type PodPlacement,
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
@@ -11,6 +11,7 @@ import { ManifestChart } from './manifest-chart.js';
 import { collectIssues, type RenderIssue } from '../render/render-error.js';
 import { HISTORY_SERVER_NAMESPACE, historyServerName } from './history-server-names.js';
 import { notebookAccountOf, servesNotebooks } from './notebook-tenants.js';
+import { rolePolicyArtifactPath } from '../render/role-policies.js';
 
 /** Output folder of the add-on, below the addons layer. */
 export const JUPYTERHUB_FOLDER = 'addons/jupyterhub';
@@ -138,23 +139,12 @@ export function jupyterHubReadme(config: EnvironmentConfig, hub: JupyterHubConfi
     : auth.type === 'github'
       ? `GitHub OAuth (members of ${list(auth.allowedOrganizations)}; client secret from the Secret \`${auth.clientSecret?.secretName}\`)`
       : `OpenID Connect${auth.loginService ? ` (${auth.loginService})` : ''} through GenericOAuthenticator: users whose userinfo claim \`${auth.groupsClaim ?? JUPYTERHUB_OIDC_DEFAULTS.groupsClaim}\` holds ${list(auth.allowedGroups)}${auth.adminGroups ? ` (admins: ${list(auth.adminGroups)})` : ''}, named by \`${auth.usernameClaim ?? JUPYTERHUB_OIDC_DEFAULTS.usernameClaim}\`; client secret from the Secret \`${auth.clientSecret?.secretName}\``;
-  const partition = config.cluster.partition;
-  const s3Arn = (uri: string) => `arn:${partition}:s3:::${uri.replace(/^s3:\/\//, '')}`;
-  const logs = config.spark.logs?.s3Uri;
   const rows = config.tenants.flatMap((tenant) => {
     const account = notebookAccountOf(tenant);
     if (!servesNotebooks(config, tenant) || !account) return [];
-    const needs = [
-      `\`s3:GetObject\` on \`${s3Arn(`${config.spark.artifactsS3Uri}/tenants/${tenant.name}/pod-templates/${SESSION_EXECUTOR_TEMPLATE_FILE}`)}\``,
-      // Without s3:ListBucket a missing object answers 403, not 404, and the event-log writer's existence check fails;
-      // at the session's end the writer renames its .inprogress file (on S3: a copy and a delete).
-      ...(logs ? [`\`s3:PutObject\`, \`s3:GetObject\`, \`s3:DeleteObject\` on \`${s3Arn(`${logs}/${tenant.name}/spark-events/*`)}\` and \`s3:ListBucket\` on \`${s3Arn(logs.replace(/^(s3:\/\/[^/]+).*$/, '$1'))}\` for that prefix (event logs)`] : []),
-      ...(tenant.spark?.decommissionFallbackStorage
-        ? [`\`s3:PutObject\`, \`s3:GetObject\`, \`s3:DeleteObject\` on \`${s3Arn(`${tenant.spark.decommissionFallbackStorage}/*`)}\` (shuffle fallback storage)`] : []),
-      ...(tenant.spark?.customCode ? ['what the executors\' custom-code init container syncs'] : []),
-      'and the data its notebooks read and write',
-    ];
-    return [{ tenant: tenant.name, namespace: tenant.namespace, account: account.name, roleArn: account.roleArn ?? 'none', needs: needs.join('; ') }];
+    // The executor pod templates, event logs, fallback storage and custom code: the role's document (role-policies.ts).
+    const needs = `${account.roleArn ? `[\`${rolePolicyArtifactPath(account.roleArn)}\`](${rolePolicyArtifactPath(account.roleArn)}), ` : ''}and the data its notebooks read and write`;
+    return [{ tenant: tenant.name, namespace: tenant.namespace, account: account.name, roleArn: account.roleArn ?? 'none', needs }];
   });
   return { auth: login, image: `${hub.image.name}:${hub.image.tag}`, uid: EMR_IMAGE_USER.uid, gid: EMR_IMAGE_USER.gid, home: EMR_IMAGE_USER.home, rows, tls: tlsReadme(config, hub), driverNote: driverNote(config, rows.length > 0) };
 }

@@ -15,6 +15,7 @@ import type { TenantPlacementSummary } from '../render/environment-diagram.js';
 import { singleZoneGpuWarnings, tenantCapacityClasses } from '../config/capacity-class-semantics.js';
 import { classPlacement, type ClassPlacement } from './tenant-capacity.js';
 import { addFargateTenantObjects, fargateClassPlacement } from './fargate-tenant.js';
+import { tenantFolder, tenantLocations, type TenantLocations } from '../config/tenant-locations.js';
 
 /** What tenants share from the platform layer: where Spark pods go and what they may use there. */
 export interface SparkPlatform {
@@ -30,7 +31,7 @@ export interface SparkPlatform {
 interface TenantSpark {
   readonly jobSize: SparkJobSize;
   readonly localDisk: SparkLocalDisk;
-  readonly logs: { readonly cloudWatchLogGroup?: string; readonly s3Prefix?: string; readonly persistentAppUI: boolean };
+  readonly logs: { readonly locations: TenantLocations; readonly persistentAppUI: boolean };
   readonly templates: SparkPodTemplates;
   /** The tenant's own driver and executor classes. */
   readonly placement: ClassPlacement;
@@ -60,7 +61,7 @@ export class TenantChart extends ManifestChart {
 
   constructor(scope: Construct, config: EnvironmentConfig, tenant: TenantConfig, index: number, platform: SparkPlatform) {
     super(scope, `tenant-${tenant.name}`, {
-      folder: `tenants/${tenant.name}`,
+      folder: tenantFolder(tenant.name),
       environment: config.name,
       configPath: ['tenants', index],
       labels: { [LABELS.tenant]: tenant.name },
@@ -116,12 +117,7 @@ export class TenantChart extends ManifestChart {
   private addSparkArtifacts(config: EnvironmentConfig, tenant: TenantConfig, platform: SparkPlatform): TenantSpark {
     const spark = tenant.spark ?? {};
     const jobSize = spark.jobSize ?? SPARK_DEFAULT_JOB_SIZE;
-    const envLogs = config.spark.logs ?? {};
-    const logs: TenantLogs = {
-      cloudWatchLogGroup: envLogs.cloudWatchLogGroupPrefix ? `${envLogs.cloudWatchLogGroupPrefix}/${tenant.name}` : undefined,
-      s3Prefix: envLogs.s3Uri ? `${envLogs.s3Uri}/${tenant.name}` : undefined,
-      persistentAppUI: envLogs.persistentAppUI ?? true,
-    };
+    const logs: TenantLogs = { locations: tenantLocations(config, tenant), persistentAppUI: config.spark.logs?.persistentAppUI ?? true };
     const chosen = tenantCapacityClasses(tenant);
     const placement = tenant.fargate
       ? fargateClassPlacement(platform.classes, tenant)
@@ -156,7 +152,8 @@ export class TenantChart extends ManifestChart {
       customCode: spark.customCode,
       singleZone,
     });
-    const templateUri = (role: string) => `${config.spark.artifactsS3Uri}/${this.artifactKey(`${prefix}pod-templates/${role}.yaml`)}`;
+    const locations = logs.locations;
+    const templateUri = (role: string) => `${locations.artifactsPrefix}${prefix}pod-templates/${role}.yaml`;
     this.addArtifact({ path: `${prefix}pod-templates/driver.yaml`, value: templates.driver, format: 'yaml', kubernetesObject: true });
     this.addArtifact({ path: `${prefix}pod-templates/executor.yaml`, value: templates.executor, format: 'yaml', kubernetesObject: true });
     const defaults = sparkDefaults({
@@ -165,8 +162,8 @@ export class TenantChart extends ManifestChart {
       driverPodTemplateUri: templateUri('driver'),
       executorPodTemplateUri: templateUri('executor'),
       jobSize: spark.jobSize ?? SPARK_DEFAULT_JOB_SIZE,
-      eventLogDir: logs.s3Prefix ? `${logs.s3Prefix}/spark-events/` : undefined,
-      decommissionFallbackStoragePath: spark.decommissionFallbackStorage ? `${spark.decommissionFallbackStorage}/` : undefined,
+      eventLogDir: locations.eventLogDir,
+      decommissionFallbackStoragePath: locations.fallbackStoragePath,
       extraProperties: { ...placement.gpuProperties, ...spark.extraProperties },
     });
     if (prefix === '') {
@@ -185,8 +182,8 @@ export class TenantChart extends ManifestChart {
         ...(placement.fargateProfile ? [] : [jobSubmitterClassification(placement.driver.driverPlacement)]),
       ],
       monitoringConfiguration: emrMonitoringConfiguration({
-        cloudWatch: logs.cloudWatchLogGroup ? { logGroupName: logs.cloudWatchLogGroup, logStreamNamePrefix: tenant.name } : undefined,
-        s3LogUri: logs.s3Prefix ? `${logs.s3Prefix}/` : undefined,
+        cloudWatch: locations.cloudWatchLogGroup ? { logGroupName: locations.cloudWatchLogGroup, logStreamNamePrefix: tenant.name } : undefined,
+        s3LogUri: locations.s3LogUri,
         persistentAppUI: logs.persistentAppUI,
       }),
     };
@@ -208,7 +205,7 @@ export class TenantChart extends ManifestChart {
       containerDefaults: tenant.containerDefaults,
       jobSize: spark.jobSize,
       localDisk,
-      logs: { cloudWatch: spark.logs.cloudWatchLogGroup !== undefined, s3: spark.logs.s3Prefix !== undefined },
+      logs: { cloudWatch: spark.logs.locations.cloudWatchLogGroup !== undefined, s3: spark.logs.locations.s3LogUri !== undefined },
       customCode: tenant.spark?.customCode !== undefined,
       maxJobDuration: tenant.spark?.maxJobDuration,
       serviceAccounts: (tenant.serviceAccounts ?? []).map((account) => ({

@@ -119,6 +119,10 @@ export const CapacitySchema = strictObject({
 
 export const SparkPlatformSchema = strictObject({
   artifactsS3Uri: S3Uri('where dist-manifests/<env>/artifacts/ is synced to; Spark reads the pod templates from there'),
+  s3KmsKeyArn: Type.Optional(Type.String({
+    pattern: '^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$',
+    description: 'the KMS key of the SSE-KMS encryption of the artifacts, logs and fallback-storage buckets, if they use one: the job, notebook and History Server roles get kms:Decrypt on it (and kms:GenerateDataKey where they write), through S3 only (artifacts/iam/)',
+  })),
   logs: Type.Optional(strictObject({
     cloudWatchLogGroupPrefix: Type.Optional(Type.String({
       pattern: '^/[./#A-Za-z0-9_-]{1,400}[A-Za-z0-9_-]$',

@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { AUTO_MODE_DEFAULT_EXPIRE_AFTER, AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD, JUPYTERHUB_CHART, KARPENTER_CHART, KARPENTER_CRD_CHART, NVIDIA_DEVICE_PLUGIN_CHART, PROJECT_NAME, PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
+import { IAM_ROLE_INLINE_POLICIES_MAX_SIZE, AUTO_MODE_DEFAULT_EXPIRE_AFTER, AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD, JUPYTERHUB_CHART, KARPENTER_CHART, KARPENTER_CRD_CHART, NVIDIA_DEVICE_PLUGIN_CHART, PROJECT_NAME, PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { driverAccounts, exclusiveClassScopes } from '../charts/admission-chart.js';
 import { DEFAULT_LOCAL_DISK_SIZE, executorScratchDisk, needsNvmeNodeClass, tenantCapacityClasses } from '../config/capacity-class-semantics.js';
@@ -10,6 +10,8 @@ import { jupyterHubReach, jupyterHubReadme } from '../charts/jupyterhub-chart.js
 import { servesNotebooks } from '../charts/notebook-tenants.js';
 import { clusterAccessSection } from './cluster-access-readme.js';
 import { clusterAccessPlan } from '../charts/cluster-access-chart.js';
+import { tenantLocations } from '../config/tenant-locations.js';
+import { ROLE_POLICY_NAME, managedPolicyAttachments, rolePolicyDocuments } from './role-policies.js';
 
 const template = Handlebars.compile(`# Environment \`{{name}}\`
 
@@ -251,10 +253,8 @@ Karpenter node){{/if}}, Pod Security \`restricted\`. Ingress to the UI port {{hi
 | {{tenant}} | \`{{server}}\` | \`{{logDirectory}}\` | \`{{roleArn}}\`{{#if shared}} (shared){{/if}} | \`{{serviceAccount}}\` |
 {{/each}}
 
-Each role needs read access to its servers' event logs and nothing else: \`s3:GetObject\` on
-\`arn:{{cluster.partition}}:s3:::{{historyServer.bucket}}/{{historyServer.keyPrefix}}<tenant>/spark-events/*\` and \`s3:ListBucket\` on
-\`arn:{{cluster.partition}}:s3:::{{historyServer.bucket}}\` with the condition \`s3:prefix\` like \`{{historyServer.keyPrefix}}<tenant>/spark-events\` and
-\`{{historyServer.keyPrefix}}<tenant>/spark-events/*\`, for each \`<tenant>\` it serves. Its trust policy allows
+Each role reads its servers' event logs and nothing else (\`s3:GetObject\` below each log directory, \`s3:ListBucket\` with
+\`s3:prefix\` inside it: its document in \`artifacts/iam/\`, see IAM permissions). Its trust policy allows
 \`sts:AssumeRoleWithWebIdentity\` from the cluster's OIDC provider for \`system:serviceaccount:{{historyServer.namespace}}:<ServiceAccount>\`.
 A role of the tenant's own (\`addons.historyServer.tenantRoleArns\`) is the least-privilege choice: event logs hold each
 application's SQL text, plans, configuration and S3 paths, and with one shared role whoever runs a pod as that account
@@ -283,6 +283,8 @@ each merge: \`aws s3 sync dist-manifests/{{name}}/artifacts/ {{spark.artifactsS3
 - \`platform/emr-access/\`: \`trust-policies/<role>.json\`, the IRSA trust policy of each job execution role{{#unless awsAuth}}, and
   \`access-entries.json\`, the access entries EMR creates, for review{{/unless}} (see Outside Git).
 - \`platform/cluster-access/\`: {{{clusterAccessArtifacts}}} (see Outside Git).
+- \`iam/\`: \`<role>.json\`, the permissions policy of each IAM role{{#if iam.managed.length}}, and \`managed-policy-attachments.json\`, the AWS
+  managed policies of the roles that need no policy of their own{{/if}} (see IAM permissions).
 {{#if controllerValues}}
 - \`platform/karpenter/controller-values.yaml\`: the Karpenter controller's Helm values (no \`addons.karpenter\`: install the
   controller with them, chart \`{{karpenterChart.url}}\` {{karpenterChart.version}}).
@@ -321,19 +323,29 @@ checked against them: {{sizeChecks}}.
 
 ## Job logs
 {{#each logRows}}
-- **{{name}}**: {{#if group}}CloudWatch Logs \`{{group}}\` (streams \`{{name}}/...\`){{/if}}{{#if both}}, {{/if}}{{#if s3}}S3 \`{{s3}}/\`, Spark event logs \`{{s3}}/spark-events/\`{{/if}}
+- **{{name}}**: {{#if group}}CloudWatch Logs \`{{group}}\` (streams \`{{name}}/...\`){{/if}}{{#if both}}, {{/if}}{{#if s3}}S3 \`{{s3}}\`, Spark event logs \`{{events}}\`{{/if}}
 {{/each}}
 
-The job execution role of each tenant needs, on its own log group and prefix only:
-{{#if cloudWatch}}
-- \`logs:CreateLogStream\`, \`logs:PutLogEvents\`, \`logs:DescribeLogGroups\`, \`logs:DescribeLogStreams\` on
-  \`arn:{{cluster.partition}}:logs:{{cluster.region}}:{{cluster.accountId}}:log-group:<group>:*\` (create the groups beforehand, or add \`logs:CreateLogGroup\`);
-{{/if}}
-{{#if s3Logs}}
-- \`s3:PutObject\`, \`s3:GetObject\` on \`{{s3Logs}}/<tenant>/*\` and \`s3:ListBucket\` on the bucket (EMR's logs and Spark's event logs),
-  and \`s3:DeleteObject\` on \`{{s3Logs}}/<tenant>/spark-events/*\` (at a job's end Spark renames its \`.inprogress\` event log: on S3
-  a copy and a delete).
-{{/if}}
+The job execution role of each tenant writes there, on its own log group and prefix only (its document in
+\`artifacts/iam/\`, see IAM permissions){{#if cloudWatch}}; create the log groups beforehand (the roles may not create them){{/if}}.
+
+## IAM permissions
+\`artifacts/iam/\` holds the permissions policy of each IAM role this environment names, built from the same settings as
+the jobs, notebooks and History Servers (what they read and write, nothing of another tenant's); the data and entry
+points your jobs and notebooks use are yours to grant, in a policy of their own. Put each on its role:
+\`aws iam put-role-policy --role-name <role> --policy-name {{iam.policyName}} --policy-document file://dist-manifests/{{name}}/artifacts/iam/<role>.json\`
+(or Terraform's \`aws_iam_role_policy\` with \`policy = file(...)\`). Sizes count characters without whitespace; IAM allows
+{{iam.maxSize}} for a role's inline policies.{{#if iam.kmsKey}} The buckets' SSE-KMS key \`{{iam.kmsKey}}\` is granted through S3 only
+(\`kms:Decrypt\`, and \`kms:GenerateDataKey\` to the roles that write).{{/if}}
+
+| role | used as | document | size |
+|---|---|---|---|
+{{#each iam.rows}}
+| \`{{roleArn}}\` | {{purpose}} | [\`{{artifactPath}}\`]({{artifactPath}}) | {{size}} |
+{{/each}}
+{{#each iam.managed}}
+| \`{{roleArn}}\` | {{purpose}} | AWS managed policies {{{policies}}} (\`artifacts/iam/managed-policy-attachments.json\`) | |
+{{/each}}
 
 ## Driver nodes: what protects what
 Spark drivers (their pod template), EMR's job runners (\`jobsubmitter.annotation.karpenter.sh/do-not-disrupt\` in the
@@ -393,13 +405,13 @@ export function environmentReadme(config: EnvironmentConfig, placements: string)
       };
     }),
     logRows: config.tenants.map((tenant) => {
-      const group = logs.cloudWatchLogGroupPrefix ? `${logs.cloudWatchLogGroupPrefix}/${tenant.name}` : undefined;
-      const s3 = logs.s3Uri ? `${logs.s3Uri}/${tenant.name}` : undefined;
-      return { name: tenant.name, group, s3, both: group !== undefined && s3 !== undefined };
+      const { cloudWatchLogGroup: group, s3LogUri: s3, eventLogDir: events } = tenantLocations(config, tenant);
+      return { name: tenant.name, group, s3, events, both: group !== undefined && s3 !== undefined };
     }),
     cloudWatch: logs.cloudWatchLogGroupPrefix !== undefined,
     s3Logs: logs.s3Uri,
     ...artifactData(config),
+    iam: iamData(config),
     ...capacityData(config),
     ...deliveryData(config),
     ...addonData(config),
@@ -407,6 +419,17 @@ export function environmentReadme(config: EnvironmentConfig, placements: string)
     clusterAccess: clusterAccessSection(config),
     clusterAccessArtifacts: clusterAccessArtifacts(config),
   }).replace(/\n{3,}/g, '\n\n');
+}
+
+/** The README's IAM table: every role's document (role-policies.ts), and the roles that get managed policies only. */
+function iamData(config: EnvironmentConfig) {
+  return {
+    policyName: ROLE_POLICY_NAME,
+    kmsKey: config.spark.s3KmsKeyArn ?? '',
+    maxSize: IAM_ROLE_INLINE_POLICIES_MAX_SIZE,
+    rows: rolePolicyDocuments(config),
+    managed: managedPolicyAttachments(config).map((entry) => ({ ...entry, policies: entry.managedPolicyArns.map((arn) => `\`${arn.split('/').pop()}\``).join(', ') })),
+  };
 }
 
 /** Which documents \`artifacts/\` holds besides every tenant's own; every key present, as the strict template wants. */
@@ -565,8 +588,6 @@ function addonData(config: EnvironmentConfig) {
   const activeTenants = config.tenants.filter((tenant) => !tenant.retired);
   const historyServer = history && logs
     ? (() => {
-      const [, bucket = '', prefix = ''] = /^s3:\/\/([^/]+)\/?(.*)$/.exec(logs) ?? [];
-      const keyPrefix = prefix ? `${prefix}/` : '';
       const ingress = history.allowIngressFromNamespaces ?? [];
       return {
         namespace: HISTORY_SERVER_NAMESPACE,
@@ -580,12 +601,10 @@ function addonData(config: EnvironmentConfig) {
         rows: activeTenants.map((tenant) => {
           const own = history.tenantRoleArns?.[tenant.name];
           return {
-            tenant: tenant.name, server: historyServerName(tenant.name), logDirectory: `${logs}/${tenant.name}/spark-events/`,
+            tenant: tenant.name, server: historyServerName(tenant.name), logDirectory: tenantLocations(config, tenant).eventLogDir,
             roleArn: own ?? history.roleArn, shared: own === undefined, serviceAccount: own === undefined ? 'spark-history-server' : historyServerName(tenant.name),
           };
         }),
-        bucket,
-        keyPrefix,
         sharedTenants: (() => {
           const shared = activeTenants.filter((tenant) => history.tenantRoleArns?.[tenant.name] === undefined).map((tenant) => tenant.name);
           return shared.length === 0 || !history.tenantRoleArns ? '' : `Tenant(s) ${shared.join(', ')}`;

@@ -17,6 +17,7 @@ import { capacityClassSection } from './environment-classes.js';
 import { RenderError, collectIssues, type RenderIssue } from './render-error.js';
 import { synthesizeCharts } from './synth.js';
 import { awsDocumentIssues } from './aws-documents.js';
+import { IamChart } from '../charts/iam-chart.js';
 import { generatedHeader, kustomization, objectFileName, toYaml } from './serialize.js';
 
 /** A Kubernetes object as rendered: plain JSON. */
@@ -136,7 +137,10 @@ function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[])
     ...addonCharts(app, config, issues, capacity.classes),
     ...jupyterHubCharts(app, config, config.tenants.map((tenant) => ({ tenant, sparkProperties: tenants.find((chart) => chart.folder === `tenants/${tenant.name}`)?.sparkProperties })), capacity.spark.driverPlacement, issues),
   ];
-  const layered = [storage, scheduling, capacity, ...(admission.policies.length + admission.driverAccountPolicies.length > 0 ? [admission] : []), ...(fargate ? [fargate] : []), emrAccess, clusterAccess, ...tenants, ...addons];
+  // The roles' permissions: artifacts only, from the same tenant locations as the jobs.
+  const iam = collectIssues(issues, [], () => new IamChart(app, config));
+  if (iam) issues.push(...iam.problems);
+  const layered = [storage, scheduling, capacity, ...(admission.policies.length + admission.driverAccountPolicies.length > 0 ? [admission] : []), ...(fargate ? [fargate] : []), emrAccess, clusterAccess, ...tenants, ...addons, ...(iam ? [iam] : [])];
   // The GitOps wiring of the layers (and Karpenter's CRD chart), last: it wires the layers that have content.
   const delivery = collectIssues(issues, ['delivery'], () => deliveryCharts(app, config, layered)) ?? [];
   return { charts: [...layered, ...delivery], diagram };

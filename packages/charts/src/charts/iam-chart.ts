@@ -1,0 +1,35 @@
+import type { App } from 'cdk8s';
+import { putRolePolicyProblems } from '@emr-eks-gitops/core';
+import type { EnvironmentConfig } from '../config/schema.js';
+import { ManifestChart } from './manifest-chart.js';
+import type { RenderIssue } from '../render/render-error.js';
+import {
+  IAM_ARTIFACTS_FOLDER, managedPolicyAttachments, rolePolicyDocuments, rolePolicyIssues, type RolePolicy,
+} from '../render/role-policies.js';
+
+/**
+ * `artifacts/iam/`: the permissions policy of each role the environment names (`<role name>.json`, for
+ * `aws iam put-role-policy --policy-document file://...` or Terraform's `file()`), and the AWS managed policies the
+ * roles without an inline document get (`managed-policy-attachments.json`). Nothing here is applied to the cluster.
+ */
+export class IamChart extends ManifestChart {
+  /** Errors that refuse the render (a document IAM would refuse), located at the role's field. */
+  readonly problems: RenderIssue[] = [];
+  readonly policies: readonly RolePolicy[];
+
+  constructor(scope: App, config: EnvironmentConfig) {
+    super(scope, 'iam', { folder: IAM_ARTIFACTS_FOLDER, environment: config.name, configPath: [] });
+    this.policies = rolePolicyDocuments(config);
+    for (const policy of this.policies) {
+      // The documents are built from validated settings: a shape problem here is a builder bug, not a user error.
+      const shape = putRolePolicyProblems({ RoleName: policy.roleName, PolicyName: policy.policyName, PolicyDocument: JSON.stringify(policy.document) });
+      if (shape.length > 0) throw new Error(`${policy.artifactPath} does not fit IAM PutRolePolicy: ${shape.join('; ')}`);
+      this.addArtifact({ path: `${policy.roleName}.json`, format: 'json', kubernetesObject: false, value: policy.document });
+    }
+    const attachments = managedPolicyAttachments(config);
+    if (attachments.length > 0) this.addArtifact({ path: 'managed-policy-attachments.json', format: 'json', kubernetesObject: false, value: attachments });
+    for (const issue of rolePolicyIssues(this.policies)) {
+      (issue.severity === 'error' ? this.problems : this.warnings).push({ configPath: issue.configPath, message: issue.message });
+    }
+  }
+}
