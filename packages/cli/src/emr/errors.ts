@@ -27,7 +27,7 @@ export interface ExplainedError {
   readonly exitCode: number;
 }
 
-interface AwsLikeError {
+export interface AwsLikeError {
   readonly name?: string;
   readonly message?: string;
   readonly code?: string;
@@ -38,12 +38,12 @@ interface AwsLikeError {
 /** What to do when the SDK has no region: only an empty --region gets here, cluster.region is required. */
 export const NO_REGION = 'no AWS region: --region was empty; pass one such as eu-west-1, or leave --region out to use cluster.region of the environment';
 
-const CREDENTIAL_ERRORS = new Set(['CredentialsProviderError', 'ProviderError', 'TokenProviderError']);
+export const CREDENTIAL_ERRORS = new Set(['CredentialsProviderError', 'ProviderError', 'TokenProviderError']);
 const REJECTED_CREDENTIALS = new Set([
   'UnrecognizedClientException', 'InvalidSignatureException', 'ExpiredTokenException', 'ExpiredToken',
   'InvalidClientTokenId', 'SignatureDoesNotMatch',
 ]);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT']);
+export const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT']);
 
 /** The IAM action each operation needs, with what else the first create in an account needs. */
 const PERMISSIONS: Record<EmrOperation, string> = {
