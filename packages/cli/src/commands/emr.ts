@@ -65,8 +65,9 @@ interface EmrSession {
 }
 
 /**
- * Adds `emr plan | apply | list | destroy | trust-policy` to the program. Only these commands talk to AWS, and
- * only to the EMR containers API of the environment's EKS cluster.
+ * Adds `emr plan | apply | list | destroy | preflight | trust-policy` to the program. Only these commands talk to
+ * AWS: the EMR containers API of the environment's EKS cluster, S3 for the artifacts and log prefixes, and (preflight,
+ * reading only) STS, IAM, EKS and SQS.
  *
  * Registration scheme: a tenant's virtual cluster is named after the tenant (`tenants[].name`, as the schema says)
  * on the tenant's namespace, and tagged `emr-eks-gitops.io/managed-by=emr-eks-gitops`,
@@ -189,6 +190,16 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
         json: { jobTemplates: templateOutcomes.map(m.withoutExitCode) }, text: m.renderTemplateDestroy(templateOutcomes),
       }, s3Outcomes ? m.s3DestroyReport(s3Outcomes) : { json: {}, text: '\nS3: artifacts left in place; emr destroy --yes deletes the ones emr-gitops uploaded.\n' })));
       result.exitCode = worstExit([...outcomes, ...templateOutcomes, ...(s3Outcomes ?? [])].map((outcome) => outcome.status === 'failed' ? outcome.exitCode ?? EXIT.failed : EXIT.ok));
+    });
+
+  awsOptions(emr.command('preflight'))
+    .description('check, reading only, that the account holds what the environment needs before its first job: buckets, uploaded artifacts and log prefixes, the EKS cluster and its OIDC provider, job role trust and permissions (IAM policy simulator), cluster access entries, the interruption queue, Fargate profiles; exit 1 when something is missing or could not be checked')
+    .action(async (options: AwsCommandOptions) => {
+      const m = await emrModules();
+      const side = session(m, options).awsSide();
+      const checks = await m.runPreflight(side, options.concurrency);
+      io.out(m.renderPreflight(side.config.name, checks, options.output));
+      result.exitCode = m.preflightExitCode(checks);
     });
 
   commonOptions(emr.command('trust-policy'))

@@ -19,7 +19,7 @@ export function errorKind(error: unknown): ErrorKind {
   const name = e.name ?? '';
   const status = e.$metadata?.httpStatusCode;
   if (CREDENTIAL_ERRORS.has(name)) return 'credentials';
-  if (status === 404 || /NotFound|NoSuch/.test(name)) return 'not-found';
+  if (status === 404 || /NotFound|NoSuch|DoesNotExist/.test(name)) return 'not-found';
   if (status === 403 || /AccessDenied|Forbidden|UnauthorizedOperation/.test(name)) return 'denied';
   if (name === 'TimeoutError' || NETWORK_CODES.has(e.code ?? '') || NETWORK_CODES.has(name)) return 'unreachable';
   if (e.$fault === 'server' || (status !== undefined && (status >= 500 || status === 429)) || /Throttl|SlowDown/.test(name)) return 'server';

@@ -1,8 +1,10 @@
-import { toTable } from './format.js';
+import { toJson, toTable, type OutputFormat } from './format.js';
+import type { Check, CheckStatus } from './preflight.js';
 import type { ReportExtra } from './report.js';
 import type { PrefixOutcome, S3DeleteOutcome, S3Plan, UploadOutcome } from './s3-sync.js';
 
-// The S3 part of what emr plan, apply and destroy print: a JSON field and a section under the registration table.
+// The S3 part of what emr plan, apply and destroy print (a JSON field and a section under the registration table),
+// and the report of emr preflight.
 
 const notes = (messages: readonly (string | undefined)[]) =>
   messages.filter((m): m is string => m !== undefined).map((m, i) => `  ${i + 1}. ${m.replace(/\n\s*/g, '\n     ')}\n`).join('');
@@ -53,4 +55,16 @@ export function s3DestroyReport(outcomes: readonly S3DeleteOutcome[]): ReportExt
     json: { s3: outcomes.map(strip) },
     text: `\nS3:\n${toTable(['RESULT', 'S3 OBJECT'], outcomes.map((outcome) => [outcome.status, outcome.uri]))}${messages ? `\n${messages}` : ''}`,
   };
+}
+
+/** emr preflight: one row per check; the fixes of what is missing as numbered notes under the table. */
+export function renderPreflight(environment: string, checks: readonly Check[], format: OutputFormat): string {
+  const count = (status: CheckStatus) => checks.filter((check) => check.status === status).length;
+  const summary = { ok: count('ok'), missing: count('missing'), couldNotCheck: count('could not check'), skipped: count('skipped') };
+  if (format === 'json') return toJson({ environment, checks, summary });
+  let text = `Preflight of ${environment}:\n` + toTable(['AREA', 'SUBJECT', 'STATUS', 'DETAIL'],
+    checks.map((check) => [check.area, check.subject, check.status, check.detail]));
+  const fixes = checks.filter((check) => check.fix !== undefined).map((check) => `${check.area} ${check.subject}: ${check.fix!}`);
+  if (fixes.length > 0) text += `\nTo fix:\n${notes(fixes)}`;
+  return `${text}\n${summary.ok} ok, ${summary.missing} missing, ${summary.couldNotCheck} could not check, ${summary.skipped} skipped.\n`;
 }
