@@ -44,6 +44,17 @@ describe('emr apply: the S3 side', () => {
     expect(second.stdout).toMatch(/S3: 0 uploaded, 6 unchanged, 0 refused, 0 prefixes created, 0 failed\./);
   });
 
+  it('--s3-only does the S3 side alone (bootstrap, before the namespaces exist): no EMR call', async () => {
+    const result = await emr(['apply', '--s3-only']);
+    expect(result.code).toBe(0);
+    expectEverythingInPlace();
+    expect(fixture.fake.requests).toEqual([]);
+    expect(result.stdout).toMatch(/^S3:\nRESULT\s+S3 OBJECT OR PREFIX\n/);
+    expect(result.stdout).toMatch(/S3: 6 uploaded, 0 unchanged, 0 refused, 3 prefixes created, 0 failed\.\n$/);
+    const json = JSON.parse((await emr(['apply', '--s3-only', '--output', 'json'])).stdout);
+    expect(json).toMatchObject({ environment: 'dev', s3: { summary: { uploaded: 0, unchanged: 6, prefixesCreated: 0 } } });
+  });
+
   it('plan shows objects to add, change and leave and prefixes to create, and writes nothing', async () => {
     const empty = await emr(['plan', '--output', 'json']);
     expect(empty.code).toBe(0);

@@ -15,13 +15,13 @@ import type { AwsSide } from '../emr/aws-side.js';
  * needed to define the commands or print their help.
  */
 async function emrModules() {
-  const [project, client, errors, inventory, apply, destroy, report, templates, templateReport, core, aws] = await Promise.all([
+  const [project, client, errors, inventory, apply, destroy, report, templates, templateReport, core, aws, format] = await Promise.all([
     import('../project.js'), import('../emr/client.js'), import('../emr/errors.js'), import('../emr/inventory.js'),
     import('../emr/apply.js'), import('../emr/destroy.js'), import('../emr/report.js'), import('../emr/job-templates.js'),
-    import('../emr/job-template-report.js'), import('@emr-eks-gitops/core'), import('../emr/aws-side.js'),
+    import('../emr/job-template-report.js'), import('@emr-eks-gitops/core'), import('../emr/aws-side.js'), import('../emr/format.js'),
   ]);
   return {
-    ...project, ...client, ...errors, ...inventory, ...apply, ...destroy, ...report, ...templates, ...templateReport, ...aws,
+    ...project, ...client, ...errors, ...inventory, ...apply, ...destroy, ...report, ...templates, ...templateReport, ...aws, ...format,
     emrRoleTrustPolicy: core.emrRoleTrustPolicy, EMR_RESOURCE_TAGS: core.EMR_RESOURCE_TAGS,
   };
 }
@@ -120,13 +120,20 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
     });
 
   awsOptions(emr.command('apply'))
-    .description('create the missing virtual clusters (name = tenant name, tagged as managed), then create or replace each tenant\'s job template; safe to repeat')
-    .action(async (options: AwsCommandOptions) => {
+    .description('upload the rendered artifacts jobs and notebooks read whose bytes differ and create the missing event-log prefixes, then create the missing virtual clusters (name = tenant name, tagged as managed), then create or replace each tenant\'s job template; safe to repeat')
+    .option('--s3-only', 'only the S3 side (bootstrap: before Flux or Argo CD syncs the add-ons that read S3; register once the namespaces are synced)', false)
+    .action(async (options: AwsCommandOptions & { s3Only: boolean }) => {
       const m = await emrModules();
       const { config, client, context, jobTemplates, awsSide } = session(m, options);
       const desired = jobTemplates();
       // S3 first: the pod templates a job template names and the event-log prefixes exist before any job can start.
       const s3 = await awsSide().applyS3();
+      if (options.s3Only) {
+        const report = m.s3ApplyReport(s3);
+        io.out(options.output === 'json' ? m.toJson({ environment: config.name, ...report.json }) : report.text.replace(/^\n/, ''));
+        result.exitCode = worstExit(m.s3ApplyExitCodes(s3));
+        return;
+      }
       const plan = m.planRegistration(config, await listAll(m, client, context, m.ALL_STATES));
       const outcomes = await m.applyPlan(client, plan, io, { concurrency: options.concurrency, context });
       // Then each tenant's job template, from a fresh listing: create or replace what the render says.

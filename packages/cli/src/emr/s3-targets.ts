@@ -40,8 +40,18 @@ export interface S3Targets {
 }
 
 const S3_URI = /s3a?:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/([^\s"'`,;)}\]<>]*)/g;
-/** The properties naming a directory that must exist when Spark or the History Server starts. */
-const DIRECTORY_PROPERTY = /(spark\.eventLog\.dir|spark\.history\.fs\.logDirectory)["']?\s*[:=]\s*["']?(s3a?:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:\/[^\s"'`,;)}\]<>]*)?)/g;
+/**
+ * The properties naming a directory that must exist when Spark or the History Server starts, with where upstream
+ * refuses a missing one (apache/spark core/src/main/scala/org/apache/spark/deploy/history/).
+ */
+export const REQUIRED_DIRECTORY_PROPERTIES = {
+  /** EventLogFileWriters.scala requireLogBaseDirAsDirectory: getFileStatus(logBaseDir).isDirectory, else the app fails. */
+  'spark.eventLog.dir': 'EventLogFileWriters.scala requireLogBaseDirAsDirectory',
+  /** FsHistoryProvider.scala startPolling: "Log directory specified does not exist", and the server exits. */
+  'spark.history.fs.logDirectory': 'FsHistoryProvider.scala startPolling',
+} as const;
+const DIRECTORY_PROPERTY = new RegExp(`(${Object.keys(REQUIRED_DIRECTORY_PROPERTIES).map((name) => name.replace(/\./g, '\\.')).join('|')})`
+  + '["\']?\\s*[:=]\\s*["\']?(s3a?://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:/[^\\s"\'`,;)}\\]<>]*)?)', 'g');
 
 /** Scans the rendered files (READMEs excepted: they hold examples) for the artifacts to upload and the prefixes to create. */
 export function s3Targets(config: EnvironmentConfig, files: ReadonlyMap<string, string>): S3Targets {
