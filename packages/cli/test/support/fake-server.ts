@@ -34,17 +34,12 @@ export abstract class FakeServer<Op extends string> {
   private server: Server | undefined;
 
   async start(): Promise<this> {
-    this.server = createServer((request, response) => {
-      void this.receive(request, response);
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    ({ server: this.server, url: this.url } = await listen((request, response) => this.receive(request, response)));
     return this;
   }
 
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  stop(): Promise<void> {
+    return close(this.server);
   }
 
   inject(fault: InjectedFault<Op>): void {
@@ -92,6 +87,21 @@ export abstract class FakeServer<Op extends string> {
     if (fault?.kind === 'commit-then-hang') return; // the connection stays open; the client gives up
     send(response, answer);
   }
+}
+
+/** An HTTP server on a free port of 127.0.0.1 handing each request to `handle`. */
+export async function listen(handle: (request: IncomingMessage, response: ServerResponse) => Promise<void>): Promise<{ server: Server; url: string }> {
+  const server = createServer((request, response) => {
+    void handle(request, response);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/** Stops `server`, cutting the connections a test left open (a hung answer). */
+export async function close(server: Server | undefined): Promise<void> {
+  server?.closeAllConnections();
+  await new Promise<void>((resolve) => server?.close(() => resolve()) ?? resolve());
 }
 
 export interface Answer {
