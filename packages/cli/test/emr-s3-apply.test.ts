@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEV_BUCKETS, useFakeEmr } from './support/harness.js';
 
 const [ARTIFACTS, LOGS] = DEV_BUCKETS;
@@ -118,12 +118,33 @@ describe('emr apply: the S3 side', () => {
     expectEverythingInPlace();
   });
 
+  it('retries an upload that timed out (the bytes landed, the answer never came) and ends with the same single object', async () => {
+    fixture.s3.inject({ operation: 'PutObject', kind: 'commit-then-hang', times: 1 });
+    const result = await emr(['apply', '--concurrency', '1', '--read-timeout', '1']);
+    expect(result.code).toBe(0);
+    const puts = fixture.s3.requests.filter((r) => r.operation === 'PutObject');
+    expect(puts[1]!.detail.key).toBe(puts[0]!.detail.key);
+    expect(puts).toHaveLength(10);
+    expectEverythingInPlace();
+  });
+
   it('names the missing bucket and where its URI comes from', async () => {
     fixture.s3.buckets.delete(LOGS);
     const result = await emr(['apply']);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`s3://${LOGS}/app-dev/spark-events/: ListObjectsV2 failed: NoSuchBucket: The specified bucket does not exist\n`
       + `     -> bucket ${LOGS} does not exist in this account: create it, or correct the s3:// URIs under spark: in environments/dev.yaml`);
+  });
+
+  it('stops with exit 2 and the advice, before any write or registration, when there are no credentials at all', async () => {
+    vi.stubEnv('AWS_ACCESS_KEY_ID', undefined);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', undefined);
+    const result = await emr(['apply']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/HeadObject failed: CredentialsProviderError: .*\n\s+-> no usable AWS credentials: pass --profile, set AWS_PROFILE or AWS_ACCESS_KEY_ID\/AWS_SECRET_ACCESS_KEY, or log in \(aws sso login\)/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(fixture.s3.requests).toEqual([]);
+    expect(fixture.fake.requests).toEqual([]);
   });
 
   it('destroy --tenant deletes only the objects it wrote for that tenant; event logs stay', async () => {

@@ -37,7 +37,7 @@ export class AwsSide {
   }
 
   private get s3Context() {
-    return { environment: this.config.name, sourcePath: this.config.sourcePath, concurrency: this.options.concurrency };
+    return { environment: this.config.name, sourcePath: this.config.sourcePath, concurrency: this.options.concurrency, profile: this.options.profile };
   }
 
   planS3(): Promise<S3Plan> {

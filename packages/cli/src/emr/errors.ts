@@ -73,12 +73,7 @@ export function explainAwsError(error: unknown, context: ErrorContext): Explaine
   const failed = (advice: string, exitCode: number = EXIT.failed): ExplainedError =>
     ({ message: `${subject}: ${context.operation} failed: ${said}\n  -> ${advice}`, exitCode });
 
-  if (CREDENTIAL_ERRORS.has(name)) {
-    const missing = missingProfile(context.profile);
-    if (missing) return failed(missing, EXIT.usage);
-    return failed('no usable AWS credentials: pass --profile, set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, '
-      + 'or log in (aws sso login)', EXIT.usage);
-  }
+  if (CREDENTIAL_ERRORS.has(name)) return failed(noCredentialsAdvice(context.profile), EXIT.usage);
   if (/^Region is missing/i.test(e.message ?? '')) {
     return failed(`${NO_REGION} (${context.sourcePath})`, EXIT.usage);
   }
@@ -121,6 +116,12 @@ export function explainAwsError(error: unknown, context: ErrorContext): Explaine
       + 'run again later or raise --max-attempts (apply is idempotent: nothing is created twice)');
   }
   return failed('unexpected error; run again with the same command (it is idempotent) and report it if it persists');
+}
+
+/** What to do when the SDK found no credentials: the named profile that is missing, else the ways to give some. */
+export function noCredentialsAdvice(profile: string | undefined): string {
+  return missingProfile(profile) ?? 'no usable AWS credentials: pass --profile, set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, '
+    + 'or log in (aws sso login)';
 }
 
 /** The shared config and credentials files, where the SDK and the AWS CLI look for named profiles. */

@@ -1,5 +1,5 @@
 import { EXIT } from '../io.js';
-import { CREDENTIAL_ERRORS, NETWORK_CODES, type AwsLikeError, type ExplainedError } from './errors.js';
+import { CREDENTIAL_ERRORS, NETWORK_CODES, noCredentialsAdvice, type AwsLikeError, type ExplainedError } from './errors.js';
 
 /** The S3 calls these commands make, and the IAM action each one needs. */
 export const S3_PERMISSIONS = {
@@ -33,7 +33,9 @@ export function maybeWritten(error: unknown): boolean {
 }
 
 /** One line naming the object, the AWS error and the next step; exit 2 when there are no credentials at all. */
-export function explainS3Error(error: unknown, what: { readonly operation: S3Operation; readonly uri: string; readonly sourcePath: string }): ExplainedError {
+export function explainS3Error(
+  error: unknown, what: { readonly operation: S3Operation; readonly uri: string; readonly sourcePath: string; readonly profile?: string | undefined },
+): ExplainedError {
   const e = (error ?? {}) as AwsLikeError;
   const said = `${e.name ?? 'Error'}${e.message && e.message !== 'UnknownError' ? `: ${e.message}` : ''}`;
   const failed = (advice: string, exitCode: number = EXIT.failed): ExplainedError =>
@@ -44,7 +46,7 @@ export function explainS3Error(error: unknown, what: { readonly operation: S3Ope
   }
   switch (errorKind(error)) {
     case 'credentials':
-      return failed('no usable AWS credentials: pass --profile, set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or log in (aws sso login)', EXIT.usage);
+      return failed(noCredentialsAdvice(what.profile), EXIT.usage);
     case 'denied':
       return failed(`the identity you run as lacks IAM permission ${S3_PERMISSIONS[what.operation]} on `
         + `${what.operation === 'ListObjectsV2' || what.operation === 'HeadBucket' ? `arn:aws:s3:::${bucket}` : what.uri.replace(/^s3:\/\//, 'arn:aws:s3:::')} `

@@ -67,6 +67,8 @@ interface S3Context {
   readonly environment: string;
   readonly sourcePath: string;
   readonly concurrency: number;
+  /** --profile, for the advice when credentials fail. */
+  readonly profile?: string | undefined;
 }
 
 /** Reads what S3 holds for each target; writes nothing. No credentials at all stop the command (exit 2). */
@@ -84,7 +86,7 @@ async function planUpload(s3: S3Client, upload: ArtifactUpload, context: S3Conte
     head = await s3.send(new HeadObjectCommand({ Bucket: upload.bucket, Key: upload.key, ChecksumMode: 'ENABLED' }));
   } catch (error) {
     if (errorKind(error) === 'not-found') return { upload, action: 'add' };
-    const explained = explainS3Error(error, { operation: 'HeadObject', uri: upload.uri, sourcePath: context.sourcePath });
+    const explained = explainS3Error(error, { operation: 'HeadObject', uri: upload.uri, sourcePath: context.sourcePath, profile: context.profile });
     return { upload, action: 'failed', message: explained.message, exitCode: explained.exitCode };
   }
   const owner = ownerOf(head.Metadata);
@@ -103,7 +105,7 @@ async function planPrefix(s3: S3Client, prefix: RequiredPrefix, context: S3Conte
   try {
     return { prefix, action: await prefixExists(s3, prefix) ? 'exists' : 'create' };
   } catch (error) {
-    const explained = explainS3Error(error, { operation: 'ListObjectsV2', uri: prefix.uri, sourcePath: context.sourcePath });
+    const explained = explainS3Error(error, { operation: 'ListObjectsV2', uri: prefix.uri, sourcePath: context.sourcePath, profile: context.profile });
     return { prefix, action: 'failed', message: explained.message, exitCode: explained.exitCode };
   }
 }
@@ -163,7 +165,7 @@ async function upload(s3: S3Client, target: ArtifactUpload, context: S3Context):
     }));
     return { status: 'uploaded' };
   } catch (error) {
-    const explained = explainS3Error(error, { operation: 'PutObject', uri: target.uri, sourcePath: context.sourcePath });
+    const explained = explainS3Error(error, { operation: 'PutObject', uri: target.uri, sourcePath: context.sourcePath, profile: context.profile });
     if (maybeWritten(error) && await landed(s3, target, context.environment)) {
       return { status: 'uploaded', message: `${target.uri}: the answer to the upload was lost; the object is in place with the rendered bytes` };
     }
@@ -206,7 +208,7 @@ export async function destroyArtifacts(
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
   } catch (error) {
-    const explained = explainS3Error(error, { operation: 'ListObjectsV2', uri: `s3://${base.bucket}/${prefix}`, sourcePath: context.sourcePath });
+    const explained = explainS3Error(error, { operation: 'ListObjectsV2', uri: `s3://${base.bucket}/${prefix}`, sourcePath: context.sourcePath, profile: context.profile });
     return [{ uri: `s3://${base.bucket}/${prefix}`, status: 'failed', message: explained.message, exitCode: explained.exitCode }];
   }
   const deleted = await mapWithLimit(keys, context.concurrency, async (key): Promise<S3DeleteOutcome | undefined> => {
@@ -221,7 +223,7 @@ export async function destroyArtifacts(
       return { uri, status: 'deleted' };
     } catch (error) {
       if (errorKind(error) === 'not-found') return undefined; // gone already: the goal is reached
-      const explained = explainS3Error(error, { operation, uri, sourcePath: context.sourcePath });
+      const explained = explainS3Error(error, { operation, uri, sourcePath: context.sourcePath, profile: context.profile });
       return { uri, status: 'failed', message: explained.message, exitCode: explained.exitCode };
     }
   });
