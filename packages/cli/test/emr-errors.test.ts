@@ -6,15 +6,22 @@ import {
   EMRContainersServiceException, InternalServerException, ListVirtualClustersCommand, ResourceNotFoundException,
   ValidationException, type VirtualCluster,
 } from '@aws-sdk/client-emr-containers';
+import { HeadObjectCommand, ListObjectsV2Command, NotFound, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { bufferIO, runCli, stubAwsEnvironment, tempProject } from './support/harness.js';
 
 // Every AWS failure is reported with the tenant it concerns, what to do, and the exit code it deserves.
 
 const emr = mockClient(EMRContainersClient);
+const s3 = mockClient(S3Client);
 let project: { root: string; cleanup: () => void };
 
 beforeEach(() => {
   emr.reset();
+  // The S3 side (apply's first step) finds nothing and uploads fine here; these tests are about the EMR calls.
+  s3.reset();
+  s3.on(HeadObjectCommand).rejects(new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } }));
+  s3.on(ListObjectsV2Command).resolves({ KeyCount: 0 });
+  s3.on(PutObjectCommand).resolves({});
   // Job templates (apply's second step) succeed here; these tests are about the virtual cluster calls.
   emr.on(ListJobTemplatesCommand).resolves({ templates: [] });
   emr.on(CreateJobTemplateCommand).callsFake((input: { name: string }) => ({ id: `jt${input.name.replace(/[^a-z0-9]/g, '')}`, name: input.name }));

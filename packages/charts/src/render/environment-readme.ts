@@ -45,11 +45,14 @@ Bootstrap, once per cluster, with Flux 2.6 or later installed (e.g. by \`flux in
 cluster adopted (below){{/if}}:
 
 \`\`\`sh
+emr-gitops emr apply --env {{name}} --s3-only   # pod templates and event-log prefixes, before the add-ons that read them
 {{#if secretName}}
 flux create secret git {{secretName}} --url={{delivery.repository.url}} --private-key-file=./identity
 {{/if}}
 kubectl apply -k dist-manifests/{{name}}/flux
 flux get kustomizations --watch
+emr-gitops emr apply --env {{name}}             # once the namespaces are synced: virtual clusters and job templates
+emr-gitops emr preflight --env {{name}}         # before the first job: exit 0 when nothing is missing
 \`\`\`
 
 From then on a merge to \`{{delivery.repository.branch}}\` is a deployment, the wiring included. Do not point
@@ -67,7 +70,10 @@ Bootstrap, once{{#if autoMode}}, with Auto Mode enabled (see Capacity back end b
 repository, \`public.ecr.aws\` and cluster-scoped kinds):
 
 \`\`\`sh
+emr-gitops emr apply --env {{name}} --s3-only   # pod templates and event-log prefixes, before the add-ons that read them
 kubectl apply -n {{argocdNamespace}} -f dist-manifests/{{name}}/argocd/application-{{projectName}}-{{name}}.yaml
+emr-gitops emr apply --env {{name}}             # once the namespaces are synced: virtual clusters and job templates
+emr-gitops emr preflight --env {{name}}         # before the first job: exit 0 when nothing is missing
 \`\`\`
 
 Sync waves order the layers only if Argo CD waits for each child Application to be healthy, which it does not by
@@ -265,8 +271,11 @@ access logs and CloudTrail name the tenant, and one tenant's access is revoked w
 {{/if}}
 
 ## Artifacts (not applied)
-\`artifacts/\` holds documents for EMR, IAM, EKS and S3. Spark reads the pod templates from S3, so sync the folder after
-each merge: \`aws s3 sync dist-manifests/{{name}}/artifacts/ {{spark.artifactsS3Uri}}/ --exact-timestamps\`.
+\`artifacts/\` holds documents for EMR, IAM, EKS and S3. Spark reads the pod templates from S3: after each merge,
+\`emr-gitops emr apply --env {{name}}\` uploads the ones the jobs, notebooks and add-ons name (only those whose bytes
+differ, never over an object it did not write) and creates each event-log directory Spark and the History Servers
+require to exist, before it registers anything; \`emr-gitops emr preflight --env {{name}}\` checks them and the rest
+of the account the first job needs (job roles' trust and permissions, the OIDC provider, access entries, Fargate profiles).
 - \`tenants/<tenant>/\`: \`pod-templates/driver.yaml\` and \`executor.yaml\`; \`configuration-overrides.json\` (the
   \`spark-defaults\` that point at them, for \`aws emr-containers start-job-run --configuration-overrides\`); \`start-job-run.json\`
   (a whole \`StartJobRun\` request: fill in the entry point and the job's arguments, pass it with \`--cli-input-json\`);
@@ -372,7 +381,7 @@ in it, and leave its EMR virtual cluster behind; \`pnpm render\` refuses it. Ins
 
 1. Set \`retired: true\` on the tenant in \`{{sourcePath}}\`, \`pnpm render\`, commit. Its namespace and objects stay, now
    annotated \`kustomize.toolkit.fluxcd.io/prune: disabled\` and \`argocd.argoproj.io/sync-options: Prune=false\`; its pod
-   templates and configuration overrides are no longer rendered (sync \`artifacts/\` with \`--delete\` to stop new jobs).
+   templates and configuration overrides are no longer rendered (\`emr destroy --tenant\` deletes the uploaded ones in step 2).
 2. Wait until the commit is synced (\`kubectl get namespace <namespace> -o yaml\` shows the annotations) and the tenant's jobs
    have ended, then delete its virtual cluster: \`emr-gitops emr plan --env {{name}}\` shows it, \`emr-gitops emr destroy --env {{name}} --tenant <tenant>\`.
 3. Remove the entry, \`pnpm render\` (it removes \`tenants/<tenant>/\`), commit. The controller stops managing the objects

@@ -8,19 +8,21 @@ import type { ErrorContext } from '../emr/errors.js';
 import type { ALL_STATES, VirtualClusterInfo } from '../emr/inventory.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../emr/format.js';
 import type { JobTemplateInfo } from '../emr/job-templates.js';
+import type { AwsSide } from '../emr/aws-side.js';
 
 /**
  * What the emr commands run on, loaded when one of them runs: the AWS SDK, the charts and core packages are not
  * needed to define the commands or print their help.
  */
 async function emrModules() {
-  const [project, client, errors, inventory, apply, destroy, report, templates, templateReport, core, lookup] = await Promise.all([
+  const [project, client, errors, inventory, apply, destroy, report, templates, templateReport, core, lookup, aws, format] = await Promise.all([
     import('../project.js'), import('../emr/client.js'), import('../emr/errors.js'), import('../emr/inventory.js'),
     import('../emr/apply.js'), import('../emr/destroy.js'), import('../emr/report.js'), import('../emr/job-templates.js'),
     import('../emr/job-template-report.js'), import('@emr-eks-gitops/core'), import('../emr/job-template-lookup.js'),
+    import('../emr/aws-side.js'), import('../emr/format.js'),
   ]);
   return {
-    ...project, ...client, ...errors, ...inventory, ...apply, ...destroy, ...report, ...templates, ...templateReport, ...lookup,
+    ...project, ...client, ...errors, ...inventory, ...apply, ...destroy, ...report, ...templates, ...templateReport, ...lookup, ...aws, ...format,
     emrRoleTrustPolicy: core.emrRoleTrustPolicy, EMR_RESOURCE_TAGS: core.EMR_RESOURCE_TAGS,
   };
 }
@@ -69,11 +71,14 @@ interface EmrSession {
   readonly jobTemplates: () => Map<string, CreateJobTemplateDocument>;
   readonly client: EMRContainersClient;
   readonly context: Omit<ErrorContext, 'operation'>;
+  /** The S3, IAM, STS, EKS and SQS side of the environment (artifacts, prefixes, preflight). */
+  readonly awsSide: () => AwsSide;
 }
 
 /**
- * Adds `emr plan | apply | list | destroy | trust-policy` to the program. Only these commands talk to AWS, and
- * only to the EMR containers API of the environment's EKS cluster.
+ * Adds `emr plan | apply | list | destroy | preflight | trust-policy` to the program. Only these commands talk to
+ * AWS: the EMR containers API of the environment's EKS cluster, S3 for the artifacts and log prefixes, and (preflight,
+ * reading only) STS, IAM, EKS and SQS.
  *
  * Registration scheme: a tenant's virtual cluster is named after the tenant (`tenants[].name`, as the schema says)
  * on the tenant's namespace, and tagged `emr-eks-gitops.io/managed-by=emr-eks-gitops`,
@@ -96,10 +101,13 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
     const loaded = load(m, options.env);
     const config = loaded.config;
     const region = options.region ?? config.cluster.region;
+    // The render refuses a broken environment file at its line (exit 2), before any AWS call; made once.
+    let rendered: ReturnType<EmrModules['renderAll']>[number] | undefined;
+    const render = () => (rendered ??= m.renderAll([loaded])[0]!);
     return {
       config,
-      // The render refuses a broken environment file at its line (exit 2), before any AWS call.
-      jobTemplates: () => m.desiredJobTemplates(config, m.renderAll([loaded])[0]!),
+      awsSide: () => new m.AwsSide(config, render, options),
+      jobTemplates: () => m.desiredJobTemplates(config, render()),
       client: m.createEmrClient(options, config.cluster.region),
       context: { eksCluster: config.cluster.name, region, sourcePath: config.sourcePath, profile: options.profile },
     };
@@ -109,31 +117,45 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
     .description('show what apply would do per tenant (virtual cluster: create, keep, or flag for a person; job template: create, keep, replace); changes nothing; exit 1 when a tenant is flagged')
     .action(async (options: AwsCommandOptions) => {
       const m = await emrModules();
-      const { config, client, context, jobTemplates } = session(m, options);
+      const { config, client, context, jobTemplates, awsSide } = session(m, options);
       const desired = jobTemplates();
+      const s3 = await awsSide().planS3();
       const plan = m.planRegistration(config, await listAll(m, client, context, m.ALL_STATES));
       const templates = m.planJobTemplates(config, desired, await listTemplates(m, client, context), options.keepPreviousTemplates);
-      io.out(m.renderPlan(plan, options.output, { json: { jobTemplates: m.templatePlanJson(templates) }, text: m.renderTemplatePlan(templates) }));
-      // 1 tells CI that some tenant needs a person (ARRESTED, duplicate, another name); creates are the normal case.
-      result.exitCode = plan.tenants.some((entry) => entry.action === 'flag') ? EXIT.failed : EXIT.ok;
+      io.out(m.renderPlan(plan, options.output, m.combineReports(
+        { json: { jobTemplates: m.templatePlanJson(templates) }, text: m.renderTemplatePlan(templates) }, m.s3PlanReport(s3),
+      )));
+      // 1 tells CI that some tenant or S3 object needs a person (ARRESTED, duplicate, another name, an object not
+      // written by emr-gitops); creates and uploads are the normal case.
+      result.exitCode = plan.tenants.some((entry) => entry.action === 'flag') || m.s3PlanNeedsPerson(s3) ? EXIT.failed : EXIT.ok;
     });
 
   keepPreviousOption(awsOptions(emr.command('apply')))
-    .description('create the missing virtual clusters (name = tenant name, tagged as managed), then create or replace each tenant\'s job template; safe to repeat')
-    .action(async (options: AwsCommandOptions) => {
+    .description('upload the rendered artifacts jobs and notebooks read whose bytes differ and create the missing event-log prefixes, then create the missing virtual clusters (name = tenant name, tagged as managed), then create or replace each tenant\'s job template; safe to repeat')
+    .option('--s3-only', 'only the S3 side (bootstrap: before Flux or Argo CD syncs the add-ons that read S3; register once the namespaces are synced)', false)
+    .action(async (options: AwsCommandOptions & { s3Only: boolean }) => {
       const m = await emrModules();
-      const { config, client, context, jobTemplates } = session(m, options);
+      const { config, client, context, jobTemplates, awsSide } = session(m, options);
       const desired = jobTemplates();
+      // S3 first: the pod templates a job template names and the event-log prefixes exist before any job can start.
+      const s3 = await awsSide().applyS3();
+      if (options.s3Only) {
+        const report = m.s3ApplyReport(s3);
+        io.out(options.output === 'json' ? m.toJson({ environment: config.name, ...report.json }) : report.text.replace(/^\n/, ''));
+        result.exitCode = worstExit(m.s3ApplyExitCodes(s3));
+        return;
+      }
       const plan = m.planRegistration(config, await listAll(m, client, context, m.ALL_STATES));
       const outcomes = await m.applyPlan(client, plan, io, { concurrency: options.concurrency, context });
       // Then each tenant's job template, from a fresh listing: create or replace what the render says.
       const templatePlan = m.planJobTemplates(config, desired, await listTemplates(m, client, context), options.keepPreviousTemplates);
       const templateOutcomes = await m.applyJobTemplates(client, templatePlan, io, { concurrency: options.concurrency, context });
-      io.out(m.renderApply(plan, outcomes, options.output, {
+      io.out(m.renderApply(plan, outcomes, options.output, m.combineReports({
         json: { jobTemplates: templateOutcomes.map(m.withoutExitCode), jobTemplateSummary: m.templateApplySummary(templateOutcomes) },
         text: m.renderTemplateApply(config.name, templateOutcomes),
-      }));
+      }, m.s3ApplyReport(s3))));
       result.exitCode = worstExit([
+        ...m.s3ApplyExitCodes(s3),
         ...outcomes.map((outcome) => outcome.status === 'failed' || outcome.status === 'flagged' ? outcome.exitCode ?? EXIT.failed : EXIT.ok),
         ...templateOutcomes.map((outcome) => outcome.status === 'failed' ? outcome.exitCode ?? EXIT.failed : EXIT.ok),
       ]);
@@ -186,7 +208,7 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
     .option('--yes', 'do not ask for confirmation (required without a terminal)', false)
     .action(async (options: AwsCommandOptions & { tenant?: string; yes: boolean }) => {
       const m = await emrModules();
-      const { config, client, context } = session(m, options);
+      const { config, client, context, awsSide } = session(m, options);
       const clusters = await listAll(m, client, context, m.LIVE_STATES);
       const templates = await listTemplates(m, client, context);
       if (options.tenant !== undefined && !config.tenants.some((tenant) => tenant.name === options.tenant)
@@ -199,10 +221,23 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
       if (targets.length + templateTargets.length > 0 && !options.yes) await confirmDestroy(m, io, config, targets, templateTargets);
       const outcomes = await m.destroyClusters(client, targets, io, { concurrency: options.concurrency, context });
       const templateOutcomes = await m.destroyJobTemplates(client, templateTargets, io, { concurrency: options.concurrency, context });
-      io.out(m.renderDestroy(config.name, outcomes, options.output, {
+      // The artifacts emr-gitops uploaded go too, once confirmed (asked above, or --yes); event logs are data and stay.
+      const confirmed = options.yes || targets.length + templateTargets.length > 0;
+      const s3Outcomes = confirmed ? await awsSide().destroyS3(options.tenant) : undefined;
+      io.out(m.renderDestroy(config.name, outcomes, options.output, m.combineReports({
         json: { jobTemplates: templateOutcomes.map(m.withoutExitCode) }, text: m.renderTemplateDestroy(templateOutcomes),
-      }));
-      result.exitCode = worstExit([...outcomes, ...templateOutcomes].map((outcome) => outcome.status === 'failed' ? outcome.exitCode ?? EXIT.failed : EXIT.ok));
+      }, s3Outcomes ? m.s3DestroyReport(s3Outcomes) : { json: {}, text: '\nS3: artifacts left in place; emr destroy --yes deletes the ones emr-gitops uploaded.\n' })));
+      result.exitCode = worstExit([...outcomes, ...templateOutcomes, ...(s3Outcomes ?? [])].map((outcome) => outcome.status === 'failed' ? outcome.exitCode ?? EXIT.failed : EXIT.ok));
+    });
+
+  awsOptions(emr.command('preflight'))
+    .description('check, reading only, that the account holds what the environment needs before its first job: buckets, uploaded artifacts and log prefixes, the EKS cluster and its OIDC provider, job role trust and permissions (IAM policy simulator), cluster access entries, the interruption queue, Fargate profiles; exit 1 when something is missing or could not be checked')
+    .action(async (options: AwsCommandOptions) => {
+      const m = await emrModules();
+      const side = session(m, options).awsSide();
+      const checks = await m.runPreflight(side, options.concurrency);
+      io.out(m.renderPreflight(side.config.name, checks, options.output));
+      result.exitCode = m.preflightExitCode(checks);
     });
 
   commonOptions(emr.command('trust-policy'))

@@ -26,15 +26,33 @@ export function createEmrClient(options: AwsOptions, defaultRegion: string): EMR
   if (options.endpointUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(options.endpointUrl)) {
     throw new CliError(`--endpoint-url "${options.endpointUrl}" is not a URL: expected http(s)://host[:port]`);
   }
+  return new EMRContainersClient({
+    ...awsClientConfig(options, defaultRegion),
+    ...(options.endpointUrl !== undefined ? { endpoint: options.endpointUrl } : {}),
+  });
+}
+
+/**
+ * What every AWS client of these commands shares: region, credentials, the SDK's standard retries and timeouts.
+ * Endpoints stay the SDK's own (AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, endpoint_url in the profile).
+ */
+export interface AwsClientConfig {
+  readonly region: string;
+  readonly credentials?: ReturnType<typeof fromIni>;
+  readonly maxAttempts: number;
+  readonly retryMode: 'standard';
+  readonly requestHandler: { readonly connectionTimeout: number; readonly requestTimeout: number };
+}
+
+export function awsClientConfig(options: AwsOptions, defaultRegion: string): AwsClientConfig {
   const region = options.region ?? defaultRegion;
   if (region.trim() === '') throw new CliError(NO_REGION);
-  return new EMRContainersClient({
+  return {
     region,
-    ...(options.endpointUrl !== undefined ? { endpoint: options.endpointUrl } : {}),
     // A named profile means that profile only (keys, SSO, role chaining, credential_process), as `aws --profile`.
     ...(options.profile !== undefined ? { credentials: fromIni({ profile: options.profile }) } : {}),
     maxAttempts: options.maxAttempts,
     retryMode: 'standard',
     requestHandler: { connectionTimeout: 5_000, requestTimeout: options.readTimeout * 1000 },
-  });
+  };
 }

@@ -27,7 +27,7 @@ export interface ExplainedError {
   readonly exitCode: number;
 }
 
-interface AwsLikeError {
+export interface AwsLikeError {
   readonly name?: string;
   readonly message?: string;
   readonly code?: string;
@@ -38,12 +38,12 @@ interface AwsLikeError {
 /** What to do when the SDK has no region: only an empty --region gets here, cluster.region is required. */
 export const NO_REGION = 'no AWS region: --region was empty; pass one such as eu-west-1, or leave --region out to use cluster.region of the environment';
 
-const CREDENTIAL_ERRORS = new Set(['CredentialsProviderError', 'ProviderError', 'TokenProviderError']);
+export const CREDENTIAL_ERRORS = new Set(['CredentialsProviderError', 'ProviderError', 'TokenProviderError']);
 const REJECTED_CREDENTIALS = new Set([
   'UnrecognizedClientException', 'InvalidSignatureException', 'ExpiredTokenException', 'ExpiredToken',
   'InvalidClientTokenId', 'SignatureDoesNotMatch',
 ]);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT']);
+export const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT']);
 
 /** The IAM action each operation needs, with what else the first create in an account needs. */
 const PERMISSIONS: Record<EmrOperation, string> = {
@@ -73,12 +73,7 @@ export function explainAwsError(error: unknown, context: ErrorContext): Explaine
   const failed = (advice: string, exitCode: number = EXIT.failed): ExplainedError =>
     ({ message: `${subject}: ${context.operation} failed: ${said}\n  -> ${advice}`, exitCode });
 
-  if (CREDENTIAL_ERRORS.has(name)) {
-    const missing = missingProfile(context.profile);
-    if (missing) return failed(missing, EXIT.usage);
-    return failed('no usable AWS credentials: pass --profile, set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, '
-      + 'or log in (aws sso login)', EXIT.usage);
-  }
+  if (CREDENTIAL_ERRORS.has(name)) return failed(noCredentialsAdvice(context.profile), EXIT.usage);
   if (/^Region is missing/i.test(e.message ?? '')) {
     return failed(`${NO_REGION} (${context.sourcePath})`, EXIT.usage);
   }
@@ -133,6 +128,12 @@ export function explainAwsError(error: unknown, context: ErrorContext): Explaine
       + 'run again later or raise --max-attempts (apply is idempotent: nothing is created twice)');
   }
   return failed('unexpected error; run again with the same command (it is idempotent) and report it if it persists');
+}
+
+/** What to do when the SDK found no credentials: the named profile that is missing, else the ways to give some. */
+export function noCredentialsAdvice(profile: string | undefined): string {
+  return missingProfile(profile) ?? 'no usable AWS credentials: pass --profile, set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, '
+    + 'or log in (aws sso login)';
 }
 
 /** The shared config and credentials files, where the SDK and the AWS CLI look for named profiles. */

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { close, listen } from './fake-server.js';
 
 /**
  * A local stand-in for the EMR containers REST-JSON API (service model emr-containers 2020-10-01), enough for the
@@ -78,17 +78,12 @@ export class FakeEmr {
   url = '';
 
   async start(): Promise<this> {
-    this.server = createServer((request, response) => {
-      void this.handle(request, response);
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    ({ server: this.server, url: this.url } = await listen((request, response) => this.handle(request, response)));
     return this;
   }
 
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  stop(): Promise<void> {
+    return close(this.server);
   }
 
   /** Puts a cluster in place as if made earlier (by anyone); returns it. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, vi } from 'vitest';
 import { run, type CliIO } from '../../src/index.js';
 import { FakeEmr } from './fake-emr.js';
+import { FakeS3 } from './fake-s3.js';
 
 /** A CliIO writing into strings; no terminal unless asked for. */
 export interface BufferIO extends CliIO {
@@ -51,7 +52,7 @@ export function stubAwsEnvironment(root: string): void {
   vi.stubEnv('AWS_REGION', undefined);
   vi.stubEnv('AWS_DEFAULT_REGION', undefined);
   vi.stubEnv('AWS_ENDPOINT_URL', undefined);
-  vi.stubEnv('AWS_ENDPOINT_URL_EMR_CONTAINERS', undefined);
+  for (const service of ['EMR_CONTAINERS', 'S3', 'IAM', 'STS', 'EKS', 'SQS']) vi.stubEnv(`AWS_ENDPOINT_URL_${service}`, undefined);
   vi.stubEnv('AWS_MAX_ATTEMPTS', undefined);
   vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
   vi.stubEnv('AWS_CONFIG_FILE', join(root, 'no-aws-config'));
@@ -69,20 +70,27 @@ export const managedTags = (tenant: string, environment = 'dev') => ({
   'emr-eks-gitops.io/managed-by': 'emr-eks-gitops', 'emr-eks-gitops.io/environment': environment, 'emr-eks-gitops.io/tenant': tenant,
 });
 
+/** The buckets of environments/dev.yaml: spark.artifactsS3Uri and spark.logs.s3Uri. */
+export const DEV_BUCKETS = ['spark-platform-dev-artifacts-210987654321', 'spark-platform-dev-logs-210987654321'] as const;
+
 /**
- * Per test: a fresh fake EMR server, a temp project with the repository's dev.yaml, and dummy AWS settings.
+ * Per test: a fresh fake EMR server, a fake S3 holding the environment's (empty) buckets, a temp project with the repository's dev.yaml, and dummy AWS settings.
  * `emr(args)` runs `emr-gitops emr <args> --env dev` against the fake.
  */
 export function useFakeEmr() {
-  const fixture = {} as { fake: FakeEmr; root: string; cleanup: () => void };
+  const fixture = {} as { fake: FakeEmr; s3: FakeS3; root: string; cleanup: () => void };
   beforeEach(async () => {
     fixture.fake = await new FakeEmr().start();
+    fixture.s3 = await new FakeS3().start();
+    for (const bucket of DEV_BUCKETS) fixture.s3.bucket(bucket);
     Object.assign(fixture, tempProject());
     stubAwsEnvironment(fixture.root);
+    vi.stubEnv('AWS_ENDPOINT_URL_S3', fixture.s3.url);
   });
   afterEach(async () => {
     vi.unstubAllEnvs();
     await fixture.fake.stop();
+    await fixture.s3.stop();
     fixture.cleanup();
   });
   const emr = (args: readonly string[], io = bufferIO(fixture.root)) =>

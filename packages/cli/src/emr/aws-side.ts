@@ -1,0 +1,80 @@
+import type { EnvironmentConfig, RenderResult } from '@emr-eks-gitops/charts';
+import { EXIT } from '../io.js';
+import { createAwsClients, type AwsClients } from './aws-clients.js';
+import type { AwsOptions } from './client.js';
+import { preflight, type Check } from './preflight.js';
+import type { ReportExtra } from './report.js';
+import { roleExpectations } from './role-expectations.js';
+import { parseS3Uri, s3Targets, type S3Targets } from './s3-targets.js';
+import { applyS3, destroyArtifacts, planS3, type PrefixOutcome, type S3DeleteOutcome, type S3Plan, type UploadOutcome } from './s3-sync.js';
+
+export { renderPreflight, s3ApplyReport, s3DestroyReport, s3PlanReport } from './aws-report.js';
+
+/**
+ * The AWS side of an environment beyond the EMR registrations, as the emr commands use it: the S3 targets read
+ * from the render, and the clients, both made on first use.
+ */
+export class AwsSide {
+  private clientsMade: AwsClients | undefined;
+  private targetsMade: S3Targets | undefined;
+
+  constructor(
+    readonly config: EnvironmentConfig,
+    private readonly render: () => RenderResult,
+    private readonly options: AwsOptions & { readonly concurrency: number },
+  ) {}
+
+  get clients(): AwsClients {
+    return (this.clientsMade ??= createAwsClients(this.options, this.config.cluster.region));
+  }
+
+  get targets(): S3Targets {
+    return (this.targetsMade ??= s3Targets(this.config, this.render().files));
+  }
+
+  get rendered(): RenderResult {
+    return this.render();
+  }
+
+  private get s3Context() {
+    return { environment: this.config.name, sourcePath: this.config.sourcePath, concurrency: this.options.concurrency, profile: this.options.profile };
+  }
+
+  planS3(): Promise<S3Plan> {
+    return planS3(this.clients.s3, this.targets, this.s3Context);
+  }
+
+  async applyS3(): Promise<{ uploads: UploadOutcome[]; prefixes: PrefixOutcome[] }> {
+    return applyS3(this.clients.s3, await this.planS3(), this.s3Context);
+  }
+
+  destroyS3(tenant?: string): Promise<S3DeleteOutcome[]> {
+    return destroyArtifacts(this.clients.s3, parseS3Uri(this.config.spark.artifactsS3Uri), { ...this.s3Context, ...(tenant !== undefined ? { tenant } : {}) });
+  }
+}
+
+/** Two sections of a report in one: JSON fields side by side, texts one after the other. */
+export function combineReports(...extras: readonly ReportExtra[]): ReportExtra {
+  return { json: Object.assign({}, ...extras.map((extra) => extra.json)), text: extras.map((extra) => extra.text).join('') };
+}
+
+/** A plan that apply cannot carry out alone: an object it may not overwrite, or S3 it could not read. */
+export function s3PlanNeedsPerson(plan: S3Plan): boolean {
+  return [...plan.uploads, ...plan.prefixes].some((entry) => entry.action === 'refuse' || entry.action === 'failed');
+}
+
+/** The exit code each S3 step of apply deserves: refused and failed ones are 1 (2 without credentials). */
+export function s3ApplyExitCodes(result: { readonly uploads: readonly UploadOutcome[]; readonly prefixes: readonly PrefixOutcome[] }): number[] {
+  return [...result.uploads, ...result.prefixes].map((outcome) =>
+    outcome.status === 'failed' || outcome.status === 'refused' ? outcome.exitCode ?? EXIT.failed : EXIT.ok);
+}
+
+/** emr preflight's exit code: 1 when anything is missing or could not be checked (unverified is not a pass). */
+export function preflightExitCode(checks: readonly Check[]): number {
+  return checks.some((check) => check.status === 'missing' || check.status === 'could not check') ? EXIT.failed : EXIT.ok;
+}
+
+/** The checks of emr preflight for this environment, with what each role must be allowed derived from the render. */
+export function runPreflight(side: AwsSide, concurrency: number): Promise<Check[]> {
+  return preflight(side, roleExpectations(side.config, side.targets, side.rendered.files), concurrency);
+}

@@ -1,0 +1,151 @@
+import type { IncomingMessage } from 'node:http';
+import { FakeServer, xmlText, type Answer } from './fake-server.js';
+
+/**
+ * A local stand-in for the control-plane APIs emr preflight reads, on one port (the SDK's per-service endpoint
+ * variables all point here): IAM (query protocol, 2010-05-08: GetRole, GetOpenIDConnectProvider,
+ * ListOpenIDConnectProviders, SimulatePrincipalPolicy), STS (query, 2011-06-15: GetCallerIdentity), EKS (REST-JSON,
+ * 2017-11-01: DescribeCluster, ListAccessEntries, DescribeAccessEntry, DescribeFargateProfile) and SQS (JSON 1.0,
+ * 2012-11-05: GetQueueUrl). A request is told apart by its shape: X-Amz-Target for SQS, a form Action for IAM and
+ * STS, the path for EKS.
+ */
+export type AccountOperation = 'GetRole' | 'GetOpenIDConnectProvider' | 'ListOpenIDConnectProviders' | 'SimulatePrincipalPolicy'
+  | 'GetCallerIdentity' | 'DescribeCluster' | 'ListAccessEntries' | 'DescribeAccessEntry' | 'DescribeFargateProfile' | 'GetQueueUrl';
+
+const QUERY_OPERATIONS = new Set<AccountOperation>(['GetRole', 'GetOpenIDConnectProvider', 'ListOpenIDConnectProviders', 'SimulatePrincipalPolicy', 'GetCallerIdentity']);
+
+export interface FakeRole {
+  trust: { Version: string; Statement: unknown[] };
+  /** What the role's policies allow: action and resource patterns with * wildcards. */
+  allow: { action: string; resource: string }[];
+}
+
+export interface FakeEksCluster {
+  issuer: string;
+  authenticationMode: 'API' | 'API_AND_CONFIG_MAP' | 'CONFIG_MAP';
+  /** principal ARN -> access entry type */
+  accessEntries: Map<string, string>;
+  fargateProfiles: Map<string, { status: string; namespaces: string[] }>;
+}
+
+export class FakeAccount extends FakeServer<AccountOperation> {
+  account = '210987654321';
+  readonly roles = new Map<string, FakeRole>();
+  /** OIDC provider ARN -> client ids (audiences). */
+  readonly oidcProviders = new Map<string, string[]>();
+  readonly clusters = new Map<string, FakeEksCluster>();
+  readonly queues = new Set<string>();
+  protected readonly throttleCode = 'Throttling';
+
+  protected route(request: IncomingMessage, url: URL, body: Buffer) {
+    const target = request.headers['x-amz-target'];
+    if (typeof target === 'string' && target.startsWith('AmazonSQS.')) {
+      return target === 'AmazonSQS.GetQueueUrl' ? { operation: 'GetQueueUrl' as const, detail: JSON.parse(body.toString()) as Record<string, unknown> } : undefined;
+    }
+    if (request.method === 'POST' && url.pathname === '/') {
+      const form = Object.fromEntries(new URLSearchParams(body.toString()));
+      const action = form.Action as AccountOperation | undefined;
+      return action && QUERY_OPERATIONS.has(action) ? { operation: action, detail: form } : undefined;
+    }
+    const path = url.pathname.split('/').map(decodeURIComponent);
+    if (request.method !== 'GET' || path[1] !== 'clusters' || !path[2]) return undefined;
+    const detail = { cluster: path[2], name: path[4] };
+    if (path.length === 3) return { operation: 'DescribeCluster' as const, detail };
+    if (path[3] === 'access-entries') return { operation: path.length === 4 ? 'ListAccessEntries' as const : 'DescribeAccessEntry' as const, detail };
+    if (path[3] === 'fargate-profiles' && path.length === 5) return { operation: 'DescribeFargateProfile' as const, detail };
+    return undefined;
+  }
+
+  protected perform(operation: AccountOperation, request: IncomingMessage, _url: URL, _body: Buffer, detail: Record<string, unknown>): Answer {
+    const d = detail as Record<string, string>;
+    switch (operation) {
+      case 'GetCallerIdentity':
+        return this.query(operation, `<Arn>arn:aws:iam::${this.account}:user/operator</Arn><UserId>AIDAFAKE</UserId><Account>${this.account}</Account>`, 'sts');
+      case 'GetRole': {
+        const role = this.roles.get(d.RoleName!);
+        if (!role) return this.error(404, 'NoSuchEntity', `The role with name ${d.RoleName} cannot be found.`, request);
+        return this.query(operation, `<Role><Path>/</Path><RoleName>${d.RoleName}</RoleName><RoleId>AROAFAKE</RoleId>`
+          + `<Arn>arn:aws:iam::${this.account}:role/${d.RoleName}</Arn><CreateDate>2025-01-01T00:00:00Z</CreateDate>`
+          + `<AssumeRolePolicyDocument>${encodeURIComponent(JSON.stringify(role.trust))}</AssumeRolePolicyDocument></Role>`);
+      }
+      case 'GetOpenIDConnectProvider': {
+        const clients = this.oidcProviders.get(d.OpenIDConnectProviderArn!);
+        if (!clients) return this.error(404, 'NoSuchEntity', `OpenIDConnect Provider not found for arn ${d.OpenIDConnectProviderArn}`, request);
+        const url = d.OpenIDConnectProviderArn!.replace(/^.*:oidc-provider\//, '');
+        return this.query(operation, `<Url>${xmlText(url)}</Url><ClientIDList>${clients.map((c) => `<member>${c}</member>`).join('')}</ClientIDList>`
+          + '<ThumbprintList><member>9e99a48a9960b14926bb7f3b02e22da2b0ab7280</member></ThumbprintList><CreateDate>2025-01-01T00:00:00Z</CreateDate>');
+      }
+      case 'ListOpenIDConnectProviders':
+        return this.query(operation, `<OpenIDConnectProviderList>${[...this.oidcProviders.keys()].map((arn) => `<member><Arn>${xmlText(arn)}</Arn></member>`).join('')}</OpenIDConnectProviderList>`);
+      case 'SimulatePrincipalPolicy': return this.simulate(d, request);
+      case 'DescribeCluster': {
+        const cluster = this.clusters.get(d.cluster!);
+        if (!cluster) return this.error(404, 'ResourceNotFoundException', `No cluster found for name: ${d.cluster}.`, request);
+        return json({ cluster: {
+          name: d.cluster, arn: `arn:aws:eks:ap-northeast-2:${this.account}:cluster/${d.cluster}`, status: 'ACTIVE',
+          identity: { oidc: { issuer: cluster.issuer } }, accessConfig: { authenticationMode: cluster.authenticationMode },
+        } });
+      }
+      case 'ListAccessEntries': {
+        const cluster = this.clusters.get(d.cluster!);
+        if (!cluster) return this.error(404, 'ResourceNotFoundException', `No cluster found for name: ${d.cluster}.`, request);
+        return json({ accessEntries: [...cluster.accessEntries.keys()] });
+      }
+      case 'DescribeAccessEntry': {
+        const type = this.clusters.get(d.cluster!)?.accessEntries.get(d.name!);
+        if (!type) return this.error(404, 'ResourceNotFoundException', `The specified principalArn could not be found.`, request);
+        return json({ accessEntry: { clusterName: d.cluster, principalArn: d.name, type } });
+      }
+      case 'DescribeFargateProfile': {
+        const profile = this.clusters.get(d.cluster!)?.fargateProfiles.get(d.name!);
+        if (!profile) return this.error(404, 'ResourceNotFoundException', `No Fargate Profile found with name: ${d.name}.`, request);
+        return json({ fargateProfile: { fargateProfileName: d.name, clusterName: d.cluster, status: profile.status, selectors: profile.namespaces.map((namespace) => ({ namespace })) } });
+      }
+      case 'GetQueueUrl': {
+        if (!this.queues.has(d.QueueName!)) {
+          return { status: 400, headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-query-error': 'AWS.SimpleQueueService.NonExistentQueue;Sender' },
+            body: JSON.stringify({ __type: 'com.amazonaws.sqs#QueueDoesNotExist', message: 'The specified queue does not exist.' }) };
+        }
+        return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify({ QueueUrl: `https://sqs.ap-northeast-2.amazonaws.com/${this.account}/${d.QueueName}` }) };
+      }
+    }
+  }
+
+  /** One result per action and resource: allowed when a pattern of the role's allows both, else implicitDeny. */
+  private simulate(d: Record<string, string>, request: IncomingMessage): Answer {
+    const role = this.roles.get((d.PolicySourceArn ?? '').replace(/^.*:role\//, ''));
+    if (!role) return this.error(404, 'NoSuchEntity', `Could not find entity for ${d.PolicySourceArn}`, request);
+    const list = (name: string) => Object.keys(d).filter((key) => key.startsWith(`${name}.member.`)).sort((a, b) => Number(a.split('.')[2]) - Number(b.split('.')[2])).map((key) => d[key]!);
+    const results = list('ActionNames').flatMap((action) => list('ResourceArns').map((resource) => {
+      const allowed = role.allow.some((rule) => glob(rule.action).test(action) && glob(rule.resource).test(resource));
+      return `<member><EvalActionName>${action}</EvalActionName><EvalResourceName>${xmlText(resource)}</EvalResourceName><EvalDecision>${allowed ? 'allowed' : 'implicitDeny'}</EvalDecision></member>`;
+    }));
+    return this.query('SimulatePrincipalPolicy', `<IsTruncated>false</IsTruncated><EvaluationResults>${results.join('')}</EvaluationResults>`);
+  }
+
+  private query(operation: string, result: string, service: 'iam' | 'sts' = 'iam'): Answer {
+    const version = service === 'iam' ? '2010-05-08' : '2011-06-15';
+    return {
+      status: 200, headers: { 'content-type': 'text/xml' },
+      body: `<${operation}Response xmlns="https://${service}.amazonaws.com/doc/${version}/"><${operation}Result>${result}</${operation}Result>`
+        + `<ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></${operation}Response>`,
+    };
+  }
+
+  protected error(status: number, code: string, message: string, request: IncomingMessage): Answer {
+    if (typeof request.headers['x-amz-target'] === 'string') {
+      return { status, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify({ __type: `com.amazonaws.sqs#${code}`, message }) };
+    }
+    if (request.method === 'POST') {
+      return { status, headers: { 'content-type': 'text/xml' },
+        body: `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${xmlText(message)}</Message></Error><RequestId>fake</RequestId></ErrorResponse>` };
+    }
+    return { status, headers: { 'content-type': 'application/json', 'x-amzn-errortype': code }, body: JSON.stringify({ message }) };
+  }
+}
+
+const json = (body: unknown): Answer => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+function glob(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+}
