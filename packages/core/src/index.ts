@@ -316,3 +316,14 @@ export {
   type NvidiaDevicePluginProps, type NvidiaDevicePluginValues,
 } from './addons/nvidia-device-plugin.js';
 export { helmValuesProblems, vendoredHelmValuesUrl, type HelmValuesProblem } from './addons/helm-values.js';
+export {
+  YUNIKORN_CHART, YUNIKORN_IMAGES, YUNIKORN_SCHEDULER_NAME, yunikornHelmValues, type YunikornProps, type YunikornValues,
+} from './yunikorn/yunikorn-chart.js';
+export {
+  YUNIKORN_TENANTS_QUEUE, tenantQueueName, yunikornConfigProblems, yunikornQueueConfig,
+  type TenantQueue, type YunikornOrdering, type YunikornQueue, type YunikornSchedulerConfig,
+} from './yunikorn/queue-config.js';
+export {
+  SPARK_TASK_GROUP_NAMES, YUNIKORN_QUEUE_LABEL, YUNIKORN_TASK_GROUPS_ANNOTATION, YUNIKORN_TASK_GROUP_NAME_ANNOTATION, sparkTaskGroups,
+  type GangPodSize, type YunikornTaskGroup,
+} from './yunikorn/task-groups.js';
