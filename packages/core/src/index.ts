@@ -147,7 +147,7 @@ export {
 } from './spark/job-size.js';
 /** EMR job configuration beside spark-defaults: the job runner's placement and where job logs go. */
 export {
-  emrMonitoringConfiguration, jobSubmitterClassification,
+  emrMonitoringConfiguration, jobStartTimeoutClassification, jobSubmitterClassification,
   type EmrClassification, type EmrMonitoringConfiguration, type EmrMonitoringProps,
 } from './spark/emr-job-configuration.js';
 /** StartJobRun and CreateJobTemplate request documents of a tenant, from its configuration overrides. */
@@ -230,7 +230,7 @@ export {
   type AwsServiceReach, type RuntimePool, type RuntimeProblem, type RuntimeRuleId, type SparkTenantRuntime,
 } from './validation/runtime/spark-tenant-rules.js';
 export {
-  effectiveLimitRange, jobFootprint, EMR_LOGGING_CONTAINER_MEMORY_MIB, JOB_RUNNER_LOGGING_CONTAINER,
+  effectiveLimitRange, formatCores, formatMiB, jobFootprint, EMR_LOGGING_CONTAINER_MEMORY_MIB, JOB_RUNNER_LOGGING_CONTAINER,
   type EffectiveLimitRange, type JobFootprint, type PodFootprint,
 } from './validation/runtime/pod-footprint.js';
 /** Kubernetes minors whose official OpenAPI v3 is bundled: the versions validateObjects can check against. */

@@ -19,6 +19,8 @@ export const SPARK_TASK_GROUP_NAMES = { driver: 'spark-driver', executor: 'spark
 export interface YunikornTaskGroup {
   readonly name: string;
   readonly minMember: number;
+  /** Labels of the group's placeholders. */
+  readonly labels?: Readonly<Record<string, string>>;
   /** CPU in millicores and memory in MiB, as Kubernetes quantities. */
   readonly minResource: { readonly cpu: string; readonly memory: string };
   readonly nodeSelector?: Readonly<Record<string, string>>;
@@ -39,12 +41,17 @@ export function sparkTaskGroups(
   minExecutors: number,
 ): YunikornTaskGroup[] {
   requireThat(Number.isInteger(minExecutors) && minExecutors >= 1, 'minExecutors', `${minExecutors} must be a whole number from 1 (YuniKorn refuses a task group with minMember 0)`);
+  // Executors held to their driver's zone (pod affinity to `spark-role: driver`) need a driver to be there: the driver's
+  // placeholder carries the labels that affinity selects, or the executors' placeholders wait for a driver that waits for them.
+  const driverLabels = Object.assign({}, ...(templates.executor.spec?.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [])
+    .map((term) => term.labelSelector?.matchLabels ?? {})) as Record<string, string>;
   const group = (role: 'driver' | 'executor', minMember: number): YunikornTaskGroup => {
     const spec = templates[role].spec!;
     const size = sizes[role];
     return {
       name: SPARK_TASK_GROUP_NAMES[role],
       minMember,
+      ...(role === 'driver' && Object.keys(driverLabels).length > 0 ? { labels: driverLabels } : {}),
       minResource: { cpu: `${Math.ceil(size.cores * 1000)}m`, memory: `${Math.ceil(size.memoryMiB)}Mi` },
       ...(spec.nodeSelector ? { nodeSelector: spec.nodeSelector } : {}),
       ...(spec.tolerations ? { tolerations: spec.tolerations } : {}),
