@@ -60,6 +60,17 @@ const exactly = (namespace: string) => `^${namespace}$`;
  * into the `yunikorn-defaults` ConfigMap, which the scheduler reads: yunikorn-release templates/yunikorn-defaults.yaml),
  * and the admission controller limited to the tenants' namespaces (`admissionController.filtering.processNamespaces`,
  * yunikorn-k8shim pkg/admission/conf/am_conf.go; its default "" processes every namespace but kube-system).
+ *
+ * @example
+ * ```ts
+ * import { yunikornHelmValues, yunikornQueueConfig } from '@emr-eks-gitops/core';
+ *
+ * const queues = yunikornQueueConfig([
+ *   { namespace: 'spark-etl', guaranteed: { cpu: 16, memory: '64Gi' }, max: { cpu: 64, memory: '256Gi' }, ordering: 'fifo' },
+ * ]);
+ * const values = yunikornHelmValues({ queues, processNamespaces: ['spark-etl'], managedNodeGroups: ['system'] });
+ * // values: release values of YUNIKORN_CHART (helmRelease renders them for Flux or Argo CD)
+ * ```
  */
 export function yunikornHelmValues(props: YunikornProps): YunikornValues {
   requireThat(props.processNamespaces.length > 0, 'processNamespaces', 'is empty: the admission controller would process every namespace; name the tenants\' namespaces');
