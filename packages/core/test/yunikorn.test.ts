@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { IPod } from 'kubernetes-models/v1/Pod';
 import {
   ConfigurationError, sparkTaskGroups, yunikornConfigProblems, yunikornHelmValues, yunikornQueueConfig,
   type TenantQueue, type YunikornQueue, type YunikornSchedulerConfig,
@@ -59,7 +60,7 @@ describe('YuniKorn values and task groups', () => {
   });
 
   it('a gang without executors is refused: YuniKorn refuses a task group with minMember 0 (pkg/cache/utils.go)', () => {
-    const pod = { apiVersion: 'v1', kind: 'Pod', spec: { containers: [] } } as const;
+    const pod: IPod = { apiVersion: 'v1', kind: 'Pod', spec: { containers: [] } };
     const size = { cores: 1, memoryMiB: 1024 };
     expect(() => sparkTaskGroups({ driver: pod, executor: pod }, { driver: size, executor: size }, 0)).toThrow(/whole number from 1/);
     expect(sparkTaskGroups({ driver: pod, executor: pod }, { driver: size, executor: { cores: 2.25, memoryMiB: 4505.6 } }, 3))
