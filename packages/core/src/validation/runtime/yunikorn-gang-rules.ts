@@ -18,24 +18,32 @@ export interface GangProblem {
 }
 
 /**
- * The gang (driver plus `minExecutors` executors, the job runner beside it) within the tenant's queue max, which is its
- * quota (CPU, memory, pods), and the executors of one gang within one executor pool's limits (each pool's limit is what
+ * The gang (driver plus `minExecutors` executors, the job runner and the placeholders beside them) within the tenant's
+ * queue max, which is its quota (CPU, memory, pods), and the executors of one gang within one executor pool's limits (each pool's limit is what
  * that pool may ever launch; the driver's own pool is checked by pool-limit-holds-pod).
  */
 export function gangProblems(tenant: SparkTenantRuntime, job: JobFootprint, minExecutors: number): GangProblem[] {
   const problems: GangProblem[] = [];
   const report = (message: string, hint: string) => problems.push({ rule: 'yunikorn-gang-fits', severity: 'error', field: 'gang.minExecutors', message, hint });
-  const cores = job.jobRunner.cores + job.driver.cores + minExecutors * job.executor.cores;
-  const memoryMiB = job.jobRunner.memoryRequestMiB + job.driver.memoryRequestMiB + minExecutors * job.executor.memoryRequestMiB;
-  const gang = `the job runner, a driver and ${minExecutors} executor${minExecutors === 1 ? '' : 's'} (${formatCores(cores)} cores / ${formatMiB(memoryMiB)})`;
-  const fitting = (perExecutor: number, room: number) => Math.max(0, Math.floor(room / perExecutor));
-  const byCpu = fitting(job.executor.cores, parseQuantity(tenant.quota.cpu) - job.jobRunner.cores - job.driver.cores);
-  const byMemory = fitting(job.executor.memoryRequestMiB, parseQuantity(tenant.quota.memory) / MIB - job.jobRunner.memoryRequestMiB - job.driver.memoryRequestMiB);
-  const byPods = Math.max(0, tenant.quota.pods - 2);
-  const most = Math.min(byCpu, byMemory, byPods);
-  if (minExecutors > most) {
-    report(`the gang of ${gang} does not fit the queue's max, the tenant's quota (${tenant.quota.cpu} CPU, ${tenant.quota.memory}, ${tenant.quota.pods} pods): YuniKorn never schedules its placeholders and every job waits until EMR's job-start-timeout fails it`,
-      most > 0 ? `lower queue.gangMinExecutors to at most ${most}, or raise the quota` : 'raise the quota: it does not hold a driver and one executor beside the job runner');
+  // The ResourceQuota counts placeholders like any pod, at creation. Before the driver runs, the pending driver and its
+  // placeholder both exist beside the executors' placeholders; once it runs, Spark creates each real executor while
+  // its placeholder still holds the room (the swap frees it after). The quota must hold the larger of the two.
+  const peak = (n: number) => {
+    const runner = job.jobRunner;
+    const before = { cores: runner.cores + 2 * job.driver.cores + n * job.executor.cores, memoryMiB: runner.memoryRequestMiB + 2 * job.driver.memoryRequestMiB + n * job.executor.memoryRequestMiB };
+    const after = { cores: runner.cores + job.driver.cores + (n + 1) * job.executor.cores, memoryMiB: runner.memoryRequestMiB + job.driver.memoryRequestMiB + (n + 1) * job.executor.memoryRequestMiB };
+    return { cores: Math.max(before.cores, after.cores), memoryMiB: Math.max(before.memoryMiB, after.memoryMiB), pods: n + 3 };
+  };
+  const fits = (n: number) => {
+    const need = peak(n);
+    return need.cores <= parseQuantity(tenant.quota.cpu) && need.memoryMiB * MIB <= parseQuantity(tenant.quota.memory) && need.pods <= tenant.quota.pods;
+  };
+  if (!fits(minExecutors)) {
+    let most = 0;
+    while (most < minExecutors && fits(most + 1)) most += 1;
+    const need = peak(minExecutors);
+    report(`the gang of a driver and ${minExecutors} executor${minExecutors === 1 ? '' : 's'} does not fit the queue's max, the tenant's quota (${tenant.quota.cpu} CPU, ${tenant.quota.memory}, ${tenant.quota.pods} pods): with the job runner and the placeholders, which the quota counts like any pod (the pending driver beside its placeholder, each real executor beside the placeholder it replaces), it needs ${formatCores(need.cores)} cores / ${formatMiB(need.memoryMiB)} / ${need.pods} pods; YuniKorn never completes the gang and every job waits until EMR's job-start-timeout fails it`,
+      most > 0 ? `lower queue.gangMinExecutors to at most ${most}, or raise the quota` : 'raise the quota: it does not hold a gang of a driver and one executor with their placeholders');
   }
   const executors = { cores: minExecutors * job.executor.cores, memory: minExecutors * job.executor.memoryRequestMiB * MIB };
   const holds = (pool: RuntimePool) => (pool.limits?.cpu === undefined || parseQuantity(pool.limits.cpu) >= executors.cores)
