@@ -41,6 +41,11 @@ describe('render refuses YuniKorn settings that would break at run time, at thei
     expect(stderr).toContain('[yunikorn-queue-name]');
   });
 
+  it('a queue wait of 0, with which EMR fails every job that does not start at once', async () => {
+    const { stderr, file } = await refused('staging', (text) => text.replace('maxQueueWait: 2h ', 'maxQueueWait: 0s '));
+    expect(stderr).toContain(`environments/staging.yaml:${at(file, '0s', 'maxQueueWait: 0s')}: tenants[1].queue.maxQueueWait: is 0: EMR would fail every job that does not start at once; give the longest a job may wait queued, e.g. 1h (or leave it out for EMR's 15m) [yunikorn-queue-wait]`);
+  });
+
   it('a queue on a Fargate tenant, and a queue without the add-on', async () => {
     const fargate = await refused('staging', (text) => text.replace('    fargate:                                   # a Fargate profile', '    queue: { guaranteed: { cpu: 4, memory: 16Gi } }\n    fargate:                                   # a Fargate profile'));
     expect(fargate.stderr).toContain(`environments/staging.yaml:${at(fargate.file, '{ guaranteed: { cpu: 4')}: tenants[3].queue: tenant reporting runs on Fargate, whose own scheduler (EKS's fargate-scheduler) places every pod of its profile on Fargate capacity`);

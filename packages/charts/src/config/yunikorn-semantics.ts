@@ -1,4 +1,4 @@
-import { isQuantity, parseQuantity, tenantQueueName } from '@emr-eks-gitops/core';
+import { goDurationSeconds, isQuantity, parseQuantity, tenantQueueName } from '@emr-eks-gitops/core';
 import type { EnvironmentFile, TenantConfig } from './schema.js';
 import type { Problem } from './problems.js';
 import type { ConfigPath } from './source-map.js';
@@ -30,6 +30,9 @@ export function yunikornProblems(file: Partial<EnvironmentFile> | null, tenants:
     if (isObject(tenant.fargate)) {
       problems.push(at(own, `tenant ${tenant.name} runs on Fargate, whose own scheduler (EKS's fargate-scheduler) places every pod of its profile on Fargate capacity: YuniKorn has no Fargate nodes to place them on, so its queue and gangs could not hold: remove queue, or move the tenant off Fargate [yunikorn-fargate]`));
       return;
+    }
+    if (typeof queue.maxQueueWait === 'string' && goDurationSeconds(queue.maxQueueWait) === 0) {
+      problems.push(at([...own, 'maxQueueWait'], 'is 0: EMR would fail every job that does not start at once; give the longest a job may wait queued, e.g. 1h (or leave it out for EMR\'s 15m) [yunikorn-queue-wait]'));
     }
     if (addon === undefined) {
       problems.push(at(own, 'needs addons.yunikorn: without the scheduler every pod naming it stays Pending; add addons.yunikorn: {} or remove queue [yunikorn-addon]'));
