@@ -50,6 +50,20 @@ describe.each(rendered)('YuniKorn in $name', ({ name, config, result }) => {
     expect(queues.partitions[0]!.placementrules).toEqual([{ name: 'tag', value: 'namespace', create: false, parent: { name: 'fixed', value: 'root.tenants' } }]);
   });
 
+  it('delivers the pinned chart from YuniKorn\'s Helm repository into namespace yunikorn (Argo CD on staging, Flux on sandbox)', () => {
+    const delivered = result.objects.filter((o) => o.path.startsWith('addons/yunikorn/')).map((o) => o.object as any);
+    const release = delivered.find((o) => o.kind === 'HelmRelease');
+    const application = delivered.find((o) => o.kind === 'Application');
+    if (config.delivery!.engine === 'flux') {
+      expect(release.spec.chart.spec).toMatchObject({ chart: 'yunikorn', version: YUNIKORN_CHART.version, sourceRef: { kind: 'HelmRepository', name: 'yunikorn' } });
+      expect(release.spec.targetNamespace).toBe('yunikorn');
+      expect(delivered.find((o) => o.kind === 'HelmRepository').spec.url).toBe('https://apache.github.io/yunikorn-release');
+    } else {
+      expect(application.spec.source).toMatchObject({ repoURL: 'https://apache.github.io/yunikorn-release', chart: 'yunikorn', targetRevision: YUNIKORN_CHART.version });
+      expect(application.spec.destination.namespace).toBe('yunikorn');
+    }
+  });
+
   it('passes yunikorn-core\'s configuration checks (configvalidator.go, re-stated)', () => {
     expect(yunikornConfigProblems(queues)).toEqual([]);
   });
