@@ -20,8 +20,8 @@ describe('toYaml fast path (blockYaml)', () => {
         if (fast !== undefined) expect(fast, path).toBe(library(object));
       }
     }
-    // Only a multi-line scalar sends an object to the library: the Flux GitRepository's `ignore` list.
-    expect(slow).toEqual(['dev/flux/gitrepository-emr-eks-gitops.yaml', 'prod/flux/gitrepository-emr-eks-gitops.yaml', 'sandbox/flux/gitrepository-emr-eks-gitops.yaml']);
+    // Only a multi-line scalar sends an object to the library: the Flux GitRepository's `ignore` list, YuniKorn's queues.yaml.
+    expect(slow).toEqual(['dev/flux/gitrepository-emr-eks-gitops.yaml', 'staging/addons/yunikorn/application-emr-eks-gitops-staging-addon-yunikorn.yaml', 'prod/flux/gitrepository-emr-eks-gitops.yaml', 'sandbox/flux/gitrepository-emr-eks-gitops.yaml']);
   });
 
   // Scalars the library quotes, escapes or writes over several lines, and YAML 1.1 look-alikes.

@@ -133,6 +133,7 @@ describe('emr-gitops images', () => {
       '996579266876.dkr.ecr.ap-northeast-2.amazonaws.com/spark/emr-7.2.0-spark-rapids:20240610',
       '996579266876.dkr.ecr.ap-northeast-2.amazonaws.com/spark/emr-7.2.0:20240610',
       '996579266876.dkr.ecr.ap-northeast-2.amazonaws.com/spark/emr-7.5.0:latest',
+      'apache/yunikorn:admission-1.8.0', 'apache/yunikorn:scheduler-1.8.0', 'apache/yunikorn:web-1.8.0',
       'nvcr.io/nvidia/k8s-device-plugin:v0.20.0',
       ...SHARED_IMAGES,
       '',

@@ -35,13 +35,17 @@ describe('emr-gitops render', () => {
     expect(result.exitCode).toBe(0);
     const after = readTree(join(root, 'dist-manifests'));
     const changed = [...after.keys()].filter((path) => after.get(path) !== before.get(path));
-    expect(changed).toEqual(['staging/README.md', 'staging/tenants/ml/resourcequota-tenant-quota.yaml']);
-    expect(after.get(changed[1]!)).toContain('requests.cpu: "72"');
+    // Staging runs YuniKorn: the tenant's queue max is its quota, so the queue configuration and its README lines follow.
+    expect(changed).toEqual(['staging/README.md', 'staging/addons/yunikorn/application-emr-eks-gitops-staging-addon-yunikorn.yaml', 'staging/tenants/ml/resourcequota-tenant-quota.yaml']);
+    expect(after.get(changed[2]!)).toContain('requests.cpu: "72"');
+    expect(after.get(changed[1]!)).toContain('vcore: "72"');
     const readmeLines = (tree: Map<string, string>) => tree.get('staging/README.md')!.split('\n');
     const changedLines = readmeLines(after).filter((line, i) => line !== readmeLines(before)[i]);
-    expect(changedLines).toHaveLength(1);
+    expect(changedLines).toHaveLength(3);
     expect(changedLines[0]).toMatch(/^\| ml \| `spark-ml` \| 72 CPU, /);
-    expect(result.stdout).toContain('dist-manifests/staging: 0 added, 2 changed, 0 removed');
+    expect(changedLines[1]).toMatch(/^  tenants --> spark_ml\[".*max 72 CPU, 512Gi"\]$/);
+    expect(changedLines[2]).toMatch(/^\| ml \| `root\.tenants\.spark-ml` \| .* \| 72 CPU, 512Gi \|/);
+    expect(result.stdout).toContain('dist-manifests/staging: 0 added, 3 changed, 0 removed');
   });
 
   it('removes the files of a retired tenant that was deleted, and the folder of an environment that was deleted', async () => {

@@ -147,7 +147,7 @@ export {
 } from './spark/job-size.js';
 /** EMR job configuration beside spark-defaults: the job runner's placement and where job logs go. */
 export {
-  emrMonitoringConfiguration, jobSubmitterClassification, EMR_DEFAULT_JOB_START_TIMEOUT_SECONDS,
+  emrMonitoringConfiguration, jobStartTimeoutClassification, jobSubmitterClassification, EMR_DEFAULT_JOB_START_TIMEOUT_SECONDS,
   type EmrClassification, type EmrMonitoringConfiguration, type EmrMonitoringProps,
 } from './spark/emr-job-configuration.js';
 /** StartJobRun and CreateJobTemplate request documents of a tenant, from its configuration overrides. */
@@ -230,7 +230,7 @@ export {
   type AwsServiceReach, type RuntimePool, type RuntimeProblem, type RuntimeRuleId, type SparkTenantRuntime,
 } from './validation/runtime/spark-tenant-rules.js';
 export {
-  effectiveLimitRange, jobFootprint, EMR_LOGGING_CONTAINER_MEMORY_MIB, JOB_RUNNER_LOGGING_CONTAINER,
+  effectiveLimitRange, formatCores, formatMiB, jobFootprint, EMR_LOGGING_CONTAINER_MEMORY_MIB, JOB_RUNNER_LOGGING_CONTAINER,
   type EffectiveLimitRange, type JobFootprint, type PodFootprint,
 } from './validation/runtime/pod-footprint.js';
 /** Kubernetes minors whose official OpenAPI v3 is bundled: the versions validateObjects can check against. */
@@ -330,3 +330,14 @@ export {
   type NvidiaDevicePluginProps, type NvidiaDevicePluginValues,
 } from './addons/nvidia-device-plugin.js';
 export { helmValuesProblems, vendoredHelmValuesUrl, type HelmValuesProblem } from './addons/helm-values.js';
+export {
+  YUNIKORN_CHART, YUNIKORN_IMAGES, YUNIKORN_SCHEDULER_NAME, yunikornHelmValues, type YunikornProps, type YunikornValues,
+} from './yunikorn/yunikorn-chart.js';
+export {
+  YUNIKORN_TENANTS_QUEUE, tenantQueueName, yunikornConfigProblems, yunikornQueueConfig,
+  type TenantQueue, type YunikornOrdering, type YunikornQueue, type YunikornSchedulerConfig,
+} from './yunikorn/queue-config.js';
+export {
+  SPARK_TASK_GROUP_NAMES, YUNIKORN_QUEUE_LABEL, YUNIKORN_TASK_GROUPS_ANNOTATION, YUNIKORN_TASK_GROUP_NAME_ANNOTATION, sparkTaskGroups,
+  type GangPodSize, type YunikornTaskGroup,
+} from './yunikorn/task-groups.js';

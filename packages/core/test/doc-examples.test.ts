@@ -20,7 +20,7 @@ const DOCUMENTED = [
   'TenantNamespace', 'EmrContainersRbac', 'TenantNetworkPolicies', 'TenantServiceAccounts', 'Ec2NodeClass', 'EksNodeClass', 'NodePool', 'ExclusiveCapacityClassPolicy', 'DriverAccountPodPolicy',
   'SparkCapacity', 'SparkPodTemplates', 'Gp3StorageClass', 'SparkPriorityClasses', 'sparkDefaults',
   'karpenterControllerHelmValues', 'emrRoleTrustPolicy', 'SparkHistoryServers', 'PrometheusServer', 'SparkPodMonitors',
-  'FargateProfile', 'PodSecurityGroups', 'nvidiaDevicePluginHelmValues',
+  'FargateProfile', 'PodSecurityGroups', 'nvidiaDevicePluginHelmValues', 'yunikornHelmValues',
 ];
 
 interface Example { readonly name: string; readonly file: string; readonly code: string }

@@ -13,6 +13,7 @@ import { ManifestChart } from './manifest-chart.js';
 import { PrometheusChart } from './prometheus-chart.js';
 import { HISTORY_SERVER_NAMESPACE, historyServerName } from './history-server-names.js';
 import { servesNotebooks } from './notebook-tenants.js';
+import { YunikornChart, guaranteedCapacityIssues } from './yunikorn-addon.js';
 
 export { HISTORY_SERVER_NAMESPACE, historyServerName };
 import { collectIssues, type RenderIssue } from '../render/render-error.js';
@@ -36,12 +37,14 @@ export function addonCharts(
   const history = addons.historyServer;
   const logs = config.spark.logs?.s3Uri;
   const devicePlugin = addons.nvidiaDevicePlugin;
+  const yunikorn = addons.yunikorn;
   return [
     karpenter && delivery ? add('karpenter', () => new KarpenterControllerChart(app, config, karpenter, delivery)) : undefined,
     prometheus ? add('prometheus', () => new PrometheusChart(app, config, prometheus)) : undefined,
     history && logs && pushAll(issues, historyServerRoleIssues(config, history))
       ? add('historyServer', () => new HistoryServerChart(app, config, history)) : undefined,
     devicePlugin && delivery ? add('nvidiaDevicePlugin', () => new NvidiaDevicePluginChart(app, config, devicePlugin, classes, delivery)) : undefined,
+    yunikorn && delivery && pushAll(issues, guaranteedCapacityIssues(config, classes)) ? add('yunikorn', () => new YunikornChart(app, config, delivery)) : undefined,
   ].filter((chart): chart is ManifestChart => chart !== undefined);
 }
 

@@ -16,6 +16,7 @@ import { singleZoneGpuWarnings, tenantCapacityClasses } from '../config/capacity
 import { classPlacement, type ClassPlacement } from './tenant-capacity.js';
 import { addFargateTenantObjects, fargateClassPlacement } from './fargate-tenant.js';
 import { tenantFolder, tenantLocations, type TenantLocations } from '../config/tenant-locations.js';
+import { queueWaitClassifications, tenantGang } from './yunikorn-tenant.js';
 
 /** What tenants share from the platform layer: where Spark pods go and what they may use there. */
 export interface SparkPlatform {
@@ -151,6 +152,7 @@ export class TenantChart extends ManifestChart {
       executorTerminationGracePeriodSeconds: spark.executorTerminationGracePeriodSeconds,
       customCode: spark.customCode,
       singleZone,
+      yunikorn: tenantGang(config, tenant, spark.jobSize ?? SPARK_DEFAULT_JOB_SIZE),
     });
     const locations = logs.locations;
     const templateUri = (role: string) => `${locations.artifactsPrefix}${prefix}pod-templates/${role}.yaml`;
@@ -180,6 +182,8 @@ export class TenantChart extends ManifestChart {
         // The job runner starts and watches the driver: losing it fails the job, so it goes where drivers go. On
         // Fargate the profile takes it like every pod of the namespace, and a node selector would only keep it Pending.
         ...(placement.fargateProfile ? [] : [jobSubmitterClassification(placement.driver.driverPlacement)]),
+        // Queued jobs wait for their turn in the tenant's YuniKorn queue instead of failing after EMR's 15 minutes.
+        ...queueWaitClassifications(tenant),
       ],
       monitoringConfiguration: emrMonitoringConfiguration({
         cloudWatch: locations.cloudWatchLogGroup ? { logGroupName: locations.cloudWatchLogGroup, logStreamNamePrefix: tenant.name } : undefined,
@@ -218,6 +222,8 @@ export class TenantChart extends ManifestChart {
       executorPools: placement.fargateProfile ? [] : placement.executor.poolsOf(templates.executorPlacement),
       jobRunnerPlacement: placement.driver.driverPlacement,
       egress: egress?.mode === 'restricted' ? { mode: 'restricted', reaches: awsServiceReach(config) } : { mode: 'allow-all' },
+      gang: templates.driver.spec?.schedulerName === undefined ? undefined : { minExecutors: tenant.queue?.gangMinExecutors ?? 1 },
+      jobStartTimeout: tenant.fargate ? undefined : tenant.queue?.maxQueueWait,
     });
     const runtime = runtimeOn(spark.placement, spark.templates, spark.localDisk);
     const own = new Set([...runtime.driverPools, ...runtime.executorPools].map((pool) => pool.name));
@@ -259,7 +265,7 @@ export class TenantChart extends ManifestChart {
 }
 
 /** The run-time rules whose outcome depends on the pools, checked again for every offered class. */
-const VARIANT_RULES = new Set<RuntimeProblem['rule']>(['node-fits-pod', 'pool-limit-holds-pod', 'job-runner-placement']);
+const VARIANT_RULES = new Set<RuntimeProblem['rule']>(['node-fits-pod', 'pool-limit-holds-pod', 'job-runner-placement', 'yunikorn-gang-fits']);
 
 /** Where in the environment file each field of SparkTenantRuntime comes from. */
 function configPathOf(field: string, index: number, tenant: TenantConfig, classes: { readonly driver: number; readonly executor: number; readonly executorOnDemandOnly: boolean }): ConfigPath {
@@ -277,6 +283,8 @@ function configPathOf(field: string, index: number, tenant: TenantConfig, classe
       return [...own, 'spark', tenant.spark?.localDiskSize !== undefined ? 'localDiskSize' : 'localDisk'];
     case 'egress':
       return [...own, 'network', 'egress', ...rest];
+    case 'gang':
+      return [...own, 'queue', 'gangMinExecutors'];
     // Pool limits of a named class live in its entry of capacity.classes; node lifetimes are the environment's.
     case 'driverPools':
       if (rest[0] !== 'limits') return ['capacity', 'driverNodes', ...rest];

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { DnsLabel, Resources, RoleArn, StringEnum, strictObject } from './schema-types.js';
 import { JupyterHubSchema } from './jupyterhub-schema.js';
 import { PrometheusSchema } from './prometheus-schema.js';
+import { YunikornAddonSchema } from './yunikorn-schema.js';
 
 /** The Karpenter controller as a Helm release; its settings (IRSA role, interruption queue, node groups) are capacity.controller's. */
 export const KarpenterAddonSchema = strictObject({
@@ -45,6 +46,7 @@ export const AddonsSchema = strictObject({
   prometheus: Type.Optional(PrometheusSchema),
   historyServer: Type.Optional(HistoryServerAddonSchema),
   nvidiaDevicePlugin: Type.Optional(NvidiaDevicePluginAddonSchema),
+  yunikorn: Type.Optional(YunikornAddonSchema),
 }, 'Platform add-ons, each off unless its section is present; rendered into dist-manifests/<env>/addons/<name>/ (Karpenter\'s controller into karpenter/, a layer of its own between the CRDs and the platform)');
 
 export type AddonsConfig = Static<typeof AddonsSchema>;

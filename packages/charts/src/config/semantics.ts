@@ -9,6 +9,7 @@ import { capacityClassProblems, DEFAULT_CAPACITY_CLASS, tenantCapacityClasses } 
 import { capacityBackendProblems } from './capacity-backend-semantics.js';
 import { fargateProblems } from './fargate-semantics.js';
 import { gpuProblems } from './gpu-semantics.js';
+import { yunikornProblems } from './yunikorn-semantics.js';
 import { driverAccountProblems } from './driver-account-semantics.js';
 import { jupyterHubTlsProblems } from './jupyterhub-semantics.js';
 import type { ConfigPath } from './source-map.js';
@@ -79,7 +80,7 @@ export function semanticProblems(value: unknown, at: Locate): Problem[] {
 
   problems.push(...jupyterHubProblems(file, at), ...fargateProblems(file, tenants, at));
   const addons = isObject(file?.addons) ? (file.addons as Partial<AddonsConfig>) : undefined;
-  problems.push(...capacityBackendProblems(capacity, addons, at), ...gpuProblems(file, tenants, at));
+  problems.push(...capacityBackendProblems(capacity, addons, at), ...gpuProblems(file, tenants, at), ...yunikornProblems(file, tenants, at));
   if (addons?.karpenter !== undefined && !delivery) {
     problems.push(at(['addons', 'karpenter'], 'a Helm release needs a delivery: section (Flux or Argo CD installs it); add one, or install the controller with the cluster (leave addons.karpenter out: its values are then rendered to artifacts/platform/karpenter/controller-values.yaml)'));
   }

@@ -1,10 +1,11 @@
 import Handlebars from 'handlebars';
-import { IAM_ROLE_INLINE_POLICIES_MAX_SIZE, AUTO_MODE_DEFAULT_EXPIRE_AFTER, AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD, JUPYTERHUB_CHART, KARPENTER_CHART, KARPENTER_CRD_CHART, NVIDIA_DEVICE_PLUGIN_CHART, PROJECT_NAME, PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
+import { IAM_ROLE_INLINE_POLICIES_MAX_SIZE, AUTO_MODE_DEFAULT_EXPIRE_AFTER, AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD, JUPYTERHUB_CHART, KARPENTER_CHART, KARPENTER_CRD_CHART, NVIDIA_DEVICE_PLUGIN_CHART, PROJECT_NAME, YUNIKORN_CHART, PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { driverAccounts, exclusiveClassScopes } from '../charts/admission-chart.js';
 import { DEFAULT_LOCAL_DISK_SIZE, executorScratchDisk, needsNvmeNodeClass, tenantCapacityClasses } from '../config/capacity-class-semantics.js';
 import { DELIVERY_DEFAULTS } from '../charts/delivery-chart.js';
 import { HISTORY_SERVER_NAMESPACE, NVIDIA_DEVICE_PLUGIN_FOLDER, historyServerName } from '../charts/addon-charts.js';
+import { YUNIKORN_FOLDER } from '../charts/yunikorn-addon.js';
 import { addonNodePool, autoModeNodeClassTags, builtInNodePools, isAutoMode, needsTagPolicy } from '../charts/auto-mode-capacity.js';
 import { jupyterHubReach, jupyterHubReadme } from '../charts/jupyterhub-chart.js';
 import { servesNotebooks } from '../charts/notebook-tenants.js';
@@ -638,6 +639,15 @@ function addonData(config: EnvironmentConfig) {
       namespace: NVIDIA_DEVICE_PLUGIN_CHART.namespace,
       folder: NVIDIA_DEVICE_PLUGIN_FOLDER,
       reach: 'no UI: runs on the GPU classes\' nodes only (see Capacity classes); each such node advertises `nvidia.com/gpu` (`kubectl describe node`)',
+    });
+  }
+  if (addons.yunikorn && config.delivery) {
+    addonRows.push({
+      name: 'Apache YuniKorn',
+      chart: `\`${YUNIKORN_CHART.name}\` ${YUNIKORN_CHART.version} from ${YUNIKORN_CHART.url}`,
+      namespace: YUNIKORN_CHART.namespace,
+      folder: YUNIKORN_FOLDER,
+      reach: `\`kubectl port-forward -n ${YUNIKORN_CHART.namespace} svc/yunikorn-service 9889\`, then http://localhost:9889 (queues and applications); see Fair sharing`,
     });
   }
   return {

@@ -6,6 +6,7 @@ import { AdmissionChart, addDriverAccountPolicies } from '../charts/admission-ch
 import { CapacityChart } from '../charts/capacity-chart.js';
 import { FargateChart } from '../charts/fargate-chart.js';
 import { fargateSection } from './fargate-readme.js';
+import { yunikornSection } from './yunikorn-readme.js';
 import { EmrAccessChart, SchedulingChart, StorageChart } from '../charts/cluster-charts.js';
 import { ClusterAccessChart } from '../charts/cluster-access-chart.js';
 import { deliveryCharts } from '../charts/delivery-chart.js';
@@ -132,7 +133,7 @@ function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[])
     [...capacity.classes].flatMap(([name, pools]) => pools.pools.map((pool) => ({
       name: pool.name, capacityTypes: pool.capacityTypes, limits: pool.limits, capacityClass: name, role: pool === pools.driverPool ? 'driver' as const : 'executor' as const,
     }))),
-  ) + fargateSection(config, tenants, fargate?.profiles ?? []) + (classes ? `\n\n${classes}` : '');
+  ) + fargateSection(config, tenants, fargate?.profiles ?? []) + (classes ? `\n\n${classes}` : '') + yunikornSection(config);
   const addons = [
     ...addonCharts(app, config, issues, capacity.classes),
     ...jupyterHubCharts(app, config, config.tenants.map((tenant) => ({ tenant, sparkProperties: tenants.find((chart) => chart.folder === `tenants/${tenant.name}`)?.sparkProperties })), capacity.spark.driverPlacement, issues),

@@ -16,6 +16,15 @@ export interface EmrClassification {
 }
 
 /**
+ * `emr-containers-defaults` with `job-start-timeout` (seconds, same source as above): how long a job may wait in
+ * SUBMITTED, e.g. queued behind other jobs of its YuniKorn queue, before EMR fails it.
+ */
+export function jobStartTimeoutClassification(seconds: number): EmrClassification {
+  requireThat(Number.isInteger(seconds) && seconds > 0, 'jobStartTimeout', `${seconds} must be a whole number of seconds above 0`);
+  return { classification: 'emr-containers-defaults', properties: { 'job-start-timeout': String(seconds) } };
+}
+
+/**
  * The `emr-job-submitter` classification that puts EMR's job-runner pod where `placement` puts drivers: the job
  * runner starts the driver and watches it, and losing it fails the job, so it belongs on on-demand capacity and, like
  * the driver, carries `karpenter.sh/do-not-disrupt` on Karpenter's pools (else an expiring or drifted node evicts it

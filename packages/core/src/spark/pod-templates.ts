@@ -10,6 +10,8 @@ import { requireIntegerInRange, requireObjectName } from '../validation/kubernet
 import { doNotDisruptAnnotations } from './disruption-protection.js';
 import { EMR_POD_TEMPLATE_CONTRACT, podTemplateContractViolations } from './emr-pod-template-contract.js';
 import { localDiskVolume, requireNotUnderMnt, SPARK_LOCAL_DIR_VOLUME, type SparkLocalDisk } from './local-disk.js';
+import { YUNIKORN_SCHEDULER_NAME } from '../yunikorn/yunikorn-chart.js';
+import { onYunikorn, sparkTaskGroups, YUNIKORN_TASK_GROUP_NAME_ANNOTATION, type GangPodSize } from '../yunikorn/task-groups.js';
 
 export type SparkRole = 'driver' | 'executor';
 
@@ -69,6 +71,12 @@ export interface SparkPodTemplatesProps {
   readonly podLabels?: Readonly<Record<string, string>>;
   /** User and group of the EMR Spark images (hadoop, uid 999, gid 1000), which the init containers run as. @default { uid: 999, gid: 1000 } */
   readonly sparkUser?: { readonly uid: number; readonly gid: number };
+  /**
+   * Schedule on Apache YuniKorn: `schedulerName: yunikorn`, the queue label, and a gang of the driver and `minExecutors`
+   * executors (task groups on the driver, placed as the templates are). `sizes`: each pod's requests as admission counts
+   * them. @default the default scheduler
+   */
+  readonly yunikorn?: { readonly queue: string; readonly minExecutors: number; readonly sizes: { readonly driver: GangPodSize; readonly executor: GangPodSize } };
 }
 
 type Container = NonNullable<IPod['spec']>['containers'][number];
@@ -280,12 +288,31 @@ export class SparkPodTemplates {
       deadlineSeconds === undefined ? {} : { activeDeadlineSeconds: deadlineSeconds },
     );
     // Executors serve no UI: their metrics come from the driver, so they carry no scrape annotations.
-    this.executor = build('executor', executorPlacement, {}, {
+    const executor = build('executor', executorPlacement, {}, {
       terminationGracePeriodSeconds: gracePeriod,
       ...(props.singleZone ? { affinity: sameZoneAsDriver() } : {}),
     });
-    this.sessionExecutor = withPodSecurity(this.executor, sparkUser);
+    const gang = props.yunikorn;
+    const scheduled = gang
+      ? onYunikorn({ driver: this.driver, executor }, {
+          schedulerName: YUNIKORN_SCHEDULER_NAME,
+          queue: gang.queue,
+          taskGroups: sparkTaskGroups({ driver: this.driver, executor }, gang.sizes, gang.minExecutors),
+        })
+      : { driver: this.driver, executor };
+    checkSparkPodTemplate(scheduled.driver, 'driver');
+    checkSparkPodTemplate(scheduled.executor, 'executor');
+    this.driver = scheduled.driver;
+    this.executor = scheduled.executor;
+    // A notebook session's driver is the running notebook server, no gang: its executors keep the queue, not the group.
+    this.sessionExecutor = withPodSecurity(withoutTaskGroup(this.executor), sparkUser);
   }
+}
+
+function withoutTaskGroup(template: IPod): IPod {
+  const annotations = Object.fromEntries(Object.entries(template.metadata?.annotations ?? {}).filter(([key]) => key !== YUNIKORN_TASK_GROUP_NAME_ANNOTATION));
+  const { annotations: _, ...metadata } = template.metadata ?? {};
+  return { ...template, metadata: { ...metadata, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) } };
 }
 
 /** A template as Spark alone reads it: the pod runs as the Spark user, whose group owns the volumes; containers restricted. */

@@ -14,6 +14,7 @@ import type { ContainerDefaults, TenantQuota } from '../../tenant/tenant-namespa
 import type { Severity } from '../finding.js';
 import { goDurationSeconds } from '../go-duration.js';
 import type { FargateRuleId } from './fargate-tenant-rules.js';
+import { gangProblems } from './yunikorn-gang-rules.js';
 import {
   effectiveLimitRange, formatCores, formatMiB, jobFootprint, EMR_LOGGING_CONTAINER_MEMORY_MIB, type PodFootprint,
 } from './pod-footprint.js';
@@ -22,7 +23,7 @@ import {
 export type RuntimeRuleId =
   | 'limitrange-cpu-limit' | 'limitrange-memory-limit' | 'limitrange-max' | 'quota-storage-volumes' | 'quota-holds-job'
   | 'node-fits-pod' | 'pool-limit-holds-pod' | 'quota-exceeds-capacity' | 'driver-account-rbac' | 'job-runner-placement'
-  | 'egress-aws-services' | 'executor-disk-pools' | 'driver-node-expiry' | FargateRuleId;
+  | 'egress-aws-services' | 'executor-disk-pools' | 'driver-node-expiry' | 'yunikorn-gang-fits' | FargateRuleId;
 
 /** A run-time problem of a tenant; `field` is a path into SparkTenantRuntime, e.g. `quota.storage`. */
 export interface RuntimeProblem {
@@ -70,6 +71,10 @@ export interface SparkTenantRuntime {
   readonly jobRunnerPlacement: Pick<PodPlacement, 'nodeSelector' | 'tolerations'>;
   /** `restricted`: egress is limited to listed destinations, and `reaches` says which AWS services they include. */
   readonly egress: { readonly mode: 'allow-all' } | { readonly mode: 'restricted'; readonly reaches: AwsServiceReach };
+  /** On YuniKorn: the executors gang-scheduled with the driver. @default no gang */
+  readonly gang?: { readonly minExecutors: number };
+  /** How long EMR lets a job wait to start (emr-containers-defaults job-start-timeout, Go duration). @default EMR's 15m */
+  readonly jobStartTimeout?: string;
 }
 
 const MIB = 2 ** 20;
@@ -90,6 +95,7 @@ export function sparkTenantProblems(tenant: SparkTenantRuntime): RuntimeProblem[
     ...jobRunnerProblems(tenant),
     ...egressProblems(tenant),
     ...expiryProblems(tenant),
+    ...(tenant.gang ? gangProblems(tenant, job, tenant.gang.minExecutors) : []),
   ];
 }
 
@@ -277,16 +283,17 @@ function expiryProblems(tenant: SparkTenantRuntime): RuntimeProblem[] {
   const longest = tenant.maxJobDuration === undefined ? undefined : goDurationSeconds(tenant.maxJobDuration);
   // EMR's job runner (on the driver nodes, do-not-disrupt like the driver) lives from submission to the job's end: up to
   // the job-start timeout before the driver runs, then the driver's deadline. The drain must wait for both.
-  const startMinutes = EMR_DEFAULT_JOB_START_TIMEOUT_SECONDS / 60;
-  if (longest !== undefined && longest + EMR_DEFAULT_JOB_START_TIMEOUT_SECONDS <= grace) return [];
-  const room = Math.floor((grace - EMR_DEFAULT_JOB_START_TIMEOUT_SECONDS) / 60);
+  const startSeconds = tenant.jobStartTimeout === undefined ? EMR_DEFAULT_JOB_START_TIMEOUT_SECONDS : goDurationSeconds(tenant.jobStartTimeout) ?? EMR_DEFAULT_JOB_START_TIMEOUT_SECONDS;
+  const startMinutes = Math.ceil(startSeconds / 60);
+  if (longest !== undefined && longest + startSeconds <= grace) return [];
+  const room = Math.floor((grace - startSeconds) / 60);
   return [problem('driver-node-expiry', 'maxJobDuration',
     longest === undefined
       ? `driver nodes expire (expireAfter ${bounded[0]!.expireAfter}, not held back by disruption budgets or windows) and their drain kills running drivers and job runners after terminationGracePeriod ${graceText}, but the tenant's jobs have no maximum duration: a longer job is killed when its node expires`
-      : `spark.maxJobDuration ${tenant.maxJobDuration} plus the ${startMinutes}m a job may wait to start (EMR's job-start-timeout, while its job runner already runs) is longer than the driver pool's terminationGracePeriod ${graceText}: a job submitted on a driver node about to expire or drift loses its job runner or driver before it can finish`,
+      : `spark.maxJobDuration ${tenant.maxJobDuration} plus the ${goMinutes(startMinutes)} a job may wait to start (EMR's job-start-timeout${tenant.jobStartTimeout === undefined ? '' : ', queue.maxQueueWait'}, while its job runner already runs) is longer than the driver pool's terminationGracePeriod ${graceText}: a job submitted on a driver node about to expire or drift loses its job runner or driver before it can finish`,
     room > 0
-      ? `set spark.maxJobDuration to at most ${goMinutes(room)} (the driver pod gets it as activeDeadlineSeconds), or raise capacity.driverNodes.terminationGracePeriod to at least ${startMinutes}m more than it`
-      : `raise capacity.driverNodes.terminationGracePeriod to at least ${startMinutes}m more than spark.maxJobDuration`)];
+      ? `set spark.maxJobDuration to at most ${goMinutes(room)} (the driver pod gets it as activeDeadlineSeconds), or raise capacity.driverNodes.terminationGracePeriod to at least ${goMinutes(startMinutes)} more than it`
+      : `raise capacity.driverNodes.terminationGracePeriod to at least ${goMinutes(startMinutes)} more than spark.maxJobDuration`)];
 }
 
 /** Minutes as a Go duration: 1425 -> 23h45m. */

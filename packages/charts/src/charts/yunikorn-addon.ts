@@ -1,0 +1,74 @@
+import type { App } from 'cdk8s';
+import {
+  YUNIKORN_CHART, formatCores, formatMiB, helmRelease, parseQuantity, yunikornHelmValues, yunikornQueueConfig,
+  type HelmDelivery, type SparkCapacity, type TenantQueue, type YunikornSchedulerConfig, type YunikornValues,
+} from '@emr-eks-gitops/core';
+import type { EnvironmentConfig } from '../config/schema.js';
+import type { RenderIssue } from '../render/render-error.js';
+import { addonPlacement } from './auto-mode-capacity.js';
+import { ManifestChart } from './manifest-chart.js';
+import { onYunikorn } from './yunikorn-tenant.js';
+
+/** Where YuniKorn's release is rendered. */
+export const YUNIKORN_FOLDER = 'addons/yunikorn';
+
+/** The tenants' queues (file order), each with its index in the environment file. */
+export function tenantQueues(config: EnvironmentConfig): Array<TenantQueue & { readonly index: number; readonly tenant: string }> {
+  return config.tenants.flatMap((tenant, index) => (onYunikorn(config, tenant) ? [{
+    index,
+    tenant: tenant.name,
+    namespace: tenant.namespace,
+    guaranteed: tenant.queue!.guaranteed,
+    max: { cpu: tenant.quota.cpu, memory: tenant.quota.memory },
+    ordering: tenant.queue!.ordering ?? 'fifo',
+  }] : []));
+}
+
+/**
+ * Apache YuniKorn (YUNIKORN_CHART) in namespace yunikorn: the scheduler and admission controller where the other add-ons
+ * run (off the Spark pools), the queue tree of the tenants with a queue, and the admission controller processing only
+ * their namespaces (every other namespace keeps the default scheduler).
+ */
+export class YunikornChart extends ManifestChart {
+  readonly values: YunikornValues;
+  readonly queues: YunikornSchedulerConfig;
+
+  constructor(scope: App, config: EnvironmentConfig, delivery: HelmDelivery) {
+    super(scope, 'addon-yunikorn', { folder: YUNIKORN_FOLDER, environment: config.name, configPath: ['addons', 'yunikorn'] });
+    const tenants = tenantQueues(config);
+    this.queues = yunikornQueueConfig(tenants);
+    this.values = yunikornHelmValues({ queues: this.queues, processNamespaces: tenants.map((t) => t.namespace), ...addonPlacement(config) });
+    helmRelease(this, 'Release', {
+      chart: YUNIKORN_CHART,
+      namespace: YUNIKORN_CHART.namespace,
+      values: this.values as unknown as Record<string, unknown>,
+      createNamespace: true,
+    }, delivery);
+  }
+}
+
+/**
+ * The guarantees of all tenant queues together within what the Spark pools may ever launch (the sum of their limits):
+ * a guarantee beyond that cannot be honoured when every tenant asks at once. Reported at the guarantee that tips it.
+ */
+export function guaranteedCapacityIssues(config: EnvironmentConfig, classes: ReadonlyMap<string, SparkCapacity>): RenderIssue[] {
+  const pools = [...new Set([...classes.values()].flatMap((capacity) => capacity.pools))];
+  const issues: RenderIssue[] = [];
+  for (const resource of ['cpu', 'memory'] as const) {
+    const limits = pools.map((pool) => pool.limits?.[resource]);
+    if (limits.length === 0 || limits.some((limit) => limit === undefined)) continue;
+    const ceiling = limits.reduce<number>((sum, limit) => sum + parseQuantity(limit!), 0);
+    let sum = 0;
+    for (const queue of tenantQueues(config)) {
+      sum += parseQuantity(queue.guaranteed[resource]);
+      if (sum <= ceiling) continue;
+      const show = (n: number) => (resource === 'cpu' ? formatCores(n) : formatMiB(n / 2 ** 20));
+      issues.push({
+        configPath: ['tenants', queue.index, 'queue', 'guaranteed', resource],
+        message: `the tenants' guaranteed ${resource} up to ${queue.tenant}'s comes to ${show(sum)}, more than the Spark pools may ever launch (${show(ceiling)}, the sum of their limits): YuniKorn would promise capacity that cannot exist, and a tenant counting on its guarantee waits when all ask at once; lower the guarantees or raise the pools' limits [yunikorn-guaranteed-capacity]`,
+      });
+      break;
+    }
+  }
+  return issues;
+}
