@@ -99,7 +99,7 @@ describe.each(ENVIRONMENTS)('Prometheus add-on of %s', (env) => {
       expect(driverTargets.map((t) => [t.address, t.path])).toEqual([[`10.0.${index}.10:4040`, '/metrics/driver/prometheus/']]);
       expect(executorTargets.map((t) => [t.address, t.path])).toEqual([[`10.0.${index}.10:4040`, '/metrics/executors/prometheus/']]);
       for (const target of [...driverTargets, ...executorTargets]) {
-        expect(target.series).toMatchObject({ tenant: tenant.name, namespace: tenant.namespace, spark_role: 'driver', spark_app_id: 'spark-0123abcd' });
+        expect(target.series).toMatchObject({ tenant: tenant.name, namespace: tenant.namespace, spark_role: 'driver', spark_app_id: 'spark-0123abcd', spark_app_name: 'etl' });
       }
       // The scrape agrees with what the driver's pod template announces.
       expect(driver.annotations).toMatchObject({
@@ -107,6 +107,20 @@ describe.each(ENVIRONMENTS)('Prometheus add-on of %s', (env) => {
         'emr-eks-gitops.io/prometheus-executors-path': job('spark-executors').metrics_path,
       });
     });
+  });
+
+  it('scrapes kube-state-metrics\' http port only, and gives each series about a tenant namespace its tenant', () => {
+    const ksm = job('kube-state-metrics');
+    const target = (port: string) => ({
+      __address__: '10.0.9.9:8080', __metrics_path__: ksm.metrics_path, [`__meta_kubernetes_service_label_app_kubernetes_io_name`]: 'kube-state-metrics',
+      __meta_kubernetes_endpointslice_port_name: port,
+    });
+    expect(relabel(target('http'), ksm.relabel_configs)).toBeDefined();
+    expect(relabel(target('metrics'), ksm.relabel_configs)).toBeUndefined();
+    for (const tenant of tenants) {
+      expect(relabel({ namespace: tenant.namespace, pod: 'p' }, ksm.metric_relabel_configs!)).toEqual({ namespace: tenant.namespace, pod: 'p', tenant: tenant.name });
+    }
+    expect(relabel({ namespace: 'kube-system', pod: 'p' }, ksm.metric_relabel_configs!)).toEqual({ namespace: 'kube-system', pod: 'p' });
   });
 
   it('scrapes nothing outside the tenant namespaces, and no pod that is not running', () => {

@@ -1,5 +1,5 @@
 import type { App } from 'cdk8s';
-import { ConfigurationError, PlatformObservability, PrometheusServer, SparkPodMonitors, ampRemoteWrite, helmRelease } from '@emr-eks-gitops/core';
+import { ConfigurationError, PlatformObservability, PrometheusServer, SparkPodMonitors, ampRemoteWrite, helmRelease, type PlatformObservabilityProps } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { PrometheusConfig } from '../config/prometheus-schema.js';
 import { helmDelivery } from './delivery-chart.js';
@@ -26,22 +26,11 @@ export class PrometheusChart extends ManifestChart {
     // Karpenter's Service lives where its controller runs: the add-on's namespace, or kube-system when installed with the cluster.
     // On EKS Auto Mode AWS runs Karpenter outside the cluster: there is nothing of it to scrape.
     const scrape = { tenants, karpenterNamespace: config.addons?.karpenter?.namespace ?? 'kube-system', scrapeKarpenter: !isAutoMode(config) };
-    // The same conditions as addon-charts.ts's History Server chart: one Deployment per active tenant.
-    const historyServers = config.addons?.historyServer && config.spark.logs?.s3Uri
-      ? { namespace: HISTORY_SERVER_NAMESPACE, deployments: tenants.map((tenant) => historyServerName(tenant.name)) } : undefined;
     const operator = prometheus.mode === 'operator';
     if (operator && prometheus.remoteWrite) {
       throw new ConfigurationError('remoteWrite', 'is only used with mode server (this project\'s Prometheus); with prometheus-operator set remoteWrite on your Prometheus resource');
     }
-    const observability = new PlatformObservability(this, 'Observability', {
-      namespaces: tenants.map((tenant) => tenant.namespace),
-      karpenter: scrape.scrapeKarpenter,
-      historyServers,
-      pendingFor: prometheus.alerts?.pendingFor,
-      quotaRatio: prometheus.alerts?.quotaRatio,
-      // The operator's Prometheus selects rules as it selects PodMonitors (kube-prometheus-stack: by its release label).
-      ...(operator ? { prometheusRuleLabels: prometheus.operator?.podMonitorLabels ?? {} } : {}),
-    });
+    const observability = new PlatformObservability(this, 'Observability', platformObservabilityProps(config, prometheus));
     if (operator) {
       new SparkPodMonitors(this, 'PodMonitors', { ...scrape, labels: prometheus.operator?.podMonitorLabels });
       return;
@@ -76,6 +65,26 @@ export class PrometheusChart extends ManifestChart {
     }
     helmRelease(this, 'Release', { chart, namespace: chart.namespace, values }, helmDelivery(config.name, delivery));
   }
+}
+
+/**
+ * What the dashboards and alerts watch in this environment (the chart renders them, the README lists them): the active
+ * tenants' namespaces, Karpenter unless on EKS Auto Mode, the History Servers when the environment runs them.
+ */
+export function platformObservabilityProps(config: EnvironmentConfig, prometheus: PrometheusConfig): PlatformObservabilityProps {
+  const tenants = config.tenants.filter((tenant) => !tenant.retired);
+  // The same conditions as addon-charts.ts's History Server chart: one Deployment per active tenant.
+  const historyServers = config.addons?.historyServer && config.spark.logs?.s3Uri
+    ? { namespace: HISTORY_SERVER_NAMESPACE, deployments: tenants.map((tenant) => historyServerName(tenant.name)) } : undefined;
+  return {
+    namespaces: tenants.map((tenant) => tenant.namespace),
+    karpenter: !isAutoMode(config),
+    historyServers,
+    pendingFor: prometheus.alerts?.pendingFor,
+    quotaRatio: prometheus.alerts?.quotaRatio,
+    // The operator's Prometheus selects rules as it selects PodMonitors (kube-prometheus-stack: by its release label).
+    ...(prometheus.mode === 'operator' ? { prometheusRuleLabels: prometheus.operator?.podMonitorLabels ?? {} } : {}),
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { observabilitySection } from './observability-readme.js';
 import { AUTO_MODE_DEFAULT_EXPIRE_AFTER, AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD, JUPYTERHUB_CHART, KARPENTER_CHART, KARPENTER_CRD_CHART, NVIDIA_DEVICE_PLUGIN_CHART, PROJECT_NAME, PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { driverAccounts, exclusiveClassScopes } from '../charts/admission-chart.js';
@@ -264,6 +265,10 @@ access logs and CloudTrail name the tenant, and one tenant's access is revoked w
 {{cluster.region}}).
 {{/if}}
 
+{{#if observability}}
+{{{observability}}}
+
+{{/if}}
 ## Artifacts (not applied)
 \`artifacts/\` holds documents for EMR, IAM, EKS and S3. Spark reads the pod templates from S3, so sync the folder after
 each merge: \`aws s3 sync dist-manifests/{{name}}/artifacts/ {{spark.artifactsS3Uri}}/ --exact-timestamps\`.
@@ -299,6 +304,10 @@ each merge: \`aws s3 sync dist-manifests/{{name}}/artifacts/ {{spark.artifactsS3
 {{/if}}
 {{#if prometheusValues}}
 - \`addons/prometheus/values.yaml\`: the Prometheus chart's values (see Add-ons).
+{{/if}}
+{{#if addons.prometheus.remoteWrite}}
+- \`addons/prometheus/amp-remote-write-policy.json\`: the permissions policy of the Prometheus server's IRSA role
+  (\`aps:RemoteWrite\` on the Amazon Managed Prometheus workspace; see Dashboards and alerts).
 {{/if}}
 
 ## Tenants
@@ -406,6 +415,7 @@ export function environmentReadme(config: EnvironmentConfig, placements: string)
     accessSummary: awsAuth ? 'aws-auth (Role and RoleBinding rendered per tenant)' : 'access entries (EMR creates its own RBAC)',
     clusterAccess: clusterAccessSection(config),
     clusterAccessArtifacts: clusterAccessArtifacts(config),
+    observability: observabilitySection(config),
   }).replace(/\n{3,}/g, '\n\n');
 }
 
