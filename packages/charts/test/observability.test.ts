@@ -15,7 +15,7 @@ type AnyObject = { kind: string; metadata: { name: string; namespace?: string; l
 
 /** The prometheus chart's values as delivered (Flux HelmRelease, Argo CD Application, or the helm install artifact). */
 function releaseValues(result: RenderResult): any {
-  for (const { object } of result.objects as { object: any }[]) {
+  for (const { object } of result.objects as readonly { object: any }[]) {
     if (object.kind === 'HelmRelease' && object.metadata.name === PROMETHEUS_CHART.name) return object.spec.values;
     if (object.kind === 'Application' && object.spec.source?.repoURL === PROMETHEUS_CHART.url) return object.spec.source.helm.valuesObject;
   }

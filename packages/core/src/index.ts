@@ -313,7 +313,7 @@ export { SparkPodMonitors, type SparkPodMonitorsProps } from './addons/prometheu
 export { ampRemoteWrite, type AmpRemoteWrite } from './addons/prometheus-remote-write.js';
 /** Observability: Spark's metric names, the series catalog, alert rules and Grafana dashboards. */
 export { SPARK_DRIVER_SERIES, SPARK_EXECUTOR_SERIES, SPARK_METRICS_NAMESPACE, sparkDriverMetric } from './observability/spark-metrics.js';
-export { KARPENTER_SERIES, KUBE_STATE_POD_LABELS, KUBE_STATE_SERIES, SERIES_JOBS, seriesOf } from './observability/series.js';
+export { KARPENTER_SERIES, KUBE_STATE_LABELS_ALLOWLIST, KUBE_STATE_SERIES, SERIES_JOBS, seriesOf } from './observability/series.js';
 export { platformAlertGroups, type AlertGroup, type AlertRule, type PlatformAlertsProps } from './observability/alert-rules.js';
 export { grafanaDashboardJson, platformDashboards, type Dashboard, type DashboardPanel } from './observability/dashboards.js';
 export { GRAFANA_DASHBOARD_LABEL, PlatformObservability, type PlatformObservabilityProps } from './observability/platform-observability.js';

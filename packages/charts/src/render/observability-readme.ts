@@ -1,4 +1,4 @@
-import { GRAFANA_DASHBOARD_LABEL, platformAlertGroups, platformDashboards } from '@emr-eks-gitops/core';
+import { GRAFANA_DASHBOARD_LABEL, KUBE_STATE_LABELS_ALLOWLIST, platformAlertGroups, platformDashboards } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { platformObservabilityProps } from '../charts/prometheus-chart.js';
 
@@ -17,6 +17,7 @@ export function observabilitySection(config: EnvironmentConfig): string {
   const dashboards = platformDashboards({ karpenter: props.karpenter });
   const rules = platformAlertGroups(props).flatMap((group) => group.rules);
   const remoteWrite = prometheus.remoteWrite;
+  const allowlist = KUBE_STATE_LABELS_ALLOWLIST.map((entry) => `"${entry}"`).join(', ');
   return [
     '### Dashboards and alerts',
     '',
@@ -31,7 +32,8 @@ export function observabilitySection(config: EnvironmentConfig): string {
     '',
     operator
       ? 'The alerts are the PrometheusRule `emr-spark-platform` in `monitoring`, labelled like the PodMonitors so the operator\'s Prometheus loads them; they read kube-state-metrics\' series with `job="kube-state-metrics"`, as kube-prometheus-stack scrapes it.'
-      : 'The alerts are the chart\'s rule file `alerting_rules.yml`; kube-state-metrics (the chart\'s sub-chart, with `kube_pod_labels` carrying `spark-role`) feeds quota, Pending, restart and Job alerts. No Alertmanager is installed: firing alerts show on Prometheus\' Alerts page and in Grafana; route them by adding Alertmanager (`server.alertmanagers`).',
+        + ` Its kube-state-metrics must export the labels the driver alerts and the pool panel read: \`metricLabelsAllowlist: [${allowlist}]\`.`
+      : `The alerts are the chart's rule file \`alerting_rules.yml\`; kube-state-metrics (the chart's sub-chart, \`metricLabelsAllowlist: [${allowlist}]\`) feeds quota, Pending, restart and Job alerts. No Alertmanager is installed: firing alerts show on Prometheus' Alerts page and in Grafana; route them by adding Alertmanager (\`server.alertmanagers\`).`,
     '',
     '| alert | severity | fires when | runbook |',
     '|---|---|---|---|',

@@ -11,7 +11,7 @@ import { requireGoDuration } from '../validation/go-duration.js';
 import { requireIntegerInRange } from '../validation/kubernetes-names.js';
 import { helmValuesProblems } from './helm-values.js';
 import type { AlertGroup } from '../observability/alert-rules.js';
-import { KUBE_STATE_POD_LABELS } from '../observability/series.js';
+import { KUBE_STATE_LABELS_ALLOWLIST } from '../observability/series.js';
 import { NAMESPACE_NAME_LABEL, kubeStateMetricsScrapeConfig, sparkScrapeConfigs, type SparkScrapeTargetsProps } from './prometheus-targets.js';
 import { ampRemoteWrite, type AmpRemoteWrite } from './prometheus-remote-write.js';
 
@@ -184,8 +184,8 @@ export class PrometheusServer extends Construct {
       alertmanager: { enabled: false },
       'kube-state-metrics': {
         enabled: true,
-        // kube_pod_labels carries only the labels named here: the alerts find drivers by spark-role.
-        metricLabelsAllowlist: [`pods=[${KUBE_STATE_POD_LABELS.join(',')}]`],
+        // kube_pod_labels and kube_node_labels carry only the labels named here (drivers, Karpenter pools).
+        metricLabelsAllowlist: [...KUBE_STATE_LABELS_ALLOWLIST],
         affinity,
         ...tolerations,
       },

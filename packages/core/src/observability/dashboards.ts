@@ -75,14 +75,16 @@ export function platformDashboards(props: { readonly karpenter: boolean }): Dash
       uid: 'emr-karpenter', title: 'Karpenter', filter: 'none',
       panels: [
         panel('Pending pods', undefined, [`sum(${k.podPhase}{job="kube-state-metrics", phase="Pending"})`, 'pending']),
-        panel('Nodes by pool and capacity type', undefined, [`count by (nodepool, capacity_type) (${s.nodesAllocatable}{job="karpenter", resource_type="cpu"})`, '{{nodepool}} {{capacity_type}}']),
-        panel('NodeClaims created (1h)', undefined, [`sum by (nodepool) (increase(${s.nodeclaimsCreated}{job="karpenter"}[1h]))`, '{{nodepool}}']),
+        panel('Nodes by pool and capacity type', undefined, [
+          `count by (label_karpenter_sh_nodepool, label_karpenter_sh_capacity_type) (${k.nodeLabels}{job="kube-state-metrics", label_karpenter_sh_nodepool!=""})`,
+          '{{label_karpenter_sh_nodepool}} {{label_karpenter_sh_capacity_type}}']),
+        panel('NodeClaims created (1h)', undefined, [`sum by (nodepool) (increase(${s.nodeclaimsCreated}[1h]))`, '{{nodepool}}']),
         panel('Pool use of its limits', 'percentunit', [
-          `max by (nodepool, resource_type) (${s.nodepoolUsage}{job="karpenter"}) / max by (nodepool, resource_type) (${s.nodepoolLimit}{job="karpenter"} > 0)`, '{{nodepool}} {{resource_type}}']),
-        panel('Interruption messages', undefined, [`sum by (message_type) (increase(${s.interruptions}{job="karpenter"}[1h]))`, '{{message_type}}']),
-        panel('Disruptions (consolidation, drift, expiry)', undefined, [`sum by (nodepool, reason) (increase(${s.nodeclaimsDisrupted}{job="karpenter"}[1h]))`, '{{nodepool}} {{reason}}']),
-        panel('Consolidation decisions', undefined, [`sum by (decision, reason) (increase(${s.disruptionDecisions}{job="karpenter"}[1h]))`, '{{decision}} {{reason}}']),
-        panel('Launch errors', undefined, [`sum by (error) (increase(${s.cloudProviderErrors}{job="karpenter", method="Create"}[1h]))`, '{{error}}']),
+          `max by (nodepool, resource_type) (${s.nodepoolUsage}) / max by (nodepool, resource_type) (${s.nodepoolLimit} > 0)`, '{{nodepool}} {{resource_type}}']),
+        panel('Interruption messages', undefined, [`sum by (message_type) (increase(${s.interruptions}[1h]))`, '{{message_type}}']),
+        panel('Disruptions (consolidation, drift, expiry)', undefined, [`sum by (nodepool, reason) (increase(${s.nodeclaimsDisrupted}[1h]))`, '{{nodepool}} {{reason}}']),
+        panel('Consolidation decisions', undefined, [`sum by (decision, reason) (increase(${s.disruptionDecisions}[1h]))`, '{{decision}} {{reason}}']),
+        panel('Launch errors', undefined, [`sum by (error) (increase(${s.cloudProviderErrors}{method="Create"}[1h]))`, '{{error}}']),
       ],
     });
   }

@@ -3,12 +3,13 @@ import { SPARK_DRIVER_SERIES, SPARK_EXECUTOR_SERIES } from './spark-metrics.js';
 /**
  * The kube-state-metrics series the alerts and dashboards read (kubernetes/kube-state-metrics docs/metrics/:
  * workload/pod-metrics.md, policy/resourcequota-metrics.md, workload/job-metrics.md, workload/deployment-metrics.md).
- * `kube_pod_labels` carries `label_spark_role` only because the sub-chart's `metricLabelsAllowlist` names it.
+ * `kube_pod_labels` and `kube_node_labels` carry labels only as KUBE_STATE_LABELS_ALLOWLIST names them.
  */
 export const KUBE_STATE_SERIES = {
   quota: 'kube_resourcequota',
   podPhase: 'kube_pod_status_phase',
   podLabels: 'kube_pod_labels',
+  nodeLabels: 'kube_node_labels',
   podOwner: 'kube_pod_owner',
   restarts: 'kube_pod_container_status_restarts_total',
   lastTerminatedReason: 'kube_pod_container_status_last_terminated_reason',
@@ -16,18 +17,20 @@ export const KUBE_STATE_SERIES = {
   deploymentAvailable: 'kube_deployment_status_replicas_available',
 } as const;
 
-/** The pod labels kube-state-metrics exports on `kube_pod_labels` (as `label_<name>`): the drivers' role. */
-export const KUBE_STATE_POD_LABELS = ['spark-role'] as const;
+/**
+ * The object labels kube-state-metrics must export (`--metric-labels-allowlist`, as `label_<name, [^a-zA-Z0-9_] -> _>`):
+ * the drivers' role on `kube_pod_labels`, and each node's Karpenter pool and capacity type on `kube_node_labels`.
+ */
+export const KUBE_STATE_LABELS_ALLOWLIST = ['pods=[spark-role]', 'nodes=[karpenter.sh/nodepool,karpenter.sh/capacity-type]'] as const;
 
 /**
  * Karpenter's controller metrics at the pinned 1.14 (https://karpenter.sh/v1.14/reference/metrics/): NodeClaims
- * created and disrupted per nodepool, nodes' allocatable per nodepool and capacity type, NodePool limits and usage,
+ * created and disrupted per nodepool, NodePool limits and usage (by `resource_type`),
  * interruption messages received, voluntary disruption (consolidation) decisions, cloud provider errors.
  */
 export const KARPENTER_SERIES = {
   nodeclaimsCreated: 'karpenter_nodeclaims_created_total',
   nodeclaimsDisrupted: 'karpenter_nodeclaims_disrupted_total',
-  nodesAllocatable: 'karpenter_nodes_allocatable',
   nodepoolLimit: 'karpenter_nodepools_limit',
   nodepoolUsage: 'karpenter_nodepools_usage',
   interruptions: 'karpenter_interruption_received_messages_total',
