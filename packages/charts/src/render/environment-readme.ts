@@ -305,7 +305,7 @@ each merge: \`aws s3 sync dist-manifests/{{name}}/artifacts/ {{spark.artifactsS3
 {{#if prometheusValues}}
 - \`addons/prometheus/values.yaml\`: the Prometheus chart's values (see Add-ons).
 {{/if}}
-{{#if addons.prometheus.remoteWrite}}
+{{#if ampRemoteWritePolicy}}
 - \`addons/prometheus/amp-remote-write-policy.json\`: the permissions policy of the Prometheus server's IRSA role
   (\`aps:RemoteWrite\` on the Amazon Managed Prometheus workspace; see Dashboards and alerts).
 {{/if}}
@@ -416,6 +416,7 @@ export function environmentReadme(config: EnvironmentConfig, placements: string)
     clusterAccess: clusterAccessSection(config),
     clusterAccessArtifacts: clusterAccessArtifacts(config),
     observability: observabilitySection(config),
+    ampRemoteWritePolicy: config.addons?.prometheus?.remoteWrite !== undefined,
   }).replace(/\n{3,}/g, '\n\n');
 }
 
