@@ -71,8 +71,9 @@ export function platformAlertGroups(props: PlatformAlertsProps): AlertGroup[] {
         rule('SparkJobRunnerRestarting', `sum by (namespace, pod) (increase(${k.restarts}${tenantSeries()}[15m]) * ${jobRunners}) > 0`, '0m', 'warning',
           `Job-runner pod {{ $labels.namespace }}/{{ $labels.pod }} restarted in the last 15 minutes`,
           'EMR\'s job-runner (a Kubernetes Job) restarted: losing it fails the job run. Check its node (spot interruption, consolidation) and its logs.'),
-        rule('SparkJobFailing', `sum by (namespace, job_name) (${k.jobFailed}${tenantSeries()}) > 0`, '0m', 'warning',
-          `Job {{ $labels.namespace }}/{{ $labels.job_name }} has failed pods`,
+        // kube_job_status_failed counts a Job's failed pods for as long as the Job exists: alert on new failures only.
+        rule('SparkJobFailing', `sum by (namespace, job_name) (delta(${k.jobFailed}${tenantSeries()}[15m])) > 0`, '0m', 'warning',
+          `Job {{ $labels.namespace }}/{{ $labels.job_name }} had pods fail in the last 15 minutes`,
           'aws emr-containers describe-job-run shows the state details; the job-runner\'s and driver\'s logs (S3 or CloudWatch, per the job\'s monitoringConfiguration) show the error.'),
         rule('SparkExecutorsLost', `sum by (tenant, namespace, spark_app_name) (increase(${SPARK_DRIVER_SERIES.executorsExitedUnexpectedly}[15m])) > 0`, '0m', 'warning',
           `Application {{ $labels.spark_app_name }} of tenant {{ $labels.tenant }} lost executors that exited unexpectedly`,
