@@ -167,6 +167,7 @@ describe('switching sandbox from Auto Mode to self-managed Karpenter is one line
     expect(added).toEqual([
       'artifacts/iam/KarpenterController-spark-platform-sandbox.json', // the controller's permissions, the node role's managed policies
       'artifacts/iam/managed-policy-attachments.json',
+      'addons/prometheus/configmap-dashboard-emr-karpenter.yaml', // Karpenter's dashboard: nothing of it to scrape on Auto Mode
       'artifacts/platform/karpenter/controller-values.yaml',
       'crds/helmrelease-karpenter-crd.yaml',
       'crds/kustomization.yaml',
@@ -179,7 +180,8 @@ describe('switching sandbox from Auto Mode to self-managed Karpenter is one line
       'README.md',
       'addons/jupyterhub/helmrelease-jupyterhub.yaml', // hub and proxy placement, nothing else
       'addons/jupyterhub/storageclass-jupyterhub-gp3.yaml', // provisioner
-      'addons/prometheus/helmrelease-prometheus.yaml', // placement, the Karpenter scrape job
+      'addons/prometheus/helmrelease-prometheus.yaml', // placement, the Karpenter scrape job and alerts
+      'addons/prometheus/kustomization.yaml', // lists the Karpenter dashboard
       'addons/prometheus/storageclass-prometheus-gp3.yaml',
       'artifacts/platform/cluster-access/node-access-entry.json', // type EC2 (Auto Mode) -> EC2_LINUX (self-managed nodes)
       'flux/kustomization-emr-eks-gitops-platform.yaml', // now after the CRDs

@@ -56,8 +56,10 @@ describe.each(ENVIRONMENTS)('Prometheus add-on of %s', (env) => {
   const tenants = config.tenants.filter((t) => !t.retired);
   const addonObjects = result.objects.filter((o) => o.path.startsWith('addons/prometheus/'));
 
-  it('renders the namespace, StorageClass and release into addons/prometheus/, every object valid', () => {
-    expect(addonObjects.map((o) => o.object.kind).sort()).toEqual(
+  it('renders the namespace, StorageClass, release and dashboards into addons/prometheus/, every object valid', () => {
+    const dashboards = addonObjects.filter((o) => o.object.kind === 'ConfigMap').length;
+    expect(dashboards).toBeGreaterThanOrEqual(3);
+    expect(addonObjects.map((o) => o.object.kind).filter((kind) => kind !== 'ConfigMap').sort()).toEqual(
       config.delivery!.engine === 'flux' ? ['HelmRelease', 'Namespace', 'OCIRepository', 'StorageClass'] : ['Application', 'Namespace', 'StorageClass']);
     const findings = validateObjects(addonObjects, { environment: env, production: config.production ?? false, kubernetesVersion: config.cluster.kubernetesVersion });
     expect(findings).toEqual([]);
@@ -76,13 +78,16 @@ describe.each(ENVIRONMENTS)('Prometheus add-on of %s', (env) => {
     expect(values.configmapReload.prometheus.image).toEqual({ repository: defaults.configmapReload.prometheus.image.repository, tag: defaults.configmapReload.prometheus.image.tag });
   });
 
-  it('turns off every default scrape job of the chart but its own, and its sub-charts', () => {
+  it('turns off every default scrape job of the chart but its own, and its sub-charts but kube-state-metrics', () => {
     const defaults = parse(readFileSync(vendoredHelmValuesUrl(PROMETHEUS_CHART), 'utf8'));
     expect(Object.keys(defaults.scrapeConfigs).sort()).toEqual([...PROMETHEUS_CHART_DEFAULT_SCRAPE_JOBS].sort());
     for (const name of Object.keys(defaults.scrapeConfigs)) {
       expect(values.scrapeConfigs[name]?.enabled ?? true, name).toBe(name === 'prometheus');
     }
-    for (const sub of ['alertmanager', 'kube-state-metrics', 'prometheus-node-exporter', 'prometheus-pushgateway']) expect(values[sub].enabled).toBe(false);
+    for (const sub of ['alertmanager', 'prometheus-node-exporter', 'prometheus-pushgateway']) expect(values[sub].enabled).toBe(false);
+    // kube-state-metrics is scraped by its own job (the chart's kubernetes-service-endpoints is off), on the server's nodes.
+    expect(values['kube-state-metrics']).toMatchObject({ enabled: true, affinity: values.server.affinity });
+    expect(job('kube-state-metrics')).toBeDefined();
   });
 
   it('scrapes each tenant\'s driver on its spark-ui port at both PrometheusServlet paths, every series with the tenant', () => {
@@ -94,7 +99,7 @@ describe.each(ENVIRONMENTS)('Prometheus add-on of %s', (env) => {
       expect(driverTargets.map((t) => [t.address, t.path])).toEqual([[`10.0.${index}.10:4040`, '/metrics/driver/prometheus/']]);
       expect(executorTargets.map((t) => [t.address, t.path])).toEqual([[`10.0.${index}.10:4040`, '/metrics/executors/prometheus/']]);
       for (const target of [...driverTargets, ...executorTargets]) {
-        expect(target.series).toMatchObject({ tenant: tenant.name, namespace: tenant.namespace, spark_role: 'driver', spark_app_id: 'spark-0123abcd' });
+        expect(target.series).toMatchObject({ tenant: tenant.name, namespace: tenant.namespace, spark_role: 'driver', spark_app_id: 'spark-0123abcd', spark_app_name: 'etl' });
       }
       // The scrape agrees with what the driver's pod template announces.
       expect(driver.annotations).toMatchObject({
@@ -102,6 +107,20 @@ describe.each(ENVIRONMENTS)('Prometheus add-on of %s', (env) => {
         'emr-eks-gitops.io/prometheus-executors-path': job('spark-executors').metrics_path,
       });
     });
+  });
+
+  it('scrapes kube-state-metrics\' http port only, and gives each series about a tenant namespace its tenant', () => {
+    const ksm = job('kube-state-metrics');
+    const target = (port: string) => ({
+      __address__: '10.0.9.9:8080', __metrics_path__: ksm.metrics_path, [`__meta_kubernetes_service_label_app_kubernetes_io_name`]: 'kube-state-metrics',
+      __meta_kubernetes_endpointslice_port_name: port,
+    });
+    expect(relabel(target('http'), ksm.relabel_configs)).toBeDefined();
+    expect(relabel(target('metrics'), ksm.relabel_configs)).toBeUndefined();
+    for (const tenant of tenants) {
+      expect(relabel({ namespace: tenant.namespace, pod: 'p' }, ksm.metric_relabel_configs!)).toEqual({ namespace: tenant.namespace, pod: 'p', tenant: tenant.name });
+    }
+    expect(relabel({ namespace: 'kube-system', pod: 'p' }, ksm.metric_relabel_configs!)).toEqual({ namespace: 'kube-system', pod: 'p' });
   });
 
   it('scrapes nothing outside the tenant namespaces, and no pod that is not running', () => {
@@ -247,7 +266,7 @@ describe('Prometheus config errors', () => {
     expect(withoutDelivery.delivery).toBeUndefined();
     const result = renderEnvironment(withoutDelivery);
     expect(parse(result.files.get('artifacts/addons/prometheus/values.yaml')!)).toEqual(releaseValues(withDelivery));
-    expect(result.objects.filter((o) => o.applied && o.path.startsWith('addons/prometheus/')).map((o) => o.object.kind).sort()).toEqual(['Namespace', 'StorageClass']);
+    expect(result.objects.filter((o) => o.applied && o.path.startsWith('addons/prometheus/') && o.object.kind !== 'ConfigMap').map((o) => o.object.kind).sort()).toEqual(['Namespace', 'StorageClass']);
     expect(result.files.get('README.md')).toContain('-f dist-manifests/dev/artifacts/addons/prometheus/values.yaml');
   });
 

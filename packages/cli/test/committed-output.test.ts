@@ -61,8 +61,8 @@ describe('the committed repository', () => {
     // Server (plain workloads) in staging and prod.
     const releaseKinds = WIRING[env] === 'flux' ? ['HelmRelease', 'HelmRepository'] : ['Application'];
     const history = env === 'dev' || env === 'sandbox' ? [] : ['ServiceAccount', 'Deployment', 'Service', 'NetworkPolicy'];
-    // Prometheus everywhere too: its namespace, StorageClass and release (an OCI chart with Flux).
-    const prometheusKinds = WIRING[env] === 'flux' ? ['OCIRepository'] : [];
+    // Prometheus everywhere too: its namespace, StorageClass, release (an OCI chart with Flux) and dashboard ConfigMaps.
+    const prometheusKinds = ['ConfigMap', ...(WIRING[env] === 'flux' ? ['OCIRepository'] : [])];
     // JupyterHub's NetworkPolicies in the served tenant namespaces (notebook servers to and from the hub).
     expect(new Set(kindsOf(kustomize(join(dir, 'addons'))))).toEqual(new Set(['Namespace', 'StorageClass', 'Role', 'RoleBinding', 'NetworkPolicy', ...releaseKinds, ...prometheusKinds, ...history]));
   });

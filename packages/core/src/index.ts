@@ -313,7 +313,7 @@ export {
 // Add-ons: Prometheus (the prometheus-community chart's values, or PodMonitors for prometheus-operator).
 /** What Prometheus scrapes on the Spark platform, and the facts of Spark's pods the scrape relies on. */
 export {
-  CLIENT_MODE_DRIVER_LABEL, KARPENTER_METRICS, NAMESPACE_NAME_LABEL, SPARK_POD_FACTS, TENANT_SERIES_LABEL, metaLabel, sparkScrapeConfigs,
+  CLIENT_MODE_DRIVER_LABEL, KARPENTER_METRICS, KUBE_STATE_METRICS, NAMESPACE_NAME_LABEL, SPARK_POD_FACTS, TENANT_SERIES_LABEL, kubeStateMetricsScrapeConfig, metaLabel, sparkScrapeConfigs,
   type RelabelConfig, type ScrapeConfig, type ScrapedTenant, type SparkScrapeTargetsProps,
 } from './addons/prometheus-targets.js';
 /** The Prometheus server: namespace, StorageClass and the pinned chart's values. */
@@ -323,6 +323,14 @@ export {
 } from './addons/prometheus-server.js';
 /** PodMonitors per tenant and for Karpenter, for prometheus-operator. */
 export { SparkPodMonitors, type SparkPodMonitorsProps } from './addons/prometheus-pod-monitors.js';
+/** Remote write to Amazon Managed Service for Prometheus (SigV4, IRSA) and its writer's IAM policy. */
+export { ampRemoteWrite, type AmpRemoteWrite } from './addons/prometheus-remote-write.js';
+/** Observability: Spark's metric names, the series catalog, alert rules and Grafana dashboards. */
+export { SPARK_DRIVER_SERIES, SPARK_EXECUTOR_SERIES, SPARK_METRICS_NAMESPACE, sparkDriverMetric } from './observability/spark-metrics.js';
+export { KARPENTER_SERIES, KUBE_STATE_LABELS_ALLOWLIST, KUBE_STATE_SERIES, SERIES_JOBS, seriesOf } from './observability/series.js';
+export { platformAlertGroups, type AlertGroup, type AlertRule, type PlatformAlertsProps } from './observability/alert-rules.js';
+export { grafanaDashboardJson, platformDashboards, type Dashboard, type DashboardPanel } from './observability/dashboards.js';
+export { GRAFANA_DASHBOARD_LABEL, PlatformObservability, type PlatformObservabilityProps } from './observability/platform-observability.js';
 /** Release values checked against a chart's own values schema, vendored at the pinned version. */
 /** NVIDIA's device plugin on the GPU capacity classes' nodes (self-managed Karpenter; Auto Mode has its own). */
 export {

@@ -19,7 +19,7 @@ const srcDir = join(coreDir, 'src');
 const DOCUMENTED = [
   'TenantNamespace', 'EmrContainersRbac', 'TenantNetworkPolicies', 'TenantServiceAccounts', 'Ec2NodeClass', 'EksNodeClass', 'NodePool', 'ExclusiveCapacityClassPolicy', 'DriverAccountPodPolicy',
   'SparkCapacity', 'SparkPodTemplates', 'Gp3StorageClass', 'SparkPriorityClasses', 'sparkDefaults',
-  'karpenterControllerHelmValues', 'emrRoleTrustPolicy', 'SparkHistoryServers', 'PrometheusServer', 'SparkPodMonitors',
+  'karpenterControllerHelmValues', 'emrRoleTrustPolicy', 'SparkHistoryServers', 'PrometheusServer', 'SparkPodMonitors', 'PlatformObservability',
   'FargateProfile', 'PodSecurityGroups', 'nvidiaDevicePluginHelmValues', 'yunikornHelmValues',
 ];
 

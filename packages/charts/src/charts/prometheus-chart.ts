@@ -1,9 +1,10 @@
 import type { App } from 'cdk8s';
-import { ConfigurationError, PrometheusServer, SparkPodMonitors, helmRelease } from '@emr-eks-gitops/core';
+import { ConfigurationError, PlatformObservability, PrometheusServer, SparkPodMonitors, ampRemoteWrite, helmRelease, type PlatformObservabilityProps } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { PrometheusConfig } from '../config/prometheus-schema.js';
 import { helmDelivery } from './delivery-chart.js';
 import { addonPlacement, ebsProvisioner, isAutoMode } from './auto-mode-capacity.js';
+import { HISTORY_SERVER_NAMESPACE, historyServerName } from './history-server-names.js';
 import { ManifestChart } from './manifest-chart.js';
 import { servesNotebooks } from './notebook-tenants.js';
 import type { RenderIssue } from '../render/render-error.js';
@@ -13,8 +14,9 @@ import type { RenderIssue } from '../render/render-error.js';
  * The Prometheus add-on (`addons/prometheus/`). Mode `server`: the monitoring namespace, the server's StorageClass
  * and the pinned prometheus chart delivered by the environment's engine (Flux OCIRepository + HelmRelease, or an
  * Argo CD Application with the chart as its Helm source and the same values; without a `delivery:` section, the values
- * as `artifacts/addons/prometheus/values.yaml` for `helm install`). Mode `operator`: PodMonitors per
- * tenant and for Karpenter, for a prometheus-operator that runs already.
+ * as `artifacts/addons/prometheus/values.yaml` for `helm install`), with kube-state-metrics and the alerts as its rule
+ * file. Mode `operator`: PodMonitors per tenant and for Karpenter and a PrometheusRule, for a prometheus-operator that
+ * runs already. Both: the Grafana dashboards as sidecar ConfigMaps.
  */
 export class PrometheusChart extends ManifestChart {
   constructor(scope: App, config: EnvironmentConfig, prometheus: PrometheusConfig) {
@@ -24,7 +26,12 @@ export class PrometheusChart extends ManifestChart {
     // Karpenter's Service lives where its controller runs: the add-on's namespace, or kube-system when installed with the cluster.
     // On EKS Auto Mode AWS runs Karpenter outside the cluster: there is nothing of it to scrape.
     const scrape = { tenants, karpenterNamespace: config.addons?.karpenter?.namespace ?? 'kube-system', scrapeKarpenter: !isAutoMode(config) };
-    if (prometheus.mode === 'operator') {
+    const operator = prometheus.mode === 'operator';
+    if (operator && prometheus.remoteWrite) {
+      throw new ConfigurationError('remoteWrite', 'is only used with mode server (this project\'s Prometheus); with prometheus-operator set remoteWrite on your Prometheus resource');
+    }
+    const observability = new PlatformObservability(this, 'Observability', platformObservabilityProps(config, prometheus));
+    if (operator) {
       new SparkPodMonitors(this, 'PodMonitors', { ...scrape, labels: prometheus.operator?.podMonitorLabels });
       return;
     }
@@ -40,10 +47,16 @@ export class PrometheusChart extends ManifestChart {
       resources: server.resources,
       scrapeInterval: server.scrapeInterval,
       lifecycleApi: server.lifecycleApi,
+      alertGroups: observability.alertGroups,
+      remoteWrite: prometheus.remoteWrite,
       ...addonPlacement(config),
       storageProvisioner: ebsProvisioner(config),
     });
     const { chart, values } = prometheusServer;
+    if (prometheus.remoteWrite) {
+      // What the server's IRSA role needs: attach it to the role named by remoteWrite.roleArn.
+      this.addArtifact({ path: 'amp-remote-write-policy.json', format: 'json', kubernetesObject: false, value: ampRemoteWrite(prometheus.remoteWrite).permissionsPolicy });
+    }
     if (server.service.type === 'NodePort') this.warnings.push(nodePortWarning(config, server));
     if (!delivery) {
       // Nothing installs charts without a delivery engine: the values are an artifact for `helm install -f`.
@@ -52,6 +65,26 @@ export class PrometheusChart extends ManifestChart {
     }
     helmRelease(this, 'Release', { chart, namespace: chart.namespace, values }, helmDelivery(config.name, delivery));
   }
+}
+
+/**
+ * What the dashboards and alerts watch in this environment (the chart renders them, the README lists them): the active
+ * tenants' namespaces, Karpenter unless on EKS Auto Mode, the History Servers when the environment runs them.
+ */
+export function platformObservabilityProps(config: EnvironmentConfig, prometheus: PrometheusConfig): PlatformObservabilityProps {
+  const tenants = config.tenants.filter((tenant) => !tenant.retired);
+  // The same conditions as addon-charts.ts's History Server chart: one Deployment per active tenant.
+  const historyServers = config.addons?.historyServer && config.spark.logs?.s3Uri
+    ? { namespace: HISTORY_SERVER_NAMESPACE, deployments: tenants.map((tenant) => historyServerName(tenant.name)) } : undefined;
+  return {
+    namespaces: tenants.map((tenant) => tenant.namespace),
+    karpenter: !isAutoMode(config),
+    historyServers,
+    pendingFor: prometheus.alerts?.pendingFor,
+    quotaRatio: prometheus.alerts?.quotaRatio,
+    // The operator's Prometheus selects rules as it selects PodMonitors (kube-prometheus-stack: by its release label).
+    ...(prometheus.mode === 'operator' ? { prometheusRuleLabels: prometheus.operator?.podMonitorLabels ?? {} } : {}),
+  };
 }
 
 /**

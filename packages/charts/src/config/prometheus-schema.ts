@@ -29,6 +29,15 @@ export const PrometheusSchema = strictObject({
     description: '"server": this project installs the prometheus chart (settings under server:) with scrape jobs for the Spark pods and Karpenter; "operator": prometheus-operator already runs (e.g. kube-prometheus-stack) and this project renders PodMonitors per tenant and for Karpenter',
   }),
   server: Type.Optional(PrometheusServerSchema),
+  alerts: Type.Optional(strictObject({
+    pendingFor: Type.Optional(GoDuration('how long a tenant\'s pod may stay Pending before SparkPodPendingTooLong fires, e.g. 15m (default)')),
+    quotaRatio: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, description: 'share of a tenant quota\'s hard limit in use at which SparkTenantQuotaNearLimit fires (default 0.9)' })),
+  }, 'thresholds of the platform\'s alerts')),
+  remoteWrite: Type.Optional(strictObject({
+    workspaceArn: Type.Optional(Type.String({ pattern: '^arn:(aws|aws-cn|aws-us-gov):aps:[a-z0-9-]+:[0-9]{12}:workspace/ws-[0-9a-zA-Z-]+$', description: 'the Amazon Managed Service for Prometheus workspace, arn:aws:aps:<region>:<account>:workspace/ws-<id> (or url)' })),
+    url: Type.Optional(Type.String({ pattern: '^https://aps-workspaces\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/workspaces/ws-[0-9a-zA-Z-]+/api/v1/remote_write$', description: 'the workspace\'s remote write endpoint (or workspaceArn)' })),
+    roleArn: Type.String({ pattern: '^arn:[a-z-]+:iam::[0-9]{12}:role/.+$', description: 'IAM role of the server\'s service account (IRSA) with aps:RemoteWrite on the workspace (artifacts/addons/prometheus/amp-remote-write-policy.json)' }),
+  }, 'with mode server: also write every sample to an Amazon Managed Service for Prometheus workspace, SigV4-signed')),
   operator: Type.Optional(strictObject({
     podMonitorLabels: Type.Optional(Type.Record(Type.String({ pattern: '^([a-z0-9.-]+/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$' }), Type.String({ maxLength: 63 }), {
       description: 'labels the operator\'s Prometheus selects PodMonitors by, e.g. { release: kube-prometheus-stack }',

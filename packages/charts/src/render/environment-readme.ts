@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { observabilitySection } from './observability-readme.js';
 import { IAM_ROLE_INLINE_POLICIES_MAX_SIZE, AUTO_MODE_DEFAULT_EXPIRE_AFTER, AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD, JUPYTERHUB_CHART, KARPENTER_CHART, KARPENTER_CRD_CHART, NVIDIA_DEVICE_PLUGIN_CHART, PROJECT_NAME, YUNIKORN_CHART, PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { driverAccounts, exclusiveClassScopes } from '../charts/admission-chart.js';
@@ -271,6 +272,10 @@ access logs and CloudTrail name the tenant, and one tenant's access is revoked w
 {{cluster.region}}).
 {{/if}}
 
+{{#if observability}}
+{{{observability}}}
+
+{{/if}}
 ## Artifacts (not applied)
 \`artifacts/\` holds documents for EMR, IAM, EKS and S3. Spark reads the pod templates from S3: after each merge,
 \`emr-gitops emr apply --env {{name}}\` uploads the ones the jobs, notebooks and add-ons name (only those whose bytes
@@ -311,6 +316,10 @@ of the account the first job needs (job roles' trust and permissions, the OIDC p
 {{/if}}
 {{#if prometheusValues}}
 - \`addons/prometheus/values.yaml\`: the Prometheus chart's values (see Add-ons).
+{{/if}}
+{{#if ampRemoteWritePolicy}}
+- \`addons/prometheus/amp-remote-write-policy.json\`: the permissions policy of the Prometheus server's IRSA role
+  (\`aps:RemoteWrite\` on the Amazon Managed Prometheus workspace; see Dashboards and alerts).
 {{/if}}
 
 ## Tenants
@@ -428,6 +437,8 @@ export function environmentReadme(config: EnvironmentConfig, placements: string)
     accessSummary: awsAuth ? 'aws-auth (Role and RoleBinding rendered per tenant)' : 'access entries (EMR creates its own RBAC)',
     clusterAccess: clusterAccessSection(config),
     clusterAccessArtifacts: clusterAccessArtifacts(config),
+    observability: observabilitySection(config),
+    ampRemoteWritePolicy: config.addons?.prometheus?.remoteWrite !== undefined,
   }).replace(/\n{3,}/g, '\n\n');
 }
 

@@ -20,6 +20,9 @@ export const CHART_VALUES_KEYS_BEYOND_DEFAULTS = {
       'server.persistentVolume.storageClass': 'templates/deploy.yaml: storageClassName of the server\'s volume claim template',
       'server.securityContext': 'templates/deploy.yaml: toYaml into the server pod\'s securityContext',
       'server.service.nodePort': 'templates/service.yaml: nodePort of the server Service with type NodePort',
+      'kube-state-metrics.metricLabelsAllowlist': 'sub-chart kube-state-metrics templates/deployment.yaml: --metric-labels-allowlist, joined with ","',
+      'kube-state-metrics.affinity': 'sub-chart kube-state-metrics templates/deployment.yaml: toYaml into the pod\'s affinity',
+      'kube-state-metrics.tolerations': 'sub-chart kube-state-metrics templates/deployment.yaml: tolerations of the pod',
     },
   },
 } as const;

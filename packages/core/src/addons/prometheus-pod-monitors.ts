@@ -54,6 +54,7 @@ export class SparkPodMonitors extends Construct {
       const relabelings = [
         { action: 'replace', targetLabel: TENANT_SERIES_LABEL, replacement: tenant.name },
         { action: 'replace', sourceLabels: [metaLabel('__meta_kubernetes_pod_label_', SPARK_POD_FACTS.appIdLabel)], targetLabel: 'spark_app_id' },
+        { action: 'replace', sourceLabels: [metaLabel('__meta_kubernetes_pod_label_', SPARK_POD_FACTS.appNameLabel)], targetLabel: 'spark_app_name' },
         { action: 'replace', sourceLabels: [metaLabel('__meta_kubernetes_pod_label_', SPARK_POD_FACTS.roleLabel)], targetLabel: 'spark_role' },
       ];
       const monitor = (id: string, name: string, selector: Readonly<Record<string, string>>, extra: readonly object[]) => new ApiObject(this, id, {

@@ -10,10 +10,13 @@ import { Gp3StorageClass, type EbsCsiProvisioner } from '../storage/gp3-storage-
 import { requireGoDuration } from '../validation/go-duration.js';
 import { requireIntegerInRange } from '../validation/kubernetes-names.js';
 import { helmValuesProblems } from './helm-values.js';
-import { NAMESPACE_NAME_LABEL, sparkScrapeConfigs, type SparkScrapeTargetsProps } from './prometheus-targets.js';
+import type { AlertGroup } from '../observability/alert-rules.js';
+import { KUBE_STATE_LABELS_ALLOWLIST } from '../observability/series.js';
+import { NAMESPACE_NAME_LABEL, kubeStateMetricsScrapeConfig, sparkScrapeConfigs, type SparkScrapeTargetsProps } from './prometheus-targets.js';
+import { ampRemoteWrite, type AmpRemoteWrite } from './prometheus-remote-write.js';
 
 /**
- * The prometheus-community `prometheus` chart (the server alone, its sub-charts off), pinned. Its `values.schema.json`
+ * The prometheus-community `prometheus` chart (the server and its kube-state-metrics sub-chart), pinned. Its `values.schema.json`
  * is vendored at this version in `schemas/helm/prometheus/<version>/`: change both together.
  */
 export const PROMETHEUS_CHART: OciHelmChart = {
@@ -79,6 +82,10 @@ export interface PrometheusServerProps {
    * @default false
    */
   readonly lifecycleApi?: boolean;
+  /** Alerting rule groups, written as the chart's `serverFiles."alerting_rules.yml"` (PlatformObservability's). @default none */
+  readonly alertGroups?: readonly AlertGroup[];
+  /** Send every sample to Amazon Managed Service for Prometheus as well, signed with SigV4 by the server's IRSA role. */
+  readonly remoteWrite?: AmpRemoteWrite;
 }
 
 /**
@@ -101,7 +108,7 @@ const RESTRICTED_CONTAINER = { allowPrivilegeEscalation: false, capabilities: { 
 /**
  * Prometheus for the Spark platform: the `monitoring` namespace (Pod Security labels, and the name label the tenants'
  * `allow-monitoring-scrape` NetworkPolicies select), the server's own encrypted gp3 StorageClass, and the values of
- * the pinned `prometheus` chart: the server only, with a persistent volume, retention, the service the environment
+ * the pinned `prometheus` chart: the server and kube-state-metrics, with a persistent volume, retention, the service the environment
  * chooses, resources, placement off every Karpenter node, and the scrape jobs of `sparkScrapeConfigs`. The values are
  * checked against the chart's own schema. Delivering the chart (Flux or Argo CD) is the caller's choice.
  *
@@ -146,7 +153,9 @@ export class PrometheusServer extends Construct {
       requireThat(service.type === 'NodePort', 'service.nodePort', 'is only used with service type NodePort');
       requireIntegerInRange(service.nodePort, 30000, 32767, 'service.nodePort');
     }
-    const scrapeConfigs = sparkScrapeConfigs(props.scrape);
+    // kube-state-metrics (the chart's sub-chart) for quota, Pending pods, restarts and Jobs; its own job gives `tenant`.
+    const scrapeConfigs = [...sparkScrapeConfigs(props.scrape), kubeStateMetricsScrapeConfig(this.namespace, props.scrape.tenants)];
+    const remoteWrite = props.remoteWrite ? ampRemoteWrite(props.remoteWrite) : undefined;
     const lifecycleApi = props.lifecycleApi ?? false;
 
     new k8s.KubeNamespace(this, 'Namespace', {
@@ -169,9 +178,19 @@ export class PrometheusServer extends Construct {
     const quantity = (value: QuantityInput) => quantityString(value);
     const nodeGroups = props.managedNodeGroups ?? [];
     const placement = addonNodePlacement(props.nodePlacement, props.managedNodeGroups);
+    const affinity = { nodeAffinity: placement?.nodeAffinity ?? offKarpenterNodeAffinity(nodeGroups) };
+    const tolerations = placement?.tolerations.length ? { tolerations: placement.tolerations.map((t) => ({ ...t })) } : {};
     this.values = {
       alertmanager: { enabled: false },
-      'kube-state-metrics': { enabled: false },
+      'kube-state-metrics': {
+        enabled: true,
+        // kube_pod_labels and kube_node_labels carry only the labels named here (drivers, Karpenter pools).
+        metricLabelsAllowlist: [...KUBE_STATE_LABELS_ALLOWLIST],
+        affinity,
+        ...tolerations,
+      },
+      ...(remoteWrite ? { serviceAccounts: { server: { annotations: { ...remoteWrite.serviceAccountAnnotations } } } } : {}),
+      ...(props.alertGroups?.length ? { serverFiles: { 'alerting_rules.yml': { groups: props.alertGroups.map((group) => ({ ...group })) } } } : {}),
       'prometheus-node-exporter': { enabled: false },
       'prometheus-pushgateway': { enabled: false },
       configmapReload: {
@@ -199,10 +218,9 @@ export class PrometheusServer extends Construct {
             memory: quantity(props.resources.limits.memory),
           },
         },
-        affinity: {
-          nodeAffinity: placement?.nodeAffinity ?? offKarpenterNodeAffinity(nodeGroups),
-        },
-        ...(placement?.tolerations.length ? { tolerations: placement.tolerations.map((t) => ({ ...t })) } : {}),
+        affinity,
+        ...tolerations,
+        ...(remoteWrite ? { remoteWrite: [remoteWrite.config] } : {}),
         securityContext: { runAsUser: 65534, runAsGroup: 65534, runAsNonRoot: true, fsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } },
         containerSecurityContext: RESTRICTED_CONTAINER,
       },

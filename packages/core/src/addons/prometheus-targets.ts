@@ -11,6 +11,7 @@ import { SPARK_PROMETHEUS_PATHS, SPARK_UI_PORT } from '../spark/pod-templates.js
 export const SPARK_POD_FACTS = {
   roleLabel: 'spark-role',
   appIdLabel: 'spark-app-selector',
+  appNameLabel: 'spark-app-name',
   uiPortName: 'spark-ui',
   uiPort: SPARK_UI_PORT,
 } as const;
@@ -60,6 +61,8 @@ export interface ScrapeConfig {
   readonly metrics_path: string;
   readonly kubernetes_sd_configs: readonly { readonly role: 'pod' | 'endpointslice'; readonly namespaces: { readonly names: readonly string[] } }[];
   readonly relabel_configs: readonly RelabelConfig[];
+  /** Relabeling of the scraped series (after the scrape), e.g. an object's namespace to its tenant. */
+  readonly metric_relabel_configs?: readonly RelabelConfig[];
 }
 
 /** The Prometheus meta label of a Kubernetes label or annotation name (`spark-role` -> `..._spark_role`). */
@@ -115,6 +118,7 @@ export function sparkScrapeConfigs(props: SparkScrapeTargetsProps): ScrapeConfig
       { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace', action: 'replace' },
       { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod', action: 'replace' },
       { source_labels: [podLabel(SPARK_POD_FACTS.appIdLabel)], target_label: 'spark_app_id', action: 'replace' },
+      { source_labels: [podLabel(SPARK_POD_FACTS.appNameLabel)], target_label: 'spark_app_name', action: 'replace' },
       { source_labels: [podLabel(SPARK_POD_FACTS.roleLabel)], target_label: 'spark_role', action: 'replace' },
       { source_labels: [podLabel(CLIENT_MODE_DRIVER_LABEL.key)], regex: CLIENT_MODE_DRIVER_LABEL.value, target_label: 'spark_role', replacement: 'driver', action: 'replace' },
     ],
@@ -137,3 +141,31 @@ export function sparkScrapeConfigs(props: SparkScrapeTargetsProps): ScrapeConfig
 
 /** The namespace label that the tenants' `allow-monitoring-scrape` NetworkPolicies select the monitoring namespace by. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/**
+ * kube-state-metrics as the prometheus chart's sub-chart installs it (prometheus-community/helm-charts
+ * charts/kube-state-metrics templates/service.yaml: Service labelled `app.kubernetes.io/name: kube-state-metrics`,
+ * port `http`, path `/metrics`). The chart scrapes it through `kubernetes-service-endpoints`, which is off here.
+ */
+export const KUBE_STATE_METRICS = { serviceLabel: { 'app.kubernetes.io/name': 'kube-state-metrics' }, portName: 'http', path: '/metrics' } as const;
+
+/**
+ * The `kube-state-metrics` scrape job: its Service's endpoints in `namespace`; every series about an object in a
+ * tenant's namespace gets that tenant's `tenant` label, so quota and Pending pods read per tenant like Spark's series.
+ */
+export function kubeStateMetricsScrapeConfig(namespace: string, tenants: readonly ScrapedTenant[]): ScrapeConfig {
+  assertDnsLabel(namespace, 'namespace');
+  const [name, value] = Object.entries(KUBE_STATE_METRICS.serviceLabel)[0]!;
+  return {
+    job_name: 'kube-state-metrics',
+    metrics_path: KUBE_STATE_METRICS.path,
+    kubernetes_sd_configs: [{ role: 'endpointslice', namespaces: { names: [namespace] } }],
+    relabel_configs: [
+      { source_labels: [metaLabel('__meta_kubernetes_service_label_', name)], regex: escapeRegex(value), action: 'keep' },
+      { source_labels: ['__meta_kubernetes_endpointslice_port_name'], regex: KUBE_STATE_METRICS.portName, action: 'keep' },
+    ],
+    metric_relabel_configs: tenants.map((tenant): RelabelConfig => ({
+      source_labels: ['namespace'], regex: escapeRegex(tenant.namespace), target_label: TENANT_SERIES_LABEL, replacement: tenant.name, action: 'replace',
+    })),
+  };
+}

@@ -1,3 +1,4 @@
+import { SPARK_METRICS_NAMESPACE } from '../observability/spark-metrics.js';
 import { ConfigurationError, requireThat } from '../errors.js';
 import type { SparkPlacements } from '../karpenter/spark-capacity.js';
 import { requireGoDuration } from '../validation/go-duration.js';
@@ -91,6 +92,8 @@ export function sparkDefaults(props: SparkDefaultsProps): SparkDefaultsClassific
     ...(props.eventLogDir ? { 'spark.eventLog.enabled': 'true', 'spark.eventLog.dir': props.eventLogDir } : {}),
     'spark.metrics.conf.*.sink.prometheusServlet.class': 'org.apache.spark.metrics.sink.PrometheusServlet',
     'spark.metrics.conf.*.sink.prometheusServlet.path': SPARK_PROMETHEUS_PATHS.driver,
+    // Without it every metric name carries the application id; the id stays a label (spark_app_id) of the scrape.
+    'spark.metrics.namespace': SPARK_METRICS_NAMESPACE,
   };
   for (const key of Object.keys(props.extraProperties ?? {})) {
     if (key in owned) {

@@ -37,6 +37,7 @@ import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/App
 import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet';
 import { PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
+import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { crdModel } from './crd-model.js';
 
 /** A kubernetes-models class: its `validate()` throws an ajv-style ValidationError listing every violation. */
@@ -139,6 +140,8 @@ export const KNOWN_KINDS: ReadonlyMap<string, KnownKind> = new Map<string, Known
   ['argoproj.io/v1alpha1/ApplicationSet', { model: ApplicationSet, structural: crd('argoproj.io', 'ApplicationSet', 'v1alpha1') }],
   ['monitoring.coreos.com/v1/PodMonitor', { model: PodMonitor, structural: crd('monitoring.coreos.com', 'PodMonitor', 'v1') }],
   ['monitoring.coreos.com/v1/ServiceMonitor', { model: ServiceMonitor, structural: crd('monitoring.coreos.com', 'ServiceMonitor', 'v1') }],
+  // No structural schema bundled: the operator's CRD validator (@kubernetes-models/prometheus-operator) checks it.
+  ['monitoring.coreos.com/v1/PrometheusRule', { model: PrometheusRule }],
   // EKS's VPC resource controller (security groups for pods, also on Fargate); no kubernetes-models package has it.
   ['vpcresources.k8s.aws/v1beta1/SecurityGroupPolicy', { model: crdModel('crds/vpcresources.k8s.aws/securitygrouppolicy_v1beta1.json'), structural: crd('vpcresources.k8s.aws', 'SecurityGroupPolicy', 'v1beta1') }],
 ]);
