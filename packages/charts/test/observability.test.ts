@@ -134,7 +134,11 @@ describe('Amazon Managed Prometheus remote write', () => {
     const values = releaseValues(result);
     expect(values.server.remoteWrite).toEqual([{ url: expect.stringMatching(/^https:\/\/aps-workspaces\.ap-northeast-2\.amazonaws\.com\/workspaces\/ws-[^/]+\/api\/v1\/remote_write$/), sigv4: { region: 'ap-northeast-2' } }]);
     expect(values.serviceAccounts.server.annotations['eks.amazonaws.com/role-arn']).toMatch(/^arn:aws:iam::410987654321:role\//);
-    expect(JSON.parse(result.files.get('artifacts/addons/prometheus/amp-remote-write-policy.json')!).Statement[0].Action).toEqual(['aps:RemoteWrite']);
+    // The server's role gets its document beside the other roles' (artifacts/iam/), granting only the remote write.
+    const role = values.serviceAccounts.server.annotations['eks.amazonaws.com/role-arn'] as string;
+    const document = JSON.parse(result.files.get(`artifacts/iam/${role.split('/').at(-1)}.json`)!);
+    expect(document.Statement).toEqual([{ Sid: 'PrometheusRemoteWrite', Effect: 'Allow', Action: ['aps:RemoteWrite'], Resource: expect.stringMatching(/^arn:aws:aps:ap-northeast-2:410987654321:workspace\/ws-/) }]);
+    expect(result.files.has('artifacts/addons/prometheus/amp-remote-write-policy.json')).toBe(false);
   });
   it('is refused with prometheus-operator, whose Prometheus this project does not configure; the refusal points at it', () => {
     const operator = prodText.replace(/ {4}mode: server\n {4}server:\n( {6}[^\n]*\n)+/, '    mode: operator\n');

@@ -1,5 +1,5 @@
 import type { App } from 'cdk8s';
-import { ConfigurationError, PlatformObservability, PrometheusServer, SparkPodMonitors, ampRemoteWrite, helmRelease, type PlatformObservabilityProps } from '@emr-eks-gitops/core';
+import { ConfigurationError, PlatformObservability, PrometheusServer, SparkPodMonitors, helmRelease, type PlatformObservabilityProps } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { PrometheusConfig } from '../config/prometheus-schema.js';
 import { helmDelivery } from './delivery-chart.js';
@@ -53,10 +53,7 @@ export class PrometheusChart extends ManifestChart {
       storageProvisioner: ebsProvisioner(config),
     });
     const { chart, values } = prometheusServer;
-    if (prometheus.remoteWrite) {
-      // What the server's IRSA role needs: attach it to the role named by remoteWrite.roleArn.
-      this.addArtifact({ path: 'amp-remote-write-policy.json', format: 'json', kubernetesObject: false, value: ampRemoteWrite(prometheus.remoteWrite).permissionsPolicy });
-    }
+    // What the server's IRSA role needs (aps:RemoteWrite on the workspace) is its artifacts/iam/ document (role-policies.ts).
     if (server.service.type === 'NodePort') this.warnings.push(nodePortWarning(config, server));
     if (!delivery) {
       // Nothing installs charts without a delivery engine: the values are an artifact for `helm install -f`.

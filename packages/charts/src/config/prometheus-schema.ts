@@ -36,7 +36,7 @@ export const PrometheusSchema = strictObject({
   remoteWrite: Type.Optional(strictObject({
     workspaceArn: Type.Optional(Type.String({ pattern: '^arn:(aws|aws-cn|aws-us-gov):aps:[a-z0-9-]+:[0-9]{12}:workspace/ws-[0-9a-zA-Z-]+$', description: 'the Amazon Managed Service for Prometheus workspace, arn:aws:aps:<region>:<account>:workspace/ws-<id> (or url)' })),
     url: Type.Optional(Type.String({ pattern: '^https://aps-workspaces\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/workspaces/ws-[0-9a-zA-Z-]+/api/v1/remote_write$', description: 'the workspace\'s remote write endpoint (or workspaceArn)' })),
-    roleArn: Type.String({ pattern: '^arn:[a-z-]+:iam::[0-9]{12}:role/.+$', description: 'IAM role of the server\'s service account (IRSA) with aps:RemoteWrite on the workspace (artifacts/addons/prometheus/amp-remote-write-policy.json)' }),
+    roleArn: Type.String({ pattern: '^arn:[a-z-]+:iam::[0-9]{12}:role/.+$', description: 'IAM role of the server\'s service account (IRSA) with aps:RemoteWrite on the workspace (its document in artifacts/iam/)' }),
   }, 'with mode server: also write every sample to an Amazon Managed Service for Prometheus workspace, SigV4-signed')),
   operator: Type.Optional(strictObject({
     podMonitorLabels: Type.Optional(Type.Record(Type.String({ pattern: '^([a-z0-9.-]+/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$' }), Type.String({ maxLength: 63 }), {

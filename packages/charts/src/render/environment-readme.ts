@@ -317,10 +317,6 @@ of the account the first job needs (job roles' trust and permissions, the OIDC p
 {{#if prometheusValues}}
 - \`addons/prometheus/values.yaml\`: the Prometheus chart's values (see Add-ons).
 {{/if}}
-{{#if ampRemoteWritePolicy}}
-- \`addons/prometheus/amp-remote-write-policy.json\`: the permissions policy of the Prometheus server's IRSA role
-  (\`aps:RemoteWrite\` on the Amazon Managed Prometheus workspace; see Dashboards and alerts).
-{{/if}}
 
 ## Tenants
 Each tenant is one namespace, registered with EMR as one virtual cluster of the same name as the tenant. Each namespace
@@ -438,7 +434,6 @@ export function environmentReadme(config: EnvironmentConfig, placements: string)
     clusterAccess: clusterAccessSection(config),
     clusterAccessArtifacts: clusterAccessArtifacts(config),
     observability: observabilitySection(config),
-    ampRemoteWritePolicy: config.addons?.prometheus?.remoteWrite !== undefined,
   }).replace(/\n{3,}/g, '\n\n');
 }
 

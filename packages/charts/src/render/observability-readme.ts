@@ -41,7 +41,7 @@ export function observabilitySection(config: EnvironmentConfig): string {
     ...(remoteWrite ? [
       '',
       `Every sample is also written to Amazon Managed Service for Prometheus (${remoteWrite.workspaceArn ? `workspace \`${remoteWrite.workspaceArn}\`` : `\`${remoteWrite.url}\``}), SigV4-signed with the`
-        + ` server's IRSA role \`${remoteWrite.roleArn}\`: attach \`artifacts/addons/prometheus/amp-remote-write-policy.json\` (\`aps:RemoteWrite\` on the workspace) to it, and trust the service account \`monitoring/prometheus-server\` in its trust policy.`,
+        + ` server's IRSA role \`${remoteWrite.roleArn}\`: attach its document in \`artifacts/iam/\` (\`aps:RemoteWrite\` on the workspace; see IAM permissions) to it, and trust the service account \`monitoring/prometheus-server\` in its trust policy.`,
     ] : []),
   ].join('\n');
 }

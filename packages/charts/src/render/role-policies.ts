@@ -1,6 +1,6 @@
 import {
   IAM_ROLE_INLINE_POLICIES_MAX_SIZE, KARPENTER_IAM_SOURCE_VERSION, PROJECT_NAME,
-  dataAccessStatements, karpenterControllerStatements, karpenterNodeRoleManagedPolicyArns, parseRoleArn, policyDocument, policySize, sidPart,
+  ampRemoteWrite, dataAccessStatements, karpenterControllerStatements, karpenterNodeRoleManagedPolicyArns, parseRoleArn, policyDocument, policySize, sidPart,
   type ArnContext, type PolicyDocument, type PolicyStatement, type S3Grant,
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
@@ -105,6 +105,15 @@ function roleUses(config: EnvironmentConfig): RoleUse[] {
     });
   });
   uses.push(...historyServerUses(config, context));
+  const remoteWrite = config.addons?.prometheus?.remoteWrite;
+  if (remoteWrite) {
+    uses.push({
+      roleArn: remoteWrite.roleArn,
+      description: 'Prometheus server (IRSA of monitoring/prometheus-server): remote write to its Amazon Managed Prometheus workspace',
+      configPath: ['addons', 'prometheus', 'remoteWrite', 'roleArn'],
+      statements: ampRemoteWrite(remoteWrite).permissionsPolicy.Statement,
+    });
+  }
   const controller = config.capacity.controller;
   if (!isAutoMode(config) && controller) {
     uses.push({
