@@ -48,6 +48,13 @@ describe('placementProblems: a pod placement against one pool', () => {
     expect(placementProblems({ nodeSelector: { 'karpenter.sh/capacity-type': 'spot' }, tolerations: [] }, open))
       .toEqual(['nodeSelector karpenter.sh/capacity-type=spot is never a label of pool p']);
     expect(placementProblems({ nodeSelector: { zone: 'a' }, tolerations: [] }, open)).toEqual(['nodeSelector zone=a is never a label of pool p']);
+    // Only the capacity type has that default: another label is absent even when its value reads "on-demand".
+    expect(placementProblems({ nodeSelector: { billing: 'on-demand' }, tolerations: [] }, open)).toEqual(['nodeSelector billing=on-demand is never a label of pool p']);
+  });
+
+  it('the toleration made for a taint: Exists without a value, Equal with one', () => {
+    expect(tolerationFor({ key: 'dedicated', effect: 'NoSchedule' })).toEqual({ key: 'dedicated', operator: 'Exists', effect: 'NoSchedule' });
+    expect(tolerationFor(executorTaint)).toEqual({ key: 'workload', operator: 'Equal', value: 'spark-executor', effect: 'NoSchedule' });
   });
 
   it.each<[string, NodeRequirement, string, boolean]>([
@@ -60,6 +67,10 @@ describe('placementProblems: a pod placement against one pool', () => {
     ['Gt, above', { key: 'gen', operator: 'Gt', values: ['5'] }, '6', true],
     ['Gt, at the bound', { key: 'gen', operator: 'Gt', values: ['5'] }, '5', false],
     ['Gt, not an integer', { key: 'gen', operator: 'Gt', values: ['5'] }, 'six', false],
+    ['Gt, a decimal above the bound (not an integer)', { key: 'gen', operator: 'Gt', values: ['5'] }, '5.5', false],
+    ['Gt without a value', { key: 'gen', operator: 'Gt' }, '6', false],
+    ['In without values', { key: 'gen', operator: 'In' }, '6', false],
+    ['NotIn without values', { key: 'gen', operator: 'NotIn' }, '6', true],
     ['Lt, below', { key: 'gen', operator: 'Lt', values: ['5'] }, '4', true],
     ['Lt, at the bound', { key: 'gen', operator: 'Lt', values: ['5'] }, '5', false],
   ])('a nodeSelector against a pool requirement: %s', (_, requirement, value, fits) => {

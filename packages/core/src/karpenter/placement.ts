@@ -77,6 +77,7 @@ export function toleratesTaint(
   taint: { readonly key: string; readonly value?: string; readonly effect: string },
 ): boolean {
   if (toleration.effect && toleration.effect !== taint.effect) return false;
+  // Stryker disable next-line StringLiteral: any default other than "Exists" reads the same; it names Kubernetes' default
   if ((toleration.operator ?? 'Equal') === 'Exists') return !toleration.key || toleration.key === taint.key;
   return toleration.key === taint.key && (toleration.value ?? '') === (taint.value ?? '');
 }
@@ -103,6 +104,7 @@ function poolCanLabel(pool: PoolSchedulingView, key: string, value: string): boo
       if (!INTEGER.test(value) || !Number.isInteger(bound)) return false;
       return requirement.operator === 'Gt' ? Number(value) > bound : Number(value) < bound;
     }
+    // Stryker disable next-line ConditionalExpression: without this case the function returns undefined, just as falsy
     default:
       return false; // DoesNotExist: the node never has the label
   }

@@ -55,6 +55,18 @@ describe('quota-holds-job at the edge', () => {
   });
 });
 
+describe('EMR\'s logging containers', () => {
+  it('are added when logs go to CloudWatch only, or to S3 only', () => {
+    for (const logs of [{ cloudWatch: true, s3: false }, { cloudWatch: false, s3: true }]) {
+      expect(sparkTenantProblems(tenant({ logs, quota: quota({ cpu: '3850m', memory: '15129Mi', storage: '50Gi' }) }))).toEqual([]);
+      expect(brief(sparkTenantProblems(tenant({ logs, quota: quota({ cpu: '3849m', memory: '15128Mi', storage: '50Gi' }) }))))
+        .toEqual(['error quota-holds-job quota.cpu', 'error quota-holds-job quota.memory']);
+      expect(brief(sparkTenantProblems(tenant({ logs, containerDefaults: defaults({ default: { memory: '511Mi' }, defaultRequest: { cpu: '250m', memory: '256Mi' } }) }))))
+        .toContain('error limitrange-memory-limit containerDefaults.default.memory');
+    }
+  });
+});
+
 describe('quota-storage-volumes at the edge', () => {
   it('the recommended quota.storage is accepted: 7 executors of 2.25 cores in quota.cpu 16, 7 volumes of 50Gi', () => {
     const refused = sparkTenantProblems(tenant({ quota: quota({ storage: '349Gi' }) }));
@@ -107,6 +119,7 @@ describe('pool rules at the edge', () => {
     expect(brief(problems)).toEqual(['error pool-limit-holds-pod driverPools.limits.cpu', 'error pool-limit-holds-pod driverPools.limits.memory']);
     expect(problems[0]!.message).toBe('the driver pools spark-driver are limited to 1249m cpu, less than one driver pod (1.25): Karpenter never launches a node for it');
     expect(problems[1]!.message).toBe('the driver pools spark-driver are limited to 2943Mi memory, less than one driver pod (2.9Gi): Karpenter never launches a node for it');
+    expect(problems[1]!.hint).toBe('raise the pool limit above 2.9Gi');
   });
 
   it('pool-limit-holds-pod: one reachable pool that can hold the pod is enough, and an unlimited pool always can', () => {
@@ -117,6 +130,10 @@ describe('pool rules at the edge', () => {
     expect(brief(sparkTenantProblems(tenant({ executorPools: [poolWith(spot!, { limits: tight }), poolWith(onDemand!, { limits: tight })] }))))
       .toEqual(['error pool-limit-holds-pod executorPools.limits.cpu', 'error pool-limit-holds-pod executorPools.limits.memory',
         'warning quota-exceeds-capacity quota.cpu', 'warning quota-exceeds-capacity quota.memory']);
+  });
+
+  it('no pools (a Fargate tenant) means no pool limit and no executor ceiling to judge', () => {
+    expect(brief(sparkTenantProblems(tenant({ driverPools: [], executorPools: [] })))).toEqual(['error job-runner-placement jobRunnerPlacement']);
   });
 
   it('node-fits-pod: a pod that fits one reachable pool\'s instance types but not another\'s is placed', () => {
@@ -146,6 +163,27 @@ describe('pool rules at the edge', () => {
       executorPools: [poolWith(spot!, { requirements: m6iXlarge }), poolWith(onDemand!, { requirements: m6iXlarge })],
     }));
     expect(brief(problems)).toEqual(['error node-fits-pod jobSize.executor.memory']);
+    expect(problems[0]!.hint).toMatch(/^shrink spark\.jobSize\.executor to fit within 3\.\d+ cores \/ 1[0-9]\.\dGi$/);
+  });
+
+  it('node-fits-pod quotes the largest instance type of all reachable pools, and does not judge pools of unknown types', () => {
+    const [spot, onDemand] = spark.poolsOf(spark.executorPlacement);
+    const size = (s: string): NodeRequirement[] => [
+      { key: 'karpenter.k8s.aws/instance-family', operator: 'In', values: ['m6i'] },
+      { key: 'karpenter.k8s.aws/instance-size', operator: 'In', values: [s] },
+    ];
+    const tooBig = { jobSize: { driver: { cores: 1, memory: '2g' }, executor: { cores: 6, memory: '4g' } } };
+    const largest = (message: string) => /the largest offers ([\d.]+) cores/.exec(message)![1];
+    const small = sparkTenantProblems(tenant({ ...tooBig, executorPools: [poolWith(spot!, { requirements: size('large') }), poolWith(onDemand!, { requirements: size('large') })] }));
+    const mixed = sparkTenantProblems(tenant({ ...tooBig, executorPools: [poolWith(spot!, { requirements: size('large') }), poolWith(onDemand!, { requirements: size('xlarge') })] }));
+    expect(Number(largest(mixed[0]!.message))).toBeGreaterThan(Number(largest(small[0]!.message)));
+    expect(largest(mixed[0]!.message)).toBe(largest(sparkTenantProblems(tenant({ ...tooBig, executorPools: [poolWith(spot!, { requirements: size('xlarge') }), poolWith(onDemand!, { requirements: size('xlarge') })] }))[0]!.message));
+    // A pool of instance types the catalog does not know is not judged: unknown is not "does not fit".
+    const unknown: NodeRequirement[] = [{ key: 'node.kubernetes.io/instance-type', operator: 'In', values: ['x99.metal'] }];
+    expect(brief(sparkTenantProblems(tenant({ ...tooBig, executorPools: [poolWith(spot!, { requirements: unknown }), poolWith(onDemand!, { requirements: size('large') })] }))))
+      .toEqual(['error node-fits-pod jobSize.executor.cores']);
+    expect(brief(sparkTenantProblems(tenant({ ...tooBig, executorPools: [poolWith(spot!, { requirements: unknown }), poolWith(onDemand!, { requirements: unknown })] }))))
+      .not.toContain('error node-fits-pod jobSize.executor.cores');
   });
 
   it('quota-exceeds-capacity: a quota executors can use exactly (500 cores, 2000Gi of executor pools) is no warning', () => {
@@ -153,11 +191,40 @@ describe('pool rules at the edge', () => {
     expect(sparkTenantProblems(tenant({ quota: quota({ cpu: '501600m', memory: '2051656Mi', pods: 600, storage: '40Ti' }) }))).toEqual([]);
     const problems = sparkTenantProblems(tenant({ quota: quota({ cpu: '501601m', memory: '2051657Mi', pods: 600, storage: '40Ti' }) }));
     expect(brief(problems)).toEqual(['warning quota-exceeds-capacity quota.cpu', 'warning quota-exceeds-capacity quota.memory']);
+    expect(problems[0]!.message).toBe('quota.cpu 501601m leaves 500.001 cores for executors after one driver and job runner, but the executor pools (spark-executor-spot, spark-executor-on-demand) may launch only 500 cores in all: the rest of the quota can never be used');
     expect(problems[0]!.hint).toBe('lower quota.cpu to at most 501.6, or raise the executor pools\' limits');
+    expect(problems[1]!.hint).toBe('lower quota.memory, or raise the executor pools\' limits');
     expect(problems[1]!.message).toBe('quota.memory 2051657Mi leaves 2000Gi for executors, but the executor pools (spark-executor-spot, spark-executor-on-demand) may launch only 2000Gi in all: the rest of the quota can never be used');
     // An executor pool without a limit can use any quota.
     const [spot, onDemand] = spark.poolsOf(spark.executorPlacement);
     expect(sparkTenantProblems(tenant({ quota: quota({ cpu: 900, memory: '4000Gi', pods: 600, storage: '40Ti' }), executorPools: [spot!, poolWith(onDemand!, { limits: undefined })] }))).toEqual([]);
+  });
+});
+
+describe('job-runner-placement and executor-disk-pools', () => {
+  it('the job runner must fit only on-demand driver pools: one spot pool among them is enough to refuse', () => {
+    const [driver] = spark.poolsOf(spark.driverPlacement);
+    const spotToo = { ...poolWith(driver!, {}), name: 'spark-driver-spot', capacityTypes: ['spot'] as const };
+    const problems = sparkTenantProblems(tenant({ driverPools: [poolWith(driver!, {}), spotToo] }));
+    expect(brief(problems)).toEqual(['error job-runner-placement jobRunnerPlacement']);
+    expect(problems[0]!.message).toBe('EMR\'s job runner can land on spot capacity of spark-driver-spot: a reclaimed job runner fails the job');
+    expect(problems[0]!.hint).toBe('render the emr-job-submitter classification from the driver placement (on-demand, tolerating the driver taint)');
+  });
+
+  it('executors without instance store warn on pools that require local NVMe, by Gt or Exists', () => {
+    const pools = spark.poolsOf(spark.executorPlacement);
+    const nvme = (operator: 'Gt' | 'Exists') => pools.map((pool) => poolWith(pool, {
+      requirements: [...pool.requirements, operator === 'Gt' ? { key: 'karpenter.k8s.aws/instance-local-nvme', operator, values: ['0'] } : { key: 'karpenter.k8s.aws/instance-local-nvme', operator }],
+    }));
+    const ebs = sparkTenantProblems(tenant({ executorPools: nvme('Exists') }));
+    expect(brief(ebs)).toEqual(['warning executor-disk-pools localDisk']);
+    expect(ebs[0]!.message).toBe('executors use an EBS volume each, but pools spark-executor-spot, spark-executor-on-demand launch only instance types with local NVMe: the tenant pays for instance store it never uses');
+    expect(ebs[0]!.hint).toBe('route these executors to pools without an instance-local-nvme requirement, or set spark.localDisk: instance-store');
+    const none = sparkTenantProblems(tenant({ localDisk: { kind: 'ephemeral-storage', size: '20Gi' }, executorPools: nvme('Gt') }));
+    expect(none[0]!.message).toMatch(/^executors use no local disk, but pools /);
+    expect(sparkTenantProblems(tenant({ localDisk: { kind: 'instance-store' }, quota: quota({ storage: '1Gi' }), executorPools: nvme('Gt') }))).toEqual([]);
+    // A requirement that excludes NVMe (DoesNotExist) is no reason to warn.
+    expect(sparkTenantProblems(tenant({ executorPools: pools.map((pool) => poolWith(pool, { requirements: [...pool.requirements, { key: 'karpenter.k8s.aws/instance-local-nvme', operator: 'DoesNotExist' }] })) }))).toEqual([]);
   });
 });
 
@@ -168,6 +235,9 @@ describe('driver-node-expiry with several driver pools', () => {
     const problems = sparkTenantProblems(tenant({ maxJobDuration: '13h', driverPools: [pool('24h'), pool('12h'), pool('1h', 'Never'), pool(undefined)] }));
     expect(brief(problems)).toEqual(['error driver-node-expiry maxJobDuration']);
     expect(problems[0]!.message).toContain('terminationGracePeriod 12h');
+    expect(problems[0]!.hint).toBe('set spark.maxJobDuration to at most 12h (the driver pod gets it as activeDeadlineSeconds), or raise capacity.driverNodes.terminationGracePeriod');
+    expect(sparkTenantProblems(tenant({ maxJobDuration: undefined, driverPools: [pool('24h')] }))[0]!.message)
+      .toBe('driver nodes expire (expireAfter 720h, not held back by disruption budgets or windows) and their drain kills running drivers after terminationGracePeriod 24h, but the tenant\'s jobs have no maximum duration: a longer job is killed when its node expires');
     expect(sparkTenantProblems(tenant({ maxJobDuration: '12h', driverPools: [pool('24h'), pool('12h'), pool('1h', 'Never')] }))).toEqual([]);
   });
 });
