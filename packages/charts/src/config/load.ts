@@ -1,10 +1,11 @@
 import { Ajv, type ErrorObject } from 'ajv';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
 import { DNS_LABEL_PATTERN } from '@emr-eks-gitops/core';
 import { EnvironmentSchema, type EnvironmentConfig } from './schema.js';
 import { EnvironmentFileError, type Problem } from './problems.js';
 import { SourceMap, formatConfigPath, type ConfigPath } from './source-map.js';
 import { semanticProblems } from './semantics.js';
+import { MAX_ALIAS_COUNT, aliasBombPosition, parserMessage, unprintableCharacters } from './yaml-hazards.js';
 
 /** A parsed, validated environment and the map back to its source, for locating later errors. */
 export interface LoadedEnvironment {
@@ -28,18 +29,22 @@ export function loadEnvironmentText(text: string, sourcePath: string): LoadedEnv
   const at: Locate = (path, message, where = { path }) =>
     ({ file: sourcePath, ...source.locate(where.path, where.at), path: formatConfigPath(path), message });
 
-  if (document.errors.length > 0) {
-    throw new EnvironmentFileError(document.errors.map((error) => {
+  const unprintable = unprintableCharacters(text, lineCounter).map(({ position, codePoint }): Problem => ({
+    file: sourcePath, ...position, path: '',
+    message: `the character ${codePoint} is not allowed in YAML (YAML 1.2.2 §5.1: printable characters only); delete it, or write it as an escape in a double-quoted string`,
+  }));
+  if (document.errors.length > 0 || unprintable.length > 0) {
+    throw new EnvironmentFileError([...unprintable, ...document.errors.map((error) => {
       const position = error.linePos?.[0] ?? { line: 1, col: 1 };
-      return { file: sourcePath, line: position.line, column: position.col, path: '', message: `YAML syntax error: ${firstLine(error.message).replace(/ at line \d+, column \d+:?$/, '')}` };
-    }));
+      return { file: sourcePath, line: position.line, column: position.col, path: '', message: `YAML syntax error: ${parserMessage(firstLine(error.message).replace(/ at line \d+, column \d+:?$/, ''))}` };
+    })]);
   }
 
   const problems: Problem[] = [];
   if (!new RegExp(DNS_LABEL_PATTERN).test(name) || name.length > 63) {
     problems.push({ file: sourcePath, line: 1, column: 1, path: '', message: `the file name "${name}" is the environment name and must be a DNS-1123 label (lowercase letters, digits, "-")` });
   }
-  const value: unknown = document.toJS({ maxAliasCount: 100 });
+  const value = documentValue(document, lineCounter, sourcePath);
   const skeleton = skeletonProblem(value, at);
   if (skeleton) throw new EnvironmentFileError([...problems, skeleton]);
   if (!validateEnvironment(value)) problems.push(...schemaProblems(validateEnvironment.errors ?? [], at));
@@ -54,6 +59,19 @@ export function loadEnvironmentText(text: string, sourcePath: string): LoadedEnv
     cluster: { ...file.cluster, partition: file.cluster.partition ?? 'aws' },
   };
   return { config, source };
+}
+
+/** The document as plain data; an alias bomb (which `yaml` answers with a ReferenceError) becomes a located problem. */
+function documentValue(document: Document, lineCounter: LineCounter, sourcePath: string): unknown {
+  try {
+    return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!(error instanceof ReferenceError && /alias/i.test(error.message))) throw error;
+    throw new EnvironmentFileError([{
+      file: sourcePath, ...aliasBombPosition(document, lineCounter), path: '',
+      message: `YAML aliases here expand past ${MAX_ALIAS_COUNT} nodes, the shape of an alias bomb ("billion laughs"); write the values out instead of aliasing aliases`,
+    }]);
+  }
 }
 
 /** Makes a problem about `path`, placed where `where` is written (by default: the value at `path`). */
@@ -159,6 +177,7 @@ function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'number' && !Number.isFinite(value)) return `${String(value)} (a number too large to hold, or .inf/.nan)`;
   return `${typeof value} ${String(value)}`;
 }
 

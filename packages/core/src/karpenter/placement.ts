@@ -77,13 +77,14 @@ export function toleratesTaint(
   taint: { readonly key: string; readonly value?: string; readonly effect: string },
 ): boolean {
   if (toleration.effect && toleration.effect !== taint.effect) return false;
+  // Stryker disable next-line StringLiteral: any default other than "Exists" reads the same; it names Kubernetes' default
   if ((toleration.operator ?? 'Equal') === 'Exists') return !toleration.key || toleration.key === taint.key;
   return toleration.key === taint.key && (toleration.value ?? '') === (taint.value ?? '');
 }
 
 /** Whether a node of `pool` can carry label `key` with `value`. */
 function poolCanLabel(pool: PoolSchedulingView, key: string, value: string): boolean {
-  if (key in pool.labels) return pool.labels[key] === value;
+  if (Object.hasOwn(pool.labels, key)) return pool.labels[key] === value;
   const requirement = pool.requirements.find((r) => r.key === key);
   if (requirement === undefined) {
     // Karpenter launches on-demand when a pool says nothing about capacity type.
@@ -96,10 +97,20 @@ function poolCanLabel(pool: PoolSchedulingView, key: string, value: string): boo
       return !(requirement.values?.includes(value) ?? false);
     case 'Exists':
       return true;
+    case 'Gt':
+    case 'Lt': {
+      // Both sides are read as integers, and a label that is not one matches neither (apimachinery labels.Requirement.Matches).
+      const bound = Number(requirement.values?.[0]);
+      if (!INTEGER.test(value) || !Number.isInteger(bound)) return false;
+      return requirement.operator === 'Gt' ? Number(value) > bound : Number(value) < bound;
+    }
+    // Stryker disable next-line ConditionalExpression: without this case the function returns undefined, just as falsy
     default:
-      return false;
+      return false; // DoesNotExist: the node never has the label
   }
 }
+
+const INTEGER = /^-?\d+$/;
 
 /** The taints of a pool that keep off a pod with these tolerations (PreferNoSchedule only discourages). */
 export function untoleratedTaints(tolerations: readonly Toleration[], pool: Pick<PoolSchedulingView, 'taints'>): Taint[] {

@@ -1,43 +1,7 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import {
-  Ec2NodeClass, SparkCapacity, jobSubmitterClassification, sparkTenantProblems,
-  type RuntimeProblem, type SparkCapacityProps, type SparkTenantRuntime,
-} from '../../src/index.js';
-
-/** dev's layout: driver pool 100 cores, spot executors 400, on-demand executors 100. */
-function capacity(props: Partial<SparkCapacityProps> = {}): SparkCapacity {
-  const chart = Testing.chart();
-  const driverNodeClass = new Ec2NodeClass(chart, 'NodeClass', { name: 'spark', clusterName: 'dev', amiAlias: 'al2023@v20250101', role: 'KarpenterNodeRole-dev' });
-  return new SparkCapacity(chart, 'Spark', {
-    driverNodeClass,
-    limits: { driver: { cpu: '100', memory: '400Gi' }, executorSpot: { cpu: '400', memory: '1600Gi' }, executorOnDemand: { cpu: '100', memory: '400Gi' } },
-    ...props,
-  });
-}
-
-const spark = capacity();
-
-/** A tenant whose jobs run: dev's app-dev after the fix. */
-function tenant(overrides: Partial<SparkTenantRuntime> = {}, pools: SparkCapacity = spark): SparkTenantRuntime {
-  return {
-    quota: { cpu: 16, memory: '64Gi', pods: 60, storage: '400Gi' },
-    containerDefaults: { default: { memory: '2Gi' }, defaultRequest: { cpu: '250m', memory: '512Mi' }, max: { cpu: '8', memory: '32Gi' } },
-    jobSize: { driver: { cores: 1, memory: '2g' }, executor: { cores: 2, memory: '4g' } },
-    localDisk: { kind: 'generic-ephemeral-volume', storageClassName: 'gp3', size: '50Gi' },
-    logs: { cloudWatch: true, s3: true },
-    customCode: true,
-    maxJobDuration: '4h',
-    serviceAccounts: [{ name: 'notebook-spark', automountServiceAccountToken: true, sparkDriver: true }],
-    driverPools: pools.poolsOf(pools.driverPlacement),
-    executorPools: pools.poolsOf(pools.executorPlacement),
-    jobRunnerPlacement: pools.driverPlacement,
-    egress: { mode: 'allow-all' },
-    ...overrides,
-  };
-}
-
-const brief = (problems: RuntimeProblem[]) => problems.map((p) => `${p.severity} ${p.rule} ${p.field}`);
+import { Ec2NodeClass, jobSubmitterClassification, sparkTenantProblems } from '../../src/index.js';
+import { brief, capacity, spark, tenant } from './runtime-fixtures.js';
 
 describe('sparkTenantProblems', () => {
   it('passes a tenant whose default job fits its quota, LimitRange, pools and nodes', () => {

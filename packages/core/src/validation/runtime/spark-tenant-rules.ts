@@ -220,6 +220,7 @@ function poolProblems(tenant: SparkTenantRuntime, job: ReturnType<typeof jobFoot
   };
   const cpuCeiling = executorCeiling('cpu');
   const executorCores = parseQuantity(tenant.quota.cpu) - job.driver.cores - job.jobRunner.cores;
+  // Stryker disable next-line ConditionalExpression: `n > undefined` is false, so the guard changes nothing at run time
   if (cpuCeiling !== undefined && executorCores > cpuCeiling) {
     problems.push(problem('quota-exceeds-capacity', 'quota.cpu',
       `quota.cpu ${tenant.quota.cpu} leaves ${formatCores(executorCores)} cores for executors after one driver and job runner, but the executor pools (${tenant.executorPools.map((p) => p.name).join(', ')}) may launch only ${formatCores(cpuCeiling)} cores in all: the rest of the quota can never be used`,
@@ -227,6 +228,7 @@ function poolProblems(tenant: SparkTenantRuntime, job: ReturnType<typeof jobFoot
   }
   const memoryCeiling = executorCeiling('memory');
   const executorMemory = parseQuantity(tenant.quota.memory) - (job.driver.memoryRequestMiB + job.jobRunner.memoryRequestMiB) * MIB;
+  // Stryker disable next-line ConditionalExpression: `n > undefined` is false, so the guard changes nothing at run time
   if (memoryCeiling !== undefined && executorMemory > memoryCeiling) {
     problems.push(problem('quota-exceeds-capacity', 'quota.memory',
       `quota.memory ${tenant.quota.memory} leaves ${formatMiB(executorMemory / MIB)} for executors, but the executor pools (${tenant.executorPools.map((p) => p.name).join(', ')}) may launch only ${formatMiB(memoryCeiling / MIB)} in all: the rest of the quota can never be used`,
