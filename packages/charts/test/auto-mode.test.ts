@@ -165,9 +165,9 @@ describe('switching sandbox from Auto Mode to self-managed Karpenter is one line
       'platform/karpenter/nodeclass-spark.yaml',
     ]);
     expect(added).toEqual([
+      'addons/prometheus/configmap-dashboard-emr-karpenter.yaml', // Karpenter's dashboard: nothing of it to scrape on Auto Mode
       'artifacts/iam/KarpenterController-spark-platform-sandbox.json', // the controller's permissions, the node role's managed policies
       'artifacts/iam/managed-policy-attachments.json',
-      'addons/prometheus/configmap-dashboard-emr-karpenter.yaml', // Karpenter's dashboard: nothing of it to scrape on Auto Mode
       'artifacts/platform/karpenter/controller-values.yaml',
       'crds/helmrelease-karpenter-crd.yaml',
       'crds/kustomization.yaml',

@@ -229,15 +229,16 @@ describe('job-runner-placement and executor-disk-pools', () => {
 });
 
 describe('driver-node-expiry with several driver pools', () => {
-  it('the shortest drain bound of the expiring pools counts', () => {
+  it('the shortest drain bound of the expiring pools counts, less EMR\'s 15m job-start-timeout (the job runner waits that long for its driver)', () => {
     const [driver] = spark.poolsOf(spark.driverPlacement);
     const pool = (grace: string | undefined, expireAfter = '720h') => ({ ...poolWith(driver!, {}), terminationGracePeriod: grace, expireAfter });
     const problems = sparkTenantProblems(tenant({ maxJobDuration: '13h', driverPools: [pool('24h'), pool('12h'), pool('1h', 'Never'), pool(undefined)] }));
     expect(brief(problems)).toEqual(['error driver-node-expiry maxJobDuration']);
     expect(problems[0]!.message).toContain('terminationGracePeriod 12h');
-    expect(problems[0]!.hint).toBe('set spark.maxJobDuration to at most 12h (the driver pod gets it as activeDeadlineSeconds), or raise capacity.driverNodes.terminationGracePeriod');
+    expect(problems[0]!.hint).toBe('set spark.maxJobDuration to at most 11h45m (the driver pod gets it as activeDeadlineSeconds), or raise capacity.driverNodes.terminationGracePeriod to at least 15m more than it');
     expect(sparkTenantProblems(tenant({ maxJobDuration: undefined, driverPools: [pool('24h')] }))[0]!.message)
-      .toBe('driver nodes expire (expireAfter 720h, not held back by disruption budgets or windows) and their drain kills running drivers after terminationGracePeriod 24h, but the tenant\'s jobs have no maximum duration: a longer job is killed when its node expires');
-    expect(sparkTenantProblems(tenant({ maxJobDuration: '12h', driverPools: [pool('24h'), pool('12h'), pool('1h', 'Never')] }))).toEqual([]);
+      .toBe('driver nodes expire (expireAfter 720h, not held back by disruption budgets or windows) and their drain kills running drivers and job runners after terminationGracePeriod 24h, but the tenant\'s jobs have no maximum duration: a longer job is killed when its node expires');
+    expect(sparkTenantProblems(tenant({ maxJobDuration: '11h45m', driverPools: [pool('24h'), pool('12h'), pool('1h', 'Never')] }))).toEqual([]);
+    expect(brief(sparkTenantProblems(tenant({ maxJobDuration: '11h46m', driverPools: [pool('24h'), pool('12h'), pool('1h', 'Never')] })))).toEqual(['error driver-node-expiry maxJobDuration']);
   });
 });
