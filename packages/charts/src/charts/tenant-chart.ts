@@ -149,7 +149,7 @@ export class TenantChart extends ManifestChart {
       localDisk: placement.localDisk,
       maxJobDuration: spark.maxJobDuration,
       executorTerminationGracePeriodSeconds: spark.executorTerminationGracePeriodSeconds,
-      customCode: spark.customCode,
+      customCode: spark.customCode && { ...spark.customCode, region: config.cluster.region },
       singleZone,
     });
     const locations = logs.locations;
