@@ -47,6 +47,42 @@ const accountDenied = (namespace: string, account = 'notebook-spark') =>
   `pods created by the Spark-driver service account ${account} of namespace ${namespace} must run as the account that creates them (spec.serviceAccountName, and in its own namespace): another account, such as EMR's emr-containers-sa-* (the job execution role), would lend its identity to whoever runs code as this one`;
 const imageDenied = (namespace: string, images: string) =>
   `pods created by the Spark-driver service account notebook-spark of namespace ${namespace} may run only the images ${images}: set spark.kubernetes.container.image and the pod template's containers to one of them`;
+const HUB = user('jupyterhub', 'hub');
+const volumeDenied = (namespace: string) =>
+  `pods created by the Spark-driver service account notebook-spark of namespace ${namespace} or by ${HUB} in it may mount only volumes of the types configMap, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected (projected: configMap, downwardAPI, serviceAccountToken): a secret, hostPath, csi or other volume would hand them credentials their account has no right to read`;
+const hubDenied = (namespace: string) =>
+  `pods ${HUB} creates in namespace ${namespace} must run as its Spark-driver account notebook-spark (spec.serviceAccountName): any other, such as EMR's emr-containers-sa-* (the job execution role), would lend its identity to whoever controls the spawner`;
+
+/**
+ * The notebook server pod as KubeSpawner 7 builds it from a profile (make_pod): the profile's account and image, the
+ * user's PVC of singleuser.storage type dynamic (volume-<user>), and the API server's kube-api-access projected volume
+ * (ServiceAccount admission plugin, automount_service_account_token: true).
+ */
+function notebookPod(result: RenderResult, index = 0): { namespace: string; pod: Obj } {
+  const values = hubValues(result).singleuser;
+  const override = values.profileList[index].kubespawner_override;
+  expect(values.storage.type).toBe('dynamic');
+  expect(values.cloudMetadata.blockWithIptables).toBe(false); // else an init container of another image
+  return {
+    namespace: override.namespace,
+    pod: {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'jupyter-alice', labels: { component: 'singleuser-server' } },
+      spec: {
+        serviceAccountName: override.service_account,
+        containers: [{ name: 'notebook', image: override.image ?? `${values.image.name}:${values.image.tag}`, volumeMounts: [{ name: 'volume-alice', mountPath: values.storage.homeMountPath }] }],
+        volumes: [
+          { name: 'volume-alice', persistentVolumeClaim: { claimName: 'claim-alice' } },
+          { name: 'kube-api-access-x1y2z', projected: { sources: [
+            { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+            { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+            { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+          ] } },
+        ],
+      },
+    },
+  };
+}
+
 const DEV_IMAGES = '210987654321.dkr.ecr.ap-northeast-2.amazonaws.com/spark-notebook:emr-7.5.0-20250115, 996579266876.dkr.ecr.ap-northeast-2.amazonaws.com/spark/emr-7.5.0:latest, public.ecr.aws/aws-cli/aws-cli:2.17.0';
 
 describe('pods of Spark-driver accounts at admission', () => {
@@ -56,7 +92,10 @@ describe('pods of Spark-driver accounts at admission', () => {
       expect(served.length, name).toBeGreaterThan(0);
       for (const { namespace, account } of served) {
         const policy = result.objects.find((o) => o.path === `platform/admission/validatingadmissionpolicy-emr-eks-gitops-driver-pods-${namespace}.yaml`)!.object as Obj;
-        expect(policy.spec.matchConditions).toEqual([{ name: 'created-by-a-driver-account', expression: `request.userInfo.username in ["${user(namespace, account)}"]` }]);
+        expect(policy.spec.matchConditions).toEqual([{
+          name: 'created-by-a-driver-account',
+          expression: `request.userInfo.username in ["${user(namespace, account)}"] || (request.userInfo.username in ["${HUB}"] && request.namespace == "${namespace}")`,
+        }]);
         expect(result.files.get('platform/admission/kustomization.yaml'), name).toContain(`validatingadmissionpolicybinding-emr-eks-gitops-driver-pods-${namespace}.yaml`);
         expect(result.files.get('platform/kustomization.yaml'), name).toContain('- admission');
       }
@@ -124,18 +163,51 @@ describe('pods of Spark-driver accounts at admission', () => {
   it('admits pods made by others: an administrator, the hub spawning a server, EMR, a controller; and their updates by the notebook', () => {
     const pod = executorPod(template, session!.conf);
     const foreign: Obj = { ...pod, spec: { ...pod.spec, serviceAccountName: 'emr-containers-sa-spark-driver-1', containers: [{ name: 'c', image: 'alpine' }] } };
-    for (const creator of [ADMIN, user('jupyterhub', 'hub'), 'emr-containers', user('kube-system', 'replicaset-controller'), user('spark-app-dev', 'other')]) {
+    for (const creator of [ADMIN, 'emr-containers', user('kube-system', 'replicaset-controller'), user('spark-app-dev', 'other')]) {
       expect(admit(dev, 'spark-app-dev', foreign, 'CREATE', null, creator), creator).toEqual([]);
     }
+    // The hub outside the tenant namespaces (its own pods) is not held.
+    expect(admit(dev, 'jupyterhub', foreign, 'CREATE', null, HUB)).toEqual([]);
     // The notebook's account labelling a pod someone else made keeps its images: admitted.
     const labelled = { ...foreign, metadata: { ...foreign.metadata, labels: { a: 'b' } } };
     expect(admit(dev, 'spark-app-dev', labelled, 'UPDATE', foreign, notebook)).toEqual([]);
   });
 
+  it('admits the notebook server pods the hub spawns, as KubeSpawner builds them, in every environment', () => {
+    for (const [name, result] of Object.entries(renders)) {
+      hubValues(result).singleuser.profileList.forEach((_: Obj, index: number) => {
+        const { namespace, pod } = notebookPod(result, index);
+        expect(admit(result, namespace, pod, 'CREATE', null, HUB), `${name} ${namespace}`).toEqual([]);
+      });
+    }
+  });
+
+  it('refuses a pod the hub creates in a tenant namespace as any account but the notebook account', () => {
+    const { namespace, pod } = notebookPod(dev);
+    for (const account of ['emr-containers-sa-spark-driver-210987654321-31k61zpmb7mlsiqq1k5', 'default']) {
+      expect(admit(dev, namespace, { ...pod, spec: { ...pod.spec, serviceAccountName: account } }, 'CREATE', null, HUB), account).toEqual([hubDenied(namespace)]);
+    }
+  });
+
+  it.each([
+    ['a Secret of the namespace', { secret: { secretName: 'emr-containers-job-secret' } }],
+    ['a host path', { hostPath: { path: '/var/lib/kubelet' } }],
+    ['a CSI secrets-store volume', { csi: { driver: 'secrets-store.csi.k8s.io', volumeAttributes: { secretProviderClass: 'x' } } }],
+    ['a projected Secret', { projected: { sources: [{ secret: { name: 'emr-containers-job-secret' } }] } }],
+    ['an NFS share', { nfs: { server: '10.0.0.1', path: '/' } }],
+  ])('refuses %s in pods of the notebook account and of the hub', (_, volume) => {
+    const executor = executorPod(template, session!.conf);
+    executor.spec.volumes = [...(executor.spec.volumes ?? []), { name: 'x', ...volume }];
+    expect(admit(dev, 'spark-app-dev', executor, 'CREATE', null, notebook)).toEqual([volumeDenied('spark-app-dev')]);
+    const { namespace, pod } = notebookPod(dev);
+    pod.spec.volumes.push({ name: 'x', ...volume });
+    expect(admit(dev, namespace, pod, 'CREATE', null, HUB)).toEqual([volumeDenied(namespace)]);
+  });
+
   it('holds every sparkDriver account of a tenant, and a retired tenant\'s accounts too', () => {
     const edited = renderEnvironment(load('dev', (t) => t.replace('        sparkDriver: true ', '        sparkDriver: true\n      - name: batch-client\n        sparkDriver: true\n        roleArn: arn:aws:iam::210987654321:role/emr-dev-app-dev-notebook ')));
     const policy = edited.objects.find((o) => o.path === 'platform/admission/validatingadmissionpolicy-emr-eks-gitops-driver-pods-spark-app-dev.yaml')!.object as Obj;
-    expect(policy.spec.matchConditions[0].expression).toBe(`request.userInfo.username in ["${user('spark-app-dev', 'batch-client')}", "${notebook}"]`);
+    expect(policy.spec.matchConditions[0].expression).toBe(`request.userInfo.username in ["${user('spark-app-dev', 'batch-client')}", "${notebook}"] || (request.userInfo.username in ["${HUB}"] && request.namespace == "spark-app-dev")`);
     const pod = executorPod(template, { ...session!.conf, 'spark.kubernetes.authenticate.executor.serviceAccountName': 'batch-client' });
     expect(admit(edited, 'spark-app-dev', pod, 'CREATE', null, user('spark-app-dev', 'batch-client'))).toEqual([]);
     expect(admit(edited, 'spark-app-dev', pod, 'CREATE', null, notebook)[0]).toMatch(/^pods created by the Spark-driver service accounts batch-client, notebook-spark of namespace spark-app-dev must run as/);

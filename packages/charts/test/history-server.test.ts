@@ -39,6 +39,23 @@ describe.each(['staging', 'prod'] as const)('Spark History Server in %s', (env) 
     }
   });
 
+  it('reads s3:// through EMRFS, which spark-class does not put on the daemon\'s classpath by itself', () => {
+    // aws-emr-containers-best-practices load-test-for-spark-operator.md: an EMR image outside StartJobRun needs the
+    // EMRFS jars and conf on the classpath, fs.s3.impl and IRSA's web identity provider for EMRFS.
+    for (const deployment of byKind('Deployment')) {
+      const env = new Map<string, string>(deployment.spec.template.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
+      const classpath = env.get('SPARK_DAEMON_CLASSPATH')!.split(':');
+      expect(classpath).toEqual(expect.arrayContaining(['/usr/share/aws/emr/emrfs/conf', '/usr/share/aws/emr/emrfs/lib/*', '/usr/share/aws/aws-java-sdk/*']));
+      const opts = env.get('SPARK_HISTORY_OPTS')!.split(' ');
+      expect(opts).toEqual(expect.arrayContaining([
+        '-Dspark.hadoop.fs.s3.impl=com.amazon.ws.emr.hadoop.fs.EmrFileSystem',
+        '-Dspark.hadoop.fs.AbstractFileSystem.s3.impl=org.apache.hadoop.fs.s3.EMRFSDelegate',
+        '-Dspark.hadoop.fs.s3.customAWSCredentialsProvider=com.amazonaws.auth.WebIdentityTokenCredentialsProvider',
+      ]));
+      expect(opts.find((opt) => opt.startsWith('-Dspark.history.fs.logDirectory='))).toMatch(/=s3:\/\//);
+    }
+  });
+
   it('restricted Pod Security, requests and limits, readiness on the UI port, read-only IRSA role', () => {
     const [namespace] = byKind('Namespace');
     expect(namespace!.metadata.name).toBe('spark-history');

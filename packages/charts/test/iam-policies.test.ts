@@ -55,13 +55,28 @@ function needs(targets: TenantTargets, env: { region: string; accountId: string 
   ];
   return [
     ...(kind === 'job' ? targets.templates : targets.templates.filter((uri) => uri.endsWith('executor.yaml'))).map((uri) => ['s3:GetObject', objectArn(uri)] as [string, string]),
-    ...targets.eventLogDirs.flatMap((dir) => readWrite(dir, 'spark-0a1b2c.inprogress')),
+    ...targets.eventLogDirs.flatMap((dir) => [...readWrite(dir, 'spark-0a1b2c.inprogress'), ...directoryProbes(dir)]),
     ...targets.fallbackPaths.flatMap((dir) => readWrite(dir, 'spark-0a1b2c/shuffle_0_0_0.data')),
     ...(kind === 'job' ? [
       ...targets.logUris.map((uri) => ['s3:PutObject', objectArn(`${uri}vc123/jobs/job456/containers/spark-1/driver/stdout.gz`)] as [string, string]),
       ...targets.logStreams.flatMap(({ group, prefix }) => ['logs:CreateLogStream', 'logs:PutLogEvents'].map((action) =>
         [action, `arn:aws:logs:${env.region}:${env.accountId}:log-group:${group}:log-stream:${prefix}/vc123/jobs/job456/containers/spark-1/stdout`] as [string, string])),
     ] : []),
+  ];
+}
+
+/**
+ * What S3A's and EMRFS's getFileStatus asks of an event-log directory before Spark uses it (hadoop-aws
+ * S3AFileSystem.s3GetFileStatus): HEAD of the bare key (only a 404 goes on), HEAD of `<dir>/`, then LIST with prefix
+ * `<dir>/`; FsHistoryProvider then lists below it. A HEAD needs s3:GetObject on the key (S3 API reference, HeadObject).
+ */
+function directoryProbes(dir: string): [string, string, Record<string, string>?][] {
+  const { key } = s3Location(dir);
+  const bare = key.replace(/\/$/, '');
+  return [
+    ['s3:GetObject', objectArn(dir.replace(/\/$/, ''))],
+    ['s3:GetObject', objectArn(dir)],
+    ...[bare, `${bare}/`, `${bare}/spark-0a1b2c`].map((prefix) => ['s3:ListBucket', bucketArn(dir), { 's3:prefix': prefix }] as [string, string, Record<string, string>]),
   ];
 }
 
@@ -142,6 +157,8 @@ describe.each(ENVIRONMENTS)('IAM documents of %s', (name) => {
     for (const { tenant, roleArn } of accounts) {
       const document = byRole.get(roleArn)!.document;
       expect(missing(document, needs(tenantTargets(result, tenant.name), env, 'notebook'))).toEqual([]);
+      // The bare key of the event-log directory is probed, never written: a file there would hide the directory.
+      for (const dir of tenantTargets(result, tenant.name).eventLogDirs) expect(allows(document, 's3:PutObject', objectArn(dir.replace(/\/$/, '')))).toBe(false);
       // EMR's job logs are not the notebook's.
       expect(denied(document, needs(tenantTargets(result, tenant.name), env, 'job').filter(([action]) => action.startsWith('logs:')))).toEqual([]);
       for (const neighbour of active.filter((other) => other.name !== tenant.name)) {
@@ -162,8 +179,8 @@ describe.each(ENVIRONMENTS)('IAM documents of %s', (name) => {
     expect(directories.length).toBe(config.addons?.historyServer && config.spark.logs?.s3Uri ? active.length : 0);
     for (const { role, dir } of directories) {
       const document = byRole.get(role)!.document;
-      expect(missing(document, [['s3:GetObject', objectArn(`${dir}spark-0a1b2c`)], ['s3:ListBucket', bucketArn(dir), { 's3:prefix': s3Location(dir).key }]])).toEqual([]);
-      expect(denied(document, [['s3:PutObject', objectArn(`${dir}spark-0a1b2c`)], ['s3:DeleteObject', objectArn(`${dir}spark-0a1b2c`)]])).toEqual([]);
+      expect(missing(document, [['s3:GetObject', objectArn(`${dir}spark-0a1b2c`)], ...directoryProbes(dir)])).toEqual([]);
+      expect(denied(document, [['s3:PutObject', objectArn(`${dir}spark-0a1b2c`)], ['s3:DeleteObject', objectArn(`${dir}spark-0a1b2c`)], ['s3:PutObject', objectArn(dir.replace(/\/$/, ''))]])).toEqual([]);
       const others = directories.filter((other) => other.role !== role).map((other) => other.dir);
       expect(denied(document, others.flatMap((other) => [['s3:GetObject', objectArn(`${other}spark-0a1b2c`)], ['s3:ListBucket', bucketArn(other), { 's3:prefix': s3Location(other).key }]] as [string, string, Record<string, string>?][]))).toEqual([]);
     }

@@ -38,13 +38,17 @@ describe('emr apply --s3-only and preflight on staging', () => {
     for (const tenant of ['app-dev', 'data-eng', 'ml', 'reporting']) expect(s3.bucket(LOGS).has(`${tenant}/spark-events/`), tenant).toBe(true);
 
     account.roles.set('spark-history-server-spark-platform-staging', { trust: { Version: '2012-10-17', Statement: [] },
-      allow: [{ action: 's3:ListBucket', resource: '*' }, { action: 's3:GetObject', resource: `arn:aws:s3:::${LOGS}/ml/*` }] });
+      // Objects below ml's directory only, not its bare key: what the documents granted before S3A's first HEAD was known.
+      allow: [{ action: 's3:ListBucket', resource: '*' }, { action: 's3:GetObject', resource: `arn:aws:s3:::${LOGS}/ml/spark-events/*` }] });
     const result = await cli('preflight', '--output', 'json');
     expect(result.code).toBe(1);
     const checks = (JSON.parse(result.stdout) as { checks: Check[] }).checks.filter((check) => check.subject === HISTORY_ROLE);
     expect(checks).toContainEqual({ area: 'permissions', subject: HISTORY_ROLE, status: 'ok', detail: 'the History Server of ml read ml\'s Spark event logs: allowed' });
     expect(checks).toContainEqual(expect.objectContaining({ status: 'missing',
       detail: `the History Server of app-dev read app-dev's Spark event logs: denied s3:GetObject on arn:aws:s3:::${LOGS}/app-dev/spark-events/emr-gitops-preflight-probe (implicitDeny)` }));
+    // getFileStatus HEADs the bare key first; a 403 there stops the server at start.
+    expect(checks).toContainEqual(expect.objectContaining({ status: 'missing',
+      detail: `the History Server of ml probe ml's event-log directory (getFileStatus): denied s3:GetObject on arn:aws:s3:::${LOGS}/ml/spark-events (implicitDeny)` }));
   });
 
   it('reports the Fargate tenant\'s missing profile with the command that creates it, and one that does not select its namespace', async () => {

@@ -84,6 +84,24 @@ describe('emr apply: the S3 side', () => {
     expect(drift.stdout).toMatch(/S3: 0 to add, 1 to change, 6 unchanged, 0 refused, 1 prefixes to create\./);
   });
 
+  it('checks the markers on every run: a prefix emptied after its marker went (lifecycle, clean-up) gets it back', async () => {
+    await emr(['apply']);
+    const logs = fixture.s3.bucket(LOGS);
+    // S3A and EMRFS delete the parent's marker once the first event log is written below it.
+    fixture.s3.seed(LOGS, 'data-eng/spark-events/spark-0a1b2c', 'an event log');
+    logs.delete('data-eng/spark-events/');
+    const held = await emr(['apply', '--s3-only']);
+    expect(held.stdout).toMatch(/^exists\s+s3:\/\/spark-platform-dev-logs-210987654321\/data-eng\/spark-events\/$/m);
+    expect(held.stdout).toMatch(/0 prefixes created, 0 failed\./);
+    // A lifecycle rule expires the last log: the directory is gone for Spark until apply writes the marker again.
+    logs.delete('data-eng/spark-events/spark-0a1b2c');
+    const again = await emr(['apply', '--s3-only']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^created\s+s3:\/\/spark-platform-dev-logs-210987654321\/data-eng\/spark-events\/$/m);
+    expect(again.stdout).toMatch(/1 prefixes created, 0 failed\./);
+    expectEverythingInPlace();
+  });
+
   it('never overwrites an object it did not write: reports it, uploads the rest, exits 1', async () => {
     const foreign = `${BASE}/tenants/app-dev/pod-templates/executor.yaml`;
     fixture.s3.seed(ARTIFACTS, foreign, 'someone else\'s file');

@@ -1,5 +1,7 @@
 import type { Construct } from 'constructs';
-import { DriverAccountPodPolicy, ExclusiveCapacityClassPolicy, emrSparkImage } from '@emr-eks-gitops/core';
+import {
+  DriverAccountPodPolicy, ExclusiveCapacityClassPolicy, JUPYTERHUB_HUB_SERVICE_ACCOUNT, JUPYTERHUB_NAMESPACE, emrSparkImage, serviceAccountUsername,
+} from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
 import { collectIssues, underField, type RenderIssue } from '../render/render-error.js';
 import { ManifestChart } from './manifest-chart.js';
@@ -101,6 +103,8 @@ export function addDriverAccountPolicies(chart: AdmissionChart, config: Environm
     }
     const policy = collectIssues(issues, at, () => new DriverAccountPodPolicy(chart, `DriverPods-${tenant.name}`, {
       namespace: tenant.namespace, serviceAccounts: accounts, allowedImages: images,
+      // The hub spawns the notebook servers as these accounts (kubespawner_override.service_account).
+      spawners: config.addons?.jupyterhub ? [serviceAccountUsername(JUPYTERHUB_NAMESPACE, JUPYTERHUB_HUB_SERVICE_ACCOUNT)] : [],
     }));
     if (policy) chart.driverAccountPolicies.push(policy);
   });

@@ -150,7 +150,7 @@ export class TenantChart extends ManifestChart {
       localDisk: placement.localDisk,
       maxJobDuration: spark.maxJobDuration,
       executorTerminationGracePeriodSeconds: spark.executorTerminationGracePeriodSeconds,
-      customCode: spark.customCode,
+      customCode: spark.customCode && { ...spark.customCode, region: config.cluster.region },
       singleZone,
       yunikorn: tenantGang(config, tenant, spark.jobSize ?? SPARK_DEFAULT_JOB_SIZE),
     });

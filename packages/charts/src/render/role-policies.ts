@@ -65,7 +65,11 @@ function readGrants(tenant: TenantConfig, config: EnvironmentConfig): S3Grant[] 
 /** Write the event logs and the decommission fallback storage, as Spark's Hadoop FileSystem does. */
 function sparkWriteGrants(tenant: TenantConfig, config: EnvironmentConfig): S3Grant[] {
   const at = tenantLocations(config, tenant);
-  return [at.eventLogDir, at.fallbackStoragePath].filter((uri): uri is string => uri !== undefined).map((uri) => ({ uri, access: 'read-write' }));
+  // The event-log directory must exist before the application starts, and Spark checks it (getFileStatus).
+  return [
+    ...(at.eventLogDir ? [{ uri: at.eventLogDir, access: 'read-write' as const, directory: true }] : []),
+    ...(at.fallbackStoragePath ? [{ uri: at.fallbackStoragePath, access: 'read-write' as const }] : []),
+  ];
 }
 
 function roleUses(config: EnvironmentConfig): RoleUse[] {
@@ -138,7 +142,7 @@ function historyServerUses(config: EnvironmentConfig, context: ArnContext): Role
   const history = config.addons?.historyServer;
   if (!history || !config.spark.logs?.s3Uri) return [];
   const active = config.tenants.filter((tenant) => !tenant.retired);
-  const read = (tenants: readonly TenantConfig[]) => tenants.map((tenant) => ({ uri: tenantLocations(config, tenant).eventLogDir!, access: 'read' as const }));
+  const read = (tenants: readonly TenantConfig[]) => tenants.map((tenant) => ({ uri: tenantLocations(config, tenant).eventLogDir!, access: 'read' as const, directory: true }));
   const uses: RoleUse[] = active.flatMap((tenant) => {
     const roleArn = history.tenantRoleArns?.[tenant.name];
     return roleArn ? [{

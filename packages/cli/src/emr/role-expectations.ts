@@ -37,6 +37,11 @@ export function roleExpectations(config: EnvironmentConfig, targets: S3Targets, 
       roleArn, purpose: `${who} write ${tenant.name}'s Spark event logs`, actions: ['s3:PutObject', 's3:GetObject'],
       resources: eventLogs.map((prefix) => objectArn(prefix.bucket, `${prefix.key}${PROBE}`)),
     });
+    // S3A/EMRFS getFileStatus HEADs the directory's bare key first and stops at a 403 (see dataAccessStatements).
+    const probeEventLogDirs = (roleArn: string, who: string, prefixes: readonly { bucket: string; key: string }[]): RoleExpectation => ({
+      roleArn, purpose: `${who} probe ${tenant.name}'s event-log directory (getFileStatus)`, actions: ['s3:GetObject'],
+      resources: prefixes.map((prefix) => objectArn(prefix.bucket, prefix.key.replace(/\/$/, ''))),
+    });
     const listLogBuckets = (roleArn: string, who: string, buckets: readonly string[]): RoleExpectation => ({
       roleArn, purpose: `${who} list the event-log directories of ${tenant.name}`, actions: ['s3:ListBucket'],
       resources: [...new Set(buckets)].map(bucketArn),
@@ -45,7 +50,7 @@ export function roleExpectations(config: EnvironmentConfig, targets: S3Targets, 
     const jobs = 'EMR jobs';
     if (templates.length > 0) expectations.push(readTemplates(tenant.executionRoleArn, jobs));
     if (eventLogs.length > 0) {
-      expectations.push(writeEventLogs(tenant.executionRoleArn, jobs));
+      expectations.push(writeEventLogs(tenant.executionRoleArn, jobs), probeEventLogDirs(tenant.executionRoleArn, jobs, eventLogs));
       expectations.push(listLogBuckets(tenant.executionRoleArn, jobs, eventLogs.map((prefix) => prefix.bucket)));
     }
     const monitoring = monitoringOf(files.get(`artifacts/tenants/${tenant.name}/configuration-overrides.json`));
@@ -68,13 +73,13 @@ export function roleExpectations(config: EnvironmentConfig, targets: S3Targets, 
       if (!account.sparkDriver || account.roleArn === undefined) continue;
       const who = `notebooks (${tenant.namespace}/${account.name})`;
       if (templates.length > 0) expectations.push(readTemplates(account.roleArn, who));
-      if (eventLogs.length > 0) expectations.push(writeEventLogs(account.roleArn, who));
+      if (eventLogs.length > 0) expectations.push(writeEventLogs(account.roleArn, who), probeEventLogDirs(account.roleArn, who, eventLogs));
     }
     const historyRole = history ? history.tenantRoleArns?.[tenant.name] ?? history.roleArn : undefined;
     const shown = targets.prefixes.filter((prefix) => prefix.sources.some((path) => path.endsWith(`/deployment-spark-history-${tenant.name}.yaml`)));
     if (historyRole !== undefined && shown.length > 0) {
       const who = `the History Server of ${tenant.name}`;
-      expectations.push(listLogBuckets(historyRole, who, shown.map((prefix) => prefix.bucket)));
+      expectations.push(listLogBuckets(historyRole, who, shown.map((prefix) => prefix.bucket)), probeEventLogDirs(historyRole, who, shown));
       expectations.push({
         roleArn: historyRole, purpose: `${who} read ${tenant.name}'s Spark event logs`, actions: ['s3:GetObject'],
         resources: shown.map((prefix) => objectArn(prefix.bucket, `${prefix.key}${PROBE}`)),

@@ -13,6 +13,30 @@ export const SPARK_HISTORY_UI_PORT = 18080;
 /** Defaults of one history server: CPU and memory requests (the memory limit is the request). */
 export const SPARK_HISTORY_SERVER_DEFAULTS = { cpu: '500m', memory: '2Gi', heapFraction: 0.75 } as const;
 
+/**
+ * How the server reads `s3://` on an EMR image: through EMRFS, as EMR's own Spark does. `spark-class` starts the daemon
+ * with Spark's jars only (plus SPARK_DAEMON_CLASSPATH: Spark "Monitoring and Instrumentation", History Server
+ * environment variables); the EMRFS and AWS SDK jars are on the image's driver/executor extraClassPath, not there.
+ * Source: aws/aws-emr-containers-best-practices content/scalability/docs/load-test-for-spark-operator.md (an EMR on
+ * EKS image run outside StartJobRun): its spark.driver.extraClassPath (the EMRFS part below) and hadoopConf
+ * fs.s3.impl, fs.AbstractFileSystem.s3.impl, fs.s3.customAWSCredentialsProvider (IRSA's web identity token);
+ * aws-samples/aws-emr-utilities self-managed-spark-history-server-emr links the same EMRFS and SDK jars into Spark's.
+ * `/usr/share/aws/aws-java-sdk-v2/*` holds the SDK v2 bundle of EMR 7 images; a missing directory adds nothing.
+ */
+export const SPARK_HISTORY_EMRFS = {
+  classpath: [
+    '/usr/share/aws/emr/emrfs/conf', '/usr/share/aws/emr/emrfs/lib/*', '/usr/share/aws/emr/emrfs/auxlib/*',
+    '/usr/share/aws/aws-java-sdk/*', '/usr/share/aws/aws-java-sdk-v2/*', '/usr/lib/hadoop/hadoop-aws.jar',
+  ],
+  hadoopConf: {
+    'fs.s3.impl': 'com.amazon.ws.emr.hadoop.fs.EmrFileSystem',
+    'fs.AbstractFileSystem.s3.impl': 'org.apache.hadoop.fs.s3.EMRFSDelegate',
+    'fs.s3.customAWSCredentialsProvider': 'com.amazonaws.auth.WebIdentityTokenCredentialsProvider',
+    // EMRFS's local buffer (the load test's /mnt/s3 is a volume of EMR's pods); the server only reads.
+    'fs.s3.buffer.dir': '/tmp/s3',
+  },
+} as const;
+
 /** The labels that select one history server's pods (its Deployment's and Service's selector). */
 export function sparkHistoryServerSelector(name: string): Readonly<Record<string, string>> {
   return { 'app.kubernetes.io/name': 'spark-history-server', 'app.kubernetes.io/instance': name };
@@ -175,6 +199,7 @@ export class SparkHistoryServers extends Construct {
         '-Dspark.history.fs.update.interval=30s',
         // Each UI shown is replayed into memory; bound how many stay loaded.
         '-Dspark.history.retainedApplications=50',
+        ...Object.entries(SPARK_HISTORY_EMRFS.hadoopConf).map(([key, value]) => `-Dspark.hadoop.${key}=${value}`),
       ];
       new k8s.KubeDeployment(this, `Deployment-${server.name}`, {
         metadata: { name: server.name, namespace, labels: selector },
@@ -201,6 +226,7 @@ export class SparkHistoryServers extends Construct {
                 env: [
                   { name: 'SPARK_HISTORY_OPTS', value: options.join(' ') },
                   { name: 'SPARK_DAEMON_MEMORY', value: `${heapMiB}m` },
+                  { name: 'SPARK_DAEMON_CLASSPATH', value: SPARK_HISTORY_EMRFS.classpath.join(':') },
                 ],
                 ports: [{ name: 'http', containerPort: SPARK_HISTORY_UI_PORT, protocol: 'TCP' }],
                 readinessProbe: { httpGet: { path: '/', port: k8s.IntOrString.fromString('http') }, initialDelaySeconds: 20, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },

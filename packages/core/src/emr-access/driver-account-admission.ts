@@ -34,6 +34,12 @@ export interface DriverAccountPodPolicyProps {
    * may run, in any container, init container or ephemeral container. At least one.
    */
   readonly allowedImages: readonly string[];
+  /**
+   * Usernames that start pods in `namespace` to run as these accounts: the JupyterHub hub spawning notebook servers
+   * (`system:serviceaccount:jupyterhub:hub`). Their pods in this namespace must run as one of `serviceAccounts`, so
+   * whoever takes over the hub cannot borrow EMR's accounts either. @default none
+   */
+  readonly spawners?: readonly string[];
   /** Name of the policy and of its binding. @default `emr-eks-gitops-driver-pods-<namespace>` */
   readonly name?: string;
 }
@@ -48,14 +54,31 @@ function imagesCel(pod: string): string {
 }
 
 /**
+ * The volume types a pod of these accounts may have (`spec.volumes[]`, one type per volume after the API server's
+ * validation): what Spark's executors and KubeSpawner's notebook servers use (Spark "Running on Kubernetes", Using
+ * Kubernetes Volumes: emptyDir, persistentVolumeClaim, ephemeral; its config maps; the API server's `kube-api-access-*`
+ * projected volume of the pod's own token, `kube-root-ca.crt` and downwardAPI). Refused: `secret` (creating a pod
+ * needs no right on Secrets: "RBAC good practices", Workload creation, "mount any Secret in that namespace"),
+ * `hostPath`, `csi` (e.g. a secrets-store driver), and every other type, and a projected `secret` source. A projected
+ * `serviceAccountToken` is always the pod's own account's, which the policy already holds to the creator's.
+ */
+export const DRIVER_POD_VOLUME_TYPES = ['configMap', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected'] as const;
+export const DRIVER_POD_PROJECTED_SOURCES = ['configMap', 'downwardAPI', 'serviceAccountToken'] as const;
+
+const anyOf = (variable: string, fields: readonly string[]) => fields.map((field) => `has(${variable}.${field})`).join(' || ');
+const VOLUMES_CEL = `!has(object.spec.volumes) || object.spec.volumes.all(v, ${anyOf('v', DRIVER_POD_VOLUME_TYPES.filter((t) => t !== 'projected'))}`
+  + ` || (has(v.projected) && (!has(v.projected.sources) || v.projected.sources.all(s, ${anyOf('s', DRIVER_POD_PROJECTED_SOURCES)}))))`;
+
+/**
  * Holds the pods a tenant's Spark-driver accounts create to what those accounts are for: a
  * `ValidatingAdmissionPolicy` (`admissionregistration.k8s.io/v1`, Kubernetes 1.30+) and its binding which, for pods
  * created or updated by one of `serviceAccounts` (matched by `request.userInfo.username`), require
  * `spec.serviceAccountName` to be that same account, and every container image to be one of `allowedImages`.
  * Without it, whoever runs code as such an account (any notebook user) could create a pod as EMR's
  * `emr-containers-sa-*` accounts, which carry the tenant's job execution role, or as any other account of the
- * namespace, with any image. Pods created by anyone else (the hub spawning notebook servers, EMR's job runner and
- * drivers) are not matched. An update may keep the images a pod already had (a pod admitted before the policy, or
+ * namespace, with any image. The same pods, and those the `spawners` (the JupyterHub hub) create in the namespace, which
+ * must run as one of the accounts, may mount only DRIVER_POD_VOLUME_TYPES. Pods created by anyone else (EMR's job
+ * runner and drivers, controllers) are not matched. An update may keep the images a pod already had (a pod admitted before the policy, or
  * made by someone else, can still be labelled), never add another. `failurePolicy: Fail`, `validationActions: [Deny]`.
  * The accounts' RBAC (the `spark-driver` Role) grants no workload kind but pods, and no `pods/ephemeralcontainers`,
  * so pods are the only way in.
@@ -91,27 +114,44 @@ export class DriverAccountPodPolicy extends Construct {
 
     const accounts = [...new Set(props.serviceAccounts)].sort();
     const usernames = accounts.map((name) => serviceAccountUsername(props.namespace, name));
+    const spawners = [...new Set(props.spawners ?? [])].sort();
+    spawners.forEach((name, i) => requireThat(name.startsWith(SERVICE_ACCOUNT_USERNAME_PREFIX), `spawners[${i}]`, `"${name}" is not a service account's username (${SERVICE_ACCOUNT_USERNAME_PREFIX}<namespace>:<name>)`, subject));
     const images = [...new Set(props.allowedImages)].sort();
     const who = `pods created by the Spark-driver service account${accounts.length > 1 ? 's' : ''} ${accounts.join(', ')} of namespace ${props.namespace}`;
+    const byDriver = `request.userInfo.username in ${celList(usernames)}`;
+    // A spawner works in every tenant's namespace: this policy holds only its requests in this one.
+    const bySpawner = `(request.userInfo.username in ${celList(spawners)} && request.namespace == ${cel(props.namespace)})`;
     ({ policy: this.policy, binding: this.binding } = podAdmissionPolicy(this, this.name, {
-      matchConditions: [{ name: 'created-by-a-driver-account', expression: `request.userInfo.username in ${celList(usernames)}` }],
+      matchConditions: [{ name: 'created-by-a-driver-account', expression: spawners.length > 0 ? `${byDriver} || ${bySpawner}` : byDriver }],
       variables: [
         { name: 'allowedImages', expression: celList(images) },
         { name: 'images', expression: imagesCel('object') },
         // On CREATE oldObject is null: the conditional stops before it is read.
         { name: 'imagesBefore', expression: `request.operation == "UPDATE" ? ${imagesCel('oldObject')} : []` },
+        { name: 'byDriver', expression: byDriver },
       ],
       validations: [
         {
           // The ServiceAccount admission plugin (mutating, before this) sets "default" when the pod names none.
-          expression: `request.operation != "CREATE" || (has(object.spec.serviceAccountName) && ${cel(SERVICE_ACCOUNT_USERNAME_PREFIX)} + request.namespace + ":" + object.spec.serviceAccountName == request.userInfo.username)`,
+          expression: `!variables.byDriver || request.operation != "CREATE" || (has(object.spec.serviceAccountName) && ${cel(SERVICE_ACCOUNT_USERNAME_PREFIX)} + request.namespace + ":" + object.spec.serviceAccountName == request.userInfo.username)`,
           reason: 'Forbidden',
           message: `${who} must run as the account that creates them (spec.serviceAccountName, and in its own namespace): another account, such as EMR's emr-containers-sa-* (the job execution role), would lend its identity to whoever runs code as this one`,
         },
         {
-          expression: 'variables.images.all(image, image in variables.allowedImages || image in variables.imagesBefore)',
+          expression: '!variables.byDriver || variables.images.all(image, image in variables.allowedImages || image in variables.imagesBefore)',
           reason: 'Forbidden',
           message: `${who} may run only the images ${images.join(', ')}: set spark.kubernetes.container.image and the pod template's containers to one of them`,
+        },
+        ...(spawners.length > 0 ? [{
+          expression: `variables.byDriver || request.operation != "CREATE" || (has(object.spec.serviceAccountName) && object.spec.serviceAccountName in ${celList(accounts)})`,
+          reason: 'Forbidden' as const,
+          message: `pods ${spawners.join(', ')} creates in namespace ${props.namespace} must run as ${accounts.length > 1 ? 'one of its Spark-driver accounts' : 'its Spark-driver account'} ${accounts.join(', ')} (spec.serviceAccountName): any other, such as EMR's emr-containers-sa-* (the job execution role), would lend its identity to whoever controls the spawner`,
+        }] : []),
+        {
+          // Volumes cannot change after creation.
+          expression: `request.operation != "CREATE" || ${VOLUMES_CEL}`,
+          reason: 'Forbidden' as const,
+          message: `${who}${spawners.length > 0 ? ` or by ${spawners.join(', ')} in it` : ''} may mount only volumes of the types ${DRIVER_POD_VOLUME_TYPES.join(', ')} (projected: ${DRIVER_POD_PROJECTED_SOURCES.join(', ')}): a secret, hostPath, csi or other volume would hand them credentials their account has no right to read`,
         },
       ],
       // No matchResources: every namespace; the match condition picks the requests by who makes them.

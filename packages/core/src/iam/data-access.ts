@@ -31,6 +31,14 @@ export const S3_ACCESS_ACTIONS: Readonly<Record<S3Access, readonly string[]>> = 
 export interface S3Grant {
   readonly uri: string;
   readonly access: S3Access;
+  /**
+   * A Hadoop FileSystem directory Spark probes before use (the event-log directory): S3A's and EMRFS's
+   * `getFileStatus` first HEADs the bare key (`<dir>` without "/") and goes on to HEAD `<dir>/` and LIST prefix
+   * `<dir>/` only when that HEAD answers 404 (hadoop-aws S3AFileSystem.s3GetFileStatus). S3 answers 403, not 404,
+   * without s3:GetObject on that key (S3 API reference, HeadObject, "Permissions"), so the bare key is readable and
+   * listable too; never writable.
+   */
+  readonly directory?: boolean;
 }
 
 /** What one role does for one purpose. */
@@ -65,16 +73,36 @@ function objectArns(partition: string, uri: string): string[] {
   return key === '' || key.endsWith('/') ? [`${base}*`] : [base, `${base}/*`];
 }
 
-/** The `s3:prefix` pattern a role may list with below a grant: `<prefix>/*` (StringLike's `*` also matches nothing). */
-function listPrefix(uri: string): string[] {
-  const { key } = s3Location(uri);
-  if (key === '') return [];
-  return [`${key.endsWith('/') ? key : `${key}/`}*`];
+/** The bare key of a directory grant (`s3://b/t/spark-events/` -> `t/spark-events`), which getFileStatus HEADs first. */
+function bareDirectoryKey(grant: S3Grant): string | undefined {
+  const { key } = s3Location(grant.uri);
+  return grant.directory && key.endsWith('/') && key.length > 1 ? key.slice(0, -1) : undefined;
 }
 
-/** The patterns no other pattern of the list already matches (`a/*` holds `a/b/*`). */
-const outermost = (patterns: readonly string[]): string[] =>
-  patterns.filter((pattern) => !patterns.some((other) => other !== pattern && pattern.startsWith(other.slice(0, -1))));
+/** The ARNs of directories' bare keys that no object ARN of the grants already covers (a job's `<logs>/<t>/*`). */
+function bareKeyArns(grants: readonly S3Grant[], partition: string): string[] {
+  const covered = grants.flatMap((grant) => objectArns(partition, grant.uri)).filter((arn) => arn.endsWith('*'));
+  return grants.flatMap((grant) => {
+    const bare = bareDirectoryKey(grant);
+    const arn = bare && `arn:${partition}:s3:::${s3Location(grant.uri).bucket}/${bare}`;
+    return arn && !covered.some((pattern) => arn.startsWith(pattern.slice(0, -1))) ? [arn] : [];
+  });
+}
+
+/**
+ * The `s3:prefix` patterns a role may list with below a grant: `<prefix>/*` (StringLike's `*` also matches nothing,
+ * so `<prefix>/` itself), and for a directory its bare key as well.
+ */
+function listPrefixes(grant: S3Grant): string[] {
+  const { key } = s3Location(grant.uri);
+  if (key === '') return [];
+  const bare = bareDirectoryKey(grant);
+  return [...(bare ? [bare] : []), `${key.endsWith('/') ? key : `${key}/`}*`];
+}
+
+/** The patterns no wildcard pattern of the list already matches (`a/*` holds `a/b/*` and `a/b`). */
+const outermost = (patterns: readonly string[]): string[] => patterns.filter((pattern) =>
+  !patterns.some((other) => other !== pattern && other.endsWith('*') && pattern.startsWith(other.slice(0, -1))));
 
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
 
@@ -94,12 +122,16 @@ export function dataAccessStatements(access: DataAccess, context: ArnContext): P
   const statements: PolicyStatement[] = [];
   const sidOf: Record<S3Access, string> = { 'read': 'ReadObjects', 'upload': 'UploadObjects', 'read-write': 'ReadWriteObjects' };
   for (const kind of ['read', 'upload', 'read-write'] as const) {
-    const resources = unique(access.s3.filter((grant) => grant.access === kind).flatMap((grant) => objectArns(partition, grant.uri)));
+    const resources = unique([
+      ...access.s3.filter((grant) => grant.access === kind).flatMap((grant) => objectArns(partition, grant.uri)),
+      // Directories' bare keys: read only, whatever the directory's access (writing there would hide the directory).
+      ...(kind === 'read' ? bareKeyArns(access.s3, partition) : []),
+    ]);
     if (resources.length > 0) statements.push({ Sid: `${access.sid}${sidOf[kind]}`, Effect: 'Allow', Action: [...S3_ACCESS_ACTIONS[kind]], Resource: resources });
   }
   const buckets = unique(access.s3.map((grant) => s3Location(grant.uri).bucket));
   buckets.forEach((bucket, index) => {
-    const prefixes = outermost(unique(access.s3.filter((grant) => s3Location(grant.uri).bucket === bucket).flatMap((grant) => listPrefix(grant.uri))));
+    const prefixes = outermost(unique(access.s3.filter((grant) => s3Location(grant.uri).bucket === bucket).flatMap(listPrefixes)));
     statements.push({
       Sid: `${access.sid}ListBucket${buckets.length > 1 ? index + 1 : ''}`,
       Effect: 'Allow',

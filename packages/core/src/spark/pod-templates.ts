@@ -35,6 +35,12 @@ export interface SparkCustomCode {
   readonly command: readonly string[];
   /** Where the code is mounted in both containers. @default '/opt/custom-code' */
   readonly mountPath?: string;
+  /**
+   * AWS region of the fetch (the cluster's): set as AWS_REGION and AWS_DEFAULT_REGION, since EKS's pod identity webhook
+   * adds them only when it was started with a region (aws/amazon-eks-pod-identity-webhook pkg/handler/handler.go,
+   * addEnvToContainer: `m.Region != ""`) and the AWS CLI needs one for `aws s3`. @default none
+   */
+  readonly region?: string;
 }
 
 export interface SparkPodTemplatesProps {
@@ -233,7 +239,10 @@ export class SparkPodTemplates {
           image: customCode.image,
           command: [...customCode.command],
           // The image's HOME is / (not writable by a non-root user): the CLI's credential cache goes to an emptyDir.
-          env: [{ name: 'HOME', value: CUSTOM_CODE_HOME.path }],
+          env: [
+            { name: 'HOME', value: CUSTOM_CODE_HOME.path },
+            ...(customCode.region ? ['AWS_REGION', 'AWS_DEFAULT_REGION'].map((name) => ({ name, value: customCode.region! })) : []),
+          ],
           volumeMounts: [{ name: 'custom-code', mountPath: codeMountPath }, { name: CUSTOM_CODE_HOME.volume, mountPath: CUSTOM_CODE_HOME.path }],
           securityContext: restrictedContainerSecurityContext(sparkUser),
         });
