@@ -5,6 +5,7 @@ import { EnvironmentNetworkSchema, TenantNetworkSchema, TenantServiceAccountSche
 import { DeliverySchema } from './delivery-schema.js';
 import { AddonsSchema } from './addons-schema.js';
 import { EnvironmentFargateSchema, TenantFargateSchema } from './fargate-schema.js';
+import { EnvironmentCostAllocationSchema, TenantCostAllocationSchema } from './cost-schema.js';
 
 // One schema is the source of the TypeScript type (Static<>), of ajv's validation and of environments/schema.json.
 
@@ -64,6 +65,7 @@ export const TenantSchema = strictObject({
   serviceAccounts: Type.Optional(Type.Array(TenantServiceAccountSchema, { description: 'ServiceAccounts to create in the tenant namespace' })),
   spark: Type.Optional(TenantSparkSchema),
   fargate: Type.Optional(TenantFargateSchema),
+  costAllocation: Type.Optional(TenantCostAllocationSchema),
   retired: Type.Optional(Type.Boolean({
     default: false,
     description: 'true: the first step of removing the tenant. Its namespace and objects stay rendered but are never pruned by Flux or Argo CD, its Spark artifacts are no longer rendered, and emr plan shows its virtual cluster for deletion (emr destroy --tenant); remove the entry in a later commit',
@@ -82,6 +84,7 @@ export const EnvironmentSchema = Type.Object({
   fargate: Type.Optional(EnvironmentFargateSchema),
   delivery: Type.Optional(DeliverySchema),
   addons: Type.Optional(AddonsSchema),
+  costAllocation: Type.Optional(EnvironmentCostAllocationSchema),
   tenants: Type.Array(TenantSchema, { minItems: 1, description: 'The teams sharing the cluster, at least one' }),
 }, {
   $id: 'https://emr-eks-gitops.dev/schema/environment.json',

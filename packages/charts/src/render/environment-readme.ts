@@ -9,6 +9,7 @@ import { addonNodePool, autoModeNodeClassTags, builtInNodePools, isAutoMode, nee
 import { jupyterHubReach, jupyterHubReadme } from '../charts/jupyterhub-chart.js';
 import { servesNotebooks } from '../charts/notebook-tenants.js';
 import { clusterAccessSection } from './cluster-access-readme.js';
+import { costSection } from './cost-readme.js';
 import { clusterAccessPlan } from '../charts/cluster-access-chart.js';
 import { tenantLocations } from '../config/tenant-locations.js';
 import { ROLE_POLICY_NAME, managedPolicyAttachments, rolePolicyDocuments } from './role-policies.js';
@@ -294,6 +295,7 @@ of the account the first job needs (job roles' trust and permissions, the OIDC p
 - \`platform/cluster-access/\`: {{{clusterAccessArtifacts}}} (see Outside Git).
 - \`iam/\`: \`<role>.json\`, the permissions policy of each IAM role{{#if iam.managed.length}}, and \`managed-policy-attachments.json\`, the AWS
   managed policies of the roles that need no policy of their own{{/if}} (see IAM permissions).
+- \`cost/\`: \`tenant-cost-per-day.sql\` and \`virtual-clusters-table.sql\`, Athena over CUR 2.0 (see Cost per tenant).
 {{#if controllerValues}}
 - \`platform/karpenter/controller-values.yaml\`: the Karpenter controller's Helm values (no \`addons.karpenter\`: install the
   controller with them, chart \`{{karpenterChart.url}}\` {{karpenterChart.version}}).
@@ -356,6 +358,7 @@ points your jobs and notebooks use are yours to grant, in a policy of their own.
 | \`{{roleArn}}\` | {{purpose}} | AWS managed policies {{{policies}}} (\`artifacts/iam/managed-policy-attachments.json\`) | |
 {{/each}}
 
+{{{costSection}}}
 ## Driver nodes: what protects what
 Spark drivers (their pod template), EMR's job runners (\`jobsubmitter.annotation.karpenter.sh/do-not-disrupt\` in the
 \`emr-job-submitter\` classification){{#if notebookServers}} and notebook servers (\`extra_annotations\` of the JupyterHub profiles){{/if}}
@@ -426,6 +429,7 @@ export function environmentReadme(config: EnvironmentConfig, placements: string)
     ...addonData(config),
     accessSummary: awsAuth ? 'aws-auth (Role and RoleBinding rendered per tenant)' : 'access entries (EMR creates its own RBAC)',
     clusterAccess: clusterAccessSection(config),
+    costSection: costSection(config),
     clusterAccessArtifacts: clusterAccessArtifacts(config),
   }).replace(/\n{3,}/g, '\n\n');
 }

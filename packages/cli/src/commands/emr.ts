@@ -6,7 +6,7 @@ import { CliError, EXIT, type CliIO } from '../io.js';
 import type { AwsOptions } from '../emr/client.js';
 import type { ErrorContext } from '../emr/errors.js';
 import type { ALL_STATES, VirtualClusterInfo } from '../emr/inventory.js';
-import { OUTPUT_FORMATS, type OutputFormat } from '../emr/format.js';
+import { LIST_OUTPUT_FORMATS, OUTPUT_FORMATS, type ListOutputFormat, type OutputFormat } from '../emr/format.js';
 import type { JobTemplateInfo } from '../emr/job-templates.js';
 import type { AwsSide } from '../emr/aws-side.js';
 
@@ -47,15 +47,16 @@ function keepPreviousOption(command: Command): Command {
     }, 1);
 }
 
-function commonOptions(command: Command): Command {
+function commonOptions(command: Command, formats: readonly string[] = OUTPUT_FORMATS): Command {
+  const help = formats.includes('csv') ? 'json for machines, table for people, csv for the cost queries' : 'json for machines, table for people';
   return command
     .requiredOption('--env <name>', 'environment (environments/<name>.yaml)')
-    .addOption(new Option('--output <format>', 'json for machines, table for people').choices(OUTPUT_FORMATS).default('table'));
+    .addOption(new Option('--output <format>', help).choices(formats).default('table'));
 }
 
 /** The options of an AWS tool; the region defaults to the environment's cluster.region. */
-function awsOptions(command: Command): Command {
-  return commonOptions(command)
+function awsOptions(command: Command, formats: readonly string[] = OUTPUT_FORMATS): Command {
+  return commonOptions(command, formats)
     .option('--profile <name>', 'AWS named profile for credentials (default: the standard credential chain)')
     .option('--region <region>', 'AWS region (default: cluster.region of the environment)')
     .option('--endpoint-url <url>', 'EMR containers endpoint (default: the SDK\'s, or AWS_ENDPOINT_URL_EMR_CONTAINERS / AWS_ENDPOINT_URL)')
@@ -97,7 +98,7 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
     return m.loadEnvironments(project, [env])[0]!;
   };
   const environment = (m: EmrModules, env: string): EnvironmentConfig => load(m, env).config;
-  const session = (m: EmrModules, options: AwsCommandOptions): EmrSession => {
+  const session = (m: EmrModules, options: Omit<AwsCommandOptions, 'output'>): EmrSession => {
     const loaded = load(m, options.env);
     const config = loaded.config;
     const region = options.region ?? config.cluster.region;
@@ -161,9 +162,9 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
       ]);
     });
 
-  keepPreviousOption(awsOptions(emr.command('list')))
-    .description('list the virtual clusters on the environment\'s EKS cluster (RUNNING, ARRESTED, TERMINATING) and its managed job templates')
-    .action(async (options: AwsCommandOptions) => {
+  keepPreviousOption(awsOptions(emr.command('list'), LIST_OUTPUT_FORMATS))
+    .description('list the virtual clusters on the environment\'s EKS cluster (RUNNING, ARRESTED, TERMINATING) and its managed job templates; --output csv: the virtual clusters and their tenants alone')
+    .action(async (options: Omit<AwsCommandOptions, 'output'> & { readonly output: ListOutputFormat }) => {
       const m = await emrModules();
       const { config, client, context, jobTemplates } = session(m, options);
       const desired = jobTemplates();
