@@ -11,6 +11,11 @@ export {
   VIRTUAL_CLUSTER_CSV_COLUMNS, CUR2_COST_SOURCES, COST_QUERY_PLACEHOLDERS, toCsv, tenantCostQuery, virtualClustersTableDdl,
   type VirtualClusterCsvRow, type TenantCostQueryProps,
 } from './cost/cost-report.js';
+/** EKS Pod Identity: EMR's job accounts, the one-statement trust policy, the association requests. */
+export {
+  POD_IDENTITY, releaseSupportsPodIdentity, emrJobServiceAccounts, podIdentityTrustPolicy, podIdentityAssociationRequest,
+  type PodIdentityMode, type PodIdentityAssociationRequest, type PodIdentityBinding,
+} from './identity/pod-identity.js';
 export { DNS_LABEL_PATTERN, DNS_SUBDOMAIN_PATTERN, assertDnsLabel, assertDnsSubdomain } from './names.js';
 export { QUANTITY_PATTERN, isQuantity, parseQuantity, quantityString, type QuantityInput } from './quantity.js';
 export { parseKubernetesVersion, isAtLeast, type KubernetesVersion } from './kubernetes-version.js';

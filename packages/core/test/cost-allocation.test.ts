@@ -23,7 +23,7 @@ describe('cost allocation labels', () => {
       ['node.k8s.io/x', 'cost-label-reserved'], ['emr-eks-gitops.io/team', 'cost-label-reserved'], ['hub.jupyter.org/username', 'cost-label-reserved'],
       ['app', 'cost-label-reserved'],
     ]);
-    expect(problems[2]!.message).toBe('"Data Team" is not a Kubernetes label value: at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit (quote numbers)');
+    expect(problems[2]!.message).toBe('"Data Team" is not a Kubernetes label value: at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit (quote numbers) [cost-label-syntax]');
   });
 
   it('counts every label a pod gets against the 50 split cost allocation imports, and names the ones of ours that fall off', () => {

@@ -18,6 +18,7 @@ import { classPlacement, type ClassPlacement } from './tenant-capacity.js';
 import { addFargateTenantObjects, fargateClassPlacement } from './fargate-tenant.js';
 import { tenantFolder, tenantLocations, type TenantLocations } from '../config/tenant-locations.js';
 import { costLabelIssues } from './tenant-cost-labels.js';
+import { identityOf } from '../config/identity.js';
 
 /** What tenants share from the platform layer: where Spark pods go and what they may use there. */
 export interface SparkPlatform {
@@ -92,7 +93,7 @@ export class TenantChart extends ManifestChart {
         : { mode: 'allow-all' } satisfies TenantEgress,
     });
     if (tenant.serviceAccounts?.length) {
-      new TenantServiceAccounts(this, 'ServiceAccounts', { namespace: tenant.namespace, serviceAccounts: tenant.serviceAccounts });
+      new TenantServiceAccounts(this, 'ServiceAccounts', { namespace: tenant.namespace, serviceAccounts: tenant.serviceAccounts, identity: identityOf(config, tenant) });
     }
 
     if (config.cluster.emrAccess === 'aws-auth') {

@@ -12,7 +12,7 @@ type Locate = (path: ConfigPath, message: string) => Problem;
 export function costAllocationProblems(file: Partial<EnvironmentFile> | null, tenants: readonly Partial<TenantConfig>[], at: Locate): Problem[] {
   const check = (labels: unknown, path: ConfigPath): Problem[] => {
     if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) return [];
-    return costLabelProblems(labels as Record<string, string>).map((problem) => at([...path, problem.key], `${problem.message} [${problem.rule}]`));
+    return costLabelProblems(labels as Record<string, string>).map((problem) => at([...path, problem.key], problem.message));
   };
   return [
     ...check(file?.costAllocation, ['costAllocation']),

@@ -33,6 +33,10 @@ export const ClusterSchema = strictObject({
     pattern: '^https://oidc\\.eks\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/id/[0-9A-F]{8,40}$',
     description: 'OIDC issuer URL of the cluster, as `aws eks describe-cluster` prints it: https://oidc.eks.<region>.amazonaws.com/id/<ID>',
   }),
+  identity: Type.Optional(StringEnum(['irsa', 'pod-identity'], {
+    default: 'irsa',
+    description: 'How pods get their IAM roles (job execution roles, notebook and History Server accounts): "irsa" (the service account annotation and a trust statement per cluster and namespace) or "pod-identity" (EKS Pod Identity associations, which emr apply manages, and one trust statement for pods.eks.amazonaws.com; EMR 7.3.0 or later, not on Fargate, the eks-pod-identity-agent add-on on self-managed capacity). Switching is this one line and emr apply',
+  })),
   emrAccess: StringEnum(['aws-auth', 'access-entry'], {
     description: 'How EMR on EKS gets into the cluster: "aws-auth" (this project renders the emr-containers Role and RoleBinding per tenant) or "access-entry" (EKS 1.23+ with authenticationMode API or API_AND_CONFIG_MAP; EMR creates its own access entry and RBAC)',
   }),
@@ -66,6 +70,9 @@ export const TenantSchema = strictObject({
   spark: Type.Optional(TenantSparkSchema),
   fargate: Type.Optional(TenantFargateSchema),
   costAllocation: Type.Optional(TenantCostAllocationSchema),
+  identity: Type.Optional(StringEnum(['irsa', 'pod-identity'], {
+    description: 'this tenant\'s identity where it differs from cluster.identity, e.g. irsa for a Fargate tenant (Pod Identity does not reach Fargate) or for a release before emr-7.3.0',
+  })),
   retired: Type.Optional(Type.Boolean({
     default: false,
     description: 'true: the first step of removing the tenant. Its namespace and objects stay rendered but are never pruned by Flux or Argo CD, its Spark artifacts are no longer rendered, and emr plan shows its virtual cluster for deletion (emr destroy --tenant); remove the entry in a later commit',

@@ -19,6 +19,7 @@ import { synthesizeCharts } from './synth.js';
 import { awsDocumentIssues } from './aws-documents.js';
 import { IamChart } from '../charts/iam-chart.js';
 import { CostChart } from '../charts/cost-chart.js';
+import { PodIdentityChart } from '../charts/pod-identity-chart.js';
 import { generatedHeader, kustomization, objectFileName, toYaml } from './serialize.js';
 
 /** A Kubernetes object as rendered: plain JSON. */
@@ -147,7 +148,9 @@ function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[])
   if (iam) issues.push(...iam.problems);
   // The bill per tenant: Athena queries over CUR 2.0, artifacts only.
   const cost = new CostChart(app, config);
-  const layered = [storage, scheduling, capacity, ...(admission.policies.length + admission.driverAccountPolicies.length > 0 ? [admission] : []), ...(fargate ? [fargate] : []), emrAccess, clusterAccess, ...tenants, ...addons, ...(iam ? [iam] : []), cost];
+  // EKS Pod Identity associations (and the agent add-on) of the accounts that need a role, artifacts only.
+  const podIdentity = new PodIdentityChart(app, config);
+  const layered = [storage, scheduling, capacity, ...(admission.policies.length + admission.driverAccountPolicies.length > 0 ? [admission] : []), ...(fargate ? [fargate] : []), emrAccess, clusterAccess, ...tenants, ...addons, ...(iam ? [iam] : []), cost, ...(podIdentity.artifacts.length > 0 ? [podIdentity] : [])];
   // The GitOps wiring of the layers (and Karpenter's CRD chart), last: it wires the layers that have content.
   const delivery = collectIssues(issues, ['delivery'], () => deliveryCharts(app, config, layered)) ?? [];
   return { charts: [...layered, ...delivery], diagram };

@@ -63,12 +63,12 @@ export function costLabelProblems(labels: Readonly<Record<string, string>>): Cos
   const taken = new Set(Object.values(OTHERS_POD_LABELS).flat());
   return Object.entries(labels).flatMap(([key, value]): CostLabelProblem[] => {
     const keyProblem = qualifiedNameProblem(key);
-    if (keyProblem) return [{ key, rule: 'cost-label-syntax', message: `"${key}" is not a Kubernetes label key: ${keyProblem}` }];
+    if (keyProblem) return [{ key, rule: 'cost-label-syntax', message: `"${key}" is not a Kubernetes label key: ${keyProblem} [cost-label-syntax]` }];
     if (taken.has(key) || reservedDomain(key)) {
-      return [{ key, rule: 'cost-label-reserved', message: `"${key}" is a label Spark, EMR, JupyterHub, Kubernetes or this project sets on the same pods; choose a key of your own, e.g. team or cost-centre` }];
+      return [{ key, rule: 'cost-label-reserved', message: `"${key}" is a label Spark, EMR, JupyterHub, Kubernetes or this project sets on the same pods; choose a key of your own, e.g. team or cost-centre [cost-label-reserved]` }];
     }
     if (typeof value !== 'string' || !isLabelValue(value)) {
-      return [{ key, rule: 'cost-label-syntax', message: `"${String(value)}" is not a Kubernetes label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (quote numbers)` }];
+      return [{ key, rule: 'cost-label-syntax', message: `"${String(value)}" is not a Kubernetes label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (quote numbers) [cost-label-syntax]` }];
     }
     return [];
   });
