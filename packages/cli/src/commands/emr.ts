@@ -120,15 +120,19 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
       const m = await emrModules();
       const { config, client, context, jobTemplates, awsSide } = session(m, options);
       const desired = jobTemplates();
-      const s3 = await awsSide().planS3();
+      const side = awsSide();
+      const s3 = await side.planS3();
+      const associations = await side.planAssociations();
       const plan = m.planRegistration(config, await listAll(m, client, context, m.ALL_STATES));
       const templates = m.planJobTemplates(config, desired, await listTemplates(m, client, context), options.keepPreviousTemplates);
       io.out(m.renderPlan(plan, options.output, m.combineReports(
         { json: { jobTemplates: m.templatePlanJson(templates) }, text: m.renderTemplatePlan(templates) }, m.s3PlanReport(s3),
+        m.associationPlanReport(associations),
       )));
       // 1 tells CI that some tenant or S3 object needs a person (ARRESTED, duplicate, another name, an object not
       // written by emr-gitops); creates and uploads are the normal case.
-      result.exitCode = plan.tenants.some((entry) => entry.action === 'flag') || m.s3PlanNeedsPerson(s3) ? EXIT.failed : EXIT.ok;
+      result.exitCode = plan.tenants.some((entry) => entry.action === 'flag') || m.s3PlanNeedsPerson(s3)
+        || associations.some((entry) => entry.action === 'flag') ? EXIT.failed : EXIT.ok;
     });
 
   keepPreviousOption(awsOptions(emr.command('apply')))
@@ -139,13 +143,16 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
       const { config, client, context, jobTemplates, awsSide } = session(m, options);
       const desired = jobTemplates();
       // S3 first: the pod templates a job template names and the event-log prefixes exist before any job can start.
-      const s3 = await awsSide().applyS3();
+      const side = awsSide();
+      const s3 = await side.applyS3();
       if (options.s3Only) {
         const report = m.s3ApplyReport(s3);
         io.out(options.output === 'json' ? m.toJson({ environment: config.name, ...report.json }) : report.text.replace(/^\n/, ''));
         result.exitCode = worstExit(m.s3ApplyExitCodes(s3));
         return;
       }
+      // The Pod Identity associations before the virtual clusters: a job's accounts have their roles when it starts.
+      const associationOutcomes = await side.applyAssociations(context);
       const plan = m.planRegistration(config, await listAll(m, client, context, m.ALL_STATES));
       const outcomes = await m.applyPlan(client, plan, io, { concurrency: options.concurrency, context });
       // Then each tenant's job template, from a fresh listing: create or replace what the render says.
@@ -154,9 +161,10 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
       io.out(m.renderApply(plan, outcomes, options.output, m.combineReports({
         json: { jobTemplates: templateOutcomes.map(m.withoutExitCode), jobTemplateSummary: m.templateApplySummary(templateOutcomes) },
         text: m.renderTemplateApply(config.name, templateOutcomes),
-      }, m.s3ApplyReport(s3))));
+      }, m.s3ApplyReport(s3), m.associationOutcomeReport(associationOutcomes))));
       result.exitCode = worstExit([
         ...m.s3ApplyExitCodes(s3),
+        ...associationOutcomes.map((outcome) => outcome.status === 'failed' || outcome.status === 'flagged' ? outcome.exitCode ?? EXIT.failed : EXIT.ok),
         ...outcomes.map((outcome) => outcome.status === 'failed' || outcome.status === 'flagged' ? outcome.exitCode ?? EXIT.failed : EXIT.ok),
         ...templateOutcomes.map((outcome) => outcome.status === 'failed' ? outcome.exitCode ?? EXIT.failed : EXIT.ok),
       ]);
@@ -224,11 +232,16 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
       const templateOutcomes = await m.destroyJobTemplates(client, templateTargets, io, { concurrency: options.concurrency, context });
       // The artifacts emr-gitops uploaded go too, once confirmed (asked above, or --yes); event logs are data and stay.
       const confirmed = options.yes || targets.length + templateTargets.length > 0;
-      const s3Outcomes = confirmed ? await awsSide().destroyS3(options.tenant) : undefined;
+      const side = awsSide();
+      const s3Outcomes = confirmed ? await side.destroyS3(options.tenant) : undefined;
+      // The Pod Identity associations emr-gitops made for the environment (or the tenant) go with the clusters.
+      const associationOutcomes = confirmed ? await side.destroyAssociations(context, options.tenant) : [];
       io.out(m.renderDestroy(config.name, outcomes, options.output, m.combineReports({
         json: { jobTemplates: templateOutcomes.map(m.withoutExitCode) }, text: m.renderTemplateDestroy(templateOutcomes),
-      }, s3Outcomes ? m.s3DestroyReport(s3Outcomes) : { json: {}, text: '\nS3: artifacts left in place; emr destroy --yes deletes the ones emr-gitops uploaded.\n' })));
-      result.exitCode = worstExit([...outcomes, ...templateOutcomes, ...(s3Outcomes ?? [])].map((outcome) => outcome.status === 'failed' ? outcome.exitCode ?? EXIT.failed : EXIT.ok));
+      }, s3Outcomes ? m.s3DestroyReport(s3Outcomes) : { json: {}, text: '\nS3: artifacts left in place; emr destroy --yes deletes the ones emr-gitops uploaded.\n' },
+      m.associationOutcomeReport(associationOutcomes))));
+      result.exitCode = worstExit([...outcomes, ...templateOutcomes, ...(s3Outcomes ?? []), ...associationOutcomes]
+        .map((outcome) => outcome.status === 'failed' ? outcome.exitCode ?? EXIT.failed : EXIT.ok));
     });
 
   awsOptions(emr.command('preflight'))
