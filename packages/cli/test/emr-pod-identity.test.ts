@@ -23,7 +23,7 @@ beforeEach(async () => {
   account.clusters.set(CLUSTER, { issuer: 'https://oidc.eks.ap-northeast-2.amazonaws.com/id/7D2E4F6A8B0C1D3E5F7A9B1C3D5E7F90', authenticationMode: 'API', accessEntries: new Map(), fargateProfiles: new Map() });
   emr = await new FakeEmr().start();
   vi.stubEnv('AWS_ENDPOINT_URL_S3', s3.url);
-  vi.stubEnv('AWS_ENDPOINT_URL_EKS', account.url);
+  for (const service of ['IAM', 'STS', 'EKS', 'SQS']) vi.stubEnv(`AWS_ENDPOINT_URL_${service}`, account.url);
 });
 afterEach(async () => {
   vi.unstubAllEnvs();
@@ -108,5 +108,18 @@ describe('emr apply, plan and destroy manage the Pod Identity associations of sa
     const all = await cli('destroy', '--yes');
     expect(all.code).toBe(0);
     expect(keys()).toEqual(['spark-explore/by-hand=x']);
+  });
+
+  it('preflight checks a Pod Identity role\'s trust for pods.eks.amazonaws.com, not an IRSA statement', async () => {
+    const pods = { Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] };
+    account.roles.set('emr-sandbox-explore-job-execution', { trust: { Version: '2012-10-17', Statement: [pods] }, allow: [] });
+    account.roles.set('emr-sandbox-shuffle-lab-job-execution', { trust: { Version: '2012-10-17', Statement: [{ ...pods, Action: 'sts:AssumeRole' }] }, allow: [] });
+    const result = await runCli(['emr', 'preflight', '--env', 'sandbox', '--output', 'json'], bufferIO(project.root));
+    const trust = (JSON.parse(result.stdout) as { checks: { area: string; subject: string; status: string; detail: string }[] }).checks.filter((c) => c.area === 'trust policy');
+    expect(trust).toEqual([
+      expect.objectContaining({ subject: 'arn:aws:iam::510987654321:role/emr-sandbox-explore-job-execution', status: 'ok', detail: 'trusts pods.eks.amazonaws.com (Pod Identity) for explore' }),
+      expect.objectContaining({ subject: 'arn:aws:iam::510987654321:role/emr-sandbox-shuffle-lab-job-execution', status: 'missing',
+        detail: 'no statement letting pods.eks.amazonaws.com sts:AssumeRole and sts:TagSession: Pod Identity cannot give shuffle-lab the role' }),
+    ]);
   });
 });

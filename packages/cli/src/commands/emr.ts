@@ -15,15 +15,15 @@ import type { AwsSide } from '../emr/aws-side.js';
  * needed to define the commands or print their help.
  */
 async function emrModules() {
-  const [project, client, errors, inventory, apply, destroy, report, templates, templateReport, core, lookup, aws, format] = await Promise.all([
+  const [project, client, errors, inventory, apply, destroy, report, templates, templateReport, core, lookup, aws, format, charts] = await Promise.all([
     import('../project.js'), import('../emr/client.js'), import('../emr/errors.js'), import('../emr/inventory.js'),
     import('../emr/apply.js'), import('../emr/destroy.js'), import('../emr/report.js'), import('../emr/job-templates.js'),
     import('../emr/job-template-report.js'), import('@emr-eks-gitops/core'), import('../emr/job-template-lookup.js'),
-    import('../emr/aws-side.js'), import('../emr/format.js'),
+    import('../emr/aws-side.js'), import('../emr/format.js'), import('@emr-eks-gitops/charts'),
   ]);
   return {
     ...project, ...client, ...errors, ...inventory, ...apply, ...destroy, ...report, ...templates, ...templateReport, ...lookup, ...aws, ...format,
-    emrRoleTrustPolicy: core.emrRoleTrustPolicy, EMR_RESOURCE_TAGS: core.EMR_RESOURCE_TAGS,
+    emrRoleTrustPolicy: core.emrRoleTrustPolicy, EMR_RESOURCE_TAGS: core.EMR_RESOURCE_TAGS, identityOf: charts.identityOf,
   };
 }
 type EmrModules = Awaited<ReturnType<typeof emrModules>>;
@@ -264,10 +264,15 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
       if (tenants.length === 0) {
         throw new CliError(`unknown tenant "${options.tenant ?? ''}": tenants of ${config.name}: ${config.tenants.map((t) => t.name).join(', ')}`);
       }
+      // Tenants on Pod Identity need no statement per namespace: their role trusts pods.eks.amazonaws.com once.
+      for (const tenant of tenants.filter((t) => m.identityOf(config, t) === 'pod-identity')) {
+        io.err(`tenant ${tenant.name} uses EKS Pod Identity: its role's trust policy is dist-manifests/${config.name}/artifacts/platform/emr-access/trust-policies/${tenant.executionRoleArn.replace(/^.*\//, '')}.json (one statement for pods.eks.amazonaws.com)\n`);
+      }
+      const irsa = tenants.filter((t) => m.identityOf(config, t) === 'irsa');
       // Tenants sharing a role share one trust policy: one statement each, checked against IAM's size limit together.
-      const roles = [...new Set(tenants.map((tenant) => tenant.executionRoleArn))];
+      const roles = [...new Set(irsa.map((tenant) => tenant.executionRoleArn))];
       const policies = roles.map((roleArn) => {
-        const users = tenants.filter((tenant) => tenant.executionRoleArn === roleArn);
+        const users = irsa.filter((tenant) => tenant.executionRoleArn === roleArn);
         const policy = m.emrRoleTrustPolicy({
           roleArn, namespaces: users.map((tenant) => tenant.namespace),
           partition: config.cluster.partition, accountId: config.cluster.accountId, oidcIssuer: config.cluster.oidcIssuer,
