@@ -23,3 +23,4 @@ export {
   type RolePolicy, type RolePurpose, type ManagedPolicyAttachment,
 } from './render/role-policies.js';
 export { tenantLocations, type TenantLocations } from './config/tenant-locations.js';
+export { identityOf } from './config/identity.js';

@@ -169,6 +169,7 @@ describe('switching sandbox from Auto Mode to self-managed Karpenter is one line
       'artifacts/iam/KarpenterController-spark-platform-sandbox.json', // the controller's permissions, the node role's managed policies
       'artifacts/iam/managed-policy-attachments.json',
       'artifacts/platform/karpenter/controller-values.yaml',
+      'artifacts/platform/pod-identity/eks-pod-identity-agent-addon.json', // sandbox uses Pod Identity: its agent is now an add-on to install
       'crds/helmrelease-karpenter-crd.yaml',
       'crds/kustomization.yaml',
       'crds/ocirepository-karpenter-crd.yaml',

@@ -42,9 +42,12 @@ describe('Fargate tenants', () => {
       const driver = template('driver');
       const executor = template('executor');
       // The job runner's pod carries no label of ours: it is matched by namespace alone.
-      const pods = [{ role: 'job runner', labels: {} }, { role: 'driver', labels: driver.metadata.labels ?? {} }, { role: 'executor', labels: executor.metadata.labels ?? {} }];
       const overrides = JSON.parse(result.files.get(`artifacts/tenants/${tenant.name}/configuration-overrides.json`)!);
       const submitter = overrides.applicationConfiguration.find((c: { classification: string }) => c.classification === 'emr-job-submitter');
+      // The job runner's labels are its classification's jobsubmitter.label.* (the tenant's cost labels).
+      const jobRunnerLabels = Object.fromEntries(Object.entries<string>(submitter?.properties ?? {})
+        .filter(([key]) => key.startsWith('jobsubmitter.label.')).map(([key, value]) => [key.slice('jobsubmitter.label.'.length), value]));
+      const pods = [{ role: 'job runner', labels: jobRunnerLabels }, { role: 'driver', labels: driver.metadata.labels ?? {} }, { role: 'executor', labels: executor.metadata.labels ?? {} }];
       for (const pod of pods) {
         const selecting = profiles.filter((p) => selects(p, tenant.namespace, pod.labels)).map((p) => p.fargateProfileName);
         expect(selecting, `${tenant.name} ${pod.role}`).toEqual(tenant.fargate ? [tenant.fargate.profile ?? `spark-${tenant.name}`] : []);
@@ -57,7 +60,7 @@ describe('Fargate tenants', () => {
           expect(pod.spec.volumes.every((v: Record<string, unknown>) => v.emptyDir !== undefined)).toBe(true);
           expect(pod.spec.containers[0].resources.requests['ephemeral-storage']).toBe(tenant.spark?.localDiskSize ?? '20Gi');
         }
-        expect(submitter).toBeUndefined();
+        expect(Object.keys(submitter.properties).filter((key) => !key.startsWith('jobsubmitter.label.'))).toEqual([]);
         const namespace = parse(result.files.get(`tenants/${tenant.name}/namespace-${tenant.namespace}.yaml`)!);
         expect(namespace.metadata.annotations['emr-eks-gitops.io/fargate-profile']).toBe(tenant.fargate.profile ?? `spark-${tenant.name}`);
       } else {

@@ -1,6 +1,21 @@
 // Public surface of @emr-eks-gitops/core: the builders and helpers other repos compose into their own charts.
 export { ConfigurationError, requireThat } from './errors.js';
 export { LABELS, PROJECT_NAME } from './labels.js';
+/** Cost allocation labels: what EKS split cost allocation imports (50 per pod), their syntax, the job runner's properties. */
+export {
+  SPLIT_COST_LABEL_LIMIT, OTHERS_POD_LABELS, costLabelProblems, tenantCostLabels, costLabelOverflows, jobSubmitterLabelProperties,
+  type CostPodKind, type CostLabelProblem, type CostLabelOverflow,
+} from './cost/cost-allocation.js';
+/** The bill per tenant: the virtual-cluster CSV's columns and the Athena queries over CUR 2.0 that read it. */
+export {
+  VIRTUAL_CLUSTER_CSV_COLUMNS, CUR2_COST_SOURCES, COST_QUERY_PLACEHOLDERS, toCsv, tenantCostQuery, virtualClustersTableDdl,
+  type VirtualClusterCsvRow, type TenantCostQueryProps,
+} from './cost/cost-report.js';
+/** EKS Pod Identity: EMR's job accounts, the one-statement trust policy, the association requests. */
+export {
+  POD_IDENTITY, releaseSupportsPodIdentity, emrJobServiceAccounts, podIdentityTrustPolicy, podIdentityAssociationRequest,
+  type PodIdentityMode, type PodIdentityAssociationRequest, type PodIdentityBinding,
+} from './identity/pod-identity.js';
 export { DNS_LABEL_PATTERN, DNS_SUBDOMAIN_PATTERN, assertDnsLabel, assertDnsSubdomain } from './names.js';
 export { QUANTITY_PATTERN, isQuantity, parseQuantity, quantityString, type QuantityInput } from './quantity.js';
 export { parseKubernetesVersion, isAtLeast, type KubernetesVersion } from './kubernetes-version.js';

@@ -132,6 +132,7 @@ export class HistoryServerChart extends ManifestChart {
       namespace: HISTORY_SERVER_NAMESPACE,
       image: addon.image,
       roleArn: addon.roleArn,
+      identity: config.cluster.identity,
       allowIngressFromNamespaces: addon.allowIngressFromNamespaces,
       resources: addon.resources,
       ...addonPlacement(config),

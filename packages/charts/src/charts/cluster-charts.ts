@@ -1,8 +1,9 @@
 import type { Construct } from 'constructs';
-import { EMR_SERVICE_LINKED_ROLE_NAME, Gp3StorageClass, SparkPriorityClasses, emrRoleTrustPolicy, parseRoleArn, roleArn } from '@emr-eks-gitops/core';
+import { EMR_SERVICE_LINKED_ROLE_NAME, Gp3StorageClass, SparkPriorityClasses, emrRoleTrustPolicy, parseRoleArn, podIdentityTrustPolicy, roleArn } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { ebsProvisioner } from './auto-mode-capacity.js';
 import { ManifestChart } from './manifest-chart.js';
+import { identityOf } from '../config/identity.js';
 
 /** The encrypted gp3 StorageClass that Spark scratch volumes and notebooks' disks use. */
 export class StorageChart extends ManifestChart {
@@ -57,14 +58,24 @@ export class EmrAccessChart extends ManifestChart {
 
   private addTrustPolicies(config: EnvironmentConfig): void {
     const namespacesByRole = new Map<string, string[]>();
+    const podIdentityRoles = new Set<string>();
     for (const tenant of config.tenants) {
-      namespacesByRole.set(tenant.executionRoleArn, [...(namespacesByRole.get(tenant.executionRoleArn) ?? []), tenant.namespace]);
+      // Pod Identity tenants add no statement per namespace: the role trusts pods.eks.amazonaws.com once.
+      if (identityOf(config, tenant) === 'pod-identity') podIdentityRoles.add(tenant.executionRoleArn);
+      else namespacesByRole.set(tenant.executionRoleArn, [...(namespacesByRole.get(tenant.executionRoleArn) ?? []), tenant.namespace]);
+    }
+    for (const roleArn of podIdentityRoles) {
+      if (namespacesByRole.has(roleArn)) continue; // shared with IRSA tenants: its statement joins theirs below
+      this.addArtifact({ path: `trust-policies/${parseRoleArn(roleArn).name}.json`, format: 'json', kubernetesObject: false, value: podIdentityTrustPolicy() });
     }
     for (const [roleArn, namespaces] of namespacesByRole) {
       const policy = emrRoleTrustPolicy({
         roleArn, namespaces, partition: config.cluster.partition, accountId: config.cluster.accountId, oidcIssuer: config.cluster.oidcIssuer,
       });
-      this.addArtifact({ path: `trust-policies/${parseRoleArn(roleArn).name}.json`, format: 'json', kubernetesObject: false, value: policy.document });
+      const document = podIdentityRoles.has(roleArn)
+        ? { ...policy.document, Statement: [...policy.document.Statement, ...(podIdentityTrustPolicy().Statement as unknown[])] }
+        : policy.document;
+      this.addArtifact({ path: `trust-policies/${parseRoleArn(roleArn).name}.json`, format: 'json', kubernetesObject: false, value: document });
       const tenantIndex = config.tenants.findIndex((tenant) => tenant.executionRoleArn === roleArn);
       this.warnings.push(...policy.warnings.map((message) => ({ configPath: ['tenants', tenantIndex, 'executionRoleArn'], message })));
     }

@@ -21,11 +21,13 @@ export const JUPYTERHUB_DEFAULT_STORAGE_CLASS = 'jupyterhub-gp3';
 export interface JupyterHubTenant {
   readonly tenant: TenantConfig;
   readonly sparkProperties: Readonly<Record<string, string>> | undefined;
+  /** The tenant's cost allocation labels, on its notebook servers. */
+  readonly costLabels?: Readonly<Record<string, string>>;
 }
 
 /** The tenants JupyterHub serves: not retired, with a `sparkDriver` ServiceAccount (the first one is the notebook's). */
 export function jupyterHubProfiles(tenants: readonly JupyterHubTenant[], driverPlacement: PodPlacement): JupyterHubTenantProfile[] {
-  return tenants.flatMap(({ tenant, sparkProperties }) => {
+  return tenants.flatMap(({ tenant, sparkProperties, costLabels }) => {
     const account = notebookAccountOf(tenant);
     if (tenant.retired || !account || !sparkProperties) return [];
     return [{
@@ -38,6 +40,7 @@ export function jupyterHubProfiles(tenants: readonly JupyterHubTenant[], driverP
       tolerations: driverPlacement.tolerations,
       // A server is a live session and its Spark driver: expiry and drift wait for it, as for a job's driver.
       annotations: doNotDisruptAnnotations(driverPlacement),
+      ...(costLabels ? { labels: costLabels } : {}),
     }];
   });
 }

@@ -20,7 +20,8 @@ export interface Artifact {
   /** Path below `artifacts/<chart folder>/`; it is also the key below the environment's artifactsS3Uri. */
   readonly path: string;
   readonly value: unknown;
-  readonly format: 'yaml' | 'json';
+  /** `text`: a string written as it is (an SQL query). */
+  readonly format: 'yaml' | 'json' | 'text';
   /** True when `value` is a Kubernetes object (a pod template): it is validated like the applied ones. */
   readonly kubernetesObject: boolean;
 }

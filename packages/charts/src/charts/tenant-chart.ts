@@ -4,6 +4,7 @@ import {
   ARGOCD_PRUNE_DISABLED, EmrContainersRbac, SESSION_EXECUTOR_TEMPLATE_FILE, FLUX_PRUNE_DISABLED, LABELS, SPARK_DEFAULT_JOB_SIZE, SparkPodTemplates, TenantNamespace,
   TenantNetworkPolicies, TenantServiceAccounts,
   emrMonitoringConfiguration, fargateTenantProblems, jobSubmitterClassification, jobTemplateRequest, sparkDefaults, sparkTenantProblems, startJobRunRequest,
+  jobSubmitterLabelProperties, tenantCostLabels,
   type EmrConfigurationOverrides, type FargateJobSizes, fargateJobSizes,
   type AwsServiceReach, type RuntimeProblem, type SparkCapacity, type SparkJobSize, type SparkLocalDisk, type SparkTenantRuntime, type TenantEgress,
 } from '@emr-eks-gitops/core';
@@ -17,6 +18,8 @@ import { classPlacement, type ClassPlacement } from './tenant-capacity.js';
 import { addFargateTenantObjects, fargateClassPlacement } from './fargate-tenant.js';
 import { tenantFolder, tenantLocations, type TenantLocations } from '../config/tenant-locations.js';
 import { queueWaitClassifications, tenantGang } from './yunikorn-tenant.js';
+import { costLabelIssues } from './tenant-cost-labels.js';
+import { identityOf } from '../config/identity.js';
 
 /** What tenants share from the platform layer: where Spark pods go and what they may use there. */
 export interface SparkPlatform {
@@ -59,6 +62,8 @@ export class TenantChart extends ManifestChart {
   sparkProperties: Readonly<Record<string, string>> | undefined;
   /** The Fargate size of each pod of a job of the tenant's size (Fargate tenants only). */
   fargateSizes: FargateJobSizes | undefined;
+  /** The tenant's cost allocation labels: on its namespace and pods, and tags of its EMR documents. */
+  readonly costLabels: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, config: EnvironmentConfig, tenant: TenantConfig, index: number, platform: SparkPlatform) {
     super(scope, `tenant-${tenant.name}`, {
@@ -68,9 +73,11 @@ export class TenantChart extends ManifestChart {
       labels: { [LABELS.tenant]: tenant.name },
     });
 
+    this.costLabels = tenantCostLabels(config.costAllocation, tenant);
     const namespace = new TenantNamespace(this, 'Namespace', {
       namespace: tenant.namespace,
       tenant: tenant.name,
+      labels: { ...this.costLabels },
       quota: tenant.quota,
       containerDefaults: tenant.containerDefaults,
       podSecurity: { version: `v${config.cluster.kubernetesVersion}` },
@@ -87,7 +94,7 @@ export class TenantChart extends ManifestChart {
         : { mode: 'allow-all' } satisfies TenantEgress,
     });
     if (tenant.serviceAccounts?.length) {
-      new TenantServiceAccounts(this, 'ServiceAccounts', { namespace: tenant.namespace, serviceAccounts: tenant.serviceAccounts });
+      new TenantServiceAccounts(this, 'ServiceAccounts', { namespace: tenant.namespace, serviceAccounts: tenant.serviceAccounts, identity: identityOf(config, tenant) });
     }
 
     if (config.cluster.emrAccess === 'aws-auth') {
@@ -105,6 +112,7 @@ export class TenantChart extends ManifestChart {
     }
     const spark = underField('spark', () => this.addSparkArtifacts(config, tenant, platform));
     this.warnings.push(...singleZoneGpuWarnings(config, tenant, index));
+    this.problems.push(...costLabelIssues(config, tenant, index, this.costLabels, spark.templates));
     this.checkRunTime(config, tenant, index, platform, spark);
   }
 
@@ -145,7 +153,7 @@ export class TenantChart extends ManifestChart {
     const spark = tenant.spark ?? {};
     const templates = new SparkPodTemplates({
       placements: placement.placements,
-      podLabels: placement.podLabels,
+      podLabels: { ...placement.podLabels, ...this.costLabels },
       priorityClassNames: platform.priorityClassNames,
       localDisk: placement.localDisk,
       maxJobDuration: spark.maxJobDuration,
@@ -181,7 +189,9 @@ export class TenantChart extends ManifestChart {
         defaults,
         // The job runner starts and watches the driver: losing it fails the job, so it goes where drivers go. On
         // Fargate the profile takes it like every pod of the namespace, and a node selector would only keep it Pending.
-        ...(placement.fargateProfile ? [] : [jobSubmitterClassification(placement.driver.driverPlacement)]),
+        placement.fargateProfile
+          ? { classification: 'emr-job-submitter', properties: jobSubmitterLabelProperties(this.costLabels) }
+          : jobSubmitterClassification(placement.driver.driverPlacement, this.costLabels),
         // Queued jobs wait for their turn in the tenant's YuniKorn queue instead of failing after EMR's 15 minutes.
         ...queueWaitClassifications(tenant),
       ],
@@ -195,6 +205,7 @@ export class TenantChart extends ManifestChart {
     // The same overrides as a StartJobRun request and as the tenant's EMR job template, which emr apply registers.
     const documents = {
       environment: config.name, tenant: tenant.name, executionRoleArn: tenant.executionRoleArn, releaseLabel: placement.releaseLabel ?? tenant.releaseLabel, configurationOverrides,
+      costTags: this.costLabels,
     };
     this.addArtifact({ path: `${prefix}start-job-run.json`, format: 'json', kubernetesObject: false, value: startJobRunRequest(documents) });
     if (prefix === '') this.addArtifact({ path: 'job-template.json', format: 'json', kubernetesObject: false, value: jobTemplateRequest(documents) });

@@ -6,6 +6,7 @@ import { DeliverySchema } from './delivery-schema.js';
 import { AddonsSchema } from './addons-schema.js';
 import { EnvironmentFargateSchema, TenantFargateSchema } from './fargate-schema.js';
 import { TenantQueueSchema } from './yunikorn-schema.js';
+import { EnvironmentCostAllocationSchema, TenantCostAllocationSchema } from './cost-schema.js';
 
 // One schema is the source of the TypeScript type (Static<>), of ajv's validation and of environments/schema.json.
 
@@ -33,6 +34,10 @@ export const ClusterSchema = strictObject({
     pattern: '^https://oidc\\.eks\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/id/[0-9A-F]{8,40}$',
     description: 'OIDC issuer URL of the cluster, as `aws eks describe-cluster` prints it: https://oidc.eks.<region>.amazonaws.com/id/<ID>',
   }),
+  identity: Type.Optional(StringEnum(['irsa', 'pod-identity'], {
+    default: 'irsa',
+    description: 'How pods get their IAM roles (job execution roles, notebook and History Server accounts): "irsa" (the service account annotation and a trust statement per cluster and namespace) or "pod-identity" (EKS Pod Identity associations, which emr apply manages, and one trust statement for pods.eks.amazonaws.com; EMR 7.3.0 or later, not on Fargate, the eks-pod-identity-agent add-on on self-managed capacity). Switching is this one line and emr apply',
+  })),
   emrAccess: StringEnum(['aws-auth', 'access-entry'], {
     description: 'How EMR on EKS gets into the cluster: "aws-auth" (this project renders the emr-containers Role and RoleBinding per tenant) or "access-entry" (EKS 1.23+ with authenticationMode API or API_AND_CONFIG_MAP; EMR creates its own access entry and RBAC)',
   }),
@@ -66,6 +71,10 @@ export const TenantSchema = strictObject({
   spark: Type.Optional(TenantSparkSchema),
   fargate: Type.Optional(TenantFargateSchema),
   queue: Type.Optional(TenantQueueSchema),
+  costAllocation: Type.Optional(TenantCostAllocationSchema),
+  identity: Type.Optional(StringEnum(['irsa', 'pod-identity'], {
+    description: 'this tenant\'s identity where it differs from cluster.identity, e.g. irsa for a Fargate tenant (Pod Identity does not reach Fargate) or for a release before emr-7.3.0',
+  })),
   retired: Type.Optional(Type.Boolean({
     default: false,
     description: 'true: the first step of removing the tenant. Its namespace and objects stay rendered but are never pruned by Flux or Argo CD, its Spark artifacts are no longer rendered, and emr plan shows its virtual cluster for deletion (emr destroy --tenant); remove the entry in a later commit',
@@ -84,6 +93,7 @@ export const EnvironmentSchema = Type.Object({
   fargate: Type.Optional(EnvironmentFargateSchema),
   delivery: Type.Optional(DeliverySchema),
   addons: Type.Optional(AddonsSchema),
+  costAllocation: Type.Optional(EnvironmentCostAllocationSchema),
   tenants: Type.Array(TenantSchema, { minItems: 1, description: 'The teams sharing the cluster, at least one' }),
 }, {
   $id: 'https://emr-eks-gitops.dev/schema/environment.json',

@@ -12,6 +12,8 @@ import { gpuProblems } from './gpu-semantics.js';
 import { yunikornProblems } from './yunikorn-semantics.js';
 import { driverAccountProblems } from './driver-account-semantics.js';
 import { jupyterHubTlsProblems } from './jupyterhub-semantics.js';
+import { costAllocationProblems } from './cost-allocation-semantics.js';
+import { identityProblems } from './identity.js';
 import type { ConfigPath } from './source-map.js';
 
 type Locate = (path: ConfigPath, message: string) => Problem;
@@ -78,7 +80,7 @@ export function semanticProblems(value: unknown, at: Locate): Problem[] {
     problems.push(at(['delivery', 'repository', 'secretName'], 'applies only to engine flux; register the repository and its credentials with Argo CD instead'));
   }
 
-  problems.push(...jupyterHubProblems(file, at), ...fargateProblems(file, tenants, at));
+  problems.push(...jupyterHubProblems(file, at), ...fargateProblems(file, tenants, at), ...costAllocationProblems(file, tenants, at), ...identityProblems(file, tenants, at));
   const addons = isObject(file?.addons) ? (file.addons as Partial<AddonsConfig>) : undefined;
   problems.push(...capacityBackendProblems(capacity, addons, at), ...gpuProblems(file, tenants, at), ...yunikornProblems(file, tenants, at));
   if (addons?.karpenter !== undefined && !delivery) {

@@ -19,6 +19,10 @@ function shapeOf(chart: ManifestChart, path: string): AwsRequestShape | undefine
     if (path === 'node-access-entry.json') return 'CreateAccessEntryRequest';
     if (path === 'node-access-policy.json') return 'AssociateAccessPolicyRequest';
   }
+  if (chart.folder === 'platform/pod-identity') {
+    if (/^associations\/[^/]+\/[^/]+\.json$/.test(path)) return 'CreatePodIdentityAssociationRequest';
+    if (path.endsWith('-addon.json')) return 'CreateAddonRequest';
+  }
   if (chart.folder === 'platform/fargate') {
     if (/^profiles\/[^/]+\.json$/.test(path)) return 'CreateFargateProfileRequest';
     if (path === 'eksctl-cluster-config.yaml') return 'EksctlFargateClusterConfig';
@@ -63,6 +67,8 @@ export function awsDocumentIssues(config: EnvironmentConfig, charts: readonly Ma
       configPath: tenantFieldOf(chart.configPath, tenant, artifact.value, problem.path),
       message: shape === 'CreateFargateProfileRequest' || shape === 'EksctlFargateClusterConfig'
         ? `${file} at ${problem.jsonPath} breaks the EKS API's ${shape} (${problem.constraint}): aws eks create-fargate-profile / eksctl would refuse it; change the value it comes from [fargate-request-shape]`
+        : chart.folder === 'platform/pod-identity'
+          ? `${file} at ${problem.jsonPath} breaks the EKS API's ${shape} (${problem.constraint}): emr apply / aws eks would refuse it; change the value it comes from [pod-identity-request-shape]`
         : chart.folder === 'platform/cluster-access'
           ? `${file} at ${problem.jsonPath} breaks ${shape} (${problem.constraint}): ${shape.startsWith('Eksctl') ? 'eksctl create iamidentitymapping' : 'aws eks'} would refuse it, or EKS would not map the role; change the value it comes from [cluster-access-request-shape]`
           : `${file} at ${problem.jsonPath} breaks the EMR containers API's ${shape} (${problem.constraint}): ${shape === 'StartJobRunRequest' ? 'aws emr-containers start-job-run' : 'emr apply (CreateJobTemplate)'} would refuse it; change the value it comes from [emr-request-shape]`,

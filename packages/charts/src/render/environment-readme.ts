@@ -11,6 +11,8 @@ import { addonNodePool, autoModeNodeClassTags, builtInNodePools, isAutoMode, nee
 import { jupyterHubReach, jupyterHubReadme } from '../charts/jupyterhub-chart.js';
 import { servesNotebooks } from '../charts/notebook-tenants.js';
 import { clusterAccessSection } from './cluster-access-readme.js';
+import { costSection } from './cost-readme.js';
+import { podIdentitySection } from './pod-identity-readme.js';
 import { clusterAccessPlan } from '../charts/cluster-access-chart.js';
 import { tenantLocations } from '../config/tenant-locations.js';
 import { ROLE_POLICY_NAME, managedPolicyAttachments, rolePolicyDocuments } from './role-policies.js';
@@ -295,11 +297,16 @@ of the account the first job needs (job roles' trust and permissions, the OIDC p
 {{#if singleZoneJobs}}
 - \`tenants/<tenant>/single-zone/\`: the same documents for a single-AZ job (see Single-AZ jobs).
 {{/if}}
-- \`platform/emr-access/\`: \`trust-policies/<role>.json\`, the IRSA trust policy of each job execution role{{#unless awsAuth}}, and
+- \`platform/emr-access/\`: \`trust-policies/<role>.json\`, the trust policy of each job execution role (IRSA, or Pod Identity's one statement){{#unless awsAuth}}, and
   \`access-entries.json\`, the access entries EMR creates, for review{{/unless}} (see Outside Git).
 - \`platform/cluster-access/\`: {{{clusterAccessArtifacts}}} (see Outside Git).
 - \`iam/\`: \`<role>.json\`, the permissions policy of each IAM role{{#if iam.managed.length}}, and \`managed-policy-attachments.json\`, the AWS
   managed policies of the roles that need no policy of their own{{/if}} (see IAM permissions).
+{{#if podIdentitySection}}
+- \`platform/pod-identity/\`: \`associations/<namespace>/<account>.json\`, the Pod Identity association requests{{#unless autoMode}},
+  and \`eks-pod-identity-agent-addon.json\`, the agent add-on{{/unless}} (see EKS Pod Identity).
+{{/if}}
+- \`cost/\`: \`tenant-cost-per-day.sql\` and \`virtual-clusters-table.sql\`, Athena over CUR 2.0 (see Cost per tenant).
 {{#if controllerValues}}
 - \`platform/karpenter/controller-values.yaml\`: the Karpenter controller's Helm values (no \`addons.karpenter\`: install the
   controller with them, chart \`{{karpenterChart.url}}\` {{karpenterChart.version}}).
@@ -362,6 +369,8 @@ points your jobs and notebooks use are yours to grant, in a policy of their own.
 | \`{{roleArn}}\` | {{purpose}} | AWS managed policies {{{policies}}} (\`artifacts/iam/managed-policy-attachments.json\`) | |
 {{/each}}
 
+{{{costSection}}}
+{{{podIdentitySection}}}
 ## Driver nodes: what protects what
 Spark drivers (their pod template), EMR's job runners (\`jobsubmitter.annotation.karpenter.sh/do-not-disrupt\` in the
 \`emr-job-submitter\` classification){{#if notebookServers}} and notebook servers (\`extra_annotations\` of the JupyterHub profiles){{/if}}
@@ -432,6 +441,8 @@ export function environmentReadme(config: EnvironmentConfig, placements: string)
     ...addonData(config),
     accessSummary: awsAuth ? 'aws-auth (Role and RoleBinding rendered per tenant)' : 'access entries (EMR creates its own RBAC)',
     clusterAccess: clusterAccessSection(config),
+    costSection: costSection(config),
+    podIdentitySection: podIdentitySection(config),
     clusterAccessArtifacts: clusterAccessArtifacts(config),
     observability: observabilitySection(config),
   }).replace(/\n{3,}/g, '\n\n');

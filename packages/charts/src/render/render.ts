@@ -19,6 +19,8 @@ import { RenderError, collectIssues, type RenderIssue } from './render-error.js'
 import { synthesizeCharts } from './synth.js';
 import { awsDocumentIssues } from './aws-documents.js';
 import { IamChart } from '../charts/iam-chart.js';
+import { CostChart } from '../charts/cost-chart.js';
+import { PodIdentityChart } from '../charts/pod-identity-chart.js';
 import { generatedHeader, kustomization, objectFileName, toYaml } from './serialize.js';
 
 /** A Kubernetes object as rendered: plain JSON. */
@@ -78,7 +80,8 @@ export function renderEnvironment(config: EnvironmentConfig): RenderResult {
     }
     for (const artifact of chart.artifacts) {
       const path = `artifacts/${chart.artifactKey(artifact.path)}`;
-      addFile(path, artifact.format === 'json' ? `${JSON.stringify(artifact.value, null, 2)}\n` : header + toYaml(artifact.value));
+      addFile(path, artifact.format === 'json' ? `${JSON.stringify(artifact.value, null, 2)}\n`
+        : artifact.format === 'text' ? String(artifact.value) : header + toYaml(artifact.value));
       if (artifact.kubernetesObject) objects.push({ path, object: artifact.value as KubernetesObject, applied: false });
     }
   });
@@ -136,12 +139,19 @@ function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[])
   ) + fargateSection(config, tenants, fargate?.profiles ?? []) + (classes ? `\n\n${classes}` : '') + yunikornSection(config);
   const addons = [
     ...addonCharts(app, config, issues, capacity.classes),
-    ...jupyterHubCharts(app, config, config.tenants.map((tenant) => ({ tenant, sparkProperties: tenants.find((chart) => chart.folder === `tenants/${tenant.name}`)?.sparkProperties })), capacity.spark.driverPlacement, issues),
+    ...jupyterHubCharts(app, config, config.tenants.map((tenant) => {
+      const chart = tenants.find((candidate) => candidate.folder === `tenants/${tenant.name}`);
+      return { tenant, sparkProperties: chart?.sparkProperties, costLabels: chart?.costLabels };
+    }), capacity.spark.driverPlacement, issues),
   ];
   // The roles' permissions: artifacts only, from the same tenant locations as the jobs.
   const iam = collectIssues(issues, [], () => new IamChart(app, config));
   if (iam) issues.push(...iam.problems);
-  const layered = [storage, scheduling, capacity, ...(admission.policies.length + admission.driverAccountPolicies.length > 0 ? [admission] : []), ...(fargate ? [fargate] : []), emrAccess, clusterAccess, ...tenants, ...addons, ...(iam ? [iam] : [])];
+  // The bill per tenant: Athena queries over CUR 2.0, artifacts only.
+  const cost = new CostChart(app, config);
+  // EKS Pod Identity associations (and the agent add-on) of the accounts that need a role, artifacts only.
+  const podIdentity = new PodIdentityChart(app, config);
+  const layered = [storage, scheduling, capacity, ...(admission.policies.length + admission.driverAccountPolicies.length > 0 ? [admission] : []), ...(fargate ? [fargate] : []), emrAccess, clusterAccess, ...tenants, ...addons, ...(iam ? [iam] : []), cost, ...(podIdentity.artifacts.length > 0 ? [podIdentity] : [])];
   // The GitOps wiring of the layers (and Karpenter's CRD chart), last: it wires the layers that have content.
   const delivery = collectIssues(issues, ['delivery'], () => deliveryCharts(app, config, layered)) ?? [];
   return { charts: [...layered, ...delivery], diagram };

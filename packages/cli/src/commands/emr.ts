@@ -6,7 +6,7 @@ import { CliError, EXIT, type CliIO } from '../io.js';
 import type { AwsOptions } from '../emr/client.js';
 import type { ErrorContext } from '../emr/errors.js';
 import type { ALL_STATES, VirtualClusterInfo } from '../emr/inventory.js';
-import { OUTPUT_FORMATS, type OutputFormat } from '../emr/format.js';
+import { LIST_OUTPUT_FORMATS, OUTPUT_FORMATS, type ListOutputFormat, type OutputFormat } from '../emr/format.js';
 import type { JobTemplateInfo } from '../emr/job-templates.js';
 import type { AwsSide } from '../emr/aws-side.js';
 
@@ -15,15 +15,15 @@ import type { AwsSide } from '../emr/aws-side.js';
  * needed to define the commands or print their help.
  */
 async function emrModules() {
-  const [project, client, errors, inventory, apply, destroy, report, templates, templateReport, core, lookup, aws, format] = await Promise.all([
+  const [project, client, errors, inventory, apply, destroy, report, templates, templateReport, core, lookup, aws, format, charts] = await Promise.all([
     import('../project.js'), import('../emr/client.js'), import('../emr/errors.js'), import('../emr/inventory.js'),
     import('../emr/apply.js'), import('../emr/destroy.js'), import('../emr/report.js'), import('../emr/job-templates.js'),
     import('../emr/job-template-report.js'), import('@emr-eks-gitops/core'), import('../emr/job-template-lookup.js'),
-    import('../emr/aws-side.js'), import('../emr/format.js'),
+    import('../emr/aws-side.js'), import('../emr/format.js'), import('@emr-eks-gitops/charts'),
   ]);
   return {
     ...project, ...client, ...errors, ...inventory, ...apply, ...destroy, ...report, ...templates, ...templateReport, ...lookup, ...aws, ...format,
-    emrRoleTrustPolicy: core.emrRoleTrustPolicy, EMR_RESOURCE_TAGS: core.EMR_RESOURCE_TAGS,
+    emrRoleTrustPolicy: core.emrRoleTrustPolicy, EMR_RESOURCE_TAGS: core.EMR_RESOURCE_TAGS, identityOf: charts.identityOf,
   };
 }
 type EmrModules = Awaited<ReturnType<typeof emrModules>>;
@@ -47,15 +47,16 @@ function keepPreviousOption(command: Command): Command {
     }, 1);
 }
 
-function commonOptions(command: Command): Command {
+function commonOptions(command: Command, formats: readonly string[] = OUTPUT_FORMATS): Command {
+  const help = formats.includes('csv') ? 'json for machines, table for people, csv for the cost queries' : 'json for machines, table for people';
   return command
     .requiredOption('--env <name>', 'environment (environments/<name>.yaml)')
-    .addOption(new Option('--output <format>', 'json for machines, table for people').choices(OUTPUT_FORMATS).default('table'));
+    .addOption(new Option('--output <format>', help).choices(formats).default('table'));
 }
 
 /** The options of an AWS tool; the region defaults to the environment's cluster.region. */
-function awsOptions(command: Command): Command {
-  return commonOptions(command)
+function awsOptions(command: Command, formats: readonly string[] = OUTPUT_FORMATS): Command {
+  return commonOptions(command, formats)
     .option('--profile <name>', 'AWS named profile for credentials (default: the standard credential chain)')
     .option('--region <region>', 'AWS region (default: cluster.region of the environment)')
     .option('--endpoint-url <url>', 'EMR containers endpoint (default: the SDK\'s, or AWS_ENDPOINT_URL_EMR_CONTAINERS / AWS_ENDPOINT_URL)')
@@ -97,7 +98,7 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
     return m.loadEnvironments(project, [env])[0]!;
   };
   const environment = (m: EmrModules, env: string): EnvironmentConfig => load(m, env).config;
-  const session = (m: EmrModules, options: AwsCommandOptions): EmrSession => {
+  const session = (m: EmrModules, options: Omit<AwsCommandOptions, 'output'>): EmrSession => {
     const loaded = load(m, options.env);
     const config = loaded.config;
     const region = options.region ?? config.cluster.region;
@@ -119,15 +120,19 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
       const m = await emrModules();
       const { config, client, context, jobTemplates, awsSide } = session(m, options);
       const desired = jobTemplates();
-      const s3 = await awsSide().planS3();
+      const side = awsSide();
+      const s3 = await side.planS3();
+      const associations = await side.planAssociations();
       const plan = m.planRegistration(config, await listAll(m, client, context, m.ALL_STATES));
       const templates = m.planJobTemplates(config, desired, await listTemplates(m, client, context), options.keepPreviousTemplates);
       io.out(m.renderPlan(plan, options.output, m.combineReports(
         { json: { jobTemplates: m.templatePlanJson(templates) }, text: m.renderTemplatePlan(templates) }, m.s3PlanReport(s3),
+        m.associationPlanReport(associations),
       )));
       // 1 tells CI that some tenant or S3 object needs a person (ARRESTED, duplicate, another name, an object not
       // written by emr-gitops); creates and uploads are the normal case.
-      result.exitCode = plan.tenants.some((entry) => entry.action === 'flag') || m.s3PlanNeedsPerson(s3) ? EXIT.failed : EXIT.ok;
+      result.exitCode = plan.tenants.some((entry) => entry.action === 'flag') || m.s3PlanNeedsPerson(s3)
+        || associations.some((entry) => entry.action === 'flag') ? EXIT.failed : EXIT.ok;
     });
 
   keepPreviousOption(awsOptions(emr.command('apply')))
@@ -138,13 +143,16 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
       const { config, client, context, jobTemplates, awsSide } = session(m, options);
       const desired = jobTemplates();
       // S3 first: the pod templates a job template names and the event-log prefixes exist before any job can start.
-      const s3 = await awsSide().applyS3();
+      const side = awsSide();
+      const s3 = await side.applyS3();
       if (options.s3Only) {
         const report = m.s3ApplyReport(s3);
         io.out(options.output === 'json' ? m.toJson({ environment: config.name, ...report.json }) : report.text.replace(/^\n/, ''));
         result.exitCode = worstExit(m.s3ApplyExitCodes(s3));
         return;
       }
+      // The Pod Identity associations before the virtual clusters: a job's accounts have their roles when it starts.
+      const associationOutcomes = await side.applyAssociations(context);
       const plan = m.planRegistration(config, await listAll(m, client, context, m.ALL_STATES));
       const outcomes = await m.applyPlan(client, plan, io, { concurrency: options.concurrency, context });
       // Then each tenant's job template, from a fresh listing: create or replace what the render says.
@@ -153,17 +161,18 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
       io.out(m.renderApply(plan, outcomes, options.output, m.combineReports({
         json: { jobTemplates: templateOutcomes.map(m.withoutExitCode), jobTemplateSummary: m.templateApplySummary(templateOutcomes) },
         text: m.renderTemplateApply(config.name, templateOutcomes),
-      }, m.s3ApplyReport(s3))));
+      }, m.s3ApplyReport(s3), m.associationOutcomeReport(associationOutcomes))));
       result.exitCode = worstExit([
         ...m.s3ApplyExitCodes(s3),
+        ...associationOutcomes.map((outcome) => outcome.status === 'failed' || outcome.status === 'flagged' ? outcome.exitCode ?? EXIT.failed : EXIT.ok),
         ...outcomes.map((outcome) => outcome.status === 'failed' || outcome.status === 'flagged' ? outcome.exitCode ?? EXIT.failed : EXIT.ok),
         ...templateOutcomes.map((outcome) => outcome.status === 'failed' ? outcome.exitCode ?? EXIT.failed : EXIT.ok),
       ]);
     });
 
-  keepPreviousOption(awsOptions(emr.command('list')))
-    .description('list the virtual clusters on the environment\'s EKS cluster (RUNNING, ARRESTED, TERMINATING) and its managed job templates')
-    .action(async (options: AwsCommandOptions) => {
+  keepPreviousOption(awsOptions(emr.command('list'), LIST_OUTPUT_FORMATS))
+    .description('list the virtual clusters on the environment\'s EKS cluster (RUNNING, ARRESTED, TERMINATING) and its managed job templates; --output csv: the virtual clusters and their tenants alone')
+    .action(async (options: Omit<AwsCommandOptions, 'output'> & { readonly output: ListOutputFormat }) => {
       const m = await emrModules();
       const { config, client, context, jobTemplates } = session(m, options);
       const desired = jobTemplates();
@@ -223,11 +232,16 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
       const templateOutcomes = await m.destroyJobTemplates(client, templateTargets, io, { concurrency: options.concurrency, context });
       // The artifacts emr-gitops uploaded go too, once confirmed (asked above, or --yes); event logs are data and stay.
       const confirmed = options.yes || targets.length + templateTargets.length > 0;
-      const s3Outcomes = confirmed ? await awsSide().destroyS3(options.tenant) : undefined;
+      const side = awsSide();
+      const s3Outcomes = confirmed ? await side.destroyS3(options.tenant) : undefined;
+      // The Pod Identity associations emr-gitops made for the environment (or the tenant) go with the clusters.
+      const associationOutcomes = confirmed ? await side.destroyAssociations(context, options.tenant) : [];
       io.out(m.renderDestroy(config.name, outcomes, options.output, m.combineReports({
         json: { jobTemplates: templateOutcomes.map(m.withoutExitCode) }, text: m.renderTemplateDestroy(templateOutcomes),
-      }, s3Outcomes ? m.s3DestroyReport(s3Outcomes) : { json: {}, text: '\nS3: artifacts left in place; emr destroy --yes deletes the ones emr-gitops uploaded.\n' })));
-      result.exitCode = worstExit([...outcomes, ...templateOutcomes, ...(s3Outcomes ?? [])].map((outcome) => outcome.status === 'failed' ? outcome.exitCode ?? EXIT.failed : EXIT.ok));
+      }, s3Outcomes ? m.s3DestroyReport(s3Outcomes) : { json: {}, text: '\nS3: artifacts left in place; emr destroy --yes deletes the ones emr-gitops uploaded.\n' },
+      m.associationOutcomeReport(associationOutcomes))));
+      result.exitCode = worstExit([...outcomes, ...templateOutcomes, ...(s3Outcomes ?? []), ...associationOutcomes]
+        .map((outcome) => outcome.status === 'failed' ? outcome.exitCode ?? EXIT.failed : EXIT.ok));
     });
 
   awsOptions(emr.command('preflight'))
@@ -250,10 +264,15 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
       if (tenants.length === 0) {
         throw new CliError(`unknown tenant "${options.tenant ?? ''}": tenants of ${config.name}: ${config.tenants.map((t) => t.name).join(', ')}`);
       }
+      // Tenants on Pod Identity need no statement per namespace: their role trusts pods.eks.amazonaws.com once.
+      for (const tenant of tenants.filter((t) => m.identityOf(config, t) === 'pod-identity')) {
+        io.err(`tenant ${tenant.name} uses EKS Pod Identity: its role's trust policy is dist-manifests/${config.name}/artifacts/platform/emr-access/trust-policies/${tenant.executionRoleArn.replace(/^.*\//, '')}.json (one statement for pods.eks.amazonaws.com)\n`);
+      }
+      const irsa = tenants.filter((t) => m.identityOf(config, t) === 'irsa');
       // Tenants sharing a role share one trust policy: one statement each, checked against IAM's size limit together.
-      const roles = [...new Set(tenants.map((tenant) => tenant.executionRoleArn))];
+      const roles = [...new Set(irsa.map((tenant) => tenant.executionRoleArn))];
       const policies = roles.map((roleArn) => {
-        const users = tenants.filter((tenant) => tenant.executionRoleArn === roleArn);
+        const users = irsa.filter((tenant) => tenant.executionRoleArn === roleArn);
         const policy = m.emrRoleTrustPolicy({
           roleArn, namespaces: users.map((tenant) => tenant.namespace),
           partition: config.cluster.partition, accountId: config.cluster.accountId, oidcIssuer: config.cluster.oidcIssuer,

@@ -1,5 +1,5 @@
 import type { EnvironmentConfig, RenderResult } from '@emr-eks-gitops/charts';
-import { EXIT } from '../io.js';
+import { CliError, EXIT } from '../io.js';
 import { createAwsClients, type AwsClients } from './aws-clients.js';
 import type { AwsOptions } from './client.js';
 import { preflight, type Check } from './preflight.js';
@@ -7,8 +7,14 @@ import type { ReportExtra } from './report.js';
 import { roleExpectations } from './role-expectations.js';
 import { parseS3Uri, s3Targets, type S3Targets } from './s3-targets.js';
 import { applyS3, destroyArtifacts, planS3, type PrefixOutcome, type S3DeleteOutcome, type S3Plan, type UploadOutcome } from './s3-sync.js';
+import {
+  applyAssociations, deleteAssociation, desiredAssociations, listAssociations, managedAssociations, planAssociations,
+  type AssociationAction, type AssociationOutcome, type LiveAssociation,
+} from './pod-identity-associations.js';
+import { explainAwsError, type ErrorContext } from './errors.js';
 
 export { renderPreflight, s3ApplyReport, s3DestroyReport, s3PlanReport } from './aws-report.js';
+export { associationOutcomeReport, associationPlanReport } from './pod-identity-associations.js';
 
 /**
  * The AWS side of an environment beyond the EMR registrations, as the emr commands use it: the S3 targets read
@@ -46,6 +52,41 @@ export class AwsSide {
 
   async applyS3(): Promise<{ uploads: UploadOutcome[]; prefixes: PrefixOutcome[] }> {
     return applyS3(this.clients.s3, await this.planS3(), this.s3Context);
+  }
+
+  /** True when the render asks for Pod Identity associations: only then do the emr commands talk to EKS for them. */
+  get usesPodIdentity(): boolean {
+    return desiredAssociations(this.render().files).length > 0;
+  }
+
+  async planAssociations(): Promise<AssociationAction[]> {
+    if (!this.usesPodIdentity) return [];
+    return planAssociations(this.config.name, desiredAssociations(this.render().files), await this.liveAssociations());
+  }
+
+  /** The cluster's associations; a listing that fails after the SDK's retries stops the command, explained. */
+  private async liveAssociations(): Promise<LiveAssociation[]> {
+    try {
+      return await listAssociations(this.clients.eks, this.config.cluster.name);
+    } catch (error) {
+      const explained = explainAwsError(error, {
+        operation: 'ListPodIdentityAssociations', eksCluster: this.config.cluster.name, region: this.config.cluster.region,
+        sourcePath: this.config.sourcePath, profile: this.options.profile,
+      });
+      throw new CliError(explained.message, explained.exitCode);
+    }
+  }
+
+  async applyAssociations(context: Omit<ErrorContext, 'operation'>): Promise<AssociationOutcome[]> {
+    return applyAssociations(this.clients.eks, this.config.name, this.config.cluster.name, await this.planAssociations(), context);
+  }
+
+  async destroyAssociations(context: Omit<ErrorContext, 'operation'>, tenant?: string): Promise<AssociationOutcome[]> {
+    if (!this.usesPodIdentity) return [];
+    const live = managedAssociations(await this.liveAssociations(), this.config.name, tenant);
+    const outcomes: AssociationOutcome[] = [];
+    for (const association of live) outcomes.push(await deleteAssociation(this.clients.eks, this.config.cluster.name, association, context));
+    return outcomes;
   }
 
   destroyS3(tenant?: string): Promise<S3DeleteOutcome[]> {

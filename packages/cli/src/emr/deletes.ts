@@ -2,7 +2,7 @@ import {
   DeleteJobTemplateCommand, DeleteVirtualClusterCommand, DescribeJobTemplateCommand, DescribeVirtualClusterCommand,
   type EMRContainersClient,
 } from '@aws-sdk/client-emr-containers';
-import { explainAwsError, type EmrOperation, type ErrorContext, type ExplainedError } from './errors.js';
+import { explainAwsError, type EksAssociationOperation, type EmrOperation, type ErrorContext, type ExplainedError } from './errors.js';
 
 // Deletes of EMR resources, idempotent. The service model (botocore data/emr-containers/2020-10-01/service-2.json,
 // "errors" of each operation) gives DeleteJobTemplate and DeleteVirtualCluster only ValidationException and
@@ -11,7 +11,7 @@ import { explainAwsError, type EmrOperation, type ErrorContext, type ExplainedEr
 // counts as done: the message text of a ValidationException is not a contract.
 
 /** Errors the service model lists for each operation these commands call (source above). */
-export const MODELED_ERRORS: Readonly<Record<EmrOperation | 'DescribeVirtualCluster', readonly string[]>> = {
+export const MODELED_ERRORS: Readonly<Record<Exclude<EmrOperation, EksAssociationOperation> | 'DescribeVirtualCluster', readonly string[]>> = {
   ListVirtualClusters: ['ValidationException', 'InternalServerException'],
   CreateVirtualCluster: ['ValidationException', 'ResourceNotFoundException', 'InternalServerException', 'EKSRequestThrottledException'],
   DescribeVirtualCluster: ['ValidationException', 'ResourceNotFoundException', 'InternalServerException'],

@@ -5,7 +5,10 @@ import { EXIT } from '../io.js';
 
 /** The EMR containers operations these commands call. */
 export type EmrOperation = 'ListVirtualClusters' | 'CreateVirtualCluster' | 'DeleteVirtualCluster'
-  | 'ListJobTemplates' | 'CreateJobTemplate' | 'DescribeJobTemplate' | 'DeleteJobTemplate';
+  | 'ListJobTemplates' | 'CreateJobTemplate' | 'DescribeJobTemplate' | 'DeleteJobTemplate'
+  | EksAssociationOperation;
+/** The EKS operations of the Pod Identity associations emr apply and destroy manage. */
+export type EksAssociationOperation = 'ListPodIdentityAssociations' | 'CreatePodIdentityAssociation' | 'UpdatePodIdentityAssociation' | 'DeletePodIdentityAssociation';
 
 /** What an error concerns, so the message can say which tenant and which file. */
 export interface ErrorContext {
@@ -55,6 +58,10 @@ const PERMISSIONS: Record<EmrOperation, string> = {
   CreateJobTemplate: 'emr-containers:CreateJobTemplate (with emr-containers:TagResource for the tags)',
   DescribeJobTemplate: 'emr-containers:DescribeJobTemplate',
   DeleteJobTemplate: 'emr-containers:DeleteJobTemplate',
+  ListPodIdentityAssociations: 'eks:ListPodIdentityAssociations and eks:DescribePodIdentityAssociation',
+  CreatePodIdentityAssociation: 'eks:CreatePodIdentityAssociation (with eks:TagResource for the tags, and iam:PassRole on the role)',
+  UpdatePodIdentityAssociation: 'eks:UpdatePodIdentityAssociation (with iam:PassRole on the new role)',
+  DeletePodIdentityAssociation: 'eks:DeletePodIdentityAssociation',
 };
 
 /**

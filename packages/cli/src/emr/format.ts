@@ -1,6 +1,9 @@
 /** `--output`: json for machines (stdout holds one JSON document), table for people. */
 export type OutputFormat = 'json' | 'table';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json'];
+/** `emr list` also writes csv: the virtual clusters and their tenants, for the cost queries (artifacts/cost/). */
+export type ListOutputFormat = OutputFormat | 'csv';
+export const LIST_OUTPUT_FORMATS: readonly ListOutputFormat[] = [...OUTPUT_FORMATS, 'csv'];
 
 /** One JSON document, two-space indented, with a final newline. */
 export function toJson(value: unknown): string {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   paginateListVirtualClusters, type EMRContainersClient, type VirtualClusterState, type VirtualCluster,
 } from '@aws-sdk/client-emr-containers';
-import { EMR_RESOURCE_TAGS, PROJECT_NAME } from '@emr-eks-gitops/core';
+import { EMR_RESOURCE_TAGS, PROJECT_NAME, tenantCostLabels } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, TenantConfig } from '@emr-eks-gitops/charts';
 
 /** Tags this project puts on the virtual clusters it creates; destroy touches nothing without them. */
@@ -162,7 +162,8 @@ function createRequest(config: EnvironmentConfig, tenant: TenantConfig, clusters
     name: tenant.name,
     namespace: tenant.namespace,
     eksCluster: config.cluster.name,
-    tags: { [TAG.managedBy]: PROJECT_NAME, [TAG.environment]: config.name, [TAG.tenant]: tenant.name },
+    // The tenant's cost labels as tags too: EMR on EKS charges per virtual cluster (see artifacts/cost/).
+    tags: { ...tenantCostLabels(config.costAllocation, tenant), [TAG.managedBy]: PROJECT_NAME, [TAG.environment]: config.name, [TAG.tenant]: tenant.name },
     generation,
     clientToken: clientTokenFor(config, tenant, generation),
   };

@@ -3,7 +3,8 @@ import { GetOpenIDConnectProviderCommand, GetRoleCommand, SimulatePrincipalPolic
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { emrRoleTrustPolicy, type TrustPolicyStatement } from '@emr-eks-gitops/core';
+import { POD_IDENTITY, emrRoleTrustPolicy, type TrustPolicyStatement } from '@emr-eks-gitops/core';
+import { identityOf } from '@emr-eks-gitops/charts';
 import type { AwsSide } from './aws-side.js';
 import { mapWithLimit } from './progress.js';
 import type { RoleExpectation } from './role-expectations.js';
@@ -128,6 +129,24 @@ export async function preflight(side: AwsSide, expectations: readonly RoleExpect
     }
   }));
 
+  checks.push(...(await mapWithLimit(podIdentityRoles(config), concurrency, (role) => attempt('trust policy', role.roleArn, 'iam:GetRole', async () => {
+    let document: string | undefined;
+    try {
+      document = (await clients.iam.send(new GetRoleCommand({ RoleName: roleName(role.roleArn) }))).Role?.AssumeRolePolicyDocument;
+    } catch (error) {
+      if (!notFound(error)) throw error;
+      return missing('trust policy', role.roleArn, `the job execution role of ${role.tenants.join(', ')} does not exist`, `create it with the trust policy of dist-manifests/${env}/artifacts/platform/emr-access/trust-policies/${roleName(role.roleArn)}.json`);
+    }
+    // Pod Identity: one statement for the EKS Auth service, with both actions (EKS user guide, Pod Identity).
+    const trusted = parsePolicy(document).some((candidate) => candidate.Effect === 'Allow'
+      && asList((candidate.Principal as { Service?: unknown } | undefined)?.Service).includes(POD_IDENTITY.servicePrincipal)
+      && POD_IDENTITY.trustActions.every((action) => asList(candidate.Action).includes(action)));
+    return trusted
+      ? ok('trust policy', role.roleArn, `trusts ${POD_IDENTITY.servicePrincipal} (Pod Identity) for ${role.tenants.join(', ')}`)
+      : missing('trust policy', role.roleArn, `no statement letting ${POD_IDENTITY.servicePrincipal} ${POD_IDENTITY.trustActions.join(' and ')}: Pod Identity cannot give ${role.tenants.join(', ')} the role`,
+        `aws iam update-assume-role-policy --role-name ${roleName(role.roleArn)} --policy-document file://dist-manifests/${env}/artifacts/platform/emr-access/trust-policies/${roleName(role.roleArn)}.json`);
+  }))).flat());
+
   checks.push(...(await mapWithLimit(trustRoles(config), concurrency, (role) => attempt('trust policy', role.roleArn, 'iam:GetRole', async () => {
     let document: string | undefined;
     try {
@@ -166,7 +185,7 @@ export async function preflight(side: AwsSide, expectations: readonly RoleExpect
 
 /** The job execution roles with the statements `emr trust-policy` renders for them (one role may serve several tenants). */
 function trustRoles(config: AwsSide['config']) {
-  const active = config.tenants.filter((tenant) => !tenant.retired);
+  const active = config.tenants.filter((tenant) => !tenant.retired && identityOf(config, tenant) === 'irsa');
   return [...new Set(active.map((tenant) => tenant.executionRoleArn))].map((roleArn) => {
     const users = active.filter((tenant) => tenant.executionRoleArn === roleArn);
     const policy = emrRoleTrustPolicy({
@@ -175,6 +194,13 @@ function trustRoles(config: AwsSide['config']) {
     });
     return { roleArn, tenants: users.map((tenant) => tenant.name), namespaces: users.map((tenant) => tenant.namespace), statements: policy.statements };
   });
+}
+
+/** The job execution roles of tenants on Pod Identity: their trust is one statement for pods.eks.amazonaws.com. */
+function podIdentityRoles(config: AwsSide['config']) {
+  const active = config.tenants.filter((tenant) => !tenant.retired && identityOf(config, tenant) === 'pod-identity');
+  return [...new Set(active.map((tenant) => tenant.executionRoleArn))]
+    .map((roleArn) => ({ roleArn, tenants: active.filter((tenant) => tenant.executionRoleArn === roleArn).map((tenant) => tenant.name) }));
 }
 
 /** IAM returns the document URL-encoded. */

@@ -1,8 +1,8 @@
-import type { RoleTrustPolicy } from '@emr-eks-gitops/core';
+import { toCsv, type RoleTrustPolicy } from '@emr-eks-gitops/core';
 import type { ApplyOutcome } from './apply.js';
 import type { DestroyOutcome } from './destroy.js';
 import { TAG, type RegistrationPlan, type TenantPlan, type VirtualClusterInfo } from './inventory.js';
-import { toJson, toTable, type OutputFormat } from './format.js';
+import { toJson, toTable, type ListOutputFormat, type OutputFormat } from './format.js';
 
 // What each command prints on stdout: one JSON document for --output json, aligned tables and notes for people.
 
@@ -91,13 +91,20 @@ export function renderApply(plan: RegistrationPlan, outcomes: readonly ApplyOutc
   return text + extra.text;
 }
 
-export function renderList(plan: RegistrationPlan, clusters: readonly VirtualClusterInfo[], format: OutputFormat, extra: ReportExtra = NO_EXTRA): string {
+export function renderList(plan: RegistrationPlan, clusters: readonly VirtualClusterInfo[], format: ListOutputFormat, extra: ReportExtra = NO_EXTRA): string {
   const tenantOf = new Map(plan.tenants.map((entry) => [entry.tenant.namespace, entry.tenant.name]));
   const rows = clusters.map((cluster) => ({
     cluster,
     tenant: tenantOf.get(cluster.namespace) ?? '',
     managedBy: cluster.tags[TAG.managedBy] !== undefined ? `${cluster.tags[TAG.managedBy]}/${cluster.tags[TAG.environment] ?? '?'}` : '',
   }));
+  if (format === 'csv') {
+    // The cost queries charge EMR's per-virtual-cluster line items to the tenant of its namespace, in this environment.
+    return toCsv(rows.map((row) => ({
+      virtual_cluster_id: row.cluster.id, name: row.cluster.name, namespace: row.cluster.namespace, state: row.cluster.state, tenant: row.tenant,
+      environment: row.cluster.tags[TAG.environment] ?? (row.tenant ? plan.environment : ''), created_at: isoSeconds(row.cluster.createdAt),
+    })));
+  }
   if (format === 'json') {
     return toJson({
       environment: plan.environment, eksCluster: plan.eksCluster,
@@ -108,9 +115,11 @@ export function renderList(plan: RegistrationPlan, clusters: readonly VirtualClu
   if (rows.length === 0) return `No virtual clusters on EKS cluster ${plan.eksCluster}.\n${extra.text}`;
   return toTable(['ID', 'NAME', 'NAMESPACE', 'STATE', 'TENANT', 'MANAGED BY', 'CREATED'], rows.map((row) => [
     row.cluster.id, row.cluster.name, row.cluster.namespace, row.cluster.state, row.tenant, row.managedBy,
-    row.cluster.createdAt?.toISOString().replace(/\.\d{3}Z$/, 'Z') ?? '',
+    isoSeconds(row.cluster.createdAt),
   ])) + extra.text;
 }
+
+const isoSeconds = (date: Date | undefined) => date?.toISOString().replace(/\.\d{3}Z$/, 'Z') ?? '';
 
 export function renderDestroy(environment: string, outcomes: readonly DestroyOutcome[], format: OutputFormat, extra: ReportExtra = NO_EXTRA): string {
   if (format === 'json') return toJson({ environment, results: outcomes.map(withoutExitCode), ...extra.json });

@@ -10,7 +10,9 @@ import { FakeServer, xmlText, type Answer } from './fake-server.js';
  * STS, the path for EKS.
  */
 export type AccountOperation = 'GetRole' | 'GetOpenIDConnectProvider' | 'ListOpenIDConnectProviders' | 'SimulatePrincipalPolicy'
-  | 'GetCallerIdentity' | 'DescribeCluster' | 'ListAccessEntries' | 'DescribeAccessEntry' | 'DescribeFargateProfile' | 'GetQueueUrl';
+  | 'GetCallerIdentity' | 'DescribeCluster' | 'ListAccessEntries' | 'DescribeAccessEntry' | 'DescribeFargateProfile' | 'GetQueueUrl'
+  | 'ListPodIdentityAssociations' | 'DescribePodIdentityAssociation' | 'CreatePodIdentityAssociation' | 'UpdatePodIdentityAssociation'
+  | 'DeletePodIdentityAssociation';
 
 const QUERY_OPERATIONS = new Set<AccountOperation>(['GetRole', 'GetOpenIDConnectProvider', 'ListOpenIDConnectProviders', 'SimulatePrincipalPolicy', 'GetCallerIdentity']);
 
@@ -26,7 +28,11 @@ export interface FakeEksCluster {
   /** principal ARN -> access entry type */
   accessEntries: Map<string, string>;
   fargateProfiles: Map<string, { status: string; namespaces: string[] }>;
+  /** association id -> association (EKS Pod Identity); made on first use. */
+  podIdentityAssociations?: Map<string, FakeAssociation>;
 }
+
+export interface FakeAssociation { namespace: string; serviceAccount: string; roleArn: string; tags: Record<string, string>; token?: string }
 
 export class FakeAccount extends FakeServer<AccountOperation> {
   account = '210987654321';
@@ -48,8 +54,17 @@ export class FakeAccount extends FakeServer<AccountOperation> {
       return action && QUERY_OPERATIONS.has(action) ? { operation: action, detail: form } : undefined;
     }
     const path = url.pathname.split('/').map(decodeURIComponent);
-    if (request.method !== 'GET' || path[1] !== 'clusters' || !path[2]) return undefined;
+    if (path[1] !== 'clusters' || !path[2]) return undefined;
     const detail = { cluster: path[2], name: path[4] };
+    if (path[3] === 'pod-identity-associations') {
+      const input = body.length > 0 ? JSON.parse(body.toString()) as Record<string, unknown> : {};
+      const withBody = { ...detail, ...input, nextToken: url.searchParams.get('nextToken') ?? undefined };
+      if (path.length === 4) return { operation: request.method === 'POST' ? 'CreatePodIdentityAssociation' as const : 'ListPodIdentityAssociations' as const, detail: withBody };
+      const byMethod = { GET: 'DescribePodIdentityAssociation', POST: 'UpdatePodIdentityAssociation', DELETE: 'DeletePodIdentityAssociation' } as const;
+      const operation = byMethod[request.method as keyof typeof byMethod];
+      return operation ? { operation, detail: withBody } : undefined;
+    }
+    if (request.method !== 'GET') return undefined;
     if (path.length === 3) return { operation: 'DescribeCluster' as const, detail };
     if (path[3] === 'access-entries') return { operation: path.length === 4 ? 'ListAccessEntries' as const : 'DescribeAccessEntry' as const, detail };
     if (path[3] === 'fargate-profiles' && path.length === 5) return { operation: 'DescribeFargateProfile' as const, detail };
@@ -101,6 +116,12 @@ export class FakeAccount extends FakeServer<AccountOperation> {
         if (!profile) return this.error(404, 'ResourceNotFoundException', `No Fargate Profile found with name: ${d.name}.`, request);
         return json({ fargateProfile: { fargateProfileName: d.name, clusterName: d.cluster, status: profile.status, selectors: profile.namespaces.map((namespace) => ({ namespace })) } });
       }
+      case 'ListPodIdentityAssociations':
+      case 'DescribePodIdentityAssociation':
+      case 'CreatePodIdentityAssociation':
+      case 'UpdatePodIdentityAssociation':
+      case 'DeletePodIdentityAssociation':
+        return this.podIdentity(operation, detail, request);
       case 'GetQueueUrl': {
         if (!this.queues.has(d.QueueName!)) {
           return { status: 400, headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-query-error': 'AWS.SimpleQueueService.NonExistentQueue;Sender' },
@@ -109,6 +130,37 @@ export class FakeAccount extends FakeServer<AccountOperation> {
         return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify({ QueueUrl: `https://sqs.ap-northeast-2.amazonaws.com/${this.account}/${d.QueueName}` }) };
       }
     }
+  }
+
+  /** EKS Pod Identity associations: one per namespace and service account; a create repeating its token gets the same one. */
+  private podIdentity(operation: AccountOperation, detail: Record<string, unknown>, request: IncomingMessage): Answer {
+    const d = detail as Record<string, string> & { tags?: Record<string, string> };
+    const cluster = this.clusters.get(d.cluster!);
+    if (!cluster) return this.error(404, 'ResourceNotFoundException', `No cluster found for name: ${d.cluster}.`, request);
+    const associations = (cluster.podIdentityAssociations ??= new Map());
+    const view = (id: string, a: FakeAssociation) => ({
+      clusterName: d.cluster, associationId: id, associationArn: `arn:aws:eks:ap-northeast-2:${this.account}:podidentityassociation/${d.cluster}/${id}`,
+      namespace: a.namespace, serviceAccount: a.serviceAccount, roleArn: a.roleArn, tags: a.tags,
+    });
+    if (operation === 'ListPodIdentityAssociations') {
+      // Two per page, so that callers must follow nextToken.
+      const all = [...associations].map(([id, a]) => { const { roleArn: _r, tags: _t, ...summary } = view(id, a); return summary; });
+      const start = Number(d.nextToken ?? 0);
+      return json({ associations: all.slice(start, start + 2), ...(start + 2 < all.length ? { nextToken: String(start + 2) } : {}) });
+    }
+    if (operation === 'CreatePodIdentityAssociation') {
+      const existing = [...associations].find(([, a]) => a.namespace === d.namespace && a.serviceAccount === d.serviceAccount);
+      if (existing && d.clientRequestToken !== undefined && existing[1].token === d.clientRequestToken) return json({ association: view(...existing) });
+      if (existing) return this.error(409, 'ResourceInUseException', `Association already exists: ${existing[0]}`, request);
+      const id = `a-${(associations.size + 1).toString(36).padStart(17, '0')}`;
+      associations.set(id, { namespace: d.namespace!, serviceAccount: d.serviceAccount!, roleArn: d.roleArn!, tags: { ...d.tags }, token: d.clientRequestToken });
+      return json({ association: view(id, associations.get(id)!) });
+    }
+    const found = associations.get(d.name!);
+    if (!found) return this.error(404, 'ResourceNotFoundException', `No association found for id: ${d.name}.`, request);
+    if (operation === 'UpdatePodIdentityAssociation') found.roleArn = d.roleArn ?? found.roleArn;
+    if (operation === 'DeletePodIdentityAssociation') associations.delete(d.name!);
+    return json({ association: view(d.name!, found) });
   }
 
   /** One result per action and resource: allowed when a pattern of the role's allows both, else implicitDeny. */
@@ -136,7 +188,7 @@ export class FakeAccount extends FakeServer<AccountOperation> {
     if (typeof request.headers['x-amz-target'] === 'string') {
       return { status, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify({ __type: `com.amazonaws.sqs#${code}`, message }) };
     }
-    if (request.method === 'POST') {
+    if (request.method === 'POST' && !(request.url ?? '').startsWith('/clusters/')) {
       return { status, headers: { 'content-type': 'text/xml' },
         body: `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${xmlText(message)}</Message></Error><RequestId>fake</RequestId></ErrorResponse>` };
     }

@@ -121,6 +121,8 @@ export interface JupyterHubTenantProfile {
   readonly tolerations: readonly Toleration[];
   /** Annotations of the server pod (KubeSpawner extra_annotations), e.g. karpenter.sh/do-not-disrupt. @default none */
   readonly annotations?: Readonly<Record<string, string>>;
+  /** Labels of the server pod besides the client-mode driver label, e.g. the tenant's cost labels. @default none */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 export interface JupyterHubValuesProps {
@@ -206,7 +208,8 @@ function profileEntry(profile: JupyterHubTenantProfile, index: number, image: st
       // KubeSpawner 7 runs the server (and its home PVC) in this namespace and watches it with a namespaced reflector.
       namespace: profile.namespace,
       // The server is its sessions' Spark driver, which Spark did not label: this label gets it scraped (dicts merge).
-      extra_labels: { [CLIENT_MODE_DRIVER_LABEL.key]: CLIENT_MODE_DRIVER_LABEL.value },
+      // Its cost labels too: split cost allocation charges the server (the session's driver) to the tenant's team.
+      extra_labels: { ...profile.labels, [CLIENT_MODE_DRIVER_LABEL.key]: CLIENT_MODE_DRIVER_LABEL.value },
       service_account: profile.serviceAccount,
       automount_service_account_token: true,
       node_selector: { ...profile.nodeSelector },

@@ -87,6 +87,11 @@ export interface SparkHistoryServersProps {
   readonly nodePlacement?: AutoModeAddonPlacement;
   /** User and group of the image (EMR images: hadoop, uid 999, gid 1000). @default { uid: 999, gid: 1000 } */
   readonly user?: { readonly uid: number; readonly gid: number };
+  /**
+   * `pod-identity`: the accounts carry no IRSA annotation; EKS Pod Identity associations (rendered elsewhere) bind their
+   * roles. @default 'irsa'
+   */
+  readonly identity?: 'irsa' | 'pod-identity';
 }
 
 const S3_PREFIX = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s]*)?\/$/;
@@ -162,6 +167,7 @@ export class SparkHistoryServers extends Construct {
     const nodeGroups = props.managedNodeGroups;
     if (nodeGroups !== undefined) requireThat(nodeGroups.length > 0, 'managedNodeGroups', 'must name at least one node group when given');
     const placement = addonNodePlacement(props.nodePlacement, nodeGroups);
+    const irsaAnnotations = (roleArn: string) => (props.identity === 'pod-identity' ? {} : { annotations: { 'eks.amazonaws.com/role-arn': roleArn } });
 
     new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
@@ -176,7 +182,7 @@ export class SparkHistoryServers extends Construct {
     });
     if (props.roleArn !== undefined && props.servers.some((server) => server.roleArn === undefined)) {
       new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-        metadata: { name: this.serviceAccountName, namespace, annotations: { 'eks.amazonaws.com/role-arn': props.roleArn } },
+        metadata: { name: this.serviceAccountName, namespace, ...irsaAnnotations(props.roleArn) },
         automountServiceAccountToken: false,
       });
     }
@@ -186,7 +192,7 @@ export class SparkHistoryServers extends Construct {
       const serviceAccountName = server.roleArn === undefined ? this.serviceAccountName : server.name;
       if (server.roleArn !== undefined) {
         new k8s.KubeServiceAccount(this, `ServiceAccount-${server.name}`, {
-          metadata: { name: serviceAccountName, namespace, annotations: { 'eks.amazonaws.com/role-arn': server.roleArn } },
+          metadata: { name: serviceAccountName, namespace, ...irsaAnnotations(server.roleArn) },
           automountServiceAccountToken: false,
         });
       }

@@ -1,6 +1,7 @@
 import { requireThat } from '../errors.js';
 import type { PodPlacement } from '../karpenter/placement.js';
 import { doNotDisruptAnnotations } from './disruption-protection.js';
+import { jobSubmitterLabelProperties } from '../cost/cost-allocation.js';
 
 /**
  * How long EMR lets a job wait in SUBMITTED (its job runner up, its driver not yet running) before it fails it, when
@@ -30,12 +31,15 @@ export function jobStartTimeoutClassification(seconds: number): EmrClassificatio
  * the driver, carries `karpenter.sh/do-not-disrupt` on Karpenter's pools (else an expiring or drifted node evicts it
  * at once). Its keys are written as the EMR on EKS guide ("Using job submitter classification") defines them:
  * `jobsubmitter.node.selector.<key>`, `jobsubmitter.node.toleration.<key>` (value; "" for Exists),
- * `jobsubmitter.node.toleration.<key>.effect` and `jobsubmitter.annotation.<key>`.
+ * `jobsubmitter.node.toleration.<key>.effect`, `jobsubmitter.annotation.<key>` and `jobsubmitter.label.<key>` (`labels`:
+ * the tenant's cost labels, so the job runner is charged to it).
  */
-export function jobSubmitterClassification(placement: Pick<PodPlacement, 'nodeSelector' | 'tolerations' | 'capacityTypes' | 'nodePools'>): EmrClassification {
+export function jobSubmitterClassification(
+  placement: Pick<PodPlacement, 'nodeSelector' | 'tolerations' | 'capacityTypes' | 'nodePools'>, labels: Readonly<Record<string, string>> = {},
+): EmrClassification {
   requireThat(placement.capacityTypes.length > 0 && placement.capacityTypes.every((type) => type === 'on-demand'), 'placement.capacityTypes',
     `the job runner must run on on-demand capacity only (losing it fails the job); this placement reaches ${placement.capacityTypes.join(', ')}`);
-  const properties: Record<string, string> = {};
+  const properties: Record<string, string> = jobSubmitterLabelProperties(labels);
   for (const [key, value] of Object.entries(placement.nodeSelector)) properties[`jobsubmitter.node.selector.${key}`] = value;
   for (const [key, value] of Object.entries(doNotDisruptAnnotations(placement))) properties[`jobsubmitter.annotation.${key}`] = value;
   for (const [i, toleration] of placement.tolerations.entries()) {

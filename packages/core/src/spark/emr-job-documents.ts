@@ -61,6 +61,8 @@ export interface EmrJobDocumentsProps {
   readonly releaseLabel: string;
   /** The tenant's configuration overrides, exactly as its jobs must use them. */
   readonly configurationOverrides: EmrConfigurationOverrides;
+  /** The tenant's cost allocation tags, on every job run and on the job template. @default none */
+  readonly costTags?: Readonly<Record<string, string>>;
 }
 
 export interface SparkSubmitJobDriver {
@@ -118,7 +120,10 @@ function checkCommon(props: EmrJobDocumentsProps): void {
   requireThat(unknown === undefined, `configurationOverrides.applicationConfiguration[${unknown?.path[0]}]`, unknown?.message ?? '');
 }
 
-const jobTags = (props: EmrJobDocumentsProps) => ({ [EMR_RESOURCE_TAGS.environment]: props.environment, [EMR_RESOURCE_TAGS.tenant]: props.tenant });
+/** Tags in key order: the same document for the same tags, whichever way they were merged. */
+const sortedTags = (tags: Record<string, string>) => Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+const jobTags = (props: EmrJobDocumentsProps) => sortedTags({ ...props.costTags, [EMR_RESOURCE_TAGS.environment]: props.environment, [EMR_RESOURCE_TAGS.tenant]: props.tenant });
 
 /**
  * The StartJobRun request of one of the tenant's jobs, with placeholders for what only the submitter knows (the
@@ -169,12 +174,13 @@ export function jobTemplateRequest(props: EmrJobDocumentsProps): CreateJobTempla
     name,
     clientToken: createHash('sha256').update([PROJECT_NAME, props.environment, props.tenant, hash].join('\n')).digest('hex'),
     jobTemplateData,
-    tags: {
+    tags: sortedTags({
+      ...props.costTags,
       [EMR_RESOURCE_TAGS.managedBy]: PROJECT_NAME,
       [EMR_RESOURCE_TAGS.environment]: props.environment,
       [EMR_RESOURCE_TAGS.tenant]: props.tenant,
       [EMR_RESOURCE_TAGS.jobTemplateHash]: hash,
-    },
+    }),
   };
 }
 

@@ -48,6 +48,8 @@ export interface TenantServiceAccountsProps {
   readonly namespace: string;
   /** The accounts to create; names must be unique. */
   readonly serviceAccounts: readonly TenantServiceAccount[];
+  /** `pod-identity`: no IRSA annotations; an EKS Pod Identity association binds each account's role. @default 'irsa' */
+  readonly identity?: 'irsa' | 'pod-identity';
 }
 
 /**
@@ -96,9 +98,10 @@ export class TenantServiceAccounts extends Construct {
       requireThat(!account.sparkDriver || account.automountServiceAccountToken !== false, `${field}.automountServiceAccountToken`,
         'a sparkDriver account calls the Kubernetes API to create executors; it needs its token mounted', subject);
 
+      const irsa = props.identity !== 'pod-identity';
       const annotations = {
-        ...(account.roleArn !== undefined ? { [IRSA_ANNOTATIONS.roleArn]: account.roleArn } : {}),
-        ...(stsRegional ? { [IRSA_ANNOTATIONS.stsRegionalEndpoints]: 'true' } : {}),
+        ...(irsa && account.roleArn !== undefined ? { [IRSA_ANNOTATIONS.roleArn]: account.roleArn } : {}),
+        ...(irsa && stsRegional ? { [IRSA_ANNOTATIONS.stsRegionalEndpoints]: 'true' } : {}),
       };
       accounts.set(account.name, new k8s.KubeServiceAccount(this, account.name, {
         metadata: {

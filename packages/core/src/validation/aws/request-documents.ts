@@ -10,7 +10,8 @@ import { START_JOB_RUN_PLACEHOLDERS } from '../../spark/emr-job-documents.js';
 
 /** The request shapes a rendered document can be checked against. */
 export type AwsRequestShape = 'StartJobRunRequest' | 'CreateJobTemplateRequest' | 'CreateFargateProfileRequest' | 'EksctlFargateClusterConfig'
-  | 'CreateAccessEntryRequest' | 'AssociateAccessPolicyRequest' | 'EksctlIamIdentityMappingsClusterConfig';
+  | 'CreateAccessEntryRequest' | 'AssociateAccessPolicyRequest' | 'EksctlIamIdentityMappingsClusterConfig'
+  | 'CreatePodIdentityAssociationRequest' | 'CreateAddonRequest';
 
 /** One way a document does not fit its shape. */
 export interface AwsRequestProblem {
@@ -26,10 +27,12 @@ const SCHEMAS = {
   emr: new URL('../../../schemas/emr-containers/job-requests.schema.json', import.meta.url),
   eks: new URL('../../../schemas/eks/fargate-profile.schema.json', import.meta.url),
   access: new URL('../../../schemas/eks/cluster-access.schema.json', import.meta.url),
+  podIdentity: new URL('../../../schemas/eks/pod-identity.schema.json', import.meta.url),
 } as const;
 const FILE_OF: Record<AwsRequestShape, keyof typeof SCHEMAS> = {
   StartJobRunRequest: 'emr', CreateJobTemplateRequest: 'emr', CreateFargateProfileRequest: 'eks', EksctlFargateClusterConfig: 'eks',
   CreateAccessEntryRequest: 'access', AssociateAccessPolicyRequest: 'access', EksctlIamIdentityMappingsClusterConfig: 'access',
+  CreatePodIdentityAssociationRequest: 'podIdentity', CreateAddonRequest: 'podIdentity',
 };
 
 // One compiled validator per shape for the whole process: compiling is the expensive part. A document is first

@@ -1,0 +1,33 @@
+import { LABELS, SPLIT_COST_LABEL_LIMIT, tenantCostLabels } from '@emr-eks-gitops/core';
+import type { EnvironmentConfig } from '../config/schema.js';
+import { COST_ARTIFACTS_FOLDER, COST_ARTIFACT_FILES } from '../charts/cost-chart.js';
+
+/** The environment README's "Cost per tenant" section: which labels and tags say whose a cost is, and how to sum them. */
+export function costSection(config: EnvironmentConfig): string {
+  const rows = config.tenants.map((tenant) => {
+    const labels = Object.entries(tenantCostLabels(config.costAllocation, tenant)).map(([key, value]) => `\`${key}=${value}\``).join(', ');
+    return `| ${tenant.name} | \`${tenant.namespace}\` | ${labels} |`;
+  });
+  const folder = `artifacts/${COST_ARTIFACTS_FOLDER}`;
+  return `## Cost per tenant
+Each tenant's cost labels (\`costAllocation\` of the environment, the tenant's own over them, and \`${LABELS.tenant}\`) are on
+its namespace and on every pod it pays for: drivers and executors (pod templates), EMR's job runner
+(\`jobsubmitter.label.*\` of the \`emr-job-submitter\` classification) and notebook servers (\`extra_labels\` of its profile).
+EKS split cost allocation imports a pod's labels as cost allocation tags, the first ${SPLIT_COST_LABEL_LIMIT} in alphabetical order
+(\`render\` refuses more, counting Spark's, EMR's and JupyterHub's own); activate the keys under Billing, Cost allocation
+tags. The same labels are tags of its EMR virtual cluster (\`emr apply\`), job template and job runs.
+
+| tenant | namespace | cost labels |
+|---|---|---|
+${rows.join('\n')}
+
+To charge each tenant per day, with a CUR 2.0 export (Data Exports) that includes resource IDs and split cost allocation
+data, queried in Athena:
+
+1. \`emr-gitops emr list --env ${config.name} --output csv > virtual-clusters.csv\`, upload it, and create its table with
+   [\`${folder}/${COST_ARTIFACT_FILES.virtualClusters}\`](${folder}/${COST_ARTIFACT_FILES.virtualClusters}) (again after a tenant is added).
+2. Run [\`${folder}/${COST_ARTIFACT_FILES.query}\`](${folder}/${COST_ARTIFACT_FILES.query}): per day and tenant, the pods' split
+   cost (\`split_line_item_split_cost\`, by namespace), their share of idle node capacity (\`split_line_item_unused_cost\`),
+   EMR on EKS's own charge (product family \`EMR Containers\`, by the virtual cluster in \`line_item_resource_id\`) and the total.
+`;
+}
