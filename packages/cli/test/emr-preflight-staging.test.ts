@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeAccount } from './support/fake-account.js';
 import { FakeS3 } from './support/fake-s3.js';
 import { bufferIO, repoEnvironment, runCli, stubAwsEnvironment, tempProject } from './support/harness.js';
+import { putRenderedIam } from './support/rendered-iam.js';
 
 // staging: History Servers (a shared read-only role), a Fargate tenant (reporting), Argo CD.
 
@@ -42,9 +43,18 @@ describe('emr apply --s3-only and preflight on staging', () => {
     const result = await cli('preflight', '--output', 'json');
     expect(result.code).toBe(1);
     const checks = (JSON.parse(result.stdout) as { checks: Check[] }).checks.filter((check) => check.subject === HISTORY_ROLE);
-    expect(checks).toContainEqual({ area: 'permissions', subject: HISTORY_ROLE, status: 'ok', detail: 'the History Server of ml read ml\'s Spark event logs: allowed' });
-    expect(checks).toContainEqual(expect.objectContaining({ status: 'missing',
-      detail: `the History Server of app-dev read app-dev's Spark event logs: denied s3:GetObject on arn:aws:s3:::${LOGS}/app-dev/spark-events/emr-gitops-preflight-probe (implicitDeny)` }));
+    const objects = (tenant: string) => `s3:GetObject on arn:aws:s3:::${LOGS}/${tenant}/spark-events/* [HistoryServerReadObjects]`;
+    expect(checks).toEqual([{ area: 'permissions', subject: HISTORY_ROLE, status: 'missing',
+      detail: `shared History Server role (tenants app-dev, data-eng, ml, reporting): missing: ${['app-dev', 'data-eng', 'reporting'].map(objects).join('; ')}`,
+      fix: 'aws iam put-role-policy --role-name spark-history-server-spark-platform-staging --policy-name emr-eks-gitops '
+        + '--policy-document file://dist-manifests/staging/artifacts/iam/spark-history-server-spark-platform-staging.json' }]);
+
+    putRenderedIam(account, 'staging');
+    const fixed = (JSON.parse((await cli('preflight', '--output', 'json')).stdout) as { checks: Check[] }).checks;
+    expect(fixed.filter((check) => check.area === 'permissions' || check.area === 'managed policies').filter((check) => check.status !== 'ok')).toEqual([]);
+    // The Fargate pod execution role is checked for its managed policy.
+    expect(fixed.filter((check) => check.area === 'managed policies').map((check) => check.subject.split('/').pop()).sort())
+      .toEqual(['AmazonEKSFargatePodExecutionRole-spark-platform-staging', 'KarpenterNodeRole-spark-platform-staging']);
   });
 
   it('reports the Fargate tenant\'s missing profile with the command that creates it, and one that does not select its namespace', async () => {
