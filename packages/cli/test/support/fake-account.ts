@@ -28,6 +28,8 @@ export interface FakeRole {
 
 export interface FakeEksCluster {
   issuer: string;
+  /** The cluster IAM role (DescribeCluster's roleArn). */
+  roleArn?: string;
   authenticationMode: 'API' | 'API_AND_CONFIG_MAP' | 'CONFIG_MAP';
   /** principal ARN -> access entry type */
   accessEntries: Map<string, string>;
@@ -94,7 +96,7 @@ export class FakeAccount extends FakeServer<AccountOperation> {
         const cluster = this.clusters.get(d.cluster!);
         if (!cluster) return this.error(404, 'ResourceNotFoundException', `No cluster found for name: ${d.cluster}.`, request);
         return json({ cluster: {
-          name: d.cluster, arn: `arn:aws:eks:ap-northeast-2:${this.account}:cluster/${d.cluster}`, status: 'ACTIVE',
+          name: d.cluster, arn: `arn:aws:eks:ap-northeast-2:${this.account}:cluster/${d.cluster}`, status: 'ACTIVE', roleArn: cluster.roleArn,
           identity: { oidc: { issuer: cluster.issuer } }, accessConfig: { authenticationMode: cluster.authenticationMode },
         } });
       }
