@@ -8,7 +8,9 @@ const BASE = 'emr-eks-gitops';
 const TENANTS = ['app-dev', 'data-eng', 'ml'] as const;
 /** The committed render of dev: what apply must upload, byte for byte. */
 const committed = (path: string) => readFileSync(new URL(`../../../dist-manifests/dev/${path}`, import.meta.url));
-const POD_TEMPLATES = TENANTS.flatMap((tenant) => ['driver', 'executor'].map((role) => `tenants/${tenant}/pod-templates/${role}.yaml`));
+// app-dev's notebooks have their own executor template (pod-templates/session-executor.yaml).
+const POD_TEMPLATES = TENANTS.flatMap((tenant) => ['driver', 'executor', ...(tenant === 'app-dev' ? ['session-executor'] : [])]
+  .map((role) => `tenants/${tenant}/pod-templates/${role}.yaml`));
 const EVENT_LOG_MARKERS = TENANTS.map((tenant) => `${tenant}/spark-events/`);
 
 const { fixture, emr } = useFakeEmr();
@@ -34,14 +36,14 @@ describe('emr apply: the S3 side', () => {
     expect(first.code).toBe(0);
     expectEverythingInPlace();
     const report = JSON.parse(first.stdout).s3;
-    expect(report.summary).toEqual({ uploaded: 6, unchanged: 0, refused: 0, failed: 0, prefixesCreated: 3 });
+    expect(report.summary).toEqual({ uploaded: 7, unchanged: 0, refused: 0, failed: 0, prefixesCreated: 3 });
     // Each upload carried the SHA-256 S3 checks on arrival (the fake refuses a mismatch with BadDigest).
-    expect(fixture.s3.done('PutObject')).toHaveLength(9);
+    expect(fixture.s3.done('PutObject')).toHaveLength(10);
 
     const second = await emr(['apply']);
     expect(second.code).toBe(0);
-    expect(fixture.s3.done('PutObject')).toHaveLength(9);
-    expect(second.stdout).toMatch(/S3: 0 uploaded, 6 unchanged, 0 refused, 0 prefixes created, 0 failed\./);
+    expect(fixture.s3.done('PutObject')).toHaveLength(10);
+    expect(second.stdout).toMatch(/S3: 0 uploaded, 7 unchanged, 0 refused, 0 prefixes created, 0 failed\./);
   });
 
   it('--s3-only does the S3 side alone (bootstrap, before the namespaces exist): no EMR call', async () => {
@@ -50,16 +52,16 @@ describe('emr apply: the S3 side', () => {
     expectEverythingInPlace();
     expect(fixture.fake.requests).toEqual([]);
     expect(result.stdout).toMatch(/^S3:\nRESULT\s+S3 OBJECT OR PREFIX\n/);
-    expect(result.stdout).toMatch(/S3: 6 uploaded, 0 unchanged, 0 refused, 3 prefixes created, 0 failed\.\n$/);
+    expect(result.stdout).toMatch(/S3: 7 uploaded, 0 unchanged, 0 refused, 3 prefixes created, 0 failed\.\n$/);
     const json = JSON.parse((await emr(['apply', '--s3-only', '--output', 'json'])).stdout);
-    expect(json).toMatchObject({ environment: 'dev', s3: { summary: { uploaded: 0, unchanged: 6, prefixesCreated: 0 } } });
+    expect(json).toMatchObject({ environment: 'dev', s3: { summary: { uploaded: 0, unchanged: 7, prefixesCreated: 0 } } });
   });
 
   it('plan shows objects to add, change and leave and prefixes to create, and writes nothing', async () => {
     const empty = await emr(['plan', '--output', 'json']);
     expect(empty.code).toBe(0);
     const s3 = JSON.parse(empty.stdout).s3;
-    expect(s3.summary).toEqual({ add: 6, change: 0, leave: 0, refuse: 0, failed: 0, prefixesToCreate: 3 });
+    expect(s3.summary).toEqual({ add: 7, change: 0, leave: 0, refuse: 0, failed: 0, prefixesToCreate: 3 });
     expect(s3.prefixes.map((p: { uri: string }) => p.uri)).toEqual(EVENT_LOG_MARKERS.map((key) => `s3://${LOGS}/${key}`));
     // The event-log dir of app-dev is named by its job documents and by the notebook's Spark settings.
     expect(s3.prefixes[0].sources).toContain('addons/jupyterhub/helmrelease-jupyterhub.yaml');
@@ -77,7 +79,7 @@ describe('emr apply: the S3 side', () => {
     expect(drift.stdout).toMatch(/^change\s+s3:\/\/\S+\/tenants\/ml\/pod-templates\/driver\.yaml\s+artifacts\/tenants\/ml\/pod-templates\/driver\.yaml$/m);
     expect(drift.stdout).toMatch(/^create\s+s3:\/\/spark-platform-dev-logs-210987654321\/ml\/spark-events\/$/m);
     expect(drift.stdout).toMatch(/^exists\s+s3:\/\/spark-platform-dev-logs-210987654321\/data-eng\/spark-events\/$/m);
-    expect(drift.stdout).toMatch(/S3: 0 to add, 1 to change, 5 unchanged, 0 refused, 1 prefixes to create\./);
+    expect(drift.stdout).toMatch(/S3: 0 to add, 1 to change, 6 unchanged, 0 refused, 1 prefixes to create\./);
   });
 
   it('never overwrites an object it did not write: reports it, uploads the rest, exits 1', async () => {
@@ -88,7 +90,7 @@ describe('emr apply: the S3 side', () => {
     expect(fixture.s3.bucket(ARTIFACTS).get(foreign)!.body.toString()).toBe('someone else\'s file');
     expect(result.stdout).toMatch(/^refused\s+s3:\/\/spark-platform-dev-artifacts-210987654321\/emr-eks-gitops\/tenants\/app-dev\/pod-templates\/executor\.yaml$/m);
     expect(result.stdout).toContain(`s3://${ARTIFACTS}/${foreign} exists and was not written by emr-gitops for dev (no emr-eks-gitops metadata): left as it is`);
-    expect(result.stdout).toMatch(/S3: 5 uploaded, 0 unchanged, 1 refused, 3 prefixes created, 0 failed\./);
+    expect(result.stdout).toMatch(/S3: 6 uploaded, 0 unchanged, 1 refused, 3 prefixes created, 0 failed\./);
     // The virtual clusters are registered all the same: they do not read S3.
     expect(result.stdout).toMatch(/3 created, 0 already in place/);
   });
@@ -105,7 +107,7 @@ describe('emr apply: the S3 side', () => {
     expect(fixture.s3.requests.filter((r) => r.fault !== undefined)).toHaveLength(6);
     // Keys written more than once are only the retried ones, with the same bytes: S3 keeps one object per key.
     const again = await emr(['apply', '--output', 'json']);
-    expect(JSON.parse(again.stdout).s3.summary).toMatchObject({ uploaded: 0, unchanged: 6, prefixesCreated: 0 });
+    expect(JSON.parse(again.stdout).s3.summary).toMatchObject({ uploaded: 0, unchanged: 7, prefixesCreated: 0 });
   });
 
   it('reports an upload whose every answer was lost as uploaded once a HEAD finds the rendered bytes in place', async () => {
@@ -124,7 +126,7 @@ describe('emr apply: the S3 side', () => {
     expect(result.code).toBe(0);
     const puts = fixture.s3.requests.filter((r) => r.operation === 'PutObject');
     expect(puts[1]!.detail.key).toBe(puts[0]!.detail.key);
-    expect(puts).toHaveLength(10);
+    expect(puts).toHaveLength(11);
     expectEverythingInPlace();
   });
 
@@ -153,7 +155,7 @@ describe('emr apply: the S3 side', () => {
     const result = await emr(['destroy', '--tenant', 'ml', '--yes']);
     expect(result.code).toBe(0);
     expect([...fixture.s3.bucket(ARTIFACTS).keys()].filter((key) => key.includes('/ml/')).sort()).toEqual([`${BASE}/tenants/ml/notes.txt`]);
-    expect(fixture.s3.bucket(ARTIFACTS).size).toBe(5);
+    expect(fixture.s3.bucket(ARTIFACTS).size).toBe(6);
     expect(fixture.s3.bucket(LOGS).has('ml/spark-events/')).toBe(true);
     expect(result.stdout).toMatch(/^deleted\s+s3:\/\/\S+\/tenants\/ml\/pod-templates\/driver\.yaml$/m);
   });
