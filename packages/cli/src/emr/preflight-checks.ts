@@ -38,3 +38,4 @@ export async function attempt(area: string, subject: string, permission: string,
 }
 
 export const notFound = (error: unknown) => errorKind(error) === 'not-found';
+export const roleName = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);

@@ -6,13 +6,11 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { emrRoleTrustPolicy, type TrustPolicyStatement } from '@emr-eks-gitops/core';
 import type { AwsSide } from './aws-side.js';
 import { mapWithLimit } from './progress.js';
-import { attempt, missing, notFound, ok, type Check } from './preflight-checks.js';
+import { attempt, missing, notFound, ok, roleName, type Check } from './preflight-checks.js';
 import type { AttachmentExpectation, RoleExpectation } from './role-expectations.js';
 import { attachmentChecks, clusterRoleTagChecks, permissionChecks } from './role-permissions.js';
 
 export type { Check, CheckStatus } from './preflight-checks.js';
-
-const roleName = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 
 /** What the roles must be allowed: their rendered documents and managed-policy attachments (role-expectations.ts). */
 export interface PermissionExpectations {
@@ -20,6 +18,7 @@ export interface PermissionExpectations {
   readonly attachments: readonly AttachmentExpectation[];
 }
 
+/** `emr preflight`: every check of the account, in the order of the report (preflight-checks.ts says what a row is). */
 export async function preflight(side: AwsSide, expectations: PermissionExpectations, concurrency: number): Promise<Check[]> {
   const { config, clients } = side;
   const { cluster } = config;

@@ -21,8 +21,9 @@ export interface ContextEntry {
   readonly ContextKeyValues: readonly string[];
 }
 
-/** One SimulatePrincipalPolicy call: one statement of a document. */
+/** One SimulatePrincipalPolicy call: one statement of a document under one of its contexts. */
 export interface StatementProbe {
+  /** The statement's Sid, with the condition values of this context when the statement has several. */
   readonly sid: string;
   readonly actions: readonly string[];
   /** Concrete ARN simulated -> the document's resource pattern it stands for (what a report names). */

@@ -2,7 +2,7 @@ import type { Cluster } from '@aws-sdk/client-eks';
 import { ListAttachedRolePoliciesCommand, SimulatePrincipalPolicyCommand, type EvaluationResult } from '@aws-sdk/client-iam';
 import type { AwsSide } from './aws-side.js';
 import type { PolicyDocument } from '@emr-eks-gitops/core';
-import { attempt, missing, notFound, ok, type Check } from './preflight-checks.js';
+import { attempt, missing, notFound, ok, roleName, type Check } from './preflight-checks.js';
 import { mapWithLimit } from './progress.js';
 import { documentProbes, type AttachmentExpectation, type RoleExpectation, type StatementProbe } from './role-expectations.js';
 
@@ -12,7 +12,6 @@ import { documentProbes, type AttachmentExpectation, type RoleExpectation, type 
  * cluster role's tag policy when the environment renders one.
  */
 
-const roleName = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 const SIMULATE = 'iam:SimulatePrincipalPolicy';
 
 /** One row per role: ok, or missing with each (action on resource) the role lacks and the put-role-policy fix. */
