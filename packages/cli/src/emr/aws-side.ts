@@ -4,7 +4,7 @@ import { createAwsClients, type AwsClients } from './aws-clients.js';
 import type { AwsOptions } from './client.js';
 import { preflight, type Check } from './preflight.js';
 import type { ReportExtra } from './report.js';
-import { roleExpectations } from './role-expectations.js';
+import { attachmentExpectations, roleExpectations } from './role-expectations.js';
 import { parseS3Uri, s3Targets, type S3Targets } from './s3-targets.js';
 import { applyS3, destroyArtifacts, planS3, type PrefixOutcome, type S3DeleteOutcome, type S3Plan, type UploadOutcome } from './s3-sync.js';
 import {
@@ -115,7 +115,7 @@ export function preflightExitCode(checks: readonly Check[]): number {
   return checks.some((check) => check.status === 'missing' || check.status === 'could not check') ? EXIT.failed : EXIT.ok;
 }
 
-/** The checks of emr preflight for this environment, with what each role must be allowed derived from the render. */
+/** The checks of emr preflight for this environment: each role against the document rendered for it. */
 export function runPreflight(side: AwsSide, concurrency: number): Promise<Check[]> {
-  return preflight(side, roleExpectations(side.config, side.targets, side.rendered.files), concurrency);
+  return preflight(side, { roles: roleExpectations(side.config), attachments: attachmentExpectations(side.config) }, concurrency);
 }

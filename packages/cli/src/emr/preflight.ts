@@ -1,5 +1,5 @@
 import { DescribeAccessEntryCommand, DescribeClusterCommand, DescribeFargateProfileCommand, type Cluster } from '@aws-sdk/client-eks';
-import { GetOpenIDConnectProviderCommand, GetRoleCommand, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
+import { GetOpenIDConnectProviderCommand, GetRoleCommand } from '@aws-sdk/client-iam';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
@@ -7,50 +7,20 @@ import { POD_IDENTITY, emrRoleTrustPolicy, type TrustPolicyStatement } from '@em
 import { identityOf } from '@emr-eks-gitops/charts';
 import type { AwsSide } from './aws-side.js';
 import { mapWithLimit } from './progress.js';
-import type { RoleExpectation } from './role-expectations.js';
-import { errorKind } from './s3-errors.js';
+import { attempt, missing, notFound, ok, roleName, type Check } from './preflight-checks.js';
+import type { AttachmentExpectation, RoleExpectation } from './role-expectations.js';
+import { attachmentChecks, clusterRoleTagChecks, permissionChecks } from './role-permissions.js';
 
-/**
- * `emr preflight`: read-only checks of the account against what the environment needs before its first job. Each
- * check is ok, missing (with the fix), could not check (no permission, unreachable: never a pass), or skipped (out of
- * the AWS APIs' reach by design, e.g. aws-auth is a ConfigMap in the cluster).
- */
-export type CheckStatus = 'ok' | 'missing' | 'could not check' | 'skipped';
-export interface Check {
-  readonly area: string;
-  readonly subject: string;
-  readonly status: CheckStatus;
-  readonly detail: string;
-  readonly fix?: string;
+export type { Check, CheckStatus } from './preflight-checks.js';
+
+/** What the roles must be allowed: their rendered documents and managed-policy attachments (role-expectations.ts). */
+export interface PermissionExpectations {
+  readonly roles: readonly RoleExpectation[];
+  readonly attachments: readonly AttachmentExpectation[];
 }
 
-const ok = (area: string, subject: string, detail: string): Check => ({ area, subject, status: 'ok', detail });
-const missing = (area: string, subject: string, detail: string, fix: string): Check => ({ area, subject, status: 'missing', detail, fix });
-
-/** A check that failed to run: says what AWS answered and, when refused, the permission preflight needs. */
-function couldNotCheck(area: string, subject: string, permission: string, error: unknown): Check {
-  const e = error as { name?: string; message?: string };
-  const kind = errorKind(error);
-  const why = kind === 'denied' ? `the identity you run as lacks ${permission}`
-    : kind === 'unreachable' ? 'the service did not answer (network, region or AWS_ENDPOINT_URL_*)'
-      : kind === 'credentials' ? 'no usable AWS credentials' : 'the call failed';
-  return { area, subject, status: 'could not check', detail: `${why}: ${e.name ?? 'Error'}${e.message && e.message !== 'UnknownError' ? `: ${e.message}` : ''}` };
-}
-
-/** Runs one check; an error it does not expect becomes "could not check". */
-async function attempt(area: string, subject: string, permission: string, run: () => Promise<Check | Check[]>): Promise<Check[]> {
-  try {
-    const result = await run();
-    return Array.isArray(result) ? result : [result];
-  } catch (error) {
-    return [couldNotCheck(area, subject, permission, error)];
-  }
-}
-
-const notFound = (error: unknown) => errorKind(error) === 'not-found';
-const roleName = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
-
-export async function preflight(side: AwsSide, expectations: readonly RoleExpectation[], concurrency: number): Promise<Check[]> {
+/** `emr preflight`: every check of the account, in the order of the report (preflight-checks.ts says what a row is). */
+export async function preflight(side: AwsSide, expectations: PermissionExpectations, concurrency: number): Promise<Check[]> {
   const { config, clients } = side;
   const { cluster } = config;
   const env = config.name;
@@ -163,21 +133,9 @@ export async function preflight(side: AwsSide, expectations: readonly RoleExpect
         `emr-gitops emr trust-policy --env ${env} prints the document (or: aws emr-containers update-role-trust-policy --cluster-name ${cluster.name} --namespace <namespace> --role-name ${roleName(role.roleArn)})`);
   }))).flat());
 
-  checks.push(...(await mapWithLimit(expectations, concurrency, (expectation) => attempt('permissions', expectation.roleArn, 'iam:SimulatePrincipalPolicy', async () => {
-    let denied: string[];
-    try {
-      denied = await simulate(side, expectation);
-    } catch (error) {
-      if (!notFound(error)) throw error;
-      return missing('permissions', expectation.roleArn, `${expectation.purpose}: the role does not exist`, 'create the role with a permission policy allowing '
-        + `${expectation.actions.join(', ')} on ${expectation.resources.join(', ')}`);
-    }
-    return denied.length === 0
-      ? ok('permissions', expectation.roleArn, `${expectation.purpose}: allowed`)
-      : missing('permissions', expectation.roleArn, `${expectation.purpose}: denied ${denied.join(', ')}`,
-        `allow ${expectation.actions.join(', ')} on ${expectation.resources.join(', ')} in the role's permission policy`);
-  }))).flat());
-
+  checks.push(...await permissionChecks(side, expectations.roles, concurrency));
+  checks.push(...await attachmentChecks(side, expectations.attachments, concurrency));
+  checks.push(...await clusterRoleTagChecks(side, described));
   checks.push(...await clusterAccess(side, described));
   checks.push(...await fargateProfiles(side));
   return checks;
@@ -223,22 +181,6 @@ function grants(candidate: Record<string, unknown>, wanted: TrustPolicyStatement
 }
 
 const namespaceOf = (statement: TrustPolicyStatement) => /serviceaccount:([^:]+):/.exec(Object.values(statement.Condition.StringLike)[0] ?? '')?.[1] ?? '?';
-
-/** The (action on resource) pairs IAM's policy simulator does not allow for the role. */
-async function simulate(side: AwsSide, expectation: RoleExpectation): Promise<string[]> {
-  const denied: string[] = [];
-  let marker: string | undefined;
-  do {
-    const answer = await side.clients.iam.send(new SimulatePrincipalPolicyCommand({
-      PolicySourceArn: expectation.roleArn, ActionNames: [...expectation.actions], ResourceArns: [...expectation.resources], ...(marker ? { Marker: marker } : {}),
-    }));
-    for (const result of answer.EvaluationResults ?? []) {
-      if (result.EvalDecision !== 'allowed') denied.push(`${result.EvalActionName ?? '?'} on ${result.EvalResourceName ?? '*'} (${result.EvalDecision ?? '?'})`);
-    }
-    marker = answer.IsTruncated ? answer.Marker : undefined;
-  } while (marker);
-  return denied;
-}
 
 /** EMR's and the nodes' way into the cluster (access entries in API mode) and Karpenter's interruption queue. */
 async function clusterAccess(side: AwsSide, described: Cluster | undefined): Promise<Check[]> {

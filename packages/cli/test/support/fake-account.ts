@@ -1,29 +1,37 @@
 import type { IncomingMessage } from 'node:http';
+import { evaluate, type FakeContext, type FakePolicy } from './fake-iam-policy.js';
 import { FakeServer, xmlText, type Answer } from './fake-server.js';
 
 /**
  * A local stand-in for the control-plane APIs emr preflight reads, on one port (the SDK's per-service endpoint
  * variables all point here): IAM (query protocol, 2010-05-08: GetRole, GetOpenIDConnectProvider,
- * ListOpenIDConnectProviders, SimulatePrincipalPolicy), STS (query, 2011-06-15: GetCallerIdentity), EKS (REST-JSON,
+ * ListOpenIDConnectProviders, SimulatePrincipalPolicy with ContextEntries, ListAttachedRolePolicies), STS (query, 2011-06-15: GetCallerIdentity), EKS (REST-JSON,
  * 2017-11-01: DescribeCluster, ListAccessEntries, DescribeAccessEntry, DescribeFargateProfile) and SQS (JSON 1.0,
  * 2012-11-05: GetQueueUrl). A request is told apart by its shape: X-Amz-Target for SQS, a form Action for IAM and
  * STS, the path for EKS.
  */
-export type AccountOperation = 'GetRole' | 'GetOpenIDConnectProvider' | 'ListOpenIDConnectProviders' | 'SimulatePrincipalPolicy'
+export type AccountOperation = 'GetRole' | 'GetOpenIDConnectProvider' | 'ListOpenIDConnectProviders' | 'SimulatePrincipalPolicy' | 'ListAttachedRolePolicies'
   | 'GetCallerIdentity' | 'DescribeCluster' | 'ListAccessEntries' | 'DescribeAccessEntry' | 'DescribeFargateProfile' | 'GetQueueUrl'
   | 'ListPodIdentityAssociations' | 'DescribePodIdentityAssociation' | 'CreatePodIdentityAssociation' | 'UpdatePodIdentityAssociation'
   | 'DeletePodIdentityAssociation';
 
-const QUERY_OPERATIONS = new Set<AccountOperation>(['GetRole', 'GetOpenIDConnectProvider', 'ListOpenIDConnectProviders', 'SimulatePrincipalPolicy', 'GetCallerIdentity']);
+const QUERY_OPERATIONS = new Set<AccountOperation>(['GetRole', 'GetOpenIDConnectProvider', 'ListOpenIDConnectProviders', 'SimulatePrincipalPolicy',
+  'ListAttachedRolePolicies', 'GetCallerIdentity']);
 
 export interface FakeRole {
   trust: { Version: string; Statement: unknown[] };
-  /** What the role's policies allow: action and resource patterns with * wildcards. */
-  allow: { action: string; resource: string }[];
+  /** A shorthand for unconditional Allow statements: action and resource patterns with * wildcards. */
+  allow?: { action: string; resource: string }[];
+  /** Permission policies (inline or attached), evaluated with their conditions (fake-iam-policy.ts). */
+  policies?: FakePolicy[];
+  /** ARNs of the managed policies attached to the role. */
+  attached?: string[];
 }
 
 export interface FakeEksCluster {
   issuer: string;
+  /** The cluster IAM role (DescribeCluster's roleArn). */
+  roleArn?: string;
   authenticationMode: 'API' | 'API_AND_CONFIG_MAP' | 'CONFIG_MAP';
   /** principal ARN -> access entry type */
   accessEntries: Map<string, string>;
@@ -93,11 +101,17 @@ export class FakeAccount extends FakeServer<AccountOperation> {
       case 'ListOpenIDConnectProviders':
         return this.query(operation, `<OpenIDConnectProviderList>${[...this.oidcProviders.keys()].map((arn) => `<member><Arn>${xmlText(arn)}</Arn></member>`).join('')}</OpenIDConnectProviderList>`);
       case 'SimulatePrincipalPolicy': return this.simulate(d, request);
+      case 'ListAttachedRolePolicies': {
+        const role = this.roles.get(d.RoleName!);
+        if (!role) return this.error(404, 'NoSuchEntity', `The role with name ${d.RoleName} cannot be found.`, request);
+        const members = (role.attached ?? []).map((arn) => `<member><PolicyName>${arn.split('/').pop()}</PolicyName><PolicyArn>${xmlText(arn)}</PolicyArn></member>`);
+        return this.query(operation, `<IsTruncated>false</IsTruncated><AttachedPolicies>${members.join('')}</AttachedPolicies>`);
+      }
       case 'DescribeCluster': {
         const cluster = this.clusters.get(d.cluster!);
         if (!cluster) return this.error(404, 'ResourceNotFoundException', `No cluster found for name: ${d.cluster}.`, request);
         return json({ cluster: {
-          name: d.cluster, arn: `arn:aws:eks:ap-northeast-2:${this.account}:cluster/${d.cluster}`, status: 'ACTIVE',
+          name: d.cluster, arn: `arn:aws:eks:ap-northeast-2:${this.account}:cluster/${d.cluster}`, status: 'ACTIVE', roleArn: cluster.roleArn,
           identity: { oidc: { issuer: cluster.issuer } }, accessConfig: { authenticationMode: cluster.authenticationMode },
         } });
       }
@@ -163,15 +177,26 @@ export class FakeAccount extends FakeServer<AccountOperation> {
     return json({ association: view(d.name!, found) });
   }
 
-  /** One result per action and resource: allowed when a pattern of the role's allows both, else implicitDeny. */
+  /**
+   * One EvaluationResult per action, its per-resource decisions in ResourceSpecificResults (IAM's current answer
+   * shape); the top-level decision is the most restrictive one. The context is ContextEntries.member.N.*.
+   */
   private simulate(d: Record<string, string>, request: IncomingMessage): Answer {
     const role = this.roles.get((d.PolicySourceArn ?? '').replace(/^.*:role\//, ''));
     if (!role) return this.error(404, 'NoSuchEntity', `Could not find entity for ${d.PolicySourceArn}`, request);
-    const list = (name: string) => Object.keys(d).filter((key) => key.startsWith(`${name}.member.`)).sort((a, b) => Number(a.split('.')[2]) - Number(b.split('.')[2])).map((key) => d[key]!);
-    const results = list('ActionNames').flatMap((action) => list('ResourceArns').map((resource) => {
-      const allowed = role.allow.some((rule) => glob(rule.action).test(action) && glob(rule.resource).test(resource));
-      return `<member><EvalActionName>${action}</EvalActionName><EvalResourceName>${xmlText(resource)}</EvalResourceName><EvalDecision>${allowed ? 'allowed' : 'implicitDeny'}</EvalDecision></member>`;
-    }));
+    const list = (name: string) => Object.keys(d).filter((key) => new RegExp(`^${name.replace(/\./g, '\\.')}\\.member\\.\\d+$`).test(key))
+      .sort((a, b) => Number(a.split('.').pop()) - Number(b.split('.').pop())).map((key) => d[key]!);
+    const context: FakeContext = new Map(contextEntries(d));
+    const policies: FakePolicy[] = [...(role.policies ?? []),
+      { Statement: (role.allow ?? []).map((rule) => ({ Effect: 'Allow' as const, Action: rule.action, Resource: rule.resource })) }];
+    const resources = list('ResourceArns');
+    const results = list('ActionNames').map((action) => {
+      const decisions = (resources.length > 0 ? resources : ['*']).map((resource) => ({ resource, decision: evaluate(policies, action, resource, context) }));
+      const overall = decisions.find((entry) => entry.decision === 'explicitDeny') ?? decisions.find((entry) => entry.decision === 'implicitDeny') ?? decisions[0]!;
+      return `<member><EvalActionName>${action}</EvalActionName><EvalResourceName>${xmlText(overall.resource)}</EvalResourceName><EvalDecision>${overall.decision}</EvalDecision>`
+        + `<ResourceSpecificResults>${decisions.map((entry) => `<member><EvalResourceName>${xmlText(entry.resource)}</EvalResourceName>`
+          + `<EvalResourceDecision>${entry.decision}</EvalResourceDecision></member>`).join('')}</ResourceSpecificResults></member>`;
+    });
     return this.query('SimulatePrincipalPolicy', `<IsTruncated>false</IsTruncated><EvaluationResults>${results.join('')}</EvaluationResults>`);
   }
 
@@ -198,6 +223,15 @@ export class FakeAccount extends FakeServer<AccountOperation> {
 
 const json = (body: unknown): Answer => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-function glob(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+/** ContextEntries.member.N.ContextKeyName / .ContextKeyValues.member.M of a query request, as key -> values. */
+function contextEntries(d: Record<string, string>): [string, string[]][] {
+  const entries = new Map<string, string[]>();
+  for (const [field, name] of Object.entries(d)) {
+    const n = /^ContextEntries\.member\.(\d+)\.ContextKeyName$/.exec(field)?.[1];
+    if (n === undefined) continue;
+    const values = Object.keys(d).filter((key) => key.startsWith(`ContextEntries.member.${n}.ContextKeyValues.member.`))
+      .sort((a, b) => Number(a.split('.').pop()) - Number(b.split('.').pop())).map((key) => d[key]!);
+    entries.set(name, values);
+  }
+  return [...entries];
 }
