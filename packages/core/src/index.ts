@@ -3,7 +3,7 @@ export { ConfigurationError, requireThat } from './errors.js';
 export { LABELS, PROJECT_NAME } from './labels.js';
 /** Cost allocation labels: what EKS split cost allocation imports (50 per pod), their syntax, the job runner's properties. */
 export {
-  SPLIT_COST_LABEL_LIMIT, OTHERS_POD_LABELS, costLabelProblems, tenantCostLabels, costLabelOverflows, jobSubmitterLabelProperties,
+  SPLIT_COST_LABEL_LIMIT, OTHERS_POD_LABELS, costLabelProblems, tenantCostLabels, costLabelOverflows, jobSubmitterLabelProperties, sharedCostLabels,
   type CostPodKind, type CostLabelProblem, type CostLabelOverflow,
 } from './cost/cost-allocation.js';
 /** The bill per tenant: the virtual-cluster CSV's columns and the Athena queries over CUR 2.0 that read it. */

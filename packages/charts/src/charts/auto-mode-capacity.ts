@@ -45,6 +45,17 @@ export interface SparkNodes {
   /** Executor pools' expireAfter: on Auto Mode its own (336h), within its 21-day node lifetime. @default SparkCapacity's */
   readonly expireAfter?: string;
   readonly driverNodes?: { readonly expireAfter?: string; readonly terminationGracePeriod?: string };
+  /**
+   * Node classes like the environment's, named `name` (and `nvmeName`, RAID0 instance store, when given) with `tags`
+   * added to the environment's: what a capacity class exclusive to some tenants launches its nodes with, tagged for cost.
+   */
+  readonly taggedNodeClasses: (name: string, tags: Readonly<Record<string, string>>, nvmeName: string | undefined) => TaggedNodeClasses;
+}
+
+/** A capacity class's own node classes. */
+export interface TaggedNodeClasses {
+  readonly driverNodeClass: SparkNodeClass;
+  readonly nvmeNodeClass: SparkNodeClass | undefined;
 }
 
 /** Where the cluster IAM role's tag policy goes, under artifacts/platform/karpenter/. */
@@ -72,23 +83,23 @@ const NVME_CLASS_EPHEMERAL_GIB = 20;
  */
 export function autoModeSparkNodes(scope: Construct, config: EnvironmentConfig, nvme: boolean): SparkNodes {
   const capacity = config.capacity;
-  const nodeClass = {
-    clusterName: config.cluster.name,
-    role: capacity.nodeRole,
-    tags: autoModeNodeClassTags(config),
+  const nodeClasses = (name: string, extraTags: Readonly<Record<string, string>>, nvmeName: string | undefined, id = `-${name}`): TaggedNodeClasses => {
+    const nodeClass = { clusterName: config.cluster.name, role: capacity.nodeRole, tags: { ...autoModeNodeClassTags(config), ...extraTags } };
+    return {
+      driverNodeClass: new EksNodeClass(scope, `SparkNodeClass${id}`, {
+        name, ...nodeClass, ephemeralStorage: { sizeGiB: capacity.rootVolumeGiB ?? 100 },
+      }),
+      nvmeNodeClass: nvmeName === undefined ? undefined : new EksNodeClass(scope, `SparkNvmeNodeClass${id}`, {
+        name: nvmeName, ...nodeClass, ephemeralStorage: { sizeGiB: NVME_CLASS_EPHEMERAL_GIB }, localNvmeEphemeralStorage: true,
+      }),
+    };
   };
-  const driverNodeClass = new EksNodeClass(scope, 'SparkNodeClass', {
-    name: 'spark', ...nodeClass, ephemeralStorage: { sizeGiB: capacity.rootVolumeGiB ?? 100 },
-  });
-  const nvmeNodeClass = nvme
-    ? new EksNodeClass(scope, 'SparkNvmeNodeClass', {
-      name: 'spark-nvme', ...nodeClass, ephemeralStorage: { sizeGiB: NVME_CLASS_EPHEMERAL_GIB }, localNvmeEphemeralStorage: true,
-    })
-    : undefined;
+  const { driverNodeClass, nvmeNodeClass } = nodeClasses('spark', {}, nvme ? 'spark-nvme' : undefined, '');
   new AutoModeNetworkPolicyController(scope, 'NetworkPolicyController');
   return {
     driverNodeClass,
     nvmeNodeClass,
+    taggedNodeClasses: (name, tags, nvmeName) => nodeClasses(name, tags, nvmeName),
     instanceLabels: EKS_AUTO_MODE_INSTANCE_LABELS,
     expireAfter: AUTO_MODE_DEFAULT_EXPIRE_AFTER,
     driverNodes: {

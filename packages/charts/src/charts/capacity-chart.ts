@@ -4,10 +4,10 @@ import {
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { CapacityClassConfig } from '../config/capacity-schema.js';
-import { DEFAULT_CAPACITY_CLASS, needsNvmeNodeClass } from '../config/capacity-class-semantics.js';
+import { DEFAULT_CAPACITY_CLASS, classCostTags, hasOwnNodeClasses, needsNvmeNodeClass } from '../config/capacity-class-semantics.js';
 import { underField, type RenderIssue } from '../render/render-error.js';
 import {
-  AUTO_MODE_TAG_POLICY_ARTIFACT, autoModeClusterConfigArtifact, autoModeSparkNodes, isAutoMode, needsTagPolicy, type SparkNodes,
+  AUTO_MODE_TAG_POLICY_ARTIFACT, autoModeClusterConfigArtifact, autoModeSparkNodes, isAutoMode, needsTagPolicy, type SparkNodes, type TaggedNodeClasses,
 } from './auto-mode-capacity.js';
 import { ManifestChart } from './manifest-chart.js';
 
@@ -36,7 +36,7 @@ export class CapacityChart extends ManifestChart {
     const capacity = config.capacity;
     const classes = capacity.classes ?? [];
     // NVMe executor pools are rendered beside the EBS ones; only tenants with localDisk instance-store (or an NVMe class) reach them.
-    const nvme = needsNvmeNodeClass(capacity);
+    const nvme = needsNvmeNodeClass(config);
     const nodes = isAutoMode(config) ? autoModeSparkNodes(this, config, nvme) : this.karpenterNodes(config, nvme);
 
     const limits = capacity.limits;
@@ -104,18 +104,35 @@ export class CapacityChart extends ManifestChart {
   /** Self-managed Karpenter's EC2NodeClasses: `spark`, and `spark-nvme` (RAID0 instance store) for NVMe executors. */
   private karpenterNodes(config: EnvironmentConfig, nvme: boolean): SparkNodes {
     const capacity = config.capacity;
-    const nodeClass = {
-      clusterName: config.cluster.name,
-      amiAlias: capacity.amiAlias!, // required with backend karpenter (semantics.ts)
-      role: capacity.nodeRole,
-      rootVolume: { sizeGiB: capacity.rootVolumeGiB ?? 100 },
-      tags: { [LABELS.environment]: config.name },
+    const nodeClasses = (name: string, extraTags: Readonly<Record<string, string>>, nvmeName: string | undefined, id = `-${name}`): TaggedNodeClasses => {
+      const nodeClass = {
+        clusterName: config.cluster.name,
+        amiAlias: capacity.amiAlias!, // required with backend karpenter (semantics.ts)
+        role: capacity.nodeRole,
+        rootVolume: { sizeGiB: capacity.rootVolumeGiB ?? 100 },
+        tags: { [LABELS.environment]: config.name, ...extraTags },
+      };
+      return {
+        driverNodeClass: new Ec2NodeClass(this, `SparkNodeClass${id}`, { name, ...nodeClass }),
+        nvmeNodeClass: nvmeName === undefined ? undefined : new Ec2NodeClass(this, `SparkNvmeNodeClass${id}`, { name: nvmeName, ...nodeClass, instanceStorePolicy: 'RAID0' }),
+      };
     };
-    const driverNodeClass = new Ec2NodeClass(this, 'SparkNodeClass', { name: 'spark', ...nodeClass });
-    const nvmeNodeClass = nvme
-      ? new Ec2NodeClass(this, 'SparkNvmeNodeClass', { name: 'spark-nvme', ...nodeClass, instanceStorePolicy: 'RAID0' })
-      : undefined;
-    return { driverNodeClass, nvmeNodeClass, instanceLabels: KARPENTER_AWS_INSTANCE_LABELS, driverNodes: capacity.driverNodes };
+    const { driverNodeClass, nvmeNodeClass } = nodeClasses('spark', {}, nvme ? 'spark-nvme' : undefined, '');
+    return {
+      driverNodeClass, nvmeNodeClass, instanceLabels: KARPENTER_AWS_INSTANCE_LABELS, driverNodes: capacity.driverNodes,
+      taggedNodeClasses: (name, tags, nvmeName) => nodeClasses(name, tags, nvmeName),
+    };
+  }
+
+  /**
+   * The node classes of a class: its own, tagged with the cost labels all its tenants share, when it is exclusive to
+   * tenants that share any (EC2NodeClass and Auto Mode NodeClass `spec.tags` reach its instances and volumes); the
+   * environment's otherwise, since its nodes may run any tenant's pods.
+   */
+  private classNodeClasses(config: EnvironmentConfig, spec: CapacityClassConfig, nodes: SparkNodes): TaggedNodeClasses {
+    if (!hasOwnNodeClasses(config, spec)) return nodes;
+    // Prefixes no other node class name starts with, so no class name can collide with another's or the environment's.
+    return nodes.taggedNodeClasses(`spark-class-${spec.name}`, classCostTags(config, spec), spec.localDisk === 'nvme' ? `spark-nvme-class-${spec.name}` : undefined);
   }
 
   /** A named class: its own pools, labelled and tainted with the class, sharing the environment's node lifetimes. */
@@ -123,9 +140,10 @@ export class CapacityChart extends ManifestChart {
     const capacity = config.capacity;
     const nvme = spec.localDisk === 'nvme';
     const instanceLabels = nodes.instanceLabels;
+    const nodeClasses = this.classNodeClasses(config, spec, nodes);
     return new SparkCapacity(this, `Class-${spec.name}`, {
-      driverNodeClass: nodes.driverNodeClass,
-      nvmeExecutorNodeClass: nvme ? nodes.nvmeNodeClass : undefined,
+      driverNodeClass: nodeClasses.driverNodeClass,
+      nvmeExecutorNodeClass: nvme ? nodeClasses.nvmeNodeClass : undefined,
       expireAfter: nodes.expireAfter,
       ebsExecutors: !nvme,
       poolNamePrefix: `spark-${spec.name}`,

@@ -1,4 +1,4 @@
-import { VALIDATING_ADMISSION_POLICY_MINOR, isAtLeast, parseKubernetesVersion } from '@emr-eks-gitops/core';
+import { VALIDATING_ADMISSION_POLICY_MINOR, isAtLeast, parseKubernetesVersion, sharedCostLabels, tenantCostLabels } from '@emr-eks-gitops/core';
 import type { RenderIssue } from '../render/render-error.js';
 import type { EnvironmentConfig, EnvironmentFile, TenantConfig } from './schema.js';
 import type { CapacityClassConfig, CapacityConfig } from './capacity-schema.js';
@@ -36,9 +36,26 @@ export function executorScratchDisk(capacity: Pick<CapacityConfig, 'classes'>, t
   return tenant.spark?.localDisk ?? 'ebs';
 }
 
-/** Whether the environment needs the RAID0 instance-store node class: NVMe default pools, or a class with NVMe scratch. */
-export function needsNvmeNodeClass(capacity: Pick<CapacityConfig, 'nvmeInstanceStore' | 'classes'>): boolean {
-  return capacity.nvmeInstanceStore === true || (capacity.classes ?? []).some((spec) => spec.localDisk === 'nvme');
+type CostConfig = Pick<EnvironmentConfig, 'tenants' | 'costAllocation'>;
+
+/**
+ * The cost tags of a class's own node classes: the cost labels all tenants of an exclusive class share (their
+ * instances and volumes then bill to them), {} when it is open to every tenant or its tenants share none.
+ */
+export function classCostTags(config: CostConfig, spec: CapacityClassConfig): Record<string, string> {
+  const tenants = config.tenants.filter((tenant) => spec.exclusiveTo?.includes(tenant.name));
+  return tenants.length === 0 ? {} : sharedCostLabels(tenants.map((tenant) => tenantCostLabels(config.costAllocation, tenant)));
+}
+
+/** Whether a class launches its nodes from node classes of its own, tagged for cost, rather than the environment's. */
+export function hasOwnNodeClasses(config: CostConfig, spec: CapacityClassConfig): boolean {
+  return Object.keys(classCostTags(config, spec)).length > 0;
+}
+
+/** Whether the environment's RAID0 instance-store node class is used: NVMe default pools, or an NVMe class without its own. */
+export function needsNvmeNodeClass(config: CostConfig & Pick<EnvironmentConfig, 'capacity'>): boolean {
+  return config.capacity.nvmeInstanceStore === true
+    || (config.capacity.classes ?? []).some((spec) => spec.localDisk === 'nvme' && !hasOwnNodeClasses(config, spec));
 }
 
 /**

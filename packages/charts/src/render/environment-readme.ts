@@ -499,7 +499,7 @@ function capacityData(config: EnvironmentConfig) {
   return {
     autoMode,
     gpuClasses: (config.capacity.classes ?? []).some((spec) => spec.gpu !== undefined),
-    nvmeNodeClass: needsNvmeNodeClass(config.capacity),
+    nvmeNodeClass: needsNvmeNodeClass(config),
     capacitySummary: (autoMode
       ? 'EKS Auto Mode (`capacity.backend: auto-mode`): AWS runs Karpenter; NodeClasses `eks.amazonaws.com/v1`'
       : 'self-managed Karpenter (`capacity.backend: karpenter`): EC2NodeClasses `karpenter.k8s.aws/v1`')

@@ -110,3 +110,13 @@ export function costLabelOverflows(ours: Readonly<Partial<Record<CostPodKind, re
 export function jobSubmitterLabelProperties(labels: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(labels).map(([key, value]) => [`jobsubmitter.label.${key}`, value]));
 }
+
+/**
+ * The cost labels every one of `labelSets` carries with the same value: what can tag a resource all of them share
+ * (e.g. the nodes of a capacity class exclusive to those tenants) without charging one tenant's cost to another.
+ */
+export function sharedCostLabels(labelSets: ReadonlyArray<Readonly<Record<string, string>>>): Record<string, string> {
+  const [first, ...rest] = labelSets;
+  if (first === undefined) return {};
+  return Object.fromEntries(Object.entries(first).filter(([key, value]) => rest.every((labels) => labels[key] === value)));
+}
