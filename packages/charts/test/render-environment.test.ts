@@ -81,10 +81,10 @@ describe('renderEnvironment', () => {
     expect(weight('spark-executor-spot')).toBeGreaterThan(weight('spark-executor-on-demand'));
   });
 
-  it('prod executors use NVMe instance store through a RAID0 node class; dev has a single node class', () => {
+  it('prod\'s NVMe executors use instance store through a RAID0 node class (their class\'s own); dev has a single node class', () => {
     const prod = renderEnvironment(load('prod'));
     const nodeClasses = Object.fromEntries(objectsOf(prod, 'EC2NodeClass').map((c) => [c.metadata.name, (c as any).spec.instanceStorePolicy]));
-    expect(nodeClasses).toEqual({ spark: undefined, 'spark-nvme': 'RAID0' });
+    expect(nodeClasses).toEqual({ spark: undefined, 'spark-class-gpu': undefined, 'spark-class-memory-nvme': undefined, 'spark-nvme-class-memory-nvme': 'RAID0' });
     expect(objectsOf(renderEnvironment(load('dev')), 'EC2NodeClass').map((c) => c.metadata.name)).toEqual(['spark']);
   });
 

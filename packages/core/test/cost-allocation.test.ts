@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
   OTHERS_POD_LABELS, SPLIT_COST_LABEL_LIMIT, VIRTUAL_CLUSTER_CSV_COLUMNS, costLabelOverflows, costLabelProblems, jobSubmitterClassification,
-  tenantCostLabels, tenantCostQuery, toCsv, virtualClustersTableDdl,
+  sharedCostLabels, tenantCostLabels, tenantCostQuery, toCsv, virtualClustersTableDdl,
 } from '../src/index.js';
 
 describe('cost allocation labels', () => {
+  it('labels shared by a set of tenants: only the keys all of them carry with the same value', () => {
+    const etl = { 'cost-centre': 'CC-1', team: 'data', 'emr-eks-gitops.io/tenant': 'etl' };
+    const ml = { 'cost-centre': 'CC-1', team: 'ml', 'emr-eks-gitops.io/tenant': 'ml' };
+    expect(sharedCostLabels([etl])).toEqual(etl);
+    expect(sharedCostLabels([etl, ml])).toEqual({ 'cost-centre': 'CC-1' });
+    expect(sharedCostLabels([etl, { team: 'data' }])).toEqual({ team: 'data' });
+    expect(sharedCostLabels([])).toEqual({});
+  });
+
   it('a tenant\'s labels: the environment\'s, its own over them, and the tenant label, in key order', () => {
     expect(tenantCostLabels({ 'cost-centre': 'CC-1', team: 'platform' }, { name: 'etl', costAllocation: { team: 'data' } }))
       .toEqual({ 'cost-centre': 'CC-1', 'emr-eks-gitops.io/tenant': 'etl', team: 'data' });
