@@ -33,6 +33,15 @@ describe('cost tags of the nodes of exclusive capacity classes (prod)', () => {
     expect(classes.get('spark')!.tags).toEqual({ 'emr-eks-gitops.io/environment': 'prod' });
   });
 
+  it('the README\'s cost section names the classes whose instances and volumes carry tenant tags, and their tags', () => {
+    const readme = prod.files.get('README.md')!;
+    const row = (name: string) => `| \`${name}\` | ml | \`cost-centre=CC-0100\`, \`emr-eks-gitops.io/tenant=ml\`, \`team=machine-learning\` |`;
+    expect(readme).toContain(row('memory-nvme'));
+    expect(readme).toContain(row('gpu'));
+    expect(readme).not.toContain('| `graviton` | ');
+    expect(renderEnvironment(load('dev')).files.get('README.md')).toContain('No capacity class here is exclusive to tenants that share a cost label');
+  });
+
   it('keeps the default pools and the class open to every tenant on the environment\'s node class', () => {
     expect(poolClasses(prod)).toEqual({
       'spark-driver': 'spark', 'spark-executor-spot': 'spark', 'spark-executor-on-demand': 'spark',
