@@ -30,8 +30,21 @@ type AnyObject = { apiVersion: string; kind: string; metadata: { name: string; n
 const objectsOf = (result: RenderResult, kind: string) => result.objects.filter((o) => o.object.kind === kind).map((o) => o.object as AnyObject);
 const subjects = (result: RenderResult) => result.objects.map((o) => new Subject(o, result.environment));
 
-describe('sandbox on EKS Auto Mode', () => {
-  const config = load('sandbox');
+/** sandbox shows prometheus-operator mode; the add-on placement tests need the Prometheus server this project installs. */
+const OPERATOR_BLOCK = /^ {4}mode: operator\n {4}operator:\n( {6}.*\n)+/m;
+const withPrometheusServer = (text: string) => {
+  expect(text).toMatch(OPERATOR_BLOCK);
+  return text.replace(OPERATOR_BLOCK, `    mode: server
+    server:
+      storageSize: 10Gi
+      retention: 3d
+      service: { type: ClusterIP, port: 80 }
+      resources: { requests: { cpu: 250m, memory: 1Gi }, limits: { memory: 2Gi } }
+`);
+};
+
+describe('sandbox on EKS Auto Mode (its Prometheus in server mode)', () => {
+  const config = load('sandbox', withPrometheusServer);
   const result = renderEnvironment(config);
 
   // EKS user guide, "Custom AWS tags for EKS Auto resources": Auto Mode's managed policies allow no user-defined tags,
@@ -166,6 +179,7 @@ describe('switching sandbox from Auto Mode to self-managed Karpenter is one line
     ]);
     expect(added).toEqual([
       'addons/prometheus/configmap-dashboard-emr-karpenter.yaml', // Karpenter's dashboard: nothing of it to scrape on Auto Mode
+      'addons/prometheus/podmonitor-karpenter.yaml', // the operator's Prometheus scrapes the controller this project now runs
       'artifacts/iam/KarpenterController-spark-platform-sandbox.json', // the controller's permissions, the node role's managed policies
       'artifacts/iam/managed-policy-attachments.json',
       'artifacts/platform/karpenter/controller-values.yaml',
@@ -181,9 +195,8 @@ describe('switching sandbox from Auto Mode to self-managed Karpenter is one line
       'README.md',
       'addons/jupyterhub/helmrelease-jupyterhub.yaml', // hub and proxy placement, nothing else
       'addons/jupyterhub/storageclass-jupyterhub-gp3.yaml', // provisioner
-      'addons/prometheus/helmrelease-prometheus.yaml', // placement, the Karpenter scrape job and alerts
-      'addons/prometheus/kustomization.yaml', // lists the Karpenter dashboard
-      'addons/prometheus/storageclass-prometheus-gp3.yaml',
+      'addons/prometheus/kustomization.yaml', // lists the Karpenter dashboard and PodMonitor
+      'addons/prometheus/prometheusrule-emr-spark-platform.yaml', // the Karpenter alerts
       'artifacts/platform/cluster-access/node-access-entry.json', // type EC2 (Auto Mode) -> EC2_LINUX (self-managed nodes)
       'flux/kustomization-emr-eks-gitops-platform.yaml', // now after the CRDs
       'flux/kustomization.yaml',

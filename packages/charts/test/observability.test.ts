@@ -127,6 +127,31 @@ describe('operator mode', () => {
   });
 });
 
+describe('the committed environments', () => {
+  it('show each Prometheus mode: sandbox with prometheus-operator, the others with the chart\'s server', () => {
+    expect(environments.map(({ name, config }) => [name, config.addons!.prometheus!.mode])).toEqual([
+      ['dev', 'server'], ['prod', 'server'], ['sandbox', 'operator'], ['staging', 'server'],
+    ]);
+  });
+  const operators = environments.filter(({ config }) => config.addons!.prometheus!.mode === 'operator');
+  it.each(operators.map(({ name, config, result }) => [name, config, result] as const))('%s renders one PrometheusRule and a PodMonitor per tenant, valid against the operator\'s CRDs and labelled for its Prometheus', (name, config, result) => {
+    const labels = config.addons!.prometheus!.operator!.podMonitorLabels!;
+    const ofKind = (kind: string) => result.objects.filter((o) => o.object.kind === kind);
+    const [rule, ...moreRules] = ofKind('PrometheusRule');
+    expect(moreRules).toEqual([]);
+    expect((rule!.object as AnyObject).metadata).toMatchObject({ name: 'emr-spark-platform', namespace: 'monitoring', labels });
+    expect(result.files.has('addons/prometheus/prometheusrule-emr-spark-platform.yaml')).toBe(true);
+    const monitors = ofKind('PodMonitor').map((o) => o.object as AnyObject);
+    for (const tenant of config.tenants) {
+      const own = monitors.filter((m) => m.spec.namespaceSelector.matchNames.includes(tenant.namespace) && m.spec.selector.matchLabels?.['spark-role'] === 'driver');
+      expect(own.map((m) => m.metadata.name), tenant.name).toEqual([`spark-${tenant.name}`]);
+    }
+    for (const monitor of monitors) expect(monitor.metadata.labels, monitor.metadata.name).toMatchObject(labels);
+    expect(ofKind('HelmRelease').filter((o) => o.object.metadata.name === PROMETHEUS_CHART.name)).toEqual([]);
+    expect(validateObjects([rule!, ...ofKind('PodMonitor')], { environment: name, production: false, kubernetesVersion: config.cluster.kubernetesVersion })).toEqual([]);
+  });
+});
+
 describe('Amazon Managed Prometheus remote write', () => {
   const prodText = readFileSync(new URL('../../../environments/prod.yaml', import.meta.url), 'utf8');
   it('prod writes to its workspace: the chart\'s remoteWrite with SigV4, the IRSA annotation, the policy artifact', () => {

@@ -27,6 +27,8 @@ describe('the committed repository', () => {
   const WIRING: Record<string, string> = { dev: 'flux', prod: 'flux', sandbox: 'flux', staging: 'argocd' };
   // sandbox runs on EKS Auto Mode: no Karpenter CRDs or controller layer, NodeClasses instead of EC2NodeClasses.
   const AUTO_MODE = new Set(['sandbox']);
+  // sandbox shows Prometheus in operator mode: PodMonitors and a PrometheusRule, no chart of this project's.
+  const PROMETHEUS_OPERATOR = new Set(['sandbox']);
   const kustomize = (folder: string) => execFileSync('kubectl', ['kustomize', folder], { encoding: 'utf8' });
   const kindsOf = (built: string) => [...built.matchAll(/^kind: (\w+)$/gm)].map((match) => match[1]);
 
@@ -61,8 +63,9 @@ describe('the committed repository', () => {
     // Server (plain workloads) in staging and prod.
     const releaseKinds = WIRING[env] === 'flux' ? ['HelmRelease', 'HelmRepository'] : ['Application'];
     const history = env === 'dev' || env === 'sandbox' ? [] : ['ServiceAccount', 'Deployment', 'Service', 'NetworkPolicy'];
-    // Prometheus everywhere too: its namespace, StorageClass, release (an OCI chart with Flux) and dashboard ConfigMaps.
-    const prometheusKinds = ['ConfigMap', ...(WIRING[env] === 'flux' ? ['OCIRepository'] : [])];
+    // Prometheus everywhere too: dashboard ConfigMaps, and its namespace, StorageClass and release (an OCI chart with
+    // Flux) in server mode, PodMonitors and the PrometheusRule in operator mode.
+    const prometheusKinds = PROMETHEUS_OPERATOR.has(env) ? ['ConfigMap', 'PodMonitor', 'PrometheusRule'] : ['ConfigMap', ...(WIRING[env] === 'flux' ? ['OCIRepository'] : [])];
     // JupyterHub's NetworkPolicies in the served tenant namespaces (notebook servers to and from the hub).
     expect(new Set(kindsOf(kustomize(join(dir, 'addons'))))).toEqual(new Set(['Namespace', 'StorageClass', 'Role', 'RoleBinding', 'NetworkPolicy', ...releaseKinds, ...prometheusKinds, ...history]));
   });
