@@ -48,7 +48,7 @@ export function loadEnvironments(project: Project, names?: readonly string[]): L
   for (const name of selected) {
     const sourcePath = `environments/${name}.yaml`;
     try {
-      loaded.push(loadEnvironmentText(readFileSync(join(project.root, sourcePath), 'utf8'), sourcePath));
+      loaded.push(loadEnvironmentText(readEnvironmentFile(project, sourcePath), sourcePath));
     } catch (error) {
       if (!(error instanceof EnvironmentFileError)) throw error;
       problems.push(...error.problems);
@@ -56,6 +56,17 @@ export function loadEnvironments(project: Project, names?: readonly string[]): L
   }
   if (problems.length > 0) throw new EnvironmentFileError(problems);
   return loaded;
+}
+
+/** The file's text; a file that cannot be read (a folder, no permission) is a usage error that names it, not a stack trace. */
+function readEnvironmentFile(project: Project, sourcePath: string): string {
+  try {
+    return readFileSync(join(project.root, sourcePath), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EISDIR' ? 'is a folder, not a file' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? String(error)})`;
+    throw new CliError(`${sourcePath} ${why}`);
+  }
 }
 
 /** A render issue (a builder's refusal or a run-time rule) placed at its line of the environment file. */

@@ -119,4 +119,16 @@ describe('bad environment files', () => {
     const stderr = await renderBroken((text) => text.replace('categories: [g]', 'categories: [m]'), 'prod');
     expect(stderr).toContain(`environments/prod.yaml:${at('[m]')}: capacity.classes[2].categories: GPU class gpu selects only instance types without GPUs (m5, m5a, m5ad, m5d, m6a, m6i, ...): the GPU pools, which require a GPU, can launch nothing and every executor stays Pending; select GPU families such as g5, g6, g6e (categories [g]) [capacity-class-gpu]`);
   });
+
+  it('an environment file that is a folder is named with exit 2 and no stack trace, nothing written', async () => {
+    const root = tempProject();
+    const { mkdirSync, renameSync } = await import('node:fs');
+    renameSync(join(root, 'environments', 'sandbox.yaml'), join(root, 'environments', 'sandbox.yaml.bak'));
+    mkdirSync(join(root, 'environments', 'sandbox.yaml'));
+    const before = readTree(join(root, 'dist-manifests'));
+    const result = await runCli(root, ['render', '--env', 'sandbox']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe('error: environments/sandbox.yaml is a folder, not a file\n');
+    expect(readTree(join(root, 'dist-manifests'))).toEqual(before);
+  });
 });
