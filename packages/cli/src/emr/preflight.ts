@@ -99,14 +99,19 @@ export async function preflight(side: AwsSide, expectations: PermissionExpectati
     }
   }));
 
-  checks.push(...(await mapWithLimit(podIdentityRoles(config), concurrency, (role) => attempt('trust policy', role.roleArn, 'iam:GetRole', async () => {
-    let document: string | undefined;
+  /** A role's trust policy as IAM holds it (URL-encoded JSON), or null when the role does not exist. */
+  const trustDocument = async (roleArn: string): Promise<string | undefined | null> => {
     try {
-      document = (await clients.iam.send(new GetRoleCommand({ RoleName: roleName(role.roleArn) }))).Role?.AssumeRolePolicyDocument;
+      return (await clients.iam.send(new GetRoleCommand({ RoleName: roleName(roleArn) }))).Role?.AssumeRolePolicyDocument;
     } catch (error) {
       if (!notFound(error)) throw error;
-      return missing('trust policy', role.roleArn, `the job execution role of ${role.tenants.join(', ')} does not exist`, `create it with the trust policy of dist-manifests/${env}/artifacts/platform/emr-access/trust-policies/${roleName(role.roleArn)}.json`);
+      return null;
     }
+  };
+
+  checks.push(...(await mapWithLimit(podIdentityRoles(config), concurrency, (role) => attempt('trust policy', role.roleArn, 'iam:GetRole', async () => {
+    const document = await trustDocument(role.roleArn);
+    if (document === null) return missing('trust policy', role.roleArn, `the job execution role of ${role.tenants.join(', ')} does not exist`, `create it with the trust policy of dist-manifests/${env}/artifacts/platform/emr-access/trust-policies/${roleName(role.roleArn)}.json`);
     // Pod Identity: one statement for the EKS Auth service, with both actions (EKS user guide, Pod Identity).
     const trusted = parsePolicy(document).some((candidate) => candidate.Effect === 'Allow'
       && asList((candidate.Principal as { Service?: unknown } | undefined)?.Service).includes(POD_IDENTITY.servicePrincipal)
@@ -118,13 +123,8 @@ export async function preflight(side: AwsSide, expectations: PermissionExpectati
   }))).flat());
 
   checks.push(...(await mapWithLimit(trustRoles(config), concurrency, (role) => attempt('trust policy', role.roleArn, 'iam:GetRole', async () => {
-    let document: string | undefined;
-    try {
-      document = (await clients.iam.send(new GetRoleCommand({ RoleName: roleName(role.roleArn) }))).Role?.AssumeRolePolicyDocument;
-    } catch (error) {
-      if (!notFound(error)) throw error;
-      return missing('trust policy', role.roleArn, `the job execution role of ${role.tenants.join(', ')} does not exist`, `create it; its trust policy: emr-gitops emr trust-policy --env ${env}`);
-    }
+    const document = await trustDocument(role.roleArn);
+    if (document === null) return missing('trust policy', role.roleArn, `the job execution role of ${role.tenants.join(', ')} does not exist`, `create it; its trust policy: emr-gitops emr trust-policy --env ${env}`);
     const actual = parsePolicy(document);
     const absent = role.statements.filter((statement) => !actual.some((candidate) => grants(candidate, statement)));
     return absent.length === 0
