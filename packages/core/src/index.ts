@@ -262,7 +262,7 @@ export {
   base36RoleName, parseRoleArn, oidcProviderOf, emrTrustPolicyStatement, trustPolicyDocument, trustPolicySize,
   emrRoleTrustPolicy, IAM_TRUST_POLICY_DEFAULT_MAX_SIZE,
   type IamRoleArn, type TrustPolicyStatement, type TrustPolicyDocument, type EmrTrustStatementProps,
-  type RoleTrustInput, type RoleTrustPolicy,
+  type RoleTrustInput, type RoleTrustPolicy, type ClusterTrustInput,
 } from './emr-access/trust-policy.js';
 /** IAM permissions policies: documents, PutRolePolicy's shapes and size limit, S3/CloudWatch Logs grants, Karpenter's controller policy. */
 export {

@@ -28,7 +28,7 @@ export function addonCharts(
 ): ManifestChart[] {
   const addons = config.addons;
   if (!addons) return [];
-  const delivery = config.delivery ? helmDelivery(config.name, config.delivery) : undefined;
+  const delivery = config.delivery ? helmDelivery(config.name, config.delivery, config.fleet) : undefined;
   // Each add-on on its own: a builder's refusal is located below its section (addons.<name>.<field>), and one refused
   // add-on does not hide another's problems.
   const add = (name: string, build: () => ManifestChart) => collectIssues(issues, ['addons', name], build);

@@ -3,7 +3,8 @@ import {
   ArgoApplication, FluxGitRepository, FluxHelmRelease, FluxKustomization, KARPENTER_CRD_CHART, PROJECT_NAME,
   type HelmDelivery,
 } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
+import type { EnvironmentConfig, FleetPlacement } from '../config/schema.js';
+import { outputRoot } from '../fleet/cluster-views.js';
 import type { DeliveryConfig } from '../config/delivery-schema.js';
 import { isAutoMode } from './auto-mode-capacity.js';
 import { ManifestChart } from './manifest-chart.js';
@@ -74,21 +75,47 @@ function hasObjects(chart: ManifestChart): boolean {
   return chart.node.findAll().some((construct) => construct instanceof ApiObject);
 }
 
-/** How the environment's add-on Helm releases are delivered: its engine and the same settings as its layers. */
-export function helmDelivery(environment: string, delivery: DeliveryConfig): HelmDelivery {
+/**
+ * How the environment's add-on Helm releases are delivered: its engine and the same settings as its layers. On a
+ * cluster of a fleet, Argo CD's Applications carry the cluster's name and target it by the name Argo CD knows.
+ */
+export function helmDelivery(environment: string, delivery: DeliveryConfig, fleet?: FleetPlacement): HelmDelivery {
   const { interval, retryInterval, timeout, prune } = settings(delivery);
   if (delivery.engine === 'flux') return { engine: 'flux', interval, timeout };
   const argocd = delivery.argocd ?? {};
   return {
     engine: 'argocd',
-    applicationNamePrefix: `${PROJECT_NAME}-${environment}-addon-`,
+    applicationNamePrefix: `${argoNamePrefix(environment, fleet)}-addon-`,
     namespace: argocd.namespace ?? 'argocd',
     project: argocd.project ?? 'default',
-    destinationServer: argocd.destinationServer ?? 'https://kubernetes.default.svc',
+    ...argoDestination(argocd, fleet),
     prune,
     selfHeal: delivery.selfHeal ?? true,
     retry: { limit: 5, backoff: retryInterval, maxBackoff: timeout },
   };
+}
+
+/** Names of an environment's Argo CD Applications start with this; a cluster's of a fleet name the cluster too. */
+export const argoNamePrefix = (environment: string, fleet?: FleetPlacement) =>
+  (fleet ? `${PROJECT_NAME}-${environment}-${fleet.cluster}` : `${PROJECT_NAME}-${environment}`);
+
+/** The cluster an Application deploys to: on a fleet's cluster, that cluster by the name it is registered under in Argo CD. */
+const argoDestination = (argocd: NonNullable<DeliveryConfig['argocd']>, fleet?: FleetPlacement) =>
+  (fleet ? { destinationName: fleet.cluster } : { destinationServer: argocd.destinationServer ?? 'https://kubernetes.default.svc' });
+
+/**
+ * What a GitRepository fetches: only `root`'s applied folders, not other environments (or clusters), not the
+ * artifacts. Git's ignore rules cannot re-include below an ignored folder, so each level is opened on its own.
+ */
+export function fetchOnly(root: string): string {
+  const rules = ['/*'];
+  const parts = root.split('/');
+  parts.forEach((part, index) => {
+    const folder = `/${parts.slice(0, index + 1).join('/')}/`;
+    rules.push(`!${folder}`);
+    if (index < parts.length - 1) rules.push(`${folder}*`);
+  });
+  return [...rules, `/${root}/artifacts/`].join('\n') + '\n';
 }
 
 const settings = (delivery: DeliveryConfig) => ({
@@ -116,15 +143,14 @@ export class FluxDeliveryChart extends ManifestChart {
   constructor(scope: App, config: EnvironmentConfig, delivery: DeliveryConfig, layers: readonly WiredLayer[]) {
     super(scope, 'delivery-flux', { folder: DELIVERY_FOLDERS.flux, environment: config.name, configPath: ['delivery'] });
     const { interval, retryInterval, timeout, prune } = settings(delivery);
-    const root = `dist-manifests/${config.name}`;
+    const root = outputRoot(config);
     const source = new FluxGitRepository(this, 'Source', {
       name: PROJECT_NAME,
       url: delivery.repository.url,
       branch: delivery.repository.branch,
       secretName: delivery.repository.secretName,
       interval,
-      // Only this environment's applied folders are fetched: not other environments, not the artifacts.
-      ignore: ['/*', '!/dist-manifests/', '/dist-manifests/*', `!/${root}/`, `/${root}/artifacts/`].join('\n') + '\n',
+      ignore: fetchOnly(root),
     });
     const common = { sourceName: source.name, interval, retryInterval, timeout, prune };
     new FluxKustomization(this, 'Wiring', { ...common, name: PROJECT_NAME, path: `./${root}/${DELIVERY_FOLDERS.flux}`, wait: false });
@@ -159,25 +185,28 @@ export class ArgoDeliveryChart extends ManifestChart {
       retry: { limit: 5, backoff: retryInterval, maxBackoff: timeout },
     };
     const git = (path: string) => ({ git: { repoURL: delivery.repository.url, targetRevision: delivery.repository.branch, path } });
-    const root = `dist-manifests/${config.name}`;
-    const name = `${PROJECT_NAME}-${config.name}`;
-    new ArgoApplication(this, 'Root', {
-      ...common,
-      name,
-      source: git(`${root}/${DELIVERY_FOLDERS.argocd}`),
-      // Applications live beside Argo CD, whichever cluster they deploy to.
-      destinationServer: 'https://kubernetes.default.svc',
-      destinationNamespace: namespace,
-      // Applied by hand once; deleting it by mistake must not cascade to every layer (the layers cascade themselves).
-      cascadeDelete: false,
-    });
+    const root = outputRoot(config);
+    const name = argoNamePrefix(config.name, config.fleet);
+    // On a fleet's cluster the environment's ApplicationSet generates this root (fleet/fleet-delivery.ts).
+    if (!config.fleet) {
+      new ArgoApplication(this, 'Root', {
+        ...common,
+        name,
+        source: git(`${root}/${DELIVERY_FOLDERS.argocd}`),
+        // Applications live beside Argo CD, whichever cluster they deploy to.
+        destinationServer: 'https://kubernetes.default.svc',
+        destinationNamespace: namespace,
+        // Applied by hand once; deleting it by mistake must not cascade to every layer (the layers cascade themselves).
+        cascadeDelete: false,
+      });
+    }
     layers.forEach((layer, index) => {
       const crds = layer.name === 'crds';
       new ArgoApplication(this, `Layer-${layer.name}`, {
         ...common,
         name: `${name}-${layer.name}`,
         source: crds ? { helm: KARPENTER_CRD_CHART } : git(`${root}/${layer.folder}`),
-        destinationServer: argocd.destinationServer ?? 'https://kubernetes.default.svc',
+        ...argoDestination(argocd, config.fleet),
         syncWave: index + 1,
         syncOptions: crds ? ['ServerSideApply=true'] : ['PruneLast=true'],
         // Deleting Karpenter's CRDs would delete every NodePool, NodeClaim and so every Spark node.

@@ -102,7 +102,7 @@ export class JupyterHubChart extends ManifestChart {
     requireThat(delivery !== undefined, '', 'is delivered as a Helm release by Flux or Argo CD: add a delivery section');
     helmRelease(this, 'Release', {
       chart: JUPYTERHUB_CHART, namespace: JUPYTERHUB_CHART.namespace, values: this.values, argoIgnoreDifferences: JUPYTERHUB_GENERATED_FIELDS,
-    }, helmDelivery(config.name, delivery));
+    }, helmDelivery(config.name, delivery, config.fleet));
   }
 }
 

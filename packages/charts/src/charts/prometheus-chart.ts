@@ -60,7 +60,7 @@ export class PrometheusChart extends ManifestChart {
       this.addArtifact({ path: 'values.yaml', format: 'yaml', kubernetesObject: false, value: values });
       return;
     }
-    helmRelease(this, 'Release', { chart, namespace: chart.namespace, values }, helmDelivery(config.name, delivery));
+    helmRelease(this, 'Release', { chart, namespace: chart.namespace, values }, helmDelivery(config.name, delivery, config.fleet));
   }
 }
 

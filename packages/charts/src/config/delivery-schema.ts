@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { GoDuration, StringEnum, strictObject } from './schema-types.js';
+import { ProgressiveSyncSchema } from './fleet-schema.js';
 
 export const DeliverySchema = strictObject({
   engine: StringEnum(['flux', 'argocd'], {
@@ -34,6 +35,7 @@ export const DeliverySchema = strictObject({
     namespace: Type.Optional(Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63, description: 'namespace of Argo CD and its Applications (default argocd)' })),
     project: Type.Optional(Type.String({ minLength: 1, maxLength: 253, description: 'AppProject of the Applications (default "default"); it must allow this repository, the chart registry and cluster-scoped kinds' })),
     destinationServer: Type.Optional(Type.String({ pattern: '^https://[^\\s]+$', description: 'API server of this environment\'s cluster as Argo CD knows it (default https://kubernetes.default.svc, the cluster Argo CD runs in)' })),
+    progressiveSync: Type.Optional(ProgressiveSyncSchema),
   }, 'Argo CD settings; only with engine argocd')),
 }, 'How the rendered layers reach the cluster: Flux or Argo CD, the repository and branch they follow, and how they retry');
 

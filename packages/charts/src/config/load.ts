@@ -1,10 +1,12 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { DNS_LABEL_PATTERN } from '@emr-eks-gitops/core';
-import { EnvironmentSchema, type EnvironmentConfig } from './schema.js';
+import { EnvironmentSchema, type EnvironmentConfig, type EnvironmentFile } from './schema.js';
 import { EnvironmentFileError, type Problem } from './problems.js';
 import { SourceMap, formatConfigPath, type ConfigPath } from './source-map.js';
 import { semanticProblems } from './semantics.js';
+import { fleetProblems } from './fleet-semantics.js';
+import { clusterViewValues, withPartition } from '../fleet/cluster-views.js';
 import { MAX_ALIAS_COUNT, aliasBombPosition, parserMessage, unprintableCharacters } from './yaml-hazards.js';
 
 /** A parsed, validated environment and the map back to its source, for locating later errors. */
@@ -48,17 +50,43 @@ export function loadEnvironmentText(text: string, sourcePath: string): LoadedEnv
   const skeleton = skeletonProblem(value, at);
   if (skeleton) throw new EnvironmentFileError([...problems, skeleton]);
   if (!validateEnvironment(value)) problems.push(...schemaProblems(validateEnvironment.errors ?? [], at));
-  problems.push(...semanticProblems(value, at));
+  problems.push(...fleetProblems(value as Partial<EnvironmentFile>, at));
+  problems.push(...(isFleet(value) ? clusterSemanticProblems(value, at) : semanticProblems(value, at)));
   if (problems.length > 0) throw new EnvironmentFileError(problems);
 
-  const file = value as EnvironmentConfig;
+  const file = value as EnvironmentFile;
+  // With clusters:, `cluster` is the first of them; what renders per cluster reads the views (fleet/cluster-views.ts).
+  const cluster = file.cluster ?? withPartition(file.clusters![0]!);
   const config: EnvironmentConfig = {
     ...file,
     name,
     sourcePath,
-    cluster: { ...file.cluster, partition: file.cluster.partition ?? 'aws' },
+    cluster: { ...cluster, partition: cluster.partition ?? 'aws' },
   };
   return { config, source };
+}
+
+function isFleet(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && Array.isArray((value as { clusters?: unknown }).clusters);
+}
+
+/**
+ * The rules of a single-cluster environment, on each cluster's view, located where the file holds the value. A
+ * problem every view has (a tenant's, on each of its clusters) is said once, naming the clusters.
+ */
+function clusterSemanticProblems(value: Record<string, unknown>, at: Locate): Problem[] {
+  const found = new Map<string, { path: ConfigPath; message: string; clusters: string[] }>();
+  for (const view of clusterViewValues(value)) {
+    semanticProblems(view.config, (viewPath, message) => {
+      const path = view.sourcePath(viewPath);
+      const key = `${formatConfigPath(path)}\u0000${message}`;
+      const entry = found.get(key) ?? found.set(key, { path, message, clusters: [] }).get(key)!;
+      entry.clusters.push(view.cluster);
+      return at(path, message);
+    });
+  }
+  return [...found.values()].map(({ path, message, clusters }) =>
+    at(path, `on cluster${clusters.length > 1 ? 's' : ''} ${clusters.join(', ')}: ${message}`));
 }
 
 /** The document as plain data; an alias bomb (which `yaml` answers with a ReferenceError) becomes a located problem. */
@@ -145,7 +173,8 @@ function skeletonProblem(value: unknown, at: Locate): Problem | undefined {
   const empty = value === null || value === undefined;
   if (!empty && !(typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0)) return undefined;
   const root = EnvironmentSchema as SchemaNode;
-  const sections = (root.required ?? []).map((key) => {
+  // cluster: stays the first thing named (fleet-semantics.ts asks for it or for clusters:).
+  const sections = ['cluster', ...(root.required ?? [])].map((key) => {
     const node = root.properties?.[key];
     if (node?.type === 'array') {
       const fields = node.items?.required ?? [];

@@ -7,6 +7,7 @@ import { AddonsSchema } from './addons-schema.js';
 import { EnvironmentFargateSchema, TenantFargateSchema } from './fargate-schema.js';
 import { TenantQueueSchema } from './yunikorn-schema.js';
 import { EnvironmentCostAllocationSchema, TenantCostAllocationSchema } from './cost-schema.js';
+import { ClusterOverrideSchemas, FLEET_CLUSTER_DESCRIPTION, TenantPlacementSchema } from './fleet-schema.js';
 
 // One schema is the source of the TypeScript type (Static<>), of ajv's validation and of environments/schema.json.
 
@@ -75,18 +76,28 @@ export const TenantSchema = strictObject({
   identity: Type.Optional(StringEnum(['irsa', 'pod-identity'], {
     description: 'this tenant\'s identity where it differs from cluster.identity, e.g. irsa for a Fargate tenant (Pod Identity does not reach Fargate) or for a release before emr-7.3.0',
   })),
+  clusters: Type.Optional(TenantPlacementSchema),
   retired: Type.Optional(Type.Boolean({
     default: false,
     description: 'true: the first step of removing the tenant. Its namespace and objects stay rendered but are never pruned by Flux or Argo CD, its Spark artifacts are no longer rendered, and emr plan shows its virtual cluster for deletion (emr destroy --tenant); remove the entry in a later commit',
   })),
 }, 'A team: one namespace, registered with EMR as one virtual cluster');
 
+/** `clusters[]`: a cluster as `cluster:` describes one, and what differs there from the environment's sections. */
+export const FleetClusterSchema = Type.Object({ ...ClusterSchema.properties, ...ClusterOverrideSchemas }, {
+  additionalProperties: false, description: FLEET_CLUSTER_DESCRIPTION,
+});
+
 export const EnvironmentSchema = Type.Object({
   production: Type.Optional(Type.Boolean({
     default: false,
     description: 'true for a production environment: validation also refuses dummy notebook authentication and @latest AMIs',
   })),
-  cluster: ClusterSchema,
+  cluster: Type.Optional(ClusterSchema),
+  clusters: Type.Optional(Type.Array(FleetClusterSchema, {
+    minItems: 2,
+    description: 'instead of cluster: the EKS clusters of an environment that spans several (regions or shards), each rendered into dist-manifests/<env>/<name>/ with its own wiring and capacity; tenants choose theirs with tenants[].clusters',
+  })),
   capacity: CapacitySchema,
   spark: SparkPlatformSchema,
   network: Type.Optional(EnvironmentNetworkSchema),
@@ -106,6 +117,16 @@ export const EnvironmentSchema = Type.Object({
 export type EnvironmentFile = Static<typeof EnvironmentSchema>;
 export type ClusterConfig = Static<typeof ClusterSchema>;
 export type TenantConfig = Static<typeof TenantSchema>;
+export type FleetClusterConfig = Static<typeof FleetClusterSchema>;
+type PartitionedCluster = ClusterConfig & { readonly partition: NonNullable<ClusterConfig['partition']> };
+
+/** Where a per-cluster view of a multi-cluster environment sits in its fleet (fleet/cluster-views.ts makes it). */
+export interface FleetPlacement {
+  /** This view's cluster (also `cluster`). */
+  readonly cluster: string;
+  /** Every cluster of the environment, in file order, with the tenants placed on it. */
+  readonly clusters: readonly { readonly cluster: PartitionedCluster; readonly tenants: readonly TenantConfig[] }[];
+}
 
 /** A validated environment with defaults applied, and where it came from. */
 export interface EnvironmentConfig extends EnvironmentFile {
@@ -113,7 +134,10 @@ export interface EnvironmentConfig extends EnvironmentFile {
   readonly name: string;
   /** Path of the file, relative to the project root, as written into generated headers and messages. */
   readonly sourcePath: string;
-  readonly cluster: ClusterConfig & { readonly partition: NonNullable<ClusterConfig['partition']> };
+  /** The cluster; in an environment with `clusters:` the first of them, and in each per-cluster view its own. */
+  readonly cluster: PartitionedCluster;
+  /** Set on the per-cluster views of an environment with `clusters:` (their `clusters` is absent). */
+  readonly fleet?: FleetPlacement;
 }
 
 /** The JSON Schema for editors, as written to environments/schema.json (stable key order, trailing newline). */

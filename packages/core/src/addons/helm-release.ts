@@ -40,7 +40,10 @@ export type HelmDelivery =
     /** Namespace of Argo CD and its Applications. */
     readonly namespace: string;
     readonly project: string;
-    readonly destinationServer: string;
+    /** API server of the target cluster; or destinationName. */
+    readonly destinationServer?: string;
+    /** The target cluster by its name in Argo CD (an environment spanning several clusters). */
+    readonly destinationName?: string;
     readonly prune: boolean;
     readonly selfHeal: boolean;
     readonly retry: { readonly limit: number; readonly backoff: string; readonly maxBackoff: string };
@@ -75,6 +78,7 @@ export function helmRelease(scope: Construct, id: string, props: HelmReleaseProp
     project: delivery.project,
     source: { helm: chart, releaseName, values: props.values, skipCrds: props.skipCrds },
     destinationServer: delivery.destinationServer,
+    destinationName: delivery.destinationName,
     destinationNamespace: props.namespace,
     prune: delivery.prune,
     selfHeal: delivery.selfHeal,

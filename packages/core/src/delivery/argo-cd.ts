@@ -24,8 +24,10 @@ export interface ArgoApplicationProps {
   /** AppProject. */
   readonly project: string;
   readonly source: ArgoSource;
-  /** API server of the target cluster. */
-  readonly destinationServer: string;
+  /** API server of the target cluster; or destinationName. */
+  readonly destinationServer?: string;
+  /** The target cluster by the name Argo CD registered it under (`argocd cluster add --name`), instead of destinationServer. */
+  readonly destinationName?: string;
   /** Default namespace of the applied objects. @default the chart's namespace for Helm sources, none for Git */
   readonly destinationNamespace?: string;
   /** Sync wave: Applications of a lower wave are synced (and, with Application health enabled, healthy) first. */
@@ -81,6 +83,7 @@ export class ArgoApplication extends Construct {
     super(scope, id);
     requireThat(props.retry.limit >= 0, 'retry.limit', 'must be 0 or more');
     const cascade = props.cascadeDelete ?? !props.keepWhenRemovedFromGit;
+    requireThat((props.destinationServer === undefined) !== (props.destinationName === undefined), 'destinationServer', 'give the target cluster by destinationServer or by destinationName, one of them');
     requireThat(!(cascade && props.keepWhenRemovedFromGit), 'cascadeDelete', 'cannot go with keepWhenRemovedFromGit: deleting the Application would delete what it keeps');
     this.name = props.name;
     const annotations: Record<string, string> = {
@@ -103,7 +106,10 @@ export class ArgoApplication extends Construct {
       spec: {
         project: props.project,
         source,
-        destination: { server: props.destinationServer, ...(destinationNamespace ? { namespace: destinationNamespace } : {}) },
+        destination: {
+          ...(props.destinationName !== undefined ? { name: props.destinationName } : { server: props.destinationServer }),
+          ...(destinationNamespace ? { namespace: destinationNamespace } : {}),
+        },
         ...(ignoreDifferences.length > 0
           ? { ignoreDifferences: ignoreDifferences.map((entry) => ({ ...entry, jsonPointers: [...entry.jsonPointers] })) }
           : {}),

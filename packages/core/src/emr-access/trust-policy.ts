@@ -124,6 +124,19 @@ export interface RoleTrustInput {
   readonly oidcIssuer: string;
   /** Size limit to check against. @default IAM_TRUST_POLICY_DEFAULT_MAX_SIZE */
   readonly maxSize?: number;
+  /**
+   * Further clusters whose jobs assume the same role (an environment spanning several EKS clusters): their
+   * statements follow this cluster's, one per namespace and cluster, in one document. @default none
+   */
+  readonly otherClusters?: readonly ClusterTrustInput[];
+}
+
+/** One more cluster of a role's trust policy: its OIDC provider and the namespaces whose jobs use the role there. */
+export interface ClusterTrustInput {
+  readonly namespaces: readonly string[];
+  readonly partition?: string;
+  readonly accountId: string;
+  readonly oidcIssuer: string;
 }
 
 /** The trust policy one execution role needs, its size and what a reviewer should know about it. */
@@ -159,19 +172,21 @@ export interface RoleTrustPolicy {
 export function emrRoleTrustPolicy(input: RoleTrustInput): RoleTrustPolicy {
   const role = parseRoleArn(input.roleArn);
   const partition = input.partition ?? 'aws';
-  const statements = input.namespaces.map((namespace) => emrTrustPolicyStatement({
-    partition, accountId: input.accountId, oidcIssuer: input.oidcIssuer, namespace, roleName: role.name,
-  }));
+  const clusters = [input, ...(input.otherClusters ?? [])];
+  const statements = clusters.flatMap((cluster) => cluster.namespaces.map((namespace) => emrTrustPolicyStatement({
+    partition: cluster.partition ?? partition, accountId: cluster.accountId, oidcIssuer: cluster.oidcIssuer, namespace, roleName: role.name,
+  })));
   const document = trustPolicyDocument(statements);
   const size = trustPolicySize(document);
   const maxSize = input.maxSize ?? IAM_TRUST_POLICY_DEFAULT_MAX_SIZE;
   const warnings: string[] = [];
   if (size > maxSize) {
     warnings.push(`the trust policy of role ${role.name} is ${size} characters, over IAM's limit of ${maxSize}: `
-      + `give each of its ${input.namespaces.length} tenants a role of its own (or raise the "Role trust policy length" quota)`);
+      + `give each of its ${new Set(clusters.flatMap((cluster) => cluster.namespaces)).size} tenants a role of its own (or raise the "Role trust policy length" quota)`);
   }
-  if (role.accountId !== input.accountId) {
-    warnings.push(`role ${role.name} is in account ${role.accountId} but the cluster is in ${input.accountId}: `
+  for (const accountId of new Set(clusters.map((cluster) => cluster.accountId))) {
+    if (role.accountId === accountId) continue;
+    warnings.push(`role ${role.name} is in account ${role.accountId} but the cluster is in ${accountId}: `
       + `the statement names the cluster account's OIDC provider, as update-role-trust-policy does; a cross-account role needs that provider created in ${role.accountId}`);
   }
   if (role.partition !== partition) {

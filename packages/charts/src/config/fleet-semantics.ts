@@ -1,0 +1,105 @@
+import type { EnvironmentFile, FleetClusterConfig, TenantConfig } from './schema.js';
+import type { DeliveryConfig } from './delivery-schema.js';
+import type { Problem } from './problems.js';
+import type { ConfigPath } from './source-map.js';
+import { clusterViewValues, placedOn } from '../fleet/cluster-views.js';
+
+type Locate = (path: ConfigPath, message: string) => Problem;
+
+// The rules of `clusters:` and `tenants[].clusters`, and those that compare a cluster's region and account with the
+// settings that name one. The rules of a single-cluster environment run on each cluster's view (load.ts).
+
+/** Problems of the environment's clusters as a whole: which key, unique names, placements, the rollout steps. */
+export function fleetProblems(file: Partial<EnvironmentFile>, at: Locate): Problem[] {
+  const problems: Problem[] = [];
+  const clusters = Array.isArray(file.clusters) ? (file.clusters as Partial<FleetClusterConfig>[]) : undefined;
+  const tenants = (Array.isArray(file.tenants) ? file.tenants : []) as Partial<TenantConfig>[];
+  if (file.cluster !== undefined && clusters) {
+    problems.push(at(['clusters'], 'cluster: and clusters: cannot both be set: cluster: is the one EKS cluster of an environment, clusters: lists them when it spans several; move cluster: into clusters:'));
+  }
+  if (file.cluster === undefined && !clusters) {
+    problems.push(at(['cluster'], 'required field is missing: cluster (the EKS cluster of this environment: name, region, accountId, kubernetesVersion, oidcIssuer, emrAccess), or clusters: a list of them for an environment spanning several'));
+  }
+  problems.push(...regionProblems(file.cluster, ['cluster'], at));
+  const delivery = isObject(file.delivery) ? (file.delivery as Partial<DeliveryConfig>) : undefined;
+  if (!clusters) {
+    tenants.forEach((tenant, index) => {
+      if (tenant.clusters !== undefined) problems.push(at(['tenants', index, 'clusters'], 'applies only to an environment with clusters:; this one has the one cluster of cluster:'));
+    });
+    if (delivery?.argocd?.progressiveSync !== undefined) {
+      problems.push(at(['delivery', 'argocd', 'progressiveSync'], 'applies only to an environment with clusters: (it orders the clusters an ApplicationSet syncs)'));
+    }
+    return problems;
+  }
+
+  const names = clusters.map((cluster) => (typeof cluster?.name === 'string' ? cluster.name : undefined));
+  const known = names.filter((name): name is string => name !== undefined);
+  names.forEach((name, index) => {
+    const first = names.indexOf(name);
+    if (name !== undefined && first !== index) {
+      problems.push(at(['clusters', index, 'name'], `the cluster name "${name}" is also clusters[${first}]'s: each cluster renders into dist-manifests/<env>/<name>/ and registers its tenants under its name; give each its own`));
+    }
+  });
+  clusters.forEach((cluster, index) => problems.push(...regionProblems(cluster, ['clusters', index], at)));
+  tenants.forEach((tenant, index) => {
+    (Array.isArray(tenant.clusters) ? tenant.clusters : []).forEach((name, position) => {
+      if (!known.includes(name)) problems.push(at(['tenants', index, 'clusters', position], `unknown cluster "${name}"; clusters of this environment: ${known.join(', ')}`));
+    });
+  });
+  known.forEach((name) => {
+    if (placedOn(tenants, name).length === 0) {
+      problems.push(at(['clusters', names.indexOf(name), 'name'], `no tenant runs on cluster ${name}: place one there (tenants[].clusters, default every cluster) or remove the cluster`));
+    }
+  });
+  if (delivery?.engine === 'argocd' && delivery.argocd?.destinationServer !== undefined) {
+    problems.push(at(['delivery', 'argocd', 'destinationServer'], 'applies only to a single-cluster environment: with clusters: each cluster is the Argo CD cluster registered under its name (argocd cluster add <context> --name <clusters[].name>)'));
+  }
+  if (delivery?.engine === 'flux' && delivery.argocd !== undefined) return problems; // the single-cluster rule says it
+  const steps = delivery?.argocd?.progressiveSync?.steps;
+  if (Array.isArray(steps)) {
+    const stepped = steps.flatMap((step, index) => (Array.isArray(step) ? step.map((name, position) => ({ name, path: ['delivery', 'argocd', 'progressiveSync', 'steps', index, position] })) : []));
+    for (const { name, path } of stepped) {
+      if (!known.includes(name)) problems.push(at(path, `unknown cluster "${name}"; clusters of this environment: ${known.join(', ')}`));
+      else if (stepped.filter((other) => other.name === name).length > 1) problems.push(at(path, `cluster ${name} is in more than one step; each cluster syncs in exactly one`));
+    }
+    const missing = known.filter((name) => !stepped.some((entry) => entry.name === name));
+    if (missing.length > 0) {
+      problems.push(at(['delivery', 'argocd', 'progressiveSync', 'steps'], `every cluster needs a step, these have none: ${missing.join(', ')} (an Application no step selects is never synced by RollingSync)`));
+    }
+  }
+  problems.push(...viewProblems(file, at));
+  return problems;
+}
+
+/** In each cluster's view: the settings that name an account or a region name the cluster's. */
+function viewProblems(file: Partial<EnvironmentFile>, at: Locate): Problem[] {
+  return clusterViewValues(file as Record<string, unknown>).flatMap(({ cluster: name, config, sourcePath }) => {
+    const cluster = config.cluster as Partial<FleetClusterConfig> | undefined;
+    const problems: Problem[] = [];
+    const where = (path: ConfigPath, message: string) => problems.push(at(sourcePath(path), message));
+    const controllerRole = (config.capacity as { controller?: { roleArn?: unknown } } | undefined)?.controller?.roleArn;
+    const account = typeof controllerRole === 'string' ? /^arn:[\w-]+:iam::(\d{12}):/.exec(controllerRole)?.[1] : undefined;
+    if (account && cluster?.accountId && account !== cluster.accountId) {
+      where(['capacity', 'controller', 'roleArn'], `on cluster ${name} the Karpenter controller's role is of account ${account}, the cluster is in account ${cluster.accountId}: its IRSA trust names this cluster's OIDC provider, which lives in the cluster's account; set clusters[].capacity.controller.roleArn`);
+    }
+    const certificate = (config.addons as { jupyterhub?: { tls?: { certificateArn?: unknown } } } | undefined)?.jupyterhub?.tls?.certificateArn;
+    const certificateRegion = typeof certificate === 'string' ? /^arn:[\w-]+:acm:([a-z0-9-]+):/.exec(certificate)?.[1] : undefined;
+    if (certificateRegion && cluster?.region && certificateRegion !== cluster.region) {
+      where(['addons', 'jupyterhub', 'tls', 'certificateArn'], `on cluster ${name} (${cluster.region}) the certificate is of region ${certificateRegion}: a load balancer uses ACM certificates of its own region only; set clusters[].addons.jupyterhub.tls.certificateArn to one issued in ${cluster.region}`);
+    }
+    return problems;
+  });
+}
+
+/** An OIDC issuer of another region (copied from the wrong cluster) never matches the cluster's service account tokens. */
+function regionProblems(cluster: unknown, path: ConfigPath, at: Locate): Problem[] {
+  if (!isObject(cluster) || typeof cluster.oidcIssuer !== 'string' || typeof cluster.region !== 'string') return [];
+  const issuerRegion = /^https:\/\/oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com/.exec(cluster.oidcIssuer)?.[1];
+  if (!issuerRegion || issuerRegion === cluster.region) return [];
+  const name = typeof cluster.name === 'string' ? cluster.name : '<name>';
+  return [at([...path, 'oidcIssuer'], `the issuer is of region ${issuerRegion}, the cluster is in ${cluster.region}: copy it from aws eks describe-cluster --name ${name} --region ${cluster.region} --query cluster.identity.oidc.issuer`)];
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,121 @@
+import type { EnvironmentConfig, FleetClusterConfig, FleetPlacement, TenantConfig } from '../config/schema.js';
+import { CLUSTER_OVERRIDE_SECTIONS } from '../config/fleet-schema.js';
+import type { ConfigPath } from '../config/source-map.js';
+
+// An environment with `clusters:` renders as one single-cluster environment per cluster (a view): the same charts,
+// rules and README, each reading only its cluster and the tenants placed there. One place makes the views, and
+// maps what a view says back to where the environment file says it.
+
+/** One cluster's view of an environment, and the way from the view's config paths back to the file's. */
+export interface ClusterView<T> {
+  /** The cluster's name. */
+  readonly cluster: string;
+  /** The environment as a single-cluster one: `cluster:` this cluster, its tenants, its overrides applied. */
+  readonly config: T;
+  /** A config path of the view -> the path in the environment file that holds the value. */
+  readonly sourcePath: (path: ConfigPath) => ConfigPath;
+}
+
+/** An environment file's value before it is typed (the config rules read it defensively). */
+type FileLike = Record<string, unknown>;
+
+/** The folder of an environment's (or a cluster view's) rendered files, relative to the project root. */
+export function outputRoot(config: Pick<EnvironmentConfig, 'name' | 'fleet'>): string {
+  return config.fleet ? `dist-manifests/${config.name}/${config.fleet.cluster}` : `dist-manifests/${config.name}`;
+}
+
+/** The tenants placed on a cluster: those naming it in `clusters`, and those naming none. */
+export function placedOn(tenants: readonly Partial<TenantConfig>[], cluster: string): number[] {
+  return tenants.flatMap((tenant, index) => (!Array.isArray(tenant.clusters) || tenant.clusters.includes(cluster) ? [index] : []));
+}
+
+/**
+ * Each cluster's view of an environment file's value, before it is typed (for the config rules) or after (for the
+ * render). Pure: the value is not changed.
+ */
+export function clusterViewValues(file: FileLike): ClusterView<FileLike>[] {
+  const clusters = (Array.isArray(file.clusters) ? file.clusters : []) as Partial<FleetClusterConfig>[];
+  const tenants = (Array.isArray(file.tenants) ? file.tenants : []) as Partial<TenantConfig>[];
+  return clusters.map((entry, clusterIndex) => {
+    const { capacity, network, addons, ...cluster } = entry;
+    const overrides: Record<string, unknown> = { capacity, network, addons };
+    const name = String(cluster.name);
+    const tenantIndexes = placedOn(tenants, name);
+    const view: FileLike = { ...file, cluster, tenants: tenantIndexes.map((index) => withoutPlacement(tenants[index]!)) };
+    delete view.clusters;
+    for (const section of CLUSTER_OVERRIDE_SECTIONS) {
+      if (overrides[section] !== undefined) view[section] = merged(file[section], overrides[section]);
+    }
+    // Each cluster's artifacts (pod templates name their region) live under a prefix of its own.
+    const spark = file.spark;
+    if (isObject(spark) && typeof spark.artifactsS3Uri === 'string') {
+      view.spark = { ...spark, artifactsS3Uri: `${spark.artifactsS3Uri}/${name}` };
+    }
+    const sourcePath = (path: ConfigPath): ConfigPath => {
+      const [section, ...rest] = path;
+      if (section === 'cluster') return ['clusters', clusterIndex, ...rest];
+      if (section === 'tenants' && typeof rest[0] === 'number') return ['tenants', tenantIndexes[rest[0]] ?? rest[0], ...rest.slice(1)];
+      if (typeof section === 'string' && CLUSTER_OVERRIDE_SECTIONS.includes(section as never) && holds(overrides[section], rest)) {
+        return ['clusters', clusterIndex, section, ...rest];
+      }
+      return path;
+    };
+    return { cluster: name, config: view, sourcePath };
+  });
+}
+
+/** The per-cluster views of a loaded environment with `clusters:`; a single-cluster environment is its own one view. */
+export function clusterViews(config: EnvironmentConfig): ClusterView<EnvironmentConfig>[] {
+  if (!config.clusters) return [{ cluster: config.cluster.name, config, sourcePath: (path) => path }];
+  const values = clusterViewValues(config as unknown as FileLike);
+  const fleet: FleetPlacement = {
+    cluster: '',
+    clusters: values.map((view) => ({
+      cluster: withPartition(view.config.cluster as FleetClusterConfig),
+      tenants: view.config.tenants as TenantConfig[],
+    })),
+  };
+  return values.map((view) => ({
+    ...view,
+    config: {
+      ...(view.config as unknown as EnvironmentConfig),
+      cluster: withPartition(view.config.cluster as FleetClusterConfig),
+      fleet: { ...fleet, cluster: view.cluster },
+    },
+  }));
+}
+
+/** A cluster entry as `cluster:` (its overrides left out), with the partition defaulted. */
+export function withPartition(entry: Partial<FleetClusterConfig>): EnvironmentConfig['cluster'] {
+  const { capacity: _capacity, network: _network, addons: _addons, ...cluster } = entry as FleetClusterConfig;
+  return { ...cluster, partition: cluster.partition ?? 'aws' };
+}
+
+function withoutPlacement(tenant: Partial<TenantConfig>): Partial<TenantConfig> {
+  const { clusters: _clusters, ...rest } = tenant;
+  return rest;
+}
+
+/** `override` over `base`: objects field by field, anything else (lists, scalars) replaced. */
+export function merged(base: unknown, override: unknown): unknown {
+  if (!isObject(base) || !isObject(override)) return override;
+  const result: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) result[key] = merged(base[key], value);
+  return result;
+}
+
+/** True when `value` has something at `path` (the override sets that field, or one below it). */
+function holds(value: unknown, path: ConfigPath): boolean {
+  let node = value;
+  for (const segment of path) {
+    if (!isObject(node) && !Array.isArray(node)) return false;
+    if (Array.isArray(node)) return true; // lists are replaced whole: the override holds every item
+    node = (node as Record<string, unknown>)[String(segment)];
+    if (node === undefined) return false;
+  }
+  return node !== undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
