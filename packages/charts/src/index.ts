@@ -1,7 +1,7 @@
 // Public surface of @emr-eks-gitops/charts: the environment config format and renderEnvironment().
 export {
   EnvironmentSchema, ClusterSchema, TenantSchema, environmentSchemaJson,
-  type EnvironmentFile, type EnvironmentConfig, type ClusterConfig, type TenantConfig,
+  type EnvironmentFile, type EnvironmentConfig, type ClusterConfig, type TenantConfig, type FleetClusterConfig, type FleetPlacement,
 } from './config/schema.js';
 export { DeliverySchema, type DeliveryConfig } from './config/delivery-schema.js';
 export { loadEnvironmentText, type LoadedEnvironment } from './config/load.js';
@@ -15,6 +15,9 @@ export {
   DELIVERY_FOLDERS, DELIVERY_LAYERS, deliveryCharts, wiredLayers, type DeliveryLayerName, type WiredLayer,
 } from './charts/delivery-chart.js';
 export { renderEnvironment, type RenderResult, type RenderedObject, type KubernetesObject } from './render/render.js';
+/** Environments spanning several EKS clusters: the per-cluster views they render as, and what the rules check together. */
+export { clusterViews, outputRoot, type ClusterView } from './fleet/cluster-views.js';
+export { clusterRenderResult, validationUnits, type RenderedCluster } from './fleet/render-fleet.js';
 export { RenderError, type RenderIssue } from './render/render-error.js';
 export { generatedHeader, toYaml } from './render/serialize.js';
 /** The permissions policy of every IAM role an environment names (what `artifacts/iam/` holds), for put-role-policy or a policy simulator. */

@@ -20,26 +20,42 @@ export function assertTenantRemovalsSafe(project: Project, environments: readonl
   for (const result of results) {
     const environment = environments.find((env) => env.config.name === result.environment);
     if (!environment) continue;
-    const tenantsDir = join(project.outputDir, result.environment, 'tenants');
-    if (!existsSync(tenantsDir)) continue;
-    const rendered = new Set([...result.files.keys()].filter((path) => path.startsWith('tenants/')).map((path) => path.split('/')[1]));
-    for (const entry of readdirSync(tenantsDir, { withFileTypes: true })) {
-      if (!entry.isDirectory() || rendered.has(entry.name)) continue;
-      const namespaceFile = readdirSync(join(tenantsDir, entry.name)).find((file) => /^namespace-.+\.yaml$/.test(file));
-      if (!namespaceFile) continue; // nothing there that a prune could delete
-      const path = join(tenantsDir, entry.name, namespaceFile);
-      if (isRetired(readFileSync(path, 'utf8'))) continue;
-      problems.push({
-        file: environment.config.sourcePath,
-        ...environment.source.locate(['tenants'], 'key'),
-        path: formatConfigPath(['tenants']),
-        message: `tenant "${entry.name}" was removed, but its committed namespace (${relative(project.root, path)}) was never retired: ` +
-          'Flux or Argo CD would delete the namespace with any jobs running in it, and its EMR virtual cluster would be left behind. ' +
-          `Put the entry back with retired: true, render and commit, let it sync, delete the virtual cluster (${destroyCommand(result.environment, entry.name)}), then remove the entry`,
-      });
+    for (const { tenantsDir, renderedPrefix, cluster } of tenantFolders(project, result)) {
+      if (!existsSync(tenantsDir)) continue;
+      const rendered = new Set([...result.files.keys()].filter((path) => path.startsWith(renderedPrefix)).map((path) => path.slice(renderedPrefix.length).split('/')[0]));
+      for (const entry of readdirSync(tenantsDir, { withFileTypes: true })) {
+        if (!entry.isDirectory() || rendered.has(entry.name)) continue;
+        const namespaceFile = readdirSync(join(tenantsDir, entry.name)).find((file) => /^namespace-.+\.yaml$/.test(file));
+        if (!namespaceFile) continue; // nothing there that a prune could delete
+        const path = join(tenantsDir, entry.name, namespaceFile);
+        if (isRetired(readFileSync(path, 'utf8'))) continue;
+        problems.push({
+          file: environment.config.sourcePath,
+          ...environment.source.locate(['tenants'], 'key'),
+          path: formatConfigPath(['tenants']),
+          message: `tenant "${entry.name}" was removed${cluster ? ` from cluster ${cluster}` : ''}, but its committed namespace (${relative(project.root, path)}) was never retired: ` +
+            'Flux or Argo CD would delete the namespace with any jobs running in it, and its EMR virtual cluster would be left behind. ' +
+            `Put the entry back with retired: true, render and commit, let it sync, delete the virtual cluster (${destroyCommand(result.environment, entry.name)}), then remove the entry`,
+        });
+      }
     }
   }
   if (problems.length > 0) throw new EnvironmentFileError(problems);
+}
+
+/**
+ * Where a result's tenant folders are committed, and where they are rendered now. An environment with clusters: has
+ * them per cluster; one that just became multi-cluster still has the single-cluster layout committed, whose cluster is
+ * taken to be clusters[0] (list the existing cluster first): a tenant it had must stay there until it is retired.
+ */
+function tenantFolders(project: Project, result: RenderResult): { tenantsDir: string; renderedPrefix: string; cluster?: string }[] {
+  const root = join(project.outputDir, result.environment);
+  if (!result.clusters) return [{ tenantsDir: join(root, 'tenants'), renderedPrefix: 'tenants/' }];
+  const first = result.clusters[0]!.name;
+  return [
+    { tenantsDir: join(root, 'tenants'), renderedPrefix: `${first}/tenants/`, cluster: first },
+    ...result.clusters.map(({ name }) => ({ tenantsDir: join(root, name, 'tenants'), renderedPrefix: `${name}/tenants/`, cluster: name })),
+  ];
 }
 
 /** Deletes the tenant's EMR virtual cluster (and job template): the step between retiring and removing it. */

@@ -297,6 +297,9 @@ export {
   type FluxGitRepositoryProps, type FluxHelmReleaseProps, type FluxKustomizationProps,
 } from './delivery/flux.js';
 /** Argo CD: an automated Application from a Git folder or a pinned OCI Helm chart. */
+export {
+  ArgoApplicationSet, type ArgoApplicationSetProps, type ApplicationSetElement, type RollingSyncStep,
+} from './delivery/argo-application-set.js';
 export { ARGOCD_RESOURCES_FINALIZER, ArgoApplication, type ArgoApplicationProps, type ArgoIgnoreDifference, type ArgoSource } from './delivery/argo-cd.js';
 
 // Add-ons delivered as Helm releases.

@@ -41,6 +41,14 @@ export function fleetProblems(file: Partial<EnvironmentFile>, at: Locate): Probl
     }
   });
   clusters.forEach((cluster, index) => problems.push(...regionProblems(cluster, ['clusters', index], at)));
+  // EMR job templates live per account and region, known to emr apply by environment and tenant: two clusters of one
+  // environment there would replace each other's.
+  clusters.forEach((cluster, index) => {
+    const first = clusters.findIndex((other) => other?.accountId === cluster?.accountId && other?.region === cluster?.region);
+    if (first !== index && typeof cluster?.region === 'string') {
+      problems.push(at(['clusters', index, 'region'], `clusters[${first}] is in the same account and region (${cluster.accountId}, ${cluster.region}): EMR job templates are per account and region, and emr apply knows a tenant's by environment and tenant, so the two clusters' templates would replace each other; shards of one region go in environments of their own`));
+    }
+  });
   tenants.forEach((tenant, index) => {
     (Array.isArray(tenant.clusters) ? tenant.clusters : []).forEach((name, position) => {
       if (!known.includes(name)) problems.push(at(['tenants', index, 'clusters', position], `unknown cluster "${name}"; clusters of this environment: ${known.join(', ')}`));

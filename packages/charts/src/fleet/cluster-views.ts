@@ -46,6 +46,7 @@ export function clusterViewValues(file: FileLike): ClusterView<FileLike>[] {
     for (const section of CLUSTER_OVERRIDE_SECTIONS) {
       if (overrides[section] !== undefined) view[section] = merged(file[section], overrides[section]);
     }
+    const classIndexes = withoutTenantsElsewhere(view, tenantIndexes.map((index) => tenants[index]!.name));
     // Each cluster's artifacts (pod templates name their region) live under a prefix of its own.
     const spark = file.spark;
     if (isObject(spark) && typeof spark.artifactsS3Uri === 'string') {
@@ -55,6 +56,10 @@ export function clusterViewValues(file: FileLike): ClusterView<FileLike>[] {
       const [section, ...rest] = path;
       if (section === 'cluster') return ['clusters', clusterIndex, ...rest];
       if (section === 'tenants' && typeof rest[0] === 'number') return ['tenants', tenantIndexes[rest[0]] ?? rest[0], ...rest.slice(1)];
+      if (section === 'capacity' && rest[0] === 'classes' && typeof rest[1] === 'number') {
+        const inFile: ConfigPath = ['classes', classIndexes[rest[1]] ?? rest[1], ...rest.slice(2)];
+        return holds(overrides.capacity, ['classes']) ? ['clusters', clusterIndex, 'capacity', ...inFile] : ['capacity', ...inFile];
+      }
       if (typeof section === 'string' && CLUSTER_OVERRIDE_SECTIONS.includes(section as never) && holds(overrides[section], rest)) {
         return ['clusters', clusterIndex, section, ...rest];
       }
@@ -89,6 +94,27 @@ export function clusterViews(config: EnvironmentConfig): ClusterView<Environment
 export function withPartition(entry: Partial<FleetClusterConfig>): EnvironmentConfig['cluster'] {
   const { capacity: _capacity, network: _network, addons: _addons, ...cluster } = entry as FleetClusterConfig;
   return { ...cluster, partition: cluster.partition ?? 'aws' };
+}
+
+/**
+ * Settings that name tenants follow the tenants' placement: a History Server role of a tenant that runs elsewhere, and
+ * a capacity class exclusive to tenants that all run elsewhere (it would serve nobody here), are not the cluster's.
+ */
+function withoutTenantsElsewhere(view: FileLike, placed: readonly (string | undefined)[]): number[] {
+  const here = (name: unknown) => placed.includes(name as string);
+  const addons = view.addons;
+  if (isObject(addons) && isObject(addons.historyServer) && isObject(addons.historyServer.tenantRoleArns)) {
+    const roles = Object.entries(addons.historyServer.tenantRoleArns).filter(([tenant]) => here(tenant));
+    const { tenantRoleArns: _all, ...historyServer } = addons.historyServer;
+    view.addons = { ...addons, historyServer: roles.length > 0 ? { ...historyServer, tenantRoleArns: Object.fromEntries(roles) } : historyServer };
+  }
+  const capacity = view.capacity;
+  if (!isObject(capacity) || !Array.isArray(capacity.classes)) return [];
+  const classes = capacity.classes as unknown[];
+  // The indexes of the classes kept, so a class's problems point at its entry in the file.
+  const kept = classes.flatMap((entry, index) => (!isObject(entry) || !Array.isArray(entry.exclusiveTo) || entry.exclusiveTo.some(here) ? [index] : []));
+  view.capacity = { ...capacity, classes: kept.map((index) => classes[index]) };
+  return kept;
 }
 
 function withoutPlacement(tenant: Partial<TenantConfig>): Partial<TenantConfig> {

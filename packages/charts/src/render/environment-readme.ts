@@ -4,7 +4,7 @@ import { IAM_ROLE_INLINE_POLICIES_MAX_SIZE, AUTO_MODE_DEFAULT_EXPIRE_AFTER, AUTO
 import type { EnvironmentConfig } from '../config/schema.js';
 import { driverAccounts, exclusiveClassScopes } from '../charts/admission-chart.js';
 import { DEFAULT_LOCAL_DISK_SIZE, executorScratchDisk, needsNvmeNodeClass, tenantCapacityClasses } from '../config/capacity-class-semantics.js';
-import { DELIVERY_DEFAULTS } from '../charts/delivery-chart.js';
+import { DELIVERY_DEFAULTS, argoNamePrefix } from '../charts/delivery-chart.js';
 import { HISTORY_SERVER_NAMESPACE, NVIDIA_DEVICE_PLUGIN_FOLDER, historyServerName } from '../charts/addon-charts.js';
 import { YUNIKORN_FOLDER } from '../charts/yunikorn-addon.js';
 import { addonNodePool, autoModeNodeClassTags, builtInNodePools, isAutoMode, needsTagPolicy } from '../charts/auto-mode-capacity.js';
@@ -65,20 +65,23 @@ and would remove the \`flux-system/\` files bootstrap commits there; bootstrap F
 {{/if}}
 {{#if argocd}}
 ### Argo CD (\`argocd/\`)
-\`argocd/\` holds the root Application \`{{projectName}}-{{name}}\` (app of apps: it syncs \`argocd/\` itself) and one
-Application per layer (\`{{projectName}}-{{name}}-<layer>\`) with sync waves in the order of the table above (1, 2, ...),
+{{#if fleetCluster}}\`argocd/\` holds one Application per layer (\`{{argoName}}-<layer>\`); the environment's ApplicationSet generates the root
+Application \`{{argoName}}\` that syncs this folder (see the environment's README). The layer Applications have sync waves{{else}}\`argocd/\` holds the root Application \`{{argoName}}\` (app of apps: it syncs \`argocd/\` itself) and one
+Application per layer (\`{{argoName}}-<layer>\`) with sync waves{{/if}} in the order of the table above (1, 2, ...),
 automated sync (\`prune: {{prune}}\`, \`selfHeal: {{selfHeal}}\`), retries from {{retryInterval}} up to {{timeout}}. The CRDs
 are applied server-side (\`ServerSideApply=true\`) from the OCI chart (Argo CD 3.1 or later reads \`oci://\` sources).
 
+{{#unless fleetCluster}}
 Bootstrap, once{{#if autoMode}}, with Auto Mode enabled (see Capacity back end below){{/if}} (Argo CD installed in \`{{argocdNamespace}}\`, the repository registered with it, the AppProject allowing this
 repository, \`public.ecr.aws\` and cluster-scoped kinds):
 
 \`\`\`sh
 emr-gitops emr apply --env {{name}} --s3-only   # pod templates and event-log prefixes, before the add-ons that read them
-kubectl apply -n {{argocdNamespace}} -f dist-manifests/{{name}}/argocd/application-{{projectName}}-{{name}}.yaml
+kubectl apply -n {{argocdNamespace}} -f dist-manifests/{{name}}/argocd/application-{{argoName}}.yaml
 emr-gitops emr apply --env {{name}}             # once the namespaces are synced: virtual clusters and job templates
 emr-gitops emr preflight --env {{name}}         # before the first job: exit 0 when nothing is missing
 \`\`\`
+{{/unless}}
 
 Sync waves order the layers only if Argo CD waits for each child Application to be healthy, which it does not by
 default since 1.8: add this to \`argocd-cm\` (Helm: \`configs.cm\`) before the first sync.
@@ -535,6 +538,9 @@ function deliveryData(config: EnvironmentConfig) {
     retryInterval: delivery?.retryInterval ?? DELIVERY_DEFAULTS.retryInterval,
     timeout: delivery?.timeout ?? DELIVERY_DEFAULTS.timeout,
     argocdNamespace: delivery?.argocd?.namespace ?? 'argocd',
+    // A cluster of a multi-cluster environment: its Applications name it, its root comes from the ApplicationSet.
+    argoName: argoNamePrefix(config.name, config.fleet),
+    fleetCluster: config.fleet !== undefined,
   };
 }
 

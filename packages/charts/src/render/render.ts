@@ -22,6 +22,7 @@ import { IamChart } from '../charts/iam-chart.js';
 import { CostChart } from '../charts/cost-chart.js';
 import { PodIdentityChart } from '../charts/pod-identity-chart.js';
 import { generatedHeader, kustomization, objectFileName, toYaml } from './serialize.js';
+import { renderFleet, type RenderedCluster } from '../fleet/render-fleet.js';
 
 /** A Kubernetes object as rendered: plain JSON. */
 export type KubernetesObject = Record<string, unknown> & {
@@ -48,6 +49,8 @@ export interface RenderResult {
   readonly objects: readonly RenderedObject[];
   /** What a reviewer should know that does not stop the render, each with the config path it is about. */
   readonly warnings: readonly RenderIssue[];
+  /** An environment with `clusters:`: each cluster's objects (also in `objects`), which the rules check cluster by cluster. */
+  readonly clusters?: readonly RenderedCluster[];
 }
 
 /**
@@ -56,6 +59,11 @@ export interface RenderResult {
  * @throws RenderError listing every value a builder refused and every run-time rule a tenant breaks, each with its config path.
  */
 export function renderEnvironment(config: EnvironmentConfig): RenderResult {
+  return config.clusters ? renderFleet(config, renderCluster) : renderCluster(config);
+}
+
+/** One cluster's environment (a single-cluster environment, or one cluster's view of a fleet: fleet/render-fleet.ts). */
+function renderCluster(config: EnvironmentConfig): RenderResult {
   const app = new App();
   const issues: RenderIssue[] = [];
   const { charts, diagram } = buildCharts(app, config, issues);

@@ -15,21 +15,22 @@ import type { AwsSide } from '../emr/aws-side.js';
  * needed to define the commands or print their help.
  */
 async function emrModules() {
-  const [project, client, errors, inventory, apply, destroy, report, templates, templateReport, core, lookup, aws, format, charts] = await Promise.all([
+  const [project, client, errors, inventory, apply, destroy, report, templates, templateReport, core, lookup, aws, format, charts, clusterOutput] = await Promise.all([
     import('../project.js'), import('../emr/client.js'), import('../emr/errors.js'), import('../emr/inventory.js'),
     import('../emr/apply.js'), import('../emr/destroy.js'), import('../emr/report.js'), import('../emr/job-templates.js'),
     import('../emr/job-template-report.js'), import('@emr-eks-gitops/core'), import('../emr/job-template-lookup.js'),
-    import('../emr/aws-side.js'), import('../emr/format.js'), import('@emr-eks-gitops/charts'),
+    import('../emr/aws-side.js'), import('../emr/format.js'), import('@emr-eks-gitops/charts'), import('../emr/cluster-output.js'),
   ]);
   return {
-    ...project, ...client, ...errors, ...inventory, ...apply, ...destroy, ...report, ...templates, ...templateReport, ...lookup, ...aws, ...format,
+    ...project, ...client, ...errors, ...inventory, ...apply, ...destroy, ...report, ...templates, ...templateReport, ...lookup, ...aws, ...format, ...clusterOutput,
     emrRoleTrustPolicy: core.emrRoleTrustPolicy, EMR_RESOURCE_TAGS: core.EMR_RESOURCE_TAGS, identityOf: charts.identityOf,
+    clusterViews: charts.clusterViews, clusterRenderResult: charts.clusterRenderResult, outputRoot: charts.outputRoot,
   };
 }
 type EmrModules = Awaited<ReturnType<typeof emrModules>>;
 
 interface CommonOptions { readonly env: string; readonly output: OutputFormat }
-interface AwsCommandOptions extends CommonOptions, AwsOptions { readonly concurrency: number; readonly keepPreviousTemplates?: number }
+interface AwsCommandOptions extends CommonOptions, AwsOptions { readonly concurrency: number; readonly keepPreviousTemplates?: number; readonly cluster?: string }
 
 const positiveInteger = (what: string, max: number) => (value: string): number => {
   const number = Number(value);
@@ -62,11 +63,13 @@ function awsOptions(command: Command, formats: readonly string[] = OUTPUT_FORMAT
     .option('--endpoint-url <url>', 'EMR containers endpoint (default: the SDK\'s, or AWS_ENDPOINT_URL_EMR_CONTAINERS / AWS_ENDPOINT_URL)')
     .option('--max-attempts <n>', 'attempts per AWS call for the SDK\'s retry strategy (throttling, 5xx, timeouts)', positiveInteger('--max-attempts', 20), 5)
     .option('--read-timeout <seconds>', 'seconds to wait for an answer before the attempt is retried', positiveInteger('--read-timeout', 600), 60)
-    .option('--concurrency <n>', 'how many tenants to work on at once', positiveInteger('--concurrency', 16), 4);
+    .option('--concurrency <n>', 'how many tenants to work on at once', positiveInteger('--concurrency', 16), 4)
+    .option('--cluster <name>', 'only this cluster of an environment with clusters: (default: each cluster in turn)');
 }
 
-/** Everything an EMR command needs: the environment, a client, and where errors happen. */
+/** Everything an EMR command needs on one cluster: the environment as that cluster sees it, a client, and where errors happen. */
 interface EmrSession {
+  /** The environment, or one cluster's view of an environment with clusters: (its region, its tenants, its render). */
   readonly config: EnvironmentConfig;
   /** Each tenant's job template as rendered (artifacts/tenants/<tenant>/job-template.json). */
   readonly jobTemplates: () => Map<string, CreateJobTemplateDocument>;
@@ -86,6 +89,9 @@ interface EmrSession {
  * `emr-eks-gitops.io/environment=<env>`, `emr-eks-gitops.io/tenant=<tenant>`; destroy deletes nothing without
  * the first two. The clientToken is a SHA-256 of account, region, EKS cluster, environment, tenant, namespace and
  * generation (the tenant's managed clusters already TERMINATING or TERMINATED), see clientTokenFor().
+ * An environment with clusters: is worked on cluster by cluster (or the one --cluster names): a virtual cluster
+ * belongs to one EKS cluster and namespace, so each tenant is registered on each of its clusters, in that cluster's
+ * region, with that cluster's rendered artifacts and job templates.
  *
  * Exit codes: 0 everything in place (plan: nothing flagged), 1 some tenant failed or needs a person, 2 bad usage,
  * a bad environment file or no credentials.
@@ -98,41 +104,61 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
     return m.loadEnvironments(project, [env])[0]!;
   };
   const environment = (m: EmrModules, env: string): EnvironmentConfig => load(m, env).config;
-  const session = (m: EmrModules, options: Omit<AwsCommandOptions, 'output'>): EmrSession => {
+  /**
+   * One session per cluster the command works on (a single-cluster environment has one). Each cluster's region,
+   * client and rendered artifacts are its own: a tenant is registered on each of its clusters.
+   */
+  const sessions = (m: EmrModules, options: Omit<AwsCommandOptions, 'output'> & { readonly output?: string }): { readonly fleet: boolean; readonly all: EmrSession[] } => {
     const loaded = load(m, options.env);
-    const config = loaded.config;
-    const region = options.region ?? config.cluster.region;
     // The render refuses a broken environment file at its line (exit 2), before any AWS call; made once.
     let rendered: ReturnType<EmrModules['renderAll']>[number] | undefined;
     const render = () => (rendered ??= m.renderAll([loaded])[0]!);
+    const fleet = loaded.config.clusters !== undefined;
+    const views = m.chosenClusters(m.clusterViews(loaded.config), loaded.config, options);
     return {
-      config,
-      awsSide: () => new m.AwsSide(config, render, options),
-      jobTemplates: () => m.desiredJobTemplates(config, render()),
-      client: m.createEmrClient(options, config.cluster.region),
-      context: { eksCluster: config.cluster.name, region, sourcePath: config.sourcePath, profile: options.profile },
+      fleet,
+      all: views.map(({ config, cluster }) => {
+        const clusterRender = fleet ? () => m.clusterRenderResult(render(), cluster) : render;
+        const region = options.region ?? config.cluster.region;
+        return {
+          config,
+          awsSide: () => new m.AwsSide(config, clusterRender, options),
+          jobTemplates: () => m.desiredJobTemplates(config, clusterRender()),
+          client: m.createEmrClient(options, config.cluster.region),
+          context: { eksCluster: config.cluster.name, region, sourcePath: config.sourcePath, profile: options.profile },
+        };
+      }),
     };
+  };
+  /** Runs `body` on each cluster in turn, prints their answers (one per cluster of a fleet), exits with the worst code. */
+  const eachCluster = async (m: EmrModules, options: Omit<AwsCommandOptions, 'output'> & { readonly output: string }, body: (session: EmrSession) => Promise<{ out: string; exitCode: number }>) => {
+    const { fleet, all } = sessions(m, options);
+    const answers: { config: EnvironmentConfig; out: string; exitCode: number }[] = [];
+    for (const session of all) answers.push({ config: session.config, ...(await body(session)) });
+    io.out(m.clustersOutput(options.env, answers, fleet, options.output));
+    result.exitCode = worstExit(answers.map((answer) => answer.exitCode));
   };
 
   keepPreviousOption(awsOptions(emr.command('plan')))
     .description('show what apply would do per tenant (virtual cluster: create, keep, or flag for a person; job template: create, keep, replace); changes nothing; exit 1 when a tenant is flagged')
     .action(async (options: AwsCommandOptions) => {
       const m = await emrModules();
-      const { config, client, context, jobTemplates, awsSide } = session(m, options);
-      const desired = jobTemplates();
-      const side = awsSide();
-      const s3 = await side.planS3();
-      const associations = await side.planAssociations();
-      const plan = m.planRegistration(config, await listAll(m, client, context, m.ALL_STATES));
-      const templates = m.planJobTemplates(config, desired, await listTemplates(m, client, context), options.keepPreviousTemplates);
-      io.out(m.renderPlan(plan, options.output, m.combineReports(
-        { json: { jobTemplates: m.templatePlanJson(templates) }, text: m.renderTemplatePlan(templates) }, m.s3PlanReport(s3),
-        m.associationPlanReport(associations),
-      )));
-      // 1 tells CI that some tenant or S3 object needs a person (ARRESTED, duplicate, another name, an object not
-      // written by emr-gitops); creates and uploads are the normal case.
-      result.exitCode = plan.tenants.some((entry) => entry.action === 'flag') || m.s3PlanNeedsPerson(s3)
-        || associations.some((entry) => entry.action === 'flag') ? EXIT.failed : EXIT.ok;
+      await eachCluster(m, options, async ({ config, client, context, jobTemplates, awsSide }) => {
+        const desired = jobTemplates();
+        const side = awsSide();
+        const s3 = await side.planS3();
+        const associations = await side.planAssociations();
+        const plan = m.planRegistration(config, await listAll(m, client, context, m.ALL_STATES));
+        const templates = m.planJobTemplates(config, desired, await listTemplates(m, client, context), options.keepPreviousTemplates);
+        const out = m.renderPlan(plan, options.output, m.combineReports(
+          { json: { jobTemplates: m.templatePlanJson(templates) }, text: m.renderTemplatePlan(templates) }, m.s3PlanReport(s3),
+          m.associationPlanReport(associations),
+        ));
+        // 1 tells CI that some tenant or S3 object needs a person (ARRESTED, duplicate, another name, an object not
+        // written by emr-gitops); creates and uploads are the normal case.
+        return { out, exitCode: plan.tenants.some((entry) => entry.action === 'flag') || m.s3PlanNeedsPerson(s3)
+          || associations.some((entry) => entry.action === 'flag') ? EXIT.failed : EXIT.ok };
+      });
     });
 
   keepPreviousOption(awsOptions(emr.command('apply')))
@@ -140,56 +166,62 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
     .option('--s3-only', 'only the S3 side (bootstrap: before Flux or Argo CD syncs the add-ons that read S3; register once the namespaces are synced)', false)
     .action(async (options: AwsCommandOptions & { s3Only: boolean }) => {
       const m = await emrModules();
-      const { config, client, context, jobTemplates, awsSide } = session(m, options);
-      const desired = jobTemplates();
-      // S3 first: the pod templates a job template names and the event-log prefixes exist before any job can start.
-      const side = awsSide();
-      const s3 = await side.applyS3();
-      if (options.s3Only) {
-        const report = m.s3ApplyReport(s3);
-        io.out(options.output === 'json' ? m.toJson({ environment: config.name, ...report.json }) : report.text.replace(/^\n/, ''));
-        result.exitCode = worstExit(m.s3ApplyExitCodes(s3));
-        return;
-      }
-      // The Pod Identity associations before the virtual clusters: a job's accounts have their roles when it starts.
-      const associationOutcomes = await side.applyAssociations(context);
-      const plan = m.planRegistration(config, await listAll(m, client, context, m.ALL_STATES));
-      const outcomes = await m.applyPlan(client, plan, io, { concurrency: options.concurrency, context });
-      // Then each tenant's job template, from a fresh listing: create or replace what the render says.
-      const templatePlan = m.planJobTemplates(config, desired, await listTemplates(m, client, context), options.keepPreviousTemplates);
-      const templateOutcomes = await m.applyJobTemplates(client, templatePlan, io, { concurrency: options.concurrency, context });
-      io.out(m.renderApply(plan, outcomes, options.output, m.combineReports({
-        json: { jobTemplates: templateOutcomes.map(m.withoutExitCode), jobTemplateSummary: m.templateApplySummary(templateOutcomes) },
-        text: m.renderTemplateApply(config.name, templateOutcomes),
-      }, m.s3ApplyReport(s3), m.associationOutcomeReport(associationOutcomes))));
-      result.exitCode = worstExit([
-        ...m.s3ApplyExitCodes(s3),
-        ...associationOutcomes.map((outcome) => outcome.status === 'failed' || outcome.status === 'flagged' ? outcome.exitCode ?? EXIT.failed : EXIT.ok),
-        ...outcomes.map((outcome) => outcome.status === 'failed' || outcome.status === 'flagged' ? outcome.exitCode ?? EXIT.failed : EXIT.ok),
-        ...templateOutcomes.map((outcome) => outcome.status === 'failed' ? outcome.exitCode ?? EXIT.failed : EXIT.ok),
-      ]);
+      await eachCluster(m, options, async ({ config, client, context, jobTemplates, awsSide }) => {
+        const desired = jobTemplates();
+        // S3 first: the pod templates a job template names and the event-log prefixes exist before any job can start.
+        const side = awsSide();
+        const s3 = await side.applyS3();
+        if (options.s3Only) {
+          const report = m.s3ApplyReport(s3);
+          return {
+            out: options.output === 'json' ? m.toJson({ environment: config.name, ...report.json }) : report.text.replace(/^\n/, ''),
+            exitCode: worstExit(m.s3ApplyExitCodes(s3)),
+          };
+        }
+        // The Pod Identity associations before the virtual clusters: a job's accounts have their roles when it starts.
+        const associationOutcomes = await side.applyAssociations(context);
+        const plan = m.planRegistration(config, await listAll(m, client, context, m.ALL_STATES));
+        const outcomes = await m.applyPlan(client, plan, io, { concurrency: options.concurrency, context });
+        // Then each tenant's job template, from a fresh listing: create or replace what the render says.
+        const templatePlan = m.planJobTemplates(config, desired, await listTemplates(m, client, context), options.keepPreviousTemplates);
+        const templateOutcomes = await m.applyJobTemplates(client, templatePlan, io, { concurrency: options.concurrency, context });
+        const out = m.renderApply(plan, outcomes, options.output, m.combineReports({
+          json: { jobTemplates: templateOutcomes.map(m.withoutExitCode), jobTemplateSummary: m.templateApplySummary(templateOutcomes) },
+          text: m.renderTemplateApply(config.name, templateOutcomes),
+        }, m.s3ApplyReport(s3), m.associationOutcomeReport(associationOutcomes)));
+        return { out, exitCode: worstExit([
+          ...m.s3ApplyExitCodes(s3),
+          ...associationOutcomes.map((outcome) => outcome.status === 'failed' || outcome.status === 'flagged' ? outcome.exitCode ?? EXIT.failed : EXIT.ok),
+          ...outcomes.map((outcome) => outcome.status === 'failed' || outcome.status === 'flagged' ? outcome.exitCode ?? EXIT.failed : EXIT.ok),
+          ...templateOutcomes.map((outcome) => outcome.status === 'failed' ? outcome.exitCode ?? EXIT.failed : EXIT.ok),
+        ]) };
+      });
     });
 
   keepPreviousOption(awsOptions(emr.command('list'), LIST_OUTPUT_FORMATS))
     .description('list the virtual clusters on the environment\'s EKS cluster (RUNNING, ARRESTED, TERMINATING) and its managed job templates; --output csv: the virtual clusters and their tenants alone')
     .action(async (options: Omit<AwsCommandOptions, 'output'> & { readonly output: ListOutputFormat }) => {
       const m = await emrModules();
-      const { config, client, context, jobTemplates } = session(m, options);
-      const desired = jobTemplates();
-      const clusters = await listAll(m, client, context, m.LIVE_STATES);
-      const templates = m.planJobTemplates(config, desired, await listTemplates(m, client, context), options.keepPreviousTemplates);
-      const rows = [
-        ...templates.tenants.flatMap((entry) => [
-          ...(entry.current ? [{ template: entry.current, state: 'current' }] : []),
-          ...entry.previous.map((template) => ({ template, state: 'previous' })),
-          ...entry.obsolete.map((template) => ({ template, state: 'obsolete' })),
-        ]),
-        ...templates.orphans.map((template) => ({ template, state: 'orphan' })),
-      ];
-      io.out(m.renderList(m.planRegistration(config, clusters), clusters, options.output, {
-        json: { jobTemplates: rows.map((row) => ({ ...m.templateJson(row.template), state: row.state })) },
-        text: m.renderTemplateList(config.name, rows),
-      }));
+      await eachCluster(m, options, async ({ config, client, context, jobTemplates }) => {
+        const desired = jobTemplates();
+        const clusters = await listAll(m, client, context, m.LIVE_STATES);
+        const templates = m.planJobTemplates(config, desired, await listTemplates(m, client, context), options.keepPreviousTemplates);
+        const rows = [
+          ...templates.tenants.flatMap((entry) => [
+            ...(entry.current ? [{ template: entry.current, state: 'current' }] : []),
+            ...entry.previous.map((template) => ({ template, state: 'previous' })),
+            ...entry.obsolete.map((template) => ({ template, state: 'obsolete' })),
+          ]),
+          ...templates.orphans.map((template) => ({ template, state: 'orphan' })),
+        ];
+        return {
+          out: m.renderList(m.planRegistration(config, clusters), clusters, options.output, {
+            json: { jobTemplates: rows.map((row) => ({ ...m.templateJson(row.template), state: row.state })) },
+            text: m.renderTemplateList(config.name, rows),
+          }),
+          exitCode: EXIT.ok,
+        };
+      });
     });
 
   keepPreviousOption(awsOptions(emr.command('template')))
@@ -198,17 +230,23 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
     .option('--id-only', 'print only the current template\'s id (for --job-template-id in scripts and schedulers)', false)
     .action(async (options: AwsCommandOptions & { tenant: string; idOnly: boolean }) => {
       const m = await emrModules();
-      const { config, client, context, jobTemplates } = session(m, options);
-      const entry = m.planJobTemplates(config, jobTemplates(), await listTemplates(m, client, context), options.keepPreviousTemplates)
-        .tenants.find((candidate) => candidate.tenant === options.tenant);
-      if (!entry) throw new CliError(`unknown tenant "${options.tenant}" (or retired): tenants of ${config.name}: ${config.tenants.filter((t) => !t.retired).map((t) => t.name).join(', ')}`);
-      const cluster = (await listAll(m, client, context, m.LIVE_STATES))
-        .find((candidate) => candidate.state === 'RUNNING' && m.isManagedBy(candidate, config.name) && candidate.tags[m.TAG.tenant] === options.tenant);
-      const lookup = m.templateLookup(entry, cluster?.arn);
-      if (options.idOnly) io.out(lookup.current ? `${lookup.current.id}\n` : '');
-      else io.out(options.output === 'json' ? `${JSON.stringify(lookup, null, 2)}\n` : m.renderTemplateLookup(lookup, config.name));
-      if (!lookup.current) io.err(`tenant ${options.tenant} has no job template of its rendered content yet: run emr-gitops emr apply --env ${config.name}\n`);
-      result.exitCode = lookup.current ? EXIT.ok : EXIT.failed;
+      if (options.idOnly && options.cluster === undefined && environment(m, options.env).clusters) {
+        throw new CliError(`--id-only prints one template id, and ${options.env} has a template per cluster: pass --cluster`);
+      }
+      await eachCluster(m, options, async ({ config, client, context, jobTemplates }) => {
+        const entry = m.planJobTemplates(config, jobTemplates(), await listTemplates(m, client, context), options.keepPreviousTemplates)
+          .tenants.find((candidate) => candidate.tenant === options.tenant);
+        if (!entry) throw new CliError(`unknown tenant "${options.tenant}" (or retired): tenants of ${config.name}: ${config.tenants.filter((t) => !t.retired).map((t) => t.name).join(', ')}`);
+        const cluster = (await listAll(m, client, context, m.LIVE_STATES))
+          .find((candidate) => candidate.state === 'RUNNING' && m.isManagedBy(candidate, config.name) && candidate.tags[m.TAG.tenant] === options.tenant);
+        const lookup = m.templateLookup(entry, cluster?.arn);
+        if (!lookup.current) io.err(`tenant ${options.tenant} has no job template of its rendered content yet: run emr-gitops emr apply --env ${config.name}\n`);
+        return {
+          out: options.idOnly ? (lookup.current ? `${lookup.current.id}\n` : '')
+            : options.output === 'json' ? `${JSON.stringify(lookup, null, 2)}\n` : m.renderTemplateLookup(lookup, config.name),
+          exitCode: lookup.current ? EXIT.ok : EXIT.failed,
+        };
+      });
     });
 
   awsOptions(emr.command('destroy'))
@@ -217,41 +255,43 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
     .option('--yes', 'do not ask for confirmation (required without a terminal)', false)
     .action(async (options: AwsCommandOptions & { tenant?: string; yes: boolean }) => {
       const m = await emrModules();
-      const { config, client, context, awsSide } = session(m, options);
-      const clusters = await listAll(m, client, context, m.LIVE_STATES);
-      const templates = await listTemplates(m, client, context);
-      if (options.tenant !== undefined && !config.tenants.some((tenant) => tenant.name === options.tenant)
-        && !clusters.some((cluster) => cluster.tags[m.TAG.tenant] === options.tenant)
-        && !templates.some((template) => m.isManagedTemplate(template, config.name, options.tenant))) {
-        throw new CliError(`unknown tenant "${options.tenant}": tenants of ${config.name}: ${config.tenants.map((t) => t.name).join(', ')}`);
-      }
-      const targets = m.destroyTargets(clusters, config.cluster.name, config.name, options.tenant);
-      const templateTargets = m.jobTemplateTargets(templates, config.name, options.tenant);
-      if (targets.length + templateTargets.length > 0 && !options.yes) await confirmDestroy(m, io, config, targets, templateTargets);
-      const outcomes = await m.destroyClusters(client, targets, io, { concurrency: options.concurrency, context });
-      const templateOutcomes = await m.destroyJobTemplates(client, templateTargets, io, { concurrency: options.concurrency, context });
-      // The artifacts emr-gitops uploaded go too, once confirmed (asked above, or --yes); event logs are data and stay.
-      const confirmed = options.yes || targets.length + templateTargets.length > 0;
-      const side = awsSide();
-      const s3Outcomes = confirmed ? await side.destroyS3(options.tenant) : undefined;
-      // The Pod Identity associations emr-gitops made for the environment (or the tenant) go with the clusters.
-      const associationOutcomes = confirmed ? await side.destroyAssociations(context, options.tenant) : [];
-      io.out(m.renderDestroy(config.name, outcomes, options.output, m.combineReports({
-        json: { jobTemplates: templateOutcomes.map(m.withoutExitCode) }, text: m.renderTemplateDestroy(templateOutcomes),
-      }, s3Outcomes ? m.s3DestroyReport(s3Outcomes) : { json: {}, text: '\nS3: artifacts left in place; emr destroy --yes deletes the ones emr-gitops uploaded.\n' },
-      m.associationOutcomeReport(associationOutcomes))));
-      result.exitCode = worstExit([...outcomes, ...templateOutcomes, ...(s3Outcomes ?? []), ...associationOutcomes]
-        .map((outcome) => outcome.status === 'failed' ? outcome.exitCode ?? EXIT.failed : EXIT.ok));
+      await eachCluster(m, options, async ({ config, client, context, awsSide }) => {
+        const clusters = await listAll(m, client, context, m.LIVE_STATES);
+        const templates = await listTemplates(m, client, context);
+        if (options.tenant !== undefined && !config.tenants.some((tenant) => tenant.name === options.tenant)
+          && !clusters.some((cluster) => cluster.tags[m.TAG.tenant] === options.tenant)
+          && !templates.some((template) => m.isManagedTemplate(template, config.name, options.tenant))) {
+          throw new CliError(`unknown tenant "${options.tenant}": tenants of ${config.name}: ${config.tenants.map((t) => t.name).join(', ')}`);
+        }
+        const targets = m.destroyTargets(clusters, config.cluster.name, config.name, options.tenant);
+        const templateTargets = m.jobTemplateTargets(templates, config.name, options.tenant);
+        if (targets.length + templateTargets.length > 0 && !options.yes) await confirmDestroy(m, io, config, targets, templateTargets);
+        const outcomes = await m.destroyClusters(client, targets, io, { concurrency: options.concurrency, context });
+        const templateOutcomes = await m.destroyJobTemplates(client, templateTargets, io, { concurrency: options.concurrency, context });
+        // The artifacts emr-gitops uploaded go too, once confirmed (asked above, or --yes); event logs are data and stay.
+        const confirmed = options.yes || targets.length + templateTargets.length > 0;
+        const side = awsSide();
+        const s3Outcomes = confirmed ? await side.destroyS3(options.tenant) : undefined;
+        // The Pod Identity associations emr-gitops made for the environment (or the tenant) go with the clusters.
+        const associationOutcomes = confirmed ? await side.destroyAssociations(context, options.tenant) : [];
+        const out = m.renderDestroy(config.name, outcomes, options.output, m.combineReports({
+          json: { jobTemplates: templateOutcomes.map(m.withoutExitCode) }, text: m.renderTemplateDestroy(templateOutcomes),
+        }, s3Outcomes ? m.s3DestroyReport(s3Outcomes) : { json: {}, text: '\nS3: artifacts left in place; emr destroy --yes deletes the ones emr-gitops uploaded.\n' },
+        m.associationOutcomeReport(associationOutcomes)));
+        return { out, exitCode: worstExit([...outcomes, ...templateOutcomes, ...(s3Outcomes ?? []), ...associationOutcomes]
+          .map((outcome) => outcome.status === 'failed' ? outcome.exitCode ?? EXIT.failed : EXIT.ok)) };
+      });
     });
 
   awsOptions(emr.command('preflight'))
     .description('check, reading only, that the account holds what the environment needs before its first job: buckets, uploaded artifacts and log prefixes, the EKS cluster and its OIDC provider, job role trust and permissions (IAM policy simulator), cluster access entries, the interruption queue, Fargate profiles; exit 1 when something is missing or could not be checked')
     .action(async (options: AwsCommandOptions) => {
       const m = await emrModules();
-      const side = session(m, options).awsSide();
-      const checks = await m.runPreflight(side, options.concurrency);
-      io.out(m.renderPreflight(side.config.name, checks, options.output));
-      result.exitCode = m.preflightExitCode(checks);
+      await eachCluster(m, options, async ({ awsSide }) => {
+          const side = awsSide();
+          const checks = await m.runPreflight(side, options.concurrency);
+          return { out: m.renderPreflight(side.config.name, checks, options.output), exitCode: m.preflightExitCode(checks) };
+      });
     });
 
   commonOptions(emr.command('trust-policy'))
@@ -264,20 +304,24 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
       if (tenants.length === 0) {
         throw new CliError(`unknown tenant "${options.tenant ?? ''}": tenants of ${config.name}: ${config.tenants.map((t) => t.name).join(', ')}`);
       }
+      // Per cluster (one, unless the environment has clusters:): a tenant's statements name each cluster it runs on.
+      const views = m.clusterViews(config).map(({ config: view }) => ({ view, tenants: view.tenants.filter((tenant) => tenants.some((t) => t.name === tenant.name)) }));
       // Tenants on Pod Identity need no statement per namespace: their role trusts pods.eks.amazonaws.com once.
-      for (const tenant of tenants.filter((t) => m.identityOf(config, t) === 'pod-identity')) {
-        io.err(`tenant ${tenant.name} uses EKS Pod Identity: its role's trust policy is dist-manifests/${config.name}/artifacts/platform/emr-access/trust-policies/${tenant.executionRoleArn.replace(/^.*\//, '')}.json (one statement for pods.eks.amazonaws.com)\n`);
+      for (const { view, tenants: placed } of views) {
+        for (const tenant of placed.filter((t) => m.identityOf(view, t) === 'pod-identity')) {
+          io.err(`tenant ${tenant.name} uses EKS Pod Identity: its role's trust policy is ${m.outputRoot(view)}/artifacts/platform/emr-access/trust-policies/${tenant.executionRoleArn.replace(/^.*\//, '')}.json (one statement for pods.eks.amazonaws.com)\n`);
+        }
       }
-      const irsa = tenants.filter((t) => m.identityOf(config, t) === 'irsa');
+      const irsa = views.map(({ view, tenants: placed }) => ({ view, tenants: placed.filter((t) => m.identityOf(view, t) === 'irsa') }));
       // Tenants sharing a role share one trust policy: one statement each, checked against IAM's size limit together.
-      const roles = [...new Set(irsa.map((tenant) => tenant.executionRoleArn))];
+      const roles = [...new Set(irsa.flatMap((entry) => entry.tenants.map((tenant) => tenant.executionRoleArn)))];
       const policies = roles.map((roleArn) => {
-        const users = irsa.filter((tenant) => tenant.executionRoleArn === roleArn);
-        const policy = m.emrRoleTrustPolicy({
-          roleArn, namespaces: users.map((tenant) => tenant.namespace),
-          partition: config.cluster.partition, accountId: config.cluster.accountId, oidcIssuer: config.cluster.oidcIssuer,
-        });
-        return { ...policy, tenants: users.map((tenant) => tenant.name) };
+        const clusters = irsa.map(({ view, tenants: placed }) => ({ view, users: placed.filter((tenant) => tenant.executionRoleArn === roleArn) }))
+          .filter((entry) => entry.users.length > 0)
+          .map(({ view, users }) => ({ users, namespaces: users.map((tenant) => tenant.namespace), partition: view.cluster.partition, accountId: view.cluster.accountId, oidcIssuer: view.cluster.oidcIssuer }));
+        const [first, ...others] = clusters;
+        const policy = m.emrRoleTrustPolicy({ roleArn, ...first!, ...(others.length > 0 ? { otherClusters: others } : {}) });
+        return { ...policy, tenants: [...new Set(clusters.flatMap((entry) => entry.users.map((tenant) => tenant.name)))] };
       });
       for (const warning of policies.flatMap((policy) => policy.warnings)) io.err(`warning: ${warning}\n`);
       io.out(m.renderTrustPolicies(policies, options.output));

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { findingAnnotation, formatFinding, hasErrors, validateObjects, type Finding } from '@emr-eks-gitops/core';
-import { formatProblem, type LoadedEnvironment, type Problem, type RenderResult } from '@emr-eks-gitops/charts';
+import { formatProblem, validationUnits, type LoadedEnvironment, type Problem, type RenderResult } from '@emr-eks-gitops/charts';
 import { EXIT, type CliIO } from '../io.js';
 import { loadEnvironments, locateIssue, renderAll, type Project } from '../project.js';
 
@@ -17,12 +17,13 @@ export interface ValidateOptions extends ValidationOptions {
 /** Every rule over every rendered object of each environment, plus the renderer's own warnings, in stable order. */
 export function validateRendered(project: Project, environments: readonly LoadedEnvironment[], results: readonly RenderResult[], options: ValidationOptions): Finding[] {
   const schemaDir = options.schemaDir ? resolve(project.root, options.schemaDir) : undefined;
-  return results.flatMap((result, index) => validateObjects(result.objects, {
+  // Cluster by cluster: a multi-cluster environment's capacity and isolation rules hold on each cluster on its own.
+  return results.flatMap((result, index) => validationUnits(result, environments[index]!.config).flatMap((unit) => validateObjects(unit.objects, {
     environment: result.environment,
     production: environments[index]!.config.production ?? false,
-    kubernetesVersion: environments[index]!.config.cluster.kubernetesVersion,
+    kubernetesVersion: unit.kubernetesVersion,
     schemaDir,
-  }));
+  })));
 }
 
 /** Prints findings for people on stderr (one line each, then a count); says nothing when there are none. */

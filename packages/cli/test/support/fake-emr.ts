@@ -21,6 +21,8 @@ export interface FakeJobTemplate {
   createdAt: string;
   tags: Record<string, string>;
   jobTemplateData: Record<string, unknown>;
+  /** The region it was made in (the request's signing region); a seeded one belongs to every region. */
+  region?: string;
   deleted?: boolean;
 }
 
@@ -188,8 +190,8 @@ export class FakeEmr {
         cluster.state = this.terminateAtOnce ? 'TERMINATED' : 'TERMINATING';
         return [200, { id }];
       }
-      case 'CreateJobTemplate': return this.createTemplate(body ?? {});
-      case 'ListJobTemplates': return this.listTemplates(query);
+      case 'CreateJobTemplate': return this.createTemplate(body ?? {}, region);
+      case 'ListJobTemplates': return this.listTemplates(query, region);
       case 'DescribeJobTemplate': {
         const template = this.liveTemplates().find((candidate) => candidate.id === id);
         return template ? [200, { jobTemplate: templateJson(template) }] : templateNotFound(id);
@@ -208,7 +210,7 @@ export class FakeEmr {
    * CreateJobTemplate: name, clientToken and jobTemplateData required (with executionRoleArn, releaseLabel and
    * jobDriver); a token seen before is answered with the template it made, deleted or not.
    */
-  private createTemplate(body: Record<string, unknown>): [number, unknown] {
+  private createTemplate(body: Record<string, unknown>, region: string | undefined): [number, unknown] {
     const token = body.clientToken as string | undefined;
     const known = token !== undefined ? this.templateTokens.get(token) : undefined;
     if (known) {
@@ -221,13 +223,15 @@ export class FakeEmr {
       return [400, { __error: 'ValidationException', message: 'name, clientToken and jobTemplateData (executionRoleArn, releaseLabel, jobDriver) are required' }];
     }
     const template = this.seedTemplate({ name, tags: (body.tags ?? {}) as Record<string, string>, jobTemplateData: data });
+    template.region = region;
     template.createdAt = new Date().toISOString();
     this.templateTokens.set(token, template.id);
     return [200, { id: template.id, name: template.name, arn: template.arn, createdAt: template.createdAt }];
   }
 
-  private listTemplates(query: URLSearchParams): [number, unknown] {
-    const matching = this.liveTemplates().filter((template) => !this.hiddenFromList.has(template.id));
+  /** Job templates live per account and region, as the service keeps them: a region lists its own (and the seeded ones). */
+  private listTemplates(query: URLSearchParams, region: string | undefined): [number, unknown] {
+    const matching = this.liveTemplates().filter((template) => !this.hiddenFromList.has(template.id) && (!template.region || template.region === region));
     const start = Number(query.get('nextToken') ?? '0');
     const size = Math.min(this.pageSize, Number(query.get('maxResults') ?? this.pageSize));
     const page = matching.slice(start, start + size);
