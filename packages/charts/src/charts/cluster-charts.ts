@@ -1,6 +1,7 @@
 import type { Construct } from 'constructs';
 import { EMR_SERVICE_LINKED_ROLE_NAME, Gp3StorageClass, SparkPriorityClasses, emrRoleTrustPolicy, parseRoleArn, podIdentityTrustPolicy, roleArn } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
+import type { EnvironmentConfig } from '../config/schema.js';
+import { clusterTenants, executionRoleTrustInput } from '../fleet/role-trust.js';
 import { ebsProvisioner } from './auto-mode-capacity.js';
 import { ManifestChart } from './manifest-chart.js';
 import { identityOf } from '../config/identity.js';
@@ -57,23 +58,16 @@ export class EmrAccessChart extends ManifestChart {
   }
 
   private addTrustPolicies(config: EnvironmentConfig): void {
-    const namespacesByRole = irsaNamespacesByRole(config.cluster, config.tenants);
+    const irsaRoles = new Set(config.tenants.filter((tenant) => identityOf(config, tenant) === 'irsa').map((tenant) => tenant.executionRoleArn));
     const podIdentityRoles = new Set(config.tenants.filter((tenant) => identityOf(config, tenant) === 'pod-identity').map((tenant) => tenant.executionRoleArn));
     for (const roleArn of podIdentityRoles) {
-      if (namespacesByRole.has(roleArn)) continue; // shared with IRSA tenants: its statement joins theirs below
+      if (irsaRoles.has(roleArn)) continue; // shared with IRSA tenants: its statement joins theirs below
       this.addArtifact({ path: `trust-policies/${parseRoleArn(roleArn).name}.json`, format: 'json', kubernetesObject: false, value: podIdentityTrustPolicy() });
     }
     // A role is one IAM object: on each cluster of a fleet its document trusts every cluster whose tenants use it.
-    const otherClusters = (config.fleet?.clusters ?? []).filter((entry) => entry.cluster.name !== config.cluster.name)
-      .map((entry) => ({ cluster: entry.cluster, namespacesByRole: irsaNamespacesByRole(entry.cluster, entry.tenants) }));
-    for (const [roleArn, namespaces] of namespacesByRole) {
-      const policy = emrRoleTrustPolicy({
-        roleArn, namespaces, partition: config.cluster.partition, accountId: config.cluster.accountId, oidcIssuer: config.cluster.oidcIssuer,
-        ...(config.fleet ? {
-          otherClusters: otherClusters.flatMap(({ cluster, namespacesByRole: theirs }) => (theirs.has(roleArn)
-            ? [{ namespaces: theirs.get(roleArn)!, partition: cluster.partition, accountId: cluster.accountId, oidcIssuer: cluster.oidcIssuer }] : [])),
-        } : {}),
-      });
+    const clusters = clusterTenants(config);
+    for (const roleArn of irsaRoles) {
+      const policy = emrRoleTrustPolicy(executionRoleTrustInput(roleArn, clusters)!);
       const document = podIdentityRoles.has(roleArn)
         ? { ...policy.document, Statement: [...policy.document.Statement, ...(podIdentityTrustPolicy().Statement as unknown[])] }
         : policy.document;
@@ -82,14 +76,4 @@ export class EmrAccessChart extends ManifestChart {
       this.warnings.push(...policy.warnings.map((message) => ({ configPath: ['tenants', tenantIndex, 'executionRoleArn'], message })));
     }
   }
-}
-
-/** The namespaces of a cluster's IRSA tenants, per execution role (Pod Identity tenants add no statement per namespace). */
-function irsaNamespacesByRole(cluster: EnvironmentConfig['cluster'], tenants: readonly TenantConfig[]): Map<string, string[]> {
-  const namespacesByRole = new Map<string, string[]>();
-  for (const tenant of tenants) {
-    if (identityOf({ cluster }, tenant) === 'pod-identity') continue;
-    namespacesByRole.set(tenant.executionRoleArn, [...(namespacesByRole.get(tenant.executionRoleArn) ?? []), tenant.namespace]);
-  }
-  return namespacesByRole;
 }

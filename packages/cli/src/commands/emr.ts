@@ -24,7 +24,7 @@ async function emrModules() {
   return {
     ...project, ...client, ...errors, ...inventory, ...apply, ...destroy, ...report, ...templates, ...templateReport, ...lookup, ...aws, ...format, ...clusterOutput,
     emrRoleTrustPolicy: core.emrRoleTrustPolicy, EMR_RESOURCE_TAGS: core.EMR_RESOURCE_TAGS, identityOf: charts.identityOf,
-    clusterViews: charts.clusterViews, clusterRenderResult: charts.clusterRenderResult, outputRoot: charts.outputRoot,
+    clusterViews: charts.clusterViews, clusterRenderResult: charts.clusterRenderResult, outputRoot: charts.outputRoot, executionRoleTrustInput: charts.executionRoleTrustInput,
   };
 }
 type EmrModules = Awaited<ReturnType<typeof emrModules>>;
@@ -305,24 +305,21 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
         throw new CliError(`unknown tenant "${options.tenant ?? ''}": tenants of ${config.name}: ${config.tenants.map((t) => t.name).join(', ')}`);
       }
       // Per cluster (one, unless the environment has clusters:): a tenant's statements name each cluster it runs on.
-      const views = m.clusterViews(config).map(({ config: view }) => ({ view, tenants: view.tenants.filter((tenant) => tenants.some((t) => t.name === tenant.name)) }));
+      const views = m.clusterViews(config).map(({ config: view }) => ({ view, tenants: tenants.filter((tenant) => view.tenants.some((t) => t.name === tenant.name)) }));
       // Tenants on Pod Identity need no statement per namespace: their role trusts pods.eks.amazonaws.com once.
       for (const { view, tenants: placed } of views) {
         for (const tenant of placed.filter((t) => m.identityOf(view, t) === 'pod-identity')) {
           io.err(`tenant ${tenant.name} uses EKS Pod Identity: its role's trust policy is ${m.outputRoot(view)}/artifacts/platform/emr-access/trust-policies/${tenant.executionRoleArn.replace(/^.*\//, '')}.json (one statement for pods.eks.amazonaws.com)\n`);
         }
       }
-      const irsa = views.map(({ view, tenants: placed }) => ({ view, tenants: placed.filter((t) => m.identityOf(view, t) === 'irsa') }));
-      // Tenants sharing a role share one trust policy: one statement each, checked against IAM's size limit together.
-      const roles = [...new Set(irsa.flatMap((entry) => entry.tenants.map((tenant) => tenant.executionRoleArn)))];
-      const policies = roles.map((roleArn) => {
-        const clusters = irsa.map(({ view, tenants: placed }) => ({ view, users: placed.filter((tenant) => tenant.executionRoleArn === roleArn) }))
-          .filter((entry) => entry.users.length > 0)
-          .map(({ view, users }) => ({ users, namespaces: users.map((tenant) => tenant.namespace), partition: view.cluster.partition, accountId: view.cluster.accountId, oidcIssuer: view.cluster.oidcIssuer }));
-        const [first, ...others] = clusters;
-        const policy = m.emrRoleTrustPolicy({ roleArn, ...first!, ...(others.length > 0 ? { otherClusters: others } : {}) });
-        return { ...policy, tenants: [...new Set(clusters.flatMap((entry) => entry.users.map((tenant) => tenant.name)))] };
-      });
+      const irsa = tenants.filter((t) => views.some(({ view, tenants: placed }) => placed.includes(t) && m.identityOf(view, t) === 'irsa'));
+      // Tenants sharing a role share one trust policy: one statement each (per cluster they run on), checked against
+      // IAM's size limit together.
+      const clusters = views.map(({ view, tenants: placed }) => ({ cluster: view.cluster, tenants: placed }));
+      const policies = [...new Set(irsa.map((tenant) => tenant.executionRoleArn))].map((roleArn) => ({
+        ...m.emrRoleTrustPolicy(m.executionRoleTrustInput(roleArn, clusters)!),
+        tenants: irsa.filter((tenant) => tenant.executionRoleArn === roleArn).map((tenant) => tenant.name),
+      }));
       for (const warning of policies.flatMap((policy) => policy.warnings)) io.err(`warning: ${warning}\n`);
       io.out(m.renderTrustPolicies(policies, options.output));
     });

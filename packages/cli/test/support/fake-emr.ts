@@ -161,7 +161,7 @@ export class FakeEmr {
     if (fault?.kind === 'unavailable') return this.error(response, 503, 'ServiceUnavailableException', 'Service unavailable');
     if (fault?.kind === 'error') return this.error(response, fault.status, fault.type, fault.message);
 
-    const [status, answer] = this.perform(operation, url.searchParams, body, idMatch?.[1]);
+    const [status, answer] = this.perform(operation, url.searchParams, body, idMatch?.[1], region);
     if (fault?.kind === 'commit-then-500') return this.error(response, 500, 'InternalServerException', 'Internal error');
     if (fault?.kind === 'commit-then-hang') return; // the connection stays open; the client gives up
     const failure = answer as { __error?: string; message?: string };
@@ -175,7 +175,7 @@ export class FakeEmr {
     return fault;
   }
 
-  private perform(operation: FakeOperation, query: URLSearchParams, body: Record<string, unknown> | undefined, id: string | undefined): [number, unknown] {
+  private perform(operation: FakeOperation, query: URLSearchParams, body: Record<string, unknown> | undefined, id: string | undefined, region: string | undefined): [number, unknown] {
     switch (operation) {
       case 'CreateVirtualCluster': return this.create(body ?? {});
       case 'ListVirtualClusters': return this.list(query);
