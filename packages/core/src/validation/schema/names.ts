@@ -62,8 +62,9 @@ export function nameRules(subject: Subject): Finding[] {
       "use lowercase letters, digits and '-', at most 63 characters"));
   }
   findings.push(...metadataFindings(subject, subject.object.metadata, ['metadata']));
-  // Labels that land on pods and nodes: workload and NodePool templates.
+  // Labels that land on pods and nodes: workload and NodePool templates. An ApplicationSet's template holds Go
+  // templates (`{{.cluster}}`) that Argo CD fills in per generated Application; the Applications' labels are its.
   const spec = asRecord(subject.object.spec);
-  findings.push(...metadataFindings(subject, asRecord(spec?.template)?.metadata, ['spec', 'template', 'metadata']));
+  if (subject.kind !== 'ApplicationSet') findings.push(...metadataFindings(subject, asRecord(spec?.template)?.metadata, ['spec', 'template', 'metadata']));
   return findings;
 }
