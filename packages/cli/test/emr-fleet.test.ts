@@ -3,13 +3,13 @@ import { FakeEmr } from './support/fake-emr.js';
 import { FakeS3 } from './support/fake-s3.js';
 import { bufferIO, managedTags, repoEnvironment, runCli, stubAwsEnvironment, tempProject } from './support/harness.js';
 
-// prod spans two EKS clusters in two regions: emr apply registers each tenant on each of its clusters (an EMR virtual
+// global spans two EKS clusters in two regions: emr apply registers each tenant on each of its clusters (an EMR virtual
 // cluster belongs to one EKS cluster and namespace), in that cluster's region, with that cluster's job templates.
 
-const BUCKETS = ['spark-platform-prod-artifacts-410987654321', 'spark-platform-prod-logs-410987654321'] as const;
+const BUCKETS = ['spark-global-artifacts-510987654321', 'spark-global-logs-510987654321'] as const;
 const PLACEMENT = {
-  'spark-platform-prod': { region: 'ap-northeast-2', tenants: ['app-dev', 'data-eng', 'ml'] },
-  'spark-platform-prod-tokyo': { region: 'ap-northeast-1', tenants: ['app-dev', 'ml'] },
+  'spark-global-seoul': { region: 'ap-northeast-2', tenants: ['app-dev', 'data-eng', 'ml'] },
+  'spark-global-tokyo': { region: 'ap-northeast-1', tenants: ['app-dev', 'ml'] },
 } as const;
 
 const fixture = {} as { fake: FakeEmr; s3: FakeS3; root: string; cleanup: () => void };
@@ -17,7 +17,7 @@ beforeEach(async () => {
   fixture.fake = await new FakeEmr().start();
   fixture.s3 = await new FakeS3().start();
   for (const bucket of BUCKETS) fixture.s3.bucket(bucket);
-  Object.assign(fixture, tempProject('prod', repoEnvironment('prod')));
+  Object.assign(fixture, tempProject('global', repoEnvironment('global')));
   stubAwsEnvironment(fixture.root);
   vi.stubEnv('AWS_ENDPOINT_URL_S3', fixture.s3.url);
 });
@@ -28,7 +28,7 @@ afterEach(async () => {
   fixture.cleanup();
 });
 
-const emr = (args: readonly string[]) => runCli(['emr', ...args, '--env', 'prod', '--endpoint-url', fixture.fake.url], bufferIO(fixture.root));
+const emr = (args: readonly string[]) => runCli(['emr', ...args, '--env', 'global', '--endpoint-url', fixture.fake.url], bufferIO(fixture.root));
 
 /** The managed virtual clusters alive on each EKS cluster: tenant names, sorted. */
 function liveTenants(): Record<string, string[]> {
@@ -47,7 +47,7 @@ describe('emr apply on an environment spanning two clusters', () => {
     expect(first.code).toBe(0);
     expect(liveTenants()).toEqual(Object.fromEntries(Object.entries(PLACEMENT).map(([eks, { tenants }]) => [eks, [...tenants]])));
     for (const cluster of fixture.fake.clusters) {
-      expect(cluster.tags).toMatchObject(managedTags(cluster.name, 'prod'));
+      expect(cluster.tags).toMatchObject(managedTags(cluster.name, 'global'));
       const { tenants } = PLACEMENT[cluster.containerProvider.id as keyof typeof PLACEMENT];
       expect(cluster.containerProvider.info.eksInfo.namespace).toBe(`spark-${cluster.name}`);
       expect(tenants).toContain(cluster.name);
@@ -55,8 +55,8 @@ describe('emr apply on an environment spanning two clusters', () => {
     // Each cluster's calls are signed for its region: the EMR API of that region.
     const creates = fixture.fake.requests.filter((request) => request.operation === 'CreateVirtualCluster');
     expect(creates.map((request) => [(request.body as { containerProvider: { id: string } }).containerProvider.id, request.region]).sort()).toEqual([
-      ['spark-platform-prod', 'ap-northeast-2'], ['spark-platform-prod', 'ap-northeast-2'], ['spark-platform-prod', 'ap-northeast-2'],
-      ['spark-platform-prod-tokyo', 'ap-northeast-1'], ['spark-platform-prod-tokyo', 'ap-northeast-1'],
+      ['spark-global-seoul', 'ap-northeast-2'], ['spark-global-seoul', 'ap-northeast-2'], ['spark-global-seoul', 'ap-northeast-2'],
+      ['spark-global-tokyo', 'ap-northeast-1'], ['spark-global-tokyo', 'ap-northeast-1'],
     ]);
     // A job template per tenant and cluster, made in the cluster's region, naming its cluster's pod templates.
     const templates = fixture.fake.liveTemplates();
@@ -64,51 +64,51 @@ describe('emr apply on an environment spanning two clusters', () => {
       'ap-northeast-1 app-dev', 'ap-northeast-1 ml', 'ap-northeast-2 app-dev', 'ap-northeast-2 data-eng', 'ap-northeast-2 ml',
     ]);
     for (const template of templates) {
-      const cluster = template.region === 'ap-northeast-1' ? 'spark-platform-prod-tokyo' : 'spark-platform-prod';
+      const cluster = template.region === 'ap-northeast-1' ? 'spark-global-tokyo' : 'spark-global-seoul';
       expect(JSON.stringify(template.jobTemplateData)).toContain(`s3://${BUCKETS[0]}/emr-eks-gitops/${cluster}/tenants/`);
     }
     // One JSON document, an entry per cluster.
     const report = JSON.parse(first.stdout) as { environment: string; clusters: { cluster: string; region: string; summary: { created: number } }[] };
-    expect(report.environment).toBe('prod');
+    expect(report.environment).toBe('global');
     expect(report.clusters.map(({ cluster, region, summary }) => [cluster, region, summary.created])).toEqual([
-      ['spark-platform-prod', 'ap-northeast-2', 3], ['spark-platform-prod-tokyo', 'ap-northeast-1', 2],
+      ['spark-global-seoul', 'ap-northeast-2', 3], ['spark-global-tokyo', 'ap-northeast-1', 2],
     ]);
     // Each cluster's artifacts below a prefix of its own: the pod templates name the cluster's region.
     const keys = [...fixture.s3.bucket(BUCKETS[0]).keys()];
-    expect(keys.filter((key) => key.startsWith('emr-eks-gitops/spark-platform-prod-tokyo/tenants/data-eng/'))).toEqual([]);
+    expect(keys.filter((key) => key.startsWith('emr-eks-gitops/spark-global-tokyo/tenants/data-eng/'))).toEqual([]);
     expect(keys.filter((key) => key.endsWith('/tenants/app-dev/pod-templates/driver.yaml')).sort()).toEqual([
-      'emr-eks-gitops/spark-platform-prod-tokyo/tenants/app-dev/pod-templates/driver.yaml',
-      'emr-eks-gitops/spark-platform-prod/tenants/app-dev/pod-templates/driver.yaml',
+      'emr-eks-gitops/spark-global-seoul/tenants/app-dev/pod-templates/driver.yaml',
+      'emr-eks-gitops/spark-global-tokyo/tenants/app-dev/pod-templates/driver.yaml',
     ]);
 
     const second = await emr(['apply']);
     expect(second.code).toBe(0);
     expect(fixture.fake.calls('CreateVirtualCluster')).toBe(5);
     expect(fixture.fake.liveTemplates()).toHaveLength(5);
-    expect(second.stdout).toContain('== cluster spark-platform-prod (ap-northeast-2) ==');
-    expect(second.stdout).toContain('== cluster spark-platform-prod-tokyo (ap-northeast-1) ==');
+    expect(second.stdout).toContain('== cluster spark-global-seoul (ap-northeast-2) ==');
+    expect(second.stdout).toContain('== cluster spark-global-tokyo (ap-northeast-1) ==');
     expect(second.stdout.match(/0 created, (\d) already in place/g)).toEqual(['0 created, 3 already in place', '0 created, 2 already in place']);
   });
 
   it('--cluster works on that cluster alone; an unknown one, or --region across regions, is a usage error', async () => {
-    const tokyo = await emr(['apply', '--cluster', 'spark-platform-prod-tokyo']);
+    const tokyo = await emr(['apply', '--cluster', 'spark-global-tokyo']);
     expect(tokyo.code).toBe(0);
-    expect(liveTenants()).toEqual({ 'spark-platform-prod-tokyo': ['app-dev', 'ml'] });
-    expect(tokyo.stdout).toContain('== cluster spark-platform-prod-tokyo (ap-northeast-1) ==');
-    expect(tokyo.stdout).not.toContain('== cluster spark-platform-prod (');
+    expect(liveTenants()).toEqual({ 'spark-global-tokyo': ['app-dev', 'ml'] });
+    expect(tokyo.stdout).toContain('== cluster spark-global-tokyo (ap-northeast-1) ==');
+    expect(tokyo.stdout).not.toContain('== cluster spark-global-seoul (');
 
-    const unknown = await emr(['plan', '--cluster', 'spark-platform-prod-osaka']);
+    const unknown = await emr(['plan', '--cluster', 'spark-global-osaka']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('unknown cluster "spark-platform-prod-osaka": clusters of prod: spark-platform-prod, spark-platform-prod-tokyo');
+    expect(unknown.stderr).toContain('unknown cluster "spark-global-osaka": clusters of global: spark-global-seoul, spark-global-tokyo');
     const region = await emr(['plan', '--region', 'ap-northeast-2']);
     expect(region.code).toBe(2);
-    expect(region.stderr).toContain('--region names one region, and prod\'s clusters are in ap-northeast-2, ap-northeast-1: pass --cluster too');
+    expect(region.stderr).toContain('--region names one region, and global\'s clusters are in ap-northeast-2, ap-northeast-1: pass --cluster too');
   });
 });
 
 describe('emr trust-policy on an environment spanning two clusters', () => {
   it('gives each role one statement per cluster and namespace its tenants run on', async () => {
-    const result = await runCli(['emr', 'trust-policy', '--env', 'prod', '--output', 'json'], bufferIO(fixture.root));
+    const result = await runCli(['emr', 'trust-policy', '--env', 'global', '--output', 'json'], bufferIO(fixture.root));
     expect(result.code).toBe(0);
     const policies = JSON.parse(result.stdout) as { roleName: string; tenants: string[]; document: { Statement: { Principal: { Federated: string }; Condition: { StringLike: Record<string, string> } }[] } }[];
     const issuers = Object.fromEntries(policies.map((policy) => [policy.roleName, policy.document.Statement.map((statement) => {
@@ -116,12 +116,12 @@ describe('emr trust-policy on an environment spanning two clusters', () => {
       return `${key.replace(/^oidc\.eks\.([a-z0-9-]+)\..*$/, '$1')} ${value.split(':')[2]}`;
     })]));
     expect(issuers).toEqual({
-      'emr-prod-app-dev-job-execution': ['ap-northeast-2 spark-app-dev', 'ap-northeast-1 spark-app-dev'],
-      'emr-prod-data-eng-job-execution': ['ap-northeast-2 spark-data-eng'],
-      'emr-prod-ml-job-execution': ['ap-northeast-2 spark-ml', 'ap-northeast-1 spark-ml'],
+      'emr-global-app-dev-job-execution': ['ap-northeast-2 spark-app-dev', 'ap-northeast-1 spark-app-dev'],
+      'emr-global-data-eng-job-execution': ['ap-northeast-2 spark-data-eng'],
+      'emr-global-ml-job-execution': ['ap-northeast-2 spark-ml', 'ap-northeast-1 spark-ml'],
     });
     // The same document as each cluster renders for the role.
-    const rendered = await import('node:fs').then((fs) => fs.readFileSync(new URL('../../../dist-manifests/prod/spark-platform-prod-tokyo/artifacts/platform/emr-access/trust-policies/emr-prod-ml-job-execution.json', import.meta.url), 'utf8'));
-    expect(JSON.parse(rendered)).toEqual(policies.find((policy) => policy.roleName === 'emr-prod-ml-job-execution')!.document);
+    const rendered = await import('node:fs').then((fs) => fs.readFileSync(new URL('../../../dist-manifests/global/spark-global-tokyo/artifacts/platform/emr-access/trust-policies/emr-global-ml-job-execution.json', import.meta.url), 'utf8'));
+    expect(JSON.parse(rendered)).toEqual(policies.find((policy) => policy.roleName === 'emr-global-ml-job-execution')!.document);
   });
 });
