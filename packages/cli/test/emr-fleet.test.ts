@@ -87,7 +87,7 @@ describe('emr apply on an environment spanning two clusters', () => {
     expect(fixture.fake.liveTemplates()).toHaveLength(5);
     expect(second.stdout).toContain('== cluster spark-global-seoul (ap-northeast-2) ==');
     expect(second.stdout).toContain('== cluster spark-global-tokyo (ap-northeast-1) ==');
-    expect(second.stdout.match(/0 created, (\d) already in place/g)).toEqual(['0 created, 3 already in place', '0 created, 2 already in place']);
+    expect(second.stdout.match(/all \d virtual clusters of global are in place/g)).toEqual(['all 3 virtual clusters of global are in place', 'all 2 virtual clusters of global are in place']);
   });
 
   it('--cluster works on that cluster alone; an unknown one, or --region across regions, is a usage error', async () => {
