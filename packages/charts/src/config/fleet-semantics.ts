@@ -79,7 +79,7 @@ export function fleetProblems(file: Partial<EnvironmentFile>, at: Locate): Probl
   return problems;
 }
 
-/** In each cluster's view: the settings that name an account or a region name the cluster's. */
+/** In each cluster's view: the controller's role is of the cluster's account (a certificate's region is jupyterhub-semantics.ts's, on each view). */
 function viewProblems(file: Partial<EnvironmentFile>, at: Locate): Problem[] {
   return clusterViewValues(file as Record<string, unknown>).flatMap(({ cluster: name, config, sourcePath }) => {
     const cluster = config.cluster as Partial<FleetClusterConfig> | undefined;
@@ -89,11 +89,6 @@ function viewProblems(file: Partial<EnvironmentFile>, at: Locate): Problem[] {
     const account = typeof controllerRole === 'string' ? /^arn:[\w-]+:iam::(\d{12}):/.exec(controllerRole)?.[1] : undefined;
     if (account && cluster?.accountId && account !== cluster.accountId) {
       where(['capacity', 'controller', 'roleArn'], `on cluster ${name} the Karpenter controller's role is of account ${account}, the cluster is in account ${cluster.accountId}: its IRSA trust names this cluster's OIDC provider, which lives in the cluster's account; set clusters[].capacity.controller.roleArn`);
-    }
-    const certificate = (config.addons as { jupyterhub?: { tls?: { certificateArn?: unknown } } } | undefined)?.jupyterhub?.tls?.certificateArn;
-    const certificateRegion = typeof certificate === 'string' ? /^arn:[\w-]+:acm:([a-z0-9-]+):/.exec(certificate)?.[1] : undefined;
-    if (certificateRegion && cluster?.region && certificateRegion !== cluster.region) {
-      where(['addons', 'jupyterhub', 'tls', 'certificateArn'], `on cluster ${name} (${cluster.region}) the certificate is of region ${certificateRegion}: a load balancer uses ACM certificates of its own region only; set clusters[].addons.jupyterhub.tls.certificateArn to one issued in ${cluster.region}`);
     }
     return problems;
   });
