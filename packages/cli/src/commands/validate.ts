@@ -48,7 +48,13 @@ export function validateCommand(project: Project, options: ValidateOptions, io: 
   const results = renderAll(environments);
   const findings = validateRendered(project, environments, results, options);
   // Which official Kubernetes OpenAPI each environment's built-in kinds were checked against.
-  const kubernetesSchemas = Object.fromEntries(environments.map((env, index) => [results[index]!.environment, env.config.cluster.kubernetesVersion]));
+  // An environment with clusters: names each cluster's (`<env>/<cluster>`): each was checked against its own.
+  const kubernetesSchemas = Object.fromEntries(environments.flatMap((env, index) => {
+    const result = results[index]!;
+    return result.clusters
+      ? result.clusters.map((cluster) => [`${result.environment}/${cluster.name}`, cluster.kubernetesVersion])
+      : [[result.environment, env.config.cluster.kubernetesVersion]];
+  }));
   if (options.output === 'json') {
     io.out(`${JSON.stringify({
       environments: results.map((result) => result.environment),
