@@ -54,15 +54,15 @@ describe('the clusters of an environment, refused where they are written', () =>
       document.setIn(['clusters', 1, 'oidcIssuer'], 'https://oidc.eks.ap-northeast-2.amazonaws.com/id/9B2D4F6A8C0E1B3D5F7A9C2E4B6D8F0A');
     };
     const found = problems(edit);
-    expect(found.some((problem) => problem.startsWith(`${at(edit, ['clusters', 1, 'region'])}: clusters[1].region: clusters[0] is in the same account and region (510987654321, ap-northeast-2)`))).toBe(true);
+    expect(found.some((problem) => problem.startsWith(`${at(edit, ['clusters', 1, 'region'])}: clusters[1].region: clusters[0] is in the same account and region (610987654321, ap-northeast-2)`))).toBe(true);
   });
 
   it('a controller role of another account, and (the TLS rule, on each cluster) a certificate of another region, on the cluster that inherits them', () => {
     const role = (document: ReturnType<typeof parseDocument>) => document.setIn(['clusters', 1, 'capacity', 'controller', 'roleArn'], 'arn:aws:iam::999999999999:role/KarpenterController-spark-global-tokyo');
-    expect(problems(role)).toEqual([`${at(role, ['clusters', 1, 'capacity', 'controller', 'roleArn'])}: clusters[1].capacity.controller.roleArn: on cluster spark-global-tokyo the Karpenter controller's role is of account 999999999999, the cluster is in account 510987654321: its IRSA trust names this cluster's OIDC provider, which lives in the cluster's account; set clusters[].capacity.controller.roleArn`]);
+    expect(problems(role)).toEqual([`${at(role, ['clusters', 1, 'capacity', 'controller', 'roleArn'])}: clusters[1].capacity.controller.roleArn: on cluster spark-global-tokyo the Karpenter controller's role is of account 999999999999, the cluster is in account 610987654321: its IRSA trust names this cluster's OIDC provider, which lives in the cluster's account; set clusters[].capacity.controller.roleArn`]);
     // Without Tokyo's own certificate, Seoul's (in the environment's addons) would be used there: located at Seoul's.
     const certificate = (document: ReturnType<typeof parseDocument>) => document.deleteIn(['clusters', 1, 'addons']);
-    expect(problems(certificate)).toEqual([`${at(certificate, ['addons', 'jupyterhub', 'tls', 'certificateArn'])}: addons.jupyterhub.tls.certificateArn: on cluster spark-global-tokyo: is a certificate of region ap-northeast-2, not the cluster's ap-northeast-1: a load balancer can use only ACM certificates of its own account and region, so the controller cannot create the TLS listener; request (or import) the certificate in 510987654321 ap-northeast-1 [jupyterhub-tls-certificate]`]);
+    expect(problems(certificate)).toEqual([`${at(certificate, ['addons', 'jupyterhub', 'tls', 'certificateArn'])}: addons.jupyterhub.tls.certificateArn: on cluster spark-global-tokyo: is a certificate of region ap-northeast-2, not the cluster's ap-northeast-1: a load balancer can use only ACM certificates of its own account and region, so the controller cannot create the TLS listener; request (or import) the certificate in 610987654321 ap-northeast-1 [jupyterhub-tls-certificate]`]);
   });
 
   it('cluster: beside clusters:, neither of them, and placements or rollout steps without clusters:', () => {

@@ -115,8 +115,8 @@ describe('global: two clusters, each in its own folder', () => {
 
   it('has a README naming the clusters, their tenants and delivery, and one per cluster naming its cluster', () => {
     const readme = result.files.get('README.md')!;
-    expect(readme).toContain(`| \`${SEOUL}\` | ap-northeast-2 | 510987654321 | 1.31 | aws-auth | app-dev, data-eng, ml |`);
-    expect(readme).toContain(`| \`${TOKYO}\` | ap-northeast-1 | 510987654321 | 1.32 | access-entry | app-dev, ml |`);
+    expect(readme).toContain(`| \`${SEOUL}\` | ap-northeast-2 | 610987654321 | 1.31 | aws-auth | app-dev, data-eng, ml |`);
+    expect(readme).toContain(`| \`${TOKYO}\` | ap-northeast-1 | 610987654321 | 1.32 | access-entry | app-dev, ml |`);
     expect(readme).toContain(`argocd cluster add <kube-context of ${TOKYO}> --name ${TOKYO}`);
     expect(readme).toContain(`tenant_data_eng ---|"spark-data-eng"| cluster_0`);
     expect(readme).not.toContain(`tenant_data_eng ---|"spark-data-eng"| cluster_1`);

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { clusterViews, outputRoot } from '@emr-eks-gitops/charts';
 import { findProject, loadEnvironments } from '../src/project.js';
 import { REQUIRED_DIRECTORY_PROPERTIES, s3Targets } from '../src/emr/s3-targets.js';
 
@@ -14,8 +15,9 @@ const project = findProject(repository);
 /** The files Spark reads by path, from a job's spark-defaults (apache/spark Config.scala KUBERNETES_*_PODTEMPLATE_FILE). */
 const FILE_PROPERTIES = ['spark.kubernetes.driver.podTemplateFile', 'spark.kubernetes.executor.podTemplateFile'];
 
-function committedFiles(environment: string): Map<string, string> {
-  const root = join(repository, 'dist-manifests', environment);
+/** The files below `folder` (`dist-manifests/<env>`, or a cluster's folder of an environment with clusters:). */
+function committedFiles(folder: string): Map<string, string> {
+  const root = join(repository, folder);
   const files = new Map<string, string>();
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir).sort()) {
@@ -48,8 +50,12 @@ function jobProperties(files: ReadonlyMap<string, string>): { path: string; name
   return found;
 }
 
-describe.each(loadEnvironments(project).map((loaded) => [loaded.config.name, loaded.config] as const))('S3 targets of %s', (name, config) => {
-  const files = committedFiles(name);
+// Each cluster of an environment with clusters: uploads its own folder's artifacts, as emr apply does per cluster.
+const variants = loadEnvironments(project).flatMap((loaded) => clusterViews(loaded.config)
+  .map(({ config }) => [config.fleet ? `${config.name}/${config.fleet.cluster}` : config.name, outputRoot(config), config] as const));
+
+describe.each(variants)('S3 targets of %s', (_name, folder, config) => {
+  const files = committedFiles(folder);
   const targets = s3Targets(config, files);
   const properties = jobProperties(files);
 

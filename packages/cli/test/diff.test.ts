@@ -23,7 +23,7 @@ describe('emr-gitops diff', () => {
     expect((await runCli(root, ['render'])).exitCode).toBe(0);
     const clean = await runCli(root, ['diff']);
     expect(clean.exitCode).toBe(0);
-    expect(clean.stdout).toMatch(/^no changes: dist-manifests\/dev, dist-manifests\/prod, dist-manifests\/sandbox, dist-manifests\/staging match the environment files \(\d+ files\)\n$/);
+    expect(clean.stdout).toMatch(/^no changes: dist-manifests\/dev, dist-manifests\/global, dist-manifests\/prod, dist-manifests\/sandbox, dist-manifests\/staging match the environment files \(\d+ files\)\n$/);
   });
 
   it('--unified adds each file\'s diff, --stat counts the lines', async () => {

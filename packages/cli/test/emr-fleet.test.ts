@@ -6,7 +6,7 @@ import { bufferIO, managedTags, repoEnvironment, runCli, stubAwsEnvironment, tem
 // global spans two EKS clusters in two regions: emr apply registers each tenant on each of its clusters (an EMR virtual
 // cluster belongs to one EKS cluster and namespace), in that cluster's region, with that cluster's job templates.
 
-const BUCKETS = ['spark-global-artifacts-510987654321', 'spark-global-logs-510987654321'] as const;
+const BUCKETS = ['spark-global-artifacts-610987654321', 'spark-global-logs-610987654321'] as const;
 const PLACEMENT = {
   'spark-global-seoul': { region: 'ap-northeast-2', tenants: ['app-dev', 'data-eng', 'ml'] },
   'spark-global-tokyo': { region: 'ap-northeast-1', tenants: ['app-dev', 'ml'] },
@@ -123,5 +123,18 @@ describe('emr trust-policy on an environment spanning two clusters', () => {
     // The same document as each cluster renders for the role.
     const rendered = await import('node:fs').then((fs) => fs.readFileSync(new URL('../../../dist-manifests/global/spark-global-tokyo/artifacts/platform/emr-access/trust-policies/emr-global-ml-job-execution.json', import.meta.url), 'utf8'));
     expect(JSON.parse(rendered)).toEqual(policies.find((policy) => policy.roleName === 'emr-global-ml-job-execution')!.document);
+  });
+});
+
+describe('images of an environment spanning two regions', () => {
+  it('lists each cluster\'s EMR Spark image from its region\'s registry, named by the tenant entry that uses it', async () => {
+    const result = await runCli(['images', '--env', 'global', '--output', 'json'], bufferIO(fixture.root));
+    expect(result.code).toBe(0);
+    const images = (JSON.parse(result.stdout) as { images: { image: string; usedBy: string[] }[] }).images;
+    const emr = images.filter(({ image }) => /\/spark\/emr-7\.5\.0/.test(image));
+    expect(emr.map(({ image }) => image.replace(/^\d+\.dkr\.ecr\.([a-z0-9-]+)\..*$/, '$1')).sort()).toEqual(['ap-northeast-1', 'ap-northeast-2']);
+    const tokyo = emr.find(({ image }) => image.includes('.ap-northeast-1.'))!;
+    // data-eng runs in Seoul only: Tokyo's image is app-dev's and ml's.
+    expect(tokyo.usedBy).toEqual(['global environments/global.yaml tenants[0].releaseLabel', 'global environments/global.yaml tenants[2].releaseLabel']);
   });
 });

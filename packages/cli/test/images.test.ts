@@ -9,6 +9,7 @@ const NOTEBOOK_IMAGES = {
   staging: '310987654321.dkr.ecr.ap-northeast-2.amazonaws.com/spark-notebook:emr-7.5.0-20250115',
   prod: '410987654321.dkr.ecr.ap-northeast-2.amazonaws.com/spark-notebook:emr-7.2.0-20240610',
   sandbox: '510987654321.dkr.ecr.ap-northeast-2.amazonaws.com/spark-notebook:emr-7.5.0-latest',
+  global: '610987654321.dkr.ecr.ap-northeast-2.amazonaws.com/spark-notebook:emr-7.5.0-20250115',
 } as const;
 
 const images = (object: Record<string, unknown>) => objectImages(object).references.map(({ image, fieldPath }) => `${image} ${fieldPath}`);
@@ -129,9 +130,12 @@ describe('emr-gitops images', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe([
-      NOTEBOOK_IMAGES.dev, NOTEBOOK_IMAGES.staging, NOTEBOOK_IMAGES.prod, NOTEBOOK_IMAGES.sandbox,
+      // global's Tokyo cluster runs EMR's image from the Tokyo registry.
+      '059004520145.dkr.ecr.ap-northeast-1.amazonaws.com/spark/emr-7.5.0:20250115',
+      NOTEBOOK_IMAGES.dev, NOTEBOOK_IMAGES.staging, NOTEBOOK_IMAGES.prod, NOTEBOOK_IMAGES.sandbox, NOTEBOOK_IMAGES.global,
       '996579266876.dkr.ecr.ap-northeast-2.amazonaws.com/spark/emr-7.2.0-spark-rapids:20240610',
       '996579266876.dkr.ecr.ap-northeast-2.amazonaws.com/spark/emr-7.2.0:20240610',
+      '996579266876.dkr.ecr.ap-northeast-2.amazonaws.com/spark/emr-7.5.0:20250115',
       '996579266876.dkr.ecr.ap-northeast-2.amazonaws.com/spark/emr-7.5.0:latest',
       'apache/yunikorn:admission-1.8.0', 'apache/yunikorn:scheduler-1.8.0', 'apache/yunikorn:web-1.8.0',
       'nvcr.io/nvidia/k8s-device-plugin:v0.20.0',

@@ -127,7 +127,7 @@ describe('emr-gitops tenant add', () => {
       expect(result.stderr).toBe(message);
     }
     const missing = await runCli(root, ['tenant', 'add', '--env', 'qa', '--name', 'bi']);
-    expect(missing.stderr).toBe('error: unknown environment "qa"; environments: dev, prod, sandbox, staging (emr-gitops init --env qa starts one)\n');
+    expect(missing.stderr).toBe('error: unknown environment "qa"; environments: dev, global, prod, sandbox, staging (emr-gitops init --env qa starts one)\n');
     expect(read(root, 'dev')).toBe(before);
   });
 

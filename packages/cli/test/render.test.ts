@@ -79,7 +79,7 @@ describe('emr-gitops render', () => {
     const root = tempProject();
     const unknownEnv = await runCli(root, ['render', '--env', 'qa']);
     expect(unknownEnv.exitCode).toBe(2);
-    expect(unknownEnv.stderr).toContain('unknown environment "qa"; environments: dev, prod, sandbox, staging');
+    expect(unknownEnv.stderr).toContain('unknown environment "qa"; environments: dev, global, prod, sandbox, staging');
     const unknownOption = await runCli(root, ['render', '--chek']);
     expect(unknownOption.exitCode).toBe(2);
     expect(unknownOption.stderr).toContain("unknown option '--chek'");

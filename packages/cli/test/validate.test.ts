@@ -21,10 +21,10 @@ describe('emr-gitops validate', () => {
     const result = await runCli(REPO_ROOT, ['validate']);
     // One risk dev accepts knowingly: Prometheus on the seed's NodePort, with the security-group rule named.
     expect(result.stderr).toMatch(/^warning: environments\/dev\.yaml:\d+:\d+: addons\.prometheus\.server\.service\.nodePort: [^\n]*\[prometheus-node-port\]\n$/);
-    expect(result.stdout).toMatch(/^dev, prod, sandbox, staging: no errors, 1 warning \(\d+ objects\)$/m);
-    // Which official OpenAPI each environment was checked against: its cluster's minor.
+    expect(result.stdout).toMatch(/^dev, global, prod, sandbox, staging: no errors, 1 warning \(\d+ objects\)$/m);
+    // Which official OpenAPI each environment was checked against: its cluster's minor (global: each cluster's).
     expect(result.stdout.split('\n').filter((line) => line.includes('schemas'))).toEqual([
-      'dev: Kubernetes 1.31 schemas', 'prod: Kubernetes 1.30 schemas', 'sandbox: Kubernetes 1.33 schemas', 'staging: Kubernetes 1.31 schemas',
+      'dev: Kubernetes 1.31 schemas', 'global/spark-global-seoul: Kubernetes 1.31 schemas', 'global/spark-global-tokyo: Kubernetes 1.32 schemas', 'prod: Kubernetes 1.30 schemas', 'sandbox: Kubernetes 1.33 schemas', 'staging: Kubernetes 1.31 schemas',
     ]);
     expect(result.exitCode).toBe(0);
   });

@@ -20,7 +20,6 @@ export function fleetProblems(file: Partial<EnvironmentFile>, at: Locate): Probl
   if (file.cluster === undefined && !clusters) {
     problems.push(at(['cluster'], 'required field is missing: cluster (the EKS cluster of this environment: name, region, accountId, kubernetesVersion, oidcIssuer, emrAccess), or clusters: a list of them for an environment spanning several'));
   }
-  problems.push(...regionProblems(file.cluster, ['cluster'], at));
   const delivery = isObject(file.delivery) ? (file.delivery as Partial<DeliveryConfig>) : undefined;
   if (!clusters) {
     tenants.forEach((tenant, index) => {
@@ -94,7 +93,10 @@ function viewProblems(file: Partial<EnvironmentFile>, at: Locate): Problem[] {
   });
 }
 
-/** An OIDC issuer of another region (copied from the wrong cluster) never matches the cluster's service account tokens. */
+/**
+ * An OIDC issuer of another region (copied from a sibling cluster) never matches the cluster's service account
+ * tokens. Checked on clusters: entries; a single-cluster environment's issuer is preflight's to compare with EKS.
+ */
 function regionProblems(cluster: unknown, path: ConfigPath, at: Locate): Problem[] {
   if (!isObject(cluster) || typeof cluster.oidcIssuer !== 'string' || typeof cluster.region !== 'string') return [];
   const issuerRegion = /^https:\/\/oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com/.exec(cluster.oidcIssuer)?.[1];

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { tenantCapacityClasses, type EnvironmentConfig, type TenantConfig } from '@emr-eks-gitops/charts';
+import { clusterViews, formatConfigPath, tenantCapacityClasses, type EnvironmentConfig, type TenantConfig } from '@emr-eks-gitops/charts';
 import { EXIT, type CliIO } from '../io.js';
 import { loadEnvironments, renderAll, type Project } from '../project.js';
 import { objectImages } from '../images/container-images.js';
@@ -50,20 +50,21 @@ export function imageInventory(project: Project, envNames: readonly string[]): I
       }
       for (const problem of problems) notes.add(`${file}: ${problem.fieldPath}: ${problem.message}`);
     }
-    config.tenants.forEach((tenant, tenantIndex) => {
-      const field = `tenants[${tenantIndex}].releaseLabel`;
-      const spark = emrSparkImage(config.cluster.region, tenant.releaseLabel, config.cluster.partition);
+    // Each cluster's EMR images come from its region's registry (one view for a single-cluster environment).
+    for (const { config: view, sourcePath } of clusterViews(config)) view.tenants.forEach((tenant, tenantIndex) => {
+      const field = formatConfigPath(sourcePath(['tenants', tenantIndex, 'releaseLabel']));
+      const spark = emrSparkImage(view.cluster.region, tenant.releaseLabel, view.cluster.partition);
       if ('image' in spark) use(spark.image, `${result.environment} ${config.sourcePath} ${field}`);
       else notes.add(`${config.sourcePath}: ${field}: EMR Spark image of ${tenant.name} not listed: ${spark.unknown}`);
       // Jobs on a GPU class run the release's RAPIDS Accelerator image instead (the config refuses a release without one).
-      if (gpuClassesOf(config, tenant).length > 0) {
-        const rapids = emrRapidsRelease(config.cluster.region, tenant.releaseLabel, config.cluster.partition);
+      if (gpuClassesOf(view, tenant).length > 0) {
+        const rapids = emrRapidsRelease(view.cluster.region, tenant.releaseLabel, view.cluster.partition);
         if ('image' in rapids) use(rapids.image, `${result.environment} ${config.sourcePath} ${field} (GPU jobs: ${rapids.releaseLabel})`);
       }
       // A custom image (built FROM EMR's) set through spark-defaults runs the driver and/or executors instead.
       for (const [key, value] of Object.entries(tenant.spark?.extraProperties ?? {})) {
         if (SPARK_IMAGE_PROPERTIES.has(key) && value.trim() !== '') {
-          use(value.trim(), `${result.environment} ${config.sourcePath} tenants[${tenantIndex}].spark.extraProperties[${JSON.stringify(key)}]`);
+          use(value.trim(), `${result.environment} ${config.sourcePath} ${formatConfigPath(sourcePath(['tenants', tenantIndex]))}.spark.extraProperties[${JSON.stringify(key)}]`);
         }
       }
     });
