@@ -16,9 +16,10 @@ export {
 } from './charts/delivery-chart.js';
 export { renderEnvironment, type RenderResult, type RenderedObject, type KubernetesObject } from './render/render.js';
 /** Environments spanning several EKS clusters: the per-cluster views they render as, and what the rules check together. */
-export { clusterViews, outputRoot, type ClusterView } from './fleet/cluster-views.js';
-export { clusterRenderResult, validationUnits, type RenderedCluster } from './fleet/render-fleet.js';
-export { executionRoleTrustInput, type ClusterTenants } from './fleet/role-trust.js';
+export { clusterViews, outputRoot, type ClusterView } from './config/cluster-views.js';
+export { clusterRenderResult, validationUnits } from './render/render-fleet.js';
+export type { RenderedCluster } from './render/render-result.js';
+export { executionRoleTrustInput, type ClusterTenants } from './config/role-trust.js';
 export { RenderError, type RenderIssue } from './render/render-error.js';
 export { generatedHeader, toYaml } from './render/serialize.js';
 /** The permissions policy of every IAM role an environment names (what `artifacts/iam/` holds), for put-role-policy or a policy simulator. */

@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import { EMR_SERVICE_LINKED_ROLE_NAME, Gp3StorageClass, SparkPriorityClasses, emrRoleTrustPolicy, parseRoleArn, podIdentityTrustPolicy, roleArn } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
-import { clusterTenants, executionRoleTrustInput } from '../fleet/role-trust.js';
+import { clusterTenants, executionRoleTrustInput } from '../config/role-trust.js';
 import { ebsProvisioner } from './auto-mode-capacity.js';
 import { ManifestChart } from './manifest-chart.js';
 import { identityOf } from '../config/identity.js';

@@ -4,7 +4,7 @@ import {
   type HelmDelivery,
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, FleetPlacement } from '../config/schema.js';
-import { outputRoot } from '../fleet/cluster-views.js';
+import { outputRoot } from '../config/cluster-views.js';
 import type { DeliveryConfig } from '../config/delivery-schema.js';
 import { isAutoMode } from './auto-mode-capacity.js';
 import { ManifestChart } from './manifest-chart.js';

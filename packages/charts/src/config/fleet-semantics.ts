@@ -2,7 +2,7 @@ import type { EnvironmentFile, FleetClusterConfig, TenantConfig } from './schema
 import type { DeliveryConfig } from './delivery-schema.js';
 import type { Problem } from './problems.js';
 import type { ConfigPath } from './source-map.js';
-import { clusterViewValues, placedOn } from '../fleet/cluster-views.js';
+import { clusterViewValues, placedOn } from './cluster-views.js';
 
 type Locate = (path: ConfigPath, message: string) => Problem;
 

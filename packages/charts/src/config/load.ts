@@ -6,7 +6,7 @@ import { EnvironmentFileError, type Problem } from './problems.js';
 import { SourceMap, formatConfigPath, type ConfigPath } from './source-map.js';
 import { semanticProblems } from './semantics.js';
 import { fleetProblems } from './fleet-semantics.js';
-import { clusterViewValues, withPartition } from '../fleet/cluster-views.js';
+import { clusterViewValues, withPartition } from './cluster-views.js';
 import { MAX_ALIAS_COUNT, aliasBombPosition, parserMessage, unprintableCharacters } from './yaml-hazards.js';
 
 /** A parsed, validated environment and the map back to its source, for locating later errors. */

@@ -22,36 +22,10 @@ import { IamChart } from '../charts/iam-chart.js';
 import { CostChart } from '../charts/cost-chart.js';
 import { PodIdentityChart } from '../charts/pod-identity-chart.js';
 import { generatedHeader, kustomization, objectFileName, toYaml } from './serialize.js';
-import { renderFleet, type RenderedCluster } from '../fleet/render-fleet.js';
+import type { KubernetesObject, RenderedObject, RenderResult } from './render-result.js';
+import { renderFleet } from './render-fleet.js';
 
-/** A Kubernetes object as rendered: plain JSON. */
-export type KubernetesObject = Record<string, unknown> & {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-};
-
-/** One rendered object and the file it is written to. */
-export interface RenderedObject {
-  /** Path relative to `dist-manifests/<env>/`. */
-  readonly path: string;
-  readonly object: KubernetesObject;
-  /** True when Flux/Argo CD applies it (listed in a kustomization); false for artifacts such as pod templates. */
-  readonly applied: boolean;
-}
-
-/** Everything one environment renders to; pure data, written to disk by the CLI. */
-export interface RenderResult {
-  readonly environment: string;
-  /** Path (relative to `dist-manifests/<env>/`) -> file content, sorted by path. */
-  readonly files: ReadonlyMap<string, string>;
-  /** The objects behind the YAML files, for validation. */
-  readonly objects: readonly RenderedObject[];
-  /** What a reviewer should know that does not stop the render, each with the config path it is about. */
-  readonly warnings: readonly RenderIssue[];
-  /** An environment with `clusters:`: each cluster's objects (also in `objects`), which the rules check cluster by cluster. */
-  readonly clusters?: readonly RenderedCluster[];
-}
+export type { KubernetesObject, RenderedObject, RenderResult } from './render-result.js';
 
 /**
  * Renders one environment: one cdk8s App, one chart per output folder, one object per file, a kustomization per

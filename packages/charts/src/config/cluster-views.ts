@@ -1,6 +1,6 @@
-import type { EnvironmentConfig, FleetClusterConfig, FleetPlacement, TenantConfig } from '../config/schema.js';
-import { CLUSTER_OVERRIDE_SECTIONS } from '../config/fleet-schema.js';
-import type { ConfigPath } from '../config/source-map.js';
+import type { EnvironmentConfig, FleetClusterConfig, FleetPlacement, TenantConfig } from './schema.js';
+import { CLUSTER_OVERRIDE_SECTIONS } from './fleet-schema.js';
+import type { ConfigPath } from './source-map.js';
 
 // An environment with `clusters:` renders as one single-cluster environment per cluster (a view): the same charts,
 // rules and README, each reading only its cluster and the tenants placed there. One place makes the views, and

@@ -1,21 +1,13 @@
 import { App } from 'cdk8s';
 import type { EnvironmentConfig } from '../config/schema.js';
-import type { KubernetesObject, RenderedObject, RenderResult } from '../render/render.js';
-import { RenderError, type RenderIssue } from '../render/render-error.js';
+import type { KubernetesObject, RenderedCluster, RenderedObject, RenderResult } from './render-result.js';
+import { RenderError, type RenderIssue } from './render-error.js';
 import { formatConfigPath } from '../config/source-map.js';
-import { synthesizeCharts } from '../render/synth.js';
-import { generatedHeader, kustomization, objectFileName, toYaml } from '../render/serialize.js';
-import { clusterViews, outputRoot } from './cluster-views.js';
-import { fleetDeliveryCharts } from './fleet-delivery.js';
+import { synthesizeCharts } from './synth.js';
+import { generatedHeader, kustomization, objectFileName, toYaml } from './serialize.js';
+import { clusterViews, outputRoot } from '../config/cluster-views.js';
+import { fleetDeliveryCharts } from '../charts/fleet-delivery-chart.js';
 import { clusterReadme, fleetReadme } from './fleet-readme.js';
-
-/** One cluster's part of a multi-cluster environment's render: what validation checks on its own. */
-export interface RenderedCluster {
-  readonly name: string;
-  readonly kubernetesVersion: string;
-  /** Its objects, paths relative to `dist-manifests/<env>/` (so starting with `<cluster>/`). */
-  readonly objects: readonly RenderedObject[];
-}
 
 /**
  * Renders an environment with `clusters:`: each cluster's view as a single-cluster environment into `<cluster>/`,

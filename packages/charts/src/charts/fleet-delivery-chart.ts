@@ -1,9 +1,9 @@
 import { ArgoApplication, ArgoApplicationSet, LABELS, PROJECT_NAME } from '@emr-eks-gitops/core';
 import type { App } from 'cdk8s';
 import type { EnvironmentConfig } from '../config/schema.js';
-import { DELIVERY_DEFAULTS, DELIVERY_FOLDERS, argoNamePrefix } from '../charts/delivery-chart.js';
-import { ManifestChart } from '../charts/manifest-chart.js';
-import { outputRoot } from './cluster-views.js';
+import { DELIVERY_DEFAULTS, DELIVERY_FOLDERS, argoNamePrefix } from './delivery-chart.js';
+import { ManifestChart } from './manifest-chart.js';
+import { outputRoot } from '../config/cluster-views.js';
 
 /** The label of each cluster's root Application, which RollingSync's steps select. */
 export const CLUSTER_LABEL = `${PROJECT_NAME}.io/cluster`;

@@ -1,11 +1,11 @@
 import Handlebars from 'handlebars';
 import { PROJECT_NAME, parseRoleArn } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
-import type { RenderResult } from '../render/render.js';
-import { DIAGRAM_WRAPPING_WIDTH } from '../render/environment-diagram.js';
+import type { RenderResult } from './render-result.js';
+import { DIAGRAM_WRAPPING_WIDTH } from './environment-diagram.js';
 import { identityOf } from '../config/identity.js';
 import { argoNamePrefix } from '../charts/delivery-chart.js';
-import { CLUSTER_LABEL } from './fleet-delivery.js';
+import { CLUSTER_LABEL } from '../charts/fleet-delivery-chart.js';
 
 // The README at the top of a multi-cluster environment's folder: which clusters, what runs where, how each is
 // delivered, registered with EMR and trusted by IAM. Each cluster's own README (below its folder) is the one of a

@@ -1,6 +1,6 @@
 import type { RoleTrustInput } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
-import { identityOf } from '../config/identity.js';
+import type { EnvironmentConfig, TenantConfig } from './schema.js';
+import { identityOf } from './identity.js';
 
 /** A cluster and the tenants that run there. */
 export interface ClusterTenants {
