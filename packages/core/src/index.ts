@@ -1,6 +1,6 @@
 // Public surface of @emr-eks-gitops/core: the builders and helpers other repos compose into their own charts.
-export { ConfigurationError, requireThat } from './errors.js';
-export { LABELS, PROJECT_NAME } from './labels.js';
+export { ConfigurationError, requireThat } from './primitives/errors.js';
+export { LABELS, PROJECT_NAME } from './primitives/labels.js';
 /** Cost allocation labels: what EKS split cost allocation imports (50 per pod), their syntax, the job runner's properties. */
 export {
   SPLIT_COST_LABEL_LIMIT, OTHERS_POD_LABELS, costLabelProblems, tenantCostLabels, costLabelOverflows, jobSubmitterLabelProperties, sharedCostLabels,
@@ -16,9 +16,9 @@ export {
   POD_IDENTITY, releaseSupportsPodIdentity, emrJobServiceAccounts, podIdentityTrustPolicy, podIdentityAssociationRequest,
   type PodIdentityMode, type PodIdentityAssociationRequest, type PodIdentityBinding,
 } from './identity/pod-identity.js';
-export { DNS_LABEL_PATTERN, DNS_SUBDOMAIN_PATTERN, assertDnsLabel, assertDnsSubdomain } from './names.js';
-export { QUANTITY_PATTERN, isQuantity, parseQuantity, quantityString, type QuantityInput } from './quantity.js';
-export { parseKubernetesVersion, isAtLeast, type KubernetesVersion } from './kubernetes-version.js';
+export { DNS_LABEL_PATTERN, DNS_SUBDOMAIN_PATTERN, assertDnsLabel, assertDnsSubdomain } from './primitives/names.js';
+export { QUANTITY_PATTERN, isQuantity, parseQuantity, quantityString, type QuantityInput } from './primitives/quantity.js';
+export { parseKubernetesVersion, isAtLeast, type KubernetesVersion } from './primitives/kubernetes-version.js';
 export {
   TenantNamespace, RESERVED_NAMESPACES,
   type TenantNamespaceProps, type TenantQuota, type ContainerDefaults, type ContainerResources, type DefaultLimits,
@@ -54,7 +54,7 @@ export {
   type Taint,
   type TaintEffect,
   type Toleration,
-} from './karpenter/placement.js';
+} from './scheduling/placement.js';
 /** Disruption budgets and no-disruption windows of a NodePool. */
 export {
   type ConsolidationPolicy,
@@ -92,7 +92,7 @@ export {
 /** The cluster IAM role policy that lets EKS Auto Mode put a NodeClass's user-defined tags on what it launches. */
 export { AUTO_MODE_TAGGED_NODE_ACTIONS, autoModeTagPolicy, type IamPolicyDocument } from './karpenter/auto-mode-tag-policy.js';
 /** Go durations as Kubernetes and Karpenter write them (`1h30m`), in seconds. */
-export { goDurationSeconds } from './validation/go-duration.js';
+export { goDurationSeconds } from './primitives/go-duration.js';
 /** Instance selections of capacity classes (architecture, categories or families, generation, sizes) as requirements. */
 export { emptySelectionProblem, gpuSelectionProblem, instanceSelectionRequirements, type InstanceSelection } from './karpenter/instance-selection.js';
 /** Driver, spot executor and on-demand fallback executor pools, with the placements pods need to reach them. */
@@ -187,7 +187,7 @@ export {
   DEFAULT_SPARK_PRIORITY_CLASS_NAMES,
   SparkPriorityClasses,
   type SparkPriorityClassesProps,
-} from './scheduling/spark-priority-classes.js';
+} from './spark/spark-priority-classes.js';
 
 // Tenant isolation: network policies and service accounts of a tenant namespace.
 /** Default-deny NetworkPolicies with the allowances Spark, Prometheus, DNS and the chosen egress need. */
@@ -203,7 +203,7 @@ export {
   type TenantNetworkPoliciesProps,
 } from './tenant/tenant-network-policies.js';
 /** Ports and protocols as NetworkPolicies take them. */
-export { NETWORK_PROTOCOLS, type NetworkPort, type NetworkProtocol, type ResolvedNetworkPort } from './validation/network.js';
+export { NETWORK_PROTOCOLS, type NetworkPort, type NetworkProtocol, type ResolvedNetworkPort } from './primitives/network.js';
 /** Service accounts outside EMR's per-job ones, optionally bound to IAM roles through IRSA. */
 export {
   EMR_JOB_SERVICE_ACCOUNT_PREFIX,

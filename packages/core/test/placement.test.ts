@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { placementProblems, tolerationFor, type NodeRequirement, type PoolSchedulingView, type Taint } from '../src/index.js';
-import { untoleratedTaints } from '../src/karpenter/placement.js';
-import { requirementsSatisfiable, type Requirement } from '../src/validation/capacity/scheduling.js';
+import { untoleratedTaints } from '../src/scheduling/placement.js';
+import { requirementsSatisfiable, type Requirement } from '../src/scheduling/requirements.js';
 
 const executorTaint: Taint = { key: 'workload', value: 'spark-executor', effect: 'NoSchedule' };
 const pool = (change: Partial<PoolSchedulingView> = {}): PoolSchedulingView =>

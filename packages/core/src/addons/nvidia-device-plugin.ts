@@ -1,9 +1,9 @@
-import { requireThat } from '../errors.js';
+import { requireThat } from '../primitives/errors.js';
 import type { HelmChartSource } from '../delivery/helm-chart.js';
 import { KARPENTER_AWS_INSTANCE_LABELS, type InstanceLabelKeys } from '../karpenter/instance-labels.js';
-import { tolerationFor, untoleratedTaints, type NodeRequirement, type PoolSchedulingView, type Toleration } from '../karpenter/placement.js';
+import { tolerationFor, untoleratedTaints, type NodeRequirement, type PoolSchedulingView, type Toleration } from '../scheduling/placement.js';
 import { CAPACITY_CLASS_LABEL } from '../karpenter/spark-capacity.js';
-import { formatRequirement, requirementsSatisfiable, type Requirement } from '../validation/capacity/scheduling.js';
+import { formatRequirement, requirementsSatisfiable, type Requirement } from '../scheduling/requirements.js';
 
 /**
  * NVIDIA's device plugin chart (repository NVIDIA/k8s-device-plugin, `deployments/helm/nvidia-device-plugin`), pinned.

@@ -1,5 +1,5 @@
-import { requireThat } from '../errors.js';
-import { assertDnsLabel } from '../names.js';
+import { requireThat } from '../primitives/errors.js';
+import { assertDnsLabel } from '../primitives/names.js';
 import { SPARK_PROMETHEUS_PATHS, SPARK_UI_PORT } from '../spark/pod-templates.js';
 
 /**

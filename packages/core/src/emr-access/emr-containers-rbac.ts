@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { assertDnsLabel } from '../names.js';
-import { isAtLeast, parseKubernetesVersion } from '../kubernetes-version.js';
+import { assertDnsLabel } from '../primitives/names.js';
+import { isAtLeast, parseKubernetesVersion } from '../primitives/kubernetes-version.js';
 
 /** Name of the Role, the RoleBinding and the Kubernetes user that EMR on EKS acts as (aws-auth mode). */
 export const EMR_CONTAINERS_NAME = 'emr-containers';

@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { restrictedLabelProblem } from '../validation/schema/karpenter.js';
-import { requireThat } from '../errors.js';
-import { requireGoDuration } from '../validation/go-duration.js';
+import { requireThat } from '../primitives/errors.js';
+import { requireGoDuration } from '../primitives/go-duration.js';
 import {
   requireIntegerInRange,
   requireLabels,
@@ -10,7 +10,7 @@ import {
   requireObjectName,
   requireQualifiedName,
   requireQuantity,
-} from '../validation/kubernetes-names.js';
+} from '../primitives/kubernetes-names.js';
 import {
   CONSOLIDATION_POLICIES,
   requireDisruptionBudget,
@@ -26,7 +26,7 @@ import {
   type PoolSchedulingView,
   type RequirementOperator,
   type Taint,
-} from './placement.js';
+} from '../scheduling/placement.js';
 
 /** Resource ceilings of a pool: Karpenter stops launching once the pool's nodes sum up to them. */
 export interface NodePoolLimits {

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
-import { ConfigurationError, requireThat } from '../errors.js';
-import { requireGoDuration } from '../validation/go-duration.js';
-import { requireObjectName, requireQualifiedName } from '../validation/kubernetes-names.js';
+import { ConfigurationError, requireThat } from '../primitives/errors.js';
+import { requireGoDuration } from '../primitives/go-duration.js';
+import { requireObjectName, requireQualifiedName } from '../primitives/kubernetes-names.js';
 import { noDisruptionBudgets, requireCronSchedule, type NoDisruptionWindow } from './disruption.js';
 import type { SparkNodeClass } from './node-class-ref.js';
 import { KARPENTER_AWS_INSTANCE_LABELS, type InstanceLabelKeys } from './instance-labels.js';
@@ -15,7 +15,7 @@ import {
   type NodeRequirement,
   type PodPlacement,
   type Taint,
-} from './placement.js';
+} from '../scheduling/placement.js';
 
 /** The label (and taint) key that marks Spark node classes. */
 export const SPARK_WORKLOAD_LABEL = 'emr-eks-gitops.io/workload';

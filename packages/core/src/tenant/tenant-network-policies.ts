@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { ConfigurationError, requireThat } from '../errors.js';
-import { assertDnsLabel } from '../names.js';
+import { ConfigurationError, requireThat } from '../primitives/errors.js';
+import { assertDnsLabel } from '../primitives/names.js';
 import { SPARK_UI_PORT } from '../spark/pod-templates.js';
-import { requireCidr, resolveNetworkPorts, type NetworkPort, type ResolvedNetworkPort } from '../validation/network.js';
+import { requireCidr, resolveNetworkPorts, type NetworkPort, type ResolvedNetworkPort } from '../primitives/network.js';
 import { assertTenantNamespaceName } from './tenant-namespace.js';
 
 /** Egress to anywhere: the default, because Spark reaches S3, EMR, STS and CloudWatch at public AWS addresses. */

@@ -1,12 +1,12 @@
 import { AUTO_MODE_BUILT_IN_NODE_POOLS } from '../../karpenter/auto-mode.js';
 import { FARGATE_PROFILE_LABEL } from '../../fargate/fargate-profile.js';
-import { toleratesTaint } from '../../karpenter/placement.js';
-import { parseQuantity } from '../../quantity.js';
+import { toleratesTaint } from '../../scheduling/placement.js';
+import { parseQuantity } from '../../primitives/quantity.js';
 import { asList, asRecord, asText, valueAt, type Segment, type Subject } from '../subject.js';
 import {
   CAPACITY_TYPE, NODEPOOL_LABEL, formatRequirement, formatTaint, readRequirements, requirementsSatisfiable,
   type Requirement, type Taint, type Toleration,
-} from './scheduling.js';
+} from '../../scheduling/requirements.js';
 
 /** A NodePool as the scheduler sees it: what its nodes are labelled with, how they are tainted, how much it may grow. */
 export interface Pool {

@@ -5,7 +5,7 @@ import {
   FARGATE_EPHEMERAL_STORAGE_GIB, FARGATE_MAX_EPHEMERAL_REQUEST_GIB, FARGATE_MAX_POD, fargatePodSize, fargateProvisionedStorageGiB, formatFargateSize,
   type FargatePodSize,
 } from '../../fargate/fargate-sizing.js';
-import { parseQuantity } from '../../quantity.js';
+import { parseQuantity } from '../../primitives/quantity.js';
 import { effectiveLimitRange, formatCores, formatMiB, jobFootprint, type PodFootprint } from './pod-footprint.js';
 import { sparkTenantProblems, type RuntimeProblem, type RuntimeRuleId, type SparkTenantRuntime } from './spark-tenant-rules.js';
 

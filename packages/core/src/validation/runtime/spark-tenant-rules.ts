@@ -5,14 +5,14 @@
 import { instanceTypesMatching, largestAllocatable, smallestFittingType } from '../../karpenter/instance-types.js';
 import { INSTANCE_LABEL_VOCABULARIES } from '../../karpenter/instance-labels.js';
 import type { NodePoolLimits } from '../../karpenter/node-pool.js';
-import { placementProblems, type CapacityType, type PodPlacement, type PoolSchedulingView } from '../../karpenter/placement.js';
-import { parseQuantity } from '../../quantity.js';
+import { placementProblems, type CapacityType, type PodPlacement, type PoolSchedulingView } from '../../scheduling/placement.js';
+import { parseQuantity } from '../../primitives/quantity.js';
 import { EMR_DEFAULT_JOB_START_TIMEOUT_SECONDS } from '../../spark/emr-job-configuration.js';
 import type { SparkJobSize } from '../../spark/job-size.js';
 import type { SparkLocalDisk } from '../../spark/local-disk.js';
 import type { ContainerDefaults, TenantQuota } from '../../tenant/tenant-namespace.js';
 import type { Severity } from '../finding.js';
-import { goDurationSeconds } from '../go-duration.js';
+import { goDurationSeconds } from '../../primitives/go-duration.js';
 import type { FargateRuleId } from './fargate-tenant-rules.js';
 import { gangProblems } from './yunikorn-gang-rules.js';
 import {

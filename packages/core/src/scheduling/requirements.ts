@@ -1,6 +1,6 @@
 // Offline model of the decision Karpenter and kube-scheduler make: can a pod run on a node this NodePool launches?
-import { asList, asRecord, asText } from '../subject.js';
-import { AWS_WELL_KNOWN_LABELS, EKS_AUTO_MODE_WELL_KNOWN_LABELS } from '../schema/karpenter.js';
+import { asList, asRecord, asText } from '../validation/subject.js';
+import { AWS_WELL_KNOWN_LABELS, EKS_AUTO_MODE_WELL_KNOWN_LABELS } from '../validation/schema/karpenter.js';
 
 export type Operator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
 export interface Requirement {
