@@ -1,6 +1,6 @@
 // Public surface of @emr-eks-gitops/core: the builders and helpers other repos compose into their own charts.
 export { ConfigurationError, requireThat } from './primitives/errors.js';
-export { LABELS, PROJECT_NAME } from './primitives/labels.js';
+export { LABELS, NAMESPACE_NAME_LABEL, PROJECT_NAME } from './primitives/labels.js';
 /** Cost allocation labels: what EKS split cost allocation imports (50 per pod), their syntax, the job runner's properties. */
 export {
   SPLIT_COST_LABEL_LIMIT, OTHERS_POD_LABELS, costLabelProblems, tenantCostLabels, costLabelOverflows, jobSubmitterLabelProperties, sharedCostLabels,
@@ -26,8 +26,9 @@ export {
 } from './tenant/tenant-namespace.js';
 export {
   EmrContainersRbac, emrContainersRoleRules, EMR_CONTAINERS_NAME,
-  type EmrContainersRbacProps, type PolicyRule,
+  type EmrContainersRbacProps,
 } from './emr-access/emr-containers-rbac.js';
+export type { PolicyRule } from './primitives/rbac.js';
 /** Pods a Spark-driver account creates run as that account and only the images allowed (admission). */
 export {
   DriverAccountPodPolicy, serviceAccountUsername, SERVICE_ACCOUNT_USERNAME_PREFIX,
@@ -42,19 +43,21 @@ export {
 // Karpenter v1: node classes, node pools, the Spark capacity layout, and the controller's Helm values.
 /** Scheduling vocabulary (taints, tolerations, requirements, placements) and the check of a placement against a pool. */
 export {
-  CAPACITY_TYPE_LABEL,
   placementProblems,
+  podMisfit,
+  poolNodeRequirements,
   tolerationFor,
   toleratesTaint,
-  type CapacityType,
-  type NodeRequirement,
+  type Misfit,
   type PodPlacement,
+  type PodSchedulingNeeds,
   type PoolSchedulingView,
-  type RequirementOperator,
   type Taint,
   type TaintEffect,
   type Toleration,
 } from './scheduling/placement.js';
+export { requirementsSatisfiable, type NodeRequirement, type RequirementOperator } from './scheduling/requirements.js';
+export { CAPACITY_TYPE_LABEL, WELL_KNOWN_LABELS, type CapacityType } from './scheduling/well-known-labels.js';
 /** Disruption budgets and no-disruption windows of a NodePool. */
 export {
   type ConsolidationPolicy,
@@ -328,7 +331,7 @@ export {
 // Add-ons: Prometheus (the prometheus-community chart's values, or PodMonitors for prometheus-operator).
 /** What Prometheus scrapes on the Spark platform, and the facts of Spark's pods the scrape relies on. */
 export {
-  CLIENT_MODE_DRIVER_LABEL, KARPENTER_METRICS, KUBE_STATE_METRICS, NAMESPACE_NAME_LABEL, SPARK_POD_FACTS, TENANT_SERIES_LABEL, kubeStateMetricsScrapeConfig, metaLabel, sparkScrapeConfigs,
+  CLIENT_MODE_DRIVER_LABEL, KARPENTER_METRICS, KUBE_STATE_METRICS, SPARK_POD_FACTS, TENANT_SERIES_LABEL, kubeStateMetricsScrapeConfig, metaLabel, sparkScrapeConfigs,
   type RelabelConfig, type ScrapeConfig, type ScrapedTenant, type SparkScrapeTargetsProps,
 } from './addons/prometheus-targets.js';
 /** The Prometheus server: namespace, StorageClass and the pinned chart's values. */

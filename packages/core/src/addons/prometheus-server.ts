@@ -12,7 +12,8 @@ import { requireIntegerInRange } from '../primitives/kubernetes-names.js';
 import { helmValuesProblems } from './helm-values.js';
 import type { AlertGroup } from '../observability/alert-rules.js';
 import { KUBE_STATE_LABELS_ALLOWLIST } from '../observability/series.js';
-import { NAMESPACE_NAME_LABEL, kubeStateMetricsScrapeConfig, sparkScrapeConfigs, type SparkScrapeTargetsProps } from './prometheus-targets.js';
+import { NAMESPACE_NAME_LABEL } from '../primitives/labels.js';
+import { kubeStateMetricsScrapeConfig, sparkScrapeConfigs, type SparkScrapeTargetsProps } from './prometheus-targets.js';
 import { ampRemoteWrite, type AmpRemoteWrite } from './prometheus-remote-write.js';
 
 /**

@@ -139,9 +139,6 @@ export function sparkScrapeConfigs(props: SparkScrapeTargetsProps): ScrapeConfig
   ];
 }
 
-/** The namespace label that the tenants' `allow-monitoring-scrape` NetworkPolicies select the monitoring namespace by. */
-export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
-
 /**
  * kube-state-metrics as the prometheus chart's sub-chart installs it (prometheus-community/helm-charts
  * charts/kube-state-metrics templates/service.yaml: Service labelled `app.kubernetes.io/name: kube-state-metrics`,

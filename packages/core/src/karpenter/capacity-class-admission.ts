@@ -2,7 +2,7 @@ import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { requireThat } from '../primitives/errors.js';
 import { requireObjectName, requireQualifiedName } from '../primitives/kubernetes-names.js';
-import { NAMESPACE_NAME_LABEL } from '../addons/prometheus-targets.js';
+import { NAMESPACE_NAME_LABEL } from '../primitives/labels.js';
 import { CAPACITY_CLASS_LABEL } from './spark-capacity.js';
 import { podAdmissionPolicy } from '../primitives/pod-admission-policy.js';
 

@@ -1,11 +1,9 @@
 /**
- * The scheduling vocabulary shared by NodePools and the pods that must land on them: taints, tolerations,
- * node requirements, and the placement a pod needs to reach a set of pools, with the checks that keep them in step.
+ * The scheduling vocabulary shared by NodePools and the pods that must land on them: taints, tolerations, and the
+ * placement a pod needs to reach a set of pools, with the one judgement of whether a pod fits a pool's nodes.
  */
-
-/** Karpenter's `karpenter.sh/capacity-type` values. */
-export type CapacityType = 'on-demand' | 'spot' | 'reserved';
-export const CAPACITY_TYPE_LABEL = 'karpenter.sh/capacity-type';
+import { formatRequirement, requirementsSatisfiable, type NodeRequirement } from './requirements.js';
+import { CAPACITY_TYPE_LABEL, NODEPOOL_LABEL, type CapacityType } from './well-known-labels.js';
 
 export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 export const TAINT_EFFECTS: readonly TaintEffect[] = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
@@ -23,18 +21,6 @@ export interface Toleration {
   readonly operator: 'Equal' | 'Exists';
   readonly value?: string;
   readonly effect?: TaintEffect;
-}
-
-export type RequirementOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
-
-/** A NodePool requirement: a node selector requirement with Karpenter's optional `minValues`. */
-export interface NodeRequirement {
-  readonly key: string;
-  readonly operator: RequirementOperator;
-  /** Required and non-empty for In/NotIn, exactly one integer for Gt/Lt, absent for Exists/DoesNotExist. */
-  readonly values?: readonly string[];
-  /** Minimum number of distinct values Karpenter must be able to choose from (In only). */
-  readonly minValues?: number;
 }
 
 /** What a pod needs to land on a class of nodes: the one source pod templates are generated from. */
@@ -61,6 +47,9 @@ export interface PoolSchedulingView {
   readonly requirements: readonly NodeRequirement[];
 }
 
+/** `key=value:effect`, as kubectl prints a taint. */
+export const formatTaint = (t: Taint) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`;
+
 /** The toleration that matches exactly this taint (key, value and effect). */
 export function tolerationFor(taint: Taint): Toleration {
   return taint.value === undefined
@@ -68,53 +57,74 @@ export function tolerationFor(taint: Taint): Toleration {
     : { key: taint.key, operator: 'Equal', value: taint.value, effect: taint.effect };
 }
 
+/** A toleration as a pod spec read back from YAML writes it: any field may be absent or hold what no type allows. */
+export type WrittenToleration = { readonly [K in keyof Toleration]?: string };
+
 /**
  * Kubernetes' rule (kube-scheduler's ToleratesTaint) for whether a toleration tolerates a taint. Typed loosely so it
  * also judges tolerations read from YAML: an absent operator means Equal; Exists with no key tolerates every taint.
  */
-export function toleratesTaint(
-  toleration: { readonly key?: string; readonly operator?: string; readonly value?: string; readonly effect?: string },
-  taint: { readonly key: string; readonly value?: string; readonly effect: string },
-): boolean {
+export function toleratesTaint(toleration: WrittenToleration, taint: Taint): boolean {
   if (toleration.effect && toleration.effect !== taint.effect) return false;
   // Stryker disable next-line StringLiteral: any default other than "Exists" reads the same; it names Kubernetes' default
   if ((toleration.operator ?? 'Equal') === 'Exists') return !toleration.key || toleration.key === taint.key;
   return toleration.key === taint.key && (toleration.value ?? '') === (taint.value ?? '');
 }
 
-/** Whether a node of `pool` can carry label `key` with `value`. */
-function poolCanLabel(pool: PoolSchedulingView, key: string, value: string): boolean {
-  if (Object.hasOwn(pool.labels, key)) return pool.labels[key] === value;
-  const requirement = pool.requirements.find((r) => r.key === key);
-  if (requirement === undefined) {
-    // Karpenter launches on-demand when a pool says nothing about capacity type.
-    return key === CAPACITY_TYPE_LABEL && value === 'on-demand';
-  }
-  switch (requirement.operator) {
-    case 'In':
-      return requirement.values?.includes(value) ?? false;
-    case 'NotIn':
-      return !(requirement.values?.includes(value) ?? false);
-    case 'Exists':
-      return true;
-    case 'Gt':
-    case 'Lt': {
-      // Both sides are read as integers, and a label that is not one matches neither (apimachinery labels.Requirement.Matches).
-      const bound = Number(requirement.values?.[0]);
-      if (!INTEGER.test(value) || !Number.isInteger(bound)) return false;
-      return requirement.operator === 'Gt' ? Number(value) > bound : Number(value) < bound;
-    }
-    // Stryker disable next-line ConditionalExpression: without this case the function returns undefined, just as falsy
-    default:
-      return false; // DoesNotExist: the node never has the label
-  }
+/** The taints of a pool that keep off a pod with these tolerations (PreferNoSchedule only discourages). */
+export function untoleratedTaints(tolerations: readonly WrittenToleration[], pool: Pick<PoolSchedulingView, 'taints'>): Taint[] {
+  return pool.taints.filter((taint) => taint.effect !== 'PreferNoSchedule' && !tolerations.some((t) => toleratesTaint(t, taint)));
 }
 
-const INTEGER = /^-?\d+$/;
+/**
+ * The requirements every node of `pool` meets: the pool's own, its labels, its name as `karpenter.sh/nodepool`, and
+ * on-demand when it says nothing of the capacity type (the launch this project's pools rely on).
+ */
+export function poolNodeRequirements(pool: PoolSchedulingView): NodeRequirement[] {
+  const requirements: NodeRequirement[] = [
+    ...pool.requirements,
+    ...Object.entries(pool.labels).map(([key, value]): NodeRequirement => ({ key, operator: 'In', values: [value] })),
+    { key: NODEPOOL_LABEL, operator: 'In', values: [pool.name] },
+  ];
+  if (!requirements.some((r) => r.key === CAPACITY_TYPE_LABEL)) requirements.push({ key: CAPACITY_TYPE_LABEL, operator: 'In', values: ['on-demand'] });
+  return requirements;
+}
 
-/** The taints of a pool that keep off a pod with these tolerations (PreferNoSchedule only discourages). */
-export function untoleratedTaints(tolerations: readonly Toleration[], pool: Pick<PoolSchedulingView, 'taints'>): Taint[] {
-  return pool.taints.filter((taint) => taint.effect !== 'PreferNoSchedule' && !tolerations.some((t) => toleratesTaint(t, taint)));
+/** What a pod brings to a pool: its tolerations, and its node requirements as alternatives (nodeAffinity terms). */
+export interface PodSchedulingNeeds {
+  readonly tolerations: readonly WrittenToleration[];
+  /** One alternative per required nodeAffinity term (each with the nodeSelector in it); one term without affinity. */
+  readonly requirementTerms: readonly (readonly NodeRequirement[])[];
+}
+
+/** What keeps a pod off a pool's nodes; absent when it fits. */
+export type Misfit =
+  | { readonly kind: 'taints'; readonly untolerated: readonly Taint[] }
+  | { readonly kind: 'requirement'; readonly requirement: NodeRequirement }
+  | { readonly kind: 'requirements' };
+
+/**
+ * Whether a pod fits a node of a pool: it tolerates the pool's NoSchedule/NoExecute taints and one of its requirement
+ * terms (with `extra`, e.g. a capacity type) is possible on the pool's nodes (`nodeRequirements`, see
+ * poolNodeRequirements). A misfit names the untolerated taints, or the first requirement of the first term that no
+ * node of the pool can meet.
+ */
+export function podMisfit(
+  pod: PodSchedulingNeeds,
+  pool: { readonly taints: readonly Taint[]; readonly nodeRequirements: readonly NodeRequirement[] },
+  extra: readonly NodeRequirement[] = [],
+): Misfit | undefined {
+  const untolerated = untoleratedTaints(pod.tolerations, pool);
+  if (untolerated.length > 0) return { kind: 'taints', untolerated };
+  if (pod.requirementTerms.some((term) => requirementsSatisfiable(pool.nodeRequirements, [...term, ...extra]))) return undefined;
+  const requirement = pod.requirementTerms[0]?.find((r) => !requirementsSatisfiable(pool.nodeRequirements, [r]));
+  return requirement ? { kind: 'requirement', requirement } : { kind: 'requirements' };
+}
+
+/** A misfit in words: `untolerated` says the taints part, `impossible` the requirement part. */
+export function describeMisfit(misfit: Misfit, words: { readonly impossible: (requirement: string) => string; readonly together: string; readonly suffix?: string }): string {
+  if (misfit.kind === 'taints') return `does not tolerate taint ${misfit.untolerated.map(formatTaint).join(', ')}${words.suffix ?? ''}`;
+  return misfit.kind === 'requirement' ? words.impossible(formatRequirement(misfit.requirement)) : words.together;
 }
 
 /**
@@ -126,8 +136,11 @@ export function placementProblems(
   pool: PoolSchedulingView,
 ): string[] {
   const problems: string[] = [];
+  const nodeRequirements = poolNodeRequirements(pool);
   for (const [key, value] of Object.entries(placement.nodeSelector)) {
-    if (!poolCanLabel(pool, key, value)) problems.push(`nodeSelector ${key}=${value} is never a label of pool ${pool.name}`);
+    if (!requirementsSatisfiable(nodeRequirements, [{ key, operator: 'In', values: [value] }])) {
+      problems.push(`nodeSelector ${key}=${value} is never a label of pool ${pool.name}`);
+    }
   }
   for (const taint of untoleratedTaints(placement.tolerations, pool)) {
     problems.push(`taint ${taint.key}=${taint.value ?? ''}:${taint.effect} of pool ${pool.name} is not tolerated`);

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { requireThat } from '../primitives/errors.js';
-import type { PolicyRule } from '../emr-access/emr-containers-rbac.js';
+import type { PolicyRule } from '../primitives/rbac.js';
 import { assertDnsSubdomain } from '../primitives/names.js';
 import { assertTenantNamespaceName } from './tenant-namespace.js';
 

@@ -5,7 +5,8 @@
 import { instanceTypesMatching, largestAllocatable, smallestFittingType } from '../../karpenter/instance-types.js';
 import { INSTANCE_LABEL_VOCABULARIES } from '../../karpenter/instance-labels.js';
 import type { NodePoolLimits } from '../../karpenter/node-pool.js';
-import { placementProblems, type CapacityType, type PodPlacement, type PoolSchedulingView } from '../../scheduling/placement.js';
+import { placementProblems, type PodPlacement, type PoolSchedulingView } from '../../scheduling/placement.js';
+import type { CapacityType } from '../../scheduling/well-known-labels.js';
 import { parseQuantity } from '../../primitives/quantity.js';
 import { EMR_DEFAULT_JOB_START_TIMEOUT_SECONDS } from '../../spark/emr-job-configuration.js';
 import type { SparkJobSize } from '../../spark/job-size.js';
