@@ -237,16 +237,16 @@ export {
 export { fargateSparkPlacements } from './fargate/fargate-placements.js';
 /** Run-time rules of a Fargate tenant, and the Fargate size of each pod of its jobs. */
 export {
-  fargateJobSizes, fargateTenantProblems, type FargateJobSizes, type FargateRuleId, type FargateTenantRuntime,
+  fargateJobSizes, fargateTenantProblems, type FargateJobSizes, type FargateTenantRuntime,
 } from './validation/runtime/fargate-tenant-rules.js';
 export { FARGATE_NAMESPACE_ANNOTATION } from './validation/capacity/fargate-pod-rules.js';
 export { validateObjects } from './validation/validate.js';
 export { awsRequestProblems, jsonPathOf, type AwsRequestProblem, type AwsRequestShape } from './validation/aws/request-documents.js';
 /** Run-time rules of a tenant: what admission, the scheduler, Karpenter, Spark and EMR do with a job of its size. */
-export {
-  sparkTenantProblems,
-  type AwsServiceReach, type RuntimePool, type RuntimeProblem, type RuntimeRuleId, type SparkTenantRuntime,
-} from './validation/runtime/spark-tenant-rules.js';
+export { sparkTenantProblems } from './validation/runtime/spark-tenant-rules.js';
+export type {
+  AwsServiceReach, FargateRuleId, RuntimePool, RuntimeProblem, RuntimeRuleId, SparkTenantRuntime,
+} from './validation/runtime/tenant-runtime.js';
 export {
   effectiveLimitRange, formatCores, formatMiB, jobFootprint, EMR_LOGGING_CONTAINER_MEMORY_MIB, JOB_RUNNER_LOGGING_CONTAINER,
   type EffectiveLimitRange, type JobFootprint, type PodFootprint,

@@ -64,7 +64,7 @@ export type WrittenToleration = { readonly [K in keyof Toleration]?: string };
  * Kubernetes' rule (kube-scheduler's ToleratesTaint) for whether a toleration tolerates a taint. Typed loosely so it
  * also judges tolerations read from YAML: an absent operator means Equal; Exists with no key tolerates every taint.
  */
-export function toleratesTaint(toleration: WrittenToleration, taint: Taint): boolean {
+export function toleratesTaint(toleration: WrittenToleration, taint: Omit<Taint, 'effect'> & { readonly effect: string }): boolean {
   if (toleration.effect && toleration.effect !== taint.effect) return false;
   // Stryker disable next-line StringLiteral: any default other than "Exists" reads the same; it names Kubernetes' default
   if ((toleration.operator ?? 'Equal') === 'Exists') return !toleration.key || toleration.key === taint.key;

@@ -7,10 +7,9 @@ import {
 } from '../../fargate/fargate-sizing.js';
 import { parseQuantity } from '../../primitives/quantity.js';
 import { effectiveLimitRange, formatCores, formatMiB, jobFootprint, type PodFootprint } from './pod-footprint.js';
-import { sparkTenantProblems, type RuntimeProblem, type RuntimeRuleId, type SparkTenantRuntime } from './spark-tenant-rules.js';
+import { sparkTenantProblems } from './spark-tenant-rules.js';
+import type { FargateRuleId, RuntimeProblem, RuntimeRuleId, SparkTenantRuntime } from './tenant-runtime.js';
 
-/** Rules only Fargate tenants have. */
-export type FargateRuleId = 'fargate-pod-size' | 'fargate-ephemeral-storage' | 'fargate-rounding';
 
 /** Rules about Karpenter's pools, node expiry and the job runner's node selector: Fargate has none of them. */
 const KARPENTER_ONLY_RULES: ReadonlySet<RuntimeRuleId> = new Set<RuntimeRuleId>([

@@ -4,7 +4,7 @@
 import { parseQuantity } from '../../primitives/quantity.js';
 import type { Severity } from '../finding.js';
 import { formatCores, formatMiB, type JobFootprint } from './pod-footprint.js';
-import type { RuntimePool, SparkTenantRuntime } from './spark-tenant-rules.js';
+import type { RuntimePool, SparkTenantRuntime } from './tenant-runtime.js';
 
 const MIB = 2 ** 20;
 
