@@ -121,7 +121,7 @@ export function podMisfit(
   return requirement ? { kind: 'requirement', requirement } : { kind: 'requirements' };
 }
 
-/** A misfit in words: `untolerated` says the taints part, `impossible` the requirement part. */
+/** A misfit in the caller's words: `impossible` for one requirement, `together` for the terms as a whole, `suffix` after the taints. */
 export function describeMisfit(misfit: Misfit, words: { readonly impossible: (requirement: string) => string; readonly together: string; readonly suffix?: string }): string {
   if (misfit.kind === 'taints') return `does not tolerate taint ${misfit.untolerated.map(formatTaint).join(', ')}${words.suffix ?? ''}`;
   return misfit.kind === 'requirement' ? words.impossible(formatRequirement(misfit.requirement)) : words.together;

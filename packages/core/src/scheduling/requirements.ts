@@ -25,7 +25,8 @@ function keySatisfiable(key: string, pool: readonly NodeRequirement[], pod: read
     const sometimes = PER_TYPE_LABELS.test(key) && !pool.some((r) => POSITIVE.has(r.operator));
     return (sometimes || !present) && !all.some((r) => POSITIVE.has(r.operator));
   }
-  // A pool's NotIn defines the key too: Karpenter writes the value the pod's own requirement leaves as the node's label.
+  // A pool's NotIn defines the key too: Karpenter labels the node with a value both requirements leave (kubernetes-sigs/
+  // karpenter, Requirements.Compatible and NodeClaimTemplate.resolveCustomLabelsFromRequirements).
   const definable = present || pool.some((r) => r.operator === 'NotIn');
   if (!definable) return !pod.some((r) => POSITIVE.has(r.operator)); // NotIn alone matches a missing label
   let candidates: Set<string> | undefined;
