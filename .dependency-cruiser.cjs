@@ -72,7 +72,7 @@ module.exports = {
     ...downwardOnly('charts', CHARTS_LAYERS),
     {
       name: 'cli: only main.ts imports the commands',
-      comment: 'packages/cli/src: commands/ is the top (one file per command and the steps they share); what they use lies below',
+      comment: 'packages/cli/src: commands/ is the top (one file per command); what commands share lies below it',
       severity: 'error',
       from: { path: '^packages/cli/src/', pathNot: '^packages/cli/src/(commands/|main[.]ts$)' },
       to: { path: '^packages/cli/src/commands/' },

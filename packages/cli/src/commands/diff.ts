@@ -1,8 +1,8 @@
 import { EXIT, type CliIO } from '../io.js';
 import type { Project } from '../project.js';
-import type { ValidationOptions } from './validate.js';
+import type { ValidationOptions } from '../validation-report.js';
 import { filePatch, lineChanges } from '../output/drift-report.js';
-import { planOutput, renderValidated, type OutputPlan } from './render-plan.js';
+import { planOutput, renderValidated, type OutputPlan } from '../render-plan.js';
 
 export interface DiffOptions extends ValidationOptions {
   /** Environments to compare; all when empty (only then are stale folders reported). */

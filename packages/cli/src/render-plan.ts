@@ -2,11 +2,11 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { RenderResult } from '@emr-eks-gitops/charts';
 import { hasErrors } from '@emr-eks-gitops/core';
-import type { CliIO } from '../io.js';
-import { environmentNames, loadEnvironments, renderAll, type Project } from '../project.js';
-import { reportFindings, reportRenderWarnings, validateRendered, type ValidationOptions } from './validate.js';
-import { compareTrees, hasChanges, readTree, type FileTree, type TreeDiff } from '../output/tree.js';
-import { assertTenantRemovalsSafe } from '../tenant-removal.js';
+import type { CliIO } from './io.js';
+import { environmentNames, loadEnvironments, renderAll, type Project } from './project.js';
+import { reportFindings, reportRenderWarnings, validateRendered, type ValidationOptions } from './validation-report.js';
+import { compareTrees, hasChanges, readTree, type FileTree, type TreeDiff } from './output/tree.js';
+import { assertTenantRemovalsSafe } from './tenant-removal.js';
 
 // One home for "what would `render` do": `render` writes the plan, `render --check` and `diff` report it.
 
