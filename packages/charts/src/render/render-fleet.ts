@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { KubernetesObject, RenderedCluster, RenderedObject, RenderResult } from './render-result.js';
-import { RenderError, type RenderIssue } from './render-error.js';
+import { RenderError, type RenderIssue } from '../config/render-error.js';
 import { formatConfigPath } from '../config/source-map.js';
 import { synthesizeCharts } from './synth.js';
 import { generatedHeader, kustomization, objectFileName, toYaml } from './serialize.js';

@@ -1,4 +1,4 @@
-import type { RenderIssue } from './render-error.js';
+import type { RenderIssue } from '../config/render-error.js';
 
 // What a render returns: pure data, written to disk by the CLI (render.ts and render-fleet.ts make it).
 

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { requireThat } from '../errors.js';
+import { requireThat } from '../primitives/errors.js';
 
 /** One Application the ApplicationSet generates: the values its template reads (`{{.<key>}}`). */
 export type ApplicationSetElement = Readonly<Record<string, string>>;
