@@ -1,5 +1,5 @@
 import { ConfigurationError, emrRapidsRelease, type SparkCapacity, type SparkLocalDisk, type SparkPlacements } from '@emr-eks-gitops/core';
-import type { TenantConfig } from '../config/schema.js';
+import type { ResolvedTenant } from '../config/resolve.js';
 import { DEFAULT_LOCAL_DISK_SIZE } from '../config/capacity-class-semantics.js';
 
 /** Where one tenant's jobs (or one variant of them) run: the classes' pools and the scratch disk they imply. */
@@ -29,7 +29,7 @@ export interface ClassPlacement {
  * instance store or an EBS volume per pod); on the default class the tenant's spark.localDisk does, as before classes.
  */
 export function classPlacement(
-  classes: ReadonlyMap<string, SparkCapacity>, tenant: TenantConfig, driverClass: string, executorClass: string, storageClassName: string,
+  classes: ReadonlyMap<string, SparkCapacity>, tenant: ResolvedTenant, driverClass: string, executorClass: string, storageClassName: string,
   cluster: { readonly region: string; readonly partition?: string },
 ): ClassPlacement {
   // The config rules refuse unknown names (capacity-class-unknown); this guards configs built in code.
@@ -65,7 +65,7 @@ export function classPlacement(
 
 /** GPU executors run the RAPIDS Accelerator variant of the tenant's release; CPU executors change nothing. */
 function gpuJobs(
-  resources: Readonly<Record<string, number>> | undefined, tenant: TenantConfig, cluster: { readonly region: string; readonly partition?: string },
+  resources: Readonly<Record<string, number>> | undefined, tenant: ResolvedTenant, cluster: { readonly region: string; readonly partition?: string },
 ): Pick<ClassPlacement, 'gpuProperties' | 'releaseLabel'> {
   const gpu = Object.entries(resources ?? {}).find(([name]) => name.endsWith('/gpu'));
   if (!gpu) return { gpuProperties: {} };

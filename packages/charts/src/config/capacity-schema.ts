@@ -72,7 +72,7 @@ export const CapacitySchema = strictObject({
   rootVolumeGiB: Type.Optional(Type.Integer({ minimum: 20, maximum: 16384, default: 100, description: 'size of each node\'s encrypted gp3 root volume in GiB, 20 to 16384 (with auto-mode: the NodeClass\'s ephemeralStorage, where images, logs and emptyDirs live)' })),
   autoMode: Type.Optional(strictObject({
     builtInNodePools: Type.Optional(Type.Array(StringEnum(['general-purpose', 'system'], { description: 'a built-in pool: general-purpose or system' }), {
-      uniqueItems: true,
+      uniqueItems: true, default: ['system'],
       description: 'Auto Mode\'s built-in pools to enable in the cluster\'s compute config (default [system]; [] for none)',
     })),
     addonNodePool: Type.Optional(StringEnum(['general-purpose', 'system'], {

@@ -1,11 +1,10 @@
-import type { EnvironmentConfig } from '../config/schema.js';
-import type { CapacityClassConfig } from '../config/capacity-schema.js';
+import type { ResolvedCapacityClass, ResolvedEnvironment } from '../config/resolve.js';
 import { emrRapidsRelease } from '@emr-eks-gitops/core';
 import { tenantCapacityClasses } from '../config/capacity-class-semantics.js';
 import { exclusiveClassScopes } from '../charts/admission-chart.js';
 
 /** The instance types a class selects, in words. */
-function instances(spec: Partial<CapacityClassConfig>): string {
+function instances(spec: Partial<ResolvedCapacityClass>): string {
   const minGeneration = spec.minGeneration ?? (spec.families ? undefined : 6);
   return [
     spec.arch ?? 'amd64',
@@ -19,8 +18,8 @@ function instances(spec: Partial<CapacityClassConfig>): string {
  * The README's capacity classes: what each class is, who may use it, which classes each tenant's jobs run on and may
  * ask for, and what runs GPU nodes and GPU jobs. Empty for an environment without classes or single-AZ tenants.
  */
-export function capacityClassSection(config: EnvironmentConfig): string {
-  const classes = config.capacity.classes ?? [];
+export function capacityClassSection(config: ResolvedEnvironment): string {
+  const classes = config.capacity.classes;
   const tenants = config.tenants.filter((tenant) => !tenant.retired);
   const singleZone = tenants.filter((tenant) => tenant.spark?.singleZone);
   if (classes.length === 0 && singleZone.length === 0) return '';
@@ -105,7 +104,7 @@ function exclusivityLines(scopes: ReturnType<typeof exclusiveClassScopes>): stri
 }
 
 /** What runs GPU executors: the AMI, the device plugin (or Auto Mode's), and the RAPIDS image of each GPU tenant's jobs. */
-function gpuLines(config: EnvironmentConfig, gpuClasses: readonly string[]): string[] {
+function gpuLines(config: ResolvedEnvironment, gpuClasses: readonly string[]): string[] {
   const names = gpuClasses.map((name) => `\`${name}\``).join(', ');
   const plugin = config.capacity.backend === 'auto-mode'
     ? ['EKS Auto Mode runs the NVIDIA driver and device plugin on its GPU nodes itself; nothing of it is rendered here.']

@@ -19,8 +19,8 @@ export function validateRendered(project: Project, environments: readonly Loaded
   const schemaDir = options.schemaDir ? resolve(project.root, options.schemaDir) : undefined;
   return results.flatMap((result, index) => validateObjects(result.objects, {
     environment: result.environment,
-    production: environments[index]!.config.production ?? false,
-    kubernetesVersion: environments[index]!.config.cluster.kubernetesVersion,
+    production: environments[index]!.environment.production,
+    kubernetesVersion: environments[index]!.environment.cluster.kubernetesVersion,
     schemaDir,
   }));
 }
@@ -47,7 +47,7 @@ export function validateCommand(project: Project, options: ValidateOptions, io: 
   const results = renderAll(environments);
   const findings = validateRendered(project, environments, results, options);
   // Which official Kubernetes OpenAPI each environment's built-in kinds were checked against.
-  const kubernetesSchemas = Object.fromEntries(environments.map((env, index) => [results[index]!.environment, env.config.cluster.kubernetesVersion]));
+  const kubernetesSchemas = Object.fromEntries(environments.map((env, index) => [results[index]!.environment, env.environment.cluster.kubernetesVersion]));
   if (options.output === 'json') {
     io.out(`${JSON.stringify({
       environments: results.map((result) => result.environment),
