@@ -115,7 +115,7 @@ export class JupyterHubTenantChart extends ManifestChart {
       folder: `${JUPYTERHUB_FOLDER}/tenant-${profile.tenant}`, environment: config.name, configPath: ['addons', 'jupyterhub'],
     });
     new JupyterHubSpawnerRbac(this, 'Spawner', { namespace: profile.namespace });
-    const history = config.addons?.historyServer && config.spark.logs?.s3Uri;
+    const history = config.addons?.historyServer && config.spark.logs.s3Uri;
     new JupyterHubNotebookNetworkPolicies(this, 'Network', {
       namespace: profile.namespace,
       // Prometheus (mode server or operator) scrapes from the monitoring namespace.
@@ -154,7 +154,7 @@ export function jupyterHubReadme(config: ResolvedEnvironment, hub: ResolvedJupyt
 /** What the notebook servers, being Spark drivers Spark did not create, get from Prometheus and the History Server. */
 function driverNote(config: ResolvedEnvironment, served: boolean): string | undefined {
   const scraped = config.addons?.prometheus !== undefined;
-  const history = config.addons?.historyServer !== undefined && config.spark.logs?.s3Uri !== undefined;
+  const history = config.addons?.historyServer !== undefined && config.spark.logs.s3Uri !== undefined;
   if (!served || (!scraped && !history)) return undefined;
   return [
     'Each notebook server is the Spark driver of its sessions, which Spark does not label: its profile labels it',

@@ -74,7 +74,7 @@ export class PrometheusChart extends ManifestChart {
 export function platformObservabilityProps(config: ResolvedEnvironment, prometheus: PrometheusConfig): PlatformObservabilityProps {
   const tenants = config.tenants.filter((tenant) => !tenant.retired);
   // The same conditions as addon-charts.ts's History Server chart: one Deployment per active tenant.
-  const historyServers = config.addons?.historyServer && config.spark.logs?.s3Uri
+  const historyServers = config.addons?.historyServer && config.spark.logs.s3Uri
     ? { namespace: HISTORY_SERVER_NAMESPACE, deployments: tenants.map((tenant) => historyServerName(tenant.name)) } : undefined;
   return {
     namespaces: tenants.map((tenant) => tenant.namespace),

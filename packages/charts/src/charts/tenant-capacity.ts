@@ -40,7 +40,7 @@ export function classPlacement(
   };
   const driver = classOf(driverClass, 'capacityClasses.driver');
   const executor = classOf(executorClass, 'capacityClasses.executor');
-  const spark = tenant.spark ?? {};
+  const spark = tenant.spark;
   const instanceStore = executor.capacityClass === undefined
     ? spark.localDisk === 'instance-store'
     : executor.executorPlacement === executor.nvmeExecutorPlacement;
@@ -72,7 +72,7 @@ function gpuJobs(
   // The config rules refuse a release without one (gpu-rapids-release); this guards configs built in code.
   const rapids = emrRapidsRelease(cluster.region, tenant.releaseLabel, cluster.partition);
   if ('unknown' in rapids) throw new ConfigurationError('releaseLabel', `GPU executors need the release's RAPIDS Accelerator image: ${rapids.unknown}`);
-  return { gpuProperties: gpuProperties(gpu, tenant.spark?.jobSize?.executor.cores ?? 1, rapids.image), releaseLabel: rapids.releaseLabel };
+  return { gpuProperties: gpuProperties(gpu, tenant.spark.jobSize?.executor.cores ?? 1, rapids.image), releaseLabel: rapids.releaseLabel };
 }
 
 /**

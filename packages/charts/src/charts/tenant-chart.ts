@@ -286,7 +286,7 @@ function configPathOf(field: string, index: number, tenant: ResolvedTenant, clas
     case 'maxJobDuration':
       return [...own, 'spark', head, ...rest];
     case 'localDisk':
-      return [...own, 'spark', tenant.spark?.localDiskSize !== undefined ? 'localDiskSize' : 'localDisk'];
+      return [...own, 'spark', tenant.spark.localDiskSize !== undefined ? 'localDiskSize' : 'localDisk'];
     case 'egress':
       return [...own, 'network', 'egress', ...rest];
     case 'gang':

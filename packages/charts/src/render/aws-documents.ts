@@ -43,7 +43,7 @@ function tenantFieldOf(tenantPath: ConfigPath, tenant: ResolvedTenant | undefine
   };
   if (inData[0] === 'configurationOverrides' && inData[1] === 'applicationConfiguration' && inData[3] === 'properties' && typeof inData[4] === 'string') {
     const entry = data.configurationOverrides?.applicationConfiguration?.[inData[2] as number];
-    if (entry?.classification === 'spark-defaults' && tenant.spark?.extraProperties && Object.hasOwn(tenant.spark.extraProperties, inData[4])) {
+    if (entry?.classification === 'spark-defaults' && tenant.spark.extraProperties && Object.hasOwn(tenant.spark.extraProperties, inData[4])) {
       return [...tenantPath, 'spark', 'extraProperties', inData[4]];
     }
   }

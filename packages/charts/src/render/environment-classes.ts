@@ -21,7 +21,7 @@ function instances(spec: Partial<ResolvedCapacityClass>): string {
 export function capacityClassSection(config: ResolvedEnvironment): string {
   const classes = config.capacity.classes;
   const tenants = config.tenants.filter((tenant) => !tenant.retired);
-  const singleZone = tenants.filter((tenant) => tenant.spark?.singleZone);
+  const singleZone = tenants.filter((tenant) => tenant.spark.singleZone);
   if (classes.length === 0 && singleZone.length === 0) return '';
   const lines: string[] = [];
   if (classes.length > 0) {
@@ -62,8 +62,8 @@ export function capacityClassSection(config: ResolvedEnvironment): string {
     if (gpu.length > 0) lines.push('', ...gpuLines(config, gpu.map((spec) => spec.name)));
   }
   if (singleZone.length > 0) {
-    const always = singleZone.filter((tenant) => tenant.spark?.singleZone === 'always').map((tenant) => tenant.name);
-    const offered = singleZone.filter((tenant) => tenant.spark?.singleZone === 'offered').map((tenant) => tenant.name);
+    const always = singleZone.filter((tenant) => tenant.spark.singleZone === 'always').map((tenant) => tenant.name);
+    const offered = singleZone.filter((tenant) => tenant.spark.singleZone === 'offered').map((tenant) => tenant.name);
     lines.push(
       '',
       '### Single-AZ jobs',

@@ -60,7 +60,7 @@ export function fargateSection(config: ResolvedEnvironment, tenants: readonly Te
     '', '| tenant | job runner | driver | each executor | scratch space per driver and executor |', '|---|---|---|---|---|',
     ...active.filter((t) => t.fargate).map((tenant) => {
       const sizes = tenants.find((chart) => chart.folder === `tenants/${tenant.name}`)?.fargateSizes;
-      return `| ${tenant.name} | ${sizes ? size(sizes.jobRunner) : '-'} | ${sizes ? size(sizes.driver) : '-'} | ${sizes ? size(sizes.executor) : '-'} | ${tenant.spark?.localDiskSize ?? DEFAULT_LOCAL_DISK_SIZE.fargate} ephemeral storage |`;
+      return `| ${tenant.name} | ${sizes ? size(sizes.jobRunner) : '-'} | ${sizes ? size(sizes.driver) : '-'} | ${sizes ? size(sizes.executor) : '-'} | ${tenant.spark.localDiskSize ?? DEFAULT_LOCAL_DISK_SIZE.fargate} ephemeral storage |`;
     }),
     '', 'What Fargate changes for these tenants:',
     '- **Network isolation.** NetworkPolicies are not enforced on Fargate pods (neither the VPC CNI\'s network policy agent nor',

@@ -140,7 +140,7 @@ function roleUses(config: ResolvedEnvironment): RoleUse[] {
  */
 function historyServerUses(config: ResolvedEnvironment, context: ArnContext): RoleUse[] {
   const history = config.addons?.historyServer;
-  if (!history || !config.spark.logs?.s3Uri) return [];
+  if (!history || !config.spark.logs.s3Uri) return [];
   const active = config.tenants.filter((tenant) => !tenant.retired);
   const read = (tenants: readonly ResolvedTenant[]) => tenants.map((tenant) => ({ uri: tenantLocations(config, tenant).eventLogDir!, access: 'read' as const, directory: true }));
   const uses: RoleUse[] = active.flatMap((tenant) => {
