@@ -203,7 +203,8 @@ export interface EnvironmentOrigin {
 /**
  * The resolved model of a validated environment file: every default applied, the back end and delivery engine as
  * unions. Call it only on a file that passed the schema and the semantics rules (loadEnvironmentText does): what
- * those rules guarantee (Karpenter's AMI and controller, a Fargate tenant's role and subnets) is not checked again.
+ * those rules guarantee (Karpenter's AMI and controller, a Fargate tenant's role and subnets) is not reported again;
+ * a file without it throws a plain Error, a caller's mistake rather than the user's.
  */
 export function resolveEnvironment(file: EnvironmentFile, origin: EnvironmentOrigin): ResolvedEnvironment {
   const D = ENVIRONMENT_DEFAULTS;
