@@ -1,7 +1,6 @@
 import type { App } from 'cdk8s';
 import { ConfigurationError, PlatformObservability, PrometheusServer, SparkPodMonitors, helmRelease, type PlatformObservabilityProps } from '@emr-eks-gitops/core';
-import type { ResolvedEnvironment } from '../config/resolve.js';
-import type { PrometheusConfig } from '../config/prometheus-schema.js';
+import type { ResolvedEnvironment, ResolvedPrometheus } from '../config/resolve.js';
 import { helmDelivery } from './delivery-chart.js';
 import { addonPlacement, ebsProvisioner } from './auto-mode-capacity.js';
 import { HISTORY_SERVER_NAMESPACE, historyServerName } from './history-server-names.js';
@@ -19,7 +18,7 @@ import type { RenderIssue } from '../render/render-error.js';
  * runs already. Both: the Grafana dashboards as sidecar ConfigMaps.
  */
 export class PrometheusChart extends ManifestChart {
-  constructor(scope: App, config: ResolvedEnvironment, prometheus: PrometheusConfig) {
+  constructor(scope: App, config: ResolvedEnvironment, prometheus: ResolvedPrometheus) {
     super(scope, 'addons-prometheus', { folder: 'addons/prometheus', environment: config.name, configPath: ['addons', 'prometheus'] });
     const tenants = config.tenants.filter((tenant) => !tenant.retired)
       .map((tenant) => ({ name: tenant.name, namespace: tenant.namespace, notebookDrivers: servesNotebooks(config, tenant) }));
@@ -71,7 +70,7 @@ export class PrometheusChart extends ManifestChart {
  * What the dashboards and alerts watch in this environment (the chart renders them, the README lists them): the active
  * tenants' namespaces, Karpenter unless on EKS Auto Mode, the History Servers when the environment runs them.
  */
-export function platformObservabilityProps(config: ResolvedEnvironment, prometheus: PrometheusConfig): PlatformObservabilityProps {
+export function platformObservabilityProps(config: ResolvedEnvironment, prometheus: ResolvedPrometheus): PlatformObservabilityProps {
   const tenants = config.tenants.filter((tenant) => !tenant.retired);
   // The same conditions as addon-charts.ts's History Server chart: one Deployment per active tenant.
   const historyServers = config.addons?.historyServer && config.spark.logs.s3Uri
@@ -92,7 +91,7 @@ export function platformObservabilityProps(config: ResolvedEnvironment, promethe
  * every tenant's metrics (with the lifecycle API, also stops the server). EKS's cluster security group admits only
  * itself, so nothing outside reaches it until someone adds an inbound rule: that rule must name who may.
  */
-function nodePortWarning(config: ResolvedEnvironment, server: NonNullable<PrometheusConfig['server']>): RenderIssue {
+function nodePortWarning(config: ResolvedEnvironment, server: NonNullable<ResolvedPrometheus['server']>): RenderIssue {
   const port = server.service.nodePort;
   const groups = config.capacity.backend === 'auto-mode'
     ? `the cluster security group (eks-cluster-sg-${config.cluster.name}-*), which EKS Auto Mode's nodes use`
