@@ -138,6 +138,14 @@ const DEFAULT_CASES: ReadonlyArray<{
     key: 'lifecycleApi', schemaPath: ['addons', 'prometheus', 'server', 'lifecycleApi'], environment: 'dev',
     leaveOut: (f) => { delete f.addons.prometheus.server.lifecycleApi; }, resolved: (e) => e.addons?.prometheus?.server?.lifecycleApi,
   },
+  {
+    key: 'gpuResource', schemaPath: ['capacity', 'classes', 'items', 'gpu', 'resource'], environment: 'prod',
+    leaveOut: (f) => { delete f.capacity.classes[2].gpu.resource; }, resolved: (e) => e.capacity.classes[2]?.gpu?.resource,
+  },
+  {
+    key: 'gpuPerExecutor', schemaPath: ['capacity', 'classes', 'items', 'gpu', 'perExecutor'], environment: 'prod',
+    leaveOut: (f) => { delete f.capacity.classes[2].gpu.perExecutor; }, resolved: (e) => e.capacity.classes[2]?.gpu?.perExecutor,
+  },
   { key: 'retired', schemaPath: ['tenants', 'items', 'retired'], environment: 'dev', leaveOut: (f) => { delete f.tenants[0].retired; }, resolved: (e) => e.tenants[0]?.retired },
   { key: 'queueOrdering', schemaPath: ['tenants', 'items', 'queue', 'ordering'], environment: 'staging', leaveOut: (f) => { delete f.tenants[0].queue.ordering; }, resolved: (e) => e.tenants[0]?.queue?.ordering },
   {
@@ -170,6 +178,16 @@ describe('defaults that depend on other settings', () => {
         .find((object) => object.kind === 'NodePool' && object.metadata.name === 'spark-driver');
       expect(pool.spec.template.spec.expireAfter).toBe(environment.capacity.driverNodes.expireAfter);
     }
+  });
+
+  it('a GPU class\'s taint key is its own, else its resource\'s name, as its NodePools taint the nodes', () => {
+    const own = loadEdited('prod', (f) => { f.capacity.classes[2].gpu = { resource: 'nvidia.com/gpu', taintKey: 'gpu-node' }; });
+    expect(own.capacity.classes[2]?.gpu).toEqual({ resource: 'nvidia.com/gpu', perExecutor: 1, taintKey: 'gpu-node' });
+    const prod = load('prod');
+    expect(prod.capacity.classes[2]?.gpu?.taintKey).toBe('nvidia.com/gpu');
+    const pool = renderEnvironment(prod).objects.map(({ object }) => object as any)
+      .find((object) => object.kind === 'NodePool' && object.metadata.name === 'spark-gpu-executor-on-demand');
+    expect(pool.spec.template.spec.taints).toContainEqual({ key: 'nvidia.com/gpu', effect: 'NoSchedule' });
   });
 
   it('a tenant\'s identity is its own, else the cluster\'s', () => {

@@ -69,7 +69,7 @@ export class CapacityChart extends ManifestChart {
         const selected = spec.families ? `families ${spec.families.join(', ')}` : `categories ${spec.categories?.join(', ') ?? 'c, m, r'}`;
         this.warnings.push({ configPath: selectionPath, message: `capacity class ${spec.name}: no instance type of the offline catalog matches its ${selected}, so no capacity rule can check that its pools hold the tenants' pods; if a name is misspelt, Karpenter launches no node and the class's pods stay Pending: check them against the EC2 instance types [capacity-class-instances]` });
       } else if (spec.gpu) {
-        const problem = gpuSelectionProblem(selection, spec.gpu.perExecutor ?? 1);
+        const problem = gpuSelectionProblem(selection, spec.gpu.perExecutor);
         if (problem) {
           const field = problem.startsWith('asks') ? ['gpu', 'perExecutor'] : [spec.families ? 'families' : 'categories'];
           this.problems.push({ configPath: ['capacity', 'classes', index, ...field], message: `GPU class ${spec.name} ${problem} [capacity-class-gpu]` });
@@ -154,7 +154,7 @@ export class CapacityChart extends ManifestChart {
       gpu: spec.gpu && {
         resource: spec.gpu.resource,
         perExecutor: spec.gpu.perExecutor,
-        taint: spec.gpu.taintKey === undefined ? undefined : { key: spec.gpu.taintKey, effect: 'NoSchedule' },
+        taint: { key: spec.gpu.taintKey, effect: 'NoSchedule' },
       },
       driverNodes: nodes.driverNodes,
       limits: {

@@ -3,7 +3,7 @@ import {
   AUTO_MODE_DEFAULT_EXPIRE_AFTER, AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD, TLS_PROXY_SERVICE_TYPE, type AutoModeBuiltInNodePool, type PodIdentityMode,
 } from '@emr-eks-gitops/core';
 import { ClusterSchema, EnvironmentSchema, TenantSchema, type ClusterConfig, type EnvironmentFile, type TenantConfig } from './schema.js';
-import { CapacitySchema, SparkPlatformSchema, type CapacityClassConfig, type CapacityConfig, type SparkPlatformConfig, type TenantSparkConfig } from './capacity-schema.js';
+import { CapacityClassSchema, CapacitySchema, SparkPlatformSchema, type CapacityClassConfig, type CapacityConfig, type SparkPlatformConfig, type TenantSparkConfig } from './capacity-schema.js';
 import { DeliverySchema, type DeliveryConfig } from './delivery-schema.js';
 import { KarpenterAddonSchema, type AddonsConfig } from './addons-schema.js';
 import { JupyterHubSchema, type JupyterHubConfig } from './jupyterhub-schema.js';
@@ -41,8 +41,16 @@ type CapacityCommon = With<Omit<CapacityConfig, 'backend' | 'amiAlias' | 'contro
   driverNodes: DriverNodes;
 }>;
 
-/** A capacity class as written: its defaults are the capacity builders' (core), which take it as it is. */
-export type ResolvedCapacityClass = DeepReadonly<CapacityClassConfig>;
+/** A GPU class's devices: the resource each executor requests, how many, and the taint its nodes carry. */
+export interface ResolvedClassGpu {
+  readonly resource: string;
+  readonly perExecutor: number;
+  /** The file's, else the resource name (NVIDIA's device plugin convention). */
+  readonly taintKey: string;
+}
+
+/** A capacity class; its instance selection's defaults are the capacity builders' (core), which take it as it is. */
+export type ResolvedCapacityClass = With<CapacityClassConfig, { gpu?: ResolvedClassGpu }>;
 
 export type KarpenterController = DeepReadonly<NonNullable<CapacityConfig['controller']>> & {
   /** Where the controller runs: addons.karpenter.namespace when this project installs it, else kube-system. */
@@ -177,6 +185,8 @@ export const ENVIRONMENT_DEFAULTS = {
   hubDbSize: schemaDefault(JupyterHubSchema.properties.hubDbSize),
   tlsScheme: schemaDefault(JupyterHubSchema.properties.tls.properties.scheme),
   lifecycleApi: schemaDefault(PrometheusServerSchema.properties.lifecycleApi),
+  gpuResource: schemaDefault(CapacityClassSchema.properties.gpu.properties.resource),
+  gpuPerExecutor: schemaDefault(CapacityClassSchema.properties.gpu.properties.perExecutor),
   retired: schemaDefault(TenantSchema.properties.retired),
   queueOrdering: schemaDefault(TenantQueueSchema.properties.ordering),
   gangMinExecutors: schemaDefault(TenantQueueSchema.properties.gangMinExecutors),
@@ -230,7 +240,7 @@ function resolveCapacity(file: CapacityConfig, addons: AddonsConfig | undefined)
     ...rest,
     rootVolumeGiB: file.rootVolumeGiB ?? D.rootVolumeGiB,
     nvmeInstanceStore: file.nvmeInstanceStore ?? D.nvmeInstanceStore,
-    classes: file.classes ?? [],
+    classes: (file.classes ?? []).map(resolveCapacityClass),
   };
   if (backend === 'auto-mode') {
     return {
@@ -246,6 +256,12 @@ function resolveCapacity(file: CapacityConfig, addons: AddonsConfig | undefined)
   // Installed with the cluster (no addons.karpenter), the controller runs in kube-system, the add-on's default too.
   const namespace = addons?.karpenter?.namespace ?? D.karpenterNamespace;
   return { ...common, backend, amiAlias, controller: { ...controller, namespace }, driverNodes: { ...DRIVER_NODE_DEFAULTS[backend], ...file.driverNodes } };
+}
+
+function resolveCapacityClass({ gpu, ...rest }: CapacityClassConfig): ResolvedCapacityClass {
+  if (!gpu) return rest;
+  const resource = gpu.resource ?? ENVIRONMENT_DEFAULTS.gpuResource;
+  return { ...rest, gpu: { resource, perExecutor: gpu.perExecutor ?? ENVIRONMENT_DEFAULTS.gpuPerExecutor, taintKey: gpu.taintKey ?? resource } };
 }
 
 function resolveDelivery(file: DeliveryConfig): ResolvedDelivery {

@@ -36,7 +36,7 @@ export function capacityClassSection(config: ResolvedEnvironment): string {
       '| class | instances | executors | scratch disk | GPUs | who may use it |',
       '|---|---|---|---|---|---|',
       `| \`default\` | ${instances({})} | spot first, on-demand fallback | EBS volume per pod${config.capacity.nvmeInstanceStore ? ' or NVMe instance store (tenants with localDisk instance-store)' : ''} | none | every tenant |`,
-      ...classes.map((spec) => `| \`${spec.name}\` | ${instances(spec)}${spec.description ? ` (${spec.description})` : ''} | ${spec.executorCapacity === 'on-demand' ? 'on-demand only' : 'spot first, on-demand fallback'} | ${spec.localDisk === 'nvme' ? 'NVMe instance store (RAID0)' : 'EBS volume per pod'} | ${spec.gpu ? `${spec.gpu.perExecutor ?? 1} \`${spec.gpu.resource ?? 'nvidia.com/gpu'}\` per executor, taint \`${spec.gpu.taintKey ?? spec.gpu.resource ?? 'nvidia.com/gpu'}:NoSchedule\`` : 'none'} | ${spec.exclusiveTo ? `only ${spec.exclusiveTo.join(', ')}` : 'every tenant'} |`),
+      ...classes.map((spec) => `| \`${spec.name}\` | ${instances(spec)}${spec.description ? ` (${spec.description})` : ''} | ${spec.executorCapacity === 'on-demand' ? 'on-demand only' : 'spot first, on-demand fallback'} | ${spec.localDisk === 'nvme' ? 'NVMe instance store (RAID0)' : 'EBS volume per pod'} | ${spec.gpu ? `${spec.gpu.perExecutor} \`${spec.gpu.resource}\` per executor, taint \`${spec.gpu.taintKey}:NoSchedule\`` : 'none'} | ${spec.exclusiveTo ? `only ${spec.exclusiveTo.join(', ')}` : 'every tenant'} |`),
       '',
       '| tenant | drivers | executors | a job may ask for |',
       '|---|---|---|---|',
