@@ -4,7 +4,7 @@ import {
 } from '@emr-eks-gitops/core';
 import type { AutoModeCapacity, KarpenterCapacity, ResolvedCapacityClass, ResolvedEnvironment } from '../config/resolve.js';
 import { DEFAULT_CAPACITY_CLASS, classCostTags, hasOwnNodeClasses, needsNvmeNodeClass } from '../config/capacity-class-semantics.js';
-import { underField, type RenderIssue } from '../render/render-error.js';
+import { underField, type RenderIssue } from '../config/render-error.js';
 import {
   AUTO_MODE_TAG_POLICY_ARTIFACT, autoModeClusterConfigArtifact, autoModeSparkNodes, needsTagPolicy, type SparkNodes, type TaggedNodeClasses,
 } from './auto-mode-capacity.js';

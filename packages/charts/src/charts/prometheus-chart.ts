@@ -6,7 +6,7 @@ import { addonPlacement, ebsProvisioner } from './auto-mode-capacity.js';
 import { HISTORY_SERVER_NAMESPACE, historyServerName } from './history-server-names.js';
 import { ManifestChart } from './manifest-chart.js';
 import { servesNotebooks } from './notebook-tenants.js';
-import type { RenderIssue } from '../render/render-error.js';
+import type { RenderIssue } from '../config/render-error.js';
 
 
 /**

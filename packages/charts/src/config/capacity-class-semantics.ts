@@ -1,5 +1,5 @@
 import { VALIDATING_ADMISSION_POLICY_MINOR, isAtLeast, parseKubernetesVersion, sharedCostLabels, tenantCostLabels } from '@emr-eks-gitops/core';
-import type { RenderIssue } from '../render/render-error.js';
+import type { RenderIssue } from './render-error.js';
 import type { EnvironmentFile, TenantConfig } from './schema.js';
 import type { DeepReadonly, ResolvedCapacity, ResolvedCapacityClass, ResolvedEnvironment, ResolvedTenant } from './resolve.js';
 import type { CapacityClassConfig, CapacityConfig } from './capacity-schema.js';
