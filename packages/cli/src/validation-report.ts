@@ -14,9 +14,9 @@ export interface ValidationOptions {
 export function validateRendered(project: Project, environments: readonly LoadedEnvironment[], results: readonly RenderResult[], options: ValidationOptions): Finding[] {
   const schemaDir = options.schemaDir ? resolve(project.root, options.schemaDir) : undefined;
   // Cluster by cluster: a multi-cluster environment's capacity and isolation rules hold on each cluster on its own.
-  return results.flatMap((result, index) => validationUnits(result, environments[index]!.config).flatMap((unit) => validateObjects(unit.objects, {
+  return results.flatMap((result, index) => validationUnits(result, environments[index]!.environment).flatMap((unit) => validateObjects(unit.objects, {
     environment: result.environment,
-    production: environments[index]!.config.production ?? false,
+    production: environments[index]!.environment.production,
     kubernetesVersion: unit.kubernetesVersion,
     schemaDir,
   })));

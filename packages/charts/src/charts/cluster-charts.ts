@@ -1,16 +1,15 @@
 import type { Construct } from 'constructs';
 import { EMR_SERVICE_LINKED_ROLE_NAME, Gp3StorageClass, SparkPriorityClasses, emrRoleTrustPolicy, parseRoleArn, podIdentityTrustPolicy, roleArn } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
+import type { ResolvedEnvironment } from '../config/resolve.js';
 import { clusterTenants, executionRoleTrustInput } from '../config/role-trust.js';
 import { ebsProvisioner } from './auto-mode-capacity.js';
 import { ManifestChart } from './manifest-chart.js';
-import { identityOf } from '../config/identity.js';
 
 /** The encrypted gp3 StorageClass that Spark scratch volumes and notebooks' disks use. */
 export class StorageChart extends ManifestChart {
   readonly storageClass: Gp3StorageClass;
 
-  constructor(scope: Construct, config: EnvironmentConfig) {
+  constructor(scope: Construct, config: ResolvedEnvironment) {
     super(scope, 'platform-storage', { folder: 'platform/storage', environment: config.name, configPath: [] });
     this.storageClass = new Gp3StorageClass(this, 'Gp3', { provisioner: ebsProvisioner(config) });
   }
@@ -20,7 +19,7 @@ export class StorageChart extends ManifestChart {
 export class SchedulingChart extends ManifestChart {
   readonly priorityClasses: SparkPriorityClasses;
 
-  constructor(scope: Construct, config: EnvironmentConfig) {
+  constructor(scope: Construct, config: ResolvedEnvironment) {
     super(scope, 'platform-scheduling', { folder: 'platform/scheduling', environment: config.name, configPath: [] });
     this.priorityClasses = new SparkPriorityClasses(this, 'Spark');
   }
@@ -34,7 +33,7 @@ export class SchedulingChart extends ManifestChart {
  *   the cluster's identity mappings: ClusterAccessChart).
  */
 export class EmrAccessChart extends ManifestChart {
-  constructor(scope: Construct, config: EnvironmentConfig) {
+  constructor(scope: Construct, config: ResolvedEnvironment) {
     super(scope, 'platform-emr-access', { folder: 'platform/emr-access', environment: config.name, configPath: ['cluster', 'emrAccess'] });
     const { partition, accountId } = config.cluster;
     const serviceLinkedRole = roleArn(partition, accountId, EMR_SERVICE_LINKED_ROLE_NAME);
@@ -57,9 +56,9 @@ export class EmrAccessChart extends ManifestChart {
     }
   }
 
-  private addTrustPolicies(config: EnvironmentConfig): void {
-    const irsaRoles = new Set(config.tenants.filter((tenant) => identityOf(config, tenant) === 'irsa').map((tenant) => tenant.executionRoleArn));
-    const podIdentityRoles = new Set(config.tenants.filter((tenant) => identityOf(config, tenant) === 'pod-identity').map((tenant) => tenant.executionRoleArn));
+  private addTrustPolicies(config: ResolvedEnvironment): void {
+    const irsaRoles = new Set(config.tenants.filter((tenant) => tenant.identity === 'irsa').map((tenant) => tenant.executionRoleArn));
+    const podIdentityRoles = new Set(config.tenants.filter((tenant) => tenant.identity === 'pod-identity').map((tenant) => tenant.executionRoleArn));
     for (const roleArn of podIdentityRoles) {
       if (irsaRoles.has(roleArn)) continue; // shared with IRSA tenants: its statement joins theirs below
       this.addArtifact({ path: `trust-policies/${parseRoleArn(roleArn).name}.json`, format: 'json', kubernetesObject: false, value: podIdentityTrustPolicy() });

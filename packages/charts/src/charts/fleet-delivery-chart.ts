@@ -1,7 +1,7 @@
 import { ArgoApplication, ArgoApplicationSet, LABELS, PROJECT_NAME } from '@emr-eks-gitops/core';
 import type { App } from 'cdk8s';
-import type { EnvironmentConfig } from '../config/schema.js';
-import { DELIVERY_DEFAULTS, DELIVERY_FOLDERS, argoNamePrefix } from './delivery-chart.js';
+import type { ArgoCdDelivery, ResolvedEnvironment } from '../config/resolve.js';
+import { DELIVERY_FOLDERS, argoNamePrefix } from './delivery-chart.js';
 import { ManifestChart } from './manifest-chart.js';
 import { outputRoot } from '../config/cluster-views.js';
 
@@ -14,22 +14,19 @@ export const CLUSTER_LABEL = `${PROJECT_NAME}.io/cluster`;
  * per cluster and generates that cluster's root Application (its `<cluster>/argocd/` folder, whose layer Applications
  * target the cluster by name), and the Application that keeps `argocd/` itself in sync, applied by hand once.
  */
-export function fleetDeliveryCharts(app: App, config: EnvironmentConfig, clusters: readonly string[]): ManifestChart[] {
+export function fleetDeliveryCharts(app: App, config: ResolvedEnvironment, clusters: readonly string[]): ManifestChart[] {
   const delivery = config.delivery;
   if (delivery?.engine !== 'argocd') return [];
   return [new FleetApplicationSetChart(app, config, clusters)];
 }
 
 class FleetApplicationSetChart extends ManifestChart {
-  constructor(scope: App, config: EnvironmentConfig, clusters: readonly string[]) {
+  constructor(scope: App, config: ResolvedEnvironment, clusters: readonly string[]) {
     super(scope, 'fleet-argocd', { folder: DELIVERY_FOLDERS.argocd, environment: config.name, configPath: ['delivery'] });
-    const delivery = config.delivery!;
-    const argocd = delivery.argocd ?? {};
-    const namespace = argocd.namespace ?? 'argocd';
-    const project = argocd.project ?? 'default';
-    const retry = { limit: 5, backoff: delivery.retryInterval ?? DELIVERY_DEFAULTS.retryInterval, maxBackoff: delivery.timeout ?? DELIVERY_DEFAULTS.timeout };
-    const prune = delivery.prune ?? true;
-    const selfHeal = delivery.selfHeal ?? true;
+    const delivery = config.delivery as ArgoCdDelivery;
+    const { namespace, project } = delivery.argocd;
+    const retry = { limit: 5, backoff: delivery.retryInterval, maxBackoff: delivery.timeout };
+    const { prune, selfHeal } = delivery;
     const root = outputRoot(config);
     const repository = { repoURL: delivery.repository.url, targetRevision: delivery.repository.branch };
     const name = argoNamePrefix(config.name);
@@ -41,7 +38,7 @@ class FleetApplicationSetChart extends ManifestChart {
       // Applied by hand once; deleting it by mistake must not cascade to every cluster.
       cascadeDelete: false,
     });
-    const progressive = argocd.progressiveSync;
+    const progressive = delivery.argocd.progressiveSync;
     new ArgoApplicationSet(this, 'Clusters', {
       name: `${name}-clusters`,
       namespace, project, prune, selfHeal, retry,

@@ -1,4 +1,5 @@
-import type { EnvironmentConfig, FleetClusterConfig, FleetPlacement, TenantConfig } from './schema.js';
+import type { EnvironmentFile, FleetClusterConfig, TenantConfig } from './schema.js';
+import { resolveEnvironment, type ClusterView, type EnvironmentOrigin, type FleetPlacement, type ResolvedEnvironment } from './resolve.js';
 import { CLUSTER_OVERRIDE_SECTIONS } from './fleet-schema.js';
 import type { ConfigPath } from './source-map.js';
 
@@ -6,21 +7,13 @@ import type { ConfigPath } from './source-map.js';
 // rules and README, each reading only its cluster and the tenants placed there. One place makes the views, and
 // maps what a view says back to where the environment file says it.
 
-/** One cluster's view of an environment, and the way from the view's config paths back to the file's. */
-export interface ClusterView<T> {
-  /** The cluster's name. */
-  readonly cluster: string;
-  /** The environment as a single-cluster one: `cluster:` this cluster, its tenants, its overrides applied. */
-  readonly config: T;
-  /** A config path of the view -> the path in the environment file that holds the value. */
-  readonly sourcePath: (path: ConfigPath) => ConfigPath;
-}
+export type { ClusterView } from './resolve.js';
 
 /** An environment file's value before it is typed (the config rules read it defensively). */
 type FileLike = Record<string, unknown>;
 
 /** The folder of an environment's (or a cluster view's) rendered files, relative to the project root. */
-export function outputRoot(config: Pick<EnvironmentConfig, 'name' | 'fleet'>): string {
+export function outputRoot(config: Pick<ResolvedEnvironment, 'name' | 'fleet'>): string {
   return config.fleet ? `dist-manifests/${config.name}/${config.fleet.cluster}` : `dist-manifests/${config.name}`;
 }
 
@@ -70,30 +63,26 @@ export function clusterViewValues(file: FileLike): ClusterView<FileLike>[] {
 }
 
 /** The per-cluster views of a loaded environment with `clusters:`; a single-cluster environment is its own one view. */
-export function clusterViews(config: EnvironmentConfig): ClusterView<EnvironmentConfig>[] {
-  if (!config.clusters) return [{ cluster: config.cluster.name, config, sourcePath: (path) => path }];
-  const values = clusterViewValues(config as unknown as FileLike);
-  const fleet: FleetPlacement = {
-    cluster: '',
-    clusters: values.map((view) => ({
-      cluster: withPartition(view.config.cluster as FleetClusterConfig),
-      tenants: view.config.tenants as TenantConfig[],
-    })),
-  };
-  return values.map((view) => ({
-    ...view,
-    config: {
-      ...(view.config as unknown as EnvironmentConfig),
-      cluster: withPartition(view.config.cluster as FleetClusterConfig),
-      fleet: { ...fleet, cluster: view.cluster },
-    },
-  }));
+export function clusterViews(config: ResolvedEnvironment): readonly ClusterView[] {
+  return config.clusterViews ?? [{ cluster: config.cluster.name, config, sourcePath: (path) => path }];
 }
 
-/** A cluster entry as `cluster:` (its overrides left out), with the partition defaulted. */
-export function withPartition(entry: Partial<FleetClusterConfig>): EnvironmentConfig['cluster'] {
-  const { capacity: _capacity, network: _network, addons: _addons, ...cluster } = entry as FleetClusterConfig;
-  return { ...cluster, partition: cluster.partition ?? 'aws' };
+/**
+ * Resolves an environment with `clusters:`: each cluster's view on its own (its cluster, its tenants, its overrides),
+ * each knowing its place among the others, and the environment itself with the first cluster as `cluster`.
+ */
+export function resolveFleet(file: EnvironmentFile, origin: EnvironmentOrigin): ResolvedEnvironment {
+  const resolved = clusterViewValues(file as unknown as FileLike)
+    .map((view) => ({ ...view, config: resolveEnvironment(view.config as unknown as EnvironmentFile, origin) }));
+  const placement: FleetPlacement = { cluster: '', clusters: resolved.map(({ config }) => ({ cluster: config.cluster, tenants: config.tenants })) };
+  const clusterViews = resolved.map((view) => ({ ...view, config: { ...view.config, fleet: { ...placement, cluster: view.cluster } } }));
+  return { ...resolveEnvironment({ ...file, cluster: clusterOf(file.clusters![0]!) }, origin), clusterViews };
+}
+
+/** A cluster entry as `cluster:` describes one: without its overrides. */
+function clusterOf(entry: FleetClusterConfig): NonNullable<EnvironmentFile['cluster']> {
+  const { capacity: _capacity, network: _network, addons: _addons, ...cluster } = entry;
+  return cluster;
 }
 
 /**

@@ -1,21 +1,25 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { DNS_LABEL_PATTERN } from '@emr-eks-gitops/core';
-import { EnvironmentSchema, type EnvironmentConfig, type EnvironmentFile } from './schema.js';
+import { EnvironmentSchema, type EnvironmentFile } from './schema.js';
+import { resolveEnvironment, type ResolvedEnvironment } from './resolve.js';
 import { EnvironmentFileError, type Problem } from './problems.js';
 import { SourceMap, formatConfigPath, type ConfigPath } from './source-map.js';
 import { semanticProblems } from './semantics.js';
 import { fleetProblems } from './fleet-semantics.js';
-import { clusterViewValues, withPartition } from './cluster-views.js';
+import { clusterViewValues, resolveFleet } from './cluster-views.js';
 import { MAX_ALIAS_COUNT, aliasBombPosition, parserMessage, unprintableCharacters } from './yaml-hazards.js';
 
 /** A parsed, validated environment and the map back to its source, for locating later errors. */
 export interface LoadedEnvironment {
-  readonly config: EnvironmentConfig;
+  readonly environment: ResolvedEnvironment;
   readonly source: SourceMap;
+  /** @deprecated the same object as `environment`, under its name before the resolved model. */
+  readonly config: ResolvedEnvironment;
 }
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true, allowUnionTypes: true });
+// No `useDefaults`: validation and the semantics rules read the file as written; resolveEnvironment applies defaults.
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
 const validateEnvironment = ajv.compile(EnvironmentSchema);
 
 /**
@@ -55,15 +59,11 @@ export function loadEnvironmentText(text: string, sourcePath: string): LoadedEnv
   if (problems.length > 0) throw new EnvironmentFileError(problems);
 
   const file = value as EnvironmentFile;
-  // With clusters:, `cluster` is the first of them; what renders per cluster reads the views (fleet/cluster-views.ts).
-  const cluster = file.cluster ?? withPartition(file.clusters![0]!);
-  const config: EnvironmentConfig = {
-    ...file,
-    name,
-    sourcePath,
-    cluster: { ...cluster, partition: cluster.partition ?? 'aws' },
-  };
-  return { config, source };
+  const origin = { name, sourcePath };
+  // With clusters:, each cluster's view is resolved on its own (config/cluster-views.ts); the environment's
+  // `cluster` is the first of them.
+  const environment = file.clusters ? resolveFleet(file, origin) : resolveEnvironment(file, origin);
+  return { environment, source, config: environment };
 }
 
 function isFleet(value: unknown): value is Record<string, unknown> {

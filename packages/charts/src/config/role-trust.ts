@@ -1,11 +1,10 @@
 import type { RoleTrustInput } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig, TenantConfig } from './schema.js';
-import { identityOf } from './identity.js';
+import type { ResolvedCluster, ResolvedEnvironment, ResolvedTenant } from './resolve.js';
 
 /** A cluster and the tenants that run there. */
 export interface ClusterTenants {
-  readonly cluster: EnvironmentConfig['cluster'];
-  readonly tenants: readonly TenantConfig[];
+  readonly cluster: ResolvedCluster;
+  readonly tenants: readonly ResolvedTenant[];
 }
 
 /**
@@ -15,13 +14,13 @@ export interface ClusterTenants {
  */
 export function executionRoleTrustInput(roleArn: string, clusters: readonly ClusterTenants[]): RoleTrustInput | undefined {
   const [first, ...others] = clusters.flatMap(({ cluster, tenants }) => {
-    const namespaces = tenants.filter((tenant) => tenant.executionRoleArn === roleArn && identityOf({ cluster }, tenant) === 'irsa').map((tenant) => tenant.namespace);
+    const namespaces = tenants.filter((tenant) => tenant.executionRoleArn === roleArn && tenant.identity === 'irsa').map((tenant) => tenant.namespace);
     return namespaces.length > 0 ? [{ namespaces, partition: cluster.partition, accountId: cluster.accountId, oidcIssuer: cluster.oidcIssuer }] : [];
   });
   return first && { roleArn, ...first, ...(others.length > 0 ? { otherClusters: others } : {}) };
 }
 
 /** The clusters of an environment (or of the fleet a cluster's view belongs to), with their tenants. */
-export function clusterTenants(config: EnvironmentConfig): ClusterTenants[] {
+export function clusterTenants(config: ResolvedEnvironment): ClusterTenants[] {
   return config.fleet ? [...config.fleet.clusters] : [{ cluster: config.cluster, tenants: config.tenants }];
 }

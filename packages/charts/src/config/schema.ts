@@ -118,27 +118,6 @@ export type EnvironmentFile = Static<typeof EnvironmentSchema>;
 export type ClusterConfig = Static<typeof ClusterSchema>;
 export type TenantConfig = Static<typeof TenantSchema>;
 export type FleetClusterConfig = Static<typeof FleetClusterSchema>;
-type PartitionedCluster = ClusterConfig & { readonly partition: NonNullable<ClusterConfig['partition']> };
-
-/** Where a per-cluster view of a multi-cluster environment sits in its fleet (fleet/cluster-views.ts makes it). */
-export interface FleetPlacement {
-  /** This view's cluster (also `cluster`). */
-  readonly cluster: string;
-  /** Every cluster of the environment, in file order, with the tenants placed on it. */
-  readonly clusters: readonly { readonly cluster: PartitionedCluster; readonly tenants: readonly TenantConfig[] }[];
-}
-
-/** A validated environment with defaults applied, and where it came from. */
-export interface EnvironmentConfig extends EnvironmentFile {
-  /** Environment name: the file name without `.yaml`. */
-  readonly name: string;
-  /** Path of the file, relative to the project root, as written into generated headers and messages. */
-  readonly sourcePath: string;
-  /** The cluster; in an environment with `clusters:` the first of them, and in each per-cluster view its own. */
-  readonly cluster: PartitionedCluster;
-  /** Set on the per-cluster views of an environment with `clusters:` (their `clusters` is absent). */
-  readonly fleet?: FleetPlacement;
-}
 
 /** The JSON Schema for editors, as written to environments/schema.json (stable key order, trailing newline). */
 export function environmentSchemaJson(): string {

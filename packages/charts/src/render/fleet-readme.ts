@@ -1,9 +1,8 @@
 import Handlebars from 'handlebars';
 import { PROJECT_NAME, parseRoleArn } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
+import type { ResolvedEnvironment } from '../config/resolve.js';
 import type { RenderResult } from './render-result.js';
 import { DIAGRAM_WRAPPING_WIDTH } from './environment-diagram.js';
-import { identityOf } from '../config/identity.js';
 import { argoNamePrefix } from '../charts/delivery-chart.js';
 import { CLUSTER_LABEL } from '../charts/fleet-delivery-chart.js';
 
@@ -102,14 +101,14 @@ issuer) and namespace that runs the tenants using it, and is the same document i
 `, { noEscape: true });
 
 /** The README of a multi-cluster environment's folder. */
-export function fleetReadme(config: EnvironmentConfig, clusters: readonly { view: EnvironmentConfig; result: RenderResult }[], root: string): string {
+export function fleetReadme(config: ResolvedEnvironment, clusters: readonly { view: ResolvedEnvironment; result: RenderResult }[], root: string): string {
   const views = clusters.map(({ view }) => view);
   const delivery = config.delivery;
-  const progressive = delivery?.engine === 'argocd' ? delivery.argocd?.progressiveSync : undefined;
+  const progressive = delivery?.engine === 'argocd' ? delivery.argocd.progressiveSync : undefined;
   const roles = new Map<string, string[]>();
   for (const view of views) {
     for (const tenant of view.tenants) {
-      if (identityOf(view, tenant) === 'pod-identity') continue;
+      if (tenant.identity === 'pod-identity') continue;
       const entries = roles.get(tenant.executionRoleArn) ?? roles.set(tenant.executionRoleArn, []).get(tenant.executionRoleArn)!;
       entries.push(`${view.cluster.name}: ${tenant.namespace}`);
     }
@@ -124,7 +123,7 @@ export function fleetReadme(config: EnvironmentConfig, clusters: readonly { view
     engine: delivery?.engine,
     flux: delivery?.engine === 'flux',
     argocd: delivery?.engine === 'argocd',
-    argocdNamespace: delivery?.argocd?.namespace ?? 'argocd',
+    argocdNamespace: delivery?.engine === 'argocd' ? delivery.argocd.namespace : undefined,
     argoName: argoNamePrefix(config.name),
     clusterLabel: CLUSTER_LABEL,
     steps: progressive?.steps.map((step, index) => ({ number: index + 1, clusters: step.join(', ') })),
@@ -135,7 +134,7 @@ export function fleetReadme(config: EnvironmentConfig, clusters: readonly { view
 }
 
 /** Clusters as boxes with their region and tenants: where each team's jobs can run. */
-function fleetDiagram(views: readonly EnvironmentConfig[]): string {
+function fleetDiagram(views: readonly ResolvedEnvironment[]): string {
   const lines = ['```mermaid', '---', 'config:', '  flowchart:', `    wrappingWidth: ${DIAGRAM_WRAPPING_WIDTH}`, '---', 'flowchart LR'];
   const tenants = [...new Set(views.flatMap((view) => view.tenants.map((tenant) => tenant.name)))];
   lines.push('  subgraph Tenants["tenant"]');
@@ -157,7 +156,7 @@ const nodeId = (name: string) => name.replace(/[^A-Za-z0-9]/g, '_');
  * A cluster's README as a single-cluster environment renders it, made the cluster's: its title names the cluster and
  * the fleet, and the environment's folder is the cluster's folder (the commands and links below apply there).
  */
-export function clusterReadme(view: EnvironmentConfig, readme: string): string {
+export function clusterReadme(view: ResolvedEnvironment, readme: string): string {
   const { name, fleet } = view;
   const cluster = view.cluster.name;
   const others = (fleet?.clusters ?? []).map((entry) => entry.cluster.name).filter((other) => other !== cluster);

@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import type { EnvironmentConfig } from '../config/schema.js';
+import type { ResolvedEnvironment } from '../config/resolve.js';
 import type { KubernetesObject, RenderedCluster, RenderedObject, RenderResult } from './render-result.js';
 import { RenderError, type RenderIssue } from '../config/render-error.js';
 import { formatConfigPath } from '../config/source-map.js';
@@ -14,10 +14,10 @@ import { clusterReadme, fleetReadme } from './fleet-readme.js';
  * then what sits above them: the ApplicationSet (Argo CD) and the README of the clusters. A value refused on any
  * cluster refuses the whole render, located where the file holds it; the same refusal on several clusters is said once.
  */
-export function renderFleet(config: EnvironmentConfig, renderCluster: (view: EnvironmentConfig) => RenderResult): RenderResult {
+export function renderFleet(config: ResolvedEnvironment, renderCluster: (view: ResolvedEnvironment) => RenderResult): RenderResult {
   const views = clusterViews(config);
   const refused: { cluster: string; issue: RenderIssue }[] = [];
-  const rendered: { cluster: string; view: EnvironmentConfig; result: RenderResult; sourcePath: (typeof views)[number]['sourcePath'] }[] = [];
+  const rendered: { cluster: string; view: ResolvedEnvironment; result: RenderResult; sourcePath: (typeof views)[number]['sourcePath'] }[] = [];
   for (const view of views) {
     try {
       rendered.push({ cluster: view.cluster, view: view.config, result: renderCluster(view.config), sourcePath: view.sourcePath });
@@ -83,7 +83,7 @@ function saidOnce(entries: readonly { cluster: string; issue: RenderIssue }[]): 
  * What the rules check together: each cluster's objects on their own (a capacity or isolation rule spans one
  * cluster), then the objects above the clusters (the ApplicationSet). A single-cluster environment is one unit.
  */
-export function validationUnits(result: RenderResult, config: EnvironmentConfig): { readonly objects: readonly RenderedObject[]; readonly kubernetesVersion: string }[] {
+export function validationUnits(result: RenderResult, config: ResolvedEnvironment): { readonly objects: readonly RenderedObject[]; readonly kubernetesVersion: string }[] {
   if (!result.clusters) return [{ objects: result.objects, kubernetesVersion: config.cluster.kubernetesVersion }];
   const inCluster = new Set(result.clusters.flatMap((cluster) => cluster.objects.map((entry) => entry.path)));
   const above = result.objects.filter((entry) => !inCluster.has(entry.path));

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { EMRContainersClient } from '@aws-sdk/client-emr-containers';
-import type { EnvironmentConfig, LoadedEnvironment } from '@emr-eks-gitops/charts';
+import type { ResolvedEnvironment, LoadedEnvironment } from '@emr-eks-gitops/charts';
 import type { CreateJobTemplateDocument } from '@emr-eks-gitops/core';
 import { CliError, EXIT, type CliIO } from '../io.js';
 import type { AwsOptions } from '../emr/client.js';
@@ -24,7 +24,7 @@ async function emrModules() {
   ]);
   return {
     ...project, ...client, ...errors, ...inventory, ...apply, ...destroy, ...report, ...templates, ...templateReport, ...lookup, ...aws, ...preflight, ...format, ...clusterOutput,
-    emrRoleTrustPolicy: core.emrRoleTrustPolicy, EMR_RESOURCE_TAGS: core.EMR_RESOURCE_TAGS, identityOf: charts.identityOf,
+    emrRoleTrustPolicy: core.emrRoleTrustPolicy, EMR_RESOURCE_TAGS: core.EMR_RESOURCE_TAGS,
     clusterViews: charts.clusterViews, clusterRenderResult: charts.clusterRenderResult, outputRoot: charts.outputRoot, executionRoleTrustInput: charts.executionRoleTrustInput,
   };
 }
@@ -71,7 +71,7 @@ function awsOptions(command: Command, formats: readonly string[] = OUTPUT_FORMAT
 /** Everything an EMR command needs on one cluster: the environment as that cluster sees it, a client, and where errors happen. */
 interface EmrSession {
   /** The environment, or one cluster's view of an environment with clusters: (its region, its tenants, its render). */
-  readonly config: EnvironmentConfig;
+  readonly config: ResolvedEnvironment;
   /** Each tenant's job template as rendered (artifacts/tenants/<tenant>/job-template.json). */
   readonly jobTemplates: () => Map<string, CreateJobTemplateDocument>;
   readonly client: EMRContainersClient;
@@ -104,7 +104,7 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
     const project = m.findProject(io.cwd, program.opts<{ root?: string }>().root);
     return m.loadEnvironments(project, [env])[0]!;
   };
-  const environment = (m: EmrModules, env: string): EnvironmentConfig => load(m, env).config;
+  const environment = (m: EmrModules, env: string): ResolvedEnvironment => load(m, env).environment;
   /**
    * One session per cluster the command works on (a single-cluster environment has one). Each cluster's region,
    * client and rendered artifacts are its own: a tenant is registered on each of its clusters.
@@ -114,8 +114,8 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
     // The render refuses a broken environment file at its line (exit 2), before any AWS call; made once.
     let rendered: ReturnType<EmrModules['renderAll']>[number] | undefined;
     const render = () => (rendered ??= m.renderAll([loaded])[0]!);
-    const fleet = loaded.config.clusters !== undefined;
-    const views = m.chosenClusters(m.clusterViews(loaded.config), loaded.config, options);
+    const fleet = loaded.environment.clusterViews !== undefined;
+    const views = m.chosenClusters(m.clusterViews(loaded.environment), loaded.environment, options);
     return {
       fleet,
       all: views.map(({ config, cluster }) => {
@@ -134,7 +134,7 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
   /** Runs `body` on each cluster in turn, prints their answers (one per cluster of a fleet), exits with the worst code. */
   const eachCluster = async (m: EmrModules, options: Omit<AwsCommandOptions, 'output'> & { readonly output: string }, body: (session: EmrSession) => Promise<{ out: string; exitCode: number }>) => {
     const { fleet, all } = sessions(m, options);
-    const answers: { config: EnvironmentConfig; out: string; exitCode: number }[] = [];
+    const answers: { config: ResolvedEnvironment; out: string; exitCode: number }[] = [];
     for (const session of all) answers.push({ config: session.config, ...(await body(session)) });
     io.out(m.clustersOutput(options.env, answers, fleet, options.output));
     result.exitCode = worstExit(answers.map((answer) => answer.exitCode));
@@ -306,20 +306,20 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
         throw new CliError(`unknown tenant "${options.tenant ?? ''}": tenants of ${config.name}: ${config.tenants.map((t) => t.name).join(', ')}`);
       }
       // Per cluster (one, unless the environment has clusters:): a tenant's statements name each cluster it runs on.
-      const views = m.clusterViews(config).map(({ config: view }) => ({ view, tenants: tenants.filter((tenant) => view.tenants.some((t) => t.name === tenant.name)) }));
+      const views = m.clusterViews(config).map(({ config: view }) => ({ view, tenants: view.tenants.filter((tenant) => tenants.some((t) => t.name === tenant.name)) }));
       // Tenants on Pod Identity need no statement per namespace: their role trusts pods.eks.amazonaws.com once.
       for (const { view, tenants: placed } of views) {
-        for (const tenant of placed.filter((t) => m.identityOf(view, t) === 'pod-identity')) {
+        for (const tenant of placed.filter((t) => t.identity === 'pod-identity')) {
           io.err(`tenant ${tenant.name} uses EKS Pod Identity: its role's trust policy is ${m.outputRoot(view)}/artifacts/platform/emr-access/trust-policies/${tenant.executionRoleArn.replace(/^.*\//, '')}.json (one statement for pods.eks.amazonaws.com)\n`);
         }
       }
-      const irsa = tenants.filter((t) => views.some(({ view, tenants: placed }) => placed.includes(t) && m.identityOf(view, t) === 'irsa'));
       // Tenants sharing a role share one trust policy: one statement each (per cluster they run on), checked against
       // IAM's size limit together.
       const clusters = views.map(({ view, tenants: placed }) => ({ cluster: view.cluster, tenants: placed }));
+      const irsa = views.flatMap(({ tenants: placed }) => placed.filter((t) => t.identity === 'irsa'));
       const policies = [...new Set(irsa.map((tenant) => tenant.executionRoleArn))].map((roleArn) => ({
         ...m.emrRoleTrustPolicy(m.executionRoleTrustInput(roleArn, clusters)!),
-        tenants: irsa.filter((tenant) => tenant.executionRoleArn === roleArn).map((tenant) => tenant.name),
+        tenants: [...new Set(irsa.filter((tenant) => tenant.executionRoleArn === roleArn).map((tenant) => tenant.name))],
       }));
       for (const warning of policies.flatMap((policy) => policy.warnings)) io.err(`warning: ${warning}\n`);
       io.out(m.renderTrustPolicies(policies, options.output));
@@ -346,7 +346,7 @@ async function listTemplates(m: EmrModules, client: EMRContainersClient, context
   }
 }
 
-async function confirmDestroy(m: EmrModules, io: CliIO, config: EnvironmentConfig, targets: readonly VirtualClusterInfo[], templates: readonly JobTemplateInfo[]): Promise<void> {
+async function confirmDestroy(m: EmrModules, io: CliIO, config: ResolvedEnvironment, targets: readonly VirtualClusterInfo[], templates: readonly JobTemplateInfo[]): Promise<void> {
   const templateCount = `${templates.length} job template${templates.length === 1 ? '' : 's'}`;
   const alsoTemplates = templates.length > 0 ? ` (and ${templateCount})` : '';
   if (!io.confirm) {

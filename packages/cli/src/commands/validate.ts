@@ -21,7 +21,7 @@ export function validateCommand(project: Project, options: ValidateOptions, io: 
     const result = results[index]!;
     return result.clusters
       ? result.clusters.map((cluster) => [`${result.environment}/${cluster.name}`, cluster.kubernetesVersion])
-      : [[result.environment, env.config.cluster.kubernetesVersion]];
+      : [[result.environment, env.environment.cluster.kubernetesVersion]];
   }));
   if (options.output === 'json') {
     io.out(`${JSON.stringify({
