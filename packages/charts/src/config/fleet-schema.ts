@@ -19,13 +19,45 @@ export function overrideOf<T extends TSchema>(schema: T): TUnsafe<Override<Stati
 export type Override<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: Override<T[K]> } : T;
 
 function optionalFields(schema: TSchema): TSchema {
-  const node = schema as TSchema & { properties?: Record<string, TSchema>; required?: string[]; anyOf?: TSchema[]; oneOf?: TSchema[] };
+  const node = schema as TSchema & { properties?: Record<string, TSchema>; required?: string[]; items?: TSchema; anyOf?: TSchema[]; oneOf?: TSchema[] };
   const copy: Record<string | symbol, unknown> = { ...node };
   delete copy.required;
+  // A field an override leaves out is the environment's, never the schema's default (resolve.ts applies those once).
+  delete copy.default;
   if (node.properties) copy.properties = Object.fromEntries(Object.entries(node.properties).map(([key, value]) => [key, optionalFields(value)]));
+  // A list is replaced whole: its entries keep their required fields; their defaults are declared in the environment's section.
+  if (node.items) copy.items = withoutAnyDefault(node.items);
   if (node.anyOf) copy.anyOf = node.anyOf.map(optionalFields);
   if (node.oneOf) copy.oneOf = node.oneOf.map(optionalFields);
   return copy as unknown as TSchema;
+}
+
+/** The schema without a `default` anywhere in it. */
+function withoutAnyDefault(schema: TSchema): TSchema {
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const copy: Record<string | symbol, unknown> = { ...schema };
+  delete copy.default;
+  for (const [key, value] of Object.entries(copy)) {
+    if (key === 'properties' && value && typeof value === 'object') {
+      copy.properties = Object.fromEntries(Object.entries(value as Record<string, TSchema>).map(([name, field]) => [name, withoutAnyDefault(field)]));
+    } else if ((key === 'items' || key === 'additionalProperties') && value && typeof value === 'object') {
+      copy[key] = withoutAnyDefault(value as TSchema);
+    } else if ((key === 'anyOf' || key === 'oneOf' || key === 'allOf') && Array.isArray(value)) {
+      copy[key] = value.map((entry) => withoutAnyDefault(entry as TSchema));
+    }
+  }
+  return copy as unknown as TSchema;
+}
+
+/**
+ * A cluster's own fields as `cluster:` declares them, without their `default`: `cluster:` declares each default once,
+ * and each cluster's view is resolved with it (resolve.ts).
+ */
+export function withoutDefaults(properties: Record<string, TSchema>): Record<string, TSchema> {
+  return Object.fromEntries(Object.entries(properties).map(([key, value]) => {
+    const { default: _default, ...rest } = value as TSchema & { default?: unknown };
+    return [key, rest as TSchema];
+  }));
 }
 
 /** The sections a cluster may override, merged field by field over the environment's. */

@@ -7,7 +7,7 @@ import { AddonsSchema } from './addons-schema.js';
 import { EnvironmentFargateSchema, TenantFargateSchema } from './fargate-schema.js';
 import { TenantQueueSchema } from './yunikorn-schema.js';
 import { EnvironmentCostAllocationSchema, TenantCostAllocationSchema } from './cost-schema.js';
-import { ClusterOverrideSchemas, FLEET_CLUSTER_DESCRIPTION, TenantPlacementSchema } from './fleet-schema.js';
+import { ClusterOverrideSchemas, FLEET_CLUSTER_DESCRIPTION, TenantPlacementSchema, withoutDefaults } from './fleet-schema.js';
 
 // One schema is the source of the TypeScript type (Static<>), of ajv's validation and of environments/schema.json.
 
@@ -84,7 +84,7 @@ export const TenantSchema = strictObject({
 }, 'A team: one namespace, registered with EMR as one virtual cluster');
 
 /** `clusters[]`: a cluster as `cluster:` describes one, and what differs there from the environment's sections. */
-export const FleetClusterSchema = Type.Object({ ...ClusterSchema.properties, ...ClusterOverrideSchemas }, {
+export const FleetClusterSchema = Type.Object({ ...withoutDefaults(ClusterSchema.properties) as typeof ClusterSchema.properties, ...ClusterOverrideSchemas }, {
   additionalProperties: false, description: FLEET_CLUSTER_DESCRIPTION,
 });
 
