@@ -24,3 +24,7 @@ export {
 } from './render/role-policies.js';
 export { tenantLocations, type TenantLocations } from './config/tenant-locations.js';
 export { identityOf } from './config/identity.js';
+/** The add-ons: one module each (schema, rules, charts, delivery, README rows, images), and the one list of them. */
+export {
+  ADDON_MODULES, AddonsSchema, addonImages, type AddonKey, type AddonModule, type AddonReadme, type AddonReadmeRow, type AddonsConfig,
+} from './addons/index.js';

@@ -10,28 +10,17 @@ type Locate = (path: ConfigPath, message: string) => Problem;
 /**
  * What GPU capacity classes need to run a job end to end. On self-managed Karpenter a GPU node advertises
  * `nvidia.com/gpu` only once NVIDIA's device plugin runs on it: without addons.nvidiaDevicePlugin every GPU executor
- * stays Pending while the pools look right. EKS Auto Mode runs its own plugin, so a second one is refused there. And
+ * stays Pending while the pools look right (the plugin's own rules are its add-on's: addons/nvidia-device-plugin/). And
  * a tenant whose jobs get GPU executors needs its release's RAPIDS Accelerator image (emr-<version>-spark-rapids).
  */
 export function gpuProblems(file: Partial<EnvironmentFile> | null, tenants: readonly Partial<TenantConfig>[], at: Locate): Problem[] {
   const capacity = isObject(file?.capacity) ? file.capacity : undefined;
-  const addons = isObject(file?.addons) ? file.addons : undefined;
-  const plugin = addons?.nvidiaDevicePlugin;
+  const plugin = isObject(file?.addons) ? file.addons.nvidiaDevicePlugin : undefined;
   const autoMode = capacity?.backend === 'auto-mode';
   const classes = (Array.isArray(capacity?.classes) ? capacity.classes : []) as Partial<CapacityClassConfig>[];
   const gpuClasses = classes.flatMap((spec, index) => (isObject(spec) && isObject(spec.gpu) && typeof spec.name === 'string' ? [{ spec: spec as Partial<CapacityClassConfig>, index }] : []));
   const problems: Problem[] = [];
 
-  if (plugin !== undefined) {
-    if (autoMode) {
-      problems.push(at(['addons', 'nvidiaDevicePlugin'], 'EKS Auto Mode installs and runs the NVIDIA device plugin on its GPU nodes itself: a second plugin would register the same devices twice; remove addons.nvidiaDevicePlugin [auto-mode-no-device-plugin]'));
-    } else if (capacity && gpuClasses.length === 0) {
-      problems.push(at(['addons', 'nvidiaDevicePlugin'], 'no capacity class has gpu: the plugin runs only on the nodes of GPU classes and would run nowhere; remove it, or add a class with gpu (e.g. categories [g], gpu: {perExecutor: 1}) [gpu-device-plugin-unused]'));
-    }
-    if (!isObject(file?.delivery)) {
-      problems.push(at(['addons', 'nvidiaDevicePlugin'], 'is delivered as a Helm release by Flux or Argo CD: add a delivery section'));
-    }
-  }
   if (capacity && !autoMode) {
     for (const { spec, index } of gpuClasses) {
       const resource = spec.gpu?.resource ?? NVIDIA_GPU_RESOURCE;

@@ -3,9 +3,9 @@ import { DnsLabel, Quantity, Resources, RoleArn, StringEnum, strictObject } from
 import { CapacitySchema, SparkPlatformSchema, TenantSparkSchema } from './capacity-schema.js';
 import { EnvironmentNetworkSchema, TenantNetworkSchema, TenantServiceAccountSchema } from './tenant-access-schema.js';
 import { DeliverySchema } from './delivery-schema.js';
-import { AddonsSchema } from './addons-schema.js';
+import { AddonsSchema } from '../addons/index.js';
 import { EnvironmentFargateSchema, TenantFargateSchema } from './fargate-schema.js';
-import { TenantQueueSchema } from './yunikorn-schema.js';
+import { TenantQueueSchema } from '../addons/yunikorn/schema.js';
 import { EnvironmentCostAllocationSchema, TenantCostAllocationSchema } from './cost-schema.js';
 
 // One schema is the source of the TypeScript type (Static<>), of ajv's validation and of environments/schema.json.

@@ -2,16 +2,13 @@ import { isAtLeast, kubernetesSchemaProblem, parseKubernetesVersion } from '@emr
 import type { EnvironmentFile, TenantConfig } from './schema.js';
 import type { CapacityConfig, SparkPlatformConfig } from './capacity-schema.js';
 import type { DeliveryConfig } from './delivery-schema.js';
-import type { JupyterHubConfig } from './jupyterhub-schema.js';
-import type { AddonsConfig } from './addons-schema.js';
+import { addonProblems, type AddonsConfig } from '../addons/index.js';
 import type { Problem } from './problems.js';
 import { capacityClassProblems, DEFAULT_CAPACITY_CLASS, tenantCapacityClasses } from './capacity-class-semantics.js';
 import { capacityBackendProblems } from './capacity-backend-semantics.js';
 import { fargateProblems } from './fargate-semantics.js';
 import { gpuProblems } from './gpu-semantics.js';
-import { yunikornProblems } from './yunikorn-semantics.js';
 import { driverAccountProblems } from './driver-account-semantics.js';
-import { jupyterHubTlsProblems } from './jupyterhub-semantics.js';
 import { costAllocationProblems } from './cost-allocation-semantics.js';
 import { identityProblems } from './identity.js';
 import type { ConfigPath } from './source-map.js';
@@ -80,15 +77,11 @@ export function semanticProblems(value: unknown, at: Locate): Problem[] {
     problems.push(at(['delivery', 'repository', 'secretName'], 'applies only to engine flux; register the repository and its credentials with Argo CD instead'));
   }
 
-  problems.push(...jupyterHubProblems(file, at), ...fargateProblems(file, tenants, at), ...costAllocationProblems(file, tenants, at), ...identityProblems(file, tenants, at));
+  problems.push(...fargateProblems(file, tenants, at), ...costAllocationProblems(file, tenants, at), ...identityProblems(file, tenants, at));
   const addons = isObject(file?.addons) ? (file.addons as Partial<AddonsConfig>) : undefined;
-  problems.push(...capacityBackendProblems(capacity, addons, at), ...gpuProblems(file, tenants, at), ...yunikornProblems(file, tenants, at));
-  if (addons?.karpenter !== undefined && !delivery) {
-    problems.push(at(['addons', 'karpenter'], 'a Helm release needs a delivery: section (Flux or Argo CD installs it); add one, or install the controller with the cluster (leave addons.karpenter out: its values are then rendered to artifacts/platform/karpenter/controller-values.yaml)'));
-  }
-  if (addons?.historyServer !== undefined && spark && !logs?.s3Uri) {
-    problems.push(at(['addons', 'historyServer'], 'the history server reads the tenants\' Spark event logs from <spark.logs.s3Uri>/<tenant>/spark-events/, and this environment writes none: set spark.logs.s3Uri'));
-  }
+  problems.push(...capacityBackendProblems(capacity, addons, at), ...gpuProblems(file, tenants, at));
+  // Each add-on's own rules, and its need of a delivery engine (addons/index.ts).
+  problems.push(...addonProblems(file ?? {}, tenants, at));
 
   const partition = cluster.partition ?? 'aws';
   tenants.forEach((tenant, index) => {
@@ -98,43 +91,6 @@ export function semanticProblems(value: unknown, at: Locate): Problem[] {
       problems.push(at(['tenants', index, 'executionRoleArn'], `the role is in partition ${arnPartition}, the cluster in ${partition}; IRSA works only within one partition`));
     }
   });
-  return problems;
-}
-
-/** What each JupyterHub authenticator needs, and may have (anything else applies to another type). */
-const JUPYTERHUB_AUTH_KEYS = {
-  dummy: { needs: [], may: [] },
-  github: { needs: ['clientId', 'callbackUrl', 'clientSecret', 'allowedOrganizations'], may: [] },
-  oidc: {
-    needs: ['clientId', 'callbackUrl', 'clientSecret', 'authorizeUrl', 'tokenUrl', 'userdataUrl', 'allowedGroups'],
-    may: ['scopes', 'usernameClaim', 'groupsClaim', 'adminGroups', 'loginService'],
-  },
-} as const satisfies Record<JupyterHubConfig['auth']['type'], { needs: readonly string[]; may: readonly string[] }>;
-
-/** JupyterHub: no dummy login in production, each authenticator has its settings and only its own, a controller delivers it. */
-function jupyterHubProblems(file: Partial<EnvironmentFile> | null, at: Locate): Problem[] {
-  const hub = isObject(file?.addons) && isObject(file.addons.jupyterhub) ? (file.addons.jupyterhub as Partial<JupyterHubConfig>) : undefined;
-  if (!hub) return [];
-  const problems: Problem[] = [];
-  const auth = isObject(hub.auth) ? hub.auth as Partial<Record<string, unknown>> : undefined;
-  if (auth?.type === 'dummy' && file?.production === true) {
-    problems.push(at(['addons', 'jupyterhub', 'auth', 'type'], 'dummy authentication lets anyone in under any name and is refused in a production environment (production: true); use github or oidc with a clientSecret from an existing Secret'));
-  }
-  const type = typeof auth?.type === 'string' && Object.hasOwn(JUPYTERHUB_AUTH_KEYS, auth.type) ? auth.type as keyof typeof JUPYTERHUB_AUTH_KEYS : undefined;
-  if (auth && type) {
-    const own: readonly string[] = [...JUPYTERHUB_AUTH_KEYS[type].needs, ...JUPYTERHUB_AUTH_KEYS[type].may];
-    for (const key of JUPYTERHUB_AUTH_KEYS[type].needs) {
-      if (auth[key] === undefined) problems.push(at(['addons', 'jupyterhub', 'auth'], `${type} needs ${key}`));
-    }
-    for (const key of Object.keys(auth).filter((name) => name !== 'type' && name !== 'adminUsers' && !own.includes(name))) {
-      const owners = Object.entries(JUPYTERHUB_AUTH_KEYS).filter(([, keys]) => [...keys.needs, ...keys.may].includes(key as never)).map(([name]) => name);
-      if (owners.length > 0) problems.push(at(['addons', 'jupyterhub', 'auth', key], `applies only to type ${owners.join(' and ')}`));
-    }
-  }
-  if (!isObject(file?.delivery)) {
-    problems.push(at(['addons', 'jupyterhub'], 'is delivered as a Helm release by Flux or Argo CD: add a delivery section'));
-  }
-  problems.push(...jupyterHubTlsProblems(file, hub, at));
   return problems;
 }
 

@@ -6,12 +6,11 @@ import { AdmissionChart, addDriverAccountPolicies } from '../charts/admission-ch
 import { CapacityChart } from '../charts/capacity-chart.js';
 import { FargateChart } from '../charts/fargate-chart.js';
 import { fargateSection } from './fargate-readme.js';
-import { yunikornSection } from './yunikorn-readme.js';
+import { yunikornSection } from '../addons/yunikorn/readme.js';
 import { EmrAccessChart, SchedulingChart, StorageChart } from '../charts/cluster-charts.js';
 import { ClusterAccessChart } from '../charts/cluster-access-chart.js';
-import { deliveryCharts } from '../charts/delivery-chart.js';
-import { jupyterHubCharts } from '../charts/jupyterhub-chart.js';
-import { addonCharts } from '../charts/addon-charts.js';
+import { deliveryCharts, helmDelivery } from '../charts/delivery-chart.js';
+import { addonCharts } from '../addons/index.js';
 import { environmentReadme } from './environment-readme.js';
 import { placementSection } from './environment-diagram.js';
 import { capacityClassSection } from './environment-classes.js';
@@ -137,13 +136,14 @@ function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[])
       name: pool.name, capacityTypes: pool.capacityTypes, limits: pool.limits, capacityClass: name, role: pool === pools.driverPool ? 'driver' as const : 'executor' as const,
     }))),
   ) + fargateSection(config, tenants, fargate?.profiles ?? []) + (classes ? `\n\n${classes}` : '') + yunikornSection(config);
-  const addons = [
-    ...addonCharts(app, config, issues, capacity.classes),
-    ...jupyterHubCharts(app, config, config.tenants.map((tenant) => {
+  const addons = addonCharts({
+    app, config, issues, classes: capacity.classes, driverPlacement: capacity.spark.driverPlacement,
+    helmDelivery: config.delivery ? helmDelivery(config.name, config.delivery) : undefined,
+    tenants: config.tenants.map((tenant) => {
       const chart = tenants.find((candidate) => candidate.folder === `tenants/${tenant.name}`);
       return { tenant, sparkProperties: chart?.sparkProperties, costLabels: chart?.costLabels };
-    }), capacity.spark.driverPlacement, issues),
-  ];
+    }),
+  });
   // The roles' permissions: artifacts only, from the same tenant locations as the jobs.
   const iam = collectIssues(issues, [], () => new IamChart(app, config));
   if (iam) issues.push(...iam.problems);

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { GoDuration, Quantity, Resources, StringEnum, strictObject } from './schema-types.js';
+import { GoDuration, Quantity, Resources, StringEnum, strictObject } from '../../config/schema-types.js';
 
 export const PrometheusServerSchema = strictObject({
   storageSize: Quantity('size of the server\'s data volume (its own encrypted gp3 StorageClass): a Kubernetes quantity such as "20Gi"'),

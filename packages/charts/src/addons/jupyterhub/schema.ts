@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DnsLabel, Quantity, StringEnum, strictObject } from './schema-types.js';
+import { DnsLabel, Quantity, StringEnum, strictObject } from '../../config/schema-types.js';
 
 const HttpsUrl = (description: string) => Type.String({ pattern: '^https://[^\\s/?#]+(/[^\\s?#]*)?$', maxLength: 2048, description });
 

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { GoDuration, Quantity, StringEnum, strictObject } from './schema-types.js';
+import { GoDuration, Quantity, StringEnum, strictObject } from '../../config/schema-types.js';
 
 /** addons.yunikorn: the scheduler itself; each tenant opts in with its own `queue`. */
 export const YunikornAddonSchema = strictObject({}, 'Apache YuniKorn (chart yunikorn from https://apache.github.io/yunikorn-release, pinned) in namespace yunikorn, off the Spark pools: a queue per tenant with a `queue` section (root.tenants.<namespace>, max = the tenant\'s quota), gang scheduling of each job\'s driver and minimum executors, and the admission controller processing only those tenants\' namespaces. Needs a delivery section; not on Fargate tenants');

@@ -1,14 +1,15 @@
 import type { App } from 'cdk8s';
-import { ConfigurationError, PlatformObservability, PrometheusServer, SparkPodMonitors, helmRelease, type PlatformObservabilityProps } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
-import type { PrometheusConfig } from '../config/prometheus-schema.js';
-import { helmDelivery } from './delivery-chart.js';
-import { addonPlacement, ebsProvisioner, isAutoMode } from './auto-mode-capacity.js';
-import { HISTORY_SERVER_NAMESPACE, historyServerName } from './history-server-names.js';
-import { ManifestChart } from './manifest-chart.js';
-import { servesNotebooks } from './notebook-tenants.js';
-import type { RenderIssue } from '../render/render-error.js';
+import { ConfigurationError, PlatformObservability, PrometheusServer, SparkPodMonitors, helmRelease, type HelmDelivery, type PlatformObservabilityProps } from '@emr-eks-gitops/core';
+import type { EnvironmentConfig } from '../../config/schema.js';
+import type { PrometheusConfig } from './schema.js';
+import { addonPlacement, ebsProvisioner, isAutoMode } from '../../charts/auto-mode-capacity.js';
+import { HISTORY_SERVER_NAMESPACE, historyServerName } from '../history-server/names.js';
+import { ManifestChart } from '../../charts/manifest-chart.js';
+import { servesNotebooks } from '../jupyterhub/notebook-tenants.js';
+import type { RenderIssue } from '../../render/render-error.js';
 
+/** Where the add-on is rendered. */
+export const PROMETHEUS_FOLDER = 'addons/prometheus';
 
 /**
  * The Prometheus add-on (`addons/prometheus/`). Mode `server`: the monitoring namespace, the server's StorageClass
@@ -19,8 +20,8 @@ import type { RenderIssue } from '../render/render-error.js';
  * runs already. Both: the Grafana dashboards as sidecar ConfigMaps.
  */
 export class PrometheusChart extends ManifestChart {
-  constructor(scope: App, config: EnvironmentConfig, prometheus: PrometheusConfig) {
-    super(scope, 'addons-prometheus', { folder: 'addons/prometheus', environment: config.name, configPath: ['addons', 'prometheus'] });
+  constructor(scope: App, config: EnvironmentConfig, prometheus: PrometheusConfig, delivery: HelmDelivery | undefined) {
+    super(scope, 'addons-prometheus', { folder: PROMETHEUS_FOLDER, environment: config.name, configPath: ['addons', 'prometheus'] });
     const tenants = config.tenants.filter((tenant) => !tenant.retired)
       .map((tenant) => ({ name: tenant.name, namespace: tenant.namespace, notebookDrivers: servesNotebooks(config, tenant) }));
     // Karpenter's Service lives where its controller runs: the add-on's namespace, or kube-system when installed with the cluster.
@@ -37,7 +38,6 @@ export class PrometheusChart extends ManifestChart {
     }
     const server = prometheus.server;
     if (!server) throw new ConfigurationError('server', 'is required with mode server: storageSize, retention, service and resources of the server');
-    const delivery = config.delivery;
     const prometheusServer = new PrometheusServer(this, 'Server', {
       scrape,
       storageSize: server.storageSize,
@@ -60,7 +60,7 @@ export class PrometheusChart extends ManifestChart {
       this.addArtifact({ path: 'values.yaml', format: 'yaml', kubernetesObject: false, value: values });
       return;
     }
-    helmRelease(this, 'Release', { chart, namespace: chart.namespace, values }, helmDelivery(config.name, delivery));
+    helmRelease(this, 'Release', { chart, namespace: chart.namespace, values }, delivery);
   }
 }
 
@@ -70,7 +70,7 @@ export class PrometheusChart extends ManifestChart {
  */
 export function platformObservabilityProps(config: EnvironmentConfig, prometheus: PrometheusConfig): PlatformObservabilityProps {
   const tenants = config.tenants.filter((tenant) => !tenant.retired);
-  // The same conditions as addon-charts.ts's History Server chart: one Deployment per active tenant.
+  // The same conditions as the History Server add-on's chart: one Deployment per active tenant.
   const historyServers = config.addons?.historyServer && config.spark.logs?.s3Uri
     ? { namespace: HISTORY_SERVER_NAMESPACE, deployments: tenants.map((tenant) => historyServerName(tenant.name)) } : undefined;
   return {
