@@ -1,10 +1,11 @@
 // Public surface of @emr-eks-gitops/charts: the environment config format and renderEnvironment().
 export {
-  EnvironmentSchema, ClusterSchema, TenantSchema, environmentSchemaJson,
-  type EnvironmentFile, type EnvironmentConfig, type ClusterConfig, type TenantConfig,
+  ClusterSchema, TenantSchema,
+  type EnvironmentFile, type EnvironmentConfig, type ClusterConfig, type TenantConfig, type AddonsConfig,
 } from './config/schema.js';
+export { EnvironmentSchema, environmentSchemaJson } from './environment/schema.js';
 export { DeliverySchema, type DeliveryConfig } from './config/delivery-schema.js';
-export { loadEnvironmentText, type LoadedEnvironment } from './config/load.js';
+export { loadEnvironmentText, type LoadedEnvironment } from './environment/load.js';
 /** The capacity classes a tenant's drivers and executors run on, and those its jobs may ask for. */
 export { tenantCapacityClasses } from './config/capacity-class-semantics.js';
 export { EnvironmentFileError, formatProblem, type Problem } from './config/problems.js';
@@ -26,5 +27,5 @@ export { tenantLocations, type TenantLocations } from './config/tenant-locations
 export { identityOf } from './config/identity.js';
 /** The add-ons: one module each (schema, rules, charts, delivery, README rows, images), and the one list of them. */
 export {
-  ADDON_MODULES, AddonsSchema, addonImages, type AddonKey, type AddonModule, type AddonReadme, type AddonReadmeRow, type AddonsConfig,
+  ADDON_MODULES, AddonsSchema, addonImages, type AddonKey, type AddonModule, type AddonReadme, type AddonReadmeRow,
 } from './addons/index.js';

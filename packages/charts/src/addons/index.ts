@@ -1,4 +1,4 @@
-import { Type, type Static, type TOptional } from '@sinclair/typebox';
+import { Type, type TOptional } from '@sinclair/typebox';
 import { strictObject } from '../config/schema-types.js';
 import type { EnvironmentConfig, EnvironmentFile, TenantConfig } from '../config/schema.js';
 import type { Problem } from '../config/problems.js';
@@ -33,8 +33,6 @@ export const AddonsSchema = strictObject(
   Object.fromEntries(ADDON_MODULES.map((module) => [module.key, Type.Optional(module.schema)])) as AddonsProperties,
   'Platform add-ons, each off unless its section is present; rendered into dist-manifests/<env>/addons/<name>/ (Karpenter\'s controller into karpenter/, a layer of its own between the CRDs and the platform)',
 );
-
-export type AddonsConfig = Static<typeof AddonsSchema>;
 
 const modules: readonly AddonModule[] = ADDON_MODULES;
 const inTableOrder = [...modules].sort((a, b) => ADDON_TABLE_ORDER.indexOf(a.key as AddonKey) - ADDON_TABLE_ORDER.indexOf(b.key as AddonKey));

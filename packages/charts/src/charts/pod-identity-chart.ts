@@ -4,7 +4,7 @@ import {
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { identityOf } from '../config/identity.js';
-import { HISTORY_SERVER_NAMESPACE, historyServerName } from '../addons/history-server/names.js';
+import { HISTORY_SERVER_NAMESPACE, historyServerName } from './history-server-names.js';
 import { ManifestChart } from './manifest-chart.js';
 import { isAutoMode } from './auto-mode-capacity.js';
 

@@ -17,7 +17,7 @@ import { singleZoneGpuWarnings, tenantCapacityClasses } from '../config/capacity
 import { classPlacement, type ClassPlacement } from './tenant-capacity.js';
 import { addFargateTenantObjects, fargateClassPlacement } from './fargate-tenant.js';
 import { tenantFolder, tenantLocations, type TenantLocations } from '../config/tenant-locations.js';
-import { queueWaitClassifications, tenantGang } from '../addons/yunikorn/tenant.js';
+import { queueWaitClassifications, tenantGang } from './yunikorn-tenant.js';
 import { costLabelIssues } from './tenant-cost-labels.js';
 import { identityOf } from '../config/identity.js';
 

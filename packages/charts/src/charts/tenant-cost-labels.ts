@@ -2,7 +2,7 @@ import { costLabelOverflows, SPLIT_COST_LABEL_LIMIT, type CostPodKind, type Spar
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
 import type { ConfigPath } from '../config/source-map.js';
 import type { RenderIssue } from '../render/render-error.js';
-import { servesNotebooks } from '../addons/jupyterhub/notebook-tenants.js';
+import { servesNotebooks } from './notebook-tenants.js';
 
 const POD_NAMES: Readonly<Record<CostPodKind, string>> = {
   driver: 'a driver', executor: 'an executor', jobRunner: 'the EMR job runner', notebook: 'a notebook server',

@@ -5,8 +5,8 @@ import type { HistoryServerAddonConfig } from './schema.js';
 import { addonPlacement } from '../../charts/auto-mode-capacity.js';
 import { tenantLocations } from '../../config/tenant-locations.js';
 import { ManifestChart } from '../../charts/manifest-chart.js';
-import { HISTORY_SERVER_NAMESPACE, historyServerName } from './names.js';
-import { servesNotebooks } from '../jupyterhub/notebook-tenants.js';
+import { HISTORY_SERVER_NAMESPACE, historyServerName } from '../../charts/history-server-names.js';
+import { servesNotebooks } from '../../charts/notebook-tenants.js';
 import type { RenderIssue } from '../../render/render-error.js';
 
 export { HISTORY_SERVER_NAMESPACE, historyServerName };

@@ -1,10 +1,10 @@
 import { SPARK_HISTORY_UI_PORT } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../../config/schema.js';
 import { tenantLocations } from '../../config/tenant-locations.js';
-import { servesNotebooks } from '../jupyterhub/notebook-tenants.js';
+import { servesNotebooks } from '../../charts/notebook-tenants.js';
 import type { AddonReadme } from '../module.js';
 import { HISTORY_SERVER_FOLDER } from './chart.js';
-import { HISTORY_SERVER_NAMESPACE, historyServerName } from './names.js';
+import { HISTORY_SERVER_NAMESPACE, historyServerName } from '../../charts/history-server-names.js';
 import type { HistoryServerAddonConfig } from './schema.js';
 
 /** The README's row of the History Servers and the table of their tenants, roles and log directories. */

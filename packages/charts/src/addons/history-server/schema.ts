@@ -19,3 +19,10 @@ export const HistoryServerAddonSchema = strictObject({
 }, 'Spark History Server: one per tenant in namespace spark-history, each reading only its tenant\'s event logs (<spark.logs.s3Uri>/<tenant>/spark-events/) with a read-only IAM role of the tenant\'s own (tenantRoleArns) or a shared one (roleArn); needs spark.logs.s3Uri');
 
 export type HistoryServerAddonConfig = Static<typeof HistoryServerAddonSchema>;
+
+declare module '../../config/schema.js' {
+  /** addons.historyServer: the type of this add-on's section (its schema above is the list's, addons/index.ts). */
+  interface AddonsConfig {
+    historyServer?: HistoryServerAddonConfig;
+  }
+}

@@ -2,8 +2,8 @@ import { CLIENT_MODE_DRIVER_LABEL, EMR_IMAGE_USER, JUPYTERHUB_CHART, JUPYTERHUB_
 import type { EnvironmentConfig } from '../../config/schema.js';
 import type { JupyterHubConfig } from './schema.js';
 import { rolePolicyArtifactPath } from '../../render/role-policies.js';
-import { HISTORY_SERVER_NAMESPACE } from '../history-server/names.js';
-import { notebookAccountOf, servesNotebooks } from './notebook-tenants.js';
+import { HISTORY_SERVER_NAMESPACE } from '../../charts/history-server-names.js';
+import { notebookAccountOf, servesNotebooks } from '../../charts/notebook-tenants.js';
 import { JUPYTERHUB_FOLDER, callbackHost } from './chart.js';
 import type { AddonReadme } from '../module.js';
 

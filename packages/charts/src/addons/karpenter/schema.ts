@@ -14,3 +14,10 @@ export const KarpenterAddonSchema = strictObject({
 }, 'Karpenter\'s controller (chart oci://public.ecr.aws/karpenter/karpenter, the version of the CRD chart), installed after its CRDs and before the NodePools, never on a node Karpenter made; settings from capacity.controller');
 
 export type KarpenterAddonConfig = Static<typeof KarpenterAddonSchema>;
+
+declare module '../../config/schema.js' {
+  /** addons.karpenter: the type of this add-on's section (its schema above is the list's, addons/index.ts). */
+  interface AddonsConfig {
+    karpenter?: KarpenterAddonConfig;
+  }
+}

@@ -9,3 +9,10 @@ export const NvidiaDevicePluginAddonSchema = strictObject({
 }, 'NVIDIA\'s device plugin (chart nvidia-device-plugin from https://nvidia.github.io/k8s-device-plugin, pinned) in kube-system, on the nodes of the GPU capacity classes only (their class label and NVIDIA GPUs), tolerating exactly their taints: without it those nodes never advertise nvidia.com/gpu and GPU executors stay Pending. Needed by every capacity class with gpu on backend karpenter; refused on EKS Auto Mode, which runs its own');
 
 export type NvidiaDevicePluginAddonConfig = Static<typeof NvidiaDevicePluginAddonSchema>;
+
+declare module '../../config/schema.js' {
+  /** addons.nvidiaDevicePlugin: the type of this add-on's section (its schema above is the list's, addons/index.ts). */
+  interface AddonsConfig {
+    nvidiaDevicePlugin?: NvidiaDevicePluginAddonConfig;
+  }
+}

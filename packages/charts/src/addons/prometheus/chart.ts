@@ -3,9 +3,9 @@ import { ConfigurationError, PlatformObservability, PrometheusServer, SparkPodMo
 import type { EnvironmentConfig } from '../../config/schema.js';
 import type { PrometheusConfig } from './schema.js';
 import { addonPlacement, ebsProvisioner, isAutoMode } from '../../charts/auto-mode-capacity.js';
-import { HISTORY_SERVER_NAMESPACE, historyServerName } from '../history-server/names.js';
+import { HISTORY_SERVER_NAMESPACE, historyServerName } from '../../charts/history-server-names.js';
 import { ManifestChart } from '../../charts/manifest-chart.js';
-import { servesNotebooks } from '../jupyterhub/notebook-tenants.js';
+import { servesNotebooks } from '../../charts/notebook-tenants.js';
 import type { RenderIssue } from '../../render/render-error.js';
 
 /** Where the add-on is rendered. */

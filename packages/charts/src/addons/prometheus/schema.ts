@@ -46,3 +46,10 @@ export const PrometheusSchema = strictObject({
 }, 'Prometheus in namespace monitoring, scraping every tenant\'s Spark drivers and executors (with a tenant label on every series) and Karpenter');
 
 export type PrometheusConfig = Static<typeof PrometheusSchema>;
+
+declare module '../../config/schema.js' {
+  /** addons.prometheus: the type of this add-on's section (its schema above is the list's, addons/index.ts). */
+  interface AddonsConfig {
+    prometheus?: PrometheusConfig;
+  }
+}

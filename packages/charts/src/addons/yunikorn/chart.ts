@@ -7,7 +7,7 @@ import type { EnvironmentConfig } from '../../config/schema.js';
 import type { RenderIssue } from '../../render/render-error.js';
 import { addonPlacement } from '../../charts/auto-mode-capacity.js';
 import { ManifestChart } from '../../charts/manifest-chart.js';
-import { onYunikorn } from './tenant.js';
+import { onYunikorn } from '../../charts/yunikorn-tenant.js';
 
 /** Where YuniKorn's release is rendered. */
 export const YUNIKORN_FOLDER = 'addons/yunikorn';

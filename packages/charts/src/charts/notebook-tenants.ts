@@ -1,4 +1,4 @@
-import type { EnvironmentConfig, TenantConfig } from '../../config/schema.js';
+import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
 
 /** The account a tenant's notebook servers run as: its first `sparkDriver` ServiceAccount. */
 export function notebookAccountOf(tenant: TenantConfig) {

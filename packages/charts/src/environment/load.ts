@@ -1,11 +1,12 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { DNS_LABEL_PATTERN } from '@emr-eks-gitops/core';
-import { EnvironmentSchema, type EnvironmentConfig } from './schema.js';
-import { EnvironmentFileError, type Problem } from './problems.js';
-import { SourceMap, formatConfigPath, type ConfigPath } from './source-map.js';
+import type { EnvironmentConfig } from '../config/schema.js';
+import { EnvironmentSchema } from './schema.js';
+import { EnvironmentFileError, type Problem } from '../config/problems.js';
+import { SourceMap, formatConfigPath, type ConfigPath } from '../config/source-map.js';
 import { semanticProblems } from './semantics.js';
-import { MAX_ALIAS_COUNT, aliasBombPosition, parserMessage, unprintableCharacters } from './yaml-hazards.js';
+import { MAX_ALIAS_COUNT, aliasBombPosition, parserMessage, unprintableCharacters } from '../config/yaml-hazards.js';
 
 /** A parsed, validated environment and the map back to its source, for locating later errors. */
 export interface LoadedEnvironment {

@@ -1,17 +1,17 @@
 import { isAtLeast, kubernetesSchemaProblem, parseKubernetesVersion } from '@emr-eks-gitops/core';
-import type { EnvironmentFile, TenantConfig } from './schema.js';
-import type { CapacityConfig, SparkPlatformConfig } from './capacity-schema.js';
-import type { DeliveryConfig } from './delivery-schema.js';
-import { addonProblems, type AddonsConfig } from '../addons/index.js';
-import type { Problem } from './problems.js';
-import { capacityClassProblems, DEFAULT_CAPACITY_CLASS, tenantCapacityClasses } from './capacity-class-semantics.js';
-import { capacityBackendProblems } from './capacity-backend-semantics.js';
-import { fargateProblems } from './fargate-semantics.js';
-import { gpuProblems } from './gpu-semantics.js';
-import { driverAccountProblems } from './driver-account-semantics.js';
-import { costAllocationProblems } from './cost-allocation-semantics.js';
-import { identityProblems } from './identity.js';
-import type { ConfigPath } from './source-map.js';
+import type { AddonsConfig, EnvironmentFile, TenantConfig } from '../config/schema.js';
+import type { CapacityConfig, SparkPlatformConfig } from '../config/capacity-schema.js';
+import type { DeliveryConfig } from '../config/delivery-schema.js';
+import { addonProblems } from '../addons/index.js';
+import type { Problem } from '../config/problems.js';
+import { capacityClassProblems, DEFAULT_CAPACITY_CLASS, tenantCapacityClasses } from '../config/capacity-class-semantics.js';
+import { capacityBackendProblems } from '../config/capacity-backend-semantics.js';
+import { fargateProblems } from '../config/fargate-semantics.js';
+import { gpuProblems } from '../config/gpu-semantics.js';
+import { driverAccountProblems } from '../config/driver-account-semantics.js';
+import { costAllocationProblems } from '../config/cost-allocation-semantics.js';
+import { identityProblems } from '../config/identity.js';
+import type { ConfigPath } from '../config/source-map.js';
 
 type Locate = (path: ConfigPath, message: string) => Problem;
 

@@ -2,7 +2,7 @@ import {
   effectiveLimitRange, goDurationSeconds, jobFootprint, jobStartTimeoutClassification, tenantQueueName,
   type EmrClassification, type GangPodSize, type SparkJobSize,
 } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig, TenantConfig } from '../../config/schema.js';
+import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
 
 /** A tenant's pods run on YuniKorn: it has a queue, the add-on is on, and a Fargate profile does not schedule its pods. */
 export function onYunikorn(config: EnvironmentConfig, tenant: TenantConfig): boolean {
