@@ -470,7 +470,7 @@ function artifactData(config: EnvironmentConfig) {
     offeredClasses: offered,
     singleZoneJobs: singleZone,
     sizeChecks: `${checks.slice(0, -1).join(', ')} and ${checks.at(-1)}`,
-    // The same conditions as the charts that write them (capacity-chart.ts, prometheus-chart.ts).
+    // The same conditions as the charts that write them (capacity-chart.ts, addons/prometheus/chart.ts).
     controllerValues: !isAutoMode(config) && !config.addons?.karpenter,
     karpenterChart: KARPENTER_CHART,
     prometheusValues: config.delivery === undefined && config.addons?.prometheus?.mode === 'server',
