@@ -3,7 +3,7 @@ import { strictObject } from '../config/schema-types.js';
 import type { EnvironmentConfig, EnvironmentFile, TenantConfig } from '../config/schema.js';
 import type { Problem } from '../config/problems.js';
 import type { ManifestChart } from '../charts/manifest-chart.js';
-import { collectIssues } from '../render/render-error.js';
+import { collectIssues } from '../config/render-error.js';
 import { isObject, type AddonBuildContext, type AddonModule, type AddonReadme, type Locate } from './module.js';
 import { karpenterAddon } from './karpenter/index.js';
 import { jupyterHubAddon } from './jupyterhub/index.js';

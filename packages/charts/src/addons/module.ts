@@ -5,7 +5,7 @@ import type { EnvironmentConfig, EnvironmentFile, TenantConfig } from '../config
 import type { Problem } from '../config/problems.js';
 import type { ConfigPath } from '../config/source-map.js';
 import type { ManifestChart } from '../charts/manifest-chart.js';
-import type { RenderIssue } from '../render/render-error.js';
+import type { RenderIssue } from '../config/render-error.js';
 
 // What one add-on is to the rest of the project: one folder under addons/ exports one AddonModule, and the list in
 // addons/index.ts is the only place that names them all. The core builders stay the library's constructs; a module is

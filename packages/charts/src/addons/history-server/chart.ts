@@ -7,7 +7,7 @@ import { tenantLocations } from '../../config/tenant-locations.js';
 import { ManifestChart } from '../../charts/manifest-chart.js';
 import { HISTORY_SERVER_NAMESPACE, historyServerName } from '../../charts/history-server-names.js';
 import { servesNotebooks } from '../../charts/notebook-tenants.js';
-import type { RenderIssue } from '../../render/render-error.js';
+import type { RenderIssue } from '../../config/render-error.js';
 
 export { HISTORY_SERVER_NAMESPACE, historyServerName };
 

@@ -7,7 +7,7 @@ import type { EnvironmentConfig } from '../../config/schema.js';
 import type { JupyterHubConfig } from './schema.js';
 import { addonPlacement, ebsProvisioner } from '../../charts/auto-mode-capacity.js';
 import { ManifestChart } from '../../charts/manifest-chart.js';
-import { collectIssues, type RenderIssue } from '../../render/render-error.js';
+import { collectIssues, type RenderIssue } from '../../config/render-error.js';
 import { HISTORY_SERVER_NAMESPACE, historyServerName } from '../../charts/history-server-names.js';
 import { notebookAccountOf } from '../../charts/notebook-tenants.js';
 import type { AddonBuildContext, AddonTenant } from '../module.js';

@@ -1,7 +1,7 @@
 import { CLIENT_MODE_DRIVER_LABEL, EMR_IMAGE_USER, JUPYTERHUB_CHART, JUPYTERHUB_OIDC_DEFAULTS, SPARK_HISTORY_UI_PORT } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../../config/schema.js';
 import type { JupyterHubConfig } from './schema.js';
-import { rolePolicyArtifactPath } from '../../render/role-policies.js';
+import { rolePolicyArtifactPath } from '../../charts/role-policies.js';
 import { HISTORY_SERVER_NAMESPACE } from '../../charts/history-server-names.js';
 import { notebookAccountOf, servesNotebooks } from '../../charts/notebook-tenants.js';
 import { JUPYTERHUB_FOLDER, callbackHost } from './chart.js';

@@ -6,7 +6,7 @@ import { addonPlacement, ebsProvisioner, isAutoMode } from '../../charts/auto-mo
 import { HISTORY_SERVER_NAMESPACE, historyServerName } from '../../charts/history-server-names.js';
 import { ManifestChart } from '../../charts/manifest-chart.js';
 import { servesNotebooks } from '../../charts/notebook-tenants.js';
-import type { RenderIssue } from '../../render/render-error.js';
+import type { RenderIssue } from '../../config/render-error.js';
 
 /** Where the add-on is rendered. */
 export const PROMETHEUS_FOLDER = 'addons/prometheus';
