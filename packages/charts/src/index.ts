@@ -1,9 +1,19 @@
 // Public surface of @emr-eks-gitops/charts: the environment config format and renderEnvironment().
 export {
   ClusterSchema, TenantSchema,
-  type EnvironmentFile, type EnvironmentConfig, type ClusterConfig, type TenantConfig, type AddonsConfig,
+  type EnvironmentFile, type ClusterConfig, type TenantConfig, type AddonsConfig,
 } from './config/schema.js';
 export { EnvironmentSchema, environmentSchemaJson } from './environment/schema.js';
+export { ENVIRONMENT_DEFAULTS, resolveEnvironment } from './environment/resolve.js';
+export {
+  schemaDefault, DRIVER_NODE_DEFAULTS,
+  type ResolvedEnvironment, type ResolvedCluster, type ResolvedCapacity, type KarpenterCapacity, type AutoModeCapacity,
+  type KarpenterController, type DriverNodes, type ResolvedSparkPlatform, type ResolvedDelivery, type FluxDelivery, type ArgoCdDelivery,
+  type ResolvedAddons, type ResolvedTenant, type ResolvedServiceAccount,
+  type ResolvedTenantFargate, type ResolvedTenantQueue, type EnvironmentOrigin, type DeepReadonly, type EnvironmentConfig,
+} from './config/resolve.js';
+export type { ResolvedJupyterHub } from './addons/jupyterhub/resolve.js';
+export type { ResolvedPrometheus } from './addons/prometheus/resolve.js';
 export { DeliverySchema, type DeliveryConfig } from './config/delivery-schema.js';
 export { loadEnvironmentText, type LoadedEnvironment } from './environment/load.js';
 /** The capacity classes a tenant's drivers and executors run on, and those its jobs may ask for. */

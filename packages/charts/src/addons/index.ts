@@ -1,6 +1,7 @@
 import { Type, type TOptional } from '@sinclair/typebox';
 import { strictObject } from '../config/schema-types.js';
-import type { EnvironmentConfig, EnvironmentFile, TenantConfig } from '../config/schema.js';
+import type { AddonsConfig, EnvironmentFile, TenantConfig } from '../config/schema.js';
+import type { ResolvedAddons, ResolvedEnvironment } from '../config/resolve.js';
 import type { Problem } from '../config/problems.js';
 import type { ManifestChart } from '../charts/manifest-chart.js';
 import { collectIssues } from '../config/render-error.js';
@@ -38,6 +39,20 @@ const modules: readonly AddonModule[] = ADDON_MODULES;
 const inTableOrder = [...modules].sort((a, b) => ADDON_TABLE_ORDER.indexOf(a.key as AddonKey) - ADDON_TABLE_ORDER.indexOf(b.key as AddonKey));
 const sectionOf = (addons: unknown, key: string): unknown => (isObject(addons) ? (addons as Record<string, unknown>)[key] : undefined);
 
+type UnionToIntersection<U> = (U extends unknown ? (union: U) => void : never) extends (intersection: infer I) => void ? I : never;
+
+/** Every add-on's defaults, read from its schema (part of ENVIRONMENT_DEFAULTS). */
+export const ADDON_DEFAULTS = Object.assign({}, ...ADDON_MODULES.map((module) => module.defaults)) as
+  UnionToIntersection<(typeof ADDON_MODULES)[number]['defaults']>;
+
+/** The `addons:` section with each add-on's defaults applied, by its module. */
+export function resolveAddons(file: AddonsConfig): ResolvedAddons {
+  return Object.fromEntries(modules.flatMap((module) => {
+    const addon = sectionOf(file, module.key);
+    return addon === undefined ? [] : [[module.key, module.resolve(addon)]];
+  })) as ResolvedAddons;
+}
+
 /**
  * Each add-on's config rules, then its need of a delivery engine: a Helm release without a `delivery:` section is
  * refused at its section (nothing would install it).
@@ -61,7 +76,7 @@ export function addonCharts(context: AddonBuildContext): ManifestChart[] {
 }
 
 /** What the README says of each add-on that is on, in the table's order. */
-export function addonReadmes(config: EnvironmentConfig): ReadonlyMap<AddonKey, AddonReadme> {
+export function addonReadmes(config: ResolvedEnvironment): ReadonlyMap<AddonKey, AddonReadme> {
   return new Map(inTableOrder.flatMap((module) => {
     const addon = sectionOf(config.addons, module.key);
     return addon === undefined ? [] : [[module.key as AddonKey, module.readme(config, addon)] as const];
@@ -69,7 +84,7 @@ export function addonReadmes(config: EnvironmentConfig): ReadonlyMap<AddonKey, A
 }
 
 /** The images each add-on that is on names in its rendered objects. */
-export function addonImages(config: EnvironmentConfig): { readonly key: AddonKey; readonly images: readonly string[] }[] {
+export function addonImages(config: ResolvedEnvironment): { readonly key: AddonKey; readonly images: readonly string[] }[] {
   return modules.flatMap((module) => {
     const addon = sectionOf(config.addons, module.key);
     return addon === undefined ? [] : [{ key: module.key as AddonKey, images: module.images(config, addon) }];

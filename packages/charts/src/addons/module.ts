@@ -1,7 +1,8 @@
 import type { App } from 'cdk8s';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { HelmDelivery, PodPlacement, SparkCapacity } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig, EnvironmentFile, TenantConfig } from '../config/schema.js';
+import type { EnvironmentFile, TenantConfig } from '../config/schema.js';
+import type { ResolvedEnvironment, ResolvedTenant } from '../config/resolve.js';
 import type { Problem } from '../config/problems.js';
 import type { ConfigPath } from '../config/source-map.js';
 import type { ManifestChart } from '../charts/manifest-chart.js';
@@ -16,7 +17,7 @@ export type Locate = (path: ConfigPath, message: string) => Problem;
 
 /** A tenant as the add-ons see it once the tenants' charts are built. */
 export interface AddonTenant {
-  readonly tenant: TenantConfig;
+  readonly tenant: ResolvedTenant;
   /** The tenant's rendered spark-defaults; undefined when its chart could not be built. */
   readonly sparkProperties: Readonly<Record<string, string>> | undefined;
   /** The tenant's cost allocation labels. */
@@ -26,7 +27,7 @@ export interface AddonTenant {
 /** What an add-on's charts are built from: the environment and what the platform and tenant charts decided. */
 export interface AddonBuildContext {
   readonly app: App;
-  readonly config: EnvironmentConfig;
+  readonly config: ResolvedEnvironment;
   /** Where a refused value or a broken run-time rule goes, located by config path; the render fails with them. */
   readonly issues: RenderIssue[];
   /** The capacity classes and their pools (the GPU plugin's placement, YuniKorn's ceiling of guarantees). */
@@ -72,22 +73,28 @@ export type AddonDelivery =
  * section's absence (a tenant queue without YuniKorn).
  */
 // Methods, not function properties: a module of one add-on's config is then one of the list's (parameters bivariant).
-export interface AddonModule<Key extends string = string, Schema extends TSchema = TSchema> {
+export interface AddonModule<
+  Key extends string = string, Schema extends TSchema = TSchema, Resolved = unknown, Defaults extends Readonly<Record<string, unknown>> = Readonly<Record<string, unknown>>,
+> {
   /** The key under `addons:`. */
   readonly key: Key;
   /** The section's schema: part of environments/schema.json and of the TypeScript config type. */
   readonly schema: Schema;
   readonly delivery: AddonDelivery;
+  /** The defaults of the section's fields, read from its schema (part of ENVIRONMENT_DEFAULTS). */
+  readonly defaults: Defaults;
+  /** The section with its defaults applied: what charts, README and images read (part of ResolvedEnvironment). */
+  resolve(addon: Static<Schema>): Resolved;
   /**
    * The add-on's cross-field config rules. They run even when the schema found problems, so they read the file
    * defensively: a field of the wrong shape is skipped (the schema reports it).
    */
   rules(file: Partial<EnvironmentFile>, tenants: readonly Partial<TenantConfig>[], at: Locate): Problem[];
   /** The add-on's charts (its objects, and its Helm release through `context.helmDelivery`). */
-  charts(context: AddonBuildContext, addon: Static<Schema>): ManifestChart[];
-  readme(config: EnvironmentConfig, addon: Static<Schema>): AddonReadme;
+  charts(context: AddonBuildContext, addon: Resolved): ManifestChart[];
+  readme(config: ResolvedEnvironment, addon: Resolved): AddonReadme;
   /** The container images the add-on's rendered objects name, as `emr-gitops images` lists them. */
-  images(config: EnvironmentConfig, addon: Static<Schema>): readonly string[];
+  images(config: ResolvedEnvironment, addon: Resolved): readonly string[];
 }
 
 /** `repository:tag`, as a chart's values name an image. */

@@ -81,12 +81,14 @@ export const TenantSchema = strictObject({
   })),
 }, 'A team: one namespace, registered with EMR as one virtual cluster');
 
+export const ProductionSchema = Type.Boolean({
+  default: false,
+  description: 'true for a production environment: validation also refuses dummy notebook authentication and @latest AMIs',
+});
+
 /** The environment file's schema around its `addons:` section, which the add-on list gives (environment/schema.ts). */
 export const environmentSchema = <Addons extends TSchema>(addons: Addons) => Type.Object({
-  production: Type.Optional(Type.Boolean({
-    default: false,
-    description: 'true for a production environment: validation also refuses dummy notebook authentication and @latest AMIs',
-  })),
+  production: Type.Optional(ProductionSchema),
   cluster: ClusterSchema,
   capacity: CapacitySchema,
   spark: SparkPlatformSchema,
@@ -113,12 +115,3 @@ export interface AddonsConfig {}
 export type EnvironmentFile = Omit<Static<ReturnType<typeof environmentSchema<TObject<{}>>>>, 'addons'> & { addons?: AddonsConfig };
 export type ClusterConfig = Static<typeof ClusterSchema>;
 export type TenantConfig = Static<typeof TenantSchema>;
-
-/** A validated environment with defaults applied, and where it came from. */
-export interface EnvironmentConfig extends EnvironmentFile {
-  /** Environment name: the file name without `.yaml`. */
-  readonly name: string;
-  /** Path of the file, relative to the project root, as written into generated headers and messages. */
-  readonly sourcePath: string;
-  readonly cluster: ClusterConfig & { readonly partition: NonNullable<ClusterConfig['partition']> };
-}

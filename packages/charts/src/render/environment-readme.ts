@@ -1,11 +1,10 @@
 import Handlebars from 'handlebars';
 import { observabilitySection } from '../addons/prometheus/readme.js';
-import { IAM_ROLE_INLINE_POLICIES_MAX_SIZE, AUTO_MODE_DEFAULT_EXPIRE_AFTER, AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD, KARPENTER_CHART, KARPENTER_CRD_CHART, PROJECT_NAME, PROMETHEUS_CHART, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
+import { IAM_ROLE_INLINE_POLICIES_MAX_SIZE, AUTO_MODE_DEFAULT_EXPIRE_AFTER, KARPENTER_CHART, KARPENTER_CRD_CHART, PROJECT_NAME, PROMETHEUS_CHART, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
+import type { ResolvedEnvironment } from '../config/resolve.js';
 import { driverAccounts, exclusiveClassScopes } from '../charts/admission-chart.js';
 import { DEFAULT_LOCAL_DISK_SIZE, executorScratchDisk, needsNvmeNodeClass, tenantCapacityClasses } from '../config/capacity-class-semantics.js';
-import { DELIVERY_DEFAULTS } from '../charts/delivery-chart.js';
-import { addonNodePool, autoModeNodeClassTags, builtInNodePools, isAutoMode, needsTagPolicy } from '../charts/auto-mode-capacity.js';
+import { autoModeNodeClassTags, builtInNodePools, needsTagPolicy } from '../charts/auto-mode-capacity.js';
 import { addonReadmes } from '../addons/index.js';
 import { clusterAccessSection } from './cluster-access-readme.js';
 import { costSection } from './cost-readme.js';
@@ -404,9 +403,9 @@ in it, and leave its EMR virtual cluster behind; \`pnpm render\` refuses it. Ins
 `, { noEscape: true, strict: true });
 
 /** The environment's README: what is rendered, for whom, and what must happen outside Git. */
-export function environmentReadme(config: EnvironmentConfig, placements: string): string {
+export function environmentReadme(config: ResolvedEnvironment, placements: string): string {
   const awsAuth = config.cluster.emrAccess === 'aws-auth';
-  const logs = config.spark.logs ?? {};
+  const logs = config.spark.logs;
   const size = (pod: SparkPodSize) => `${pod.cores} ${pod.cores === 1 ? 'core' : 'cores'}, ${pod.memory}${pod.memoryOverheadFactor ? ` (+${Math.round(pod.memoryOverheadFactor * 100)}% overhead)` : ''}`;
   // Sections that are off leave blank lines behind: one blank line between blocks, as Markdown wants.
   return template({
@@ -446,7 +445,7 @@ export function environmentReadme(config: EnvironmentConfig, placements: string)
 }
 
 /** The README's IAM table: every role's document (role-policies.ts), and the roles that get managed policies only. */
-function iamData(config: EnvironmentConfig) {
+function iamData(config: ResolvedEnvironment) {
   return {
     policyName: ROLE_POLICY_NAME,
     kmsKey: config.spark.s3KmsKeyArn ?? '',
@@ -457,7 +456,7 @@ function iamData(config: EnvironmentConfig) {
 }
 
 /** Which documents \`artifacts/\` holds besides every tenant's own; every key present, as the strict template wants. */
-function artifactData(config: EnvironmentConfig) {
+function artifactData(config: ResolvedEnvironment) {
   const active = config.tenants.filter((tenant) => !tenant.retired);
   const offered = active.some((tenant) => !tenant.fargate && tenantCapacityClasses(tenant).offered.length > 0);
   const singleZone = active.some((tenant) => tenant.spark?.singleZone === 'offered');
@@ -471,14 +470,14 @@ function artifactData(config: EnvironmentConfig) {
     singleZoneJobs: singleZone,
     sizeChecks: `${checks.slice(0, -1).join(', ')} and ${checks.at(-1)}`,
     // The same conditions as the charts that write them (capacity-chart.ts, addons/prometheus/chart.ts).
-    controllerValues: !isAutoMode(config) && !config.addons?.karpenter,
+    controllerValues: config.capacity.backend !== 'auto-mode' && !config.addons?.karpenter,
     karpenterChart: KARPENTER_CHART,
     prometheusValues: config.delivery === undefined && config.addons?.prometheus?.mode === 'server',
   };
 }
 
 /** The cluster-access documents, as the Artifacts list names them. */
-function clusterAccessArtifacts(config: EnvironmentConfig): string {
+function clusterAccessArtifacts(config: ResolvedEnvironment): string {
   const plan = clusterAccessPlan(config);
   return [
     ...(plan.identityMappings.length > 0 ? ['`eksctl-iam-identity-mappings.yaml`, the aws-auth mappings (`eksctl create iamidentitymapping -f`)'] : []),
@@ -488,27 +487,29 @@ function clusterAccessArtifacts(config: EnvironmentConfig): string {
 }
 
 /** What the README says about the capacity back end and the driver nodes; every key present, as the strict template wants. */
-function capacityData(config: EnvironmentConfig) {
-  const autoMode = isAutoMode(config);
-  const drivers = config.capacity.driverNodes;
-  const pools = builtInNodePools(config);
+function capacityData(config: ResolvedEnvironment) {
+  const capacity = config.capacity;
+  const autoMode = capacity.backend === 'auto-mode';
+  const drivers = capacity.driverNodes;
+  const pools = autoMode ? builtInNodePools(capacity) : [];
+  const addonPool = autoMode ? capacity.autoMode.addonNodePool : undefined;
   const fargate = config.tenants.filter((tenant) => !tenant.retired && tenant.fargate).map((tenant) => tenant.name);
   return {
     autoMode,
-    gpuClasses: (config.capacity.classes ?? []).some((spec) => spec.gpu !== undefined),
+    gpuClasses: capacity.classes.some((spec) => spec.gpu !== undefined),
     nvmeNodeClass: needsNvmeNodeClass(config),
     capacitySummary: (autoMode
       ? 'EKS Auto Mode (`capacity.backend: auto-mode`): AWS runs Karpenter; NodeClasses `eks.amazonaws.com/v1`'
       : 'self-managed Karpenter (`capacity.backend: karpenter`): EC2NodeClasses `karpenter.k8s.aws/v1`')
       + (fargate.length > 0 ? `; EKS Fargate for ${fargate.join(', ')}` : ''),
-    autoModeAddonPool: addonNodePool(config),
-    autoModeSystemPool: addonNodePool(config) === 'system',
+    autoModeAddonPool: addonPool,
+    autoModeSystemPool: addonPool === 'system',
     autoModeBuiltInPools: pools.length > 0 ? pools.map((pool) => `\`${pool}\``).join(', ') : 'none',
     autoModeExpireAfter: AUTO_MODE_DEFAULT_EXPIRE_AFTER,
     autoModeTagPolicy: needsTagPolicy(config)
       ? Object.entries(autoModeNodeClassTags(config)).map(([key, value]) => `\`${key}=${value}\``).join(', ') : undefined,
-    driverExpireAfter: drivers?.expireAfter ?? (autoMode ? AUTO_MODE_DEFAULT_EXPIRE_AFTER : '720h'),
-    driverDrainBound: drivers?.terminationGracePeriod ?? (autoMode ? AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD : undefined),
+    driverExpireAfter: drivers.expireAfter,
+    driverDrainBound: drivers.terminationGracePeriod,
     // The JupyterHub profiles put servers on the driver nodes (jupyterHubProfiles) for tenants with a sparkDriver account.
     notebookServers: config.addons?.jupyterhub !== undefined && config.tenants.some((tenant) => !tenant.retired && tenant.serviceAccounts?.some((account) => account.sparkDriver === true)),
     fargateTenants: fargate.join(', '),
@@ -517,7 +518,7 @@ function capacityData(config: EnvironmentConfig) {
 }
 
 /** What the README says about delivery; every key present, as the strict template wants. */
-function deliveryData(config: EnvironmentConfig) {
+function deliveryData(config: ResolvedEnvironment) {
   const delivery = config.delivery;
   return {
     engine: delivery?.engine,
@@ -526,20 +527,20 @@ function deliveryData(config: EnvironmentConfig) {
     crdChart: KARPENTER_CRD_CHART,
     projectName: PROJECT_NAME,
     secretName: delivery?.repository.secretName,
-    prune: delivery?.prune ?? true,
-    selfHeal: delivery?.selfHeal ?? true,
-    interval: delivery?.interval ?? DELIVERY_DEFAULTS.interval,
-    retryInterval: delivery?.retryInterval ?? DELIVERY_DEFAULTS.retryInterval,
-    timeout: delivery?.timeout ?? DELIVERY_DEFAULTS.timeout,
-    argocdNamespace: delivery?.argocd?.namespace ?? 'argocd',
+    prune: delivery?.prune,
+    selfHeal: delivery?.selfHeal,
+    interval: delivery?.interval,
+    retryInterval: delivery?.retryInterval,
+    timeout: delivery?.timeout,
+    argocdNamespace: delivery?.engine === 'argocd' ? delivery.argocd.namespace : undefined,
   };
 }
 
 /** The layers in the order they reach the cluster, for the README's table. */
-function layerRows(config: EnvironmentConfig) {
+function layerRows(config: ResolvedEnvironment) {
   const flux = config.delivery?.engine === 'flux';
   const karpenter = config.addons?.karpenter !== undefined && config.delivery !== undefined;
-  const autoMode = isAutoMode(config);
+  const autoMode = config.capacity.backend === 'auto-mode';
   const rows = [
     ...(autoMode ? [] : [{ name: 'crds', source: flux ? '`crds/` (OCIRepository + HelmRelease)' : `Helm chart \`${KARPENTER_CRD_CHART.url}\``, holds: `Karpenter's CRDs (NodePool, NodeClaim, EC2NodeClass), chart \`${KARPENTER_CRD_CHART.name}\` ${KARPENTER_CRD_CHART.version} (the version validation uses), release in \`${KARPENTER_CRD_CHART.namespace}\`` }]),
     ...(karpenter ? [{ name: 'karpenter', source: '`karpenter/`', holds: `Karpenter's controller (chart \`${KARPENTER_CHART.name}\` ${KARPENTER_CHART.version}, ${flux ? 'OCIRepository + HelmRelease' : 'an Application with the Helm source'}): after its CRDs, before the NodePools` }] : []),
@@ -561,7 +562,7 @@ function layerRows(config: EnvironmentConfig) {
 }
 
 /** The README's add-on rows (chart, version, namespace, folder, how to reach it) and details, from each add-on's module. */
-function addonData(config: EnvironmentConfig) {
+function addonData(config: ResolvedEnvironment) {
   const readmes = addonReadmes(config);
   const prometheus = config.addons?.prometheus;
   const hub = config.addons?.jupyterhub;

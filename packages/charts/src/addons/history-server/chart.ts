@@ -1,6 +1,6 @@
 import type { App } from 'cdk8s';
 import { LABELS, NOTEBOOK_SERVER_LABEL, SparkHistoryServers } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../../config/schema.js';
+import type { DeepReadonly, ResolvedEnvironment } from '../../config/resolve.js';
 import type { HistoryServerAddonConfig } from './schema.js';
 import { addonPlacement } from '../../charts/auto-mode-capacity.js';
 import { tenantLocations } from '../../config/tenant-locations.js';
@@ -18,7 +18,7 @@ export const HISTORY_SERVER_FOLDER = 'addons/spark-history';
  * Every active tenant's history server needs a role (its own or the shared one), and a role of its own must name a
  * tenant: a role under a name that is no tenant's (a typo) would leave the tenant meant on the shared role, or on none.
  */
-export function historyServerRoleIssues(config: EnvironmentConfig, addon: HistoryServerAddonConfig): RenderIssue[] {
+export function historyServerRoleIssues(config: ResolvedEnvironment, addon: DeepReadonly<HistoryServerAddonConfig>): RenderIssue[] {
   const at = ['addons', 'historyServer'];
   const active = config.tenants.filter((tenant) => !tenant.retired).map((tenant) => tenant.name);
   // No active tenant: the builder refuses an add-on without servers.
@@ -50,7 +50,7 @@ export function historyServerRoleIssues(config: EnvironmentConfig, addon: Histor
  * Mode, on the built-in pool capacity.autoMode.addonNodePool.
  */
 export class HistoryServerChart extends ManifestChart {
-  constructor(scope: App, config: EnvironmentConfig, addon: HistoryServerAddonConfig) {
+  constructor(scope: App, config: ResolvedEnvironment, addon: DeepReadonly<HistoryServerAddonConfig>) {
     super(scope, 'addon-spark-history', { folder: HISTORY_SERVER_FOLDER, environment: config.name, configPath: ['addons', 'historyServer'] });
     new SparkHistoryServers(this, 'HistoryServers', {
       namespace: HISTORY_SERVER_NAMESPACE,

@@ -1,5 +1,5 @@
 import { SPARK_HISTORY_UI_PORT } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../../config/schema.js';
+import type { DeepReadonly, ResolvedEnvironment } from '../../config/resolve.js';
 import { tenantLocations } from '../../config/tenant-locations.js';
 import { servesNotebooks } from '../../charts/notebook-tenants.js';
 import type { AddonReadme } from '../module.js';
@@ -8,9 +8,9 @@ import { HISTORY_SERVER_NAMESPACE, historyServerName } from '../../charts/histor
 import type { HistoryServerAddonConfig } from './schema.js';
 
 /** The README's row of the History Servers and the table of their tenants, roles and log directories. */
-export function historyServerReadme(config: EnvironmentConfig, history: HistoryServerAddonConfig): AddonReadme {
+export function historyServerReadme(config: ResolvedEnvironment, history: DeepReadonly<HistoryServerAddonConfig>): AddonReadme {
   // Rendered only where the tenants write event logs (the config refuses the add-on without).
-  if (!config.spark.logs?.s3Uri) return { rows: [] };
+  if (!config.spark.logs.s3Uri) return { rows: [] };
   const activeTenants = config.tenants.filter((tenant) => !tenant.retired);
   const ingress = history.allowIngressFromNamespaces ?? [];
   const rows = activeTenants.map((tenant) => {
@@ -33,7 +33,7 @@ export function historyServerReadme(config: EnvironmentConfig, history: HistoryS
       namespace: HISTORY_SERVER_NAMESPACE,
       image: history.image,
       port: SPARK_HISTORY_UI_PORT,
-      nodeGroups: (config.capacity.controller?.managedNodeGroups ?? []).map((group) => `\`${group}\``).join(', ') || 'any non-Karpenter node',
+      nodeGroups: (config.capacity.backend === 'karpenter' ? (config.capacity.controller.managedNodeGroups ?? []).map((group) => `\`${group}\``).join(', ') : '') || 'any non-Karpenter node',
       ingress: [
         ...(ingress.length > 0 ? [`the namespaces ${ingress.map((n) => `\`${n}\``).join(', ')}`] : []),
         ...(activeTenants.some((tenant) => servesNotebooks(config, tenant)) ? ['each tenant\'s notebook servers (to that tenant\'s server only)'] : []),

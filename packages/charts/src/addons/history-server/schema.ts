@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DnsLabel, Resources, RoleArn, strictObject } from '../../config/schema-types.js';
+import type { DeepReadonly } from '../../config/resolve.js';
 
 export const HistoryServerAddonSchema = strictObject({
   image: Type.String({
@@ -24,5 +25,12 @@ declare module '../../config/schema.js' {
   /** addons.historyServer: the type of this add-on's section (its schema above is the list's, addons/index.ts). */
   interface AddonsConfig {
     historyServer?: HistoryServerAddonConfig;
+  }
+}
+
+declare module '../../config/resolve.js' {
+  /** addons.historyServer as written: it has no defaults to apply. */
+  interface ResolvedAddons {
+    historyServer?: DeepReadonly<HistoryServerAddonConfig>;
   }
 }

@@ -3,8 +3,8 @@ import {
   doNotDisruptAnnotations, JUPYTERHUB_GENERATED_FIELDS, helmRelease, parseQuantity, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubNotebookNetworkPolicies, JupyterHubSpawnerRbac,
   PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, TLS_PROXY_SERVICE_TYPE, jupyterHubValues, jupyterHubValuesProblems, sparkHistoryServerSelector, type HelmDelivery, type JupyterHubAuth, type JupyterHubTenantProfile, type PodPlacement,
 } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../../config/schema.js';
-import type { JupyterHubConfig } from './schema.js';
+import type { ResolvedEnvironment } from '../../config/resolve.js';
+import type { ResolvedJupyterHub } from './resolve.js';
 import { addonPlacement, ebsProvisioner } from '../../charts/auto-mode-capacity.js';
 import { ManifestChart } from '../../charts/manifest-chart.js';
 import { collectIssues, type RenderIssue } from '../../config/render-error.js';
@@ -36,7 +36,7 @@ export function jupyterHubProfiles(tenants: readonly AddonTenant[], driverPlacem
   });
 }
 
-function authOf(config: JupyterHubConfig['auth']): JupyterHubAuth {
+function authOf(config: ResolvedJupyterHub['auth']): JupyterHubAuth {
   if (config.type === 'dummy') return { type: 'dummy' };
   // The semantic rules refuse an OAuth authenticator without these before rendering starts.
   const client = { clientId: config.clientId!, callbackUrl: config.callbackUrl!, clientSecret: config.clientSecret!, adminUsers: config.adminUsers };
@@ -64,7 +64,7 @@ function authOf(config: JupyterHubConfig['auth']): JupyterHubAuth {
 export class JupyterHubChart extends ManifestChart {
   readonly values: Record<string, unknown>;
 
-  constructor(scope: App, config: EnvironmentConfig, hub: JupyterHubConfig, profiles: readonly JupyterHubTenantProfile[], delivery: HelmDelivery) {
+  constructor(scope: App, config: ResolvedEnvironment, hub: ResolvedJupyterHub, profiles: readonly JupyterHubTenantProfile[], delivery: HelmDelivery) {
     super(scope, 'addon-jupyterhub', { folder: JUPYTERHUB_FOLDER, environment: config.name, configPath: ['addons', 'jupyterhub'] });
     new JupyterHubNamespace(this, 'Namespace', { podSecurityVersion: `v${config.cluster.kubernetesVersion}` });
     const storageClass = new Gp3StorageClass(this, 'StorageClass', {
@@ -75,9 +75,9 @@ export class JupyterHubChart extends ManifestChart {
     const placement = addonPlacement(config);
     this.values = jupyterHubValues({
       auth: authOf(hub.auth),
-      proxyServiceType: hub.proxyServiceType ?? (hub.tls ? TLS_PROXY_SERVICE_TYPE[hub.tls.loadBalancer] : 'ClusterIP'),
+      proxyServiceType: hub.proxyServiceType,
       storageClassName: storageClass.name,
-      hubDbSize: String(hub.hubDbSize ?? '1Gi'),
+      hubDbSize: String(hub.hubDbSize),
       userStorageSize: String(hub.userStorageSize),
       image: hub.image,
       resources: hub.resources,
@@ -100,12 +100,12 @@ export class JupyterHubChart extends ManifestChart {
  * to spawn them there, and their NetworkPolicies (the proxy and the hub in, the hub's API out).
  */
 export class JupyterHubTenantChart extends ManifestChart {
-  constructor(scope: App, config: EnvironmentConfig, profile: JupyterHubTenantProfile) {
+  constructor(scope: App, config: ResolvedEnvironment, profile: JupyterHubTenantProfile) {
     super(scope, `addon-jupyterhub-tenant-${profile.tenant}`, {
       folder: `${JUPYTERHUB_FOLDER}/tenant-${profile.tenant}`, environment: config.name, configPath: ['addons', 'jupyterhub'],
     });
     new JupyterHubSpawnerRbac(this, 'Spawner', { namespace: profile.namespace });
-    const history = config.addons?.historyServer && config.spark.logs?.s3Uri;
+    const history = config.addons?.historyServer && config.spark.logs.s3Uri;
     new JupyterHubNotebookNetworkPolicies(this, 'Network', {
       namespace: profile.namespace,
       // Prometheus (mode server or operator) scrapes from the monitoring namespace.
@@ -118,7 +118,7 @@ export class JupyterHubTenantChart extends ManifestChart {
 }
 
 /** The host users reach the hub at: the OAuth callback's. */
-export function callbackHost(hub: JupyterHubConfig): string | undefined {
+export function callbackHost(hub: ResolvedJupyterHub): string | undefined {
   return hub.auth.callbackUrl ? /^https:\/\/([^/:]+)/.exec(hub.auth.callbackUrl)?.[1] : undefined;
 }
 
@@ -126,7 +126,7 @@ export function callbackHost(hub: JupyterHubConfig): string | undefined {
 const kubeSpawnerBytes = (size: string) => parseQuantity(size.replace(/^([0-9]+)([KMGT])$/, '$1$2i'));
 
 /** A notebook server is a container of the tenant namespace: its limits must pass the tenant's LimitRange max. */
-function limitRangeIssues(hub: JupyterHubConfig, tenants: readonly AddonTenant[], profiles: readonly JupyterHubTenantProfile[]): RenderIssue[] {
+function limitRangeIssues(hub: ResolvedJupyterHub, tenants: readonly AddonTenant[], profiles: readonly JupyterHubTenantProfile[]): RenderIssue[] {
   const issues: RenderIssue[] = [];
   for (const profile of profiles) {
     const max = tenants.find(({ tenant }) => tenant.name === profile.tenant)?.tenant.containerDefaults.max;
@@ -149,7 +149,7 @@ const DOCKER_STACKS_IMAGE = /^((docker\.io|quay\.io)\/)?(jupyter|jupyterhub)\//;
  * executors and reach `s3://`, and AWS credentials for the notebook account (the executor pod template and the event
  * logs are on S3). Each is refused where it is written, `<what breaks>; <what works> [rule]`.
  */
-function notebookRuntimeIssues(config: EnvironmentConfig, hub: JupyterHubConfig, profiles: readonly JupyterHubTenantProfile[]): RenderIssue[] {
+function notebookRuntimeIssues(config: ResolvedEnvironment, hub: ResolvedJupyterHub, profiles: readonly JupyterHubTenantProfile[]): RenderIssue[] {
   const issues: RenderIssue[] = [];
   if (profiles.length > 0 && DOCKER_STACKS_IMAGE.test(hub.image.name)) {
     issues.push({
@@ -189,7 +189,7 @@ function notebookRuntimeIssues(config: EnvironmentConfig, hub: JupyterHubConfig,
  * A notebook server runs on the default (amd64) driver pool, but its session's executors run the notebook image on the
  * tenant's executor class: on an arm64 class that image must be built for linux/arm64 too, which no rule can see.
  */
-function notebookArchWarnings(config: EnvironmentConfig, hub: JupyterHubConfig, profiles: readonly JupyterHubTenantProfile[]): RenderIssue[] {
+function notebookArchWarnings(config: ResolvedEnvironment, hub: ResolvedJupyterHub, profiles: readonly JupyterHubTenantProfile[]): RenderIssue[] {
   return profiles.flatMap((profile) => {
     const index = config.tenants.findIndex((tenant) => tenant.name === profile.tenant);
     const executorClass = config.tenants[index]?.spark?.capacityClasses?.executor;
@@ -205,7 +205,7 @@ function notebookArchWarnings(config: EnvironmentConfig, hub: JupyterHubConfig, 
  * The JupyterHub add-on's charts: the hub, and what its servers need in each tenant namespace it serves. Builder
  * refusals and values the chart's own schema refuses are pushed to `issues`, located at `addons.jupyterhub`.
  */
-export function jupyterHubCharts(context: AddonBuildContext, hub: JupyterHubConfig, delivery: HelmDelivery): ManifestChart[] {
+export function jupyterHubCharts(context: AddonBuildContext, hub: ResolvedJupyterHub, delivery: HelmDelivery): ManifestChart[] {
   const { app, config, tenants, issues } = context;
   const at = ['addons', 'jupyterhub'];
   const profiles = jupyterHubProfiles(tenants, context.driverPlacement);

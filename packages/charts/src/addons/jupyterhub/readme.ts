@@ -1,6 +1,6 @@
 import { CLIENT_MODE_DRIVER_LABEL, EMR_IMAGE_USER, JUPYTERHUB_CHART, JUPYTERHUB_OIDC_DEFAULTS, SPARK_HISTORY_UI_PORT } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../../config/schema.js';
-import type { JupyterHubConfig } from './schema.js';
+import type { ResolvedEnvironment } from '../../config/resolve.js';
+import type { ResolvedJupyterHub } from './resolve.js';
 import { rolePolicyArtifactPath } from '../../charts/role-policies.js';
 import { HISTORY_SERVER_NAMESPACE } from '../../charts/history-server-names.js';
 import { notebookAccountOf, servesNotebooks } from '../../charts/notebook-tenants.js';
@@ -8,7 +8,7 @@ import { JUPYTERHUB_FOLDER, callbackHost } from './chart.js';
 import type { AddonReadme } from '../module.js';
 
 /** The README's add-on row of the hub, and what its JupyterHub paragraphs read. */
-export function jupyterHubAddonReadme(config: EnvironmentConfig, hub: JupyterHubConfig): AddonReadme {
+export function jupyterHubAddonReadme(config: ResolvedEnvironment, hub: ResolvedJupyterHub): AddonReadme {
   return {
     rows: [{
       name: 'JupyterHub',
@@ -22,7 +22,7 @@ export function jupyterHubAddonReadme(config: EnvironmentConfig, hub: JupyterHub
 }
 
 /** What the environment README says of the notebooks: login, image, and per served tenant the account and its IAM needs. */
-function jupyterHubReadme(config: EnvironmentConfig, hub: JupyterHubConfig) {
+function jupyterHubReadme(config: ResolvedEnvironment, hub: ResolvedJupyterHub) {
   const auth = hub.auth;
   const list = (values: readonly string[] | undefined) => (values ?? []).map((value) => `\`${value}\``).join(', ');
   const login = auth.type === 'dummy'
@@ -41,9 +41,9 @@ function jupyterHubReadme(config: EnvironmentConfig, hub: JupyterHubConfig) {
 }
 
 /** What the notebook servers, being Spark drivers Spark did not create, get from Prometheus and the History Server. */
-function driverNote(config: EnvironmentConfig, served: boolean): string | undefined {
+function driverNote(config: ResolvedEnvironment, served: boolean): string | undefined {
   const scraped = config.addons?.prometheus !== undefined;
-  const history = config.addons?.historyServer !== undefined && config.spark.logs?.s3Uri !== undefined;
+  const history = config.addons?.historyServer !== undefined && config.spark.logs.s3Uri !== undefined;
   if (!served || (!scraped && !history)) return undefined;
   return [
     'Each notebook server is the Spark driver of its sessions, which Spark does not label: its profile labels it',
@@ -53,17 +53,17 @@ function driverNote(config: EnvironmentConfig, served: boolean): string | undefi
 }
 
 /** How users reach the hub, for the README's add-on table. */
-function jupyterHubReach(hub: JupyterHubConfig): string {
+function jupyterHubReach(hub: ResolvedJupyterHub): string {
   const host = callbackHost(hub);
   if (hub.tls) return `https://${host ?? '<the load balancer\'s DNS name>'}/ (${hub.tls.loadBalancer === 'nlb' ? 'Service `proxy-public`, a Network Load Balancer' : 'Ingress `jupyterhub`, an Application Load Balancer'}, TLS with the ACM certificate; see below)`;
-  if ((hub.proxyServiceType ?? 'ClusterIP') === 'ClusterIP') {
+  if (hub.proxyServiceType === 'ClusterIP') {
     return `\`kubectl -n ${JUPYTERHUB_CHART.namespace} port-forward svc/proxy-public 8080:80\`, then http://localhost:8080`;
   }
   return `Service \`proxy-public\` (${hub.proxyServiceType}, plain HTTP on port 80): \`kubectl -n ${JUPYTERHUB_CHART.namespace} get svc proxy-public\``;
 }
 
 /** What must exist outside Git for TLS: the certificate, the controller, the DNS record. */
-function tlsReadme(config: EnvironmentConfig, hub: JupyterHubConfig) {
+function tlsReadme(config: ResolvedEnvironment, hub: ResolvedJupyterHub) {
   const tls = hub.tls;
   if (!tls) return undefined;
   const host = callbackHost(hub) ?? '<host>';
@@ -71,9 +71,9 @@ function tlsReadme(config: EnvironmentConfig, hub: JupyterHubConfig) {
   return {
     host,
     certificateArn: tls.certificateArn,
-    scheme: tls.scheme ?? 'internal',
+    scheme: tls.scheme,
     // The controller's subnet discovery: internal load balancers in subnets tagged internal-elb, public ones in elb.
-    subnetTag: (tls.scheme ?? 'internal') === 'internal' ? 'kubernetes.io/role/internal-elb=1' : 'kubernetes.io/role/elb=1',
+    subnetTag: tls.scheme === 'internal' ? 'kubernetes.io/role/internal-elb=1' : 'kubernetes.io/role/elb=1',
     account: config.cluster.accountId,
     region: config.cluster.region,
     loadBalancer: nlb

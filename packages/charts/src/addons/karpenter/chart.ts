@@ -1,7 +1,7 @@
 import type { App } from 'cdk8s';
 import { KARPENTER_CHART, KARPENTER_CRD_CHART, helmRelease, karpenterControllerHelmValues, type HelmDelivery } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../../config/schema.js';
-import type { KarpenterAddonConfig } from './schema.js';
+import type { KarpenterCapacity, ResolvedEnvironment } from '../../config/resolve.js';
+import type { ResolvedKarpenterAddon } from './resolve.js';
 import { ManifestChart } from '../../charts/manifest-chart.js';
 
 /** Where Karpenter's controller is rendered: its own layer, after the CRDs and before the platform's NodePools. */
@@ -17,10 +17,10 @@ export const KARPENTER_CONTROLLER_FOLDER = 'karpenter';
 export class KarpenterControllerChart extends ManifestChart {
   readonly values: ReturnType<typeof karpenterControllerHelmValues>;
 
-  constructor(scope: App, config: EnvironmentConfig, addon: KarpenterAddonConfig, delivery: HelmDelivery) {
+  constructor(scope: App, config: ResolvedEnvironment, capacity: KarpenterCapacity, addon: ResolvedKarpenterAddon, delivery: HelmDelivery) {
     super(scope, 'addon-karpenter', { folder: KARPENTER_CONTROLLER_FOLDER, environment: config.name, configPath: ['addons', 'karpenter'] });
-    const controller = config.capacity.controller!; // required with backend karpenter; auto-mode refuses addons.karpenter (capacity-backend-semantics.ts)
-    const namespace = addon.namespace ?? 'kube-system';
+    const { controller } = capacity;
+    const { namespace } = addon;
     this.values = karpenterControllerHelmValues({
       clusterName: config.cluster.name,
       interruptionQueue: controller.interruptionQueue,

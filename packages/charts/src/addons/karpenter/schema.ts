@@ -1,10 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum, strictObject } from '../../config/schema-types.js';
+import { KARPENTER_CLUSTER_NAMESPACE } from '../../config/resolve.js';
 
 /** The Karpenter controller as a Helm release; its settings (IRSA role, interruption queue, node groups) are capacity.controller's. */
 export const KarpenterAddonSchema = strictObject({
-  namespace: Type.Optional(StringEnum(['kube-system', 'karpenter'], {
-    default: 'kube-system',
+  namespace: Type.Optional(StringEnum([KARPENTER_CLUSTER_NAMESPACE, 'karpenter'], {
+    default: KARPENTER_CLUSTER_NAMESPACE,
     description: 'namespace of the controller\'s release: kube-system (default, where karpenter-crd\'s release record lives too) or karpenter (created on install)',
   })),
   replicas: Type.Optional(Type.Integer({

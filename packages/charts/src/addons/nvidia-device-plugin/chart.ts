@@ -3,7 +3,7 @@ import {
   ConfigurationError, NVIDIA_DEVICE_PLUGIN_CHART, helmRelease, nvidiaDevicePluginHelmValues, nvidiaDevicePluginPoolMisfit,
   type HelmDelivery, type NodePool, type NvidiaDevicePluginValues, type SparkCapacity,
 } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../../config/schema.js';
+import type { DeepReadonly, ResolvedEnvironment } from '../../config/resolve.js';
 import type { NvidiaDevicePluginAddonConfig } from './schema.js';
 import { ManifestChart } from '../../charts/manifest-chart.js';
 
@@ -20,7 +20,7 @@ export const NVIDIA_DEVICE_PLUGIN_FOLDER = 'addons/nvidia-device-plugin';
 export class NvidiaDevicePluginChart extends ManifestChart {
   readonly values: NvidiaDevicePluginValues;
 
-  constructor(scope: App, config: EnvironmentConfig, addon: NvidiaDevicePluginAddonConfig, classes: ReadonlyMap<string, SparkCapacity>, delivery: HelmDelivery) {
+  constructor(scope: App, config: ResolvedEnvironment, addon: DeepReadonly<NvidiaDevicePluginAddonConfig>, classes: ReadonlyMap<string, SparkCapacity>, delivery: HelmDelivery) {
     super(scope, 'addon-nvidia-device-plugin', { folder: NVIDIA_DEVICE_PLUGIN_FOLDER, environment: config.name, configPath: ['addons', 'nvidiaDevicePlugin'] });
     const { gpu, other } = gpuPools(classes);
     this.values = nvidiaDevicePluginHelmValues({ gpuPools: gpu, resources: addon.resources });

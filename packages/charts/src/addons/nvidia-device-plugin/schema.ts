@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { strictObject } from '../../config/schema-types.js';
+import type { DeepReadonly } from '../../config/resolve.js';
 
 export const NvidiaDevicePluginAddonSchema = strictObject({
   resources: Type.Optional(strictObject({
@@ -14,5 +15,12 @@ declare module '../../config/schema.js' {
   /** addons.nvidiaDevicePlugin: the type of this add-on's section (its schema above is the list's, addons/index.ts). */
   interface AddonsConfig {
     nvidiaDevicePlugin?: NvidiaDevicePluginAddonConfig;
+  }
+}
+
+declare module '../../config/resolve.js' {
+  /** addons.nvidiaDevicePlugin as written: it has no defaults to apply. */
+  interface ResolvedAddons {
+    nvidiaDevicePlugin?: DeepReadonly<NvidiaDevicePluginAddonConfig>;
   }
 }

@@ -1,16 +1,15 @@
 import { GRAFANA_DASHBOARD_LABEL, KUBE_STATE_LABELS_ALLOWLIST, PROMETHEUS_CHART, platformAlertGroups, platformDashboards } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../../config/schema.js';
-import { isAutoMode } from '../../charts/auto-mode-capacity.js';
+import type { ResolvedEnvironment } from '../../config/resolve.js';
 import type { AddonReadmeRow } from '../module.js';
 import { PROMETHEUS_FOLDER, platformObservabilityProps } from './chart.js';
-import type { PrometheusConfig } from './schema.js';
+import type { ResolvedPrometheus } from './resolve.js';
 
 /** The README's add-on row: the chart this project installs (mode server) or the PodMonitors an operator reads. */
-export function prometheusReadmeRow(config: EnvironmentConfig, prometheus: PrometheusConfig): AddonReadmeRow {
+export function prometheusReadmeRow(config: ResolvedEnvironment, prometheus: ResolvedPrometheus): AddonReadmeRow {
   if (prometheus.mode === 'operator') {
     return {
       name: 'Prometheus (PodMonitors)', chart: 'none: prometheus-operator runs already (e.g. kube-prometheus-stack)', namespace: 'monitoring',
-      folder: PROMETHEUS_FOLDER, reach: `through the operator's Prometheus; one PodMonitor per tenant (\`spark-<tenant>\`)${isAutoMode(config) ? '' : ' and \`karpenter\`'}`,
+      folder: PROMETHEUS_FOLDER, reach: `through the operator's Prometheus; one PodMonitor per tenant (\`spark-<tenant>\`)${config.capacity.backend === 'auto-mode' ? '' : ' and \`karpenter\`'}`,
     };
   }
   const service = prometheus.server?.service;
@@ -30,7 +29,7 @@ const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/</g, '&lt;').
  * The README's "Dashboards and alerts" section: the dashboards the Prometheus add-on delivers and each alert with its
  * runbook line, from the same props the chart renders them with. Empty without the add-on.
  */
-export function observabilitySection(config: EnvironmentConfig): string {
+export function observabilitySection(config: ResolvedEnvironment): string {
   const prometheus = config.addons?.prometheus;
   if (!prometheus) return '';
   const props = platformObservabilityProps(config, prometheus);

@@ -1,14 +1,18 @@
 import { YUNIKORN_CHART, YUNIKORN_IMAGES } from '@emr-eks-gitops/core';
 import { HELM_RELEASE_NEEDS_ENGINE, imageReference, type AddonModule } from '../module.js';
-import { YunikornAddonSchema } from './schema.js';
+import { YunikornAddonSchema, type YunikornAddonConfig } from './schema.js';
+import type { DeepReadonly } from '../../config/resolve.js';
 import { yunikornProblems } from './rules.js';
 import { YUNIKORN_FOLDER, YunikornChart, guaranteedCapacityIssues } from './chart.js';
 
 /** Apache YuniKorn: a queue per tenant that has one, gang scheduling, queued instead of failed jobs. */
-export const yunikornAddon: AddonModule<'yunikorn', typeof YunikornAddonSchema> = {
+export const yunikornAddon: AddonModule<'yunikorn', typeof YunikornAddonSchema, DeepReadonly<YunikornAddonConfig>, Record<never, never>> = {
   key: 'yunikorn',
   schema: YunikornAddonSchema,
   delivery: { kind: 'helm-release', needsEngine: `${HELM_RELEASE_NEEDS_ENGINE} [yunikorn-addon]` },
+  // Nothing to default: the section is read as written.
+  defaults: {},
+  resolve: (addon) => addon,
   rules: yunikornProblems,
   charts: ({ app, config, classes, issues, helmDelivery }) => {
     if (!helmDelivery) return [];
