@@ -1,20 +1,12 @@
-import type { SourcePosition } from './source-map.js';
+import { formatProblem, type ConfigPath, type PlacedConfigDiagnostic, type RuleId } from '@emr-eks-gitops/core';
 
-/** One thing wrong with an environment file, located for a person to fix. */
-export interface Problem extends SourcePosition {
-  /** File path as the user knows it, e.g. `environments/dev.yaml`. */
-  readonly file: string;
-  /** Config path such as `tenants[1].quota.cpu`; empty for whole-file problems (YAML syntax). */
-  readonly path: string;
-  /** What is wrong and what is allowed. */
-  readonly message: string;
-}
+/** One thing wrong with an environment file, placed at its line for a person to fix. */
+export type Problem = PlacedConfigDiagnostic;
 
-/** `environments/dev.yaml:12:7: tenants[1].quota.cpu: <message>` */
-export function formatProblem(problem: Problem): string {
-  const where = `${problem.file}:${problem.line}:${problem.column}`;
-  return problem.path ? `${where}: ${problem.path}: ${problem.message}` : `${where}: ${problem.message}`;
-}
+/** Makes the problem `rule` reports about the value at `path`, placed where that value is written. */
+export type Locate = (rule: RuleId, path: ConfigPath, message: string) => Problem;
+
+export { formatProblem };
 
 /** An environment file that cannot be rendered; carries every problem found, sorted by position. */
 export class EnvironmentFileError extends Error {
@@ -22,7 +14,8 @@ export class EnvironmentFileError extends Error {
   readonly problems: readonly Problem[];
 
   constructor(problems: readonly Problem[]) {
-    const sorted = [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+    const sorted = [...problems].sort(({ location: { source: a } }, { location: { source: b } }) =>
+      a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
     super(sorted.map(formatProblem).join('\n'));
     this.problems = sorted;
   }

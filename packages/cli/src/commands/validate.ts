@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { findingAnnotation, formatFinding, hasErrors, validateObjects, type Finding } from '@emr-eks-gitops/core';
+import { findingJson, formatFinding, hasErrors, problemJson, validateObjects, type Finding } from '@emr-eks-gitops/core';
 import { formatProblem, type LoadedEnvironment, type Problem, type RenderResult } from '@emr-eks-gitops/charts';
 import { EXIT, type CliIO } from '../io.js';
 import { loadEnvironments, locateIssue, renderAll, type Project } from '../project.js';
@@ -54,8 +54,8 @@ export function validateCommand(project: Project, options: ValidateOptions, io: 
       kubernetesSchemas,
       errors: countOf(findings, 'error'),
       warnings: countOf(findings, 'warning') + results.reduce((sum, result) => sum + result.warnings.length, 0),
-      findings: findings.map((finding) => ({ ...finding, annotation: findingAnnotation(finding) })),
-      renderWarnings: renderWarnings(environments, results),
+      findings: findings.map(findingJson),
+      renderWarnings: renderWarnings(environments, results).map(problemJson),
     }, null, 2)}\n`);
   } else {
     for (const [environment, version] of Object.entries(kubernetesSchemas)) io.out(`${environment}: Kubernetes ${version} schemas\n`);

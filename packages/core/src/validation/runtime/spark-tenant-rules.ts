@@ -11,30 +11,15 @@ import { EMR_DEFAULT_JOB_START_TIMEOUT_SECONDS } from '../../spark/emr-job-confi
 import type { SparkJobSize } from '../../spark/job-size.js';
 import type { SparkLocalDisk } from '../../spark/local-disk.js';
 import type { ContainerDefaults, TenantQuota } from '../../tenant/tenant-namespace.js';
-import type { Severity } from '../finding.js';
+import { configDiagnostic, parseConfigPath, type ConfigDiagnostic, type RuleId, type Severity } from '../../diagnostics/index.js';
 import { goDurationSeconds } from '../go-duration.js';
-import type { FargateRuleId } from './fargate-tenant-rules.js';
 import { gangProblems } from './yunikorn-gang-rules.js';
 import {
   effectiveLimitRange, formatCores, formatMiB, jobFootprint, EMR_LOGGING_CONTAINER_MEMORY_MIB, type PodFootprint,
 } from './pod-footprint.js';
 
-/** Stable identifiers of the run-time rules. */
-export type RuntimeRuleId =
-  | 'limitrange-cpu-limit' | 'limitrange-memory-limit' | 'limitrange-max' | 'quota-storage-volumes' | 'quota-holds-job'
-  | 'node-fits-pod' | 'pool-limit-holds-pod' | 'quota-exceeds-capacity' | 'driver-account-rbac' | 'job-runner-placement'
-  | 'egress-aws-services' | 'executor-disk-pools' | 'driver-node-expiry' | 'yunikorn-gang-fits' | FargateRuleId;
-
-/** A run-time problem of a tenant; `field` is a path into SparkTenantRuntime, e.g. `quota.storage`. */
-export interface RuntimeProblem {
-  readonly rule: RuntimeRuleId;
-  readonly severity: Severity;
-  readonly field: string;
-  /** What breaks at run time. */
-  readonly message: string;
-  /** A value that works. */
-  readonly hint: string;
-}
+/** A run-time problem of a tenant, located at a path into SparkTenantRuntime (e.g. `quota.storage`) that callers re-root. */
+export type RuntimeProblem = ConfigDiagnostic;
 
 /** What the rules need of a NodePool (a NodePool construct is one). */
 export interface RuntimePool extends PoolSchedulingView {
@@ -99,8 +84,8 @@ export function sparkTenantProblems(tenant: SparkTenantRuntime): RuntimeProblem[
   ];
 }
 
-function problem(rule: RuntimeRuleId, field: string, message: string, hint: string, severity: Severity = 'error'): RuntimeProblem {
-  return { rule, severity, field, message, hint };
+function problem(rule: RuleId, field: string, message: string, hint: string, severity: Severity = 'error'): RuntimeProblem {
+  return configDiagnostic(rule, parseConfigPath(field), message, { hint, severity });
 }
 
 const describePod = (role: string, pod: PodFootprint) =>
