@@ -13,7 +13,10 @@ const COLUMN: Record<RuleTopic, string> = {
 
 const idCell = (id: RuleId) => `\`${id}\`${RULES[id].severity === 'warning' ? ' (warning)' : ''}`;
 
-/** The Markdown table of one topic. Throws when a rule joins a row no rule of that topic owns. */
+/**
+ * The Markdown table of one topic. Throws when a rule joins a row no rule of that topic owns, or when a row with a
+ * label (its first column) has a text that does not name each of its rules.
+ */
 export function ruleTable(topic: RuleTopic): string {
   const rows = new Map<RuleId, RuleId[]>();
   for (const id of RULE_IDS.filter((rule) => RULES[rule].topic === topic)) {
@@ -30,17 +33,19 @@ export function ruleTable(topic: RuleTopic): string {
   const lines = [`| rule | ${COLUMN[topic]} |`, '|---|---|'];
   for (const [lead, ids] of rows) {
     const spec = RULES[lead];
+    const unnamed = ids.filter((id) => spec.label !== undefined && !(spec.docs as string).includes(`\`${id}\``));
+    if (unnamed.length > 0) throw new Error(`the row "${spec.label}" names no ${unnamed.join(', ')}: its text must, as its first column does not`);
     lines.push(`| ${spec.label ?? ids.map(idCell).join(', ')} | ${spec.docs as string} |`);
   }
   return lines.join('\n');
 }
 
-const TOPIC_BLOCK = /(<!-- rules:([a-z-]+) -->\n)[\s\S]*?(\n<!-- \/rules:\2 -->)/g;
+const TOPIC_BLOCK = /(<!-- rules:([a-z-]+) -->)[\s\S]*?(<!-- \/rules:\2 -->)/g;
 
 /** `markdown` with every `<!-- rules:<topic> -->` block replaced by that topic's table. */
 export function withRuleTables(markdown: string): string {
   return markdown.replace(TOPIC_BLOCK, (_block, open: string, topic: string, close: string) => {
     if (!Object.hasOwn(COLUMN, topic)) throw new Error(`no rule topic "${topic}"; topics: ${Object.keys(COLUMN).join(', ')}`);
-    return `${open}${ruleTable(topic as RuleTopic)}${close}`;
+    return `${open}\n${ruleTable(topic as RuleTopic)}\n${close}`;
   });
 }
