@@ -2,7 +2,7 @@ import { VALIDATING_ADMISSION_POLICY_MINOR, configDiagnostic, isAtLeast, parseKu
 import type { RenderIssue } from '../render/render-error.js';
 import type { EnvironmentConfig, EnvironmentFile, TenantConfig } from './schema.js';
 import type { CapacityClassConfig, CapacityConfig } from './capacity-schema.js';
-import type { Locate, Problem } from './problems.js';
+import type { ConfigRules, Locate, Problem } from './problems.js';
 import type { ConfigPath } from './source-map.js';
 
 /** The class every tenant gets unless it names another: the environment's own pools. */
@@ -155,3 +155,10 @@ export function singleZoneGpuWarnings(config: Pick<EnvironmentConfig, 'capacity'
 function isObject(value: unknown): value is Record<string, never> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** The rules of this topic, run by semanticProblems. */
+export const CAPACITY_CLASS_RULES: ConfigRules = {
+  topic: 'capacity classes',
+  rules: ['capacity-class-name', 'capacity-class-unknown', 'capacity-class-exclusive', 'capacity-class-offered', 'capacity-class-local-disk', 'capacity-class-admission', 'single-zone-version', 'single-zone-notebook'],
+  check: ({ file, tenants }, at) => capacityClassProblems(file, tenants, at),
+};

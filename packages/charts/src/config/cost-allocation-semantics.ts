@@ -1,6 +1,6 @@
 import { costLabelProblems } from '@emr-eks-gitops/core';
 import type { EnvironmentFile, TenantConfig } from './schema.js';
-import type { Locate, Problem } from './problems.js';
+import type { ConfigRules, Locate, Problem } from './problems.js';
 import type { ConfigPath } from './source-map.js';
 
 /**
@@ -17,3 +17,10 @@ export function costAllocationProblems(file: Partial<EnvironmentFile> | null, te
     ...tenants.flatMap((tenant, index) => check(tenant.costAllocation, ['tenants', index, 'costAllocation'])),
   ];
 }
+
+/** The rules of this topic, run by semanticProblems. */
+export const COST_ALLOCATION_RULES: ConfigRules = {
+  topic: 'cost allocation labels',
+  rules: ['cost-label-syntax', 'cost-label-reserved'],
+  check: ({ file, tenants }, at) => costAllocationProblems(file, tenants, at),
+};

@@ -1,7 +1,7 @@
 import { FARGATE_MAX_EPHEMERAL_REQUEST_GIB, FARGATE_PROFILE_LIMITS } from '@emr-eks-gitops/core';
 import type { EnvironmentFile, TenantConfig } from './schema.js';
 import type { EnvironmentFargateConfig } from './fargate-schema.js';
-import type { Locate, Problem } from './problems.js';
+import type { ConfigRules, Locate, Problem } from './problems.js';
 import type { ConfigPath } from './source-map.js';
 
 /** The Fargate profile name of a tenant that runs on Fargate. */
@@ -81,3 +81,10 @@ export function fargateProblems(file: Partial<EnvironmentFile> | null, tenants: 
 function isObject(value: unknown): value is Record<string, never> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** The rules of this topic, run by semanticProblems. */
+export const FARGATE_RULES: ConfigRules = {
+  topic: 'Fargate',
+  rules: ['fargate-profile', 'fargate-profile-selectors', 'fargate-unsupported', 'fargate-network-policy'],
+  check: ({ file, tenants }, at) => fargateProblems(file, tenants, at),
+};

@@ -1,7 +1,7 @@
 import { NVIDIA_GPU_RESOURCE, emrRapidsRelease } from '@emr-eks-gitops/core';
 import type { EnvironmentFile, TenantConfig } from './schema.js';
 import type { CapacityClassConfig } from './capacity-schema.js';
-import type { Locate, Problem } from './problems.js';
+import type { ConfigRules, Locate, Problem } from './problems.js';
 import { tenantCapacityClasses } from './capacity-class-semantics.js';
 
 /**
@@ -59,3 +59,10 @@ export function gpuProblems(file: Partial<EnvironmentFile> | null, tenants: read
 function isObject(value: unknown): value is Record<string, never> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** The rules of this topic, run by semanticProblems. */
+export const GPU_RULES: ConfigRules = {
+  topic: 'GPU classes',
+  rules: ['auto-mode-no-device-plugin', 'gpu-device-plugin-unused', 'addon-delivery', 'gpu-device-plugin', 'gpu-rapids-release'],
+  check: ({ file, tenants }, at) => gpuProblems(file, tenants, at),
+};

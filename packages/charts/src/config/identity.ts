@@ -1,6 +1,6 @@
 import { releaseSupportsPodIdentity, type PodIdentityMode } from '@emr-eks-gitops/core';
 import type { EnvironmentFile, TenantConfig } from './schema.js';
-import type { Locate, Problem } from './problems.js';
+import type { ConfigRules, Locate, Problem } from './problems.js';
 
 /** A tenant's identity: its own, else the cluster's, else IRSA. */
 export function identityOf(file: Pick<Partial<EnvironmentFile>, 'cluster'> | null, tenant: Partial<TenantConfig>): PodIdentityMode {
@@ -31,3 +31,10 @@ export function identityProblems(file: Partial<EnvironmentFile> | null, tenants:
     return problems;
   });
 }
+
+/** The rules of this topic, run by semanticProblems. */
+export const IDENTITY_RULES: ConfigRules = {
+  topic: 'Pod Identity',
+  rules: ['pod-identity-release', 'pod-identity-fargate'],
+  check: ({ file, tenants }, at) => identityProblems(file, tenants, at),
+};

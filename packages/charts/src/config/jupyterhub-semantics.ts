@@ -3,7 +3,6 @@ import type { EnvironmentFile } from './schema.js';
 import type { JupyterHubConfig } from './jupyterhub-schema.js';
 import type { Locate, Problem } from './problems.js';
 
-
 /**
  * An https:// OAuth callback needs something that serves HTTPS: the chart's proxy-public serves port 443 only with
  * proxy.https (off by default), and an un-annotated LoadBalancer on EKS forwards plain TCP 80, so the provider's

@@ -1,6 +1,6 @@
 import { goDurationSeconds, isQuantity, parseQuantity, tenantQueueName } from '@emr-eks-gitops/core';
 import type { EnvironmentFile, TenantConfig } from './schema.js';
-import type { Locate, Problem } from './problems.js';
+import type { ConfigRules, Locate, Problem } from './problems.js';
 import type { ConfigPath } from './source-map.js';
 
 /** Spark properties that put a label or annotation YuniKorn reads as the queue (yunikorn-k8shim constants.QueueLabelKeys, QueueAnnotationKeys). */
@@ -57,3 +57,10 @@ export function yunikornProblems(file: Partial<EnvironmentFile> | null, tenants:
 function isObject(value: unknown): value is Record<string, never> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** The rules of this topic, run by semanticProblems. */
+export const YUNIKORN_RULES: ConfigRules = {
+  topic: 'YuniKorn',
+  rules: ['yunikorn-addon', 'yunikorn-fargate', 'yunikorn-guaranteed-quota', 'yunikorn-queue-name', 'yunikorn-queue-wait'],
+  check: ({ file, tenants }, at) => yunikornProblems(file, tenants, at),
+};
