@@ -5,10 +5,12 @@ import {
   FARGATE_EPHEMERAL_STORAGE_GIB, FARGATE_MAX_EPHEMERAL_REQUEST_GIB, FARGATE_MAX_POD, fargatePodSize, fargateProvisionedStorageGiB, formatFargateSize,
   type FargatePodSize,
 } from '../../fargate/fargate-sizing.js';
-import { parseQuantity } from '../../quantity.js';
+import { parseQuantity } from '../../primitives/quantity.js';
 import { effectiveLimitRange, formatCores, formatMiB, jobFootprint, type PodFootprint } from './pod-footprint.js';
+import { sparkTenantProblems } from './spark-tenant-rules.js';
 import { configDiagnostic, type RuleId } from '../../diagnostics/index.js';
-import { sparkTenantProblems, type RuntimeProblem, type SparkTenantRuntime } from './spark-tenant-rules.js';
+import type { RuntimeProblem, SparkTenantRuntime } from './tenant-runtime.js';
+
 
 /** Rules about Karpenter's pools, node expiry and the job runner's node selector: Fargate has none of them. */
 const KARPENTER_ONLY_RULES: ReadonlySet<RuleId> = new Set<RuleId>([

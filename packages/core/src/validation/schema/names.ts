@@ -1,4 +1,4 @@
-import { isDnsLabel, isDnsSubdomain, isLabelValue, qualifiedNameProblem } from '../kubernetes-names.js';
+import { isDnsLabel, isDnsSubdomain, isLabelValue, qualifiedNameProblem } from '../../primitives/kubernetes-names.js';
 import type { ObjectDiagnostic } from '../../diagnostics/index.js';
 import { asRecord, type Segment, type Subject } from '../subject.js';
 
