@@ -18,8 +18,8 @@ import type { Project } from './project.js';
 export function assertTenantRemovalsSafe(project: Project, environments: readonly LoadedEnvironment[], results: readonly RenderResult[]): void {
   const problems: Problem[] = [];
   for (const result of results) {
-    const environment = environments.find((env) => env.config.name === result.environment);
-    if (!environment) continue;
+    const loaded = environments.find((env) => env.environment.name === result.environment);
+    if (!loaded) continue;
     const tenantsDir = join(project.outputDir, result.environment, 'tenants');
     if (!existsSync(tenantsDir)) continue;
     const rendered = new Set([...result.files.keys()].filter((path) => path.startsWith('tenants/')).map((path) => path.split('/')[1]));
@@ -32,7 +32,7 @@ export function assertTenantRemovalsSafe(project: Project, environments: readonl
       problems.push(placeDiagnostic(configDiagnostic('tenant-removal', ['tenants'], `tenant "${entry.name}" was removed, but its committed namespace (${relative(project.root, path)}) was never retired: ` +
           'Flux or Argo CD would delete the namespace with any jobs running in it, and its EMR virtual cluster would be left behind. ' +
           `Put the entry back with retired: true, render and commit, let it sync, delete the virtual cluster (${destroyCommand(result.environment, entry.name)}), then remove the entry`,
-      ), { file: environment.config.sourcePath, ...environment.source.locate(['tenants'], 'key') }));
+      ), { file: loaded.environment.sourcePath, ...loaded.source.locate(['tenants'], 'key') }));
     }
   }
   if (problems.length > 0) throw new EnvironmentFileError(problems);
