@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ADDON_MODULES, ADDON_TABLE_ORDER, addonProblems, addonReadmes } from '../src/addons/index.js';
-import type { Problem } from '../src/config/problems.js';
+import { ADDON_MODULES, ADDON_RULES, ADDON_TABLE_ORDER, addonReadmes } from '../src/addons/index.js';
 import { loadEnvironmentText, renderEnvironment, type EnvironmentConfig } from '../src/index.js';
 import { renderCommittedEnvironments } from './committed-environments.js';
 
@@ -30,20 +29,21 @@ describe('the add-on list', () => {
 
   it('refuses a Helm-release add-on without a delivery section at its section, with its module\'s message, and no other', () => {
     for (const module of ADDON_MODULES) {
-      const found: { path: string; message: string }[] = [];
-      const at = (path: readonly (string | number)[], message: string) => {
-        found.push({ path: path.join('.'), message });
-        return { file: 'env.yaml', line: 1, column: 1, path: path.join('.'), message } satisfies Problem;
+      const found: { rule: string; path: string; message: string }[] = [];
+      const at = (rule: string, path: readonly (string | number)[], message: string) => {
+        found.push({ rule, path: path.join('.'), message });
+        return {} as never;
       };
+      const addonProblems = (file: unknown) => ADDON_RULES.forEach((topic) => topic.check({ file: file as never, tenants: [] }, at as never));
       const file = { addons: { [module.key]: {} } };
-      const needsEngine = module.delivery.kind === 'helm-release' ? module.delivery.needsEngine : undefined;
-      addonProblems(file as never, [], at);
+      const needsEngine = module.delivery.kind === 'helm-release' ? module.delivery : undefined;
+      addonProblems(file);
       const engineProblems = found.filter((problem) => problem.message.startsWith('is delivered as a Helm release') || problem.message.startsWith('a Helm release needs'));
-      expect(engineProblems, module.key).toEqual(needsEngine ? [{ path: `addons.${module.key}`, message: needsEngine }] : []);
+      expect(engineProblems, module.key).toEqual(needsEngine ? [{ rule: needsEngine.rule, path: `addons.${module.key}`, message: needsEngine.needsEngine }] : []);
       // With a delivery section, none.
       found.length = 0;
-      addonProblems({ ...file, delivery: { engine: 'flux' } } as never, [], at);
-      expect(found.filter((problem) => problem.message === needsEngine), module.key).toEqual([]);
+      addonProblems({ ...file, delivery: { engine: 'flux' } });
+      expect(found.filter((problem) => problem.message === needsEngine?.needsEngine), module.key).toEqual([]);
     }
   });
 

@@ -1,11 +1,11 @@
 import { Type, type TOptional } from '@sinclair/typebox';
 import { strictObject } from '../config/schema-types.js';
-import type { AddonsConfig, EnvironmentFile, TenantConfig } from '../config/schema.js';
+import type { AddonsConfig } from '../config/schema.js';
 import type { ResolvedAddons, ResolvedEnvironment } from '../config/resolve.js';
-import type { Problem } from '../config/problems.js';
+import type { ConfigRules } from '../config/problems.js';
 import type { ManifestChart } from '../charts/manifest-chart.js';
 import { collectIssues } from '../config/render-error.js';
-import { isObject, type AddonBuildContext, type AddonModule, type AddonReadme, type Locate } from './module.js';
+import { isObject, type AddonBuildContext, type AddonModule, type AddonReadme } from './module.js';
 import { karpenterAddon } from './karpenter/index.js';
 import { jupyterHubAddon } from './jupyterhub/index.js';
 import { prometheusAddon } from './prometheus/index.js';
@@ -54,16 +54,18 @@ export function resolveAddons(file: AddonsConfig): ResolvedAddons {
 }
 
 /**
- * Each add-on's config rules, then its need of a delivery engine: a Helm release without a `delivery:` section is
- * refused at its section (nothing would install it).
+ * A Helm release without a `delivery:` section is refused at its section: nothing would install it. Each Helm-release
+ * add-on says what to do instead (`delivery.needsEngine`) and under which rule.
  */
-export function addonProblems(file: Partial<EnvironmentFile>, tenants: readonly Partial<TenantConfig>[], at: Locate): Problem[] {
-  return modules.flatMap((module) => [
-    ...module.rules(file, tenants, at),
-    ...(module.delivery.kind === 'helm-release' && sectionOf(file.addons, module.key) !== undefined && !isObject(file.delivery)
-      ? [at(['addons', module.key], module.delivery.needsEngine)] : []),
-  ]);
-}
+const ADDON_DELIVERY_RULES: ConfigRules = {
+  topic: 'add-on delivery',
+  rules: [...new Set(modules.flatMap((module) => (module.delivery.kind === 'helm-release' ? [module.delivery.rule] : [])))],
+  check: ({ file }, at) => modules.flatMap((module) => (module.delivery.kind === 'helm-release' && sectionOf(file?.addons, module.key) !== undefined && !isObject(file?.delivery)
+    ? [at(module.delivery.rule, ['addons', module.key], module.delivery.needsEngine)] : [])),
+};
+
+/** The add-ons' topics of the rule registry (environment/semantics.ts): each add-on's rules, then the delivery rule. */
+export const ADDON_RULES: readonly ConfigRules[] = [...modules.flatMap((module) => (module.rules ? [module.rules] : [])), ADDON_DELIVERY_RULES];
 
 /** The charts of the add-ons the environment turns on. A builder's refusal is located below its section (addons.<key>.<field>). */
 export function addonCharts(context: AddonBuildContext): ManifestChart[] {

@@ -1,19 +1,14 @@
 import type { App } from 'cdk8s';
 import type { Static, TSchema } from '@sinclair/typebox';
-import type { HelmDelivery, PodPlacement, SparkCapacity } from '@emr-eks-gitops/core';
-import type { EnvironmentFile, TenantConfig } from '../config/schema.js';
+import type { HelmDelivery, PodPlacement, RuleId, SparkCapacity } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment, ResolvedTenant } from '../config/resolve.js';
-import type { Problem } from '../config/problems.js';
-import type { ConfigPath } from '../config/source-map.js';
+import type { ConfigRules } from '../config/problems.js';
 import type { ManifestChart } from '../charts/manifest-chart.js';
 import type { RenderIssue } from '../config/render-error.js';
 
 // What one add-on is to the rest of the project: one folder under addons/ exports one AddonModule, and the list in
 // addons/index.ts is the only place that names them all. The core builders stay the library's constructs; a module is
 // the glue from the environment file to them.
-
-/** Makes a problem about a config path, located where the environment file writes it. */
-export type Locate = (path: ConfigPath, message: string) => Problem;
 
 /** A tenant as the add-ons see it once the tenants' charts are built. */
 export interface AddonTenant {
@@ -59,11 +54,11 @@ export const HELM_RELEASE_NEEDS_ENGINE = 'is delivered as a Helm release by Flux
 
 /**
  * How the add-on reaches the cluster. A Helm release needs a delivery engine (nothing else installs charts): without a
- * `delivery:` section the config is refused with `needsEngine` at `addons.<key>`. A release that can fall back to its
+ * `delivery:` section the config is refused with `needsEngine` (rule `rule`) at `addons.<key>`. A release that can fall back to its
  * values as an artifact (for `helm install -f`), and plain objects, need no engine.
  */
 export type AddonDelivery =
-  | { readonly kind: 'helm-release'; readonly needsEngine: string }
+  | { readonly kind: 'helm-release'; readonly needsEngine: string; readonly rule: RuleId }
   | { readonly kind: 'helm-release-or-values' }
   | { readonly kind: 'objects' };
 
@@ -86,10 +81,10 @@ export interface AddonModule<
   /** The section with its defaults applied: what charts, README and images read (part of ResolvedEnvironment). */
   resolve(addon: Static<Schema>): Resolved;
   /**
-   * The add-on's cross-field config rules. They run even when the schema found problems, so they read the file
-   * defensively: a field of the wrong shape is skipped (the schema reports it).
+   * The add-on's cross-field config rules, a topic of the rule registry (environment/semantics.ts). They run even when
+   * the schema found problems, so they read the file defensively: a field of the wrong shape is skipped.
    */
-  rules(file: Partial<EnvironmentFile>, tenants: readonly Partial<TenantConfig>[], at: Locate): Problem[];
+  readonly rules?: ConfigRules;
   /** The add-on's charts (its objects, and its Helm release through `context.helmDelivery`). */
   charts(context: AddonBuildContext, addon: Resolved): ManifestChart[];
   readme(config: ResolvedEnvironment, addon: Resolved): AddonReadme;

@@ -12,11 +12,15 @@ export const historyServerAddon: AddonModule<'historyServer', typeof HistoryServ
   // Nothing to default: the section is read as written.
   defaults: {},
   resolve: (addon) => addon,
-  rules: (file, _tenants, at) => {
-    const spark = isObject(file.spark) ? file.spark : undefined;
-    const logs = spark && isObject(spark.logs) ? spark.logs : undefined;
-    if (!isObject(file.addons) || file.addons.historyServer === undefined || !spark || logs?.s3Uri) return [];
-    return [at(['addons', 'historyServer'], 'the history server reads the tenants\' Spark event logs from <spark.logs.s3Uri>/<tenant>/spark-events/, and this environment writes none: set spark.logs.s3Uri')];
+  rules: {
+    topic: 'Spark History Server',
+    rules: ['history-server-logs'],
+    check: ({ file }, at) => {
+      const spark = isObject(file?.spark) ? file.spark : undefined;
+      const logs = spark && isObject(spark.logs) ? spark.logs : undefined;
+      if (!isObject(file?.addons) || file.addons.historyServer === undefined || !spark || logs?.s3Uri) return [];
+      return [at('history-server-logs', ['addons', 'historyServer'], 'the history server reads the tenants\' Spark event logs from <spark.logs.s3Uri>/<tenant>/spark-events/, and this environment writes none: set spark.logs.s3Uri')];
+    },
   },
   charts: ({ app, config, issues }, addon) => {
     if (!config.spark.logs.s3Uri) return [];

@@ -1,7 +1,7 @@
 import { HELM_RELEASE_NEEDS_ENGINE, type AddonModule } from '../module.js';
 import { JupyterHubSchema } from './schema.js';
 import { JUPYTERHUB_ADDON_DEFAULTS, resolveJupyterHub, type ResolvedJupyterHub } from './resolve.js';
-import { jupyterHubProblems } from './rules.js';
+import { JUPYTERHUB_RULES } from './rules.js';
 import { jupyterHubCharts } from './chart.js';
 import { jupyterHubAddonReadme } from './readme.js';
 
@@ -9,10 +9,10 @@ import { jupyterHubAddonReadme } from './readme.js';
 export const jupyterHubAddon: AddonModule<'jupyterhub', typeof JupyterHubSchema, ResolvedJupyterHub, typeof JUPYTERHUB_ADDON_DEFAULTS> = {
   key: 'jupyterhub',
   schema: JupyterHubSchema,
-  delivery: { kind: 'helm-release', needsEngine: HELM_RELEASE_NEEDS_ENGINE },
+  delivery: { kind: 'helm-release', needsEngine: HELM_RELEASE_NEEDS_ENGINE, rule: 'addon-delivery' },
   defaults: JUPYTERHUB_ADDON_DEFAULTS,
   resolve: resolveJupyterHub,
-  rules: (file, _tenants, at) => jupyterHubProblems(file, at),
+  rules: JUPYTERHUB_RULES,
   // No delivery engine, no release (the config refuses the add-on without one).
   charts: (context, hub) => (context.helmDelivery ? jupyterHubCharts(context, hub, context.helmDelivery) : []),
   readme: jupyterHubAddonReadme,

@@ -12,11 +12,11 @@ export const karpenterAddon: AddonModule<'karpenter', typeof KarpenterAddonSchem
   delivery: {
     kind: 'helm-release',
     needsEngine: 'a Helm release needs a delivery: section (Flux or Argo CD installs it); add one, or install the controller with the cluster (leave addons.karpenter out: its values are then rendered to artifacts/platform/karpenter/controller-values.yaml)',
+    rule: 'addon-delivery',
   },
   defaults: KARPENTER_ADDON_DEFAULTS,
   resolve: resolveKarpenterAddon,
-  // The back end's rule (none on EKS Auto Mode) is the capacity's: capacity-backend-semantics.ts.
-  rules: () => [],
+  // No rules of its own: the back end's (none on EKS Auto Mode) is the capacity's, capacity-backend-semantics.ts.
   // Auto Mode runs its own Karpenter: the config rules refuse addons.karpenter there.
   charts: ({ app, config, helmDelivery }, addon) => (helmDelivery && config.capacity.backend === 'karpenter'
     ? [new KarpenterControllerChart(app, config, config.capacity, addon, helmDelivery)] : []),

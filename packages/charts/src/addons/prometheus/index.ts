@@ -13,7 +13,6 @@ export const prometheusAddon: AddonModule<'prometheus', typeof PrometheusSchema,
   delivery: { kind: 'helm-release-or-values' },
   defaults: PROMETHEUS_ADDON_DEFAULTS,
   resolve: resolvePrometheus,
-  rules: () => [],
   charts: ({ app, config, helmDelivery }, prometheus) => [new PrometheusChart(app, config, prometheus, helmDelivery)],
   readme: (config, prometheus) => ({ rows: [prometheusReadmeRow(config, prometheus)] }),
   // Pinned in the server's values; in mode operator the operator's own Prometheus runs.

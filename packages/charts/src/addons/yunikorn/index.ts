@@ -2,18 +2,18 @@ import { YUNIKORN_CHART, YUNIKORN_IMAGES } from '@emr-eks-gitops/core';
 import { HELM_RELEASE_NEEDS_ENGINE, imageReference, type AddonModule } from '../module.js';
 import { YunikornAddonSchema, type YunikornAddonConfig } from './schema.js';
 import type { DeepReadonly } from '../../config/resolve.js';
-import { yunikornProblems } from './rules.js';
+import { YUNIKORN_RULES } from './rules.js';
 import { YUNIKORN_FOLDER, YunikornChart, guaranteedCapacityIssues } from './chart.js';
 
 /** Apache YuniKorn: a queue per tenant that has one, gang scheduling, queued instead of failed jobs. */
 export const yunikornAddon: AddonModule<'yunikorn', typeof YunikornAddonSchema, DeepReadonly<YunikornAddonConfig>, Record<never, never>> = {
   key: 'yunikorn',
   schema: YunikornAddonSchema,
-  delivery: { kind: 'helm-release', needsEngine: `${HELM_RELEASE_NEEDS_ENGINE} [yunikorn-addon]` },
+  delivery: { kind: 'helm-release', needsEngine: HELM_RELEASE_NEEDS_ENGINE, rule: 'yunikorn-addon' },
   // Nothing to default: the section is read as written.
   defaults: {},
   resolve: (addon) => addon,
-  rules: yunikornProblems,
+  rules: YUNIKORN_RULES,
   charts: ({ app, config, classes, issues, helmDelivery }) => {
     if (!helmDelivery) return [];
     // Guarantees the pools can never honour are refused before the queues are written.
