@@ -5,7 +5,7 @@ import { hasErrors } from '@emr-eks-gitops/core';
 import type { CliIO } from './io.js';
 import { environmentNames, loadEnvironments, renderAll, type Project } from './project.js';
 import { reportFindings, reportRenderWarnings, validateRendered, type ValidationOptions } from './commands/validate.js';
-import { compareTrees, hasChanges, readTree, type FileTree, type TreeDiff } from './output/tree.js';
+import { compareWithFolder, hasChanges, readTree, type FileTree, type TreeDiff } from './output/tree.js';
 import { assertTenantRemovalsSafe } from './tenant-removal.js';
 
 // One home for "what would `render` do": `render` writes the plan, `render --check` and `diff` report it.
@@ -37,6 +37,7 @@ export interface EnvironmentPlan {
   readonly folder: string;
   readonly dir: string;
   readonly rendered: FileTree;
+  /** What is committed of the files that differ (changed or removed); unchanged files are compared, not kept. */
   readonly committed: FileTree;
   readonly diff: TreeDiff;
   /** No folder yet: every file would be added. */
@@ -65,10 +66,10 @@ export function planOutput(project: Project, results: readonly RenderResult[], a
   const outputLabel = relative(project.root, project.outputDir) || '.';
   const environments = results.map((result): EnvironmentPlan => {
     const dir = join(project.outputDir, result.environment);
-    const committed = readTree(dir);
+    const { diff, differing } = compareWithFolder(result.files, dir);
     return {
       environment: result.environment, folder: `${outputLabel}/${result.environment}`, dir,
-      rendered: result.files, committed, diff: compareTrees(result.files, committed), neverRendered: !existsSync(dir),
+      rendered: result.files, committed: differing, diff, neverRendered: !existsSync(dir),
     };
   });
   const stale = all ? staleOutputs(project).map((name): StaleOutput => {
