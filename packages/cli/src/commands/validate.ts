@@ -32,13 +32,13 @@ export function reportFindings(findings: readonly Finding[], io: CliIO): void {
 }
 
 /** What the renderer noticed but did not refuse, at its line of the environment file. */
-function renderWarnings(environments: readonly LoadedEnvironment[], results: readonly RenderResult[]): Problem[] {
+export function renderWarnings(environments: readonly LoadedEnvironment[], results: readonly RenderResult[]): Problem[] {
   return results.flatMap((result, index) => result.warnings.map((warning) => locateIssue(environments[index]!, warning)));
 }
 
-/** Prints what the renderer noticed but did not refuse. */
-export function reportRenderWarnings(environments: readonly LoadedEnvironment[], results: readonly RenderResult[], io: CliIO): void {
-  for (const warning of renderWarnings(environments, results)) io.err(`warning: ${formatProblem(warning)}\n`);
+/** Prints what the renderer noticed but did not refuse (see renderWarnings). */
+export function reportRenderWarnings(warnings: readonly Problem[], io: CliIO): void {
+  for (const warning of warnings) io.err(`warning: ${formatProblem(warning)}\n`);
 }
 
 /** `emr-gitops validate`: render in memory and run every rule, writing nothing. Exit 1 when any rule fails. */
@@ -59,7 +59,7 @@ export function validateCommand(project: Project, options: ValidateOptions, io: 
     }, null, 2)}\n`);
   } else {
     for (const [environment, version] of Object.entries(kubernetesSchemas)) io.out(`${environment}: Kubernetes ${version} schemas\n`);
-    reportRenderWarnings(environments, results, io);
+    reportRenderWarnings(renderWarnings(environments, results), io);
     reportFindings(findings, io);
     const warnings = results.reduce((n, r) => n + r.warnings.length, 0);
     const objects = `${results.reduce((n, r) => n + r.objects.length, 0)} objects`;
