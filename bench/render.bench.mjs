@@ -6,6 +6,7 @@
 //   node bench/render.bench.mjs --sizes 1000    only the synthetic environment of that many tenants (and --help / check)
 //   node bench/render.bench.mjs --runs 5        fresh processes per measurement (default 3); medians are shown
 //   --tmpfs DIR / --disk DIR                    where the fleet figures render (default /dev/shm and /var/tmp)
+//   node bench/render.bench.mjs --fleet-only [--cli other/bin/emr-gitops.js]   only the four fleet figures
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const cli = join(root, 'packages/cli/bin/emr-gitops.js');
+let cli = join(root, 'packages/cli/bin/emr-gitops.js');
 const self = fileURLToPath(import.meta.url);
 const DEFAULT_SIZES = [10, 100, 1000];
 /** Fresh processes per measurement (`--runs`); the median is shown. */
@@ -235,6 +236,18 @@ function machine() {
 }
 const load = () => `load average ${loadavg().map((value) => value.toFixed(1)).join(' ')}`;
 
+/** Runs and prints fleetFigures, each against its goal. */
+function printFleetFigures(count, memoryDir, diskDir) {
+  const fleet = fleetFigures(count, RUNS, memoryDir, diskDir);
+  const goal = (value, limit, unit) => `${unit === 'MB' ? `${value.toFixed(0)} MB` : ms(value)} (goal < ${unit === 'MB' ? `${limit} MB` : ms(limit)}: ${value < limit ? 'reached' : 'not reached'})`;
+  console.log(`\nfleet figures, ${count} tenants (issue 21's goals; cold CLI processes, medians of ${fleet.runs}; page cache warm, as after a checkout):`);
+  console.log(`  first \`render\` into an empty folder in ${memoryDir} (${fileSystem(memoryDir)}): ${goal(fleet.first, 3000)}`);
+  console.log(`  \`render --check\` in ${diskDir} (${fileSystem(diskDir)}): ${goal(fleet.check, 4000)}`);
+  console.log(`  one-tenant change, \`render\` in ${diskDir} (${fileSystem(diskDir)}): ${goal(fleet.change, 5000)}`);
+  console.log(`  peak RSS of all those runs: ${goal(fleet.peakMB, 400, 'MB')}`);
+  return fleet;
+}
+
 async function parent(argv) {
   const option = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
   const sizes = option('--sizes')?.split(',').map(Number) ?? DEFAULT_SIZES;
@@ -243,6 +256,14 @@ async function parent(argv) {
   const memoryDir = option('--tmpfs') ?? '/dev/shm';
   const diskDir = option('--disk') ?? '/var/tmp';
   console.log(`machine: ${machine()}; ${load()} at start; temporary folder ${tmpdir()} (set TMPDIR to change it)`);
+  if (argv.includes('--fleet-only')) {
+    // Only the fleet figures, of this CLI or another build's (`--cli path/to/bin/emr-gitops.js`, to compare builds).
+    cli = option('--cli') ?? cli;
+    console.log(`CLI: ${cli}`);
+    printFleetFigures(Math.max(...sizes), memoryDir, diskDir);
+    console.log(`${load()} at the end`);
+    return;
+  }
   console.log('synthetic environments: environments/prod.yaml with its tenants cloned (unique names and namespaces)');
   console.log('pipeline = load (parse + validate config) + render + validate objects + write to an empty temporary folder,');
   console.log('           one fresh process per size, modules loaded before the clock starts (shown apart);');
@@ -271,13 +292,7 @@ async function parent(argv) {
   console.log(`\ncold CLI, ${largest} tenants, temporary project (node start-up and module loading included):`);
   console.log(`  \`emr-gitops render --root\` into an empty folder: ${range(cli1.write)}, peak RSS ${cli1.write.peakMB.toFixed(0)} MB`);
   console.log(`  \`emr-gitops render --check --root\`: ${range(cli1.check)}, peak RSS ${cli1.check.peakMB.toFixed(0)} MB`);
-  const fleet = fleetFigures(largest, RUNS, memoryDir, diskDir);
-  const goal = (value, limit, unit) => `${unit === 'MB' ? `${value.toFixed(0)} MB` : ms(value)} (goal < ${unit === 'MB' ? `${limit} MB` : ms(limit)}: ${value < limit ? 'reached' : 'not reached'})`;
-  console.log(`\nfleet figures, ${largest} tenants (issue 21's goals; cold CLI processes, medians of ${fleet.runs}; page cache warm, as after a checkout):`);
-  console.log(`  first \`render\` into an empty folder in ${memoryDir} (${fileSystem(memoryDir)}): ${goal(fleet.first, 3000)}`);
-  console.log(`  \`render --check\` in ${diskDir} (${fileSystem(diskDir)}): ${goal(fleet.check, 4000)}`);
-  console.log(`  one-tenant change, \`render\` in ${diskDir} (${fileSystem(diskDir)}): ${goal(fleet.change, 5000)}`);
-  console.log(`  peak RSS of all those runs: ${goal(fleet.peakMB, 400, 'MB')}`);
+  const fleet = printFleetFigures(largest, memoryDir, diskDir);
   const help = coldCli(['--help'], 7);
   console.log(`cold \`emr-gitops --help\`: ${range(help)}, peak RSS ${help.peakMB.toFixed(0)} MB`);
   const check = coldCli(['render', '--check'], RUNS);
