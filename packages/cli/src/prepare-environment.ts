@@ -2,7 +2,7 @@ import { EnvironmentFileError, type Problem, type RenderResult } from '@emr-eks-
 import type { Finding } from '@emr-eks-gitops/core';
 import { CliError } from './io.js';
 import { loadEnvironments, renderAll, type Project } from './project.js';
-import { renderWarnings, validateRendered, type ValidationOptions } from './commands/validate.js';
+import { renderWarnings, validateRendered, type ValidationOptions } from './validation-report.js';
 import { assertTenantRemovalsSafe } from './tenant-removal.js';
 
 // One environment through render's steps on its own, as a worker thread runs it (see parallel-render.ts).

@@ -4,7 +4,7 @@ import { EnvironmentFileError } from '@emr-eks-gitops/charts';
 import { hasErrors } from '@emr-eks-gitops/core';
 import { CliError, type CliIO } from './io.js';
 import { environmentNames, selectEnvironments, type Project } from './project.js';
-import { reportFindings, reportRenderWarnings } from './commands/validate.js';
+import { reportFindings, reportRenderWarnings } from './validation-report.js';
 import { compareWithFolder, hasChanges, readTree, type FileTree, type TreeDiff } from './output/tree.js';
 import { STEPS, type EnvironmentRendered, type RenderedFiles, type RenderSelection } from './prepare-environment.js';
 import { prepareEnvironments } from './parallel-render.js';

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, type CliIO } from '../io.js';
 import type { Project } from '../project.js';
-import type { ValidationOptions } from './validate.js';
+import type { ValidationOptions } from '../validation-report.js';
 import { driftReport } from '../output/drift-report.js';
 import { hasChanges } from '../output/tree.js';
 import { recoverInterruptedWrite, writeTreeAtomically } from '../output/tree-write.js';
