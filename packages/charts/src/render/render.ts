@@ -74,19 +74,19 @@ export function renderEnvironment(config: ResolvedEnvironment): RenderResult {
   charts.forEach((chart, index) => {
     for (const object of chartObjects[index] as KubernetesObject[]) {
       const path = `${chart.folder}/${objectFileName(object.kind, object.metadata.name)}`;
-      addFile(path, header + toYaml(object));
+      addFile(path, toYaml(object, header));
       objects.push({ path, object, applied: true });
     }
     for (const artifact of chart.artifacts) {
       const path = `artifacts/${chart.artifactKey(artifact.path)}`;
       addFile(path, artifact.format === 'json' ? `${JSON.stringify(artifact.value, null, 2)}\n`
-        : artifact.format === 'text' ? String(artifact.value) : header + toYaml(artifact.value));
+        : artifact.format === 'text' ? String(artifact.value) : toYaml(artifact.value, header));
       if (artifact.kubernetesObject) objects.push({ path, object: artifact.value as KubernetesObject, applied: false });
     }
   });
   for (const [folder, resources] of kustomizationFolders(objects)) {
     // No kustomization at the top: each layer folder is applied on its own, in order, by the wiring.
-    if (folder) addFile(`${folder}/kustomization.yaml`, header + toYaml(kustomization([...resources])));
+    if (folder) addFile(`${folder}/kustomization.yaml`, toYaml(kustomization([...resources]), header));
   }
   addFile('README.md', environmentReadme(config, diagram));
 
