@@ -114,7 +114,7 @@ describe('the clusters of an environment, refused where they are written', () =>
     expect(refused?.issues.length).toBeGreaterThan(0);
     for (const issue of refused!.issues) {
       expect(issue.message).toMatch(/^on cluster spark-global-tokyo: /);
-      expect(issue.configPath[0] === 'clusters' || issue.configPath[0] === 'tenants', issue.configPath.join('.')).toBe(true);
+      expect(issue.location.path[0] === 'clusters' || issue.location.path[0] === 'tenants', issue.location.path.join('.')).toBe(true);
     }
   });
 });

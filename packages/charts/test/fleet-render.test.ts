@@ -58,7 +58,7 @@ describe('global: two clusters, each in its own folder', () => {
       : entry);
     const broken = errorsOf(config, { ...result, objects, clusters: result.clusters });
     // matchLabels is no field of a RollingSync step (its selector is matchExpressions): the CRD's schema says so.
-    expect(broken.map((finding) => `${finding.rule} ${finding.path}`)).toEqual(['unknown-field argocd/applicationset-emr-eks-gitops-global-clusters.yaml']);
+    expect(broken.map((finding) => `${finding.rule} ${finding.location.path}`)).toEqual(['unknown-field argocd/applicationset-emr-eks-gitops-global-clusters.yaml']);
   });
 
   it('wires only folders that exist: the ApplicationSet\'s elements and each cluster\'s layer Applications, aimed at that cluster', () => {

@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import {
-  EnvironmentFileError, RenderError, loadEnvironmentText, renderEnvironment, formatConfigPath,
+  EnvironmentFileError, RenderError, loadEnvironmentText, renderEnvironment,
   type LoadedEnvironment, type Problem, type RenderIssue, type RenderResult,
 } from '@emr-eks-gitops/charts';
+import { placeDiagnostic } from '@emr-eks-gitops/core';
 import { CliError } from './io.js';
 
 /** The repository the CLI works on: `environments/` is the input, `dist-manifests/` the output. */
@@ -33,8 +34,8 @@ export function environmentNames(project: Project): string[] {
     .sort();
 }
 
-/** Reads and validates the named environments; throws one EnvironmentFileError with the problems of all of them. */
-export function loadEnvironments(project: Project, names?: readonly string[]): LoadedEnvironment[] {
+/** The named environments (all when none are named), each checked to exist. */
+export function selectEnvironments(project: Project, names?: readonly string[]): readonly string[] {
   const available = environmentNames(project);
   const selected = names && names.length > 0 ? names : available;
   if (available.length === 0) throw new CliError(`no environment files in ${relative(project.root, project.environmentsDir) || '.'}/`);
@@ -43,6 +44,12 @@ export function loadEnvironments(project: Project, names?: readonly string[]): L
       throw new CliError(`unknown environment "${name}"; environments: ${available.join(', ')}`);
     }
   }
+  return selected;
+}
+
+/** Reads and validates the named environments; throws one EnvironmentFileError with the problems of all of them. */
+export function loadEnvironments(project: Project, names?: readonly string[]): LoadedEnvironment[] {
+  const selected = selectEnvironments(project, names);
   const loaded: LoadedEnvironment[] = [];
   const problems: Problem[] = [];
   for (const name of selected) {
@@ -71,12 +78,7 @@ function readEnvironmentFile(project: Project, sourcePath: string): string {
 
 /** A render issue (a builder's refusal or a run-time rule) placed at its line of the environment file. */
 export function locateIssue(loaded: LoadedEnvironment, issue: RenderIssue): Problem {
-  return {
-    file: loaded.environment.sourcePath,
-    ...loaded.source.locate(issue.configPath),
-    path: formatConfigPath(issue.configPath),
-    message: issue.message,
-  };
+  return placeDiagnostic(issue, { file: loaded.environment.sourcePath, ...loaded.source.locate(issue.location.path) });
 }
 
 /** Renders every environment in memory; a value a builder refuses becomes a located problem of its file. */

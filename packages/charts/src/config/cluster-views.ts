@@ -1,5 +1,5 @@
 import type { EnvironmentFile, FleetClusterConfig, TenantConfig } from './schema.js';
-import { resolveEnvironment, type ClusterView, type EnvironmentOrigin, type FleetPlacement, type ResolvedEnvironment } from './resolve.js';
+import type { ClusterView, ResolvedEnvironment } from './resolve.js';
 import { CLUSTER_OVERRIDE_SECTIONS } from './fleet-schema.js';
 import type { ConfigPath } from './source-map.js';
 
@@ -67,20 +67,8 @@ export function clusterViews(config: ResolvedEnvironment): readonly ClusterView[
   return config.clusterViews ?? [{ cluster: config.cluster.name, config, sourcePath: (path) => path }];
 }
 
-/**
- * Resolves an environment with `clusters:`: each cluster's view on its own (its cluster, its tenants, its overrides),
- * each knowing its place among the others, and the environment itself with the first cluster as `cluster`.
- */
-export function resolveFleet(file: EnvironmentFile, origin: EnvironmentOrigin): ResolvedEnvironment {
-  const resolved = clusterViewValues(file as unknown as FileLike)
-    .map((view) => ({ ...view, config: resolveEnvironment(view.config as unknown as EnvironmentFile, origin) }));
-  const placement: FleetPlacement = { cluster: '', clusters: resolved.map(({ config }) => ({ cluster: config.cluster, tenants: config.tenants })) };
-  const clusterViews = resolved.map((view) => ({ ...view, config: { ...view.config, fleet: { ...placement, cluster: view.cluster } } }));
-  return { ...resolveEnvironment({ ...file, cluster: clusterOf(file.clusters![0]!) }, origin), clusterViews };
-}
-
 /** A cluster entry as `cluster:` describes one: without its overrides. */
-function clusterOf(entry: FleetClusterConfig): NonNullable<EnvironmentFile['cluster']> {
+export function clusterOf(entry: FleetClusterConfig): NonNullable<EnvironmentFile['cluster']> {
   const { capacity: _capacity, network: _network, addons: _addons, ...cluster } = entry;
   return cluster;
 }

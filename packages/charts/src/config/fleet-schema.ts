@@ -1,7 +1,6 @@
-import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
+import { Type, type Static, type TObject, type TSchema, type TUnsafe } from '@sinclair/typebox';
 import { CapacitySchema } from './capacity-schema.js';
 import { EnvironmentNetworkSchema } from './tenant-access-schema.js';
-import { AddonsSchema } from './addons-schema.js';
 
 // An environment spanning several EKS clusters (regions or shards): `clusters:` instead of `cluster:`. Each entry is
 // a cluster as `cluster:` describes one, plus what differs there from the environment's sections (a region's
@@ -64,8 +63,8 @@ export function withoutDefaults(properties: Record<string, TSchema>): Record<str
 export const CLUSTER_OVERRIDE_SECTIONS = ['capacity', 'network', 'addons'] as const;
 export type ClusterOverrideSection = (typeof CLUSTER_OVERRIDE_SECTIONS)[number];
 
-/** What a cluster may set differently from the environment's sections. */
-export const ClusterOverrideSchemas = {
+/** What a cluster may set differently from the environment's sections (`addons`: the add-on list's section, environment/schema.ts). */
+export const clusterOverrideSchemas = <Addons extends TObject>(addons: Addons) => ({
   capacity: Type.Optional(overrideOf(Type.Object(CapacitySchema.properties, {
     additionalProperties: false,
     description: 'capacity settings of this cluster where they differ from the environment\'s capacity (e.g. controller.interruptionQueue and controller.roleArn of its region, smaller limits); objects are merged field by field, lists replaced',
@@ -74,11 +73,11 @@ export const ClusterOverrideSchemas = {
     additionalProperties: false,
     description: 'network settings of this cluster where they differ (its VPC\'s interface endpoint subnets, its region\'s S3 prefix list CIDRs); merged like capacity',
   }))),
-  addons: Type.Optional(overrideOf(Type.Object(AddonsSchema.properties, {
+  addons: Type.Optional(overrideOf(Type.Object(addons.properties, {
     additionalProperties: false,
     description: 'add-on settings of this cluster where they differ (e.g. jupyterhub.tls.certificateArn: ACM certificates are regional); merged like capacity',
   }))),
-};
+});
 
 export const FLEET_CLUSTER_DESCRIPTION = 'One EKS cluster of the environment: its name, region, account, OIDC issuer, version and EMR access as cluster: has them, and the capacity, network and add-on settings that differ there. It renders into dist-manifests/<env>/<name>/';
 

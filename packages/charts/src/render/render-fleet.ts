@@ -2,7 +2,7 @@ import { App } from 'cdk8s';
 import type { ResolvedEnvironment } from '../config/resolve.js';
 import type { KubernetesObject, RenderedCluster, RenderedObject, RenderResult } from './render-result.js';
 import { RenderError, type RenderIssue } from '../config/render-error.js';
-import { formatConfigPath } from '../config/source-map.js';
+import { formatConfigPath, type ConfigPath } from '../config/source-map.js';
 import { synthesizeCharts } from './synth.js';
 import { generatedHeader, kustomization, objectFileName, toYaml } from './serialize.js';
 import { clusterViews, outputRoot } from '../config/cluster-views.js';
@@ -23,7 +23,7 @@ export function renderFleet(config: ResolvedEnvironment, renderCluster: (view: R
       rendered.push({ cluster: view.cluster, view: view.config, result: renderCluster(view.config), sourcePath: view.sourcePath });
     } catch (error) {
       if (!(error instanceof RenderError)) throw error;
-      refused.push(...error.issues.map((issue) => ({ cluster: view.cluster, issue: { ...issue, configPath: view.sourcePath(issue.configPath) } })));
+      refused.push(...error.issues.map((issue) => ({ cluster: view.cluster, issue: inFile(issue, view.sourcePath) })));
     }
   }
   if (refused.length > 0) throw new RenderError(config.name, saidOnce(refused));
@@ -61,7 +61,7 @@ export function renderFleet(config: ResolvedEnvironment, renderCluster: (view: R
     files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     objects: objects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     warnings: saidOnce(rendered.flatMap(({ cluster, result, sourcePath }) => result.warnings.map((warning) => ({
-      cluster, issue: { ...warning, configPath: sourcePath(warning.configPath) },
+      cluster, issue: inFile(warning, sourcePath),
     })))),
     clusters,
   };
@@ -71,12 +71,17 @@ export function renderFleet(config: ResolvedEnvironment, renderCluster: (view: R
 function saidOnce(entries: readonly { cluster: string; issue: RenderIssue }[]): RenderIssue[] {
   const byIssue = new Map<string, { issue: RenderIssue; clusters: string[] }>();
   for (const { cluster, issue } of entries) {
-    const key = `${formatConfigPath(issue.configPath)}\u0000${issue.message}`;
+    const key = `${issue.rule}\u0000${formatConfigPath(issue.location.path)}\u0000${issue.message}`;
     (byIssue.get(key) ?? byIssue.set(key, { issue, clusters: [] }).get(key)!).clusters.push(cluster);
   }
   return [...byIssue.values()].map(({ issue, clusters }) => ({
     ...issue, message: `on cluster${clusters.length > 1 ? 's' : ''} ${clusters.join(', ')}: ${issue.message}`,
   }));
+}
+
+/** A cluster view's issue, located at the path of the environment file that holds the value. */
+function inFile(issue: RenderIssue, sourcePath: (path: ConfigPath) => ConfigPath): RenderIssue {
+  return { ...issue, location: { ...issue.location, path: sourcePath(issue.location.path) } };
 }
 
 /**
