@@ -21,6 +21,19 @@ function problems(edit: (document: ReturnType<typeof parseDocument>) => void): s
   throw new Error('expected the file to be refused');
 }
 
+/** The rule ids global.yaml's problems report with `edit` applied (the text output does not print these ids). */
+function rules(edit: (document: ReturnType<typeof parseDocument>) => void): string[] {
+  const document = parseDocument(TEXT);
+  edit(document);
+  try {
+    loadEnvironmentText(document.toString(), 'environments/global.yaml');
+  } catch (error) {
+    if (error instanceof EnvironmentFileError) return [...new Set(error.problems.map((problem) => problem.rule))].sort();
+    throw error;
+  }
+  throw new Error('expected the file to be refused');
+}
+
 /** `environments/global.yaml:<line>:<column>` of the value at `path` once `edit` is applied. */
 function at(edit: (document: ReturnType<typeof parseDocument>) => void, path: (string | number)[]): string {
   const document = parseDocument(TEXT);
@@ -98,6 +111,17 @@ describe('the clusters of an environment, refused where they are written', () =>
     // A tenant's problem on every cluster it runs on is said once, naming them.
     const tenant = (document: ReturnType<typeof parseDocument>) => document.setIn(['tenants', 2, 'releaseLabel'], 'emr-6.2.0-latest');
     expect(problems(tenant)).toEqual([`${at(tenant, ['tenants', 2, 'releaseLabel'])}: tenants[2].releaseLabel: on clusters spark-global-seoul, spark-global-tokyo: emr-6.2.0-latest cannot use pod templates, which this platform relies on for placement; use emr-6.3.0 or later`]);
+  });
+
+  it('each refusal is a Diagnostic of its catalogued rule', () => {
+    expect(rules((document) => document.setIn(['tenants', 1, 'clusters'], parse('[spark-global-osaka]')))).toEqual(['fleet-placement']);
+    expect(rules((document) => document.setIn(['clusters', 1, 'name'], 'spark-global-seoul'))).toContain('fleet-cluster-unique');
+    expect(rules((document) => document.setIn(['clusters', 1, 'oidcIssuer'], 'https://oidc.eks.ap-northeast-2.amazonaws.com/id/9B2D4F6A8C0E1B3D5F7A9C2E4B6D8F0A'))).toEqual(['fleet-region']);
+    expect(rules((document) => document.setIn(['cluster'], document.getIn(['clusters', 0])))).toContain('fleet-settings');
+    expect(rules((document) => document.setIn(['delivery', 'argocd', 'progressiveSync', 'steps'], parse('[[spark-global-seoul]]')))).toEqual(['fleet-progressive-sync']);
+    expect(rules((document) => document.delete('clusters'))).toContain('config-schema');
+    // A single-cluster rule on one cluster's view keeps its own id.
+    expect(rules((document) => document.setIn(['tenants', 2, 'releaseLabel'], 'emr-6.2.0-latest'))).toEqual(['release-pod-templates']);
   });
 
   it('a value a builder refuses on one cluster is located in the file, naming the cluster', () => {
