@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import {
-  EnvironmentFileError, RenderError, loadEnvironmentText, renderEnvironment, formatConfigPath,
-  type LoadedEnvironment, type Problem, type RenderIssue, type RenderResult,
+  EnvironmentFileError, RenderError, TENANT_FILES_FOLDER, loadEnvironmentText, parseTenantFiles, renderEnvironment, formatConfigPath,
+  type LoadedEnvironment, type Problem, type RenderIssue, type RenderResult, type TenantFileText,
 } from '@emr-eks-gitops/charts';
 import { CliError } from './io.js';
 
@@ -43,12 +43,14 @@ export function loadEnvironments(project: Project, names?: readonly string[]): L
       throw new CliError(`unknown environment "${name}"; environments: ${available.join(', ')}`);
     }
   }
+  const tenantFiles = readTenantFiles(project);
+  assertPlacementsKnown(tenantFiles, available);
   const loaded: LoadedEnvironment[] = [];
   const problems: Problem[] = [];
   for (const name of selected) {
     const sourcePath = `environments/${name}.yaml`;
     try {
-      loaded.push(loadEnvironmentText(readEnvironmentFile(project, sourcePath), sourcePath));
+      loaded.push(loadEnvironmentText(readEnvironmentFile(project, sourcePath), sourcePath, tenantFiles));
     } catch (error) {
       if (!(error instanceof EnvironmentFileError)) throw error;
       problems.push(...error.problems);
@@ -56,6 +58,34 @@ export function loadEnvironments(project: Project, names?: readonly string[]): L
   }
   if (problems.length > 0) throw new EnvironmentFileError(problems);
   return loaded;
+}
+
+/** The tenant files (`environments/tenants/*.yaml`), sorted by path; none when the folder is absent. */
+export function readTenantFiles(project: Project): TenantFileText[] {
+  const dir = join(project.root, TENANT_FILES_FOLDER);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.yaml') && !file.startsWith('.'))
+    .sort()
+    .map((file) => {
+      const path = `${TENANT_FILES_FOLDER}/${file}`;
+      return { path, text: readEnvironmentFile(project, path) };
+    });
+}
+
+/** Refuses a tenant file placing its tenant in an environment that has no file (a typo would drop the tenant silently). */
+function assertPlacementsKnown(tenantFiles: readonly TenantFileText[], environments: readonly string[]): void {
+  const problems: Problem[] = [];
+  for (const tenant of parseTenantFiles(tenantFiles)) {
+    for (const environment of tenant.overrides.keys()) {
+      if (environments.includes(environment)) continue;
+      problems.push({
+        file: tenant.source.file, ...tenant.source.map.locate(['environments', environment], 'key'), path: `environments.${environment}`,
+        message: `no environment "${environment}" (no environments/${environment}.yaml); environments: ${environments.join(', ')}`,
+      });
+    }
+  }
+  if (problems.length > 0) throw new EnvironmentFileError(problems);
 }
 
 /** The file's text; a file that cannot be read (a folder, no permission) is a usage error that names it, not a stack trace. */
@@ -72,7 +102,6 @@ function readEnvironmentFile(project: Project, sourcePath: string): string {
 /** A render issue (a builder's refusal or a run-time rule) placed at its line of the environment file. */
 export function locateIssue(environment: LoadedEnvironment, issue: RenderIssue): Problem {
   return {
-    file: environment.config.sourcePath,
     ...environment.source.locate(issue.configPath),
     path: formatConfigPath(issue.configPath),
     message: issue.message,

@@ -30,7 +30,6 @@ export function assertTenantRemovalsSafe(project: Project, environments: readonl
       const path = join(tenantsDir, entry.name, namespaceFile);
       if (isRetired(readFileSync(path, 'utf8'))) continue;
       problems.push({
-        file: environment.config.sourcePath,
         ...environment.source.locate(['tenants'], 'key'),
         path: formatConfigPath(['tenants']),
         message: `tenant "${entry.name}" was removed, but its committed namespace (${relative(project.root, path)}) was never retired: ` +

@@ -1,77 +1,55 @@
 import { Ajv, type ErrorObject } from 'ajv';
-import { LineCounter, parseDocument, type Document } from 'yaml';
 import { DNS_LABEL_PATTERN } from '@emr-eks-gitops/core';
 import { EnvironmentSchema, type EnvironmentConfig } from './schema.js';
 import { EnvironmentFileError, type Problem } from './problems.js';
-import { SourceMap, formatConfigPath, type ConfigPath } from './source-map.js';
+import { formatConfigPath, type ConfigPath, type ConfigSource } from './source-map.js';
 import { semanticProblems } from './semantics.js';
-import { MAX_ALIAS_COUNT, aliasBombPosition, parserMessage, unprintableCharacters } from './yaml-hazards.js';
+import { parseYamlSource } from './yaml-source.js';
+import { composeEnvironment, parseTenantFiles, type TenantFileText } from './tenant-files.js';
 
-/** A parsed, validated environment and the map back to its source, for locating later errors. */
+/** A parsed, validated environment and the map back to its sources, for locating later errors. */
 export interface LoadedEnvironment {
   readonly config: EnvironmentConfig;
-  readonly source: SourceMap;
+  /** Where each config path is written: the environment file, or the tenant file (base or override) holding it. */
+  readonly source: ConfigSource;
 }
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true, allowUnionTypes: true });
 const validateEnvironment = ajv.compile(EnvironmentSchema);
 
 /**
- * Parses and validates one environment file's text. Pure: the caller reads the file.
+ * Parses and validates one environment file's text, with the tenants of the tenant files placed in it. Pure: the
+ * caller reads the files.
  * @param sourcePath path as the user knows it (`environments/dev.yaml`); its base name is the environment name.
- * @throws EnvironmentFileError with every problem found, each with line and column.
+ * @param tenantFiles the project's tenant files (`environments/tenants/*.yaml`); those placed in this environment
+ *   (under `environments:`) are composed into it before validation.
+ * @throws EnvironmentFileError with every problem found, each with file, line and column.
  */
-export function loadEnvironmentText(text: string, sourcePath: string): LoadedEnvironment {
+export function loadEnvironmentText(text: string, sourcePath: string, tenantFiles: readonly TenantFileText[] = []): LoadedEnvironment {
   const name = sourcePath.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, '');
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  const source = new SourceMap(document, lineCounter);
+  const file = parseYamlSource(text, sourcePath);
+  const { value, source } = composeEnvironment(name, file, tenantFiles.length > 0 ? parseTenantFiles(tenantFiles) : []);
   const at: Locate = (path, message, where = { path }) =>
-    ({ file: sourcePath, ...source.locate(where.path, where.at), path: formatConfigPath(path), message });
-
-  const unprintable = unprintableCharacters(text, lineCounter).map(({ position, codePoint }): Problem => ({
-    file: sourcePath, ...position, path: '',
-    message: `the character ${codePoint} is not allowed in YAML (YAML 1.2.2 §5.1: printable characters only); delete it, or write it as an escape in a double-quoted string`,
-  }));
-  if (document.errors.length > 0 || unprintable.length > 0) {
-    throw new EnvironmentFileError([...unprintable, ...document.errors.map((error) => {
-      const position = error.linePos?.[0] ?? { line: 1, col: 1 };
-      return { file: sourcePath, line: position.line, column: position.col, path: '', message: `YAML syntax error: ${parserMessage(firstLine(error.message).replace(/ at line \d+, column \d+:?$/, ''))}` };
-    })]);
-  }
+    ({ ...source.locate(where.path, where.at), path: formatConfigPath(path), message });
 
   const problems: Problem[] = [];
   if (!new RegExp(DNS_LABEL_PATTERN).test(name) || name.length > 63) {
     problems.push({ file: sourcePath, line: 1, column: 1, path: '', message: `the file name "${name}" is the environment name and must be a DNS-1123 label (lowercase letters, digits, "-")` });
   }
-  const value = documentValue(document, lineCounter, sourcePath);
-  const skeleton = skeletonProblem(value, at);
+  const skeleton = skeletonProblem(file.value, at);
   if (skeleton) throw new EnvironmentFileError([...problems, skeleton]);
   if (!validateEnvironment(value)) problems.push(...schemaProblems(validateEnvironment.errors ?? [], at));
   problems.push(...semanticProblems(value, at));
   if (problems.length > 0) throw new EnvironmentFileError(problems);
 
-  const file = value as EnvironmentConfig;
+  const environment = value as EnvironmentConfig;
   const config: EnvironmentConfig = {
-    ...file,
+    ...environment,
     name,
     sourcePath,
-    cluster: { ...file.cluster, partition: file.cluster.partition ?? 'aws' },
+    cluster: { ...environment.cluster, partition: environment.cluster.partition ?? 'aws' },
   };
   return { config, source };
-}
-
-/** The document as plain data; an alias bomb (which `yaml` answers with a ReferenceError) becomes a located problem. */
-function documentValue(document: Document, lineCounter: LineCounter, sourcePath: string): unknown {
-  try {
-    return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (error) {
-    if (!(error instanceof ReferenceError && /alias/i.test(error.message))) throw error;
-    throw new EnvironmentFileError([{
-      file: sourcePath, ...aliasBombPosition(document, lineCounter), path: '',
-      message: `YAML aliases here expand past ${MAX_ALIAS_COUNT} nodes, the shape of an alias bomb ("billion laughs"); write the values out instead of aliasing aliases`,
-    }]);
-  }
 }
 
 /** Makes a problem about `path`, placed where `where` is written (by default: the value at `path`). */
@@ -179,10 +157,6 @@ function describeValue(value: unknown): string {
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'number' && !Number.isFinite(value)) return `${String(value)} (a number too large to hold, or .inf/.nan)`;
   return `${typeof value} ${String(value)}`;
-}
-
-function firstLine(text: string): string {
-  return text.split('\n')[0] ?? text;
 }
 
 /** The allowed name nearest to a misspelling, when it is close enough to be a likely typo. */

@@ -75,6 +75,12 @@ export const TenantSchema = strictObject({
   identity: Type.Optional(StringEnum(['irsa', 'pod-identity'], {
     description: 'this tenant\'s identity where it differs from cluster.identity, e.g. irsa for a Fargate tenant (Pod Identity does not reach Fargate) or for a release before emr-7.3.0',
   })),
+  promotion: Type.Optional(strictObject({
+    hotfix: Type.String({
+      minLength: 1, maxLength: 256,
+      description: 'why this tenant may run a release label or image the environment before this one (promotion.from) never rendered, e.g. "INC-1234: CVE fix, straight to prod"; the promotion-order rule then warns instead of refusing',
+    }),
+  }, 'how this tenant\'s release was promoted, where it skips the environment before this one')),
   retired: Type.Optional(Type.Boolean({
     default: false,
     description: 'true: the first step of removing the tenant. Its namespace and objects stay rendered but are never pruned by Flux or Argo CD, its Spark artifacts are no longer rendered, and emr plan shows its virtual cluster for deletion (emr destroy --tenant); remove the entry in a later commit',
@@ -86,6 +92,9 @@ export const EnvironmentSchema = Type.Object({
     default: false,
     description: 'true for a production environment: validation also refuses dummy notebook authentication and @latest AMIs',
   })),
+  promotion: Type.Optional(strictObject({
+    from: DnsLabel('the environment before this one in the promotion chain (e.g. staging for prod): what this environment\'s tenants run must have been rendered there first (the promotion-order rule), and `emr-gitops promote --from` it carries tenants here'),
+  }, 'where this environment\'s releases come from')),
   cluster: ClusterSchema,
   capacity: CapacitySchema,
   spark: SparkPlatformSchema,
@@ -94,7 +103,7 @@ export const EnvironmentSchema = Type.Object({
   delivery: Type.Optional(DeliverySchema),
   addons: Type.Optional(AddonsSchema),
   costAllocation: Type.Optional(EnvironmentCostAllocationSchema),
-  tenants: Type.Array(TenantSchema, { minItems: 1, description: 'The teams sharing the cluster, at least one' }),
+  tenants: Type.Array(TenantSchema, { minItems: 1, description: 'The teams sharing the cluster, at least one: written here, or placed here by environments/tenants/<tenant>.yaml (its environments: section)' }),
 }, {
   $id: 'https://emr-eks-gitops.dev/schema/environment.json',
   title: 'emr-eks-gitops environment',
@@ -118,5 +127,7 @@ export interface EnvironmentConfig extends EnvironmentFile {
 
 /** The JSON Schema for editors, as written to environments/schema.json (stable key order, trailing newline). */
 export function environmentSchemaJson(): string {
-  return `${JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...EnvironmentSchema }, null, 2)}\n`;
+  // An environment file may hold no tenants of its own: tenant files place theirs (the loader checks the composition).
+  const required = EnvironmentSchema.required?.filter((key) => key !== 'tenants');
+  return `${JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...EnvironmentSchema, required }, null, 2)}\n`;
 }

@@ -6,6 +6,17 @@ export interface SourcePosition {
   readonly column: number;
 }
 
+/** A place in one of the files an environment is composed from. */
+export interface SourceLocation extends SourcePosition {
+  /** File path as the user knows it, e.g. `environments/tenants/ml.yaml`. */
+  readonly file: string;
+}
+
+/** Answers where a config path is written: one file, or an environment composed from several. */
+export interface ConfigSource {
+  locate(path: ConfigPath, at?: 'value' | 'key'): SourceLocation;
+}
+
 /** A path into the config: property names and array indexes, e.g. `['tenants', 1, 'quota', 'cpu']`. */
 export type ConfigPath = readonly (string | number)[];
 
@@ -27,6 +38,17 @@ export class SourceMap {
    * field" error points at the object that lacks it. With `at: 'key'`, a path ending in a map key points at the key.
    */
   locate(path: ConfigPath, at: 'value' | 'key' = 'value'): SourcePosition {
+    const { offset } = this.walk(path, at);
+    const { line, col } = this.lineCounter.linePos(offset);
+    return { line, column: col };
+  }
+
+  /** How many leading segments of `path` this document holds (0: none; `path.length`: all of it). */
+  depth(path: ConfigPath): number {
+    return this.walk(path, 'value').resolved;
+  }
+
+  private walk(path: ConfigPath, at: 'value' | 'key'): { offset: number; resolved: number } {
     let node: unknown = this.document.contents;
     let offset = rangeStart(node) ?? 0;
     let resolved = 0;
@@ -46,8 +68,7 @@ export class SourceMap {
       resolved++;
     }
     if (at === 'value' && resolved === path.length) offset = rangeStart(this.resolve(node)) ?? offset;
-    const { line, col } = this.lineCounter.linePos(offset);
-    return { line, column: col };
+    return { offset, resolved };
   }
 
   private resolve(node: unknown): unknown {
