@@ -7,12 +7,14 @@ export { DeliverySchema, type DeliveryConfig } from './config/delivery-schema.js
 export { loadEnvironmentText, type LoadedEnvironment } from './config/load.js';
 /** Tenants defined once (environments/tenants/<tenant>.yaml), composed into the environments they are placed in. */
 export {
-  TENANT_FILES_FOLDER, parseTenantFiles, composeTenant, placedTenants, tenantFileName,
+  TENANT_FILES_FOLDER, parseTenantFiles, composeTenant, placedTenants, tenantFileName, writtenTenants,
   type TenantFile, type TenantFileText,
 } from './config/tenant-files.js';
 export { mergePatch } from './config/merge-patch.js';
+export { ENVIRONMENT_OWNED_FIELDS, splitEnvironmentOwned, mergePatchBetween, joinTrees } from './config/environment-owned.js';
 export { tenantFileSchemaJson } from './config/tenant-file-schema.js';
 export { inlineTenantFiles } from './config/inline-tenants.js';
+export { promotionOrder, type PromotionOrderReport } from './config/promotion-order.js';
 /** The capacity classes a tenant's drivers and executors run on, and those its jobs may ask for. */
 export { tenantCapacityClasses } from './config/capacity-class-semantics.js';
 export { EnvironmentFileError, formatProblem, type Problem } from './config/problems.js';

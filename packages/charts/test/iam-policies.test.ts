@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   IAM_ROLE_INLINE_POLICIES_MAX_SIZE, KARPENTER_UNSCOPED_ACTIONS, leastPrivilegeProblems, putRolePolicyProblems, s3Location, type PolicyDocument,
 } from '@emr-eks-gitops/core';
 import { loadEnvironmentText, renderEnvironment, rolePolicyDocuments, type RenderResult } from '../src/index.js';
 import { allows } from '../../core/test/iam-evaluator.js';
+import { committedEnvironmentText as environmentText } from './committed-environments.js';
 
 /**
  * Each committed environment's IAM documents against what its rendered jobs, notebooks, History Servers and Karpenter
@@ -14,7 +14,6 @@ import { allows } from '../../core/test/iam-evaluator.js';
  */
 
 const ENVIRONMENTS = ['dev', 'staging', 'prod', 'sandbox'] as const;
-const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
 const load = (name: string, edit: (text: string) => string = (t) => t) => loadEnvironmentText(edit(environmentText(name)), `environments/${name}.yaml`).config;
 
 /** What one tenant's rendered documents make a role touch. */

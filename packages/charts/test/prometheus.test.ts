@@ -7,9 +7,9 @@ import {
 } from '@emr-eks-gitops/core';
 import { loadEnvironmentText, renderEnvironment, type RenderResult } from '../src/index.js';
 import { relabel, scrape, selects, type Labels, type RunningPod } from './scrape-sim.js';
+import { committedEnvironmentText as environmentText } from './committed-environments.js';
 
 const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
-const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
 const load = (name: string, edit: (text: string) => string = (t) => t) =>
   loadEnvironmentText(edit(environmentText(name)), `environments/${name}.yaml`).config;
 

@@ -10,7 +10,7 @@ import { REPO_ROOT, runCli, tempProject } from './support/project.js';
  * located error, exit 2, no stack trace and nothing written. Fixed seeds keep the runs repeatable and short.
  */
 const ENVIRONMENTS = ['dev', 'staging', 'prod', 'sandbox'] as const;
-const committed = (env: string) => readFileSync(join(REPO_ROOT, 'environments', `${env}.yaml`), 'utf8');
+const committed = (env: string) => repoEnvironmentText(env);
 
 const ALIAS_BOMB = ['a: &a [x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]',
   'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]'].join('\n');

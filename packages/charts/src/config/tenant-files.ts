@@ -142,3 +142,13 @@ class ComposedSource implements ConfigSource {
     return { file: tenant.source.file, ...tenant.source.map.locate(chosen, at) };
   }
 }
+
+/**
+ * Each tenant of an environment as written (before validation and its defaults): the environment file's own, then
+ * those tenant files place in it, composed. What `emr-gitops promote` carries from one environment to another.
+ */
+export function writtenTenants(environment: string, text: string, sourcePath: string, tenantFiles: readonly TenantFile[]): Record<string, unknown>[] {
+  const { value } = composeEnvironment(environment, parseYamlSource(text, sourcePath), tenantFiles);
+  const tenants = isPlainObject(value) ? value.tenants : undefined;
+  return Array.isArray(tenants) ? tenants.filter(isPlainObject) : [];
+}

@@ -1,0 +1,32 @@
+import { EnvironmentFileError, formatProblem, promotionOrder, type LoadedEnvironment, type Problem } from '@emr-eks-gitops/charts';
+import type { CliIO } from './io.js';
+import { environmentNames, loadEnvironments, type Project } from './project.js';
+
+/**
+ * Rule promotion-order over the given environments, each against the one its `promotion.from` names (loaded from
+ * the project when it is not among them). Hotfixes are printed as warnings on stderr.
+ * @throws EnvironmentFileError for every release label or image an environment runs ahead of the one before it
+ *   (a refused environment file: exit 2, nothing written).
+ */
+export function checkPromotionOrder(project: Project, environments: readonly LoadedEnvironment[], io: CliIO): void {
+  const names = environmentNames(project);
+  const loaded = new Map(environments.map((environment) => [environment.config.name, environment]));
+  const load = (name: string): LoadedEnvironment => {
+    let environment = loaded.get(name);
+    if (!environment) {
+      environment = loadEnvironments(project, [name])[0]!;
+      loaded.set(name, environment);
+    }
+    return environment;
+  };
+  const chainOf = (name: string) => (names.includes(name) ? load(name).config.promotion?.from : undefined);
+  const errors: Problem[] = [];
+  for (const environment of environments) {
+    const from = environment.config.promotion?.from;
+    const previous = from !== undefined && names.includes(from) && from !== environment.config.name ? load(from).config : undefined;
+    const report = promotionOrder(environment, previous, names, chainOf);
+    errors.push(...report.errors);
+    for (const warning of report.warnings) io.err(`warning: ${formatProblem(warning)}\n`);
+  }
+  if (errors.length > 0) throw new EnvironmentFileError(errors);
+}
