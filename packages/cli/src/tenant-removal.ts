@@ -50,11 +50,11 @@ function destroyCommand(environment: string, tenant: string): string {
  * The documented removal (README "Removing a tenant") after `retired: true` is set, as `tenant retire` prints it.
  * Each step waits for the one before: the namespace must be synced as never-pruned before its entry goes.
  */
-export function removalSteps(environment: string, tenant: string, namespace: string): string[] {
+export function removalSteps(environment: string, tenant: string, namespace: string, entry = `the entry from environments/${environment}.yaml`): string[] {
   return [
     `pnpm render (emr-gitops render --env ${environment}) and commit: the namespace stays, annotated never to be pruned; no new jobs`,
     `once that is synced and the tenant's jobs have ended: emr-gitops emr plan --env ${environment}, then ${destroyCommand(environment, tenant)}`,
-    `remove the entry from environments/${environment}.yaml, pnpm render, commit: Flux or Argo CD forgets the objects without deleting them`,
+    `remove ${entry}, pnpm render, commit: Flux or Argo CD forgets the objects without deleting them`,
     `kubectl delete namespace ${namespace} when nothing in it is needed any more`,
   ];
 }

@@ -35,10 +35,10 @@ function editBlockMap(text: string, map: YAMLMap, next: Readonly<Record<string, 
     const key = String(pair.key.value);
     existing.add(key);
     const old = (pair.value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? null;
-    if (!(key in next) || (isRecord(next[key]) && Object.keys(next[key]).length === 0)) { // an empty mapping says nothing
-      edits.push({ start: lineStart(text, keyStart(pair)), end: lineEnd(text, valueEnd(text, pair)) + 1, text: '' });
-    } else if (isDeepStrictEqual(old, next[key])) {
+    if (isDeepStrictEqual(old, next[key])) {
       continue;
+    } else if (!(key in next) || (isRecord(next[key]) && Object.keys(next[key]).length === 0)) { // an empty mapping says nothing
+      edits.push({ start: lineStart(text, keyStart(pair)), end: lineEnd(text, valueEnd(text, pair)) + 1, text: '' });
     } else if (isScalar(pair.value) && pair.value.range && isScalarValue(next[key]) && pair.value.range[1] > pair.value.range[0]) {
       edits.push({ start: pair.value.range[0], end: pair.value.range[1], text: scalarText(next[key]) });
     } else if (isMap(pair.value) && !pair.value.flow && pair.value.items.length > 0 && isRecord(next[key])) {
