@@ -108,10 +108,13 @@ export function locateIssue(environment: LoadedEnvironment, issue: RenderIssue):
   };
 }
 
-/** Renders every environment in memory; a value a builder refuses becomes a located problem of its file. */
-export function renderAll(environments: readonly LoadedEnvironment[]): RenderResult[] {
+/**
+ * Renders every environment in memory; a value a builder refuses becomes a located problem of its file, reported
+ * with the `refused` problems found before rendering (the environments' promotion order).
+ */
+export function renderAll(environments: readonly LoadedEnvironment[], refused: readonly Problem[] = []): RenderResult[] {
   const results: RenderResult[] = [];
-  const problems: Problem[] = [];
+  const problems: Problem[] = [...refused];
   for (const environment of environments) {
     try {
       results.push(renderEnvironment(environment.config));

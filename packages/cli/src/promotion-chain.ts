@@ -1,14 +1,14 @@
-import { EnvironmentFileError, formatProblem, promotionOrder, type LoadedEnvironment, type Problem } from '@emr-eks-gitops/charts';
+import { formatProblem, promotionOrder, type LoadedEnvironment, type Problem } from '@emr-eks-gitops/charts';
 import type { CliIO } from './io.js';
 import { environmentNames, loadEnvironments, type Project } from './project.js';
 
 /**
  * Rule promotion-order over the given environments, each against the one its `promotion.from` names (loaded from
- * the project when it is not among them). Hotfixes are printed as warnings on stderr.
- * @throws EnvironmentFileError for every release label or image an environment runs ahead of the one before it
- *   (a refused environment file: exit 2, nothing written).
+ * the project when it is not among them). Hotfixes are printed as warnings on stderr. Returns the refusals: every
+ * release label or image an environment runs ahead of the one before it, for the caller to report with the other
+ * problems of the files (exit 2, nothing written).
  */
-export function checkPromotionOrder(project: Project, environments: readonly LoadedEnvironment[], io: CliIO): void {
+export function promotionOrderProblems(project: Project, environments: readonly LoadedEnvironment[], io: CliIO): Problem[] {
   const names = environmentNames(project);
   const loaded = new Map(environments.map((environment) => [environment.config.name, environment]));
   const load = (name: string): LoadedEnvironment => {
@@ -28,5 +28,5 @@ export function checkPromotionOrder(project: Project, environments: readonly Loa
     errors.push(...report.errors);
     for (const warning of report.warnings) io.err(`warning: ${formatProblem(warning)}\n`);
   }
-  if (errors.length > 0) throw new EnvironmentFileError(errors);
+  return errors;
 }

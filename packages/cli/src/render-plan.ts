@@ -7,7 +7,7 @@ import { environmentNames, loadEnvironments, renderAll, type Project } from './p
 import { reportFindings, reportRenderWarnings, validateRendered, type ValidationOptions } from './commands/validate.js';
 import { compareTrees, hasChanges, readTree, type FileTree, type TreeDiff } from './output/tree.js';
 import { assertTenantRemovalsSafe } from './tenant-removal.js';
-import { checkPromotionOrder } from './promotion-chain.js';
+import { promotionOrderProblems } from './promotion-chain.js';
 
 // One home for "what would `render` do": `render` writes the plan, `render --check` and `diff` report it.
 
@@ -22,8 +22,7 @@ export interface RenderSelection extends ValidationOptions {
  */
 export function renderValidated(project: Project, selection: RenderSelection, io: CliIO): RenderResult[] | undefined {
   const environments = loadEnvironments(project, selection.env);
-  checkPromotionOrder(project, environments, io);
-  const results = renderAll(environments);
+  const results = renderAll(environments, promotionOrderProblems(project, environments, io));
   // A tenant dropped before it was retired is a mistake in the environment file (exit 2), whether writing or checking.
   assertTenantRemovalsSafe(project, environments, results);
   const findings = validateRendered(project, environments, results, selection);

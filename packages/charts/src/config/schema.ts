@@ -103,7 +103,8 @@ export const EnvironmentSchema = Type.Object({
   delivery: Type.Optional(DeliverySchema),
   addons: Type.Optional(AddonsSchema),
   costAllocation: Type.Optional(EnvironmentCostAllocationSchema),
-  tenants: Type.Array(TenantSchema, { minItems: 1, description: 'The teams sharing the cluster, at least one: written here, or placed here by environments/tenants/<tenant>.yaml (its environments: section)' }),
+  // At least one after composition: written here, or placed here by environments/tenants/<tenant>.yaml.
+  tenants: Type.Array(TenantSchema, { minItems: 1, description: 'The teams sharing the cluster, at least one' }),
 }, {
   $id: 'https://emr-eks-gitops.dev/schema/environment.json',
   title: 'emr-eks-gitops environment',

@@ -4,7 +4,7 @@ import { hasErrors } from '@emr-eks-gitops/core';
 import { loadEnvironmentText, type RenderResult, type TenantFileText } from '@emr-eks-gitops/charts';
 import { CliError, type CliIO } from '../io.js';
 import { readTenantFiles, renderAll, type Project } from '../project.js';
-import { checkPromotionOrder } from '../promotion-chain.js';
+import { promotionOrderProblems } from '../promotion-chain.js';
 import { reportFindings, validateRendered } from './validate.js';
 
 /**
@@ -14,8 +14,7 @@ import { reportFindings, validateRendered } from './validate.js';
  */
 export function checkEnvironmentText(project: Project, name: string, text: string, io: CliIO, tenantFiles: readonly TenantFileText[] = readTenantFiles(project)): RenderResult {
   const environment = loadEnvironmentText(text, `environments/${name}.yaml`, tenantFiles);
-  checkPromotionOrder(project, [environment], io);
-  const results = renderAll([environment]);
+  const results = renderAll([environment], promotionOrderProblems(project, [environment], io));
   const findings = validateRendered(project, [environment], results, {});
   if (hasErrors(findings)) {
     reportFindings(findings, io);

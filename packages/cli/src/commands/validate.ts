@@ -3,7 +3,7 @@ import { findingAnnotation, formatFinding, hasErrors, validateObjects, type Find
 import { formatProblem, type LoadedEnvironment, type Problem, type RenderResult } from '@emr-eks-gitops/charts';
 import { EXIT, type CliIO } from '../io.js';
 import { loadEnvironments, locateIssue, renderAll, type Project } from '../project.js';
-import { checkPromotionOrder } from '../promotion-chain.js';
+import { promotionOrderProblems } from '../promotion-chain.js';
 
 export interface ValidationOptions {
   /** A directory of JSON schemas named as kubeconform names them, used instead of the built-in ones where it has a kind. */
@@ -45,8 +45,7 @@ export function reportRenderWarnings(environments: readonly LoadedEnvironment[],
 /** `emr-gitops validate`: render in memory and run every rule, writing nothing. Exit 1 when any rule fails. */
 export function validateCommand(project: Project, options: ValidateOptions, io: CliIO): number {
   const environments = loadEnvironments(project, options.env);
-  checkPromotionOrder(project, environments, io);
-  const results = renderAll(environments);
+  const results = renderAll(environments, promotionOrderProblems(project, environments, io));
   const findings = validateRendered(project, environments, results, options);
   // Which official Kubernetes OpenAPI each environment's built-in kinds were checked against.
   const kubernetesSchemas = Object.fromEntries(environments.map((env, index) => [results[index]!.environment, env.config.cluster.kubernetesVersion]));
