@@ -2,21 +2,22 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import {
-  EnvironmentFileError, formatConfigPath, type LoadedEnvironment, type Problem, type RenderResult,
+  EnvironmentFileError, formatConfigPath, parseTenantFiles, type LoadedEnvironment, type Problem, type RenderResult,
 } from '@emr-eks-gitops/charts';
 import { FLUX_PRUNE_DISABLED, ARGOCD_PRUNE_DISABLED } from '@emr-eks-gitops/core';
-import type { Project } from './project.js';
+import { readTenantFiles, type Project } from './project.js';
 
 /**
  * Refuses to drop a tenant from dist-manifests/ before it was retired. A tenant folder that is committed but no
  * longer rendered is only safe to remove when its committed Namespace carries the annotations that stop Flux and
  * Argo CD from pruning it (what `retired: true` renders): otherwise the commit would delete a namespace with running
  * jobs, and leave its EMR virtual cluster behind. Each refusal is placed at the `tenants:` key of the environment
- * file.
+ * file, or at the `environments:` key of the tenant's file.
  * @throws EnvironmentFileError listing every tenant removed too early (exit 2, nothing written).
  */
 export function assertTenantRemovalsSafe(project: Project, environments: readonly LoadedEnvironment[], results: readonly RenderResult[]): void {
   const problems: Problem[] = [];
+  const tenantFiles = parseTenantFiles(readTenantFiles(project));
   for (const result of results) {
     const environment = environments.find((env) => env.config.name === result.environment);
     if (!environment) continue;
@@ -29,12 +30,15 @@ export function assertTenantRemovalsSafe(project: Project, environments: readonl
       if (!namespaceFile) continue; // nothing there that a prune could delete
       const path = join(tenantsDir, entry.name, namespaceFile);
       if (isRetired(readFileSync(path, 'utf8'))) continue;
+      // A tenant defined in a tenant file is refused at that file's environments: (where its placement was), others at tenants:.
+      const file = tenantFiles.find((candidate) => candidate.name === entry.name);
+      const entryName = file ? `environments.${result.environment} in ${file.source.file}` : 'the entry';
       problems.push({
-        ...environment.source.locate(['tenants'], 'key'),
-        path: formatConfigPath(['tenants']),
+        ...(file ? { file: file.source.file, ...file.source.map.locate(['environments'], 'key') } : environment.source.locate(['tenants'], 'key')),
+        path: formatConfigPath(file ? ['environments'] : ['tenants']),
         message: `tenant "${entry.name}" was removed, but its committed namespace (${relative(project.root, path)}) was never retired: ` +
           'Flux or Argo CD would delete the namespace with any jobs running in it, and its EMR virtual cluster would be left behind. ' +
-          `Put the entry back with retired: true, render and commit, let it sync, delete the virtual cluster (${destroyCommand(result.environment, entry.name)}), then remove the entry`,
+          `Put ${entryName} back with retired: true, render and commit, let it sync, delete the virtual cluster (${destroyCommand(result.environment, entry.name)}), then remove it`,
       });
     }
   }

@@ -186,6 +186,20 @@ describe('tenant add and retire with tenant files', () => {
   });
 });
 
+describe('removing a tenant defined in a tenant file', () => {
+  it('dropping its placement before retiring it is refused at the file\'s environments: key, nothing written', async () => {
+    const root = project();
+    const output = readTree(join(root, 'dist-manifests'));
+    edit(root, 'environments/tenants/ml.yaml', (text) => text.replace(/\n  staging:\n[\s\S]*?\n\n/, '\n'));
+    const result = await runCli(root, ['render']);
+    expect(result.exitCode).toBe(2);
+    const file = read(root, 'environments/tenants/ml.yaml');
+    expect(result.stderr).toContain(`environments/tenants/ml.yaml:${at(file, 'environments:', '\nenvironments:')}: environments: tenant "ml" was removed, but its committed namespace (dist-manifests/staging/tenants/ml/namespace-spark-ml.yaml) was never retired`);
+    expect(result.stderr).toContain('Put environments.staging in environments/tenants/ml.yaml back with retired: true');
+    expect(readTree(join(root, 'dist-manifests'))).toEqual(output);
+  });
+});
+
 describe('the README\'s worked promotion', () => {
   it('dev -> staging -> prod: a Spark setting tried in dev reaches staging, then prod with staging\'s release, each keeping its own', async () => {
     const root = project();

@@ -1,7 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type YAMLMap } from 'yaml';
-import { composeTenant, parseTenantFiles, writtenTenants, type TenantFile } from '@emr-eks-gitops/charts';
+import { TENANT_FILES_FOLDER, composeTenant, parseTenantFiles, tenantFileSchemaJson, writtenTenants, type TenantFile } from '@emr-eks-gitops/charts';
 import { CliError, EXIT, type CliIO } from '../io.js';
 import { environmentNames, readTenantFiles, type Project } from '../project.js';
 import { removalSteps } from '../tenant-removal.js';
@@ -36,6 +36,9 @@ export function tenantAddCommand(project: Project, options: TenantAddOptions, io
     const edit = file ? placeTenant(file, options.env, settings) : newTenantFile(tenant, settings);
     const next = [...tenantTexts.filter((candidate) => candidate.path !== edit.path), edit];
     checkEnvironmentText(project, options.env, text, io, next);
+    mkdirSync(join(project.root, TENANT_FILES_FOLDER), { recursive: true });
+    const schema = join(project.root, TENANT_FILES_FOLDER, 'schema.json');
+    if (!existsSync(schema)) writeFileSync(schema, tenantFileSchemaJson()); // what the file's first line points editors at
     writeFileSync(join(project.root, edit.path), edit.text);
     written = edit.path;
   } else {
