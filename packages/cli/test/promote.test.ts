@@ -172,6 +172,17 @@ describe('tenant add and retire with tenant files', () => {
     expect(placed.base).toEqual(base);
   });
 
+  it('add in a project without tenant files, to an environment listing none of its own: the first tenant file, with its editor schema', async () => {
+    const root = tempProject();
+    edit(root, 'environments/dev.yaml', (text) => text.slice(0, text.indexOf('\ntenants:') + 1));
+    const added = await runCli(root, ['tenant', 'add', '--env', 'dev', '--name', 'bi', '--size', 'medium']);
+    expect(added.stderr.split('\n').filter((line) => line && !line.includes('[prometheus-node-port]'))).toEqual([]);
+    expect(added.exitCode).toBe(0);
+    expect(parse(read(root, 'environments/tenants/bi.yaml')).environments.dev.quota.cpu).toBe(64);
+    expect(JSON.parse(read(root, 'environments/tenants/schema.json')).title).toBe('emr-eks-gitops tenant');
+    expect((await runCli(root, ['render', '--env', 'dev'])).exitCode).toBe(0);
+  });
+
   it('retire: retired: true in the environment\'s override only, then the removal steps name the file', async () => {
     const root = project();
     const before = read(root, 'environments/tenants/ml.yaml');
