@@ -84,6 +84,13 @@ tenants:
     expect(load('dev', committedTenantFiles(), own).config.tenants.map((tenant) => tenant.name)).toEqual(['solo', 'app-dev', 'data-eng', 'ml']);
   });
 
+  it('tenants: [] in the environment file: the tenant files\' tenants are its list, in one file too', () => {
+    const empty = `${environmentFile('dev')}tenants: []\n`;
+    const composed = load('dev', committedTenantFiles(), empty).config;
+    expect(composed.tenants.map((tenant) => tenant.name)).toEqual(['app-dev', 'data-eng', 'ml']);
+    expect(loadEnvironmentText(inlineTenantFiles(empty, 'environments/dev.yaml', committedTenantFiles()), 'environments/dev.yaml').config).toEqual(composed);
+  });
+
   it('a value the rules refuse is located where it is written: the override\'s line, or the base\'s', () => {
     const path = 'environments/tenants/data-eng.yaml';
     const overridden = withFile(path, (text) => text.replace('quota: { cpu: 256, memory: 1024Gi, pods: 800', 'quota: { cpu: 256, memory: 1024Gi, pods: -800'));

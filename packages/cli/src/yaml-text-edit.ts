@@ -1,4 +1,4 @@
-import { Document, isMap, isScalar, parseDocument, stringify, type Pair, type YAMLMap } from 'yaml';
+import { Document, isMap, isScalar, isSeq, parseDocument, stringify, type Pair, type YAMLMap } from 'yaml';
 import { isDeepStrictEqual } from 'node:util';
 
 // Edits of hand-written YAML that keep every line they do not change as it was written: its comments, their
@@ -66,9 +66,7 @@ function replaceValue(text: string, pair: Pair, value: unknown): Edit {
 
 function flowText(value: unknown): string {
   const document = new Document(value);
-  if (isMap(document.contents) || (document.contents as { flow?: boolean } | null)?.flow !== undefined) {
-    (document.contents as { flow: boolean }).flow = true;
-  }
+  if (isMap(document.contents) || isSeq(document.contents)) document.contents.flow = true;
   return document.toString({ lineWidth: 0 }).trimEnd();
 }
 

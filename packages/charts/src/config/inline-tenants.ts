@@ -1,5 +1,5 @@
 import { Document, isMap, isScalar, isSeq, type Pair, type YAMLMap } from 'yaml';
-import { mergePatch } from './merge-patch.js';
+import { isPlainObject, mergePatch } from './merge-patch.js';
 import { composeTenant, parseTenantFiles, placedTenants, type TenantFile, type TenantFileText } from './tenant-files.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 
@@ -37,7 +37,7 @@ export function inlineTenantFiles(text: string, sourcePath: string, tenantFiles:
   }
   // `tenants: []` or a flow list: written anew (the flow entries' comments cannot be kept apart from their lines).
   const document = file.document.clone();
-  const own = Array.isArray(document.get('tenants')) ? [] : (file.value as { tenants?: unknown[] }).tenants ?? [];
+  const own = isPlainObject(file.value) && Array.isArray(file.value.tenants) ? file.value.tenants : [];
   document.set('tenants', document.createNode([...own, ...placed.map((tenant) => composeTenant(tenant, environment))]));
   return document.toString({ lineWidth: 0 });
 }
