@@ -182,7 +182,7 @@ describe('rule promotion-order', () => {
   it('refuses an unknown environment to promote from, and a circular chain', () => {
     const unknown = environmentFile('staging').replace('promotion: { from: dev }', 'promotion: { from: qa }');
     expect(promotionOrder(load('staging', committedTenantFiles(), unknown), undefined, names, chain).errors.map((problem) => `${problem.file}:${problem.line}:${problem.column}: ${problem.message}`)).toEqual([
-      'environments/staging.yaml:4:20: no environment "qa" (no environments/qa.yaml) to promote from; environments: dev, prod, sandbox, staging [promotion-order]',
+      'environments/staging.yaml:10:20: no environment "qa" (no environments/qa.yaml) to promote from; environments: dev, prod, sandbox, staging [promotion-order]',
     ]);
     const circle = (name: string) => ({ dev: 'prod', staging: 'dev', prod: 'staging' } as Record<string, string>)[name];
     expect(promotionOrder(load('prod'), load('staging').config, names, circle).errors[0]?.message)
