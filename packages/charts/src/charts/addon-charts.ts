@@ -16,7 +16,7 @@ import { servesNotebooks } from './notebook-tenants.js';
 import { YunikornChart, guaranteedCapacityIssues } from './yunikorn-addon.js';
 
 export { HISTORY_SERVER_NAMESPACE, historyServerName };
-import { collectIssues, type RenderIssue } from '../render/render-error.js';
+import { collectIssues, type RenderIssue } from '../config/render-error.js';
 
 /**
  * The environment's add-ons (its `addons:` section), one chart each, in `addons/<name>/` (Karpenter's controller in

@@ -2,10 +2,10 @@ import type { App } from 'cdk8s';
 import { putRolePolicyProblems } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import { ManifestChart } from './manifest-chart.js';
-import type { RenderIssue } from '../render/render-error.js';
+import type { RenderIssue } from '../config/render-error.js';
 import {
   IAM_ARTIFACTS_FOLDER, managedPolicyAttachments, rolePolicyDocuments, rolePolicyIssues, type RolePolicy,
-} from '../render/role-policies.js';
+} from './role-policies.js';
 
 /**
  * `artifacts/iam/`: the permissions policy of each role the environment names (`<role name>.json`, for

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { LABELS, PROJECT_NAME } from '@emr-eks-gitops/core';
 import type { ConfigPath } from '../config/source-map.js';
-import type { RenderIssue } from '../render/render-error.js';
+import type { RenderIssue } from '../config/render-error.js';
 
 export interface ManifestChartProps {
   /** Output folder of the chart's objects, relative to `dist-manifests/<env>/`, e.g. `tenants/analytics`. */

@@ -1,16 +1,5 @@
 import type { CapacityType } from '@emr-eks-gitops/core';
-
-/** Where one tenant's pods go: the NodePools its drivers (and EMR's job runner) and its executors can reach. */
-export interface TenantPlacementSummary {
-  readonly tenant: string;
-  readonly namespace: string;
-  readonly driverPools: readonly string[];
-  readonly executorPools: readonly string[];
-  /** Pools of the capacity classes a job of the tenant may ask for instead (its pod-template variants). */
-  readonly offeredPools?: readonly string[];
-  /** The Fargate profile that runs all of the tenant's pods instead (no NodePool then). */
-  readonly fargateProfile?: string;
-}
+import type { TenantPlacementSummary } from '../charts/tenant-chart.js';
 
 /** A NodePool as the README shows it. */
 export interface PoolSummary {

@@ -15,7 +15,7 @@ import { costSection } from './cost-readme.js';
 import { podIdentitySection } from './pod-identity-readme.js';
 import { clusterAccessPlan } from '../charts/cluster-access-chart.js';
 import { tenantLocations } from '../config/tenant-locations.js';
-import { ROLE_POLICY_NAME, managedPolicyAttachments, rolePolicyDocuments } from './role-policies.js';
+import { ROLE_POLICY_NAME, managedPolicyAttachments, rolePolicyDocuments } from '../charts/role-policies.js';
 
 const template = Handlebars.compile(`# Environment \`{{name}}\`
 

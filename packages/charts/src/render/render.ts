@@ -15,7 +15,7 @@ import { addonCharts } from '../charts/addon-charts.js';
 import { environmentReadme } from './environment-readme.js';
 import { placementSection } from './environment-diagram.js';
 import { capacityClassSection } from './environment-classes.js';
-import { RenderError, collectIssues, type RenderIssue } from './render-error.js';
+import { RenderError, collectIssues, type RenderIssue } from '../config/render-error.js';
 import { synthesizeCharts } from './synth.js';
 import { awsDocumentIssues } from './aws-documents.js';
 import { IamChart } from '../charts/iam-chart.js';

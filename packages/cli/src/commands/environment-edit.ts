@@ -5,7 +5,7 @@ import { loadEnvironmentText, type RenderResult, type TenantFileText } from '@em
 import { CliError, type CliIO } from '../io.js';
 import { readTenantFiles, renderAll, type Project } from '../project.js';
 import { promotionOrderProblems } from '../promotion-chain.js';
-import { reportFindings, validateRendered } from './validate.js';
+import { reportFindings, validateRendered } from '../validation-report.js';
 
 /**
  * Checks an environment file's new text as `validate` would (load, render, every rule) before anything is written:
