@@ -8,9 +8,10 @@ import { environmentNames, loadEnvironments, type Project } from './project.js';
  * release label or image an environment runs ahead of the one before it, for the caller to report with the other
  * problems of the files (exit 2, nothing written).
  */
-export function promotionOrderProblems(project: Project, environments: readonly LoadedEnvironment[], io: CliIO): Problem[] {
+export function promotionOrderProblems(project: Project, environments: readonly LoadedEnvironment[], io: CliIO, edited: readonly LoadedEnvironment[] = []): Problem[] {
   const names = environmentNames(project);
-  const loaded = new Map(environments.map((environment) => [environment.config.name, environment]));
+  // `edited`: environments as a command would write them, in place of their files.
+  const loaded = new Map([...edited, ...environments].map((environment) => [environment.config.name, environment]));
   const load = (name: string): LoadedEnvironment => {
     let environment = loaded.get(name);
     if (!environment) {

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EnvironmentFileError, loadEnvironmentText } from '@emr-eks-gitops/charts';
-import { REPO_ROOT, repoEnvironmentText, runCli, tempProject } from './support/project.js';
+import { repoEnvironmentText, runCli, tempProject } from './support/project.js';
 
 /**
  * Bad input never crashes the loader: mutants of the committed environment files and classic bad YAML end in a

@@ -102,6 +102,20 @@ describe('emr-gitops promote', () => {
     expect(readTree(join(root, 'environments'))).toEqual(files);
   });
 
+  it('a promotion that would leave the next environment ahead of its target is refused there, at its line', async () => {
+    const root = project();
+    edit(root, 'environments/tenants/app-dev.yaml', (text) => text.replace(
+      '    executionRoleArn: arn:aws:iam::210987654321:role/emr-dev-app-dev-job-execution\n',
+      '    executionRoleArn: arn:aws:iam::210987654321:role/emr-dev-app-dev-job-execution\n    releaseLabel: emr-6.15.0-20231109   # back to 6.15 in dev\n'));
+    const files = readTree(join(root, 'environments'));
+    const result = await runCli(root, ['promote', '--from', 'dev', '--to', 'staging', '--tenant', 'app-dev']);
+    expect(result.exitCode).toBe(2);
+    const text = read(root, 'environments/tenants/app-dev.yaml');
+    expect(result.stderr).toContain(`environments/tenants/app-dev.yaml:${at(text, 'emr-7.2.0-20240610')}: tenants[0].releaseLabel: release label emr-7.2.0-20240610 was never rendered by staging, the environment before prod (promotion.from): app-dev in staging runs emr-6.15.0-20231109.`);
+    expect(result.stderr).toContain('nothing was written');
+    expect(readTree(join(root, 'environments'))).toEqual(files);
+  });
+
   it('refuses unknown environments and tenants, and a tenant not placed in the target, writing nothing', async () => {
     const root = project();
     for (const [argv, message] of [

@@ -1,11 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ENVIRONMENT_OWNED_FIELDS, joinTrees, mergePatchBetween, parseTenantFiles, splitEnvironmentOwned, writtenTenants,
+  ENVIRONMENT_OWNED_FIELDS, EnvironmentFileError, joinTrees, mergePatchBetween, parseTenantFiles, splitEnvironmentOwned, writtenTenants,
   type TenantFile, type TenantFileText,
 } from '@emr-eks-gitops/charts';
 import { CliError, EXIT, type CliIO } from '../io.js';
-import { environmentNames, readTenantFiles, type Project } from '../project.js';
+import { environmentNames, loadEnvironments, readTenantFiles, type Project } from '../project.js';
+import { promotionOrderProblems } from '../promotion-chain.js';
 import { planOutput } from '../render-plan.js';
 import { replaceMapping } from '../yaml-text-edit.js';
 import { filePatch } from '../output/drift-report.js';
@@ -93,7 +94,12 @@ export function promoteCommand(project: Project, options: PromoteOptions, io: Cl
   // Validate what would be written: the target environment loaded, rendered and checked with the edited files.
   const nextTenantFiles: TenantFileText[] = tenantTexts.map((file) => ({ path: file.path, text: edits.get(file.path)?.after ?? file.text }));
   const nextEnvironment = edits.get(envPath(options.to))?.after ?? envText(options.to);
-  const result = checkEnvironmentText(project, options.to, nextEnvironment, io, nextTenantFiles);
+  const { environment, result } = checkEnvironmentText(project, options.to, nextEnvironment, io, nextTenantFiles);
+  // The environments promoted from the target must not end up ahead of it (a promotion may move it back).
+  const others = loadEnvironments(project, names.filter((name) => name !== options.to));
+  const followers = others.filter((other) => other.config.promotion?.from === options.to);
+  const ahead = promotionOrderProblems(project, followers, io, [environment]);
+  if (ahead.length > 0) throw new EnvironmentFileError(ahead);
 
   io.out(`promote ${options.from} -> ${options.to}: ${label}\n`);
   for (const file of changed) io.out(`${filePatch(file.path, file.before, file.after, { oldHeader: '(now)', newHeader: '(promoted)' })}\n`);
