@@ -19,8 +19,8 @@ export function assertTenantRemovalsSafe(project: Project, environments: readonl
   const problems: Problem[] = [];
   const tenantFiles = parseTenantFiles(readTenantFiles(project));
   for (const result of results) {
-    const environment = environments.find((env) => env.config.name === result.environment);
-    if (!environment) continue;
+    const loaded = environments.find((env) => env.environment.name === result.environment);
+    if (!loaded) continue;
     const tenantsDir = join(project.outputDir, result.environment, 'tenants');
     if (!existsSync(tenantsDir)) continue;
     const rendered = new Set([...result.files.keys()].filter((path) => path.startsWith('tenants/')).map((path) => path.split('/')[1]));
@@ -34,7 +34,7 @@ export function assertTenantRemovalsSafe(project: Project, environments: readonl
       const file = tenantFiles.find((candidate) => candidate.name === entry.name);
       const entryName = file ? `environments.${result.environment} in ${file.source.file}` : 'the entry';
       problems.push({
-        ...(file ? { file: file.source.file, ...file.source.map.locate(['environments'], 'key') } : environment.source.locate(['tenants'], 'key')),
+        ...(file ? { file: file.source.file, ...file.source.map.locate(['environments'], 'key') } : loaded.source.locate(['tenants'], 'key')),
         path: formatConfigPath(file ? ['environments'] : ['tenants']),
         message: `tenant "${entry.name}" was removed, but its committed namespace (${relative(project.root, path)}) was never retired: ` +
           'Flux or Argo CD would delete the namespace with any jobs running in it, and its EMR virtual cluster would be left behind. ' +

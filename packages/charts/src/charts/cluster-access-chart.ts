@@ -3,8 +3,7 @@ import {
   EMR_CONTAINERS_NAME, EMR_SERVICE_LINKED_ROLE_NAME, clusterAccessPolicyRequest, eksctlIdentityMappings, emrIdentityMapping, nodeAccessEntryRequest, nodeIdentityMapping, roleArn,
   type IamIdentityMapping,
 } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
-import { isAutoMode } from './auto-mode-capacity.js';
+import type { ResolvedEnvironment } from '../config/resolve.js';
 import { ManifestChart } from './manifest-chart.js';
 
 /** Where the cluster-access documents go, below `artifacts/`. */
@@ -30,12 +29,12 @@ export interface ClusterAccessPlan {
  * (self-managed Karpenter: an aws-auth mapping in aws-auth mode, an `EC2_LINUX` access entry otherwise; Auto Mode: an
  * `EC2` access entry with AmazonEKSAutoNodePolicy). Managed node groups and Fargate profiles get theirs from EKS.
  */
-export function clusterAccessPlan(config: EnvironmentConfig): ClusterAccessPlan {
+export function clusterAccessPlan(config: ResolvedEnvironment): ClusterAccessPlan {
   const { partition, accountId } = config.cluster;
   const serviceLinkedRoleArn = roleArn(partition, accountId, EMR_SERVICE_LINKED_ROLE_NAME);
   const nodeRoleArn = roleArn(partition, accountId, config.capacity.nodeRole);
   const awsAuth = config.cluster.emrAccess === 'aws-auth';
-  const autoMode = isAutoMode(config);
+  const autoMode = config.capacity.backend === 'auto-mode';
   const identityMappings = [
     ...(awsAuth ? [emrIdentityMapping(serviceLinkedRoleArn, EMR_CONTAINERS_NAME)] : []),
     ...(awsAuth && !autoMode ? [nodeIdentityMapping(nodeRoleArn)] : []),
@@ -55,7 +54,7 @@ export function clusterAccessPlan(config: EnvironmentConfig): ClusterAccessPlan 
 export class ClusterAccessChart extends ManifestChart {
   readonly plan: ClusterAccessPlan;
 
-  constructor(scope: Construct, config: EnvironmentConfig) {
+  constructor(scope: Construct, config: ResolvedEnvironment) {
     super(scope, 'platform-cluster-access', { folder: CLUSTER_ACCESS_FOLDER, environment: config.name, configPath: ['cluster'] });
     this.plan = clusterAccessPlan(config);
     const { name, region } = config.cluster;

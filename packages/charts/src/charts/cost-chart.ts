@@ -1,6 +1,6 @@
 import type { App } from 'cdk8s';
 import { tenantCostQuery, virtualClustersTableDdl } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
+import type { ResolvedEnvironment } from '../config/resolve.js';
 import { ManifestChart } from './manifest-chart.js';
 
 /** Where the cost artifacts go, below `artifacts/`. */
@@ -13,7 +13,7 @@ export const COST_ARTIFACT_FILES = { query: 'tenant-cost-per-day.sql', virtualCl
  * join. Every tenant is listed, retired ones too: their last days still cost money.
  */
 export class CostChart extends ManifestChart {
-  constructor(scope: App, config: EnvironmentConfig) {
+  constructor(scope: App, config: ResolvedEnvironment) {
     super(scope, 'cost', { folder: COST_ARTIFACTS_FOLDER, environment: config.name, configPath: [] });
     const tenants = config.tenants.map((tenant) => ({ name: tenant.name, namespace: tenant.namespace }));
     this.addArtifact({

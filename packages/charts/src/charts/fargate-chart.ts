@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import { eksctlFargateClusterConfig, type FargateProfile } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
+import type { ResolvedEnvironment } from '../config/resolve.js';
 import { ManifestChart } from './manifest-chart.js';
 import { fargateProfiles } from './fargate-tenant.js';
 
@@ -12,7 +12,7 @@ import { fargateProfiles } from './fargate-tenant.js';
 export class FargateChart extends ManifestChart {
   readonly profiles: readonly FargateProfile[];
 
-  constructor(scope: Construct, config: EnvironmentConfig) {
+  constructor(scope: Construct, config: ResolvedEnvironment) {
     super(scope, 'platform-fargate', { folder: 'platform/fargate', environment: config.name, configPath: ['fargate'] });
     this.profiles = fargateProfiles(config);
     for (const profile of this.profiles) {

@@ -1,6 +1,6 @@
 import type { App } from 'cdk8s';
 import { putRolePolicyProblems } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
+import type { ResolvedEnvironment } from '../config/resolve.js';
 import { ManifestChart } from './manifest-chart.js';
 import type { RenderIssue } from '../config/render-error.js';
 import {
@@ -17,7 +17,7 @@ export class IamChart extends ManifestChart {
   readonly problems: RenderIssue[] = [];
   readonly policies: readonly RolePolicy[];
 
-  constructor(scope: App, config: EnvironmentConfig) {
+  constructor(scope: App, config: ResolvedEnvironment) {
     super(scope, 'iam', { folder: IAM_ARTIFACTS_FOLDER, environment: config.name, configPath: [] });
     this.policies = rolePolicyDocuments(config);
     for (const policy of this.policies) {

@@ -2,11 +2,9 @@ import type { App } from 'cdk8s';
 import {
   EMR_RESOURCE_TAGS, POD_IDENTITY, PROJECT_NAME, emrJobServiceAccounts, podIdentityAssociationRequest, tenantCostLabels, type PodIdentityBinding,
 } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
-import { identityOf } from '../config/identity.js';
+import type { ResolvedEnvironment } from '../config/resolve.js';
 import { HISTORY_SERVER_NAMESPACE, historyServerName } from './history-server-names.js';
 import { ManifestChart } from './manifest-chart.js';
-import { isAutoMode } from './auto-mode-capacity.js';
 
 /** Where the Pod Identity documents go, below `artifacts/`. */
 export const POD_IDENTITY_FOLDER = 'platform/pod-identity';
@@ -19,19 +17,19 @@ const SHARED_HISTORY_ACCOUNT = 'spark-history-server';
  * (notebooks) and the History Server accounts. Tenants on IRSA have none; retired tenants keep theirs (their jobs may
  * still run) until their entry is removed.
  */
-export function podIdentityBindings(config: EnvironmentConfig): PodIdentityBinding[] {
+export function podIdentityBindings(config: ResolvedEnvironment): PodIdentityBinding[] {
   const bindings: PodIdentityBinding[] = [];
   for (const tenant of config.tenants) {
-    if (identityOf(config, tenant) !== 'pod-identity') continue;
+    if (tenant.identity !== 'pod-identity') continue;
     for (const serviceAccount of emrJobServiceAccounts(tenant.executionRoleArn)) {
       bindings.push({ namespace: tenant.namespace, serviceAccount, roleArn: tenant.executionRoleArn, purpose: 'emr-job', tenant: tenant.name });
     }
-    for (const account of tenant.serviceAccounts ?? []) {
+    for (const account of tenant.serviceAccounts) {
       if (account.roleArn) bindings.push({ namespace: tenant.namespace, serviceAccount: account.name, roleArn: account.roleArn, purpose: 'notebook', tenant: tenant.name });
     }
   }
   const history = config.addons?.historyServer;
-  if (history && config.spark.logs?.s3Uri && (config.cluster.identity ?? 'irsa') === 'pod-identity') {
+  if (history && config.spark.logs.s3Uri && config.cluster.identity === 'pod-identity') {
     for (const tenant of config.tenants.filter((t) => !t.retired)) {
       const own = history.tenantRoleArns?.[tenant.name];
       const roleArn = own ?? history.roleArn;
@@ -45,7 +43,7 @@ export function podIdentityBindings(config: EnvironmentConfig): PodIdentityBindi
 }
 
 /** The tags of a binding's association: managed, environment, tenant, and the tenant's cost labels. */
-export function podIdentityTags(config: EnvironmentConfig, binding: PodIdentityBinding): Record<string, string> {
+export function podIdentityTags(config: ResolvedEnvironment, binding: PodIdentityBinding): Record<string, string> {
   const tenant = config.tenants.find((t) => t.name === binding.tenant)!;
   return {
     ...tenantCostLabels(config.costAllocation, tenant),
@@ -66,7 +64,7 @@ export const associationPath = (binding: Pick<PodIdentityBinding, 'namespace' | 
 export class PodIdentityChart extends ManifestChart {
   readonly bindings: readonly PodIdentityBinding[];
 
-  constructor(scope: App, config: EnvironmentConfig) {
+  constructor(scope: App, config: ResolvedEnvironment) {
     super(scope, 'pod-identity', { folder: POD_IDENTITY_FOLDER, environment: config.name, configPath: ['cluster', 'identity'] });
     this.bindings = podIdentityBindings(config);
     for (const binding of this.bindings) {
@@ -75,7 +73,7 @@ export class PodIdentityChart extends ManifestChart {
         value: podIdentityAssociationRequest(config.cluster.name, binding, podIdentityTags(config, binding)),
       });
     }
-    if (this.bindings.length > 0 && !isAutoMode(config)) {
+    if (this.bindings.length > 0 && config.capacity.backend !== 'auto-mode') {
       this.addArtifact({
         path: `${POD_IDENTITY.agentAddonName}-addon.json`, format: 'json', kubernetesObject: false,
         value: { clusterName: config.cluster.name, addonName: POD_IDENTITY.agentAddonName, resolveConflicts: 'OVERWRITE' },

@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { DNS_LABEL_PATTERN } from '@emr-eks-gitops/core';
-import { EnvironmentSchema, type EnvironmentConfig } from './schema.js';
+import { EnvironmentSchema, type EnvironmentFile } from './schema.js';
+import { resolveEnvironment, type ResolvedEnvironment } from './resolve.js';
 import { EnvironmentFileError, type Problem } from './problems.js';
 import { formatConfigPath, type ConfigPath, type ConfigSource } from './source-map.js';
 import { semanticProblems } from './semantics.js';
@@ -9,12 +10,15 @@ import { composeEnvironment, parseTenantFiles, type TenantFileText } from './ten
 
 /** A parsed, validated environment and the map back to its sources, for locating later errors. */
 export interface LoadedEnvironment {
-  readonly config: EnvironmentConfig;
+  readonly environment: ResolvedEnvironment;
   /** Where each config path is written: the environment file, or the tenant file (base or override) holding it. */
   readonly source: ConfigSource;
+  /** @deprecated the same object as `environment`, under its name before the resolved model. */
+  readonly config: ResolvedEnvironment;
 }
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true, allowUnionTypes: true });
+// No `useDefaults`: validation and the semantics rules read the file as written; resolveEnvironment applies defaults.
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
 const validateEnvironment = ajv.compile(EnvironmentSchema);
 
 /**
@@ -42,14 +46,8 @@ export function loadEnvironmentText(text: string, sourcePath: string, tenantFile
   problems.push(...semanticProblems(value, at));
   if (problems.length > 0) throw new EnvironmentFileError(problems);
 
-  const environment = value as EnvironmentConfig;
-  const config: EnvironmentConfig = {
-    ...environment,
-    name,
-    sourcePath,
-    cluster: { ...environment.cluster, partition: environment.cluster.partition ?? 'aws' },
-  };
-  return { config, source };
+  const environment = resolveEnvironment(value as EnvironmentFile, { name, sourcePath });
+  return { environment, source, config: environment };
 }
 
 /** Makes a problem about `path`, placed where `where` is written (by default: the value at `path`). */

@@ -1,4 +1,4 @@
-import type { EnvironmentConfig, TenantConfig } from './schema.js';
+import type { ResolvedEnvironment, ResolvedTenant } from './resolve.js';
 import type { LoadedEnvironment } from './load.js';
 import { formatConfigPath, type ConfigPath } from './source-map.js';
 import type { Problem } from './problems.js';
@@ -30,7 +30,7 @@ interface Pinned {
  * chain, to refuse a cycle.
  */
 export function promotionOrder(
-  environment: LoadedEnvironment, previous: EnvironmentConfig | undefined, environments: readonly string[], chainOf: (name: string) => string | undefined,
+  environment: LoadedEnvironment, previous: ResolvedEnvironment | undefined, environments: readonly string[], chainOf: (name: string) => string | undefined,
 ): PromotionOrderReport {
   const report: PromotionOrderReport = { errors: [], warnings: [] };
   const config = environment.config;
@@ -68,7 +68,7 @@ export function promotionOrder(
   return report;
 }
 
-function pinnedBy(tenant: TenantConfig): Pinned[] {
+function pinnedBy(tenant: ResolvedTenant): Pinned[] {
   const pinned: Pinned[] = [{ kind: 'release label', value: tenant.releaseLabel, path: ['releaseLabel'] }];
   const code = tenant.spark?.customCode?.image;
   if (code) pinned.push({ kind: 'image', value: code, path: ['spark', 'customCode', 'image'] });

@@ -117,15 +117,6 @@ export type EnvironmentFile = Static<typeof EnvironmentSchema>;
 export type ClusterConfig = Static<typeof ClusterSchema>;
 export type TenantConfig = Static<typeof TenantSchema>;
 
-/** A validated environment with defaults applied, and where it came from. */
-export interface EnvironmentConfig extends EnvironmentFile {
-  /** Environment name: the file name without `.yaml`. */
-  readonly name: string;
-  /** Path of the file, relative to the project root, as written into generated headers and messages. */
-  readonly sourcePath: string;
-  readonly cluster: ClusterConfig & { readonly partition: NonNullable<ClusterConfig['partition']> };
-}
-
 /** The JSON Schema for editors, as written to environments/schema.json (stable key order, trailing newline). */
 export function environmentSchemaJson(): string {
   // An environment file may hold no tenants of its own: tenant files place theirs (the loader checks the composition).

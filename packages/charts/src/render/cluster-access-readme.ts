@@ -1,8 +1,7 @@
 import Handlebars from 'handlebars';
 import { KARPENTER_CHART, mapRolesEntries, NODE_GROUPS, NODE_USERNAME } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
+import type { ResolvedEnvironment } from '../config/resolve.js';
 import { CLUSTER_ACCESS_FOLDER, clusterAccessPlan } from '../charts/cluster-access-chart.js';
-import { isAutoMode } from '../charts/auto-mode-capacity.js';
 
 // The environment README's "Outside Git" section: what an administrator does once per cluster on the AWS side, in
 // order, each step naming the artifact it uses. Sources: EKS user guide (access entries, aws-auth ConfigMap, Auto Mode
@@ -77,14 +76,14 @@ The roles of managed node groups and of Fargate profiles need no mapping: EKS ad
 `, { noEscape: true, strict: true });
 
 /** The README section, from the same plan ClusterAccessChart renders its documents from. */
-export function clusterAccessSection(config: EnvironmentConfig): string {
+export function clusterAccessSection(config: ResolvedEnvironment): string {
   const plan = clusterAccessPlan(config);
   const awsAuth = config.cluster.emrAccess === 'aws-auth';
   const fargate = config.tenants.some((tenant) => !tenant.retired && tenant.fargate);
   const steps = ['mode', 'backend', ...(plan.identityMappings.length > 0 ? ['mappings'] : []), ...(plan.nodeAccessEntry ? ['node'] : []),
     ...(awsAuth ? [] : ['emr']), ...(fargate ? ['fargate'] : []), 'trust', 'sync', 'register'];
   const step = Object.fromEntries(steps.map((name, index) => [name, index + 1]));
-  const autoMode = isAutoMode(config);
+  const autoMode = config.capacity.backend === 'auto-mode';
   const modes = awsAuth && !autoMode
     ? 'This environment maps IAM roles through `kube-system/aws-auth` (`cluster.emrAccess: aws-auth`): the cluster\'s `authenticationMode` must be `CONFIG_MAP` or `API_AND_CONFIG_MAP`'
     : awsAuth

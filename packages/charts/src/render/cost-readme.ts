@@ -1,16 +1,16 @@
 import { LABELS, SPLIT_COST_LABEL_LIMIT, tenantCostLabels } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
+import type { ResolvedEnvironment } from '../config/resolve.js';
 import { classCostTags, hasOwnNodeClasses } from '../config/capacity-class-semantics.js';
 import { COST_ARTIFACTS_FOLDER, COST_ARTIFACT_FILES } from '../charts/cost-chart.js';
 
 /** The environment README's "Cost per tenant" section: which labels and tags say whose a cost is, and how to sum them. */
-export function costSection(config: EnvironmentConfig): string {
+export function costSection(config: ResolvedEnvironment): string {
   const rows = config.tenants.map((tenant) => {
     const labels = Object.entries(tenantCostLabels(config.costAllocation, tenant)).map(([key, value]) => `\`${key}=${value}\``).join(', ');
     return `| ${tenant.name} | \`${tenant.namespace}\` | ${labels} |`;
   });
   const folder = `artifacts/${COST_ARTIFACTS_FOLDER}`;
-  const tagged = (config.capacity.classes ?? []).filter((spec) => hasOwnNodeClasses(config, spec)).map((spec) => {
+  const tagged = config.capacity.classes.filter((spec) => hasOwnNodeClasses(config, spec)).map((spec) => {
     const tags = Object.entries(classCostTags(config, spec)).map(([key, value]) => `\`${key}=${value}\``).join(', ');
     return `| \`${spec.name}\` | ${spec.exclusiveTo!.join(', ')} | ${tags} |`;
   });

@@ -1,11 +1,10 @@
-import type { EnvironmentConfig } from '../config/schema.js';
-import type { CapacityClassConfig } from '../config/capacity-schema.js';
+import type { ResolvedCapacityClass, ResolvedEnvironment } from '../config/resolve.js';
 import { emrRapidsRelease } from '@emr-eks-gitops/core';
 import { tenantCapacityClasses } from '../config/capacity-class-semantics.js';
 import { exclusiveClassScopes } from '../charts/admission-chart.js';
 
 /** The instance types a class selects, in words. */
-function instances(spec: Partial<CapacityClassConfig>): string {
+function instances(spec: Partial<ResolvedCapacityClass>): string {
   const minGeneration = spec.minGeneration ?? (spec.families ? undefined : 6);
   return [
     spec.arch ?? 'amd64',
@@ -19,10 +18,10 @@ function instances(spec: Partial<CapacityClassConfig>): string {
  * The README's capacity classes: what each class is, who may use it, which classes each tenant's jobs run on and may
  * ask for, and what runs GPU nodes and GPU jobs. Empty for an environment without classes or single-AZ tenants.
  */
-export function capacityClassSection(config: EnvironmentConfig): string {
-  const classes = config.capacity.classes ?? [];
+export function capacityClassSection(config: ResolvedEnvironment): string {
+  const classes = config.capacity.classes;
   const tenants = config.tenants.filter((tenant) => !tenant.retired);
-  const singleZone = tenants.filter((tenant) => tenant.spark?.singleZone);
+  const singleZone = tenants.filter((tenant) => tenant.spark.singleZone);
   if (classes.length === 0 && singleZone.length === 0) return '';
   const lines: string[] = [];
   if (classes.length > 0) {
@@ -37,7 +36,7 @@ export function capacityClassSection(config: EnvironmentConfig): string {
       '| class | instances | executors | scratch disk | GPUs | who may use it |',
       '|---|---|---|---|---|---|',
       `| \`default\` | ${instances({})} | spot first, on-demand fallback | EBS volume per pod${config.capacity.nvmeInstanceStore ? ' or NVMe instance store (tenants with localDisk instance-store)' : ''} | none | every tenant |`,
-      ...classes.map((spec) => `| \`${spec.name}\` | ${instances(spec)}${spec.description ? ` (${spec.description})` : ''} | ${spec.executorCapacity === 'on-demand' ? 'on-demand only' : 'spot first, on-demand fallback'} | ${spec.localDisk === 'nvme' ? 'NVMe instance store (RAID0)' : 'EBS volume per pod'} | ${spec.gpu ? `${spec.gpu.perExecutor ?? 1} \`${spec.gpu.resource ?? 'nvidia.com/gpu'}\` per executor, taint \`${spec.gpu.taintKey ?? spec.gpu.resource ?? 'nvidia.com/gpu'}:NoSchedule\`` : 'none'} | ${spec.exclusiveTo ? `only ${spec.exclusiveTo.join(', ')}` : 'every tenant'} |`),
+      ...classes.map((spec) => `| \`${spec.name}\` | ${instances(spec)}${spec.description ? ` (${spec.description})` : ''} | ${spec.executorCapacity === 'on-demand' ? 'on-demand only' : 'spot first, on-demand fallback'} | ${spec.localDisk === 'nvme' ? 'NVMe instance store (RAID0)' : 'EBS volume per pod'} | ${spec.gpu ? `${spec.gpu.perExecutor} \`${spec.gpu.resource}\` per executor, taint \`${spec.gpu.taintKey}:NoSchedule\`` : 'none'} | ${spec.exclusiveTo ? `only ${spec.exclusiveTo.join(', ')}` : 'every tenant'} |`),
       '',
       '| tenant | drivers | executors | a job may ask for |',
       '|---|---|---|---|',
@@ -63,8 +62,8 @@ export function capacityClassSection(config: EnvironmentConfig): string {
     if (gpu.length > 0) lines.push('', ...gpuLines(config, gpu.map((spec) => spec.name)));
   }
   if (singleZone.length > 0) {
-    const always = singleZone.filter((tenant) => tenant.spark?.singleZone === 'always').map((tenant) => tenant.name);
-    const offered = singleZone.filter((tenant) => tenant.spark?.singleZone === 'offered').map((tenant) => tenant.name);
+    const always = singleZone.filter((tenant) => tenant.spark.singleZone === 'always').map((tenant) => tenant.name);
+    const offered = singleZone.filter((tenant) => tenant.spark.singleZone === 'offered').map((tenant) => tenant.name);
     lines.push(
       '',
       '### Single-AZ jobs',
@@ -105,7 +104,7 @@ function exclusivityLines(scopes: ReturnType<typeof exclusiveClassScopes>): stri
 }
 
 /** What runs GPU executors: the AMI, the device plugin (or Auto Mode's), and the RAPIDS image of each GPU tenant's jobs. */
-function gpuLines(config: EnvironmentConfig, gpuClasses: readonly string[]): string[] {
+function gpuLines(config: ResolvedEnvironment, gpuClasses: readonly string[]): string[] {
   const names = gpuClasses.map((name) => `\`${name}\``).join(', ');
   const plugin = config.capacity.backend === 'auto-mode'
     ? ['EKS Auto Mode runs the NVIDIA driver and device plugin on its GPU nodes itself; nothing of it is rendered here.']

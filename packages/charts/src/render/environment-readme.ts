@@ -1,13 +1,12 @@
 import Handlebars from 'handlebars';
 import { observabilitySection } from './observability-readme.js';
-import { IAM_ROLE_INLINE_POLICIES_MAX_SIZE, AUTO_MODE_DEFAULT_EXPIRE_AFTER, AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD, JUPYTERHUB_CHART, KARPENTER_CHART, KARPENTER_CRD_CHART, NVIDIA_DEVICE_PLUGIN_CHART, PROJECT_NAME, YUNIKORN_CHART, PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
+import { IAM_ROLE_INLINE_POLICIES_MAX_SIZE, AUTO_MODE_DEFAULT_EXPIRE_AFTER, JUPYTERHUB_CHART, KARPENTER_CHART, KARPENTER_CRD_CHART, NVIDIA_DEVICE_PLUGIN_CHART, PROJECT_NAME, YUNIKORN_CHART, PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
+import type { ResolvedEnvironment } from '../config/resolve.js';
 import { driverAccounts, exclusiveClassScopes } from '../charts/admission-chart.js';
 import { DEFAULT_LOCAL_DISK_SIZE, executorScratchDisk, needsNvmeNodeClass, tenantCapacityClasses } from '../config/capacity-class-semantics.js';
-import { DELIVERY_DEFAULTS } from '../charts/delivery-chart.js';
 import { HISTORY_SERVER_NAMESPACE, NVIDIA_DEVICE_PLUGIN_FOLDER, historyServerName } from '../charts/addon-charts.js';
 import { YUNIKORN_FOLDER } from '../charts/yunikorn-addon.js';
-import { addonNodePool, autoModeNodeClassTags, builtInNodePools, isAutoMode, needsTagPolicy } from '../charts/auto-mode-capacity.js';
+import { autoModeNodeClassTags, builtInNodePools, needsTagPolicy } from '../charts/auto-mode-capacity.js';
 import { jupyterHubReach, jupyterHubReadme } from '../charts/jupyterhub-chart.js';
 import { servesNotebooks } from '../charts/notebook-tenants.js';
 import { clusterAccessSection } from './cluster-access-readme.js';
@@ -407,9 +406,9 @@ in it, and leave its EMR virtual cluster behind; \`pnpm render\` refuses it. Ins
 `, { noEscape: true, strict: true });
 
 /** The environment's README: what is rendered, for whom, and what must happen outside Git. */
-export function environmentReadme(config: EnvironmentConfig, placements: string): string {
+export function environmentReadme(config: ResolvedEnvironment, placements: string): string {
   const awsAuth = config.cluster.emrAccess === 'aws-auth';
-  const logs = config.spark.logs ?? {};
+  const logs = config.spark.logs;
   const size = (pod: SparkPodSize) => `${pod.cores} ${pod.cores === 1 ? 'core' : 'cores'}, ${pod.memory}${pod.memoryOverheadFactor ? ` (+${Math.round(pod.memoryOverheadFactor * 100)}% overhead)` : ''}`;
   // Sections that are off leave blank lines behind: one blank line between blocks, as Markdown wants.
   return template({
@@ -449,7 +448,7 @@ export function environmentReadme(config: EnvironmentConfig, placements: string)
 }
 
 /** The README's IAM table: every role's document (role-policies.ts), and the roles that get managed policies only. */
-function iamData(config: EnvironmentConfig) {
+function iamData(config: ResolvedEnvironment) {
   return {
     policyName: ROLE_POLICY_NAME,
     kmsKey: config.spark.s3KmsKeyArn ?? '',
@@ -460,7 +459,7 @@ function iamData(config: EnvironmentConfig) {
 }
 
 /** Which documents \`artifacts/\` holds besides every tenant's own; every key present, as the strict template wants. */
-function artifactData(config: EnvironmentConfig) {
+function artifactData(config: ResolvedEnvironment) {
   const active = config.tenants.filter((tenant) => !tenant.retired);
   const offered = active.some((tenant) => !tenant.fargate && tenantCapacityClasses(tenant).offered.length > 0);
   const singleZone = active.some((tenant) => tenant.spark?.singleZone === 'offered');
@@ -474,14 +473,14 @@ function artifactData(config: EnvironmentConfig) {
     singleZoneJobs: singleZone,
     sizeChecks: `${checks.slice(0, -1).join(', ')} and ${checks.at(-1)}`,
     // The same conditions as the charts that write them (capacity-chart.ts, prometheus-chart.ts).
-    controllerValues: !isAutoMode(config) && !config.addons?.karpenter,
+    controllerValues: config.capacity.backend !== 'auto-mode' && !config.addons?.karpenter,
     karpenterChart: KARPENTER_CHART,
     prometheusValues: config.delivery === undefined && config.addons?.prometheus?.mode === 'server',
   };
 }
 
 /** The cluster-access documents, as the Artifacts list names them. */
-function clusterAccessArtifacts(config: EnvironmentConfig): string {
+function clusterAccessArtifacts(config: ResolvedEnvironment): string {
   const plan = clusterAccessPlan(config);
   return [
     ...(plan.identityMappings.length > 0 ? ['`eksctl-iam-identity-mappings.yaml`, the aws-auth mappings (`eksctl create iamidentitymapping -f`)'] : []),
@@ -491,27 +490,29 @@ function clusterAccessArtifacts(config: EnvironmentConfig): string {
 }
 
 /** What the README says about the capacity back end and the driver nodes; every key present, as the strict template wants. */
-function capacityData(config: EnvironmentConfig) {
-  const autoMode = isAutoMode(config);
-  const drivers = config.capacity.driverNodes;
-  const pools = builtInNodePools(config);
+function capacityData(config: ResolvedEnvironment) {
+  const capacity = config.capacity;
+  const autoMode = capacity.backend === 'auto-mode';
+  const drivers = capacity.driverNodes;
+  const pools = autoMode ? builtInNodePools(capacity) : [];
+  const addonPool = autoMode ? capacity.autoMode.addonNodePool : undefined;
   const fargate = config.tenants.filter((tenant) => !tenant.retired && tenant.fargate).map((tenant) => tenant.name);
   return {
     autoMode,
-    gpuClasses: (config.capacity.classes ?? []).some((spec) => spec.gpu !== undefined),
+    gpuClasses: capacity.classes.some((spec) => spec.gpu !== undefined),
     nvmeNodeClass: needsNvmeNodeClass(config),
     capacitySummary: (autoMode
       ? 'EKS Auto Mode (`capacity.backend: auto-mode`): AWS runs Karpenter; NodeClasses `eks.amazonaws.com/v1`'
       : 'self-managed Karpenter (`capacity.backend: karpenter`): EC2NodeClasses `karpenter.k8s.aws/v1`')
       + (fargate.length > 0 ? `; EKS Fargate for ${fargate.join(', ')}` : ''),
-    autoModeAddonPool: addonNodePool(config),
-    autoModeSystemPool: addonNodePool(config) === 'system',
+    autoModeAddonPool: addonPool,
+    autoModeSystemPool: addonPool === 'system',
     autoModeBuiltInPools: pools.length > 0 ? pools.map((pool) => `\`${pool}\``).join(', ') : 'none',
     autoModeExpireAfter: AUTO_MODE_DEFAULT_EXPIRE_AFTER,
     autoModeTagPolicy: needsTagPolicy(config)
       ? Object.entries(autoModeNodeClassTags(config)).map(([key, value]) => `\`${key}=${value}\``).join(', ') : undefined,
-    driverExpireAfter: drivers?.expireAfter ?? (autoMode ? AUTO_MODE_DEFAULT_EXPIRE_AFTER : '720h'),
-    driverDrainBound: drivers?.terminationGracePeriod ?? (autoMode ? AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD : undefined),
+    driverExpireAfter: drivers.expireAfter,
+    driverDrainBound: drivers.terminationGracePeriod,
     // The JupyterHub profiles put servers on the driver nodes (jupyterHubProfiles) for tenants with a sparkDriver account.
     notebookServers: config.addons?.jupyterhub !== undefined && config.tenants.some((tenant) => !tenant.retired && tenant.serviceAccounts?.some((account) => account.sparkDriver === true)),
     fargateTenants: fargate.join(', '),
@@ -520,7 +521,7 @@ function capacityData(config: EnvironmentConfig) {
 }
 
 /** What the README says about delivery; every key present, as the strict template wants. */
-function deliveryData(config: EnvironmentConfig) {
+function deliveryData(config: ResolvedEnvironment) {
   const delivery = config.delivery;
   return {
     engine: delivery?.engine,
@@ -529,20 +530,20 @@ function deliveryData(config: EnvironmentConfig) {
     crdChart: KARPENTER_CRD_CHART,
     projectName: PROJECT_NAME,
     secretName: delivery?.repository.secretName,
-    prune: delivery?.prune ?? true,
-    selfHeal: delivery?.selfHeal ?? true,
-    interval: delivery?.interval ?? DELIVERY_DEFAULTS.interval,
-    retryInterval: delivery?.retryInterval ?? DELIVERY_DEFAULTS.retryInterval,
-    timeout: delivery?.timeout ?? DELIVERY_DEFAULTS.timeout,
-    argocdNamespace: delivery?.argocd?.namespace ?? 'argocd',
+    prune: delivery?.prune,
+    selfHeal: delivery?.selfHeal,
+    interval: delivery?.interval,
+    retryInterval: delivery?.retryInterval,
+    timeout: delivery?.timeout,
+    argocdNamespace: delivery?.engine === 'argocd' ? delivery.argocd.namespace : undefined,
   };
 }
 
 /** The layers in the order they reach the cluster, for the README's table. */
-function layerRows(config: EnvironmentConfig) {
+function layerRows(config: ResolvedEnvironment) {
   const flux = config.delivery?.engine === 'flux';
   const karpenter = config.addons?.karpenter !== undefined && config.delivery !== undefined;
-  const autoMode = isAutoMode(config);
+  const autoMode = config.capacity.backend === 'auto-mode';
   const rows = [
     ...(autoMode ? [] : [{ name: 'crds', source: flux ? '`crds/` (OCIRepository + HelmRelease)' : `Helm chart \`${KARPENTER_CRD_CHART.url}\``, holds: `Karpenter's CRDs (NodePool, NodeClaim, EC2NodeClass), chart \`${KARPENTER_CRD_CHART.name}\` ${KARPENTER_CRD_CHART.version} (the version validation uses), release in \`${KARPENTER_CRD_CHART.namespace}\`` }]),
     ...(karpenter ? [{ name: 'karpenter', source: '`karpenter/`', holds: `Karpenter's controller (chart \`${KARPENTER_CHART.name}\` ${KARPENTER_CHART.version}, ${flux ? 'OCIRepository + HelmRelease' : 'an Application with the Helm source'}): after its CRDs, before the NodePools` }] : []),
@@ -564,24 +565,25 @@ function layerRows(config: EnvironmentConfig) {
 }
 
 /** The README's add-on rows (chart, version, namespace, folder, how to reach it) and details. */
-function addonData(config: EnvironmentConfig) {
+function addonData(config: ResolvedEnvironment) {
   const addons = config.addons ?? {};
-  const karpenterNamespace = addons.karpenter?.namespace ?? 'kube-system';
+  const capacity = config.capacity;
+  const nodeGroups = capacity.backend === 'karpenter' ? (capacity.controller.managedNodeGroups ?? []).map((group) => `\`${group}\``).join(', ') : '';
   const karpenterAddon = addons.karpenter && config.delivery
     ? {
-      namespace: karpenterNamespace,
-      replicas: addons.karpenter.replicas ?? 2,
+      namespace: addons.karpenter.namespace,
+      replicas: addons.karpenter.replicas,
       application: `${PROJECT_NAME}-${config.name}-addon-karpenter`,
-      nodeGroups: (config.capacity.controller?.managedNodeGroups ?? []).map((group) => `\`${group}\``).join(', '),
+      nodeGroups,
     }
     : undefined;
   const addonRows: { name: string; chart: string; namespace: string; folder: string; reach: string }[] = [
     ...(karpenterAddon ? [{
       name: 'Karpenter controller',
       chart: `\`${KARPENTER_CHART.url}\` ${KARPENTER_CHART.version}`,
-      namespace: karpenterNamespace,
+      namespace: karpenterAddon.namespace,
       folder: 'karpenter',
-      reach: `no UI: \`kubectl logs -n ${karpenterNamespace} deploy/karpenter\`; metrics on port 8080 of \`svc/karpenter\``,
+      reach: `no UI: \`kubectl logs -n ${karpenterAddon.namespace} deploy/karpenter\`; metrics on port 8080 of \`svc/karpenter\``,
     }] : []),
   ];
   const prometheus = addons.prometheus;
@@ -591,7 +593,7 @@ function addonData(config: EnvironmentConfig) {
     addonRows.push(prometheus.mode === 'operator'
       ? {
         name: 'Prometheus (PodMonitors)', chart: 'none: prometheus-operator runs already (e.g. kube-prometheus-stack)', namespace: 'monitoring',
-        folder: 'addons/prometheus', reach: `through the operator's Prometheus; one PodMonitor per tenant (\`spark-<tenant>\`)${isAutoMode(config) ? '' : ' and \`karpenter\`'}`,
+        folder: 'addons/prometheus', reach: `through the operator's Prometheus; one PodMonitor per tenant (\`spark-<tenant>\`)${config.capacity.backend === 'auto-mode' ? '' : ' and \`karpenter\`'}`,
       }
       : {
         name: 'Prometheus', chart: `\`${PROMETHEUS_CHART.url}\` ${PROMETHEUS_CHART.version}`, namespace: PROMETHEUS_CHART.namespace, folder: 'addons/prometheus',
@@ -620,7 +622,7 @@ function addonData(config: EnvironmentConfig) {
         namespace: HISTORY_SERVER_NAMESPACE,
         image: history.image,
         port: SPARK_HISTORY_UI_PORT,
-        nodeGroups: (config.capacity.controller?.managedNodeGroups ?? []).map((group) => `\`${group}\``).join(', ') || 'any non-Karpenter node',
+        nodeGroups: nodeGroups || 'any non-Karpenter node',
         ingress: [
           ...(ingress.length > 0 ? [`the namespaces ${ingress.map((n) => `\`${n}\``).join(', ')}`] : []),
           ...(activeTenants.some((tenant) => servesNotebooks(config, tenant)) ? ['each tenant\'s notebook servers (to that tenant\'s server only)'] : []),

@@ -1,14 +1,13 @@
 import {
   FARGATE_POD_SECURITY_GROUP_RULES, formatFargateSize, type FargatePodSize, type FargateProfile, type PodSecurityGroupRule,
 } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
+import type { ResolvedEnvironment, ResolvedTenant } from '../config/resolve.js';
 import { DEFAULT_CAPACITY_CLASS, DEFAULT_LOCAL_DISK_SIZE, executorScratchDisk, tenantCapacityClasses } from '../config/capacity-class-semantics.js';
-import { isAutoMode } from '../charts/auto-mode-capacity.js';
 import type { TenantChart } from '../charts/tenant-chart.js';
 
 /** Which NodePools a tenant on nodes uses (its capacity classes, on either back end) and what that gives its jobs. */
-function nodePoolsOf(config: EnvironmentConfig, tenant: TenantConfig): string {
-  const backEnd = isAutoMode(config) ? 'EKS Auto Mode NodePools' : 'Karpenter NodePools';
+function nodePoolsOf(config: ResolvedEnvironment, tenant: ResolvedTenant): string {
+  const backEnd = config.capacity.backend === 'auto-mode' ? 'EKS Auto Mode NodePools' : 'Karpenter NodePools';
   const chosen = tenantCapacityClasses(tenant);
   const classes = chosen.driver === DEFAULT_CAPACITY_CLASS && chosen.executor === DEFAULT_CAPACITY_CLASS
     ? '' : ` (drivers: class \`${chosen.driver}\`, executors: class \`${chosen.executor}\`)`;
@@ -23,12 +22,12 @@ const size = (pod: FargatePodSize) => (pod.fits ? formatFargateSize(pod) : 'does
  * The README's account of where each tenant's pods run (Karpenter's pools or a Fargate profile, and why), and, when a
  * tenant runs on Fargate, its profiles, the commands that create them and what Fargate changes for those tenants.
  */
-export function fargateSection(config: EnvironmentConfig, tenants: readonly TenantChart[], profiles: readonly FargateProfile[]): string {
+export function fargateSection(config: ResolvedEnvironment, tenants: readonly TenantChart[], profiles: readonly FargateProfile[]): string {
   const active = config.tenants.filter((tenant) => !tenant.retired);
   if (!active.some((tenant) => tenant.fargate) && profiles.length === 0) {
     // One back end for every tenant: a table would repeat the same row (disks and classes are in the tables above).
-    const onDemandClasses = (config.capacity.classes ?? []).some((spec) => spec.executorCapacity === 'on-demand');
-    return ['', '', `Every tenant's pods run on the ${isAutoMode(config) ? 'EKS Auto Mode' : 'Karpenter'} NodePools above: drivers and EMR's job runner (the`,
+    const onDemandClasses = config.capacity.classes.some((spec) => spec.executorCapacity === 'on-demand');
+    return ['', '', `Every tenant's pods run on the ${config.capacity.backend === 'auto-mode' ? 'EKS Auto Mode' : 'Karpenter'} NodePools above: drivers and EMR's job runner (the`,
       `\`emr-job-submitter\` classification) on on-demand driver nodes, executors spot first with on-demand fallback${onDemandClasses ? '' : ';'}`,
       `${onDemandClasses ? '(on-demand only on the classes that say so); ' : ''}no pod size limit beyond the instance types.`].join('\n');
   }
@@ -61,7 +60,7 @@ export function fargateSection(config: EnvironmentConfig, tenants: readonly Tena
     '', '| tenant | job runner | driver | each executor | scratch space per driver and executor |', '|---|---|---|---|---|',
     ...active.filter((t) => t.fargate).map((tenant) => {
       const sizes = tenants.find((chart) => chart.folder === `tenants/${tenant.name}`)?.fargateSizes;
-      return `| ${tenant.name} | ${sizes ? size(sizes.jobRunner) : '-'} | ${sizes ? size(sizes.driver) : '-'} | ${sizes ? size(sizes.executor) : '-'} | ${tenant.spark?.localDiskSize ?? DEFAULT_LOCAL_DISK_SIZE.fargate} ephemeral storage |`;
+      return `| ${tenant.name} | ${sizes ? size(sizes.jobRunner) : '-'} | ${sizes ? size(sizes.driver) : '-'} | ${sizes ? size(sizes.executor) : '-'} | ${tenant.spark.localDiskSize ?? DEFAULT_LOCAL_DISK_SIZE.fargate} ephemeral storage |`;
     }),
     '', 'What Fargate changes for these tenants:',
     '- **Network isolation.** NetworkPolicies are not enforced on Fargate pods (neither the VPC CNI\'s network policy agent nor',
@@ -70,7 +69,7 @@ export function fargateSection(config: EnvironmentConfig, tenants: readonly Tena
     '  (`pod-security-groups`, applied by EKS\'s VPC resource controller to pods created after it) that gives every pod those',
     '  groups instead of the cluster security group, also for the kubelet in the pod\'s micro-VM. Without it the pods share the',
     '  cluster security group with every node and pod.',
-    ...active.filter((t) => t.fargate).map((t) => `  - ${t.name}: ${t.fargate!.securityGroupIds ? t.fargate!.securityGroupIds.map((id) => `\`${id}\``).join(', ') : 'the cluster security group (no isolation from other tenants\' pods)'}`),
+    ...active.flatMap(({ name, fargate }) => (fargate ? [`  - ${name}: ${fargate.securityGroupIds ? fargate.securityGroupIds.map((id) => `\`${id}\``).join(', ') : 'the cluster security group (no isolation from other tenants\' pods)'}`] : [])),
     ...securityGroupRules(config, active.flatMap((t) => t.fargate?.securityGroupIds ?? [])),
     '- **Reaching AWS.** The pods sit in private subnets without public IPs: S3, STS, ECR, CloudWatch Logs and EMR must be reachable',
     '  through a NAT gateway or VPC endpoints. The pod execution role (with `AmazonEKSFargatePodExecutionRolePolicy`) pulls the EMR',
@@ -88,7 +87,7 @@ export function fargateSection(config: EnvironmentConfig, tenants: readonly Tena
  * The rules the tenants' pod security groups (and the cluster security group) need, as AWS CLI commands: without the
  * kubelet's 10250 from the cluster security group, kubectl logs, exec and port-forward fail on these pods.
  */
-function securityGroupRules(config: EnvironmentConfig, groups: readonly string[]): string[] {
+function securityGroupRules(config: ResolvedEnvironment, groups: readonly string[]): string[] {
   const own = [...new Set(groups)].sort();
   if (own.length === 0) return [];
   const peer = (rule: PodSecurityGroupRule, group: string) => (rule.peer === 'anywhere' ? 'IpRanges=[{CidrIp=0.0.0.0/0}]'

@@ -1,5 +1,5 @@
 import { GRAFANA_DASHBOARD_LABEL, KUBE_STATE_LABELS_ALLOWLIST, platformAlertGroups, platformDashboards } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
+import type { ResolvedEnvironment } from '../config/resolve.js';
 import { platformObservabilityProps } from '../charts/prometheus-chart.js';
 
 /** Table cell text: pipes escaped, and `<pod>`-style placeholders kept as text rather than read as HTML. */
@@ -9,7 +9,7 @@ const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/</g, '&lt;').
  * The README's "Dashboards and alerts" section: the dashboards the Prometheus add-on delivers and each alert with its
  * runbook line, from the same props the chart renders them with. Empty without the add-on.
  */
-export function observabilitySection(config: EnvironmentConfig): string {
+export function observabilitySection(config: ResolvedEnvironment): string {
   const prometheus = config.addons?.prometheus;
   if (!prometheus) return '';
   const props = platformObservabilityProps(config, prometheus);

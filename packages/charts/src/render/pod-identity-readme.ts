@@ -1,18 +1,16 @@
 import { POD_IDENTITY } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
-import { identityOf } from '../config/identity.js';
-import { isAutoMode } from '../charts/auto-mode-capacity.js';
+import type { ResolvedEnvironment } from '../config/resolve.js';
 import { POD_IDENTITY_FOLDER, associationPath, podIdentityBindings } from '../charts/pod-identity-chart.js';
 
 const PURPOSE = { 'emr-job': 'EMR job (client, driver, executor)', notebook: 'notebook', 'history-server': 'History Server' } as const;
 
 /** The environment README's "EKS Pod Identity" section; empty while every tenant uses IRSA. */
-export function podIdentitySection(config: EnvironmentConfig): string {
+export function podIdentitySection(config: ResolvedEnvironment): string {
   const bindings = podIdentityBindings(config);
   if (bindings.length === 0) return '';
-  const irsa = config.tenants.filter((tenant) => identityOf(config, tenant) === 'irsa').map((tenant) => tenant.name);
+  const irsa = config.tenants.filter((tenant) => tenant.identity === 'irsa').map((tenant) => tenant.name);
   const folder = `artifacts/${POD_IDENTITY_FOLDER}`;
-  const agent = isAutoMode(config)
+  const agent = config.capacity.backend === 'auto-mode'
     ? 'EKS Auto Mode runs the Pod Identity agent itself: nothing to install.'
     : `Install the agent once, before the first job: \`aws eks create-addon --cli-input-json file://dist-manifests/${config.name}/${folder}/${POD_IDENTITY.agentAddonName}-addon.json\`
 (the node role needs \`eks-auth:AssumeRoleForPodIdentity\`, which \`AmazonEKSWorkerNodePolicy\` grants).`;

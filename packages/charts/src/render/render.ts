@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import type { EnvironmentConfig } from '../config/schema.js';
+import type { ResolvedEnvironment } from '../config/resolve.js';
 import type { ManifestChart } from '../charts/manifest-chart.js';
 import { TenantChart } from '../charts/tenant-chart.js';
 import { AdmissionChart, addDriverAccountPolicies } from '../charts/admission-chart.js';
@@ -55,7 +55,7 @@ export interface RenderResult {
  * folder. Pure and deterministic: same config, byte-identical files.
  * @throws RenderError listing every value a builder refused and every run-time rule a tenant breaks, each with its config path.
  */
-export function renderEnvironment(config: EnvironmentConfig): RenderResult {
+export function renderEnvironment(config: ResolvedEnvironment): RenderResult {
   const app = new App();
   const issues: RenderIssue[] = [];
   const { charts, diagram } = buildCharts(app, config, issues);
@@ -104,7 +104,7 @@ export function renderEnvironment(config: EnvironmentConfig): RenderResult {
  * priority classes, storage class), so a tenant's pod templates cannot disagree with the pools. Also the README's
  * diagram of which pools each tenant's pods reach, from the same placements.
  */
-function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[]): { charts: ManifestChart[]; diagram: string } {
+function buildCharts(app: App, config: ResolvedEnvironment, issues: RenderIssue[]): { charts: ManifestChart[]; diagram: string } {
   const storage = collectIssues(issues, [], () => new StorageChart(app, config));
   const scheduling = collectIssues(issues, [], () => new SchedulingChart(app, config));
   const capacity = collectIssues(issues, ['capacity'], () => new CapacityChart(app, config));

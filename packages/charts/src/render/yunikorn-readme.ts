@@ -1,12 +1,12 @@
 import { YUNIKORN_CHART, tenantQueueName } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
+import type { ResolvedEnvironment } from '../config/resolve.js';
 import { tenantQueues } from '../charts/yunikorn-addon.js';
 
 /**
  * The README's account of YuniKorn: the queue tree (a Mermaid diagram and a table), what each tenant is guaranteed and
  * may borrow, how a job is gang-scheduled and how long it may wait queued. Empty without addons.yunikorn.
  */
-export function yunikornSection(config: EnvironmentConfig): string {
+export function yunikornSection(config: ResolvedEnvironment): string {
   if (!config.addons?.yunikorn || !config.delivery) return '';
   const queues = tenantQueues(config);
   const tenantOf = (index: number) => config.tenants[index]!;
@@ -31,10 +31,7 @@ export function yunikornSection(config: EnvironmentConfig): string {
     '',
     '| tenant | queue | guaranteed | may borrow up to (quota) | ordering | gang: driver + executors | waits queued up to |',
     '|---|---|---|---|---|---|---|',
-    ...queues.map((q) => {
-      const queue = tenantOf(q.index).queue!;
-      return `| ${q.tenant} | \`${tenantQueueName(q.namespace)}\` | ${q.guaranteed.cpu} CPU, ${q.guaranteed.memory} | ${q.max.cpu} CPU, ${q.max.memory} | ${q.ordering} | 1 + ${queue.gangMinExecutors ?? 1} | ${queue.maxQueueWait ?? '15m (EMR\'s default)'} |`;
-    }),
+    ...queues.map((q) => `| ${q.tenant} | \`${tenantQueueName(q.namespace)}\` | ${q.guaranteed.cpu} CPU, ${q.guaranteed.memory} | ${q.max.cpu} CPU, ${q.max.memory} | ${q.ordering} | 1 + ${q.settings.gangMinExecutors} | ${q.settings.maxQueueWait ?? '15m (EMR\'s default)'} |`),
     '',
     'A tenant always gets its guaranteed share when it asks; above it, it borrows what the other tenants leave idle, up to',
     'its quota. A job starts only once its driver and its minimum executors fit together (YuniKorn gang scheduling: the',
