@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadEnvironmentText, renderEnvironment, RenderError, type KubernetesObject, type RenderResult } from '../src/index.js';
 import { committedEnvironmentText as environmentText } from './committed-environments.js';
+import { issueText } from './render-issues.js';
 
 const load = (name: string, edit: (text: string) => string = (t) => t) =>
   loadEnvironmentText(edit(environmentText(name)), `environments/${name}.yaml`).config;
@@ -94,7 +95,7 @@ describe('renderEnvironment', () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(RenderError);
-      expect((error as RenderError).issues).toEqual([{
+      expect((error as RenderError).issues.map(issueText)).toEqual([{
         configPath: ['capacity', 'executorConsolidateAfter'],
         message: expect.stringContaining('30s must be longer than executorIdleTimeout 60s'),
       }]);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { messageText } from '@emr-eks-gitops/core';
 import {
-  EnvironmentFileError, inlineTenantFiles, loadEnvironmentText, mergePatch, promotionOrder, renderEnvironment, tenantFileSchemaJson,
+  EnvironmentFileError, formatConfigPath, formatProblem, inlineTenantFiles, loadEnvironmentText, mergePatch, promotionOrder, renderEnvironment, tenantFileSchemaJson,
   type TenantFileText,
 } from '../src/index.js';
 import { committedTenantFiles } from './committed-environments.js';
@@ -155,24 +156,30 @@ describe('rule promotion-order', () => {
     const text = ahead.find((file) => file.path === path)!.text;
     const report = promotionOrder(load('prod', ahead), load('staging').config, names, chain);
     expect(report.warnings).toEqual([]);
+    const line = lineOf(text, 'releaseLabel: emr-7.9.0', '  prod:');
+    const message = 'release label emr-7.9.0-20250425 was never rendered by staging, the environment before prod (promotion.from): data-eng in staging runs emr-7.5.0-latest. Render it in staging first and promote it (emr-gitops promote --from staging --to prod --tenant data-eng), or, for a fix that cannot wait, say why on this tenant: promotion: { hotfix: "<ticket>: <reason>" }';
     expect(report.errors).toEqual([{
-      file: path, line: lineOf(text, 'releaseLabel: emr-7.9.0', '  prod:'), column: 19, path: 'tenants[1].releaseLabel',
-      message: 'release label emr-7.9.0-20250425 was never rendered by staging, the environment before prod (promotion.from): data-eng in staging runs emr-7.5.0-latest. Render it in staging first and promote it (emr-gitops promote --from staging --to prod --tenant data-eng), or, for a fix that cannot wait, say why on this tenant: promotion: { hotfix: "<ticket>: <reason>" } [promotion-order]',
+      rule: 'promotion-order', severity: 'error', message,
+      location: { kind: 'config', path: ['tenants', 1, 'releaseLabel'], source: { file: path, line, column: 19 } },
     }]);
+    expect(report.errors.map(formatProblem)).toEqual([`${path}:${line}:19: tenants[1].releaseLabel: ${message} [promotion-order]`]);
     const hotfix = withFile(path, (text) => text.replace('releaseLabel: emr-7.2.0-20240610', 'releaseLabel: emr-7.9.0-20250425\n    promotion: { hotfix: "INC-1234: CVE-2025-0001 in Spark, straight to prod" }'));
     const hotfixText = hotfix.find((file) => file.path === path)!.text;
     const allowed = promotionOrder(load('prod', hotfix), load('staging').config, names, chain);
     expect(allowed.errors).toEqual([]);
     expect(allowed.warnings).toEqual([expect.objectContaining({
-      file: path, line: lineOf(hotfixText, 'hotfix: "INC-1234'), path: 'tenants[1].promotion.hotfix',
-      message: expect.stringMatching(/^release label emr-7\.9\.0-20250425 was never rendered by staging, .*; let through as a hotfix: INC-1234: CVE-2025-0001 in Spark, straight to prod \[promotion-order\]$/),
+      rule: 'promotion-order', severity: 'warning',
+      location: { kind: 'config', path: ['tenants', 1, 'promotion', 'hotfix'], source: expect.objectContaining({ file: path, line: lineOf(hotfixText, 'hotfix: "INC-1234') }) },
     })]);
+    expect(allowed.warnings.map(messageText)).toEqual([
+      expect.stringMatching(/^release label emr-7\.9\.0-20250425 was never rendered by staging, .*; let through as a hotfix: INC-1234: CVE-2025-0001 in Spark, straight to prod \[promotion-order\]$/),
+    ]);
   });
 
   it('refuses an image newer than, or unknown to, the environment before (registries aside: each account has its own)', () => {
     const path = 'environments/tenants/app-dev.yaml';
     const newer = withFile(path, (text) => text.replace(/(  prod:\n[\s\S]*?    spark:\n      customCode:\n)/, '$1        image: public.ecr.aws/aws-cli/aws-cli:2.18.0\n'));
-    expect(promotionOrder(load('prod', newer), load('staging').config, names, chain).errors.map((problem) => `${problem.path}: ${problem.message.slice(0, 110)}`)).toEqual([
+    expect(promotionOrder(load('prod', newer), load('staging').config, names, chain).errors.map((problem) => `${formatConfigPath(problem.location.path)}: ${problem.message.slice(0, 110)}`)).toEqual([
       'tenants[0].spark.customCode.image: image public.ecr.aws/aws-cli/aws-cli:2.18.0 was never rendered by staging, the environment before prod (promot',
     ]);
     const older = withFile(path, (text) => text.replace(/(  prod:\n[\s\S]*?    spark:\n      customCode:\n)/, '$1        image: 410987654321.dkr.ecr.ap-northeast-2.amazonaws.com/aws-cli/aws-cli:2.9.0\n'));
@@ -181,11 +188,11 @@ describe('rule promotion-order', () => {
 
   it('refuses an unknown environment to promote from, and a circular chain', () => {
     const unknown = environmentFile('staging').replace('promotion: { from: dev }', 'promotion: { from: qa }');
-    expect(promotionOrder(load('staging', committedTenantFiles(), unknown), undefined, names, chain).errors.map((problem) => `${problem.file}:${problem.line}:${problem.column}: ${problem.message}`)).toEqual([
+    expect(promotionOrder(load('staging', committedTenantFiles(), unknown), undefined, names, chain).errors.map((problem) => `${problem.location.source.file}:${problem.location.source.line}:${problem.location.source.column}: ${messageText(problem)}`)).toEqual([
       'environments/staging.yaml:10:20: no environment "qa" (no environments/qa.yaml) to promote from; environments: dev, prod, sandbox, staging [promotion-order]',
     ]);
     const circle = (name: string) => ({ dev: 'prod', staging: 'dev', prod: 'staging' } as Record<string, string>)[name];
-    expect(promotionOrder(load('prod'), load('staging').config, names, circle).errors[0]?.message)
+    expect(promotionOrder(load('prod'), load('staging').config, names, circle).errors.map(messageText)[0])
       .toBe('the promotion chain runs in a circle (prod -> staging -> dev -> prod): one environment must come first, with no promotion.from [promotion-order]');
   });
 });

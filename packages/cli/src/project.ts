@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import {
-  EnvironmentFileError, RenderError, TENANT_FILES_FOLDER, loadEnvironmentText, parseTenantFiles, renderEnvironment, formatConfigPath,
+  EnvironmentFileError, RenderError, TENANT_FILES_FOLDER, loadEnvironmentText, parseTenantFiles, renderEnvironment,
   type LoadedEnvironment, type Problem, type RenderIssue, type RenderResult, type TenantFileText,
 } from '@emr-eks-gitops/charts';
+import { configDiagnostic, placeDiagnostic } from '@emr-eks-gitops/core';
 import { CliError } from './io.js';
 
 /** The repository the CLI works on: `environments/` is the input, `dist-manifests/` the output. */
@@ -79,10 +80,10 @@ function assertPlacementsKnown(tenantFiles: readonly TenantFileText[], environme
   for (const tenant of parseTenantFiles(tenantFiles)) {
     for (const environment of tenant.overrides.keys()) {
       if (environments.includes(environment)) continue;
-      problems.push({
-        file: tenant.source.file, ...tenant.source.map.locate(['environments', environment], 'key'), path: `environments.${environment}`,
-        message: `no environment "${environment}" (no environments/${environment}.yaml); environments: ${environments.join(', ')}`,
-      });
+      problems.push(placeDiagnostic(
+        configDiagnostic('tenant-placement', ['environments', environment], `no environment "${environment}" (no environments/${environment}.yaml); environments: ${environments.join(', ')}`),
+        { file: tenant.source.file, ...tenant.source.map.locate(['environments', environment], 'key') },
+      ));
     }
   }
   if (problems.length > 0) throw new EnvironmentFileError(problems);
@@ -101,11 +102,7 @@ function readEnvironmentFile(project: Project, sourcePath: string): string {
 
 /** A render issue (a builder's refusal or a run-time rule) placed at its line of the environment file. */
 export function locateIssue(loaded: LoadedEnvironment, issue: RenderIssue): Problem {
-  return {
-    ...loaded.source.locate(issue.configPath),
-    path: formatConfigPath(issue.configPath),
-    message: issue.message,
-  };
+  return placeDiagnostic(issue, loaded.source.locate(issue.location.path));
 }
 
 /**

@@ -2,9 +2,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import {
-  EnvironmentFileError, formatConfigPath, parseTenantFiles, type LoadedEnvironment, type Problem, type RenderResult,
+  EnvironmentFileError, parseTenantFiles, type LoadedEnvironment, type Problem, type RenderResult,
 } from '@emr-eks-gitops/charts';
-import { FLUX_PRUNE_DISABLED, ARGOCD_PRUNE_DISABLED } from '@emr-eks-gitops/core';
+import { FLUX_PRUNE_DISABLED, ARGOCD_PRUNE_DISABLED, configDiagnostic, placeDiagnostic } from '@emr-eks-gitops/core';
 import { readTenantFiles, type Project } from './project.js';
 
 /**
@@ -33,13 +33,10 @@ export function assertTenantRemovalsSafe(project: Project, environments: readonl
       // A tenant defined in a tenant file is refused at that file's environments: (where its placement was), others at tenants:.
       const file = tenantFiles.find((candidate) => candidate.name === entry.name);
       const entryName = file ? `environments.${result.environment} in ${file.source.file}` : 'the entry';
-      problems.push({
-        ...(file ? { file: file.source.file, ...file.source.map.locate(['environments'], 'key') } : loaded.source.locate(['tenants'], 'key')),
-        path: formatConfigPath(file ? ['environments'] : ['tenants']),
-        message: `tenant "${entry.name}" was removed, but its committed namespace (${relative(project.root, path)}) was never retired: ` +
+      problems.push(placeDiagnostic(configDiagnostic('tenant-removal', file ? ['environments'] : ['tenants'], `tenant "${entry.name}" was removed, but its committed namespace (${relative(project.root, path)}) was never retired: ` +
           'Flux or Argo CD would delete the namespace with any jobs running in it, and its EMR virtual cluster would be left behind. ' +
           `Put ${entryName} back with retired: true, render and commit, let it sync, delete the virtual cluster (${destroyCommand(result.environment, entry.name)}), then remove it`,
-      });
+      ), file ? { file: file.source.file, ...file.source.map.locate(['environments'], 'key') } : loaded.source.locate(['tenants'], 'key')));
     }
   }
   if (problems.length > 0) throw new EnvironmentFileError(problems);

@@ -1,11 +1,11 @@
 import { Ajv, type ErrorObject } from 'ajv';
-import { DNS_LABEL_PATTERN } from '@emr-eks-gitops/core';
+import { DNS_LABEL_PATTERN, configDiagnostic, placeDiagnostic } from '@emr-eks-gitops/core';
 import { EnvironmentSchema, type EnvironmentFile } from './schema.js';
 import { resolveEnvironment, type ResolvedEnvironment } from './resolve.js';
-import { EnvironmentFileError, type Problem } from './problems.js';
+import { EnvironmentFileError, type Locate, type Problem } from './problems.js';
 import { formatConfigPath, type ConfigPath, type ConfigSource } from './source-map.js';
 import { semanticProblems } from './semantics.js';
-import { parseYamlSource } from './yaml-source.js';
+import { parseYamlSource, wholeFile } from './yaml-source.js';
 import { composeEnvironment, parseTenantFiles, type TenantFileText } from './tenant-files.js';
 
 /** A parsed, validated environment and the map back to its sources, for locating later errors. */
@@ -33,16 +33,17 @@ export function loadEnvironmentText(text: string, sourcePath: string, tenantFile
   const name = sourcePath.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, '');
   const file = parseYamlSource(text, sourcePath);
   const { value, source } = composeEnvironment(name, file, tenantFiles.length > 0 ? parseTenantFiles(tenantFiles) : []);
-  const at: Locate = (path, message, where = { path }) =>
-    ({ ...source.locate(where.path, where.at), path: formatConfigPath(path), message });
+  const at: Locate = (rule, path, message) => placeDiagnostic(configDiagnostic(rule, path, message), source.locate(path));
+  const schemaAt: SchemaLocate = (path, message, where = { path }) =>
+    placeDiagnostic(configDiagnostic('config-schema', path, message), source.locate(where.path, where.at));
 
   const problems: Problem[] = [];
   if (!new RegExp(DNS_LABEL_PATTERN).test(name) || name.length > 63) {
-    problems.push({ file: sourcePath, line: 1, column: 1, path: '', message: `the file name "${name}" is the environment name and must be a DNS-1123 label (lowercase letters, digits, "-")` });
+    problems.push(wholeFile('environment-name', { file: sourcePath, line: 1, column: 1 }, `the file name "${name}" is the environment name and must be a DNS-1123 label (lowercase letters, digits, "-")`));
   }
-  const skeleton = skeletonProblem(file.value, at);
+  const skeleton = skeletonProblem(file.value, schemaAt);
   if (skeleton) throw new EnvironmentFileError([...problems, skeleton]);
-  if (!validateEnvironment(value)) problems.push(...schemaProblems(validateEnvironment.errors ?? [], at));
+  if (!validateEnvironment(value)) problems.push(...schemaProblems(validateEnvironment.errors ?? [], schemaAt));
   problems.push(...semanticProblems(value, at));
   if (problems.length > 0) throw new EnvironmentFileError(problems);
 
@@ -50,24 +51,24 @@ export function loadEnvironmentText(text: string, sourcePath: string, tenantFile
   return { environment, source, config: environment };
 }
 
-/** Makes a problem about `path`, placed where `where` is written (by default: the value at `path`). */
-type Locate = (path: ConfigPath, message: string, where?: { path: ConfigPath; at?: 'key' | 'value' }) => Problem;
+/** Makes a schema problem about `path`, placed where `where` is written (by default: the value at `path`). */
+type SchemaLocate = (path: ConfigPath, message: string, where?: { path: ConfigPath; at?: 'key' | 'value' }) => Problem;
 
 /** Turns ajv's errors into one message per field, phrased for people: what is wrong and what is allowed. */
-function schemaProblems(errors: readonly ErrorObject[], at: Locate): Problem[] {
+function schemaProblems(errors: readonly ErrorObject[], at: SchemaLocate): Problem[] {
   const byPath = new Map<string, Problem>();
   const typeErrorPaths = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
   for (const error of errors) {
     if (error.keyword !== 'type' && typeErrorPaths.has(error.instancePath)) continue; // the type says it all
     const path = pointerToPath(error.instancePath);
     const problem = describe(error, path, at);
-    const key = `${problem.path}\u0000${problem.message}`;
+    const key = `${formatConfigPath(problem.location.path)}\u0000${problem.message}`;
     if (!byPath.has(key)) byPath.set(key, problem);
   }
   return [...byPath.values()];
 }
 
-function describe(error: ErrorObject, path: ConfigPath, at: Locate): Problem {
+function describe(error: ErrorObject, path: ConfigPath, at: SchemaLocate): Problem {
   const schema = error.parentSchema as { description?: string; properties?: Record<string, { description?: string }> } | undefined;
   const expected = schema?.description ? `; expected ${schema.description}` : '';
   switch (error.keyword) {
@@ -117,7 +118,7 @@ interface SchemaNode {
  * An empty file, one of only comments, or `{}`: one problem naming every key an environment needs (from the schema)
  * instead of one "required field is missing" per key.
  */
-function skeletonProblem(value: unknown, at: Locate): Problem | undefined {
+function skeletonProblem(value: unknown, at: SchemaLocate): Problem | undefined {
   const empty = value === null || value === undefined;
   if (!empty && !(typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0)) return undefined;
   const root = EnvironmentSchema as SchemaNode;

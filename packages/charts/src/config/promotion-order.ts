@@ -1,6 +1,7 @@
 import type { ResolvedEnvironment, ResolvedTenant } from './resolve.js';
 import type { LoadedEnvironment } from './load.js';
-import { formatConfigPath, type ConfigPath } from './source-map.js';
+import { configDiagnostic, placeDiagnostic, type Severity } from '@emr-eks-gitops/core';
+import type { ConfigPath } from './source-map.js';
 import type { Problem } from './problems.js';
 
 // Rule promotion-order: an environment runs only what the environment before it in the promotion chain
@@ -36,14 +37,15 @@ export function promotionOrder(
   const config = environment.config;
   const from = config.promotion?.from;
   if (from === undefined) return report;
-  const at = (path: ConfigPath, message: string): Problem => ({ ...environment.source.locate(path), path: formatConfigPath(path), message });
+  const at = (path: ConfigPath, message: string, severity: Severity = 'error'): Problem =>
+    placeDiagnostic(configDiagnostic('promotion-order', path, message, { severity }), environment.source.locate(path));
   if (!environments.includes(from)) {
-    report.errors.push(at(['promotion', 'from'], `no environment "${from}" (no environments/${from}.yaml) to promote from; environments: ${environments.join(', ')} [promotion-order]`));
+    report.errors.push(at(['promotion', 'from'], `no environment "${from}" (no environments/${from}.yaml) to promote from; environments: ${environments.join(', ')}`));
     return report;
   }
   const cycle = chainCycle(config.name, chainOf);
   if (cycle) {
-    report.errors.push(at(['promotion', 'from'], `the promotion chain runs in a circle (${cycle.join(' -> ')}): one environment must come first, with no promotion.from [promotion-order]`));
+    report.errors.push(at(['promotion', 'from'], `the promotion chain runs in a circle (${cycle.join(' -> ')}): one environment must come first, with no promotion.from`));
     return report;
   }
   if (!previous) return report;
@@ -59,9 +61,9 @@ export function promotionOrder(
       const what = `${pinned.kind} ${pinned.value} was never rendered by ${from}, the environment before ${config.name} (promotion.from): ${whose} ${runs}`;
       const hotfix = tenant.promotion?.hotfix;
       if (hotfix) {
-        report.warnings.push(at(['tenants', index, 'promotion', 'hotfix'], `${what}; let through as a hotfix: ${hotfix} [promotion-order]`));
+        report.warnings.push(at(['tenants', index, 'promotion', 'hotfix'], `${what}; let through as a hotfix: ${hotfix}`, 'warning'));
       } else {
-        report.errors.push(at(['tenants', index, ...pinned.path], `${what}. Render it in ${from} first and promote it (emr-gitops promote --from ${from} --to ${config.name} --tenant ${tenant.name}), or, for a fix that cannot wait, say why on this tenant: promotion: { hotfix: "<ticket>: <reason>" } [promotion-order]`));
+        report.errors.push(at(['tenants', index, ...pinned.path], `${what}. Render it in ${from} first and promote it (emr-gitops promote --from ${from} --to ${config.name} --tenant ${tenant.name}), or, for a fix that cannot wait, say why on this tenant: promotion: { hotfix: "<ticket>: <reason>" }`));
       }
     }
   });

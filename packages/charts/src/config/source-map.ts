@@ -1,29 +1,14 @@
 import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { formatConfigPath, type ConfigPath, type SourcePoint, type SourcePosition } from '@emr-eks-gitops/core';
 
-/** A place in an environment file, 1-based as editors show it. */
-export interface SourcePosition {
-  readonly line: number;
-  readonly column: number;
-}
+export { formatConfigPath, type ConfigPath, type SourcePosition };
 
-/** A place in one of the files an environment is composed from. */
-export interface SourceLocation extends SourcePosition {
-  /** File path as the user knows it, e.g. `environments/tenants/ml.yaml`. */
-  readonly file: string;
-}
+/** A place in one of the files an environment is composed from (`file` as the user knows it, e.g. `environments/tenants/ml.yaml`). */
+export type SourceLocation = SourcePoint;
 
 /** Answers where a config path is written: one file, or an environment composed from several. */
 export interface ConfigSource {
   locate(path: ConfigPath, at?: 'value' | 'key'): SourceLocation;
-}
-
-/** A path into the config: property names and array indexes, e.g. `['tenants', 1, 'quota', 'cpu']`. */
-export type ConfigPath = readonly (string | number)[];
-
-/** Formats a config path the way users read it: `tenants[1].quota.cpu`. */
-export function formatConfigPath(path: ConfigPath): string {
-  return path.reduce<string>((text, segment) =>
-    typeof segment === 'number' ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment, '');
 }
 
 /** Maps config paths back to line and column in the YAML source, for error messages. */

@@ -1,6 +1,6 @@
-import { DNS_LABEL_PATTERN } from '@emr-eks-gitops/core';
+import { DNS_LABEL_PATTERN, configDiagnostic, placeDiagnostic, type RuleId } from '@emr-eks-gitops/core';
 import { EnvironmentFileError, type Problem } from './problems.js';
-import { formatConfigPath, type ConfigPath, type ConfigSource, type SourceLocation } from './source-map.js';
+import type { ConfigPath, ConfigSource, SourceLocation } from './source-map.js';
 import { isPlainObject, mergePatch } from './merge-patch.js';
 import { fileSource, parseYamlSource, type YamlSource } from './yaml-source.js';
 
@@ -59,11 +59,11 @@ export function parseTenantFiles(files: readonly TenantFileText[]): TenantFile[]
 
 function checkShape(source: YamlSource): { tenant?: TenantFile; problems: Problem[] } {
   const name = tenantFileName(source.file);
-  const at = (path: ConfigPath, message: string, where: 'key' | 'value' = 'value'): Problem =>
-    ({ file: source.file, ...source.map.locate(path, where), path: formatConfigPath(path), message });
+  const at = (path: ConfigPath, message: string, where: 'key' | 'value' = 'value', rule: RuleId = 'tenant-file-shape'): Problem =>
+    placeDiagnostic(configDiagnostic(rule, path, message), { file: source.file, ...source.map.locate(path, where) });
   const problems: Problem[] = [];
   if (!new RegExp(DNS_LABEL_PATTERN).test(name) || name.length > 63) {
-    problems.push(at([], `the file name "${name}" is the tenant name and must be a DNS-1123 label (lowercase letters, digits, "-"; at most 63 characters)`));
+    problems.push(at([], `the file name "${name}" is the tenant name and must be a DNS-1123 label (lowercase letters, digits, "-"; at most 63 characters)`, 'value', 'tenant-file-name'));
   }
   const value = source.value;
   if (!isPlainObject(value)) {

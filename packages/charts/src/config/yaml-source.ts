@@ -1,4 +1,5 @@
 import { LineCounter, parseDocument, type Document } from 'yaml';
+import { configDiagnostic, placeDiagnostic, type RuleId, type SourcePoint } from '@emr-eks-gitops/core';
 import { EnvironmentFileError, type Problem } from './problems.js';
 import { SourceMap, type ConfigPath, type ConfigSource, type SourceLocation } from './source-map.js';
 import { MAX_ALIAS_COUNT, aliasBombPosition, parserMessage, unprintableCharacters } from './yaml-hazards.js';
@@ -22,14 +23,14 @@ export interface YamlSource {
 export function parseYamlSource(text: string, file: string): YamlSource {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  const unprintable = unprintableCharacters(text, lineCounter).map(({ position, codePoint }): Problem => ({
-    file, ...position, path: '',
-    message: `the character ${codePoint} is not allowed in YAML (YAML 1.2.2 §5.1: printable characters only); delete it, or write it as an escape in a double-quoted string`,
-  }));
+  const unprintable = unprintableCharacters(text, lineCounter).map(({ position, codePoint }) => wholeFile(
+    'config-syntax', { file, ...position },
+    `the character ${codePoint} is not allowed in YAML (YAML 1.2.2 §5.1: printable characters only); delete it, or write it as an escape in a double-quoted string`,
+  ));
   if (document.errors.length > 0 || unprintable.length > 0) {
     throw new EnvironmentFileError([...unprintable, ...document.errors.map((error) => {
       const position = error.linePos?.[0] ?? { line: 1, col: 1 };
-      return { file, line: position.line, column: position.col, path: '', message: `YAML syntax error: ${parserMessage(firstLine(error.message).replace(/ at line \d+, column \d+:?$/, ''))}` };
+      return wholeFile('config-syntax', { file, line: position.line, column: position.col }, `YAML syntax error: ${parserMessage(firstLine(error.message).replace(/ at line \d+, column \d+:?$/, ''))}`);
     })]);
   }
   return { file, text, document, map: new SourceMap(document, lineCounter), value: documentValue(document, lineCounter, file) };
@@ -40,16 +41,19 @@ export function fileSource(source: YamlSource): ConfigSource {
   return { locate: (path: ConfigPath, at?: 'value' | 'key'): SourceLocation => ({ file: source.file, ...source.map.locate(path, at) }) };
 }
 
+/** A problem about the whole file (its YAML, its name), placed at `source`. */
+export const wholeFile = (rule: RuleId, source: SourcePoint, message: string): Problem => placeDiagnostic(configDiagnostic(rule, [], message), source);
+
 /** The document as plain data; an alias bomb (which `yaml` answers with a ReferenceError) becomes a located problem. */
 function documentValue(document: Document, lineCounter: LineCounter, file: string): unknown {
   try {
     return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     if (!(error instanceof ReferenceError && /alias/i.test(error.message))) throw error;
-    throw new EnvironmentFileError([{
-      file, ...aliasBombPosition(document, lineCounter), path: '',
-      message: `YAML aliases here expand past ${MAX_ALIAS_COUNT} nodes, the shape of an alias bomb ("billion laughs"); write the values out instead of aliasing aliases`,
-    }]);
+    throw new EnvironmentFileError([wholeFile(
+      'config-syntax', { file, ...aliasBombPosition(document, lineCounter) },
+      `YAML aliases here expand past ${MAX_ALIAS_COUNT} nodes, the shape of an alias bomb ("billion laughs"); write the values out instead of aliasing aliases`,
+    )]);
   }
 }
 
