@@ -159,6 +159,15 @@ describe('rule promotion-order in render', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain(`environments/tenants/ml.yaml:${at(read(root, 'environments/tenants/ml.yaml'), 'prdo:')}: environments.prdo: no environment "prdo" (no environments/prdo.yaml); environments: dev, prod, sandbox, staging\n`);
   });
+
+  it('render reports a tenant file\'s problem once, though each environment it is placed in reads the file', async () => {
+    const root = project();
+    edit(root, 'environments/tenants/ml.yaml', (text) => text.replace('\nenvironments:', '\nname: ml\nenvironments:'));
+    const result = await runCli(root, ['render', '--check']);
+    expect(result.exitCode).toBe(2);
+    const line = `environments/tenants/ml.yaml:${at(read(root, 'environments/tenants/ml.yaml'), 'name: ml', '\nname: ml\nenvironments:')}: name: unknown field; allowed fields here: base, environments\n`;
+    expect(result.stderr.split(line)).toHaveLength(2);
+  });
 });
 
 describe('tenant add and retire with tenant files', () => {

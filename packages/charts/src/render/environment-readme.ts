@@ -1,14 +1,11 @@
 import Handlebars from 'handlebars';
-import { observabilitySection } from './observability-readme.js';
-import { IAM_ROLE_INLINE_POLICIES_MAX_SIZE, AUTO_MODE_DEFAULT_EXPIRE_AFTER, JUPYTERHUB_CHART, KARPENTER_CHART, KARPENTER_CRD_CHART, NVIDIA_DEVICE_PLUGIN_CHART, PROJECT_NAME, YUNIKORN_CHART, PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
+import { observabilitySection } from '../addons/prometheus/readme.js';
+import { IAM_ROLE_INLINE_POLICIES_MAX_SIZE, AUTO_MODE_DEFAULT_EXPIRE_AFTER, KARPENTER_CHART, KARPENTER_CRD_CHART, PROJECT_NAME, PROMETHEUS_CHART, SPARK_DEFAULT_JOB_SIZE, type SparkPodSize } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment } from '../config/resolve.js';
 import { driverAccounts, exclusiveClassScopes } from '../charts/admission-chart.js';
 import { DEFAULT_LOCAL_DISK_SIZE, executorScratchDisk, needsNvmeNodeClass, tenantCapacityClasses } from '../config/capacity-class-semantics.js';
-import { HISTORY_SERVER_NAMESPACE, NVIDIA_DEVICE_PLUGIN_FOLDER, historyServerName } from '../charts/addon-charts.js';
-import { YUNIKORN_FOLDER } from '../charts/yunikorn-addon.js';
 import { autoModeNodeClassTags, builtInNodePools, needsTagPolicy } from '../charts/auto-mode-capacity.js';
-import { jupyterHubReach, jupyterHubReadme } from '../charts/jupyterhub-chart.js';
-import { servesNotebooks } from '../charts/notebook-tenants.js';
+import { addonReadmes } from '../addons/index.js';
 import { clusterAccessSection } from './cluster-access-readme.js';
 import { costSection } from './cost-readme.js';
 import { podIdentitySection } from './pod-identity-readme.js';
@@ -472,7 +469,7 @@ function artifactData(config: ResolvedEnvironment) {
     offeredClasses: offered,
     singleZoneJobs: singleZone,
     sizeChecks: `${checks.slice(0, -1).join(', ')} and ${checks.at(-1)}`,
-    // The same conditions as the charts that write them (capacity-chart.ts, prometheus-chart.ts).
+    // The same conditions as the charts that write them (capacity-chart.ts, addons/prometheus/chart.ts).
     controllerValues: config.capacity.backend !== 'auto-mode' && !config.addons?.karpenter,
     karpenterChart: KARPENTER_CHART,
     prometheusValues: config.delivery === undefined && config.addons?.prometheus?.mode === 'server',
@@ -564,115 +561,17 @@ function layerRows(config: ResolvedEnvironment) {
   return rows.map((row, index) => ({ order: index + 1, ...row }));
 }
 
-/** The README's add-on rows (chart, version, namespace, folder, how to reach it) and details. */
+/** The README's add-on rows (chart, version, namespace, folder, how to reach it) and details, from each add-on's module. */
 function addonData(config: ResolvedEnvironment) {
-  const addons = config.addons ?? {};
-  const capacity = config.capacity;
-  const nodeGroups = capacity.backend === 'karpenter' ? (capacity.controller.managedNodeGroups ?? []).map((group) => `\`${group}\``).join(', ') : '';
-  const karpenterAddon = addons.karpenter && config.delivery
-    ? {
-      namespace: addons.karpenter.namespace,
-      replicas: addons.karpenter.replicas,
-      application: `${PROJECT_NAME}-${config.name}-addon-karpenter`,
-      nodeGroups,
-    }
-    : undefined;
-  const addonRows: { name: string; chart: string; namespace: string; folder: string; reach: string }[] = [
-    ...(karpenterAddon ? [{
-      name: 'Karpenter controller',
-      chart: `\`${KARPENTER_CHART.url}\` ${KARPENTER_CHART.version}`,
-      namespace: karpenterAddon.namespace,
-      folder: 'karpenter',
-      reach: `no UI: \`kubectl logs -n ${karpenterAddon.namespace} deploy/karpenter\`; metrics on port 8080 of \`svc/karpenter\``,
-    }] : []),
-  ];
-  const prometheus = addons.prometheus;
-  if (prometheus) {
-    const service = prometheus.server?.service;
-    const portForward = `\`kubectl -n ${PROMETHEUS_CHART.namespace} port-forward svc/prometheus-server 9090:${service?.port ?? 80}\`, then http://localhost:9090`;
-    addonRows.push(prometheus.mode === 'operator'
-      ? {
-        name: 'Prometheus (PodMonitors)', chart: 'none: prometheus-operator runs already (e.g. kube-prometheus-stack)', namespace: 'monitoring',
-        folder: 'addons/prometheus', reach: `through the operator's Prometheus; one PodMonitor per tenant (\`spark-<tenant>\`)${config.capacity.backend === 'auto-mode' ? '' : ' and \`karpenter\`'}`,
-      }
-      : {
-        name: 'Prometheus', chart: `\`${PROMETHEUS_CHART.url}\` ${PROMETHEUS_CHART.version}`, namespace: PROMETHEUS_CHART.namespace, folder: 'addons/prometheus',
-        reach: service?.type === 'NodePort' && service.nodePort !== undefined
-          ? `NodePort: http://<node address>:${service.nodePort} (Service \`prometheus-server\`), or ${portForward}`
-          : service?.type === 'LoadBalancer' ? `the load balancer of Service \`prometheus-server\` (port ${service.port})` : portForward,
-      });
-  }
-  const hub = addons.jupyterhub;
-  if (hub) {
-    addonRows.push({
-      name: 'JupyterHub',
-      chart: `\`${JUPYTERHUB_CHART.name}\` ${JUPYTERHUB_CHART.version} from ${JUPYTERHUB_CHART.url}`,
-      namespace: JUPYTERHUB_CHART.namespace,
-      folder: 'addons/jupyterhub',
-      reach: jupyterHubReach(hub),
-    });
-  }
-  const logs = config.spark.logs?.s3Uri;
-  const history = addons.historyServer && logs ? addons.historyServer : undefined;
-  const activeTenants = config.tenants.filter((tenant) => !tenant.retired);
-  const historyServer = history && logs
-    ? (() => {
-      const ingress = history.allowIngressFromNamespaces ?? [];
-      return {
-        namespace: HISTORY_SERVER_NAMESPACE,
-        image: history.image,
-        port: SPARK_HISTORY_UI_PORT,
-        nodeGroups: nodeGroups || 'any non-Karpenter node',
-        ingress: [
-          ...(ingress.length > 0 ? [`the namespaces ${ingress.map((n) => `\`${n}\``).join(', ')}`] : []),
-          ...(activeTenants.some((tenant) => servesNotebooks(config, tenant)) ? ['each tenant\'s notebook servers (to that tenant\'s server only)'] : []),
-        ].join(' and ') || 'no namespace',
-        rows: activeTenants.map((tenant) => {
-          const own = history.tenantRoleArns?.[tenant.name];
-          return {
-            tenant: tenant.name, server: historyServerName(tenant.name), logDirectory: tenantLocations(config, tenant).eventLogDir,
-            roleArn: own ?? history.roleArn, shared: own === undefined, serviceAccount: own === undefined ? 'spark-history-server' : historyServerName(tenant.name),
-          };
-        }),
-        sharedTenants: (() => {
-          const shared = activeTenants.filter((tenant) => history.tenantRoleArns?.[tenant.name] === undefined).map((tenant) => tenant.name);
-          return shared.length === 0 || !history.tenantRoleArns ? '' : `Tenant(s) ${shared.join(', ')}`;
-        })(),
-      };
-    })()
-    : undefined;
-  if (historyServer) {
-    addonRows.push({
-      name: 'Spark History Server',
-      chart: 'none: Deployment, Service, ServiceAccount and NetworkPolicies rendered here',
-      namespace: HISTORY_SERVER_NAMESPACE,
-      folder: 'addons/spark-history',
-      reach: `\`kubectl port-forward -n ${HISTORY_SERVER_NAMESPACE} svc/${historyServer.rows[0]?.server ?? 'spark-history-<tenant>'} ${SPARK_HISTORY_UI_PORT}\` (one Service per tenant: \`svc/spark-history-<tenant>\`), then http://localhost:${SPARK_HISTORY_UI_PORT}`,
-    });
-  }
-  // Rendered only with a delivery engine, like every Helm add-on (addon-charts.ts).
-  if (addons.nvidiaDevicePlugin && config.delivery) {
-    addonRows.push({
-      name: 'NVIDIA device plugin',
-      chart: `\`${NVIDIA_DEVICE_PLUGIN_CHART.name}\` ${NVIDIA_DEVICE_PLUGIN_CHART.version} from ${NVIDIA_DEVICE_PLUGIN_CHART.url}`,
-      namespace: NVIDIA_DEVICE_PLUGIN_CHART.namespace,
-      folder: NVIDIA_DEVICE_PLUGIN_FOLDER,
-      reach: 'no UI: runs on the GPU classes\' nodes only (see Capacity classes); each such node advertises `nvidia.com/gpu` (`kubectl describe node`)',
-    });
-  }
-  if (addons.yunikorn && config.delivery) {
-    addonRows.push({
-      name: 'Apache YuniKorn',
-      chart: `\`${YUNIKORN_CHART.name}\` ${YUNIKORN_CHART.version} from ${YUNIKORN_CHART.url}`,
-      namespace: YUNIKORN_CHART.namespace,
-      folder: YUNIKORN_FOLDER,
-      reach: `\`kubectl port-forward -n ${YUNIKORN_CHART.namespace} svc/yunikorn-service 9889\`, then http://localhost:9889 (queues and applications); see Fair sharing`,
-    });
-  }
+  const readmes = addonReadmes(config);
+  const prometheus = config.addons?.prometheus;
+  const hub = config.addons?.jupyterhub;
   return {
-    layerRows: layerRows(config), addonRows, karpenterAddon, historyServer,
+    layerRows: layerRows(config),
+    addonRows: [...readmes.values()].flatMap((readme) => readme.rows),
+    karpenterAddon: readmes.get('karpenter')?.details,
+    historyServer: readmes.get('historyServer')?.details,
     hasPrometheus: prometheus?.mode === 'server', hasJupyterHub: hub !== undefined,
-    jupyterHub: hub ? jupyterHubReadme(config, hub) : undefined, prometheusChart: PROMETHEUS_CHART.url, prometheusVersion: PROMETHEUS_CHART.version,
+    jupyterHub: readmes.get('jupyterhub')?.details, prometheusChart: PROMETHEUS_CHART.url, prometheusVersion: PROMETHEUS_CHART.version,
   };
 }
-

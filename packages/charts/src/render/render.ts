@@ -6,12 +6,11 @@ import { AdmissionChart, addDriverAccountPolicies } from '../charts/admission-ch
 import { CapacityChart } from '../charts/capacity-chart.js';
 import { FargateChart } from '../charts/fargate-chart.js';
 import { fargateSection } from './fargate-readme.js';
-import { yunikornSection } from './yunikorn-readme.js';
+import { yunikornSection } from '../addons/yunikorn/readme.js';
 import { EmrAccessChart, SchedulingChart, StorageChart } from '../charts/cluster-charts.js';
 import { ClusterAccessChart } from '../charts/cluster-access-chart.js';
-import { deliveryCharts } from '../charts/delivery-chart.js';
-import { jupyterHubCharts } from '../charts/jupyterhub-chart.js';
-import { addonCharts } from '../charts/addon-charts.js';
+import { deliveryCharts, helmDelivery } from '../charts/delivery-chart.js';
+import { addonCharts } from '../addons/index.js';
 import { environmentReadme } from './environment-readme.js';
 import { placementSection } from './environment-diagram.js';
 import { capacityClassSection } from './environment-classes.js';
@@ -75,19 +74,19 @@ export function renderEnvironment(config: ResolvedEnvironment): RenderResult {
   charts.forEach((chart, index) => {
     for (const object of chartObjects[index] as KubernetesObject[]) {
       const path = `${chart.folder}/${objectFileName(object.kind, object.metadata.name)}`;
-      addFile(path, header + toYaml(object));
+      addFile(path, toYaml(object, header));
       objects.push({ path, object, applied: true });
     }
     for (const artifact of chart.artifacts) {
       const path = `artifacts/${chart.artifactKey(artifact.path)}`;
       addFile(path, artifact.format === 'json' ? `${JSON.stringify(artifact.value, null, 2)}\n`
-        : artifact.format === 'text' ? String(artifact.value) : header + toYaml(artifact.value));
+        : artifact.format === 'text' ? String(artifact.value) : toYaml(artifact.value, header));
       if (artifact.kubernetesObject) objects.push({ path, object: artifact.value as KubernetesObject, applied: false });
     }
   });
   for (const [folder, resources] of kustomizationFolders(objects)) {
     // No kustomization at the top: each layer folder is applied on its own, in order, by the wiring.
-    if (folder) addFile(`${folder}/kustomization.yaml`, header + toYaml(kustomization([...resources])));
+    if (folder) addFile(`${folder}/kustomization.yaml`, toYaml(kustomization([...resources]), header));
   }
   addFile('README.md', environmentReadme(config, diagram));
 
@@ -137,13 +136,14 @@ function buildCharts(app: App, config: ResolvedEnvironment, issues: RenderIssue[
       name: pool.name, capacityTypes: pool.capacityTypes, limits: pool.limits, capacityClass: name, role: pool === pools.driverPool ? 'driver' as const : 'executor' as const,
     }))),
   ) + fargateSection(config, tenants, fargate?.profiles ?? []) + (classes ? `\n\n${classes}` : '') + yunikornSection(config);
-  const addons = [
-    ...addonCharts(app, config, issues, capacity.classes),
-    ...jupyterHubCharts(app, config, config.tenants.map((tenant) => {
+  const addons = addonCharts({
+    app, config, issues, classes: capacity.classes, driverPlacement: capacity.spark.driverPlacement,
+    helmDelivery: config.delivery ? helmDelivery(config.name, config.delivery) : undefined,
+    tenants: config.tenants.map((tenant) => {
       const chart = tenants.find((candidate) => candidate.folder === `tenants/${tenant.name}`);
       return { tenant, sparkProperties: chart?.sparkProperties, costLabels: chart?.costLabels };
-    }), capacity.spark.driverPlacement, issues),
-  ];
+    }),
+  });
   // The roles' permissions: artifacts only, from the same tenant locations as the jobs.
   const iam = collectIssues(issues, [], () => new IamChart(app, config));
   if (iam) issues.push(...iam.problems);

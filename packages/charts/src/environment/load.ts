@@ -1,12 +1,14 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { DNS_LABEL_PATTERN, configDiagnostic, placeDiagnostic } from '@emr-eks-gitops/core';
-import { EnvironmentSchema, type EnvironmentFile } from './schema.js';
-import { resolveEnvironment, type ResolvedEnvironment } from './resolve.js';
-import { EnvironmentFileError, type Locate, type Problem } from './problems.js';
-import { formatConfigPath, type ConfigPath, type ConfigSource } from './source-map.js';
+import type { EnvironmentFile } from '../config/schema.js';
+import type { ResolvedEnvironment } from '../config/resolve.js';
+import { EnvironmentSchema } from './schema.js';
+import { resolveEnvironment } from './resolve.js';
+import { EnvironmentFileError, type Locate, type Problem } from '../config/problems.js';
+import { formatConfigPath, type ConfigPath, type ConfigSource } from '../config/source-map.js';
 import { semanticProblems } from './semantics.js';
-import { parseYamlSource, wholeFile } from './yaml-source.js';
-import { composeEnvironment, parseTenantFiles, type TenantFileText } from './tenant-files.js';
+import { parseYamlSource, wholeFile } from '../config/yaml-source.js';
+import { composeEnvironment, parseTenantFiles, type TenantFileText } from '../config/tenant-files.js';
 
 /** A parsed, validated environment and the map back to its sources, for locating later errors. */
 export interface LoadedEnvironment {

@@ -3,11 +3,11 @@ import {
   configDiagnostic, YUNIKORN_CHART, formatCores, formatMiB, helmRelease, parseQuantity, yunikornHelmValues, yunikornQueueConfig,
   type HelmDelivery, type SparkCapacity, type TenantQueue, type YunikornSchedulerConfig, type YunikornValues,
 } from '@emr-eks-gitops/core';
-import type { ResolvedEnvironment, ResolvedTenantQueue } from '../config/resolve.js';
-import type { RenderIssue } from '../config/render-error.js';
-import { addonPlacement } from './auto-mode-capacity.js';
-import { ManifestChart } from './manifest-chart.js';
-import { onYunikorn } from './yunikorn-tenant.js';
+import type { ResolvedEnvironment, ResolvedTenantQueue } from '../../config/resolve.js';
+import type { RenderIssue } from '../../config/render-error.js';
+import { addonPlacement } from '../../charts/auto-mode-capacity.js';
+import { ManifestChart } from '../../charts/manifest-chart.js';
+import { onYunikorn } from '../../charts/yunikorn-tenant.js';
 
 /** Where YuniKorn's release is rendered. */
 export const YUNIKORN_FOLDER = 'addons/yunikorn';

@@ -1,6 +1,6 @@
 import { YUNIKORN_CHART, tenantQueueName } from '@emr-eks-gitops/core';
-import type { ResolvedEnvironment } from '../config/resolve.js';
-import { tenantQueues } from '../charts/yunikorn-addon.js';
+import type { ResolvedEnvironment } from '../../config/resolve.js';
+import { tenantQueues } from './chart.js';
 
 /**
  * The README's account of YuniKorn: the queue tree (a Mermaid diagram and a table), what each tenant is guaranteed and

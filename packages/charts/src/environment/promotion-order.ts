@@ -1,8 +1,8 @@
-import type { ResolvedEnvironment, ResolvedTenant } from './resolve.js';
+import type { ResolvedEnvironment, ResolvedTenant } from '../config/resolve.js';
 import type { LoadedEnvironment } from './load.js';
 import { configDiagnostic, placeDiagnostic, type Severity } from '@emr-eks-gitops/core';
-import type { ConfigPath } from './source-map.js';
-import type { Problem } from './problems.js';
+import type { ConfigPath } from '../config/source-map.js';
+import type { Problem } from '../config/problems.js';
 
 // Rule promotion-order: an environment runs only what the environment before it in the promotion chain
 // (`promotion.from`) rendered first: a release label or image may be the one there, or older (the environment is

@@ -1,31 +1,23 @@
 import type { App } from 'cdk8s';
 import {
-  configDiagnostic, doNotDisruptAnnotations, EMR_IMAGE_USER, JUPYTERHUB_GENERATED_FIELDS, JUPYTERHUB_OIDC_DEFAULTS, helmRelease, parseQuantity, requireThat, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubNotebookNetworkPolicies, JupyterHubSpawnerRbac,
-  CLIENT_MODE_DRIVER_LABEL, PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, jupyterHubValues, jupyterHubValuesProblems, sparkHistoryServerSelector, type JupyterHubAuth, type JupyterHubTenantProfile, type PodPlacement,
+  configDiagnostic, doNotDisruptAnnotations, JUPYTERHUB_GENERATED_FIELDS, helmRelease, parseQuantity, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubNotebookNetworkPolicies, JupyterHubSpawnerRbac,
+  PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, TLS_PROXY_SERVICE_TYPE, jupyterHubValues, jupyterHubValuesProblems, sparkHistoryServerSelector, type HelmDelivery, type JupyterHubAuth, type JupyterHubTenantProfile, type PodPlacement,
 } from '@emr-eks-gitops/core';
-import type { ResolvedJupyterHub, ResolvedEnvironment, ResolvedTenant } from '../config/resolve.js';
-import { helmDelivery } from './delivery-chart.js';
-import { addonPlacement, ebsProvisioner } from './auto-mode-capacity.js';
-import { ManifestChart } from './manifest-chart.js';
-import { collectIssues, type RenderIssue } from '../config/render-error.js';
-import { HISTORY_SERVER_NAMESPACE, historyServerName } from './history-server-names.js';
-import { notebookAccountOf, servesNotebooks } from './notebook-tenants.js';
-import { rolePolicyArtifactPath } from './role-policies.js';
+import type { ResolvedEnvironment } from '../../config/resolve.js';
+import type { ResolvedJupyterHub } from './resolve.js';
+import { addonPlacement, ebsProvisioner } from '../../charts/auto-mode-capacity.js';
+import { ManifestChart } from '../../charts/manifest-chart.js';
+import { collectIssues, type RenderIssue } from '../../config/render-error.js';
+import { HISTORY_SERVER_NAMESPACE, historyServerName } from '../../charts/history-server-names.js';
+import { notebookAccountOf } from '../../charts/notebook-tenants.js';
+import type { AddonBuildContext, AddonTenant } from '../module.js';
 
 /** Output folder of the add-on, below the addons layer. */
 export const JUPYTERHUB_FOLDER = 'addons/jupyterhub';
 export const JUPYTERHUB_DEFAULT_STORAGE_CLASS = 'jupyterhub-gp3';
 
-/** A tenant as the add-on sees it: its config and its rendered spark-defaults. */
-export interface JupyterHubTenant {
-  readonly tenant: ResolvedTenant;
-  readonly sparkProperties: Readonly<Record<string, string>> | undefined;
-  /** The tenant's cost allocation labels, on its notebook servers. */
-  readonly costLabels?: Readonly<Record<string, string>>;
-}
-
 /** The tenants JupyterHub serves: not retired, with a `sparkDriver` ServiceAccount (the first one is the notebook's). */
-export function jupyterHubProfiles(tenants: readonly JupyterHubTenant[], driverPlacement: PodPlacement): JupyterHubTenantProfile[] {
+export function jupyterHubProfiles(tenants: readonly AddonTenant[], driverPlacement: PodPlacement): JupyterHubTenantProfile[] {
   return tenants.flatMap(({ tenant, sparkProperties, costLabels }) => {
     const account = notebookAccountOf(tenant);
     if (tenant.retired || !account || !sparkProperties) return [];
@@ -72,7 +64,7 @@ function authOf(config: ResolvedJupyterHub['auth']): JupyterHubAuth {
 export class JupyterHubChart extends ManifestChart {
   readonly values: Record<string, unknown>;
 
-  constructor(scope: App, config: ResolvedEnvironment, hub: ResolvedJupyterHub, profiles: readonly JupyterHubTenantProfile[]) {
+  constructor(scope: App, config: ResolvedEnvironment, hub: ResolvedJupyterHub, profiles: readonly JupyterHubTenantProfile[], delivery: HelmDelivery) {
     super(scope, 'addon-jupyterhub', { folder: JUPYTERHUB_FOLDER, environment: config.name, configPath: ['addons', 'jupyterhub'] });
     new JupyterHubNamespace(this, 'Namespace', { podSecurityVersion: `v${config.cluster.kubernetesVersion}` });
     const storageClass = new Gp3StorageClass(this, 'StorageClass', {
@@ -97,11 +89,9 @@ export class JupyterHubChart extends ManifestChart {
       corePlacement: placement.nodePlacement,
       tls: hub.tls ? { ...hub.tls, host: callbackHost(hub) } : undefined,
     });
-    const delivery = config.delivery;
-    requireThat(delivery !== undefined, '', 'is delivered as a Helm release by Flux or Argo CD: add a delivery section');
     helmRelease(this, 'Release', {
       chart: JUPYTERHUB_CHART, namespace: JUPYTERHUB_CHART.namespace, values: this.values, argoIgnoreDifferences: JUPYTERHUB_GENERATED_FIELDS,
-    }, helmDelivery(config.name, delivery));
+    }, delivery);
   }
 }
 
@@ -128,80 +118,15 @@ export class JupyterHubTenantChart extends ManifestChart {
 }
 
 /** The host users reach the hub at: the OAuth callback's. */
-function callbackHost(hub: ResolvedJupyterHub): string | undefined {
+export function callbackHost(hub: ResolvedJupyterHub): string | undefined {
   return hub.auth.callbackUrl ? /^https:\/\/([^/:]+)/.exec(hub.auth.callbackUrl)?.[1] : undefined;
-}
-
-/** What the environment README says of the notebooks: login, image, and per served tenant the account and its IAM needs. */
-export function jupyterHubReadme(config: ResolvedEnvironment, hub: ResolvedJupyterHub) {
-  const auth = hub.auth;
-  const list = (values: readonly string[] | undefined) => (values ?? []).map((value) => `\`${value}\``).join(', ');
-  const login = auth.type === 'dummy'
-    ? 'the dummy authenticator (any name, no password: development only)'
-    : auth.type === 'github'
-      ? `GitHub OAuth (members of ${list(auth.allowedOrganizations)}; client secret from the Secret \`${auth.clientSecret?.secretName}\`)`
-      : `OpenID Connect${auth.loginService ? ` (${auth.loginService})` : ''} through GenericOAuthenticator: users whose userinfo claim \`${auth.groupsClaim ?? JUPYTERHUB_OIDC_DEFAULTS.groupsClaim}\` holds ${list(auth.allowedGroups)}${auth.adminGroups ? ` (admins: ${list(auth.adminGroups)})` : ''}, named by \`${auth.usernameClaim ?? JUPYTERHUB_OIDC_DEFAULTS.usernameClaim}\`; client secret from the Secret \`${auth.clientSecret?.secretName}\``;
-  const rows = config.tenants.flatMap((tenant) => {
-    const account = notebookAccountOf(tenant);
-    if (!servesNotebooks(config, tenant) || !account) return [];
-    // The executor pod templates, event logs, fallback storage and custom code: the role's document (role-policies.ts).
-    const needs = `${account.roleArn ? `[\`${rolePolicyArtifactPath(account.roleArn)}\`](${rolePolicyArtifactPath(account.roleArn)}), ` : ''}and the data its notebooks read and write`;
-    return [{ tenant: tenant.name, namespace: tenant.namespace, account: account.name, roleArn: account.roleArn ?? 'none', needs }];
-  });
-  return { auth: login, image: `${hub.image.name}:${hub.image.tag}`, uid: EMR_IMAGE_USER.uid, gid: EMR_IMAGE_USER.gid, home: EMR_IMAGE_USER.home, rows, tls: tlsReadme(config, hub), driverNote: driverNote(config, rows.length > 0) };
-}
-
-/** What the notebook servers, being Spark drivers Spark did not create, get from Prometheus and the History Server. */
-function driverNote(config: ResolvedEnvironment, served: boolean): string | undefined {
-  const scraped = config.addons?.prometheus !== undefined;
-  const history = config.addons?.historyServer !== undefined && config.spark.logs.s3Uri !== undefined;
-  if (!served || (!scraped && !history)) return undefined;
-  return [
-    'Each notebook server is the Spark driver of its sessions, which Spark does not label: its profile labels it',
-    `\`${CLIENT_MODE_DRIVER_LABEL.key}: "${CLIENT_MODE_DRIVER_LABEL.value}"\`${scraped ? ', and Prometheus scrapes its Spark UI port (4040) like a job\'s driver while a session runs' : ''}`
-      + `${history ? `${scraped ? '; it' : '. It'} may call its own tenant's History Server (\`http://spark-history-<tenant>.${HISTORY_SERVER_NAMESPACE}.svc:${SPARK_HISTORY_UI_PORT}\`, the REST API under \`/api/v1/\`) and no other` : ''}.`,
-  ].join('\n');
-}
-
-/** How users reach the hub, for the README's add-on table. */
-export function jupyterHubReach(hub: ResolvedJupyterHub): string {
-  const host = callbackHost(hub);
-  if (hub.tls) return `https://${host ?? '<the load balancer\'s DNS name>'}/ (${hub.tls.loadBalancer === 'nlb' ? 'Service `proxy-public`, a Network Load Balancer' : 'Ingress `jupyterhub`, an Application Load Balancer'}, TLS with the ACM certificate; see below)`;
-  if (hub.proxyServiceType === 'ClusterIP') {
-    return `\`kubectl -n ${JUPYTERHUB_CHART.namespace} port-forward svc/proxy-public 8080:80\`, then http://localhost:8080`;
-  }
-  return `Service \`proxy-public\` (${hub.proxyServiceType}, plain HTTP on port 80): \`kubectl -n ${JUPYTERHUB_CHART.namespace} get svc proxy-public\``;
-}
-
-/** What must exist outside Git for TLS: the certificate, the controller, the DNS record. */
-function tlsReadme(config: ResolvedEnvironment, hub: ResolvedJupyterHub) {
-  const tls = hub.tls;
-  if (!tls) return undefined;
-  const host = callbackHost(hub) ?? '<host>';
-  const nlb = tls.loadBalancer === 'nlb';
-  return {
-    host,
-    certificateArn: tls.certificateArn,
-    scheme: tls.scheme,
-    // The controller's subnet discovery: internal load balancers in subnets tagged internal-elb, public ones in elb.
-    subnetTag: tls.scheme === 'internal' ? 'kubernetes.io/role/internal-elb=1' : 'kubernetes.io/role/elb=1',
-    account: config.cluster.accountId,
-    region: config.cluster.region,
-    loadBalancer: nlb
-      ? 'a Network Load Balancer for the Service `proxy-public` (TLS listener on 443 with the certificate, forwarded to the proxy\'s HTTP port; no port 80)'
-      : 'an Application Load Balancer for the Ingress `jupyterhub` of class `alb` (HTTPS on 443 with the certificate, HTTP on 80 redirected to it; health check `/hub/health`)',
-    lookup: nlb
-      ? `kubectl -n ${JUPYTERHUB_CHART.namespace} get svc proxy-public -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'`
-      : `kubectl -n ${JUPYTERHUB_CHART.namespace} get ingress jupyterhub -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'`,
-    nlb,
-  };
 }
 
 /** KubeSpawner sizes (`8G`) are binary multiples: the same amount as a Kubernetes `8Gi`. */
 const kubeSpawnerBytes = (size: string) => parseQuantity(size.replace(/^([0-9]+)([KMGT])$/, '$1$2i'));
 
 /** A notebook server is a container of the tenant namespace: its limits must pass the tenant's LimitRange max. */
-function limitRangeIssues(hub: ResolvedJupyterHub, tenants: readonly JupyterHubTenant[], profiles: readonly JupyterHubTenantProfile[]): RenderIssue[] {
+function limitRangeIssues(hub: ResolvedJupyterHub, tenants: readonly AddonTenant[], profiles: readonly JupyterHubTenantProfile[]): RenderIssue[] {
   const issues: RenderIssue[] = [];
   for (const profile of profiles) {
     const max = tenants.find(({ tenant }) => tenant.name === profile.tenant)?.tenant.containerDefaults.max;
@@ -265,18 +190,15 @@ function notebookArchWarnings(config: ResolvedEnvironment, hub: ResolvedJupyterH
 }
 
 /**
- * The JupyterHub add-on's charts, or none when it is off. Builder refusals and values the chart's own schema refuses
- * are pushed to `issues`, located at `addons.jupyterhub`.
+ * The JupyterHub add-on's charts: the hub, and what its servers need in each tenant namespace it serves. Builder
+ * refusals and values the chart's own schema refuses are pushed to `issues`, located at `addons.jupyterhub`.
  */
-export function jupyterHubCharts(
-  app: App, config: ResolvedEnvironment, tenants: readonly JupyterHubTenant[], driverPlacement: PodPlacement, issues: RenderIssue[],
-): ManifestChart[] {
-  const hub = config.addons?.jupyterhub;
-  if (!hub) return [];
+export function jupyterHubCharts(context: AddonBuildContext, hub: ResolvedJupyterHub, delivery: HelmDelivery): ManifestChart[] {
+  const { app, config, tenants, issues } = context;
   const at = ['addons', 'jupyterhub'];
-  const profiles = jupyterHubProfiles(tenants, driverPlacement);
+  const profiles = jupyterHubProfiles(tenants, context.driverPlacement);
   issues.push(...limitRangeIssues(hub, tenants, profiles), ...notebookRuntimeIssues(config, hub, profiles));
-  const chart = collectIssues(issues, at, () => new JupyterHubChart(app, config, hub, profiles));
+  const chart = collectIssues(issues, at, () => new JupyterHubChart(app, config, hub, profiles, delivery));
   if (!chart) return [];
   if (profiles.length === 0) {
     chart.warnings.push(configDiagnostic('jupyterhub-no-tenant', at, 'serves no tenant: no tenant has a serviceAccounts entry with sparkDriver: true, so the hub has no Spark profile and spawns servers in its own namespace'));

@@ -1,6 +1,26 @@
-import { GRAFANA_DASHBOARD_LABEL, KUBE_STATE_LABELS_ALLOWLIST, platformAlertGroups, platformDashboards } from '@emr-eks-gitops/core';
-import type { ResolvedEnvironment } from '../config/resolve.js';
-import { platformObservabilityProps } from '../charts/prometheus-chart.js';
+import { GRAFANA_DASHBOARD_LABEL, KUBE_STATE_LABELS_ALLOWLIST, PROMETHEUS_CHART, platformAlertGroups, platformDashboards } from '@emr-eks-gitops/core';
+import type { ResolvedEnvironment } from '../../config/resolve.js';
+import type { AddonReadmeRow } from '../module.js';
+import { PROMETHEUS_FOLDER, platformObservabilityProps } from './chart.js';
+import type { ResolvedPrometheus } from './resolve.js';
+
+/** The README's add-on row: the chart this project installs (mode server) or the PodMonitors an operator reads. */
+export function prometheusReadmeRow(config: ResolvedEnvironment, prometheus: ResolvedPrometheus): AddonReadmeRow {
+  if (prometheus.mode === 'operator') {
+    return {
+      name: 'Prometheus (PodMonitors)', chart: 'none: prometheus-operator runs already (e.g. kube-prometheus-stack)', namespace: 'monitoring',
+      folder: PROMETHEUS_FOLDER, reach: `through the operator's Prometheus; one PodMonitor per tenant (\`spark-<tenant>\`)${config.capacity.backend === 'auto-mode' ? '' : ' and \`karpenter\`'}`,
+    };
+  }
+  const service = prometheus.server?.service;
+  const portForward = `\`kubectl -n ${PROMETHEUS_CHART.namespace} port-forward svc/prometheus-server 9090:${service?.port ?? 80}\`, then http://localhost:9090`;
+  return {
+    name: 'Prometheus', chart: `\`${PROMETHEUS_CHART.url}\` ${PROMETHEUS_CHART.version}`, namespace: PROMETHEUS_CHART.namespace, folder: PROMETHEUS_FOLDER,
+    reach: service?.type === 'NodePort' && service.nodePort !== undefined
+      ? `NodePort: http://<node address>:${service.nodePort} (Service \`prometheus-server\`), or ${portForward}`
+      : service?.type === 'LoadBalancer' ? `the load balancer of Service \`prometheus-server\` (port ${service.port})` : portForward,
+  };
+}
 
 /** Table cell text: pipes escaped, and `<pod>`-style placeholders kept as text rather than read as HTML. */
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');

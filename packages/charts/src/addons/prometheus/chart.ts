@@ -1,13 +1,15 @@
 import type { App } from 'cdk8s';
-import { configDiagnostic, ConfigurationError, PlatformObservability, PrometheusServer, SparkPodMonitors, helmRelease, type PlatformObservabilityProps } from '@emr-eks-gitops/core';
-import type { ResolvedEnvironment, ResolvedPrometheus } from '../config/resolve.js';
-import { helmDelivery } from './delivery-chart.js';
-import { addonPlacement, ebsProvisioner } from './auto-mode-capacity.js';
-import { HISTORY_SERVER_NAMESPACE, historyServerName } from './history-server-names.js';
-import { ManifestChart } from './manifest-chart.js';
-import { servesNotebooks } from './notebook-tenants.js';
-import type { RenderIssue } from '../config/render-error.js';
+import { configDiagnostic, ConfigurationError, PlatformObservability, PrometheusServer, SparkPodMonitors, helmRelease, type HelmDelivery, type PlatformObservabilityProps } from '@emr-eks-gitops/core';
+import type { ResolvedEnvironment } from '../../config/resolve.js';
+import type { ResolvedPrometheus } from './resolve.js';
+import { addonPlacement, ebsProvisioner } from '../../charts/auto-mode-capacity.js';
+import { HISTORY_SERVER_NAMESPACE, historyServerName } from '../../charts/history-server-names.js';
+import { ManifestChart } from '../../charts/manifest-chart.js';
+import { servesNotebooks } from '../../charts/notebook-tenants.js';
+import type { RenderIssue } from '../../config/render-error.js';
 
+/** Where the add-on is rendered. */
+export const PROMETHEUS_FOLDER = 'addons/prometheus';
 
 /**
  * The Prometheus add-on (`addons/prometheus/`). Mode `server`: the monitoring namespace, the server's StorageClass
@@ -18,8 +20,8 @@ import type { RenderIssue } from '../config/render-error.js';
  * runs already. Both: the Grafana dashboards as sidecar ConfigMaps.
  */
 export class PrometheusChart extends ManifestChart {
-  constructor(scope: App, config: ResolvedEnvironment, prometheus: ResolvedPrometheus) {
-    super(scope, 'addons-prometheus', { folder: 'addons/prometheus', environment: config.name, configPath: ['addons', 'prometheus'] });
+  constructor(scope: App, config: ResolvedEnvironment, prometheus: ResolvedPrometheus, delivery: HelmDelivery | undefined) {
+    super(scope, 'addons-prometheus', { folder: PROMETHEUS_FOLDER, environment: config.name, configPath: ['addons', 'prometheus'] });
     const tenants = config.tenants.filter((tenant) => !tenant.retired)
       .map((tenant) => ({ name: tenant.name, namespace: tenant.namespace, notebookDrivers: servesNotebooks(config, tenant) }));
     // Karpenter's Service lives where its controller runs: the add-on's namespace, or kube-system when installed with the cluster.
@@ -39,7 +41,6 @@ export class PrometheusChart extends ManifestChart {
     }
     const server = prometheus.server;
     if (!server) throw new ConfigurationError('server', 'is required with mode server: storageSize, retention, service and resources of the server');
-    const delivery = config.delivery;
     const prometheusServer = new PrometheusServer(this, 'Server', {
       scrape,
       storageSize: server.storageSize,
@@ -62,7 +63,7 @@ export class PrometheusChart extends ManifestChart {
       this.addArtifact({ path: 'values.yaml', format: 'yaml', kubernetesObject: false, value: values });
       return;
     }
-    helmRelease(this, 'Release', { chart, namespace: chart.namespace, values }, helmDelivery(config.name, delivery));
+    helmRelease(this, 'Release', { chart, namespace: chart.namespace, values }, delivery);
   }
 }
 
@@ -72,7 +73,7 @@ export class PrometheusChart extends ManifestChart {
  */
 export function platformObservabilityProps(config: ResolvedEnvironment, prometheus: ResolvedPrometheus): PlatformObservabilityProps {
   const tenants = config.tenants.filter((tenant) => !tenant.retired);
-  // The same conditions as addon-charts.ts's History Server chart: one Deployment per active tenant.
+  // The same conditions as the History Server add-on's chart: one Deployment per active tenant.
   const historyServers = config.addons?.historyServer && config.spark.logs.s3Uri
     ? { namespace: HISTORY_SERVER_NAMESPACE, deployments: tenants.map((tenant) => historyServerName(tenant.name)) } : undefined;
   return {
