@@ -137,6 +137,8 @@ export interface ResolvedEnvironment {
   readonly delivery?: ResolvedDelivery;
   readonly addons?: ResolvedAddons;
   readonly costAllocation?: DeepReadonly<NonNullable<EnvironmentFile['costAllocation']>>;
+  /** The environment before this one in the promotion chain (rule promotion-order). */
+  readonly promotion?: DeepReadonly<NonNullable<EnvironmentFile['promotion']>>;
   readonly tenants: readonly ResolvedTenant[];
   /** An environment with `clusters:`: its clusters as written (`cluster` is then the first of them). */
   readonly clusters?: DeepReadonly<FleetClusterConfig[]>;
