@@ -119,7 +119,7 @@ describe('emr-gitops promote', () => {
   it('refuses unknown environments and tenants, and a tenant not placed in the target, writing nothing', async () => {
     const root = project();
     for (const [argv, message] of [
-      [['--from', 'qa', '--to', 'prod'], 'error: unknown environment "qa"; environments: dev, prod, sandbox, staging\n'],
+      [['--from', 'qa', '--to', 'prod'], 'error: unknown environment "qa"; environments: dev, global, prod, sandbox, staging\n'],
       [['--from', 'prod', '--to', 'prod'], 'error: --from and --to are both prod; promote carries settings from one environment to another\n'],
       [['--from', 'staging', '--to', 'prod', '--tenant', 'bi'], 'error: staging has no tenant "bi"; tenants: app-dev, data-eng, ml, reporting\n'],
     ] as const) {
@@ -157,7 +157,7 @@ describe('rule promotion-order in render', () => {
     edit(root, 'environments/tenants/ml.yaml', (text) => text.replace('\n  prod:\n', '\n  prdo:\n'));
     const result = await runCli(root, ['validate']);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain(`environments/tenants/ml.yaml:${at(read(root, 'environments/tenants/ml.yaml'), 'prdo:')}: environments.prdo: no environment "prdo" (no environments/prdo.yaml); environments: dev, prod, sandbox, staging\n`);
+    expect(result.stderr).toContain(`environments/tenants/ml.yaml:${at(read(root, 'environments/tenants/ml.yaml'), 'prdo:')}: environments.prdo: no environment "prdo" (no environments/prdo.yaml); environments: dev, global, prod, sandbox, staging\n`);
   });
 
   it('render reports a tenant file\'s problem once, though each environment it is placed in reads the file', async () => {
