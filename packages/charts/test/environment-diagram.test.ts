@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironmentText, renderEnvironment } from '../src/index.js';
-import { placementDiagram, type PoolSummary } from '../src/render/environment-diagram.js';
+import { placementDiagram, type PoolSummary } from '../src/render/readme/placement-diagram.js';
 
 /**
  * The environment README's "NodePools and what runs where" as a reviewer reads it on GitHub (the diagrams themselves

@@ -1,6 +1,6 @@
 import type { App } from 'cdk8s';
 import {
-  ConfigurationError, KARPENTER_CHART, KARPENTER_CRD_CHART, LABELS, NOTEBOOK_SERVER_LABEL, NVIDIA_DEVICE_PLUGIN_CHART, SparkHistoryServers, helmRelease,
+  ConfigurationError, KARPENTER_CHART, KARPENTER_CRD_CHART, LABELS, NOTEBOOK_SERVER_LABEL, NVIDIA_DEVICE_PLUGIN_CHART, PROJECT_NAME, SPARK_HISTORY_UI_PORT, SparkHistoryServers, helmRelease,
   karpenterControllerHelmValues, nvidiaDevicePluginHelmValues, nvidiaDevicePluginPoolMisfit,
   type HelmDelivery, type NodePool, type NvidiaDevicePluginValues, type SparkCapacity,
 } from '@emr-eks-gitops/core';
@@ -14,6 +14,7 @@ import { PrometheusChart } from './prometheus-chart.js';
 import { HISTORY_SERVER_NAMESPACE, historyServerName } from './history-server-names.js';
 import { servesNotebooks } from './notebook-tenants.js';
 import { YunikornChart, guaranteedCapacityIssues } from './yunikorn-addon.js';
+import type { AddonSummary } from './summaries.js';
 
 export { HISTORY_SERVER_NAMESPACE, historyServerName };
 import { collectIssues, type RenderIssue } from '../render/render-error.js';
@@ -92,6 +93,7 @@ export const KARPENTER_CONTROLLER_FOLDER = 'karpenter';
  */
 export class KarpenterControllerChart extends ManifestChart {
   readonly values: ReturnType<typeof karpenterControllerHelmValues>;
+  override readonly addonSummary: AddonSummary;
 
   constructor(scope: App, config: EnvironmentConfig, addon: KarpenterAddonConfig, delivery: HelmDelivery) {
     super(scope, 'addon-karpenter', { folder: KARPENTER_CONTROLLER_FOLDER, environment: config.name, configPath: ['addons', 'karpenter'] });
@@ -113,6 +115,23 @@ export class KarpenterControllerChart extends ManifestChart {
       skipCrds: true,
       createNamespace: namespace !== 'kube-system',
     }, delivery);
+    this.addonSummary = {
+      name: 'karpenter', order: 1,
+      rows: [{
+        name: 'Karpenter controller', chart: `\`${KARPENTER_CHART.url}\` ${KARPENTER_CHART.version}`, namespace, folder: KARPENTER_CONTROLLER_FOLDER,
+        reach: `no UI: \`kubectl logs -n ${namespace} deploy/karpenter\`; metrics on port 8080 of \`svc/karpenter\``,
+      }],
+      notes: [{
+        section: 'addons', template: 'addons/karpenter', order: 3,
+        data: {
+          karpenterAddon: {
+            namespace, replicas: addon.replicas ?? 2, application: `${PROJECT_NAME}-${config.name}-addon-karpenter`,
+            nodeGroups: (controller.managedNodeGroups ?? []).map((group) => `\`${group}\``).join(', '),
+          },
+          controller: { interruptionQueue: controller.interruptionQueue, roleArn: controller.roleArn, managedNodeGroups: controller.managedNodeGroups },
+        },
+      }],
+    };
   }
 }
 
@@ -126,8 +145,11 @@ export class KarpenterControllerChart extends ManifestChart {
  * Mode, on the built-in pool capacity.autoMode.addonNodePool.
  */
 export class HistoryServerChart extends ManifestChart {
+  override readonly addonSummary: AddonSummary;
+
   constructor(scope: App, config: EnvironmentConfig, addon: HistoryServerAddonConfig) {
     super(scope, 'addon-spark-history', { folder: 'addons/spark-history', environment: config.name, configPath: ['addons', 'historyServer'] });
+    this.addonSummary = historyServerSummary(config, addon);
     new SparkHistoryServers(this, 'HistoryServers', {
       namespace: HISTORY_SERVER_NAMESPACE,
       image: addon.image,
@@ -149,6 +171,43 @@ export class HistoryServerChart extends ManifestChart {
   }
 }
 
+/** The servers, their logs and roles, and who may open their UIs, as the README's add-on notes list them. */
+function historyServerSummary(config: EnvironmentConfig, history: HistoryServerAddonConfig): AddonSummary {
+  const activeTenants = config.tenants.filter((tenant) => !tenant.retired);
+  const ingress = history.allowIngressFromNamespaces ?? [];
+  const rows = activeTenants.map((tenant) => {
+    const own = history.tenantRoleArns?.[tenant.name];
+    return {
+      tenant: tenant.name, server: historyServerName(tenant.name), logDirectory: tenantLocations(config, tenant).eventLogDir,
+      roleArn: own ?? history.roleArn, shared: own === undefined, serviceAccount: own === undefined ? 'spark-history-server' : historyServerName(tenant.name),
+    };
+  });
+  const shared = activeTenants.filter((tenant) => history.tenantRoleArns?.[tenant.name] === undefined).map((tenant) => tenant.name);
+  const historyServer = {
+    namespace: HISTORY_SERVER_NAMESPACE,
+    image: history.image,
+    port: SPARK_HISTORY_UI_PORT,
+    nodeGroups: (config.capacity.controller?.managedNodeGroups ?? []).map((group) => `\`${group}\``).join(', ') || 'any non-Karpenter node',
+    ingress: [
+      ...(ingress.length > 0 ? [`the namespaces ${ingress.map((n) => `\`${n}\``).join(', ')}`] : []),
+      ...(activeTenants.some((tenant) => servesNotebooks(config, tenant)) ? ['each tenant\'s notebook servers (to that tenant\'s server only)'] : []),
+    ].join(' and ') || 'no namespace',
+    rows,
+    sharedTenants: shared.length === 0 || !history.tenantRoleArns ? '' : `Tenant(s) ${shared.join(', ')}`,
+  };
+  return {
+    name: 'historyServer', order: 4,
+    rows: [{
+      name: 'Spark History Server',
+      chart: 'none: Deployment, Service, ServiceAccount and NetworkPolicies rendered here',
+      namespace: HISTORY_SERVER_NAMESPACE,
+      folder: 'addons/spark-history',
+      reach: `\`kubectl port-forward -n ${HISTORY_SERVER_NAMESPACE} svc/${rows[0]?.server ?? 'spark-history-<tenant>'} ${SPARK_HISTORY_UI_PORT}\` (one Service per tenant: \`svc/spark-history-<tenant>\`), then http://localhost:${SPARK_HISTORY_UI_PORT}`,
+    }],
+    notes: [{ section: 'addons', template: 'addons/spark-history', order: 4, data: { historyServer } }],
+  };
+}
+
 /** Where NVIDIA's device plugin release is rendered. */
 export const NVIDIA_DEVICE_PLUGIN_FOLDER = 'addons/nvidia-device-plugin';
 
@@ -161,6 +220,17 @@ export const NVIDIA_DEVICE_PLUGIN_FOLDER = 'addons/nvidia-device-plugin';
  */
 export class NvidiaDevicePluginChart extends ManifestChart {
   readonly values: NvidiaDevicePluginValues;
+  override readonly addonSummary: AddonSummary = {
+    name: 'nvidiaDevicePlugin', order: 5,
+    rows: [{
+      name: 'NVIDIA device plugin',
+      chart: `\`${NVIDIA_DEVICE_PLUGIN_CHART.name}\` ${NVIDIA_DEVICE_PLUGIN_CHART.version} from ${NVIDIA_DEVICE_PLUGIN_CHART.url}`,
+      namespace: NVIDIA_DEVICE_PLUGIN_CHART.namespace,
+      folder: NVIDIA_DEVICE_PLUGIN_FOLDER,
+      reach: 'no UI: runs on the GPU classes\' nodes only (see Capacity classes); each such node advertises `nvidia.com/gpu` (`kubectl describe node`)',
+    }],
+    notes: [],
+  };
 
   constructor(scope: App, config: EnvironmentConfig, addon: NvidiaDevicePluginAddonConfig, classes: ReadonlyMap<string, SparkCapacity>, delivery: HelmDelivery) {
     super(scope, 'addon-nvidia-device-plugin', { folder: NVIDIA_DEVICE_PLUGIN_FOLDER, environment: config.name, configPath: ['addons', 'nvidiaDevicePlugin'] });

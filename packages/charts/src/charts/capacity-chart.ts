@@ -10,6 +10,8 @@ import {
   AUTO_MODE_TAG_POLICY_ARTIFACT, autoModeClusterConfigArtifact, autoModeSparkNodes, isAutoMode, needsTagPolicy, type SparkNodes, type TaggedNodeClasses,
 } from './auto-mode-capacity.js';
 import { ManifestChart } from './manifest-chart.js';
+import { capacitySummary } from './capacity-summary.js';
+import type { CapacitySummary } from './summaries.js';
 
 type PoolLimitsConfig = { cpu: string | number; memory: string | number } | undefined;
 const poolLimits = (pool: PoolLimitsConfig) => (pool ? { cpu: String(pool.cpu), memory: String(pool.memory) } : undefined);
@@ -30,6 +32,8 @@ export class CapacityChart extends ManifestChart {
   readonly classes: ReadonlyMap<string, SparkCapacity>;
   /** Classes whose instance selection cannot run what they promise, located in the environment file. */
   readonly problems: RenderIssue[] = [];
+  /** What the README says about the pools, classes and node lifetimes. */
+  readonly summary: CapacitySummary;
 
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, 'platform-karpenter', { folder: 'platform/karpenter', environment: config.name, configPath: ['capacity'] });
@@ -78,6 +82,7 @@ export class CapacityChart extends ManifestChart {
       }
     });
     this.classes = all;
+    this.summary = capacitySummary(config, all, this.spark);
 
     if (isAutoMode(config)) {
       this.addArtifact({ path: 'auto-mode-cluster-config.json', format: 'json', kubernetesObject: false, value: autoModeClusterConfigArtifact(config) });

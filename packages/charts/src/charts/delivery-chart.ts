@@ -91,7 +91,8 @@ export function helmDelivery(environment: string, delivery: DeliveryConfig): Hel
   };
 }
 
-const settings = (delivery: DeliveryConfig) => ({
+/** A delivery's settings with their defaults applied. */
+export const settings = (delivery: DeliveryConfig) => ({
   interval: delivery.interval ?? DELIVERY_DEFAULTS.interval,
   retryInterval: delivery.retryInterval ?? DELIVERY_DEFAULTS.retryInterval,
   timeout: delivery.timeout ?? DELIVERY_DEFAULTS.timeout,

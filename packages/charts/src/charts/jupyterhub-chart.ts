@@ -12,6 +12,7 @@ import { collectIssues, type RenderIssue } from '../render/render-error.js';
 import { HISTORY_SERVER_NAMESPACE, historyServerName } from './history-server-names.js';
 import { notebookAccountOf, servesNotebooks } from './notebook-tenants.js';
 import { rolePolicyArtifactPath } from '../render/role-policies.js';
+import type { AddonSummary } from './summaries.js';
 
 /** Output folder of the add-on, below the addons layer. */
 export const JUPYTERHUB_FOLDER = 'addons/jupyterhub';
@@ -72,6 +73,7 @@ function authOf(config: JupyterHubConfig['auth']): JupyterHubAuth {
  */
 export class JupyterHubChart extends ManifestChart {
   readonly values: Record<string, unknown>;
+  override readonly addonSummary: AddonSummary;
 
   constructor(scope: App, config: EnvironmentConfig, hub: JupyterHubConfig, profiles: readonly JupyterHubTenantProfile[]) {
     super(scope, 'addon-jupyterhub', { folder: JUPYTERHUB_FOLDER, environment: config.name, configPath: ['addons', 'jupyterhub'] });
@@ -103,6 +105,17 @@ export class JupyterHubChart extends ManifestChart {
     helmRelease(this, 'Release', {
       chart: JUPYTERHUB_CHART, namespace: JUPYTERHUB_CHART.namespace, values: this.values, argoIgnoreDifferences: JUPYTERHUB_GENERATED_FIELDS,
     }, helmDelivery(config.name, delivery));
+    // The profiles put notebook servers on the driver nodes for tenants with a sparkDriver account.
+    const onDriverNodes = config.tenants.some((tenant) => !tenant.retired && tenant.serviceAccounts?.some((account) => account.sparkDriver === true));
+    this.addonSummary = {
+      name: 'jupyterhub', order: 3,
+      rows: [{
+        name: 'JupyterHub', chart: `\`${JUPYTERHUB_CHART.name}\` ${JUPYTERHUB_CHART.version} from ${JUPYTERHUB_CHART.url}`, namespace: JUPYTERHUB_CHART.namespace,
+        folder: JUPYTERHUB_FOLDER, reach: jupyterHubReach(hub),
+      }],
+      notes: [{ section: 'addons', template: 'addons/jupyterhub', order: 1, data: { jupyterHub: jupyterHubReadme(config, hub), hasJupyterHub: true } }],
+      notebooks: onDriverNodes ? { cullMinutes: Math.round((hub.cullTimeoutSeconds ?? 0) / 60) } : undefined,
+    };
   }
 }
 

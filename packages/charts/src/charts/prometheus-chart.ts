@@ -1,5 +1,8 @@
 import type { App } from 'cdk8s';
-import { ConfigurationError, PlatformObservability, PrometheusServer, SparkPodMonitors, helmRelease, type PlatformObservabilityProps } from '@emr-eks-gitops/core';
+import {
+  ConfigurationError, GRAFANA_DASHBOARD_LABEL, KUBE_STATE_LABELS_ALLOWLIST, PROMETHEUS_CHART, PlatformObservability, PrometheusServer, SparkPodMonitors, helmRelease,
+  platformDashboards, type AlertGroup, type PlatformObservabilityProps,
+} from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { PrometheusConfig } from '../config/prometheus-schema.js';
 import { helmDelivery } from './delivery-chart.js';
@@ -8,6 +11,7 @@ import { HISTORY_SERVER_NAMESPACE, historyServerName } from './history-server-na
 import { ManifestChart } from './manifest-chart.js';
 import { servesNotebooks } from './notebook-tenants.js';
 import type { RenderIssue } from '../render/render-error.js';
+import type { AddonSummary } from './summaries.js';
 
 
 /**
@@ -19,6 +23,8 @@ import type { RenderIssue } from '../render/render-error.js';
  * runs already. Both: the Grafana dashboards as sidecar ConfigMaps.
  */
 export class PrometheusChart extends ManifestChart {
+  override readonly addonSummary: AddonSummary;
+
   constructor(scope: App, config: EnvironmentConfig, prometheus: PrometheusConfig) {
     super(scope, 'addons-prometheus', { folder: 'addons/prometheus', environment: config.name, configPath: ['addons', 'prometheus'] });
     const tenants = config.tenants.filter((tenant) => !tenant.retired)
@@ -30,7 +36,9 @@ export class PrometheusChart extends ManifestChart {
     if (operator && prometheus.remoteWrite) {
       throw new ConfigurationError('remoteWrite', 'is only used with mode server (this project\'s Prometheus); with prometheus-operator set remoteWrite on your Prometheus resource');
     }
-    const observability = new PlatformObservability(this, 'Observability', platformObservabilityProps(config, prometheus));
+    const props = platformObservabilityProps(config, prometheus);
+    const observability = new PlatformObservability(this, 'Observability', props);
+    this.addonSummary = prometheusSummary(config, prometheus, props, observability.alertGroups);
     if (operator) {
       new SparkPodMonitors(this, 'PodMonitors', { ...scrape, labels: prometheus.operator?.podMonitorLabels });
       return;
@@ -81,6 +89,50 @@ export function platformObservabilityProps(config: EnvironmentConfig, prometheus
     quotaRatio: prometheus.alerts?.quotaRatio,
     // The operator's Prometheus selects rules as it selects PodMonitors (kube-prometheus-stack: by its release label).
     ...(prometheus.mode === 'operator' ? { prometheusRuleLabels: prometheus.operator?.podMonitorLabels ?? {} } : {}),
+  };
+}
+
+/** The add-on table's row, the notes on installing the chart, and the dashboards and alerts it delivers. */
+function prometheusSummary(config: EnvironmentConfig, prometheus: PrometheusConfig, props: PlatformObservabilityProps, alertGroups: readonly AlertGroup[]): AddonSummary {
+  const operator = prometheus.mode === 'operator';
+  const service = prometheus.server?.service;
+  const portForward = `\`kubectl -n ${PROMETHEUS_CHART.namespace} port-forward svc/prometheus-server 9090:${service?.port ?? 80}\`, then http://localhost:9090`;
+  const row = operator
+    ? {
+      name: 'Prometheus (PodMonitors)', chart: 'none: prometheus-operator runs already (e.g. kube-prometheus-stack)', namespace: 'monitoring',
+      folder: 'addons/prometheus', reach: `through the operator's Prometheus; one PodMonitor per tenant (\`spark-<tenant>\`)${props.karpenter ? ' and \`karpenter\`' : ''}`,
+    }
+    : {
+      name: 'Prometheus', chart: `\`${PROMETHEUS_CHART.url}\` ${PROMETHEUS_CHART.version}`, namespace: PROMETHEUS_CHART.namespace, folder: 'addons/prometheus',
+      reach: service?.type === 'NodePort' && service.nodePort !== undefined
+        ? `NodePort: http://<node address>:${service.nodePort} (Service \`prometheus-server\`), or ${portForward}`
+        : service?.type === 'LoadBalancer' ? `the load balancer of Service \`prometheus-server\` (port ${service.port})` : portForward,
+    };
+  const remoteWrite = prometheus.remoteWrite;
+  return {
+    name: 'prometheus', order: 2,
+    rows: [row],
+    notes: [
+      { section: 'addons', template: 'addons/prometheus', order: 2, data: { hasPrometheus: !operator, prometheusChart: PROMETHEUS_CHART.url, prometheusVersion: PROMETHEUS_CHART.version } },
+      {
+        section: 'addons', template: 'addons/prometheus-dashboards', order: 5,
+        data: {
+          operator,
+          dashboardLabel: GRAFANA_DASHBOARD_LABEL,
+          allowlist: KUBE_STATE_LABELS_ALLOWLIST.map((entry) => `"${entry}"`).join(', '),
+          dashboards: platformDashboards({ karpenter: props.karpenter }).map((dashboard) => ({ title: dashboard.title, uid: dashboard.uid, panels: dashboard.panels.map((panel) => panel.title) })),
+          alerts: alertGroups.flatMap((group) => group.rules).map((rule) => {
+            // The summary's label placeholders as words, and how long it must hold unless the summary says so.
+            const summary = rule.annotations.summary.replace(/\{\{ \$labels\.(\w+) \}\}/g, '<$1>');
+            const lasting = rule.for === '0m' || rule.annotations.summary.includes(rule.for) ? '' : ` (for ${rule.for})`;
+            return { alert: rule.alert, severity: rule.labels.severity, firesWhen: `${summary}${lasting}`, runbook: rule.annotations.runbook };
+          }),
+          remoteWrite: remoteWrite && { target: remoteWrite.workspaceArn ? `workspace \`${remoteWrite.workspaceArn}\`` : `\`${remoteWrite.url}\``, roleArn: remoteWrite.roleArn },
+        },
+      },
+      // Without a delivery engine the chart's values are an artifact for `helm install -f`.
+      ...(config.delivery === undefined && !operator ? [{ section: 'artifacts' as const, template: 'addons/prometheus-values', order: 1, data: {} }] : []),
+    ],
   };
 }
 

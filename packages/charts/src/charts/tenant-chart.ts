@@ -12,7 +12,7 @@ import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
 import { ManifestChart } from './manifest-chart.js';
 import { fieldToPath, underField, type RenderIssue } from '../render/render-error.js';
 import type { ConfigPath } from '../config/source-map.js';
-import type { TenantPlacementSummary } from '../render/environment-diagram.js';
+import type { TenantPlacementSummary } from './summaries.js';
 import { singleZoneGpuWarnings, tenantCapacityClasses } from '../config/capacity-class-semantics.js';
 import { classPlacement, type ClassPlacement } from './tenant-capacity.js';
 import { addFargateTenantObjects, fargateClassPlacement } from './fargate-tenant.js';

@@ -1,6 +1,6 @@
 import type { App } from 'cdk8s';
 import {
-  YUNIKORN_CHART, formatCores, formatMiB, helmRelease, parseQuantity, yunikornHelmValues, yunikornQueueConfig,
+  YUNIKORN_CHART, formatCores, formatMiB, helmRelease, parseQuantity, tenantQueueName, yunikornHelmValues, yunikornQueueConfig,
   type HelmDelivery, type SparkCapacity, type TenantQueue, type YunikornSchedulerConfig, type YunikornValues,
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
@@ -8,6 +8,7 @@ import type { RenderIssue } from '../render/render-error.js';
 import { addonPlacement } from './auto-mode-capacity.js';
 import { ManifestChart } from './manifest-chart.js';
 import { onYunikorn } from './yunikorn-tenant.js';
+import type { AddonSummary } from './summaries.js';
 
 /** Where YuniKorn's release is rendered. */
 export const YUNIKORN_FOLDER = 'addons/yunikorn';
@@ -32,6 +33,7 @@ export function tenantQueues(config: EnvironmentConfig): Array<TenantQueue & { r
 export class YunikornChart extends ManifestChart {
   readonly values: YunikornValues;
   readonly queues: YunikornSchedulerConfig;
+  override readonly addonSummary: AddonSummary;
 
   constructor(scope: App, config: EnvironmentConfig, delivery: HelmDelivery) {
     super(scope, 'addon-yunikorn', { folder: YUNIKORN_FOLDER, environment: config.name, configPath: ['addons', 'yunikorn'] });
@@ -44,7 +46,35 @@ export class YunikornChart extends ManifestChart {
       values: this.values as unknown as Record<string, unknown>,
       createNamespace: true,
     }, delivery);
+    this.addonSummary = yunikornSummary(config, tenants);
   }
+}
+
+/** The add-on table's row and the "Fair sharing" notes: each tenant's queue, and the tenants left on the default scheduler. */
+function yunikornSummary(config: EnvironmentConfig, queues: ReturnType<typeof tenantQueues>): AddonSummary {
+  const chart = YUNIKORN_CHART;
+  return {
+    name: 'yunikorn', order: 6,
+    rows: [{
+      name: 'Apache YuniKorn', chart: `\`${chart.name}\` ${chart.version} from ${chart.url}`, namespace: chart.namespace, folder: YUNIKORN_FOLDER,
+      reach: `\`kubectl port-forward -n ${chart.namespace} svc/yunikorn-service 9889\`, then http://localhost:9889 (queues and applications); see Fair sharing`,
+    }],
+    notes: [{
+      section: 'nodepools', template: 'addons/yunikorn', order: 1,
+      data: {
+        chart,
+        queues: queues.map((queue) => {
+          const tenant = config.tenants[queue.index]!;
+          return {
+            ...queue, queue: tenantQueueName(queue.namespace),
+            gangMinExecutors: tenant.queue!.gangMinExecutors ?? 1, maxQueueWait: tenant.queue!.maxQueueWait ?? '15m (EMR\'s default)',
+          };
+        }),
+        others: config.tenants.filter((tenant) => !tenant.retired && !queues.some((queue) => queue.tenant === tenant.name))
+          .map((tenant) => ({ name: tenant.name, fargate: tenant.fargate !== undefined })),
+      },
+    }],
+  };
 }
 
 /**

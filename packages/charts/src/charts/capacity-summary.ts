@@ -1,0 +1,61 @@
+import { KARPENTER_CHART, type SparkCapacity } from '@emr-eks-gitops/core';
+import type { EnvironmentConfig } from '../config/schema.js';
+import type { CapacityClassConfig } from '../config/capacity-schema.js';
+import { classCostTags, hasOwnNodeClasses, needsNvmeNodeClass } from '../config/capacity-class-semantics.js';
+import { addonNodePool, autoModeNodeClassTags, builtInNodePools, isAutoMode, needsTagPolicy } from './auto-mode-capacity.js';
+import type { CapacitySummary, InstanceSelectionSummary, PoolSummary } from './summaries.js';
+
+/** The instance types a class selects, with the defaults instanceSelectionRequirements applies. */
+function instanceSelection(spec: Partial<CapacityClassConfig>): InstanceSelectionSummary {
+  return {
+    arch: spec.arch ?? 'amd64',
+    ...(spec.families ? { families: spec.families } : { categories: spec.categories ?? ['c', 'm', 'r'] }),
+    minGeneration: spec.minGeneration ?? (spec.families ? undefined : 6),
+    sizes: spec.sizes,
+  };
+}
+
+/** Every pool of every class, `default` first, as the README's table and diagram show them. */
+function poolSummaries(classes: ReadonlyMap<string, SparkCapacity>): PoolSummary[] {
+  return [...classes].flatMap(([name, capacity]) => capacity.pools.map((pool) => ({
+    name: pool.name, capacityTypes: pool.capacityTypes, limits: pool.limits, capacityClass: name,
+    role: pool === capacity.driverPool ? 'driver' as const : 'executor' as const,
+  })));
+}
+
+/** What CapacityChart rendered, from the pools it built and the settings it built them from. */
+export function capacitySummary(config: EnvironmentConfig, classes: ReadonlyMap<string, SparkCapacity>, defaultClass: SparkCapacity): CapacitySummary {
+  const capacity = config.capacity;
+  const autoMode = isAutoMode(config);
+  return {
+    backend: autoMode ? 'auto-mode' : 'karpenter',
+    pools: poolSummaries(classes),
+    defaultClass: { instances: instanceSelection({}), nvmeInstanceStore: capacity.nvmeInstanceStore === true },
+    classes: (capacity.classes ?? []).map((spec) => ({
+      name: spec.name,
+      description: spec.description,
+      instances: instanceSelection(spec),
+      executorCapacity: spec.executorCapacity === 'on-demand' ? 'on-demand' : 'spot-first',
+      scratchDisk: spec.localDisk === 'nvme' ? 'nvme' : 'ebs',
+      gpu: spec.gpu && {
+        perExecutor: spec.gpu.perExecutor ?? 1,
+        resource: spec.gpu.resource ?? 'nvidia.com/gpu',
+        taintKey: spec.gpu.taintKey ?? spec.gpu.resource ?? 'nvidia.com/gpu',
+      },
+      exclusiveTo: spec.exclusiveTo,
+      costTags: hasOwnNodeClasses(config, spec) ? classCostTags(config, spec) : undefined,
+    })),
+    nvmeNodeClass: needsNvmeNodeClass(config),
+    controller: capacity.controller,
+    // The same condition as the controller-values.yaml artifact of CapacityChart.
+    controllerValues: !autoMode && !config.addons?.karpenter ? { chart: { url: KARPENTER_CHART.url, version: KARPENTER_CHART.version } } : undefined,
+    autoMode: autoMode ? {
+      addonPool: addonNodePool(config),
+      builtInPools: builtInNodePools(config),
+      // The Spark pools' node lifetime (the driver pool's may be shorter: capacity.driverNodes).
+      expireAfter: (defaultClass.executorOnDemandPool ?? defaultClass.driverPool).expireAfter,
+      tagPolicyTags: needsTagPolicy(config) ? autoModeNodeClassTags(config) : undefined,
+    } : undefined,
+    driverNodes: { expireAfter: defaultClass.driverPool.expireAfter, terminationGracePeriod: defaultClass.driverPool.terminationGracePeriod },
+  };
+}
