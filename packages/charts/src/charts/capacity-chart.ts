@@ -13,6 +13,9 @@ import { ManifestChart } from './manifest-chart.js';
 import { capacitySummary } from './capacity-summary.js';
 import type { CapacitySummary } from './summaries.js';
 
+/** The controller's Helm values, an artifact when the controller is installed outside Git. */
+const CONTROLLER_VALUES_ARTIFACT = 'controller-values.yaml';
+
 type PoolLimitsConfig = { cpu: string | number; memory: string | number } | undefined;
 const poolLimits = (pool: PoolLimitsConfig) => (pool ? { cpu: String(pool.cpu), memory: String(pool.memory) } : undefined);
 
@@ -82,7 +85,6 @@ export class CapacityChart extends ManifestChart {
       }
     });
     this.classes = all;
-    this.summary = capacitySummary(config, all, this.spark);
 
     if (isAutoMode(config)) {
       this.addArtifact({ path: 'auto-mode-cluster-config.json', format: 'json', kubernetesObject: false, value: autoModeClusterConfigArtifact(config) });
@@ -93,7 +95,7 @@ export class CapacityChart extends ManifestChart {
     } else if (!config.addons?.karpenter) {
       const controller = capacity.controller!; // required with backend karpenter (semantics.ts)
       this.addArtifact({
-        path: 'controller-values.yaml',
+        path: CONTROLLER_VALUES_ARTIFACT,
         format: 'yaml',
         kubernetesObject: false,
         value: karpenterControllerHelmValues({
@@ -104,6 +106,7 @@ export class CapacityChart extends ManifestChart {
         }),
       });
     }
+    this.summary = capacitySummary(config, this, this.artifacts.some((artifact) => artifact.path === CONTROLLER_VALUES_ARTIFACT));
   }
 
   /** Self-managed Karpenter's EC2NodeClasses: `spark`, and `spark-nvme` (RAID0 instance store) for NVMe executors. */

@@ -24,12 +24,15 @@ function poolSummaries(classes: ReadonlyMap<string, SparkCapacity>): PoolSummary
 }
 
 /** What CapacityChart rendered, from the pools it built and the settings it built them from. */
-export function capacitySummary(config: EnvironmentConfig, classes: ReadonlyMap<string, SparkCapacity>, defaultClass: SparkCapacity): CapacitySummary {
+export function capacitySummary(
+  config: EnvironmentConfig, rendered: { readonly classes: ReadonlyMap<string, SparkCapacity>; readonly spark: SparkCapacity }, controllerValues: boolean,
+): CapacitySummary {
   const capacity = config.capacity;
+  const defaultClass = rendered.spark;
   const autoMode = isAutoMode(config);
   return {
     backend: autoMode ? 'auto-mode' : 'karpenter',
-    pools: poolSummaries(classes),
+    pools: poolSummaries(rendered.classes),
     defaultClass: { instances: instanceSelection({}), nvmeInstanceStore: capacity.nvmeInstanceStore === true },
     classes: (capacity.classes ?? []).map((spec) => ({
       name: spec.name,
@@ -47,8 +50,7 @@ export function capacitySummary(config: EnvironmentConfig, classes: ReadonlyMap<
     })),
     nvmeNodeClass: needsNvmeNodeClass(config),
     controller: capacity.controller,
-    // The same condition as the controller-values.yaml artifact of CapacityChart.
-    controllerValues: !autoMode && !config.addons?.karpenter ? { chart: { url: KARPENTER_CHART.url, version: KARPENTER_CHART.version } } : undefined,
+    controllerValues: controllerValues ? { chart: { url: KARPENTER_CHART.url, version: KARPENTER_CHART.version } } : undefined,
     autoMode: autoMode ? {
       addonPool: addonNodePool(config),
       builtInPools: builtInNodePools(config),

@@ -107,6 +107,8 @@ export interface TenantSummary {
     readonly defaultOnly: boolean;
   };
   readonly singleZone?: 'always' | 'offered';
+  /** Which job documents its chart wrote besides the tenant's own: per offered class, and for single-AZ jobs. */
+  readonly documents: { readonly classVariants: boolean; readonly singleZone: boolean };
   /** Fargate tenants: the pods' security groups and each pod's Fargate size (undefined where it does not fit). */
   readonly fargate?: {
     readonly securityGroupIds?: readonly string[];

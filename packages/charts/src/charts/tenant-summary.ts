@@ -33,6 +33,10 @@ export function tenantSummary(config: EnvironmentConfig, tenant: TenantConfig, c
       defaultOnly: chosen.driver === DEFAULT_CAPACITY_CLASS && chosen.executor === DEFAULT_CAPACITY_CLASS,
     },
     singleZone: tenant.spark?.singleZone,
+    documents: {
+      classVariants: chart.artifacts.some((artifact) => artifact.path.startsWith('classes/')),
+      singleZone: chart.artifacts.some((artifact) => artifact.path.startsWith('single-zone/')),
+    },
     fargate: tenant.fargate && {
       securityGroupIds: tenant.fargate.securityGroupIds,
       sizes: sizes && { jobRunner: fargateSize(sizes.jobRunner), driver: fargateSize(sizes.driver), executor: fargateSize(sizes.executor) },

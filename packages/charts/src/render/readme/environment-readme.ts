@@ -107,8 +107,8 @@ function readmeData(summaries: ReadmeSummaries) {
     // Tenants.
     hasFargate: fargate.length > 0,
     fargateTenants: fargate.join(', '),
-    offeredClasses: active.some((tenant) => !tenant.fargate && tenant.classes.offered.length > 0),
-    singleZoneJobs: active.some((tenant) => tenant.singleZone === 'offered'),
+    offeredClasses: summaries.tenants.some((tenant) => tenant.documents.classVariants),
+    singleZoneJobs: summaries.tenants.some((tenant) => tenant.documents.singleZone),
     sizeChecks: `${checks.slice(0, -1).join(', ')} and ${checks.at(-1)}`,
     tenantRows: summaries.tenants.map((tenant) => ({
       ...tenant,
