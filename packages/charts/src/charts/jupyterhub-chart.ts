@@ -147,7 +147,7 @@ function callbackHost(hub: JupyterHubConfig): string | undefined {
 }
 
 /** What the environment README says of the notebooks: login, image, and per served tenant the account and its IAM needs. */
-export function jupyterHubReadme(config: EnvironmentConfig, hub: JupyterHubConfig) {
+function jupyterHubReadme(config: EnvironmentConfig, hub: JupyterHubConfig) {
   const auth = hub.auth;
   const list = (values: readonly string[] | undefined) => (values ?? []).map((value) => `\`${value}\``).join(', ');
   const login = auth.type === 'dummy'
@@ -178,7 +178,7 @@ function driverNote(config: EnvironmentConfig, served: boolean): string | undefi
 }
 
 /** How users reach the hub, for the README's add-on table. */
-export function jupyterHubReach(hub: JupyterHubConfig): string {
+function jupyterHubReach(hub: JupyterHubConfig): string {
   const host = callbackHost(hub);
   if (hub.tls) return `https://${host ?? '<the load balancer\'s DNS name>'}/ (${hub.tls.loadBalancer === 'nlb' ? 'Service `proxy-public`, a Network Load Balancer' : 'Ingress `jupyterhub`, an Application Load Balancer'}, TLS with the ACM certificate; see below)`;
   if ((hub.proxyServiceType ?? 'ClusterIP') === 'ClusterIP') {

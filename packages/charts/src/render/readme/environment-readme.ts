@@ -59,74 +59,26 @@ const disk = (tenant: TenantSummary) => (tenant.scratchDisk.kind === 'fargate' ?
 
 /** What the section templates read, every key present (the templates are strict), from the summaries only. */
 function readmeData(summaries: ReadmeSummaries) {
-  const { environment, capacity, delivery, clusterAccess, iam } = summaries;
-  const active = summaries.tenants.filter((tenant) => !tenant.retired);
-  const fargate = active.filter((tenant) => tenant.fargate).map((tenant) => tenant.name);
-  const hasNodeTenants = active.some((tenant) => !tenant.fargate);
-  const checks = ['quota', 'LimitRange', ...(hasNodeTenants ? ['EBS scratch volumes against `requests.storage`', 'the instance types of the pools each pod reaches'] : []),
-    ...(fargate.length > 0 ? ['Fargate\'s pod sizes'] : [])];
-  const autoMode = capacity.autoMode;
+  const { environment, capacity, delivery, clusterAccess } = summaries;
+  const fargate = summaries.tenants.filter((tenant) => !tenant.retired && tenant.fargate).map((tenant) => tenant.name);
   const notebooks = summaries.addons.find((addon) => addon.notebooks)?.notebooks;
-  const codeList = (list: readonly string[]) => list.map((item) => `\`${item}\``).join(', ');
   return {
     ...environment,
     awsAuth: clusterAccess.awsAuth,
     accessSummary: clusterAccess.awsAuth ? 'aws-auth (Role and RoleBinding rendered per tenant)' : 'access entries (EMR creates its own RBAC)',
-    capacitySummary: (autoMode
+    capacitySummary: (capacity.autoMode
       ? 'EKS Auto Mode (`capacity.backend: auto-mode`): AWS runs Karpenter; NodeClasses `eks.amazonaws.com/v1`'
       : 'self-managed Karpenter (`capacity.backend: karpenter`): EC2NodeClasses `karpenter.k8s.aws/v1`')
       + (fargate.length > 0 ? `; EKS Fargate for ${fargate.join(', ')}` : ''),
-    // Delivery.
-    engine: delivery.engine,
+    ...delivery,
     flux: delivery.engine === 'flux',
     argocd: delivery.engine === 'argocd',
-    delivery: { repository: delivery.repository },
-    crdChart: delivery.crdChart,
-    projectName: delivery.projectName,
     secretName: delivery.repository?.secretName,
-    prune: delivery.prune,
-    selfHeal: delivery.selfHeal,
-    interval: delivery.interval,
-    retryInterval: delivery.retryInterval,
-    timeout: delivery.timeout,
-    argocdNamespace: delivery.argocdNamespace,
     layerRows: layerRows(summaries),
-    // Capacity.
-    autoMode: autoMode !== undefined,
-    gpuClasses: capacity.classes.some((spec) => spec.gpu !== undefined),
-    nvmeNodeClass: capacity.nvmeNodeClass,
-    autoModeAddonPool: autoMode?.addonPool ?? '',
-    autoModeSystemPool: autoMode?.addonPool === 'system',
-    autoModeBuiltInPools: autoMode && autoMode.builtInPools.length > 0 ? codeList(autoMode.builtInPools) : 'none',
-    autoModeExpireAfter: autoMode?.expireAfter ?? '',
-    autoModeTagPolicy: autoMode?.tagPolicyTags ? Object.entries(autoMode.tagPolicyTags).map(([key, value]) => `\`${key}=${value}\``).join(', ') : undefined,
-    driverExpireAfter: capacity.driverNodes.expireAfter,
-    driverDrainBound: capacity.driverNodes.terminationGracePeriod,
-    controllerValues: capacity.controllerValues !== undefined,
-    karpenterChart: capacity.controllerValues?.chart ?? { url: '', version: '' },
-    // Tenants.
+    ...capacityData(summaries),
     hasFargate: fargate.length > 0,
     fargateTenants: fargate.join(', '),
-    offeredClasses: summaries.tenants.some((tenant) => tenant.documents.classVariants),
-    singleZoneJobs: summaries.tenants.some((tenant) => tenant.documents.singleZone),
-    sizeChecks: `${checks.slice(0, -1).join(', ')} and ${checks.at(-1)}`,
-    tenantRows: summaries.tenants.map((tenant) => ({
-      ...tenant,
-      driver: size(tenant.jobSize.driver),
-      executor: size(tenant.jobSize.executor),
-      disk: disk(tenant),
-      maxJobDuration: tenant.maxJobDuration ?? 'unbounded',
-      quotaText: `${tenant.quota.cpu} CPU, ${tenant.quota.memory}, ${tenant.quota.pods} pods, ${tenant.quota.storage} volumes`,
-    })),
-    logRows: summaries.tenants.map(({ name, logs }) => ({
-      name, group: logs.cloudWatchLogGroup, s3: logs.s3LogUri, events: logs.eventLogDir, both: logs.cloudWatchLogGroup !== undefined && logs.s3LogUri !== undefined,
-    })),
-    cloudWatch: iam.cloudWatchLogs,
-    iam: {
-      ...iam,
-      kmsKey: iam.kmsKey ?? '',
-      managed: iam.managed.map((entry) => ({ ...entry, policies: codeList(entry.managedPolicyArns.map((arn) => arn.split('/').pop()!)) })),
-    },
+    ...tenantData(summaries),
     // Add-ons and notebooks.
     addonRows: [...summaries.addons].sort((a, b) => a.order - b.order).flatMap((addon) => addon.rows),
     notebookServers: notebooks !== undefined,
@@ -138,6 +90,56 @@ function readmeData(summaries: ReadmeSummaries) {
       ...(clusterAccess.nodeAccessEntry?.policyArn ? ['`node-access-policy.json`, its access policy (`aws eks associate-access-policy --cli-input-json`)'] : []),
     ].join('; '),
     podIdentitySection: summaries.podIdentity.bindings.length > 0,
+  };
+}
+
+/** The capacity back end, the Auto Mode settings and the driver nodes' lifetime. */
+function capacityData({ capacity }: ReadmeSummaries) {
+  const autoMode = capacity.autoMode;
+  return {
+    autoMode: autoMode !== undefined,
+    gpuClasses: capacity.classes.some((spec) => spec.gpu !== undefined),
+    nvmeNodeClass: capacity.nvmeNodeClass,
+    autoModeAddonPool: autoMode?.addonPool ?? '',
+    autoModeSystemPool: autoMode?.addonPool === 'system',
+    autoModeBuiltInPools: autoMode?.builtInPools ?? [],
+    autoModeExpireAfter: autoMode?.expireAfter ?? '',
+    autoModeTagPolicy: autoMode?.tagPolicyTags,
+    driverExpireAfter: capacity.driverNodes.expireAfter,
+    driverDrainBound: capacity.driverNodes.terminationGracePeriod,
+    controllerValues: capacity.controllerValues !== undefined,
+    karpenterChart: capacity.controllerValues?.chart ?? { url: '', version: '' },
+  };
+}
+
+/** The tenants' table, their logs and IAM documents, and which of their documents exist. */
+function tenantData({ tenants, iam }: ReadmeSummaries) {
+  const active = tenants.filter((tenant) => !tenant.retired);
+  const checks = ['quota', 'LimitRange',
+    ...(active.some((tenant) => !tenant.fargate) ? ['EBS scratch volumes against `requests.storage`', 'the instance types of the pools each pod reaches'] : []),
+    ...(active.some((tenant) => tenant.fargate) ? ['Fargate\'s pod sizes'] : [])];
+  return {
+    offeredClasses: tenants.some((tenant) => tenant.documents.classVariants),
+    singleZoneJobs: tenants.some((tenant) => tenant.documents.singleZone),
+    sizeChecks: `${checks.slice(0, -1).join(', ')} and ${checks.at(-1)}`,
+    tenantRows: tenants.map((tenant) => ({
+      ...tenant,
+      driver: size(tenant.jobSize.driver),
+      executor: size(tenant.jobSize.executor),
+      disk: disk(tenant),
+      maxJobDuration: tenant.maxJobDuration ?? 'unbounded',
+      quotaText: `${tenant.quota.cpu} CPU, ${tenant.quota.memory}, ${tenant.quota.pods} pods, ${tenant.quota.storage} volumes`,
+    })),
+    logRows: tenants.map(({ name, logs }) => ({
+      name, group: logs.cloudWatchLogGroup, s3: logs.s3LogUri, events: logs.eventLogDir, both: logs.cloudWatchLogGroup !== undefined && logs.s3LogUri !== undefined,
+    })),
+    cloudWatch: iam.cloudWatchLogs,
+    iam: {
+      ...iam,
+      kmsKey: iam.kmsKey ?? '',
+      // The policies by name: the part of the ARN after its last slash.
+      managed: iam.managed.map((entry) => ({ ...entry, policies: entry.managedPolicyArns.map((arn) => arn.split('/').pop()!) })),
+    },
   };
 }
 
