@@ -143,34 +143,14 @@ function tenantData({ tenants, iam }: ReadmeSummaries) {
   };
 }
 
-/** The layers in the order they reach the cluster, for the README's table. */
+/** The layers in the order they reach the cluster, each row keyed by its layer (the template words each one). */
 function layerRows({ delivery, capacity }: ReadmeSummaries) {
-  const flux = delivery.engine === 'flux';
-  const autoMode = capacity.autoMode !== undefined;
-  return delivery.layers.map((layer, index) => {
-    const order = index + 1;
-    switch (layer.name) {
-      case 'crds': return {
-        order, name: layer.name, source: flux ? '`crds/` (OCIRepository + HelmRelease)' : `Helm chart \`${layer.chart.url}\``,
-        holds: `Karpenter's CRDs (NodePool, NodeClaim, EC2NodeClass), chart \`${layer.chart.name}\` ${layer.chart.version} (the version validation uses), release in \`${layer.chart.namespace}\``,
-      };
-      case 'karpenter': return {
-        order, name: layer.name, source: '`karpenter/`',
-        holds: `Karpenter's controller (chart \`${layer.chart.name}\` ${layer.chart.version}, ${flux ? 'OCIRepository + HelmRelease' : 'an Application with the Helm source'}): after its CRDs, before the NodePools`,
-      };
-      case 'platform': return {
-        order, name: layer.name, source: '`platform/`',
-        holds: (autoMode
-          ? 'StorageClass, PriorityClasses, EKS Auto Mode NodeClasses and NodePools, the VPC CNI ConfigMap that turns NetworkPolicy enforcement on'
-          : 'StorageClass, PriorityClasses, Karpenter EC2NodeClasses and NodePools')
-          + (layer.exclusiveClassAdmission ? ', the admission policies that keep other tenants off exclusive capacity classes (`platform/admission/`)' : '')
-          + (layer.driverAccountAdmission ? ', the admission policies that hold the pods of the tenants\' Spark-driver (notebook) accounts to their own account and the tenant\'s images (`platform/admission/`)' : ''),
-      };
-      case 'tenants': return {
-        order, name: layer.name, source: '`tenants/`',
-        holds: `one folder per tenant namespace: quota, LimitRange, NetworkPolicies, service accounts, RBAC${layer.fargateSecurityGroupPolicy ? '; a Fargate tenant\'s SecurityGroupPolicy' : ''}`,
-      };
-      case 'addons': return { order, name: layer.name, source: '`addons/`', holds: 'add-ons (see below); wired after the tenants only when the folder has content' };
-    }
-  });
+  const none = { crds: undefined, karpenter: undefined, platform: undefined, tenants: undefined, addons: undefined };
+  return delivery.layers.map((layer, index) => ({
+    ...none,
+    order: index + 1,
+    flux: delivery.engine === 'flux',
+    autoMode: capacity.autoMode !== undefined,
+    [layer.name]: 'chart' in layer ? layer.chart : layer,
+  }));
 }
