@@ -18,7 +18,7 @@ export default {
   mutate: [
     'packages/core/src/validation/runtime/*.ts',
     'packages/core/src/validation/capacity/*.ts',
-    'packages/core/src/karpenter/placement.ts',
+    'packages/core/src/scheduling/*.ts',
   ],
   thresholds: { high: 95, low: 85, break: 85 },
   reporters: ['clear-text', 'progress', 'html', 'json'],

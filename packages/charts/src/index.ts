@@ -15,12 +15,12 @@ export {
   DELIVERY_FOLDERS, DELIVERY_LAYERS, deliveryCharts, wiredLayers, type DeliveryLayerName, type WiredLayer,
 } from './charts/delivery-chart.js';
 export { renderEnvironment, type RenderResult, type RenderedObject, type KubernetesObject } from './render/render.js';
-export { RenderError, type RenderIssue } from './render/render-error.js';
+export { RenderError, type RenderIssue } from './config/render-error.js';
 export { generatedHeader, toYaml } from './render/serialize.js';
 /** The permissions policy of every IAM role an environment names (what `artifacts/iam/` holds), for put-role-policy or a policy simulator. */
 export {
   rolePolicyDocuments, managedPolicyAttachments, IAM_ARTIFACTS_FOLDER, ROLE_POLICY_NAME,
   type RolePolicy, type RolePurpose, type ManagedPolicyAttachment,
-} from './render/role-policies.js';
+} from './charts/role-policies.js';
 export { tenantLocations, type TenantLocations } from './config/tenant-locations.js';
 export { identityOf } from './config/identity.js';

@@ -4,7 +4,7 @@ import type { RenderResult } from '@emr-eks-gitops/charts';
 import { hasErrors } from '@emr-eks-gitops/core';
 import type { CliIO } from './io.js';
 import { environmentNames, loadEnvironments, renderAll, type Project } from './project.js';
-import { reportFindings, reportRenderWarnings, validateRendered, type ValidationOptions } from './commands/validate.js';
+import { reportFindings, reportRenderWarnings, validateRendered, type ValidationOptions } from './validation-report.js';
 import { compareTrees, hasChanges, readTree, type FileTree, type TreeDiff } from './output/tree.js';
 import { assertTenantRemovalsSafe } from './tenant-removal.js';
 

@@ -30,8 +30,8 @@ function unionMembers(file: string, type: string): string[] {
 function codeRuleIds(): Set<string> {
   const ids = new Set([
     ...unionMembers('packages/core/src/validation/finding.ts', 'RuleId'),
-    ...unionMembers('packages/core/src/validation/runtime/spark-tenant-rules.ts', 'RuntimeRuleId'),
-    ...unionMembers('packages/core/src/validation/runtime/fargate-tenant-rules.ts', 'FargateRuleId'),
+    ...unionMembers('packages/core/src/validation/runtime/tenant-runtime.ts', 'RuntimeRuleId'),
+    ...unionMembers('packages/core/src/validation/runtime/tenant-runtime.ts', 'FargateRuleId'),
   ]);
   for (const pkg of PACKAGES) {
     for (const file of sourceFiles(join(REPO_ROOT, 'packages', pkg, 'src'))) {

@@ -1,6 +1,6 @@
 // Public surface of @emr-eks-gitops/core: the builders and helpers other repos compose into their own charts.
-export { ConfigurationError, requireThat } from './errors.js';
-export { LABELS, PROJECT_NAME } from './labels.js';
+export { ConfigurationError, requireThat } from './primitives/errors.js';
+export { LABELS, NAMESPACE_NAME_LABEL, PROJECT_NAME } from './primitives/labels.js';
 /** Cost allocation labels: what EKS split cost allocation imports (50 per pod), their syntax, the job runner's properties. */
 export {
   SPLIT_COST_LABEL_LIMIT, OTHERS_POD_LABELS, costLabelProblems, tenantCostLabels, costLabelOverflows, jobSubmitterLabelProperties, sharedCostLabels,
@@ -16,9 +16,9 @@ export {
   POD_IDENTITY, releaseSupportsPodIdentity, emrJobServiceAccounts, podIdentityTrustPolicy, podIdentityAssociationRequest,
   type PodIdentityMode, type PodIdentityAssociationRequest, type PodIdentityBinding,
 } from './identity/pod-identity.js';
-export { DNS_LABEL_PATTERN, DNS_SUBDOMAIN_PATTERN, assertDnsLabel, assertDnsSubdomain } from './names.js';
-export { QUANTITY_PATTERN, isQuantity, parseQuantity, quantityString, type QuantityInput } from './quantity.js';
-export { parseKubernetesVersion, isAtLeast, type KubernetesVersion } from './kubernetes-version.js';
+export { DNS_LABEL_PATTERN, DNS_SUBDOMAIN_PATTERN, assertDnsLabel, assertDnsSubdomain } from './primitives/names.js';
+export { QUANTITY_PATTERN, isQuantity, parseQuantity, quantityString, type QuantityInput } from './primitives/quantity.js';
+export { parseKubernetesVersion, isAtLeast, type KubernetesVersion } from './primitives/kubernetes-version.js';
 export {
   TenantNamespace, RESERVED_NAMESPACES,
   type TenantNamespaceProps, type TenantQuota, type ContainerDefaults, type ContainerResources, type DefaultLimits,
@@ -26,8 +26,9 @@ export {
 } from './tenant/tenant-namespace.js';
 export {
   EmrContainersRbac, emrContainersRoleRules, EMR_CONTAINERS_NAME,
-  type EmrContainersRbacProps, type PolicyRule,
+  type EmrContainersRbacProps,
 } from './emr-access/emr-containers-rbac.js';
+export type { PolicyRule } from './primitives/rbac.js';
 /** Pods a Spark-driver account creates run as that account and only the images allowed (admission). */
 export {
   DriverAccountPodPolicy, serviceAccountUsername, SERVICE_ACCOUNT_USERNAME_PREFIX,
@@ -42,19 +43,21 @@ export {
 // Karpenter v1: node classes, node pools, the Spark capacity layout, and the controller's Helm values.
 /** Scheduling vocabulary (taints, tolerations, requirements, placements) and the check of a placement against a pool. */
 export {
-  CAPACITY_TYPE_LABEL,
   placementProblems,
+  podMisfit,
+  poolNodeRequirements,
   tolerationFor,
   toleratesTaint,
-  type CapacityType,
-  type NodeRequirement,
+  type Misfit,
   type PodPlacement,
+  type PodSchedulingNeeds,
   type PoolSchedulingView,
-  type RequirementOperator,
   type Taint,
   type TaintEffect,
   type Toleration,
-} from './karpenter/placement.js';
+} from './scheduling/placement.js';
+export { requirementsSatisfiable, type NodeRequirement, type RequirementOperator } from './scheduling/requirements.js';
+export { CAPACITY_TYPE_LABEL, WELL_KNOWN_LABELS, type CapacityType } from './scheduling/well-known-labels.js';
 /** Disruption budgets and no-disruption windows of a NodePool. */
 export {
   type ConsolidationPolicy,
@@ -92,7 +95,7 @@ export {
 /** The cluster IAM role policy that lets EKS Auto Mode put a NodeClass's user-defined tags on what it launches. */
 export { AUTO_MODE_TAGGED_NODE_ACTIONS, autoModeTagPolicy, type IamPolicyDocument } from './karpenter/auto-mode-tag-policy.js';
 /** Go durations as Kubernetes and Karpenter write them (`1h30m`), in seconds. */
-export { goDurationSeconds } from './validation/go-duration.js';
+export { goDurationSeconds } from './primitives/go-duration.js';
 /** Instance selections of capacity classes (architecture, categories or families, generation, sizes) as requirements. */
 export { emptySelectionProblem, gpuSelectionProblem, instanceSelectionRequirements, type InstanceSelection } from './karpenter/instance-selection.js';
 /** Driver, spot executor and on-demand fallback executor pools, with the placements pods need to reach them. */
@@ -187,7 +190,7 @@ export {
   DEFAULT_SPARK_PRIORITY_CLASS_NAMES,
   SparkPriorityClasses,
   type SparkPriorityClassesProps,
-} from './scheduling/spark-priority-classes.js';
+} from './spark/spark-priority-classes.js';
 
 // Tenant isolation: network policies and service accounts of a tenant namespace.
 /** Default-deny NetworkPolicies with the allowances Spark, Prometheus, DNS and the chosen egress need. */
@@ -203,7 +206,7 @@ export {
   type TenantNetworkPoliciesProps,
 } from './tenant/tenant-network-policies.js';
 /** Ports and protocols as NetworkPolicies take them. */
-export { NETWORK_PROTOCOLS, type NetworkPort, type NetworkProtocol, type ResolvedNetworkPort } from './validation/network.js';
+export { NETWORK_PROTOCOLS, type NetworkPort, type NetworkProtocol, type ResolvedNetworkPort } from './primitives/network.js';
 /** Service accounts outside EMR's per-job ones, optionally bound to IAM roles through IRSA. */
 export {
   EMR_JOB_SERVICE_ACCOUNT_PREFIX,
@@ -234,16 +237,16 @@ export {
 export { fargateSparkPlacements } from './fargate/fargate-placements.js';
 /** Run-time rules of a Fargate tenant, and the Fargate size of each pod of its jobs. */
 export {
-  fargateJobSizes, fargateTenantProblems, type FargateJobSizes, type FargateRuleId, type FargateTenantRuntime,
+  fargateJobSizes, fargateTenantProblems, type FargateJobSizes, type FargateTenantRuntime,
 } from './validation/runtime/fargate-tenant-rules.js';
 export { FARGATE_NAMESPACE_ANNOTATION } from './validation/capacity/fargate-pod-rules.js';
 export { validateObjects } from './validation/validate.js';
 export { awsRequestProblems, jsonPathOf, type AwsRequestProblem, type AwsRequestShape } from './validation/aws/request-documents.js';
 /** Run-time rules of a tenant: what admission, the scheduler, Karpenter, Spark and EMR do with a job of its size. */
-export {
-  sparkTenantProblems,
-  type AwsServiceReach, type RuntimePool, type RuntimeProblem, type RuntimeRuleId, type SparkTenantRuntime,
-} from './validation/runtime/spark-tenant-rules.js';
+export { sparkTenantProblems } from './validation/runtime/spark-tenant-rules.js';
+export type {
+  AwsServiceReach, FargateRuleId, RuntimePool, RuntimeProblem, RuntimeRuleId, SparkTenantRuntime,
+} from './validation/runtime/tenant-runtime.js';
 export {
   effectiveLimitRange, formatCores, formatMiB, jobFootprint, EMR_LOGGING_CONTAINER_MEMORY_MIB, JOB_RUNNER_LOGGING_CONTAINER,
   type EffectiveLimitRange, type JobFootprint, type PodFootprint,
@@ -328,7 +331,7 @@ export {
 // Add-ons: Prometheus (the prometheus-community chart's values, or PodMonitors for prometheus-operator).
 /** What Prometheus scrapes on the Spark platform, and the facts of Spark's pods the scrape relies on. */
 export {
-  CLIENT_MODE_DRIVER_LABEL, KARPENTER_METRICS, KUBE_STATE_METRICS, NAMESPACE_NAME_LABEL, SPARK_POD_FACTS, TENANT_SERIES_LABEL, kubeStateMetricsScrapeConfig, metaLabel, sparkScrapeConfigs,
+  CLIENT_MODE_DRIVER_LABEL, KARPENTER_METRICS, KUBE_STATE_METRICS, SPARK_POD_FACTS, TENANT_SERIES_LABEL, kubeStateMetricsScrapeConfig, metaLabel, sparkScrapeConfigs,
   type RelabelConfig, type ScrapeConfig, type ScrapedTenant, type SparkScrapeTargetsProps,
 } from './addons/prometheus-targets.js';
 /** The Prometheus server: namespace, StorageClass and the pinned chart's values. */

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { placementProblems, tolerationFor, type NodeRequirement, type PoolSchedulingView, type Taint } from '../src/index.js';
-import { untoleratedTaints } from '../src/karpenter/placement.js';
-import { requirementsSatisfiable, type Requirement } from '../src/validation/capacity/scheduling.js';
+import { untoleratedTaints } from '../src/scheduling/placement.js';
+import { requirementsSatisfiable, type NodeRequirement as Requirement } from '../src/scheduling/requirements.js';
+import { misfit, readPlacement, readPool } from '../src/validation/capacity/placement.js';
+import { Subject } from '../src/validation/subject.js';
 
 const executorTaint: Taint = { key: 'workload', value: 'spark-executor', effect: 'NoSchedule' };
 const pool = (change: Partial<PoolSchedulingView> = {}): PoolSchedulingView =>
@@ -109,5 +111,41 @@ describe('requirementsSatisfiable: a pod\'s node requirements against a NodePool
   it('a pool\'s own DoesNotExist is checked even when the pod says nothing of the key', () => {
     expect(requirementsSatisfiable([r('team', 'DoesNotExist'), r('team', 'In', 'a')], [])).toBe(false);
     expect(requirementsSatisfiable([r('team', 'DoesNotExist')], [])).toBe(true);
+  });
+});
+
+describe('one scheduling model: what generated placements and validated objects are both judged by', () => {
+  // Karpenter v1 gives a well-known label no default: on a pool without an arch requirement, the pod's nodeSelector
+  // narrows the pool's instance types (karpenter.sh, NodePools: "If a requirement is not defined for a well known label,
+  // any value available to the cloud provider may be chosen"). Both users must say the pod fits.
+  const open = pool({ labels: { workload: 'spark-executor' }, taints: [], requirements: [] });
+  const nodePool = (requirements: NodeRequirement[]) => readPool(new Subject({
+    path: 'platform/karpenter/nodepool-p.yaml', applied: true,
+    object: { apiVersion: 'karpenter.sh/v1', kind: 'NodePool', metadata: { name: 'p' }, spec: { template: { metadata: { labels: { workload: 'spark-executor' } }, spec: { requirements } } } },
+  }, 'test'));
+  const pod = (nodeSelector: Record<string, string>) => readPlacement(new Subject({
+    path: 'pod.yaml', applied: true, object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x' }, spec: { nodeSelector, containers: [] } },
+  }, 'test'))!;
+
+  it.each(['amd64', 'arm64'])('kubernetes.io/arch=%s on a pool with no arch requirement fits, for placements and for validated pods', (arch) => {
+    expect(placementProblems({ nodeSelector: { 'kubernetes.io/arch': arch }, tolerations: [] }, open)).toEqual([]);
+    expect(misfit(pod({ 'kubernetes.io/arch': arch }), nodePool([]))).toBeUndefined();
+  });
+
+  it('an arch the pool excludes does not fit either way', () => {
+    const arm = [{ key: 'kubernetes.io/arch', operator: 'In', values: ['arm64'] }] as const satisfies NodeRequirement[];
+    expect(placementProblems({ nodeSelector: { 'kubernetes.io/arch': 'amd64' }, tolerations: [] }, pool({ taints: [], requirements: arm })))
+      .toEqual(['nodeSelector kubernetes.io/arch=amd64 is never a label of pool p']);
+    expect(misfit(pod({ 'kubernetes.io/arch': 'amd64' }), nodePool([...arm]))).toBe('requires kubernetes.io/arch In [amd64], which its nodes cannot have');
+  });
+
+  it('a label that is neither well-known nor the pool\'s fits neither way', () => {
+    expect(placementProblems({ nodeSelector: { team: 'a' }, tolerations: [] }, open)).toEqual(['nodeSelector team=a is never a label of pool p']);
+    expect(misfit(pod({ team: 'a' }), nodePool([]))).toBe('requires team In [a], which its nodes cannot have');
+  });
+
+  it('the pool\'s own name (karpenter.sh/nodepool) is a label of its nodes for both', () => {
+    expect(placementProblems({ nodeSelector: { 'karpenter.sh/nodepool': 'p' }, tolerations: [] }, open)).toEqual([]);
+    expect(misfit(pod({ 'karpenter.sh/nodepool': 'p' }), nodePool([]))).toBeUndefined();
   });
 });

@@ -17,7 +17,7 @@ import { YunikornChart, guaranteedCapacityIssues } from './yunikorn-addon.js';
 import type { AddonSummary } from './summaries.js';
 
 export { HISTORY_SERVER_NAMESPACE, historyServerName };
-import { collectIssues, type RenderIssue } from '../render/render-error.js';
+import { collectIssues, type RenderIssue } from '../config/render-error.js';
 
 /**
  * The environment's add-ons (its `addons:` section), one chart each, in `addons/<name>/` (Karpenter's controller in

@@ -3,7 +3,7 @@ import {
   DriverAccountPodPolicy, ExclusiveCapacityClassPolicy, JUPYTERHUB_HUB_SERVICE_ACCOUNT, JUPYTERHUB_NAMESPACE, emrSparkImage, serviceAccountUsername,
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
-import { collectIssues, underField, type RenderIssue } from '../render/render-error.js';
+import { collectIssues, underField, type RenderIssue } from '../config/render-error.js';
 import { ManifestChart } from './manifest-chart.js';
 import type { TenantChart } from './tenant-chart.js';
 import type { AdmissionSummary } from './summaries.js';

@@ -5,7 +5,7 @@ import {
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { CapacityClassConfig } from '../config/capacity-schema.js';
 import { DEFAULT_CAPACITY_CLASS, classCostTags, hasOwnNodeClasses, needsNvmeNodeClass } from '../config/capacity-class-semantics.js';
-import { underField, type RenderIssue } from '../render/render-error.js';
+import { underField, type RenderIssue } from '../config/render-error.js';
 import {
   AUTO_MODE_TAG_POLICY_ARTIFACT, autoModeClusterConfigArtifact, autoModeSparkNodes, isAutoMode, needsTagPolicy, type SparkNodes, type TaggedNodeClasses,
 } from './auto-mode-capacity.js';

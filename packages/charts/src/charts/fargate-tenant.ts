@@ -4,7 +4,7 @@ import {
 } from '@emr-eks-gitops/core';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
-import type { RenderIssue } from '../render/render-error.js';
+import type { RenderIssue } from '../config/render-error.js';
 import { fargateProfileName } from '../config/fargate-semantics.js';
 import { DEFAULT_CAPACITY_CLASS, DEFAULT_LOCAL_DISK_SIZE } from '../config/capacity-class-semantics.js';
 import type { ClassPlacement } from './tenant-capacity.js';

@@ -3,10 +3,10 @@ import { IAM_ROLE_INLINE_POLICIES_MAX_SIZE, putRolePolicyProblems } from '@emr-e
 import type { EnvironmentConfig } from '../config/schema.js';
 import { ManifestChart } from './manifest-chart.js';
 import type { IamSummary } from './summaries.js';
-import type { RenderIssue } from '../render/render-error.js';
+import type { RenderIssue } from '../config/render-error.js';
 import {
   IAM_ARTIFACTS_FOLDER, ROLE_POLICY_NAME, managedPolicyAttachments, rolePolicyDocuments, rolePolicyIssues, type RolePolicy,
-} from '../render/role-policies.js';
+} from './role-policies.js';
 
 /**
  * `artifacts/iam/`: the permissions policy of each role the environment names (`<role name>.json`, for

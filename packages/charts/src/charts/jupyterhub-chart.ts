@@ -8,10 +8,10 @@ import type { JupyterHubConfig } from '../config/jupyterhub-schema.js';
 import { helmDelivery } from './delivery-chart.js';
 import { addonPlacement, ebsProvisioner } from './auto-mode-capacity.js';
 import { ManifestChart } from './manifest-chart.js';
-import { collectIssues, type RenderIssue } from '../render/render-error.js';
+import { collectIssues, type RenderIssue } from '../config/render-error.js';
 import { HISTORY_SERVER_NAMESPACE, historyServerName } from './history-server-names.js';
 import { notebookAccountOf, servesNotebooks } from './notebook-tenants.js';
-import { rolePolicyArtifactPath } from '../render/role-policies.js';
+import { rolePolicyArtifactPath } from './role-policies.js';
 import type { AddonSummary } from './summaries.js';
 
 /** Output folder of the add-on, below the addons layer. */

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { LABELS, PROJECT_NAME } from '@emr-eks-gitops/core';
 import type { ConfigPath } from '../config/source-map.js';
-import type { RenderIssue } from '../render/render-error.js';
+import type { RenderIssue } from '../config/render-error.js';
 import type { AddonSummary } from './summaries.js';
 
 export interface ManifestChartProps {

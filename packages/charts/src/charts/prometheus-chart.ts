@@ -10,7 +10,7 @@ import { addonPlacement, ebsProvisioner, isAutoMode } from './auto-mode-capacity
 import { HISTORY_SERVER_NAMESPACE, historyServerName } from './history-server-names.js';
 import { ManifestChart } from './manifest-chart.js';
 import { servesNotebooks } from './notebook-tenants.js';
-import type { RenderIssue } from '../render/render-error.js';
+import type { RenderIssue } from '../config/render-error.js';
 import type { AddonSummary } from './summaries.js';
 
 

@@ -10,7 +10,7 @@ import {
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
 import { ManifestChart } from './manifest-chart.js';
-import { fieldToPath, underField, type RenderIssue } from '../render/render-error.js';
+import { fieldToPath, underField, type RenderIssue } from '../config/render-error.js';
 import type { ConfigPath } from '../config/source-map.js';
 import type { TenantPlacementSummary } from './summaries.js';
 import { singleZoneGpuWarnings, tenantCapacityClasses } from '../config/capacity-class-semantics.js';

@@ -1,7 +1,7 @@
 import { costLabelOverflows, SPLIT_COST_LABEL_LIMIT, type CostPodKind, type SparkPodTemplates } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
 import type { ConfigPath } from '../config/source-map.js';
-import type { RenderIssue } from '../render/render-error.js';
+import type { RenderIssue } from '../config/render-error.js';
 import { servesNotebooks } from './notebook-tenants.js';
 
 const POD_NAMES: Readonly<Record<CostPodKind, string>> = {

@@ -4,7 +4,7 @@ import {
   type HelmDelivery, type SparkCapacity, type TenantQueue, type YunikornSchedulerConfig, type YunikornValues,
 } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig } from '../config/schema.js';
-import type { RenderIssue } from '../render/render-error.js';
+import type { RenderIssue } from '../config/render-error.js';
 import { addonPlacement } from './auto-mode-capacity.js';
 import { ManifestChart } from './manifest-chart.js';
 import { onYunikorn } from './yunikorn-tenant.js';

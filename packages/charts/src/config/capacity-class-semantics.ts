@@ -1,5 +1,5 @@
 import { VALIDATING_ADMISSION_POLICY_MINOR, isAtLeast, parseKubernetesVersion, sharedCostLabels, tenantCostLabels } from '@emr-eks-gitops/core';
-import type { RenderIssue } from '../render/render-error.js';
+import type { RenderIssue } from './render-error.js';
 import type { EnvironmentConfig, EnvironmentFile, TenantConfig } from './schema.js';
 import type { CapacityClassConfig, CapacityConfig } from './capacity-schema.js';
 import type { Problem } from './problems.js';

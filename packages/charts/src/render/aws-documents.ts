@@ -2,7 +2,7 @@ import { awsRequestProblems, type AwsRequestShape } from '@emr-eks-gitops/core';
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
 import type { ConfigPath } from '../config/source-map.js';
 import type { ManifestChart } from '../charts/manifest-chart.js';
-import type { RenderIssue } from './render-error.js';
+import type { RenderIssue } from '../config/render-error.js';
 
 // The AWS request documents among the rendered artifacts, checked against the API's shapes at render time: the
 // API would otherwise refuse them only when a user submits them (aws emr-containers start-job-run, emr apply,

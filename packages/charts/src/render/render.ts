@@ -14,7 +14,7 @@ import { deliverySummary } from '../charts/delivery-summary.js';
 import { tenantSummary } from '../charts/tenant-summary.js';
 import type { ReadmeSummaries } from '../charts/summaries.js';
 import { environmentReadme } from './readme/environment-readme.js';
-import { RenderError, collectIssues, type RenderIssue } from './render-error.js';
+import { RenderError, collectIssues, type RenderIssue } from '../config/render-error.js';
 import { synthesizeCharts } from './synth.js';
 import { awsDocumentIssues } from './aws-documents.js';
 import { IamChart } from '../charts/iam-chart.js';

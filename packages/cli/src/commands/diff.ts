@@ -1,6 +1,6 @@
 import { EXIT, type CliIO } from '../io.js';
 import type { Project } from '../project.js';
-import type { ValidationOptions } from './validate.js';
+import type { ValidationOptions } from '../validation-report.js';
 import { filePatch, lineChanges } from '../output/drift-report.js';
 import { planOutput, renderValidated, type OutputPlan } from '../render-plan.js';
 

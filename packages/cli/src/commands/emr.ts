@@ -15,14 +15,14 @@ import type { AwsSide } from '../emr/aws-side.js';
  * needed to define the commands or print their help.
  */
 async function emrModules() {
-  const [project, client, errors, inventory, apply, destroy, report, templates, templateReport, core, lookup, aws, format, charts] = await Promise.all([
+  const [project, client, errors, inventory, apply, destroy, report, templates, templateReport, core, lookup, aws, preflight, format, charts] = await Promise.all([
     import('../project.js'), import('../emr/client.js'), import('../emr/errors.js'), import('../emr/inventory.js'),
     import('../emr/apply.js'), import('../emr/destroy.js'), import('../emr/report.js'), import('../emr/job-templates.js'),
     import('../emr/job-template-report.js'), import('@emr-eks-gitops/core'), import('../emr/job-template-lookup.js'),
-    import('../emr/aws-side.js'), import('../emr/format.js'), import('@emr-eks-gitops/charts'),
+    import('../emr/aws-side.js'), import('../emr/preflight.js'), import('../emr/format.js'), import('@emr-eks-gitops/charts'),
   ]);
   return {
-    ...project, ...client, ...errors, ...inventory, ...apply, ...destroy, ...report, ...templates, ...templateReport, ...lookup, ...aws, ...format,
+    ...project, ...client, ...errors, ...inventory, ...apply, ...destroy, ...report, ...templates, ...templateReport, ...lookup, ...aws, ...preflight, ...format,
     emrRoleTrustPolicy: core.emrRoleTrustPolicy, EMR_RESOURCE_TAGS: core.EMR_RESOURCE_TAGS, identityOf: charts.identityOf,
   };
 }

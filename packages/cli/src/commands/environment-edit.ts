@@ -4,7 +4,7 @@ import { hasErrors } from '@emr-eks-gitops/core';
 import { loadEnvironmentText } from '@emr-eks-gitops/charts';
 import { CliError, type CliIO } from '../io.js';
 import { renderAll, type Project } from '../project.js';
-import { reportFindings, validateRendered } from './validate.js';
+import { reportFindings, validateRendered } from '../validation-report.js';
 
 /**
  * Checks an environment file's new text as `validate` would (load, render, every rule) before anything is written:

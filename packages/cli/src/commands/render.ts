@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { EXIT, type CliIO } from '../io.js';
 import type { Project } from '../project.js';
-import type { ValidationOptions } from './validate.js';
+import type { ValidationOptions } from '../validation-report.js';
 import { driftReport } from '../output/drift-report.js';
 import { hasChanges, writeTreeAtomically } from '../output/tree.js';
 import { planOutput, renderValidated, type OutputPlan } from '../render-plan.js';

@@ -1,44 +1,13 @@
-import { resolve } from 'node:path';
-import { findingAnnotation, formatFinding, hasErrors, validateObjects, type Finding } from '@emr-eks-gitops/core';
-import { formatProblem, type LoadedEnvironment, type Problem, type RenderResult } from '@emr-eks-gitops/charts';
+import { findingAnnotation, hasErrors } from '@emr-eks-gitops/core';
 import { EXIT, type CliIO } from '../io.js';
-import { loadEnvironments, locateIssue, renderAll, type Project } from '../project.js';
-
-export interface ValidationOptions {
-  /** A directory of JSON schemas named as kubeconform names them, used instead of the built-in ones where it has a kind. */
-  readonly schemaDir?: string;
-}
+import { loadEnvironments, renderAll, type Project } from '../project.js';
+import {
+  countOf, renderWarnings, reportFindings, reportRenderWarnings, validateRendered, type ValidationOptions,
+} from '../validation-report.js';
 
 export interface ValidateOptions extends ValidationOptions {
   readonly env: readonly string[];
   readonly output: 'text' | 'json';
-}
-
-/** Every rule over every rendered object of each environment, plus the renderer's own warnings, in stable order. */
-export function validateRendered(project: Project, environments: readonly LoadedEnvironment[], results: readonly RenderResult[], options: ValidationOptions): Finding[] {
-  const schemaDir = options.schemaDir ? resolve(project.root, options.schemaDir) : undefined;
-  return results.flatMap((result, index) => validateObjects(result.objects, {
-    environment: result.environment,
-    production: environments[index]!.config.production ?? false,
-    kubernetesVersion: environments[index]!.config.cluster.kubernetesVersion,
-    schemaDir,
-  }));
-}
-
-/** Prints findings for people on stderr (one line each, then a count); says nothing when there are none. */
-export function reportFindings(findings: readonly Finding[], io: CliIO): void {
-  for (const finding of findings) io.err(`${finding.severity}: ${formatFinding(finding)}\n`);
-  if (findings.length > 0) io.err(`${countOf(findings, 'error')} errors, ${countOf(findings, 'warning')} warnings\n`);
-}
-
-/** What the renderer noticed but did not refuse, at its line of the environment file. */
-function renderWarnings(environments: readonly LoadedEnvironment[], results: readonly RenderResult[]): Problem[] {
-  return results.flatMap((result, index) => result.warnings.map((warning) => locateIssue(environments[index]!, warning)));
-}
-
-/** Prints what the renderer noticed but did not refuse. */
-export function reportRenderWarnings(environments: readonly LoadedEnvironment[], results: readonly RenderResult[], io: CliIO): void {
-  for (const warning of renderWarnings(environments, results)) io.err(`warning: ${formatProblem(warning)}\n`);
 }
 
 /** `emr-gitops validate`: render in memory and run every rule, writing nothing. Exit 1 when any rule fails. */
@@ -68,8 +37,4 @@ export function validateCommand(project: Project, options: ValidateOptions, io: 
     }
   }
   return hasErrors(findings) ? EXIT.failed : EXIT.ok;
-}
-
-function countOf(findings: readonly Finding[], severity: Finding['severity']): number {
-  return findings.filter((finding) => finding.severity === severity).length;
 }

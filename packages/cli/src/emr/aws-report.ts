@@ -1,5 +1,5 @@
 import { toJson, toTable, type OutputFormat } from './format.js';
-import type { Check, CheckStatus } from './preflight.js';
+import type { Check, CheckStatus } from './preflight-checks.js';
 import type { ReportExtra } from './report.js';
 import type { PrefixOutcome, S3DeleteOutcome, S3Plan, UploadOutcome } from './s3-sync.js';
 

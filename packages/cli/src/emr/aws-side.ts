@@ -2,9 +2,7 @@ import type { EnvironmentConfig, RenderResult } from '@emr-eks-gitops/charts';
 import { CliError, EXIT } from '../io.js';
 import { createAwsClients, type AwsClients } from './aws-clients.js';
 import type { AwsOptions } from './client.js';
-import { preflight, type Check } from './preflight.js';
 import type { ReportExtra } from './report.js';
-import { attachmentExpectations, roleExpectations } from './role-expectations.js';
 import { parseS3Uri, s3Targets, type S3Targets } from './s3-targets.js';
 import { applyS3, destroyArtifacts, planS3, type PrefixOutcome, type S3DeleteOutcome, type S3Plan, type UploadOutcome } from './s3-sync.js';
 import {
@@ -108,14 +106,4 @@ export function s3PlanNeedsPerson(plan: S3Plan): boolean {
 export function s3ApplyExitCodes(result: { readonly uploads: readonly UploadOutcome[]; readonly prefixes: readonly PrefixOutcome[] }): number[] {
   return [...result.uploads, ...result.prefixes].map((outcome) =>
     outcome.status === 'failed' || outcome.status === 'refused' ? outcome.exitCode ?? EXIT.failed : EXIT.ok);
-}
-
-/** emr preflight's exit code: 1 when anything is missing or could not be checked (unverified is not a pass). */
-export function preflightExitCode(checks: readonly Check[]): number {
-  return checks.some((check) => check.status === 'missing' || check.status === 'could not check') ? EXIT.failed : EXIT.ok;
-}
-
-/** The checks of emr preflight for this environment: each role against the document rendered for it. */
-export function runPreflight(side: AwsSide, concurrency: number): Promise<Check[]> {
-  return preflight(side, { roles: roleExpectations(side.config), attachments: attachmentExpectations(side.config) }, concurrency);
 }

@@ -5,10 +5,11 @@ import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { POD_IDENTITY, emrRoleTrustPolicy, type TrustPolicyStatement } from '@emr-eks-gitops/core';
 import { identityOf } from '@emr-eks-gitops/charts';
+import { EXIT } from '../io.js';
 import type { AwsSide } from './aws-side.js';
 import { mapWithLimit } from './progress.js';
 import { attempt, missing, notFound, ok, roleName, type Check } from './preflight-checks.js';
-import type { AttachmentExpectation, RoleExpectation } from './role-expectations.js';
+import { attachmentExpectations, roleExpectations, type AttachmentExpectation, type RoleExpectation } from './role-expectations.js';
 import { attachmentChecks, clusterRoleTagChecks, permissionChecks } from './role-permissions.js';
 
 export type { Check, CheckStatus } from './preflight-checks.js';
@@ -273,4 +274,14 @@ async function fargateProfiles(side: AwsSide): Promise<Check[]> {
     }));
   }
   return checks;
+}
+
+/** emr preflight's exit code: 1 when anything is missing or could not be checked (unverified is not a pass). */
+export function preflightExitCode(checks: readonly Check[]): number {
+  return checks.some((check) => check.status === 'missing' || check.status === 'could not check') ? EXIT.failed : EXIT.ok;
+}
+
+/** The checks of emr preflight for this environment: each role against the document rendered for it. */
+export function runPreflight(side: AwsSide, concurrency: number): Promise<Check[]> {
+  return preflight(side, { roles: roleExpectations(side.config), attachments: attachmentExpectations(side.config) }, concurrency);
 }

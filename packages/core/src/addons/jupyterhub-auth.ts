@@ -1,4 +1,4 @@
-import { requireThat } from '../errors.js';
+import { requireThat } from '../primitives/errors.js';
 
 /** An OAuth client's secret: a key of an existing Secret in the hub's namespace (read as OAUTH_CLIENT_SECRET). */
 export interface JupyterHubClientSecretRef { readonly secretName: string; readonly key: string }

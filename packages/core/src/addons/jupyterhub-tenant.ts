@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { requireThat } from '../errors.js';
-import type { PolicyRule } from '../emr-access/emr-containers-rbac.js';
-import { assertDnsLabel, assertDnsSubdomain } from '../names.js';
-import { CLIENT_MODE_DRIVER_LABEL, NAMESPACE_NAME_LABEL } from './prometheus-targets.js';
+import { requireThat } from '../primitives/errors.js';
+import type { PolicyRule } from '../primitives/rbac.js';
+import { assertDnsLabel, assertDnsSubdomain } from '../primitives/names.js';
+import { NAMESPACE_NAME_LABEL } from '../primitives/labels.js';
+import { CLIENT_MODE_DRIVER_LABEL } from './prometheus-targets.js';
 import {
   JUPYTERHUB_HUB_API_PORT, JUPYTERHUB_HUB_SERVICE_ACCOUNT, JUPYTERHUB_NAMESPACE, JUPYTERHUB_SPAWNER_ROLE_NAME, NOTEBOOK_SERVER_LABEL,
   NOTEBOOK_SERVER_PORT, NOTEBOOK_SPARK_PORTS,

@@ -1,4 +1,4 @@
-import { requireThat } from '../errors.js';
+import { requireThat } from '../primitives/errors.js';
 
 /**
  * The AWS Load Balancer Controller's annotations this project writes, and the values each accepts, as the controller

@@ -1,9 +1,11 @@
-import { requireThat } from '../errors.js';
+import { requireThat } from '../primitives/errors.js';
 import type { HelmChartSource } from '../delivery/helm-chart.js';
 import { KARPENTER_AWS_INSTANCE_LABELS, type InstanceLabelKeys } from '../karpenter/instance-labels.js';
-import { tolerationFor, untoleratedTaints, type NodeRequirement, type PoolSchedulingView, type Toleration } from '../karpenter/placement.js';
+import {
+  describeMisfit, podMisfit, poolNodeRequirements, tolerationFor, type PoolSchedulingView, type Toleration,
+} from '../scheduling/placement.js';
+import type { NodeRequirement } from '../scheduling/requirements.js';
 import { CAPACITY_CLASS_LABEL } from '../karpenter/spark-capacity.js';
-import { formatRequirement, requirementsSatisfiable, type Requirement } from '../validation/capacity/scheduling.js';
 
 /**
  * NVIDIA's device plugin chart (repository NVIDIA/k8s-device-plugin, `deployments/helm/nvidia-device-plugin`), pinned.
@@ -123,15 +125,12 @@ function doubled(memory: string): string {
  * it can: the pool's taints must be tolerated and the affinity's requirements must be possible on the pool's nodes.
  */
 export function nvidiaDevicePluginPoolMisfit(values: Pick<NvidiaDevicePluginValues, 'affinity' | 'tolerations'>, pool: PoolSchedulingView): string | undefined {
-  const untolerated = untoleratedTaints(values.tolerations, pool);
-  if (untolerated.length > 0) return `does not tolerate taint ${untolerated.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join(', ')} of pool ${pool.name}`;
-  const poolRequirements: Requirement[] = [
-    ...pool.requirements.map((r) => ({ key: r.key, operator: r.operator, values: r.values ?? [] })),
-    ...Object.entries(pool.labels).map(([key, value]): Requirement => ({ key, operator: 'In', values: [value] })),
-  ];
-  const terms = values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms
-    .map((term) => term.matchExpressions.map((r): Requirement => ({ key: r.key, operator: r.operator, values: r.values ?? [] })));
-  if (terms.some((term) => requirementsSatisfiable(poolRequirements, term))) return undefined;
-  const clash = terms[0]?.find((r) => !requirementsSatisfiable(poolRequirements, [r]));
-  return clash ? `requires ${formatRequirement(clash)}, which nodes of pool ${pool.name} never have` : `its node affinity cannot be met on pool ${pool.name}`;
+  const requirementTerms = values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms
+    .map((term) => term.matchExpressions);
+  const found = podMisfit({ tolerations: values.tolerations, requirementTerms }, { taints: pool.taints, nodeRequirements: poolNodeRequirements(pool) });
+  return found && describeMisfit(found, {
+    suffix: ` of pool ${pool.name}`,
+    impossible: (requirement) => `requires ${requirement}, which nodes of pool ${pool.name} never have`,
+    together: `its node affinity cannot be met on pool ${pool.name}`,
+  });
 }

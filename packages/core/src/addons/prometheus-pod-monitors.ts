@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { requireThat } from '../errors.js';
-import { assertDnsLabel } from '../names.js';
+import { requireThat } from '../primitives/errors.js';
+import { assertDnsLabel } from '../primitives/names.js';
 import { SPARK_PROMETHEUS_PATHS } from '../spark/pod-templates.js';
 import { CLIENT_MODE_DRIVER_LABEL, KARPENTER_METRICS, SPARK_POD_FACTS, TENANT_SERIES_LABEL, metaLabel, type SparkScrapeTargetsProps } from './prometheus-targets.js';
 

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError } from '../primitives/errors.js';
 import { parseRoleArn } from '../emr-access/trust-policy.js';
 
 /**

@@ -2,17 +2,18 @@ import { offKarpenterNodeAffinity } from '../karpenter/controller-values.js';
 import { addonNodePlacement, type AutoModeAddonPlacement } from '../karpenter/auto-mode.js';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { ConfigurationError, requireThat } from '../errors.js';
+import { ConfigurationError, requireThat } from '../primitives/errors.js';
 import type { OciHelmChart } from '../delivery/helm-chart.js';
-import { assertDnsLabel } from '../names.js';
-import { isQuantity, quantityString, type QuantityInput } from '../quantity.js';
+import { assertDnsLabel } from '../primitives/names.js';
+import { isQuantity, quantityString, type QuantityInput } from '../primitives/quantity.js';
 import { Gp3StorageClass, type EbsCsiProvisioner } from '../storage/gp3-storage-class.js';
-import { requireGoDuration } from '../validation/go-duration.js';
-import { requireIntegerInRange } from '../validation/kubernetes-names.js';
+import { requireGoDuration } from '../primitives/go-duration.js';
+import { requireIntegerInRange } from '../primitives/kubernetes-names.js';
 import { helmValuesProblems } from './helm-values.js';
 import type { AlertGroup } from '../observability/alert-rules.js';
 import { KUBE_STATE_LABELS_ALLOWLIST } from '../observability/series.js';
-import { NAMESPACE_NAME_LABEL, kubeStateMetricsScrapeConfig, sparkScrapeConfigs, type SparkScrapeTargetsProps } from './prometheus-targets.js';
+import { NAMESPACE_NAME_LABEL } from '../primitives/labels.js';
+import { kubeStateMetricsScrapeConfig, sparkScrapeConfigs, type SparkScrapeTargetsProps } from './prometheus-targets.js';
 import { ampRemoteWrite, type AmpRemoteWrite } from './prometheus-remote-write.js';
 
 /**

@@ -1,5 +1,5 @@
-import { requireThat } from '../errors.js';
-import { assertDnsLabel } from '../names.js';
+import { requireThat } from '../primitives/errors.js';
+import { assertDnsLabel } from '../primitives/names.js';
 import { SPARK_PROMETHEUS_PATHS, SPARK_UI_PORT } from '../spark/pod-templates.js';
 
 /**
@@ -138,9 +138,6 @@ export function sparkScrapeConfigs(props: SparkScrapeTargetsProps): ScrapeConfig
     }]),
   ];
 }
-
-/** The namespace label that the tenants' `allow-monitoring-scrape` NetworkPolicies select the monitoring namespace by. */
-export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /**
  * kube-state-metrics as the prometheus chart's sub-chart installs it (prometheus-community/helm-charts

@@ -2,10 +2,10 @@ import { offKarpenterNodeAffinity } from '../karpenter/controller-values.js';
 import { addonNodePlacement, type AutoModeAddonPlacement } from '../karpenter/auto-mode.js';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { requireThat } from '../errors.js';
-import { assertDnsLabel } from '../names.js';
-import { parseQuantity, quantityString, type QuantityInput } from '../quantity.js';
-import { requireIamRoleArn } from '../validation/aws-arn.js';
+import { requireThat } from '../primitives/errors.js';
+import { assertDnsLabel } from '../primitives/names.js';
+import { parseQuantity, quantityString, type QuantityInput } from '../primitives/quantity.js';
+import { requireIamRoleArn } from '../primitives/aws-arn.js';
 
 /** The Spark History Server's UI port (`spark.history.ui.port`). */
 export const SPARK_HISTORY_UI_PORT = 18080;

@@ -1,5 +1,5 @@
-import { LABELS } from '../labels.js';
-import { isLabelValue, qualifiedNameProblem } from '../validation/kubernetes-names.js';
+import { LABELS } from '../primitives/labels.js';
+import { isLabelValue, qualifiedNameProblem } from '../primitives/kubernetes-names.js';
 
 /**
  * EKS split cost allocation imports a pod's Kubernetes labels as cost allocation tags: "up to 50 Kubernetes labels per

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { requireThat } from '../errors.js';
+import { requireThat } from '../primitives/errors.js';
 import { ARGOCD_PRUNE_DISABLED, isOciChart, requirePinnedChart, type HelmChartSource } from './helm-chart.js';
 
 /**

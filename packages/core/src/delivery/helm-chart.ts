@@ -1,4 +1,4 @@
-import { requireThat } from '../errors.js';
+import { requireThat } from '../primitives/errors.js';
 
 /**
  * A Helm chart pinned to one version: published to an OCI registry (`url` is `oci://<registry>/<repository>/<chart>`)

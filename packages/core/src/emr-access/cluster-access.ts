@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError } from '../primitives/errors.js';
 
 /**
  * How IAM roles get into an EKS cluster, as documents the AWS tools read as they are. Sources:

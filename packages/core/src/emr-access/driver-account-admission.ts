@@ -1,10 +1,10 @@
 import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { requireThat } from '../errors.js';
-import { assertDnsSubdomain } from '../names.js';
-import { requireObjectName } from '../validation/kubernetes-names.js';
+import { requireThat } from '../primitives/errors.js';
+import { assertDnsSubdomain } from '../primitives/names.js';
+import { requireObjectName } from '../primitives/kubernetes-names.js';
 import { assertTenantNamespaceName } from '../tenant/tenant-namespace.js';
-import { podAdmissionPolicy } from '../pod-admission-policy.js';
+import { podAdmissionPolicy } from '../primitives/pod-admission-policy.js';
 
 /**
  * What this policy relies on, as the upstream documents state it:

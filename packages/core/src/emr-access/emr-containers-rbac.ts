@@ -1,17 +1,11 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { assertDnsLabel } from '../names.js';
-import { isAtLeast, parseKubernetesVersion } from '../kubernetes-version.js';
+import { assertDnsLabel } from '../primitives/names.js';
+import { isAtLeast, parseKubernetesVersion } from '../primitives/kubernetes-version.js';
+import type { PolicyRule } from '../primitives/rbac.js';
 
 /** Name of the Role, the RoleBinding and the Kubernetes user that EMR on EKS acts as (aws-auth mode). */
 export const EMR_CONTAINERS_NAME = 'emr-containers';
-
-/** One RBAC policy rule, as Kubernetes writes it. */
-export interface PolicyRule {
-  readonly apiGroups: readonly string[];
-  readonly resources: readonly string[];
-  readonly verbs: readonly string[];
-}
 
 // The verb lists are copied from the AWS guide ("Enable cluster access for Amazon EMR on EKS"), including the
 // verbs Kubernetes ignores (describe, edit, annotate, label): EMR's documentation is the contract.

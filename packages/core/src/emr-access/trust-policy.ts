@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError } from '../primitives/errors.js';
 
 /**
  * IRSA trust policies for EMR on EKS job execution roles.

@@ -1,6 +1,6 @@
-import type { PodPlacement } from '../karpenter/placement.js';
+import type { PodPlacement } from '../scheduling/placement.js';
 import type { SparkPlacements } from '../karpenter/spark-capacity.js';
-import { requireGoDuration } from '../validation/go-duration.js';
+import { requireGoDuration } from '../primitives/go-duration.js';
 
 /**
  * Placements of a tenant whose pods a Fargate profile runs: no NodePool, no node selector, no toleration (the profile

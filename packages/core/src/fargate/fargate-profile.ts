@@ -1,6 +1,6 @@
-import { requireThat } from '../errors.js';
-import { requireIamRoleArn } from '../validation/aws-arn.js';
-import { isDnsLabel, requireLabels } from '../validation/kubernetes-names.js';
+import { requireThat } from '../primitives/errors.js';
+import { requireIamRoleArn } from '../primitives/aws-arn.js';
+import { isDnsLabel, requireLabels } from '../primitives/kubernetes-names.js';
 
 /** EKS limits of a Fargate profile (CreateFargateProfile; "Define which Pods use AWS Fargate when launched"). */
 export const FARGATE_PROFILE_LIMITS = { selectors: 5, name: 100 } as const;

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { requireThat } from '../errors.js';
-import { requireObjectName } from '../validation/kubernetes-names.js';
+import { requireThat } from '../primitives/errors.js';
+import { requireObjectName } from '../primitives/kubernetes-names.js';
 
 /** At most this many security groups go on one pod's network interface (the CRD's limit). */
 export const POD_SECURITY_GROUPS_MAX = 5;

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError } from '../primitives/errors.js';
 import type { PolicyStatement } from './policy-document.js';
 
 /**

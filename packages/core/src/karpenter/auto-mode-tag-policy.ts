@@ -1,4 +1,4 @@
-import { requireThat } from '../errors.js';
+import { requireThat } from '../primitives/errors.js';
 
 // EKS user guide, "Custom AWS tags for EKS Auto resources" (awsdocs/amazon-eks-user-guide
 // latest/ug/automode/auto-learn-iam.adoc, section tag-prop): "By default, the managed policies related to EKS Auto Mode do

@@ -2,11 +2,11 @@
 // EBS CSI driver and the VPC CNI; nodes are EC2 managed instances with a bounded life.
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { requireThat } from '../errors.js';
+import { requireThat } from '../primitives/errors.js';
 import { ARGOCD_PRUNE_DISABLED, FLUX_PRUNE_DISABLED } from '../delivery/helm-chart.js';
-import { requireIamRoleArn } from '../validation/aws-arn.js';
+import { requireIamRoleArn } from '../primitives/aws-arn.js';
 import type { OffKarpenterNodeAffinity } from './controller-values.js';
-import type { Toleration } from './placement.js';
+import type { Toleration } from '../scheduling/placement.js';
 
 /** Auto Mode replaces a node after at most 21 days, whatever a NodePool's expireAfter says. */
 export const AUTO_MODE_MAX_NODE_LIFETIME = '504h';

@@ -1,12 +1,12 @@
 import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { requireThat } from '../errors.js';
-import { requireObjectName, requireQualifiedName } from '../validation/kubernetes-names.js';
-import { NAMESPACE_NAME_LABEL } from '../addons/prometheus-targets.js';
+import { requireThat } from '../primitives/errors.js';
+import { requireObjectName, requireQualifiedName } from '../primitives/kubernetes-names.js';
+import { NAMESPACE_NAME_LABEL } from '../primitives/labels.js';
 import { CAPACITY_CLASS_LABEL } from './spark-capacity.js';
-import { podAdmissionPolicy } from '../pod-admission-policy.js';
+import { podAdmissionPolicy } from '../primitives/pod-admission-policy.js';
 
-export { VALIDATING_ADMISSION_POLICY_MINOR } from '../pod-admission-policy.js';
+export { VALIDATING_ADMISSION_POLICY_MINOR } from '../primitives/pod-admission-policy.js';
 
 /** A tenant an exclusive class is reserved for. */
 export interface CapacityClassGrant {

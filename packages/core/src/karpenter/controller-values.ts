@@ -1,5 +1,5 @@
-import { requireThat } from '../errors.js';
-import { requireIamRoleArn } from '../validation/aws-arn.js';
+import { requireThat } from '../primitives/errors.js';
+import { requireIamRoleArn } from '../primitives/aws-arn.js';
 
 export interface KarpenterControllerValuesProps {
   /** EKS cluster name (`settings.clusterName`). */

@@ -1,5 +1,5 @@
-import { requireThat } from '../errors.js';
-import { requireGoDuration } from '../validation/go-duration.js';
+import { requireThat } from '../primitives/errors.js';
+import { requireGoDuration } from '../primitives/go-duration.js';
 
 export type ConsolidationPolicy = 'WhenEmpty' | 'WhenEmptyOrUnderutilized';
 export const CONSOLIDATION_POLICIES: readonly ConsolidationPolicy[] = ['WhenEmpty', 'WhenEmptyOrUnderutilized'];

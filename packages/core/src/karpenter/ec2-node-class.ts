@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { requireThat } from '../errors.js';
-import { requireIntegerInRange, requireObjectName } from '../validation/kubernetes-names.js';
+import { requireThat } from '../primitives/errors.js';
+import { requireIntegerInRange, requireObjectName } from '../primitives/kubernetes-names.js';
 import type { NodeClassReference, SparkNodeClass } from './node-class-ref.js';
 
 /** Root EBS volume of every node; the kubelet, containerd and emptyDirs live on it unless RAID0 instance store is used. */

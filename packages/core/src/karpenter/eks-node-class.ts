@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { requireThat } from '../errors.js';
-import { requireIntegerInRange, requireObjectName } from '../validation/kubernetes-names.js';
+import { requireThat } from '../primitives/errors.js';
+import { requireIntegerInRange, requireObjectName } from '../primitives/kubernetes-names.js';
 import { selectorTermsOf } from './ec2-node-class.js';
 import type { NodeClassReference, SparkNodeClass } from './node-class-ref.js';
 

@@ -1,6 +1,6 @@
 import { KARPENTER_AWS_INSTANCE_LABELS, type InstanceLabelKeys } from './instance-labels.js';
 import { instanceTypesMatching } from './instance-types.js';
-import type { NodeRequirement } from './placement.js';
+import type { NodeRequirement } from '../scheduling/requirements.js';
 
 /** Which EC2 instance types a capacity class may launch, in the terms a platform team thinks in. */
 export interface InstanceSelection {

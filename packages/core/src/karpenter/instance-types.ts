@@ -19,7 +19,7 @@
  * those matches nothing here; callers should read an empty match as "unknown", not as "nothing fits".
  */
 import { FAMILIES, VCPUS_BY_SIZE, type CpuManufacturer, type FamilySpec } from './instance-type-data.js';
-import type { NodeRequirement } from './placement.js';
+import type { NodeRequirement } from '../scheduling/requirements.js';
 
 export type { CpuManufacturer } from './instance-type-data.js';
 

@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { restrictedLabelProblem } from '../validation/schema/karpenter.js';
-import { requireThat } from '../errors.js';
-import { requireGoDuration } from '../validation/go-duration.js';
+import { restrictedLabelProblem } from './nodepool-label-keys.js';
+import { requireThat } from '../primitives/errors.js';
+import { requireGoDuration } from '../primitives/go-duration.js';
 import {
   requireIntegerInRange,
   requireLabels,
@@ -10,7 +10,7 @@ import {
   requireObjectName,
   requireQualifiedName,
   requireQuantity,
-} from '../validation/kubernetes-names.js';
+} from '../primitives/kubernetes-names.js';
 import {
   CONSOLIDATION_POLICIES,
   requireDisruptionBudget,
@@ -18,15 +18,9 @@ import {
   type DisruptionBudget,
 } from './disruption.js';
 import { NODE_CLASS_KINDS, type NodeClassReference } from './node-class-ref.js';
-import {
-  CAPACITY_TYPE_LABEL,
-  TAINT_EFFECTS,
-  type CapacityType,
-  type NodeRequirement,
-  type PoolSchedulingView,
-  type RequirementOperator,
-  type Taint,
-} from './placement.js';
+import { TAINT_EFFECTS, type PoolSchedulingView, type Taint } from '../scheduling/placement.js';
+import type { NodeRequirement, RequirementOperator } from '../scheduling/requirements.js';
+import { CAPACITY_TYPE_LABEL, type CapacityType } from '../scheduling/well-known-labels.js';
 
 /** Resource ceilings of a pool: Karpenter stops launching once the pool's nodes sum up to them. */
 export interface NodePoolLimits {

@@ -1,21 +1,15 @@
 import { Construct } from 'constructs';
-import { ConfigurationError, requireThat } from '../errors.js';
-import { requireGoDuration } from '../validation/go-duration.js';
-import { requireObjectName, requireQualifiedName } from '../validation/kubernetes-names.js';
+import { ConfigurationError, requireThat } from '../primitives/errors.js';
+import { requireGoDuration } from '../primitives/go-duration.js';
+import { requireObjectName, requireQualifiedName } from '../primitives/kubernetes-names.js';
 import { noDisruptionBudgets, requireCronSchedule, type NoDisruptionWindow } from './disruption.js';
 import type { SparkNodeClass } from './node-class-ref.js';
 import { KARPENTER_AWS_INSTANCE_LABELS, type InstanceLabelKeys } from './instance-labels.js';
 import { instanceSelectionRequirements } from './instance-selection.js';
 import { NodePool, type NodePoolLimits } from './node-pool.js';
-import {
-  CAPACITY_TYPE_LABEL,
-  placementProblems,
-  tolerationFor,
-  type CapacityType,
-  type NodeRequirement,
-  type PodPlacement,
-  type Taint,
-} from './placement.js';
+import { placementProblems, tolerationFor, type PodPlacement, type Taint } from '../scheduling/placement.js';
+import type { NodeRequirement } from '../scheduling/requirements.js';
+import { CAPACITY_TYPE_LABEL, type CapacityType } from '../scheduling/well-known-labels.js';
 
 /** The label (and taint) key that marks Spark node classes. */
 export const SPARK_WORKLOAD_LABEL = 'emr-eks-gitops.io/workload';

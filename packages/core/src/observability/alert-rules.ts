@@ -1,5 +1,5 @@
-import { requireThat } from '../errors.js';
-import { requireGoDuration } from '../validation/go-duration.js';
+import { requireThat } from '../primitives/errors.js';
+import { requireGoDuration } from '../primitives/go-duration.js';
 import { DRIVER_PODS, JOB_RUNNER_PODS, escapeRegex, KARPENTER_SERIES, KUBE_STATE_SERIES, kubeStateSelector } from './series.js';
 import { SPARK_DRIVER_SERIES } from './spark-metrics.js';
 

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { assertDnsLabel } from '../names.js';
+import { assertDnsLabel } from '../primitives/names.js';
 import { platformAlertGroups, type AlertGroup, type PlatformAlertsProps } from './alert-rules.js';
 import { grafanaDashboardJson, platformDashboards } from './dashboards.js';
 

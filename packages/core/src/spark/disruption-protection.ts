@@ -1,4 +1,4 @@
-import type { PodPlacement } from '../karpenter/placement.js';
+import type { PodPlacement } from '../scheduling/placement.js';
 
 /**
  * Karpenter v1's pod annotation that keeps a node from voluntary disruption (consolidation, drift) and makes the drain

@@ -1,5 +1,5 @@
-import { requireThat } from '../errors.js';
-import type { PodPlacement } from '../karpenter/placement.js';
+import { requireThat } from '../primitives/errors.js';
+import type { PodPlacement } from '../scheduling/placement.js';
 import { doNotDisruptAnnotations } from './disruption-protection.js';
 import { jobSubmitterLabelProperties } from '../cost/cost-allocation.js';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { requireThat } from '../errors.js';
+import { requireThat } from '../primitives/errors.js';
 import { classificationContractViolations } from './emr-classification-contract.js';
-import { LABELS, PROJECT_NAME } from '../labels.js';
+import { LABELS, PROJECT_NAME } from '../primitives/labels.js';
 import type { EmrMonitoringConfiguration } from './emr-job-configuration.js';
 
 // Request documents of the EMR containers API (service model emr-containers 2020-10-01): StartJobRun and

@@ -1,4 +1,4 @@
-import { requireThat } from '../errors.js';
+import { requireThat } from '../primitives/errors.js';
 
 /** A Spark memory size as spark-defaults take it: a whole number with a binary unit, e.g. `4g` or `4096m`. */
 export type SparkMemory = string;

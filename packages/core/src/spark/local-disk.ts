@@ -1,6 +1,6 @@
 import type { IVolume } from 'kubernetes-models/v1/Volume';
-import { requireThat } from '../errors.js';
-import { requireObjectName, requireQuantity } from '../validation/kubernetes-names.js';
+import { requireThat } from '../primitives/errors.js';
+import { requireObjectName, requireQuantity } from '../primitives/kubernetes-names.js';
 
 /**
  * Scratch space for `spark.local.dir` (shuffle and spill files):

@@ -1,12 +1,12 @@
 import type { IPod } from 'kubernetes-models/v1/Pod';
 import type { IVolume } from 'kubernetes-models/v1/Volume';
-import { requireThat } from '../errors.js';
+import { requireThat } from '../primitives/errors.js';
 import type { SparkPlacements } from '../karpenter/spark-capacity.js';
-import type { PodPlacement } from '../karpenter/placement.js';
-import { DEFAULT_SPARK_PRIORITY_CLASS_NAMES } from '../scheduling/spark-priority-classes.js';
+import type { PodPlacement } from '../scheduling/placement.js';
+import { DEFAULT_SPARK_PRIORITY_CLASS_NAMES } from './spark-priority-classes.js';
 import { DEFAULT_GP3_STORAGE_CLASS_NAME } from '../storage/gp3-storage-class.js';
-import { requireGoDuration } from '../validation/go-duration.js';
-import { requireIntegerInRange, requireObjectName } from '../validation/kubernetes-names.js';
+import { requireGoDuration } from '../primitives/go-duration.js';
+import { requireIntegerInRange, requireObjectName } from '../primitives/kubernetes-names.js';
 import { doNotDisruptAnnotations } from './disruption-protection.js';
 import { EMR_POD_TEMPLATE_CONTRACT, podTemplateContractViolations } from './emr-pod-template-contract.js';
 import { localDiskVolume, requireNotUnderMnt, SPARK_LOCAL_DIR_VOLUME, type SparkLocalDisk } from './local-disk.js';

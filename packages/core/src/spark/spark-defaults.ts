@@ -1,7 +1,7 @@
 import { SPARK_METRICS_NAMESPACE } from '../observability/spark-metrics.js';
-import { ConfigurationError, requireThat } from '../errors.js';
+import { ConfigurationError, requireThat } from '../primitives/errors.js';
 import type { SparkPlacements } from '../karpenter/spark-capacity.js';
-import { requireGoDuration } from '../validation/go-duration.js';
+import { requireGoDuration } from '../primitives/go-duration.js';
 import { jobSizeProperties, SPARK_DEFAULT_JOB_SIZE, type SparkJobSize } from './job-size.js';
 import { SPARK_CONTAINER_NAMES, SPARK_PROMETHEUS_PATHS, type SparkPodTemplates } from './pod-templates.js';
 

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { requireThat } from '../errors.js';
-import { requireIntegerInRange, requireObjectName } from '../validation/kubernetes-names.js';
+import { requireThat } from '../primitives/errors.js';
+import { requireIntegerInRange, requireObjectName } from '../primitives/kubernetes-names.js';
 
 export const DEFAULT_GP3_STORAGE_CLASS_NAME = 'gp3';
 

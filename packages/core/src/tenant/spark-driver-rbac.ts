@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { requireThat } from '../errors.js';
-import type { PolicyRule } from '../emr-access/emr-containers-rbac.js';
-import { assertDnsSubdomain } from '../names.js';
+import { requireThat } from '../primitives/errors.js';
+import type { PolicyRule } from '../primitives/rbac.js';
+import { assertDnsSubdomain } from '../primitives/names.js';
 import { assertTenantNamespaceName } from './tenant-namespace.js';
 
 /** Name of the Role (and RoleBinding) that lets a service account run a Spark driver in its namespace. */

@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { ConfigurationError, requireThat } from '../errors.js';
-import { LABELS } from '../labels.js';
-import { assertDnsLabel } from '../names.js';
-import { parseQuantity, quantityString, type QuantityInput } from '../quantity.js';
+import { ConfigurationError, requireThat } from '../primitives/errors.js';
+import { LABELS } from '../primitives/labels.js';
+import { assertDnsLabel } from '../primitives/names.js';
+import { parseQuantity, quantityString, type QuantityInput } from '../primitives/quantity.js';
 
 /** Pod Security Admission levels (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';

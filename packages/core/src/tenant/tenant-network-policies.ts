@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { ConfigurationError, requireThat } from '../errors.js';
-import { assertDnsLabel } from '../names.js';
+import { ConfigurationError, requireThat } from '../primitives/errors.js';
+import { assertDnsLabel } from '../primitives/names.js';
 import { SPARK_UI_PORT } from '../spark/pod-templates.js';
-import { requireCidr, resolveNetworkPorts, type NetworkPort, type ResolvedNetworkPort } from '../validation/network.js';
+import { requireCidr, resolveNetworkPorts, type NetworkPort, type ResolvedNetworkPort } from '../primitives/network.js';
+import { NAMESPACE_NAME_LABEL } from '../primitives/labels.js';
 import { assertTenantNamespaceName } from './tenant-namespace.js';
 
 /** Egress to anywhere: the default, because Spark reaches S3, EMR, STS and CloudWatch at public AWS addresses. */
@@ -65,8 +66,6 @@ export const TENANT_NETWORK_POLICY_NAMES = {
   allowAwsServices: 'allow-aws-services',
 } as const;
 
-/** The label Kubernetes sets on every namespace to its name, so policies can select namespaces by name. */
-const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 /** Label EMR (and Spark on Kubernetes) puts on job pods. */
 const SPARK_ROLE_LABEL = 'spark-role';
 

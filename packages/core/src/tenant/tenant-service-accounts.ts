@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { requireThat } from '../errors.js';
-import { assertDnsSubdomain } from '../names.js';
-import { requireIamRoleArn } from '../validation/aws-arn.js';
-import { requireLabels } from '../validation/kubernetes-names.js';
+import { requireThat } from '../primitives/errors.js';
+import { assertDnsSubdomain } from '../primitives/names.js';
+import { requireIamRoleArn } from '../primitives/aws-arn.js';
+import { requireLabels } from '../primitives/kubernetes-names.js';
 import { assertTenantNamespaceName } from './tenant-namespace.js';
 import { SparkDriverRbac } from './spark-driver-rbac.js';
 

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError } from '../primitives/errors.js';
 import { capacityRules } from './capacity/capacity-rules.js';
 import { podTemplateRules } from './capacity/pod-template-rules.js';
 import { fargatePodRules } from './capacity/fargate-pod-rules.js';

@@ -1,5 +1,5 @@
-import { requireThat } from '../errors.js';
-import { parseQuantity, type QuantityInput } from '../quantity.js';
+import { requireThat } from '../primitives/errors.js';
+import { parseQuantity, type QuantityInput } from '../primitives/quantity.js';
 
 /**
  * YuniKorn's queue configuration (`queues.yaml` of the `yunikorn-defaults` ConfigMap), as yunikorn-core v1.8.0 parses it

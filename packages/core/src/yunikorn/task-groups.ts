@@ -1,5 +1,5 @@
 import type { IPod } from 'kubernetes-models/v1/Pod';
-import { requireThat } from '../errors.js';
+import { requireThat } from '../primitives/errors.js';
 
 /**
  * Gang scheduling through YuniKorn task groups (yunikorn-k8shim v1.8.0 `pkg/cache/amprotocol.go` `TaskGroup`, read from

@@ -1,9 +1,9 @@
 import { stringify } from 'yaml';
-import { requireThat } from '../errors.js';
+import { requireThat } from '../primitives/errors.js';
 import type { HelmChartSource } from '../delivery/helm-chart.js';
 import type { AutoModeAddonPlacement } from '../karpenter/auto-mode.js';
 import { offKarpenterNodeAffinity, type OffKarpenterNodeAffinity } from '../karpenter/controller-values.js';
-import type { Toleration } from '../karpenter/placement.js';
+import type { Toleration } from '../scheduling/placement.js';
 import type { YunikornSchedulerConfig } from './queue-config.js';
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { NODEPOOL_LABEL_KEY_RULES, restrictedLabelProblem } from '../../src/validation/schema/karpenter.js';
+import { NODEPOOL_LABEL_KEY_RULES, restrictedLabelProblem } from '../../src/karpenter/nodepool-label-keys.js';
 import { applied, ec2NodeClass, nodePool, ofRule, run } from './fixtures.js';
 
 const pool = (options: Parameters<typeof nodePool>[1]) => applied('platform/nodepool-p.yaml', nodePool('p', options));

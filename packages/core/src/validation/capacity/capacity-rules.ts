@@ -1,9 +1,9 @@
 import type { Finding } from '../finding.js';
 import { asList, asRecord, asText, type Subject } from '../subject.js';
 import { CAPACITY_CLASS_LABEL } from '../../karpenter/spark-capacity.js';
-import { capacityTypes, misfit, readPlacement, readPool, targetsOtherCapacity, type PodPlacement, type Pool } from './placement.js';
+import { capacityTypes, misfit, readPlacement, readPool, targetsOtherCapacity, type PodToPlace, type Pool } from './placement.js';
 
-function placementFindings(pod: PodPlacement, pools: readonly Pool[]): Finding[] {
+function placementFindings(pod: PodToPlace, pools: readonly Pool[]): Finding[] {
   const reasons = pools.map((pool) => ({ pool, reason: misfit(pod, pool) }));
   const fitting = reasons.filter((r) => r.reason === undefined).map((r) => r.pool);
   const s = pod.subject;
@@ -24,8 +24,8 @@ function placementFindings(pod: PodPlacement, pools: readonly Pool[]): Finding[]
   // A capacity class declared on-demand only (e.g. GPUs, where spot is scarce) has no spot pool by design.
   const capacityClass = asText(asRecord(pod.spec.nodeSelector)?.[CAPACITY_CLASS_LABEL]);
   const onDemandClass = capacityClass !== undefined && !pools.some((pool) =>
-    pool.requirements.some((r) => r.key === CAPACITY_CLASS_LABEL && r.values.includes(capacityClass))
-    && pool.requirements.some((r) => r.key === 'karpenter.sh/capacity-type' && r.values.includes('spot')));
+    pool.nodeRequirements.some((r) => r.key === CAPACITY_CLASS_LABEL && (r.values ?? []).includes(capacityClass))
+    && pool.nodeRequirements.some((r) => r.key === 'karpenter.sh/capacity-type' && (r.values ?? []).includes('spot')));
   if (pod.role === 'executor' && !onDemandClass) {
     const top = Math.max(...fitting.map((p) => p.weight));
     const first = fitting.filter((p) => p.weight === top);
@@ -46,9 +46,9 @@ const GPU_COUNT_LABEL = /\/instance-gpu-count$/;
  * A pod that can land on a pool of GPU instance types must request a device (an extended resource such as
  * nvidia.com/gpu in its containers' limits): otherwise it holds a GPU node, at GPU prices, without using its GPUs.
  */
-function gpuFindings(pod: PodPlacement, fitting: readonly Pool[]): Finding[] {
-  const gpuPools = fitting.filter((pool) => pool.requirements.some((r) => GPU_COUNT_LABEL.test(r.key)
-    && (r.operator === 'Exists' || (r.operator === 'Gt' && Number(r.values[0]) >= 0) || (r.operator === 'In' && r.values.some((v) => Number(v) > 0)))));
+function gpuFindings(pod: PodToPlace, fitting: readonly Pool[]): Finding[] {
+  const gpuPools = fitting.filter((pool) => pool.nodeRequirements.some((r) => GPU_COUNT_LABEL.test(r.key)
+    && (r.operator === 'Exists' || (r.operator === 'Gt' && Number(r.values?.[0]) >= 0) || (r.operator === 'In' && (r.values ?? []).some((v) => Number(v) > 0)))));
   if (gpuPools.length === 0) return [];
   const devices = asList(pod.spec.containers).flatMap((c) => Object.keys(asRecord(asRecord(asRecord(c)?.resources)?.limits) ?? {}))
     .filter((name) => name.endsWith('/gpu'));

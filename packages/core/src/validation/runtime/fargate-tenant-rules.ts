@@ -5,12 +5,11 @@ import {
   FARGATE_EPHEMERAL_STORAGE_GIB, FARGATE_MAX_EPHEMERAL_REQUEST_GIB, FARGATE_MAX_POD, fargatePodSize, fargateProvisionedStorageGiB, formatFargateSize,
   type FargatePodSize,
 } from '../../fargate/fargate-sizing.js';
-import { parseQuantity } from '../../quantity.js';
+import { parseQuantity } from '../../primitives/quantity.js';
 import { effectiveLimitRange, formatCores, formatMiB, jobFootprint, type PodFootprint } from './pod-footprint.js';
-import { sparkTenantProblems, type RuntimeProblem, type RuntimeRuleId, type SparkTenantRuntime } from './spark-tenant-rules.js';
+import { sparkTenantProblems } from './spark-tenant-rules.js';
+import type { FargateRuleId, RuntimeProblem, RuntimeRuleId, SparkTenantRuntime } from './tenant-runtime.js';
 
-/** Rules only Fargate tenants have. */
-export type FargateRuleId = 'fargate-pod-size' | 'fargate-ephemeral-storage' | 'fargate-rounding';
 
 /** Rules about Karpenter's pools, node expiry and the job runner's node selector: Fargate has none of them. */
 const KARPENTER_ONLY_RULES: ReadonlySet<RuntimeRuleId> = new Set<RuntimeRuleId>([

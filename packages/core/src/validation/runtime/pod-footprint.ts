@@ -1,6 +1,6 @@
 // What a Spark job's pods ask of the namespace, as admission computes it: Spark's container, the containers EMR adds,
 // and what the LimitRange fills in for containers that state nothing.
-import { parseQuantity } from '../../quantity.js';
+import { parseQuantity } from '../../primitives/quantity.js';
 import { sparkContainerResources, type SparkJobSize, type SparkPodSize } from '../../spark/job-size.js';
 import type { ContainerDefaults } from '../../tenant/tenant-namespace.js';
 

@@ -4,78 +4,16 @@
 // to the line of their configuration.
 import { instanceTypesMatching, largestAllocatable, smallestFittingType } from '../../karpenter/instance-types.js';
 import { INSTANCE_LABEL_VOCABULARIES } from '../../karpenter/instance-labels.js';
-import type { NodePoolLimits } from '../../karpenter/node-pool.js';
-import { placementProblems, type CapacityType, type PodPlacement, type PoolSchedulingView } from '../../karpenter/placement.js';
-import { parseQuantity } from '../../quantity.js';
+import { placementProblems } from '../../scheduling/placement.js';
+import { parseQuantity } from '../../primitives/quantity.js';
 import { EMR_DEFAULT_JOB_START_TIMEOUT_SECONDS } from '../../spark/emr-job-configuration.js';
-import type { SparkJobSize } from '../../spark/job-size.js';
-import type { SparkLocalDisk } from '../../spark/local-disk.js';
-import type { ContainerDefaults, TenantQuota } from '../../tenant/tenant-namespace.js';
 import type { Severity } from '../finding.js';
-import { goDurationSeconds } from '../go-duration.js';
-import type { FargateRuleId } from './fargate-tenant-rules.js';
+import { goDurationSeconds } from '../../primitives/go-duration.js';
+import type { AwsServiceReach, RuntimePool, RuntimeProblem, RuntimeRuleId, SparkTenantRuntime } from './tenant-runtime.js';
 import { gangProblems } from './yunikorn-gang-rules.js';
 import {
   effectiveLimitRange, formatCores, formatMiB, jobFootprint, EMR_LOGGING_CONTAINER_MEMORY_MIB, type PodFootprint,
 } from './pod-footprint.js';
-
-/** Stable identifiers of the run-time rules. */
-export type RuntimeRuleId =
-  | 'limitrange-cpu-limit' | 'limitrange-memory-limit' | 'limitrange-max' | 'quota-storage-volumes' | 'quota-holds-job'
-  | 'node-fits-pod' | 'pool-limit-holds-pod' | 'quota-exceeds-capacity' | 'driver-account-rbac' | 'job-runner-placement'
-  | 'egress-aws-services' | 'executor-disk-pools' | 'driver-node-expiry' | 'yunikorn-gang-fits' | FargateRuleId;
-
-/** A run-time problem of a tenant; `field` is a path into SparkTenantRuntime, e.g. `quota.storage`. */
-export interface RuntimeProblem {
-  readonly rule: RuntimeRuleId;
-  readonly severity: Severity;
-  readonly field: string;
-  /** What breaks at run time. */
-  readonly message: string;
-  /** A value that works. */
-  readonly hint: string;
-}
-
-/** What the rules need of a NodePool (a NodePool construct is one). */
-export interface RuntimePool extends PoolSchedulingView {
-  readonly capacityTypes: readonly CapacityType[];
-  readonly limits: NodePoolLimits | undefined;
-  readonly expireAfter: string;
-  readonly terminationGracePeriod: string | undefined;
-}
-
-/** The AWS services a tenant's pods reach from inside the VPC, and whether its egress lets them. */
-export interface AwsServiceReach {
-  readonly s3: boolean;
-  readonly sts: boolean;
-  readonly logs: boolean;
-}
-
-/** One tenant as the rules see it: the same figures its builders were given. */
-export interface SparkTenantRuntime {
-  readonly quota: TenantQuota;
-  readonly containerDefaults: ContainerDefaults;
-  readonly jobSize: SparkJobSize;
-  readonly localDisk: SparkLocalDisk;
-  /** Where EMR sends the job logs; either one makes EMR add its logging container to every job pod. */
-  readonly logs: { readonly cloudWatch: boolean; readonly s3: boolean };
-  /** The pod templates have the custom-code init container. */
-  readonly customCode: boolean;
-  /** The longest job the tenant allows (Go duration). @default unbounded */
-  readonly maxJobDuration?: string;
-  readonly serviceAccounts: ReadonlyArray<{ readonly name: string; readonly automountServiceAccountToken: boolean; readonly sparkDriver: boolean }>;
-  /** The pools each pod class can reach: drivers the on-demand driver pool(s), executors the pools of their placement. */
-  readonly driverPools: readonly RuntimePool[];
-  readonly executorPools: readonly RuntimePool[];
-  /** Where the emr-job-submitter classification puts EMR's job runner. */
-  readonly jobRunnerPlacement: Pick<PodPlacement, 'nodeSelector' | 'tolerations'>;
-  /** `restricted`: egress is limited to listed destinations, and `reaches` says which AWS services they include. */
-  readonly egress: { readonly mode: 'allow-all' } | { readonly mode: 'restricted'; readonly reaches: AwsServiceReach };
-  /** On YuniKorn: the executors gang-scheduled with the driver. @default no gang */
-  readonly gang?: { readonly minExecutors: number };
-  /** How long EMR lets a job wait to start (emr-containers-defaults job-start-timeout, Go duration). @default EMR's 15m */
-  readonly jobStartTimeout?: string;
-}
 
 const MIB = 2 ** 20;
 // Either back end's local-NVMe label (Karpenter's AWS provider, EKS Auto Mode).

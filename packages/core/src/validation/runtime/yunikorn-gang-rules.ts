@@ -1,10 +1,10 @@
 // The gang rule of a tenant on YuniKorn: a job starts only when its driver and minimum executors all fit (placeholders
 // reserve them first, yunikorn-k8shim pkg/cache/placeholder.go), so a gang that can never fit never starts; it waits
 // until EMR's job-start-timeout fails it.
-import { parseQuantity } from '../../quantity.js';
+import { parseQuantity } from '../../primitives/quantity.js';
 import type { Severity } from '../finding.js';
 import { formatCores, formatMiB, type JobFootprint } from './pod-footprint.js';
-import type { RuntimePool, SparkTenantRuntime } from './spark-tenant-rules.js';
+import type { RuntimePool, SparkTenantRuntime } from './tenant-runtime.js';
 
 const MIB = 2 ** 20;
 

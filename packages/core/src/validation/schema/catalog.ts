@@ -38,10 +38,8 @@ import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/
 import { PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
-import { crdModel } from './crd-model.js';
-
-/** A kubernetes-models class: its `validate()` throws an ajv-style ValidationError listing every violation. */
-export type ModelClass = new (data: never) => { validate(): void };
+import { crdModel, type ModelClass } from './crd-model.js';
+import type { StructuralLocation } from './structural.js';
 
 /** Kubernetes minors whose OpenAPI v3 documents are bundled under `schemas/kubernetes/v<minor>/`. */
 export const SUPPORTED_KUBERNETES_VERSIONS = ['1.29', '1.30', '1.31', '1.32', '1.33'] as const;
@@ -56,12 +54,6 @@ export function kubernetesSchemaProblem(version: string): string | undefined {
   return isSupportedKubernetesVersion(version)
     ? undefined
     : `"${version}" has no bundled Kubernetes schemas; supported: ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')}`;
-}
-
-/** Where a kind's structural schema is: a file under `schemas/` and, for OpenAPI documents, the component key. */
-export interface StructuralLocation {
-  readonly file: string;
-  readonly component?: string;
 }
 
 /**

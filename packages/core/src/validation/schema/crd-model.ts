@@ -1,6 +1,8 @@
 import { Ajv, type ValidateFunction } from 'ajv';
-import type { ModelClass } from './catalog.js';
 import { structuralSchema } from './structural.js';
+
+/** A kubernetes-models class: its `validate()` throws an ajv-style ValidationError listing every violation. */
+export type ModelClass = new (data: never) => { validate(): void };
 
 /**
  * A validator class, shaped like kubernetes-models' classes, for a CRD whose JSON Schema is bundled under `schemas/`

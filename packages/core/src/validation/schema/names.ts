@@ -1,4 +1,4 @@
-import { isDnsLabel, isDnsSubdomain, isLabelValue, qualifiedNameProblem } from '../kubernetes-names.js';
+import { isDnsLabel, isDnsSubdomain, isLabelValue, qualifiedNameProblem } from '../../primitives/kubernetes-names.js';
 import type { Finding } from '../finding.js';
 import { asRecord, type Segment, type Subject } from '../subject.js';
 

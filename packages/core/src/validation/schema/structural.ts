@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
-import type { StructuralLocation } from './catalog.js';
 import { asRecord, type Segment } from '../subject.js';
+
+/** Where a kind's structural schema is: a file under `schemas/` and, for OpenAPI documents, the component key. */
+export interface StructuralLocation {
+  readonly file: string;
+  readonly component?: string;
+}
 
 type Node = Readonly<Record<string, unknown>>;
 

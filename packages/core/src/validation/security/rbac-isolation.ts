@@ -1,5 +1,5 @@
 import type { Finding } from '../finding.js';
-import { LABELS } from '../../labels.js';
+import { LABELS } from '../../primitives/labels.js';
 import { asList, asRecord, type Subject } from '../subject.js';
 
 /** No `*` in a rendered Role or ClusterRole: wildcards grant whatever the API adds later, including secrets. */

@@ -1,4 +1,4 @@
-import { requireThat } from '../errors.js';
+import { requireThat } from './errors.js';
 
 /** An IAM role ARN in any partition, with an optional path: `arn:<partition>:iam::<12 digits>:role/[<path>/]<name>`. */
 const IAM_ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role\/[\w+=,.@\/-]{1,512}$/;

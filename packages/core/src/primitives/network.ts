@@ -1,5 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
-import { requireThat } from '../errors.js';
+import { requireThat } from './errors.js';
 
 /** Protocols a NetworkPolicy port may name. */
 export type NetworkProtocol = 'TCP' | 'UDP' | 'SCTP';

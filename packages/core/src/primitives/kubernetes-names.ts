@@ -1,5 +1,5 @@
-import { requireThat } from '../errors.js';
-import { DNS_LABEL_PATTERN, DNS_SUBDOMAIN_PATTERN } from '../names.js';
+import { requireThat } from './errors.js';
+import { DNS_LABEL_PATTERN, DNS_SUBDOMAIN_PATTERN } from './names.js';
 
 // Kubernetes' name and label syntax, once: builders turn a violation into a ConfigurationError (require*), the
 // validation rules into a finding (is* / qualifiedNameProblem).

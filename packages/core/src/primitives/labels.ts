@@ -6,5 +6,8 @@ export const LABELS = {
   environment: 'emr-eks-gitops.io/environment',
 } as const;
 
+/** Kubernetes' own label on every namespace, its name: what a namespaceSelector matches one namespace by. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
 /** Value of `app.kubernetes.io/managed-by` and `app.kubernetes.io/part-of` on every rendered object. */
 export const PROJECT_NAME = 'emr-eks-gitops';

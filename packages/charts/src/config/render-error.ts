@@ -1,5 +1,5 @@
 import { ConfigurationError } from '@emr-eks-gitops/core';
-import type { ConfigPath } from '../config/source-map.js';
+import type { ConfigPath } from './source-map.js';
 
 /** A builder refused a value of the environment file; `configPath` says which one. */
 export interface RenderIssue {

@@ -1,4 +1,4 @@
-import { requireThat } from '../errors.js';
+import { requireThat } from './errors.js';
 
 const UNIT_SECONDS: Readonly<Record<string, number>> = { h: 3600, m: 60, s: 1 };
 

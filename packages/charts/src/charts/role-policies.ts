@@ -6,7 +6,7 @@ import {
 import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
 import type { ConfigPath } from '../config/source-map.js';
 import { tenantLocations } from '../config/tenant-locations.js';
-import { isAutoMode } from '../charts/auto-mode-capacity.js';
+import { isAutoMode } from './auto-mode-capacity.js';
 
 /**
  * The permissions policy of every IAM role the environment names, from the same locations the rendered jobs,
