@@ -1,8 +1,15 @@
 // Public surface of @emr-eks-gitops/charts: the environment config format and renderEnvironment().
 export {
   EnvironmentSchema, ClusterSchema, TenantSchema, environmentSchemaJson,
-  type EnvironmentFile, type EnvironmentConfig, type ClusterConfig, type TenantConfig,
+  type EnvironmentFile, type ClusterConfig, type TenantConfig,
 } from './config/schema.js';
+export {
+  resolveEnvironment, schemaDefault, ENVIRONMENT_DEFAULTS, DRIVER_NODE_DEFAULTS,
+  type ResolvedEnvironment, type ResolvedCluster, type ResolvedCapacity, type KarpenterCapacity, type AutoModeCapacity,
+  type KarpenterController, type DriverNodes, type ResolvedSparkPlatform, type ResolvedDelivery, type FluxDelivery, type ArgoCdDelivery,
+  type ResolvedAddons, type ResolvedJupyterHub, type ResolvedPrometheus, type ResolvedTenant, type ResolvedServiceAccount,
+  type ResolvedTenantFargate, type ResolvedTenantQueue, type EnvironmentOrigin, type DeepReadonly, type EnvironmentConfig,
+} from './config/resolve.js';
 export { DeliverySchema, type DeliveryConfig } from './config/delivery-schema.js';
 export { loadEnvironmentText, type LoadedEnvironment } from './config/load.js';
 /** The capacity classes a tenant's drivers and executors run on, and those its jobs may ask for. */

@@ -6,6 +6,7 @@ import {
   PROMETHEUS_CHART, coalesceHelmValues, jupyterHubValuesProblems, valuesKeysBeyondDefaults, vendoredHelmValuesUrl,
 } from '@emr-eks-gitops/core';
 import { loadEnvironmentText, renderEnvironment, type EnvironmentConfig, type RenderResult } from '../src/index.js';
+import { karpenterCapacity } from './karpenter-capacity.js';
 import { Subject } from '../../core/src/validation/subject.js';
 import { misfit, readPlacement, readPool } from '../../core/src/validation/capacity/placement.js';
 
@@ -112,7 +113,7 @@ describe.each(rendered.filter(({ config }) => config.addons?.jupyterhub && confi
       const placement = readPlacement(new Subject({ path: `addons/jupyterhub/${pod}`, object, applied: true }, name))!;
       for (const pool of pools) expect(misfit(placement, pool), `${pod} on ${pool.name}`).toBeDefined();
       expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions)
-        .toContainEqual({ key: 'eks.amazonaws.com/nodegroup', operator: 'In', values: config.capacity.controller!.managedNodeGroups });
+        .toContainEqual({ key: 'eks.amazonaws.com/nodegroup', operator: 'In', values: karpenterCapacity(config).controller.managedNodeGroups });
     }
   });
 });

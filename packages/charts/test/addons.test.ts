@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { KARPENTER_CRD_CHART, hasErrors, validateObjects } from '@emr-eks-gitops/core';
 import { loadEnvironmentText, renderEnvironment, type RenderResult } from '../src/index.js';
+import { karpenterCapacity } from './karpenter-capacity.js';
 import { Subject } from '../../core/src/validation/subject.js';
 import { misfit, readPlacement, readPool } from '../../core/src/validation/capacity/placement.js';
 import { ancestors, deliveryGraph, layerOf, type AnyObject } from './delivery-graph.js';
@@ -26,7 +27,7 @@ describe.each(ENVIRONMENTS)('Karpenter controller add-on in %s', (env) => {
   const release = controllerRelease(result);
 
   it('is the karpenter chart at the CRD chart\'s version, CRDs left to karpenter-crd, values from capacity.controller', () => {
-    const controller = config.capacity.controller!;
+    const { controller } = karpenterCapacity(config);
     expect(release.values).toMatchObject({
       replicas: 2,
       settings: { clusterName: config.cluster.name, interruptionQueue: controller.interruptionQueue },
@@ -67,7 +68,7 @@ describe.each(ENVIRONMENTS)('Karpenter controller add-on in %s', (env) => {
     const terms = release.values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
     expect(terms).toEqual([{ matchExpressions: [
       { key: 'karpenter.sh/nodepool', operator: 'DoesNotExist' },
-      { key: 'eks.amazonaws.com/nodegroup', operator: 'In', values: config.capacity.controller!.managedNodeGroups },
+      { key: 'eks.amazonaws.com/nodegroup', operator: 'In', values: karpenterCapacity(config).controller.managedNodeGroups },
     ] }]);
     expect(release.values.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toEqual([{ topologyKey: 'kubernetes.io/hostname' }]);
   });

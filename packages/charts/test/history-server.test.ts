@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RESERVED_NAMESPACES } from '@emr-eks-gitops/core';
 import { RenderError, loadEnvironmentText, renderEnvironment } from '../src/index.js';
+import { karpenterCapacity } from './karpenter-capacity.js';
 import { historyServerName } from '../src/charts/addon-charts.js';
 import { Subject } from '../../core/src/validation/subject.js';
 import { misfit, readPlacement, readPool } from '../../core/src/validation/capacity/placement.js';
@@ -87,7 +88,7 @@ describe.each(['staging', 'prod'] as const)('Spark History Server in %s', (env) 
       const tolerant = { ...placement, spec: { ...placement.spec, tolerations: [{ operator: 'Exists' }] } };
       for (const pool of pools) expect(misfit(tolerant, pool), `${deployment.path} on ${pool.name}`).toBeDefined();
       expect((deployment.object as AnyObject).spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions)
-        .toContainEqual({ key: 'eks.amazonaws.com/nodegroup', operator: 'In', values: config.capacity.controller!.managedNodeGroups });
+        .toContainEqual({ key: 'eks.amazonaws.com/nodegroup', operator: 'In', values: karpenterCapacity(config).controller.managedNodeGroups });
     }
   });
 

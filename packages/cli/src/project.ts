@@ -70,10 +70,10 @@ function readEnvironmentFile(project: Project, sourcePath: string): string {
 }
 
 /** A render issue (a builder's refusal or a run-time rule) placed at its line of the environment file. */
-export function locateIssue(environment: LoadedEnvironment, issue: RenderIssue): Problem {
+export function locateIssue(loaded: LoadedEnvironment, issue: RenderIssue): Problem {
   return {
-    file: environment.config.sourcePath,
-    ...environment.source.locate(issue.configPath),
+    file: loaded.environment.sourcePath,
+    ...loaded.source.locate(issue.configPath),
     path: formatConfigPath(issue.configPath),
     message: issue.message,
   };
@@ -83,12 +83,12 @@ export function locateIssue(environment: LoadedEnvironment, issue: RenderIssue):
 export function renderAll(environments: readonly LoadedEnvironment[]): RenderResult[] {
   const results: RenderResult[] = [];
   const problems: Problem[] = [];
-  for (const environment of environments) {
+  for (const loaded of environments) {
     try {
-      results.push(renderEnvironment(environment.config));
+      results.push(renderEnvironment(loaded.environment));
     } catch (error) {
       if (!(error instanceof RenderError)) throw error;
-      problems.push(...error.issues.map((issue) => locateIssue(environment, issue)));
+      problems.push(...error.issues.map((issue) => locateIssue(loaded, issue)));
     }
   }
   if (problems.length > 0) throw new EnvironmentFileError(problems);

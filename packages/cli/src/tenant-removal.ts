@@ -18,8 +18,8 @@ import type { Project } from './project.js';
 export function assertTenantRemovalsSafe(project: Project, environments: readonly LoadedEnvironment[], results: readonly RenderResult[]): void {
   const problems: Problem[] = [];
   for (const result of results) {
-    const environment = environments.find((env) => env.config.name === result.environment);
-    if (!environment) continue;
+    const loaded = environments.find((env) => env.environment.name === result.environment);
+    if (!loaded) continue;
     const tenantsDir = join(project.outputDir, result.environment, 'tenants');
     if (!existsSync(tenantsDir)) continue;
     const rendered = new Set([...result.files.keys()].filter((path) => path.startsWith('tenants/')).map((path) => path.split('/')[1]));
@@ -30,8 +30,8 @@ export function assertTenantRemovalsSafe(project: Project, environments: readonl
       const path = join(tenantsDir, entry.name, namespaceFile);
       if (isRetired(readFileSync(path, 'utf8'))) continue;
       problems.push({
-        file: environment.config.sourcePath,
-        ...environment.source.locate(['tenants'], 'key'),
+        file: loaded.environment.sourcePath,
+        ...loaded.source.locate(['tenants'], 'key'),
         path: formatConfigPath(['tenants']),
         message: `tenant "${entry.name}" was removed, but its committed namespace (${relative(project.root, path)}) was never retired: ` +
           'Flux or Argo CD would delete the namespace with any jobs running in it, and its EMR virtual cluster would be left behind. ' +

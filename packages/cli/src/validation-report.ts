@@ -15,8 +15,8 @@ export function validateRendered(project: Project, environments: readonly Loaded
   const schemaDir = options.schemaDir ? resolve(project.root, options.schemaDir) : undefined;
   return results.flatMap((result, index) => validateObjects(result.objects, {
     environment: result.environment,
-    production: environments[index]!.config.production ?? false,
-    kubernetesVersion: environments[index]!.config.cluster.kubernetesVersion,
+    production: environments[index]!.environment.production,
+    kubernetesVersion: environments[index]!.environment.cluster.kubernetesVersion,
     schemaDir,
   }));
 }

@@ -4,8 +4,7 @@ import {
   karpenterControllerHelmValues, nvidiaDevicePluginHelmValues, nvidiaDevicePluginPoolMisfit,
   type HelmDelivery, type NodePool, type NvidiaDevicePluginValues, type SparkCapacity,
 } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
-import type { HistoryServerAddonConfig, KarpenterAddonConfig, NvidiaDevicePluginAddonConfig } from '../config/addons-schema.js';
+import type { KarpenterCapacity, ResolvedAddons, ResolvedEnvironment } from '../config/resolve.js';
 import { addonPlacement } from './auto-mode-capacity.js';
 import { tenantLocations } from '../config/tenant-locations.js';
 import { helmDelivery } from './delivery-chart.js';
@@ -25,7 +24,7 @@ import { collectIssues, type RenderIssue } from '../config/render-error.js';
  * folder with content. Add-ons delivered as Helm releases need a `delivery:` section (the config refuses them without one).
  */
 export function addonCharts(
-  app: App, config: EnvironmentConfig, issues: RenderIssue[], classes: ReadonlyMap<string, SparkCapacity> = new Map(),
+  app: App, config: ResolvedEnvironment, issues: RenderIssue[], classes: ReadonlyMap<string, SparkCapacity> = new Map(),
 ): ManifestChart[] {
   const addons = config.addons;
   if (!addons) return [];
@@ -34,13 +33,16 @@ export function addonCharts(
   // add-on does not hide another's problems.
   const add = (name: string, build: () => ManifestChart) => collectIssues(issues, ['addons', name], build);
   const karpenter = addons.karpenter;
+  const capacity = config.capacity;
   const prometheus = addons.prometheus;
   const history = addons.historyServer;
-  const logs = config.spark.logs?.s3Uri;
+  const logs = config.spark.logs.s3Uri;
   const devicePlugin = addons.nvidiaDevicePlugin;
   const yunikorn = addons.yunikorn;
   return [
-    karpenter && delivery ? add('karpenter', () => new KarpenterControllerChart(app, config, karpenter, delivery)) : undefined,
+    // Auto Mode runs its own Karpenter: the semantics rules refuse addons.karpenter there.
+    karpenter && delivery && capacity.backend === 'karpenter'
+      ? add('karpenter', () => new KarpenterControllerChart(app, config, capacity, karpenter, delivery)) : undefined,
     prometheus ? add('prometheus', () => new PrometheusChart(app, config, prometheus)) : undefined,
     history && logs && pushAll(issues, historyServerRoleIssues(config, history))
       ? add('historyServer', () => new HistoryServerChart(app, config, history)) : undefined,
@@ -59,7 +61,9 @@ function pushAll(issues: RenderIssue[], found: readonly RenderIssue[]): boolean 
  * Every active tenant's history server needs a role (its own or the shared one), and a role of its own must name a
  * tenant: a role under a name that is no tenant's (a typo) would leave the tenant meant on the shared role, or on none.
  */
-export function historyServerRoleIssues(config: EnvironmentConfig, addon: HistoryServerAddonConfig): RenderIssue[] {
+type HistoryServerAddon = NonNullable<ResolvedAddons['historyServer']>;
+
+export function historyServerRoleIssues(config: ResolvedEnvironment, addon: HistoryServerAddon): RenderIssue[] {
   const at = ['addons', 'historyServer'];
   const active = config.tenants.filter((tenant) => !tenant.retired).map((tenant) => tenant.name);
   // No active tenant: the builder refuses an add-on without servers.
@@ -95,10 +99,10 @@ export class KarpenterControllerChart extends ManifestChart {
   readonly values: ReturnType<typeof karpenterControllerHelmValues>;
   override readonly addonSummary: AddonSummary;
 
-  constructor(scope: App, config: EnvironmentConfig, addon: KarpenterAddonConfig, delivery: HelmDelivery) {
+  constructor(scope: App, config: ResolvedEnvironment, capacity: KarpenterCapacity, addon: NonNullable<ResolvedAddons['karpenter']>, delivery: HelmDelivery) {
     super(scope, 'addon-karpenter', { folder: KARPENTER_CONTROLLER_FOLDER, environment: config.name, configPath: ['addons', 'karpenter'] });
-    const controller = config.capacity.controller!; // required with backend karpenter; auto-mode refuses addons.karpenter (semantics.ts)
-    const namespace = addon.namespace ?? 'kube-system';
+    const { controller } = capacity;
+    const { namespace } = addon;
     this.values = karpenterControllerHelmValues({
       clusterName: config.cluster.name,
       interruptionQueue: controller.interruptionQueue,
@@ -147,7 +151,7 @@ export class KarpenterControllerChart extends ManifestChart {
 export class HistoryServerChart extends ManifestChart {
   override readonly addonSummary: AddonSummary;
 
-  constructor(scope: App, config: EnvironmentConfig, addon: HistoryServerAddonConfig) {
+  constructor(scope: App, config: ResolvedEnvironment, addon: HistoryServerAddon) {
     super(scope, 'addon-spark-history', { folder: 'addons/spark-history', environment: config.name, configPath: ['addons', 'historyServer'] });
     this.addonSummary = historyServerSummary(config, addon);
     new SparkHistoryServers(this, 'HistoryServers', {
@@ -172,7 +176,7 @@ export class HistoryServerChart extends ManifestChart {
 }
 
 /** The servers, their logs and roles, and who may open their UIs, as the README's add-on notes list them. */
-function historyServerSummary(config: EnvironmentConfig, history: HistoryServerAddonConfig): AddonSummary {
+function historyServerSummary(config: ResolvedEnvironment, history: HistoryServerAddon): AddonSummary {
   const activeTenants = config.tenants.filter((tenant) => !tenant.retired);
   const ingress = history.allowIngressFromNamespaces ?? [];
   const rows = activeTenants.map((tenant) => {
@@ -187,7 +191,7 @@ function historyServerSummary(config: EnvironmentConfig, history: HistoryServerA
     namespace: HISTORY_SERVER_NAMESPACE,
     image: history.image,
     port: SPARK_HISTORY_UI_PORT,
-    nodeGroups: (config.capacity.controller?.managedNodeGroups ?? []).map((group) => `\`${group}\``).join(', ') || 'any non-Karpenter node',
+    nodeGroups: (config.capacity.backend === 'karpenter' ? config.capacity.controller.managedNodeGroups ?? [] : []).map((group) => `\`${group}\``).join(', ') || 'any non-Karpenter node',
     ingress: [
       ...(ingress.length > 0 ? [`the namespaces ${ingress.map((n) => `\`${n}\``).join(', ')}`] : []),
       ...(activeTenants.some((tenant) => servesNotebooks(config, tenant)) ? ['each tenant\'s notebook servers (to that tenant\'s server only)'] : []),
@@ -232,7 +236,7 @@ export class NvidiaDevicePluginChart extends ManifestChart {
     notes: [],
   };
 
-  constructor(scope: App, config: EnvironmentConfig, addon: NvidiaDevicePluginAddonConfig, classes: ReadonlyMap<string, SparkCapacity>, delivery: HelmDelivery) {
+  constructor(scope: App, config: ResolvedEnvironment, addon: NonNullable<ResolvedAddons['nvidiaDevicePlugin']>, classes: ReadonlyMap<string, SparkCapacity>, delivery: HelmDelivery) {
     super(scope, 'addon-nvidia-device-plugin', { folder: NVIDIA_DEVICE_PLUGIN_FOLDER, environment: config.name, configPath: ['addons', 'nvidiaDevicePlugin'] });
     const { gpu, other } = gpuPools(classes);
     this.values = nvidiaDevicePluginHelmValues({ gpuPools: gpu, resources: addon.resources });

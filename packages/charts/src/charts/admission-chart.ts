@@ -2,17 +2,17 @@ import type { Construct } from 'constructs';
 import {
   DriverAccountPodPolicy, ExclusiveCapacityClassPolicy, JUPYTERHUB_HUB_SERVICE_ACCOUNT, JUPYTERHUB_NAMESPACE, emrSparkImage, serviceAccountUsername,
 } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
+import type { ResolvedEnvironment, ResolvedTenant } from '../config/resolve.js';
 import { collectIssues, underField, type RenderIssue } from '../config/render-error.js';
 import { ManifestChart } from './manifest-chart.js';
 import type { TenantChart } from './tenant-chart.js';
 import type { AdmissionSummary } from './summaries.js';
 
 /** Per exclusive class: the tenants granted it and the namespaces of the tenants that are not. */
-export function exclusiveClassScopes(config: EnvironmentConfig): Array<{ index: number; name: string; granted: Array<{ tenant: string; namespace: string }>; checked: string[] }> {
+export function exclusiveClassScopes(config: ResolvedEnvironment): Array<{ index: number; name: string; granted: Array<{ tenant: string; namespace: string }>; checked: string[] }> {
   // A retired tenant's namespace still exists (never pruned): it is checked like any other.
   const tenants = config.tenants;
-  return (config.capacity.classes ?? []).flatMap((spec, index) => {
+  return config.capacity.classes.flatMap((spec, index) => {
     if (!spec.exclusiveTo) return [];
     const granted = tenants.filter((tenant) => spec.exclusiveTo!.includes(tenant.name)).map((tenant) => ({ tenant: tenant.name, namespace: tenant.namespace }));
     const checked = tenants.filter((tenant) => !spec.exclusiveTo!.includes(tenant.name)).map((tenant) => tenant.namespace);
@@ -31,7 +31,7 @@ export class AdmissionChart extends ManifestChart {
   /** Which policies the README says the platform layer holds. */
   readonly summary: AdmissionSummary;
 
-  constructor(scope: Construct, config: EnvironmentConfig) {
+  constructor(scope: Construct, config: ResolvedEnvironment) {
     super(scope, 'platform-admission', { folder: 'platform/admission', environment: config.name, configPath: ['capacity', 'classes'] });
     const scopes = exclusiveClassScopes(config);
     // Driver-account policies are added per tenant once the tenants are built (addDriverAccountPolicies), for these tenants.
@@ -47,8 +47,8 @@ export class AdmissionChart extends ManifestChart {
 }
 
 /** The tenant's `sparkDriver` accounts: those that create pods (executors). */
-export function driverAccounts(tenant: TenantConfig): string[] {
-  return (tenant.serviceAccounts ?? []).filter((account) => account.sparkDriver === true).map((account) => account.name);
+export function driverAccounts(tenant: ResolvedTenant): string[] {
+  return tenant.serviceAccounts.filter((account) => account.sparkDriver).map((account) => account.name);
 }
 
 /** spark-defaults properties that name the image of the executors a driver creates. */
@@ -62,7 +62,7 @@ type Json = Record<string, any>;
  * (custom code). `unknown` says why an EMR image could not be named.
  * Served or not by JupyterHub, the notebook image is allowed: it is built FROM the tenants' EMR image.
  */
-export function driverAccountImages(config: EnvironmentConfig, tenant: TenantConfig, rendered: TenantChart | undefined): { images: string[]; unknown: string[] } {
+export function driverAccountImages(config: ResolvedEnvironment, tenant: ResolvedTenant, rendered: TenantChart | undefined): { images: string[]; unknown: string[] } {
   const images = new Set<string>();
   const unknown = new Set<string>();
   const hub = config.addons?.jupyterhub;
@@ -94,12 +94,12 @@ export function driverAccountImages(config: EnvironmentConfig, tenant: TenantCon
  * the tenant's images (see DriverAccountPodPolicy). Retired tenants too: their accounts and Role stay in the cluster.
  * Issues: a tenant whose images cannot be named (its accounts could create no pod), at its first driver account.
  */
-export function addDriverAccountPolicies(chart: AdmissionChart, config: EnvironmentConfig, tenants: readonly TenantChart[]): RenderIssue[] {
+export function addDriverAccountPolicies(chart: AdmissionChart, config: ResolvedEnvironment, tenants: readonly TenantChart[]): RenderIssue[] {
   const issues: RenderIssue[] = [];
   config.tenants.forEach((tenant, index) => {
     const accounts = driverAccounts(tenant);
     if (accounts.length === 0) return;
-    const first = (tenant.serviceAccounts ?? []).findIndex((account) => account.sparkDriver === true);
+    const first = tenant.serviceAccounts.findIndex((account) => account.sparkDriver);
     const at = ['tenants', index, 'serviceAccounts', first, 'sparkDriver'];
     const rendered = tenants.find((entry) => entry.folder === `tenants/${tenant.name}`);
     const { images, unknown } = driverAccountImages(config, tenant, rendered);

@@ -1,39 +1,30 @@
 import type { Construct } from 'constructs';
 import {
-  AUTO_MODE_DEFAULT_EXPIRE_AFTER, AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD, AUTO_MODE_EBS_PROVISIONER, AutoModeNetworkPolicyController,
+  AUTO_MODE_DEFAULT_EXPIRE_AFTER, AUTO_MODE_EBS_PROVISIONER, AutoModeNetworkPolicyController,
   EKS_AUTO_MODE_INSTANCE_LABELS, EksNodeClass, LABELS, autoModeAddonPlacement, autoModeClusterConfig,
   type AutoModeAddonPlacement, type AutoModeBuiltInNodePool, type EbsCsiProvisioner, type InstanceLabelKeys, type SparkNodeClass,
 } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
+import type { AutoModeCapacity, ResolvedEnvironment } from '../config/resolve.js';
 
-/** The environment's capacity back end: self-managed Karpenter unless `capacity.backend: auto-mode`. */
-export function isAutoMode(config: Pick<EnvironmentConfig, 'capacity'>): boolean {
-  return config.capacity.backend === 'auto-mode';
-}
-
-/** The built-in pools the environment enables (default: system, where the add-ons go). */
-export function builtInNodePools(config: Pick<EnvironmentConfig, 'capacity'>): AutoModeBuiltInNodePool[] {
-  return [...(config.capacity.autoMode?.builtInNodePools ?? ['system'])].sort();
-}
-
-/** The built-in pool that runs the add-ons on Auto Mode. */
-export function addonNodePool(config: Pick<EnvironmentConfig, 'capacity'>): AutoModeBuiltInNodePool {
-  return config.capacity.autoMode?.addonNodePool ?? 'system';
+/** The built-in pools the environment enables, sorted as the compute config lists them. */
+export function builtInNodePools(capacity: AutoModeCapacity): AutoModeBuiltInNodePool[] {
+  return [...capacity.autoMode.builtInNodePools].sort();
 }
 
 /** The provisioner of every EBS StorageClass the environment renders (Auto Mode runs its own EBS CSI driver). */
-export function ebsProvisioner(config: Pick<EnvironmentConfig, 'capacity'>): EbsCsiProvisioner {
-  return isAutoMode(config) ? AUTO_MODE_EBS_PROVISIONER : 'ebs.csi.aws.com';
+export function ebsProvisioner(config: Pick<ResolvedEnvironment, 'capacity'>): EbsCsiProvisioner {
+  return config.capacity.backend === 'auto-mode' ? AUTO_MODE_EBS_PROVISIONER : 'ebs.csi.aws.com';
 }
 
 /**
  * Where add-ons that must outlive Spark capacity run: off every Karpenter node (on the controller's managed node
  * groups when given), or on Auto Mode, where every node is a Karpenter node, on the configured built-in pool.
  */
-export function addonPlacement(config: EnvironmentConfig): { managedNodeGroups?: readonly string[]; nodePlacement?: AutoModeAddonPlacement } {
-  return isAutoMode(config)
-    ? { nodePlacement: autoModeAddonPlacement(addonNodePool(config)) }
-    : { managedNodeGroups: config.capacity.controller?.managedNodeGroups };
+export function addonPlacement(config: ResolvedEnvironment): { managedNodeGroups?: readonly string[]; nodePlacement?: AutoModeAddonPlacement } {
+  const capacity = config.capacity;
+  return capacity.backend === 'auto-mode'
+    ? { nodePlacement: autoModeAddonPlacement(capacity.autoMode.addonNodePool) }
+    : { managedNodeGroups: capacity.controller.managedNodeGroups };
 }
 
 /** What the capacity chart builds the Spark pools of every class from, on either back end. */
@@ -62,13 +53,13 @@ export interface TaggedNodeClasses {
 export const AUTO_MODE_TAG_POLICY_ARTIFACT = 'auto-mode-cluster-role-tag-policy.json';
 
 /** The user-defined tags of the Spark NodeClasses: the environment, so costs can be told apart per environment. */
-export function autoModeNodeClassTags(config: Pick<EnvironmentConfig, 'name'>): Record<string, string> {
+export function autoModeNodeClassTags(config: Pick<ResolvedEnvironment, 'name'>): Record<string, string> {
   return { [LABELS.environment]: config.name };
 }
 
 /** True when the NodeClasses carry user-defined tags, which need the tag policy on the cluster IAM role. */
-export function needsTagPolicy(config: EnvironmentConfig): boolean {
-  return isAutoMode(config) && Object.keys(autoModeNodeClassTags(config)).length > 0;
+export function needsTagPolicy(config: ResolvedEnvironment): boolean {
+  return config.capacity.backend === 'auto-mode' && Object.keys(autoModeNodeClassTags(config)).length > 0;
 }
 
 // The NVMe class's data volume: below every local NVMe the catalog knows (the smallest, 50 GB, is 46 GiB), so Auto
@@ -81,13 +72,12 @@ const NVME_CLASS_EPHEMERAL_GIB = 20;
  * cluster's compute config as an artifact. The driver pool's drain bound is written out (Auto Mode's 24h when not
  * configured), so the run-time rule that compares it with the tenants' longest jobs sees what the cluster does.
  */
-export function autoModeSparkNodes(scope: Construct, config: EnvironmentConfig, nvme: boolean): SparkNodes {
-  const capacity = config.capacity;
+export function autoModeSparkNodes(scope: Construct, config: ResolvedEnvironment, capacity: AutoModeCapacity, nvme: boolean): SparkNodes {
   const nodeClasses = (name: string, extraTags: Readonly<Record<string, string>>, nvmeName: string | undefined, id = `-${name}`): TaggedNodeClasses => {
     const nodeClass = { clusterName: config.cluster.name, role: capacity.nodeRole, tags: { ...autoModeNodeClassTags(config), ...extraTags } };
     return {
       driverNodeClass: new EksNodeClass(scope, `SparkNodeClass${id}`, {
-        name, ...nodeClass, ephemeralStorage: { sizeGiB: capacity.rootVolumeGiB ?? 100 },
+        name, ...nodeClass, ephemeralStorage: { sizeGiB: capacity.rootVolumeGiB },
       }),
       nvmeNodeClass: nvmeName === undefined ? undefined : new EksNodeClass(scope, `SparkNvmeNodeClass${id}`, {
         name: nvmeName, ...nodeClass, ephemeralStorage: { sizeGiB: NVME_CLASS_EPHEMERAL_GIB }, localNvmeEphemeralStorage: true,
@@ -102,19 +92,16 @@ export function autoModeSparkNodes(scope: Construct, config: EnvironmentConfig, 
     taggedNodeClasses: (name, tags, nvmeName) => nodeClasses(name, tags, nvmeName),
     instanceLabels: EKS_AUTO_MODE_INSTANCE_LABELS,
     expireAfter: AUTO_MODE_DEFAULT_EXPIRE_AFTER,
-    driverNodes: {
-      expireAfter: capacity.driverNodes?.expireAfter ?? AUTO_MODE_DEFAULT_EXPIRE_AFTER,
-      terminationGracePeriod: capacity.driverNodes?.terminationGracePeriod ?? AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD,
-    },
+    driverNodes: capacity.driverNodes,
   };
 }
 
 /** The request that turns Auto Mode on with the configured built-in pools (`aws eks update-cluster-config --cli-input-json`). */
-export function autoModeClusterConfigArtifact(config: EnvironmentConfig) {
-  const pools = builtInNodePools(config);
+export function autoModeClusterConfigArtifact(config: ResolvedEnvironment, capacity: AutoModeCapacity) {
+  const pools = builtInNodePools(capacity);
   return autoModeClusterConfig({
     clusterName: config.cluster.name,
     builtInNodePools: pools,
-    nodeRoleArn: `arn:${config.cluster.partition}:iam::${config.cluster.accountId}:role/${config.capacity.nodeRole}`,
+    nodeRoleArn: `arn:${config.cluster.partition}:iam::${config.cluster.accountId}:role/${capacity.nodeRole}`,
   });
 }

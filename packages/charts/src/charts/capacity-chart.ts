@@ -2,12 +2,11 @@ import type { Construct } from 'constructs';
 import {
   Ec2NodeClass, KARPENTER_AWS_INSTANCE_LABELS, LABELS, SparkCapacity, autoModeTagPolicy, emptySelectionProblem, gpuSelectionProblem, instanceSelectionRequirements, instanceTypesMatching, karpenterControllerHelmValues,
 } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
-import type { CapacityClassConfig } from '../config/capacity-schema.js';
+import type { AutoModeCapacity, KarpenterCapacity, ResolvedCapacityClass, ResolvedEnvironment } from '../config/resolve.js';
 import { DEFAULT_CAPACITY_CLASS, classCostTags, hasOwnNodeClasses, needsNvmeNodeClass } from '../config/capacity-class-semantics.js';
 import { underField, type RenderIssue } from '../config/render-error.js';
 import {
-  AUTO_MODE_TAG_POLICY_ARTIFACT, autoModeClusterConfigArtifact, autoModeSparkNodes, isAutoMode, needsTagPolicy, type SparkNodes, type TaggedNodeClasses,
+  AUTO_MODE_TAG_POLICY_ARTIFACT, autoModeClusterConfigArtifact, autoModeSparkNodes, needsTagPolicy, type SparkNodes, type TaggedNodeClasses,
 } from './auto-mode-capacity.js';
 import { ManifestChart } from './manifest-chart.js';
 import { capacitySummary } from './capacity-summary.js';
@@ -38,13 +37,13 @@ export class CapacityChart extends ManifestChart {
   /** What the README says about the pools, classes and node lifetimes. */
   readonly summary: CapacitySummary;
 
-  constructor(scope: Construct, config: EnvironmentConfig) {
+  constructor(scope: Construct, config: ResolvedEnvironment) {
     super(scope, 'platform-karpenter', { folder: 'platform/karpenter', environment: config.name, configPath: ['capacity'] });
     const capacity = config.capacity;
-    const classes = capacity.classes ?? [];
+    const classes = capacity.classes;
     // NVMe executor pools are rendered beside the EBS ones; only tenants with localDisk instance-store (or an NVMe class) reach them.
     const nvme = needsNvmeNodeClass(config);
-    const nodes = isAutoMode(config) ? autoModeSparkNodes(this, config, nvme) : this.karpenterNodes(config, nvme);
+    const nodes = capacity.backend === 'auto-mode' ? autoModeSparkNodes(this, config, capacity, nvme) : this.karpenterNodes(config, capacity, nvme);
 
     const limits = capacity.limits;
     this.spark = new SparkCapacity(this, 'Spark', {
@@ -77,7 +76,7 @@ export class CapacityChart extends ManifestChart {
         const selected = spec.families ? `families ${spec.families.join(', ')}` : `categories ${spec.categories?.join(', ') ?? 'c, m, r'}`;
         this.warnings.push({ configPath: selectionPath, message: `capacity class ${spec.name}: no instance type of the offline catalog matches its ${selected}, so no capacity rule can check that its pools hold the tenants' pods; if a name is misspelt, Karpenter launches no node and the class's pods stay Pending: check them against the EC2 instance types [capacity-class-instances]` });
       } else if (spec.gpu) {
-        const problem = gpuSelectionProblem(selection, spec.gpu.perExecutor ?? 1);
+        const problem = gpuSelectionProblem(selection, spec.gpu.perExecutor);
         if (problem) {
           const field = problem.startsWith('asks') ? ['gpu', 'perExecutor'] : [spec.families ? 'families' : 'categories'];
           this.problems.push({ configPath: ['capacity', 'classes', index, ...field], message: `GPU class ${spec.name} ${problem} [capacity-class-gpu]` });
@@ -86,14 +85,14 @@ export class CapacityChart extends ManifestChart {
     });
     this.classes = all;
 
-    if (isAutoMode(config)) {
-      this.addArtifact({ path: 'auto-mode-cluster-config.json', format: 'json', kubernetesObject: false, value: autoModeClusterConfigArtifact(config) });
+    if (capacity.backend === 'auto-mode') {
+      this.addArtifact({ path: 'auto-mode-cluster-config.json', format: 'json', kubernetesObject: false, value: autoModeClusterConfigArtifact(config, capacity) });
       // NodeClass tags are user-defined tags, which Auto Mode's managed policies do not allow (auto-mode-tag-policy.ts).
       if (needsTagPolicy(config)) {
         this.addArtifact({ path: AUTO_MODE_TAG_POLICY_ARTIFACT, format: 'json', kubernetesObject: false, value: autoModeTagPolicy(config.cluster.partition) });
       }
     } else if (!config.addons?.karpenter) {
-      const controller = capacity.controller!; // required with backend karpenter (semantics.ts)
+      const { controller } = capacity;
       this.addArtifact({
         path: CONTROLLER_VALUES_ARTIFACT,
         format: 'yaml',
@@ -110,14 +109,13 @@ export class CapacityChart extends ManifestChart {
   }
 
   /** Self-managed Karpenter's EC2NodeClasses: `spark`, and `spark-nvme` (RAID0 instance store) for NVMe executors. */
-  private karpenterNodes(config: EnvironmentConfig, nvme: boolean): SparkNodes {
-    const capacity = config.capacity;
+  private karpenterNodes(config: ResolvedEnvironment, capacity: KarpenterCapacity, nvme: boolean): SparkNodes {
     const nodeClasses = (name: string, extraTags: Readonly<Record<string, string>>, nvmeName: string | undefined, id = `-${name}`): TaggedNodeClasses => {
       const nodeClass = {
         clusterName: config.cluster.name,
-        amiAlias: capacity.amiAlias!, // required with backend karpenter (semantics.ts)
+        amiAlias: capacity.amiAlias,
         role: capacity.nodeRole,
-        rootVolume: { sizeGiB: capacity.rootVolumeGiB ?? 100 },
+        rootVolume: { sizeGiB: capacity.rootVolumeGiB },
         tags: { [LABELS.environment]: config.name, ...extraTags },
       };
       return {
@@ -137,14 +135,14 @@ export class CapacityChart extends ManifestChart {
    * tenants that share any (EC2NodeClass and Auto Mode NodeClass `spec.tags` reach its instances and volumes); the
    * environment's otherwise, since its nodes may run any tenant's pods.
    */
-  private classNodeClasses(config: EnvironmentConfig, spec: CapacityClassConfig, nodes: SparkNodes): TaggedNodeClasses {
+  private classNodeClasses(config: ResolvedEnvironment, spec: ResolvedCapacityClass, nodes: SparkNodes): TaggedNodeClasses {
     if (!hasOwnNodeClasses(config, spec)) return nodes;
     // Prefixes no other node class name starts with, so no class name can collide with another's or the environment's.
     return nodes.taggedNodeClasses(`spark-class-${spec.name}`, classCostTags(config, spec), spec.localDisk === 'nvme' ? `spark-nvme-class-${spec.name}` : undefined);
   }
 
   /** A named class: its own pools, labelled and tainted with the class, sharing the environment's node lifetimes. */
-  private classCapacity(config: EnvironmentConfig, spec: CapacityClassConfig, nodes: SparkNodes): SparkCapacity {
+  private classCapacity(config: ResolvedEnvironment, spec: ResolvedCapacityClass, nodes: SparkNodes): SparkCapacity {
     const capacity = config.capacity;
     const nvme = spec.localDisk === 'nvme';
     const instanceLabels = nodes.instanceLabels;
@@ -164,7 +162,7 @@ export class CapacityChart extends ManifestChart {
       gpu: spec.gpu && {
         resource: spec.gpu.resource,
         perExecutor: spec.gpu.perExecutor,
-        taint: spec.gpu.taintKey === undefined ? undefined : { key: spec.gpu.taintKey, effect: 'NoSchedule' },
+        taint: { key: spec.gpu.taintKey, effect: 'NoSchedule' },
       },
       driverNodes: nodes.driverNodes,
       limits: {

@@ -1,12 +1,13 @@
 import { KARPENTER_CHART, type SparkCapacity } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
-import type { CapacityClassConfig } from '../config/capacity-schema.js';
+import type { ResolvedEnvironment } from '../config/resolve.js';
 import { classCostTags, hasOwnNodeClasses, needsNvmeNodeClass } from '../config/capacity-class-semantics.js';
-import { addonNodePool, autoModeNodeClassTags, builtInNodePools, isAutoMode, needsTagPolicy } from './auto-mode-capacity.js';
+import { autoModeNodeClassTags, builtInNodePools, needsTagPolicy } from './auto-mode-capacity.js';
 import type { CapacitySummary, InstanceSelectionSummary, PoolSummary } from './summaries.js';
 
 /** The instance types a class selects, with the defaults instanceSelectionRequirements applies. */
-function instanceSelection(spec: Partial<CapacityClassConfig>): InstanceSelectionSummary {
+function instanceSelection(spec: {
+  readonly arch?: string; readonly families?: readonly string[]; readonly categories?: readonly string[]; readonly minGeneration?: number; readonly sizes?: readonly string[];
+}): InstanceSelectionSummary {
   return {
     arch: spec.arch ?? 'amd64',
     ...(spec.families ? { families: spec.families } : { categories: spec.categories ?? ['c', 'm', 'r'] }),
@@ -25,13 +26,13 @@ function poolSummaries(classes: ReadonlyMap<string, SparkCapacity>): PoolSummary
 
 /** What CapacityChart rendered, from the pools it built and the settings it built them from. */
 export function capacitySummary(
-  config: EnvironmentConfig, rendered: { readonly classes: ReadonlyMap<string, SparkCapacity>; readonly spark: SparkCapacity }, controllerValues: boolean,
+  config: ResolvedEnvironment, rendered: { readonly classes: ReadonlyMap<string, SparkCapacity>; readonly spark: SparkCapacity }, controllerValues: boolean,
 ): CapacitySummary {
   const capacity = config.capacity;
   const defaultClass = rendered.spark;
-  const autoMode = isAutoMode(config);
+  const autoMode = capacity.backend === 'auto-mode';
   return {
-    backend: autoMode ? 'auto-mode' : 'karpenter',
+    backend: capacity.backend,
     pools: poolSummaries(rendered.classes),
     defaultClass: { instances: instanceSelection({}), nvmeInstanceStore: capacity.nvmeInstanceStore === true },
     classes: (capacity.classes ?? []).map((spec) => ({
@@ -49,11 +50,11 @@ export function capacitySummary(
       costTags: hasOwnNodeClasses(config, spec) ? classCostTags(config, spec) : undefined,
     })),
     nvmeNodeClass: needsNvmeNodeClass(config),
-    controller: capacity.controller,
+    controller: capacity.backend === 'karpenter' ? capacity.controller : undefined,
     controllerValues: controllerValues ? { chart: { url: KARPENTER_CHART.url, version: KARPENTER_CHART.version } } : undefined,
-    autoMode: autoMode ? {
-      addonPool: addonNodePool(config),
-      builtInPools: builtInNodePools(config),
+    autoMode: capacity.backend === 'auto-mode' ? {
+      addonPool: capacity.autoMode.addonNodePool,
+      builtInPools: builtInNodePools(capacity),
       // The Spark pools' node lifetime (the driver pool's may be shorter: capacity.driverNodes).
       expireAfter: (defaultClass.executorOnDemandPool ?? defaultClass.driverPool).expireAfter,
       tagPolicyTags: needsTagPolicy(config) ? autoModeNodeClassTags(config) : undefined,

@@ -3,8 +3,7 @@ import {
   EMR_CONTAINERS_NAME, EMR_SERVICE_LINKED_ROLE_NAME, KARPENTER_CHART, NODE_GROUPS, NODE_USERNAME, clusterAccessPolicyRequest, mapRolesEntries, eksctlIdentityMappings, emrIdentityMapping, nodeAccessEntryRequest, nodeIdentityMapping, roleArn,
   type IamIdentityMapping,
 } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
-import { isAutoMode } from './auto-mode-capacity.js';
+import type { ResolvedEnvironment } from '../config/resolve.js';
 import { ManifestChart } from './manifest-chart.js';
 import type { ClusterAccessSummary } from './summaries.js';
 
@@ -31,12 +30,12 @@ export interface ClusterAccessPlan {
  * (self-managed Karpenter: an aws-auth mapping in aws-auth mode, an `EC2_LINUX` access entry otherwise; Auto Mode: an
  * `EC2` access entry with AmazonEKSAutoNodePolicy). Managed node groups and Fargate profiles get theirs from EKS.
  */
-export function clusterAccessPlan(config: EnvironmentConfig): ClusterAccessPlan {
+export function clusterAccessPlan(config: ResolvedEnvironment): ClusterAccessPlan {
   const { partition, accountId } = config.cluster;
   const serviceLinkedRoleArn = roleArn(partition, accountId, EMR_SERVICE_LINKED_ROLE_NAME);
   const nodeRoleArn = roleArn(partition, accountId, config.capacity.nodeRole);
   const awsAuth = config.cluster.emrAccess === 'aws-auth';
-  const autoMode = isAutoMode(config);
+  const autoMode = config.capacity.backend === 'auto-mode';
   const identityMappings = [
     ...(awsAuth ? [emrIdentityMapping(serviceLinkedRoleArn, EMR_CONTAINERS_NAME)] : []),
     ...(awsAuth && !autoMode ? [nodeIdentityMapping(nodeRoleArn)] : []),
@@ -58,7 +57,7 @@ export class ClusterAccessChart extends ManifestChart {
   /** The plan as the README's "Outside Git" steps read it. */
   readonly summary: ClusterAccessSummary;
 
-  constructor(scope: Construct, config: EnvironmentConfig) {
+  constructor(scope: Construct, config: ResolvedEnvironment) {
     super(scope, 'platform-cluster-access', { folder: CLUSTER_ACCESS_FOLDER, environment: config.name, configPath: ['cluster'] });
     this.plan = clusterAccessPlan(config);
     this.summary = clusterAccessSummary(config, this.plan);
@@ -77,7 +76,7 @@ export class ClusterAccessChart extends ManifestChart {
 }
 
 /** The plan and the documents written from it, for the README's steps. */
-function clusterAccessSummary(config: EnvironmentConfig, plan: ClusterAccessPlan): ClusterAccessSummary {
+function clusterAccessSummary(config: ResolvedEnvironment, plan: ClusterAccessPlan): ClusterAccessSummary {
   return {
     awsAuth: config.cluster.emrAccess === 'aws-auth',
     folder: CLUSTER_ACCESS_FOLDER,

@@ -1,15 +1,14 @@
 import type { Construct } from 'constructs';
 import { EMR_SERVICE_LINKED_ROLE_NAME, Gp3StorageClass, SparkPriorityClasses, emrRoleTrustPolicy, parseRoleArn, podIdentityTrustPolicy, roleArn } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
+import type { ResolvedEnvironment } from '../config/resolve.js';
 import { ebsProvisioner } from './auto-mode-capacity.js';
 import { ManifestChart } from './manifest-chart.js';
-import { identityOf } from '../config/identity.js';
 
 /** The encrypted gp3 StorageClass that Spark scratch volumes and notebooks' disks use. */
 export class StorageChart extends ManifestChart {
   readonly storageClass: Gp3StorageClass;
 
-  constructor(scope: Construct, config: EnvironmentConfig) {
+  constructor(scope: Construct, config: ResolvedEnvironment) {
     super(scope, 'platform-storage', { folder: 'platform/storage', environment: config.name, configPath: [] });
     this.storageClass = new Gp3StorageClass(this, 'Gp3', { provisioner: ebsProvisioner(config) });
   }
@@ -19,7 +18,7 @@ export class StorageChart extends ManifestChart {
 export class SchedulingChart extends ManifestChart {
   readonly priorityClasses: SparkPriorityClasses;
 
-  constructor(scope: Construct, config: EnvironmentConfig) {
+  constructor(scope: Construct, config: ResolvedEnvironment) {
     super(scope, 'platform-scheduling', { folder: 'platform/scheduling', environment: config.name, configPath: [] });
     this.priorityClasses = new SparkPriorityClasses(this, 'Spark');
   }
@@ -33,7 +32,7 @@ export class SchedulingChart extends ManifestChart {
  *   the cluster's identity mappings: ClusterAccessChart).
  */
 export class EmrAccessChart extends ManifestChart {
-  constructor(scope: Construct, config: EnvironmentConfig) {
+  constructor(scope: Construct, config: ResolvedEnvironment) {
     super(scope, 'platform-emr-access', { folder: 'platform/emr-access', environment: config.name, configPath: ['cluster', 'emrAccess'] });
     const { partition, accountId } = config.cluster;
     const serviceLinkedRole = roleArn(partition, accountId, EMR_SERVICE_LINKED_ROLE_NAME);
@@ -56,12 +55,12 @@ export class EmrAccessChart extends ManifestChart {
     }
   }
 
-  private addTrustPolicies(config: EnvironmentConfig): void {
+  private addTrustPolicies(config: ResolvedEnvironment): void {
     const namespacesByRole = new Map<string, string[]>();
     const podIdentityRoles = new Set<string>();
     for (const tenant of config.tenants) {
       // Pod Identity tenants add no statement per namespace: the role trusts pods.eks.amazonaws.com once.
-      if (identityOf(config, tenant) === 'pod-identity') podIdentityRoles.add(tenant.executionRoleArn);
+      if (tenant.identity === 'pod-identity') podIdentityRoles.add(tenant.executionRoleArn);
       else namespacesByRole.set(tenant.executionRoleArn, [...(namespacesByRole.get(tenant.executionRoleArn) ?? []), tenant.namespace]);
     }
     for (const roleArn of podIdentityRoles) {

@@ -1,6 +1,6 @@
 import type { App } from 'cdk8s';
 import { LABELS, SPLIT_COST_LABEL_LIMIT, tenantCostQuery, virtualClustersTableDdl } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
+import type { ResolvedEnvironment } from '../config/resolve.js';
 import { ManifestChart } from './manifest-chart.js';
 import type { CostSummary } from './summaries.js';
 
@@ -19,7 +19,7 @@ export class CostChart extends ManifestChart {
     folder: COST_ARTIFACTS_FOLDER, files: COST_ARTIFACT_FILES, environmentLabel: LABELS.environment, tenantLabel: LABELS.tenant, splitCostLabelLimit: SPLIT_COST_LABEL_LIMIT,
   };
 
-  constructor(scope: App, config: EnvironmentConfig) {
+  constructor(scope: App, config: ResolvedEnvironment) {
     super(scope, 'cost', { folder: COST_ARTIFACTS_FOLDER, environment: config.name, configPath: [] });
     const tenants = config.tenants.map((tenant) => ({ name: tenant.name, namespace: tenant.namespace }));
     this.addArtifact({

@@ -3,9 +3,7 @@ import {
   ArgoApplication, FluxGitRepository, FluxHelmRelease, FluxKustomization, KARPENTER_CRD_CHART, PROJECT_NAME,
   type HelmDelivery,
 } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
-import type { DeliveryConfig } from '../config/delivery-schema.js';
-import { isAutoMode } from './auto-mode-capacity.js';
+import type { ArgoCdDelivery, FluxDelivery, ResolvedDelivery, ResolvedEnvironment } from '../config/resolve.js';
 import { ManifestChart } from './manifest-chart.js';
 
 /**
@@ -38,20 +36,18 @@ export interface WiredLayer {
   readonly after?: DeliveryLayerName;
 }
 
-export const DELIVERY_DEFAULTS = { interval: '5m', retryInterval: '2m', timeout: '10m' } as const;
-
 /**
  * The charts that deliver an environment: with Flux, the `crds/` layer (Karpenter's CRD chart as OCIRepository +
  * HelmRelease) and the `flux/` wiring; with Argo CD, the `argocd/` wiring (the CRD chart is an Application's Helm
  * source). None without a `delivery:` section. `layered` are the environment's other charts: a layer is wired only
  * when one of them renders an object into its folder.
  */
-export function deliveryCharts(app: App, config: EnvironmentConfig, layered: readonly ManifestChart[]): ManifestChart[] {
+export function deliveryCharts(app: App, config: ResolvedEnvironment, layered: readonly ManifestChart[]): ManifestChart[] {
   const delivery = config.delivery;
   if (!delivery) return [];
   const withContent = new Set(layered.filter(hasObjects).map((chart) => chart.folder.split('/')[0]!));
   // EKS Auto Mode installs and upgrades its own NodePool and NodeClass CRDs: no crds layer then.
-  const karpenterCrds = !isAutoMode(config);
+  const karpenterCrds = config.capacity.backend !== 'auto-mode';
   if (delivery.engine === 'flux') {
     const crds = karpenterCrds ? new KarpenterCrdsChart(app, config, delivery) : undefined;
     if (crds) withContent.add(crds.folder);
@@ -75,35 +71,27 @@ function hasObjects(chart: ManifestChart): boolean {
 }
 
 /** How the environment's add-on Helm releases are delivered: its engine and the same settings as its layers. */
-export function helmDelivery(environment: string, delivery: DeliveryConfig): HelmDelivery {
-  const { interval, retryInterval, timeout, prune } = settings(delivery);
+export function helmDelivery(environment: string, delivery: ResolvedDelivery): HelmDelivery {
+  const { interval, retryInterval, timeout, prune } = delivery;
   if (delivery.engine === 'flux') return { engine: 'flux', interval, timeout };
-  const argocd = delivery.argocd ?? {};
+  const { namespace, project, destinationServer } = delivery.argocd;
   return {
     engine: 'argocd',
     applicationNamePrefix: `${PROJECT_NAME}-${environment}-addon-`,
-    namespace: argocd.namespace ?? 'argocd',
-    project: argocd.project ?? 'default',
-    destinationServer: argocd.destinationServer ?? 'https://kubernetes.default.svc',
+    namespace,
+    project,
+    destinationServer,
     prune,
-    selfHeal: delivery.selfHeal ?? true,
+    selfHeal: delivery.selfHeal,
     retry: { limit: 5, backoff: retryInterval, maxBackoff: timeout },
   };
 }
 
-/** A delivery's settings with their defaults applied. */
-export const settings = (delivery: DeliveryConfig) => ({
-  interval: delivery.interval ?? DELIVERY_DEFAULTS.interval,
-  retryInterval: delivery.retryInterval ?? DELIVERY_DEFAULTS.retryInterval,
-  timeout: delivery.timeout ?? DELIVERY_DEFAULTS.timeout,
-  prune: delivery.prune ?? true,
-});
-
 /** Flux: Karpenter's CRD chart, pinned to the version whose schemas validation uses. */
 export class KarpenterCrdsChart extends ManifestChart {
-  constructor(scope: App, config: EnvironmentConfig, delivery: DeliveryConfig) {
+  constructor(scope: App, config: ResolvedEnvironment, delivery: FluxDelivery) {
     super(scope, 'crds-karpenter', { folder: 'crds', environment: config.name, configPath: ['delivery'] });
-    const { interval, timeout } = settings(delivery);
+    const { interval, timeout } = delivery;
     new FluxHelmRelease(this, 'KarpenterCrd', { chart: KARPENTER_CRD_CHART, interval, timeout });
   }
 }
@@ -114,9 +102,9 @@ export class KarpenterCrdsChart extends ManifestChart {
  * everything of the previous one is ready.
  */
 export class FluxDeliveryChart extends ManifestChart {
-  constructor(scope: App, config: EnvironmentConfig, delivery: DeliveryConfig, layers: readonly WiredLayer[]) {
+  constructor(scope: App, config: ResolvedEnvironment, delivery: FluxDelivery, layers: readonly WiredLayer[]) {
     super(scope, 'delivery-flux', { folder: DELIVERY_FOLDERS.flux, environment: config.name, configPath: ['delivery'] });
-    const { interval, retryInterval, timeout, prune } = settings(delivery);
+    const { interval, retryInterval, timeout, prune } = delivery;
     const root = `dist-manifests/${config.name}`;
     const source = new FluxGitRepository(this, 'Source', {
       name: PROJECT_NAME,
@@ -147,16 +135,15 @@ export class FluxDeliveryChart extends ManifestChart {
  * itself, applied server-side (its CRDs are too large for client-side apply's annotation).
  */
 export class ArgoDeliveryChart extends ManifestChart {
-  constructor(scope: App, config: EnvironmentConfig, delivery: DeliveryConfig, layers: readonly WiredLayer[]) {
+  constructor(scope: App, config: ResolvedEnvironment, delivery: ArgoCdDelivery, layers: readonly WiredLayer[]) {
     super(scope, 'delivery-argocd', { folder: DELIVERY_FOLDERS.argocd, environment: config.name, configPath: ['delivery'] });
-    const { retryInterval, timeout, prune } = settings(delivery);
-    const argocd = delivery.argocd ?? {};
-    const namespace = argocd.namespace ?? 'argocd';
+    const { retryInterval, timeout, prune, selfHeal, argocd } = delivery;
+    const namespace = argocd.namespace;
     const common = {
       namespace,
-      project: argocd.project ?? 'default',
+      project: argocd.project,
       prune,
-      selfHeal: delivery.selfHeal ?? true,
+      selfHeal,
       retry: { limit: 5, backoff: retryInterval, maxBackoff: timeout },
     };
     const git = (path: string) => ({ git: { repoURL: delivery.repository.url, targetRevision: delivery.repository.branch, path } });
@@ -178,7 +165,7 @@ export class ArgoDeliveryChart extends ManifestChart {
         ...common,
         name: `${name}-${layer.name}`,
         source: crds ? { helm: KARPENTER_CRD_CHART } : git(`${root}/${layer.folder}`),
-        destinationServer: argocd.destinationServer ?? 'https://kubernetes.default.svc',
+        destinationServer: argocd.destinationServer,
         syncWave: index + 1,
         syncOptions: crds ? ['ServerSideApply=true'] : ['PruneLast=true'],
         // Deleting Karpenter's CRDs would delete every NodePool, NodeClaim and so every Spark node.

@@ -1,7 +1,5 @@
 import { KARPENTER_CHART, KARPENTER_CRD_CHART, PROJECT_NAME } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
-import { isAutoMode } from './auto-mode-capacity.js';
-import { DELIVERY_DEFAULTS, settings } from './delivery-chart.js';
+import type { ResolvedEnvironment } from '../config/resolve.js';
 import type { AdmissionSummary, DeliverySummary, LayerSummary } from './summaries.js';
 
 /**
@@ -9,11 +7,10 @@ import type { AdmissionSummary, DeliverySummary, LayerSummary } from './summarie
  * the CRD layer unless on EKS Auto Mode, the controller's layer with addons.karpenter and an engine, then platform,
  * tenants and add-ons.
  */
-export function deliverySummary(config: EnvironmentConfig, admission: AdmissionSummary): DeliverySummary {
+export function deliverySummary(config: ResolvedEnvironment, admission: AdmissionSummary): DeliverySummary {
   const delivery = config.delivery;
-  const applied = delivery ? settings(delivery) : { ...DELIVERY_DEFAULTS, prune: true };
   const layers: LayerSummary[] = [
-    ...(isAutoMode(config) ? [] : [{ name: 'crds' as const, chart: KARPENTER_CRD_CHART }]),
+    ...(config.capacity.backend === 'auto-mode' ? [] : [{ name: 'crds' as const, chart: KARPENTER_CRD_CHART }]),
     ...(config.addons?.karpenter !== undefined && delivery !== undefined ? [{ name: 'karpenter' as const, chart: KARPENTER_CHART }] : []),
     { name: 'platform', exclusiveClassAdmission: admission.exclusiveClasses.length > 0, driverAccountAdmission: admission.driverAccountPolicies },
     { name: 'tenants', fargateSecurityGroupPolicy: config.tenants.some((tenant) => tenant.fargate?.securityGroupIds !== undefined) },
@@ -22,12 +19,12 @@ export function deliverySummary(config: EnvironmentConfig, admission: AdmissionS
   return {
     engine: delivery?.engine,
     repository: delivery?.repository,
-    prune: applied.prune,
-    selfHeal: delivery?.selfHeal ?? true,
-    interval: applied.interval,
-    retryInterval: applied.retryInterval,
-    timeout: applied.timeout,
-    argocdNamespace: delivery?.argocd?.namespace ?? 'argocd',
+    prune: delivery?.prune,
+    selfHeal: delivery?.selfHeal,
+    interval: delivery?.interval,
+    retryInterval: delivery?.retryInterval,
+    timeout: delivery?.timeout,
+    argocdNamespace: delivery?.engine === 'argocd' ? delivery.argocd.namespace : undefined,
     projectName: PROJECT_NAME,
     crdChart: KARPENTER_CRD_CHART,
     layers,

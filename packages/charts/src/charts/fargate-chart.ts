@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import { FARGATE_POD_SECURITY_GROUP_RULES, eksctlFargateClusterConfig, type FargateProfile } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
+import type { ResolvedEnvironment } from '../config/resolve.js';
 import { ManifestChart } from './manifest-chart.js';
 import type { FargateSummary } from './summaries.js';
 import { fargateProfiles } from './fargate-tenant.js';
@@ -15,7 +15,7 @@ export class FargateChart extends ManifestChart {
   /** The profiles' requests and the pod security groups' rules, for the README's "Fargate profiles". */
   readonly summary: FargateSummary;
 
-  constructor(scope: Construct, config: EnvironmentConfig) {
+  constructor(scope: Construct, config: ResolvedEnvironment) {
     super(scope, 'platform-fargate', { folder: 'platform/fargate', environment: config.name, configPath: ['fargate'] });
     this.profiles = fargateProfiles(config);
     this.summary = {

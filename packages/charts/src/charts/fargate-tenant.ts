@@ -3,9 +3,8 @@ import {
   type SparkCapacity, type TenantNamespace,
 } from '@emr-eks-gitops/core';
 import type { Construct } from 'constructs';
-import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
+import type { ResolvedEnvironment, ResolvedTenant, ResolvedTenantFargate } from '../config/resolve.js';
 import type { RenderIssue } from '../config/render-error.js';
-import { fargateProfileName } from '../config/fargate-semantics.js';
 import { DEFAULT_CAPACITY_CLASS, DEFAULT_LOCAL_DISK_SIZE } from '../config/capacity-class-semantics.js';
 import type { ClassPlacement } from './tenant-capacity.js';
 
@@ -15,16 +14,16 @@ import type { ClassPlacement } from './tenant-capacity.js';
  * ephemeral storage, the profile's label on both pods. The default class stands in as driver and executor class only
  * for what the run-time rules read of them; Fargate tenants choose no capacity class (fargate-semantics.ts).
  */
-export function fargateClassPlacement(classes: ReadonlyMap<string, SparkCapacity>, tenant: TenantConfig): ClassPlacement {
+export function fargateClassPlacement(classes: ReadonlyMap<string, SparkCapacity>, tenant: ResolvedTenant, fargate: ResolvedTenantFargate): ClassPlacement {
   const defaultClass = classes.get(DEFAULT_CAPACITY_CLASS)!;
-  const profile = fargateProfileName(tenant);
+  const profile = fargate.profile;
   return {
     driverClass: DEFAULT_CAPACITY_CLASS,
     executorClass: DEFAULT_CAPACITY_CLASS,
     driver: defaultClass,
     executor: defaultClass,
     placements: fargateSparkPlacements(defaultClass.executorIdleTimeout),
-    localDisk: { kind: 'ephemeral-storage', size: String(tenant.spark?.localDiskSize ?? DEFAULT_LOCAL_DISK_SIZE.fargate) },
+    localDisk: { kind: 'ephemeral-storage', size: String(tenant.spark.localDiskSize ?? DEFAULT_LOCAL_DISK_SIZE.fargate) },
     gpuProperties: {},
     fargateProfile: profile,
     // Names the profile, so a second profile selecting the namespace cannot take the pods (EKS matches this one only).
@@ -37,9 +36,9 @@ export function fargateClassPlacement(classes: ReadonlyMap<string, SparkCapacity
  * validation of pods in it) and, with securityGroupIds, the SecurityGroupPolicy that isolates its pods. Returns the
  * warning for a tenant without one: NetworkPolicies do not bind Fargate pods.
  */
-export function addFargateTenantObjects(scope: Construct, namespace: TenantNamespace, tenant: TenantConfig, index: number): RenderIssue[] {
-  namespace.namespaceObject.metadata.addAnnotation(FARGATE_NAMESPACE_ANNOTATION, fargateProfileName(tenant));
-  const securityGroupIds = tenant.fargate?.securityGroupIds;
+export function addFargateTenantObjects(scope: Construct, namespace: TenantNamespace, tenant: ResolvedTenant, fargate: ResolvedTenantFargate, index: number): RenderIssue[] {
+  namespace.namespaceObject.metadata.addAnnotation(FARGATE_NAMESPACE_ANNOTATION, fargate.profile);
+  const securityGroupIds = fargate.securityGroupIds;
   if (securityGroupIds) {
     new PodSecurityGroups(scope, 'PodSecurityGroups', { namespace: tenant.namespace, securityGroupIds });
     return [];
@@ -55,22 +54,23 @@ export function addFargateTenantObjects(scope: Construct, namespace: TenantNames
  * name it, in the order of the environment file. Settings were checked by the config semantics (one role and one set of
  * subnets per profile, at most 5 selectors); the builder checks them again.
  */
-export function fargateProfiles(config: EnvironmentConfig): FargateProfile[] {
-  const groups = new Map<string, TenantConfig[]>();
+export function fargateProfiles(config: ResolvedEnvironment): FargateProfile[] {
+  const groups = new Map<string, { readonly fargate: ResolvedTenantFargate; readonly namespaces: string[] }>();
   for (const tenant of config.tenants) {
     // A retired tenant's namespace stays, with jobs that may still run: its profile stays too.
     if (!tenant.fargate) continue;
-    const name = fargateProfileName(tenant);
-    groups.set(name, [...(groups.get(name) ?? []), tenant]);
+    const group = groups.get(tenant.fargate.profile);
+    if (group) group.namespaces.push(tenant.namespace);
+    else groups.set(tenant.fargate.profile, { fargate: tenant.fargate, namespaces: [tenant.namespace] });
   }
-  return [...groups].map(([name, tenants]) => {
-    const first = tenants[0]!;
+  // The first tenant naming a profile gives its role and subnets (the semantics rules refuse a profile whose tenants differ).
+  return [...groups].map(([name, { fargate, namespaces }]) => {
     return new FargateProfile({
       name,
       clusterName: config.cluster.name,
-      podExecutionRoleArn: first.fargate!.podExecutionRoleArn ?? config.fargate!.podExecutionRoleArn!,
-      subnets: first.fargate!.subnets ?? config.fargate!.subnets!,
-      selectors: tenants.map((tenant) => ({ namespace: tenant.namespace })),
+      podExecutionRoleArn: fargate.podExecutionRoleArn,
+      subnets: [...fargate.subnets],
+      selectors: namespaces.map((namespace) => ({ namespace })),
       tags: { 'emr-eks-gitops.io/environment': config.name },
     });
   });

@@ -1,6 +1,6 @@
 import type { App } from 'cdk8s';
 import { IAM_ROLE_INLINE_POLICIES_MAX_SIZE, putRolePolicyProblems } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
+import type { ResolvedEnvironment } from '../config/resolve.js';
 import { ManifestChart } from './manifest-chart.js';
 import type { IamSummary } from './summaries.js';
 import type { RenderIssue } from '../config/render-error.js';
@@ -20,7 +20,7 @@ export class IamChart extends ManifestChart {
   /** The documents as the README's "IAM permissions" table lists them. */
   readonly summary: IamSummary;
 
-  constructor(scope: App, config: EnvironmentConfig) {
+  constructor(scope: App, config: ResolvedEnvironment) {
     super(scope, 'iam', { folder: IAM_ARTIFACTS_FOLDER, environment: config.name, configPath: [] });
     this.policies = rolePolicyDocuments(config);
     for (const policy of this.policies) {

@@ -1,10 +1,9 @@
 import type { App } from 'cdk8s';
 import {
   doNotDisruptAnnotations, EMR_IMAGE_USER, JUPYTERHUB_GENERATED_FIELDS, JUPYTERHUB_OIDC_DEFAULTS, helmRelease, parseQuantity, requireThat, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubNotebookNetworkPolicies, JupyterHubSpawnerRbac,
-  CLIENT_MODE_DRIVER_LABEL, PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, TLS_PROXY_SERVICE_TYPE, jupyterHubValues, jupyterHubValuesProblems, sparkHistoryServerSelector, type JupyterHubAuth, type JupyterHubTenantProfile, type PodPlacement,
+  CLIENT_MODE_DRIVER_LABEL, PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, jupyterHubValues, jupyterHubValuesProblems, sparkHistoryServerSelector, type JupyterHubAuth, type JupyterHubTenantProfile, type PodPlacement,
 } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
-import type { JupyterHubConfig } from '../config/jupyterhub-schema.js';
+import type { ResolvedJupyterHub, ResolvedEnvironment, ResolvedTenant } from '../config/resolve.js';
 import { helmDelivery } from './delivery-chart.js';
 import { addonPlacement, ebsProvisioner } from './auto-mode-capacity.js';
 import { ManifestChart } from './manifest-chart.js';
@@ -20,7 +19,7 @@ export const JUPYTERHUB_DEFAULT_STORAGE_CLASS = 'jupyterhub-gp3';
 
 /** A tenant as the add-on sees it: its config and its rendered spark-defaults. */
 export interface JupyterHubTenant {
-  readonly tenant: TenantConfig;
+  readonly tenant: ResolvedTenant;
   readonly sparkProperties: Readonly<Record<string, string>> | undefined;
   /** The tenant's cost allocation labels, on its notebook servers. */
   readonly costLabels?: Readonly<Record<string, string>>;
@@ -46,7 +45,7 @@ export function jupyterHubProfiles(tenants: readonly JupyterHubTenant[], driverP
   });
 }
 
-function authOf(config: JupyterHubConfig['auth']): JupyterHubAuth {
+function authOf(config: ResolvedJupyterHub['auth']): JupyterHubAuth {
   if (config.type === 'dummy') return { type: 'dummy' };
   // The semantic rules refuse an OAuth authenticator without these before rendering starts.
   const client = { clientId: config.clientId!, callbackUrl: config.callbackUrl!, clientSecret: config.clientSecret!, adminUsers: config.adminUsers };
@@ -75,7 +74,7 @@ export class JupyterHubChart extends ManifestChart {
   readonly values: Record<string, unknown>;
   override readonly addonSummary: AddonSummary;
 
-  constructor(scope: App, config: EnvironmentConfig, hub: JupyterHubConfig, profiles: readonly JupyterHubTenantProfile[]) {
+  constructor(scope: App, config: ResolvedEnvironment, hub: ResolvedJupyterHub, profiles: readonly JupyterHubTenantProfile[]) {
     super(scope, 'addon-jupyterhub', { folder: JUPYTERHUB_FOLDER, environment: config.name, configPath: ['addons', 'jupyterhub'] });
     new JupyterHubNamespace(this, 'Namespace', { podSecurityVersion: `v${config.cluster.kubernetesVersion}` });
     const storageClass = new Gp3StorageClass(this, 'StorageClass', {
@@ -86,9 +85,9 @@ export class JupyterHubChart extends ManifestChart {
     const placement = addonPlacement(config);
     this.values = jupyterHubValues({
       auth: authOf(hub.auth),
-      proxyServiceType: hub.proxyServiceType ?? (hub.tls ? TLS_PROXY_SERVICE_TYPE[hub.tls.loadBalancer] : 'ClusterIP'),
+      proxyServiceType: hub.proxyServiceType,
       storageClassName: storageClass.name,
-      hubDbSize: String(hub.hubDbSize ?? '1Gi'),
+      hubDbSize: String(hub.hubDbSize),
       userStorageSize: String(hub.userStorageSize),
       image: hub.image,
       resources: hub.resources,
@@ -124,12 +123,12 @@ export class JupyterHubChart extends ManifestChart {
  * to spawn them there, and their NetworkPolicies (the proxy and the hub in, the hub's API out).
  */
 export class JupyterHubTenantChart extends ManifestChart {
-  constructor(scope: App, config: EnvironmentConfig, profile: JupyterHubTenantProfile) {
+  constructor(scope: App, config: ResolvedEnvironment, profile: JupyterHubTenantProfile) {
     super(scope, `addon-jupyterhub-tenant-${profile.tenant}`, {
       folder: `${JUPYTERHUB_FOLDER}/tenant-${profile.tenant}`, environment: config.name, configPath: ['addons', 'jupyterhub'],
     });
     new JupyterHubSpawnerRbac(this, 'Spawner', { namespace: profile.namespace });
-    const history = config.addons?.historyServer && config.spark.logs?.s3Uri;
+    const history = config.addons?.historyServer && config.spark.logs.s3Uri;
     new JupyterHubNotebookNetworkPolicies(this, 'Network', {
       namespace: profile.namespace,
       // Prometheus (mode server or operator) scrapes from the monitoring namespace.
@@ -142,12 +141,12 @@ export class JupyterHubTenantChart extends ManifestChart {
 }
 
 /** The host users reach the hub at: the OAuth callback's. */
-function callbackHost(hub: JupyterHubConfig): string | undefined {
+function callbackHost(hub: ResolvedJupyterHub): string | undefined {
   return hub.auth.callbackUrl ? /^https:\/\/([^/:]+)/.exec(hub.auth.callbackUrl)?.[1] : undefined;
 }
 
 /** What the environment README says of the notebooks: login, image, and per served tenant the account and its IAM needs. */
-function jupyterHubReadme(config: EnvironmentConfig, hub: JupyterHubConfig) {
+function jupyterHubReadme(config: ResolvedEnvironment, hub: ResolvedJupyterHub) {
   const auth = hub.auth;
   const list = (values: readonly string[] | undefined) => (values ?? []).map((value) => `\`${value}\``).join(', ');
   const login = auth.type === 'dummy'
@@ -166,9 +165,9 @@ function jupyterHubReadme(config: EnvironmentConfig, hub: JupyterHubConfig) {
 }
 
 /** What the notebook servers, being Spark drivers Spark did not create, get from Prometheus and the History Server. */
-function driverNote(config: EnvironmentConfig, served: boolean): string | undefined {
+function driverNote(config: ResolvedEnvironment, served: boolean): string | undefined {
   const scraped = config.addons?.prometheus !== undefined;
-  const history = config.addons?.historyServer !== undefined && config.spark.logs?.s3Uri !== undefined;
+  const history = config.addons?.historyServer !== undefined && config.spark.logs.s3Uri !== undefined;
   if (!served || (!scraped && !history)) return undefined;
   return [
     'Each notebook server is the Spark driver of its sessions, which Spark does not label: its profile labels it',
@@ -178,17 +177,17 @@ function driverNote(config: EnvironmentConfig, served: boolean): string | undefi
 }
 
 /** How users reach the hub, for the README's add-on table. */
-function jupyterHubReach(hub: JupyterHubConfig): string {
+function jupyterHubReach(hub: ResolvedJupyterHub): string {
   const host = callbackHost(hub);
   if (hub.tls) return `https://${host ?? '<the load balancer\'s DNS name>'}/ (${hub.tls.loadBalancer === 'nlb' ? 'Service `proxy-public`, a Network Load Balancer' : 'Ingress `jupyterhub`, an Application Load Balancer'}, TLS with the ACM certificate; see below)`;
-  if ((hub.proxyServiceType ?? 'ClusterIP') === 'ClusterIP') {
+  if (hub.proxyServiceType === 'ClusterIP') {
     return `\`kubectl -n ${JUPYTERHUB_CHART.namespace} port-forward svc/proxy-public 8080:80\`, then http://localhost:8080`;
   }
   return `Service \`proxy-public\` (${hub.proxyServiceType}, plain HTTP on port 80): \`kubectl -n ${JUPYTERHUB_CHART.namespace} get svc proxy-public\``;
 }
 
 /** What must exist outside Git for TLS: the certificate, the controller, the DNS record. */
-function tlsReadme(config: EnvironmentConfig, hub: JupyterHubConfig) {
+function tlsReadme(config: ResolvedEnvironment, hub: ResolvedJupyterHub) {
   const tls = hub.tls;
   if (!tls) return undefined;
   const host = callbackHost(hub) ?? '<host>';
@@ -196,9 +195,9 @@ function tlsReadme(config: EnvironmentConfig, hub: JupyterHubConfig) {
   return {
     host,
     certificateArn: tls.certificateArn,
-    scheme: tls.scheme ?? 'internal',
+    scheme: tls.scheme,
     // The controller's subnet discovery: internal load balancers in subnets tagged internal-elb, public ones in elb.
-    subnetTag: (tls.scheme ?? 'internal') === 'internal' ? 'kubernetes.io/role/internal-elb=1' : 'kubernetes.io/role/elb=1',
+    subnetTag: tls.scheme === 'internal' ? 'kubernetes.io/role/internal-elb=1' : 'kubernetes.io/role/elb=1',
     account: config.cluster.accountId,
     region: config.cluster.region,
     loadBalancer: nlb
@@ -215,7 +214,7 @@ function tlsReadme(config: EnvironmentConfig, hub: JupyterHubConfig) {
 const kubeSpawnerBytes = (size: string) => parseQuantity(size.replace(/^([0-9]+)([KMGT])$/, '$1$2i'));
 
 /** A notebook server is a container of the tenant namespace: its limits must pass the tenant's LimitRange max. */
-function limitRangeIssues(hub: JupyterHubConfig, tenants: readonly JupyterHubTenant[], profiles: readonly JupyterHubTenantProfile[]): RenderIssue[] {
+function limitRangeIssues(hub: ResolvedJupyterHub, tenants: readonly JupyterHubTenant[], profiles: readonly JupyterHubTenantProfile[]): RenderIssue[] {
   const issues: RenderIssue[] = [];
   for (const profile of profiles) {
     const max = tenants.find(({ tenant }) => tenant.name === profile.tenant)?.tenant.containerDefaults.max;
@@ -238,7 +237,7 @@ const DOCKER_STACKS_IMAGE = /^((docker\.io|quay\.io)\/)?(jupyter|jupyterhub)\//;
  * executors and reach `s3://`, and AWS credentials for the notebook account (the executor pod template and the event
  * logs are on S3). Each is refused where it is written, `<what breaks>; <what works> [rule]`.
  */
-function notebookRuntimeIssues(config: EnvironmentConfig, hub: JupyterHubConfig, profiles: readonly JupyterHubTenantProfile[]): RenderIssue[] {
+function notebookRuntimeIssues(config: ResolvedEnvironment, hub: ResolvedJupyterHub, profiles: readonly JupyterHubTenantProfile[]): RenderIssue[] {
   const issues: RenderIssue[] = [];
   if (profiles.length > 0 && DOCKER_STACKS_IMAGE.test(hub.image.name)) {
     issues.push({
@@ -278,7 +277,7 @@ function notebookRuntimeIssues(config: EnvironmentConfig, hub: JupyterHubConfig,
  * A notebook server runs on the default (amd64) driver pool, but its session's executors run the notebook image on the
  * tenant's executor class: on an arm64 class that image must be built for linux/arm64 too, which no rule can see.
  */
-function notebookArchWarnings(config: EnvironmentConfig, hub: JupyterHubConfig, profiles: readonly JupyterHubTenantProfile[]): RenderIssue[] {
+function notebookArchWarnings(config: ResolvedEnvironment, hub: ResolvedJupyterHub, profiles: readonly JupyterHubTenantProfile[]): RenderIssue[] {
   return profiles.flatMap((profile) => {
     const index = config.tenants.findIndex((tenant) => tenant.name === profile.tenant);
     const executorClass = config.tenants[index]?.spark?.capacityClasses?.executor;
@@ -295,7 +294,7 @@ function notebookArchWarnings(config: EnvironmentConfig, hub: JupyterHubConfig, 
  * are pushed to `issues`, located at `addons.jupyterhub`.
  */
 export function jupyterHubCharts(
-  app: App, config: EnvironmentConfig, tenants: readonly JupyterHubTenant[], driverPlacement: PodPlacement, issues: RenderIssue[],
+  app: App, config: ResolvedEnvironment, tenants: readonly JupyterHubTenant[], driverPlacement: PodPlacement, issues: RenderIssue[],
 ): ManifestChart[] {
   const hub = config.addons?.jupyterhub;
   if (!hub) return [];

@@ -1,8 +1,8 @@
-import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
+import type { ResolvedEnvironment, ResolvedTenant } from '../config/resolve.js';
 
 /** The account a tenant's notebook servers run as: its first `sparkDriver` ServiceAccount. */
-export function notebookAccountOf(tenant: TenantConfig) {
-  return tenant.serviceAccounts?.find((entry) => entry.sparkDriver === true);
+export function notebookAccountOf(tenant: ResolvedTenant) {
+  return tenant.serviceAccounts.find((entry) => entry.sparkDriver);
 }
 
 /**
@@ -10,6 +10,6 @@ export function notebookAccountOf(tenant: TenantConfig) {
  * notebook account. Those servers are the Spark drivers of their sessions (scraped, and admitted to the tenant's
  * History Server).
  */
-export function servesNotebooks(config: EnvironmentConfig, tenant: TenantConfig): boolean {
+export function servesNotebooks(config: ResolvedEnvironment, tenant: ResolvedTenant): boolean {
   return config.addons?.jupyterhub !== undefined && !tenant.retired && notebookAccountOf(tenant) !== undefined;
 }

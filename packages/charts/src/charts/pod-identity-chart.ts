@@ -2,11 +2,9 @@ import type { App } from 'cdk8s';
 import {
   EMR_RESOURCE_TAGS, POD_IDENTITY, PROJECT_NAME, emrJobServiceAccounts, podIdentityAssociationRequest, tenantCostLabels, type PodIdentityBinding,
 } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
-import { identityOf } from '../config/identity.js';
+import type { ResolvedEnvironment } from '../config/resolve.js';
 import { HISTORY_SERVER_NAMESPACE, historyServerName } from './history-server-names.js';
 import { ManifestChart } from './manifest-chart.js';
-import { isAutoMode } from './auto-mode-capacity.js';
 import type { PodIdentitySummary } from './summaries.js';
 
 /** Where the Pod Identity documents go, below `artifacts/`. */
@@ -20,19 +18,19 @@ const SHARED_HISTORY_ACCOUNT = 'spark-history-server';
  * (notebooks) and the History Server accounts. Tenants on IRSA have none; retired tenants keep theirs (their jobs may
  * still run) until their entry is removed.
  */
-export function podIdentityBindings(config: EnvironmentConfig): PodIdentityBinding[] {
+export function podIdentityBindings(config: ResolvedEnvironment): PodIdentityBinding[] {
   const bindings: PodIdentityBinding[] = [];
   for (const tenant of config.tenants) {
-    if (identityOf(config, tenant) !== 'pod-identity') continue;
+    if (tenant.identity !== 'pod-identity') continue;
     for (const serviceAccount of emrJobServiceAccounts(tenant.executionRoleArn)) {
       bindings.push({ namespace: tenant.namespace, serviceAccount, roleArn: tenant.executionRoleArn, purpose: 'emr-job', tenant: tenant.name });
     }
-    for (const account of tenant.serviceAccounts ?? []) {
+    for (const account of tenant.serviceAccounts) {
       if (account.roleArn) bindings.push({ namespace: tenant.namespace, serviceAccount: account.name, roleArn: account.roleArn, purpose: 'notebook', tenant: tenant.name });
     }
   }
   const history = config.addons?.historyServer;
-  if (history && config.spark.logs?.s3Uri && (config.cluster.identity ?? 'irsa') === 'pod-identity') {
+  if (history && config.spark.logs.s3Uri && config.cluster.identity === 'pod-identity') {
     for (const tenant of config.tenants.filter((t) => !t.retired)) {
       const own = history.tenantRoleArns?.[tenant.name];
       const roleArn = own ?? history.roleArn;
@@ -46,7 +44,7 @@ export function podIdentityBindings(config: EnvironmentConfig): PodIdentityBindi
 }
 
 /** The tags of a binding's association: managed, environment, tenant, and the tenant's cost labels. */
-export function podIdentityTags(config: EnvironmentConfig, binding: PodIdentityBinding): Record<string, string> {
+export function podIdentityTags(config: ResolvedEnvironment, binding: PodIdentityBinding): Record<string, string> {
   const tenant = config.tenants.find((t) => t.name === binding.tenant)!;
   return {
     ...tenantCostLabels(config.costAllocation, tenant),
@@ -69,10 +67,10 @@ export class PodIdentityChart extends ManifestChart {
   /** The associations and the agent add-on request, as the README's "EKS Pod Identity" section lists them. */
   readonly summary: PodIdentitySummary;
 
-  constructor(scope: App, config: EnvironmentConfig) {
+  constructor(scope: App, config: ResolvedEnvironment) {
     super(scope, 'pod-identity', { folder: POD_IDENTITY_FOLDER, environment: config.name, configPath: ['cluster', 'identity'] });
     this.bindings = podIdentityBindings(config);
-    const agentAddonFile = this.bindings.length > 0 && !isAutoMode(config) ? `${POD_IDENTITY.agentAddonName}-addon.json` : undefined;
+    const agentAddonFile = this.bindings.length > 0 && config.capacity.backend !== 'auto-mode' ? `${POD_IDENTITY.agentAddonName}-addon.json` : undefined;
     this.summary = {
       bindings: this.bindings.map((binding) => ({ ...binding, path: associationPath(binding) })),
       folder: POD_IDENTITY_FOLDER,

@@ -3,10 +3,9 @@ import {
   ConfigurationError, GRAFANA_DASHBOARD_LABEL, KUBE_STATE_LABELS_ALLOWLIST, PROMETHEUS_CHART, PlatformObservability, PrometheusServer, SparkPodMonitors, helmRelease,
   platformDashboards, type AlertGroup, type PlatformObservabilityProps,
 } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
-import type { PrometheusConfig } from '../config/prometheus-schema.js';
+import type { ResolvedEnvironment, ResolvedPrometheus } from '../config/resolve.js';
 import { helmDelivery } from './delivery-chart.js';
-import { addonPlacement, ebsProvisioner, isAutoMode } from './auto-mode-capacity.js';
+import { addonPlacement, ebsProvisioner } from './auto-mode-capacity.js';
 import { HISTORY_SERVER_NAMESPACE, historyServerName } from './history-server-names.js';
 import { ManifestChart } from './manifest-chart.js';
 import { servesNotebooks } from './notebook-tenants.js';
@@ -25,13 +24,16 @@ import type { AddonSummary } from './summaries.js';
 export class PrometheusChart extends ManifestChart {
   override readonly addonSummary: AddonSummary;
 
-  constructor(scope: App, config: EnvironmentConfig, prometheus: PrometheusConfig) {
+  constructor(scope: App, config: ResolvedEnvironment, prometheus: ResolvedPrometheus) {
     super(scope, 'addons-prometheus', { folder: 'addons/prometheus', environment: config.name, configPath: ['addons', 'prometheus'] });
     const tenants = config.tenants.filter((tenant) => !tenant.retired)
       .map((tenant) => ({ name: tenant.name, namespace: tenant.namespace, notebookDrivers: servesNotebooks(config, tenant) }));
     // Karpenter's Service lives where its controller runs: the add-on's namespace, or kube-system when installed with the cluster.
     // On EKS Auto Mode AWS runs Karpenter outside the cluster: there is nothing of it to scrape.
-    const scrape = { tenants, karpenterNamespace: config.addons?.karpenter?.namespace ?? 'kube-system', scrapeKarpenter: !isAutoMode(config) };
+    const capacity = config.capacity;
+    const scrape = capacity.backend === 'karpenter'
+      ? { tenants, karpenterNamespace: capacity.controller.namespace, scrapeKarpenter: true }
+      : { tenants, scrapeKarpenter: false };
     const operator = prometheus.mode === 'operator';
     if (operator && prometheus.remoteWrite) {
       throw new ConfigurationError('remoteWrite', 'is only used with mode server (this project\'s Prometheus); with prometheus-operator set remoteWrite on your Prometheus resource');
@@ -76,14 +78,14 @@ export class PrometheusChart extends ManifestChart {
  * What the dashboards and alerts watch in this environment (the chart renders them, the README lists them): the active
  * tenants' namespaces, Karpenter unless on EKS Auto Mode, the History Servers when the environment runs them.
  */
-export function platformObservabilityProps(config: EnvironmentConfig, prometheus: PrometheusConfig): PlatformObservabilityProps {
+export function platformObservabilityProps(config: ResolvedEnvironment, prometheus: ResolvedPrometheus): PlatformObservabilityProps {
   const tenants = config.tenants.filter((tenant) => !tenant.retired);
   // The same conditions as addon-charts.ts's History Server chart: one Deployment per active tenant.
-  const historyServers = config.addons?.historyServer && config.spark.logs?.s3Uri
+  const historyServers = config.addons?.historyServer && config.spark.logs.s3Uri
     ? { namespace: HISTORY_SERVER_NAMESPACE, deployments: tenants.map((tenant) => historyServerName(tenant.name)) } : undefined;
   return {
     namespaces: tenants.map((tenant) => tenant.namespace),
-    karpenter: !isAutoMode(config),
+    karpenter: config.capacity.backend !== 'auto-mode',
     historyServers,
     pendingFor: prometheus.alerts?.pendingFor,
     quotaRatio: prometheus.alerts?.quotaRatio,
@@ -93,7 +95,7 @@ export function platformObservabilityProps(config: EnvironmentConfig, prometheus
 }
 
 /** The add-on table's row, the notes on installing the chart, and the dashboards and alerts it delivers. */
-function prometheusSummary(config: EnvironmentConfig, prometheus: PrometheusConfig, props: PlatformObservabilityProps, alertGroups: readonly AlertGroup[]): AddonSummary {
+function prometheusSummary(config: ResolvedEnvironment, prometheus: ResolvedPrometheus, props: PlatformObservabilityProps, alertGroups: readonly AlertGroup[]): AddonSummary {
   const operator = prometheus.mode === 'operator';
   const service = prometheus.server?.service;
   const portForward = `\`kubectl -n ${PROMETHEUS_CHART.namespace} port-forward svc/prometheus-server 9090:${service?.port ?? 80}\`, then http://localhost:9090`;
@@ -141,9 +143,9 @@ function prometheusSummary(config: EnvironmentConfig, prometheus: PrometheusConf
  * every tenant's metrics (with the lifecycle API, also stops the server). EKS's cluster security group admits only
  * itself, so nothing outside reaches it until someone adds an inbound rule: that rule must name who may.
  */
-function nodePortWarning(config: EnvironmentConfig, server: NonNullable<PrometheusConfig['server']>): RenderIssue {
+function nodePortWarning(config: ResolvedEnvironment, server: NonNullable<ResolvedPrometheus['server']>): RenderIssue {
   const port = server.service.nodePort;
-  const groups = isAutoMode(config)
+  const groups = config.capacity.backend === 'auto-mode'
     ? `the cluster security group (eks-cluster-sg-${config.cluster.name}-*), which EKS Auto Mode's nodes use`
     : `the nodes' security groups (the cluster security group eks-cluster-sg-${config.cluster.name}-* of the managed node groups, and those Karpenter's nodes take by karpenter.sh/discovery: ${config.cluster.name})`;
   return {

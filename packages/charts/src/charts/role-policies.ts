@@ -3,10 +3,9 @@ import {
   ampRemoteWrite, dataAccessStatements, karpenterControllerStatements, karpenterNodeRoleManagedPolicyArns, parseRoleArn, policyDocument, policySize, sidPart,
   type ArnContext, type PolicyDocument, type PolicyStatement, type S3Grant,
 } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
+import type { ResolvedEnvironment, ResolvedTenant } from '../config/resolve.js';
 import type { ConfigPath } from '../config/source-map.js';
 import { tenantLocations } from '../config/tenant-locations.js';
-import { isAutoMode } from './auto-mode-capacity.js';
 
 /**
  * The permissions policy of every IAM role the environment names, from the same locations the rendered jobs,
@@ -57,13 +56,13 @@ interface RoleUse extends RolePurpose {
 }
 
 /** Read the tenant's artifacts (pod templates of every class and variant) and what its custom code downloads. */
-function readGrants(tenant: TenantConfig, config: EnvironmentConfig): S3Grant[] {
+function readGrants(tenant: ResolvedTenant, config: ResolvedEnvironment): S3Grant[] {
   const at = tenantLocations(config, tenant);
   return [{ uri: at.artifactsPrefix, access: 'read' }, ...at.customCodeUris.map((uri) => ({ uri, access: 'read' as const }))];
 }
 
 /** Write the event logs and the decommission fallback storage, as Spark's Hadoop FileSystem does. */
-function sparkWriteGrants(tenant: TenantConfig, config: EnvironmentConfig): S3Grant[] {
+function sparkWriteGrants(tenant: ResolvedTenant, config: ResolvedEnvironment): S3Grant[] {
   const at = tenantLocations(config, tenant);
   // The event-log directory must exist before the application starts, and Spark checks it (getFileStatus).
   return [
@@ -72,7 +71,7 @@ function sparkWriteGrants(tenant: TenantConfig, config: EnvironmentConfig): S3Gr
   ];
 }
 
-function roleUses(config: EnvironmentConfig): RoleUse[] {
+function roleUses(config: ResolvedEnvironment): RoleUse[] {
   const { partition, region, accountId } = config.cluster;
   const context: ArnContext = { partition, region, accountId };
   const uses: RoleUse[] = [];
@@ -95,7 +94,7 @@ function roleUses(config: EnvironmentConfig): RoleUse[] {
     // A notebook server is the driver of its sessions, with the tenant's spark-defaults (JupyterHub profiles); its
     // executors run the executor pod template as the same account. EMR's logUri and log group are not used there.
     if (!config.addons?.jupyterhub || tenant.retired) return;
-    (tenant.serviceAccounts ?? []).forEach((account, j) => {
+    tenant.serviceAccounts.forEach((account, j) => {
       if (!account.sparkDriver || !account.roleArn) return;
       uses.push({
         roleArn: account.roleArn,
@@ -118,8 +117,9 @@ function roleUses(config: EnvironmentConfig): RoleUse[] {
       statements: ampRemoteWrite(remoteWrite).permissionsPolicy.Statement,
     });
   }
-  const controller = config.capacity.controller;
-  if (!isAutoMode(config) && controller) {
+  const capacity = config.capacity;
+  if (capacity.backend === 'karpenter') {
+    const { controller } = capacity;
     uses.push({
       roleArn: controller.roleArn,
       description: `Karpenter controller (statements of Karpenter ${KARPENTER_IAM_SOURCE_VERSION}'s getting-started CloudFormation)`,
@@ -138,11 +138,11 @@ function roleUses(config: EnvironmentConfig): RoleUse[] {
  * Each History Server role reads the event logs of the tenants it serves: a tenant's own role (tenantRoleArns) its
  * tenant's, the shared role (roleArn) those of every other active tenant.
  */
-function historyServerUses(config: EnvironmentConfig, context: ArnContext): RoleUse[] {
+function historyServerUses(config: ResolvedEnvironment, context: ArnContext): RoleUse[] {
   const history = config.addons?.historyServer;
-  if (!history || !config.spark.logs?.s3Uri) return [];
+  if (!history || !config.spark.logs.s3Uri) return [];
   const active = config.tenants.filter((tenant) => !tenant.retired);
-  const read = (tenants: readonly TenantConfig[]) => tenants.map((tenant) => ({ uri: tenantLocations(config, tenant).eventLogDir!, access: 'read' as const, directory: true }));
+  const read = (tenants: readonly ResolvedTenant[]) => tenants.map((tenant) => ({ uri: tenantLocations(config, tenant).eventLogDir!, access: 'read' as const, directory: true }));
   const uses: RoleUse[] = active.flatMap((tenant) => {
     const roleArn = history.tenantRoleArns?.[tenant.name];
     return roleArn ? [{
@@ -168,13 +168,13 @@ function historyServerUses(config: EnvironmentConfig, context: ArnContext): Role
 /** Path (relative to `dist-manifests/<env>/`) of the permissions policy of a role. */
 export const rolePolicyArtifactPath = (roleArn: string): string => `artifacts/${IAM_ARTIFACTS_FOLDER}/${parseRoleArn(roleArn).name}.json`;
 
-const nodeRoleArn = (config: EnvironmentConfig) => `arn:${config.cluster.partition}:iam::${config.cluster.accountId}:role/${config.capacity.nodeRole}`;
+const nodeRoleArn = (config: ResolvedEnvironment) => `arn:${config.cluster.partition}:iam::${config.cluster.accountId}:role/${config.capacity.nodeRole}`;
 
 /**
  * The permissions policy of every role the environment names, one document per role (what several uses of one role
  * need, merged), in the order the roles first appear. Each is put as the inline policy ROLE_POLICY_NAME.
  */
-export function rolePolicyDocuments(config: EnvironmentConfig): RolePolicy[] {
+export function rolePolicyDocuments(config: ResolvedEnvironment): RolePolicy[] {
   const byRole = new Map<string, RoleUse[]>();
   for (const use of roleUses(config)) byRole.set(use.roleArn, [...(byRole.get(use.roleArn) ?? []), use]);
   return [...byRole].map(([roleArn, uses]) => {
@@ -197,18 +197,19 @@ export function rolePolicyDocuments(config: EnvironmentConfig): RolePolicy[] {
  * Roles that get AWS managed policies only: the node role of self-managed Karpenter, and the pod execution role of
  * each Fargate profile (its kubelet registers the node and pulls the images).
  */
-export function managedPolicyAttachments(config: EnvironmentConfig): ManagedPolicyAttachment[] {
+export function managedPolicyAttachments(config: ResolvedEnvironment): ManagedPolicyAttachment[] {
   const partition = config.cluster.partition;
-  const karpenter: ManagedPolicyAttachment[] = isAutoMode(config) || !config.capacity.controller ? [] : [{
+  const karpenter: ManagedPolicyAttachment[] = config.capacity.backend !== 'karpenter' ? [] : [{
     roleArn: nodeRoleArn(config),
     purpose: 'node role of the instances Karpenter launches (capacity.nodeRole)',
     managedPolicyArns: karpenterNodeRoleManagedPolicyArns(partition),
     source: `aws/karpenter-provider-aws v${KARPENTER_IAM_SOURCE_VERSION} website/content/en/docs/getting-started/getting-started-with-karpenter/cloudformation.yaml, KarpenterNodeRole.ManagedPolicyArns`,
   }];
   const fargateTenants = new Map<string, string[]>();
-  for (const tenant of config.tenants.filter((entry) => !entry.retired && entry.fargate)) {
-    const roleArn = tenant.fargate!.podExecutionRoleArn ?? config.fargate?.podExecutionRoleArn;
-    if (roleArn) fargateTenants.set(roleArn, [...(fargateTenants.get(roleArn) ?? []), tenant.name]);
+  for (const tenant of config.tenants) {
+    if (tenant.retired || !tenant.fargate) continue;
+    const roleArn = tenant.fargate.podExecutionRoleArn;
+    fargateTenants.set(roleArn, [...(fargateTenants.get(roleArn) ?? []), tenant.name]);
   }
   return [...karpenter, ...[...fargateTenants].map(([roleArn, tenants]) => ({
     roleArn,

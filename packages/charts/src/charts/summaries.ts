@@ -158,12 +158,13 @@ export type LayerSummary =
 export interface DeliverySummary {
   readonly engine?: 'flux' | 'argocd';
   readonly repository?: { readonly url: string; readonly branch: string; readonly secretName?: string };
-  readonly prune: boolean;
-  readonly selfHeal: boolean;
-  readonly interval: string;
-  readonly retryInterval: string;
-  readonly timeout: string;
-  readonly argocdNamespace: string;
+  /** The engine's settings (absent without an engine). */
+  readonly prune: boolean | undefined;
+  readonly selfHeal: boolean | undefined;
+  readonly interval: string | undefined;
+  readonly retryInterval: string | undefined;
+  readonly timeout: string | undefined;
+  readonly argocdNamespace: string | undefined;
   readonly projectName: string;
   readonly crdChart: { readonly name: string; readonly namespace: string };
   readonly layers: readonly LayerSummary[];

@@ -8,7 +8,7 @@ import {
   type EmrConfigurationOverrides, type FargateJobSizes, fargateJobSizes,
   type AwsServiceReach, type RuntimeProblem, type SparkCapacity, type SparkJobSize, type SparkLocalDisk, type SparkTenantRuntime, type TenantEgress,
 } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
+import type { ResolvedEnvironment, ResolvedTenant } from '../config/resolve.js';
 import { ManifestChart } from './manifest-chart.js';
 import { fieldToPath, underField, type RenderIssue } from '../config/render-error.js';
 import type { ConfigPath } from '../config/source-map.js';
@@ -19,7 +19,6 @@ import { addFargateTenantObjects, fargateClassPlacement } from './fargate-tenant
 import { tenantFolder, tenantLocations, type TenantLocations } from '../config/tenant-locations.js';
 import { queueWaitClassifications, tenantGang } from './yunikorn-tenant.js';
 import { costLabelIssues } from './tenant-cost-labels.js';
-import { identityOf } from '../config/identity.js';
 
 /** What tenants share from the platform layer: where Spark pods go and what they may use there. */
 export interface SparkPlatform {
@@ -65,7 +64,7 @@ export class TenantChart extends ManifestChart {
   /** The tenant's cost allocation labels: on its namespace and pods, and tags of its EMR documents. */
   readonly costLabels: Readonly<Record<string, string>>;
 
-  constructor(scope: Construct, config: EnvironmentConfig, tenant: TenantConfig, index: number, platform: SparkPlatform) {
+  constructor(scope: Construct, config: ResolvedEnvironment, tenant: ResolvedTenant, index: number, platform: SparkPlatform) {
     super(scope, `tenant-${tenant.name}`, {
       folder: tenantFolder(tenant.name),
       environment: config.name,
@@ -82,7 +81,7 @@ export class TenantChart extends ManifestChart {
       containerDefaults: tenant.containerDefaults,
       podSecurity: { version: `v${config.cluster.kubernetesVersion}` },
     });
-    if (tenant.fargate) this.warnings.push(...addFargateTenantObjects(this, namespace, tenant, index));
+    if (tenant.fargate) this.warnings.push(...addFargateTenantObjects(this, namespace, tenant, tenant.fargate, index));
 
     const network = tenant.network ?? {};
     const awsServiceCidrs = awsServiceCidrsOf(config);
@@ -93,8 +92,8 @@ export class TenantChart extends ManifestChart {
         ? { mode: 'restricted', apiServerCidrs: network.egress.apiServerCidrs ?? [], cidrs: network.egress.cidrs ?? [], ports: network.egress.ports, awsServiceCidrs }
         : { mode: 'allow-all' } satisfies TenantEgress,
     });
-    if (tenant.serviceAccounts?.length) {
-      new TenantServiceAccounts(this, 'ServiceAccounts', { namespace: tenant.namespace, serviceAccounts: tenant.serviceAccounts, identity: identityOf(config, tenant) });
+    if (tenant.serviceAccounts.length > 0) {
+      new TenantServiceAccounts(this, 'ServiceAccounts', { namespace: tenant.namespace, serviceAccounts: tenant.serviceAccounts, identity: tenant.identity });
     }
 
     if (config.cluster.emrAccess === 'aws-auth') {
@@ -123,13 +122,13 @@ export class TenantChart extends ManifestChart {
     }
   }
 
-  private addSparkArtifacts(config: EnvironmentConfig, tenant: TenantConfig, platform: SparkPlatform): TenantSpark {
-    const spark = tenant.spark ?? {};
+  private addSparkArtifacts(config: ResolvedEnvironment, tenant: ResolvedTenant, platform: SparkPlatform): TenantSpark {
+    const spark = tenant.spark;
     const jobSize = spark.jobSize ?? SPARK_DEFAULT_JOB_SIZE;
-    const logs: TenantLogs = { locations: tenantLocations(config, tenant), persistentAppUI: config.spark.logs?.persistentAppUI ?? true };
+    const logs: TenantLogs = { locations: tenantLocations(config, tenant), persistentAppUI: config.spark.logs.persistentAppUI };
     const chosen = tenantCapacityClasses(tenant);
     const placement = tenant.fargate
-      ? fargateClassPlacement(platform.classes, tenant)
+      ? fargateClassPlacement(platform.classes, tenant, tenant.fargate)
       : classPlacement(platform.classes, tenant, chosen.driver, chosen.executor, platform.storageClassName, config.cluster);
     const templates = this.addJobArtifacts(config, tenant, platform, placement, logs, '', spark.singleZone === 'always');
     // Single-AZ on request: the tenant's own classes, executors held in the driver's zone (same pools: no new rules).
@@ -147,10 +146,10 @@ export class TenantChart extends ManifestChart {
    * artifacts ('' for the tenant's own classes). The job template (registered by emr apply) is the tenant's own only.
    */
   private addJobArtifacts(
-    config: EnvironmentConfig, tenant: TenantConfig, platform: SparkPlatform, placement: ClassPlacement, logs: TenantLogs, prefix: string,
+    config: ResolvedEnvironment, tenant: ResolvedTenant, platform: SparkPlatform, placement: ClassPlacement, logs: TenantLogs, prefix: string,
     singleZone: boolean,
   ): SparkPodTemplates {
-    const spark = tenant.spark ?? {};
+    const spark = tenant.spark;
     const templates = new SparkPodTemplates({
       placements: placement.placements,
       podLabels: { ...placement.podLabels, ...this.costLabels },
@@ -178,7 +177,7 @@ export class TenantChart extends ManifestChart {
     });
     if (prefix === '') {
       // Notebook sessions start their executors through Spark, not EMR: their template keeps the pod securityContext.
-      const served = config.addons?.jupyterhub !== undefined && (tenant.serviceAccounts ?? []).some((account) => account.sparkDriver === true);
+      const served = config.addons?.jupyterhub !== undefined && tenant.serviceAccounts.some((account) => account.sparkDriver);
       if (served) this.addArtifact({ path: `pod-templates/${SESSION_EXECUTOR_TEMPLATE_FILE}`, value: templates.sessionExecutor, format: 'yaml', kubernetesObject: true });
       this.sparkProperties = served
         ? { ...defaults.properties, 'spark.kubernetes.executor.podTemplateFile': `${config.spark.artifactsS3Uri}/${this.artifactKey(`pod-templates/${SESSION_EXECUTOR_TEMPLATE_FILE}`)}` }
@@ -213,7 +212,7 @@ export class TenantChart extends ManifestChart {
   }
 
   /** The run-time rules over the same figures the builders were given; errors go to `problems`, the rest to `warnings`. */
-  private checkRunTime(config: EnvironmentConfig, tenant: TenantConfig, index: number, platform: SparkPlatform, spark: TenantSpark): void {
+  private checkRunTime(config: ResolvedEnvironment, tenant: ResolvedTenant, index: number, platform: SparkPlatform, spark: TenantSpark): void {
     const egress = tenant.network?.egress;
     const runtimeOn = (placement: ClassPlacement, templates: SparkPodTemplates, localDisk: SparkLocalDisk): SparkTenantRuntime => ({
       quota: tenant.quota,
@@ -221,19 +220,15 @@ export class TenantChart extends ManifestChart {
       jobSize: spark.jobSize,
       localDisk,
       logs: { cloudWatch: spark.logs.locations.cloudWatchLogGroup !== undefined, s3: spark.logs.locations.s3LogUri !== undefined },
-      customCode: tenant.spark?.customCode !== undefined,
-      maxJobDuration: tenant.spark?.maxJobDuration,
-      serviceAccounts: (tenant.serviceAccounts ?? []).map((account) => ({
-        name: account.name,
-        sparkDriver: account.sparkDriver ?? false,
-        automountServiceAccountToken: account.automountServiceAccountToken ?? account.sparkDriver ?? false,
-      })),
+      customCode: tenant.spark.customCode !== undefined,
+      maxJobDuration: tenant.spark.maxJobDuration,
+      serviceAccounts: tenant.serviceAccounts.map(({ name, sparkDriver, automountServiceAccountToken }) => ({ name, sparkDriver, automountServiceAccountToken })),
       // A Fargate tenant reaches no NodePool: its profile takes every pod of the namespace.
       driverPools: placement.fargateProfile ? [] : placement.driver.poolsOf(placement.driver.driverPlacement),
       executorPools: placement.fargateProfile ? [] : placement.executor.poolsOf(templates.executorPlacement),
       jobRunnerPlacement: placement.driver.driverPlacement,
       egress: egress?.mode === 'restricted' ? { mode: 'restricted', reaches: awsServiceReach(config) } : { mode: 'allow-all' },
-      gang: templates.driver.spec?.schedulerName === undefined ? undefined : { minExecutors: tenant.queue?.gangMinExecutors ?? 1 },
+      gang: templates.driver.spec?.schedulerName === undefined || !tenant.queue ? undefined : { minExecutors: tenant.queue.gangMinExecutors },
       jobStartTimeout: tenant.fargate ? undefined : tenant.queue?.maxQueueWait,
     });
     const runtime = runtimeOn(spark.placement, spark.templates, spark.localDisk);
@@ -249,7 +244,7 @@ export class TenantChart extends ManifestChart {
       ...(offeredPools.length > 0 ? { offeredPools } : {}),
       ...(spark.placement.fargateProfile ? { fargateProfile: spark.placement.fargateProfile } : {}),
     };
-    const classIndex = (name: string) => (config.capacity.classes ?? []).findIndex((c) => c.name === name);
+    const classIndex = (name: string) => config.capacity.classes.findIndex((c) => c.name === name);
     const report = (problem: RuntimeProblem, configPath: ConfigPath, prefix = '') => {
       const issue = { configPath, message: `${prefix}${problem.message}; ${problem.hint} [${problem.rule}]` };
       (problem.severity === 'error' ? this.problems : this.warnings).push(issue);
@@ -279,7 +274,7 @@ export class TenantChart extends ManifestChart {
 const VARIANT_RULES = new Set<RuntimeProblem['rule']>(['node-fits-pod', 'pool-limit-holds-pod', 'job-runner-placement', 'yunikorn-gang-fits']);
 
 /** Where in the environment file each field of SparkTenantRuntime comes from. */
-function configPathOf(field: string, index: number, tenant: TenantConfig, classes: { readonly driver: number; readonly executor: number; readonly executorOnDemandOnly: boolean }): ConfigPath {
+function configPathOf(field: string, index: number, tenant: ResolvedTenant, classes: { readonly driver: number; readonly executor: number; readonly executorOnDemandOnly: boolean }): ConfigPath {
   const [head, ...rest] = fieldToPath(field);
   const own: ConfigPath = ['tenants', index];
   switch (head) {
@@ -291,7 +286,7 @@ function configPathOf(field: string, index: number, tenant: TenantConfig, classe
     case 'maxJobDuration':
       return [...own, 'spark', head, ...rest];
     case 'localDisk':
-      return [...own, 'spark', tenant.spark?.localDiskSize !== undefined ? 'localDiskSize' : 'localDisk'];
+      return [...own, 'spark', tenant.spark.localDiskSize !== undefined ? 'localDiskSize' : 'localDisk'];
     case 'egress':
       return [...own, 'network', 'egress', ...rest];
     case 'gang':
@@ -309,13 +304,13 @@ function configPathOf(field: string, index: number, tenant: TenantConfig, classe
 }
 
 /** HTTPS destinations of AWS services that tenants with restricted egress are allowed. */
-function awsServiceCidrsOf(config: EnvironmentConfig): string[] {
+function awsServiceCidrsOf(config: ResolvedEnvironment): string[] {
   const services = config.network?.awsServices;
   return [...(services?.interfaceEndpoints?.cidrs ?? []), ...(services?.s3GatewayPrefixListCidrs ?? [])];
 }
 
 /** Which AWS services restricted egress reaches through the VPC endpoints the environment declares. */
-function awsServiceReach(config: EnvironmentConfig): AwsServiceReach {
+function awsServiceReach(config: ResolvedEnvironment): AwsServiceReach {
   const services = config.network?.awsServices;
   const interfaces = new Set<string>(services?.interfaceEndpoints?.services ?? []);
   return {

@@ -1,5 +1,5 @@
 import { costLabelOverflows, SPLIT_COST_LABEL_LIMIT, type CostPodKind, type SparkPodTemplates } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
+import type { ResolvedEnvironment, ResolvedTenant } from '../config/resolve.js';
 import type { ConfigPath } from '../config/source-map.js';
 import type { RenderIssue } from '../config/render-error.js';
 import { servesNotebooks } from './notebook-tenants.js';
@@ -14,7 +14,7 @@ const POD_NAMES: Readonly<Record<CostPodKind, string>> = {
  * split cost allocation imports. Located at the cost labels that add to it.
  */
 export function costLabelIssues(
-  config: EnvironmentConfig, tenant: TenantConfig, index: number, costLabels: Readonly<Record<string, string>>, templates: SparkPodTemplates,
+  config: ResolvedEnvironment, tenant: ResolvedTenant, index: number, costLabels: Readonly<Record<string, string>>, templates: SparkPodTemplates,
 ): RenderIssue[] {
   const keysOf = (labels: Readonly<Record<string, string>> | undefined) => Object.keys(labels ?? {});
   const overflows = costLabelOverflows({

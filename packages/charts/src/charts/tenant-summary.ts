@@ -1,8 +1,7 @@
 import { SPARK_DEFAULT_JOB_SIZE, emrRapidsRelease, formatFargateSize, type FargatePodSize } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
+import type { ResolvedEnvironment, ResolvedTenant } from '../config/resolve.js';
 import { DEFAULT_CAPACITY_CLASS, DEFAULT_LOCAL_DISK_SIZE, executorScratchDisk, tenantCapacityClasses } from '../config/capacity-class-semantics.js';
 import { tenantLocations } from '../config/tenant-locations.js';
-import { identityOf } from '../config/identity.js';
 import type { TenantChart } from './tenant-chart.js';
 import type { TenantSummary } from './summaries.js';
 
@@ -10,7 +9,7 @@ import type { TenantSummary } from './summaries.js';
 const fargateSize = (pod: FargatePodSize) => (pod.fits ? formatFargateSize(pod) : undefined);
 
 /** What one tenant's chart rendered, with the defaults it rendered with (retired tenants too: they stay listed). */
-export function tenantSummary(config: EnvironmentConfig, tenant: TenantConfig, chart: TenantChart): TenantSummary {
+export function tenantSummary(config: ResolvedEnvironment, tenant: ResolvedTenant, chart: TenantChart): TenantSummary {
   const chosen = tenantCapacityClasses(tenant);
   const classes = config.capacity.classes ?? [];
   const sizes = chart.fargateSizes;
@@ -45,12 +44,12 @@ export function tenantSummary(config: EnvironmentConfig, tenant: TenantConfig, c
     logs: { cloudWatchLogGroup, s3LogUri, eventLogDir },
     placement: chart.placement,
     gpuJobs: gpuJobs(config, tenant),
-    irsa: identityOf(config, tenant) === 'irsa',
+    irsa: tenant.identity === 'irsa',
   };
 }
 
 /** The RAPIDS image of the tenant's job variants that run executors on a GPU class (its own class, or offered ones). */
-function gpuJobs(config: EnvironmentConfig, tenant: TenantConfig): TenantSummary['gpuJobs'] {
+function gpuJobs(config: ResolvedEnvironment, tenant: ResolvedTenant): TenantSummary['gpuJobs'] {
   if (tenant.retired || tenant.fargate) return [];
   const gpuClasses = (config.capacity.classes ?? []).filter((spec) => spec.gpu).map((spec) => spec.name);
   const chosen = tenantCapacityClasses(tenant);

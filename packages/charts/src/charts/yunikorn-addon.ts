@@ -3,7 +3,7 @@ import {
   YUNIKORN_CHART, formatCores, formatMiB, helmRelease, parseQuantity, tenantQueueName, yunikornHelmValues, yunikornQueueConfig,
   type HelmDelivery, type SparkCapacity, type TenantQueue, type YunikornSchedulerConfig, type YunikornValues,
 } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig } from '../config/schema.js';
+import type { ResolvedEnvironment, ResolvedTenantQueue } from '../config/resolve.js';
 import type { RenderIssue } from '../config/render-error.js';
 import { addonPlacement } from './auto-mode-capacity.js';
 import { ManifestChart } from './manifest-chart.js';
@@ -14,14 +14,15 @@ import type { AddonSummary } from './summaries.js';
 export const YUNIKORN_FOLDER = 'addons/yunikorn';
 
 /** The tenants' queues (file order), each with its index in the environment file. */
-export function tenantQueues(config: EnvironmentConfig): Array<TenantQueue & { readonly index: number; readonly tenant: string }> {
+export function tenantQueues(config: ResolvedEnvironment): Array<TenantQueue & { readonly index: number; readonly tenant: string; readonly settings: ResolvedTenantQueue }> {
   return config.tenants.flatMap((tenant, index) => (onYunikorn(config, tenant) ? [{
     index,
     tenant: tenant.name,
     namespace: tenant.namespace,
-    guaranteed: tenant.queue!.guaranteed,
+    guaranteed: tenant.queue.guaranteed,
     max: { cpu: tenant.quota.cpu, memory: tenant.quota.memory },
-    ordering: tenant.queue!.ordering ?? 'fifo',
+    ordering: tenant.queue.ordering,
+    settings: tenant.queue,
   }] : []));
 }
 
@@ -35,7 +36,7 @@ export class YunikornChart extends ManifestChart {
   readonly queues: YunikornSchedulerConfig;
   override readonly addonSummary: AddonSummary;
 
-  constructor(scope: App, config: EnvironmentConfig, delivery: HelmDelivery) {
+  constructor(scope: App, config: ResolvedEnvironment, delivery: HelmDelivery) {
     super(scope, 'addon-yunikorn', { folder: YUNIKORN_FOLDER, environment: config.name, configPath: ['addons', 'yunikorn'] });
     const tenants = tenantQueues(config);
     this.queues = yunikornQueueConfig(tenants);
@@ -51,7 +52,7 @@ export class YunikornChart extends ManifestChart {
 }
 
 /** The add-on table's row and the "Fair sharing" notes: each tenant's queue, and the tenants left on the default scheduler. */
-function yunikornSummary(config: EnvironmentConfig, queues: ReturnType<typeof tenantQueues>): AddonSummary {
+function yunikornSummary(config: ResolvedEnvironment, queues: ReturnType<typeof tenantQueues>): AddonSummary {
   const chart = YUNIKORN_CHART;
   return {
     name: 'yunikorn', order: 6,
@@ -81,7 +82,7 @@ function yunikornSummary(config: EnvironmentConfig, queues: ReturnType<typeof te
  * The guarantees of all tenant queues together within what the Spark pools may ever launch (the sum of their limits):
  * a guarantee beyond that cannot be honoured when every tenant asks at once. Reported at the guarantee that tips it.
  */
-export function guaranteedCapacityIssues(config: EnvironmentConfig, classes: ReadonlyMap<string, SparkCapacity>): RenderIssue[] {
+export function guaranteedCapacityIssues(config: ResolvedEnvironment, classes: ReadonlyMap<string, SparkCapacity>): RenderIssue[] {
   const pools = [...new Set([...classes.values()].flatMap((capacity) => capacity.pools))];
   const issues: RenderIssue[] = [];
   for (const resource of ['cpu', 'memory'] as const) {

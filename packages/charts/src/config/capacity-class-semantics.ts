@@ -1,6 +1,7 @@
 import { VALIDATING_ADMISSION_POLICY_MINOR, isAtLeast, parseKubernetesVersion, sharedCostLabels, tenantCostLabels } from '@emr-eks-gitops/core';
 import type { RenderIssue } from './render-error.js';
-import type { EnvironmentConfig, EnvironmentFile, TenantConfig } from './schema.js';
+import type { EnvironmentFile, TenantConfig } from './schema.js';
+import type { DeepReadonly, ResolvedCapacity, ResolvedCapacityClass, ResolvedEnvironment, ResolvedTenant } from './resolve.js';
 import type { CapacityClassConfig, CapacityConfig } from './capacity-schema.js';
 import type { Problem } from './problems.js';
 import type { ConfigPath } from './source-map.js';
@@ -14,7 +15,7 @@ export const DEFAULT_CAPACITY_CLASS = 'default';
 const SINGLE_ZONE_MINOR = 31;
 
 /** A tenant's class choices with defaults applied. */
-export function tenantCapacityClasses(tenant: Partial<TenantConfig>): { driver: string; executor: string; offered: readonly string[] } {
+export function tenantCapacityClasses(tenant: DeepReadonly<Partial<TenantConfig>>): { driver: string; executor: string; offered: readonly string[] } {
   const chosen = tenant.spark?.capacityClasses;
   return {
     driver: chosen?.driver ?? DEFAULT_CAPACITY_CLASS,
@@ -30,32 +31,32 @@ export const DEFAULT_LOCAL_DISK_SIZE = { ebs: '100Gi', fargate: '20Gi' } as cons
  * The scratch disk of a tenant's executors: on a named executor class the class's (NVMe instance store or an EBS volume
  * per pod), on the default pools the tenant's spark.localDisk.
  */
-export function executorScratchDisk(capacity: Pick<CapacityConfig, 'classes'>, tenant: Partial<TenantConfig>): 'ebs' | 'instance-store' {
-  const executorClass = capacity.classes?.find((c) => c.name === tenantCapacityClasses(tenant).executor);
+export function executorScratchDisk(capacity: Pick<ResolvedCapacity, 'classes'>, tenant: ResolvedTenant): 'ebs' | 'instance-store' {
+  const executorClass = capacity.classes.find((c) => c.name === tenantCapacityClasses(tenant).executor);
   if (executorClass) return executorClass.localDisk === 'nvme' ? 'instance-store' : 'ebs';
-  return tenant.spark?.localDisk ?? 'ebs';
+  return tenant.spark.localDisk ?? 'ebs';
 }
 
-type CostConfig = Pick<EnvironmentConfig, 'tenants' | 'costAllocation'>;
+type CostConfig = Pick<ResolvedEnvironment, 'tenants' | 'costAllocation'>;
 
 /**
  * The cost tags of a class's own node classes: the cost labels all tenants of an exclusive class share (their
  * instances and volumes then bill to them), {} when it is open to every tenant or its tenants share none.
  */
-export function classCostTags(config: CostConfig, spec: CapacityClassConfig): Record<string, string> {
+export function classCostTags(config: CostConfig, spec: ResolvedCapacityClass): Record<string, string> {
   const tenants = config.tenants.filter((tenant) => spec.exclusiveTo?.includes(tenant.name));
   return tenants.length === 0 ? {} : sharedCostLabels(tenants.map((tenant) => tenantCostLabels(config.costAllocation, tenant)));
 }
 
 /** Whether a class launches its nodes from node classes of its own, tagged for cost, rather than the environment's. */
-export function hasOwnNodeClasses(config: CostConfig, spec: CapacityClassConfig): boolean {
+export function hasOwnNodeClasses(config: CostConfig, spec: ResolvedCapacityClass): boolean {
   return Object.keys(classCostTags(config, spec)).length > 0;
 }
 
 /** Whether the environment's RAID0 instance-store node class is used: NVMe default pools, or an NVMe class without its own. */
-export function needsNvmeNodeClass(config: CostConfig & Pick<EnvironmentConfig, 'capacity'>): boolean {
-  return config.capacity.nvmeInstanceStore === true
-    || (config.capacity.classes ?? []).some((spec) => spec.localDisk === 'nvme' && !hasOwnNodeClasses(config, spec));
+export function needsNvmeNodeClass(config: CostConfig & Pick<ResolvedEnvironment, 'capacity'>): boolean {
+  return config.capacity.nvmeInstanceStore
+    || config.capacity.classes.some((spec) => spec.localDisk === 'nvme' && !hasOwnNodeClasses(config, spec));
 }
 
 /**
@@ -143,13 +144,13 @@ export function capacityClassProblems(file: Partial<EnvironmentFile> | null, ten
  * Single-AZ jobs of a tenant whose executors would run on an on-demand-only GPU class: executors must start in the
  * zone Karpenter chose for the driver, and on-demand GPU capacity is often short in one zone, so they may stay Pending.
  */
-export function singleZoneGpuWarnings(config: Pick<EnvironmentConfig, 'capacity'>, tenant: TenantConfig, index: number): RenderIssue[] {
-  const mode = tenant.spark?.singleZone;
-  if (mode === undefined || tenant.retired === true) return [];
+export function singleZoneGpuWarnings(config: Pick<ResolvedEnvironment, 'capacity'>, tenant: ResolvedTenant, index: number): RenderIssue[] {
+  const mode = tenant.spark.singleZone;
+  if (mode === undefined || tenant.retired) return [];
   const chosen = tenantCapacityClasses(tenant);
   // "offered" adds one single-zone variant on the tenant's own classes; "always" makes every variant single-zone.
   const executorClasses = mode === 'always' ? [chosen.executor, ...chosen.offered] : [chosen.executor];
-  return (config.capacity.classes ?? [])
+  return config.capacity.classes
     .filter((spec) => spec.gpu !== undefined && spec.executorCapacity === 'on-demand' && executorClasses.includes(spec.name))
     .map((spec) => ({
       configPath: ['tenants', index, 'spark', 'singleZone'],

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { NVIDIA_GPU_RESOURCE } from '@emr-eks-gitops/core';
 import { GoDuration, Quantity, RoleArn, S3Uri, StringEnum, strictObject } from './schema-types.js';
 
 const PoolLimits = (pool: string) => strictObject({
@@ -40,8 +41,8 @@ export const CapacityClassSchema = strictObject({
     type: 'string', enum: ['ebs', 'nvme'], description: 'executor scratch disk: ebs (a gp3 volume per pod, the default) or nvme (instance types with local NVMe, striped RAID0 by the spark-nvme node class)',
   })),
   gpu: Type.Optional(strictObject({
-    resource: Type.Optional(Type.String({ pattern: '^[a-z0-9.-]+/[a-z0-9.-]+$', description: 'the device plugin\'s resource each executor requests (default nvidia.com/gpu)' })),
-    perExecutor: Type.Optional(Type.Integer({ minimum: 1, maximum: 16, description: 'devices per executor (default 1)' })),
+    resource: Type.Optional(Type.String({ pattern: '^[a-z0-9.-]+/[a-z0-9.-]+$', default: NVIDIA_GPU_RESOURCE, description: 'the device plugin\'s resource each executor requests (default nvidia.com/gpu)' })),
+    perExecutor: Type.Optional(Type.Integer({ minimum: 1, maximum: 16, default: 1, description: 'devices per executor (default 1)' })),
     taintKey: Type.Optional(Type.String({ pattern: '^([a-z0-9.-]+/)?[A-Za-z0-9._-]+$', description: 'key of the NoSchedule taint GPU nodes carry (default the resource name, nvidia.com/gpu)' })),
   }, 'GPU executors (drivers stay on CPU nodes of the class): GPU instance types only, tainted, executors tolerate the taint and request the device. The NVIDIA device plugin must run on these nodes')),
   exclusiveTo: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' }), {
@@ -72,7 +73,7 @@ export const CapacitySchema = strictObject({
   rootVolumeGiB: Type.Optional(Type.Integer({ minimum: 20, maximum: 16384, default: 100, description: 'size of each node\'s encrypted gp3 root volume in GiB, 20 to 16384 (with auto-mode: the NodeClass\'s ephemeralStorage, where images, logs and emptyDirs live)' })),
   autoMode: Type.Optional(strictObject({
     builtInNodePools: Type.Optional(Type.Array(StringEnum(['general-purpose', 'system'], { description: 'a built-in pool: general-purpose or system' }), {
-      uniqueItems: true,
+      uniqueItems: true, default: ['system'],
       description: 'Auto Mode\'s built-in pools to enable in the cluster\'s compute config (default [system]; [] for none)',
     })),
     addonNodePool: Type.Optional(StringEnum(['general-purpose', 'system'], {

@@ -56,7 +56,7 @@ export const JupyterHubSchema = strictObject({
     name: Type.Optional(DnsLabel('name of JupyterHub\'s own encrypted gp3 StorageClass (default jupyterhub-gp3)')),
     kmsKeyId: Type.Optional(Type.String({ pattern: '^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$', description: 'KMS key ARN for the volumes (default: the account\'s EBS key)' })),
   }, 'the StorageClass of the hub database and the users\' home volumes')),
-  hubDbSize: Type.Optional(Quantity('size of the hub database volume, e.g. "1Gi" (default)')),
+  hubDbSize: Type.Optional(Quantity('size of the hub database volume, e.g. "1Gi" (default)', { default: '1Gi' })),
   userStorageSize: Quantity('size of each user\'s home volume, e.g. "10Gi"; counted against the tenant\'s quota.storage'),
   image: strictObject({
     name: Type.String({ pattern: '^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9._-]+)+$', description: 'notebook image repository, e.g. <account>.dkr.ecr.<region>.amazonaws.com/spark-notebook (not a Jupyter Docker Stacks image: refused)' }),

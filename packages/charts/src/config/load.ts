@@ -1,7 +1,8 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { DNS_LABEL_PATTERN } from '@emr-eks-gitops/core';
-import { EnvironmentSchema, type EnvironmentConfig } from './schema.js';
+import { EnvironmentSchema, type EnvironmentFile } from './schema.js';
+import { resolveEnvironment, type ResolvedEnvironment } from './resolve.js';
 import { EnvironmentFileError, type Problem } from './problems.js';
 import { SourceMap, formatConfigPath, type ConfigPath } from './source-map.js';
 import { semanticProblems } from './semantics.js';
@@ -9,11 +10,14 @@ import { MAX_ALIAS_COUNT, aliasBombPosition, parserMessage, unprintableCharacter
 
 /** A parsed, validated environment and the map back to its source, for locating later errors. */
 export interface LoadedEnvironment {
-  readonly config: EnvironmentConfig;
+  readonly environment: ResolvedEnvironment;
   readonly source: SourceMap;
+  /** @deprecated the same object as `environment`, under its name before the resolved model. */
+  readonly config: ResolvedEnvironment;
 }
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true, allowUnionTypes: true });
+// No `useDefaults`: validation and the semantics rules read the file as written; resolveEnvironment applies defaults.
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
 const validateEnvironment = ajv.compile(EnvironmentSchema);
 
 /**
@@ -51,14 +55,8 @@ export function loadEnvironmentText(text: string, sourcePath: string): LoadedEnv
   problems.push(...semanticProblems(value, at));
   if (problems.length > 0) throw new EnvironmentFileError(problems);
 
-  const file = value as EnvironmentConfig;
-  const config: EnvironmentConfig = {
-    ...file,
-    name,
-    sourcePath,
-    cluster: { ...file.cluster, partition: file.cluster.partition ?? 'aws' },
-  };
-  return { config, source };
+  const environment = resolveEnvironment(value as EnvironmentFile, { name, sourcePath });
+  return { environment, source, config: environment };
 }
 
 /** The document as plain data; an alias bomb (which `yaml` answers with a ReferenceError) becomes a located problem. */

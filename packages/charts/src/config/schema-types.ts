@@ -4,8 +4,8 @@ import { DNS_LABEL_PATTERN, QUANTITY_PATTERN } from '@emr-eks-gitops/core';
 // Building blocks of the environment schema. `description` is what editors show and what error messages quote,
 // so each reads as "<what it is>: <what is allowed>".
 
-export const Quantity = (description: string) =>
-  Type.Unsafe<string | number>({ type: ['string', 'number'], pattern: QUANTITY_PATTERN, description });
+export const Quantity = (description: string, options: { default?: string } = {}) =>
+  Type.Unsafe<string | number>({ type: ['string', 'number'], pattern: QUANTITY_PATTERN, description, ...options });
 
 export const DnsLabel = (description: string) =>
   Type.String({ pattern: DNS_LABEL_PATTERN, minLength: 1, maxLength: 63, description });
@@ -23,8 +23,8 @@ export const Resources = (what: string) => strictObject({
 }, `CPU and memory ${what}`);
 
 /** A Go duration as Kubernetes controllers read them: `30s`, `5m`, `720h`, `1h30m`. */
-export const GoDuration = (description: string) =>
-  Type.String({ pattern: '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$', description });
+export const GoDuration = (description: string, options: { default?: string } = {}) =>
+  Type.String({ pattern: '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$', description, ...options });
 
 /** An IAM role ARN, any partition. */
 export const RoleArn = (description: string) => Type.String({

@@ -107,15 +107,6 @@ export type EnvironmentFile = Static<typeof EnvironmentSchema>;
 export type ClusterConfig = Static<typeof ClusterSchema>;
 export type TenantConfig = Static<typeof TenantSchema>;
 
-/** A validated environment with defaults applied, and where it came from. */
-export interface EnvironmentConfig extends EnvironmentFile {
-  /** Environment name: the file name without `.yaml`. */
-  readonly name: string;
-  /** Path of the file, relative to the project root, as written into generated headers and messages. */
-  readonly sourcePath: string;
-  readonly cluster: ClusterConfig & { readonly partition: NonNullable<ClusterConfig['partition']> };
-}
-
 /** The JSON Schema for editors, as written to environments/schema.json (stable key order, trailing newline). */
 export function environmentSchemaJson(): string {
   return `${JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...EnvironmentSchema }, null, 2)}\n`;

@@ -1,4 +1,4 @@
-import type { EnvironmentConfig, TenantConfig } from './schema.js';
+import type { ResolvedEnvironment, ResolvedTenant } from './resolve.js';
 
 /**
  * Where one tenant's jobs read and write outside the cluster, decided once: the tenant chart renders these into
@@ -29,17 +29,17 @@ export const tenantFolder = (tenantName: string): string => `tenants/${tenantNam
 const S3_URI_IN_TEXT = /s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:\/[^\s"'`;|&)]*)?/g;
 
 /** Where `tenant`'s jobs read and write, from the environment's settings. */
-export function tenantLocations(config: EnvironmentConfig, tenant: TenantConfig): TenantLocations {
-  const logs = config.spark.logs ?? {};
+export function tenantLocations(config: ResolvedEnvironment, tenant: ResolvedTenant): TenantLocations {
+  const logs = config.spark.logs;
   const s3LogPrefix = logs.s3Uri ? `${logs.s3Uri}/${tenant.name}` : undefined;
   const folder = tenantFolder(tenant.name);
-  const fallback = tenant.spark?.decommissionFallbackStorage;
+  const fallback = tenant.spark.decommissionFallbackStorage;
   return {
     folder,
     artifactsPrefix: `${config.spark.artifactsS3Uri}/${folder}/`,
     ...(logs.cloudWatchLogGroupPrefix ? { cloudWatchLogGroup: `${logs.cloudWatchLogGroupPrefix}/${tenant.name}` } : {}),
     ...(s3LogPrefix ? { s3LogUri: `${s3LogPrefix}/`, eventLogDir: `${s3LogPrefix}/spark-events/` } : {}),
     ...(fallback ? { fallbackStoragePath: `${fallback}/` } : {}),
-    customCodeUris: [...new Set((tenant.spark?.customCode?.command ?? []).flatMap((part) => part.match(S3_URI_IN_TEXT) ?? []))],
+    customCodeUris: [...new Set((tenant.spark.customCode?.command ?? []).flatMap((part) => part.match(S3_URI_IN_TEXT) ?? []))],
   };
 }

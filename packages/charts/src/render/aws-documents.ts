@@ -1,5 +1,5 @@
 import { awsRequestProblems, type AwsRequestShape } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig, TenantConfig } from '../config/schema.js';
+import type { ResolvedEnvironment, ResolvedTenant } from '../config/resolve.js';
 import type { ConfigPath } from '../config/source-map.js';
 import type { ManifestChart } from '../charts/manifest-chart.js';
 import type { RenderIssue } from '../config/render-error.js';
@@ -34,7 +34,7 @@ function shapeOf(chart: ManifestChart, path: string): AwsRequestShape | undefine
  * The environment-file field a place in a tenant's EMR document comes from, where it can be told: a spark-defaults
  * property the tenant set, its execution role or release label; otherwise the tenant itself.
  */
-function tenantFieldOf(tenantPath: ConfigPath, tenant: TenantConfig | undefined, document: unknown, path: readonly (string | number)[]): ConfigPath {
+function tenantFieldOf(tenantPath: ConfigPath, tenant: ResolvedTenant | undefined, document: unknown, path: readonly (string | number)[]): ConfigPath {
   if (!tenant) return tenantPath;
   const inData = path[0] === 'jobTemplateData' ? path.slice(1) : path;
   const data = (path[0] === 'jobTemplateData' ? (document as { jobTemplateData: unknown }).jobTemplateData : document) as {
@@ -43,7 +43,7 @@ function tenantFieldOf(tenantPath: ConfigPath, tenant: TenantConfig | undefined,
   };
   if (inData[0] === 'configurationOverrides' && inData[1] === 'applicationConfiguration' && inData[3] === 'properties' && typeof inData[4] === 'string') {
     const entry = data.configurationOverrides?.applicationConfiguration?.[inData[2] as number];
-    if (entry?.classification === 'spark-defaults' && tenant.spark?.extraProperties && Object.hasOwn(tenant.spark.extraProperties, inData[4])) {
+    if (entry?.classification === 'spark-defaults' && tenant.spark.extraProperties && Object.hasOwn(tenant.spark.extraProperties, inData[4])) {
       return [...tenantPath, 'spark', 'extraProperties', inData[4]];
     }
   }
@@ -57,7 +57,7 @@ function tenantFieldOf(tenantPath: ConfigPath, tenant: TenantConfig | undefined,
  * Every rendered AWS request document that does not fit its API shape, one issue per broken constraint, located at
  * the field it comes from (or the chart's tenant / section) and naming the document, its JSON path and the constraint.
  */
-export function awsDocumentIssues(config: EnvironmentConfig, charts: readonly ManifestChart[]): RenderIssue[] {
+export function awsDocumentIssues(config: ResolvedEnvironment, charts: readonly ManifestChart[]): RenderIssue[] {
   return charts.flatMap((chart) => chart.artifacts.flatMap((artifact) => {
     const shape = shapeOf(chart, artifact.path);
     if (!shape) return [];

@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import type { EnvironmentConfig } from '../config/schema.js';
+import type { ResolvedEnvironment } from '../config/resolve.js';
 import type { ManifestChart } from '../charts/manifest-chart.js';
 import { TenantChart } from '../charts/tenant-chart.js';
 import { AdmissionChart, addDriverAccountPolicies } from '../charts/admission-chart.js';
@@ -54,7 +54,7 @@ export interface RenderResult {
  * folder. Pure and deterministic: same config, byte-identical files.
  * @throws RenderError listing every value a builder refused and every run-time rule a tenant breaks, each with its config path.
  */
-export function renderEnvironment(config: EnvironmentConfig): RenderResult {
+export function renderEnvironment(config: ResolvedEnvironment): RenderResult {
   const app = new App();
   const issues: RenderIssue[] = [];
   const { charts, summaries } = buildCharts(app, config, issues);
@@ -103,7 +103,7 @@ export function renderEnvironment(config: EnvironmentConfig): RenderResult {
  * priority classes, storage class), so a tenant's pod templates cannot disagree with the pools. Also what each chart
  * decided, for the README (absent when a chart could not be built: the render fails then).
  */
-function buildCharts(app: App, config: EnvironmentConfig, issues: RenderIssue[]): { charts: ManifestChart[]; summaries?: ReadmeSummaries } {
+function buildCharts(app: App, config: ResolvedEnvironment, issues: RenderIssue[]): { charts: ManifestChart[]; summaries?: ReadmeSummaries } {
   const storage = collectIssues(issues, [], () => new StorageChart(app, config));
   const scheduling = collectIssues(issues, [], () => new SchedulingChart(app, config));
   const capacity = collectIssues(issues, ['capacity'], () => new CapacityChart(app, config));

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { EMRContainersClient } from '@aws-sdk/client-emr-containers';
-import type { EnvironmentConfig, LoadedEnvironment } from '@emr-eks-gitops/charts';
+import type { ResolvedEnvironment, LoadedEnvironment } from '@emr-eks-gitops/charts';
 import type { CreateJobTemplateDocument } from '@emr-eks-gitops/core';
 import { CliError, EXIT, type CliIO } from '../io.js';
 import type { AwsOptions } from '../emr/client.js';
@@ -15,15 +15,15 @@ import type { AwsSide } from '../emr/aws-side.js';
  * needed to define the commands or print their help.
  */
 async function emrModules() {
-  const [project, client, errors, inventory, apply, destroy, report, templates, templateReport, core, lookup, aws, preflight, format, charts] = await Promise.all([
+  const [project, client, errors, inventory, apply, destroy, report, templates, templateReport, core, lookup, aws, preflight, format] = await Promise.all([
     import('../project.js'), import('../emr/client.js'), import('../emr/errors.js'), import('../emr/inventory.js'),
     import('../emr/apply.js'), import('../emr/destroy.js'), import('../emr/report.js'), import('../emr/job-templates.js'),
     import('../emr/job-template-report.js'), import('@emr-eks-gitops/core'), import('../emr/job-template-lookup.js'),
-    import('../emr/aws-side.js'), import('../emr/preflight.js'), import('../emr/format.js'), import('@emr-eks-gitops/charts'),
+    import('../emr/aws-side.js'), import('../emr/preflight.js'), import('../emr/format.js'),
   ]);
   return {
     ...project, ...client, ...errors, ...inventory, ...apply, ...destroy, ...report, ...templates, ...templateReport, ...lookup, ...aws, ...preflight, ...format,
-    emrRoleTrustPolicy: core.emrRoleTrustPolicy, EMR_RESOURCE_TAGS: core.EMR_RESOURCE_TAGS, identityOf: charts.identityOf,
+    emrRoleTrustPolicy: core.emrRoleTrustPolicy, EMR_RESOURCE_TAGS: core.EMR_RESOURCE_TAGS,
   };
 }
 type EmrModules = Awaited<ReturnType<typeof emrModules>>;
@@ -67,7 +67,7 @@ function awsOptions(command: Command, formats: readonly string[] = OUTPUT_FORMAT
 
 /** Everything an EMR command needs: the environment, a client, and where errors happen. */
 interface EmrSession {
-  readonly config: EnvironmentConfig;
+  readonly config: ResolvedEnvironment;
   /** Each tenant's job template as rendered (artifacts/tenants/<tenant>/job-template.json). */
   readonly jobTemplates: () => Map<string, CreateJobTemplateDocument>;
   readonly client: EMRContainersClient;
@@ -97,10 +97,10 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
     const project = m.findProject(io.cwd, program.opts<{ root?: string }>().root);
     return m.loadEnvironments(project, [env])[0]!;
   };
-  const environment = (m: EmrModules, env: string): EnvironmentConfig => load(m, env).config;
+  const environment = (m: EmrModules, env: string): ResolvedEnvironment => load(m, env).environment;
   const session = (m: EmrModules, options: Omit<AwsCommandOptions, 'output'>): EmrSession => {
     const loaded = load(m, options.env);
-    const config = loaded.config;
+    const config = loaded.environment;
     const region = options.region ?? config.cluster.region;
     // The render refuses a broken environment file at its line (exit 2), before any AWS call; made once.
     let rendered: ReturnType<EmrModules['renderAll']>[number] | undefined;
@@ -265,10 +265,10 @@ export function addEmrCommands(program: Command, io: CliIO, result: { exitCode: 
         throw new CliError(`unknown tenant "${options.tenant ?? ''}": tenants of ${config.name}: ${config.tenants.map((t) => t.name).join(', ')}`);
       }
       // Tenants on Pod Identity need no statement per namespace: their role trusts pods.eks.amazonaws.com once.
-      for (const tenant of tenants.filter((t) => m.identityOf(config, t) === 'pod-identity')) {
+      for (const tenant of tenants.filter((t) => t.identity === 'pod-identity')) {
         io.err(`tenant ${tenant.name} uses EKS Pod Identity: its role's trust policy is dist-manifests/${config.name}/artifacts/platform/emr-access/trust-policies/${tenant.executionRoleArn.replace(/^.*\//, '')}.json (one statement for pods.eks.amazonaws.com)\n`);
       }
-      const irsa = tenants.filter((t) => m.identityOf(config, t) === 'irsa');
+      const irsa = tenants.filter((t) => t.identity === 'irsa');
       // Tenants sharing a role share one trust policy: one statement each, checked against IAM's size limit together.
       const roles = [...new Set(irsa.map((tenant) => tenant.executionRoleArn))];
       const policies = roles.map((roleArn) => {
@@ -304,7 +304,7 @@ async function listTemplates(m: EmrModules, client: EMRContainersClient, context
   }
 }
 
-async function confirmDestroy(m: EmrModules, io: CliIO, config: EnvironmentConfig, targets: readonly VirtualClusterInfo[], templates: readonly JobTemplateInfo[]): Promise<void> {
+async function confirmDestroy(m: EmrModules, io: CliIO, config: ResolvedEnvironment, targets: readonly VirtualClusterInfo[], templates: readonly JobTemplateInfo[]): Promise<void> {
   const templateCount = `${templates.length} job template${templates.length === 1 ? '' : 's'}`;
   const alsoTemplates = templates.length > 0 ? ` (and ${templateCount})` : '';
   if (!io.confirm) {

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { tenantCapacityClasses, type EnvironmentConfig, type TenantConfig } from '@emr-eks-gitops/charts';
+import { tenantCapacityClasses, type ResolvedEnvironment, type ResolvedTenant } from '@emr-eks-gitops/charts';
 import { EXIT, type CliIO } from '../io.js';
 import { loadEnvironments, renderAll, type Project } from '../project.js';
 import { objectImages } from '../images/container-images.js';
@@ -40,7 +40,7 @@ export function imageInventory(project: Project, envNames: readonly string[]): I
   };
 
   results.forEach((result, index) => {
-    const config = environments[index]!.config;
+    const config = environments[index]!.environment;
     for (const { path, object } of result.objects) {
       const file = `${outputLabel}/${result.environment}/${path}`;
       const { references, problems } = objectImages(object);
@@ -61,7 +61,7 @@ export function imageInventory(project: Project, envNames: readonly string[]): I
         if ('image' in rapids) use(rapids.image, `${result.environment} ${config.sourcePath} ${field} (GPU jobs: ${rapids.releaseLabel})`);
       }
       // A custom image (built FROM EMR's) set through spark-defaults runs the driver and/or executors instead.
-      for (const [key, value] of Object.entries(tenant.spark?.extraProperties ?? {})) {
+      for (const [key, value] of Object.entries(tenant.spark.extraProperties ?? {})) {
         if (SPARK_IMAGE_PROPERTIES.has(key) && value.trim() !== '') {
           use(value.trim(), `${result.environment} ${config.sourcePath} tenants[${tenantIndex}].spark.extraProperties[${JSON.stringify(key)}]`);
         }
@@ -77,9 +77,9 @@ export function imageInventory(project: Project, envNames: readonly string[]): I
 }
 
 /** The GPU capacity classes a tenant's executors run on, by default or per job. */
-function gpuClassesOf(config: EnvironmentConfig, tenant: TenantConfig): string[] {
+function gpuClassesOf(config: ResolvedEnvironment, tenant: ResolvedTenant): string[] {
   if (tenant.retired || tenant.fargate) return [];
-  const gpu = new Set((config.capacity.classes ?? []).filter((spec) => spec.gpu).map((spec) => spec.name));
+  const gpu = new Set(config.capacity.classes.filter((spec) => spec.gpu).map((spec) => spec.name));
   const chosen = tenantCapacityClasses(tenant);
   return [chosen.executor, ...chosen.offered].filter((name) => gpu.has(name));
 }

@@ -1,5 +1,6 @@
 import { Document, isMap, isScalar, isSeq, parseDocument, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { EMR_DEFAULT_JOB_START_TIMEOUT_SECONDS, goDurationSeconds } from '@emr-eks-gitops/core';
+import { ENVIRONMENT_DEFAULTS } from '@emr-eks-gitops/charts';
 import { CliError } from '../io.js';
 
 /**
@@ -77,7 +78,7 @@ export function appendTenant(text: string, tenant: NewTenant): string {
   }
   const cluster = document.get('cluster') as YAMLMap | undefined;
   const account = String(cluster?.get('accountId') ?? '');
-  const partition = String(cluster?.get('partition') ?? 'aws');
+  const partition = String(cluster?.get('partition') ?? ENVIRONMENT_DEFAULTS.partition);
   const releaseLabel = existing.map((item) => item.get('releaseLabel')).find((label) => typeof label === 'string') ?? DEFAULT_RELEASE_LABEL;
   // A job and the wait for its driver (EMR's job-start-timeout) must end before its driver node's drain gives up on
   // them: the size's duration, or what the drain leaves if shorter (the driver-node-expiry rule).

@@ -16,7 +16,7 @@ export function validateCommand(project: Project, options: ValidateOptions, io: 
   const results = renderAll(environments);
   const findings = validateRendered(project, environments, results, options);
   // Which official Kubernetes OpenAPI each environment's built-in kinds were checked against.
-  const kubernetesSchemas = Object.fromEntries(environments.map((env, index) => [results[index]!.environment, env.config.cluster.kubernetesVersion]));
+  const kubernetesSchemas = Object.fromEntries(environments.map((env, index) => [results[index]!.environment, env.environment.cluster.kubernetesVersion]));
   if (options.output === 'json') {
     io.out(`${JSON.stringify({
       environments: results.map((result) => result.environment),

@@ -1,4 +1,4 @@
-import type { EnvironmentConfig, RenderResult } from '@emr-eks-gitops/charts';
+import type { ResolvedEnvironment, RenderResult } from '@emr-eks-gitops/charts';
 import { CliError, EXIT } from '../io.js';
 import { createAwsClients, type AwsClients } from './aws-clients.js';
 import type { AwsOptions } from './client.js';
@@ -23,7 +23,7 @@ export class AwsSide {
   private targetsMade: S3Targets | undefined;
 
   constructor(
-    readonly config: EnvironmentConfig,
+    readonly config: ResolvedEnvironment,
     private readonly render: () => RenderResult,
     private readonly options: AwsOptions & { readonly concurrency: number },
   ) {}

@@ -3,7 +3,7 @@ import {
   paginateListVirtualClusters, type EMRContainersClient, type VirtualClusterState, type VirtualCluster,
 } from '@aws-sdk/client-emr-containers';
 import { EMR_RESOURCE_TAGS, PROJECT_NAME, tenantCostLabels } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig, TenantConfig } from '@emr-eks-gitops/charts';
+import type { ResolvedEnvironment, ResolvedTenant } from '@emr-eks-gitops/charts';
 
 /** Tags this project puts on the virtual clusters it creates; destroy touches nothing without them. */
 export const TAG = {
@@ -68,11 +68,11 @@ export type FlagReason = 'arrested' | 'name-mismatch' | 'duplicate' | 'terminati
 
 /** What apply does (or cannot do) for one tenant. */
 export type TenantPlan =
-  | { readonly action: 'create'; readonly tenant: TenantConfig; readonly request: CreateRequest }
-  | { readonly action: 'keep'; readonly tenant: TenantConfig; readonly cluster: VirtualClusterInfo; readonly note?: string }
-  | { readonly action: 'flag'; readonly tenant: TenantConfig; readonly reason: FlagReason; readonly message: string; readonly clusters: readonly VirtualClusterInfo[] }
+  | { readonly action: 'create'; readonly tenant: ResolvedTenant; readonly request: CreateRequest }
+  | { readonly action: 'keep'; readonly tenant: ResolvedTenant; readonly cluster: VirtualClusterInfo; readonly note?: string }
+  | { readonly action: 'flag'; readonly tenant: ResolvedTenant; readonly reason: FlagReason; readonly message: string; readonly clusters: readonly VirtualClusterInfo[] }
   /** A retired tenant: nothing is created for it; its clusters are for `emr destroy --tenant` once its jobs have ended. */
-  | { readonly action: 'retire'; readonly tenant: TenantConfig; readonly clusters: readonly VirtualClusterInfo[] };
+  | { readonly action: 'retire'; readonly tenant: ResolvedTenant; readonly clusters: readonly VirtualClusterInfo[] };
 
 /** The CreateVirtualCluster call for a tenant, fully determined by the environment and the cluster's history. */
 export interface CreateRequest {
@@ -99,7 +99,7 @@ export interface RegistrationPlan {
  * Matches the virtual clusters of the environment's EKS cluster (any states; TERMINATED ones count generations) to
  * its tenants by namespace and decides, per tenant, what `emr apply` does. Pure.
  */
-export function planRegistration(config: EnvironmentConfig, clusters: readonly VirtualClusterInfo[]): RegistrationPlan {
+export function planRegistration(config: ResolvedEnvironment, clusters: readonly VirtualClusterInfo[]): RegistrationPlan {
   const eksCluster = config.cluster.name;
   const onCluster = clusters.filter((cluster) => cluster.eksCluster === eksCluster);
   const live = onCluster.filter((cluster) => cluster.state !== 'TERMINATED');
@@ -115,7 +115,7 @@ export function planRegistration(config: EnvironmentConfig, clusters: readonly V
   };
 }
 
-function planTenant(config: EnvironmentConfig, tenant: TenantConfig, clusters: readonly VirtualClusterInfo[]): TenantPlan {
+function planTenant(config: ResolvedEnvironment, tenant: ResolvedTenant, clusters: readonly VirtualClusterInfo[]): TenantPlan {
   const inNamespace = clusters.filter((cluster) => cluster.namespace === tenant.namespace);
   const holding = inNamespace.filter((cluster) => cluster.state === 'RUNNING' || cluster.state === 'ARRESTED');
   const terminating = inNamespace.filter((cluster) => cluster.state === 'TERMINATING');
@@ -153,7 +153,7 @@ function planTenant(config: EnvironmentConfig, tenant: TenantConfig, clusters: r
     : { action: 'keep', tenant, cluster };
 }
 
-function createRequest(config: EnvironmentConfig, tenant: TenantConfig, clusters: readonly VirtualClusterInfo[]): CreateRequest {
+function createRequest(config: ResolvedEnvironment, tenant: ResolvedTenant, clusters: readonly VirtualClusterInfo[]): CreateRequest {
   // Destroyed registrations of this tenant: a new generation gets a new clientToken, else EMR would answer a
   // create after destroy with the terminated cluster of the earlier token.
   const generation = clusters.filter((cluster) => (cluster.state === 'TERMINATED' || cluster.state === 'TERMINATING')
@@ -173,7 +173,7 @@ function createRequest(config: EnvironmentConfig, tenant: TenantConfig, clusters
  * The idempotency token of a tenant's registration: the same inputs give the same token on every run and machine,
  * so a retried or repeated create returns the cluster already made. 64 hex characters, the API's maximum length.
  */
-export function clientTokenFor(config: EnvironmentConfig, tenant: TenantConfig, generation: number): string {
+export function clientTokenFor(config: ResolvedEnvironment, tenant: ResolvedTenant, generation: number): string {
   const identity = [PROJECT_NAME, config.cluster.accountId, config.cluster.region, config.cluster.name, config.name, tenant.name, tenant.namespace, generation];
   return createHash('sha256').update(identity.join('\n')).digest('hex');
 }

@@ -4,7 +4,7 @@ import {
   type EMRContainersClient, type JobTemplate,
 } from '@aws-sdk/client-emr-containers';
 import { EMR_RESOURCE_TAGS, PROJECT_NAME, type CreateJobTemplateDocument } from '@emr-eks-gitops/core';
-import type { EnvironmentConfig, RenderResult } from '@emr-eks-gitops/charts';
+import type { ResolvedEnvironment, RenderResult } from '@emr-eks-gitops/charts';
 import { deleteJobTemplate } from './deletes.js';
 import { explainAwsError, type ErrorContext } from './errors.js';
 import { Progress, mapWithLimit } from './progress.js';
@@ -52,7 +52,7 @@ export function isManagedTemplate(template: JobTemplateInfo, environment: string
 }
 
 /** Each active tenant's CreateJobTemplate request, exactly as rendered to artifacts/tenants/<tenant>/job-template.json. */
-export function desiredJobTemplates(config: EnvironmentConfig, rendered: RenderResult): Map<string, CreateJobTemplateDocument> {
+export function desiredJobTemplates(config: ResolvedEnvironment, rendered: RenderResult): Map<string, CreateJobTemplateDocument> {
   const desired = new Map<string, CreateJobTemplateDocument>();
   for (const tenant of activeTenants(config)) {
     const text = rendered.files.get(`artifacts/tenants/${tenant.name}/job-template.json`);
@@ -63,7 +63,7 @@ export function desiredJobTemplates(config: EnvironmentConfig, rendered: RenderR
 }
 
 /** Tenants that get job templates: all but the retired ones (they render no Spark artifacts). */
-const activeTenants = (config: EnvironmentConfig) => config.tenants.filter((tenant) => !tenant.retired);
+const activeTenants = (config: ResolvedEnvironment) => config.tenants.filter((tenant) => !tenant.retired);
 
 /** How many previous templates of a tenant apply keeps by default: the one just replaced. */
 export const JOB_TEMPLATE_KEEP_PREVIOUS = 1;
@@ -93,7 +93,7 @@ export interface JobTemplatesPlan {
  * Matches the managed templates to the rendered ones, per tenant, keeping the newest `keepPrevious` templates of other
  * content beside the current one. Pure.
  */
-export function planJobTemplates(config: EnvironmentConfig, desired: ReadonlyMap<string, CreateJobTemplateDocument>, templates: readonly JobTemplateInfo[],
+export function planJobTemplates(config: ResolvedEnvironment, desired: ReadonlyMap<string, CreateJobTemplateDocument>, templates: readonly JobTemplateInfo[],
   keepPrevious: number = JOB_TEMPLATE_KEEP_PREVIOUS): JobTemplatesPlan {
   const managed = templates.filter((template) => isManagedTemplate(template, config.name));
   const tenants = activeTenants(config).map((tenant): JobTemplatePlan => {

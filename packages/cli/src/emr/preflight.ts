@@ -4,7 +4,6 @@ import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { POD_IDENTITY, emrRoleTrustPolicy, type TrustPolicyStatement } from '@emr-eks-gitops/core';
-import { identityOf } from '@emr-eks-gitops/charts';
 import { EXIT } from '../io.js';
 import type { AwsSide } from './aws-side.js';
 import { mapWithLimit } from './progress.js';
@@ -144,7 +143,7 @@ export async function preflight(side: AwsSide, expectations: PermissionExpectati
 
 /** The job execution roles with the statements `emr trust-policy` renders for them (one role may serve several tenants). */
 function trustRoles(config: AwsSide['config']) {
-  const active = config.tenants.filter((tenant) => !tenant.retired && identityOf(config, tenant) === 'irsa');
+  const active = config.tenants.filter((tenant) => !tenant.retired && tenant.identity === 'irsa');
   return [...new Set(active.map((tenant) => tenant.executionRoleArn))].map((roleArn) => {
     const users = active.filter((tenant) => tenant.executionRoleArn === roleArn);
     const policy = emrRoleTrustPolicy({
@@ -157,7 +156,7 @@ function trustRoles(config: AwsSide['config']) {
 
 /** The job execution roles of tenants on Pod Identity: their trust is one statement for pods.eks.amazonaws.com. */
 function podIdentityRoles(config: AwsSide['config']) {
-  const active = config.tenants.filter((tenant) => !tenant.retired && identityOf(config, tenant) === 'pod-identity');
+  const active = config.tenants.filter((tenant) => !tenant.retired && tenant.identity === 'pod-identity');
   return [...new Set(active.map((tenant) => tenant.executionRoleArn))]
     .map((roleArn) => ({ roleArn, tenants: active.filter((tenant) => tenant.executionRoleArn === roleArn).map((tenant) => tenant.name) }));
 }
@@ -234,8 +233,8 @@ async function clusterAccess(side: AwsSide, described: Cluster | undefined): Pro
     checks.push(inConfigMap('node role access', nodeRole, 'the node role\'s mapping'));
   }
 
-  const queue = config.capacity.controller?.interruptionQueue;
-  if (!autoMode && queue !== undefined) {
+  if (config.capacity.backend === 'karpenter') {
+    const queue = config.capacity.controller.interruptionQueue;
     checks.push(...await attempt('interruption queue', queue, 'sqs:GetQueueUrl', async () => {
       try {
         const url = (await clients.sqs.send(new GetQueueUrlCommand({ QueueName: queue, QueueOwnerAWSAccountId: cluster.accountId }))).QueueUrl;

@@ -1,4 +1,4 @@
-import { managedPolicyAttachments, rolePolicyDocuments, type EnvironmentConfig } from '@emr-eks-gitops/charts';
+import { managedPolicyAttachments, rolePolicyDocuments, type ResolvedEnvironment } from '@emr-eks-gitops/charts';
 import type { PolicyCondition, PolicyDocument, PolicyStatement } from '@emr-eks-gitops/core';
 
 /**
@@ -56,7 +56,7 @@ export function putRolePolicyCommand(roleName: string, policyName: string, env: 
 }
 
 /** Each rendered role document, statement by statement, as the simulator takes it. */
-export function roleExpectations(config: EnvironmentConfig): RoleExpectation[] {
+export function roleExpectations(config: ResolvedEnvironment): RoleExpectation[] {
   const { region, accountId } = config.cluster;
   return rolePolicyDocuments(config).map((policy) => ({
     roleArn: policy.roleArn,
@@ -68,7 +68,7 @@ export function roleExpectations(config: EnvironmentConfig): RoleExpectation[] {
 }
 
 /** The roles that get AWS managed policies, each with the policies it must have attached. */
-export function attachmentExpectations(config: EnvironmentConfig): AttachmentExpectation[] {
+export function attachmentExpectations(config: ResolvedEnvironment): AttachmentExpectation[] {
   return managedPolicyAttachments(config).map(({ roleArn, purpose, managedPolicyArns }) => ({ roleArn, purpose, managedPolicyArns }));
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { EnvironmentConfig } from '@emr-eks-gitops/charts';
+import type { ResolvedEnvironment } from '@emr-eks-gitops/charts';
 import { CliError, EXIT } from '../io.js';
 
 /**
@@ -54,7 +54,7 @@ const DIRECTORY_PROPERTY = new RegExp(`(${Object.keys(REQUIRED_DIRECTORY_PROPERT
   + '["\']?\\s*[:=]\\s*["\']?(s3a?://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:/[^\\s"\'`,;)}\\]<>]*)?)', 'g');
 
 /** Scans the rendered files (READMEs excepted: they hold examples) for the artifacts to upload and the prefixes to create. */
-export function s3Targets(config: EnvironmentConfig, files: ReadonlyMap<string, string>): S3Targets {
+export function s3Targets(config: ResolvedEnvironment, files: ReadonlyMap<string, string>): S3Targets {
   const base = parseS3Uri(config.spark.artifactsS3Uri);
   const basePrefix = base.key === '' ? '' : `${base.key}/`;
   const uploads = new Map<string, ArtifactUpload>();
