@@ -4,6 +4,7 @@ import { AUTO_MODE_TAGGED_NODE_ACTIONS, hasErrors, validateObjects } from '@emr-
 import { EnvironmentFileError, RenderError, loadEnvironmentText, renderEnvironment, type RenderResult } from '../src/index.js';
 import { Subject } from '../../core/src/validation/subject.js';
 import { misfit, readPlacement, readPool, targetsOtherCapacity } from '../../core/src/validation/capacity/placement.js';
+import { issueText } from './render-issues.js';
 
 // EKS Auto Mode as the capacity back end: the committed sandbox environment, switching it to self-managed Karpenter
 // (one line), where the add-ons go, and the located errors of what Auto Mode cannot do.
@@ -272,7 +273,7 @@ describe('located errors of what Auto Mode cannot do', () => {
     const config = load('sandbox', (t) => t.replace(/^    terminationGracePeriod: 13h.*\n/m, '').replace('maxJobDuration: 12h', 'maxJobDuration: 36h'));
     let issues: RenderError['issues'] = [];
     try { renderEnvironment(config); } catch (error) { issues = (error as RenderError).issues; }
-    expect(issues).toContainEqual(expect.objectContaining({
+    expect(issues.map(issueText)).toContainEqual(expect.objectContaining({
       configPath: ['tenants', 1, 'spark', 'maxJobDuration'],
       message: expect.stringContaining('spark.maxJobDuration 36h plus the 15m a job may wait to start (EMR\'s job-start-timeout, while its job runner already runs) is longer than the driver pool\'s terminationGracePeriod 24h'),
     }));

@@ -4,6 +4,7 @@ import { ExclusiveCapacityClassPolicy } from '@emr-eks-gitops/core';
 import { App, Chart } from 'cdk8s';
 import { loadEnvironmentText, renderEnvironment, type RenderResult } from '../src/index.js';
 import { admit } from './admission-harness.js';
+import { issueText } from './render-issues.js';
 
 const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
 const load = (name: string, edit: (text: string) => string = (t) => t) =>
@@ -156,7 +157,7 @@ describe('exclusive capacity classes: configuration', () => {
     const render = (mode: string) => renderEnvironment(load('prod', (t) => t
       .replace('kubernetesVersion: "1.30"', 'kubernetesVersion: "1.31"')
       .replace('offered: [gpu]', `offered: [gpu]\n      singleZone: ${mode}`)));
-    const gpuWarnings = (result: RenderResult) => result.warnings.filter((w) => w.message.endsWith('[single-zone-gpu]'));
+    const gpuWarnings = (result: RenderResult) => result.warnings.filter((w) => w.rule === 'single-zone-gpu').map(issueText);
     expect(gpuWarnings(render('always'))).toEqual([{
       configPath: ['tenants', 2, 'spark', 'singleZone'],
       message: 'single-zone jobs on GPU class gpu (on-demand executors only) start their executors only in the zone the driver was placed in, and on-demand GPU instances are often short in one zone (InsufficientInstanceCapacity): Karpenter cannot try another zone, so executors stay Pending until capacity frees up there; use singleZone: offered, so GPU jobs keep multi-zone documents [single-zone-gpu]',

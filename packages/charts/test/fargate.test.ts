@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { loadEnvironmentText, renderEnvironment } from '../src/index.js';
+import { loadEnvironmentText, renderEnvironment, type EnvironmentFileError } from '../src/index.js';
 import { FARGATE_POD_SECURITY_GROUP_RULES } from '@emr-eks-gitops/core';
+import { problemText } from './render-issues.js';
 
 // Where each tenant's pods run, from the committed environments: a Fargate tenant's pods (EMR's job runner, drivers,
 // executors) are taken by exactly one rendered Fargate profile and carry nothing that places them on Karpenter's pools;
@@ -106,7 +107,7 @@ describe('Fargate tenants', () => {
       try {
         loadEnvironmentText(`${text.replace(/\n+$/, '\n')}\n${second}\n${third}`, 'environments/staging.yaml');
       } catch (error) {
-        return (error as { problems: Array<{ path: string; message: string }> }).problems.map((p) => `${p.path}: ${p.message}`);
+        return (error as EnvironmentFileError).problems.map(problemText);
       }
       return [];
     })();
@@ -120,12 +121,12 @@ describe('Fargate tenants', () => {
     const staging = rendered.find((r) => r.env === 'staging')!;
     const policy = parse(staging.result.files.get('tenants/reporting/securitygrouppolicy-pod-security-groups.yaml')!);
     expect(policy.spec).toEqual({ podSelector: {}, securityGroups: { groupIds: ['sg-0f1e2d3c4b5a69788'] } });
-    expect(staging.result.warnings.filter((w) => w.message.includes('[fargate-network-isolation]'))).toEqual([]);
+    expect(staging.result.warnings.filter((w) => w.rule === 'fargate-network-isolation')).toEqual([]);
     const text = readFileSync(new URL('../../../environments/staging.yaml', import.meta.url), 'utf8')
       .replace(/    fargate: .*\n      securityGroupIds: \[sg-0f1e2d3c4b5a69788\].*\n/, '    fargate: {}\n');
     const result = renderEnvironment(loadEnvironmentText(text, 'environments/staging.yaml').config);
     expect([...result.files.keys()].some((path) => path.includes('securitygrouppolicy'))).toBe(false);
-    expect(result.warnings.filter((w) => w.message.includes('[fargate-network-isolation]')).map((w) => w.configPath)).toEqual([['tenants', 3, 'fargate']]);
+    expect(result.warnings.filter((w) => w.rule === 'fargate-network-isolation').map((w) => w.location.path)).toEqual([['tenants', 3, 'fargate']]);
   });
 
   // EKS user guide, "Security groups for Pods": with Fargate the groups must let the control plane reach the pods.

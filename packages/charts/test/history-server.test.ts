@@ -7,6 +7,7 @@ import { historyServerName } from '../src/charts/addon-charts.js';
 import { Subject } from '../../core/src/validation/subject.js';
 import { misfit, readPlacement, readPool } from '../../core/src/validation/capacity/placement.js';
 import { ancestors, deliveryGraph, layerOf, type AnyObject } from './delivery-graph.js';
+import { issueText } from './render-issues.js';
 
 const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
 const load = (name: string, edit: (text: string) => string = (t) => t) =>
@@ -153,7 +154,7 @@ describe('Spark History Server: rules', () => {
         renderEnvironment(loadEnvironmentText(text, 'environments/prod.yaml').config);
       } catch (error) {
         expect(error).toBeInstanceOf(RenderError);
-        return (error as RenderError).issues;
+        return (error as RenderError).issues.map(issueText);
       }
       return expect.unreachable();
     };
@@ -189,7 +190,7 @@ describe('Spark History Server: rules', () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(RenderError);
-      expect((error as RenderError).issues).toContainEqual({ configPath: ['addons', 'historyServer', 'servers'], message: expect.stringContaining('must name at least one server') });
+      expect((error as RenderError).issues.map(issueText)).toContainEqual({ configPath: ['addons', 'historyServer', 'servers'], message: expect.stringContaining('must name at least one server') });
     }
   });
 

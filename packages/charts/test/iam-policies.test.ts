@@ -7,6 +7,7 @@ import {
 import { loadEnvironmentText, renderEnvironment, rolePolicyDocuments, type RenderResult } from '../src/index.js';
 import { karpenterCapacity } from './karpenter-capacity.js';
 import { allows } from '../../core/test/iam-evaluator.js';
+import { issueText } from './render-issues.js';
 
 /**
  * Each committed environment's IAM documents against what its rendered jobs, notebooks, History Servers and Karpenter
@@ -252,7 +253,7 @@ describe('an environment whose buckets use SSE-KMS (spark.s3KmsKeyArn)', () => {
 describe('IAM rules', () => {
   it('a job role shared by two tenants is a warning at the second tenant\'s role', () => {
     const config = load('dev', (text) => text.replace('role/emr-dev-data-eng-job-execution', 'role/emr-dev-app-dev-job-execution'));
-    const warnings = renderEnvironment(config).warnings.filter((warning) => warning.message.endsWith('[iam-role-shared]'));
+    const warnings = renderEnvironment(config).warnings.filter((warning) => warning.rule === 'iam-role-shared').map(issueText);
     expect(warnings).toEqual([{
       configPath: ['tenants', 1, 'executionRoleArn'],
       message: 'role emr-dev-app-dev-job-execution is also the job execution role of tenant app-dev: IAM merges what both need into one policy (artifacts/iam/emr-dev-app-dev-job-execution.json), so the job execution role of tenant data-eng may read and write tenant app-dev\'s prefixes and the other way round; give each tenant a role of its own [iam-role-shared]',
@@ -261,7 +262,7 @@ describe('IAM rules', () => {
 
   it('the committed environments share no tenant role', () => {
     for (const name of ENVIRONMENTS) {
-      expect(renderEnvironment(load(name)).warnings.filter((warning) => warning.message.endsWith('[iam-role-shared]'))).toEqual([]);
+      expect(renderEnvironment(load(name)).warnings.filter((warning) => warning.rule === 'iam-role-shared')).toEqual([]);
     }
   });
 });

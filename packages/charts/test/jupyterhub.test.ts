@@ -5,6 +5,7 @@ import {
 } from '@emr-eks-gitops/core';
 import { EnvironmentFileError, loadEnvironmentText, renderEnvironment, type KubernetesObject, type RenderResult } from '../src/index.js';
 import { allows } from '../../core/test/iam-evaluator.js';
+import { issueText } from './render-issues.js';
 
 const ENVIRONMENTS = ['dev', 'prod', 'sandbox', 'staging'] as const;
 const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
@@ -155,7 +156,7 @@ describe('JupyterHub add-on', () => {
       });
       const findings = validateObjects(objects, validationContext(name)).filter((f) => f.rule === 'secret-value');
       expect(findings).toHaveLength(1);
-      expect(findings[0]!.fieldPath).toMatch(new RegExp(`hub\\.config\\.${authenticator}\\.client_secret$`));
+      expect(findings[0]!.location.fieldPath).toMatch(new RegExp(`hub\\.config\\.${authenticator}\\.client_secret$`));
     }
   });
 
@@ -353,7 +354,7 @@ describe('JupyterHub add-on', () => {
     const notebookDataEng = (t: string) => t.replace('    executionRoleArn: arn:aws:iam::410987654321:role/emr-prod-data-eng-job-execution\n',
       '    serviceAccounts:\n      - { name: notebook-spark, roleArn: "arn:aws:iam::410987654321:role/emr-prod-data-eng-notebook", sparkDriver: true }\n'
         + '    executionRoleArn: arn:aws:iam::410987654321:role/emr-prod-data-eng-job-execution\n');
-    const archWarnings = (result: RenderResult) => result.warnings.filter((w) => w.message.endsWith('[notebook-image-arch]'));
+    const archWarnings = (result: RenderResult) => result.warnings.filter((w) => w.rule === 'notebook-image-arch').map(issueText);
     // data-eng's executors are on the Graviton class; the notebook server itself stays on the amd64 default driver pool.
     const result = renderEnvironment(load('prod', notebookDataEng));
     expect(archWarnings(result)).toEqual([{

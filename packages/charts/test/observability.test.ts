@@ -8,8 +8,9 @@ import {
   GRAFANA_DASHBOARD_LABEL, PROMETHEUS_CHART, SERIES_JOBS, SPARK_DRIVER_SERIES, SPARK_METRICS_NAMESPACE, ampRemoteWrite,
   seriesOf, sparkDriverMetric, validateObjects, type AlertGroup,
 } from '@emr-eks-gitops/core';
-import { loadEnvironmentText, renderEnvironment, type RenderResult } from '../src/index.js';
+import { loadEnvironmentText, renderEnvironment, type RenderError, type RenderResult } from '../src/index.js';
 import { renderCommittedEnvironments } from './committed-environments.js';
+import { issueText } from './render-issues.js';
 
 type AnyObject = { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; data?: Record<string, string>; spec?: any };
 
@@ -169,7 +170,7 @@ describe('Amazon Managed Prometheus remote write', () => {
     const operator = prodText.replace(/ {4}mode: server\n {4}server:\n( {6}[^\n]*\n)+/, '    mode: operator\n');
     const config = loadEnvironmentText(operator, 'environments/prod.yaml').config;
     let issues: unknown;
-    try { renderEnvironment(config); } catch (error) { issues = (error as { issues?: unknown }).issues; }
+    try { renderEnvironment(config); } catch (error) { issues = (error as RenderError).issues.map(issueText); }
     expect(issues).toEqual([{ configPath: ['addons', 'prometheus', 'remoteWrite'], message: expect.stringContaining('is only used with mode server') }]);
   });
   const roleArn = 'arn:aws:iam::111122223333:role/prometheus-amp-writer';

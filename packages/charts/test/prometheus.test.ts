@@ -5,8 +5,9 @@ import {
   KARPENTER_METRICS, PROMETHEUS_CHART, PROMETHEUS_CHART_DEFAULT_SCRAPE_JOBS, SPARK_POD_FACTS, helmValuesProblems, validateObjects,
   vendoredHelmValuesUrl, type RelabelConfig, type ScrapeConfig,
 } from '@emr-eks-gitops/core';
-import { loadEnvironmentText, renderEnvironment, type RenderResult } from '../src/index.js';
+import { loadEnvironmentText, renderEnvironment, type RenderError, type RenderResult } from '../src/index.js';
 import { relabel, scrape, selects, type Labels, type RunningPod } from './scrape-sim.js';
+import { issueText } from './render-issues.js';
 
 const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
@@ -247,7 +248,7 @@ describe('Prometheus with prometheus-operator (mode operator)', () => {
 
 describe('Prometheus config errors', () => {
   const issuesOf = (render: () => unknown) => {
-    try { render(); } catch (error) { return (error as { issues?: unknown }).issues; }
+    try { render(); } catch (error) { return (error as RenderError).issues.map(issueText); }
     throw new Error('expected a RenderError');
   };
 

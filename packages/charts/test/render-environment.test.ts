@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadEnvironmentText, renderEnvironment, RenderError, type KubernetesObject, type RenderResult } from '../src/index.js';
+import { issueText } from './render-issues.js';
 
 const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
 const load = (name: string, edit: (text: string) => string = (t) => t) =>
@@ -95,7 +96,7 @@ describe('renderEnvironment', () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(RenderError);
-      expect((error as RenderError).issues).toEqual([{
+      expect((error as RenderError).issues.map(issueText)).toEqual([{
         configPath: ['capacity', 'executorConsolidateAfter'],
         message: expect.stringContaining('30s must be longer than executorIdleTimeout 60s'),
       }]);

@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import {
-  EnvironmentFileError, RenderError, loadEnvironmentText, renderEnvironment, formatConfigPath,
+  EnvironmentFileError, RenderError, loadEnvironmentText, renderEnvironment,
   type LoadedEnvironment, type Problem, type RenderIssue, type RenderResult,
 } from '@emr-eks-gitops/charts';
+import { placeDiagnostic } from '@emr-eks-gitops/core';
 import { CliError } from './io.js';
 
 /** The repository the CLI works on: `environments/` is the input, `dist-manifests/` the output. */
@@ -71,12 +72,7 @@ function readEnvironmentFile(project: Project, sourcePath: string): string {
 
 /** A render issue (a builder's refusal or a run-time rule) placed at its line of the environment file. */
 export function locateIssue(loaded: LoadedEnvironment, issue: RenderIssue): Problem {
-  return {
-    file: loaded.environment.sourcePath,
-    ...loaded.source.locate(issue.configPath),
-    path: formatConfigPath(issue.configPath),
-    message: issue.message,
-  };
+  return placeDiagnostic(issue, { file: loaded.environment.sourcePath, ...loaded.source.locate(issue.location.path) });
 }
 
 /** Renders every environment in memory; a value a builder refuses becomes a located problem of its file. */

@@ -2,9 +2,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import {
-  EnvironmentFileError, formatConfigPath, type LoadedEnvironment, type Problem, type RenderResult,
+  EnvironmentFileError, type LoadedEnvironment, type Problem, type RenderResult,
 } from '@emr-eks-gitops/charts';
-import { FLUX_PRUNE_DISABLED, ARGOCD_PRUNE_DISABLED } from '@emr-eks-gitops/core';
+import { FLUX_PRUNE_DISABLED, ARGOCD_PRUNE_DISABLED, configDiagnostic, placeDiagnostic } from '@emr-eks-gitops/core';
 import type { Project } from './project.js';
 
 /**
@@ -29,14 +29,10 @@ export function assertTenantRemovalsSafe(project: Project, environments: readonl
       if (!namespaceFile) continue; // nothing there that a prune could delete
       const path = join(tenantsDir, entry.name, namespaceFile);
       if (isRetired(readFileSync(path, 'utf8'))) continue;
-      problems.push({
-        file: loaded.environment.sourcePath,
-        ...loaded.source.locate(['tenants'], 'key'),
-        path: formatConfigPath(['tenants']),
-        message: `tenant "${entry.name}" was removed, but its committed namespace (${relative(project.root, path)}) was never retired: ` +
+      problems.push(placeDiagnostic(configDiagnostic('tenant-removal', ['tenants'], `tenant "${entry.name}" was removed, but its committed namespace (${relative(project.root, path)}) was never retired: ` +
           'Flux or Argo CD would delete the namespace with any jobs running in it, and its EMR virtual cluster would be left behind. ' +
           `Put the entry back with retired: true, render and commit, let it sync, delete the virtual cluster (${destroyCommand(result.environment, entry.name)}), then remove the entry`,
-      });
+      ), { file: loaded.environment.sourcePath, ...loaded.source.locate(['tenants'], 'key') }));
     }
   }
   if (problems.length > 0) throw new EnvironmentFileError(problems);

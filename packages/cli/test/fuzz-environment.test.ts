@@ -51,10 +51,10 @@ const mutant = fc.record({
 function expectLocated(error: EnvironmentFileError, env: string, text: string): void {
   expect(error.problems.length).toBeGreaterThan(0);
   for (const problem of error.problems) {
-    expect(problem.file).toBe(`environments/${env}.yaml`);
-    expect(problem.line).toBeGreaterThanOrEqual(1);
-    expect(problem.line).toBeLessThanOrEqual(lines(text).length + 1);
-    expect(problem.column).toBeGreaterThanOrEqual(1);
+    expect(problem.location.source.file).toBe(`environments/${env}.yaml`);
+    expect(problem.location.source.line).toBeGreaterThanOrEqual(1);
+    expect(problem.location.source.line).toBeLessThanOrEqual(lines(text).length + 1);
+    expect(problem.location.source.column).toBeGreaterThanOrEqual(1);
     expect(problem.message).not.toBe('');
   }
 }

@@ -130,8 +130,8 @@ describe('random environment files (fast-check)', () => {
         if (error instanceof EnvironmentFileError) {
           expect(error.problems.length).toBeGreaterThan(0);
           for (const problem of error.problems) {
-            expect(problem.line).toBeGreaterThanOrEqual(1);
-            expect(problem.column).toBeGreaterThanOrEqual(1);
+            expect(problem.location.source.line).toBeGreaterThanOrEqual(1);
+            expect(problem.location.source.column).toBeGreaterThanOrEqual(1);
             expect(problem.message.length).toBeGreaterThan(5);
           }
         } else if (error instanceof RenderError) {

@@ -245,7 +245,7 @@ export { awsRequestProblems, jsonPathOf, type AwsRequestProblem, type AwsRequest
 /** Run-time rules of a tenant: what admission, the scheduler, Karpenter, Spark and EMR do with a job of its size. */
 export { sparkTenantProblems } from './validation/runtime/spark-tenant-rules.js';
 export type {
-  AwsServiceReach, FargateRuleId, RuntimePool, RuntimeProblem, RuntimeRuleId, SparkTenantRuntime,
+  AwsServiceReach, RuntimePool, RuntimeProblem, SparkTenantRuntime,
 } from './validation/runtime/tenant-runtime.js';
 export {
   effectiveLimitRange, formatCores, formatMiB, jobFootprint, EMR_LOGGING_CONTAINER_MEMORY_MIB, JOB_RUNNER_LOGGING_CONTAINER,
@@ -256,10 +256,12 @@ export {
   SUPPORTED_KUBERNETES_VERSIONS, isSupportedKubernetesVersion, kubernetesSchemaProblem,
   type SupportedKubernetesVersion,
 } from './validation/schema/catalog.js';
-export {
-  formatFinding, findingAnnotation, compareFindings, hasErrors,
-  type Finding, type FindingAnnotation, type RuleId, type Severity,
-} from './validation/finding.js';
+/** One Diagnostic type and one RULES catalog for every rule: config, run-time, render and rendered-object rules. */
+export * from './diagnostics/index.js';
+/** A diagnostic about a rendered object (what validateObjects returns). */
+export type { ObjectDiagnostic as Finding } from './diagnostics/index.js';
+/** Every rule id is a key of RULES: the run-time and Fargate rules' ids too. */
+export type { RuleId as RuntimeRuleId, RuleId as FargateRuleId } from './diagnostics/index.js';
 export { formatFieldPath, type ValidationInput, type ValidationContext } from './validation/subject.js';
 export {
   base36RoleName, parseRoleArn, oidcProviderOf, emrTrustPolicyStatement, trustPolicyDocument, trustPolicySize,

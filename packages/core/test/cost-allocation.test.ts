@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  OTHERS_POD_LABELS, SPLIT_COST_LABEL_LIMIT, VIRTUAL_CLUSTER_CSV_COLUMNS, costLabelOverflows, costLabelProblems, jobSubmitterClassification,
+  OTHERS_POD_LABELS, SPLIT_COST_LABEL_LIMIT, VIRTUAL_CLUSTER_CSV_COLUMNS, costLabelOverflows, costLabelProblems, jobSubmitterClassification, messageText,
   sharedCostLabels, tenantCostLabels, tenantCostQuery, toCsv, virtualClustersTableDdl,
 } from '../src/index.js';
 
@@ -26,13 +26,13 @@ describe('cost allocation labels', () => {
       'spark-role': 'x', 'emr-containers.amazonaws.com/job.id': 'x', 'app.kubernetes.io/name': 'x', 'node.k8s.io/x': 'y', 'emr-eks-gitops.io/team': 'x',
       'hub.jupyter.org/username': 'x', app: 'x',
     });
-    expect(problems.map((p) => [p.key, p.rule])).toEqual([
+    expect(problems.map((p) => [p.location.path[0], p.rule])).toEqual([
       ['Cost Centre', 'cost-label-syntax'], ['bad/', 'cost-label-syntax'], ['owner', 'cost-label-syntax'], ['long', 'cost-label-syntax'],
       ['spark-role', 'cost-label-reserved'], ['emr-containers.amazonaws.com/job.id', 'cost-label-reserved'], ['app.kubernetes.io/name', 'cost-label-reserved'],
       ['node.k8s.io/x', 'cost-label-reserved'], ['emr-eks-gitops.io/team', 'cost-label-reserved'], ['hub.jupyter.org/username', 'cost-label-reserved'],
       ['app', 'cost-label-reserved'],
     ]);
-    expect(problems[2]!.message).toBe('"Data Team" is not a Kubernetes label value: at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit (quote numbers) [cost-label-syntax]');
+    expect(messageText(problems[2]!)).toBe('"Data Team" is not a Kubernetes label value: at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit (quote numbers) [cost-label-syntax]');
   });
 
   it('counts every label a pod gets against the 50 split cost allocation imports, and names the ones of ours that fall off', () => {

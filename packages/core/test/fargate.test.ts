@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { App, Chart } from 'cdk8s';
 import {
   ConfigurationError, FARGATE_MAX_EPHEMERAL_REQUEST_GIB, FargateProfile, PodSecurityGroups, SparkPodTemplates, eksctlFargateClusterConfig, fargatePodSize, fargateSparkPlacements,
-  fargateProvisionedStorageGiB, fargateTenantProblems, type FargateTenantRuntime,
+  fargateProvisionedStorageGiB, fargateTenantProblems, formatConfigPath, type FargateTenantRuntime,
 } from '../src/index.js';
 import { applied, nodePool, ofRule, run, template } from './validation/fixtures.js';
 
@@ -87,7 +87,7 @@ describe('Spark pod templates for Fargate', () => {
       template('artifacts/tenants/reporting/pod-templates/driver.yaml', templates.driver as unknown as Record<string, unknown>),
       template('artifacts/tenants/reporting/pod-templates/executor.yaml', templates.executor as unknown as Record<string, unknown>),
     ]);
-    expect(findings.filter((f) => f.path.startsWith('artifacts/'))).toEqual([]);
+    expect(findings.filter((f) => f.location.path.startsWith('artifacts/'))).toEqual([]);
   });
 });
 
@@ -106,11 +106,11 @@ describe('what Fargate cannot run is refused in the rendered objects, at the fie
       },
     };
     const findings = ofRule(run([template('artifacts/tenants/reporting/pod-templates/executor.yaml', executor)]), 'fargate-unsupported');
-    expect(findings.map((f) => f.fieldPath)).toEqual([
+    expect(findings.map((f) => f.location.fieldPath)).toEqual([
       'spec.containers[0].securityContext.privileged', 'spec.hostNetwork', 'spec.volumes[0].hostPath',
       'spec.volumes[1].persistentVolumeClaim', 'spec.volumes[2].ephemeral',
     ]);
-    expect(findings.find((f) => f.fieldPath === 'spec.volumes[0].hostPath')!.message).toBe('volume "nvme": a hostPath volume reaches the node, and a Fargate pod has no node of its own to reach');
+    expect(findings.find((f) => f.location.fieldPath === 'spec.volumes[0].hostPath')!.message).toBe('volume "nvme": a hostPath volume reaches the node, and a Fargate pod has no node of its own to reach');
     expect(findings.every((f) => f.severity === 'error')).toBe(true);
   });
 
@@ -147,7 +147,7 @@ describe('run-time rules of a Fargate tenant', () => {
       jobSize: { ...tenant.jobSize, executor: { cores: 8, memory: '110g' } },
       localDisk: { kind: 'ephemeral-storage', size: '200Gi' },
     });
-    expect(problems.map((p) => `${p.rule} ${p.severity} ${p.field}`)).toEqual([
+    expect(problems.map((p) => `${p.rule} ${p.severity} ${formatConfigPath(p.location.path)}`)).toEqual([
       'fargate-pod-size error jobSize.executor.memory',
       'fargate-rounding warning containerDefaults.defaultRequest.cpu',
       'fargate-ephemeral-storage error localDisk',
@@ -162,7 +162,7 @@ describe('run-time rules of a Fargate tenant', () => {
     expect(FARGATE_MAX_EPHEMERAL_REQUEST_GIB).toBe(154);
     const storage = (size: string) => fargateTenantProblems({ ...tenant, localDisk: { kind: 'ephemeral-storage', size } });
     expect(storage('154Gi')).toEqual([]);
-    expect(storage('155Gi').map((p) => `${p.rule} ${p.field}`)).toEqual(['fargate-ephemeral-storage localDisk']);
+    expect(storage('155Gi').map((p) => `${p.rule} ${formatConfigPath(p.location.path)}`)).toEqual(['fargate-ephemeral-storage localDisk']);
     expect(storage('155Gi')[0]!.message).toBe('the scratch disk asks for 155Gi of ephemeral storage per driver and executor, and Fargate provisions the request plus 10% and 5 GiB for system use: 175.5 GiB, more than a Fargate pod can have (175 GiB in all, 20 GiB included): the pods are never scheduled');
     expect(storage('155Gi')[0]!.hint).toBe('set spark.localDiskSize to at most 154Gi (174.4 GiB provisioned), or run the tenant on Karpenter (remove fargate) for EBS or NVMe scratch space');
     // The old bound, 175Gi, is itself refused: it would need 197.5 GiB.
@@ -190,7 +190,7 @@ describe('PodSecurityGroups (SecurityGroupPolicy)', () => {
       spec: { podSelector: {}, securityGroups: { groupIds: ['1', '2', '3', '4', '5', '6'].map((n) => `sg-0000000${n}`), groupNames: ['x'] } },
     };
     const findings = run([applied('tenants/reporting/securitygrouppolicy-pod-security-groups.yaml', object)]);
-    expect(findings.map((f) => `${f.rule} ${f.fieldPath}`)).toEqual(expect.arrayContaining([
+    expect(findings.map((f) => `${f.rule} ${f.location.fieldPath}`)).toEqual(expect.arrayContaining([
       'schema spec.securityGroups.groupIds', 'unknown-field spec.securityGroups.groupNames',
     ]));
     expect(run([applied('tenants/reporting/securitygrouppolicy-pod-security-groups.yaml', { ...object, spec: { podSelector: {}, securityGroups: { groupIds: ['sg-00000001'] } } })])).toEqual([]);

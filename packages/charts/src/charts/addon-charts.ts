@@ -1,6 +1,6 @@
 import type { App } from 'cdk8s';
 import {
-  ConfigurationError, KARPENTER_CHART, KARPENTER_CRD_CHART, LABELS, NOTEBOOK_SERVER_LABEL, NVIDIA_DEVICE_PLUGIN_CHART, PROJECT_NAME, SPARK_HISTORY_UI_PORT, SparkHistoryServers, helmRelease,
+  configDiagnostic, ConfigurationError, KARPENTER_CHART, KARPENTER_CRD_CHART, LABELS, NOTEBOOK_SERVER_LABEL, NVIDIA_DEVICE_PLUGIN_CHART, PROJECT_NAME, SPARK_HISTORY_UI_PORT, SparkHistoryServers, helmRelease,
   karpenterControllerHelmValues, nvidiaDevicePluginHelmValues, nvidiaDevicePluginPoolMisfit,
   type HelmDelivery, type NodePool, type NvidiaDevicePluginValues, type SparkCapacity,
 } from '@emr-eks-gitops/core';
@@ -71,16 +71,10 @@ export function historyServerRoleIssues(config: ResolvedEnvironment, addon: Hist
   const own = addon.tenantRoleArns ?? {};
   // A retired tenant's role is left alone (its server is gone; removing the line is part of deleting the tenant).
   const known = config.tenants.map((tenant) => tenant.name);
-  const issues: RenderIssue[] = Object.keys(own).filter((name) => !known.includes(name)).sort().map((name) => ({
-    configPath: [...at, 'tenantRoleArns', name],
-    message: `names no tenant (the tenants are ${known.join(', ')}): its role would serve no history server, and the tenant it was meant for falls back to the shared role or has none; name the role after one of the tenants [history-server-role]`,
-  }));
+  const issues: RenderIssue[] = Object.keys(own).filter((name) => !known.includes(name)).sort().map((name) => configDiagnostic('history-server-role', [...at, 'tenantRoleArns', name], `names no tenant (the tenants are ${known.join(', ')}): its role would serve no history server, and the tenant it was meant for falls back to the shared role or has none; name the role after one of the tenants`));
   const missing = addon.roleArn === undefined ? active.filter((name) => own[name] === undefined) : [];
   if (missing.length > 0) {
-    issues.push({
-      configPath: at,
-      message: `the history server of ${missing.map((name) => `tenant ${name}`).join(', ')} has no IAM role and could not read its event logs; add tenantRoleArns.${missing[0]} (a role of the tenant's own, which reads only its event logs), or a roleArn shared by the servers without one [history-server-role]`,
-    });
+    issues.push(configDiagnostic('history-server-role', at, `the history server of ${missing.map((name) => `tenant ${name}`).join(', ')} has no IAM role and could not read its event logs; add tenantRoleArns.${missing[0]} (a role of the tenant's own, which reads only its event logs), or a roleArn shared by the servers without one`));
   }
   return issues;
 }

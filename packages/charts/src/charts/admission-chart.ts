@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import {
-  DriverAccountPodPolicy, ExclusiveCapacityClassPolicy, JUPYTERHUB_HUB_SERVICE_ACCOUNT, JUPYTERHUB_NAMESPACE, emrSparkImage, serviceAccountUsername,
+  configDiagnostic, DriverAccountPodPolicy, ExclusiveCapacityClassPolicy, JUPYTERHUB_HUB_SERVICE_ACCOUNT, JUPYTERHUB_NAMESPACE, emrSparkImage, serviceAccountUsername,
 } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment, ResolvedTenant } from '../config/resolve.js';
 import { collectIssues, underField, type RenderIssue } from '../config/render-error.js';
@@ -104,7 +104,7 @@ export function addDriverAccountPolicies(chart: AdmissionChart, config: Resolved
     const rendered = tenants.find((entry) => entry.folder === `tenants/${tenant.name}`);
     const { images, unknown } = driverAccountImages(config, tenant, rendered);
     if (images.length === 0) {
-      issues.push({ configPath: at, message: `the pods this account creates may run only the tenant's images (held at admission), and none is known: ${unknown.join('; ')}; or name the executors' image in the tenant's spark.extraProperties (spark.kubernetes.container.image) [driver-account-admission]` });
+      issues.push(configDiagnostic('driver-account-admission', at, `the pods this account creates may run only the tenant's images (held at admission), and none is known: ${unknown.join('; ')}; or name the executors' image in the tenant's spark.extraProperties (spark.kubernetes.container.image)`));
       return;
     }
     const policy = collectIssues(issues, at, () => new DriverAccountPodPolicy(chart, `DriverPods-${tenant.name}`, {

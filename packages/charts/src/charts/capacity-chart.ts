@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import {
-  Ec2NodeClass, KARPENTER_AWS_INSTANCE_LABELS, LABELS, SparkCapacity, autoModeTagPolicy, emptySelectionProblem, gpuSelectionProblem, instanceSelectionRequirements, instanceTypesMatching, karpenterControllerHelmValues,
+  configDiagnostic, Ec2NodeClass, KARPENTER_AWS_INSTANCE_LABELS, LABELS, SparkCapacity, autoModeTagPolicy, emptySelectionProblem, gpuSelectionProblem, instanceSelectionRequirements, instanceTypesMatching, karpenterControllerHelmValues,
 } from '@emr-eks-gitops/core';
 import type { AutoModeCapacity, KarpenterCapacity, ResolvedCapacityClass, ResolvedEnvironment } from '../config/resolve.js';
 import { DEFAULT_CAPACITY_CLASS, classCostTags, hasOwnNodeClasses, needsNvmeNodeClass } from '../config/capacity-class-semantics.js';
@@ -70,16 +70,16 @@ export class CapacityChart extends ManifestChart {
       const selectionPath = ['capacity', 'classes', index, spec.families ? 'families' : 'categories'];
       const selection = instanceSelectionRequirements(spec, nodes.instanceLabels);
       if (empty) {
-        this.problems.push({ configPath: selectionPath, message: `capacity class ${spec.name} ${empty}; widen the selection [capacity-class-instances]` });
+        this.problems.push(configDiagnostic('capacity-class-instances', selectionPath, `capacity class ${spec.name} ${empty}; widen the selection`));
       } else if (instanceTypesMatching(selection).length === 0) {
         // The offline catalog leaves some families out: a selection it does not know may be real, or a typo.
         const selected = spec.families ? `families ${spec.families.join(', ')}` : `categories ${spec.categories?.join(', ') ?? 'c, m, r'}`;
-        this.warnings.push({ configPath: selectionPath, message: `capacity class ${spec.name}: no instance type of the offline catalog matches its ${selected}, so no capacity rule can check that its pools hold the tenants' pods; if a name is misspelt, Karpenter launches no node and the class's pods stay Pending: check them against the EC2 instance types [capacity-class-instances]` });
+        this.warnings.push(configDiagnostic('capacity-class-instances', selectionPath, `capacity class ${spec.name}: no instance type of the offline catalog matches its ${selected}, so no capacity rule can check that its pools hold the tenants' pods; if a name is misspelt, Karpenter launches no node and the class's pods stay Pending: check them against the EC2 instance types`, { severity: 'warning' }));
       } else if (spec.gpu) {
         const problem = gpuSelectionProblem(selection, spec.gpu.perExecutor);
         if (problem) {
           const field = problem.startsWith('asks') ? ['gpu', 'perExecutor'] : [spec.families ? 'families' : 'categories'];
-          this.problems.push({ configPath: ['capacity', 'classes', index, ...field], message: `GPU class ${spec.name} ${problem} [capacity-class-gpu]` });
+          this.problems.push(configDiagnostic('capacity-class-gpu', ['capacity', 'classes', index, ...field], `GPU class ${spec.name} ${problem}`));
         }
       }
     });

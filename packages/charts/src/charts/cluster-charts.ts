@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { EMR_SERVICE_LINKED_ROLE_NAME, Gp3StorageClass, SparkPriorityClasses, emrRoleTrustPolicy, parseRoleArn, podIdentityTrustPolicy, roleArn } from '@emr-eks-gitops/core';
+import { configDiagnostic, EMR_SERVICE_LINKED_ROLE_NAME, Gp3StorageClass, SparkPriorityClasses, emrRoleTrustPolicy, parseRoleArn, podIdentityTrustPolicy, roleArn } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment } from '../config/resolve.js';
 import { ebsProvisioner } from './auto-mode-capacity.js';
 import { ManifestChart } from './manifest-chart.js';
@@ -76,7 +76,7 @@ export class EmrAccessChart extends ManifestChart {
         : policy.document;
       this.addArtifact({ path: `trust-policies/${parseRoleArn(roleArn).name}.json`, format: 'json', kubernetesObject: false, value: document });
       const tenantIndex = config.tenants.findIndex((tenant) => tenant.executionRoleArn === roleArn);
-      this.warnings.push(...policy.warnings.map((message) => ({ configPath: ['tenants', tenantIndex, 'executionRoleArn'], message })));
+      this.warnings.push(...policy.warnings.map((message) => configDiagnostic('trust-policy', ['tenants', tenantIndex, 'executionRoleArn'], message)));
     }
   }
 }

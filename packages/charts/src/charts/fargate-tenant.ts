@@ -1,5 +1,5 @@
 import {
-  FARGATE_NAMESPACE_ANNOTATION, FARGATE_PROFILE_LABEL, FargateProfile, PodSecurityGroups, fargateSparkPlacements,
+  configDiagnostic, FARGATE_NAMESPACE_ANNOTATION, FARGATE_PROFILE_LABEL, FargateProfile, PodSecurityGroups, fargateSparkPlacements,
   type SparkCapacity, type TenantNamespace,
 } from '@emr-eks-gitops/core';
 import type { Construct } from 'constructs';
@@ -43,10 +43,7 @@ export function addFargateTenantObjects(scope: Construct, namespace: TenantNames
     new PodSecurityGroups(scope, 'PodSecurityGroups', { namespace: tenant.namespace, securityGroupIds });
     return [];
   }
-  return [{
-    configPath: ['tenants', index, 'fargate'],
-    message: `the tenant's NetworkPolicies are not enforced on its Fargate pods (neither the VPC CNI's network policy agent nor Calico runs on Fargate), so they share the cluster security group with every node and pod; set fargate.securityGroupIds to isolate them [fargate-network-isolation]`,
-  }];
+  return [configDiagnostic('fargate-network-isolation', ['tenants', index, 'fargate'], `the tenant's NetworkPolicies are not enforced on its Fargate pods (neither the VPC CNI's network policy agent nor Calico runs on Fargate), so they share the cluster security group with every node and pod; set fargate.securityGroupIds to isolate them`)];
 }
 
 /**

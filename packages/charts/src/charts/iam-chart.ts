@@ -41,7 +41,7 @@ export class IamChart extends ManifestChart {
     };
     if (attachments.length > 0) this.addArtifact({ path: 'managed-policy-attachments.json', format: 'json', kubernetesObject: false, value: attachments });
     for (const issue of rolePolicyIssues(this.policies)) {
-      (issue.severity === 'error' ? this.problems : this.warnings).push({ configPath: issue.configPath, message: issue.message });
+      (issue.severity === 'error' ? this.problems : this.warnings).push(issue);
     }
   }
 }

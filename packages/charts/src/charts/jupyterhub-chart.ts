@@ -1,6 +1,6 @@
 import type { App } from 'cdk8s';
 import {
-  doNotDisruptAnnotations, EMR_IMAGE_USER, JUPYTERHUB_GENERATED_FIELDS, JUPYTERHUB_OIDC_DEFAULTS, helmRelease, parseQuantity, requireThat, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubNotebookNetworkPolicies, JupyterHubSpawnerRbac,
+  configDiagnostic, doNotDisruptAnnotations, EMR_IMAGE_USER, JUPYTERHUB_GENERATED_FIELDS, JUPYTERHUB_OIDC_DEFAULTS, helmRelease, parseQuantity, requireThat, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubNotebookNetworkPolicies, JupyterHubSpawnerRbac,
   CLIENT_MODE_DRIVER_LABEL, PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, jupyterHubValues, jupyterHubValuesProblems, sparkHistoryServerSelector, type JupyterHubAuth, type JupyterHubTenantProfile, type PodPlacement,
 } from '@emr-eks-gitops/core';
 import type { ResolvedJupyterHub, ResolvedEnvironment, ResolvedTenant } from '../config/resolve.js';
@@ -220,10 +220,10 @@ function limitRangeIssues(hub: ResolvedJupyterHub, tenants: readonly JupyterHubT
     const max = tenants.find(({ tenant }) => tenant.name === profile.tenant)?.tenant.containerDefaults.max;
     if (!max) continue;
     if (hub.resources.cpu.limit > parseQuantity(max.cpu)) {
-      issues.push({ configPath: ['addons', 'jupyterhub', 'resources', 'cpu', 'limit'], message: `the notebook server's CPU limit ${hub.resources.cpu.limit} is above the LimitRange max.cpu ${max.cpu} of tenant ${profile.tenant}, which refuses the pod` });
+      issues.push(configDiagnostic('notebook-limits', ['addons', 'jupyterhub', 'resources', 'cpu', 'limit'], `the notebook server's CPU limit ${hub.resources.cpu.limit} is above the LimitRange max.cpu ${max.cpu} of tenant ${profile.tenant}, which refuses the pod`));
     }
     if (kubeSpawnerBytes(hub.resources.memory.limit) > parseQuantity(max.memory)) {
-      issues.push({ configPath: ['addons', 'jupyterhub', 'resources', 'memory', 'limit'], message: `the notebook server's memory limit ${hub.resources.memory.limit} is above the LimitRange max.memory ${max.memory} of tenant ${profile.tenant}, which refuses the pod` });
+      issues.push(configDiagnostic('notebook-limits', ['addons', 'jupyterhub', 'resources', 'memory', 'limit'], `the notebook server's memory limit ${hub.resources.memory.limit} is above the LimitRange max.memory ${max.memory} of tenant ${profile.tenant}, which refuses the pod`));
     }
   }
   return issues;
@@ -240,10 +240,7 @@ const DOCKER_STACKS_IMAGE = /^((docker\.io|quay\.io)\/)?(jupyter|jupyterhub)\//;
 function notebookRuntimeIssues(config: ResolvedEnvironment, hub: ResolvedJupyterHub, profiles: readonly JupyterHubTenantProfile[]): RenderIssue[] {
   const issues: RenderIssue[] = [];
   if (profiles.length > 0 && DOCKER_STACKS_IMAGE.test(hub.image.name)) {
-    issues.push({
-      configPath: ['addons', 'jupyterhub', 'image', 'name'],
-      message: `${hub.image.name} cannot run a notebook's Spark session here: the session's executors run the same image, whose entrypoint (start.sh) cannot start a Spark executor, it has no S3 filesystem for the tenant's s3:// executor pod template and event logs, and it runs as jovyan while the executor pod templates run as uid 999; build the notebook image FROM the EMR on EKS Spark image of the tenants' release (images/notebook/Dockerfile) [notebook-image]`,
-    });
+    issues.push(configDiagnostic('notebook-image', ['addons', 'jupyterhub', 'image', 'name'], `${hub.image.name} cannot run a notebook's Spark session here: the session's executors run the same image, whose entrypoint (start.sh) cannot start a Spark executor, it has no S3 filesystem for the tenant's s3:// executor pod template and event logs, and it runs as jovyan while the executor pod templates run as uid 999; build the notebook image FROM the EMR on EKS Spark image of the tenants' release (images/notebook/Dockerfile)`));
   }
   for (const profile of profiles) {
     const index = config.tenants.findIndex((tenant) => tenant.name === profile.tenant);
@@ -252,10 +249,7 @@ function notebookRuntimeIssues(config: ResolvedEnvironment, hub: ResolvedJupyter
     // Maven Central (or any repository named by URL) is on the internet; restricted egress reaches only the VPC's
     // listed CIDRs. Unless they include the whole internet, the download at session start times out.
     if (packages && egress?.mode === 'restricted' && !(egress.cidrs ?? []).some((cidr) => cidr === '0.0.0.0/0' || cidr === '::/0')) {
-      issues.push({
-        configPath: ['tenants', index, 'spark', 'extraProperties', 'spark.jars.packages'],
-        message: `the notebook sessions (and jobs) of tenant ${profile.tenant} download ${packages} from a Maven repository when they start, and the tenant's restricted egress reaches only its namespace, the API server and ${(egress.cidrs ?? []).join(', ') || 'no other CIDR'}: the download fails and the session does not start; put the jars in the notebook image (and the EMR image the jobs run), or drop spark.jars.packages [notebook-package-download]`,
-      });
+      issues.push(configDiagnostic('notebook-package-download', ['tenants', index, 'spark', 'extraProperties', 'spark.jars.packages'], `the notebook sessions (and jobs) of tenant ${profile.tenant} download ${packages} from a Maven repository when they start, and the tenant's restricted egress reaches only its namespace, the API server and ${(egress.cidrs ?? []).join(', ') || 'no other CIDR'}: the download fails and the session does not start; put the jars in the notebook image (and the EMR image the jobs run), or drop spark.jars.packages`));
     }
     const accounts = config.tenants[index]?.serviceAccounts ?? [];
     const accountIndex = accounts.findIndex((account) => account.name === profile.serviceAccount);
@@ -265,10 +259,7 @@ function notebookRuntimeIssues(config: ResolvedEnvironment, hub: ResolvedJupyter
       ['the event logs under', profile.sparkProperties['spark.eventLog.dir']],
       ['the shuffle fallback storage under', profile.sparkProperties['spark.storage.decommission.fallbackStorage.path']],
     ].filter((entry): entry is [string, string] => entry[1]?.startsWith('s3://') === true).map(([what, uri]) => `${what} ${uri}`);
-    issues.push({
-      configPath: ['tenants', index, 'serviceAccounts', accountIndex],
-      message: `the notebook sessions of tenant ${profile.tenant} run as ${profile.serviceAccount} (driver and executors) and reach S3 with its IAM role: ${onS3.length > 0 ? onS3.join(', ') : 'the tenant\'s data'}; without a roleArn EMRFS finds no credentials and the session fails to start; give the account a roleArn (IRSA) that may read the pod template and write the event logs [notebook-account-role]`,
-    });
+    issues.push(configDiagnostic('notebook-account-role', ['tenants', index, 'serviceAccounts', accountIndex], `the notebook sessions of tenant ${profile.tenant} run as ${profile.serviceAccount} (driver and executors) and reach S3 with its IAM role: ${onS3.length > 0 ? onS3.join(', ') : 'the tenant\'s data'}; without a roleArn EMRFS finds no credentials and the session fails to start; give the account a roleArn (IRSA) that may read the pod template and write the event logs`));
   }
   return issues;
 }
@@ -282,10 +273,7 @@ function notebookArchWarnings(config: ResolvedEnvironment, hub: ResolvedJupyterH
     const index = config.tenants.findIndex((tenant) => tenant.name === profile.tenant);
     const executorClass = config.tenants[index]?.spark?.capacityClasses?.executor;
     if (config.capacity.classes?.find((entry) => entry.name === executorClass)?.arch !== 'arm64') return [];
-    return [{
-      configPath: ['tenants', index, 'spark', 'capacityClasses', 'executor'],
-      message: `the notebook sessions of tenant ${profile.tenant} run their executors on the arm64 capacity class ${executorClass} with the notebook image ${hub.image.name}:${hub.image.tag}: an image built for amd64 only fails there (exec format error) and the session gets no executors; build it for both platforms (docker buildx build --platform linux/amd64,linux/arm64, as images/notebook/Dockerfile shows) [notebook-image-arch]`,
-    }];
+    return [configDiagnostic('notebook-image-arch', ['tenants', index, 'spark', 'capacityClasses', 'executor'], `the notebook sessions of tenant ${profile.tenant} run their executors on the arm64 capacity class ${executorClass} with the notebook image ${hub.image.name}:${hub.image.tag}: an image built for amd64 only fails there (exec format error) and the session gets no executors; build it for both platforms (docker buildx build --platform linux/amd64,linux/arm64, as images/notebook/Dockerfile shows)`)];
   });
 }
 
@@ -304,10 +292,10 @@ export function jupyterHubCharts(
   const chart = collectIssues(issues, at, () => new JupyterHubChart(app, config, hub, profiles));
   if (!chart) return [];
   if (profiles.length === 0) {
-    chart.warnings.push({ configPath: at, message: 'serves no tenant: no tenant has a serviceAccounts entry with sparkDriver: true, so the hub has no Spark profile and spawns servers in its own namespace' });
+    chart.warnings.push(configDiagnostic('jupyterhub-no-tenant', at, 'serves no tenant: no tenant has a serviceAccounts entry with sparkDriver: true, so the hub has no Spark profile and spawns servers in its own namespace'));
   }
   chart.warnings.push(...notebookArchWarnings(config, hub, profiles));
-  issues.push(...jupyterHubValuesProblems(chart.values).map((message) => ({ configPath: at, message: `rendered Helm values: ${message}` })));
+  issues.push(...jupyterHubValuesProblems(chart.values).map((message) => configDiagnostic('helm-values', at, `rendered Helm values: ${message}`)));
   const perTenant = profiles.map((profile) => collectIssues(issues, at, () => new JupyterHubTenantChart(app, config, profile)));
   return [chart, ...perTenant.filter((entry): entry is JupyterHubTenantChart => entry !== undefined)];
 }

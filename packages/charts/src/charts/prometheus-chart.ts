@@ -1,6 +1,6 @@
 import type { App } from 'cdk8s';
 import {
-  ConfigurationError, GRAFANA_DASHBOARD_LABEL, KUBE_STATE_LABELS_ALLOWLIST, PROMETHEUS_CHART, PlatformObservability, PrometheusServer, SparkPodMonitors, helmRelease,
+  configDiagnostic, ConfigurationError, GRAFANA_DASHBOARD_LABEL, KUBE_STATE_LABELS_ALLOWLIST, PROMETHEUS_CHART, PlatformObservability, PrometheusServer, SparkPodMonitors, helmRelease,
   platformDashboards, type AlertGroup, type PlatformObservabilityProps,
 } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment, ResolvedPrometheus } from '../config/resolve.js';
@@ -148,8 +148,5 @@ function nodePortWarning(config: ResolvedEnvironment, server: NonNullable<Resolv
   const groups = config.capacity.backend === 'auto-mode'
     ? `the cluster security group (eks-cluster-sg-${config.cluster.name}-*), which EKS Auto Mode's nodes use`
     : `the nodes' security groups (the cluster security group eks-cluster-sg-${config.cluster.name}-* of the managed node groups, and those Karpenter's nodes take by karpenter.sh/discovery: ${config.cluster.name})`;
-  return {
-    configPath: ['addons', 'prometheus', 'server', 'service', port === undefined ? 'type' : 'nodePort'],
-    message: `Prometheus is published on ${port === undefined ? 'a node port' : `port ${port}`} of every node with no authentication${server.lifecycleApi ? ' and with its lifecycle API (POST /-/quit stops it)' : ''}: whoever reaches a node there reads every tenant's Spark metrics; the inbound rule for TCP ${port ?? '<nodePort>'} on ${groups} must allow only your administrators' CIDRs, never 0.0.0.0/0 (or use ClusterIP and kubectl port-forward) [prometheus-node-port]`,
-  };
+  return configDiagnostic('prometheus-node-port', ['addons', 'prometheus', 'server', 'service', port === undefined ? 'type' : 'nodePort'], `Prometheus is published on ${port === undefined ? 'a node port' : `port ${port}`} of every node with no authentication${server.lifecycleApi ? ' and with its lifecycle API (POST /-/quit stops it)' : ''}: whoever reaches a node there reads every tenant's Spark metrics; the inbound rule for TCP ${port ?? '<nodePort>'} on ${groups} must allow only your administrators' CIDRs, never 0.0.0.0/0 (or use ClusterIP and kubectl port-forward)`);
 }

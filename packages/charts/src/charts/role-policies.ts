@@ -1,5 +1,5 @@
 import {
-  IAM_ROLE_INLINE_POLICIES_MAX_SIZE, KARPENTER_IAM_SOURCE_VERSION, PROJECT_NAME,
+  configDiagnostic, type ConfigDiagnostic, IAM_ROLE_INLINE_POLICIES_MAX_SIZE, KARPENTER_IAM_SOURCE_VERSION, PROJECT_NAME,
   ampRemoteWrite, dataAccessStatements, karpenterControllerStatements, karpenterNodeRoleManagedPolicyArns, parseRoleArn, policyDocument, policySize, sidPart,
   type ArnContext, type PolicyDocument, type PolicyStatement, type S3Grant,
 } from '@emr-eks-gitops/core';
@@ -220,11 +220,7 @@ export function managedPolicyAttachments(config: ResolvedEnvironment): ManagedPo
 }
 
 /** An issue of the IAM documents, located at the environment-file field of the role. */
-export interface RolePolicyIssue {
-  readonly configPath: ConfigPath;
-  readonly message: string;
-  readonly severity: 'error' | 'warning';
-}
+export type RolePolicyIssue = ConfigDiagnostic;
 
 /**
  * A role used by two tenants (their permissions merge: each tenant's jobs may then read and write the other's
@@ -237,19 +233,11 @@ export function rolePolicyIssues(policies: readonly RolePolicy[]): RolePolicyIss
     const first = policy.purposes.find((purpose) => purpose.tenant !== undefined);
     for (const purpose of policy.purposes) {
       if (!first || purpose.tenant === undefined || purpose.tenant === first.tenant) continue;
-      issues.push({
-        severity: 'warning',
-        configPath: purpose.configPath,
-        message: `role ${policy.roleName} is also the ${first.description}: IAM merges what both need into one policy (${policy.artifactPath}), so the ${purpose.description} may read and write tenant ${first.tenant}'s prefixes and the other way round; give each tenant a role of its own [iam-role-shared]`,
-      });
+      issues.push(configDiagnostic('iam-role-shared', purpose.configPath, `role ${policy.roleName} is also the ${first.description}: IAM merges what both need into one policy (${policy.artifactPath}), so the ${purpose.description} may read and write tenant ${first.tenant}'s prefixes and the other way round; give each tenant a role of its own`));
     }
     if (policy.size > IAM_ROLE_INLINE_POLICIES_MAX_SIZE) {
       const tenants = [...new Set(policy.purposes.flatMap((purpose) => (purpose.tenant ? [purpose.tenant] : [])))];
-      issues.push({
-        severity: 'error',
-        configPath: policy.purposes[0]!.configPath,
-        message: `the permissions policy of role ${policy.roleName} (${policy.artifactPath}) would be ${policy.size} characters without whitespace, over IAM's limit of ${IAM_ROLE_INLINE_POLICIES_MAX_SIZE} for a role's inline policies (put-role-policy fails with LimitExceeded); it serves ${policy.purposes.length} uses: ${policy.purpose}; split it: ${tenants.length > 1 ? `give tenants ${tenants.join(', ')} roles of their own` : 'give these uses roles of their own'} [iam-policy-size]`,
-      });
+      issues.push(configDiagnostic('iam-policy-size', policy.purposes[0]!.configPath, `the permissions policy of role ${policy.roleName} (${policy.artifactPath}) would be ${policy.size} characters without whitespace, over IAM's limit of ${IAM_ROLE_INLINE_POLICIES_MAX_SIZE} for a role's inline policies (put-role-policy fails with LimitExceeded); it serves ${policy.purposes.length} uses: ${policy.purpose}; split it: ${tenants.length > 1 ? `give tenants ${tenants.join(', ')} roles of their own` : 'give these uses roles of their own'}`));
     }
     return issues;
   });

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import {
-  ARGOCD_PRUNE_DISABLED, EmrContainersRbac, SESSION_EXECUTOR_TEMPLATE_FILE, FLUX_PRUNE_DISABLED, LABELS, SPARK_DEFAULT_JOB_SIZE, SparkPodTemplates, TenantNamespace,
+  ARGOCD_PRUNE_DISABLED, EmrContainersRbac, atConfigPath, SESSION_EXECUTOR_TEMPLATE_FILE, FLUX_PRUNE_DISABLED, LABELS, SPARK_DEFAULT_JOB_SIZE, SparkPodTemplates, TenantNamespace,
   TenantNetworkPolicies, TenantServiceAccounts,
   emrMonitoringConfiguration, fargateTenantProblems, jobSubmitterClassification, jobTemplateRequest, sparkDefaults, sparkTenantProblems, startJobRunRequest,
   jobSubmitterLabelProperties, tenantCostLabels,
@@ -10,7 +10,7 @@ import {
 } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment, ResolvedTenant } from '../config/resolve.js';
 import { ManifestChart } from './manifest-chart.js';
-import { fieldToPath, underField, type RenderIssue } from '../config/render-error.js';
+import { underField, type RenderIssue } from '../config/render-error.js';
 import type { ConfigPath } from '../config/source-map.js';
 import type { TenantPlacementSummary } from './summaries.js';
 import { singleZoneGpuWarnings, tenantCapacityClasses } from '../config/capacity-class-semantics.js';
@@ -246,8 +246,7 @@ export class TenantChart extends ManifestChart {
     };
     const classIndex = (name: string) => config.capacity.classes.findIndex((c) => c.name === name);
     const report = (problem: RuntimeProblem, configPath: ConfigPath, prefix = '') => {
-      const issue = { configPath, message: `${prefix}${problem.message}; ${problem.hint} [${problem.rule}]` };
-      (problem.severity === 'error' ? this.problems : this.warnings).push(issue);
+      (problem.severity === 'error' ? this.problems : this.warnings).push(atConfigPath(problem, configPath, prefix));
     };
     const classes = {
       driver: classIndex(spark.placement.driverClass),
@@ -256,7 +255,7 @@ export class TenantChart extends ManifestChart {
     };
     if (spark.placement.fargateProfile) this.fargateSizes = fargateJobSizes(runtime);
     const problems = spark.placement.fargateProfile ? fargateTenantProblems(runtime) : sparkTenantProblems(runtime);
-    for (const problem of problems) report(problem, configPathOf(problem.field, index, tenant, classes));
+    for (const problem of problems) report(problem, configPathOf(problem.location.path, index, tenant, classes));
     // A variant differs from the tenant's own jobs only in its pools: report what its pools break, at the offered entry.
     spark.variants.forEach(({ placement, templates }, j) => {
       // A class with another scratch disk (EBS volumes where the tenant's own jobs use NVMe) meets the storage quota anew.
@@ -274,8 +273,8 @@ export class TenantChart extends ManifestChart {
 const VARIANT_RULES = new Set<RuntimeProblem['rule']>(['node-fits-pod', 'pool-limit-holds-pod', 'job-runner-placement', 'yunikorn-gang-fits']);
 
 /** Where in the environment file each field of SparkTenantRuntime comes from. */
-function configPathOf(field: string, index: number, tenant: ResolvedTenant, classes: { readonly driver: number; readonly executor: number; readonly executorOnDemandOnly: boolean }): ConfigPath {
-  const [head, ...rest] = fieldToPath(field);
+function configPathOf(field: ConfigPath, index: number, tenant: ResolvedTenant, classes: { readonly driver: number; readonly executor: number; readonly executorOnDemandOnly: boolean }): ConfigPath {
+  const [head, ...rest] = field;
   const own: ConfigPath = ['tenants', index];
   switch (head) {
     case 'quota':

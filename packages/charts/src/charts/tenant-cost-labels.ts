@@ -1,4 +1,4 @@
-import { costLabelOverflows, SPLIT_COST_LABEL_LIMIT, type CostPodKind, type SparkPodTemplates } from '@emr-eks-gitops/core';
+import { configDiagnostic, costLabelOverflows, SPLIT_COST_LABEL_LIMIT, type CostPodKind, type SparkPodTemplates } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment, ResolvedTenant } from '../config/resolve.js';
 import type { ConfigPath } from '../config/source-map.js';
 import type { RenderIssue } from '../config/render-error.js';
@@ -24,8 +24,5 @@ export function costLabelIssues(
     ...(servesNotebooks(config, tenant) ? { notebook: keysOf(costLabels) } : {}),
   });
   const configPath: ConfigPath = tenant.costAllocation ? ['tenants', index, 'costAllocation'] : config.costAllocation ? ['costAllocation'] : ['tenants', index];
-  return overflows.map((overflow) => ({
-    configPath,
-    message: `${POD_NAMES[overflow.pod]} of tenant ${tenant.name} would carry ${overflow.count} labels, and EKS split cost allocation imports only the first ${SPLIT_COST_LABEL_LIMIT} in alphabetical order as cost allocation tags: ${overflow.dropped.length > 0 ? `${overflow.dropped.join(', ')} would never reach the bill` : 'labels of Spark, EMR or JupyterHub would be dropped'}; remove ${overflow.count - SPLIT_COST_LABEL_LIMIT} cost label(s) [cost-label-limit]`,
-  }));
+  return overflows.map((overflow) => configDiagnostic('cost-label-limit', configPath, `${POD_NAMES[overflow.pod]} of tenant ${tenant.name} would carry ${overflow.count} labels, and EKS split cost allocation imports only the first ${SPLIT_COST_LABEL_LIMIT} in alphabetical order as cost allocation tags: ${overflow.dropped.length > 0 ? `${overflow.dropped.join(', ')} would never reach the bill` : 'labels of Spark, EMR or JupyterHub would be dropped'}; remove ${overflow.count - SPLIT_COST_LABEL_LIMIT} cost label(s)`));
 }

@@ -1,6 +1,6 @@
 import type { App } from 'cdk8s';
 import {
-  YUNIKORN_CHART, formatCores, formatMiB, helmRelease, parseQuantity, tenantQueueName, yunikornHelmValues, yunikornQueueConfig,
+  configDiagnostic, YUNIKORN_CHART, formatCores, formatMiB, helmRelease, parseQuantity, tenantQueueName, yunikornHelmValues, yunikornQueueConfig,
   type HelmDelivery, type SparkCapacity, type TenantQueue, type YunikornSchedulerConfig, type YunikornValues,
 } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment, ResolvedTenantQueue } from '../config/resolve.js';
@@ -94,10 +94,7 @@ export function guaranteedCapacityIssues(config: ResolvedEnvironment, classes: R
       sum += parseQuantity(queue.guaranteed[resource]);
       if (sum <= ceiling) continue;
       const show = (n: number) => (resource === 'cpu' ? formatCores(n) : formatMiB(n / 2 ** 20));
-      issues.push({
-        configPath: ['tenants', queue.index, 'queue', 'guaranteed', resource],
-        message: `the tenants' guaranteed ${resource} up to ${queue.tenant}'s comes to ${show(sum)}, more than the Spark pools may ever launch (${show(ceiling)}, the sum of their limits): YuniKorn would promise capacity that cannot exist, and a tenant counting on its guarantee waits when all ask at once; lower the guarantees or raise the pools' limits [yunikorn-guaranteed-capacity]`,
-      });
+      issues.push(configDiagnostic('yunikorn-guaranteed-capacity', ['tenants', queue.index, 'queue', 'guaranteed', resource], `the tenants' guaranteed ${resource} up to ${queue.tenant}'s comes to ${show(sum)}, more than the Spark pools may ever launch (${show(ceiling)}, the sum of their limits): YuniKorn would promise capacity that cannot exist, and a tenant counting on its guarantee waits when all ask at once; lower the guarantees or raise the pools' limits`));
       break;
     }
   }

@@ -1,10 +1,7 @@
 import { AUTO_MODE_DEFAULT_EXPIRE_AFTER, AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD, AUTO_MODE_MAX_NODE_LIFETIME, goDurationSeconds } from '@emr-eks-gitops/core';
 import type { CapacityConfig } from './capacity-schema.js';
 import type { AddonsConfig } from './addons-schema.js';
-import type { Problem } from './problems.js';
-import type { ConfigPath } from './source-map.js';
-
-type Locate = (path: ConfigPath, message: string) => Problem;
+import type { Locate, Problem } from './problems.js';
 
 /**
  * The capacity back end's cross-field rules. Self-managed Karpenter needs its AMI and controller settings. EKS Auto Mode
@@ -17,33 +14,33 @@ export function capacityBackendProblems(capacity: Partial<CapacityConfig> | unde
   const problems: Problem[] = [];
   if (capacity.backend !== 'auto-mode') {
     if (capacity.amiAlias === undefined) {
-      problems.push(at(['capacity'], 'backend karpenter needs amiAlias, the pinned AMI of its EC2NodeClasses (e.g. al2023@v20250101); set it, or set backend: auto-mode [capacity-backend-settings]'));
+      problems.push(at('capacity-backend-settings', ['capacity'], 'backend karpenter needs amiAlias, the pinned AMI of its EC2NodeClasses (e.g. al2023@v20250101); set it, or set backend: auto-mode'));
     }
     if (capacity.controller === undefined) {
-      problems.push(at(['capacity'], 'backend karpenter needs controller (roleArn, interruptionQueue): the Karpenter controller\'s IRSA role and spot interruption queue; set it, or set backend: auto-mode [capacity-backend-settings]'));
+      problems.push(at('capacity-backend-settings', ['capacity'], 'backend karpenter needs controller (roleArn, interruptionQueue): the Karpenter controller\'s IRSA role and spot interruption queue; set it, or set backend: auto-mode'));
     }
     return problems;
   }
 
   if (addons?.karpenter !== undefined) {
-    problems.push(at(['addons', 'karpenter'], 'EKS Auto Mode runs Karpenter itself: a second controller would act on the same NodePools; remove addons.karpenter (capacity.controller is then unused) [auto-mode-no-karpenter-controller]'));
+    problems.push(at('auto-mode-no-karpenter-controller', ['addons', 'karpenter'], 'EKS Auto Mode runs Karpenter itself: a second controller would act on the same NodePools; remove addons.karpenter (capacity.controller is then unused)'));
   }
   const maxSeconds = goDurationSeconds(AUTO_MODE_MAX_NODE_LIFETIME)!;
   const expireAfter = capacity.driverNodes?.expireAfter;
   const grace = capacity.driverNodes?.terminationGracePeriod ?? AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD;
   const graceSeconds = goDurationSeconds(grace);
   if (expireAfter === 'Never') {
-    problems.push(at(['capacity', 'driverNodes', 'expireAfter'], `Auto Mode replaces every node after at most 21 days (${AUTO_MODE_MAX_NODE_LIFETIME}), so "Never" does not hold; set a duration such that expireAfter plus terminationGracePeriod (${grace}) is at most ${AUTO_MODE_MAX_NODE_LIFETIME}, e.g. 336h [auto-mode-node-lifetime]`));
+    problems.push(at('auto-mode-node-lifetime', ['capacity', 'driverNodes', 'expireAfter'], `Auto Mode replaces every node after at most 21 days (${AUTO_MODE_MAX_NODE_LIFETIME}), so "Never" does not hold; set a duration such that expireAfter plus terminationGracePeriod (${grace}) is at most ${AUTO_MODE_MAX_NODE_LIFETIME}, e.g. 336h`));
   } else if ((expireAfter === undefined || typeof expireAfter === 'string') && graceSeconds !== undefined) {
     const expireSeconds = goDurationSeconds(expireAfter ?? AUTO_MODE_DEFAULT_EXPIRE_AFTER);
     if (expireSeconds !== undefined && expireSeconds + graceSeconds > maxSeconds) {
       const room = Math.floor((maxSeconds - graceSeconds) / 3600);
       if (expireAfter !== undefined) {
-        problems.push(at(['capacity', 'driverNodes', 'expireAfter'], `${expireAfter} plus the drain's terminationGracePeriod ${grace} passes Auto Mode's 21-day node lifetime (${AUTO_MODE_MAX_NODE_LIFETIME}): the node is replaced while the drain still waits for running drivers, and they are killed; set expireAfter to at most ${room}h [auto-mode-node-lifetime]`));
+        problems.push(at('auto-mode-node-lifetime', ['capacity', 'driverNodes', 'expireAfter'], `${expireAfter} plus the drain's terminationGracePeriod ${grace} passes Auto Mode's 21-day node lifetime (${AUTO_MODE_MAX_NODE_LIFETIME}): the node is replaced while the drain still waits for running drivers, and they are killed; set expireAfter to at most ${room}h`));
       } else {
         // The driver pool then expires after Auto Mode's own 336h, which the drain must fit after too.
         const graceRoom = Math.floor((maxSeconds - expireSeconds) / 3600);
-        problems.push(at(['capacity', 'driverNodes', 'terminationGracePeriod'], `${grace} after the driver pool's default expireAfter ${AUTO_MODE_DEFAULT_EXPIRE_AFTER} passes Auto Mode's 21-day node lifetime (${AUTO_MODE_MAX_NODE_LIFETIME}): the node is replaced while the drain still waits for running drivers, and they are killed; set terminationGracePeriod to at most ${graceRoom}h, or set expireAfter to at most ${Math.max(room, 0)}h [auto-mode-node-lifetime]`));
+        problems.push(at('auto-mode-node-lifetime', ['capacity', 'driverNodes', 'terminationGracePeriod'], `${grace} after the driver pool's default expireAfter ${AUTO_MODE_DEFAULT_EXPIRE_AFTER} passes Auto Mode's 21-day node lifetime (${AUTO_MODE_MAX_NODE_LIFETIME}): the node is replaced while the drain still waits for running drivers, and they are killed; set terminationGracePeriod to at most ${graceRoom}h, or set expireAfter to at most ${Math.max(room, 0)}h`));
       }
     }
   }
@@ -51,7 +48,7 @@ export function capacityBackendProblems(capacity: Partial<CapacityConfig> | unde
   const addonPool = capacity.autoMode?.addonNodePool ?? 'system';
   const wanted = (['prometheus', 'historyServer', 'jupyterhub'] as const).filter((name) => addons?.[name] !== undefined);
   if (wanted.length > 0 && Array.isArray(builtIn) && !builtIn.includes(addonPool)) {
-    problems.push(at(['capacity', 'autoMode', 'addonNodePool'], `the add-ons (${wanted.map((name) => `addons.${name}`).join(', ')}) run on the built-in pool ${addonPool}, which builtInNodePools does not enable: their pods would stay Pending; add ${addonPool} to capacity.autoMode.builtInNodePools [auto-mode-addon-pool]`));
+    problems.push(at('auto-mode-addon-pool', ['capacity', 'autoMode', 'addonNodePool'], `the add-ons (${wanted.map((name) => `addons.${name}`).join(', ')}) run on the built-in pool ${addonPool}, which builtInNodePools does not enable: their pods would stay Pending; add ${addonPool} to capacity.autoMode.builtInNodePools`));
   }
   return problems;
 }

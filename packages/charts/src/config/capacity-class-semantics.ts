@@ -1,12 +1,10 @@
-import { VALIDATING_ADMISSION_POLICY_MINOR, isAtLeast, parseKubernetesVersion, sharedCostLabels, tenantCostLabels } from '@emr-eks-gitops/core';
+import { VALIDATING_ADMISSION_POLICY_MINOR, configDiagnostic, isAtLeast, parseKubernetesVersion, sharedCostLabels, tenantCostLabels } from '@emr-eks-gitops/core';
 import type { RenderIssue } from './render-error.js';
 import type { EnvironmentFile, TenantConfig } from './schema.js';
 import type { DeepReadonly, ResolvedCapacity, ResolvedCapacityClass, ResolvedEnvironment, ResolvedTenant } from './resolve.js';
 import type { CapacityClassConfig, CapacityConfig } from './capacity-schema.js';
-import type { Problem } from './problems.js';
+import type { ConfigRules, Locate, Problem } from './problems.js';
 import type { ConfigPath } from './source-map.js';
-
-type Locate = (path: ConfigPath, message: string) => Problem;
 
 /** The class every tenant gets unless it names another: the environment's own pools. */
 export const DEFAULT_CAPACITY_CLASS = 'default';
@@ -72,9 +70,9 @@ export function capacityClassProblems(file: Partial<EnvironmentFile> | null, ten
   classes.forEach((spec, index) => {
     if (typeof spec.name !== 'string') return;
     if (spec.name === DEFAULT_CAPACITY_CLASS) {
-      problems.push(at(['capacity', 'classes', index, 'name'], `"${DEFAULT_CAPACITY_CLASS}" is the environment's own pools (capacity.limits, capacity.nvmeInstanceStore); give this class another name [capacity-class-name]`));
+      problems.push(at('capacity-class-name', ['capacity', 'classes', index, 'name'], `"${DEFAULT_CAPACITY_CLASS}" is the environment's own pools (capacity.limits, capacity.nvmeInstanceStore); give this class another name`));
     } else if (byName.has(spec.name)) {
-      problems.push(at(['capacity', 'classes', index, 'name'], `"${spec.name}" is already the name of capacity.classes[${byName.get(spec.name)!.index}]; each class needs its own name [capacity-class-name]`));
+      problems.push(at('capacity-class-name', ['capacity', 'classes', index, 'name'], `"${spec.name}" is already the name of capacity.classes[${byName.get(spec.name)!.index}]; each class needs its own name`));
     } else {
       byName.set(spec.name, { index, spec });
     }
@@ -83,7 +81,7 @@ export function capacityClassProblems(file: Partial<EnvironmentFile> | null, ten
   classes.forEach((spec, index) => {
     for (const [j, name] of (Array.isArray(spec.exclusiveTo) ? spec.exclusiveTo : []).entries()) {
       if (!tenantNames.has(name)) {
-        problems.push(at(['capacity', 'classes', index, 'exclusiveTo', j], `no tenant is named "${name}" (tenants: ${[...tenantNames].join(', ') || 'none'}); list tenant names [capacity-class-exclusive]`));
+        problems.push(at('capacity-class-exclusive', ['capacity', 'classes', index, 'exclusiveTo', j], `no tenant is named "${name}" (tenants: ${[...tenantNames].join(', ') || 'none'}); list tenant names`));
       }
     }
   });
@@ -95,7 +93,7 @@ export function capacityClassProblems(file: Partial<EnvironmentFile> | null, ten
     classes.forEach((spec, index) => {
       const exclusive = Array.isArray(spec.exclusiveTo) ? spec.exclusiveTo : [];
       if (exclusive.length === 0 || [...tenantNames].every((name) => exclusive.includes(name))) return;
-      problems.push(at(['capacity', 'classes', index, 'exclusiveTo'], `exclusivity is enforced at admission by a ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1), served from Kubernetes 1.${VALIDATING_ADMISSION_POLICY_MINOR}; on ${version} it is a beta API behind a feature gate that is off by default (and EKS does not let you turn it on), so any other tenant could still reach this class with its own pod template or node selector; upgrade cluster.kubernetesVersion to 1.${VALIDATING_ADMISSION_POLICY_MINOR} or later, or remove exclusiveTo [capacity-class-admission]`));
+      problems.push(at('capacity-class-admission', ['capacity', 'classes', index, 'exclusiveTo'], `exclusivity is enforced at admission by a ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1), served from Kubernetes 1.${VALIDATING_ADMISSION_POLICY_MINOR}; on ${version} it is a beta API behind a feature gate that is off by default (and EKS does not let you turn it on), so any other tenant could still reach this class with its own pod template or node selector; upgrade cluster.kubernetesVersion to 1.${VALIDATING_ADMISSION_POLICY_MINOR} or later, or remove exclusiveTo`));
     });
   }
 
@@ -110,31 +108,31 @@ export function capacityClassProblems(file: Partial<EnvironmentFile> | null, ten
       if (typeof name !== 'string' || name === DEFAULT_CAPACITY_CLASS) continue;
       const found = byName.get(name);
       if (!found) {
-        problems.push(at(path, `no capacity class is named "${name}": jobs would have no pools to run on; use one of ${known}, or define it in capacity.classes [capacity-class-unknown]`));
+        problems.push(at('capacity-class-unknown', path, `no capacity class is named "${name}": jobs would have no pools to run on; use one of ${known}, or define it in capacity.classes`));
       } else if (Array.isArray(found.spec.exclusiveTo) && typeof tenant.name === 'string' && !found.spec.exclusiveTo.includes(tenant.name)) {
-        problems.push(at(path, `capacity class "${name}" is exclusive to ${found.spec.exclusiveTo.join(', ')}, not to tenant ${tenant.name}; use another class, or add ${tenant.name} to capacity.classes[${found.index}].exclusiveTo [capacity-class-exclusive]`));
+        problems.push(at('capacity-class-exclusive', path, `capacity class "${name}" is exclusive to ${found.spec.exclusiveTo.join(', ')}, not to tenant ${tenant.name}; use another class, or add ${tenant.name} to capacity.classes[${found.index}].exclusiveTo`));
       }
     }
     if (chosen.offered.includes(chosen.driver) && chosen.driver === chosen.executor) {
       const j = chosen.offered.indexOf(chosen.driver);
-      problems.push(at([...own, 'capacityClasses', 'offered', j], `"${chosen.driver}" is already where this tenant's drivers and executors run; offer only other classes [capacity-class-offered]`));
+      problems.push(at('capacity-class-offered', [...own, 'capacityClasses', 'offered', j], `"${chosen.driver}" is already where this tenant's drivers and executors run; offer only other classes`));
     }
     const executorClass = byName.get(chosen.executor)?.spec;
     const asked = tenant.spark?.localDisk;
     if (executorClass && asked !== undefined) {
       const has = executorClass.localDisk === 'nvme' ? 'instance-store' : 'ebs';
       if (asked !== has) {
-        problems.push(at([...own, 'localDisk'], `executors run on capacity class "${chosen.executor}", whose scratch disk is ${executorClass.localDisk ?? 'ebs'}: "${asked}" cannot be honoured there; leave localDisk out (the class decides) or choose a class with ${asked === 'instance-store' ? 'localDisk: nvme' : 'localDisk: ebs'} [capacity-class-local-disk]`));
+        problems.push(at('capacity-class-local-disk', [...own, 'localDisk'], `executors run on capacity class "${chosen.executor}", whose scratch disk is ${executorClass.localDisk ?? 'ebs'}: "${asked}" cannot be honoured there; leave localDisk out (the class decides) or choose a class with ${asked === 'instance-store' ? 'localDisk: nvme' : 'localDisk: ebs'}`));
       }
     }
     if (tenant.spark?.singleZone !== undefined && version !== undefined && !isAtLeast(parseKubernetesVersion(version), 1, SINGLE_ZONE_MINOR)) {
-      problems.push(at([...own, 'singleZone'], `keeping a job's executors in its driver's zone needs pod affinity with matchLabelKeys, which the API server applies by default from Kubernetes 1.${SINGLE_ZONE_MINOR} (the cluster is ${version}: the API server drops the field, and executors would follow any driver of the namespace instead of their own); upgrade cluster.kubernetesVersion to 1.${SINGLE_ZONE_MINOR} or later, or remove singleZone [single-zone-version]`));
+      problems.push(at('single-zone-version', [...own, 'singleZone'], `keeping a job's executors in its driver's zone needs pod affinity with matchLabelKeys, which the API server applies by default from Kubernetes 1.${SINGLE_ZONE_MINOR} (the cluster is ${version}: the API server drops the field, and executors would follow any driver of the namespace instead of their own); upgrade cluster.kubernetesVersion to 1.${SINGLE_ZONE_MINOR} or later, or remove singleZone`));
     }
     // JupyterHub's profile points a notebook session's executors at this tenant's default executor template.
     const servesNotebooks = hub && tenant.retired !== true && Array.isArray(tenant.serviceAccounts)
       && tenant.serviceAccounts.some((account) => isObject(account) && account.sparkDriver === true);
     if (tenant.spark?.singleZone === 'always' && servesNotebooks) {
-      problems.push(at([...own, 'singleZone'], 'with "always" the executor pod template requires a pod of the same application labelled spark-role=driver in the zone (pod affinity on spark-app-selector), and this tenant\'s notebook sessions use that template too: a notebook is a client-mode driver that carries neither label, so every executor of a notebook session stays Pending; use singleZone: offered (jobs opt in with the single-zone/ documents, notebooks keep the plain template), or serve notebooks from another tenant [single-zone-notebook]'));
+      problems.push(at('single-zone-notebook', [...own, 'singleZone'], 'with "always" the executor pod template requires a pod of the same application labelled spark-role=driver in the zone (pod affinity on spark-app-selector), and this tenant\'s notebook sessions use that template too: a notebook is a client-mode driver that carries neither label, so every executor of a notebook session stays Pending; use singleZone: offered (jobs opt in with the single-zone/ documents, notebooks keep the plain template), or serve notebooks from another tenant'));
     }
   });
   return problems;
@@ -152,12 +150,16 @@ export function singleZoneGpuWarnings(config: Pick<ResolvedEnvironment, 'capacit
   const executorClasses = mode === 'always' ? [chosen.executor, ...chosen.offered] : [chosen.executor];
   return config.capacity.classes
     .filter((spec) => spec.gpu !== undefined && spec.executorCapacity === 'on-demand' && executorClasses.includes(spec.name))
-    .map((spec) => ({
-      configPath: ['tenants', index, 'spark', 'singleZone'],
-      message: `single-zone jobs on GPU class ${spec.name} (on-demand executors only) start their executors only in the zone the driver was placed in, and on-demand GPU instances are often short in one zone (InsufficientInstanceCapacity): Karpenter cannot try another zone, so executors stay Pending until capacity frees up there; ${mode === 'always' ? 'use singleZone: offered, so GPU jobs keep multi-zone documents' : 'run GPU jobs with the plain (multi-zone) documents, not the single-zone/ ones'} [single-zone-gpu]`,
-    }));
+    .map((spec) => configDiagnostic('single-zone-gpu', ['tenants', index, 'spark', 'singleZone'], `single-zone jobs on GPU class ${spec.name} (on-demand executors only) start their executors only in the zone the driver was placed in, and on-demand GPU instances are often short in one zone (InsufficientInstanceCapacity): Karpenter cannot try another zone, so executors stay Pending until capacity frees up there; ${mode === 'always' ? 'use singleZone: offered, so GPU jobs keep multi-zone documents' : 'run GPU jobs with the plain (multi-zone) documents, not the single-zone/ ones'}`));
 }
 
 function isObject(value: unknown): value is Record<string, never> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** The rules of this topic, run by semanticProblems. */
+export const CAPACITY_CLASS_RULES: ConfigRules = {
+  topic: 'capacity classes',
+  rules: ['capacity-class-name', 'capacity-class-unknown', 'capacity-class-exclusive', 'capacity-class-offered', 'capacity-class-local-disk', 'capacity-class-admission', 'single-zone-version', 'single-zone-notebook'],
+  check: ({ file, tenants }, at) => capacityClassProblems(file, tenants, at),
+};

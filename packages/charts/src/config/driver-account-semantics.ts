@@ -1,9 +1,6 @@
 import { VALIDATING_ADMISSION_POLICY_MINOR, isAtLeast, parseKubernetesVersion } from '@emr-eks-gitops/core';
 import type { EnvironmentFile, TenantConfig } from './schema.js';
-import type { Problem } from './problems.js';
-import type { ConfigPath } from './source-map.js';
-
-type Locate = (path: ConfigPath, message: string) => Problem;
+import type { ConfigRules, Locate, Problem } from './problems.js';
 
 /**
  * A `sparkDriver` account may create pods, and RBAC lets a pod creator name any account of the namespace (Kubernetes
@@ -17,6 +14,13 @@ export function driverAccountProblems(file: Partial<EnvironmentFile> | null, ten
   if (typeof version !== 'string' || !/^1\.\d+$/.test(version) || isAtLeast(parseKubernetesVersion(version), 1, VALIDATING_ADMISSION_POLICY_MINOR)) return [];
   return tenants.flatMap((tenant, index) => (Array.isArray(tenant.serviceAccounts) ? tenant.serviceAccounts : []).flatMap((account, j) =>
     account?.sparkDriver === true
-      ? [at(['tenants', index, 'serviceAccounts', j, 'sparkDriver'], `a sparkDriver account may create pods, and RBAC lets it name any service account of the namespace in them, EMR's emr-containers-sa-* accounts (the job execution role) included; the ValidatingAdmissionPolicy that holds its pods to its own account and the tenant's images (admissionregistration.k8s.io/v1) is served from Kubernetes 1.${VALIDATING_ADMISSION_POLICY_MINOR}, and on ${version} it is a beta API behind a feature gate EKS does not turn on; upgrade cluster.kubernetesVersion to 1.${VALIDATING_ADMISSION_POLICY_MINOR} or later, or remove sparkDriver (no notebooks for this tenant) [driver-account-admission]`)]
+      ? [at('driver-account-admission', ['tenants', index, 'serviceAccounts', j, 'sparkDriver'], `a sparkDriver account may create pods, and RBAC lets it name any service account of the namespace in them, EMR's emr-containers-sa-* accounts (the job execution role) included; the ValidatingAdmissionPolicy that holds its pods to its own account and the tenant's images (admissionregistration.k8s.io/v1) is served from Kubernetes 1.${VALIDATING_ADMISSION_POLICY_MINOR}, and on ${version} it is a beta API behind a feature gate EKS does not turn on; upgrade cluster.kubernetesVersion to 1.${VALIDATING_ADMISSION_POLICY_MINOR} or later, or remove sparkDriver (no notebooks for this tenant)`)]
       : []));
 }
+
+/** The rules of this topic, run by semanticProblems. */
+export const DRIVER_ACCOUNT_RULES: ConfigRules = {
+  topic: 'notebook driver accounts',
+  rules: ['driver-account-admission'],
+  check: ({ file, tenants }, at) => driverAccountProblems(file, tenants, at),
+};

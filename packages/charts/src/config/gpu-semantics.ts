@@ -1,11 +1,8 @@
 import { NVIDIA_GPU_RESOURCE, emrRapidsRelease } from '@emr-eks-gitops/core';
 import type { EnvironmentFile, TenantConfig } from './schema.js';
 import type { CapacityClassConfig } from './capacity-schema.js';
-import type { Problem } from './problems.js';
-import type { ConfigPath } from './source-map.js';
+import type { ConfigRules, Locate, Problem } from './problems.js';
 import { tenantCapacityClasses } from './capacity-class-semantics.js';
-
-type Locate = (path: ConfigPath, message: string) => Problem;
 
 /**
  * What GPU capacity classes need to run a job end to end. On self-managed Karpenter a GPU node advertises
@@ -24,21 +21,21 @@ export function gpuProblems(file: Partial<EnvironmentFile> | null, tenants: read
 
   if (plugin !== undefined) {
     if (autoMode) {
-      problems.push(at(['addons', 'nvidiaDevicePlugin'], 'EKS Auto Mode installs and runs the NVIDIA device plugin on its GPU nodes itself: a second plugin would register the same devices twice; remove addons.nvidiaDevicePlugin [auto-mode-no-device-plugin]'));
+      problems.push(at('auto-mode-no-device-plugin', ['addons', 'nvidiaDevicePlugin'], 'EKS Auto Mode installs and runs the NVIDIA device plugin on its GPU nodes itself: a second plugin would register the same devices twice; remove addons.nvidiaDevicePlugin'));
     } else if (capacity && gpuClasses.length === 0) {
-      problems.push(at(['addons', 'nvidiaDevicePlugin'], 'no capacity class has gpu: the plugin runs only on the nodes of GPU classes and would run nowhere; remove it, or add a class with gpu (e.g. categories [g], gpu: {perExecutor: 1}) [gpu-device-plugin-unused]'));
+      problems.push(at('gpu-device-plugin-unused', ['addons', 'nvidiaDevicePlugin'], 'no capacity class has gpu: the plugin runs only on the nodes of GPU classes and would run nowhere; remove it, or add a class with gpu (e.g. categories [g], gpu: {perExecutor: 1})'));
     }
     if (!isObject(file?.delivery)) {
-      problems.push(at(['addons', 'nvidiaDevicePlugin'], 'is delivered as a Helm release by Flux or Argo CD: add a delivery section'));
+      problems.push(at('addon-delivery', ['addons', 'nvidiaDevicePlugin'], 'is delivered as a Helm release by Flux or Argo CD: add a delivery section'));
     }
   }
   if (capacity && !autoMode) {
     for (const { spec, index } of gpuClasses) {
       const resource = spec.gpu?.resource ?? NVIDIA_GPU_RESOURCE;
       if (plugin === undefined) {
-        problems.push(at(['capacity', 'classes', index, 'gpu'], `the nodes of GPU class ${spec.name} advertise ${resource} only once NVIDIA's device plugin runs on them, and this environment renders none: every executor asking for it would stay Pending; add addons.nvidiaDevicePlugin: {} (the plugin on the GPU classes' nodes), or use capacity.backend auto-mode, which runs it itself [gpu-device-plugin]`));
+        problems.push(at('gpu-device-plugin', ['capacity', 'classes', index, 'gpu'], `the nodes of GPU class ${spec.name} advertise ${resource} only once NVIDIA's device plugin runs on them, and this environment renders none: every executor asking for it would stay Pending; add addons.nvidiaDevicePlugin: {} (the plugin on the GPU classes' nodes), or use capacity.backend auto-mode, which runs it itself`));
       } else if (resource !== NVIDIA_GPU_RESOURCE) {
-        problems.push(at(['capacity', 'classes', index, 'gpu', 'resource'], `NVIDIA's device plugin advertises ${NVIDIA_GPU_RESOURCE}, not ${resource}: executors requesting ${resource} would stay Pending; remove resource (default ${NVIDIA_GPU_RESOURCE}) [gpu-device-plugin]`));
+        problems.push(at('gpu-device-plugin', ['capacity', 'classes', index, 'gpu', 'resource'], `NVIDIA's device plugin advertises ${NVIDIA_GPU_RESOURCE}, not ${resource}: executors requesting ${resource} would stay Pending; remove resource (default ${NVIDIA_GPU_RESOURCE})`));
       }
     }
   }
@@ -53,7 +50,7 @@ export function gpuProblems(file: Partial<EnvironmentFile> | null, tenants: read
     if (gpu.length === 0) return;
     const rapids = emrRapidsRelease(region, tenant.releaseLabel, partition);
     if ('unknown' in rapids) {
-      problems.push(at(['tenants', index, 'releaseLabel'], `jobs of ${tenant.name} on GPU class ${gpu.join(', ')} need the RAPIDS Accelerator image of their release (the GPU libraries and discovery script), and none can be named: ${rapids.unknown}; use a release such as emr-7.2.0-20240610 [gpu-rapids-release]`));
+      problems.push(at('gpu-rapids-release', ['tenants', index, 'releaseLabel'], `jobs of ${tenant.name} on GPU class ${gpu.join(', ')} need the RAPIDS Accelerator image of their release (the GPU libraries and discovery script), and none can be named: ${rapids.unknown}; use a release such as emr-7.2.0-20240610`));
     }
   });
   return problems;
@@ -62,3 +59,10 @@ export function gpuProblems(file: Partial<EnvironmentFile> | null, tenants: read
 function isObject(value: unknown): value is Record<string, never> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** The rules of this topic, run by semanticProblems. */
+export const GPU_RULES: ConfigRules = {
+  topic: 'GPU classes',
+  rules: ['auto-mode-no-device-plugin', 'gpu-device-plugin-unused', 'addon-delivery', 'gpu-device-plugin', 'gpu-rapids-release'],
+  check: ({ file, tenants }, at) => gpuProblems(file, tenants, at),
+};

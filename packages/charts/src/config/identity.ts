@@ -1,9 +1,6 @@
 import { releaseSupportsPodIdentity, type PodIdentityMode } from '@emr-eks-gitops/core';
 import type { EnvironmentFile, TenantConfig } from './schema.js';
-import type { Problem } from './problems.js';
-import type { ConfigPath } from './source-map.js';
-
-type Locate = (path: ConfigPath, message: string) => Problem;
+import type { ConfigRules, Locate, Problem } from './problems.js';
 
 /** A tenant's identity: its own, else the cluster's, else IRSA. */
 export function identityOf(file: Pick<Partial<EnvironmentFile>, 'cluster'> | null, tenant: Partial<TenantConfig>): PodIdentityMode {
@@ -26,11 +23,18 @@ export function identityProblems(file: Partial<EnvironmentFile> | null, tenants:
     const fix = tenant.identity === 'pod-identity' ? 'set identity: irsa on the tenant' : 'set identity: irsa on the tenant (it keeps IRSA while the others use Pod Identity)';
     const problems: Problem[] = [];
     if (typeof tenant.releaseLabel === 'string' && !releaseSupportsPodIdentity(tenant.releaseLabel)) {
-      problems.push(at(['tenants', index, 'releaseLabel'], `${tenant.releaseLabel} runs jobs without EKS Pod Identity credentials: EMR on EKS supports Pod Identity from emr-7.3.0 (StartJobRun); use emr-7.3.0 or later, or ${fix} [pod-identity-release]`));
+      problems.push(at('pod-identity-release', ['tenants', index, 'releaseLabel'], `${tenant.releaseLabel} runs jobs without EKS Pod Identity credentials: EMR on EKS supports Pod Identity from emr-7.3.0 (StartJobRun); use emr-7.3.0 or later, or ${fix}`));
     }
     if (tenant.fargate !== undefined) {
-      problems.push(at(['tenants', index, 'fargate'], `EKS Pod Identity does not reach pods on Fargate (its agent runs on EC2 nodes), so this tenant's jobs would get no credentials; ${fix} [pod-identity-fargate]`));
+      problems.push(at('pod-identity-fargate', ['tenants', index, 'fargate'], `EKS Pod Identity does not reach pods on Fargate (its agent runs on EC2 nodes), so this tenant's jobs would get no credentials; ${fix}`));
     }
     return problems;
   });
 }
+
+/** The rules of this topic, run by semanticProblems. */
+export const IDENTITY_RULES: ConfigRules = {
+  topic: 'Pod Identity',
+  rules: ['pod-identity-release', 'pod-identity-fargate'],
+  check: ({ file, tenants }, at) => identityProblems(file, tenants, at),
+};

@@ -1,11 +1,7 @@
 import { TLS_PROXY_SERVICE_TYPE } from '@emr-eks-gitops/core';
 import type { EnvironmentFile } from './schema.js';
 import type { JupyterHubConfig } from './jupyterhub-schema.js';
-import type { Problem } from './problems.js';
-import type { ConfigPath } from './source-map.js';
-
-type Locate = (path: ConfigPath, message: string) => Problem;
-
+import type { Locate, Problem } from './problems.js';
 
 /**
  * An https:// OAuth callback needs something that serves HTTPS: the chart's proxy-public serves port 443 only with
@@ -21,17 +17,17 @@ export function jupyterHubTlsProblems(file: Partial<EnvironmentFile> | null, hub
   if (!tls) {
     if (!callback?.startsWith('https://')) return [];
     const host = /^https:\/\/([^/]+)/.exec(callback)?.[1] ?? callback;
-    return [at([...path, 'auth', 'callbackUrl'], `the provider sends users back to ${callback}, and nothing serves HTTPS for ${host}: the chart's proxy-public serves plain HTTP on port 80 (${hub.proxyServiceType === 'LoadBalancer' ? 'an un-annotated LoadBalancer on EKS forwards TCP 80 only' : `a ${hub.proxyServiceType ?? 'ClusterIP'} Service`}), so every login fails; add addons.jupyterhub.tls with the load balancer (nlb or alb, through the AWS Load Balancer Controller) and the ACM certificate of ${host} [jupyterhub-tls]`)];
+    return [at('jupyterhub-tls', [...path, 'auth', 'callbackUrl'], `the provider sends users back to ${callback}, and nothing serves HTTPS for ${host}: the chart's proxy-public serves plain HTTP on port 80 (${hub.proxyServiceType === 'LoadBalancer' ? 'an un-annotated LoadBalancer on EKS forwards TCP 80 only' : `a ${hub.proxyServiceType ?? 'ClusterIP'} Service`}), so every login fails; add addons.jupyterhub.tls with the load balancer (nlb or alb, through the AWS Load Balancer Controller) and the ACM certificate of ${host}`)];
   }
   const problems: Problem[] = [];
   if (file?.capacity?.backend === 'auto-mode') {
-    problems.push(at([...path, 'tls'], 'is rendered for the AWS Load Balancer Controller (its service annotations or IngressClass alb); EKS Auto Mode\'s load balancing reads other settings (loadBalancerClass eks.amazonaws.com/nlb, IngressClassParams) that this project does not render: leave tls out and terminate TLS in front of proxy-public yourself [jupyterhub-tls]'));
+    problems.push(at('jupyterhub-tls', [...path, 'tls'], 'is rendered for the AWS Load Balancer Controller (its service annotations or IngressClass alb); EKS Auto Mode\'s load balancing reads other settings (loadBalancerClass eks.amazonaws.com/nlb, IngressClassParams) that this project does not render: leave tls out and terminate TLS in front of proxy-public yourself'));
   }
   const wanted = tls.loadBalancer === 'nlb' || tls.loadBalancer === 'alb' ? TLS_PROXY_SERVICE_TYPE[tls.loadBalancer] : undefined;
   if (wanted && hub.proxyServiceType !== undefined && hub.proxyServiceType !== wanted) {
-    problems.push(at([...path, 'proxyServiceType'], tls.loadBalancer === 'nlb'
-      ? `is ${hub.proxyServiceType}, and tls.loadBalancer nlb makes proxy-public the Network Load Balancer itself (type LoadBalancer); write LoadBalancer or leave it out [jupyterhub-tls]`
-      : `is ${hub.proxyServiceType}, and with tls.loadBalancer alb the Ingress is the only way in: a ${hub.proxyServiceType} proxy-public would also serve the hub in plain HTTP on port 80; write ClusterIP or leave it out [jupyterhub-tls]`));
+    problems.push(at('jupyterhub-tls', [...path, 'proxyServiceType'], tls.loadBalancer === 'nlb'
+      ? `is ${hub.proxyServiceType}, and tls.loadBalancer nlb makes proxy-public the Network Load Balancer itself (type LoadBalancer); write LoadBalancer or leave it out`
+      : `is ${hub.proxyServiceType}, and with tls.loadBalancer alb the Ingress is the only way in: a ${hub.proxyServiceType} proxy-public would also serve the hub in plain HTTP on port 80; write ClusterIP or leave it out`));
   }
   const arn = typeof tls.certificateArn === 'string' ? /^arn:([^:]+):acm:([^:]+):([0-9]{12}):/.exec(tls.certificateArn) : null;
   const cluster = file?.cluster;
@@ -43,7 +39,7 @@ export function jupyterHubTlsProblems(file: Partial<EnvironmentFile> | null, hub
       account !== cluster.accountId ? `account ${account}, not the cluster's ${cluster.accountId}` : undefined,
     ].filter((entry): entry is string => entry !== undefined);
     if (where.length > 0) {
-      problems.push(at([...path, 'tls', 'certificateArn'], `is a certificate of ${where.join(' and ')}: a load balancer can use only ACM certificates of its own account and region, so the controller cannot create the TLS listener; request (or import) the certificate in ${cluster.accountId} ${cluster.region} [jupyterhub-tls-certificate]`));
+      problems.push(at('jupyterhub-tls-certificate', [...path, 'tls', 'certificateArn'], `is a certificate of ${where.join(' and ')}: a load balancer can use only ACM certificates of its own account and region, so the controller cannot create the TLS listener; request (or import) the certificate in ${cluster.accountId} ${cluster.region}`));
     }
   }
   return problems;

@@ -1,9 +1,9 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import { DNS_LABEL_PATTERN } from '@emr-eks-gitops/core';
+import { DNS_LABEL_PATTERN, configDiagnostic, placeDiagnostic, type RuleId, type SourcePoint } from '@emr-eks-gitops/core';
 import { EnvironmentSchema, type EnvironmentFile } from './schema.js';
 import { resolveEnvironment, type ResolvedEnvironment } from './resolve.js';
-import { EnvironmentFileError, type Problem } from './problems.js';
+import { EnvironmentFileError, type Locate, type Problem } from './problems.js';
 import { SourceMap, formatConfigPath, type ConfigPath } from './source-map.js';
 import { semanticProblems } from './semantics.js';
 import { MAX_ALIAS_COUNT, aliasBombPosition, parserMessage, unprintableCharacters } from './yaml-hazards.js';
@@ -30,28 +30,29 @@ export function loadEnvironmentText(text: string, sourcePath: string): LoadedEnv
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const source = new SourceMap(document, lineCounter);
-  const at: Locate = (path, message, where = { path }) =>
-    ({ file: sourcePath, ...source.locate(where.path, where.at), path: formatConfigPath(path), message });
+  const at: Locate = (rule, path, message) => placeDiagnostic(configDiagnostic(rule, path, message), { file: sourcePath, ...source.locate(path) });
+  const schemaAt: SchemaLocate = (path, message, where = { path }) =>
+    placeDiagnostic(configDiagnostic('config-schema', path, message), { file: sourcePath, ...source.locate(where.path, where.at) });
 
-  const unprintable = unprintableCharacters(text, lineCounter).map(({ position, codePoint }): Problem => ({
-    file: sourcePath, ...position, path: '',
-    message: `the character ${codePoint} is not allowed in YAML (YAML 1.2.2 §5.1: printable characters only); delete it, or write it as an escape in a double-quoted string`,
-  }));
+  const unprintable = unprintableCharacters(text, lineCounter).map(({ position, codePoint }) => wholeFile(
+    'config-syntax', { file: sourcePath, ...position },
+    `the character ${codePoint} is not allowed in YAML (YAML 1.2.2 §5.1: printable characters only); delete it, or write it as an escape in a double-quoted string`,
+  ));
   if (document.errors.length > 0 || unprintable.length > 0) {
     throw new EnvironmentFileError([...unprintable, ...document.errors.map((error) => {
       const position = error.linePos?.[0] ?? { line: 1, col: 1 };
-      return { file: sourcePath, line: position.line, column: position.col, path: '', message: `YAML syntax error: ${parserMessage(firstLine(error.message).replace(/ at line \d+, column \d+:?$/, ''))}` };
+      return wholeFile('config-syntax', { file: sourcePath, line: position.line, column: position.col }, `YAML syntax error: ${parserMessage(firstLine(error.message).replace(/ at line \d+, column \d+:?$/, ''))}`);
     })]);
   }
 
   const problems: Problem[] = [];
   if (!new RegExp(DNS_LABEL_PATTERN).test(name) || name.length > 63) {
-    problems.push({ file: sourcePath, line: 1, column: 1, path: '', message: `the file name "${name}" is the environment name and must be a DNS-1123 label (lowercase letters, digits, "-")` });
+    problems.push(wholeFile('environment-name', { file: sourcePath, line: 1, column: 1 }, `the file name "${name}" is the environment name and must be a DNS-1123 label (lowercase letters, digits, "-")`));
   }
   const value = documentValue(document, lineCounter, sourcePath);
-  const skeleton = skeletonProblem(value, at);
+  const skeleton = skeletonProblem(value, schemaAt);
   if (skeleton) throw new EnvironmentFileError([...problems, skeleton]);
-  if (!validateEnvironment(value)) problems.push(...schemaProblems(validateEnvironment.errors ?? [], at));
+  if (!validateEnvironment(value)) problems.push(...schemaProblems(validateEnvironment.errors ?? [], schemaAt));
   problems.push(...semanticProblems(value, at));
   if (problems.length > 0) throw new EnvironmentFileError(problems);
 
@@ -65,31 +66,34 @@ function documentValue(document: Document, lineCounter: LineCounter, sourcePath:
     return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     if (!(error instanceof ReferenceError && /alias/i.test(error.message))) throw error;
-    throw new EnvironmentFileError([{
-      file: sourcePath, ...aliasBombPosition(document, lineCounter), path: '',
-      message: `YAML aliases here expand past ${MAX_ALIAS_COUNT} nodes, the shape of an alias bomb ("billion laughs"); write the values out instead of aliasing aliases`,
-    }]);
+    throw new EnvironmentFileError([wholeFile(
+      'config-syntax', { file: sourcePath, ...aliasBombPosition(document, lineCounter) },
+      `YAML aliases here expand past ${MAX_ALIAS_COUNT} nodes, the shape of an alias bomb ("billion laughs"); write the values out instead of aliasing aliases`,
+    )]);
   }
 }
 
-/** Makes a problem about `path`, placed where `where` is written (by default: the value at `path`). */
-type Locate = (path: ConfigPath, message: string, where?: { path: ConfigPath; at?: 'key' | 'value' }) => Problem;
+/** A problem about the whole file (its YAML, its name), placed at `source`. */
+const wholeFile = (rule: RuleId, source: SourcePoint, message: string): Problem => placeDiagnostic(configDiagnostic(rule, [], message), source);
+
+/** Makes a schema problem about `path`, placed where `where` is written (by default: the value at `path`). */
+type SchemaLocate = (path: ConfigPath, message: string, where?: { path: ConfigPath; at?: 'key' | 'value' }) => Problem;
 
 /** Turns ajv's errors into one message per field, phrased for people: what is wrong and what is allowed. */
-function schemaProblems(errors: readonly ErrorObject[], at: Locate): Problem[] {
+function schemaProblems(errors: readonly ErrorObject[], at: SchemaLocate): Problem[] {
   const byPath = new Map<string, Problem>();
   const typeErrorPaths = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
   for (const error of errors) {
     if (error.keyword !== 'type' && typeErrorPaths.has(error.instancePath)) continue; // the type says it all
     const path = pointerToPath(error.instancePath);
     const problem = describe(error, path, at);
-    const key = `${problem.path}\u0000${problem.message}`;
+    const key = `${formatConfigPath(problem.location.path)}\u0000${problem.message}`;
     if (!byPath.has(key)) byPath.set(key, problem);
   }
   return [...byPath.values()];
 }
 
-function describe(error: ErrorObject, path: ConfigPath, at: Locate): Problem {
+function describe(error: ErrorObject, path: ConfigPath, at: SchemaLocate): Problem {
   const schema = error.parentSchema as { description?: string; properties?: Record<string, { description?: string }> } | undefined;
   const expected = schema?.description ? `; expected ${schema.description}` : '';
   switch (error.keyword) {
@@ -139,7 +143,7 @@ interface SchemaNode {
  * An empty file, one of only comments, or `{}`: one problem naming every key an environment needs (from the schema)
  * instead of one "required field is missing" per key.
  */
-function skeletonProblem(value: unknown, at: Locate): Problem | undefined {
+function skeletonProblem(value: unknown, at: SchemaLocate): Problem | undefined {
   const empty = value === null || value === undefined;
   if (!empty && !(typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0)) return undefined;
   const root = EnvironmentSchema as SchemaNode;

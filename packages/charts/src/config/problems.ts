@@ -1,19 +1,31 @@
-import type { SourcePosition } from './source-map.js';
+import { formatProblem, type ConfigPath, type PlacedConfigDiagnostic, type RuleId } from '@emr-eks-gitops/core';
+import type { EnvironmentFile, TenantConfig } from './schema.js';
 
-/** One thing wrong with an environment file, located for a person to fix. */
-export interface Problem extends SourcePosition {
-  /** File path as the user knows it, e.g. `environments/dev.yaml`. */
-  readonly file: string;
-  /** Config path such as `tenants[1].quota.cpu`; empty for whole-file problems (YAML syntax). */
-  readonly path: string;
-  /** What is wrong and what is allowed. */
-  readonly message: string;
+/** One thing wrong with an environment file, placed at its line for a person to fix. */
+export type Problem = PlacedConfigDiagnostic;
+
+/** Makes the problem `rule` reports about the value at `path`, placed where that value is written. */
+export type Locate = (rule: RuleId, path: ConfigPath, message: string) => Problem;
+
+export { formatProblem };
+
+/**
+ * The environment file as the config rules read it. They run even when the schema found problems (so one run reports
+ * everything), so they read it defensively: a rule whose fields have the wrong shape is skipped; the schema reports those.
+ */
+export interface ConfigRuleInput {
+  readonly file: Partial<EnvironmentFile> | null;
+  /** Each entry of `tenants:` (an entry that is no mapping reads as `{}`). */
+  readonly tenants: readonly Partial<TenantConfig>[];
 }
 
-/** `environments/dev.yaml:12:7: tenants[1].quota.cpu: <message>` */
-export function formatProblem(problem: Problem): string {
-  const where = `${problem.file}:${problem.line}:${problem.column}`;
-  return problem.path ? `${where}: ${problem.path}: ${problem.message}` : `${where}: ${problem.message}`;
+/** The rules of one topic of the environment file: the ids its check may report, and the check. */
+export interface ConfigRules {
+  readonly topic: string;
+  readonly rules: readonly RuleId[];
+  /** Runs even on a file without a `cluster:` section (the other topics need it to say anything). */
+  readonly withoutCluster?: true;
+  readonly check: (input: ConfigRuleInput, at: Locate) => Problem[];
 }
 
 /** An environment file that cannot be rendered; carries every problem found, sorted by position. */
@@ -22,7 +34,8 @@ export class EnvironmentFileError extends Error {
   readonly problems: readonly Problem[];
 
   constructor(problems: readonly Problem[]) {
-    const sorted = [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+    const sorted = [...problems].sort(({ location: { source: a } }, { location: { source: b } }) =>
+      a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
     super(sorted.map(formatProblem).join('\n'));
     this.problems = sorted;
   }

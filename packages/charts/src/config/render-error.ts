@@ -1,25 +1,15 @@
-import { ConfigurationError } from '@emr-eks-gitops/core';
-import type { ConfigPath } from './source-map.js';
+import { ConfigurationError, configDiagnostic, messageText, parseConfigPath, type ConfigDiagnostic, type ConfigPath } from '@emr-eks-gitops/core';
 
-/** A builder refused a value of the environment file; `configPath` says which one. */
-export interface RenderIssue {
-  readonly configPath: ConfigPath;
-  readonly message: string;
-}
+/** What a render found at a field of the environment file: a value a builder refused, or a rule the charts check. */
+export type RenderIssue = ConfigDiagnostic;
 
 /** Rendering an environment failed on values the schema could not judge; carries every issue found. */
 export class RenderError extends Error {
   override readonly name = 'RenderError';
 
   constructor(readonly environment: string, readonly issues: readonly RenderIssue[]) {
-    super(`${environment}: ${issues.map((issue) => issue.message).join('; ')}`);
+    super(`${environment}: ${issues.map(messageText).join('; ')}`);
   }
-}
-
-/** `requirements[0].values` -> `['requirements', 0, 'values']` */
-export function fieldToPath(field: string): ConfigPath {
-  return field.split(/\.|\[(\d+)\]/).filter((part) => part !== undefined && part !== '')
-    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 }
 
 /**
@@ -31,7 +21,7 @@ export function collectIssues<T>(issues: RenderIssue[], configPath: ConfigPath, 
     return build();
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
-    issues.push({ configPath: [...configPath, ...fieldToPath(error.field)], message: error.problem });
+    issues.push(configDiagnostic('config-value', [...configPath, ...parseConfigPath(error.field)], error.problem));
     return undefined;
   }
 }

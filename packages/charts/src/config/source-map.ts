@@ -1,19 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { formatConfigPath, type ConfigPath, type SourcePosition } from '@emr-eks-gitops/core';
 
-/** A place in an environment file, 1-based as editors show it. */
-export interface SourcePosition {
-  readonly line: number;
-  readonly column: number;
-}
-
-/** A path into the config: property names and array indexes, e.g. `['tenants', 1, 'quota', 'cpu']`. */
-export type ConfigPath = readonly (string | number)[];
-
-/** Formats a config path the way users read it: `tenants[1].quota.cpu`. */
-export function formatConfigPath(path: ConfigPath): string {
-  return path.reduce<string>((text, segment) =>
-    typeof segment === 'number' ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment, '');
-}
+export { formatConfigPath, type ConfigPath, type SourcePosition };
 
 /** Maps config paths back to line and column in the YAML source, for error messages. */
 export class SourceMap {

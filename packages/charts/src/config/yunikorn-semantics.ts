@@ -1,9 +1,7 @@
 import { goDurationSeconds, isQuantity, parseQuantity, tenantQueueName } from '@emr-eks-gitops/core';
 import type { EnvironmentFile, TenantConfig } from './schema.js';
-import type { Problem } from './problems.js';
+import type { ConfigRules, Locate, Problem } from './problems.js';
 import type { ConfigPath } from './source-map.js';
-
-type Locate = (path: ConfigPath, message: string) => Problem;
 
 /** Spark properties that put a label or annotation YuniKorn reads as the queue (yunikorn-k8shim constants.QueueLabelKeys, QueueAnnotationKeys). */
 const QUEUE_PROPERTY = /^spark\.kubernetes\.(driver|executor)\.(label|annotation)\.(queue|yunikorn\.apache\.org\/queue)$/;
@@ -19,37 +17,37 @@ export function yunikornProblems(file: Partial<EnvironmentFile> | null, tenants:
   const queued = tenants.filter((tenant) => isObject(tenant.queue) && !tenant.retired && !isObject(tenant.fargate));
   if (addon !== undefined) {
     if (queued.length === 0) {
-      problems.push(at(['addons', 'yunikorn'], 'no tenant has a queue: YuniKorn would schedule no pod; give the tenants that share capacity a queue (tenants[].queue.guaranteed), or remove addons.yunikorn [yunikorn-addon]'));
+      problems.push(at('yunikorn-addon', ['addons', 'yunikorn'], 'no tenant has a queue: YuniKorn would schedule no pod; give the tenants that share capacity a queue (tenants[].queue.guaranteed), or remove addons.yunikorn'));
     }
-    if (!isObject(file?.delivery)) problems.push(at(['addons', 'yunikorn'], 'is delivered as a Helm release by Flux or Argo CD: add a delivery section [yunikorn-addon]'));
+    if (!isObject(file?.delivery)) problems.push(at('yunikorn-addon', ['addons', 'yunikorn'], 'is delivered as a Helm release by Flux or Argo CD: add a delivery section'));
   }
   tenants.forEach((tenant, index) => {
     const queue = tenant.queue;
     if (!isObject(queue)) return;
     const own: ConfigPath = ['tenants', index, 'queue'];
     if (isObject(tenant.fargate)) {
-      problems.push(at(own, `tenant ${tenant.name} runs on Fargate, whose own scheduler (EKS's fargate-scheduler) places every pod of its profile on Fargate capacity: YuniKorn has no Fargate nodes to place them on, so its queue and gangs could not hold: remove queue, or move the tenant off Fargate [yunikorn-fargate]`));
+      problems.push(at('yunikorn-fargate', own, `tenant ${tenant.name} runs on Fargate, whose own scheduler (EKS's fargate-scheduler) places every pod of its profile on Fargate capacity: YuniKorn has no Fargate nodes to place them on, so its queue and gangs could not hold: remove queue, or move the tenant off Fargate`));
       return;
     }
     if (typeof queue.maxQueueWait === 'string' && goDurationSeconds(queue.maxQueueWait) === 0) {
-      problems.push(at([...own, 'maxQueueWait'], 'is 0: EMR would fail every job that does not start at once; give the longest a job may wait queued, e.g. 1h (or leave it out for EMR\'s 15m) [yunikorn-queue-wait]'));
+      problems.push(at('yunikorn-queue-wait', [...own, 'maxQueueWait'], 'is 0: EMR would fail every job that does not start at once; give the longest a job may wait queued, e.g. 1h (or leave it out for EMR\'s 15m)'));
     }
     if (addon === undefined) {
-      problems.push(at(own, 'needs addons.yunikorn: without the scheduler every pod naming it stays Pending; add addons.yunikorn: {} or remove queue [yunikorn-addon]'));
+      problems.push(at('yunikorn-addon', own, 'needs addons.yunikorn: without the scheduler every pod naming it stays Pending; add addons.yunikorn: {} or remove queue'));
     }
     for (const resource of ['cpu', 'memory'] as const) {
       const guaranteed = queue.guaranteed?.[resource];
       const quota = isObject(tenant.quota) ? tenant.quota[resource] : undefined;
       if (guaranteed === undefined || quota === undefined || !isQuantity(guaranteed) || !isQuantity(quota)) continue;
       if (parseQuantity(guaranteed) > parseQuantity(quota)) {
-        problems.push(at([...own, 'guaranteed', resource], `guaranteed ${resource} ${guaranteed} is above the tenant's quota.${resource} ${quota}, the queue's max: YuniKorn refuses the whole queue configuration ("guaranteed resource ... is larger than maximum resource") and admission could never let that much run; set at most ${quota} [yunikorn-guaranteed-quota]`));
+        problems.push(at('yunikorn-guaranteed-quota', [...own, 'guaranteed', resource], `guaranteed ${resource} ${guaranteed} is above the tenant's quota.${resource} ${quota}, the queue's max: YuniKorn refuses the whole queue configuration ("guaranteed resource ... is larger than maximum resource") and admission could never let that much run; set at most ${quota}`));
       }
     }
     if (typeof tenant.namespace !== 'string') return;
     const expected = tenantQueueName(tenant.namespace);
     for (const [key, value] of Object.entries(isObject(tenant.spark) && isObject(tenant.spark.extraProperties) ? tenant.spark.extraProperties : {})) {
       if (QUEUE_PROPERTY.test(key) && value !== expected) {
-        problems.push(at(['tenants', index, 'spark', 'extraProperties', key], `names queue "${value}", but YuniKorn places the pods of namespace ${tenant.namespace} by their namespace into ${expected} (tenant ${tenant.name}'s queue): the label would only mislead; remove it, or set it to ${expected} [yunikorn-queue-name]`));
+        problems.push(at('yunikorn-queue-name', ['tenants', index, 'spark', 'extraProperties', key], `names queue "${value}", but YuniKorn places the pods of namespace ${tenant.namespace} by their namespace into ${expected} (tenant ${tenant.name}'s queue): the label would only mislead; remove it, or set it to ${expected}`));
       }
     }
   });
@@ -59,3 +57,10 @@ export function yunikornProblems(file: Partial<EnvironmentFile> | null, tenants:
 function isObject(value: unknown): value is Record<string, never> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** The rules of this topic, run by semanticProblems. */
+export const YUNIKORN_RULES: ConfigRules = {
+  topic: 'YuniKorn',
+  rules: ['yunikorn-addon', 'yunikorn-fargate', 'yunikorn-guaranteed-quota', 'yunikorn-queue-name', 'yunikorn-queue-wait'],
+  check: ({ file, tenants }, at) => yunikornProblems(file, tenants, at),
+};

@@ -1,4 +1,4 @@
-import { awsRequestProblems, type AwsRequestShape } from '@emr-eks-gitops/core';
+import { awsRequestProblems, configDiagnostic, type AwsRequestShape } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment, ResolvedTenant } from '../config/resolve.js';
 import type { ConfigPath } from '../config/source-map.js';
 import type { ManifestChart } from '../charts/manifest-chart.js';
@@ -63,15 +63,16 @@ export function awsDocumentIssues(config: ResolvedEnvironment, charts: readonly 
     if (!shape) return [];
     const tenant = chart.configPath[0] === 'tenants' ? config.tenants[chart.configPath[1] as number] : undefined;
     const file = `artifacts/${chart.artifactKey(artifact.path)}`;
-    return awsRequestProblems(shape, artifact.value).map((problem) => ({
-      configPath: tenantFieldOf(chart.configPath, tenant, artifact.value, problem.path),
-      message: shape === 'CreateFargateProfileRequest' || shape === 'EksctlFargateClusterConfig'
-        ? `${file} at ${problem.jsonPath} breaks the EKS API's ${shape} (${problem.constraint}): aws eks create-fargate-profile / eksctl would refuse it; change the value it comes from [fargate-request-shape]`
+    return awsRequestProblems(shape, artifact.value).map((problem) => {
+      const where = tenantFieldOf(chart.configPath, tenant, artifact.value, problem.path);
+      const broken = `${file} at ${problem.jsonPath} breaks`;
+      return shape === 'CreateFargateProfileRequest' || shape === 'EksctlFargateClusterConfig'
+        ? configDiagnostic('fargate-request-shape', where, `${broken} the EKS API's ${shape} (${problem.constraint}): aws eks create-fargate-profile / eksctl would refuse it; change the value it comes from`)
         : chart.folder === 'platform/pod-identity'
-          ? `${file} at ${problem.jsonPath} breaks the EKS API's ${shape} (${problem.constraint}): emr apply / aws eks would refuse it; change the value it comes from [pod-identity-request-shape]`
+          ? configDiagnostic('pod-identity-request-shape', where, `${broken} the EKS API's ${shape} (${problem.constraint}): emr apply / aws eks would refuse it; change the value it comes from`)
         : chart.folder === 'platform/cluster-access'
-          ? `${file} at ${problem.jsonPath} breaks ${shape} (${problem.constraint}): ${shape.startsWith('Eksctl') ? 'eksctl create iamidentitymapping' : 'aws eks'} would refuse it, or EKS would not map the role; change the value it comes from [cluster-access-request-shape]`
-          : `${file} at ${problem.jsonPath} breaks the EMR containers API's ${shape} (${problem.constraint}): ${shape === 'StartJobRunRequest' ? 'aws emr-containers start-job-run' : 'emr apply (CreateJobTemplate)'} would refuse it; change the value it comes from [emr-request-shape]`,
-    }));
+          ? configDiagnostic('cluster-access-request-shape', where, `${broken} ${shape} (${problem.constraint}): ${shape.startsWith('Eksctl') ? 'eksctl create iamidentitymapping' : 'aws eks'} would refuse it, or EKS would not map the role; change the value it comes from`)
+          : configDiagnostic('emr-request-shape', where, `${broken} the EMR containers API's ${shape} (${problem.constraint}): ${shape === 'StartJobRunRequest' ? 'aws emr-containers start-job-run' : 'emr apply (CreateJobTemplate)'} would refuse it; change the value it comes from`);
+    });
   }));
 }

@@ -1,4 +1,4 @@
-import { findingAnnotation, hasErrors } from '@emr-eks-gitops/core';
+import { findingJson, hasErrors, problemJson } from '@emr-eks-gitops/core';
 import { EXIT, type CliIO } from '../io.js';
 import { loadEnvironments, renderAll, type Project } from '../project.js';
 import {
@@ -23,8 +23,8 @@ export function validateCommand(project: Project, options: ValidateOptions, io: 
       kubernetesSchemas,
       errors: countOf(findings, 'error'),
       warnings: countOf(findings, 'warning') + results.reduce((sum, result) => sum + result.warnings.length, 0),
-      findings: findings.map((finding) => ({ ...finding, annotation: findingAnnotation(finding) })),
-      renderWarnings: renderWarnings(environments, results),
+      findings: findings.map(findingJson),
+      renderWarnings: renderWarnings(environments, results).map(problemJson),
     }, null, 2)}\n`);
   } else {
     for (const [environment, version] of Object.entries(kubernetesSchemas)) io.out(`${environment}: Kubernetes ${version} schemas\n`);

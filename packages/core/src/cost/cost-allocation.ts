@@ -1,3 +1,4 @@
+import { configDiagnostic, type ConfigDiagnostic } from '../diagnostics/index.js';
 import { LABELS } from '../primitives/labels.js';
 import { isLabelValue, qualifiedNameProblem } from '../primitives/kubernetes-names.js';
 
@@ -36,12 +37,8 @@ export const OTHERS_POD_LABELS: Readonly<Record<CostPodKind, readonly string[]>>
     'hub.jupyter.org/network-access-hub', 'emr-eks-gitops.io/spark-client-driver'],
 };
 
-/** What to say about one cost allocation entry, at its key. */
-export interface CostLabelProblem {
-  readonly key: string;
-  readonly message: string;
-  readonly rule: 'cost-label-syntax' | 'cost-label-reserved';
-}
+/** What to say about one cost allocation entry, at its key (`[key]`, re-rooted by callers at their map). */
+export type CostLabelProblem = ConfigDiagnostic;
 
 /**
  * Label domains others own on these pods: Kubernetes reserves kubernetes.io and k8s.io and their subdomains
@@ -63,12 +60,12 @@ export function costLabelProblems(labels: Readonly<Record<string, string>>): Cos
   const taken = new Set(Object.values(OTHERS_POD_LABELS).flat());
   return Object.entries(labels).flatMap(([key, value]): CostLabelProblem[] => {
     const keyProblem = qualifiedNameProblem(key);
-    if (keyProblem) return [{ key, rule: 'cost-label-syntax', message: `"${key}" is not a Kubernetes label key: ${keyProblem} [cost-label-syntax]` }];
+    if (keyProblem) return [configDiagnostic('cost-label-syntax', [key], `"${key}" is not a Kubernetes label key: ${keyProblem}`)];
     if (taken.has(key) || reservedDomain(key)) {
-      return [{ key, rule: 'cost-label-reserved', message: `"${key}" is a label Spark, EMR, JupyterHub, Kubernetes or this project sets on the same pods; choose a key of your own, e.g. team or cost-centre [cost-label-reserved]` }];
+      return [configDiagnostic('cost-label-reserved', [key], `"${key}" is a label Spark, EMR, JupyterHub, Kubernetes or this project sets on the same pods; choose a key of your own, e.g. team or cost-centre`)];
     }
     if (typeof value !== 'string' || !isLabelValue(value)) {
-      return [{ key, rule: 'cost-label-syntax', message: `"${String(value)}" is not a Kubernetes label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (quote numbers) [cost-label-syntax]` }];
+      return [configDiagnostic('cost-label-syntax', [key], `"${String(value)}" is not a Kubernetes label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (quote numbers)`)];
     }
     return [];
   });

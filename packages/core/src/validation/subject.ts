@@ -1,4 +1,4 @@
-import type { Finding, RuleId, Severity } from './finding.js';
+import type { ObjectDiagnostic, RuleId, Severity } from '../diagnostics/index.js';
 
 /** One rendered object to validate (the shape of the charts package's RenderedObject). */
 export interface ValidationInput {
@@ -94,10 +94,13 @@ export class Subject {
     return this.group === group && this.kind === kind;
   }
 
-  finding(rule: RuleId, severity: Severity, at: readonly Segment[] | string, message: string, hint: string): Finding {
+  finding(rule: RuleId, severity: Severity, at: readonly Segment[] | string, message: string, hint: string): ObjectDiagnostic {
     return {
-      rule, severity, environment: this.environment, path: this.input.path, object: this.ref,
-      fieldPath: typeof at === 'string' ? at : formatFieldPath(at), message, hint,
+      rule, severity, message, hint,
+      location: {
+        kind: 'object', environment: this.environment, path: this.input.path, object: this.ref,
+        fieldPath: typeof at === 'string' ? at : formatFieldPath(at),
+      },
     };
   }
 }

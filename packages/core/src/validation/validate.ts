@@ -2,7 +2,7 @@ import { ConfigurationError } from '../primitives/errors.js';
 import { capacityRules } from './capacity/capacity-rules.js';
 import { podTemplateRules } from './capacity/pod-template-rules.js';
 import { fargatePodRules } from './capacity/fargate-pod-rules.js';
-import { compareFindings, type Finding } from './finding.js';
+import { compareFindings, type ObjectDiagnostic } from '../diagnostics/index.js';
 import { isSupportedKubernetesVersion, kubernetesSchemaProblem } from './schema/catalog.js';
 import { schemaRules } from './schema/schema-rules.js';
 import { hardeningRules } from './security/hardening.js';
@@ -16,13 +16,13 @@ import { Subject, type ValidationContext, type ValidationInput } from './subject
  * (capacity, tenant isolation). Pure: objects in, findings out, sorted. Throws a ConfigurationError when no schemas
  * are bundled for that Kubernetes version.
  */
-export function validateObjects(objects: readonly ValidationInput[], context: ValidationContext): Finding[] {
+export function validateObjects(objects: readonly ValidationInput[], context: ValidationContext): ObjectDiagnostic[] {
   const { kubernetesVersion } = context;
   if (!isSupportedKubernetesVersion(kubernetesVersion)) {
     throw new ConfigurationError('kubernetesVersion', kubernetesSchemaProblem(kubernetesVersion)!, context.environment);
   }
   const subjects = objects.map((input) => new Subject(input, context.environment));
-  const findings: Finding[] = [];
+  const findings: ObjectDiagnostic[] = [];
   for (const subject of subjects) {
     findings.push(
       ...schemaRules(subject, context, kubernetesVersion), ...podTemplateRules(subject), ...rbacRules(subject),
@@ -34,7 +34,8 @@ export function validateObjects(objects: readonly ValidationInput[], context: Va
 }
 
 /** A specific rule at a field says more than the generic schema error there (e.g. budget-format over a pattern). */
-function withoutShadowedSchemaFindings(findings: readonly Finding[]): Finding[] {
-  const specific = new Set(findings.filter((f) => f.rule !== 'schema').map((f) => `${f.path}\0${f.object}\0${f.fieldPath}`));
-  return findings.filter((f) => f.rule !== 'schema' || !specific.has(`${f.path}\0${f.object}\0${f.fieldPath}`));
+function withoutShadowedSchemaFindings(findings: readonly ObjectDiagnostic[]): ObjectDiagnostic[] {
+  const place = ({ location: at }: ObjectDiagnostic) => `${at.path}\0${at.object}\0${at.fieldPath}`;
+  const specific = new Set(findings.filter((f) => f.rule !== 'schema').map(place));
+  return findings.filter((f) => f.rule !== 'schema' || !specific.has(place(f)));
 }

@@ -21,11 +21,11 @@ const affinity = (...matchExpressions: Record<string, unknown>[]) =>
 
 describe('capacity-unschedulable on applied workloads', () => {
   it('reads the pod spec of every workload kind Karpenter launches nodes for, at its own path', () => {
-    expect(unschedulable(workload('Pod')).map((f) => f.fieldPath)).toEqual(['spec']);
-    expect(unschedulable(workload('Deployment')).map((f) => f.fieldPath)).toEqual(['spec.template.spec']);
-    expect(unschedulable(workload('StatefulSet')).map((f) => f.fieldPath)).toEqual(['spec.template.spec']);
-    expect(unschedulable(workload('Job')).map((f) => f.fieldPath)).toEqual(['spec.template.spec']);
-    expect(unschedulable(workload('CronJob')).map((f) => f.fieldPath)).toEqual(['spec.jobTemplate.spec.template.spec']);
+    expect(unschedulable(workload('Pod')).map((f) => f.location.fieldPath)).toEqual(['spec']);
+    expect(unschedulable(workload('Deployment')).map((f) => f.location.fieldPath)).toEqual(['spec.template.spec']);
+    expect(unschedulable(workload('StatefulSet')).map((f) => f.location.fieldPath)).toEqual(['spec.template.spec']);
+    expect(unschedulable(workload('Job')).map((f) => f.location.fieldPath)).toEqual(['spec.template.spec']);
+    expect(unschedulable(workload('CronJob')).map((f) => f.location.fieldPath)).toEqual(['spec.jobTemplate.spec.template.spec']);
   });
 
   it.each<[string, Record<string, unknown>]>([

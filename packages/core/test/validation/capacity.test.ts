@@ -18,7 +18,7 @@ describe('capacity-unschedulable', () => {
   it('reports a pod that tolerates no pool taint, naming each pool and why', () => {
     const findings = ofRule(run([...sparkPools(), driver({ tolerations: [] })]), 'capacity-unschedulable');
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ fieldPath: 'spec', object: 'Pod/(unnamed)' });
+    expect(findings[0]).toMatchObject({ location: { fieldPath: 'spec', object: 'Pod/(unnamed)' } });
     expect(findings[0]!.message).toContain('spark-driver does not tolerate taint spark=driver:NoSchedule');
   });
 
@@ -66,7 +66,7 @@ describe('capacity-unschedulable', () => {
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'jupyterhub' },
       spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }], ...spec } } },
     });
-    expect(ofRule(run([...sparkPools(), deployment({})]), 'capacity-unschedulable').map((f) => f.fieldPath)).toEqual(['spec.template.spec']);
+    expect(ofRule(run([...sparkPools(), deployment({})]), 'capacity-unschedulable').map((f) => f.location.fieldPath)).toEqual(['spec.template.spec']);
     expect(ofRule(run([...sparkPools(), deployment({ nodeSelector: { 'eks.amazonaws.com/nodegroup': 'system' } })]), 'capacity-unschedulable')).toEqual([]);
   });
 });

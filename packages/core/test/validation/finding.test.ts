@@ -3,14 +3,14 @@ import { findingAnnotation, formatFieldPath, formatFinding, hasErrors, type Find
 import { applied, nodePool, podTemplate, run, sparkPools, template, tenant } from './fixtures.js';
 
 const finding: Finding = {
-  rule: 'driver-on-spot', severity: 'error', environment: 'prod', path: 'pod-templates/ml/driver.yaml', object: 'Pod/ml/driver',
-  fieldPath: 'spec', message: 'the driver can land on spot', hint: 'select on-demand',
+  rule: 'driver-on-spot', severity: 'error', message: 'the driver can land on spot', hint: 'select on-demand',
+  location: { kind: 'object', environment: 'prod', path: 'pod-templates/ml/driver.yaml', object: 'Pod/ml/driver', fieldPath: 'spec' },
 };
 
 describe('formatting', () => {
   it('prints one line per finding', () => {
     expect(formatFinding(finding)).toBe('prod pod-templates/ml/driver.yaml Pod/ml/driver spec: [driver-on-spot] the driver can land on spot — select on-demand');
-    expect(formatFinding({ ...finding, severity: 'warning', fieldPath: '' }))
+    expect(formatFinding({ ...finding, severity: 'warning', location: { ...finding.location, fieldPath: '' } }))
       .toBe('prod pod-templates/ml/driver.yaml Pod/ml/driver: warning [driver-on-spot] the driver can land on spot — select on-demand');
   });
 
@@ -43,7 +43,7 @@ describe('validateObjects', () => {
     const forward = run(objects);
     expect(new Set(forward.map((f) => f.rule))).toEqual(new Set(['dns-name', 'budget-format', 'tenant-isolation-missing', 'capacity-unschedulable']));
     expect(run([...objects].reverse())).toEqual(forward);
-    const keys = forward.map((f) => `${f.path} ${f.object} ${f.fieldPath} ${f.rule}`);
+    const keys = forward.map((f) => `${f.location.path} ${f.location.object} ${f.location.fieldPath} ${f.rule}`);
     expect(keys).toEqual([...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
   });
 });

@@ -12,7 +12,7 @@ describe('karpenter-label-domain', () => {
       labels: { 'karpenter.sh/team': 'ml', 'karpenter.k8s.aws/custom': 'x' },
       requirements: [{ key: 'kubernetes.io/hostname', operator: 'Exists' }, { key: 'karpenter.sh/nodepool', operator: 'In', values: ['p'] }],
     })]), 'karpenter-label-domain');
-    expect(findings.map((f) => f.fieldPath).sort()).toEqual([
+    expect(findings.map((f) => f.location.fieldPath).sort()).toEqual([
       'spec.template.metadata.labels["karpenter.k8s.aws/custom"]',
       'spec.template.metadata.labels["karpenter.sh/team"]',
       'spec.template.spec.requirements[2].key',
@@ -82,10 +82,10 @@ describe('karpenter-label-domain follows the NodePool CRD\'s CEL rules exactly',
       requirements: cases.map(([key]) => ({ key, operator: 'Exists' })),
     })]), 'karpenter-label-domain');
     const refused = cases.filter(([, message]) => message !== undefined);
-    expect(findings.filter((f) => f.fieldPath.includes('.labels[')).map((f) => [f.fieldPath, f.message]).sort())
+    expect(findings.filter((f) => f.location.fieldPath.includes('.labels[')).map((f) => [f.location.fieldPath, f.message]).sort())
       .toEqual(refused.map(([key, message]) => [`spec.template.metadata.labels[${JSON.stringify(key)}]`, message]).sort());
     // The fixture puts two requirements (capacity type, arch) before these.
-    expect(findings.filter((f) => f.fieldPath.includes('.requirements[')).map((f) => [f.fieldPath, f.message]).sort())
+    expect(findings.filter((f) => f.location.fieldPath.includes('.requirements[')).map((f) => [f.location.fieldPath, f.message]).sort())
       .toEqual(cases.flatMap(([, message], index) => (message ? [[`spec.template.spec.requirements[${index + 2}].key`, message]] : [])).sort());
   });
 });
@@ -93,7 +93,7 @@ describe('karpenter-label-domain follows the NodePool CRD\'s CEL rules exactly',
 describe('budget-format', () => {
   it('refuses percentages over 100% and words, once per field', () => {
     const findings = run([pool({ budgets: [{ nodes: '150%' }, { nodes: 'all' }] })]);
-    expect(findings.map((f) => `${f.rule} ${f.fieldPath}`)).toEqual([
+    expect(findings.map((f) => `${f.rule} ${f.location.fieldPath}`)).toEqual([
       'budget-format spec.disruption.budgets[0].nodes',
       'budget-format spec.disruption.budgets[1].nodes',
     ]);
@@ -117,7 +117,7 @@ describe('ami-alias', () => {
   });
 
   it('requires amiFamily without an alias, and accepts a lone alias or id terms with a family', () => {
-    expect(ofRule(run([nodeClass({ amiSelectorTerms: [{ id: 'ami-0123' }] })]), 'ami-alias').map((f) => f.fieldPath)).toEqual(['spec.amiFamily']);
+    expect(ofRule(run([nodeClass({ amiSelectorTerms: [{ id: 'ami-0123' }] })]), 'ami-alias').map((f) => f.location.fieldPath)).toEqual(['spec.amiFamily']);
     expect(run([nodeClass({ amiSelectorTerms: [{ id: 'ami-0123' }, { id: 'ami-0456' }], amiFamily: 'AL2023' })])).toEqual([]);
     expect(run([nodeClass({})])).toEqual([]);
   });

@@ -8,7 +8,7 @@ type Json = Record<string, any>;
 
 /** The unknown-field findings of `objects` validated against the schemas of `version`, as `object fieldPath`. */
 const unknownFields = (objects: Parameters<typeof run>[0], version: string) =>
-  ofRule(run(objects, false, undefined, version), 'unknown-field').map((f) => `${f.object} ${f.fieldPath}`);
+  ofRule(run(objects, false, undefined, version), 'unknown-field').map((f) => `${f.location.object} ${f.location.fieldPath}`);
 
 describe('the Kubernetes schemas follow the environment\'s minor', () => {
   it('ships one folder of OpenAPI documents per supported version, and nothing else', () => {
@@ -47,7 +47,7 @@ describe('the Kubernetes schemas follow the environment\'s minor', () => {
     expect(run([driver], false, undefined, '1.33')).toEqual([]);
     const [finding, ...rest] = run([driver], false, undefined, '1.29');
     expect(rest).toEqual([]);
-    expect(finding).toMatchObject({ rule: 'unknown-field', severity: 'error', fieldPath: 'spec.resources', message: 'unknown field "resources": the cluster would silently drop it' });
+    expect(finding).toMatchObject({ rule: 'unknown-field', severity: 'error', location: { fieldPath: 'spec.resources' }, message: 'unknown field "resources": the cluster would silently drop it' });
   });
 
   it('refuses a version it has no schemas for, naming the supported ones', () => {
@@ -80,7 +80,7 @@ describe('workloads get the unknown-field walk from the apps and batch documents
 
   it('finds a misspelled container field in each kind, at its path', () => {
     const findings = ofRule(run(inputs(workloads({ imagePulPolicy: 'Always' }))), 'unknown-field');
-    expect(findings.map((f) => `${f.object} ${f.fieldPath}`)).toEqual([
+    expect(findings.map((f) => `${f.location.object} ${f.location.fieldPath}`)).toEqual([
       'CronJob/a/nightly spec.jobTemplate.spec.template.spec.containers[0].imagePulPolicy',
       'DaemonSet/a/agent spec.template.spec.containers[0].imagePulPolicy',
       'Deployment/a/web spec.template.spec.containers[0].imagePulPolicy',
@@ -117,7 +117,7 @@ describe('admission policies validate against the admissionregistration.k8s.io/v
 
   it('passes on every minor from 1.30, and is refused on 1.29, which does not serve it', () => {
     for (const version of ['1.30', '1.31', '1.32', '1.33']) expect({ version, findings: run(inputs(policyObjects()), false, undefined, version) }).toEqual({ version, findings: [] });
-    expect(run(inputs(policyObjects()), false, undefined, '1.29').map((f) => [f.rule, f.object, f.message])).toEqual([
+    expect(run(inputs(policyObjects()), false, undefined, '1.29').map((f) => [f.rule, f.location.object, f.message])).toEqual([
       ['unknown-kind', 'ValidatingAdmissionPolicy/emr-eks-gitops-capacity-class-gpu', 'admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy is served from Kubernetes 1.30, not by 1.29'],
       ['unknown-kind', 'ValidatingAdmissionPolicyBinding/emr-eks-gitops-capacity-class-gpu', 'admissionregistration.k8s.io/v1 ValidatingAdmissionPolicyBinding is served from Kubernetes 1.30, not by 1.29'],
     ]);
@@ -129,6 +129,6 @@ describe('admission policies validate against the admissionregistration.k8s.io/v
     delete binding!.spec.validationActions;
     expect(unknownFields(inputs([binding!]), '1.30')).toEqual(['ValidatingAdmissionPolicyBinding/emr-eks-gitops-capacity-class-gpu spec.validationAction']);
     policy!.spec.failurePolicy = 'Deny';
-    expect(ofRule(run(inputs([policy!]), false, undefined, '1.30'), 'schema').map((f) => f.fieldPath)).toEqual(['spec.failurePolicy']);
+    expect(ofRule(run(inputs([policy!]), false, undefined, '1.30'), 'schema').map((f) => f.location.fieldPath)).toEqual(['spec.failurePolicy']);
   });
 });

@@ -5,9 +5,9 @@ const executor = (spec: Record<string, unknown>) => template('pod-templates/ml/e
 
 describe('pod-template-container-name', () => {
   it('refuses a misspelled Spark container and a template without one', () => {
-    expect(ofRule(run([executor({ containers: [{ name: 'spark-kubernetes-exec' }] })]), 'pod-template-container-name').map((f) => f.fieldPath))
+    expect(ofRule(run([executor({ containers: [{ name: 'spark-kubernetes-exec' }] })]), 'pod-template-container-name').map((f) => f.location.fieldPath))
       .toEqual(['spec.containers[0].name']);
-    expect(ofRule(run([executor({ containers: [{ name: 'main' }] })]), 'pod-template-container-name').map((f) => f.fieldPath))
+    expect(ofRule(run([executor({ containers: [{ name: 'main' }] })]), 'pod-template-container-name').map((f) => f.location.fieldPath))
       .toEqual(['spec.containers']);
     expect(ofRule(run([executor({ containers: [{ name: 'spark-kubernetes-driver' }, { name: 'spark-kubernetes-executor' }] })]), 'pod-template-container-name'))
       .toHaveLength(1);
@@ -28,7 +28,7 @@ describe('pod-template-reserved-path', () => {
       initContainers: [{ name: 'fetch-code', image: 'busybox:1.36', volumeMounts: [{ name: 'local', mountPath: '/mnt/' }] }],
       containers: [{ name: 'spark-kubernetes-executor', volumeMounts: [{ name: 'local', mountPath: '/mnt/spark' }] }],
     })]), 'pod-template-reserved-path');
-    expect(findings.map((f) => f.fieldPath).sort()).toEqual([
+    expect(findings.map((f) => f.location.fieldPath).sort()).toEqual([
       'spec.containers[0].volumeMounts[0].mountPath',
       'spec.initContainers[0].volumeMounts[0].mountPath',
     ]);
@@ -53,15 +53,15 @@ describe('pod-template-field', () => {
         { name: 'fluent-bit', image: 'fluent/fluent-bit:3.1', securityContext: { runAsNonRoot: true }, ports: [{ containerPort: 2020 }] },
       ],
     })]), 'pod-template-field');
-    expect(findings.map((f) => [f.fieldPath, f.severity])).toEqual([
+    expect(findings.map((f) => [f.location.fieldPath, f.severity])).toEqual([
       ['spec.containers[0].command', 'error'],
       ['spec.containers[0].securityContext', 'error'],
       ['spec.hostNetwork', 'error'],
       ['spec.securityContext', 'error'],
     ]);
-    expect(findings.find((f) => f.fieldPath === 'spec.securityContext')?.message).toBe(
+    expect(findings.find((f) => f.location.fieldPath === 'spec.securityContext')?.message).toBe(
       'securityContext is not a field EMR on EKS allows in a pod template\'s spec (https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/pod-templates.html#pod-template-fields): EMR fails the job before it starts');
-    expect(findings.find((f) => f.fieldPath === 'spec.securityContext')?.hint).toMatch(/EMR sets the pod's security context itself/);
+    expect(findings.find((f) => f.location.fieldPath === 'spec.securityContext')?.hint).toMatch(/EMR sets the pod's security context itself/);
   });
 
   it('leaves the session executor template alone: Spark reads it, not EMR', () => {

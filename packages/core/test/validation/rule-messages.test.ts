@@ -4,7 +4,7 @@ import { applied, nodePool, podTemplate, run, sparkPools, template } from './fix
 /** Each capacity and pod-template finding in full: rule, severity, where, what breaks and what to do. */
 const driver = (spec: Record<string, unknown> = {}) => template('pod-templates/ml/driver.yaml', podTemplate('driver', spec));
 const executor = (spec: Record<string, unknown> = {}) => template('pod-templates/ml/executor.yaml', podTemplate('executor', spec));
-const full = (findings: ReturnType<typeof run>) => findings.map(({ rule, severity, fieldPath, message, hint }) => ({ rule, severity, fieldPath, message, hint }));
+const full = (findings: ReturnType<typeof run>) => findings.map(({ rule, severity, location: { fieldPath }, message, hint }) => ({ rule, severity, fieldPath, message, hint }));
 const executorTaint = [{ key: 'spark', value: 'executor', effect: 'NoSchedule' }];
 const gpuPool = (requirement: Record<string, unknown>) => applied('platform/nodepool-gpu.yaml', nodePool('spark-gpu', {
   weight: 60, capacityTypes: ['spot', 'on-demand'], taints: executorTaint, requirements: [requirement],

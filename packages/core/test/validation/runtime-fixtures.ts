@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import {
-  Ec2NodeClass, SparkCapacity, type NodeRequirement, type RuntimePool, type RuntimeProblem, type SparkCapacityProps, type SparkTenantRuntime,
+  Ec2NodeClass, SparkCapacity, formatConfigPath, type NodeRequirement, type RuntimePool, type RuntimeProblem, type SparkCapacityProps, type SparkTenantRuntime,
 } from '../../src/index.js';
 
 /** dev's layout: driver pool 100 cores, spot executors 400, on-demand executors 100. */
@@ -35,7 +35,7 @@ export function tenant(overrides: Partial<SparkTenantRuntime> = {}, pools: Spark
   };
 }
 
-export const brief = (problems: RuntimeProblem[]) => problems.map((p) => `${p.severity} ${p.rule} ${p.field}`);
+export const brief = (problems: RuntimeProblem[]) => problems.map((p) => `${p.severity} ${p.rule} ${formatConfigPath(p.location.path)}`);
 
 /** A copy of `pool` (a NodePool construct, whose fields do not spread) with other requirements or limits. */
 export function poolWith(pool: RuntimePool, change: { requirements?: readonly NodeRequirement[]; limits?: RuntimePool['limits'] }): RuntimePool {

@@ -7,8 +7,8 @@ describe('rbac-wildcard', () => {
   });
 
   it('refuses * in verbs, resources and apiGroups', () => {
-    expect(ofRule(run([role('Role', [{ apiGroups: [''], resources: ['pods'], verbs: ['*'] }])]), 'rbac-wildcard').map((f) => f.fieldPath)).toEqual(['rules[0].verbs']);
-    expect(ofRule(run([role('ClusterRole', [{ apiGroups: ['*'], resources: ['*'], verbs: ['get'] }])]), 'rbac-wildcard').map((f) => f.fieldPath).sort())
+    expect(ofRule(run([role('Role', [{ apiGroups: [''], resources: ['pods'], verbs: ['*'] }])]), 'rbac-wildcard').map((f) => f.location.fieldPath)).toEqual(['rules[0].verbs']);
+    expect(ofRule(run([role('ClusterRole', [{ apiGroups: ['*'], resources: ['*'], verbs: ['get'] }])]), 'rbac-wildcard').map((f) => f.location.fieldPath).sort())
       .toEqual(['rules[0].apiGroups', 'rules[0].resources']);
   });
 
@@ -28,7 +28,7 @@ describe('tenant-isolation-missing', () => {
   });
 
   it('reports a missing pod-security enforce label, and ignores namespaces that are not tenants', () => {
-    expect(ofRule(run(tenant('spark-ml', { skip: ['psa'] })), 'tenant-isolation-missing').map((f) => f.fieldPath)).toEqual(['metadata.labels']);
+    expect(ofRule(run(tenant('spark-ml', { skip: ['psa'] })), 'tenant-isolation-missing').map((f) => f.location.fieldPath)).toEqual(['metadata.labels']);
     expect(run([applied('ns.yaml', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'monitoring' } })])).toEqual([]);
   });
 });
@@ -40,7 +40,7 @@ describe('tenant-pod-security-level', () => {
 
   it('refuses restricted on a tenant namespace, which EMR\'s job pods cannot meet, and accepts baseline', () => {
     const findings = ofRule(run(enforcing('restricted')), 'tenant-pod-security-level');
-    expect(findings.map((f) => [f.fieldPath, f.severity, f.message])).toEqual([[
+    expect(findings.map((f) => [f.location.fieldPath, f.severity, f.message])).toEqual([[
       'metadata.labels["pod-security.kubernetes.io/enforce"]', 'error',
       'tenant namespace spark-ml enforces Pod Security restricted, which EMR\'s job-runner, driver and executor pods do not meet: a pod template may set no securityContext on the pod or the Spark container (EMR on EKS guide, "Pod template fields")',
     ]]);
@@ -57,8 +57,8 @@ describe('secret-value', () => {
 
   it('refuses Secrets that carry values, and accepts one that only names them', () => {
     const secret = (extra: Record<string, unknown>) => applied('s.yaml', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'spark-ml' }, ...extra });
-    expect(ofRule(run([secret({ stringData: { token: 'x' } })]), 'secret-value').map((f) => f.fieldPath)).toContain('stringData');
-    expect(ofRule(run([secret({ data: { password: 'aHVudGVyMg==' } })]), 'secret-value').map((f) => f.fieldPath)).toEqual(['data']);
+    expect(ofRule(run([secret({ stringData: { token: 'x' } })]), 'secret-value').map((f) => f.location.fieldPath)).toContain('stringData');
+    expect(ofRule(run([secret({ data: { password: 'aHVudGVyMg==' } })]), 'secret-value').map((f) => f.location.fieldPath)).toEqual(['data']);
     expect(run([secret({ type: 'Opaque' })])).toEqual([]);
   });
 
@@ -85,13 +85,13 @@ describe('secret-value', () => {
     expect(ofRule(run([configMap({ 'app.properties': 'db.user=spark\ndb.password=hunter2' })]), 'secret-value')).toHaveLength(1);
     expect(ofRule(run([configMap({ password: 'hunter2' })]), 'secret-value')).toHaveLength(1);
     const findings = ofRule(jupyterhub({ hub: { cookieSecret: 'f00dbabe', existingSecret: 'jupyterhub-secrets' }, proxy: { secretToken: '${PROXY_TOKEN}' } }), 'secret-value');
-    expect(findings.map((f) => f.fieldPath)).toEqual(['spec.values.hub.cookieSecret']);
+    expect(findings.map((f) => f.location.fieldPath)).toEqual(['spec.values.hub.cookieSecret']);
   });
 
   describe('prod-dummy-auth', () => {
     const dummy = { hub: { config: { JupyterHub: { authenticator_class: 'dummy' } } } };
     it('refuses the dummy authenticator in production only', () => {
-      expect(ofRule(jupyterhub(dummy, true), 'prod-dummy-auth').map((f) => f.fieldPath)).toEqual(['spec.values.hub.config.JupyterHub.authenticator_class']);
+      expect(ofRule(jupyterhub(dummy, true), 'prod-dummy-auth').map((f) => f.location.fieldPath)).toEqual(['spec.values.hub.config.JupyterHub.authenticator_class']);
       expect(ofRule(jupyterhub({ hub: { config: { JupyterHub: { authenticator_class: 'dummyauthenticator.DummyAuthenticator' } } } }, true), 'prod-dummy-auth')).toHaveLength(1);
       expect(jupyterhub(dummy, false)).toEqual([]);
       expect(jupyterhub({ hub: { config: { JupyterHub: { authenticator_class: 'generic-oauth' } } } }, true)).toEqual([]);
@@ -103,7 +103,7 @@ describe('imds-v2 and prod-latest-ami', () => {
   const nodeClass = (spec: Record<string, unknown>, production = false) => run([applied('platform/ec2nodeclass-spark.yaml', ec2NodeClass(spec))], production);
 
   it('requires httpTokens: required', () => {
-    expect(ofRule(nodeClass({ metadataOptions: { httpTokens: 'optional' } }), 'imds-v2').map((f) => f.fieldPath)).toEqual(['spec.metadataOptions.httpTokens']);
+    expect(ofRule(nodeClass({ metadataOptions: { httpTokens: 'optional' } }), 'imds-v2').map((f) => f.location.fieldPath)).toEqual(['spec.metadataOptions.httpTokens']);
     expect(ofRule(nodeClass({ metadataOptions: undefined }), 'imds-v2')).toHaveLength(1);
     expect(nodeClass({})).toEqual([]);
   });

@@ -1,9 +1,9 @@
-import type { Finding } from '../finding.js';
+import type { ObjectDiagnostic } from '../../diagnostics/index.js';
 import { asList, asRecord, asText, type Subject } from '../subject.js';
 import { CAPACITY_CLASS_LABEL } from '../../karpenter/spark-capacity.js';
 import { capacityTypes, misfit, readPlacement, readPool, targetsOtherCapacity, type PodToPlace, type Pool } from './placement.js';
 
-function placementFindings(pod: PodToPlace, pools: readonly Pool[]): Finding[] {
+function placementFindings(pod: PodToPlace, pools: readonly Pool[]): ObjectDiagnostic[] {
   const reasons = pools.map((pool) => ({ pool, reason: misfit(pod, pool) }));
   const fitting = reasons.filter((r) => r.reason === undefined).map((r) => r.pool);
   const s = pod.subject;
@@ -12,7 +12,7 @@ function placementFindings(pod: PodToPlace, pools: readonly Pool[]): Finding[] {
       `fits no NodePool: ${reasons.map((r) => `${r.pool.name} ${r.reason}`).join('; ')}`,
       "make the pod's nodeSelector, affinity and tolerations match one NodePool's labels, requirements and taints")];
   }
-  const findings: Finding[] = [];
+  const findings: ObjectDiagnostic[] = [];
   if (pod.role === 'driver') {
     const spot = fitting.filter((pool) => capacityTypes(pod, pool).includes('spot'));
     if (spot.length > 0) {
@@ -46,7 +46,7 @@ const GPU_COUNT_LABEL = /\/instance-gpu-count$/;
  * A pod that can land on a pool of GPU instance types must request a device (an extended resource such as
  * nvidia.com/gpu in its containers' limits): otherwise it holds a GPU node, at GPU prices, without using its GPUs.
  */
-function gpuFindings(pod: PodToPlace, fitting: readonly Pool[]): Finding[] {
+function gpuFindings(pod: PodToPlace, fitting: readonly Pool[]): ObjectDiagnostic[] {
   const gpuPools = fitting.filter((pool) => pool.nodeRequirements.some((r) => GPU_COUNT_LABEL.test(r.key)
     && (r.operator === 'Exists' || (r.operator === 'Gt' && Number(r.values?.[0]) >= 0) || (r.operator === 'In' && (r.values ?? []).some((v) => Number(v) > 0)))));
   if (gpuPools.length === 0) return [];
@@ -63,11 +63,11 @@ function gpuFindings(pod: PodToPlace, fitting: readonly Pool[]): Finding[] {
  * tenant's quota is backed by the pools its pods reach is a run-time rule: validation/runtime.) Without NodePools in
  * the set there is nothing to check against.
  */
-export function capacityRules(subjects: readonly Subject[]): Finding[] {
+export function capacityRules(subjects: readonly Subject[]): ObjectDiagnostic[] {
   // Sorted by name so that messages listing pools do not depend on the order of the input.
   const pools = subjects.filter((s) => s.is('karpenter.sh', 'NodePool')).map(readPool).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (pools.length === 0) return [];
-  const findings: Finding[] = [];
+  const findings: ObjectDiagnostic[] = [];
   for (const subject of subjects) {
     const pod = readPlacement(subject);
     if (!pod || targetsOtherCapacity(pod)) continue;

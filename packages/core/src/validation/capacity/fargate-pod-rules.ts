@@ -2,7 +2,7 @@
 // reach (no privileged containers, host namespaces, host ports or hostPath), no DaemonSets, and no dynamic volume
 // provisioning or node-side CSI plugins (so no EBS-backed or generic ephemeral volumes).
 import { FARGATE_PROFILE_LABEL } from '../../fargate/fargate-profile.js';
-import type { Finding } from '../finding.js';
+import type { ObjectDiagnostic } from '../../diagnostics/index.js';
 import { asList, asRecord, asText, type Segment, type Subject } from '../subject.js';
 import { readPlacement } from './placement.js';
 
@@ -18,8 +18,8 @@ const NODE_VOLUMES: Readonly<Record<string, string>> = {
   awsElasticBlockStore: 'Fargate pods cannot attach EBS volumes',
 };
 
-function podFindings(subject: Subject, at: readonly Segment[], spec: Readonly<Record<string, unknown>>): Finding[] {
-  const findings: Finding[] = [];
+function podFindings(subject: Subject, at: readonly Segment[], spec: Readonly<Record<string, unknown>>): ObjectDiagnostic[] {
+  const findings: ObjectDiagnostic[] = [];
   const refuse = (path: readonly Segment[], message: string, hint: string) =>
     findings.push(subject.finding('fargate-unsupported', 'error', [...at, ...path], message, hint));
   for (const key of ['hostNetwork', 'hostPID', 'hostIPC'] as const) {
@@ -49,11 +49,11 @@ function podFindings(subject: Subject, at: readonly Segment[], spec: Readonly<Re
  * Pods Fargate would run (labelled with a Fargate profile, or in a namespace annotated as a Fargate tenant's) use
  * nothing Fargate lacks; a DaemonSet in such a namespace never runs there.
  */
-export function fargatePodRules(subjects: readonly Subject[]): Finding[] {
+export function fargatePodRules(subjects: readonly Subject[]): ObjectDiagnostic[] {
   const fargateNamespaces = new Set(subjects
     .filter((s) => s.is('', 'Namespace') && asText(asRecord(asRecord(s.object.metadata)?.annotations)?.[FARGATE_NAMESPACE_ANNOTATION]) !== undefined)
     .map((s) => s.name));
-  const findings: Finding[] = [];
+  const findings: ObjectDiagnostic[] = [];
   for (const subject of subjects) {
     const inFargateNamespace = subject.namespace !== undefined && fargateNamespaces.has(subject.namespace);
     if (subject.is('apps', 'DaemonSet') && inFargateNamespace) {

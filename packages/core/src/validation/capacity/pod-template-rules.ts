@@ -2,16 +2,16 @@
 // and reserves /mnt for the volumes it mounts itself.
 import { EMR_POD_TEMPLATE_CONTRACT, podTemplateContractViolations } from '../../spark/emr-pod-template-contract.js';
 import { SESSION_EXECUTOR_TEMPLATE_FILE } from '../../spark/pod-templates.js';
-import type { Finding } from '../finding.js';
+import type { ObjectDiagnostic } from '../../diagnostics/index.js';
 import { asList, asRecord, asText, type Subject } from '../subject.js';
 
 const MAIN_CONTAINERS: readonly string[] = Object.values(EMR_POD_TEMPLATE_CONTRACT.sparkMainContainerNames);
 const RESERVED = EMR_POD_TEMPLATE_CONTRACT.reservedMountPath;
 
-function containerNameFindings(subject: Subject, spec: Readonly<Record<string, unknown>>): Finding[] {
+function containerNameFindings(subject: Subject, spec: Readonly<Record<string, unknown>>): ObjectDiagnostic[] {
   const names = asList(spec.containers).map((c) => asText(asRecord(c)?.name) ?? '');
   const main = names.filter((name) => MAIN_CONTAINERS.includes(name));
-  const findings: Finding[] = [];
+  const findings: ObjectDiagnostic[] = [];
   names.forEach((name, index) => {
     // Other names are sidecars, which EMR supports; a near-miss of the reserved prefix is a typo.
     if (name.startsWith('spark-kubernetes') && !MAIN_CONTAINERS.includes(name)) {
@@ -32,8 +32,8 @@ function containerNameFindings(subject: Subject, spec: Readonly<Record<string, u
   return findings;
 }
 
-function reservedPathFindings(subject: Subject, spec: Readonly<Record<string, unknown>>): Finding[] {
-  const findings: Finding[] = [];
+function reservedPathFindings(subject: Subject, spec: Readonly<Record<string, unknown>>): ObjectDiagnostic[] {
+  const findings: ObjectDiagnostic[] = [];
   for (const list of ['initContainers', 'containers'] as const) {
     asList(spec[list]).forEach((container, index) => {
       asList(asRecord(container)?.volumeMounts).forEach((mount, mountIndex) => {
@@ -50,7 +50,7 @@ function reservedPathFindings(subject: Subject, spec: Readonly<Record<string, un
 }
 
 /** Fields outside EMR's allow-lists (e.g. a pod or Spark-container securityContext): EMR fails the job before it starts. */
-function fieldFindings(subject: Subject): Finding[] {
+function fieldFindings(subject: Subject): ObjectDiagnostic[] {
   // The executor template of notebook sessions is read by Spark alone, which takes any field.
   if (subject.input.path.endsWith(`/${SESSION_EXECUTOR_TEMPLATE_FILE}`)) return [];
   return podTemplateContractViolations(subject.object).map((violation) => subject.finding('pod-template-field', 'error', violation.path, violation.message,
@@ -60,7 +60,7 @@ function fieldFindings(subject: Subject): Finding[] {
 }
 
 /** Rules for Spark pod templates: Pod objects that are not applied to the cluster. */
-export function podTemplateRules(subject: Subject): Finding[] {
+export function podTemplateRules(subject: Subject): ObjectDiagnostic[] {
   if (!subject.is('', 'Pod') || subject.input.applied) return [];
   const spec = asRecord(subject.object.spec) ?? {};
   return [...containerNameFindings(subject, spec), ...reservedPathFindings(subject, spec), ...fieldFindings(subject)];

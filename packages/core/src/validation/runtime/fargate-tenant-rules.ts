@@ -8,11 +8,12 @@ import {
 import { parseQuantity } from '../../primitives/quantity.js';
 import { effectiveLimitRange, formatCores, formatMiB, jobFootprint, type PodFootprint } from './pod-footprint.js';
 import { sparkTenantProblems } from './spark-tenant-rules.js';
-import type { FargateRuleId, RuntimeProblem, RuntimeRuleId, SparkTenantRuntime } from './tenant-runtime.js';
+import { configDiagnostic, type RuleId } from '../../diagnostics/index.js';
+import type { RuntimeProblem, SparkTenantRuntime } from './tenant-runtime.js';
 
 
 /** Rules about Karpenter's pools, node expiry and the job runner's node selector: Fargate has none of them. */
-const KARPENTER_ONLY_RULES: ReadonlySet<RuntimeRuleId> = new Set<RuntimeRuleId>([
+const KARPENTER_ONLY_RULES: ReadonlySet<RuleId> = new Set<RuleId>([
   'node-fits-pod', 'pool-limit-holds-pod', 'quota-exceeds-capacity', 'job-runner-placement', 'executor-disk-pools', 'driver-node-expiry',
 ]);
 
@@ -54,11 +55,10 @@ function sizeProblems(tenant: FargateTenantRuntime): RuntimeProblem[] {
     if (size.fits) continue;
     const pod = job[role];
     const field = pod.cores > FARGATE_MAX_POD.vcpu ? 'cores' : 'memory';
-    problems.push({
-      rule: 'fargate-pod-size', severity: 'error', field: `jobSize.${role}.${field}`,
-      message: `one ${role} pod requests ${formatCores(pod.cores)} cores / ${formatMiB(pod.memoryRequestMiB)} (the Spark container, EMR's logging container and the larger init container), plus the 256 MB Fargate adds for its kubelet: ${formatMiB(size.neededMiB)}, more than the largest Fargate pod (${largest}); the pod is never scheduled and the job hangs`,
-      hint: `shrink spark.jobSize.${role} to at most ${FARGATE_MAX_POD.vcpu} cores and a heap plus overhead that leaves room for EMR's logging container and the 256 MB, or run the tenant on Karpenter (remove fargate)`,
-    });
+    problems.push(configDiagnostic('fargate-pod-size', ['jobSize', role, field],
+      `one ${role} pod requests ${formatCores(pod.cores)} cores / ${formatMiB(pod.memoryRequestMiB)} (the Spark container, EMR's logging container and the larger init container), plus the 256 MB Fargate adds for its kubelet: ${formatMiB(size.neededMiB)}, more than the largest Fargate pod (${largest}); the pod is never scheduled and the job hangs`,
+      { hint: `shrink spark.jobSize.${role} to at most ${FARGATE_MAX_POD.vcpu} cores and a heap plus overhead that leaves room for EMR's logging container and the 256 MB, or run the tenant on Karpenter (remove fargate)` },
+    ));
   }
   // EMR's logging container takes the LimitRange's default CPU request: on top of whole Spark cores it lifts the pod to
   // the next vCPU size, which Fargate bills in full while Spark uses only its own cores.
@@ -69,19 +69,17 @@ function sizeProblems(tenant: FargateTenantRuntime): RuntimeProblem[] {
       const size = sizes[role];
       const without = fargatePodSize({ cores: job[role].cores - sidecarCores, memoryMiB: job[role].memoryRequestMiB });
       if (!size.fits || !without.fits || without.vcpu === size.vcpu) continue;
-      problems.push({
-        rule: 'fargate-rounding', severity: 'warning', field: 'containerDefaults.defaultRequest.cpu',
-        message: `EMR's logging container takes the LimitRange's default CPU request ${formatCores(sidecarCores)}, which lifts each ${role} from ${formatFargateSize(without)} to ${formatFargateSize(size)} on Fargate: the tenant pays for ${size.vcpu - without.vcpu} vCPU per ${role} that Spark never uses`,
-        hint: 'set containerDefaults.defaultRequest.cpu to "0" (the logging container then shares the Spark container\'s CPU), or size spark.jobSize to the Fargate vCPU count',
-      });
+      problems.push(configDiagnostic('fargate-rounding', ['containerDefaults', 'defaultRequest', 'cpu'],
+        `EMR's logging container takes the LimitRange's default CPU request ${formatCores(sidecarCores)}, which lifts each ${role} from ${formatFargateSize(without)} to ${formatFargateSize(size)} on Fargate: the tenant pays for ${size.vcpu - without.vcpu} vCPU per ${role} that Spark never uses`,
+        { hint: 'set containerDefaults.defaultRequest.cpu to "0" (the logging container then shares the Spark container\'s CPU), or size spark.jobSize to the Fargate vCPU count' },
+      ));
     }
   }
   if (!sizes.jobRunner.fits) {
-    problems.push({
-      rule: 'fargate-pod-size', severity: 'error', field: 'containerDefaults.defaultRequest',
-      message: `EMR's job runner takes the LimitRange's default requests (${formatCores(job.jobRunner.cores)} cores / ${formatMiB(job.jobRunner.memoryRequestMiB)} with its logging container), more than the largest Fargate pod (${largest})`,
-      hint: 'lower containerDefaults.defaultRequest',
-    });
+    problems.push(configDiagnostic('fargate-pod-size', ['containerDefaults', 'defaultRequest'],
+      `EMR's job runner takes the LimitRange's default requests (${formatCores(job.jobRunner.cores)} cores / ${formatMiB(job.jobRunner.memoryRequestMiB)} with its logging container), more than the largest Fargate pod (${largest})`,
+      { hint: 'lower containerDefaults.defaultRequest' },
+    ));
   }
   return problems;
 }
@@ -93,11 +91,10 @@ function storageProblems(tenant: FargateTenantRuntime): RuntimeProblem[] {
   const provisioned = fargateProvisionedStorageGiB(gib);
   if (provisioned <= FARGATE_EPHEMERAL_STORAGE_GIB.max + 1e-9) return [];
   const { max, included } = FARGATE_EPHEMERAL_STORAGE_GIB;
-  return [{
-    rule: 'fargate-ephemeral-storage', severity: 'error', field: 'localDisk',
-    message: `the scratch disk asks for ${tenant.localDisk.size} of ephemeral storage per driver and executor, and Fargate provisions the request plus 10% and 5 GiB for system use: ${formatGiB(provisioned)} GiB, more than a Fargate pod can have (${max} GiB in all, ${included} GiB included): the pods are never scheduled`,
-    hint: `set spark.localDiskSize to at most ${FARGATE_MAX_EPHEMERAL_REQUEST_GIB}Gi (${formatGiB(fargateProvisionedStorageGiB(FARGATE_MAX_EPHEMERAL_REQUEST_GIB))} GiB provisioned), or run the tenant on Karpenter (remove fargate) for EBS or NVMe scratch space`,
-  }];
+  return [configDiagnostic('fargate-ephemeral-storage', ['localDisk'],
+    `the scratch disk asks for ${tenant.localDisk.size} of ephemeral storage per driver and executor, and Fargate provisions the request plus 10% and 5 GiB for system use: ${formatGiB(provisioned)} GiB, more than a Fargate pod can have (${max} GiB in all, ${included} GiB included): the pods are never scheduled`,
+    { hint: `set spark.localDiskSize to at most ${FARGATE_MAX_EPHEMERAL_REQUEST_GIB}Gi (${formatGiB(fargateProvisionedStorageGiB(FARGATE_MAX_EPHEMERAL_REQUEST_GIB))} GiB provisioned), or run the tenant on Karpenter (remove fargate) for EBS or NVMe scratch space` },
+  )];
 }
 
 const formatGiB = (gib: number) => String(Math.round(gib * 10) / 10);

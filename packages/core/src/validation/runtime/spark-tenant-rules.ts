@@ -7,9 +7,9 @@ import { INSTANCE_LABEL_VOCABULARIES } from '../../karpenter/instance-labels.js'
 import { placementProblems } from '../../scheduling/placement.js';
 import { parseQuantity } from '../../primitives/quantity.js';
 import { EMR_DEFAULT_JOB_START_TIMEOUT_SECONDS } from '../../spark/emr-job-configuration.js';
-import type { Severity } from '../finding.js';
+import { configDiagnostic, parseConfigPath, type RuleId, type Severity } from '../../diagnostics/index.js';
 import { goDurationSeconds } from '../../primitives/go-duration.js';
-import type { AwsServiceReach, RuntimePool, RuntimeProblem, RuntimeRuleId, SparkTenantRuntime } from './tenant-runtime.js';
+import type { AwsServiceReach, RuntimePool, RuntimeProblem, SparkTenantRuntime } from './tenant-runtime.js';
 import { gangProblems } from './yunikorn-gang-rules.js';
 import {
   effectiveLimitRange, formatCores, formatMiB, jobFootprint, EMR_LOGGING_CONTAINER_MEMORY_MIB, type PodFootprint,
@@ -37,8 +37,8 @@ export function sparkTenantProblems(tenant: SparkTenantRuntime): RuntimeProblem[
   ];
 }
 
-function problem(rule: RuntimeRuleId, field: string, message: string, hint: string, severity: Severity = 'error'): RuntimeProblem {
-  return { rule, severity, field, message, hint };
+function problem(rule: RuleId, field: string, message: string, hint: string, severity: Severity = 'error'): RuntimeProblem {
+  return configDiagnostic(rule, parseConfigPath(field), message, { hint, severity });
 }
 
 const describePod = (role: string, pod: PodFootprint) =>

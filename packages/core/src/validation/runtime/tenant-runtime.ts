@@ -6,27 +6,10 @@ import type { CapacityType } from '../../scheduling/well-known-labels.js';
 import type { SparkJobSize } from '../../spark/job-size.js';
 import type { SparkLocalDisk } from '../../spark/local-disk.js';
 import type { ContainerDefaults, TenantQuota } from '../../tenant/tenant-namespace.js';
-import type { Severity } from '../finding.js';
+import type { ConfigDiagnostic } from '../../diagnostics/index.js';
 
-/** Rules only Fargate tenants have. */
-export type FargateRuleId = 'fargate-pod-size' | 'fargate-ephemeral-storage' | 'fargate-rounding';
-
-/** Stable identifiers of the run-time rules. */
-export type RuntimeRuleId =
-  | 'limitrange-cpu-limit' | 'limitrange-memory-limit' | 'limitrange-max' | 'quota-storage-volumes' | 'quota-holds-job'
-  | 'node-fits-pod' | 'pool-limit-holds-pod' | 'quota-exceeds-capacity' | 'driver-account-rbac' | 'job-runner-placement'
-  | 'egress-aws-services' | 'executor-disk-pools' | 'driver-node-expiry' | 'yunikorn-gang-fits' | FargateRuleId;
-
-/** A run-time problem of a tenant; `field` is a path into SparkTenantRuntime, e.g. `quota.storage`. */
-export interface RuntimeProblem {
-  readonly rule: RuntimeRuleId;
-  readonly severity: Severity;
-  readonly field: string;
-  /** What breaks at run time. */
-  readonly message: string;
-  /** A value that works. */
-  readonly hint: string;
-}
+/** A run-time problem of a tenant, located at a path into SparkTenantRuntime (e.g. `quota.storage`) that callers re-root. */
+export type RuntimeProblem = ConfigDiagnostic;
 
 /** What the rules need of a NodePool (a NodePool construct is one). */
 export interface RuntimePool extends PoolSchedulingView {

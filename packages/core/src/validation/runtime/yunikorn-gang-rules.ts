@@ -2,20 +2,14 @@
 // reserve them first, yunikorn-k8shim pkg/cache/placeholder.go), so a gang that can never fit never starts; it waits
 // until EMR's job-start-timeout fails it.
 import { parseQuantity } from '../../primitives/quantity.js';
-import type { Severity } from '../finding.js';
+import { configDiagnostic, type ConfigDiagnostic } from '../../diagnostics/index.js';
 import { formatCores, formatMiB, type JobFootprint } from './pod-footprint.js';
 import type { RuntimePool, SparkTenantRuntime } from './tenant-runtime.js';
 
 const MIB = 2 ** 20;
 
-/** What the gang rule reports; `field` is a path into SparkTenantRuntime (`gang.minExecutors`). */
-export interface GangProblem {
-  readonly rule: 'yunikorn-gang-fits';
-  readonly severity: Severity;
-  readonly field: string;
-  readonly message: string;
-  readonly hint: string;
-}
+/** What the gang rule reports, at `gang.minExecutors` of SparkTenantRuntime. */
+export type GangProblem = ConfigDiagnostic;
 
 /**
  * The gang (driver plus `minExecutors` executors, the job runner and the placeholders beside them) within the tenant's
@@ -24,7 +18,7 @@ export interface GangProblem {
  */
 export function gangProblems(tenant: SparkTenantRuntime, job: JobFootprint, minExecutors: number): GangProblem[] {
   const problems: GangProblem[] = [];
-  const report = (message: string, hint: string) => problems.push({ rule: 'yunikorn-gang-fits', severity: 'error', field: 'gang.minExecutors', message, hint });
+  const report = (message: string, hint: string) => problems.push(configDiagnostic('yunikorn-gang-fits', ['gang', 'minExecutors'], message, { hint }));
   // The ResourceQuota counts placeholders like any pod, at creation. Before the driver runs, the pending driver and its
   // placeholder both exist beside the executors' placeholders; once it runs, Spark creates each real executor while
   // its placeholder still holds the room (the swap frees it after). The quota must hold the larger of the two.

@@ -1,4 +1,4 @@
-import type { Finding } from '../finding.js';
+import type { ObjectDiagnostic } from '../../diagnostics/index.js';
 import { valueAt, type Segment, type Subject } from '../subject.js';
 
 /** The part of an ajv ErrorObject this module reads (kubernetes-models throws the same shape). */
@@ -39,7 +39,7 @@ function describe(error: SchemaError): { message: string; hint: string } {
  * Findings for the errors of one object, one per field: alternatives (`oneOf`/`anyOf`, e.g. int-or-string quantities)
  * are reported as one finding instead of one per branch.
  */
-export function schemaFindings(subject: Subject, errors: readonly SchemaError[], origin: string): Finding[] {
+export function schemaFindings(subject: Subject, errors: readonly SchemaError[], origin: string): ObjectDiagnostic[] {
   const byField = new Map<string, { segments: Segment[]; errors: SchemaError[] }>();
   for (const error of errors) {
     const segments = segmentsOf(error.instancePath, subject.object);
@@ -49,7 +49,7 @@ export function schemaFindings(subject: Subject, errors: readonly SchemaError[],
     const entry = byField.get(key) ?? byField.set(key, { segments, errors: [] }).get(key)!;
     entry.errors.push(error);
   }
-  const findings: Finding[] = [];
+  const findings: ObjectDiagnostic[] = [];
   for (const { segments, errors: fieldErrors } of byField.values()) {
     const first = fieldErrors[0]!;
     if (first.keyword === 'additionalProperties') {

@@ -2,14 +2,14 @@
 // validators do not evaluate: the API server would reject these objects at apply time.
 import { celDomain, restrictedLabelProblem } from '../../karpenter/nodepool-label-keys.js';
 import { EKS_AUTO_MODE_WELL_KNOWN_LABELS } from '../../scheduling/well-known-labels.js';
-import type { Finding } from '../finding.js';
+import type { ObjectDiagnostic } from '../../diagnostics/index.js';
 import { asList, asRecord, asText, type Subject } from '../subject.js';
 
 const BUDGET_NODES = /^((100|[0-9]{1,2})%|[0-9]+)$/;
 const ALIAS_FAMILIES = ['al2', 'al2023', 'bottlerocket', 'windows2019', 'windows2022', 'windows2025'];
 
-function nodePoolRules(subject: Subject): Finding[] {
-  const findings: Finding[] = [];
+function nodePoolRules(subject: Subject): ObjectDiagnostic[] {
+  const findings: ObjectDiagnostic[] = [];
   const template = asRecord(asRecord(subject.object.spec)?.template);
   const labelHint = 'use your own domain (e.g. emr-eks-gitops.io/...) or karpenter.sh/capacity-type';
   for (const key of Object.keys(asRecord(asRecord(template?.metadata)?.labels) ?? {})) {
@@ -42,10 +42,10 @@ function nodePoolRules(subject: Subject): Finding[] {
 // The EKS user guide's "EKS Auto Mode Not Supported Labels".
 const AUTO_MODE_UNSUPPORTED_LABELS = ['kubernetes.io/os', 'node.kubernetes.io/windows-build'];
 
-function nodeClassLabelFindings(subject: Subject, template: Record<string, unknown> | undefined): Finding[] {
+function nodeClassLabelFindings(subject: Subject, template: Record<string, unknown> | undefined): ObjectDiagnostic[] {
   const group = asText(asRecord(asRecord(template?.spec)?.nodeClassRef)?.group);
   const autoMode = group === 'eks.amazonaws.com';
-  const findings: Finding[] = [];
+  const findings: ObjectDiagnostic[] = [];
   asList(asRecord(template?.spec)?.requirements).forEach((requirement, index) => {
     const key = asText(asRecord(requirement)?.key);
     if (key === undefined) return;
@@ -71,8 +71,8 @@ function nodeClassLabelFindings(subject: Subject, template: Record<string, unkno
   return findings;
 }
 
-function ec2NodeClassRules(subject: Subject): Finding[] {
-  const findings: Finding[] = [];
+function ec2NodeClassRules(subject: Subject): ObjectDiagnostic[] {
+  const findings: ObjectDiagnostic[] = [];
   const spec = asRecord(subject.object.spec) ?? {};
   const terms = asList(spec.amiSelectorTerms);
   const hint = 'select the AMI by one alias term alone (e.g. al2023@v20250101), or by id/name/tags/ssmParameter terms without an alias';
@@ -101,7 +101,7 @@ function ec2NodeClassRules(subject: Subject): Finding[] {
   return findings;
 }
 
-export function karpenterRules(subject: Subject): Finding[] {
+export function karpenterRules(subject: Subject): ObjectDiagnostic[] {
   if (subject.is('karpenter.sh', 'NodePool')) return nodePoolRules(subject);
   if (subject.is('karpenter.k8s.aws', 'EC2NodeClass')) return ec2NodeClassRules(subject);
   return [];

@@ -1,5 +1,5 @@
 import { isDnsLabel, isDnsSubdomain, isLabelValue, qualifiedNameProblem } from '../../primitives/kubernetes-names.js';
-import type { Finding } from '../finding.js';
+import type { ObjectDiagnostic } from '../../diagnostics/index.js';
 import { asRecord, type Segment, type Subject } from '../subject.js';
 
 /** Kinds whose names are DNS-1123 labels (they become DNS names or label values), not subdomains. */
@@ -7,7 +7,7 @@ const LABEL_NAMED = new Set(['Namespace', 'Service']);
 /** RBAC names are path segments: `system:aggregate-to-edit` is valid. */
 const PATH_SEGMENT_NAMED = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
 
-function nameFindings(subject: Subject): Finding[] {
+function nameFindings(subject: Subject): ObjectDiagnostic[] {
   const name = subject.name;
   if (name === undefined) {
     // Spark pod templates are not applied and need no name; everything applied does.
@@ -31,10 +31,10 @@ function nameFindings(subject: Subject): Finding[] {
     "use lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters")];
 }
 
-function metadataFindings(subject: Subject, metadata: unknown, at: readonly Segment[]): Finding[] {
+function metadataFindings(subject: Subject, metadata: unknown, at: readonly Segment[]): ObjectDiagnostic[] {
   const record = asRecord(metadata);
   if (!record) return [];
-  const findings: Finding[] = [];
+  const findings: ObjectDiagnostic[] = [];
   const checkKeys = (field: 'labels' | 'annotations') => {
     for (const [key, value] of Object.entries(asRecord(record[field]) ?? {})) {
       const keyProblem = qualifiedNameProblem(key);
@@ -54,7 +54,7 @@ function metadataFindings(subject: Subject, metadata: unknown, at: readonly Segm
 }
 
 /** Object, namespace, label and annotation names as the API server checks them. */
-export function nameRules(subject: Subject): Finding[] {
+export function nameRules(subject: Subject): ObjectDiagnostic[] {
   const findings = nameFindings(subject);
   const namespace = subject.namespace;
   if (namespace !== undefined && !isDnsLabel(namespace)) {

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { Finding } from '../finding.js';
+import type { ObjectDiagnostic } from '../../diagnostics/index.js';
 import type { Segment, Subject, ValidationContext } from '../subject.js';
 import { schemaFindings, type SchemaError } from './ajv-findings.js';
 import { KNOWN_KINDS, OBJECT_META, structuralLocation, type KnownKind, type SupportedKubernetesVersion } from './catalog.js';
@@ -8,7 +8,7 @@ import { nameRules } from './names.js';
 import { dirSchema, schemaFileNames } from './schema-dir.js';
 import { closestKey, structuralSchema, walkUnknownFields } from './structural.js';
 
-function modelFindings(subject: Subject, known: KnownKind): Finding[] {
+function modelFindings(subject: Subject, known: KnownKind): ObjectDiagnostic[] {
   try {
     new known.model(subject.object as never).validate();
     return [];
@@ -19,9 +19,9 @@ function modelFindings(subject: Subject, known: KnownKind): Finding[] {
   }
 }
 
-function unknownFieldFindings(subject: Subject, known: KnownKind, kubernetesVersion: SupportedKubernetesVersion): Finding[] {
+function unknownFieldFindings(subject: Subject, known: KnownKind, kubernetesVersion: SupportedKubernetesVersion): ObjectDiagnostic[] {
   if (!known.structural) return [];
-  const findings: Finding[] = [];
+  const findings: ObjectDiagnostic[] = [];
   const sink = (at: readonly Segment[], key: string, allowed: readonly string[]) => {
     const guess = closestKey(key, allowed);
     findings.push(subject.finding('unknown-field', 'error', [...at, key],
@@ -42,11 +42,11 @@ function unknownFieldFindings(subject: Subject, known: KnownKind, kubernetesVers
  * Schema conformance of one object (built-in kinds against the OpenAPI of `kubernetesVersion`), then the name and CRD
  * rules that schemas cannot express.
  */
-export function schemaRules(subject: Subject, context: ValidationContext, kubernetesVersion: SupportedKubernetesVersion): Finding[] {
+export function schemaRules(subject: Subject, context: ValidationContext, kubernetesVersion: SupportedKubernetesVersion): ObjectDiagnostic[] {
   if (!subject.apiVersion || !subject.kind) {
     return [subject.finding('schema', 'error', '', 'apiVersion and kind are required', 'set apiVersion and kind')];
   }
-  const findings: Finding[] = [];
+  const findings: ObjectDiagnostic[] = [];
   const user = context.schemaDir ? dirSchema(context.schemaDir, subject) : null;
   const known = KNOWN_KINDS.get(`${subject.apiVersion}/${subject.kind}`);
   if (user) {

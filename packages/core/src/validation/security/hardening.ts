@@ -1,8 +1,8 @@
-import type { Finding } from '../finding.js';
+import type { ObjectDiagnostic } from '../../diagnostics/index.js';
 import { asList, asRecord, asText, valueAt, type Subject, type ValidationContext } from '../subject.js';
 
 /** IMDSv2 only: with IMDSv1 any pod that reaches the node's metadata endpoint can take the node role's credentials. */
-function imdsFindings(subject: Subject): Finding[] {
+function imdsFindings(subject: Subject): ObjectDiagnostic[] {
   const httpTokens = valueAt(subject.object, ['spec', 'metadataOptions', 'httpTokens']);
   if (httpTokens === 'required') return [];
   return [subject.finding('imds-v2', 'error', ['spec', 'metadataOptions', 'httpTokens'],
@@ -11,8 +11,8 @@ function imdsFindings(subject: Subject): Finding[] {
 }
 
 /** `@latest` AMI aliases drift: nodes are replaced whenever AWS publishes an AMI, untested. */
-function latestAmiFindings(subject: Subject, production: boolean): Finding[] {
-  const findings: Finding[] = [];
+function latestAmiFindings(subject: Subject, production: boolean): ObjectDiagnostic[] {
+  const findings: ObjectDiagnostic[] = [];
   asList(valueAt(subject.object, ['spec', 'amiSelectorTerms'])).forEach((term, index) => {
     const alias = asText(asRecord(term)?.alias);
     if (alias?.endsWith('@latest') && !alias.startsWith('windows')) {
@@ -25,7 +25,7 @@ function latestAmiFindings(subject: Subject, production: boolean): Finding[] {
 }
 
 /** JupyterHub's dummy authenticator lets anyone in with any name: development only. */
-function dummyAuthFindings(subject: Subject): Finding[] {
+function dummyAuthFindings(subject: Subject): ObjectDiagnostic[] {
   // Flux HelmRelease `spec.values`; Argo CD Application `spec.source.helm.valuesObject`.
   const values = subject.is('helm.toolkit.fluxcd.io', 'HelmRelease') ? ['spec', 'values'] : ['spec', 'source', 'helm', 'valuesObject'];
   const at = [...values, 'hub', 'config', 'JupyterHub', 'authenticator_class'];
@@ -35,7 +35,7 @@ function dummyAuthFindings(subject: Subject): Finding[] {
     'use an OAuthenticator (e.g. generic-oauth or github) with its client secret held outside Git')];
 }
 
-export function hardeningRules(subject: Subject, context: ValidationContext): Finding[] {
+export function hardeningRules(subject: Subject, context: ValidationContext): ObjectDiagnostic[] {
   if (subject.is('karpenter.k8s.aws', 'EC2NodeClass')) return [...imdsFindings(subject), ...latestAmiFindings(subject, context.production)];
   if (context.production && (subject.is('helm.toolkit.fluxcd.io', 'HelmRelease') || subject.is('argoproj.io', 'Application'))) return dummyAuthFindings(subject);
   return [];

@@ -1,11 +1,11 @@
-import type { Finding } from '../finding.js';
+import type { ObjectDiagnostic } from '../../diagnostics/index.js';
 import { LABELS } from '../../primitives/labels.js';
 import { asList, asRecord, type Subject } from '../subject.js';
 
 /** No `*` in a rendered Role or ClusterRole: wildcards grant whatever the API adds later, including secrets. */
-export function rbacRules(subject: Subject): Finding[] {
+export function rbacRules(subject: Subject): ObjectDiagnostic[] {
   if (!(subject.is('rbac.authorization.k8s.io', 'Role') || subject.is('rbac.authorization.k8s.io', 'ClusterRole'))) return [];
-  const findings: Finding[] = [];
+  const findings: ObjectDiagnostic[] = [];
   asList(subject.object.rules).forEach((rule, index) => {
     for (const field of ['verbs', 'resources', 'apiGroups'] as const) {
       if (asList(asRecord(rule)?.[field]).includes('*')) {
@@ -21,8 +21,8 @@ export function rbacRules(subject: Subject): Finding[] {
  * Every tenant namespace comes with what isolates it from its neighbours: quota, container defaults, a network
  * policy and an enforced Pod Security level. Missing pieces are errors: the namespace would be shared, not isolated.
  */
-export function tenantIsolationRules(subjects: readonly Subject[]): Finding[] {
-  const findings: Finding[] = [];
+export function tenantIsolationRules(subjects: readonly Subject[]): ObjectDiagnostic[] {
+  const findings: ObjectDiagnostic[] = [];
   // One pass over the objects, then a lookup per namespace: linear in the number of tenants, not quadratic.
   const present = new Set<string>();
   for (const s of subjects) if (s.namespace !== undefined) present.add(`${s.group}\0${s.kind}\0${s.namespace}`);

@@ -1,5 +1,5 @@
 // Credentials must not reach Git: rendered manifests are committed and read by every reviewer and CI job.
-import type { Finding } from '../finding.js';
+import type { ObjectDiagnostic } from '../../diagnostics/index.js';
 import { asRecord, type Segment, type Subject } from '../subject.js';
 
 /** Formats of real credentials; each specific enough that ARNs, role names and S3 URIs never match. */
@@ -39,8 +39,8 @@ function visitStrings(value: unknown, at: Segment[], visit: (at: readonly Segmen
   }
 }
 
-function tokenFindings(subject: Subject): Finding[] {
-  const findings: Finding[] = [];
+function tokenFindings(subject: Subject): ObjectDiagnostic[] {
+  const findings: ObjectDiagnostic[] = [];
   visitStrings(subject.object, [], (at, _key, text) => {
     const hit = TOKEN_PATTERNS.find(({ pattern }) => pattern.test(text));
     if (hit) findings.push(subject.finding('secret-value', 'error', at, `the value contains what looks like ${hit.name}`, `remove it and rotate it; ${LITERAL_HINT}`));
@@ -49,8 +49,8 @@ function tokenFindings(subject: Subject): Finding[] {
 }
 
 /** `password: hunter2` style lines inside text (config files in ConfigMaps, Helm values as a string). */
-function literalLines(subject: Subject, at: readonly Segment[], text: string): Finding[] {
-  const findings: Finding[] = [];
+function literalLines(subject: Subject, at: readonly Segment[], text: string): ObjectDiagnostic[] {
+  const findings: ObjectDiagnostic[] = [];
   for (const line of text.split('\n')) {
     const match = KEY_VALUE_LINE.exec(line);
     if (match && isCredentialKey(match[1]!) && !NOT_A_LITERAL.test(unquote(match[2]!))) {
@@ -61,8 +61,8 @@ function literalLines(subject: Subject, at: readonly Segment[], text: string): F
 }
 
 /** Credential-named keys with literal values, in ConfigMap data and in Helm values (Flux HelmRelease, Argo CD). */
-function literalFindings(subject: Subject): Finding[] {
-  const findings: Finding[] = [];
+function literalFindings(subject: Subject): ObjectDiagnostic[] {
+  const findings: ObjectDiagnostic[] = [];
   if (subject.is('', 'ConfigMap')) {
     for (const [key, value] of Object.entries(asRecord(subject.object.data) ?? {})) {
       if (typeof value !== 'string') continue;
@@ -84,8 +84,8 @@ function literalFindings(subject: Subject): Finding[] {
   return findings;
 }
 
-export function secretRules(subject: Subject): Finding[] {
-  const findings: Finding[] = [];
+export function secretRules(subject: Subject): ObjectDiagnostic[] {
+  const findings: ObjectDiagnostic[] = [];
   if (subject.is('', 'Secret')) {
     for (const field of ['data', 'stringData'] as const) {
       const values = asRecord(subject.object[field]);
