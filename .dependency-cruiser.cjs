@@ -16,10 +16,12 @@ const CORE_LAYERS = [
   { name: 'validation', folders: ['validation'] },
 ];
 
-/** packages/charts/src: the environment file's schema and semantics, the charts built from it, the render on top. */
+/** packages/charts/src: the environment file's sections, the charts built from them, the add-ons, the whole file (schema, loading, rules), the render on top. */
 const CHARTS_LAYERS = [
   { name: 'config', folders: ['config'] },
   { name: 'charts', folders: ['charts'] },
+  { name: 'addons', folders: ['addons'] },
+  { name: 'environment', folders: ['environment'] },
   { name: 'render', folders: ['render'] },
 ];
 

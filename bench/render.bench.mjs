@@ -5,16 +5,18 @@
 //   node bench/render.bench.mjs                 every figure and a markdown table for the README
 //   node bench/render.bench.mjs --sizes 1000    only the synthetic environment of that many tenants (and --help / check)
 //   node bench/render.bench.mjs --runs 5        fresh processes per measurement (default 3); medians are shown
+//   --tmpfs DIR / --disk DIR                    where the fleet figures render (default /dev/shm and /var/tmp)
+//   node bench/render.bench.mjs --fleet-only [--cli other/bin/emr-gitops.js]   only the four fleet figures
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const cli = join(root, 'packages/cli/bin/emr-gitops.js');
+let cli = join(root, 'packages/cli/bin/emr-gitops.js');
 const self = fileURLToPath(import.meta.url);
 const DEFAULT_SIZES = [10, 100, 1000];
 /** Fresh processes per measurement (`--runs`); the median is shown. */
@@ -70,7 +72,8 @@ async function childPipeline(count) {
   const { loadEnvironmentText, renderEnvironment } = await import('../packages/charts/dist/index.js');
   const { YAML_OPTIONS } = await import('../packages/charts/dist/render/block-yaml.js');
   const { validateObjects } = await import('../packages/core/dist/index.js');
-  const { compareTrees, readTree, writeTreeAtomically } = await import('../packages/cli/dist/output/tree.js');
+  const { compareWithFolder } = await import('../packages/cli/dist/output/tree.js');
+  const { writeTreeAtomically } = await import('../packages/cli/dist/output/tree-write.js');
   const importMs = performance.now() - importStart;
 
   const text = syntheticEnvironment(count);
@@ -96,7 +99,7 @@ async function childPipeline(count) {
     }));
     phase('write', () => {
       const dir = join(out, 'dist-manifests', result.environment);
-      writeTreeAtomically(dir, result.files, compareTrees(result.files, readTree(dir)));
+      writeTreeAtomically(dir, result.files, compareWithFolder(result.files, dir).diff);
     });
     const totalMs = performance.now() - start;
     const cpu = process.cpuUsage(cpuStart);
@@ -129,8 +132,8 @@ function runChild(args) {
   return JSON.parse(child.stdout.trim().split('\n').at(-1));
 }
 
-// Prints the process's peak RSS on exit, for the CLI processes the bench starts.
-const REPORT_PEAK = `data:text/javascript,${encodeURIComponent("process.on('exit', () => process.stderr.write(`\\nBENCH_MAX_RSS_KB ${process.resourceUsage().maxRSS}\\n`));")}`;
+// Prints the process's peak RSS and CPU time (every thread's) on exit, for the CLI processes the bench starts.
+const REPORT_PEAK = `data:text/javascript,${encodeURIComponent("process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write(`\\nBENCH_MAX_RSS_KB ${u.maxRSS} BENCH_CPU_US ${u.userCPUTime + u.systemCPUTime}\\n`); });")}`;
 
 /**
  * A fresh `node packages/cli/bin/emr-gitops.js <args>` (node's own start-up included), `runs` times: median, min
@@ -170,6 +173,64 @@ function cliRender(count, runs) {
   }
 }
 
+const TMPFS_MAGIC = 0x01021994;
+const fileSystem = (dir) => (statfsSync(dir).type === TMPFS_MAGIC ? 'tmpfs' : 'disk');
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** A temporary project below `parent` whose only environment is the synthetic one of `count` tenants. */
+function syntheticProject(parent, count) {
+  const project = mkdtempSync(join(parent, 'emr-gitops-bench-fleet-'));
+  mkdirSync(join(project, 'environments'));
+  writeFileSync(join(project, 'environments', 'bench.yaml'), syntheticEnvironment(count));
+  return project;
+}
+
+/**
+ * The four figures of issue 21 at `count` tenants, each a median of `runs` fresh CLI processes: the first render
+ * into an empty folder in tmpfs, `render --check` on disk, a one-tenant change on disk (the first tenant's CPU quota
+ * raised, a new value per run, so every run writes its few files), and the largest peak RSS of all those runs. The
+ * page cache is as a CI job finds it after a checkout: the committed files were just written, so they are cached.
+ */
+function fleetFigures(count, runs, memoryDir, diskDir) {
+  const peaks = [];
+  const cold = (args, project) => {
+    const start = performance.now();
+    const child = spawnSync(process.execPath, ['--import', REPORT_PEAK, cli, ...args, '--root', project], { cwd: project, encoding: 'utf8', maxBuffer: 64 << 20 });
+    const wall = performance.now() - start;
+    if (child.status !== 0) throw new Error(`emr-gitops ${args.join(' ')} exited ${child.status}:\n${child.stdout}${child.stderr}`);
+    peaks.push(Number(child.stderr.match(/BENCH_MAX_RSS_KB (\d+)/)?.[1] ?? 0) / 1024);
+    return { wall, cpu: Number(child.stderr.match(/BENCH_CPU_US (\d+)/)?.[1] ?? 0) / 1000, stdout: child.stdout };
+  };
+  const inMemory = syntheticProject(memoryDir, count);
+  const onDisk = syntheticProject(diskDir, count);
+  try {
+    const first = Array.from({ length: runs }, () => {
+      rmSync(join(inMemory, 'dist-manifests'), { recursive: true, force: true });
+      return cold(['render'], inMemory);
+    });
+    cold(['render'], onDisk); // the committed tree, as a checkout leaves it
+    const check = Array.from({ length: runs }, () => cold(['render', '--check'], onDisk));
+    const file = join(onDisk, 'environments', 'bench.yaml');
+    const document = parseDocument(readFileSync(file, 'utf8'));
+    const cpu = Number(document.getIn(['tenants', 0, 'quota', 'cpu']));
+    const change = Array.from({ length: runs }, (_, index) => {
+      document.setIn(['tenants', 0, 'quota', 'cpu'], cpu + index + 1);
+      writeFileSync(file, document.toString({ lineWidth: 0 }));
+      const run = cold(['render'], onDisk);
+      const [, changed, unchanged] = run.stdout.match(/0 added, (\d+) changed, 0 removed, (\d+) unchanged/) ?? [];
+      if (!(Number(changed) > 0 && Number(changed) < 10 && Number(unchanged) > 0)) throw new Error(`a one-tenant change wrote more than a few files: ${run.stdout}`);
+      return run;
+    });
+    // Median wall time, and median CPU time (every thread's): under load from other jobs the CPU time is the
+    // steadier figure to compare builds by.
+    const figure = (measured) => ({ wall: median(measured.map((m) => m.wall)), cpu: median(measured.map((m) => m.cpu)) });
+    return { first: figure(first), check: figure(check), change: figure(change), peakMB: Math.max(...peaks), runs };
+  } finally {
+    rmSync(inMemory, { recursive: true, force: true });
+    rmSync(onDisk, { recursive: true, force: true });
+  }
+}
+
 const ms = (value) => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(value < 10 ? 2 : 0)} ms`);
 
 function machine() {
@@ -178,11 +239,34 @@ function machine() {
 }
 const load = () => `load average ${loadavg().map((value) => value.toFixed(1)).join(' ')}`;
 
+/** Runs and prints fleetFigures, each against its goal. */
+function printFleetFigures(count, memoryDir, diskDir) {
+  const fleet = fleetFigures(count, RUNS, memoryDir, diskDir);
+  const goal = (value, limit, unit) => `${unit === 'MB' ? `${value.toFixed(0)} MB` : `${ms(value.wall)} (CPU ${ms(value.cpu)})`} (goal < ${unit === 'MB' ? `${limit} MB` : ms(limit)}: ${(unit === 'MB' ? value : value.wall) < limit ? 'reached' : 'not reached'})`;
+  console.log(`\nfleet figures, ${count} tenants (issue 21's goals; cold CLI processes, medians of ${fleet.runs}; page cache warm, as after a checkout):`);
+  console.log(`  first \`render\` into an empty folder in ${memoryDir} (${fileSystem(memoryDir)}): ${goal(fleet.first, 3000)}`);
+  console.log(`  \`render --check\` in ${diskDir} (${fileSystem(diskDir)}): ${goal(fleet.check, 4000)}`);
+  console.log(`  one-tenant change, \`render\` in ${diskDir} (${fileSystem(diskDir)}): ${goal(fleet.change, 5000)}`);
+  console.log(`  peak RSS of all those runs: ${goal(fleet.peakMB, 400, 'MB')}`);
+  return fleet;
+}
+
 async function parent(argv) {
   const option = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
   const sizes = option('--sizes')?.split(',').map(Number) ?? DEFAULT_SIZES;
   RUNS = Number(option('--runs') ?? 3);
+  // The fleet figures' folders: tmpfs for the first render, a real disk for the check and the one-tenant change.
+  const memoryDir = option('--tmpfs') ?? '/dev/shm';
+  const diskDir = option('--disk') ?? '/var/tmp';
   console.log(`machine: ${machine()}; ${load()} at start; temporary folder ${tmpdir()} (set TMPDIR to change it)`);
+  if (argv.includes('--fleet-only')) {
+    // Only the fleet figures, of this CLI or another build's (`--cli path/to/bin/emr-gitops.js`, to compare builds).
+    cli = option('--cli') ?? cli;
+    console.log(`CLI: ${cli}`);
+    printFleetFigures(Math.max(...sizes), memoryDir, diskDir);
+    console.log(`${load()} at the end`);
+    return;
+  }
   console.log('synthetic environments: environments/prod.yaml with its tenants cloned (unique names and namespaces)');
   console.log('pipeline = load (parse + validate config) + render + validate objects + write to an empty temporary folder,');
   console.log('           one fresh process per size, modules loaded before the clock starts (shown apart);');
@@ -211,6 +295,7 @@ async function parent(argv) {
   console.log(`\ncold CLI, ${largest} tenants, temporary project (node start-up and module loading included):`);
   console.log(`  \`emr-gitops render --root\` into an empty folder: ${range(cli1.write)}, peak RSS ${cli1.write.peakMB.toFixed(0)} MB`);
   console.log(`  \`emr-gitops render --check --root\`: ${range(cli1.check)}, peak RSS ${cli1.check.peakMB.toFixed(0)} MB`);
+  const fleet = printFleetFigures(largest, memoryDir, diskDir);
   const help = coldCli(['--help'], 7);
   console.log(`cold \`emr-gitops --help\`: ${range(help)}, peak RSS ${help.peakMB.toFixed(0)} MB`);
   const check = coldCli(['render', '--check'], RUNS);
@@ -225,6 +310,9 @@ async function parent(argv) {
   }
   console.log(`| cold CLI \`render\`, ${largest} tenants, start-up included | ${ms(cli1.write.median)} | | | ${cli1.write.peakMB.toFixed(0)} MB | |`);
   console.log(`| cold CLI \`render --check\`, ${largest} tenants, start-up included | ${ms(cli1.check.median)} | | | ${cli1.check.peakMB.toFixed(0)} MB | |`);
+  console.log(`| first \`render\`, ${largest} tenants, tmpfs (goal < 3 s) | ${ms(fleet.first.wall)} | ${ms(fleet.first.cpu)} | | | |`);
+  console.log(`| \`render --check\`, ${largest} tenants, disk (goal < 4 s) | ${ms(fleet.check.wall)} | ${ms(fleet.check.cpu)} | | | |`);
+  console.log(`| one-tenant change, ${largest} tenants, disk (goal < 5 s) | ${ms(fleet.change.wall)} | ${ms(fleet.change.cpu)} | | ${fleet.peakMB.toFixed(0)} MB (goal < 400 MB, peak of the three) | |`);
   console.log(`| cold \`emr-gitops --help\` | ${ms(help.median)} | | | ${help.peakMB.toFixed(0)} MB | |`);
   console.log(`| cold \`emr-gitops render --check\`, committed environments | ${ms(check.median)} | | | ${check.peakMB.toFixed(0)} MB | |`);
 }

@@ -1,17 +1,21 @@
 // Public surface of @emr-eks-gitops/charts: the environment config format and renderEnvironment().
 export {
-  EnvironmentSchema, ClusterSchema, TenantSchema, environmentSchemaJson,
-  type EnvironmentFile, type ClusterConfig, type TenantConfig,
+  ClusterSchema, TenantSchema,
+  type EnvironmentFile, type ClusterConfig, type TenantConfig, type AddonsConfig,
 } from './config/schema.js';
+export { EnvironmentSchema, environmentSchemaJson } from './environment/schema.js';
+export { ENVIRONMENT_DEFAULTS, resolveEnvironment } from './environment/resolve.js';
 export {
-  resolveEnvironment, schemaDefault, ENVIRONMENT_DEFAULTS, DRIVER_NODE_DEFAULTS,
+  schemaDefault, DRIVER_NODE_DEFAULTS,
   type ResolvedEnvironment, type ResolvedCluster, type ResolvedCapacity, type KarpenterCapacity, type AutoModeCapacity,
   type KarpenterController, type DriverNodes, type ResolvedSparkPlatform, type ResolvedDelivery, type FluxDelivery, type ArgoCdDelivery,
-  type ResolvedAddons, type ResolvedJupyterHub, type ResolvedPrometheus, type ResolvedTenant, type ResolvedServiceAccount,
+  type ResolvedAddons, type ResolvedTenant, type ResolvedServiceAccount,
   type ResolvedTenantFargate, type ResolvedTenantQueue, type EnvironmentOrigin, type DeepReadonly, type EnvironmentConfig,
 } from './config/resolve.js';
+export type { ResolvedJupyterHub } from './addons/jupyterhub/resolve.js';
+export type { ResolvedPrometheus } from './addons/prometheus/resolve.js';
 export { DeliverySchema, type DeliveryConfig } from './config/delivery-schema.js';
-export { loadEnvironmentText, type LoadedEnvironment } from './config/load.js';
+export { loadEnvironmentText, type LoadedEnvironment } from './environment/load.js';
 /** The capacity classes a tenant's drivers and executors run on, and those its jobs may ask for. */
 export { tenantCapacityClasses } from './config/capacity-class-semantics.js';
 export { EnvironmentFileError, formatProblem, type Problem } from './config/problems.js';
@@ -31,3 +35,7 @@ export {
 } from './charts/role-policies.js';
 export { tenantLocations, type TenantLocations } from './config/tenant-locations.js';
 export { identityOf } from './config/identity.js';
+/** The add-ons: one module each (schema, rules, charts, delivery, README rows, images), and the one list of them. */
+export {
+  ADDON_MODULES, AddonsSchema, addonImages, type AddonKey, type AddonModule, type AddonReadme, type AddonReadmeRow,
+} from './addons/index.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { RESERVED_NAMESPACES } from '@emr-eks-gitops/core';
 import { RenderError, loadEnvironmentText, renderEnvironment } from '../src/index.js';
 import { karpenterCapacity } from './karpenter-capacity.js';
-import { historyServerName } from '../src/charts/addon-charts.js';
+import { historyServerName } from '../src/charts/history-server-names.js';
 import { Subject } from '../../core/src/validation/subject.js';
 import { misfit, readPlacement, readPool } from '../../core/src/validation/capacity/placement.js';
 import { ancestors, deliveryGraph, layerOf, type AnyObject } from './delivery-graph.js';

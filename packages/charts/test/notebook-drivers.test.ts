@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { JUPYTERHUB_CHART, PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, coalesceHelmValues, type ScrapeConfig } from '@emr-eks-gitops/core';
 import { loadEnvironmentText, renderEnvironment, type RenderResult } from '../src/index.js';
-import { historyServerName } from '../src/charts/addon-charts.js';
+import { historyServerName } from '../src/charts/history-server-names.js';
 import { scrape, selects, type Labels, type RunningPod } from './scrape-sim.js';
 
 /**

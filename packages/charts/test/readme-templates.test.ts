@@ -10,17 +10,19 @@ import { renderCommittedEnvironments } from './committed-environments.js';
  * the build ships them beside the compiled code, and the README's code reads nothing of the charts but their summaries.
  */
 const packageRoot = new URL('..', import.meta.url).pathname;
-const readmeFolder = join(packageRoot, 'src', 'render', 'readme');
+const sourceFolder = join(packageRoot, 'src');
+const readmeFolder = join(sourceFolder, 'render', 'readme');
 const files = (folder: string, ending: string) => readdirSync(folder, { recursive: true, encoding: 'utf8' })
   .filter((file) => file.endsWith(ending)).map((file) => file.split('\\').join('/')).sort();
-const templates = files(readmeFolder, '.md.hbs');
+/** The README's templates, below `src/`: the sections' (render/readme/) and the add-ons' own (addons/<name>/). */
+const templates = ['render/readme', 'addons'].flatMap((folder) => files(join(sourceFolder, folder), '.md.hbs').map((file) => `${folder}/${file}`));
 
 /** A template line as a pattern of the README: its placeholders stand for any text. */
 const linePattern = (line: string) => new RegExp(line.split(/\{\{[^}]*\}\}\}?/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*?'));
 
 /** The template's line with the most text of its own (no block helper in it): it reaches a README only through that template. */
 function ownLine(template: string): { line: string; own: number } {
-  const lines = readFileSync(join(readmeFolder, template), 'utf8').split('\n').filter((line) => !/\{\{[#/^]|\{\{else/.test(line));
+  const lines = readFileSync(join(sourceFolder, template), 'utf8').split('\n').filter((line) => !/\{\{[#/^]|\{\{else/.test(line));
   return lines.map((line) => ({ line, own: line.replace(/\{\{[^}]*\}\}\}?/g, '').trim().length }))
     .reduce((best, next) => (next.own > best.own ? next : best), { line: '', own: 0 });
 }
@@ -33,7 +35,7 @@ describe('README section templates', () => {
   const readmes = [...committed.map(({ result }) => result), renderEnvironment(devWithoutDelivery)].map((result) => result.files.get('README.md')!);
 
   it('there is a template per section and per add-on note', () => {
-    expect(templates).toEqual(expect.arrayContaining(['overview.md.hbs', 'layers.md.hbs', 'cost.md.hbs', 'cluster-access.md.hbs', 'addons/jupyterhub.md.hbs']));
+    expect(templates).toEqual(expect.arrayContaining(['render/readme/overview.md.hbs', 'render/readme/layers.md.hbs', 'render/readme/cost.md.hbs', 'render/readme/cluster-access.md.hbs', 'addons/jupyterhub/jupyterhub.md.hbs']));
     expect(templates.length).toBeGreaterThanOrEqual(20);
   });
 
@@ -44,9 +46,9 @@ describe('README section templates', () => {
   });
 
   it('the build copies each template next to the compiled module that reads it', () => {
-    const dist = join(packageRoot, 'dist', 'render', 'readme');
-    expect(files(dist, '.md.hbs')).toEqual(templates);
-    for (const template of templates) expect(readFileSync(join(dist, template), 'utf8'), template).toBe(readFileSync(join(readmeFolder, template), 'utf8'));
+    const dist = join(packageRoot, 'dist');
+    expect(files(dist, '.md.hbs')).toEqual([...templates].sort());
+    for (const template of templates) expect(readFileSync(join(dist, template), 'utf8'), template).toBe(readFileSync(join(sourceFolder, template), 'utf8'));
   });
 });
 
@@ -77,6 +79,12 @@ describe('the README reads only the charts\' summaries', () => {
       if (from === '../../charts/summaries.js' || from === '@emr-eks-gitops/core') return !typeOnly;
       return true;
     });
+    expect(wrong, `${module} imports ${JSON.stringify(wrong)}`).toEqual([]);
+  });
+
+  it.each(files(join(sourceFolder, 'addons'), '.ts'))('addons/%s reaches the README only through its chart\'s summary (types) and its templates', (module) => {
+    const wrong = importsOf(join(sourceFolder, 'addons', module)).filter(({ from, typeOnly }) =>
+      from.includes('/render/') || (from.endsWith('/charts/summaries.js') && !typeOnly));
     expect(wrong, `${module} imports ${JSON.stringify(wrong)}`).toEqual([]);
   });
 

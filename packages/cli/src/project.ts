@@ -34,8 +34,8 @@ export function environmentNames(project: Project): string[] {
     .sort();
 }
 
-/** Reads and validates the named environments; throws one EnvironmentFileError with the problems of all of them. */
-export function loadEnvironments(project: Project, names?: readonly string[]): LoadedEnvironment[] {
+/** The named environments (all when none are named), each checked to exist. */
+export function selectEnvironments(project: Project, names?: readonly string[]): readonly string[] {
   const available = environmentNames(project);
   const selected = names && names.length > 0 ? names : available;
   if (available.length === 0) throw new CliError(`no environment files in ${relative(project.root, project.environmentsDir) || '.'}/`);
@@ -44,6 +44,12 @@ export function loadEnvironments(project: Project, names?: readonly string[]): L
       throw new CliError(`unknown environment "${name}"; environments: ${available.join(', ')}`);
     }
   }
+  return selected;
+}
+
+/** Reads and validates the named environments; throws one EnvironmentFileError with the problems of all of them. */
+export function loadEnvironments(project: Project, names?: readonly string[]): LoadedEnvironment[] {
+  const selected = selectEnvironments(project, names);
   const loaded: LoadedEnvironment[] = [];
   const problems: Problem[] = [];
   for (const name of selected) {

@@ -1,33 +1,37 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { RenderResult } from '@emr-eks-gitops/charts';
+import { EnvironmentFileError } from '@emr-eks-gitops/charts';
 import { hasErrors } from '@emr-eks-gitops/core';
-import type { CliIO } from './io.js';
-import { environmentNames, loadEnvironments, renderAll, type Project } from './project.js';
-import { reportFindings, reportRenderWarnings, validateRendered, type ValidationOptions } from './validation-report.js';
-import { compareTrees, hasChanges, readTree, type FileTree, type TreeDiff } from './output/tree.js';
-import { assertTenantRemovalsSafe } from './tenant-removal.js';
+import { CliError, type CliIO } from './io.js';
+import { environmentNames, selectEnvironments, type Project } from './project.js';
+import { reportFindings, reportRenderWarnings } from './validation-report.js';
+import { compareWithFolder, hasChanges, readTree, type FileTree, type TreeDiff } from './output/tree.js';
+import { STEPS, type EnvironmentRendered, type RenderedFiles, type RenderSelection } from './prepare-environment.js';
+import { prepareEnvironments } from './parallel-render.js';
+
+export type { RenderedFiles, RenderSelection } from './prepare-environment.js';
 
 // One home for "what would `render` do": `render` writes the plan, `render --check` and `diff` report it.
 
-export interface RenderSelection extends ValidationOptions {
-  /** Environments to render; all when empty (only then are stale folders known). */
-  readonly env: readonly string[];
-}
-
 /**
- * Loads, renders and validates the selected environments in memory, printing the renderer's warnings and every
- * finding on stderr. Returns undefined when the output breaks a rule: `render` would refuse it.
+ * Loads, renders and validates the selected environments in memory (in parallel, see prepareEnvironments),
+ * printing the renderer's warnings and every finding on stderr, in the order of the environments. Returns
+ * undefined when the output breaks a rule: `render` would refuse it.
  */
-export function renderValidated(project: Project, selection: RenderSelection, io: CliIO): RenderResult[] | undefined {
-  const environments = loadEnvironments(project, selection.env);
-  const results = renderAll(environments);
-  // A tenant dropped before it was retired is a mistake in the environment file (exit 2), whether writing or checking.
-  assertTenantRemovalsSafe(project, environments, results);
-  const findings = validateRendered(project, environments, results, selection);
-  reportRenderWarnings(environments, results, io);
+export function renderValidated(project: Project, selection: RenderSelection, io: CliIO): RenderedFiles[] | undefined {
+  const outcomes = prepareEnvironments(project, selectEnvironments(project, selection.env), selection, io.env);
+  // As a serial run would stop: at the first unreadable file, else at every environment file's problems of the
+  // first step that has any.
+  for (const outcome of outcomes) if ('usage' in outcome) throw new CliError(outcome.usage, outcome.exitCode);
+  for (const step of STEPS) {
+    const problems = outcomes.flatMap((outcome) => ('refused' in outcome && outcome.refused === step ? outcome.problems : []));
+    if (problems.length > 0) throw new EnvironmentFileError(problems);
+  }
+  const rendered = outcomes.filter((outcome): outcome is EnvironmentRendered => 'rendered' in outcome);
+  const findings = rendered.flatMap((outcome) => outcome.findings);
+  reportRenderWarnings(rendered.flatMap((outcome) => outcome.warnings), io);
   reportFindings(findings, io);
-  return hasErrors(findings) ? undefined : results;
+  return hasErrors(findings) ? undefined : rendered.map((outcome) => outcome.rendered);
 }
 
 /** How one environment's folder compares with what it renders to. */
@@ -37,6 +41,7 @@ export interface EnvironmentPlan {
   readonly folder: string;
   readonly dir: string;
   readonly rendered: FileTree;
+  /** What is committed of the files that differ (changed or removed); unchanged files are compared, not kept. */
   readonly committed: FileTree;
   readonly diff: TreeDiff;
   /** No folder yet: every file would be added. */
@@ -61,14 +66,14 @@ export interface OutputPlan {
 }
 
 /** Compares rendered results with the output folder; `all` when every environment was rendered (stale folders known). */
-export function planOutput(project: Project, results: readonly RenderResult[], all: boolean): OutputPlan {
+export function planOutput(project: Project, results: readonly RenderedFiles[], all: boolean): OutputPlan {
   const outputLabel = relative(project.root, project.outputDir) || '.';
   const environments = results.map((result): EnvironmentPlan => {
     const dir = join(project.outputDir, result.environment);
-    const committed = readTree(dir);
+    const { diff, differing } = compareWithFolder(result.files, dir);
     return {
       environment: result.environment, folder: `${outputLabel}/${result.environment}`, dir,
-      rendered: result.files, committed, diff: compareTrees(result.files, committed), neverRendered: !existsSync(dir),
+      rendered: result.files, committed: differing, diff, neverRendered: !existsSync(dir),
     };
   });
   const stale = all ? staleOutputs(project).map((name): StaleOutput => {

@@ -32,9 +32,9 @@ export function renderWarnings(environments: readonly LoadedEnvironment[], resul
   return results.flatMap((result, index) => result.warnings.map((warning) => locateIssue(environments[index]!, warning)));
 }
 
-/** Prints what the renderer noticed but did not refuse. */
-export function reportRenderWarnings(environments: readonly LoadedEnvironment[], results: readonly RenderResult[], io: CliIO): void {
-  for (const warning of renderWarnings(environments, results)) io.err(`warning: ${formatProblem(warning)}\n`);
+/** Prints what the renderer noticed but did not refuse (see renderWarnings). */
+export function reportRenderWarnings(warnings: readonly Problem[], io: CliIO): void {
+  for (const warning of warnings) io.err(`warning: ${formatProblem(warning)}\n`);
 }
 
 /** How many findings have this severity. */

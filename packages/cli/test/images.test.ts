@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { addonImages, loadEnvironmentText } from '@emr-eks-gitops/charts';
 import { helmValuesImages, objectImages } from '../src/images/container-images.js';
 import { EMR_ON_EKS_IMAGE_ACCOUNTS, emrSparkImage } from '../src/images/emr-base-images.js';
 import { REPO_ROOT, editEnvironment, runCli, tempProject } from './support/project.js';
@@ -185,6 +188,38 @@ describe('emr-gitops images', () => {
     ].join('\n'));
     expect(result.stderr).toContain('note: environments/dev.yaml: tenants[0].releaseLabel: EMR Spark image of app-dev not listed: no EMR on EKS image registry account known for region me-central-1');
     expect(result.stderr.match(/^note: /gm)).toHaveLength(3);
+  });
+
+  it('lists every image each add-on module declares, where a rendered object of the environment names it', async () => {
+    let declared = 0;
+    for (const env of ['dev', 'staging', 'prod', 'sandbox']) {
+      const config = loadEnvironmentText(readFileSync(join(REPO_ROOT, 'environments', `${env}.yaml`), 'utf8'), `environments/${env}.yaml`).config;
+      const result = await runCli(REPO_ROOT, ['images', '--env', env, '--output', 'json']);
+      const { images } = JSON.parse(result.stdout) as { images: { image: string; usedBy: string[] }[] };
+      for (const { key, images: own } of addonImages(config)) {
+        for (const image of own) {
+          declared++;
+          const usedBy = images.find((entry) => entry.image === image)?.usedBy ?? [];
+          expect(usedBy.some((place) => place.startsWith(`${env} dist-manifests/${env}/`)), `${env} addons.${key}: ${image} in ${usedBy.join(', ')}`).toBe(true);
+        }
+      }
+    }
+    // The notebook, Prometheus, History Server, device plugin and YuniKorn images.
+    expect(declared).toBeGreaterThanOrEqual(8);
+  });
+
+  it('lists an add-on\'s images that only an artifact names (Prometheus\' values without a delivery engine) at its section', async () => {
+    const root = tempProject();
+    editEnvironment(root, 'dev', (text) => text
+      .replace(/^delivery:.*\n((?: {2}.*\n)*)/m, '')
+      .replace(/^ {2}karpenter:.*\n/m, '')
+      .replace(/^ {2}jupyterhub:.*\n((?: {4}.*\n)*)/m, ''));
+    const result = await runCli(root, ['images', '--env', 'dev', '--output', 'json']);
+    expect(result.exitCode).toBe(0);
+    const { images } = JSON.parse(result.stdout) as { images: { image: string; usedBy: string[] }[] };
+    const usedBy = (image: string) => images.find((entry) => entry.image === image)?.usedBy;
+    expect(usedBy('quay.io/prometheus/prometheus:v3.14.0')).toEqual(['dev environments/dev.yaml addons.prometheus']);
+    expect(usedBy('quay.io/prometheus-operator/prometheus-config-reloader:v0.93.1')).toEqual(['dev environments/dev.yaml addons.prometheus']);
   });
 
   it('bad usage and unknown environments exit 2', async () => {

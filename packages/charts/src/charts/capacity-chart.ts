@@ -23,7 +23,7 @@ const poolLimits = (pool: PoolLimitsConfig) => (pool ? { cpu: String(pool.cpu), 
  * NVMe when capacity.nvmeInstanceStore is set) and the pools of each named capacity class (capacity.classes). With
  * self-managed Karpenter: EC2NodeClasses, plus the controller's Helm values as an artifact when the controller is
  * installed with the cluster (addons.karpenter absent; with addons.karpenter the same values are the release's,
- * addon-charts.ts). With EKS Auto Mode (capacity.backend auto-mode): eks.amazonaws.com NodeClasses, Auto Mode's label
+ * addons/karpenter/chart.ts). With EKS Auto Mode (capacity.backend auto-mode): eks.amazonaws.com NodeClasses, Auto Mode's label
  * names and node lifetime, and the cluster's compute config as an artifact (auto-mode-capacity.ts). The pools, taints
  * and placements are the same on both.
  */

@@ -170,11 +170,11 @@ export interface DeliverySummary {
   readonly layers: readonly LayerSummary[];
 }
 
-/** A README section an add-on contributes: its own template, below `render/readme/`, and the data it reads. */
+/** A README section an add-on contributes: its own template, in the add-on's folder (`addons/<name>/`), and the data it reads. */
 export interface AddonNotes {
   /** The README section it belongs to. */
   readonly section: 'addons' | 'nodepools' | 'artifacts';
-  /** Template path below `render/readme/` without `.md.hbs`, e.g. `addons/karpenter`. */
+  /** Template path below the package's `src/` without `.md.hbs`, e.g. `addons/karpenter/karpenter`. */
   readonly template: string;
   /** Where it stands among the add-ons' notes of its section (the README's long-standing order). */
   readonly order: number;
@@ -183,9 +183,8 @@ export interface AddonNotes {
 
 /** What an add-on contributes to the README: its row(s) of the add-on table and its notes. */
 export interface AddonSummary {
+  /** The add-on's key under `addons:`. */
   readonly name: string;
-  /** Where its rows stand in the add-on table. */
-  readonly order: number;
   readonly rows: ReadonlyArray<{ readonly name: string; readonly chart: string; readonly namespace: string; readonly folder: string; readonly reach: string }>;
   readonly notes: readonly AddonNotes[];
   /** Set by an add-on that runs notebook servers on the driver nodes (JupyterHub's profiles of Spark-driver accounts). */
@@ -236,6 +235,7 @@ export interface ReadmeSummaries {
   readonly fargate?: FargateSummary;
   readonly clusterAccess: ClusterAccessSummary;
   readonly delivery: DeliverySummary;
+  /** In the add-on table's order (the add-on charts are built in it). */
   readonly addons: readonly AddonSummary[];
   readonly iam: IamSummary;
   readonly cost: CostSummary;

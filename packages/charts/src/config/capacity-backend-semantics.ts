@@ -1,6 +1,6 @@
 import { AUTO_MODE_DEFAULT_EXPIRE_AFTER, AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD, AUTO_MODE_MAX_NODE_LIFETIME, goDurationSeconds } from '@emr-eks-gitops/core';
 import type { CapacityConfig } from './capacity-schema.js';
-import type { AddonsConfig } from './addons-schema.js';
+import type { AddonsConfig } from './schema.js';
 import type { Locate, Problem } from './problems.js';
 
 /**

@@ -7,28 +7,17 @@ import { tenantCapacityClasses } from './capacity-class-semantics.js';
 /**
  * What GPU capacity classes need to run a job end to end. On self-managed Karpenter a GPU node advertises
  * `nvidia.com/gpu` only once NVIDIA's device plugin runs on it: without addons.nvidiaDevicePlugin every GPU executor
- * stays Pending while the pools look right. EKS Auto Mode runs its own plugin, so a second one is refused there. And
+ * stays Pending while the pools look right (the plugin's own rules are its add-on's: addons/nvidia-device-plugin/). And
  * a tenant whose jobs get GPU executors needs its release's RAPIDS Accelerator image (emr-<version>-spark-rapids).
  */
 export function gpuProblems(file: Partial<EnvironmentFile> | null, tenants: readonly Partial<TenantConfig>[], at: Locate): Problem[] {
   const capacity = isObject(file?.capacity) ? file.capacity : undefined;
-  const addons = isObject(file?.addons) ? file.addons : undefined;
-  const plugin = addons?.nvidiaDevicePlugin;
+  const plugin = isObject(file?.addons) ? file.addons.nvidiaDevicePlugin : undefined;
   const autoMode = capacity?.backend === 'auto-mode';
   const classes = (Array.isArray(capacity?.classes) ? capacity.classes : []) as Partial<CapacityClassConfig>[];
   const gpuClasses = classes.flatMap((spec, index) => (isObject(spec) && isObject(spec.gpu) && typeof spec.name === 'string' ? [{ spec: spec as Partial<CapacityClassConfig>, index }] : []));
   const problems: Problem[] = [];
 
-  if (plugin !== undefined) {
-    if (autoMode) {
-      problems.push(at('auto-mode-no-device-plugin', ['addons', 'nvidiaDevicePlugin'], 'EKS Auto Mode installs and runs the NVIDIA device plugin on its GPU nodes itself: a second plugin would register the same devices twice; remove addons.nvidiaDevicePlugin'));
-    } else if (capacity && gpuClasses.length === 0) {
-      problems.push(at('gpu-device-plugin-unused', ['addons', 'nvidiaDevicePlugin'], 'no capacity class has gpu: the plugin runs only on the nodes of GPU classes and would run nowhere; remove it, or add a class with gpu (e.g. categories [g], gpu: {perExecutor: 1})'));
-    }
-    if (!isObject(file?.delivery)) {
-      problems.push(at('addon-delivery', ['addons', 'nvidiaDevicePlugin'], 'is delivered as a Helm release by Flux or Argo CD: add a delivery section'));
-    }
-  }
   if (capacity && !autoMode) {
     for (const { spec, index } of gpuClasses) {
       const resource = spec.gpu?.resource ?? NVIDIA_GPU_RESOURCE;
@@ -63,6 +52,6 @@ function isObject(value: unknown): value is Record<string, never> {
 /** The rules of this topic, run by semanticProblems. */
 export const GPU_RULES: ConfigRules = {
   topic: 'GPU classes',
-  rules: ['auto-mode-no-device-plugin', 'gpu-device-plugin-unused', 'addon-delivery', 'gpu-device-plugin', 'gpu-rapids-release'],
+  rules: ['gpu-device-plugin', 'gpu-rapids-release'],
   check: ({ file, tenants }, at) => gpuProblems(file, tenants, at),
 };

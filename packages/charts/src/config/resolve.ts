@@ -1,27 +1,25 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import {
-  AUTO_MODE_DEFAULT_EXPIRE_AFTER, AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD, TLS_PROXY_SERVICE_TYPE, type AutoModeBuiltInNodePool, type PodIdentityMode,
+  AUTO_MODE_DEFAULT_EXPIRE_AFTER, AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD, type AutoModeBuiltInNodePool, type PodIdentityMode,
 } from '@emr-eks-gitops/core';
-import { ClusterSchema, EnvironmentSchema, TenantSchema, type ClusterConfig, type EnvironmentFile, type TenantConfig } from './schema.js';
+import { ClusterSchema, ProductionSchema, TenantSchema, type ClusterConfig, type EnvironmentFile, type TenantConfig } from './schema.js';
 import { CapacityClassSchema, CapacitySchema, SparkPlatformSchema, type CapacityClassConfig, type CapacityConfig, type SparkPlatformConfig, type TenantSparkConfig } from './capacity-schema.js';
 import { DeliverySchema, type DeliveryConfig } from './delivery-schema.js';
-import { KarpenterAddonSchema, type AddonsConfig } from './addons-schema.js';
-import { JupyterHubSchema, type JupyterHubConfig } from './jupyterhub-schema.js';
-import { PrometheusServerSchema, type PrometheusConfig } from './prometheus-schema.js';
 import { TenantQueueSchema, type TenantQueueConfig } from './yunikorn-schema.js';
 import type { TenantFargateConfig } from './fargate-schema.js';
 import type { TenantServiceAccountConfig } from './tenant-access-schema.js';
 import { fargateProfileName } from './fargate-semantics.js';
 
 // The environment as charts, render and the CLI read it: every default applied here, once. A default the schema
-// declares (`default`, also in environments/schema.json) is read from the schema, so the two cannot disagree.
+// declares (`default`, also in environments/schema.json) is read from the schema, so the two cannot disagree. Each
+// add-on resolves its own section (its module's `resolve`, addons/); environment/resolve.ts puts the two together.
 
 /** A type with every property and list read-only, all the way down. */
 export type DeepReadonly<T> = T extends readonly (infer U)[] ? readonly DeepReadonly<U>[]
   : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
 
 /** `T` as the file has it, with the fields of `R` replaced by their resolved form. */
-type With<T, R> = Omit<DeepReadonly<T>, keyof R> & Readonly<R>;
+export type With<T, R> = Omit<DeepReadonly<T>, keyof R> & Readonly<R>;
 
 export type ResolvedCluster = With<ClusterConfig, {
   partition: NonNullable<ClusterConfig['partition']>;
@@ -54,7 +52,7 @@ export type ResolvedCapacityClass = With<CapacityClassConfig, { gpu?: ResolvedCl
 
 export type KarpenterController = DeepReadonly<NonNullable<CapacityConfig['controller']>> & {
   /** Where the controller runs: addons.karpenter.namespace when this project installs it, else kube-system. */
-  readonly namespace: NonNullable<KarpenterAddon['namespace']>;
+  readonly namespace: string;
 };
 
 /** Self-managed Karpenter: its node classes' AMI and its controller, both required by the semantics rules. */
@@ -93,23 +91,11 @@ export type ArgoCdDelivery = DeliveryCommon & {
 /** How the layers reach the cluster, told apart by `engine`. */
 export type ResolvedDelivery = FluxDelivery | ArgoCdDelivery;
 
-type JupyterHubTls = NonNullable<JupyterHubConfig['tls']>;
-export type ResolvedJupyterHub = With<JupyterHubConfig, {
-  hubDbSize: NonNullable<JupyterHubConfig['hubDbSize']>;
-  /** The file's, else what the TLS load balancer needs (TLS_PROXY_SERVICE_TYPE), else ClusterIP. */
-  proxyServiceType: NonNullable<JupyterHubConfig['proxyServiceType']>;
-  tls?: With<JupyterHubTls, { scheme: NonNullable<JupyterHubTls['scheme']> }>;
-}>;
-
-type PrometheusServer = NonNullable<PrometheusConfig['server']>;
-export type ResolvedPrometheus = With<PrometheusConfig, { server?: With<PrometheusServer, { lifecycleApi: boolean }> }>;
-
-type KarpenterAddon = NonNullable<AddonsConfig['karpenter']>;
-export type ResolvedAddons = With<AddonsConfig, {
-  karpenter?: { readonly namespace: NonNullable<KarpenterAddon['namespace']>; readonly replicas: number };
-  jupyterhub?: ResolvedJupyterHub;
-  prometheus?: ResolvedPrometheus;
-}>;
+/**
+ * The `addons:` section with each add-on's defaults applied. Each add-on's module adds its key (`declare module`,
+ * addons/<name>/), so the model knows every add-on while this layer imports none of them.
+ */
+export interface ResolvedAddons {}
 
 export type ResolvedServiceAccount = With<TenantServiceAccountConfig, { sparkDriver: boolean; automountServiceAccountToken: boolean }>;
 
@@ -161,9 +147,9 @@ export function schemaDefault<S extends TSchema>(field: S): Static<S> {
 const capacity = CapacitySchema.properties;
 const delivery = DeliverySchema.properties;
 
-/** Every default of the environment file, read once from the schema that declares it. */
-export const ENVIRONMENT_DEFAULTS = {
-  production: schemaDefault(EnvironmentSchema.properties.production),
+/** Every default of the environment file outside `addons:`, read once from the schema that declares it (the add-ons' are their modules'). */
+export const SECTION_DEFAULTS = {
+  production: schemaDefault(ProductionSchema),
   partition: schemaDefault(ClusterSchema.properties.partition),
   identity: schemaDefault(ClusterSchema.properties.identity),
   backend: schemaDefault(capacity.backend),
@@ -180,11 +166,6 @@ export const ENVIRONMENT_DEFAULTS = {
   argocdNamespace: schemaDefault(delivery.argocd.properties.namespace),
   argocdProject: schemaDefault(delivery.argocd.properties.project),
   argocdDestinationServer: schemaDefault(delivery.argocd.properties.destinationServer),
-  karpenterNamespace: schemaDefault(KarpenterAddonSchema.properties.namespace),
-  karpenterReplicas: schemaDefault(KarpenterAddonSchema.properties.replicas),
-  hubDbSize: schemaDefault(JupyterHubSchema.properties.hubDbSize),
-  tlsScheme: schemaDefault(JupyterHubSchema.properties.tls.properties.scheme),
-  lifecycleApi: schemaDefault(PrometheusServerSchema.properties.lifecycleApi),
   gpuResource: schemaDefault(CapacityClassSchema.properties.gpu.properties.resource),
   gpuPerExecutor: schemaDefault(CapacityClassSchema.properties.gpu.properties.perExecutor),
   retired: schemaDefault(TenantSchema.properties.retired),
@@ -202,6 +183,9 @@ export const DRIVER_NODE_DEFAULTS = {
   'auto-mode': { expireAfter: AUTO_MODE_DEFAULT_EXPIRE_AFTER, terminationGracePeriod: AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD },
 } as const;
 
+/** Where Karpenter's controller runs when installed with the cluster, and addons.karpenter.namespace's default. */
+export const KARPENTER_CLUSTER_NAMESPACE = 'kube-system';
+
 /** Where a validated environment came from. */
 export interface EnvironmentOrigin {
   /** Environment name: the file name without `.yaml`. */
@@ -211,30 +195,31 @@ export interface EnvironmentOrigin {
 }
 
 /**
- * The resolved model of a validated environment file: every default applied, the back end and delivery engine as
- * unions. Call it only on a file that passed the schema and the semantics rules (loadEnvironmentText does): what
- * those rules guarantee (Karpenter's AMI and controller, a Fargate tenant's role and subnets) is not reported again;
- * a file without it throws a plain Error, a caller's mistake rather than the user's.
+ * The resolved model of a validated environment file around its `addons:` section, which the add-ons resolved
+ * (environment/resolve.ts's resolveEnvironment joins them). Call it only on a file that passed the schema and the
+ * semantics rules: what those rules guarantee (Karpenter's AMI and controller, a Fargate tenant's role and subnets) is
+ * not reported again; a file without it throws a plain Error, a caller's mistake rather than the user's.
  */
-export function resolveEnvironment(file: EnvironmentFile, origin: EnvironmentOrigin): ResolvedEnvironment {
-  const D = ENVIRONMENT_DEFAULTS;
+export function resolveSections(file: EnvironmentFile, origin: EnvironmentOrigin, addons: ResolvedAddons | undefined): ResolvedEnvironment {
+  const D = SECTION_DEFAULTS;
   const cluster: ResolvedCluster = { ...file.cluster, partition: file.cluster.partition ?? D.partition, identity: file.cluster.identity ?? D.identity };
-  const { delivery: deliveryFile, addons: addonsFile, ...rest } = file;
+  // The add-ons' sections as resolved come in `addons`; the file's are left behind.
+  const { delivery: deliveryFile, addons: _asWritten, ...rest } = file;
   return {
     ...rest,
     ...origin,
     production: file.production ?? D.production,
     cluster,
-    capacity: resolveCapacity(file.capacity, addonsFile),
+    capacity: resolveCapacity(file.capacity, addons),
     spark: { ...file.spark, logs: { ...file.spark.logs, persistentAppUI: file.spark.logs?.persistentAppUI ?? D.persistentAppUI } },
     ...(deliveryFile ? { delivery: resolveDelivery(deliveryFile) } : {}),
-    ...(addonsFile ? { addons: resolveAddons(addonsFile) } : {}),
+    ...(addons ? { addons } : {}),
     tenants: file.tenants.map((tenant) => resolveTenant(tenant, file, cluster.identity)),
   };
 }
 
-function resolveCapacity(file: CapacityConfig, addons: AddonsConfig | undefined): ResolvedCapacity {
-  const D = ENVIRONMENT_DEFAULTS;
+function resolveCapacity(file: CapacityConfig, addons: ResolvedAddons | undefined): ResolvedCapacity {
+  const D = SECTION_DEFAULTS;
   const { backend = D.backend, amiAlias, controller, autoMode, ...rest } = file;
   const common = {
     ...rest,
@@ -254,18 +239,18 @@ function resolveCapacity(file: CapacityConfig, addons: AddonsConfig | undefined)
     throw new Error('capacity.amiAlias and capacity.controller are required with backend karpenter: resolve only a validated environment');
   }
   // Installed with the cluster (no addons.karpenter), the controller runs in kube-system, the add-on's default too.
-  const namespace = addons?.karpenter?.namespace ?? D.karpenterNamespace;
+  const namespace = addons?.karpenter?.namespace ?? KARPENTER_CLUSTER_NAMESPACE;
   return { ...common, backend, amiAlias, controller: { ...controller, namespace }, driverNodes: { ...DRIVER_NODE_DEFAULTS[backend], ...file.driverNodes } };
 }
 
 function resolveCapacityClass({ gpu, ...rest }: CapacityClassConfig): ResolvedCapacityClass {
   if (!gpu) return rest;
-  const resource = gpu.resource ?? ENVIRONMENT_DEFAULTS.gpuResource;
-  return { ...rest, gpu: { resource, perExecutor: gpu.perExecutor ?? ENVIRONMENT_DEFAULTS.gpuPerExecutor, taintKey: gpu.taintKey ?? resource } };
+  const resource = gpu.resource ?? SECTION_DEFAULTS.gpuResource;
+  return { ...rest, gpu: { resource, perExecutor: gpu.perExecutor ?? SECTION_DEFAULTS.gpuPerExecutor, taintKey: gpu.taintKey ?? resource } };
 }
 
 function resolveDelivery(file: DeliveryConfig): ResolvedDelivery {
-  const D = ENVIRONMENT_DEFAULTS;
+  const D = SECTION_DEFAULTS;
   const { engine, argocd, ...rest } = file;
   const common = {
     ...rest,
@@ -287,33 +272,8 @@ function resolveDelivery(file: DeliveryConfig): ResolvedDelivery {
   };
 }
 
-function resolveAddons(file: AddonsConfig): ResolvedAddons {
-  const D = ENVIRONMENT_DEFAULTS;
-  const { karpenter, jupyterhub, prometheus, ...rest } = file;
-  return {
-    ...rest,
-    ...(karpenter ? { karpenter: { namespace: karpenter.namespace ?? D.karpenterNamespace, replicas: karpenter.replicas ?? D.karpenterReplicas } } : {}),
-    ...(jupyterhub ? { jupyterhub: resolveJupyterHub(jupyterhub) } : {}),
-    ...(prometheus ? { prometheus: resolvePrometheus(prometheus) } : {}),
-  };
-}
-
-function resolveJupyterHub({ tls, ...rest }: JupyterHubConfig): ResolvedJupyterHub {
-  const D = ENVIRONMENT_DEFAULTS;
-  return {
-    ...rest,
-    hubDbSize: rest.hubDbSize ?? D.hubDbSize,
-    proxyServiceType: rest.proxyServiceType ?? (tls ? TLS_PROXY_SERVICE_TYPE[tls.loadBalancer] : 'ClusterIP'),
-    ...(tls ? { tls: { ...tls, scheme: tls.scheme ?? D.tlsScheme } } : {}),
-  };
-}
-
-function resolvePrometheus({ server, ...rest }: PrometheusConfig): ResolvedPrometheus {
-  return { ...rest, ...(server ? { server: { ...server, lifecycleApi: server.lifecycleApi ?? ENVIRONMENT_DEFAULTS.lifecycleApi } } : {}) };
-}
-
 function resolveTenant(tenant: TenantConfig, file: EnvironmentFile, clusterIdentity: PodIdentityMode): ResolvedTenant {
-  const D = ENVIRONMENT_DEFAULTS;
+  const D = SECTION_DEFAULTS;
   const { fargate, queue, ...rest } = tenant;
   return {
     ...rest,

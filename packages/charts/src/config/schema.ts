@@ -1,14 +1,14 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox';
 import { DnsLabel, Quantity, Resources, RoleArn, StringEnum, strictObject } from './schema-types.js';
 import { CapacitySchema, SparkPlatformSchema, TenantSparkSchema } from './capacity-schema.js';
 import { EnvironmentNetworkSchema, TenantNetworkSchema, TenantServiceAccountSchema } from './tenant-access-schema.js';
 import { DeliverySchema } from './delivery-schema.js';
-import { AddonsSchema } from './addons-schema.js';
 import { EnvironmentFargateSchema, TenantFargateSchema } from './fargate-schema.js';
 import { TenantQueueSchema } from './yunikorn-schema.js';
 import { EnvironmentCostAllocationSchema, TenantCostAllocationSchema } from './cost-schema.js';
 
 // One schema is the source of the TypeScript type (Static<>), of ajv's validation and of environments/schema.json.
+// Its `addons:` section is the add-ons' (addons/index.ts assembles it from the add-on list; environment/schema.ts the whole).
 
 export const ClusterSchema = strictObject({
   name: Type.String({
@@ -81,18 +81,21 @@ export const TenantSchema = strictObject({
   })),
 }, 'A team: one namespace, registered with EMR as one virtual cluster');
 
-export const EnvironmentSchema = Type.Object({
-  production: Type.Optional(Type.Boolean({
-    default: false,
-    description: 'true for a production environment: validation also refuses dummy notebook authentication and @latest AMIs',
-  })),
+export const ProductionSchema = Type.Boolean({
+  default: false,
+  description: 'true for a production environment: validation also refuses dummy notebook authentication and @latest AMIs',
+});
+
+/** The environment file's schema around its `addons:` section, which the add-on list gives (environment/schema.ts). */
+export const environmentSchema = <Addons extends TSchema>(addons: Addons) => Type.Object({
+  production: Type.Optional(ProductionSchema),
   cluster: ClusterSchema,
   capacity: CapacitySchema,
   spark: SparkPlatformSchema,
   network: Type.Optional(EnvironmentNetworkSchema),
   fargate: Type.Optional(EnvironmentFargateSchema),
   delivery: Type.Optional(DeliverySchema),
-  addons: Type.Optional(AddonsSchema),
+  addons: Type.Optional(addons),
   costAllocation: Type.Optional(EnvironmentCostAllocationSchema),
   tenants: Type.Array(TenantSchema, { minItems: 1, description: 'The teams sharing the cluster, at least one' }),
 }, {
@@ -102,12 +105,13 @@ export const EnvironmentSchema = Type.Object({
   additionalProperties: false,
 });
 
+/**
+ * The `addons:` section as written. Each add-on's schema file adds its key to this interface (`declare module`), so
+ * the type knows every add-on while this layer imports none of them.
+ */
+export interface AddonsConfig {}
+
 /** The environment file as written (optional fields may be missing). */
-export type EnvironmentFile = Static<typeof EnvironmentSchema>;
+export type EnvironmentFile = Omit<Static<ReturnType<typeof environmentSchema<TObject<{}>>>>, 'addons'> & { addons?: AddonsConfig };
 export type ClusterConfig = Static<typeof ClusterSchema>;
 export type TenantConfig = Static<typeof TenantSchema>;
-
-/** The JSON Schema for editors, as written to environments/schema.json (stable key order, trailing newline). */
-export function environmentSchemaJson(): string {
-  return `${JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...EnvironmentSchema }, null, 2)}\n`;
-}

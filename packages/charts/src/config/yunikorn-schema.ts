@@ -1,9 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { GoDuration, Quantity, StringEnum, strictObject } from './schema-types.js';
 
-/** addons.yunikorn: the scheduler itself; each tenant opts in with its own `queue`. */
-export const YunikornAddonSchema = strictObject({}, 'Apache YuniKorn (chart yunikorn from https://apache.github.io/yunikorn-release, pinned) in namespace yunikorn, off the Spark pools: a queue per tenant with a `queue` section (root.tenants.<namespace>, max = the tenant\'s quota), gang scheduling of each job\'s driver and minimum executors, and the admission controller processing only those tenants\' namespaces. Needs a delivery section; not on Fargate tenants');
-
 /** tenants[].queue: the tenant's share of the cluster under YuniKorn. */
 export const TenantQueueSchema = strictObject({
   guaranteed: strictObject({
@@ -21,5 +18,4 @@ export const TenantQueueSchema = strictObject({
   maxQueueWait: Type.Optional(GoDuration('how long a job may wait queued before EMR fails it: emr-containers-defaults job-start-timeout, e.g. 2h (default 15m, EMR\'s own); counts against capacity.driverNodes.terminationGracePeriod like spark.maxJobDuration')),
 }, 'schedule the tenant\'s pods with Apache YuniKorn (needs addons.yunikorn): a queue of its own with a guaranteed share, its quota as the most it may borrow up to, jobs gang-scheduled and queued instead of failed');
 
-export type YunikornAddonConfig = Static<typeof YunikornAddonSchema>;
 export type TenantQueueConfig = Static<typeof TenantQueueSchema>;

@@ -7,9 +7,8 @@ import { CapacityChart } from '../charts/capacity-chart.js';
 import { FargateChart } from '../charts/fargate-chart.js';
 import { EmrAccessChart, SchedulingChart, StorageChart } from '../charts/cluster-charts.js';
 import { ClusterAccessChart } from '../charts/cluster-access-chart.js';
-import { deliveryCharts } from '../charts/delivery-chart.js';
-import { jupyterHubCharts } from '../charts/jupyterhub-chart.js';
-import { addonCharts } from '../charts/addon-charts.js';
+import { deliveryCharts, helmDelivery } from '../charts/delivery-chart.js';
+import { addonCharts } from '../addons/index.js';
 import { deliverySummary } from '../charts/delivery-summary.js';
 import { tenantSummary } from '../charts/tenant-summary.js';
 import type { ReadmeSummaries } from '../charts/summaries.js';
@@ -74,19 +73,19 @@ export function renderEnvironment(config: ResolvedEnvironment): RenderResult {
   charts.forEach((chart, index) => {
     for (const object of chartObjects[index] as KubernetesObject[]) {
       const path = `${chart.folder}/${objectFileName(object.kind, object.metadata.name)}`;
-      addFile(path, header + toYaml(object));
+      addFile(path, toYaml(object, header));
       objects.push({ path, object, applied: true });
     }
     for (const artifact of chart.artifacts) {
       const path = `artifacts/${chart.artifactKey(artifact.path)}`;
       addFile(path, artifact.format === 'json' ? `${JSON.stringify(artifact.value, null, 2)}\n`
-        : artifact.format === 'text' ? String(artifact.value) : header + toYaml(artifact.value));
+        : artifact.format === 'text' ? String(artifact.value) : toYaml(artifact.value, header));
       if (artifact.kubernetesObject) objects.push({ path, object: artifact.value as KubernetesObject, applied: false });
     }
   });
   for (const [folder, resources] of kustomizationFolders(objects)) {
     // No kustomization at the top: each layer folder is applied on its own, in order, by the wiring.
-    if (folder) addFile(`${folder}/kustomization.yaml`, header + toYaml(kustomization([...resources])));
+    if (folder) addFile(`${folder}/kustomization.yaml`, toYaml(kustomization([...resources]), header));
   }
   addFile('README.md', environmentReadme(summaries));
 
@@ -103,6 +102,17 @@ export function renderEnvironment(config: ResolvedEnvironment): RenderResult {
  * priority classes, storage class), so a tenant's pod templates cannot disagree with the pools. Also what each chart
  * decided, for the README (absent when a chart could not be built: the render fails then).
  */
+/**
+ * What the environment's README is built from: the charts' summaries, without the files (for tests and tools).
+ * @throws RenderError as renderEnvironment does, when a chart could not be built.
+ */
+export function renderSummaries(config: ResolvedEnvironment): ReadmeSummaries {
+  const issues: RenderIssue[] = [];
+  const { summaries } = buildCharts(new App(), config, issues);
+  if (issues.length > 0 || !summaries) throw new RenderError(config.name, issues);
+  return summaries;
+}
+
 function buildCharts(app: App, config: ResolvedEnvironment, issues: RenderIssue[]): { charts: ManifestChart[]; summaries?: ReadmeSummaries } {
   const storage = collectIssues(issues, [], () => new StorageChart(app, config));
   const scheduling = collectIssues(issues, [], () => new SchedulingChart(app, config));
@@ -128,13 +138,14 @@ function buildCharts(app: App, config: ResolvedEnvironment, issues: RenderIssue[
   // Fargate profiles are AWS resources: artifacts with the commands that create them, when a tenant runs there.
   const fargate = config.tenants.some((tenant) => tenant.fargate)
     ? collectIssues(issues, ['fargate'], () => new FargateChart(app, config)) : undefined;
-  const addons = [
-    ...addonCharts(app, config, issues, capacity.classes),
-    ...jupyterHubCharts(app, config, config.tenants.map((tenant) => {
+  const addons = addonCharts({
+    app, config, issues, classes: capacity.classes, driverPlacement: capacity.spark.driverPlacement,
+    helmDelivery: config.delivery ? helmDelivery(config.name, config.delivery) : undefined,
+    tenants: config.tenants.map((tenant) => {
       const chart = tenants.find((candidate) => candidate.folder === `tenants/${tenant.name}`);
       return { tenant, sparkProperties: chart?.sparkProperties, costLabels: chart?.costLabels };
-    }), capacity.spark.driverPlacement, issues),
-  ];
+    }),
+  });
   // The roles' permissions: artifacts only, from the same tenant locations as the jobs.
   const iam = collectIssues(issues, [], () => new IamChart(app, config));
   if (iam) issues.push(...iam.problems);

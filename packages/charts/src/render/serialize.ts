@@ -10,10 +10,11 @@ export function generatedHeader(sourcePath: string): string {
  * YAML that kubectl (a YAML 1.1 reader) reads back as written: `on`, `yes`, `0777` and friends are quoted.
  * No line folding, no anchors: one object reads the same wherever it is.
  * The `yaml` library's `stringify` with YAML_OPTIONS, byte for byte; plain JSON objects take a faster path that
- * writes the same text without building a YAML document (see blockYaml).
+ * writes the same text without building a YAML document (see blockYaml). `prefix` (a file's header) comes first,
+ * in the same flat string.
  */
-export function toYaml(value: unknown): string {
-  return blockYaml(value) ?? stringify(value, YAML_OPTIONS);
+export function toYaml(value: unknown, prefix = ''): string {
+  return blockYaml(value, prefix) ?? prefix + stringify(value, YAML_OPTIONS);
 }
 
 /** Kubernetes kinds are CamelCase; file names are lower case: `ResourceQuota` + `tenant-quota` -> `resourcequota-tenant-quota.yaml`. */

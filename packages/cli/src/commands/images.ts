@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { tenantCapacityClasses, type ResolvedEnvironment, type ResolvedTenant } from '@emr-eks-gitops/charts';
+import { addonImages, tenantCapacityClasses, type ResolvedEnvironment, type ResolvedTenant } from '@emr-eks-gitops/charts';
 import { EXIT, type CliIO } from '../io.js';
 import { loadEnvironments, renderAll, type Project } from '../project.js';
 import { objectImages } from '../images/container-images.js';
@@ -25,7 +25,8 @@ export interface ImageInventory {
 
 /**
  * The container images the environments reference: every rendered object (applied ones and artifacts such as the
- * Spark pod templates) and each tenant's EMR Spark image, from its release label and the cluster's region.
+ * Spark pod templates), each tenant's EMR Spark image, from its release label and the cluster's region, and each
+ * add-on's images that no rendered object names (a chart's values kept as an artifact, not an object).
  */
 export function imageInventory(project: Project, envNames: readonly string[]): ImageInventory {
   const environments = loadEnvironments(project, envNames);
@@ -41,14 +42,20 @@ export function imageInventory(project: Project, envNames: readonly string[]): I
 
   results.forEach((result, index) => {
     const config = environments[index]!.environment;
+    const named = new Set<string>();
     for (const { path, object } of result.objects) {
       const file = `${outputLabel}/${result.environment}/${path}`;
       const { references, problems } = objectImages(object);
       for (const reference of references) {
+        named.add(reference.image);
         use(reference.image, `${result.environment} ${file} ${reference.fieldPath}`);
         if (reference.note) notes.add(`${file}: ${reference.fieldPath}: ${reference.image}: ${reference.note}`);
       }
       for (const problem of problems) notes.add(`${file}: ${problem.fieldPath}: ${problem.message}`);
+    }
+    // What each add-on declares it runs, where no rendered object of this environment names it: located at its section.
+    for (const { key, images } of addonImages(config)) {
+      for (const image of images.filter((entry) => !named.has(entry))) use(image, `${result.environment} ${config.sourcePath} addons.${key}`);
     }
     config.tenants.forEach((tenant, tenantIndex) => {
       const field = `tenants[${tenantIndex}].releaseLabel`;

@@ -1,9 +1,11 @@
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { EXIT, type CliIO } from '../io.js';
 import type { Project } from '../project.js';
 import type { ValidationOptions } from '../validation-report.js';
 import { driftReport } from '../output/drift-report.js';
-import { hasChanges, writeTreeAtomically } from '../output/tree.js';
+import { hasChanges } from '../output/tree.js';
+import { recoverInterruptedWrite, writeTreeAtomically } from '../output/tree-write.js';
 import { planOutput, renderValidated, type OutputPlan } from '../render-plan.js';
 
 export interface RenderOptions extends ValidationOptions {
@@ -16,7 +18,7 @@ export interface RenderOptions extends ValidationOptions {
 /**
  * `emr-gitops render`: environments/*.yaml -> dist-manifests/<env>/. Everything is loaded, rendered and validated
  * in memory first; output that breaks a rule is refused (exit 1). Only then is anything written, one environment
- * folder at a time, atomically.
+ * folder at a time, only the files that differ, atomically (see writeTreeAtomically).
  */
 export function renderCommand(project: Project, options: RenderOptions, io: CliIO): number {
   const results = renderValidated(project, options, io);
@@ -24,6 +26,8 @@ export function renderCommand(project: Project, options: RenderOptions, io: CliI
     io.err('the rendered output breaks the rules above; nothing was written. Run `emr-gitops validate` to see them again.\n');
     return EXIT.failed;
   }
+  // A write an earlier run left half-done is completed before comparing, so the summary counts this run's changes.
+  if (!options.check) for (const result of results) recoverInterruptedWrite(join(project.outputDir, result.environment));
   // Folders of environments that no longer exist are stale, but only a full render knows which those are.
   const plan = planOutput(project, results, options.env.length === 0);
   return options.check ? check(plan, io) : write(plan, io);

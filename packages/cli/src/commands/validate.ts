@@ -28,7 +28,7 @@ export function validateCommand(project: Project, options: ValidateOptions, io: 
     }, null, 2)}\n`);
   } else {
     for (const [environment, version] of Object.entries(kubernetesSchemas)) io.out(`${environment}: Kubernetes ${version} schemas\n`);
-    reportRenderWarnings(environments, results, io);
+    reportRenderWarnings(renderWarnings(environments, results), io);
     reportFindings(findings, io);
     const warnings = results.reduce((n, r) => n + r.warnings.length, 0);
     const objects = `${results.reduce((n, r) => n + r.objects.length, 0)} objects`;

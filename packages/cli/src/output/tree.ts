@@ -1,5 +1,5 @@
-import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** A folder's files: relative path (with `/`) -> content. */
 export type FileTree = ReadonlyMap<string, string>;
@@ -12,18 +12,23 @@ export interface TreeDiff {
   readonly unchanged: string[];
 }
 
-/** Reads every file below `dir` (none when it does not exist). */
-export function readTree(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
+/** Relative paths (with `/`) of every file below `dir`, in directory order (none when it does not exist). */
+export function listTree(dir: string): string[] {
+  const paths: string[] = [];
   const walk = (relativeDir: string) => {
     for (const entry of readdirSync(join(dir, relativeDir), { withFileTypes: true })) {
       const path = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
       if (entry.isDirectory()) walk(path);
-      else files.set(path, readFileSync(join(dir, path), 'utf8'));
+      else paths.push(path);
     }
   };
   if (existsSync(dir)) walk('');
-  return files;
+  return paths;
+}
+
+/** Reads every file below `dir` (none when it does not exist). */
+export function readTree(dir: string): Map<string, string> {
+  return new Map(listTree(dir).map((path) => [path, readFileSync(join(dir, path), 'utf8')]));
 }
 
 export function compareTrees(expected: FileTree, actual: FileTree): TreeDiff {
@@ -39,67 +44,67 @@ export function compareTrees(expected: FileTree, actual: FileTree): TreeDiff {
   return diff;
 }
 
+/** How a folder compares with what it should hold, and the text on disk of the files that differ (changed or removed). */
+export interface FolderComparison {
+  readonly diff: TreeDiff;
+  readonly differing: FileTree;
+}
+
+/**
+ * compareTrees(expected, readTree(dir)) without holding the folder in memory: a file whose size differs from the
+ * expected bytes is changed without comparing its content; one of the same size is read into a reused buffer and
+ * compared byte for byte. Only the files that differ are decoded and kept (for the drift report and `diff`).
+ */
+export function compareWithFolder(expected: FileTree, dir: string): FolderComparison {
+  const onDisk = new Set(listTree(dir));
+  const diff: TreeDiff = { added: [], changed: [], removed: [], unchanged: [] };
+  const differing = new Map<string, string>();
+  const bytes = new ByteScratch();
+  for (const [path, content] of expected) {
+    if (!onDisk.has(path)) {
+      diff.added.push(path);
+      continue;
+    }
+    const file = join(dir, path);
+    if (bytes.fileEquals(file, content)) {
+      diff.unchanged.push(path);
+    } else {
+      diff.changed.push(path);
+      differing.set(path, readFileSync(file, 'utf8'));
+    }
+  }
+  for (const path of onDisk) {
+    if (expected.has(path)) continue;
+    diff.removed.push(path);
+    differing.set(path, readFileSync(join(dir, path), 'utf8'));
+  }
+  diff.removed.sort();
+  return { diff, differing };
+}
+
 export function hasChanges(diff: TreeDiff): boolean {
   return diff.added.length + diff.changed.length + diff.removed.length > 0;
 }
 
-/**
- * Makes `dir` hold exactly `files`, all or nothing. The new tree is built beside it (unchanged files hard-linked,
- * so their inode and mtime stay; changed files written), then swapped in with two renames. A failure before the
- * swap leaves `dir` as it was; a crash between the renames is repaired by the next call.
- */
-export function writeTreeAtomically(dir: string, files: FileTree, diff: TreeDiff): void {
-  recoverInterruptedSwap(dir);
-  if (!hasChanges(diff)) return;
-  const parent = dirname(dir);
-  const base = dir.slice(parent.length + 1);
-  const staging = join(parent, `.${base}.staging-${process.pid}`);
-  const previous = join(parent, `.${base}.previous-${process.pid}`);
-  rmSync(staging, { recursive: true, force: true });
-  try {
-    const unchanged = new Set(diff.unchanged);
-    const made = new Set<string>(); // one mkdir per folder, not one per file
-    for (const [path, content] of files) {
-      const target = join(staging, path);
-      const folder = dirname(target);
-      if (!made.has(folder)) {
-        mkdirSync(folder, { recursive: true });
-        made.add(folder);
-      }
-      if (unchanged.has(path)) linkOrCopy(join(dir, path), target, content);
-      else writeFileSync(target, content);
-    }
-    mkdirSync(staging, { recursive: true });
-    if (existsSync(dir)) renameSync(dir, previous);
-    renameSync(staging, dir);
-  } catch (error) {
-    if (!existsSync(dir) && existsSync(previous)) renameSync(previous, dir);
-    rmSync(staging, { recursive: true, force: true });
-    throw error;
-  }
-  rmSync(previous, { recursive: true, force: true });
-}
+/** Two buffers reused for every file of a comparison: the expected text encoded, and the file read. */
+class ByteScratch {
+  private expected = Buffer.allocUnsafe(1 << 16);
+  private actual = Buffer.allocUnsafe(1 << 16);
 
-function linkOrCopy(source: string, target: string, content: string): void {
-  try {
-    linkSync(source, target);
-  } catch {
-    writeFileSync(target, content); // file systems without hard links
-  }
-}
-
-/** A previous run died between its two renames: put the old tree back before doing anything. */
-function recoverInterruptedSwap(dir: string): void {
-  const parent = dirname(dir);
-  if (!existsSync(parent)) return;
-  const base = dir.slice(parent.length + 1);
-  for (const entry of readdirSync(parent)) {
-    const leftover = join(parent, entry);
-    if (entry.startsWith(`.${base}.previous-`)) {
-      if (existsSync(dir)) rmSync(leftover, { recursive: true, force: true });
-      else renameSync(leftover, dir);
-    } else if (entry.startsWith(`.${base}.staging-`)) {
-      rmSync(leftover, { recursive: true, force: true });
+  /** True when the file holds exactly `content` (UTF-8); reads it only when its size is that of `content`. */
+  fileEquals(file: string, content: string): boolean {
+    if (this.expected.length < content.length * 3) this.expected = Buffer.allocUnsafe(content.length * 3);
+    const length = this.expected.write(content);
+    const fd = openSync(file, 'r');
+    try {
+      if (fstatSync(fd).size !== length) return false;
+      if (this.actual.length < length + 1) this.actual = Buffer.allocUnsafe(length + 1);
+      let read = 0;
+      // One byte more than expected: a file that grew since fstat is not equal.
+      for (let n; read <= length && (n = readSync(fd, this.actual, read, length + 1 - read, null)) > 0;) read += n;
+      return read === length && this.expected.compare(this.actual, 0, length, 0, length) === 0;
+    } finally {
+      closeSync(fd);
     }
   }
 }

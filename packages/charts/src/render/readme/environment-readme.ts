@@ -80,7 +80,7 @@ function readmeData(summaries: ReadmeSummaries) {
     fargateTenants: fargate.join(', '),
     ...tenantData(summaries),
     // Add-ons and notebooks.
-    addonRows: [...summaries.addons].sort((a, b) => a.order - b.order).flatMap((addon) => addon.rows),
+    addonRows: summaries.addons.flatMap((addon) => addon.rows),
     notebookServers: notebooks !== undefined,
     notebookCullMinutes: notebooks?.cullMinutes ?? 0,
     // Artifacts.

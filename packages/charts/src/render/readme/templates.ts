@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 
-// The README's text lives in `<name>.md.hbs` files next to this module (below `src/`, and copied to `dist/` by the
-// build: scripts/copy-templates.mjs). Each is compiled once, on first use, in an environment of its own so the
+// The README's text lives in `<name>.md.hbs` files next to this module, and an add-on's own text in its folder
+// (`addons/<name>/*.md.hbs`), all below `src/` and copied to `dist/` by the build (scripts/copy-templates.mjs). Each is compiled once, on first use, in an environment of its own so the
 // helpers below never leak into another user of handlebars.
 const handlebars = Handlebars.create();
 
@@ -24,11 +24,17 @@ handlebars.registerHelper({
 
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
 
-/** Renders `render/readme/<name>.md.hbs` with `data`; strict: a field the data lacks is an error, not an empty string. */
+/** The package's `src/` (or `dist/`), which an add-on's template path is below. */
+const SOURCE_ROOT = new URL('../../', import.meta.url);
+
+/** A section's name is a template of this folder; a path (`addons/karpenter/karpenter`) is an add-on's, below `src/`. */
+const templateFile = (name: string) => (name.includes('/') ? new URL(`${name}.md.hbs`, SOURCE_ROOT) : new URL(`./${name}.md.hbs`, import.meta.url));
+
+/** Renders the template `name` with `data`; strict: a field the data lacks is an error, not an empty string. */
 export function renderTemplate(name: string, data: object): string {
   let template = compiled.get(name);
   if (!template) {
-    const source = readFileSync(new URL(`./${name}.md.hbs`, import.meta.url), 'utf8');
+    const source = readFileSync(templateFile(name), 'utf8');
     template = handlebars.compile(source, { noEscape: true, strict: true });
     compiled.set(name, template);
   }

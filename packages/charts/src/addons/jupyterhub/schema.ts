@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DnsLabel, Quantity, StringEnum, strictObject } from './schema-types.js';
+import { DnsLabel, Quantity, StringEnum, strictObject } from '../../config/schema-types.js';
 
 const HttpsUrl = (description: string) => Type.String({ pattern: '^https://[^\\s/?#]+(/[^\\s?#]*)?$', maxLength: 2048, description });
 
@@ -76,3 +76,10 @@ export const JupyterHubSchema = strictObject({
 }, 'JupyterHub in namespace jupyterhub (Helm chart jupyterhub): one profile per tenant with a sparkDriver service account, whose server runs in the tenant namespace and starts Spark there in client mode');
 
 export type JupyterHubConfig = Static<typeof JupyterHubSchema>;
+
+declare module '../../config/schema.js' {
+  /** addons.jupyterhub: the type of this add-on's section (its schema above is the list's, addons/index.ts). */
+  interface AddonsConfig {
+    jupyterhub?: JupyterHubConfig;
+  }
+}

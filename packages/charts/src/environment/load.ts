@@ -1,12 +1,14 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { DNS_LABEL_PATTERN, configDiagnostic, placeDiagnostic, type RuleId, type SourcePoint } from '@emr-eks-gitops/core';
-import { EnvironmentSchema, type EnvironmentFile } from './schema.js';
-import { resolveEnvironment, type ResolvedEnvironment } from './resolve.js';
-import { EnvironmentFileError, type Locate, type Problem } from './problems.js';
-import { SourceMap, formatConfigPath, type ConfigPath } from './source-map.js';
+import type { EnvironmentFile } from '../config/schema.js';
+import type { ResolvedEnvironment } from '../config/resolve.js';
+import { EnvironmentSchema } from './schema.js';
+import { resolveEnvironment } from './resolve.js';
+import { EnvironmentFileError, type Locate, type Problem } from '../config/problems.js';
+import { SourceMap, formatConfigPath, type ConfigPath } from '../config/source-map.js';
 import { semanticProblems } from './semantics.js';
-import { MAX_ALIAS_COUNT, aliasBombPosition, parserMessage, unprintableCharacters } from './yaml-hazards.js';
+import { MAX_ALIAS_COUNT, aliasBombPosition, parserMessage, unprintableCharacters } from '../config/yaml-hazards.js';
 
 /** A parsed, validated environment and the map back to its source, for locating later errors. */
 export interface LoadedEnvironment {

@@ -1,32 +1,28 @@
 import type { App } from 'cdk8s';
 import {
-  configDiagnostic, doNotDisruptAnnotations, EMR_IMAGE_USER, JUPYTERHUB_GENERATED_FIELDS, JUPYTERHUB_OIDC_DEFAULTS, helmRelease, parseQuantity, requireThat, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubNotebookNetworkPolicies, JupyterHubSpawnerRbac,
-  CLIENT_MODE_DRIVER_LABEL, PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, jupyterHubValues, jupyterHubValuesProblems, sparkHistoryServerSelector, type JupyterHubAuth, type JupyterHubTenantProfile, type PodPlacement,
+  CLIENT_MODE_DRIVER_LABEL, configDiagnostic, doNotDisruptAnnotations, EMR_IMAGE_USER, JUPYTERHUB_GENERATED_FIELDS, JUPYTERHUB_OIDC_DEFAULTS, helmRelease, parseQuantity, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubNotebookNetworkPolicies, JupyterHubSpawnerRbac,
+  PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, TLS_PROXY_SERVICE_TYPE, jupyterHubValues, jupyterHubValuesProblems, sparkHistoryServerSelector, type HelmDelivery, type JupyterHubAuth, type JupyterHubTenantProfile, type PodPlacement,
 } from '@emr-eks-gitops/core';
-import type { ResolvedJupyterHub, ResolvedEnvironment, ResolvedTenant } from '../config/resolve.js';
-import { helmDelivery } from './delivery-chart.js';
-import { addonPlacement, ebsProvisioner } from './auto-mode-capacity.js';
-import { ManifestChart } from './manifest-chart.js';
-import { collectIssues, type RenderIssue } from '../config/render-error.js';
-import { HISTORY_SERVER_NAMESPACE, historyServerName } from './history-server-names.js';
-import { notebookAccountOf, servesNotebooks } from './notebook-tenants.js';
-import { rolePolicyArtifactPath } from './role-policies.js';
-import type { AddonSummary } from './summaries.js';
+import type { ResolvedEnvironment } from '../../config/resolve.js';
+import type { ResolvedJupyterHub } from './resolve.js';
+import { addonPlacement, ebsProvisioner } from '../../charts/auto-mode-capacity.js';
+import { ManifestChart } from '../../charts/manifest-chart.js';
+import { collectIssues, type RenderIssue } from '../../config/render-error.js';
+import { HISTORY_SERVER_NAMESPACE, historyServerName } from '../../charts/history-server-names.js';
+import { notebookAccountOf, servesNotebooks } from '../../charts/notebook-tenants.js';
+import { rolePolicyArtifactPath } from '../../charts/role-policies.js';
+import type { AddonBuildContext, AddonTenant } from '../module.js';
+import type { AddonSummary } from '../../charts/summaries.js';
+
+/** The README templates of this folder (paths below `src/`, without `.md.hbs`), which its summary's notes name. */
+export const JUPYTERHUB_README_TEMPLATES = { notes: 'addons/jupyterhub/jupyterhub' } as const;
 
 /** Output folder of the add-on, below the addons layer. */
 export const JUPYTERHUB_FOLDER = 'addons/jupyterhub';
 export const JUPYTERHUB_DEFAULT_STORAGE_CLASS = 'jupyterhub-gp3';
 
-/** A tenant as the add-on sees it: its config and its rendered spark-defaults. */
-export interface JupyterHubTenant {
-  readonly tenant: ResolvedTenant;
-  readonly sparkProperties: Readonly<Record<string, string>> | undefined;
-  /** The tenant's cost allocation labels, on its notebook servers. */
-  readonly costLabels?: Readonly<Record<string, string>>;
-}
-
 /** The tenants JupyterHub serves: not retired, with a `sparkDriver` ServiceAccount (the first one is the notebook's). */
-export function jupyterHubProfiles(tenants: readonly JupyterHubTenant[], driverPlacement: PodPlacement): JupyterHubTenantProfile[] {
+export function jupyterHubProfiles(tenants: readonly AddonTenant[], driverPlacement: PodPlacement): JupyterHubTenantProfile[] {
   return tenants.flatMap(({ tenant, sparkProperties, costLabels }) => {
     const account = notebookAccountOf(tenant);
     if (tenant.retired || !account || !sparkProperties) return [];
@@ -74,7 +70,7 @@ export class JupyterHubChart extends ManifestChart {
   readonly values: Record<string, unknown>;
   override readonly addonSummary: AddonSummary;
 
-  constructor(scope: App, config: ResolvedEnvironment, hub: ResolvedJupyterHub, profiles: readonly JupyterHubTenantProfile[]) {
+  constructor(scope: App, config: ResolvedEnvironment, hub: ResolvedJupyterHub, profiles: readonly JupyterHubTenantProfile[], delivery: HelmDelivery) {
     super(scope, 'addon-jupyterhub', { folder: JUPYTERHUB_FOLDER, environment: config.name, configPath: ['addons', 'jupyterhub'] });
     new JupyterHubNamespace(this, 'Namespace', { podSecurityVersion: `v${config.cluster.kubernetesVersion}` });
     const storageClass = new Gp3StorageClass(this, 'StorageClass', {
@@ -99,20 +95,18 @@ export class JupyterHubChart extends ManifestChart {
       corePlacement: placement.nodePlacement,
       tls: hub.tls ? { ...hub.tls, host: callbackHost(hub) } : undefined,
     });
-    const delivery = config.delivery;
-    requireThat(delivery !== undefined, '', 'is delivered as a Helm release by Flux or Argo CD: add a delivery section');
     helmRelease(this, 'Release', {
       chart: JUPYTERHUB_CHART, namespace: JUPYTERHUB_CHART.namespace, values: this.values, argoIgnoreDifferences: JUPYTERHUB_GENERATED_FIELDS,
-    }, helmDelivery(config.name, delivery));
+    }, delivery);
     // The profiles put notebook servers on the driver nodes for tenants with a sparkDriver account.
     const onDriverNodes = config.tenants.some((tenant) => !tenant.retired && tenant.serviceAccounts?.some((account) => account.sparkDriver === true));
     this.addonSummary = {
-      name: 'jupyterhub', order: 3,
+      name: 'jupyterhub',
       rows: [{
         name: 'JupyterHub', chart: `\`${JUPYTERHUB_CHART.name}\` ${JUPYTERHUB_CHART.version} from ${JUPYTERHUB_CHART.url}`, namespace: JUPYTERHUB_CHART.namespace,
         folder: JUPYTERHUB_FOLDER, reach: jupyterHubReach(hub),
       }],
-      notes: [{ section: 'addons', template: 'addons/jupyterhub', order: 1, data: { jupyterHub: jupyterHubReadme(config, hub), hasJupyterHub: true } }],
+      notes: [{ section: 'addons', template: JUPYTERHUB_README_TEMPLATES.notes, order: 1, data: { jupyterHub: jupyterHubReadme(config, hub), hasJupyterHub: true } }],
       notebooks: onDriverNodes ? { cullMinutes: Math.round((hub.cullTimeoutSeconds ?? 0) / 60) } : undefined,
     };
   }
@@ -141,7 +135,7 @@ export class JupyterHubTenantChart extends ManifestChart {
 }
 
 /** The host users reach the hub at: the OAuth callback's. */
-function callbackHost(hub: ResolvedJupyterHub): string | undefined {
+export function callbackHost(hub: ResolvedJupyterHub): string | undefined {
   return hub.auth.callbackUrl ? /^https:\/\/([^/:]+)/.exec(hub.auth.callbackUrl)?.[1] : undefined;
 }
 
@@ -214,7 +208,7 @@ function tlsReadme(config: ResolvedEnvironment, hub: ResolvedJupyterHub) {
 const kubeSpawnerBytes = (size: string) => parseQuantity(size.replace(/^([0-9]+)([KMGT])$/, '$1$2i'));
 
 /** A notebook server is a container of the tenant namespace: its limits must pass the tenant's LimitRange max. */
-function limitRangeIssues(hub: ResolvedJupyterHub, tenants: readonly JupyterHubTenant[], profiles: readonly JupyterHubTenantProfile[]): RenderIssue[] {
+function limitRangeIssues(hub: ResolvedJupyterHub, tenants: readonly AddonTenant[], profiles: readonly JupyterHubTenantProfile[]): RenderIssue[] {
   const issues: RenderIssue[] = [];
   for (const profile of profiles) {
     const max = tenants.find(({ tenant }) => tenant.name === profile.tenant)?.tenant.containerDefaults.max;
@@ -278,18 +272,15 @@ function notebookArchWarnings(config: ResolvedEnvironment, hub: ResolvedJupyterH
 }
 
 /**
- * The JupyterHub add-on's charts, or none when it is off. Builder refusals and values the chart's own schema refuses
- * are pushed to `issues`, located at `addons.jupyterhub`.
+ * The JupyterHub add-on's charts: the hub, and what its servers need in each tenant namespace it serves. Builder
+ * refusals and values the chart's own schema refuses are pushed to `issues`, located at `addons.jupyterhub`.
  */
-export function jupyterHubCharts(
-  app: App, config: ResolvedEnvironment, tenants: readonly JupyterHubTenant[], driverPlacement: PodPlacement, issues: RenderIssue[],
-): ManifestChart[] {
-  const hub = config.addons?.jupyterhub;
-  if (!hub) return [];
+export function jupyterHubCharts(context: AddonBuildContext, hub: ResolvedJupyterHub, delivery: HelmDelivery): ManifestChart[] {
+  const { app, config, tenants, issues } = context;
   const at = ['addons', 'jupyterhub'];
-  const profiles = jupyterHubProfiles(tenants, driverPlacement);
+  const profiles = jupyterHubProfiles(tenants, context.driverPlacement);
   issues.push(...limitRangeIssues(hub, tenants, profiles), ...notebookRuntimeIssues(config, hub, profiles));
-  const chart = collectIssues(issues, at, () => new JupyterHubChart(app, config, hub, profiles));
+  const chart = collectIssues(issues, at, () => new JupyterHubChart(app, config, hub, profiles, delivery));
   if (!chart) return [];
   if (profiles.length === 0) {
     chart.warnings.push(configDiagnostic('jupyterhub-no-tenant', at, 'serves no tenant: no tenant has a serviceAccounts entry with sparkDriver: true, so the hub has no Spark profile and spawns servers in its own namespace'));

@@ -1,13 +1,14 @@
 import { goDurationSeconds, isQuantity, parseQuantity, tenantQueueName } from '@emr-eks-gitops/core';
-import type { EnvironmentFile, TenantConfig } from './schema.js';
-import type { ConfigRules, Locate, Problem } from './problems.js';
-import type { ConfigPath } from './source-map.js';
+import type { EnvironmentFile, TenantConfig } from '../../config/schema.js';
+import type { ConfigRules, Locate, Problem } from '../../config/problems.js';
+import type { ConfigPath } from '../../config/source-map.js';
+import { isObject } from '../module.js';
 
 /** Spark properties that put a label or annotation YuniKorn reads as the queue (yunikorn-k8shim constants.QueueLabelKeys, QueueAnnotationKeys). */
 const QUEUE_PROPERTY = /^spark\.kubernetes\.(driver|executor)\.(label|annotation)\.(queue|yunikorn\.apache\.org\/queue)$/;
 
 /**
- * YuniKorn's settings against each other: a tenant queue needs the add-on (and the add-on a tenant queue and a delivery),
+ * YuniKorn's settings against each other: a tenant queue needs the add-on (and the add-on a tenant queue),
  * Fargate tenants stay with Fargate's own scheduler (YuniKorn has no Fargate nodes), a guarantee within the quota (the queue's max; yunikorn-core refuses guaranteed above
  * max and keeps the old configuration), and no Spark property naming a queue other than the tenant's own.
  */
@@ -15,11 +16,8 @@ export function yunikornProblems(file: Partial<EnvironmentFile> | null, tenants:
   const addon = isObject(file?.addons) ? file.addons.yunikorn : undefined;
   const problems: Problem[] = [];
   const queued = tenants.filter((tenant) => isObject(tenant.queue) && !tenant.retired && !isObject(tenant.fargate));
-  if (addon !== undefined) {
-    if (queued.length === 0) {
-      problems.push(at('yunikorn-addon', ['addons', 'yunikorn'], 'no tenant has a queue: YuniKorn would schedule no pod; give the tenants that share capacity a queue (tenants[].queue.guaranteed), or remove addons.yunikorn'));
-    }
-    if (!isObject(file?.delivery)) problems.push(at('yunikorn-addon', ['addons', 'yunikorn'], 'is delivered as a Helm release by Flux or Argo CD: add a delivery section'));
+  if (addon !== undefined && queued.length === 0) {
+    problems.push(at('yunikorn-addon', ['addons', 'yunikorn'], 'no tenant has a queue: YuniKorn would schedule no pod; give the tenants that share capacity a queue (tenants[].queue.guaranteed), or remove addons.yunikorn'));
   }
   tenants.forEach((tenant, index) => {
     const queue = tenant.queue;
@@ -54,11 +52,7 @@ export function yunikornProblems(file: Partial<EnvironmentFile> | null, tenants:
   return problems;
 }
 
-function isObject(value: unknown): value is Record<string, never> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The rules of this topic, run by semanticProblems. */
+/** The add-on's config rules, run by semanticProblems (its need of a delivery engine is the list's: addons/index.ts). */
 export const YUNIKORN_RULES: ConfigRules = {
   topic: 'YuniKorn',
   rules: ['yunikorn-addon', 'yunikorn-fargate', 'yunikorn-guaranteed-quota', 'yunikorn-queue-name', 'yunikorn-queue-wait'],

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { GoDuration, Quantity, Resources, StringEnum, strictObject } from './schema-types.js';
+import { GoDuration, Quantity, Resources, StringEnum, strictObject } from '../../config/schema-types.js';
 
 export const PrometheusServerSchema = strictObject({
   storageSize: Quantity('size of the server\'s data volume (its own encrypted gp3 StorageClass): a Kubernetes quantity such as "20Gi"'),
@@ -46,3 +46,10 @@ export const PrometheusSchema = strictObject({
 }, 'Prometheus in namespace monitoring, scraping every tenant\'s Spark drivers and executors (with a tenant label on every series) and Karpenter');
 
 export type PrometheusConfig = Static<typeof PrometheusSchema>;
+
+declare module '../../config/schema.js' {
+  /** addons.prometheus: the type of this add-on's section (its schema above is the list's, addons/index.ts). */
+  interface AddonsConfig {
+    prometheus?: PrometheusConfig;
+  }
+}

@@ -1,7 +1,42 @@
 import { TLS_PROXY_SERVICE_TYPE } from '@emr-eks-gitops/core';
-import type { EnvironmentFile } from './schema.js';
-import type { JupyterHubConfig } from './jupyterhub-schema.js';
-import type { Locate, Problem } from './problems.js';
+import type { EnvironmentFile } from '../../config/schema.js';
+import type { JupyterHubConfig } from './schema.js';
+import type { ConfigRules, Locate, Problem } from '../../config/problems.js';
+import { isObject } from '../module.js';
+
+/** What each JupyterHub authenticator needs, and may have (anything else applies to another type). */
+const JUPYTERHUB_AUTH_KEYS = {
+  dummy: { needs: [], may: [] },
+  github: { needs: ['clientId', 'callbackUrl', 'clientSecret', 'allowedOrganizations'], may: [] },
+  oidc: {
+    needs: ['clientId', 'callbackUrl', 'clientSecret', 'authorizeUrl', 'tokenUrl', 'userdataUrl', 'allowedGroups'],
+    may: ['scopes', 'usernameClaim', 'groupsClaim', 'adminGroups', 'loginService'],
+  },
+} as const satisfies Record<JupyterHubConfig['auth']['type'], { needs: readonly string[]; may: readonly string[] }>;
+
+/** JupyterHub: no dummy login in production, each authenticator has its settings and only its own, TLS where the callback is https. */
+export function jupyterHubProblems(file: Partial<EnvironmentFile> | null, at: Locate): Problem[] {
+  const hub = isObject(file?.addons) && isObject(file.addons.jupyterhub) ? (file.addons.jupyterhub as Partial<JupyterHubConfig>) : undefined;
+  if (!hub) return [];
+  const problems: Problem[] = [];
+  const auth = isObject(hub.auth) ? hub.auth as Partial<Record<string, unknown>> : undefined;
+  if (auth?.type === 'dummy' && file?.production === true) {
+    problems.push(at('jupyterhub-auth', ['addons', 'jupyterhub', 'auth', 'type'], 'dummy authentication lets anyone in under any name and is refused in a production environment (production: true); use github or oidc with a clientSecret from an existing Secret'));
+  }
+  const type = typeof auth?.type === 'string' && Object.hasOwn(JUPYTERHUB_AUTH_KEYS, auth.type) ? auth.type as keyof typeof JUPYTERHUB_AUTH_KEYS : undefined;
+  if (auth && type) {
+    const own: readonly string[] = [...JUPYTERHUB_AUTH_KEYS[type].needs, ...JUPYTERHUB_AUTH_KEYS[type].may];
+    for (const key of JUPYTERHUB_AUTH_KEYS[type].needs) {
+      if (auth[key] === undefined) problems.push(at('jupyterhub-auth', ['addons', 'jupyterhub', 'auth'], `${type} needs ${key}`));
+    }
+    for (const key of Object.keys(auth).filter((name) => name !== 'type' && name !== 'adminUsers' && !own.includes(name))) {
+      const owners = Object.entries(JUPYTERHUB_AUTH_KEYS).filter(([, keys]) => [...keys.needs, ...keys.may].includes(key as never)).map(([name]) => name);
+      if (owners.length > 0) problems.push(at('jupyterhub-auth', ['addons', 'jupyterhub', 'auth', key], `applies only to type ${owners.join(' and ')}`));
+    }
+  }
+  problems.push(...jupyterHubTlsProblems(file, hub, at));
+  return problems;
+}
 
 /**
  * An https:// OAuth callback needs something that serves HTTPS: the chart's proxy-public serves port 443 only with
@@ -44,3 +79,10 @@ export function jupyterHubTlsProblems(file: Partial<EnvironmentFile> | null, hub
   }
   return problems;
 }
+
+/** The add-on's config rules, run by semanticProblems (its need of a delivery engine is the list's: addons/index.ts). */
+export const JUPYTERHUB_RULES: ConfigRules = {
+  topic: 'JupyterHub',
+  rules: ['jupyterhub-auth', 'jupyterhub-tls', 'jupyterhub-tls-certificate'],
+  check: ({ file }, at) => jupyterHubProblems(file, at),
+};

@@ -1,19 +1,16 @@
 import { isAtLeast, kubernetesSchemaProblem, parseKubernetesVersion } from '@emr-eks-gitops/core';
-import type { EnvironmentFile, TenantConfig } from './schema.js';
-import type { CapacityConfig, SparkPlatformConfig } from './capacity-schema.js';
-import type { DeliveryConfig } from './delivery-schema.js';
-import type { JupyterHubConfig } from './jupyterhub-schema.js';
-import type { AddonsConfig } from './addons-schema.js';
-import type { ConfigRuleInput, ConfigRules, Locate, Problem } from './problems.js';
-import { CAPACITY_CLASS_RULES, DEFAULT_CAPACITY_CLASS, tenantCapacityClasses } from './capacity-class-semantics.js';
-import { capacityBackendProblems } from './capacity-backend-semantics.js';
-import { FARGATE_RULES } from './fargate-semantics.js';
-import { GPU_RULES } from './gpu-semantics.js';
-import { YUNIKORN_RULES } from './yunikorn-semantics.js';
-import { DRIVER_ACCOUNT_RULES } from './driver-account-semantics.js';
-import { jupyterHubTlsProblems } from './jupyterhub-semantics.js';
-import { COST_ALLOCATION_RULES } from './cost-allocation-semantics.js';
-import { IDENTITY_RULES } from './identity.js';
+import type { AddonsConfig, EnvironmentFile, TenantConfig } from '../config/schema.js';
+import type { CapacityConfig, SparkPlatformConfig } from '../config/capacity-schema.js';
+import type { DeliveryConfig } from '../config/delivery-schema.js';
+import type { ConfigRuleInput, ConfigRules, Locate, Problem } from '../config/problems.js';
+import { CAPACITY_CLASS_RULES, DEFAULT_CAPACITY_CLASS, tenantCapacityClasses } from '../config/capacity-class-semantics.js';
+import { capacityBackendProblems } from '../config/capacity-backend-semantics.js';
+import { FARGATE_RULES } from '../config/fargate-semantics.js';
+import { GPU_RULES } from '../config/gpu-semantics.js';
+import { DRIVER_ACCOUNT_RULES } from '../config/driver-account-semantics.js';
+import { COST_ALLOCATION_RULES } from '../config/cost-allocation-semantics.js';
+import { IDENTITY_RULES } from '../config/identity.js';
+import { ADDON_RULES } from '../addons/index.js';
 
 const CLUSTER_RULES: ConfigRules = {
   topic: 'cluster',
@@ -94,33 +91,10 @@ const DELIVERY_RULES: ConfigRules = {
   },
 };
 
-const JUPYTERHUB_RULES: ConfigRules = {
-  topic: 'JupyterHub',
-  rules: ['jupyterhub-auth', 'addon-delivery', 'jupyterhub-tls', 'jupyterhub-tls-certificate'],
-  check: ({ file }, at) => jupyterHubProblems(file, at),
-};
-
 const CAPACITY_BACKEND_RULES: ConfigRules = {
   topic: 'capacity back end',
   rules: ['capacity-backend-settings', 'auto-mode-no-karpenter-controller', 'auto-mode-addon-pool', 'auto-mode-node-lifetime'],
   check: ({ file }, at) => capacityBackendProblems(capacityOf(file), addonsOf(file), at),
-};
-
-const ADDON_RULES: ConfigRules = {
-  topic: 'add-ons',
-  rules: ['addon-delivery', 'history-server-logs'],
-  check: ({ file }, at) => {
-    const addons = addonsOf(file);
-    const problems: Problem[] = [];
-    if (addons?.karpenter !== undefined && !deliveryOf(file)) {
-      problems.push(at('addon-delivery', ['addons', 'karpenter'], 'a Helm release needs a delivery: section (Flux or Argo CD installs it); add one, or install the controller with the cluster (leave addons.karpenter out: its values are then rendered to artifacts/platform/karpenter/controller-values.yaml)'));
-    }
-    const spark = sparkOf(file);
-    if (addons?.historyServer !== undefined && spark && !(isObject(spark.logs) && spark.logs.s3Uri)) {
-      problems.push(at('history-server-logs', ['addons', 'historyServer'], 'the history server reads the tenants\' Spark event logs from <spark.logs.s3Uri>/<tenant>/spark-events/, and this environment writes none: set spark.logs.s3Uri'));
-    }
-    return problems;
-  },
 };
 
 const ROLE_RULES: ConfigRules = {
@@ -138,10 +112,10 @@ const ROLE_RULES: ConfigRules = {
   },
 };
 
-/** Every rule of the environment file that spans fields, by topic, in the order they report. */
+/** Every rule of the environment file that spans fields, by topic, in the order they report; the add-ons' from their list. */
 export const CONFIG_RULES: readonly ConfigRules[] = [
-  CLUSTER_RULES, TENANT_RULES, CAPACITY_CLASS_RULES, DRIVER_ACCOUNT_RULES, SPARK_RULES, DELIVERY_RULES, JUPYTERHUB_RULES,
-  FARGATE_RULES, COST_ALLOCATION_RULES, IDENTITY_RULES, CAPACITY_BACKEND_RULES, GPU_RULES, YUNIKORN_RULES, ADDON_RULES, ROLE_RULES,
+  CLUSTER_RULES, TENANT_RULES, CAPACITY_CLASS_RULES, DRIVER_ACCOUNT_RULES, SPARK_RULES, DELIVERY_RULES,
+  FARGATE_RULES, COST_ALLOCATION_RULES, IDENTITY_RULES, CAPACITY_BACKEND_RULES, GPU_RULES, ...ADDON_RULES, ROLE_RULES,
 ];
 
 /**
@@ -165,43 +139,6 @@ const sparkOf = (file: Partial<EnvironmentFile> | null) => (isObject(file?.spark
 const capacityOf = (file: Partial<EnvironmentFile> | null) => (isObject(file?.capacity) ? (file.capacity as Partial<CapacityConfig>) : undefined);
 const deliveryOf = (file: Partial<EnvironmentFile> | null) => (isObject(file?.delivery) ? (file.delivery as Partial<DeliveryConfig>) : undefined);
 const addonsOf = (file: Partial<EnvironmentFile> | null) => (isObject(file?.addons) ? (file.addons as Partial<AddonsConfig>) : undefined);
-
-/** What each JupyterHub authenticator needs, and may have (anything else applies to another type). */
-const JUPYTERHUB_AUTH_KEYS = {
-  dummy: { needs: [], may: [] },
-  github: { needs: ['clientId', 'callbackUrl', 'clientSecret', 'allowedOrganizations'], may: [] },
-  oidc: {
-    needs: ['clientId', 'callbackUrl', 'clientSecret', 'authorizeUrl', 'tokenUrl', 'userdataUrl', 'allowedGroups'],
-    may: ['scopes', 'usernameClaim', 'groupsClaim', 'adminGroups', 'loginService'],
-  },
-} as const satisfies Record<JupyterHubConfig['auth']['type'], { needs: readonly string[]; may: readonly string[] }>;
-
-/** JupyterHub: no dummy login in production, each authenticator has its settings and only its own, a controller delivers it. */
-function jupyterHubProblems(file: Partial<EnvironmentFile> | null, at: Locate): Problem[] {
-  const hub = isObject(file?.addons) && isObject(file.addons.jupyterhub) ? (file.addons.jupyterhub as Partial<JupyterHubConfig>) : undefined;
-  if (!hub) return [];
-  const problems: Problem[] = [];
-  const auth = isObject(hub.auth) ? hub.auth as Partial<Record<string, unknown>> : undefined;
-  if (auth?.type === 'dummy' && file?.production === true) {
-    problems.push(at('jupyterhub-auth', ['addons', 'jupyterhub', 'auth', 'type'], 'dummy authentication lets anyone in under any name and is refused in a production environment (production: true); use github or oidc with a clientSecret from an existing Secret'));
-  }
-  const type = typeof auth?.type === 'string' && Object.hasOwn(JUPYTERHUB_AUTH_KEYS, auth.type) ? auth.type as keyof typeof JUPYTERHUB_AUTH_KEYS : undefined;
-  if (auth && type) {
-    const own: readonly string[] = [...JUPYTERHUB_AUTH_KEYS[type].needs, ...JUPYTERHUB_AUTH_KEYS[type].may];
-    for (const key of JUPYTERHUB_AUTH_KEYS[type].needs) {
-      if (auth[key] === undefined) problems.push(at('jupyterhub-auth', ['addons', 'jupyterhub', 'auth'], `${type} needs ${key}`));
-    }
-    for (const key of Object.keys(auth).filter((name) => name !== 'type' && name !== 'adminUsers' && !own.includes(name))) {
-      const owners = Object.entries(JUPYTERHUB_AUTH_KEYS).filter(([, keys]) => [...keys.needs, ...keys.may].includes(key as never)).map(([name]) => name);
-      if (owners.length > 0) problems.push(at('jupyterhub-auth', ['addons', 'jupyterhub', 'auth', key], `applies only to type ${owners.join(' and ')}`));
-    }
-  }
-  if (!isObject(file?.delivery)) {
-    problems.push(at('addon-delivery', ['addons', 'jupyterhub'], 'is delivered as a Helm release by Flux or Argo CD: add a delivery section'));
-  }
-  problems.push(...jupyterHubTlsProblems(file, hub, at));
-  return problems;
-}
 
 function uniquenessProblems(tenants: readonly Partial<TenantConfig>[], at: Locate): Problem[] {
   const problems: Problem[] = [];

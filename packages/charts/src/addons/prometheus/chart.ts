@@ -1,17 +1,22 @@
 import type { App } from 'cdk8s';
 import {
   configDiagnostic, ConfigurationError, GRAFANA_DASHBOARD_LABEL, KUBE_STATE_LABELS_ALLOWLIST, PROMETHEUS_CHART, PlatformObservability, PrometheusServer, SparkPodMonitors, helmRelease,
-  platformDashboards, type AlertGroup, type PlatformObservabilityProps,
+  platformDashboards, type AlertGroup, type HelmDelivery, type PlatformObservabilityProps,
 } from '@emr-eks-gitops/core';
-import type { ResolvedEnvironment, ResolvedPrometheus } from '../config/resolve.js';
-import { helmDelivery } from './delivery-chart.js';
-import { addonPlacement, ebsProvisioner } from './auto-mode-capacity.js';
-import { HISTORY_SERVER_NAMESPACE, historyServerName } from './history-server-names.js';
-import { ManifestChart } from './manifest-chart.js';
-import { servesNotebooks } from './notebook-tenants.js';
-import type { RenderIssue } from '../config/render-error.js';
-import type { AddonSummary } from './summaries.js';
+import type { ResolvedEnvironment } from '../../config/resolve.js';
+import type { ResolvedPrometheus } from './resolve.js';
+import { addonPlacement, ebsProvisioner } from '../../charts/auto-mode-capacity.js';
+import { HISTORY_SERVER_NAMESPACE, historyServerName } from '../../charts/history-server-names.js';
+import { ManifestChart } from '../../charts/manifest-chart.js';
+import { servesNotebooks } from '../../charts/notebook-tenants.js';
+import type { RenderIssue } from '../../config/render-error.js';
+import type { AddonSummary } from '../../charts/summaries.js';
 
+/** The README templates of this folder (paths below `src/`, without `.md.hbs`), which its summary's notes name. */
+export const PROMETHEUS_README_TEMPLATES = { notes: 'addons/prometheus/prometheus', dashboards: 'addons/prometheus/prometheus-dashboards', values: 'addons/prometheus/prometheus-values' } as const;
+
+/** Where the add-on is rendered. */
+export const PROMETHEUS_FOLDER = 'addons/prometheus';
 
 /**
  * The Prometheus add-on (`addons/prometheus/`). Mode `server`: the monitoring namespace, the server's StorageClass
@@ -24,8 +29,8 @@ import type { AddonSummary } from './summaries.js';
 export class PrometheusChart extends ManifestChart {
   override readonly addonSummary: AddonSummary;
 
-  constructor(scope: App, config: ResolvedEnvironment, prometheus: ResolvedPrometheus) {
-    super(scope, 'addons-prometheus', { folder: 'addons/prometheus', environment: config.name, configPath: ['addons', 'prometheus'] });
+  constructor(scope: App, config: ResolvedEnvironment, prometheus: ResolvedPrometheus, delivery: HelmDelivery | undefined) {
+    super(scope, 'addons-prometheus', { folder: PROMETHEUS_FOLDER, environment: config.name, configPath: ['addons', 'prometheus'] });
     const tenants = config.tenants.filter((tenant) => !tenant.retired)
       .map((tenant) => ({ name: tenant.name, namespace: tenant.namespace, notebookDrivers: servesNotebooks(config, tenant) }));
     // Karpenter's Service lives where its controller runs: the add-on's namespace, or kube-system when installed with the cluster.
@@ -47,7 +52,6 @@ export class PrometheusChart extends ManifestChart {
     }
     const server = prometheus.server;
     if (!server) throw new ConfigurationError('server', 'is required with mode server: storageSize, retention, service and resources of the server');
-    const delivery = config.delivery;
     const prometheusServer = new PrometheusServer(this, 'Server', {
       scrape,
       storageSize: server.storageSize,
@@ -70,7 +74,7 @@ export class PrometheusChart extends ManifestChart {
       this.addArtifact({ path: 'values.yaml', format: 'yaml', kubernetesObject: false, value: values });
       return;
     }
-    helmRelease(this, 'Release', { chart, namespace: chart.namespace, values }, helmDelivery(config.name, delivery));
+    helmRelease(this, 'Release', { chart, namespace: chart.namespace, values }, delivery);
   }
 }
 
@@ -80,7 +84,7 @@ export class PrometheusChart extends ManifestChart {
  */
 export function platformObservabilityProps(config: ResolvedEnvironment, prometheus: ResolvedPrometheus): PlatformObservabilityProps {
   const tenants = config.tenants.filter((tenant) => !tenant.retired);
-  // The same conditions as addon-charts.ts's History Server chart: one Deployment per active tenant.
+  // The same conditions as the History Server add-on's chart: one Deployment per active tenant.
   const historyServers = config.addons?.historyServer && config.spark.logs.s3Uri
     ? { namespace: HISTORY_SERVER_NAMESPACE, deployments: tenants.map((tenant) => historyServerName(tenant.name)) } : undefined;
   return {
@@ -112,12 +116,12 @@ function prometheusSummary(config: ResolvedEnvironment, prometheus: ResolvedProm
     };
   const remoteWrite = prometheus.remoteWrite;
   return {
-    name: 'prometheus', order: 2,
+    name: 'prometheus',
     rows: [row],
     notes: [
-      { section: 'addons', template: 'addons/prometheus', order: 2, data: { hasPrometheus: !operator, prometheusChart: PROMETHEUS_CHART.url, prometheusVersion: PROMETHEUS_CHART.version } },
+      { section: 'addons', template: PROMETHEUS_README_TEMPLATES.notes, order: 2, data: { hasPrometheus: !operator, prometheusChart: PROMETHEUS_CHART.url, prometheusVersion: PROMETHEUS_CHART.version } },
       {
-        section: 'addons', template: 'addons/prometheus-dashboards', order: 5,
+        section: 'addons', template: PROMETHEUS_README_TEMPLATES.dashboards, order: 5,
         data: {
           operator,
           dashboardLabel: GRAFANA_DASHBOARD_LABEL,
@@ -133,7 +137,7 @@ function prometheusSummary(config: ResolvedEnvironment, prometheus: ResolvedProm
         },
       },
       // Without a delivery engine the chart's values are an artifact for `helm install -f`.
-      ...(config.delivery === undefined && !operator ? [{ section: 'artifacts' as const, template: 'addons/prometheus-values', order: 1, data: {} }] : []),
+      ...(config.delivery === undefined && !operator ? [{ section: 'artifacts' as const, template: PROMETHEUS_README_TEMPLATES.values, order: 1, data: {} }] : []),
     ],
   };
 }

@@ -3,12 +3,15 @@ import {
   configDiagnostic, YUNIKORN_CHART, formatCores, formatMiB, helmRelease, parseQuantity, tenantQueueName, yunikornHelmValues, yunikornQueueConfig,
   type HelmDelivery, type SparkCapacity, type TenantQueue, type YunikornSchedulerConfig, type YunikornValues,
 } from '@emr-eks-gitops/core';
-import type { ResolvedEnvironment, ResolvedTenantQueue } from '../config/resolve.js';
-import type { RenderIssue } from '../config/render-error.js';
-import { addonPlacement } from './auto-mode-capacity.js';
-import { ManifestChart } from './manifest-chart.js';
-import { onYunikorn } from './yunikorn-tenant.js';
-import type { AddonSummary } from './summaries.js';
+import type { ResolvedEnvironment, ResolvedTenantQueue } from '../../config/resolve.js';
+import type { RenderIssue } from '../../config/render-error.js';
+import { addonPlacement } from '../../charts/auto-mode-capacity.js';
+import { ManifestChart } from '../../charts/manifest-chart.js';
+import { onYunikorn } from '../../charts/yunikorn-tenant.js';
+import type { AddonSummary } from '../../charts/summaries.js';
+
+/** The README templates of this folder (paths below `src/`, without `.md.hbs`), which its summary's notes name. */
+export const YUNIKORN_README_TEMPLATES = { fairSharing: 'addons/yunikorn/yunikorn' } as const;
 
 /** Where YuniKorn's release is rendered. */
 export const YUNIKORN_FOLDER = 'addons/yunikorn';
@@ -55,13 +58,13 @@ export class YunikornChart extends ManifestChart {
 function yunikornSummary(config: ResolvedEnvironment, queues: ReturnType<typeof tenantQueues>): AddonSummary {
   const chart = YUNIKORN_CHART;
   return {
-    name: 'yunikorn', order: 6,
+    name: 'yunikorn',
     rows: [{
       name: 'Apache YuniKorn', chart: `\`${chart.name}\` ${chart.version} from ${chart.url}`, namespace: chart.namespace, folder: YUNIKORN_FOLDER,
       reach: `\`kubectl port-forward -n ${chart.namespace} svc/yunikorn-service 9889\`, then http://localhost:9889 (queues and applications); see Fair sharing`,
     }],
     notes: [{
-      section: 'nodepools', template: 'addons/yunikorn', order: 1,
+      section: 'nodepools', template: YUNIKORN_README_TEMPLATES.fairSharing, order: 1,
       data: {
         chart,
         queues: queues.map((queue) => {

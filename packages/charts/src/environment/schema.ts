@@ -1,0 +1,19 @@
+import type { Static } from '@sinclair/typebox';
+import { environmentSchema, type AddonsConfig } from '../config/schema.js';
+import type { ResolvedAddons } from '../config/resolve.js';
+import { ADDON_MODULES, AddonsSchema } from '../addons/index.js';
+
+// The whole environment file's schema: the config layer's sections with the add-on list's `addons:` section.
+
+export const EnvironmentSchema = environmentSchema(AddonsSchema);
+
+// The add-ons' `declare module` types (config's AddonsConfig and ResolvedAddons) and the list describe one section.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type ResolvedByTheList = { [Module in (typeof ADDON_MODULES)[number] as Module['key']]?: ReturnType<Module['resolve']> };
+const addonTypesMatchTheList: [Same<AddonsConfig, Static<typeof AddonsSchema>>, Same<ResolvedAddons, ResolvedByTheList>] = [true, true];
+void addonTypesMatchTheList;
+
+/** The JSON Schema for editors, as written to environments/schema.json (stable key order, trailing newline). */
+export function environmentSchemaJson(): string {
+  return `${JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...EnvironmentSchema }, null, 2)}\n`;
+}
