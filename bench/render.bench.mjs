@@ -9,7 +9,7 @@
 //   node bench/render.bench.mjs --fleet-only [--cli other/bin/emr-gitops.js]   only the four fleet figures
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +31,8 @@ const { parseDocument, stringify, visit } = createRequire(join(root, 'packages/c
  * bench follows changes of the schema and of prod itself.
  */
 export function syntheticEnvironment(count) {
-  const document = parseDocument(readFileSync(join(root, 'environments/prod.yaml'), 'utf8'));
+  const document = parseDocument(prodAsOneFile());
+  document.delete('promotion'); // the bench project holds no environment before it
   const seeds = document.get('tenants').items;
   const tenants = Array.from({ length: count }, (_, i) => {
     const tenant = seeds[i % seeds.length].clone();
@@ -62,6 +63,16 @@ export function syntheticEnvironment(count) {
     document.setIn(['addons', 'historyServer', 'tenantRoleArns'], document.createNode(cloned));
   }
   return document.toString({ lineWidth: 0 });
+}
+
+/** environments/prod.yaml with the tenants its tenant files place in it written in (charts' inlineTenantFiles). */
+function prodAsOneFile() {
+  // require() of the ES module, loaded on first use: the child measures the charts package's import time itself.
+  const { inlineTenantFiles } = createRequire(import.meta.url)('../packages/charts/dist/index.js');
+  const dir = join(root, 'environments', 'tenants');
+  const tenantFiles = readdirSync(dir).filter((file) => file.endsWith('.yaml')).sort()
+    .map((file) => ({ path: `environments/tenants/${file}`, text: readFileSync(join(dir, file), 'utf8') }));
+  return inlineTenantFiles(readFileSync(join(root, 'environments/prod.yaml'), 'utf8'), 'environments/prod.yaml', tenantFiles);
 }
 
 // ---------------------------------------------------------------------------------------------------- child side

@@ -16,10 +16,20 @@ export type { ResolvedJupyterHub } from './addons/jupyterhub/resolve.js';
 export type { ResolvedPrometheus } from './addons/prometheus/resolve.js';
 export { DeliverySchema, type DeliveryConfig } from './config/delivery-schema.js';
 export { loadEnvironmentText, type LoadedEnvironment } from './environment/load.js';
+/** Tenants defined once (environments/tenants/<tenant>.yaml), composed into the environments they are placed in. */
+export {
+  TENANT_FILES_FOLDER, parseTenantFiles, composeTenant, placedTenants, tenantFileName, writtenTenants,
+  type TenantFile, type TenantFileText,
+} from './config/tenant-files.js';
+export { mergePatch } from './config/merge-patch.js';
+export { ENVIRONMENT_OWNED_FIELDS, splitEnvironmentOwned, mergePatchBetween, joinTrees } from './config/environment-owned.js';
+export { tenantFileSchemaJson } from './config/tenant-file-schema.js';
+export { inlineTenantFiles } from './config/inline-tenants.js';
+export { promotionOrder, type PromotionOrderReport } from './environment/promotion-order.js';
 /** The capacity classes a tenant's drivers and executors run on, and those its jobs may ask for. */
 export { tenantCapacityClasses } from './config/capacity-class-semantics.js';
 export { EnvironmentFileError, formatProblem, type Problem } from './config/problems.js';
-export { SourceMap, formatConfigPath, type ConfigPath, type SourcePosition } from './config/source-map.js';
+export { SourceMap, formatConfigPath, type ConfigPath, type ConfigSource, type SourceLocation, type SourcePosition } from './config/source-map.js';
 export { ManifestChart, type ManifestChartProps } from './charts/manifest-chart.js';
 export { TenantChart } from './charts/tenant-chart.js';
 export {

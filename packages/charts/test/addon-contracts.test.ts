@@ -9,9 +9,9 @@ import { loadEnvironmentText, renderEnvironment, type EnvironmentConfig, type Re
 import { karpenterCapacity } from './karpenter-capacity.js';
 import { Subject } from '../../core/src/validation/subject.js';
 import { misfit, readPlacement, readPool } from '../../core/src/validation/capacity/placement.js';
+import { committedEnvironmentText as environmentText } from './committed-environments.js';
 
 const ENVIRONMENTS = ['dev', 'staging', 'prod', 'sandbox'] as const;
-const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
 const load = (name: string, edit: (text: string) => string = (t) => t) =>
   loadEnvironmentText(edit(environmentText(name)), `environments/${name}.yaml`).config;
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ADDON_MODULES, ADDON_RULES, ADDON_TABLE_ORDER, addonReadmes } from '../src/addons/index.js';
 import { loadEnvironmentText, renderEnvironment, type EnvironmentConfig } from '../src/index.js';
 import { renderSummaries } from '../src/render/render.js';
-import { renderCommittedEnvironments } from './committed-environments.js';
+import { committedEnvironmentText, renderCommittedEnvironments } from './committed-environments.js';
 
 // The list in addons/index.ts drives the schema, the rules, the charts, the README and the images: each module's part
 // must show up where the list is read, and the committed output must be what it was before the modules.
@@ -106,7 +106,7 @@ describe('the add-on list', () => {
   });
 
   it('keeps a Helm release\'s values as an artifact without a delivery engine (Prometheus), and refuses the others', () => {
-    const text = readFileSync(new URL('../../../environments/dev.yaml', import.meta.url), 'utf8');
+    const text = committedEnvironmentText('dev');
     const withoutDelivery = text.replace(/^delivery:.*\n((?: {2}.*\n)*)/m, '');
     expect(() => loadEnvironmentText(withoutDelivery, 'environments/dev.yaml')).toThrow(/addons\.jupyterhub: is delivered as a Helm release by Flux or Argo CD: add a delivery section/);
     const serverOnly = withoutDelivery.replace(/^ {2}karpenter:.*\n/m, '').replace(/^ {2}jupyterhub:.*\n((?: {4}.*\n)*)/m, '');

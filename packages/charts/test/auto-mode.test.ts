@@ -1,15 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AUTO_MODE_TAGGED_NODE_ACTIONS, hasErrors, validateObjects } from '@emr-eks-gitops/core';
 import { EnvironmentFileError, RenderError, loadEnvironmentText, renderEnvironment, type RenderResult } from '../src/index.js';
 import { Subject } from '../../core/src/validation/subject.js';
 import { misfit, readPlacement, readPool, targetsOtherCapacity } from '../../core/src/validation/capacity/placement.js';
+import { committedEnvironmentText as environmentText } from './committed-environments.js';
 import { issueText } from './render-issues.js';
 
 // EKS Auto Mode as the capacity back end: the committed sandbox environment, switching it to self-managed Karpenter
 // (one line), where the add-ons go, and the located errors of what Auto Mode cannot do.
 
-const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
 const load = (name: string, edit: (text: string) => string = (t) => t) =>
   loadEnvironmentText(edit(environmentText(name)), `environments/${name}.yaml`).config;
 /** The one line that chooses the back end, as the sandbox file writes it. */

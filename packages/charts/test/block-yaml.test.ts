@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadEnvironmentText, renderEnvironment, toYaml } from '../src/index.js';
 import { YAML_OPTIONS, blockYaml } from '../src/render/block-yaml.js';
+import { committedEnvironmentText } from './committed-environments.js';
 
 const library = (value: unknown) => stringify(value, YAML_OPTIONS);
 
@@ -11,7 +11,7 @@ describe('toYaml fast path (blockYaml)', () => {
   it('writes every object of every environment byte for byte as the yaml library does', () => {
     const slow: string[] = [];
     for (const name of ['dev', 'staging', 'prod', 'sandbox']) {
-      const text = readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
+      const text = committedEnvironmentText(name);
       const { objects } = renderEnvironment(loadEnvironmentText(text, `environments/${name}.yaml`).config);
       for (const { object, path } of objects) {
         const fast = blockYaml(object);

@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ExclusiveCapacityClassPolicy } from '@emr-eks-gitops/core';
 import { App, Chart } from 'cdk8s';
 import { loadEnvironmentText, renderEnvironment, type RenderResult } from '../src/index.js';
 import { admit } from './admission-harness.js';
+import { committedEnvironmentText as environmentText } from './committed-environments.js';
 import { issueText } from './render-issues.js';
 
-const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
 const load = (name: string, edit: (text: string) => string = (t) => t) =>
   loadEnvironmentText(edit(environmentText(name)), `environments/${name}.yaml`).config;
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

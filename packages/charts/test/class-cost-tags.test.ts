@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { tenantCostLabels } from '@emr-eks-gitops/core';
 import { loadEnvironmentText, renderEnvironment, type RenderResult } from '../src/index.js';
+import { committedEnvironmentText as environmentText } from './committed-environments.js';
 
 // Capacity classes exclusive to tenants launch their nodes from node classes of their own, whose spec.tags (Karpenter
 // and Auto Mode put them on the instances and volumes they create) are the cost labels all those tenants share.
 
-const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
 const load = (name: string, edit: (text: string) => string = (t) => t) =>
   loadEnvironmentText(edit(environmentText(name)), `environments/${name}.yaml`).config;
 type NodeClassObject = { metadata: { name: string }; spec: { tags?: Record<string, string>; instanceStorePolicy?: string } };

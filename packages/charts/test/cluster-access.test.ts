@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { awsRequestProblems } from '@emr-eks-gitops/core';
 import { loadEnvironmentText, renderEnvironment, type RenderResult } from '../src/index.js';
+import { committedEnvironmentText as environmentText } from './committed-environments.js';
 
 // The documents that let EMR and the Spark nodes into each cluster, and the README steps that use them.
 
-const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
 const load = (name: string, edit: (text: string) => string = (t) => t) => loadEnvironmentText(edit(environmentText(name)), `environments/${name}.yaml`).config;
 const renders = Object.fromEntries(['dev', 'staging', 'prod', 'sandbox'].map((name) => [name, renderEnvironment(load(name))])) as Record<string, RenderResult>;
 const FOLDER = 'artifacts/platform/cluster-access/';

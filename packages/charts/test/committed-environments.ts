@@ -1,12 +1,29 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { loadEnvironmentText, renderEnvironment, type EnvironmentConfig, type RenderResult } from '../src/index.js';
+import { inlineTenantFiles, loadEnvironmentText, renderEnvironment, type EnvironmentConfig, type RenderResult, type TenantFileText } from '../src/index.js';
 
-/** Every committed environment file (environments/*.yaml), loaded and rendered: what the contract tests read. */
+const ENVIRONMENTS = new URL('../../../environments/', import.meta.url);
+
+/** The committed tenant files (environments/tenants/*.yaml), as the CLI reads them. */
+export function committedTenantFiles(): TenantFileText[] {
+  const dir = new URL('tenants/', ENVIRONMENTS);
+  return readdirSync(dir).filter((file) => file.endsWith('.yaml')).sort()
+    .map((file) => ({ path: `environments/tenants/${file}`, text: readFileSync(new URL(file, dir), 'utf8') }));
+}
+
+/**
+ * A committed environment as one self-contained file: environments/<name>.yaml with the tenants its tenant files
+ * place in it written into its tenants: list, for tests that edit an environment's text.
+ */
+export function committedEnvironmentText(name: string): string {
+  return inlineTenantFiles(readFileSync(new URL(`${name}.yaml`, ENVIRONMENTS), 'utf8'), `environments/${name}.yaml`, committedTenantFiles());
+}
+
+/** Every committed environment file (environments/*.yaml) with its tenant files, loaded and rendered: what the contract tests read. */
 export function renderCommittedEnvironments(): Array<{ readonly name: string; readonly config: EnvironmentConfig; readonly result: RenderResult }> {
-  const dir = new URL('../../../environments/', import.meta.url);
-  return readdirSync(dir).filter((file) => file.endsWith('.yaml')).sort().map((file) => {
+  const tenantFiles = committedTenantFiles();
+  return readdirSync(ENVIRONMENTS).filter((file) => file.endsWith('.yaml')).sort().map((file) => {
     const name = file.replace(/\.yaml$/, '');
-    const config = loadEnvironmentText(readFileSync(new URL(file, dir), 'utf8'), `environments/${file}`).config;
+    const config = loadEnvironmentText(readFileSync(new URL(file, ENVIRONMENTS), 'utf8'), `environments/${file}`, tenantFiles).config;
     return { name, config, result: renderEnvironment(config) };
   });
 }

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironmentText, renderEnvironment } from '../src/index.js';
+import { committedEnvironmentText } from './committed-environments.js';
 
 /**
  * The custom-code init container runs `aws s3 sync` as the pod's IRSA role. The AWS CLI needs a region, and EKS's pod
@@ -9,7 +9,7 @@ import { loadEnvironmentText, renderEnvironment } from '../src/index.js';
  */
 type Obj = Record<string, any>;
 const ENVIRONMENTS = ['dev', 'staging', 'prod', 'sandbox'] as const;
-const load = (name: string) => loadEnvironmentText(readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8'), `environments/${name}.yaml`).config;
+const load = (name: string) => loadEnvironmentText(committedEnvironmentText(name), `environments/${name}.yaml`).config;
 
 describe('custom code fetched from S3', () => {
   it('every rendered pod template\'s fetch container names the cluster\'s region', () => {

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { App, ApiObject } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { ARGOCD_RESOURCES_FINALIZER, KARPENTER_CRD_CHART, hasErrors, validateObjects } from '@emr-eks-gitops/core';
@@ -7,11 +6,11 @@ import { ManifestChart } from '../src/charts/manifest-chart.js';
 import { DELIVERY_FOLDERS, deliveryCharts } from '../src/charts/delivery-chart.js';
 
 const ENVIRONMENTS = ['dev', 'prod', 'staging'] as const;
-const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
 const load = (name: string, edit: (text: string) => string = (t) => t) =>
   loadEnvironmentText(edit(environmentText(name)), `environments/${name}.yaml`).config;
 
 import { deliveryGraph, deliveryObjects, ancestors, layerOf, type AnyObject } from './delivery-graph.js';
+import { committedEnvironmentText as environmentText } from './committed-environments.js';
 
 describe.each(ENVIRONMENTS)('delivery of %s', (env) => {
   const config = load(env);

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { JUPYTERHUB_CHART } from '@emr-eks-gitops/core';
 import { loadEnvironmentText, renderEnvironment, type RenderResult } from '../src/index.js';
 import { ADMIN, admit } from './admission-harness.js';
+import { committedEnvironmentText as environmentText } from './committed-environments.js';
 
 type Obj = Record<string, any>;
-const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
 const load = (name: string, edit: (text: string) => string = (t) => t) =>
   loadEnvironmentText(edit(environmentText(name)), `environments/${name}.yaml`).config;
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironmentText, renderEnvironment } from '../src/index.js';
+import { committedEnvironmentText } from './committed-environments.js';
 
 // Every tenant's rendered StartJobRun and CreateJobTemplate documents, in every committed environment, against the
 // EMR containers API's request shapes (core's schemas/emr-containers/job-requests.schema.json, from the service model).
@@ -18,7 +19,7 @@ const createJobTemplate = validatorOf('CreateJobTemplateRequest');
 const errorsOf = (errors: ErrorObject[] | null | undefined) => (errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
 
 function rendered(env: string) {
-  const text = readFileSync(new URL(`../../../environments/${env}.yaml`, import.meta.url), 'utf8');
+  const text = committedEnvironmentText(env);
   const config = loadEnvironmentText(text, `environments/${env}.yaml`).config;
   const result = renderEnvironment(config);
   return config.tenants.map((tenant) => {

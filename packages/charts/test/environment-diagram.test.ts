@@ -1,14 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironmentText, renderEnvironment } from '../src/index.js';
 import { placementDiagram, type PoolSummary } from '../src/render/readme/placement-diagram.js';
+import { committedEnvironmentText } from './committed-environments.js';
 
 /**
  * The environment README's "NodePools and what runs where" as a reviewer reads it on GitHub (the diagrams themselves
  * are rendered by Mermaid in packages/cli/test/readme-diagrams.test.ts).
  */
 const readme = (name: string) => renderEnvironment(loadEnvironmentText(
-  readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8'), `environments/${name}.yaml`,
+  committedEnvironmentText(name), `environments/${name}.yaml`,
 ).config).files.get('README.md')!;
 const ENVIRONMENTS = ['dev', 'staging', 'prod', 'sandbox'];
 const diagramOf = (text: string) => /```mermaid\n([\s\S]*?)```/.exec(text)![1]!;

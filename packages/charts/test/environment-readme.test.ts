@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironmentText, renderEnvironment, type EnvironmentConfig } from '../src/index.js';
+import { committedEnvironmentText as environmentText } from './committed-environments.js';
 
 /**
  * The environment README's "Artifacts" section is what tells a person which documents to take to EMR, IAM and EKS:
  * every file rendered under artifacts/ must be named there, by its folder and its file name (or a placeholder for both).
  */
 
-const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
 const load = (name: string) => loadEnvironmentText(environmentText(name), `environments/${name}.yaml`).config;
 
 /** How the README names an artifact: per-tenant, per-class and per-role names become placeholders. */

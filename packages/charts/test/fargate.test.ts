@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironmentText, renderEnvironment, type EnvironmentFileError } from '../src/index.js';
 import { FARGATE_POD_SECURITY_GROUP_RULES } from '@emr-eks-gitops/core';
+import { committedEnvironmentText } from './committed-environments.js';
 import { problemText } from './render-issues.js';
 
 // Where each tenant's pods run, from the committed environments: a Fargate tenant's pods (EMR's job runner, drivers,
@@ -26,7 +27,7 @@ const selects = (profile: Profile, namespace: string, labels: Record<string, str
   && profile.selectors.some((s) => s.namespace === namespace && Object.entries(s.labels ?? {}).every(([k, v]) => labels[k] === v));
 
 const rendered = ENVIRONMENTS.map((env) => {
-  const text = readFileSync(new URL(`../../../environments/${env}.yaml`, import.meta.url), 'utf8');
+  const text = committedEnvironmentText(env);
   const config = loadEnvironmentText(text, `environments/${env}.yaml`).config;
   return { env, config, result: renderEnvironment(config) };
 });
@@ -97,7 +98,7 @@ describe('Fargate tenants', () => {
   });
 
   it('tenants sharing a profile must agree on its role and subnets, and no profile name starts with eks-', () => {
-    const text = readFileSync(new URL('../../../environments/staging.yaml', import.meta.url), 'utf8');
+    const text = committedEnvironmentText('staging');
     const block = text.slice(text.indexOf('  - name: reporting')).replace(/\n+$/, '\n');
     const second = block.replace('name: reporting', 'name: reporting-eu').replace('namespace: spark-reporting', 'namespace: spark-reporting-eu')
       .replace('      securityGroupIds:', '      profile: spark-reporting\n      subnets: [subnet-0c3d4e5f60718293a]\n      securityGroupIds:');
@@ -122,7 +123,7 @@ describe('Fargate tenants', () => {
     const policy = parse(staging.result.files.get('tenants/reporting/securitygrouppolicy-pod-security-groups.yaml')!);
     expect(policy.spec).toEqual({ podSelector: {}, securityGroups: { groupIds: ['sg-0f1e2d3c4b5a69788'] } });
     expect(staging.result.warnings.filter((w) => w.rule === 'fargate-network-isolation')).toEqual([]);
-    const text = readFileSync(new URL('../../../environments/staging.yaml', import.meta.url), 'utf8')
+    const text = committedEnvironmentText('staging')
       .replace(/    fargate: .*\n      securityGroupIds: \[sg-0f1e2d3c4b5a69788\].*\n/, '    fargate: {}\n');
     const result = renderEnvironment(loadEnvironmentText(text, 'environments/staging.yaml').config);
     expect([...result.files.keys()].some((path) => path.includes('securitygrouppolicy'))).toBe(false);

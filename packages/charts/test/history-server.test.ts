@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RESERVED_NAMESPACES } from '@emr-eks-gitops/core';
 import { RenderError, loadEnvironmentText, renderEnvironment } from '../src/index.js';
@@ -7,9 +6,9 @@ import { historyServerName } from '../src/charts/history-server-names.js';
 import { Subject } from '../../core/src/validation/subject.js';
 import { misfit, readPlacement, readPool } from '../../core/src/validation/capacity/placement.js';
 import { ancestors, deliveryGraph, layerOf, type AnyObject } from './delivery-graph.js';
+import { committedEnvironmentText as environmentText } from './committed-environments.js';
 import { issueText } from './render-issues.js';
 
-const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
 const load = (name: string, edit: (text: string) => string = (t) => t) =>
   loadEnvironmentText(edit(environmentText(name)), `environments/${name}.yaml`).config;
 

@@ -7,6 +7,7 @@ import {
 import { loadEnvironmentText, renderEnvironment, rolePolicyDocuments, type RenderResult } from '../src/index.js';
 import { karpenterCapacity } from './karpenter-capacity.js';
 import { allows } from '../../core/test/iam-evaluator.js';
+import { committedEnvironmentText as environmentText } from './committed-environments.js';
 import { issueText } from './render-issues.js';
 
 /**
@@ -17,7 +18,6 @@ import { issueText } from './render-issues.js';
  */
 
 const ENVIRONMENTS = ['dev', 'staging', 'prod', 'sandbox'] as const;
-const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
 const load = (name: string, edit: (text: string) => string = (t) => t) => loadEnvironmentText(edit(environmentText(name)), `environments/${name}.yaml`).config;
 
 /** What one tenant's rendered documents make a role touch. */

@@ -5,10 +5,10 @@ import {
 } from '@emr-eks-gitops/core';
 import { EnvironmentFileError, loadEnvironmentText, renderEnvironment, type KubernetesObject, type RenderResult } from '../src/index.js';
 import { allows } from '../../core/test/iam-evaluator.js';
+import { committedEnvironmentText as environmentText } from './committed-environments.js';
 import { issueText } from './render-issues.js';
 
 const ENVIRONMENTS = ['dev', 'prod', 'sandbox', 'staging'] as const;
-const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
 const load = (name: string, edit: (text: string) => string = (t) => t) =>
   loadEnvironmentText(edit(environmentText(name)), `environments/${name}.yaml`).config;
 const renders = Object.fromEntries(ENVIRONMENTS.map((name) => [name, renderEnvironment(load(name))])) as Record<(typeof ENVIRONMENTS)[number], RenderResult>;

@@ -4,6 +4,7 @@ import { JUPYTERHUB_CHART, PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, coalesceHelm
 import { loadEnvironmentText, renderEnvironment, type RenderResult } from '../src/index.js';
 import { historyServerName } from '../src/charts/history-server-names.js';
 import { scrape, selects, type Labels, type RunningPod } from './scrape-sim.js';
+import { committedEnvironmentText as environmentText } from './committed-environments.js';
 
 /**
  * A notebook server is the Spark driver of its sessions (client mode), a pod Spark did not create: these tests build the
@@ -12,7 +13,6 @@ import { scrape, selects, type Labels, type RunningPod } from './scrape-sim.js';
  * `_apply_overrides` merges dicts), the chart's common labels, the component) and read the rendered NetworkPolicies,
  * scrape configs and PodMonitors against it.
  */
-const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
 const load = (name: string, edit: (text: string) => string = (t) => t) => loadEnvironmentText(edit(environmentText(name)), `environments/${name}.yaml`).config;
 const jupyterHubDefaults = JSON.parse(readFileSync(new URL(`../../core/schemas/helm/jupyterhub/${JUPYTERHUB_CHART.version}/values.json`, import.meta.url), 'utf8'));
 

@@ -9,7 +9,7 @@ import {
   seriesOf, sparkDriverMetric, validateObjects, type AlertGroup,
 } from '@emr-eks-gitops/core';
 import { loadEnvironmentText, renderEnvironment, type RenderError, type RenderResult } from '../src/index.js';
-import { renderCommittedEnvironments } from './committed-environments.js';
+import { renderCommittedEnvironments, committedEnvironmentText } from './committed-environments.js';
 import { issueText } from './render-issues.js';
 
 type AnyObject = { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; data?: Record<string, string>; spec?: any };
@@ -154,7 +154,7 @@ describe('the committed environments', () => {
 });
 
 describe('Amazon Managed Prometheus remote write', () => {
-  const prodText = readFileSync(new URL('../../../environments/prod.yaml', import.meta.url), 'utf8');
+  const prodText = committedEnvironmentText('prod');
   it('prod writes to its workspace: the chart\'s remoteWrite with SigV4, the IRSA annotation, the policy artifact', () => {
     const result = renderEnvironment(loadEnvironmentText(prodText, 'environments/prod.yaml').config);
     const values = releaseValues(result);

@@ -7,10 +7,10 @@ import {
 } from '@emr-eks-gitops/core';
 import { loadEnvironmentText, renderEnvironment, type RenderError, type RenderResult } from '../src/index.js';
 import { relabel, scrape, selects, type Labels, type RunningPod } from './scrape-sim.js';
+import { committedEnvironmentText as environmentText } from './committed-environments.js';
 import { issueText } from './render-issues.js';
 
 const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
-const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
 const load = (name: string, edit: (text: string) => string = (t) => t) =>
   loadEnvironmentText(edit(environmentText(name)), `environments/${name}.yaml`).config;
 

@@ -4,6 +4,7 @@ import { parse, stringify } from 'yaml';
 import {
   DRIVER_NODE_DEFAULTS, ENVIRONMENT_DEFAULTS, loadEnvironmentText, renderEnvironment, type ResolvedEnvironment,
 } from '../src/index.js';
+import { committedEnvironmentText as environmentText } from './committed-environments.js';
 
 /**
  * The resolved model: every default of the environment file applied once, at load. What the committed environments
@@ -11,7 +12,6 @@ import {
  * environment leaving the field out gets exactly that value.
  */
 
-const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
 const load = (name: string) => loadEnvironmentText(environmentText(name), `environments/${name}.yaml`).environment;
 /** An environment file with `edit` applied to its data (comments are not kept), loaded as the CLI loads it. */
 function loadEdited(name: string, edit: (file: Record<string, any>) => void): ResolvedEnvironment {

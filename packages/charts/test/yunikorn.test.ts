@@ -9,8 +9,8 @@ import {
 import { loadEnvironmentText, renderEnvironment, type EnvironmentConfig, type RenderResult } from '../src/index.js';
 import { Subject } from '../../core/src/validation/subject.js';
 import { misfit, readPlacement, readPool } from '../../core/src/validation/capacity/placement.js';
+import { committedEnvironmentText as environmentText } from './committed-environments.js';
 
-const environmentText = (name: string) => readFileSync(new URL(`../../../environments/${name}.yaml`, import.meta.url), 'utf8');
 const load = (name: string, edit: (text: string) => string = (t) => t) => loadEnvironmentText(edit(environmentText(name)), `environments/${name}.yaml`).config;
 const defaults = parse(readFileSync(vendoredHelmValuesUrl(YUNIKORN_CHART), 'utf8'));
 

@@ -4,6 +4,7 @@ import { CliError, EXIT, processIO, type CliIO } from './io.js';
 import { addEmrCommands } from './commands/emr.js';
 import type { InitOptions } from './commands/init.js';
 import type { TenantAddOptions } from './commands/tenant.js';
+import type { PromoteOptions } from './commands/promote.js';
 
 // Only commander and this file's small neighbours load up front: a command imports what it needs (the charts, the
 // validators and their schemas, the AWS SDK) when it runs, so `--help` and usage errors answer at once.
@@ -97,6 +98,16 @@ function buildProgram(io: CliIO, result: { exitCode: number }): Command {
     .action(async (options: { env: string; name: string }) => {
       const [{ findProject }, { tenantRetireCommand }] = await Promise.all([import('./project.js'), import('./commands/tenant.js')]);
       result.exitCode = tenantRetireCommand(findProject(io.cwd, program.opts<{ root?: string }>().root), options, io);
+    });
+  program.command('promote')
+    .description('carry the settings of a tenant (or of all) from one environment into another\'s definition, keeping what the target owns (roles, sizes, network, capacity) and the files\' comments; validates the result and prints the change of dist-manifests/<to> before writing')
+    .requiredOption('--from <env>', 'environment whose settings are carried (the one before --to in the promotion chain)')
+    .requiredOption('--to <env>', 'environment whose definition is changed')
+    .option('--tenant <name>', 'only this tenant (default: every tenant of --from that --to has)')
+    .option('--dry-run', 'print what would change and write nothing', false)
+    .action(async (options: PromoteOptions) => {
+      const [{ findProject }, { promoteCommand }] = await Promise.all([import('./project.js'), import('./commands/promote.js')]);
+      result.exitCode = promoteCommand(findProject(io.cwd, program.opts<{ root?: string }>().root), options, io);
     });
   addEmrCommands(program, io, result);
 

@@ -4,6 +4,7 @@ import { CliError } from './io.js';
 import { loadEnvironments, renderAll, type Project } from './project.js';
 import { renderWarnings, validateRendered, type ValidationOptions } from './validation-report.js';
 import { assertTenantRemovalsSafe } from './tenant-removal.js';
+import { promotionOrderReport } from './promotion-chain.js';
 
 // One environment through render's steps on its own, as a worker thread runs it (see parallel-render.ts).
 
@@ -36,7 +37,9 @@ export function prepareEnvironment(project: Project, name: string, selection: Re
   try {
     const environments = loadEnvironments(project, [name]);
     step = 'render';
-    const results = renderAll(environments);
+    // Refused releases are reported with the render's problems, hotfixes let through before its warnings.
+    const promotion = promotionOrderReport(project, environments);
+    const results = renderAll(environments, promotion.errors);
     step = 'removal';
     // A tenant dropped before it was retired is a mistake in the environment file (exit 2), whether writing or checking.
     assertTenantRemovalsSafe(project, environments, results);
@@ -44,7 +47,7 @@ export function prepareEnvironment(project: Project, name: string, selection: Re
     const [result] = results;
     return {
       rendered: { environment: result!.environment, files: result!.files },
-      warnings: renderWarnings(environments, results),
+      warnings: [...promotion.warnings, ...renderWarnings(environments, results)],
       findings: validateRendered(project, environments, results, selection),
     };
   } catch (error) {

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { EnvironmentFileError } from '@emr-eks-gitops/charts';
+import { EnvironmentFileError, formatProblem } from '@emr-eks-gitops/charts';
 import { hasErrors } from '@emr-eks-gitops/core';
 import { CliError, type CliIO } from './io.js';
 import { environmentNames, selectEnvironments, type Project } from './project.js';
@@ -25,7 +25,8 @@ export function renderValidated(project: Project, selection: RenderSelection, io
   for (const outcome of outcomes) if ('usage' in outcome) throw new CliError(outcome.usage, outcome.exitCode);
   for (const step of STEPS) {
     const problems = outcomes.flatMap((outcome) => ('refused' in outcome && outcome.refused === step ? outcome.problems : []));
-    if (problems.length > 0) throw new EnvironmentFileError(problems);
+    // A tenant file's problem is found by every environment that reads it: reported once.
+    if (problems.length > 0) throw new EnvironmentFileError([...new Map(problems.map((problem) => [formatProblem(problem), problem])).values()]);
   }
   const rendered = outcomes.filter((outcome): outcome is EnvironmentRendered => 'rendered' in outcome);
   const findings = rendered.flatMap((outcome) => outcome.findings);

@@ -2,21 +2,22 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import {
-  EnvironmentFileError, type LoadedEnvironment, type Problem, type RenderResult,
+  EnvironmentFileError, parseTenantFiles, type LoadedEnvironment, type Problem, type RenderResult,
 } from '@emr-eks-gitops/charts';
 import { FLUX_PRUNE_DISABLED, ARGOCD_PRUNE_DISABLED, configDiagnostic, placeDiagnostic } from '@emr-eks-gitops/core';
-import type { Project } from './project.js';
+import { readTenantFiles, type Project } from './project.js';
 
 /**
  * Refuses to drop a tenant from dist-manifests/ before it was retired. A tenant folder that is committed but no
  * longer rendered is only safe to remove when its committed Namespace carries the annotations that stop Flux and
  * Argo CD from pruning it (what `retired: true` renders): otherwise the commit would delete a namespace with running
  * jobs, and leave its EMR virtual cluster behind. Each refusal is placed at the `tenants:` key of the environment
- * file.
+ * file, or at the `environments:` key of the tenant's file.
  * @throws EnvironmentFileError listing every tenant removed too early (exit 2, nothing written).
  */
 export function assertTenantRemovalsSafe(project: Project, environments: readonly LoadedEnvironment[], results: readonly RenderResult[]): void {
   const problems: Problem[] = [];
+  const tenantFiles = parseTenantFiles(readTenantFiles(project));
   for (const result of results) {
     const loaded = environments.find((env) => env.environment.name === result.environment);
     if (!loaded) continue;
@@ -29,10 +30,13 @@ export function assertTenantRemovalsSafe(project: Project, environments: readonl
       if (!namespaceFile) continue; // nothing there that a prune could delete
       const path = join(tenantsDir, entry.name, namespaceFile);
       if (isRetired(readFileSync(path, 'utf8'))) continue;
-      problems.push(placeDiagnostic(configDiagnostic('tenant-removal', ['tenants'], `tenant "${entry.name}" was removed, but its committed namespace (${relative(project.root, path)}) was never retired: ` +
+      // A tenant defined in a tenant file is refused at that file's environments: (where its placement was), others at tenants:.
+      const file = tenantFiles.find((candidate) => candidate.name === entry.name);
+      const entryName = file ? `environments.${result.environment} in ${file.source.file}` : 'the entry';
+      problems.push(placeDiagnostic(configDiagnostic('tenant-removal', file ? ['environments'] : ['tenants'], `tenant "${entry.name}" was removed, but its committed namespace (${relative(project.root, path)}) was never retired: ` +
           'Flux or Argo CD would delete the namespace with any jobs running in it, and its EMR virtual cluster would be left behind. ' +
-          `Put the entry back with retired: true, render and commit, let it sync, delete the virtual cluster (${destroyCommand(result.environment, entry.name)}), then remove the entry`,
-      ), { file: loaded.environment.sourcePath, ...loaded.source.locate(['tenants'], 'key') }));
+          `Put ${entryName} back with retired: true, render and commit, let it sync, delete the virtual cluster (${destroyCommand(result.environment, entry.name)}), then remove it`,
+      ), file ? { file: file.source.file, ...file.source.map.locate(['environments'], 'key') } : loaded.source.locate(['tenants'], 'key')));
     }
   }
   if (problems.length > 0) throw new EnvironmentFileError(problems);
@@ -47,11 +51,11 @@ function destroyCommand(environment: string, tenant: string): string {
  * The documented removal (README "Removing a tenant") after `retired: true` is set, as `tenant retire` prints it.
  * Each step waits for the one before: the namespace must be synced as never-pruned before its entry goes.
  */
-export function removalSteps(environment: string, tenant: string, namespace: string): string[] {
+export function removalSteps(environment: string, tenant: string, namespace: string, entry = `the entry from environments/${environment}.yaml`): string[] {
   return [
     `pnpm render (emr-gitops render --env ${environment}) and commit: the namespace stays, annotated never to be pruned; no new jobs`,
     `once that is synced and the tenant's jobs have ended: emr-gitops emr plan --env ${environment}, then ${destroyCommand(environment, tenant)}`,
-    `remove the entry from environments/${environment}.yaml, pnpm render, commit: Flux or Argo CD forgets the objects without deleting them`,
+    `remove ${entry}, pnpm render, commit: Flux or Argo CD forgets the objects without deleting them`,
     `kubectl delete namespace ${namespace} when nothing in it is needed any more`,
   ];
 }

@@ -1,16 +1,16 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EnvironmentFileError, loadEnvironmentText } from '@emr-eks-gitops/charts';
-import { REPO_ROOT, runCli, tempProject } from './support/project.js';
+import { repoEnvironmentText, runCli, tempProject } from './support/project.js';
 
 /**
  * Bad input never crashes the loader: mutants of the committed environment files and classic bad YAML end in a
  * located error, exit 2, no stack trace and nothing written. Fixed seeds keep the runs repeatable and short.
  */
 const ENVIRONMENTS = ['dev', 'staging', 'prod', 'sandbox'] as const;
-const committed = (env: string) => readFileSync(join(REPO_ROOT, 'environments', `${env}.yaml`), 'utf8');
+const committed = (env: string) => repoEnvironmentText(env);
 
 const ALIAS_BOMB = ['a: &a [x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]',
   'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]'].join('\n');

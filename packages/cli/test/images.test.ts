@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addonImages, loadEnvironmentText } from '@emr-eks-gitops/charts';
 import { helmValuesImages, objectImages } from '../src/images/container-images.js';
 import { EMR_ON_EKS_IMAGE_ACCOUNTS, emrSparkImage } from '../src/images/emr-base-images.js';
-import { REPO_ROOT, editEnvironment, runCli, tempProject } from './support/project.js';
+import { REPO_ROOT, editEnvironment, repoEnvironmentText, runCli, tempProject } from './support/project.js';
 
 /** Each environment's notebook image: built FROM its tenants' EMR Spark image, in its own account's ECR. */
 const NOTEBOOK_IMAGES = {
@@ -193,7 +191,7 @@ describe('emr-gitops images', () => {
   it('lists every image each add-on module declares, where a rendered object of the environment names it', async () => {
     let declared = 0;
     for (const env of ['dev', 'staging', 'prod', 'sandbox']) {
-      const config = loadEnvironmentText(readFileSync(join(REPO_ROOT, 'environments', `${env}.yaml`), 'utf8'), `environments/${env}.yaml`).config;
+      const config = loadEnvironmentText(repoEnvironmentText(env), `environments/${env}.yaml`).config;
       const result = await runCli(REPO_ROOT, ['images', '--env', env, '--output', 'json']);
       const { images } = JSON.parse(result.stdout) as { images: { image: string; usedBy: string[] }[] };
       for (const { key, images: own } of addonImages(config)) {

@@ -132,6 +132,8 @@ export interface ResolvedEnvironment {
   readonly delivery?: ResolvedDelivery;
   readonly addons?: ResolvedAddons;
   readonly costAllocation?: DeepReadonly<NonNullable<EnvironmentFile['costAllocation']>>;
+  /** The environment before this one in the promotion chain (rule promotion-order). */
+  readonly promotion?: DeepReadonly<NonNullable<EnvironmentFile['promotion']>>;
   readonly tenants: readonly ResolvedTenant[];
 }
 

@@ -75,6 +75,12 @@ export const TenantSchema = strictObject({
   identity: Type.Optional(StringEnum(['irsa', 'pod-identity'], {
     description: 'this tenant\'s identity where it differs from cluster.identity, e.g. irsa for a Fargate tenant (Pod Identity does not reach Fargate) or for a release before emr-7.3.0',
   })),
+  promotion: Type.Optional(strictObject({
+    hotfix: Type.String({
+      minLength: 1, maxLength: 256,
+      description: 'why this tenant may run a release label or image the environment before this one (promotion.from) never rendered, e.g. "INC-1234: CVE fix, straight to prod"; the promotion-order rule then warns instead of refusing',
+    }),
+  }, 'how this tenant\'s release was promoted, where it skips the environment before this one')),
   retired: Type.Optional(Type.Boolean({
     default: false,
     description: 'true: the first step of removing the tenant. Its namespace and objects stay rendered but are never pruned by Flux or Argo CD, its Spark artifacts are no longer rendered, and emr plan shows its virtual cluster for deletion (emr destroy --tenant); remove the entry in a later commit',
@@ -89,6 +95,9 @@ export const ProductionSchema = Type.Boolean({
 /** The environment file's schema around its `addons:` section, which the add-on list gives (environment/schema.ts). */
 export const environmentSchema = <Addons extends TSchema>(addons: Addons) => Type.Object({
   production: Type.Optional(ProductionSchema),
+  promotion: Type.Optional(strictObject({
+    from: DnsLabel('the environment before this one in the promotion chain (e.g. staging for prod): what this environment\'s tenants run must have been rendered there first (the promotion-order rule), and `emr-gitops promote --from` it carries tenants here'),
+  }, 'where this environment\'s releases come from')),
   cluster: ClusterSchema,
   capacity: CapacitySchema,
   spark: SparkPlatformSchema,
@@ -97,6 +106,7 @@ export const environmentSchema = <Addons extends TSchema>(addons: Addons) => Typ
   delivery: Type.Optional(DeliverySchema),
   addons: Type.Optional(addons),
   costAllocation: Type.Optional(EnvironmentCostAllocationSchema),
+  // At least one after composition: written here, or placed here by environments/tenants/<tenant>.yaml.
   tenants: Type.Array(TenantSchema, { minItems: 1, description: 'The teams sharing the cluster, at least one' }),
 }, {
   $id: 'https://emr-eks-gitops.dev/schema/environment.json',

@@ -1,7 +1,15 @@
 import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
-import { formatConfigPath, type ConfigPath, type SourcePosition } from '@emr-eks-gitops/core';
+import { formatConfigPath, type ConfigPath, type SourcePoint, type SourcePosition } from '@emr-eks-gitops/core';
 
 export { formatConfigPath, type ConfigPath, type SourcePosition };
+
+/** A place in one of the files an environment is composed from (`file` as the user knows it, e.g. `environments/tenants/ml.yaml`). */
+export type SourceLocation = SourcePoint;
+
+/** Answers where a config path is written: one file, or an environment composed from several. */
+export interface ConfigSource {
+  locate(path: ConfigPath, at?: 'value' | 'key'): SourceLocation;
+}
 
 /** Maps config paths back to line and column in the YAML source, for error messages. */
 export class SourceMap {
@@ -15,6 +23,17 @@ export class SourceMap {
    * field" error points at the object that lacks it. With `at: 'key'`, a path ending in a map key points at the key.
    */
   locate(path: ConfigPath, at: 'value' | 'key' = 'value'): SourcePosition {
+    const { offset } = this.walk(path, at);
+    const { line, col } = this.lineCounter.linePos(offset);
+    return { line, column: col };
+  }
+
+  /** How many leading segments of `path` this document holds (0: none; `path.length`: all of it). */
+  depth(path: ConfigPath): number {
+    return this.walk(path, 'value').resolved;
+  }
+
+  private walk(path: ConfigPath, at: 'value' | 'key'): { offset: number; resolved: number } {
     let node: unknown = this.document.contents;
     let offset = rangeStart(node) ?? 0;
     let resolved = 0;
@@ -34,8 +53,7 @@ export class SourceMap {
       resolved++;
     }
     if (at === 'value' && resolved === path.length) offset = rangeStart(this.resolve(node)) ?? offset;
-    const { line, col } = this.lineCounter.linePos(offset);
-    return { line, column: col };
+    return { offset, resolved };
   }
 
   private resolve(node: unknown): unknown {

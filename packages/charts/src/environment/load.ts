@@ -1,19 +1,20 @@
 import { Ajv, type ErrorObject } from 'ajv';
-import { LineCounter, parseDocument, type Document } from 'yaml';
-import { DNS_LABEL_PATTERN, configDiagnostic, placeDiagnostic, type RuleId, type SourcePoint } from '@emr-eks-gitops/core';
+import { DNS_LABEL_PATTERN, configDiagnostic, placeDiagnostic } from '@emr-eks-gitops/core';
 import type { EnvironmentFile } from '../config/schema.js';
 import type { ResolvedEnvironment } from '../config/resolve.js';
 import { EnvironmentSchema } from './schema.js';
 import { resolveEnvironment } from './resolve.js';
 import { EnvironmentFileError, type Locate, type Problem } from '../config/problems.js';
-import { SourceMap, formatConfigPath, type ConfigPath } from '../config/source-map.js';
+import { formatConfigPath, type ConfigPath, type ConfigSource } from '../config/source-map.js';
 import { semanticProblems } from './semantics.js';
-import { MAX_ALIAS_COUNT, aliasBombPosition, parserMessage, unprintableCharacters } from '../config/yaml-hazards.js';
+import { parseYamlSource, wholeFile } from '../config/yaml-source.js';
+import { composeEnvironment, parseTenantFiles, type TenantFileText } from '../config/tenant-files.js';
 
-/** A parsed, validated environment and the map back to its source, for locating later errors. */
+/** A parsed, validated environment and the map back to its sources, for locating later errors. */
 export interface LoadedEnvironment {
   readonly environment: ResolvedEnvironment;
-  readonly source: SourceMap;
+  /** Where each config path is written: the environment file, or the tenant file (base or override) holding it. */
+  readonly source: ConfigSource;
   /** @deprecated the same object as `environment`, under its name before the resolved model. */
   readonly config: ResolvedEnvironment;
 }
@@ -23,36 +24,26 @@ const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTy
 const validateEnvironment = ajv.compile(EnvironmentSchema);
 
 /**
- * Parses and validates one environment file's text. Pure: the caller reads the file.
+ * Parses and validates one environment file's text, with the tenants of the tenant files placed in it. Pure: the
+ * caller reads the files.
  * @param sourcePath path as the user knows it (`environments/dev.yaml`); its base name is the environment name.
- * @throws EnvironmentFileError with every problem found, each with line and column.
+ * @param tenantFiles the project's tenant files (`environments/tenants/*.yaml`); those placed in this environment
+ *   (under `environments:`) are composed into it before validation.
+ * @throws EnvironmentFileError with every problem found, each with file, line and column.
  */
-export function loadEnvironmentText(text: string, sourcePath: string): LoadedEnvironment {
+export function loadEnvironmentText(text: string, sourcePath: string, tenantFiles: readonly TenantFileText[] = []): LoadedEnvironment {
   const name = sourcePath.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, '');
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  const source = new SourceMap(document, lineCounter);
-  const at: Locate = (rule, path, message) => placeDiagnostic(configDiagnostic(rule, path, message), { file: sourcePath, ...source.locate(path) });
+  const file = parseYamlSource(text, sourcePath);
+  const { value, source } = composeEnvironment(name, file, tenantFiles.length > 0 ? parseTenantFiles(tenantFiles) : []);
+  const at: Locate = (rule, path, message) => placeDiagnostic(configDiagnostic(rule, path, message), source.locate(path));
   const schemaAt: SchemaLocate = (path, message, where = { path }) =>
-    placeDiagnostic(configDiagnostic('config-schema', path, message), { file: sourcePath, ...source.locate(where.path, where.at) });
-
-  const unprintable = unprintableCharacters(text, lineCounter).map(({ position, codePoint }) => wholeFile(
-    'config-syntax', { file: sourcePath, ...position },
-    `the character ${codePoint} is not allowed in YAML (YAML 1.2.2 §5.1: printable characters only); delete it, or write it as an escape in a double-quoted string`,
-  ));
-  if (document.errors.length > 0 || unprintable.length > 0) {
-    throw new EnvironmentFileError([...unprintable, ...document.errors.map((error) => {
-      const position = error.linePos?.[0] ?? { line: 1, col: 1 };
-      return wholeFile('config-syntax', { file: sourcePath, line: position.line, column: position.col }, `YAML syntax error: ${parserMessage(firstLine(error.message).replace(/ at line \d+, column \d+:?$/, ''))}`);
-    })]);
-  }
+    placeDiagnostic(configDiagnostic('config-schema', path, message), source.locate(where.path, where.at));
 
   const problems: Problem[] = [];
   if (!new RegExp(DNS_LABEL_PATTERN).test(name) || name.length > 63) {
     problems.push(wholeFile('environment-name', { file: sourcePath, line: 1, column: 1 }, `the file name "${name}" is the environment name and must be a DNS-1123 label (lowercase letters, digits, "-")`));
   }
-  const value = documentValue(document, lineCounter, sourcePath);
-  const skeleton = skeletonProblem(value, schemaAt);
+  const skeleton = skeletonProblem(file.value, schemaAt);
   if (skeleton) throw new EnvironmentFileError([...problems, skeleton]);
   if (!validateEnvironment(value)) problems.push(...schemaProblems(validateEnvironment.errors ?? [], schemaAt));
   problems.push(...semanticProblems(value, at));
@@ -61,22 +52,6 @@ export function loadEnvironmentText(text: string, sourcePath: string): LoadedEnv
   const environment = resolveEnvironment(value as EnvironmentFile, { name, sourcePath });
   return { environment, source, config: environment };
 }
-
-/** The document as plain data; an alias bomb (which `yaml` answers with a ReferenceError) becomes a located problem. */
-function documentValue(document: Document, lineCounter: LineCounter, sourcePath: string): unknown {
-  try {
-    return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (error) {
-    if (!(error instanceof ReferenceError && /alias/i.test(error.message))) throw error;
-    throw new EnvironmentFileError([wholeFile(
-      'config-syntax', { file: sourcePath, ...aliasBombPosition(document, lineCounter) },
-      `YAML aliases here expand past ${MAX_ALIAS_COUNT} nodes, the shape of an alias bomb ("billion laughs"); write the values out instead of aliasing aliases`,
-    )]);
-  }
-}
-
-/** A problem about the whole file (its YAML, its name), placed at `source`. */
-const wholeFile = (rule: RuleId, source: SourcePoint, message: string): Problem => placeDiagnostic(configDiagnostic(rule, [], message), source);
 
 /** Makes a schema problem about `path`, placed where `where` is written (by default: the value at `path`). */
 type SchemaLocate = (path: ConfigPath, message: string, where?: { path: ConfigPath; at?: 'key' | 'value' }) => Problem;
@@ -183,10 +158,6 @@ function describeValue(value: unknown): string {
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'number' && !Number.isFinite(value)) return `${String(value)} (a number too large to hold, or .inf/.nan)`;
   return `${typeof value} ${String(value)}`;
-}
-
-function firstLine(text: string): string {
-  return text.split('\n')[0] ?? text;
 }
 
 /** The allowed name nearest to a misspelling, when it is close enough to be a likely typo. */

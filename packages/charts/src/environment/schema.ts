@@ -15,5 +15,7 @@ void addonTypesMatchTheList;
 
 /** The JSON Schema for editors, as written to environments/schema.json (stable key order, trailing newline). */
 export function environmentSchemaJson(): string {
-  return `${JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...EnvironmentSchema }, null, 2)}\n`;
+  // An environment file may hold no tenants of its own: tenant files place theirs (the loader checks the composition).
+  const required = EnvironmentSchema.required?.filter((key) => key !== 'tenants');
+  return `${JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...EnvironmentSchema, required }, null, 2)}\n`;
 }

@@ -1,23 +1,27 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasErrors } from '@emr-eks-gitops/core';
-import { loadEnvironmentText } from '@emr-eks-gitops/charts';
+import { loadEnvironmentText, type LoadedEnvironment, type RenderResult, type TenantFileText } from '@emr-eks-gitops/charts';
 import { CliError, type CliIO } from '../io.js';
-import { renderAll, type Project } from '../project.js';
+import { readTenantFiles, renderAll, type Project } from '../project.js';
+import { promotionOrderProblems } from '../promotion-chain.js';
 import { reportFindings, validateRendered } from '../validation-report.js';
 
 /**
  * Checks an environment file's new text as `validate` would (load, render, every rule) before anything is written:
  * a located EnvironmentFileError for the file or a builder's refusal, a CliError after the rules' findings.
+ * `tenantFiles` are the project's tenant files as they would be (by default as they are). Returns the environment
+ * and its render.
  */
-export function checkEnvironmentText(project: Project, name: string, text: string, io: CliIO): void {
-  const environment = loadEnvironmentText(text, `environments/${name}.yaml`);
-  const results = renderAll([environment]);
+export function checkEnvironmentText(project: Project, name: string, text: string, io: CliIO, tenantFiles: readonly TenantFileText[] = readTenantFiles(project)): { environment: LoadedEnvironment; result: RenderResult } {
+  const environment = loadEnvironmentText(text, `environments/${name}.yaml`, tenantFiles);
+  const results = renderAll([environment], promotionOrderProblems(project, [environment], io));
   const findings = validateRendered(project, [environment], results, {});
   if (hasErrors(findings)) {
     reportFindings(findings, io);
     throw new CliError(`environments/${name}.yaml would break the rules above; nothing was written`);
   }
+  return { environment, result: results[0]! };
 }
 
 /**

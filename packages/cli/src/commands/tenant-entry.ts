@@ -54,10 +54,6 @@ export function executionRoleArn(partition: string, accountId: string, environme
   return `arn:${partition}:iam::${accountId}:role/emr-${environment}-${tenant}-job-execution`;
 }
 
-/**
- * Adds a tenant to an environment file's text and returns the new text. Only the new entry is generated (with the
- * Document API, comments included); the rest of the file is kept byte for byte, so a hand-aligned comment stays so.
- */
 /** A Go duration of whole minutes, e.g. 12h45m. */
 function hoursAndMinutes(seconds: number): string {
   const minutes = Math.max(1, Math.floor(seconds / 60));
@@ -65,21 +61,21 @@ function hoursAndMinutes(seconds: number): string {
   return `${hours > 0 ? `${hours}h` : ''}${minutes % 60 > 0 ? `${minutes % 60}m` : ''}`;
 }
 
-export function appendTenant(text: string, tenant: NewTenant): string {
-  const document = parseDocument(text);
-  const tenants = document.get('tenants', true);
-  if (!isSeq(tenants)) throw new CliError(`environments/${tenant.environment}.yaml has no tenants: list to add to`);
-  const existing = tenants.items.filter(isMap);
-  const names = existing.map((item) => String(item.get('name')));
+/**
+ * The settings of a new tenant of the environment in `document`, refused when `existing` (the environment's tenants,
+ * written here or placed by tenant files) holds its name or namespace: a placeholder role in the environment's
+ * account, the release of its first tenant, a job duration its driver nodes' drain allows.
+ */
+export function newTenantSettings(document: Document.Parsed, tenant: NewTenant, existing: readonly Readonly<Record<string, unknown>>[]): Record<string, unknown> {
   const namespace = tenant.namespace ?? `spark-${tenant.name}`;
-  if (names.includes(tenant.name)) throw new CliError(`environments/${tenant.environment}.yaml already has a tenant named "${tenant.name}"`);
-  if (existing.some((item) => item.get('namespace') === namespace)) {
+  if (existing.some((item) => item.name === tenant.name)) throw new CliError(`environments/${tenant.environment}.yaml already has a tenant named "${tenant.name}"`);
+  if (existing.some((item) => item.namespace === namespace)) {
     throw new CliError(`environments/${tenant.environment}.yaml already has a tenant in namespace "${namespace}"; pass another --namespace`);
   }
   const cluster = document.get('cluster') as YAMLMap | undefined;
   const account = String(cluster?.get('accountId') ?? '');
   const partition = String(cluster?.get('partition') ?? ENVIRONMENT_DEFAULTS.partition);
-  const releaseLabel = existing.map((item) => item.get('releaseLabel')).find((label) => typeof label === 'string') ?? DEFAULT_RELEASE_LABEL;
+  const releaseLabel = existing.map((item) => item.releaseLabel).find((label) => typeof label === 'string') ?? DEFAULT_RELEASE_LABEL;
   // A job and the wait for its driver (EMR's job-start-timeout) must end before its driver node's drain gives up on
   // them: the size's duration, or what the drain leaves if shorter (the driver-node-expiry rule).
   const grace = document.getIn(['capacity', 'driverNodes', 'terminationGracePeriod']);
@@ -87,7 +83,20 @@ export function appendTenant(text: string, tenant: NewTenant): string {
   const room = graceSeconds === undefined ? Infinity : graceSeconds - EMR_DEFAULT_JOB_START_TIMEOUT_SECONDS;
   const sized = TENANT_SIZES[tenant.size].maxJobDuration;
   const maxJobDuration = room < goDurationSeconds(sized)! ? hoursAndMinutes(room) : sized;
-  const entry = tenantEntry(tenant, namespace, executionRoleArn(partition, account, tenant.environment, tenant.name), String(releaseLabel), maxJobDuration);
+  return tenantSettings(tenant, namespace, executionRoleArn(partition, account, tenant.environment, tenant.name), String(releaseLabel), maxJobDuration);
+}
+
+/**
+ * Adds a tenant to an environment file's own `tenants:` list and returns the new text. Only the new entry is
+ * generated (with the Document API, comments included); the rest of the file is kept byte for byte, so a
+ * hand-aligned comment stays so.
+ */
+export function appendTenant(text: string, tenant: NewTenant): string {
+  const document = parseDocument(text);
+  const tenants = document.get('tenants', true);
+  if (!isSeq(tenants)) throw new CliError(`environments/${tenant.environment}.yaml has no tenants: list to add to`);
+  const existing = tenants.items.filter(isMap).map((item) => item.toJSON() as Record<string, unknown>);
+  const entry = tenantEntry(tenant, newTenantSettings(document, tenant, existing));
 
   if (tenants.flow || tenants.items.length === 0) {
     // `tenants: []`: the list becomes a block list at the key's indentation.
@@ -105,10 +114,10 @@ export function appendTenant(text: string, tenant: NewTenant): string {
   return `${before}${before.endsWith('\n') ? '' : '\n'}\n${indented(entry, indent)}${text.slice(at)}`;
 }
 
-/** The new entry as block YAML at column 0: `- name: ...`, flow maps for the short ones as the committed files write them. */
-function tenantEntry(tenant: NewTenant, namespace: string, roleArn: string, releaseLabel: string, maxJobDuration: string): string {
+/** A new tenant's settings: its namespace, sized quota, limits and job, and a placeholder role. */
+export function tenantSettings(tenant: NewTenant, namespace: string, roleArn: string, releaseLabel: string, maxJobDuration: string): Record<string, unknown> {
   const size = TENANT_SIZES[tenant.size];
-  const document = new Document([{
+  return {
     name: tenant.name,
     namespace,
     description: tenant.description ?? `The ${tenant.name} team (${tenant.size})`,
@@ -121,36 +130,50 @@ function tenantEntry(tenant: NewTenant, namespace: string, roleArn: string, rele
     executionRoleArn: roleArn,
     releaseLabel,
     spark: { jobSize: { driver: size.driver, executor: size.executor }, maxJobDuration, localDiskSize: size.localDiskSize },
-  }]);
+  };
+}
+
+/** The new entry as block YAML at column 0: `- name: ...`, flow maps for the short ones as the committed files write them. */
+function tenantEntry(tenant: NewTenant, settings: Record<string, unknown>): string {
+  const document = new Document([settings]);
   const map = (document.contents as YAMLSeq).items[0] as YAMLMap;
-  const pair = (path: readonly string[]) => findPair(map, path);
-  for (const path of [['quota'], ['containerDefaults', 'default'], ['containerDefaults', 'defaultRequest'], ['containerDefaults', 'max'], ['spark', 'jobSize', 'driver'], ['spark', 'jobSize', 'executor']]) {
-    (pair(path).value as YAMLMap).flow = true;
-  }
   map.commentBefore = ` ${tenant.size} tenant added by \`emr-gitops tenant add\`: review the sizes, create the role`;
-  comment(pair(['name']), ' also the EMR virtual cluster name');
-  comment(pair(['quota']), ' all of the team\'s jobs and notebooks together');
-  comment(pair(['containerDefaults', 'default']), ' no CPU limit: Spark sets none, and max.cpu becomes the default');
-  (pair(['executionRoleArn']).key as { commentBefore?: string }).commentBefore = ' CHANGE-ME: a placeholder; create the role (its trust policy: artifacts/platform/emr-access/) or put yours';
-  comment(pair(['spark', 'maxJobDuration']), ' at most capacity.driverNodes.terminationGracePeriod minus EMR\'s 15m job-start-timeout');
-  comment(pair(['spark', 'localDiskSize']), ' per driver and executor, counted against quota.storage');
+  styleTenant(map);
   return document.toString({ lineWidth: 0 });
 }
 
-function findPair(map: YAMLMap, path: readonly string[]): Pair {
-  let current = map;
-  let found: Pair | undefined;
-  for (const key of path) {
-    found = current.items.find((item) => isScalar(item.key) && item.key.value === key);
-    if (!found) throw new Error(`tenant entry has no ${path.join('.')}`);
-    current = found.value as YAMLMap;
+/**
+ * Writes a tenant's settings as the committed files do: flow mappings for the short ones, a comment on what to
+ * review. Settings the map does not hold (a tenant file splits them between base and an environment) are skipped.
+ */
+export function styleTenant(map: YAMLMap): void {
+  const pair = (path: readonly string[]) => findPair(map, path);
+  for (const path of [['quota'], ['containerDefaults', 'default'], ['containerDefaults', 'defaultRequest'], ['containerDefaults', 'max'], ['spark', 'jobSize', 'driver'], ['spark', 'jobSize', 'executor']]) {
+    const found = pair(path);
+    if (found) (found.value as YAMLMap).flow = true;
   }
-  return found!;
+  comment(pair(['name']), ' also the EMR virtual cluster name');
+  comment(pair(['quota']), ' all of the team\'s jobs and notebooks together');
+  comment(pair(['containerDefaults', 'default']), ' no CPU limit: Spark sets none, and max.cpu becomes the default');
+  const role = pair(['executionRoleArn']);
+  if (role) (role.key as { commentBefore?: string }).commentBefore = ' CHANGE-ME: a placeholder; create the role (its trust policy: artifacts/platform/emr-access/) or put yours';
+  comment(pair(['spark', 'maxJobDuration']), ' at most capacity.driverNodes.terminationGracePeriod minus EMR\'s 15m job-start-timeout');
+  comment(pair(['spark', 'localDiskSize']), ' per driver and executor, counted against quota.storage');
 }
 
-function comment(pair: Pair, text: string): void {
-  const value = pair.value as { comment?: string | null };
-  value.comment = text;
+function findPair(map: YAMLMap, path: readonly string[]): Pair | undefined {
+  let current: unknown = map;
+  let found: Pair | undefined;
+  for (const key of path) {
+    found = isMap(current) ? current.items.find((item) => isScalar(item.key) && item.key.value === key) as Pair | undefined : undefined;
+    if (!found) return undefined;
+    current = found.value;
+  }
+  return found;
+}
+
+function comment(pair: Pair | undefined, text: string): void {
+  if (pair) (pair.value as { comment?: string | null }).comment = text;
 }
 
 function keyOffset(document: ReturnType<typeof parseDocument>, key: string): number {

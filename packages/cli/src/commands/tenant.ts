@@ -1,11 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type YAMLMap } from 'yaml';
+import { TENANT_FILES_FOLDER, composeTenant, parseTenantFiles, tenantFileSchemaJson, writtenTenants, type TenantFile } from '@emr-eks-gitops/charts';
 import { CliError, EXIT, type CliIO } from '../io.js';
-import { environmentNames, type Project } from '../project.js';
+import { environmentNames, readTenantFiles, type Project } from '../project.js';
 import { removalSteps } from '../tenant-removal.js';
+import { replaceMapping } from '../yaml-text-edit.js';
 import { checkEnvironmentText, nextSteps, writeEnvironmentFile } from './environment-edit.js';
-import { appendTenant, TENANT_SIZES, type TenantSize } from './tenant-entry.js';
+import { appendTenant, newTenantSettings, TENANT_SIZES, type TenantSize } from './tenant-entry.js';
+import { newTenantFile, placeTenant } from './tenant-file.js';
 
 export interface TenantAddOptions {
   readonly env: string;
@@ -20,12 +23,33 @@ export interface TenantAddOptions {
  * kept as it is), checked like `validate` before it is written.
  */
 export function tenantAddCommand(project: Project, options: TenantAddOptions, io: CliIO): number {
-  const text = appendTenant(readEnvironment(project, options.env), { environment: options.env, ...options });
-  checkEnvironmentText(project, options.env, text, io);
-  writeEnvironmentFile(project, options.env, text, 'replace');
+  const text = readEnvironment(project, options.env);
+  const tenantTexts = readTenantFiles(project);
+  const tenantFiles = parseTenantFiles(tenantTexts);
+  const file = tenantFiles.find((candidate) => candidate.name === options.name);
+  const tenant = { environment: options.env, ...options };
+  let written: string;
+  if (file || parseDocument(text).get('tenants', true) === undefined) {
+    // Tenants defined once: a placement in the tenant's file, or a new file when the environment lists none of its own.
+    const document = parseDocument(text);
+    const { name: _name, ...settings } = newTenantSettings(document, tenant, writtenTenants(options.env, text, `environments/${options.env}.yaml`, tenantFiles));
+    const edit = file ? placeTenant(file, options.env, settings) : newTenantFile(tenant, settings);
+    const next = [...tenantTexts.filter((candidate) => candidate.path !== edit.path), edit];
+    checkEnvironmentText(project, options.env, text, io, next);
+    mkdirSync(join(project.root, TENANT_FILES_FOLDER), { recursive: true });
+    const schema = join(project.root, TENANT_FILES_FOLDER, 'schema.json');
+    if (!existsSync(schema)) writeFileSync(schema, tenantFileSchemaJson()); // what the file's first line points editors at
+    writeFileSync(join(project.root, edit.path), edit.text);
+    written = edit.path;
+  } else {
+    const next = appendTenant(text, tenant);
+    checkEnvironmentText(project, options.env, next, io);
+    writeEnvironmentFile(project, options.env, next, 'replace');
+    written = `environments/${options.env}.yaml`;
+  }
   const { quota } = TENANT_SIZES[options.size];
   io.out(`added tenant ${options.name} (${options.size}: ${quota.cpu} CPUs, ${quota.memory} memory, ${quota.pods} pods, ${quota.storage} storage) `
-    + `to environments/${options.env}.yaml in namespace ${options.namespace ?? `spark-${options.name}`}\n`);
+    + `to ${options.env} (${written}) in namespace ${options.namespace ?? `spark-${options.name}`}\n`);
   io.out(nextSteps(options.env, [`create its job execution role (the CHANGE-ME executionRoleArn) or put your own; review its sizes`]));
   return EXIT.ok;
 }
@@ -39,6 +63,8 @@ export function tenantRetireCommand(project: Project, options: { env: string; na
   const document = parseDocument(before);
   const tenants = document.get('tenants', true);
   const entry = isSeq(tenants) ? tenants.items.filter(isMap).find((item) => item.get('name') === options.name) : undefined;
+  const file = entry ? undefined : parseTenantFiles(readTenantFiles(project)).find((candidate) => candidate.name === options.name && candidate.overrides.has(options.env));
+  if (file) return retirePlacement(project, file, options.env, before, io);
   if (!entry) {
     const names = isSeq(tenants) ? tenants.items.filter(isMap).map((item) => String(item.get('name'))) : [];
     throw new CliError(`environments/${options.env}.yaml has no tenant named "${options.name}"; tenants: ${names.join(', ') || 'none'}`);
@@ -53,6 +79,24 @@ export function tenantRetireCommand(project: Project, options: { env: string; na
   checkEnvironmentText(project, options.env, text, io);
   writeEnvironmentFile(project, options.env, text, 'replace');
   io.out(`retired tenant ${options.name} in environments/${options.env}.yaml (retired: true); the removal goes on:\n`
+    + steps.map((step, index) => `  ${index + 1}. ${step}\n`).join(''));
+  return EXIT.ok;
+}
+
+/** `retired: true` in the tenant file's override for the environment (the rest of the file kept), then the steps. */
+function retirePlacement(project: Project, file: TenantFile, environment: string, environmentText: string, io: CliIO): number {
+  const settings = composeTenant(file, environment);
+  const where = `${file.source.file} (environments.${environment})`;
+  const steps = removalSteps(environment, file.name, String(settings.namespace), `environments.${environment} from ${file.source.file} (the file when it was the tenant's last environment)`);
+  if (settings.retired === true) {
+    io.out(`tenant ${file.name} is retired already; the removal goes on:\n${steps.map((step, index) => `  ${index + 1}. ${step}\n`).join('')}`);
+    return EXIT.ok;
+  }
+  const text = replaceMapping(file.source.text, ['environments', environment], { ...file.overrides.get(environment), retired: true });
+  const next = readTenantFiles(project).map((candidate) => (candidate.path === file.source.file ? { path: candidate.path, text } : candidate));
+  checkEnvironmentText(project, environment, environmentText, io, next);
+  writeFileSync(join(project.root, file.source.file), text);
+  io.out(`retired tenant ${file.name} in ${where} (retired: true); the removal goes on:\n`
     + steps.map((step, index) => `  ${index + 1}. ${step}\n`).join(''));
   return EXIT.ok;
 }

@@ -1,6 +1,7 @@
 import { findingJson, hasErrors, problemJson } from '@emr-eks-gitops/core';
 import { EXIT, type CliIO } from '../io.js';
 import { loadEnvironments, renderAll, type Project } from '../project.js';
+import { promotionOrderProblems } from '../promotion-chain.js';
 import {
   countOf, renderWarnings, reportFindings, reportRenderWarnings, validateRendered, type ValidationOptions,
 } from '../validation-report.js';
@@ -13,7 +14,7 @@ export interface ValidateOptions extends ValidationOptions {
 /** `emr-gitops validate`: render in memory and run every rule, writing nothing. Exit 1 when any rule fails. */
 export function validateCommand(project: Project, options: ValidateOptions, io: CliIO): number {
   const environments = loadEnvironments(project, options.env);
-  const results = renderAll(environments);
+  const results = renderAll(environments, promotionOrderProblems(project, environments, io));
   const findings = validateRendered(project, environments, results, options);
   // Which official Kubernetes OpenAPI each environment's built-in kinds were checked against.
   const kubernetesSchemas = Object.fromEntries(environments.map((env, index) => [results[index]!.environment, env.environment.cluster.kubernetesVersion]));

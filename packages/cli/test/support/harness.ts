@@ -5,6 +5,7 @@ import { afterEach, beforeEach, vi } from 'vitest';
 import { run, type CliIO } from '../../src/index.js';
 import { FakeEmr } from './fake-emr.js';
 import { FakeS3 } from './fake-s3.js';
+import { repoEnvironmentText } from './project.js';
 
 /** A CliIO writing into strings; no terminal unless asked for. */
 export interface BufferIO extends CliIO {
@@ -27,9 +28,9 @@ export function bufferIO(cwd: string, options: { isTTY?: boolean; confirm?: (que
   };
 }
 
-/** The repository's environment file, as text, for tests to copy (and edit). */
+/** The repository's environment, as one self-contained file's text (tenants written in), for tests to copy (and edit). */
 export function repoEnvironment(name: string): string {
-  return readFileSync(new URL(`../../../../environments/${name}.yaml`, import.meta.url), 'utf8');
+  return repoEnvironmentText(name);
 }
 
 /** A temporary project holding environments/<name>.yaml with `text` (by default the repository's dev.yaml). */

@@ -5,6 +5,8 @@ import { RULES, RULE_IDS, type RuleId, type RuleTopic } from './rules.js';
 /** The second column's header of each topic's table. */
 const COLUMN: Record<RuleTopic, string> = {
   'environment-file': 'the environment file',
+  'tenant-files': 'a tenant file',
+  promotion: 'an environment runs',
   'rendered-objects': 'every rendered object',
   platform: 'the platform guarantees',
   'capacity-backends': 'the platform guarantees',

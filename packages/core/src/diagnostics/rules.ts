@@ -3,7 +3,7 @@
 // generated from it (`pnpm docs:rules`); an id not listed here is a type error wherever a rule reports.
 
 /** The README table a rule is documented in. */
-export type RuleTopic = 'environment-file' | 'rendered-objects' | 'platform' | 'capacity-backends' | 'aws-documents';
+export type RuleTopic = 'environment-file' | 'tenant-files' | 'promotion' | 'rendered-objects' | 'platform' | 'capacity-backends' | 'aws-documents';
 
 export interface RuleSpec {
   /** What the rule reports unless it says otherwise (the production rules are errors only with `production: true`). */
@@ -41,6 +41,12 @@ const CATALOG = {
   'helm-values': { severity: 'error', topic: 'environment-file', untagged: true, summary: 'Helm values the chart\'s own schema refuses', docs: 'the rendered Helm values of an add-on pass the `values.schema.json` its chart ships, vendored at the pinned version (what `helm install` checks)' },
   'tenant-removal': { severity: 'error', topic: 'environment-file', untagged: true, summary: 'a tenant removed before it was retired', docs: 'a tenant leaves the file only once it was retired (`retired: true`, rendered, synced, its virtual cluster deleted): a removed tenant whose committed namespace is not retired is refused, as Flux or Argo CD would delete the namespace with any running jobs and leave its virtual cluster behind' },
   'trust-policy': { severity: 'warning', topic: 'environment-file', untagged: true, summary: 'an execution role\'s trust policy IAM may refuse', docs: 'the trust policy of an execution role fits IAM\'s size limit, and the role is in the cluster\'s account' },
+  // The tenant files (environments/tenants/<tenant>.yaml), checked before they are composed into environments.
+  'tenant-file-name': { severity: 'error', topic: 'tenant-files', untagged: true, summary: 'a tenant file name that is no DNS-1123 label', docs: 'the file name, which is the tenant name, is a DNS-1123 label (lowercase letters, digits, `-`; at most 63 characters)' },
+  'tenant-file-shape': { severity: 'error', topic: 'tenant-files', untagged: true, summary: 'a tenant file that is not base: and environments:', docs: 'the file is a mapping of `base:` (a mapping: the tenant\'s settings in every environment) and `environments:` (at least one environment, each with a mapping of what differs there, `{}` for nothing), no other key, and no `name:` (the file name is the name)' },
+  'tenant-placement': { severity: 'error', topic: 'tenant-files', untagged: true, summary: 'a tenant placed in an environment that has no file', docs: 'each environment under `environments:` has its file (`environments/<env>.yaml`): a misspelt one would drop the tenant silently' },
+  // The promotion chain (`promotion.from`): what an environment may run.
+  'promotion-order': { severity: 'error', topic: 'promotion', summary: 'a release label or image the environment before never rendered', docs: 'no release label or image newer than, or unknown to, the environment its `promotion.from` names (a `hotfix` reason makes it a warning); `promotion.from` names an environment, and the chain has a first one' },
   // The rendered objects (validateObjects).
   'schema': { severity: 'error', topic: 'rendered-objects', summary: 'an object breaks the schema of its kind', docs: 'passes the schema of its kind: built-in kinds the official OpenAPI of the environment\'s `cluster.kubernetesVersion` (bundled for 1.29 to 1.33, named in `validate`\'s output), CRDs theirs (Karpenter v1, EKS Auto Mode\'s NodeClass, Flux, Argo CD, prometheus-operator, SecurityGroupPolicy); no unknown fields, DNS-1123 names, valid labels (`--schema-dir` takes schemas named as kubeconform names them, to validate against your own cluster\'s)' },
   'unknown-field': { severity: 'error', topic: 'rendered-objects', summary: 'an object has a field its kind does not define', docs: { row: 'schema' } },
