@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ADDON_MODULES, ADDON_RULES, ADDON_TABLE_ORDER, addonReadmes } from '../src/addons/index.js';
 import { loadEnvironmentText, renderEnvironment, type EnvironmentConfig } from '../src/index.js';
+import { renderSummaries } from '../src/render/render.js';
 import { committedEnvironmentText, renderCommittedEnvironments } from './committed-environments.js';
 
 // The list in addons/index.ts drives the schema, the rules, the charts, the README and the images: each module's part
@@ -52,7 +53,7 @@ describe('the add-on list', () => {
     for (const { name, config, result } of committed) {
       const readme = result.files.get('README.md')!;
       const table = readme.slice(readme.indexOf('## Add-ons'));
-      const readmes = addonReadmes(config);
+      const readmes = addonReadmes(renderSummaries(config).addons);
       const on = ADDON_TABLE_ORDER.filter((key) => sectionOf(config, key) !== undefined);
       expect([...readmes.keys()], name).toEqual(on);
       let position = 0;
@@ -74,6 +75,19 @@ describe('the add-on list', () => {
     // Each add-on appears in some committed environment.
     expect(new Set(committed.flatMap(({ config }) => keys.filter((key) => sectionOf(config, key) !== undefined)))).toEqual(new Set(keys));
     expect(seen).toBeGreaterThanOrEqual(keys.length);
+  });
+
+  it('gives each add-on the README templates of its own folder, and no template to another', () => {
+    const addonsFolder = new URL('../src/addons/', import.meta.url);
+    const inFolders = readdirSync(addonsFolder, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.md.hbs'))
+      .map((file) => `addons/${file.split('\\').join('/').replace(/\.md\.hbs$/, '')}`).sort();
+    const declared = ADDON_MODULES.flatMap((module) => module.readme.templates);
+    expect([...declared].sort()).toEqual(inFolders);
+    // One folder per add-on: its templates share it, and no other add-on's are there.
+    const folders = ADDON_MODULES.flatMap((module) => [...new Set(module.readme.templates.map((template) => template.split('/').slice(0, 2).join('/')))]);
+    expect(folders.length).toBe(ADDON_MODULES.filter((module) => module.readme.templates.length > 0).length);
+    expect(new Set(folders).size).toBe(folders.length);
+    expect(inFolders.length).toBeGreaterThanOrEqual(5);
   });
 
   it('leaves the committed output as it was: every add-on folder and the README, byte for byte', () => {

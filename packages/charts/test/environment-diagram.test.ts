@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadEnvironmentText, renderEnvironment } from '../src/index.js';
-import { placementDiagram, type PoolSummary } from '../src/render/environment-diagram.js';
+import { placementDiagram, type PoolSummary } from '../src/render/readme/placement-diagram.js';
 import { committedEnvironmentText } from './committed-environments.js';
 
 /**

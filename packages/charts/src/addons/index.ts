@@ -5,7 +5,8 @@ import type { ResolvedAddons, ResolvedEnvironment } from '../config/resolve.js';
 import type { ConfigRules } from '../config/problems.js';
 import type { ManifestChart } from '../charts/manifest-chart.js';
 import { collectIssues } from '../config/render-error.js';
-import { isObject, type AddonBuildContext, type AddonModule, type AddonReadme } from './module.js';
+import type { AddonSummary } from '../charts/summaries.js';
+import { isObject, type AddonBuildContext, type AddonModule } from './module.js';
 import { karpenterAddon } from './karpenter/index.js';
 import { jupyterHubAddon } from './jupyterhub/index.js';
 import { prometheusAddon } from './prometheus/index.js';
@@ -77,11 +78,12 @@ export function addonCharts(context: AddonBuildContext): ManifestChart[] {
   });
 }
 
-/** What the README says of each add-on that is on, in the table's order. */
-export function addonReadmes(config: ResolvedEnvironment): ReadonlyMap<AddonKey, AddonReadme> {
+/** What the add-ons' charts told the README (render.ts's summaries), by add-on, in the table's order. */
+export function addonReadmes(summaries: readonly AddonSummary[]): ReadonlyMap<AddonKey, AddonSummary> {
+  const byKey = new Map(summaries.map((summary) => [summary.name, summary]));
   return new Map(inTableOrder.flatMap((module) => {
-    const addon = sectionOf(config.addons, module.key);
-    return addon === undefined ? [] : [[module.key as AddonKey, module.readme(config, addon)] as const];
+    const summary = byKey.get(module.key);
+    return summary === undefined ? [] : [[module.key as AddonKey, summary] as const];
   }));
 }
 

@@ -5,6 +5,7 @@ import type { ResolvedEnvironment, ResolvedTenant } from '../config/resolve.js';
 import type { ConfigRules } from '../config/problems.js';
 import type { ManifestChart } from '../charts/manifest-chart.js';
 import type { RenderIssue } from '../config/render-error.js';
+import type { AddonSummary } from '../charts/summaries.js';
 
 // What one add-on is to the rest of the project: one folder under addons/ exports one AddonModule, and the list in
 // addons/index.ts is the only place that names them all. The core builders stay the library's constructs; a module is
@@ -35,18 +36,16 @@ export interface AddonBuildContext {
 }
 
 /** One row of the README's add-on table. Cells are Markdown. */
-export interface AddonReadmeRow {
-  readonly name: string;
-  readonly chart: string;
-  readonly namespace: string;
-  readonly folder: string;
-  readonly reach: string;
-}
+export type AddonReadmeRow = AddonSummary['rows'][number];
 
-/** What the environment README says of an add-on: its table rows and the data its own paragraphs read. */
+/**
+ * The add-on's part of the environment README. Its chart reports what it decided as its `addonSummary` (the table rows
+ * and the notes, built from the values it renders from); the notes' text is in the templates declared here, which live
+ * in the add-on's folder (`addons/<name>/*.md.hbs`).
+ */
 export interface AddonReadme {
-  readonly rows: readonly AddonReadmeRow[];
-  readonly details?: unknown;
+  /** Template paths below `src/`, without `.md.hbs`: every template of the add-on's folder. */
+  readonly templates: readonly string[];
 }
 
 /** What a Helm-release add-on without a `delivery:` section is told, unless its module says more. */
@@ -63,8 +62,8 @@ export type AddonDelivery =
   | { readonly kind: 'objects' };
 
 /**
- * One add-on: the `addons.<key>` section of the environment file and everything that follows from it. `charts`,
- * `readme` and `images` are called only when the section is present; `rules` always, since some rules are about the
+ * One add-on: the `addons.<key>` section of the environment file and everything that follows from it. `charts` and
+ * `images` are called only when the section is present; `rules` always, since some rules are about the
  * section's absence (a tenant queue without YuniKorn).
  */
 // Methods, not function properties: a module of one add-on's config is then one of the list's (parameters bivariant).
@@ -87,7 +86,7 @@ export interface AddonModule<
   readonly rules?: ConfigRules;
   /** The add-on's charts (its objects, and its Helm release through `context.helmDelivery`). */
   charts(context: AddonBuildContext, addon: Resolved): ManifestChart[];
-  readme(config: ResolvedEnvironment, addon: Resolved): AddonReadme;
+  readonly readme: AddonReadme;
   /** The container images the add-on's rendered objects name, as `emr-gitops images` lists them. */
   images(config: ResolvedEnvironment, addon: Resolved): readonly string[];
 }

@@ -6,6 +6,7 @@ import type { ResolvedEnvironment, ResolvedTenant } from '../config/resolve.js';
 import { collectIssues, underField, type RenderIssue } from '../config/render-error.js';
 import { ManifestChart } from './manifest-chart.js';
 import type { TenantChart } from './tenant-chart.js';
+import type { AdmissionSummary } from './summaries.js';
 
 /** Per exclusive class: the tenants granted it and the namespaces of the tenants that are not. */
 export function exclusiveClassScopes(config: ResolvedEnvironment): Array<{ index: number; name: string; granted: Array<{ tenant: string; namespace: string }>; checked: string[] }> {
@@ -27,10 +28,15 @@ export function exclusiveClassScopes(config: ResolvedEnvironment): Array<{ index
 export class AdmissionChart extends ManifestChart {
   readonly policies: ExclusiveCapacityClassPolicy[] = [];
   readonly driverAccountPolicies: DriverAccountPodPolicy[] = [];
+  /** Which policies the README says the platform layer holds. */
+  readonly summary: AdmissionSummary;
 
   constructor(scope: Construct, config: ResolvedEnvironment) {
     super(scope, 'platform-admission', { folder: 'platform/admission', environment: config.name, configPath: ['capacity', 'classes'] });
-    for (const scope of exclusiveClassScopes(config)) {
+    const scopes = exclusiveClassScopes(config);
+    // Driver-account policies are added per tenant once the tenants are built (addDriverAccountPolicies), for these tenants.
+    this.summary = { exclusiveClasses: scopes, driverAccountPolicies: config.tenants.some((tenant) => driverAccounts(tenant).length > 0) };
+    for (const scope of scopes) {
       this.policies.push(underField(`[${scope.index}].exclusiveTo`, () => new ExclusiveCapacityClassPolicy(this, `Exclusive-${scope.name}`, {
         capacityClass: scope.name,
         grantedTo: scope.granted,

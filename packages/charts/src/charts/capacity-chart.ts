@@ -9,6 +9,11 @@ import {
   AUTO_MODE_TAG_POLICY_ARTIFACT, autoModeClusterConfigArtifact, autoModeSparkNodes, needsTagPolicy, type SparkNodes, type TaggedNodeClasses,
 } from './auto-mode-capacity.js';
 import { ManifestChart } from './manifest-chart.js';
+import { capacitySummary } from './capacity-summary.js';
+import type { CapacitySummary } from './summaries.js';
+
+/** The controller's Helm values, an artifact when the controller is installed outside Git. */
+const CONTROLLER_VALUES_ARTIFACT = 'controller-values.yaml';
 
 type PoolLimitsConfig = { cpu: string | number; memory: string | number } | undefined;
 const poolLimits = (pool: PoolLimitsConfig) => (pool ? { cpu: String(pool.cpu), memory: String(pool.memory) } : undefined);
@@ -29,6 +34,8 @@ export class CapacityChart extends ManifestChart {
   readonly classes: ReadonlyMap<string, SparkCapacity>;
   /** Classes whose instance selection cannot run what they promise, located in the environment file. */
   readonly problems: RenderIssue[] = [];
+  /** What the README says about the pools, classes and node lifetimes. */
+  readonly summary: CapacitySummary;
 
   constructor(scope: Construct, config: ResolvedEnvironment) {
     super(scope, 'platform-karpenter', { folder: 'platform/karpenter', environment: config.name, configPath: ['capacity'] });
@@ -87,7 +94,7 @@ export class CapacityChart extends ManifestChart {
     } else if (!config.addons?.karpenter) {
       const { controller } = capacity;
       this.addArtifact({
-        path: 'controller-values.yaml',
+        path: CONTROLLER_VALUES_ARTIFACT,
         format: 'yaml',
         kubernetesObject: false,
         value: karpenterControllerHelmValues({
@@ -98,6 +105,7 @@ export class CapacityChart extends ManifestChart {
         }),
       });
     }
+    this.summary = capacitySummary(config, this, this.artifacts.some((artifact) => artifact.path === CONTROLLER_VALUES_ARTIFACT));
   }
 
   /** Self-managed Karpenter's EC2NodeClasses: `spark`, and `spark-nvme` (RAID0 instance store) for NVMe executors. */

@@ -1,10 +1,11 @@
 import type { Construct } from 'constructs';
 import {
-  EMR_CONTAINERS_NAME, EMR_SERVICE_LINKED_ROLE_NAME, clusterAccessPolicyRequest, eksctlIdentityMappings, emrIdentityMapping, nodeAccessEntryRequest, nodeIdentityMapping, roleArn,
+  EMR_CONTAINERS_NAME, EMR_SERVICE_LINKED_ROLE_NAME, KARPENTER_CHART, NODE_GROUPS, NODE_USERNAME, clusterAccessPolicyRequest, mapRolesEntries, eksctlIdentityMappings, emrIdentityMapping, nodeAccessEntryRequest, nodeIdentityMapping, roleArn,
   type IamIdentityMapping,
 } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment } from '../config/resolve.js';
 import { ManifestChart } from './manifest-chart.js';
+import type { ClusterAccessSummary } from './summaries.js';
 
 /** Where the cluster-access documents go, below `artifacts/`. */
 export const CLUSTER_ACCESS_FOLDER = 'platform/cluster-access';
@@ -53,10 +54,13 @@ export function clusterAccessPlan(config: ResolvedEnvironment): ClusterAccessPla
  */
 export class ClusterAccessChart extends ManifestChart {
   readonly plan: ClusterAccessPlan;
+  /** The plan as the README's "Outside Git" steps read it. */
+  readonly summary: ClusterAccessSummary;
 
   constructor(scope: Construct, config: ResolvedEnvironment) {
     super(scope, 'platform-cluster-access', { folder: CLUSTER_ACCESS_FOLDER, environment: config.name, configPath: ['cluster'] });
     this.plan = clusterAccessPlan(config);
+    this.summary = clusterAccessSummary(config, this.plan);
     const { name, region } = config.cluster;
     if (this.plan.identityMappings.length > 0) {
       this.addArtifact({ path: 'eksctl-iam-identity-mappings.yaml', format: 'yaml', kubernetesObject: false, value: eksctlIdentityMappings(name, region, this.plan.identityMappings) });
@@ -69,4 +73,21 @@ export class ClusterAccessChart extends ManifestChart {
       }
     }
   }
+}
+
+/** The plan and the documents written from it, for the README's steps. */
+function clusterAccessSummary(config: ResolvedEnvironment, plan: ClusterAccessPlan): ClusterAccessSummary {
+  return {
+    awsAuth: config.cluster.emrAccess === 'aws-auth',
+    folder: CLUSTER_ACCESS_FOLDER,
+    identityMappings: plan.identityMappings.length > 0,
+    nodeMapping: plan.identityMappings.some((mapping) => mapping.arn === plan.nodeRoleArn),
+    mapRoles: mapRolesEntries(plan.identityMappings),
+    nodeAccessEntry: plan.nodeAccessEntry && { type: plan.nodeAccessEntry.type, policyArn: plan.nodeAccessEntry.policyArn },
+    nodeRoleArn: plan.nodeRoleArn,
+    serviceLinkedRoleArn: plan.serviceLinkedRoleArn,
+    nodeUsername: NODE_USERNAME,
+    nodeGroups: NODE_GROUPS,
+    karpenterVersion: KARPENTER_CHART.version,
+  };
 }

@@ -1,7 +1,8 @@
 import type { App } from 'cdk8s';
-import { tenantCostQuery, virtualClustersTableDdl } from '@emr-eks-gitops/core';
+import { LABELS, SPLIT_COST_LABEL_LIMIT, tenantCostQuery, virtualClustersTableDdl } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment } from '../config/resolve.js';
 import { ManifestChart } from './manifest-chart.js';
+import type { CostSummary } from './summaries.js';
 
 /** Where the cost artifacts go, below `artifacts/`. */
 export const COST_ARTIFACTS_FOLDER = 'cost';
@@ -13,6 +14,11 @@ export const COST_ARTIFACT_FILES = { query: 'tenant-cost-per-day.sql', virtualCl
  * join. Every tenant is listed, retired ones too: their last days still cost money.
  */
 export class CostChart extends ManifestChart {
+  /** The queries and the labels that say whose a cost is, for the README's "Cost per tenant". */
+  readonly summary: CostSummary = {
+    folder: COST_ARTIFACTS_FOLDER, files: COST_ARTIFACT_FILES, environmentLabel: LABELS.environment, tenantLabel: LABELS.tenant, splitCostLabelLimit: SPLIT_COST_LABEL_LIMIT,
+  };
+
   constructor(scope: App, config: ResolvedEnvironment) {
     super(scope, 'cost', { folder: COST_ARTIFACTS_FOLDER, environment: config.name, configPath: [] });
     const tenants = config.tenants.map((tenant) => ({ name: tenant.name, namespace: tenant.namespace }));

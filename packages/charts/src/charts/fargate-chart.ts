@@ -1,7 +1,8 @@
 import type { Construct } from 'constructs';
-import { eksctlFargateClusterConfig, type FargateProfile } from '@emr-eks-gitops/core';
+import { FARGATE_POD_SECURITY_GROUP_RULES, eksctlFargateClusterConfig, type FargateProfile } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment } from '../config/resolve.js';
 import { ManifestChart } from './manifest-chart.js';
+import type { FargateSummary } from './summaries.js';
 import { fargateProfiles } from './fargate-tenant.js';
 
 /**
@@ -11,10 +12,19 @@ import { fargateProfiles } from './fargate-tenant.js';
  */
 export class FargateChart extends ManifestChart {
   readonly profiles: readonly FargateProfile[];
+  /** The profiles' requests and the pod security groups' rules, for the README's "Fargate profiles". */
+  readonly summary: FargateSummary;
 
   constructor(scope: Construct, config: ResolvedEnvironment) {
     super(scope, 'platform-fargate', { folder: 'platform/fargate', environment: config.name, configPath: ['fargate'] });
     this.profiles = fargateProfiles(config);
+    this.summary = {
+      profiles: this.profiles.map((profile) => {
+        const request = profile.createRequest();
+        return { name: profile.name, namespaces: profile.selectors.map((selector) => selector.namespace), podExecutionRoleArn: request.podExecutionRoleArn, subnets: request.subnets };
+      }),
+      securityGroupRules: FARGATE_POD_SECURITY_GROUP_RULES,
+    };
     for (const profile of this.profiles) {
       this.addArtifact({ path: `profiles/${profile.name}.json`, format: 'json', kubernetesObject: false, value: profile.createRequest() });
     }

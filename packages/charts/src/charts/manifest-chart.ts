@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { LABELS, PROJECT_NAME } from '@emr-eks-gitops/core';
 import type { ConfigPath } from '../config/source-map.js';
 import type { RenderIssue } from '../config/render-error.js';
+import type { AddonSummary } from './summaries.js';
 
 export interface ManifestChartProps {
   /** Output folder of the chart's objects, relative to `dist-manifests/<env>/`, e.g. `tenants/analytics`. */
@@ -37,6 +38,8 @@ export class ManifestChart extends Chart {
   readonly artifacts: Artifact[] = [];
   /** Things a reviewer should know that do not stop the render (e.g. a trust policy near IAM's size limit), located. */
   readonly warnings: RenderIssue[] = [];
+  /** What an add-on's chart contributes to the environment README: its rows and notes (add-on charts only). */
+  readonly addonSummary?: AddonSummary;
 
   constructor(scope: Construct, id: string, props: ManifestChartProps) {
     super(scope, id, {

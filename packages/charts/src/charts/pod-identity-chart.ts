@@ -5,6 +5,7 @@ import {
 import type { ResolvedEnvironment } from '../config/resolve.js';
 import { HISTORY_SERVER_NAMESPACE, historyServerName } from './history-server-names.js';
 import { ManifestChart } from './manifest-chart.js';
+import type { PodIdentitySummary } from './summaries.js';
 
 /** Where the Pod Identity documents go, below `artifacts/`. */
 export const POD_IDENTITY_FOLDER = 'platform/pod-identity';
@@ -63,19 +64,29 @@ export const associationPath = (binding: Pick<PodIdentityBinding, 'namespace' | 
  */
 export class PodIdentityChart extends ManifestChart {
   readonly bindings: readonly PodIdentityBinding[];
+  /** The associations and the agent add-on request, as the README's "EKS Pod Identity" section lists them. */
+  readonly summary: PodIdentitySummary;
 
   constructor(scope: App, config: ResolvedEnvironment) {
     super(scope, 'pod-identity', { folder: POD_IDENTITY_FOLDER, environment: config.name, configPath: ['cluster', 'identity'] });
     this.bindings = podIdentityBindings(config);
+    const agentAddonFile = this.bindings.length > 0 && config.capacity.backend !== 'auto-mode' ? `${POD_IDENTITY.agentAddonName}-addon.json` : undefined;
+    this.summary = {
+      bindings: this.bindings.map((binding) => ({ ...binding, path: associationPath(binding) })),
+      folder: POD_IDENTITY_FOLDER,
+      agentAddonFile,
+      servicePrincipal: POD_IDENTITY.servicePrincipal,
+      trustActions: POD_IDENTITY.trustActions,
+    };
     for (const binding of this.bindings) {
       this.addArtifact({
         path: associationPath(binding), format: 'json', kubernetesObject: false,
         value: podIdentityAssociationRequest(config.cluster.name, binding, podIdentityTags(config, binding)),
       });
     }
-    if (this.bindings.length > 0 && config.capacity.backend !== 'auto-mode') {
+    if (agentAddonFile) {
       this.addArtifact({
-        path: `${POD_IDENTITY.agentAddonName}-addon.json`, format: 'json', kubernetesObject: false,
+        path: agentAddonFile, format: 'json', kubernetesObject: false,
         value: { clusterName: config.cluster.name, addonName: POD_IDENTITY.agentAddonName, resolveConflicts: 'OVERWRITE' },
       });
     }

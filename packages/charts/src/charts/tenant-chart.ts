@@ -12,6 +12,7 @@ import type { ResolvedEnvironment, ResolvedTenant } from '../config/resolve.js';
 import { ManifestChart } from './manifest-chart.js';
 import { underField, type RenderIssue } from '../config/render-error.js';
 import type { ConfigPath } from '../config/source-map.js';
+import type { TenantPlacementSummary } from './summaries.js';
 import { singleZoneGpuWarnings, tenantCapacityClasses } from '../config/capacity-class-semantics.js';
 import { classPlacement, type ClassPlacement } from './tenant-capacity.js';
 import { addFargateTenantObjects, fargateClassPlacement } from './fargate-tenant.js';
@@ -20,18 +21,6 @@ import { queueWaitClassifications, tenantGang } from './yunikorn-tenant.js';
 import { costLabelIssues } from './tenant-cost-labels.js';
 
 /** What tenants share from the platform layer: where Spark pods go and what they may use there. */
-/** Where one tenant's pods go: the NodePools its drivers (and EMR's job runner) and its executors can reach. */
-export interface TenantPlacementSummary {
-  readonly tenant: string;
-  readonly namespace: string;
-  readonly driverPools: readonly string[];
-  readonly executorPools: readonly string[];
-  /** Pools of the capacity classes a job of the tenant may ask for instead (its pod-template variants). */
-  readonly offeredPools?: readonly string[];
-  /** The Fargate profile that runs all of the tenant's pods instead (no NodePool then). */
-  readonly fargateProfile?: string;
-}
-
 export interface SparkPlatform {
   /** The default capacity class (the environment's own pools). */
   readonly capacity: SparkCapacity;

@@ -2,7 +2,7 @@ import Handlebars from 'handlebars';
 import { PROJECT_NAME, parseRoleArn } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment } from '../config/resolve.js';
 import type { RenderResult } from './render-result.js';
-import { DIAGRAM_WRAPPING_WIDTH } from './environment-diagram.js';
+import { DIAGRAM_WRAPPING_WIDTH } from './readme/placement-diagram.js';
 import { argoNamePrefix } from '../charts/delivery-chart.js';
 import { CLUSTER_LABEL } from '../charts/fleet-delivery-chart.js';
 

@@ -5,15 +5,14 @@ import { TenantChart } from '../charts/tenant-chart.js';
 import { AdmissionChart, addDriverAccountPolicies } from '../charts/admission-chart.js';
 import { CapacityChart } from '../charts/capacity-chart.js';
 import { FargateChart } from '../charts/fargate-chart.js';
-import { fargateSection } from './fargate-readme.js';
-import { yunikornSection } from '../addons/yunikorn/readme.js';
 import { EmrAccessChart, SchedulingChart, StorageChart } from '../charts/cluster-charts.js';
 import { ClusterAccessChart } from '../charts/cluster-access-chart.js';
 import { deliveryCharts, helmDelivery } from '../charts/delivery-chart.js';
 import { addonCharts } from '../addons/index.js';
-import { environmentReadme } from './environment-readme.js';
-import { placementSection } from './environment-diagram.js';
-import { capacityClassSection } from './environment-classes.js';
+import { deliverySummary } from '../charts/delivery-summary.js';
+import { tenantSummary } from '../charts/tenant-summary.js';
+import type { ReadmeSummaries } from '../charts/summaries.js';
+import { environmentReadme } from './readme/environment-readme.js';
 import { RenderError, collectIssues, type RenderIssue } from '../config/render-error.js';
 import { synthesizeCharts } from './synth.js';
 import { awsDocumentIssues } from './aws-documents.js';
@@ -39,10 +38,10 @@ export function renderEnvironment(config: ResolvedEnvironment): RenderResult {
 function renderCluster(config: ResolvedEnvironment): RenderResult {
   const app = new App();
   const issues: RenderIssue[] = [];
-  const { charts, diagram } = buildCharts(app, config, issues);
+  const { charts, summaries } = buildCharts(app, config, issues);
   // Only when every chart was built: the AWS documents are then complete, and a builder's error is the clearer one.
   if (issues.length === 0) issues.push(...awsDocumentIssues(config, charts));
-  if (issues.length > 0) throw new RenderError(config.name, issues);
+  if (issues.length > 0 || !summaries) throw new RenderError(config.name, issues);
 
   const header = generatedHeader(config.sourcePath);
   const objects: RenderedObject[] = [];
@@ -70,7 +69,7 @@ function renderCluster(config: ResolvedEnvironment): RenderResult {
     // No kustomization at the top: each layer folder is applied on its own, in order, by the wiring.
     if (folder) addFile(`${folder}/kustomization.yaml`, toYaml(kustomization([...resources]), header));
   }
-  addFile('README.md', environmentReadme(config, diagram));
+  addFile('README.md', environmentReadme(summaries));
 
   return {
     environment: config.name,
@@ -82,17 +81,28 @@ function renderCluster(config: ResolvedEnvironment): RenderResult {
 
 /**
  * The charts of one environment, platform first: tenants are built from what the platform provides (placements,
- * priority classes, storage class), so a tenant's pod templates cannot disagree with the pools. Also the README's
- * diagram of which pools each tenant's pods reach, from the same placements.
+ * priority classes, storage class), so a tenant's pod templates cannot disagree with the pools. Also what each chart
+ * decided, for the README (absent when a chart could not be built: the render fails then).
  */
-function buildCharts(app: App, config: ResolvedEnvironment, issues: RenderIssue[]): { charts: ManifestChart[]; diagram: string } {
+/**
+ * What the environment's README is built from: the charts' summaries, without the files (for tests and tools).
+ * @throws RenderError as renderEnvironment does, when a chart could not be built.
+ */
+export function renderSummaries(config: ResolvedEnvironment): ReadmeSummaries {
+  const issues: RenderIssue[] = [];
+  const { summaries } = buildCharts(new App(), config, issues);
+  if (issues.length > 0 || !summaries) throw new RenderError(config.name, issues);
+  return summaries;
+}
+
+function buildCharts(app: App, config: ResolvedEnvironment, issues: RenderIssue[]): { charts: ManifestChart[]; summaries?: ReadmeSummaries } {
   const storage = collectIssues(issues, [], () => new StorageChart(app, config));
   const scheduling = collectIssues(issues, [], () => new SchedulingChart(app, config));
   const capacity = collectIssues(issues, ['capacity'], () => new CapacityChart(app, config));
   const emrAccess = collectIssues(issues, ['cluster', 'emrAccess'], () => new EmrAccessChart(app, config));
   const clusterAccess = collectIssues(issues, ['capacity'], () => new ClusterAccessChart(app, config));
   const admission = collectIssues(issues, ['capacity', 'classes'], () => new AdmissionChart(app, config));
-  if (!storage || !scheduling || !capacity || !emrAccess || !clusterAccess || !admission) return { charts: [], diagram: '' };
+  if (!storage || !scheduling || !capacity || !emrAccess || !clusterAccess || !admission) return { charts: [] };
   issues.push(...capacity.problems);
   const platform = {
     capacity: capacity.spark,
@@ -110,14 +120,6 @@ function buildCharts(app: App, config: ResolvedEnvironment, issues: RenderIssue[
   // Fargate profiles are AWS resources: artifacts with the commands that create them, when a tenant runs there.
   const fargate = config.tenants.some((tenant) => tenant.fargate)
     ? collectIssues(issues, ['fargate'], () => new FargateChart(app, config)) : undefined;
-  // The pools first (table, diagram, back end of each tenant), then the classes' and single-AZ subsections.
-  const classes = capacityClassSection(config);
-  const diagram = placementSection(
-    tenants.flatMap((chart) => (chart.placement ? [chart.placement] : [])),
-    [...capacity.classes].flatMap(([name, pools]) => pools.pools.map((pool) => ({
-      name: pool.name, capacityTypes: pool.capacityTypes, limits: pool.limits, capacityClass: name, role: pool === pools.driverPool ? 'driver' as const : 'executor' as const,
-    }))),
-  ) + fargateSection(config, tenants, fargate?.profiles ?? []) + (classes ? `\n\n${classes}` : '') + yunikornSection(config);
   const addons = addonCharts({
     app, config, issues, classes: capacity.classes, driverPlacement: capacity.spark.driverPlacement,
     helmDelivery: config.delivery ? helmDelivery(config.name, config.delivery, config.fleet) : undefined,
@@ -136,7 +138,24 @@ function buildCharts(app: App, config: ResolvedEnvironment, issues: RenderIssue[
   const layered = [storage, scheduling, capacity, ...(admission.policies.length + admission.driverAccountPolicies.length > 0 ? [admission] : []), ...(fargate ? [fargate] : []), emrAccess, clusterAccess, ...tenants, ...addons, ...(iam ? [iam] : []), cost, ...(podIdentity.artifacts.length > 0 ? [podIdentity] : [])];
   // The GitOps wiring of the layers (and Karpenter's CRD chart), last: it wires the layers that have content.
   const delivery = collectIssues(issues, ['delivery'], () => deliveryCharts(app, config, layered)) ?? [];
-  return { charts: [...layered, ...delivery], diagram };
+  const charts = [...layered, ...delivery];
+  // What the README reads, only once every chart was built: with an issue the render stops before the README.
+  if (issues.length > 0 || !iam) return { charts };
+  const summaries: ReadmeSummaries = {
+    environment: { name: config.name, sourcePath: config.sourcePath, cluster: config.cluster, artifactsS3Uri: config.spark.artifactsS3Uri },
+    capacity: capacity.summary,
+    admission: admission.summary,
+    // Every tenant's chart was built, in file order.
+    tenants: tenants.map((chart, index) => tenantSummary(config, config.tenants[index]!, chart)),
+    fargate: fargate?.summary,
+    clusterAccess: clusterAccess.summary,
+    delivery: deliverySummary(config, admission.summary),
+    addons: addons.flatMap((chart) => (chart.addonSummary ? [chart.addonSummary] : [])),
+    iam: iam.summary,
+    cost: cost.summary,
+    podIdentity: podIdentity.summary,
+  };
+  return { charts, summaries };
 }
 
 /** Each folder holding applied objects, directly or below, with the entries its kustomization lists. */

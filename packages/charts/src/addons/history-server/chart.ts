@@ -1,5 +1,5 @@
 import type { App } from 'cdk8s';
-import { configDiagnostic, LABELS, NOTEBOOK_SERVER_LABEL, SparkHistoryServers } from '@emr-eks-gitops/core';
+import { configDiagnostic, LABELS, NOTEBOOK_SERVER_LABEL, SPARK_HISTORY_UI_PORT, SparkHistoryServers } from '@emr-eks-gitops/core';
 import type { DeepReadonly, ResolvedEnvironment } from '../../config/resolve.js';
 import type { HistoryServerAddonConfig } from './schema.js';
 import { addonPlacement } from '../../charts/auto-mode-capacity.js';
@@ -8,6 +8,10 @@ import { ManifestChart } from '../../charts/manifest-chart.js';
 import { HISTORY_SERVER_NAMESPACE, historyServerName } from '../../charts/history-server-names.js';
 import { servesNotebooks } from '../../charts/notebook-tenants.js';
 import type { RenderIssue } from '../../config/render-error.js';
+import type { AddonSummary } from '../../charts/summaries.js';
+
+/** The README templates of this folder (paths below `src/`, without `.md.hbs`), which its summary's notes name. */
+export const HISTORY_SERVER_README_TEMPLATES = { notes: 'addons/history-server/spark-history' } as const;
 
 export { HISTORY_SERVER_NAMESPACE, historyServerName };
 
@@ -44,8 +48,11 @@ export function historyServerRoleIssues(config: ResolvedEnvironment, addon: Deep
  * Mode, on the built-in pool capacity.autoMode.addonNodePool.
  */
 export class HistoryServerChart extends ManifestChart {
+  override readonly addonSummary: AddonSummary;
+
   constructor(scope: App, config: ResolvedEnvironment, addon: DeepReadonly<HistoryServerAddonConfig>) {
     super(scope, 'addon-spark-history', { folder: HISTORY_SERVER_FOLDER, environment: config.name, configPath: ['addons', 'historyServer'] });
+    this.addonSummary = historyServerSummary(config, addon);
     new SparkHistoryServers(this, 'HistoryServers', {
       namespace: HISTORY_SERVER_NAMESPACE,
       image: addon.image,
@@ -65,4 +72,41 @@ export class HistoryServerChart extends ManifestChart {
       })),
     });
   }
+}
+
+/** The servers, their logs and roles, and who may open their UIs, as the README's add-on notes list them. */
+function historyServerSummary(config: ResolvedEnvironment, history: DeepReadonly<HistoryServerAddonConfig>): AddonSummary {
+  const activeTenants = config.tenants.filter((tenant) => !tenant.retired);
+  const ingress = history.allowIngressFromNamespaces ?? [];
+  const rows = activeTenants.map((tenant) => {
+    const own = history.tenantRoleArns?.[tenant.name];
+    return {
+      tenant: tenant.name, server: historyServerName(tenant.name), logDirectory: tenantLocations(config, tenant).eventLogDir,
+      roleArn: own ?? history.roleArn, shared: own === undefined, serviceAccount: own === undefined ? 'spark-history-server' : historyServerName(tenant.name),
+    };
+  });
+  const shared = activeTenants.filter((tenant) => history.tenantRoleArns?.[tenant.name] === undefined).map((tenant) => tenant.name);
+  const historyServer = {
+    namespace: HISTORY_SERVER_NAMESPACE,
+    image: history.image,
+    port: SPARK_HISTORY_UI_PORT,
+    nodeGroups: (config.capacity.backend === 'karpenter' ? config.capacity.controller.managedNodeGroups ?? [] : []).map((group) => `\`${group}\``).join(', ') || 'any non-Karpenter node',
+    ingress: [
+      ...(ingress.length > 0 ? [`the namespaces ${ingress.map((n) => `\`${n}\``).join(', ')}`] : []),
+      ...(activeTenants.some((tenant) => servesNotebooks(config, tenant)) ? ['each tenant\'s notebook servers (to that tenant\'s server only)'] : []),
+    ].join(' and ') || 'no namespace',
+    rows,
+    sharedTenants: shared.length === 0 || !history.tenantRoleArns ? '' : `Tenant(s) ${shared.join(', ')}`,
+  };
+  return {
+    name: 'historyServer',
+    rows: [{
+      name: 'Spark History Server',
+      chart: 'none: Deployment, Service, ServiceAccount and NetworkPolicies rendered here',
+      namespace: HISTORY_SERVER_NAMESPACE,
+      folder: HISTORY_SERVER_FOLDER,
+      reach: `\`kubectl port-forward -n ${HISTORY_SERVER_NAMESPACE} svc/${rows[0]?.server ?? 'spark-history-<tenant>'} ${SPARK_HISTORY_UI_PORT}\` (one Service per tenant: \`svc/spark-history-<tenant>\`), then http://localhost:${SPARK_HISTORY_UI_PORT}`,
+    }],
+    notes: [{ section: 'addons', template: HISTORY_SERVER_README_TEMPLATES.notes, order: 4, data: { historyServer } }],
+  };
 }

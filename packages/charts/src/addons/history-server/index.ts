@@ -1,8 +1,7 @@
 import { isObject, type AddonModule } from '../module.js';
 import { HistoryServerAddonSchema, type HistoryServerAddonConfig } from './schema.js';
 import type { DeepReadonly } from '../../config/resolve.js';
-import { HistoryServerChart, historyServerRoleIssues } from './chart.js';
-import { historyServerReadme } from './readme.js';
+import { HISTORY_SERVER_README_TEMPLATES, HistoryServerChart, historyServerRoleIssues } from './chart.js';
 
 /** Spark History Servers, one per tenant, as plain objects (no chart). */
 export const historyServerAddon: AddonModule<'historyServer', typeof HistoryServerAddonSchema, DeepReadonly<HistoryServerAddonConfig>, Record<never, never>> = {
@@ -29,6 +28,6 @@ export const historyServerAddon: AddonModule<'historyServer', typeof HistoryServ
     if (roleIssues.length > 0) return [];
     return [new HistoryServerChart(app, config, addon)];
   },
-  readme: historyServerReadme,
+  readme: { templates: Object.values(HISTORY_SERVER_README_TEMPLATES) },
   images: (config, addon) => (config.spark.logs.s3Uri ? [addon.image] : []),
 };

@@ -1,6 +1,6 @@
 import type { App } from 'cdk8s';
 import {
-  configDiagnostic, doNotDisruptAnnotations, JUPYTERHUB_GENERATED_FIELDS, helmRelease, parseQuantity, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubNotebookNetworkPolicies, JupyterHubSpawnerRbac,
+  CLIENT_MODE_DRIVER_LABEL, configDiagnostic, doNotDisruptAnnotations, EMR_IMAGE_USER, JUPYTERHUB_GENERATED_FIELDS, JUPYTERHUB_OIDC_DEFAULTS, helmRelease, parseQuantity, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubNotebookNetworkPolicies, JupyterHubSpawnerRbac,
   PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, TLS_PROXY_SERVICE_TYPE, jupyterHubValues, jupyterHubValuesProblems, sparkHistoryServerSelector, type HelmDelivery, type JupyterHubAuth, type JupyterHubTenantProfile, type PodPlacement,
 } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment } from '../../config/resolve.js';
@@ -9,8 +9,13 @@ import { addonPlacement, ebsProvisioner } from '../../charts/auto-mode-capacity.
 import { ManifestChart } from '../../charts/manifest-chart.js';
 import { collectIssues, type RenderIssue } from '../../config/render-error.js';
 import { HISTORY_SERVER_NAMESPACE, historyServerName } from '../../charts/history-server-names.js';
-import { notebookAccountOf } from '../../charts/notebook-tenants.js';
+import { notebookAccountOf, servesNotebooks } from '../../charts/notebook-tenants.js';
+import { rolePolicyArtifactPath } from '../../charts/role-policies.js';
 import type { AddonBuildContext, AddonTenant } from '../module.js';
+import type { AddonSummary } from '../../charts/summaries.js';
+
+/** The README templates of this folder (paths below `src/`, without `.md.hbs`), which its summary's notes name. */
+export const JUPYTERHUB_README_TEMPLATES = { notes: 'addons/jupyterhub/jupyterhub' } as const;
 
 /** Output folder of the add-on, below the addons layer. */
 export const JUPYTERHUB_FOLDER = 'addons/jupyterhub';
@@ -63,6 +68,7 @@ function authOf(config: ResolvedJupyterHub['auth']): JupyterHubAuth {
  */
 export class JupyterHubChart extends ManifestChart {
   readonly values: Record<string, unknown>;
+  override readonly addonSummary: AddonSummary;
 
   constructor(scope: App, config: ResolvedEnvironment, hub: ResolvedJupyterHub, profiles: readonly JupyterHubTenantProfile[], delivery: HelmDelivery) {
     super(scope, 'addon-jupyterhub', { folder: JUPYTERHUB_FOLDER, environment: config.name, configPath: ['addons', 'jupyterhub'] });
@@ -92,6 +98,17 @@ export class JupyterHubChart extends ManifestChart {
     helmRelease(this, 'Release', {
       chart: JUPYTERHUB_CHART, namespace: JUPYTERHUB_CHART.namespace, values: this.values, argoIgnoreDifferences: JUPYTERHUB_GENERATED_FIELDS,
     }, delivery);
+    // The profiles put notebook servers on the driver nodes for tenants with a sparkDriver account.
+    const onDriverNodes = config.tenants.some((tenant) => !tenant.retired && tenant.serviceAccounts?.some((account) => account.sparkDriver === true));
+    this.addonSummary = {
+      name: 'jupyterhub',
+      rows: [{
+        name: 'JupyterHub', chart: `\`${JUPYTERHUB_CHART.name}\` ${JUPYTERHUB_CHART.version} from ${JUPYTERHUB_CHART.url}`, namespace: JUPYTERHUB_CHART.namespace,
+        folder: JUPYTERHUB_FOLDER, reach: jupyterHubReach(hub),
+      }],
+      notes: [{ section: 'addons', template: JUPYTERHUB_README_TEMPLATES.notes, order: 1, data: { jupyterHub: jupyterHubReadme(config, hub), hasJupyterHub: true } }],
+      notebooks: onDriverNodes ? { cullMinutes: Math.round((hub.cullTimeoutSeconds ?? 0) / 60) } : undefined,
+    };
   }
 }
 
@@ -120,6 +137,71 @@ export class JupyterHubTenantChart extends ManifestChart {
 /** The host users reach the hub at: the OAuth callback's. */
 export function callbackHost(hub: ResolvedJupyterHub): string | undefined {
   return hub.auth.callbackUrl ? /^https:\/\/([^/:]+)/.exec(hub.auth.callbackUrl)?.[1] : undefined;
+}
+
+/** What the environment README says of the notebooks: login, image, and per served tenant the account and its IAM needs. */
+function jupyterHubReadme(config: ResolvedEnvironment, hub: ResolvedJupyterHub) {
+  const auth = hub.auth;
+  const list = (values: readonly string[] | undefined) => (values ?? []).map((value) => `\`${value}\``).join(', ');
+  const login = auth.type === 'dummy'
+    ? 'the dummy authenticator (any name, no password: development only)'
+    : auth.type === 'github'
+      ? `GitHub OAuth (members of ${list(auth.allowedOrganizations)}; client secret from the Secret \`${auth.clientSecret?.secretName}\`)`
+      : `OpenID Connect${auth.loginService ? ` (${auth.loginService})` : ''} through GenericOAuthenticator: users whose userinfo claim \`${auth.groupsClaim ?? JUPYTERHUB_OIDC_DEFAULTS.groupsClaim}\` holds ${list(auth.allowedGroups)}${auth.adminGroups ? ` (admins: ${list(auth.adminGroups)})` : ''}, named by \`${auth.usernameClaim ?? JUPYTERHUB_OIDC_DEFAULTS.usernameClaim}\`; client secret from the Secret \`${auth.clientSecret?.secretName}\``;
+  const rows = config.tenants.flatMap((tenant) => {
+    const account = notebookAccountOf(tenant);
+    if (!servesNotebooks(config, tenant) || !account) return [];
+    // The executor pod templates, event logs, fallback storage and custom code: the role's document (role-policies.ts).
+    const needs = `${account.roleArn ? `[\`${rolePolicyArtifactPath(account.roleArn)}\`](${rolePolicyArtifactPath(account.roleArn)}), ` : ''}and the data its notebooks read and write`;
+    return [{ tenant: tenant.name, namespace: tenant.namespace, account: account.name, roleArn: account.roleArn ?? 'none', needs }];
+  });
+  return { auth: login, image: `${hub.image.name}:${hub.image.tag}`, uid: EMR_IMAGE_USER.uid, gid: EMR_IMAGE_USER.gid, home: EMR_IMAGE_USER.home, rows, tls: tlsReadme(config, hub), driverNote: driverNote(config, rows.length > 0) };
+}
+
+/** What the notebook servers, being Spark drivers Spark did not create, get from Prometheus and the History Server. */
+function driverNote(config: ResolvedEnvironment, served: boolean): string | undefined {
+  const scraped = config.addons?.prometheus !== undefined;
+  const history = config.addons?.historyServer !== undefined && config.spark.logs.s3Uri !== undefined;
+  if (!served || (!scraped && !history)) return undefined;
+  return [
+    'Each notebook server is the Spark driver of its sessions, which Spark does not label: its profile labels it',
+    `\`${CLIENT_MODE_DRIVER_LABEL.key}: "${CLIENT_MODE_DRIVER_LABEL.value}"\`${scraped ? ', and Prometheus scrapes its Spark UI port (4040) like a job\'s driver while a session runs' : ''}`
+      + `${history ? `${scraped ? '; it' : '. It'} may call its own tenant's History Server (\`http://spark-history-<tenant>.${HISTORY_SERVER_NAMESPACE}.svc:${SPARK_HISTORY_UI_PORT}\`, the REST API under \`/api/v1/\`) and no other` : ''}.`,
+  ].join('\n');
+}
+
+/** How users reach the hub, for the README's add-on table. */
+function jupyterHubReach(hub: ResolvedJupyterHub): string {
+  const host = callbackHost(hub);
+  if (hub.tls) return `https://${host ?? '<the load balancer\'s DNS name>'}/ (${hub.tls.loadBalancer === 'nlb' ? 'Service `proxy-public`, a Network Load Balancer' : 'Ingress `jupyterhub`, an Application Load Balancer'}, TLS with the ACM certificate; see below)`;
+  if (hub.proxyServiceType === 'ClusterIP') {
+    return `\`kubectl -n ${JUPYTERHUB_CHART.namespace} port-forward svc/proxy-public 8080:80\`, then http://localhost:8080`;
+  }
+  return `Service \`proxy-public\` (${hub.proxyServiceType}, plain HTTP on port 80): \`kubectl -n ${JUPYTERHUB_CHART.namespace} get svc proxy-public\``;
+}
+
+/** What must exist outside Git for TLS: the certificate, the controller, the DNS record. */
+function tlsReadme(config: ResolvedEnvironment, hub: ResolvedJupyterHub) {
+  const tls = hub.tls;
+  if (!tls) return undefined;
+  const host = callbackHost(hub) ?? '<host>';
+  const nlb = tls.loadBalancer === 'nlb';
+  return {
+    host,
+    certificateArn: tls.certificateArn,
+    scheme: tls.scheme,
+    // The controller's subnet discovery: internal load balancers in subnets tagged internal-elb, public ones in elb.
+    subnetTag: tls.scheme === 'internal' ? 'kubernetes.io/role/internal-elb=1' : 'kubernetes.io/role/elb=1',
+    account: config.cluster.accountId,
+    region: config.cluster.region,
+    loadBalancer: nlb
+      ? 'a Network Load Balancer for the Service `proxy-public` (TLS listener on 443 with the certificate, forwarded to the proxy\'s HTTP port; no port 80)'
+      : 'an Application Load Balancer for the Ingress `jupyterhub` of class `alb` (HTTPS on 443 with the certificate, HTTP on 80 redirected to it; health check `/hub/health`)',
+    lookup: nlb
+      ? `kubectl -n ${JUPYTERHUB_CHART.namespace} get svc proxy-public -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'`
+      : `kubectl -n ${JUPYTERHUB_CHART.namespace} get ingress jupyterhub -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'`,
+    nlb,
+  };
 }
 
 /** KubeSpawner sizes (`8G`) are binary multiples: the same amount as a Kubernetes `8Gi`. */

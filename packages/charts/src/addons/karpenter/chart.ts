@@ -1,8 +1,12 @@
 import type { App } from 'cdk8s';
-import { KARPENTER_CHART, KARPENTER_CRD_CHART, helmRelease, karpenterControllerHelmValues, type HelmDelivery } from '@emr-eks-gitops/core';
+import { KARPENTER_CHART, KARPENTER_CRD_CHART, PROJECT_NAME, helmRelease, karpenterControllerHelmValues, type HelmDelivery } from '@emr-eks-gitops/core';
 import type { KarpenterCapacity, ResolvedEnvironment } from '../../config/resolve.js';
 import type { ResolvedKarpenterAddon } from './resolve.js';
 import { ManifestChart } from '../../charts/manifest-chart.js';
+import type { AddonSummary } from '../../charts/summaries.js';
+
+/** The README templates of this folder (paths below `src/`, without `.md.hbs`), which its summary's notes name. */
+export const KARPENTER_README_TEMPLATES = { notes: 'addons/karpenter/karpenter' } as const;
 
 /** Where Karpenter's controller is rendered: its own layer, after the CRDs and before the platform's NodePools. */
 export const KARPENTER_CONTROLLER_FOLDER = 'karpenter';
@@ -16,6 +20,7 @@ export const KARPENTER_CONTROLLER_FOLDER = 'karpenter';
  */
 export class KarpenterControllerChart extends ManifestChart {
   readonly values: ReturnType<typeof karpenterControllerHelmValues>;
+  override readonly addonSummary: AddonSummary;
 
   constructor(scope: App, config: ResolvedEnvironment, capacity: KarpenterCapacity, addon: ResolvedKarpenterAddon, delivery: HelmDelivery) {
     super(scope, 'addon-karpenter', { folder: KARPENTER_CONTROLLER_FOLDER, environment: config.name, configPath: ['addons', 'karpenter'] });
@@ -37,5 +42,22 @@ export class KarpenterControllerChart extends ManifestChart {
       skipCrds: true,
       createNamespace: namespace !== 'kube-system',
     }, delivery);
+    this.addonSummary = {
+      name: 'karpenter',
+      rows: [{
+        name: 'Karpenter controller', chart: `\`${KARPENTER_CHART.url}\` ${KARPENTER_CHART.version}`, namespace, folder: KARPENTER_CONTROLLER_FOLDER,
+        reach: `no UI: \`kubectl logs -n ${namespace} deploy/karpenter\`; metrics on port 8080 of \`svc/karpenter\``,
+      }],
+      notes: [{
+        section: 'addons', template: KARPENTER_README_TEMPLATES.notes, order: 3,
+        data: {
+          karpenterAddon: {
+            namespace, replicas: addon.replicas ?? 2, application: `${PROJECT_NAME}-${config.name}-addon-karpenter`,
+            nodeGroups: (controller.managedNodeGroups ?? []).map((group) => `\`${group}\``).join(', '),
+          },
+          controller: { interruptionQueue: controller.interruptionQueue, roleArn: controller.roleArn, managedNodeGroups: controller.managedNodeGroups },
+        },
+      }],
+    };
   }
 }

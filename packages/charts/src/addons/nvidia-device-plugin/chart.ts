@@ -6,6 +6,7 @@ import {
 import type { DeepReadonly, ResolvedEnvironment } from '../../config/resolve.js';
 import type { NvidiaDevicePluginAddonConfig } from './schema.js';
 import { ManifestChart } from '../../charts/manifest-chart.js';
+import type { AddonSummary } from '../../charts/summaries.js';
 
 /** Where NVIDIA's device plugin release is rendered. */
 export const NVIDIA_DEVICE_PLUGIN_FOLDER = 'addons/nvidia-device-plugin';
@@ -19,6 +20,17 @@ export const NVIDIA_DEVICE_PLUGIN_FOLDER = 'addons/nvidia-device-plugin';
  */
 export class NvidiaDevicePluginChart extends ManifestChart {
   readonly values: NvidiaDevicePluginValues;
+  override readonly addonSummary: AddonSummary = {
+    name: 'nvidiaDevicePlugin',
+    rows: [{
+      name: 'NVIDIA device plugin',
+      chart: `\`${NVIDIA_DEVICE_PLUGIN_CHART.name}\` ${NVIDIA_DEVICE_PLUGIN_CHART.version} from ${NVIDIA_DEVICE_PLUGIN_CHART.url}`,
+      namespace: NVIDIA_DEVICE_PLUGIN_CHART.namespace,
+      folder: NVIDIA_DEVICE_PLUGIN_FOLDER,
+      reach: 'no UI: runs on the GPU classes\' nodes only (see Capacity classes); each such node advertises `nvidia.com/gpu` (`kubectl describe node`)',
+    }],
+    notes: [],
+  };
 
   constructor(scope: App, config: ResolvedEnvironment, addon: DeepReadonly<NvidiaDevicePluginAddonConfig>, classes: ReadonlyMap<string, SparkCapacity>, delivery: HelmDelivery) {
     super(scope, 'addon-nvidia-device-plugin', { folder: NVIDIA_DEVICE_PLUGIN_FOLDER, environment: config.name, configPath: ['addons', 'nvidiaDevicePlugin'] });

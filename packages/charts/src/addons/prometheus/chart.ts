@@ -1,5 +1,8 @@
 import type { App } from 'cdk8s';
-import { configDiagnostic, ConfigurationError, PlatformObservability, PrometheusServer, SparkPodMonitors, helmRelease, type HelmDelivery, type PlatformObservabilityProps } from '@emr-eks-gitops/core';
+import {
+  configDiagnostic, ConfigurationError, GRAFANA_DASHBOARD_LABEL, KUBE_STATE_LABELS_ALLOWLIST, PROMETHEUS_CHART, PlatformObservability, PrometheusServer, SparkPodMonitors, helmRelease,
+  platformDashboards, type AlertGroup, type HelmDelivery, type PlatformObservabilityProps,
+} from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment } from '../../config/resolve.js';
 import type { ResolvedPrometheus } from './resolve.js';
 import { addonPlacement, ebsProvisioner } from '../../charts/auto-mode-capacity.js';
@@ -7,6 +10,10 @@ import { HISTORY_SERVER_NAMESPACE, historyServerName } from '../../charts/histor
 import { ManifestChart } from '../../charts/manifest-chart.js';
 import { servesNotebooks } from '../../charts/notebook-tenants.js';
 import type { RenderIssue } from '../../config/render-error.js';
+import type { AddonSummary } from '../../charts/summaries.js';
+
+/** The README templates of this folder (paths below `src/`, without `.md.hbs`), which its summary's notes name. */
+export const PROMETHEUS_README_TEMPLATES = { notes: 'addons/prometheus/prometheus', dashboards: 'addons/prometheus/prometheus-dashboards', values: 'addons/prometheus/prometheus-values' } as const;
 
 /** Where the add-on is rendered. */
 export const PROMETHEUS_FOLDER = 'addons/prometheus';
@@ -20,6 +27,8 @@ export const PROMETHEUS_FOLDER = 'addons/prometheus';
  * runs already. Both: the Grafana dashboards as sidecar ConfigMaps.
  */
 export class PrometheusChart extends ManifestChart {
+  override readonly addonSummary: AddonSummary;
+
   constructor(scope: App, config: ResolvedEnvironment, prometheus: ResolvedPrometheus, delivery: HelmDelivery | undefined) {
     super(scope, 'addons-prometheus', { folder: PROMETHEUS_FOLDER, environment: config.name, configPath: ['addons', 'prometheus'] });
     const tenants = config.tenants.filter((tenant) => !tenant.retired)
@@ -34,7 +43,9 @@ export class PrometheusChart extends ManifestChart {
     if (operator && prometheus.remoteWrite) {
       throw new ConfigurationError('remoteWrite', 'is only used with mode server (this project\'s Prometheus); with prometheus-operator set remoteWrite on your Prometheus resource');
     }
-    const observability = new PlatformObservability(this, 'Observability', platformObservabilityProps(config, prometheus));
+    const props = platformObservabilityProps(config, prometheus);
+    const observability = new PlatformObservability(this, 'Observability', props);
+    this.addonSummary = prometheusSummary(config, prometheus, props, observability.alertGroups);
     if (operator) {
       new SparkPodMonitors(this, 'PodMonitors', { ...scrape, labels: prometheus.operator?.podMonitorLabels });
       return;
@@ -84,6 +95,50 @@ export function platformObservabilityProps(config: ResolvedEnvironment, promethe
     quotaRatio: prometheus.alerts?.quotaRatio,
     // The operator's Prometheus selects rules as it selects PodMonitors (kube-prometheus-stack: by its release label).
     ...(prometheus.mode === 'operator' ? { prometheusRuleLabels: prometheus.operator?.podMonitorLabels ?? {} } : {}),
+  };
+}
+
+/** The add-on table's row, the notes on installing the chart, and the dashboards and alerts it delivers. */
+function prometheusSummary(config: ResolvedEnvironment, prometheus: ResolvedPrometheus, props: PlatformObservabilityProps, alertGroups: readonly AlertGroup[]): AddonSummary {
+  const operator = prometheus.mode === 'operator';
+  const service = prometheus.server?.service;
+  const portForward = `\`kubectl -n ${PROMETHEUS_CHART.namespace} port-forward svc/prometheus-server 9090:${service?.port ?? 80}\`, then http://localhost:9090`;
+  const row = operator
+    ? {
+      name: 'Prometheus (PodMonitors)', chart: 'none: prometheus-operator runs already (e.g. kube-prometheus-stack)', namespace: 'monitoring',
+      folder: 'addons/prometheus', reach: `through the operator's Prometheus; one PodMonitor per tenant (\`spark-<tenant>\`)${props.karpenter ? ' and \`karpenter\`' : ''}`,
+    }
+    : {
+      name: 'Prometheus', chart: `\`${PROMETHEUS_CHART.url}\` ${PROMETHEUS_CHART.version}`, namespace: PROMETHEUS_CHART.namespace, folder: 'addons/prometheus',
+      reach: service?.type === 'NodePort' && service.nodePort !== undefined
+        ? `NodePort: http://<node address>:${service.nodePort} (Service \`prometheus-server\`), or ${portForward}`
+        : service?.type === 'LoadBalancer' ? `the load balancer of Service \`prometheus-server\` (port ${service.port})` : portForward,
+    };
+  const remoteWrite = prometheus.remoteWrite;
+  return {
+    name: 'prometheus',
+    rows: [row],
+    notes: [
+      { section: 'addons', template: PROMETHEUS_README_TEMPLATES.notes, order: 2, data: { hasPrometheus: !operator, prometheusChart: PROMETHEUS_CHART.url, prometheusVersion: PROMETHEUS_CHART.version } },
+      {
+        section: 'addons', template: PROMETHEUS_README_TEMPLATES.dashboards, order: 5,
+        data: {
+          operator,
+          dashboardLabel: GRAFANA_DASHBOARD_LABEL,
+          allowlist: KUBE_STATE_LABELS_ALLOWLIST.map((entry) => `"${entry}"`).join(', '),
+          dashboards: platformDashboards({ karpenter: props.karpenter }).map((dashboard) => ({ title: dashboard.title, uid: dashboard.uid, panels: dashboard.panels.map((panel) => panel.title) })),
+          alerts: alertGroups.flatMap((group) => group.rules).map((rule) => {
+            // The summary's label placeholders as words, and how long it must hold unless the summary says so.
+            const summary = rule.annotations.summary.replace(/\{\{ \$labels\.(\w+) \}\}/g, '<$1>');
+            const lasting = rule.for === '0m' || rule.annotations.summary.includes(rule.for) ? '' : ` (for ${rule.for})`;
+            return { alert: rule.alert, severity: rule.labels.severity, firesWhen: `${summary}${lasting}`, runbook: rule.annotations.runbook };
+          }),
+          remoteWrite: remoteWrite && { target: remoteWrite.workspaceArn ? `workspace \`${remoteWrite.workspaceArn}\`` : `\`${remoteWrite.url}\``, roleArn: remoteWrite.roleArn },
+        },
+      },
+      // Without a delivery engine the chart's values are an artifact for `helm install -f`.
+      ...(config.delivery === undefined && !operator ? [{ section: 'artifacts' as const, template: PROMETHEUS_README_TEMPLATES.values, order: 1, data: {} }] : []),
+    ],
   };
 }
 

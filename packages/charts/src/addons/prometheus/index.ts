@@ -2,8 +2,7 @@ import { PROMETHEUS_IMAGES } from '@emr-eks-gitops/core';
 import { imageReference, type AddonModule } from '../module.js';
 import { PrometheusSchema } from './schema.js';
 import { PROMETHEUS_ADDON_DEFAULTS, resolvePrometheus, type ResolvedPrometheus } from './resolve.js';
-import { PrometheusChart } from './chart.js';
-import { prometheusReadmeRow } from './readme.js';
+import { PROMETHEUS_README_TEMPLATES, PrometheusChart } from './chart.js';
 
 /** Prometheus: this project's server (mode server) or PodMonitors for a running operator, with dashboards and alerts. */
 export const prometheusAddon: AddonModule<'prometheus', typeof PrometheusSchema, ResolvedPrometheus, typeof PROMETHEUS_ADDON_DEFAULTS> = {
@@ -14,7 +13,7 @@ export const prometheusAddon: AddonModule<'prometheus', typeof PrometheusSchema,
   defaults: PROMETHEUS_ADDON_DEFAULTS,
   resolve: resolvePrometheus,
   charts: ({ app, config, helmDelivery }, prometheus) => [new PrometheusChart(app, config, prometheus, helmDelivery)],
-  readme: (config, prometheus) => ({ rows: [prometheusReadmeRow(config, prometheus)] }),
+  readme: { templates: Object.values(PROMETHEUS_README_TEMPLATES) },
   // Pinned in the server's values; in mode operator the operator's own Prometheus runs.
   images: (_config, prometheus) => (prometheus.mode === 'server' ? [PROMETHEUS_IMAGES.configReloader, PROMETHEUS_IMAGES.server].map(imageReference) : []),
 };

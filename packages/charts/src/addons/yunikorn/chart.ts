@@ -1,6 +1,6 @@
 import type { App } from 'cdk8s';
 import {
-  configDiagnostic, YUNIKORN_CHART, formatCores, formatMiB, helmRelease, parseQuantity, yunikornHelmValues, yunikornQueueConfig,
+  configDiagnostic, YUNIKORN_CHART, formatCores, formatMiB, helmRelease, parseQuantity, tenantQueueName, yunikornHelmValues, yunikornQueueConfig,
   type HelmDelivery, type SparkCapacity, type TenantQueue, type YunikornSchedulerConfig, type YunikornValues,
 } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment, ResolvedTenantQueue } from '../../config/resolve.js';
@@ -8,6 +8,10 @@ import type { RenderIssue } from '../../config/render-error.js';
 import { addonPlacement } from '../../charts/auto-mode-capacity.js';
 import { ManifestChart } from '../../charts/manifest-chart.js';
 import { onYunikorn } from '../../charts/yunikorn-tenant.js';
+import type { AddonSummary } from '../../charts/summaries.js';
+
+/** The README templates of this folder (paths below `src/`, without `.md.hbs`), which its summary's notes name. */
+export const YUNIKORN_README_TEMPLATES = { fairSharing: 'addons/yunikorn/yunikorn' } as const;
 
 /** Where YuniKorn's release is rendered. */
 export const YUNIKORN_FOLDER = 'addons/yunikorn';
@@ -33,6 +37,7 @@ export function tenantQueues(config: ResolvedEnvironment): Array<TenantQueue & {
 export class YunikornChart extends ManifestChart {
   readonly values: YunikornValues;
   readonly queues: YunikornSchedulerConfig;
+  override readonly addonSummary: AddonSummary;
 
   constructor(scope: App, config: ResolvedEnvironment, delivery: HelmDelivery) {
     super(scope, 'addon-yunikorn', { folder: YUNIKORN_FOLDER, environment: config.name, configPath: ['addons', 'yunikorn'] });
@@ -45,7 +50,35 @@ export class YunikornChart extends ManifestChart {
       values: this.values as unknown as Record<string, unknown>,
       createNamespace: true,
     }, delivery);
+    this.addonSummary = yunikornSummary(config, tenants);
   }
+}
+
+/** The add-on table's row and the "Fair sharing" notes: each tenant's queue, and the tenants left on the default scheduler. */
+function yunikornSummary(config: ResolvedEnvironment, queues: ReturnType<typeof tenantQueues>): AddonSummary {
+  const chart = YUNIKORN_CHART;
+  return {
+    name: 'yunikorn',
+    rows: [{
+      name: 'Apache YuniKorn', chart: `\`${chart.name}\` ${chart.version} from ${chart.url}`, namespace: chart.namespace, folder: YUNIKORN_FOLDER,
+      reach: `\`kubectl port-forward -n ${chart.namespace} svc/yunikorn-service 9889\`, then http://localhost:9889 (queues and applications); see Fair sharing`,
+    }],
+    notes: [{
+      section: 'nodepools', template: YUNIKORN_README_TEMPLATES.fairSharing, order: 1,
+      data: {
+        chart,
+        queues: queues.map((queue) => {
+          const tenant = config.tenants[queue.index]!;
+          return {
+            ...queue, queue: tenantQueueName(queue.namespace),
+            gangMinExecutors: tenant.queue!.gangMinExecutors ?? 1, maxQueueWait: tenant.queue!.maxQueueWait ?? '15m (EMR\'s default)',
+          };
+        }),
+        others: config.tenants.filter((tenant) => !tenant.retired && !queues.some((queue) => queue.tenant === tenant.name))
+          .map((tenant) => ({ name: tenant.name, fargate: tenant.fargate !== undefined })),
+      },
+    }],
+  };
 }
 
 /**

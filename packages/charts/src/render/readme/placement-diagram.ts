@@ -1,16 +1,6 @@
-import type { CapacityType } from '@emr-eks-gitops/core';
-import type { TenantPlacementSummary } from '../charts/tenant-chart.js';
+import type { PoolSummary, TenantPlacementSummary } from '../../charts/summaries.js';
 
-/** A NodePool as the README shows it. */
-export interface PoolSummary {
-  readonly name: string;
-  readonly capacityTypes: readonly CapacityType[];
-  /** Whether the pool is its class's driver pool (drivers and EMR's job runner) or one of its executor pools. */
-  readonly role: 'driver' | 'executor';
-  readonly limits?: { readonly cpu?: string | number; readonly memory?: string | number };
-  /** The capacity class the pool belongs to (`default` for the environment's own pools). */
-  readonly capacityClass?: string;
-}
+export type { PoolSummary, TenantPlacementSummary };
 
 /**
  * The width at which Mermaid wraps a node label (its `flowchart.wrappingWidth`, 200 px by default: mermaid's
