@@ -2,7 +2,6 @@ import Handlebars from 'handlebars';
 import { PROJECT_NAME, parseRoleArn } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment } from '../config/resolve.js';
 import type { RenderResult } from './render-result.js';
-import { DIAGRAM_WRAPPING_WIDTH } from './readme/placement-diagram.js';
 import { argoNamePrefix } from '../charts/delivery-chart.js';
 import { CLUSTER_LABEL } from '../charts/fleet-delivery-chart.js';
 
@@ -101,7 +100,7 @@ issuer) and namespace that runs the tenants using it, and is the same document i
 `, { noEscape: true });
 
 /** The README of a multi-cluster environment's folder. */
-export function fleetReadme(config: ResolvedEnvironment, clusters: readonly { view: ResolvedEnvironment; result: RenderResult }[], root: string): string {
+export function fleetReadme(config: ResolvedEnvironment, clusters: readonly { view: ResolvedEnvironment; result: RenderResult }[], root: string, diagramWidth: number): string {
   const views = clusters.map(({ view }) => view);
   const delivery = config.delivery;
   const progressive = delivery?.engine === 'argocd' ? delivery.argocd.progressiveSync : undefined;
@@ -119,7 +118,7 @@ export function fleetReadme(config: ResolvedEnvironment, clusters: readonly { vi
     root,
     clusterCount: views.length,
     clusters: views.map((view) => ({ ...view.cluster, tenants: view.tenants.map((tenant) => tenant.name).join(', ') })),
-    diagram: fleetDiagram(views),
+    diagram: fleetDiagram(views, diagramWidth),
     engine: delivery?.engine,
     flux: delivery?.engine === 'flux',
     argocd: delivery?.engine === 'argocd',
@@ -134,8 +133,8 @@ export function fleetReadme(config: ResolvedEnvironment, clusters: readonly { vi
 }
 
 /** Clusters as boxes with their region and tenants: where each team's jobs can run. */
-function fleetDiagram(views: readonly ResolvedEnvironment[]): string {
-  const lines = ['```mermaid', '---', 'config:', '  flowchart:', `    wrappingWidth: ${DIAGRAM_WRAPPING_WIDTH}`, '---', 'flowchart LR'];
+function fleetDiagram(views: readonly ResolvedEnvironment[], diagramWidth: number): string {
+  const lines = ['```mermaid', '---', 'config:', '  flowchart:', `    wrappingWidth: ${diagramWidth}`, '---', 'flowchart LR'];
   const tenants = [...new Set(views.flatMap((view) => view.tenants.map((tenant) => tenant.name)))];
   lines.push('  subgraph Tenants["tenant"]');
   for (const tenant of tenants) lines.push(`    tenant_${nodeId(tenant)}["${tenant}"]`);

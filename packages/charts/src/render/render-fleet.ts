@@ -14,7 +14,7 @@ import { clusterReadme, fleetReadme } from './fleet-readme.js';
  * then what sits above them: the ApplicationSet (Argo CD) and the README of the clusters. A value refused on any
  * cluster refuses the whole render, located where the file holds it; the same refusal on several clusters is said once.
  */
-export function renderFleet(config: ResolvedEnvironment, renderCluster: (view: ResolvedEnvironment) => RenderResult): RenderResult {
+export function renderFleet(config: ResolvedEnvironment, renderCluster: (view: ResolvedEnvironment) => RenderResult, diagramWidth: number): RenderResult {
   const views = clusterViews(config);
   const refused: { cluster: string; issue: RenderIssue }[] = [];
   const rendered: { cluster: string; view: ResolvedEnvironment; result: RenderResult; sourcePath: (typeof views)[number]['sourcePath'] }[] = [];
@@ -54,7 +54,7 @@ export function renderFleet(config: ResolvedEnvironment, renderCluster: (view: R
     }
     files.set(`${folder}/kustomization.yaml`, header + toYaml(kustomization(names)));
   });
-  files.set('README.md', fleetReadme(config, rendered.map(({ view, result }) => ({ view, result })), outputRoot(config)));
+  files.set('README.md', fleetReadme(config, rendered.map(({ view, result }) => ({ view, result })), outputRoot(config), diagramWidth));
 
   return {
     environment: config.name,

@@ -22,6 +22,7 @@ import { PodIdentityChart } from '../charts/pod-identity-chart.js';
 import { generatedHeader, kustomization, objectFileName, toYaml } from './serialize.js';
 import type { KubernetesObject, RenderedObject, RenderResult } from './render-result.js';
 import { renderFleet } from './render-fleet.js';
+import { DIAGRAM_WRAPPING_WIDTH } from './readme/placement-diagram.js';
 
 export type { KubernetesObject, RenderedObject, RenderResult } from './render-result.js';
 
@@ -31,7 +32,7 @@ export type { KubernetesObject, RenderedObject, RenderResult } from './render-re
  * @throws RenderError listing every value a builder refused and every run-time rule a tenant breaks, each with its config path.
  */
 export function renderEnvironment(config: ResolvedEnvironment): RenderResult {
-  return config.clusterViews ? renderFleet(config, renderCluster) : renderCluster(config);
+  return config.clusterViews ? renderFleet(config, renderCluster, DIAGRAM_WRAPPING_WIDTH) : renderCluster(config);
 }
 
 /** One cluster's environment (a single-cluster environment, or one cluster's view of a fleet: render-fleet.ts). */
