@@ -35,7 +35,7 @@ describe('the add-on list', () => {
         found.push({ rule, path: path.join('.'), message });
         return {} as never;
       };
-      const addonProblems = (file: unknown) => ADDON_RULES.forEach((topic) => topic.check({ file: file as never, tenants: [] }, at as never));
+      const addonProblems = (file: unknown) => ADDON_RULES.forEach((topic) => { topic.check({ file: file as never, tenants: [] }, at as never); });
       const file = { addons: { [module.key]: {} } };
       const needsEngine = module.delivery.kind === 'helm-release' ? module.delivery : undefined;
       addonProblems(file);

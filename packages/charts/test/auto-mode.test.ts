@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AUTO_MODE_TAGGED_NODE_ACTIONS, hasErrors, validateObjects } from '@emr-eks-gitops/core';
-import { EnvironmentFileError, RenderError, loadEnvironmentText, renderEnvironment, type RenderResult } from '../src/index.js';
+import { EnvironmentFileError, type RenderError, loadEnvironmentText, renderEnvironment, type RenderResult } from '../src/index.js';
 import { Subject } from '../../core/src/validation/subject.js';
 import { misfit, readPlacement, readPool, targetsOtherCapacity } from '../../core/src/validation/capacity/placement.js';
 import { committedEnvironmentText as environmentText } from './committed-environments.js';
@@ -12,7 +12,7 @@ import { issueText } from './render-issues.js';
 const load = (name: string, edit: (text: string) => string = (t) => t) =>
   loadEnvironmentText(edit(environmentText(name)), `environments/${name}.yaml`).config;
 /** The one line that chooses the back end, as the sandbox file writes it. */
-const BACKEND_LINE = /^  backend: auto-mode .*$/m;
+const BACKEND_LINE = /^ {2}backend: auto-mode .*$/m;
 const toKarpenter = (text: string) => {
   expect(text).toMatch(BACKEND_LINE);
   return text.replace(BACKEND_LINE, '  backend: karpenter');
@@ -219,7 +219,11 @@ describe('switching sandbox from Auto Mode to self-managed Karpenter is one line
     expect(k.spec.template.spec.nodeClassRef).toEqual({ group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'spark' });
     expect(JSON.stringify(a.spec.template.spec.requirements).replaceAll('eks.amazonaws.com/', 'karpenter.k8s.aws/')).toBe(JSON.stringify(k.spec.template.spec.requirements));
     expect([a.spec.template.spec.expireAfter, k.spec.template.spec.expireAfter]).toEqual(['336h', '720h']);
-    for (const p of [a, k]) delete p.spec.template.spec.nodeClassRef, delete p.spec.template.spec.requirements, delete p.spec.template.spec.expireAfter;
+    for (const p of [a, k]) {
+      delete p.spec.template.spec.nodeClassRef;
+      delete p.spec.template.spec.requirements;
+      delete p.spec.template.spec.expireAfter;
+    }
     expect(a).toEqual(k);
   });
 });
@@ -240,11 +244,11 @@ describe('located errors of what Auto Mode cannot do', () => {
       'environments/sandbox.yaml:25:18: capacity.driverNodes.expireAfter: 500h plus the drain\'s terminationGracePeriod 13h passes Auto Mode\'s 21-day node lifetime (504h): the node is replaced while the drain still waits for running drivers, and they are killed; set expireAfter to at most 491h [auto-mode-node-lifetime]',
     ]);
     // Without a terminationGracePeriod Auto Mode drains for 24h.
-    expect(problemsOf('sandbox', (t) => t.replace('    expireAfter: 336h', '    expireAfter: 490h').replace(/^    terminationGracePeriod: 13h.*\n/m, ''))).toEqual([
+    expect(problemsOf('sandbox', (t) => t.replace('    expireAfter: 336h', '    expireAfter: 490h').replace(/^ {4}terminationGracePeriod: 13h.*\n/m, ''))).toEqual([
       'environments/sandbox.yaml:25:18: capacity.driverNodes.expireAfter: 490h plus the drain\'s terminationGracePeriod 24h passes Auto Mode\'s 21-day node lifetime (504h): the node is replaced while the drain still waits for running drivers, and they are killed; set expireAfter to at most 480h [auto-mode-node-lifetime]',
     ]);
     // Without expireAfter the driver pool expires after Auto Mode's 336h, and a long drain passes 504h all the same.
-    const longDrain = (t: string) => t.replace(/^    expireAfter: 336h\n/m, '').replace('terminationGracePeriod: 13h ', 'terminationGracePeriod: 200h');
+    const longDrain = (t: string) => t.replace(/^ {4}expireAfter: 336h\n/m, '').replace('terminationGracePeriod: 13h ', 'terminationGracePeriod: 200h');
     expect(problemsOf('sandbox', longDrain)).toEqual([
       'environments/sandbox.yaml:25:29: capacity.driverNodes.terminationGracePeriod: 200h after the driver pool\'s default expireAfter 336h passes Auto Mode\'s 21-day node lifetime (504h): the node is replaced while the drain still waits for running drivers, and they are killed; set terminationGracePeriod to at most 168h, or set expireAfter to at most 304h [auto-mode-node-lifetime]',
     ]);
@@ -261,7 +265,7 @@ describe('located errors of what Auto Mode cannot do', () => {
   });
 
   it('self-managed Karpenter without its settings [capacity-backend-settings]', () => {
-    const bare = (t: string) => toKarpenter(t).replace(/^  amiAlias: .*\n/m, '').replace(/^  controller:\n(    .*\n)+/m, '');
+    const bare = (t: string) => toKarpenter(t).replace(/^ {2}amiAlias: .*\n/m, '').replace(/^ {2}controller:\n( {4}.*\n)+/m, '');
     expect(problemsOf('sandbox', bare)).toEqual([
       'environments/sandbox.yaml:13:3: capacity: backend karpenter needs amiAlias, the pinned AMI of its EC2NodeClasses (e.g. al2023@v20250101); set it, or set backend: auto-mode [capacity-backend-settings]',
       'environments/sandbox.yaml:13:3: capacity: backend karpenter needs controller (roleArn, interruptionQueue): the Karpenter controller\'s IRSA role and spot interruption queue; set it, or set backend: auto-mode [capacity-backend-settings]',
@@ -269,7 +273,7 @@ describe('located errors of what Auto Mode cannot do', () => {
   });
 
   it('a job longer than the drain Auto Mode gives a driver node (run-time rule driver-node-expiry)', () => {
-    const config = load('sandbox', (t) => t.replace(/^    terminationGracePeriod: 13h.*\n/m, '').replace('maxJobDuration: 12h', 'maxJobDuration: 36h'));
+    const config = load('sandbox', (t) => t.replace(/^ {4}terminationGracePeriod: 13h.*\n/m, '').replace('maxJobDuration: 12h', 'maxJobDuration: 36h'));
     let issues: RenderError['issues'] = [];
     try { renderEnvironment(config); } catch (error) { issues = (error as RenderError).issues; }
     expect(issues.map(issueText)).toContainEqual(expect.objectContaining({

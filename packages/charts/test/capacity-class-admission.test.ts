@@ -8,7 +8,7 @@ import { issueText } from './render-issues.js';
 
 const load = (name: string, edit: (text: string) => string = (t) => t) =>
   loadEnvironmentText(edit(environmentText(name)), `environments/${name}.yaml`).config;
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 type Obj = Record<string, any>;
 
@@ -139,8 +139,8 @@ describe('exclusive capacity classes: configuration', () => {
     const message = (index: number) => `capacity.classes[${index}].exclusiveTo: exclusivity is enforced at admission by a ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1), served from Kubernetes 1.30; on 1.29 it is a beta API behind a feature gate that is off by default (and EKS does not let you turn it on), so any other tenant could still reach this class with its own pod template or node selector; upgrade cluster.kubernetesVersion to 1.30 or later, or remove exclusiveTo [capacity-class-admission]`;
     const lines = [...text.matchAll(/exclusiveTo: \[ml\]/g)].map((m) => text.slice(0, m.index).split('\n').length);
     expect(lines.length).toBe(2);
-    expect(() => load('prod', edit)).toThrow(new RegExp(`^environments/prod\\.yaml:${lines[0]}:\\d+: ${escape(message(1))}$`, 'm'));
-    expect(() => load('prod', edit)).toThrow(new RegExp(`^environments/prod\\.yaml:${lines[1]}:\\d+: ${escape(message(2))}$`, 'm'));
+    expect(() => load('prod', edit)).toThrow(new RegExp(`^environments/prod\\.yaml:${lines[0]}:\\d+: ${escapeRegExp(message(1))}$`, 'm'));
+    expect(() => load('prod', edit)).toThrow(new RegExp(`^environments/prod\\.yaml:${lines[1]}:\\d+: ${escapeRegExp(message(2))}$`, 'm'));
     // A class every tenant is granted needs no policy, so 1.29 is fine then (for the classes: notebook accounts need one too).
     const noNotebooks = (t: string) => t.replace(/^ +sparkDriver: true.*\n/m, '');
     expect(() => load('prod', (t) => noNotebooks(edit(t)).replaceAll('exclusiveTo: [ml]', 'exclusiveTo: [ml, data-eng, app-dev]'))).not.toThrow();

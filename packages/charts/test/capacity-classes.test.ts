@@ -20,7 +20,7 @@ const templateOf = (result: RenderResult, path: string) => result.objects.find((
 const fitting = (pools: readonly RenderedPool[], template: any) => pools
   .filter((pool) => placementProblems({ nodeSelector: template.spec.nodeSelector, tolerations: template.spec.tolerations }, pool).length === 0)
   .map((pool) => pool.name).sort();
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const capacityTypes = (pool: RenderedPool) => pool.requirements.find((r) => r.key === CAPACITY_TYPE)!.values!;
 
 describe('capacity classes (prod)', () => {
@@ -121,11 +121,11 @@ describe('capacity classes: what stays, what is refused', () => {
     const text = edit(environmentText('staging'));
     const line = text.slice(0, text.indexOf('singleZone: always')).split('\n').length;
     const message = 'tenants[1].spark.singleZone: with "always" the executor pod template requires a pod of the same application labelled spark-role=driver in the zone (pod affinity on spark-app-selector), and this tenant\'s notebook sessions use that template too: a notebook is a client-mode driver that carries neither label, so every executor of a notebook session stays Pending; use singleZone: offered (jobs opt in with the single-zone/ documents, notebooks keep the plain template), or serve notebooks from another tenant [single-zone-notebook]';
-    expect(() => loadEnvironmentText(text, 'environments/staging.yaml')).toThrow(new RegExp(`^environments/staging\\.yaml:${line}:\\d+: ${escape(message)}$`, 'm'));
+    expect(() => loadEnvironmentText(text, 'environments/staging.yaml')).toThrow(new RegExp(`^environments/staging\\.yaml:${line}:\\d+: ${escapeRegExp(message)}$`, 'm'));
     // "offered" keeps the plain template (the notebook's) free of the affinity: accepted.
     expect(() => loadEnvironmentText(text.replace('singleZone: always', 'singleZone: offered'), 'environments/staging.yaml')).not.toThrow();
     // Without a hub nothing spawns notebooks: the account alone is accepted.
-    const noHub = text.replace(/\n  jupyterhub:[\s\S]*?\n  prometheus:/, '\n  prometheus:');
+    const noHub = text.replace(/\n {2}jupyterhub:[\s\S]*?\n {2}prometheus:/, '\n  prometheus:');
     expect(noHub).not.toContain('jupyterhub:');
     expect(() => loadEnvironmentText(noHub, 'environments/staging.yaml')).not.toThrow();
   });
@@ -172,7 +172,7 @@ describe('capacity classes: what stays, what is refused', () => {
     // Located at the line of the value the edit introduced (line numbers follow the committed file).
     const text = edit(environmentText('prod'));
     const line = text.slice(0, text.indexOf(needle)).split('\n').length;
-    expect(() => load('prod', edit)).toThrow(new RegExp(`^environments/prod\\.yaml:${line}:\\d+: ${escape(message)}$`, 'm'));
+    expect(() => load('prod', edit)).toThrow(new RegExp(`^environments/prod\\.yaml:${line}:\\d+: ${escapeRegExp(message)}$`, 'm'));
   });
 
   it('warns, at the selection, about a class the offline catalog knows no type of (a misspelt family launches nothing)', () => {
@@ -218,7 +218,7 @@ describe('capacity classes: what stays, what is refused', () => {
       configPath: ['tenants', 2, 'spark', 'capacityClasses', 'offered', 0],
       message: 'jobs asking for capacity class gpu: one executor pod requests 4.25 cores / 34.1Gi, more than any instance type of spark-gpu-executor-on-demand can give a pod (the largest offers 3.72 cores / 28.2Gi after the kubelet\'s reservations): Karpenter launches no node and the pod stays Pending; shrink spark.jobSize.executor to fit within 3.72 cores / 28.2Gi [node-fits-pod]',
     }]],
-    ['an offered class with EBS scratch volumes the storage quota cannot hold', (t: string) => t.replace(/      localDiskSize: 50Gi +# EBS scratch of gpu.*\n/, ''), [{
+    ['an offered class with EBS scratch volumes the storage quota cannot hold', (t: string) => t.replace(/ {6}localDiskSize: 50Gi +# EBS scratch of gpu.*\n/, ''), [{
       configPath: ['tenants', 2, 'spark', 'capacityClasses', 'offered', 0],
       message: 'jobs asking for capacity class gpu: quota.storage 2000Gi holds 20 scratch volumes of 100Gi (every driver and executor gets one, counted against requests.storage), but quota.cpu 128 admits 30 executors of 4.25 cores: from pod 21 on, the volume claim is refused and the pod stays Pending; set quota.storage to at least 3000Gi, or lower spark.localDiskSize [quota-storage-volumes]',
     }]],

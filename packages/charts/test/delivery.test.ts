@@ -1,9 +1,9 @@
 import { App, ApiObject } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { ARGOCD_RESOURCES_FINALIZER, KARPENTER_CRD_CHART, hasErrors, validateObjects } from '@emr-eks-gitops/core';
-import { loadEnvironmentText, renderEnvironment, type KubernetesObject, type RenderResult } from '../src/index.js';
+import { loadEnvironmentText, renderEnvironment, type RenderResult } from '../src/index.js';
 import { ManifestChart } from '../src/charts/manifest-chart.js';
-import { DELIVERY_FOLDERS, deliveryCharts } from '../src/charts/delivery-chart.js';
+import { deliveryCharts } from '../src/charts/delivery-chart.js';
 
 const ENVIRONMENTS = ['dev', 'prod', 'staging'] as const;
 const load = (name: string, edit: (text: string) => string = (t) => t) =>

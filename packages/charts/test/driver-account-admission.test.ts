@@ -7,7 +7,7 @@ import { committedEnvironmentText as environmentText } from './committed-environ
 type Obj = Record<string, any>;
 const load = (name: string, edit: (text: string) => string = (t) => t) =>
   loadEnvironmentText(edit(environmentText(name)), `environments/${name}.yaml`).config;
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const renders = Object.fromEntries(['dev', 'staging', 'prod', 'sandbox'].map((name) => [name, renderEnvironment(load(name))])) as Record<string, RenderResult>;
 
 function hubValues(result: RenderResult): Obj {
@@ -222,6 +222,6 @@ describe('pods of Spark-driver accounts at admission', () => {
     const line = text.slice(0, text.indexOf('sparkDriver: true')).split('\n').length;
     const column = text.split('\n')[line - 1]!.indexOf('true') + 1;
     const message = 'tenants[0].serviceAccounts[0].sparkDriver: a sparkDriver account may create pods, and RBAC lets it name any service account of the namespace in them, EMR\'s emr-containers-sa-* accounts (the job execution role) included; the ValidatingAdmissionPolicy that holds its pods to its own account and the tenant\'s images (admissionregistration.k8s.io/v1) is served from Kubernetes 1.30, and on 1.29 it is a beta API behind a feature gate EKS does not turn on; upgrade cluster.kubernetesVersion to 1.30 or later, or remove sparkDriver (no notebooks for this tenant) [driver-account-admission]';
-    expect(() => load('dev', edit)).toThrow(new RegExp(`^environments/dev\\.yaml:${line}:${column}: ${escape(message)}$`, 'm'));
+    expect(() => load('dev', edit)).toThrow(new RegExp(`^environments/dev\\.yaml:${line}:${column}: ${escapeRegExp(message)}$`, 'm'));
   });
 });

@@ -124,7 +124,7 @@ describe('Fargate tenants', () => {
     expect(policy.spec).toEqual({ podSelector: {}, securityGroups: { groupIds: ['sg-0f1e2d3c4b5a69788'] } });
     expect(staging.result.warnings.filter((w) => w.rule === 'fargate-network-isolation')).toEqual([]);
     const text = committedEnvironmentText('staging')
-      .replace(/    fargate: .*\n      securityGroupIds: \[sg-0f1e2d3c4b5a69788\].*\n/, '    fargate: {}\n');
+      .replace(/ {4}fargate: .*\n {6}securityGroupIds: \[sg-0f1e2d3c4b5a69788\].*\n/, '    fargate: {}\n');
     const result = renderEnvironment(loadEnvironmentText(text, 'environments/staging.yaml').config);
     expect([...result.files.keys()].some((path) => path.includes('securitygrouppolicy'))).toBe(false);
     expect(result.warnings.filter((w) => w.rule === 'fargate-network-isolation').map((w) => w.location.path)).toEqual([['tenants', 3, 'fargate']]);

@@ -139,8 +139,8 @@ describe('global delivered by Flux: one wiring per cluster', () => {
     for (const cluster of [SEOUL, TOKYO]) {
       const flux = objectsIn(result, `${cluster}/flux`);
       const source = flux.find((object) => object.kind === 'GitRepository');
-      expect(source.spec.ignore).toBe(['/*', '!/dist-manifests/', '/dist-manifests/*', '!/dist-manifests/global/', '/dist-manifests/global/*',
-        `!/dist-manifests/global/${cluster}/`, `/dist-manifests/global/${cluster}/artifacts/`].join('\n') + '\n');
+      expect(source.spec.ignore).toBe(`${['/*', '!/dist-manifests/', '/dist-manifests/*', '!/dist-manifests/global/', '/dist-manifests/global/*',
+        `!/dist-manifests/global/${cluster}/`, `/dist-manifests/global/${cluster}/artifacts/`].join('\n')}\n`);
       const kustomizations = flux.filter((object) => object.kind === 'Kustomization');
       expect(kustomizations.length).toBeGreaterThan(3);
       for (const kustomization of kustomizations) {

@@ -10,13 +10,13 @@ import { committedEnvironmentText as environmentText } from './committed-environ
 
 const load = (name: string, edit: (text: string) => string = (t) => t) =>
   loadEnvironmentText(edit(environmentText(name)), `environments/${name}.yaml`).config;
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** The edit's value is refused at its own line with exactly `message`. */
 const refusedAt = (name: string, edit: (text: string) => string, needle: string, message: string) => {
   const text = edit(environmentText(name));
   expect(text.indexOf(needle), needle).toBeGreaterThanOrEqual(0);
   const line = text.slice(0, text.indexOf(needle)).split('\n').length;
-  expect(() => load(name, edit)).toThrow(new RegExp(`^environments/${name}\\.yaml:${line}:\\d+: ${escape(message)}$`, 'm'));
+  expect(() => load(name, edit)).toThrow(new RegExp(`^environments/${name}\\.yaml:${line}:\\d+: ${escapeRegExp(message)}$`, 'm'));
 };
 
 const poolsOf = (result: RenderResult): PoolSchedulingView[] => result.objects.filter((o) => o.object.kind === 'NodePool').map(({ object }) => {
@@ -24,7 +24,7 @@ const poolsOf = (result: RenderResult): PoolSchedulingView[] => result.objects.f
   return { name: object.metadata.name, labels: template.metadata.labels, taints: (template.spec.taints ?? []) as Taint[], requirements: template.spec.requirements as NodeRequirement[] };
 });
 const fileOf = (result: RenderResult, path: string) => result.objects.find((o) => o.path === path)?.object as any;
-const withoutPlugin = (text: string) => text.replace(/^  nvidiaDevicePlugin: \{\}.*\n/m, '');
+const withoutPlugin = (text: string) => text.replace(/^ {2}nvidiaDevicePlugin: \{\}.*\n/m, '');
 
 describe('GPU jobs (prod): the device plugin, the GPU pools and the RAPIDS job documents agree', () => {
   const prod = renderEnvironment(load('prod'));
@@ -112,7 +112,7 @@ describe('GPU jobs delivered by Argo CD', () => {
   it('renders the same plugin values as an Application with the chart as its Helm source', () => {
     const argo = renderEnvironment(load('prod', (t) => t
       .replace('  engine: flux\n', '  engine: argocd\n')
-      .replace(/^    secretName: emr-eks-gitops-deploy-key.*\n/m, '')
+      .replace(/^ {4}secretName: emr-eks-gitops-deploy-key.*\n/m, '')
       .replace('  interval: 5m\n', '')
       .replace('  prune: true\n', '  prune: true\n  selfHeal: true\n  argocd:\n    namespace: argocd\n    project: default\n')));
     const flux = renderEnvironment(load('prod'));

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import {
@@ -100,7 +100,7 @@ function annotatedRoles(result: RenderResult): Set<string> {
       }
     }
   };
-  result.objects.forEach(({ object }) => walk(object));
+  result.objects.forEach(({ object }) => { walk(object); });
   return roles;
 }
 
@@ -114,7 +114,7 @@ function karpenterValues(result: RenderResult): KarpenterValues | undefined {
     if (record.settings && typeof (record.settings as Record<string, unknown>).interruptionQueue === 'string') found = record as unknown as KarpenterValues;
     else Object.values(record).forEach(walk);
   };
-  result.objects.forEach(({ object }) => walk(object));
+  result.objects.forEach(({ object }) => { walk(object); });
   return found;
 }
 

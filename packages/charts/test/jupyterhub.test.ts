@@ -162,12 +162,12 @@ describe('JupyterHub add-on', () => {
 
   it('production refuses dummy auth: at load, located in the environment file, and as a rule on the rendered release', () => {
     const text = environmentText('prod');
-    const edited = text.replace(/(\n    auth:[^\n]*\n)      type: oidc\n(?:      [^\n]*\n)+/, '$1      type: dummy\n');
+    const edited = text.replace(/(\n {4}auth:[^\n]*\n) {6}type: oidc\n(?: {6}[^\n]*\n)+/, '$1      type: dummy\n');
     expect(edited).not.toBe(text);
     let error: unknown;
     try { loadEnvironmentText(edited, 'environments/prod.yaml'); } catch (caught) { error = caught; }
     expect(error).toBeInstanceOf(EnvironmentFileError);
-    const line = edited.split('\n').findIndex((l) => l === '      type: dummy') + 1;
+    const line = edited.split('\n').indexOf('      type: dummy') + 1;
     expect((error as Error).message).toContain(`environments/prod.yaml:${line}:13: addons.jupyterhub.auth.type: dummy authentication lets anyone in`);
     // The same file without production: true renders.
     expect(() => loadEnvironmentText(edited.replace('production: true', 'production: false'), 'environments/prod.yaml')).not.toThrow();
@@ -391,7 +391,7 @@ describe('JupyterHub add-on', () => {
   });
 
   it('github auth needs its settings, and the add-on needs a delivery section', () => {
-    expect(() => load('staging', (text) => text.replace(/      allowedOrganizations: \[acme-data\]\n/, '')))
+    expect(() => load('staging', (text) => text.replace(/ {6}allowedOrganizations: \[acme-data\]\n/, '')))
       .toThrow(/addons\.jupyterhub\.auth: github needs allowedOrganizations/);
     expect(() => load('dev', (text) => text.replace('type: dummy ', 'type: dummy\n      clientId: abc ')))
       .toThrow(/addons\.jupyterhub\.auth\.clientId: applies only to type github and oidc/);
@@ -408,10 +408,10 @@ describe('JupyterHub add-on', () => {
       }
       return expect.unreachable();
     };
-    const withoutGroups = refusal((text) => text.replace(/      allowedGroups: \[spark-notebook-users\]\n/, ''));
+    const withoutGroups = refusal((text) => text.replace(/ {6}allowedGroups: \[spark-notebook-users\]\n/, ''));
     const authLine = withoutGroups.lines.findIndex((l) => l.startsWith('    auth:')) + 1;
     expect(withoutGroups.message).toContain(`environments/prod.yaml:${authLine + 1}:7: addons.jupyterhub.auth: oidc needs allowedGroups`);
-    expect(refusal((text) => text.replace(/      tokenUrl: [^\n]*\n/, '')).message).toContain('addons.jupyterhub.auth: oidc needs tokenUrl');
+    expect(refusal((text) => text.replace(/ {6}tokenUrl: [^\n]*\n/, '')).message).toContain('addons.jupyterhub.auth: oidc needs tokenUrl');
     const github = refusal((text) => text.replace('      groupsClaim: groups', '      allowedOrganizations: [acme-data]\n      groupsClaim: groups'));
     const line = github.lines.findIndex((l) => l.startsWith('      allowedOrganizations:')) + 1;
     expect(github.message).toContain(`environments/prod.yaml:${line}:29: addons.jupyterhub.auth.allowedOrganizations: applies only to type github`);

@@ -67,7 +67,7 @@ function allowed(result: RenderResult, from: Endpoint, to: Endpoint, port: numbe
   return side(from, to, 'Egress', to) && side(to, from, 'Ingress', to);
 }
 
-const prometheusPod = (result: RenderResult): Endpoint => ({
+const prometheusPod = (_result: RenderResult): Endpoint => ({
   namespace: PROMETHEUS_CHART.namespace, labels: { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/component': 'server' }, ports: [],
 });
 

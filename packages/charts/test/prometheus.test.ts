@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import {
   KARPENTER_METRICS, PROMETHEUS_CHART, PROMETHEUS_CHART_DEFAULT_SCRAPE_JOBS, SPARK_POD_FACTS, helmValuesProblems, validateObjects,
-  vendoredHelmValuesUrl, type RelabelConfig, type ScrapeConfig,
+  vendoredHelmValuesUrl, type ScrapeConfig,
 } from '@emr-eks-gitops/core';
 import { loadEnvironmentText, renderEnvironment, type RenderError, type RenderResult } from '../src/index.js';
 import { relabel, scrape, selects, type Labels, type RunningPod } from './scrape-sim.js';
@@ -113,7 +113,7 @@ describe.each(ENVIRONMENTS)('Prometheus add-on of %s', (env) => {
   it('scrapes kube-state-metrics\' http port only, and gives each series about a tenant namespace its tenant', () => {
     const ksm = job('kube-state-metrics');
     const target = (port: string) => ({
-      __address__: '10.0.9.9:8080', __metrics_path__: ksm.metrics_path, [`__meta_kubernetes_service_label_app_kubernetes_io_name`]: 'kube-state-metrics',
+      __address__: '10.0.9.9:8080', __metrics_path__: ksm.metrics_path, '__meta_kubernetes_service_label_app_kubernetes_io_name': 'kube-state-metrics',
       __meta_kubernetes_endpointslice_port_name: port,
     });
     expect(relabel(target('http'), ksm.relabel_configs)).toBeDefined();

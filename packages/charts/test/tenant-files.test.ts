@@ -178,11 +178,11 @@ describe('rule promotion-order', () => {
 
   it('refuses an image newer than, or unknown to, the environment before (registries aside: each account has its own)', () => {
     const path = 'environments/tenants/app-dev.yaml';
-    const newer = withFile(path, (text) => text.replace(/(  prod:\n[\s\S]*?    spark:\n      customCode:\n)/, '$1        image: public.ecr.aws/aws-cli/aws-cli:2.18.0\n'));
+    const newer = withFile(path, (text) => text.replace(/( {2}prod:\n[\s\S]*? {4}spark:\n {6}customCode:\n)/, '$1        image: public.ecr.aws/aws-cli/aws-cli:2.18.0\n'));
     expect(promotionOrder(load('prod', newer), load('staging').config, names, chain).errors.map((problem) => `${formatConfigPath(problem.location.path)}: ${problem.message.slice(0, 110)}`)).toEqual([
       'tenants[0].spark.customCode.image: image public.ecr.aws/aws-cli/aws-cli:2.18.0 was never rendered by staging, the environment before prod (promot',
     ]);
-    const older = withFile(path, (text) => text.replace(/(  prod:\n[\s\S]*?    spark:\n      customCode:\n)/, '$1        image: 410987654321.dkr.ecr.ap-northeast-2.amazonaws.com/aws-cli/aws-cli:2.9.0\n'));
+    const older = withFile(path, (text) => text.replace(/( {2}prod:\n[\s\S]*? {4}spark:\n {6}customCode:\n)/, '$1        image: 410987654321.dkr.ecr.ap-northeast-2.amazonaws.com/aws-cli/aws-cli:2.9.0\n'));
     expect(promotionOrder(load('prod', older), load('staging').config, names, chain).errors).toEqual([]);
   });
 

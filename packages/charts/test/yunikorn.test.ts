@@ -17,7 +17,7 @@ const defaults = parse(readFileSync(vendoredHelmValuesUrl(YUNIKORN_CHART), 'utf8
 /** Staging as committed, and sandbox (EKS Auto Mode) with YuniKorn and a queue for its tenants. */
 const sandboxOnYunikorn = (text: string) => text
   .replace(/^addons:\n/m, 'addons:\n  yunikorn: {}\n')
-  .replace(/(    executionRoleArn: .*\n)/g, '$1    queue: { guaranteed: { cpu: 4, memory: 16Gi }, gangMinExecutors: 1, maxQueueWait: 30m }\n');
+  .replace(/( {4}executionRoleArn: .*\n)/g, '$1    queue: { guaranteed: { cpu: 4, memory: 16Gi }, gangMinExecutors: 1, maxQueueWait: 30m }\n');
 const variants: Array<[string, EnvironmentConfig]> = [['staging', load('staging')], ['sandbox on YuniKorn', load('sandbox', sandboxOnYunikorn)]];
 const rendered = variants.map(([name, config]) => ({ name, config, result: renderEnvironment(config) }));
 

@@ -36,7 +36,6 @@ function editBlockMap(text: string, map: YAMLMap, next: Readonly<Record<string, 
     existing.add(key);
     const old = (pair.value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? null;
     if (isDeepStrictEqual(old, next[key])) {
-      continue;
     } else if (!(key in next) || (isRecord(next[key]) && Object.keys(next[key]).length === 0)) { // an empty mapping says nothing
       edits.push({ start: lineStart(text, keyStart(pair)), end: lineEnd(text, valueEnd(text, pair)) + 1, text: '' });
     } else if (isScalar(pair.value) && pair.value.range && isScalarValue(next[key]) && pair.value.range[1] > pair.value.range[0]) {

@@ -72,7 +72,7 @@ describe('the committed repository', () => {
 
   it.each(ENVIRONMENTS)('kubectl kustomize builds the wiring of dist-manifests/%s, and every folder it points at is committed', (env) => {
     const built = kustomize(join(REPO_ROOT, 'dist-manifests', env, WIRING[env]!));
-    const paths = [...built.matchAll(/^ {4}path: (\S+)$/gm), ...built.matchAll(/^  path: (\S+)$/gm)].map((match) => match[1]!)
+    const paths = [...built.matchAll(/^ {4}path: (\S+)$/gm), ...built.matchAll(/^ {2}path: (\S+)$/gm)].map((match) => match[1]!)
       .filter((path) => path !== '"."' && path !== '.');
     expect(paths.length).toBeGreaterThanOrEqual(WIRING[env] === 'flux' && !AUTO_MODE.has(env) ? 4 : 3);
     for (const path of paths) {

@@ -53,12 +53,12 @@ describe('emr destroy', () => {
   it('asks on a terminal and deletes only after a yes', async () => {
     await emr(['apply']);
     const questions: string[] = [];
-    const no = await emr(['destroy'], bufferIO(fixture.root, { isTTY: true, confirm: async (q) => (questions.push(q), false) }));
+    const no = await emr(['destroy'], bufferIO(fixture.root, { isTTY: true, confirm: async (q) => { questions.push(q); return false; } }));
     expect(no.code).toBe(1);
     expect(no.stderr).toMatch(/nothing deleted: not confirmed/);
     expect(fixture.fake.calls('DeleteVirtualCluster')).toBe(0);
 
-    const yes = await emr(['destroy'], bufferIO(fixture.root, { isTTY: true, confirm: async (q) => (questions.push(q), true) }));
+    const yes = await emr(['destroy'], bufferIO(fixture.root, { isTTY: true, confirm: async (q) => { questions.push(q); return true; } }));
     expect(yes.code).toBe(0);
     expect(questions).toEqual(['Delete them?', 'Delete them?']);
     expect(fixture.fake.calls('DeleteVirtualCluster')).toBe(3);

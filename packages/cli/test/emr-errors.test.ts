@@ -116,7 +116,7 @@ describe('apply reports each failed tenant, does the others, exits 1', () => {
 
 describe('a failed listing stops the command with the reason', () => {
   it.each([
-    ['AccessDenied', serviceError('AccessDeniedException', 403, 'not authorized'), 1, /EKS cluster spark-platform-dev: ListVirtualClusters failed: AccessDeniedException: not authorized\n  -> the identity you run as lacks IAM permission emr-containers:ListVirtualClusters in ap-northeast-2/],
+    ['AccessDenied', serviceError('AccessDeniedException', 403, 'not authorized'), 1, /EKS cluster spark-platform-dev: ListVirtualClusters failed: AccessDeniedException: not authorized\n {2}-> the identity you run as lacks IAM permission emr-containers:ListVirtualClusters in ap-northeast-2/],
     ['throttling', serviceError('ThrottlingException', 429, 'Rate exceeded'), 1, /service kept failing or throttling after 5 attempts/],
     ['network', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }), 1, /the EMR endpoint did not answer: check the network, --region and --endpoint-url/],
     ['credentials', Object.assign(new Error('Profile x could not be found'), { name: 'CredentialsProviderError' }), 2, /no usable AWS credentials/],
@@ -153,7 +153,7 @@ describe('destroy reports failed deletions per tenant', () => {
     emr.on(DeleteVirtualClusterCommand, { id: 'vc-app-dev' }).resolves({ id: 'vc-app-dev' });
     const result = await cli(['destroy', '--yes']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^  1\. tenant ml \(namespace spark-ml\): DeleteVirtualCluster failed: ValidationException: cannot delete\n\s+-> EMR refused to delete virtual cluster vc-ml and DescribeVirtualCluster shows it still exists; run emr list to see its state/m);
+    expect(result.stdout).toMatch(/^ {2}1\. tenant ml \(namespace spark-ml\): DeleteVirtualCluster failed: ValidationException: cannot delete\n\s+-> EMR refused to delete virtual cluster vc-ml and DescribeVirtualCluster shows it still exists; run emr list to see its state/m);
   });
 
   it('a job template deleted meanwhile: the delete is refused, DescribeJobTemplate finds none, it counts as gone', async () => {
@@ -182,6 +182,6 @@ describe('destroy reports failed deletions per tenant', () => {
     const result = await cli(['destroy', '--yes']);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^app-dev\s+spark-app-dev\s+app-dev \(vc-app-dev\)\s+deleted$/m);
-    expect(result.stdout).toMatch(/^  1\. tenant ml \(namespace spark-ml\): DeleteVirtualCluster failed: AccessDeniedException: denied\n\s+-> the identity you run as lacks IAM permission emr-containers:DeleteVirtualCluster/m);
+    expect(result.stdout).toMatch(/^ {2}1\. tenant ml \(namespace spark-ml\): DeleteVirtualCluster failed: AccessDeniedException: denied\n\s+-> the identity you run as lacks IAM permission emr-containers:DeleteVirtualCluster/m);
   });
 });

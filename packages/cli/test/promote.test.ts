@@ -224,7 +224,7 @@ describe('removing a tenant defined in a tenant file', () => {
   it('dropping its placement before retiring it is refused at the file\'s environments: key, nothing written', async () => {
     const root = project();
     const output = readTree(join(root, 'dist-manifests'));
-    edit(root, 'environments/tenants/ml.yaml', (text) => text.replace(/\n  staging:\n[\s\S]*?\n\n/, '\n'));
+    edit(root, 'environments/tenants/ml.yaml', (text) => text.replace(/\n {2}staging:\n[\s\S]*?\n\n/, '\n'));
     const result = await runCli(root, ['render']);
     expect(result.exitCode).toBe(2);
     const file = read(root, 'environments/tenants/ml.yaml');

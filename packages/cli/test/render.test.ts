@@ -43,7 +43,7 @@ describe('emr-gitops render', () => {
     const changedLines = readmeLines(after).filter((line, i) => line !== readmeLines(before)[i]);
     expect(changedLines).toHaveLength(3);
     expect(changedLines[0]).toMatch(/^\| ml \| `spark-ml` \| 72 CPU, /);
-    expect(changedLines[1]).toMatch(/^  tenants --> spark_ml\[".*max 72 CPU, 512Gi"\]$/);
+    expect(changedLines[1]).toMatch(/^ {2}tenants --> spark_ml\[".*max 72 CPU, 512Gi"\]$/);
     expect(changedLines[2]).toMatch(/^\| ml \| `root\.tenants\.spark-ml` \| .* \| 72 CPU, 512Gi \|/);
     expect(result.stdout).toContain('dist-manifests/staging: 0 added, 3 changed, 0 removed');
   });

@@ -29,7 +29,7 @@ describe('render refuses what would break at run time, at its line', () => {
 
   it('a notebook account whose pods could run no image: no notebook image, no custom code, no EMR image known for the region', async () => {
     const { stderr, file } = await refused('dev', (text) => text
-      .replace(/  jupyterhub:[\s\S]*?(?=  prometheus:)/, '').replace('region: ap-northeast-2', 'region: me-south-1').replace(/      customCode:\n.*\n.*\n/, ''));
+      .replace(/ {2}jupyterhub:[\s\S]*?(?= {2}prometheus:)/, '').replace('region: ap-northeast-2', 'region: me-south-1').replace(/ {6}customCode:\n.*\n.*\n/, ''));
     expect(stderr).toContain(`environments/dev.yaml:${at(file, 'true', 'sparkDriver:')}: tenants[0].serviceAccounts[0].sparkDriver: the pods this account creates may run only the tenant's images (held at admission), and none is known: no EMR on EKS image registry account known for region me-south-1; add it to packages/core/src/spark/emr-images.ts from the EMR on EKS guide ("Details for selecting a base image URI"); or name the executors' image in the tenant's spark.extraProperties (spark.kubernetes.container.image) [driver-account-admission]`);
   });
 
@@ -54,7 +54,7 @@ describe('render refuses what would break at run time, at its line', () => {
   });
 
   it('an environment whose job logs go nowhere', async () => {
-    const { stderr, file } = await refused('dev', (text) => text.replace(/  logs:.*\n    cloudWatchLogGroupPrefix: .*\n    s3Uri: .*\n/, ''));
+    const { stderr, file } = await refused('dev', (text) => text.replace(/ {2}logs:.*\n {4}cloudWatchLogGroupPrefix: .*\n {4}s3Uri: .*\n/, ''));
     expect(stderr).toContain(`environments/dev.yaml:${at(file, 'spark:\n  artifactsS3Uri')}: spark.logs: job logs go nowhere`);
   });
 });
@@ -65,7 +65,7 @@ describe('render refuses what Fargate cannot run, at its line (staging: the repo
 
   it('EBS scratch volumes, NetworkPolicy egress, a notebook account and a profile without a pod execution role', async () => {
     const { stderr, file } = await refused('staging', (text) => {
-      let edited = text.replace(/  podExecutionRoleArn: arn:aws:iam::310987654321:role\/AmazonEKSFargatePodExecutionRole-spark-platform-staging\n/, '');
+      let edited = text.replace(/ {2}podExecutionRoleArn: arn:aws:iam::310987654321:role\/AmazonEKSFargatePodExecutionRole-spark-platform-staging\n/, '');
       edited = inReporting(edited, '      localDiskSize: 40Gi', '      localDiskSize: 40Gi\n      localDisk: ebs');
       edited = inReporting(edited, '      securityGroupIds: [sg-0f1e2d3c4b5a69788]', '      securityGroupIds: [sg-0f1e2d3c4b5a69788]\n    network: { egress: { mode: restricted, apiServerCidrs: [10.40.0.0/16] } }\n    serviceAccounts: [{ name: reports-notebook, sparkDriver: true }]');
       return edited;

@@ -94,7 +94,7 @@ describe('emr-gitops render refuses output that breaks a rule', () => {
     spark: { maxJobDuration: 4h }
 `).join('');
       // No queues among them: YuniKorn would have none to schedule (yunikorn-addon), so it goes too.
-      return `${text.slice(0, text.indexOf('tenants:\n')).replace(/^  yunikorn: \{\}.*\n/m, '')}tenants:\n${tenants}`;
+      return `${text.slice(0, text.indexOf('tenants:\n')).replace(/^ {2}yunikorn: \{\}.*\n/m, '')}tenants:\n${tenants}`;
     });
     const result = await runCli(root, ['render', '--env', 'staging']);
     expect(result.exitCode).toBe(0);

@@ -50,7 +50,7 @@ describe('render refuses YuniKorn settings that would break at run time, at thei
     const fargate = await refused('staging', (text) => text.replace('    fargate:                                   # a Fargate profile', '    queue: { guaranteed: { cpu: 4, memory: 16Gi } }\n    fargate:                                   # a Fargate profile'));
     expect(fargate.stderr).toContain(`environments/staging.yaml:${at(fargate.file, '{ guaranteed: { cpu: 4')}: tenants[3].queue: tenant reporting runs on Fargate, whose own scheduler (EKS's fargate-scheduler) places every pod of its profile on Fargate capacity`);
     expect(fargate.stderr).toContain('[yunikorn-fargate]');
-    const addon = await refused('staging', (text) => text.replace(/^  yunikorn: \{\}.*\n/m, ''));
+    const addon = await refused('staging', (text) => text.replace(/^ {2}yunikorn: \{\}.*\n/m, ''));
     expect(addon.stderr).toContain(`environments/staging.yaml:${at(addon.file, 'guaranteed:', 'queue:')}`);
     expect(addon.stderr).toContain('tenants[0].queue: needs addons.yunikorn: without the scheduler every pod naming it stays Pending; add addons.yunikorn: {} or remove queue [yunikorn-addon]');
   });

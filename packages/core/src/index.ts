@@ -59,11 +59,11 @@ export {
 export { requirementsSatisfiable, type NodeRequirement, type RequirementOperator } from './scheduling/requirements.js';
 export { CAPACITY_TYPE_LABEL, WELL_KNOWN_LABELS, type CapacityType } from './scheduling/well-known-labels.js';
 /** Disruption budgets and no-disruption windows of a NodePool. */
-export {
-  type ConsolidationPolicy,
-  type DisruptionBudget,
-  type DisruptionReason,
-  type NoDisruptionWindow,
+export type {
+  ConsolidationPolicy,
+  DisruptionBudget,
+  DisruptionReason,
+  NoDisruptionWindow,
 } from './karpenter/disruption.js';
 /** An EC2NodeClass with a pinned AMI, IMDSv2, an encrypted gp3 root volume and tag-selected subnets/security groups. */
 export { Ec2NodeClass, type Ec2NodeClassProps, type MetadataOptionsProps, type RootVolumeProps } from './karpenter/ec2-node-class.js';

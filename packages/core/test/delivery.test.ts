@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Chart, Testing } from 'cdk8s';
+import { type Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
   ArgoApplication, FluxGitRepository, FluxHelmRelease, FluxKustomization, KARPENTER_CHART, KARPENTER_CRD_CHART,

@@ -53,6 +53,7 @@ export function driverAccounts(tenant: ResolvedTenant): string[] {
 
 /** spark-defaults properties that name the image of the executors a driver creates. */
 const EXECUTOR_IMAGE_PROPERTIES = ['spark.kubernetes.container.image', 'spark.kubernetes.executor.container.image'];
+// biome-ignore lint/suspicious/noExplicitAny: rendered objects read back as untyped JSON, walked by field name
 type Json = Record<string, any>;
 
 /**

@@ -2,7 +2,7 @@ import type { Construct } from 'constructs';
 import {
   configDiagnostic, Ec2NodeClass, KARPENTER_AWS_INSTANCE_LABELS, LABELS, SparkCapacity, autoModeTagPolicy, emptySelectionProblem, gpuSelectionProblem, instanceSelectionRequirements, instanceTypesMatching, karpenterControllerHelmValues,
 } from '@emr-eks-gitops/core';
-import type { AutoModeCapacity, KarpenterCapacity, ResolvedCapacityClass, ResolvedEnvironment } from '../config/resolve.js';
+import type { KarpenterCapacity, ResolvedCapacityClass, ResolvedEnvironment } from '../config/resolve.js';
 import { DEFAULT_CAPACITY_CLASS, classCostTags, hasOwnNodeClasses, needsNvmeNodeClass } from '../config/capacity-class-semantics.js';
 import { underField, type RenderIssue } from '../config/render-error.js';
 import {

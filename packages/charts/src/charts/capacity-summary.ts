@@ -30,7 +30,7 @@ export function capacitySummary(
 ): CapacitySummary {
   const capacity = config.capacity;
   const defaultClass = rendered.spark;
-  const autoMode = capacity.backend === 'auto-mode';
+  const _autoMode = capacity.backend === 'auto-mode';
   return {
     backend: capacity.backend,
     pools: poolSummaries(rendered.classes),

@@ -106,12 +106,12 @@ const argoDestination = (destinationServer: string, fleet?: FleetPlacement) =>
 export function fetchOnly(root: string): string {
   const rules = ['/*'];
   const parts = root.split('/');
-  parts.forEach((part, index) => {
+  parts.forEach((_part, index) => {
     const folder = `/${parts.slice(0, index + 1).join('/')}/`;
     rules.push(`!${folder}`);
     if (index < parts.length - 1) rules.push(`${folder}*`);
   });
-  return [...rules, `/${root}/artifacts/`].join('\n') + '\n';
+  return `${[...rules, `/${root}/artifacts/`].join('\n')}\n`;
 }
 
 /** Flux: Karpenter's CRD chart, pinned to the version whose schemas validation uses. */

@@ -212,7 +212,7 @@ export class TenantChart extends ManifestChart {
   }
 
   /** The run-time rules over the same figures the builders were given; errors go to `problems`, the rest to `warnings`. */
-  private checkRunTime(config: ResolvedEnvironment, tenant: ResolvedTenant, index: number, platform: SparkPlatform, spark: TenantSpark): void {
+  private checkRunTime(config: ResolvedEnvironment, tenant: ResolvedTenant, index: number, _platform: SparkPlatform, spark: TenantSpark): void {
     const egress = tenant.network?.egress;
     const runtimeOn = (placement: ClassPlacement, templates: SparkPodTemplates, localDisk: SparkLocalDisk): SparkTenantRuntime => ({
       quota: tenant.quota,

@@ -103,7 +103,7 @@ export function capacityClassProblems(file: Partial<EnvironmentFile> | null, ten
     const uses: Array<[ConfigPath, string]> = [];
     if (tenant.spark?.capacityClasses?.driver !== undefined) uses.push([[...own, 'capacityClasses', 'driver'], chosen.driver]);
     if (tenant.spark?.capacityClasses?.executor !== undefined) uses.push([[...own, 'capacityClasses', 'executor'], chosen.executor]);
-    chosen.offered.forEach((name, j) => uses.push([[...own, 'capacityClasses', 'offered', j], name]));
+    chosen.offered.forEach((name, j) => { uses.push([[...own, 'capacityClasses', 'offered', j], name]); });
     for (const [path, name] of uses) {
       if (typeof name !== 'string' || name === DEFAULT_CAPACITY_CLASS) continue;
       const found = byName.get(name);

@@ -53,9 +53,9 @@ export function fargateProblems(file: Partial<EnvironmentFile> | null, tenants: 
     if (tenant.retired === true) return;
     const spark = isObject(tenant.spark) ? tenant.spark : {};
     if (spark.localDisk === 'ebs') {
-      problems.push(at('fargate-unsupported', [...own, 'spark', 'localDisk'], `an EBS scratch volume per pod is a generic ephemeral volume (a PVC provisioned dynamically by the EBS CSI driver, whose node plugin is a DaemonSet), and Fargate has neither dynamic provisioning nor DaemonSets: every pod stays Pending; leave localDisk out (scratch space is the pod\'s ephemeral storage, spark.localDiskSize up to ${FARGATE_MAX_EPHEMERAL_REQUEST_GIB}Gi)`));
+      problems.push(at('fargate-unsupported', [...own, 'spark', 'localDisk'], `an EBS scratch volume per pod is a generic ephemeral volume (a PVC provisioned dynamically by the EBS CSI driver, whose node plugin is a DaemonSet), and Fargate has neither dynamic provisioning nor DaemonSets: every pod stays Pending; leave localDisk out (scratch space is the pod's ephemeral storage, spark.localDiskSize up to ${FARGATE_MAX_EPHEMERAL_REQUEST_GIB}Gi)`));
     } else if (spark.localDisk === 'instance-store') {
-      problems.push(at('fargate-unsupported', [...own, 'spark', 'localDisk'], `instance-store scratch space is the NVMe disk of a Karpenter node, and a Fargate pod has no instance store: leave localDisk out (scratch space is the pod\'s ephemeral storage, spark.localDiskSize up to ${FARGATE_MAX_EPHEMERAL_REQUEST_GIB}Gi)`));
+      problems.push(at('fargate-unsupported', [...own, 'spark', 'localDisk'], `instance-store scratch space is the NVMe disk of a Karpenter node, and a Fargate pod has no instance store: leave localDisk out (scratch space is the pod's ephemeral storage, spark.localDiskSize up to ${FARGATE_MAX_EPHEMERAL_REQUEST_GIB}Gi)`));
     }
     if (spark.capacityClasses !== undefined) {
       problems.push(at('fargate-unsupported', [...own, 'spark', 'capacityClasses'], 'capacity classes are Karpenter NodePools, and the Fargate profile takes every pod of this namespace: no pod would reach a class; leave capacityClasses out, or run the tenant on Karpenter'));

@@ -44,7 +44,7 @@ function fleetProblems(file: Partial<EnvironmentFile>, tenants: readonly Partial
       problems.push(at('fleet-cluster-unique', ['clusters', index, 'name'], `the cluster name "${name}" is also clusters[${first}]'s: each cluster renders into dist-manifests/<env>/<name>/ and registers its tenants under its name; give each its own`));
     }
   });
-  clusters.forEach((cluster, index) => problems.push(...regionProblems(cluster, ['clusters', index], at)));
+  clusters.forEach((cluster, index) => { problems.push(...regionProblems(cluster, ['clusters', index], at)); });
   // EMR job templates live per account and region, known to emr apply by environment and tenant: two clusters of one
   // environment there would replace each other's.
   clusters.forEach((cluster, index) => {

@@ -100,6 +100,7 @@ export type ResolvedDelivery = FluxDelivery | ArgoCdDelivery;
  * The `addons:` section with each add-on's defaults applied. Each add-on's module adds its key (`declare module`,
  * addons/<name>/), so the model knows every add-on while this layer imports none of them.
  */
+// biome-ignore lint/suspicious/noEmptyInterface: each add-on adds its key by declaration merging, so this must stay an interface
 export interface ResolvedAddons {}
 
 export type ResolvedServiceAccount = With<TenantServiceAccountConfig, { sparkDriver: boolean; automountServiceAccountToken: boolean }>;

@@ -130,11 +130,12 @@ export const environmentSchema = <Addons extends TObject>(addons: Addons) => Typ
  * The `addons:` section as written. Each add-on's schema file adds its key to this interface (`declare module`), so
  * the type knows every add-on while this layer imports none of them.
  */
+// biome-ignore lint/suspicious/noEmptyInterface: each add-on adds its key by declaration merging, so this must stay an interface
 export interface AddonsConfig {}
 
 /** The environment file as written (optional fields may be missing). */
-export type EnvironmentFile = Omit<Static<ReturnType<typeof environmentSchema<TObject<{}>>>>, 'addons'> & { addons?: AddonsConfig };
+export type EnvironmentFile = Omit<Static<ReturnType<typeof environmentSchema<TObject<Record<never, never>>>>>, 'addons'> & { addons?: AddonsConfig };
 export type ClusterConfig = Static<typeof ClusterSchema>;
 export type TenantConfig = Static<typeof TenantSchema>;
 /** `clusters[]` as written: a cluster, and its overrides of the environment's sections (its add-ons' as the add-ons type them). */
-export type FleetClusterConfig = Omit<Static<ReturnType<typeof fleetClusterSchema<TObject<{}>>>>, 'addons'> & { addons?: Override<AddonsConfig> };
+export type FleetClusterConfig = Omit<Static<ReturnType<typeof fleetClusterSchema<TObject<Record<never, never>>>>>, 'addons'> & { addons?: Override<AddonsConfig> };

@@ -1,7 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import { environmentSchema, type AddonsConfig } from '../config/schema.js';
 import type { ResolvedAddons } from '../config/resolve.js';
-import { ADDON_MODULES, AddonsSchema } from '../addons/index.js';
+import { type ADDON_MODULES, AddonsSchema } from '../addons/index.js';
 
 // The whole environment file's schema: the config layer's sections with the add-on list's `addons:` section.
 

@@ -39,7 +39,7 @@ function mapping(out: string[], object: Record<string, unknown>, indent: string,
   let prefix = first;
   const inner = `${indent}  `;
   for (const key in object) {
-    if (!Object.prototype.hasOwnProperty.call(object, key)) continue;
+    if (!Object.hasOwn(object, key)) continue;
     const item = object[key];
     out.push(prefix, scalar(key, KEY), ':');
     prefix = indent;
@@ -140,6 +140,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 function hasKeys(object: Record<string, unknown>): boolean {
-  for (const key in object) if (Object.prototype.hasOwnProperty.call(object, key)) return true;
+  for (const key in object) if (Object.hasOwn(object, key)) return true;
   return false;
 }

@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { PROJECT_NAME, parseRoleArn } from '@emr-eks-gitops/core';
+import { parseRoleArn } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment } from '../config/resolve.js';
 import type { RenderResult } from './render-result.js';
 import { argoNamePrefix } from '../charts/delivery-chart.js';

@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { EMRContainersClient } from '@aws-sdk/client-emr-containers';
 import type { ResolvedEnvironment, LoadedEnvironment } from '@emr-eks-gitops/charts';
 import type { CreateJobTemplateDocument } from '@emr-eks-gitops/core';

@@ -37,10 +37,10 @@ export function s3ApplyReport(result: { readonly uploads: readonly UploadOutcome
   const summary = { uploaded: count('uploaded'), unchanged: count('unchanged'), refused: count('refused'), failed: count('failed') + prefixFailures, prefixesCreated: created };
   const strip = <T extends { exitCode?: number }>({ exitCode: _exitCode, ...rest }: T) => rest;
   const json = { s3: { uploads: result.uploads.map(strip), prefixes: result.prefixes.map(strip), summary } };
-  let text = '\nS3:\n' + toTable(['RESULT', 'S3 OBJECT OR PREFIX'], [
+  let text = `\nS3:\n${toTable(['RESULT', 'S3 OBJECT OR PREFIX'], [
     ...result.uploads.map((outcome) => [outcome.status, outcome.uri]),
     ...result.prefixes.map((outcome) => [outcome.status === 'exists' ? 'exists' : outcome.status, outcome.uri]),
-  ]);
+  ])}`;
   const messages = notes([...result.uploads, ...result.prefixes].map((outcome) => outcome.message));
   if (messages) text += `\n${messages}`;
   text += `\nS3: ${summary.uploaded} uploaded, ${summary.unchanged} unchanged, ${summary.refused} refused, ${created} prefixes created, ${summary.failed} failed.\n`;
@@ -62,8 +62,8 @@ export function renderPreflight(environment: string, checks: readonly Check[], f
   const count = (status: CheckStatus) => checks.filter((check) => check.status === status).length;
   const summary = { ok: count('ok'), missing: count('missing'), couldNotCheck: count('could not check'), skipped: count('skipped') };
   if (format === 'json') return toJson({ environment, checks, summary });
-  let text = `Preflight of ${environment}:\n` + toTable(['AREA', 'SUBJECT', 'STATUS', 'DETAIL'],
-    checks.map((check) => [check.area, check.subject, check.status, check.detail]));
+  let text = `Preflight of ${environment}:\n${toTable(['AREA', 'SUBJECT', 'STATUS', 'DETAIL'],
+    checks.map((check) => [check.area, check.subject, check.status, check.detail]))}`;
   const fixes = checks.filter((check) => check.fix !== undefined).map((check) => `${check.area} ${check.subject}: ${check.fix!}`);
   if (fixes.length > 0) text += `\nTo fix:\n${notes(fixes)}`;
   return `${text}\n${summary.ok} ok, ${summary.missing} missing, ${summary.couldNotCheck} could not check, ${summary.skipped} skipped.\n`;

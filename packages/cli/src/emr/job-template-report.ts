@@ -88,16 +88,16 @@ export function templateApplySummary(outcomes: readonly JobTemplateOutcome[]) {
 /** The job template section of `emr list`: the templates managed for the environment, current or not. */
 export function renderTemplateList(environment: string, rows: readonly { template: JobTemplateInfo; state: string }[]): string {
   if (rows.length === 0) return `\nNo job templates managed by emr-gitops for ${environment}.\n`;
-  return `\nJob templates of ${environment}:\n` + toTable(['ID', 'NAME', 'TENANT', 'STATE', 'CREATED'], rows.map(({ template, state }) => [
+  return `\nJob templates of ${environment}:\n${toTable(['ID', 'NAME', 'TENANT', 'STATE', 'CREATED'], rows.map(({ template, state }) => [
     template.id, template.name, template.tags[EMR_RESOURCE_TAGS.tenant] ?? '', state,
     template.createdAt?.toISOString().replace(/\.\d{3}Z$/, 'Z') ?? '',
-  ]));
+  ]))}`;
 }
 
 /** The job template section of `emr destroy`. */
 export function renderTemplateDestroy(outcomes: readonly JobTemplateDestroyOutcome[]): string {
   if (outcomes.length === 0) return '';
-  let text = '\n' + toTable(['TENANT', 'JOB TEMPLATE', 'RESULT'], outcomes.map((outcome) => [outcome.tenant, `${outcome.name} (${outcome.id})`, outcome.status]));
+  let text = `\n${toTable(['TENANT', 'JOB TEMPLATE', 'RESULT'], outcomes.map((outcome) => [outcome.tenant, `${outcome.name} (${outcome.id})`, outcome.status]))}`;
   const messages = outcomes.flatMap((outcome) => outcome.message === undefined ? [] : [outcome.message]);
   if (messages.length > 0) text += messages.map((line, i) => `  ${i + 1}. ${line.replace(/\n\s*/g, '\n     ')}\n`).join('');
   return text;

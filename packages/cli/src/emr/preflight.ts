@@ -263,7 +263,7 @@ async function fargateProfiles(side: AwsSide): Promise<Check[]> {
         const found = (await clients.eks.send(new DescribeFargateProfileCommand({ clusterName: config.cluster.name, fargateProfileName: name }))).fargateProfile;
         const selected = new Set((found?.selectors ?? []).map((selector) => selector.namespace));
         const unselected = wanted.selectors.map((selector) => selector.namespace).filter((namespace) => !selected.has(namespace));
-        if (found?.status !== 'ACTIVE') return missing('fargate profile', name, `status ${found?.status ?? '?'}`, 'wait until ACTIVE, or delete it and create it again: ' + create);
+        if (found?.status !== 'ACTIVE') return missing('fargate profile', name, `status ${found?.status ?? '?'}`, `wait until ACTIVE, or delete it and create it again: ${create}`);
         return unselected.length === 0 ? ok('fargate profile', name, `ACTIVE, selects ${[...selected].join(', ')}`)
           : missing('fargate profile', name, `does not select ${unselected.join(', ')}: those pods stay Pending`, `profiles cannot be edited: delete it and run ${create}`);
       } catch (error) {

@@ -1,5 +1,5 @@
 import { managedPolicyAttachments, rolePolicyDocuments, type ResolvedEnvironment } from '@emr-eks-gitops/charts';
-import type { PolicyCondition, PolicyDocument, PolicyStatement } from '@emr-eks-gitops/core';
+import type { PolicyCondition, PolicyDocument, } from '@emr-eks-gitops/core';
 
 /**
  * What preflight asks IAM's policy simulator about each role: every statement of the role's rendered permissions

@@ -57,7 +57,7 @@ export function objectImages(object: Readonly<Json>): ObjectImages {
   if (kind === 'Application' && apiVersion.startsWith('argoproj.io/')) {
     const spec = asRecord(object.spec);
     const sources: [unknown, Segment[]][] = [[spec?.source, ['spec', 'source']]];
-    if (Array.isArray(spec?.sources)) spec.sources.forEach((source, index) => sources.push([source, ['spec', 'sources', index]]));
+    if (Array.isArray(spec?.sources)) spec.sources.forEach((source, index) => { sources.push([source, ['spec', 'sources', index]]); });
     for (const [source, path] of sources) found.push(...argoHelmImages(asRecord(source), path, problems));
   }
   return { references: found, problems };
@@ -106,7 +106,7 @@ export function helmValuesImages(values: unknown, path: readonly Segment[]): Ima
   const found: ImageReference[] = [];
   const walk = (node: unknown, here: Segment[]) => {
     if (Array.isArray(node)) {
-      node.forEach((item, index) => walk(item, [...here, index]));
+      node.forEach((item, index) => { walk(item, [...here, index]); });
       return;
     }
     const record = asRecord(node);

@@ -101,7 +101,11 @@ class ByteScratch {
       if (this.actual.length < length + 1) this.actual = Buffer.allocUnsafe(length + 1);
       let read = 0;
       // One byte more than expected: a file that grew since fstat is not equal.
-      for (let n; read <= length && (n = readSync(fd, this.actual, read, length + 1 - read, null)) > 0;) read += n;
+      while (read <= length) {
+        const n = readSync(fd, this.actual, read, length + 1 - read, null);
+        if (n === 0) break;
+        read += n;
+      }
       return read === length && this.expected.compare(this.actual, 0, length, 0, length) === 0;
     } finally {
       closeSync(fd);

@@ -155,7 +155,7 @@ export class SparkHistoryServers extends Construct {
         requireThat(props.roleArn !== undefined, `servers[${i}].roleArn`, `server "${server.name}" has no IAM role: give it a roleArn, or give the servers a shared roleArn`);
       }
     });
-    (props.allowIngressFromNamespaces ?? []).forEach((name, i) => assertDnsLabel(name, `allowIngressFromNamespaces[${i}]`));
+    (props.allowIngressFromNamespaces ?? []).forEach((name, i) => { assertDnsLabel(name, `allowIngressFromNamespaces[${i}]`); });
     const cpu = props.resources?.cpu ?? SPARK_HISTORY_SERVER_DEFAULTS.cpu;
     const memory = props.resources?.memory ?? SPARK_HISTORY_SERVER_DEFAULTS.memory;
     const memoryBytes = parseQuantity(memory, 'resources.memory');

@@ -108,14 +108,14 @@ export class DriverAccountPodPolicy extends Construct {
     this.name = props.name ?? `emr-eks-gitops-driver-pods-${props.namespace}`;
     requireObjectName(this.name, 'name');
     requireThat(props.serviceAccounts.length > 0, 'serviceAccounts', 'must name at least one service account', subject);
-    props.serviceAccounts.forEach((name, i) => assertDnsSubdomain(name, `serviceAccounts[${i}]`, subject));
+    props.serviceAccounts.forEach((name, i) => { assertDnsSubdomain(name, `serviceAccounts[${i}]`, subject); });
     requireThat(props.allowedImages.length > 0, 'allowedImages', 'must name at least one image: pods of these accounts could run none', subject);
-    props.allowedImages.forEach((image, i) => requireThat(image.length > 0 && !/\s/.test(image), `allowedImages[${i}]`, `"${image}" is not an image reference`, subject));
+    props.allowedImages.forEach((image, i) => { requireThat(image.length > 0 && !/\s/.test(image), `allowedImages[${i}]`, `"${image}" is not an image reference`, subject); });
 
     const accounts = [...new Set(props.serviceAccounts)].sort();
     const usernames = accounts.map((name) => serviceAccountUsername(props.namespace, name));
     const spawners = [...new Set(props.spawners ?? [])].sort();
-    spawners.forEach((name, i) => requireThat(name.startsWith(SERVICE_ACCOUNT_USERNAME_PREFIX), `spawners[${i}]`, `"${name}" is not a service account's username (${SERVICE_ACCOUNT_USERNAME_PREFIX}<namespace>:<name>)`, subject));
+    spawners.forEach((name, i) => { requireThat(name.startsWith(SERVICE_ACCOUNT_USERNAME_PREFIX), `spawners[${i}]`, `"${name}" is not a service account's username (${SERVICE_ACCOUNT_USERNAME_PREFIX}<namespace>:<name>)`, subject); });
     const images = [...new Set(props.allowedImages)].sort();
     const who = `pods created by the Spark-driver service account${accounts.length > 1 ? 's' : ''} ${accounts.join(', ')} of namespace ${props.namespace}`;
     const byDriver = `request.userInfo.username in ${celList(usernames)}`;

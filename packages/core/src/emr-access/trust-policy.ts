@@ -14,7 +14,7 @@ import { ConfigurationError } from '../primitives/errors.js';
 /** IAM's default size limit of a role trust policy, in characters (whitespace not counted); a quota can raise it. */
 export const IAM_TRUST_POLICY_DEFAULT_MAX_SIZE = 2048;
 
-const BASE36_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
+const _BASE36_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 
 /**
  * The role name as EMR encodes it into service account names: its characters read as one big-endian base-256
@@ -105,7 +105,9 @@ export function trustPolicyDocument(statements: readonly TrustPolicyStatement[])
   const seen = new Set<string>();
   const unique = statements.filter((statement) => {
     const key = JSON.stringify(statement);
-    return seen.has(key) ? false : (seen.add(key), true);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
   return { Version: '2012-10-17', Statement: unique };
 }

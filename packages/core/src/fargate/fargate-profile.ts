@@ -84,7 +84,7 @@ export class FargateProfile {
     requireThat(props.clusterName !== '', 'clusterName', 'must not be empty');
     requireIamRoleArn(props.podExecutionRoleArn, 'podExecutionRoleArn');
     requireThat(props.subnets.length > 0, 'subnets', 'needs at least one private subnet: Fargate pods get no public IP');
-    props.subnets.forEach((subnet, i) => requireThat(SUBNET_ID.test(subnet), `subnets[${i}]`, `"${subnet}" must be a subnet id, subnet-<8 or 17 hex digits>`));
+    props.subnets.forEach((subnet, i) => { requireThat(SUBNET_ID.test(subnet), `subnets[${i}]`, `"${subnet}" must be a subnet id, subnet-<8 or 17 hex digits>`); });
     requireThat(new Set(props.subnets).size === props.subnets.length, 'subnets', 'lists a subnet twice');
     requireThat(props.selectors.length >= 1 && props.selectors.length <= FARGATE_PROFILE_LIMITS.selectors, 'selectors',
       `a Fargate profile has 1 to ${FARGATE_PROFILE_LIMITS.selectors} selectors, got ${props.selectors.length}; split the namespaces over more profiles`);

@@ -76,7 +76,7 @@ export class PodSecurityGroups extends Construct {
     requireObjectName(props.namespace, 'namespace');
     requireThat(props.securityGroupIds.length >= 1 && props.securityGroupIds.length <= POD_SECURITY_GROUPS_MAX, 'securityGroupIds',
       `a pod takes 1 to ${POD_SECURITY_GROUPS_MAX} security groups, got ${props.securityGroupIds.length}`);
-    props.securityGroupIds.forEach((id, i) => requireThat(SECURITY_GROUP_ID.test(id), `securityGroupIds[${i}]`, `"${id}" must be a security group id, sg-<8 or 17 hex digits>`));
+    props.securityGroupIds.forEach((id, i) => { requireThat(SECURITY_GROUP_ID.test(id), `securityGroupIds[${i}]`, `"${id}" must be a security group id, sg-<8 or 17 hex digits>`); });
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'vpcresources.k8s.aws/v1beta1',
       kind: 'SecurityGroupPolicy',

@@ -65,6 +65,7 @@ export const IAM_ROLE_INLINE_POLICIES_MAX_SIZE = 10_240;
 export const PUT_ROLE_POLICY_SHAPES = {
   RoleName: { min: 1, max: 64, pattern: /^[\w+=,.@-]+$/ },
   PolicyName: { min: 1, max: 128, pattern: /^[\w+=,.@-]+$/ },
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: IAM's own pattern for PolicyDocument (tab, LF, CR, printable Latin-1)
   PolicyDocument: { min: 1, max: 131_072, pattern: /^[\u0009\u000A\u000D\u0020-\u00FF]+$/ },
 } as const;
 

@@ -47,8 +47,8 @@ export interface AutoModeClusterConfig {
 export function autoModeClusterConfig(props: AutoModeClusterConfigProps): AutoModeClusterConfig {
   requireThat(props.clusterName !== '', 'clusterName', 'must not be empty');
   const pools = [...new Set(props.builtInNodePools)].sort();
-  pools.forEach((pool, i) => requireThat(AUTO_MODE_BUILT_IN_NODE_POOLS.includes(pool), `builtInNodePools[${i}]`,
-    `"${pool}" must be one of ${AUTO_MODE_BUILT_IN_NODE_POOLS.join(', ')}`));
+  pools.forEach((pool, i) => { requireThat(AUTO_MODE_BUILT_IN_NODE_POOLS.includes(pool), `builtInNodePools[${i}]`,
+    `"${pool}" must be one of ${AUTO_MODE_BUILT_IN_NODE_POOLS.join(', ')}`); });
   if (pools.length > 0) {
     requireThat(props.nodeRoleArn !== undefined, 'nodeRoleArn', 'is required when a built-in node pool is enabled');
     requireIamRoleArn(props.nodeRoleArn!, 'nodeRoleArn');

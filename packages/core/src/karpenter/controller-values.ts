@@ -86,7 +86,7 @@ export function karpenterControllerHelmValues(props: KarpenterControllerValuesPr
   const nodeGroups = props.managedNodeGroups;
   if (nodeGroups !== undefined) {
     requireThat(nodeGroups.length > 0, 'managedNodeGroups', 'must name at least one node group when given');
-    nodeGroups.forEach((name, i) => requireThat(EKS_NODEGROUP_NAME.test(name), `managedNodeGroups[${i}]`, `"${name}" is not an EKS node group name`));
+    nodeGroups.forEach((name, i) => { requireThat(EKS_NODEGROUP_NAME.test(name), `managedNodeGroups[${i}]`, `"${name}" is not an EKS node group name`); });
   }
   return {
     replicas,

@@ -51,7 +51,7 @@ export interface Ec2NodeClassProps {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-const AMI_ALIAS = /^(al2|al2023|bottlerocket)@(latest|v[0-9][0-9A-Za-z.\-]*)$/;
+const AMI_ALIAS = /^(al2|al2023|bottlerocket)@(latest|v[0-9][0-9A-Za-z.-]*)$/;
 const RESTRICTED_TAG_KEYS = ['eks:eks-cluster-name', 'karpenter.sh/nodepool', 'karpenter.sh/nodeclaim', 'karpenter.k8s.aws/ec2nodeclass'];
 
 function requireSelectorTerms(terms: ReadonlyArray<Readonly<Record<string, string>>>, field: string): void {

@@ -87,7 +87,7 @@ function requireRequirement(requirement: NodeRequirement, field: string): void {
   const { key, operator, values = [], minValues } = requirement;
   requireUnreservedLabelKey(key, `${field}.key`);
   requireThat(OPERATORS.includes(operator), `${field}.operator`, `"${operator}" must be one of ${OPERATORS.join(', ')}`);
-  values.forEach((value, i) => requireLabelValue(value, `${field}.values[${i}]`));
+  values.forEach((value, i) => { requireLabelValue(value, `${field}.values[${i}]`); });
   if (operator === 'In' || operator === 'NotIn') {
     requireThat(values.length > 0, `${field}.values`, `must not be empty for operator ${operator}`);
   } else if (operator === 'Gt' || operator === 'Lt') {
@@ -97,7 +97,7 @@ function requireRequirement(requirement: NodeRequirement, field: string): void {
   }
   if (key === CAPACITY_TYPE_LABEL) {
     values.forEach((value, i) =>
-      requireThat(CAPACITY_TYPES.includes(value as CapacityType), `${field}.values[${i}]`, `"${value}" must be one of ${CAPACITY_TYPES.join(', ')}`),
+      { requireThat(CAPACITY_TYPES.includes(value as CapacityType), `${field}.values[${i}]`, `"${value}" must be one of ${CAPACITY_TYPES.join(', ')}`); },
     );
   }
   if (minValues !== undefined) {
@@ -173,8 +173,8 @@ export class NodePool extends Construct implements PoolSchedulingView {
     const budgets = props.budgets ?? [{ nodes: '10%' }];
 
     requireLabels(this.labels, 'labels');
-    Object.keys(this.labels).forEach((key) => requireUnreservedLabelKey(key, `labels["${key}"]`));
-    this.requirements.forEach((requirement, i) => requireRequirement(requirement, `requirements[${i}]`));
+    Object.keys(this.labels).forEach((key) => { requireUnreservedLabelKey(key, `labels["${key}"]`); });
+    this.requirements.forEach((requirement, i) => { requireRequirement(requirement, `requirements[${i}]`); });
     requireTaints(this.taints, 'taints');
     requireTaints(startupTaints, 'startupTaints');
     requireGoDuration(expireAfter, 'expireAfter', { allowNever: true });
@@ -186,7 +186,7 @@ export class NodePool extends Construct implements PoolSchedulingView {
     );
     requireGoDuration(this.consolidateAfter, 'consolidateAfter', { allowNever: true });
     requireThat(budgets.length <= 50, 'budgets', 'at most 50 budgets are allowed');
-    budgets.forEach((budget, i) => requireDisruptionBudget(budget, `budgets[${i}]`));
+    budgets.forEach((budget, i) => { requireDisruptionBudget(budget, `budgets[${i}]`); });
     if (props.limits?.cpu !== undefined) requireQuantity(props.limits.cpu, 'limits.cpu');
     if (props.limits?.memory !== undefined) requireQuantity(props.limits.memory, 'limits.memory');
     if (props.weight !== undefined) requireIntegerInRange(props.weight, 1, 100, 'weight');

@@ -212,7 +212,7 @@ export class SparkCapacity extends Construct implements SparkPlacements {
       `"${executorNodeClass.name}" sets instanceStorePolicy RAID0; pass it as nvmeExecutorNodeClass so only tenants using the instance store land there`);
     requireThat(props.nvmeExecutorNodeClass === undefined || props.nvmeExecutorNodeClass.instanceStorePolicy === 'RAID0',
       'nvmeExecutorNodeClass', 'must set instanceStorePolicy RAID0, or executors\' emptyDirs land on the root EBS volume');
-    windows.forEach((w, i) => requireCronSchedule(w.schedule, `noDisruptionWindows[${i}].schedule`));
+    windows.forEach((w, i) => { requireCronSchedule(w.schedule, `noDisruptionWindows[${i}].schedule`); });
     const idleSeconds = requireGoDuration(this.executorIdleTimeout, 'executorIdleTimeout');
     const consolidateSeconds = requireGoDuration(executorConsolidateAfter, 'executorConsolidateAfter', { allowNever: true });
     requireThat(

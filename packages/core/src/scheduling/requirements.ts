@@ -36,7 +36,7 @@ function keySatisfiable(key: string, pool: readonly NodeRequirement[], pod: read
   for (const r of all) {
     const values = r.values ?? [];
     if (r.operator === 'In') candidates = new Set(values.filter((v) => !candidates || candidates.has(v)));
-    else if (r.operator === 'NotIn') values.forEach((v) => excluded.add(v));
+    else if (r.operator === 'NotIn') values.forEach((v) => { excluded.add(v); });
     else if (r.operator === 'Gt') above = Math.max(above, Number(values[0]));
     else if (r.operator === 'Lt') below = Math.min(below, Number(values[0]));
   }

@@ -124,11 +124,11 @@ export function checkSparkPodTemplate(pod: IPod, role: SparkRole, field: string 
   const expected = SPARK_CONTAINER_NAMES[role];
   const otherRole: SparkRole = role === 'driver' ? 'executor' : 'driver';
   spec.containers.forEach((c, i) =>
-    requireThat(
+    { requireThat(
       c.name !== SPARK_CONTAINER_NAMES[otherRole],
       `${field}.spec.containers[${i}].name`,
       `"${c.name}" is the ${otherRole} container name; a ${role} template names its Spark container "${expected}"`,
-    ),
+    ); },
   );
   const violation = podTemplateContractViolations(pod)[0];
   requireThat(violation === undefined, `${field}.${violation?.path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[')}`, violation?.message ?? '');
@@ -139,7 +139,7 @@ export function checkSparkPodTemplate(pod: IPod, role: SparkRole, field: string 
   );
   for (const [list, containers] of [['initContainers', spec.initContainers ?? []], ['containers', spec.containers]] as const) {
     containers.forEach((c, i) =>
-      (c.volumeMounts ?? []).forEach((m, j) => requireNotUnderMnt(m.mountPath, `${field}.spec.${list}[${i}].volumeMounts[${j}].mountPath`)),
+      { (c.volumeMounts ?? []).forEach((m, j) => { requireNotUnderMnt(m.mountPath, `${field}.spec.${list}[${i}].volumeMounts[${j}].mountPath`); }); },
     );
   }
   if (role === 'executor' && spec.terminationGracePeriodSeconds !== undefined) {

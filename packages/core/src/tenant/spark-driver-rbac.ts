@@ -43,7 +43,7 @@ export class SparkDriverRbac extends Construct {
     const subject = `SparkDriverRbac ${props.namespace}`;
     assertTenantNamespaceName(props.namespace, 'namespace', subject);
     requireThat(props.serviceAccounts.length > 0, 'serviceAccounts', 'must name at least one service account', subject);
-    props.serviceAccounts.forEach((name, i) => assertDnsSubdomain(name, `serviceAccounts[${i}]`, subject));
+    props.serviceAccounts.forEach((name, i) => { assertDnsSubdomain(name, `serviceAccounts[${i}]`, subject); });
 
     this.role = new k8s.KubeRole(this, 'Role', {
       metadata: { name: SPARK_DRIVER_ROLE_NAME, namespace: props.namespace },

@@ -121,10 +121,10 @@ function resolveEgress(egress: TenantEgress, subject: string): ResolvedTenantNet
   }
   requireThat(egress.apiServerCidrs.length > 0, 'egress.apiServerCidrs',
     'must list the API server addresses; the EMR job submitter and the Spark driver cannot start pods without them', subject);
-  egress.apiServerCidrs.forEach((cidr, i) => requireCidr(cidr, `egress.apiServerCidrs[${i}]`, subject));
-  egress.cidrs.forEach((cidr, i) => requireCidr(cidr, `egress.cidrs[${i}]`, subject));
+  egress.apiServerCidrs.forEach((cidr, i) => { requireCidr(cidr, `egress.apiServerCidrs[${i}]`, subject); });
+  egress.cidrs.forEach((cidr, i) => { requireCidr(cidr, `egress.cidrs[${i}]`, subject); });
   const awsServiceCidrs = egress.awsServiceCidrs ?? [];
-  awsServiceCidrs.forEach((cidr, i) => requireCidr(cidr, `egress.awsServiceCidrs[${i}]`, subject));
+  awsServiceCidrs.forEach((cidr, i) => { requireCidr(cidr, `egress.awsServiceCidrs[${i}]`, subject); });
   const resolved = { mode: 'restricted', apiServerCidrs: egress.apiServerCidrs, cidrs: egress.cidrs, awsServiceCidrs } as const;
   if (egress.ports === undefined) return resolved;
   requireThat(egress.ports.length > 0, 'egress.ports', 'must list at least one port when given; leave it out to allow every port', subject);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applied, nodePool, ofRule, podTemplate, run, sparkPools, template, tenant } from './fixtures.js';
+import { applied, nodePool, ofRule, podTemplate, run, sparkPools, template, } from './fixtures.js';
 
 const driver = (spec: Record<string, unknown> = {}) => template('pod-templates/ml/driver.yaml', podTemplate('driver', spec));
 const executor = (spec: Record<string, unknown> = {}) => template('pod-templates/ml/executor.yaml', podTemplate('executor', spec));

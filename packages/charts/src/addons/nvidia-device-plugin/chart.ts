@@ -55,7 +55,7 @@ export function gpuPools(classes: ReadonlyMap<string, SparkCapacity>): { gpu: No
   const gpu = new Set<NodePool>();
   for (const capacity of classes.values()) {
     for (const placement of [capacity.executorPlacement, capacity.nvmeExecutorPlacement]) {
-      if (placement?.extendedResources !== undefined) capacity.poolsOf(placement).forEach((pool) => gpu.add(pool));
+      if (placement?.extendedResources !== undefined) capacity.poolsOf(placement).forEach((pool) => { gpu.add(pool); });
     }
   }
   const all = [...classes.values()].flatMap((capacity) => capacity.pools);

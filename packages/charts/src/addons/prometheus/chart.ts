@@ -106,7 +106,7 @@ function prometheusSummary(config: ResolvedEnvironment, prometheus: ResolvedProm
   const row = operator
     ? {
       name: 'Prometheus (PodMonitors)', chart: 'none: prometheus-operator runs already (e.g. kube-prometheus-stack)', namespace: 'monitoring',
-      folder: 'addons/prometheus', reach: `through the operator's Prometheus; one PodMonitor per tenant (\`spark-<tenant>\`)${props.karpenter ? ' and \`karpenter\`' : ''}`,
+      folder: 'addons/prometheus', reach: `through the operator's Prometheus; one PodMonitor per tenant (\`spark-<tenant>\`)${props.karpenter ? ' and `karpenter`' : ''}`,
     }
     : {
       name: 'Prometheus', chart: `\`${PROMETHEUS_CHART.url}\` ${PROMETHEUS_CHART.version}`, namespace: PROMETHEUS_CHART.namespace, folder: 'addons/prometheus',

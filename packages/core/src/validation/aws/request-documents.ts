@@ -82,7 +82,7 @@ const decodePointer = (pointer: string) => pointer.split('/').slice(1).map((part
 
 /** `['a', 0, 'spark.x']` -> `$.a[0]["spark.x"]` */
 export function jsonPathOf(path: readonly (string | number)[]): string {
-  return '$' + path.map((part) => (typeof part === 'number' ? `[${part}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(part) ? `.${part}` : `[${JSON.stringify(part)}]`)).join('');
+  return `$${path.map((part) => (typeof part === 'number' ? `[${part}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(part) ? `.${part}` : `[${JSON.stringify(part)}]`)).join('')}`;
 }
 
 /** `#/definitions/String1024/maxLength` -> `String1024`; the innermost service-model shape the failed keyword belongs to. */

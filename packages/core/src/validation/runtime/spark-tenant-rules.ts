@@ -9,7 +9,7 @@ import { parseQuantity } from '../../primitives/quantity.js';
 import { EMR_DEFAULT_JOB_START_TIMEOUT_SECONDS } from '../../spark/emr-job-configuration.js';
 import { configDiagnostic, parseConfigPath, type RuleId, type Severity } from '../../diagnostics/index.js';
 import { goDurationSeconds } from '../../primitives/go-duration.js';
-import type { AwsServiceReach, RuntimePool, RuntimeProblem, SparkTenantRuntime } from './tenant-runtime.js';
+import type { AwsServiceReach, RuntimeProblem, SparkTenantRuntime } from './tenant-runtime.js';
 import { gangProblems } from './yunikorn-gang-rules.js';
 import {
   effectiveLimitRange, formatCores, formatMiB, jobFootprint, EMR_LOGGING_CONTAINER_MEMORY_MIB, type PodFootprint,
