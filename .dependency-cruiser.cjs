@@ -9,8 +9,19 @@ const CORE_LAYERS = [
   {
     name: 'builders',
     folders: [
-      'addons', 'cost', 'delivery', 'emr-access', 'fargate', 'iam', 'identity', 'karpenter', 'observability', 'spark',
-      'storage', 'tenant', 'yunikorn',
+      'addons',
+      'cost',
+      'delivery',
+      'emr-access',
+      'fargate',
+      'iam',
+      'identity',
+      'karpenter',
+      'observability',
+      'spark',
+      'storage',
+      'tenant',
+      'yunikorn',
     ],
   },
   { name: 'validation', folders: ['validation'] },
@@ -34,10 +45,18 @@ const folderPattern = (pkg, folders) => `^packages/${pkg}/src/(${folders.join('|
 function downwardOnly(pkg, layers) {
   return layers.slice(0, -1).map((layer, index) => ({
     name: `${pkg}: ${layer.name} imports no layer above it`,
-    comment: `${layer.name} (${layer.folders.join(', ')}) sits under ${layers.slice(index + 1).map((above) => above.name).join(', ')}`,
+    comment: `${layer.name} (${layer.folders.join(', ')}) sits under ${layers
+      .slice(index + 1)
+      .map((above) => above.name)
+      .join(', ')}`,
     severity: 'error',
     from: { path: folderPattern(pkg, layer.folders) },
-    to: { path: folderPattern(pkg, layers.slice(index + 1).flatMap((above) => above.folders)) },
+    to: {
+      path: folderPattern(
+        pkg,
+        layers.slice(index + 1).flatMap((above) => above.folders),
+      ),
+    },
   }));
 }
 
@@ -64,7 +83,8 @@ module.exports = {
     },
     {
       name: 'no circle of folders',
-      comment: 'folders whose files import each other both ways are one concern in two places: move the shared part down',
+      comment:
+        'folders whose files import each other both ways are one concern in two places: move the shared part down',
       severity: 'error',
       scope: 'folder',
       from: { path: '^packages/[^/]+/src/' },

@@ -9,7 +9,16 @@
 //   node bench/render.bench.mjs --fleet-only [--cli other/bin/emr-gitops.js]   only the four fleet figures
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statfsSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +51,8 @@ export function syntheticEnvironment(count) {
     tenant.set('namespace', `spark-${name}`);
     visit(tenant, {
       Scalar(_key, node) {
-        if (typeof node.value === 'string' && /^arn:[^:]+:iam::\d+:role\//.test(node.value)) node.value = `${node.value}-${suffix}`;
+        if (typeof node.value === 'string' && /^arn:[^:]+:iam::\d+:role\//.test(node.value))
+          node.value = `${node.value}-${suffix}`;
       },
     });
     return tenant;
@@ -52,13 +62,18 @@ export function syntheticEnvironment(count) {
   const clonesOf = (seed) => tenants.map((t) => t.get('name')).filter((name) => name.startsWith(`${seed}-`));
   for (const spec of document.getIn(['capacity', 'classes'])?.items ?? []) {
     const exclusive = spec.get('exclusiveTo');
-    if (exclusive) spec.set('exclusiveTo', document.createNode(exclusive.items.flatMap((seed) => clonesOf(String(seed.value ?? seed)))));
+    if (exclusive)
+      spec.set(
+        'exclusiveTo',
+        document.createNode(exclusive.items.flatMap((seed) => clonesOf(String(seed.value ?? seed)))),
+      );
   }
   const roles = document.getIn(['addons', 'historyServer', 'tenantRoleArns']);
   if (roles) {
     const cloned = {};
     for (const pair of roles.items) {
-      for (const clone of clonesOf(String(pair.key.value ?? pair.key))) cloned[clone] = `${pair.value.value ?? pair.value}-${clone.slice(-4)}`;
+      for (const clone of clonesOf(String(pair.key.value ?? pair.key)))
+        cloned[clone] = `${pair.value.value ?? pair.value}-${clone.slice(-4)}`;
     }
     document.setIn(['addons', 'historyServer', 'tenantRoleArns'], document.createNode(cloned));
   }
@@ -70,9 +85,15 @@ function prodAsOneFile() {
   // require() of the ES module, loaded on first use: the child measures the charts package's import time itself.
   const { inlineTenantFiles } = createRequire(import.meta.url)('../packages/charts/dist/index.js');
   const dir = join(root, 'environments', 'tenants');
-  const tenantFiles = readdirSync(dir).filter((file) => file.endsWith('.yaml')).sort()
+  const tenantFiles = readdirSync(dir)
+    .filter((file) => file.endsWith('.yaml'))
+    .sort()
     .map((file) => ({ path: `environments/tenants/${file}`, text: readFileSync(join(dir, file), 'utf8') }));
-  return inlineTenantFiles(readFileSync(join(root, 'environments/prod.yaml'), 'utf8'), 'environments/prod.yaml', tenantFiles);
+  return inlineTenantFiles(
+    readFileSync(join(root, 'environments/prod.yaml'), 'utf8'),
+    'environments/prod.yaml',
+    tenantFiles,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------- child side
@@ -89,7 +110,9 @@ async function childPipeline(count) {
 
   const text = syntheticEnvironment(count);
   let gcMs = 0;
-  const gcObserver = new PerformanceObserver((list) => { for (const entry of list.getEntries()) gcMs += entry.duration; });
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcMs += entry.duration;
+  });
   await new Promise((resolve) => setTimeout(resolve, 0)); // let the collections of the set-up above be reported first
   gcObserver.observe({ entryTypes: ['gc'] });
   const out = mkdtempSync(join(tmpdir(), 'emr-gitops-bench-'));
@@ -105,9 +128,13 @@ async function childPipeline(count) {
     const cpuStart = process.cpuUsage();
     const { config } = phase('load', () => loadEnvironmentText(text, 'environments/bench.yaml'));
     const result = phase('render', () => renderEnvironment(config));
-    const findings = phase('validate', () => validateObjects(result.objects, {
-      environment: config.name, production: config.production ?? false, kubernetesVersion: config.cluster.kubernetesVersion,
-    }));
+    const findings = phase('validate', () =>
+      validateObjects(result.objects, {
+        environment: config.name,
+        production: config.production ?? false,
+        kubernetesVersion: config.cluster.kubernetesVersion,
+      }),
+    );
     phase('write', () => {
       const dir = join(out, 'dist-manifests', result.environment);
       writeTreeAtomically(dir, result.files, compareWithFolder(result.files, dir).diff);
@@ -119,7 +146,13 @@ async function childPipeline(count) {
     gcObserver.disconnect();
     const maxRssMB = process.resourceUsage().maxRSS / 1024;
     const errors = findings.filter((finding) => finding.severity === 'error');
-    if (errors.length > 0) throw new Error(`the synthetic environment breaks rules: ${errors.slice(0, 3).map((f) => f.message).join('; ')}`);
+    if (errors.length > 0)
+      throw new Error(
+        `the synthetic environment breaks rules: ${errors
+          .slice(0, 3)
+          .map((f) => f.message)
+          .join('; ')}`,
+      );
 
     // Baseline: only serialize the same final objects with the yaml library, with the options of the project's
     // toYaml (which now writes the same bytes faster), nothing else.
@@ -129,7 +162,19 @@ async function childPipeline(count) {
     for (const object of objects) bytes += stringify(object, YAML_OPTIONS).length;
     const baselineMs = performance.now() - baselineStart;
 
-    return { count, importMs, totalMs, cpuMs, gcMs, phases, maxRssMB, baselineMs, files: result.files.size, objects: objects.length, bytes };
+    return {
+      count,
+      importMs,
+      totalMs,
+      cpuMs,
+      gcMs,
+      phases,
+      maxRssMB,
+      baselineMs,
+      files: result.files.size,
+      objects: objects.length,
+      bytes,
+    };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -155,9 +200,14 @@ function coldCli(args, runs, cwd = root) {
   let peakKB = 0;
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
-    const child = spawnSync(process.execPath, ['--import', REPORT_PEAK, cli, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+    const child = spawnSync(process.execPath, ['--import', REPORT_PEAK, cli, ...args], {
+      cwd,
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
     times.push(performance.now() - start);
-    if (child.status !== 0) throw new Error(`emr-gitops ${args.join(' ')} exited ${child.status}:\n${child.stdout}${child.stderr}`);
+    if (child.status !== 0)
+      throw new Error(`emr-gitops ${args.join(' ')} exited ${child.status}:\n${child.stdout}${child.stderr}`);
     peakKB = Math.max(peakKB, Number(child.stderr.match(/BENCH_MAX_RSS_KB (\d+)/)?.[1] ?? 0));
   }
   times.sort((a, b) => a - b);
@@ -176,7 +226,13 @@ function cliRender(count, runs) {
       writes.push(coldCli(['render', '--root', project], 1, project));
     }
     writes.sort((a, b) => a.median - b.median);
-    const write = { ...writes[Math.floor(runs / 2)], min: writes[0].median, max: writes.at(-1).median, runs, peakMB: Math.max(...writes.map((w) => w.peakMB)) };
+    const write = {
+      ...writes[Math.floor(runs / 2)],
+      min: writes[0].median,
+      max: writes.at(-1).median,
+      runs,
+      peakMB: Math.max(...writes.map((w) => w.peakMB)),
+    };
     const check = coldCli(['render', '--check', '--root', project], runs, project);
     return { count, write, check };
   } finally {
@@ -206,9 +262,14 @@ function fleetFigures(count, runs, memoryDir, diskDir) {
   const peaks = [];
   const cold = (args, project) => {
     const start = performance.now();
-    const child = spawnSync(process.execPath, ['--import', REPORT_PEAK, cli, ...args, '--root', project], { cwd: project, encoding: 'utf8', maxBuffer: 64 << 20 });
+    const child = spawnSync(process.execPath, ['--import', REPORT_PEAK, cli, ...args, '--root', project], {
+      cwd: project,
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
     const wall = performance.now() - start;
-    if (child.status !== 0) throw new Error(`emr-gitops ${args.join(' ')} exited ${child.status}:\n${child.stdout}${child.stderr}`);
+    if (child.status !== 0)
+      throw new Error(`emr-gitops ${args.join(' ')} exited ${child.status}:\n${child.stdout}${child.stderr}`);
     peaks.push(Number(child.stderr.match(/BENCH_MAX_RSS_KB (\d+)/)?.[1] ?? 0) / 1024);
     return { wall, cpu: Number(child.stderr.match(/BENCH_CPU_US (\d+)/)?.[1] ?? 0) / 1000, stdout: child.stdout };
   };
@@ -229,12 +290,16 @@ function fleetFigures(count, runs, memoryDir, diskDir) {
       writeFileSync(file, document.toString({ lineWidth: 0 }));
       const run = cold(['render'], onDisk);
       const [, changed, unchanged] = run.stdout.match(/0 added, (\d+) changed, 0 removed, (\d+) unchanged/) ?? [];
-      if (!(Number(changed) > 0 && Number(changed) < 10 && Number(unchanged) > 0)) throw new Error(`a one-tenant change wrote more than a few files: ${run.stdout}`);
+      if (!(Number(changed) > 0 && Number(changed) < 10 && Number(unchanged) > 0))
+        throw new Error(`a one-tenant change wrote more than a few files: ${run.stdout}`);
       return run;
     });
     // Median wall time, and median CPU time (every thread's): under load from other jobs the CPU time is the
     // steadier figure to compare builds by.
-    const figure = (measured) => ({ wall: median(measured.map((m) => m.wall)), cpu: median(measured.map((m) => m.cpu)) });
+    const figure = (measured) => ({
+      wall: median(measured.map((m) => m.wall)),
+      cpu: median(measured.map((m) => m.cpu)),
+    });
     return { first: figure(first), check: figure(check), change: figure(change), peakMB: Math.max(...peaks), runs };
   } finally {
     rmSync(inMemory, { recursive: true, force: true });
@@ -245,17 +310,26 @@ function fleetFigures(count, runs, memoryDir, diskDir) {
 const ms = (value) => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(value < 10 ? 2 : 0)} ms`);
 
 function machine() {
-  const cpuModel = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? cpus()[0]?.model ?? 'unknown CPU';
+  const cpuModel =
+    readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? cpus()[0]?.model ?? 'unknown CPU';
   return `${availableParallelism()} cores (${cpuModel.trim()}), Node ${process.version}, ${process.platform}/${process.arch}`;
 }
-const load = () => `load average ${loadavg().map((value) => value.toFixed(1)).join(' ')}`;
+const load = () =>
+  `load average ${loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ')}`;
 
 /** Runs and prints fleetFigures, each against its goal. */
 function printFleetFigures(count, memoryDir, diskDir) {
   const fleet = fleetFigures(count, RUNS, memoryDir, diskDir);
-  const goal = (value, limit, unit) => `${unit === 'MB' ? `${value.toFixed(0)} MB` : `${ms(value.wall)} (CPU ${ms(value.cpu)})`} (goal < ${unit === 'MB' ? `${limit} MB` : ms(limit)}: ${(unit === 'MB' ? value : value.wall) < limit ? 'reached' : 'not reached'})`;
-  console.log(`\nfleet figures, ${count} tenants (issue 21's goals; cold CLI processes, medians of ${fleet.runs}; page cache warm, as after a checkout):`);
-  console.log(`  first \`render\` into an empty folder in ${memoryDir} (${fileSystem(memoryDir)}): ${goal(fleet.first, 3000)}`);
+  const goal = (value, limit, unit) =>
+    `${unit === 'MB' ? `${value.toFixed(0)} MB` : `${ms(value.wall)} (CPU ${ms(value.cpu)})`} (goal < ${unit === 'MB' ? `${limit} MB` : ms(limit)}: ${(unit === 'MB' ? value : value.wall) < limit ? 'reached' : 'not reached'})`;
+  console.log(
+    `\nfleet figures, ${count} tenants (issue 21's goals; cold CLI processes, medians of ${fleet.runs}; page cache warm, as after a checkout):`,
+  );
+  console.log(
+    `  first \`render\` into an empty folder in ${memoryDir} (${fileSystem(memoryDir)}): ${goal(fleet.first, 3000)}`,
+  );
   console.log(`  \`render --check\` in ${diskDir} (${fileSystem(diskDir)}): ${goal(fleet.check, 4000)}`);
   console.log(`  one-tenant change, \`render\` in ${diskDir} (${fileSystem(diskDir)}): ${goal(fleet.change, 5000)}`);
   console.log(`  peak RSS of all those runs: ${goal(fleet.peakMB, 400, 'MB')}`);
@@ -279,53 +353,90 @@ async function parent(argv) {
     return;
   }
   console.log('synthetic environments: environments/prod.yaml with its tenants cloned (unique names and namespaces)');
-  console.log('pipeline = load (parse + validate config) + render + validate objects + write to an empty temporary folder,');
+  console.log(
+    'pipeline = load (parse + validate config) + render + validate objects + write to an empty temporary folder,',
+  );
   console.log('           one fresh process per size, modules loaded before the clock starts (shown apart);');
-  console.log('baseline = only serializing the same final objects with the yaml library (stringify, toYaml\'s options)\n');
+  console.log(
+    "baseline = only serializing the same final objects with the yaml library (stringify, toYaml's options)\n",
+  );
 
   const rows = [];
   for (const count of sizes) {
     // Several fresh processes per size; the figures are those of the run with the median wall time.
-    const runs = Array.from({ length: RUNS }, () => runChild(['--child', String(count)])).sort((a, b) => a.totalMs - b.totalMs);
-    const r = { ...runs[Math.floor(runs.length / 2)], minMs: runs[0].totalMs, maxMs: runs.at(-1).totalMs, runs: runs.length };
+    const runs = Array.from({ length: RUNS }, () => runChild(['--child', String(count)])).sort(
+      (a, b) => a.totalMs - b.totalMs,
+    );
+    const r = {
+      ...runs[Math.floor(runs.length / 2)],
+      minMs: runs[0].totalMs,
+      maxMs: runs.at(-1).totalMs,
+      runs: runs.length,
+    };
     rows.push(r);
-    const phases = Object.entries(r.phases).map(([name, value]) => `${name} ${ms(value)}`).join(', ');
-    console.log(`${String(count).padStart(5)} tenants (${r.files} files, ${(r.bytes / 1e6).toFixed(1)} MB): ${ms(r.totalMs)} wall (median of ${r.runs}; min ${ms(r.minMs)}, max ${ms(r.maxMs)}), ${ms(r.cpuMs)} CPU, ` +
-      `${ms(r.totalMs / count)}/tenant (${phases}; of all that, GC ${ms(r.gcMs)}); module loading before: ${ms(r.importMs)}; ` +
-      `peak RSS ${r.maxRssMB.toFixed(0)} MB; baseline ${ms(r.baselineMs)} -> ${(r.totalMs / r.baselineMs).toFixed(2)}x baseline`);
+    const phases = Object.entries(r.phases)
+      .map(([name, value]) => `${name} ${ms(value)}`)
+      .join(', ');
+    console.log(
+      `${String(count).padStart(5)} tenants (${r.files} files, ${(r.bytes / 1e6).toFixed(1)} MB): ${ms(r.totalMs)} wall (median of ${r.runs}; min ${ms(r.minMs)}, max ${ms(r.maxMs)}), ${ms(r.cpuMs)} CPU, ` +
+        `${ms(r.totalMs / count)}/tenant (${phases}; of all that, GC ${ms(r.gcMs)}); module loading before: ${ms(r.importMs)}; ` +
+        `peak RSS ${r.maxRssMB.toFixed(0)} MB; baseline ${ms(r.baselineMs)} -> ${(r.totalMs / r.baselineMs).toFixed(2)}x baseline`,
+    );
   }
   if (rows.length >= 2) {
     const [first, last] = [rows.at(-2), rows.at(-1)];
-    const growth = (last.cpuMs / first.cpuMs) / (last.count / first.count);
-    console.log(`scaling ${first.count} -> ${last.count} tenants: CPU time per tenant x${growth.toFixed(2)} (1.00 = linear)`);
+    const growth = last.cpuMs / first.cpuMs / (last.count / first.count);
+    console.log(
+      `scaling ${first.count} -> ${last.count} tenants: CPU time per tenant x${growth.toFixed(2)} (1.00 = linear)`,
+    );
   }
 
   const largest = Math.max(...sizes);
   const cli1 = cliRender(largest, RUNS);
   const range = (m) => `median ${ms(m.median)} (min ${ms(m.min)}, max ${ms(m.max)}, ${m.runs} runs)`;
   console.log(`\ncold CLI, ${largest} tenants, temporary project (node start-up and module loading included):`);
-  console.log(`  \`emr-gitops render --root\` into an empty folder: ${range(cli1.write)}, peak RSS ${cli1.write.peakMB.toFixed(0)} MB`);
-  console.log(`  \`emr-gitops render --check --root\`: ${range(cli1.check)}, peak RSS ${cli1.check.peakMB.toFixed(0)} MB`);
+  console.log(
+    `  \`emr-gitops render --root\` into an empty folder: ${range(cli1.write)}, peak RSS ${cli1.write.peakMB.toFixed(0)} MB`,
+  );
+  console.log(
+    `  \`emr-gitops render --check --root\`: ${range(cli1.check)}, peak RSS ${cli1.check.peakMB.toFixed(0)} MB`,
+  );
   const fleet = printFleetFigures(largest, memoryDir, diskDir);
   const help = coldCli(['--help'], 7);
   console.log(`cold \`emr-gitops --help\`: ${range(help)}, peak RSS ${help.peakMB.toFixed(0)} MB`);
   const check = coldCli(['render', '--check'], RUNS);
-  console.log(`cold \`emr-gitops render --check\` (committed environments): ${range(check)}, peak RSS ${check.peakMB.toFixed(0)} MB`);
+  console.log(
+    `cold \`emr-gitops render --check\` (committed environments): ${range(check)}, peak RSS ${check.peakMB.toFixed(0)} MB`,
+  );
   console.log(`${load()} at the end`);
 
   console.log(`\nMarkdown for the README (${machine()}):\n`);
   console.log('| measurement | wall time (median) | CPU time | per tenant | peak RSS | vs. yaml-only baseline |');
   console.log('|---|---:|---:|---:|---:|---:|');
   for (const r of rows) {
-    console.log(`| ${r.count} tenants: load + render + validate + write (${r.files} files) | ${ms(r.totalMs)} | ${ms(r.cpuMs)} | ${ms(r.totalMs / r.count)} | ${r.maxRssMB.toFixed(0)} MB | ${(r.totalMs / r.baselineMs).toFixed(2)}x (${ms(r.baselineMs)}) |`);
+    console.log(
+      `| ${r.count} tenants: load + render + validate + write (${r.files} files) | ${ms(r.totalMs)} | ${ms(r.cpuMs)} | ${ms(r.totalMs / r.count)} | ${r.maxRssMB.toFixed(0)} MB | ${(r.totalMs / r.baselineMs).toFixed(2)}x (${ms(r.baselineMs)}) |`,
+    );
   }
-  console.log(`| cold CLI \`render\`, ${largest} tenants, start-up included | ${ms(cli1.write.median)} | | | ${cli1.write.peakMB.toFixed(0)} MB | |`);
-  console.log(`| cold CLI \`render --check\`, ${largest} tenants, start-up included | ${ms(cli1.check.median)} | | | ${cli1.check.peakMB.toFixed(0)} MB | |`);
-  console.log(`| first \`render\`, ${largest} tenants, tmpfs (goal < 3 s) | ${ms(fleet.first.wall)} | ${ms(fleet.first.cpu)} | | | |`);
-  console.log(`| \`render --check\`, ${largest} tenants, disk (goal < 4 s) | ${ms(fleet.check.wall)} | ${ms(fleet.check.cpu)} | | | |`);
-  console.log(`| one-tenant change, ${largest} tenants, disk (goal < 5 s) | ${ms(fleet.change.wall)} | ${ms(fleet.change.cpu)} | | ${fleet.peakMB.toFixed(0)} MB (goal < 400 MB, peak of the three) | |`);
+  console.log(
+    `| cold CLI \`render\`, ${largest} tenants, start-up included | ${ms(cli1.write.median)} | | | ${cli1.write.peakMB.toFixed(0)} MB | |`,
+  );
+  console.log(
+    `| cold CLI \`render --check\`, ${largest} tenants, start-up included | ${ms(cli1.check.median)} | | | ${cli1.check.peakMB.toFixed(0)} MB | |`,
+  );
+  console.log(
+    `| first \`render\`, ${largest} tenants, tmpfs (goal < 3 s) | ${ms(fleet.first.wall)} | ${ms(fleet.first.cpu)} | | | |`,
+  );
+  console.log(
+    `| \`render --check\`, ${largest} tenants, disk (goal < 4 s) | ${ms(fleet.check.wall)} | ${ms(fleet.check.cpu)} | | | |`,
+  );
+  console.log(
+    `| one-tenant change, ${largest} tenants, disk (goal < 5 s) | ${ms(fleet.change.wall)} | ${ms(fleet.change.cpu)} | | ${fleet.peakMB.toFixed(0)} MB (goal < 400 MB, peak of the three) | |`,
+  );
   console.log(`| cold \`emr-gitops --help\` | ${ms(help.median)} | | | ${help.peakMB.toFixed(0)} MB | |`);
-  console.log(`| cold \`emr-gitops render --check\`, committed environments | ${ms(check.median)} | | | ${check.peakMB.toFixed(0)} MB | |`);
+  console.log(
+    `| cold \`emr-gitops render --check\`, committed environments | ${ms(check.median)} | | | ${check.peakMB.toFixed(0)} MB | |`,
+  );
 }
 
 // Run only as a script: importing this file (for syntheticEnvironment, e.g. to profile) runs nothing.

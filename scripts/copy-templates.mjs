@@ -4,8 +4,10 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
-const templatesBelow = (folder) => (existsSync(folder) ? readdirSync(folder, { recursive: true, withFileTypes: true }) : [])
-  .filter((entry) => entry.isFile() && entry.name.endsWith('.md.hbs')).map((entry) => relative(folder, join(entry.parentPath, entry.name)));
+const templatesBelow = (folder) =>
+  (existsSync(folder) ? readdirSync(folder, { recursive: true, withFileTypes: true }) : [])
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.md.hbs'))
+    .map((entry) => relative(folder, join(entry.parentPath, entry.name)));
 
 const root = new URL('..', import.meta.url).pathname;
 for (const pkg of readdirSync(join(root, 'packages'), { withFileTypes: true })) {
@@ -17,5 +19,6 @@ for (const pkg of readdirSync(join(root, 'packages'), { withFileTypes: true })) 
     mkdirSync(dirname(join(dist, template)), { recursive: true });
     cpSync(join(src, template), join(dist, template));
   }
-  for (const stale of templatesBelow(dist).filter((template) => !templates.includes(template))) rmSync(join(dist, stale));
+  for (const stale of templatesBelow(dist).filter((template) => !templates.includes(template)))
+    rmSync(join(dist, stale));
 }

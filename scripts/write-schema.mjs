@@ -3,9 +3,16 @@
 import { writeFileSync, readFileSync } from 'node:fs';
 import { environmentSchemaJson, tenantFileSchemaJson } from '../packages/charts/dist/index.js';
 
-for (const [file, next] of [['../environments/schema.json', environmentSchemaJson()], ['../environments/tenants/schema.json', tenantFileSchemaJson()]]) {
+for (const [file, next] of [
+  ['../environments/schema.json', environmentSchemaJson()],
+  ['../environments/tenants/schema.json', tenantFileSchemaJson()],
+]) {
   const target = new URL(file, import.meta.url);
   let current = '';
-  try { current = readFileSync(target, 'utf8'); } catch { /* first build */ }
+  try {
+    current = readFileSync(target, 'utf8');
+  } catch {
+    /* first build */
+  }
   if (current !== next) writeFileSync(target, next);
 }

@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +25,10 @@ const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const fixture = fileURLToPath(new URL('./consumer-project/', import.meta.url));
 const LIBRARIES = ['core', 'charts'] as const;
 
-interface Ran { readonly status: number | null; readonly output: string }
+interface Ran {
+  readonly status: number | null;
+  readonly output: string;
+}
 
 /** npm and pnpm settings of the workspace's own run must not leak into the consumer's npm. */
 function cleanEnv(): NodeJS.ProcessEnv {
@@ -59,20 +71,37 @@ describe('a consumer project installs the packed libraries with npm', () => {
     const packs = join(dir, 'packs');
     for (const library of LIBRARIES) {
       const packageDir = join(repoRoot, 'packages', library);
-      if (!existsSync(join(packageDir, 'dist', 'index.js'))) throw new Error(`packages/${library}/dist is missing: run pnpm build first`);
+      if (!existsSync(join(packageDir, 'dist', 'index.js')))
+        throw new Error(`packages/${library}/dist is missing: run pnpm build first`);
       ok(pnpm(['pack', '--pack-destination', packs], packageDir), `pnpm pack of ${library}`);
     }
-    const tarballs = readdirSync(packs).filter((file) => file.endsWith('.tgz')).sort().map((file) => join(packs, file));
+    const tarballs = readdirSync(packs)
+      .filter((file) => file.endsWith('.tgz'))
+      .sort()
+      .map((file) => join(packs, file));
     expect(tarballs).toHaveLength(LIBRARIES.length);
 
     const project = join(dir, 'project');
     mkdirSync(project);
-    writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2)}\n`);
-    for (const file of ['main.ts', 'tsconfig.node16.json', 'tsconfig.bundler.json']) copyFileSync(join(fixture, file), join(project, file));
-    install = run('npm', [
-      'install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=warn', ...tarballs,
-      ...['cdk8s', 'constructs', 'typescript', '@types/node'].map((name) => `${name}@${workspaceVersion(name)}`),
-    ], project);
+    writeFileSync(
+      join(project, 'package.json'),
+      `${JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2)}\n`,
+    );
+    for (const file of ['main.ts', 'tsconfig.node16.json', 'tsconfig.bundler.json'])
+      copyFileSync(join(fixture, file), join(project, file));
+    install = run(
+      'npm',
+      [
+        'install',
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=warn',
+        ...tarballs,
+        ...['cdk8s', 'constructs', 'typescript', '@types/node'].map((name) => `${name}@${workspaceVersion(name)}`),
+      ],
+      project,
+    );
   }, 240_000);
 
   afterAll(() => {
@@ -80,23 +109,30 @@ describe('a consumer project installs the packed libraries with npm', () => {
   });
 
   const project = () => join(dir, 'project');
-  const tsc = (config: string) => run(process.execPath, [join(project(), 'node_modules', 'typescript', 'bin', 'tsc'), '-p', config], project());
+  const tsc = (config: string) =>
+    run(process.execPath, [join(project(), 'node_modules', 'typescript', 'bin', 'tsc'), '-p', config], project());
 
   it('npm installs them without an engine warning, with one copy of the peers, README and LICENSE included', () => {
     ok(install, 'npm install');
     expect(install.output).not.toMatch(/EBADENGINE/);
     for (const library of LIBRARIES) {
       const installed = join(project(), 'node_modules', '@emr-eks-gitops', library);
-      for (const file of ['README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts']) expect(existsSync(join(installed, file)), `${library}/${file}`).toBe(true);
-      for (const peer of ['cdk8s', 'constructs']) expect(existsSync(join(installed, 'node_modules', peer)), `${library} has its own ${peer}`).toBe(false);
+      for (const file of ['README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts'])
+        expect(existsSync(join(installed, file)), `${library}/${file}`).toBe(true);
+      for (const peer of ['cdk8s', 'constructs'])
+        expect(existsSync(join(installed, 'node_modules', peer)), `${library} has its own ${peer}`).toBe(false);
     }
     expect(existsSync(join(project(), 'node_modules', '@emr-eks-gitops', 'core', 'schemas', 'crds'))).toBe(true);
   });
 
-  it.each(['tsconfig.node16.json', 'tsconfig.bundler.json'])('type-checks with %s (no skipLibCheck)', (config) => {
-    ok(install, 'npm install');
-    ok(tsc(config), `tsc -p ${config}`);
-  }, 120_000);
+  it.each(['tsconfig.node16.json', 'tsconfig.bundler.json'])(
+    'type-checks with %s (no skipLibCheck)',
+    (config) => {
+      ok(install, 'npm install');
+      ok(tsc(config), `tsc -p ${config}`);
+    },
+    120_000,
+  );
 
   it('runs on node: its own chart from the builders, and an environment of its own rendered and validated', () => {
     ok(install, 'npm install');

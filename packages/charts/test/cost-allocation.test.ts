@@ -39,9 +39,14 @@ describe.each(rendered)('cost allocation of $name', ({ config, result }) => {
         if (!/(configuration-overrides|start-job-run|job-template)\.json$/.test(path)) continue;
         documents += 1;
         const document = JSON.parse(text);
-        const overrides = document.configurationOverrides ?? document.jobTemplateData?.configurationOverrides ?? document;
-        const submitter = overrides.applicationConfiguration.find((entry: { classification: string }) => entry.classification === 'emr-job-submitter');
-        expect(submitter.properties, path).toMatchObject(Object.fromEntries(Object.entries(labels).map(([key, value]) => [`jobsubmitter.label.${key}`, value])));
+        const overrides =
+          document.configurationOverrides ?? document.jobTemplateData?.configurationOverrides ?? document;
+        const submitter = overrides.applicationConfiguration.find(
+          (entry: { classification: string }) => entry.classification === 'emr-job-submitter',
+        );
+        expect(submitter.properties, path).toMatchObject(
+          Object.fromEntries(Object.entries(labels).map(([key, value]) => [`jobsubmitter.label.${key}`, value])),
+        );
         if (path.endsWith('start-job-run.json')) expect(document.tags, path).toEqual(tags);
         if (path.endsWith('job-template.json')) {
           expect(document.jobTemplateData.jobTags, path).toEqual(tags);
@@ -53,20 +58,30 @@ describe.each(rendered)('cost allocation of $name', ({ config, result }) => {
     expect(documents).toBeGreaterThanOrEqual(config.tenants.filter((t) => !t.retired).length * 3);
   });
 
-  it('every notebook profile labels its server with its tenant\'s cost labels', () => {
-    const release = result.objects.map((o) => o.object as any)
-      .find((o) => (o.kind === 'HelmRelease' && o.metadata.name === JUPYTERHUB_CHART.name) || (o.kind === 'Application' && o.spec.source?.chart === JUPYTERHUB_CHART.name));
+  it("every notebook profile labels its server with its tenant's cost labels", () => {
+    const release = result.objects
+      .map((o) => o.object as any)
+      .find(
+        (o) =>
+          (o.kind === 'HelmRelease' && o.metadata.name === JUPYTERHUB_CHART.name) ||
+          (o.kind === 'Application' && o.spec.source?.chart === JUPYTERHUB_CHART.name),
+      );
     if (!config.addons?.jupyterhub) return;
     const values = release.spec.values ?? release.spec.source.helm.valuesObject;
-    const profiles = values.singleuser.profileList as { slug: string; kubespawner_override: { extra_labels: Record<string, string> } }[];
+    const profiles = values.singleuser.profileList as {
+      slug: string;
+      kubespawner_override: { extra_labels: Record<string, string> };
+    }[];
     expect(profiles.length).toBeGreaterThan(0);
     for (const profile of profiles) {
       const tenant = config.tenants.find((t) => t.name === profile.slug)!;
-      expect(profile.kubespawner_override.extra_labels, profile.slug).toMatchObject(tenantCostLabels(config.costAllocation, tenant));
+      expect(profile.kubespawner_override.extra_labels, profile.slug).toMatchObject(
+        tenantCostLabels(config.costAllocation, tenant),
+      );
     }
   });
 
-  it('the cost query lists every tenant with its namespace and the environment\'s EKS cluster', () => {
+  it("the cost query lists every tenant with its namespace and the environment's EKS cluster", () => {
     const sql = file('artifacts/cost/tenant-cost-per-day.sql');
     for (const tenant of config.tenants) expect(sql).toContain(`('${tenant.name}', '${tenant.namespace}')`);
     expect(sql).toContain(`resource_tags['aws_eks_cluster_name'] = '${config.cluster.name}'`);

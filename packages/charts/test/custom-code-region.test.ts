@@ -12,15 +12,20 @@ const ENVIRONMENTS = ['dev', 'staging', 'prod', 'sandbox'] as const;
 const load = (name: string) => loadEnvironmentText(committedEnvironmentText(name), `environments/${name}.yaml`).config;
 
 describe('custom code fetched from S3', () => {
-  it('every rendered pod template\'s fetch container names the cluster\'s region', () => {
+  it("every rendered pod template's fetch container names the cluster's region", () => {
     let checked = 0;
     for (const name of ENVIRONMENTS) {
       const config = load(name);
       const result = renderEnvironment(config);
       for (const { path, object } of result.objects.filter((o) => o.path.includes('/pod-templates/'))) {
-        for (const container of ((object as Obj).spec?.initContainers ?? []).filter((c: Obj) => c.name === 'fetch-custom-code')) {
+        for (const container of ((object as Obj).spec?.initContainers ?? []).filter(
+          (c: Obj) => c.name === 'fetch-custom-code',
+        )) {
           const env = Object.fromEntries(container.env.map((e: Obj) => [e.name, e.value]));
-          expect(env, `${name} ${path}`).toMatchObject({ AWS_REGION: config.cluster.region, AWS_DEFAULT_REGION: config.cluster.region });
+          expect(env, `${name} ${path}`).toMatchObject({
+            AWS_REGION: config.cluster.region,
+            AWS_DEFAULT_REGION: config.cluster.region,
+          });
           checked++;
         }
       }

@@ -19,10 +19,13 @@ function named(path: string, config: EnvironmentConfig): { folder: string; file?
     if (inTenant.startsWith('single-zone/')) return { folder: 'tenants/<tenant>/single-zone/' };
     return { folder: 'tenants/<tenant>/', file: inTenant.split('/').at(-1)! };
   }
-  if (rest.startsWith('platform/emr-access/trust-policies/')) return { folder: 'platform/emr-access/', file: 'trust-policies/<role>.json' };
+  if (rest.startsWith('platform/emr-access/trust-policies/'))
+    return { folder: 'platform/emr-access/', file: 'trust-policies/<role>.json' };
   if (rest.startsWith('platform/fargate/')) return { folder: 'platform/fargate/' };
-  if (rest.startsWith('platform/pod-identity/associations/')) return { folder: 'platform/pod-identity/', file: 'associations/<namespace>/<account>.json' };
-  if (rest.startsWith('iam/') && !rest.endsWith('/managed-policy-attachments.json')) return { folder: 'iam/', file: '<role>.json' };
+  if (rest.startsWith('platform/pod-identity/associations/'))
+    return { folder: 'platform/pod-identity/', file: 'associations/<namespace>/<account>.json' };
+  if (rest.startsWith('iam/') && !rest.endsWith('/managed-policy-attachments.json'))
+    return { folder: 'iam/', file: '<role>.json' };
   const slash = rest.lastIndexOf('/');
   return { folder: rest.slice(0, slash + 1), file: rest.slice(slash + 1) };
 }

@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import {
-  DRIVER_NODE_DEFAULTS, ENVIRONMENT_DEFAULTS, loadEnvironmentText, renderEnvironment, type ResolvedEnvironment,
+  DRIVER_NODE_DEFAULTS,
+  ENVIRONMENT_DEFAULTS,
+  loadEnvironmentText,
+  renderEnvironment,
+  type ResolvedEnvironment,
 } from '../src/index.js';
 import { committedEnvironmentText as environmentText } from './committed-environments.js';
 
@@ -33,7 +37,9 @@ function schemaDefault(path: readonly string[]): unknown {
 /** Every path of schema.json that declares a default. */
 function pathsWithDefault(node: any, path: string[] = []): string[] {
   const own = node && typeof node === 'object' && 'default' in node ? [path.join('.')] : [];
-  const properties = Object.entries(node?.properties ?? {}).flatMap(([key, child]) => pathsWithDefault(child, [...path, key]));
+  const properties = Object.entries(node?.properties ?? {}).flatMap(([key, child]) =>
+    pathsWithDefault(child, [...path, key]),
+  );
   return [...own, ...properties, ...(node?.items ? pathsWithDefault(node.items, [...path, 'items']) : [])];
 }
 
@@ -42,19 +48,33 @@ describe('the committed environments, resolved', () => {
     const dev = load('dev');
     expect(dev.production).toBe(false);
     expect(dev.cluster).toMatchObject({ partition: 'aws', identity: 'irsa' });
-    expect(dev.delivery).toMatchObject({ engine: 'flux', interval: '1m', retryInterval: '1m', timeout: '5m', prune: true, selfHeal: true });
+    expect(dev.delivery).toMatchObject({
+      engine: 'flux',
+      interval: '1m',
+      retryInterval: '1m',
+      timeout: '5m',
+      prune: true,
+      selfHeal: true,
+    });
     expect(dev.addons?.karpenter).toEqual({ namespace: 'kube-system', replicas: 2 });
     expect(dev.capacity.backend === 'karpenter' && dev.capacity.controller.namespace).toBe('kube-system');
     expect(dev.spark.logs.persistentAppUI).toBe(true);
-    expect(dev.tenants.map((tenant) => [tenant.identity, tenant.retired])).toEqual(dev.tenants.map(() => ['irsa', false]));
+    expect(dev.tenants.map((tenant) => [tenant.identity, tenant.retired])).toEqual(
+      dev.tenants.map(() => ['irsa', false]),
+    );
   });
 
-  it('staging: Argo CD\'s destination, the YuniKorn queues and the Fargate tenant\'s profile are filled in', () => {
+  it("staging: Argo CD's destination, the YuniKorn queues and the Fargate tenant's profile are filled in", () => {
     const staging = load('staging');
-    expect(staging.delivery?.engine === 'argocd' && staging.delivery.argocd)
-      .toEqual({ namespace: 'argocd', project: 'default', destinationServer: 'https://kubernetes.default.svc' });
+    expect(staging.delivery?.engine === 'argocd' && staging.delivery.argocd).toEqual({
+      namespace: 'argocd',
+      project: 'default',
+      destinationServer: 'https://kubernetes.default.svc',
+    });
     expect(staging.delivery?.interval).toBe('5m');
-    const queues = Object.fromEntries(staging.tenants.filter((t) => t.queue).map((t) => [t.name, [t.queue!.ordering, t.queue!.gangMinExecutors]]));
+    const queues = Object.fromEntries(
+      staging.tenants.filter((t) => t.queue).map((t) => [t.name, [t.queue!.ordering, t.queue!.gangMinExecutors]]),
+    );
     expect(queues).toMatchObject({ 'app-dev': ['fair', 2], 'data-eng': ['fifo', 4] });
     const reporting = staging.tenants.find((tenant) => tenant.name === 'reporting')!;
     expect(reporting.fargate).toEqual({
@@ -63,10 +83,13 @@ describe('the committed environments, resolved', () => {
       subnets: ['subnet-0a1b2c3d4e5f60718', 'subnet-0b2c3d4e5f6071829'],
       securityGroupIds: ['sg-0f1e2d3c4b5a69788'],
     });
-    expect(staging.addons?.jupyterhub).toMatchObject({ proxyServiceType: 'LoadBalancer', tls: { loadBalancer: 'nlb', scheme: 'internal' } });
+    expect(staging.addons?.jupyterhub).toMatchObject({
+      proxyServiceType: 'LoadBalancer',
+      tls: { loadBalancer: 'nlb', scheme: 'internal' },
+    });
   });
 
-  it('sandbox: Auto Mode as the back end, the cluster\'s Pod Identity on every tenant, no Karpenter controller in the model', () => {
+  it("sandbox: Auto Mode as the back end, the cluster's Pod Identity on every tenant, no Karpenter controller in the model", () => {
     const sandbox = load('sandbox');
     expect(sandbox.capacity.backend).toBe('auto-mode');
     if (sandbox.capacity.backend !== 'auto-mode') return;
@@ -98,59 +121,248 @@ const DEFAULT_CASES: ReadonlyArray<{
   readonly leaveOut: (file: Record<string, any>) => void;
   readonly resolved: (environment: ResolvedEnvironment) => unknown;
 }> = [
-  { key: 'production', schemaPath: ['production'], environment: 'prod', leaveOut: (f) => { delete f.production; }, resolved: (e) => e.production },
-  { key: 'partition', schemaPath: ['cluster', 'partition'], environment: 'dev', leaveOut: (f) => { delete f.cluster.partition; }, resolved: (e) => e.cluster.partition },
-  { key: 'identity', schemaPath: ['cluster', 'identity'], environment: 'sandbox', leaveOut: (f) => { delete f.cluster.identity; }, resolved: (e) => e.cluster.identity },
-  { key: 'backend', schemaPath: ['capacity', 'backend'], environment: 'dev', leaveOut: (f) => { delete f.capacity.backend; }, resolved: (e) => e.capacity.backend },
-  { key: 'rootVolumeGiB', schemaPath: ['capacity', 'rootVolumeGiB'], environment: 'dev', leaveOut: (f) => { delete f.capacity.rootVolumeGiB; }, resolved: (e) => e.capacity.rootVolumeGiB },
-  { key: 'nvmeInstanceStore', schemaPath: ['capacity', 'nvmeInstanceStore'], environment: 'dev', leaveOut: (f) => { delete f.capacity.nvmeInstanceStore; }, resolved: (e) => e.capacity.nvmeInstanceStore },
   {
-    key: 'builtInNodePools', schemaPath: ['capacity', 'autoMode', 'builtInNodePools'], environment: 'sandbox',
-    leaveOut: (f) => { delete f.capacity.autoMode; }, resolved: (e) => (e.capacity.backend === 'auto-mode' ? e.capacity.autoMode.builtInNodePools : 'not auto-mode'),
+    key: 'production',
+    schemaPath: ['production'],
+    environment: 'prod',
+    leaveOut: (f) => {
+      delete f.production;
+    },
+    resolved: (e) => e.production,
   },
   {
-    key: 'addonNodePool', schemaPath: ['capacity', 'autoMode', 'addonNodePool'], environment: 'sandbox',
-    leaveOut: (f) => { delete f.capacity.autoMode; }, resolved: (e) => (e.capacity.backend === 'auto-mode' ? e.capacity.autoMode.addonNodePool : 'not auto-mode'),
-  },
-  { key: 'persistentAppUI', schemaPath: ['spark', 'logs', 'persistentAppUI'], environment: 'dev', leaveOut: (f) => { delete f.spark.logs.persistentAppUI; }, resolved: (e) => e.spark.logs.persistentAppUI },
-  { key: 'interval', schemaPath: ['delivery', 'interval'], environment: 'dev', leaveOut: (f) => { delete f.delivery.interval; }, resolved: (e) => e.delivery?.interval },
-  { key: 'retryInterval', schemaPath: ['delivery', 'retryInterval'], environment: 'dev', leaveOut: (f) => { delete f.delivery.retryInterval; }, resolved: (e) => e.delivery?.retryInterval },
-  { key: 'timeout', schemaPath: ['delivery', 'timeout'], environment: 'dev', leaveOut: (f) => { delete f.delivery.timeout; }, resolved: (e) => e.delivery?.timeout },
-  { key: 'prune', schemaPath: ['delivery', 'prune'], environment: 'prod', leaveOut: (f) => { delete f.delivery.prune; }, resolved: (e) => e.delivery?.prune },
-  { key: 'selfHeal', schemaPath: ['delivery', 'selfHeal'], environment: 'staging', leaveOut: (f) => { delete f.delivery.selfHeal; }, resolved: (e) => e.delivery?.selfHeal },
-  {
-    key: 'argocdNamespace', schemaPath: ['delivery', 'argocd', 'namespace'], environment: 'staging',
-    leaveOut: (f) => { delete f.delivery.argocd; }, resolved: (e) => (e.delivery?.engine === 'argocd' ? e.delivery.argocd.namespace : 'not argocd'),
+    key: 'partition',
+    schemaPath: ['cluster', 'partition'],
+    environment: 'dev',
+    leaveOut: (f) => {
+      delete f.cluster.partition;
+    },
+    resolved: (e) => e.cluster.partition,
   },
   {
-    key: 'argocdProject', schemaPath: ['delivery', 'argocd', 'project'], environment: 'staging',
-    leaveOut: (f) => { delete f.delivery.argocd; }, resolved: (e) => (e.delivery?.engine === 'argocd' ? e.delivery.argocd.project : 'not argocd'),
+    key: 'identity',
+    schemaPath: ['cluster', 'identity'],
+    environment: 'sandbox',
+    leaveOut: (f) => {
+      delete f.cluster.identity;
+    },
+    resolved: (e) => e.cluster.identity,
   },
   {
-    key: 'argocdDestinationServer', schemaPath: ['delivery', 'argocd', 'destinationServer'], environment: 'staging',
-    leaveOut: (f) => { delete f.delivery.argocd; }, resolved: (e) => (e.delivery?.engine === 'argocd' ? e.delivery.argocd.destinationServer : 'not argocd'),
-  },
-  { key: 'karpenterNamespace', schemaPath: ['addons', 'karpenter', 'namespace'], environment: 'dev', leaveOut: (f) => { f.addons.karpenter = {}; }, resolved: (e) => e.addons?.karpenter?.namespace },
-  { key: 'karpenterReplicas', schemaPath: ['addons', 'karpenter', 'replicas'], environment: 'dev', leaveOut: (f) => { f.addons.karpenter = {}; }, resolved: (e) => e.addons?.karpenter?.replicas },
-  { key: 'hubDbSize', schemaPath: ['addons', 'jupyterhub', 'hubDbSize'], environment: 'prod', leaveOut: (f) => { delete f.addons.jupyterhub.hubDbSize; }, resolved: (e) => e.addons?.jupyterhub?.hubDbSize },
-  { key: 'tlsScheme', schemaPath: ['addons', 'jupyterhub', 'tls', 'scheme'], environment: 'prod', leaveOut: (f) => { delete f.addons.jupyterhub.tls.scheme; }, resolved: (e) => e.addons?.jupyterhub?.tls?.scheme },
-  {
-    key: 'lifecycleApi', schemaPath: ['addons', 'prometheus', 'server', 'lifecycleApi'], environment: 'dev',
-    leaveOut: (f) => { delete f.addons.prometheus.server.lifecycleApi; }, resolved: (e) => e.addons?.prometheus?.server?.lifecycleApi,
+    key: 'backend',
+    schemaPath: ['capacity', 'backend'],
+    environment: 'dev',
+    leaveOut: (f) => {
+      delete f.capacity.backend;
+    },
+    resolved: (e) => e.capacity.backend,
   },
   {
-    key: 'gpuResource', schemaPath: ['capacity', 'classes', 'items', 'gpu', 'resource'], environment: 'prod',
-    leaveOut: (f) => { delete f.capacity.classes[2].gpu.resource; }, resolved: (e) => e.capacity.classes[2]?.gpu?.resource,
+    key: 'rootVolumeGiB',
+    schemaPath: ['capacity', 'rootVolumeGiB'],
+    environment: 'dev',
+    leaveOut: (f) => {
+      delete f.capacity.rootVolumeGiB;
+    },
+    resolved: (e) => e.capacity.rootVolumeGiB,
   },
   {
-    key: 'gpuPerExecutor', schemaPath: ['capacity', 'classes', 'items', 'gpu', 'perExecutor'], environment: 'prod',
-    leaveOut: (f) => { delete f.capacity.classes[2].gpu.perExecutor; }, resolved: (e) => e.capacity.classes[2]?.gpu?.perExecutor,
+    key: 'nvmeInstanceStore',
+    schemaPath: ['capacity', 'nvmeInstanceStore'],
+    environment: 'dev',
+    leaveOut: (f) => {
+      delete f.capacity.nvmeInstanceStore;
+    },
+    resolved: (e) => e.capacity.nvmeInstanceStore,
   },
-  { key: 'retired', schemaPath: ['tenants', 'items', 'retired'], environment: 'dev', leaveOut: (f) => { delete f.tenants[0].retired; }, resolved: (e) => e.tenants[0]?.retired },
-  { key: 'queueOrdering', schemaPath: ['tenants', 'items', 'queue', 'ordering'], environment: 'staging', leaveOut: (f) => { delete f.tenants[0].queue.ordering; }, resolved: (e) => e.tenants[0]?.queue?.ordering },
   {
-    key: 'gangMinExecutors', schemaPath: ['tenants', 'items', 'queue', 'gangMinExecutors'], environment: 'staging',
-    leaveOut: (f) => { delete f.tenants[0].queue.gangMinExecutors; }, resolved: (e) => e.tenants[0]?.queue?.gangMinExecutors,
+    key: 'builtInNodePools',
+    schemaPath: ['capacity', 'autoMode', 'builtInNodePools'],
+    environment: 'sandbox',
+    leaveOut: (f) => {
+      delete f.capacity.autoMode;
+    },
+    resolved: (e) => (e.capacity.backend === 'auto-mode' ? e.capacity.autoMode.builtInNodePools : 'not auto-mode'),
+  },
+  {
+    key: 'addonNodePool',
+    schemaPath: ['capacity', 'autoMode', 'addonNodePool'],
+    environment: 'sandbox',
+    leaveOut: (f) => {
+      delete f.capacity.autoMode;
+    },
+    resolved: (e) => (e.capacity.backend === 'auto-mode' ? e.capacity.autoMode.addonNodePool : 'not auto-mode'),
+  },
+  {
+    key: 'persistentAppUI',
+    schemaPath: ['spark', 'logs', 'persistentAppUI'],
+    environment: 'dev',
+    leaveOut: (f) => {
+      delete f.spark.logs.persistentAppUI;
+    },
+    resolved: (e) => e.spark.logs.persistentAppUI,
+  },
+  {
+    key: 'interval',
+    schemaPath: ['delivery', 'interval'],
+    environment: 'dev',
+    leaveOut: (f) => {
+      delete f.delivery.interval;
+    },
+    resolved: (e) => e.delivery?.interval,
+  },
+  {
+    key: 'retryInterval',
+    schemaPath: ['delivery', 'retryInterval'],
+    environment: 'dev',
+    leaveOut: (f) => {
+      delete f.delivery.retryInterval;
+    },
+    resolved: (e) => e.delivery?.retryInterval,
+  },
+  {
+    key: 'timeout',
+    schemaPath: ['delivery', 'timeout'],
+    environment: 'dev',
+    leaveOut: (f) => {
+      delete f.delivery.timeout;
+    },
+    resolved: (e) => e.delivery?.timeout,
+  },
+  {
+    key: 'prune',
+    schemaPath: ['delivery', 'prune'],
+    environment: 'prod',
+    leaveOut: (f) => {
+      delete f.delivery.prune;
+    },
+    resolved: (e) => e.delivery?.prune,
+  },
+  {
+    key: 'selfHeal',
+    schemaPath: ['delivery', 'selfHeal'],
+    environment: 'staging',
+    leaveOut: (f) => {
+      delete f.delivery.selfHeal;
+    },
+    resolved: (e) => e.delivery?.selfHeal,
+  },
+  {
+    key: 'argocdNamespace',
+    schemaPath: ['delivery', 'argocd', 'namespace'],
+    environment: 'staging',
+    leaveOut: (f) => {
+      delete f.delivery.argocd;
+    },
+    resolved: (e) => (e.delivery?.engine === 'argocd' ? e.delivery.argocd.namespace : 'not argocd'),
+  },
+  {
+    key: 'argocdProject',
+    schemaPath: ['delivery', 'argocd', 'project'],
+    environment: 'staging',
+    leaveOut: (f) => {
+      delete f.delivery.argocd;
+    },
+    resolved: (e) => (e.delivery?.engine === 'argocd' ? e.delivery.argocd.project : 'not argocd'),
+  },
+  {
+    key: 'argocdDestinationServer',
+    schemaPath: ['delivery', 'argocd', 'destinationServer'],
+    environment: 'staging',
+    leaveOut: (f) => {
+      delete f.delivery.argocd;
+    },
+    resolved: (e) => (e.delivery?.engine === 'argocd' ? e.delivery.argocd.destinationServer : 'not argocd'),
+  },
+  {
+    key: 'karpenterNamespace',
+    schemaPath: ['addons', 'karpenter', 'namespace'],
+    environment: 'dev',
+    leaveOut: (f) => {
+      f.addons.karpenter = {};
+    },
+    resolved: (e) => e.addons?.karpenter?.namespace,
+  },
+  {
+    key: 'karpenterReplicas',
+    schemaPath: ['addons', 'karpenter', 'replicas'],
+    environment: 'dev',
+    leaveOut: (f) => {
+      f.addons.karpenter = {};
+    },
+    resolved: (e) => e.addons?.karpenter?.replicas,
+  },
+  {
+    key: 'hubDbSize',
+    schemaPath: ['addons', 'jupyterhub', 'hubDbSize'],
+    environment: 'prod',
+    leaveOut: (f) => {
+      delete f.addons.jupyterhub.hubDbSize;
+    },
+    resolved: (e) => e.addons?.jupyterhub?.hubDbSize,
+  },
+  {
+    key: 'tlsScheme',
+    schemaPath: ['addons', 'jupyterhub', 'tls', 'scheme'],
+    environment: 'prod',
+    leaveOut: (f) => {
+      delete f.addons.jupyterhub.tls.scheme;
+    },
+    resolved: (e) => e.addons?.jupyterhub?.tls?.scheme,
+  },
+  {
+    key: 'lifecycleApi',
+    schemaPath: ['addons', 'prometheus', 'server', 'lifecycleApi'],
+    environment: 'dev',
+    leaveOut: (f) => {
+      delete f.addons.prometheus.server.lifecycleApi;
+    },
+    resolved: (e) => e.addons?.prometheus?.server?.lifecycleApi,
+  },
+  {
+    key: 'gpuResource',
+    schemaPath: ['capacity', 'classes', 'items', 'gpu', 'resource'],
+    environment: 'prod',
+    leaveOut: (f) => {
+      delete f.capacity.classes[2].gpu.resource;
+    },
+    resolved: (e) => e.capacity.classes[2]?.gpu?.resource,
+  },
+  {
+    key: 'gpuPerExecutor',
+    schemaPath: ['capacity', 'classes', 'items', 'gpu', 'perExecutor'],
+    environment: 'prod',
+    leaveOut: (f) => {
+      delete f.capacity.classes[2].gpu.perExecutor;
+    },
+    resolved: (e) => e.capacity.classes[2]?.gpu?.perExecutor,
+  },
+  {
+    key: 'retired',
+    schemaPath: ['tenants', 'items', 'retired'],
+    environment: 'dev',
+    leaveOut: (f) => {
+      delete f.tenants[0].retired;
+    },
+    resolved: (e) => e.tenants[0]?.retired,
+  },
+  {
+    key: 'queueOrdering',
+    schemaPath: ['tenants', 'items', 'queue', 'ordering'],
+    environment: 'staging',
+    leaveOut: (f) => {
+      delete f.tenants[0].queue.ordering;
+    },
+    resolved: (e) => e.tenants[0]?.queue?.ordering,
+  },
+  {
+    key: 'gangMinExecutors',
+    schemaPath: ['tenants', 'items', 'queue', 'gangMinExecutors'],
+    environment: 'staging',
+    leaveOut: (f) => {
+      delete f.tenants[0].queue.gangMinExecutors;
+    },
+    resolved: (e) => e.tenants[0]?.queue?.gangMinExecutors,
   },
 ];
 
@@ -162,43 +374,60 @@ describe('each default the schema declares is what the model holds when the file
   });
 
   it('every default in schema.json has its case above (a new default cannot go unresolved)', () => {
-    expect(pathsWithDefault(committedSchema).sort()).toEqual(DEFAULT_CASES.map((entry) => entry.schemaPath.join('.')).sort());
+    expect(pathsWithDefault(committedSchema).sort()).toEqual(
+      DEFAULT_CASES.map((entry) => entry.schemaPath.join('.')).sort(),
+    );
     expect(Object.keys(ENVIRONMENT_DEFAULTS).sort()).toEqual(DEFAULT_CASES.map((entry) => entry.key).sort());
   });
 });
 
 describe('defaults that depend on other settings', () => {
-  it('driver nodes expire per back end: Karpenter\'s 720h, Auto Mode\'s 336h with its 24h drain bound, as the NodePools say', () => {
-    const karpenter = loadEdited('dev', (f) => { delete f.capacity.driverNodes; });
+  it("driver nodes expire per back end: Karpenter's 720h, Auto Mode's 336h with its 24h drain bound, as the NodePools say", () => {
+    const karpenter = loadEdited('dev', (f) => {
+      delete f.capacity.driverNodes;
+    });
     expect(karpenter.capacity.driverNodes).toEqual(DRIVER_NODE_DEFAULTS.karpenter);
-    const autoMode = loadEdited('sandbox', (f) => { delete f.capacity.driverNodes; });
+    const autoMode = loadEdited('sandbox', (f) => {
+      delete f.capacity.driverNodes;
+    });
     expect(autoMode.capacity.driverNodes).toEqual({ expireAfter: '336h', terminationGracePeriod: '24h' });
     for (const environment of [karpenter, autoMode]) {
-      const pool = renderEnvironment(environment).objects.map(({ object }) => object as any)
+      const pool = renderEnvironment(environment)
+        .objects.map(({ object }) => object as any)
         .find((object) => object.kind === 'NodePool' && object.metadata.name === 'spark-driver');
       expect(pool.spec.template.spec.expireAfter).toBe(environment.capacity.driverNodes.expireAfter);
     }
   });
 
-  it('a GPU class\'s taint key is its own, else its resource\'s name, as its NodePools taint the nodes', () => {
-    const own = loadEdited('prod', (f) => { f.capacity.classes[2].gpu = { resource: 'nvidia.com/gpu', taintKey: 'gpu-node' }; });
+  it("a GPU class's taint key is its own, else its resource's name, as its NodePools taint the nodes", () => {
+    const own = loadEdited('prod', (f) => {
+      f.capacity.classes[2].gpu = { resource: 'nvidia.com/gpu', taintKey: 'gpu-node' };
+    });
     expect(own.capacity.classes[2]?.gpu).toEqual({ resource: 'nvidia.com/gpu', perExecutor: 1, taintKey: 'gpu-node' });
     const prod = load('prod');
     expect(prod.capacity.classes[2]?.gpu?.taintKey).toBe('nvidia.com/gpu');
-    const pool = renderEnvironment(prod).objects.map(({ object }) => object as any)
+    const pool = renderEnvironment(prod)
+      .objects.map(({ object }) => object as any)
       .find((object) => object.kind === 'NodePool' && object.metadata.name === 'spark-gpu-executor-on-demand');
     expect(pool.spec.template.spec.taints).toContainEqual({ key: 'nvidia.com/gpu', effect: 'NoSchedule' });
   });
 
-  it('a tenant\'s identity is its own, else the cluster\'s', () => {
-    const mixed = loadEdited('sandbox', (f) => { f.tenants[1].identity = 'irsa'; });
+  it("a tenant's identity is its own, else the cluster's", () => {
+    const mixed = loadEdited('sandbox', (f) => {
+      f.tenants[1].identity = 'irsa';
+    });
     expect(mixed.tenants.map((tenant) => tenant.identity)).toEqual(['pod-identity', 'irsa']);
   });
 
-  it('JupyterHub\'s proxy Service follows its TLS load balancer unless set: LoadBalancer for an NLB, ClusterIP for an ALB', () => {
-    const nlb = loadEdited('staging', (f) => { delete f.addons.jupyterhub.proxyServiceType; });
+  it("JupyterHub's proxy Service follows its TLS load balancer unless set: LoadBalancer for an NLB, ClusterIP for an ALB", () => {
+    const nlb = loadEdited('staging', (f) => {
+      delete f.addons.jupyterhub.proxyServiceType;
+    });
     expect(nlb.addons?.jupyterhub?.proxyServiceType).toBe('LoadBalancer');
-    const alb = loadEdited('staging', (f) => { delete f.addons.jupyterhub.proxyServiceType; f.addons.jupyterhub.tls.loadBalancer = 'alb'; });
+    const alb = loadEdited('staging', (f) => {
+      delete f.addons.jupyterhub.proxyServiceType;
+      f.addons.jupyterhub.tls.loadBalancer = 'alb';
+    });
     expect(alb.addons?.jupyterhub?.proxyServiceType).toBe('ClusterIP');
   });
 });

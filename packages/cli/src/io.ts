@@ -44,7 +44,10 @@ async function askOnTerminal(question: string): Promise<boolean> {
 /** An error whose message is for the user, printed without a stack trace, with the exit code it carries. */
 export class CliError extends Error {
   override readonly name = 'CliError';
-  constructor(message: string, readonly exitCode: number = EXIT.usage) {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.usage,
+  ) {
     super(message);
   }
 }

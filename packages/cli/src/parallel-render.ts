@@ -30,7 +30,9 @@ export interface WorkerInput {
 }
 
 /** A worker's message: one environment's outcome, or why the worker failed. */
-export type WorkerMessage = { readonly index: number; readonly outcome: EnvironmentOutcome } | { readonly crash: string };
+export type WorkerMessage =
+  | { readonly index: number; readonly outcome: EnvironmentOutcome }
+  | { readonly crash: string };
 
 /**
  * prepareEnvironment for each named environment, in that order. With several environments and cores, this thread
@@ -38,13 +40,25 @@ export type WorkerMessage = { readonly index: number; readonly outcome: Environm
  * for the workers' outcomes (Atomics.wait, then receiveMessageOnPort). Synchronous for the caller, whose messages
  * come in the same order as a serial run's since they are printed from the outcomes afterwards.
  */
-export function prepareEnvironments(project: Project, names: readonly string[], selection: RenderSelection, env: NodeJS.ProcessEnv): EnvironmentOutcome[] {
+export function prepareEnvironments(
+  project: Project,
+  names: readonly string[],
+  selection: RenderSelection,
+  env: NodeJS.ProcessEnv,
+): EnvironmentOutcome[] {
   const jobs = Math.min(names.length, jobsOf(env) ?? defaultJobs(project, names));
-  if (jobs <= 1 || !existsSync(fileURLToPath(WORKER))) return names.map((name) => prepareEnvironment(project, name, selection));
+  if (jobs <= 1 || !existsSync(fileURLToPath(WORKER)))
+    return names.map((name) => prepareEnvironment(project, name, selection));
   const counters = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
   const ports = Array.from({ length: jobs - 1 }, () => {
     const { port1, port2 } = new MessageChannel();
-    const input: WorkerInput = { project, names, selection: { env: selection.env, schemaDir: selection.schemaDir }, counters, port: port2 };
+    const input: WorkerInput = {
+      project,
+      names,
+      selection: { env: selection.env, schemaDir: selection.schemaDir },
+      counters,
+      port: port2,
+    };
     new Worker(WORKER, { workerData: input, transferList: [port2] }).unref();
     return port1;
   });
@@ -83,6 +97,9 @@ function defaultJobs(project: Project, names: readonly string[]): number {
 function jobsOf(env: NodeJS.ProcessEnv): number | undefined {
   const value = env[JOBS_VARIABLE];
   if (value === undefined || value === '') return undefined;
-  if (!/^[1-9]\d*$/.test(value)) throw new CliError(`${JOBS_VARIABLE} must be a whole number of environments rendered at once, 1 or more; got "${value}"`);
+  if (!/^[1-9]\d*$/.test(value))
+    throw new CliError(
+      `${JOBS_VARIABLE} must be a whole number of environments rendered at once, 1 or more; got "${value}"`,
+    );
   return Number(value);
 }

@@ -27,7 +27,8 @@ export interface EnvironmentRendered {
 export const STEPS = ['load', 'render', 'removal', 'validate'] as const;
 
 /** What renderValidated's steps give for one environment alone: plain data, so that a worker thread can send it. */
-export type EnvironmentOutcome = EnvironmentRendered
+export type EnvironmentOutcome =
+  | EnvironmentRendered
   | { readonly refused: (typeof STEPS)[number]; readonly problems: readonly Problem[] }
   | { readonly usage: string; readonly exitCode: number };
 
@@ -56,4 +57,3 @@ export function prepareEnvironment(project: Project, name: string, selection: Re
     throw error;
   }
 }
-

@@ -1,8 +1,17 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import {
-  EnvironmentFileError, RenderError, TENANT_FILES_FOLDER, loadEnvironmentText, parseTenantFiles, renderEnvironment,
-  type LoadedEnvironment, type Problem, type RenderIssue, type RenderResult, type TenantFileText,
+  EnvironmentFileError,
+  RenderError,
+  TENANT_FILES_FOLDER,
+  loadEnvironmentText,
+  parseTenantFiles,
+  renderEnvironment,
+  type LoadedEnvironment,
+  type Problem,
+  type RenderIssue,
+  type RenderResult,
+  type TenantFileText,
 } from '@emr-eks-gitops/charts';
 import { configDiagnostic, placeDiagnostic } from '@emr-eks-gitops/core';
 import { CliError } from './io.js';
@@ -21,7 +30,9 @@ export function findProject(start: string, explicitRoot?: string): Project {
     while (!existsSync(join(root, 'environments')) && dirname(root) !== root) root = dirname(root);
   }
   if (!existsSync(join(root, 'environments'))) {
-    throw new CliError(`no environments/ folder at or above ${resolve(start, explicitRoot ?? '.')}; run from the project or pass --root`);
+    throw new CliError(
+      `no environments/ folder at or above ${resolve(start, explicitRoot ?? '.')}; run from the project or pass --root`,
+    );
   }
   return { root, environmentsDir: join(root, 'environments'), outputDir: join(root, 'dist-manifests') };
 }
@@ -38,7 +49,8 @@ export function environmentNames(project: Project): string[] {
 export function selectEnvironments(project: Project, names?: readonly string[]): readonly string[] {
   const available = environmentNames(project);
   const selected = names && names.length > 0 ? names : available;
-  if (available.length === 0) throw new CliError(`no environment files in ${relative(project.root, project.environmentsDir) || '.'}/`);
+  if (available.length === 0)
+    throw new CliError(`no environment files in ${relative(project.root, project.environmentsDir) || '.'}/`);
   for (const name of selected) {
     if (!available.includes(name)) {
       throw new CliError(`unknown environment "${name}"; environments: ${available.join(', ')}`);
@@ -86,10 +98,16 @@ function assertPlacementsKnown(tenantFiles: readonly TenantFileText[], environme
   for (const tenant of parseTenantFiles(tenantFiles)) {
     for (const environment of tenant.overrides.keys()) {
       if (environments.includes(environment)) continue;
-      problems.push(placeDiagnostic(
-        configDiagnostic('tenant-placement', ['environments', environment], `no environment "${environment}" (no environments/${environment}.yaml); environments: ${environments.join(', ')}`),
-        { file: tenant.source.file, ...tenant.source.map.locate(['environments', environment], 'key') },
-      ));
+      problems.push(
+        placeDiagnostic(
+          configDiagnostic(
+            'tenant-placement',
+            ['environments', environment],
+            `no environment "${environment}" (no environments/${environment}.yaml); environments: ${environments.join(', ')}`,
+          ),
+          { file: tenant.source.file, ...tenant.source.map.locate(['environments', environment], 'key') },
+        ),
+      );
     }
   }
   if (problems.length > 0) throw new EnvironmentFileError(problems);
@@ -101,7 +119,12 @@ function readEnvironmentFile(project: Project, sourcePath: string): string {
     return readFileSync(join(project.root, sourcePath), 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'EISDIR' ? 'is a folder, not a file' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? String(error)})`;
+    const why =
+      code === 'EISDIR'
+        ? 'is a folder, not a file'
+        : code === 'EACCES'
+          ? 'cannot be read (permission denied)'
+          : `cannot be read (${code ?? String(error)})`;
     throw new CliError(`${sourcePath} ${why}`);
   }
 }
@@ -115,7 +138,10 @@ export function locateIssue(loaded: LoadedEnvironment, issue: RenderIssue): Prob
  * Renders every environment in memory; a value a builder refuses becomes a located problem of its file, reported
  * with the `refused` problems found before rendering (the environments' promotion order).
  */
-export function renderAll(environments: readonly LoadedEnvironment[], refused: readonly Problem[] = []): RenderResult[] {
+export function renderAll(
+  environments: readonly LoadedEnvironment[],
+  refused: readonly Problem[] = [],
+): RenderResult[] {
   const results: RenderResult[] = [];
   const problems: Problem[] = [...refused];
   for (const loaded of environments) {

@@ -1,4 +1,10 @@
-import { formatProblem, promotionOrder, type LoadedEnvironment, type Problem, type PromotionOrderReport } from '@emr-eks-gitops/charts';
+import {
+  formatProblem,
+  promotionOrder,
+  type LoadedEnvironment,
+  type Problem,
+  type PromotionOrderReport,
+} from '@emr-eks-gitops/charts';
 import type { CliIO } from './io.js';
 import { environmentNames, loadEnvironments, type Project } from './project.js';
 
@@ -8,7 +14,11 @@ import { environmentNames, loadEnvironments, type Project } from './project.js';
  * the one before it, for the caller to report with the other problems of the files: exit 2, nothing written) and the
  * hotfixes let through, as warnings.
  */
-export function promotionOrderReport(project: Project, environments: readonly LoadedEnvironment[], edited: readonly LoadedEnvironment[] = []): PromotionOrderReport {
+export function promotionOrderReport(
+  project: Project,
+  environments: readonly LoadedEnvironment[],
+  edited: readonly LoadedEnvironment[] = [],
+): PromotionOrderReport {
   const names = environmentNames(project);
   // `edited`: environments as a command would write them, in place of their files.
   const loaded = new Map([...edited, ...environments].map((environment) => [environment.config.name, environment]));
@@ -24,7 +34,8 @@ export function promotionOrderReport(project: Project, environments: readonly Lo
   const report: { errors: Problem[]; warnings: Problem[] } = { errors: [], warnings: [] };
   for (const environment of environments) {
     const from = environment.config.promotion?.from;
-    const previous = from !== undefined && names.includes(from) && from !== environment.config.name ? load(from).config : undefined;
+    const previous =
+      from !== undefined && names.includes(from) && from !== environment.config.name ? load(from).config : undefined;
     const found = promotionOrder(environment, previous, names, chainOf);
     report.errors.push(...found.errors);
     report.warnings.push(...found.warnings);
@@ -33,7 +44,12 @@ export function promotionOrderReport(project: Project, environments: readonly Lo
 }
 
 /** promotionOrderReport's refusals; its hotfix warnings are printed on stderr. */
-export function promotionOrderProblems(project: Project, environments: readonly LoadedEnvironment[], io: CliIO, edited: readonly LoadedEnvironment[] = []): Problem[] {
+export function promotionOrderProblems(
+  project: Project,
+  environments: readonly LoadedEnvironment[],
+  io: CliIO,
+  edited: readonly LoadedEnvironment[] = [],
+): Problem[] {
   const { errors, warnings } = promotionOrderReport(project, environments, edited);
   for (const warning of warnings) io.err(`warning: ${formatProblem(warning)}\n`);
   return errors;

@@ -24,13 +24,21 @@ export function renderValidated(project: Project, selection: RenderSelection, io
   // first step that has any.
   for (const outcome of outcomes) if ('usage' in outcome) throw new CliError(outcome.usage, outcome.exitCode);
   for (const step of STEPS) {
-    const problems = outcomes.flatMap((outcome) => ('refused' in outcome && outcome.refused === step ? outcome.problems : []));
+    const problems = outcomes.flatMap((outcome) =>
+      'refused' in outcome && outcome.refused === step ? outcome.problems : [],
+    );
     // A tenant file's problem is found by every environment that reads it: reported once.
-    if (problems.length > 0) throw new EnvironmentFileError([...new Map(problems.map((problem) => [formatProblem(problem), problem])).values()]);
+    if (problems.length > 0)
+      throw new EnvironmentFileError([
+        ...new Map(problems.map((problem) => [formatProblem(problem), problem])).values(),
+      ]);
   }
   const rendered = outcomes.filter((outcome): outcome is EnvironmentRendered => 'rendered' in outcome);
   const findings = rendered.flatMap((outcome) => outcome.findings);
-  reportRenderWarnings(rendered.flatMap((outcome) => outcome.warnings), io);
+  reportRenderWarnings(
+    rendered.flatMap((outcome) => outcome.warnings),
+    io,
+  );
   reportFindings(findings, io);
   return hasErrors(findings) ? undefined : rendered.map((outcome) => outcome.rendered);
 }
@@ -73,15 +81,22 @@ export function planOutput(project: Project, results: readonly RenderedFiles[], 
     const dir = join(project.outputDir, result.environment);
     const { diff, differing } = compareWithFolder(result.files, dir);
     return {
-      environment: result.environment, folder: `${outputLabel}/${result.environment}`, dir,
-      rendered: result.files, committed: differing, diff, neverRendered: !existsSync(dir),
+      environment: result.environment,
+      folder: `${outputLabel}/${result.environment}`,
+      dir,
+      rendered: result.files,
+      committed: differing,
+      diff,
+      neverRendered: !existsSync(dir),
     };
   });
-  const stale = all ? staleOutputs(project).map((name): StaleOutput => {
-    const path = join(project.outputDir, name);
-    const files = statSync(path).isDirectory() ? readTree(path) : new Map([['', readFileSync(path, 'utf8')]]);
-    return { name, folder: `${outputLabel}/${name}`, path, files };
-  }) : [];
+  const stale = all
+    ? staleOutputs(project).map((name): StaleOutput => {
+        const path = join(project.outputDir, name);
+        const files = statSync(path).isDirectory() ? readTree(path) : new Map([['', readFileSync(path, 'utf8')]]);
+        return { name, folder: `${outputLabel}/${name}`, path, files };
+      })
+    : [];
   return { outputLabel, environments, stale };
 }
 
@@ -94,5 +109,7 @@ export function planChanges(plan: OutputPlan): boolean {
 function staleOutputs(project: Project): string[] {
   if (!existsSync(project.outputDir)) return [];
   const names = new Set(environmentNames(project));
-  return readdirSync(project.outputDir).filter((entry) => !entry.startsWith('.') && !names.has(entry)).sort();
+  return readdirSync(project.outputDir)
+    .filter((entry) => !entry.startsWith('.') && !names.has(entry))
+    .sort();
 }

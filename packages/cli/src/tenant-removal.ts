@@ -2,7 +2,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import {
-  EnvironmentFileError, parseTenantFiles, type LoadedEnvironment, type Problem, type RenderResult,
+  EnvironmentFileError,
+  parseTenantFiles,
+  type LoadedEnvironment,
+  type Problem,
+  type RenderResult,
 } from '@emr-eks-gitops/charts';
 import { FLUX_PRUNE_DISABLED, ARGOCD_PRUNE_DISABLED, configDiagnostic, placeDiagnostic } from '@emr-eks-gitops/core';
 import { readTenantFiles, type Project } from './project.js';
@@ -15,7 +19,11 @@ import { readTenantFiles, type Project } from './project.js';
  * file, or at the `environments:` key of the tenant's file.
  * @throws EnvironmentFileError listing every tenant removed too early (exit 2, nothing written).
  */
-export function assertTenantRemovalsSafe(project: Project, environments: readonly LoadedEnvironment[], results: readonly RenderResult[]): void {
+export function assertTenantRemovalsSafe(
+  project: Project,
+  environments: readonly LoadedEnvironment[],
+  results: readonly RenderResult[],
+): void {
   const problems: Problem[] = [];
   const tenantFiles = parseTenantFiles(readTenantFiles(project));
   for (const result of results) {
@@ -23,20 +31,36 @@ export function assertTenantRemovalsSafe(project: Project, environments: readonl
     if (!loaded) continue;
     for (const { tenantsDir, renderedPrefix, cluster } of tenantFolders(project, result)) {
       if (!existsSync(tenantsDir)) continue;
-      const rendered = new Set([...result.files.keys()].filter((path) => path.startsWith(renderedPrefix)).map((path) => path.slice(renderedPrefix.length).split('/')[0]));
+      const rendered = new Set(
+        [...result.files.keys()]
+          .filter((path) => path.startsWith(renderedPrefix))
+          .map((path) => path.slice(renderedPrefix.length).split('/')[0]),
+      );
       for (const entry of readdirSync(tenantsDir, { withFileTypes: true })) {
         if (!entry.isDirectory() || rendered.has(entry.name)) continue;
-        const namespaceFile = readdirSync(join(tenantsDir, entry.name)).find((file) => /^namespace-.+\.yaml$/.test(file));
+        const namespaceFile = readdirSync(join(tenantsDir, entry.name)).find((file) =>
+          /^namespace-.+\.yaml$/.test(file),
+        );
         if (!namespaceFile) continue; // nothing there that a prune could delete
         const path = join(tenantsDir, entry.name, namespaceFile);
         if (isRetired(readFileSync(path, 'utf8'))) continue;
         // A tenant defined in a tenant file is refused at that file's environments: (where its placement was), others at tenants:.
         const file = tenantFiles.find((candidate) => candidate.name === entry.name);
         const entryName = file ? `environments.${result.environment} in ${file.source.file}` : 'the entry';
-        problems.push(placeDiagnostic(configDiagnostic('tenant-removal', file ? ['environments'] : ['tenants'], `tenant "${entry.name}" was removed${cluster ? ` from cluster ${cluster}` : ''}, but its committed namespace (${relative(project.root, path)}) was never retired: ` +
-            'Flux or Argo CD would delete the namespace with any jobs running in it, and its EMR virtual cluster would be left behind. ' +
-            `Put ${entryName} back with retired: true, render and commit, let it sync, delete the virtual cluster (${destroyCommand(result.environment, entry.name)}), then remove it`,
-        ), file ? { file: file.source.file, ...file.source.map.locate(['environments'], 'key') } : loaded.source.locate(['tenants'], 'key')));
+        problems.push(
+          placeDiagnostic(
+            configDiagnostic(
+              'tenant-removal',
+              file ? ['environments'] : ['tenants'],
+              `tenant "${entry.name}" was removed${cluster ? ` from cluster ${cluster}` : ''}, but its committed namespace (${relative(project.root, path)}) was never retired: ` +
+                'Flux or Argo CD would delete the namespace with any jobs running in it, and its EMR virtual cluster would be left behind. ' +
+                `Put ${entryName} back with retired: true, render and commit, let it sync, delete the virtual cluster (${destroyCommand(result.environment, entry.name)}), then remove it`,
+            ),
+            file
+              ? { file: file.source.file, ...file.source.map.locate(['environments'], 'key') }
+              : loaded.source.locate(['tenants'], 'key'),
+          ),
+        );
       }
     }
   }
@@ -48,13 +72,20 @@ export function assertTenantRemovalsSafe(project: Project, environments: readonl
  * them per cluster; one that just became multi-cluster still has the single-cluster layout committed, whose cluster is
  * taken to be clusters[0] (list the existing cluster first): a tenant it had must stay there until it is retired.
  */
-function tenantFolders(project: Project, result: RenderResult): { tenantsDir: string; renderedPrefix: string; cluster?: string }[] {
+function tenantFolders(
+  project: Project,
+  result: RenderResult,
+): { tenantsDir: string; renderedPrefix: string; cluster?: string }[] {
   const root = join(project.outputDir, result.environment);
   if (!result.clusters) return [{ tenantsDir: join(root, 'tenants'), renderedPrefix: 'tenants/' }];
   const first = result.clusters[0]!.name;
   return [
     { tenantsDir: join(root, 'tenants'), renderedPrefix: `${first}/tenants/`, cluster: first },
-    ...result.clusters.map(({ name }) => ({ tenantsDir: join(root, name, 'tenants'), renderedPrefix: `${name}/tenants/`, cluster: name })),
+    ...result.clusters.map(({ name }) => ({
+      tenantsDir: join(root, name, 'tenants'),
+      renderedPrefix: `${name}/tenants/`,
+      cluster: name,
+    })),
   ];
 }
 
@@ -67,7 +98,12 @@ function destroyCommand(environment: string, tenant: string): string {
  * The documented removal (README "Removing a tenant") after `retired: true` is set, as `tenant retire` prints it.
  * Each step waits for the one before: the namespace must be synced as never-pruned before its entry goes.
  */
-export function removalSteps(environment: string, tenant: string, namespace: string, entry = `the entry from environments/${environment}.yaml`): string[] {
+export function removalSteps(
+  environment: string,
+  tenant: string,
+  namespace: string,
+  entry = `the entry from environments/${environment}.yaml`,
+): string[] {
   return [
     `pnpm render (emr-gitops render --env ${environment}) and commit: the namespace stays, annotated never to be pruned; no new jobs`,
     `once that is synced and the tenant's jobs have ended: emr-gitops emr plan --env ${environment}, then ${destroyCommand(environment, tenant)}`,
@@ -78,6 +114,9 @@ export function removalSteps(environment: string, tenant: string, namespace: str
 
 /** True when a committed Namespace file carries both engines' "never prune" annotations. */
 function isRetired(text: string): boolean {
-  const annotations = (parse(text) as { metadata?: { annotations?: Record<string, string> } } | null)?.metadata?.annotations ?? {};
-  return Object.entries({ ...FLUX_PRUNE_DISABLED, ...ARGOCD_PRUNE_DISABLED }).every(([key, value]) => annotations[key] === value);
+  const annotations =
+    (parse(text) as { metadata?: { annotations?: Record<string, string> } } | null)?.metadata?.annotations ?? {};
+  return Object.entries({ ...FLUX_PRUNE_DISABLED, ...ARGOCD_PRUNE_DISABLED }).every(
+    ([key, value]) => annotations[key] === value,
+  );
 }

@@ -6,7 +6,11 @@ import { isDeepStrictEqual } from 'node:util';
 // with lines nobody changed.)
 
 type Path = readonly (string | number)[];
-interface Edit { readonly start: number; readonly end: number; readonly text: string }
+interface Edit {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
 
 /**
  * `text` with the mapping at `path` made equal to `next`: changed scalars rewritten in place (their comments kept),
@@ -24,7 +28,9 @@ export function replaceMapping(text: string, path: Path, next: Readonly<Record<s
     if (!pair) throw new Error(`no mapping at ${path.join('.')}`);
     edits.push(replaceValue(text, pair, next));
   }
-  return edits.sort((a, b) => b.start - a.start).reduce((result, edit) => `${result.slice(0, edit.start)}${edit.text}${result.slice(edit.end)}`, text);
+  return edits
+    .sort((a, b) => b.start - a.start)
+    .reduce((result, edit) => `${result.slice(0, edit.start)}${edit.text}${result.slice(edit.end)}`, text);
 }
 
 function editBlockMap(text: string, map: YAMLMap, next: Readonly<Record<string, unknown>>, edits: Edit[]): void {
@@ -36,9 +42,15 @@ function editBlockMap(text: string, map: YAMLMap, next: Readonly<Record<string, 
     existing.add(key);
     const old = (pair.value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? null;
     if (isDeepStrictEqual(old, next[key])) {
-    } else if (!(key in next) || (isRecord(next[key]) && Object.keys(next[key]).length === 0)) { // an empty mapping says nothing
+    } else if (!(key in next) || (isRecord(next[key]) && Object.keys(next[key]).length === 0)) {
+      // an empty mapping says nothing
       edits.push({ start: lineStart(text, keyStart(pair)), end: lineEnd(text, valueEnd(text, pair)) + 1, text: '' });
-    } else if (isScalar(pair.value) && pair.value.range && isScalarValue(next[key]) && pair.value.range[1] > pair.value.range[0]) {
+    } else if (
+      isScalar(pair.value) &&
+      pair.value.range &&
+      isScalarValue(next[key]) &&
+      pair.value.range[1] > pair.value.range[0]
+    ) {
       edits.push({ start: pair.value.range[0], end: pair.value.range[1], text: scalarText(next[key]) });
     } else if (isMap(pair.value) && !pair.value.flow && pair.value.items.length > 0 && isRecord(next[key])) {
       editBlockMap(text, pair.value, next[key], edits);
@@ -51,7 +63,14 @@ function editBlockMap(text: string, map: YAMLMap, next: Readonly<Record<string, 
   const last = map.items[map.items.length - 1] as Pair;
   const at = lineEnd(text, valueEnd(text, last));
   const block = stringify(Object.fromEntries(added.map((key) => [key, next[key]])), { lineWidth: 0 }).trimEnd();
-  edits.push({ start: at, end: at, text: `\n${block.split('\n').map((line) => `${' '.repeat(indent)}${line}`).join('\n')}` });
+  edits.push({
+    start: at,
+    end: at,
+    text: `\n${block
+      .split('\n')
+      .map((line) => `${' '.repeat(indent)}${line}`)
+      .join('\n')}`,
+  });
 }
 
 /** The pair's value (from the colon after its key to the end of its last line) rewritten as `: <flow YAML>`. */
@@ -84,7 +103,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function parentPair(document: Document.Parsed, path: Path): Pair | undefined {
   const parent = path.length === 1 ? document.contents : document.getIn(path.slice(0, -1), true);
   if (!isMap(parent)) return undefined;
-  return (parent.items as Pair[]).find((pair) => isScalar(pair.key) && String(pair.key.value) === String(path[path.length - 1]));
+  return (parent.items as Pair[]).find(
+    (pair) => isScalar(pair.key) && String(pair.key.value) === String(path[path.length - 1]),
+  );
 }
 
 function keyStart(pair: Pair): number {

@@ -40,7 +40,8 @@ function jobProperties(files: ReadonlyMap<string, string>): { path: string; name
       else if (node && typeof node === 'object') {
         const record = node as Record<string, unknown>;
         if (record.classification === 'spark-defaults' && record.properties) {
-          for (const [name, value] of Object.entries(record.properties as Record<string, string>)) found.push({ path, name, value });
+          for (const [name, value] of Object.entries(record.properties as Record<string, string>))
+            found.push({ path, name, value });
         }
         Object.values(record).forEach(visit);
       }
@@ -51,8 +52,12 @@ function jobProperties(files: ReadonlyMap<string, string>): { path: string; name
 }
 
 // Each cluster of an environment with clusters: uploads its own folder's artifacts, as emr apply does per cluster.
-const variants = loadEnvironments(project).flatMap((loaded) => clusterViews(loaded.config)
-  .map(({ config }) => [config.fleet ? `${config.name}/${config.fleet.cluster}` : config.name, outputRoot(config), config] as const));
+const variants = loadEnvironments(project).flatMap((loaded) =>
+  clusterViews(loaded.config).map(
+    ({ config }) =>
+      [config.fleet ? `${config.name}/${config.fleet.cluster}` : config.name, outputRoot(config), config] as const,
+  ),
+);
 
 describe.each(variants)('S3 targets of %s', (_name, folder, config) => {
   const files = committedFiles(folder);
@@ -68,14 +73,27 @@ describe.each(variants)('S3 targets of %s', (_name, folder, config) => {
       expect(upload!.body.toString('utf8')).toBe(files.get(upload!.path));
     }
     // Nothing else: every upload is a file some rendered document names.
-    expect(targets.uploads.every((upload) => named.some((p) => p.value === upload.uri) || [...files].some(([path, text]) => !path.endsWith('.md') && text.includes(upload.uri)))).toBe(true);
+    expect(
+      targets.uploads.every(
+        (upload) =>
+          named.some((p) => p.value === upload.uri) ||
+          [...files].some(([path, text]) => !path.endsWith('.md') && text.includes(upload.uri)),
+      ),
+    ).toBe(true);
   });
 
   it('creates every directory Spark and the History Servers require to exist', () => {
-    const required = properties.filter((p) => p.name in REQUIRED_DIRECTORY_PROPERTIES).map((p) => p.value.replace(/\/?$/, '/'));
-    const history = [...files].filter(([path]) => path.startsWith('addons/spark-history/deployment-'))
+    const required = properties
+      .filter((p) => p.name in REQUIRED_DIRECTORY_PROPERTIES)
+      .map((p) => p.value.replace(/\/?$/, '/'));
+    const history = [...files]
+      .filter(([path]) => path.startsWith('addons/spark-history/deployment-'))
       .map(([, text]) => /spark\.history\.fs\.logDirectory=(\S+)/.exec(text)?.[1] ?? '');
     expect(required.length).toBeGreaterThan(0);
-    for (const dir of [...required, ...history]) expect(targets.prefixes.map((prefix) => prefix.uri), dir).toContain(dir.replace(/\/?$/, '/'));
+    for (const dir of [...required, ...history])
+      expect(
+        targets.prefixes.map((prefix) => prefix.uri),
+        dir,
+      ).toContain(dir.replace(/\/?$/, '/'));
   });
 });

@@ -7,9 +7,10 @@ import { editEnvironment, runCli, tempProject } from './support/project.js';
  * An environment file with nothing in it gets one message listing what an environment needs, not a schema error per
  * missing key; an empty list gets a sentence in the project's words, not ajv's.
  */
-const NEEDS = 'an environment needs cluster (name, region, accountId, kubernetesVersion, oidcIssuer, emrAccess), '
-  + 'capacity (nodeRole), spark (artifactsS3Uri) and tenants (a list of at least 1, each with name, '
-  + 'namespace, quota, containerDefaults, executionRoleArn, releaseLabel); environments/schema.json describes every field';
+const NEEDS =
+  'an environment needs cluster (name, region, accountId, kubernetesVersion, oidcIssuer, emrAccess), ' +
+  'capacity (nodeRole), spark (artifactsS3Uri) and tenants (a list of at least 1, each with name, ' +
+  'namespace, quota, containerDefaults, executionRoleArn, releaseLabel); environments/schema.json describes every field';
 
 async function renderWith(text: string) {
   const root = tempProject();
@@ -24,11 +25,18 @@ async function renderWith(text: string) {
 describe('an empty or skeletal environment file', () => {
   it.each([
     ['an empty file', '', 'the file has no settings (it is empty or holds only comments)', '1:1'],
-    ['only comments', '# yaml-language-server: $schema=./schema.json\n# the dev environment, to be written\n', 'the file has no settings (it is empty or holds only comments)', '1:1'],
+    [
+      'only comments',
+      '# yaml-language-server: $schema=./schema.json\n# the dev environment, to be written\n',
+      'the file has no settings (it is empty or holds only comments)',
+      '1:1',
+    ],
     ['an empty mapping', '# to be written\n{}\n', 'the file is an empty mapping', '2:1'],
   ])('%s: one message with the keys it needs', async (_, text, what, position) => {
     const stderr = await renderWith(text);
-    expect(stderr).toBe(`environments/dev.yaml:${position}: ${what}; ${NEEDS}\n1 problem found; nothing was written.\n`);
+    expect(stderr).toBe(
+      `environments/dev.yaml:${position}: ${what}; ${NEEDS}\n1 problem found; nothing was written.\n`,
+    );
   });
 
   it('a file with some keys still gets one located message per missing key', async () => {
@@ -39,15 +47,17 @@ describe('an empty or skeletal environment file', () => {
 });
 
 describe('an empty list', () => {
-  it('tenants: [] is answered in the project\'s words, at the list', async () => {
+  it("tenants: [] is answered in the project's words, at the list", async () => {
     const root = tempProject();
     editEnvironment(root, 'dev', (text) => `${text.slice(0, text.indexOf('\ntenants:'))}\ntenants: []\n`);
     const text = readFileSync(join(root, 'environments', 'dev.yaml'), 'utf8');
     const line = text.slice(0, text.indexOf('tenants: []')).split('\n').length;
     const result = await runCli(root, ['render', '--env', 'dev']);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toBe(`environments/dev.yaml:${line}:10: tenants: at least one entry is needed, the list has none; `
-      + 'expected The teams sharing the cluster, at least one\n1 problem found; nothing was written.\n');
+    expect(result.stderr).toBe(
+      `environments/dev.yaml:${line}:10: tenants: at least one entry is needed, the list has none; ` +
+        'expected The teams sharing the cluster, at least one\n1 problem found; nothing was written.\n',
+    );
     expect(result.stderr).not.toMatch(/must NOT have fewer/);
   });
 
@@ -56,6 +66,8 @@ describe('an empty list', () => {
     editEnvironment(root, 'dev', (text) => text.replace('managedNodeGroups: [system]', 'managedNodeGroups: []'));
     const result = await runCli(root, ['render', '--env', 'dev']);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toMatch(/^environments\/dev\.yaml:\d+:\d+: capacity\.controller\.managedNodeGroups: at least one entry is needed, the list has none; expected EKS managed node groups/m);
+    expect(result.stderr).toMatch(
+      /^environments\/dev\.yaml:\d+:\d+: capacity\.controller\.managedNodeGroups: at least one entry is needed, the list has none; expected EKS managed node groups/m,
+    );
   });
 });

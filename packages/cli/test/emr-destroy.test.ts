@@ -12,9 +12,24 @@ const { fixture, emr } = useFakeEmr();
 function seedForeign() {
   return [
     fixture.fake.seed({ name: 'ml-by-hand', namespace: 'spark-ml', eksCluster: EKS }),
-    fixture.fake.seed({ name: 'ml', namespace: 'spark-ml-staging', eksCluster: EKS, tags: managedTags('ml', 'staging') }),
-    fixture.fake.seed({ name: 'ml', namespace: 'spark-ml', eksCluster: 'another-eks-cluster', tags: managedTags('ml') }),
-    fixture.fake.seed({ name: 'ml-tagged-by-hand', namespace: 'spark-other', eksCluster: EKS, tags: { 'emr-eks-gitops.io/environment': 'dev' } }),
+    fixture.fake.seed({
+      name: 'ml',
+      namespace: 'spark-ml-staging',
+      eksCluster: EKS,
+      tags: managedTags('ml', 'staging'),
+    }),
+    fixture.fake.seed({
+      name: 'ml',
+      namespace: 'spark-ml',
+      eksCluster: 'another-eks-cluster',
+      tags: managedTags('ml'),
+    }),
+    fixture.fake.seed({
+      name: 'ml-tagged-by-hand',
+      namespace: 'spark-other',
+      eksCluster: EKS,
+      tags: { 'emr-eks-gitops.io/environment': 'dev' },
+    }),
   ];
 }
 
@@ -27,19 +42,24 @@ describe('emr destroy', () => {
 
     const result = await emr(['destroy', '--yes', '--output', 'json']);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout).results.map((r: { tenant: string; status: string }) => `${r.tenant}:${r.status}`).sort())
-      .toEqual(['app-dev:deleted', 'data-eng:deleted']);
+    expect(
+      JSON.parse(result.stdout)
+        .results.map((r: { tenant: string; status: string }) => `${r.tenant}:${r.status}`)
+        .sort(),
+    ).toEqual(['app-dev:deleted', 'data-eng:deleted']);
     expect(managed.every((cluster) => cluster.state === 'TERMINATED')).toBe(true);
     expect(foreign.map((cluster) => cluster.state)).toEqual(['RUNNING', 'RUNNING', 'RUNNING', 'RUNNING']);
     expect(fixture.fake.calls('DeleteVirtualCluster')).toBe(2);
   });
 
-  it('with --tenant deletes that tenant\'s cluster only', async () => {
+  it("with --tenant deletes that tenant's cluster only", async () => {
     await emr(['apply']);
     const result = await emr(['destroy', '--tenant', 'data-eng', '--yes']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^data-eng\s+spark-data-eng\s+data-eng \(vc\d+\)\s+deleted$/m);
-    expect(fixture.fake.clusters.filter((cluster) => cluster.state === 'TERMINATED').map((cluster) => cluster.name)).toEqual(['data-eng']);
+    expect(
+      fixture.fake.clusters.filter((cluster) => cluster.state === 'TERMINATED').map((cluster) => cluster.name),
+    ).toEqual(['data-eng']);
   });
 
   it('refuses without a terminal and without --yes (exit 2), deleting nothing', async () => {
@@ -53,12 +73,30 @@ describe('emr destroy', () => {
   it('asks on a terminal and deletes only after a yes', async () => {
     await emr(['apply']);
     const questions: string[] = [];
-    const no = await emr(['destroy'], bufferIO(fixture.root, { isTTY: true, confirm: async (q) => { questions.push(q); return false; } }));
+    const no = await emr(
+      ['destroy'],
+      bufferIO(fixture.root, {
+        isTTY: true,
+        confirm: async (q) => {
+          questions.push(q);
+          return false;
+        },
+      }),
+    );
     expect(no.code).toBe(1);
     expect(no.stderr).toMatch(/nothing deleted: not confirmed/);
     expect(fixture.fake.calls('DeleteVirtualCluster')).toBe(0);
 
-    const yes = await emr(['destroy'], bufferIO(fixture.root, { isTTY: true, confirm: async (q) => { questions.push(q); return true; } }));
+    const yes = await emr(
+      ['destroy'],
+      bufferIO(fixture.root, {
+        isTTY: true,
+        confirm: async (q) => {
+          questions.push(q);
+          return true;
+        },
+      }),
+    );
     expect(yes.code).toBe(0);
     expect(questions).toEqual(['Delete them?', 'Delete them?']);
     expect(fixture.fake.calls('DeleteVirtualCluster')).toBe(3);
@@ -86,7 +124,7 @@ describe('AWS tool conventions', () => {
     expect(fixture.fake.calls('ListVirtualClusters')).toBe(1);
   });
 
-  it('signs with the --profile credentials, not the environment\'s keys, in the --region given', async () => {
+  it("signs with the --profile credentials, not the environment's keys, in the --region given", async () => {
     const credentials = join(fixture.root, 'credentials');
     writeFileSync(credentials, '[ci]\naws_access_key_id = AKIDPROFILECI\naws_secret_access_key = profile-secret\n');
     vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', credentials);
@@ -103,17 +141,23 @@ describe('AWS tool conventions', () => {
   it('reports a profile that does not exist as a usage problem (exit 2)', async () => {
     const result = await emr(['list', '--profile', 'missing']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/AWS profile "missing" \(--profile\) is not in .*no-aws-config or .*no-aws-credentials/);
+    expect(result.stderr).toMatch(
+      /AWS profile "missing" \(--profile\) is not in .*no-aws-config or .*no-aws-credentials/,
+    );
     expect(fixture.fake.requests).toHaveLength(0);
   });
 
   it('rejects bad option values with exit 2', async () => {
     expect((await emr(['list', '--output', 'yaml'])).code).toBe(2);
     expect((await emr(['apply', '--concurrency', '0'])).code).toBe(2);
-    expect((await runCli(['emr', 'list', '--env', 'dev', '--endpoint-url', 'not a url'], bufferIO(fixture.root))).code).toBe(2);
+    expect(
+      (await runCli(['emr', 'list', '--env', 'dev', '--endpoint-url', 'not a url'], bufferIO(fixture.root))).code,
+    ).toBe(2);
     expect((await runCli(['emr', 'list'], bufferIO(fixture.root))).code).toBe(2);
-    expect((await runCli(['emr', 'list', '--env', 'prod', '--endpoint-url', fixture.fake.url], bufferIO(fixture.root))).stderr)
-      .toMatch(/unknown environment "prod"/);
+    expect(
+      (await runCli(['emr', 'list', '--env', 'prod', '--endpoint-url', fixture.fake.url], bufferIO(fixture.root)))
+        .stderr,
+    ).toMatch(/unknown environment "prod"/);
     expect(fixture.fake.requests).toHaveLength(0);
   });
 });

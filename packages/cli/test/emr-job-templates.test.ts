@@ -12,13 +12,16 @@ const { fixture, emr } = useFakeEmr();
 /** The tenant's job template as rendered from the temp project's dev.yaml (emr plan --output json says so). */
 async function renderedTemplates(): Promise<Record<string, { name: string; contentHash: string }>> {
   const plan = JSON.parse((await emr(['plan', '--output', 'json'])).stdout);
-  return Object.fromEntries(plan.jobTemplates.tenants.map((t: { tenant: string; name: string; contentHash: string }) => [t.tenant, t]));
+  return Object.fromEntries(
+    plan.jobTemplates.tenants.map((t: { tenant: string; name: string; contentHash: string }) => [t.tenant, t]),
+  );
 }
 
 /** Live templates per tenant tag. */
 function liveByTenant(): Record<string, FakeJobTemplate[]> {
   const result: Record<string, FakeJobTemplate[]> = {};
-  for (const template of fixture.fake.liveTemplates()) (result[template.tags['emr-eks-gitops.io/tenant'] ?? ''] ??= []).push(template);
+  for (const template of fixture.fake.liveTemplates())
+    (result[template.tags['emr-eks-gitops.io/tenant'] ?? ''] ??= []).push(template);
   return result;
 }
 
@@ -28,7 +31,10 @@ async function expectOneCurrentTemplatePerTenant(): Promise<void> {
   expect(Object.keys(live).sort()).toEqual(TENANTS);
   for (const tenant of TENANTS) {
     expect(live[tenant], tenant).toHaveLength(1);
-    expect(live[tenant]![0]).toMatchObject({ name: rendered[tenant]!.name, tags: { ...managedTags(tenant), [HASH_TAG]: rendered[tenant]!.contentHash } });
+    expect(live[tenant]![0]).toMatchObject({
+      name: rendered[tenant]!.name,
+      tags: { ...managedTags(tenant), [HASH_TAG]: rendered[tenant]!.contentHash },
+    });
   }
 }
 
@@ -52,8 +58,16 @@ describe('emr apply: job templates', () => {
     expect(first.stdout).toMatch(/--job-template-id <id> --job-template-parameters EntryPoint=/);
 
     // What was sent is the committed artifact's request, byte for byte in content.
-    const committed = JSON.parse(readFileSync(new URL('../../../dist-manifests/dev/artifacts/tenants/ml/job-template.json', import.meta.url), 'utf8'));
-    const sent = fixture.fake.requests.filter((r) => r.operation === 'CreateJobTemplate').map((r) => r.body!).find((body) => body.name === committed.name);
+    const committed = JSON.parse(
+      readFileSync(
+        new URL('../../../dist-manifests/dev/artifacts/tenants/ml/job-template.json', import.meta.url),
+        'utf8',
+      ),
+    );
+    const sent = fixture.fake.requests
+      .filter((r) => r.operation === 'CreateJobTemplate')
+      .map((r) => r.body!)
+      .find((body) => body.name === committed.name);
     expect(sent).toEqual(committed);
 
     const second = await emr(['apply']);
@@ -71,27 +85,54 @@ describe('emr apply: job templates', () => {
 
     const plan = await emr(['plan']);
     expect(plan.code).toBe(0);
-    expect(plan.stdout).toMatch(new RegExp(`^app-dev\\s+replace\\s+dev-app-dev-[0-9a-f]{8} \\(new\\)\\s+keep previous ${old.id}$`, 'm'));
+    expect(plan.stdout).toMatch(
+      new RegExp(`^app-dev\\s+replace\\s+dev-app-dev-[0-9a-f]{8} \\(new\\)\\s+keep previous ${old.id}$`, 'm'),
+    );
     expect(plan.stdout).toMatch(/^ml\s+keep\s+dev-ml-[0-9a-f]{8} \(jt\d+\)\s+in place$/m);
     expect(plan.stdout).toMatch(/Job templates: 0 to create, 1 to replace, 2 in place, 0 to delete\./);
 
     const apply = await emr(['apply', '--output', 'json']);
     expect(apply.code).toBe(0);
-    const results = JSON.parse(apply.stdout).jobTemplates as { tenant: string; status: string; deleted: string[]; previous: string[]; jobTemplateId: string }[];
+    const results = JSON.parse(apply.stdout).jobTemplates as {
+      tenant: string;
+      status: string;
+      deleted: string[];
+      previous: string[];
+      jobTemplateId: string;
+    }[];
     expect(results.map((r) => `${r.tenant}:${r.status}`)).toEqual(['app-dev:replaced', 'data-eng:kept', 'ml:kept']);
     expect(results[0]).toMatchObject({ deleted: [], previous: [old.id] });
     expect(old.deleted).toBeUndefined(); // a scheduler or policy pinned to it keeps working
     expect(fixture.fake.calls('DeleteJobTemplate')).toBe(0);
-    const sent = fixture.fake.requests.filter((r) => r.operation === 'CreateJobTemplate').at(-1)!.body as { jobTemplateData: { configurationOverrides: { applicationConfiguration: { properties: Record<string, string> }[] } } };
-    expect(sent.jobTemplateData.configurationOverrides.applicationConfiguration[0]!.properties['spark.executor.memory']).toBe('6g');
-    const list = JSON.parse((await emr(['list', '--output', 'json'])).stdout).jobTemplates as { id: string; tenant: string; state: string }[];
-    expect(list.filter((r) => r.tenant === 'app-dev').map((r) => `${r.id === old.id ? 'old' : 'new'}:${r.state}`)).toEqual(['new:current', 'old:previous']);
+    const sent = fixture.fake.requests.filter((r) => r.operation === 'CreateJobTemplate').at(-1)!.body as {
+      jobTemplateData: {
+        configurationOverrides: { applicationConfiguration: { properties: Record<string, string> }[] };
+      };
+    };
+    expect(
+      sent.jobTemplateData.configurationOverrides.applicationConfiguration[0]!.properties['spark.executor.memory'],
+    ).toBe('6g');
+    const list = JSON.parse((await emr(['list', '--output', 'json'])).stdout).jobTemplates as {
+      id: string;
+      tenant: string;
+      state: string;
+    }[];
+    expect(
+      list.filter((r) => r.tenant === 'app-dev').map((r) => `${r.id === old.id ? 'old' : 'new'}:${r.state}`),
+    ).toEqual(['new:current', 'old:previous']);
 
     // The next change keeps the template of the last one and deletes the oldest, never the newest.
     const second = results[0]!.jobTemplateId;
     const file = join(fixture.root, 'environments', 'dev.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('executor: { cores: 2, memory: 6g }', 'executor: { cores: 2, memory: 8g }'));
-    const again = JSON.parse((await emr(['apply', '--output', 'json'])).stdout).jobTemplates as { tenant: string; deleted: string[]; previous: string[] }[];
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('executor: { cores: 2, memory: 6g }', 'executor: { cores: 2, memory: 8g }'),
+    );
+    const again = JSON.parse((await emr(['apply', '--output', 'json'])).stdout).jobTemplates as {
+      tenant: string;
+      deleted: string[];
+      previous: string[];
+    }[];
     expect(again[0]).toMatchObject({ tenant: 'app-dev', deleted: [old.id], previous: [second] });
     expect(old.deleted).toBe(true);
   });
@@ -110,10 +151,15 @@ describe('emr apply: job templates', () => {
     expect(lookup.previous.map((t: { id: string }) => t.id)).toEqual([old.id]);
     const cluster = fixture.fake.clusters.find((c) => c.tags['emr-eks-gitops.io/tenant'] === 'app-dev')!;
     // EMR on EKS guide, "Controlling access to job templates": ArnLike on emr-containers:JobTemplateArn.
-    expect(lookup.startJobRunPolicy.Statement).toEqual([{
-      Sid: 'StartJobRunThroughTheTenantsJobTemplates', Effect: 'Allow', Action: 'emr-containers:StartJobRun', Resource: cluster.arn,
-      Condition: { ArnLike: { 'emr-containers:JobTemplateArn': [current.arn, old.arn] } },
-    }]);
+    expect(lookup.startJobRunPolicy.Statement).toEqual([
+      {
+        Sid: 'StartJobRunThroughTheTenantsJobTemplates',
+        Effect: 'Allow',
+        Action: 'emr-containers:StartJobRun',
+        Resource: cluster.arn,
+        Condition: { ArnLike: { 'emr-containers:JobTemplateArn': [current.arn, old.arn] } },
+      },
+    ]);
     const table = await emr(['template', '--tenant', 'app-dev']);
     expect(table.stdout).toMatch(new RegExp(`^current  ${current.id}  ${current.arn.replace(/[/.]/g, '\\$&')}$`, 'm'));
     const unknown = await emr(['template', '--tenant', 'nobody']);
@@ -124,7 +170,9 @@ describe('emr apply: job templates', () => {
     const result = await emr(['template', '--tenant', 'ml', '--id-only']);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/tenant ml has no job template of its rendered content yet: run emr-gitops emr apply --env dev/);
+    expect(result.stderr).toMatch(
+      /tenant ml has no job template of its rendered content yet: run emr-gitops emr apply --env dev/,
+    );
   });
 
   it('with --keep-previous-templates 0 deletes the replaced template in the same apply and says so', async () => {
@@ -132,11 +180,17 @@ describe('emr apply: job templates', () => {
     const old = liveByTenant()['app-dev']![0]!;
     growAppDevExecutors();
     const plan = await emr(['plan', '--keep-previous-templates', '0']);
-    expect(plan.stdout).toMatch(new RegExp(`^app-dev\\s+replace\\s+dev-app-dev-[0-9a-f]{8} \\(new\\)\\s+delete ${old.id}$`, 'm'));
+    expect(plan.stdout).toMatch(
+      new RegExp(`^app-dev\\s+replace\\s+dev-app-dev-[0-9a-f]{8} \\(new\\)\\s+delete ${old.id}$`, 'm'),
+    );
     const apply = await emr(['apply', '--keep-previous-templates', '0']);
     expect(apply.code).toBe(0);
     expect(old.deleted).toBe(true);
-    expect(apply.stdout).toMatch(new RegExp(`app-dev: deleted ${old.id}, which this apply replaced with jt\\d+, in the same run \\(no previous template kept\\): whatever is pinned to ${old.id} \\(schedulers, IAM policies with emr-containers:JobTemplateArn\\) fails until it uses jt\\d+`));
+    expect(apply.stdout).toMatch(
+      new RegExp(
+        `app-dev: deleted ${old.id}, which this apply replaced with jt\\d+, in the same run \\(no previous template kept\\): whatever is pinned to ${old.id} \\(schedulers, IAM policies with emr-containers:JobTemplateArn\\) fails until it uses jt\\d+`,
+      ),
+    );
     await expectOneCurrentTemplatePerTenant();
   });
 
@@ -148,7 +202,11 @@ describe('emr apply: job templates', () => {
     await emr(['apply']);
     writeFileSync(join(fixture.root, 'environments', 'dev.yaml'), original);
     const creates = fixture.fake.calls('CreateJobTemplate');
-    const back = JSON.parse((await emr(['apply', '--output', 'json'])).stdout).jobTemplates as { tenant: string; status: string; jobTemplateId: string }[];
+    const back = JSON.parse((await emr(['apply', '--output', 'json'])).stdout).jobTemplates as {
+      tenant: string;
+      status: string;
+      jobTemplateId: string;
+    }[];
     expect(back[0]).toMatchObject({ tenant: 'app-dev', status: 'kept', jobTemplateId: first.id });
     expect(fixture.fake.calls('CreateJobTemplate')).toBe(creates);
   });
@@ -171,7 +229,8 @@ describe('emr apply: job templates', () => {
     expect(appDev[0]!.id).not.toBe(first.id);
     expect(appDev[0]!.tags[HASH_TAG]).toBe(first.tags[HASH_TAG]);
     // The token the first create used was answered with the deleted template; the retry used one derived from it.
-    const tokens = fixture.fake.requests.filter((r) => r.operation === 'CreateJobTemplate' && (r.body!.name as string).startsWith('dev-app-dev'))
+    const tokens = fixture.fake.requests
+      .filter((r) => r.operation === 'CreateJobTemplate' && (r.body!.name as string).startsWith('dev-app-dev'))
       .map((r) => r.body!.clientToken);
     expect(tokens).toHaveLength(4);
     expect(tokens[2]).toBe(tokens[0]);
@@ -186,7 +245,9 @@ describe('emr apply: job templates', () => {
     const result = await emr(['apply', '--concurrency', '1']);
     expect(result.stderr).not.toMatch(/failed/);
     expect(result.code).toBe(0);
-    expect(fixture.fake.requests.filter((r) => r.fault !== undefined && r.operation.includes('JobTemplate'))).toHaveLength(4);
+    expect(
+      fixture.fake.requests.filter((r) => r.fault !== undefined && r.operation.includes('JobTemplate')),
+    ).toHaveLength(4);
     expect(fixture.fake.templates).toHaveLength(3);
     await expectOneCurrentTemplatePerTenant();
   });
@@ -215,8 +276,14 @@ describe('emr apply: job templates', () => {
   it('keeps the newest earlier template, cleans up older ones, and never touches templates it does not manage', async () => {
     const byHand = fixture.fake.seedTemplate({ name: 'ml-by-hand', tags: { 'emr-eks-gitops.io/tenant': 'ml' } });
     const staging = fixture.fake.seedTemplate({ name: 'staging-ml-00000000', tags: managedTags('ml', 'staging') });
-    const oldest = fixture.fake.seedTemplate({ name: 'dev-ml-00000000', tags: { ...managedTags('ml'), [HASH_TAG]: '0'.repeat(64) } });
-    const newer = fixture.fake.seedTemplate({ name: 'dev-ml-11111111', tags: { ...managedTags('ml'), [HASH_TAG]: '1'.repeat(64) } });
+    const oldest = fixture.fake.seedTemplate({
+      name: 'dev-ml-00000000',
+      tags: { ...managedTags('ml'), [HASH_TAG]: '0'.repeat(64) },
+    });
+    const newer = fixture.fake.seedTemplate({
+      name: 'dev-ml-11111111',
+      tags: { ...managedTags('ml'), [HASH_TAG]: '1'.repeat(64) },
+    });
     await emr(['apply']);
     expect(oldest.deleted).toBe(true);
     expect(newer.deleted).toBeUndefined();
@@ -226,18 +293,36 @@ describe('emr apply: job templates', () => {
   });
 
   it('names the IAM permission a denied create needs, for its tenant', async () => {
-    fixture.fake.inject({ operation: 'CreateJobTemplate', kind: 'error', status: 403, type: 'AccessDeniedException', message: 'not authorized', times: 1 });
+    fixture.fake.inject({
+      operation: 'CreateJobTemplate',
+      kind: 'error',
+      status: 403,
+      type: 'AccessDeniedException',
+      message: 'not authorized',
+      times: 1,
+    });
     const result = await emr(['apply', '--concurrency', '1']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/tenant app-dev: CreateJobTemplate failed: AccessDeniedException: not authorized\n\s+-> the identity you run as lacks IAM permission emr-containers:CreateJobTemplate \(with emr-containers:TagResource for the tags\) in ap-northeast-2/);
+    expect(result.stdout).toMatch(
+      /tenant app-dev: CreateJobTemplate failed: AccessDeniedException: not authorized\n\s+-> the identity you run as lacks IAM permission emr-containers:CreateJobTemplate \(with emr-containers:TagResource for the tags\) in ap-northeast-2/,
+    );
   });
 
   it('reports a template EMR refuses for its tenant, does the others, exits 1', async () => {
-    fixture.fake.inject({ operation: 'CreateJobTemplate', kind: 'error', status: 400, type: 'ValidationException', message: 'Invalid releaseLabel', times: 1 });
+    fixture.fake.inject({
+      operation: 'CreateJobTemplate',
+      kind: 'error',
+      status: 400,
+      type: 'ValidationException',
+      message: 'Invalid releaseLabel',
+      times: 1,
+    });
     const result = await emr(['apply', '--concurrency', '1']);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^app-dev\s+failed\s+dev-app-dev-[0-9a-f]{8}\s+-\s+-$/m);
-    expect(result.stdout).toMatch(/tenant app-dev: CreateJobTemplate failed: ValidationException: Invalid releaseLabel\n\s+-> EMR refused the tenant's job template \(artifacts\/tenants\/app-dev\/job-template\.json\)/);
+    expect(result.stdout).toMatch(
+      /tenant app-dev: CreateJobTemplate failed: ValidationException: Invalid releaseLabel\n\s+-> EMR refused the tenant's job template \(artifacts\/tenants\/app-dev\/job-template\.json\)/,
+    );
     expect(result.stdout).toMatch(/Job templates: 2 created, 0 replaced, 0 in place, 0 deleted, 1 failed\./);
     expect((await emr(['apply'])).code).toBe(0);
     await expectOneCurrentTemplatePerTenant();
@@ -250,18 +335,29 @@ describe('emr plan, list and destroy: job templates', () => {
     const plan = await emr(['plan']);
     expect(plan.code).toBe(0);
     expect(plan.stdout).toMatch(/^TENANT\s+ACTION\s+JOB TEMPLATE\s+DETAIL$/m);
-    for (const tenant of TENANTS) expect(plan.stdout).toMatch(new RegExp(`^${tenant}\\s+create\\s+dev-${tenant}-[0-9a-f]{8} \\(new\\)\\s+-$`, 'm'));
+    for (const tenant of TENANTS)
+      expect(plan.stdout).toMatch(new RegExp(`^${tenant}\\s+create\\s+dev-${tenant}-[0-9a-f]{8} \\(new\\)\\s+-$`, 'm'));
     expect(plan.stdout).toMatch(/Job templates: 3 to create, 0 to replace, 0 in place, 0 to delete\./);
-    expect(fixture.fake.requests.some((r) => r.operation === 'ListJobTemplates' && r.query.has('nextToken'))).toBe(true);
+    expect(fixture.fake.requests.some((r) => r.operation === 'ListJobTemplates' && r.query.has('nextToken'))).toBe(
+      true,
+    );
     expect(fixture.fake.calls('CreateJobTemplate')).toBe(0);
   });
 
   it('list shows the managed templates, current, obsolete and orphaned', async () => {
     await emr(['apply']);
-    fixture.fake.seedTemplate({ name: 'dev-gone-00000000', tags: { ...managedTags('gone'), [HASH_TAG]: '1'.repeat(64) } });
+    fixture.fake.seedTemplate({
+      name: 'dev-gone-00000000',
+      tags: { ...managedTags('gone'), [HASH_TAG]: '1'.repeat(64) },
+    });
     const list = await emr(['list', '--output', 'json']);
     const rows = JSON.parse(list.stdout).jobTemplates as { tenant: string; state: string }[];
-    expect(rows.map((r) => `${r.tenant}:${r.state}`)).toEqual(['app-dev:current', 'data-eng:current', 'ml:current', 'gone:orphan']);
+    expect(rows.map((r) => `${r.tenant}:${r.state}`)).toEqual([
+      'app-dev:current',
+      'data-eng:current',
+      'ml:current',
+      'gone:orphan',
+    ]);
     const table = await emr(['list']);
     expect(table.stdout).toMatch(/^jt\d+\s+dev-ml-[0-9a-f]{8}\s+ml\s+current\s+\S+$/m);
   });
@@ -277,12 +373,17 @@ describe('emr plan, list and destroy: job templates', () => {
 
     const refused = await emr(['destroy']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/would delete 2 virtual clusters of dev and there is no terminal to ask: pass --yes to confirm; it would also delete 2 job templates/);
+    expect(refused.stderr).toMatch(
+      /would delete 2 virtual clusters of dev and there is no terminal to ask: pass --yes to confirm; it would also delete 2 job templates/,
+    );
 
     const all = await emr(['destroy', '--yes', '--output', 'json']);
     expect(all.code).toBe(0);
-    expect(JSON.parse(all.stdout).jobTemplates.map((r: { tenant: string; status: string }) => `${r.tenant}:${r.status}`).sort())
-      .toEqual(['app-dev:deleted', 'data-eng:deleted']);
+    expect(
+      JSON.parse(all.stdout)
+        .jobTemplates.map((r: { tenant: string; status: string }) => `${r.tenant}:${r.status}`)
+        .sort(),
+    ).toEqual(['app-dev:deleted', 'data-eng:deleted']);
     expect(fixture.fake.liveTemplates()).toEqual([foreign]);
   });
 });

@@ -11,7 +11,10 @@ const { fixture, emr } = useFakeEmr();
 function writeSharedFiles(): { config: string; credentials: string } {
   const config = join(fixture.root, 'aws-config');
   const credentials = join(fixture.root, 'aws-credentials');
-  writeFileSync(config, '[default]\nregion = eu-west-1\n\n[profile platform-dev]\nsso_session = corp\n\n[sso-session corp]\nsso_region = eu-west-1\n');
+  writeFileSync(
+    config,
+    '[default]\nregion = eu-west-1\n\n[profile platform-dev]\nsso_session = corp\n\n[sso-session corp]\nsso_region = eu-west-1\n',
+  );
   writeFileSync(credentials, '[ci]\naws_access_key_id = AKIDCI\naws_secret_access_key = secret\n');
   vi.stubEnv('AWS_CONFIG_FILE', config);
   vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', credentials);
@@ -23,8 +26,10 @@ describe('a named AWS profile that does not exist', () => {
     const files = writeSharedFiles();
     const result = await emr(['plan', '--profile', 'platform-prod']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`-> AWS profile "platform-prod" (--profile) is not in ${files.config} or ${files.credentials} `
-      + '(profiles there: ci, default, platform-dev); add it (aws configure --profile platform-prod, or aws configure sso) or name one that exists\n');
+    expect(result.stderr).toContain(
+      `-> AWS profile "platform-prod" (--profile) is not in ${files.config} or ${files.credentials} ` +
+        '(profiles there: ci, default, platform-dev); add it (aws configure --profile platform-prod, or aws configure sso) or name one that exists\n',
+    );
     expect(fixture.fake.requests).toHaveLength(0);
   });
 
@@ -35,7 +40,9 @@ describe('a named AWS profile that does not exist', () => {
     vi.stubEnv('AWS_PROFILE', 'platform-prod');
     const result = await emr(['list']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`-> AWS profile "platform-prod" (AWS_PROFILE) is not in ${files.config} or ${files.credentials}`);
+    expect(result.stderr).toContain(
+      `-> AWS profile "platform-prod" (AWS_PROFILE) is not in ${files.config} or ${files.credentials}`,
+    );
     expect(result.stderr).toContain('or unset AWS_PROFILE to use the standard credential chain');
     expect(fixture.fake.requests).toHaveLength(0);
   });
@@ -43,8 +50,10 @@ describe('a named AWS profile that does not exist', () => {
   it('no shared files at all: says so', async () => {
     const result = await emr(['plan', '--profile', 'platform-prod']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`-> AWS profile "platform-prod" (--profile) is not in ${join(fixture.root, 'no-aws-config')} or `
-      + `${join(fixture.root, 'no-aws-credentials')} (no profiles there)`);
+    expect(result.stderr).toContain(
+      `-> AWS profile "platform-prod" (--profile) is not in ${join(fixture.root, 'no-aws-config')} or ` +
+        `${join(fixture.root, 'no-aws-credentials')} (no profiles there)`,
+    );
   });
 });
 
@@ -52,26 +61,47 @@ describe('an empty region', () => {
   it.each(['plan', 'apply', 'list'])('emr %s --region "": said so, no stack trace, exit 2', async (command) => {
     const result = await emr([command, '--region', '']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('error: no AWS region: --region was empty; pass one such as eu-west-1, or leave --region out to use '
-      + 'cluster.region of the environment\n');
+    expect(result.stderr).toBe(
+      'error: no AWS region: --region was empty; pass one such as eu-west-1, or leave --region out to use ' +
+        'cluster.region of the environment\n',
+    );
     expect(fixture.fake.requests).toHaveLength(0);
   });
 
   it('the SDK\'s own "Region is missing" (a client made elsewhere) is explained the same way', () => {
-    const explained = explainAwsError(new Error('Region is missing'), { operation: 'ListVirtualClusters', eksCluster: 'c', region: '', sourcePath: 'environments/dev.yaml' });
-    expect(explained).toEqual({ exitCode: 2, message: 'EKS cluster c: ListVirtualClusters failed: Error: Region is missing\n'
-      + '  -> no AWS region: --region was empty; pass one such as eu-west-1, or leave --region out to use cluster.region of the environment (environments/dev.yaml)' });
+    const explained = explainAwsError(new Error('Region is missing'), {
+      operation: 'ListVirtualClusters',
+      eksCluster: 'c',
+      region: '',
+      sourcePath: 'environments/dev.yaml',
+    });
+    expect(explained).toEqual({
+      exitCode: 2,
+      message:
+        'EKS cluster c: ListVirtualClusters failed: Error: Region is missing\n' +
+        '  -> no AWS region: --region was empty; pass one such as eu-west-1, or leave --region out to use cluster.region of the environment (environments/dev.yaml)',
+    });
   });
 });
 
 describe('shared config files', () => {
   it('profile names as the SDK reads them: [default] and [profile x] in config, [x] in credentials', () => {
-    expect(profilesIn('[default]\n[profile a]\n[ profile  b ]\n[sso-session s]\n[services t]\n', 'config')).toEqual(['default', 'a', 'b']);
+    expect(profilesIn('[default]\n[profile a]\n[ profile  b ]\n[sso-session s]\n[services t]\n', 'config')).toEqual([
+      'default',
+      'a',
+      'b',
+    ]);
     expect(profilesIn('[default]\r\n[c]\n# [d]\n', 'credentials')).toEqual(['default', 'c']);
   });
 
   it('AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE win over ~/.aws', () => {
-    expect(sharedConfigFiles({ HOME: '/home/u' })).toEqual({ config: '/home/u/.aws/config', credentials: '/home/u/.aws/credentials' });
-    expect(sharedConfigFiles({ HOME: '/home/u', AWS_CONFIG_FILE: '/c', AWS_SHARED_CREDENTIALS_FILE: '/k' })).toEqual({ config: '/c', credentials: '/k' });
+    expect(sharedConfigFiles({ HOME: '/home/u' })).toEqual({
+      config: '/home/u/.aws/config',
+      credentials: '/home/u/.aws/credentials',
+    });
+    expect(sharedConfigFiles({ HOME: '/home/u', AWS_CONFIG_FILE: '/c', AWS_SHARED_CREDENTIALS_FILE: '/k' })).toEqual({
+      config: '/c',
+      credentials: '/k',
+    });
   });
 });

@@ -26,7 +26,7 @@ function expectEachTenantRegisteredOnce(): void {
 }
 
 describe('emr apply against a fake EMR containers API', () => {
-  it('creates each tenant\'s virtual cluster once; a second run creates nothing and says so', async () => {
+  it("creates each tenant's virtual cluster once; a second run creates nothing and says so", async () => {
     const first = await emr(['apply']);
     expect(first.code).toBe(0);
     expect(fixture.fake.calls('CreateVirtualCluster')).toBe(3);
@@ -53,7 +53,9 @@ describe('emr apply against a fake EMR containers API', () => {
     fixture.fake.hiddenFromList.add(byHand.id); // made after apply listed the clusters
     const result = await emr(['apply']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/tenant ml \(namespace spark-ml\): CreateVirtualCluster failed: ValidationException: A virtual cluster already exists in the given namespace\n\s+-> namespace spark-ml already has a virtual cluster: run emr list/);
+    expect(result.stdout).toMatch(
+      /tenant ml \(namespace spark-ml\): CreateVirtualCluster failed: ValidationException: A virtual cluster already exists in the given namespace\n\s+-> namespace spark-ml already has a virtual cluster: run emr list/,
+    );
     expect(result.stdout).not.toMatch(/sync the namespace/);
     expect(result.stdout).toMatch(/2 created, 0 already in place, 0 flagged, 1 failed/);
   });
@@ -65,9 +67,13 @@ describe('emr apply against a fake EMR containers API', () => {
     for (const id of made) fixture.fake.hiddenFromList.add(id);
     const again = await emr(['apply', '--output', 'json']);
     expect(again.code).toBe(0);
-    const creates = fixture.fake.requests.filter((r) => r.operation === 'CreateVirtualCluster').map((r) => r.body!.clientToken);
+    const creates = fixture.fake.requests
+      .filter((r) => r.operation === 'CreateVirtualCluster')
+      .map((r) => r.body!.clientToken);
     expect(creates.slice(3)).toEqual(creates.slice(0, 3));
-    const ids = JSON.parse(again.stdout).results.map((r: { virtualClusterId: string }) => r.virtualClusterId).sort();
+    const ids = JSON.parse(again.stdout)
+      .results.map((r: { virtualClusterId: string }) => r.virtualClusterId)
+      .sort();
     expect(ids).toEqual(made);
     expect(fixture.fake.clusters).toHaveLength(3);
   });
@@ -106,11 +112,20 @@ describe('emr apply against a fake EMR containers API', () => {
   });
 
   it('reports a namespace EMR cannot use yet for its tenant, does the others, and a later run finishes the job', async () => {
-    fixture.fake.inject({ operation: 'CreateVirtualCluster', kind: 'error', status: 400, type: 'ValidationException', message: 'Unauthorized to read namespace spark-app-dev', times: 1 });
+    fixture.fake.inject({
+      operation: 'CreateVirtualCluster',
+      kind: 'error',
+      status: 400,
+      type: 'ValidationException',
+      message: 'Unauthorized to read namespace spark-app-dev',
+      times: 1,
+    });
     const first = await emr(['apply', '--concurrency', '1']);
     expect(first.code).toBe(1);
     expect(first.stdout).toMatch(/^app-dev\s+spark-app-dev\s+failed\s+-$/m);
-    expect(first.stdout).toMatch(/tenant app-dev \(namespace spark-app-dev\): CreateVirtualCluster failed: ValidationException: Unauthorized to read namespace spark-app-dev\n\s+-> EMR cannot use namespace spark-app-dev yet: sync the namespace and RBAC first \(Flux\), then retry/);
+    expect(first.stdout).toMatch(
+      /tenant app-dev \(namespace spark-app-dev\): CreateVirtualCluster failed: ValidationException: Unauthorized to read namespace spark-app-dev\n\s+-> EMR cannot use namespace spark-app-dev yet: sync the namespace and RBAC first \(Flux\), then retry/,
+    );
     expect(first.stdout).toMatch(/2 created, 0 already in place, 0 flagged, 1 failed/);
     const second = await emr(['apply']);
     expect(second.code).toBe(0);
@@ -120,7 +135,9 @@ describe('emr apply against a fake EMR containers API', () => {
 
   it('makes a fresh cluster after destroy: the destroyed one counts as a generation and changes the clientToken', async () => {
     await emr(['apply']);
-    const before = fixture.fake.requests.filter((r) => r.operation === 'CreateVirtualCluster').map((r) => r.body!.clientToken);
+    const before = fixture.fake.requests
+      .filter((r) => r.operation === 'CreateVirtualCluster')
+      .map((r) => r.body!.clientToken);
     expect((await emr(['destroy', '--tenant', 'ml', '--yes'])).code).toBe(0);
     const plan = await emr(['plan', '--output', 'json']);
     const ml = JSON.parse(plan.stdout).tenants.find((t: { tenant: string }) => t.tenant === 'ml');
@@ -154,8 +171,11 @@ describe('emr plan and list', () => {
     expect(fixture.fake.requests.filter((r) => r.operation === 'ListVirtualClusters').length).toBeGreaterThan(2);
     expect(fixture.fake.requests.some((r) => r.query.has('nextToken'))).toBe(true);
     const parsed = JSON.parse(plan.stdout);
-    expect(parsed.tenants.map((t: { tenant: string; action: string }) => `${t.tenant}:${t.action}`))
-      .toEqual(['app-dev:create', 'data-eng:create', 'ml:keep']);
+    expect(parsed.tenants.map((t: { tenant: string; action: string }) => `${t.tenant}:${t.action}`)).toEqual([
+      'app-dev:create',
+      'data-eng:create',
+      'ml:keep',
+    ]);
     expect(parsed.others).toHaveLength(5);
     expect(fixture.fake.calls('CreateVirtualCluster')).toBe(0);
 
@@ -168,13 +188,21 @@ describe('emr plan and list', () => {
   });
 
   it('flags ARRESTED, another name and duplicates, shows TERMINATING as such, and apply leaves them alone', async () => {
-    fixture.fake.seed({ name: 'app-dev', namespace: 'spark-app-dev', eksCluster: EKS, state: 'ARRESTED', tags: managedTags('app-dev') });
+    fixture.fake.seed({
+      name: 'app-dev',
+      namespace: 'spark-app-dev',
+      eksCluster: EKS,
+      state: 'ARRESTED',
+      tags: managedTags('app-dev'),
+    });
     fixture.fake.seed({ name: 'data-engineering', namespace: 'spark-data-eng', eksCluster: EKS });
     fixture.fake.seed({ name: 'ml', namespace: 'spark-ml', eksCluster: EKS, tags: managedTags('ml') });
     fixture.fake.seed({ name: 'ml-copy', namespace: 'spark-ml', eksCluster: EKS });
     const plan = await emr(['plan', '--output', 'json']);
     expect(plan.code).toBe(1);
-    const reasons = JSON.parse(plan.stdout).tenants.map((t: { tenant: string; reason?: string }) => `${t.tenant}:${t.reason}`);
+    const reasons = JSON.parse(plan.stdout).tenants.map(
+      (t: { tenant: string; reason?: string }) => `${t.tenant}:${t.reason}`,
+    );
     expect(reasons).toEqual(['app-dev:arrested', 'data-eng:name-mismatch', 'ml:duplicate']);
 
     const table = await emr(['plan']);

@@ -23,7 +23,10 @@ describe('emr commands with a retired tenant', () => {
     const plan = await emr(['plan', '--output', 'json']);
     expect(plan.code).toBe(0);
     const report = JSON.parse(plan.stdout);
-    expect(report.tenants.find((t: { tenant: string }) => t.tenant === 'ml')).toMatchObject({ action: 'retire', virtualClusters: [{ id: mlCluster.id }] });
+    expect(report.tenants.find((t: { tenant: string }) => t.tenant === 'ml')).toMatchObject({
+      action: 'retire',
+      virtualClusters: [{ id: mlCluster.id }],
+    });
     expect(report.jobTemplates.tenants.map((t: { tenant: string }) => t.tenant)).toEqual(['app-dev', 'data-eng']);
     expect(report.jobTemplates.orphans.map((t: { tenant: string }) => t.tenant)).toEqual(['ml']);
     const table = await emr(['plan']);
@@ -35,7 +38,9 @@ describe('emr commands with a retired tenant', () => {
     expect(apply.code).toBe(0);
     expect(fixture.fake.calls('CreateVirtualCluster')).toBe(creates);
     expect(fixture.fake.calls('DeleteVirtualCluster')).toBe(0);
-    expect(JSON.parse(apply.stdout).results.find((r: { tenant: string }) => r.tenant === 'ml')).toMatchObject({ status: 'retired' });
+    expect(JSON.parse(apply.stdout).results.find((r: { tenant: string }) => r.tenant === 'ml')).toMatchObject({
+      status: 'retired',
+    });
 
     expect((await emr(['destroy', '--tenant', 'ml', '--yes'])).code).toBe(0);
     expect(fixture.fake.clusters.find((cluster) => cluster.id === mlCluster.id)!.state).not.toBe('RUNNING');

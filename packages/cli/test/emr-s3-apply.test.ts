@@ -24,7 +24,9 @@ function expectEverythingInPlace(): void {
     const object = artifacts.get(`${BASE}/${path}`)!;
     expect(object.body.equals(committed(`artifacts/${path}`)), path).toBe(true);
     expect(object.metadata).toEqual({
-      'emr-eks-gitops-managed-by': 'emr-eks-gitops', 'emr-eks-gitops-environment': 'dev', 'emr-eks-gitops-tenant': path.split('/')[1],
+      'emr-eks-gitops-managed-by': 'emr-eks-gitops',
+      'emr-eks-gitops-environment': 'dev',
+      'emr-eks-gitops-tenant': path.split('/')[1],
     });
   }
   const logs = fixture.s3.bucket(LOGS);
@@ -56,7 +58,10 @@ describe('emr apply: the S3 side', () => {
     expect(result.stdout).toMatch(/^S3:\nRESULT\s+S3 OBJECT OR PREFIX\n/);
     expect(result.stdout).toMatch(/S3: 7 uploaded, 0 unchanged, 0 refused, 3 prefixes created, 0 failed\.\n$/);
     const json = JSON.parse((await emr(['apply', '--s3-only', '--output', 'json'])).stdout);
-    expect(json).toMatchObject({ environment: 'dev', s3: { summary: { uploaded: 0, unchanged: 7, prefixesCreated: 0 } } });
+    expect(json).toMatchObject({
+      environment: 'dev',
+      s3: { summary: { uploaded: 0, unchanged: 7, prefixesCreated: 0 } },
+    });
   });
 
   it('plan shows objects to add, change and leave and prefixes to create, and writes nothing', async () => {
@@ -64,7 +69,9 @@ describe('emr apply: the S3 side', () => {
     expect(empty.code).toBe(0);
     const s3 = JSON.parse(empty.stdout).s3;
     expect(s3.summary).toEqual({ add: 7, change: 0, leave: 0, refuse: 0, failed: 0, prefixesToCreate: 3 });
-    expect(s3.prefixes.map((p: { uri: string }) => p.uri)).toEqual(EVENT_LOG_MARKERS.map((key) => `s3://${LOGS}/${key}`));
+    expect(s3.prefixes.map((p: { uri: string }) => p.uri)).toEqual(
+      EVENT_LOG_MARKERS.map((key) => `s3://${LOGS}/${key}`),
+    );
     // The event-log dir of app-dev is named by its job documents and by the notebook's Spark settings.
     expect(s3.prefixes[0].sources).toContain('addons/jupyterhub/helmrelease-jupyterhub.yaml');
     expect(fixture.s3.calls('PutObject')).toBe(0);
@@ -78,7 +85,9 @@ describe('emr apply: the S3 side', () => {
     fixture.s3.seed(LOGS, 'data-eng/spark-events/application_1', 'an event log'); // marker gone, but the prefix holds an object
     fixture.s3.bucket(LOGS).delete('data-eng/spark-events/');
     const drift = await emr(['plan']);
-    expect(drift.stdout).toMatch(/^change\s+s3:\/\/\S+\/tenants\/ml\/pod-templates\/driver\.yaml\s+artifacts\/tenants\/ml\/pod-templates\/driver\.yaml$/m);
+    expect(drift.stdout).toMatch(
+      /^change\s+s3:\/\/\S+\/tenants\/ml\/pod-templates\/driver\.yaml\s+artifacts\/tenants\/ml\/pod-templates\/driver\.yaml$/m,
+    );
     expect(drift.stdout).toMatch(/^create\s+s3:\/\/spark-platform-dev-logs-210987654321\/ml\/spark-events\/$/m);
     expect(drift.stdout).toMatch(/^exists\s+s3:\/\/spark-platform-dev-logs-210987654321\/data-eng\/spark-events\/$/m);
     expect(drift.stdout).toMatch(/S3: 0 to add, 1 to change, 6 unchanged, 0 refused, 1 prefixes to create\./);
@@ -104,12 +113,16 @@ describe('emr apply: the S3 side', () => {
 
   it('never overwrites an object it did not write: reports it, uploads the rest, exits 1', async () => {
     const foreign = `${BASE}/tenants/app-dev/pod-templates/executor.yaml`;
-    fixture.s3.seed(ARTIFACTS, foreign, 'someone else\'s file');
+    fixture.s3.seed(ARTIFACTS, foreign, "someone else's file");
     const result = await emr(['apply']);
     expect(result.code).toBe(1);
-    expect(fixture.s3.bucket(ARTIFACTS).get(foreign)!.body.toString()).toBe('someone else\'s file');
-    expect(result.stdout).toMatch(/^refused\s+s3:\/\/spark-platform-dev-artifacts-210987654321\/emr-eks-gitops\/tenants\/app-dev\/pod-templates\/executor\.yaml$/m);
-    expect(result.stdout).toContain(`s3://${ARTIFACTS}/${foreign} exists and was not written by emr-gitops for dev (no emr-eks-gitops metadata): left as it is`);
+    expect(fixture.s3.bucket(ARTIFACTS).get(foreign)!.body.toString()).toBe("someone else's file");
+    expect(result.stdout).toMatch(
+      /^refused\s+s3:\/\/spark-platform-dev-artifacts-210987654321\/emr-eks-gitops\/tenants\/app-dev\/pod-templates\/executor\.yaml$/m,
+    );
+    expect(result.stdout).toContain(
+      `s3://${ARTIFACTS}/${foreign} exists and was not written by emr-gitops for dev (no emr-eks-gitops metadata): left as it is`,
+    );
     expect(result.stdout).toMatch(/S3: 6 uploaded, 0 unchanged, 1 refused, 3 prefixes created, 0 failed\./);
     // The virtual clusters are registered all the same: they do not read S3.
     expect(result.stdout).toMatch(/3 created, 0 already in place/);
@@ -136,7 +149,9 @@ describe('emr apply: the S3 side', () => {
     expect(result.code).toBe(0);
     const uploads = JSON.parse(result.stdout).s3.uploads as { status: string; message?: string }[];
     expect(uploads.every((u) => u.status === 'uploaded')).toBe(true);
-    expect(uploads[0]!.message).toMatch(/the answer to the upload was lost; the object is in place with the rendered bytes/);
+    expect(uploads[0]!.message).toMatch(
+      /the answer to the upload was lost; the object is in place with the rendered bytes/,
+    );
     expectEverythingInPlace();
   });
 
@@ -154,8 +169,10 @@ describe('emr apply: the S3 side', () => {
     fixture.s3.buckets.delete(LOGS);
     const result = await emr(['apply']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain(`s3://${LOGS}/app-dev/spark-events/: ListObjectsV2 failed: NoSuchBucket: The specified bucket does not exist\n`
-      + `     -> bucket ${LOGS} does not exist in this account: create it, or correct the s3:// URIs under spark: in environments/dev.yaml`);
+    expect(result.stdout).toContain(
+      `s3://${LOGS}/app-dev/spark-events/: ListObjectsV2 failed: NoSuchBucket: The specified bucket does not exist\n` +
+        `     -> bucket ${LOGS} does not exist in this account: create it, or correct the s3:// URIs under spark: in environments/dev.yaml`,
+    );
   });
 
   it('stops with exit 2 and the advice, before any write or registration, when there are no credentials at all', async () => {
@@ -163,7 +180,9 @@ describe('emr apply: the S3 side', () => {
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', undefined);
     const result = await emr(['apply']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/HeadObject failed: CredentialsProviderError: .*\n\s+-> no usable AWS credentials: pass --profile, set AWS_PROFILE or AWS_ACCESS_KEY_ID\/AWS_SECRET_ACCESS_KEY, or log in \(aws sso login\)/);
+    expect(result.stderr).toMatch(
+      /HeadObject failed: CredentialsProviderError: .*\n\s+-> no usable AWS credentials: pass --profile, set AWS_PROFILE or AWS_ACCESS_KEY_ID\/AWS_SECRET_ACCESS_KEY, or log in \(aws sso login\)/,
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(fixture.s3.requests).toEqual([]);
     expect(fixture.fake.requests).toEqual([]);
@@ -171,10 +190,12 @@ describe('emr apply: the S3 side', () => {
 
   it('destroy --tenant deletes only the objects it wrote for that tenant; event logs stay', async () => {
     await emr(['apply']);
-    fixture.s3.seed(ARTIFACTS, `${BASE}/tenants/ml/notes.txt`, 'a person\'s file');
+    fixture.s3.seed(ARTIFACTS, `${BASE}/tenants/ml/notes.txt`, "a person's file");
     const result = await emr(['destroy', '--tenant', 'ml', '--yes']);
     expect(result.code).toBe(0);
-    expect([...fixture.s3.bucket(ARTIFACTS).keys()].filter((key) => key.includes('/ml/')).sort()).toEqual([`${BASE}/tenants/ml/notes.txt`]);
+    expect([...fixture.s3.bucket(ARTIFACTS).keys()].filter((key) => key.includes('/ml/')).sort()).toEqual([
+      `${BASE}/tenants/ml/notes.txt`,
+    ]);
     expect(fixture.s3.bucket(ARTIFACTS).size).toBe(POD_TEMPLATES.length - 2 + 1); // ml's two gone, the person's file kept
     expect(fixture.s3.bucket(LOGS).has('ml/spark-events/')).toBe(true);
     expect(result.stdout).toMatch(/^deleted\s+s3:\/\/\S+\/tenants\/ml\/pod-templates\/driver\.yaml$/m);

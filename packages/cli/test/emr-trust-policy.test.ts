@@ -10,10 +10,13 @@ const environment = repoEnvironment('dev')
   .replace('role/emr-dev-ml-job-execution', 'role/a');
 
 let project: { root: string; cleanup: () => void };
-beforeEach(() => { project = tempProject('dev', environment); });
+beforeEach(() => {
+  project = tempProject('dev', environment);
+});
 afterEach(() => project.cleanup());
 
-const trustPolicy = (args: readonly string[] = []) => runCli(['emr', 'trust-policy', '--env', 'dev', ...args], bufferIO(project.root));
+const trustPolicy = (args: readonly string[] = []) =>
+  runCli(['emr', 'trust-policy', '--env', 'dev', ...args], bufferIO(project.root));
 
 /** The statement as awscli's TRUST_POLICY_STATEMENT_FORMAT writes it, through json.dumps(indent=2), nested one level. */
 const awsCliStatement = (namespace: string, encodedRole: string) => `    {
@@ -30,7 +33,7 @@ const awsCliStatement = (namespace: string, encodedRole: string) => `    {
     }`;
 
 describe('emr trust-policy', () => {
-  it('prints each role\'s document as update-role-trust-policy --dry-run does, one statement per tenant', async () => {
+  it("prints each role's document as update-role-trust-policy --dry-run does, one statement per tenant", async () => {
     const result = await trustPolicy();
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
@@ -41,28 +44,42 @@ describe('emr trust-policy', () => {
     // IAM counts the policy without whitespace.
     const [size1, size2] = documents.map((document) => JSON.stringify(JSON.parse(document)).length);
     expect(result.stdout).toBe(
-      `# arn:aws:iam::210987654321:role/teams/spark/emr-job-role (tenants: app-dev; ${size1}/2048 characters)\n${documents[0]}\n\n`
-      + `# arn:aws:iam::210987654321:role/a (tenants: data-eng, ml; ${size2}/2048 characters)\n${documents[1]}\n`);
+      `# arn:aws:iam::210987654321:role/teams/spark/emr-job-role (tenants: app-dev; ${size1}/2048 characters)\n${documents[0]}\n\n` +
+        `# arn:aws:iam::210987654321:role/a (tenants: data-eng, ml; ${size2}/2048 characters)\n${documents[1]}\n`,
+    );
   });
 
-  it('gives machines JSON, and one tenant\'s statement with --tenant', async () => {
+  it("gives machines JSON, and one tenant's statement with --tenant", async () => {
     const result = await trustPolicy(['--tenant', 'ml', '--output', 'json']);
     expect(result.code).toBe(0);
     const [policy, ...rest] = JSON.parse(result.stdout);
     expect(rest).toEqual([]);
-    expect(policy).toMatchObject({ roleArn: 'arn:aws:iam::210987654321:role/a', roleName: 'a', tenants: ['ml'], maxSize: 2048, warnings: [] });
-    expect(policy.statements).toEqual([{
-      Effect: 'Allow',
-      Principal: { Federated: `arn:aws:iam::210987654321:oidc-provider/${PROVIDER}` },
-      Action: 'sts:AssumeRoleWithWebIdentity',
-      Condition: { StringLike: { [`${PROVIDER}:sub`]: 'system:serviceaccount:spark-ml:emr-containers-sa-*-*-210987654321-2p' } },
-    }]);
+    expect(policy).toMatchObject({
+      roleArn: 'arn:aws:iam::210987654321:role/a',
+      roleName: 'a',
+      tenants: ['ml'],
+      maxSize: 2048,
+      warnings: [],
+    });
+    expect(policy.statements).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Federated: `arn:aws:iam::210987654321:oidc-provider/${PROVIDER}` },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: {
+          StringLike: { [`${PROVIDER}:sub`]: 'system:serviceaccount:spark-ml:emr-containers-sa-*-*-210987654321-2p' },
+        },
+      },
+    ]);
     expect(policy.size).toBe(JSON.stringify(policy.document).length);
   });
 
   it('warns on stderr about a role in another account, and refuses an unknown tenant', async () => {
     project.cleanup();
-    project = tempProject('dev', environment.replaceAll('arn:aws:iam::210987654321:role/a', 'arn:aws:iam::111111111111:role/a'));
+    project = tempProject(
+      'dev',
+      environment.replaceAll('arn:aws:iam::210987654321:role/a', 'arn:aws:iam::111111111111:role/a'),
+    );
     const result = await trustPolicy(['--tenant', 'ml']);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/^warning: role a is in account 111111111111 but the cluster is in 210987654321/);

@@ -36,9 +36,18 @@ describe('writeTreeAtomically', () => {
   it('a failure half-way leaves the previous tree intact and no staging folder behind', () => {
     const dir = folderWith({ 'kustomization.yaml': 'old\n', 'tenants/a.yaml': 'a\n' });
     // 'x' as a file and 'x/y.yaml' below it cannot both exist: the write is refused before anything is staged.
-    const next = new Map([['a-first.yaml', 'new\n'], ['x', 'file\n'], ['x/y.yaml', 'nested\n']]);
+    const next = new Map([
+      ['a-first.yaml', 'new\n'],
+      ['x', 'file\n'],
+      ['x/y.yaml', 'nested\n'],
+    ]);
     expect(() => writeTreeAtomically(dir, next, compareTrees(next, readTree(dir)))).toThrow();
-    expect(readTree(dir)).toEqual(new Map([['kustomization.yaml', 'old\n'], ['tenants/a.yaml', 'a\n']]));
+    expect(readTree(dir)).toEqual(
+      new Map([
+        ['kustomization.yaml', 'old\n'],
+        ['tenants/a.yaml', 'a\n'],
+      ]),
+    );
     expect(readdirSync(join(dir, '..'))).toEqual(['dev']);
   });
 
@@ -55,17 +64,26 @@ describe('writeTreeAtomically', () => {
   });
 });
 
-const write = (dir: string, files: Map<string, string>) => writeTreeAtomically(dir, files, compareTrees(files, readTree(dir)));
+const write = (dir: string, files: Map<string, string>) =>
+  writeTreeAtomically(dir, files, compareTrees(files, readTree(dir)));
 const inodeAndMtime = (file: string) => {
   const stat = statSync(file);
   return [stat.ino, stat.mtimeMs];
 };
 
 const OLD = {
-  'kustomization.yaml': 'resources: [a, b]\n', 'a/one.yaml': 'one\n', 'a/two.yaml': 'two\n', 'b/gone.yaml': 'gone\n', 'c/keep.yaml': 'keep\n',
+  'kustomization.yaml': 'resources: [a, b]\n',
+  'a/one.yaml': 'one\n',
+  'a/two.yaml': 'two\n',
+  'b/gone.yaml': 'gone\n',
+  'c/keep.yaml': 'keep\n',
 };
 const NEW = new Map([
-  ['kustomization.yaml', 'resources: [a, d]\n'], ['a/one.yaml', 'one\n'], ['a/two.yaml', 'TWO\n'], ['c/keep.yaml', 'keep\n'], ['d/new/added.yaml', 'added\n'],
+  ['kustomization.yaml', 'resources: [a, d]\n'],
+  ['a/one.yaml', 'one\n'],
+  ['a/two.yaml', 'TWO\n'],
+  ['c/keep.yaml', 'keep\n'],
+  ['d/new/added.yaml', 'added\n'],
 ]);
 
 describe('writeTreeAtomically writes only what changed', () => {
@@ -78,7 +96,9 @@ describe('writeTreeAtomically writes only what changed', () => {
 
     expect(readTree(dir)).toEqual(NEW);
     for (const [path, before] of kept) expect(inodeAndMtime(join(dir, path)), path).toEqual(before);
-    expect(statSync(join(dir, 'a/two.yaml')).ino, 'a changed file is a new file renamed into place').not.toBe(changedInode);
+    expect(statSync(join(dir, 'a/two.yaml')).ino, 'a changed file is a new file renamed into place').not.toBe(
+      changedInode,
+    );
     expect(readdirSync(dir).sort()).toEqual(['a', 'c', 'd', 'kustomization.yaml']);
     expect(readdirSync(join(dir, '..')), 'no staging folder or journal left').toEqual(['dev']);
   });
@@ -140,8 +160,14 @@ describe('an interrupted write', () => {
 });
 
 describe('compareWithFolder', () => {
-  it('gives compareTrees\' answer and keeps the committed text of only the files that differ', () => {
-    const dir = folderWith({ 'same.yaml': 'héllo\n', 'same-size.yaml': 'abc\n', 'bytes.yaml': 'hello\n', 'longer.yaml': 'x\n', 'stale.yaml': 'old\n' });
+  it("gives compareTrees' answer and keeps the committed text of only the files that differ", () => {
+    const dir = folderWith({
+      'same.yaml': 'héllo\n',
+      'same-size.yaml': 'abc\n',
+      'bytes.yaml': 'hello\n',
+      'longer.yaml': 'x\n',
+      'stale.yaml': 'old\n',
+    });
     const expected = new Map([
       ['bytes.yaml', 'héllo\n'], // as many characters as on disk, one byte more
       ['longer.yaml', 'xx\n'],
@@ -152,13 +178,26 @@ describe('compareWithFolder', () => {
     const { diff, differing } = compareWithFolder(expected, dir);
     expect(diff).toEqual(compareTrees(expected, readTree(dir)));
     expect(diff.unchanged).toEqual(['same.yaml']);
-    expect(differing).toEqual(new Map([['bytes.yaml', 'hello\n'], ['longer.yaml', 'x\n'], ['same-size.yaml', 'abc\n'], ['stale.yaml', 'old\n']]));
+    expect(differing).toEqual(
+      new Map([
+        ['bytes.yaml', 'hello\n'],
+        ['longer.yaml', 'x\n'],
+        ['same-size.yaml', 'abc\n'],
+        ['stale.yaml', 'old\n'],
+      ]),
+    );
   });
 
   it('reads a file whose size differs from the rendered bytes only to report it, never to compare it', () => {
     const dir = folderWith({ 'big.yaml': 'x'.repeat(200_000), 'equal.yaml': 'y'.repeat(100_000) });
     const reads = vi.spyOn(fs, 'readFileSync');
-    const { diff } = compareWithFolder(new Map([['big.yaml', 'x'.repeat(200_001)], ['equal.yaml', 'y'.repeat(100_000)]]), dir);
+    const { diff } = compareWithFolder(
+      new Map([
+        ['big.yaml', 'x'.repeat(200_001)],
+        ['equal.yaml', 'y'.repeat(100_000)],
+      ]),
+      dir,
+    );
     expect(diff.changed).toEqual(['big.yaml']);
     expect(diff.unchanged).toEqual(['equal.yaml']);
     expect(reads.mock.calls.map(([file]) => String(file))).toEqual([join(dir, 'big.yaml')]);

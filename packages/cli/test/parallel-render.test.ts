@@ -8,7 +8,11 @@ import { editEnvironment, REPO_ROOT, runCli, tempProject } from './support/proje
 // Worker threads run the compiled CLI (`pnpm test` builds first); the sources run in one thread.
 const bin = join(REPO_ROOT, 'packages/cli/bin/emr-gitops.js');
 function inTwoThreads(root: string, args: readonly string[]) {
-  const child = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, EMR_GITOPS_JOBS: '2', CI: '1' } });
+  const child = spawnSync(process.execPath, [bin, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, EMR_GITOPS_JOBS: '2', CI: '1' },
+  });
   return { exitCode: child.status, stdout: child.stdout, stderr: child.stderr };
 }
 
@@ -21,11 +25,19 @@ describe('environments rendered in worker threads', () => {
     const two = inTwoThreads(parallel, ['render']);
     expect(two.exitCode, two.stderr).toBe(0);
     expect(two).toEqual(one);
-    expect(one.stdout.match(/^dist-manifests\/\w+/gm)).toEqual(['dist-manifests/dev', 'dist-manifests/global', 'dist-manifests/prod', 'dist-manifests/sandbox', 'dist-manifests/staging']);
+    expect(one.stdout.match(/^dist-manifests\/\w+/gm)).toEqual([
+      'dist-manifests/dev',
+      'dist-manifests/global',
+      'dist-manifests/prod',
+      'dist-manifests/sandbox',
+      'dist-manifests/staging',
+    ]);
     expect(readTree(join(parallel, 'dist-manifests'))).toEqual(readTree(join(serial, 'dist-manifests')));
     // An environment with clusters: renders in a worker as committed: each cluster's folder and what sits above them.
     expect(existsSync(join(parallel, 'dist-manifests/global/spark-global-tokyo/tenants'))).toBe(true);
-    expect(readTree(join(parallel, 'dist-manifests/global'))).toEqual(readTree(join(REPO_ROOT, 'dist-manifests/global')));
+    expect(readTree(join(parallel, 'dist-manifests/global'))).toEqual(
+      readTree(join(REPO_ROOT, 'dist-manifests/global')),
+    );
   }, 180_000);
 
   it('refuse the same environment files with the same located problems', async () => {
@@ -34,7 +46,9 @@ describe('environments rendered in worker threads', () => {
     const one = await runCli(root, ['render', '--check'], { env: { ...process.env, EMR_GITOPS_JOBS: '1' } });
     const two = inTwoThreads(root, ['render', '--check']);
     expect(one.exitCode).toBe(2);
-    expect(one.stderr).toMatch(/environments\/dev\.yaml:\d+:\d+: [^\n]*unknownSetting[\s\S]*environments\/staging\.yaml:\d+:\d+: [^\n]*unknownSetting/);
+    expect(one.stderr).toMatch(
+      /environments\/dev\.yaml:\d+:\d+: [^\n]*unknownSetting[\s\S]*environments\/staging\.yaml:\d+:\d+: [^\n]*unknownSetting/,
+    );
     expect(two).toEqual(one);
   }, 180_000);
 });

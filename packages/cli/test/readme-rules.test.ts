@@ -15,7 +15,12 @@ const CATALOG = join('packages', 'core', 'src', 'diagnostics', 'rules.ts');
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : []);
+    entry.isDirectory()
+      ? sourceFiles(join(dir, entry.name))
+      : entry.name.endsWith('.ts')
+        ? [join(dir, entry.name)]
+        : [],
+  );
 }
 
 /** The rows of the README's tables whose header starts with `| rule |`. */
@@ -55,14 +60,18 @@ describe('the README rule tables', () => {
   });
 
   it('name no rule id the catalog does not have (first column)', () => {
-    const first = rows.flatMap((row) => [...(row.split('|')[1] ?? '').matchAll(/`([^`]+)`/g)].map((match) => match[1]!))
+    const first = rows
+      .flatMap((row) => [...(row.split('|')[1] ?? '').matchAll(/`([^`]+)`/g)].map((match) => match[1]!))
       .filter((token) => RULE_ID.test(token));
     expect(first.filter((id) => !catalog.has(id)).sort()).toEqual([]);
   });
 
   it('document no rule that no code reports: each id of the catalog is named in some source file besides it', () => {
-    const sources = ['core', 'charts', 'cli'].flatMap((pkg) => sourceFiles(join(REPO_ROOT, 'packages', pkg, 'src')))
-      .filter((file) => !file.endsWith(CATALOG)).map((file) => readFileSync(file, 'utf8')).join('\n');
+    const sources = ['core', 'charts', 'cli']
+      .flatMap((pkg) => sourceFiles(join(REPO_ROOT, 'packages', pkg, 'src')))
+      .filter((file) => !file.endsWith(CATALOG))
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('\n');
     expect(RULE_IDS.filter((id) => !sources.includes(`'${id}'`))).toEqual([]);
   });
 

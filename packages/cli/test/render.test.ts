@@ -25,18 +25,24 @@ describe('emr-gitops render', () => {
     }
   });
 
-  it('changing one tenant\'s quota in one environment changes its quota file and its line of the README, nothing else', async () => {
+  it("changing one tenant's quota in one environment changes its quota file and its line of the README, nothing else", async () => {
     const root = tempProject();
     await runCli(root, ['render']);
     const before = readTree(join(root, 'dist-manifests'));
-    editEnvironment(root, 'staging', (text) => text.replace('quota: { cpu: 64, memory: 512Gi', 'quota: { cpu: 72, memory: 512Gi'));
+    editEnvironment(root, 'staging', (text) =>
+      text.replace('quota: { cpu: 64, memory: 512Gi', 'quota: { cpu: 72, memory: 512Gi'),
+    );
 
     const result = await runCli(root, ['render']);
     expect(result.exitCode).toBe(0);
     const after = readTree(join(root, 'dist-manifests'));
     const changed = [...after.keys()].filter((path) => after.get(path) !== before.get(path));
     // Staging runs YuniKorn: the tenant's queue max is its quota, so the queue configuration and its README lines follow.
-    expect(changed).toEqual(['staging/README.md', 'staging/addons/yunikorn/application-emr-eks-gitops-staging-addon-yunikorn.yaml', 'staging/tenants/ml/resourcequota-tenant-quota.yaml']);
+    expect(changed).toEqual([
+      'staging/README.md',
+      'staging/addons/yunikorn/application-emr-eks-gitops-staging-addon-yunikorn.yaml',
+      'staging/tenants/ml/resourcequota-tenant-quota.yaml',
+    ]);
     expect(after.get(changed[2]!)).toContain('requests.cpu: "72"');
     expect(after.get(changed[1]!)).toContain('vcore: "72"');
     const readmeLines = (tree: Map<string, string>) => tree.get('staging/README.md')!.split('\n');

@@ -5,7 +5,8 @@ import { parse } from 'yaml';
 import { readTree } from '../src/output/tree.js';
 import { editEnvironment, runCli, tempProject } from './support/project.js';
 
-const retire = (tenant: string) => (text: string) => text.replace(`  - name: ${tenant}\n`, `  - name: ${tenant}\n    retired: true\n`);
+const retire = (tenant: string) => (text: string) =>
+  text.replace(`  - name: ${tenant}\n`, `  - name: ${tenant}\n    retired: true\n`);
 const remove = (tenant: string) => (text: string) => {
   const start = text.indexOf(`  - name: ${tenant}\n`);
   const next = text.indexOf('\n  - name: ', start + 1);
@@ -24,7 +25,9 @@ describe('removing a tenant', () => {
     for (const argv of [['render'], ['render', '--check']]) {
       const result = await runCli(root, argv);
       expect(result.exitCode, argv.join(' ')).toBe(2);
-      expect(result.stderr).toContain(`environments/dev.yaml:${tenantsLine}:1: tenants: tenant "data-eng" was removed, but its committed namespace (dist-manifests/dev/tenants/data-eng/namespace-spark-data-eng.yaml) was never retired`);
+      expect(result.stderr).toContain(
+        `environments/dev.yaml:${tenantsLine}:1: tenants: tenant "data-eng" was removed, but its committed namespace (dist-manifests/dev/tenants/data-eng/namespace-spark-data-eng.yaml) was never retired`,
+      );
       expect(result.stderr).toContain('emr-gitops emr destroy --env dev --tenant data-eng');
       expect(result.stderr).toContain('nothing was written');
     }
@@ -36,7 +39,9 @@ describe('removing a tenant', () => {
     editEnvironment(root, 'staging', retire('ml'));
     const retired = await runCli(root, ['render']);
     expect(retired.exitCode).toBe(0);
-    const namespace = parse(readFileSync(join(root, 'dist-manifests/staging/tenants/ml/namespace-spark-ml.yaml'), 'utf8'));
+    const namespace = parse(
+      readFileSync(join(root, 'dist-manifests/staging/tenants/ml/namespace-spark-ml.yaml'), 'utf8'),
+    );
     expect(namespace.metadata.annotations).toMatchObject({
       'kustomize.toolkit.fluxcd.io/prune': 'disabled',
       'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false',
@@ -50,7 +55,9 @@ describe('removing a tenant', () => {
     const removed = await runCli(root, ['render']);
     expect(removed.exitCode).toBe(0);
     // Nothing but dev's accepted NodePort warning (render renders every environment).
-    expect(removed.stderr.split('\n').filter((line) => line !== '' && !line.endsWith('[prometheus-node-port]'))).toEqual([]);
+    expect(
+      removed.stderr.split('\n').filter((line) => line !== '' && !line.endsWith('[prometheus-node-port]')),
+    ).toEqual([]);
     expect(existsSync(join(root, 'dist-manifests/staging/tenants/ml'))).toBe(false);
     expect(readFileSync(join(root, 'dist-manifests/staging/tenants/kustomization.yaml'), 'utf8')).not.toContain('- ml');
     expect(existsSync(join(root, 'dist-manifests/staging/tenants/data-eng'))).toBe(true);

@@ -14,9 +14,14 @@ describe('emr-gitops --version', () => {
   });
 
   it('the installed binary answers the same (from dist/, which pnpm test builds first)', () => {
-    if (!existsSync(fileURLToPath(new URL('../dist/main.js', import.meta.url)))) throw new Error('packages/cli/dist is missing: run pnpm build first');
+    if (!existsSync(fileURLToPath(new URL('../dist/main.js', import.meta.url))))
+      throw new Error('packages/cli/dist is missing: run pnpm build first');
     const ran = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
-    expect({ status: ran.status, stdout: ran.stdout, stderr: ran.stderr }).toEqual({ status: 0, stdout: `${cliPackage.version}\n`, stderr: '' });
+    expect({ status: ran.status, stdout: ran.stdout, stderr: ran.stderr }).toEqual({
+      status: 0,
+      stdout: `${cliPackage.version}\n`,
+      stderr: '',
+    });
   });
 
   it('is listed in the help', async () => {

@@ -1,16 +1,28 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { cruise, type ICruiseOptions, type ICruiseResult, type IForbiddenRuleType, type IViolation } from 'dependency-cruiser';
+import {
+  cruise,
+  type ICruiseOptions,
+  type ICruiseResult,
+  type IForbiddenRuleType,
+  type IViolation,
+} from 'dependency-cruiser';
 import { describe, expect, it } from 'vitest';
 
 // The layer rules live in the repository's .dependency-cruiser.cjs (docs/architecture.md explains them); this test runs
 // dependency-cruiser over every package's sources with them and names each import that breaks one.
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const config = createRequire(import.meta.url)(`${root}.dependency-cruiser.cjs`) as { forbidden: IForbiddenRuleType[]; options: ICruiseOptions };
+const config = createRequire(import.meta.url)(`${root}.dependency-cruiser.cjs`) as {
+  forbidden: IForbiddenRuleType[];
+  options: ICruiseOptions;
+};
 
 async function violations(baseDir: string, folders: string[]): Promise<{ result: ICruiseResult; found: string[] }> {
   const { output } = await cruise(folders, {
-    ...config.options, baseDir, validate: true, ruleSet: { forbidden: config.forbidden },
+    ...config.options,
+    baseDir,
+    validate: true,
+    ruleSet: { forbidden: config.forbidden },
   });
   const result = output as ICruiseResult;
   return { result, found: result.summary.violations.map(describeViolation) };
@@ -37,12 +49,12 @@ describe('layers: every import runs downward, and no files or folders import eac
     const { found } = await violations(fixture, ['packages/core/src']);
     expect(found).toEqual([
       'core: primitives imports no layer above it: packages/core/src/primitives/names.ts -> packages/core/src/validation/rules.ts',
-      'no circle of files: packages/core/src/validation/checks.ts -> packages/core/src/validation/rules.ts'
-        + ' (circle: packages/core/src/validation/checks.ts -> packages/core/src/validation/rules.ts -> packages/core/src/validation/checks.ts)',
-      'no circle of folders: packages/core/src/addons -> packages/core/src/karpenter'
-        + ' (circle: packages/core/src/addons -> packages/core/src/karpenter -> packages/core/src/addons)',
-      'no circle of folders: packages/core/src/karpenter -> packages/core/src/addons'
-        + ' (circle: packages/core/src/karpenter -> packages/core/src/addons -> packages/core/src/karpenter)',
+      'no circle of files: packages/core/src/validation/checks.ts -> packages/core/src/validation/rules.ts' +
+        ' (circle: packages/core/src/validation/checks.ts -> packages/core/src/validation/rules.ts -> packages/core/src/validation/checks.ts)',
+      'no circle of folders: packages/core/src/addons -> packages/core/src/karpenter' +
+        ' (circle: packages/core/src/addons -> packages/core/src/karpenter -> packages/core/src/addons)',
+      'no circle of folders: packages/core/src/karpenter -> packages/core/src/addons' +
+        ' (circle: packages/core/src/karpenter -> packages/core/src/addons -> packages/core/src/karpenter)',
     ]);
   }, 120_000);
 });

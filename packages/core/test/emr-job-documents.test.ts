@@ -1,14 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import {
-  EMR_RESOURCE_TAGS, START_JOB_RUN_PLACEHOLDERS, jobTemplateHash, jobTemplateRequest, startJobRunRequest,
-  type EmrConfigurationOverrides, type EmrJobDocumentsProps,
+  EMR_RESOURCE_TAGS,
+  START_JOB_RUN_PLACEHOLDERS,
+  jobTemplateHash,
+  jobTemplateRequest,
+  startJobRunRequest,
+  type EmrConfigurationOverrides,
+  type EmrJobDocumentsProps,
 } from '../src/index.js';
 import { configurationErrorOf } from './helpers.js';
 
 const overrides: EmrConfigurationOverrides = {
   applicationConfiguration: [
     { classification: 'spark-defaults', properties: { 'spark.executor.cores': '4', 'spark.executor.memory': '16g' } },
-    { classification: 'emr-job-submitter', properties: { 'jobsubmitter.node.selector.karpenter.sh/capacity-type': 'on-demand' } },
+    {
+      classification: 'emr-job-submitter',
+      properties: { 'jobsubmitter.node.selector.karpenter.sh/capacity-type': 'on-demand' },
+    },
   ],
   monitoringConfiguration: { persistentAppUI: 'ENABLED', s3MonitoringConfiguration: { logUri: 's3://logs/ml/' } },
 };
@@ -22,14 +30,16 @@ const props: EmrJobDocumentsProps = {
 };
 
 describe('startJobRunRequest', () => {
-  it('is the tenant\'s StartJobRun with placeholders only for what the submitter knows', () => {
+  it("is the tenant's StartJobRun with placeholders only for what the submitter knows", () => {
     const request = startJobRunRequest(props);
     expect(request).toEqual({
       name: START_JOB_RUN_PLACEHOLDERS.name,
       virtualClusterId: START_JOB_RUN_PLACEHOLDERS.virtualClusterId,
       executionRoleArn: props.executionRoleArn,
       releaseLabel: 'emr-7.5.0-latest',
-      jobDriver: { sparkSubmitJobDriver: { entryPoint: START_JOB_RUN_PLACEHOLDERS.entryPoint, entryPointArguments: [] } },
+      jobDriver: {
+        sparkSubmitJobDriver: { entryPoint: START_JOB_RUN_PLACEHOLDERS.entryPoint, entryPointArguments: [] },
+      },
       configurationOverrides: overrides,
       tags: { [EMR_RESOURCE_TAGS.environment]: 'dev', [EMR_RESOURCE_TAGS.tenant]: 'ml' },
     });
@@ -39,24 +49,44 @@ describe('startJobRunRequest', () => {
   });
 
   it('refuses a release label or role ARN EMR would refuse, naming the field', () => {
-    expect(configurationErrorOf(() => startJobRunRequest({ ...props, releaseLabel: 'emr 7.5.0' })).message).toMatch(/releaseLabel.*not an EMR release label/);
-    expect(configurationErrorOf(() => startJobRunRequest({ ...props, executionRoleArn: 'arn:aws:iam::210987654321:user/ml' })).message)
-      .toMatch(/executionRoleArn.*not an IAM role ARN/);
+    expect(configurationErrorOf(() => startJobRunRequest({ ...props, releaseLabel: 'emr 7.5.0' })).message).toMatch(
+      /releaseLabel.*not an EMR release label/,
+    );
+    expect(
+      configurationErrorOf(() =>
+        startJobRunRequest({ ...props, executionRoleArn: 'arn:aws:iam::210987654321:user/ml' }),
+      ).message,
+    ).toMatch(/executionRoleArn.*not an IAM role ARN/);
   });
 
   it('refuses a classification or key EMR would silently ignore (EMR on EKS guide, job submitter classification)', () => {
-    const misspelt = { ...props, configurationOverrides: { applicationConfiguration: [{ classification: 'emr-job-submitter', properties: { 'jobsubmitter.nodeselector.zone': 'a' } }] } };
+    const misspelt = {
+      ...props,
+      configurationOverrides: {
+        applicationConfiguration: [
+          { classification: 'emr-job-submitter', properties: { 'jobsubmitter.nodeselector.zone': 'a' } },
+        ],
+      },
+    };
     const error = configurationErrorOf(() => jobTemplateRequest(misspelt));
-    expect([error.field, error.message]).toEqual(['configurationOverrides.applicationConfiguration[0]', expect.stringContaining('jobsubmitter.nodeselector.zone is not a key of emr-job-submitter')]);
-    const unknown = { ...props, configurationOverrides: { applicationConfiguration: [{ classification: 'spark-default', properties: {} }] } };
-    expect(configurationErrorOf(() => startJobRunRequest(unknown)).message).toContain('classification "spark-default" is not one EMR on EKS reads here');
+    expect([error.field, error.message]).toEqual([
+      'configurationOverrides.applicationConfiguration[0]',
+      expect.stringContaining('jobsubmitter.nodeselector.zone is not a key of emr-job-submitter'),
+    ]);
+    const unknown = {
+      ...props,
+      configurationOverrides: { applicationConfiguration: [{ classification: 'spark-default', properties: {} }] },
+    };
+    expect(configurationErrorOf(() => startJobRunRequest(unknown)).message).toContain(
+      'classification "spark-default" is not one EMR on EKS reads here',
+    );
   });
 });
 
 describe('jobTemplateRequest', () => {
   const request = jobTemplateRequest(props);
 
-  it('holds the tenant\'s settings, with the entry point as its one template parameter and no arguments', () => {
+  it("holds the tenant's settings, with the entry point as its one template parameter and no arguments", () => {
     expect(request.jobTemplateData).toEqual({
       executionRoleArn: props.executionRoleArn,
       releaseLabel: 'emr-7.5.0-latest',
@@ -74,7 +104,9 @@ describe('jobTemplateRequest', () => {
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
     expect(request.name).toBe(`dev-ml-${hash.slice(0, 8)}`);
     expect(request.tags).toEqual({
-      'emr-eks-gitops.io/managed-by': 'emr-eks-gitops', 'emr-eks-gitops.io/environment': 'dev', 'emr-eks-gitops.io/tenant': 'ml',
+      'emr-eks-gitops.io/managed-by': 'emr-eks-gitops',
+      'emr-eks-gitops.io/environment': 'dev',
+      'emr-eks-gitops.io/tenant': 'ml',
       'emr-eks-gitops.io/job-template-hash': hash,
     });
     expect(request.clientToken).toMatch(/^[0-9a-f]{64}$/);
@@ -87,29 +119,45 @@ describe('jobTemplateRequest', () => {
   it('changes name, hash and token when the job size changes, and only then', () => {
     const bigger = jobTemplateRequest({
       ...props,
-      configurationOverrides: { ...overrides, applicationConfiguration: [
-        { classification: 'spark-defaults', properties: { 'spark.executor.cores': '4', 'spark.executor.memory': '24g' } },
-        overrides.applicationConfiguration![1]!,
-      ] },
+      configurationOverrides: {
+        ...overrides,
+        applicationConfiguration: [
+          {
+            classification: 'spark-defaults',
+            properties: { 'spark.executor.cores': '4', 'spark.executor.memory': '24g' },
+          },
+          overrides.applicationConfiguration![1]!,
+        ],
+      },
     });
     expect(bigger.name).not.toBe(request.name);
     expect(bigger.clientToken).not.toBe(request.clientToken);
     // Key order does not matter: the hash is of canonical JSON.
-    const reordered = { ...props, configurationOverrides: { monitoringConfiguration: overrides.monitoringConfiguration, applicationConfiguration: overrides.applicationConfiguration } };
+    const reordered = {
+      ...props,
+      configurationOverrides: {
+        monitoringConfiguration: overrides.monitoringConfiguration,
+        applicationConfiguration: overrides.applicationConfiguration,
+      },
+    };
     expect(jobTemplateRequest(reordered).name).toBe(request.name);
   });
 
-  it('keeps the name within the API\'s 64 characters for long environment and tenant names', () => {
+  it("keeps the name within the API's 64 characters for long environment and tenant names", () => {
     const long = jobTemplateRequest({ ...props, environment: 'e'.repeat(40), tenant: 't'.repeat(63) });
     expect(long.name.length).toBeLessThanOrEqual(64);
     expect(long.name).toMatch(/^[.\-_/#A-Za-z0-9]+-[0-9a-f]{8}$/);
   });
 
   it('refuses a ${...} in the overrides, which EMR would take for an undeclared template parameter', () => {
-    const error = configurationErrorOf(() => jobTemplateRequest({
-      ...props,
-      configurationOverrides: { applicationConfiguration: [{ classification: 'spark-defaults', properties: { 'spark.app.name': '${APP}' } }] },
-    }));
+    const error = configurationErrorOf(() =>
+      jobTemplateRequest({
+        ...props,
+        configurationOverrides: {
+          applicationConfiguration: [{ classification: 'spark-defaults', properties: { 'spark.app.name': '${APP}' } }],
+        },
+      }),
+    );
     expect(error.message).toMatch(/\$\{APP\}.*undeclared job template parameter/);
   });
 });

@@ -41,7 +41,9 @@ export function crdSchemaErrors(object: { kind: 'NodePool' | 'EC2NodeClass' }): 
  */
 export function validationFindings(objects: readonly Record<string, any>[], kubernetesVersion = '1.31'): string[] {
   const inputs = objects.map((object) => ({
-    path: `${object.kind}-${object.metadata?.name ?? 'template'}.yaml`.toLowerCase(), object, applied: object.kind !== 'Pod',
+    path: `${object.kind}-${object.metadata?.name ?? 'template'}.yaml`.toLowerCase(),
+    object,
+    applied: object.kind !== 'Pod',
   }));
   return validateObjects(inputs, { environment: 'test', production: false, kubernetesVersion }).map(formatFinding);
 }

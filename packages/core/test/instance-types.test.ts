@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  INSTANCE_TYPES, allocatable, instanceType, instanceTypeLabels, instanceTypesMatching, largestAllocatable, smallestFittingType,
-  type InstanceType, type NodeRequirement,
+  INSTANCE_TYPES,
+  allocatable,
+  instanceType,
+  instanceTypeLabels,
+  instanceTypesMatching,
+  largestAllocatable,
+  smallestFittingType,
+  type InstanceType,
+  type NodeRequirement,
 } from '../src/index.js';
 
 const K = 'karpenter.k8s.aws/';
@@ -15,7 +22,14 @@ const NO_DAEMONSETS = { daemonSetOverhead: { cpuMillis: 0, memoryMiB: 0 } };
 
 describe('the instance-type catalog', () => {
   it('holds real figures (Karpenter instance-types reference / EC2 DescribeInstanceTypes)', () => {
-    expect(type('m6i.4xlarge')).toMatchObject({ vcpus: 16, memoryMiB: 65536, localNvmeGB: 0, gpus: 0, arch: 'amd64', generation: 6 });
+    expect(type('m6i.4xlarge')).toMatchObject({
+      vcpus: 16,
+      memoryMiB: 65536,
+      localNvmeGB: 0,
+      gpus: 0,
+      arch: 'amd64',
+      generation: 6,
+    });
     expect(type('r7i.48xlarge')).toMatchObject({ vcpus: 192, memoryMiB: 1536 * 1024 });
     expect(type('c7i.48xlarge').vcpus).toBe(192);
     expect(instanceType('c6i.48xlarge')).toBeUndefined();
@@ -49,7 +63,9 @@ describe('the instance-type catalog', () => {
 
   it('labels a node as Karpenter does, and as EKS Auto Mode does under eks.amazonaws.com/', () => {
     const labels = instanceTypeLabels(type('m6id.4xlarge'));
-    const karpenter = Object.fromEntries(Object.entries(labels).filter(([key]) => !key.startsWith('eks.amazonaws.com/')));
+    const karpenter = Object.fromEntries(
+      Object.entries(labels).filter(([key]) => !key.startsWith('eks.amazonaws.com/')),
+    );
     expect(karpenter).toEqual({
       'node.kubernetes.io/instance-type': 'm6id.4xlarge',
       'kubernetes.io/arch': 'amd64',
@@ -65,7 +81,16 @@ describe('the instance-type catalog', () => {
       [`${K}instance-hypervisor`]: 'nitro',
     });
     // The same facts under Auto Mode's keys; local NVMe in GiB there (950 GB = 884 GiB), as its guide documents.
-    for (const fact of ['category', 'family', 'generation', 'size', 'cpu', 'cpu-manufacturer', 'memory', 'hypervisor']) {
+    for (const fact of [
+      'category',
+      'family',
+      'generation',
+      'size',
+      'cpu',
+      'cpu-manufacturer',
+      'memory',
+      'hypervisor',
+    ]) {
       expect(labels[`eks.amazonaws.com/instance-${fact}`], fact).toBe(labels[`${K}instance-${fact}`]);
     }
     expect(labels['eks.amazonaws.com/instance-local-nvme']).toBe('884');
@@ -94,7 +119,9 @@ describe('instanceTypesMatching', () => {
     const withoutDisks = instanceTypesMatching([{ key: `${K}instance-local-nvme`, operator: 'DoesNotExist' }]);
     expect(withoutDisks.every((t) => t.localNvmeGB === 0)).toBe(true);
     expect(withDisks.length + withoutDisks.length).toBe(INSTANCE_TYPES.length);
-    const gpu = new Set(instanceTypesMatching([{ key: `${K}instance-gpu-count`, operator: 'Exists' }]).map((t) => t.family));
+    const gpu = new Set(
+      instanceTypesMatching([{ key: `${K}instance-gpu-count`, operator: 'Exists' }]).map((t) => t.family),
+    );
     expect([...gpu].sort()).toEqual(['g5', 'g6', 'g6e', 'p4d']);
   });
 
@@ -138,11 +165,17 @@ describe('allocatable (Karpenter, AL2023)', () => {
     // m7g.large: 8192 − 64 = 8128; − ceil(609.6) = 7518; − (11 × 29 + 255) − 100 = 6844 (reference page: 1930m, 6844Mi).
     expect(allocatable(type('m7g.large'), NO_DAEMONSETS)).toEqual({ cpuMillis: 1930, memoryMiB: 6844 });
     expect(allocatable(type('g5.xlarge'), NO_DAEMONSETS)).toEqual({ cpuMillis: 3920, memoryMiB: 14162 });
-    expect(allocatable(type('m6i.4xlarge'), {
-      ...NO_DAEMONSETS, vmMemoryOverheadPercent: 0, systemReserved: { cpuMillis: 100, memoryMiB: 100 }, evictionHardMemoryMiB: 500,
-    })).toEqual({ cpuMillis: 15790, memoryMiB: 65536 - 2829 - 100 - 500 });
-    expect(allocatable(type('m6i.4xlarge'), { ...NO_DAEMONSETS, kubeReserved: { cpuMillis: 1000, memoryMiB: 1024 } }))
-      .toEqual({ cpuMillis: 15000, memoryMiB: 60620 - 1024 - 100 });
+    expect(
+      allocatable(type('m6i.4xlarge'), {
+        ...NO_DAEMONSETS,
+        vmMemoryOverheadPercent: 0,
+        systemReserved: { cpuMillis: 100, memoryMiB: 100 },
+        evictionHardMemoryMiB: 500,
+      }),
+    ).toEqual({ cpuMillis: 15790, memoryMiB: 65536 - 2829 - 100 - 500 });
+    expect(
+      allocatable(type('m6i.4xlarge'), { ...NO_DAEMONSETS, kubeReserved: { cpuMillis: 1000, memoryMiB: 1024 } }),
+    ).toEqual({ cpuMillis: 15000, memoryMiB: 60620 - 1024 - 100 });
   });
 });
 
@@ -169,7 +202,12 @@ describe('smallestFittingType and largestAllocatable', () => {
     // The 8th generation has 384-vCPU types (c8i.96xlarge), so the same request fits there.
     expect(smallestFittingType(spark, { cpuMillis: 200_000, memoryMiB: 16384 })?.name).toBe('c8i.96xlarge');
     expect(smallestFittingType(spark, { cpuMillis: 400_000, memoryMiB: 16384 })).toBeUndefined();
-    expect(smallestFittingType([{ key: `${K}instance-family`, operator: 'In', values: ['c6in'] }], { cpuMillis: 1, memoryMiB: 1 })).toBeUndefined();
+    expect(
+      smallestFittingType([{ key: `${K}instance-family`, operator: 'In', values: ['c6in'] }], {
+        cpuMillis: 1,
+        memoryMiB: 1,
+      }),
+    ).toBeUndefined();
   });
 
   it('reports the most CPU and memory the allowed types offer', () => {

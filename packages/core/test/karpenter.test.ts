@@ -1,9 +1,20 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { Ec2NodeClass, NodePool, karpenterControllerHelmValues, type Ec2NodeClassProps, type NodePoolProps } from '../src/index.js';
+import {
+  Ec2NodeClass,
+  NodePool,
+  karpenterControllerHelmValues,
+  type Ec2NodeClassProps,
+  type NodePoolProps,
+} from '../src/index.js';
 import { configurationErrorOf, crdSchemaErrors, synthByName, validationFindings } from './helpers.js';
 
-const nodeClassProps: Ec2NodeClassProps = { name: 'spark', clusterName: 'dev', amiAlias: 'al2023@v20250101', role: 'KarpenterNodeRole-dev' };
+const nodeClassProps: Ec2NodeClassProps = {
+  name: 'spark',
+  clusterName: 'dev',
+  amiAlias: 'al2023@v20250101',
+  role: 'KarpenterNodeRole-dev',
+};
 const poolProps: NodePoolProps = { name: 'general', nodeClassName: 'spark' };
 
 function synthNodeClass(props: Partial<Ec2NodeClassProps> = {}) {
@@ -25,7 +36,11 @@ describe('Ec2NodeClass', () => {
     expect(spec.amiSelectorTerms).toEqual([{ alias: 'al2023@v20250101' }]);
     expect(spec.metadataOptions).toMatchObject({ httpTokens: 'required', httpPutResponseHopLimit: 1 });
     expect(spec.blockDeviceMappings).toEqual([
-      expect.objectContaining({ deviceName: '/dev/xvda', rootVolume: true, ebs: expect.objectContaining({ volumeType: 'gp3', encrypted: true, volumeSize: '100Gi' }) }),
+      expect.objectContaining({
+        deviceName: '/dev/xvda',
+        rootVolume: true,
+        ebs: expect.objectContaining({ volumeType: 'gp3', encrypted: true, volumeSize: '100Gi' }),
+      }),
     ]);
     expect(spec.subnetSelectorTerms).toEqual([{ tags: { 'karpenter.sh/discovery': 'dev' } }]);
     expect(spec.securityGroupSelectorTerms).toEqual([{ tags: { 'karpenter.sh/discovery': 'dev' } }]);
@@ -34,7 +49,9 @@ describe('Ec2NodeClass', () => {
 
   it('rejects @latest unless allowed', () => {
     expect(nodeClassError({ amiAlias: 'al2023@latest' }).field).toBe('amiAlias');
-    expect(synthNodeClass({ amiAlias: 'al2023@latest', allowLatestAmi: true }).spec.amiSelectorTerms).toEqual([{ alias: 'al2023@latest' }]);
+    expect(synthNodeClass({ amiAlias: 'al2023@latest', allowLatestAmi: true }).spec.amiSelectorTerms).toEqual([
+      { alias: 'al2023@latest' },
+    ]);
   });
 
   it('rejects aliases of unknown families or without a version', () => {
@@ -51,13 +68,17 @@ describe('Ec2NodeClass', () => {
   });
 
   it('rejects a hop limit out of range, restricted tags and empty selector terms', () => {
-    expect(nodeClassError({ metadataOptions: { httpPutResponseHopLimit: 0 } }).field).toBe('metadataOptions.httpPutResponseHopLimit');
-    expect(nodeClassError({ tags: { 'kubernetes.io/cluster/dev': 'owned' } }).field).toBe('tags["kubernetes.io/cluster/dev"]');
+    expect(nodeClassError({ metadataOptions: { httpPutResponseHopLimit: 0 } }).field).toBe(
+      'metadataOptions.httpPutResponseHopLimit',
+    );
+    expect(nodeClassError({ tags: { 'kubernetes.io/cluster/dev': 'owned' } }).field).toBe(
+      'tags["kubernetes.io/cluster/dev"]',
+    );
     expect(nodeClassError({ subnetSelectorTags: [] }).field).toBe('subnetSelectorTags');
     expect(nodeClassError({ rootVolume: { sizeGiB: 20000 } }).field).toBe('rootVolume.sizeGiB');
   });
 
-  it('emits every option it was given, valid against the EC2NodeClass CRD schema and the project\'s validation', () => {
+  it("emits every option it was given, valid against the EC2NodeClass CRD schema and the project's validation", () => {
     const full = synthNodeClass({
       instanceStorePolicy: 'RAID0',
       rootVolume: { sizeGiB: 200, kmsKeyId: 'alias/ebs' },
@@ -65,13 +86,29 @@ describe('Ec2NodeClass', () => {
       subnetSelectorTags: [{ 'karpenter.sh/discovery': 'dev', tier: 'private' }],
     });
     expect(full.spec.instanceStorePolicy).toBe('RAID0');
-    expect(full.spec.blockDeviceMappings).toEqual([{
-      deviceName: '/dev/xvda', rootVolume: true,
-      ebs: { volumeType: 'gp3', volumeSize: '200Gi', encrypted: true, kmsKeyID: 'alias/ebs', deleteOnTermination: true, iops: 3000, throughput: 125 },
-    }]);
+    expect(full.spec.blockDeviceMappings).toEqual([
+      {
+        deviceName: '/dev/xvda',
+        rootVolume: true,
+        ebs: {
+          volumeType: 'gp3',
+          volumeSize: '200Gi',
+          encrypted: true,
+          kmsKeyID: 'alias/ebs',
+          deleteOnTermination: true,
+          iops: 3000,
+          throughput: 125,
+        },
+      },
+    ]);
     expect(full.spec.tags).toEqual({ team: 'data' });
     expect(full.spec.subnetSelectorTerms).toEqual([{ tags: { 'karpenter.sh/discovery': 'dev', tier: 'private' } }]);
-    expect(full.spec.metadataOptions).toEqual({ httpEndpoint: 'enabled', httpProtocolIPv6: 'disabled', httpPutResponseHopLimit: 1, httpTokens: 'required' });
+    expect(full.spec.metadataOptions).toEqual({
+      httpEndpoint: 'enabled',
+      httpProtocolIPv6: 'disabled',
+      httpPutResponseHopLimit: 1,
+      httpTokens: 'required',
+    });
     expect(full.spec.role).toBe('KarpenterNodeRole-dev');
     expect(crdSchemaErrors(full)).toEqual([]);
     expect(validationFindings([full])).toEqual([]);
@@ -82,38 +119,71 @@ describe('NodePool', () => {
   it('applies Karpenter v1 defaults explicitly and references the EC2NodeClass', () => {
     const spec = synthPool().spec;
     expect(spec.template.spec.expireAfter).toBe('720h');
-    expect(spec.template.spec.nodeClassRef).toEqual({ group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'spark' });
+    expect(spec.template.spec.nodeClassRef).toEqual({
+      group: 'karpenter.k8s.aws',
+      kind: 'EC2NodeClass',
+      name: 'spark',
+    });
     expect(spec.template.spec.requirements).toEqual([]);
-    expect(spec.disruption).toEqual({ consolidationPolicy: 'WhenEmptyOrUnderutilized', consolidateAfter: '0s', budgets: [{ nodes: '10%' }] });
+    expect(spec.disruption).toEqual({
+      consolidationPolicy: 'WhenEmptyOrUnderutilized',
+      consolidateAfter: '0s',
+      budgets: [{ nodes: '10%' }],
+    });
   });
 
   it('validates budget node counts and windows', () => {
     expect(poolError({ budgets: [{ nodes: 'abc' }] }).field).toBe('budgets[0].nodes');
     expect(poolError({ budgets: [{ nodes: '150%' }] }).field).toBe('budgets[0].nodes');
     expect(poolError({ budgets: [{ nodes: '0', schedule: '0 9 * * 1-5' }] }).problem).toMatch(/together/);
-    expect(poolError({ budgets: [{ nodes: '0', schedule: '0 9 * *', duration: '8h' }] }).field).toBe('budgets[0].schedule');
-    expect(poolError({ budgets: [{ nodes: '0', schedule: '0 9 * * 1-5', duration: '30s' }] }).field).toBe('budgets[0].duration');
-    const budgets = [{ nodes: '100%' }, { nodes: '3', schedule: '@daily', duration: '1h30m', reasons: ['Drifted' as const] }];
+    expect(poolError({ budgets: [{ nodes: '0', schedule: '0 9 * *', duration: '8h' }] }).field).toBe(
+      'budgets[0].schedule',
+    );
+    expect(poolError({ budgets: [{ nodes: '0', schedule: '0 9 * * 1-5', duration: '30s' }] }).field).toBe(
+      'budgets[0].duration',
+    );
+    const budgets = [
+      { nodes: '100%' },
+      { nodes: '3', schedule: '@daily', duration: '1h30m', reasons: ['Drifted' as const] },
+    ];
     expect(synthPool({ budgets }).spec.disruption.budgets).toEqual(budgets);
   });
 
   it('rejects labels and requirements in domains Karpenter reserves', () => {
     expect(poolError({ labels: { 'karpenter.sh/foo': 'x' } }).field).toBe('labels["karpenter.sh/foo"]');
     expect(poolError({ labels: { 'karpenter.sh/nodepool': 'x' } }).field).toBe('labels["karpenter.sh/nodepool"]');
-    expect(poolError({ requirements: [{ key: 'kubernetes.io/hostname', operator: 'Exists' }] }).field).toBe('requirements[0].key');
-    expect(poolError({ requirements: [{ key: 'karpenter.k8s.aws/made-up', operator: 'Exists' }] }).field).toBe('requirements[0].key');
-    const allowed = synthPool({ requirements: [{ key: 'karpenter.sh/capacity-type', operator: 'In', values: ['spot'] }] });
+    expect(poolError({ requirements: [{ key: 'kubernetes.io/hostname', operator: 'Exists' }] }).field).toBe(
+      'requirements[0].key',
+    );
+    expect(poolError({ requirements: [{ key: 'karpenter.k8s.aws/made-up', operator: 'Exists' }] }).field).toBe(
+      'requirements[0].key',
+    );
+    const allowed = synthPool({
+      requirements: [{ key: 'karpenter.sh/capacity-type', operator: 'In', values: ['spot'] }],
+    });
     expect(allowed.spec.template.spec.requirements[0].key).toBe('karpenter.sh/capacity-type');
   });
 
   it('checks requirement values against their operator', () => {
-    expect(poolError({ requirements: [{ key: 'kubernetes.io/arch', operator: 'In', values: [] }] }).field).toBe('requirements[0].values');
-    expect(poolError({ requirements: [{ key: 'kubernetes.io/arch', operator: 'NotIn' }] }).field).toBe('requirements[0].values');
-    expect(poolError({ requirements: [{ key: 'kubernetes.io/arch', operator: 'Exists', values: ['amd64'] }] }).field).toBe('requirements[0].values');
-    expect(poolError({ requirements: [{ key: 'karpenter.k8s.aws/instance-cpu', operator: 'Gt', values: ['four'] }] }).field).toBe('requirements[0].values');
-    expect(poolError({ requirements: [{ key: 'karpenter.sh/capacity-type', operator: 'In', values: ['cheap'] }] }).field).toBe('requirements[0].values[0]');
+    expect(poolError({ requirements: [{ key: 'kubernetes.io/arch', operator: 'In', values: [] }] }).field).toBe(
+      'requirements[0].values',
+    );
+    expect(poolError({ requirements: [{ key: 'kubernetes.io/arch', operator: 'NotIn' }] }).field).toBe(
+      'requirements[0].values',
+    );
     expect(
-      poolError({ requirements: [{ key: 'karpenter.k8s.aws/instance-family', operator: 'In', values: ['m6i'], minValues: 2 }] }).field,
+      poolError({ requirements: [{ key: 'kubernetes.io/arch', operator: 'Exists', values: ['amd64'] }] }).field,
+    ).toBe('requirements[0].values');
+    expect(
+      poolError({ requirements: [{ key: 'karpenter.k8s.aws/instance-cpu', operator: 'Gt', values: ['four'] }] }).field,
+    ).toBe('requirements[0].values');
+    expect(
+      poolError({ requirements: [{ key: 'karpenter.sh/capacity-type', operator: 'In', values: ['cheap'] }] }).field,
+    ).toBe('requirements[0].values[0]');
+    expect(
+      poolError({
+        requirements: [{ key: 'karpenter.k8s.aws/instance-family', operator: 'In', values: ['m6i'], minValues: 2 }],
+      }).field,
     ).toBe('requirements[0].minValues');
   });
 
@@ -127,7 +197,7 @@ describe('NodePool', () => {
     expect(poolError({ limits: { memory: 'lots' } }).field).toBe('limits.memory');
   });
 
-  it('emits every option it was given, valid against the NodePool CRD schema and the project\'s validation', () => {
+  it("emits every option it was given, valid against the NodePool CRD schema and the project's validation", () => {
     const full = synthPool({
       labels: { team: 'data' },
       requirements: [
@@ -155,7 +225,8 @@ describe('NodePool', () => {
     expect(template.spec.expireAfter).toBe('720h');
     expect(template.spec.nodeClassRef).toEqual({ group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'spark' });
     expect(disruption).toEqual({
-      consolidationPolicy: 'WhenEmpty', consolidateAfter: '10m',
+      consolidationPolicy: 'WhenEmpty',
+      consolidateAfter: '10m',
       budgets: [{ nodes: '0', schedule: '0 8 * * 1-5', duration: '10h', reasons: ['Underutilized', 'Empty'] }],
     });
     expect(limits).toEqual({ cpu: 1000, memory: '4000Gi' });
@@ -164,11 +235,13 @@ describe('NodePool', () => {
     expect(validationFindings([full])).toEqual([]);
   });
 
-  it('the CRD schema check and the project\'s validation are strict enough to catch a wrong field', () => {
+  it("the CRD schema check and the project's validation are strict enough to catch a wrong field", () => {
     const pool = synthPool();
     const wrong = { ...pool, spec: { ...pool.spec, budget: [] } };
     expect(crdSchemaErrors(wrong)).not.toEqual([]);
-    expect(validationFindings([wrong])).toEqual([expect.stringContaining('NodePool/general spec.budget: [unknown-field] unknown field "budget"')]);
+    expect(validationFindings([wrong])).toEqual([
+      expect.stringContaining('NodePool/general spec.budget: [unknown-field] unknown field "budget"'),
+    ]);
   });
 });
 
@@ -191,8 +264,17 @@ describe('karpenterControllerHelmValues', () => {
   });
 
   it('rejects a queue URL, a malformed role ARN and an empty node group list', () => {
-    expect(configurationErrorOf(() => karpenterControllerHelmValues({ ...props, interruptionQueue: 'https://sqs.eu-west-1.amazonaws.com/1/q' })).field).toBe('interruptionQueue');
-    expect(configurationErrorOf(() => karpenterControllerHelmValues({ ...props, controllerRoleArn: 'KarpenterController' })).field).toBe('controllerRoleArn');
-    expect(configurationErrorOf(() => karpenterControllerHelmValues({ ...props, managedNodeGroups: [] })).field).toBe('managedNodeGroups');
+    expect(
+      configurationErrorOf(() =>
+        karpenterControllerHelmValues({ ...props, interruptionQueue: 'https://sqs.eu-west-1.amazonaws.com/1/q' }),
+      ).field,
+    ).toBe('interruptionQueue');
+    expect(
+      configurationErrorOf(() => karpenterControllerHelmValues({ ...props, controllerRoleArn: 'KarpenterController' }))
+        .field,
+    ).toBe('controllerRoleArn');
+    expect(configurationErrorOf(() => karpenterControllerHelmValues({ ...props, managedNodeGroups: [] })).field).toBe(
+      'managedNodeGroups',
+    );
   });
 });

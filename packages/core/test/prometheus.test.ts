@@ -1,9 +1,20 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { ArgoApplication, FluxHelmRelease, PROMETHEUS_CHART, PrometheusServer, SparkPodMonitors, sparkScrapeConfigs, type PrometheusServerProps } from '../src/index.js';
+import {
+  ArgoApplication,
+  FluxHelmRelease,
+  PROMETHEUS_CHART,
+  PrometheusServer,
+  SparkPodMonitors,
+  sparkScrapeConfigs,
+  type PrometheusServerProps,
+} from '../src/index.js';
 import { configurationErrorOf, validationFindings } from './helpers.js';
 
-const tenants = [{ name: 'analytics', namespace: 'spark-analytics' }, { name: 'ml', namespace: 'spark-ml' }];
+const tenants = [
+  { name: 'analytics', namespace: 'spark-analytics' },
+  { name: 'ml', namespace: 'spark-ml' },
+];
 const props: PrometheusServerProps = {
   scrape: { tenants },
   storageSize: '20Gi',
@@ -11,19 +22,31 @@ const props: PrometheusServerProps = {
   service: { type: 'NodePort', port: 80, nodePort: 30006 },
   resources: { requests: { cpu: '250m', memory: '1Gi' }, limits: { memory: '2Gi' } },
 };
-const build = (overrides: Partial<PrometheusServerProps>) => new PrometheusServer(new Chart(new App(), 'p'), 'prometheus', { ...props, ...overrides });
+const build = (overrides: Partial<PrometheusServerProps>) =>
+  new PrometheusServer(new Chart(new App(), 'p'), 'prometheus', { ...props, ...overrides });
 
 describe('PrometheusServer', () => {
   it('renders the monitoring namespace and its own encrypted gp3 StorageClass, valid, and values for the pinned chart', () => {
     const chart = new Chart(new App(), 'p');
     const server = new PrometheusServer(chart, 'prometheus', { ...props, managedNodeGroups: ['system'] });
     const objects = Testing.synth(chart);
-    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(['Namespace/monitoring', 'StorageClass/prometheus-gp3']);
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'Namespace/monitoring',
+      'StorageClass/prometheus-gp3',
+    ]);
     expect(validationFindings(Testing.synth(chart))).toEqual([]);
     expect(server.chart).toEqual(PROMETHEUS_CHART);
     const values = server.values as any;
-    expect(values.server.persistentVolume).toEqual({ enabled: true, size: '20Gi', storageClass: 'prometheus-gp3', accessModes: ['ReadWriteOnce'] });
-    expect(values.server.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions).toEqual([
+    expect(values.server.persistentVolume).toEqual({
+      enabled: true,
+      size: '20Gi',
+      storageClass: 'prometheus-gp3',
+      accessModes: ['ReadWriteOnce'],
+    });
+    expect(
+      values.server.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]
+        .matchExpressions,
+    ).toEqual([
       { key: 'karpenter.sh/nodepool', operator: 'DoesNotExist' },
       { key: 'eks.amazonaws.com/nodegroup', operator: 'In', values: ['system'] },
     ]);
@@ -42,20 +65,33 @@ describe('PrometheusServer', () => {
     const chart = new Chart(new App(), 'm');
     new SparkPodMonitors(chart, 'm', { tenants: [{ ...tenants[0]!, notebookDrivers: true }, tenants[1]!] });
     const monitors = Testing.synth(chart);
-    expect(monitors.map((m) => m.metadata.name).sort()).toEqual(['karpenter', 'spark-analytics', 'spark-analytics-notebooks', 'spark-ml']);
+    expect(monitors.map((m) => m.metadata.name).sort()).toEqual([
+      'karpenter',
+      'spark-analytics',
+      'spark-analytics-notebooks',
+      'spark-ml',
+    ]);
     const notebooks = monitors.find((m) => m.metadata.name === 'spark-analytics-notebooks')!;
     expect(notebooks.spec.selector).toEqual({ matchLabels: { 'emr-eks-gitops.io/spark-client-driver': 'true' } });
     expect(validationFindings(monitors)).toEqual([]);
   });
 
   it('refuses what the chart or Kubernetes would refuse, naming the field', () => {
-    expect(configurationErrorOf(() => build({ service: { type: 'ClusterIP', port: 80, nodePort: 30006 } })).field).toBe('service.nodePort');
-    expect(configurationErrorOf(() => build({ service: { type: 'NodePort', port: 80, nodePort: 8080 } })).field).toBe('service.nodePort');
+    expect(configurationErrorOf(() => build({ service: { type: 'ClusterIP', port: 80, nodePort: 30006 } })).field).toBe(
+      'service.nodePort',
+    );
+    expect(configurationErrorOf(() => build({ service: { type: 'NodePort', port: 80, nodePort: 8080 } })).field).toBe(
+      'service.nodePort',
+    );
     expect(configurationErrorOf(() => build({ retention: '7 days' })).field).toBe('retention');
     expect(configurationErrorOf(() => build({ retentionSize: '10GiB' })).field).toBe('retentionSize');
     expect(configurationErrorOf(() => build({ storageSize: 'big' })).field).toBe('storageSize');
     expect(configurationErrorOf(() => build({ scrape: { tenants: [] } })).field).toBe('tenants');
-    expect(configurationErrorOf(() => build({ scrape: { tenants: [tenants[0]!, { name: 'other', namespace: 'spark-analytics' }] } })).field).toBe('tenants[1].namespace');
+    expect(
+      configurationErrorOf(() =>
+        build({ scrape: { tenants: [tenants[0]!, { name: 'other', namespace: 'spark-analytics' }] } }),
+      ).field,
+    ).toBe('tenants[1].namespace');
   });
 });
 
@@ -63,7 +99,10 @@ describe('sparkScrapeConfigs', () => {
   it('gives every tenant namespace its tenant, and drops targets of no tenant', () => {
     const [driver] = sparkScrapeConfigs({ tenants });
     const tenantRules = driver!.relabel_configs.filter((rule) => rule.target_label === 'tenant');
-    expect(tenantRules.map((rule) => [rule.regex, rule.replacement])).toEqual([['spark-analytics', 'analytics'], ['spark-ml', 'ml']]);
+    expect(tenantRules.map((rule) => [rule.regex, rule.replacement])).toEqual([
+      ['spark-analytics', 'analytics'],
+      ['spark-ml', 'ml'],
+    ]);
     expect(driver!.relabel_configs).toContainEqual({ source_labels: ['tenant'], regex: '.+', action: 'keep' });
   });
 });
@@ -72,7 +111,11 @@ describe('SparkPodMonitors', () => {
   it('one PodMonitor per tenant and one for Karpenter, in monitoring, valid against the prometheus-operator schema', () => {
     const chart = new Chart(new App(), 'm');
     new SparkPodMonitors(chart, 'spark', { tenants, labels: { release: 'kube-prometheus-stack' } });
-    expect(Testing.synth(chart).map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['monitoring/spark-analytics', 'monitoring/spark-ml', 'monitoring/karpenter']);
+    expect(Testing.synth(chart).map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
+      'monitoring/spark-analytics',
+      'monitoring/spark-ml',
+      'monitoring/karpenter',
+    ]);
     expect(validationFindings(Testing.synth(chart))).toEqual([]);
   });
 
@@ -89,10 +132,23 @@ describe('Helm delivery of the release values', () => {
   it('Flux: values and dependsOn on the HelmRelease; Argo CD: the same values as valuesObject; all valid', () => {
     const chart = new Chart(new App(), 'd');
     const server = new PrometheusServer(chart, 'prometheus', props);
-    new FluxHelmRelease(chart, 'flux', { chart: server.chart, values: server.values, dependsOn: ['karpenter'], interval: '5m', timeout: '10m', keepWhenRemovedFromGit: false });
+    new FluxHelmRelease(chart, 'flux', {
+      chart: server.chart,
+      values: server.values,
+      dependsOn: ['karpenter'],
+      interval: '5m',
+      timeout: '10m',
+      keepWhenRemovedFromGit: false,
+    });
     new ArgoApplication(chart, 'argo', {
-      name: 'prometheus', namespace: 'argocd', project: 'default', source: { helm: server.chart, values: server.values },
-      destinationServer: 'https://kubernetes.default.svc', prune: true, selfHeal: true, retry: { limit: 5, backoff: '1m', maxBackoff: '5m' },
+      name: 'prometheus',
+      namespace: 'argocd',
+      project: 'default',
+      source: { helm: server.chart, values: server.values },
+      destinationServer: 'https://kubernetes.default.svc',
+      prune: true,
+      selfHeal: true,
+      retry: { limit: 5, backoff: '1m', maxBackoff: '5m' },
     });
     const objects = Testing.synth(chart);
     expect(validationFindings(objects)).toEqual([]);
@@ -101,7 +157,11 @@ describe('Helm delivery of the release values', () => {
     expect(release.spec.values).toEqual(server.values);
     expect(release.metadata.annotations).toBeUndefined();
     const application = objects.find((o) => o.kind === 'Application')!;
-    expect(application.spec.source).toMatchObject({ repoURL: PROMETHEUS_CHART.url, targetRevision: PROMETHEUS_CHART.version, helm: { releaseName: 'prometheus', valuesObject: server.values } });
+    expect(application.spec.source).toMatchObject({
+      repoURL: PROMETHEUS_CHART.url,
+      targetRevision: PROMETHEUS_CHART.version,
+      helm: { releaseName: 'prometheus', valuesObject: server.values },
+    });
     expect(application.spec.destination.namespace).toBe('monitoring');
   });
 });

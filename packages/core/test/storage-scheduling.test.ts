@@ -6,17 +6,25 @@ import { configurationErrorOf, synthByName } from './helpers.js';
 describe('Gp3StorageClass', () => {
   it('creates an encrypted gp3 class that binds on first consumer', () => {
     const chart = Testing.chart();
-    new Gp3StorageClass(chart, 'Gp3', { kmsKeyId: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' });
+    new Gp3StorageClass(chart, 'Gp3', {
+      kmsKeyId: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    });
     const storageClass = synthByName(chart)['StorageClass/gp3'];
     expect(storageClass.provisioner).toBe('ebs.csi.aws.com');
-    expect(storageClass.parameters).toMatchObject({ type: 'gp3', encrypted: 'true', kmsKeyId: expect.stringContaining(':key/') });
+    expect(storageClass.parameters).toMatchObject({
+      type: 'gp3',
+      encrypted: 'true',
+      kmsKeyId: expect.stringContaining(':key/'),
+    });
     expect(storageClass.volumeBindingMode).toBe('WaitForFirstConsumer');
     expect(storageClass.allowVolumeExpansion).toBe(true);
     expect(storageClass.reclaimPolicy).toBe('Delete');
   });
 
   it('rejects a key id that is not a KMS key ARN and out-of-range IOPS', () => {
-    expect(configurationErrorOf(() => new Gp3StorageClass(Testing.chart(), 'Gp3', { kmsKeyId: 'my-key' })).field).toBe('kmsKeyId');
+    expect(configurationErrorOf(() => new Gp3StorageClass(Testing.chart(), 'Gp3', { kmsKeyId: 'my-key' })).field).toBe(
+      'kmsKeyId',
+    );
     expect(configurationErrorOf(() => new Gp3StorageClass(Testing.chart(), 'Gp3', { iops: 100 })).field).toBe('iops');
   });
 });
@@ -31,7 +39,9 @@ describe('SparkPriorityClasses', () => {
   });
 
   it('rejects a driver priority not above the executor priority', () => {
-    const error = configurationErrorOf(() => new SparkPriorityClasses(Testing.chart(), 'Priorities', { driverValue: 100, executorValue: 100 }));
+    const error = configurationErrorOf(
+      () => new SparkPriorityClasses(Testing.chart(), 'Priorities', { driverValue: 100, executorValue: 100 }),
+    );
     expect(error.field).toBe('driverValue');
   });
 });

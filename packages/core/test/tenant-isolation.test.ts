@@ -45,11 +45,16 @@ function selects(selector: Record<string, any> | undefined, labels: Record<strin
   const matchLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
   const matchExpressions = (selector.matchExpressions ?? []).every((e: any) => {
     switch (e.operator) {
-      case 'In': return e.values.includes(labels[e.key]);
-      case 'NotIn': return !e.values.includes(labels[e.key]);
-      case 'Exists': return e.key in labels;
-      case 'DoesNotExist': return !(e.key in labels);
-      default: throw new Error(`operator ${e.operator}`);
+      case 'In':
+        return e.values.includes(labels[e.key]);
+      case 'NotIn':
+        return !e.values.includes(labels[e.key]);
+      case 'Exists':
+        return e.key in labels;
+      case 'DoesNotExist':
+        return !(e.key in labels);
+      default:
+        throw new Error(`operator ${e.operator}`);
     }
   });
   return matchLabels && matchExpressions;
@@ -77,20 +82,27 @@ function peerMatches(peer: Record<string, any>, policyNamespace: string, other: 
 
 function portMatches(ports: Record<string, any>[] | undefined, c: Connection): boolean {
   if (!ports || ports.length === 0) return true;
-  return ports.some((p) => (p.protocol ?? 'TCP') === (c.protocol ?? 'TCP') && c.port >= p.port && c.port <= (p.endPort ?? p.port));
+  return ports.some(
+    (p) => (p.protocol ?? 'TCP') === (c.protocol ?? 'TCP') && c.port >= p.port && c.port <= (p.endPort ?? p.port),
+  );
 }
 
 /** Whether `direction` of `c` is allowed by the policies of the namespace on that side. */
 function allowedOneWay(policies: Record<string, any>[], c: Connection, direction: 'Ingress' | 'Egress'): boolean {
   const [local, remote] = direction === 'Ingress' ? [c.to, c.from] : [c.from, c.to];
   if (local.namespace !== TENANT) return true;
-  const applying = policies.filter((p) => p.spec.policyTypes.includes(direction) && selects(p.spec.podSelector, local.labels ?? {}));
+  const applying = policies.filter(
+    (p) => p.spec.policyTypes.includes(direction) && selects(p.spec.podSelector, local.labels ?? {}),
+  );
   if (applying.length === 0) return true;
   const field = direction === 'Ingress' ? 'ingress' : 'egress';
   const peers = direction === 'Ingress' ? 'from' : 'to';
   return applying.some((p) =>
-    (p.spec[field] ?? []).some((rule: any) =>
-      (rule[peers] === undefined || rule[peers].some((peer: any) => peerMatches(peer, p.metadata.namespace, remote))) && portMatches(rule.ports, c),
+    (p.spec[field] ?? []).some(
+      (rule: any) =>
+        (rule[peers] === undefined ||
+          rule[peers].some((peer: any) => peerMatches(peer, p.metadata.namespace, remote))) &&
+        portMatches(rule.ports, c),
     ),
   );
 }
@@ -99,9 +111,18 @@ function allowed(policies: Record<string, any>[], c: Connection): boolean {
   return allowedOneWay(policies, c, 'Egress') && allowedOneWay(policies, c, 'Ingress');
 }
 
-const driver: Endpoint = { namespace: TENANT, labels: { 'spark-role': 'driver', 'emr-containers.amazonaws.com/resource.type': 'job.run' } };
-const executor: Endpoint = { namespace: TENANT, labels: { 'spark-role': 'executor', 'emr-containers.amazonaws.com/resource.type': 'job.run' } };
-const jobSubmitter: Endpoint = { namespace: TENANT, labels: { 'emr-containers.amazonaws.com/resource.type': 'job.run' } };
+const driver: Endpoint = {
+  namespace: TENANT,
+  labels: { 'spark-role': 'driver', 'emr-containers.amazonaws.com/resource.type': 'job.run' },
+};
+const executor: Endpoint = {
+  namespace: TENANT,
+  labels: { 'spark-role': 'executor', 'emr-containers.amazonaws.com/resource.type': 'job.run' },
+};
+const jobSubmitter: Endpoint = {
+  namespace: TENANT,
+  labels: { 'emr-containers.amazonaws.com/resource.type': 'job.run' },
+};
 const prometheus: Endpoint = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
 const kubeDns: Endpoint = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
 
@@ -109,8 +130,15 @@ describe('TenantNetworkPolicies', () => {
   it('creates the default-deny, same-namespace, monitoring, DNS and egress policies in the tenant namespace', () => {
     const policies = renderPolicies({ allowIngressFromNamespaces: ['jupyterhub'] });
     expect(policies.map((p) => p.metadata)).toEqual(
-      ['default-deny-ingress', 'allow-same-namespace', 'allow-monitoring-scrape', 'allow-ingress-from-jupyterhub', 'default-deny-egress', 'allow-dns', 'allow-egress']
-        .map((name) => ({ name, namespace: TENANT })),
+      [
+        'default-deny-ingress',
+        'allow-same-namespace',
+        'allow-monitoring-scrape',
+        'allow-ingress-from-jupyterhub',
+        'default-deny-egress',
+        'allow-dns',
+        'allow-egress',
+      ].map((name) => ({ name, namespace: TENANT })),
     );
   });
 
@@ -144,7 +172,10 @@ describe('TenantNetworkPolicies', () => {
   });
 
   it('scrapes the configured monitoring namespace and metrics ports instead of the defaults', () => {
-    const policies = renderPolicies({ monitoringNamespace: 'observability', metricsPorts: [{ port: 8090 }, { port: 9090, endPort: 9091 }] });
+    const policies = renderPolicies({
+      monitoringNamespace: 'observability',
+      metricsPorts: [{ port: 8090 }, { port: 9090, endPort: 9091 }],
+    });
     const observability: Endpoint = { namespace: 'observability' };
     expect(allowed(policies, { from: observability, to: driver, port: 8090 })).toBe(true);
     expect(allowed(policies, { from: observability, to: driver, port: 9091 })).toBe(true);
@@ -158,23 +189,37 @@ describe('TenantNetworkPolicies', () => {
     ['restricted to a port', { ...RESTRICTED, ports: [{ port: 443 }] }],
   ] as const)('always allows DNS to kube-dns on 53/UDP and 53/TCP (%s egress)', (_, egress) => {
     const policies = renderPolicies({ egress });
-    expect(policy(policies, 'allow-dns').spec.egress).toEqual([{
-      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-      ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
-    }]);
+    expect(policy(policies, 'allow-dns').spec.egress).toEqual([
+      {
+        to: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+            podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+          },
+        ],
+        ports: [
+          { port: 53, protocol: 'UDP' },
+          { port: 53, protocol: 'TCP' },
+        ],
+      },
+    ]);
     expect(allowed(policies, { from: executor, to: kubeDns, port: 53, protocol: 'UDP' })).toBe(true);
     expect(allowed(policies, { from: executor, to: kubeDns, port: 53, protocol: 'TCP' })).toBe(true);
   });
 
   it('allows egress anywhere by default, so jobs reach S3, EMR and STS', () => {
     const policies = renderPolicies();
-    const cidrs = policy(policies, 'allow-egress').spec.egress.flatMap((r: any) => r.to.filter((p: any) => p.ipBlock).map((p: any) => p.ipBlock.cidr));
+    const cidrs = policy(policies, 'allow-egress').spec.egress.flatMap((r: any) =>
+      r.to.filter((p: any) => p.ipBlock).map((p: any) => p.ipBlock.cidr),
+    );
     expect(cidrs).toEqual(['0.0.0.0/0', '::/0']);
     expect(allowed(policies, { from: driver, to: { ip: '52.216.0.10' }, port: 443 })).toBe(true);
     // Pods elsewhere in the cluster are reachable whether or not the engine matches pod addresses by ipBlock;
     // the other side's own ingress policies decide.
     expect(policy(policies, 'allow-egress').spec.egress[0].to).toContainEqual({ namespaceSelector: {} });
-    expect(allowedOneWay(policies, { from: executor, to: { namespace: 'jupyterhub' }, port: 8888 }, 'Egress')).toBe(true);
+    expect(allowedOneWay(policies, { from: executor, to: { namespace: 'jupyterhub' }, port: 8888 }, 'Egress')).toBe(
+      true,
+    );
   });
 
   it('in restricted mode allows exactly the given CIDRs, the API server on 443 and the namespace pods', () => {
@@ -188,7 +233,13 @@ describe('TenantNetworkPolicies', () => {
     expect(allowed(policies, { from: executor, to: { ip: '10.0.8.77' }, port: 5432 })).toBe(true);
     expect(allowed(policies, { from: executor, to: { ip: '10.0.9.1' }, port: 443 })).toBe(false);
     expect(allowed(policies, { from: executor, to: { ip: '52.216.0.10' }, port: 443 })).toBe(false);
-    expect(allowed(policies, { from: executor, to: { namespace: 'kube-system', labels: { app: 'metrics-server' } }, port: 53 })).toBe(false);
+    expect(
+      allowed(policies, {
+        from: executor,
+        to: { namespace: 'kube-system', labels: { app: 'metrics-server' } },
+        port: 53,
+      }),
+    ).toBe(false);
   });
 
   it('limits the restricted CIDRs to the given ports', () => {
@@ -198,7 +249,9 @@ describe('TenantNetworkPolicies', () => {
   });
 
   it('in restricted mode allows HTTPS, and only HTTPS, to the AWS service endpoints (interface endpoints, S3 prefix list)', () => {
-    const policies = renderPolicies({ egress: { ...RESTRICTED, ports: [{ port: 5432 }], awsServiceCidrs: ['10.0.96.0/24', '52.219.56.0/22'] } });
+    const policies = renderPolicies({
+      egress: { ...RESTRICTED, ports: [{ port: 5432 }], awsServiceCidrs: ['10.0.96.0/24', '52.219.56.0/22'] },
+    });
     expect(policy(policies, 'allow-aws-services').spec.policyTypes).toEqual(['Egress']);
     // S3 behind a gateway endpoint keeps its public addresses: reached on 443, nothing else.
     expect(allowed(policies, { from: executor, to: { ip: '52.219.57.10' }, port: 443 })).toBe(true);
@@ -219,7 +272,9 @@ describe('TenantNetworkPolicies', () => {
   });
 
   // Selectors, peers and ports of every policy, as rendered; the same in both modes except the ones each case names.
-  const namespacePeer = (name: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } });
+  const namespacePeer = (name: string) => ({
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } },
+  });
   const common = {
     'default-deny-ingress': { podSelector: {}, policyTypes: ['Ingress'] },
     'allow-same-namespace': { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] },
@@ -230,38 +285,80 @@ describe('TenantNetworkPolicies', () => {
     },
     'default-deny-egress': { podSelector: {}, policyTypes: ['Egress'] },
     'allow-dns': {
-      podSelector: {}, policyTypes: ['Egress'],
-      egress: [{
-        to: [{ ...namespacePeer('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-        ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
-      }],
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [{ ...namespacePeer('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+          ports: [
+            { port: 53, protocol: 'UDP' },
+            { port: 53, protocol: 'TCP' },
+          ],
+        },
+      ],
     },
   };
   it.each([
-    ['allow-all', {}, {
-      'allow-egress': { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }, { namespaceSelector: {} }] }] },
-    }],
-    ['restricted', { egress: { ...RESTRICTED, ports: [{ port: 443 }, { port: 8000, endPort: 8100, protocol: 'TCP' }] }, allowIngressFromNamespaces: ['jupyterhub'] }, {
-      'allow-ingress-from-jupyterhub': { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [namespacePeer('jupyterhub')] }] },
-      'allow-egress': {
-        podSelector: {}, policyTypes: ['Egress'],
-        egress: [
-          { to: [{ podSelector: {} }] },
-          { to: [namespacePeer('jupyterhub')] },
-          { to: [{ ipBlock: { cidr: '172.20.0.1/32' } }, { ipBlock: { cidr: '10.0.32.0/24' } }], ports: [{ port: 443, protocol: 'TCP' }] },
-          {
-            to: [{ ipBlock: { cidr: '10.0.8.0/24' } }, { ipBlock: { cidr: '2600:1f18:aa::/56' } }],
-            ports: [{ port: 443, protocol: 'TCP' }, { port: 8000, endPort: 8100, protocol: 'TCP' }],
-          },
-        ],
+    [
+      'allow-all',
+      {},
+      {
+        'allow-egress': {
+          podSelector: {},
+          policyTypes: ['Egress'],
+          egress: [
+            { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }, { namespaceSelector: {} }] },
+          ],
+        },
       },
-    }],
-  ] as const)('renders each NetworkPolicy\'s selectors, peers and ports, passing the project\'s validation (%s)', (_, overrides, specific) => {
-    const policies = renderPolicies(overrides as Partial<TenantNetworkPoliciesProps>);
-    expect(Object.fromEntries(policies.map((p) => [p.metadata.name, p.spec]))).toEqual({ ...common, ...specific });
-    expect(policies.every((p) => p.apiVersion === 'networking.k8s.io/v1' && p.kind === 'NetworkPolicy' && p.metadata.namespace === TENANT)).toBe(true);
-    expect(validationFindings(policies)).toEqual([]);
-  });
+    ],
+    [
+      'restricted',
+      {
+        egress: { ...RESTRICTED, ports: [{ port: 443 }, { port: 8000, endPort: 8100, protocol: 'TCP' }] },
+        allowIngressFromNamespaces: ['jupyterhub'],
+      },
+      {
+        'allow-ingress-from-jupyterhub': {
+          podSelector: {},
+          policyTypes: ['Ingress'],
+          ingress: [{ from: [namespacePeer('jupyterhub')] }],
+        },
+        'allow-egress': {
+          podSelector: {},
+          policyTypes: ['Egress'],
+          egress: [
+            { to: [{ podSelector: {} }] },
+            { to: [namespacePeer('jupyterhub')] },
+            {
+              to: [{ ipBlock: { cidr: '172.20.0.1/32' } }, { ipBlock: { cidr: '10.0.32.0/24' } }],
+              ports: [{ port: 443, protocol: 'TCP' }],
+            },
+            {
+              to: [{ ipBlock: { cidr: '10.0.8.0/24' } }, { ipBlock: { cidr: '2600:1f18:aa::/56' } }],
+              ports: [
+                { port: 443, protocol: 'TCP' },
+                { port: 8000, endPort: 8100, protocol: 'TCP' },
+              ],
+            },
+          ],
+        },
+      },
+    ],
+  ] as const)(
+    "renders each NetworkPolicy's selectors, peers and ports, passing the project's validation (%s)",
+    (_, overrides, specific) => {
+      const policies = renderPolicies(overrides as Partial<TenantNetworkPoliciesProps>);
+      expect(Object.fromEntries(policies.map((p) => [p.metadata.name, p.spec]))).toEqual({ ...common, ...specific });
+      expect(
+        policies.every(
+          (p) =>
+            p.apiVersion === 'networking.k8s.io/v1' && p.kind === 'NetworkPolicy' && p.metadata.namespace === TENANT,
+        ),
+      ).toBe(true);
+      expect(validationFindings(policies)).toEqual([]);
+    },
+  );
 
   it.each([
     [{ egress: { ...RESTRICTED, cidrs: ['10.0.0.0/33'] } }, 'egress.cidrs[0]'],
@@ -292,7 +389,10 @@ describe('TenantNetworkPolicies', () => {
 
 const ROLE_ARN = 'arn:aws:iam::111122223333:role/emr-dev-ml-notebook';
 
-function renderAccounts(serviceAccounts: TenantServiceAccountsProps['serviceAccounts'], namespace = TENANT): Record<string, any> {
+function renderAccounts(
+  serviceAccounts: TenantServiceAccountsProps['serviceAccounts'],
+  namespace = TENANT,
+): Record<string, any> {
   const chart = new Chart(new App(), 'test');
   new TenantServiceAccounts(chart, 'sa', { namespace, serviceAccounts });
   return synthByName(chart);
@@ -307,7 +407,12 @@ describe('TenantServiceAccounts', () => {
       annotations: { 'eks.amazonaws.com/role-arn': ROLE_ARN, 'eks.amazonaws.com/sts-regional-endpoints': 'true' },
     });
     expect(account.automountServiceAccountToken).toBe(false);
-    expect(account).toEqual({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: account.metadata, automountServiceAccountToken: false });
+    expect(account).toEqual({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: account.metadata,
+      automountServiceAccountToken: false,
+    });
     expect(validationFindings([account])).toEqual([]);
   });
 
@@ -317,8 +422,14 @@ describe('TenantServiceAccounts', () => {
       { name: 'batch', roleArn: 'arn:aws-cn:iam::111122223333:role/jobs/batch', stsRegionalEndpoints: false },
     ]);
     expect(objects['ServiceAccount/spark-operator'].automountServiceAccountToken).toBe(true);
-    expect(objects['ServiceAccount/spark-operator'].metadata).toEqual({ name: 'spark-operator', namespace: TENANT, labels: { team: 'ml' } });
-    expect(objects['ServiceAccount/batch'].metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws-cn:iam::111122223333:role/jobs/batch' });
+    expect(objects['ServiceAccount/spark-operator'].metadata).toEqual({
+      name: 'spark-operator',
+      namespace: TENANT,
+      labels: { team: 'ml' },
+    });
+    expect(objects['ServiceAccount/batch'].metadata.annotations).toEqual({
+      'eks.amazonaws.com/role-arn': 'arn:aws-cn:iam::111122223333:role/jobs/batch',
+    });
   });
 
   it('binds sparkDriver accounts to a Role for exactly what a Spark driver does in its namespace, and mounts their token', () => {
@@ -326,17 +437,34 @@ describe('TenantServiceAccounts', () => {
     expect(objects['ServiceAccount/notebook-spark'].automountServiceAccountToken).toBe(true);
     expect(objects['ServiceAccount/batch'].automountServiceAccountToken).toBe(false);
     expect(objects['Role/spark-driver'].rules).toEqual([
-      { apiGroups: [''], resources: ['pods'], verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'watch', 'patch'] },
-      { apiGroups: [''], resources: ['configmaps', 'persistentvolumeclaims', 'services'], verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'watch'] },
+      {
+        apiGroups: [''],
+        resources: ['pods'],
+        verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'watch', 'patch'],
+      },
+      {
+        apiGroups: [''],
+        resources: ['configmaps', 'persistentvolumeclaims', 'services'],
+        verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'watch'],
+      },
     ]);
     expect(objects['Role/spark-driver'].metadata.namespace).toBe(TENANT);
-    expect(objects['RoleBinding/spark-driver'].subjects).toEqual([{ kind: 'ServiceAccount', name: 'notebook-spark', namespace: TENANT }]);
-    expect(objects['RoleBinding/spark-driver'].roleRef).toEqual({ kind: 'Role', name: 'spark-driver', apiGroup: 'rbac.authorization.k8s.io' });
+    expect(objects['RoleBinding/spark-driver'].subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'notebook-spark', namespace: TENANT },
+    ]);
+    expect(objects['RoleBinding/spark-driver'].roleRef).toEqual({
+      kind: 'Role',
+      name: 'spark-driver',
+      apiGroup: 'rbac.authorization.k8s.io',
+    });
     expect(validationFindings(Object.values(objects))).toEqual([]);
     // No driver accounts, no Role; a driver account that may not mount its token is refused.
     expect(Object.keys(renderAccounts([{ name: 'batch' }]))).toEqual(['ServiceAccount/batch']);
-    expect(configurationErrorOf(() => renderAccounts([{ name: 'nb', sparkDriver: true, automountServiceAccountToken: false }])).field)
-      .toBe('serviceAccounts[0].automountServiceAccountToken');
+    expect(
+      configurationErrorOf(() =>
+        renderAccounts([{ name: 'nb', sparkDriver: true, automountServiceAccountToken: false }]),
+      ).field,
+    ).toBe('serviceAccounts[0].automountServiceAccountToken');
   });
 
   it.each([

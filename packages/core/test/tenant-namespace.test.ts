@@ -36,26 +36,45 @@ describe('TenantNamespace', () => {
     const { ResourceQuota } = render();
     expect(ResourceQuota.metadata).toEqual({ name: 'tenant-quota', namespace: 'spark-ml' });
     expect(ResourceQuota.spec.hard).toEqual({
-      'requests.cpu': '32', 'requests.memory': '256Gi', 'limits.memory': '256Gi', pods: '100', 'requests.storage': '500Gi',
+      'requests.cpu': '32',
+      'requests.memory': '256Gi',
+      'limits.memory': '256Gi',
+      pods: '100',
+      'requests.storage': '500Gi',
     });
   });
 
   it('gives containers that set nothing the default requests and limits', () => {
     const { LimitRange } = render();
-    expect(LimitRange.spec.limits).toEqual([{
-      type: 'Container',
-      default: { cpu: '2', memory: '16Gi' },
-      defaultRequest: { cpu: '1', memory: '8Gi' },
-      max: { cpu: '16', memory: '128Gi' },
-    }]);
+    expect(LimitRange.spec.limits).toEqual([
+      {
+        type: 'Container',
+        default: { cpu: '2', memory: '16Gi' },
+        defaultRequest: { cpu: '1', memory: '8Gi' },
+        max: { cpu: '16', memory: '128Gi' },
+      },
+    ]);
   });
 
   it('leaves the default CPU limit out when asked, so admission takes max.cpu for Spark pods that set none', () => {
-    const { LimitRange } = render({ containerDefaults: { default: { memory: '2Gi' }, defaultRequest: { cpu: '250m', memory: '512Mi' }, max: { cpu: '16', memory: '128Gi' } } });
+    const { LimitRange } = render({
+      containerDefaults: {
+        default: { memory: '2Gi' },
+        defaultRequest: { cpu: '250m', memory: '512Mi' },
+        max: { cpu: '16', memory: '128Gi' },
+      },
+    });
     expect(LimitRange.spec.limits[0].default).toEqual({ memory: '2Gi' });
     // Requests are checked against the limit Kubernetes will default to: max.cpu.
-    expect(() => render({ containerDefaults: { default: { memory: '2Gi' }, defaultRequest: { cpu: '20', memory: '512Mi' }, max: { cpu: '16', memory: '128Gi' } } }))
-      .toThrow('containerDefaults.defaultRequest.cpu: 20 is more than the default limit 16');
+    expect(() =>
+      render({
+        containerDefaults: {
+          default: { memory: '2Gi' },
+          defaultRequest: { cpu: '20', memory: '512Mi' },
+          max: { cpu: '16', memory: '128Gi' },
+        },
+      }),
+    ).toThrow('containerDefaults.defaultRequest.cpu: 20 is more than the default limit 16');
   });
 
   it.each([
@@ -64,9 +83,18 @@ describe('TenantNamespace', () => {
     [{ quota: { ...props.quota, cpu: '0' } }, 'quota.cpu: must be greater than zero'],
     [{ quota: { ...props.quota, memory: '12GB' } }, 'quota.memory: "12GB" is not a Kubernetes quantity'],
     [{ quota: { ...props.quota, pods: 2.5 } }, 'quota.pods: must be a whole number above zero'],
-    [{ containerDefaults: { ...props.containerDefaults, defaultRequest: { cpu: '3', memory: '8Gi' } } }, 'containerDefaults.defaultRequest.cpu: 3 is more than the default limit 2'],
-    [{ containerDefaults: { ...props.containerDefaults, max: { cpu: '1', memory: '128Gi' } } }, 'containerDefaults.default.cpu: 2 is more than the maximum 1'],
-    [{ podSecurity: { enforce: 'strict' as never } }, 'podSecurity.enforce: "strict" is not a level; allowed: privileged, baseline, restricted'],
+    [
+      { containerDefaults: { ...props.containerDefaults, defaultRequest: { cpu: '3', memory: '8Gi' } } },
+      'containerDefaults.defaultRequest.cpu: 3 is more than the default limit 2',
+    ],
+    [
+      { containerDefaults: { ...props.containerDefaults, max: { cpu: '1', memory: '128Gi' } } },
+      'containerDefaults.default.cpu: 2 is more than the maximum 1',
+    ],
+    [
+      { podSecurity: { enforce: 'strict' as never } },
+      'podSecurity.enforce: "strict" is not a level; allowed: privileged, baseline, restricted',
+    ],
   ])('refuses %j', (override, message) => {
     expect(() => render(override)).toThrow(ConfigurationError);
     expect(() => render(override)).toThrow(message);
@@ -74,7 +102,15 @@ describe('TenantNamespace', () => {
 });
 
 describe('parseQuantity', () => {
-  it.each([['500m', 0.5], ['2', 2], [16, 16], ['1Gi', 2 ** 30], ['1G', 1e9], ['1e3', 1000], ['1.5Ki', 1536]])('%s = %d', (text, value) => {
+  it.each([
+    ['500m', 0.5],
+    ['2', 2],
+    [16, 16],
+    ['1Gi', 2 ** 30],
+    ['1G', 1e9],
+    ['1e3', 1000],
+    ['1.5Ki', 1536],
+  ])('%s = %d', (text, value) => {
     expect(parseQuantity(text)).toBe(value);
   });
 });

@@ -14,7 +14,10 @@ describe('toleratesTaint (kube-scheduler rule, shared by builders and validation
     [{ key: '', operator: 'Exists' }, true],
     [{ operator: 'Equal', value: 'spark-executor' }, false],
     [{ key: 'nvidia.com/gpu', operator: 'Exists' }, false], // Exists tolerates any value of its own key only
-    [{ key: 'emr-eks-gitops.io/workload', operator: 'Equal', value: 'spark-executor', effect: 'PreferNoSchedule' }, false],
+    [
+      { key: 'emr-eks-gitops.io/workload', operator: 'Equal', value: 'spark-executor', effect: 'PreferNoSchedule' },
+      false,
+    ],
   ])('%j -> %s', (toleration, expected) => {
     expect(toleratesTaint(toleration, executorTaint)).toBe(expected);
   });

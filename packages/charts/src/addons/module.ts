@@ -68,7 +68,10 @@ export type AddonDelivery =
  */
 // Methods, not function properties: a module of one add-on's config is then one of the list's (parameters bivariant).
 export interface AddonModule<
-  Key extends string = string, Schema extends TSchema = TSchema, Resolved = unknown, Defaults extends Readonly<Record<string, unknown>> = Readonly<Record<string, unknown>>,
+  Key extends string = string,
+  Schema extends TSchema = TSchema,
+  Resolved = unknown,
+  Defaults extends Readonly<Record<string, unknown>> = Readonly<Record<string, unknown>>,
 > {
   /** The key under `addons:`. */
   readonly key: Key;

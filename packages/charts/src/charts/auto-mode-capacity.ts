@@ -1,8 +1,18 @@
 import type { Construct } from 'constructs';
 import {
-  AUTO_MODE_DEFAULT_EXPIRE_AFTER, AUTO_MODE_EBS_PROVISIONER, AutoModeNetworkPolicyController,
-  EKS_AUTO_MODE_INSTANCE_LABELS, EksNodeClass, LABELS, autoModeAddonPlacement, autoModeClusterConfig,
-  type AutoModeAddonPlacement, type AutoModeBuiltInNodePool, type EbsCsiProvisioner, type InstanceLabelKeys, type SparkNodeClass,
+  AUTO_MODE_DEFAULT_EXPIRE_AFTER,
+  AUTO_MODE_EBS_PROVISIONER,
+  AutoModeNetworkPolicyController,
+  EKS_AUTO_MODE_INSTANCE_LABELS,
+  EksNodeClass,
+  LABELS,
+  autoModeAddonPlacement,
+  autoModeClusterConfig,
+  type AutoModeAddonPlacement,
+  type AutoModeBuiltInNodePool,
+  type EbsCsiProvisioner,
+  type InstanceLabelKeys,
+  type SparkNodeClass,
 } from '@emr-eks-gitops/core';
 import type { AutoModeCapacity, ResolvedEnvironment } from '../config/resolve.js';
 
@@ -20,7 +30,10 @@ export function ebsProvisioner(config: Pick<ResolvedEnvironment, 'capacity'>): E
  * Where add-ons that must outlive Spark capacity run: off every Karpenter node (on the controller's managed node
  * groups when given), or on Auto Mode, where every node is a Karpenter node, on the configured built-in pool.
  */
-export function addonPlacement(config: ResolvedEnvironment): { managedNodeGroups?: readonly string[]; nodePlacement?: AutoModeAddonPlacement } {
+export function addonPlacement(config: ResolvedEnvironment): {
+  managedNodeGroups?: readonly string[];
+  nodePlacement?: AutoModeAddonPlacement;
+} {
   const capacity = config.capacity;
   return capacity.backend === 'auto-mode'
     ? { nodePlacement: autoModeAddonPlacement(capacity.autoMode.addonNodePool) }
@@ -40,7 +53,11 @@ export interface SparkNodes {
    * Node classes like the environment's, named `name` (and `nvmeName`, RAID0 instance store, when given) with `tags`
    * added to the environment's: what a capacity class exclusive to some tenants launches its nodes with, tagged for cost.
    */
-  readonly taggedNodeClasses: (name: string, tags: Readonly<Record<string, string>>, nvmeName: string | undefined) => TaggedNodeClasses;
+  readonly taggedNodeClasses: (
+    name: string,
+    tags: Readonly<Record<string, string>>,
+    nvmeName: string | undefined,
+  ) => TaggedNodeClasses;
 }
 
 /** A capacity class's own node classes. */
@@ -72,16 +89,38 @@ const NVME_CLASS_EPHEMERAL_GIB = 20;
  * cluster's compute config as an artifact. The driver pool's drain bound is written out (Auto Mode's 24h when not
  * configured), so the run-time rule that compares it with the tenants' longest jobs sees what the cluster does.
  */
-export function autoModeSparkNodes(scope: Construct, config: ResolvedEnvironment, capacity: AutoModeCapacity, nvme: boolean): SparkNodes {
-  const nodeClasses = (name: string, extraTags: Readonly<Record<string, string>>, nvmeName: string | undefined, id = `-${name}`): TaggedNodeClasses => {
-    const nodeClass = { clusterName: config.cluster.name, role: capacity.nodeRole, tags: { ...autoModeNodeClassTags(config), ...extraTags } };
+export function autoModeSparkNodes(
+  scope: Construct,
+  config: ResolvedEnvironment,
+  capacity: AutoModeCapacity,
+  nvme: boolean,
+): SparkNodes {
+  const nodeClasses = (
+    name: string,
+    extraTags: Readonly<Record<string, string>>,
+    nvmeName: string | undefined,
+    id = `-${name}`,
+  ): TaggedNodeClasses => {
+    const nodeClass = {
+      clusterName: config.cluster.name,
+      role: capacity.nodeRole,
+      tags: { ...autoModeNodeClassTags(config), ...extraTags },
+    };
     return {
       driverNodeClass: new EksNodeClass(scope, `SparkNodeClass${id}`, {
-        name, ...nodeClass, ephemeralStorage: { sizeGiB: capacity.rootVolumeGiB },
+        name,
+        ...nodeClass,
+        ephemeralStorage: { sizeGiB: capacity.rootVolumeGiB },
       }),
-      nvmeNodeClass: nvmeName === undefined ? undefined : new EksNodeClass(scope, `SparkNvmeNodeClass${id}`, {
-        name: nvmeName, ...nodeClass, ephemeralStorage: { sizeGiB: NVME_CLASS_EPHEMERAL_GIB }, localNvmeEphemeralStorage: true,
-      }),
+      nvmeNodeClass:
+        nvmeName === undefined
+          ? undefined
+          : new EksNodeClass(scope, `SparkNvmeNodeClass${id}`, {
+              name: nvmeName,
+              ...nodeClass,
+              ephemeralStorage: { sizeGiB: NVME_CLASS_EPHEMERAL_GIB },
+              localNvmeEphemeralStorage: true,
+            }),
     };
   };
   const { driverNodeClass, nvmeNodeClass } = nodeClasses('spark', {}, nvme ? 'spark-nvme' : undefined, '');

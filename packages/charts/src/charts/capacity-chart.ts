@@ -1,12 +1,32 @@
 import type { Construct } from 'constructs';
 import {
-  configDiagnostic, Ec2NodeClass, KARPENTER_AWS_INSTANCE_LABELS, LABELS, SparkCapacity, autoModeTagPolicy, emptySelectionProblem, gpuSelectionProblem, instanceSelectionRequirements, instanceTypesMatching, karpenterControllerHelmValues,
+  configDiagnostic,
+  Ec2NodeClass,
+  KARPENTER_AWS_INSTANCE_LABELS,
+  LABELS,
+  SparkCapacity,
+  autoModeTagPolicy,
+  emptySelectionProblem,
+  gpuSelectionProblem,
+  instanceSelectionRequirements,
+  instanceTypesMatching,
+  karpenterControllerHelmValues,
 } from '@emr-eks-gitops/core';
 import type { KarpenterCapacity, ResolvedCapacityClass, ResolvedEnvironment } from '../config/resolve.js';
-import { DEFAULT_CAPACITY_CLASS, classCostTags, hasOwnNodeClasses, needsNvmeNodeClass } from '../config/capacity-class-semantics.js';
+import {
+  DEFAULT_CAPACITY_CLASS,
+  classCostTags,
+  hasOwnNodeClasses,
+  needsNvmeNodeClass,
+} from '../config/capacity-class-semantics.js';
 import { underField, type RenderIssue } from '../config/render-error.js';
 import {
-  AUTO_MODE_TAG_POLICY_ARTIFACT, autoModeClusterConfigArtifact, autoModeSparkNodes, needsTagPolicy, type SparkNodes, type TaggedNodeClasses,
+  AUTO_MODE_TAG_POLICY_ARTIFACT,
+  autoModeClusterConfigArtifact,
+  autoModeSparkNodes,
+  needsTagPolicy,
+  type SparkNodes,
+  type TaggedNodeClasses,
 } from './auto-mode-capacity.js';
 import { ManifestChart } from './manifest-chart.js';
 import { capacitySummary } from './capacity-summary.js';
@@ -16,7 +36,8 @@ import type { CapacitySummary } from './summaries.js';
 const CONTROLLER_VALUES_ARTIFACT = 'controller-values.yaml';
 
 type PoolLimitsConfig = { cpu: string | number; memory: string | number } | undefined;
-const poolLimits = (pool: PoolLimitsConfig) => (pool ? { cpu: String(pool.cpu), memory: String(pool.memory) } : undefined);
+const poolLimits = (pool: PoolLimitsConfig) =>
+  pool ? { cpu: String(pool.cpu), memory: String(pool.memory) } : undefined;
 
 /**
  * Karpenter capacity for Spark: the node class(es), the driver pool and the spot / on-demand executor pools (EBS, and
@@ -38,12 +59,19 @@ export class CapacityChart extends ManifestChart {
   readonly summary: CapacitySummary;
 
   constructor(scope: Construct, config: ResolvedEnvironment) {
-    super(scope, 'platform-karpenter', { folder: 'platform/karpenter', environment: config.name, configPath: ['capacity'] });
+    super(scope, 'platform-karpenter', {
+      folder: 'platform/karpenter',
+      environment: config.name,
+      configPath: ['capacity'],
+    });
     const capacity = config.capacity;
     const classes = capacity.classes;
     // NVMe executor pools are rendered beside the EBS ones; only tenants with localDisk instance-store (or an NVMe class) reach them.
     const nvme = needsNvmeNodeClass(config);
-    const nodes = capacity.backend === 'auto-mode' ? autoModeSparkNodes(this, config, capacity, nvme) : this.karpenterNodes(config, capacity, nvme);
+    const nodes =
+      capacity.backend === 'auto-mode'
+        ? autoModeSparkNodes(this, config, capacity, nvme)
+        : this.karpenterNodes(config, capacity, nvme);
 
     const limits = capacity.limits;
     this.spark = new SparkCapacity(this, 'Spark', {
@@ -70,26 +98,59 @@ export class CapacityChart extends ManifestChart {
       const selectionPath = ['capacity', 'classes', index, spec.families ? 'families' : 'categories'];
       const selection = instanceSelectionRequirements(spec, nodes.instanceLabels);
       if (empty) {
-        this.problems.push(configDiagnostic('capacity-class-instances', selectionPath, `capacity class ${spec.name} ${empty}; widen the selection`));
+        this.problems.push(
+          configDiagnostic(
+            'capacity-class-instances',
+            selectionPath,
+            `capacity class ${spec.name} ${empty}; widen the selection`,
+          ),
+        );
       } else if (instanceTypesMatching(selection).length === 0) {
         // The offline catalog leaves some families out: a selection it does not know may be real, or a typo.
-        const selected = spec.families ? `families ${spec.families.join(', ')}` : `categories ${spec.categories?.join(', ') ?? 'c, m, r'}`;
-        this.warnings.push(configDiagnostic('capacity-class-instances', selectionPath, `capacity class ${spec.name}: no instance type of the offline catalog matches its ${selected}, so no capacity rule can check that its pools hold the tenants' pods; if a name is misspelt, Karpenter launches no node and the class's pods stay Pending: check them against the EC2 instance types`, { severity: 'warning' }));
+        const selected = spec.families
+          ? `families ${spec.families.join(', ')}`
+          : `categories ${spec.categories?.join(', ') ?? 'c, m, r'}`;
+        this.warnings.push(
+          configDiagnostic(
+            'capacity-class-instances',
+            selectionPath,
+            `capacity class ${spec.name}: no instance type of the offline catalog matches its ${selected}, so no capacity rule can check that its pools hold the tenants' pods; if a name is misspelt, Karpenter launches no node and the class's pods stay Pending: check them against the EC2 instance types`,
+            { severity: 'warning' },
+          ),
+        );
       } else if (spec.gpu) {
         const problem = gpuSelectionProblem(selection, spec.gpu.perExecutor);
         if (problem) {
-          const field = problem.startsWith('asks') ? ['gpu', 'perExecutor'] : [spec.families ? 'families' : 'categories'];
-          this.problems.push(configDiagnostic('capacity-class-gpu', ['capacity', 'classes', index, ...field], `GPU class ${spec.name} ${problem}`));
+          const field = problem.startsWith('asks')
+            ? ['gpu', 'perExecutor']
+            : [spec.families ? 'families' : 'categories'];
+          this.problems.push(
+            configDiagnostic(
+              'capacity-class-gpu',
+              ['capacity', 'classes', index, ...field],
+              `GPU class ${spec.name} ${problem}`,
+            ),
+          );
         }
       }
     });
     this.classes = all;
 
     if (capacity.backend === 'auto-mode') {
-      this.addArtifact({ path: 'auto-mode-cluster-config.json', format: 'json', kubernetesObject: false, value: autoModeClusterConfigArtifact(config, capacity) });
+      this.addArtifact({
+        path: 'auto-mode-cluster-config.json',
+        format: 'json',
+        kubernetesObject: false,
+        value: autoModeClusterConfigArtifact(config, capacity),
+      });
       // NodeClass tags are user-defined tags, which Auto Mode's managed policies do not allow (auto-mode-tag-policy.ts).
       if (needsTagPolicy(config)) {
-        this.addArtifact({ path: AUTO_MODE_TAG_POLICY_ARTIFACT, format: 'json', kubernetesObject: false, value: autoModeTagPolicy(config.cluster.partition) });
+        this.addArtifact({
+          path: AUTO_MODE_TAG_POLICY_ARTIFACT,
+          format: 'json',
+          kubernetesObject: false,
+          value: autoModeTagPolicy(config.cluster.partition),
+        });
       }
     } else if (!config.addons?.karpenter) {
       const { controller } = capacity;
@@ -105,12 +166,21 @@ export class CapacityChart extends ManifestChart {
         }),
       });
     }
-    this.summary = capacitySummary(config, this, this.artifacts.some((artifact) => artifact.path === CONTROLLER_VALUES_ARTIFACT));
+    this.summary = capacitySummary(
+      config,
+      this,
+      this.artifacts.some((artifact) => artifact.path === CONTROLLER_VALUES_ARTIFACT),
+    );
   }
 
   /** Self-managed Karpenter's EC2NodeClasses: `spark`, and `spark-nvme` (RAID0 instance store) for NVMe executors. */
   private karpenterNodes(config: ResolvedEnvironment, capacity: KarpenterCapacity, nvme: boolean): SparkNodes {
-    const nodeClasses = (name: string, extraTags: Readonly<Record<string, string>>, nvmeName: string | undefined, id = `-${name}`): TaggedNodeClasses => {
+    const nodeClasses = (
+      name: string,
+      extraTags: Readonly<Record<string, string>>,
+      nvmeName: string | undefined,
+      id = `-${name}`,
+    ): TaggedNodeClasses => {
       const nodeClass = {
         clusterName: config.cluster.name,
         amiAlias: capacity.amiAlias,
@@ -120,12 +190,22 @@ export class CapacityChart extends ManifestChart {
       };
       return {
         driverNodeClass: new Ec2NodeClass(this, `SparkNodeClass${id}`, { name, ...nodeClass }),
-        nvmeNodeClass: nvmeName === undefined ? undefined : new Ec2NodeClass(this, `SparkNvmeNodeClass${id}`, { name: nvmeName, ...nodeClass, instanceStorePolicy: 'RAID0' }),
+        nvmeNodeClass:
+          nvmeName === undefined
+            ? undefined
+            : new Ec2NodeClass(this, `SparkNvmeNodeClass${id}`, {
+                name: nvmeName,
+                ...nodeClass,
+                instanceStorePolicy: 'RAID0',
+              }),
       };
     };
     const { driverNodeClass, nvmeNodeClass } = nodeClasses('spark', {}, nvme ? 'spark-nvme' : undefined, '');
     return {
-      driverNodeClass, nvmeNodeClass, instanceLabels: KARPENTER_AWS_INSTANCE_LABELS, driverNodes: capacity.driverNodes,
+      driverNodeClass,
+      nvmeNodeClass,
+      instanceLabels: KARPENTER_AWS_INSTANCE_LABELS,
+      driverNodes: capacity.driverNodes,
       taggedNodeClasses: (name, tags, nvmeName) => nodeClasses(name, tags, nvmeName),
     };
   }
@@ -135,10 +215,18 @@ export class CapacityChart extends ManifestChart {
    * tenants that share any (EC2NodeClass and Auto Mode NodeClass `spec.tags` reach its instances and volumes); the
    * environment's otherwise, since its nodes may run any tenant's pods.
    */
-  private classNodeClasses(config: ResolvedEnvironment, spec: ResolvedCapacityClass, nodes: SparkNodes): TaggedNodeClasses {
+  private classNodeClasses(
+    config: ResolvedEnvironment,
+    spec: ResolvedCapacityClass,
+    nodes: SparkNodes,
+  ): TaggedNodeClasses {
     if (!hasOwnNodeClasses(config, spec)) return nodes;
     // Prefixes no other node class name starts with, so no class name can collide with another's or the environment's.
-    return nodes.taggedNodeClasses(`spark-class-${spec.name}`, classCostTags(config, spec), spec.localDisk === 'nvme' ? `spark-nvme-class-${spec.name}` : undefined);
+    return nodes.taggedNodeClasses(
+      `spark-class-${spec.name}`,
+      classCostTags(config, spec),
+      spec.localDisk === 'nvme' ? `spark-nvme-class-${spec.name}` : undefined,
+    );
   }
 
   /** A named class: its own pools, labelled and tainted with the class, sharing the environment's node lifetimes. */
@@ -157,7 +245,9 @@ export class CapacityChart extends ManifestChart {
       instanceLabels,
       instanceRequirements: instanceSelectionRequirements(spec, instanceLabels),
       // Drivers use no GPU: a GPU class's drivers run on general-purpose types of the class's architecture.
-      driverInstanceRequirements: spec.gpu ? instanceSelectionRequirements({ arch: spec.arch }, instanceLabels) : undefined,
+      driverInstanceRequirements: spec.gpu
+        ? instanceSelectionRequirements({ arch: spec.arch }, instanceLabels)
+        : undefined,
       executorCapacity: spec.executorCapacity,
       gpu: spec.gpu && {
         resource: spec.gpu.resource,

@@ -6,7 +6,11 @@ import type { CapacitySummary, InstanceSelectionSummary, PoolSummary } from './s
 
 /** The instance types a class selects, with the defaults instanceSelectionRequirements applies. */
 function instanceSelection(spec: {
-  readonly arch?: string; readonly families?: readonly string[]; readonly categories?: readonly string[]; readonly minGeneration?: number; readonly sizes?: readonly string[];
+  readonly arch?: string;
+  readonly families?: readonly string[];
+  readonly categories?: readonly string[];
+  readonly minGeneration?: number;
+  readonly sizes?: readonly string[];
 }): InstanceSelectionSummary {
   return {
     arch: spec.arch ?? 'amd64',
@@ -18,15 +22,22 @@ function instanceSelection(spec: {
 
 /** Every pool of every class, `default` first, as the README's table and diagram show them. */
 function poolSummaries(classes: ReadonlyMap<string, SparkCapacity>): PoolSummary[] {
-  return [...classes].flatMap(([name, capacity]) => capacity.pools.map((pool) => ({
-    name: pool.name, capacityTypes: pool.capacityTypes, limits: pool.limits, capacityClass: name,
-    role: pool === capacity.driverPool ? 'driver' as const : 'executor' as const,
-  })));
+  return [...classes].flatMap(([name, capacity]) =>
+    capacity.pools.map((pool) => ({
+      name: pool.name,
+      capacityTypes: pool.capacityTypes,
+      limits: pool.limits,
+      capacityClass: name,
+      role: pool === capacity.driverPool ? ('driver' as const) : ('executor' as const),
+    })),
+  );
 }
 
 /** What CapacityChart rendered, from the pools it built and the settings it built them from. */
 export function capacitySummary(
-  config: ResolvedEnvironment, rendered: { readonly classes: ReadonlyMap<string, SparkCapacity>; readonly spark: SparkCapacity }, controllerValues: boolean,
+  config: ResolvedEnvironment,
+  rendered: { readonly classes: ReadonlyMap<string, SparkCapacity>; readonly spark: SparkCapacity },
+  controllerValues: boolean,
 ): CapacitySummary {
   const capacity = config.capacity;
   const defaultClass = rendered.spark;
@@ -51,14 +62,22 @@ export function capacitySummary(
     })),
     nvmeNodeClass: needsNvmeNodeClass(config),
     controller: capacity.backend === 'karpenter' ? capacity.controller : undefined,
-    controllerValues: controllerValues ? { chart: { url: KARPENTER_CHART.url, version: KARPENTER_CHART.version } } : undefined,
-    autoMode: capacity.backend === 'auto-mode' ? {
-      addonPool: capacity.autoMode.addonNodePool,
-      builtInPools: builtInNodePools(capacity),
-      // The Spark pools' node lifetime (the driver pool's may be shorter: capacity.driverNodes).
-      expireAfter: (defaultClass.executorOnDemandPool ?? defaultClass.driverPool).expireAfter,
-      tagPolicyTags: needsTagPolicy(config) ? autoModeNodeClassTags(config) : undefined,
-    } : undefined,
-    driverNodes: { expireAfter: defaultClass.driverPool.expireAfter, terminationGracePeriod: defaultClass.driverPool.terminationGracePeriod },
+    controllerValues: controllerValues
+      ? { chart: { url: KARPENTER_CHART.url, version: KARPENTER_CHART.version } }
+      : undefined,
+    autoMode:
+      capacity.backend === 'auto-mode'
+        ? {
+            addonPool: capacity.autoMode.addonNodePool,
+            builtInPools: builtInNodePools(capacity),
+            // The Spark pools' node lifetime (the driver pool's may be shorter: capacity.driverNodes).
+            expireAfter: (defaultClass.executorOnDemandPool ?? defaultClass.driverPool).expireAfter,
+            tagPolicyTags: needsTagPolicy(config) ? autoModeNodeClassTags(config) : undefined,
+          }
+        : undefined,
+    driverNodes: {
+      expireAfter: defaultClass.driverPool.expireAfter,
+      terminationGracePeriod: defaultClass.driverPool.terminationGracePeriod,
+    },
   };
 }

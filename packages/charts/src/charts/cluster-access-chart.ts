@@ -1,6 +1,17 @@
 import type { Construct } from 'constructs';
 import {
-  EMR_CONTAINERS_NAME, EMR_SERVICE_LINKED_ROLE_NAME, KARPENTER_CHART, NODE_GROUPS, NODE_USERNAME, clusterAccessPolicyRequest, mapRolesEntries, eksctlIdentityMappings, emrIdentityMapping, nodeAccessEntryRequest, nodeIdentityMapping, roleArn,
+  EMR_CONTAINERS_NAME,
+  EMR_SERVICE_LINKED_ROLE_NAME,
+  KARPENTER_CHART,
+  NODE_GROUPS,
+  NODE_USERNAME,
+  clusterAccessPolicyRequest,
+  mapRolesEntries,
+  eksctlIdentityMappings,
+  emrIdentityMapping,
+  nodeAccessEntryRequest,
+  nodeIdentityMapping,
+  roleArn,
   type IamIdentityMapping,
 } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment } from '../config/resolve.js';
@@ -18,7 +29,11 @@ export interface ClusterAccessPlan {
   /** aws-auth mappings (EMR's role in aws-auth mode, the self-managed Karpenter node role there too). */
   readonly identityMappings: readonly IamIdentityMapping[];
   /** The node role's access entry (access-entry mode or Auto Mode), and on Auto Mode its access policy. */
-  readonly nodeAccessEntry?: { readonly type: 'EC2_LINUX' | 'EC2'; readonly roleArn: string; readonly policyArn?: string };
+  readonly nodeAccessEntry?: {
+    readonly type: 'EC2_LINUX' | 'EC2';
+    readonly roleArn: string;
+    readonly policyArn?: string;
+  };
   /** EMR's service-linked role as aws-auth names it (no path). */
   readonly serviceLinkedRoleArn: string;
   readonly nodeRoleArn: string;
@@ -41,8 +56,14 @@ export function clusterAccessPlan(config: ResolvedEnvironment): ClusterAccessPla
     ...(awsAuth && !autoMode ? [nodeIdentityMapping(nodeRoleArn)] : []),
   ];
   const nodeAccessEntry = autoMode
-    ? { type: 'EC2' as const, roleArn: nodeRoleArn, policyArn: `arn:${partition}:eks::aws:cluster-access-policy/${AUTO_MODE_NODE_POLICY}` }
-    : awsAuth ? undefined : { type: 'EC2_LINUX' as const, roleArn: nodeRoleArn };
+    ? {
+        type: 'EC2' as const,
+        roleArn: nodeRoleArn,
+        policyArn: `arn:${partition}:eks::aws:cluster-access-policy/${AUTO_MODE_NODE_POLICY}`,
+      }
+    : awsAuth
+      ? undefined
+      : { type: 'EC2_LINUX' as const, roleArn: nodeRoleArn };
   return { identityMappings, nodeAccessEntry, serviceLinkedRoleArn, nodeRoleArn };
 }
 
@@ -58,18 +79,37 @@ export class ClusterAccessChart extends ManifestChart {
   readonly summary: ClusterAccessSummary;
 
   constructor(scope: Construct, config: ResolvedEnvironment) {
-    super(scope, 'platform-cluster-access', { folder: CLUSTER_ACCESS_FOLDER, environment: config.name, configPath: ['cluster'] });
+    super(scope, 'platform-cluster-access', {
+      folder: CLUSTER_ACCESS_FOLDER,
+      environment: config.name,
+      configPath: ['cluster'],
+    });
     this.plan = clusterAccessPlan(config);
     this.summary = clusterAccessSummary(config, this.plan);
     const { name, region } = config.cluster;
     if (this.plan.identityMappings.length > 0) {
-      this.addArtifact({ path: 'eksctl-iam-identity-mappings.yaml', format: 'yaml', kubernetesObject: false, value: eksctlIdentityMappings(name, region, this.plan.identityMappings) });
+      this.addArtifact({
+        path: 'eksctl-iam-identity-mappings.yaml',
+        format: 'yaml',
+        kubernetesObject: false,
+        value: eksctlIdentityMappings(name, region, this.plan.identityMappings),
+      });
     }
     const entry = this.plan.nodeAccessEntry;
     if (entry) {
-      this.addArtifact({ path: 'node-access-entry.json', format: 'json', kubernetesObject: false, value: nodeAccessEntryRequest(name, entry.roleArn, entry.type) });
+      this.addArtifact({
+        path: 'node-access-entry.json',
+        format: 'json',
+        kubernetesObject: false,
+        value: nodeAccessEntryRequest(name, entry.roleArn, entry.type),
+      });
       if (entry.policyArn) {
-        this.addArtifact({ path: 'node-access-policy.json', format: 'json', kubernetesObject: false, value: clusterAccessPolicyRequest(name, entry.roleArn, entry.policyArn) });
+        this.addArtifact({
+          path: 'node-access-policy.json',
+          format: 'json',
+          kubernetesObject: false,
+          value: clusterAccessPolicyRequest(name, entry.roleArn, entry.policyArn),
+        });
       }
     }
   }
@@ -83,7 +123,10 @@ function clusterAccessSummary(config: ResolvedEnvironment, plan: ClusterAccessPl
     identityMappings: plan.identityMappings.length > 0,
     nodeMapping: plan.identityMappings.some((mapping) => mapping.arn === plan.nodeRoleArn),
     mapRoles: mapRolesEntries(plan.identityMappings),
-    nodeAccessEntry: plan.nodeAccessEntry && { type: plan.nodeAccessEntry.type, policyArn: plan.nodeAccessEntry.policyArn },
+    nodeAccessEntry: plan.nodeAccessEntry && {
+      type: plan.nodeAccessEntry.type,
+      policyArn: plan.nodeAccessEntry.policyArn,
+    },
     nodeRoleArn: plan.nodeRoleArn,
     serviceLinkedRoleArn: plan.serviceLinkedRoleArn,
     nodeUsername: NODE_USERNAME,

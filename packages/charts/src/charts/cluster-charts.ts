@@ -1,5 +1,14 @@
 import type { Construct } from 'constructs';
-import { configDiagnostic, EMR_SERVICE_LINKED_ROLE_NAME, Gp3StorageClass, SparkPriorityClasses, emrRoleTrustPolicy, parseRoleArn, podIdentityTrustPolicy, roleArn } from '@emr-eks-gitops/core';
+import {
+  configDiagnostic,
+  EMR_SERVICE_LINKED_ROLE_NAME,
+  Gp3StorageClass,
+  SparkPriorityClasses,
+  emrRoleTrustPolicy,
+  parseRoleArn,
+  podIdentityTrustPolicy,
+  roleArn,
+} from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment } from '../config/resolve.js';
 import { clusterTenants, executionRoleTrustInput } from '../config/role-trust.js';
 import { ebsProvisioner } from './auto-mode-capacity.js';
@@ -34,7 +43,11 @@ export class SchedulingChart extends ManifestChart {
  */
 export class EmrAccessChart extends ManifestChart {
   constructor(scope: Construct, config: ResolvedEnvironment) {
-    super(scope, 'platform-emr-access', { folder: 'platform/emr-access', environment: config.name, configPath: ['cluster', 'emrAccess'] });
+    super(scope, 'platform-emr-access', {
+      folder: 'platform/emr-access',
+      environment: config.name,
+      configPath: ['cluster', 'emrAccess'],
+    });
     const { partition, accountId } = config.cluster;
     const serviceLinkedRole = roleArn(partition, accountId, EMR_SERVICE_LINKED_ROLE_NAME);
     this.addTrustPolicies(config);
@@ -57,22 +70,43 @@ export class EmrAccessChart extends ManifestChart {
   }
 
   private addTrustPolicies(config: ResolvedEnvironment): void {
-    const irsaRoles = new Set(config.tenants.filter((tenant) => tenant.identity === 'irsa').map((tenant) => tenant.executionRoleArn));
-    const podIdentityRoles = new Set(config.tenants.filter((tenant) => tenant.identity === 'pod-identity').map((tenant) => tenant.executionRoleArn));
+    const irsaRoles = new Set(
+      config.tenants.filter((tenant) => tenant.identity === 'irsa').map((tenant) => tenant.executionRoleArn),
+    );
+    const podIdentityRoles = new Set(
+      config.tenants.filter((tenant) => tenant.identity === 'pod-identity').map((tenant) => tenant.executionRoleArn),
+    );
     for (const roleArn of podIdentityRoles) {
       if (irsaRoles.has(roleArn)) continue; // shared with IRSA tenants: its statement joins theirs below
-      this.addArtifact({ path: `trust-policies/${parseRoleArn(roleArn).name}.json`, format: 'json', kubernetesObject: false, value: podIdentityTrustPolicy() });
+      this.addArtifact({
+        path: `trust-policies/${parseRoleArn(roleArn).name}.json`,
+        format: 'json',
+        kubernetesObject: false,
+        value: podIdentityTrustPolicy(),
+      });
     }
     // A role is one IAM object: on each cluster of a fleet its document trusts every cluster whose tenants use it.
     const clusters = clusterTenants(config);
     for (const roleArn of irsaRoles) {
       const policy = emrRoleTrustPolicy(executionRoleTrustInput(roleArn, clusters)!);
       const document = podIdentityRoles.has(roleArn)
-        ? { ...policy.document, Statement: [...policy.document.Statement, ...(podIdentityTrustPolicy().Statement as unknown[])] }
+        ? {
+            ...policy.document,
+            Statement: [...policy.document.Statement, ...(podIdentityTrustPolicy().Statement as unknown[])],
+          }
         : policy.document;
-      this.addArtifact({ path: `trust-policies/${parseRoleArn(roleArn).name}.json`, format: 'json', kubernetesObject: false, value: document });
+      this.addArtifact({
+        path: `trust-policies/${parseRoleArn(roleArn).name}.json`,
+        format: 'json',
+        kubernetesObject: false,
+        value: document,
+      });
       const tenantIndex = config.tenants.findIndex((tenant) => tenant.executionRoleArn === roleArn);
-      this.warnings.push(...policy.warnings.map((message) => configDiagnostic('trust-policy', ['tenants', tenantIndex, 'executionRoleArn'], message)));
+      this.warnings.push(
+        ...policy.warnings.map((message) =>
+          configDiagnostic('trust-policy', ['tenants', tenantIndex, 'executionRoleArn'], message),
+        ),
+      );
     }
   }
 }

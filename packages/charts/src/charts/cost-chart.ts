@@ -6,7 +6,10 @@ import type { CostSummary } from './summaries.js';
 
 /** Where the cost artifacts go, below `artifacts/`. */
 export const COST_ARTIFACTS_FOLDER = 'cost';
-export const COST_ARTIFACT_FILES = { query: 'tenant-cost-per-day.sql', virtualClusters: 'virtual-clusters-table.sql' } as const;
+export const COST_ARTIFACT_FILES = {
+  query: 'tenant-cost-per-day.sql',
+  virtualClusters: 'virtual-clusters-table.sql',
+} as const;
 
 /**
  * `artifacts/cost/`: the Athena queries that give each tenant's cost per day from a CUR 2.0 export (split cost
@@ -16,16 +19,27 @@ export const COST_ARTIFACT_FILES = { query: 'tenant-cost-per-day.sql', virtualCl
 export class CostChart extends ManifestChart {
   /** The queries and the labels that say whose a cost is, for the README's "Cost per tenant". */
   readonly summary: CostSummary = {
-    folder: COST_ARTIFACTS_FOLDER, files: COST_ARTIFACT_FILES, environmentLabel: LABELS.environment, tenantLabel: LABELS.tenant, splitCostLabelLimit: SPLIT_COST_LABEL_LIMIT,
+    folder: COST_ARTIFACTS_FOLDER,
+    files: COST_ARTIFACT_FILES,
+    environmentLabel: LABELS.environment,
+    tenantLabel: LABELS.tenant,
+    splitCostLabelLimit: SPLIT_COST_LABEL_LIMIT,
   };
 
   constructor(scope: App, config: ResolvedEnvironment) {
     super(scope, 'cost', { folder: COST_ARTIFACTS_FOLDER, environment: config.name, configPath: [] });
     const tenants = config.tenants.map((tenant) => ({ name: tenant.name, namespace: tenant.namespace }));
     this.addArtifact({
-      path: COST_ARTIFACT_FILES.query, format: 'text', kubernetesObject: false,
+      path: COST_ARTIFACT_FILES.query,
+      format: 'text',
+      kubernetesObject: false,
       value: tenantCostQuery({ environment: config.name, eksCluster: config.cluster.name, tenants }),
     });
-    this.addArtifact({ path: COST_ARTIFACT_FILES.virtualClusters, format: 'text', kubernetesObject: false, value: virtualClustersTableDdl() });
+    this.addArtifact({
+      path: COST_ARTIFACT_FILES.virtualClusters,
+      format: 'text',
+      kubernetesObject: false,
+      value: virtualClustersTableDdl(),
+    });
   }
 }

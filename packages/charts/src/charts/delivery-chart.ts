@@ -1,9 +1,20 @@
 import { ApiObject, type App } from 'cdk8s';
 import {
-  ArgoApplication, FluxGitRepository, FluxHelmRelease, FluxKustomization, KARPENTER_CRD_CHART, PROJECT_NAME,
+  ArgoApplication,
+  FluxGitRepository,
+  FluxHelmRelease,
+  FluxKustomization,
+  KARPENTER_CRD_CHART,
+  PROJECT_NAME,
   type HelmDelivery,
 } from '@emr-eks-gitops/core';
-import type { ArgoCdDelivery, FleetPlacement, FluxDelivery, ResolvedDelivery, ResolvedEnvironment } from '../config/resolve.js';
+import type {
+  ArgoCdDelivery,
+  FleetPlacement,
+  FluxDelivery,
+  ResolvedDelivery,
+  ResolvedEnvironment,
+} from '../config/resolve.js';
 import { outputRoot } from '../config/cluster-views.js';
 import { ManifestChart } from './manifest-chart.js';
 
@@ -43,7 +54,11 @@ export interface WiredLayer {
  * source). None without a `delivery:` section. `layered` are the environment's other charts: a layer is wired only
  * when one of them renders an object into its folder.
  */
-export function deliveryCharts(app: App, config: ResolvedEnvironment, layered: readonly ManifestChart[]): ManifestChart[] {
+export function deliveryCharts(
+  app: App,
+  config: ResolvedEnvironment,
+  layered: readonly ManifestChart[],
+): ManifestChart[] {
   const delivery = config.delivery;
   if (!delivery) return [];
   const withContent = new Set(layered.filter(hasObjects).map((chart) => chart.folder.split('/')[0]!));
@@ -54,7 +69,14 @@ export function deliveryCharts(app: App, config: ResolvedEnvironment, layered: r
     if (crds) withContent.add(crds.folder);
     return [...(crds ? [crds] : []), new FluxDeliveryChart(app, config, delivery, wiredLayers(withContent))];
   }
-  return [new ArgoDeliveryChart(app, config, delivery, wiredLayers(karpenterCrds ? new Set([...withContent, 'crds']) : withContent))];
+  return [
+    new ArgoDeliveryChart(
+      app,
+      config,
+      delivery,
+      wiredLayers(karpenterCrds ? new Set([...withContent, 'crds']) : withContent),
+    ),
+  ];
 }
 
 /** The layers that have content, each waiting for the nearest one before it that has. */
@@ -93,11 +115,11 @@ export function helmDelivery(environment: string, delivery: ResolvedDelivery, fl
 
 /** Names of an environment's Argo CD Applications start with this; a cluster's of a fleet name the cluster too. */
 export const argoNamePrefix = (environment: string, fleet?: FleetPlacement) =>
-  (fleet ? `${PROJECT_NAME}-${environment}-${fleet.cluster}` : `${PROJECT_NAME}-${environment}`);
+  fleet ? `${PROJECT_NAME}-${environment}-${fleet.cluster}` : `${PROJECT_NAME}-${environment}`;
 
 /** The cluster an Application deploys to: on a fleet's cluster, that cluster by the name it is registered under in Argo CD. */
 const argoDestination = (destinationServer: string, fleet?: FleetPlacement) =>
-  (fleet ? { destinationName: fleet.cluster } : { destinationServer });
+  fleet ? { destinationName: fleet.cluster } : { destinationServer };
 
 /**
  * What a GitRepository fetches: only `root`'s applied folders, not other environments (or clusters), not the
@@ -130,7 +152,11 @@ export class KarpenterCrdsChart extends ManifestChart {
  */
 export class FluxDeliveryChart extends ManifestChart {
   constructor(scope: App, config: ResolvedEnvironment, delivery: FluxDelivery, layers: readonly WiredLayer[]) {
-    super(scope, 'delivery-flux', { folder: DELIVERY_FOLDERS.flux, environment: config.name, configPath: ['delivery'] });
+    super(scope, 'delivery-flux', {
+      folder: DELIVERY_FOLDERS.flux,
+      environment: config.name,
+      configPath: ['delivery'],
+    });
     const { interval, retryInterval, timeout, prune } = delivery;
     const root = outputRoot(config);
     const source = new FluxGitRepository(this, 'Source', {
@@ -142,7 +168,12 @@ export class FluxDeliveryChart extends ManifestChart {
       ignore: fetchOnly(root),
     });
     const common = { sourceName: source.name, interval, retryInterval, timeout, prune };
-    new FluxKustomization(this, 'Wiring', { ...common, name: PROJECT_NAME, path: `./${root}/${DELIVERY_FOLDERS.flux}`, wait: false });
+    new FluxKustomization(this, 'Wiring', {
+      ...common,
+      name: PROJECT_NAME,
+      path: `./${root}/${DELIVERY_FOLDERS.flux}`,
+      wait: false,
+    });
     for (const layer of layers) {
       new FluxKustomization(this, `Layer-${layer.name}`, {
         ...common,
@@ -162,7 +193,11 @@ export class FluxDeliveryChart extends ManifestChart {
  */
 export class ArgoDeliveryChart extends ManifestChart {
   constructor(scope: App, config: ResolvedEnvironment, delivery: ArgoCdDelivery, layers: readonly WiredLayer[]) {
-    super(scope, 'delivery-argocd', { folder: DELIVERY_FOLDERS.argocd, environment: config.name, configPath: ['delivery'] });
+    super(scope, 'delivery-argocd', {
+      folder: DELIVERY_FOLDERS.argocd,
+      environment: config.name,
+      configPath: ['delivery'],
+    });
     const { retryInterval, timeout, prune, selfHeal, argocd } = delivery;
     const namespace = argocd.namespace;
     const common = {
@@ -172,7 +207,9 @@ export class ArgoDeliveryChart extends ManifestChart {
       selfHeal,
       retry: { limit: 5, backoff: retryInterval, maxBackoff: timeout },
     };
-    const git = (path: string) => ({ git: { repoURL: delivery.repository.url, targetRevision: delivery.repository.branch, path } });
+    const git = (path: string) => ({
+      git: { repoURL: delivery.repository.url, targetRevision: delivery.repository.branch, path },
+    });
     const root = outputRoot(config);
     const name = argoNamePrefix(config.name, config.fleet);
     // On a fleet's cluster the environment's ApplicationSet generates this root (fleet/fleet-delivery.ts).

@@ -12,9 +12,18 @@ export function deliverySummary(config: ResolvedEnvironment, admission: Admissio
   const delivery = config.delivery;
   const layers: LayerSummary[] = [
     ...(config.capacity.backend === 'auto-mode' ? [] : [{ name: 'crds' as const, chart: KARPENTER_CRD_CHART }]),
-    ...(config.addons?.karpenter !== undefined && delivery !== undefined ? [{ name: 'karpenter' as const, chart: KARPENTER_CHART }] : []),
-    { name: 'platform', exclusiveClassAdmission: admission.exclusiveClasses.length > 0, driverAccountAdmission: admission.driverAccountPolicies },
-    { name: 'tenants', fargateSecurityGroupPolicy: config.tenants.some((tenant) => tenant.fargate?.securityGroupIds !== undefined) },
+    ...(config.addons?.karpenter !== undefined && delivery !== undefined
+      ? [{ name: 'karpenter' as const, chart: KARPENTER_CHART }]
+      : []),
+    {
+      name: 'platform',
+      exclusiveClassAdmission: admission.exclusiveClasses.length > 0,
+      driverAccountAdmission: admission.driverAccountPolicies,
+    },
+    {
+      name: 'tenants',
+      fargateSecurityGroupPolicy: config.tenants.some((tenant) => tenant.fargate?.securityGroupIds !== undefined),
+    },
     { name: 'addons' },
   ];
   return {

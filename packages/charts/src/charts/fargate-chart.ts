@@ -1,5 +1,9 @@
 import type { Construct } from 'constructs';
-import { FARGATE_POD_SECURITY_GROUP_RULES, eksctlFargateClusterConfig, type FargateProfile } from '@emr-eks-gitops/core';
+import {
+  FARGATE_POD_SECURITY_GROUP_RULES,
+  eksctlFargateClusterConfig,
+  type FargateProfile,
+} from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment } from '../config/resolve.js';
 import { ManifestChart } from './manifest-chart.js';
 import type { FargateSummary } from './summaries.js';
@@ -21,15 +25,27 @@ export class FargateChart extends ManifestChart {
     this.summary = {
       profiles: this.profiles.map((profile) => {
         const request = profile.createRequest();
-        return { name: profile.name, namespaces: profile.selectors.map((selector) => selector.namespace), podExecutionRoleArn: request.podExecutionRoleArn, subnets: request.subnets };
+        return {
+          name: profile.name,
+          namespaces: profile.selectors.map((selector) => selector.namespace),
+          podExecutionRoleArn: request.podExecutionRoleArn,
+          subnets: request.subnets,
+        };
       }),
       securityGroupRules: FARGATE_POD_SECURITY_GROUP_RULES,
     };
     for (const profile of this.profiles) {
-      this.addArtifact({ path: `profiles/${profile.name}.json`, format: 'json', kubernetesObject: false, value: profile.createRequest() });
+      this.addArtifact({
+        path: `profiles/${profile.name}.json`,
+        format: 'json',
+        kubernetesObject: false,
+        value: profile.createRequest(),
+      });
     }
     this.addArtifact({
-      path: 'eksctl-cluster-config.yaml', format: 'yaml', kubernetesObject: false,
+      path: 'eksctl-cluster-config.yaml',
+      format: 'yaml',
+      kubernetesObject: false,
       value: eksctlFargateClusterConfig({ name: config.cluster.name, region: config.cluster.region }, this.profiles),
     });
   }

@@ -1,6 +1,12 @@
 import {
-  configDiagnostic, FARGATE_NAMESPACE_ANNOTATION, FARGATE_PROFILE_LABEL, FargateProfile, PodSecurityGroups, fargateSparkPlacements,
-  type SparkCapacity, type TenantNamespace,
+  configDiagnostic,
+  FARGATE_NAMESPACE_ANNOTATION,
+  FARGATE_PROFILE_LABEL,
+  FargateProfile,
+  PodSecurityGroups,
+  fargateSparkPlacements,
+  type SparkCapacity,
+  type TenantNamespace,
 } from '@emr-eks-gitops/core';
 import type { Construct } from 'constructs';
 import type { ResolvedEnvironment, ResolvedTenant, ResolvedTenantFargate } from '../config/resolve.js';
@@ -8,13 +14,16 @@ import type { RenderIssue } from '../config/render-error.js';
 import { DEFAULT_CAPACITY_CLASS, DEFAULT_LOCAL_DISK_SIZE } from '../config/capacity-class-semantics.js';
 import type { ClassPlacement } from './tenant-capacity.js';
 
-
 /**
  * Where a Fargate tenant's jobs run: no pools (the profile takes every pod of the namespace), scratch space on the pod's
  * ephemeral storage, the profile's label on both pods. The default class stands in as driver and executor class only
  * for what the run-time rules read of them; Fargate tenants choose no capacity class (fargate-semantics.ts).
  */
-export function fargateClassPlacement(classes: ReadonlyMap<string, SparkCapacity>, tenant: ResolvedTenant, fargate: ResolvedTenantFargate): ClassPlacement {
+export function fargateClassPlacement(
+  classes: ReadonlyMap<string, SparkCapacity>,
+  tenant: ResolvedTenant,
+  fargate: ResolvedTenantFargate,
+): ClassPlacement {
   const defaultClass = classes.get(DEFAULT_CAPACITY_CLASS)!;
   const profile = fargate.profile;
   return {
@@ -23,7 +32,10 @@ export function fargateClassPlacement(classes: ReadonlyMap<string, SparkCapacity
     driver: defaultClass,
     executor: defaultClass,
     placements: fargateSparkPlacements(defaultClass.executorIdleTimeout),
-    localDisk: { kind: 'ephemeral-storage', size: String(tenant.spark.localDiskSize ?? DEFAULT_LOCAL_DISK_SIZE.fargate) },
+    localDisk: {
+      kind: 'ephemeral-storage',
+      size: String(tenant.spark.localDiskSize ?? DEFAULT_LOCAL_DISK_SIZE.fargate),
+    },
     gpuProperties: {},
     fargateProfile: profile,
     // Names the profile, so a second profile selecting the namespace cannot take the pods (EKS matches this one only).
@@ -36,14 +48,26 @@ export function fargateClassPlacement(classes: ReadonlyMap<string, SparkCapacity
  * validation of pods in it) and, with securityGroupIds, the SecurityGroupPolicy that isolates its pods. Returns the
  * warning for a tenant without one: NetworkPolicies do not bind Fargate pods.
  */
-export function addFargateTenantObjects(scope: Construct, namespace: TenantNamespace, tenant: ResolvedTenant, fargate: ResolvedTenantFargate, index: number): RenderIssue[] {
+export function addFargateTenantObjects(
+  scope: Construct,
+  namespace: TenantNamespace,
+  tenant: ResolvedTenant,
+  fargate: ResolvedTenantFargate,
+  index: number,
+): RenderIssue[] {
   namespace.namespaceObject.metadata.addAnnotation(FARGATE_NAMESPACE_ANNOTATION, fargate.profile);
   const securityGroupIds = fargate.securityGroupIds;
   if (securityGroupIds) {
     new PodSecurityGroups(scope, 'PodSecurityGroups', { namespace: tenant.namespace, securityGroupIds });
     return [];
   }
-  return [configDiagnostic('fargate-network-isolation', ['tenants', index, 'fargate'], `the tenant's NetworkPolicies are not enforced on its Fargate pods (neither the VPC CNI's network policy agent nor Calico runs on Fargate), so they share the cluster security group with every node and pod; set fargate.securityGroupIds to isolate them`)];
+  return [
+    configDiagnostic(
+      'fargate-network-isolation',
+      ['tenants', index, 'fargate'],
+      `the tenant's NetworkPolicies are not enforced on its Fargate pods (neither the VPC CNI's network policy agent nor Calico runs on Fargate), so they share the cluster security group with every node and pod; set fargate.securityGroupIds to isolate them`,
+    ),
+  ];
 }
 
 /**

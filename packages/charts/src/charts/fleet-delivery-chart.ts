@@ -14,7 +14,11 @@ export const CLUSTER_LABEL = `${PROJECT_NAME}.io/cluster`;
  * per cluster and generates that cluster's root Application (its `<cluster>/argocd/` folder, whose layer Applications
  * target the cluster by name), and the Application that keeps `argocd/` itself in sync, applied by hand once.
  */
-export function fleetDeliveryCharts(app: App, config: ResolvedEnvironment, clusters: readonly string[]): ManifestChart[] {
+export function fleetDeliveryCharts(
+  app: App,
+  config: ResolvedEnvironment,
+  clusters: readonly string[],
+): ManifestChart[] {
   const delivery = config.delivery;
   if (delivery?.engine !== 'argocd') return [];
   return [new FleetApplicationSetChart(app, config, clusters)];
@@ -22,7 +26,11 @@ export function fleetDeliveryCharts(app: App, config: ResolvedEnvironment, clust
 
 class FleetApplicationSetChart extends ManifestChart {
   constructor(scope: App, config: ResolvedEnvironment, clusters: readonly string[]) {
-    super(scope, 'fleet-argocd', { folder: DELIVERY_FOLDERS.argocd, environment: config.name, configPath: ['delivery'] });
+    super(scope, 'fleet-argocd', {
+      folder: DELIVERY_FOLDERS.argocd,
+      environment: config.name,
+      configPath: ['delivery'],
+    });
     const delivery = config.delivery as ArgoCdDelivery;
     const { namespace, project } = delivery.argocd;
     const retry = { limit: 5, backoff: delivery.retryInterval, maxBackoff: delivery.timeout };
@@ -31,7 +39,12 @@ class FleetApplicationSetChart extends ManifestChart {
     const repository = { repoURL: delivery.repository.url, targetRevision: delivery.repository.branch };
     const name = argoNamePrefix(config.name);
     new ArgoApplication(this, 'Root', {
-      name, namespace, project, prune, selfHeal, retry,
+      name,
+      namespace,
+      project,
+      prune,
+      selfHeal,
+      retry,
       source: { git: { ...repository, path: `${root}/${DELIVERY_FOLDERS.argocd}` } },
       destinationServer: 'https://kubernetes.default.svc',
       destinationNamespace: namespace,
@@ -41,7 +54,11 @@ class FleetApplicationSetChart extends ManifestChart {
     const progressive = delivery.argocd.progressiveSync;
     new ArgoApplicationSet(this, 'Clusters', {
       name: `${name}-clusters`,
-      namespace, project, prune, selfHeal, retry,
+      namespace,
+      project,
+      prune,
+      selfHeal,
+      retry,
       // The cluster roots live beside Argo CD; their layer Applications target the clusters.
       elements: clusters.map((cluster) => ({ cluster, path: `${root}/${cluster}/${DELIVERY_FOLDERS.argocd}` })),
       applicationName: `${name}-{{.cluster}}`,

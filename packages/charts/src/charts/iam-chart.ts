@@ -5,7 +5,12 @@ import { ManifestChart } from './manifest-chart.js';
 import type { IamSummary } from './summaries.js';
 import type { RenderIssue } from '../config/render-error.js';
 import {
-  IAM_ARTIFACTS_FOLDER, ROLE_POLICY_NAME, managedPolicyAttachments, rolePolicyDocuments, rolePolicyIssues, type RolePolicy,
+  IAM_ARTIFACTS_FOLDER,
+  ROLE_POLICY_NAME,
+  managedPolicyAttachments,
+  rolePolicyDocuments,
+  rolePolicyIssues,
+  type RolePolicy,
 } from './role-policies.js';
 
 /**
@@ -25,9 +30,19 @@ export class IamChart extends ManifestChart {
     this.policies = rolePolicyDocuments(config);
     for (const policy of this.policies) {
       // The documents are built from validated settings: a shape problem here is a builder bug, not a user error.
-      const shape = putRolePolicyProblems({ RoleName: policy.roleName, PolicyName: policy.policyName, PolicyDocument: JSON.stringify(policy.document) });
-      if (shape.length > 0) throw new Error(`${policy.artifactPath} does not fit IAM PutRolePolicy: ${shape.join('; ')}`);
-      this.addArtifact({ path: `${policy.roleName}.json`, format: 'json', kubernetesObject: false, value: policy.document });
+      const shape = putRolePolicyProblems({
+        RoleName: policy.roleName,
+        PolicyName: policy.policyName,
+        PolicyDocument: JSON.stringify(policy.document),
+      });
+      if (shape.length > 0)
+        throw new Error(`${policy.artifactPath} does not fit IAM PutRolePolicy: ${shape.join('; ')}`);
+      this.addArtifact({
+        path: `${policy.roleName}.json`,
+        format: 'json',
+        kubernetesObject: false,
+        value: policy.document,
+      });
     }
     const attachments = managedPolicyAttachments(config);
     this.summary = {
@@ -39,7 +54,13 @@ export class IamChart extends ManifestChart {
       // The job roles may write to their log groups, not create them (role-policies.ts).
       cloudWatchLogs: config.spark.logs?.cloudWatchLogGroupPrefix !== undefined,
     };
-    if (attachments.length > 0) this.addArtifact({ path: 'managed-policy-attachments.json', format: 'json', kubernetesObject: false, value: attachments });
+    if (attachments.length > 0)
+      this.addArtifact({
+        path: 'managed-policy-attachments.json',
+        format: 'json',
+        kubernetesObject: false,
+        value: attachments,
+      });
     for (const issue of rolePolicyIssues(this.policies)) {
       (issue.severity === 'error' ? this.problems : this.warnings).push(issue);
     }

@@ -1,6 +1,12 @@
 import type { App } from 'cdk8s';
 import {
-  EMR_RESOURCE_TAGS, POD_IDENTITY, PROJECT_NAME, emrJobServiceAccounts, podIdentityAssociationRequest, tenantCostLabels, type PodIdentityBinding,
+  EMR_RESOURCE_TAGS,
+  POD_IDENTITY,
+  PROJECT_NAME,
+  emrJobServiceAccounts,
+  podIdentityAssociationRequest,
+  tenantCostLabels,
+  type PodIdentityBinding,
 } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment } from '../config/resolve.js';
 import { HISTORY_SERVER_NAMESPACE, historyServerName } from './history-server-names.js';
@@ -23,10 +29,23 @@ export function podIdentityBindings(config: ResolvedEnvironment): PodIdentityBin
   for (const tenant of config.tenants) {
     if (tenant.identity !== 'pod-identity') continue;
     for (const serviceAccount of emrJobServiceAccounts(tenant.executionRoleArn)) {
-      bindings.push({ namespace: tenant.namespace, serviceAccount, roleArn: tenant.executionRoleArn, purpose: 'emr-job', tenant: tenant.name });
+      bindings.push({
+        namespace: tenant.namespace,
+        serviceAccount,
+        roleArn: tenant.executionRoleArn,
+        purpose: 'emr-job',
+        tenant: tenant.name,
+      });
     }
     for (const account of tenant.serviceAccounts) {
-      if (account.roleArn) bindings.push({ namespace: tenant.namespace, serviceAccount: account.name, roleArn: account.roleArn, purpose: 'notebook', tenant: tenant.name });
+      if (account.roleArn)
+        bindings.push({
+          namespace: tenant.namespace,
+          serviceAccount: account.name,
+          roleArn: account.roleArn,
+          purpose: 'notebook',
+          tenant: tenant.name,
+        });
     }
   }
   const history = config.addons?.historyServer;
@@ -36,8 +55,15 @@ export function podIdentityBindings(config: ResolvedEnvironment): PodIdentityBin
       const roleArn = own ?? history.roleArn;
       if (!roleArn) continue; // history-server-role refuses this before rendering
       const serviceAccount = own ? historyServerName(tenant.name) : SHARED_HISTORY_ACCOUNT;
-      if (bindings.some((b) => b.namespace === HISTORY_SERVER_NAMESPACE && b.serviceAccount === serviceAccount)) continue;
-      bindings.push({ namespace: HISTORY_SERVER_NAMESPACE, serviceAccount, roleArn, purpose: 'history-server', tenant: tenant.name });
+      if (bindings.some((b) => b.namespace === HISTORY_SERVER_NAMESPACE && b.serviceAccount === serviceAccount))
+        continue;
+      bindings.push({
+        namespace: HISTORY_SERVER_NAMESPACE,
+        serviceAccount,
+        roleArn,
+        purpose: 'history-server',
+        tenant: tenant.name,
+      });
     }
   }
   return bindings;
@@ -54,7 +80,8 @@ export function podIdentityTags(config: ResolvedEnvironment, binding: PodIdentit
 }
 
 /** The path of a binding's request below the chart folder: one file per service account. */
-export const associationPath = (binding: Pick<PodIdentityBinding, 'namespace' | 'serviceAccount'>) => `associations/${binding.namespace}/${binding.serviceAccount}.json`;
+export const associationPath = (binding: Pick<PodIdentityBinding, 'namespace' | 'serviceAccount'>) =>
+  `associations/${binding.namespace}/${binding.serviceAccount}.json`;
 
 /**
  * `artifacts/platform/pod-identity/`: a CreatePodIdentityAssociation request per account (`aws eks
@@ -68,9 +95,16 @@ export class PodIdentityChart extends ManifestChart {
   readonly summary: PodIdentitySummary;
 
   constructor(scope: App, config: ResolvedEnvironment) {
-    super(scope, 'pod-identity', { folder: POD_IDENTITY_FOLDER, environment: config.name, configPath: ['cluster', 'identity'] });
+    super(scope, 'pod-identity', {
+      folder: POD_IDENTITY_FOLDER,
+      environment: config.name,
+      configPath: ['cluster', 'identity'],
+    });
     this.bindings = podIdentityBindings(config);
-    const agentAddonFile = this.bindings.length > 0 && config.capacity.backend !== 'auto-mode' ? `${POD_IDENTITY.agentAddonName}-addon.json` : undefined;
+    const agentAddonFile =
+      this.bindings.length > 0 && config.capacity.backend !== 'auto-mode'
+        ? `${POD_IDENTITY.agentAddonName}-addon.json`
+        : undefined;
     this.summary = {
       bindings: this.bindings.map((binding) => ({ ...binding, path: associationPath(binding) })),
       folder: POD_IDENTITY_FOLDER,
@@ -80,14 +114,22 @@ export class PodIdentityChart extends ManifestChart {
     };
     for (const binding of this.bindings) {
       this.addArtifact({
-        path: associationPath(binding), format: 'json', kubernetesObject: false,
+        path: associationPath(binding),
+        format: 'json',
+        kubernetesObject: false,
         value: podIdentityAssociationRequest(config.cluster.name, binding, podIdentityTags(config, binding)),
       });
     }
     if (agentAddonFile) {
       this.addArtifact({
-        path: agentAddonFile, format: 'json', kubernetesObject: false,
-        value: { clusterName: config.cluster.name, addonName: POD_IDENTITY.agentAddonName, resolveConflicts: 'OVERWRITE' },
+        path: agentAddonFile,
+        format: 'json',
+        kubernetesObject: false,
+        value: {
+          clusterName: config.cluster.name,
+          addonName: POD_IDENTITY.agentAddonName,
+          resolveConflicts: 'OVERWRITE',
+        },
       });
     }
   }

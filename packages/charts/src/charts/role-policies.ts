@@ -1,7 +1,21 @@
 import {
-  configDiagnostic, type ConfigDiagnostic, IAM_ROLE_INLINE_POLICIES_MAX_SIZE, KARPENTER_IAM_SOURCE_VERSION, PROJECT_NAME,
-  ampRemoteWrite, dataAccessStatements, karpenterControllerStatements, karpenterNodeRoleManagedPolicyArns, parseRoleArn, policyDocument, policySize, sidPart,
-  type ArnContext, type PolicyDocument, type PolicyStatement, type S3Grant,
+  configDiagnostic,
+  type ConfigDiagnostic,
+  IAM_ROLE_INLINE_POLICIES_MAX_SIZE,
+  KARPENTER_IAM_SOURCE_VERSION,
+  PROJECT_NAME,
+  ampRemoteWrite,
+  dataAccessStatements,
+  karpenterControllerStatements,
+  karpenterNodeRoleManagedPolicyArns,
+  parseRoleArn,
+  policyDocument,
+  policySize,
+  sidPart,
+  type ArnContext,
+  type PolicyDocument,
+  type PolicyStatement,
+  type S3Grant,
 } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment, ResolvedTenant } from '../config/resolve.js';
 import type { ConfigPath } from '../config/source-map.js';
@@ -58,7 +72,10 @@ interface RoleUse extends RolePurpose {
 /** Read the tenant's artifacts (pod templates of every class and variant) and what its custom code downloads. */
 function readGrants(tenant: ResolvedTenant, config: ResolvedEnvironment): S3Grant[] {
   const at = tenantLocations(config, tenant);
-  return [{ uri: at.artifactsPrefix, access: 'read' }, ...at.customCodeUris.map((uri) => ({ uri, access: 'read' as const }))];
+  return [
+    { uri: at.artifactsPrefix, access: 'read' },
+    ...at.customCodeUris.map((uri) => ({ uri, access: 'read' as const })),
+  ];
 }
 
 /** Write the event logs and the decommission fallback storage, as Spark's Hadoop FileSystem does. */
@@ -84,12 +101,19 @@ function roleUses(config: ResolvedEnvironment): RoleUse[] {
       description: `job execution role of tenant ${tenant.name}`,
       tenant: tenant.name,
       configPath: ['tenants', index, 'executionRoleArn'],
-      statements: dataAccessStatements({
-        sid: `Job${sidPart(tenant.name)}`,
-        s3: [...readGrants(tenant, config), ...(at.s3LogUri ? [{ uri: at.s3LogUri, access: 'upload' as const }] : []), ...sparkWriteGrants(tenant, config)],
-        logGroups: at.cloudWatchLogGroup ? [at.cloudWatchLogGroup] : [],
-        s3KmsKeyArn,
-      }, context),
+      statements: dataAccessStatements(
+        {
+          sid: `Job${sidPart(tenant.name)}`,
+          s3: [
+            ...readGrants(tenant, config),
+            ...(at.s3LogUri ? [{ uri: at.s3LogUri, access: 'upload' as const }] : []),
+            ...sparkWriteGrants(tenant, config),
+          ],
+          logGroups: at.cloudWatchLogGroup ? [at.cloudWatchLogGroup] : [],
+          s3KmsKeyArn,
+        },
+        context,
+      ),
     });
     // A notebook server is the driver of its sessions, with the tenant's spark-defaults (JupyterHub profiles); its
     // executors run the executor pod template as the same account. EMR's logUri and log group are not used there.
@@ -101,9 +125,15 @@ function roleUses(config: ResolvedEnvironment): RoleUse[] {
         description: `notebook account ${account.name} of tenant ${tenant.name}`,
         tenant: tenant.name,
         configPath: ['tenants', index, 'serviceAccounts', j, 'roleArn'],
-        statements: dataAccessStatements({
-          sid: `Notebook${sidPart(tenant.name)}${sidPart(account.name)}`, s3: [...readGrants(tenant, config), ...sparkWriteGrants(tenant, config)], logGroups: [], s3KmsKeyArn,
-        }, context),
+        statements: dataAccessStatements(
+          {
+            sid: `Notebook${sidPart(tenant.name)}${sidPart(account.name)}`,
+            s3: [...readGrants(tenant, config), ...sparkWriteGrants(tenant, config)],
+            logGroups: [],
+            s3KmsKeyArn,
+          },
+          context,
+        ),
       });
     });
   });
@@ -112,7 +142,8 @@ function roleUses(config: ResolvedEnvironment): RoleUse[] {
   if (remoteWrite) {
     uses.push({
       roleArn: remoteWrite.roleArn,
-      description: 'Prometheus server (IRSA of monitoring/prometheus-server): remote write to its Amazon Managed Prometheus workspace',
+      description:
+        'Prometheus server (IRSA of monitoring/prometheus-server): remote write to its Amazon Managed Prometheus workspace',
       configPath: ['addons', 'prometheus', 'remoteWrite', 'roleArn'],
       statements: ampRemoteWrite(remoteWrite).permissionsPolicy.Statement,
     });
@@ -125,7 +156,10 @@ function roleUses(config: ResolvedEnvironment): RoleUse[] {
       description: `Karpenter controller (statements of Karpenter ${KARPENTER_IAM_SOURCE_VERSION}'s getting-started CloudFormation)`,
       configPath: ['capacity', 'controller', 'roleArn'],
       statements: karpenterControllerStatements({
-        partition, region, accountId, clusterName: config.cluster.name,
+        partition,
+        region,
+        accountId,
+        clusterName: config.cluster.name,
         nodeRoleArn: nodeRoleArn(config),
         interruptionQueueArn: `arn:${partition}:sqs:${region}:${accountId}:${controller.interruptionQueue}`,
       }),
@@ -142,16 +176,33 @@ function historyServerUses(config: ResolvedEnvironment, context: ArnContext): Ro
   const history = config.addons?.historyServer;
   if (!history || !config.spark.logs.s3Uri) return [];
   const active = config.tenants.filter((tenant) => !tenant.retired);
-  const read = (tenants: readonly ResolvedTenant[]) => tenants.map((tenant) => ({ uri: tenantLocations(config, tenant).eventLogDir!, access: 'read' as const, directory: true }));
+  const read = (tenants: readonly ResolvedTenant[]) =>
+    tenants.map((tenant) => ({
+      uri: tenantLocations(config, tenant).eventLogDir!,
+      access: 'read' as const,
+      directory: true,
+    }));
   const uses: RoleUse[] = active.flatMap((tenant) => {
     const roleArn = history.tenantRoleArns?.[tenant.name];
-    return roleArn ? [{
-      roleArn,
-      description: `History Server role of tenant ${tenant.name}`,
-      tenant: tenant.name,
-      configPath: ['addons', 'historyServer', 'tenantRoleArns', tenant.name],
-      statements: dataAccessStatements({ sid: `HistoryServer${sidPart(tenant.name)}`, s3: read([tenant]), logGroups: [], s3KmsKeyArn: config.spark.s3KmsKeyArn }, context),
-    }] : [];
+    return roleArn
+      ? [
+          {
+            roleArn,
+            description: `History Server role of tenant ${tenant.name}`,
+            tenant: tenant.name,
+            configPath: ['addons', 'historyServer', 'tenantRoleArns', tenant.name],
+            statements: dataAccessStatements(
+              {
+                sid: `HistoryServer${sidPart(tenant.name)}`,
+                s3: read([tenant]),
+                logGroups: [],
+                s3KmsKeyArn: config.spark.s3KmsKeyArn,
+              },
+              context,
+            ),
+          },
+        ]
+      : [];
   });
   const shared = active.filter((tenant) => history.tenantRoleArns?.[tenant.name] === undefined);
   if (history.roleArn && shared.length > 0) {
@@ -159,16 +210,21 @@ function historyServerUses(config: ResolvedEnvironment, context: ArnContext): Ro
       roleArn: history.roleArn,
       description: `shared History Server role (tenants ${shared.map((tenant) => tenant.name).join(', ')})`,
       configPath: ['addons', 'historyServer', 'roleArn'],
-      statements: dataAccessStatements({ sid: 'HistoryServer', s3: read(shared), logGroups: [], s3KmsKeyArn: config.spark.s3KmsKeyArn }, context),
+      statements: dataAccessStatements(
+        { sid: 'HistoryServer', s3: read(shared), logGroups: [], s3KmsKeyArn: config.spark.s3KmsKeyArn },
+        context,
+      ),
     });
   }
   return uses;
 }
 
 /** Path (relative to `dist-manifests/<env>/`) of the permissions policy of a role. */
-export const rolePolicyArtifactPath = (roleArn: string): string => `artifacts/${IAM_ARTIFACTS_FOLDER}/${parseRoleArn(roleArn).name}.json`;
+export const rolePolicyArtifactPath = (roleArn: string): string =>
+  `artifacts/${IAM_ARTIFACTS_FOLDER}/${parseRoleArn(roleArn).name}.json`;
 
-const nodeRoleArn = (config: ResolvedEnvironment) => `arn:${config.cluster.partition}:iam::${config.cluster.accountId}:role/${config.capacity.nodeRole}`;
+const nodeRoleArn = (config: ResolvedEnvironment) =>
+  `arn:${config.cluster.partition}:iam::${config.cluster.accountId}:role/${config.capacity.nodeRole}`;
 
 /**
  * The permissions policy of every role the environment names, one document per role (what several uses of one role
@@ -199,24 +255,33 @@ export function rolePolicyDocuments(config: ResolvedEnvironment): RolePolicy[] {
  */
 export function managedPolicyAttachments(config: ResolvedEnvironment): ManagedPolicyAttachment[] {
   const partition = config.cluster.partition;
-  const karpenter: ManagedPolicyAttachment[] = config.capacity.backend !== 'karpenter' ? [] : [{
-    roleArn: nodeRoleArn(config),
-    purpose: 'node role of the instances Karpenter launches (capacity.nodeRole)',
-    managedPolicyArns: karpenterNodeRoleManagedPolicyArns(partition),
-    source: `aws/karpenter-provider-aws v${KARPENTER_IAM_SOURCE_VERSION} website/content/en/docs/getting-started/getting-started-with-karpenter/cloudformation.yaml, KarpenterNodeRole.ManagedPolicyArns`,
-  }];
+  const karpenter: ManagedPolicyAttachment[] =
+    config.capacity.backend !== 'karpenter'
+      ? []
+      : [
+          {
+            roleArn: nodeRoleArn(config),
+            purpose: 'node role of the instances Karpenter launches (capacity.nodeRole)',
+            managedPolicyArns: karpenterNodeRoleManagedPolicyArns(partition),
+            source: `aws/karpenter-provider-aws v${KARPENTER_IAM_SOURCE_VERSION} website/content/en/docs/getting-started/getting-started-with-karpenter/cloudformation.yaml, KarpenterNodeRole.ManagedPolicyArns`,
+          },
+        ];
   const fargateTenants = new Map<string, string[]>();
   for (const tenant of config.tenants) {
     if (tenant.retired || !tenant.fargate) continue;
     const roleArn = tenant.fargate.podExecutionRoleArn;
     fargateTenants.set(roleArn, [...(fargateTenants.get(roleArn) ?? []), tenant.name]);
   }
-  return [...karpenter, ...[...fargateTenants].map(([roleArn, tenants]) => ({
-    roleArn,
-    purpose: `Fargate pod execution role (tenants ${tenants.join(', ')})`,
-    managedPolicyArns: [`arn:${partition}:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy`],
-    source: 'Amazon EKS user guide, "Amazon EKS Pod execution IAM role": attach AmazonEKSFargatePodExecutionRolePolicy',
-  }))];
+  return [
+    ...karpenter,
+    ...[...fargateTenants].map(([roleArn, tenants]) => ({
+      roleArn,
+      purpose: `Fargate pod execution role (tenants ${tenants.join(', ')})`,
+      managedPolicyArns: [`arn:${partition}:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy`],
+      source:
+        'Amazon EKS user guide, "Amazon EKS Pod execution IAM role": attach AmazonEKSFargatePodExecutionRolePolicy',
+    })),
+  ];
 }
 
 /** An issue of the IAM documents, located at the environment-file field of the role. */
@@ -233,11 +298,23 @@ export function rolePolicyIssues(policies: readonly RolePolicy[]): RolePolicyIss
     const first = policy.purposes.find((purpose) => purpose.tenant !== undefined);
     for (const purpose of policy.purposes) {
       if (!first || purpose.tenant === undefined || purpose.tenant === first.tenant) continue;
-      issues.push(configDiagnostic('iam-role-shared', purpose.configPath, `role ${policy.roleName} is also the ${first.description}: IAM merges what both need into one policy (${policy.artifactPath}), so the ${purpose.description} may read and write tenant ${first.tenant}'s prefixes and the other way round; give each tenant a role of its own`));
+      issues.push(
+        configDiagnostic(
+          'iam-role-shared',
+          purpose.configPath,
+          `role ${policy.roleName} is also the ${first.description}: IAM merges what both need into one policy (${policy.artifactPath}), so the ${purpose.description} may read and write tenant ${first.tenant}'s prefixes and the other way round; give each tenant a role of its own`,
+        ),
+      );
     }
     if (policy.size > IAM_ROLE_INLINE_POLICIES_MAX_SIZE) {
       const tenants = [...new Set(policy.purposes.flatMap((purpose) => (purpose.tenant ? [purpose.tenant] : [])))];
-      issues.push(configDiagnostic('iam-policy-size', policy.purposes[0]!.configPath, `the permissions policy of role ${policy.roleName} (${policy.artifactPath}) would be ${policy.size} characters without whitespace, over IAM's limit of ${IAM_ROLE_INLINE_POLICIES_MAX_SIZE} for a role's inline policies (put-role-policy fails with LimitExceeded); it serves ${policy.purposes.length} uses: ${policy.purpose}; split it: ${tenants.length > 1 ? `give tenants ${tenants.join(', ')} roles of their own` : 'give these uses roles of their own'}`));
+      issues.push(
+        configDiagnostic(
+          'iam-policy-size',
+          policy.purposes[0]!.configPath,
+          `the permissions policy of role ${policy.roleName} (${policy.artifactPath}) would be ${policy.size} characters without whitespace, over IAM's limit of ${IAM_ROLE_INLINE_POLICIES_MAX_SIZE} for a role's inline policies (put-role-policy fails with LimitExceeded); it serves ${policy.purposes.length} uses: ${policy.purpose}; split it: ${tenants.length > 1 ? `give tenants ${tenants.join(', ')} roles of their own` : 'give these uses roles of their own'}`,
+        ),
+      );
     }
     return issues;
   });

@@ -31,7 +31,12 @@ export interface PoolSummary {
 export interface EnvironmentSummary {
   readonly name: string;
   readonly sourcePath: string;
-  readonly cluster: { readonly name: string; readonly region: string; readonly accountId: string; readonly kubernetesVersion: string };
+  readonly cluster: {
+    readonly name: string;
+    readonly region: string;
+    readonly accountId: string;
+    readonly kubernetesVersion: string;
+  };
   readonly artifactsS3Uri: string;
 }
 
@@ -66,7 +71,11 @@ export interface CapacitySummary {
   /** Whether NVMe executors get node classes of their own (`spark-nvme`). */
   readonly nvmeNodeClass: boolean;
   /** Self-managed Karpenter's controller settings (capacity.controller). */
-  readonly controller?: { readonly roleArn: string; readonly interruptionQueue: string; readonly managedNodeGroups?: readonly string[] };
+  readonly controller?: {
+    readonly roleArn: string;
+    readonly interruptionQueue: string;
+    readonly managedNodeGroups?: readonly string[];
+  };
   /** The controller's Helm values, written as an artifact when the controller is installed outside Git. */
   readonly controllerValues?: { readonly chart: { readonly url: string; readonly version: string } };
   readonly autoMode?: {
@@ -82,7 +91,11 @@ export interface CapacitySummary {
 /** The admission policies of `platform/admission/`. */
 export interface AdmissionSummary {
   /** Each exclusive class, the tenants granted it and the namespaces whose pods are refused it. */
-  readonly exclusiveClasses: ReadonlyArray<{ readonly name: string; readonly granted: ReadonlyArray<{ readonly tenant: string; readonly namespace: string }>; readonly checked: readonly string[] }>;
+  readonly exclusiveClasses: ReadonlyArray<{
+    readonly name: string;
+    readonly granted: ReadonlyArray<{ readonly tenant: string; readonly namespace: string }>;
+    readonly checked: readonly string[];
+  }>;
   /** Whether any tenant's Spark-driver (notebook) accounts are held to their own account and images. */
   readonly driverAccountPolicies: boolean;
 }
@@ -92,7 +105,12 @@ export interface TenantSummary {
   readonly name: string;
   readonly namespace: string;
   readonly retired: boolean;
-  readonly quota: { readonly cpu: string | number; readonly memory: string | number; readonly pods: number; readonly storage: string | number };
+  readonly quota: {
+    readonly cpu: string | number;
+    readonly memory: string | number;
+    readonly pods: number;
+    readonly storage: string | number;
+  };
   readonly releaseLabel: string;
   readonly executionRoleArn: string;
   readonly jobSize: SparkJobSize;
@@ -118,14 +136,24 @@ export interface TenantSummary {
   readonly logs: { readonly cloudWatchLogGroup?: string; readonly s3LogUri?: string; readonly eventLogDir?: string };
   readonly placement?: TenantPlacementSummary;
   /** The RAPIDS image of each of its job variants on a GPU class. */
-  readonly gpuJobs: ReadonlyArray<{ readonly what: string; readonly prefix: string; readonly releaseLabel: string; readonly image: string }>;
+  readonly gpuJobs: ReadonlyArray<{
+    readonly what: string;
+    readonly prefix: string;
+    readonly releaseLabel: string;
+    readonly image: string;
+  }>;
   /** Whether its identity is IRSA (else Pod Identity). */
   readonly irsa: boolean;
 }
 
 /** The Fargate profiles the Fargate chart wrote. */
 export interface FargateSummary {
-  readonly profiles: ReadonlyArray<{ readonly name: string; readonly namespaces: readonly string[]; readonly podExecutionRoleArn: string; readonly subnets: readonly string[] }>;
+  readonly profiles: ReadonlyArray<{
+    readonly name: string;
+    readonly namespaces: readonly string[];
+    readonly podExecutionRoleArn: string;
+    readonly subnets: readonly string[];
+  }>;
   /** The rules pod security groups need, with why (core's FARGATE_POD_SECURITY_GROUP_RULES). */
   readonly securityGroupRules: readonly PodSecurityGroupRule[];
 }
@@ -148,7 +176,15 @@ export interface ClusterAccessSummary {
 
 /** One layer of the delivery order, with what decides what it holds. */
 export type LayerSummary =
-  | { readonly name: 'crds'; readonly chart: { readonly name: string; readonly version: string; readonly url: string; readonly namespace: string } }
+  | {
+      readonly name: 'crds';
+      readonly chart: {
+        readonly name: string;
+        readonly version: string;
+        readonly url: string;
+        readonly namespace: string;
+      };
+    }
   | { readonly name: 'karpenter'; readonly chart: { readonly name: string; readonly version: string } }
   | { readonly name: 'platform'; readonly exclusiveClassAdmission: boolean; readonly driverAccountAdmission: boolean }
   | { readonly name: 'tenants'; readonly fargateSecurityGroupPolicy: boolean }
@@ -189,7 +225,13 @@ export interface AddonNotes {
 export interface AddonSummary {
   /** The add-on's key under `addons:`. */
   readonly name: string;
-  readonly rows: ReadonlyArray<{ readonly name: string; readonly chart: string; readonly namespace: string; readonly folder: string; readonly reach: string }>;
+  readonly rows: ReadonlyArray<{
+    readonly name: string;
+    readonly chart: string;
+    readonly namespace: string;
+    readonly folder: string;
+    readonly reach: string;
+  }>;
   readonly notes: readonly AddonNotes[];
   /** Set by an add-on that runs notebook servers on the driver nodes (JupyterHub's profiles of Spark-driver accounts). */
   readonly notebooks?: NotebookSummary;
@@ -205,8 +247,17 @@ export interface IamSummary {
   readonly policyName: string;
   readonly kmsKey?: string;
   readonly maxSize: number;
-  readonly rows: ReadonlyArray<{ readonly roleArn: string; readonly purpose: string; readonly artifactPath: string; readonly size: number }>;
-  readonly managed: ReadonlyArray<{ readonly roleArn: string; readonly purpose: string; readonly managedPolicyArns: readonly string[] }>;
+  readonly rows: ReadonlyArray<{
+    readonly roleArn: string;
+    readonly purpose: string;
+    readonly artifactPath: string;
+    readonly size: number;
+  }>;
+  readonly managed: ReadonlyArray<{
+    readonly roleArn: string;
+    readonly purpose: string;
+    readonly managedPolicyArns: readonly string[];
+  }>;
   /** Whether the roles write CloudWatch Logs groups they may not create. */
   readonly cloudWatchLogs: boolean;
 }
@@ -222,7 +273,14 @@ export interface CostSummary {
 
 /** The Pod Identity chart's associations. */
 export interface PodIdentitySummary {
-  readonly bindings: ReadonlyArray<{ readonly tenant: string; readonly purpose: 'emr-job' | 'notebook' | 'history-server'; readonly namespace: string; readonly serviceAccount: string; readonly roleArn: string; readonly path: string }>;
+  readonly bindings: ReadonlyArray<{
+    readonly tenant: string;
+    readonly purpose: 'emr-job' | 'notebook' | 'history-server';
+    readonly namespace: string;
+    readonly serviceAccount: string;
+    readonly roleArn: string;
+    readonly path: string;
+  }>;
   readonly folder: string;
   /** The agent add-on request, when the agent is not Auto Mode's own. */
   readonly agentAddonFile?: string;

@@ -1,4 +1,10 @@
-import { ConfigurationError, emrRapidsRelease, type SparkCapacity, type SparkLocalDisk, type SparkPlacements } from '@emr-eks-gitops/core';
+import {
+  ConfigurationError,
+  emrRapidsRelease,
+  type SparkCapacity,
+  type SparkLocalDisk,
+  type SparkPlacements,
+} from '@emr-eks-gitops/core';
 import type { ResolvedTenant } from '../config/resolve.js';
 import { DEFAULT_LOCAL_DISK_SIZE } from '../config/capacity-class-semantics.js';
 
@@ -29,24 +35,37 @@ export interface ClassPlacement {
  * instance store or an EBS volume per pod); on the default class the tenant's spark.localDisk does, as before classes.
  */
 export function classPlacement(
-  classes: ReadonlyMap<string, SparkCapacity>, tenant: ResolvedTenant, driverClass: string, executorClass: string, storageClassName: string,
+  classes: ReadonlyMap<string, SparkCapacity>,
+  tenant: ResolvedTenant,
+  driverClass: string,
+  executorClass: string,
+  storageClassName: string,
   cluster: { readonly region: string; readonly partition?: string },
 ): ClassPlacement {
   // The config rules refuse unknown names (capacity-class-unknown); this guards configs built in code.
   const classOf = (name: string, field: string) => {
     const found = classes.get(name);
-    if (!found) throw new ConfigurationError(field, `no capacity class is named "${name}"; use one of ${[...classes.keys()].join(', ')}`);
+    if (!found)
+      throw new ConfigurationError(
+        field,
+        `no capacity class is named "${name}"; use one of ${[...classes.keys()].join(', ')}`,
+      );
     return found;
   };
   const driver = classOf(driverClass, 'capacityClasses.driver');
   const executor = classOf(executorClass, 'capacityClasses.executor');
   const spark = tenant.spark;
-  const instanceStore = executor.capacityClass === undefined
-    ? spark.localDisk === 'instance-store'
-    : executor.executorPlacement === executor.nvmeExecutorPlacement;
+  const instanceStore =
+    executor.capacityClass === undefined
+      ? spark.localDisk === 'instance-store'
+      : executor.executorPlacement === executor.nvmeExecutorPlacement;
   const localDisk: SparkLocalDisk = instanceStore
     ? { kind: 'instance-store' }
-    : { kind: 'generic-ephemeral-volume', storageClassName, size: String(spark.localDiskSize ?? DEFAULT_LOCAL_DISK_SIZE.ebs) };
+    : {
+        kind: 'generic-ephemeral-volume',
+        storageClassName,
+        size: String(spark.localDiskSize ?? DEFAULT_LOCAL_DISK_SIZE.ebs),
+      };
   return {
     driverClass,
     executorClass,
@@ -65,14 +84,23 @@ export function classPlacement(
 
 /** GPU executors run the RAPIDS Accelerator variant of the tenant's release; CPU executors change nothing. */
 function gpuJobs(
-  resources: Readonly<Record<string, number>> | undefined, tenant: ResolvedTenant, cluster: { readonly region: string; readonly partition?: string },
+  resources: Readonly<Record<string, number>> | undefined,
+  tenant: ResolvedTenant,
+  cluster: { readonly region: string; readonly partition?: string },
 ): Pick<ClassPlacement, 'gpuProperties' | 'releaseLabel'> {
   const gpu = Object.entries(resources ?? {}).find(([name]) => name.endsWith('/gpu'));
   if (!gpu) return { gpuProperties: {} };
   // The config rules refuse a release without one (gpu-rapids-release); this guards configs built in code.
   const rapids = emrRapidsRelease(cluster.region, tenant.releaseLabel, cluster.partition);
-  if ('unknown' in rapids) throw new ConfigurationError('releaseLabel', `GPU executors need the release's RAPIDS Accelerator image: ${rapids.unknown}`);
-  return { gpuProperties: gpuProperties(gpu, tenant.spark.jobSize?.executor.cores ?? 1, rapids.image), releaseLabel: rapids.releaseLabel };
+  if ('unknown' in rapids)
+    throw new ConfigurationError(
+      'releaseLabel',
+      `GPU executors need the release's RAPIDS Accelerator image: ${rapids.unknown}`,
+    );
+  return {
+    gpuProperties: gpuProperties(gpu, tenant.spark.jobSize?.executor.cores ?? 1, rapids.image),
+    releaseLabel: rapids.releaseLabel,
+  };
 }
 
 /**

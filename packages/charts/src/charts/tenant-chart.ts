@@ -1,12 +1,36 @@
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import {
-  ARGOCD_PRUNE_DISABLED, EmrContainersRbac, atConfigPath, SESSION_EXECUTOR_TEMPLATE_FILE, FLUX_PRUNE_DISABLED, LABELS, SPARK_DEFAULT_JOB_SIZE, SparkPodTemplates, TenantNamespace,
-  TenantNetworkPolicies, TenantServiceAccounts,
-  emrMonitoringConfiguration, fargateTenantProblems, jobSubmitterClassification, jobTemplateRequest, sparkDefaults, sparkTenantProblems, startJobRunRequest,
-  jobSubmitterLabelProperties, tenantCostLabels,
-  type EmrConfigurationOverrides, type FargateJobSizes, fargateJobSizes,
-  type AwsServiceReach, type RuntimeProblem, type SparkCapacity, type SparkJobSize, type SparkLocalDisk, type SparkTenantRuntime, type TenantEgress,
+  ARGOCD_PRUNE_DISABLED,
+  EmrContainersRbac,
+  atConfigPath,
+  SESSION_EXECUTOR_TEMPLATE_FILE,
+  FLUX_PRUNE_DISABLED,
+  LABELS,
+  SPARK_DEFAULT_JOB_SIZE,
+  SparkPodTemplates,
+  TenantNamespace,
+  TenantNetworkPolicies,
+  TenantServiceAccounts,
+  emrMonitoringConfiguration,
+  fargateTenantProblems,
+  jobSubmitterClassification,
+  jobTemplateRequest,
+  sparkDefaults,
+  sparkTenantProblems,
+  startJobRunRequest,
+  jobSubmitterLabelProperties,
+  tenantCostLabels,
+  type EmrConfigurationOverrides,
+  type FargateJobSizes,
+  fargateJobSizes,
+  type AwsServiceReach,
+  type RuntimeProblem,
+  type SparkCapacity,
+  type SparkJobSize,
+  type SparkLocalDisk,
+  type SparkTenantRuntime,
+  type TenantEgress,
 } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment, ResolvedTenant } from '../config/resolve.js';
 import { ManifestChart } from './manifest-chart.js';
@@ -64,7 +88,13 @@ export class TenantChart extends ManifestChart {
   /** The tenant's cost allocation labels: on its namespace and pods, and tags of its EMR documents. */
   readonly costLabels: Readonly<Record<string, string>>;
 
-  constructor(scope: Construct, config: ResolvedEnvironment, tenant: ResolvedTenant, index: number, platform: SparkPlatform) {
+  constructor(
+    scope: Construct,
+    config: ResolvedEnvironment,
+    tenant: ResolvedTenant,
+    index: number,
+    platform: SparkPlatform,
+  ) {
     super(scope, `tenant-${tenant.name}`, {
       folder: tenantFolder(tenant.name),
       environment: config.name,
@@ -88,12 +118,23 @@ export class TenantChart extends ManifestChart {
     new TenantNetworkPolicies(this, 'Network', {
       namespace: tenant.namespace,
       allowIngressFromNamespaces: network.allowIngressFromNamespaces,
-      egress: network.egress?.mode === 'restricted'
-        ? { mode: 'restricted', apiServerCidrs: network.egress.apiServerCidrs ?? [], cidrs: network.egress.cidrs ?? [], ports: network.egress.ports, awsServiceCidrs }
-        : { mode: 'allow-all' } satisfies TenantEgress,
+      egress:
+        network.egress?.mode === 'restricted'
+          ? {
+              mode: 'restricted',
+              apiServerCidrs: network.egress.apiServerCidrs ?? [],
+              cidrs: network.egress.cidrs ?? [],
+              ports: network.egress.ports,
+              awsServiceCidrs,
+            }
+          : ({ mode: 'allow-all' } satisfies TenantEgress),
     });
     if (tenant.serviceAccounts.length > 0) {
-      new TenantServiceAccounts(this, 'ServiceAccounts', { namespace: tenant.namespace, serviceAccounts: tenant.serviceAccounts, identity: tenant.identity });
+      new TenantServiceAccounts(this, 'ServiceAccounts', {
+        namespace: tenant.namespace,
+        serviceAccounts: tenant.serviceAccounts,
+        identity: tenant.identity,
+      });
     }
 
     if (config.cluster.emrAccess === 'aws-auth') {
@@ -118,26 +159,59 @@ export class TenantChart extends ManifestChart {
   private keepWhenRemovedFromGit(): void {
     for (const construct of this.node.findAll()) {
       if (!(construct instanceof ApiObject)) continue;
-      for (const [key, value] of Object.entries({ ...FLUX_PRUNE_DISABLED, ...ARGOCD_PRUNE_DISABLED })) construct.metadata.addAnnotation(key, value);
+      for (const [key, value] of Object.entries({ ...FLUX_PRUNE_DISABLED, ...ARGOCD_PRUNE_DISABLED }))
+        construct.metadata.addAnnotation(key, value);
     }
   }
 
   private addSparkArtifacts(config: ResolvedEnvironment, tenant: ResolvedTenant, platform: SparkPlatform): TenantSpark {
     const spark = tenant.spark;
     const jobSize = spark.jobSize ?? SPARK_DEFAULT_JOB_SIZE;
-    const logs: TenantLogs = { locations: tenantLocations(config, tenant), persistentAppUI: config.spark.logs.persistentAppUI };
+    const logs: TenantLogs = {
+      locations: tenantLocations(config, tenant),
+      persistentAppUI: config.spark.logs.persistentAppUI,
+    };
     const chosen = tenantCapacityClasses(tenant);
     const placement = tenant.fargate
       ? fargateClassPlacement(platform.classes, tenant, tenant.fargate)
-      : classPlacement(platform.classes, tenant, chosen.driver, chosen.executor, platform.storageClassName, config.cluster);
-    const templates = this.addJobArtifacts(config, tenant, platform, placement, logs, '', spark.singleZone === 'always');
+      : classPlacement(
+          platform.classes,
+          tenant,
+          chosen.driver,
+          chosen.executor,
+          platform.storageClassName,
+          config.cluster,
+        );
+    const templates = this.addJobArtifacts(
+      config,
+      tenant,
+      platform,
+      placement,
+      logs,
+      '',
+      spark.singleZone === 'always',
+    );
     // Single-AZ on request: the tenant's own classes, executors held in the driver's zone (same pools: no new rules).
-    if (spark.singleZone === 'offered') this.addJobArtifacts(config, tenant, platform, placement, logs, 'single-zone/', true);
+    if (spark.singleZone === 'offered')
+      this.addJobArtifacts(config, tenant, platform, placement, logs, 'single-zone/', true);
     // A variant per offered class: both pods on that class, selected per job by its own configuration overrides.
-    const variants = chosen.offered.map((name, index) => underField(`capacityClasses.offered[${index}]`, () => {
-      const variant = classPlacement(platform.classes, tenant, name, name, platform.storageClassName, config.cluster);
-      return { placement: variant, templates: this.addJobArtifacts(config, tenant, platform, variant, logs, `classes/${name}/`, spark.singleZone === 'always') };
-    }));
+    const variants = chosen.offered.map((name, index) =>
+      underField(`capacityClasses.offered[${index}]`, () => {
+        const variant = classPlacement(platform.classes, tenant, name, name, platform.storageClassName, config.cluster);
+        return {
+          placement: variant,
+          templates: this.addJobArtifacts(
+            config,
+            tenant,
+            platform,
+            variant,
+            logs,
+            `classes/${name}/`,
+            spark.singleZone === 'always',
+          ),
+        };
+      }),
+    );
     return { jobSize, localDisk: placement.localDisk, logs, templates, placement, variants };
   }
 
@@ -146,7 +220,12 @@ export class TenantChart extends ManifestChart {
    * artifacts ('' for the tenant's own classes). The job template (registered by emr apply) is the tenant's own only.
    */
   private addJobArtifacts(
-    config: ResolvedEnvironment, tenant: ResolvedTenant, platform: SparkPlatform, placement: ClassPlacement, logs: TenantLogs, prefix: string,
+    config: ResolvedEnvironment,
+    tenant: ResolvedTenant,
+    platform: SparkPlatform,
+    placement: ClassPlacement,
+    logs: TenantLogs,
+    prefix: string,
     singleZone: boolean,
   ): SparkPodTemplates {
     const spark = tenant.spark;
@@ -163,8 +242,18 @@ export class TenantChart extends ManifestChart {
     });
     const locations = logs.locations;
     const templateUri = (role: string) => `${locations.artifactsPrefix}${prefix}pod-templates/${role}.yaml`;
-    this.addArtifact({ path: `${prefix}pod-templates/driver.yaml`, value: templates.driver, format: 'yaml', kubernetesObject: true });
-    this.addArtifact({ path: `${prefix}pod-templates/executor.yaml`, value: templates.executor, format: 'yaml', kubernetesObject: true });
+    this.addArtifact({
+      path: `${prefix}pod-templates/driver.yaml`,
+      value: templates.driver,
+      format: 'yaml',
+      kubernetesObject: true,
+    });
+    this.addArtifact({
+      path: `${prefix}pod-templates/executor.yaml`,
+      value: templates.executor,
+      format: 'yaml',
+      kubernetesObject: true,
+    });
     const defaults = sparkDefaults({
       placements: placement.placements,
       podTemplates: templates,
@@ -177,10 +266,20 @@ export class TenantChart extends ManifestChart {
     });
     if (prefix === '') {
       // Notebook sessions start their executors through Spark, not EMR: their template keeps the pod securityContext.
-      const served = config.addons?.jupyterhub !== undefined && tenant.serviceAccounts.some((account) => account.sparkDriver);
-      if (served) this.addArtifact({ path: `pod-templates/${SESSION_EXECUTOR_TEMPLATE_FILE}`, value: templates.sessionExecutor, format: 'yaml', kubernetesObject: true });
+      const served =
+        config.addons?.jupyterhub !== undefined && tenant.serviceAccounts.some((account) => account.sparkDriver);
+      if (served)
+        this.addArtifact({
+          path: `pod-templates/${SESSION_EXECUTOR_TEMPLATE_FILE}`,
+          value: templates.sessionExecutor,
+          format: 'yaml',
+          kubernetesObject: true,
+        });
       this.sparkProperties = served
-        ? { ...defaults.properties, 'spark.kubernetes.executor.podTemplateFile': `${config.spark.artifactsS3Uri}/${this.artifactKey(`pod-templates/${SESSION_EXECUTOR_TEMPLATE_FILE}`)}` }
+        ? {
+            ...defaults.properties,
+            'spark.kubernetes.executor.podTemplateFile': `${config.spark.artifactsS3Uri}/${this.artifactKey(`pod-templates/${SESSION_EXECUTOR_TEMPLATE_FILE}`)}`,
+          }
         : defaults.properties;
     }
     const configurationOverrides: EmrConfigurationOverrides = {
@@ -195,47 +294,99 @@ export class TenantChart extends ManifestChart {
         ...queueWaitClassifications(tenant),
       ],
       monitoringConfiguration: emrMonitoringConfiguration({
-        cloudWatch: locations.cloudWatchLogGroup ? { logGroupName: locations.cloudWatchLogGroup, logStreamNamePrefix: tenant.name } : undefined,
+        cloudWatch: locations.cloudWatchLogGroup
+          ? { logGroupName: locations.cloudWatchLogGroup, logStreamNamePrefix: tenant.name }
+          : undefined,
         s3LogUri: locations.s3LogUri,
         persistentAppUI: logs.persistentAppUI,
       }),
     };
-    this.addArtifact({ path: `${prefix}configuration-overrides.json`, format: 'json', kubernetesObject: false, value: configurationOverrides });
+    this.addArtifact({
+      path: `${prefix}configuration-overrides.json`,
+      format: 'json',
+      kubernetesObject: false,
+      value: configurationOverrides,
+    });
     // The same overrides as a StartJobRun request and as the tenant's EMR job template, which emr apply registers.
     const documents = {
-      environment: config.name, tenant: tenant.name, executionRoleArn: tenant.executionRoleArn, releaseLabel: placement.releaseLabel ?? tenant.releaseLabel, configurationOverrides,
+      environment: config.name,
+      tenant: tenant.name,
+      executionRoleArn: tenant.executionRoleArn,
+      releaseLabel: placement.releaseLabel ?? tenant.releaseLabel,
+      configurationOverrides,
       costTags: this.costLabels,
     };
-    this.addArtifact({ path: `${prefix}start-job-run.json`, format: 'json', kubernetesObject: false, value: startJobRunRequest(documents) });
-    if (prefix === '') this.addArtifact({ path: 'job-template.json', format: 'json', kubernetesObject: false, value: jobTemplateRequest(documents) });
+    this.addArtifact({
+      path: `${prefix}start-job-run.json`,
+      format: 'json',
+      kubernetesObject: false,
+      value: startJobRunRequest(documents),
+    });
+    if (prefix === '')
+      this.addArtifact({
+        path: 'job-template.json',
+        format: 'json',
+        kubernetesObject: false,
+        value: jobTemplateRequest(documents),
+      });
     return templates;
   }
 
   /** The run-time rules over the same figures the builders were given; errors go to `problems`, the rest to `warnings`. */
-  private checkRunTime(config: ResolvedEnvironment, tenant: ResolvedTenant, index: number, _platform: SparkPlatform, spark: TenantSpark): void {
+  private checkRunTime(
+    config: ResolvedEnvironment,
+    tenant: ResolvedTenant,
+    index: number,
+    _platform: SparkPlatform,
+    spark: TenantSpark,
+  ): void {
     const egress = tenant.network?.egress;
-    const runtimeOn = (placement: ClassPlacement, templates: SparkPodTemplates, localDisk: SparkLocalDisk): SparkTenantRuntime => ({
+    const runtimeOn = (
+      placement: ClassPlacement,
+      templates: SparkPodTemplates,
+      localDisk: SparkLocalDisk,
+    ): SparkTenantRuntime => ({
       quota: tenant.quota,
       containerDefaults: tenant.containerDefaults,
       jobSize: spark.jobSize,
       localDisk,
-      logs: { cloudWatch: spark.logs.locations.cloudWatchLogGroup !== undefined, s3: spark.logs.locations.s3LogUri !== undefined },
+      logs: {
+        cloudWatch: spark.logs.locations.cloudWatchLogGroup !== undefined,
+        s3: spark.logs.locations.s3LogUri !== undefined,
+      },
       customCode: tenant.spark.customCode !== undefined,
       maxJobDuration: tenant.spark.maxJobDuration,
-      serviceAccounts: tenant.serviceAccounts.map(({ name, sparkDriver, automountServiceAccountToken }) => ({ name, sparkDriver, automountServiceAccountToken })),
+      serviceAccounts: tenant.serviceAccounts.map(({ name, sparkDriver, automountServiceAccountToken }) => ({
+        name,
+        sparkDriver,
+        automountServiceAccountToken,
+      })),
       // A Fargate tenant reaches no NodePool: its profile takes every pod of the namespace.
       driverPools: placement.fargateProfile ? [] : placement.driver.poolsOf(placement.driver.driverPlacement),
       executorPools: placement.fargateProfile ? [] : placement.executor.poolsOf(templates.executorPlacement),
       jobRunnerPlacement: placement.driver.driverPlacement,
-      egress: egress?.mode === 'restricted' ? { mode: 'restricted', reaches: awsServiceReach(config) } : { mode: 'allow-all' },
-      gang: templates.driver.spec?.schedulerName === undefined || !tenant.queue ? undefined : { minExecutors: tenant.queue.gangMinExecutors },
+      egress:
+        egress?.mode === 'restricted'
+          ? { mode: 'restricted', reaches: awsServiceReach(config) }
+          : { mode: 'allow-all' },
+      gang:
+        templates.driver.spec?.schedulerName === undefined || !tenant.queue
+          ? undefined
+          : { minExecutors: tenant.queue.gangMinExecutors },
       jobStartTimeout: tenant.fargate ? undefined : tenant.queue?.maxQueueWait,
     });
     const runtime = runtimeOn(spark.placement, spark.templates, spark.localDisk);
     const own = new Set([...runtime.driverPools, ...runtime.executorPools].map((pool) => pool.name));
-    const offeredPools = [...new Set(spark.variants.flatMap(({ placement, templates }) => [
-      ...placement.driver.poolsOf(placement.driver.driverPlacement), ...placement.executor.poolsOf(templates.executorPlacement),
-    ].map((pool) => pool.name)))].filter((name) => !own.has(name));
+    const offeredPools = [
+      ...new Set(
+        spark.variants.flatMap(({ placement, templates }) =>
+          [
+            ...placement.driver.poolsOf(placement.driver.driverPlacement),
+            ...placement.executor.poolsOf(templates.executorPlacement),
+          ].map((pool) => pool.name),
+        ),
+      ),
+    ].filter((name) => !own.has(name));
     this.placement = {
       tenant: tenant.name,
       namespace: tenant.namespace,
@@ -251,7 +402,9 @@ export class TenantChart extends ManifestChart {
     const classes = {
       driver: classIndex(spark.placement.driverClass),
       executor: classIndex(spark.placement.executorClass),
-      executorOnDemandOnly: spark.placement.executor.executorPlacement.capacityTypes.every((type) => type === 'on-demand'),
+      executorOnDemandOnly: spark.placement.executor.executorPlacement.capacityTypes.every(
+        (type) => type === 'on-demand',
+      ),
     };
     if (spark.placement.fargateProfile) this.fargateSizes = fargateJobSizes(runtime);
     const problems = spark.placement.fargateProfile ? fargateTenantProblems(runtime) : sparkTenantProblems(runtime);
@@ -260,20 +413,35 @@ export class TenantChart extends ManifestChart {
     spark.variants.forEach(({ placement, templates }, j) => {
       // A class with another scratch disk (EBS volumes where the tenant's own jobs use NVMe) meets the storage quota anew.
       const diskChanged = placement.localDisk.kind !== spark.localDisk.kind;
-      const problems = sparkTenantProblems(runtimeOn(placement, templates, placement.localDisk))
-        .filter((p) => VARIANT_RULES.has(p.rule) || (diskChanged && p.rule === 'quota-storage-volumes'));
+      const problems = sparkTenantProblems(runtimeOn(placement, templates, placement.localDisk)).filter(
+        (p) => VARIANT_RULES.has(p.rule) || (diskChanged && p.rule === 'quota-storage-volumes'),
+      );
       for (const problem of problems) {
-        report(problem, ['tenants', index, 'spark', 'capacityClasses', 'offered', j], `jobs asking for capacity class ${placement.driverClass}: `);
+        report(
+          problem,
+          ['tenants', index, 'spark', 'capacityClasses', 'offered', j],
+          `jobs asking for capacity class ${placement.driverClass}: `,
+        );
       }
     });
   }
 }
 
 /** The run-time rules whose outcome depends on the pools, checked again for every offered class. */
-const VARIANT_RULES = new Set<RuntimeProblem['rule']>(['node-fits-pod', 'pool-limit-holds-pod', 'job-runner-placement', 'yunikorn-gang-fits']);
+const VARIANT_RULES = new Set<RuntimeProblem['rule']>([
+  'node-fits-pod',
+  'pool-limit-holds-pod',
+  'job-runner-placement',
+  'yunikorn-gang-fits',
+]);
 
 /** Where in the environment file each field of SparkTenantRuntime comes from. */
-function configPathOf(field: ConfigPath, index: number, tenant: ResolvedTenant, classes: { readonly driver: number; readonly executor: number; readonly executorOnDemandOnly: boolean }): ConfigPath {
+function configPathOf(
+  field: ConfigPath,
+  index: number,
+  tenant: ResolvedTenant,
+  classes: { readonly driver: number; readonly executor: number; readonly executorOnDemandOnly: boolean },
+): ConfigPath {
   const [head, ...rest] = field;
   const own: ConfigPath = ['tenants', index];
   switch (head) {
@@ -293,10 +461,19 @@ function configPathOf(field: ConfigPath, index: number, tenant: ResolvedTenant, 
     // Pool limits of a named class live in its entry of capacity.classes; node lifetimes are the environment's.
     case 'driverPools':
       if (rest[0] !== 'limits') return ['capacity', 'driverNodes', ...rest];
-      return classes.driver < 0 ? ['capacity', 'limits', 'driver', ...rest.slice(1)] : ['capacity', 'classes', classes.driver, 'limits', 'driver', ...rest.slice(1)];
+      return classes.driver < 0
+        ? ['capacity', 'limits', 'driver', ...rest.slice(1)]
+        : ['capacity', 'classes', classes.driver, 'limits', 'driver', ...rest.slice(1)];
     case 'executorPools':
       if (classes.executor < 0) return ['capacity', 'limits', 'executorSpot', ...rest.slice(1)];
-      return ['capacity', 'classes', classes.executor, 'limits', classes.executorOnDemandOnly ? 'executorOnDemand' : 'executorSpot', ...rest.slice(1)];
+      return [
+        'capacity',
+        'classes',
+        classes.executor,
+        'limits',
+        classes.executorOnDemandOnly ? 'executorOnDemand' : 'executorSpot',
+        ...rest.slice(1),
+      ];
     default:
       return own;
   }

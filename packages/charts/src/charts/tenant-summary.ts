@@ -1,6 +1,11 @@
 import { SPARK_DEFAULT_JOB_SIZE, emrRapidsRelease, formatFargateSize, type FargatePodSize } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment, ResolvedTenant } from '../config/resolve.js';
-import { DEFAULT_CAPACITY_CLASS, DEFAULT_LOCAL_DISK_SIZE, executorScratchDisk, tenantCapacityClasses } from '../config/capacity-class-semantics.js';
+import {
+  DEFAULT_CAPACITY_CLASS,
+  DEFAULT_LOCAL_DISK_SIZE,
+  executorScratchDisk,
+  tenantCapacityClasses,
+} from '../config/capacity-class-semantics.js';
 import { tenantLocations } from '../config/tenant-locations.js';
 import type { TenantChart } from './tenant-chart.js';
 import type { TenantSummary } from './summaries.js';
@@ -22,8 +27,10 @@ export function tenantSummary(config: ResolvedEnvironment, tenant: ResolvedTenan
     releaseLabel: tenant.releaseLabel,
     executionRoleArn: tenant.executionRoleArn,
     jobSize: tenant.spark?.jobSize ?? SPARK_DEFAULT_JOB_SIZE,
-    scratchDisk: tenant.fargate ? { kind: 'fargate', size: tenant.spark?.localDiskSize ?? DEFAULT_LOCAL_DISK_SIZE.fargate }
-      : executorScratchDisk(config.capacity, tenant) === 'instance-store' ? { kind: 'instance-store' }
+    scratchDisk: tenant.fargate
+      ? { kind: 'fargate', size: tenant.spark?.localDiskSize ?? DEFAULT_LOCAL_DISK_SIZE.fargate }
+      : executorScratchDisk(config.capacity, tenant) === 'instance-store'
+        ? { kind: 'instance-store' }
         : { kind: 'ebs', size: tenant.spark?.localDiskSize ?? DEFAULT_LOCAL_DISK_SIZE.ebs },
     maxJobDuration: tenant.spark?.maxJobDuration,
     classes: {
@@ -38,7 +45,11 @@ export function tenantSummary(config: ResolvedEnvironment, tenant: ResolvedTenan
     },
     fargate: tenant.fargate && {
       securityGroupIds: tenant.fargate.securityGroupIds,
-      sizes: sizes && { jobRunner: fargateSize(sizes.jobRunner), driver: fargateSize(sizes.driver), executor: fargateSize(sizes.executor) },
+      sizes: sizes && {
+        jobRunner: fargateSize(sizes.jobRunner),
+        driver: fargateSize(sizes.driver),
+        executor: fargateSize(sizes.executor),
+      },
     },
     costLabels: chart.costLabels,
     logs: { cloudWatchLogGroup, s3LogUri, eventLogDir },
@@ -53,9 +64,18 @@ function gpuJobs(config: ResolvedEnvironment, tenant: ResolvedTenant): TenantSum
   if (tenant.retired || tenant.fargate) return [];
   const gpuClasses = (config.capacity.classes ?? []).filter((spec) => spec.gpu).map((spec) => spec.name);
   const chosen = tenantCapacityClasses(tenant);
-  const variants = [...(gpuClasses.includes(chosen.executor) ? [['its jobs', '']] : []),
-    ...chosen.offered.filter((name) => gpuClasses.includes(name)).map((name) => [`jobs on \`${name}\``, `classes/${name}/`])];
+  const variants = [
+    ...(gpuClasses.includes(chosen.executor) ? [['its jobs', '']] : []),
+    ...chosen.offered
+      .filter((name) => gpuClasses.includes(name))
+      .map((name) => [`jobs on \`${name}\``, `classes/${name}/`]),
+  ];
   const rapids = emrRapidsRelease(config.cluster.region, tenant.releaseLabel, config.cluster.partition);
   if (variants.length === 0 || 'unknown' in rapids) return [];
-  return variants.map(([what, prefix]) => ({ what: what!, prefix: prefix!, releaseLabel: rapids.releaseLabel, image: rapids.image }));
+  return variants.map(([what, prefix]) => ({
+    what: what!,
+    prefix: prefix!,
+    releaseLabel: rapids.releaseLabel,
+    image: rapids.image,
+  }));
 }

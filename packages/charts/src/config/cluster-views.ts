@@ -19,7 +19,9 @@ export function outputRoot(config: Pick<ResolvedEnvironment, 'name' | 'fleet'>):
 
 /** The tenants placed on a cluster: those naming it in `clusters`, and those naming none. */
 export function placedOn(tenants: readonly Partial<TenantConfig>[], cluster: string): number[] {
-  return tenants.flatMap((tenant, index) => (!Array.isArray(tenant.clusters) || tenant.clusters.includes(cluster) ? [index] : []));
+  return tenants.flatMap((tenant, index) =>
+    !Array.isArray(tenant.clusters) || tenant.clusters.includes(cluster) ? [index] : [],
+  );
 }
 
 /**
@@ -34,12 +36,19 @@ export function clusterViewValues(file: FileLike): ClusterView<FileLike>[] {
     const overrides: Record<string, unknown> = { capacity, network, addons };
     const name = String(cluster.name);
     const tenantIndexes = placedOn(tenants, name);
-    const view: FileLike = { ...file, cluster, tenants: tenantIndexes.map((index) => withoutPlacement(tenants[index]!)) };
+    const view: FileLike = {
+      ...file,
+      cluster,
+      tenants: tenantIndexes.map((index) => withoutPlacement(tenants[index]!)),
+    };
     delete view.clusters;
     for (const section of CLUSTER_OVERRIDE_SECTIONS) {
       if (overrides[section] !== undefined) view[section] = merged(file[section], overrides[section]);
     }
-    const classIndexes = withoutTenantsElsewhere(view, tenantIndexes.map((index) => tenants[index]!.name));
+    const classIndexes = withoutTenantsElsewhere(
+      view,
+      tenantIndexes.map((index) => tenants[index]!.name),
+    );
     // Each cluster's artifacts (pod templates name their region) live under a prefix of its own.
     const spark = file.spark;
     if (isObject(spark) && typeof spark.artifactsS3Uri === 'string') {
@@ -48,12 +57,19 @@ export function clusterViewValues(file: FileLike): ClusterView<FileLike>[] {
     const sourcePath = (path: ConfigPath): ConfigPath => {
       const [section, ...rest] = path;
       if (section === 'cluster') return ['clusters', clusterIndex, ...rest];
-      if (section === 'tenants' && typeof rest[0] === 'number') return ['tenants', tenantIndexes[rest[0]] ?? rest[0], ...rest.slice(1)];
+      if (section === 'tenants' && typeof rest[0] === 'number')
+        return ['tenants', tenantIndexes[rest[0]] ?? rest[0], ...rest.slice(1)];
       if (section === 'capacity' && rest[0] === 'classes' && typeof rest[1] === 'number') {
         const inFile: ConfigPath = ['classes', classIndexes[rest[1]] ?? rest[1], ...rest.slice(2)];
-        return holds(overrides.capacity, ['classes']) ? ['clusters', clusterIndex, 'capacity', ...inFile] : ['capacity', ...inFile];
+        return holds(overrides.capacity, ['classes'])
+          ? ['clusters', clusterIndex, 'capacity', ...inFile]
+          : ['capacity', ...inFile];
       }
-      if (typeof section === 'string' && CLUSTER_OVERRIDE_SECTIONS.includes(section as never) && holds(overrides[section], rest)) {
+      if (
+        typeof section === 'string' &&
+        CLUSTER_OVERRIDE_SECTIONS.includes(section as never) &&
+        holds(overrides[section], rest)
+      ) {
         return ['clusters', clusterIndex, section, ...rest];
       }
       return path;
@@ -83,13 +99,18 @@ function withoutTenantsElsewhere(view: FileLike, placed: readonly (string | unde
   if (isObject(addons) && isObject(addons.historyServer) && isObject(addons.historyServer.tenantRoleArns)) {
     const roles = Object.entries(addons.historyServer.tenantRoleArns).filter(([tenant]) => here(tenant));
     const { tenantRoleArns: _all, ...historyServer } = addons.historyServer;
-    view.addons = { ...addons, historyServer: roles.length > 0 ? { ...historyServer, tenantRoleArns: Object.fromEntries(roles) } : historyServer };
+    view.addons = {
+      ...addons,
+      historyServer: roles.length > 0 ? { ...historyServer, tenantRoleArns: Object.fromEntries(roles) } : historyServer,
+    };
   }
   const capacity = view.capacity;
   if (!isObject(capacity) || !Array.isArray(capacity.classes)) return [];
   const classes = capacity.classes as unknown[];
   // The indexes of the classes kept, so a class's problems point at its entry in the file.
-  const kept = classes.flatMap((entry, index) => (!isObject(entry) || !Array.isArray(entry.exclusiveTo) || entry.exclusiveTo.some(here) ? [index] : []));
+  const kept = classes.flatMap((entry, index) =>
+    !isObject(entry) || !Array.isArray(entry.exclusiveTo) || entry.exclusiveTo.some(here) ? [index] : [],
+  );
   view.capacity = { ...capacity, classes: kept.map((index) => classes[index]) };
   return kept;
 }

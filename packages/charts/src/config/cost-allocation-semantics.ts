@@ -7,10 +7,16 @@ import type { ConfigPath } from './source-map.js';
  * Cost allocation labels go on pods and namespaces as labels and on EMR resources as tags: each key and value must be
  * valid as both (a bad label would fail the namespace's apply and, through the pod templates, every job), at the key.
  */
-export function costAllocationProblems(file: Partial<EnvironmentFile> | null, tenants: readonly Partial<TenantConfig>[], at: Locate): Problem[] {
+export function costAllocationProblems(
+  file: Partial<EnvironmentFile> | null,
+  tenants: readonly Partial<TenantConfig>[],
+  at: Locate,
+): Problem[] {
   const check = (labels: unknown, path: ConfigPath): Problem[] => {
     if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) return [];
-    return costLabelProblems(labels as Record<string, string>).map((problem) => at(problem.rule, [...path, ...problem.location.path], problem.message));
+    return costLabelProblems(labels as Record<string, string>).map((problem) =>
+      at(problem.rule, [...path, ...problem.location.path], problem.message),
+    );
   };
   return [
     ...check(file?.costAllocation, ['costAllocation']),

@@ -10,28 +10,49 @@ import { tenantCapacityClasses } from './capacity-class-semantics.js';
  * stays Pending while the pools look right (the plugin's own rules are its add-on's: addons/nvidia-device-plugin/). And
  * a tenant whose jobs get GPU executors needs its release's RAPIDS Accelerator image (emr-<version>-spark-rapids).
  */
-export function gpuProblems(file: Partial<EnvironmentFile> | null, tenants: readonly Partial<TenantConfig>[], at: Locate): Problem[] {
+export function gpuProblems(
+  file: Partial<EnvironmentFile> | null,
+  tenants: readonly Partial<TenantConfig>[],
+  at: Locate,
+): Problem[] {
   const capacity = isObject(file?.capacity) ? file.capacity : undefined;
   const plugin = isObject(file?.addons) ? file.addons.nvidiaDevicePlugin : undefined;
   const autoMode = capacity?.backend === 'auto-mode';
   const classes = (Array.isArray(capacity?.classes) ? capacity.classes : []) as Partial<CapacityClassConfig>[];
-  const gpuClasses = classes.flatMap((spec, index) => (isObject(spec) && isObject(spec.gpu) && typeof spec.name === 'string' ? [{ spec: spec as Partial<CapacityClassConfig>, index }] : []));
+  const gpuClasses = classes.flatMap((spec, index) =>
+    isObject(spec) && isObject(spec.gpu) && typeof spec.name === 'string'
+      ? [{ spec: spec as Partial<CapacityClassConfig>, index }]
+      : [],
+  );
   const problems: Problem[] = [];
 
   if (capacity && !autoMode) {
     for (const { spec, index } of gpuClasses) {
       const resource = spec.gpu?.resource ?? NVIDIA_GPU_RESOURCE;
       if (plugin === undefined) {
-        problems.push(at('gpu-device-plugin', ['capacity', 'classes', index, 'gpu'], `the nodes of GPU class ${spec.name} advertise ${resource} only once NVIDIA's device plugin runs on them, and this environment renders none: every executor asking for it would stay Pending; add addons.nvidiaDevicePlugin: {} (the plugin on the GPU classes' nodes), or use capacity.backend auto-mode, which runs it itself`));
+        problems.push(
+          at(
+            'gpu-device-plugin',
+            ['capacity', 'classes', index, 'gpu'],
+            `the nodes of GPU class ${spec.name} advertise ${resource} only once NVIDIA's device plugin runs on them, and this environment renders none: every executor asking for it would stay Pending; add addons.nvidiaDevicePlugin: {} (the plugin on the GPU classes' nodes), or use capacity.backend auto-mode, which runs it itself`,
+          ),
+        );
       } else if (resource !== NVIDIA_GPU_RESOURCE) {
-        problems.push(at('gpu-device-plugin', ['capacity', 'classes', index, 'gpu', 'resource'], `NVIDIA's device plugin advertises ${NVIDIA_GPU_RESOURCE}, not ${resource}: executors requesting ${resource} would stay Pending; remove resource (default ${NVIDIA_GPU_RESOURCE})`));
+        problems.push(
+          at(
+            'gpu-device-plugin',
+            ['capacity', 'classes', index, 'gpu', 'resource'],
+            `NVIDIA's device plugin advertises ${NVIDIA_GPU_RESOURCE}, not ${resource}: executors requesting ${resource} would stay Pending; remove resource (default ${NVIDIA_GPU_RESOURCE})`,
+          ),
+        );
       }
     }
   }
 
   const gpuNames = new Set<string>(gpuClasses.map(({ spec }) => spec.name!));
   const region = isObject(file?.cluster) && typeof file.cluster.region === 'string' ? file.cluster.region : undefined;
-  const partition = isObject(file?.cluster) && typeof file.cluster.partition === 'string' ? file.cluster.partition : 'aws';
+  const partition =
+    isObject(file?.cluster) && typeof file.cluster.partition === 'string' ? file.cluster.partition : 'aws';
   tenants.forEach((tenant, index) => {
     if (tenant.retired || tenant.fargate || typeof tenant.releaseLabel !== 'string' || region === undefined) return;
     const chosen = tenantCapacityClasses(tenant);
@@ -39,7 +60,13 @@ export function gpuProblems(file: Partial<EnvironmentFile> | null, tenants: read
     if (gpu.length === 0) return;
     const rapids = emrRapidsRelease(region, tenant.releaseLabel, partition);
     if ('unknown' in rapids) {
-      problems.push(at('gpu-rapids-release', ['tenants', index, 'releaseLabel'], `jobs of ${tenant.name} on GPU class ${gpu.join(', ')} need the RAPIDS Accelerator image of their release (the GPU libraries and discovery script), and none can be named: ${rapids.unknown}; use a release such as emr-7.2.0-20240610`));
+      problems.push(
+        at(
+          'gpu-rapids-release',
+          ['tenants', index, 'releaseLabel'],
+          `jobs of ${tenant.name} on GPU class ${gpu.join(', ')} need the RAPIDS Accelerator image of their release (the GPU libraries and discovery script), and none can be named: ${rapids.unknown}; use a release such as emr-7.2.0-20240610`,
+        ),
+      );
     }
   });
   return problems;

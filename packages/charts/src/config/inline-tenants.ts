@@ -1,6 +1,12 @@
 import { Document, isMap, isScalar, isSeq, type Pair, type YAMLMap } from 'yaml';
 import { isPlainObject, mergePatch } from './merge-patch.js';
-import { composeTenant, parseTenantFiles, placedTenants, type TenantFile, type TenantFileText } from './tenant-files.js';
+import {
+  composeTenant,
+  parseTenantFiles,
+  placedTenants,
+  type TenantFile,
+  type TenantFileText,
+} from './tenant-files.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 
 // The composed view of an environment as one self-contained file: its tenant files' tenants written into its own
@@ -9,8 +15,22 @@ import { parseYamlSource, type YamlSource } from './yaml-source.js';
 
 /** The order fields of a tenant are written in (the order of the committed environment files); others follow. */
 const TENANT_FIELD_ORDER = [
-  'name', 'namespace', 'description', 'costAllocation', 'quota', 'containerDefaults', 'network', 'serviceAccounts',
-  'executionRoleArn', 'releaseLabel', 'identity', 'queue', 'fargate', 'spark', 'promotion', 'retired',
+  'name',
+  'namespace',
+  'description',
+  'costAllocation',
+  'quota',
+  'containerDefaults',
+  'network',
+  'serviceAccounts',
+  'executionRoleArn',
+  'releaseLabel',
+  'identity',
+  'queue',
+  'fargate',
+  'spark',
+  'promotion',
+  'retired',
 ];
 
 /**
@@ -46,9 +66,16 @@ export function inlineTenantFiles(text: string, sourcePath: string, tenantFiles:
 function tenantEntry(tenant: TenantFile, environment: string, indent: number): string {
   const override = tenant.source.document.getIn(['environments', environment], true);
   const base = tenant.source.document.get('base', true);
-  const lines = [`${' '.repeat(indent)}- name: ${tenant.name}`, ...mergedLines(
-    isMap(base) ? base : undefined, isMap(override) ? override : undefined, indent + 2, tenant.source, TENANT_FIELD_ORDER,
-  )];
+  const lines = [
+    `${' '.repeat(indent)}- name: ${tenant.name}`,
+    ...mergedLines(
+      isMap(base) ? base : undefined,
+      isMap(override) ? override : undefined,
+      indent + 2,
+      tenant.source,
+      TENANT_FIELD_ORDER,
+    ),
+  ];
   return `${lines.join('\n')}\n`;
 }
 
@@ -57,7 +84,13 @@ function tenantEntry(tenant: TenantFile, environment: string, indent: number): s
  * block mapping on both sides is merged key by key below the base's key line; flow mappings on both sides are written
  * anew from the merged value.
  */
-function mergedLines(base: YAMLMap | undefined, override: YAMLMap | undefined, indent: number, source: YamlSource, order?: readonly string[]): string[] {
+function mergedLines(
+  base: YAMLMap | undefined,
+  override: YAMLMap | undefined,
+  indent: number,
+  source: YamlSource,
+  order?: readonly string[],
+): string[] {
   const keys = orderedKeys([...pairs(base).keys(), ...pairs(override).keys()], order);
   const lines: string[] = [];
   for (const key of keys) {
@@ -83,7 +116,10 @@ function orderedKeys(keys: readonly string[], order?: readonly string[]): string
   const unique = [...new Set(keys)];
   if (!order) return unique;
   const rank = (key: string) => (order.includes(key) ? order.indexOf(key) : order.length);
-  return unique.map((key, index) => ({ key, index })).sort((a, b) => rank(a.key) - rank(b.key) || a.index - b.index).map(({ key }) => key);
+  return unique
+    .map((key, index) => ({ key, index }))
+    .sort((a, b) => rank(a.key) - rank(b.key) || a.index - b.index)
+    .map(({ key }) => key);
 }
 
 function pairs(map: YAMLMap | undefined): Map<string, Pair> {
@@ -95,22 +131,39 @@ function pairs(map: YAMLMap | undefined): Map<string, Pair> {
 /** A pair's lines as written (comment lines just above it, its value, the comment ending its last line), re-indented. */
 function pairLines(text: string, pair: Pair, indent: number): string[] {
   const keyStart = (pair.key as { range: [number, number, number] }).range[0];
-  const valueEnd = (pair.value as { range?: [number, number, number] } | null)?.range?.[1] ?? (pair.key as { range: [number, number, number] }).range[1];
-  return reindent(text, commentStart(text, lineStart(text, keyStart)), lineEnd(text, trimmedEnd(text, valueEnd)), columnOf(text, keyStart), indent);
+  const valueEnd =
+    (pair.value as { range?: [number, number, number] } | null)?.range?.[1] ??
+    (pair.key as { range: [number, number, number] }).range[1];
+  return reindent(
+    text,
+    commentStart(text, lineStart(text, keyStart)),
+    lineEnd(text, trimmedEnd(text, valueEnd)),
+    columnOf(text, keyStart),
+    indent,
+  );
 }
 
 /** The key line of a block mapping (with the comment lines above it and the comment ending it), re-indented. */
 function keyLine(text: string, pair: Pair, indent: number): string[] {
   const keyStart = (pair.key as { range: [number, number, number] }).range[0];
-  return reindent(text, commentStart(text, lineStart(text, keyStart)), lineEnd(text, keyStart), columnOf(text, keyStart), indent);
+  return reindent(
+    text,
+    commentStart(text, lineStart(text, keyStart)),
+    lineEnd(text, keyStart),
+    columnOf(text, keyStart),
+    indent,
+  );
 }
 
 function reindent(text: string, start: number, end: number, from: number, to: number): string[] {
-  return text.slice(start, end).split('\n').map((line) => {
-    if (line.trim() === '') return '';
-    const own = line.length - line.trimStart().length;
-    return `${' '.repeat(Math.max(0, to + own - from))}${line.trimStart()}`;
-  });
+  return text
+    .slice(start, end)
+    .split('\n')
+    .map((line) => {
+      if (line.trim() === '') return '';
+      const own = line.length - line.trimStart().length;
+      return `${' '.repeat(Math.max(0, to + own - from))}${line.trimStart()}`;
+    });
 }
 
 /** The start of the comment-only lines right above `start` (a line's start), or `start`. */
@@ -144,4 +197,3 @@ function trimmedEnd(text: string, offset: number): number {
 function columnOf(text: string, offset: number): number {
   return offset - lineStart(text, offset);
 }
-

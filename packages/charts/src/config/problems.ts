@@ -34,8 +34,10 @@ export class EnvironmentFileError extends Error {
   readonly problems: readonly Problem[];
 
   constructor(problems: readonly Problem[]) {
-    const sorted = [...problems].sort(({ location: { source: a } }, { location: { source: b } }) =>
-      a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+    const sorted = [...problems].sort(
+      ({ location: { source: a } }, { location: { source: b } }) =>
+        a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column,
+    );
     super(sorted.map(formatProblem).join('\n'));
     this.problems = sorted;
   }

@@ -1,4 +1,11 @@
-import { ConfigurationError, configDiagnostic, messageText, parseConfigPath, type ConfigDiagnostic, type ConfigPath } from '@emr-eks-gitops/core';
+import {
+  ConfigurationError,
+  configDiagnostic,
+  messageText,
+  parseConfigPath,
+  type ConfigDiagnostic,
+  type ConfigPath,
+} from '@emr-eks-gitops/core';
 
 /** What a render found at a field of the environment file: a value a builder refused, or a rule the charts check. */
 export type RenderIssue = ConfigDiagnostic;
@@ -7,7 +14,10 @@ export type RenderIssue = ConfigDiagnostic;
 export class RenderError extends Error {
   override readonly name = 'RenderError';
 
-  constructor(readonly environment: string, readonly issues: readonly RenderIssue[]) {
+  constructor(
+    readonly environment: string,
+    readonly issues: readonly RenderIssue[],
+  ) {
     super(`${environment}: ${issues.map(messageText).join('; ')}`);
   }
 }

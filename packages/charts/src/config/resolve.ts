@@ -1,9 +1,28 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import {
-  AUTO_MODE_DEFAULT_EXPIRE_AFTER, AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD, type AutoModeBuiltInNodePool, type PodIdentityMode,
+  AUTO_MODE_DEFAULT_EXPIRE_AFTER,
+  AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD,
+  type AutoModeBuiltInNodePool,
+  type PodIdentityMode,
 } from '@emr-eks-gitops/core';
-import { ClusterSchema, ProductionSchema, TenantSchema, type ClusterConfig, type EnvironmentFile, type FleetClusterConfig, type TenantConfig } from './schema.js';
-import { CapacityClassSchema, CapacitySchema, SparkPlatformSchema, type CapacityClassConfig, type CapacityConfig, type SparkPlatformConfig, type TenantSparkConfig } from './capacity-schema.js';
+import {
+  ClusterSchema,
+  ProductionSchema,
+  TenantSchema,
+  type ClusterConfig,
+  type EnvironmentFile,
+  type FleetClusterConfig,
+  type TenantConfig,
+} from './schema.js';
+import {
+  CapacityClassSchema,
+  CapacitySchema,
+  SparkPlatformSchema,
+  type CapacityClassConfig,
+  type CapacityConfig,
+  type SparkPlatformConfig,
+  type TenantSparkConfig,
+} from './capacity-schema.js';
 import { DeliverySchema, type DeliveryConfig } from './delivery-schema.js';
 import { TenantQueueSchema, type TenantQueueConfig } from './yunikorn-schema.js';
 import type { TenantFargateConfig } from './fargate-schema.js';
@@ -16,16 +35,22 @@ import type { ProgressiveSyncConfig } from './fleet-schema.js';
 // add-on resolves its own section (its module's `resolve`, addons/); environment/resolve.ts puts the two together.
 
 /** A type with every property and list read-only, all the way down. */
-export type DeepReadonly<T> = T extends readonly (infer U)[] ? readonly DeepReadonly<U>[]
-  : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+export type DeepReadonly<T> = T extends readonly (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
 
 /** `T` as the file has it, with the fields of `R` replaced by their resolved form. */
 export type With<T, R> = Omit<DeepReadonly<T>, keyof R> & Readonly<R>;
 
-export type ResolvedCluster = With<ClusterConfig, {
-  partition: NonNullable<ClusterConfig['partition']>;
-  identity: PodIdentityMode;
-}>;
+export type ResolvedCluster = With<
+  ClusterConfig,
+  {
+    partition: NonNullable<ClusterConfig['partition']>;
+    identity: PodIdentityMode;
+  }
+>;
 
 /** How driver nodes end: Karpenter's expiry always known, a drain bound only where one is configured or implied. */
 export interface DriverNodes {
@@ -33,12 +58,15 @@ export interface DriverNodes {
   readonly terminationGracePeriod?: string;
 }
 
-type CapacityCommon = With<Omit<CapacityConfig, 'backend' | 'amiAlias' | 'controller' | 'autoMode'>, {
-  rootVolumeGiB: number;
-  nvmeInstanceStore: boolean;
-  classes: readonly ResolvedCapacityClass[];
-  driverNodes: DriverNodes;
-}>;
+type CapacityCommon = With<
+  Omit<CapacityConfig, 'backend' | 'amiAlias' | 'controller' | 'autoMode'>,
+  {
+    rootVolumeGiB: number;
+    nvmeInstanceStore: boolean;
+    classes: readonly ResolvedCapacityClass[];
+    driverNodes: DriverNodes;
+  }
+>;
 
 /** A GPU class's devices: the resource each executor requests, how many, and the taint its nodes carry. */
 export interface ResolvedClassGpu {
@@ -66,7 +94,10 @@ export type KarpenterCapacity = CapacityCommon & {
 /** EKS Auto Mode: the built-in pools to enable and the one the add-ons run on; AWS picks AMIs and runs Karpenter. */
 export type AutoModeCapacity = CapacityCommon & {
   readonly backend: 'auto-mode';
-  readonly autoMode: { readonly builtInNodePools: readonly AutoModeBuiltInNodePool[]; readonly addonNodePool: AutoModeBuiltInNodePool };
+  readonly autoMode: {
+    readonly builtInNodePools: readonly AutoModeBuiltInNodePool[];
+    readonly addonNodePool: AutoModeBuiltInNodePool;
+  };
   /** Auto Mode bounds every drain (24h when not configured), so the bound is always known. */
   readonly driverNodes: Required<DriverNodes>;
 };
@@ -77,18 +108,23 @@ export type ResolvedCapacity = KarpenterCapacity | AutoModeCapacity;
 type SparkLogs = NonNullable<SparkPlatformConfig['logs']>;
 export type ResolvedSparkPlatform = With<SparkPlatformConfig, { logs: With<SparkLogs, { persistentAppUI: boolean }> }>;
 
-type DeliveryCommon = With<Omit<DeliveryConfig, 'engine' | 'argocd'>, {
-  interval: string;
-  retryInterval: string;
-  timeout: string;
-  prune: boolean;
-  selfHeal: boolean;
-}>;
+type DeliveryCommon = With<
+  Omit<DeliveryConfig, 'engine' | 'argocd'>,
+  {
+    interval: string;
+    retryInterval: string;
+    timeout: string;
+    prune: boolean;
+    selfHeal: boolean;
+  }
+>;
 export type FluxDelivery = DeliveryCommon & { readonly engine: 'flux' };
 export type ArgoCdDelivery = DeliveryCommon & {
   readonly engine: 'argocd';
   readonly argocd: {
-    readonly namespace: string; readonly project: string; readonly destinationServer: string;
+    readonly namespace: string;
+    readonly project: string;
+    readonly destinationServer: string;
     /** Only for an environment with clusters:, only when asked: the ApplicationSet's RollingSync steps. */
     readonly progressiveSync?: DeepReadonly<ProgressiveSyncConfig>;
   };
@@ -103,25 +139,37 @@ export type ResolvedDelivery = FluxDelivery | ArgoCdDelivery;
 // biome-ignore lint/suspicious/noEmptyInterface: each add-on adds its key by declaration merging, so this must stay an interface
 export interface ResolvedAddons {}
 
-export type ResolvedServiceAccount = With<TenantServiceAccountConfig, { sparkDriver: boolean; automountServiceAccountToken: boolean }>;
+export type ResolvedServiceAccount = With<
+  TenantServiceAccountConfig,
+  { sparkDriver: boolean; automountServiceAccountToken: boolean }
+>;
 
 /** A Fargate tenant's profile: its name, role and subnets, the tenant's own or the environment's `fargate` section's. */
-export type ResolvedTenantFargate = With<TenantFargateConfig, { profile: string; podExecutionRoleArn: string; subnets: readonly string[] }>;
+export type ResolvedTenantFargate = With<
+  TenantFargateConfig,
+  { profile: string; podExecutionRoleArn: string; subnets: readonly string[] }
+>;
 
-export type ResolvedTenantQueue = With<TenantQueueConfig, {
-  ordering: NonNullable<TenantQueueConfig['ordering']>;
-  gangMinExecutors: number;
-}>;
+export type ResolvedTenantQueue = With<
+  TenantQueueConfig,
+  {
+    ordering: NonNullable<TenantQueueConfig['ordering']>;
+    gangMinExecutors: number;
+  }
+>;
 
-export type ResolvedTenant = With<TenantConfig, {
-  /** The tenant's own identity, else the cluster's. */
-  identity: PodIdentityMode;
-  retired: boolean;
-  spark: DeepReadonly<TenantSparkConfig>;
-  serviceAccounts: readonly ResolvedServiceAccount[];
-  fargate?: ResolvedTenantFargate;
-  queue?: ResolvedTenantQueue;
-}>;
+export type ResolvedTenant = With<
+  TenantConfig,
+  {
+    /** The tenant's own identity, else the cluster's. */
+    identity: PodIdentityMode;
+    retired: boolean;
+    spark: DeepReadonly<TenantSparkConfig>;
+    serviceAccounts: readonly ResolvedServiceAccount[];
+    fargate?: ResolvedTenantFargate;
+    queue?: ResolvedTenantQueue;
+  }
+>;
 
 /** A validated environment with every default applied, and where it came from: what charts, render and the CLI read. */
 export interface ResolvedEnvironment {
@@ -172,7 +220,8 @@ export type EnvironmentConfig = ResolvedEnvironment;
 
 /** The `default` the schema declares for a field (a copy: the model never shares a value with the schema). */
 export function schemaDefault<S extends TSchema>(field: S): Static<S> {
-  if (!('default' in field)) throw new Error(`the environment schema declares no default for: ${String(field.description)}`);
+  if (!('default' in field))
+    throw new Error(`the environment schema declares no default for: ${String(field.description)}`);
   return structuredClone(field.default) as Static<S>;
 }
 
@@ -212,7 +261,10 @@ export const SECTION_DEFAULTS = {
  */
 export const DRIVER_NODE_DEFAULTS = {
   karpenter: { expireAfter: '720h' },
-  'auto-mode': { expireAfter: AUTO_MODE_DEFAULT_EXPIRE_AFTER, terminationGracePeriod: AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD },
+  'auto-mode': {
+    expireAfter: AUTO_MODE_DEFAULT_EXPIRE_AFTER,
+    terminationGracePeriod: AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD,
+  },
 } as const;
 
 /** Where Karpenter's controller runs when installed with the cluster, and addons.karpenter.namespace's default. */
@@ -232,11 +284,20 @@ export interface EnvironmentOrigin {
  * semantics rules: what those rules guarantee (Karpenter's AMI and controller, a Fargate tenant's role and subnets) is
  * not reported again; a file without it throws a plain Error, a caller's mistake rather than the user's.
  */
-export function resolveSections(file: EnvironmentFile, origin: EnvironmentOrigin, addons: ResolvedAddons | undefined): ResolvedEnvironment {
+export function resolveSections(
+  file: EnvironmentFile,
+  origin: EnvironmentOrigin,
+  addons: ResolvedAddons | undefined,
+): ResolvedEnvironment {
   const D = SECTION_DEFAULTS;
   // An environment with clusters: resolves each cluster's view, each with its cluster (environment/resolve.ts).
-  if (!file.cluster) throw new Error('resolveSections needs cluster:; an environment with clusters: resolves through resolveFleet');
-  const cluster: ResolvedCluster = { ...file.cluster, partition: file.cluster.partition ?? D.partition, identity: file.cluster.identity ?? D.identity };
+  if (!file.cluster)
+    throw new Error('resolveSections needs cluster:; an environment with clusters: resolves through resolveFleet');
+  const cluster: ResolvedCluster = {
+    ...file.cluster,
+    partition: file.cluster.partition ?? D.partition,
+    identity: file.cluster.identity ?? D.identity,
+  };
   // The add-ons' sections as resolved come in `addons`; the file's are left behind.
   const { delivery: deliveryFile, addons: _asWritten, ...rest } = file;
   return {
@@ -245,7 +306,10 @@ export function resolveSections(file: EnvironmentFile, origin: EnvironmentOrigin
     production: file.production ?? D.production,
     cluster,
     capacity: resolveCapacity(file.capacity, addons),
-    spark: { ...file.spark, logs: { ...file.spark.logs, persistentAppUI: file.spark.logs?.persistentAppUI ?? D.persistentAppUI } },
+    spark: {
+      ...file.spark,
+      logs: { ...file.spark.logs, persistentAppUI: file.spark.logs?.persistentAppUI ?? D.persistentAppUI },
+    },
     ...(deliveryFile ? { delivery: resolveDelivery(deliveryFile) } : {}),
     ...(addons ? { addons } : {}),
     tenants: file.tenants.map((tenant) => resolveTenant(tenant, file, cluster.identity)),
@@ -265,22 +329,40 @@ function resolveCapacity(file: CapacityConfig, addons: ResolvedAddons | undefine
     return {
       ...common,
       backend,
-      autoMode: { builtInNodePools: autoMode?.builtInNodePools ?? D.builtInNodePools, addonNodePool: autoMode?.addonNodePool ?? D.addonNodePool },
+      autoMode: {
+        builtInNodePools: autoMode?.builtInNodePools ?? D.builtInNodePools,
+        addonNodePool: autoMode?.addonNodePool ?? D.addonNodePool,
+      },
       driverNodes: { ...DRIVER_NODE_DEFAULTS[backend], ...file.driverNodes },
     };
   }
   if (amiAlias === undefined || controller === undefined) {
-    throw new Error('capacity.amiAlias and capacity.controller are required with backend karpenter: resolve only a validated environment');
+    throw new Error(
+      'capacity.amiAlias and capacity.controller are required with backend karpenter: resolve only a validated environment',
+    );
   }
   // Installed with the cluster (no addons.karpenter), the controller runs in kube-system, the add-on's default too.
   const namespace = addons?.karpenter?.namespace ?? KARPENTER_CLUSTER_NAMESPACE;
-  return { ...common, backend, amiAlias, controller: { ...controller, namespace }, driverNodes: { ...DRIVER_NODE_DEFAULTS[backend], ...file.driverNodes } };
+  return {
+    ...common,
+    backend,
+    amiAlias,
+    controller: { ...controller, namespace },
+    driverNodes: { ...DRIVER_NODE_DEFAULTS[backend], ...file.driverNodes },
+  };
 }
 
 function resolveCapacityClass({ gpu, ...rest }: CapacityClassConfig): ResolvedCapacityClass {
   if (!gpu) return rest;
   const resource = gpu.resource ?? SECTION_DEFAULTS.gpuResource;
-  return { ...rest, gpu: { resource, perExecutor: gpu.perExecutor ?? SECTION_DEFAULTS.gpuPerExecutor, taintKey: gpu.taintKey ?? resource } };
+  return {
+    ...rest,
+    gpu: {
+      resource,
+      perExecutor: gpu.perExecutor ?? SECTION_DEFAULTS.gpuPerExecutor,
+      taintKey: gpu.taintKey ?? resource,
+    },
+  };
 }
 
 function resolveDelivery(file: DeliveryConfig): ResolvedDelivery {
@@ -322,15 +404,29 @@ function resolveTenant(tenant: TenantConfig, file: EnvironmentFile, clusterIdent
       automountServiceAccountToken: account.automountServiceAccountToken ?? account.sparkDriver ?? false,
     })),
     ...(fargate ? { fargate: resolveFargate(tenant, fargate, file) } : {}),
-    ...(queue ? { queue: { ...queue, ordering: queue.ordering ?? D.queueOrdering, gangMinExecutors: queue.gangMinExecutors ?? D.gangMinExecutors } } : {}),
+    ...(queue
+      ? {
+          queue: {
+            ...queue,
+            ordering: queue.ordering ?? D.queueOrdering,
+            gangMinExecutors: queue.gangMinExecutors ?? D.gangMinExecutors,
+          },
+        }
+      : {}),
   };
 }
 
-function resolveFargate(tenant: TenantConfig, fargate: TenantFargateConfig, file: EnvironmentFile): ResolvedTenantFargate {
+function resolveFargate(
+  tenant: TenantConfig,
+  fargate: TenantFargateConfig,
+  file: EnvironmentFile,
+): ResolvedTenantFargate {
   const podExecutionRoleArn = fargate.podExecutionRoleArn ?? file.fargate?.podExecutionRoleArn;
   const subnets = fargate.subnets ?? file.fargate?.subnets;
   if (podExecutionRoleArn === undefined || subnets === undefined) {
-    throw new Error(`tenant ${tenant.name}: a Fargate tenant's role and subnets are required (its own or the environment's): resolve only a validated environment`);
+    throw new Error(
+      `tenant ${tenant.name}: a Fargate tenant's role and subnets are required (its own or the environment's): resolve only a validated environment`,
+    );
   }
   return { ...fargate, profile: fargateProfileName(tenant), podExecutionRoleArn, subnets };
 }

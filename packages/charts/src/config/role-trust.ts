@@ -12,10 +12,17 @@ export interface ClusterTenants {
  * each cluster they run on, clusters in the order given (clusters: order, so every cluster renders the same document).
  * Undefined when no IRSA tenant uses it (Pod Identity tenants add no statement per namespace).
  */
-export function executionRoleTrustInput(roleArn: string, clusters: readonly ClusterTenants[]): RoleTrustInput | undefined {
+export function executionRoleTrustInput(
+  roleArn: string,
+  clusters: readonly ClusterTenants[],
+): RoleTrustInput | undefined {
   const [first, ...others] = clusters.flatMap(({ cluster, tenants }) => {
-    const namespaces = tenants.filter((tenant) => tenant.executionRoleArn === roleArn && tenant.identity === 'irsa').map((tenant) => tenant.namespace);
-    return namespaces.length > 0 ? [{ namespaces, partition: cluster.partition, accountId: cluster.accountId, oidcIssuer: cluster.oidcIssuer }] : [];
+    const namespaces = tenants
+      .filter((tenant) => tenant.executionRoleArn === roleArn && tenant.identity === 'irsa')
+      .map((tenant) => tenant.namespace);
+    return namespaces.length > 0
+      ? [{ namespaces, partition: cluster.partition, accountId: cluster.accountId, oidcIssuer: cluster.oidcIssuer }]
+      : [];
   });
   return first && { roleArn, ...first, ...(others.length > 0 ? { otherClusters: others } : {}) };
 }

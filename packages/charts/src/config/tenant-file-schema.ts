@@ -16,16 +16,21 @@ export function tenantFileSchemaJson(): string {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://emr-eks-gitops.dev/schema/tenant.json',
     title: 'emr-eks-gitops tenant',
-    description: 'One tenant defined once (environments/tenants/<tenant>.yaml; the file name is the tenant name): base is what it is everywhere, environments lists the environments it is placed in, each with what differs there (JSON Merge Patch, RFC 7386: mappings merge key by key, null removes a key, lists and scalars replace).',
+    description:
+      'One tenant defined once (environments/tenants/<tenant>.yaml; the file name is the tenant name): base is what it is everywhere, environments lists the environments it is placed in, each with what differs there (JSON Merge Patch, RFC 7386: mappings merge key by key, null removes a key, lists and scalars replace).',
     type: 'object',
     additionalProperties: false,
     required: ['base', 'environments'],
     properties: {
-      base: { ...patchSchema(settings, false), description: 'the tenant\'s settings in every environment it is placed in' },
+      base: {
+        ...patchSchema(settings, false),
+        description: "the tenant's settings in every environment it is placed in",
+      },
       environments: {
         type: 'object',
         minProperties: 1,
-        description: 'the environments the tenant is placed in (environments/<env>.yaml), each with its overrides ({} for none)',
+        description:
+          'the environments the tenant is placed in (environments/<env>.yaml), each with its overrides ({} for none)',
         additionalProperties: { anyOf: [patchSchema(settings, true), { type: 'null' }] },
       },
     },
@@ -37,9 +42,11 @@ export function tenantFileSchemaJson(): string {
 function patchSchema(schema: JsonSchema, nulls: boolean): JsonSchema {
   if (schema.type !== 'object' || typeof schema.properties !== 'object' || schema.properties === null) return schema;
   const { required: _required, ...rest } = schema;
-  const properties = Object.fromEntries(Object.entries(schema.properties as Record<string, JsonSchema>).map(([key, value]) => {
-    const patched = patchSchema(value, nulls);
-    return [key, nulls ? { anyOf: [patched, { type: 'null' }] } : patched];
-  }));
+  const properties = Object.fromEntries(
+    Object.entries(schema.properties as Record<string, JsonSchema>).map(([key, value]) => {
+      const patched = patchSchema(value, nulls);
+      return [key, nulls ? { anyOf: [patched, { type: 'null' }] } : patched];
+    }),
+  );
   return { ...rest, properties };
 }

@@ -59,33 +59,76 @@ export function parseTenantFiles(files: readonly TenantFileText[]): TenantFile[]
 
 function checkShape(source: YamlSource): { tenant?: TenantFile; problems: Problem[] } {
   const name = tenantFileName(source.file);
-  const at = (path: ConfigPath, message: string, where: 'key' | 'value' = 'value', rule: RuleId = 'tenant-file-shape'): Problem =>
+  const at = (
+    path: ConfigPath,
+    message: string,
+    where: 'key' | 'value' = 'value',
+    rule: RuleId = 'tenant-file-shape',
+  ): Problem =>
     placeDiagnostic(configDiagnostic(rule, path, message), { file: source.file, ...source.map.locate(path, where) });
   const problems: Problem[] = [];
   if (!new RegExp(DNS_LABEL_PATTERN).test(name) || name.length > 63) {
-    problems.push(at([], `the file name "${name}" is the tenant name and must be a DNS-1123 label (lowercase letters, digits, "-"; at most 63 characters)`, 'value', 'tenant-file-name'));
+    problems.push(
+      at(
+        [],
+        `the file name "${name}" is the tenant name and must be a DNS-1123 label (lowercase letters, digits, "-"; at most 63 characters)`,
+        'value',
+        'tenant-file-name',
+      ),
+    );
   }
   const value = source.value;
   if (!isPlainObject(value)) {
-    return { problems: [...problems, at([], 'a tenant file is a mapping with base: (the tenant\'s settings in every environment) and environments: (each environment it is placed in, with what differs there)')] };
+    return {
+      problems: [
+        ...problems,
+        at(
+          [],
+          "a tenant file is a mapping with base: (the tenant's settings in every environment) and environments: (each environment it is placed in, with what differs there)",
+        ),
+      ],
+    };
   }
   for (const key of Object.keys(value)) {
-    if (!(TOP_LEVEL_KEYS as readonly string[]).includes(key)) problems.push(at([key], `unknown field; allowed fields here: ${TOP_LEVEL_KEYS.join(', ')}`, 'key'));
+    if (!(TOP_LEVEL_KEYS as readonly string[]).includes(key))
+      problems.push(at([key], `unknown field; allowed fields here: ${TOP_LEVEL_KEYS.join(', ')}`, 'key'));
   }
   const base = value.base;
-  if (!isPlainObject(base)) problems.push(at(['base'], base === undefined ? 'required field is missing: the tenant\'s settings in every environment' : 'must be a mapping: the tenant\'s settings in every environment'));
+  if (!isPlainObject(base))
+    problems.push(
+      at(
+        ['base'],
+        base === undefined
+          ? "required field is missing: the tenant's settings in every environment"
+          : "must be a mapping: the tenant's settings in every environment",
+      ),
+    );
   const environments = value.environments;
   const overrides = new Map<string, Record<string, unknown>>();
   if (!isPlainObject(environments) || Object.keys(environments).length === 0) {
-    problems.push(at(['environments'], 'must be a mapping of at least one environment the tenant is placed in, each with its overrides ({} for none), e.g. environments: { dev: {}, prod: { quota: { cpu: 64 } } }'));
+    problems.push(
+      at(
+        ['environments'],
+        'must be a mapping of at least one environment the tenant is placed in, each with its overrides ({} for none), e.g. environments: { dev: {}, prod: { quota: { cpu: 64 } } }',
+      ),
+    );
   } else {
     for (const [environment, override] of Object.entries(environments)) {
       if (override === null || override === undefined) overrides.set(environment, {});
       else if (isPlainObject(override)) overrides.set(environment, override);
-      else problems.push(at(['environments', environment], 'must be a mapping of the settings that differ in this environment ({} for none)'));
+      else
+        problems.push(
+          at(
+            ['environments', environment],
+            'must be a mapping of the settings that differ in this environment ({} for none)',
+          ),
+        );
     }
   }
-  for (const [path, section] of [[['base'], base], ...[...overrides].map(([env, o]) => [['environments', env], o] as const)] as const) {
+  for (const [path, section] of [
+    [['base'], base],
+    ...[...overrides].map(([env, o]) => [['environments', env], o] as const),
+  ] as const) {
     if (isPlainObject(section) && 'name' in section) {
       problems.push(at([...path, 'name'], `the tenant's name is its file name (${name}); leave name out`, 'key'));
     }
@@ -101,17 +144,24 @@ export function placedTenants(environment: string, files: readonly TenantFile[])
 
 /** One tenant as `environment` sees it: its name, then `base` with the environment's override merged in. */
 export function composeTenant(file: TenantFile, environment: string): Record<string, unknown> {
-  return { name: file.name, ...(mergePatch(file.base, file.overrides.get(environment) ?? {}) as Record<string, unknown>) };
+  return {
+    name: file.name,
+    ...(mergePatch(file.base, file.overrides.get(environment) ?? {}) as Record<string, unknown>),
+  };
 }
 
 /**
  * The environment file's data with the tenants of tenant files placed in it appended after its own `tenants:` (by
  * name), and a source that locates every config path in the file that holds the value, base or override.
  */
-export function composeEnvironment(environment: string, file: YamlSource, tenantFiles: readonly TenantFile[]): { value: unknown; source: ConfigSource } {
+export function composeEnvironment(
+  environment: string,
+  file: YamlSource,
+  tenantFiles: readonly TenantFile[],
+): { value: unknown; source: ConfigSource } {
   const placed = placedTenants(environment, tenantFiles);
   const value = file.value;
-  const own = isPlainObject(value) ? value.tenants ?? [] : undefined;
+  const own = isPlainObject(value) ? (value.tenants ?? []) : undefined;
   if (placed.length === 0 || !Array.isArray(own) || !isPlainObject(value)) return { value, source: fileSource(file) };
   return {
     value: { ...value, tenants: [...own, ...placed.map((tenant) => composeTenant(tenant, environment))] },
@@ -147,7 +197,12 @@ class ComposedSource implements ConfigSource {
  * Each tenant of an environment as written (before validation and its defaults): the environment file's own, then
  * those tenant files place in it, composed. What `emr-gitops promote` carries from one environment to another.
  */
-export function writtenTenants(environment: string, text: string, sourcePath: string, tenantFiles: readonly TenantFile[]): Record<string, unknown>[] {
+export function writtenTenants(
+  environment: string,
+  text: string,
+  sourcePath: string,
+  tenantFiles: readonly TenantFile[],
+): Record<string, unknown>[] {
   const { value } = composeEnvironment(environment, parseYamlSource(text, sourcePath), tenantFiles);
   const tenants = isPlainObject(value) ? value.tenants : undefined;
   return Array.isArray(tenants) ? tenants.filter(isPlainObject) : [];

@@ -40,6 +40,8 @@ export function tenantLocations(config: ResolvedEnvironment, tenant: ResolvedTen
     ...(logs.cloudWatchLogGroupPrefix ? { cloudWatchLogGroup: `${logs.cloudWatchLogGroupPrefix}/${tenant.name}` } : {}),
     ...(s3LogPrefix ? { s3LogUri: `${s3LogPrefix}/`, eventLogDir: `${s3LogPrefix}/spark-events/` } : {}),
     ...(fallback ? { fallbackStoragePath: `${fallback}/` } : {}),
-    customCodeUris: [...new Set((tenant.spark.customCode?.command ?? []).flatMap((part) => part.match(S3_URI_IN_TEXT) ?? []))],
+    customCodeUris: [
+      ...new Set((tenant.spark.customCode?.command ?? []).flatMap((part) => part.match(S3_URI_IN_TEXT) ?? [])),
+    ],
   };
 }

@@ -16,7 +16,10 @@ export const MAX_ALIAS_COUNT = 100;
 const UNPRINTABLE = /[^\t\n\r\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 /** The first unprintable character on each line that has one, with its code point. */
-export function unprintableCharacters(text: string, lines: LineCounter): { position: SourcePosition; codePoint: string }[] {
+export function unprintableCharacters(
+  text: string,
+  lines: LineCounter,
+): { position: SourcePosition; codePoint: string }[] {
   const found = new Map<number, { position: SourcePosition; codePoint: string }>();
   for (const match of text.matchAll(UNPRINTABLE)) {
     const { line, col } = lines.linePos(match.index);
@@ -48,7 +51,12 @@ export function aliasBombPosition(document: Document, lines: LineCounter): Sourc
 
 function holdsAlias(node: unknown): boolean {
   let found = false;
-  visit(node as Parameters<typeof visit>[0], { Alias() { found = true; return visit.BREAK; } });
+  visit(node as Parameters<typeof visit>[0], {
+    Alias() {
+      found = true;
+      return visit.BREAK;
+    },
+  });
   return found || isAlias(node);
 }
 

@@ -32,17 +32,28 @@ const validateEnvironment = ajv.compile(EnvironmentSchema);
  *   (under `environments:`) are composed into it before validation.
  * @throws EnvironmentFileError with every problem found, each with file, line and column.
  */
-export function loadEnvironmentText(text: string, sourcePath: string, tenantFiles: readonly TenantFileText[] = []): LoadedEnvironment {
+export function loadEnvironmentText(
+  text: string,
+  sourcePath: string,
+  tenantFiles: readonly TenantFileText[] = [],
+): LoadedEnvironment {
   const name = sourcePath.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, '');
   const file = parseYamlSource(text, sourcePath);
   const { value, source } = composeEnvironment(name, file, tenantFiles.length > 0 ? parseTenantFiles(tenantFiles) : []);
-  const at: Locate = (rule, path, message) => placeDiagnostic(configDiagnostic(rule, path, message), source.locate(path));
+  const at: Locate = (rule, path, message) =>
+    placeDiagnostic(configDiagnostic(rule, path, message), source.locate(path));
   const schemaAt: SchemaLocate = (path, message, where = { path }) =>
     placeDiagnostic(configDiagnostic('config-schema', path, message), source.locate(where.path, where.at));
 
   const problems: Problem[] = [];
   if (!new RegExp(DNS_LABEL_PATTERN).test(name) || name.length > 63) {
-    problems.push(wholeFile('environment-name', { file: sourcePath, line: 1, column: 1 }, `the file name "${name}" is the environment name and must be a DNS-1123 label (lowercase letters, digits, "-")`));
+    problems.push(
+      wholeFile(
+        'environment-name',
+        { file: sourcePath, line: 1, column: 1 },
+        `the file name "${name}" is the environment name and must be a DNS-1123 label (lowercase letters, digits, "-")`,
+      ),
+    );
   }
   const skeleton = skeletonProblem(file.value, schemaAt);
   if (skeleton) throw new EnvironmentFileError([...problems, skeleton]);
@@ -55,7 +66,9 @@ export function loadEnvironmentText(text: string, sourcePath: string, tenantFile
   const origin = { name, sourcePath };
   // With clusters:, each cluster's view is resolved on its own (resolve.ts's resolveFleet); the environment's
   // `cluster` is the first of them.
-  const environment = environmentFile.clusters ? resolveFleet(environmentFile, origin) : resolveEnvironment(environmentFile, origin);
+  const environment = environmentFile.clusters
+    ? resolveFleet(environmentFile, origin)
+    : resolveEnvironment(environmentFile, origin);
   return { environment, source, config: environment };
 }
 
@@ -79,7 +92,8 @@ function clusterSemanticProblems(value: Record<string, unknown>, at: Locate): Pr
     });
   }
   return [...found.values()].map(({ rule, path, message, clusters }) =>
-    at(rule, path, `on cluster${clusters.length > 1 ? 's' : ''} ${clusters.join(', ')}: ${message}`));
+    at(rule, path, `on cluster${clusters.length > 1 ? 's' : ''} ${clusters.join(', ')}: ${message}`),
+  );
 }
 
 /** Makes a schema problem about `path`, placed where `where` is written (by default: the value at `path`). */
@@ -100,7 +114,9 @@ function schemaProblems(errors: readonly ErrorObject[], at: SchemaLocate): Probl
 }
 
 function describe(error: ErrorObject, path: ConfigPath, at: SchemaLocate): Problem {
-  const schema = error.parentSchema as { description?: string; properties?: Record<string, { description?: string }> } | undefined;
+  const schema = error.parentSchema as
+    | { description?: string; properties?: Record<string, { description?: string }> }
+    | undefined;
   const expected = schema?.description ? `; expected ${schema.description}` : '';
   switch (error.keyword) {
     case 'additionalProperty':
@@ -108,7 +124,11 @@ function describe(error: ErrorObject, path: ConfigPath, at: SchemaLocate): Probl
       const field = (error.params as { additionalProperty: string }).additionalProperty;
       const allowed = Object.keys(schema?.properties ?? {});
       const suggestion = closest(field, allowed);
-      return at([...path, field], `unknown field${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; allowed fields here: ${allowed.join(', ')}`, { path: [...path, field], at: 'key' });
+      return at(
+        [...path, field],
+        `unknown field${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; allowed fields here: ${allowed.join(', ')}`,
+        { path: [...path, field], at: 'key' },
+      );
     }
     case 'required': {
       const field = (error.params as { missingProperty: string }).missingProperty;
@@ -116,16 +136,25 @@ function describe(error: ErrorObject, path: ConfigPath, at: SchemaLocate): Probl
       return at([...path, field], `required field is missing${what ? `: ${what}` : ''}`, { path, at: 'key' });
     }
     case 'type':
-      return at(path, `must be ${article((error.params as { type: string | string[] }).type)}, got ${describeValue(error.data)}${expected}`);
+      return at(
+        path,
+        `must be ${article((error.params as { type: string | string[] }).type)}, got ${describeValue(error.data)}${expected}`,
+      );
     case 'enum':
-      return at(path, `${describeValue(error.data)} is not allowed; allowed: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`);
+      return at(
+        path,
+        `${describeValue(error.data)} is not allowed; allowed: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`,
+      );
     case 'minItems':
     case 'maxItems': {
       const limit = (error.params as { limit: number }).limit;
       const count = Array.isArray(error.data) ? error.data.length : 0;
-      const needed = error.keyword === 'minItems'
-        ? (limit === 1 ? 'at least one entry is needed' : `at least ${limit} entries are needed`)
-        : `at most ${limit} ${limit === 1 ? 'entry is' : 'entries are'} allowed`;
+      const needed =
+        error.keyword === 'minItems'
+          ? limit === 1
+            ? 'at least one entry is needed'
+            : `at least ${limit} entries are needed`
+          : `at most ${limit} ${limit === 1 ? 'entry is' : 'entries are'} allowed`;
       return at(path, `${needed}, the list has ${count === 0 ? 'none' : count}${expected}`);
     }
     case 'pattern':
@@ -151,7 +180,8 @@ interface SchemaNode {
  */
 function skeletonProblem(value: unknown, at: SchemaLocate): Problem | undefined {
   const empty = value === null || value === undefined;
-  if (!empty && !(typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0)) return undefined;
+  if (!empty && !(typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0))
+    return undefined;
   const root = EnvironmentSchema as SchemaNode;
   // cluster: stays the first thing named (fleet-semantics.ts asks for it or for clusters:).
   const sections = ['cluster', ...(root.required ?? [])].map((key) => {
@@ -164,16 +194,22 @@ function skeletonProblem(value: unknown, at: SchemaLocate): Problem | undefined 
     return fields.length > 0 ? `${key} (${fields.join(', ')})` : key;
   });
   const what = empty ? 'the file has no settings (it is empty or holds only comments)' : 'the file is an empty mapping';
-  return at([], `${what}; an environment needs ${sections.slice(0, -1).join(', ')} and ${sections[sections.length - 1] ?? ''}; `
-    + 'environments/schema.json describes every field');
+  return at(
+    [],
+    `${what}; an environment needs ${sections.slice(0, -1).join(', ')} and ${sections[sections.length - 1] ?? ''}; ` +
+      'environments/schema.json describes every field',
+  );
 }
 
 function pointerToPath(pointer: string): ConfigPath {
   if (!pointer) return [];
-  return pointer.slice(1).split('/').map((part) => {
-    const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
-    return /^\d+$/.test(key) ? Number(key) : key;
-  });
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((part) => {
+      const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
+      return /^\d+$/.test(key) ? Number(key) : key;
+    });
 }
 
 function article(type: string | string[]): string {
@@ -186,7 +222,8 @@ function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'number' && !Number.isFinite(value)) return `${String(value)} (a number too large to hold, or .inf/.nan)`;
+  if (typeof value === 'number' && !Number.isFinite(value))
+    return `${String(value)} (a number too large to hold, or .inf/.nan)`;
   return `${typeof value} ${String(value)}`;
 }
 
@@ -205,7 +242,11 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      current[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     previous = current;
   }

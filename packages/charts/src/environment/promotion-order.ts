@@ -16,7 +16,11 @@ export interface PromotionOrderReport {
 }
 
 /** Spark settings that name a container image of the tenant's jobs. */
-const IMAGE_PROPERTIES = ['spark.kubernetes.container.image', 'spark.kubernetes.driver.container.image', 'spark.kubernetes.executor.container.image'];
+const IMAGE_PROPERTIES = [
+  'spark.kubernetes.container.image',
+  'spark.kubernetes.driver.container.image',
+  'spark.kubernetes.executor.container.image',
+];
 
 /** A release label or image a tenant's jobs run, and where the tenant sets it. */
 interface Pinned {
@@ -31,7 +35,10 @@ interface Pinned {
  * chain, to refuse a cycle.
  */
 export function promotionOrder(
-  environment: LoadedEnvironment, previous: ResolvedEnvironment | undefined, environments: readonly string[], chainOf: (name: string) => string | undefined,
+  environment: LoadedEnvironment,
+  previous: ResolvedEnvironment | undefined,
+  environments: readonly string[],
+  chainOf: (name: string) => string | undefined,
 ): PromotionOrderReport {
   const report: PromotionOrderReport = { errors: [], warnings: [] };
   const config = environment.config;
@@ -40,12 +47,22 @@ export function promotionOrder(
   const at = (path: ConfigPath, message: string, severity: Severity = 'error'): Problem =>
     placeDiagnostic(configDiagnostic('promotion-order', path, message, { severity }), environment.source.locate(path));
   if (!environments.includes(from)) {
-    report.errors.push(at(['promotion', 'from'], `no environment "${from}" (no environments/${from}.yaml) to promote from; environments: ${environments.join(', ')}`));
+    report.errors.push(
+      at(
+        ['promotion', 'from'],
+        `no environment "${from}" (no environments/${from}.yaml) to promote from; environments: ${environments.join(', ')}`,
+      ),
+    );
     return report;
   }
   const cycle = chainCycle(config.name, chainOf);
   if (cycle) {
-    report.errors.push(at(['promotion', 'from'], `the promotion chain runs in a circle (${cycle.join(' -> ')}): one environment must come first, with no promotion.from`));
+    report.errors.push(
+      at(
+        ['promotion', 'from'],
+        `the promotion chain runs in a circle (${cycle.join(' -> ')}): one environment must come first, with no promotion.from`,
+      ),
+    );
     return report;
   }
   if (!previous) return report;
@@ -54,16 +71,27 @@ export function promotionOrder(
     const counterpart = previous.tenants.filter((candidate) => candidate.name === tenant.name);
     const sources = counterpart.length > 0 ? counterpart : previous.tenants;
     for (const pinned of pinnedBy(tenant)) {
-      const there = sources.flatMap((source) => pinnedBy(source).filter((other) => other.kind === pinned.kind).map((other) => other.value));
+      const there = sources.flatMap((source) =>
+        pinnedBy(source)
+          .filter((other) => other.kind === pinned.kind)
+          .map((other) => other.value),
+      );
       if (there.some((other) => notOlder(other, pinned))) continue;
       const whose = counterpart.length > 0 ? `${tenant.name} in ${from}` : `${from} (it has no tenant ${tenant.name})`;
       const runs = there.length > 0 ? `runs ${[...new Set(there)].join(', ')}` : `runs no ${pinned.kind} of that kind`;
       const what = `${pinned.kind} ${pinned.value} was never rendered by ${from}, the environment before ${config.name} (promotion.from): ${whose} ${runs}`;
       const hotfix = tenant.promotion?.hotfix;
       if (hotfix) {
-        report.warnings.push(at(['tenants', index, 'promotion', 'hotfix'], `${what}; let through as a hotfix: ${hotfix}`, 'warning'));
+        report.warnings.push(
+          at(['tenants', index, 'promotion', 'hotfix'], `${what}; let through as a hotfix: ${hotfix}`, 'warning'),
+        );
       } else {
-        report.errors.push(at(['tenants', index, ...pinned.path], `${what}. Render it in ${from} first and promote it (emr-gitops promote --from ${from} --to ${config.name} --tenant ${tenant.name}), or, for a fix that cannot wait, say why on this tenant: promotion: { hotfix: "<ticket>: <reason>" }`));
+        report.errors.push(
+          at(
+            ['tenants', index, ...pinned.path],
+            `${what}. Render it in ${from} first and promote it (emr-gitops promote --from ${from} --to ${config.name} --tenant ${tenant.name}), or, for a fix that cannot wait, say why on this tenant: promotion: { hotfix: "<ticket>: <reason>" }`,
+          ),
+        );
       }
     }
   });
@@ -76,7 +104,8 @@ function pinnedBy(tenant: ResolvedTenant): Pinned[] {
   if (code) pinned.push({ kind: 'image', value: code, path: ['spark', 'customCode', 'image'] });
   for (const key of IMAGE_PROPERTIES) {
     const image = tenant.spark?.extraProperties?.[key];
-    if (typeof image === 'string') pinned.push({ kind: 'image', value: image, path: ['spark', 'extraProperties', key] });
+    if (typeof image === 'string')
+      pinned.push({ kind: 'image', value: image, path: ['spark', 'extraProperties', key] });
   }
   return pinned;
 }
@@ -111,7 +140,9 @@ function imageParts(image: string): { repository: string; tag: string } | undefi
   const first = slash === -1 ? '' : image.slice(0, slash);
   const path = /[.:]/.test(first) || first === 'localhost' ? image.slice(slash + 1) : image;
   const colon = path.lastIndexOf(':');
-  return colon === -1 ? { repository: path, tag: 'latest' } : { repository: path.slice(0, colon), tag: path.slice(colon + 1) };
+  return colon === -1
+    ? { repository: path, tag: 'latest' }
+    : { repository: path.slice(0, colon), tag: path.slice(colon + 1) };
 }
 
 /** Compares version-like strings, runs of digits as numbers: `2.9.0` < `2.17.0`. */

@@ -1,4 +1,10 @@
-import { SECTION_DEFAULTS, resolveSections, type EnvironmentOrigin, type FleetPlacement, type ResolvedEnvironment } from '../config/resolve.js';
+import {
+  SECTION_DEFAULTS,
+  resolveSections,
+  type EnvironmentOrigin,
+  type FleetPlacement,
+  type ResolvedEnvironment,
+} from '../config/resolve.js';
 import { clusterOf, clusterViewValues } from '../config/cluster-views.js';
 import type { EnvironmentFile, FleetClusterConfig } from '../config/schema.js';
 import { ADDON_DEFAULTS, resolveAddons } from '../addons/index.js';
@@ -22,9 +28,20 @@ export function resolveEnvironment(file: EnvironmentFile, origin: EnvironmentOri
  * each knowing its place among the others, and the environment itself with the first cluster as `cluster`.
  */
 export function resolveFleet(file: EnvironmentFile, origin: EnvironmentOrigin): ResolvedEnvironment {
-  const resolved = clusterViewValues(file as unknown as Record<string, unknown>)
-    .map((view) => ({ ...view, config: resolveEnvironment(view.config as unknown as EnvironmentFile, origin) }));
-  const placement: FleetPlacement = { cluster: '', clusters: resolved.map(({ config }) => ({ cluster: config.cluster, tenants: config.tenants })) };
-  const clusterViews = resolved.map((view) => ({ ...view, config: { ...view.config, fleet: { ...placement, cluster: view.cluster } } }));
-  return { ...resolveEnvironment({ ...file, cluster: clusterOf(file.clusters![0]! as FleetClusterConfig) }, origin), clusterViews };
+  const resolved = clusterViewValues(file as unknown as Record<string, unknown>).map((view) => ({
+    ...view,
+    config: resolveEnvironment(view.config as unknown as EnvironmentFile, origin),
+  }));
+  const placement: FleetPlacement = {
+    cluster: '',
+    clusters: resolved.map(({ config }) => ({ cluster: config.cluster, tenants: config.tenants })),
+  };
+  const clusterViews = resolved.map((view) => ({
+    ...view,
+    config: { ...view.config, fleet: { ...placement, cluster: view.cluster } },
+  }));
+  return {
+    ...resolveEnvironment({ ...file, cluster: clusterOf(file.clusters![0]! as FleetClusterConfig) }, origin),
+    clusterViews,
+  };
 }

@@ -9,8 +9,13 @@ export const EnvironmentSchema = environmentSchema(AddonsSchema);
 
 // The add-ons' `declare module` types (config's AddonsConfig and ResolvedAddons) and the list describe one section.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type ResolvedByTheList = { [Module in (typeof ADDON_MODULES)[number] as Module['key']]?: ReturnType<Module['resolve']> };
-const addonTypesMatchTheList: [Same<AddonsConfig, Static<typeof AddonsSchema>>, Same<ResolvedAddons, ResolvedByTheList>] = [true, true];
+type ResolvedByTheList = {
+  [Module in (typeof ADDON_MODULES)[number] as Module['key']]?: ReturnType<Module['resolve']>;
+};
+const addonTypesMatchTheList: [
+  Same<AddonsConfig, Static<typeof AddonsSchema>>,
+  Same<ResolvedAddons, ResolvedByTheList>,
+] = [true, true];
 void addonTypesMatchTheList;
 
 /** The JSON Schema for editors, as written to environments/schema.json (stable key order, trailing newline). */

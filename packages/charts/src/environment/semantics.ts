@@ -3,7 +3,11 @@ import type { AddonsConfig, EnvironmentFile, TenantConfig } from '../config/sche
 import type { CapacityConfig, SparkPlatformConfig } from '../config/capacity-schema.js';
 import type { DeliveryConfig } from '../config/delivery-schema.js';
 import type { ConfigRuleInput, ConfigRules, Locate, Problem } from '../config/problems.js';
-import { CAPACITY_CLASS_RULES, DEFAULT_CAPACITY_CLASS, tenantCapacityClasses } from '../config/capacity-class-semantics.js';
+import {
+  CAPACITY_CLASS_RULES,
+  DEFAULT_CAPACITY_CLASS,
+  tenantCapacityClasses,
+} from '../config/capacity-class-semantics.js';
 import { capacityBackendProblems } from '../config/capacity-backend-semantics.js';
 import { FARGATE_RULES } from '../config/fargate-semantics.js';
 import { GPU_RULES } from '../config/gpu-semantics.js';
@@ -20,16 +24,34 @@ const CLUSTER_RULES: ConfigRules = {
     const cluster: Partial<EnvironmentFile['cluster']> = isObject(file?.cluster) ? file.cluster : {};
     const problems: Problem[] = [];
     // Rendered objects are validated against the official OpenAPI of the cluster's minor: only bundled ones will do.
-    const versionProblem = typeof cluster.kubernetesVersion === 'string' && /^1\.[0-9]{2}$/.test(cluster.kubernetesVersion)
-      ? kubernetesSchemaProblem(cluster.kubernetesVersion) : undefined;
+    const versionProblem =
+      typeof cluster.kubernetesVersion === 'string' && /^1\.[0-9]{2}$/.test(cluster.kubernetesVersion)
+        ? kubernetesSchemaProblem(cluster.kubernetesVersion)
+        : undefined;
     if (versionProblem) problems.push(at('kubernetes-version', ['cluster', 'kubernetesVersion'], versionProblem));
 
-    if (cluster.emrAccess === 'access-entry' && typeof cluster.kubernetesVersion === 'string' &&
-        /^1\.\d+$/.test(cluster.kubernetesVersion) && !isAtLeast(parseKubernetesVersion(cluster.kubernetesVersion), 1, 23)) {
-      problems.push(at('emr-access-entry', ['cluster', 'emrAccess'], `access-entry needs EKS 1.23 or later, the cluster is ${cluster.kubernetesVersion}; use aws-auth`));
+    if (
+      cluster.emrAccess === 'access-entry' &&
+      typeof cluster.kubernetesVersion === 'string' &&
+      /^1\.\d+$/.test(cluster.kubernetesVersion) &&
+      !isAtLeast(parseKubernetesVersion(cluster.kubernetesVersion), 1, 23)
+    ) {
+      problems.push(
+        at(
+          'emr-access-entry',
+          ['cluster', 'emrAccess'],
+          `access-entry needs EKS 1.23 or later, the cluster is ${cluster.kubernetesVersion}; use aws-auth`,
+        ),
+      );
     }
     if (cluster.emrAccess === 'access-entry' && tenants.length > 100) {
-      problems.push(at('emr-access-entry', ['cluster', 'emrAccess'], `EMR uses access entries for at most 100 virtual clusters per cluster, this environment has ${tenants.length}; use aws-auth`));
+      problems.push(
+        at(
+          'emr-access-entry',
+          ['cluster', 'emrAccess'],
+          `EMR uses access entries for at most 100 virtual clusters per cluster, this environment has ${tenants.length}; use aws-auth`,
+        ),
+      );
     }
     return problems;
   },
@@ -50,26 +72,62 @@ const SPARK_RULES: ConfigRules = {
     const spark = sparkOf(file);
     const logs = spark && isObject(spark.logs) ? spark.logs : undefined;
     if (spark && !logs?.s3Uri && !logs?.cloudWatchLogGroupPrefix) {
-      problems.push(at('spark-logs', ['spark', 'logs'], 'job logs go nowhere: without a destination EMR keeps no job runner, driver or executor logs once the pods are gone, and no Spark event logs for a History Server; set spark.logs.s3Uri (e.g. s3://<bucket>/logs) and/or spark.logs.cloudWatchLogGroupPrefix (e.g. /emr-on-eks/<cluster>)'));
+      problems.push(
+        at(
+          'spark-logs',
+          ['spark', 'logs'],
+          'job logs go nowhere: without a destination EMR keeps no job runner, driver or executor logs once the pods are gone, and no Spark event logs for a History Server; set spark.logs.s3Uri (e.g. s3://<bucket>/logs) and/or spark.logs.cloudWatchLogGroupPrefix (e.g. /emr-on-eks/<cluster>)',
+        ),
+      );
     }
     const capacity = capacityOf(file);
     tenants.forEach((tenant, index) => {
       // On a named executor class the class decides the scratch disk (capacity-class-semantics.ts).
       const onDefaultClass = tenantCapacityClasses(tenant).executor === DEFAULT_CAPACITY_CLASS;
-      if (onDefaultClass && tenant.spark?.localDisk === 'instance-store' && capacity && capacity.nvmeInstanceStore !== true) {
-        problems.push(at('instance-store-nodes', ['tenants', index, 'spark', 'localDisk'], 'instance-store needs capacity.nvmeInstanceStore: true (executor nodes with local NVMe); use ebs or enable it'));
+      if (
+        onDefaultClass &&
+        tenant.spark?.localDisk === 'instance-store' &&
+        capacity &&
+        capacity.nvmeInstanceStore !== true
+      ) {
+        problems.push(
+          at(
+            'instance-store-nodes',
+            ['tenants', index, 'spark', 'localDisk'],
+            'instance-store needs capacity.nvmeInstanceStore: true (executor nodes with local NVMe); use ebs or enable it',
+          ),
+        );
       }
       const egress = tenant.network?.egress;
       if (egress?.mode === 'allow-all') {
         for (const key of ['apiServerCidrs', 'cidrs', 'ports'] as const) {
-          if (egress[key] !== undefined) problems.push(at('egress-settings', ['tenants', index, 'network', 'egress', key], 'applies only to mode restricted; with allow-all every destination is allowed already'));
+          if (egress[key] !== undefined)
+            problems.push(
+              at(
+                'egress-settings',
+                ['tenants', index, 'network', 'egress', key],
+                'applies only to mode restricted; with allow-all every destination is allowed already',
+              ),
+            );
         }
       } else if (egress?.mode === 'restricted' && !egress.apiServerCidrs) {
-        problems.push(at('egress-settings', ['tenants', index, 'network', 'egress'], 'restricted egress needs apiServerCidrs: EMR\'s job submitter and Spark drivers call the Kubernetes API server'));
+        problems.push(
+          at(
+            'egress-settings',
+            ['tenants', index, 'network', 'egress'],
+            "restricted egress needs apiServerCidrs: EMR's job submitter and Spark drivers call the Kubernetes API server",
+          ),
+        );
       }
       const release = typeof tenant.releaseLabel === 'string' ? /^emr-(\d+)\.(\d+)\./.exec(tenant.releaseLabel) : null;
       if (release && (Number(release[1]) < 6 || (Number(release[1]) === 6 && Number(release[2]) < 3))) {
-        problems.push(at('release-pod-templates', ['tenants', index, 'releaseLabel'], `${tenant.releaseLabel} cannot use pod templates, which this platform relies on for placement; use emr-6.3.0 or later`));
+        problems.push(
+          at(
+            'release-pod-templates',
+            ['tenants', index, 'releaseLabel'],
+            `${tenant.releaseLabel} cannot use pod templates, which this platform relies on for placement; use emr-6.3.0 or later`,
+          ),
+        );
       }
     });
     return problems;
@@ -83,10 +141,26 @@ const DELIVERY_RULES: ConfigRules = {
     const delivery = deliveryOf(file);
     const problems: Problem[] = [];
     if (delivery?.engine === 'flux' && delivery.argocd !== undefined) {
-      problems.push(at('delivery-settings', ['delivery', 'argocd'], 'applies only to engine argocd; this environment is delivered by Flux'));
+      problems.push(
+        at(
+          'delivery-settings',
+          ['delivery', 'argocd'],
+          'applies only to engine argocd; this environment is delivered by Flux',
+        ),
+      );
     }
-    if (delivery?.engine === 'argocd' && isObject(delivery.repository) && delivery.repository.secretName !== undefined) {
-      problems.push(at('delivery-settings', ['delivery', 'repository', 'secretName'], 'applies only to engine flux; register the repository and its credentials with Argo CD instead'));
+    if (
+      delivery?.engine === 'argocd' &&
+      isObject(delivery.repository) &&
+      delivery.repository.secretName !== undefined
+    ) {
+      problems.push(
+        at(
+          'delivery-settings',
+          ['delivery', 'repository', 'secretName'],
+          'applies only to engine flux; register the repository and its credentials with Argo CD instead',
+        ),
+      );
     }
     return problems;
   },
@@ -94,7 +168,12 @@ const DELIVERY_RULES: ConfigRules = {
 
 const CAPACITY_BACKEND_RULES: ConfigRules = {
   topic: 'capacity back end',
-  rules: ['capacity-backend-settings', 'auto-mode-no-karpenter-controller', 'auto-mode-addon-pool', 'auto-mode-node-lifetime'],
+  rules: [
+    'capacity-backend-settings',
+    'auto-mode-no-karpenter-controller',
+    'auto-mode-addon-pool',
+    'auto-mode-node-lifetime',
+  ],
   check: ({ file }, at) => capacityBackendProblems(capacityOf(file), addonsOf(file), at),
 };
 
@@ -107,7 +186,13 @@ const ROLE_RULES: ConfigRules = {
       if (typeof tenant.executionRoleArn !== 'string') return [];
       const arnPartition = tenant.executionRoleArn.split(':')[1];
       return arnPartition && arnPartition !== partition
-        ? [at('role-partition', ['tenants', index, 'executionRoleArn'], `the role is in partition ${arnPartition}, the cluster in ${partition}; IRSA works only within one partition`)]
+        ? [
+            at(
+              'role-partition',
+              ['tenants', index, 'executionRoleArn'],
+              `the role is in partition ${arnPartition}, the cluster in ${partition}; IRSA works only within one partition`,
+            ),
+          ]
         : [];
     });
   },
@@ -115,8 +200,19 @@ const ROLE_RULES: ConfigRules = {
 
 /** Every rule of the environment file that spans fields, by topic, in the order they report; the add-ons' from their list. */
 export const CONFIG_RULES: readonly ConfigRules[] = [
-  CLUSTER_RULES, TENANT_RULES, CAPACITY_CLASS_RULES, DRIVER_ACCOUNT_RULES, SPARK_RULES, DELIVERY_RULES,
-  FARGATE_RULES, COST_ALLOCATION_RULES, IDENTITY_RULES, CAPACITY_BACKEND_RULES, GPU_RULES, ...ADDON_RULES, ROLE_RULES,
+  CLUSTER_RULES,
+  TENANT_RULES,
+  CAPACITY_CLASS_RULES,
+  DRIVER_ACCOUNT_RULES,
+  SPARK_RULES,
+  DELIVERY_RULES,
+  FARGATE_RULES,
+  COST_ALLOCATION_RULES,
+  IDENTITY_RULES,
+  CAPACITY_BACKEND_RULES,
+  GPU_RULES,
+  ...ADDON_RULES,
+  ROLE_RULES,
 ];
 
 /**
@@ -125,7 +221,11 @@ export const CONFIG_RULES: readonly ConfigRules[] = [
  */
 export function semanticProblems(value: unknown, at: Locate): Problem[] {
   const file = value as Partial<EnvironmentFile> | null;
-  return runTopics(isObject(file?.cluster) ? CONFIG_RULES : CONFIG_RULES.filter((topic) => topic.withoutCluster), value, at);
+  return runTopics(
+    isObject(file?.cluster) ? CONFIG_RULES : CONFIG_RULES.filter((topic) => topic.withoutCluster),
+    value,
+    at,
+  );
 }
 
 /**
@@ -140,18 +240,27 @@ function runTopics(topics: readonly ConfigRules[], value: unknown, at: Locate): 
   const file = value as Partial<EnvironmentFile> | null;
   const input: ConfigRuleInput = {
     file,
-    tenants: (Array.isArray(file?.tenants) ? file.tenants : []).map((t) => (isObject(t) ? t : {})) as Partial<TenantConfig>[],
+    tenants: (Array.isArray(file?.tenants) ? file.tenants : []).map((t) =>
+      isObject(t) ? t : {},
+    ) as Partial<TenantConfig>[],
   };
-  return topics.flatMap((topic) => topic.check(input, (rule, path, message) => {
-    if (!topic.rules.includes(rule)) throw new Error(`the ${topic.topic} rules report ${rule}, which they do not declare`);
-    return at(rule, path, message);
-  }));
+  return topics.flatMap((topic) =>
+    topic.check(input, (rule, path, message) => {
+      if (!topic.rules.includes(rule))
+        throw new Error(`the ${topic.topic} rules report ${rule}, which they do not declare`);
+      return at(rule, path, message);
+    }),
+  );
 }
 
-const sparkOf = (file: Partial<EnvironmentFile> | null) => (isObject(file?.spark) ? (file.spark as Partial<SparkPlatformConfig>) : undefined);
-const capacityOf = (file: Partial<EnvironmentFile> | null) => (isObject(file?.capacity) ? (file.capacity as Partial<CapacityConfig>) : undefined);
-const deliveryOf = (file: Partial<EnvironmentFile> | null) => (isObject(file?.delivery) ? (file.delivery as Partial<DeliveryConfig>) : undefined);
-const addonsOf = (file: Partial<EnvironmentFile> | null) => (isObject(file?.addons) ? (file.addons as Partial<AddonsConfig>) : undefined);
+const sparkOf = (file: Partial<EnvironmentFile> | null) =>
+  isObject(file?.spark) ? (file.spark as Partial<SparkPlatformConfig>) : undefined;
+const capacityOf = (file: Partial<EnvironmentFile> | null) =>
+  isObject(file?.capacity) ? (file.capacity as Partial<CapacityConfig>) : undefined;
+const deliveryOf = (file: Partial<EnvironmentFile> | null) =>
+  isObject(file?.delivery) ? (file.delivery as Partial<DeliveryConfig>) : undefined;
+const addonsOf = (file: Partial<EnvironmentFile> | null) =>
+  isObject(file?.addons) ? (file.addons as Partial<AddonsConfig>) : undefined;
 
 function uniquenessProblems(tenants: readonly Partial<TenantConfig>[], at: Locate): Problem[] {
   const problems: Problem[] = [];
@@ -162,7 +271,14 @@ function uniquenessProblems(tenants: readonly Partial<TenantConfig>[], at: Locat
       if (typeof value !== 'string') return;
       const seen = firstIndex.get(value);
       if (seen === undefined) firstIndex.set(value, index);
-      else problems.push(at('tenant-unique', ['tenants', index, key], `"${value}" is already the ${key} of tenants[${seen}]; each tenant needs its own ${key}`));
+      else
+        problems.push(
+          at(
+            'tenant-unique',
+            ['tenants', index, key],
+            `"${value}" is already the ${key} of tenants[${seen}]; each tenant needs its own ${key}`,
+          ),
+        );
     });
   }
   return problems;

@@ -1,8 +1,17 @@
-import { stringify, type ToStringOptions, type DocumentOptions, type SchemaOptions, type CreateNodeOptions } from 'yaml';
+import {
+  stringify,
+  type ToStringOptions,
+  type DocumentOptions,
+  type SchemaOptions,
+  type CreateNodeOptions,
+} from 'yaml';
 
 /** The `yaml` library's options for every generated file (see toYaml). */
 export const YAML_OPTIONS: DocumentOptions & SchemaOptions & CreateNodeOptions & ToStringOptions = {
-  version: '1.1', lineWidth: 0, aliasDuplicateObjects: false, sortMapEntries: false,
+  version: '1.1',
+  lineWidth: 0,
+  aliasDuplicateObjects: false,
+  sortMapEntries: false,
 };
 
 /**
@@ -122,9 +131,12 @@ function scalar(value: unknown, position: Position): string {
 
 /** The library's text for one scalar at `position`, cut out of a one-entry collection; NOT_PLAIN if not one line. */
 function libraryScalar(value: unknown, position: Position): string {
-  const [document, before, after] = position === KEY ? [{ [value as string]: 0 }, '', ': 0\n']
-    : position === VALUE ? [{ k: value }, 'k: ', '\n']
-      : [[value], '- ', '\n'];
+  const [document, before, after] =
+    position === KEY
+      ? [{ [value as string]: 0 }, '', ': 0\n']
+      : position === VALUE
+        ? [{ k: value }, 'k: ', '\n']
+        : [[value], '- ', '\n'];
   const text = stringify(document, YAML_OPTIONS);
   const inner = text.slice(before.length, text.length - after.length);
   if (!text.startsWith(before) || !text.endsWith(after) || inner.includes('\n')) throw NOT_PLAIN;

@@ -14,13 +14,27 @@ import { clusterReadme, fleetReadme } from './fleet-readme.js';
  * then what sits above them: the ApplicationSet (Argo CD) and the README of the clusters. A value refused on any
  * cluster refuses the whole render, located where the file holds it; the same refusal on several clusters is said once.
  */
-export function renderFleet(config: ResolvedEnvironment, renderCluster: (view: ResolvedEnvironment) => RenderResult, diagramWidth: number): RenderResult {
+export function renderFleet(
+  config: ResolvedEnvironment,
+  renderCluster: (view: ResolvedEnvironment) => RenderResult,
+  diagramWidth: number,
+): RenderResult {
   const views = clusterViews(config);
   const refused: { cluster: string; issue: RenderIssue }[] = [];
-  const rendered: { cluster: string; view: ResolvedEnvironment; result: RenderResult; sourcePath: (typeof views)[number]['sourcePath'] }[] = [];
+  const rendered: {
+    cluster: string;
+    view: ResolvedEnvironment;
+    result: RenderResult;
+    sourcePath: (typeof views)[number]['sourcePath'];
+  }[] = [];
   for (const view of views) {
     try {
-      rendered.push({ cluster: view.cluster, view: view.config, result: renderCluster(view.config), sourcePath: view.sourcePath });
+      rendered.push({
+        cluster: view.cluster,
+        view: view.config,
+        result: renderCluster(view.config),
+        sourcePath: view.sourcePath,
+      });
     } catch (error) {
       if (!(error instanceof RenderError)) throw error;
       refused.push(...error.issues.map((issue) => ({ cluster: view.cluster, issue: inFile(issue, view.sourcePath) })));
@@ -42,7 +56,11 @@ export function renderFleet(config: ResolvedEnvironment, renderCluster: (view: R
 
   const app = new App();
   const header = generatedHeader(config.sourcePath);
-  const charts = fleetDeliveryCharts(app, config, rendered.map((entry) => entry.cluster));
+  const charts = fleetDeliveryCharts(
+    app,
+    config,
+    rendered.map((entry) => entry.cluster),
+  );
   synthesizeCharts(charts).forEach((chartObjects, index) => {
     const folder = charts[index]!.folder;
     const names: string[] = [];
@@ -54,15 +72,28 @@ export function renderFleet(config: ResolvedEnvironment, renderCluster: (view: R
     }
     files.set(`${folder}/kustomization.yaml`, header + toYaml(kustomization(names)));
   });
-  files.set('README.md', fleetReadme(config, rendered.map(({ view, result }) => ({ view, result })), outputRoot(config), diagramWidth));
+  files.set(
+    'README.md',
+    fleetReadme(
+      config,
+      rendered.map(({ view, result }) => ({ view, result })),
+      outputRoot(config),
+      diagramWidth,
+    ),
+  );
 
   return {
     environment: config.name,
     files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     objects: objects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
-    warnings: saidOnce(rendered.flatMap(({ cluster, result, sourcePath }) => result.warnings.map((warning) => ({
-      cluster, issue: inFile(warning, sourcePath),
-    })))),
+    warnings: saidOnce(
+      rendered.flatMap(({ cluster, result, sourcePath }) =>
+        result.warnings.map((warning) => ({
+          cluster,
+          issue: inFile(warning, sourcePath),
+        })),
+      ),
+    ),
     clusters,
   };
 }
@@ -75,7 +106,8 @@ function saidOnce(entries: readonly { cluster: string; issue: RenderIssue }[]): 
     (byIssue.get(key) ?? byIssue.set(key, { issue, clusters: [] }).get(key)!).clusters.push(cluster);
   }
   return [...byIssue.values()].map(({ issue, clusters }) => ({
-    ...issue, message: `on cluster${clusters.length > 1 ? 's' : ''} ${clusters.join(', ')}: ${issue.message}`,
+    ...issue,
+    message: `on cluster${clusters.length > 1 ? 's' : ''} ${clusters.join(', ')}: ${issue.message}`,
   }));
 }
 
@@ -88,7 +120,10 @@ function inFile(issue: RenderIssue, sourcePath: (path: ConfigPath) => ConfigPath
  * What the rules check together: each cluster's objects on their own (a capacity or isolation rule spans one
  * cluster), then the objects above the clusters (the ApplicationSet). A single-cluster environment is one unit.
  */
-export function validationUnits(result: RenderResult, config: ResolvedEnvironment): { readonly objects: readonly RenderedObject[]; readonly kubernetesVersion: string }[] {
+export function validationUnits(
+  result: RenderResult,
+  config: ResolvedEnvironment,
+): { readonly objects: readonly RenderedObject[]; readonly kubernetesVersion: string }[] {
   if (!result.clusters) return [{ objects: result.objects, kubernetesVersion: config.cluster.kubernetesVersion }];
   const inCluster = new Set(result.clusters.flatMap((cluster) => cluster.objects.map((entry) => entry.path)));
   const above = result.objects.filter((entry) => !inCluster.has(entry.path));
@@ -105,7 +140,11 @@ export function clusterRenderResult(result: RenderResult, cluster: string): Rend
   if (!own) throw new Error(`the render of ${result.environment} has no cluster ${cluster}`);
   return {
     environment: result.environment,
-    files: new Map([...result.files].filter(([path]) => path.startsWith(prefix)).map(([path, content]) => [path.slice(prefix.length), content])),
+    files: new Map(
+      [...result.files]
+        .filter(([path]) => path.startsWith(prefix))
+        .map(([path, content]) => [path.slice(prefix.length), content]),
+    ),
     objects: own.objects.map((entry) => ({ ...entry, path: entry.path.slice(prefix.length) })),
     warnings: result.warnings,
   };

@@ -48,7 +48,8 @@ function renderCluster(config: ResolvedEnvironment): RenderResult {
   const objects: RenderedObject[] = [];
   const files = new Map<string, string>();
   const addFile = (path: string, content: string) => {
-    if (files.has(path)) throw new Error(`two rendered files share the path ${path}; object names must be unique per kind and folder`);
+    if (files.has(path))
+      throw new Error(`two rendered files share the path ${path}; object names must be unique per kind and folder`);
     files.set(path, content);
   };
 
@@ -61,8 +62,14 @@ function renderCluster(config: ResolvedEnvironment): RenderResult {
     }
     for (const artifact of chart.artifacts) {
       const path = `artifacts/${chart.artifactKey(artifact.path)}`;
-      addFile(path, artifact.format === 'json' ? `${JSON.stringify(artifact.value, null, 2)}\n`
-        : artifact.format === 'text' ? String(artifact.value) : toYaml(artifact.value, header));
+      addFile(
+        path,
+        artifact.format === 'json'
+          ? `${JSON.stringify(artifact.value, null, 2)}\n`
+          : artifact.format === 'text'
+            ? String(artifact.value)
+            : toYaml(artifact.value, header),
+      );
       if (artifact.kubernetesObject) objects.push({ path, object: artifact.value as KubernetesObject, applied: false });
     }
   });
@@ -96,7 +103,11 @@ export function renderSummaries(config: ResolvedEnvironment): ReadmeSummaries {
   return summaries;
 }
 
-function buildCharts(app: App, config: ResolvedEnvironment, issues: RenderIssue[]): { charts: ManifestChart[]; summaries?: ReadmeSummaries } {
+function buildCharts(
+  app: App,
+  config: ResolvedEnvironment,
+  issues: RenderIssue[],
+): { charts: ManifestChart[]; summaries?: ReadmeSummaries } {
   const storage = collectIssues(issues, [], () => new StorageChart(app, config));
   const scheduling = collectIssues(issues, [], () => new SchedulingChart(app, config));
   const capacity = collectIssues(issues, ['capacity'], () => new CapacityChart(app, config));
@@ -108,11 +119,16 @@ function buildCharts(app: App, config: ResolvedEnvironment, issues: RenderIssue[
   const platform = {
     capacity: capacity.spark,
     classes: capacity.classes,
-    priorityClassNames: { driver: scheduling.priorityClasses.driverName, executor: scheduling.priorityClasses.executorName },
+    priorityClassNames: {
+      driver: scheduling.priorityClasses.driverName,
+      executor: scheduling.priorityClasses.executorName,
+    },
     storageClassName: storage.storageClass.name,
   };
   const tenants = config.tenants
-    .map((tenant, index) => collectIssues(issues, ['tenants', index], () => new TenantChart(app, config, tenant, index, platform)))
+    .map((tenant, index) =>
+      collectIssues(issues, ['tenants', index], () => new TenantChart(app, config, tenant, index, platform)),
+    )
     .filter((chart): chart is TenantChart => chart !== undefined);
   // A tenant whose jobs could not run is refused like a value a builder refuses.
   issues.push(...tenants.flatMap((chart) => chart.problems));
@@ -120,9 +136,14 @@ function buildCharts(app: App, config: ResolvedEnvironment, issues: RenderIssue[
   issues.push(...addDriverAccountPolicies(admission, config, tenants));
   // Fargate profiles are AWS resources: artifacts with the commands that create them, when a tenant runs there.
   const fargate = config.tenants.some((tenant) => tenant.fargate)
-    ? collectIssues(issues, ['fargate'], () => new FargateChart(app, config)) : undefined;
+    ? collectIssues(issues, ['fargate'], () => new FargateChart(app, config))
+    : undefined;
   const addons = addonCharts({
-    app, config, issues, classes: capacity.classes, driverPlacement: capacity.spark.driverPlacement,
+    app,
+    config,
+    issues,
+    classes: capacity.classes,
+    driverPlacement: capacity.spark.driverPlacement,
     helmDelivery: config.delivery ? helmDelivery(config.name, config.delivery, config.fleet) : undefined,
     tenants: config.tenants.map((tenant) => {
       const chart = tenants.find((candidate) => candidate.folder === `tenants/${tenant.name}`);
@@ -136,14 +157,32 @@ function buildCharts(app: App, config: ResolvedEnvironment, issues: RenderIssue[
   const cost = new CostChart(app, config);
   // EKS Pod Identity associations (and the agent add-on) of the accounts that need a role, artifacts only.
   const podIdentity = new PodIdentityChart(app, config);
-  const layered = [storage, scheduling, capacity, ...(admission.policies.length + admission.driverAccountPolicies.length > 0 ? [admission] : []), ...(fargate ? [fargate] : []), emrAccess, clusterAccess, ...tenants, ...addons, ...(iam ? [iam] : []), cost, ...(podIdentity.artifacts.length > 0 ? [podIdentity] : [])];
+  const layered = [
+    storage,
+    scheduling,
+    capacity,
+    ...(admission.policies.length + admission.driverAccountPolicies.length > 0 ? [admission] : []),
+    ...(fargate ? [fargate] : []),
+    emrAccess,
+    clusterAccess,
+    ...tenants,
+    ...addons,
+    ...(iam ? [iam] : []),
+    cost,
+    ...(podIdentity.artifacts.length > 0 ? [podIdentity] : []),
+  ];
   // The GitOps wiring of the layers (and Karpenter's CRD chart), last: it wires the layers that have content.
   const delivery = collectIssues(issues, ['delivery'], () => deliveryCharts(app, config, layered)) ?? [];
   const charts = [...layered, ...delivery];
   // What the README reads, only once every chart was built: with an issue the render stops before the README.
   if (issues.length > 0 || !iam) return { charts };
   const summaries: ReadmeSummaries = {
-    environment: { name: config.name, sourcePath: config.sourcePath, cluster: config.cluster, artifactsS3Uri: config.spark.artifactsS3Uri },
+    environment: {
+      name: config.name,
+      sourcePath: config.sourcePath,
+      cluster: config.cluster,
+      artifactsS3Uri: config.spark.artifactsS3Uri,
+    },
     capacity: capacity.summary,
     admission: admission.summary,
     // Every tenant's chart was built, in file order.

@@ -21,7 +21,9 @@ function chartObjects(chart: Chart): unknown[] {
   const constructs = chart.node.findAll();
   // Without dependencies, cdk8s's topological order is the construct tree's own (pre-order) order; the graph keys
   // its vertices by path in a plain object, which would put an integer-like path (a top-level chart "7") first.
-  const ordered = constructs.some((construct) => construct.node.dependencies.length > 0 || /^\d+$/.test(construct.node.path))
+  const ordered = constructs.some(
+    (construct) => construct.node.dependencies.length > 0 || /^\d+$/.test(construct.node.path),
+  )
     ? new DependencyGraph(chart.node).topology()
     : constructs;
   return ordered

@@ -10,11 +10,20 @@ new TenantNamespace(chart, 'namespace', {
   namespace: 'spark-analytics',
   tenant: 'analytics',
   quota: { cpu: 64, memory: '256Gi', pods: 200, storage: '1Ti' },
-  containerDefaults: { default: { memory: '4Gi' }, defaultRequest: { cpu: '250m', memory: '1Gi' }, max: { cpu: '16', memory: '64Gi' } },
+  containerDefaults: {
+    default: { memory: '4Gi' },
+    defaultRequest: { cpu: '250m', memory: '1Gi' },
+    max: { cpu: '16', memory: '64Gi' },
+  },
 });
 new EmrContainersRbac(chart, 'emr', { namespace: 'spark-analytics', kubernetesVersion: '1.31' });
 const objects = chart.toJson() as { kind: string; metadata: { name: string } }[];
-console.log(`chart: ${objects.map((object) => `${object.kind}/${object.metadata.name}`).sort().join(' ')}`);
+console.log(
+  `chart: ${objects
+    .map((object) => `${object.kind}/${object.metadata.name}`)
+    .sort()
+    .join(' ')}`,
+);
 
 const environmentYaml = `
 cluster:
@@ -52,6 +61,12 @@ tenants:
 const { config } = loadEnvironmentText(environmentYaml, 'environments/consumer.yaml');
 const typed: EnvironmentConfig = config;
 const result = renderEnvironment(typed);
-const findings = validateObjects(result.objects, { environment: result.environment, production: false, kubernetesVersion: config.cluster.kubernetesVersion });
-console.log(`environment: ${result.environment} ${result.files.size} files, ${findings.filter((f) => f.severity === 'error').length} errors`);
+const findings = validateObjects(result.objects, {
+  environment: result.environment,
+  production: false,
+  kubernetesVersion: config.cluster.kubernetesVersion,
+});
+console.log(
+  `environment: ${result.environment} ${result.files.size} files, ${findings.filter((f) => f.severity === 'error').length} errors`,
+);
 console.log(`quota: ${result.files.has('tenants/analytics/resourcequota-tenant-quota.yaml')}`);

@@ -29,12 +29,21 @@ const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export function fileChanges(plan: OutputPlan): FileChange[] {
   const changes: FileChange[] = [];
   for (const { folder, rendered, committed, diff } of plan.environments) {
-    for (const path of diff.added) changes.push({ status: 'A', label: `${folder}/${path}`, rendered: rendered.get(path) });
-    for (const path of diff.changed) changes.push({ status: 'M', label: `${folder}/${path}`, committed: committed.get(path), rendered: rendered.get(path) });
-    for (const path of diff.removed) changes.push({ status: 'D', label: `${folder}/${path}`, committed: committed.get(path) });
+    for (const path of diff.added)
+      changes.push({ status: 'A', label: `${folder}/${path}`, rendered: rendered.get(path) });
+    for (const path of diff.changed)
+      changes.push({
+        status: 'M',
+        label: `${folder}/${path}`,
+        committed: committed.get(path),
+        rendered: rendered.get(path),
+      });
+    for (const path of diff.removed)
+      changes.push({ status: 'D', label: `${folder}/${path}`, committed: committed.get(path) });
   }
   for (const { folder, files } of plan.stale) {
-    for (const [path, content] of files) changes.push({ status: 'D', label: path ? `${folder}/${path}` : folder, committed: content });
+    for (const [path, content] of files)
+      changes.push({ status: 'D', label: path ? `${folder}/${path}` : folder, committed: content });
   }
   return changes.sort((a, b) => byCodeUnit(a.label, b.label));
 }
@@ -57,23 +66,32 @@ export function diffCommand(project: Project, options: DiffOptions, io: CliIO): 
   else for (const { status, label } of changes) io.out(`${status} ${label}\n`);
   if (options.unified) {
     for (const change of changes) {
-      io.out(`${filePatch(change.label, change.committed, change.rendered, {
-        oldHeader: change.status === 'A' ? '(not committed)' : '(committed)',
-        newHeader: change.status === 'D' ? '(removed by render)' : '(rendered)',
-      })}\n`);
+      io.out(
+        `${filePatch(change.label, change.committed, change.rendered, {
+          oldHeader: change.status === 'A' ? '(not committed)' : '(committed)',
+          newHeader: change.status === 'D' ? '(removed by render)' : '(rendered)',
+        })}\n`,
+      );
     }
   }
   for (const environment of plan.environments) {
-    if (environment.neverRendered) io.out(`${environment.folder}: never rendered; render creates it (${files(environment.rendered.size)})\n`);
+    if (environment.neverRendered)
+      io.out(`${environment.folder}: never rendered; render creates it (${files(environment.rendered.size)})\n`);
   }
   for (const entry of plan.stale) {
-    io.out(`${entry.folder}: stale (no environments/${entry.name}.yaml); render removes it (${files(entry.files.size)})\n`);
+    io.out(
+      `${entry.folder}: stale (no environments/${entry.name}.yaml); render removes it (${files(entry.files.size)})\n`,
+    );
   }
   io.out(`${summary(plan, changes, options.stat ? counts : undefined)}\n`);
   return changes.length > 0 ? EXIT.failed : EXIT.ok;
 }
 
-function summary(plan: OutputPlan, changes: readonly FileChange[], counts: readonly ({ insertions: number; deletions: number } | undefined)[] | undefined): string {
+function summary(
+  plan: OutputPlan,
+  changes: readonly FileChange[],
+  counts: readonly ({ insertions: number; deletions: number } | undefined)[] | undefined,
+): string {
   if (changes.length === 0) {
     const total = plan.environments.reduce((sum, environment) => sum + environment.rendered.size, 0);
     return `no changes: ${plan.environments.map((environment) => environment.folder).join(', ')} match${plan.environments.length === 1 ? 'es' : ''} the environment files (${files(total)})`;
@@ -91,17 +109,22 @@ function summary(plan: OutputPlan, changes: readonly FileChange[], counts: reado
 const STAT_BAR_WIDTH = 40;
 
 /** ` path | 12 ++++------` per file, as `git diff --stat` draws it (bars scaled to the largest change). */
-function diffStat(changes: readonly FileChange[], counts: readonly { insertions: number; deletions: number }[]): string {
+function diffStat(
+  changes: readonly FileChange[],
+  counts: readonly { insertions: number; deletions: number }[],
+): string {
   if (changes.length === 0) return '';
   const width = Math.max(...changes.map((change) => change.label.length));
   const totals = counts.map((count) => count.insertions + count.deletions);
   const digits = String(Math.max(...totals)).length;
   const largest = Math.max(...totals);
   const scale = largest > STAT_BAR_WIDTH ? STAT_BAR_WIDTH / largest : 1;
-  return changes.map((change, index) => {
-    const { insertions, deletions } = counts[index]!;
-    const plus = insertions > 0 ? Math.max(1, Math.round(insertions * scale)) : 0;
-    const minus = deletions > 0 ? Math.max(1, Math.round(deletions * scale)) : 0;
-    return ` ${change.label.padEnd(width)} | ${String(totals[index]).padStart(digits)} ${'+'.repeat(plus)}${'-'.repeat(minus)}\n`;
-  }).join('');
+  return changes
+    .map((change, index) => {
+      const { insertions, deletions } = counts[index]!;
+      const plus = insertions > 0 ? Math.max(1, Math.round(insertions * scale)) : 0;
+      const minus = deletions > 0 ? Math.max(1, Math.round(deletions * scale)) : 0;
+      return ` ${change.label.padEnd(width)} | ${String(totals[index]).padStart(digits)} ${'+'.repeat(plus)}${'-'.repeat(minus)}\n`;
+    })
+    .join('');
 }

@@ -1,7 +1,12 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasErrors } from '@emr-eks-gitops/core';
-import { loadEnvironmentText, type LoadedEnvironment, type RenderResult, type TenantFileText } from '@emr-eks-gitops/charts';
+import {
+  loadEnvironmentText,
+  type LoadedEnvironment,
+  type RenderResult,
+  type TenantFileText,
+} from '@emr-eks-gitops/charts';
 import { CliError, type CliIO } from '../io.js';
 import { readTenantFiles, renderAll, type Project } from '../project.js';
 import { promotionOrderProblems } from '../promotion-chain.js';
@@ -13,7 +18,13 @@ import { reportFindings, validateRendered } from '../validation-report.js';
  * `tenantFiles` are the project's tenant files as they would be (by default as they are). Returns the environment
  * and its render.
  */
-export function checkEnvironmentText(project: Project, name: string, text: string, io: CliIO, tenantFiles: readonly TenantFileText[] = readTenantFiles(project)): { environment: LoadedEnvironment; result: RenderResult } {
+export function checkEnvironmentText(
+  project: Project,
+  name: string,
+  text: string,
+  io: CliIO,
+  tenantFiles: readonly TenantFileText[] = readTenantFiles(project),
+): { environment: LoadedEnvironment; result: RenderResult } {
   const environment = loadEnvironmentText(text, `environments/${name}.yaml`, tenantFiles);
   const results = renderAll([environment], promotionOrderProblems(project, [environment], io));
   const findings = validateRendered(project, [environment], results, {});
@@ -44,7 +55,9 @@ export function assertNewEnvironment(project: Project, name: string): void {
 }
 
 function existsError(name: string): CliError {
-  return new CliError(`environments/${name}.yaml exists already; init never overwrites a file (add teams with \`emr-gitops tenant add --env ${name}\`, or choose another name)`);
+  return new CliError(
+    `environments/${name}.yaml exists already; init never overwrites a file (add teams with \`emr-gitops tenant add --env ${name}\`, or choose another name)`,
+  );
 }
 
 /** The steps after an edit of the environment file, the same for every edit: render, review, commit, then EMR. */

@@ -1,5 +1,12 @@
 import { relative } from 'node:path';
-import { addonImages, clusterViews, formatConfigPath, tenantCapacityClasses, type ResolvedEnvironment, type ResolvedTenant } from '@emr-eks-gitops/charts';
+import {
+  addonImages,
+  clusterViews,
+  formatConfigPath,
+  tenantCapacityClasses,
+  type ResolvedEnvironment,
+  type ResolvedTenant,
+} from '@emr-eks-gitops/charts';
 import { EXIT, type CliIO } from '../io.js';
 import { loadEnvironments, renderAll, type Project } from '../project.js';
 import { objectImages } from '../images/container-images.js';
@@ -7,7 +14,9 @@ import { emrRapidsRelease, emrSparkImage } from '../images/emr-base-images.js';
 
 /** spark-defaults properties naming the image of Spark's pods (a custom image instead of EMR's default). */
 const SPARK_IMAGE_PROPERTIES = new Set([
-  'spark.kubernetes.container.image', 'spark.kubernetes.driver.container.image', 'spark.kubernetes.executor.container.image',
+  'spark.kubernetes.container.image',
+  'spark.kubernetes.driver.container.image',
+  'spark.kubernetes.executor.container.image',
 ]);
 
 export interface ImagesOptions {
@@ -58,32 +67,41 @@ export function imageInventory(project: Project, envNames: readonly string[]): I
     for (const { config: view, sourcePath } of clusterViews(config)) {
       for (const { key, images } of addonImages(view)) {
         const where = formatConfigPath(sourcePath(['addons', key]));
-        for (const image of images.filter((entry) => !named.has(entry))) use(image, `${result.environment} ${config.sourcePath} ${where}`);
+        for (const image of images.filter((entry) => !named.has(entry)))
+          use(image, `${result.environment} ${config.sourcePath} ${where}`);
       }
     }
     // Each cluster's EMR images come from its region's registry (one view for a single-cluster environment).
-    for (const { config: view, sourcePath } of clusterViews(config)) view.tenants.forEach((tenant, tenantIndex) => {
-      const field = formatConfigPath(sourcePath(['tenants', tenantIndex, 'releaseLabel']));
-      const spark = emrSparkImage(view.cluster.region, tenant.releaseLabel, view.cluster.partition);
-      if ('image' in spark) use(spark.image, `${result.environment} ${config.sourcePath} ${field}`);
-      else notes.add(`${config.sourcePath}: ${field}: EMR Spark image of ${tenant.name} not listed: ${spark.unknown}`);
-      // Jobs on a GPU class run the release's RAPIDS Accelerator image instead (the config refuses a release without one).
-      if (gpuClassesOf(view, tenant).length > 0) {
-        const rapids = emrRapidsRelease(view.cluster.region, tenant.releaseLabel, view.cluster.partition);
-        if ('image' in rapids) use(rapids.image, `${result.environment} ${config.sourcePath} ${field} (GPU jobs: ${rapids.releaseLabel})`);
-      }
-      // A custom image (built FROM EMR's) set through spark-defaults runs the driver and/or executors instead.
-      for (const [key, value] of Object.entries(tenant.spark.extraProperties ?? {})) {
-        if (SPARK_IMAGE_PROPERTIES.has(key) && value.trim() !== '') {
-          use(value.trim(), `${result.environment} ${config.sourcePath} ${formatConfigPath(sourcePath(['tenants', tenantIndex]))}.spark.extraProperties[${JSON.stringify(key)}]`);
+    for (const { config: view, sourcePath } of clusterViews(config))
+      view.tenants.forEach((tenant, tenantIndex) => {
+        const field = formatConfigPath(sourcePath(['tenants', tenantIndex, 'releaseLabel']));
+        const spark = emrSparkImage(view.cluster.region, tenant.releaseLabel, view.cluster.partition);
+        if ('image' in spark) use(spark.image, `${result.environment} ${config.sourcePath} ${field}`);
+        else
+          notes.add(`${config.sourcePath}: ${field}: EMR Spark image of ${tenant.name} not listed: ${spark.unknown}`);
+        // Jobs on a GPU class run the release's RAPIDS Accelerator image instead (the config refuses a release without one).
+        if (gpuClassesOf(view, tenant).length > 0) {
+          const rapids = emrRapidsRelease(view.cluster.region, tenant.releaseLabel, view.cluster.partition);
+          if ('image' in rapids)
+            use(rapids.image, `${result.environment} ${config.sourcePath} ${field} (GPU jobs: ${rapids.releaseLabel})`);
         }
-      }
-    });
+        // A custom image (built FROM EMR's) set through spark-defaults runs the driver and/or executors instead.
+        for (const [key, value] of Object.entries(tenant.spark.extraProperties ?? {})) {
+          if (SPARK_IMAGE_PROPERTIES.has(key) && value.trim() !== '') {
+            use(
+              value.trim(),
+              `${result.environment} ${config.sourcePath} ${formatConfigPath(sourcePath(['tenants', tenantIndex]))}.spark.extraProperties[${JSON.stringify(key)}]`,
+            );
+          }
+        }
+      });
   });
 
   const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return {
-    images: [...uses].sort(([a], [b]) => byCodeUnit(a, b)).map(([image, places]) => ({ image, usedBy: [...places].sort(byCodeUnit) })),
+    images: [...uses]
+      .sort(([a], [b]) => byCodeUnit(a, b))
+      .map(([image, places]) => ({ image, usedBy: [...places].sort(byCodeUnit) })),
     notes: [...notes],
   };
 }

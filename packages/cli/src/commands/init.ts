@@ -27,7 +27,9 @@ const TEMPLATE = new URL('../../templates/environment.yaml', import.meta.url);
 export function initCommand(cwd: string, explicitRoot: string | undefined, options: InitOptions, io: CliIO): number {
   // The name becomes a path: refuse anything but a DNS label before it is joined to one.
   if (!new RegExp(DNS_LABEL_PATTERN).test(options.env) || options.env.length > 63) {
-    throw new CliError(`--env "${options.env}": the environment name must be a DNS-1123 label (lowercase letters, digits, "-"; at most 63 characters)`);
+    throw new CliError(
+      `--env "${options.env}": the environment name must be a DNS-1123 label (lowercase letters, digits, "-"; at most 63 characters)`,
+    );
   }
   const project = projectFor(cwd, explicitRoot);
   assertNewEnvironment(project, options.env);
@@ -37,11 +39,15 @@ export function initCommand(cwd: string, explicitRoot: string | undefined, optio
   // The editor-schema line points at environments/schema.json: a new project gets it too.
   const schema = join(project.environmentsDir, 'schema.json');
   if (!existsSync(schema)) writeFileSync(schema, environmentSchemaJson());
-  io.out(`wrote environments/${options.env}.yaml (${options.backend}, ${options.delivery}, one example tenant); it renders and validates as it is\n`);
-  io.out(nextSteps(options.env, [
-    `replace every CHANGE-ME value in environments/${options.env}.yaml (cluster, OIDC issuer, roles, buckets, repository)`,
-    `rename or replace the example tenant; add teams with emr-gitops tenant add --env ${options.env} --name <team> --size small|medium|large`,
-  ]));
+  io.out(
+    `wrote environments/${options.env}.yaml (${options.backend}, ${options.delivery}, one example tenant); it renders and validates as it is\n`,
+  );
+  io.out(
+    nextSteps(options.env, [
+      `replace every CHANGE-ME value in environments/${options.env}.yaml (cluster, OIDC issuer, roles, buckets, repository)`,
+      `rename or replace the example tenant; add teams with emr-gitops tenant add --env ${options.env} --name <team> --size small|medium|large`,
+    ]),
+  );
   return EXIT.ok;
 }
 
@@ -51,7 +57,9 @@ function projectFor(cwd: string, explicitRoot: string | undefined): Project {
   if (explicitRoot === undefined && !existsSync(join(root, 'environments'))) {
     try {
       return findProject(cwd);
-    } catch { /* no project above: start one here */ }
+    } catch {
+      /* no project above: start one here */
+    }
   }
   mkdirSync(join(root, 'environments'), { recursive: true });
   return findProject(root, '.');
@@ -68,18 +76,29 @@ function environmentText(options: InitOptions): string {
   document.setIn(['cluster', 'accountId'], account);
   const partition = partitionOf(options.region);
   if (partition !== 'aws') document.setIn(['cluster', 'partition'], partition);
-  document.setIn(['cluster', 'oidcIssuer'], `https://oidc.eks.${options.region}.amazonaws.com${partition === 'aws-cn' ? '.cn' : ''}/id/00000000000000000000000000000000`);
+  document.setIn(
+    ['cluster', 'oidcIssuer'],
+    `https://oidc.eks.${options.region}.amazonaws.com${partition === 'aws-cn' ? '.cn' : ''}/id/00000000000000000000000000000000`,
+  );
   document.setIn(['spark', 'artifactsS3Uri'], `s3://${bucketStem}-artifacts-${account}/emr-eks-gitops`);
   document.setIn(['spark', 'logs', 'cloudWatchLogGroupPrefix'], `/emr-on-eks/${cluster}`);
   document.setIn(['spark', 'logs', 's3Uri'], `s3://${bucketStem}-logs-${account}`);
   if (options.backend === 'auto-mode') {
     document.setIn(['capacity', 'backend'], 'auto-mode');
     document.setIn(['capacity', 'nodeRole'], `AmazonEKSAutoNodeRole-${cluster}`);
-    for (const path of [['capacity', 'amiAlias'], ['capacity', 'controller'], ['addons', 'karpenter']]) document.deleteIn(path);
+    for (const path of [
+      ['capacity', 'amiAlias'],
+      ['capacity', 'controller'],
+      ['addons', 'karpenter'],
+    ])
+      document.deleteIn(path);
     removeIfEmpty(document, 'addons');
   } else {
     document.setIn(['capacity', 'nodeRole'], `KarpenterNodeRole-${cluster}`);
-    document.setIn(['capacity', 'controller', 'roleArn'], `arn:${partition}:iam::${account}:role/KarpenterController-${cluster}`);
+    document.setIn(
+      ['capacity', 'controller', 'roleArn'],
+      `arn:${partition}:iam::${account}:role/KarpenterController-${cluster}`,
+    );
     document.setIn(['capacity', 'controller', 'interruptionQueue'], `${cluster}-karpenter`);
   }
   if (options.delivery === 'argocd') {

@@ -1,8 +1,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ENVIRONMENT_OWNED_FIELDS, EnvironmentFileError, joinTrees, mergePatchBetween, parseTenantFiles, splitEnvironmentOwned, writtenTenants,
-  type TenantFile, type TenantFileText,
+  ENVIRONMENT_OWNED_FIELDS,
+  EnvironmentFileError,
+  joinTrees,
+  mergePatchBetween,
+  parseTenantFiles,
+  splitEnvironmentOwned,
+  writtenTenants,
+  type TenantFile,
+  type TenantFileText,
 } from '@emr-eks-gitops/charts';
 import { CliError, EXIT, type CliIO } from '../io.js';
 import { environmentNames, loadEnvironments, readTenantFiles, type Project } from '../project.js';
@@ -39,7 +46,10 @@ export function promoteCommand(project: Project, options: PromoteOptions, io: Cl
   for (const name of [options.from, options.to]) {
     if (!names.includes(name)) throw new CliError(`unknown environment "${name}"; environments: ${names.join(', ')}`);
   }
-  if (options.from === options.to) throw new CliError(`--from and --to are both ${options.from}; promote carries settings from one environment to another`);
+  if (options.from === options.to)
+    throw new CliError(
+      `--from and --to are both ${options.from}; promote carries settings from one environment to another`,
+    );
 
   const tenantTexts = readTenantFiles(project);
   const tenantFiles = parseTenantFiles(tenantTexts);
@@ -48,14 +58,23 @@ export function promoteCommand(project: Project, options: PromoteOptions, io: Cl
   const source = writtenTenants(options.from, envText(options.from), envPath(options.from), tenantFiles);
   const target = writtenTenants(options.to, envText(options.to), envPath(options.to), tenantFiles);
   const targetNames = new Set(target.map((tenant) => String(tenant.name)));
-  const selected = options.tenant === undefined ? source.filter((tenant) => targetNames.has(String(tenant.name))) : source.filter((tenant) => tenant.name === options.tenant);
+  const selected =
+    options.tenant === undefined
+      ? source.filter((tenant) => targetNames.has(String(tenant.name)))
+      : source.filter((tenant) => tenant.name === options.tenant);
   if (options.tenant !== undefined && selected.length === 0) {
-    throw new CliError(`${options.from} has no tenant "${options.tenant}"; tenants: ${source.map((tenant) => tenant.name).join(', ') || 'none'}`);
+    throw new CliError(
+      `${options.from} has no tenant "${options.tenant}"; tenants: ${source.map((tenant) => tenant.name).join(', ') || 'none'}`,
+    );
   }
   if (options.tenant !== undefined && !targetNames.has(options.tenant)) {
-    throw new CliError(`${options.to} has no tenant "${options.tenant}" to promote into: place it first (environments/tenants/${options.tenant}.yaml: environments.${options.to} with what ${options.to} owns: ${ENVIRONMENT_OWNED_FIELDS.map((field) => field.path.join('.')).join(', ')})`);
+    throw new CliError(
+      `${options.to} has no tenant "${options.tenant}" to promote into: place it first (environments/tenants/${options.tenant}.yaml: environments.${options.to} with what ${options.to} owns: ${ENVIRONMENT_OWNED_FIELDS.map((field) => field.path.join('.')).join(', ')})`,
+    );
   }
-  for (const skipped of source.filter((tenant) => options.tenant === undefined && !targetNames.has(String(tenant.name)))) {
+  for (const skipped of source.filter(
+    (tenant) => options.tenant === undefined && !targetNames.has(String(tenant.name)),
+  )) {
     io.out(`${skipped.name}: not in ${options.to}, left out (place it there first)\n`);
   }
 
@@ -81,7 +100,10 @@ export function promoteCommand(project: Project, options: PromoteOptions, io: Cl
       const index = target.findIndex((entry) => entry.name === name);
       const own = splitEnvironmentOwned(target[index]!).owned;
       const change = edit(envPath(options.to));
-      change.after = replaceMapping(change.after, ['tenants', index], { name, ...joinTrees(splitEnvironmentOwned(settings).promoted, own) });
+      change.after = replaceMapping(change.after, ['tenants', index], {
+        name,
+        ...joinTrees(splitEnvironmentOwned(settings).promoted, own),
+      });
     }
   }
   const changed = [...edits.values()].filter((file) => file.after !== file.before);
@@ -92,30 +114,46 @@ export function promoteCommand(project: Project, options: PromoteOptions, io: Cl
   }
 
   // Validate what would be written: the target environment loaded, rendered and checked with the edited files.
-  const nextTenantFiles: TenantFileText[] = tenantTexts.map((file) => ({ path: file.path, text: edits.get(file.path)?.after ?? file.text }));
+  const nextTenantFiles: TenantFileText[] = tenantTexts.map((file) => ({
+    path: file.path,
+    text: edits.get(file.path)?.after ?? file.text,
+  }));
   const nextEnvironment = edits.get(envPath(options.to))?.after ?? envText(options.to);
   const { environment, result } = checkEnvironmentText(project, options.to, nextEnvironment, io, nextTenantFiles);
   // The environments promoted from the target must not end up ahead of it (a promotion may move it back).
-  const others = loadEnvironments(project, names.filter((name) => name !== options.to));
+  const others = loadEnvironments(
+    project,
+    names.filter((name) => name !== options.to),
+  );
   const followers = others.filter((other) => other.config.promotion?.from === options.to);
   const ahead = promotionOrderProblems(project, followers, io, [environment]);
   if (ahead.length > 0) throw new EnvironmentFileError(ahead);
 
   io.out(`promote ${options.from} -> ${options.to}: ${label}\n`);
-  for (const file of changed) io.out(`${filePatch(file.path, file.before, file.after, { oldHeader: '(now)', newHeader: '(promoted)' })}\n`);
+  for (const file of changed)
+    io.out(`${filePatch(file.path, file.before, file.after, { oldHeader: '(now)', newHeader: '(promoted)' })}\n`);
   const renderedChanges = fileChanges(planOutput(project, [result], false));
   for (const { status, label: path } of renderedChanges) io.out(`${status} ${path}\n`);
   for (const change of renderedChanges) {
-    io.out(`${filePatch(change.label, change.committed, change.rendered, { oldHeader: '(committed)', newHeader: '(rendered after the promotion)' })}\n`);
+    io.out(
+      `${filePatch(change.label, change.committed, change.rendered, { oldHeader: '(committed)', newHeader: '(rendered after the promotion)' })}\n`,
+    );
   }
-  io.out(`${renderedChanges.length} file${renderedChanges.length === 1 ? '' : 's'} of dist-manifests/${options.to} would change\n`);
+  io.out(
+    `${renderedChanges.length} file${renderedChanges.length === 1 ? '' : 's'} of dist-manifests/${options.to} would change\n`,
+  );
   if (options.dryRun) {
     io.out(`dry run: nothing was written (${changed.map((file) => file.path).join(', ')} unchanged)\n`);
     return EXIT.ok;
   }
   for (const file of changed) writeFileSync(join(project.root, file.path), file.after);
   io.out(`wrote ${changed.map((file) => file.path).join(', ')}\n`);
-  io.out(nextSteps(options.to).replace(`git add environments/${options.to}.yaml`, `git add ${changed.map((file) => file.path).join(' ')}`));
+  io.out(
+    nextSteps(options.to).replace(
+      `git add environments/${options.to}.yaml`,
+      `git add ${changed.map((file) => file.path).join(' ')}`,
+    ),
+  );
   return EXIT.ok;
 }
 
@@ -123,8 +161,15 @@ export function promoteCommand(project: Project, options: PromoteOptions, io: Cl
  * The target's override with the promoted settings of `settings` (the source environment's composed tenant): what
  * the target owns stays as its override has it; the rest becomes the merge patch from the base to the source's.
  */
-function promotedOverride(file: TenantFile, environment: string, settings: Readonly<Record<string, unknown>>): Record<string, unknown> {
+function promotedOverride(
+  file: TenantFile,
+  environment: string,
+  settings: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
   const owned = splitEnvironmentOwned(file.overrides.get(environment) ?? {}).owned;
-  const promoted = mergePatchBetween(splitEnvironmentOwned(file.base).promoted, splitEnvironmentOwned(settings).promoted);
+  const promoted = mergePatchBetween(
+    splitEnvironmentOwned(file.base).promoted,
+    splitEnvironmentOwned(settings).promoted,
+  );
   return joinTrees(owned, promoted);
 }

@@ -23,11 +23,14 @@ export interface RenderOptions extends ValidationOptions {
 export function renderCommand(project: Project, options: RenderOptions, io: CliIO): number {
   const results = renderValidated(project, options, io);
   if (!results) {
-    io.err('the rendered output breaks the rules above; nothing was written. Run `emr-gitops validate` to see them again.\n');
+    io.err(
+      'the rendered output breaks the rules above; nothing was written. Run `emr-gitops validate` to see them again.\n',
+    );
     return EXIT.failed;
   }
   // A write an earlier run left half-done is completed before comparing, so the summary counts this run's changes.
-  if (!options.check) for (const result of results) recoverInterruptedWrite(join(project.outputDir, result.environment));
+  if (!options.check)
+    for (const result of results) recoverInterruptedWrite(join(project.outputDir, result.environment));
   // Folders of environments that no longer exist are stale, but only a full render knows which those are.
   const plan = planOutput(project, results, options.env.length === 0);
   return options.check ? check(plan, io) : write(plan, io);
@@ -56,13 +59,16 @@ function check(plan: OutputPlan, io: CliIO): number {
       continue;
     }
     drifted = true;
-    io.out(`${folder}: drift: ${diff.changed.length} changed, ${diff.added.length} missing, ${diff.removed.length} stale\n`);
+    io.out(
+      `${folder}: drift: ${diff.changed.length} changed, ${diff.added.length} missing, ${diff.removed.length} stale\n`,
+    );
     io.out(driftReport(folder, rendered, committed, diff));
   }
   for (const entry of plan.stale) {
     drifted = true;
     io.out(`${entry.folder}: stale (no environments/${entry.name}.yaml)\n`);
   }
-  if (drifted) io.err(`${plan.outputLabel}/ does not match the environment files: run \`pnpm render\` and commit the result.\n`);
+  if (drifted)
+    io.err(`${plan.outputLabel}/ does not match the environment files: run \`pnpm render\` and commit the result.\n`);
   return drifted ? EXIT.failed : EXIT.ok;
 }

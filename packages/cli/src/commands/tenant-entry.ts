@@ -66,16 +66,24 @@ function hoursAndMinutes(seconds: number): string {
  * written here or placed by tenant files) holds its name or namespace: a placeholder role in the environment's
  * account, the release of its first tenant, a job duration its driver nodes' drain allows.
  */
-export function newTenantSettings(document: Document.Parsed, tenant: NewTenant, existing: readonly Readonly<Record<string, unknown>>[]): Record<string, unknown> {
+export function newTenantSettings(
+  document: Document.Parsed,
+  tenant: NewTenant,
+  existing: readonly Readonly<Record<string, unknown>>[],
+): Record<string, unknown> {
   const namespace = tenant.namespace ?? `spark-${tenant.name}`;
-  if (existing.some((item) => item.name === tenant.name)) throw new CliError(`environments/${tenant.environment}.yaml already has a tenant named "${tenant.name}"`);
+  if (existing.some((item) => item.name === tenant.name))
+    throw new CliError(`environments/${tenant.environment}.yaml already has a tenant named "${tenant.name}"`);
   if (existing.some((item) => item.namespace === namespace)) {
-    throw new CliError(`environments/${tenant.environment}.yaml already has a tenant in namespace "${namespace}"; pass another --namespace`);
+    throw new CliError(
+      `environments/${tenant.environment}.yaml already has a tenant in namespace "${namespace}"; pass another --namespace`,
+    );
   }
   const cluster = document.get('cluster') as YAMLMap | undefined;
   const account = String(cluster?.get('accountId') ?? '');
   const partition = String(cluster?.get('partition') ?? ENVIRONMENT_DEFAULTS.partition);
-  const releaseLabel = existing.map((item) => item.releaseLabel).find((label) => typeof label === 'string') ?? DEFAULT_RELEASE_LABEL;
+  const releaseLabel =
+    existing.map((item) => item.releaseLabel).find((label) => typeof label === 'string') ?? DEFAULT_RELEASE_LABEL;
   // A job and the wait for its driver (EMR's job-start-timeout) must end before its driver node's drain gives up on
   // them: the size's duration, or what the drain leaves if shorter (the driver-node-expiry rule).
   const grace = document.getIn(['capacity', 'driverNodes', 'terminationGracePeriod']);
@@ -83,7 +91,13 @@ export function newTenantSettings(document: Document.Parsed, tenant: NewTenant, 
   const room = graceSeconds === undefined ? Infinity : graceSeconds - EMR_DEFAULT_JOB_START_TIMEOUT_SECONDS;
   const sized = TENANT_SIZES[tenant.size].maxJobDuration;
   const maxJobDuration = room < goDurationSeconds(sized)! ? hoursAndMinutes(room) : sized;
-  return tenantSettings(tenant, namespace, executionRoleArn(partition, account, tenant.environment, tenant.name), String(releaseLabel), maxJobDuration);
+  return tenantSettings(
+    tenant,
+    namespace,
+    executionRoleArn(partition, account, tenant.environment, tenant.name),
+    String(releaseLabel),
+    maxJobDuration,
+  );
 }
 
 /**
@@ -115,7 +129,13 @@ export function appendTenant(text: string, tenant: NewTenant): string {
 }
 
 /** A new tenant's settings: its namespace, sized quota, limits and job, and a placeholder role. */
-export function tenantSettings(tenant: NewTenant, namespace: string, roleArn: string, releaseLabel: string, maxJobDuration: string): Record<string, unknown> {
+export function tenantSettings(
+  tenant: NewTenant,
+  namespace: string,
+  roleArn: string,
+  releaseLabel: string,
+  maxJobDuration: string,
+): Record<string, unknown> {
   const size = TENANT_SIZES[tenant.size];
   return {
     name: tenant.name,
@@ -129,7 +149,11 @@ export function tenantSettings(tenant: NewTenant, namespace: string, roleArn: st
     },
     executionRoleArn: roleArn,
     releaseLabel,
-    spark: { jobSize: { driver: size.driver, executor: size.executor }, maxJobDuration, localDiskSize: size.localDiskSize },
+    spark: {
+      jobSize: { driver: size.driver, executor: size.executor },
+      maxJobDuration,
+      localDiskSize: size.localDiskSize,
+    },
   };
 }
 
@@ -148,16 +172,28 @@ function tenantEntry(tenant: NewTenant, settings: Record<string, unknown>): stri
  */
 export function styleTenant(map: YAMLMap): void {
   const pair = (path: readonly string[]) => findPair(map, path);
-  for (const path of [['quota'], ['containerDefaults', 'default'], ['containerDefaults', 'defaultRequest'], ['containerDefaults', 'max'], ['spark', 'jobSize', 'driver'], ['spark', 'jobSize', 'executor']]) {
+  for (const path of [
+    ['quota'],
+    ['containerDefaults', 'default'],
+    ['containerDefaults', 'defaultRequest'],
+    ['containerDefaults', 'max'],
+    ['spark', 'jobSize', 'driver'],
+    ['spark', 'jobSize', 'executor'],
+  ]) {
     const found = pair(path);
     if (found) (found.value as YAMLMap).flow = true;
   }
   comment(pair(['name']), ' also the EMR virtual cluster name');
-  comment(pair(['quota']), ' all of the team\'s jobs and notebooks together');
+  comment(pair(['quota']), " all of the team's jobs and notebooks together");
   comment(pair(['containerDefaults', 'default']), ' no CPU limit: Spark sets none, and max.cpu becomes the default');
   const role = pair(['executionRoleArn']);
-  if (role) (role.key as { commentBefore?: string }).commentBefore = ' CHANGE-ME: a placeholder; create the role (its trust policy: artifacts/platform/emr-access/) or put yours';
-  comment(pair(['spark', 'maxJobDuration']), ' at most capacity.driverNodes.terminationGracePeriod minus EMR\'s 15m job-start-timeout');
+  if (role)
+    (role.key as { commentBefore?: string }).commentBefore =
+      ' CHANGE-ME: a placeholder; create the role (its trust policy: artifacts/platform/emr-access/) or put yours';
+  comment(
+    pair(['spark', 'maxJobDuration']),
+    " at most capacity.driverNodes.terminationGracePeriod minus EMR's 15m job-start-timeout",
+  );
   comment(pair(['spark', 'localDiskSize']), ' per driver and executor, counted against quota.storage');
 }
 
@@ -165,7 +201,9 @@ function findPair(map: YAMLMap, path: readonly string[]): Pair | undefined {
   let current: unknown = map;
   let found: Pair | undefined;
   for (const key of path) {
-    found = isMap(current) ? current.items.find((item) => isScalar(item.key) && item.key.value === key) as Pair | undefined : undefined;
+    found = isMap(current)
+      ? (current.items.find((item) => isScalar(item.key) && item.key.value === key) as Pair | undefined)
+      : undefined;
     if (!found) return undefined;
     current = found.value;
   }
@@ -187,5 +225,8 @@ function column(text: string, offset: number): number {
 }
 
 function indented(block: string, indent: string): string {
-  return block.split('\n').map((line) => (line === '' ? line : `${indent}${line}`)).join('\n');
+  return block
+    .split('\n')
+    .map((line) => (line === '' ? line : `${indent}${line}`))
+    .join('\n');
 }

@@ -1,7 +1,14 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type YAMLMap } from 'yaml';
-import { TENANT_FILES_FOLDER, composeTenant, parseTenantFiles, tenantFileSchemaJson, writtenTenants, type TenantFile } from '@emr-eks-gitops/charts';
+import {
+  TENANT_FILES_FOLDER,
+  composeTenant,
+  parseTenantFiles,
+  tenantFileSchemaJson,
+  writtenTenants,
+  type TenantFile,
+} from '@emr-eks-gitops/charts';
 import { CliError, EXIT, type CliIO } from '../io.js';
 import { environmentNames, readTenantFiles, type Project } from '../project.js';
 import { removalSteps } from '../tenant-removal.js';
@@ -32,7 +39,11 @@ export function tenantAddCommand(project: Project, options: TenantAddOptions, io
   if (file || parseDocument(text).get('tenants', true) === undefined) {
     // Tenants defined once: a placement in the tenant's file, or a new file when the environment lists none of its own.
     const document = parseDocument(text);
-    const { name: _name, ...settings } = newTenantSettings(document, tenant, writtenTenants(options.env, text, `environments/${options.env}.yaml`, tenantFiles));
+    const { name: _name, ...settings } = newTenantSettings(
+      document,
+      tenant,
+      writtenTenants(options.env, text, `environments/${options.env}.yaml`, tenantFiles),
+    );
     const edit = file ? placeTenant(file, options.env, settings) : newTenantFile(tenant, settings);
     const next = [...tenantTexts.filter((candidate) => candidate.path !== edit.path), edit];
     checkEnvironmentText(project, options.env, text, io, next);
@@ -48,9 +59,15 @@ export function tenantAddCommand(project: Project, options: TenantAddOptions, io
     written = `environments/${options.env}.yaml`;
   }
   const { quota } = TENANT_SIZES[options.size];
-  io.out(`added tenant ${options.name} (${options.size}: ${quota.cpu} CPUs, ${quota.memory} memory, ${quota.pods} pods, ${quota.storage} storage) `
-    + `to ${options.env} (${written}) in namespace ${options.namespace ?? `spark-${options.name}`}\n`);
-  io.out(nextSteps(options.env, [`create its job execution role (the CHANGE-ME executionRoleArn) or put your own; review its sizes`]));
+  io.out(
+    `added tenant ${options.name} (${options.size}: ${quota.cpu} CPUs, ${quota.memory} memory, ${quota.pods} pods, ${quota.storage} storage) ` +
+      `to ${options.env} (${written}) in namespace ${options.namespace ?? `spark-${options.name}`}\n`,
+  );
+  io.out(
+    nextSteps(options.env, [
+      `create its job execution role (the CHANGE-ME executionRoleArn) or put your own; review its sizes`,
+    ]),
+  );
   return EXIT.ok;
 }
 
@@ -62,42 +79,74 @@ export function tenantRetireCommand(project: Project, options: { env: string; na
   const before = readEnvironment(project, options.env);
   const document = parseDocument(before);
   const tenants = document.get('tenants', true);
-  const entry = isSeq(tenants) ? tenants.items.filter(isMap).find((item) => item.get('name') === options.name) : undefined;
-  const file = entry ? undefined : parseTenantFiles(readTenantFiles(project)).find((candidate) => candidate.name === options.name && candidate.overrides.has(options.env));
+  const entry = isSeq(tenants)
+    ? tenants.items.filter(isMap).find((item) => item.get('name') === options.name)
+    : undefined;
+  const file = entry
+    ? undefined
+    : parseTenantFiles(readTenantFiles(project)).find(
+        (candidate) => candidate.name === options.name && candidate.overrides.has(options.env),
+      );
   if (file) return retirePlacement(project, file, options.env, before, io);
   if (!entry) {
     const names = isSeq(tenants) ? tenants.items.filter(isMap).map((item) => String(item.get('name'))) : [];
-    throw new CliError(`environments/${options.env}.yaml has no tenant named "${options.name}"; tenants: ${names.join(', ') || 'none'}`);
+    throw new CliError(
+      `environments/${options.env}.yaml has no tenant named "${options.name}"; tenants: ${names.join(', ') || 'none'}`,
+    );
   }
   const namespace = String(entry.get('namespace'));
   const steps = removalSteps(options.env, options.name, namespace);
   if (entry.get('retired') === true) {
-    io.out(`tenant ${options.name} is retired already; the removal goes on:\n${steps.map((step, index) => `  ${index + 1}. ${step}\n`).join('')}`);
+    io.out(
+      `tenant ${options.name} is retired already; the removal goes on:\n${steps.map((step, index) => `  ${index + 1}. ${step}\n`).join('')}`,
+    );
     return EXIT.ok;
   }
   const text = withRetired(before, entry, options.env);
   checkEnvironmentText(project, options.env, text, io);
   writeEnvironmentFile(project, options.env, text, 'replace');
-  io.out(`retired tenant ${options.name} in environments/${options.env}.yaml (retired: true); the removal goes on:\n`
-    + steps.map((step, index) => `  ${index + 1}. ${step}\n`).join(''));
+  io.out(
+    `retired tenant ${options.name} in environments/${options.env}.yaml (retired: true); the removal goes on:\n` +
+      steps.map((step, index) => `  ${index + 1}. ${step}\n`).join(''),
+  );
   return EXIT.ok;
 }
 
 /** `retired: true` in the tenant file's override for the environment (the rest of the file kept), then the steps. */
-function retirePlacement(project: Project, file: TenantFile, environment: string, environmentText: string, io: CliIO): number {
+function retirePlacement(
+  project: Project,
+  file: TenantFile,
+  environment: string,
+  environmentText: string,
+  io: CliIO,
+): number {
   const settings = composeTenant(file, environment);
   const where = `${file.source.file} (environments.${environment})`;
-  const steps = removalSteps(environment, file.name, String(settings.namespace), `environments.${environment} from ${file.source.file} (the file when it was the tenant's last environment)`);
+  const steps = removalSteps(
+    environment,
+    file.name,
+    String(settings.namespace),
+    `environments.${environment} from ${file.source.file} (the file when it was the tenant's last environment)`,
+  );
   if (settings.retired === true) {
-    io.out(`tenant ${file.name} is retired already; the removal goes on:\n${steps.map((step, index) => `  ${index + 1}. ${step}\n`).join('')}`);
+    io.out(
+      `tenant ${file.name} is retired already; the removal goes on:\n${steps.map((step, index) => `  ${index + 1}. ${step}\n`).join('')}`,
+    );
     return EXIT.ok;
   }
-  const text = replaceMapping(file.source.text, ['environments', environment], { ...file.overrides.get(environment), retired: true });
-  const next = readTenantFiles(project).map((candidate) => (candidate.path === file.source.file ? { path: candidate.path, text } : candidate));
+  const text = replaceMapping(file.source.text, ['environments', environment], {
+    ...file.overrides.get(environment),
+    retired: true,
+  });
+  const next = readTenantFiles(project).map((candidate) =>
+    candidate.path === file.source.file ? { path: candidate.path, text } : candidate,
+  );
   checkEnvironmentText(project, environment, environmentText, io, next);
   writeFileSync(join(project.root, file.source.file), text);
-  io.out(`retired tenant ${file.name} in ${where} (retired: true); the removal goes on:\n`
-    + steps.map((step, index) => `  ${index + 1}. ${step}\n`).join(''));
+  io.out(
+    `retired tenant ${file.name} in ${where} (retired: true); the removal goes on:\n` +
+      steps.map((step, index) => `  ${index + 1}. ${step}\n`).join(''),
+  );
   return EXIT.ok;
 }
 
@@ -110,7 +159,9 @@ function withRetired(text: string, entry: YAMLMap, environment: string): string 
   }
   const name = entry.items.find((pair) => isScalar(pair.key) && pair.key.value === 'name')!;
   if (entry.flow || !isScalar(name.key) || !isScalar(name.value)) {
-    throw new CliError(`environments/${environment}.yaml: the tenant is written as a flow mapping; set retired: true on it by hand`);
+    throw new CliError(
+      `environments/${environment}.yaml: the tenant is written as a flow mapping; set retired: true on it by hand`,
+    );
   }
   const keyStart = name.key.range![0];
   const indent = keyStart - (text.lastIndexOf('\n', keyStart - 1) + 1);
@@ -121,7 +172,9 @@ function withRetired(text: string, entry: YAMLMap, environment: string): string 
 
 function readEnvironment(project: Project, name: string): string {
   if (!environmentNames(project).includes(name)) {
-    throw new CliError(`unknown environment "${name}"; environments: ${environmentNames(project).join(', ') || 'none'} (emr-gitops init --env ${name} starts one)`);
+    throw new CliError(
+      `unknown environment "${name}"; environments: ${environmentNames(project).join(', ') || 'none'} (emr-gitops init --env ${name} starts one)`,
+    );
   }
   return readFileSync(join(project.environmentsDir, `${name}.yaml`), 'utf8');
 }

@@ -20,7 +20,11 @@ export interface AwsClients {
  * --endpoint-url stays EMR's. An S3 endpoint set that way is a local or compatible server: path-style addressing,
  * since such servers rarely answer <bucket>.<host>.
  */
-export function createAwsClients(options: AwsOptions, defaultRegion: string, env: NodeJS.ProcessEnv = process.env): AwsClients {
+export function createAwsClients(
+  options: AwsOptions,
+  defaultRegion: string,
+  env: NodeJS.ProcessEnv = process.env,
+): AwsClients {
   const config = awsClientConfig(options, defaultRegion);
   const s3EndpointOverridden = Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
   return {

@@ -4,10 +4,25 @@ import { createAwsClients, type AwsClients } from './aws-clients.js';
 import type { AwsOptions } from './client.js';
 import type { ReportExtra } from './report.js';
 import { parseS3Uri, s3Targets, type S3Targets } from './s3-targets.js';
-import { applyS3, destroyArtifacts, planS3, type PrefixOutcome, type S3DeleteOutcome, type S3Plan, type UploadOutcome } from './s3-sync.js';
 import {
-  applyAssociations, deleteAssociation, desiredAssociations, listAssociations, managedAssociations, planAssociations,
-  type AssociationAction, type AssociationOutcome, type LiveAssociation,
+  applyS3,
+  destroyArtifacts,
+  planS3,
+  type PrefixOutcome,
+  type S3DeleteOutcome,
+  type S3Plan,
+  type UploadOutcome,
+} from './s3-sync.js';
+import {
+  applyAssociations,
+  deleteAssociation,
+  desiredAssociations,
+  listAssociations,
+  managedAssociations,
+  planAssociations,
+  type AssociationAction,
+  type AssociationOutcome,
+  type LiveAssociation,
 } from './pod-identity-associations.js';
 import { explainAwsError, type ErrorContext } from './errors.js';
 
@@ -41,7 +56,12 @@ export class AwsSide {
   }
 
   private get s3Context() {
-    return { environment: this.config.name, sourcePath: this.config.sourcePath, concurrency: this.options.concurrency, profile: this.options.profile };
+    return {
+      environment: this.config.name,
+      sourcePath: this.config.sourcePath,
+      concurrency: this.options.concurrency,
+      profile: this.options.profile,
+    };
   }
 
   planS3(): Promise<S3Plan> {
@@ -68,33 +88,49 @@ export class AwsSide {
       return await listAssociations(this.clients.eks, this.config.cluster.name);
     } catch (error) {
       const explained = explainAwsError(error, {
-        operation: 'ListPodIdentityAssociations', eksCluster: this.config.cluster.name, region: this.config.cluster.region,
-        sourcePath: this.config.sourcePath, profile: this.options.profile,
+        operation: 'ListPodIdentityAssociations',
+        eksCluster: this.config.cluster.name,
+        region: this.config.cluster.region,
+        sourcePath: this.config.sourcePath,
+        profile: this.options.profile,
       });
       throw new CliError(explained.message, explained.exitCode);
     }
   }
 
   async applyAssociations(context: Omit<ErrorContext, 'operation'>): Promise<AssociationOutcome[]> {
-    return applyAssociations(this.clients.eks, this.config.name, this.config.cluster.name, await this.planAssociations(), context);
+    return applyAssociations(
+      this.clients.eks,
+      this.config.name,
+      this.config.cluster.name,
+      await this.planAssociations(),
+      context,
+    );
   }
 
   async destroyAssociations(context: Omit<ErrorContext, 'operation'>, tenant?: string): Promise<AssociationOutcome[]> {
     if (!this.usesPodIdentity) return [];
     const live = managedAssociations(await this.liveAssociations(), this.config.name, tenant);
     const outcomes: AssociationOutcome[] = [];
-    for (const association of live) outcomes.push(await deleteAssociation(this.clients.eks, this.config.cluster.name, association, context));
+    for (const association of live)
+      outcomes.push(await deleteAssociation(this.clients.eks, this.config.cluster.name, association, context));
     return outcomes;
   }
 
   destroyS3(tenant?: string): Promise<S3DeleteOutcome[]> {
-    return destroyArtifacts(this.clients.s3, parseS3Uri(this.config.spark.artifactsS3Uri), { ...this.s3Context, ...(tenant !== undefined ? { tenant } : {}) });
+    return destroyArtifacts(this.clients.s3, parseS3Uri(this.config.spark.artifactsS3Uri), {
+      ...this.s3Context,
+      ...(tenant !== undefined ? { tenant } : {}),
+    });
   }
 }
 
 /** Two sections of a report in one: JSON fields side by side, texts one after the other. */
 export function combineReports(...extras: readonly ReportExtra[]): ReportExtra {
-  return { json: Object.assign({}, ...extras.map((extra) => extra.json)), text: extras.map((extra) => extra.text).join('') };
+  return {
+    json: Object.assign({}, ...extras.map((extra) => extra.json)),
+    text: extras.map((extra) => extra.text).join(''),
+  };
 }
 
 /** A plan that apply cannot carry out alone: an object it may not overwrite, or S3 it could not read. */
@@ -103,7 +139,11 @@ export function s3PlanNeedsPerson(plan: S3Plan): boolean {
 }
 
 /** The exit code each S3 step of apply deserves: refused and failed ones are 1 (2 without credentials). */
-export function s3ApplyExitCodes(result: { readonly uploads: readonly UploadOutcome[]; readonly prefixes: readonly PrefixOutcome[] }): number[] {
+export function s3ApplyExitCodes(result: {
+  readonly uploads: readonly UploadOutcome[];
+  readonly prefixes: readonly PrefixOutcome[];
+}): number[] {
   return [...result.uploads, ...result.prefixes].map((outcome) =>
-    outcome.status === 'failed' || outcome.status === 'refused' ? outcome.exitCode ?? EXIT.failed : EXIT.ok);
+    outcome.status === 'failed' || outcome.status === 'refused' ? (outcome.exitCode ?? EXIT.failed) : EXIT.ok,
+  );
 }

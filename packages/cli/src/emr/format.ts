@@ -14,5 +14,12 @@ export function toJson(value: unknown): string {
 export function toTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const cells = [headers, ...rows].map((row) => headers.map((_, i) => row[i] || '-'));
   const widths = headers.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
-  return `${cells.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n')}\n`;
+  return `${cells
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')}\n`;
 }

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import {
-  paginateListVirtualClusters, type EMRContainersClient, type VirtualClusterState, type VirtualCluster,
+  paginateListVirtualClusters,
+  type EMRContainersClient,
+  type VirtualClusterState,
+  type VirtualCluster,
 } from '@aws-sdk/client-emr-containers';
 import { EMR_RESOURCE_TAGS, PROJECT_NAME, tenantCostLabels } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment, ResolvedTenant } from '@emr-eks-gitops/charts';
@@ -32,7 +35,10 @@ export const ALL_STATES: readonly VirtualClusterState[] = ['RUNNING', 'ARRESTED'
 
 /** Every virtual cluster of the EKS cluster `eksCluster` in `states`, all pages. */
 export async function listVirtualClusters(
-  client: EMRContainersClient, eksCluster: string, states: readonly VirtualClusterState[], pageSize?: number,
+  client: EMRContainersClient,
+  eksCluster: string,
+  states: readonly VirtualClusterState[],
+  pageSize?: number,
 ): Promise<VirtualClusterInfo[]> {
   const clusters: VirtualClusterInfo[] = [];
   const pages = paginateListVirtualClusters(
@@ -69,8 +75,19 @@ export type FlagReason = 'arrested' | 'name-mismatch' | 'duplicate' | 'terminati
 /** What apply does (or cannot do) for one tenant. */
 export type TenantPlan =
   | { readonly action: 'create'; readonly tenant: ResolvedTenant; readonly request: CreateRequest }
-  | { readonly action: 'keep'; readonly tenant: ResolvedTenant; readonly cluster: VirtualClusterInfo; readonly note?: string }
-  | { readonly action: 'flag'; readonly tenant: ResolvedTenant; readonly reason: FlagReason; readonly message: string; readonly clusters: readonly VirtualClusterInfo[] }
+  | {
+      readonly action: 'keep';
+      readonly tenant: ResolvedTenant;
+      readonly cluster: VirtualClusterInfo;
+      readonly note?: string;
+    }
+  | {
+      readonly action: 'flag';
+      readonly tenant: ResolvedTenant;
+      readonly reason: FlagReason;
+      readonly message: string;
+      readonly clusters: readonly VirtualClusterInfo[];
+    }
   /** A retired tenant: nothing is created for it; its clusters are for `emr destroy --tenant` once its jobs have ended. */
   | { readonly action: 'retire'; readonly tenant: ResolvedTenant; readonly clusters: readonly VirtualClusterInfo[] };
 
@@ -99,7 +116,10 @@ export interface RegistrationPlan {
  * Matches the virtual clusters of the environment's EKS cluster (any states; TERMINATED ones count generations) to
  * its tenants by namespace and decides, per tenant, what `emr apply` does. Pure.
  */
-export function planRegistration(config: ResolvedEnvironment, clusters: readonly VirtualClusterInfo[]): RegistrationPlan {
+export function planRegistration(
+  config: ResolvedEnvironment,
+  clusters: readonly VirtualClusterInfo[],
+): RegistrationPlan {
   const eksCluster = config.cluster.name;
   const onCluster = clusters.filter((cluster) => cluster.eksCluster === eksCluster);
   const live = onCluster.filter((cluster) => cluster.state !== 'TERMINATED');
@@ -115,55 +135,102 @@ export function planRegistration(config: ResolvedEnvironment, clusters: readonly
   };
 }
 
-function planTenant(config: ResolvedEnvironment, tenant: ResolvedTenant, clusters: readonly VirtualClusterInfo[]): TenantPlan {
+function planTenant(
+  config: ResolvedEnvironment,
+  tenant: ResolvedTenant,
+  clusters: readonly VirtualClusterInfo[],
+): TenantPlan {
   const inNamespace = clusters.filter((cluster) => cluster.namespace === tenant.namespace);
   const holding = inNamespace.filter((cluster) => cluster.state === 'RUNNING' || cluster.state === 'ARRESTED');
   const terminating = inNamespace.filter((cluster) => cluster.state === 'TERMINATING');
-  const flag = (reason: FlagReason, message: string, flagged: readonly VirtualClusterInfo[]): TenantPlan =>
-    ({ action: 'flag', tenant, reason, message, clusters: flagged });
+  const flag = (reason: FlagReason, message: string, flagged: readonly VirtualClusterInfo[]): TenantPlan => ({
+    action: 'flag',
+    tenant,
+    reason,
+    message,
+    clusters: flagged,
+  });
   if (tenant.retired) return { action: 'retire', tenant, clusters: [...holding, ...terminating] };
 
   if (holding.length > 1) {
-    return flag('duplicate', `namespace ${tenant.namespace} is registered ${holding.length} times (${holding.map(describeCluster).join(', ')}): `
-      + 'jobs may land in any of them; keep one and delete the others (emr destroy removes only the ones emr-gitops made)', holding);
+    return flag(
+      'duplicate',
+      `namespace ${tenant.namespace} is registered ${holding.length} times (${holding.map(describeCluster).join(', ')}): ` +
+        'jobs may land in any of them; keep one and delete the others (emr destroy removes only the ones emr-gitops made)',
+      holding,
+    );
   }
   const [cluster] = holding;
   if (!cluster) {
     if (terminating.length > 0) {
-      return flag('terminating', `the previous virtual cluster of namespace ${tenant.namespace} (${terminating.map(describeCluster).join(', ')}) is still terminating: `
-        + 'run apply again once it is TERMINATED', terminating);
+      return flag(
+        'terminating',
+        `the previous virtual cluster of namespace ${tenant.namespace} (${terminating.map(describeCluster).join(', ')}) is still terminating: ` +
+          'run apply again once it is TERMINATED',
+        terminating,
+      );
     }
     return { action: 'create', tenant, request: createRequest(config, tenant, clusters) };
   }
   if (cluster.state === 'ARRESTED') {
-    return flag('arrested', `virtual cluster ${describeCluster(cluster)} is ARRESTED: EMR lost access to namespace ${tenant.namespace} `
-      + '(check the namespace, the emr-containers RBAC or access entry); delete it and run apply again', [cluster]);
+    return flag(
+      'arrested',
+      `virtual cluster ${describeCluster(cluster)} is ARRESTED: EMR lost access to namespace ${tenant.namespace} ` +
+        '(check the namespace, the emr-containers RBAC or access entry); delete it and run apply again',
+      [cluster],
+    );
   }
   if (cluster.name !== tenant.name) {
-    return flag('name-mismatch', `namespace ${tenant.namespace} is registered under another name: ${describeCluster(cluster)}, expected "${tenant.name}"; `
-      + 'a virtual cluster cannot be renamed: delete it and run apply again, or rename the tenant', [cluster]);
+    return flag(
+      'name-mismatch',
+      `namespace ${tenant.namespace} is registered under another name: ${describeCluster(cluster)}, expected "${tenant.name}"; ` +
+        'a virtual cluster cannot be renamed: delete it and run apply again, or rename the tenant',
+      [cluster],
+    );
   }
   const owner = cluster.tags[TAG.managedBy] === PROJECT_NAME ? cluster.tags[TAG.environment] : undefined;
   if (owner !== undefined && owner !== config.name) {
-    return flag('other-environment', `virtual cluster ${describeCluster(cluster)} is managed by environment "${owner}", not "${config.name}": `
-      + 'two environment files point at the same EKS namespace; give each environment its own cluster or namespace', [cluster]);
+    return flag(
+      'other-environment',
+      `virtual cluster ${describeCluster(cluster)} is managed by environment "${owner}", not "${config.name}": ` +
+        'two environment files point at the same EKS namespace; give each environment its own cluster or namespace',
+      [cluster],
+    );
   }
   return owner === undefined
-    ? { action: 'keep', tenant, cluster, note: 'not created by emr-gitops (no managed-by tag): kept, and never destroyed by it' }
+    ? {
+        action: 'keep',
+        tenant,
+        cluster,
+        note: 'not created by emr-gitops (no managed-by tag): kept, and never destroyed by it',
+      }
     : { action: 'keep', tenant, cluster };
 }
 
-function createRequest(config: ResolvedEnvironment, tenant: ResolvedTenant, clusters: readonly VirtualClusterInfo[]): CreateRequest {
+function createRequest(
+  config: ResolvedEnvironment,
+  tenant: ResolvedTenant,
+  clusters: readonly VirtualClusterInfo[],
+): CreateRequest {
   // Destroyed registrations of this tenant: a new generation gets a new clientToken, else EMR would answer a
   // create after destroy with the terminated cluster of the earlier token.
-  const generation = clusters.filter((cluster) => (cluster.state === 'TERMINATED' || cluster.state === 'TERMINATING')
-    && isManagedBy(cluster, config.name) && cluster.tags[TAG.tenant] === tenant.name).length;
+  const generation = clusters.filter(
+    (cluster) =>
+      (cluster.state === 'TERMINATED' || cluster.state === 'TERMINATING') &&
+      isManagedBy(cluster, config.name) &&
+      cluster.tags[TAG.tenant] === tenant.name,
+  ).length;
   return {
     name: tenant.name,
     namespace: tenant.namespace,
     eksCluster: config.cluster.name,
     // The tenant's cost labels as tags too: EMR on EKS charges per virtual cluster (see artifacts/cost/).
-    tags: { ...tenantCostLabels(config.costAllocation, tenant), [TAG.managedBy]: PROJECT_NAME, [TAG.environment]: config.name, [TAG.tenant]: tenant.name },
+    tags: {
+      ...tenantCostLabels(config.costAllocation, tenant),
+      [TAG.managedBy]: PROJECT_NAME,
+      [TAG.environment]: config.name,
+      [TAG.tenant]: tenant.name,
+    },
     generation,
     clientToken: clientTokenFor(config, tenant, generation),
   };
@@ -174,7 +241,16 @@ function createRequest(config: ResolvedEnvironment, tenant: ResolvedTenant, clus
  * so a retried or repeated create returns the cluster already made. 64 hex characters, the API's maximum length.
  */
 export function clientTokenFor(config: ResolvedEnvironment, tenant: ResolvedTenant, generation: number): string {
-  const identity = [PROJECT_NAME, config.cluster.accountId, config.cluster.region, config.cluster.name, config.name, tenant.name, tenant.namespace, generation];
+  const identity = [
+    PROJECT_NAME,
+    config.cluster.accountId,
+    config.cluster.region,
+    config.cluster.name,
+    config.name,
+    tenant.name,
+    tenant.namespace,
+    generation,
+  ];
   return createHash('sha256').update(identity.join('\n')).digest('hex');
 }
 

@@ -11,25 +11,29 @@ import { templateJson } from './job-template-report.js';
 /** The StartJobRun policy of one tenant: its virtual cluster, through its current or a kept previous template only. */
 export interface StartJobRunPolicy {
   readonly Version: '2012-10-17';
-  readonly Statement: readonly [{
-    readonly Sid: string;
-    readonly Effect: 'Allow';
-    readonly Action: 'emr-containers:StartJobRun';
-    readonly Resource: string;
-    readonly Condition: { readonly ArnLike: { readonly 'emr-containers:JobTemplateArn': readonly string[] } };
-  }];
+  readonly Statement: readonly [
+    {
+      readonly Sid: string;
+      readonly Effect: 'Allow';
+      readonly Action: 'emr-containers:StartJobRun';
+      readonly Resource: string;
+      readonly Condition: { readonly ArnLike: { readonly 'emr-containers:JobTemplateArn': readonly string[] } };
+    },
+  ];
 }
 
 export function startJobRunPolicy(virtualClusterArn: string, templates: readonly JobTemplateInfo[]): StartJobRunPolicy {
   return {
     Version: '2012-10-17',
-    Statement: [{
-      Sid: 'StartJobRunThroughTheTenantsJobTemplates',
-      Effect: 'Allow',
-      Action: 'emr-containers:StartJobRun',
-      Resource: virtualClusterArn,
-      Condition: { ArnLike: { 'emr-containers:JobTemplateArn': templates.map((template) => template.arn) } },
-    }],
+    Statement: [
+      {
+        Sid: 'StartJobRunThroughTheTenantsJobTemplates',
+        Effect: 'Allow',
+        Action: 'emr-containers:StartJobRun',
+        Resource: virtualClusterArn,
+        Condition: { ArnLike: { 'emr-containers:JobTemplateArn': templates.map((template) => template.arn) } },
+      },
+    ],
   };
 }
 
@@ -40,13 +44,15 @@ export function templateLookup(entry: JobTemplatePlan, virtualClusterArn: string
     tenant: entry.tenant,
     current: entry.current ? templateJson(entry.current) : null,
     previous: entry.previous.map(templateJson),
-    startJobRunPolicy: virtualClusterArn !== undefined && entry.current ? startJobRunPolicy(virtualClusterArn, allowed) : null,
+    startJobRunPolicy:
+      virtualClusterArn !== undefined && entry.current ? startJobRunPolicy(virtualClusterArn, allowed) : null,
   };
 }
 
 /** The table form: the ids, then the policy (or why there is none). */
 export function renderTemplateLookup(lookup: ReturnType<typeof templateLookup>, environment: string): string {
-  const line = (label: string, template: { id: string; arn: string } | null) => `${label.padEnd(9)}${template ? `${template.id}  ${template.arn}` : '-'}\n`;
+  const line = (label: string, template: { id: string; arn: string } | null) =>
+    `${label.padEnd(9)}${template ? `${template.id}  ${template.arn}` : '-'}\n`;
   let text = `Job template of tenant ${lookup.tenant} (${environment}):\n${line('current', lookup.current)}`;
   for (const template of lookup.previous) text += line('previous', template);
   text += lookup.startJobRunPolicy

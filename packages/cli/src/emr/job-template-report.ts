@@ -1,5 +1,11 @@
 import { EMR_RESOURCE_TAGS } from '@emr-eks-gitops/core';
-import type { JobTemplateDestroyOutcome, JobTemplateInfo, JobTemplateOutcome, JobTemplatePlan, JobTemplatesPlan } from './job-templates.js';
+import type {
+  JobTemplateDestroyOutcome,
+  JobTemplateInfo,
+  JobTemplateOutcome,
+  JobTemplatePlan,
+  JobTemplatesPlan,
+} from './job-templates.js';
 import { toTable } from './format.js';
 
 // The job template part of what emr plan / apply / list / destroy print: JSON fields and a table section each.
@@ -37,9 +43,12 @@ function planRow(entry: JobTemplatePlan): string[] {
     ...(entry.obsolete.length > 0 ? [`delete ${ids(entry.obsolete)}`] : []),
   ].join('; ');
   switch (entry.action) {
-    case 'create': return [entry.tenant, 'create', `${entry.request.name} (new)`, detail];
-    case 'replace': return [entry.tenant, 'replace', `${entry.request.name} (new)`, detail];
-    case 'keep': return [entry.tenant, 'keep', templateCell(entry.current!), detail || 'in place'];
+    case 'create':
+      return [entry.tenant, 'create', `${entry.request.name} (new)`, detail];
+    case 'replace':
+      return [entry.tenant, 'replace', `${entry.request.name} (new)`, detail];
+    case 'keep':
+      return [entry.tenant, 'keep', templateCell(entry.current!), detail || 'in place'];
   }
 }
 
@@ -48,8 +57,9 @@ export function renderTemplatePlan(plan: JobTemplatesPlan): string {
   let text = `\nJob templates of ${plan.environment} (one per tenant; a changed template is replaced, never edited):\n`;
   text += toTable(['TENANT', 'ACTION', 'JOB TEMPLATE', 'DETAIL'], plan.tenants.map(planRow));
   if (plan.orphans.length > 0) {
-    text += `Managed for ${plan.environment} but of no tenant any more (emr destroy --tenant <name> removes them): `
-      + `${plan.orphans.map((template) => `${templateCell(template)} of ${template.tags[EMR_RESOURCE_TAGS.tenant] ?? '?'}`).join(', ')}\n`;
+    text +=
+      `Managed for ${plan.environment} but of no tenant any more (emr destroy --tenant <name> removes them): ` +
+      `${plan.orphans.map((template) => `${templateCell(template)} of ${template.tags[EMR_RESOURCE_TAGS.tenant] ?? '?'}`).join(', ')}\n`;
   }
   const count = (action: JobTemplatePlan['action']) => plan.tenants.filter((entry) => entry.action === action).length;
   const deletes = plan.tenants.reduce((sum, entry) => sum + entry.obsolete.length, 0);
@@ -60,45 +70,75 @@ export function renderTemplatePlan(plan: JobTemplatesPlan): string {
 /** The job template section of `emr apply`. */
 export function renderTemplateApply(environment: string, outcomes: readonly JobTemplateOutcome[]): string {
   let text = `\nJob templates of ${environment}:\n`;
-  text += toTable(['TENANT', 'RESULT', 'JOB TEMPLATE', 'PREVIOUS KEPT', 'DELETED'],
-    outcomes.map((outcome) => [outcome.tenant, outcome.status, `${outcome.name}${outcome.jobTemplateId ? ` (${outcome.jobTemplateId})` : ''}`,
-      outcome.previous.join(', '), outcome.deleted.join(', ')]));
-  const messages = outcomes.flatMap((outcome) => outcome.message === undefined ? []
-    : [outcome.status === 'failed' ? outcome.message : `${outcome.tenant}: ${outcome.message}`]);
-  if (messages.length > 0) text += messages.map((line, i) => `  ${i + 1}. ${line.replace(/\n\s*/g, '\n     ')}\n`).join('');
+  text += toTable(
+    ['TENANT', 'RESULT', 'JOB TEMPLATE', 'PREVIOUS KEPT', 'DELETED'],
+    outcomes.map((outcome) => [
+      outcome.tenant,
+      outcome.status,
+      `${outcome.name}${outcome.jobTemplateId ? ` (${outcome.jobTemplateId})` : ''}`,
+      outcome.previous.join(', '),
+      outcome.deleted.join(', '),
+    ]),
+  );
+  const messages = outcomes.flatMap((outcome) =>
+    outcome.message === undefined
+      ? []
+      : [outcome.status === 'failed' ? outcome.message : `${outcome.tenant}: ${outcome.message}`],
+  );
+  if (messages.length > 0)
+    text += messages.map((line, i) => `  ${i + 1}. ${line.replace(/\n\s*/g, '\n     ')}\n`).join('');
   const summary = templateApplySummary(outcomes);
   text += `Job templates: ${summary.created} created, ${summary.replaced} replaced, ${summary.kept} in place, ${summary.deleted} deleted, ${summary.failed} failed.\n`;
   if (summary.failed === 0) {
-    text += 'Current template of a tenant (for schedulers; with --output json, a StartJobRun policy naming it and the kept ones): '
-      + `emr-gitops emr template --env ${environment} --tenant <tenant>\n`;
-    text += 'Submit with: aws emr-containers start-job-run --virtual-cluster-id <id> --job-template-id <id> '
-      + '--job-template-parameters EntryPoint=s3://<bucket>/<entry point> (a job with arguments: artifacts/tenants/<tenant>/start-job-run.json)\n';
+    text +=
+      'Current template of a tenant (for schedulers; with --output json, a StartJobRun policy naming it and the kept ones): ' +
+      `emr-gitops emr template --env ${environment} --tenant <tenant>\n`;
+    text +=
+      'Submit with: aws emr-containers start-job-run --virtual-cluster-id <id> --job-template-id <id> ' +
+      '--job-template-parameters EntryPoint=s3://<bucket>/<entry point> (a job with arguments: artifacts/tenants/<tenant>/start-job-run.json)\n';
   }
   return text;
 }
 
 export function templateApplySummary(outcomes: readonly JobTemplateOutcome[]) {
-  const count = (status: JobTemplateOutcome['status']) => outcomes.filter((outcome) => outcome.status === status).length;
+  const count = (status: JobTemplateOutcome['status']) =>
+    outcomes.filter((outcome) => outcome.status === status).length;
   return {
-    created: count('created'), replaced: count('replaced'), kept: count('kept'), failed: count('failed'),
+    created: count('created'),
+    replaced: count('replaced'),
+    kept: count('kept'),
+    failed: count('failed'),
     deleted: outcomes.reduce((sum, outcome) => sum + outcome.deleted.length, 0),
   };
 }
 
 /** The job template section of `emr list`: the templates managed for the environment, current or not. */
-export function renderTemplateList(environment: string, rows: readonly { template: JobTemplateInfo; state: string }[]): string {
+export function renderTemplateList(
+  environment: string,
+  rows: readonly { template: JobTemplateInfo; state: string }[],
+): string {
   if (rows.length === 0) return `\nNo job templates managed by emr-gitops for ${environment}.\n`;
-  return `\nJob templates of ${environment}:\n${toTable(['ID', 'NAME', 'TENANT', 'STATE', 'CREATED'], rows.map(({ template, state }) => [
-    template.id, template.name, template.tags[EMR_RESOURCE_TAGS.tenant] ?? '', state,
-    template.createdAt?.toISOString().replace(/\.\d{3}Z$/, 'Z') ?? '',
-  ]))}`;
+  return `\nJob templates of ${environment}:\n${toTable(
+    ['ID', 'NAME', 'TENANT', 'STATE', 'CREATED'],
+    rows.map(({ template, state }) => [
+      template.id,
+      template.name,
+      template.tags[EMR_RESOURCE_TAGS.tenant] ?? '',
+      state,
+      template.createdAt?.toISOString().replace(/\.\d{3}Z$/, 'Z') ?? '',
+    ]),
+  )}`;
 }
 
 /** The job template section of `emr destroy`. */
 export function renderTemplateDestroy(outcomes: readonly JobTemplateDestroyOutcome[]): string {
   if (outcomes.length === 0) return '';
-  let text = `\n${toTable(['TENANT', 'JOB TEMPLATE', 'RESULT'], outcomes.map((outcome) => [outcome.tenant, `${outcome.name} (${outcome.id})`, outcome.status]))}`;
-  const messages = outcomes.flatMap((outcome) => outcome.message === undefined ? [] : [outcome.message]);
-  if (messages.length > 0) text += messages.map((line, i) => `  ${i + 1}. ${line.replace(/\n\s*/g, '\n     ')}\n`).join('');
+  let text = `\n${toTable(
+    ['TENANT', 'JOB TEMPLATE', 'RESULT'],
+    outcomes.map((outcome) => [outcome.tenant, `${outcome.name} (${outcome.id})`, outcome.status]),
+  )}`;
+  const messages = outcomes.flatMap((outcome) => (outcome.message === undefined ? [] : [outcome.message]));
+  if (messages.length > 0)
+    text += messages.map((line, i) => `  ${i + 1}. ${line.replace(/\n\s*/g, '\n     ')}\n`).join('');
   return text;
 }

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import {
-  CreateJobTemplateCommand, DescribeJobTemplateCommand, paginateListJobTemplates,
-  type EMRContainersClient, type JobTemplate,
+  CreateJobTemplateCommand,
+  DescribeJobTemplateCommand,
+  paginateListJobTemplates,
+  type EMRContainersClient,
+  type JobTemplate,
 } from '@aws-sdk/client-emr-containers';
 import { EMR_RESOURCE_TAGS, PROJECT_NAME, type CreateJobTemplateDocument } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment, RenderResult } from '@emr-eks-gitops/charts';
@@ -47,16 +50,23 @@ function toInfo(template: JobTemplate): JobTemplateInfo {
 
 /** True when this project made `template` for `environment` (and `tenant`, when given). */
 export function isManagedTemplate(template: JobTemplateInfo, environment: string, tenant?: string): boolean {
-  return template.tags[EMR_RESOURCE_TAGS.managedBy] === PROJECT_NAME && template.tags[EMR_RESOURCE_TAGS.environment] === environment
-    && (tenant === undefined || template.tags[EMR_RESOURCE_TAGS.tenant] === tenant);
+  return (
+    template.tags[EMR_RESOURCE_TAGS.managedBy] === PROJECT_NAME &&
+    template.tags[EMR_RESOURCE_TAGS.environment] === environment &&
+    (tenant === undefined || template.tags[EMR_RESOURCE_TAGS.tenant] === tenant)
+  );
 }
 
 /** Each active tenant's CreateJobTemplate request, exactly as rendered to artifacts/tenants/<tenant>/job-template.json. */
-export function desiredJobTemplates(config: ResolvedEnvironment, rendered: RenderResult): Map<string, CreateJobTemplateDocument> {
+export function desiredJobTemplates(
+  config: ResolvedEnvironment,
+  rendered: RenderResult,
+): Map<string, CreateJobTemplateDocument> {
   const desired = new Map<string, CreateJobTemplateDocument>();
   for (const tenant of activeTenants(config)) {
     const text = rendered.files.get(`artifacts/tenants/${tenant.name}/job-template.json`);
-    if (text === undefined) throw new Error(`the render of ${config.name} has no job template for tenant ${tenant.name}`);
+    if (text === undefined)
+      throw new Error(`the render of ${config.name} has no job template for tenant ${tenant.name}`);
     desired.set(tenant.name, JSON.parse(text) as CreateJobTemplateDocument);
   }
   return desired;
@@ -93,13 +103,18 @@ export interface JobTemplatesPlan {
  * Matches the managed templates to the rendered ones, per tenant, keeping the newest `keepPrevious` templates of other
  * content beside the current one. Pure.
  */
-export function planJobTemplates(config: ResolvedEnvironment, desired: ReadonlyMap<string, CreateJobTemplateDocument>, templates: readonly JobTemplateInfo[],
-  keepPrevious: number = JOB_TEMPLATE_KEEP_PREVIOUS): JobTemplatesPlan {
+export function planJobTemplates(
+  config: ResolvedEnvironment,
+  desired: ReadonlyMap<string, CreateJobTemplateDocument>,
+  templates: readonly JobTemplateInfo[],
+  keepPrevious: number = JOB_TEMPLATE_KEEP_PREVIOUS,
+): JobTemplatesPlan {
   const managed = templates.filter((template) => isManagedTemplate(template, config.name));
   const tenants = activeTenants(config).map((tenant): JobTemplatePlan => {
     const request = desired.get(tenant.name)!;
     const hash = request.tags[EMR_RESOURCE_TAGS.jobTemplateHash];
-    const own = managed.filter((template) => template.tags[EMR_RESOURCE_TAGS.tenant] === tenant.name)
+    const own = managed
+      .filter((template) => template.tags[EMR_RESOURCE_TAGS.tenant] === tenant.name)
       .sort((a, b) => (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0) || (a.id < b.id ? -1 : 1));
     const current = own.find((template) => template.tags[EMR_RESOURCE_TAGS.jobTemplateHash] === hash);
     // Earlier contents, newest first; a second template of the current content is a leftover, never kept.
@@ -111,7 +126,11 @@ export function planJobTemplates(config: ResolvedEnvironment, desired: ReadonlyM
   });
   // A retired tenant's templates are left over like those of a removed one: emr destroy --tenant removes them.
   const names = new Set(activeTenants(config).map((tenant) => tenant.name));
-  return { environment: config.name, tenants, orphans: managed.filter((template) => !names.has(template.tags[EMR_RESOURCE_TAGS.tenant] ?? '')) };
+  return {
+    environment: config.name,
+    tenants,
+    orphans: managed.filter((template) => !names.has(template.tags[EMR_RESOURCE_TAGS.tenant] ?? '')),
+  };
 }
 
 /** What apply did with one tenant's job template. */
@@ -139,21 +158,48 @@ export interface JobTemplateOptions {
  * or repeated create returns the template made the first time), then deletes the obsolete ones. The old template is
  * deleted only once the new one exists, so a tenant always has a template to submit with.
  */
-export async function applyJobTemplates(client: EMRContainersClient, plan: JobTemplatesPlan, io: CliIO, options: JobTemplateOptions): Promise<JobTemplateOutcome[]> {
-  const progress = new Progress(io, 'job templates:', plan.tenants.filter((entry) => entry.action !== 'keep' || entry.obsolete.length > 0).length);
+export async function applyJobTemplates(
+  client: EMRContainersClient,
+  plan: JobTemplatesPlan,
+  io: CliIO,
+  options: JobTemplateOptions,
+): Promise<JobTemplateOutcome[]> {
+  const progress = new Progress(
+    io,
+    'job templates:',
+    plan.tenants.filter((entry) => entry.action !== 'keep' || entry.obsolete.length > 0).length,
+  );
   return mapWithLimit(plan.tenants, options.concurrency, async (entry): Promise<JobTemplateOutcome> => {
-    const base = { tenant: entry.tenant, name: entry.request.name, previous: entry.previous.map((template) => template.id) };
-    const context = (operation: ErrorContext['operation'], id?: string): ErrorContext =>
-      ({ ...options.context, operation, tenant: entry.tenant, ...(id ? { jobTemplateId: id } : {}) });
-    if (entry.action === 'keep' && entry.obsolete.length === 0) return { ...base, status: 'kept', jobTemplateId: entry.current!.id, deleted: [] };
-    progress.start(entry.tenant, entry.action === 'keep' ? `deleting ${entry.obsolete.length} obsolete` : `${entry.action} ${entry.request.name}`);
+    const base = {
+      tenant: entry.tenant,
+      name: entry.request.name,
+      previous: entry.previous.map((template) => template.id),
+    };
+    const context = (operation: ErrorContext['operation'], id?: string): ErrorContext => ({
+      ...options.context,
+      operation,
+      tenant: entry.tenant,
+      ...(id ? { jobTemplateId: id } : {}),
+    });
+    if (entry.action === 'keep' && entry.obsolete.length === 0)
+      return { ...base, status: 'kept', jobTemplateId: entry.current!.id, deleted: [] };
+    progress.start(
+      entry.tenant,
+      entry.action === 'keep' ? `deleting ${entry.obsolete.length} obsolete` : `${entry.action} ${entry.request.name}`,
+    );
     let id = entry.current?.id;
     let message: string | undefined;
     if (id === undefined) {
       const created = await createTemplate(client, entry.request, context('CreateJobTemplate'));
       if ('failed' in created) {
         progress.finish(entry.tenant, `failed ${entry.tenant}: job template ${entry.request.name}`);
-        return { ...base, status: 'failed', deleted: [], message: created.failed.message, exitCode: created.failed.exitCode };
+        return {
+          ...base,
+          status: 'failed',
+          deleted: [],
+          message: created.failed.message,
+          exitCode: created.failed.exitCode,
+        };
       }
       id = created.id;
       message = created.note;
@@ -163,18 +209,41 @@ export async function applyJobTemplates(client: EMRContainersClient, plan: JobTe
       const failure = await deleteTemplate(client, old.id, context('DeleteJobTemplate', old.id));
       if (failure) {
         progress.finish(entry.tenant, `failed ${entry.tenant}: deleting job template ${old.id}`);
-        return { ...base, status: 'failed', jobTemplateId: id, deleted, message: failure.message, exitCode: failure.exitCode };
+        return {
+          ...base,
+          status: 'failed',
+          jobTemplateId: id,
+          deleted,
+          message: failure.message,
+          exitCode: failure.exitCode,
+        };
       }
       deleted.push(old.id);
     }
     const status = entry.current ? 'kept' : entry.action === 'replace' ? 'replaced' : 'created';
     // The template just replaced is deleted in this same apply only when no previous one is kept: say so.
-    const newest = entry.current ? undefined : [...entry.obsolete].reverse().find((template) => template.tags[EMR_RESOURCE_TAGS.jobTemplateHash] !== entry.request.tags[EMR_RESOURCE_TAGS.jobTemplateHash]);
+    const newest = entry.current
+      ? undefined
+      : [...entry.obsolete]
+          .reverse()
+          .find(
+            (template) =>
+              template.tags[EMR_RESOURCE_TAGS.jobTemplateHash] !==
+              entry.request.tags[EMR_RESOURCE_TAGS.jobTemplateHash],
+          );
     if (newest && entry.previous.length === 0 && deleted.includes(newest.id)) {
-      message = [message, `deleted ${newest.id}, which this apply replaced with ${id}, in the same run (no previous template kept): `
-        + `whatever is pinned to ${newest.id} (schedulers, IAM policies with emr-containers:JobTemplateArn) fails until it uses ${id}`].filter(Boolean).join('; ');
+      message = [
+        message,
+        `deleted ${newest.id}, which this apply replaced with ${id}, in the same run (no previous template kept): ` +
+          `whatever is pinned to ${newest.id} (schedulers, IAM policies with emr-containers:JobTemplateArn) fails until it uses ${id}`,
+      ]
+        .filter(Boolean)
+        .join('; ');
     }
-    progress.finish(entry.tenant, `${status} ${entry.tenant}: job template ${entry.request.name} (${id})${deleted.length ? `, deleted ${deleted.join(', ')}` : ''}`);
+    progress.finish(
+      entry.tenant,
+      `${status} ${entry.tenant}: job template ${entry.request.name} (${id})${deleted.length ? `, deleted ${deleted.join(', ')}` : ''}`,
+    );
     return { ...base, status, jobTemplateId: id, deleted, ...(message ? { message } : {}) };
   });
 }
@@ -189,8 +258,11 @@ type Explained = { readonly message: string; readonly exitCode: number };
  * described, so a read lagging behind the create cannot be taken for a deleted template. A create whose answer is
  * lost for good is looked for by listing again.
  */
-async function createTemplate(client: EMRContainersClient, request: CreateJobTemplateDocument, context: ErrorContext):
-  Promise<{ id: string; note?: string } | { failed: Explained }> {
+async function createTemplate(
+  client: EMRContainersClient,
+  request: CreateJobTemplateDocument,
+  context: ErrorContext,
+): Promise<{ id: string; note?: string } | { failed: Explained }> {
   let clientToken = request.clientToken;
   for (let attempt = 0; attempt < 3; attempt++) {
     let id: string | undefined;
@@ -198,12 +270,14 @@ async function createTemplate(client: EMRContainersClient, request: CreateJobTem
     let earlier = false;
     const sentAt = Date.now();
     try {
-      const answer = await client.send(new CreateJobTemplateCommand({
-        name: request.name,
-        clientToken,
-        jobTemplateData: request.jobTemplateData as never,
-        tags: { ...request.tags },
-      }));
+      const answer = await client.send(
+        new CreateJobTemplateCommand({
+          name: request.name,
+          clientToken,
+          jobTemplateData: request.jobTemplateData as never,
+          tags: { ...request.tags },
+        }),
+      );
       id = answer.id;
       earlier = answer.createdAt === undefined || answer.createdAt.getTime() < sentAt - 60_000;
     } catch (error) {
@@ -213,14 +287,22 @@ async function createTemplate(client: EMRContainersClient, request: CreateJobTem
       if (id === undefined) return { failed: explained };
       note = 'the answer to the create was lost; found the template on a second listing';
     }
-    if (id === undefined) return { failed: { message: `tenant ${context.tenant ?? ''}: CreateJobTemplate answered without an id`, exitCode: 1 } };
+    if (id === undefined)
+      return {
+        failed: { message: `tenant ${context.tenant ?? ''}: CreateJobTemplate answered without an id`, exitCode: 1 },
+      };
     if (!earlier) return { id, ...(note ? { note } : {}) };
     const live = await exists(client, id, { ...context, operation: 'DescribeJobTemplate', jobTemplateId: id });
     if (typeof live === 'object') return { failed: live };
     if (live) return { id, ...(note ? { note } : {}) };
     clientToken = createHash('sha256').update(`${request.clientToken}\n${id}`).digest('hex');
   }
-  return { failed: { message: `tenant ${context.tenant ?? ''}: CreateJobTemplate kept answering with deleted templates`, exitCode: 1 } };
+  return {
+    failed: {
+      message: `tenant ${context.tenant ?? ''}: CreateJobTemplate kept answering with deleted templates`,
+      exitCode: 1,
+    },
+  };
 }
 
 /** true: the template exists; false: it does not (deleted); an explained error otherwise. */
@@ -235,7 +317,11 @@ async function exists(client: EMRContainersClient, id: string, context: ErrorCon
 }
 
 /** Deletes one template; gone already counts as done. */
-async function deleteTemplate(client: EMRContainersClient, id: string, context: ErrorContext): Promise<Explained | undefined> {
+async function deleteTemplate(
+  client: EMRContainersClient,
+  id: string,
+  context: ErrorContext,
+): Promise<Explained | undefined> {
   const result = await deleteJobTemplate(client, id, context);
   return result.status === 'failed' ? result.failed : undefined;
 }
@@ -244,14 +330,24 @@ async function deleteTemplate(client: EMRContainersClient, id: string, context: 
 function maybeDone(error: unknown): boolean {
   const e = error as { name?: string; $fault?: string; $metadata?: { httpStatusCode?: number } };
   const status = e.$metadata?.httpStatusCode;
-  return e.$fault === 'server' || (status !== undefined && status >= 500) || e.name === 'TimeoutError' || e.name === 'RequestTimeout';
+  return (
+    e.$fault === 'server' ||
+    (status !== undefined && status >= 500) ||
+    e.name === 'TimeoutError' ||
+    e.name === 'RequestTimeout'
+  );
 }
 
 /** The id of a managed template with the request's content, if a fresh listing has one. */
-async function findTemplate(client: EMRContainersClient, request: CreateJobTemplateDocument): Promise<string | undefined> {
+async function findTemplate(
+  client: EMRContainersClient,
+  request: CreateJobTemplateDocument,
+): Promise<string | undefined> {
   try {
     const templates = await listJobTemplates(client);
-    return templates.find((template) => Object.entries(request.tags).every(([key, value]) => template.tags[key] === value))?.id;
+    return templates.find((template) =>
+      Object.entries(request.tags).every(([key, value]) => template.tags[key] === value),
+    )?.id;
   } catch {
     return undefined; // the listing failing too leaves the create's own error as the one to report
   }
@@ -268,20 +364,35 @@ export interface JobTemplateDestroyOutcome {
 }
 
 /** The templates destroy may delete: managed for the environment (and tenant, when given). */
-export function jobTemplateTargets(templates: readonly JobTemplateInfo[], environment: string, tenant?: string): JobTemplateInfo[] {
+export function jobTemplateTargets(
+  templates: readonly JobTemplateInfo[],
+  environment: string,
+  tenant?: string,
+): JobTemplateInfo[] {
   return templates.filter((template) => isManagedTemplate(template, environment, tenant));
 }
 
 /** Deletes `targets`, at most `concurrency` at a time; one failure does not stop the others. */
-export async function destroyJobTemplates(client: EMRContainersClient, targets: readonly JobTemplateInfo[], io: CliIO, options: JobTemplateOptions): Promise<JobTemplateDestroyOutcome[]> {
+export async function destroyJobTemplates(
+  client: EMRContainersClient,
+  targets: readonly JobTemplateInfo[],
+  io: CliIO,
+  options: JobTemplateOptions,
+): Promise<JobTemplateDestroyOutcome[]> {
   const progress = new Progress(io, 'deleting', targets.length);
   return mapWithLimit(targets, options.concurrency, async (template): Promise<JobTemplateDestroyOutcome> => {
     const base = { id: template.id, name: template.name, tenant: template.tags[EMR_RESOURCE_TAGS.tenant] ?? '' };
     progress.start(template.name, `job template ${template.id}`);
-    const result = await deleteJobTemplate(client, template.id, { ...options.context, operation: 'DeleteJobTemplate', tenant: base.tenant, jobTemplateId: template.id });
-    const outcome: JobTemplateDestroyOutcome = result.status === 'failed'
-      ? { ...base, status: 'failed', message: result.failed.message, exitCode: result.failed.exitCode }
-      : { ...base, status: result.status };
+    const result = await deleteJobTemplate(client, template.id, {
+      ...options.context,
+      operation: 'DeleteJobTemplate',
+      tenant: base.tenant,
+      jobTemplateId: template.id,
+    });
+    const outcome: JobTemplateDestroyOutcome =
+      result.status === 'failed'
+        ? { ...base, status: 'failed', message: result.failed.message, exitCode: result.failed.exitCode }
+        : { ...base, status: result.status };
     progress.finish(template.name, `${outcome.status} ${template.name}: job template ${template.id}`);
     return outcome;
   });

@@ -5,7 +5,11 @@ export class Progress {
   private readonly running: string[] = [];
   private finished = 0;
 
-  constructor(private readonly io: CliIO, private readonly verb: string, private readonly total: number) {}
+  constructor(
+    private readonly io: CliIO,
+    private readonly verb: string,
+    private readonly total: number,
+  ) {}
 
   start(item: string, detail: string): void {
     this.running.push(item);
@@ -25,14 +29,20 @@ export class Progress {
   }
 
   private redraw(): void {
-    this.io.err(this.running.length > 0
-      ? `\r\x1b[2K[${this.finished}/${this.total}] ${this.verb} ${this.running.join(', ')}...`
-      : '\r\x1b[2K');
+    this.io.err(
+      this.running.length > 0
+        ? `\r\x1b[2K[${this.finished}/${this.total}] ${this.verb} ${this.running.join(', ')}...`
+        : '\r\x1b[2K',
+    );
   }
 }
 
 /** Runs `work` over `items`, at most `limit` at a time; results in the order of `items`. */
-export async function mapWithLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapWithLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -1,5 +1,5 @@
 import { managedPolicyAttachments, rolePolicyDocuments, type ResolvedEnvironment } from '@emr-eks-gitops/charts';
-import type { PolicyCondition, PolicyDocument, } from '@emr-eks-gitops/core';
+import type { PolicyCondition, PolicyDocument } from '@emr-eks-gitops/core';
 
 /**
  * What preflight asks IAM's policy simulator about each role: every statement of the role's rendered permissions
@@ -69,15 +69,26 @@ export function roleExpectations(config: ResolvedEnvironment): RoleExpectation[]
 
 /** The roles that get AWS managed policies, each with the policies it must have attached. */
 export function attachmentExpectations(config: ResolvedEnvironment): AttachmentExpectation[] {
-  return managedPolicyAttachments(config).map(({ roleArn, purpose, managedPolicyArns }) => ({ roleArn, purpose, managedPolicyArns }));
+  return managedPolicyAttachments(config).map(({ roleArn, purpose, managedPolicyArns }) => ({
+    roleArn,
+    purpose,
+    managedPolicyArns,
+  }));
 }
 
-export function documentProbes(document: Pick<PolicyDocument, 'Statement'>, where: { region: string; accountId: string }): StatementProbe[] {
+export function documentProbes(
+  document: Pick<PolicyDocument, 'Statement'>,
+  where: { region: string; accountId: string },
+): StatementProbe[] {
   return document.Statement.flatMap((statement, index) => {
     const resources = new Map(asList(statement.Resource).map((pattern) => [concreteArn(pattern, where), pattern]));
     const actions = asList(statement.Action);
-    return contextsFor(statement.Condition ?? {}).map(({ context, varied }) =>
-      ({ sid: `${statement.Sid || `statement ${index + 1}`}${varied}`, actions, resources, context }));
+    return contextsFor(statement.Condition ?? {}).map(({ context, varied }) => ({
+      sid: `${statement.Sid || `statement ${index + 1}`}${varied}`,
+      actions,
+      resources,
+      context,
+    }));
   });
 }
 
@@ -90,8 +101,14 @@ export function concreteArn(pattern: string, where: { region: string; accountId:
   const parts = pattern.split(':');
   if (parts.length < 6 || parts[0] !== 'arn') return pattern.replaceAll('*', PROBE);
   const [arn, partition, service, region, account, ...resource] = parts;
-  return [arn, partition, service, region === '*' ? where.region : region, account === '*' ? where.accountId : account,
-    resource.join(':').replaceAll('*', PROBE)].join(':');
+  return [
+    arn,
+    partition,
+    service,
+    region === '*' ? where.region : region,
+    account === '*' ? where.accountId : account,
+    resource.join(':').replaceAll('*', PROBE),
+  ].join(':');
 }
 
 const VARIABLE = /\$\{([^}]+)\}/g;
@@ -112,28 +129,42 @@ interface KeyAlternatives {
  */
 export function contextsFor(condition: PolicyCondition): { context: ContextEntry[]; varied: string }[] {
   const keys = new Map<string, KeyAlternatives>();
-  const add = (key: string, entry: KeyAlternatives) => { if (!keys.has(key)) keys.set(key, entry); };
+  const add = (key: string, entry: KeyAlternatives) => {
+    if (!keys.has(key)) keys.set(key, entry);
+  };
   for (const [operator, byKey] of Object.entries(condition)) {
     const set = /^For(All|Any)Values?:/.test(operator);
     const base = operator.replace(/^For(All|Any)Values?:/, '').replace(/IfExists$/, '');
     for (const [key, value] of Object.entries(byKey)) {
-      const values = asList(value).map((text) => text.replace(VARIABLE, (_, variable: string) => {
-        add(variable, { type: 'string', alternatives: [[PROBE]] });
-        return PROBE;
-      }));
+      const values = asList(value).map((text) =>
+        text.replace(VARIABLE, (_, variable: string) => {
+          add(variable, { type: 'string', alternatives: [[PROBE]] });
+          return PROBE;
+        }),
+      );
       let concrete: readonly string[];
       if (base === 'StringEquals' || base === 'ArnEquals' || base === 'Bool') concrete = values;
-      else if (base === 'StringLike' || base === 'ArnLike') concrete = values.map((text) => text.replaceAll('*', PROBE).replaceAll('?', 'x'));
-      else throw new Error(`preflight cannot simulate the condition operator ${operator} (key ${key}): teach role-expectations.ts its context`);
+      else if (base === 'StringLike' || base === 'ArnLike')
+        concrete = values.map((text) => text.replaceAll('*', PROBE).replaceAll('?', 'x'));
+      else
+        throw new Error(
+          `preflight cannot simulate the condition operator ${operator} (key ${key}): teach role-expectations.ts its context`,
+        );
       const type = base === 'Bool' ? 'boolean' : set ? 'stringList' : 'string';
       add(key, { type, alternatives: set ? [concrete] : concrete.map((one) => [one]) });
     }
   }
   const count = Math.max(1, ...[...keys.values()].map((key) => key.alternatives.length));
   return Array.from({ length: count }, (_, i) => {
-    const context = [...keys].map(([name, key]): ContextEntry =>
-      ({ ContextKeyName: name, ContextKeyType: key.type, ContextKeyValues: key.alternatives[Math.min(i, key.alternatives.length - 1)]! }));
-    const varied = context.filter((entry) => keys.get(entry.ContextKeyName)!.alternatives.length > 1)
+    const context = [...keys].map(
+      ([name, key]): ContextEntry => ({
+        ContextKeyName: name,
+        ContextKeyType: key.type,
+        ContextKeyValues: key.alternatives[Math.min(i, key.alternatives.length - 1)]!,
+      }),
+    );
+    const varied = context
+      .filter((entry) => keys.get(entry.ContextKeyName)!.alternatives.length > 1)
       .map((entry) => `${entry.ContextKeyName}=${entry.ContextKeyValues.join(',')}`);
     return { context, varied: varied.length > 0 ? `, ${varied.join(', ')}` : '' };
   });

@@ -1,10 +1,19 @@
 import type { Cluster } from '@aws-sdk/client-eks';
-import { ListAttachedRolePoliciesCommand, SimulatePrincipalPolicyCommand, type EvaluationResult } from '@aws-sdk/client-iam';
+import {
+  ListAttachedRolePoliciesCommand,
+  SimulatePrincipalPolicyCommand,
+  type EvaluationResult,
+} from '@aws-sdk/client-iam';
 import type { AwsSide } from './aws-side.js';
 import type { PolicyDocument } from '@emr-eks-gitops/core';
 import { attempt, missing, notFound, ok, roleName, type Check } from './preflight-checks.js';
 import { mapWithLimit } from './progress.js';
-import { documentProbes, type AttachmentExpectation, type RoleExpectation, type StatementProbe } from './role-expectations.js';
+import {
+  documentProbes,
+  type AttachmentExpectation,
+  type RoleExpectation,
+  type StatementProbe,
+} from './role-expectations.js';
 
 /**
  * The permission rows of `emr preflight`: each role against its rendered document (IAM's policy simulator, one call
@@ -15,45 +24,85 @@ import { documentProbes, type AttachmentExpectation, type RoleExpectation, type 
 const SIMULATE = 'iam:SimulatePrincipalPolicy';
 
 /** One row per role: ok, or missing with each (action on resource) the role lacks and the put-role-policy fix. */
-export async function permissionChecks(side: AwsSide, expectations: readonly RoleExpectation[], concurrency: number): Promise<Check[]> {
-  return (await mapWithLimit(expectations, concurrency, (expectation) => attempt('permissions', expectation.roleArn, SIMULATE, async () => {
-    let lacking: string[];
-    try {
-      lacking = await lacks(side, expectation.roleArn, expectation.probes);
-    } catch (error) {
-      if (!notFound(error)) throw error;
-      return missing('permissions', expectation.roleArn, `${expectation.purpose}: the role does not exist`, `create the role, then: ${expectation.fix}`);
-    }
-    return lacking.length === 0
-      ? ok('permissions', expectation.roleArn, `${expectation.purpose}: allowed all of ${expectation.artifactPath}`)
-      : missing('permissions', expectation.roleArn, `${expectation.purpose}: missing: ${lacking.join('; ')}`, expectation.fix);
-  }))).flat();
+export async function permissionChecks(
+  side: AwsSide,
+  expectations: readonly RoleExpectation[],
+  concurrency: number,
+): Promise<Check[]> {
+  return (
+    await mapWithLimit(expectations, concurrency, (expectation) =>
+      attempt('permissions', expectation.roleArn, SIMULATE, async () => {
+        let lacking: string[];
+        try {
+          lacking = await lacks(side, expectation.roleArn, expectation.probes);
+        } catch (error) {
+          if (!notFound(error)) throw error;
+          return missing(
+            'permissions',
+            expectation.roleArn,
+            `${expectation.purpose}: the role does not exist`,
+            `create the role, then: ${expectation.fix}`,
+          );
+        }
+        return lacking.length === 0
+          ? ok('permissions', expectation.roleArn, `${expectation.purpose}: allowed all of ${expectation.artifactPath}`)
+          : missing(
+              'permissions',
+              expectation.roleArn,
+              `${expectation.purpose}: missing: ${lacking.join('; ')}`,
+              expectation.fix,
+            );
+      }),
+    )
+  ).flat();
 }
 
 /** One row per role that needs AWS managed policies: the ones not attached, with the commands that attach them. */
-export async function attachmentChecks(side: AwsSide, attachments: readonly AttachmentExpectation[], concurrency: number): Promise<Check[]> {
+export async function attachmentChecks(
+  side: AwsSide,
+  attachments: readonly AttachmentExpectation[],
+  concurrency: number,
+): Promise<Check[]> {
   const area = 'managed policies';
-  return (await mapWithLimit(attachments, concurrency, (attachment) => attempt(area, attachment.roleArn, 'iam:ListAttachedRolePolicies', async () => {
-    const name = roleName(attachment.roleArn);
-    const attached = new Set<string>();
-    try {
-      let marker: string | undefined;
-      do {
-        const answer = await side.clients.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name, ...(marker ? { Marker: marker } : {}) }));
-        for (const policy of answer.AttachedPolicies ?? []) if (policy.PolicyArn) attached.add(policy.PolicyArn);
-        marker = answer.IsTruncated ? answer.Marker : undefined;
-      } while (marker);
-    } catch (error) {
-      if (!notFound(error)) throw error;
-      return missing(area, attachment.roleArn, `${attachment.purpose}: the role does not exist`,
-        `create the role, then attach ${attachment.managedPolicyArns.join(', ')}`);
-    }
-    const absent = attachment.managedPolicyArns.filter((arn) => !attached.has(arn));
-    return absent.length === 0
-      ? ok(area, attachment.roleArn, `${attachment.purpose}: ${attachment.managedPolicyArns.map((arn) => arn.split('/').pop()).join(', ')} attached`)
-      : missing(area, attachment.roleArn, `${attachment.purpose}: not attached: ${absent.join(', ')}`,
-        absent.map((arn) => `aws iam attach-role-policy --role-name ${name} --policy-arn ${arn}`).join(' && '));
-  }))).flat();
+  return (
+    await mapWithLimit(attachments, concurrency, (attachment) =>
+      attempt(area, attachment.roleArn, 'iam:ListAttachedRolePolicies', async () => {
+        const name = roleName(attachment.roleArn);
+        const attached = new Set<string>();
+        try {
+          let marker: string | undefined;
+          do {
+            const answer = await side.clients.iam.send(
+              new ListAttachedRolePoliciesCommand({ RoleName: name, ...(marker ? { Marker: marker } : {}) }),
+            );
+            for (const policy of answer.AttachedPolicies ?? []) if (policy.PolicyArn) attached.add(policy.PolicyArn);
+            marker = answer.IsTruncated ? answer.Marker : undefined;
+          } while (marker);
+        } catch (error) {
+          if (!notFound(error)) throw error;
+          return missing(
+            area,
+            attachment.roleArn,
+            `${attachment.purpose}: the role does not exist`,
+            `create the role, then attach ${attachment.managedPolicyArns.join(', ')}`,
+          );
+        }
+        const absent = attachment.managedPolicyArns.filter((arn) => !attached.has(arn));
+        return absent.length === 0
+          ? ok(
+              area,
+              attachment.roleArn,
+              `${attachment.purpose}: ${attachment.managedPolicyArns.map((arn) => arn.split('/').pop()).join(', ')} attached`,
+            )
+          : missing(
+              area,
+              attachment.roleArn,
+              `${attachment.purpose}: not attached: ${absent.join(', ')}`,
+              absent.map((arn) => `aws iam attach-role-policy --role-name ${name} --policy-arn ${arn}`).join(' && '),
+            );
+      }),
+    )
+  ).flat();
 }
 
 /** Where the environment renders the Auto Mode cluster role's tag policy (see the environment README's bootstrap). */
@@ -69,14 +118,31 @@ export async function clusterRoleTagChecks(side: AwsSide, described: Cluster | u
   const area = 'cluster role tags';
   const { cluster } = side.config;
   const roleArn = described?.roleArn;
-  if (roleArn === undefined) return [{ area, subject: cluster.name, status: 'could not check', detail: 'the EKS cluster could not be described, so its IAM role is unknown' }];
+  if (roleArn === undefined)
+    return [
+      {
+        area,
+        subject: cluster.name,
+        status: 'could not check',
+        detail: 'the EKS cluster could not be described, so its IAM role is unknown',
+      },
+    ];
   const fix = `aws iam put-role-policy --role-name ${roleName(roleArn)} --policy-name eks-auto-mode-custom-tags --policy-document file://dist-manifests/${side.config.name}/${AUTO_MODE_TAG_POLICY_PATH}`;
   const probes = documentProbes(JSON.parse(text) as PolicyDocument, cluster);
   return attempt(area, roleArn, SIMULATE, async () => {
     const lacking = await lacks(side, roleArn, probes);
     return lacking.length === 0
-      ? ok(area, roleArn, `the cluster role may tag what the NodeClasses launch: allowed all of ${AUTO_MODE_TAG_POLICY_PATH}`)
-      : missing(area, roleArn, `the cluster role may not tag what the NodeClasses launch (nodes fail to launch): missing: ${lacking.join('; ')}`, fix);
+      ? ok(
+          area,
+          roleArn,
+          `the cluster role may tag what the NodeClasses launch: allowed all of ${AUTO_MODE_TAG_POLICY_PATH}`,
+        )
+      : missing(
+          area,
+          roleArn,
+          `the cluster role may not tag what the NodeClasses launch (nodes fail to launch): missing: ${lacking.join('; ')}`,
+          fix,
+        );
   });
 }
 
@@ -100,11 +166,22 @@ async function denied(side: AwsSide, roleArn: string, probe: StatementProbe): Pr
   const pairs: [string, string][] = [];
   let marker: string | undefined;
   do {
-    const answer = await side.clients.iam.send(new SimulatePrincipalPolicyCommand({
-      PolicySourceArn: roleArn, ActionNames: [...probe.actions], ResourceArns: [...probe.resources.keys()],
-      ...(probe.context.length > 0 ? { ContextEntries: probe.context.map((entry) => ({ ...entry, ContextKeyValues: [...entry.ContextKeyValues] })) } : {}),
-      ...(marker ? { Marker: marker } : {}),
-    }));
+    const answer = await side.clients.iam.send(
+      new SimulatePrincipalPolicyCommand({
+        PolicySourceArn: roleArn,
+        ActionNames: [...probe.actions],
+        ResourceArns: [...probe.resources.keys()],
+        ...(probe.context.length > 0
+          ? {
+              ContextEntries: probe.context.map((entry) => ({
+                ...entry,
+                ContextKeyValues: [...entry.ContextKeyValues],
+              })),
+            }
+          : {}),
+        ...(marker ? { Marker: marker } : {}),
+      }),
+    );
     for (const result of answer.EvaluationResults ?? []) pairs.push(...deniedOf(result));
     marker = answer.IsTruncated ? answer.Marker : undefined;
   } while (marker);
@@ -115,7 +192,9 @@ function deniedOf(result: EvaluationResult): [string, string][] {
   const action = result.EvalActionName ?? '?';
   const perResource = result.ResourceSpecificResults ?? [];
   if (perResource.length > 0) {
-    return perResource.filter((entry) => entry.EvalResourceDecision !== 'allowed').map((entry) => [action, entry.EvalResourceName ?? '*']);
+    return perResource
+      .filter((entry) => entry.EvalResourceDecision !== 'allowed')
+      .map((entry) => [action, entry.EvalResourceName ?? '*']);
   }
   return result.EvalDecision === 'allowed' ? [] : [[action, result.EvalResourceName ?? '*']];
 }

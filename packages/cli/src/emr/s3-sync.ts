@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import {
-  DeleteObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type HeadObjectCommandOutput, type S3Client,
+  DeleteObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type HeadObjectCommandOutput,
+  type S3Client,
 } from '@aws-sdk/client-s3';
 import { PROJECT_NAME } from '@emr-eks-gitops/core';
 import { CliError, EXIT } from '../io.js';
@@ -74,7 +79,9 @@ interface S3Context {
 /** Reads what S3 holds for each target; writes nothing. No credentials at all stop the command (exit 2). */
 export async function planS3(s3: S3Client, targets: S3Targets, context: S3Context): Promise<S3Plan> {
   const uploads = await mapWithLimit(targets.uploads, context.concurrency, (upload) => planUpload(s3, upload, context));
-  const prefixes = await mapWithLimit(targets.prefixes, context.concurrency, (prefix) => planPrefix(s3, prefix, context));
+  const prefixes = await mapWithLimit(targets.prefixes, context.concurrency, (prefix) =>
+    planPrefix(s3, prefix, context),
+  );
   const usage = [...uploads, ...prefixes].find((entry) => entry.exitCode === EXIT.usage);
   if (usage?.message !== undefined) throw new CliError(usage.message, EXIT.usage);
   return { uploads, prefixes };
@@ -86,16 +93,23 @@ async function planUpload(s3: S3Client, upload: ArtifactUpload, context: S3Conte
     head = await s3.send(new HeadObjectCommand({ Bucket: upload.bucket, Key: upload.key, ChecksumMode: 'ENABLED' }));
   } catch (error) {
     if (errorKind(error) === 'not-found') return { upload, action: 'add' };
-    const explained = explainS3Error(error, { operation: 'HeadObject', uri: upload.uri, sourcePath: context.sourcePath, profile: context.profile });
+    const explained = explainS3Error(error, {
+      operation: 'HeadObject',
+      uri: upload.uri,
+      sourcePath: context.sourcePath,
+      profile: context.profile,
+    });
     return { upload, action: 'failed', message: explained.message, exitCode: explained.exitCode };
   }
   const owner = ownerOf(head.Metadata);
   if (owner !== context.environment) {
     return {
-      upload, action: 'refuse',
-      message: `${upload.uri} exists and was not written by emr-gitops for ${context.environment} `
-        + `(${owner === undefined ? 'no emr-eks-gitops metadata' : `written for environment ${owner}`}): left as it is; `
-        + 'delete or move it, or point spark.artifactsS3Uri elsewhere, and run apply again',
+      upload,
+      action: 'refuse',
+      message:
+        `${upload.uri} exists and was not written by emr-gitops for ${context.environment} ` +
+        `(${owner === undefined ? 'no emr-eks-gitops metadata' : `written for environment ${owner}`}): left as it is; ` +
+        'delete or move it, or point spark.artifactsS3Uri elsewhere, and run apply again',
     };
   }
   return { upload, action: head.ChecksumSHA256 === upload.sha256 ? 'leave' : 'change' };
@@ -103,9 +117,14 @@ async function planUpload(s3: S3Client, upload: ArtifactUpload, context: S3Conte
 
 async function planPrefix(s3: S3Client, prefix: RequiredPrefix, context: S3Context): Promise<PrefixEntry> {
   try {
-    return { prefix, action: await prefixExists(s3, prefix) ? 'exists' : 'create' };
+    return { prefix, action: (await prefixExists(s3, prefix)) ? 'exists' : 'create' };
   } catch (error) {
-    const explained = explainS3Error(error, { operation: 'ListObjectsV2', uri: prefix.uri, sourcePath: context.sourcePath, profile: context.profile });
+    const explained = explainS3Error(error, {
+      operation: 'ListObjectsV2',
+      uri: prefix.uri,
+      sourcePath: context.sourcePath,
+      profile: context.profile,
+    });
     return { prefix, action: 'failed', message: explained.message, exitCode: explained.exitCode };
   }
 }
@@ -122,31 +141,62 @@ function ownerOf(metadata: Record<string, string> | undefined): string | undefin
 }
 
 const mark = (environment: string, tenant?: string): Record<string, string> => ({
-  [S3_MARK.managedBy]: PROJECT_NAME, [S3_MARK.environment]: environment, ...(tenant !== undefined ? { [S3_MARK.tenant]: tenant } : {}),
+  [S3_MARK.managedBy]: PROJECT_NAME,
+  [S3_MARK.environment]: environment,
+  ...(tenant !== undefined ? { [S3_MARK.tenant]: tenant } : {}),
 });
 
 /** Carries out an S3 plan: uploads first (what jobs read), then the directory markers. */
-export async function applyS3(s3: S3Client, plan: S3Plan, context: S3Context): Promise<{ uploads: UploadOutcome[]; prefixes: PrefixOutcome[] }> {
+export async function applyS3(
+  s3: S3Client,
+  plan: S3Plan,
+  context: S3Context,
+): Promise<{ uploads: UploadOutcome[]; prefixes: PrefixOutcome[] }> {
   const uploads = await mapWithLimit(plan.uploads, context.concurrency, async (entry): Promise<UploadOutcome> => {
     const base = { uri: entry.upload.uri, path: entry.upload.path };
     switch (entry.action) {
-      case 'leave': return { ...base, status: 'unchanged' };
-      case 'refuse': return { ...base, status: 'refused', ...(entry.message ? { message: entry.message } : {}) };
-      case 'failed': return { ...base, status: 'failed', ...(entry.message ? { message: entry.message } : {}), ...(entry.exitCode ? { exitCode: entry.exitCode } : {}) };
+      case 'leave':
+        return { ...base, status: 'unchanged' };
+      case 'refuse':
+        return { ...base, status: 'refused', ...(entry.message ? { message: entry.message } : {}) };
+      case 'failed':
+        return {
+          ...base,
+          status: 'failed',
+          ...(entry.message ? { message: entry.message } : {}),
+          ...(entry.exitCode ? { exitCode: entry.exitCode } : {}),
+        };
       case 'add':
-      case 'change': return { ...base, ...await upload(s3, entry.upload, context) };
+      case 'change':
+        return { ...base, ...(await upload(s3, entry.upload, context)) };
     }
   });
   const prefixes = await mapWithLimit(plan.prefixes, context.concurrency, async (entry): Promise<PrefixOutcome> => {
     const base = { uri: entry.prefix.uri };
     if (entry.action === 'exists') return { ...base, status: 'exists' };
-    if (entry.action === 'failed') return { ...base, status: 'failed', ...(entry.message ? { message: entry.message } : {}), ...(entry.exitCode ? { exitCode: entry.exitCode } : {}) };
+    if (entry.action === 'failed')
+      return {
+        ...base,
+        status: 'failed',
+        ...(entry.message ? { message: entry.message } : {}),
+        ...(entry.exitCode ? { exitCode: entry.exitCode } : {}),
+      };
     const marker: ArtifactUpload = {
-      uri: entry.prefix.uri, bucket: entry.prefix.bucket, key: entry.prefix.key, path: '', body: Buffer.alloc(0),
-      sha256: EMPTY_SHA256, contentType: 'application/x-directory',
+      uri: entry.prefix.uri,
+      bucket: entry.prefix.bucket,
+      key: entry.prefix.key,
+      path: '',
+      body: Buffer.alloc(0),
+      sha256: EMPTY_SHA256,
+      contentType: 'application/x-directory',
     };
     const done = await upload(s3, marker, context);
-    return { ...base, status: done.status === 'uploaded' ? 'created' : 'failed', ...(done.message ? { message: done.message } : {}), ...(done.exitCode ? { exitCode: done.exitCode } : {}) };
+    return {
+      ...base,
+      status: done.status === 'uploaded' ? 'created' : 'failed',
+      ...(done.message ? { message: done.message } : {}),
+      ...(done.exitCode ? { exitCode: done.exitCode } : {}),
+    };
   });
   return { uploads, prefixes };
 }
@@ -159,15 +209,30 @@ type UploadResult = Pick<UploadOutcome, 'status' | 'message' | 'exitCode'>;
  */
 async function upload(s3: S3Client, target: ArtifactUpload, context: S3Context): Promise<UploadResult> {
   try {
-    await s3.send(new PutObjectCommand({
-      Bucket: target.bucket, Key: target.key, Body: target.body, ContentType: target.contentType,
-      ChecksumAlgorithm: 'SHA256', ChecksumSHA256: target.sha256, Metadata: mark(context.environment, target.tenant),
-    }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: target.bucket,
+        Key: target.key,
+        Body: target.body,
+        ContentType: target.contentType,
+        ChecksumAlgorithm: 'SHA256',
+        ChecksumSHA256: target.sha256,
+        Metadata: mark(context.environment, target.tenant),
+      }),
+    );
     return { status: 'uploaded' };
   } catch (error) {
-    const explained = explainS3Error(error, { operation: 'PutObject', uri: target.uri, sourcePath: context.sourcePath, profile: context.profile });
-    if (maybeWritten(error) && await landed(s3, target, context.environment)) {
-      return { status: 'uploaded', message: `${target.uri}: the answer to the upload was lost; the object is in place with the rendered bytes` };
+    const explained = explainS3Error(error, {
+      operation: 'PutObject',
+      uri: target.uri,
+      sourcePath: context.sourcePath,
+      profile: context.profile,
+    });
+    if (maybeWritten(error) && (await landed(s3, target, context.environment))) {
+      return {
+        status: 'uploaded',
+        message: `${target.uri}: the answer to the upload was lost; the object is in place with the rendered bytes`,
+      };
     }
     return { status: 'failed', message: explained.message, exitCode: explained.exitCode };
   }
@@ -175,7 +240,9 @@ async function upload(s3: S3Client, target: ArtifactUpload, context: S3Context):
 
 async function landed(s3: S3Client, target: ArtifactUpload, environment: string): Promise<boolean> {
   try {
-    const head = await s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: target.key, ChecksumMode: 'ENABLED' }));
+    const head = await s3.send(
+      new HeadObjectCommand({ Bucket: target.bucket, Key: target.key, ChecksumMode: 'ENABLED' }),
+    );
     return head.ChecksumSHA256 === target.sha256 && ownerOf(head.Metadata) === environment;
   } catch {
     return false; // the HEAD failing too leaves the upload's own error as the one to report
@@ -195,7 +262,9 @@ export interface S3DeleteOutcome {
  * prefixes are data and are never deleted.
  */
 export async function destroyArtifacts(
-  s3: S3Client, base: { readonly bucket: string; readonly key: string }, context: S3Context & { readonly tenant?: string },
+  s3: S3Client,
+  base: { readonly bucket: string; readonly key: string },
+  context: S3Context & { readonly tenant?: string },
 ): Promise<S3DeleteOutcome[]> {
   const root = base.key === '' ? '' : `${base.key}/`;
   const prefix = context.tenant !== undefined ? `${root}tenants/${context.tenant}/` : root;
@@ -203,13 +272,31 @@ export async function destroyArtifacts(
   try {
     let token: string | undefined;
     do {
-      const page = await s3.send(new ListObjectsV2Command({ Bucket: base.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
+      const page = await s3.send(
+        new ListObjectsV2Command({
+          Bucket: base.bucket,
+          Prefix: prefix,
+          ...(token ? { ContinuationToken: token } : {}),
+        }),
+      );
       for (const object of page.Contents ?? []) if (object.Key !== undefined) keys.push(object.Key);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
   } catch (error) {
-    const explained = explainS3Error(error, { operation: 'ListObjectsV2', uri: `s3://${base.bucket}/${prefix}`, sourcePath: context.sourcePath, profile: context.profile });
-    return [{ uri: `s3://${base.bucket}/${prefix}`, status: 'failed', message: explained.message, exitCode: explained.exitCode }];
+    const explained = explainS3Error(error, {
+      operation: 'ListObjectsV2',
+      uri: `s3://${base.bucket}/${prefix}`,
+      sourcePath: context.sourcePath,
+      profile: context.profile,
+    });
+    return [
+      {
+        uri: `s3://${base.bucket}/${prefix}`,
+        status: 'failed',
+        message: explained.message,
+        exitCode: explained.exitCode,
+      },
+    ];
   }
   const deleted = await mapWithLimit(keys, context.concurrency, async (key): Promise<S3DeleteOutcome | undefined> => {
     const uri = `s3://${base.bucket}/${key}`;
@@ -223,7 +310,12 @@ export async function destroyArtifacts(
       return { uri, status: 'deleted' };
     } catch (error) {
       if (errorKind(error) === 'not-found') return undefined; // gone already: the goal is reached
-      const explained = explainS3Error(error, { operation, uri, sourcePath: context.sourcePath, profile: context.profile });
+      const explained = explainS3Error(error, {
+        operation,
+        uri,
+        sourcePath: context.sourcePath,
+        profile: context.profile,
+      });
       return { uri, status: 'failed', message: explained.message, exitCode: explained.exitCode };
     }
   });

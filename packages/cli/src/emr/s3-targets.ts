@@ -50,8 +50,12 @@ export const REQUIRED_DIRECTORY_PROPERTIES = {
   /** FsHistoryProvider.scala startPolling: "Log directory specified does not exist", and the server exits. */
   'spark.history.fs.logDirectory': 'FsHistoryProvider.scala startPolling',
 } as const;
-const DIRECTORY_PROPERTY = new RegExp(`(${Object.keys(REQUIRED_DIRECTORY_PROPERTIES).map((name) => name.replace(/\./g, '\\.')).join('|')})`
-  + '["\']?\\s*[:=]\\s*["\']?(s3a?://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:/[^\\s"\'`,;)}\\]<>]*)?)', 'g');
+const DIRECTORY_PROPERTY = new RegExp(
+  `(${Object.keys(REQUIRED_DIRECTORY_PROPERTIES)
+    .map((name) => name.replace(/\./g, '\\.'))
+    .join('|')})["']?\\s*[:=]\\s*["']?(s3a?://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:/[^\\s"'\`,;)}\\]<>]*)?)`,
+  'g',
+);
 
 /** Scans the rendered files (READMEs excepted: they hold examples) for the artifacts to upload and the prefixes to create. */
 export function s3Targets(config: ResolvedEnvironment, files: ReadonlyMap<string, string>): S3Targets {
@@ -67,8 +71,11 @@ export function s3Targets(config: ResolvedEnvironment, files: ReadonlyMap<string
       const artifact = `artifacts/${key.slice(basePrefix.length)}`;
       const body = files.get(artifact);
       if (body === undefined) {
-        throw new CliError(`${path} points at ${uri}, below spark.artifactsS3Uri, but the render has no ${artifact} to upload there `
-          + `(${config.sourcePath}); report this: a rendered document refers to a file that is not rendered`, EXIT.failed);
+        throw new CliError(
+          `${path} points at ${uri}, below spark.artifactsS3Uri, but the render has no ${artifact} to upload there ` +
+            `(${config.sourcePath}); report this: a rendered document refers to a file that is not rendered`,
+          EXIT.failed,
+        );
       }
       if (!uploads.has(key)) uploads.set(key, artifactUpload(`s3://${bucket}/${key}`, bucket, key, artifact, body));
     }
@@ -93,9 +100,17 @@ function artifactUpload(uri: string, bucket: string, key: string, path: string, 
   const body = Buffer.from(text, 'utf8');
   const tenant = /^artifacts\/tenants\/([^/]+)\//.exec(path)?.[1];
   return {
-    uri, bucket, key, path, body,
+    uri,
+    bucket,
+    key,
+    path,
+    body,
     sha256: createHash('sha256').update(body).digest('base64'),
-    contentType: path.endsWith('.json') ? 'application/json' : path.endsWith('.yaml') ? 'application/yaml' : 'application/octet-stream',
+    contentType: path.endsWith('.json')
+      ? 'application/json'
+      : path.endsWith('.yaml')
+        ? 'application/yaml'
+        : 'application/octet-stream',
     ...(tenant !== undefined ? { tenant } : {}),
   };
 }

@@ -57,7 +57,10 @@ export function objectImages(object: Readonly<Json>): ObjectImages {
   if (kind === 'Application' && apiVersion.startsWith('argoproj.io/')) {
     const spec = asRecord(object.spec);
     const sources: [unknown, Segment[]][] = [[spec?.source, ['spec', 'source']]];
-    if (Array.isArray(spec?.sources)) spec.sources.forEach((source, index) => { sources.push([source, ['spec', 'sources', index]]); });
+    if (Array.isArray(spec?.sources))
+      spec.sources.forEach((source, index) => {
+        sources.push([source, ['spec', 'sources', index]]);
+      });
     for (const [source, path] of sources) found.push(...argoHelmImages(asRecord(source), path, problems));
   }
   return { references: found, problems };
@@ -72,13 +75,18 @@ function podSpecImages(podSpec: unknown, path: readonly Segment[]): ImageReferen
     if (!Array.isArray(containers)) continue;
     containers.forEach((container, index) => {
       const image = asRecord(container)?.image;
-      if (typeof image === 'string' && image !== '') found.push({ image, fieldPath: formatFieldPath([...path, list, index, 'image']) });
+      if (typeof image === 'string' && image !== '')
+        found.push({ image, fieldPath: formatFieldPath([...path, list, index, 'image']) });
     });
   }
   return found;
 }
 
-function argoHelmImages(source: Json | undefined, path: readonly Segment[], problems: ObjectImages['problems']): ImageReference[] {
+function argoHelmImages(
+  source: Json | undefined,
+  path: readonly Segment[],
+  problems: ObjectImages['problems'],
+): ImageReference[] {
   const helm = asRecord(source?.helm);
   if (!helm) return [];
   const found = helmValuesImages(helm.valuesObject, [...path, 'helm', 'valuesObject']);
@@ -89,10 +97,14 @@ function argoHelmImages(source: Json | undefined, path: readonly Segment[], prob
     try {
       values = parse(helm.values);
     } catch (error) {
-      problems.push({ fieldPath: prefix, message: `not YAML, so no images were read from it: ${(error as Error).message.split('\n')[0]}` });
+      problems.push({
+        fieldPath: prefix,
+        message: `not YAML, so no images were read from it: ${(error as Error).message.split('\n')[0]}`,
+      });
       return found;
     }
-    for (const reference of helmValuesImages(values, [])) found.push({ ...reference, fieldPath: `${prefix}:${reference.fieldPath}` });
+    for (const reference of helmValuesImages(values, []))
+      found.push({ ...reference, fieldPath: `${prefix}:${reference.fieldPath}` });
   }
   return found;
 }
@@ -106,7 +118,9 @@ export function helmValuesImages(values: unknown, path: readonly Segment[]): Ima
   const found: ImageReference[] = [];
   const walk = (node: unknown, here: Segment[]) => {
     if (Array.isArray(node)) {
-      node.forEach((item, index) => { walk(item, [...here, index]); });
+      node.forEach((item, index) => {
+        walk(item, [...here, index]);
+      });
       return;
     }
     const record = asRecord(node);
@@ -132,7 +146,11 @@ export function helmValuesImages(values: unknown, path: readonly Segment[]): Ima
 }
 
 const scalar = (value: unknown): string | undefined =>
-  typeof value === 'string' && value.trim() !== '' ? value.trim() : typeof value === 'number' ? String(value) : undefined;
+  typeof value === 'string' && value.trim() !== ''
+    ? value.trim()
+    : typeof value === 'number'
+      ? String(value)
+      : undefined;
 
 function imageObject(image: Json | undefined): Omit<ImageReference, 'fieldPath'> | undefined {
   if (!image) return undefined;
@@ -144,7 +162,12 @@ function imageObject(image: Json | undefined): Omit<ImageReference, 'fieldPath'>
   const digest = scalar(image.digest) ?? (sha && (sha.startsWith('sha256:') ? sha : `sha256:${sha}`));
   const ref = `${registry ? `${registry.replace(/\/+$/, '')}/` : ''}${repository}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
   const pinned = tag || digest || /[:@][^/]*$/.test(repository);
-  return pinned ? { image: ref } : { image: ref, note: 'no tag or digest: the chart picks one (often its appVersion), so the image scanned may not be the one run' };
+  return pinned
+    ? { image: ref }
+    : {
+        image: ref,
+        note: 'no tag or digest: the chart picks one (often its appVersion), so the image scanned may not be the one run',
+      };
 }
 
 function at(object: Readonly<Json>, path: readonly Segment[]): unknown {

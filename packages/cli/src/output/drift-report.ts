@@ -18,9 +18,21 @@ export interface FilePatchOptions {
  * The unified diff of one file, `a/<label>` (what is committed, '' when absent) to `b/<label>` (what renders, ''
  * when render removes it), without the `=====` separator line, ending without a newline.
  */
-export function filePatch(label: string, committed: string | undefined, rendered: string | undefined, options: FilePatchOptions): string {
-  const patch = createTwoFilesPatch(`a/${label}`, `b/${label}`, committed ?? '', rendered ?? '',
-    options.oldHeader, options.newHeader, { context: options.context ?? 3 });
+export function filePatch(
+  label: string,
+  committed: string | undefined,
+  rendered: string | undefined,
+  options: FilePatchOptions,
+): string {
+  const patch = createTwoFilesPatch(
+    `a/${label}`,
+    `b/${label}`,
+    committed ?? '',
+    rendered ?? '',
+    options.oldHeader,
+    options.newHeader,
+    { context: options.context ?? 3 },
+  );
   const lines = patch.split('\n').filter((line) => !line.startsWith('====='));
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   if (options.maxLines === undefined || lines.length <= options.maxLines) return lines.join('\n');
@@ -30,7 +42,10 @@ export function filePatch(label: string, committed: string | undefined, rendered
 }
 
 /** Lines a change adds and removes, as `git diff --stat` counts them. */
-export function lineChanges(committed: string | undefined, rendered: string | undefined): { insertions: number; deletions: number } {
+export function lineChanges(
+  committed: string | undefined,
+  rendered: string | undefined,
+): { insertions: number; deletions: number } {
   let insertions = 0;
   let deletions = 0;
   for (const part of diffLines(committed ?? '', rendered ?? '')) {
@@ -44,12 +59,14 @@ export function lineChanges(committed: string | undefined, rendered: string | un
 export function driftReport(folder: string, expected: FileTree, actual: FileTree, diff: TreeDiff): string {
   const sections: string[] = [];
   for (const path of [...diff.changed, ...diff.added, ...diff.removed].sort()) {
-    sections.push(filePatch(`${folder}/${path}`, actual.get(path), expected.get(path), {
-      oldHeader: diff.added.includes(path) ? '(missing, should exist)' : '(committed)',
-      newHeader: diff.removed.includes(path) ? '(stale, should be removed)' : '(rendered)',
-      context: 2,
-      maxLines: MAX_DIFF_LINES_PER_FILE,
-    }));
+    sections.push(
+      filePatch(`${folder}/${path}`, actual.get(path), expected.get(path), {
+        oldHeader: diff.added.includes(path) ? '(missing, should exist)' : '(committed)',
+        newHeader: diff.removed.includes(path) ? '(stale, should be removed)' : '(rendered)',
+        context: 2,
+        maxLines: MAX_DIFF_LINES_PER_FILE,
+      }),
+    );
   }
   return `${sections.join('\n')}\n`;
 }

@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { compareWithFolder, hasChanges, type FileTree, type TreeDiff } from './tree.js';
 
@@ -70,7 +79,9 @@ export function recoverInterruptedWrite(dir: string): boolean {
     if (entry.startsWith(`.${base}.previous-`) && !existsSync(dir)) {
       renameSync(leftover, dir);
       changed = true;
-    } else if ([`.${base}.previous-`, `.${base}.staging-`, `.${base}.journal-`].some((prefix) => entry.startsWith(prefix))) {
+    } else if (
+      [`.${base}.previous-`, `.${base}.staging-`, `.${base}.journal-`].some((prefix) => entry.startsWith(prefix))
+    ) {
       rmSync(leftover, { recursive: true, force: true });
     }
   }

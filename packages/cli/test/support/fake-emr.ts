@@ -10,8 +10,15 @@ import { close, listen } from './fake-server.js';
  */
 
 export type FakeState = 'RUNNING' | 'TERMINATING' | 'TERMINATED' | 'ARRESTED';
-export type FakeOperation = 'ListVirtualClusters' | 'CreateVirtualCluster' | 'DescribeVirtualCluster' | 'DeleteVirtualCluster'
-  | 'ListJobTemplates' | 'CreateJobTemplate' | 'DescribeJobTemplate' | 'DeleteJobTemplate';
+export type FakeOperation =
+  | 'ListVirtualClusters'
+  | 'CreateVirtualCluster'
+  | 'DescribeVirtualCluster'
+  | 'DeleteVirtualCluster'
+  | 'ListJobTemplates'
+  | 'CreateJobTemplate'
+  | 'DescribeJobTemplate'
+  | 'DeleteJobTemplate';
 
 /** A job template as the service keeps it (shape JobTemplate); `deleted` ones are no longer listed or described. */
 export interface FakeJobTemplate {
@@ -45,7 +52,11 @@ export interface FakeCluster {
  * - error: the given status and error type, nothing done
  */
 export type Fault =
-  | { operation: FakeOperation; kind: 'throttle' | 'unavailable' | 'commit-then-500' | 'commit-then-hang'; times: number }
+  | {
+      operation: FakeOperation;
+      kind: 'throttle' | 'unavailable' | 'commit-then-500' | 'commit-then-hang';
+      times: number;
+    }
   | { operation: FakeOperation; kind: 'error'; status: number; type: string; message: string; times: number };
 
 export interface RecordedRequest {
@@ -89,10 +100,18 @@ export class FakeEmr {
   }
 
   /** Puts a cluster in place as if made earlier (by anyone); returns it. */
-  seed(cluster: { name: string; namespace: string; eksCluster: string; state?: FakeState; tags?: Record<string, string> }): FakeCluster {
+  seed(cluster: {
+    name: string;
+    namespace: string;
+    eksCluster: string;
+    state?: FakeState;
+    tags?: Record<string, string>;
+  }): FakeCluster {
     const id = this.newId();
     const made: FakeCluster = {
-      id, name: cluster.name, arn: `arn:aws:emr-containers:ap-northeast-2:${ACCOUNT}:/virtualclusters/${id}`,
+      id,
+      name: cluster.name,
+      arn: `arn:aws:emr-containers:ap-northeast-2:${ACCOUNT}:/virtualclusters/${id}`,
       state: cluster.state ?? 'RUNNING',
       containerProvider: { type: 'EKS', id: cluster.eksCluster, info: { eksInfo: { namespace: cluster.namespace } } },
       createdAt: new Date(Date.UTC(2025, 0, 1, 0, 0, this.nextId)).toISOString(),
@@ -103,10 +122,16 @@ export class FakeEmr {
   }
 
   /** Puts a job template in place as if made earlier (by anyone); returns it. */
-  seedTemplate(template: { name: string; tags?: Record<string, string>; jobTemplateData?: Record<string, unknown> }): FakeJobTemplate {
+  seedTemplate(template: {
+    name: string;
+    tags?: Record<string, string>;
+    jobTemplateData?: Record<string, unknown>;
+  }): FakeJobTemplate {
     const id = `jt${String(this.nextId++).padStart(24, '0')}`;
     const made: FakeJobTemplate = {
-      id, name: template.name, arn: `arn:aws:emr-containers:ap-northeast-2:${ACCOUNT}:/jobtemplates/${id}`,
+      id,
+      name: template.name,
+      arn: `arn:aws:emr-containers:ap-northeast-2:${ACCOUNT}:/jobtemplates/${id}`,
       createdAt: new Date(Date.UTC(2025, 0, 1, 0, 0, this.nextId)).toISOString(),
       tags: template.tags ?? {},
       jobTemplateData: template.jobTemplateData ?? {},
@@ -138,31 +163,44 @@ export class FakeEmr {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
-    const body = text ? JSON.parse(text) as Record<string, unknown> : undefined;
+    const body = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
     const clusterId = /^\/virtualclusters\/([^/]+)$/.exec(url.pathname);
     const templateId = /^\/jobtemplates\/([^/]+)$/.exec(url.pathname);
     const idMatch = clusterId ?? templateId;
     const operation: FakeOperation | undefined =
-      url.pathname === '/virtualclusters' && request.method === 'POST' ? 'CreateVirtualCluster'
-        : url.pathname === '/virtualclusters' && request.method === 'GET' ? 'ListVirtualClusters'
-          : clusterId && request.method === 'GET' ? 'DescribeVirtualCluster'
-            : clusterId && request.method === 'DELETE' ? 'DeleteVirtualCluster'
-              : url.pathname === '/jobtemplates' && request.method === 'POST' ? 'CreateJobTemplate'
-                : url.pathname === '/jobtemplates' && request.method === 'GET' ? 'ListJobTemplates'
-                  : templateId && request.method === 'GET' ? 'DescribeJobTemplate'
-                    : templateId && request.method === 'DELETE' ? 'DeleteJobTemplate' : undefined;
-    if (!operation) return this.error(response, 404, 'UnknownOperationException', `no route for ${request.method} ${url.pathname}`);
+      url.pathname === '/virtualclusters' && request.method === 'POST'
+        ? 'CreateVirtualCluster'
+        : url.pathname === '/virtualclusters' && request.method === 'GET'
+          ? 'ListVirtualClusters'
+          : clusterId && request.method === 'GET'
+            ? 'DescribeVirtualCluster'
+            : clusterId && request.method === 'DELETE'
+              ? 'DeleteVirtualCluster'
+              : url.pathname === '/jobtemplates' && request.method === 'POST'
+                ? 'CreateJobTemplate'
+                : url.pathname === '/jobtemplates' && request.method === 'GET'
+                  ? 'ListJobTemplates'
+                  : templateId && request.method === 'GET'
+                    ? 'DescribeJobTemplate'
+                    : templateId && request.method === 'DELETE'
+                      ? 'DeleteJobTemplate'
+                      : undefined;
+    if (!operation)
+      return this.error(response, 404, 'UnknownOperationException', `no route for ${request.method} ${url.pathname}`);
 
     const fault = this.takeFault(operation);
-    const [, accessKeyId, region] = /Credential=([^/]+)\/\d+\/([^/]+)\//.exec(request.headers.authorization ?? '') ?? [];
+    const [, accessKeyId, region] =
+      /Credential=([^/]+)\/\d+\/([^/]+)\//.exec(request.headers.authorization ?? '') ?? [];
     this.requests.push({ operation, query: url.searchParams, body, accessKeyId, region, fault: fault?.kind });
 
     if (fault?.kind === 'throttle') return this.error(response, 429, 'ThrottlingException', 'Rate exceeded');
-    if (fault?.kind === 'unavailable') return this.error(response, 503, 'ServiceUnavailableException', 'Service unavailable');
+    if (fault?.kind === 'unavailable')
+      return this.error(response, 503, 'ServiceUnavailableException', 'Service unavailable');
     if (fault?.kind === 'error') return this.error(response, fault.status, fault.type, fault.message);
 
     const [status, answer] = this.perform(operation, url.searchParams, body, idMatch?.[1], region);
-    if (fault?.kind === 'commit-then-500') return this.error(response, 500, 'InternalServerException', 'Internal error');
+    if (fault?.kind === 'commit-then-500')
+      return this.error(response, 500, 'InternalServerException', 'Internal error');
     if (fault?.kind === 'commit-then-hang') return; // the connection stays open; the client gives up
     const failure = answer as { __error?: string; message?: string };
     if (failure.__error) return this.error(response, status, failure.__error, failure.message ?? '');
@@ -175,10 +213,18 @@ export class FakeEmr {
     return fault;
   }
 
-  private perform(operation: FakeOperation, query: URLSearchParams, body: Record<string, unknown> | undefined, id: string | undefined, region: string | undefined): [number, unknown] {
+  private perform(
+    operation: FakeOperation,
+    query: URLSearchParams,
+    body: Record<string, unknown> | undefined,
+    id: string | undefined,
+    region: string | undefined,
+  ): [number, unknown] {
     switch (operation) {
-      case 'CreateVirtualCluster': return this.create(body ?? {});
-      case 'ListVirtualClusters': return this.list(query);
+      case 'CreateVirtualCluster':
+        return this.create(body ?? {});
+      case 'ListVirtualClusters':
+        return this.list(query);
       case 'DescribeVirtualCluster': {
         const cluster = this.clusters.find((candidate) => candidate.id === id);
         return cluster ? [200, { virtualCluster: cluster }] : notFound(id);
@@ -190,8 +236,10 @@ export class FakeEmr {
         cluster.state = this.terminateAtOnce ? 'TERMINATED' : 'TERMINATING';
         return [200, { id }];
       }
-      case 'CreateJobTemplate': return this.createTemplate(body ?? {}, region);
-      case 'ListJobTemplates': return this.listTemplates(query, region);
+      case 'CreateJobTemplate':
+        return this.createTemplate(body ?? {}, region);
+      case 'ListJobTemplates':
+        return this.listTemplates(query, region);
       case 'DescribeJobTemplate': {
         const template = this.liveTemplates().find((candidate) => candidate.id === id);
         return template ? [200, { jobTemplate: templateJson(template) }] : templateNotFound(id);
@@ -219,10 +267,26 @@ export class FakeEmr {
     }
     const name = body.name as string;
     const data = body.jobTemplateData as Record<string, unknown> | undefined;
-    if (!/^[.\-_/#A-Za-z0-9]{1,64}$/.test(name ?? '') || token === undefined || !data?.executionRoleArn || !data.releaseLabel || !data.jobDriver) {
-      return [400, { __error: 'ValidationException', message: 'name, clientToken and jobTemplateData (executionRoleArn, releaseLabel, jobDriver) are required' }];
+    if (
+      !/^[.\-_/#A-Za-z0-9]{1,64}$/.test(name ?? '') ||
+      token === undefined ||
+      !data?.executionRoleArn ||
+      !data.releaseLabel ||
+      !data.jobDriver
+    ) {
+      return [
+        400,
+        {
+          __error: 'ValidationException',
+          message: 'name, clientToken and jobTemplateData (executionRoleArn, releaseLabel, jobDriver) are required',
+        },
+      ];
     }
-    const template = this.seedTemplate({ name, tags: (body.tags ?? {}) as Record<string, string>, jobTemplateData: data });
+    const template = this.seedTemplate({
+      name,
+      tags: (body.tags ?? {}) as Record<string, string>,
+      jobTemplateData: data,
+    });
     template.region = region;
     template.createdAt = new Date().toISOString();
     this.templateTokens.set(token, template.id);
@@ -231,7 +295,9 @@ export class FakeEmr {
 
   /** Job templates live per account and region, as the service keeps them: a region lists its own (and the seeded ones). */
   private listTemplates(query: URLSearchParams, region: string | undefined): [number, unknown] {
-    const matching = this.liveTemplates().filter((template) => !this.hiddenFromList.has(template.id) && (!template.region || template.region === region));
+    const matching = this.liveTemplates().filter(
+      (template) => !this.hiddenFromList.has(template.id) && (!template.region || template.region === region),
+    );
     const start = Number(query.get('nextToken') ?? '0');
     const size = Math.min(this.pageSize, Number(query.get('maxResults') ?? this.pageSize));
     const page = matching.slice(start, start + size);
@@ -247,26 +313,52 @@ export class FakeEmr {
       return [200, { id: cluster.id, name: cluster.name, arn: cluster.arn }];
     }
     const name = body.name as string;
-    const provider = body.containerProvider as { type: string; id: string; info?: { eksInfo?: { namespace?: string } } };
-    if (!/^[.\-_/#A-Za-z0-9]{1,64}$/.test(name ?? '') || provider?.type !== 'EKS' || !provider.info?.eksInfo?.namespace) {
-      return [400, { __error: 'ValidationException', message: 'name, containerProvider.type EKS and a namespace are required' }];
+    const provider = body.containerProvider as {
+      type: string;
+      id: string;
+      info?: { eksInfo?: { namespace?: string } };
+    };
+    if (
+      !/^[.\-_/#A-Za-z0-9]{1,64}$/.test(name ?? '') ||
+      provider?.type !== 'EKS' ||
+      !provider.info?.eksInfo?.namespace
+    ) {
+      return [
+        400,
+        { __error: 'ValidationException', message: 'name, containerProvider.type EKS and a namespace are required' },
+      ];
     }
     const namespace = provider.info.eksInfo.namespace;
-    if (this.clusters.some((other) => other.containerProvider.id === provider.id && other.containerProvider.info.eksInfo.namespace === namespace
-      && (other.state === 'RUNNING' || other.state === 'ARRESTED'))) {
+    if (
+      this.clusters.some(
+        (other) =>
+          other.containerProvider.id === provider.id &&
+          other.containerProvider.info.eksInfo.namespace === namespace &&
+          (other.state === 'RUNNING' || other.state === 'ARRESTED'),
+      )
+    ) {
       return refused('A virtual cluster already exists in the given namespace');
     }
-    const cluster = this.seed({ name, namespace, eksCluster: provider.id, tags: (body.tags ?? {}) as Record<string, string> });
+    const cluster = this.seed({
+      name,
+      namespace,
+      eksCluster: provider.id,
+      tags: (body.tags ?? {}) as Record<string, string>,
+    });
     if (token !== undefined) this.tokens.set(token, cluster.id);
     return [200, { id: cluster.id, name: cluster.name, arn: cluster.arn }];
   }
 
   private list(query: URLSearchParams): [number, unknown] {
     const states = query.getAll('states');
-    const matching = this.clusters.filter((cluster) => !this.hiddenFromList.has(cluster.id)
-      && (!query.has('containerProviderId') || cluster.containerProvider.id === query.get('containerProviderId'))
-      && (!query.has('containerProviderType') || cluster.containerProvider.type === query.get('containerProviderType'))
-      && (states.length === 0 || states.includes(cluster.state)));
+    const matching = this.clusters.filter(
+      (cluster) =>
+        !this.hiddenFromList.has(cluster.id) &&
+        (!query.has('containerProviderId') || cluster.containerProvider.id === query.get('containerProviderId')) &&
+        (!query.has('containerProviderType') ||
+          cluster.containerProvider.type === query.get('containerProviderType')) &&
+        (states.length === 0 || states.includes(cluster.state)),
+    );
     const start = Number(query.get('nextToken') ?? '0');
     const size = Math.min(this.pageSize, Number(query.get('maxResults') ?? this.pageSize));
     const page = matching.slice(start, start + size);
@@ -275,7 +367,9 @@ export class FakeEmr {
   }
 
   private error(response: ServerResponse, status: number, type: string, message: string): void {
-    response.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type }).end(JSON.stringify({ message }));
+    response
+      .writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type })
+      .end(JSON.stringify({ message }));
   }
 }
 

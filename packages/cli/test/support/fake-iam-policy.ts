@@ -12,14 +12,18 @@ export interface FakeStatement {
   Resource: string | string[];
   Condition?: Record<string, Record<string, string | string[]>>;
 }
-export interface FakePolicy { Statement: FakeStatement[] }
+export interface FakePolicy {
+  Statement: FakeStatement[];
+}
 /** Context key -> its values, as ContextEntries carry them. */
 export type FakeContext = ReadonlyMap<string, readonly string[]>;
 
 const asList = (value: string | string[]) => (Array.isArray(value) ? value : [value]);
 
 export function wildcard(pattern: string): RegExp {
-  return new RegExp(`^${[...pattern].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}$`);
+  return new RegExp(
+    `^${[...pattern].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}$`,
+  );
 }
 
 function conditionHolds(operator: string, key: string, wanted: string[], context: FakeContext): boolean {
@@ -29,10 +33,13 @@ function conditionHolds(operator: string, key: string, wanted: string[], context
   const base = operator.replace(/^For(All|Any)Values?:/, '').replace(/IfExists$/, '');
   const values = context.get(key);
   if (values === undefined || values.length === 0) return ifExists || forAll;
-  const resolved = wanted.map((text) => text.replace(/\$\{([^}]+)\}/g, (_, variable: string) => context.get(variable)?.[0] ?? '\u0000'));
+  const resolved = wanted.map((text) =>
+    text.replace(/\$\{([^}]+)\}/g, (_, variable: string) => context.get(variable)?.[0] ?? '\u0000'),
+  );
   let match: (value: string) => boolean;
   if (base === 'StringEquals' || base === 'ArnEquals') match = (value) => resolved.includes(value);
-  else if (base === 'StringLike' || base === 'ArnLike') match = (value) => resolved.some((pattern) => wildcard(pattern).test(value));
+  else if (base === 'StringLike' || base === 'ArnLike')
+    match = (value) => resolved.some((pattern) => wildcard(pattern).test(value));
   else if (base === 'Bool') match = (value) => resolved.includes(value.toLowerCase());
   else throw new Error(`the fake IAM does not evaluate the condition operator ${operator}`);
   return forAll ? values.every(match) : forAny ? values.some(match) : match(values[0]!);
@@ -40,15 +47,26 @@ function conditionHolds(operator: string, key: string, wanted: string[], context
 
 /** Whether one statement applies to the action on the resource in the context. */
 function applies(statement: FakeStatement, action: string, resource: string, context: FakeContext): boolean {
-  return asList(statement.Action).some((pattern) => wildcard(pattern).test(action))
-    && asList(statement.Resource).some((pattern) => wildcard(pattern).test(resource))
-    && Object.entries(statement.Condition ?? {}).every(([operator, keys]) =>
-      Object.entries(keys).every(([key, wanted]) => conditionHolds(operator, key, asList(wanted), context)));
+  return (
+    asList(statement.Action).some((pattern) => wildcard(pattern).test(action)) &&
+    asList(statement.Resource).some((pattern) => wildcard(pattern).test(resource)) &&
+    Object.entries(statement.Condition ?? {}).every(([operator, keys]) =>
+      Object.entries(keys).every(([key, wanted]) => conditionHolds(operator, key, asList(wanted), context)),
+    )
+  );
 }
 
 /** IAM's decision for one action on one resource: an explicit Deny wins, then any Allow, else implicitDeny. */
-export function evaluate(policies: readonly FakePolicy[], action: string, resource: string, context: FakeContext): 'allowed' | 'explicitDeny' | 'implicitDeny' {
+export function evaluate(
+  policies: readonly FakePolicy[],
+  action: string,
+  resource: string,
+  context: FakeContext,
+): 'allowed' | 'explicitDeny' | 'implicitDeny' {
   const statements = policies.flatMap((policy) => policy.Statement);
-  if (statements.some((statement) => statement.Effect === 'Deny' && applies(statement, action, resource, context))) return 'explicitDeny';
-  return statements.some((statement) => statement.Effect === 'Allow' && applies(statement, action, resource, context)) ? 'allowed' : 'implicitDeny';
+  if (statements.some((statement) => statement.Effect === 'Deny' && applies(statement, action, resource, context)))
+    return 'explicitDeny';
+  return statements.some((statement) => statement.Effect === 'Allow' && applies(statement, action, resource, context))
+    ? 'allowed'
+    : 'implicitDeny';
 }

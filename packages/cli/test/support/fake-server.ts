@@ -53,14 +53,27 @@ export abstract class FakeServer<Op extends string> {
 
   /** Calls of `operation` that did their work and were answered or lost after it (no fault before the work). */
   done(operation: Op): Recorded<Op>[] {
-    return this.requests.filter((request) => request.operation === operation
-      && (request.fault === undefined || request.fault === 'commit-then-500' || request.fault === 'commit-then-hang'));
+    return this.requests.filter(
+      (request) =>
+        request.operation === operation &&
+        (request.fault === undefined || request.fault === 'commit-then-500' || request.fault === 'commit-then-hang'),
+    );
   }
 
   /** Which operation a request is, and what to record of it; undefined: no such route. */
-  protected abstract route(request: IncomingMessage, url: URL, body: Buffer): { operation: Op; detail: Record<string, unknown> } | undefined;
+  protected abstract route(
+    request: IncomingMessage,
+    url: URL,
+    body: Buffer,
+  ): { operation: Op; detail: Record<string, unknown> } | undefined;
   /** Does the work; returns the answer to send. */
-  protected abstract perform(operation: Op, request: IncomingMessage, url: URL, body: Buffer, detail: Record<string, unknown>): Answer;
+  protected abstract perform(
+    operation: Op,
+    request: IncomingMessage,
+    url: URL,
+    body: Buffer,
+    detail: Record<string, unknown>,
+  ): Answer;
   /** The service's error answer. */
   protected abstract error(status: number, code: string, message: string, request: IncomingMessage): Answer;
   protected abstract readonly throttleCode: string;
@@ -71,26 +84,39 @@ export abstract class FakeServer<Op extends string> {
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     const routed = this.route(request, url, body);
-    if (!routed) return send(response, this.error(404, 'UnknownOperation', `no route for ${request.method} ${url.pathname}`, request));
+    if (!routed)
+      return send(
+        response,
+        this.error(404, 'UnknownOperation', `no route for ${request.method} ${url.pathname}`, request),
+      );
     const fault = this.faults.find((candidate) => candidate.operation === routed.operation && candidate.times > 0);
     if (fault) fault.times -= 1;
     this.requests.push({ operation: routed.operation, fault: fault?.kind, detail: routed.detail });
     switch (fault?.kind) {
-      case 'throttle': return send(response, this.error(429, this.throttleCode, 'Rate exceeded', request));
-      case 'unavailable': return send(response, this.error(503, 'ServiceUnavailable', 'Service unavailable', request));
-      case 'error': return send(response, this.error(fault.status ?? 400, fault.code ?? 'Error', fault.message ?? '', request));
-      case 'unreachable': request.socket.destroy(); return;
-      default: break;
+      case 'throttle':
+        return send(response, this.error(429, this.throttleCode, 'Rate exceeded', request));
+      case 'unavailable':
+        return send(response, this.error(503, 'ServiceUnavailable', 'Service unavailable', request));
+      case 'error':
+        return send(response, this.error(fault.status ?? 400, fault.code ?? 'Error', fault.message ?? '', request));
+      case 'unreachable':
+        request.socket.destroy();
+        return;
+      default:
+        break;
     }
     const answer = this.perform(routed.operation, request, url, body, routed.detail);
-    if (fault?.kind === 'commit-then-500') return send(response, this.error(500, 'InternalError', 'Internal error', request));
+    if (fault?.kind === 'commit-then-500')
+      return send(response, this.error(500, 'InternalError', 'Internal error', request));
     if (fault?.kind === 'commit-then-hang') return; // the connection stays open; the client gives up
     send(response, answer);
   }
 }
 
 /** An HTTP server on a free port of 127.0.0.1 handing each request to `handle`. */
-export async function listen(handle: (request: IncomingMessage, response: ServerResponse) => Promise<void>): Promise<{ server: Server; url: string }> {
+export async function listen(
+  handle: (request: IncomingMessage, response: ServerResponse) => Promise<void>,
+): Promise<{ server: Server; url: string }> {
   const server = createServer((request, response) => {
     void handle(request, response);
   });

@@ -13,12 +13,19 @@ export interface BufferIO extends CliIO {
   readonly stderr: () => string;
 }
 
-export function bufferIO(cwd: string, options: { isTTY?: boolean; confirm?: (question: string) => Promise<boolean> } = {}): BufferIO {
+export function bufferIO(
+  cwd: string,
+  options: { isTTY?: boolean; confirm?: (question: string) => Promise<boolean> } = {},
+): BufferIO {
   let out = '';
   let err = '';
   return {
-    out: (text) => { out += text; },
-    err: (text) => { err += text; },
+    out: (text) => {
+      out += text;
+    },
+    err: (text) => {
+      err += text;
+    },
     isTTY: options.isTTY ?? false,
     env: {},
     cwd,
@@ -53,7 +60,8 @@ export function stubAwsEnvironment(root: string): void {
   vi.stubEnv('AWS_REGION', undefined);
   vi.stubEnv('AWS_DEFAULT_REGION', undefined);
   vi.stubEnv('AWS_ENDPOINT_URL', undefined);
-  for (const service of ['EMR_CONTAINERS', 'S3', 'IAM', 'STS', 'EKS', 'SQS']) vi.stubEnv(`AWS_ENDPOINT_URL_${service}`, undefined);
+  for (const service of ['EMR_CONTAINERS', 'S3', 'IAM', 'STS', 'EKS', 'SQS'])
+    vi.stubEnv(`AWS_ENDPOINT_URL_${service}`, undefined);
   vi.stubEnv('AWS_MAX_ATTEMPTS', undefined);
   vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
   vi.stubEnv('AWS_CONFIG_FILE', join(root, 'no-aws-config'));
@@ -61,18 +69,26 @@ export function stubAwsEnvironment(root: string): void {
 }
 
 /** Runs the CLI in-process; returns the exit code and what it printed. */
-export async function runCli(argv: readonly string[], io: BufferIO): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runCli(
+  argv: readonly string[],
+  io: BufferIO,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const code = await run(argv, io);
   return { code, stdout: io.stdout(), stderr: io.stderr() };
 }
 
 /** Tags emr-gitops puts on the clusters it makes, for seeding a fake with them. */
 export const managedTags = (tenant: string, environment = 'dev') => ({
-  'emr-eks-gitops.io/managed-by': 'emr-eks-gitops', 'emr-eks-gitops.io/environment': environment, 'emr-eks-gitops.io/tenant': tenant,
+  'emr-eks-gitops.io/managed-by': 'emr-eks-gitops',
+  'emr-eks-gitops.io/environment': environment,
+  'emr-eks-gitops.io/tenant': tenant,
 });
 
 /** The buckets of environments/dev.yaml: spark.artifactsS3Uri and spark.logs.s3Uri. */
-export const DEV_BUCKETS = ['spark-platform-dev-artifacts-210987654321', 'spark-platform-dev-logs-210987654321'] as const;
+export const DEV_BUCKETS = [
+  'spark-platform-dev-artifacts-210987654321',
+  'spark-platform-dev-logs-210987654321',
+] as const;
 
 /**
  * Per test: a fresh fake EMR server, a fake S3 holding the environment's (empty) buckets, a temp project with the repository's dev.yaml, and dummy AWS settings.

@@ -11,12 +11,21 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (what .ci/run does), or set CHROMIUM_PATH`);
+    throw new Error(
+      `no Chromium at ${CHROMIUM}: apt-get install -y chromium (what .ci/run does), or set CHROMIUM_PATH`,
+    );
   }
   return puppeteer.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -49,11 +58,16 @@ export async function diagramProblems(browser: Browser, block: MermaidBlock): Pr
   // Mermaid measures each HTML label against the width it wraps at (its `max-width`: flowchart.wrappingWidth for
   // nodes, a fixed 200 px for edges); one that does not fit gets `white-space: break-spaces` and is cut between words,
   // or inside a name at its hyphens.
-  for (const [, labelWidth, html] of svg.matchAll(/<foreignObject[^>]*?width="([\d.]+)"[^>]*>([\s\S]*?)<\/foreignObject>/g)) {
+  for (const [, labelWidth, html] of svg.matchAll(
+    /<foreignObject[^>]*?width="([\d.]+)"[^>]*>([\s\S]*?)<\/foreignObject>/g,
+  )) {
     const wrapAt = /max-width:\s*([\d.]+)px/.exec(html!)?.[1];
     if (wrapAt === undefined) continue; // subgraph titles: never wrapped
     if (/break-spaces/.test(html!) || Number(labelWidth) >= Number(wrapAt)) {
-      const text = html!.replace(/<br\s*\/?>/g, ' / ').replace(/<[^>]+>/g, '').trim();
+      const text = html!
+        .replace(/<br\s*\/?>/g, ' / ')
+        .replace(/<[^>]+>/g, '')
+        .trim();
       problems.push(`${where}: the label "${text}" does not fit in Mermaid's ${wrapAt} px and is wrapped`);
     }
   }

@@ -12,13 +12,19 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
 /** The repository's tenant files (environments/tenants/*.yaml). */
 export function repoTenantFiles(): TenantFileText[] {
   const dir = join(REPO_ROOT, 'environments', 'tenants');
-  return readdirSync(dir).filter((file) => file.endsWith('.yaml')).sort()
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.yaml'))
+    .sort()
     .map((file) => ({ path: `environments/tenants/${file}`, text: readFileSync(join(dir, file), 'utf8') }));
 }
 
 /** A committed environment as one self-contained file: its tenant files' tenants written into its tenants: list. */
 export function repoEnvironmentText(name: string): string {
-  return inlineTenantFiles(readFileSync(join(REPO_ROOT, 'environments', `${name}.yaml`), 'utf8'), `environments/${name}.yaml`, repoTenantFiles());
+  return inlineTenantFiles(
+    readFileSync(join(REPO_ROOT, 'environments', `${name}.yaml`), 'utf8'),
+    `environments/${name}.yaml`,
+    repoTenantFiles(),
+  );
 }
 
 /**
@@ -59,8 +65,12 @@ export async function runCli(cwd: string, argv: string[], overrides: Partial<Cli
   let stdout = '';
   let stderr = '';
   const io: CliIO = {
-    out: (text) => { stdout += text; },
-    err: (text) => { stderr += text; },
+    out: (text) => {
+      stdout += text;
+    },
+    err: (text) => {
+      stderr += text;
+    },
     isTTY: false,
     env: {},
     cwd,

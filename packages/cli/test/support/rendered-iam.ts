@@ -7,13 +7,22 @@ const folder = (env: string) => new URL(`../../../../dist-manifests/${env}/artif
 
 /** Role name -> its rendered permissions policy. */
 export function renderedRolePolicies(env: string): Map<string, FakePolicy> {
-  return new Map(readdirSync(folder(env)).filter((file) => file !== 'managed-policy-attachments.json')
-    .map((file) => [file.replace(/\.json$/, ''), JSON.parse(readFileSync(new URL(file, folder(env)), 'utf8')) as FakePolicy]));
+  return new Map(
+    readdirSync(folder(env))
+      .filter((file) => file !== 'managed-policy-attachments.json')
+      .map((file) => [
+        file.replace(/\.json$/, ''),
+        JSON.parse(readFileSync(new URL(file, folder(env)), 'utf8')) as FakePolicy,
+      ]),
+  );
 }
 
 /** Role name -> the managed policy ARNs the environment attaches to it. */
 export function renderedAttachments(env: string): Map<string, string[]> {
-  const entries = JSON.parse(readFileSync(new URL('managed-policy-attachments.json', folder(env)), 'utf8')) as { roleArn: string; managedPolicyArns: string[] }[];
+  const entries = JSON.parse(readFileSync(new URL('managed-policy-attachments.json', folder(env)), 'utf8')) as {
+    roleArn: string;
+    managedPolicyArns: string[];
+  }[];
   return new Map(entries.map((entry) => [entry.roleArn.split('/').pop()!, entry.managedPolicyArns]));
 }
 

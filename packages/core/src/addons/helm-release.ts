@@ -34,20 +34,20 @@ export interface HelmReleaseProps {
 export type HelmDelivery =
   | { readonly engine: 'flux'; readonly interval: string; readonly timeout: string }
   | {
-    readonly engine: 'argocd';
-    /** Put before the release name to name the Application (Argo CD may serve several environments). @default none */
-    readonly applicationNamePrefix?: string;
-    /** Namespace of Argo CD and its Applications. */
-    readonly namespace: string;
-    readonly project: string;
-    /** API server of the target cluster; or destinationName. */
-    readonly destinationServer?: string;
-    /** The target cluster by its name in Argo CD (an environment spanning several clusters). */
-    readonly destinationName?: string;
-    readonly prune: boolean;
-    readonly selfHeal: boolean;
-    readonly retry: { readonly limit: number; readonly backoff: string; readonly maxBackoff: string };
-  };
+      readonly engine: 'argocd';
+      /** Put before the release name to name the Application (Argo CD may serve several environments). @default none */
+      readonly applicationNamePrefix?: string;
+      /** Namespace of Argo CD and its Applications. */
+      readonly namespace: string;
+      readonly project: string;
+      /** API server of the target cluster; or destinationName. */
+      readonly destinationServer?: string;
+      /** The target cluster by its name in Argo CD (an environment spanning several clusters). */
+      readonly destinationName?: string;
+      readonly prune: boolean;
+      readonly selfHeal: boolean;
+      readonly retry: { readonly limit: number; readonly backoff: string; readonly maxBackoff: string };
+    };
 
 /**
  * Renders one Helm release for the environment's engine. Flux: the chart's source (OCIRepository or HelmRepository)

@@ -1,19 +1,22 @@
 import { requireThat } from '../primitives/errors.js';
 
 /** An OAuth client's secret: a key of an existing Secret in the hub's namespace (read as OAUTH_CLIENT_SECRET). */
-export interface JupyterHubClientSecretRef { readonly secretName: string; readonly key: string }
+export interface JupyterHubClientSecretRef {
+  readonly secretName: string;
+  readonly key: string;
+}
 
 export type JupyterHubAuth =
   | { readonly type: 'dummy' }
   | {
-    readonly type: 'github';
-    readonly clientId: string;
-    readonly callbackUrl: string;
-    /** An existing Secret in the hub's namespace and the key holding the OAuth client secret. */
-    readonly clientSecret: JupyterHubClientSecretRef;
-    readonly allowedOrganizations: readonly string[];
-    readonly adminUsers?: readonly string[];
-  }
+      readonly type: 'github';
+      readonly clientId: string;
+      readonly callbackUrl: string;
+      /** An existing Secret in the hub's namespace and the key holding the OAuth client secret. */
+      readonly clientSecret: JupyterHubClientSecretRef;
+      readonly allowedOrganizations: readonly string[];
+      readonly adminUsers?: readonly string[];
+    }
   | JupyterHubOidcAuth;
 
 /**
@@ -43,13 +46,18 @@ export interface JupyterHubOidcAuth {
 }
 
 /** Defaults of the OIDC authenticator: the standard scopes and claims. */
-export const JUPYTERHUB_OIDC_DEFAULTS = { scopes: ['openid', 'profile', 'email'], usernameClaim: 'preferred_username', groupsClaim: 'groups' } as const;
+export const JUPYTERHUB_OIDC_DEFAULTS = {
+  scopes: ['openid', 'profile', 'email'],
+  usernameClaim: 'preferred_username',
+  groupsClaim: 'groups',
+} as const;
 
 const HTTPS_URL = /^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/;
 
 /** `hub.config` of one authenticator: its class and settings; never a secret (OAuthenticator reads OAUTH_CLIENT_SECRET). */
 export function authenticatorConfig(auth: JupyterHubAuth): Record<string, unknown> {
-  if (auth.type === 'dummy') return { JupyterHub: { authenticator_class: 'dummy' }, Authenticator: { allow_all: true } };
+  if (auth.type === 'dummy')
+    return { JupyterHub: { authenticator_class: 'dummy' }, Authenticator: { allow_all: true } };
   const admins = auth.adminUsers?.length ? { Authenticator: { admin_users: [...auth.adminUsers] } } : {};
   if (auth.type === 'github') {
     return {
@@ -64,9 +72,19 @@ export function authenticatorConfig(auth: JupyterHubAuth): Record<string, unknow
     };
   }
   for (const key of ['authorizeUrl', 'tokenUrl', 'userdataUrl', 'callbackUrl'] as const) {
-    requireThat(HTTPS_URL.test(auth[key]), `auth.${key}`, `"${auth[key]}" must be an https:// URL`, 'JupyterHub values');
+    requireThat(
+      HTTPS_URL.test(auth[key]),
+      `auth.${key}`,
+      `"${auth[key]}" must be an https:// URL`,
+      'JupyterHub values',
+    );
   }
-  requireThat(auth.allowedGroups.length > 0, 'auth.allowedGroups', 'must name at least one group: without it nobody may log in', 'JupyterHub values');
+  requireThat(
+    auth.allowedGroups.length > 0,
+    'auth.allowedGroups',
+    'must name at least one group: without it nobody may log in',
+    'JupyterHub values',
+  );
   return {
     JupyterHub: { authenticator_class: 'generic-oauth' },
     GenericOAuthenticator: {

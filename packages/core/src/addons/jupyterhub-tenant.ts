@@ -6,8 +6,13 @@ import { assertDnsLabel, assertDnsSubdomain } from '../primitives/names.js';
 import { NAMESPACE_NAME_LABEL } from '../primitives/labels.js';
 import { CLIENT_MODE_DRIVER_LABEL } from './prometheus-targets.js';
 import {
-  JUPYTERHUB_HUB_API_PORT, JUPYTERHUB_HUB_SERVICE_ACCOUNT, JUPYTERHUB_NAMESPACE, JUPYTERHUB_SPAWNER_ROLE_NAME, NOTEBOOK_SERVER_LABEL,
-  NOTEBOOK_SERVER_PORT, NOTEBOOK_SPARK_PORTS,
+  JUPYTERHUB_HUB_API_PORT,
+  JUPYTERHUB_HUB_SERVICE_ACCOUNT,
+  JUPYTERHUB_NAMESPACE,
+  JUPYTERHUB_SPAWNER_ROLE_NAME,
+  NOTEBOOK_SERVER_LABEL,
+  NOTEBOOK_SERVER_PORT,
+  NOTEBOOK_SPARK_PORTS,
 } from './jupyterhub.js';
 
 /**
@@ -43,7 +48,11 @@ export class JupyterHubSpawnerRbac extends Construct {
     assertDnsSubdomain(account, 'hubServiceAccount', 'JupyterHubSpawnerRbac');
     new k8s.KubeRole(this, 'Role', {
       metadata: { name: JUPYTERHUB_SPAWNER_ROLE_NAME, namespace: props.namespace },
-      rules: jupyterHubSpawnerRoleRules().map((rule) => ({ apiGroups: [...rule.apiGroups], resources: [...rule.resources], verbs: [...rule.verbs] })),
+      rules: jupyterHubSpawnerRoleRules().map((rule) => ({
+        apiGroups: [...rule.apiGroups],
+        resources: [...rule.resources],
+        verbs: [...rule.verbs],
+      })),
     });
     new k8s.KubeRoleBinding(this, 'RoleBinding', {
       metadata: { name: JUPYTERHUB_SPAWNER_ROLE_NAME, namespace: props.namespace },
@@ -64,7 +73,11 @@ export interface JupyterHubNotebookNetworkPoliciesProps {
    */
   readonly monitoringNamespace?: string;
   /** The tenant's Spark History Server, which the servers may call on its UI port. @default none */
-  readonly historyServer?: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>>; readonly port: number };
+  readonly historyServer?: {
+    readonly namespace: string;
+    readonly podLabels: Readonly<Record<string, string>>;
+    readonly port: number;
+  };
 }
 
 /**
@@ -84,23 +97,52 @@ export class JupyterHubNotebookNetworkPolicies extends Construct {
     const inNamespace = (name: string) => ({ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: name } } });
     const hub = [inNamespace(hubNamespace)];
     const port = (number: number) => [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(number) }];
-    const policy = (name: string, spec: Omit<k8s.NetworkPolicySpec, 'podSelector'>, selector: k8s.LabelSelector = podSelector) =>
-      new k8s.KubeNetworkPolicy(this, name, { metadata: { name, namespace: props.namespace }, spec: { podSelector: selector, ...spec } });
-    policy('allow-jupyterhub-to-notebook', { policyTypes: ['Ingress'], ingress: [{ from: hub, ports: port(NOTEBOOK_SERVER_PORT) }] });
-    policy('allow-notebook-to-hub', { policyTypes: ['Egress'], egress: [{ to: hub, ports: port(JUPYTERHUB_HUB_API_PORT) }] });
+    const policy = (
+      name: string,
+      spec: Omit<k8s.NetworkPolicySpec, 'podSelector'>,
+      selector: k8s.LabelSelector = podSelector,
+    ) =>
+      new k8s.KubeNetworkPolicy(this, name, {
+        metadata: { name, namespace: props.namespace },
+        spec: { podSelector: selector, ...spec },
+      });
+    policy('allow-jupyterhub-to-notebook', {
+      policyTypes: ['Ingress'],
+      ingress: [{ from: hub, ports: port(NOTEBOOK_SERVER_PORT) }],
+    });
+    policy('allow-notebook-to-hub', {
+      policyTypes: ['Egress'],
+      egress: [{ to: hub, ports: port(JUPYTERHUB_HUB_API_PORT) }],
+    });
     if (props.monitoringNamespace !== undefined) {
       assertDnsLabel(props.monitoringNamespace, 'monitoringNamespace', 'JupyterHubNotebookNetworkPolicies');
       // The tenant's allow-monitoring-scrape admits only pods Spark labelled; a notebook server is a driver Spark did not create.
-      policy('allow-monitoring-to-notebook-driver', { policyTypes: ['Ingress'], ingress: [{ from: [inNamespace(props.monitoringNamespace)], ports: port(NOTEBOOK_SPARK_PORTS.ui) }] },
-        { matchLabels: { [CLIENT_MODE_DRIVER_LABEL.key]: CLIENT_MODE_DRIVER_LABEL.value } });
+      policy(
+        'allow-monitoring-to-notebook-driver',
+        {
+          policyTypes: ['Ingress'],
+          ingress: [{ from: [inNamespace(props.monitoringNamespace)], ports: port(NOTEBOOK_SPARK_PORTS.ui) }],
+        },
+        { matchLabels: { [CLIENT_MODE_DRIVER_LABEL.key]: CLIENT_MODE_DRIVER_LABEL.value } },
+      );
     }
     const history = props.historyServer;
     if (history !== undefined) {
       assertDnsLabel(history.namespace, 'historyServer.namespace', 'JupyterHubNotebookNetworkPolicies');
-      requireThat(Object.keys(history.podLabels).length > 0, 'historyServer.podLabels', 'must name the server\'s pods: an empty selector would allow every pod of its namespace', 'JupyterHubNotebookNetworkPolicies');
+      requireThat(
+        Object.keys(history.podLabels).length > 0,
+        'historyServer.podLabels',
+        "must name the server's pods: an empty selector would allow every pod of its namespace",
+        'JupyterHubNotebookNetworkPolicies',
+      );
       policy('allow-notebook-to-history-server', {
         policyTypes: ['Egress'],
-        egress: [{ to: [{ ...inNamespace(history.namespace), podSelector: { matchLabels: { ...history.podLabels } } }], ports: port(history.port) }],
+        egress: [
+          {
+            to: [{ ...inNamespace(history.namespace), podSelector: { matchLabels: { ...history.podLabels } } }],
+            ports: port(history.port),
+          },
+        ],
       });
     }
   }

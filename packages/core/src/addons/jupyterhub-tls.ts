@@ -9,7 +9,8 @@ import { requireThat } from '../primitives/errors.js';
  * `createIngressClassResource: true`). Tests read every rendered Service and Ingress against this.
  */
 export const AWS_LOAD_BALANCER_CONTROLLER = {
-  source: 'kubernetes-sigs/aws-load-balancer-controller v3.5.0 docs/guide/service/annotations.md, docs/guide/ingress/annotations.md',
+  source:
+    'kubernetes-sigs/aws-load-balancer-controller v3.5.0 docs/guide/service/annotations.md, docs/guide/ingress/annotations.md',
   ingressClassName: 'alb',
   service: {
     // "This controller reconciles those service resources with this annotation set to either nlb-ip or external."
@@ -42,7 +43,12 @@ export const AWS_LOAD_BALANCER_CONTROLLER = {
  * which with `type: offload` targets the proxy's plain `http` port; port 80 named `http` unless `disableHttpPort`. Its
  * Ingress (templates/ingress.yaml) routes to `proxy-public`'s port named `http`.
  */
-export const JUPYTERHUB_PROXY_PUBLIC = { httpsPort: 443, httpPort: 80, offloadTargetPort: 'http', ingressBackendPort: 'http' } as const;
+export const JUPYTERHUB_PROXY_PUBLIC = {
+  httpsPort: 443,
+  httpPort: 80,
+  offloadTargetPort: 'http',
+  ingressBackendPort: 'http',
+} as const;
 
 /** The TLS policy of both listeners: TLS 1.3 and 1.2 only (ELB's recommended policy). */
 export const ELB_TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
@@ -69,7 +75,8 @@ export interface JupyterHubTls {
  */
 export const TLS_PROXY_SERVICE_TYPE = { nlb: 'LoadBalancer', alb: 'ClusterIP' } as const;
 
-const ACM_CERTIFICATE_ARN = /^arn:aws(-[a-z]+)*:acm:[a-z0-9-]+:[0-9]{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ACM_CERTIFICATE_ARN =
+  /^arn:aws(-[a-z]+)*:acm:[a-z0-9-]+:[0-9]{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const HOST = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /**
@@ -80,10 +87,24 @@ const HOST = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,63}$/;
  * are pod IPs (`ip`), so the ALB needs no NodePort; the proxy's own NetworkPolicy admits its `http` port from anywhere
  * (`proxy.chp.networkPolicy.allowedIngressPorts` default), which the load balancers need.
  */
-export function jupyterHubTlsValues(tls: JupyterHubTls): { proxy: Record<string, unknown>; ingress?: Record<string, unknown> } {
-  requireThat(ACM_CERTIFICATE_ARN.test(tls.certificateArn), 'tls.certificateArn', `"${tls.certificateArn}" must be an ACM certificate ARN, arn:aws:acm:<region>:<account>:certificate/<id>`, 'JupyterHub values');
-  requireThat(['nlb', 'alb'].includes(tls.loadBalancer), 'tls.loadBalancer', `"${tls.loadBalancer}" must be nlb or alb`, 'JupyterHub values');
-  if (tls.host !== undefined) requireThat(HOST.test(tls.host), 'tls.host', `"${tls.host}" must be a DNS name`, 'JupyterHub values');
+export function jupyterHubTlsValues(tls: JupyterHubTls): {
+  proxy: Record<string, unknown>;
+  ingress?: Record<string, unknown>;
+} {
+  requireThat(
+    ACM_CERTIFICATE_ARN.test(tls.certificateArn),
+    'tls.certificateArn',
+    `"${tls.certificateArn}" must be an ACM certificate ARN, arn:aws:acm:<region>:<account>:certificate/<id>`,
+    'JupyterHub values',
+  );
+  requireThat(
+    ['nlb', 'alb'].includes(tls.loadBalancer),
+    'tls.loadBalancer',
+    `"${tls.loadBalancer}" must be nlb or alb`,
+    'JupyterHub values',
+  );
+  if (tls.host !== undefined)
+    requireThat(HOST.test(tls.host), 'tls.host', `"${tls.host}" must be a DNS name`, 'JupyterHub values');
   const scheme = tls.scheme ?? 'internal';
   if (tls.loadBalancer === 'nlb') {
     return {

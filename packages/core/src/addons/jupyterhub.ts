@@ -40,13 +40,31 @@ export const JUPYTERHUB_CHART: HelmChartSource = {
  */
 export const JUPYTERHUB_GENERATED_FIELDS: readonly ArgoIgnoreDifference[] = [
   {
-    kind: 'Secret', name: 'hub', namespace: JUPYTERHUB_NAMESPACE,
-    jsonPointers: ['/data/hub.config.ConfigurableHTTPProxy.auth_token', '/data/hub.config.JupyterHub.cookie_secret', '/data/hub.config.CryptKeeper.keys'],
+    kind: 'Secret',
+    name: 'hub',
+    namespace: JUPYTERHUB_NAMESPACE,
+    jsonPointers: [
+      '/data/hub.config.ConfigurableHTTPProxy.auth_token',
+      '/data/hub.config.JupyterHub.cookie_secret',
+      '/data/hub.config.CryptKeeper.keys',
+    ],
   },
-  { group: 'apps', kind: 'Deployment', name: 'hub', namespace: JUPYTERHUB_NAMESPACE, jsonPointers: ['/spec/template/metadata/annotations/checksum~1secret'] },
   {
-    group: 'apps', kind: 'Deployment', name: 'proxy', namespace: JUPYTERHUB_NAMESPACE,
-    jsonPointers: ['/spec/template/metadata/annotations/checksum~1auth-token', '/spec/template/metadata/annotations/checksum~1proxy-secret'],
+    group: 'apps',
+    kind: 'Deployment',
+    name: 'hub',
+    namespace: JUPYTERHUB_NAMESPACE,
+    jsonPointers: ['/spec/template/metadata/annotations/checksum~1secret'],
+  },
+  {
+    group: 'apps',
+    kind: 'Deployment',
+    name: 'proxy',
+    namespace: JUPYTERHUB_NAMESPACE,
+    jsonPointers: [
+      '/spec/template/metadata/annotations/checksum~1auth-token',
+      '/spec/template/metadata/annotations/checksum~1proxy-secret',
+    ],
   },
 ];
 
@@ -86,7 +104,12 @@ export class JupyterHubNamespace extends Construct {
     super(scope, id);
     this.name = props.name ?? JUPYTERHUB_NAMESPACE;
     assertDnsLabel(this.name, 'name', 'JupyterHubNamespace');
-    requireThat(/^v1\.[0-9]+$/.test(props.podSecurityVersion), 'podSecurityVersion', `"${props.podSecurityVersion}" must be v1.<minor>`, 'JupyterHubNamespace');
+    requireThat(
+      /^v1\.[0-9]+$/.test(props.podSecurityVersion),
+      'podSecurityVersion',
+      `"${props.podSecurityVersion}" must be v1.<minor>`,
+      'JupyterHubNamespace',
+    );
     new k8s.KubeNamespace(this, 'Resource', {
       metadata: {
         name: this.name,
@@ -147,7 +170,10 @@ export interface JupyterHubValuesProps {
     readonly cpu: { readonly guarantee: number; readonly limit: number };
     readonly memory: { readonly guarantee: string; readonly limit: string };
   };
-  readonly hubResources: { readonly requests: { readonly cpu: string; readonly memory: string }; readonly limits: { readonly memory: string } };
+  readonly hubResources: {
+    readonly requests: { readonly cpu: string; readonly memory: string };
+    readonly limits: { readonly memory: string };
+  };
   /** Idle servers are stopped after this many seconds. */
   readonly cullTimeoutSeconds: number;
   readonly profiles: readonly JupyterHubTenantProfile[];
@@ -159,20 +185,26 @@ export interface JupyterHubValuesProps {
   readonly tls?: JupyterHubTls;
 }
 
-const CLUSTER_MODE_DRIVER_ONLY = /^spark\.kubernetes\.driver\.|^spark\.driver\.(cores|memoryOverhead|memoryOverheadFactor)$/;
+const CLUSTER_MODE_DRIVER_ONLY =
+  /^spark\.kubernetes\.driver\.|^spark\.driver\.(cores|memoryOverhead|memoryOverheadFactor)$/;
 
 /** `2g`, `2048m`, `2G` (Spark and KubeSpawner sizes) in MiB; undefined for anything else. */
 function sizeMiB(size: string | undefined): number | undefined {
   const match = size === undefined ? null : /^([0-9]+)([kmgt])b?$/i.exec(size);
   if (!match) return undefined;
-  return Number(match[1]) * ({ k: 1 / 1024, m: 1, g: 1024, t: 1024 * 1024 } as const)[match[2]!.toLowerCase() as 'k' | 'm' | 'g' | 't'];
+  return (
+    Number(match[1]) *
+    ({ k: 1 / 1024, m: 1, g: 1024, t: 1024 * 1024 } as const)[match[2]!.toLowerCase() as 'k' | 'm' | 'g' | 't']
+  );
 }
 
 /** Spark in client mode from a notebook pod: the driver is the notebook's own process, executors call back to its IP. */
 function sparkClientModeSubmitArgs(profile: JupyterHubTenantProfile, image: string): string {
   const properties: Record<string, string> = {
     // What only a driver pod of cluster mode uses (its pod template, cores, overhead) is dropped.
-    ...Object.fromEntries(Object.entries(profile.sparkProperties).filter(([key]) => !CLUSTER_MODE_DRIVER_ONLY.test(key))),
+    ...Object.fromEntries(
+      Object.entries(profile.sparkProperties).filter(([key]) => !CLUSTER_MODE_DRIVER_ONLY.test(key)),
+    ),
     'spark.submit.deployMode': 'client',
     'spark.kubernetes.namespace': profile.namespace,
     'spark.kubernetes.authenticate.driver.serviceAccountName': profile.serviceAccount,
@@ -191,7 +223,9 @@ function sparkClientModeSubmitArgs(profile: JupyterHubTenantProfile, image: stri
     // Executors are owned by the notebook pod: they are garbage-collected with it.
     'spark.kubernetes.driver.pod.name': '$(POD_NAME)',
   };
-  const conf = Object.keys(properties).sort().map((key) => `--conf ${key}=${properties[key]}`);
+  const conf = Object.keys(properties)
+    .sort()
+    .map((key) => `--conf ${key}=${properties[key]}`);
   return ['--master k8s://https://kubernetes.default.svc:443', ...conf, 'pyspark-shell'].join(' ');
 }
 
@@ -202,7 +236,8 @@ function profileEntry(profile: JupyterHubTenantProfile, index: number, image: st
   return {
     display_name: `${profile.tenant} (Spark in ${profile.namespace})`,
     slug: profile.tenant,
-    description: profile.description ?? `Spark in client mode in namespace ${profile.namespace} as ${profile.serviceAccount}`,
+    description:
+      profile.description ?? `Spark in client mode in namespace ${profile.namespace} as ${profile.serviceAccount}`,
     ...(index === 0 ? { default: true } : {}),
     kubespawner_override: {
       // KubeSpawner 7 runs the server (and its home PVC) in this namespace and watches it with a namespaced reflector.
@@ -243,30 +278,65 @@ function profileEntry(profile: JupyterHubTenantProfile, index: number, image: st
  * in the cluster.
  */
 export function jupyterHubValues(props: JupyterHubValuesProps): Record<string, unknown> {
-  requireThat(Number.isInteger(props.cullTimeoutSeconds) && props.cullTimeoutSeconds >= 300, 'cullTimeoutSeconds', 'must be a whole number of seconds, at least 300', 'JupyterHub values');
-  requireThat(props.resources.cpu.guarantee <= props.resources.cpu.limit, 'resources.cpu', 'guarantee must not exceed limit', 'JupyterHub values');
+  requireThat(
+    Number.isInteger(props.cullTimeoutSeconds) && props.cullTimeoutSeconds >= 300,
+    'cullTimeoutSeconds',
+    'must be a whole number of seconds, at least 300',
+    'JupyterHub values',
+  );
+  requireThat(
+    props.resources.cpu.guarantee <= props.resources.cpu.limit,
+    'resources.cpu',
+    'guarantee must not exceed limit',
+    'JupyterHub values',
+  );
   const limitMiB = sizeMiB(props.resources.memory.limit);
   props.profiles.forEach((profile, index) => {
     const driverMiB = sizeMiB(profile.sparkProperties['spark.driver.memory']);
-    requireThat(driverMiB === undefined || limitMiB === undefined || driverMiB * 1.25 <= limitMiB, 'resources.memory.limit',
+    requireThat(
+      driverMiB === undefined || limitMiB === undefined || driverMiB * 1.25 <= limitMiB,
+      'resources.memory.limit',
       `${props.resources.memory.limit} leaves too little for the Spark driver of ${profile.tenant} (spark.driver.memory ${profile.sparkProperties['spark.driver.memory']}, which runs in the notebook pod, plus the kernel): give the notebook at least 1.25 times the driver's memory`,
-      `JupyterHub profile ${index}`);
+      `JupyterHub profile ${index}`,
+    );
   });
   const auth = props.auth;
   const hubConfig = authenticatorConfig(auth);
   const user = props.notebookUser ?? EMR_IMAGE_USER;
-  requireThat(Number.isInteger(user.uid) && user.uid > 0 && Number.isInteger(user.gid) && user.gid >= 0, 'notebookUser', 'uid must be a whole number above 0 (not root) and gid a whole number', 'JupyterHub values');
-  requireThat(/^\/[^\s]*[^/\s]$/.test(user.home), 'notebookUser.home', `"${user.home}" must be an absolute path`, 'JupyterHub values');
+  requireThat(
+    Number.isInteger(user.uid) && user.uid > 0 && Number.isInteger(user.gid) && user.gid >= 0,
+    'notebookUser',
+    'uid must be a whole number above 0 (not root) and gid a whole number',
+    'JupyterHub values',
+  );
+  requireThat(
+    /^\/[^\s]*[^/\s]$/.test(user.home),
+    'notebookUser.home',
+    `"${user.home}" must be an absolute path`,
+    'JupyterHub values',
+  );
   const startTimeout = props.startTimeoutSeconds ?? 900;
-  requireThat(Number.isInteger(startTimeout) && startTimeout >= 60, 'startTimeoutSeconds', 'must be a whole number of seconds, at least 60', 'JupyterHub values');
+  requireThat(
+    Number.isInteger(startTimeout) && startTimeout >= 60,
+    'startTimeoutSeconds',
+    'must be a whole number of seconds, at least 60',
+    'JupyterHub values',
+  );
   const namespaces = [...new Set(props.profiles.map((profile) => profile.namespace))].sort();
   const placement = addonNodePlacement(props.corePlacement, props.managedNodeGroups);
   // The chart's own core affinity (matchNodePurpose) is turned off, so each pod spec has one affinity: this one.
-  const coreAffinity = { affinity: { nodeAffinity: placement?.nodeAffinity ?? offKarpenterNodeAffinity(props.managedNodeGroups) } };
+  const coreAffinity = {
+    affinity: { nodeAffinity: placement?.nodeAffinity ?? offKarpenterNodeAffinity(props.managedNodeGroups) },
+  };
   const tls = props.tls ? jupyterHubTlsValues(props.tls) : undefined;
   if (props.tls) {
     const wanted = TLS_PROXY_SERVICE_TYPE[props.tls.loadBalancer];
-    requireThat(props.proxyServiceType === wanted, 'proxyServiceType', `is ${props.proxyServiceType}; behind tls.loadBalancer ${props.tls.loadBalancer} proxy-public must be ${wanted}`, 'JupyterHub values');
+    requireThat(
+      props.proxyServiceType === wanted,
+      'proxyServiceType',
+      `is ${props.proxyServiceType}; behind tls.loadBalancer ${props.tls.loadBalancer} proxy-public must be ${wanted}`,
+      'JupyterHub values',
+    );
   }
   return {
     hub: {
@@ -276,7 +346,10 @@ export function jupyterHubValues(props: JupyterHubValuesProps): Record<string, u
         ...hubConfig,
         // The chart tells servers the hub is at http://hub:8081, a name that resolves only in the hub's namespace; the
         // servers run in the tenant namespaces, so they get the Service's namespaced name.
-        JupyterHub: { ...(hubConfig.JupyterHub as Record<string, unknown>), hub_connect_url: `http://${JUPYTERHUB_HUB_SERVICE}.${JUPYTERHUB_NAMESPACE}.svc:${JUPYTERHUB_HUB_API_PORT}` },
+        JupyterHub: {
+          ...(hubConfig.JupyterHub as Record<string, unknown>),
+          hub_connect_url: `http://${JUPYTERHUB_HUB_SERVICE}.${JUPYTERHUB_NAMESPACE}.svc:${JUPYTERHUB_HUB_API_PORT}`,
+        },
         KubeSpawner: { gid: user.gid },
       },
       serviceAccount: { create: true, name: JUPYTERHUB_HUB_SERVICE_ACCOUNT },
@@ -284,20 +357,31 @@ export function jupyterHubValues(props: JupyterHubValuesProps): Record<string, u
       resources: { requests: { ...props.hubResources.requests }, limits: { ...props.hubResources.limits } },
       extraPodSpec: coreAffinity,
       ...(auth.type !== 'dummy'
-        ? { extraEnv: { OAUTH_CLIENT_SECRET: { valueFrom: { secretKeyRef: { name: auth.clientSecret.secretName, key: auth.clientSecret.key } } } } }
+        ? {
+            extraEnv: {
+              OAUTH_CLIENT_SECRET: {
+                valueFrom: { secretKeyRef: { name: auth.clientSecret.secretName, key: auth.clientSecret.key } },
+              },
+            },
+          }
         : {}),
       // Notebook servers run in the tenant namespaces: let them reach the hub's API (an empty `from` would admit everyone).
       // The hub needs no node credentials: no egress to the instance metadata endpoint.
-      networkPolicy: namespaces.length === 0 ? { egressAllowRules: { cloudMetadataServer: false } } : {
-        egressAllowRules: { cloudMetadataServer: false },
-        ingress: [{
-          from: namespaces.map((namespace) => ({
-            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
-            podSelector: { matchLabels: { 'hub.jupyter.org/network-access-hub': 'true' } },
-          })),
-          ports: [{ port: JUPYTERHUB_HUB_API_PORT, protocol: 'TCP' }],
-        }],
-      },
+      networkPolicy:
+        namespaces.length === 0
+          ? { egressAllowRules: { cloudMetadataServer: false } }
+          : {
+              egressAllowRules: { cloudMetadataServer: false },
+              ingress: [
+                {
+                  from: namespaces.map((namespace) => ({
+                    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
+                    podSelector: { matchLabels: { 'hub.jupyter.org/network-access-hub': 'true' } },
+                  })),
+                  ports: [{ port: JUPYTERHUB_HUB_API_PORT, protocol: 'TCP' }],
+                },
+              ],
+            },
     },
     proxy: {
       service: { type: props.proxyServiceType },
@@ -323,14 +407,23 @@ export function jupyterHubValues(props: JupyterHubValuesProps): Record<string, u
       // The iptables init container needs NET_ADMIN, which the tenants' Pod Security level (baseline) refuses; the
       // nodes' IMDSv2 hop limit of 1 keeps pods off the metadata endpoint instead.
       cloudMetadata: { blockWithIptables: false },
-      profileList: props.profiles.map((profile, index) => profileEntry(profile, index, `${props.image.name}:${props.image.tag}`)),
+      profileList: props.profiles.map((profile, index) =>
+        profileEntry(profile, index, `${props.image.name}:${props.image.tag}`),
+      ),
     },
-    cull: { enabled: true, timeout: props.cullTimeoutSeconds, every: Math.min(600, Math.max(60, Math.floor(props.cullTimeoutSeconds / 6))) },
+    cull: {
+      enabled: true,
+      timeout: props.cullTimeoutSeconds,
+      every: Math.min(600, Math.max(60, Math.floor(props.cullTimeoutSeconds / 6))),
+    },
     // Neither pulls images into tenant nodes nor runs a scheduler of its own.
     prePuller: { hook: { enabled: false }, continuous: { enabled: false } },
     scheduling: {
       userScheduler: { enabled: false },
-      corePods: { nodeAffinity: { matchNodePurpose: 'ignore' }, ...(placement ? { tolerations: placement.tolerations.map((t) => ({ ...t })) } : {}) },
+      corePods: {
+        nodeAffinity: { matchNodePurpose: 'ignore' },
+        ...(placement ? { tolerations: placement.tolerations.map((t) => ({ ...t })) } : {}),
+      },
     },
   };
 }
@@ -341,7 +434,8 @@ let chartDefaults: Record<string, unknown> | undefined;
 
 /** Helm's coalescing of user values onto the chart's defaults: maps merge, anything else replaces, null removes. */
 export function coalesceHelmValues(defaults: unknown, values: unknown): unknown {
-  const isMap = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  const isMap = (value: unknown): value is Record<string, unknown> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value);
   if (!isMap(defaults) || !isMap(values)) return values === undefined ? defaults : values;
   const merged: Record<string, unknown> = { ...defaults };
   for (const [key, value] of Object.entries(values)) {
@@ -364,7 +458,10 @@ export function jupyterHubValuesProblems(values: Record<string, unknown>): strin
   if (validator(coalesceHelmValues(chartDefaults, values))) return [];
   return (validator.errors ?? []).map((error: ErrorObject) => {
     const path = error.instancePath.split('/').slice(1).join('.') || '(values)';
-    const extra = error.keyword === 'additionalProperties' ? ` "${(error.params as { additionalProperty: string }).additionalProperty}"` : '';
+    const extra =
+      error.keyword === 'additionalProperties'
+        ? ` "${(error.params as { additionalProperty: string }).additionalProperty}"`
+        : '';
     return `${path}: ${error.message ?? 'is invalid'}${extra} (jupyterhub chart ${JUPYTERHUB_CHART.version} values schema)`;
   });
 }

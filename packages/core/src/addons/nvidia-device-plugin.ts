@@ -2,7 +2,12 @@ import { requireThat } from '../primitives/errors.js';
 import type { HelmChartSource } from '../delivery/helm-chart.js';
 import { KARPENTER_AWS_INSTANCE_LABELS, type InstanceLabelKeys } from '../karpenter/instance-labels.js';
 import {
-  describeMisfit, podMisfit, poolNodeRequirements, tolerationFor, type PoolSchedulingView, type Toleration,
+  describeMisfit,
+  podMisfit,
+  poolNodeRequirements,
+  tolerationFor,
+  type PoolSchedulingView,
+  type Toleration,
 } from '../scheduling/placement.js';
 import type { NodeRequirement } from '../scheduling/requirements.js';
 import { CAPACITY_CLASS_LABEL } from '../karpenter/spark-capacity.js';
@@ -20,7 +25,10 @@ export const NVIDIA_DEVICE_PLUGIN_CHART: HelmChartSource = {
 };
 
 /** The plugin's image, named in the values so image scanners see it (the chart's default: `v<appVersion>`). */
-export const NVIDIA_DEVICE_PLUGIN_IMAGE = { repository: 'nvcr.io/nvidia/k8s-device-plugin', tag: `v${NVIDIA_DEVICE_PLUGIN_CHART.version}` } as const;
+export const NVIDIA_DEVICE_PLUGIN_IMAGE = {
+  repository: 'nvcr.io/nvidia/k8s-device-plugin',
+  tag: `v${NVIDIA_DEVICE_PLUGIN_CHART.version}`,
+} as const;
 
 /** The extended resource the plugin advertises for each GPU (its default resource name, no renaming). */
 export const NVIDIA_GPU_RESOURCE = 'nvidia.com/gpu';
@@ -42,10 +50,19 @@ export interface NvidiaDevicePluginProps {
 /** The Helm values the builder sets; everything else keeps the chart's defaults. */
 export interface NvidiaDevicePluginValues {
   readonly image: typeof NVIDIA_DEVICE_PLUGIN_IMAGE;
-  readonly affinity: { readonly nodeAffinity: { readonly requiredDuringSchedulingIgnoredDuringExecution: { readonly nodeSelectorTerms: ReadonlyArray<{ readonly matchExpressions: readonly NodeRequirement[] }> } } };
+  readonly affinity: {
+    readonly nodeAffinity: {
+      readonly requiredDuringSchedulingIgnoredDuringExecution: {
+        readonly nodeSelectorTerms: ReadonlyArray<{ readonly matchExpressions: readonly NodeRequirement[] }>;
+      };
+    };
+  };
   readonly tolerations: readonly Toleration[];
   readonly priorityClassName: 'system-node-critical';
-  readonly resources: { readonly requests: { readonly cpu: string; readonly memory: string }; readonly limits: { readonly memory: string } };
+  readonly resources: {
+    readonly requests: { readonly cpu: string; readonly memory: string };
+    readonly limits: { readonly memory: string };
+  };
   readonly gfd: { readonly enabled: false };
 }
 
@@ -76,38 +93,60 @@ export interface NvidiaDevicePluginValues {
 export function nvidiaDevicePluginHelmValues(props: NvidiaDevicePluginProps): NvidiaDevicePluginValues {
   const labels = props.instanceLabels ?? KARPENTER_AWS_INSTANCE_LABELS;
   const classLabel = props.classLabelKey ?? CAPACITY_CLASS_LABEL;
-  requireThat(props.gpuPools.length > 0, 'gpuPools', 'is empty: the plugin would run on no node; give the GPU pools (a capacity class with gpu)');
+  requireThat(
+    props.gpuPools.length > 0,
+    'gpuPools',
+    'is empty: the plugin would run on no node; give the GPU pools (a capacity class with gpu)',
+  );
   const classes = new Set<string>();
   for (const pool of props.gpuPools) {
     const name = pool.labels[classLabel];
-    requireThat(name !== undefined, 'gpuPools', `pool ${pool.name} puts no ${classLabel} label on its nodes: the plugin could not select them`);
-    const gpus = pool.requirements.some((r) => r.key === labels.gpuCount && (r.operator === 'Gt' || r.operator === 'Exists'));
-    requireThat(gpus, 'gpuPools', `pool ${pool.name} does not require GPU instance types (${labels.gpuCount}): it is no GPU pool`);
+    requireThat(
+      name !== undefined,
+      'gpuPools',
+      `pool ${pool.name} puts no ${classLabel} label on its nodes: the plugin could not select them`,
+    );
+    const gpus = pool.requirements.some(
+      (r) => r.key === labels.gpuCount && (r.operator === 'Gt' || r.operator === 'Exists'),
+    );
+    requireThat(
+      gpus,
+      'gpuPools',
+      `pool ${pool.name} does not require GPU instance types (${labels.gpuCount}): it is no GPU pool`,
+    );
     classes.add(name!);
   }
-  const taints = new Map(props.gpuPools.flatMap((pool) => pool.taints)
-    .filter((taint) => taint.effect !== 'PreferNoSchedule')
-    .map((taint) => [`${taint.key}=${taint.value ?? ''}:${taint.effect}`, taint] as const));
+  const taints = new Map(
+    props.gpuPools
+      .flatMap((pool) => pool.taints)
+      .filter((taint) => taint.effect !== 'PreferNoSchedule')
+      .map((taint) => [`${taint.key}=${taint.value ?? ''}:${taint.effect}`, taint] as const),
+  );
   const resources = props.resources ?? { cpu: '50m', memory: '64Mi' };
   return {
     image: NVIDIA_DEVICE_PLUGIN_IMAGE,
     affinity: {
       nodeAffinity: {
         requiredDuringSchedulingIgnoredDuringExecution: {
-          nodeSelectorTerms: [{
-            matchExpressions: [
-              { key: classLabel, operator: 'In', values: [...classes].sort() },
-              { key: labels.gpuCount, operator: 'Gt', values: ['0'] },
-              { key: labels.gpuManufacturer, operator: 'In', values: ['nvidia'] },
-            ],
-          }],
+          nodeSelectorTerms: [
+            {
+              matchExpressions: [
+                { key: classLabel, operator: 'In', values: [...classes].sort() },
+                { key: labels.gpuCount, operator: 'Gt', values: ['0'] },
+                { key: labels.gpuManufacturer, operator: 'In', values: ['nvidia'] },
+              ],
+            },
+          ],
         },
       },
     },
     tolerations: [...taints].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, taint]) => tolerationFor(taint)),
     // A node whose plugin is evicted stops advertising its GPUs: the chart's default, kept explicit.
     priorityClassName: 'system-node-critical',
-    resources: { requests: { cpu: resources.cpu, memory: resources.memory }, limits: { memory: doubled(resources.memory) } },
+    resources: {
+      requests: { cpu: resources.cpu, memory: resources.memory },
+      limits: { memory: doubled(resources.memory) },
+    },
     // GPU feature discovery (and Node Feature Discovery, the chart's dependency under condition nfd.enabled,gfd.enabled)
     // label nodes for selectors like the chart's default; Karpenter's instance labels do that here.
     gfd: { enabled: false },
@@ -124,13 +163,24 @@ function doubled(memory: string): string {
  * Why the plugin's pod (its values' node affinity and tolerations) could not run on a node of `pool`, or undefined when
  * it can: the pool's taints must be tolerated and the affinity's requirements must be possible on the pool's nodes.
  */
-export function nvidiaDevicePluginPoolMisfit(values: Pick<NvidiaDevicePluginValues, 'affinity' | 'tolerations'>, pool: PoolSchedulingView): string | undefined {
-  const requirementTerms = values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms
-    .map((term) => term.matchExpressions);
-  const found = podMisfit({ tolerations: values.tolerations, requirementTerms }, { taints: pool.taints, nodeRequirements: poolNodeRequirements(pool) });
-  return found && describeMisfit(found, {
-    suffix: ` of pool ${pool.name}`,
-    impossible: (requirement) => `requires ${requirement}, which nodes of pool ${pool.name} never have`,
-    together: `its node affinity cannot be met on pool ${pool.name}`,
-  });
+export function nvidiaDevicePluginPoolMisfit(
+  values: Pick<NvidiaDevicePluginValues, 'affinity' | 'tolerations'>,
+  pool: PoolSchedulingView,
+): string | undefined {
+  const requirementTerms =
+    values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms.map(
+      (term) => term.matchExpressions,
+    );
+  const found = podMisfit(
+    { tolerations: values.tolerations, requirementTerms },
+    { taints: pool.taints, nodeRequirements: poolNodeRequirements(pool) },
+  );
+  return (
+    found &&
+    describeMisfit(found, {
+      suffix: ` of pool ${pool.name}`,
+      impossible: (requirement) => `requires ${requirement}, which nodes of pool ${pool.name} never have`,
+      together: `its node affinity cannot be met on pool ${pool.name}`,
+    })
+  );
 }

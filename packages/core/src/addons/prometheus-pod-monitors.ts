@@ -3,7 +3,14 @@ import { Construct } from 'constructs';
 import { requireThat } from '../primitives/errors.js';
 import { assertDnsLabel } from '../primitives/names.js';
 import { SPARK_PROMETHEUS_PATHS } from '../spark/pod-templates.js';
-import { CLIENT_MODE_DRIVER_LABEL, KARPENTER_METRICS, SPARK_POD_FACTS, TENANT_SERIES_LABEL, metaLabel, type SparkScrapeTargetsProps } from './prometheus-targets.js';
+import {
+  CLIENT_MODE_DRIVER_LABEL,
+  KARPENTER_METRICS,
+  SPARK_POD_FACTS,
+  TENANT_SERIES_LABEL,
+  metaLabel,
+  type SparkScrapeTargetsProps,
+} from './prometheus-targets.js';
 
 export interface SparkPodMonitorsProps extends SparkScrapeTargetsProps {
   /** Namespace of the operator's Prometheus, where the PodMonitors are created. @default 'monitoring' */
@@ -45,7 +52,11 @@ export class SparkPodMonitors extends Construct {
     requireThat(props.tenants.length > 0, 'tenants', 'must name at least one tenant');
     const karpenterNamespace = props.karpenterNamespace ?? 'kube-system';
     assertDnsLabel(karpenterNamespace, 'karpenterNamespace');
-    const metadata = (name: string) => ({ name, namespace: this.namespace, ...(props.labels ? { labels: { ...props.labels } } : {}) });
+    const metadata = (name: string) => ({
+      name,
+      namespace: this.namespace,
+      ...(props.labels ? { labels: { ...props.labels } } : {}),
+    });
     const seen = new Set<string>();
     props.tenants.forEach((tenant, index) => {
       assertDnsLabel(tenant.namespace, `tenants[${index}].namespace`);
@@ -53,27 +64,51 @@ export class SparkPodMonitors extends Construct {
       seen.add(tenant.name);
       const relabelings = [
         { action: 'replace', targetLabel: TENANT_SERIES_LABEL, replacement: tenant.name },
-        { action: 'replace', sourceLabels: [metaLabel('__meta_kubernetes_pod_label_', SPARK_POD_FACTS.appIdLabel)], targetLabel: 'spark_app_id' },
-        { action: 'replace', sourceLabels: [metaLabel('__meta_kubernetes_pod_label_', SPARK_POD_FACTS.appNameLabel)], targetLabel: 'spark_app_name' },
-        { action: 'replace', sourceLabels: [metaLabel('__meta_kubernetes_pod_label_', SPARK_POD_FACTS.roleLabel)], targetLabel: 'spark_role' },
-      ];
-      const monitor = (id: string, name: string, selector: Readonly<Record<string, string>>, extra: readonly object[]) => new ApiObject(this, id, {
-        apiVersion: 'monitoring.coreos.com/v1',
-        kind: 'PodMonitor',
-        metadata: metadata(name),
-        spec: {
-          namespaceSelector: { matchNames: [tenant.namespace] },
-          selector: { matchLabels: { ...selector } },
-          podMetricsEndpoints: [SPARK_PROMETHEUS_PATHS.driver, SPARK_PROMETHEUS_PATHS.executors].map((path) => ({
-            port: SPARK_POD_FACTS.uiPortName, path, relabelings: [...relabelings, ...extra],
-          })),
+        {
+          action: 'replace',
+          sourceLabels: [metaLabel('__meta_kubernetes_pod_label_', SPARK_POD_FACTS.appIdLabel)],
+          targetLabel: 'spark_app_id',
         },
-      });
+        {
+          action: 'replace',
+          sourceLabels: [metaLabel('__meta_kubernetes_pod_label_', SPARK_POD_FACTS.appNameLabel)],
+          targetLabel: 'spark_app_name',
+        },
+        {
+          action: 'replace',
+          sourceLabels: [metaLabel('__meta_kubernetes_pod_label_', SPARK_POD_FACTS.roleLabel)],
+          targetLabel: 'spark_role',
+        },
+      ];
+      const monitor = (
+        id: string,
+        name: string,
+        selector: Readonly<Record<string, string>>,
+        extra: readonly object[],
+      ) =>
+        new ApiObject(this, id, {
+          apiVersion: 'monitoring.coreos.com/v1',
+          kind: 'PodMonitor',
+          metadata: metadata(name),
+          spec: {
+            namespaceSelector: { matchNames: [tenant.namespace] },
+            selector: { matchLabels: { ...selector } },
+            podMetricsEndpoints: [SPARK_PROMETHEUS_PATHS.driver, SPARK_PROMETHEUS_PATHS.executors].map((path) => ({
+              port: SPARK_POD_FACTS.uiPortName,
+              path,
+              relabelings: [...relabelings, ...extra],
+            })),
+          },
+        });
       monitor(`Tenant-${tenant.name}`, `spark-${tenant.name}`, { [SPARK_POD_FACTS.roleLabel]: 'driver' }, []);
       // A label selector cannot say "this label or that one": the notebook servers (client-mode drivers) get their own.
       if (tenant.notebookDrivers) {
-        monitor(`Notebooks-${tenant.name}`, `spark-${tenant.name}-notebooks`, { [CLIENT_MODE_DRIVER_LABEL.key]: CLIENT_MODE_DRIVER_LABEL.value },
-          [{ action: 'replace', targetLabel: 'spark_role', replacement: 'driver' }]);
+        monitor(
+          `Notebooks-${tenant.name}`,
+          `spark-${tenant.name}-notebooks`,
+          { [CLIENT_MODE_DRIVER_LABEL.key]: CLIENT_MODE_DRIVER_LABEL.value },
+          [{ action: 'replace', targetLabel: 'spark_role', replacement: 'driver' }],
+        );
       }
     });
     if (props.scrapeKarpenter === false) return;

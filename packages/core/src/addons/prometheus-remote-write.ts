@@ -18,8 +18,10 @@ export interface AmpRemoteWrite {
   readonly roleArn: string;
 }
 
-const WORKSPACE_ARN = /^arn:(aws|aws-cn|aws-us-gov):aps:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):workspace\/(ws-[0-9a-zA-Z-]+)$/;
-const WORKSPACE_URL = /^https:\/\/aps-workspaces\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com(?:\.cn)?\/workspaces\/(ws-[0-9a-zA-Z-]+)\/api\/v1\/remote_write$/;
+const WORKSPACE_ARN =
+  /^arn:(aws|aws-cn|aws-us-gov):aps:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):workspace\/(ws-[0-9a-zA-Z-]+)$/;
+const WORKSPACE_URL =
+  /^https:\/\/aps-workspaces\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com(?:\.cn)?\/workspaces\/(ws-[0-9a-zA-Z-]+)\/api\/v1\/remote_write$/;
 
 /** The chart's remote write entry, the service account annotation and the writer's IAM permissions policy. */
 export function ampRemoteWrite(target: AmpRemoteWrite) {
@@ -30,12 +32,20 @@ export function ampRemoteWrite(target: AmpRemoteWrite) {
   if (target.workspaceArn !== undefined) {
     if (target.url !== undefined) throw new ConfigurationError('remoteWrite.url', 'give workspaceArn or url, not both');
     const match = WORKSPACE_ARN.exec(target.workspaceArn);
-    if (!match) throw new ConfigurationError('remoteWrite.workspaceArn', `"${target.workspaceArn}" is not an AMP workspace ARN: arn:aws:aps:<region>:<account>:workspace/ws-<id>`);
+    if (!match)
+      throw new ConfigurationError(
+        'remoteWrite.workspaceArn',
+        `"${target.workspaceArn}" is not an AMP workspace ARN: arn:aws:aps:<region>:<account>:workspace/ws-<id>`,
+      );
     [, , region, , workspaceId] = match as unknown as [string, string, string, string, string];
     workspaceArn = target.workspaceArn;
   } else if (target.url !== undefined) {
     const match = WORKSPACE_URL.exec(target.url);
-    if (!match) throw new ConfigurationError('remoteWrite.url', `"${target.url}" is not an AMP remote write endpoint: https://aps-workspaces.<region>.amazonaws.com/workspaces/ws-<id>/api/v1/remote_write`);
+    if (!match)
+      throw new ConfigurationError(
+        'remoteWrite.url',
+        `"${target.url}" is not an AMP remote write endpoint: https://aps-workspaces.<region>.amazonaws.com/workspaces/ws-<id>/api/v1/remote_write`,
+      );
     [, region, workspaceId] = match as unknown as [string, string, string];
     // The endpoint names no account: the workspace is the role's account's (AMP does not write across accounts without a role there).
     workspaceArn = `arn:${role.partition}:aps:${region}:${role.accountId}:workspace/${workspaceId}`;
@@ -44,11 +54,16 @@ export function ampRemoteWrite(target: AmpRemoteWrite) {
   }
   const suffix = role.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
   return {
-    config: { url: target.url ?? `https://aps-workspaces.${region}.${suffix}/workspaces/${workspaceId}/api/v1/remote_write`, sigv4: { region } },
+    config: {
+      url: target.url ?? `https://aps-workspaces.${region}.${suffix}/workspaces/${workspaceId}/api/v1/remote_write`,
+      sigv4: { region },
+    },
     serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': target.roleArn },
     permissionsPolicy: {
       Version: '2012-10-17',
-      Statement: [{ Sid: 'PrometheusRemoteWrite', Effect: 'Allow', Action: ['aps:RemoteWrite'], Resource: workspaceArn }],
+      Statement: [
+        { Sid: 'PrometheusRemoteWrite', Effect: 'Allow', Action: ['aps:RemoteWrite'], Resource: workspaceArn },
+      ],
     },
   } as const;
 }

@@ -13,7 +13,11 @@ import { helmValuesProblems } from './helm-values.js';
 import type { AlertGroup } from '../observability/alert-rules.js';
 import { KUBE_STATE_LABELS_ALLOWLIST } from '../observability/series.js';
 import { NAMESPACE_NAME_LABEL } from '../primitives/labels.js';
-import { kubeStateMetricsScrapeConfig, sparkScrapeConfigs, type SparkScrapeTargetsProps } from './prometheus-targets.js';
+import {
+  kubeStateMetricsScrapeConfig,
+  sparkScrapeConfigs,
+  type SparkScrapeTargetsProps,
+} from './prometheus-targets.js';
 import { ampRemoteWrite, type AmpRemoteWrite } from './prometheus-remote-write.js';
 
 /**
@@ -38,8 +42,16 @@ export const PROMETHEUS_IMAGES = {
 
 /** The scrape jobs the chart enables by default (its `scrapeConfigs` map at the pinned version). */
 export const PROMETHEUS_CHART_DEFAULT_SCRAPE_JOBS = [
-  'prometheus', 'kubernetes-api-servers', 'kubernetes-nodes', 'kubernetes-nodes-cadvisor', 'kubernetes-service-endpoints',
-  'kubernetes-service-endpoints-slow', 'prometheus-pushgateway', 'kubernetes-services', 'kubernetes-pods', 'kubernetes-pods-slow',
+  'prometheus',
+  'kubernetes-api-servers',
+  'kubernetes-nodes',
+  'kubernetes-nodes-cadvisor',
+  'kubernetes-service-endpoints',
+  'kubernetes-service-endpoints-slow',
+  'prometheus-pushgateway',
+  'kubernetes-services',
+  'kubernetes-pods',
+  'kubernetes-pods-slow',
 ] as const;
 /** Default jobs kept: Prometheus' own metrics. The others are off: `kubernetes-pods` would scrape the drivers again by their annotations, without `tenant`. */
 const KEPT_DEFAULT_JOBS = new Set<string>(['prometheus']);
@@ -104,7 +116,11 @@ export const PROMETHEUS_AUTO_RELOAD = {
 const PROMETHEUS_DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
 const PROMETHEUS_SIZE = /^[0-9]+(B|KB|MB|GB|TB|PB|EB)$/;
 
-const RESTRICTED_CONTAINER = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true } as const;
+const RESTRICTED_CONTAINER = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  readOnlyRootFilesystem: true,
+} as const;
 
 /**
  * Prometheus for the Spark platform: the `monitoring` namespace (Pod Security labels, and the name label the tenants'
@@ -140,22 +156,41 @@ export class PrometheusServer extends Construct {
     this.namespace = props.namespace ?? PROMETHEUS_CHART.namespace;
     assertDnsLabel(this.namespace, 'namespace');
     this.chart = { ...PROMETHEUS_CHART, namespace: this.namespace };
-    requireThat(isQuantity(props.storageSize), 'storageSize', `"${props.storageSize}" must be a Kubernetes quantity such as 50Gi`);
-    requireThat(PROMETHEUS_DURATION.test(props.retention), 'retention', `"${props.retention}" must be a Prometheus duration such as 15d or 12h`);
+    requireThat(
+      isQuantity(props.storageSize),
+      'storageSize',
+      `"${props.storageSize}" must be a Kubernetes quantity such as 50Gi`,
+    );
+    requireThat(
+      PROMETHEUS_DURATION.test(props.retention),
+      'retention',
+      `"${props.retention}" must be a Prometheus duration such as 15d or 12h`,
+    );
     if (props.retentionSize !== undefined) {
-      requireThat(PROMETHEUS_SIZE.test(props.retentionSize), 'retentionSize', `"${props.retentionSize}" must be a size such as 45GB (B, KB, MB, GB, TB, PB, EB)`);
+      requireThat(
+        PROMETHEUS_SIZE.test(props.retentionSize),
+        'retentionSize',
+        `"${props.retentionSize}" must be a size such as 45GB (B, KB, MB, GB, TB, PB, EB)`,
+      );
     }
     const scrapeInterval = props.scrapeInterval ?? '30s';
     requireGoDuration(scrapeInterval, 'scrapeInterval');
     const { service } = props;
-    requireThat(['ClusterIP', 'NodePort', 'LoadBalancer'].includes(service.type), 'service.type', `"${service.type}" must be ClusterIP, NodePort or LoadBalancer`);
+    requireThat(
+      ['ClusterIP', 'NodePort', 'LoadBalancer'].includes(service.type),
+      'service.type',
+      `"${service.type}" must be ClusterIP, NodePort or LoadBalancer`,
+    );
     requireIntegerInRange(service.port, 1, 65535, 'service.port');
     if (service.nodePort !== undefined) {
       requireThat(service.type === 'NodePort', 'service.nodePort', 'is only used with service type NodePort');
       requireIntegerInRange(service.nodePort, 30000, 32767, 'service.nodePort');
     }
     // kube-state-metrics (the chart's sub-chart) for quota, Pending pods, restarts and Jobs; its own job gives `tenant`.
-    const scrapeConfigs = [...sparkScrapeConfigs(props.scrape), kubeStateMetricsScrapeConfig(this.namespace, props.scrape.tenants)];
+    const scrapeConfigs = [
+      ...sparkScrapeConfigs(props.scrape),
+      kubeStateMetricsScrapeConfig(this.namespace, props.scrape.tenants),
+    ];
     const remoteWrite = props.remoteWrite ? ampRemoteWrite(props.remoteWrite) : undefined;
     const lifecycleApi = props.lifecycleApi ?? false;
 
@@ -174,13 +209,18 @@ export class PrometheusServer extends Construct {
         },
       },
     });
-    this.storageClass = new Gp3StorageClass(this, 'StorageClass', { name: props.storageClassName ?? 'prometheus-gp3', provisioner: props.storageProvisioner });
+    this.storageClass = new Gp3StorageClass(this, 'StorageClass', {
+      name: props.storageClassName ?? 'prometheus-gp3',
+      provisioner: props.storageProvisioner,
+    });
 
     const quantity = (value: QuantityInput) => quantityString(value);
     const nodeGroups = props.managedNodeGroups ?? [];
     const placement = addonNodePlacement(props.nodePlacement, props.managedNodeGroups);
     const affinity = { nodeAffinity: placement?.nodeAffinity ?? offKarpenterNodeAffinity(nodeGroups) };
-    const tolerations = placement?.tolerations.length ? { tolerations: placement.tolerations.map((t) => ({ ...t })) } : {};
+    const tolerations = placement?.tolerations.length
+      ? { tolerations: placement.tolerations.map((t) => ({ ...t })) }
+      : {};
     this.values = {
       alertmanager: { enabled: false },
       'kube-state-metrics': {
@@ -190,8 +230,12 @@ export class PrometheusServer extends Construct {
         affinity,
         ...tolerations,
       },
-      ...(remoteWrite ? { serviceAccounts: { server: { annotations: { ...remoteWrite.serviceAccountAnnotations } } } } : {}),
-      ...(props.alertGroups?.length ? { serverFiles: { 'alerting_rules.yml': { groups: props.alertGroups.map((group) => ({ ...group })) } } } : {}),
+      ...(remoteWrite
+        ? { serviceAccounts: { server: { annotations: { ...remoteWrite.serviceAccountAnnotations } } } }
+        : {}),
+      ...(props.alertGroups?.length
+        ? { serverFiles: { 'alerting_rules.yml': { groups: props.alertGroups.map((group) => ({ ...group })) } } }
+        : {}),
       'prometheus-node-exporter': { enabled: false },
       'prometheus-pushgateway': { enabled: false },
       configmapReload: {
@@ -210,8 +254,17 @@ export class PrometheusServer extends Construct {
         global: { scrape_interval: scrapeInterval, evaluation_interval: scrapeInterval },
         retention: props.retention,
         ...(props.retentionSize ? { retentionSize: props.retentionSize } : {}),
-        persistentVolume: { enabled: true, size: quantity(props.storageSize), storageClass: this.storageClass.name, accessModes: ['ReadWriteOnce'] },
-        service: { type: service.type, servicePort: service.port, ...(service.nodePort !== undefined ? { nodePort: service.nodePort } : {}) },
+        persistentVolume: {
+          enabled: true,
+          size: quantity(props.storageSize),
+          storageClass: this.storageClass.name,
+          accessModes: ['ReadWriteOnce'],
+        },
+        service: {
+          type: service.type,
+          servicePort: service.port,
+          ...(service.nodePort !== undefined ? { nodePort: service.nodePort } : {}),
+        },
         resources: {
           requests: { cpu: quantity(props.resources.requests.cpu), memory: quantity(props.resources.requests.memory) },
           limits: {
@@ -222,17 +275,31 @@ export class PrometheusServer extends Construct {
         affinity,
         ...tolerations,
         ...(remoteWrite ? { remoteWrite: [remoteWrite.config] } : {}),
-        securityContext: { runAsUser: 65534, runAsGroup: 65534, runAsNonRoot: true, fsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } },
+        securityContext: {
+          runAsUser: 65534,
+          runAsGroup: 65534,
+          runAsNonRoot: true,
+          fsGroup: 65534,
+          seccompProfile: { type: 'RuntimeDefault' },
+        },
         containerSecurityContext: RESTRICTED_CONTAINER,
       },
       scrapeConfigs: {
-        ...Object.fromEntries(PROMETHEUS_CHART_DEFAULT_SCRAPE_JOBS.filter((job) => !KEPT_DEFAULT_JOBS.has(job)).map((job) => [job, { enabled: false }])),
+        ...Object.fromEntries(
+          PROMETHEUS_CHART_DEFAULT_SCRAPE_JOBS.filter((job) => !KEPT_DEFAULT_JOBS.has(job)).map((job) => [
+            job,
+            { enabled: false },
+          ]),
+        ),
         ...Object.fromEntries(scrapeConfigs.map((config) => [config.job_name, config])),
       },
     };
     const problems = helmValuesProblems(this.chart, this.values);
     if (problems.length > 0) {
-      throw new ConfigurationError('values', `the ${this.chart.name} chart ${this.chart.version} refuses its values: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
+      throw new ConfigurationError(
+        'values',
+        `the ${this.chart.name} chart ${this.chart.version} refuses its values: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
+      );
     }
   }
 }

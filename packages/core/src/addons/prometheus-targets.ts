@@ -27,7 +27,13 @@ export const CLIENT_MODE_DRIVER_LABEL = { key: 'emr-eks-gitops.io/spark-client-d
 export const TENANT_SERIES_LABEL = 'tenant';
 
 /** Karpenter's controller as its chart installs it: Service `karpenter`, port `http-metrics` (8080), path `/metrics`. */
-export const KARPENTER_METRICS = { serviceName: 'karpenter', portName: 'http-metrics', port: 8080, path: '/metrics', podLabel: { 'app.kubernetes.io/name': 'karpenter' } } as const;
+export const KARPENTER_METRICS = {
+  serviceName: 'karpenter',
+  portName: 'http-metrics',
+  port: 8080,
+  path: '/metrics',
+  podLabel: { 'app.kubernetes.io/name': 'karpenter' },
+} as const;
 
 /** A tenant whose Spark pods are scraped: its name (the `tenant` label's value) and its namespace. */
 export interface ScrapedTenant {
@@ -59,7 +65,10 @@ export interface RelabelConfig {
 export interface ScrapeConfig {
   readonly job_name: string;
   readonly metrics_path: string;
-  readonly kubernetes_sd_configs: readonly { readonly role: 'pod' | 'endpointslice'; readonly namespaces: { readonly names: readonly string[] } }[];
+  readonly kubernetes_sd_configs: readonly {
+    readonly role: 'pod' | 'endpointslice';
+    readonly namespaces: { readonly names: readonly string[] };
+  }[];
   readonly relabel_configs: readonly RelabelConfig[];
   /** Relabeling of the scraped series (after the scrape), e.g. an object's namespace to its tenant. */
   readonly metric_relabel_configs?: readonly RelabelConfig[];
@@ -74,7 +83,11 @@ function checkTenants(tenants: readonly ScrapedTenant[]): void {
   const namespaces = new Set<string>();
   tenants.forEach((tenant, index) => {
     assertDnsLabel(tenant.namespace, `tenants[${index}].namespace`);
-    requireThat(!namespaces.has(tenant.namespace), `tenants[${index}].namespace`, `"${tenant.namespace}" is listed twice`);
+    requireThat(
+      !namespaces.has(tenant.namespace),
+      `tenants[${index}].namespace`,
+      `"${tenant.namespace}" is listed twice`,
+    );
     namespaces.add(tenant.namespace);
   });
 }
@@ -83,9 +96,15 @@ function checkTenants(tenants: readonly ScrapedTenant[]): void {
 function tenantRelabeling(tenants: readonly ScrapedTenant[]): RelabelConfig[] {
   return [
     // kubernetes_sd does not expose namespace labels on pod targets: one rule per tenant namespace.
-    ...tenants.map((tenant): RelabelConfig => ({
-      source_labels: ['__meta_kubernetes_namespace'], regex: escapeRegex(tenant.namespace), target_label: TENANT_SERIES_LABEL, replacement: tenant.name, action: 'replace',
-    })),
+    ...tenants.map(
+      (tenant): RelabelConfig => ({
+        source_labels: ['__meta_kubernetes_namespace'],
+        regex: escapeRegex(tenant.namespace),
+        target_label: TENANT_SERIES_LABEL,
+        replacement: tenant.name,
+        action: 'replace',
+      }),
+    ),
     { source_labels: [TENANT_SERIES_LABEL], regex: '.+', action: 'keep' },
   ];
 }
@@ -111,8 +130,16 @@ export function sparkScrapeConfigs(props: SparkScrapeTargetsProps): ScrapeConfig
     kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: namespaces } }],
     relabel_configs: [
       // Spark's drivers, and the notebook servers that are drivers of their sessions (Spark labels neither of theirs).
-      { source_labels: [podLabel(SPARK_POD_FACTS.roleLabel), podLabel(CLIENT_MODE_DRIVER_LABEL.key)], regex: `driver;.*|.*;${CLIENT_MODE_DRIVER_LABEL.value}`, action: 'keep' },
-      { source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: SPARK_POD_FACTS.uiPortName, action: 'keep' },
+      {
+        source_labels: [podLabel(SPARK_POD_FACTS.roleLabel), podLabel(CLIENT_MODE_DRIVER_LABEL.key)],
+        regex: `driver;.*|.*;${CLIENT_MODE_DRIVER_LABEL.value}`,
+        action: 'keep',
+      },
+      {
+        source_labels: ['__meta_kubernetes_pod_container_port_name'],
+        regex: SPARK_POD_FACTS.uiPortName,
+        action: 'keep',
+      },
       { source_labels: ['__meta_kubernetes_pod_phase'], regex: 'Running', action: 'keep' },
       ...tenantRelabeling(props.tenants),
       { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace', action: 'replace' },
@@ -120,22 +147,40 @@ export function sparkScrapeConfigs(props: SparkScrapeTargetsProps): ScrapeConfig
       { source_labels: [podLabel(SPARK_POD_FACTS.appIdLabel)], target_label: 'spark_app_id', action: 'replace' },
       { source_labels: [podLabel(SPARK_POD_FACTS.appNameLabel)], target_label: 'spark_app_name', action: 'replace' },
       { source_labels: [podLabel(SPARK_POD_FACTS.roleLabel)], target_label: 'spark_role', action: 'replace' },
-      { source_labels: [podLabel(CLIENT_MODE_DRIVER_LABEL.key)], regex: CLIENT_MODE_DRIVER_LABEL.value, target_label: 'spark_role', replacement: 'driver', action: 'replace' },
+      {
+        source_labels: [podLabel(CLIENT_MODE_DRIVER_LABEL.key)],
+        regex: CLIENT_MODE_DRIVER_LABEL.value,
+        target_label: 'spark_role',
+        replacement: 'driver',
+        action: 'replace',
+      },
     ],
   });
   return [
     sparkJob('spark-driver', SPARK_PROMETHEUS_PATHS.driver),
     sparkJob('spark-executors', SPARK_PROMETHEUS_PATHS.executors),
-    ...(props.scrapeKarpenter === false ? [] : [<ScrapeConfig>{
-      job_name: 'karpenter',
-      metrics_path: KARPENTER_METRICS.path,
-      kubernetes_sd_configs: [{ role: 'endpointslice', namespaces: { names: [karpenterNamespace] } }],
-      relabel_configs: [
-        { source_labels: ['__meta_kubernetes_service_name'], regex: KARPENTER_METRICS.serviceName, action: 'keep' },
-        { source_labels: ['__meta_kubernetes_endpointslice_port_name'], regex: KARPENTER_METRICS.portName, action: 'keep' },
-        { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod', action: 'replace' },
-      ],
-    }]),
+    ...(props.scrapeKarpenter === false
+      ? []
+      : [
+          <ScrapeConfig>{
+            job_name: 'karpenter',
+            metrics_path: KARPENTER_METRICS.path,
+            kubernetes_sd_configs: [{ role: 'endpointslice', namespaces: { names: [karpenterNamespace] } }],
+            relabel_configs: [
+              {
+                source_labels: ['__meta_kubernetes_service_name'],
+                regex: KARPENTER_METRICS.serviceName,
+                action: 'keep',
+              },
+              {
+                source_labels: ['__meta_kubernetes_endpointslice_port_name'],
+                regex: KARPENTER_METRICS.portName,
+                action: 'keep',
+              },
+              { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod', action: 'replace' },
+            ],
+          },
+        ]),
   ];
 }
 
@@ -144,7 +189,11 @@ export function sparkScrapeConfigs(props: SparkScrapeTargetsProps): ScrapeConfig
  * charts/kube-state-metrics templates/service.yaml: Service labelled `app.kubernetes.io/name: kube-state-metrics`,
  * port `http`, path `/metrics`). The chart scrapes it through `kubernetes-service-endpoints`, which is off here.
  */
-export const KUBE_STATE_METRICS = { serviceLabel: { 'app.kubernetes.io/name': 'kube-state-metrics' }, portName: 'http', path: '/metrics' } as const;
+export const KUBE_STATE_METRICS = {
+  serviceLabel: { 'app.kubernetes.io/name': 'kube-state-metrics' },
+  portName: 'http',
+  path: '/metrics',
+} as const;
 
 /**
  * The `kube-state-metrics` scrape job: its Service's endpoints in `namespace`; every series about an object in a
@@ -158,11 +207,25 @@ export function kubeStateMetricsScrapeConfig(namespace: string, tenants: readonl
     metrics_path: KUBE_STATE_METRICS.path,
     kubernetes_sd_configs: [{ role: 'endpointslice', namespaces: { names: [namespace] } }],
     relabel_configs: [
-      { source_labels: [metaLabel('__meta_kubernetes_service_label_', name)], regex: escapeRegex(value), action: 'keep' },
-      { source_labels: ['__meta_kubernetes_endpointslice_port_name'], regex: KUBE_STATE_METRICS.portName, action: 'keep' },
+      {
+        source_labels: [metaLabel('__meta_kubernetes_service_label_', name)],
+        regex: escapeRegex(value),
+        action: 'keep',
+      },
+      {
+        source_labels: ['__meta_kubernetes_endpointslice_port_name'],
+        regex: KUBE_STATE_METRICS.portName,
+        action: 'keep',
+      },
     ],
-    metric_relabel_configs: tenants.map((tenant): RelabelConfig => ({
-      source_labels: ['namespace'], regex: escapeRegex(tenant.namespace), target_label: TENANT_SERIES_LABEL, replacement: tenant.name, action: 'replace',
-    })),
+    metric_relabel_configs: tenants.map(
+      (tenant): RelabelConfig => ({
+        source_labels: ['namespace'],
+        regex: escapeRegex(tenant.namespace),
+        target_label: TENANT_SERIES_LABEL,
+        replacement: tenant.name,
+        action: 'replace',
+      }),
+    ),
   };
 }

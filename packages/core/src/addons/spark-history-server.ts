@@ -25,8 +25,12 @@ export const SPARK_HISTORY_SERVER_DEFAULTS = { cpu: '500m', memory: '2Gi', heapF
  */
 export const SPARK_HISTORY_EMRFS = {
   classpath: [
-    '/usr/share/aws/emr/emrfs/conf', '/usr/share/aws/emr/emrfs/lib/*', '/usr/share/aws/emr/emrfs/auxlib/*',
-    '/usr/share/aws/aws-java-sdk/*', '/usr/share/aws/aws-java-sdk-v2/*', '/usr/lib/hadoop/hadoop-aws.jar',
+    '/usr/share/aws/emr/emrfs/conf',
+    '/usr/share/aws/emr/emrfs/lib/*',
+    '/usr/share/aws/emr/emrfs/auxlib/*',
+    '/usr/share/aws/aws-java-sdk/*',
+    '/usr/share/aws/aws-java-sdk-v2/*',
+    '/usr/lib/hadoop/hadoop-aws.jar',
   ],
   hadoopConf: {
     'fs.s3.impl': 'com.amazon.ws.emr.hadoop.fs.EmrFileSystem',
@@ -142,32 +146,56 @@ export class SparkHistoryServers extends Construct {
       assertDnsLabel(server.name, `servers[${i}].name`);
       requireThat(!names.has(server.name), `servers[${i}].name`, `"${server.name}" is used twice`);
       names.add(server.name);
-      requireThat(S3_PREFIX.test(server.logDirectory), `servers[${i}].logDirectory`, `"${server.logDirectory}" must be an S3 prefix s3://<bucket>/<prefix>/ ending in "/"`);
+      requireThat(
+        S3_PREFIX.test(server.logDirectory),
+        `servers[${i}].logDirectory`,
+        `"${server.logDirectory}" must be an S3 prefix s3://<bucket>/<prefix>/ ending in "/"`,
+      );
       (server.uiClients ?? []).forEach((client, j) => {
         assertDnsLabel(client.namespace, `servers[${i}].uiClients[${j}].namespace`);
         // An empty selector would admit every pod of the namespace: name the pods.
-        requireThat(Object.keys(client.podLabels).length > 0, `servers[${i}].uiClients[${j}].podLabels`, 'must name at least one label of the pods admitted');
+        requireThat(
+          Object.keys(client.podLabels).length > 0,
+          `servers[${i}].uiClients[${j}].podLabels`,
+          'must name at least one label of the pods admitted',
+        );
       });
       if (server.roleArn !== undefined) {
         requireIamRoleArn(server.roleArn, `servers[${i}].roleArn`);
-        requireThat(server.name !== this.serviceAccountName, `servers[${i}].name`, `"${server.name}" is the shared ServiceAccount's name; a server with a role of its own needs another name`);
+        requireThat(
+          server.name !== this.serviceAccountName,
+          `servers[${i}].name`,
+          `"${server.name}" is the shared ServiceAccount's name; a server with a role of its own needs another name`,
+        );
       } else {
-        requireThat(props.roleArn !== undefined, `servers[${i}].roleArn`, `server "${server.name}" has no IAM role: give it a roleArn, or give the servers a shared roleArn`);
+        requireThat(
+          props.roleArn !== undefined,
+          `servers[${i}].roleArn`,
+          `server "${server.name}" has no IAM role: give it a roleArn, or give the servers a shared roleArn`,
+        );
       }
     });
-    (props.allowIngressFromNamespaces ?? []).forEach((name, i) => { assertDnsLabel(name, `allowIngressFromNamespaces[${i}]`); });
+    (props.allowIngressFromNamespaces ?? []).forEach((name, i) => {
+      assertDnsLabel(name, `allowIngressFromNamespaces[${i}]`);
+    });
     const cpu = props.resources?.cpu ?? SPARK_HISTORY_SERVER_DEFAULTS.cpu;
     const memory = props.resources?.memory ?? SPARK_HISTORY_SERVER_DEFAULTS.memory;
     const memoryBytes = parseQuantity(memory, 'resources.memory');
     parseQuantity(cpu, 'resources.cpu');
-    requireThat(memoryBytes >= 1024 ** 3, 'resources.memory', `${quantityString(memory)} is too little for a history server; give it at least 1Gi`);
+    requireThat(
+      memoryBytes >= 1024 ** 3,
+      'resources.memory',
+      `${quantityString(memory)} is too little for a history server; give it at least 1Gi`,
+    );
     // The JVM heap: most of the container's memory, the rest for metaspace, threads and the S3 client's buffers.
     const heapMiB = Math.floor((memoryBytes / 1024 ** 2) * SPARK_HISTORY_SERVER_DEFAULTS.heapFraction);
     const user = props.user ?? { uid: 999, gid: 1000 };
     const nodeGroups = props.managedNodeGroups;
-    if (nodeGroups !== undefined) requireThat(nodeGroups.length > 0, 'managedNodeGroups', 'must name at least one node group when given');
+    if (nodeGroups !== undefined)
+      requireThat(nodeGroups.length > 0, 'managedNodeGroups', 'must name at least one node group when given');
     const placement = addonNodePlacement(props.nodePlacement, nodeGroups);
-    const irsaAnnotations = (roleArn: string) => (props.identity === 'pod-identity' ? {} : { annotations: { 'eks.amazonaws.com/role-arn': roleArn } });
+    const irsaAnnotations = (roleArn: string) =>
+      props.identity === 'pod-identity' ? {} : { annotations: { 'eks.amazonaws.com/role-arn': roleArn } };
 
     new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
@@ -217,38 +245,58 @@ export class SparkHistoryServers extends Construct {
             spec: {
               serviceAccountName,
               securityContext: {
-                runAsNonRoot: true, runAsUser: user.uid, runAsGroup: user.gid, fsGroup: user.gid,
+                runAsNonRoot: true,
+                runAsUser: user.uid,
+                runAsGroup: user.gid,
+                fsGroup: user.gid,
                 seccompProfile: { type: 'RuntimeDefault' },
               },
               affinity: {
                 nodeAffinity: placement?.nodeAffinity ?? offKarpenterNodeAffinity(nodeGroups),
               },
               tolerations: placement?.tolerations.length ? placement.tolerations.map((t) => ({ ...t })) : undefined,
-              containers: [{
-                name: 'history-server',
-                image: props.image,
-                // spark-class runs the server in the foreground (start-history-server.sh would daemonize it).
-                command: ['/usr/lib/spark/bin/spark-class', 'org.apache.spark.deploy.history.HistoryServer'],
-                env: [
-                  { name: 'SPARK_HISTORY_OPTS', value: options.join(' ') },
-                  { name: 'SPARK_DAEMON_MEMORY', value: `${heapMiB}m` },
-                  { name: 'SPARK_DAEMON_CLASSPATH', value: SPARK_HISTORY_EMRFS.classpath.join(':') },
-                ],
-                ports: [{ name: 'http', containerPort: SPARK_HISTORY_UI_PORT, protocol: 'TCP' }],
-                readinessProbe: { httpGet: { path: '/', port: k8s.IntOrString.fromString('http') }, initialDelaySeconds: 20, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
-                livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('http') }, initialDelaySeconds: 120, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 4 },
-                resources: {
-                  requests: { cpu: k8s.Quantity.fromString(quantityString(cpu)), memory: k8s.Quantity.fromString(quantityString(memory)) },
-                  limits: { memory: k8s.Quantity.fromString(quantityString(memory)) },
+              containers: [
+                {
+                  name: 'history-server',
+                  image: props.image,
+                  // spark-class runs the server in the foreground (start-history-server.sh would daemonize it).
+                  command: ['/usr/lib/spark/bin/spark-class', 'org.apache.spark.deploy.history.HistoryServer'],
+                  env: [
+                    { name: 'SPARK_HISTORY_OPTS', value: options.join(' ') },
+                    { name: 'SPARK_DAEMON_MEMORY', value: `${heapMiB}m` },
+                    { name: 'SPARK_DAEMON_CLASSPATH', value: SPARK_HISTORY_EMRFS.classpath.join(':') },
+                  ],
+                  ports: [{ name: 'http', containerPort: SPARK_HISTORY_UI_PORT, protocol: 'TCP' }],
+                  readinessProbe: {
+                    httpGet: { path: '/', port: k8s.IntOrString.fromString('http') },
+                    initialDelaySeconds: 20,
+                    periodSeconds: 10,
+                    timeoutSeconds: 5,
+                    failureThreshold: 6,
+                  },
+                  livenessProbe: {
+                    tcpSocket: { port: k8s.IntOrString.fromString('http') },
+                    initialDelaySeconds: 120,
+                    periodSeconds: 30,
+                    timeoutSeconds: 5,
+                    failureThreshold: 4,
+                  },
+                  resources: {
+                    requests: {
+                      cpu: k8s.Quantity.fromString(quantityString(cpu)),
+                      memory: k8s.Quantity.fromString(quantityString(memory)),
+                    },
+                    limits: { memory: k8s.Quantity.fromString(quantityString(memory)) },
+                  },
+                  securityContext: {
+                    allowPrivilegeEscalation: false,
+                    privileged: false,
+                    runAsNonRoot: true,
+                    capabilities: { drop: ['ALL'] },
+                    seccompProfile: { type: 'RuntimeDefault' },
+                  },
                 },
-                securityContext: {
-                  allowPrivilegeEscalation: false,
-                  privileged: false,
-                  runAsNonRoot: true,
-                  capabilities: { drop: ['ALL'] },
-                  seccompProfile: { type: 'RuntimeDefault' },
-                },
-              }],
+              ],
             },
           },
         },
@@ -260,13 +308,15 @@ export class SparkHistoryServers extends Construct {
           spec: {
             podSelector: { matchLabels: selector },
             policyTypes: ['Ingress'],
-            ingress: [{
-              from: server.uiClients.map((client) => ({
-                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': client.namespace } },
-                podSelector: { matchLabels: { ...client.podLabels } },
-              })),
-              ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(SPARK_HISTORY_UI_PORT) }],
-            }],
+            ingress: [
+              {
+                from: server.uiClients.map((client) => ({
+                  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': client.namespace } },
+                  podSelector: { matchLabels: { ...client.podLabels } },
+                })),
+                ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(SPARK_HISTORY_UI_PORT) }],
+              },
+            ],
           },
         });
       }
@@ -275,7 +325,14 @@ export class SparkHistoryServers extends Construct {
         spec: {
           type: 'ClusterIP',
           selector,
-          ports: [{ name: 'http', port: SPARK_HISTORY_UI_PORT, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+          ports: [
+            {
+              name: 'http',
+              port: SPARK_HISTORY_UI_PORT,
+              targetPort: k8s.IntOrString.fromString('http'),
+              protocol: 'TCP',
+            },
+          ],
         },
       });
     }
@@ -291,10 +348,18 @@ export class SparkHistoryServers extends Construct {
         spec: {
           podSelector: { matchLabels: { 'app.kubernetes.io/name': 'spark-history-server' } },
           policyTypes: ['Ingress'],
-          ingress: [{
-            from: [{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: allowed }] } }],
-            ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(SPARK_HISTORY_UI_PORT) }],
-          }],
+          ingress: [
+            {
+              from: [
+                {
+                  namespaceSelector: {
+                    matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: allowed }],
+                  },
+                },
+              ],
+              ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(SPARK_HISTORY_UI_PORT) }],
+            },
+          ],
         },
       });
     }

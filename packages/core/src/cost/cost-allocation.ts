@@ -25,16 +25,32 @@ export type CostPodKind = 'driver' | 'executor' | 'jobRunner' | 'notebook';
  */
 const SPARK_LABELS = ['spark-app-selector', 'spark-app-name', 'spark-role', 'spark-version'] as const;
 const EMR_LABELS = [
-  'emr-containers.amazonaws.com/virtual-cluster-id', 'emr-containers.amazonaws.com/job.id', 'emr-containers.amazonaws.com/resource.type',
-  'emr-containers.amazonaws.com/component', 'eks-subscription.amazonaws.com/emr.internal.id',
+  'emr-containers.amazonaws.com/virtual-cluster-id',
+  'emr-containers.amazonaws.com/job.id',
+  'emr-containers.amazonaws.com/resource.type',
+  'emr-containers.amazonaws.com/component',
+  'eks-subscription.amazonaws.com/emr.internal.id',
 ] as const;
 export const OTHERS_POD_LABELS: Readonly<Record<CostPodKind, readonly string[]>> = {
   driver: [...SPARK_LABELS, ...EMR_LABELS],
   executor: [...SPARK_LABELS, 'spark-exec-id', 'spark-exec-resourceprofile-id', 'spark-exec-inactive', ...EMR_LABELS],
   jobRunner: [...EMR_LABELS],
-  notebook: ['app', 'heritage', 'component', 'chart', 'release', 'helm.sh/chart', 'app.kubernetes.io/name', 'app.kubernetes.io/instance',
-    'app.kubernetes.io/component', 'app.kubernetes.io/managed-by', 'hub.jupyter.org/username', 'hub.jupyter.org/servername',
-    'hub.jupyter.org/network-access-hub', 'emr-eks-gitops.io/spark-client-driver'],
+  notebook: [
+    'app',
+    'heritage',
+    'component',
+    'chart',
+    'release',
+    'helm.sh/chart',
+    'app.kubernetes.io/name',
+    'app.kubernetes.io/instance',
+    'app.kubernetes.io/component',
+    'app.kubernetes.io/managed-by',
+    'hub.jupyter.org/username',
+    'hub.jupyter.org/servername',
+    'hub.jupyter.org/network-access-hub',
+    'emr-eks-gitops.io/spark-client-driver',
+  ],
 };
 
 /** What to say about one cost allocation entry, at its key (`[key]`, re-rooted by callers at their map). */
@@ -44,7 +60,14 @@ export type CostLabelProblem = ConfigDiagnostic;
  * Label domains others own on these pods: Kubernetes reserves kubernetes.io and k8s.io and their subdomains
  * ("Well-Known Labels, Annotations and Taints"); EMR, JupyterHub, Karpenter and this project set their own.
  */
-const RESERVED_DOMAINS = ['kubernetes.io', 'k8s.io', 'amazonaws.com', 'jupyter.org', 'karpenter.sh', 'emr-eks-gitops.io'];
+const RESERVED_DOMAINS = [
+  'kubernetes.io',
+  'k8s.io',
+  'amazonaws.com',
+  'jupyter.org',
+  'karpenter.sh',
+  'emr-eks-gitops.io',
+];
 const reservedDomain = (key: string) => {
   const slash = key.lastIndexOf('/');
   const prefix = slash < 0 ? '' : key.slice(0, slash);
@@ -60,12 +83,25 @@ export function costLabelProblems(labels: Readonly<Record<string, string>>): Cos
   const taken = new Set(Object.values(OTHERS_POD_LABELS).flat());
   return Object.entries(labels).flatMap(([key, value]): CostLabelProblem[] => {
     const keyProblem = qualifiedNameProblem(key);
-    if (keyProblem) return [configDiagnostic('cost-label-syntax', [key], `"${key}" is not a Kubernetes label key: ${keyProblem}`)];
+    if (keyProblem)
+      return [configDiagnostic('cost-label-syntax', [key], `"${key}" is not a Kubernetes label key: ${keyProblem}`)];
     if (taken.has(key) || reservedDomain(key)) {
-      return [configDiagnostic('cost-label-reserved', [key], `"${key}" is a label Spark, EMR, JupyterHub, Kubernetes or this project sets on the same pods; choose a key of your own, e.g. team or cost-centre`)];
+      return [
+        configDiagnostic(
+          'cost-label-reserved',
+          [key],
+          `"${key}" is a label Spark, EMR, JupyterHub, Kubernetes or this project sets on the same pods; choose a key of your own, e.g. team or cost-centre`,
+        ),
+      ];
     }
     if (typeof value !== 'string' || !isLabelValue(value)) {
-      return [configDiagnostic('cost-label-syntax', [key], `"${String(value)}" is not a Kubernetes label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (quote numbers)`)];
+      return [
+        configDiagnostic(
+          'cost-label-syntax',
+          [key],
+          `"${String(value)}" is not a Kubernetes label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (quote numbers)`,
+        ),
+      ];
     }
     return [];
   });
@@ -76,9 +112,14 @@ export function costLabelProblems(labels: Readonly<Record<string, string>>): Cos
  * and EMR resource can be charged to its tenant even where the namespace is unknown, e.g. EMR's own charges).
  */
 export function tenantCostLabels(
-  environmentDefaults: Readonly<Record<string, string>> | undefined, tenant: { readonly name: string; readonly costAllocation?: Readonly<Record<string, string>> },
+  environmentDefaults: Readonly<Record<string, string>> | undefined,
+  tenant: { readonly name: string; readonly costAllocation?: Readonly<Record<string, string>> },
 ): Record<string, string> {
-  const merged: Record<string, string> = { ...environmentDefaults, ...tenant.costAllocation, [LABELS.tenant]: tenant.name };
+  const merged: Record<string, string> = {
+    ...environmentDefaults,
+    ...tenant.costAllocation,
+    [LABELS.tenant]: tenant.name,
+  };
   return Object.fromEntries(Object.entries(merged).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
@@ -94,7 +135,9 @@ export interface CostLabelOverflow {
  * Every label each pod kind will carry (others' and `ours[kind]`) against the 50 split cost allocation imports. The
  * import keeps the first 50 in alphabetical order, so the message names which of ours would fall off.
  */
-export function costLabelOverflows(ours: Readonly<Partial<Record<CostPodKind, readonly string[]>>>): CostLabelOverflow[] {
+export function costLabelOverflows(
+  ours: Readonly<Partial<Record<CostPodKind, readonly string[]>>>,
+): CostLabelOverflow[] {
   return (Object.keys(ours) as CostPodKind[]).flatMap((pod) => {
     const own = new Set(ours[pod]);
     const all = [...new Set([...OTHERS_POD_LABELS[pod], ...own])].sort();
@@ -115,5 +158,7 @@ export function jobSubmitterLabelProperties(labels: Readonly<Record<string, stri
 export function sharedCostLabels(labelSets: ReadonlyArray<Readonly<Record<string, string>>>): Record<string, string> {
   const [first, ...rest] = labelSets;
   if (first === undefined) return {};
-  return Object.fromEntries(Object.entries(first).filter(([key, value]) => rest.every((labels) => labels[key] === value)));
+  return Object.fromEntries(
+    Object.entries(first).filter(([key, value]) => rest.every((labels) => labels[key] === value)),
+  );
 }

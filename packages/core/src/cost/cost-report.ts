@@ -3,14 +3,26 @@
  * CUR 2.0 export that read it. The CSV's columns are stated once here, for the CLI that writes them and the table
  * definition that reads them.
  */
-export const VIRTUAL_CLUSTER_CSV_COLUMNS = ['virtual_cluster_id', 'name', 'namespace', 'state', 'tenant', 'environment', 'created_at'] as const;
+export const VIRTUAL_CLUSTER_CSV_COLUMNS = [
+  'virtual_cluster_id',
+  'name',
+  'namespace',
+  'state',
+  'tenant',
+  'environment',
+  'created_at',
+] as const;
 export type VirtualClusterCsvRow = Readonly<Record<(typeof VIRTUAL_CLUSTER_CSV_COLUMNS)[number], string>>;
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled; lines end with CRLF. */
 export function toCsv(rows: readonly VirtualClusterCsvRow[]): string {
   const field = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-  return [VIRTUAL_CLUSTER_CSV_COLUMNS.join(','), ...rows.map((row) => VIRTUAL_CLUSTER_CSV_COLUMNS.map((column) => field(row[column])).join(','))]
-    .map((line) => `${line}\r\n`).join('');
+  return [
+    VIRTUAL_CLUSTER_CSV_COLUMNS.join(','),
+    ...rows.map((row) => VIRTUAL_CLUSTER_CSV_COLUMNS.map((column) => field(row[column])).join(',')),
+  ]
+    .map((line) => `${line}\r\n`)
+    .join('');
 }
 
 /**

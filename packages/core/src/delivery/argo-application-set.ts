@@ -52,11 +52,22 @@ export class ArgoApplicationSet extends Construct {
     requireThat(props.elements.length > 0, 'elements', 'an ApplicationSet needs at least one element');
     const rolling = props.rollingSync;
     if (rolling) {
-      requireThat(rolling.steps.length > 0 && rolling.steps.every((step) => step.values.length > 0), 'rollingSync.steps', 'each step selects at least one value');
-      requireThat(props.labels[rolling.stepLabel] !== undefined, 'rollingSync.stepLabel', `the template sets no label ${rolling.stepLabel} for the steps to select`);
+      requireThat(
+        rolling.steps.length > 0 && rolling.steps.every((step) => step.values.length > 0),
+        'rollingSync.steps',
+        'each step selects at least one value',
+      );
+      requireThat(
+        props.labels[rolling.stepLabel] !== undefined,
+        'rollingSync.stepLabel',
+        `the template sets no label ${rolling.stepLabel} for the steps to select`,
+      );
     }
     this.name = props.name;
-    const retry = { limit: props.retry.limit, backoff: { duration: props.retry.backoff, factor: 2, maxDuration: props.retry.maxBackoff } };
+    const retry = {
+      limit: props.retry.limit,
+      backoff: { duration: props.retry.backoff, factor: 2, maxDuration: props.retry.maxBackoff },
+    };
     new ApiObject(this, 'Resource', {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'ApplicationSet',
@@ -66,17 +77,21 @@ export class ArgoApplicationSet extends Construct {
         // A misspelt key is an error, not an empty string in a path.
         goTemplateOptions: ['missingkey=error'],
         generators: [{ list: { elements: props.elements.map((element) => ({ ...element })) } }],
-        ...(rolling ? {
-          strategy: {
-            type: 'RollingSync',
-            rollingSync: {
-              steps: rolling.steps.map((step) => ({
-                matchExpressions: [{ key: rolling.stepLabel, operator: 'In', values: [...step.values] }],
-                ...(step.maxUpdate !== undefined ? { maxUpdate: /^\d+$/.test(step.maxUpdate) ? Number(step.maxUpdate) : step.maxUpdate } : {}),
-              })),
-            },
-          },
-        } : {}),
+        ...(rolling
+          ? {
+              strategy: {
+                type: 'RollingSync',
+                rollingSync: {
+                  steps: rolling.steps.map((step) => ({
+                    matchExpressions: [{ key: rolling.stepLabel, operator: 'In', values: [...step.values] }],
+                    ...(step.maxUpdate !== undefined
+                      ? { maxUpdate: /^\d+$/.test(step.maxUpdate) ? Number(step.maxUpdate) : step.maxUpdate }
+                      : {}),
+                  })),
+                },
+              },
+            }
+          : {}),
         syncPolicy: { preserveResourcesOnDeletion: true },
         template: {
           metadata: { name: props.applicationName, labels: { ...props.labels } },

@@ -11,11 +11,11 @@ import { ARGOCD_PRUNE_DISABLED, isOciChart, requirePinnedChart, type HelmChartSo
 export type ArgoSource =
   | { readonly git: { readonly repoURL: string; readonly targetRevision: string; readonly path: string } }
   | {
-    readonly helm: HelmChartSource;
-    readonly releaseName?: string;
-    readonly values?: Readonly<Record<string, unknown>>;
-    readonly skipCrds?: boolean;
-  };
+      readonly helm: HelmChartSource;
+      readonly releaseName?: string;
+      readonly values?: Readonly<Record<string, unknown>>;
+      readonly skipCrds?: boolean;
+    };
 
 export interface ArgoApplicationProps {
   readonly name: string;
@@ -83,17 +83,29 @@ export class ArgoApplication extends Construct {
     super(scope, id);
     requireThat(props.retry.limit >= 0, 'retry.limit', 'must be 0 or more');
     const cascade = props.cascadeDelete ?? !props.keepWhenRemovedFromGit;
-    requireThat((props.destinationServer === undefined) !== (props.destinationName === undefined), 'destinationServer', 'give the target cluster by destinationServer or by destinationName, one of them');
-    requireThat(!(cascade && props.keepWhenRemovedFromGit), 'cascadeDelete', 'cannot go with keepWhenRemovedFromGit: deleting the Application would delete what it keeps');
+    requireThat(
+      (props.destinationServer === undefined) !== (props.destinationName === undefined),
+      'destinationServer',
+      'give the target cluster by destinationServer or by destinationName, one of them',
+    );
+    requireThat(
+      !(cascade && props.keepWhenRemovedFromGit),
+      'cascadeDelete',
+      'cannot go with keepWhenRemovedFromGit: deleting the Application would delete what it keeps',
+    );
     this.name = props.name;
     const annotations: Record<string, string> = {
       ...(props.syncWave !== undefined ? { 'argocd.argoproj.io/sync-wave': String(props.syncWave) } : {}),
       ...(props.keepWhenRemovedFromGit ? ARGOCD_PRUNE_DISABLED : {}),
     };
     const source = 'git' in props.source ? { ...props.source.git } : helmSource(props.source);
-    const destinationNamespace = props.destinationNamespace ?? ('helm' in props.source ? props.source.helm.namespace : undefined);
+    const destinationNamespace =
+      props.destinationNamespace ?? ('helm' in props.source ? props.source.helm.namespace : undefined);
     const ignoreDifferences = props.ignoreDifferences ?? [];
-    const syncOptions = [...(props.syncOptions ?? []), ...(ignoreDifferences.length > 0 ? ['RespectIgnoreDifferences=true'] : [])];
+    const syncOptions = [
+      ...(props.syncOptions ?? []),
+      ...(ignoreDifferences.length > 0 ? ['RespectIgnoreDifferences=true'] : []),
+    ];
     new ApiObject(this, 'Resource', {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',
@@ -107,16 +119,26 @@ export class ArgoApplication extends Construct {
         project: props.project,
         source,
         destination: {
-          ...(props.destinationName !== undefined ? { name: props.destinationName } : { server: props.destinationServer }),
+          ...(props.destinationName !== undefined
+            ? { name: props.destinationName }
+            : { server: props.destinationServer }),
           ...(destinationNamespace ? { namespace: destinationNamespace } : {}),
         },
         ...(ignoreDifferences.length > 0
-          ? { ignoreDifferences: ignoreDifferences.map((entry) => ({ ...entry, jsonPointers: [...entry.jsonPointers] })) }
+          ? {
+              ignoreDifferences: ignoreDifferences.map((entry) => ({
+                ...entry,
+                jsonPointers: [...entry.jsonPointers],
+              })),
+            }
           : {}),
         syncPolicy: {
           automated: { prune: props.prune, selfHeal: props.selfHeal },
           ...(syncOptions.length > 0 ? { syncOptions } : {}),
-          retry: { limit: props.retry.limit, backoff: { duration: props.retry.backoff, factor: 2, maxDuration: props.retry.maxBackoff } },
+          retry: {
+            limit: props.retry.limit,
+            backoff: { duration: props.retry.backoff, factor: 2, maxDuration: props.retry.maxBackoff },
+          },
         },
       },
     });
@@ -132,7 +154,7 @@ function helmSource(source: Extract<ArgoSource, { helm: HelmChartSource }>): Rec
     ...(source.values ? { valuesObject: source.values } : {}),
   };
   return isOciChart(chart)
-    // Argo CD 3.1+ reads oci:// sources natively; a Helm chart's artifact is expanded at its root.
-    ? { repoURL: chart.url, targetRevision: chart.version, path: '.', helm }
+    ? // Argo CD 3.1+ reads oci:// sources natively; a Helm chart's artifact is expanded at its root.
+      { repoURL: chart.url, targetRevision: chart.version, path: '.', helm }
     : { repoURL: chart.url, chart: chart.name, targetRevision: chart.version, helm };
 }

@@ -73,7 +73,11 @@ export class FluxKustomization extends Construct {
     requireDuration(props.interval, 'interval');
     requireDuration(props.retryInterval, 'retryInterval');
     requireDuration(props.timeout, 'timeout');
-    requireThat(props.path.startsWith('./'), 'path', `"${props.path}" must start with ./ (relative to the repository root)`);
+    requireThat(
+      props.path.startsWith('./'),
+      'path',
+      `"${props.path}" must start with ./ (relative to the repository root)`,
+    );
     this.name = props.name;
     new ApiObject(this, 'Resource', {
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
@@ -141,28 +145,36 @@ export class FluxHelmRelease extends Construct {
     requireDuration(props.interval, 'interval');
     requireDuration(props.timeout, 'timeout');
     requirePinnedChart(chart);
-    requireThat(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) && name.length <= 53, 'releaseName', `"${name}" must be a Helm release name: a DNS-1123 label of at most 53 characters`);
+    requireThat(
+      /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) && name.length <= 53,
+      'releaseName',
+      `"${name}" must be a Helm release name: a DNS-1123 label of at most 53 characters`,
+    );
     requireThat(!(props.dependsOn ?? []).includes(name), 'dependsOn', `the release ${name} cannot depend on itself`);
     this.name = name;
     const oci = isOciChart(chart);
-    new ApiObject(this, 'Source', oci
-      ? {
-        apiVersion: 'source.toolkit.fluxcd.io/v1',
-        kind: 'OCIRepository',
-        metadata: { name, namespace: FLUX_NAMESPACE },
-        spec: {
-          interval: props.interval,
-          url: chart.url,
-          ref: { tag: chart.version },
-          layerSelector: { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: 'copy' },
-        },
-      }
-      : {
-        apiVersion: 'source.toolkit.fluxcd.io/v1',
-        kind: 'HelmRepository',
-        metadata: { name, namespace: FLUX_NAMESPACE },
-        spec: { interval: props.interval, url: chart.url },
-      });
+    new ApiObject(
+      this,
+      'Source',
+      oci
+        ? {
+            apiVersion: 'source.toolkit.fluxcd.io/v1',
+            kind: 'OCIRepository',
+            metadata: { name, namespace: FLUX_NAMESPACE },
+            spec: {
+              interval: props.interval,
+              url: chart.url,
+              ref: { tag: chart.version },
+              layerSelector: { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: 'copy' },
+            },
+          }
+        : {
+            apiVersion: 'source.toolkit.fluxcd.io/v1',
+            kind: 'HelmRepository',
+            metadata: { name, namespace: FLUX_NAMESPACE },
+            spec: { interval: props.interval, url: chart.url },
+          },
+    );
     new ApiObject(this, 'Release', {
       apiVersion: 'helm.toolkit.fluxcd.io/v2',
       kind: 'HelmRelease',
@@ -176,7 +188,16 @@ export class FluxHelmRelease extends Construct {
         timeout: props.timeout,
         ...(oci
           ? { chartRef: { kind: 'OCIRepository', name } }
-          : { chart: { spec: { chart: chart.name, version: chart.version, sourceRef: { kind: 'HelmRepository', name }, interval: props.interval } } }),
+          : {
+              chart: {
+                spec: {
+                  chart: chart.name,
+                  version: chart.version,
+                  sourceRef: { kind: 'HelmRepository', name },
+                  interval: props.interval,
+                },
+              },
+            }),
         ...(props.dependsOn?.length ? { dependsOn: props.dependsOn.map((dependency) => ({ name: dependency })) } : {}),
         releaseName: name,
         targetNamespace: chart.namespace,

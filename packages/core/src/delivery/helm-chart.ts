@@ -23,8 +23,16 @@ export const isOciChart = (chart: HelmChartSource): boolean => chart.url.startsW
 
 /** The chart's URL must be oci:// or https://, its version exact (never a range: a render is reproducible). */
 export function requirePinnedChart(chart: HelmChartSource, field = 'chart'): void {
-  requireThat(/^(oci|https):\/\/[^\s]+$/.test(chart.url), `${field}.url`, `"${chart.url}" must be an oci:// or https:// URL`);
-  requireThat(/^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$/.test(chart.version), `${field}.version`, `"${chart.version}" must be an exact version such as 1.14.1`);
+  requireThat(
+    /^(oci|https):\/\/[^\s]+$/.test(chart.url),
+    `${field}.url`,
+    `"${chart.url}" must be an oci:// or https:// URL`,
+  );
+  requireThat(
+    /^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$/.test(chart.version),
+    `${field}.version`,
+    `"${chart.version}" must be an exact version such as 1.14.1`,
+  );
 }
 
 /**

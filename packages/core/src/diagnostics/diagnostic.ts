@@ -9,7 +9,9 @@ export type ConfigPath = readonly (string | number)[];
 
 /** `requirements[0].values` -> `['requirements', 0, 'values']`: a field as builders and rules name it, as a path. */
 export function parseConfigPath(field: string): ConfigPath {
-  return field.split(/\.|\[(\d+)\]/).filter((part) => part !== undefined && part !== '')
+  return field
+    .split(/\.|\[(\d+)\]/)
+    .filter((part) => part !== undefined && part !== '')
     .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 }
 
@@ -80,9 +82,16 @@ export interface DiagnosticOptions {
 }
 
 /** A diagnostic of `rule` at a field of the environment file, with the rule's severity unless told otherwise. */
-export function configDiagnostic(rule: RuleId, path: ConfigPath, message: string, options: DiagnosticOptions = {}): ConfigDiagnostic {
+export function configDiagnostic(
+  rule: RuleId,
+  path: ConfigPath,
+  message: string,
+  options: DiagnosticOptions = {},
+): ConfigDiagnostic {
   return {
-    rule, severity: options.severity ?? RULES[rule].severity, message,
+    rule,
+    severity: options.severity ?? RULES[rule].severity,
+    message,
     ...(options.hint === undefined ? {} : { hint: options.hint }),
     location: { kind: 'config', path },
   };

@@ -4,8 +4,10 @@ import { RULES } from './rules.js';
 
 /** A config path the way users read it: `tenants[1].quota.cpu`. */
 export function formatConfigPath(path: ConfigPath): string {
-  return path.reduce<string>((text, segment) =>
-    typeof segment === 'number' ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment, '');
+  return path.reduce<string>(
+    (text, segment) => (typeof segment === 'number' ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment),
+    '',
+  );
 }
 
 /** The message, its hint after `; ` and the rule id in brackets (unless the rule's messages never named it). */
@@ -43,8 +45,14 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export function compareFindings(a: ObjectDiagnostic, b: ObjectDiagnostic): number {
   const x = a.location;
   const y = b.location;
-  return compare(x.environment, y.environment) || compare(x.path, y.path) || compare(x.object, y.object)
-    || compare(x.fieldPath, y.fieldPath) || compare(a.rule, b.rule) || compare(a.message, b.message);
+  return (
+    compare(x.environment, y.environment) ||
+    compare(x.path, y.path) ||
+    compare(x.object, y.object) ||
+    compare(x.fieldPath, y.fieldPath) ||
+    compare(a.rule, b.rule) ||
+    compare(a.message, b.message)
+  );
 }
 
 /** `<env> <file> <kind/ns/name> <fieldPath>: [rule] message — hint`, on one line. */
@@ -73,5 +81,15 @@ export function findingAnnotation(f: ObjectDiagnostic, outputDir = 'dist-manifes
 /** A finding as the CLI's JSON has always shown it: its fields flat, then its annotation. */
 export function findingJson(f: ObjectDiagnostic) {
   const { environment, path, object, fieldPath } = f.location;
-  return { rule: f.rule, severity: f.severity, environment, path, object, fieldPath, message: f.message, hint: f.hint, annotation: findingAnnotation(f) };
+  return {
+    rule: f.rule,
+    severity: f.severity,
+    environment,
+    path,
+    object,
+    fieldPath,
+    message: f.message,
+    hint: f.hint,
+    annotation: findingAnnotation(f),
+  };
 }

@@ -29,14 +29,18 @@ export function ruleTable(topic: RuleTopic): string {
     const docs = RULES[id].docs;
     if (typeof docs === 'string') continue;
     const row = rows.get(docs.row as RuleId);
-    if (!row) throw new Error(`rule ${id} joins the row of ${docs.row}, which is no ${topic} rule with a text of its own`);
+    if (!row)
+      throw new Error(`rule ${id} joins the row of ${docs.row}, which is no ${topic} rule with a text of its own`);
     row.push(id);
   }
   const lines = [`| rule | ${COLUMN[topic]} |`, '|---|---|'];
   for (const [lead, ids] of rows) {
     const spec = RULES[lead];
     const unnamed = ids.filter((id) => spec.label !== undefined && !(spec.docs as string).includes(`\`${id}\``));
-    if (unnamed.length > 0) throw new Error(`the row "${spec.label}" names no ${unnamed.join(', ')}: its text must, as its first column does not`);
+    if (unnamed.length > 0)
+      throw new Error(
+        `the row "${spec.label}" names no ${unnamed.join(', ')}: its text must, as its first column does not`,
+      );
     lines.push(`| ${spec.label ?? ids.map(idCell).join(', ')} | ${spec.docs as string} |`);
   }
   return lines.join('\n');
@@ -47,7 +51,8 @@ const TOPIC_BLOCK = /(<!-- rules:([a-z-]+) -->)[\s\S]*?(<!-- \/rules:\2 -->)/g;
 /** `markdown` with every `<!-- rules:<topic> -->` block replaced by that topic's table. */
 export function withRuleTables(markdown: string): string {
   return markdown.replace(TOPIC_BLOCK, (_block, open: string, topic: string, close: string) => {
-    if (!Object.hasOwn(COLUMN, topic)) throw new Error(`no rule topic "${topic}"; topics: ${Object.keys(COLUMN).join(', ')}`);
+    if (!Object.hasOwn(COLUMN, topic))
+      throw new Error(`no rule topic "${topic}"; topics: ${Object.keys(COLUMN).join(', ')}`);
     return `${open}\n${ruleTable(topic as RuleTopic)}\n${close}`;
   });
 }

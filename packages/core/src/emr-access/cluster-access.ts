@@ -39,7 +39,10 @@ const ROLE_WITHOUT_PATH = /^arn:[a-z-]+:iam::\d{12}:role\/[\w+=,.@-]+$/;
 
 function requireRoleWithoutPath(arn: string, field: string): void {
   if (!ROLE_WITHOUT_PATH.test(arn)) {
-    throw new ConfigurationError(field, `"${arn}" is not an IAM role ARN without a path: aws-auth's mapRoles cannot hold a role path (EKS user guide, aws-auth ConfigMap); name the role without its path`);
+    throw new ConfigurationError(
+      field,
+      `"${arn}" is not an IAM role ARN without a path: aws-auth's mapRoles cannot hold a role path (EKS user guide, aws-auth ConfigMap); name the role without its path`,
+    );
   }
 }
 
@@ -66,7 +69,10 @@ export function eksctlIdentityMappings(clusterName: string, region: string, mapp
     apiVersion: 'eksctl.io/v1alpha5',
     kind: 'ClusterConfig',
     metadata: { name: clusterName, region },
-    iamIdentityMappings: mappings.map((mapping) => ({ ...mapping, ...(mapping.groups ? { groups: [...mapping.groups] } : {}) })),
+    iamIdentityMappings: mappings.map((mapping) => ({
+      ...mapping,
+      ...(mapping.groups ? { groups: [...mapping.groups] } : {}),
+    })),
   };
 }
 
@@ -76,11 +82,15 @@ export function eksctlIdentityMappings(clusterName: string, region: string, mapp
  * groups' roles too).
  */
 export function mapRolesEntries(mappings: readonly IamIdentityMapping[]): string {
-  return mappings.map((mapping) => [
-    `- rolearn: ${mapping.arn}`,
-    `  username: ${mapping.username}`,
-    ...(mapping.groups ? ['  groups:', ...mapping.groups.map((group) => `    - ${group}`)] : []),
-  ].join('\n')).join('\n');
+  return mappings
+    .map((mapping) =>
+      [
+        `- rolearn: ${mapping.arn}`,
+        `  username: ${mapping.username}`,
+        ...(mapping.groups ? ['  groups:', ...mapping.groups.map((group) => `    - ${group}`)] : []),
+      ].join('\n'),
+    )
+    .join('\n');
 }
 
 /** Access entry types of node roles: `EC2_LINUX` for self-managed Linux nodes, `EC2` for EKS Auto Mode's nodes. */

@@ -62,12 +62,24 @@ function imagesCel(pod: string): string {
  * `hostPath`, `csi` (e.g. a secrets-store driver), and every other type, and a projected `secret` source. A projected
  * `serviceAccountToken` is always the pod's own account's, which the policy already holds to the creator's.
  */
-export const DRIVER_POD_VOLUME_TYPES = ['configMap', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected'] as const;
+export const DRIVER_POD_VOLUME_TYPES = [
+  'configMap',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'persistentVolumeClaim',
+  'projected',
+] as const;
 export const DRIVER_POD_PROJECTED_SOURCES = ['configMap', 'downwardAPI', 'serviceAccountToken'] as const;
 
-const anyOf = (variable: string, fields: readonly string[]) => fields.map((field) => `has(${variable}.${field})`).join(' || ');
-const VOLUMES_CEL = `!has(object.spec.volumes) || object.spec.volumes.all(v, ${anyOf('v', DRIVER_POD_VOLUME_TYPES.filter((t) => t !== 'projected'))}`
-  + ` || (has(v.projected) && (!has(v.projected.sources) || v.projected.sources.all(s, ${anyOf('s', DRIVER_POD_PROJECTED_SOURCES)}))))`;
+const anyOf = (variable: string, fields: readonly string[]) =>
+  fields.map((field) => `has(${variable}.${field})`).join(' || ');
+const VOLUMES_CEL =
+  `!has(object.spec.volumes) || object.spec.volumes.all(v, ${anyOf(
+    'v',
+    DRIVER_POD_VOLUME_TYPES.filter((t) => t !== 'projected'),
+  )}` +
+  ` || (has(v.projected) && (!has(v.projected.sources) || v.projected.sources.all(s, ${anyOf('s', DRIVER_POD_PROJECTED_SOURCES)}))))`;
 
 /**
  * Holds the pods a tenant's Spark-driver accounts create to what those accounts are for: a
@@ -108,21 +120,47 @@ export class DriverAccountPodPolicy extends Construct {
     this.name = props.name ?? `emr-eks-gitops-driver-pods-${props.namespace}`;
     requireObjectName(this.name, 'name');
     requireThat(props.serviceAccounts.length > 0, 'serviceAccounts', 'must name at least one service account', subject);
-    props.serviceAccounts.forEach((name, i) => { assertDnsSubdomain(name, `serviceAccounts[${i}]`, subject); });
-    requireThat(props.allowedImages.length > 0, 'allowedImages', 'must name at least one image: pods of these accounts could run none', subject);
-    props.allowedImages.forEach((image, i) => { requireThat(image.length > 0 && !/\s/.test(image), `allowedImages[${i}]`, `"${image}" is not an image reference`, subject); });
+    props.serviceAccounts.forEach((name, i) => {
+      assertDnsSubdomain(name, `serviceAccounts[${i}]`, subject);
+    });
+    requireThat(
+      props.allowedImages.length > 0,
+      'allowedImages',
+      'must name at least one image: pods of these accounts could run none',
+      subject,
+    );
+    props.allowedImages.forEach((image, i) => {
+      requireThat(
+        image.length > 0 && !/\s/.test(image),
+        `allowedImages[${i}]`,
+        `"${image}" is not an image reference`,
+        subject,
+      );
+    });
 
     const accounts = [...new Set(props.serviceAccounts)].sort();
     const usernames = accounts.map((name) => serviceAccountUsername(props.namespace, name));
     const spawners = [...new Set(props.spawners ?? [])].sort();
-    spawners.forEach((name, i) => { requireThat(name.startsWith(SERVICE_ACCOUNT_USERNAME_PREFIX), `spawners[${i}]`, `"${name}" is not a service account's username (${SERVICE_ACCOUNT_USERNAME_PREFIX}<namespace>:<name>)`, subject); });
+    spawners.forEach((name, i) => {
+      requireThat(
+        name.startsWith(SERVICE_ACCOUNT_USERNAME_PREFIX),
+        `spawners[${i}]`,
+        `"${name}" is not a service account's username (${SERVICE_ACCOUNT_USERNAME_PREFIX}<namespace>:<name>)`,
+        subject,
+      );
+    });
     const images = [...new Set(props.allowedImages)].sort();
     const who = `pods created by the Spark-driver service account${accounts.length > 1 ? 's' : ''} ${accounts.join(', ')} of namespace ${props.namespace}`;
     const byDriver = `request.userInfo.username in ${celList(usernames)}`;
     // A spawner works in every tenant's namespace: this policy holds only its requests in this one.
     const bySpawner = `(request.userInfo.username in ${celList(spawners)} && request.namespace == ${cel(props.namespace)})`;
     ({ policy: this.policy, binding: this.binding } = podAdmissionPolicy(this, this.name, {
-      matchConditions: [{ name: 'created-by-a-driver-account', expression: spawners.length > 0 ? `${byDriver} || ${bySpawner}` : byDriver }],
+      matchConditions: [
+        {
+          name: 'created-by-a-driver-account',
+          expression: spawners.length > 0 ? `${byDriver} || ${bySpawner}` : byDriver,
+        },
+      ],
       variables: [
         { name: 'allowedImages', expression: celList(images) },
         { name: 'images', expression: imagesCel('object') },
@@ -138,15 +176,20 @@ export class DriverAccountPodPolicy extends Construct {
           message: `${who} must run as the account that creates them (spec.serviceAccountName, and in its own namespace): another account, such as EMR's emr-containers-sa-* (the job execution role), would lend its identity to whoever runs code as this one`,
         },
         {
-          expression: '!variables.byDriver || variables.images.all(image, image in variables.allowedImages || image in variables.imagesBefore)',
+          expression:
+            '!variables.byDriver || variables.images.all(image, image in variables.allowedImages || image in variables.imagesBefore)',
           reason: 'Forbidden',
           message: `${who} may run only the images ${images.join(', ')}: set spark.kubernetes.container.image and the pod template's containers to one of them`,
         },
-        ...(spawners.length > 0 ? [{
-          expression: `variables.byDriver || request.operation != "CREATE" || (has(object.spec.serviceAccountName) && object.spec.serviceAccountName in ${celList(accounts)})`,
-          reason: 'Forbidden' as const,
-          message: `pods ${spawners.join(', ')} creates in namespace ${props.namespace} must run as ${accounts.length > 1 ? 'one of its Spark-driver accounts' : 'its Spark-driver account'} ${accounts.join(', ')} (spec.serviceAccountName): any other, such as EMR's emr-containers-sa-* (the job execution role), would lend its identity to whoever controls the spawner`,
-        }] : []),
+        ...(spawners.length > 0
+          ? [
+              {
+                expression: `variables.byDriver || request.operation != "CREATE" || (has(object.spec.serviceAccountName) && object.spec.serviceAccountName in ${celList(accounts)})`,
+                reason: 'Forbidden' as const,
+                message: `pods ${spawners.join(', ')} creates in namespace ${props.namespace} must run as ${accounts.length > 1 ? 'one of its Spark-driver accounts' : 'its Spark-driver account'} ${accounts.join(', ')} (spec.serviceAccountName): any other, such as EMR's emr-containers-sa-* (the job execution role), would lend its identity to whoever controls the spawner`,
+              },
+            ]
+          : []),
         {
           // Volumes cannot change after creation.
           expression: `request.operation != "CREATE" || ${VOLUMES_CEL}`,

@@ -9,7 +9,19 @@ export const EMR_CONTAINERS_NAME = 'emr-containers';
 
 // The verb lists are copied from the AWS guide ("Enable cluster access for Amazon EMR on EKS"), including the
 // verbs Kubernetes ignores (describe, edit, annotate, label): EMR's documentation is the contract.
-const FULL = ['get', 'list', 'watch', 'describe', 'create', 'edit', 'delete', 'deletecollection', 'annotate', 'patch', 'label'];
+const FULL = [
+  'get',
+  'list',
+  'watch',
+  'describe',
+  'create',
+  'edit',
+  'delete',
+  'deletecollection',
+  'annotate',
+  'patch',
+  'label',
+];
 const WITHOUT_DELETECOLLECTION = FULL.filter((verb) => verb !== 'deletecollection');
 
 /**
@@ -21,7 +33,11 @@ export function emrContainersRoleRules(kubernetesVersion: string): PolicyRule[] 
   const ingressGroups = isAtLeast(version, 1, 22) ? ['extensions', 'networking.k8s.io'] : ['extensions'];
   return [
     { apiGroups: [''], resources: ['namespaces'], verbs: ['get'] },
-    { apiGroups: [''], resources: ['serviceaccounts', 'services', 'configmaps', 'events', 'pods', 'pods/log'], verbs: FULL },
+    {
+      apiGroups: [''],
+      resources: ['serviceaccounts', 'services', 'configmaps', 'events', 'pods', 'pods/log'],
+      verbs: FULL,
+    },
     { apiGroups: [''], resources: ['secrets'], verbs: ['create', 'patch', 'delete', 'watch'] },
     { apiGroups: ['apps'], resources: ['statefulsets', 'deployments'], verbs: WITHOUT_DELETECOLLECTION },
     { apiGroups: ['batch'], resources: ['jobs'], verbs: WITHOUT_DELETECOLLECTION },
@@ -64,7 +80,11 @@ export class EmrContainersRbac extends Construct {
 
     this.role = new k8s.KubeRole(this, 'Role', {
       metadata: { name: EMR_CONTAINERS_NAME, namespace: props.namespace },
-      rules: rules.map((rule) => ({ apiGroups: [...rule.apiGroups], resources: [...rule.resources], verbs: [...rule.verbs] })),
+      rules: rules.map((rule) => ({
+        apiGroups: [...rule.apiGroups],
+        resources: [...rule.resources],
+        verbs: [...rule.verbs],
+      })),
     });
     this.roleBinding = new k8s.KubeRoleBinding(this, 'RoleBinding', {
       metadata: { name: EMR_CONTAINERS_NAME, namespace: props.namespace },

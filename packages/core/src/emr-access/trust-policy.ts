@@ -36,13 +36,17 @@ export interface IamRoleArn {
   readonly name: string;
 }
 
-const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b):iam::(\d{12}):role\/((?:[\w+=,.@-]+\/)*)([\w+=,.@-]{1,64})$/;
+const ROLE_ARN =
+  /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b):iam::(\d{12}):role\/((?:[\w+=,.@-]+\/)*)([\w+=,.@-]{1,64})$/;
 
 /** Splits an IAM role ARN; throws ConfigurationError naming `field` when it is not one. */
 export function parseRoleArn(arn: string, field = 'executionRoleArn'): IamRoleArn {
   const match = ROLE_ARN.exec(arn);
   if (!match) {
-    throw new ConfigurationError(field, `"${arn}" is not an IAM role ARN: arn:<partition>:iam::<12-digit account>:role/[<path>/]<name>`);
+    throw new ConfigurationError(
+      field,
+      `"${arn}" is not an IAM role ARN: arn:<partition>:iam::<12-digit account>:role/[<path>/]<name>`,
+    );
   }
   const [, partition, accountId, path, name] = match as unknown as [string, string, string, string, string];
   return { partition, accountId, path: `/${path}`, name };
@@ -82,10 +86,15 @@ export interface EmrTrustStatementProps {
 
 /** The statement that lets EMR jobs in `namespace` assume the role `roleName` through the cluster's OIDC provider. */
 export function emrTrustPolicyStatement(props: EmrTrustStatementProps): TrustPolicyStatement {
-  if (!/^\d{12}$/.test(props.accountId)) throw new ConfigurationError('accountId', `"${props.accountId}" is not a 12-digit AWS account id`);
-  if (!/^https:\/\/\S+$/.test(props.oidcIssuer)) throw new ConfigurationError('oidcIssuer', `"${props.oidcIssuer}" is not an https:// issuer URL`);
+  if (!/^\d{12}$/.test(props.accountId))
+    throw new ConfigurationError('accountId', `"${props.accountId}" is not a 12-digit AWS account id`);
+  if (!/^https:\/\/\S+$/.test(props.oidcIssuer))
+    throw new ConfigurationError('oidcIssuer', `"${props.oidcIssuer}" is not an https:// issuer URL`);
   if (props.roleName.length === 0 || props.roleName.includes('/')) {
-    throw new ConfigurationError('roleName', `"${props.roleName}" is not a role name: pass the last segment of the role ARN`);
+    throw new ConfigurationError(
+      'roleName',
+      `"${props.roleName}" is not a role name: pass the last segment of the role ARN`,
+    );
   }
   const provider = oidcProviderOf(props.oidcIssuer);
   return {
@@ -175,24 +184,38 @@ export function emrRoleTrustPolicy(input: RoleTrustInput): RoleTrustPolicy {
   const role = parseRoleArn(input.roleArn);
   const partition = input.partition ?? 'aws';
   const clusters = [input, ...(input.otherClusters ?? [])];
-  const statements = clusters.flatMap((cluster) => cluster.namespaces.map((namespace) => emrTrustPolicyStatement({
-    partition: cluster.partition ?? partition, accountId: cluster.accountId, oidcIssuer: cluster.oidcIssuer, namespace, roleName: role.name,
-  })));
+  const statements = clusters.flatMap((cluster) =>
+    cluster.namespaces.map((namespace) =>
+      emrTrustPolicyStatement({
+        partition: cluster.partition ?? partition,
+        accountId: cluster.accountId,
+        oidcIssuer: cluster.oidcIssuer,
+        namespace,
+        roleName: role.name,
+      }),
+    ),
+  );
   const document = trustPolicyDocument(statements);
   const size = trustPolicySize(document);
   const maxSize = input.maxSize ?? IAM_TRUST_POLICY_DEFAULT_MAX_SIZE;
   const warnings: string[] = [];
   if (size > maxSize) {
-    warnings.push(`the trust policy of role ${role.name} is ${size} characters, over IAM's limit of ${maxSize}: `
-      + `give each of its ${new Set(clusters.flatMap((cluster) => cluster.namespaces)).size} tenants a role of its own (or raise the "Role trust policy length" quota)`);
+    warnings.push(
+      `the trust policy of role ${role.name} is ${size} characters, over IAM's limit of ${maxSize}: ` +
+        `give each of its ${new Set(clusters.flatMap((cluster) => cluster.namespaces)).size} tenants a role of its own (or raise the "Role trust policy length" quota)`,
+    );
   }
   for (const accountId of new Set(clusters.map((cluster) => cluster.accountId))) {
     if (role.accountId === accountId) continue;
-    warnings.push(`role ${role.name} is in account ${role.accountId} but the cluster is in ${accountId}: `
-      + `the statement names the cluster account's OIDC provider, as update-role-trust-policy does; a cross-account role needs that provider created in ${role.accountId}`);
+    warnings.push(
+      `role ${role.name} is in account ${role.accountId} but the cluster is in ${accountId}: ` +
+        `the statement names the cluster account's OIDC provider, as update-role-trust-policy does; a cross-account role needs that provider created in ${role.accountId}`,
+    );
   }
   if (role.partition !== partition) {
-    warnings.push(`role ${role.name} is in partition ${role.partition} but the cluster is in ${partition}: a role cannot trust another partition's OIDC provider`);
+    warnings.push(
+      `role ${role.name} is in partition ${role.partition} but the cluster is in ${partition}: a role cannot trust another partition's OIDC provider`,
+    );
   }
   return { role, roleArn: input.roleArn, statements: document.Statement, document, size, maxSize, warnings };
 }

@@ -10,7 +10,11 @@ import { requireGoDuration } from '../primitives/go-duration.js';
 export function fargateSparkPlacements(executorIdleTimeout: string): SparkPlacements {
   requireGoDuration(executorIdleTimeout, 'executorIdleTimeout');
   const placement: PodPlacement = {
-    nodePools: [], nodeSelector: {}, tolerations: [], capacityTypes: ['on-demand'], instanceStoreEphemeralStorage: false,
+    nodePools: [],
+    nodeSelector: {},
+    tolerations: [],
+    capacityTypes: ['on-demand'],
+    instanceStoreEphemeralStorage: false,
   };
   return { driverPlacement: placement, executorPlacement: placement, executorIdleTimeout };
 }

@@ -77,19 +77,39 @@ export class FargateProfile {
   private readonly props: FargateProfileProps;
 
   constructor(props: FargateProfileProps) {
-    requireThat(PROFILE_NAME.test(props.name) && props.name.length <= FARGATE_PROFILE_LIMITS.name, 'name',
-      `"${props.name}" must be letters, digits, "-" and "_", starting with a letter or digit, at most ${FARGATE_PROFILE_LIMITS.name} characters`);
+    requireThat(
+      PROFILE_NAME.test(props.name) && props.name.length <= FARGATE_PROFILE_LIMITS.name,
+      'name',
+      `"${props.name}" must be letters, digits, "-" and "_", starting with a letter or digit, at most ${FARGATE_PROFILE_LIMITS.name} characters`,
+    );
     // eksctl refuses names with the prefix EKS keeps for its own profiles.
     requireThat(!props.name.startsWith('eks-'), 'name', `"${props.name}" must not start with "eks-"`);
     requireThat(props.clusterName !== '', 'clusterName', 'must not be empty');
     requireIamRoleArn(props.podExecutionRoleArn, 'podExecutionRoleArn');
-    requireThat(props.subnets.length > 0, 'subnets', 'needs at least one private subnet: Fargate pods get no public IP');
-    props.subnets.forEach((subnet, i) => { requireThat(SUBNET_ID.test(subnet), `subnets[${i}]`, `"${subnet}" must be a subnet id, subnet-<8 or 17 hex digits>`); });
+    requireThat(
+      props.subnets.length > 0,
+      'subnets',
+      'needs at least one private subnet: Fargate pods get no public IP',
+    );
+    props.subnets.forEach((subnet, i) => {
+      requireThat(
+        SUBNET_ID.test(subnet),
+        `subnets[${i}]`,
+        `"${subnet}" must be a subnet id, subnet-<8 or 17 hex digits>`,
+      );
+    });
     requireThat(new Set(props.subnets).size === props.subnets.length, 'subnets', 'lists a subnet twice');
-    requireThat(props.selectors.length >= 1 && props.selectors.length <= FARGATE_PROFILE_LIMITS.selectors, 'selectors',
-      `a Fargate profile has 1 to ${FARGATE_PROFILE_LIMITS.selectors} selectors, got ${props.selectors.length}; split the namespaces over more profiles`);
+    requireThat(
+      props.selectors.length >= 1 && props.selectors.length <= FARGATE_PROFILE_LIMITS.selectors,
+      'selectors',
+      `a Fargate profile has 1 to ${FARGATE_PROFILE_LIMITS.selectors} selectors, got ${props.selectors.length}; split the namespaces over more profiles`,
+    );
     props.selectors.forEach((selector, i) => {
-      requireThat(isDnsLabel(selector.namespace), `selectors[${i}].namespace`, `"${selector.namespace}" must be a namespace name (DNS-1123 label)`);
+      requireThat(
+        isDnsLabel(selector.namespace),
+        `selectors[${i}].namespace`,
+        `"${selector.namespace}" must be a namespace name (DNS-1123 label)`,
+      );
       requireLabels(selector.labels ?? {}, `selectors[${i}].labels`);
     });
     this.props = props;
@@ -127,16 +147,24 @@ export class FargateProfile {
     // A pod naming a profile in its label is matched against that profile only.
     const named = labels[FARGATE_PROFILE_LABEL];
     if (named !== undefined && named !== this.name) return false;
-    return this.selectors.some((s) => s.namespace === namespace && Object.entries(s.labels ?? {}).every(([k, v]) => labels[k] === v));
+    return this.selectors.some(
+      (s) => s.namespace === namespace && Object.entries(s.labels ?? {}).every(([k, v]) => labels[k] === v),
+    );
   }
 
   private selectorList(): CreateFargateProfileRequest['selectors'] {
-    return this.selectors.map((s) => ({ namespace: s.namespace, ...(s.labels && Object.keys(s.labels).length > 0 ? { labels: sorted(s.labels) } : {}) }));
+    return this.selectors.map((s) => ({
+      namespace: s.namespace,
+      ...(s.labels && Object.keys(s.labels).length > 0 ? { labels: sorted(s.labels) } : {}),
+    }));
   }
 }
 
 /** eksctl's `ClusterConfig` holding only the Fargate profiles, for `eksctl create fargateprofile -f`. */
-export function eksctlFargateClusterConfig(cluster: { readonly name: string; readonly region: string }, profiles: readonly FargateProfile[]): Record<string, unknown> {
+export function eksctlFargateClusterConfig(
+  cluster: { readonly name: string; readonly region: string },
+  profiles: readonly FargateProfile[],
+): Record<string, unknown> {
   return {
     apiVersion: 'eksctl.io/v1alpha5',
     kind: 'ClusterConfig',
@@ -146,5 +174,9 @@ export function eksctlFargateClusterConfig(cluster: { readonly name: string; rea
 }
 
 function sorted(record: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.keys(record).sort().map((key) => [key, record[key]!]));
+  return Object.fromEntries(
+    Object.keys(record)
+      .sort()
+      .map((key) => [key, record[key]!]),
+  );
 }

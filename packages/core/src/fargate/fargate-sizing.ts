@@ -21,7 +21,10 @@ export function fargateProvisionedStorageGiB(requestGiB: number): number {
 
 /** The largest whole-GiB request whose provisioned storage stays within the 175 GiB (154 GiB). */
 export const FARGATE_MAX_EPHEMERAL_REQUEST_GIB = Math.floor(
-  (FARGATE_EPHEMERAL_STORAGE_GIB.max - FARGATE_EPHEMERAL_STORAGE_GIB.system) / (1 + FARGATE_EPHEMERAL_STORAGE_GIB.fileSystemShare) + 1e-9);
+  (FARGATE_EPHEMERAL_STORAGE_GIB.max - FARGATE_EPHEMERAL_STORAGE_GIB.system) /
+    (1 + FARGATE_EPHEMERAL_STORAGE_GIB.fileSystemShare) +
+    1e-9,
+);
 
 /** The valid vCPU / memory (GiB) combinations of a Fargate pod. */
 export const FARGATE_CONFIGURATIONS: ReadonlyArray<{ readonly vcpu: number; readonly memoryGiB: readonly number[] }> = [

@@ -40,14 +40,54 @@ export interface PodSecurityGroupRule {
  * admits only itself, so it needs the pods' groups as a source for 443 and 53.
  */
 export const FARGATE_POD_SECURITY_GROUP_RULES: readonly PodSecurityGroupRule[] = [
-  { on: 'pods', direction: 'ingress', protocol: 'tcp', port: 10250, peer: 'cluster', why: 'the API server reaches the kubelet (kubectl logs, exec, port-forward)' },
-  { on: 'pods', direction: 'ingress', protocol: 'tcp', port: 4040, peer: 'cluster', why: 'Prometheus on the nodes scrapes the Spark UI\'s metrics' },
-  { on: 'pods', direction: 'ingress', protocol: '-1', peer: 'pods', why: 'the driver and its executors reach each other (block manager, shuffle, RPC)' },
-  { on: 'pods', direction: 'egress', protocol: '-1', peer: 'pods', why: 'the driver and its executors reach each other' },
-  { on: 'pods', direction: 'egress', protocol: 'tcp', port: 443, peer: 'anywhere', why: 'the API server, and S3, STS, ECR, CloudWatch Logs and EMR (through a NAT gateway or VPC endpoints)' },
+  {
+    on: 'pods',
+    direction: 'ingress',
+    protocol: 'tcp',
+    port: 10250,
+    peer: 'cluster',
+    why: 'the API server reaches the kubelet (kubectl logs, exec, port-forward)',
+  },
+  {
+    on: 'pods',
+    direction: 'ingress',
+    protocol: 'tcp',
+    port: 4040,
+    peer: 'cluster',
+    why: "Prometheus on the nodes scrapes the Spark UI's metrics",
+  },
+  {
+    on: 'pods',
+    direction: 'ingress',
+    protocol: '-1',
+    peer: 'pods',
+    why: 'the driver and its executors reach each other (block manager, shuffle, RPC)',
+  },
+  {
+    on: 'pods',
+    direction: 'egress',
+    protocol: '-1',
+    peer: 'pods',
+    why: 'the driver and its executors reach each other',
+  },
+  {
+    on: 'pods',
+    direction: 'egress',
+    protocol: 'tcp',
+    port: 443,
+    peer: 'anywhere',
+    why: 'the API server, and S3, STS, ECR, CloudWatch Logs and EMR (through a NAT gateway or VPC endpoints)',
+  },
   { on: 'pods', direction: 'egress', protocol: 'tcp', port: 53, peer: 'cluster', why: 'CoreDNS' },
   { on: 'pods', direction: 'egress', protocol: 'udp', port: 53, peer: 'cluster', why: 'CoreDNS' },
-  { on: 'cluster', direction: 'ingress', protocol: 'tcp', port: 443, peer: 'pods', why: 'the API server admits the pods\' kubelet and driver' },
+  {
+    on: 'cluster',
+    direction: 'ingress',
+    protocol: 'tcp',
+    port: 443,
+    peer: 'pods',
+    why: "the API server admits the pods' kubelet and driver",
+  },
   { on: 'cluster', direction: 'ingress', protocol: 'tcp', port: 53, peer: 'pods', why: 'CoreDNS answers the pods' },
   { on: 'cluster', direction: 'ingress', protocol: 'udp', port: 53, peer: 'pods', why: 'CoreDNS answers the pods' },
 ];
@@ -74,9 +114,18 @@ export class PodSecurityGroups extends Construct {
     const name = props.name ?? 'pod-security-groups';
     requireObjectName(name, 'name');
     requireObjectName(props.namespace, 'namespace');
-    requireThat(props.securityGroupIds.length >= 1 && props.securityGroupIds.length <= POD_SECURITY_GROUPS_MAX, 'securityGroupIds',
-      `a pod takes 1 to ${POD_SECURITY_GROUPS_MAX} security groups, got ${props.securityGroupIds.length}`);
-    props.securityGroupIds.forEach((id, i) => { requireThat(SECURITY_GROUP_ID.test(id), `securityGroupIds[${i}]`, `"${id}" must be a security group id, sg-<8 or 17 hex digits>`); });
+    requireThat(
+      props.securityGroupIds.length >= 1 && props.securityGroupIds.length <= POD_SECURITY_GROUPS_MAX,
+      'securityGroupIds',
+      `a pod takes 1 to ${POD_SECURITY_GROUPS_MAX} security groups, got ${props.securityGroupIds.length}`,
+    );
+    props.securityGroupIds.forEach((id, i) => {
+      requireThat(
+        SECURITY_GROUP_ID.test(id),
+        `securityGroupIds[${i}]`,
+        `"${id}" must be a security group id, sg-<8 or 17 hex digits>`,
+      );
+    });
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'vpcresources.k8s.aws/v1beta1',
       kind: 'SecurityGroupPolicy',

@@ -22,8 +22,8 @@ export type S3Access =
   | 'read-write';
 
 export const S3_ACCESS_ACTIONS: Readonly<Record<S3Access, readonly string[]>> = {
-  'read': ['s3:GetObject'],
-  'upload': ['s3:GetObject', 's3:PutObject'],
+  read: ['s3:GetObject'],
+  upload: ['s3:GetObject', 's3:PutObject'],
   'read-write': ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject'],
 };
 
@@ -101,14 +101,21 @@ function listPrefixes(grant: S3Grant): string[] {
 }
 
 /** The patterns no wildcard pattern of the list already matches (`a/*` holds `a/b/*` and `a/b`). */
-const outermost = (patterns: readonly string[]): string[] => patterns.filter((pattern) =>
-  !patterns.some((other) => other !== pattern && other.endsWith('*') && pattern.startsWith(other.slice(0, -1))));
+const outermost = (patterns: readonly string[]): string[] =>
+  patterns.filter(
+    (pattern) =>
+      !patterns.some((other) => other !== pattern && other.endsWith('*') && pattern.startsWith(other.slice(0, -1))),
+  );
 
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
 
 /** PascalCase of a name such as `app-dev` or `spark-history`: `AppDev`, the form a Sid may hold. */
 export function sidPart(name: string): string {
-  return name.split(/[^A-Za-z0-9]+/).filter(Boolean).map((part) => part[0]!.toUpperCase() + part.slice(1)).join('');
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
 }
 
 /**
@@ -120,26 +127,40 @@ export function sidPart(name: string): string {
 export function dataAccessStatements(access: DataAccess, context: ArnContext): PolicyStatement[] {
   const { partition, region, accountId } = context;
   const statements: PolicyStatement[] = [];
-  const sidOf: Record<S3Access, string> = { 'read': 'ReadObjects', 'upload': 'UploadObjects', 'read-write': 'ReadWriteObjects' };
+  const sidOf: Record<S3Access, string> = {
+    read: 'ReadObjects',
+    upload: 'UploadObjects',
+    'read-write': 'ReadWriteObjects',
+  };
   for (const kind of ['read', 'upload', 'read-write'] as const) {
     const resources = unique([
       ...access.s3.filter((grant) => grant.access === kind).flatMap((grant) => objectArns(partition, grant.uri)),
       // Directories' bare keys: read only, whatever the directory's access (writing there would hide the directory).
       ...(kind === 'read' ? bareKeyArns(access.s3, partition) : []),
     ]);
-    if (resources.length > 0) statements.push({ Sid: `${access.sid}${sidOf[kind]}`, Effect: 'Allow', Action: [...S3_ACCESS_ACTIONS[kind]], Resource: resources });
+    if (resources.length > 0)
+      statements.push({
+        Sid: `${access.sid}${sidOf[kind]}`,
+        Effect: 'Allow',
+        Action: [...S3_ACCESS_ACTIONS[kind]],
+        Resource: resources,
+      });
   }
   const buckets = unique(access.s3.map((grant) => s3Location(grant.uri).bucket));
   buckets.forEach((bucket, index) => {
-    const prefixes = outermost(unique(access.s3.filter((grant) => s3Location(grant.uri).bucket === bucket).flatMap(listPrefixes)));
+    const prefixes = outermost(
+      unique(access.s3.filter((grant) => s3Location(grant.uri).bucket === bucket).flatMap(listPrefixes)),
+    );
     statements.push({
       Sid: `${access.sid}ListBucket${buckets.length > 1 ? index + 1 : ''}`,
       Effect: 'Allow',
       Action: ['s3:ListBucket'],
       Resource: [`arn:${partition}:s3:::${bucket}`],
       // A grant of the whole bucket lists it without a condition.
-      ...(prefixes.length > 0 && access.s3.every((grant) => s3Location(grant.uri).bucket !== bucket || s3Location(grant.uri).key !== '')
-        ? { Condition: { StringLike: { 's3:prefix': prefixes } } } : {}),
+      ...(prefixes.length > 0 &&
+      access.s3.every((grant) => s3Location(grant.uri).bucket !== bucket || s3Location(grant.uri).key !== '')
+        ? { Condition: { StringLike: { 's3:prefix': prefixes } } }
+        : {}),
     });
   });
   if (access.s3KmsKeyArn && access.s3.length > 0) {
@@ -152,7 +173,11 @@ export function dataAccessStatements(access: DataAccess, context: ArnContext): P
       Effect: 'Allow',
       Action: writes ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'],
       Resource: [access.s3KmsKeyArn],
-      Condition: { StringEquals: { 'kms:ViaService': `s3.${region}.${partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com'}` } },
+      Condition: {
+        StringEquals: {
+          'kms:ViaService': `s3.${region}.${partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com'}`,
+        },
+      },
     });
   }
   if (access.logGroups.length > 0) {
@@ -160,7 +185,9 @@ export function dataAccessStatements(access: DataAccess, context: ArnContext): P
       Sid: `${access.sid}WriteLogStreams`,
       Effect: 'Allow',
       Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
-      Resource: unique(access.logGroups).map((group) => `arn:${partition}:logs:${region}:${accountId}:log-group:${group}:*`),
+      Resource: unique(access.logGroups).map(
+        (group) => `arn:${partition}:logs:${region}:${accountId}:log-group:${group}:*`,
+      ),
     });
     statements.push({
       Sid: `${access.sid}DescribeLogGroups`,

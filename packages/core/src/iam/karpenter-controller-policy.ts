@@ -22,16 +22,30 @@ export const KARPENTER_IAM_SOURCE_VERSION = '1.14.1';
  * the cluster instead. The Describe* statement is narrowed to the region by aws:RequestedRegion.
  */
 export const KARPENTER_UNSCOPED_ACTIONS: ReadonlySet<string> = new Set([
-  'ec2:DescribeCapacityReservations', 'ec2:DescribeImages', 'ec2:DescribeInstances', 'ec2:DescribeInstanceStatus',
-  'ec2:DescribeInstanceTypeOfferings', 'ec2:DescribeInstanceTypes', 'ec2:DescribeLaunchTemplates',
-  'ec2:DescribePlacementGroups', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSpotPriceHistory', 'ec2:DescribeSubnets',
-  'pricing:GetProducts', 'iam:ListInstanceProfiles', 'arc-zonal-shift:GetManagedResource',
+  'ec2:DescribeCapacityReservations',
+  'ec2:DescribeImages',
+  'ec2:DescribeInstances',
+  'ec2:DescribeInstanceStatus',
+  'ec2:DescribeInstanceTypeOfferings',
+  'ec2:DescribeInstanceTypes',
+  'ec2:DescribeLaunchTemplates',
+  'ec2:DescribePlacementGroups',
+  'ec2:DescribeSecurityGroups',
+  'ec2:DescribeSpotPriceHistory',
+  'ec2:DescribeSubnets',
+  'pricing:GetProducts',
+  'iam:ListInstanceProfiles',
+  'arc-zonal-shift:GetManagedResource',
 ]);
 
 /** The node role's policies (`KarpenterNodeRole.ManagedPolicyArns` of the same template), for a partition. */
 export function karpenterNodeRoleManagedPolicyArns(partition: string): string[] {
-  return ['AmazonEKS_CNI_Policy', 'AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonSSMManagedInstanceCore']
-    .map((name) => `arn:${partition}:iam::aws:policy/${name}`);
+  return [
+    'AmazonEKS_CNI_Policy',
+    'AmazonEKSWorkerNodePolicy',
+    'AmazonEC2ContainerRegistryPullOnly',
+    'AmazonSSMManagedInstanceCore',
+  ].map((name) => `arn:${partition}:iam::aws:policy/${name}`);
 }
 
 export interface KarpenterControllerPolicyProps {
@@ -50,35 +64,70 @@ export function karpenterControllerStatements(props: KarpenterControllerPolicyPr
   const { partition: p, region: r, accountId: a, clusterName: c } = props;
   const ec2 = (type: string, account = '*') => `arn:${p}:ec2:${r}:${account}:${type}/*`;
   const cluster = `kubernetes.io/cluster/${c}`;
-  const taggedResources = ['fleet', 'instance', 'volume', 'network-interface', 'launch-template', 'spot-instances-request'].map((type) => ec2(type));
+  const taggedResources = [
+    'fleet',
+    'instance',
+    'volume',
+    'network-interface',
+    'launch-template',
+    'spot-instances-request',
+  ].map((type) => ec2(type));
   const instanceProfiles = `arn:${p}:iam::${a}:instance-profile/*`;
   const clusterArn = `arn:${p}:eks:${r}:${a}:cluster/${c}`;
   return [
     // NodeLifecyclePolicy
     {
-      Sid: 'AllowScopedEC2InstanceAccessActions', Effect: 'Allow', Action: ['ec2:RunInstances', 'ec2:CreateFleet'],
-      Resource: [ec2('image', ''), ec2('snapshot', ''), ec2('security-group'), ec2('subnet'), ec2('capacity-reservation'), ec2('placement-group')],
+      Sid: 'AllowScopedEC2InstanceAccessActions',
+      Effect: 'Allow',
+      Action: ['ec2:RunInstances', 'ec2:CreateFleet'],
+      Resource: [
+        ec2('image', ''),
+        ec2('snapshot', ''),
+        ec2('security-group'),
+        ec2('subnet'),
+        ec2('capacity-reservation'),
+        ec2('placement-group'),
+      ],
     },
     {
-      Sid: 'AllowScopedEC2LaunchTemplateAccessActions', Effect: 'Allow', Action: ['ec2:RunInstances', 'ec2:CreateFleet'], Resource: ec2('launch-template'),
-      Condition: { StringEquals: { [`aws:ResourceTag/${cluster}`]: 'owned' }, StringLike: { 'aws:ResourceTag/karpenter.sh/nodepool': '*' } },
+      Sid: 'AllowScopedEC2LaunchTemplateAccessActions',
+      Effect: 'Allow',
+      Action: ['ec2:RunInstances', 'ec2:CreateFleet'],
+      Resource: ec2('launch-template'),
+      Condition: {
+        StringEquals: { [`aws:ResourceTag/${cluster}`]: 'owned' },
+        StringLike: { 'aws:ResourceTag/karpenter.sh/nodepool': '*' },
+      },
     },
     {
-      Sid: 'AllowScopedEC2InstanceActionsWithTags', Effect: 'Allow', Action: ['ec2:RunInstances', 'ec2:CreateFleet', 'ec2:CreateLaunchTemplate'], Resource: taggedResources,
+      Sid: 'AllowScopedEC2InstanceActionsWithTags',
+      Effect: 'Allow',
+      Action: ['ec2:RunInstances', 'ec2:CreateFleet', 'ec2:CreateLaunchTemplate'],
+      Resource: taggedResources,
       Condition: {
         StringEquals: { [`aws:RequestTag/${cluster}`]: 'owned', 'aws:RequestTag/eks:eks-cluster-name': c },
         StringLike: { 'aws:RequestTag/karpenter.sh/nodepool': '*' },
       },
     },
     {
-      Sid: 'AllowScopedResourceCreationTagging', Effect: 'Allow', Action: 'ec2:CreateTags', Resource: taggedResources,
+      Sid: 'AllowScopedResourceCreationTagging',
+      Effect: 'Allow',
+      Action: 'ec2:CreateTags',
+      Resource: taggedResources,
       Condition: {
-        StringEquals: { [`aws:RequestTag/${cluster}`]: 'owned', 'aws:RequestTag/eks:eks-cluster-name': c, 'ec2:CreateAction': ['RunInstances', 'CreateFleet', 'CreateLaunchTemplate'] },
+        StringEquals: {
+          [`aws:RequestTag/${cluster}`]: 'owned',
+          'aws:RequestTag/eks:eks-cluster-name': c,
+          'ec2:CreateAction': ['RunInstances', 'CreateFleet', 'CreateLaunchTemplate'],
+        },
         StringLike: { 'aws:RequestTag/karpenter.sh/nodepool': '*' },
       },
     },
     {
-      Sid: 'AllowScopedResourceTagging', Effect: 'Allow', Action: 'ec2:CreateTags', Resource: ec2('instance'),
+      Sid: 'AllowScopedResourceTagging',
+      Effect: 'Allow',
+      Action: 'ec2:CreateTags',
+      Resource: ec2('instance'),
       Condition: {
         StringEquals: { [`aws:ResourceTag/${cluster}`]: 'owned' },
         StringLike: { 'aws:ResourceTag/karpenter.sh/nodepool': '*' },
@@ -87,33 +136,60 @@ export function karpenterControllerStatements(props: KarpenterControllerPolicyPr
       },
     },
     {
-      Sid: 'AllowScopedDeletion', Effect: 'Allow', Action: ['ec2:TerminateInstances', 'ec2:DeleteLaunchTemplate'], Resource: [ec2('instance'), ec2('launch-template')],
-      Condition: { StringEquals: { [`aws:ResourceTag/${cluster}`]: 'owned' }, StringLike: { 'aws:ResourceTag/karpenter.sh/nodepool': '*' } },
+      Sid: 'AllowScopedDeletion',
+      Effect: 'Allow',
+      Action: ['ec2:TerminateInstances', 'ec2:DeleteLaunchTemplate'],
+      Resource: [ec2('instance'), ec2('launch-template')],
+      Condition: {
+        StringEquals: { [`aws:ResourceTag/${cluster}`]: 'owned' },
+        StringLike: { 'aws:ResourceTag/karpenter.sh/nodepool': '*' },
+      },
     },
     // IAMIntegrationPolicy
     {
-      Sid: 'AllowPassingInstanceRole', Effect: 'Allow', Action: 'iam:PassRole', Resource: props.nodeRoleArn,
+      Sid: 'AllowPassingInstanceRole',
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: props.nodeRoleArn,
       Condition: { StringEquals: { 'iam:PassedToService': ['ec2.amazonaws.com', 'ec2.amazonaws.com.cn'] } },
     },
     {
-      Sid: 'AllowScopedInstanceProfileCreationActions', Effect: 'Allow', Action: ['iam:CreateInstanceProfile'], Resource: instanceProfiles,
+      Sid: 'AllowScopedInstanceProfileCreationActions',
+      Effect: 'Allow',
+      Action: ['iam:CreateInstanceProfile'],
+      Resource: instanceProfiles,
       Condition: {
-        StringEquals: { [`aws:RequestTag/${cluster}`]: 'owned', 'aws:RequestTag/eks:eks-cluster-name': c, 'aws:RequestTag/topology.kubernetes.io/region': r },
+        StringEquals: {
+          [`aws:RequestTag/${cluster}`]: 'owned',
+          'aws:RequestTag/eks:eks-cluster-name': c,
+          'aws:RequestTag/topology.kubernetes.io/region': r,
+        },
         StringLike: { 'aws:RequestTag/karpenter.k8s.aws/ec2nodeclass': '*' },
       },
     },
     {
-      Sid: 'AllowScopedInstanceProfileTagActions', Effect: 'Allow', Action: ['iam:TagInstanceProfile'], Resource: instanceProfiles,
+      Sid: 'AllowScopedInstanceProfileTagActions',
+      Effect: 'Allow',
+      Action: ['iam:TagInstanceProfile'],
+      Resource: instanceProfiles,
       Condition: {
         StringEquals: {
-          [`aws:ResourceTag/${cluster}`]: 'owned', 'aws:ResourceTag/topology.kubernetes.io/region': r,
-          [`aws:RequestTag/${cluster}`]: 'owned', 'aws:RequestTag/eks:eks-cluster-name': c, 'aws:RequestTag/topology.kubernetes.io/region': r,
+          [`aws:ResourceTag/${cluster}`]: 'owned',
+          'aws:ResourceTag/topology.kubernetes.io/region': r,
+          [`aws:RequestTag/${cluster}`]: 'owned',
+          'aws:RequestTag/eks:eks-cluster-name': c,
+          'aws:RequestTag/topology.kubernetes.io/region': r,
         },
-        StringLike: { 'aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass': '*', 'aws:RequestTag/karpenter.k8s.aws/ec2nodeclass': '*' },
+        StringLike: {
+          'aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass': '*',
+          'aws:RequestTag/karpenter.k8s.aws/ec2nodeclass': '*',
+        },
       },
     },
     {
-      Sid: 'AllowScopedInstanceProfileActions', Effect: 'Allow', Action: ['iam:AddRoleToInstanceProfile', 'iam:RemoveRoleFromInstanceProfile', 'iam:DeleteInstanceProfile'],
+      Sid: 'AllowScopedInstanceProfileActions',
+      Effect: 'Allow',
+      Action: ['iam:AddRoleToInstanceProfile', 'iam:RemoveRoleFromInstanceProfile', 'iam:DeleteInstanceProfile'],
       Resource: instanceProfiles,
       Condition: {
         StringEquals: { [`aws:ResourceTag/${cluster}`]: 'owned', 'aws:ResourceTag/topology.kubernetes.io/region': r },
@@ -123,24 +199,58 @@ export function karpenterControllerStatements(props: KarpenterControllerPolicyPr
     // EKSIntegrationPolicy
     { Sid: 'AllowAPIServerEndpointDiscovery', Effect: 'Allow', Action: 'eks:DescribeCluster', Resource: clusterArn },
     // InterruptionPolicy
-    { Sid: 'AllowInterruptionQueueActions', Effect: 'Allow', Action: ['sqs:DeleteMessage', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'], Resource: props.interruptionQueueArn },
+    {
+      Sid: 'AllowInterruptionQueueActions',
+      Effect: 'Allow',
+      Action: ['sqs:DeleteMessage', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+      Resource: props.interruptionQueueArn,
+    },
     // ZonalShiftPolicy
     {
-      Sid: 'AllowZonalShiftStatusReadOnly', Effect: 'Allow', Action: ['arc-zonal-shift:GetManagedResource'], Resource: '*',
+      Sid: 'AllowZonalShiftStatusReadOnly',
+      Effect: 'Allow',
+      Action: ['arc-zonal-shift:GetManagedResource'],
+      Resource: '*',
       Condition: { StringEquals: { 'arc-zonal-shift:ResourceIdentifier': clusterArn } },
     },
     // ResourceDiscoveryPolicy
     {
-      Sid: 'AllowRegionalReadActions', Effect: 'Allow', Resource: '*',
+      Sid: 'AllowRegionalReadActions',
+      Effect: 'Allow',
+      Resource: '*',
       Action: [
-        'ec2:DescribeCapacityReservations', 'ec2:DescribeImages', 'ec2:DescribeInstances', 'ec2:DescribeInstanceStatus', 'ec2:DescribeInstanceTypeOfferings',
-        'ec2:DescribeInstanceTypes', 'ec2:DescribeLaunchTemplates', 'ec2:DescribePlacementGroups', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSpotPriceHistory', 'ec2:DescribeSubnets',
+        'ec2:DescribeCapacityReservations',
+        'ec2:DescribeImages',
+        'ec2:DescribeInstances',
+        'ec2:DescribeInstanceStatus',
+        'ec2:DescribeInstanceTypeOfferings',
+        'ec2:DescribeInstanceTypes',
+        'ec2:DescribeLaunchTemplates',
+        'ec2:DescribePlacementGroups',
+        'ec2:DescribeSecurityGroups',
+        'ec2:DescribeSpotPriceHistory',
+        'ec2:DescribeSubnets',
       ],
       Condition: { StringEquals: { 'aws:RequestedRegion': r } },
     },
-    { Sid: 'AllowSSMReadActions', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: `arn:${p}:ssm:${r}::parameter/aws/service/*` },
+    {
+      Sid: 'AllowSSMReadActions',
+      Effect: 'Allow',
+      Action: 'ssm:GetParameter',
+      Resource: `arn:${p}:ssm:${r}::parameter/aws/service/*`,
+    },
     { Sid: 'AllowPricingReadActions', Effect: 'Allow', Action: 'pricing:GetProducts', Resource: '*' },
-    { Sid: 'AllowUnscopedInstanceProfileListAction', Effect: 'Allow', Action: 'iam:ListInstanceProfiles', Resource: '*' },
-    { Sid: 'AllowInstanceProfileReadActions', Effect: 'Allow', Action: 'iam:GetInstanceProfile', Resource: instanceProfiles },
+    {
+      Sid: 'AllowUnscopedInstanceProfileListAction',
+      Effect: 'Allow',
+      Action: 'iam:ListInstanceProfiles',
+      Resource: '*',
+    },
+    {
+      Sid: 'AllowInstanceProfileReadActions',
+      Effect: 'Allow',
+      Action: 'iam:GetInstanceProfile',
+      Resource: instanceProfiles,
+    },
   ];
 }

@@ -82,7 +82,8 @@ export function putRolePolicyProblems(request: PutRolePolicyRequest): string[] {
     const shape = PUT_ROLE_POLICY_SHAPES[member];
     const value = request[member];
     const problems: string[] = [];
-    if (value.length < shape.min || value.length > shape.max) problems.push(`${member} is ${value.length} characters, outside ${shape.min}-${shape.max}`);
+    if (value.length < shape.min || value.length > shape.max)
+      problems.push(`${member} is ${value.length} characters, outside ${shape.min}-${shape.max}`);
     if (!shape.pattern.test(value)) problems.push(`${member} does not match ${shape.pattern.source}`);
     return problems;
   });
@@ -99,9 +100,13 @@ export function leastPrivilegeProblems(document: PolicyDocument, unscoped: Reado
     const resources = typeof statement.Resource === 'string' ? [statement.Resource] : statement.Resource;
     return [
       ...(/^[A-Za-z0-9]+$/.test(statement.Sid) ? [] : [`statement ${statement.Sid}: a Sid must be alphanumeric`]),
-      ...actions.filter((action) => /[*?]/.test(action)).map((action) => `statement ${statement.Sid}: action ${action} is a wildcard`),
+      ...actions
+        .filter((action) => /[*?]/.test(action))
+        .map((action) => `statement ${statement.Sid}: action ${action} is a wildcard`),
       ...(resources.includes('*')
-        ? actions.filter((action) => !unscoped.has(action)).map((action) => `statement ${statement.Sid}: ${action} on Resource "*"`)
+        ? actions
+            .filter((action) => !unscoped.has(action))
+            .map((action) => `statement ${statement.Sid}: ${action} on Resource "*"`)
         : []),
     ];
   });

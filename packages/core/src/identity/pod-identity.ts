@@ -36,18 +36,22 @@ export function releaseSupportsPodIdentity(releaseLabel: string): boolean {
 /** The service accounts EMR creates for a StartJobRun job of `roleArn` (the names the AWS CLI associates). */
 export function emrJobServiceAccounts(roleArn: string): string[] {
   const role = parseRoleArn(roleArn);
-  return POD_IDENTITY.emrJobComponents.map((component) => `emr-containers-sa-spark-${component}-${role.accountId}-${base36RoleName(role.name)}`);
+  return POD_IDENTITY.emrJobComponents.map(
+    (component) => `emr-containers-sa-spark-${component}-${role.accountId}-${base36RoleName(role.name)}`,
+  );
 }
 
 /** The one-statement trust policy of a role used through Pod Identity, whatever the clusters and namespaces. */
 export function podIdentityTrustPolicy(): Record<string, unknown> {
   return {
     Version: '2012-10-17',
-    Statement: [{
-      Effect: 'Allow',
-      Principal: { Service: POD_IDENTITY.servicePrincipal },
-      Action: [...POD_IDENTITY.trustActions],
-    }],
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: POD_IDENTITY.servicePrincipal },
+        Action: [...POD_IDENTITY.trustActions],
+      },
+    ],
   };
 }
 
@@ -72,7 +76,11 @@ export interface PodIdentityBinding {
 }
 
 /** The association request of one binding, tagged like the project's other AWS resources (tags sorted). */
-export function podIdentityAssociationRequest(clusterName: string, binding: PodIdentityBinding, tags: Readonly<Record<string, string>>): PodIdentityAssociationRequest {
+export function podIdentityAssociationRequest(
+  clusterName: string,
+  binding: PodIdentityBinding,
+  tags: Readonly<Record<string, string>>,
+): PodIdentityAssociationRequest {
   return {
     clusterName,
     namespace: binding.namespace,

@@ -21,30 +21,52 @@ export interface IamPolicyDocument {
 }
 
 /** The EC2 actions through which a NodeClass's tags reach AWS resources: each must be allowed with request tags. */
-export const AUTO_MODE_TAGGED_NODE_ACTIONS = ['ec2:CreateFleet', 'ec2:RunInstances', 'ec2:CreateLaunchTemplate', 'ec2:CreateVolume', 'ec2:CreateSnapshot', 'ec2:CreateNetworkInterface'] as const;
+export const AUTO_MODE_TAGGED_NODE_ACTIONS = [
+  'ec2:CreateFleet',
+  'ec2:RunInstances',
+  'ec2:CreateLaunchTemplate',
+  'ec2:CreateVolume',
+  'ec2:CreateSnapshot',
+  'ec2:CreateNetworkInterface',
+] as const;
 
 const SAME_CLUSTER = { 'aws:RequestTag/eks:eks-cluster-name': '${aws:PrincipalTag/eks:eks-cluster-name}' };
 
 /** The policy the cluster IAM role needs before Auto Mode can put a NodeClass's `spec.tags` on nodes and volumes. */
 export function autoModeTagPolicy(partition: string): IamPolicyDocument {
-  requireThat(/^aws[a-z-]*$/.test(partition), 'partition', `"${partition}" is not an AWS partition (aws, aws-cn, aws-us-gov, ...)`);
+  requireThat(
+    /^aws[a-z-]*$/.test(partition),
+    'partition',
+    `"${partition}" is not an AWS partition (aws, aws-cn, aws-us-gov, ...)`,
+  );
   return {
     Version: '2012-10-17',
     Statement: [
       {
-        Sid: 'Compute', Effect: 'Allow', Action: ['ec2:CreateFleet', 'ec2:RunInstances', 'ec2:CreateLaunchTemplate'], Resource: '*',
+        Sid: 'Compute',
+        Effect: 'Allow',
+        Action: ['ec2:CreateFleet', 'ec2:RunInstances', 'ec2:CreateLaunchTemplate'],
+        Resource: '*',
         Condition: {
           StringEquals: SAME_CLUSTER,
-          StringLike: { 'aws:RequestTag/eks:kubernetes-node-class-name': '*', 'aws:RequestTag/eks:kubernetes-node-pool-name': '*' },
+          StringLike: {
+            'aws:RequestTag/eks:kubernetes-node-class-name': '*',
+            'aws:RequestTag/eks:kubernetes-node-pool-name': '*',
+          },
         },
       },
       {
-        Sid: 'Storage', Effect: 'Allow', Action: ['ec2:CreateVolume', 'ec2:CreateSnapshot'],
+        Sid: 'Storage',
+        Effect: 'Allow',
+        Action: ['ec2:CreateVolume', 'ec2:CreateSnapshot'],
         Resource: [`arn:${partition}:ec2:*:*:volume/*`, `arn:${partition}:ec2:*:*:snapshot/*`],
         Condition: { StringEquals: SAME_CLUSTER },
       },
       {
-        Sid: 'Networking', Effect: 'Allow', Action: 'ec2:CreateNetworkInterface', Resource: '*',
+        Sid: 'Networking',
+        Effect: 'Allow',
+        Action: 'ec2:CreateNetworkInterface',
+        Resource: '*',
         Condition: { StringEquals: SAME_CLUSTER, StringLike: { 'aws:RequestTag/eks:kubernetes-cni-node-name': '*' } },
       },
     ],

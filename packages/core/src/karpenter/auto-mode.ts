@@ -35,7 +35,11 @@ export interface AutoModeClusterConfigProps {
 /** The request `aws eks update-cluster-config --cli-input-json` takes to turn Auto Mode on for a cluster. */
 export interface AutoModeClusterConfig {
   readonly name: string;
-  readonly computeConfig: { readonly enabled: true; readonly nodePools: readonly AutoModeBuiltInNodePool[]; readonly nodeRoleArn?: string };
+  readonly computeConfig: {
+    readonly enabled: true;
+    readonly nodePools: readonly AutoModeBuiltInNodePool[];
+    readonly nodeRoleArn?: string;
+  };
   readonly kubernetesNetworkConfig: { readonly elasticLoadBalancing: { readonly enabled: true } };
   readonly storageConfig: { readonly blockStorage: { readonly enabled: true } };
 }
@@ -47,8 +51,13 @@ export interface AutoModeClusterConfig {
 export function autoModeClusterConfig(props: AutoModeClusterConfigProps): AutoModeClusterConfig {
   requireThat(props.clusterName !== '', 'clusterName', 'must not be empty');
   const pools = [...new Set(props.builtInNodePools)].sort();
-  pools.forEach((pool, i) => { requireThat(AUTO_MODE_BUILT_IN_NODE_POOLS.includes(pool), `builtInNodePools[${i}]`,
-    `"${pool}" must be one of ${AUTO_MODE_BUILT_IN_NODE_POOLS.join(', ')}`); });
+  pools.forEach((pool, i) => {
+    requireThat(
+      AUTO_MODE_BUILT_IN_NODE_POOLS.includes(pool),
+      `builtInNodePools[${i}]`,
+      `"${pool}" must be one of ${AUTO_MODE_BUILT_IN_NODE_POOLS.join(', ')}`,
+    );
+  });
   if (pools.length > 0) {
     requireThat(props.nodeRoleArn !== undefined, 'nodeRoleArn', 'is required when a built-in node pool is enabled');
     requireIamRoleArn(props.nodeRoleArn!, 'nodeRoleArn');
@@ -76,17 +85,23 @@ export interface AutoModeAddonPlacement {
  * pods are held to amd64 because not every add-on image (a history server's Spark image) is published for arm64.
  */
 export function autoModeAddonPlacement(pool: AutoModeBuiltInNodePool): AutoModeAddonPlacement {
-  requireThat(AUTO_MODE_BUILT_IN_NODE_POOLS.includes(pool), 'pool', `"${pool}" must be one of ${AUTO_MODE_BUILT_IN_NODE_POOLS.join(', ')}`);
+  requireThat(
+    AUTO_MODE_BUILT_IN_NODE_POOLS.includes(pool),
+    'pool',
+    `"${pool}" must be one of ${AUTO_MODE_BUILT_IN_NODE_POOLS.join(', ')}`,
+  );
   return {
     nodeSelector: { 'karpenter.sh/nodepool': pool, 'kubernetes.io/arch': 'amd64' },
     nodeAffinity: {
       requiredDuringSchedulingIgnoredDuringExecution: {
-        nodeSelectorTerms: [{
-          matchExpressions: [
-            { key: 'karpenter.sh/nodepool', operator: 'In', values: [pool] },
-            { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] },
-          ],
-        }],
+        nodeSelectorTerms: [
+          {
+            matchExpressions: [
+              { key: 'karpenter.sh/nodepool', operator: 'In', values: [pool] },
+              { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] },
+            ],
+          },
+        ],
       },
     },
     tolerations: pool === 'system' ? [{ key: 'CriticalAddonsOnly', operator: 'Exists', effect: 'NoSchedule' }] : [],
@@ -94,9 +109,15 @@ export function autoModeAddonPlacement(pool: AutoModeBuiltInNodePool): AutoModeA
 }
 
 /** An add-on's nodePlacement, checked: it replaces the off-Karpenter affinity, so it excludes managed node groups. */
-export function addonNodePlacement(placement: AutoModeAddonPlacement | undefined, managedNodeGroups: readonly string[] | undefined): AutoModeAddonPlacement | undefined {
-  requireThat(placement === undefined || !managedNodeGroups?.length, 'nodePlacement',
-    'replaces the placement on managedNodeGroups; give one of them (EKS Auto Mode has no managed node groups of its own)');
+export function addonNodePlacement(
+  placement: AutoModeAddonPlacement | undefined,
+  managedNodeGroups: readonly string[] | undefined,
+): AutoModeAddonPlacement | undefined {
+  requireThat(
+    placement === undefined || !managedNodeGroups?.length,
+    'nodePlacement',
+    'replaces the placement on managedNodeGroups; give one of them (EKS Auto Mode has no managed node groups of its own)',
+  );
   return placement;
 }
 
@@ -111,7 +132,11 @@ export class AutoModeNetworkPolicyController extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.apiObject = new k8s.KubeConfigMap(this, 'Resource', {
-      metadata: { name: 'amazon-vpc-cni', namespace: 'kube-system', annotations: { ...FLUX_PRUNE_DISABLED, ...ARGOCD_PRUNE_DISABLED } },
+      metadata: {
+        name: 'amazon-vpc-cni',
+        namespace: 'kube-system',
+        annotations: { ...FLUX_PRUNE_DISABLED, ...ARGOCD_PRUNE_DISABLED },
+      },
       data: { 'enable-network-policy-controller': 'true' },
     });
   }

@@ -35,19 +35,23 @@ const cel = (text: string) => JSON.stringify(text);
  * with an empty key tolerates every taint.
  */
 export function toleratesClassTaintCel(pod: string, key: string, value: string): string {
-  return `has(${pod}.spec.tolerations) && ${pod}.spec.tolerations.exists(t, `
-    + `(!has(t.effect) || t.effect == "" || t.effect == "NoSchedule") && `
-    + `(has(t.operator) && t.operator == "Exists" ? (!has(t.key) || t.key == "" || t.key == ${cel(key)}) `
-    + `: (has(t.key) && t.key == ${cel(key)} && has(t.value) && t.value == ${cel(value)})))`;
+  return (
+    `has(${pod}.spec.tolerations) && ${pod}.spec.tolerations.exists(t, ` +
+    `(!has(t.effect) || t.effect == "" || t.effect == "NoSchedule") && ` +
+    `(has(t.operator) && t.operator == "Exists" ? (!has(t.key) || t.key == "" || t.key == ${cel(key)}) ` +
+    `: (has(t.key) && t.key == ${cel(key)} && has(t.value) && t.value == ${cel(value)})))`
+  );
 }
 
 /** CEL: `pod` asks for the class's nodes by nodeSelector or by a required node affinity term `key In [.., value, ..]`. */
 export function selectsClassCel(pod: string, key: string, value: string): string {
   const required = `${pod}.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution`;
-  return `(has(${pod}.spec.nodeSelector) && ${cel(key)} in ${pod}.spec.nodeSelector && ${pod}.spec.nodeSelector[${cel(key)}] == ${cel(value)}) || `
-    + `(has(${pod}.spec.affinity) && has(${pod}.spec.affinity.nodeAffinity) && has(${required}) && `
-    + `${required}.nodeSelectorTerms.exists(term, has(term.matchExpressions) && term.matchExpressions.exists(e, `
-    + `e.key == ${cel(key)} && e.operator == "In" && has(e.values) && ${cel(value)} in e.values)))`;
+  return (
+    `(has(${pod}.spec.nodeSelector) && ${cel(key)} in ${pod}.spec.nodeSelector && ${pod}.spec.nodeSelector[${cel(key)}] == ${cel(value)}) || ` +
+    `(has(${pod}.spec.affinity) && has(${pod}.spec.affinity.nodeAffinity) && has(${required}) && ` +
+    `${required}.nodeSelectorTerms.exists(term, has(term.matchExpressions) && term.matchExpressions.exists(e, ` +
+    `e.key == ${cel(key)} && e.operator == "In" && has(e.values) && ${cel(value)} in e.values)))`
+  );
 }
 
 /**
@@ -87,12 +91,28 @@ export class ExclusiveCapacityClassPolicy extends Construct {
     this.name = props.name ?? `emr-eks-gitops-capacity-class-${value}`;
     requireQualifiedName(key, 'labelKey');
     requireObjectName(this.name, 'name');
-    requireThat(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value) && value.length <= 63, 'capacityClass', `"${value}" is not a label value of lower-case letters, digits and dashes`);
-    requireThat(props.grantedTo.length > 0, 'grantedTo', 'must name at least one tenant: a class exclusive to nobody is a class nobody may use');
-    requireThat(props.checkedNamespaces.length > 0, 'checkedNamespaces', 'must list at least one namespace: a binding without namespaces would match every namespace');
+    requireThat(
+      /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value) && value.length <= 63,
+      'capacityClass',
+      `"${value}" is not a label value of lower-case letters, digits and dashes`,
+    );
+    requireThat(
+      props.grantedTo.length > 0,
+      'grantedTo',
+      'must name at least one tenant: a class exclusive to nobody is a class nobody may use',
+    );
+    requireThat(
+      props.checkedNamespaces.length > 0,
+      'checkedNamespaces',
+      'must list at least one namespace: a binding without namespaces would match every namespace',
+    );
     const granted = props.grantedTo.map((grant) => grant.namespace);
     const overlap = props.checkedNamespaces.filter((namespace) => granted.includes(namespace));
-    requireThat(overlap.length === 0, 'checkedNamespaces', `${overlap.join(', ')} is granted the class and cannot be checked against it`);
+    requireThat(
+      overlap.length === 0,
+      'checkedNamespaces',
+      `${overlap.join(', ')} is granted the class and cannot be checked against it`,
+    );
 
     const owners = props.grantedTo.map((grant) => `${grant.tenant} (namespace ${grant.namespace})`).join(', ');
     const reserved = `capacity class ${value} is exclusive to ${owners}`;
@@ -102,8 +122,14 @@ export class ExclusiveCapacityClassPolicy extends Construct {
         { name: 'tolerates', expression: toleratesClassTaintCel('object', key, value) },
         { name: 'selects', expression: selectsClassCel('object', key, value) },
         // On CREATE oldObject is null: `&&` stops at the operation before it is read.
-        { name: 'toleratedBefore', expression: `request.operation == "UPDATE" && (${toleratesClassTaintCel('oldObject', key, value)})` },
-        { name: 'selectedBefore', expression: `request.operation == "UPDATE" && (${selectsClassCel('oldObject', key, value)})` },
+        {
+          name: 'toleratedBefore',
+          expression: `request.operation == "UPDATE" && (${toleratesClassTaintCel('oldObject', key, value)})`,
+        },
+        {
+          name: 'selectedBefore',
+          expression: `request.operation == "UPDATE" && (${selectsClassCel('oldObject', key, value)})`,
+        },
       ],
       validations: [
         {
@@ -124,7 +150,9 @@ export class ExclusiveCapacityClassPolicy extends Construct {
       ],
       matchResources: {
         namespaceSelector: {
-          matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'In', values: [...props.checkedNamespaces].sort() }],
+          matchExpressions: [
+            { key: NAMESPACE_NAME_LABEL, operator: 'In', values: [...props.checkedNamespaces].sort() },
+          ],
         },
       },
     }));

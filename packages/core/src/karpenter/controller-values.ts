@@ -23,7 +23,11 @@ export interface KarpenterControllerValues {
     readonly nodeAffinity: {
       readonly requiredDuringSchedulingIgnoredDuringExecution: {
         readonly nodeSelectorTerms: ReadonlyArray<{
-          readonly matchExpressions: ReadonlyArray<{ readonly key: string; readonly operator: string; readonly values?: readonly string[] }>;
+          readonly matchExpressions: ReadonlyArray<{
+            readonly key: string;
+            readonly operator: string;
+            readonly values?: readonly string[];
+          }>;
         }>;
       };
     };
@@ -47,12 +51,16 @@ export interface OffKarpenterNodeAffinity {
 export function offKarpenterNodeAffinity(managedNodeGroups?: readonly string[]): OffKarpenterNodeAffinity {
   return {
     requiredDuringSchedulingIgnoredDuringExecution: {
-      nodeSelectorTerms: [{
-        matchExpressions: [
-          { key: 'karpenter.sh/nodepool', operator: 'DoesNotExist' },
-          ...(managedNodeGroups?.length ? [{ key: 'eks.amazonaws.com/nodegroup', operator: 'In', values: [...managedNodeGroups].sort() }] : []),
-        ],
-      }],
+      nodeSelectorTerms: [
+        {
+          matchExpressions: [
+            { key: 'karpenter.sh/nodepool', operator: 'DoesNotExist' },
+            ...(managedNodeGroups?.length
+              ? [{ key: 'eks.amazonaws.com/nodegroup', operator: 'In', values: [...managedNodeGroups].sort() }]
+              : []),
+          ],
+        },
+      ],
     },
   };
 }
@@ -80,13 +88,19 @@ const EKS_NODEGROUP_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,62}$/;
 export function karpenterControllerHelmValues(props: KarpenterControllerValuesProps): KarpenterControllerValues {
   const replicas = props.replicas ?? 2;
   requireThat(props.clusterName !== '', 'clusterName', 'must not be empty');
-  requireThat(SQS_QUEUE_NAME.test(props.interruptionQueue), 'interruptionQueue', `"${props.interruptionQueue}" must be an SQS queue name (1-80 of A-Z a-z 0-9 _ -), not a URL or ARN`);
+  requireThat(
+    SQS_QUEUE_NAME.test(props.interruptionQueue),
+    'interruptionQueue',
+    `"${props.interruptionQueue}" must be an SQS queue name (1-80 of A-Z a-z 0-9 _ -), not a URL or ARN`,
+  );
   requireIamRoleArn(props.controllerRoleArn, 'controllerRoleArn');
   requireThat(Number.isInteger(replicas) && replicas >= 1, 'replicas', `${replicas} must be a positive integer`);
   const nodeGroups = props.managedNodeGroups;
   if (nodeGroups !== undefined) {
     requireThat(nodeGroups.length > 0, 'managedNodeGroups', 'must name at least one node group when given');
-    nodeGroups.forEach((name, i) => { requireThat(EKS_NODEGROUP_NAME.test(name), `managedNodeGroups[${i}]`, `"${name}" is not an EKS node group name`); });
+    nodeGroups.forEach((name, i) => {
+      requireThat(EKS_NODEGROUP_NAME.test(name), `managedNodeGroups[${i}]`, `"${name}" is not an EKS node group name`);
+    });
   }
   return {
     replicas,

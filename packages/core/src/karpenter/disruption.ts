@@ -56,7 +56,11 @@ export function requireDisruptionBudget(budget: DisruptionBudget, field: string)
   if (budget.schedule !== undefined) requireCronSchedule(budget.schedule, `${field}.schedule`);
   if (budget.duration !== undefined) requireGoDuration(budget.duration, `${field}.duration`, { allowSeconds: false });
   for (const [i, reason] of (budget.reasons ?? []).entries()) {
-    requireThat(DISRUPTION_REASONS.includes(reason), `${field}.reasons[${i}]`, `"${reason}" must be one of ${DISRUPTION_REASONS.join(', ')}`);
+    requireThat(
+      DISRUPTION_REASONS.includes(reason),
+      `${field}.reasons[${i}]`,
+      `"${reason}" must be one of ${DISRUPTION_REASONS.join(', ')}`,
+    );
   }
 }
 

@@ -52,7 +52,12 @@ export interface Ec2NodeClassProps {
 }
 
 const AMI_ALIAS = /^(al2|al2023|bottlerocket)@(latest|v[0-9][0-9A-Za-z.-]*)$/;
-const RESTRICTED_TAG_KEYS = ['eks:eks-cluster-name', 'karpenter.sh/nodepool', 'karpenter.sh/nodeclaim', 'karpenter.k8s.aws/ec2nodeclass'];
+const RESTRICTED_TAG_KEYS = [
+  'eks:eks-cluster-name',
+  'karpenter.sh/nodepool',
+  'karpenter.sh/nodeclaim',
+  'karpenter.k8s.aws/ec2nodeclass',
+];
 
 function requireSelectorTerms(terms: ReadonlyArray<Readonly<Record<string, string>>>, field: string): void {
   requireThat(terms.length >= 1 && terms.length <= 30, field, 'must hold 1 to 30 tag selector terms');
@@ -60,7 +65,11 @@ function requireSelectorTerms(terms: ReadonlyArray<Readonly<Record<string, strin
     const entries = Object.entries(tags);
     requireThat(entries.length >= 1 && entries.length <= 20, `${field}[${i}]`, 'must hold 1 to 20 tags');
     for (const [key, value] of entries) {
-      requireThat(key !== '' && value !== '', `${field}[${i}]["${key}"]`, 'tag keys and values must not be empty ("*" matches any value)');
+      requireThat(
+        key !== '' && value !== '',
+        `${field}[${i}]["${key}"]`,
+        'tag keys and values must not be empty ("*" matches any value)',
+      );
     }
   });
 }
@@ -146,7 +155,11 @@ export class Ec2NodeClass extends Construct implements SparkNodeClass {
       'role',
       'exactly one of role and instanceProfile must be given',
     );
-    requireThat(props.role !== '' && props.instanceProfile !== '', props.role === '' ? 'role' : 'instanceProfile', 'must not be empty');
+    requireThat(
+      props.role !== '' && props.instanceProfile !== '',
+      props.role === '' ? 'role' : 'instanceProfile',
+      'must not be empty',
+    );
 
     const selectorTerms = selectorTermsOf(props);
 
@@ -160,7 +173,11 @@ export class Ec2NodeClass extends Construct implements SparkNodeClass {
 
     const httpTokens = props.metadataOptions?.httpTokens ?? 'required';
     const hopLimit = props.metadataOptions?.httpPutResponseHopLimit ?? 1;
-    requireThat(['required', 'optional'].includes(httpTokens), 'metadataOptions.httpTokens', 'must be "required" or "optional"');
+    requireThat(
+      ['required', 'optional'].includes(httpTokens),
+      'metadataOptions.httpTokens',
+      'must be "required" or "optional"',
+    );
     requireIntegerInRange(hopLimit, 1, 64, 'metadataOptions.httpPutResponseHopLimit');
     requireThat(
       props.instanceStorePolicy === undefined || props.instanceStorePolicy === 'RAID0',

@@ -44,7 +44,13 @@ export interface EksNodeClassProps {
 }
 
 // The CRD's x-kubernetes-validations on spec.tags (and kubernetes.io/cluster/* by prefix).
-const RESTRICTED_TAG_KEYS = ['karpenter.sh/provisioner-name', 'karpenter.sh/nodepool', 'karpenter.sh/nodeclaim', 'karpenter.sh/managed-by', 'eks.amazonaws.com/nodeclass'];
+const RESTRICTED_TAG_KEYS = [
+  'karpenter.sh/provisioner-name',
+  'karpenter.sh/nodepool',
+  'karpenter.sh/nodeclaim',
+  'karpenter.sh/managed-by',
+  'eks.amazonaws.com/nodeclass',
+];
 
 /**
  * An EKS Auto Mode NodeClass (`eks.amazonaws.com/v1`): the node role, subnets and security groups found by tag, the EBS
@@ -77,9 +83,17 @@ export class EksNodeClass extends Construct implements SparkNodeClass {
   constructor(scope: Construct, id: string, props: EksNodeClassProps) {
     super(scope, id);
     requireObjectName(props.name, 'name');
-    requireThat(props.name !== 'default', 'name', '"default" is the NodeClass of Auto Mode\'s built-in pools; choose another name');
+    requireThat(
+      props.name !== 'default',
+      'name',
+      '"default" is the NodeClass of Auto Mode\'s built-in pools; choose another name',
+    );
     requireThat(props.clusterName !== '', 'clusterName', 'must not be empty');
-    requireThat(/^[\w+=,.@-]{1,64}$/.test(props.role), 'role', `"${props.role}" must be an IAM role name (not an ARN), 1-64 of letters, digits and +=,.@_-`);
+    requireThat(
+      /^[\w+=,.@-]{1,64}$/.test(props.role),
+      'role',
+      `"${props.role}" must be an IAM role name (not an ARN), 1-64 of letters, digits and +=,.@_-`,
+    );
     const selectorTerms = selectorTermsOf(props);
     this.ephemeralStorageGiB = props.ephemeralStorage?.sizeGiB ?? 80;
     const iops = props.ephemeralStorage?.iops ?? 3000;
@@ -88,12 +102,19 @@ export class EksNodeClass extends Construct implements SparkNodeClass {
     requireIntegerInRange(iops, 3000, 16000, 'ephemeralStorage.iops');
     requireIntegerInRange(throughput, 125, 1000, 'ephemeralStorage.throughputMiBps');
     const networkPolicy = props.networkPolicy ?? 'DefaultAllow';
-    requireThat(['DefaultAllow', 'DefaultDeny'].includes(networkPolicy), 'networkPolicy', `"${networkPolicy}" must be "DefaultAllow" or "DefaultDeny"`);
+    requireThat(
+      ['DefaultAllow', 'DefaultDeny'].includes(networkPolicy),
+      'networkPolicy',
+      `"${networkPolicy}" must be "DefaultAllow" or "DefaultDeny"`,
+    );
     const tags = props.tags ?? {};
     for (const key of Object.keys(tags)) {
       requireThat(key !== '', 'tags', 'tag keys must not be empty');
-      requireThat(!RESTRICTED_TAG_KEYS.includes(key) && !key.startsWith('kubernetes.io/cluster'), `tags["${key}"]`,
-        `is set by EKS Auto Mode; restricted are ${RESTRICTED_TAG_KEYS.join(', ')} and kubernetes.io/cluster/*`);
+      requireThat(
+        !RESTRICTED_TAG_KEYS.includes(key) && !key.startsWith('kubernetes.io/cluster'),
+        `tags["${key}"]`,
+        `is set by EKS Auto Mode; restricted are ${RESTRICTED_TAG_KEYS.join(', ')} and kubernetes.io/cluster/*`,
+      );
     }
 
     this.name = props.name;

@@ -49,4 +49,7 @@ export const KARPENTER_AWS_INSTANCE_LABELS: InstanceLabelKeys = keys('karpenter.
 export const EKS_AUTO_MODE_INSTANCE_LABELS: InstanceLabelKeys = keys('eks.amazonaws.com/');
 
 /** Both vocabularies, for code that reads a pool's requirements without knowing its back end. */
-export const INSTANCE_LABEL_VOCABULARIES: readonly InstanceLabelKeys[] = [KARPENTER_AWS_INSTANCE_LABELS, EKS_AUTO_MODE_INSTANCE_LABELS];
+export const INSTANCE_LABEL_VOCABULARIES: readonly InstanceLabelKeys[] = [
+  KARPENTER_AWS_INSTANCE_LABELS,
+  EKS_AUTO_MODE_INSTANCE_LABELS,
+];

@@ -20,14 +20,19 @@ export interface InstanceSelection {
  * NodePool requirements for an instance selection, written through a label vocabulary so another capacity back end
  * (EKS Auto Mode) can name the same facts. The defaults are the default pools' own: amd64, c/m/r, generation > 5.
  */
-export function instanceSelectionRequirements(selection: InstanceSelection, labels: InstanceLabelKeys = KARPENTER_AWS_INSTANCE_LABELS): NodeRequirement[] {
+export function instanceSelectionRequirements(
+  selection: InstanceSelection,
+  labels: InstanceLabelKeys = KARPENTER_AWS_INSTANCE_LABELS,
+): NodeRequirement[] {
   const minGeneration = selection.minGeneration ?? (selection.families ? undefined : 6);
   return [
     { key: 'kubernetes.io/arch', operator: 'In', values: [selection.arch ?? 'amd64'] },
     selection.families
       ? { key: labels.family, operator: 'In', values: [...selection.families] }
       : { key: labels.category, operator: 'In', values: [...(selection.categories ?? ['c', 'm', 'r'])] },
-    ...(minGeneration !== undefined ? [{ key: labels.generation, operator: 'Gt' as const, values: [String(minGeneration - 1)] }] : []),
+    ...(minGeneration !== undefined
+      ? [{ key: labels.generation, operator: 'Gt' as const, values: [String(minGeneration - 1)] }]
+      : []),
     ...(selection.sizes ? [{ key: labels.size, operator: 'In' as const, values: [...selection.sizes] }] : []),
   ];
 }
@@ -36,10 +41,16 @@ export function instanceSelectionRequirements(selection: InstanceSelection, labe
  * Why a selection launches nothing although the catalog knows its families or categories (an arm64 selection of x86
  * families, a generation above every selected family, sizes none of them has), or undefined.
  */
-export function emptySelectionProblem(selection: InstanceSelection, labels: InstanceLabelKeys = KARPENTER_AWS_INSTANCE_LABELS): string | undefined {
+export function emptySelectionProblem(
+  selection: InstanceSelection,
+  labels: InstanceLabelKeys = KARPENTER_AWS_INSTANCE_LABELS,
+): string | undefined {
   if (instanceTypesMatching(instanceSelectionRequirements(selection, labels)).length > 0) return undefined;
-  const loose = instanceTypesMatching(instanceSelectionRequirements({ families: selection.families, categories: selection.categories }, labels)
-    .filter((r) => r.key !== 'kubernetes.io/arch'));
+  const loose = instanceTypesMatching(
+    instanceSelectionRequirements({ families: selection.families, categories: selection.categories }, labels).filter(
+      (r) => r.key !== 'kubernetes.io/arch',
+    ),
+  );
   if (loose.length === 0) return undefined;
   const arches = [...new Set(loose.map((type) => type.arch))].sort().join(', ');
   const generations = [...new Set(loose.map((type) => type.generation))].sort((a, b) => a - b).join(', ');
@@ -61,7 +72,11 @@ export function gpuSelectionProblem(requirements: readonly NodeRequirement[], pe
   }
   const most = Math.max(...withGpus.map((type) => type.gpus));
   if (most < perExecutor) {
-    return `asks ${perExecutor} GPUs per executor, but the largest selected type has ${most} (${withGpus.filter((type) => type.gpus === most).map((type) => type.name).slice(0, 3).join(', ')}): no node can hold an executor; lower gpu.perExecutor to at most ${most} or select larger sizes`;
+    return `asks ${perExecutor} GPUs per executor, but the largest selected type has ${most} (${withGpus
+      .filter((type) => type.gpus === most)
+      .map((type) => type.name)
+      .slice(0, 3)
+      .join(', ')}): no node can hold an executor; lower gpu.perExecutor to at most ${most} or select larger sizes`;
   }
   return undefined;
 }

@@ -26,8 +26,21 @@ export interface FamilySpec {
 
 /** vCPUs of each virtualized size name. */
 export const VCPUS_BY_SIZE: Readonly<Record<string, number>> = {
-  medium: 1, large: 2, xlarge: 4, '2xlarge': 8, '4xlarge': 16, '8xlarge': 32, '9xlarge': 36, '12xlarge': 48,
-  '16xlarge': 64, '18xlarge': 72, '24xlarge': 96, '32xlarge': 128, '48xlarge': 192, '64xlarge': 256, '96xlarge': 384,
+  medium: 1,
+  large: 2,
+  xlarge: 4,
+  '2xlarge': 8,
+  '4xlarge': 16,
+  '8xlarge': 32,
+  '9xlarge': 36,
+  '12xlarge': 48,
+  '16xlarge': 64,
+  '18xlarge': 72,
+  '24xlarge': 96,
+  '32xlarge': 128,
+  '48xlarge': 192,
+  '64xlarge': 256,
+  '96xlarge': 384,
 };
 
 /** A per-size table from two space-separated lists of the same length. */
@@ -60,7 +73,10 @@ const NVME = bySize(
   '59 118 237 474 950 1900 2850 3800 5700 7600 11400 22800',
 );
 /** m5d, m5ad, r5d, r5ad. */
-const NVME_5 = bySize('large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge', '75 150 300 600 1200 1800 2400 3600');
+const NVME_5 = bySize(
+  'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge',
+  '75 150 300 600 1200 1800 2400 3600',
+);
 
 const SIZES_5 = 'large xlarge 2xlarge 4xlarge 8xlarge 12xlarge 16xlarge 24xlarge';
 const SIZES_6I = `${SIZES_5} 32xlarge metal`;
@@ -76,19 +92,49 @@ const GPUS_G = bySize(SIZES_GPU, '1 1 1 1 4 1 4 8');
 
 /** The c, m, r families of one processor line, each with its memory ratio (c 2, m 4, r 8 GiB per vCPU). */
 function cmr(suffix: string, spec: Omit<FamilySpec, 'family' | 'memoryGiBPerVcpu'>): FamilySpec[] {
-  return ([['c', 2], ['m', 4], ['r', 8]] as const).map(([category, memoryGiBPerVcpu]) => ({
-    family: `${category}${suffix}`, memoryGiBPerVcpu, ...spec,
+  return (
+    [
+      ['c', 2],
+      ['m', 4],
+      ['r', 8],
+    ] as const
+  ).map(([category, memoryGiBPerVcpu]) => ({
+    family: `${category}${suffix}`,
+    memoryGiBPerVcpu,
+    ...spec,
   }));
 }
 
 /** Every family the catalog holds. */
 export const FAMILIES: readonly FamilySpec[] = [
   // 5th generation. c5 has its own sizes (9xlarge, 18xlarge) and disks.
-  { family: 'c5', cpu: 'intel', memoryGiBPerVcpu: 2, sizes: 'large xlarge 2xlarge 4xlarge 9xlarge 12xlarge 18xlarge 24xlarge metal', pods: PODS },
-  { family: 'c5d', cpu: 'intel', memoryGiBPerVcpu: 2, sizes: 'large xlarge 2xlarge 4xlarge 9xlarge 12xlarge 18xlarge 24xlarge metal', pods: PODS,
-    nvme: bySize('large xlarge 2xlarge 4xlarge 9xlarge 12xlarge 18xlarge 24xlarge', '50 100 200 400 900 1800 1800 3600') },
+  {
+    family: 'c5',
+    cpu: 'intel',
+    memoryGiBPerVcpu: 2,
+    sizes: 'large xlarge 2xlarge 4xlarge 9xlarge 12xlarge 18xlarge 24xlarge metal',
+    pods: PODS,
+  },
+  {
+    family: 'c5d',
+    cpu: 'intel',
+    memoryGiBPerVcpu: 2,
+    sizes: 'large xlarge 2xlarge 4xlarge 9xlarge 12xlarge 18xlarge 24xlarge metal',
+    pods: PODS,
+    nvme: bySize(
+      'large xlarge 2xlarge 4xlarge 9xlarge 12xlarge 18xlarge 24xlarge',
+      '50 100 200 400 900 1800 1800 3600',
+    ),
+  },
   { family: 'c5a', cpu: 'amd', memoryGiBPerVcpu: 2, sizes: SIZES_5, pods: PODS },
-  { family: 'c5ad', cpu: 'amd', memoryGiBPerVcpu: 2, sizes: SIZES_5, pods: PODS, nvme: bySize(SIZES_5, '75 150 300 600 1200 1800 2400 3800') },
+  {
+    family: 'c5ad',
+    cpu: 'amd',
+    memoryGiBPerVcpu: 2,
+    sizes: SIZES_5,
+    pods: PODS,
+    nvme: bySize(SIZES_5, '75 150 300 600 1200 1800 2400 3800'),
+  },
   ...['m', 'r'].flatMap((c): FamilySpec[] => {
     const memoryGiBPerVcpu = c === 'm' ? 4 : 8;
     return [
@@ -117,18 +163,65 @@ export const FAMILIES: readonly FamilySpec[] = [
   ...cmr('8gd', { cpu: 'aws', sizes: SIZES_G4, pods: PODS, nvme: NVME }),
   // Memory-heavy x families (16 or 32 GiB per vCPU).
   { family: 'x2gd', cpu: 'aws', memoryGiBPerVcpu: 16, sizes: SIZES_G2, pods: PODS, nvme: { ...NVME, '2xlarge': 475 } },
-  { family: 'x2idn', cpu: 'intel', memoryGiBPerVcpu: 16, sizes: '16xlarge 24xlarge 32xlarge metal', pods: PODS,
-    nvme: bySize('16xlarge 24xlarge 32xlarge', '1900 2850 3800') },
-  { family: 'x2iedn', cpu: 'intel', memoryGiBPerVcpu: 32, sizes: 'xlarge 2xlarge 4xlarge 8xlarge 16xlarge 24xlarge 32xlarge metal', pods: PODS,
-    nvme: bySize('xlarge 2xlarge 4xlarge 8xlarge 16xlarge 24xlarge 32xlarge', '118 237 475 950 1900 2850 3800') },
+  {
+    family: 'x2idn',
+    cpu: 'intel',
+    memoryGiBPerVcpu: 16,
+    sizes: '16xlarge 24xlarge 32xlarge metal',
+    pods: PODS,
+    nvme: bySize('16xlarge 24xlarge 32xlarge', '1900 2850 3800'),
+  },
+  {
+    family: 'x2iedn',
+    cpu: 'intel',
+    memoryGiBPerVcpu: 32,
+    sizes: 'xlarge 2xlarge 4xlarge 8xlarge 16xlarge 24xlarge 32xlarge metal',
+    pods: PODS,
+    nvme: bySize('xlarge 2xlarge 4xlarge 8xlarge 16xlarge 24xlarge 32xlarge', '118 237 475 950 1900 2850 3800'),
+  },
   { family: 'x8g', cpu: 'aws', memoryGiBPerVcpu: 16, sizes: SIZES_G4, pods: PODS },
-  { family: 'x8i', cpu: 'intel', memoryGiBPerVcpu: 16, sizes: `${SIZES_5} 32xlarge 48xlarge metal-48xl 64xlarge 96xlarge metal-96xl`, pods: PODS_8I },
+  {
+    family: 'x8i',
+    cpu: 'intel',
+    memoryGiBPerVcpu: 16,
+    sizes: `${SIZES_5} 32xlarge 48xlarge metal-48xl 64xlarge 96xlarge metal-96xl`,
+    pods: PODS_8I,
+  },
   // NVIDIA GPU families: g5 (A10G), g6 (L4), g6e (L40S), p4d (A100).
-  { family: 'g5', cpu: 'amd', memoryGiBPerVcpu: 4, sizes: SIZES_GPU, gpus: GPUS_G,
-    pods: bySize(SIZES_GPU, '58 58 234 234 737 234 737 345'), nvme: bySize(SIZES_GPU, '250 450 600 900 3800 1900 3800 7600') },
-  { family: 'g6', cpu: 'amd', memoryGiBPerVcpu: 4, sizes: SIZES_GPU, gpus: GPUS_G,
-    pods: bySize(SIZES_GPU, '58 58 234 234 234 737 737 737'), nvme: bySize(SIZES_GPU, '250 450 600 900 3760 1880 3760 7520') },
-  { family: 'g6e', cpu: 'amd', memoryGiBPerVcpu: 8, sizes: SIZES_GPU, gpus: GPUS_G,
-    pods: bySize(SIZES_GPU, '58 58 234 234 292 737 492 492'), nvme: bySize(SIZES_GPU, '250 450 600 900 3800 1900 3800 7600') },
-  { family: 'p4d', cpu: 'intel', memoryGiBPerVcpu: 12, sizes: '24xlarge', gpus: { '24xlarge': 8 }, pods: { '24xlarge': 737 }, nvme: { '24xlarge': 8000 } },
+  {
+    family: 'g5',
+    cpu: 'amd',
+    memoryGiBPerVcpu: 4,
+    sizes: SIZES_GPU,
+    gpus: GPUS_G,
+    pods: bySize(SIZES_GPU, '58 58 234 234 737 234 737 345'),
+    nvme: bySize(SIZES_GPU, '250 450 600 900 3800 1900 3800 7600'),
+  },
+  {
+    family: 'g6',
+    cpu: 'amd',
+    memoryGiBPerVcpu: 4,
+    sizes: SIZES_GPU,
+    gpus: GPUS_G,
+    pods: bySize(SIZES_GPU, '58 58 234 234 234 737 737 737'),
+    nvme: bySize(SIZES_GPU, '250 450 600 900 3760 1880 3760 7520'),
+  },
+  {
+    family: 'g6e',
+    cpu: 'amd',
+    memoryGiBPerVcpu: 8,
+    sizes: SIZES_GPU,
+    gpus: GPUS_G,
+    pods: bySize(SIZES_GPU, '58 58 234 234 292 737 492 492'),
+    nvme: bySize(SIZES_GPU, '250 450 600 900 3800 1900 3800 7600'),
+  },
+  {
+    family: 'p4d',
+    cpu: 'intel',
+    memoryGiBPerVcpu: 12,
+    sizes: '24xlarge',
+    gpus: { '24xlarge': 8 },
+    pods: { '24xlarge': 737 },
+    nvme: { '24xlarge': 8000 },
+  },
 ];

@@ -60,7 +60,8 @@ function expand(spec: FamilySpec): InstanceType[] {
     const twin = twinOf(size, sizes);
     const vcpus = VCPUS_BY_SIZE[twin];
     const pods = spec.pods[twin];
-    if (vcpus === undefined || pods === undefined) throw new Error(`instance-type-data: ${spec.family}.${size} lacks vCPUs or pods`);
+    if (vcpus === undefined || pods === undefined)
+      throw new Error(`instance-type-data: ${spec.family}.${size} lacks vCPUs or pods`);
     return {
       name: `${spec.family}.${size}`,
       category: category!,
@@ -80,7 +81,9 @@ function expand(spec: FamilySpec): InstanceType[] {
 }
 
 /** Every instance type in the catalog, sorted by name. */
-export const INSTANCE_TYPES: readonly InstanceType[] = FAMILIES.flatMap(expand).sort((a, b) => compareStrings(a.name, b.name));
+export const INSTANCE_TYPES: readonly InstanceType[] = FAMILIES.flatMap(expand).sort((a, b) =>
+  compareStrings(a.name, b.name),
+);
 
 const BY_NAME = new Map(INSTANCE_TYPES.map((t) => [t.name, t]));
 
@@ -92,11 +95,24 @@ export function instanceType(name: string): InstanceType | undefined {
 const K = 'karpenter.k8s.aws/';
 // EKS Auto Mode labels the same facts under its own domain (EKS_AUTO_MODE_INSTANCE_LABELS); a pool uses one or the other.
 const EKS = 'eks.amazonaws.com/';
-const INSTANCE_FACTS = ['category', 'family', 'generation', 'size', 'cpu', 'cpu-manufacturer', 'memory', 'local-nvme', 'gpu-count', 'hypervisor'];
+const INSTANCE_FACTS = [
+  'category',
+  'family',
+  'generation',
+  'size',
+  'cpu',
+  'cpu-manufacturer',
+  'memory',
+  'local-nvme',
+  'gpu-count',
+  'hypervisor',
+];
 
 /** The label keys the catalog models (both vocabularies); NodePool requirements on any other key are ignored by the matcher. */
 export const INSTANCE_TYPE_LABEL_KEYS: readonly string[] = [
-  'node.kubernetes.io/instance-type', 'kubernetes.io/arch', 'kubernetes.io/os',
+  'node.kubernetes.io/instance-type',
+  'kubernetes.io/arch',
+  'kubernetes.io/os',
   ...INSTANCE_FACTS.map((k) => `${K}instance-${k}`),
   ...INSTANCE_FACTS.map((k) => `${EKS}instance-${k}`),
 ];
@@ -127,7 +143,8 @@ export function instanceTypeLabels(type: InstanceType): Record<string, string> {
     const value = labels[`${K}instance-${fact}`];
     if (value !== undefined) labels[`${EKS}instance-${fact}`] = value;
   }
-  if (type.localNvmeGB > 0) labels[`${EKS}instance-local-nvme`] = String(Math.floor((type.localNvmeGB * 1e9) / 2 ** 30));
+  if (type.localNvmeGB > 0)
+    labels[`${EKS}instance-local-nvme`] = String(Math.floor((type.localNvmeGB * 1e9) / 2 ** 30));
   return labels;
 }
 
@@ -141,10 +158,14 @@ function satisfies(labels: Readonly<Record<string, string>>, requirement: NodeRe
   const value = Object.hasOwn(labels, requirement.key) ? labels[requirement.key] : undefined;
   const values = requirement.values ?? [];
   switch (requirement.operator) {
-    case 'In': return value !== undefined && values.includes(value);
-    case 'NotIn': return value === undefined || !values.includes(value);
-    case 'Exists': return value !== undefined;
-    case 'DoesNotExist': return value === undefined;
+    case 'In':
+      return value !== undefined && values.includes(value);
+    case 'NotIn':
+      return value === undefined || !values.includes(value);
+    case 'Exists':
+      return value !== undefined;
+    case 'DoesNotExist':
+      return value === undefined;
     case 'Gt':
     case 'Lt': {
       const have = integerOf(value);
@@ -166,7 +187,9 @@ export function instanceTypesMatching(requirements: readonly NodeRequirement[]):
   const key = JSON.stringify(relevant.map((r) => [r.key, r.operator, r.values ?? []]));
   let matching = MATCHING.get(key);
   if (!matching) {
-    matching = labelledTypes().filter(({ labels }) => relevant.every((r) => satisfies(labels, r))).map(({ type }) => type);
+    matching = labelledTypes()
+      .filter(({ labels }) => relevant.every((r) => satisfies(labels, r)))
+      .map(({ type }) => type);
     if (MATCHING.size >= MATCHING_LIMIT) MATCHING.clear();
     MATCHING.set(key, matching);
   }
@@ -175,7 +198,9 @@ export function instanceTypesMatching(requirements: readonly NodeRequirement[]):
 
 const MATCHING = new Map<string, readonly InstanceType[]>();
 const MATCHING_LIMIT = 1000;
-let LABELLED: ReadonlyArray<{ readonly type: InstanceType; readonly labels: Readonly<Record<string, string>> }> | undefined;
+let LABELLED:
+  | ReadonlyArray<{ readonly type: InstanceType; readonly labels: Readonly<Record<string, string>> }>
+  | undefined;
 /** Each type with its labels, computed on first use. */
 function labelledTypes() {
   LABELLED ??= INSTANCE_TYPES.map((type) => ({ type, labels: instanceTypeLabels(type) }));
@@ -220,7 +245,12 @@ export const AUTO_MODE_ALLOCATABLE_OPTIONS: AllocatableOptions = { kubeReservedP
 /** Karpenter's kube-reserved CPU: 6% of the first core, 1% of the second, 0.5% of cores 3-4, 0.25% above (each range truncated to whole millicores). */
 function kubeReservedCpuMillis(vcpus: number): number {
   const cpu = vcpus * 1000;
-  const ranges: ReadonlyArray<readonly [number, number, number]> = [[0, 1000, 0.06], [1000, 2000, 0.01], [2000, 4000, 0.005], [4000, Infinity, 0.0025]];
+  const ranges: ReadonlyArray<readonly [number, number, number]> = [
+    [0, 1000, 0.06],
+    [1000, 2000, 0.01],
+    [2000, 4000, 0.005],
+    [4000, Infinity, 0.0025],
+  ];
   let reserved = 0;
   for (const [start, end, share] of ranges) {
     if (cpu >= start) reserved += Math.trunc((Math.min(cpu, end) - start) * share);
@@ -241,10 +271,15 @@ function kubeReservedCpuMillis(vcpus: number): number {
  */
 export function allocatable(type: InstanceType, options: AllocatableOptions = DEFAULT_OPTIONS): NodeResources {
   // The default answers per type are asked for by every tenant's rules: compute each once.
-  const cache = options === DEFAULT_OPTIONS ? DEFAULT_ALLOCATABLE : options === AUTO_MODE_ALLOCATABLE_OPTIONS ? AUTO_MODE_ALLOCATABLE : undefined;
+  const cache =
+    options === DEFAULT_OPTIONS
+      ? DEFAULT_ALLOCATABLE
+      : options === AUTO_MODE_ALLOCATABLE_OPTIONS
+        ? AUTO_MODE_ALLOCATABLE
+        : undefined;
   if (cache) {
     let cached = cache.get(type);
-    if (!cached) cache.set(type, cached = computeAllocatable(type, options));
+    if (!cached) cache.set(type, (cached = computeAllocatable(type, options)));
     return cached;
   }
   return computeAllocatable(type, options);
@@ -265,11 +300,16 @@ function computeAllocatable(type: InstanceType, options: AllocatableOptions): No
   const memoryBeforeVm = type.memoryMiB - (type.arch === 'arm64' ? 64 : 0);
   const memoryCapacity = memoryBeforeVm - Math.ceil(memoryBeforeVm * overheadShare);
   const kubeReservedCpu = options.kubeReserved?.cpuMillis ?? kubeReservedCpuMillis(type.vcpus);
-  const kubeReservedMemory = options.kubeReserved?.memoryMiB ?? 11 * Math.max(type.eniLimitedPods, options.kubeReservedPodsAtLeast ?? 0) + 255;
+  const kubeReservedMemory =
+    options.kubeReserved?.memoryMiB ?? 11 * Math.max(type.eniLimitedPods, options.kubeReservedPodsAtLeast ?? 0) + 255;
   return {
     cpuMillis: type.vcpus * 1000 - kubeReservedCpu - (options.systemReserved?.cpuMillis ?? 0) - daemonSets.cpuMillis,
-    memoryMiB: memoryCapacity - kubeReservedMemory - (options.systemReserved?.memoryMiB ?? 0)
-      - (options.evictionHardMemoryMiB ?? 100) - daemonSets.memoryMiB,
+    memoryMiB:
+      memoryCapacity -
+      kubeReservedMemory -
+      (options.systemReserved?.memoryMiB ?? 0) -
+      (options.evictionHardMemoryMiB ?? 100) -
+      daemonSets.memoryMiB,
   };
 }
 

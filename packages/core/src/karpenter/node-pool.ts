@@ -67,11 +67,22 @@ const KARPENTER_GROUP = 'karpenter.k8s.aws';
 
 /** The pool's node class reference from exactly one of nodeClassName (an EC2NodeClass) and nodeClassRef. */
 function nodeClassReferenceOf(props: NodePoolProps): NodeClassReference {
-  requireThat((props.nodeClassName === undefined) !== (props.nodeClassRef === undefined), 'nodeClassName',
-    'give exactly one of nodeClassName (an EC2NodeClass) and nodeClassRef');
-  const ref = props.nodeClassRef ?? { group: KARPENTER_GROUP, kind: NODE_CLASS_KINDS[KARPENTER_GROUP]!, name: props.nodeClassName! };
+  requireThat(
+    (props.nodeClassName === undefined) !== (props.nodeClassRef === undefined),
+    'nodeClassName',
+    'give exactly one of nodeClassName (an EC2NodeClass) and nodeClassRef',
+  );
+  const ref = props.nodeClassRef ?? {
+    group: KARPENTER_GROUP,
+    kind: NODE_CLASS_KINDS[KARPENTER_GROUP]!,
+    name: props.nodeClassName!,
+  };
   const kind = NODE_CLASS_KINDS[ref.group];
-  requireThat(kind !== undefined, 'nodeClassRef.group', `"${ref.group}" must be one of ${Object.keys(NODE_CLASS_KINDS).join(', ')}`);
+  requireThat(
+    kind !== undefined,
+    'nodeClassRef.group',
+    `"${ref.group}" must be one of ${Object.keys(NODE_CLASS_KINDS).join(', ')}`,
+  );
   requireThat(ref.kind === kind, 'nodeClassRef.kind', `"${ref.kind}" must be ${kind} for group ${ref.group}`);
   requireObjectName(ref.name, props.nodeClassRef ? 'nodeClassRef.name' : 'nodeClassName');
   return { group: ref.group, kind: ref.kind, name: ref.name };
@@ -80,30 +91,52 @@ function nodeClassReferenceOf(props: NodePoolProps): NodeClassReference {
 function requireUnreservedLabelKey(key: string, field: string): void {
   requireQualifiedName(key, field);
   const problem = restrictedLabelProblem(key);
-  requireThat(problem === undefined, field, `${problem}; only ${CAPACITY_TYPE_LABEL} and the well-known labels of those domains may be used`);
+  requireThat(
+    problem === undefined,
+    field,
+    `${problem}; only ${CAPACITY_TYPE_LABEL} and the well-known labels of those domains may be used`,
+  );
 }
 
 function requireRequirement(requirement: NodeRequirement, field: string): void {
   const { key, operator, values = [], minValues } = requirement;
   requireUnreservedLabelKey(key, `${field}.key`);
-  requireThat(OPERATORS.includes(operator), `${field}.operator`, `"${operator}" must be one of ${OPERATORS.join(', ')}`);
-  values.forEach((value, i) => { requireLabelValue(value, `${field}.values[${i}]`); });
+  requireThat(
+    OPERATORS.includes(operator),
+    `${field}.operator`,
+    `"${operator}" must be one of ${OPERATORS.join(', ')}`,
+  );
+  values.forEach((value, i) => {
+    requireLabelValue(value, `${field}.values[${i}]`);
+  });
   if (operator === 'In' || operator === 'NotIn') {
     requireThat(values.length > 0, `${field}.values`, `must not be empty for operator ${operator}`);
   } else if (operator === 'Gt' || operator === 'Lt') {
-    requireThat(values.length === 1 && /^[0-9]+$/.test(values[0]!), `${field}.values`, `must be exactly one non-negative integer for ${operator}`);
+    requireThat(
+      values.length === 1 && /^[0-9]+$/.test(values[0]!),
+      `${field}.values`,
+      `must be exactly one non-negative integer for ${operator}`,
+    );
   } else {
     requireThat(values.length === 0, `${field}.values`, `must be empty for operator ${operator}`);
   }
   if (key === CAPACITY_TYPE_LABEL) {
-    values.forEach((value, i) =>
-      { requireThat(CAPACITY_TYPES.includes(value as CapacityType), `${field}.values[${i}]`, `"${value}" must be one of ${CAPACITY_TYPES.join(', ')}`); },
-    );
+    values.forEach((value, i) => {
+      requireThat(
+        CAPACITY_TYPES.includes(value as CapacityType),
+        `${field}.values[${i}]`,
+        `"${value}" must be one of ${CAPACITY_TYPES.join(', ')}`,
+      );
+    });
   }
   if (minValues !== undefined) {
     requireThat(operator === 'In', `${field}.minValues`, 'is only meaningful with operator In');
     requireIntegerInRange(minValues, 1, 50, `${field}.minValues`);
-    requireThat(values.length >= minValues, `${field}.minValues`, `${minValues} exceeds the ${values.length} values given`);
+    requireThat(
+      values.length >= minValues,
+      `${field}.minValues`,
+      `${minValues} exceeds the ${values.length} values given`,
+    );
   }
 }
 
@@ -111,7 +144,11 @@ function requireTaints(taints: readonly Taint[], field: string): void {
   taints.forEach((taint, i) => {
     requireQualifiedName(taint.key, `${field}[${i}].key`);
     if (taint.value !== undefined) requireLabelValue(taint.value, `${field}[${i}].value`);
-    requireThat(TAINT_EFFECTS.includes(taint.effect), `${field}[${i}].effect`, `"${taint.effect}" must be one of ${TAINT_EFFECTS.join(', ')}`);
+    requireThat(
+      TAINT_EFFECTS.includes(taint.effect),
+      `${field}[${i}].effect`,
+      `"${taint.effect}" must be one of ${TAINT_EFFECTS.join(', ')}`,
+    );
   });
 }
 
@@ -173,12 +210,17 @@ export class NodePool extends Construct implements PoolSchedulingView {
     const budgets = props.budgets ?? [{ nodes: '10%' }];
 
     requireLabels(this.labels, 'labels');
-    Object.keys(this.labels).forEach((key) => { requireUnreservedLabelKey(key, `labels["${key}"]`); });
-    this.requirements.forEach((requirement, i) => { requireRequirement(requirement, `requirements[${i}]`); });
+    Object.keys(this.labels).forEach((key) => {
+      requireUnreservedLabelKey(key, `labels["${key}"]`);
+    });
+    this.requirements.forEach((requirement, i) => {
+      requireRequirement(requirement, `requirements[${i}]`);
+    });
     requireTaints(this.taints, 'taints');
     requireTaints(startupTaints, 'startupTaints');
     requireGoDuration(expireAfter, 'expireAfter', { allowNever: true });
-    if (props.terminationGracePeriod !== undefined) requireGoDuration(props.terminationGracePeriod, 'terminationGracePeriod');
+    if (props.terminationGracePeriod !== undefined)
+      requireGoDuration(props.terminationGracePeriod, 'terminationGracePeriod');
     requireThat(
       CONSOLIDATION_POLICIES.includes(consolidationPolicy),
       'consolidationPolicy',
@@ -186,7 +228,9 @@ export class NodePool extends Construct implements PoolSchedulingView {
     );
     requireGoDuration(this.consolidateAfter, 'consolidateAfter', { allowNever: true });
     requireThat(budgets.length <= 50, 'budgets', 'at most 50 budgets are allowed');
-    budgets.forEach((budget, i) => { requireDisruptionBudget(budget, `budgets[${i}]`); });
+    budgets.forEach((budget, i) => {
+      requireDisruptionBudget(budget, `budgets[${i}]`);
+    });
     if (props.limits?.cpu !== undefined) requireQuantity(props.limits.cpu, 'limits.cpu');
     if (props.limits?.memory !== undefined) requireQuantity(props.limits.memory, 'limits.memory');
     if (props.weight !== undefined) requireIntegerInRange(props.weight, 1, 100, 'weight');

@@ -39,8 +39,16 @@ export const NODEPOOL_LABEL_KEY_RULES: readonly LabelKeyRule[] = [
     rule: `self in ${celList(KARPENTER_SH_ALLOWED)} || !self.find("^([^/]+)").endsWith("karpenter.sh")`,
     allows: (key) => KARPENTER_SH_ALLOWED.includes(key) || !celDomain(key).endsWith('karpenter.sh'),
   },
-  { message: 'label "karpenter.sh/nodepool" is restricted', rule: 'self != "karpenter.sh/nodepool"', allows: (key) => key !== 'karpenter.sh/nodepool' },
-  { message: 'label "kubernetes.io/hostname" is restricted', rule: 'self != "kubernetes.io/hostname"', allows: (key) => key !== 'kubernetes.io/hostname' },
+  {
+    message: 'label "karpenter.sh/nodepool" is restricted',
+    rule: 'self != "karpenter.sh/nodepool"',
+    allows: (key) => key !== 'karpenter.sh/nodepool',
+  },
+  {
+    message: 'label "kubernetes.io/hostname" is restricted',
+    rule: 'self != "kubernetes.io/hostname"',
+    allows: (key) => key !== 'kubernetes.io/hostname',
+  },
   {
     message: 'label domain "karpenter.k8s.aws" is restricted',
     rule: `self in ${celList(AWS_WELL_KNOWN_LABELS)} || !self.find("^([^/]+)").endsWith("karpenter.k8s.aws")`,

@@ -121,7 +121,6 @@ export interface SparkCapacityProps {
 const EXECUTOR_SPOT_WEIGHT = 50;
 const EXECUTOR_ON_DEMAND_WEIGHT = 10;
 
-
 /** An executor pool pair (spot first, on-demand fallback) and the placement that reaches exactly it. */
 interface ExecutorPools {
   readonly spot: NodePool | undefined;
@@ -188,33 +187,56 @@ export class SparkCapacity extends Construct implements SparkPlacements {
     this.capacityClass = props.capacityClass;
     const executorCapacity = props.executorCapacity ?? 'spot-first';
     const ebsExecutors = props.ebsExecutors ?? true;
-    const gpu = props.gpu === undefined ? undefined : {
-      resource: props.gpu.resource ?? 'nvidia.com/gpu',
-      perExecutor: props.gpu.perExecutor ?? 1,
-      manufacturer: props.gpu.manufacturer ?? 'nvidia',
-      taint: props.gpu.taint ?? { key: props.gpu.resource ?? 'nvidia.com/gpu', effect: 'NoSchedule' as const },
-    };
+    const gpu =
+      props.gpu === undefined
+        ? undefined
+        : {
+            resource: props.gpu.resource ?? 'nvidia.com/gpu',
+            perExecutor: props.gpu.perExecutor ?? 1,
+            manufacturer: props.gpu.manufacturer ?? 'nvidia',
+            taint: props.gpu.taint ?? { key: props.gpu.resource ?? 'nvidia.com/gpu', effect: 'NoSchedule' as const },
+          };
 
     requireObjectName(`${prefix}-executor-nvme-on-demand`, 'poolNamePrefix');
     requireQualifiedName(labelKey, 'workloadLabelKey');
     requireThat(
-      !instanceRequirements.some((r) => r.key === CAPACITY_TYPE_LABEL || r.key === labelKey || r.key === EXECUTOR_LOCAL_DISK_LABEL),
+      !instanceRequirements.some(
+        (r) => r.key === CAPACITY_TYPE_LABEL || r.key === labelKey || r.key === EXECUTOR_LOCAL_DISK_LABEL,
+      ),
       'instanceRequirements',
       `must not constrain ${CAPACITY_TYPE_LABEL}, ${labelKey} or ${EXECUTOR_LOCAL_DISK_LABEL}: SparkCapacity sets them per pool`,
     );
     if (props.capacityClass !== undefined) requireObjectName(props.capacityClass, 'capacityClass');
-    requireThat(ebsExecutors || props.nvmeExecutorNodeClass !== undefined, 'ebsExecutors', 'false leaves no executor pool: give an nvmeExecutorNodeClass');
+    requireThat(
+      ebsExecutors || props.nvmeExecutorNodeClass !== undefined,
+      'ebsExecutors',
+      'false leaves no executor pool: give an nvmeExecutorNodeClass',
+    );
     if (gpu) {
       requireQualifiedName(gpu.resource, 'gpu.resource');
-      requireThat(Number.isInteger(gpu.perExecutor) && gpu.perExecutor >= 1, 'gpu.perExecutor', `${gpu.perExecutor} must be a whole number of devices, at least 1`);
+      requireThat(
+        Number.isInteger(gpu.perExecutor) && gpu.perExecutor >= 1,
+        'gpu.perExecutor',
+        `${gpu.perExecutor} must be a whole number of devices, at least 1`,
+      );
     }
-    requireThat(executorNodeClass.instanceStorePolicy === undefined, 'executorNodeClass',
-      `"${executorNodeClass.name}" sets instanceStorePolicy RAID0; pass it as nvmeExecutorNodeClass so only tenants using the instance store land there`);
-    requireThat(props.nvmeExecutorNodeClass === undefined || props.nvmeExecutorNodeClass.instanceStorePolicy === 'RAID0',
-      'nvmeExecutorNodeClass', 'must set instanceStorePolicy RAID0, or executors\' emptyDirs land on the root EBS volume');
-    windows.forEach((w, i) => { requireCronSchedule(w.schedule, `noDisruptionWindows[${i}].schedule`); });
+    requireThat(
+      executorNodeClass.instanceStorePolicy === undefined,
+      'executorNodeClass',
+      `"${executorNodeClass.name}" sets instanceStorePolicy RAID0; pass it as nvmeExecutorNodeClass so only tenants using the instance store land there`,
+    );
+    requireThat(
+      props.nvmeExecutorNodeClass === undefined || props.nvmeExecutorNodeClass.instanceStorePolicy === 'RAID0',
+      'nvmeExecutorNodeClass',
+      "must set instanceStorePolicy RAID0, or executors' emptyDirs land on the root EBS volume",
+    );
+    windows.forEach((w, i) => {
+      requireCronSchedule(w.schedule, `noDisruptionWindows[${i}].schedule`);
+    });
     const idleSeconds = requireGoDuration(this.executorIdleTimeout, 'executorIdleTimeout');
-    const consolidateSeconds = requireGoDuration(executorConsolidateAfter, 'executorConsolidateAfter', { allowNever: true });
+    const consolidateSeconds = requireGoDuration(executorConsolidateAfter, 'executorConsolidateAfter', {
+      allowNever: true,
+    });
     requireThat(
       consolidateSeconds > idleSeconds,
       'executorConsolidateAfter',
@@ -226,13 +248,25 @@ export class SparkCapacity extends Construct implements SparkPlacements {
     const driverTaint: Taint = { key: labelKey, value: driverRole, effect: 'NoSchedule' };
     const executorTaint: Taint = { key: labelKey, value: executorRole, effect: 'NoSchedule' };
     const blackout = noDisruptionBudgets(windows);
-    const capacity = (types: CapacityType[]): NodeRequirement => ({ key: CAPACITY_TYPE_LABEL, operator: 'In', values: types });
+    const capacity = (types: CapacityType[]): NodeRequirement => ({
+      key: CAPACITY_TYPE_LABEL,
+      operator: 'In',
+      values: types,
+    });
     // A named class: its own label and taint on every pool, and no GPU types unless asked (GPUs idle at CPU prices).
-    const classLabels: Record<string, string> = props.capacityClass === undefined ? {} : { [CAPACITY_CLASS_LABEL]: props.capacityClass };
-    const classTaints: Taint[] = props.capacityClass === undefined ? [] : [{ key: CAPACITY_CLASS_LABEL, value: props.capacityClass, effect: 'NoSchedule' }];
-    const noGpus: NodeRequirement[] = props.capacityClass === undefined ? [] : [{ key: instanceLabels.gpuCount, operator: 'DoesNotExist' }];
+    const classLabels: Record<string, string> =
+      props.capacityClass === undefined ? {} : { [CAPACITY_CLASS_LABEL]: props.capacityClass };
+    const classTaints: Taint[] =
+      props.capacityClass === undefined
+        ? []
+        : [{ key: CAPACITY_CLASS_LABEL, value: props.capacityClass, effect: 'NoSchedule' }];
+    const noGpus: NodeRequirement[] =
+      props.capacityClass === undefined ? [] : [{ key: instanceLabels.gpuCount, operator: 'DoesNotExist' }];
     const gpuRequirements: NodeRequirement[] = gpu
-      ? [{ key: instanceLabels.gpuCount, operator: 'Gt', values: ['0'] }, { key: instanceLabels.gpuManufacturer, operator: 'In', values: [gpu.manufacturer] }]
+      ? [
+          { key: instanceLabels.gpuCount, operator: 'Gt', values: ['0'] },
+          { key: instanceLabels.gpuManufacturer, operator: 'In', values: [gpu.manufacturer] },
+        ]
       : noGpus;
     const driverRequirements = props.driverInstanceRequirements ?? instanceRequirements;
 
@@ -251,26 +285,44 @@ export class SparkCapacity extends Construct implements SparkPlacements {
     });
 
     const executorTaints = [executorTaint, ...classTaints, ...(gpu ? [gpu.taint] : [])];
-    const executorPools = (idPrefix: string, namePrefix: string, nodeClass: SparkNodeClass, disk: 'ebs' | 'nvme'): ExecutorPools => {
+    const executorPools = (
+      idPrefix: string,
+      namePrefix: string,
+      nodeClass: SparkNodeClass,
+      disk: 'ebs' | 'nvme',
+    ): ExecutorPools => {
       const labels = { [labelKey]: executorRole, [EXECUTOR_LOCAL_DISK_LABEL]: disk, ...classLabels };
-      const nvme: NodeRequirement[] = disk === 'nvme' ? [{ key: instanceLabels.localNvme, operator: 'Gt', values: ['0'] }] : [];
-      const pool = (id: string, type: CapacityType, weight: number, limits: NodePoolLimits) => new NodePool(this, `${idPrefix}${id}`, {
-        name: `${namePrefix}-${type}`,
-        nodeClassRef: nodeClass.nodeClassRef,
-        labels,
-        taints: executorTaints,
-        requirements: [...instanceRequirements, ...nvme, ...gpuRequirements, capacity([type])],
-        expireAfter,
-        consolidationPolicy: 'WhenEmptyOrUnderutilized',
-        consolidateAfter: executorConsolidateAfter,
-        budgets: [{ nodes: props.executorBudgetNodes ?? '10%' }, ...blackout],
-        limits,
-        weight,
-      });
-      const spot = executorCapacity === 'spot-first'
-        ? pool('SpotPool', 'spot', EXECUTOR_SPOT_WEIGHT, props.limits?.executorSpot ?? { cpu: '1000', memory: '4000Gi' })
-        : undefined;
-      const onDemand = pool('OnDemandPool', 'on-demand', EXECUTOR_ON_DEMAND_WEIGHT, props.limits?.executorOnDemand ?? { cpu: '200', memory: '800Gi' });
+      const nvme: NodeRequirement[] =
+        disk === 'nvme' ? [{ key: instanceLabels.localNvme, operator: 'Gt', values: ['0'] }] : [];
+      const pool = (id: string, type: CapacityType, weight: number, limits: NodePoolLimits) =>
+        new NodePool(this, `${idPrefix}${id}`, {
+          name: `${namePrefix}-${type}`,
+          nodeClassRef: nodeClass.nodeClassRef,
+          labels,
+          taints: executorTaints,
+          requirements: [...instanceRequirements, ...nvme, ...gpuRequirements, capacity([type])],
+          expireAfter,
+          consolidationPolicy: 'WhenEmptyOrUnderutilized',
+          consolidateAfter: executorConsolidateAfter,
+          budgets: [{ nodes: props.executorBudgetNodes ?? '10%' }, ...blackout],
+          limits,
+          weight,
+        });
+      const spot =
+        executorCapacity === 'spot-first'
+          ? pool(
+              'SpotPool',
+              'spot',
+              EXECUTOR_SPOT_WEIGHT,
+              props.limits?.executorSpot ?? { cpu: '1000', memory: '4000Gi' },
+            )
+          : undefined;
+      const onDemand = pool(
+        'OnDemandPool',
+        'on-demand',
+        EXECUTOR_ON_DEMAND_WEIGHT,
+        props.limits?.executorOnDemand ?? { cpu: '200', memory: '800Gi' },
+      );
       return {
         spot,
         onDemand,
@@ -285,7 +337,9 @@ export class SparkCapacity extends Construct implements SparkPlacements {
       };
     };
     const ebs = ebsExecutors ? executorPools('Executor', `${prefix}-executor`, executorNodeClass, 'ebs') : undefined;
-    const nvme = props.nvmeExecutorNodeClass ? executorPools('NvmeExecutor', `${prefix}-executor-nvme`, props.nvmeExecutorNodeClass, 'nvme') : undefined;
+    const nvme = props.nvmeExecutorNodeClass
+      ? executorPools('NvmeExecutor', `${prefix}-executor-nvme`, props.nvmeExecutorNodeClass, 'nvme')
+      : undefined;
     this.executorSpotPool = ebs?.spot;
     this.executorOnDemandPool = ebs?.onDemand;
     // Without EBS pools every executor goes to the NVMe pools (checked above: one of the two exists).
@@ -307,8 +361,13 @@ export class SparkCapacity extends Construct implements SparkPlacements {
 
   /** Every pool, drivers first. */
   get pools(): NodePool[] {
-    return [this.driverPool, this.executorSpotPool, this.executorOnDemandPool, this.nvmeExecutorSpotPool, this.nvmeExecutorOnDemandPool]
-      .filter((pool): pool is NodePool => pool !== undefined);
+    return [
+      this.driverPool,
+      this.executorSpotPool,
+      this.executorOnDemandPool,
+      this.nvmeExecutorSpotPool,
+      this.nvmeExecutorOnDemandPool,
+    ].filter((pool): pool is NodePool => pool !== undefined);
   }
 
   /** The pools a placement of this capacity targets. */

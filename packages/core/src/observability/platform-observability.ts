@@ -46,8 +46,14 @@ export class PlatformObservability extends Construct {
     this.alertGroups = platformAlertGroups(props);
     for (const dashboard of platformDashboards({ karpenter: props.karpenter })) {
       new k8s.KubeConfigMap(this, `Dashboard-${dashboard.uid}`, {
-        metadata: { name: `dashboard-${dashboard.uid}`, namespace: this.namespace, labels: { [GRAFANA_DASHBOARD_LABEL.key]: GRAFANA_DASHBOARD_LABEL.value } },
-        data: { [`${dashboard.uid}.json`]: `${JSON.stringify(grafanaDashboardJson(dashboard, props.namespaces), null, 2)}\n` },
+        metadata: {
+          name: `dashboard-${dashboard.uid}`,
+          namespace: this.namespace,
+          labels: { [GRAFANA_DASHBOARD_LABEL.key]: GRAFANA_DASHBOARD_LABEL.value },
+        },
+        data: {
+          [`${dashboard.uid}.json`]: `${JSON.stringify(grafanaDashboardJson(dashboard, props.namespaces), null, 2)}\n`,
+        },
       });
     }
     if (props.prometheusRuleLabels === undefined) return;
@@ -55,7 +61,12 @@ export class PlatformObservability extends Construct {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PrometheusRule',
       metadata: { name: 'emr-spark-platform', namespace: this.namespace, labels: { ...props.prometheusRuleLabels } },
-      spec: { groups: this.alertGroups.map((group) => ({ name: group.name, rules: group.rules.map((rule) => ({ ...rule })) })) },
+      spec: {
+        groups: this.alertGroups.map((group) => ({
+          name: group.name,
+          rules: group.rules.map((rule) => ({ ...rule })),
+        })),
+      },
     });
   }
 }

@@ -21,7 +21,10 @@ export const KUBE_STATE_SERIES = {
  * The object labels kube-state-metrics must export (`--metric-labels-allowlist`, as `label_<name, [^a-zA-Z0-9_] -> _>`):
  * the drivers' role on `kube_pod_labels`, and each node's Karpenter pool and capacity type on `kube_node_labels`.
  */
-export const KUBE_STATE_LABELS_ALLOWLIST = ['pods=[spark-role]', 'nodes=[karpenter.sh/nodepool,karpenter.sh/capacity-type]'] as const;
+export const KUBE_STATE_LABELS_ALLOWLIST = [
+  'pods=[spark-role]',
+  'nodes=[karpenter.sh/nodepool,karpenter.sh/capacity-type]',
+] as const;
 
 /**
  * Karpenter's controller metrics at the pinned 1.14 (https://karpenter.sh/v1.14/reference/metrics/): NodeClaims

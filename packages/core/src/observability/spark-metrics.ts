@@ -27,8 +27,16 @@ export const SPARK_DRIVER_SERIES = {
   runningStages: sparkDriverMetric('DAGScheduler', 'stage.runningStages', 'Value'),
   failedStages: sparkDriverMetric('DAGScheduler', 'stage.failedStages', 'Value'),
   executors: sparkDriverMetric('ExecutorAllocationManager', 'executors.numberAllExecutors', 'Value'),
-  executorsExitedUnexpectedly: sparkDriverMetric('ExecutorAllocationManager', 'executors.numberExecutorsExitedUnexpectedly', 'Count'),
-  executorsDecommissioned: sparkDriverMetric('ExecutorAllocationManager', 'executors.numberExecutorsGracefullyDecommissioned', 'Count'),
+  executorsExitedUnexpectedly: sparkDriverMetric(
+    'ExecutorAllocationManager',
+    'executors.numberExecutorsExitedUnexpectedly',
+    'Count',
+  ),
+  executorsDecommissioned: sparkDriverMetric(
+    'ExecutorAllocationManager',
+    'executors.numberExecutorsGracefullyDecommissioned',
+    'Count',
+  ),
 } as const;
 
 /** The executor series (scrape job `spark-executors`, PrometheusResource: not affected by the namespace). */

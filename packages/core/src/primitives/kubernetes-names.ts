@@ -20,7 +20,8 @@ export function qualifiedNameProblem(key: string): string | undefined {
   const name = slash < 0 ? key : key.slice(slash + 1);
   if (prefix !== undefined && !isDnsSubdomain(prefix)) return `its prefix "${prefix}" is not a DNS-1123 subdomain`;
   if (name.length > 63) return `its name part is ${name.length} characters long, more than 63`;
-  if (!qualifiedNamePart.test(name)) return `its name part "${name}" must be alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric`;
+  if (!qualifiedNamePart.test(name))
+    return `its name part "${name}" must be alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric`;
   return undefined;
 }
 
@@ -56,7 +57,8 @@ export function requireLabels(labels: Readonly<Record<string, string>>, field: s
   }
 }
 
-const QUANTITY = /^[+-]?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$/;
+const QUANTITY =
+  /^[+-]?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$/;
 
 /** Validates a Kubernetes resource quantity such as `1000`, `500m` or `4000Gi`. */
 export function requireQuantity(value: string | number, field: string): void {
@@ -69,5 +71,9 @@ export function requireQuantity(value: string | number, field: string): void {
 
 /** Validates an integer within [min, max]. */
 export function requireIntegerInRange(value: number, min: number, max: number, field: string): void {
-  requireThat(Number.isInteger(value) && value >= min && value <= max, field, `${value} must be an integer from ${min} to ${max}`);
+  requireThat(
+    Number.isInteger(value) && value >= min && value <= max,
+    field,
+    `${value} must be an integer from ${min} to ${max}`,
+  );
 }

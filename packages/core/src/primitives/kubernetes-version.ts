@@ -9,7 +9,11 @@ export interface KubernetesVersion {
 /** Parses `"1.30"` (EKS style). Throws ConfigurationError naming `field` for anything else. */
 export function parseKubernetesVersion(text: string, field = 'kubernetesVersion'): KubernetesVersion {
   const match = /^(\d+)\.(\d+)$/.exec(text);
-  if (!match) throw new ConfigurationError(field, `"${text}" is not a Kubernetes version; write it as a quoted "1.<minor>", e.g. "1.30"`);
+  if (!match)
+    throw new ConfigurationError(
+      field,
+      `"${text}" is not a Kubernetes version; write it as a quoted "1.<minor>", e.g. "1.30"`,
+    );
   return { major: Number(match[1]), minor: Number(match[2]) };
 }
 

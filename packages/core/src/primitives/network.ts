@@ -24,7 +24,11 @@ export function requireCidr(value: string, field: string, subject?: string): voi
   const family = isIPv4(address) ? 4 : isIPv6(address) && !address.includes('%') ? 6 : undefined;
   const maxPrefix = family === 4 ? 32 : 128;
   requireThat(
-    family !== undefined && rest.length === 0 && prefix !== undefined && /^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= maxPrefix,
+    family !== undefined &&
+      rest.length === 0 &&
+      prefix !== undefined &&
+      /^[0-9]{1,3}$/.test(prefix) &&
+      Number(prefix) <= maxPrefix,
     field,
     `"${value}" is not a CIDR; expected an IPv4 or IPv6 address and a prefix length, e.g. 10.0.0.0/16 or 2600:1f18::/56`,
     subject,
@@ -32,15 +36,29 @@ export function requireCidr(value: string, field: string, subject?: string): voi
 }
 
 /** Validates ports (1-65535, endPort >= port, TCP/UDP/SCTP) and returns them with the protocol filled in. */
-export function resolveNetworkPorts(ports: readonly NetworkPort[], field: string, subject?: string): ResolvedNetworkPort[] {
+export function resolveNetworkPorts(
+  ports: readonly NetworkPort[],
+  field: string,
+  subject?: string,
+): ResolvedNetworkPort[] {
   return ports.map((p, i) => {
     const at = `${field}[${i}]`;
     const protocol = p.protocol ?? 'TCP';
     requireThat(isPortNumber(p.port), `${at}.port`, `${p.port} must be a whole number from 1 to 65535`, subject);
     if (p.endPort !== undefined) {
-      requireThat(isPortNumber(p.endPort) && p.endPort >= p.port, `${at}.endPort`, `${p.endPort} must be a whole number from ${p.port} to 65535`, subject);
+      requireThat(
+        isPortNumber(p.endPort) && p.endPort >= p.port,
+        `${at}.endPort`,
+        `${p.endPort} must be a whole number from ${p.port} to 65535`,
+        subject,
+      );
     }
-    requireThat(NETWORK_PROTOCOLS.includes(protocol), `${at}.protocol`, `"${protocol}" is not a protocol; allowed: ${NETWORK_PROTOCOLS.join(', ')}`, subject);
+    requireThat(
+      NETWORK_PROTOCOLS.includes(protocol),
+      `${at}.protocol`,
+      `"${protocol}" is not a protocol; allowed: ${NETWORK_PROTOCOLS.join(', ')}`,
+      subject,
+    );
     return { ...p, protocol };
   });
 }

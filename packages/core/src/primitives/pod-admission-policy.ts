@@ -8,7 +8,11 @@ export const VALIDATING_ADMISSION_POLICY_MINOR = 30;
 export interface PodAdmissionPolicyParts {
   readonly matchConditions?: ReadonlyArray<{ readonly name: string; readonly expression: string }>;
   readonly variables: ReadonlyArray<{ readonly name: string; readonly expression: string }>;
-  readonly validations: ReadonlyArray<{ readonly expression: string; readonly reason: 'Forbidden'; readonly message: string }>;
+  readonly validations: ReadonlyArray<{
+    readonly expression: string;
+    readonly reason: 'Forbidden';
+    readonly message: string;
+  }>;
   /** The binding's `matchResources`. @default every namespace */
   readonly matchResources?: Record<string, unknown>;
 }
@@ -18,7 +22,11 @@ export interface PodAdmissionPolicyParts {
  * and its binding of the same name. `failurePolicy: Fail` and `validationActions: [Deny]`: a policy that cannot be
  * evaluated refuses the pod instead of letting it through.
  */
-export function podAdmissionPolicy(scope: Construct, name: string, parts: PodAdmissionPolicyParts): { policy: ApiObject; binding: ApiObject } {
+export function podAdmissionPolicy(
+  scope: Construct,
+  name: string,
+  parts: PodAdmissionPolicyParts,
+): { policy: ApiObject; binding: ApiObject } {
   const policy = new ApiObject(scope, 'Policy', {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'ValidatingAdmissionPolicy',
@@ -26,7 +34,9 @@ export function podAdmissionPolicy(scope: Construct, name: string, parts: PodAdm
     spec: {
       failurePolicy: 'Fail',
       matchConstraints: {
-        resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] }],
+        resourceRules: [
+          { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] },
+        ],
       },
       ...(parts.matchConditions ? { matchConditions: parts.matchConditions } : {}),
       variables: parts.variables,

@@ -64,7 +64,10 @@ export type WrittenToleration = { readonly [K in keyof Toleration]?: string };
  * Kubernetes' rule (kube-scheduler's ToleratesTaint) for whether a toleration tolerates a taint. Typed loosely so it
  * also judges tolerations read from YAML: an absent operator means Equal; Exists with no key tolerates every taint.
  */
-export function toleratesTaint(toleration: WrittenToleration, taint: Omit<Taint, 'effect'> & { readonly effect: string }): boolean {
+export function toleratesTaint(
+  toleration: WrittenToleration,
+  taint: Omit<Taint, 'effect'> & { readonly effect: string },
+): boolean {
   if (toleration.effect && toleration.effect !== taint.effect) return false;
   // Stryker disable next-line StringLiteral: any default other than "Exists" reads the same; it names Kubernetes' default
   if ((toleration.operator ?? 'Equal') === 'Exists') return !toleration.key || toleration.key === taint.key;
@@ -72,8 +75,13 @@ export function toleratesTaint(toleration: WrittenToleration, taint: Omit<Taint,
 }
 
 /** The taints of a pool that keep off a pod with these tolerations (PreferNoSchedule only discourages). */
-export function untoleratedTaints(tolerations: readonly WrittenToleration[], pool: Pick<PoolSchedulingView, 'taints'>): Taint[] {
-  return pool.taints.filter((taint) => taint.effect !== 'PreferNoSchedule' && !tolerations.some((t) => toleratesTaint(t, taint)));
+export function untoleratedTaints(
+  tolerations: readonly WrittenToleration[],
+  pool: Pick<PoolSchedulingView, 'taints'>,
+): Taint[] {
+  return pool.taints.filter(
+    (taint) => taint.effect !== 'PreferNoSchedule' && !tolerations.some((t) => toleratesTaint(t, taint)),
+  );
 }
 
 /**
@@ -86,7 +94,8 @@ export function poolNodeRequirements(pool: PoolSchedulingView): NodeRequirement[
     ...Object.entries(pool.labels).map(([key, value]): NodeRequirement => ({ key, operator: 'In', values: [value] })),
     { key: NODEPOOL_LABEL, operator: 'In', values: [pool.name] },
   ];
-  if (!requirements.some((r) => r.key === CAPACITY_TYPE_LABEL)) requirements.push({ key: CAPACITY_TYPE_LABEL, operator: 'In', values: ['on-demand'] });
+  if (!requirements.some((r) => r.key === CAPACITY_TYPE_LABEL))
+    requirements.push({ key: CAPACITY_TYPE_LABEL, operator: 'In', values: ['on-demand'] });
   return requirements;
 }
 
@@ -116,14 +125,19 @@ export function podMisfit(
 ): Misfit | undefined {
   const untolerated = untoleratedTaints(pod.tolerations, pool);
   if (untolerated.length > 0) return { kind: 'taints', untolerated };
-  if (pod.requirementTerms.some((term) => requirementsSatisfiable(pool.nodeRequirements, [...term, ...extra]))) return undefined;
+  if (pod.requirementTerms.some((term) => requirementsSatisfiable(pool.nodeRequirements, [...term, ...extra])))
+    return undefined;
   const requirement = pod.requirementTerms[0]?.find((r) => !requirementsSatisfiable(pool.nodeRequirements, [r]));
   return requirement ? { kind: 'requirement', requirement } : { kind: 'requirements' };
 }
 
 /** A misfit in the caller's words: `impossible` for one requirement, `together` for the terms as a whole, `suffix` after the taints. */
-export function describeMisfit(misfit: Misfit, words: { readonly impossible: (requirement: string) => string; readonly together: string; readonly suffix?: string }): string {
-  if (misfit.kind === 'taints') return `does not tolerate taint ${misfit.untolerated.map(formatTaint).join(', ')}${words.suffix ?? ''}`;
+export function describeMisfit(
+  misfit: Misfit,
+  words: { readonly impossible: (requirement: string) => string; readonly together: string; readonly suffix?: string },
+): string {
+  if (misfit.kind === 'taints')
+    return `does not tolerate taint ${misfit.untolerated.map(formatTaint).join(', ')}${words.suffix ?? ''}`;
   return misfit.kind === 'requirement' ? words.impossible(formatRequirement(misfit.requirement)) : words.together;
 }
 

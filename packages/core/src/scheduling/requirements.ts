@@ -36,11 +36,15 @@ function keySatisfiable(key: string, pool: readonly NodeRequirement[], pod: read
   for (const r of all) {
     const values = r.values ?? [];
     if (r.operator === 'In') candidates = new Set(values.filter((v) => !candidates || candidates.has(v)));
-    else if (r.operator === 'NotIn') values.forEach((v) => { excluded.add(v); });
+    else if (r.operator === 'NotIn')
+      values.forEach((v) => {
+        excluded.add(v);
+      });
     else if (r.operator === 'Gt') above = Math.max(above, Number(values[0]));
     else if (r.operator === 'Lt') below = Math.min(below, Number(values[0]));
   }
-  const inBounds = (v: string) => (above === -Infinity && below === Infinity) || (/^-?\d+$/.test(v) && Number(v) > above && Number(v) < below);
+  const inBounds = (v: string) =>
+    (above === -Infinity && below === Infinity) || (/^-?\d+$/.test(v) && Number(v) > above && Number(v) < below);
   if (candidates) return [...candidates].some((v) => !excluded.has(v) && inBounds(v));
   return below - above >= 2; // some integer (or, unbounded, some string) remains
 }
@@ -50,10 +54,19 @@ export function requirementsSatisfiable(pool: readonly NodeRequirement[], pod: r
   const keys = new Set(pod.map((r) => r.key));
   for (const r of pool) if (r.operator === 'DoesNotExist') keys.add(r.key);
   for (const key of keys) {
-    if (!keySatisfiable(key, pool.filter((r) => r.key === key), pod.filter((r) => r.key === key))) return false;
+    if (
+      !keySatisfiable(
+        key,
+        pool.filter((r) => r.key === key),
+        pod.filter((r) => r.key === key),
+      )
+    )
+      return false;
   }
   return true;
 }
 
 export const formatRequirement = (r: NodeRequirement) =>
-  r.operator === 'Exists' || r.operator === 'DoesNotExist' ? `${r.key} ${r.operator}` : `${r.key} ${r.operator} [${(r.values ?? []).join(', ')}]`;
+  r.operator === 'Exists' || r.operator === 'DoesNotExist'
+    ? `${r.key} ${r.operator}`
+    : `${r.key} ${r.operator} [${(r.values ?? []).join(', ')}]`;

@@ -36,9 +36,7 @@ export const EMR_ON_EKS_IMAGE_ACCOUNTS: Readonly<Record<string, string>> = {
 };
 
 /** The EMR Spark image a release label runs on, or why it cannot be named. */
-export type EmrSparkImage =
-  | { readonly image: string }
-  | { readonly unknown: string };
+export type EmrSparkImage = { readonly image: string } | { readonly unknown: string };
 
 /**
  * The default Spark image of EMR on EKS jobs with `releaseLabel` in `region`: EMR pulls it from its own registry
@@ -48,10 +46,17 @@ export type EmrSparkImage =
  */
 export function emrSparkImage(region: string, releaseLabel: string, partition = 'aws'): EmrSparkImage {
   const split = /^(emr-.+)-(latest|[0-9]{8})$/.exec(releaseLabel);
-  if (!split) return { unknown: `release label ${releaseLabel} is not emr-<version>-latest or emr-<version>-<YYYYMMDD>` };
-  if (partition !== 'aws') return { unknown: `EMR on EKS image registries of partition ${partition} are not in the table (only the commercial partition is)` };
+  if (!split)
+    return { unknown: `release label ${releaseLabel} is not emr-<version>-latest or emr-<version>-<YYYYMMDD>` };
+  if (partition !== 'aws')
+    return {
+      unknown: `EMR on EKS image registries of partition ${partition} are not in the table (only the commercial partition is)`,
+    };
   const account = EMR_ON_EKS_IMAGE_ACCOUNTS[region];
-  if (!account) return { unknown: `no EMR on EKS image registry account known for region ${region}; add it to packages/core/src/spark/emr-images.ts from the EMR on EKS guide ("Details for selecting a base image URI")` };
+  if (!account)
+    return {
+      unknown: `no EMR on EKS image registry account known for region ${region}; add it to packages/core/src/spark/emr-images.ts from the EMR on EKS guide ("Details for selecting a base image URI")`,
+    };
   return { image: `${account}.dkr.ecr.${region}.amazonaws.com/spark/${split[1]}:${split[2]}` };
 }
 
@@ -84,9 +89,7 @@ export const EMR_RAPIDS_RELEASE_DATES: Readonly<Record<string, readonly string[]
 };
 
 /** The RAPIDS Accelerator variant of a release: its release label and its image in the cluster's region. */
-export type EmrRapidsRelease =
-  | { readonly releaseLabel: string; readonly image: string }
-  | { readonly unknown: string };
+export type EmrRapidsRelease = { readonly releaseLabel: string; readonly image: string } | { readonly unknown: string };
 
 /**
  * The `spark-rapids` variant of an EMR on EKS release, whose image carries the RAPIDS Accelerator for Apache Spark, its
@@ -98,14 +101,21 @@ export type EmrRapidsRelease =
  */
 export function emrRapidsRelease(region: string, releaseLabel: string, partition = 'aws'): EmrRapidsRelease {
   const split = /^emr-([0-9]+\.[0-9]+\.[0-9]+)-(latest|[0-9]{8})$/.exec(releaseLabel);
-  if (!split) return { unknown: `release label ${releaseLabel} has no RAPIDS Accelerator variant known to this tool: it exists for plain releases (emr-<version>-latest or emr-<version>-<YYYYMMDD>) from ${EMR_RAPIDS_MIN_RELEASE}` };
+  if (!split)
+    return {
+      unknown: `release label ${releaseLabel} has no RAPIDS Accelerator variant known to this tool: it exists for plain releases (emr-<version>-latest or emr-<version>-<YYYYMMDD>) from ${EMR_RAPIDS_MIN_RELEASE}`,
+    };
   const [, version, tag] = split as unknown as [string, string, string];
   const dates = EMR_RAPIDS_RELEASE_DATES[version];
   if (!dates) {
-    return { unknown: `${releaseLabel} has no RAPIDS Accelerator variant known to this tool: EMR on EKS publishes emr-<version>-spark-rapids for ${EMR_RAPIDS_MIN_RELEASE} and later, and the releases whose labels are on record are ${Object.keys(EMR_RAPIDS_RELEASE_DATES).join(', ')} (add ${version} to EMR_RAPIDS_RELEASE_DATES from its EMR on EKS release page)` };
+    return {
+      unknown: `${releaseLabel} has no RAPIDS Accelerator variant known to this tool: EMR on EKS publishes emr-<version>-spark-rapids for ${EMR_RAPIDS_MIN_RELEASE} and later, and the releases whose labels are on record are ${Object.keys(EMR_RAPIDS_RELEASE_DATES).join(', ')} (add ${version} to EMR_RAPIDS_RELEASE_DATES from its EMR on EKS release page)`,
+    };
   }
   if (tag !== 'latest' && !dates.includes(tag)) {
-    return { unknown: `EMR on EKS publishes no emr-${version}-spark-rapids-${tag}: the ${version} release page lists RAPIDS builds ${dates.map((date) => `emr-${version}-spark-rapids-${date}`).join(', ')} and emr-${version}-spark-rapids-latest (the release labels ${[...dates, 'latest'].map((date) => `emr-${version}-${date}`).join(', ')} name them)` };
+    return {
+      unknown: `EMR on EKS publishes no emr-${version}-spark-rapids-${tag}: the ${version} release page lists RAPIDS builds ${dates.map((date) => `emr-${version}-spark-rapids-${date}`).join(', ')} and emr-${version}-spark-rapids-latest (the release labels ${[...dates, 'latest'].map((date) => `emr-${version}-${date}`).join(', ')} name them)`,
+    };
   }
   const rapidsLabel = `emr-${version}-spark-rapids-${tag}`;
   const image = emrSparkImage(region, rapidsLabel, partition);

@@ -21,7 +21,11 @@ export interface EmrClassification {
  * SUBMITTED, e.g. queued behind other jobs of its YuniKorn queue, before EMR fails it.
  */
 export function jobStartTimeoutClassification(seconds: number): EmrClassification {
-  requireThat(Number.isInteger(seconds) && seconds > 0, 'jobStartTimeout', `${seconds} must be a whole number of seconds above 0`);
+  requireThat(
+    Number.isInteger(seconds) && seconds > 0,
+    'jobStartTimeout',
+    `${seconds} must be a whole number of seconds above 0`,
+  );
   return { classification: 'emr-containers-defaults', properties: { 'job-start-timeout': String(seconds) } };
 }
 
@@ -35,20 +39,33 @@ export function jobStartTimeoutClassification(seconds: number): EmrClassificatio
  * the tenant's cost labels, so the job runner is charged to it).
  */
 export function jobSubmitterClassification(
-  placement: Pick<PodPlacement, 'nodeSelector' | 'tolerations' | 'capacityTypes' | 'nodePools'>, labels: Readonly<Record<string, string>> = {},
+  placement: Pick<PodPlacement, 'nodeSelector' | 'tolerations' | 'capacityTypes' | 'nodePools'>,
+  labels: Readonly<Record<string, string>> = {},
 ): EmrClassification {
-  requireThat(placement.capacityTypes.length > 0 && placement.capacityTypes.every((type) => type === 'on-demand'), 'placement.capacityTypes',
-    `the job runner must run on on-demand capacity only (losing it fails the job); this placement reaches ${placement.capacityTypes.join(', ')}`);
+  requireThat(
+    placement.capacityTypes.length > 0 && placement.capacityTypes.every((type) => type === 'on-demand'),
+    'placement.capacityTypes',
+    `the job runner must run on on-demand capacity only (losing it fails the job); this placement reaches ${placement.capacityTypes.join(', ')}`,
+  );
   const properties: Record<string, string> = jobSubmitterLabelProperties(labels);
-  for (const [key, value] of Object.entries(placement.nodeSelector)) properties[`jobsubmitter.node.selector.${key}`] = value;
-  for (const [key, value] of Object.entries(doNotDisruptAnnotations(placement))) properties[`jobsubmitter.annotation.${key}`] = value;
+  for (const [key, value] of Object.entries(placement.nodeSelector))
+    properties[`jobsubmitter.node.selector.${key}`] = value;
+  for (const [key, value] of Object.entries(doNotDisruptAnnotations(placement)))
+    properties[`jobsubmitter.annotation.${key}`] = value;
   for (const [i, toleration] of placement.tolerations.entries()) {
-    requireThat(toleration.key !== undefined && toleration.effect !== undefined, `placement.tolerations[${i}]`,
-      'the job submitter classification can only express a toleration with a key and an effect');
-    properties[`jobsubmitter.node.toleration.${toleration.key}`] = toleration.operator === 'Exists' ? '' : toleration.value ?? '';
+    requireThat(
+      toleration.key !== undefined && toleration.effect !== undefined,
+      `placement.tolerations[${i}]`,
+      'the job submitter classification can only express a toleration with a key and an effect',
+    );
+    properties[`jobsubmitter.node.toleration.${toleration.key}`] =
+      toleration.operator === 'Exists' ? '' : (toleration.value ?? '');
     properties[`jobsubmitter.node.toleration.${toleration.key}.effect`] = toleration.effect;
   }
-  return { classification: 'emr-job-submitter', properties: Object.fromEntries(Object.entries(properties).sort(([a], [b]) => (a < b ? -1 : 1))) };
+  return {
+    classification: 'emr-job-submitter',
+    properties: Object.fromEntries(Object.entries(properties).sort(([a], [b]) => (a < b ? -1 : 1))),
+  };
 }
 
 /** Where EMR ships a tenant's job logs (the job runner's, the driver's and the executors'). */
@@ -75,13 +92,29 @@ const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/;
 
 /** The monitoring configuration for a tenant's jobs; at least one destination, or the logs go nowhere. */
 export function emrMonitoringConfiguration(props: EmrMonitoringProps): EmrMonitoringConfiguration {
-  requireThat(props.cloudWatch !== undefined || props.s3LogUri !== undefined, 'monitoring',
-    'needs CloudWatch Logs or an S3 log URI: without either the job runner, driver and executor logs are lost with their pods');
+  requireThat(
+    props.cloudWatch !== undefined || props.s3LogUri !== undefined,
+    'monitoring',
+    'needs CloudWatch Logs or an S3 log URI: without either the job runner, driver and executor logs are lost with their pods',
+  );
   if (props.cloudWatch) {
-    requireThat(LOG_GROUP.test(props.cloudWatch.logGroupName), 'cloudWatch.logGroupName', `"${props.cloudWatch.logGroupName}" is not a CloudWatch log group name (1-512 of A-Z a-z 0-9 . - _ / #)`);
-    requireThat(STREAM_PREFIX.test(props.cloudWatch.logStreamNamePrefix), 'cloudWatch.logStreamNamePrefix', `"${props.cloudWatch.logStreamNamePrefix}" is not a log stream prefix (1-256 characters, no ":" or "*")`);
+    requireThat(
+      LOG_GROUP.test(props.cloudWatch.logGroupName),
+      'cloudWatch.logGroupName',
+      `"${props.cloudWatch.logGroupName}" is not a CloudWatch log group name (1-512 of A-Z a-z 0-9 . - _ / #)`,
+    );
+    requireThat(
+      STREAM_PREFIX.test(props.cloudWatch.logStreamNamePrefix),
+      'cloudWatch.logStreamNamePrefix',
+      `"${props.cloudWatch.logStreamNamePrefix}" is not a log stream prefix (1-256 characters, no ":" or "*")`,
+    );
   }
-  if (props.s3LogUri !== undefined) requireThat(S3_URI.test(props.s3LogUri), 's3LogUri', `"${props.s3LogUri}" must be an S3 URI, s3://<bucket>/<prefix>`);
+  if (props.s3LogUri !== undefined)
+    requireThat(
+      S3_URI.test(props.s3LogUri),
+      's3LogUri',
+      `"${props.s3LogUri}" must be an S3 URI, s3://<bucket>/<prefix>`,
+    );
   return {
     persistentAppUI: props.persistentAppUI === false ? 'DISABLED' : 'ENABLED',
     ...(props.cloudWatch ? { cloudWatchMonitoringConfiguration: { ...props.cloudWatch } } : {}),

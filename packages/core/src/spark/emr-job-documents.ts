@@ -107,23 +107,41 @@ export interface CreateJobTemplateDocument {
 
 // Service model patterns (emr-containers 2020-10-01): ReleaseLabel, IAMRoleArn, ResourceNameString.
 const RELEASE_LABEL = /^[.\-_/A-Za-z0-9]{1,64}$/;
-const IAM_ROLE_ARN = /^arn:(aws[a-zA-Z0-9-]*):iam::(\d{12})?:(role((\u002F)|(\u002F[\u0021-\u007F]+\u002F))[\w+=,.@-]+)$/;
+const IAM_ROLE_ARN =
+  /^arn:(aws[a-zA-Z0-9-]*):iam::(\d{12})?:(role((\u002F)|(\u002F[\u0021-\u007F]+\u002F))[\w+=,.@-]+)$/;
 const RESOURCE_NAME = /^[.\-_/#A-Za-z0-9]{1,64}$/;
 const PLACEHOLDER = /\$\{([^}]*)\}/g;
 
 function checkCommon(props: EmrJobDocumentsProps): void {
-  requireThat(RELEASE_LABEL.test(props.releaseLabel), 'releaseLabel', `"${props.releaseLabel}" is not an EMR release label (1-64 of A-Z a-z 0-9 . - _ /)`);
-  requireThat(props.executionRoleArn.length <= 2048 && IAM_ROLE_ARN.test(props.executionRoleArn), 'executionRoleArn',
-    `"${props.executionRoleArn}" is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)`);
+  requireThat(
+    RELEASE_LABEL.test(props.releaseLabel),
+    'releaseLabel',
+    `"${props.releaseLabel}" is not an EMR release label (1-64 of A-Z a-z 0-9 . - _ /)`,
+  );
+  requireThat(
+    props.executionRoleArn.length <= 2048 && IAM_ROLE_ARN.test(props.executionRoleArn),
+    'executionRoleArn',
+    `"${props.executionRoleArn}" is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)`,
+  );
   // EMR ignores a classification or key it does not know: the setting would silently never apply.
   const unknown = classificationContractViolations(props.configurationOverrides.applicationConfiguration ?? [])[0];
-  requireThat(unknown === undefined, `configurationOverrides.applicationConfiguration[${unknown?.path[0]}]`, unknown?.message ?? '');
+  requireThat(
+    unknown === undefined,
+    `configurationOverrides.applicationConfiguration[${unknown?.path[0]}]`,
+    unknown?.message ?? '',
+  );
 }
 
 /** Tags in key order: the same document for the same tags, whichever way they were merged. */
-const sortedTags = (tags: Record<string, string>) => Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+const sortedTags = (tags: Record<string, string>) =>
+  Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
-const jobTags = (props: EmrJobDocumentsProps) => sortedTags({ ...props.costTags, [EMR_RESOURCE_TAGS.environment]: props.environment, [EMR_RESOURCE_TAGS.tenant]: props.tenant });
+const jobTags = (props: EmrJobDocumentsProps) =>
+  sortedTags({
+    ...props.costTags,
+    [EMR_RESOURCE_TAGS.environment]: props.environment,
+    [EMR_RESOURCE_TAGS.tenant]: props.tenant,
+  });
 
 /**
  * The StartJobRun request of one of the tenant's jobs, with placeholders for what only the submitter knows (the
@@ -164,15 +182,20 @@ export function jobTemplateRequest(props: EmrJobDocumentsProps): CreateJobTempla
   // EMR replaces every ${Name} in jobTemplateData by a parameter: one in a Spark property would be taken for one.
   const used = new Set([...JSON.stringify(jobTemplateData).matchAll(PLACEHOLDER)].map((match) => match[1]!));
   const undeclared = [...used].filter((name) => !(name in jobTemplateData.parameterConfiguration));
-  requireThat(undeclared.length === 0, 'configurationOverrides',
-    `uses \${${undeclared.join('}, ${')}}, which EMR would read as an undeclared job template parameter; write the value out instead`);
+  requireThat(
+    undeclared.length === 0,
+    'configurationOverrides',
+    `uses \${${undeclared.join('}, ${')}}, which EMR would read as an undeclared job template parameter; write the value out instead`,
+  );
   const hash = jobTemplateHash(jobTemplateData);
   const prefix = `${props.environment}-${props.tenant}`.slice(0, 55);
   const name = `${prefix}-${hash.slice(0, 8)}`;
   requireThat(RESOURCE_NAME.test(name), 'name', `"${name}" is not a job template name (1-64 of A-Z a-z 0-9 . - _ / #)`);
   return {
     name,
-    clientToken: createHash('sha256').update([PROJECT_NAME, props.environment, props.tenant, hash].join('\n')).digest('hex'),
+    clientToken: createHash('sha256')
+      .update([PROJECT_NAME, props.environment, props.tenant, hash].join('\n'))
+      .digest('hex'),
     jobTemplateData,
     tags: sortedTags({
       ...props.costTags,
@@ -192,7 +215,9 @@ export function jobTemplateHash(jobTemplateData: unknown): string {
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);

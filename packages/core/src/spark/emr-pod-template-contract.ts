@@ -15,15 +15,48 @@ export const EMR_POD_TEMPLATE_CONTRACT = {
   topLevelFields: ['apiVersion', 'kind', 'metadata', 'spec'],
   /** `spec.*` fields; `spec.securityContext` is not among them. */
   podSpecFields: [
-    'activeDeadlineSeconds', 'affinity', 'containers', 'enableServiceLinks', 'ephemeralContainers', 'hostAliases', 'hostname',
-    'imagePullSecrets', 'initContainers', 'nodeName', 'nodeSelector', 'overhead', 'preemptionPolicy', 'priority',
-    'priorityClassName', 'readinessGates', 'runtimeClassName', 'schedulerName', 'subdomain', 'terminationGracePeriodSeconds',
-    'tolerations', 'topologySpreadConstraints', 'volumes',
+    'activeDeadlineSeconds',
+    'affinity',
+    'containers',
+    'enableServiceLinks',
+    'ephemeralContainers',
+    'hostAliases',
+    'hostname',
+    'imagePullSecrets',
+    'initContainers',
+    'nodeName',
+    'nodeSelector',
+    'overhead',
+    'preemptionPolicy',
+    'priority',
+    'priorityClassName',
+    'readinessGates',
+    'runtimeClassName',
+    'schedulerName',
+    'subdomain',
+    'terminationGracePeriodSeconds',
+    'tolerations',
+    'topologySpreadConstraints',
+    'volumes',
   ],
   /** Fields of the Spark main container (`spark-kubernetes-driver` / `spark-kubernetes-executor`). */
   sparkMainContainerFields: [
-    'env', 'envFrom', 'name', 'lifecycle', 'livenessProbe', 'readinessProbe', 'resources', 'startupProbe', 'stdin', 'stdinOnce',
-    'terminationMessagePath', 'terminationMessagePolicy', 'tty', 'volumeDevices', 'volumeMounts', 'workingDir',
+    'env',
+    'envFrom',
+    'name',
+    'lifecycle',
+    'livenessProbe',
+    'readinessProbe',
+    'resources',
+    'startupProbe',
+    'stdin',
+    'stdinOnce',
+    'terminationMessagePath',
+    'terminationMessagePolicy',
+    'tty',
+    'volumeDevices',
+    'volumeMounts',
+    'workingDir',
   ],
   /** The names by which EMR finds the Spark main container; any other container is a sidecar. */
   sparkMainContainerNames: { driver: 'spark-kubernetes-driver', executor: 'spark-kubernetes-executor' },
@@ -49,10 +82,18 @@ const MAIN_NAMES: readonly string[] = Object.values(EMR_POD_TEMPLATE_CONTRACT.sp
 export function podTemplateContractViolations(template: unknown): PodTemplateContractViolation[] {
   const { topLevelFields, podSpecFields, sparkMainContainerFields, source } = EMR_POD_TEMPLATE_CONTRACT;
   const violations: PodTemplateContractViolation[] = [];
-  const outside = (fields: readonly string[], object: Readonly<Record<string, unknown>>, at: readonly (string | number)[], what: string) => {
+  const outside = (
+    fields: readonly string[],
+    object: Readonly<Record<string, unknown>>,
+    at: readonly (string | number)[],
+    what: string,
+  ) => {
     for (const key of Object.keys(object)) {
       if (!fields.includes(key)) {
-        violations.push({ path: [...at, key], message: `${key} is not a field EMR on EKS allows in ${what} (${source}): EMR fails the job before it starts` });
+        violations.push({
+          path: [...at, key],
+          message: `${key} is not a field EMR on EKS allows in ${what} (${source}): EMR fails the job before it starts`,
+        });
       }
     }
   };
@@ -60,11 +101,16 @@ export function podTemplateContractViolations(template: unknown): PodTemplateCon
   outside(topLevelFields, pod, [], 'a pod template');
   const spec = record(pod.spec);
   if (!spec) return violations;
-  outside(podSpecFields, spec, ['spec'], 'a pod template\'s spec');
+  outside(podSpecFields, spec, ['spec'], "a pod template's spec");
   (Array.isArray(spec.containers) ? spec.containers : []).forEach((container, index) => {
     const fields = record(container);
     if (fields && MAIN_NAMES.includes(fields.name as string)) {
-      outside(sparkMainContainerFields, fields, ['spec', 'containers', index], `the Spark main container ${String(fields.name)}`);
+      outside(
+        sparkMainContainerFields,
+        fields,
+        ['spec', 'containers', index],
+        `the Spark main container ${String(fields.name)}`,
+      );
     }
   });
   return violations;

@@ -40,16 +40,28 @@ const UNIT_MIB: Record<string, number> = { m: 1, g: 1024, t: 1024 * 1024 };
 /** `4g` -> 4096 (MiB); throws a ConfigurationError naming `field` for anything but `<n>m|g|t`. */
 export function sparkMemoryMiB(memory: SparkMemory, field: string): number {
   const match = SPARK_MEMORY.exec(memory);
-  requireThat(match !== null, field, `"${memory}" is not a Spark memory size; write a whole number with m, g or t, e.g. "4g" or "4096m"`);
+  requireThat(
+    match !== null,
+    field,
+    `"${memory}" is not a Spark memory size; write a whole number with m, g or t, e.g. "4g" or "4096m"`,
+  );
   return Number(match[1]) * UNIT_MIB[match[2]!]!;
 }
 
 /** Validates one pod size; `field` is its path, e.g. `executor`. */
 export function requireSparkPodSize(size: SparkPodSize, field: string): void {
-  requireThat(Number.isInteger(size.cores) && size.cores >= 1 && size.cores <= 192, `${field}.cores`, `${size.cores} must be a whole number of cores from 1 to 192`);
+  requireThat(
+    Number.isInteger(size.cores) && size.cores >= 1 && size.cores <= 192,
+    `${field}.cores`,
+    `${size.cores} must be a whole number of cores from 1 to 192`,
+  );
   sparkMemoryMiB(size.memory, `${field}.memory`);
   const factor = size.memoryOverheadFactor ?? 0.1;
-  requireThat(factor >= 0.1 && factor <= 1, `${field}.memoryOverheadFactor`, `${factor} must be from 0.1 (JVM jobs) to 1; PySpark jobs need about 0.4`);
+  requireThat(
+    factor >= 0.1 && factor <= 1,
+    `${field}.memoryOverheadFactor`,
+    `${factor} must be from 0.1 (JVM jobs) to 1; PySpark jobs need about 0.4`,
+  );
 }
 
 /** The Spark container's resources for a pod size, computed as Spark does (overhead = max(384 MiB, factor x heap)). */

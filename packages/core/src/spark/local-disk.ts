@@ -55,7 +55,11 @@ export function localDiskVolume(disk: SparkLocalDisk, field: string): IVolume {
     // No sizeLimit: the pod's ephemeral storage is the bound, and it also holds the image and the logs.
     return { name: SPARK_LOCAL_DIR_VOLUME, emptyDir: {} };
   }
-  requireThat(disk.kind === 'generic-ephemeral-volume', `${field}.kind`, 'must be "generic-ephemeral-volume", "instance-store" or "ephemeral-storage"');
+  requireThat(
+    disk.kind === 'generic-ephemeral-volume',
+    `${field}.kind`,
+    'must be "generic-ephemeral-volume", "instance-store" or "ephemeral-storage"',
+  );
   requireObjectName(disk.storageClassName, `${field}.storageClassName`);
   requireQuantity(disk.size, `${field}.size`);
   return {

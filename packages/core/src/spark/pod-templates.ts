@@ -11,16 +11,25 @@ import { doNotDisruptAnnotations } from './disruption-protection.js';
 import { EMR_POD_TEMPLATE_CONTRACT, podTemplateContractViolations } from './emr-pod-template-contract.js';
 import { localDiskVolume, requireNotUnderMnt, SPARK_LOCAL_DIR_VOLUME, type SparkLocalDisk } from './local-disk.js';
 import { YUNIKORN_SCHEDULER_NAME } from '../yunikorn/yunikorn-chart.js';
-import { onYunikorn, sparkTaskGroups, YUNIKORN_TASK_GROUP_NAME_ANNOTATION, type GangPodSize } from '../yunikorn/task-groups.js';
+import {
+  onYunikorn,
+  sparkTaskGroups,
+  YUNIKORN_TASK_GROUP_NAME_ANNOTATION,
+  type GangPodSize,
+} from '../yunikorn/task-groups.js';
 
 export type SparkRole = 'driver' | 'executor';
 
 /** The container names EMR on EKS recognises as Spark's own in a pod template. */
-export const SPARK_CONTAINER_NAMES: Readonly<Record<SparkRole, string>> = EMR_POD_TEMPLATE_CONTRACT.sparkMainContainerNames;
+export const SPARK_CONTAINER_NAMES: Readonly<Record<SparkRole, string>> =
+  EMR_POD_TEMPLATE_CONTRACT.sparkMainContainerNames;
 
 /** Spark UI port and the Prometheus paths the driver serves (executor metrics are aggregated by the driver). */
 export const SPARK_UI_PORT = 4040;
-export const SPARK_PROMETHEUS_PATHS = { driver: '/metrics/driver/prometheus/', executors: '/metrics/executors/prometheus/' } as const;
+export const SPARK_PROMETHEUS_PATHS = {
+  driver: '/metrics/driver/prometheus/',
+  executors: '/metrics/executors/prometheus/',
+} as const;
 /** Annotation naming the second scrape path on driver pods, for a scrape job of executor metrics. */
 export const EXECUTORS_METRICS_PATH_ANNOTATION = 'emr-eks-gitops.io/prometheus-executors-path';
 
@@ -82,7 +91,11 @@ export interface SparkPodTemplatesProps {
    * executors (task groups on the driver, placed as the templates are). `sizes`: each pod's requests as admission counts
    * them. @default the default scheduler
    */
-  readonly yunikorn?: { readonly queue: string; readonly minExecutors: number; readonly sizes: { readonly driver: GangPodSize; readonly executor: GangPodSize } };
+  readonly yunikorn?: {
+    readonly queue: string;
+    readonly minExecutors: number;
+    readonly sizes: { readonly driver: GangPodSize; readonly executor: GangPodSize };
+  };
 }
 
 type Container = NonNullable<IPod['spec']>['containers'][number];
@@ -92,7 +105,10 @@ type Container = NonNullable<IPod['spec']>['containers'][number];
  * securityContext, but not the pod or the Spark containers). Non-root as the Spark user, so what it writes into the
  * shared volumes belongs to the user Spark runs as.
  */
-function restrictedContainerSecurityContext(user: { readonly uid: number; readonly gid: number }): Container['securityContext'] {
+function restrictedContainerSecurityContext(user: {
+  readonly uid: number;
+  readonly gid: number;
+}): Container['securityContext'] {
   return {
     runAsNonRoot: true,
     runAsUser: user.uid,
@@ -123,24 +139,36 @@ export function checkSparkPodTemplate(pod: IPod, role: SparkRole, field: string 
   requireThat(spec !== undefined, `${field}.spec`, 'a pod template needs a spec');
   const expected = SPARK_CONTAINER_NAMES[role];
   const otherRole: SparkRole = role === 'driver' ? 'executor' : 'driver';
-  spec.containers.forEach((c, i) =>
-    { requireThat(
+  spec.containers.forEach((c, i) => {
+    requireThat(
       c.name !== SPARK_CONTAINER_NAMES[otherRole],
       `${field}.spec.containers[${i}].name`,
       `"${c.name}" is the ${otherRole} container name; a ${role} template names its Spark container "${expected}"`,
-    ); },
-  );
+    );
+  });
   const violation = podTemplateContractViolations(pod)[0];
-  requireThat(violation === undefined, `${field}.${violation?.path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[')}`, violation?.message ?? '');
+  requireThat(
+    violation === undefined,
+    `${field}.${violation?.path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : p))
+      .join('.')
+      .replace(/\.\[/g, '[')}`,
+    violation?.message ?? '',
+  );
   requireThat(
     spec.containers.some((c) => c.name === expected),
     `${field}.spec.containers`,
     `needs the Spark container named "${expected}" (found ${spec.containers.map((c) => `"${c.name}"`).join(', ') || 'none'})`,
   );
-  for (const [list, containers] of [['initContainers', spec.initContainers ?? []], ['containers', spec.containers]] as const) {
-    containers.forEach((c, i) =>
-      { (c.volumeMounts ?? []).forEach((m, j) => { requireNotUnderMnt(m.mountPath, `${field}.spec.${list}[${i}].volumeMounts[${j}].mountPath`); }); },
-    );
+  for (const [list, containers] of [
+    ['initContainers', spec.initContainers ?? []],
+    ['containers', spec.containers],
+  ] as const) {
+    containers.forEach((c, i) => {
+      (c.volumeMounts ?? []).forEach((m, j) => {
+        requireNotUnderMnt(m.mountPath, `${field}.spec.${list}[${i}].volumeMounts[${j}].mountPath`);
+      });
+    });
   }
   if (role === 'executor' && spec.terminationGracePeriodSeconds !== undefined) {
     requireThat(
@@ -191,16 +219,24 @@ export class SparkPodTemplates {
   constructor(props: SparkPodTemplatesProps) {
     const { driverPlacement } = props.placements;
     const priorityClassNames = props.priorityClassNames ?? DEFAULT_SPARK_PRIORITY_CLASS_NAMES;
-    const localDisk: SparkLocalDisk = props.localDisk ?? { kind: 'generic-ephemeral-volume', storageClassName: DEFAULT_GP3_STORAGE_CLASS_NAME, size: '100Gi' };
+    const localDisk: SparkLocalDisk = props.localDisk ?? {
+      kind: 'generic-ephemeral-volume',
+      storageClassName: DEFAULT_GP3_STORAGE_CLASS_NAME,
+      size: '100Gi',
+    };
     this.localDisk = localDisk;
     requireThat(
       localDisk.kind !== 'instance-store' || props.placements.nvmeExecutorPlacement !== undefined,
       'localDisk.kind',
       '"instance-store" needs NVMe executor pools (SparkCapacity nvmeExecutorNodeClass with instanceStorePolicy RAID0); otherwise the emptyDir lands on the root EBS volume',
     );
-    const executorPlacement = localDisk.kind === 'instance-store' ? props.placements.nvmeExecutorPlacement! : props.placements.executorPlacement;
+    const executorPlacement =
+      localDisk.kind === 'instance-store'
+        ? props.placements.nvmeExecutorPlacement!
+        : props.placements.executorPlacement;
     this.executorPlacement = executorPlacement;
-    const deadlineSeconds = props.maxJobDuration === undefined ? undefined : requireGoDuration(props.maxJobDuration, 'maxJobDuration');
+    const deadlineSeconds =
+      props.maxJobDuration === undefined ? undefined : requireGoDuration(props.maxJobDuration, 'maxJobDuration');
     requireThat(deadlineSeconds === undefined || deadlineSeconds > 0, 'maxJobDuration', 'must be longer than 0s');
     this.localDirPath = props.localDirPath ?? `/var/data/${SPARK_LOCAL_DIR_VOLUME}`;
     const gracePeriod = props.executorTerminationGracePeriodSeconds ?? 100;
@@ -223,11 +259,19 @@ export class SparkPodTemplates {
       requireThat(customCode.image !== '', 'customCode.image', 'must not be empty');
       requireThat(customCode.command.length > 0, 'customCode.command', 'must not be empty');
       requireNotUnderMnt(codeMountPath, 'customCode.mountPath');
-      requireThat(codeMountPath !== CUSTOM_CODE_HOME.path && !codeMountPath.startsWith(`${CUSTOM_CODE_HOME.path}/`), 'customCode.mountPath',
-        `"${codeMountPath}" is the init container's HOME (${CUSTOM_CODE_HOME.path}); mount the code elsewhere, e.g. /opt/custom-code`);
+      requireThat(
+        codeMountPath !== CUSTOM_CODE_HOME.path && !codeMountPath.startsWith(`${CUSTOM_CODE_HOME.path}/`),
+        'customCode.mountPath',
+        `"${codeMountPath}" is the init container's HOME (${CUSTOM_CODE_HOME.path}); mount the code elsewhere, e.g. /opt/custom-code`,
+      );
     }
 
-    const build = (role: SparkRole, placement: PodPlacement, annotations: Record<string, string>, extraSpec: Partial<NonNullable<IPod['spec']>>): IPod => {
+    const build = (
+      role: SparkRole,
+      placement: PodPlacement,
+      annotations: Record<string, string>,
+      extraSpec: Partial<NonNullable<IPod['spec']>>,
+    ): IPod => {
       const mounts = [{ name: SPARK_LOCAL_DIR_VOLUME, mountPath: this.localDirPath }];
       const volumes: IVolume[] = [localDiskVolume(localDisk, 'localDisk')];
       const initContainers: Container[] = [];
@@ -241,9 +285,14 @@ export class SparkPodTemplates {
           // The image's HOME is / (not writable by a non-root user): the CLI's credential cache goes to an emptyDir.
           env: [
             { name: 'HOME', value: CUSTOM_CODE_HOME.path },
-            ...(customCode.region ? ['AWS_REGION', 'AWS_DEFAULT_REGION'].map((name) => ({ name, value: customCode.region! })) : []),
+            ...(customCode.region
+              ? ['AWS_REGION', 'AWS_DEFAULT_REGION'].map((name) => ({ name, value: customCode.region! }))
+              : []),
           ],
-          volumeMounts: [{ name: 'custom-code', mountPath: codeMountPath }, { name: CUSTOM_CODE_HOME.volume, mountPath: CUSTOM_CODE_HOME.path }],
+          volumeMounts: [
+            { name: 'custom-code', mountPath: codeMountPath },
+            { name: CUSTOM_CODE_HOME.volume, mountPath: CUSTOM_CODE_HOME.path },
+          ],
           securityContext: restrictedContainerSecurityContext(sparkUser),
         });
       }
@@ -263,13 +312,15 @@ export class SparkPodTemplates {
           // No pod securityContext and none on the Spark container: EMR allows neither and sets its own
           // (EMR_POD_TEMPLATE_CONTRACT). The namespaces enforce Pod Security baseline, which EMR's pods meet.
           ...(initContainers.length > 0 ? { initContainers } : {}),
-          containers: [{
-            name: SPARK_CONTAINER_NAMES[role],
-            // Spark adds its CPU and memory to these; the scratch disk's size is the pod's ephemeral storage (Fargate), and
-            // device-plugin resources are limits only (GPU classes).
-            ...containerResources(localDisk, placement),
-            volumeMounts: mounts,
-          }],
+          containers: [
+            {
+              name: SPARK_CONTAINER_NAMES[role],
+              // Spark adds its CPU and memory to these; the scratch disk's size is the pod's ephemeral storage (Fargate), and
+              // device-plugin resources are limits only (GPU classes).
+              ...containerResources(localDisk, placement),
+              volumeMounts: mounts,
+            },
+          ],
           volumes,
           ...extraSpec,
         },
@@ -297,17 +348,25 @@ export class SparkPodTemplates {
       deadlineSeconds === undefined ? {} : { activeDeadlineSeconds: deadlineSeconds },
     );
     // Executors serve no UI: their metrics come from the driver, so they carry no scrape annotations.
-    const executor = build('executor', executorPlacement, {}, {
-      terminationGracePeriodSeconds: gracePeriod,
-      ...(props.singleZone ? { affinity: sameZoneAsDriver() } : {}),
-    });
+    const executor = build(
+      'executor',
+      executorPlacement,
+      {},
+      {
+        terminationGracePeriodSeconds: gracePeriod,
+        ...(props.singleZone ? { affinity: sameZoneAsDriver() } : {}),
+      },
+    );
     const gang = props.yunikorn;
     const scheduled = gang
-      ? onYunikorn({ driver: this.driver, executor }, {
-          schedulerName: YUNIKORN_SCHEDULER_NAME,
-          queue: gang.queue,
-          taskGroups: sparkTaskGroups({ driver: this.driver, executor }, gang.sizes, gang.minExecutors),
-        })
+      ? onYunikorn(
+          { driver: this.driver, executor },
+          {
+            schedulerName: YUNIKORN_SCHEDULER_NAME,
+            queue: gang.queue,
+            taskGroups: sparkTaskGroups({ driver: this.driver, executor }, gang.sizes, gang.minExecutors),
+          },
+        )
       : { driver: this.driver, executor };
     checkSparkPodTemplate(scheduled.driver, 'driver');
     checkSparkPodTemplate(scheduled.executor, 'executor');
@@ -319,7 +378,9 @@ export class SparkPodTemplates {
 }
 
 function withoutTaskGroup(template: IPod): IPod {
-  const annotations = Object.fromEntries(Object.entries(template.metadata?.annotations ?? {}).filter(([key]) => key !== YUNIKORN_TASK_GROUP_NAME_ANNOTATION));
+  const annotations = Object.fromEntries(
+    Object.entries(template.metadata?.annotations ?? {}).filter(([key]) => key !== YUNIKORN_TASK_GROUP_NAME_ANNOTATION),
+  );
   const { annotations: _, ...metadata } = template.metadata ?? {};
   return { ...template, metadata: { ...metadata, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) } };
 }
@@ -331,8 +392,17 @@ function withPodSecurity(template: IPod, user: { readonly uid: number; readonly 
     ...template,
     spec: {
       ...spec,
-      securityContext: { runAsNonRoot: true, runAsUser: user.uid, runAsGroup: user.gid, fsGroup: user.gid, seccompProfile: { type: 'RuntimeDefault' } },
-      containers: spec.containers.map((container) => ({ ...container, securityContext: container.securityContext ?? restrictedContainerSecurityContext(user) })),
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: user.uid,
+        runAsGroup: user.gid,
+        fsGroup: user.gid,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      containers: spec.containers.map((container) => ({
+        ...container,
+        securityContext: container.securityContext ?? restrictedContainerSecurityContext(user),
+      })),
     },
   };
 }
@@ -350,11 +420,13 @@ export const SPARK_APP_SELECTOR_LABEL = 'spark-app-selector';
 function sameZoneAsDriver(): NonNullable<NonNullable<IPod['spec']>['affinity']> {
   return {
     podAffinity: {
-      requiredDuringSchedulingIgnoredDuringExecution: [{
-        labelSelector: { matchLabels: { 'spark-role': 'driver' } },
-        matchLabelKeys: [SPARK_APP_SELECTOR_LABEL],
-        topologyKey: 'topology.kubernetes.io/zone',
-      }],
+      requiredDuringSchedulingIgnoredDuringExecution: [
+        {
+          labelSelector: { matchLabels: { 'spark-role': 'driver' } },
+          matchLabelKeys: [SPARK_APP_SELECTOR_LABEL],
+          topologyKey: 'topology.kubernetes.io/zone',
+        },
+      ],
     },
   };
 }

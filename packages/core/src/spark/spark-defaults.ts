@@ -59,15 +59,35 @@ const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/;
  * ```
  */
 export function sparkDefaults(props: SparkDefaultsProps): SparkDefaultsClassification {
-  requireThat(S3_URI.test(props.driverPodTemplateUri), 'driverPodTemplateUri', `"${props.driverPodTemplateUri}" must be an S3 URI, s3://<bucket>/<key>`);
-  requireThat(S3_URI.test(props.executorPodTemplateUri), 'executorPodTemplateUri', `"${props.executorPodTemplateUri}" must be an S3 URI, s3://<bucket>/<key>`);
-  requireThat(props.driverPodTemplateUri !== props.executorPodTemplateUri, 'executorPodTemplateUri', 'must differ from driverPodTemplateUri');
+  requireThat(
+    S3_URI.test(props.driverPodTemplateUri),
+    'driverPodTemplateUri',
+    `"${props.driverPodTemplateUri}" must be an S3 URI, s3://<bucket>/<key>`,
+  );
+  requireThat(
+    S3_URI.test(props.executorPodTemplateUri),
+    'executorPodTemplateUri',
+    `"${props.executorPodTemplateUri}" must be an S3 URI, s3://<bucket>/<key>`,
+  );
+  requireThat(
+    props.driverPodTemplateUri !== props.executorPodTemplateUri,
+    'executorPodTemplateUri',
+    'must differ from driverPodTemplateUri',
+  );
   const fallback = props.decommissionFallbackStoragePath;
   if (fallback !== undefined) {
-    requireThat(S3_URI.test(fallback) && fallback.endsWith('/'), 'decommissionFallbackStoragePath', `"${fallback}" must be an S3 prefix ending in "/"`);
+    requireThat(
+      S3_URI.test(fallback) && fallback.endsWith('/'),
+      'decommissionFallbackStoragePath',
+      `"${fallback}" must be an S3 prefix ending in "/"`,
+    );
   }
   if (props.eventLogDir !== undefined) {
-    requireThat(S3_URI.test(props.eventLogDir) && props.eventLogDir.endsWith('/'), 'eventLogDir', `"${props.eventLogDir}" must be an S3 prefix ending in "/"`);
+    requireThat(
+      S3_URI.test(props.eventLogDir) && props.eventLogDir.endsWith('/'),
+      'eventLogDir',
+      `"${props.eventLogDir}" must be an S3 prefix ending in "/"`,
+    );
   }
   // Spark reads one unit per time string, so "1m30s" is passed on as seconds.
   const idleSeconds = requireGoDuration(props.placements.executorIdleTimeout, 'placements.executorIdleTimeout');
@@ -97,10 +117,17 @@ export function sparkDefaults(props: SparkDefaultsProps): SparkDefaultsClassific
   };
   for (const key of Object.keys(props.extraProperties ?? {})) {
     if (key in owned) {
-      throw new ConfigurationError(`extraProperties["${key}"]`, 'is set by sparkDefaults from the capacity, the pod templates and the job size; change it there');
+      throw new ConfigurationError(
+        `extraProperties["${key}"]`,
+        'is set by sparkDefaults from the capacity, the pod templates and the job size; change it there',
+      );
     }
   }
   const merged: Record<string, string> = { ...props.extraProperties, ...owned };
-  const properties = Object.fromEntries(Object.keys(merged).sort().map((key) => [key, merged[key]!]));
+  const properties = Object.fromEntries(
+    Object.keys(merged)
+      .sort()
+      .map((key) => [key, merged[key]!]),
+  );
   return { classification: 'spark-defaults', properties };
 }

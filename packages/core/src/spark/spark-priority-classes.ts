@@ -48,7 +48,11 @@ export class SparkPriorityClasses extends Construct {
     requireThat(this.driverName !== this.executorName, 'executorName', 'must differ from driverName');
     requireIntegerInRange(driverValue, -MAX_USER_PRIORITY, MAX_USER_PRIORITY, 'driverValue');
     requireIntegerInRange(executorValue, -MAX_USER_PRIORITY, MAX_USER_PRIORITY, 'executorValue');
-    requireThat(driverValue > executorValue, 'driverValue', `${driverValue} must be greater than executorValue ${executorValue}`);
+    requireThat(
+      driverValue > executorValue,
+      'driverValue',
+      `${driverValue} must be greater than executorValue ${executorValue}`,
+    );
 
     new k8s.KubePriorityClass(this, 'Driver', {
       metadata: { name: this.driverName },

@@ -60,14 +60,26 @@ export class Gp3StorageClass extends Construct {
     const throughput = props.throughputMiBps ?? 125;
     const fsType = props.fsType ?? 'ext4';
     const provisioner = props.provisioner ?? 'ebs.csi.aws.com';
-    requireThat(EBS_CSI_PROVISIONERS.includes(provisioner), 'provisioner', `"${provisioner}" must be one of ${EBS_CSI_PROVISIONERS.join(', ')}`);
+    requireThat(
+      EBS_CSI_PROVISIONERS.includes(provisioner),
+      'provisioner',
+      `"${provisioner}" must be one of ${EBS_CSI_PROVISIONERS.join(', ')}`,
+    );
     requireObjectName(this.name, 'name');
-    requireThat(['Delete', 'Retain'].includes(reclaimPolicy), 'reclaimPolicy', `"${reclaimPolicy}" must be "Delete" or "Retain"`);
+    requireThat(
+      ['Delete', 'Retain'].includes(reclaimPolicy),
+      'reclaimPolicy',
+      `"${reclaimPolicy}" must be "Delete" or "Retain"`,
+    );
     requireThat(['ext4', 'xfs'].includes(fsType), 'fsType', `"${fsType}" must be "ext4" or "xfs"`);
     requireIntegerInRange(iops, 3000, 16000, 'iops');
     requireIntegerInRange(throughput, 125, 1000, 'throughputMiBps');
     if (props.kmsKeyId !== undefined) {
-      requireThat(KMS_KEY_ARN.test(props.kmsKeyId), 'kmsKeyId', `"${props.kmsKeyId}" must be a KMS key ARN, arn:<partition>:kms:<region>:<account>:key/<id>`);
+      requireThat(
+        KMS_KEY_ARN.test(props.kmsKeyId),
+        'kmsKeyId',
+        `"${props.kmsKeyId}" must be a KMS key ARN, arn:<partition>:kms:<region>:<account>:key/<id>`,
+      );
     }
 
     this.apiObject = new k8s.KubeStorageClass(this, 'Resource', {

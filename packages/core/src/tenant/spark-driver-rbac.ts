@@ -43,15 +43,23 @@ export class SparkDriverRbac extends Construct {
     const subject = `SparkDriverRbac ${props.namespace}`;
     assertTenantNamespaceName(props.namespace, 'namespace', subject);
     requireThat(props.serviceAccounts.length > 0, 'serviceAccounts', 'must name at least one service account', subject);
-    props.serviceAccounts.forEach((name, i) => { assertDnsSubdomain(name, `serviceAccounts[${i}]`, subject); });
+    props.serviceAccounts.forEach((name, i) => {
+      assertDnsSubdomain(name, `serviceAccounts[${i}]`, subject);
+    });
 
     this.role = new k8s.KubeRole(this, 'Role', {
       metadata: { name: SPARK_DRIVER_ROLE_NAME, namespace: props.namespace },
-      rules: sparkDriverRoleRules().map((rule) => ({ apiGroups: [...rule.apiGroups], resources: [...rule.resources], verbs: [...rule.verbs] })),
+      rules: sparkDriverRoleRules().map((rule) => ({
+        apiGroups: [...rule.apiGroups],
+        resources: [...rule.resources],
+        verbs: [...rule.verbs],
+      })),
     });
     this.roleBinding = new k8s.KubeRoleBinding(this, 'RoleBinding', {
       metadata: { name: SPARK_DRIVER_ROLE_NAME, namespace: props.namespace },
-      subjects: [...props.serviceAccounts].sort().map((name) => ({ kind: 'ServiceAccount', name, namespace: props.namespace })),
+      subjects: [...props.serviceAccounts]
+        .sort()
+        .map((name) => ({ kind: 'ServiceAccount', name, namespace: props.namespace })),
       roleRef: { kind: 'Role', name: SPARK_DRIVER_ROLE_NAME, apiGroup: 'rbac.authorization.k8s.io' },
     });
   }

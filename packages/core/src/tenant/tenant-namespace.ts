@@ -11,15 +11,28 @@ const POD_SECURITY_LEVELS: readonly PodSecurityLevel[] = ['privileged', 'baselin
 
 /** Namespaces that belong to Kubernetes, EKS or the platform itself and can never be a tenant's. */
 export const RESERVED_NAMESPACES: readonly string[] = [
-  'default', 'kube-system', 'kube-public', 'kube-node-lease',
-  'karpenter', 'flux-system', 'argocd', 'jupyterhub', 'monitoring', 'amazon-cloudwatch', 'spark-history',
+  'default',
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+  'karpenter',
+  'flux-system',
+  'argocd',
+  'jupyterhub',
+  'monitoring',
+  'amazon-cloudwatch',
+  'spark-history',
 ];
 
 /** Throws unless `namespace` is a DNS-1123 label and not one of RESERVED_NAMESPACES. */
 export function assertTenantNamespaceName(namespace: string, field: string, subject?: string): void {
   assertDnsLabel(namespace, field, subject);
-  requireThat(!RESERVED_NAMESPACES.includes(namespace), field,
-    `"${namespace}" is reserved for the cluster or the platform; reserved: ${RESERVED_NAMESPACES.join(', ')}`, subject);
+  requireThat(
+    !RESERVED_NAMESPACES.includes(namespace),
+    field,
+    `"${namespace}" is reserved for the cluster or the platform; reserved: ${RESERVED_NAMESPACES.join(', ')}`,
+    subject,
+  );
 }
 
 /** What the tenant may consume in total: the namespace's ResourceQuota. */
@@ -178,12 +191,14 @@ export class TenantNamespace extends Construct {
     this.limitRange = new k8s.KubeLimitRange(this, 'LimitRange', {
       metadata: { name: 'container-defaults', namespace: props.namespace },
       spec: {
-        limits: [{
-          type: 'Container',
-          default: resources(d.default),
-          defaultRequest: resources(d.defaultRequest),
-          ...(d.max ? { max: resources(d.max) } : {}),
-        }],
+        limits: [
+          {
+            type: 'Container',
+            default: resources(d.default),
+            defaultRequest: resources(d.defaultRequest),
+            ...(d.max ? { max: resources(d.max) } : {}),
+          },
+        ],
       },
     });
   }
@@ -201,7 +216,12 @@ function validateQuota(quota: TenantQuota, subject: string): void {
   for (const key of ['cpu', 'memory', 'storage'] as const) {
     requireThat(parseQuantity(quota[key], `quota.${key}`) > 0, `quota.${key}`, 'must be greater than zero', subject);
   }
-  requireThat(Number.isInteger(quota.pods) && quota.pods > 0, 'quota.pods', `must be a whole number above zero, got ${quota.pods}`, subject);
+  requireThat(
+    Number.isInteger(quota.pods) && quota.pods > 0,
+    'quota.pods',
+    `must be a whole number above zero, got ${quota.pods}`,
+    subject,
+  );
 }
 
 function validateContainerDefaults(d: ContainerDefaults, subject: string): void {
@@ -213,16 +233,28 @@ function validateContainerDefaults(d: ContainerDefaults, subject: string): void 
     const limit = written !== undefined ? parseQuantity(written, `containerDefaults.default.${resource}`) : max;
     const limitText = written ?? d.max?.[resource];
     if (limit !== undefined) {
-      requireThat(request <= limit, `containerDefaults.defaultRequest.${resource}`,
-        `${d.defaultRequest[resource]} is more than the default limit ${limitText}; a request must not exceed its limit`, subject);
+      requireThat(
+        request <= limit,
+        `containerDefaults.defaultRequest.${resource}`,
+        `${d.defaultRequest[resource]} is more than the default limit ${limitText}; a request must not exceed its limit`,
+        subject,
+      );
     }
     if (max !== undefined && written !== undefined) {
-      requireThat(parseQuantity(written) <= max, `containerDefaults.default.${resource}`,
-        `${written} is more than the maximum ${d.max![resource]}`, subject);
+      requireThat(
+        parseQuantity(written) <= max,
+        `containerDefaults.default.${resource}`,
+        `${written} is more than the maximum ${d.max![resource]}`,
+        subject,
+      );
     }
     if (max !== undefined) {
-      requireThat(request <= max, `containerDefaults.defaultRequest.${resource}`,
-        `${d.defaultRequest[resource]} is more than the maximum ${d.max![resource]}`, subject);
+      requireThat(
+        request <= max,
+        `containerDefaults.defaultRequest.${resource}`,
+        `${d.defaultRequest[resource]} is more than the maximum ${d.max![resource]}`,
+        subject,
+      );
     }
   }
 }
@@ -235,10 +267,18 @@ function resolvePodSecurity(props: PodSecurityProps | undefined, subject: string
   } satisfies Required<PodSecurityProps>;
   for (const key of ['enforce', 'warnAndAudit'] as const) {
     if (!POD_SECURITY_LEVELS.includes(resolved[key])) {
-      throw new ConfigurationError(`podSecurity.${key}`, `"${resolved[key]}" is not a level; allowed: ${POD_SECURITY_LEVELS.join(', ')}`, subject);
+      throw new ConfigurationError(
+        `podSecurity.${key}`,
+        `"${resolved[key]}" is not a level; allowed: ${POD_SECURITY_LEVELS.join(', ')}`,
+        subject,
+      );
     }
   }
-  requireThat(/^(latest|v1\.\d+)$/.test(resolved.version), 'podSecurity.version',
-    `"${resolved.version}" is not a policy version; allowed: latest or v1.<minor>, e.g. v1.30`, subject);
+  requireThat(
+    /^(latest|v1\.\d+)$/.test(resolved.version),
+    'podSecurity.version',
+    `"${resolved.version}" is not a policy version; allowed: latest or v1.<minor>, e.g. v1.30`,
+    subject,
+  );
   return resolved;
 }

@@ -70,7 +70,10 @@ export const TENANT_NETWORK_POLICY_NAMES = {
 const SPARK_ROLE_LABEL = 'spark-role';
 
 // DNS falls back to TCP for answers too large for UDP.
-const DNS_PORTS: readonly ResolvedNetworkPort[] = [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }];
+const DNS_PORTS: readonly ResolvedNetworkPort[] = [
+  { port: 53, protocol: 'UDP' },
+  { port: 53, protocol: 'TCP' },
+];
 
 /** Props with defaults applied and validated; what the construct renders. */
 export interface ResolvedTenantNetworkPolicies {
@@ -95,13 +98,23 @@ export function resolveTenantNetworkPolicies(props: TenantNetworkPoliciesProps):
 
   const metricsPorts = props.metricsPorts ?? [{ port: SPARK_UI_PORT, protocol: 'TCP' }];
   // An empty port list in a NetworkPolicy rule means every port: refuse it rather than open all of them.
-  requireThat(metricsPorts.length > 0, 'metricsPorts', 'must list at least one port; an empty list would allow every port', subject);
+  requireThat(
+    metricsPorts.length > 0,
+    'metricsPorts',
+    'must list at least one port; an empty list would allow every port',
+    subject,
+  );
 
   const fromNamespaces = props.allowIngressFromNamespaces ?? [];
   fromNamespaces.forEach((name, i) => {
     const field = `allowIngressFromNamespaces[${i}]`;
     assertDnsLabel(name, field, subject);
-    requireThat(name !== props.namespace, field, `"${name}" is the tenant namespace itself, already allowed by ${TENANT_NETWORK_POLICY_NAMES.allowSameNamespace}`, subject);
+    requireThat(
+      name !== props.namespace,
+      field,
+      `"${name}" is the tenant namespace itself, already allowed by ${TENANT_NETWORK_POLICY_NAMES.allowSameNamespace}`,
+      subject,
+    );
     requireThat(fromNamespaces.indexOf(name) === i, field, `"${name}" is listed twice`, subject);
   });
 
@@ -117,17 +130,41 @@ export function resolveTenantNetworkPolicies(props: TenantNetworkPoliciesProps):
 function resolveEgress(egress: TenantEgress, subject: string): ResolvedTenantNetworkPolicies['egress'] {
   if (egress.mode === 'allow-all') return { mode: 'allow-all' };
   if (egress.mode !== 'restricted') {
-    throw new ConfigurationError('egress.mode', `"${(egress as { mode: string }).mode}" is not an egress mode; allowed: allow-all, restricted`, subject);
+    throw new ConfigurationError(
+      'egress.mode',
+      `"${(egress as { mode: string }).mode}" is not an egress mode; allowed: allow-all, restricted`,
+      subject,
+    );
   }
-  requireThat(egress.apiServerCidrs.length > 0, 'egress.apiServerCidrs',
-    'must list the API server addresses; the EMR job submitter and the Spark driver cannot start pods without them', subject);
-  egress.apiServerCidrs.forEach((cidr, i) => { requireCidr(cidr, `egress.apiServerCidrs[${i}]`, subject); });
-  egress.cidrs.forEach((cidr, i) => { requireCidr(cidr, `egress.cidrs[${i}]`, subject); });
+  requireThat(
+    egress.apiServerCidrs.length > 0,
+    'egress.apiServerCidrs',
+    'must list the API server addresses; the EMR job submitter and the Spark driver cannot start pods without them',
+    subject,
+  );
+  egress.apiServerCidrs.forEach((cidr, i) => {
+    requireCidr(cidr, `egress.apiServerCidrs[${i}]`, subject);
+  });
+  egress.cidrs.forEach((cidr, i) => {
+    requireCidr(cidr, `egress.cidrs[${i}]`, subject);
+  });
   const awsServiceCidrs = egress.awsServiceCidrs ?? [];
-  awsServiceCidrs.forEach((cidr, i) => { requireCidr(cidr, `egress.awsServiceCidrs[${i}]`, subject); });
-  const resolved = { mode: 'restricted', apiServerCidrs: egress.apiServerCidrs, cidrs: egress.cidrs, awsServiceCidrs } as const;
+  awsServiceCidrs.forEach((cidr, i) => {
+    requireCidr(cidr, `egress.awsServiceCidrs[${i}]`, subject);
+  });
+  const resolved = {
+    mode: 'restricted',
+    apiServerCidrs: egress.apiServerCidrs,
+    cidrs: egress.cidrs,
+    awsServiceCidrs,
+  } as const;
   if (egress.ports === undefined) return resolved;
-  requireThat(egress.ports.length > 0, 'egress.ports', 'must list at least one port when given; leave it out to allow every port', subject);
+  requireThat(
+    egress.ports.length > 0,
+    'egress.ports',
+    'must list at least one port when given; leave it out to allow every port',
+    subject,
+  );
   return { ...resolved, ports: resolveNetworkPorts(egress.ports, 'egress.ports', subject) };
 }
 
@@ -160,39 +197,57 @@ export class TenantNetworkPolicies extends Construct {
     const resolved = resolveTenantNetworkPolicies(props);
     const policies = new Map<string, k8s.KubeNetworkPolicy>();
     const add = (name: string, spec: k8s.NetworkPolicySpec): void => {
-      policies.set(name, new k8s.KubeNetworkPolicy(this, name, { metadata: { name, namespace: resolved.namespace }, spec }));
+      policies.set(
+        name,
+        new k8s.KubeNetworkPolicy(this, name, { metadata: { name, namespace: resolved.namespace }, spec }),
+      );
     };
     const names = TENANT_NETWORK_POLICY_NAMES;
     const allPods = {};
 
     add(names.defaultDenyIngress, { podSelector: allPods, policyTypes: ['Ingress'] });
     // A peer with only a podSelector means pods of the policy's own namespace.
-    add(names.allowSameNamespace, { podSelector: allPods, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: allPods }] }] });
+    add(names.allowSameNamespace, {
+      podSelector: allPods,
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: allPods }] }],
+    });
     add(names.allowMonitoringScrape, {
       podSelector: { matchExpressions: [{ key: SPARK_ROLE_LABEL, operator: 'In', values: ['driver', 'executor'] }] },
       policyTypes: ['Ingress'],
       ingress: [{ from: [namespacePeer(resolved.monitoringNamespace)], ports: resolved.metricsPorts.map(policyPort) }],
     });
     for (const namespace of resolved.allowIngressFromNamespaces) {
-      add(`${names.allowIngressFromPrefix}${namespace}`, { podSelector: allPods, policyTypes: ['Ingress'], ingress: [{ from: [namespacePeer(namespace)] }] });
+      add(`${names.allowIngressFromPrefix}${namespace}`, {
+        podSelector: allPods,
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [namespacePeer(namespace)] }],
+      });
     }
 
     add(names.defaultDenyEgress, { podSelector: allPods, policyTypes: ['Egress'] });
     add(names.allowDns, {
       podSelector: allPods,
       policyTypes: ['Egress'],
-      egress: [{
-        // Both selectors in one peer: kube-dns pods in kube-system, not any pod labelled k8s-app=kube-dns.
-        to: [{ ...namespacePeer('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-        ports: DNS_PORTS.map(policyPort),
-      }],
+      egress: [
+        {
+          // Both selectors in one peer: kube-dns pods in kube-system, not any pod labelled k8s-app=kube-dns.
+          to: [{ ...namespacePeer('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+          ports: DNS_PORTS.map(policyPort),
+        },
+      ],
     });
     add(names.allowEgress, { podSelector: allPods, policyTypes: ['Egress'], egress: egressRules(resolved) });
     if (resolved.egress.mode === 'restricted' && (resolved.egress.awsServiceCidrs?.length ?? 0) > 0) {
       add(names.allowAwsServices, {
         podSelector: allPods,
         policyTypes: ['Egress'],
-        egress: [{ to: resolved.egress.awsServiceCidrs!.map(ipBlockPeer), ports: [policyPort({ port: 443, protocol: 'TCP' })] }],
+        egress: [
+          {
+            to: resolved.egress.awsServiceCidrs!.map(ipBlockPeer),
+            ports: [policyPort({ port: 443, protocol: 'TCP' })],
+          },
+        ],
       });
     }
 
@@ -200,7 +255,10 @@ export class TenantNetworkPolicies extends Construct {
   }
 }
 
-function egressRules({ egress, allowIngressFromNamespaces }: ResolvedTenantNetworkPolicies): k8s.NetworkPolicyEgressRule[] {
+function egressRules({
+  egress,
+  allowIngressFromNamespaces,
+}: ResolvedTenantNetworkPolicies): k8s.NetworkPolicyEgressRule[] {
   if (egress.mode === 'allow-all') {
     // Whether ipBlock matches pod addresses is up to the network policy engine: name all pods as well.
     return [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }, { namespaceSelector: {} }] }];
@@ -211,7 +269,9 @@ function egressRules({ egress, allowIngressFromNamespaces }: ResolvedTenantNetwo
     ...(allowIngressFromNamespaces.length > 0 ? [{ to: allowIngressFromNamespaces.map(namespacePeer) }] : []),
     { to: egress.apiServerCidrs.map(ipBlockPeer), ports: [policyPort({ port: 443, protocol: 'TCP' })] },
     // A rule with no peers would allow every destination: leave it out when no CIDR is listed.
-    ...(egress.cidrs.length > 0 ? [{ to: egress.cidrs.map(ipBlockPeer), ...(egress.ports ? { ports: egress.ports.map(policyPort) } : {}) }] : []),
+    ...(egress.cidrs.length > 0
+      ? [{ to: egress.cidrs.map(ipBlockPeer), ...(egress.ports ? { ports: egress.ports.map(policyPort) } : {}) }]
+      : []),
   ];
 }
 
@@ -224,5 +284,9 @@ function ipBlockPeer(cidr: string): k8s.NetworkPolicyPeer {
 }
 
 function policyPort(p: ResolvedNetworkPort): k8s.NetworkPolicyPort {
-  return { port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol, ...(p.endPort !== undefined ? { endPort: p.endPort } : {}) };
+  return {
+    port: k8s.IntOrString.fromNumber(p.port),
+    protocol: p.protocol,
+    ...(p.endPort !== undefined ? { endPort: p.endPort } : {}),
+  };
 }

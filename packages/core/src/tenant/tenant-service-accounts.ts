@@ -86,35 +86,58 @@ export class TenantServiceAccounts extends Construct {
     props.serviceAccounts.forEach((account, i) => {
       const field = `serviceAccounts[${i}]`;
       assertDnsSubdomain(account.name, `${field}.name`, subject);
-      requireThat(!account.name.startsWith(EMR_JOB_SERVICE_ACCOUNT_PREFIX), `${field}.name`,
-        `"${account.name}" starts with "${EMR_JOB_SERVICE_ACCOUNT_PREFIX}", which EMR on EKS uses for the accounts it creates per job run`, subject);
-      requireThat(!accounts.has(account.name), `${field}.name`, `"${account.name}" is already the name of an earlier service account`, subject);
+      requireThat(
+        !account.name.startsWith(EMR_JOB_SERVICE_ACCOUNT_PREFIX),
+        `${field}.name`,
+        `"${account.name}" starts with "${EMR_JOB_SERVICE_ACCOUNT_PREFIX}", which EMR on EKS uses for the accounts it creates per job run`,
+        subject,
+      );
+      requireThat(
+        !accounts.has(account.name),
+        `${field}.name`,
+        `"${account.name}" is already the name of an earlier service account`,
+        subject,
+      );
       if (account.labels) requireLabels(account.labels, `${field}.labels`);
       if (account.roleArn !== undefined) requireIamRoleArn(account.roleArn, `${field}.roleArn`, subject);
       const stsRegional = account.stsRegionalEndpoints ?? account.roleArn !== undefined;
-      requireThat(!stsRegional || account.roleArn !== undefined, `${field}.stsRegionalEndpoints`,
-        'only applies to an account with a roleArn', subject);
+      requireThat(
+        !stsRegional || account.roleArn !== undefined,
+        `${field}.stsRegionalEndpoints`,
+        'only applies to an account with a roleArn',
+        subject,
+      );
 
-      requireThat(!account.sparkDriver || account.automountServiceAccountToken !== false, `${field}.automountServiceAccountToken`,
-        'a sparkDriver account calls the Kubernetes API to create executors; it needs its token mounted', subject);
+      requireThat(
+        !account.sparkDriver || account.automountServiceAccountToken !== false,
+        `${field}.automountServiceAccountToken`,
+        'a sparkDriver account calls the Kubernetes API to create executors; it needs its token mounted',
+        subject,
+      );
 
       const irsa = props.identity !== 'pod-identity';
       const annotations = {
         ...(irsa && account.roleArn !== undefined ? { [IRSA_ANNOTATIONS.roleArn]: account.roleArn } : {}),
         ...(irsa && stsRegional ? { [IRSA_ANNOTATIONS.stsRegionalEndpoints]: 'true' } : {}),
       };
-      accounts.set(account.name, new k8s.KubeServiceAccount(this, account.name, {
-        metadata: {
-          name: account.name,
-          namespace: props.namespace,
-          ...(account.labels ? { labels: { ...account.labels } } : {}),
-          ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
-        },
-        automountServiceAccountToken: account.automountServiceAccountToken ?? account.sparkDriver ?? false,
-      }));
+      accounts.set(
+        account.name,
+        new k8s.KubeServiceAccount(this, account.name, {
+          metadata: {
+            name: account.name,
+            namespace: props.namespace,
+            ...(account.labels ? { labels: { ...account.labels } } : {}),
+            ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+          },
+          automountServiceAccountToken: account.automountServiceAccountToken ?? account.sparkDriver ?? false,
+        }),
+      );
     });
     this.serviceAccounts = accounts;
     const drivers = props.serviceAccounts.filter((account) => account.sparkDriver).map((account) => account.name);
-    this.driverRbac = drivers.length > 0 ? new SparkDriverRbac(this, 'SparkDriver', { namespace: props.namespace, serviceAccounts: drivers }) : undefined;
+    this.driverRbac =
+      drivers.length > 0
+        ? new SparkDriverRbac(this, 'SparkDriver', { namespace: props.namespace, serviceAccounts: drivers })
+        : undefined;
   }
 }

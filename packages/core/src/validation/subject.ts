@@ -65,7 +65,10 @@ export class Subject {
   /** `Kind/namespace/name` or `Kind/name`. */
   readonly ref: string;
 
-  constructor(readonly input: ValidationInput, readonly environment: string) {
+  constructor(
+    readonly input: ValidationInput,
+    readonly environment: string,
+  ) {
     const object = input.object;
     const metadata = asRecord(object.metadata);
     this.apiVersion = asText(object.apiVersion) ?? '';
@@ -73,7 +76,9 @@ export class Subject {
     this.name = asText(metadata?.name);
     this.namespace = asText(metadata?.namespace);
     this.labels = (asRecord(metadata?.labels) ?? {}) as Record<string, string>;
-    this.ref = [this.kind || '(no kind)', ...(this.namespace ? [this.namespace] : []), this.name ?? '(unnamed)'].join('/');
+    this.ref = [this.kind || '(no kind)', ...(this.namespace ? [this.namespace] : []), this.name ?? '(unnamed)'].join(
+      '/',
+    );
   }
 
   get object(): Json {
@@ -94,11 +99,23 @@ export class Subject {
     return this.group === group && this.kind === kind;
   }
 
-  finding(rule: RuleId, severity: Severity, at: readonly Segment[] | string, message: string, hint: string): ObjectDiagnostic {
+  finding(
+    rule: RuleId,
+    severity: Severity,
+    at: readonly Segment[] | string,
+    message: string,
+    hint: string,
+  ): ObjectDiagnostic {
     return {
-      rule, severity, message, hint,
+      rule,
+      severity,
+      message,
+      hint,
       location: {
-        kind: 'object', environment: this.environment, path: this.input.path, object: this.ref,
+        kind: 'object',
+        environment: this.environment,
+        path: this.input.path,
+        object: this.ref,
         fieldPath: typeof at === 'string' ? at : formatFieldPath(at),
       },
     };

@@ -25,8 +25,11 @@ export function validateObjects(objects: readonly ValidationInput[], context: Va
   const findings: ObjectDiagnostic[] = [];
   for (const subject of subjects) {
     findings.push(
-      ...schemaRules(subject, context, kubernetesVersion), ...podTemplateRules(subject), ...rbacRules(subject),
-      ...secretRules(subject), ...hardeningRules(subject, context),
+      ...schemaRules(subject, context, kubernetesVersion),
+      ...podTemplateRules(subject),
+      ...rbacRules(subject),
+      ...secretRules(subject),
+      ...hardeningRules(subject, context),
     );
   }
   findings.push(...capacityRules(subjects), ...fargatePodRules(subjects), ...tenantIsolationRules(subjects));

@@ -6,7 +6,10 @@ import { parseQuantity, type QuantityInput } from '../primitives/quantity.js';
  * (`pkg/common/configs/config.go`: go-yaml lower-cases the field names, so `placementrules`, `queues`, `guaranteed`).
  * Resource names are YuniKorn's: `vcore` (parsed as a CPU quantity) and `memory` (bytes, a Kubernetes quantity).
  */
-export interface YunikornResources { readonly vcore: string; readonly memory: string }
+export interface YunikornResources {
+  readonly vcore: string;
+  readonly memory: string;
+}
 
 export interface YunikornQueue {
   readonly name: string;
@@ -24,7 +27,11 @@ export interface YunikornPlacementRule {
 }
 
 export interface YunikornSchedulerConfig {
-  readonly partitions: ReadonlyArray<{ readonly name: string; readonly placementrules: readonly YunikornPlacementRule[]; readonly queues: readonly YunikornQueue[] }>;
+  readonly partitions: ReadonlyArray<{
+    readonly name: string;
+    readonly placementrules: readonly YunikornPlacementRule[];
+    readonly queues: readonly YunikornQueue[];
+  }>;
 }
 
 /** Ordering of the applications inside one queue: yunikorn-core `application.sort.policy` (fifo, fair). */
@@ -47,7 +54,10 @@ export function tenantQueueName(namespace: string): string {
   return `${YUNIKORN_TENANTS_QUEUE}.${namespace}`;
 }
 
-const resources = (r: { readonly cpu: QuantityInput; readonly memory: QuantityInput }): YunikornResources => ({ vcore: String(r.cpu), memory: String(r.memory) });
+const resources = (r: { readonly cpu: QuantityInput; readonly memory: QuantityInput }): YunikornResources => ({
+  vcore: String(r.cpu),
+  memory: String(r.memory),
+});
 
 /**
  * The queue tree: `root` -> `tenants` -> one leaf per tenant named after its namespace, `guaranteed` its share and
@@ -56,18 +66,30 @@ const resources = (r: { readonly cpu: QuantityInput; readonly memory: QuantityIn
  * without a queue is rejected by YuniKorn rather than scheduled outside the shares.
  */
 export function yunikornQueueConfig(tenants: readonly TenantQueue[]): YunikornSchedulerConfig {
-  requireThat(tenants.length > 0, 'tenants', 'is empty: YuniKorn would have no tenant queue; give at least one tenant a queue');
-  const leaves = [...tenants].sort((a, b) => (a.namespace < b.namespace ? -1 : 1)).map((tenant): YunikornQueue => ({
-    name: tenant.namespace,
-    resources: { guaranteed: resources(tenant.guaranteed), max: resources(tenant.max) },
-    properties: { 'application.sort.policy': tenant.ordering },
-  }));
+  requireThat(
+    tenants.length > 0,
+    'tenants',
+    'is empty: YuniKorn would have no tenant queue; give at least one tenant a queue',
+  );
+  const leaves = [...tenants]
+    .sort((a, b) => (a.namespace < b.namespace ? -1 : 1))
+    .map(
+      (tenant): YunikornQueue => ({
+        name: tenant.namespace,
+        resources: { guaranteed: resources(tenant.guaranteed), max: resources(tenant.max) },
+        properties: { 'application.sort.policy': tenant.ordering },
+      }),
+    );
   const config: YunikornSchedulerConfig = {
-    partitions: [{
-      name: 'default',
-      placementrules: [{ name: 'tag', value: 'namespace', create: false, parent: { name: 'fixed', value: YUNIKORN_TENANTS_QUEUE } }],
-      queues: [{ name: 'root', parent: true, queues: [{ name: 'tenants', parent: true, queues: leaves }] }],
-    }],
+    partitions: [
+      {
+        name: 'default',
+        placementrules: [
+          { name: 'tag', value: 'namespace', create: false, parent: { name: 'fixed', value: YUNIKORN_TENANTS_QUEUE } },
+        ],
+        queues: [{ name: 'root', parent: true, queues: [{ name: 'tenants', parent: true, queues: leaves }] }],
+      },
+    ],
   };
   const problem = yunikornConfigProblems(config)[0];
   requireThat(problem === undefined, 'tenants', problem ?? '');
@@ -86,15 +108,28 @@ export function yunikornQueueConfig(tenants: readonly TenantQueue[]): YunikornSc
 export function yunikornConfigProblems(config: YunikornSchedulerConfig): string[] {
   const problems: string[] = [];
   for (const partition of config.partitions) {
-    const root = partition.queues.length === 1 && partition.queues[0]!.name.toLowerCase() === 'root' ? partition.queues[0]! : undefined;
-    if (!root) { problems.push('the partition has no single root queue'); continue; }
-    if (root.resources?.guaranteed || root.resources?.max) problems.push('root queue must not have resource limits set');
+    const root =
+      partition.queues.length === 1 && partition.queues[0]!.name.toLowerCase() === 'root'
+        ? partition.queues[0]!
+        : undefined;
+    if (!root) {
+      problems.push('the partition has no single root queue');
+      continue;
+    }
+    if (root.resources?.guaranteed || root.resources?.max)
+      problems.push('root queue must not have resource limits set');
     walk(root, undefined, 'root', problems);
     for (const [index, rule] of partition.placementrules.entries()) {
       const parent = rule.parent;
       if (rule.create || parent?.name !== 'fixed' || parent.value === undefined) continue;
-      const target = parent.value.split('.').slice(1).reduce<YunikornQueue | undefined>((queue, name) => queue?.queues?.find((q) => q.name === name), root);
-      if (!target?.parent) problems.push(`placement rule no. #${index} (${rule.name}) references non-existing queues (${parent.value}) and create is 'false'`);
+      const target = parent.value
+        .split('.')
+        .slice(1)
+        .reduce<YunikornQueue | undefined>((queue, name) => queue?.queues?.find((q) => q.name === name), root);
+      if (!target?.parent)
+        problems.push(
+          `placement rule no. #${index} (${rule.name}) references non-existing queues (${parent.value}) and create is 'false'`,
+        );
     }
   }
   return problems;
@@ -104,31 +139,53 @@ const QUEUE_NAME = /^[a-zA-Z0-9_:#/@-]{1,64}$/;
 const SORT_POLICIES = ['fifo', 'fair'];
 
 type Amounts = { vcore?: number; memory?: number };
-const amounts = (r: YunikornResources | undefined): Amounts => (r ? { vcore: parseQuantity(r.vcore), memory: parseQuantity(r.memory) } : {});
+const amounts = (r: YunikornResources | undefined): Amounts =>
+  r ? { vcore: parseQuantity(r.vcore), memory: parseQuantity(r.memory) } : {};
 // resources.FitInMaxUndef: a resource the larger side does not state is unlimited.
-const fits = (max: Amounts, value: Amounts) => (['vcore', 'memory'] as const).every((k) => max[k] === undefined || (value[k] ?? 0) <= max[k]!);
-const show = (a: Amounts) => `map[${Object.entries(a).map(([k, v]) => `${k}:${v}`).join(' ')}]`;
+const fits = (max: Amounts, value: Amounts) =>
+  (['vcore', 'memory'] as const).every((k) => max[k] === undefined || (value[k] ?? 0) <= max[k]!);
+const show = (a: Amounts) =>
+  `map[${Object.entries(a)
+    .map(([k, v]) => `${k}:${v}`)
+    .join(' ')}]`;
 
 /** checkQueues and checkQueueResource, depth first; returns the queue's guaranteed (or its children's sum). */
 function walk(queue: YunikornQueue, parentMax: Amounts | undefined, path: string, problems: string[]): Amounts {
   const guaranteed = amounts(queue.resources?.guaranteed);
   const ownMax = amounts(queue.resources?.max);
-  if (!fits(ownMax, guaranteed)) problems.push(`guaranteed resource ${show(guaranteed)} is larger than maximum resource ${show(ownMax)} for queue ${path}`);
-  if (parentMax && !fits(parentMax, ownMax)) problems.push(`max resource of parent ${show(parentMax)} is smaller than maximum resource ${show(ownMax)} for queue ${path}`);
+  if (!fits(ownMax, guaranteed))
+    problems.push(
+      `guaranteed resource ${show(guaranteed)} is larger than maximum resource ${show(ownMax)} for queue ${path}`,
+    );
+  if (parentMax && !fits(parentMax, ownMax))
+    problems.push(
+      `max resource of parent ${show(parentMax)} is smaller than maximum resource ${show(ownMax)} for queue ${path}`,
+    );
   const max: Amounts = { vcore: ownMax.vcore ?? parentMax?.vcore, memory: ownMax.memory ?? parentMax?.memory };
   const policy = queue.properties?.['application.sort.policy'];
-  if (policy !== undefined && !SORT_POLICIES.includes(policy)) problems.push(`undefined policy: ${policy} for queue ${path} (application.sort.policy is one of ${SORT_POLICIES.join(', ')})`);
+  if (policy !== undefined && !SORT_POLICIES.includes(policy))
+    problems.push(
+      `undefined policy: ${policy} for queue ${path} (application.sort.policy is one of ${SORT_POLICIES.join(', ')})`,
+    );
   const seen = new Set<string>();
   const sum: Required<Amounts> = { vcore: 0, memory: 0 };
   for (const child of queue.queues ?? []) {
-    if (!QUEUE_NAME.test(child.name)) problems.push(`invalid queue name ${child.name} below ${path}: a name must match ^[a-zA-Z0-9_:#/@-]{1,64}$`);
-    if (seen.has(child.name.toLowerCase())) problems.push(`duplicate child name found with name '${child.name}' below ${path}`);
+    if (!QUEUE_NAME.test(child.name))
+      problems.push(`invalid queue name ${child.name} below ${path}: a name must match ^[a-zA-Z0-9_:#/@-]{1,64}$`);
+    if (seen.has(child.name.toLowerCase()))
+      problems.push(`duplicate child name found with name '${child.name}' below ${path}`);
     seen.add(child.name.toLowerCase());
     const g = walk(child, max, `${path}.${child.name}`, problems);
     sum.vcore += g.vcore ?? 0;
     sum.memory += g.memory ?? 0;
   }
-  if (!fits(guaranteed, sum)) problems.push(`guaranteed resource of parent ${show(guaranteed)} is smaller than sum of guaranteed resources ${show(sum)} of the children for queue ${path}`);
-  if (!fits(max, sum)) problems.push(`max resource ${show(max)} is smaller than sum of guaranteed resources ${show(sum)} of the children for queue ${path}`);
+  if (!fits(guaranteed, sum))
+    problems.push(
+      `guaranteed resource of parent ${show(guaranteed)} is smaller than sum of guaranteed resources ${show(sum)} of the children for queue ${path}`,
+    );
+  if (!fits(max, sum))
+    problems.push(
+      `max resource ${show(max)} is smaller than sum of guaranteed resources ${show(sum)} of the children for queue ${path}`,
+    );
   return guaranteed.vcore === undefined && guaranteed.memory === undefined ? sum : guaranteed;
 }

@@ -29,7 +29,10 @@ export interface YunikornTaskGroup {
 }
 
 /** What one pod of a group asks for: the requests admission counts (Spark's container, EMR's, the defaults). */
-export interface GangPodSize { readonly cores: number; readonly memoryMiB: number }
+export interface GangPodSize {
+  readonly cores: number;
+  readonly memoryMiB: number;
+}
 
 /**
  * The gang of a Spark job: its driver and `minExecutors` executors, each group placed by the pod template it stands for
@@ -40,11 +43,19 @@ export function sparkTaskGroups(
   sizes: { readonly driver: GangPodSize; readonly executor: GangPodSize },
   minExecutors: number,
 ): YunikornTaskGroup[] {
-  requireThat(Number.isInteger(minExecutors) && minExecutors >= 1, 'minExecutors', `${minExecutors} must be a whole number from 1 (YuniKorn refuses a task group with minMember 0)`);
+  requireThat(
+    Number.isInteger(minExecutors) && minExecutors >= 1,
+    'minExecutors',
+    `${minExecutors} must be a whole number from 1 (YuniKorn refuses a task group with minMember 0)`,
+  );
   // Executors held to their driver's zone (pod affinity to `spark-role: driver`) need a driver to be there: the driver's
   // placeholder carries the labels that affinity selects, or the executors' placeholders wait for a driver that waits for them.
-  const driverLabels = Object.assign({}, ...(templates.executor.spec?.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [])
-    .map((term) => term.labelSelector?.matchLabels ?? {})) as Record<string, string>;
+  const driverLabels = Object.assign(
+    {},
+    ...(templates.executor.spec?.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map(
+      (term) => term.labelSelector?.matchLabels ?? {},
+    ),
+  ) as Record<string, string>;
   const group = (role: 'driver' | 'executor', minMember: number): YunikornTaskGroup => {
     const spec = templates[role].spec!;
     const size = sizes[role];
@@ -69,7 +80,10 @@ export interface YunikornPodSettings {
 }
 
 /** The templates with YuniKorn's scheduler name, the queue label and the task-group annotations. */
-export function onYunikorn(templates: { readonly driver: IPod; readonly executor: IPod }, settings: YunikornPodSettings): { driver: IPod; executor: IPod } {
+export function onYunikorn(
+  templates: { readonly driver: IPod; readonly executor: IPod },
+  settings: YunikornPodSettings,
+): { driver: IPod; executor: IPod } {
   const mark = (pod: IPod, annotations: Record<string, string>): IPod => ({
     ...pod,
     metadata: {

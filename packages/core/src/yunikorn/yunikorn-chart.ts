@@ -40,13 +40,19 @@ export interface YunikornProps {
   readonly nodePlacement?: AutoModeAddonPlacement;
 }
 
-interface PodPlacementValues { readonly affinity: { readonly nodeAffinity: OffKarpenterNodeAffinity }; readonly tolerations: readonly Toleration[] }
+interface PodPlacementValues {
+  readonly affinity: { readonly nodeAffinity: OffKarpenterNodeAffinity };
+  readonly tolerations: readonly Toleration[];
+}
 
 /** The Helm values the builder sets; everything else keeps the chart's defaults (vendored values.yaml). */
 export interface YunikornValues extends PodPlacementValues {
   readonly image: typeof YUNIKORN_IMAGES.scheduler;
   readonly web: { readonly image: typeof YUNIKORN_IMAGES.web };
-  readonly admissionController: PodPlacementValues & { readonly image: typeof YUNIKORN_IMAGES.admission; readonly replicaCount: number };
+  readonly admissionController: PodPlacementValues & {
+    readonly image: typeof YUNIKORN_IMAGES.admission;
+    readonly replicaCount: number;
+  };
   readonly yunikornDefaults: Readonly<Record<string, string>>;
 }
 
@@ -73,8 +79,16 @@ const exactly = (namespace: string) => `^${namespace}$`;
  * ```
  */
 export function yunikornHelmValues(props: YunikornProps): YunikornValues {
-  requireThat(props.processNamespaces.length > 0, 'processNamespaces', 'is empty: the admission controller would process every namespace; name the tenants\' namespaces');
-  requireThat(props.nodePlacement === undefined || !props.managedNodeGroups?.length, 'nodePlacement', 'replaces managedNodeGroups; give one of them');
+  requireThat(
+    props.processNamespaces.length > 0,
+    'processNamespaces',
+    "is empty: the admission controller would process every namespace; name the tenants' namespaces",
+  );
+  requireThat(
+    props.nodePlacement === undefined || !props.managedNodeGroups?.length,
+    'nodePlacement',
+    'replaces managedNodeGroups; give one of them',
+  );
   const placement: PodPlacementValues = props.nodePlacement
     ? { affinity: { nodeAffinity: props.nodePlacement.nodeAffinity }, tolerations: props.nodePlacement.tolerations }
     : { affinity: { nodeAffinity: offKarpenterNodeAffinity(props.managedNodeGroups) }, tolerations: [] };

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { applied, nodePool, ofRule, podTemplate, run, sparkPools, template, } from './fixtures.js';
+import { applied, nodePool, ofRule, podTemplate, run, sparkPools, template } from './fixtures.js';
 
-const driver = (spec: Record<string, unknown> = {}) => template('pod-templates/ml/driver.yaml', podTemplate('driver', spec));
-const executor = (spec: Record<string, unknown> = {}) => template('pod-templates/ml/executor.yaml', podTemplate('executor', spec));
+const driver = (spec: Record<string, unknown> = {}) =>
+  template('pod-templates/ml/driver.yaml', podTemplate('driver', spec));
+const executor = (spec: Record<string, unknown> = {}) =>
+  template('pod-templates/ml/executor.yaml', podTemplate('executor', spec));
 const capacityRules = ['capacity-unschedulable', 'driver-on-spot', 'executor-spot-first', 'quota-exceeds-capacity'];
 const capacity = (findings: ReturnType<typeof run>) => findings.filter((f) => capacityRules.includes(f.rule));
 
@@ -24,32 +26,67 @@ describe('capacity-unschedulable', () => {
 
   it('matches toleration effect and operator as the scheduler does', () => {
     const wrongEffect = [{ key: 'spark', operator: 'Equal', value: 'driver', effect: 'NoExecute' }];
-    expect(ofRule(run([...sparkPools(), driver({ tolerations: wrongEffect })]), 'capacity-unschedulable')).toHaveLength(1);
+    expect(ofRule(run([...sparkPools(), driver({ tolerations: wrongEffect })]), 'capacity-unschedulable')).toHaveLength(
+      1,
+    );
     const wrongValue = [{ key: 'spark', value: 'executor' }];
-    expect(ofRule(run([...sparkPools(), driver({ tolerations: wrongValue })]), 'capacity-unschedulable')).toHaveLength(0); // fits the executor pool's on-demand side
-    expect(ofRule(run([...sparkPools(), driver({ tolerations: [{ key: 'spark', operator: 'Exists' }] })]), 'capacity-unschedulable')).toEqual([]);
-    expect(ofRule(run([...sparkPools(), driver({ tolerations: [{ operator: 'Exists' }] })]), 'capacity-unschedulable')).toEqual([]);
+    expect(ofRule(run([...sparkPools(), driver({ tolerations: wrongValue })]), 'capacity-unschedulable')).toHaveLength(
+      0,
+    ); // fits the executor pool's on-demand side
+    expect(
+      ofRule(
+        run([...sparkPools(), driver({ tolerations: [{ key: 'spark', operator: 'Exists' }] })]),
+        'capacity-unschedulable',
+      ),
+    ).toEqual([]);
+    expect(
+      ofRule(run([...sparkPools(), driver({ tolerations: [{ operator: 'Exists' }] })]), 'capacity-unschedulable'),
+    ).toEqual([]);
   });
 
   it('needs a pool that labels a custom nodeSelector key', () => {
     const selecting = executor({ nodeSelector: { 'emr-eks-gitops.io/team': 'ml' } });
-    expect(ofRule(run([...sparkPools(), selecting]), 'capacity-unschedulable')[0]!.message)
-      .toContain('requires emr-eks-gitops.io/team In [ml]');
-    const labelled = applied('platform/nodepool-ml.yaml', nodePool('ml', {
-      capacityTypes: ['spot'], labels: { 'emr-eks-gitops.io/team': 'ml' }, taints: [{ key: 'spark', value: 'executor', effect: 'NoSchedule' }],
-    }));
+    expect(ofRule(run([...sparkPools(), selecting]), 'capacity-unschedulable')[0]!.message).toContain(
+      'requires emr-eks-gitops.io/team In [ml]',
+    );
+    const labelled = applied(
+      'platform/nodepool-ml.yaml',
+      nodePool('ml', {
+        capacityTypes: ['spot'],
+        labels: { 'emr-eks-gitops.io/team': 'ml' },
+        taints: [{ key: 'spark', value: 'executor', effect: 'NoSchedule' }],
+      }),
+    );
     expect(ofRule(run([...sparkPools(), labelled, selecting]), 'capacity-unschedulable')).toEqual([]);
   });
 
   it('evaluates required nodeAffinity terms (OR of ANDed expressions)', () => {
     const affinity = (...terms: Record<string, unknown>[][]) => ({
-      affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms.map((matchExpressions) => ({ matchExpressions })) } } },
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: terms.map((matchExpressions) => ({ matchExpressions })),
+          },
+        },
+      },
     });
-    const generation = (operator: string, values: string[]) => ({ key: 'karpenter.k8s.aws/instance-generation', operator, values });
-    const pools = [applied('platform/nodepool-old.yaml', nodePool('old', {
-      capacityTypes: ['spot'], requirements: [generation('In', ['4', '5'])], taints: [{ key: 'spark', value: 'executor', effect: 'NoSchedule' }],
-    }))];
-    const unschedulable = (spec: Record<string, unknown>) => ofRule(run([...pools, executor(spec)]), 'capacity-unschedulable').length;
+    const generation = (operator: string, values: string[]) => ({
+      key: 'karpenter.k8s.aws/instance-generation',
+      operator,
+      values,
+    });
+    const pools = [
+      applied(
+        'platform/nodepool-old.yaml',
+        nodePool('old', {
+          capacityTypes: ['spot'],
+          requirements: [generation('In', ['4', '5'])],
+          taints: [{ key: 'spark', value: 'executor', effect: 'NoSchedule' }],
+        }),
+      ),
+    ];
+    const unschedulable = (spec: Record<string, unknown>) =>
+      ofRule(run([...pools, executor(spec)]), 'capacity-unschedulable').length;
     expect(unschedulable(affinity([generation('Gt', ['5'])]))).toBe(1);
     expect(unschedulable(affinity([generation('Gt', ['4'])]))).toBe(0);
     expect(unschedulable(affinity([generation('Lt', ['4'])]))).toBe(1);
@@ -62,12 +99,28 @@ describe('capacity-unschedulable', () => {
   });
 
   it('checks applied workloads, except those pinned to capacity Karpenter does not manage', () => {
-    const deployment = (spec: Record<string, unknown>) => applied('addons/deployment-web.yaml', {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'jupyterhub' },
-      spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }], ...spec } } },
-    });
-    expect(ofRule(run([...sparkPools(), deployment({})]), 'capacity-unschedulable').map((f) => f.location.fieldPath)).toEqual(['spec.template.spec']);
-    expect(ofRule(run([...sparkPools(), deployment({ nodeSelector: { 'eks.amazonaws.com/nodegroup': 'system' } })]), 'capacity-unschedulable')).toEqual([]);
+    const deployment = (spec: Record<string, unknown>) =>
+      applied('addons/deployment-web.yaml', {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web', namespace: 'jupyterhub' },
+        spec: {
+          selector: { matchLabels: { app: 'web' } },
+          template: {
+            metadata: { labels: { app: 'web' } },
+            spec: { containers: [{ name: 'web', image: 'nginx:1.27' }], ...spec },
+          },
+        },
+      });
+    expect(
+      ofRule(run([...sparkPools(), deployment({})]), 'capacity-unschedulable').map((f) => f.location.fieldPath),
+    ).toEqual(['spec.template.spec']);
+    expect(
+      ofRule(
+        run([...sparkPools(), deployment({ nodeSelector: { 'eks.amazonaws.com/nodegroup': 'system' } })]),
+        'capacity-unschedulable',
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -80,9 +133,14 @@ describe('driver-on-spot', () => {
   });
 
   it('recognises a driver by its spark-role label too, and passes one pinned to on-demand', () => {
-    const labelled = template('pod-templates/ml/driver.yaml', podTemplate('executor', { tolerations: [{ operator: 'Exists' }] }, { labels: { 'spark-role': 'driver' } }));
+    const labelled = template(
+      'pod-templates/ml/driver.yaml',
+      podTemplate('executor', { tolerations: [{ operator: 'Exists' }] }, { labels: { 'spark-role': 'driver' } }),
+    );
     expect(ofRule(run([...sparkPools(), labelled]), 'driver-on-spot')).toHaveLength(1);
-    expect(ofRule(run([...sparkPools(), driver({ tolerations: [{ operator: 'Exists' }] })]), 'driver-on-spot')).toEqual([]);
+    expect(ofRule(run([...sparkPools(), driver({ tolerations: [{ operator: 'Exists' }] })]), 'driver-on-spot')).toEqual(
+      [],
+    );
   });
 });
 
@@ -91,9 +149,13 @@ describe('executor-spot-first', () => {
     const pools = sparkPools();
     const everywhere = executor({ tolerations: [{ key: 'spark', operator: 'Exists' }] });
     expect(ofRule(run([...pools, everywhere]), 'executor-spot-first')).toEqual([]); // executor pool has weight 50 > 10
-    const heavyDriverPool = applied('platform/nodepool-spark-driver.yaml', nodePool('spark-driver', {
-      weight: 100, taints: [{ key: 'spark', value: 'driver', effect: 'NoSchedule' }],
-    }));
+    const heavyDriverPool = applied(
+      'platform/nodepool-spark-driver.yaml',
+      nodePool('spark-driver', {
+        weight: 100,
+        taints: [{ key: 'spark', value: 'driver', effect: 'NoSchedule' }],
+      }),
+    );
     const findings = ofRule(run([heavyDriverPool, pools[1]!, everywhere]), 'executor-spot-first');
     expect(findings.map((f) => f.severity)).toEqual(['warning']);
     expect(findings[0]!.message).toContain('NodePool spark-driver (weight 100)');

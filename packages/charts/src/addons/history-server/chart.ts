@@ -1,5 +1,11 @@
 import type { App } from 'cdk8s';
-import { configDiagnostic, LABELS, NOTEBOOK_SERVER_LABEL, SPARK_HISTORY_UI_PORT, SparkHistoryServers } from '@emr-eks-gitops/core';
+import {
+  configDiagnostic,
+  LABELS,
+  NOTEBOOK_SERVER_LABEL,
+  SPARK_HISTORY_UI_PORT,
+  SparkHistoryServers,
+} from '@emr-eks-gitops/core';
 import type { DeepReadonly, ResolvedEnvironment } from '../../config/resolve.js';
 import type { HistoryServerAddonConfig } from './schema.js';
 import { addonPlacement } from '../../charts/auto-mode-capacity.js';
@@ -22,7 +28,10 @@ export const HISTORY_SERVER_FOLDER = 'addons/spark-history';
  * Every active tenant's history server needs a role (its own or the shared one), and a role of its own must name a
  * tenant: a role under a name that is no tenant's (a typo) would leave the tenant meant on the shared role, or on none.
  */
-export function historyServerRoleIssues(config: ResolvedEnvironment, addon: DeepReadonly<HistoryServerAddonConfig>): RenderIssue[] {
+export function historyServerRoleIssues(
+  config: ResolvedEnvironment,
+  addon: DeepReadonly<HistoryServerAddonConfig>,
+): RenderIssue[] {
   const at = ['addons', 'historyServer'];
   const active = config.tenants.filter((tenant) => !tenant.retired).map((tenant) => tenant.name);
   // No active tenant: the builder refuses an add-on without servers.
@@ -30,14 +39,28 @@ export function historyServerRoleIssues(config: ResolvedEnvironment, addon: Deep
   const own = addon.tenantRoleArns ?? {};
   // A retired tenant's role is left alone (its server is gone; removing the line is part of deleting the tenant).
   const known = config.tenants.map((tenant) => tenant.name);
-  const issues: RenderIssue[] = Object.keys(own).filter((name) => !known.includes(name)).sort().map((name) => configDiagnostic('history-server-role', [...at, 'tenantRoleArns', name], `names no tenant (the tenants are ${known.join(', ')}): its role would serve no history server, and the tenant it was meant for falls back to the shared role or has none; name the role after one of the tenants`));
+  const issues: RenderIssue[] = Object.keys(own)
+    .filter((name) => !known.includes(name))
+    .sort()
+    .map((name) =>
+      configDiagnostic(
+        'history-server-role',
+        [...at, 'tenantRoleArns', name],
+        `names no tenant (the tenants are ${known.join(', ')}): its role would serve no history server, and the tenant it was meant for falls back to the shared role or has none; name the role after one of the tenants`,
+      ),
+    );
   const missing = addon.roleArn === undefined ? active.filter((name) => own[name] === undefined) : [];
   if (missing.length > 0) {
-    issues.push(configDiagnostic('history-server-role', at, `the history server of ${missing.map((name) => `tenant ${name}`).join(', ')} has no IAM role and could not read its event logs; add tenantRoleArns.${missing[0]} (a role of the tenant's own, which reads only its event logs), or a roleArn shared by the servers without one`));
+    issues.push(
+      configDiagnostic(
+        'history-server-role',
+        at,
+        `the history server of ${missing.map((name) => `tenant ${name}`).join(', ')} has no IAM role and could not read its event logs; add tenantRoleArns.${missing[0]} (a role of the tenant's own, which reads only its event logs), or a roleArn shared by the servers without one`,
+      ),
+    );
   }
   return issues;
 }
-
 
 /**
  * Spark History Servers, one per active tenant, each reading only that tenant's event logs
@@ -51,7 +74,11 @@ export class HistoryServerChart extends ManifestChart {
   override readonly addonSummary: AddonSummary;
 
   constructor(scope: App, config: ResolvedEnvironment, addon: DeepReadonly<HistoryServerAddonConfig>) {
-    super(scope, 'addon-spark-history', { folder: HISTORY_SERVER_FOLDER, environment: config.name, configPath: ['addons', 'historyServer'] });
+    super(scope, 'addon-spark-history', {
+      folder: HISTORY_SERVER_FOLDER,
+      environment: config.name,
+      configPath: ['addons', 'historyServer'],
+    });
     this.addonSummary = historyServerSummary(config, addon);
     new SparkHistoryServers(this, 'HistoryServers', {
       namespace: HISTORY_SERVER_NAMESPACE,
@@ -61,52 +88,73 @@ export class HistoryServerChart extends ManifestChart {
       allowIngressFromNamespaces: addon.allowIngressFromNamespaces,
       resources: addon.resources,
       ...addonPlacement(config),
-      servers: config.tenants.filter((tenant) => !tenant.retired).map((tenant) => ({
-        name: historyServerName(tenant.name),
-        // Built only with spark.logs.s3Uri (the module, index.ts), so every tenant has an event log directory.
-        logDirectory: tenantLocations(config, tenant).eventLogDir!,
-        labels: { [LABELS.tenant]: tenant.name },
-        roleArn: addon.tenantRoleArns?.[tenant.name],
-        // The tenant's notebook servers (Spark drivers of their sessions) read their own applications' history.
-        uiClients: servesNotebooks(config, tenant) ? [{ namespace: tenant.namespace, podLabels: { [NOTEBOOK_SERVER_LABEL.key]: NOTEBOOK_SERVER_LABEL.value } }] : undefined,
-      })),
+      servers: config.tenants
+        .filter((tenant) => !tenant.retired)
+        .map((tenant) => ({
+          name: historyServerName(tenant.name),
+          // Built only with spark.logs.s3Uri (the module, index.ts), so every tenant has an event log directory.
+          logDirectory: tenantLocations(config, tenant).eventLogDir!,
+          labels: { [LABELS.tenant]: tenant.name },
+          roleArn: addon.tenantRoleArns?.[tenant.name],
+          // The tenant's notebook servers (Spark drivers of their sessions) read their own applications' history.
+          uiClients: servesNotebooks(config, tenant)
+            ? [{ namespace: tenant.namespace, podLabels: { [NOTEBOOK_SERVER_LABEL.key]: NOTEBOOK_SERVER_LABEL.value } }]
+            : undefined,
+        })),
     });
   }
 }
 
 /** The servers, their logs and roles, and who may open their UIs, as the README's add-on notes list them. */
-function historyServerSummary(config: ResolvedEnvironment, history: DeepReadonly<HistoryServerAddonConfig>): AddonSummary {
+function historyServerSummary(
+  config: ResolvedEnvironment,
+  history: DeepReadonly<HistoryServerAddonConfig>,
+): AddonSummary {
   const activeTenants = config.tenants.filter((tenant) => !tenant.retired);
   const ingress = history.allowIngressFromNamespaces ?? [];
   const rows = activeTenants.map((tenant) => {
     const own = history.tenantRoleArns?.[tenant.name];
     return {
-      tenant: tenant.name, server: historyServerName(tenant.name), logDirectory: tenantLocations(config, tenant).eventLogDir,
-      roleArn: own ?? history.roleArn, shared: own === undefined, serviceAccount: own === undefined ? 'spark-history-server' : historyServerName(tenant.name),
+      tenant: tenant.name,
+      server: historyServerName(tenant.name),
+      logDirectory: tenantLocations(config, tenant).eventLogDir,
+      roleArn: own ?? history.roleArn,
+      shared: own === undefined,
+      serviceAccount: own === undefined ? 'spark-history-server' : historyServerName(tenant.name),
     };
   });
-  const shared = activeTenants.filter((tenant) => history.tenantRoleArns?.[tenant.name] === undefined).map((tenant) => tenant.name);
+  const shared = activeTenants
+    .filter((tenant) => history.tenantRoleArns?.[tenant.name] === undefined)
+    .map((tenant) => tenant.name);
   const historyServer = {
     namespace: HISTORY_SERVER_NAMESPACE,
     image: history.image,
     port: SPARK_HISTORY_UI_PORT,
-    nodeGroups: (config.capacity.backend === 'karpenter' ? config.capacity.controller.managedNodeGroups ?? [] : []).map((group) => `\`${group}\``).join(', ') || 'any non-Karpenter node',
-    ingress: [
-      ...(ingress.length > 0 ? [`the namespaces ${ingress.map((n) => `\`${n}\``).join(', ')}`] : []),
-      ...(activeTenants.some((tenant) => servesNotebooks(config, tenant)) ? ['each tenant\'s notebook servers (to that tenant\'s server only)'] : []),
-    ].join(' and ') || 'no namespace',
+    nodeGroups:
+      (config.capacity.backend === 'karpenter' ? (config.capacity.controller.managedNodeGroups ?? []) : [])
+        .map((group) => `\`${group}\``)
+        .join(', ') || 'any non-Karpenter node',
+    ingress:
+      [
+        ...(ingress.length > 0 ? [`the namespaces ${ingress.map((n) => `\`${n}\``).join(', ')}`] : []),
+        ...(activeTenants.some((tenant) => servesNotebooks(config, tenant))
+          ? ["each tenant's notebook servers (to that tenant's server only)"]
+          : []),
+      ].join(' and ') || 'no namespace',
     rows,
     sharedTenants: shared.length === 0 || !history.tenantRoleArns ? '' : `Tenant(s) ${shared.join(', ')}`,
   };
   return {
     name: 'historyServer',
-    rows: [{
-      name: 'Spark History Server',
-      chart: 'none: Deployment, Service, ServiceAccount and NetworkPolicies rendered here',
-      namespace: HISTORY_SERVER_NAMESPACE,
-      folder: HISTORY_SERVER_FOLDER,
-      reach: `\`kubectl port-forward -n ${HISTORY_SERVER_NAMESPACE} svc/${rows[0]?.server ?? 'spark-history-<tenant>'} ${SPARK_HISTORY_UI_PORT}\` (one Service per tenant: \`svc/spark-history-<tenant>\`), then http://localhost:${SPARK_HISTORY_UI_PORT}`,
-    }],
+    rows: [
+      {
+        name: 'Spark History Server',
+        chart: 'none: Deployment, Service, ServiceAccount and NetworkPolicies rendered here',
+        namespace: HISTORY_SERVER_NAMESPACE,
+        folder: HISTORY_SERVER_FOLDER,
+        reach: `\`kubectl port-forward -n ${HISTORY_SERVER_NAMESPACE} svc/${rows[0]?.server ?? 'spark-history-<tenant>'} ${SPARK_HISTORY_UI_PORT}\` (one Service per tenant: \`svc/spark-history-<tenant>\`), then http://localhost:${SPARK_HISTORY_UI_PORT}`,
+      },
+    ],
     notes: [{ section: 'addons', template: HISTORY_SERVER_README_TEMPLATES.notes, order: 4, data: { historyServer } }],
   };
 }

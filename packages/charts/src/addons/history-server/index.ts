@@ -4,7 +4,12 @@ import type { DeepReadonly } from '../../config/resolve.js';
 import { HISTORY_SERVER_README_TEMPLATES, HistoryServerChart, historyServerRoleIssues } from './chart.js';
 
 /** Spark History Servers, one per tenant, as plain objects (no chart). */
-export const historyServerAddon: AddonModule<'historyServer', typeof HistoryServerAddonSchema, DeepReadonly<HistoryServerAddonConfig>, Record<never, never>> = {
+export const historyServerAddon: AddonModule<
+  'historyServer',
+  typeof HistoryServerAddonSchema,
+  DeepReadonly<HistoryServerAddonConfig>,
+  Record<never, never>
+> = {
   key: 'historyServer',
   schema: HistoryServerAddonSchema,
   delivery: { kind: 'objects' },
@@ -18,7 +23,13 @@ export const historyServerAddon: AddonModule<'historyServer', typeof HistoryServ
       const spark = isObject(file?.spark) ? file.spark : undefined;
       const logs = spark && isObject(spark.logs) ? spark.logs : undefined;
       if (!isObject(file?.addons) || file.addons.historyServer === undefined || !spark || logs?.s3Uri) return [];
-      return [at('history-server-logs', ['addons', 'historyServer'], 'the history server reads the tenants\' Spark event logs from <spark.logs.s3Uri>/<tenant>/spark-events/, and this environment writes none: set spark.logs.s3Uri')];
+      return [
+        at(
+          'history-server-logs',
+          ['addons', 'historyServer'],
+          "the history server reads the tenants' Spark event logs from <spark.logs.s3Uri>/<tenant>/spark-events/, and this environment writes none: set spark.logs.s3Uri",
+        ),
+      ];
     },
   },
   charts: ({ app, config, issues }, addon) => {

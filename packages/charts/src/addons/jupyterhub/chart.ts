@@ -1,7 +1,27 @@
 import type { App } from 'cdk8s';
 import {
-  CLIENT_MODE_DRIVER_LABEL, configDiagnostic, doNotDisruptAnnotations, EMR_IMAGE_USER, JUPYTERHUB_GENERATED_FIELDS, JUPYTERHUB_OIDC_DEFAULTS, helmRelease, parseQuantity, Gp3StorageClass, JUPYTERHUB_CHART, JupyterHubNamespace, JupyterHubNotebookNetworkPolicies, JupyterHubSpawnerRbac,
-  PROMETHEUS_CHART, SPARK_HISTORY_UI_PORT, jupyterHubValues, jupyterHubValuesProblems, sparkHistoryServerSelector, type HelmDelivery, type JupyterHubAuth, type JupyterHubTenantProfile, type PodPlacement,
+  CLIENT_MODE_DRIVER_LABEL,
+  configDiagnostic,
+  doNotDisruptAnnotations,
+  EMR_IMAGE_USER,
+  JUPYTERHUB_GENERATED_FIELDS,
+  JUPYTERHUB_OIDC_DEFAULTS,
+  helmRelease,
+  parseQuantity,
+  Gp3StorageClass,
+  JUPYTERHUB_CHART,
+  JupyterHubNamespace,
+  JupyterHubNotebookNetworkPolicies,
+  JupyterHubSpawnerRbac,
+  PROMETHEUS_CHART,
+  SPARK_HISTORY_UI_PORT,
+  jupyterHubValues,
+  jupyterHubValuesProblems,
+  sparkHistoryServerSelector,
+  type HelmDelivery,
+  type JupyterHubAuth,
+  type JupyterHubTenantProfile,
+  type PodPlacement,
 } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment } from '../../config/resolve.js';
 import type { ResolvedJupyterHub } from './resolve.js';
@@ -22,30 +42,41 @@ export const JUPYTERHUB_FOLDER = 'addons/jupyterhub';
 export const JUPYTERHUB_DEFAULT_STORAGE_CLASS = 'jupyterhub-gp3';
 
 /** The tenants JupyterHub serves: not retired, with a `sparkDriver` ServiceAccount (the first one is the notebook's). */
-export function jupyterHubProfiles(tenants: readonly AddonTenant[], driverPlacement: PodPlacement): JupyterHubTenantProfile[] {
+export function jupyterHubProfiles(
+  tenants: readonly AddonTenant[],
+  driverPlacement: PodPlacement,
+): JupyterHubTenantProfile[] {
   return tenants.flatMap(({ tenant, sparkProperties, costLabels }) => {
     const account = notebookAccountOf(tenant);
     if (tenant.retired || !account || !sparkProperties) return [];
-    return [{
-      tenant: tenant.name,
-      namespace: tenant.namespace,
-      serviceAccount: account.name,
-      description: tenant.description,
-      sparkProperties,
-      nodeSelector: driverPlacement.nodeSelector,
-      tolerations: driverPlacement.tolerations,
-      // A server is a live session and its Spark driver: expiry and drift wait for it, as for a job's driver.
-      annotations: doNotDisruptAnnotations(driverPlacement),
-      ...(costLabels ? { labels: costLabels } : {}),
-    }];
+    return [
+      {
+        tenant: tenant.name,
+        namespace: tenant.namespace,
+        serviceAccount: account.name,
+        description: tenant.description,
+        sparkProperties,
+        nodeSelector: driverPlacement.nodeSelector,
+        tolerations: driverPlacement.tolerations,
+        // A server is a live session and its Spark driver: expiry and drift wait for it, as for a job's driver.
+        annotations: doNotDisruptAnnotations(driverPlacement),
+        ...(costLabels ? { labels: costLabels } : {}),
+      },
+    ];
   });
 }
 
 function authOf(config: ResolvedJupyterHub['auth']): JupyterHubAuth {
   if (config.type === 'dummy') return { type: 'dummy' };
   // The semantic rules refuse an OAuth authenticator without these before rendering starts.
-  const client = { clientId: config.clientId!, callbackUrl: config.callbackUrl!, clientSecret: config.clientSecret!, adminUsers: config.adminUsers };
-  if (config.type === 'github') return { type: 'github', ...client, allowedOrganizations: config.allowedOrganizations! };
+  const client = {
+    clientId: config.clientId!,
+    callbackUrl: config.callbackUrl!,
+    clientSecret: config.clientSecret!,
+    adminUsers: config.adminUsers,
+  };
+  if (config.type === 'github')
+    return { type: 'github', ...client, allowedOrganizations: config.allowedOrganizations! };
   return {
     type: 'oidc',
     ...client,
@@ -70,8 +101,18 @@ export class JupyterHubChart extends ManifestChart {
   readonly values: Record<string, unknown>;
   override readonly addonSummary: AddonSummary;
 
-  constructor(scope: App, config: ResolvedEnvironment, hub: ResolvedJupyterHub, profiles: readonly JupyterHubTenantProfile[], delivery: HelmDelivery) {
-    super(scope, 'addon-jupyterhub', { folder: JUPYTERHUB_FOLDER, environment: config.name, configPath: ['addons', 'jupyterhub'] });
+  constructor(
+    scope: App,
+    config: ResolvedEnvironment,
+    hub: ResolvedJupyterHub,
+    profiles: readonly JupyterHubTenantProfile[],
+    delivery: HelmDelivery,
+  ) {
+    super(scope, 'addon-jupyterhub', {
+      folder: JUPYTERHUB_FOLDER,
+      environment: config.name,
+      configPath: ['addons', 'jupyterhub'],
+    });
     new JupyterHubNamespace(this, 'Namespace', { podSecurityVersion: `v${config.cluster.kubernetesVersion}` });
     const storageClass = new Gp3StorageClass(this, 'StorageClass', {
       name: hub.storageClass?.name ?? JUPYTERHUB_DEFAULT_STORAGE_CLASS,
@@ -95,18 +136,40 @@ export class JupyterHubChart extends ManifestChart {
       corePlacement: placement.nodePlacement,
       tls: hub.tls ? { ...hub.tls, host: callbackHost(hub) } : undefined,
     });
-    helmRelease(this, 'Release', {
-      chart: JUPYTERHUB_CHART, namespace: JUPYTERHUB_CHART.namespace, values: this.values, argoIgnoreDifferences: JUPYTERHUB_GENERATED_FIELDS,
-    }, delivery);
+    helmRelease(
+      this,
+      'Release',
+      {
+        chart: JUPYTERHUB_CHART,
+        namespace: JUPYTERHUB_CHART.namespace,
+        values: this.values,
+        argoIgnoreDifferences: JUPYTERHUB_GENERATED_FIELDS,
+      },
+      delivery,
+    );
     // The profiles put notebook servers on the driver nodes for tenants with a sparkDriver account.
-    const onDriverNodes = config.tenants.some((tenant) => !tenant.retired && tenant.serviceAccounts?.some((account) => account.sparkDriver === true));
+    const onDriverNodes = config.tenants.some(
+      (tenant) => !tenant.retired && tenant.serviceAccounts?.some((account) => account.sparkDriver === true),
+    );
     this.addonSummary = {
       name: 'jupyterhub',
-      rows: [{
-        name: 'JupyterHub', chart: `\`${JUPYTERHUB_CHART.name}\` ${JUPYTERHUB_CHART.version} from ${JUPYTERHUB_CHART.url}`, namespace: JUPYTERHUB_CHART.namespace,
-        folder: JUPYTERHUB_FOLDER, reach: jupyterHubReach(hub),
-      }],
-      notes: [{ section: 'addons', template: JUPYTERHUB_README_TEMPLATES.notes, order: 1, data: { jupyterHub: jupyterHubReadme(config, hub), hasJupyterHub: true } }],
+      rows: [
+        {
+          name: 'JupyterHub',
+          chart: `\`${JUPYTERHUB_CHART.name}\` ${JUPYTERHUB_CHART.version} from ${JUPYTERHUB_CHART.url}`,
+          namespace: JUPYTERHUB_CHART.namespace,
+          folder: JUPYTERHUB_FOLDER,
+          reach: jupyterHubReach(hub),
+        },
+      ],
+      notes: [
+        {
+          section: 'addons',
+          template: JUPYTERHUB_README_TEMPLATES.notes,
+          order: 1,
+          data: { jupyterHub: jupyterHubReadme(config, hub), hasJupyterHub: true },
+        },
+      ],
       notebooks: onDriverNodes ? { cullMinutes: Math.round((hub.cullTimeoutSeconds ?? 0) / 60) } : undefined,
     };
   }
@@ -119,7 +182,9 @@ export class JupyterHubChart extends ManifestChart {
 export class JupyterHubTenantChart extends ManifestChart {
   constructor(scope: App, config: ResolvedEnvironment, profile: JupyterHubTenantProfile) {
     super(scope, `addon-jupyterhub-tenant-${profile.tenant}`, {
-      folder: `${JUPYTERHUB_FOLDER}/tenant-${profile.tenant}`, environment: config.name, configPath: ['addons', 'jupyterhub'],
+      folder: `${JUPYTERHUB_FOLDER}/tenant-${profile.tenant}`,
+      environment: config.name,
+      configPath: ['addons', 'jupyterhub'],
     });
     new JupyterHubSpawnerRbac(this, 'Spawner', { namespace: profile.namespace });
     const history = config.addons?.historyServer && config.spark.logs.s3Uri;
@@ -128,7 +193,11 @@ export class JupyterHubTenantChart extends ManifestChart {
       // Prometheus (mode server or operator) scrapes from the monitoring namespace.
       monitoringNamespace: config.addons?.prometheus ? PROMETHEUS_CHART.namespace : undefined,
       historyServer: history
-        ? { namespace: HISTORY_SERVER_NAMESPACE, podLabels: sparkHistoryServerSelector(historyServerName(profile.tenant)), port: SPARK_HISTORY_UI_PORT }
+        ? {
+            namespace: HISTORY_SERVER_NAMESPACE,
+            podLabels: sparkHistoryServerSelector(historyServerName(profile.tenant)),
+            port: SPARK_HISTORY_UI_PORT,
+          }
         : undefined,
     });
   }
@@ -143,19 +212,37 @@ export function callbackHost(hub: ResolvedJupyterHub): string | undefined {
 function jupyterHubReadme(config: ResolvedEnvironment, hub: ResolvedJupyterHub) {
   const auth = hub.auth;
   const list = (values: readonly string[] | undefined) => (values ?? []).map((value) => `\`${value}\``).join(', ');
-  const login = auth.type === 'dummy'
-    ? 'the dummy authenticator (any name, no password: development only)'
-    : auth.type === 'github'
-      ? `GitHub OAuth (members of ${list(auth.allowedOrganizations)}; client secret from the Secret \`${auth.clientSecret?.secretName}\`)`
-      : `OpenID Connect${auth.loginService ? ` (${auth.loginService})` : ''} through GenericOAuthenticator: users whose userinfo claim \`${auth.groupsClaim ?? JUPYTERHUB_OIDC_DEFAULTS.groupsClaim}\` holds ${list(auth.allowedGroups)}${auth.adminGroups ? ` (admins: ${list(auth.adminGroups)})` : ''}, named by \`${auth.usernameClaim ?? JUPYTERHUB_OIDC_DEFAULTS.usernameClaim}\`; client secret from the Secret \`${auth.clientSecret?.secretName}\``;
+  const login =
+    auth.type === 'dummy'
+      ? 'the dummy authenticator (any name, no password: development only)'
+      : auth.type === 'github'
+        ? `GitHub OAuth (members of ${list(auth.allowedOrganizations)}; client secret from the Secret \`${auth.clientSecret?.secretName}\`)`
+        : `OpenID Connect${auth.loginService ? ` (${auth.loginService})` : ''} through GenericOAuthenticator: users whose userinfo claim \`${auth.groupsClaim ?? JUPYTERHUB_OIDC_DEFAULTS.groupsClaim}\` holds ${list(auth.allowedGroups)}${auth.adminGroups ? ` (admins: ${list(auth.adminGroups)})` : ''}, named by \`${auth.usernameClaim ?? JUPYTERHUB_OIDC_DEFAULTS.usernameClaim}\`; client secret from the Secret \`${auth.clientSecret?.secretName}\``;
   const rows = config.tenants.flatMap((tenant) => {
     const account = notebookAccountOf(tenant);
     if (!servesNotebooks(config, tenant) || !account) return [];
     // The executor pod templates, event logs, fallback storage and custom code: the role's document (role-policies.ts).
     const needs = `${account.roleArn ? `[\`${rolePolicyArtifactPath(account.roleArn)}\`](${rolePolicyArtifactPath(account.roleArn)}), ` : ''}and the data its notebooks read and write`;
-    return [{ tenant: tenant.name, namespace: tenant.namespace, account: account.name, roleArn: account.roleArn ?? 'none', needs }];
+    return [
+      {
+        tenant: tenant.name,
+        namespace: tenant.namespace,
+        account: account.name,
+        roleArn: account.roleArn ?? 'none',
+        needs,
+      },
+    ];
   });
-  return { auth: login, image: `${hub.image.name}:${hub.image.tag}`, uid: EMR_IMAGE_USER.uid, gid: EMR_IMAGE_USER.gid, home: EMR_IMAGE_USER.home, rows, tls: tlsReadme(config, hub), driverNote: driverNote(config, rows.length > 0) };
+  return {
+    auth: login,
+    image: `${hub.image.name}:${hub.image.tag}`,
+    uid: EMR_IMAGE_USER.uid,
+    gid: EMR_IMAGE_USER.gid,
+    home: EMR_IMAGE_USER.home,
+    rows,
+    tls: tlsReadme(config, hub),
+    driverNote: driverNote(config, rows.length > 0),
+  };
 }
 
 /** What the notebook servers, being Spark drivers Spark did not create, get from Prometheus and the History Server. */
@@ -165,15 +252,16 @@ function driverNote(config: ResolvedEnvironment, served: boolean): string | unde
   if (!served || (!scraped && !history)) return undefined;
   return [
     'Each notebook server is the Spark driver of its sessions, which Spark does not label: its profile labels it',
-    `\`${CLIENT_MODE_DRIVER_LABEL.key}: "${CLIENT_MODE_DRIVER_LABEL.value}"\`${scraped ? ', and Prometheus scrapes its Spark UI port (4040) like a job\'s driver while a session runs' : ''}`
-      + `${history ? `${scraped ? '; it' : '. It'} may call its own tenant's History Server (\`http://spark-history-<tenant>.${HISTORY_SERVER_NAMESPACE}.svc:${SPARK_HISTORY_UI_PORT}\`, the REST API under \`/api/v1/\`) and no other` : ''}.`,
+    `\`${CLIENT_MODE_DRIVER_LABEL.key}: "${CLIENT_MODE_DRIVER_LABEL.value}"\`${scraped ? ", and Prometheus scrapes its Spark UI port (4040) like a job's driver while a session runs" : ''}` +
+      `${history ? `${scraped ? '; it' : '. It'} may call its own tenant's History Server (\`http://spark-history-<tenant>.${HISTORY_SERVER_NAMESPACE}.svc:${SPARK_HISTORY_UI_PORT}\`, the REST API under \`/api/v1/\`) and no other` : ''}.`,
   ].join('\n');
 }
 
 /** How users reach the hub, for the README's add-on table. */
 function jupyterHubReach(hub: ResolvedJupyterHub): string {
   const host = callbackHost(hub);
-  if (hub.tls) return `https://${host ?? '<the load balancer\'s DNS name>'}/ (${hub.tls.loadBalancer === 'nlb' ? 'Service `proxy-public`, a Network Load Balancer' : 'Ingress `jupyterhub`, an Application Load Balancer'}, TLS with the ACM certificate; see below)`;
+  if (hub.tls)
+    return `https://${host ?? "<the load balancer's DNS name>"}/ (${hub.tls.loadBalancer === 'nlb' ? 'Service `proxy-public`, a Network Load Balancer' : 'Ingress `jupyterhub`, an Application Load Balancer'}, TLS with the ACM certificate; see below)`;
   if (hub.proxyServiceType === 'ClusterIP') {
     return `\`kubectl -n ${JUPYTERHUB_CHART.namespace} port-forward svc/proxy-public 8080:80\`, then http://localhost:8080`;
   }
@@ -195,7 +283,7 @@ function tlsReadme(config: ResolvedEnvironment, hub: ResolvedJupyterHub) {
     account: config.cluster.accountId,
     region: config.cluster.region,
     loadBalancer: nlb
-      ? 'a Network Load Balancer for the Service `proxy-public` (TLS listener on 443 with the certificate, forwarded to the proxy\'s HTTP port; no port 80)'
+      ? "a Network Load Balancer for the Service `proxy-public` (TLS listener on 443 with the certificate, forwarded to the proxy's HTTP port; no port 80)"
       : 'an Application Load Balancer for the Ingress `jupyterhub` of class `alb` (HTTPS on 443 with the certificate, HTTP on 80 redirected to it; health check `/hub/health`)',
     lookup: nlb
       ? `kubectl -n ${JUPYTERHUB_CHART.namespace} get svc proxy-public -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'`
@@ -208,16 +296,32 @@ function tlsReadme(config: ResolvedEnvironment, hub: ResolvedJupyterHub) {
 const kubeSpawnerBytes = (size: string) => parseQuantity(size.replace(/^([0-9]+)([KMGT])$/, '$1$2i'));
 
 /** A notebook server is a container of the tenant namespace: its limits must pass the tenant's LimitRange max. */
-function limitRangeIssues(hub: ResolvedJupyterHub, tenants: readonly AddonTenant[], profiles: readonly JupyterHubTenantProfile[]): RenderIssue[] {
+function limitRangeIssues(
+  hub: ResolvedJupyterHub,
+  tenants: readonly AddonTenant[],
+  profiles: readonly JupyterHubTenantProfile[],
+): RenderIssue[] {
   const issues: RenderIssue[] = [];
   for (const profile of profiles) {
     const max = tenants.find(({ tenant }) => tenant.name === profile.tenant)?.tenant.containerDefaults.max;
     if (!max) continue;
     if (hub.resources.cpu.limit > parseQuantity(max.cpu)) {
-      issues.push(configDiagnostic('notebook-limits', ['addons', 'jupyterhub', 'resources', 'cpu', 'limit'], `the notebook server's CPU limit ${hub.resources.cpu.limit} is above the LimitRange max.cpu ${max.cpu} of tenant ${profile.tenant}, which refuses the pod`));
+      issues.push(
+        configDiagnostic(
+          'notebook-limits',
+          ['addons', 'jupyterhub', 'resources', 'cpu', 'limit'],
+          `the notebook server's CPU limit ${hub.resources.cpu.limit} is above the LimitRange max.cpu ${max.cpu} of tenant ${profile.tenant}, which refuses the pod`,
+        ),
+      );
     }
     if (kubeSpawnerBytes(hub.resources.memory.limit) > parseQuantity(max.memory)) {
-      issues.push(configDiagnostic('notebook-limits', ['addons', 'jupyterhub', 'resources', 'memory', 'limit'], `the notebook server's memory limit ${hub.resources.memory.limit} is above the LimitRange max.memory ${max.memory} of tenant ${profile.tenant}, which refuses the pod`));
+      issues.push(
+        configDiagnostic(
+          'notebook-limits',
+          ['addons', 'jupyterhub', 'resources', 'memory', 'limit'],
+          `the notebook server's memory limit ${hub.resources.memory.limit} is above the LimitRange max.memory ${max.memory} of tenant ${profile.tenant}, which refuses the pod`,
+        ),
+      );
     }
   }
   return issues;
@@ -231,10 +335,20 @@ const DOCKER_STACKS_IMAGE = /^((docker\.io|quay\.io)\/)?(jupyter|jupyterhub)\//;
  * executors and reach `s3://`, and AWS credentials for the notebook account (the executor pod template and the event
  * logs are on S3). Each is refused where it is written, `<what breaks>; <what works> [rule]`.
  */
-function notebookRuntimeIssues(config: ResolvedEnvironment, hub: ResolvedJupyterHub, profiles: readonly JupyterHubTenantProfile[]): RenderIssue[] {
+function notebookRuntimeIssues(
+  config: ResolvedEnvironment,
+  hub: ResolvedJupyterHub,
+  profiles: readonly JupyterHubTenantProfile[],
+): RenderIssue[] {
   const issues: RenderIssue[] = [];
   if (profiles.length > 0 && DOCKER_STACKS_IMAGE.test(hub.image.name)) {
-    issues.push(configDiagnostic('notebook-image', ['addons', 'jupyterhub', 'image', 'name'], `${hub.image.name} cannot run a notebook's Spark session here: the session's executors run the same image, whose entrypoint (start.sh) cannot start a Spark executor, it has no S3 filesystem for the tenant's s3:// executor pod template and event logs, and it runs as jovyan while the executor pod templates run as uid 999; build the notebook image FROM the EMR on EKS Spark image of the tenants' release (images/notebook/Dockerfile)`));
+    issues.push(
+      configDiagnostic(
+        'notebook-image',
+        ['addons', 'jupyterhub', 'image', 'name'],
+        `${hub.image.name} cannot run a notebook's Spark session here: the session's executors run the same image, whose entrypoint (start.sh) cannot start a Spark executor, it has no S3 filesystem for the tenant's s3:// executor pod template and event logs, and it runs as jovyan while the executor pod templates run as uid 999; build the notebook image FROM the EMR on EKS Spark image of the tenants' release (images/notebook/Dockerfile)`,
+      ),
+    );
   }
   for (const profile of profiles) {
     const index = config.tenants.findIndex((tenant) => tenant.name === profile.tenant);
@@ -242,8 +356,18 @@ function notebookRuntimeIssues(config: ResolvedEnvironment, hub: ResolvedJupyter
     const egress = config.tenants[index]?.network?.egress;
     // Maven Central (or any repository named by URL) is on the internet; restricted egress reaches only the VPC's
     // listed CIDRs. Unless they include the whole internet, the download at session start times out.
-    if (packages && egress?.mode === 'restricted' && !(egress.cidrs ?? []).some((cidr) => cidr === '0.0.0.0/0' || cidr === '::/0')) {
-      issues.push(configDiagnostic('notebook-package-download', ['tenants', index, 'spark', 'extraProperties', 'spark.jars.packages'], `the notebook sessions (and jobs) of tenant ${profile.tenant} download ${packages} from a Maven repository when they start, and the tenant's restricted egress reaches only its namespace, the API server and ${(egress.cidrs ?? []).join(', ') || 'no other CIDR'}: the download fails and the session does not start; put the jars in the notebook image (and the EMR image the jobs run), or drop spark.jars.packages`));
+    if (
+      packages &&
+      egress?.mode === 'restricted' &&
+      !(egress.cidrs ?? []).some((cidr) => cidr === '0.0.0.0/0' || cidr === '::/0')
+    ) {
+      issues.push(
+        configDiagnostic(
+          'notebook-package-download',
+          ['tenants', index, 'spark', 'extraProperties', 'spark.jars.packages'],
+          `the notebook sessions (and jobs) of tenant ${profile.tenant} download ${packages} from a Maven repository when they start, and the tenant's restricted egress reaches only its namespace, the API server and ${(egress.cidrs ?? []).join(', ') || 'no other CIDR'}: the download fails and the session does not start; put the jars in the notebook image (and the EMR image the jobs run), or drop spark.jars.packages`,
+        ),
+      );
     }
     const accounts = config.tenants[index]?.serviceAccounts ?? [];
     const accountIndex = accounts.findIndex((account) => account.name === profile.serviceAccount);
@@ -251,9 +375,20 @@ function notebookRuntimeIssues(config: ResolvedEnvironment, hub: ResolvedJupyter
     const onS3 = [
       ['the executor pod template', profile.sparkProperties['spark.kubernetes.executor.podTemplateFile']],
       ['the event logs under', profile.sparkProperties['spark.eventLog.dir']],
-      ['the shuffle fallback storage under', profile.sparkProperties['spark.storage.decommission.fallbackStorage.path']],
-    ].filter((entry): entry is [string, string] => entry[1]?.startsWith('s3://') === true).map(([what, uri]) => `${what} ${uri}`);
-    issues.push(configDiagnostic('notebook-account-role', ['tenants', index, 'serviceAccounts', accountIndex], `the notebook sessions of tenant ${profile.tenant} run as ${profile.serviceAccount} (driver and executors) and reach S3 with its IAM role: ${onS3.length > 0 ? onS3.join(', ') : 'the tenant\'s data'}; without a roleArn EMRFS finds no credentials and the session fails to start; give the account a roleArn (IRSA) that may read the pod template and write the event logs`));
+      [
+        'the shuffle fallback storage under',
+        profile.sparkProperties['spark.storage.decommission.fallbackStorage.path'],
+      ],
+    ]
+      .filter((entry): entry is [string, string] => entry[1]?.startsWith('s3://') === true)
+      .map(([what, uri]) => `${what} ${uri}`);
+    issues.push(
+      configDiagnostic(
+        'notebook-account-role',
+        ['tenants', index, 'serviceAccounts', accountIndex],
+        `the notebook sessions of tenant ${profile.tenant} run as ${profile.serviceAccount} (driver and executors) and reach S3 with its IAM role: ${onS3.length > 0 ? onS3.join(', ') : "the tenant's data"}; without a roleArn EMRFS finds no credentials and the session fails to start; give the account a roleArn (IRSA) that may read the pod template and write the event logs`,
+      ),
+    );
   }
   return issues;
 }
@@ -262,12 +397,22 @@ function notebookRuntimeIssues(config: ResolvedEnvironment, hub: ResolvedJupyter
  * A notebook server runs on the default (amd64) driver pool, but its session's executors run the notebook image on the
  * tenant's executor class: on an arm64 class that image must be built for linux/arm64 too, which no rule can see.
  */
-function notebookArchWarnings(config: ResolvedEnvironment, hub: ResolvedJupyterHub, profiles: readonly JupyterHubTenantProfile[]): RenderIssue[] {
+function notebookArchWarnings(
+  config: ResolvedEnvironment,
+  hub: ResolvedJupyterHub,
+  profiles: readonly JupyterHubTenantProfile[],
+): RenderIssue[] {
   return profiles.flatMap((profile) => {
     const index = config.tenants.findIndex((tenant) => tenant.name === profile.tenant);
     const executorClass = config.tenants[index]?.spark?.capacityClasses?.executor;
     if (config.capacity.classes?.find((entry) => entry.name === executorClass)?.arch !== 'arm64') return [];
-    return [configDiagnostic('notebook-image-arch', ['tenants', index, 'spark', 'capacityClasses', 'executor'], `the notebook sessions of tenant ${profile.tenant} run their executors on the arm64 capacity class ${executorClass} with the notebook image ${hub.image.name}:${hub.image.tag}: an image built for amd64 only fails there (exec format error) and the session gets no executors; build it for both platforms (docker buildx build --platform linux/amd64,linux/arm64, as images/notebook/Dockerfile shows)`)];
+    return [
+      configDiagnostic(
+        'notebook-image-arch',
+        ['tenants', index, 'spark', 'capacityClasses', 'executor'],
+        `the notebook sessions of tenant ${profile.tenant} run their executors on the arm64 capacity class ${executorClass} with the notebook image ${hub.image.name}:${hub.image.tag}: an image built for amd64 only fails there (exec format error) and the session gets no executors; build it for both platforms (docker buildx build --platform linux/amd64,linux/arm64, as images/notebook/Dockerfile shows)`,
+      ),
+    ];
   });
 }
 
@@ -275,7 +420,11 @@ function notebookArchWarnings(config: ResolvedEnvironment, hub: ResolvedJupyterH
  * The JupyterHub add-on's charts: the hub, and what its servers need in each tenant namespace it serves. Builder
  * refusals and values the chart's own schema refuses are pushed to `issues`, located at `addons.jupyterhub`.
  */
-export function jupyterHubCharts(context: AddonBuildContext, hub: ResolvedJupyterHub, delivery: HelmDelivery): ManifestChart[] {
+export function jupyterHubCharts(
+  context: AddonBuildContext,
+  hub: ResolvedJupyterHub,
+  delivery: HelmDelivery,
+): ManifestChart[] {
   const { app, config, tenants, issues } = context;
   const at = ['addons', 'jupyterhub'];
   const profiles = jupyterHubProfiles(tenants, context.driverPlacement);
@@ -283,10 +432,22 @@ export function jupyterHubCharts(context: AddonBuildContext, hub: ResolvedJupyte
   const chart = collectIssues(issues, at, () => new JupyterHubChart(app, config, hub, profiles, delivery));
   if (!chart) return [];
   if (profiles.length === 0) {
-    chart.warnings.push(configDiagnostic('jupyterhub-no-tenant', at, 'serves no tenant: no tenant has a serviceAccounts entry with sparkDriver: true, so the hub has no Spark profile and spawns servers in its own namespace'));
+    chart.warnings.push(
+      configDiagnostic(
+        'jupyterhub-no-tenant',
+        at,
+        'serves no tenant: no tenant has a serviceAccounts entry with sparkDriver: true, so the hub has no Spark profile and spawns servers in its own namespace',
+      ),
+    );
   }
   chart.warnings.push(...notebookArchWarnings(config, hub, profiles));
-  issues.push(...jupyterHubValuesProblems(chart.values).map((message) => configDiagnostic('helm-values', at, `rendered Helm values: ${message}`)));
-  const perTenant = profiles.map((profile) => collectIssues(issues, at, () => new JupyterHubTenantChart(app, config, profile)));
+  issues.push(
+    ...jupyterHubValuesProblems(chart.values).map((message) =>
+      configDiagnostic('helm-values', at, `rendered Helm values: ${message}`),
+    ),
+  );
+  const perTenant = profiles.map((profile) =>
+    collectIssues(issues, at, () => new JupyterHubTenantChart(app, config, profile)),
+  );
   return [chart, ...perTenant.filter((entry): entry is JupyterHubTenantChart => entry !== undefined)];
 }

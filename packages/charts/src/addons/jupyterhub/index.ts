@@ -5,7 +5,12 @@ import { JUPYTERHUB_RULES } from './rules.js';
 import { JUPYTERHUB_README_TEMPLATES, jupyterHubCharts } from './chart.js';
 
 /** JupyterHub: notebook servers in the tenants' namespaces, each the Spark driver of its sessions. */
-export const jupyterHubAddon: AddonModule<'jupyterhub', typeof JupyterHubSchema, ResolvedJupyterHub, typeof JUPYTERHUB_ADDON_DEFAULTS> = {
+export const jupyterHubAddon: AddonModule<
+  'jupyterhub',
+  typeof JupyterHubSchema,
+  ResolvedJupyterHub,
+  typeof JUPYTERHUB_ADDON_DEFAULTS
+> = {
   key: 'jupyterhub',
   schema: JupyterHubSchema,
   delivery: { kind: 'helm-release', needsEngine: HELM_RELEASE_NEEDS_ENGINE, rule: 'addon-delivery' },

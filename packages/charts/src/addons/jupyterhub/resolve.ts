@@ -9,12 +9,15 @@ export const JUPYTERHUB_ADDON_DEFAULTS = {
 };
 
 type JupyterHubTls = NonNullable<JupyterHubConfig['tls']>;
-export type ResolvedJupyterHub = With<JupyterHubConfig, {
-  hubDbSize: NonNullable<JupyterHubConfig['hubDbSize']>;
-  /** The file's, else what the TLS load balancer needs (TLS_PROXY_SERVICE_TYPE), else ClusterIP. */
-  proxyServiceType: NonNullable<JupyterHubConfig['proxyServiceType']>;
-  tls?: With<JupyterHubTls, { scheme: NonNullable<JupyterHubTls['scheme']> }>;
-}>;
+export type ResolvedJupyterHub = With<
+  JupyterHubConfig,
+  {
+    hubDbSize: NonNullable<JupyterHubConfig['hubDbSize']>;
+    /** The file's, else what the TLS load balancer needs (TLS_PROXY_SERVICE_TYPE), else ClusterIP. */
+    proxyServiceType: NonNullable<JupyterHubConfig['proxyServiceType']>;
+    tls?: With<JupyterHubTls, { scheme: NonNullable<JupyterHubTls['scheme']> }>;
+  }
+>;
 
 export function resolveJupyterHub({ tls, ...rest }: JupyterHubConfig): ResolvedJupyterHub {
   const D = JUPYTERHUB_ADDON_DEFAULTS;

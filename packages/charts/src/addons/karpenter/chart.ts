@@ -1,5 +1,12 @@
 import type { App } from 'cdk8s';
-import { KARPENTER_CHART, KARPENTER_CRD_CHART, PROJECT_NAME, helmRelease, karpenterControllerHelmValues, type HelmDelivery } from '@emr-eks-gitops/core';
+import {
+  KARPENTER_CHART,
+  KARPENTER_CRD_CHART,
+  PROJECT_NAME,
+  helmRelease,
+  karpenterControllerHelmValues,
+  type HelmDelivery,
+} from '@emr-eks-gitops/core';
 import type { KarpenterCapacity, ResolvedEnvironment } from '../../config/resolve.js';
 import type { ResolvedKarpenterAddon } from './resolve.js';
 import { ManifestChart } from '../../charts/manifest-chart.js';
@@ -22,8 +29,18 @@ export class KarpenterControllerChart extends ManifestChart {
   readonly values: ReturnType<typeof karpenterControllerHelmValues>;
   override readonly addonSummary: AddonSummary;
 
-  constructor(scope: App, config: ResolvedEnvironment, capacity: KarpenterCapacity, addon: ResolvedKarpenterAddon, delivery: HelmDelivery) {
-    super(scope, 'addon-karpenter', { folder: KARPENTER_CONTROLLER_FOLDER, environment: config.name, configPath: ['addons', 'karpenter'] });
+  constructor(
+    scope: App,
+    config: ResolvedEnvironment,
+    capacity: KarpenterCapacity,
+    addon: ResolvedKarpenterAddon,
+    delivery: HelmDelivery,
+  ) {
+    super(scope, 'addon-karpenter', {
+      folder: KARPENTER_CONTROLLER_FOLDER,
+      environment: config.name,
+      configPath: ['addons', 'karpenter'],
+    });
     const { controller } = capacity;
     const { namespace } = addon;
     this.values = karpenterControllerHelmValues({
@@ -33,31 +50,51 @@ export class KarpenterControllerChart extends ManifestChart {
       managedNodeGroups: controller.managedNodeGroups,
       replicas: addon.replicas,
     });
-    helmRelease(this, 'Controller', {
-      chart: KARPENTER_CHART,
-      namespace,
-      values: this.values as unknown as Record<string, unknown>,
-      // The CRDs' release lives in flux-system beside this one; with Argo CD the sync waves order them.
-      dependsOn: [KARPENTER_CRD_CHART.name],
-      skipCrds: true,
-      createNamespace: namespace !== 'kube-system',
-    }, delivery);
+    helmRelease(
+      this,
+      'Controller',
+      {
+        chart: KARPENTER_CHART,
+        namespace,
+        values: this.values as unknown as Record<string, unknown>,
+        // The CRDs' release lives in flux-system beside this one; with Argo CD the sync waves order them.
+        dependsOn: [KARPENTER_CRD_CHART.name],
+        skipCrds: true,
+        createNamespace: namespace !== 'kube-system',
+      },
+      delivery,
+    );
     this.addonSummary = {
       name: 'karpenter',
-      rows: [{
-        name: 'Karpenter controller', chart: `\`${KARPENTER_CHART.url}\` ${KARPENTER_CHART.version}`, namespace, folder: KARPENTER_CONTROLLER_FOLDER,
-        reach: `no UI: \`kubectl logs -n ${namespace} deploy/karpenter\`; metrics on port 8080 of \`svc/karpenter\``,
-      }],
-      notes: [{
-        section: 'addons', template: KARPENTER_README_TEMPLATES.notes, order: 3,
-        data: {
-          karpenterAddon: {
-            namespace, replicas: addon.replicas ?? 2, application: `${PROJECT_NAME}-${config.name}-addon-karpenter`,
-            nodeGroups: (controller.managedNodeGroups ?? []).map((group) => `\`${group}\``).join(', '),
-          },
-          controller: { interruptionQueue: controller.interruptionQueue, roleArn: controller.roleArn, managedNodeGroups: controller.managedNodeGroups },
+      rows: [
+        {
+          name: 'Karpenter controller',
+          chart: `\`${KARPENTER_CHART.url}\` ${KARPENTER_CHART.version}`,
+          namespace,
+          folder: KARPENTER_CONTROLLER_FOLDER,
+          reach: `no UI: \`kubectl logs -n ${namespace} deploy/karpenter\`; metrics on port 8080 of \`svc/karpenter\``,
         },
-      }],
+      ],
+      notes: [
+        {
+          section: 'addons',
+          template: KARPENTER_README_TEMPLATES.notes,
+          order: 3,
+          data: {
+            karpenterAddon: {
+              namespace,
+              replicas: addon.replicas ?? 2,
+              application: `${PROJECT_NAME}-${config.name}-addon-karpenter`,
+              nodeGroups: (controller.managedNodeGroups ?? []).map((group) => `\`${group}\``).join(', '),
+            },
+            controller: {
+              interruptionQueue: controller.interruptionQueue,
+              roleArn: controller.roleArn,
+              managedNodeGroups: controller.managedNodeGroups,
+            },
+          },
+        },
+      ],
     };
   }
 }

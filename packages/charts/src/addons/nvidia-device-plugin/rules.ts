@@ -13,10 +13,22 @@ export function nvidiaDevicePluginProblems(file: Partial<EnvironmentFile> | null
   const classes: unknown[] = Array.isArray(capacity?.classes) ? capacity.classes : [];
   const gpuClasses = classes.filter((spec) => isObject(spec) && isObject(spec.gpu) && typeof spec.name === 'string');
   if (capacity?.backend === 'auto-mode') {
-    return [at('auto-mode-no-device-plugin', ['addons', 'nvidiaDevicePlugin'], 'EKS Auto Mode installs and runs the NVIDIA device plugin on its GPU nodes itself: a second plugin would register the same devices twice; remove addons.nvidiaDevicePlugin')];
+    return [
+      at(
+        'auto-mode-no-device-plugin',
+        ['addons', 'nvidiaDevicePlugin'],
+        'EKS Auto Mode installs and runs the NVIDIA device plugin on its GPU nodes itself: a second plugin would register the same devices twice; remove addons.nvidiaDevicePlugin',
+      ),
+    ];
   }
   if (capacity && gpuClasses.length === 0) {
-    return [at('gpu-device-plugin-unused', ['addons', 'nvidiaDevicePlugin'], 'no capacity class has gpu: the plugin runs only on the nodes of GPU classes and would run nowhere; remove it, or add a class with gpu (e.g. categories [g], gpu: {perExecutor: 1})')];
+    return [
+      at(
+        'gpu-device-plugin-unused',
+        ['addons', 'nvidiaDevicePlugin'],
+        'no capacity class has gpu: the plugin runs only on the nodes of GPU classes and would run nowhere; remove it, or add a class with gpu (e.g. categories [g], gpu: {perExecutor: 1})',
+      ),
+    ];
   }
   return [];
 }

@@ -5,7 +5,12 @@ import { PROMETHEUS_ADDON_DEFAULTS, resolvePrometheus, type ResolvedPrometheus }
 import { PROMETHEUS_README_TEMPLATES, PrometheusChart } from './chart.js';
 
 /** Prometheus: this project's server (mode server) or PodMonitors for a running operator, with dashboards and alerts. */
-export const prometheusAddon: AddonModule<'prometheus', typeof PrometheusSchema, ResolvedPrometheus, typeof PROMETHEUS_ADDON_DEFAULTS> = {
+export const prometheusAddon: AddonModule<
+  'prometheus',
+  typeof PrometheusSchema,
+  ResolvedPrometheus,
+  typeof PROMETHEUS_ADDON_DEFAULTS
+> = {
   key: 'prometheus',
   schema: PrometheusSchema,
   // Without a delivery engine the server's values are an artifact for `helm install -f`.
@@ -15,5 +20,8 @@ export const prometheusAddon: AddonModule<'prometheus', typeof PrometheusSchema,
   charts: ({ app, config, helmDelivery }, prometheus) => [new PrometheusChart(app, config, prometheus, helmDelivery)],
   readme: { templates: Object.values(PROMETHEUS_README_TEMPLATES) },
   // Pinned in the server's values; in mode operator the operator's own Prometheus runs.
-  images: (_config, prometheus) => (prometheus.mode === 'server' ? [PROMETHEUS_IMAGES.configReloader, PROMETHEUS_IMAGES.server].map(imageReference) : []),
+  images: (_config, prometheus) =>
+    prometheus.mode === 'server'
+      ? [PROMETHEUS_IMAGES.configReloader, PROMETHEUS_IMAGES.server].map(imageReference)
+      : [],
 };

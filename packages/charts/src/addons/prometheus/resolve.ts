@@ -10,7 +10,12 @@ type PrometheusServer = NonNullable<PrometheusConfig['server']>;
 export type ResolvedPrometheus = With<PrometheusConfig, { server?: With<PrometheusServer, { lifecycleApi: boolean }> }>;
 
 export function resolvePrometheus({ server, ...rest }: PrometheusConfig): ResolvedPrometheus {
-  return { ...rest, ...(server ? { server: { ...server, lifecycleApi: server.lifecycleApi ?? PROMETHEUS_ADDON_DEFAULTS.lifecycleApi } } : {}) };
+  return {
+    ...rest,
+    ...(server
+      ? { server: { ...server, lifecycleApi: server.lifecycleApi ?? PROMETHEUS_ADDON_DEFAULTS.lifecycleApi } }
+      : {}),
+  };
 }
 
 declare module '../../config/resolve.js' {

@@ -1,7 +1,19 @@
 import type { App } from 'cdk8s';
 import {
-  configDiagnostic, YUNIKORN_CHART, formatCores, formatMiB, helmRelease, parseQuantity, tenantQueueName, yunikornHelmValues, yunikornQueueConfig,
-  type HelmDelivery, type SparkCapacity, type TenantQueue, type YunikornSchedulerConfig, type YunikornValues,
+  configDiagnostic,
+  YUNIKORN_CHART,
+  formatCores,
+  formatMiB,
+  helmRelease,
+  parseQuantity,
+  tenantQueueName,
+  yunikornHelmValues,
+  yunikornQueueConfig,
+  type HelmDelivery,
+  type SparkCapacity,
+  type TenantQueue,
+  type YunikornSchedulerConfig,
+  type YunikornValues,
 } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment, ResolvedTenantQueue } from '../../config/resolve.js';
 import type { RenderIssue } from '../../config/render-error.js';
@@ -17,16 +29,24 @@ export const YUNIKORN_README_TEMPLATES = { fairSharing: 'addons/yunikorn/yunikor
 export const YUNIKORN_FOLDER = 'addons/yunikorn';
 
 /** The tenants' queues (file order), each with its index in the environment file. */
-export function tenantQueues(config: ResolvedEnvironment): Array<TenantQueue & { readonly index: number; readonly tenant: string; readonly settings: ResolvedTenantQueue }> {
-  return config.tenants.flatMap((tenant, index) => (onYunikorn(config, tenant) ? [{
-    index,
-    tenant: tenant.name,
-    namespace: tenant.namespace,
-    guaranteed: tenant.queue.guaranteed,
-    max: { cpu: tenant.quota.cpu, memory: tenant.quota.memory },
-    ordering: tenant.queue.ordering,
-    settings: tenant.queue,
-  }] : []));
+export function tenantQueues(
+  config: ResolvedEnvironment,
+): Array<TenantQueue & { readonly index: number; readonly tenant: string; readonly settings: ResolvedTenantQueue }> {
+  return config.tenants.flatMap((tenant, index) =>
+    onYunikorn(config, tenant)
+      ? [
+          {
+            index,
+            tenant: tenant.name,
+            namespace: tenant.namespace,
+            guaranteed: tenant.queue.guaranteed,
+            max: { cpu: tenant.quota.cpu, memory: tenant.quota.memory },
+            ordering: tenant.queue.ordering,
+            settings: tenant.queue,
+          },
+        ]
+      : [],
+  );
 }
 
 /**
@@ -40,16 +60,29 @@ export class YunikornChart extends ManifestChart {
   override readonly addonSummary: AddonSummary;
 
   constructor(scope: App, config: ResolvedEnvironment, delivery: HelmDelivery) {
-    super(scope, 'addon-yunikorn', { folder: YUNIKORN_FOLDER, environment: config.name, configPath: ['addons', 'yunikorn'] });
+    super(scope, 'addon-yunikorn', {
+      folder: YUNIKORN_FOLDER,
+      environment: config.name,
+      configPath: ['addons', 'yunikorn'],
+    });
     const tenants = tenantQueues(config);
     this.queues = yunikornQueueConfig(tenants);
-    this.values = yunikornHelmValues({ queues: this.queues, processNamespaces: tenants.map((t) => t.namespace), ...addonPlacement(config) });
-    helmRelease(this, 'Release', {
-      chart: YUNIKORN_CHART,
-      namespace: YUNIKORN_CHART.namespace,
-      values: this.values as unknown as Record<string, unknown>,
-      createNamespace: true,
-    }, delivery);
+    this.values = yunikornHelmValues({
+      queues: this.queues,
+      processNamespaces: tenants.map((t) => t.namespace),
+      ...addonPlacement(config),
+    });
+    helmRelease(
+      this,
+      'Release',
+      {
+        chart: YUNIKORN_CHART,
+        namespace: YUNIKORN_CHART.namespace,
+        values: this.values as unknown as Record<string, unknown>,
+        createNamespace: true,
+      },
+      delivery,
+    );
     this.addonSummary = yunikornSummary(config, tenants);
   }
 }
@@ -59,25 +92,37 @@ function yunikornSummary(config: ResolvedEnvironment, queues: ReturnType<typeof 
   const chart = YUNIKORN_CHART;
   return {
     name: 'yunikorn',
-    rows: [{
-      name: 'Apache YuniKorn', chart: `\`${chart.name}\` ${chart.version} from ${chart.url}`, namespace: chart.namespace, folder: YUNIKORN_FOLDER,
-      reach: `\`kubectl port-forward -n ${chart.namespace} svc/yunikorn-service 9889\`, then http://localhost:9889 (queues and applications); see Fair sharing`,
-    }],
-    notes: [{
-      section: 'nodepools', template: YUNIKORN_README_TEMPLATES.fairSharing, order: 1,
-      data: {
-        chart,
-        queues: queues.map((queue) => {
-          const tenant = config.tenants[queue.index]!;
-          return {
-            ...queue, queue: tenantQueueName(queue.namespace),
-            gangMinExecutors: tenant.queue!.gangMinExecutors ?? 1, maxQueueWait: tenant.queue!.maxQueueWait ?? '15m (EMR\'s default)',
-          };
-        }),
-        others: config.tenants.filter((tenant) => !tenant.retired && !queues.some((queue) => queue.tenant === tenant.name))
-          .map((tenant) => ({ name: tenant.name, fargate: tenant.fargate !== undefined })),
+    rows: [
+      {
+        name: 'Apache YuniKorn',
+        chart: `\`${chart.name}\` ${chart.version} from ${chart.url}`,
+        namespace: chart.namespace,
+        folder: YUNIKORN_FOLDER,
+        reach: `\`kubectl port-forward -n ${chart.namespace} svc/yunikorn-service 9889\`, then http://localhost:9889 (queues and applications); see Fair sharing`,
       },
-    }],
+    ],
+    notes: [
+      {
+        section: 'nodepools',
+        template: YUNIKORN_README_TEMPLATES.fairSharing,
+        order: 1,
+        data: {
+          chart,
+          queues: queues.map((queue) => {
+            const tenant = config.tenants[queue.index]!;
+            return {
+              ...queue,
+              queue: tenantQueueName(queue.namespace),
+              gangMinExecutors: tenant.queue!.gangMinExecutors ?? 1,
+              maxQueueWait: tenant.queue!.maxQueueWait ?? "15m (EMR's default)",
+            };
+          }),
+          others: config.tenants
+            .filter((tenant) => !tenant.retired && !queues.some((queue) => queue.tenant === tenant.name))
+            .map((tenant) => ({ name: tenant.name, fargate: tenant.fargate !== undefined })),
+        },
+      },
+    ],
   };
 }
 
@@ -85,7 +130,10 @@ function yunikornSummary(config: ResolvedEnvironment, queues: ReturnType<typeof 
  * The guarantees of all tenant queues together within what the Spark pools may ever launch (the sum of their limits):
  * a guarantee beyond that cannot be honoured when every tenant asks at once. Reported at the guarantee that tips it.
  */
-export function guaranteedCapacityIssues(config: ResolvedEnvironment, classes: ReadonlyMap<string, SparkCapacity>): RenderIssue[] {
+export function guaranteedCapacityIssues(
+  config: ResolvedEnvironment,
+  classes: ReadonlyMap<string, SparkCapacity>,
+): RenderIssue[] {
   const pools = [...new Set([...classes.values()].flatMap((capacity) => capacity.pools))];
   const issues: RenderIssue[] = [];
   for (const resource of ['cpu', 'memory'] as const) {
@@ -97,7 +145,13 @@ export function guaranteedCapacityIssues(config: ResolvedEnvironment, classes: R
       sum += parseQuantity(queue.guaranteed[resource]);
       if (sum <= ceiling) continue;
       const show = (n: number) => (resource === 'cpu' ? formatCores(n) : formatMiB(n / 2 ** 20));
-      issues.push(configDiagnostic('yunikorn-guaranteed-capacity', ['tenants', queue.index, 'queue', 'guaranteed', resource], `the tenants' guaranteed ${resource} up to ${queue.tenant}'s comes to ${show(sum)}, more than the Spark pools may ever launch (${show(ceiling)}, the sum of their limits): YuniKorn would promise capacity that cannot exist, and a tenant counting on its guarantee waits when all ask at once; lower the guarantees or raise the pools' limits`));
+      issues.push(
+        configDiagnostic(
+          'yunikorn-guaranteed-capacity',
+          ['tenants', queue.index, 'queue', 'guaranteed', resource],
+          `the tenants' guaranteed ${resource} up to ${queue.tenant}'s comes to ${show(sum)}, more than the Spark pools may ever launch (${show(ceiling)}, the sum of their limits): YuniKorn would promise capacity that cannot exist, and a tenant counting on its guarantee waits when all ask at once; lower the guarantees or raise the pools' limits`,
+        ),
+      );
       break;
     }
   }

@@ -6,7 +6,12 @@ import { YUNIKORN_RULES } from './rules.js';
 import { YUNIKORN_README_TEMPLATES, YunikornChart, guaranteedCapacityIssues } from './chart.js';
 
 /** Apache YuniKorn: a queue per tenant that has one, gang scheduling, queued instead of failed jobs. */
-export const yunikornAddon: AddonModule<'yunikorn', typeof YunikornAddonSchema, DeepReadonly<YunikornAddonConfig>, Record<never, never>> = {
+export const yunikornAddon: AddonModule<
+  'yunikorn',
+  typeof YunikornAddonSchema,
+  DeepReadonly<YunikornAddonConfig>,
+  Record<never, never>
+> = {
   key: 'yunikorn',
   schema: YunikornAddonSchema,
   delivery: { kind: 'helm-release', needsEngine: HELM_RELEASE_NEEDS_ENGINE, rule: 'yunikorn-addon' },
@@ -22,5 +27,8 @@ export const yunikornAddon: AddonModule<'yunikorn', typeof YunikornAddonSchema, 
     return capacityIssues.length === 0 ? [new YunikornChart(app, config, helmDelivery)] : [];
   },
   readme: { templates: Object.values(YUNIKORN_README_TEMPLATES) },
-  images: (config) => (config.delivery ? [YUNIKORN_IMAGES.admission, YUNIKORN_IMAGES.scheduler, YUNIKORN_IMAGES.web].map(imageReference) : []),
+  images: (config) =>
+    config.delivery
+      ? [YUNIKORN_IMAGES.admission, YUNIKORN_IMAGES.scheduler, YUNIKORN_IMAGES.web].map(imageReference)
+      : [],
 };

@@ -11,7 +11,9 @@ export function capacityBackEndSection(summaries: ReadmeSummaries): string {
   const active = summaries.tenants.filter((tenant) => !tenant.retired);
   const profiles = summaries.fargate?.profiles ?? [];
   const backEndName = capacity.autoMode ? 'EKS Auto Mode' : 'Karpenter';
-  const fargateTenants = active.filter((tenant) => tenant.fargate).map((tenant) => ({ ...tenant, sizes: fargateSizes(tenant) }));
+  const fargateTenants = active
+    .filter((tenant) => tenant.fargate)
+    .map((tenant) => ({ ...tenant, sizes: fargateSizes(tenant) }));
   return renderInline('capacity-back-ends', {
     ...environment,
     // One back end for every tenant: a table would repeat the same row (disks and classes are in the tables above).
@@ -29,14 +31,17 @@ export function capacityBackEndSection(summaries: ReadmeSummaries): string {
     profiles,
     base: `dist-manifests/${environment.name}/artifacts/platform/fargate`,
     fargateTenants,
-    securityGroupCommands: securityGroupCommands(summaries.fargate?.securityGroupRules ?? [], fargateTenants.flatMap((tenant) => tenant.fargate?.securityGroupIds ?? [])),
+    securityGroupCommands: securityGroupCommands(
+      summaries.fargate?.securityGroupRules ?? [],
+      fargateTenants.flatMap((tenant) => tenant.fargate?.securityGroupIds ?? []),
+    ),
   });
 }
 
 /** A Fargate tenant's pod sizes as the table prints them: '-' when they were not computed, 'does not fit' per pod. */
 function fargateSizes(tenant: TenantSummary) {
   const sizes = tenant.fargate?.sizes;
-  const size = (pod: string | undefined) => (sizes ? pod ?? 'does not fit' : '-');
+  const size = (pod: string | undefined) => (sizes ? (pod ?? 'does not fit') : '-');
   return { jobRunner: size(sizes?.jobRunner), driver: size(sizes?.driver), executor: size(sizes?.executor) };
 }
 
@@ -45,13 +50,19 @@ function fargateSizes(tenant: TenantSummary) {
  * kubelet's 10250 from the cluster security group, kubectl logs, exec and port-forward fail on these pods.
  */
 function securityGroupCommands(rules: readonly PodSecurityGroupRule[], groups: readonly string[]): string[] {
-  const peer = (rule: PodSecurityGroupRule, group: string) => (rule.peer === 'anywhere' ? 'IpRanges=[{CidrIp=0.0.0.0/0}]'
-    : `UserIdGroupPairs=[{GroupId=${rule.peer === 'cluster' ? '$CLUSTER_SG' : group}}]`);
+  const peer = (rule: PodSecurityGroupRule, group: string) =>
+    rule.peer === 'anywhere'
+      ? 'IpRanges=[{CidrIp=0.0.0.0/0}]'
+      : `UserIdGroupPairs=[{GroupId=${rule.peer === 'cluster' ? '$CLUSTER_SG' : group}}]`;
   const command = (rule: PodSecurityGroupRule, group: string, other: string) => {
     const ports = rule.port === undefined ? '' : `,FromPort=${rule.port},ToPort=${rule.port}`;
     return `aws ec2 authorize-security-group-${rule.direction} --group-id ${group} --ip-permissions "IpProtocol=${rule.protocol}${ports},${peer(rule, other)}"  # ${rule.why}`;
   };
-  return [...new Set(groups)].sort().flatMap((group) => rules.map((rule) => (rule.on === 'pods'
-    ? command(rule, group, group)
-    : command({ ...rule, peer: 'pods' }, '$CLUSTER_SG', group))));
+  return [...new Set(groups)]
+    .sort()
+    .flatMap((group) =>
+      rules.map((rule) =>
+        rule.on === 'pods' ? command(rule, group, group) : command({ ...rule, peer: 'pods' }, '$CLUSTER_SG', group),
+      ),
+    );
 }

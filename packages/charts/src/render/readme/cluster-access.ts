@@ -9,15 +9,27 @@ import type { ReadmeSummaries } from '../../charts/summaries.js';
 export function clusterAccessData(summaries: ReadmeSummaries) {
   const { environment, clusterAccess: access, capacity, delivery } = summaries;
   const fargate = summaries.tenants.some((tenant) => !tenant.retired && tenant.fargate);
-  const steps = ['mode', 'backend', ...(access.identityMappings ? ['mappings'] : []), ...(access.nodeAccessEntry ? ['node'] : []),
-    ...(access.awsAuth ? [] : ['emr']), ...(fargate ? ['fargate'] : []), 'trust', 'sync', 'register'];
+  const steps = [
+    'mode',
+    'backend',
+    ...(access.identityMappings ? ['mappings'] : []),
+    ...(access.nodeAccessEntry ? ['node'] : []),
+    ...(access.awsAuth ? [] : ['emr']),
+    ...(fargate ? ['fargate'] : []),
+    'trust',
+    'sync',
+    'register',
+  ];
   return {
     ...environment,
     ...access,
     autoMode: capacity.autoMode !== undefined,
     controller: capacity.controller ?? {},
     accessEntries: access.nodeAccessEntry !== undefined,
-    mapRoles: access.mapRoles.split('\n').map((line) => `   ${line}`).join('\n'),
+    mapRoles: access.mapRoles
+      .split('\n')
+      .map((line) => `   ${line}`)
+      .join('\n'),
     nodeUsername: `\`${access.nodeUsername}\``,
     nodeGroups: access.nodeGroups.map((group) => `\`${group}\``).join(' and '),
     step: Object.fromEntries(steps.map((name, index) => [name, index + 1])),

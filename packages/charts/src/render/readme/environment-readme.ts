@@ -8,18 +8,40 @@ import { clusterAccessData } from './cluster-access.js';
 
 /** The README's sections in order, each a template of this folder (the add-ons' notes are theirs, below `addons/`). */
 export const README_SECTIONS = [
-  'overview', 'layers', 'auto-mode', 'addons', 'artifacts', 'tenants', 'nodepools', 'job-logs', 'iam', 'cost', 'pod-identity',
-  'driver-nodes', 'cluster-access', 'removing-tenant',
+  'overview',
+  'layers',
+  'auto-mode',
+  'addons',
+  'artifacts',
+  'tenants',
+  'nodepools',
+  'job-logs',
+  'iam',
+  'cost',
+  'pod-identity',
+  'driver-nodes',
+  'cluster-access',
+  'removing-tenant',
 ] as const;
 
-const PURPOSE = { 'emr-job': 'EMR job (client, driver, executor)', notebook: 'notebook', 'history-server': 'History Server' } as const;
+const PURPOSE = {
+  'emr-job': 'EMR job (client, driver, executor)',
+  notebook: 'notebook',
+  'history-server': 'History Server',
+} as const;
 
 /** The environment's README: what is rendered, for whom, and what must happen outside Git, from what the charts decided. */
 export function environmentReadme(summaries: ReadmeSummaries): string {
   const data = readmeData(summaries);
-  const notes = (section: AddonNotes['section']) => summaries.addons.flatMap((addon) => addon.notes)
-    .filter((note) => note.section === section).sort((a, b) => a.order - b.order);
-  const notesOf = (section: AddonNotes['section'], render: typeof renderTemplate) => notes(section).map((note) => render(note.template, { ...data, ...note.data })).join('');
+  const notes = (section: AddonNotes['section']) =>
+    summaries.addons
+      .flatMap((addon) => addon.notes)
+      .filter((note) => note.section === section)
+      .sort((a, b) => a.order - b.order);
+  const notesOf = (section: AddonNotes['section'], render: typeof renderTemplate) =>
+    notes(section)
+      .map((note) => render(note.template, { ...data, ...note.data }))
+      .join('');
   const sections: Record<(typeof README_SECTIONS)[number], () => string> = {
     overview: () => renderTemplate('overview', data),
     layers: () => renderTemplate('layers', data),
@@ -29,33 +51,51 @@ export function environmentReadme(summaries: ReadmeSummaries): string {
     tenants: () => renderTemplate('tenants', data),
     nodepools: () => {
       const classes = capacityClassSection(summaries);
-      const placements = placementSection(summaries.tenants.flatMap((tenant) => (tenant.placement ? [tenant.placement] : [])), summaries.capacity.pools)
-        + capacityBackEndSection(summaries) + (classes ? `\n\n${classes}` : '') + notesOf('nodepools', renderInline);
+      const placements =
+        placementSection(
+          summaries.tenants.flatMap((tenant) => (tenant.placement ? [tenant.placement] : [])),
+          summaries.capacity.pools,
+        ) +
+        capacityBackEndSection(summaries) +
+        (classes ? `\n\n${classes}` : '') +
+        notesOf('nodepools', renderInline);
       return renderTemplate('nodepools', { placements });
     },
     'job-logs': () => renderTemplate('job-logs', data),
     iam: () => renderTemplate('iam', data),
-    cost: () => renderTemplate('cost', {
-      ...data, ...summaries.cost, tenants: summaries.tenants,
-      taggedClasses: summaries.capacity.classes.filter((spec) => spec.costTags !== undefined),
-    }),
-    'pod-identity': () => renderTemplate('pod-identity', {
-      ...data, ...summaries.podIdentity,
-      bindings: summaries.podIdentity.bindings.map((binding) => ({ ...binding, purpose: PURPOSE[binding.purpose] })),
-      irsaTenants: summaries.tenants.filter((tenant) => tenant.irsa).map((tenant) => tenant.name),
-    }),
+    cost: () =>
+      renderTemplate('cost', {
+        ...data,
+        ...summaries.cost,
+        tenants: summaries.tenants,
+        taggedClasses: summaries.capacity.classes.filter((spec) => spec.costTags !== undefined),
+      }),
+    'pod-identity': () =>
+      renderTemplate('pod-identity', {
+        ...data,
+        ...summaries.podIdentity,
+        bindings: summaries.podIdentity.bindings.map((binding) => ({ ...binding, purpose: PURPOSE[binding.purpose] })),
+        irsaTenants: summaries.tenants.filter((tenant) => tenant.irsa).map((tenant) => tenant.name),
+      }),
     'driver-nodes': () => renderTemplate('driver-nodes', data),
     'cluster-access': () => renderTemplate('cluster-access', clusterAccessData(summaries)),
     'removing-tenant': () => renderTemplate('removing-tenant', data),
   };
   // Sections that are off leave blank lines behind: one blank line between blocks, as Markdown wants.
-  return README_SECTIONS.map((name) => sections[name]()).join('').replace(/\n{3,}/g, '\n\n');
+  return README_SECTIONS.map((name) => sections[name]())
+    .join('')
+    .replace(/\n{3,}/g, '\n\n');
 }
 
-const size = (pod: SparkPodSize) => `${pod.cores} ${pod.cores === 1 ? 'core' : 'cores'}, ${pod.memory}${pod.memoryOverheadFactor ? ` (+${Math.round(pod.memoryOverheadFactor * 100)}% overhead)` : ''}`;
+const size = (pod: SparkPodSize) =>
+  `${pod.cores} ${pod.cores === 1 ? 'core' : 'cores'}, ${pod.memory}${pod.memoryOverheadFactor ? ` (+${Math.round(pod.memoryOverheadFactor * 100)}% overhead)` : ''}`;
 
-const disk = (tenant: TenantSummary) => (tenant.scratchDisk.kind === 'fargate' ? `Fargate ephemeral storage ${tenant.scratchDisk.size}`
-  : tenant.scratchDisk.kind === 'instance-store' ? 'NVMe instance store' : `EBS ${tenant.scratchDisk.size}`);
+const disk = (tenant: TenantSummary) =>
+  tenant.scratchDisk.kind === 'fargate'
+    ? `Fargate ephemeral storage ${tenant.scratchDisk.size}`
+    : tenant.scratchDisk.kind === 'instance-store'
+      ? 'NVMe instance store'
+      : `EBS ${tenant.scratchDisk.size}`;
 
 /** What the section templates read, every key present (the templates are strict), from the summaries only. */
 function readmeData(summaries: ReadmeSummaries) {
@@ -65,11 +105,14 @@ function readmeData(summaries: ReadmeSummaries) {
   return {
     ...environment,
     awsAuth: clusterAccess.awsAuth,
-    accessSummary: clusterAccess.awsAuth ? 'aws-auth (Role and RoleBinding rendered per tenant)' : 'access entries (EMR creates its own RBAC)',
-    capacitySummary: (capacity.autoMode
-      ? 'EKS Auto Mode (`capacity.backend: auto-mode`): AWS runs Karpenter; NodeClasses `eks.amazonaws.com/v1`'
-      : 'self-managed Karpenter (`capacity.backend: karpenter`): EC2NodeClasses `karpenter.k8s.aws/v1`')
-      + (fargate.length > 0 ? `; EKS Fargate for ${fargate.join(', ')}` : ''),
+    accessSummary: clusterAccess.awsAuth
+      ? 'aws-auth (Role and RoleBinding rendered per tenant)'
+      : 'access entries (EMR creates its own RBAC)',
+    capacitySummary:
+      (capacity.autoMode
+        ? 'EKS Auto Mode (`capacity.backend: auto-mode`): AWS runs Karpenter; NodeClasses `eks.amazonaws.com/v1`'
+        : 'self-managed Karpenter (`capacity.backend: karpenter`): EC2NodeClasses `karpenter.k8s.aws/v1`') +
+      (fargate.length > 0 ? `; EKS Fargate for ${fargate.join(', ')}` : ''),
     ...delivery,
     flux: delivery.engine === 'flux',
     argocd: delivery.engine === 'argocd',
@@ -85,9 +128,15 @@ function readmeData(summaries: ReadmeSummaries) {
     notebookCullMinutes: notebooks?.cullMinutes ?? 0,
     // Artifacts.
     clusterAccessArtifacts: [
-      ...(clusterAccess.identityMappings ? ['`eksctl-iam-identity-mappings.yaml`, the aws-auth mappings (`eksctl create iamidentitymapping -f`)'] : []),
-      ...(clusterAccess.nodeAccessEntry ? ['`node-access-entry.json`, the node role\'s access entry (`aws eks create-access-entry --cli-input-json`)'] : []),
-      ...(clusterAccess.nodeAccessEntry?.policyArn ? ['`node-access-policy.json`, its access policy (`aws eks associate-access-policy --cli-input-json`)'] : []),
+      ...(clusterAccess.identityMappings
+        ? ['`eksctl-iam-identity-mappings.yaml`, the aws-auth mappings (`eksctl create iamidentitymapping -f`)']
+        : []),
+      ...(clusterAccess.nodeAccessEntry
+        ? ["`node-access-entry.json`, the node role's access entry (`aws eks create-access-entry --cli-input-json`)"]
+        : []),
+      ...(clusterAccess.nodeAccessEntry?.policyArn
+        ? ['`node-access-policy.json`, its access policy (`aws eks associate-access-policy --cli-input-json`)']
+        : []),
     ].join('; '),
     podIdentitySection: summaries.podIdentity.bindings.length > 0,
   };
@@ -115,9 +164,14 @@ function capacityData({ capacity }: ReadmeSummaries) {
 /** The tenants' table, their logs and IAM documents, and which of their documents exist. */
 function tenantData({ tenants, iam }: ReadmeSummaries) {
   const active = tenants.filter((tenant) => !tenant.retired);
-  const checks = ['quota', 'LimitRange',
-    ...(active.some((tenant) => !tenant.fargate) ? ['EBS scratch volumes against `requests.storage`', 'the instance types of the pools each pod reaches'] : []),
-    ...(active.some((tenant) => tenant.fargate) ? ['Fargate\'s pod sizes'] : [])];
+  const checks = [
+    'quota',
+    'LimitRange',
+    ...(active.some((tenant) => !tenant.fargate)
+      ? ['EBS scratch volumes against `requests.storage`', 'the instance types of the pools each pod reaches']
+      : []),
+    ...(active.some((tenant) => tenant.fargate) ? ["Fargate's pod sizes"] : []),
+  ];
   return {
     offeredClasses: tenants.some((tenant) => tenant.documents.classVariants),
     singleZoneJobs: tenants.some((tenant) => tenant.documents.singleZone),
@@ -131,14 +185,21 @@ function tenantData({ tenants, iam }: ReadmeSummaries) {
       quotaText: `${tenant.quota.cpu} CPU, ${tenant.quota.memory}, ${tenant.quota.pods} pods, ${tenant.quota.storage} volumes`,
     })),
     logRows: tenants.map(({ name, logs }) => ({
-      name, group: logs.cloudWatchLogGroup, s3: logs.s3LogUri, events: logs.eventLogDir, both: logs.cloudWatchLogGroup !== undefined && logs.s3LogUri !== undefined,
+      name,
+      group: logs.cloudWatchLogGroup,
+      s3: logs.s3LogUri,
+      events: logs.eventLogDir,
+      both: logs.cloudWatchLogGroup !== undefined && logs.s3LogUri !== undefined,
     })),
     cloudWatch: iam.cloudWatchLogs,
     iam: {
       ...iam,
       kmsKey: iam.kmsKey ?? '',
       // The policies by name: the part of the ARN after its last slash.
-      managed: iam.managed.map((entry) => ({ ...entry, policies: entry.managedPolicyArns.map((arn) => arn.split('/').pop()!) })),
+      managed: iam.managed.map((entry) => ({
+        ...entry,
+        policies: entry.managedPolicyArns.map((arn) => arn.split('/').pop()!),
+      })),
     },
   };
 }

@@ -20,14 +20,15 @@ function edgeLabel(text: string): string {
   const lines: string[] = [];
   const add = (piece: string) => {
     const last = lines.at(-1);
-    if (last !== undefined && `${last} ${piece}`.length <= EDGE_LINE_CHARACTERS) lines[lines.length - 1] = `${last} ${piece}`;
+    if (last !== undefined && `${last} ${piece}`.length <= EDGE_LINE_CHARACTERS)
+      lines[lines.length - 1] = `${last} ${piece}`;
     else lines.push(piece);
   };
   for (const phrase of text.split(/(?<=[,:]) /)) {
     if (phrase.length <= EDGE_LINE_CHARACTERS) add(phrase);
     else {
       lines.push('');
-      for (const word of phrase.split(' ')) (lines.at(-1) === '' ? lines[lines.length - 1] = word : add(word));
+      for (const word of phrase.split(' ')) lines.at(-1) === '' ? (lines[lines.length - 1] = word) : add(word);
     }
   }
   return lines.join('<br/>');
@@ -45,7 +46,9 @@ export function poolUse(pool: PoolSummary, pools: readonly PoolSummary[]): strin
   if (pool.role === 'driver') return 'drivers, on-demand';
   if (pool.capacityTypes.includes('spot')) return 'executors, spot first';
   // On-demand executors are a fallback only where the same class has spot executor pools to fall back from.
-  const spotInClass = pools.some((other) => other.role === 'executor' && classOf(other) === classOf(pool) && other.capacityTypes.includes('spot'));
+  const spotInClass = pools.some(
+    (other) => other.role === 'executor' && classOf(other) === classOf(pool) && other.capacityTypes.includes('spot'),
+  );
   return spotInClass ? 'executors, on-demand fallback' : 'executors, on-demand';
 }
 
@@ -65,8 +68,13 @@ function groupTenants(tenants: readonly TenantPlacementSummary[]): TenantGroup[]
 }
 
 /** Pools that no tenant's pods reach, and why: the README says so instead of leaving a box without edges unexplained. */
-function unusedReason(pool: PoolSummary, pools: readonly PoolSummary[], tenants: readonly TenantPlacementSummary[]): string | undefined {
-  const reaches = (t: TenantPlacementSummary, name: string) => [...t.driverPools, ...t.executorPools, ...(t.offeredPools ?? [])].includes(name);
+function unusedReason(
+  pool: PoolSummary,
+  pools: readonly PoolSummary[],
+  tenants: readonly TenantPlacementSummary[],
+): string | undefined {
+  const reaches = (t: TenantPlacementSummary, name: string) =>
+    [...t.driverPools, ...t.executorPools, ...(t.offeredPools ?? [])].includes(name);
   if (tenants.some((t) => reaches(t, pool.name))) return undefined;
   const classPools = pools.filter((other) => classOf(other) === classOf(pool)).map((other) => other.name);
   const users = tenants.filter((t) => classPools.some((name) => reaches(t, name)));
@@ -81,7 +89,15 @@ function unusedReason(pool: PoolSummary, pools: readonly PoolSummary[], tenants:
  * rendered from, so it cannot disagree with them.
  */
 export function placementDiagram(tenants: readonly TenantPlacementSummary[], pools: readonly PoolSummary[]): string {
-  const lines = ['```mermaid', '---', 'config:', '  flowchart:', `    wrappingWidth: ${DIAGRAM_WRAPPING_WIDTH}`, '---', 'flowchart LR'];
+  const lines = [
+    '```mermaid',
+    '---',
+    'config:',
+    '  flowchart:',
+    `    wrappingWidth: ${DIAGRAM_WRAPPING_WIDTH}`,
+    '---',
+    'flowchart LR',
+  ];
   const groups = groupTenants(tenants);
   const classed = hasClasses(pools);
   // Driver pools left of the tenants, executor pools right of them: a tenant's driver and executor edges leave its box
@@ -91,7 +107,7 @@ export function placementDiagram(tenants: readonly TenantPlacementSummary[], poo
     lines.push(`  subgraph ${role}_pools["${title}"]`);
     for (const pool of pools.filter((p) => p.role === role)) {
       const what = classed ? `class ${classOf(pool)}, ${pool.capacityTypes.join(', ')}` : pool.capacityTypes.join(', ');
-      const unused = unusedReason(pool, pools, tenants) ? '<br/>no tenant\'s pods' : '';
+      const unused = unusedReason(pool, pools, tenants) ? "<br/>no tenant's pods" : '';
       lines.push(`    ${id('pool', pool.name)}[("${pool.name}<br/>${what}${unused}")]`);
     }
     lines.push('  end');
@@ -99,7 +115,9 @@ export function placementDiagram(tenants: readonly TenantPlacementSummary[], poo
   poolBox('driver', 'driver NodePools');
   lines.push('  subgraph Tenants["tenant (namespace)"]');
   for (const group of groups) {
-    lines.push(`    ${id('tenants', group.first.tenant)}["${group.tenants.map((t) => `${t.tenant} (${t.namespace})`).join('<br/>')}"]`);
+    lines.push(
+      `    ${id('tenants', group.first.tenant)}["${group.tenants.map((t) => `${t.tenant} (${t.namespace})`).join('<br/>')}"]`,
+    );
   }
   lines.push('  end');
   poolBox('executor', 'executor NodePools');
@@ -108,15 +126,24 @@ export function placementDiagram(tenants: readonly TenantPlacementSummary[], poo
     const from = id('tenants', first.tenant);
     const edge = (name: string, offered: boolean) => {
       const pool = byName.get(name);
-      const label = edgeLabel(pool ? `${offered ? `jobs asking for ${classOf(pool)}: ` : ''}${poolUse(pool, pools)}` : 'pods');
+      const label = edgeLabel(
+        pool ? `${offered ? `jobs asking for ${classOf(pool)}: ` : ''}${poolUse(pool, pools)}` : 'pods',
+      );
       // Lines without arrowheads (Mermaid draws none at the start of `<---`): a driver pool's edge is written from the
       // pool, which ranks it left of the tenant; solid for the tenant's own pods, dotted for jobs that ask for a class.
       const link = offered ? '-.-' : '---';
-      lines.push(pool?.role === 'driver' ? `  ${id('pool', name)} ${link}|"${label}"| ${from}` : `  ${from} ${link}|"${label}"| ${id('pool', name)}`);
+      lines.push(
+        pool?.role === 'driver'
+          ? `  ${id('pool', name)} ${link}|"${label}"| ${from}`
+          : `  ${from} ${link}|"${label}"| ${id('pool', name)}`,
+      );
     };
     for (const name of [...first.driverPools, ...first.executorPools]) edge(name, false);
     for (const name of first.offeredPools ?? []) edge(name, true);
-    if (first.fargateProfile) lines.push(`  ${from} ---|"every pod"| ${id('fargate', first.fargateProfile)}{{"Fargate profile<br/>${first.fargateProfile}"}}`);
+    if (first.fargateProfile)
+      lines.push(
+        `  ${from} ---|"every pod"| ${id('fargate', first.fargateProfile)}{{"Fargate profile<br/>${first.fargateProfile}"}}`,
+      );
   }
   lines.push('```');
   return lines.join('\n');
@@ -129,15 +156,26 @@ export function placementSection(tenants: readonly TenantPlacementSummary[], poo
     const drivers = tenants.filter((t) => t.driverPools.includes(pool.name)).map((t) => t.tenant);
     const executors = tenants.filter((t) => t.executorPools.includes(pool.name)).map((t) => t.tenant);
     const offered = tenants.filter((t) => t.offeredPools?.includes(pool.name)).map((t) => t.tenant);
-    return [
-      ...(drivers.length > 0 ? [`drivers and job runners of ${drivers.join(', ')}`] : []),
-      ...(executors.length > 0 ? [`executors of ${executors.join(', ')} (${use})`] : []),
-      ...(offered.length > 0 ? [`${pool.role === 'driver' ? 'drivers and job runners' : `executors (${use})`} of the jobs of ${offered.join(', ')} that ask for class ${classOf(pool)}`] : []),
-    ].join('; ') || unusedReason(pool, pools, tenants)!;
+    return (
+      [
+        ...(drivers.length > 0 ? [`drivers and job runners of ${drivers.join(', ')}`] : []),
+        ...(executors.length > 0 ? [`executors of ${executors.join(', ')} (${use})`] : []),
+        ...(offered.length > 0
+          ? [
+              `${pool.role === 'driver' ? 'drivers and job runners' : `executors (${use})`} of the jobs of ${offered.join(', ')} that ask for class ${classOf(pool)}`,
+            ]
+          : []),
+      ].join('; ') || unusedReason(pool, pools, tenants)!
+    );
   };
   // The class column appears only with named classes, so an environment without them renders as before.
   const classed = hasClasses(pools);
-  const rows = pools.map((pool) => `| \`${pool.name}\` |${classed ? ` ${classOf(pool)} |` : ''} ${pool.capacityTypes.join(', ')} | ${pool.limits?.cpu ?? 'unlimited'} CPU, ${pool.limits?.memory ?? 'unlimited'} memory | ${who(pool)} |`);
-  const header = classed ? ['| NodePool | class | capacity | limits | what runs there |', '|---|---|---|---|---|'] : ['| NodePool | capacity | limits | what runs there |', '|---|---|---|---|'];
+  const rows = pools.map(
+    (pool) =>
+      `| \`${pool.name}\` |${classed ? ` ${classOf(pool)} |` : ''} ${pool.capacityTypes.join(', ')} | ${pool.limits?.cpu ?? 'unlimited'} CPU, ${pool.limits?.memory ?? 'unlimited'} memory | ${who(pool)} |`,
+  );
+  const header = classed
+    ? ['| NodePool | class | capacity | limits | what runs there |', '|---|---|---|---|---|']
+    : ['| NodePool | capacity | limits | what runs there |', '|---|---|---|---|'];
   return [...header, ...rows, '', placementDiagram(tenants, pools)].join('\n');
 }

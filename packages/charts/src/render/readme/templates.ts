@@ -13,9 +13,13 @@ handlebars.registerHelper({
   /** A list joined for prose: `join list` (", ") or `join list ' and '`. */
   join: (list: readonly unknown[], ...rest: unknown[]) => list.join(rest.length > 1 ? String(rest[0]) : ', '),
   /** Each item as inline code, joined: `codeList list` (", ") or `codeList list ' and '`. */
-  codeList: (list: readonly unknown[], ...rest: unknown[]) => list.map(code).join(rest.length > 1 ? String(rest[0]) : ', '),
+  codeList: (list: readonly unknown[], ...rest: unknown[]) =>
+    list.map(code).join(rest.length > 1 ? String(rest[0]) : ', '),
   /** Labels or tags as inline `key=value`, joined with ", ". */
-  tags: (record: Readonly<Record<string, string>>) => Object.entries(record).map(([key, value]) => code(`${key}=${value}`)).join(', '),
+  tags: (record: Readonly<Record<string, string>>) =>
+    Object.entries(record)
+      .map(([key, value]) => code(`${key}=${value}`))
+      .join(', '),
   /** Table cell text: pipes escaped, and `<pod>`-style placeholders kept as text rather than read as HTML. */
   cell: (text: string) => text.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
   /** A Mermaid node id from a name. */
@@ -28,7 +32,8 @@ const compiled = new Map<string, HandlebarsTemplateDelegate>();
 const SOURCE_ROOT = new URL('../../', import.meta.url);
 
 /** A section's name is a template of this folder; a path (`addons/karpenter/karpenter`) is an add-on's, below `src/`. */
-const templateFile = (name: string) => (name.includes('/') ? new URL(`${name}.md.hbs`, SOURCE_ROOT) : new URL(`./${name}.md.hbs`, import.meta.url));
+const templateFile = (name: string) =>
+  name.includes('/') ? new URL(`${name}.md.hbs`, SOURCE_ROOT) : new URL(`./${name}.md.hbs`, import.meta.url);
 
 /** Renders the template `name` with `data`; strict: a field the data lacks is an error, not an empty string. */
 export function renderTemplate(name: string, data: object): string {

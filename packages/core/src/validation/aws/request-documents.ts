@@ -9,9 +9,16 @@ import { START_JOB_RUN_PLACEHOLDERS } from '../../spark/emr-job-documents.js';
 // `emr apply`) is refused before anything is written.
 
 /** The request shapes a rendered document can be checked against. */
-export type AwsRequestShape = 'StartJobRunRequest' | 'CreateJobTemplateRequest' | 'CreateFargateProfileRequest' | 'EksctlFargateClusterConfig'
-  | 'CreateAccessEntryRequest' | 'AssociateAccessPolicyRequest' | 'EksctlIamIdentityMappingsClusterConfig'
-  | 'CreatePodIdentityAssociationRequest' | 'CreateAddonRequest';
+export type AwsRequestShape =
+  | 'StartJobRunRequest'
+  | 'CreateJobTemplateRequest'
+  | 'CreateFargateProfileRequest'
+  | 'EksctlFargateClusterConfig'
+  | 'CreateAccessEntryRequest'
+  | 'AssociateAccessPolicyRequest'
+  | 'EksctlIamIdentityMappingsClusterConfig'
+  | 'CreatePodIdentityAssociationRequest'
+  | 'CreateAddonRequest';
 
 /** One way a document does not fit its shape. */
 export interface AwsRequestProblem {
@@ -30,15 +37,24 @@ const SCHEMAS = {
   podIdentity: new URL('../../../schemas/eks/pod-identity.schema.json', import.meta.url),
 } as const;
 const FILE_OF: Record<AwsRequestShape, keyof typeof SCHEMAS> = {
-  StartJobRunRequest: 'emr', CreateJobTemplateRequest: 'emr', CreateFargateProfileRequest: 'eks', EksctlFargateClusterConfig: 'eks',
-  CreateAccessEntryRequest: 'access', AssociateAccessPolicyRequest: 'access', EksctlIamIdentityMappingsClusterConfig: 'access',
-  CreatePodIdentityAssociationRequest: 'podIdentity', CreateAddonRequest: 'podIdentity',
+  StartJobRunRequest: 'emr',
+  CreateJobTemplateRequest: 'emr',
+  CreateFargateProfileRequest: 'eks',
+  EksctlFargateClusterConfig: 'eks',
+  CreateAccessEntryRequest: 'access',
+  AssociateAccessPolicyRequest: 'access',
+  EksctlIamIdentityMappingsClusterConfig: 'access',
+  CreatePodIdentityAssociationRequest: 'podIdentity',
+  CreateAddonRequest: 'podIdentity',
 };
 
 // One compiled validator per shape for the whole process: compiling is the expensive part. A document is first
 // checked by a validator that stops at the first error (the fast path, taken by every document that fits); only a
 // document that does not fit is checked again by one that collects every error, for the report.
-interface Compiled { readonly ajv: Ajv; readonly byShape: Map<AwsRequestShape, ValidateFunction> }
+interface Compiled {
+  readonly ajv: Ajv;
+  readonly byShape: Map<AwsRequestShape, ValidateFunction>;
+}
 const compiled = new Map<boolean, Compiled>();
 let schemaIds: Record<keyof typeof SCHEMAS, string> | undefined;
 function validatorOf(shape: AwsRequestShape, allErrors: boolean): ValidateFunction {
@@ -46,9 +62,14 @@ function validatorOf(shape: AwsRequestShape, allErrors: boolean): ValidateFuncti
   if (!entry) {
     // strictRequired off: JobDriver's "exactly one driver" is a oneOf of required members declared beside it.
     const ajv = new Ajv({ allErrors, strict: true, strictRequired: false });
-    const schemas = Object.entries(SCHEMAS).map(([key, url]) => [key, JSON.parse(readFileSync(url, 'utf8')) as { $id: string }] as const);
+    const schemas = Object.entries(SCHEMAS).map(
+      ([key, url]) => [key, JSON.parse(readFileSync(url, 'utf8')) as { $id: string }] as const,
+    );
     for (const [, schema] of schemas) ajv.addSchema(schema);
-    schemaIds ??= Object.fromEntries(schemas.map(([key, schema]) => [key, schema.$id])) as Record<keyof typeof SCHEMAS, string>;
+    schemaIds ??= Object.fromEntries(schemas.map(([key, schema]) => [key, schema.$id])) as Record<
+      keyof typeof SCHEMAS,
+      string
+    >;
     compiled.set(allErrors, (entry = { ajv, byShape: new Map() }));
   }
   let validate = entry.byShape.get(shape);
@@ -64,21 +85,40 @@ function validatorOf(shape: AwsRequestShape, allErrors: boolean): ValidateFuncti
  * and the clientToken the AWS CLI generates, so only what the project rendered is judged.
  */
 function asSubmitted(document: Record<string, unknown>): Record<string, unknown> {
-  const driver = (document.jobDriver as { sparkSubmitJobDriver?: Record<string, unknown> } | undefined)?.sparkSubmitJobDriver;
+  const driver = (document.jobDriver as { sparkSubmitJobDriver?: Record<string, unknown> } | undefined)
+    ?.sparkSubmitJobDriver;
   const filled = (value: unknown, placeholder: string, stand: string) => (value === placeholder ? stand : value);
   return {
     ...document,
     name: filled(document.name, START_JOB_RUN_PLACEHOLDERS.name, 'job-run'),
-    virtualClusterId: filled(document.virtualClusterId, START_JOB_RUN_PLACEHOLDERS.virtualClusterId, 'virtualclusterid'),
+    virtualClusterId: filled(
+      document.virtualClusterId,
+      START_JOB_RUN_PLACEHOLDERS.virtualClusterId,
+      'virtualclusterid',
+    ),
     clientToken: document.clientToken ?? 'generated-by-the-aws-cli',
-    ...(driver ? { jobDriver: { ...(document.jobDriver as object), sparkSubmitJobDriver: { ...driver, entryPoint: filled(driver.entryPoint, START_JOB_RUN_PLACEHOLDERS.entryPoint, 's3://bucket/main.py') } } } : {}),
+    ...(driver
+      ? {
+          jobDriver: {
+            ...(document.jobDriver as object),
+            sparkSubmitJobDriver: {
+              ...driver,
+              entryPoint: filled(driver.entryPoint, START_JOB_RUN_PLACEHOLDERS.entryPoint, 's3://bucket/main.py'),
+            },
+          },
+        }
+      : {}),
   };
 }
 
-const decodePointer = (pointer: string) => pointer.split('/').slice(1).map((part) => {
-  const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
-  return /^(0|[1-9]\d*)$/.test(key) ? Number(key) : key;
-});
+const decodePointer = (pointer: string) =>
+  pointer
+    .split('/')
+    .slice(1)
+    .map((part) => {
+      const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
+      return /^(0|[1-9]\d*)$/.test(key) ? Number(key) : key;
+    });
 
 /** `['a', 0, 'spark.x']` -> `$.a[0]["spark.x"]` */
 export function jsonPathOf(path: readonly (string | number)[]): string {
@@ -91,9 +131,14 @@ function shapeOf(error: ErrorObject): string | undefined {
 }
 
 function problemOf(error: ErrorObject): AwsRequestProblem {
-  const path = [...decodePointer(error.instancePath), ...(error.propertyName === undefined ? [] : [error.propertyName])];
-  const detail = error.keyword === 'additionalProperties' ? `unknown member ${JSON.stringify((error.params as { additionalProperty: string }).additionalProperty)}`
-    : `${error.propertyName === undefined ? '' : 'key '}${error.message ?? error.keyword}`;
+  const path = [
+    ...decodePointer(error.instancePath),
+    ...(error.propertyName === undefined ? [] : [error.propertyName]),
+  ];
+  const detail =
+    error.keyword === 'additionalProperties'
+      ? `unknown member ${JSON.stringify((error.params as { additionalProperty: string }).additionalProperty)}`
+      : `${error.propertyName === undefined ? '' : 'key '}${error.message ?? error.keyword}`;
   const shape = shapeOf(error);
   return { path, jsonPath: jsonPathOf(path), constraint: shape ? `${shape}: ${detail}` : detail };
 }
@@ -103,7 +148,10 @@ function problemOf(error: ErrorObject): AwsRequestProblem {
  * judged as submitted: its `<...>` placeholders filled in and the CLI's clientToken added.
  */
 export function awsRequestProblems(shape: AwsRequestShape, document: unknown): AwsRequestProblem[] {
-  const subject = shape === 'StartJobRunRequest' && document !== null && typeof document === 'object' ? asSubmitted(document as Record<string, unknown>) : document;
+  const subject =
+    shape === 'StartJobRunRequest' && document !== null && typeof document === 'object'
+      ? asSubmitted(document as Record<string, unknown>)
+      : document;
   if (validatorOf(shape, false)(subject)) return [];
   const validate = validatorOf(shape, true);
   validate(subject);

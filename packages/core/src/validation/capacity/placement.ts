@@ -1,7 +1,12 @@
 import { AUTO_MODE_BUILT_IN_NODE_POOLS } from '../../karpenter/auto-mode.js';
 import { FARGATE_PROFILE_LABEL } from '../../fargate/fargate-profile.js';
 import {
-  describeMisfit, podMisfit, poolNodeRequirements, type PodSchedulingNeeds, type PoolSchedulingView, type WrittenToleration,
+  describeMisfit,
+  podMisfit,
+  poolNodeRequirements,
+  type PodSchedulingNeeds,
+  type PoolSchedulingView,
+  type WrittenToleration,
 } from '../../scheduling/placement.js';
 import type { NodeRequirement, RequirementOperator } from '../../scheduling/requirements.js';
 import { CAPACITY_TYPE_LABEL, NODEPOOL_LABEL } from '../../scheduling/well-known-labels.js';
@@ -57,17 +62,24 @@ export function readPool(subject: Subject): Pool {
   const template = asRecord(spec.template) ?? {};
   const templateSpec = asRecord(template.spec) ?? {};
   const name = subject.name ?? '';
-  const labels = Object.fromEntries(Object.entries(asRecord(asRecord(template.metadata)?.labels) ?? {}).map(([key, value]) => [key, String(value)]));
+  const labels = Object.fromEntries(
+    Object.entries(asRecord(asRecord(template.metadata)?.labels) ?? {}).map(([key, value]) => [key, String(value)]),
+  );
   const taints = asList(templateSpec.taints).flatMap((entry) => {
     const t = asRecord(entry);
     const key = asText(t?.key);
     const effect = asText(t?.effect);
-    return key && (effect === 'NoSchedule' || effect === 'NoExecute') ? [{ key, value: asText(t?.value), effect } as const] : [];
+    return key && (effect === 'NoSchedule' || effect === 'NoExecute')
+      ? [{ key, value: asText(t?.value), effect } as const]
+      : [];
   });
   const view: PoolSchedulingView = { name, labels, taints, requirements: readRequirements(templateSpec.requirements) };
   const limits = asRecord(spec.limits) ?? {};
   return {
-    ...view, subject, weight: typeof spec.weight === 'number' ? spec.weight : 0, nodeRequirements: poolNodeRequirements(view),
+    ...view,
+    subject,
+    weight: typeof spec.weight === 'number' ? spec.weight : 0,
+    nodeRequirements: poolNodeRequirements(view),
     limits: { cpu: quantityOrUndefined(limits.cpu), memory: quantityOrUndefined(limits.memory) },
   };
 }
@@ -75,26 +87,39 @@ export function readPool(subject: Subject): Pool {
 /** The pod spec of Pods and of Deployment/StatefulSet/Job/CronJob templates; undefined for other kinds. */
 export function readPlacement(subject: Subject): PodToPlace | undefined {
   const paths: Record<string, Segment[]> = {
-    '/Pod': ['spec'], 'apps/Deployment': ['spec', 'template', 'spec'], 'apps/StatefulSet': ['spec', 'template', 'spec'],
-    'batch/Job': ['spec', 'template', 'spec'], 'batch/CronJob': ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+    '/Pod': ['spec'],
+    'apps/Deployment': ['spec', 'template', 'spec'],
+    'apps/StatefulSet': ['spec', 'template', 'spec'],
+    'batch/Job': ['spec', 'template', 'spec'],
+    'batch/CronJob': ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
   };
   // DaemonSets are absent on purpose: Karpenter never launches nodes for them, it only reserves room on each node.
   const at = paths[`${subject.group}/${subject.kind}`];
   if (!at) return undefined;
   const record = asRecord(valueAt(subject.object, at));
   if (!record) return undefined;
-  const labels = (asRecord(valueAt(subject.object, [...at.slice(0, -1), 'metadata', 'labels'])) ?? {}) as Record<string, string>;
+  const labels = (asRecord(valueAt(subject.object, [...at.slice(0, -1), 'metadata', 'labels'])) ?? {}) as Record<
+    string,
+    string
+  >;
   const names = asList(record.containers).map((c) => asText(asRecord(c)?.name));
-  const role = names.includes('spark-kubernetes-driver') || labels['spark-role'] === 'driver' ? 'driver'
-    : names.includes('spark-kubernetes-executor') || labels['spark-role'] === 'executor' ? 'executor' : undefined;
+  const role =
+    names.includes('spark-kubernetes-driver') || labels['spark-role'] === 'driver'
+      ? 'driver'
+      : names.includes('spark-kubernetes-executor') || labels['spark-role'] === 'executor'
+        ? 'executor'
+        : undefined;
   return { subject, at, spec: record, labels, role };
 }
 
 /** The pod's node requirements: one alternative per required nodeAffinity term, each with the nodeSelector added. */
 function requirementTerms(pod: PodToPlace): NodeRequirement[][] {
-  const selector = Object.entries(asRecord(pod.spec.nodeSelector) ?? {})
-    .map(([key, value]): NodeRequirement => ({ key, operator: 'In', values: [String(value)] }));
-  const required = asRecord(asRecord(asRecord(pod.spec.affinity)?.nodeAffinity)?.requiredDuringSchedulingIgnoredDuringExecution);
+  const selector = Object.entries(asRecord(pod.spec.nodeSelector) ?? {}).map(
+    ([key, value]): NodeRequirement => ({ key, operator: 'In', values: [String(value)] }),
+  );
+  const required = asRecord(
+    asRecord(asRecord(pod.spec.affinity)?.nodeAffinity)?.requiredDuringSchedulingIgnoredDuringExecution,
+  );
   const terms = asList(required?.nodeSelectorTerms).map((term) => readRequirements(asRecord(term)?.matchExpressions));
   return terms.length === 0 ? [selector] : terms.map((term) => [...selector, ...term]);
 }
@@ -106,9 +131,15 @@ function requirementTerms(pod: PodToPlace): NodeRequirement[][] {
 export function targetsOtherCapacity(pod: PodToPlace): boolean {
   // A pod naming its Fargate profile is handed to the Fargate scheduler (fargate-pod-rules judge it).
   if (pod.labels[FARGATE_PROFILE_LABEL] !== undefined) return true;
-  const marks = (r: NodeRequirement) => (r.key === NODEPOOL_LABEL && r.operator === 'DoesNotExist')
-    || (r.key === NODEPOOL_LABEL && r.operator === 'In' && r.values !== undefined && r.values.length > 0 && r.values.every((v) => (AUTO_MODE_BUILT_IN_NODE_POOLS as readonly string[]).includes(v)))
-    || ((r.key === 'eks.amazonaws.com/nodegroup' || r.key === 'eks.amazonaws.com/compute-type') && (r.operator === 'In' || r.operator === 'Exists'));
+  const marks = (r: NodeRequirement) =>
+    (r.key === NODEPOOL_LABEL && r.operator === 'DoesNotExist') ||
+    (r.key === NODEPOOL_LABEL &&
+      r.operator === 'In' &&
+      r.values !== undefined &&
+      r.values.length > 0 &&
+      r.values.every((v) => (AUTO_MODE_BUILT_IN_NODE_POOLS as readonly string[]).includes(v))) ||
+    ((r.key === 'eks.amazonaws.com/nodegroup' || r.key === 'eks.amazonaws.com/compute-type') &&
+      (r.operator === 'In' || r.operator === 'Exists'));
   return requirementTerms(pod).every((term) => term.some(marks));
 }
 
@@ -123,14 +154,19 @@ function schedulingNeeds(pod: PodToPlace): PodSchedulingNeeds {
 /** Why `pod` cannot run on `pool`, or undefined when it can; `extra` adds a requirement (e.g. a capacity type). */
 export function misfit(pod: PodToPlace, pool: Pool, extra: readonly NodeRequirement[] = []): string | undefined {
   const found = podMisfit(schedulingNeeds(pod), pool, extra);
-  return found && describeMisfit(found, {
-    impossible: (requirement) => `requires ${requirement}, which its nodes cannot have`,
-    together: 'its node requirements cannot be met together',
-  });
+  return (
+    found &&
+    describeMisfit(found, {
+      impossible: (requirement) => `requires ${requirement}, which its nodes cannot have`,
+      together: 'its node requirements cannot be met together',
+    })
+  );
 }
 
 /** Capacity types (`on-demand`, `spot`, `reserved`) a pod could get from a pool it fits. */
 export function capacityTypes(pod: PodToPlace, pool: Pool): string[] {
   const needs = schedulingNeeds(pod);
-  return ['on-demand', 'spot', 'reserved'].filter((type) => podMisfit(needs, pool, [{ key: CAPACITY_TYPE_LABEL, operator: 'In', values: [type] }]) === undefined);
+  return ['on-demand', 'spot', 'reserved'].filter(
+    (type) => podMisfit(needs, pool, [{ key: CAPACITY_TYPE_LABEL, operator: 'In', values: [type] }]) === undefined,
+  );
 }

@@ -15,19 +15,38 @@ function containerNameFindings(subject: Subject, spec: Readonly<Record<string, u
   names.forEach((name, index) => {
     // Other names are sidecars, which EMR supports; a near-miss of the reserved prefix is a typo.
     if (name.startsWith('spark-kubernetes') && !MAIN_CONTAINERS.includes(name)) {
-      findings.push(subject.finding('pod-template-container-name', 'error', ['spec', 'containers', index, 'name'],
-        `container "${name}" looks like the Spark container but EMR only recognises ${MAIN_CONTAINERS.join(' and ')}`,
-        `rename it to ${MAIN_CONTAINERS.join(' or ')}`));
+      findings.push(
+        subject.finding(
+          'pod-template-container-name',
+          'error',
+          ['spec', 'containers', index, 'name'],
+          `container "${name}" looks like the Spark container but EMR only recognises ${MAIN_CONTAINERS.join(' and ')}`,
+          `rename it to ${MAIN_CONTAINERS.join(' or ')}`,
+        ),
+      );
     }
   });
   if (main.length === 0 && findings.length === 0) {
-    findings.push(subject.finding('pod-template-container-name', 'error', ['spec', 'containers'],
-      'the pod template has no spark-kubernetes-driver or spark-kubernetes-executor container, so its container settings never reach Spark',
-      'name the Spark container spark-kubernetes-driver (driver template) or spark-kubernetes-executor (executor template)'));
+    findings.push(
+      subject.finding(
+        'pod-template-container-name',
+        'error',
+        ['spec', 'containers'],
+        'the pod template has no spark-kubernetes-driver or spark-kubernetes-executor container, so its container settings never reach Spark',
+        'name the Spark container spark-kubernetes-driver (driver template) or spark-kubernetes-executor (executor template)',
+      ),
+    );
   }
   if (new Set(main).size > 1) {
-    findings.push(subject.finding('pod-template-container-name', 'error', ['spec', 'containers'],
-      'the pod template has both a driver and an executor container', 'use one template for the driver and another for executors'));
+    findings.push(
+      subject.finding(
+        'pod-template-container-name',
+        'error',
+        ['spec', 'containers'],
+        'the pod template has both a driver and an executor container',
+        'use one template for the driver and another for executors',
+      ),
+    );
   }
   return findings;
 }
@@ -39,9 +58,15 @@ function reservedPathFindings(subject: Subject, spec: Readonly<Record<string, un
       asList(asRecord(container)?.volumeMounts).forEach((mount, mountIndex) => {
         const path = (asText(asRecord(mount)?.mountPath) ?? '').replace(/\/+$/, '');
         if (path === RESERVED || path.startsWith(`${RESERVED}/`)) {
-          findings.push(subject.finding('pod-template-reserved-path', 'error', ['spec', list, index, 'volumeMounts', mountIndex, 'mountPath'],
-            `mountPath ${path} is at or under ${RESERVED}, which EMR on EKS reserves for its own volumes`,
-            'mount it elsewhere, e.g. /data or /local1, and point spark.local.dir there'));
+          findings.push(
+            subject.finding(
+              'pod-template-reserved-path',
+              'error',
+              ['spec', list, index, 'volumeMounts', mountIndex, 'mountPath'],
+              `mountPath ${path} is at or under ${RESERVED}, which EMR on EKS reserves for its own volumes`,
+              'mount it elsewhere, e.g. /data or /local1, and point spark.local.dir there',
+            ),
+          );
         }
       });
     });
@@ -53,10 +78,17 @@ function reservedPathFindings(subject: Subject, spec: Readonly<Record<string, un
 function fieldFindings(subject: Subject): ObjectDiagnostic[] {
   // The executor template of notebook sessions is read by Spark alone, which takes any field.
   if (subject.input.path.endsWith(`/${SESSION_EXECUTOR_TEMPLATE_FILE}`)) return [];
-  return podTemplateContractViolations(subject.object).map((violation) => subject.finding('pod-template-field', 'error', violation.path, violation.message,
-    violation.path.length === 2 && violation.path[1] === 'securityContext'
-      ? 'remove it: EMR sets the pod\'s security context itself; put a securityContext on init and sidecar containers only'
-      : 'remove it, or move what it does to an init or sidecar container (they may carry any field)'));
+  return podTemplateContractViolations(subject.object).map((violation) =>
+    subject.finding(
+      'pod-template-field',
+      'error',
+      violation.path,
+      violation.message,
+      violation.path.length === 2 && violation.path[1] === 'securityContext'
+        ? "remove it: EMR sets the pod's security context itself; put a securityContext on init and sidecar containers only"
+        : 'remove it, or move what it does to an init or sidecar container (they may carry any field)',
+    ),
+  );
 }
 
 /** Rules for Spark pod templates: Pod objects that are not applied to the cluster. */

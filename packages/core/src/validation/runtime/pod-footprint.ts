@@ -33,8 +33,14 @@ export function effectiveLimitRange(defaults: ContainerDefaults): EffectiveLimit
   const mib = (q: string | number | undefined) => (q === undefined ? undefined : parseQuantity(q) / MIB);
   const max = { cores: cores(defaults.max?.cpu), memoryMiB: mib(defaults.max?.memory) };
   return {
-    defaultRequest: { cores: parseQuantity(defaults.defaultRequest.cpu), memoryMiB: parseQuantity(defaults.defaultRequest.memory) / MIB },
-    defaultLimit: { cores: cores(defaults.default.cpu) ?? max.cores, memoryMiB: mib(defaults.default.memory) ?? max.memoryMiB },
+    defaultRequest: {
+      cores: parseQuantity(defaults.defaultRequest.cpu),
+      memoryMiB: parseQuantity(defaults.defaultRequest.memory) / MIB,
+    },
+    defaultLimit: {
+      cores: cores(defaults.default.cpu) ?? max.cores,
+      memoryMiB: mib(defaults.default.memory) ?? max.memoryMiB,
+    },
     max,
   };
 }
@@ -50,12 +56,20 @@ export interface JobFootprint {
  * logs somewhere, so EMR adds its logging container (memory request only: it takes the LimitRange's CPU request and
  * default memory limit). `initContainer`: the pod templates' custom-code init container, which takes the defaults.
  */
-export function jobFootprint(jobSize: SparkJobSize, limits: EffectiveLimitRange, options: { emrLogging: boolean; initContainer: boolean }): JobFootprint {
+export function jobFootprint(
+  jobSize: SparkJobSize,
+  limits: EffectiveLimitRange,
+  options: { emrLogging: boolean; initContainer: boolean },
+): JobFootprint {
   const defaultMemoryLimit = limits.defaultLimit.memoryMiB ?? 0;
   const sparkPod = (size: SparkPodSize, role: string): PodFootprint => {
     const spark = sparkContainerResources(size, role);
     const logging = options.emrLogging
-      ? { cores: limits.defaultRequest.cores, memoryRequestMiB: EMR_LOGGING_CONTAINER_MEMORY_MIB, memoryLimitMiB: Math.max(EMR_LOGGING_CONTAINER_MEMORY_MIB, defaultMemoryLimit) }
+      ? {
+          cores: limits.defaultRequest.cores,
+          memoryRequestMiB: EMR_LOGGING_CONTAINER_MEMORY_MIB,
+          memoryLimitMiB: Math.max(EMR_LOGGING_CONTAINER_MEMORY_MIB, defaultMemoryLimit),
+        }
       : { cores: 0, memoryRequestMiB: 0, memoryLimitMiB: 0 };
     const containers = {
       cores: spark.cores + logging.cores,
@@ -63,7 +77,11 @@ export function jobFootprint(jobSize: SparkJobSize, limits: EffectiveLimitRange,
       memoryLimitMiB: spark.memoryMiB + logging.memoryLimitMiB,
     };
     const init = options.initContainer
-      ? { cores: limits.defaultRequest.cores, memoryRequestMiB: limits.defaultRequest.memoryMiB, memoryLimitMiB: defaultMemoryLimit }
+      ? {
+          cores: limits.defaultRequest.cores,
+          memoryRequestMiB: limits.defaultRequest.memoryMiB,
+          memoryLimitMiB: defaultMemoryLimit,
+        }
       : { cores: 0, memoryRequestMiB: 0, memoryLimitMiB: 0 };
     return {
       cores: Math.max(containers.cores, init.cores),
@@ -75,12 +93,19 @@ export function jobFootprint(jobSize: SparkJobSize, limits: EffectiveLimitRange,
   // The job runner's own container states no resources that EMR documents: count it with the namespace defaults.
   const jobRunner: PodFootprint = {
     cores: limits.defaultRequest.cores + (options.emrLogging ? JOB_RUNNER_LOGGING_CONTAINER.cores : 0),
-    memoryRequestMiB: limits.defaultRequest.memoryMiB + (options.emrLogging ? JOB_RUNNER_LOGGING_CONTAINER.memoryMiB : 0),
-    memoryLimitMiB: defaultMemoryLimit + (options.emrLogging ? Math.max(JOB_RUNNER_LOGGING_CONTAINER.memoryMiB, defaultMemoryLimit) : 0),
+    memoryRequestMiB:
+      limits.defaultRequest.memoryMiB + (options.emrLogging ? JOB_RUNNER_LOGGING_CONTAINER.memoryMiB : 0),
+    memoryLimitMiB:
+      defaultMemoryLimit +
+      (options.emrLogging ? Math.max(JOB_RUNNER_LOGGING_CONTAINER.memoryMiB, defaultMemoryLimit) : 0),
   };
   return { driver: sparkPod(jobSize.driver, 'driver'), executor: sparkPod(jobSize.executor, 'executor'), jobRunner };
 }
 
 export const formatCores = (cores: number): string => `${Number(cores.toFixed(3))}`;
 export const formatMiB = (mib: number): string =>
-  (mib >= 1024 && Number.isInteger(mib / 1024) ? `${mib / 1024}Gi` : mib >= 1024 ? `${Number((mib / 1024).toFixed(1))}Gi` : `${Math.ceil(mib)}Mi`);
+  mib >= 1024 && Number.isInteger(mib / 1024)
+    ? `${mib / 1024}Gi`
+    : mib >= 1024
+      ? `${Number((mib / 1024).toFixed(1))}Gi`
+      : `${Math.ceil(mib)}Mi`;

@@ -38,7 +38,11 @@ export interface SparkTenantRuntime {
   readonly customCode: boolean;
   /** The longest job the tenant allows (Go duration). @default unbounded */
   readonly maxJobDuration?: string;
-  readonly serviceAccounts: ReadonlyArray<{ readonly name: string; readonly automountServiceAccountToken: boolean; readonly sparkDriver: boolean }>;
+  readonly serviceAccounts: ReadonlyArray<{
+    readonly name: string;
+    readonly automountServiceAccountToken: boolean;
+    readonly sparkDriver: boolean;
+  }>;
   /** The pools each pod class can reach: drivers the on-demand driver pool(s), executors the pools of their placement. */
   readonly driverPools: readonly RuntimePool[];
   readonly executorPools: readonly RuntimePool[];

@@ -27,11 +27,17 @@ function describe(error: SchemaError): { message: string; hint: string } {
     case 'enum':
       return { message: 'is not an allowed value', hint: `use one of: ${(p.allowedValues as unknown[]).join(', ')}` };
     case 'pattern':
-      return { message: `does not match the pattern ${String(p.pattern)}`, hint: 'change the value to match the pattern' };
+      return {
+        message: `does not match the pattern ${String(p.pattern)}`,
+        hint: 'change the value to match the pattern',
+      };
     case 'additionalProperties':
       return { message: `unknown field "${String(p.additionalProperty)}"`, hint: 'remove it or fix its spelling' };
     default:
-      return { message: error.message ?? `fails schema keyword ${error.keyword}`, hint: 'change the value to match the schema' };
+      return {
+        message: error.message ?? `fails schema keyword ${error.keyword}`,
+        hint: 'change the value to match the schema',
+      };
   }
 }
 

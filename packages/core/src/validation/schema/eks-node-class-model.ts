@@ -13,8 +13,10 @@ export class EksNodeClassModel {
 
   validate(): void {
     // Kubernetes schemas use OpenAPI keywords (x-kubernetes-*, int64 formats) that strict mode would refuse.
-    validator ??= new Ajv({ strict: false, allErrors: true, validateFormats: false, logger: false })
-      .compile(JSON.parse(readFileSync(SCHEMA, 'utf8')) as object);
-    if (!validator(this.data)) throw Object.assign(new Error('NodeClass does not match its schema'), { errors: validator.errors ?? [] });
+    validator ??= new Ajv({ strict: false, allErrors: true, validateFormats: false, logger: false }).compile(
+      JSON.parse(readFileSync(SCHEMA, 'utf8')) as object,
+    );
+    if (!validator(this.data))
+      throw Object.assign(new Error('NodeClass does not match its schema'), { errors: validator.errors ?? [] });
   }
 }

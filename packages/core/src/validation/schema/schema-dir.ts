@@ -18,7 +18,9 @@ export function schemaFileNames(subject: Subject): string[] {
   return [...new Set([`${kind}-${group}-${version}.json`, `${kind}-${group.split('.')[0]}-${version}.json`])];
 }
 
-export type DirSchema = { readonly file: string; readonly validate: ValidateFunction } | { readonly file: string; readonly error: string };
+export type DirSchema =
+  | { readonly file: string; readonly validate: ValidateFunction }
+  | { readonly file: string; readonly error: string };
 
 interface DirCache {
   readonly ajv: Ajv;
@@ -30,7 +32,8 @@ function newAjv(): Ajv {
   // Kubernetes schemas use OpenAPI keywords and formats that are not JSON Schema: strict mode would refuse them.
   const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, logger: false });
   addFormats(ajv);
-  for (const format of ['int-or-string', 'int32', 'int64', 'byte', 'quantity', 'double', 'float']) ajv.addFormat(format, true);
+  for (const format of ['int-or-string', 'int32', 'int64', 'byte', 'quantity', 'double', 'float'])
+    ajv.addFormat(format, true);
   return ajv;
 }
 

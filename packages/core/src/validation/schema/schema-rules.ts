@@ -2,7 +2,13 @@ import { basename } from 'node:path';
 import type { ObjectDiagnostic } from '../../diagnostics/index.js';
 import type { Segment, Subject, ValidationContext } from '../subject.js';
 import { schemaFindings, type SchemaError } from './ajv-findings.js';
-import { KNOWN_KINDS, OBJECT_META, structuralLocation, type KnownKind, type SupportedKubernetesVersion } from './catalog.js';
+import {
+  KNOWN_KINDS,
+  OBJECT_META,
+  structuralLocation,
+  type KnownKind,
+  type SupportedKubernetesVersion,
+} from './catalog.js';
 import { karpenterRules } from './karpenter.js';
 import { nameRules } from './names.js';
 import { dirSchema, schemaFileNames } from './schema-dir.js';
@@ -19,14 +25,26 @@ function modelFindings(subject: Subject, known: KnownKind): ObjectDiagnostic[] {
   }
 }
 
-function unknownFieldFindings(subject: Subject, known: KnownKind, kubernetesVersion: SupportedKubernetesVersion): ObjectDiagnostic[] {
+function unknownFieldFindings(
+  subject: Subject,
+  known: KnownKind,
+  kubernetesVersion: SupportedKubernetesVersion,
+): ObjectDiagnostic[] {
   if (!known.structural) return [];
   const findings: ObjectDiagnostic[] = [];
   const sink = (at: readonly Segment[], key: string, allowed: readonly string[]) => {
     const guess = closestKey(key, allowed);
-    findings.push(subject.finding('unknown-field', 'error', [...at, key],
-      `unknown field "${key}": the cluster would silently drop it`,
-      guess ? `did you mean "${guess}"?` : `remove it; fields allowed here: ${allowed.slice(0, 12).join(', ')}${allowed.length > 12 ? ', ...' : ''}`));
+    findings.push(
+      subject.finding(
+        'unknown-field',
+        'error',
+        [...at, key],
+        `unknown field "${key}": the cluster would silently drop it`,
+        guess
+          ? `did you mean "${guess}"?`
+          : `remove it; fields allowed here: ${allowed.slice(0, 12).join(', ')}${allowed.length > 12 ? ', ...' : ''}`,
+      ),
+    );
   };
   const { document, node } = structuralSchema(structuralLocation(known.structural, kubernetesVersion));
   walkUnknownFields(subject.object, node, document, [], sink);
@@ -42,7 +60,11 @@ function unknownFieldFindings(subject: Subject, known: KnownKind, kubernetesVers
  * Schema conformance of one object (built-in kinds against the OpenAPI of `kubernetesVersion`), then the name and CRD
  * rules that schemas cannot express.
  */
-export function schemaRules(subject: Subject, context: ValidationContext, kubernetesVersion: SupportedKubernetesVersion): ObjectDiagnostic[] {
+export function schemaRules(
+  subject: Subject,
+  context: ValidationContext,
+  kubernetesVersion: SupportedKubernetesVersion,
+): ObjectDiagnostic[] {
   if (!subject.apiVersion || !subject.kind) {
     return [subject.finding('schema', 'error', '', 'apiVersion and kind are required', 'set apiVersion and kind')];
   }
@@ -51,19 +73,41 @@ export function schemaRules(subject: Subject, context: ValidationContext, kubern
   const known = KNOWN_KINDS.get(`${subject.apiVersion}/${subject.kind}`);
   if (user) {
     if ('error' in user) {
-      findings.push(subject.finding('schema', 'error', '', `schema ${user.file} cannot be compiled: ${user.error}`, 'fix or remove that schema file'));
+      findings.push(
+        subject.finding(
+          'schema',
+          'error',
+          '',
+          `schema ${user.file} cannot be compiled: ${user.error}`,
+          'fix or remove that schema file',
+        ),
+      );
     } else if (!user.validate(subject.object)) {
       findings.push(...schemaFindings(subject, user.validate.errors ?? [], `schema ${basename(user.file)}`));
     }
   } else if (known?.servedFrom && Number(kubernetesVersion.split('.')[1]) < Number(known.servedFrom.split('.')[1])) {
     // Not served by this cluster: the apply would fail, and there is no schema of this minor to check it against.
-    findings.push(subject.finding('unknown-kind', 'error', '', `${subject.apiVersion} ${subject.kind} is served from Kubernetes ${known.servedFrom}, not by ${kubernetesVersion}`,
-      `upgrade the cluster to ${known.servedFrom} or later, or leave the object out`));
+    findings.push(
+      subject.finding(
+        'unknown-kind',
+        'error',
+        '',
+        `${subject.apiVersion} ${subject.kind} is served from Kubernetes ${known.servedFrom}, not by ${kubernetesVersion}`,
+        `upgrade the cluster to ${known.servedFrom} or later, or leave the object out`,
+      ),
+    );
   } else if (known) {
     findings.push(...modelFindings(subject, known), ...unknownFieldFindings(subject, known, kubernetesVersion));
   } else {
-    findings.push(subject.finding('unknown-kind', 'error', '', `no schema for ${subject.apiVersion} ${subject.kind}`,
-      `check apiVersion and kind, or provide a schema folder holding ${schemaFileNames(subject).join(' or ')}`));
+    findings.push(
+      subject.finding(
+        'unknown-kind',
+        'error',
+        '',
+        `no schema for ${subject.apiVersion} ${subject.kind}`,
+        `check apiVersion and kind, or provide a schema folder holding ${schemaFileNames(subject).join(' or ')}`,
+      ),
+    );
   }
   findings.push(...nameRules(subject), ...karpenterRules(subject));
   return findings;

@@ -71,11 +71,14 @@ function resolve(node: Node, document: Node): Resolved {
         if (memberNode) visit(memberNode, depth + 1);
       }
     }
-    if (current.type === 'object' && !current.properties && current.additionalProperties === undefined) objectWithoutShape = true;
+    if (current.type === 'object' && !current.properties && current.additionalProperties === undefined)
+      objectWithoutShape = true;
   };
   visit(node, 0);
   const resolved: Resolved = {
-    properties, additional, items,
+    properties,
+    additional,
+    items,
     open: preserve || (objectWithoutShape && properties.size === 0 && additional === undefined),
   };
   resolvedCache.set(node, resolved);
@@ -99,7 +102,13 @@ function lookup(ref: string, document: Node): Node {
  * then be missing in the cluster. Maps are followed through `additionalProperties`; preserve-unknown-fields stops.
  * The `at` a sink receives is only valid during the call (one path array is reused for the whole walk).
  */
-export function walkUnknownFields(value: unknown, node: Node, document: Node, at: readonly Segment[], sink: UnknownFieldSink): void {
+export function walkUnknownFields(
+  value: unknown,
+  node: Node,
+  document: Node,
+  at: readonly Segment[],
+  sink: UnknownFieldSink,
+): void {
   walk(value, node, document, [...at], sink);
 }
 

@@ -4,13 +4,21 @@ import { asList, asRecord, type Subject } from '../subject.js';
 
 /** No `*` in a rendered Role or ClusterRole: wildcards grant whatever the API adds later, including secrets. */
 export function rbacRules(subject: Subject): ObjectDiagnostic[] {
-  if (!(subject.is('rbac.authorization.k8s.io', 'Role') || subject.is('rbac.authorization.k8s.io', 'ClusterRole'))) return [];
+  if (!(subject.is('rbac.authorization.k8s.io', 'Role') || subject.is('rbac.authorization.k8s.io', 'ClusterRole')))
+    return [];
   const findings: ObjectDiagnostic[] = [];
   asList(subject.object.rules).forEach((rule, index) => {
     for (const field of ['verbs', 'resources', 'apiGroups'] as const) {
       if (asList(asRecord(rule)?.[field]).includes('*')) {
-        findings.push(subject.finding('rbac-wildcard', 'error', ['rules', index, field], `"*" in ${field} grants every current and future ${field === 'verbs' ? 'verb' : field === 'resources' ? 'resource' : 'API group'}`,
-          `list the ${field} the subject needs explicitly`));
+        findings.push(
+          subject.finding(
+            'rbac-wildcard',
+            'error',
+            ['rules', index, field],
+            `"*" in ${field} grants every current and future ${field === 'verbs' ? 'verb' : field === 'resources' ? 'resource' : 'API group'}`,
+            `list the ${field} the subject needs explicitly`,
+          ),
+        );
       }
     }
   });
@@ -30,21 +38,39 @@ export function tenantIsolationRules(subjects: readonly Subject[]): ObjectDiagno
   for (const ns of subjects.filter((s) => s.is('', 'Namespace') && s.labels[LABELS.tenant] !== undefined && s.name)) {
     const name = ns.name!;
     const missing = (what: string, hint: string) =>
-      findings.push(ns.finding('tenant-isolation-missing', 'error', '', `tenant namespace ${name} has no ${what}`, hint));
-    if (!inNamespace(name, 'ResourceQuota')) missing('ResourceQuota', 'render a ResourceQuota in the namespace (TenantNamespace does)');
-    if (!inNamespace(name, 'LimitRange')) missing('LimitRange', 'render a LimitRange with container defaults in the namespace (TenantNamespace does)');
-    if (!inNamespace(name, 'NetworkPolicy', 'networking.k8s.io')) missing('NetworkPolicy', 'render at least a default-deny NetworkPolicy in the namespace');
+      findings.push(
+        ns.finding('tenant-isolation-missing', 'error', '', `tenant namespace ${name} has no ${what}`, hint),
+      );
+    if (!inNamespace(name, 'ResourceQuota'))
+      missing('ResourceQuota', 'render a ResourceQuota in the namespace (TenantNamespace does)');
+    if (!inNamespace(name, 'LimitRange'))
+      missing('LimitRange', 'render a LimitRange with container defaults in the namespace (TenantNamespace does)');
+    if (!inNamespace(name, 'NetworkPolicy', 'networking.k8s.io'))
+      missing('NetworkPolicy', 'render at least a default-deny NetworkPolicy in the namespace');
     const enforce = ns.labels['pod-security.kubernetes.io/enforce'];
     if (!enforce) {
-      findings.push(ns.finding('tenant-isolation-missing', 'error', ['metadata', 'labels'], `tenant namespace ${name} has no pod-security.kubernetes.io/enforce label`,
-        'label the namespace with pod-security.kubernetes.io/enforce: baseline'));
+      findings.push(
+        ns.finding(
+          'tenant-isolation-missing',
+          'error',
+          ['metadata', 'labels'],
+          `tenant namespace ${name} has no pod-security.kubernetes.io/enforce label`,
+          'label the namespace with pod-security.kubernetes.io/enforce: baseline',
+        ),
+      );
     } else if (enforce === 'restricted') {
       // restricted needs runAsNonRoot, seccompProfile, allowPrivilegeEscalation: false and capabilities.drop ALL on the
       // pod or every container; EMR's pod templates may set none of them on the pod or the Spark container, and EMR
       // documents no such settings of its own, so its driver, executor and job-runner pods would be refused.
-      findings.push(ns.finding('tenant-pod-security-level', 'error', ['metadata', 'labels', 'pod-security.kubernetes.io/enforce'],
-        `tenant namespace ${name} enforces Pod Security restricted, which EMR's job-runner, driver and executor pods do not meet: a pod template may set no securityContext on the pod or the Spark container (EMR on EKS guide, "Pod template fields")`,
-        'enforce baseline and warn and audit restricted (TenantNamespace\'s default)'));
+      findings.push(
+        ns.finding(
+          'tenant-pod-security-level',
+          'error',
+          ['metadata', 'labels', 'pod-security.kubernetes.io/enforce'],
+          `tenant namespace ${name} enforces Pod Security restricted, which EMR's job-runner, driver and executor pods do not meet: a pod template may set no securityContext on the pod or the Spark container (EMR on EKS guide, "Pod template fields")`,
+          "enforce baseline and warn and audit restricted (TenantNamespace's default)",
+        ),
+      );
     }
   }
   return findings;
