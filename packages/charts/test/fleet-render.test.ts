@@ -149,7 +149,8 @@ describe('global: two clusters, each in its own folder', () => {
       [SEOUL],
       [TOKYO],
     ]);
-    expect(asked.spec.template.spec.syncPolicy.automated).toBeUndefined();
+    // RollingSync prunes only as the Application's automated.prune says (progressive_sync.go): the policy stays.
+    expect(asked.spec.template.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
     expect(asked.spec.template.metadata.labels['emr-eks-gitops.io/cluster']).toBe('{{.cluster}}');
     const plain = renderEnvironment(
       variant((document) => document.deleteIn(['delivery', 'argocd', 'progressiveSync'])),

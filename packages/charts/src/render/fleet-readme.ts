@@ -48,9 +48,12 @@ Argo CD, from one place: \`argocd/\` holds the Application \`{{argoName}}\` (it 
 hand once) and the ApplicationSet \`{{argoName}}-clusters\`. Its list generator has one element per cluster and generates
 that cluster's root Application \`{{argoName}}-<cluster>\` (label \`{{clusterLabel}}\`), which syncs
 \`<cluster>/argocd/\`: the cluster's layer Applications, in sync waves, each deploying to the cluster Argo CD knows by
-the cluster's name. Register each cluster under its name first:
+the cluster's name. Register each cluster under its name first, the one Argo CD runs in included (Argo CD knows
+it only as \`in-cluster\`), after \`argocd login\`; Argo CD must reach each cluster's API endpoint (a private endpoint in
+another region needs a network path from Argo CD's cluster):
 
 \`\`\`sh
+argocd login <Argo CD server>
 {{#each clusters}}
 argocd cluster add <kube-context of {{name}}> --name {{name}}
 {{/each}}
@@ -71,8 +74,9 @@ every root of the step before is Healthy{{#if maxUpdate}}, at most {{maxUpdate}}
 
 Progressive syncs are a beta feature of Argo CD (since 3.3) and off unless the ApplicationSet controller runs with
 \`--enable-progressive-syncs\` (or \`applicationsetcontroller.enable.progressive.syncs: "true"\` in
-\`argocd-cmd-params-cm\`); without it the strategy is ignored and the roots are never synced, as RollingSync turns
-automated sync off on the Applications it generates. A root is Healthy only when its layer Applications are, which needs
+\`argocd-cmd-params-cm\`); without it the strategy is ignored and every root syncs on its own at once, in no order.
+With it, RollingSync turns automated sync off on the roots and syncs them itself, pruning as their \`automated.prune\`
+says, so a layer removed from a cluster's \`argocd/\` is pruned there and the step can finish. A root is Healthy only when its layer Applications are, which needs
 the \`argoproj.io_Application\` health check of each cluster's README in \`argocd-cm\`. What the steps order is a change
 of a cluster's \`argocd/\` (a layer added or removed, the Karpenter CRD chart's version, a source or sync policy): the
 layer Applications sync their own folders on their own, as in a single-cluster environment.

@@ -34,7 +34,10 @@ export interface ArgoApplicationSetProps {
    * Argo CD's progressive syncs (ApplicationSet `strategy: RollingSync`, beta since Argo CD 3.3, off unless the
    * ApplicationSet controller runs with `--enable-progressive-syncs`): the steps in order, each waiting for every
    * Application of the one before to be Healthy. RollingSync turns automated sync off on the Applications and syncs
-   * them itself, so the template then has no `automated` policy. @default none: every Application syncs on its own
+   * them itself, but takes the prune flag of each sync from the Application's `syncPolicy.automated.prune`
+   * (applicationset/progressivesync/progressive_sync.go, Argo CD 3.5), so the template keeps its `automated` policy:
+   * without it a layer removed from a cluster would never be pruned and its step never finish.
+   * @default none: every Application syncs on its own
    */
   readonly rollingSync?: { readonly stepLabel: string; readonly steps: readonly RollingSyncStep[] };
 }
@@ -99,7 +102,7 @@ export class ArgoApplicationSet extends Construct {
             project: props.project,
             source: { ...props.source },
             destination: { ...props.destination },
-            syncPolicy: rolling ? { retry } : { automated: { prune: props.prune, selfHeal: props.selfHeal }, retry },
+            syncPolicy: { automated: { prune: props.prune, selfHeal: props.selfHeal }, retry },
           },
         },
       },
