@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { SPARK_DEFAULT_JOB_SIZE } from '@emr-eks-gitops/core';
 import {
   DRIVER_NODE_DEFAULTS,
   ENVIRONMENT_DEFAULTS,
@@ -410,6 +411,27 @@ describe('defaults that depend on other settings', () => {
       .objects.map(({ object }) => object as any)
       .find((object) => object.kind === 'NodePool' && object.metadata.name === 'spark-gpu-executor-on-demand');
     expect(pool.spec.template.spec.taints).toContainEqual({ key: 'nvidia.com/gpu', effect: 'NoSchedule' });
+  });
+
+  it("a tenant's job size is its own, else Spark's own (1 core and 1g each), as its spark-defaults say", () => {
+    const unsized = loadEdited('dev', (f) => {
+      delete f.tenants[0].spark.jobSize;
+      f.tenants[0].quota.storage = '1Ti'; // smaller pods: more of them, each with its scratch volume
+    });
+    expect(unsized.tenants[0]?.spark.jobSize).toEqual(SPARK_DEFAULT_JOB_SIZE);
+    const written = parse(environmentText('dev')).tenants[0].spark.jobSize;
+    expect(written).toBeDefined();
+    expect(load('dev').tenants[0]?.spark.jobSize).toEqual(written);
+    const overrides = renderEnvironment(unsized).files.get(
+      `artifacts/tenants/${unsized.tenants[0]?.name}/configuration-overrides.json`,
+    );
+    const properties = JSON.parse(overrides ?? '{}').applicationConfiguration[0].properties;
+    expect(properties).toMatchObject({
+      'spark.driver.cores': '1',
+      'spark.driver.memory': '1g',
+      'spark.executor.cores': '1',
+      'spark.executor.memory': '1g',
+    });
   });
 
   it("a tenant's identity is its own, else the cluster's", () => {

@@ -156,9 +156,11 @@ export {
 export { goDurationSeconds } from './primitives/go-duration.js';
 /** Instance selections of capacity classes (architecture, categories or families, generation, sizes) as requirements. */
 export {
+  effectiveInstanceSelection,
   emptySelectionProblem,
   gpuSelectionProblem,
   instanceSelectionRequirements,
+  type EffectiveInstanceSelection,
   type InstanceSelection,
 } from './karpenter/instance-selection.js';
 /** Driver, spot executor and on-demand fallback executor pools, with the placements pods need to reach them. */

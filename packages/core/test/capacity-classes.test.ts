@@ -5,6 +5,7 @@ import {
   Ec2NodeClass,
   SparkCapacity,
   SparkPodTemplates,
+  effectiveInstanceSelection,
   emptySelectionProblem,
   gpuSelectionProblem,
   instanceSelectionRequirements,
@@ -134,6 +135,18 @@ describe('instance selections', () => {
       { key: 'karpenter.k8s.aws/instance-family', operator: 'In', values: ['r7g'] },
       { key: 'karpenter.k8s.aws/instance-size', operator: 'In', values: ['4xlarge'] },
     ]);
+  });
+
+  it('state their defaults in one place: what the requirements select and what a summary of the class shows', () => {
+    expect(effectiveInstanceSelection({})).toEqual({ arch: 'amd64', categories: ['c', 'm', 'r'], minGeneration: 6 });
+    // Naming families drops the categories and the lowest generation unless one is given.
+    expect(effectiveInstanceSelection({ families: ['r7g'], arch: 'arm64' })).toEqual({
+      arch: 'arm64',
+      families: ['r7g'],
+      minGeneration: undefined,
+      sizes: undefined,
+    });
+    expect(effectiveInstanceSelection({ families: ['r7g'], minGeneration: 7 }).minGeneration).toBe(7);
   });
 
   it('say when a selection launches nothing or holds no GPU executor, and stay silent on types the catalog does not know', () => {

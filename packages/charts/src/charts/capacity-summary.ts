@@ -1,24 +1,8 @@
-import { KARPENTER_CHART, type SparkCapacity } from '@emr-eks-gitops/core';
+import { KARPENTER_CHART, effectiveInstanceSelection, type SparkCapacity } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment } from '../config/resolve.js';
 import { classCostTags, hasOwnNodeClasses, needsNvmeNodeClass } from '../config/capacity-class-semantics.js';
 import { autoModeNodeClassTags, builtInNodePools, needsTagPolicy } from './auto-mode-capacity.js';
-import type { CapacitySummary, InstanceSelectionSummary, PoolSummary } from './summaries.js';
-
-/** The instance types a class selects, with the defaults instanceSelectionRequirements applies. */
-function instanceSelection(spec: {
-  readonly arch?: string;
-  readonly families?: readonly string[];
-  readonly categories?: readonly string[];
-  readonly minGeneration?: number;
-  readonly sizes?: readonly string[];
-}): InstanceSelectionSummary {
-  return {
-    arch: spec.arch ?? 'amd64',
-    ...(spec.families ? { families: spec.families } : { categories: spec.categories ?? ['c', 'm', 'r'] }),
-    minGeneration: spec.minGeneration ?? (spec.families ? undefined : 6),
-    sizes: spec.sizes,
-  };
-}
+import type { CapacitySummary, PoolSummary } from './summaries.js';
 
 /** Every pool of every class, `default` first, as the README's table and diagram show them. */
 function poolSummaries(classes: ReadonlyMap<string, SparkCapacity>): PoolSummary[] {
@@ -41,22 +25,17 @@ export function capacitySummary(
 ): CapacitySummary {
   const capacity = config.capacity;
   const defaultClass = rendered.spark;
-  const _autoMode = capacity.backend === 'auto-mode';
   return {
     backend: capacity.backend,
     pools: poolSummaries(rendered.classes),
-    defaultClass: { instances: instanceSelection({}), nvmeInstanceStore: capacity.nvmeInstanceStore === true },
-    classes: (capacity.classes ?? []).map((spec) => ({
+    defaultClass: { instances: effectiveInstanceSelection({}), nvmeInstanceStore: capacity.nvmeInstanceStore },
+    classes: capacity.classes.map((spec) => ({
       name: spec.name,
       description: spec.description,
-      instances: instanceSelection(spec),
+      instances: effectiveInstanceSelection(spec),
       executorCapacity: spec.executorCapacity === 'on-demand' ? 'on-demand' : 'spot-first',
       scratchDisk: spec.localDisk === 'nvme' ? 'nvme' : 'ebs',
-      gpu: spec.gpu && {
-        perExecutor: spec.gpu.perExecutor ?? 1,
-        resource: spec.gpu.resource ?? 'nvidia.com/gpu',
-        taintKey: spec.gpu.taintKey ?? spec.gpu.resource ?? 'nvidia.com/gpu',
-      },
+      gpu: spec.gpu,
       exclusiveTo: spec.exclusiveTo,
       costTags: hasOwnNodeClasses(config, spec) ? classCostTags(config, spec) : undefined,
     })),

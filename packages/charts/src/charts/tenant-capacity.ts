@@ -98,7 +98,7 @@ function gpuJobs(
       `GPU executors need the release's RAPIDS Accelerator image: ${rapids.unknown}`,
     );
   return {
-    gpuProperties: gpuProperties(gpu, tenant.spark.jobSize?.executor.cores ?? 1, rapids.image),
+    gpuProperties: gpuProperties(gpu, tenant.spark.jobSize.executor.cores, rapids.image),
     releaseLabel: rapids.releaseLabel,
   };
 }

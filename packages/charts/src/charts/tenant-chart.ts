@@ -7,7 +7,6 @@ import {
   SESSION_EXECUTOR_TEMPLATE_FILE,
   FLUX_PRUNE_DISABLED,
   LABELS,
-  SPARK_DEFAULT_JOB_SIZE,
   SparkPodTemplates,
   TenantNamespace,
   TenantNetworkPolicies,
@@ -166,7 +165,6 @@ export class TenantChart extends ManifestChart {
 
   private addSparkArtifacts(config: ResolvedEnvironment, tenant: ResolvedTenant, platform: SparkPlatform): TenantSpark {
     const spark = tenant.spark;
-    const jobSize = spark.jobSize ?? SPARK_DEFAULT_JOB_SIZE;
     const logs: TenantLogs = {
       locations: tenantLocations(config, tenant),
       persistentAppUI: config.spark.logs.persistentAppUI,
@@ -212,7 +210,7 @@ export class TenantChart extends ManifestChart {
         };
       }),
     );
-    return { jobSize, localDisk: placement.localDisk, logs, templates, placement, variants };
+    return { jobSize: spark.jobSize, localDisk: placement.localDisk, logs, templates, placement, variants };
   }
 
   /**
@@ -238,7 +236,7 @@ export class TenantChart extends ManifestChart {
       executorTerminationGracePeriodSeconds: spark.executorTerminationGracePeriodSeconds,
       customCode: spark.customCode && { ...spark.customCode, region: config.cluster.region },
       singleZone,
-      yunikorn: tenantGang(config, tenant, spark.jobSize ?? SPARK_DEFAULT_JOB_SIZE),
+      yunikorn: tenantGang(config, tenant, spark.jobSize),
     });
     const locations = logs.locations;
     const templateUri = (role: string) => `${locations.artifactsPrefix}${prefix}pod-templates/${role}.yaml`;
@@ -259,7 +257,7 @@ export class TenantChart extends ManifestChart {
       podTemplates: templates,
       driverPodTemplateUri: templateUri('driver'),
       executorPodTemplateUri: templateUri('executor'),
-      jobSize: spark.jobSize ?? SPARK_DEFAULT_JOB_SIZE,
+      jobSize: spark.jobSize,
       eventLogDir: locations.eventLogDir,
       decommissionFallbackStoragePath: locations.fallbackStoragePath,
       extraProperties: { ...placement.gpuProperties, ...spark.extraProperties },

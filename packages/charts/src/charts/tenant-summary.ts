@@ -1,4 +1,4 @@
-import { SPARK_DEFAULT_JOB_SIZE, emrRapidsRelease, formatFargateSize, type FargatePodSize } from '@emr-eks-gitops/core';
+import { emrRapidsRelease, formatFargateSize, type FargatePodSize } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment, ResolvedTenant } from '../config/resolve.js';
 import {
   DEFAULT_CAPACITY_CLASS,
@@ -16,7 +16,7 @@ const fargateSize = (pod: FargatePodSize) => (pod.fits ? formatFargateSize(pod) 
 /** What one tenant's chart rendered, with the defaults it rendered with (retired tenants too: they stay listed). */
 export function tenantSummary(config: ResolvedEnvironment, tenant: ResolvedTenant, chart: TenantChart): TenantSummary {
   const chosen = tenantCapacityClasses(tenant);
-  const classes = config.capacity.classes ?? [];
+  const classes = config.capacity.classes;
   const sizes = chart.fargateSizes;
   const { cloudWatchLogGroup, s3LogUri, eventLogDir } = tenantLocations(config, tenant);
   return {
@@ -26,19 +26,19 @@ export function tenantSummary(config: ResolvedEnvironment, tenant: ResolvedTenan
     quota: tenant.quota,
     releaseLabel: tenant.releaseLabel,
     executionRoleArn: tenant.executionRoleArn,
-    jobSize: tenant.spark?.jobSize ?? SPARK_DEFAULT_JOB_SIZE,
+    jobSize: tenant.spark.jobSize,
     scratchDisk: tenant.fargate
-      ? { kind: 'fargate', size: tenant.spark?.localDiskSize ?? DEFAULT_LOCAL_DISK_SIZE.fargate }
+      ? { kind: 'fargate', size: tenant.spark.localDiskSize ?? DEFAULT_LOCAL_DISK_SIZE.fargate }
       : executorScratchDisk(config.capacity, tenant) === 'instance-store'
         ? { kind: 'instance-store' }
-        : { kind: 'ebs', size: tenant.spark?.localDiskSize ?? DEFAULT_LOCAL_DISK_SIZE.ebs },
-    maxJobDuration: tenant.spark?.maxJobDuration,
+        : { kind: 'ebs', size: tenant.spark.localDiskSize ?? DEFAULT_LOCAL_DISK_SIZE.ebs },
+    maxJobDuration: tenant.spark.maxJobDuration,
     classes: {
       ...chosen,
       executorOnDemandOnly: classes.find((spec) => spec.name === chosen.executor)?.executorCapacity === 'on-demand',
       defaultOnly: chosen.driver === DEFAULT_CAPACITY_CLASS && chosen.executor === DEFAULT_CAPACITY_CLASS,
     },
-    singleZone: tenant.spark?.singleZone,
+    singleZone: tenant.spark.singleZone,
     documents: {
       classVariants: chart.artifacts.some((artifact) => artifact.path.startsWith('classes/')),
       singleZone: chart.artifacts.some((artifact) => artifact.path.startsWith('single-zone/')),
@@ -62,7 +62,7 @@ export function tenantSummary(config: ResolvedEnvironment, tenant: ResolvedTenan
 /** The RAPIDS image of the tenant's job variants that run executors on a GPU class (its own class, or offered ones). */
 function gpuJobs(config: ResolvedEnvironment, tenant: ResolvedTenant): TenantSummary['gpuJobs'] {
   if (tenant.retired || tenant.fargate) return [];
-  const gpuClasses = (config.capacity.classes ?? []).filter((spec) => spec.gpu).map((spec) => spec.name);
+  const gpuClasses = config.capacity.classes.filter((spec) => spec.gpu).map((spec) => spec.name);
   const chosen = tenantCapacityClasses(tenant);
   const variants = [
     ...(gpuClasses.includes(chosen.executor) ? [['its jobs', '']] : []),

@@ -2,8 +2,10 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import {
   AUTO_MODE_DEFAULT_EXPIRE_AFTER,
   AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD,
+  SPARK_DEFAULT_JOB_SIZE,
   type AutoModeBuiltInNodePool,
   type PodIdentityMode,
+  type SparkJobSize,
 } from '@emr-eks-gitops/core';
 import {
   ClusterSchema,
@@ -164,7 +166,8 @@ export type ResolvedTenant = With<
     /** The tenant's own identity, else the cluster's. */
     identity: PodIdentityMode;
     retired: boolean;
-    spark: DeepReadonly<TenantSparkConfig>;
+    /** Its job size is Spark's own when the file states none (SPARK_DEFAULT_JOB_SIZE). */
+    spark: With<TenantSparkConfig, { jobSize: SparkJobSize }>;
     serviceAccounts: readonly ResolvedServiceAccount[];
     fargate?: ResolvedTenantFargate;
     queue?: ResolvedTenantQueue;
@@ -396,7 +399,7 @@ function resolveTenant(tenant: TenantConfig, file: EnvironmentFile, clusterIdent
     ...rest,
     identity: tenant.identity ?? clusterIdentity,
     retired: tenant.retired ?? D.retired,
-    spark: tenant.spark ?? {},
+    spark: { ...tenant.spark, jobSize: tenant.spark?.jobSize ?? SPARK_DEFAULT_JOB_SIZE },
     serviceAccounts: (tenant.serviceAccounts ?? []).map((account) => ({
       ...account,
       sparkDriver: account.sparkDriver ?? false,

@@ -1,8 +1,9 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { DNS_LABEL_PATTERN, configDiagnostic, placeDiagnostic, type RuleId } from '@emr-eks-gitops/core';
 import type { EnvironmentFile } from '../config/schema.js';
 import type { ResolvedEnvironment } from '../config/resolve.js';
 import { EnvironmentSchema } from './schema.js';
+import { validateEnvironment } from './validate-environment.js';
 import { resolveEnvironment, resolveFleet } from './resolve.js';
 import { EnvironmentFileError, type Locate, type Problem } from '../config/problems.js';
 import { formatConfigPath, type ConfigPath, type ConfigSource } from '../config/source-map.js';
@@ -19,10 +20,6 @@ export interface LoadedEnvironment {
   /** @deprecated the same object as `environment`, under its name before the resolved model. */
   readonly config: ResolvedEnvironment;
 }
-
-// No `useDefaults`: validation and the semantics rules read the file as written; resolveEnvironment applies defaults.
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-const validateEnvironment = ajv.compile(EnvironmentSchema);
 
 /**
  * Parses and validates one environment file's text, with the tenants of the tenant files placed in it. Pure: the

@@ -16,24 +16,47 @@ export interface InstanceSelection {
   readonly sizes?: readonly string[];
 }
 
+/** A selection with its defaults applied: arch, families or else categories, the lowest generation if any, sizes. */
+export type EffectiveInstanceSelection = {
+  readonly arch: 'amd64' | 'arm64';
+  readonly minGeneration?: number;
+  readonly sizes?: readonly string[];
+} & ({ readonly families: readonly string[] } | { readonly categories: readonly string[] });
+
 /**
- * NodePool requirements for an instance selection, written through a label vocabulary so another capacity back end
- * (EKS Auto Mode) can name the same facts. The defaults are the default pools' own: amd64, c/m/r, generation > 5.
+ * What a selection selects once its defaults are applied, the default pools' own: amd64, c/m/r, generation > 5 (no
+ * lowest generation when families are named). The one place these defaults live; requirements and summaries read it.
+ */
+export function effectiveInstanceSelection(selection: InstanceSelection): EffectiveInstanceSelection {
+  return {
+    arch: selection.arch ?? 'amd64',
+    ...(selection.families
+      ? { families: selection.families }
+      : { categories: selection.categories ?? ['c', 'm', 'r'] }),
+    minGeneration: selection.minGeneration ?? (selection.families ? undefined : 6),
+    sizes: selection.sizes,
+  };
+}
+
+/**
+ * NodePool requirements for an instance selection (its defaults: effectiveInstanceSelection), written through a label
+ * vocabulary so another capacity back end (EKS Auto Mode) can name the same facts.
  */
 export function instanceSelectionRequirements(
   selection: InstanceSelection,
   labels: InstanceLabelKeys = KARPENTER_AWS_INSTANCE_LABELS,
 ): NodeRequirement[] {
-  const minGeneration = selection.minGeneration ?? (selection.families ? undefined : 6);
+  const effective = effectiveInstanceSelection(selection);
+  const { arch, minGeneration, sizes } = effective;
   return [
-    { key: 'kubernetes.io/arch', operator: 'In', values: [selection.arch ?? 'amd64'] },
-    selection.families
-      ? { key: labels.family, operator: 'In', values: [...selection.families] }
-      : { key: labels.category, operator: 'In', values: [...(selection.categories ?? ['c', 'm', 'r'])] },
+    { key: 'kubernetes.io/arch', operator: 'In', values: [arch] },
+    'families' in effective
+      ? { key: labels.family, operator: 'In', values: [...effective.families] }
+      : { key: labels.category, operator: 'In', values: [...effective.categories] },
     ...(minGeneration !== undefined
       ? [{ key: labels.generation, operator: 'Gt' as const, values: [String(minGeneration - 1)] }]
       : []),
-    ...(selection.sizes ? [{ key: labels.size, operator: 'In' as const, values: [...selection.sizes] }] : []),
+    ...(sizes ? [{ key: labels.size, operator: 'In' as const, values: [...sizes] }] : []),
   ];
 }
 
@@ -54,7 +77,8 @@ export function emptySelectionProblem(
   if (loose.length === 0) return undefined;
   const arches = [...new Set(loose.map((type) => type.arch))].sort().join(', ');
   const generations = [...new Set(loose.map((type) => type.generation))].sort((a, b) => a - b).join(', ');
-  return `selects no instance type: its families or categories are ${arches} of generation ${generations}, and arch ${selection.arch ?? 'amd64'}, minGeneration ${selection.minGeneration ?? (selection.families ? 'none' : 6)} and sizes ${selection.sizes?.join(', ') ?? 'any'} leave none of them; Karpenter would launch no node for the class`;
+  const { arch, minGeneration, sizes } = effectiveInstanceSelection(selection);
+  return `selects no instance type: its families or categories are ${arches} of generation ${generations}, and arch ${arch}, minGeneration ${minGeneration ?? 'none'} and sizes ${sizes?.join(', ') ?? 'any'} leave none of them; Karpenter would launch no node for the class`;
 }
 
 /**

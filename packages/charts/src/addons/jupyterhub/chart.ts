@@ -404,7 +404,7 @@ function notebookArchWarnings(
 ): RenderIssue[] {
   return profiles.flatMap((profile) => {
     const index = config.tenants.findIndex((tenant) => tenant.name === profile.tenant);
-    const executorClass = config.tenants[index]?.spark?.capacityClasses?.executor;
+    const executorClass = config.tenants[index]?.spark.capacityClasses?.executor;
     if (config.capacity.classes?.find((entry) => entry.name === executorClass)?.arch !== 'arm64') return [];
     return [
       configDiagnostic(
