@@ -1,5 +1,12 @@
 // Public surface of @emr-eks-gitops/core: the builders and helpers other repos compose into their own charts.
 export { ConfigurationError, requireThat } from './primitives/errors.js';
+/** JSON-schema validators the build compiles once (ajv standalone code), compiled by ajv when the build's are absent or stale. */
+export {
+  compiledValidators,
+  sourceAjv,
+  validatorFingerprint,
+  type ValidatorSource,
+} from './primitives/compiled-validators.js';
 export { LABELS, NAMESPACE_NAME_LABEL, PROJECT_NAME } from './primitives/labels.js';
 /** Cost allocation labels: what EKS split cost allocation imports (50 per pod), their syntax, the job runner's properties. */
 export {

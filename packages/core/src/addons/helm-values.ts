@@ -1,5 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { Ajv, type ValidateFunction } from 'ajv';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ValidateFunction } from 'ajv';
+import { compiledValidators, type ValidatorSource } from '../primitives/compiled-validators.js';
 import type { OciHelmChart } from '../delivery/helm-chart.js';
 
 /** Where the vendored values schemas live: `schemas/helm/<chart>/<version>/values.schema.json`. */
@@ -24,13 +27,7 @@ export function helmValuesProblems(
   const key = `${chart.name}/${chart.version}`;
   let validate = compiled.get(key);
   if (!validate) {
-    const schema = JSON.parse(readFileSync(new URL(`${key}/values.schema.json`, HELM_SCHEMA_ROOT), 'utf8')) as Record<
-      string,
-      unknown
-    >;
-    // Chart schemas name draft meta-schemas ajv does not bundle, and use keywords loosely: not strict.
-    const { $schema: _ignored, ...body } = schema;
-    validate = new Ajv({ strict: false, allErrors: true, validateSchema: false, logger: false }).compile(body);
+    validate = compiledValidators(helmValuesValidatorSource(chart))('values');
     compiled.set(key, validate);
   }
   if (validate(values)) return [];
@@ -38,6 +35,36 @@ export function helmValuesProblems(
     path: error.instancePath || '/',
     message: error.message ?? 'invalid',
   }));
+}
+
+/** A vendored chart's values schema, as helmValuesProblems checks values against it; the build compiles it. */
+export function helmValuesValidatorSource(chart: Pick<OciHelmChart, 'name' | 'version'>): ValidatorSource<'values'> {
+  const key = `${chart.name}/${chart.version}`;
+  const schema = JSON.parse(readFileSync(new URL(`${key}/values.schema.json`, HELM_SCHEMA_ROOT), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  // Chart schemas name draft meta-schemas ajv does not bundle, and use keywords loosely: not strict.
+  const { $schema: _ignored, ...body } = schema;
+  return {
+    file: new URL(`./helm-values-${chart.name}-${chart.version}.validator.cjs`, import.meta.url),
+    options: { strict: false, allErrors: true, validateSchema: false, logger: false },
+    schemas: { values: body },
+    exports: { values: 'values' },
+  };
+}
+
+/** The charts whose values schema is vendored (`schemas/helm/<chart>/<version>/values.schema.json`). */
+export function vendoredValuesSchemaCharts(): { readonly name: string; readonly version: string }[] {
+  const root = fileURLToPath(HELM_SCHEMA_ROOT);
+  return readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .flatMap((chart) =>
+      readdirSync(join(root, chart.name))
+        .filter((version) => existsSync(join(root, chart.name, version, 'values.schema.json')))
+        .map((version) => ({ name: chart.name, version })),
+    )
+    .sort((a, b) => `${a.name}/${a.version}`.localeCompare(`${b.name}/${b.version}`));
 }
 
 /** The chart's default values as vendored beside its schema (`values.yaml` text), for tests and reviews. */

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { requireThat } from '../primitives/errors.js';
+import { compiledValidators, type ValidatorSource } from '../primitives/compiled-validators.js';
 import type { HelmChartSource } from '../delivery/helm-chart.js';
 import type { ArgoIgnoreDifference } from '../delivery/argo-cd.js';
 import type { Toleration } from '../scheduling/placement.js';
@@ -432,6 +433,16 @@ const SCHEMA_DIR = new URL(`../../schemas/helm/jupyterhub/${JUPYTERHUB_CHART.ver
 let validator: ValidateFunction | undefined;
 let chartDefaults: Record<string, unknown> | undefined;
 
+/** The chart's values schema as `helm install` applies it; the build compiles it (compiledValidators). */
+export function jupyterHubValuesValidatorSource(): ValidatorSource<'values'> {
+  return {
+    file: new URL('./jupyterhub-values.validator.cjs', import.meta.url),
+    options: { strict: false, allErrors: true },
+    schemas: { values: JSON.parse(readFileSync(new URL('values.schema.json', SCHEMA_DIR), 'utf8')) as object },
+    exports: { values: 'values' },
+  };
+}
+
 /** Helm's coalescing of user values onto the chart's defaults: maps merge, anything else replaces, null removes. */
 export function coalesceHelmValues(defaults: unknown, values: unknown): unknown {
   const isMap = (value: unknown): value is Record<string, unknown> =>
@@ -451,8 +462,7 @@ export function coalesceHelmValues(defaults: unknown, values: unknown): unknown 
  */
 export function jupyterHubValuesProblems(values: Record<string, unknown>): string[] {
   if (!validator) {
-    const ajv = new Ajv({ strict: false, allErrors: true });
-    validator = ajv.compile(JSON.parse(readFileSync(new URL('values.schema.json', SCHEMA_DIR), 'utf8')) as object);
+    validator = compiledValidators(jupyterHubValuesValidatorSource())('values');
     chartDefaults = JSON.parse(readFileSync(new URL('values.json', SCHEMA_DIR), 'utf8')) as Record<string, unknown>;
   }
   if (validator(coalesceHelmValues(chartDefaults, values))) return [];

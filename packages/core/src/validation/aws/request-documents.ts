@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { compiledValidators, type ValidatorSource } from '../../primitives/compiled-validators.js';
 import { START_JOB_RUN_PLACEHOLDERS } from '../../spark/emr-job-documents.js';
 
 // The AWS request documents the project renders as artifacts, checked at render time against the same vendored shapes
@@ -48,36 +49,43 @@ const FILE_OF: Record<AwsRequestShape, keyof typeof SCHEMAS> = {
   CreateAddonRequest: 'podIdentity',
 };
 
-// One compiled validator per shape for the whole process: compiling is the expensive part. A document is first
-// checked by a validator that stops at the first error (the fast path, taken by every document that fits); only a
-// document that does not fit is checked again by one that collects every error, for the report.
-interface Compiled {
-  readonly ajv: Ajv;
-  readonly byShape: Map<AwsRequestShape, ValidateFunction>;
+type Validators<T> = { readonly firstError: T; readonly allErrors: T };
+
+/**
+ * The request shapes' validators, compiled at build time (compiledValidators): one set that stops at the first error
+ * (the fast path, taken by every document that fits) and one that collects every error, for the report of a document
+ * that does not fit. strictRequired is off: JobDriver's "exactly one driver" is a oneOf of required members declared
+ * beside it.
+ */
+export function awsRequestValidatorSources(): Validators<ValidatorSource<AwsRequestShape>> {
+  const schemas = Object.fromEntries(
+    Object.entries(SCHEMAS).map(([key, url]) => [key, JSON.parse(readFileSync(url, 'utf8')) as { $id: string }]),
+  ) as Record<keyof typeof SCHEMAS, { $id: string }>;
+  const exports = Object.fromEntries(
+    Object.entries(FILE_OF).map(([shape, file]) => [shape, `${schemas[file].$id}#/definitions/${shape}`]),
+  ) as Record<AwsRequestShape, string>;
+  const source = (allErrors: boolean, name: string): ValidatorSource<AwsRequestShape> => ({
+    file: new URL(`./${name}.validator.cjs`, import.meta.url),
+    options: { allErrors, strict: true, strictRequired: false },
+    schemas,
+    exports,
+  });
+  return {
+    firstError: source(false, 'aws-requests-first-error'),
+    allErrors: source(true, 'aws-requests-all-errors'),
+  };
 }
-const compiled = new Map<boolean, Compiled>();
-let schemaIds: Record<keyof typeof SCHEMAS, string> | undefined;
+
+let validators: Validators<(shape: AwsRequestShape) => ValidateFunction> | undefined;
 function validatorOf(shape: AwsRequestShape, allErrors: boolean): ValidateFunction {
-  let entry = compiled.get(allErrors);
-  if (!entry) {
-    // strictRequired off: JobDriver's "exactly one driver" is a oneOf of required members declared beside it.
-    const ajv = new Ajv({ allErrors, strict: true, strictRequired: false });
-    const schemas = Object.entries(SCHEMAS).map(
-      ([key, url]) => [key, JSON.parse(readFileSync(url, 'utf8')) as { $id: string }] as const,
-    );
-    for (const [, schema] of schemas) ajv.addSchema(schema);
-    schemaIds ??= Object.fromEntries(schemas.map(([key, schema]) => [key, schema.$id])) as Record<
-      keyof typeof SCHEMAS,
-      string
-    >;
-    compiled.set(allErrors, (entry = { ajv, byShape: new Map() }));
+  if (!validators) {
+    const sources = awsRequestValidatorSources();
+    validators = {
+      firstError: compiledValidators(sources.firstError),
+      allErrors: compiledValidators(sources.allErrors),
+    };
   }
-  let validate = entry.byShape.get(shape);
-  if (!validate) {
-    validate = entry.ajv.getSchema(`${schemaIds![FILE_OF[shape]]}#/definitions/${shape}`)!;
-    entry.byShape.set(shape, validate);
-  }
-  return validate;
+  return validators[allErrors ? 'allErrors' : 'firstError'](shape);
 }
 
 /**

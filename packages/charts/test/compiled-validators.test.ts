@@ -1,0 +1,120 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { compiledValidators, sourceAjv, validatorFingerprint, type ValidatorSource } from '@emr-eks-gitops/core';
+import { committedEnvironmentText } from './committed-environments.js';
+// The sources the build compiles, as scripts/compile-validators.mjs lists them (from the built modules).
+import { validatorSources } from '../../../scripts/validator-sources.mjs';
+
+/**
+ * Every JSON-schema validator the build compiles into JavaScript (ajv's standalone code, so that a process does not
+ * compile it again) must be the validator ajv compiles from the same source: same verdicts, same errors (the messages
+ * users read are made from them), and it must be in the build, or every run would compile it after all.
+ */
+
+const sources = validatorSources();
+const fileName = (source: ValidatorSource) => source.file.pathname.replace(/^.*\//, '');
+const repository = new URL('../../../', import.meta.url);
+const readJson = (url: URL) => JSON.parse(readFileSync(url, 'utf8')) as unknown;
+
+/** The committed dist-manifests' files whose name matches, parsed. */
+function committedArtifacts(match: RegExp): unknown[] {
+  const root = new URL('dist-manifests/', repository);
+  return readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((path) => match.test(path))
+    .sort()
+    .map((path) => readJson(new URL(path, root)));
+}
+
+/** Real documents each validator checks: committed environments, the charts' own defaults, rendered AWS requests. */
+function realDocuments(source: ValidatorSource, name: string): unknown[] {
+  const file = fileName(source);
+  if (file === 'environment.validator.cjs')
+    return ['dev', 'staging', 'prod', 'sandbox', 'global'].map((env) => parse(committedEnvironmentText(env)));
+  if (file.includes('jupyterhub'))
+    return [readJson(new URL('packages/core/schemas/helm/jupyterhub/4.4.0/values.json', repository))];
+  if (file.includes('prometheus'))
+    return [
+      parse(readFileSync(new URL('packages/core/schemas/helm/prometheus/29.27.0/values.yaml', repository), 'utf8')),
+    ];
+  const artifacts: Record<string, RegExp> = {
+    StartJobRunRequest: /start-job-run\.json$/,
+    CreateJobTemplateRequest: /job-template\.json$/,
+    CreateAccessEntryRequest: /node-access-entry\.json$/,
+    AssociateAccessPolicyRequest: /node-access-policy\.json$/,
+    CreatePodIdentityAssociationRequest: /pod-identity\/associations\/.+\.json$/,
+    CreateAddonRequest: /pod-identity\/.+-addon\.json$/,
+    CreateFargateProfileRequest: /fargate\/profiles\/.+\.json$/,
+  };
+  return artifacts[name] ? committedArtifacts(artifacts[name]) : [];
+}
+
+/** Each document broken once per top-level field (a value of another JSON type), and an empty object. */
+function broken(documents: readonly unknown[]): unknown[] {
+  const otherType = (value: unknown) =>
+    typeof value === 'string'
+      ? 7
+      : typeof value === 'number' || typeof value === 'boolean'
+        ? 'seven'
+        : Array.isArray(value)
+          ? {}
+          : [];
+  return [
+    {},
+    ...documents.flatMap((document) =>
+      document && typeof document === 'object' && !Array.isArray(document)
+        ? Object.entries(document).map(([key, value]) => ({ ...document, [key]: otherType(value) }))
+        : [],
+    ),
+  ];
+}
+
+/** The errors as data: TypeBox's symbol keys on the schemas the verbose errors carry are not in the build's copy. */
+const asData = (errors: unknown) => JSON.parse(JSON.stringify(errors ?? null));
+
+describe('validators compiled at build time', () => {
+  it('are the environment schema, the JupyterHub and Prometheus values schemas and the AWS request shapes', () => {
+    expect(sources.map(fileName)).toEqual([
+      'environment.validator.cjs',
+      'jupyterhub-values.validator.cjs',
+      'helm-values-jupyterhub-4.4.0.validator.cjs',
+      'helm-values-prometheus-29.27.0.validator.cjs',
+      'aws-requests-first-error.validator.cjs',
+      'aws-requests-all-errors.validator.cjs',
+    ]);
+  });
+
+  it('are in the build, compiled from the sources the modules state now, and used', () => {
+    for (const source of sources) {
+      const built = createRequire(import.meta.url)(source.file.pathname) as Record<string, unknown>;
+      expect(built.fingerprint, fileName(source)).toBe(validatorFingerprint(source));
+      const validator = compiledValidators(source);
+      for (const name of Object.keys(source.exports)) expect(validator(name), name).toBe(built[name]);
+    }
+  });
+
+  it('give the verdicts and errors ajv gives compiling the same source, on real documents and broken ones', () => {
+    let refused = 0;
+    let accepted = 0;
+    for (const source of sources) {
+      const built = compiledValidators(source);
+      const ajv = sourceAjv(source);
+      for (const [name, ref] of Object.entries(source.exports)) {
+        const compiled = ajv.getSchema(ref)!;
+        const real = realDocuments(source, name);
+        for (const document of [...real, ...broken(real)]) {
+          const verdict = compiled(document);
+          const where = `${fileName(source)} ${name}`;
+          expect(built(name)(document), where).toBe(verdict);
+          expect(asData(built(name).errors), where).toEqual(asData(compiled.errors));
+          if (verdict) accepted++;
+          else refused++;
+        }
+      }
+    }
+    // Both sides of every kind of validator were exercised, not only its errors.
+    expect(accepted).toBeGreaterThan(50);
+    expect(refused).toBeGreaterThan(200);
+  });
+});

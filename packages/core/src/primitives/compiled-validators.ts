@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type Options, type ValidateFunction } from 'ajv';
+
+// JSON-schema validators compiled once, at build time. ajv compiling a schema costs tens to hundreds of milliseconds,
+// in every process and worker thread that checks a document (some 300 ms of the 1.9 s `render --check` of the committed
+// environments went to it), so the build writes each source's validators as JavaScript (ajv's standalone code,
+// scripts/compile-validators.mjs) to its `file`, beside the module that uses it. That code is used only when it was
+// compiled from the very schemas, options and exports the module states now (its fingerprint); otherwise (run from
+// the TypeScript sources, or a stale build) ajv compiles them here, as it always did. Same ajv, same options: the
+// same verdicts and the same errors.
+
+/** Schemas and the validators to make of them: what a module validates with, in a form the build can compile. */
+export interface ValidatorSource<Name extends string = string> {
+  /** Where the build writes the compiled code: `new URL('./<name>.validator.cjs', import.meta.url)`. */
+  readonly file: URL;
+  /** ajv's options, plain data (they are part of the fingerprint). */
+  readonly options: Options;
+  /** The schemas, by the key a reference may name when the schema has no `$id` of its own. */
+  readonly schemas: Readonly<Record<string, object>>;
+  /** Each validator's schema reference: a key, an `$id`, or either with a `#/definitions/...` fragment. */
+  readonly exports: Readonly<Record<Name, string>>;
+}
+
+/** What the build writes: the validators under their names, and the fingerprint of the source they came from. */
+interface BuiltValidators {
+  readonly fingerprint?: string;
+  readonly [name: string]: ValidateFunction | string | undefined;
+}
+
+/** Identifies a source's schemas, options and exports: the build's code is used only for the same fingerprint. */
+export function validatorFingerprint(source: ValidatorSource): string {
+  const { options, schemas, exports } = source;
+  return createHash('sha256').update(JSON.stringify({ options, schemas, exports })).digest('hex');
+}
+
+/** An ajv holding the source's schemas (the build passes `code: { source: true }` to write them out). */
+export function sourceAjv(source: ValidatorSource, extra: Options = {}): Ajv {
+  const ajv = new Ajv({ ...source.options, ...extra });
+  for (const [key, schema] of Object.entries(source.schemas)) ajv.addSchema(schema, '$id' in schema ? undefined : key);
+  return ajv;
+}
+
+/**
+ * The source's validators, each made on first use: the build's when its fingerprint matches, else compiled by ajv.
+ */
+export function compiledValidators<Name extends string>(
+  source: ValidatorSource<Name>,
+): (name: Name) => ValidateFunction {
+  const built = builtValidators(source);
+  let ajv: Ajv | undefined;
+  const made = new Map<Name, ValidateFunction>();
+  return (name) => {
+    let validate = made.get(name);
+    if (!validate) {
+      const fromBuild = built?.[name];
+      if (typeof fromBuild === 'function') validate = fromBuild;
+      else {
+        ajv ??= sourceAjv(source);
+        const compiled = ajv.getSchema(source.exports[name]);
+        if (!compiled) throw new Error(`no schema at ${source.exports[name]} for validator ${name}`);
+        validate = compiled;
+      }
+      made.set(name, validate);
+    }
+    return validate;
+  };
+}
+
+function builtValidators(source: ValidatorSource): BuiltValidators | undefined {
+  const file = fileURLToPath(source.file);
+  if (!existsSync(file)) return undefined;
+  const built = createRequire(import.meta.url)(file) as BuiltValidators;
+  return built.fingerprint === validatorFingerprint(source) ? built : undefined;
+}
