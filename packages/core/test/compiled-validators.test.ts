@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compiledValidators, sourceAjv, validatorFingerprint, type ValidatorSource } from '../src/index.js';
 
@@ -15,7 +14,10 @@ const standaloneCode = createRequire(import.meta.url)('ajv/dist/standalone').def
   exports: Record<string, string>,
 ) => string;
 
-const dir = mkdtempSync(join(tmpdir(), 'emr-gitops-validators-'));
+// Below the package, as a build's files are: their code requires ajv's runtime, which resolves from the package.
+const cache = fileURLToPath(new URL('../node_modules/.cache/', import.meta.url));
+mkdirSync(cache, { recursive: true });
+const dir = mkdtempSync(join(cache, 'emr-gitops-validators-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const schemas = {
@@ -44,7 +46,7 @@ function build(of: ValidatorSource, fingerprint = validatorFingerprint(of)): voi
   writeFileSync(of.file, `${code}\nexports.fingerprint = ${JSON.stringify(fingerprint)};\n`);
 }
 
-const requireBuilt = (of: ValidatorSource) => createRequire(import.meta.url)(of.file.pathname);
+const requireBuilt = (of: ValidatorSource) => createRequire(import.meta.url)(fileURLToPath(of.file));
 
 describe('validators compiled at build time', () => {
   it("are the build's when its fingerprint is the source's, each export under its name", () => {
@@ -69,20 +71,26 @@ describe('validators compiled at build time', () => {
     const absent = source('absent.validator.cjs');
     const changed = source('changed.validator.cjs');
     build({ ...changed, options: { allErrors: false, strict: true } });
-    for (const of of [stale, absent, changed]) {
+    // A file that does not load (a build interrupted while writing it) is no reason to fail either.
+    const truncated = source('truncated.validator.cjs');
+    writeFileSync(truncated.file, '"use strict";exports.pod = function validate10(data, {instancePath=""');
+    expect(() => requireBuilt(truncated)).toThrow(SyntaxError);
+    for (const of of [stale, absent, changed, truncated]) {
       const validate = compiledValidators(of)('pod');
-      if (of !== absent) expect(validate).not.toBe(requireBuilt(of).pod);
+      if (of === stale || of === changed) expect(validate).not.toBe(requireBuilt(of).pod);
       expect(validate({ name: 'toolong', size: 'huge' })).toBe(false);
       expect(validate.errors).toHaveLength(2); // allErrors, as the source states
     }
   });
 
-  it('fingerprint the schemas, the options and the exports', () => {
+  it('fingerprint the schemas, the options and the exports, and refuse options that are not plain data', () => {
     const base = validatorFingerprint(source('a.cjs'));
     expect(validatorFingerprint(source('elsewhere.cjs'))).toBe(base);
     expect(validatorFingerprint(source('a.cjs', { options: { allErrors: false } }))).not.toBe(base);
     expect(validatorFingerprint(source('a.cjs', { exports: { pod: 'pod', size: 'pod' } }))).not.toBe(base);
     expect(validatorFingerprint(source('a.cjs', { schemas: { pod: { type: 'object' } } }))).not.toBe(base);
+    const withFormat = source('a.cjs', { options: { formats: { size: /^(small|large)$/ } } });
+    expect(() => validatorFingerprint(withFormat)).toThrow(/ajv options of .*a\.cjs are not plain data/);
   });
 
   it('name a reference that holds no schema', () => {

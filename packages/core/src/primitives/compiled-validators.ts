@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 import { Ajv, type Options, type ValidateFunction } from 'ajv';
 
 // JSON-schema validators compiled once, at build time. ajv compiling a schema costs tens to hundreds of milliseconds,
@@ -30,10 +31,19 @@ interface BuiltValidators {
   readonly [name: string]: ValidateFunction | string | undefined;
 }
 
-/** Identifies a source's schemas, options and exports: the build's code is used only for the same fingerprint. */
+/** The ajv that compiles and whose runtime the build's code requires: its version is part of the fingerprint. */
+const AJV_VERSION = (createRequire(import.meta.url)('ajv/package.json') as { version: string }).version;
+
+/**
+ * Identifies a source's schemas, options and exports, and the ajv version: the build's code is used only for the same
+ * fingerprint. Options must be plain data (a function or RegExp would not be told apart).
+ */
 export function validatorFingerprint(source: ValidatorSource): string {
   const { options, schemas, exports } = source;
-  return createHash('sha256').update(JSON.stringify({ options, schemas, exports })).digest('hex');
+  const text = JSON.stringify({ ajv: AJV_VERSION, options, schemas, exports });
+  if (!isDeepStrictEqual(JSON.parse(JSON.stringify(options)), options))
+    throw new Error(`ajv options of ${source.file.href} are not plain data: a build could not be told apart by them`);
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /** An ajv holding the source's schemas (the build passes `code: { source: true }` to write them out). */
@@ -69,9 +79,15 @@ export function compiledValidators<Name extends string>(
   };
 }
 
+/** The build's validators of the source, if they load and were compiled from it. */
 function builtValidators(source: ValidatorSource): BuiltValidators | undefined {
   const file = fileURLToPath(source.file);
   if (!existsSync(file)) return undefined;
-  const built = createRequire(import.meta.url)(file) as BuiltValidators;
+  let built: BuiltValidators;
+  try {
+    built = createRequire(import.meta.url)(file) as BuiltValidators;
+  } catch {
+    return undefined; // a build interrupted while writing it, or a runtime it cannot find: ajv compiles instead
+  }
   return built.fingerprint === validatorFingerprint(source) ? built : undefined;
 }
