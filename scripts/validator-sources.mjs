@@ -3,6 +3,8 @@
 import { jupyterHubValuesValidatorSource } from '../packages/core/dist/addons/jupyterhub.js';
 import { helmValuesValidatorSource, vendoredValuesSchemaCharts } from '../packages/core/dist/addons/helm-values.js';
 import { awsRequestValidatorSources } from '../packages/core/dist/validation/aws/request-documents.js';
+import { CRD_MODEL_FILES, crdModelValidatorSource } from '../packages/core/dist/validation/schema/crd-model.js';
+import { eksNodeClassValidatorSource } from '../packages/core/dist/validation/schema/eks-node-class-model.js';
 import { ENVIRONMENT_VALIDATOR } from '../packages/charts/dist/environment/validate-environment.js';
 
 /** Every source, in a fixed order. */
@@ -12,5 +14,7 @@ export function validatorSources() {
     jupyterHubValuesValidatorSource(),
     ...vendoredValuesSchemaCharts().map(helmValuesValidatorSource),
     ...Object.values(awsRequestValidatorSources()),
+    eksNodeClassValidatorSource(),
+    ...CRD_MODEL_FILES.map(crdModelValidatorSource),
   ];
 }

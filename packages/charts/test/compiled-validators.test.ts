@@ -21,13 +21,23 @@ const fileName = (source: ValidatorSource) => basename(fileURLToPath(source.file
 const repository = new URL('../../../', import.meta.url);
 const readJson = (url: URL) => JSON.parse(readFileSync(url, 'utf8')) as unknown;
 
-/** The committed dist-manifests' files whose name matches, parsed. */
+/** The committed dist-manifests' files whose name matches, parsed (JSON or YAML). */
 function committedArtifacts(match: RegExp): unknown[] {
   const root = new URL('dist-manifests/', repository);
   return readdirSync(root, { recursive: true, encoding: 'utf8' })
     .filter((path) => match.test(path))
     .sort()
-    .map((path) => readJson(new URL(path, root)));
+    .map((path) => parse(readFileSync(new URL(path, root), 'utf8')) as unknown);
+}
+
+/** The committed dist-manifests' objects of a kind. */
+function committedObjects(kind: string): unknown[] {
+  const root = new URL('dist-manifests/', repository);
+  return readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((path) => path.endsWith('.yaml'))
+    .sort()
+    .map((path) => parse(readFileSync(new URL(path, root), 'utf8')) as { kind?: string } | null)
+    .filter((object) => object?.kind === kind);
 }
 
 /** Real documents each validator checks: committed environments, the charts' own defaults, rendered AWS requests. */
@@ -41,6 +51,8 @@ function realDocuments(source: ValidatorSource, name: string): unknown[] {
     return [
       parse(readFileSync(new URL('packages/core/schemas/helm/prometheus/29.27.0/values.yaml', repository), 'utf8')),
     ];
+  if (file === 'eks-node-class.validator.cjs') return committedObjects('NodeClass');
+  if (file.startsWith('crd-vpcresources')) return committedObjects('SecurityGroupPolicy');
   const artifacts: Record<string, RegExp> = {
     StartJobRunRequest: /start-job-run\.json$/,
     CreateJobTemplateRequest: /job-template\.json$/,
@@ -49,7 +61,13 @@ function realDocuments(source: ValidatorSource, name: string): unknown[] {
     CreatePodIdentityAssociationRequest: /pod-identity\/associations\/.+\.json$/,
     CreateAddonRequest: /pod-identity\/.+-addon\.json$/,
     CreateFargateProfileRequest: /fargate\/profiles\/.+\.json$/,
+    EksctlFargateClusterConfig: /fargate\/eksctl-cluster-config\.yaml$/,
+    EksctlIamIdentityMappingsClusterConfig: /cluster-access\/eksctl-iam-identity-mappings\.yaml$/,
   };
+  // No committed environment installs the agent add-on (only self-managed capacity with Pod Identity does): the request
+  // as PodIdentityChart writes it.
+  if (name === 'CreateAddonRequest')
+    return [{ clusterName: 'spark-platform-dev', addonName: 'eks-pod-identity-agent' }];
   return artifacts[name] ? committedArtifacts(artifacts[name]) : [];
 }
 
@@ -77,7 +95,7 @@ function broken(documents: readonly unknown[]): unknown[] {
 const asData = (errors: unknown) => JSON.parse(JSON.stringify(errors ?? null));
 
 describe('validators compiled at build time', () => {
-  it('are the environment schema, the JupyterHub and Prometheus values schemas and the AWS request shapes', () => {
+  it("are the environment schema, the charts' values schemas, the AWS request shapes and the vendored CRDs", () => {
     expect(sources.map(fileName)).toEqual([
       'environment.validator.cjs',
       'jupyterhub-values.validator.cjs',
@@ -85,6 +103,8 @@ describe('validators compiled at build time', () => {
       'helm-values-prometheus-29.27.0.validator.cjs',
       'aws-requests-first-error.validator.cjs',
       'aws-requests-all-errors.validator.cjs',
+      'eks-node-class.validator.cjs',
+      'crd-vpcresources.k8s.aws-securitygrouppolicy-v1beta1.validator.cjs',
     ]);
   });
 
@@ -100,6 +120,7 @@ describe('validators compiled at build time', () => {
   it('give the verdicts and errors ajv gives compiling the same source, on real documents and broken ones', () => {
     let refused = 0;
     let accepted = 0;
+    const withoutRealDocument: string[] = [];
     for (const source of sources) {
       // The build's code itself, whatever its fingerprint, against ajv compiling the source now.
       const built = createRequire(import.meta.url)(fileURLToPath(source.file)) as Record<string, ValidateFunction>;
@@ -108,6 +129,7 @@ describe('validators compiled at build time', () => {
         const compiled = ajv.getSchema(ref)!;
         const fromBuild = built[name]!;
         const real = realDocuments(source, name);
+        if (real.length === 0) withoutRealDocument.push(`${fileName(source)} ${name}`);
         for (const document of [...real, ...broken(real)]) {
           const verdict = compiled(document);
           const where = `${fileName(source)} ${name}`;
@@ -118,7 +140,8 @@ describe('validators compiled at build time', () => {
         }
       }
     }
-    // Both sides of every kind of validator were exercised, not only its errors.
+    // Both sides of the validators were exercised, not only their errors, and every validator saw a real document.
+    expect(withoutRealDocument).toEqual([]);
     expect(accepted).toBeGreaterThan(50);
     expect(refused).toBeGreaterThan(200);
   });
