@@ -67,7 +67,7 @@ function realDocuments(source: ValidatorSource, name: string): unknown[] {
   // No committed environment installs the agent add-on (only self-managed capacity with Pod Identity does): the request
   // as PodIdentityChart writes it.
   if (name === 'CreateAddonRequest')
-    return [{ clusterName: 'spark-platform-dev', addonName: 'eks-pod-identity-agent' }];
+    return [{ clusterName: 'spark-platform-dev', addonName: 'eks-pod-identity-agent', resolveConflicts: 'OVERWRITE' }];
   return artifacts[name] ? committedArtifacts(artifacts[name]) : [];
 }
 
