@@ -45,7 +45,7 @@ function buildProgram(io: CliIO, result: { exitCode: number }): Command {
         import('./commands/render.js'),
       ]);
       const project = findProject(io.cwd, program.opts<{ root?: string }>().root);
-      result.exitCode = renderCommand(project, options, io);
+      result.exitCode = await renderCommand(project, options, io);
     });
 
   program
@@ -110,7 +110,7 @@ function buildProgram(io: CliIO, result: { exitCode: number }): Command {
         import('./commands/diff.js'),
       ]);
       const project = findProject(io.cwd, program.opts<{ root?: string }>().root);
-      result.exitCode = diffCommand(project, options, io);
+      result.exitCode = await diffCommand(project, options, io);
     });
   program
     .command('init')

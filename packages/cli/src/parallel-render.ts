@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { CliError } from './io.js';
 import type { Project } from './project.js';
 import { prepareEnvironment, type EnvironmentOutcome, type RenderSelection } from './prepare-environment.js';
@@ -19,14 +19,13 @@ const BYTES_PER_WORKER = 512 * 1024;
 /** The worker's compiled entry; absent when the CLI runs from its TypeScript sources (tests), which then render here. */
 const WORKER = new URL('./render-worker.js', import.meta.url);
 
-/** What a worker receives: the environments to share with the others, and where to report. */
+/** What a worker receives: the environments to share with the others. */
 export interface WorkerInput {
   readonly project: Project;
   readonly names: readonly string[];
   readonly selection: RenderSelection;
-  /** [0]: index of the next environment to take; [1]: outcomes posted. Shared by every worker and this thread. */
-  readonly counters: Int32Array;
-  readonly port: MessagePort;
+  /** [0]: index of the next environment to take, shared by every worker and this thread. */
+  readonly next: Int32Array;
 }
 
 /** A worker's message: one environment's outcome, or why the worker failed. */
@@ -36,55 +35,55 @@ export type WorkerMessage =
 
 /**
  * prepareEnvironment for each named environment, in that order. With several environments and cores, this thread
- * and `jobs - 1` worker threads take the environments one at a time (a shared counter); this thread then waits
- * for the workers' outcomes (Atomics.wait, then receiveMessageOnPort). Synchronous for the caller, whose messages
- * come in the same order as a serial run's since they are printed from the outcomes afterwards.
+ * and `jobs - 1` worker threads take the environments one at a time (a shared counter); this thread then waits for
+ * the workers' outcomes. A worker that stops before posting all it took (its isolate out of memory, a crash) fails
+ * the render instead of leaving it waiting. The caller's messages come in the same order as a serial run's, since
+ * they are printed from the outcomes afterwards.
+ * @param worker the worker's entry (tests give another)
  */
-export function prepareEnvironments(
+export async function prepareEnvironments(
   project: Project,
   names: readonly string[],
   selection: RenderSelection,
   env: NodeJS.ProcessEnv,
-): EnvironmentOutcome[] {
+  worker: URL = WORKER,
+): Promise<EnvironmentOutcome[]> {
   const jobs = Math.min(names.length, jobsOf(env) ?? defaultJobs(project, names));
-  if (jobs <= 1 || !existsSync(fileURLToPath(WORKER)))
+  if (jobs <= 1 || !existsSync(fileURLToPath(worker)))
     return names.map((name) => prepareEnvironment(project, name, selection));
-  const counters = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
-  const ports = Array.from({ length: jobs - 1 }, () => {
-    const { port1, port2 } = new MessageChannel();
-    const input: WorkerInput = {
-      project,
-      names,
-      selection: { env: selection.env, schemaDir: selection.schemaDir },
-      counters,
-      port: port2,
-    };
-    new Worker(WORKER, { workerData: input, transferList: [port2] }).unref();
-    return port1;
-  });
-  const outcomes: EnvironmentOutcome[] = [];
-  let done = 0;
-  let fromWorkers = 0;
-  const receive = () => {
-    for (const port of ports) {
-      for (let message = receiveMessageOnPort(port); message; message = receiveMessageOnPort(port)) {
-        const data = message.message as WorkerMessage;
-        if ('crash' in data) throw new Error(`rendering in a worker thread failed: ${data.crash}`);
-        outcomes[data.index] = data.outcome;
-        fromWorkers++;
-        done++;
-      }
-    }
+  const next = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+  const input: WorkerInput = {
+    project,
+    names,
+    selection: { env: selection.env, schemaDir: selection.schemaDir },
+    next,
   };
+  const outcomes: EnvironmentOutcome[] = [];
+  const workers = Array.from({ length: jobs - 1 }, () => new Worker(worker, { workerData: input }));
+  const finished = workers.map(
+    (thread) =>
+      new Promise<void>((resolve, reject) => {
+        thread.on('message', (message: WorkerMessage) => {
+          if ('crash' in message) reject(new Error(`rendering in a worker thread failed: ${message.crash}`));
+          else outcomes[message.index] = message.outcome;
+        });
+        thread.on('error', (error) =>
+          reject(new Error(`rendering in a worker thread failed: ${error.stack ?? error}`)),
+        );
+        thread.on('exit', (code) =>
+          code === 0 ? resolve() : reject(new Error(`a render worker thread stopped with exit code ${code}`)),
+        );
+      }),
+  );
   try {
-    for (let index = Atomics.add(counters, 0, 1); index < names.length; index = Atomics.add(counters, 0, 1)) {
+    for (let index = Atomics.add(next, 0, 1); index < names.length; index = Atomics.add(next, 0, 1))
       outcomes[index] = prepareEnvironment(project, names[index]!, selection);
-      done++;
-    }
-    for (receive(); done < names.length; receive()) Atomics.wait(counters, 1, fromWorkers);
+    await Promise.all(finished);
   } finally {
-    for (const port of ports) port.close();
+    for (const thread of workers) void thread.terminate();
   }
+  const missing = names.filter((_, index) => outcomes[index] === undefined);
+  if (missing.length > 0) throw new Error(`no render worker thread reported ${missing.join(', ')}`);
   return outcomes;
 }
 

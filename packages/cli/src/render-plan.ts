@@ -18,8 +18,12 @@ export type { RenderedFiles, RenderSelection } from './prepare-environment.js';
  * printing the renderer's warnings and every finding on stderr, in the order of the environments. Returns
  * undefined when the output breaks a rule: `render` would refuse it.
  */
-export function renderValidated(project: Project, selection: RenderSelection, io: CliIO): RenderedFiles[] | undefined {
-  const outcomes = prepareEnvironments(project, selectEnvironments(project, selection.env), selection, io.env);
+export async function renderValidated(
+  project: Project,
+  selection: RenderSelection,
+  io: CliIO,
+): Promise<RenderedFiles[] | undefined> {
+  const outcomes = await prepareEnvironments(project, selectEnvironments(project, selection.env), selection, io.env);
   // As a serial run would stop: at the first unreadable file, else at every environment file's problems of the
   // first step that has any.
   for (const outcome of outcomes) if ('usage' in outcome) throw new CliError(outcome.usage, outcome.exitCode);

@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readTree } from '../src/output/tree.js';
+import { prepareEnvironments } from '../src/parallel-render.js';
+import { findProject } from '../src/project.js';
 import { editEnvironment, REPO_ROOT, runCli, tempProject } from './support/project.js';
 
 // Worker threads run the compiled CLI (`pnpm test` builds first); the sources run in one thread.
@@ -51,4 +53,15 @@ describe('environments rendered in worker threads', () => {
     );
     expect(two).toEqual(one);
   }, 180_000);
+
+  it('fail, not wait, when a worker thread stops before reporting the environment it took', async () => {
+    const project = findProject(REPO_ROOT);
+    const dying = new URL('./fixtures/dying-render-worker.mjs', import.meta.url);
+    const started = Date.now();
+    await expect(
+      prepareEnvironments(project, ['dev', 'sandbox'], { env: [] }, { EMR_GITOPS_JOBS: '2' }, dying),
+    ).rejects.toThrow('a render worker thread stopped with exit code 3');
+    // This thread rendered the environment left to it, then heard of the worker's end: no wait for a report.
+    expect(Date.now() - started).toBeLessThan(60_000);
+  }, 120_000);
 });

@@ -52,8 +52,8 @@ export function fileChanges(plan: OutputPlan): FileChange[] {
  * `emr-gitops diff`: what `render` would change in the output folder, file by file, rendered and validated in memory;
  * writes nothing. Exit 0 when nothing would change, 1 when something would (or the output breaks a rule).
  */
-export function diffCommand(project: Project, options: DiffOptions, io: CliIO): number {
-  const results = renderValidated(project, options, io);
+export async function diffCommand(project: Project, options: DiffOptions, io: CliIO): Promise<number> {
+  const results = await renderValidated(project, options, io);
   if (!results) {
     io.err('the rendered output breaks the rules above: `render` would refuse it and write nothing.\n');
     return EXIT.failed;

@@ -20,8 +20,8 @@ export interface RenderOptions extends ValidationOptions {
  * in memory first; output that breaks a rule is refused (exit 1). Only then is anything written, one environment
  * folder at a time, only the files that differ, atomically (see writeTreeAtomically).
  */
-export function renderCommand(project: Project, options: RenderOptions, io: CliIO): number {
-  const results = renderValidated(project, options, io);
+export async function renderCommand(project: Project, options: RenderOptions, io: CliIO): Promise<number> {
+  const results = await renderValidated(project, options, io);
   if (!results) {
     io.err(
       'the rendered output breaks the rules above; nothing was written. Run `emr-gitops validate` to see them again.\n',
