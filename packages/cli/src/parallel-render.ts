@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { CliError } from './io.js';
+import { CliError, EXIT } from './io.js';
 import type { Project } from './project.js';
 import { prepareEnvironment, type EnvironmentOutcome, type RenderSelection } from './prepare-environment.js';
 
@@ -67,24 +67,32 @@ export async function prepareEnvironments(
           if ('crash' in message) reject(new Error(`rendering in a worker thread failed: ${message.crash}`));
           else outcomes[message.index] = message.outcome;
         });
-        thread.on('error', (error) =>
-          reject(new Error(`rendering in a worker thread failed: ${error.stack ?? error}`)),
-        );
-        thread.on('exit', (code) =>
-          code === 0 ? resolve() : reject(new Error(`a render worker thread stopped with exit code ${code}`)),
-        );
+        // Out of memory, the worker's isolate ends with an error event ('ERR_WORKER_OUT_OF_MEMORY'), then its exit.
+        thread.on('error', (error) => reject(workerStopped(error.message)));
+        thread.on('exit', (code) => (code === 0 ? resolve() : reject(workerStopped(`exit code ${code}`))));
       }),
   );
+  const allFinished = Promise.all(finished);
+  // Handled from the start: if this thread's own share throws, the workers' ends (terminated below) are not news.
+  allFinished.catch(() => undefined);
   try {
     for (let index = Atomics.add(next, 0, 1); index < names.length; index = Atomics.add(next, 0, 1))
       outcomes[index] = prepareEnvironment(project, names[index]!, selection);
-    await Promise.all(finished);
+    await allFinished;
   } finally {
     for (const thread of workers) void thread.terminate();
   }
   const missing = names.filter((_, index) => outcomes[index] === undefined);
   if (missing.length > 0) throw new Error(`no render worker thread reported ${missing.join(', ')}`);
   return outcomes;
+}
+
+/** A worker thread ended before reporting: said without a stack trace, as the environments' problem it is not. */
+function workerStopped(why: string): CliError {
+  return new CliError(
+    `a render worker thread stopped (${why}) before reporting the environments it took; nothing was written. ${JOBS_VARIABLE}=1 renders them in this thread only.`,
+    EXIT.failed,
+  );
 }
 
 /** The cores there are, but no more threads than the environments' size pays for (the committed ones: one). */

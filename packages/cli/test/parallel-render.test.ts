@@ -60,7 +60,9 @@ describe('environments rendered in worker threads', () => {
     const started = Date.now();
     await expect(
       prepareEnvironments(project, ['dev', 'sandbox'], { env: [] }, { EMR_GITOPS_JOBS: '2' }, dying),
-    ).rejects.toThrow('a render worker thread stopped with exit code 3');
+    ).rejects.toThrow(
+      'a render worker thread stopped (exit code 3) before reporting the environments it took; nothing was written. EMR_GITOPS_JOBS=1 renders them in this thread only.',
+    );
     // This thread rendered the environment left to it, then heard of the worker's end: no wait for a report.
     expect(Date.now() - started).toBeLessThan(60_000);
   }, 120_000);
