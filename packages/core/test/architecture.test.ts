@@ -1,4 +1,7 @@
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   cruise,
@@ -41,6 +44,12 @@ describe('layers: every import runs downward, and no files or folders import eac
     const sources = result.modules.map((module) => module.source);
     for (const pkg of ['core', 'charts', 'cli']) expect(sources).toContain(`packages/${pkg}/src/index.ts`);
     expect(sources.filter((source) => source.startsWith('packages/core/src/')).length).toBeGreaterThan(100);
+    // Imports by package name are seen (resolved to the package's built dist/), so the package rules can fire on them.
+    const byName = result.modules
+      .flatMap((module) => module.dependencies)
+      .filter((dependency) => dependency.module === '@emr-eks-gitops/core');
+    expect(byName.length).toBeGreaterThan(50);
+    expect(new Set(byName.map((dependency) => dependency.resolved))).toEqual(new Set(['packages/core/dist/index.js']));
     expect(found).toEqual([]);
   }, 120_000);
 
@@ -56,5 +65,36 @@ describe('layers: every import runs downward, and no files or folders import eac
       'no circle of folders: packages/core/src/karpenter -> packages/core/src/addons' +
         ' (circle: packages/core/src/karpenter -> packages/core/src/addons -> packages/core/src/karpenter)',
     ]);
+  }, 120_000);
+
+  it('names a package imported by name from a package under it (fixture with a workspace link)', async () => {
+    // As pnpm links the workspace: node_modules/@emr-eks-gitops/cli -> packages/cli, whose entry is its built dist/.
+    const workspace = mkdtempSync(join(tmpdir(), 'layering-'));
+    try {
+      cpSync(fileURLToPath(new URL('fixtures/layering/', import.meta.url)), workspace, { recursive: true });
+      mkdirSync(join(workspace, 'packages/cli/dist'), { recursive: true });
+      writeFileSync(
+        join(workspace, 'packages/cli/package.json'),
+        JSON.stringify({
+          name: '@emr-eks-gitops/cli',
+          type: 'module',
+          main: './dist/index.js',
+          exports: { '.': { default: './dist/index.js' } },
+        }),
+      );
+      writeFileSync(join(workspace, 'packages/cli/dist/index.js'), 'export const main = () => 0;\n');
+      mkdirSync(join(workspace, 'node_modules/@emr-eks-gitops'), { recursive: true });
+      symlinkSync('../../packages/cli', join(workspace, 'node_modules/@emr-eks-gitops/cli'), 'dir');
+      writeFileSync(
+        join(workspace, 'packages/core/src/karpenter/entry.ts'),
+        "import { main } from '@emr-eks-gitops/cli';\nexport const entry = main;\n",
+      );
+      const { found } = await violations(workspace, ['packages/core/src/karpenter']);
+      expect(found).toEqual([
+        'core imports no package above it: packages/core/src/karpenter/entry.ts -> packages/cli/dist/index.js',
+      ]);
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
+    }
   }, 120_000);
 });
