@@ -652,7 +652,12 @@ export {
   type NvidiaDevicePluginProps,
   type NvidiaDevicePluginValues,
 } from './addons/nvidia-device-plugin.js';
-export { helmValuesProblems, vendoredHelmValuesUrl, type HelmValuesProblem } from './addons/helm-values.js';
+export {
+  HelmValuesError,
+  helmValuesProblems,
+  vendoredHelmValuesUrl,
+  type HelmValuesProblem,
+} from './addons/helm-values.js';
 export {
   YUNIKORN_CHART,
   YUNIKORN_IMAGES,

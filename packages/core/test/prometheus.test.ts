@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ArgoApplication,
   FluxHelmRelease,
+  HelmValuesError,
   PROMETHEUS_CHART,
   PrometheusServer,
   SparkPodMonitors,
@@ -26,6 +27,15 @@ const build = (overrides: Partial<PrometheusServerProps>) =>
   new PrometheusServer(new Chart(new App(), 'p'), 'prometheus', { ...props, ...overrides });
 
 describe('PrometheusServer', () => {
+  it("refuses values its pinned chart's schema refuses as a HelmValuesError (rule helm-values), naming the value", () => {
+    // A JavaScript caller's boolean as a string reaches the chart's values unchecked by the props: helm install would refuse it.
+    const error = configurationErrorOf(() => build({ lifecycleApi: 'yes' as unknown as boolean }));
+    expect(error).toBeInstanceOf(HelmValuesError);
+    expect(error.message).toBe(
+      `values: the prometheus chart ${PROMETHEUS_CHART.version} refuses its values: /configmapReload/prometheus/enabled must be boolean`,
+    );
+  });
+
   it('renders the monitoring namespace and its own encrypted gp3 StorageClass, valid, and values for the pinned chart', () => {
     const chart = new Chart(new App(), 'p');
     const server = new PrometheusServer(chart, 'prometheus', { ...props, managedNodeGroups: ['system'] });

@@ -1,5 +1,6 @@
 import {
   ConfigurationError,
+  HelmValuesError,
   configDiagnostic,
   messageText,
   parseConfigPath,
@@ -31,7 +32,9 @@ export function collectIssues<T>(issues: RenderIssue[], configPath: ConfigPath, 
     return build();
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
-    issues.push(configDiagnostic('config-value', [...configPath, ...parseConfigPath(error.field)], error.problem));
+    // Values the builder wrote that its chart refuses are the helm-values rule's, as JupyterHub's are.
+    const rule = error instanceof HelmValuesError ? 'helm-values' : 'config-value';
+    issues.push(configDiagnostic(rule, [...configPath, ...parseConfigPath(error.field)], error.problem));
     return undefined;
   }
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import { compiledValidators, type ValidatorSource } from '../primitives/compiled-validators.js';
+import { ConfigurationError } from '../primitives/errors.js';
 import type { OciHelmChart } from '../delivery/helm-chart.js';
 
 /** Where the vendored values schemas live: `schemas/helm/<chart>/<version>/values.schema.json`. */
@@ -13,6 +14,19 @@ const compiled = new Map<string, ValidateFunction>();
 export interface HelmValuesProblem {
   readonly path: string;
   readonly message: string;
+}
+
+/**
+ * A builder's release values refused by the chart's own schema (rule `helm-values`, not a value of the caller's props):
+ * what `helm install` would refuse, found before a commit.
+ */
+export class HelmValuesError extends ConfigurationError {
+  constructor(chart: Pick<OciHelmChart, 'name' | 'version'>, problems: readonly HelmValuesProblem[]) {
+    super(
+      'values',
+      `the ${chart.name} chart ${chart.version} refuses its values: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
+    );
+  }
 }
 
 /**

@@ -2,14 +2,14 @@ import { offKarpenterNodeAffinity } from '../karpenter/controller-values.js';
 import { addonNodePlacement, type AutoModeAddonPlacement } from '../karpenter/auto-mode.js';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { ConfigurationError, requireThat } from '../primitives/errors.js';
+import { requireThat } from '../primitives/errors.js';
 import type { OciHelmChart } from '../delivery/helm-chart.js';
 import { assertDnsLabel } from '../primitives/names.js';
 import { isQuantity, quantityString, type QuantityInput } from '../primitives/quantity.js';
 import { Gp3StorageClass, type EbsCsiProvisioner } from '../storage/gp3-storage-class.js';
 import { requireGoDuration } from '../primitives/go-duration.js';
 import { requireIntegerInRange } from '../primitives/kubernetes-names.js';
-import { helmValuesProblems } from './helm-values.js';
+import { HelmValuesError, helmValuesProblems } from './helm-values.js';
 import type { AlertGroup } from '../observability/alert-rules.js';
 import { KUBE_STATE_LABELS_ALLOWLIST } from '../observability/series.js';
 import { NAMESPACE_NAME_LABEL } from '../primitives/labels.js';
@@ -295,11 +295,6 @@ export class PrometheusServer extends Construct {
       },
     };
     const problems = helmValuesProblems(this.chart, this.values);
-    if (problems.length > 0) {
-      throw new ConfigurationError(
-        'values',
-        `the ${this.chart.name} chart ${this.chart.version} refuses its values: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
-      );
-    }
+    if (problems.length > 0) throw new HelmValuesError(this.chart, problems);
   }
 }
