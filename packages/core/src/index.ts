@@ -126,7 +126,12 @@ export {
   type RootVolumeProps,
 } from './karpenter/ec2-node-class.js';
 /** A validated Karpenter NodePool. */
-export { NodePool, type NodePoolLimits, type NodePoolProps } from './karpenter/node-pool.js';
+export {
+  KARPENTER_DEFAULT_EXPIRE_AFTER,
+  NodePool,
+  type NodePoolLimits,
+  type NodePoolProps,
+} from './karpenter/node-pool.js';
 export {
   EKS_AUTO_MODE_INSTANCE_LABELS,
   INSTANCE_LABEL_VOCABULARIES,
@@ -194,6 +199,7 @@ export {
 } from './karpenter/capacity-class-admission.js';
 /** Karpenter chart values that keep the controller off Karpenter-made nodes. */
 export {
+  KARPENTER_CLUSTER_NAMESPACE,
   karpenterControllerHelmValues,
   offKarpenterNodeAffinity,
   type OffKarpenterNodeAffinity,

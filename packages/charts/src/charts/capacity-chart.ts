@@ -2,6 +2,7 @@ import type { Construct } from 'constructs';
 import {
   configDiagnostic,
   Ec2NodeClass,
+  effectiveInstanceSelection,
   KARPENTER_AWS_INSTANCE_LABELS,
   LABELS,
   SparkCapacity,
@@ -107,9 +108,11 @@ export class CapacityChart extends ManifestChart {
         );
       } else if (instanceTypesMatching(selection).length === 0) {
         // The offline catalog leaves some families out: a selection it does not know may be real, or a typo.
-        const selected = spec.families
-          ? `families ${spec.families.join(', ')}`
-          : `categories ${spec.categories?.join(', ') ?? 'c, m, r'}`;
+        const effective = effectiveInstanceSelection(spec);
+        const selected =
+          'families' in effective
+            ? `families ${effective.families.join(', ')}`
+            : `categories ${effective.categories.join(', ')}`;
         this.warnings.push(
           configDiagnostic(
             'capacity-class-instances',

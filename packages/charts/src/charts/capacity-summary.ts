@@ -34,7 +34,7 @@ export function capacitySummary(
       description: spec.description,
       instances: effectiveInstanceSelection(spec),
       executorCapacity: spec.executorCapacity === 'on-demand' ? 'on-demand' : 'spot-first',
-      scratchDisk: spec.localDisk === 'nvme' ? 'nvme' : 'ebs',
+      scratchDisk: spec.localDisk,
       gpu: spec.gpu,
       exclusiveTo: spec.exclusiveTo,
       costTags: hasOwnNodeClasses(config, spec) ? classCostTags(config, spec) : undefined,

@@ -11,8 +11,8 @@ import {
 import type { Construct } from 'constructs';
 import type { ResolvedEnvironment, ResolvedTenant, ResolvedTenantFargate } from '../config/resolve.js';
 import type { RenderIssue } from '../config/render-error.js';
-import { DEFAULT_CAPACITY_CLASS, DEFAULT_LOCAL_DISK_SIZE } from '../config/capacity-class-semantics.js';
-import type { ClassPlacement } from './tenant-capacity.js';
+import { DEFAULT_CAPACITY_CLASS } from '../config/capacity-class-semantics.js';
+import { fargateScratchDisk, type ClassPlacement } from './tenant-capacity.js';
 
 /**
  * Where a Fargate tenant's jobs run: no pools (the profile takes every pod of the namespace), scratch space on the pod's
@@ -32,10 +32,7 @@ export function fargateClassPlacement(
     driver: defaultClass,
     executor: defaultClass,
     placements: fargateSparkPlacements(defaultClass.executorIdleTimeout),
-    localDisk: {
-      kind: 'ephemeral-storage',
-      size: String(tenant.spark.localDiskSize ?? DEFAULT_LOCAL_DISK_SIZE.fargate),
-    },
+    localDisk: fargateScratchDisk(tenant),
     gpuProperties: {},
     fargateProfile: profile,
     // Names the profile, so a second profile selecting the namespace cannot take the pods (EKS matches this one only).

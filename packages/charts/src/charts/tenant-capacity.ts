@@ -6,7 +6,6 @@ import {
   type SparkPlacements,
 } from '@emr-eks-gitops/core';
 import type { ResolvedTenant } from '../config/resolve.js';
-import { DEFAULT_LOCAL_DISK_SIZE } from '../config/capacity-class-semantics.js';
 
 /** Where one tenant's jobs (or one variant of them) run: the classes' pools and the scratch disk they imply. */
 export interface ClassPlacement {
@@ -42,30 +41,9 @@ export function classPlacement(
   storageClassName: string,
   cluster: { readonly region: string; readonly partition?: string },
 ): ClassPlacement {
-  // The config rules refuse unknown names (capacity-class-unknown); this guards configs built in code.
-  const classOf = (name: string, field: string) => {
-    const found = classes.get(name);
-    if (!found)
-      throw new ConfigurationError(
-        field,
-        `no capacity class is named "${name}"; use one of ${[...classes.keys()].join(', ')}`,
-      );
-    return found;
-  };
-  const driver = classOf(driverClass, 'capacityClasses.driver');
-  const executor = classOf(executorClass, 'capacityClasses.executor');
-  const spark = tenant.spark;
-  const instanceStore =
-    executor.capacityClass === undefined
-      ? spark.localDisk === 'instance-store'
-      : executor.executorPlacement === executor.nvmeExecutorPlacement;
-  const localDisk: SparkLocalDisk = instanceStore
-    ? { kind: 'instance-store' }
-    : {
-        kind: 'generic-ephemeral-volume',
-        storageClassName,
-        size: String(spark.localDiskSize ?? DEFAULT_LOCAL_DISK_SIZE.ebs),
-      };
+  const driver = capacityClassOf(classes, driverClass, 'capacityClasses.driver');
+  const executor = capacityClassOf(classes, executorClass, 'capacityClasses.executor');
+  const localDisk = scratchDisk(executor, tenant, storageClassName);
   return {
     driverClass,
     executorClass,
@@ -80,6 +58,41 @@ export function classPlacement(
     localDisk,
     ...gpuJobs(executor.executorPlacement.extendedResources, tenant, cluster),
   };
+}
+
+/** The class of that name. The config rules refuse unknown names (capacity-class-unknown); this guards configs built in code. */
+export function capacityClassOf(
+  classes: ReadonlyMap<string, SparkCapacity>,
+  name: string,
+  field: 'capacityClasses.driver' | 'capacityClasses.executor',
+): SparkCapacity {
+  const found = classes.get(name);
+  if (!found)
+    throw new ConfigurationError(
+      field,
+      `no capacity class is named "${name}"; use one of ${[...classes.keys()].join(', ')}`,
+    );
+  return found;
+}
+
+/**
+ * The scratch disk of jobs whose executors run on `executor`'s pools, the one place this is decided: on a named class
+ * the class's pools decide (NVMe instance store when its executors go to its NVMe pools, else an EBS volume per pod), on
+ * the default class the tenant's spark.localDisk does. An EBS volume is the tenant's resolved spark.localDiskSize.
+ */
+export function scratchDisk(executor: SparkCapacity, tenant: ResolvedTenant, storageClassName: string): SparkLocalDisk {
+  const instanceStore =
+    executor.capacityClass === undefined
+      ? tenant.spark.localDisk === 'instance-store'
+      : executor.executorPlacement === executor.nvmeExecutorPlacement;
+  return instanceStore
+    ? { kind: 'instance-store' }
+    : { kind: 'generic-ephemeral-volume', storageClassName, size: String(tenant.spark.localDiskSize) };
+}
+
+/** A Fargate tenant's scratch space: each pod's ephemeral storage, the tenant's resolved spark.localDiskSize. */
+export function fargateScratchDisk(tenant: ResolvedTenant): SparkLocalDisk {
+  return { kind: 'ephemeral-storage', size: String(tenant.spark.localDiskSize) };
 }
 
 /** GPU executors run the RAPIDS Accelerator variant of the tenant's release; CPU executors change nothing. */

@@ -37,7 +37,13 @@ import { underField, type RenderIssue } from '../config/render-error.js';
 import type { ConfigPath } from '../config/source-map.js';
 import type { TenantPlacementSummary } from './summaries.js';
 import { singleZoneGpuWarnings, tenantCapacityClasses } from '../config/capacity-class-semantics.js';
-import { classPlacement, type ClassPlacement } from './tenant-capacity.js';
+import {
+  capacityClassOf,
+  classPlacement,
+  fargateScratchDisk,
+  scratchDisk,
+  type ClassPlacement,
+} from './tenant-capacity.js';
 import { addFargateTenantObjects, fargateClassPlacement } from './fargate-tenant.js';
 import { tenantFolder, tenantLocations, type TenantLocations } from '../config/tenant-locations.js';
 import { queueWaitClassifications, tenantGang } from './yunikorn-tenant.js';
@@ -86,6 +92,11 @@ export class TenantChart extends ManifestChart {
   fargateSizes: FargateJobSizes | undefined;
   /** The tenant's cost allocation labels: on its namespace and pods, and tags of its EMR documents. */
   readonly costLabels: Readonly<Record<string, string>>;
+  /**
+   * The scratch disk of the tenant's own jobs, as their pod templates mount it (tenant-capacity.ts's scratchDisk
+   * decides). A retired tenant starts no job, but the README still lists the disk its jobs had.
+   */
+  readonly localDisk: SparkLocalDisk;
 
   constructor(
     scope: Construct,
@@ -146,10 +157,18 @@ export class TenantChart extends ManifestChart {
     if (tenant.retired) {
       // Being removed: nothing in the namespace is ever pruned (a later commit drops it from Git while jobs may still
       // run), and no new job gets pod templates or configuration overrides, so no run-time rules either.
+      this.localDisk = tenant.fargate
+        ? fargateScratchDisk(tenant)
+        : scratchDisk(
+            capacityClassOf(platform.classes, tenantCapacityClasses(tenant).executor, 'capacityClasses.executor'),
+            tenant,
+            platform.storageClassName,
+          );
       this.keepWhenRemovedFromGit();
       return;
     }
     const spark = underField('spark', () => this.addSparkArtifacts(config, tenant, platform));
+    this.localDisk = spark.localDisk;
     this.warnings.push(...singleZoneGpuWarnings(config, tenant, index));
     this.problems.push(...costLabelIssues(config, tenant, index, this.costLabels, spark.templates));
     this.checkRunTime(config, tenant, index, platform, spark);
@@ -451,7 +470,7 @@ function configPathOf(
     case 'maxJobDuration':
       return [...own, 'spark', head, ...rest];
     case 'localDisk':
-      return [...own, 'spark', tenant.spark.localDiskSize !== undefined ? 'localDiskSize' : 'localDisk'];
+      return [...own, 'spark', tenant.spark.localDiskSizeWritten ? 'localDiskSize' : 'localDisk'];
     case 'egress':
       return [...own, 'network', 'egress', ...rest];
     case 'gang':

@@ -1,11 +1,6 @@
-import { emrRapidsRelease, formatFargateSize, type FargatePodSize } from '@emr-eks-gitops/core';
+import { emrRapidsRelease, formatFargateSize, type FargatePodSize, type SparkLocalDisk } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment, ResolvedTenant } from '../config/resolve.js';
-import {
-  DEFAULT_CAPACITY_CLASS,
-  DEFAULT_LOCAL_DISK_SIZE,
-  executorScratchDisk,
-  tenantCapacityClasses,
-} from '../config/capacity-class-semantics.js';
+import { DEFAULT_CAPACITY_CLASS, tenantCapacityClasses } from '../config/capacity-class-semantics.js';
 import { tenantLocations } from '../config/tenant-locations.js';
 import type { TenantChart } from './tenant-chart.js';
 import type { TenantSummary } from './summaries.js';
@@ -27,11 +22,7 @@ export function tenantSummary(config: ResolvedEnvironment, tenant: ResolvedTenan
     releaseLabel: tenant.releaseLabel,
     executionRoleArn: tenant.executionRoleArn,
     jobSize: tenant.spark.jobSize,
-    scratchDisk: tenant.fargate
-      ? { kind: 'fargate', size: tenant.spark.localDiskSize ?? DEFAULT_LOCAL_DISK_SIZE.fargate }
-      : executorScratchDisk(config.capacity, tenant) === 'instance-store'
-        ? { kind: 'instance-store' }
-        : { kind: 'ebs', size: tenant.spark.localDiskSize ?? DEFAULT_LOCAL_DISK_SIZE.ebs },
+    scratchDisk: scratchDiskSummary(chart.localDisk),
     maxJobDuration: tenant.spark.maxJobDuration,
     classes: {
       ...chosen,
@@ -57,6 +48,18 @@ export function tenantSummary(config: ResolvedEnvironment, tenant: ResolvedTenan
     gpuJobs: gpuJobs(config, tenant),
     irsa: tenant.identity === 'irsa',
   };
+}
+
+/** The scratch disk the tenant chart decided and its pod templates mount, as the README names it. */
+function scratchDiskSummary(disk: SparkLocalDisk): TenantSummary['scratchDisk'] {
+  switch (disk.kind) {
+    case 'ephemeral-storage':
+      return { kind: 'fargate', size: disk.size };
+    case 'instance-store':
+      return { kind: 'instance-store' };
+    case 'generic-ephemeral-volume':
+      return { kind: 'ebs', size: disk.size };
+  }
 }
 
 /** The RAPIDS image of the tenant's job variants that run executors on a GPU class (its own class, or offered ones). */

@@ -8,13 +8,7 @@ import {
 } from '@emr-eks-gitops/core';
 import type { RenderIssue } from './render-error.js';
 import type { EnvironmentFile, TenantConfig } from './schema.js';
-import type {
-  DeepReadonly,
-  ResolvedCapacity,
-  ResolvedCapacityClass,
-  ResolvedEnvironment,
-  ResolvedTenant,
-} from './resolve.js';
+import type { DeepReadonly, ResolvedCapacityClass, ResolvedEnvironment, ResolvedTenant } from './resolve.js';
 import type { CapacityClassConfig, CapacityConfig } from './capacity-schema.js';
 import type { ConfigRules, Locate, Problem } from './problems.js';
 import type { ConfigPath } from './source-map.js';
@@ -37,22 +31,6 @@ export function tenantCapacityClasses(tenant: DeepReadonly<Partial<TenantConfig>
     executor: chosen?.executor ?? DEFAULT_CAPACITY_CLASS,
     offered: Array.isArray(chosen?.offered) ? chosen.offered : [],
   };
-}
-
-/** Scratch size per pod when spark.localDiskSize is not set: an EBS volume on nodes, what Fargate includes on Fargate. */
-export const DEFAULT_LOCAL_DISK_SIZE = { ebs: '100Gi', fargate: '20Gi' } as const;
-
-/**
- * The scratch disk of a tenant's executors: on a named executor class the class's (NVMe instance store or an EBS volume
- * per pod), on the default pools the tenant's spark.localDisk.
- */
-export function executorScratchDisk(
-  capacity: Pick<ResolvedCapacity, 'classes'>,
-  tenant: ResolvedTenant,
-): 'ebs' | 'instance-store' {
-  const executorClass = capacity.classes.find((c) => c.name === tenantCapacityClasses(tenant).executor);
-  if (executorClass) return executorClass.localDisk === 'nvme' ? 'instance-store' : 'ebs';
-  return tenant.spark.localDisk ?? 'ebs';
 }
 
 type CostConfig = Pick<ResolvedEnvironment, 'tenants' | 'costAllocation'>;

@@ -3,6 +3,7 @@ import type { EnvironmentFile, TenantConfig } from './schema.js';
 import type { CapacityClassConfig } from './capacity-schema.js';
 import type { ConfigRules, Locate, Problem } from './problems.js';
 import { tenantCapacityClasses } from './capacity-class-semantics.js';
+import { SECTION_DEFAULTS } from './resolve.js';
 
 /**
  * What GPU capacity classes need to run a job end to end. On self-managed Karpenter a GPU node advertises
@@ -52,7 +53,9 @@ export function gpuProblems(
   const gpuNames = new Set<string>(gpuClasses.map(({ spec }) => spec.name!));
   const region = isObject(file?.cluster) && typeof file.cluster.region === 'string' ? file.cluster.region : undefined;
   const partition =
-    isObject(file?.cluster) && typeof file.cluster.partition === 'string' ? file.cluster.partition : 'aws';
+    isObject(file?.cluster) && typeof file.cluster.partition === 'string'
+      ? file.cluster.partition
+      : SECTION_DEFAULTS.partition;
   tenants.forEach((tenant, index) => {
     if (tenant.retired || tenant.fargate || typeof tenant.releaseLabel !== 'string' || region === undefined) return;
     const chosen = tenantCapacityClasses(tenant);

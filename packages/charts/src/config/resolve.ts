@@ -2,6 +2,8 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import {
   AUTO_MODE_DEFAULT_EXPIRE_AFTER,
   AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD,
+  KARPENTER_CLUSTER_NAMESPACE,
+  KARPENTER_DEFAULT_EXPIRE_AFTER,
   SPARK_DEFAULT_JOB_SIZE,
   type AutoModeBuiltInNodePool,
   type PodIdentityMode,
@@ -78,8 +80,14 @@ export interface ResolvedClassGpu {
   readonly taintKey: string;
 }
 
-/** A capacity class; its instance selection's defaults are the capacity builders' (core), which take it as it is. */
-export type ResolvedCapacityClass = With<CapacityClassConfig, { gpu?: ResolvedClassGpu }>;
+/**
+ * A capacity class, its executors' scratch disk known (EBS unless the file says nvme); its instance selection's defaults
+ * are the capacity builders' (core), which take it as it is.
+ */
+export type ResolvedCapacityClass = With<
+  CapacityClassConfig,
+  { gpu?: ResolvedClassGpu; localDisk: NonNullable<CapacityClassConfig['localDisk']> }
+>;
 
 export type KarpenterController = DeepReadonly<NonNullable<CapacityConfig['controller']>> & {
   /** Where the controller runs: addons.karpenter.namespace when this project installs it, else kube-system. */
@@ -160,14 +168,29 @@ export type ResolvedTenantQueue = With<
   }
 >;
 
+/**
+ * A tenant's Spark settings. `localDisk` stays as written (absent: EBS volumes on the default pools; a named executor
+ * class's own disk decides there); `localDiskSize` is always known: the file's, else LOCAL_DISK_DEFAULTS's for where
+ * the tenant runs.
+ */
+export type ResolvedTenantSpark = With<
+  TenantSparkConfig,
+  {
+    jobSize: SparkJobSize;
+    localDiskSize: NonNullable<TenantSparkConfig['localDiskSize']>;
+    /** Whether the file states localDiskSize: a problem with the scratch disk is located there, else at localDisk. */
+    localDiskSizeWritten: boolean;
+  }
+>;
+
 export type ResolvedTenant = With<
   TenantConfig,
   {
     /** The tenant's own identity, else the cluster's. */
     identity: PodIdentityMode;
     retired: boolean;
-    /** Its job size is Spark's own when the file states none (SPARK_DEFAULT_JOB_SIZE). */
-    spark: With<TenantSparkConfig, { jobSize: SparkJobSize }>;
+    /** Its job size is Spark's own when the file states none (SPARK_DEFAULT_JOB_SIZE); its scratch size, LOCAL_DISK_DEFAULTS's. */
+    spark: ResolvedTenantSpark;
     serviceAccounts: readonly ResolvedServiceAccount[];
     fargate?: ResolvedTenantFargate;
     queue?: ResolvedTenantQueue;
@@ -263,15 +286,19 @@ export const SECTION_DEFAULTS = {
  * 24h drain bound, inside Auto Mode's 21-day node lifetime.
  */
 export const DRIVER_NODE_DEFAULTS = {
-  karpenter: { expireAfter: '720h' },
+  karpenter: { expireAfter: KARPENTER_DEFAULT_EXPIRE_AFTER },
   'auto-mode': {
     expireAfter: AUTO_MODE_DEFAULT_EXPIRE_AFTER,
     terminationGracePeriod: AUTO_MODE_DEFAULT_TERMINATION_GRACE_PERIOD,
   },
 } as const;
 
-/** Where Karpenter's controller runs when installed with the cluster, and addons.karpenter.namespace's default. */
-export const KARPENTER_CLUSTER_NAMESPACE = 'kube-system';
+/**
+ * Scratch disks when the file leaves them out: an executor class's is EBS (`localDisk`), and each driver and executor
+ * gets `ebsSize` of gp3 (tenants on nodes) or `fargateSize` of ephemeral storage, what Fargate includes (tenants on
+ * Fargate). Not schema defaults: the size depends on where the tenant runs.
+ */
+export const LOCAL_DISK_DEFAULTS = { localDisk: 'ebs', ebsSize: '100Gi', fargateSize: '20Gi' } as const;
 
 /** Where a validated environment came from. */
 export interface EnvironmentOrigin {
@@ -355,7 +382,8 @@ function resolveCapacity(file: CapacityConfig, addons: ResolvedAddons | undefine
   };
 }
 
-function resolveCapacityClass({ gpu, ...rest }: CapacityClassConfig): ResolvedCapacityClass {
+function resolveCapacityClass({ gpu, localDisk, ...written }: CapacityClassConfig): ResolvedCapacityClass {
+  const rest = { ...written, localDisk: localDisk ?? LOCAL_DISK_DEFAULTS.localDisk };
   if (!gpu) return rest;
   const resource = gpu.resource ?? SECTION_DEFAULTS.gpuResource;
   return {
@@ -399,7 +427,13 @@ function resolveTenant(tenant: TenantConfig, file: EnvironmentFile, clusterIdent
     ...rest,
     identity: tenant.identity ?? clusterIdentity,
     retired: tenant.retired ?? D.retired,
-    spark: { ...tenant.spark, jobSize: tenant.spark?.jobSize ?? SPARK_DEFAULT_JOB_SIZE },
+    spark: {
+      ...tenant.spark,
+      jobSize: tenant.spark?.jobSize ?? SPARK_DEFAULT_JOB_SIZE,
+      localDiskSize:
+        tenant.spark?.localDiskSize ?? (fargate ? LOCAL_DISK_DEFAULTS.fargateSize : LOCAL_DISK_DEFAULTS.ebsSize),
+      localDiskSizeWritten: tenant.spark?.localDiskSize !== undefined,
+    },
     serviceAccounts: (tenant.serviceAccounts ?? []).map((account) => ({
       ...account,
       sparkDriver: account.sparkDriver ?? false,

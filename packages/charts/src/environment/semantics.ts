@@ -15,6 +15,7 @@ import { DRIVER_ACCOUNT_RULES } from '../config/driver-account-semantics.js';
 import { COST_ALLOCATION_RULES } from '../config/cost-allocation-semantics.js';
 import { IDENTITY_RULES } from '../config/identity.js';
 import { FLEET_RULES } from '../config/fleet-semantics.js';
+import { SECTION_DEFAULTS } from '../config/resolve.js';
 import { ADDON_RULES } from '../addons/index.js';
 
 const CLUSTER_RULES: ConfigRules = {
@@ -181,7 +182,7 @@ const ROLE_RULES: ConfigRules = {
   topic: 'IAM roles',
   rules: ['role-partition'],
   check: ({ file, tenants }, at) => {
-    const partition = (isObject(file?.cluster) ? file.cluster.partition : undefined) ?? 'aws';
+    const partition = (isObject(file?.cluster) ? file.cluster.partition : undefined) ?? SECTION_DEFAULTS.partition;
     return tenants.flatMap((tenant, index) => {
       if (typeof tenant.executionRoleArn !== 'string') return [];
       const arnPartition = tenant.executionRoleArn.split(':')[1];

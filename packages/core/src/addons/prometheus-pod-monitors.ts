@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { requireThat } from '../primitives/errors.js';
 import { assertDnsLabel } from '../primitives/names.js';
+import { KARPENTER_CLUSTER_NAMESPACE } from '../karpenter/controller-values.js';
 import { SPARK_PROMETHEUS_PATHS } from '../spark/pod-templates.js';
 import {
   CLIENT_MODE_DRIVER_LABEL,
@@ -50,7 +51,7 @@ export class SparkPodMonitors extends Construct {
     this.namespace = props.namespace ?? 'monitoring';
     assertDnsLabel(this.namespace, 'namespace');
     requireThat(props.tenants.length > 0, 'tenants', 'must name at least one tenant');
-    const karpenterNamespace = props.karpenterNamespace ?? 'kube-system';
+    const karpenterNamespace = props.karpenterNamespace ?? KARPENTER_CLUSTER_NAMESPACE;
     assertDnsLabel(karpenterNamespace, 'karpenterNamespace');
     const metadata = (name: string) => ({
       name,

@@ -1,5 +1,6 @@
 import { requireThat } from '../primitives/errors.js';
 import { assertDnsLabel } from '../primitives/names.js';
+import { KARPENTER_CLUSTER_NAMESPACE } from '../karpenter/controller-values.js';
 import { SPARK_PROMETHEUS_PATHS, SPARK_UI_PORT } from '../spark/pod-templates.js';
 
 /**
@@ -120,7 +121,7 @@ function tenantRelabeling(tenants: readonly ScrapedTenant[]): RelabelConfig[] {
  */
 export function sparkScrapeConfigs(props: SparkScrapeTargetsProps): ScrapeConfig[] {
   checkTenants(props.tenants);
-  const karpenterNamespace = props.karpenterNamespace ?? 'kube-system';
+  const karpenterNamespace = props.karpenterNamespace ?? KARPENTER_CLUSTER_NAMESPACE;
   assertDnsLabel(karpenterNamespace, 'karpenterNamespace');
   const namespaces = props.tenants.map((tenant) => tenant.namespace);
   const podLabel = (name: string) => metaLabel('__meta_kubernetes_pod_label_', name);

@@ -1,6 +1,9 @@
 import { requireThat } from '../primitives/errors.js';
 import { requireIamRoleArn } from '../primitives/aws-arn.js';
 
+/** Where Karpenter's controller runs when installed with the cluster (its documented namespace), and where it is scraped by default. */
+export const KARPENTER_CLUSTER_NAMESPACE = 'kube-system';
+
 export interface KarpenterControllerValuesProps {
   /** EKS cluster name (`settings.clusterName`). */
   readonly clusterName: string;

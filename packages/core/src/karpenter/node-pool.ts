@@ -30,6 +30,9 @@ export interface NodePoolLimits {
   readonly memory?: string;
 }
 
+/** Karpenter's own NodePool default for a node's lifetime (`spec.template.spec.expireAfter`): 30 days. */
+export const KARPENTER_DEFAULT_EXPIRE_AFTER = '720h';
+
 export interface NodePoolProps {
   /** `metadata.name` of the NodePool. */
   readonly name: string;
@@ -45,7 +48,7 @@ export interface NodePoolProps {
   readonly taints?: readonly Taint[];
   /** Taints present at start-up that a DaemonSet removes; pods need not tolerate them. @default [] */
   readonly startupTaints?: readonly Taint[];
-  /** Node lifetime before Karpenter replaces it (Go duration or `Never`). @default '720h' */
+  /** Node lifetime before Karpenter replaces it (Go duration or `Never`). @default KARPENTER_DEFAULT_EXPIRE_AFTER ('720h') */
   readonly expireAfter?: string;
   /** Upper bound for draining a node, overriding pod grace periods and do-not-disrupt. @default no bound */
   readonly terminationGracePeriod?: string;
@@ -200,7 +203,7 @@ export class NodePool extends Construct implements PoolSchedulingView {
     this.taints = props.taints ?? [];
     this.requirements = props.requirements ?? [];
     const startupTaints = props.startupTaints ?? [];
-    const expireAfter = props.expireAfter ?? '720h';
+    const expireAfter = props.expireAfter ?? KARPENTER_DEFAULT_EXPIRE_AFTER;
     this.expireAfter = expireAfter;
     this.terminationGracePeriod = props.terminationGracePeriod;
     this.limits = props.limits;

@@ -6,7 +6,7 @@ import { noDisruptionBudgets, requireCronSchedule, type NoDisruptionWindow } fro
 import type { SparkNodeClass } from './node-class-ref.js';
 import { KARPENTER_AWS_INSTANCE_LABELS, type InstanceLabelKeys } from './instance-labels.js';
 import { instanceSelectionRequirements } from './instance-selection.js';
-import { NodePool, type NodePoolLimits } from './node-pool.js';
+import { KARPENTER_DEFAULT_EXPIRE_AFTER, NodePool, type NodePoolLimits } from './node-pool.js';
 import { placementProblems, tolerationFor, type PodPlacement, type Taint } from '../scheduling/placement.js';
 import type { NodeRequirement } from '../scheduling/requirements.js';
 import { CAPACITY_TYPE_LABEL, type CapacityType } from '../scheduling/well-known-labels.js';
@@ -180,7 +180,7 @@ export class SparkCapacity extends Construct implements SparkPlacements {
     const labelKey = props.workloadLabelKey ?? SPARK_WORKLOAD_LABEL;
     const instanceLabels = props.instanceLabels ?? KARPENTER_AWS_INSTANCE_LABELS;
     const instanceRequirements = props.instanceRequirements ?? instanceSelectionRequirements({}, instanceLabels);
-    const expireAfter = props.expireAfter ?? '720h';
+    const expireAfter = props.expireAfter ?? KARPENTER_DEFAULT_EXPIRE_AFTER;
     this.executorIdleTimeout = props.executorIdleTimeout ?? '60s';
     const executorConsolidateAfter = props.executorConsolidateAfter ?? '5m';
     const windows = props.noDisruptionWindows ?? [{ schedule: '0 8 * * 1-5', duration: '10h' }];
@@ -276,7 +276,7 @@ export class SparkCapacity extends Construct implements SparkPlacements {
       labels: { [labelKey]: driverRole, ...classLabels },
       taints: [driverTaint, ...classTaints],
       requirements: [...driverRequirements, ...noGpus, capacity(['on-demand'])],
-      expireAfter: props.driverNodes?.expireAfter ?? '720h',
+      expireAfter: props.driverNodes?.expireAfter ?? KARPENTER_DEFAULT_EXPIRE_AFTER,
       terminationGracePeriod: props.driverNodes?.terminationGracePeriod,
       consolidationPolicy: 'WhenEmpty',
       consolidateAfter: props.driverConsolidateAfter ?? '5m',

@@ -5,7 +5,6 @@ import {
   doNotDisruptAnnotations,
   EMR_IMAGE_USER,
   JUPYTERHUB_GENERATED_FIELDS,
-  JUPYTERHUB_OIDC_DEFAULTS,
   helmRelease,
   parseQuantity,
   Gp3StorageClass,
@@ -39,7 +38,6 @@ export const JUPYTERHUB_README_TEMPLATES = { notes: 'addons/jupyterhub/jupyterhu
 
 /** Output folder of the add-on, below the addons layer. */
 export const JUPYTERHUB_FOLDER = 'addons/jupyterhub';
-export const JUPYTERHUB_DEFAULT_STORAGE_CLASS = 'jupyterhub-gp3';
 
 /** The tenants JupyterHub serves: not retired, with a `sparkDriver` ServiceAccount (the first one is the notebook's). */
 export function jupyterHubProfiles(
@@ -115,8 +113,8 @@ export class JupyterHubChart extends ManifestChart {
     });
     new JupyterHubNamespace(this, 'Namespace', { podSecurityVersion: `v${config.cluster.kubernetesVersion}` });
     const storageClass = new Gp3StorageClass(this, 'StorageClass', {
-      name: hub.storageClass?.name ?? JUPYTERHUB_DEFAULT_STORAGE_CLASS,
-      kmsKeyId: hub.storageClass?.kmsKeyId,
+      name: hub.storageClass.name,
+      kmsKeyId: hub.storageClass.kmsKeyId,
       provisioner: ebsProvisioner(config),
     });
     const placement = addonPlacement(config);
@@ -170,7 +168,7 @@ export class JupyterHubChart extends ManifestChart {
           data: { jupyterHub: jupyterHubReadme(config, hub), hasJupyterHub: true },
         },
       ],
-      notebooks: onDriverNodes ? { cullMinutes: Math.round((hub.cullTimeoutSeconds ?? 0) / 60) } : undefined,
+      notebooks: onDriverNodes ? { cullMinutes: Math.round(hub.cullTimeoutSeconds / 60) } : undefined,
     };
   }
 }
@@ -217,7 +215,7 @@ function jupyterHubReadme(config: ResolvedEnvironment, hub: ResolvedJupyterHub) 
       ? 'the dummy authenticator (any name, no password: development only)'
       : auth.type === 'github'
         ? `GitHub OAuth (members of ${list(auth.allowedOrganizations)}; client secret from the Secret \`${auth.clientSecret?.secretName}\`)`
-        : `OpenID Connect${auth.loginService ? ` (${auth.loginService})` : ''} through GenericOAuthenticator: users whose userinfo claim \`${auth.groupsClaim ?? JUPYTERHUB_OIDC_DEFAULTS.groupsClaim}\` holds ${list(auth.allowedGroups)}${auth.adminGroups ? ` (admins: ${list(auth.adminGroups)})` : ''}, named by \`${auth.usernameClaim ?? JUPYTERHUB_OIDC_DEFAULTS.usernameClaim}\`; client secret from the Secret \`${auth.clientSecret?.secretName}\``;
+        : `OpenID Connect${auth.loginService ? ` (${auth.loginService})` : ''} through GenericOAuthenticator: users whose userinfo claim \`${auth.groupsClaim}\` holds ${list(auth.allowedGroups)}${auth.adminGroups ? ` (admins: ${list(auth.adminGroups)})` : ''}, named by \`${auth.usernameClaim}\`; client secret from the Secret \`${auth.clientSecret?.secretName}\``;
   const rows = config.tenants.flatMap((tenant) => {
     const account = notebookAccountOf(tenant);
     if (!servesNotebooks(config, tenant) || !account) return [];

@@ -3,6 +3,8 @@ import type { EnvironmentFile } from '../../config/schema.js';
 import type { JupyterHubConfig } from './schema.js';
 import type { ConfigRules, Locate, Problem } from '../../config/problems.js';
 import { isObject } from '../module.js';
+import { SECTION_DEFAULTS } from '../../config/resolve.js';
+import { JUPYTERHUB_DEFAULT_PROXY_SERVICE_TYPE } from './resolve.js';
 
 /** What each JupyterHub authenticator needs, and may have (anything else applies to another type). */
 const JUPYTERHUB_AUTH_KEYS = {
@@ -80,7 +82,7 @@ export function jupyterHubTlsProblems(
       at(
         'jupyterhub-tls',
         [...path, 'auth', 'callbackUrl'],
-        `the provider sends users back to ${callback}, and nothing serves HTTPS for ${host}: the chart's proxy-public serves plain HTTP on port 80 (${hub.proxyServiceType === 'LoadBalancer' ? 'an un-annotated LoadBalancer on EKS forwards TCP 80 only' : `a ${hub.proxyServiceType ?? 'ClusterIP'} Service`}), so every login fails; add addons.jupyterhub.tls with the load balancer (nlb or alb, through the AWS Load Balancer Controller) and the ACM certificate of ${host}`,
+        `the provider sends users back to ${callback}, and nothing serves HTTPS for ${host}: the chart's proxy-public serves plain HTTP on port 80 (${hub.proxyServiceType === 'LoadBalancer' ? 'an un-annotated LoadBalancer on EKS forwards TCP 80 only' : `a ${hub.proxyServiceType ?? JUPYTERHUB_DEFAULT_PROXY_SERVICE_TYPE} Service`}), so every login fails; add addons.jupyterhub.tls with the load balancer (nlb or alb, through the AWS Load Balancer Controller) and the ACM certificate of ${host}`,
       ),
     ];
   }
@@ -112,10 +114,9 @@ export function jupyterHubTlsProblems(
   const cluster = file?.cluster;
   if (arn && cluster) {
     const [, partition, region, account] = arn;
+    const clusterPartition = cluster.partition ?? SECTION_DEFAULTS.partition;
     const where = [
-      partition !== (cluster.partition ?? 'aws')
-        ? `partition ${partition}, not the cluster's ${cluster.partition ?? 'aws'}`
-        : undefined,
+      partition !== clusterPartition ? `partition ${partition}, not the cluster's ${clusterPartition}` : undefined,
       region !== cluster.region ? `region ${region}, not the cluster's ${cluster.region}` : undefined,
       account !== cluster.accountId ? `account ${account}, not the cluster's ${cluster.accountId}` : undefined,
     ].filter((entry): entry is string => entry !== undefined);

@@ -1,6 +1,7 @@
 import type { App } from 'cdk8s';
 import {
   KARPENTER_CHART,
+  KARPENTER_CLUSTER_NAMESPACE,
   KARPENTER_CRD_CHART,
   PROJECT_NAME,
   helmRelease,
@@ -60,7 +61,7 @@ export class KarpenterControllerChart extends ManifestChart {
         // The CRDs' release lives in flux-system beside this one; with Argo CD the sync waves order them.
         dependsOn: [KARPENTER_CRD_CHART.name],
         skipCrds: true,
-        createNamespace: namespace !== 'kube-system',
+        createNamespace: namespace !== KARPENTER_CLUSTER_NAMESPACE,
       },
       delivery,
     );
@@ -83,7 +84,7 @@ export class KarpenterControllerChart extends ManifestChart {
           data: {
             karpenterAddon: {
               namespace,
-              replicas: addon.replicas ?? 2,
+              replicas: addon.replicas,
               application: `${PROJECT_NAME}-${config.name}-addon-karpenter`,
               nodeGroups: (controller.managedNodeGroups ?? []).map((group) => `\`${group}\``).join(', '),
             },

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { StringEnum, strictObject } from '../../config/schema-types.js';
-import { KARPENTER_CLUSTER_NAMESPACE } from '../../config/resolve.js';
+import { KARPENTER_CLUSTER_NAMESPACE } from '@emr-eks-gitops/core';
 
 /** The Karpenter controller as a Helm release; its settings (IRSA role, interruption queue, node groups) are capacity.controller's. */
 export const KarpenterAddonSchema = strictObject(

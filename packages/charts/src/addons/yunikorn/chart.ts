@@ -108,15 +108,13 @@ function yunikornSummary(config: ResolvedEnvironment, queues: ReturnType<typeof 
         order: 1,
         data: {
           chart,
-          queues: queues.map((queue) => {
-            const tenant = config.tenants[queue.index]!;
-            return {
-              ...queue,
-              queue: tenantQueueName(queue.namespace),
-              gangMinExecutors: tenant.queue!.gangMinExecutors ?? 1,
-              maxQueueWait: tenant.queue!.maxQueueWait ?? "15m (EMR's default)",
-            };
-          }),
+          queues: queues.map((queue) => ({
+            ...queue,
+            queue: tenantQueueName(queue.namespace),
+            gangMinExecutors: queue.settings.gangMinExecutors,
+            // Absent, this project sets no job-start-timeout: EMR's own applies.
+            maxQueueWait: queue.settings.maxQueueWait ?? "15m (EMR's default)",
+          })),
           others: config.tenants
             .filter((tenant) => !tenant.retired && !queues.some((queue) => queue.tenant === tenant.name))
             .map((tenant) => ({ name: tenant.name, fargate: tenant.fargate !== undefined })),
