@@ -66,6 +66,29 @@ export interface TaggedNodeClasses {
   readonly nvmeNodeClass: SparkNodeClass | undefined;
 }
 
+/**
+ * The node classes of SparkNodes from one back end's constructor (`nvme`: the RAID0 instance-store one): the
+ * environment's, `spark` (and `spark-nvme` for NVMe executors), and `taggedNodeClasses` for a class's own.
+ */
+export function sparkNodeClasses(
+  make: (id: string, name: string, tags: Readonly<Record<string, string>>, nvme: boolean) => SparkNodeClass,
+  nvmeExecutors: boolean,
+): TaggedNodeClasses & Pick<SparkNodes, 'taggedNodeClasses'> {
+  const nodeClasses = (
+    name: string,
+    tags: Readonly<Record<string, string>>,
+    nvmeName: string | undefined,
+    id = `-${name}`,
+  ): TaggedNodeClasses => ({
+    driverNodeClass: make(`SparkNodeClass${id}`, name, tags, false),
+    nvmeNodeClass: nvmeName === undefined ? undefined : make(`SparkNvmeNodeClass${id}`, nvmeName, tags, true),
+  });
+  return {
+    ...nodeClasses('spark', {}, nvmeExecutors ? 'spark-nvme' : undefined, ''),
+    taggedNodeClasses: (name, tags, nvmeName) => nodeClasses(name, tags, nvmeName),
+  };
+}
+
 /** Where the cluster IAM role's tag policy goes, under artifacts/platform/karpenter/. */
 export const AUTO_MODE_TAG_POLICY_ARTIFACT = 'auto-mode-cluster-role-tag-policy.json';
 
@@ -95,40 +118,22 @@ export function autoModeSparkNodes(
   capacity: AutoModeCapacity,
   nvme: boolean,
 ): SparkNodes {
-  const nodeClasses = (
-    name: string,
-    extraTags: Readonly<Record<string, string>>,
-    nvmeName: string | undefined,
-    id = `-${name}`,
-  ): TaggedNodeClasses => {
-    const nodeClass = {
-      clusterName: config.cluster.name,
-      role: capacity.nodeRole,
-      tags: { ...autoModeNodeClassTags(config), ...extraTags },
-    };
-    return {
-      driverNodeClass: new EksNodeClass(scope, `SparkNodeClass${id}`, {
+  const nodeClasses = sparkNodeClasses(
+    (id, name, tags, nvmeClass) =>
+      new EksNodeClass(scope, id, {
         name,
-        ...nodeClass,
-        ephemeralStorage: { sizeGiB: capacity.rootVolumeGiB },
+        clusterName: config.cluster.name,
+        role: capacity.nodeRole,
+        tags: { ...autoModeNodeClassTags(config), ...tags },
+        ...(nvmeClass
+          ? { ephemeralStorage: { sizeGiB: NVME_CLASS_EPHEMERAL_GIB }, localNvmeEphemeralStorage: true }
+          : { ephemeralStorage: { sizeGiB: capacity.rootVolumeGiB } }),
       }),
-      nvmeNodeClass:
-        nvmeName === undefined
-          ? undefined
-          : new EksNodeClass(scope, `SparkNvmeNodeClass${id}`, {
-              name: nvmeName,
-              ...nodeClass,
-              ephemeralStorage: { sizeGiB: NVME_CLASS_EPHEMERAL_GIB },
-              localNvmeEphemeralStorage: true,
-            }),
-    };
-  };
-  const { driverNodeClass, nvmeNodeClass } = nodeClasses('spark', {}, nvme ? 'spark-nvme' : undefined, '');
+    nvme,
+  );
   new AutoModeNetworkPolicyController(scope, 'NetworkPolicyController');
   return {
-    driverNodeClass,
-    nvmeNodeClass,
-    taggedNodeClasses: (name, tags, nvmeName) => nodeClasses(name, tags, nvmeName),
+    ...nodeClasses,
     instanceLabels: EKS_AUTO_MODE_INSTANCE_LABELS,
     expireAfter: AUTO_MODE_DEFAULT_EXPIRE_AFTER,
     driverNodes: capacity.driverNodes,

@@ -26,6 +26,7 @@ import {
   autoModeClusterConfigArtifact,
   autoModeSparkNodes,
   needsTagPolicy,
+  sparkNodeClasses,
   type SparkNodes,
   type TaggedNodeClasses,
 } from './auto-mode-capacity.js';
@@ -178,38 +179,23 @@ export class CapacityChart extends ManifestChart {
 
   /** Self-managed Karpenter's EC2NodeClasses: `spark`, and `spark-nvme` (RAID0 instance store) for NVMe executors. */
   private karpenterNodes(config: ResolvedEnvironment, capacity: KarpenterCapacity, nvme: boolean): SparkNodes {
-    const nodeClasses = (
-      name: string,
-      extraTags: Readonly<Record<string, string>>,
-      nvmeName: string | undefined,
-      id = `-${name}`,
-    ): TaggedNodeClasses => {
-      const nodeClass = {
-        clusterName: config.cluster.name,
-        amiAlias: capacity.amiAlias,
-        role: capacity.nodeRole,
-        rootVolume: { sizeGiB: capacity.rootVolumeGiB },
-        tags: { [LABELS.environment]: config.name, ...extraTags },
-      };
-      return {
-        driverNodeClass: new Ec2NodeClass(this, `SparkNodeClass${id}`, { name, ...nodeClass }),
-        nvmeNodeClass:
-          nvmeName === undefined
-            ? undefined
-            : new Ec2NodeClass(this, `SparkNvmeNodeClass${id}`, {
-                name: nvmeName,
-                ...nodeClass,
-                instanceStorePolicy: 'RAID0',
-              }),
-      };
-    };
-    const { driverNodeClass, nvmeNodeClass } = nodeClasses('spark', {}, nvme ? 'spark-nvme' : undefined, '');
+    const nodeClasses = sparkNodeClasses(
+      (id, name, tags, nvmeClass) =>
+        new Ec2NodeClass(this, id, {
+          name,
+          clusterName: config.cluster.name,
+          amiAlias: capacity.amiAlias,
+          role: capacity.nodeRole,
+          rootVolume: { sizeGiB: capacity.rootVolumeGiB },
+          tags: { [LABELS.environment]: config.name, ...tags },
+          ...(nvmeClass ? { instanceStorePolicy: 'RAID0' as const } : {}),
+        }),
+      nvme,
+    );
     return {
-      driverNodeClass,
-      nvmeNodeClass,
+      ...nodeClasses,
       instanceLabels: KARPENTER_AWS_INSTANCE_LABELS,
       driverNodes: capacity.driverNodes,
-      taggedNodeClasses: (name, tags, nvmeName) => nodeClasses(name, tags, nvmeName),
     };
   }
 

@@ -43,6 +43,16 @@ export type DeleteResult =
   | { readonly status: 'deleted' | 'gone' }
   | { readonly status: 'failed'; readonly failed: ExplainedError };
 
+/** What a delete did, as an outcome of `base`: its status, with the explained error's message and exit code on failure. */
+export function deleteOutcome<Base extends object>(
+  base: Base,
+  result: DeleteResult,
+): Base & { status: DeleteResult['status']; message?: string; exitCode?: number } {
+  return result.status === 'failed'
+    ? { ...base, status: 'failed', message: result.failed.message, exitCode: result.failed.exitCode }
+    : { ...base, status: result.status };
+}
+
 const errorName = (error: unknown) => (error as { name?: string }).name;
 
 /** Deletes job template `id`; a refused delete of a template that no longer exists counts as gone. */

@@ -1,5 +1,5 @@
 import type { EMRContainersClient } from '@aws-sdk/client-emr-containers';
-import { deleteVirtualCluster } from './deletes.js';
+import { deleteOutcome, deleteVirtualCluster } from './deletes.js';
 import type { ErrorContext } from './errors.js';
 import { TAG, isManagedBy, type VirtualClusterInfo } from './inventory.js';
 import { Progress, mapWithLimit } from './progress.js';
@@ -59,10 +59,7 @@ export async function destroyClusters(
       namespace: base.namespace,
       virtualClusterId: cluster.id,
     });
-    const outcome: DestroyOutcome =
-      result.status === 'failed'
-        ? { ...base, status: 'failed', message: result.failed.message, exitCode: result.failed.exitCode }
-        : { ...base, status: result.status };
+    const outcome: DestroyOutcome = deleteOutcome(base, result);
     progress.finish(
       base.tenant || cluster.name,
       `${outcome.status} ${base.tenant || cluster.name}: virtual cluster ${cluster.id}`,

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-emr-containers';
 import { EMR_RESOURCE_TAGS, PROJECT_NAME, type CreateJobTemplateDocument } from '@emr-eks-gitops/core';
 import type { ResolvedEnvironment, RenderResult } from '@emr-eks-gitops/charts';
-import { deleteJobTemplate } from './deletes.js';
+import { deleteJobTemplate, deleteOutcome } from './deletes.js';
 import { explainAwsError, type ErrorContext } from './errors.js';
 import { Progress, mapWithLimit } from './progress.js';
 import type { CliIO } from '../io.js';
@@ -389,10 +389,7 @@ export async function destroyJobTemplates(
       tenant: base.tenant,
       jobTemplateId: template.id,
     });
-    const outcome: JobTemplateDestroyOutcome =
-      result.status === 'failed'
-        ? { ...base, status: 'failed', message: result.failed.message, exitCode: result.failed.exitCode }
-        : { ...base, status: result.status };
+    const outcome: JobTemplateDestroyOutcome = deleteOutcome(base, result);
     progress.finish(template.name, `${outcome.status} ${template.name}: job template ${template.id}`);
     return outcome;
   });
