@@ -1,6 +1,5 @@
 // The JSON-schema validators the build compiles (scripts/compile-validators.mjs), from the packages' built modules:
 // each module states its own source (schemas, ajv options, exports and where the code goes).
-import { jupyterHubValuesValidatorSource } from '../packages/core/dist/addons/jupyterhub.js';
 import { helmValuesValidatorSource, vendoredValuesSchemaCharts } from '../packages/core/dist/addons/helm-values.js';
 import { awsRequestValidatorSources } from '../packages/core/dist/validation/aws/request-documents.js';
 import { CRD_MODEL_FILES, crdModelValidatorSource } from '../packages/core/dist/validation/schema/crd-model.js';
@@ -11,7 +10,6 @@ import { ENVIRONMENT_VALIDATOR } from '../packages/charts/dist/environment/valid
 export function validatorSources() {
   return [
     ENVIRONMENT_VALIDATOR,
-    jupyterHubValuesValidatorSource(),
     ...vendoredValuesSchemaCharts().map(helmValuesValidatorSource),
     ...Object.values(awsRequestValidatorSources()),
     eksNodeClassValidatorSource(),

@@ -98,7 +98,6 @@ describe('validators compiled at build time', () => {
   it("are the environment schema, the charts' values schemas, the AWS request shapes and the vendored CRDs", () => {
     expect(sources.map(fileName)).toEqual([
       'environment.validator.cjs',
-      'jupyterhub-values.validator.cjs',
       'helm-values-jupyterhub-4.4.0.validator.cjs',
       'helm-values-prometheus-29.27.0.validator.cjs',
       'aws-requests-first-error.validator.cjs',

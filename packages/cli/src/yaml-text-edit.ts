@@ -41,8 +41,8 @@ function editBlockMap(text: string, map: YAMLMap, next: Readonly<Record<string, 
     const key = String(pair.key.value);
     existing.add(key);
     const old = (pair.value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? null;
-    if (isDeepStrictEqual(old, next[key])) {
-    } else if (!(key in next) || (isRecord(next[key]) && Object.keys(next[key]).length === 0)) {
+    if (isDeepStrictEqual(old, next[key])) continue;
+    if (!(key in next) || (isRecord(next[key]) && Object.keys(next[key]).length === 0)) {
       // an empty mapping says nothing
       edits.push({ start: lineStart(text, keyStart(pair)), end: lineEnd(text, valueEnd(text, pair)) + 1, text: '' });
     } else if (

@@ -3,7 +3,8 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { requireThat } from '../primitives/errors.js';
-import { compiledValidators, type ValidatorSource } from '../primitives/compiled-validators.js';
+import { compiledValidators } from '../primitives/compiled-validators.js';
+import { helmValuesValidatorSource } from './helm-values.js';
 import type { HelmChartSource } from '../delivery/helm-chart.js';
 import type { ArgoIgnoreDifference } from '../delivery/argo-cd.js';
 import type { Toleration } from '../scheduling/placement.js';
@@ -433,16 +434,6 @@ const SCHEMA_DIR = new URL(`../../schemas/helm/jupyterhub/${JUPYTERHUB_CHART.ver
 let validator: ValidateFunction | undefined;
 let chartDefaults: Record<string, unknown> | undefined;
 
-/** The chart's values schema as `helm install` applies it; the build compiles it (compiledValidators). */
-export function jupyterHubValuesValidatorSource(): ValidatorSource<'values'> {
-  return {
-    file: new URL('./jupyterhub-values.validator.cjs', import.meta.url),
-    options: { strict: false, allErrors: true },
-    schemas: { values: JSON.parse(readFileSync(new URL('values.schema.json', SCHEMA_DIR), 'utf8')) as object },
-    exports: { values: 'values' },
-  };
-}
-
 /** Helm's coalescing of user values onto the chart's defaults: maps merge, anything else replaces, null removes. */
 export function coalesceHelmValues(defaults: unknown, values: unknown): unknown {
   const isMap = (value: unknown): value is Record<string, unknown> =>
@@ -462,7 +453,8 @@ export function coalesceHelmValues(defaults: unknown, values: unknown): unknown 
  */
 export function jupyterHubValuesProblems(values: Record<string, unknown>): string[] {
   if (!validator) {
-    validator = compiledValidators(jupyterHubValuesValidatorSource())('values');
+    // The chart's values schema, compiled at build time like every vendored chart's (helm-values.ts).
+    validator = compiledValidators(helmValuesValidatorSource(JUPYTERHUB_CHART))('values');
     chartDefaults = JSON.parse(readFileSync(new URL('values.json', SCHEMA_DIR), 'utf8')) as Record<string, unknown>;
   }
   if (validator(coalesceHelmValues(chartDefaults, values))) return [];

@@ -57,7 +57,7 @@ export const KARPENTER_CHART: OciHelmChart = {
   name: 'karpenter',
   url: 'oci://public.ecr.aws/karpenter/karpenter',
   version: KARPENTER_CRD_CHART.version,
-  namespace: 'kube-system',
+  namespace: KARPENTER_CRD_CHART.namespace,
 };
 
 /** Annotation that stops Flux's garbage collection of one object (it stays in the cluster when it leaves Git). */

@@ -14,8 +14,6 @@ import { ConfigurationError } from '../primitives/errors.js';
 /** IAM's default size limit of a role trust policy, in characters (whitespace not counted); a quota can raise it. */
 export const IAM_TRUST_POLICY_DEFAULT_MAX_SIZE = 2048;
 
-const _BASE36_ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
-
 /**
  * The role name as EMR encodes it into service account names: its characters read as one big-endian base-256
  * number (each character's code point is a digit), written in base 36 with `0-9a-z`. `a` -> `2p`.

@@ -1,8 +1,9 @@
+import { KARPENTER_CHART } from '../delivery/helm-chart.js';
 import { requireThat } from '../primitives/errors.js';
 import { requireIamRoleArn } from '../primitives/aws-arn.js';
 
-/** Where Karpenter's controller runs when installed with the cluster (its documented namespace), and where it is scraped by default. */
-export const KARPENTER_CLUSTER_NAMESPACE = 'kube-system';
+/** Where Karpenter's controller runs when installed with the cluster (its chart's documented namespace), and where it is scraped by default. */
+export const KARPENTER_CLUSTER_NAMESPACE = KARPENTER_CHART.namespace;
 
 export interface KarpenterControllerValuesProps {
   /** EKS cluster name (`settings.clusterName`). */

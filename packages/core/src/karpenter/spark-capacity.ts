@@ -6,7 +6,7 @@ import { noDisruptionBudgets, requireCronSchedule, type NoDisruptionWindow } fro
 import type { SparkNodeClass } from './node-class-ref.js';
 import { KARPENTER_AWS_INSTANCE_LABELS, type InstanceLabelKeys } from './instance-labels.js';
 import { instanceSelectionRequirements } from './instance-selection.js';
-import { KARPENTER_DEFAULT_EXPIRE_AFTER, NodePool, type NodePoolLimits } from './node-pool.js';
+import { NodePool, type NodePoolLimits } from './node-pool.js';
 import { placementProblems, tolerationFor, type PodPlacement, type Taint } from '../scheduling/placement.js';
 import type { NodeRequirement } from '../scheduling/requirements.js';
 import { CAPACITY_TYPE_LABEL, type CapacityType } from '../scheduling/well-known-labels.js';
@@ -55,7 +55,7 @@ export interface SparkCapacityLimits {
 
 /** How driver nodes end: Karpenter's expiry is forceful and not held back by disruption budgets or windows. */
 export interface DriverNodeLifetime {
-  /** Node lifetime of the driver pool (Go duration or `Never`). @default '720h' */
+  /** Node lifetime of the driver pool (Go duration or `Never`). @default NodePool's, KARPENTER_DEFAULT_EXPIRE_AFTER (720h) */
   readonly expireAfter?: string;
   /**
    * How long the drain of an expiring driver node waits for running drivers (they carry karpenter.sh/do-not-disrupt)
@@ -85,9 +85,9 @@ export interface SparkCapacityProps {
   readonly instanceRequirements?: readonly NodeRequirement[];
   /** Resource ceilings per pool (the NVMe pools share the executor ceilings). @default see SparkCapacityLimits */
   readonly limits?: SparkCapacityLimits;
-  /** Node lifetime of the executor pools. @default '720h' */
+  /** Node lifetime of the executor pools. @default NodePool's, KARPENTER_DEFAULT_EXPIRE_AFTER (720h) */
   readonly expireAfter?: string;
-  /** Expiry and drain bound of the driver pool. @default { expireAfter: '720h' } and no drain bound */
+  /** Expiry and drain bound of the driver pool. @default NodePool's expireAfter (720h) and no drain bound */
   readonly driverNodes?: DriverNodeLifetime;
   /** Spark dynamic allocation's executor idle timeout; executor pools wait longer than this before consolidating. @default '60s' */
   readonly executorIdleTimeout?: string;
@@ -180,7 +180,6 @@ export class SparkCapacity extends Construct implements SparkPlacements {
     const labelKey = props.workloadLabelKey ?? SPARK_WORKLOAD_LABEL;
     const instanceLabels = props.instanceLabels ?? KARPENTER_AWS_INSTANCE_LABELS;
     const instanceRequirements = props.instanceRequirements ?? instanceSelectionRequirements({}, instanceLabels);
-    const expireAfter = props.expireAfter ?? KARPENTER_DEFAULT_EXPIRE_AFTER;
     this.executorIdleTimeout = props.executorIdleTimeout ?? '60s';
     const executorConsolidateAfter = props.executorConsolidateAfter ?? '5m';
     const windows = props.noDisruptionWindows ?? [{ schedule: '0 8 * * 1-5', duration: '10h' }];
@@ -276,7 +275,7 @@ export class SparkCapacity extends Construct implements SparkPlacements {
       labels: { [labelKey]: driverRole, ...classLabels },
       taints: [driverTaint, ...classTaints],
       requirements: [...driverRequirements, ...noGpus, capacity(['on-demand'])],
-      expireAfter: props.driverNodes?.expireAfter ?? KARPENTER_DEFAULT_EXPIRE_AFTER,
+      expireAfter: props.driverNodes?.expireAfter,
       terminationGracePeriod: props.driverNodes?.terminationGracePeriod,
       consolidationPolicy: 'WhenEmpty',
       consolidateAfter: props.driverConsolidateAfter ?? '5m',
@@ -301,7 +300,7 @@ export class SparkCapacity extends Construct implements SparkPlacements {
           labels,
           taints: executorTaints,
           requirements: [...instanceRequirements, ...nvme, ...gpuRequirements, capacity([type])],
-          expireAfter,
+          expireAfter: props.expireAfter,
           consolidationPolicy: 'WhenEmptyOrUnderutilized',
           consolidateAfter: executorConsolidateAfter,
           budgets: [{ nodes: props.executorBudgetNodes ?? '10%' }, ...blackout],

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
@@ -81,13 +80,11 @@ export function compiledValidators<Name extends string>(
 
 /** The build's validators of the source, if they load and were compiled from it. */
 function builtValidators(source: ValidatorSource): BuiltValidators | undefined {
-  const file = fileURLToPath(source.file);
-  if (!existsSync(file)) return undefined;
   let built: BuiltValidators;
   try {
-    built = createRequire(import.meta.url)(file) as BuiltValidators;
+    built = createRequire(import.meta.url)(fileURLToPath(source.file)) as BuiltValidators;
   } catch {
-    return undefined; // a build interrupted while writing it, or a runtime it cannot find: ajv compiles instead
+    return undefined; // none built, a build interrupted while writing it, or a runtime it cannot find: ajv compiles
   }
   return built.fingerprint === validatorFingerprint(source) ? built : undefined;
 }

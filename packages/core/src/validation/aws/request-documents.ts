@@ -76,16 +76,14 @@ export function awsRequestValidatorSources(): Validators<ValidatorSource<AwsRequ
   };
 }
 
-let validators: Validators<(shape: AwsRequestShape) => ValidateFunction> | undefined;
+// Each half is loaded when first asked for: the all-errors one only once a document fails.
+let sources: Validators<ValidatorSource<AwsRequestShape>> | undefined;
+const validators: { -readonly [K in keyof Validators<0>]?: (shape: AwsRequestShape) => ValidateFunction } = {};
 function validatorOf(shape: AwsRequestShape, allErrors: boolean): ValidateFunction {
-  if (!validators) {
-    const sources = awsRequestValidatorSources();
-    validators = {
-      firstError: compiledValidators(sources.firstError),
-      allErrors: compiledValidators(sources.allErrors),
-    };
-  }
-  return validators[allErrors ? 'allErrors' : 'firstError'](shape);
+  const key = allErrors ? 'allErrors' : 'firstError';
+  sources ??= awsRequestValidatorSources();
+  validators[key] ??= compiledValidators(sources[key]);
+  return validators[key](shape);
 }
 
 /**
