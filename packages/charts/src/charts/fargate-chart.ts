@@ -22,26 +22,22 @@ export class FargateChart extends ManifestChart {
   constructor(scope: Construct, config: ResolvedEnvironment) {
     super(scope, 'platform-fargate', { folder: 'platform/fargate', environment: config.name, configPath: ['fargate'] });
     this.profiles = fargateProfiles(config);
-    this.summary = {
-      profiles: this.profiles.map((profile) => {
-        const request = profile.createRequest();
-        return {
-          name: profile.name,
-          namespaces: profile.selectors.map((selector) => selector.namespace),
-          podExecutionRoleArn: request.podExecutionRoleArn,
-          subnets: request.subnets,
-        };
-      }),
-      securityGroupRules: FARGATE_POD_SECURITY_GROUP_RULES,
-    };
-    for (const profile of this.profiles) {
+    const summaries = this.profiles.map((profile) => {
+      const request = profile.createRequest();
       this.addArtifact({
         path: `profiles/${profile.name}.json`,
         format: 'json',
         kubernetesObject: false,
-        value: profile.createRequest(),
+        value: request,
       });
-    }
+      return {
+        name: profile.name,
+        namespaces: profile.selectors.map((selector) => selector.namespace),
+        podExecutionRoleArn: request.podExecutionRoleArn,
+        subnets: request.subnets,
+      };
+    });
+    this.summary = { profiles: summaries, securityGroupRules: FARGATE_POD_SECURITY_GROUP_RULES };
     this.addArtifact({
       path: 'eksctl-cluster-config.yaml',
       format: 'yaml',

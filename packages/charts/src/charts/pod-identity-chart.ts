@@ -112,9 +112,9 @@ export class PodIdentityChart extends ManifestChart {
       servicePrincipal: POD_IDENTITY.servicePrincipal,
       trustActions: POD_IDENTITY.trustActions,
     };
-    for (const binding of this.bindings) {
+    for (const binding of this.summary.bindings) {
       this.addArtifact({
-        path: associationPath(binding),
+        path: binding.path,
         format: 'json',
         kubernetesObject: false,
         value: podIdentityAssociationRequest(config.cluster.name, binding, podIdentityTags(config, binding)),

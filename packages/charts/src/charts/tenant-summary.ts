@@ -45,7 +45,7 @@ export function tenantSummary(config: ResolvedEnvironment, tenant: ResolvedTenan
     costLabels: chart.costLabels,
     logs: { cloudWatchLogGroup, s3LogUri, eventLogDir },
     placement: chart.placement,
-    gpuJobs: gpuJobs(config, tenant),
+    gpuJobs: gpuJobs(config, tenant, chosen),
     irsa: tenant.identity === 'irsa',
   };
 }
@@ -63,10 +63,13 @@ function scratchDiskSummary(disk: SparkLocalDisk): TenantSummary['scratchDisk'] 
 }
 
 /** The RAPIDS image of the tenant's job variants that run executors on a GPU class (its own class, or offered ones). */
-function gpuJobs(config: ResolvedEnvironment, tenant: ResolvedTenant): TenantSummary['gpuJobs'] {
+function gpuJobs(
+  config: ResolvedEnvironment,
+  tenant: ResolvedTenant,
+  chosen: ReturnType<typeof tenantCapacityClasses>,
+): TenantSummary['gpuJobs'] {
   if (tenant.retired || tenant.fargate) return [];
   const gpuClasses = config.capacity.classes.filter((spec) => spec.gpu).map((spec) => spec.name);
-  const chosen = tenantCapacityClasses(tenant);
   const variants = [
     ...(gpuClasses.includes(chosen.executor) ? [['its jobs', '']] : []),
     ...chosen.offered

@@ -5,6 +5,7 @@ import {
   NOTEBOOK_SERVER_LABEL,
   SPARK_HISTORY_UI_PORT,
   SparkHistoryServers,
+  type SparkHistoryServerInstance,
 } from '@emr-eks-gitops/core';
 import type { DeepReadonly, ResolvedEnvironment } from '../../config/resolve.js';
 import type { HistoryServerAddonConfig } from './schema.js';
@@ -79,18 +80,11 @@ export class HistoryServerChart extends ManifestChart {
       environment: config.name,
       configPath: ['addons', 'historyServer'],
     });
-    this.addonSummary = historyServerSummary(config, addon);
-    new SparkHistoryServers(this, 'HistoryServers', {
-      namespace: HISTORY_SERVER_NAMESPACE,
-      image: addon.image,
-      roleArn: addon.roleArn,
-      identity: config.cluster.identity,
-      allowIngressFromNamespaces: addon.allowIngressFromNamespaces,
-      resources: addon.resources,
-      ...addonPlacement(config),
-      servers: config.tenants
-        .filter((tenant) => !tenant.retired)
-        .map((tenant) => ({
+    const servers = config.tenants
+      .filter((tenant) => !tenant.retired)
+      .map(
+        (tenant): TenantHistoryServer => ({
+          tenant: tenant.name,
           name: historyServerName(tenant.name),
           // Built only with spark.logs.s3Uri (the module, index.ts), so every tenant has an event log directory.
           logDirectory: tenantLocations(config, tenant).eventLogDir!,
@@ -100,32 +94,42 @@ export class HistoryServerChart extends ManifestChart {
           uiClients: servesNotebooks(config, tenant)
             ? [{ namespace: tenant.namespace, podLabels: { [NOTEBOOK_SERVER_LABEL.key]: NOTEBOOK_SERVER_LABEL.value } }]
             : undefined,
-        })),
+        }),
+      );
+    const historyServers = new SparkHistoryServers(this, 'HistoryServers', {
+      namespace: HISTORY_SERVER_NAMESPACE,
+      image: addon.image,
+      roleArn: addon.roleArn,
+      identity: config.cluster.identity,
+      allowIngressFromNamespaces: addon.allowIngressFromNamespaces,
+      resources: addon.resources,
+      ...addonPlacement(config),
+      servers: servers.map(({ tenant: _tenant, ...server }) => server),
     });
+    this.addonSummary = historyServerSummary(config, addon, servers, historyServers.serviceAccountName);
   }
 }
+
+/** A tenant's server, as the construct takes it. */
+type TenantHistoryServer = SparkHistoryServerInstance & { readonly tenant: string };
 
 /** The servers, their logs and roles, and who may open their UIs, as the README's add-on notes list them. */
 function historyServerSummary(
   config: ResolvedEnvironment,
   history: DeepReadonly<HistoryServerAddonConfig>,
+  servers: readonly TenantHistoryServer[],
+  sharedServiceAccount: string,
 ): AddonSummary {
-  const activeTenants = config.tenants.filter((tenant) => !tenant.retired);
   const ingress = history.allowIngressFromNamespaces ?? [];
-  const rows = activeTenants.map((tenant) => {
-    const own = history.tenantRoleArns?.[tenant.name];
-    return {
-      tenant: tenant.name,
-      server: historyServerName(tenant.name),
-      logDirectory: tenantLocations(config, tenant).eventLogDir,
-      roleArn: own ?? history.roleArn,
-      shared: own === undefined,
-      serviceAccount: own === undefined ? 'spark-history-server' : historyServerName(tenant.name),
-    };
-  });
-  const shared = activeTenants
-    .filter((tenant) => history.tenantRoleArns?.[tenant.name] === undefined)
-    .map((tenant) => tenant.name);
+  const rows = servers.map((server) => ({
+    tenant: server.tenant,
+    server: server.name,
+    logDirectory: server.logDirectory,
+    roleArn: server.roleArn ?? history.roleArn,
+    shared: server.roleArn === undefined,
+    serviceAccount: server.roleArn === undefined ? sharedServiceAccount : server.name,
+  }));
+  const shared = rows.filter((row) => row.shared).map((row) => row.tenant);
   const historyServer = {
     namespace: HISTORY_SERVER_NAMESPACE,
     image: history.image,
@@ -137,7 +141,7 @@ function historyServerSummary(
     ingress:
       [
         ...(ingress.length > 0 ? [`the namespaces ${ingress.map((n) => `\`${n}\``).join(', ')}`] : []),
-        ...(activeTenants.some((tenant) => servesNotebooks(config, tenant))
+        ...(servers.some((server) => server.uiClients !== undefined)
           ? ["each tenant's notebook servers (to that tenant's server only)"]
           : []),
       ].join(' and ') || 'no namespace',

@@ -86,7 +86,6 @@ export class KarpenterControllerChart extends ManifestChart {
               namespace,
               replicas: addon.replicas,
               application: `${PROJECT_NAME}-${config.name}-addon-karpenter`,
-              nodeGroups: (controller.managedNodeGroups ?? []).map((group) => `\`${group}\``).join(', '),
             },
             controller: {
               interruptionQueue: controller.interruptionQueue,

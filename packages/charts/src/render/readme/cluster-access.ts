@@ -30,8 +30,6 @@ export function clusterAccessData(summaries: ReadmeSummaries) {
       .split('\n')
       .map((line) => `   ${line}`)
       .join('\n'),
-    nodeUsername: `\`${access.nodeUsername}\``,
-    nodeGroups: access.nodeGroups.map((group) => `\`${group}\``).join(' and '),
     step: Object.fromEntries(steps.map((name, index) => [name, index + 1])),
     fargate,
     karpenterVersion: `v${access.karpenterVersion}`,
